@@ -1,0 +1,1 @@
+"""Billing: price plans, the usage ledger, rating and invoices."""

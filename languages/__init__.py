@@ -1,0 +1,1 @@
+"""Languages: the catalog, fallback chains, agent skills, detection, translated content."""

@@ -1,0 +1,1 @@
+"""One user model for everyone: agency admins, agents and client-portal users."""

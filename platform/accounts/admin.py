@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from accounts.models import User
+
+
+@admin.register(User)
+class PolydeskUserAdmin(UserAdmin):
+    list_display = ["username", "email", "role", "client", "language", "is_active"]
+    list_filter = ["role", "client", "is_active"]
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        ("Polydesk", {"fields": ["role", "client", "language", "time_zone"]}),
+    ]
+    add_fieldsets = [
+        *UserAdmin.add_fieldsets,
+        ("Polydesk", {"fields": ["role", "client", "language"]}),
+    ]

@@ -1,0 +1,50 @@
+"""Users live in the public schema; a client-portal user belongs to exactly one client."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Agency admin"
+        AGENT = "agent", "Agent"
+        CLIENT = "client", "Client portal user"
+
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.AGENT)
+    client = models.ForeignKey(
+        "tenants.Client",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portal_users",
+        help_text="Only for client portal users: the one client whose portal they use.",
+    )
+    language = models.CharField(max_length=8, default="en", help_text="UI language")
+    time_zone = models.CharField(max_length=64, default="Europe/Prague")
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            # A client user has exactly one client; agency staff have none.
+            models.CheckConstraint(
+                condition=(Q(role="client") & Q(client__isnull=False))
+                | (~Q(role="client") & Q(client__isnull=True)),
+                name="user_client_iff_client_role",
+            ),
+        ]
+
+    @property
+    def is_client_user(self) -> bool:
+        return self.role == self.Role.CLIENT
+
+    @property
+    def is_agency_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+    def may_use_portal_of(self, client) -> bool:
+        """Client users see their own client's portal; agency admins may look at any."""
+        if self.is_agency_admin:
+            return True
+        return self.is_client_user and self.client_id == client.pk

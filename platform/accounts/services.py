@@ -1,0 +1,37 @@
+"""Creating users: agency staff and client-portal users."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import User
+from tenants.models import Client
+
+
+@transaction.atomic
+def user_ensure(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    email: str = "",
+    client: Client | None = None,
+    language: str = "en",
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    """Create the user, or update role/client/password of an existing one (idempotent)."""
+    if role == User.Role.CLIENT and client is None:
+        raise ValidationError({"client": "A client portal user needs a client."})
+    if role != User.Role.CLIENT and client is not None:
+        raise ValidationError({"client": "Only client portal users belong to a client."})
+    user, _ = User.objects.get_or_create(username=username)
+    user.role = role
+    user.client = client
+    user.email = email
+    user.language = language
+    user.first_name = first_name
+    user.last_name = last_name
+    user.is_staff = user.is_superuser = role == User.Role.ADMIN
+    user.set_password(password)
+    user.save()
+    return user

@@ -1,0 +1,54 @@
+"""Every setting that comes from the environment is read here, and only here.
+
+Each integration has a safe local default, so a fresh clone runs with nothing set:
+an embedded PostgreSQL under ``var/`` and Celery's filesystem broker.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+# The repository root in a checkout (platform/config/env.py -> three levels up).
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+VAR_DIR = Path(os.environ.get("POLYDESK_VAR_DIR", PROJECT_DIR / "var"))
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in TRUE_WORDS
+
+
+def text(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def words(name: str, default: str) -> list[str]:
+    return [w.strip() for w in os.environ.get(name, default).split(",") if w.strip()]
+
+
+def database_url() -> str:
+    """DATABASE_URL, or the embedded PostgreSQL's URL (started on first use)."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    from config.embedded_postgres import embedded_database_url
+
+    return embedded_database_url(VAR_DIR / "postgres")
+
+
+def database_settings() -> dict:
+    config = dj_database_url.parse(database_url(), conn_max_age=60, conn_health_checks=True)
+    # django-tenants wraps the PostgreSQL backend to set the search_path per tenant.
+    config["ENGINE"] = "django_tenants.postgresql_backend"
+    return config
+
+
+def celery_broker_url() -> str:
+    return os.environ.get("CELERY_BROKER_URL", "filesystem://")
+
+
+def celery_filesystem_folder() -> Path:
+    return Path(os.environ.get("CELERY_FILESYSTEM_FOLDER", VAR_DIR / "celery-broker"))

@@ -1,0 +1,167 @@
+"""Django settings. Values from the environment come through config.env only."""
+
+from config import env
+
+BASE_DIR = env.PROJECT_DIR
+PLATFORM_DIR = BASE_DIR / "platform"
+
+DEBUG = env.flag("DJANGO_DEBUG", default=False)
+_DEV_SECRET = "polydesk-local-development-only-not-a-secret"  # noqa: S105
+SECRET_KEY = env.text("SECRET_KEY", _DEV_SECRET)
+if not DEBUG and SECRET_KEY == _DEV_SECRET and env.flag("POLYDESK_PRODUCTION"):
+    raise RuntimeError("SECRET_KEY must be set in production")
+
+# Client portals live on sub-domains (acme.localhost locally, acme.polydesk.eu in production).
+ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1,testserver")
+CSRF_TRUSTED_ORIGINS = env.words("CSRF_TRUSTED_ORIGINS", "")
+if env.flag("BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+
+# --- tenancy (django-tenants) -------------------------------------------------------------
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    "accounts",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "django.contrib.postgres",
+    "desk",
+    "demo",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "customers",
+    "portal",
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Client"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+PUBLIC_SCHEMA_URLCONF = "config.urls_public"
+ROOT_URLCONF = "config.urls_tenant"
+# New clients are cloned from this schema with migrations faked (see tenants.services).
+TENANT_BASE_SCHEMA = "client_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# The agency's own domain (agent desk, admin, webhooks) and the parent of client domains.
+AGENCY_DOMAIN = env.text("POLYDESK_AGENCY_DOMAIN", "localhost")
+CLIENT_DOMAIN_SUFFIX = env.text("POLYDESK_CLIENT_DOMAIN_SUFFIX", AGENCY_DOMAIN)
+SITE_URL_SCHEME = env.text("POLYDESK_URL_SCHEME", "http")
+SITE_URL_PORT = env.text("POLYDESK_URL_PORT", "8000")
+
+DATABASES = {"default": env.database_settings()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+MIDDLEWARE = [
+    "django_tenants.middleware.main.TenantMainMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tenants.middleware.ClientIsolationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PLATFORM_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+WSGI_APPLICATION = "config.wsgi.application"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# --- languages and time ---------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("cs", "Čeština"),
+    ("sk", "Slovenčina"),
+    ("pl", "Polski"),
+    ("de", "Deutsch"),
+    ("hu", "Magyar"),
+    ("ro", "Română"),
+]
+LOCALE_PATHS = [PLATFORM_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.VAR_DIR / "static"
+
+# --- e-mail -----------------------------------------------------------------------------------
+MAILERS = {
+    "default": {
+        "BACKEND": env.text("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+        "OPTIONS": {
+            "host": env.text("EMAIL_HOST", "localhost"),
+            "port": int(env.text("EMAIL_PORT", "25")),
+            "username": env.text("EMAIL_HOST_USER"),
+            "password": env.text("EMAIL_HOST_PASSWORD"),
+            "use_tls": env.flag("EMAIL_USE_TLS"),
+        },
+    },
+}
+DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "Polydesk <support@localhost>")
+
+# --- Celery -------------------------------------------------------------------------------------
+CELERY_BROKER_URL = env.celery_broker_url()
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_folder = env.celery_filesystem_folder()
+    for _sub in ("queue", "processed"):
+        (_broker_folder / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # One folder for both directions: producers and workers share the queue files.
+        "data_folder_in": str(_broker_folder / "queue"),
+        "data_folder_out": str(_broker_folder / "queue"),
+        "processed_folder": str(_broker_folder / "processed"),
+        "store_processed": False,
+    }
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ALWAYS_EAGER = env.flag("CELERY_TASK_ALWAYS_EAGER")
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE_FILENAME = str(env.VAR_DIR / "celerybeat-schedule")
+
+# --- integrations -----------------------------------------------------------------------------
+REDIS_URL = env.text("REDIS_URL")
+TWILIO_ACCOUNT_SID = env.text("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env.text("TWILIO_AUTH_TOKEN")
+TWILIO_API_BASE_URL = env.text("TWILIO_API_BASE_URL", "https://api.twilio.com")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,15 @@
+"""URLs of the agency's domain (public schema): agent desk, admin, webhooks."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from desk import views as desk_views
+
+urlpatterns = [
+    path("", desk_views.home, name="home"),
+    path("accounts/login/", desk_views.DeskLoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("health/", desk_views.health, name="health"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,158 @@
+"""Seeding of the demo: idempotent steps, run in order by ``manage.py seed_demo``."""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django_tenants.utils import schema_context
+
+from accounts.models import User
+from accounts.services import user_ensure
+from customers.models import Customer
+from tenants.models import Client
+from tenants.services import agency_ensure, client_provision
+
+DEMO_PASSWORD = "polydesk-demo"  # noqa: S105 - printed on purpose: demo logins only
+
+
+@dataclass(frozen=True)
+class DemoClient:
+    slug: str
+    name: str
+    countries: list[str]
+    languages: list[str]
+    time_zone: str
+    currency: str
+
+
+DEMO_CLIENTS = [
+    DemoClient(
+        "bohemia-shoes", "Bohemia Shoes", ["CZ", "SK"], ["cs", "sk", "en"], "Europe/Prague", "CZK"
+    ),
+    DemoClient("wisla-sport", "Wisła Sport", ["PL"], ["pl", "en"], "Europe/Warsaw", "PLN"),
+    DemoClient("alpen-garten", "Alpen Garten", ["DE", "AT"], ["de", "en"], "Europe/Berlin", "EUR"),
+    DemoClient("duna-design", "Duna Design", ["HU"], ["hu", "en"], "Europe/Budapest", "HUF"),
+    DemoClient(
+        "carpati-crafts", "Carpați Crafts", ["RO"], ["ro", "hu", "en"], "Europe/Bucharest", "RON"
+    ),
+]
+
+# (username, first name, last name, languages they speak: skills arrive with languages/)
+DEMO_AGENTS = [
+    ("jana", "Jana", "Nováková"),
+    ("piotr", "Piotr", "Wiśniewski"),
+    ("lena", "Lena", "Horváth"),
+]
+
+_NAMES = {
+    "cs": (
+        ["Tomáš", "Petra", "Jiří", "Lucie", "Martin", "Eva"],
+        ["Dvořák", "Černá", "Procházka", "Kučerová", "Veselý", "Růžičková"],
+    ),
+    "sk": (["Ján", "Zuzana", "Marek", "Katarína"], ["Horváth", "Kováčová", "Baláž", "Šimková"]),
+    "pl": (
+        ["Łukasz", "Agnieszka", "Michał", "Małgorzata", "Paweł"],
+        ["Kowalski", "Wójcik", "Zieliński", "Szymańska", "Woźniak"],
+    ),
+    "de": (
+        ["Jürgen", "Anna", "Lukas", "Sophie", "Matthias"],
+        ["Müller", "Schäfer", "Weiß", "Groß", "Köhler"],
+    ),
+    "hu": (
+        ["Bence", "Eszter", "Gábor", "Réka", "Zoltán"],
+        ["Nagy", "Kovács", "Tóth", "Szabó", "Fekete"],
+    ),
+    "ro": (
+        ["Andrei", "Ioana", "Mihai", "Elena", "Ștefan"],
+        ["Popescu", "Ionescu", "Dumitrescu", "Stănescu", "Țurcanu"],
+    ),
+    "en": (["James", "Emily", "Oliver", "Grace"], ["Smith", "Brown", "Taylor", "Walker"]),
+}
+_LANGUAGE_COUNTRY = {"cs": "CZ", "sk": "SK", "pl": "PL", "de": "DE", "hu": "HU", "ro": "RO"}
+# A mobile prefix per country, so that demo numbers look like the country's own.
+_MOBILE_PREFIX = {
+    "CZ": "+4207",
+    "SK": "+4219",
+    "PL": "+485",
+    "DE": "+4915",
+    "AT": "+4366",
+    "HU": "+3630",
+    "RO": "+407",
+}
+
+
+def seed_clients(log: Callable[[str], None]) -> None:
+    agency_ensure()
+    for demo in DEMO_CLIENTS:
+        result = client_provision(
+            slug=demo.slug,
+            name=demo.name,
+            countries=demo.countries,
+            languages=demo.languages,
+            time_zone=demo.time_zone,
+            currency=demo.currency,
+        )
+        log(f"client {demo.slug}: {'created' if result.created else 'present'}")
+
+
+def seed_users(log: Callable[[str], None]) -> None:
+    user_ensure(
+        username="admin",
+        password=DEMO_PASSWORD,
+        role=User.Role.ADMIN,
+        email="admin@polydesk.localhost",
+        first_name="Agency",
+        last_name="Admin",
+    )
+    for username, first, last in DEMO_AGENTS:
+        user_ensure(
+            username=username,
+            password=DEMO_PASSWORD,
+            role=User.Role.AGENT,
+            email=f"{username}@polydesk.localhost",
+            first_name=first,
+            last_name=last,
+        )
+    for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
+        user_ensure(
+            username=f"{client.slug}-manager",
+            password=DEMO_PASSWORD,
+            role=User.Role.CLIENT,
+            client=client,
+            language=client.default_language,
+            email=f"manager@{client.slug}.example",
+        )
+    log("users: admin, agents and one portal manager per client")
+
+
+def seed_customers(log: Callable[[str], None]) -> None:
+    for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
+        rng = random.Random(client.slug)  # noqa: S311 - repeatable demo data, not secrets
+        with schema_context(client.schema_name):
+            if Customer.objects.exists():
+                continue
+            customers = []
+            for number in range(1, 41):
+                language = rng.choice(client.languages)
+                first, last = _NAMES[language]
+                name = f"{rng.choice(first)} {rng.choice(last)}"
+                country = _LANGUAGE_COUNTRY.get(language, client.countries[0])
+                customers.append(
+                    Customer(
+                        name=name,
+                        email=f"customer{number}@{client.slug}.example",
+                        phone=f"{_MOBILE_PREFIX[country]}{rng.randrange(10_000_000, 99_999_999)}",
+                        language=language,
+                        country=country,
+                        shop_reference=f"C-{number:05d}",
+                    )
+                )
+            Customer.objects.bulk_create(customers)
+        log(f"customers of {client.slug}: {len(customers)}")
+
+
+SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
+    seed_clients,
+    seed_users,
+    seed_customers,
+]

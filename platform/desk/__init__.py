@@ -1,0 +1,1 @@
+"""The agent desk, served on the agency's domain (public URLconf)."""

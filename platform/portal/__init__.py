@@ -1,0 +1,1 @@
+"""The client portal, served on each client's own domain (tenant URLconf)."""

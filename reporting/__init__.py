@@ -1,0 +1,1 @@
+"""Reporting: KPI queries, monthly PDF reports, schedules and delivery."""

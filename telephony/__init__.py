@@ -1,0 +1,1 @@
+"""Telephony: phone numbers, IVR menus and their TwiML, Twilio webhooks, call records."""

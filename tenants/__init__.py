@@ -1,0 +1,1 @@
+"""Clients (tenants) and their domains: models, provisioning and isolation."""

@@ -1,0 +1,40 @@
+"""Keeps every client's portal to that client's users, and client users off the agency site."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django_tenants.utils import get_public_schema_name
+
+# Paths a client user may still reach on the agency domain (to sign out).
+_AGENCY_PATHS_OPEN_TO_CLIENT_USERS = ("/accounts/logout/",)
+
+
+class ClientIsolationMiddleware:
+    """Runs after authentication.
+
+    On a client's domain: the portal answers 404 unless the client is live and, for a
+    signed-in user, the user belongs to that client (or is an agency admin). A 404, not a
+    403, so a stranger learns nothing about which clients exist.
+    On the agency domain: client-portal users get 403.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        tenant = request.tenant
+        user = request.user
+        if tenant.schema_name == get_public_schema_name():
+            if (
+                user.is_authenticated
+                and user.is_client_user
+                and request.path not in _AGENCY_PATHS_OPEN_TO_CLIENT_USERS
+            ):
+                raise PermissionDenied("Client users use their own portal.")
+        else:
+            if not tenant.ready or tenant.status not in ("active", "onboarding"):
+                raise Http404("No such portal.")
+            if user.is_authenticated and not user.may_use_portal_of(tenant):
+                raise Http404("No such portal.")
+        return self.get_response(request)

@@ -1,0 +1,167 @@
+"""Provisioning of clients: one call creates the row, the schema and the domain."""
+
+import logging
+import re
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
+
+from tenants.models import Client, Domain
+
+logger = logging.getLogger(__name__)
+
+SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
+
+
+@dataclass(frozen=True)
+class ProvisionResult:
+    client: Client
+    created: bool
+    seconds: float
+
+
+def schema_name_for_slug(slug: str) -> str:
+    """``bohemia-shoes`` -> ``client_bohemia_shoes`` (a valid, unmistakable schema name)."""
+    return "client_" + slug.replace("-", "_")
+
+
+def client_domain_for_slug(slug: str) -> str:
+    return f"{slug}.{settings.CLIENT_DOMAIN_SUFFIX}"
+
+
+def _unapplied_migrations(schema_name: str) -> int:
+    with schema_context(schema_name):
+        executor = MigrationExecutor(connection)
+        targets = executor.loader.graph.leaf_nodes()
+        # django-tenants records every app's migrations in each schema (shared apps' as
+        # no-ops), so any unapplied migration means the template is behind.
+        return len(executor.migration_plan(targets))
+
+
+def template_schema_ensure(*, verbosity: int = 0) -> bool:
+    """Create or bring up to date the template schema new clients are cloned from.
+
+    Returns True when something was created or migrated. Cloning a stale template with
+    faked migrations would give new clients a schema missing tables, so provisioning
+    calls this first.
+    """
+    from django.core.management import call_command
+
+    template = settings.TENANT_BASE_SCHEMA
+    changed = False
+    if not schema_exists(template):
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{template}"')
+        changed = True
+    if changed or _unapplied_migrations(template):
+        call_command(
+            "migrate_schemas",
+            tenant=True,
+            schema_name=template,
+            interactive=False,
+            verbosity=verbosity,
+        )
+        changed = True
+    connection.set_schema_to_public()
+    return changed
+
+
+_template_checked = False
+
+
+def template_schema_ensure_once() -> None:
+    """template_schema_ensure, checked once per process (loading the migration graph costs)."""
+    global _template_checked
+    if not _template_checked:
+        template_schema_ensure()
+        _template_checked = True
+
+
+def agency_ensure(*, name: str = "Polydesk agency", domain: str | None = None) -> Client:
+    """The public-schema row and domain that serve the agency site (desk, admin, webhooks)."""
+    domain = domain or settings.AGENCY_DOMAIN
+    agency, _ = Client.objects.get_or_create(
+        schema_name=get_public_schema_name(),
+        defaults={
+            "name": name,
+            "slug": "agency",
+            "languages": ["en"],
+            "default_language": "en",
+            "status": Client.Status.ACTIVE,
+            "ready": True,
+        },
+    )
+    Domain.objects.get_or_create(domain=domain, defaults={"tenant": agency, "is_primary": True})
+    return agency
+
+
+def _validated_client(client: Client) -> None:
+    try:
+        client.full_clean(exclude=["schema_name"])
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from error
+
+
+def client_provision(
+    *,
+    slug: str,
+    name: str,
+    countries: list[str],
+    languages: list[str],
+    default_language: str | None = None,
+    time_zone: str,
+    currency: str,
+    domain: str | None = None,
+    activate: bool = True,
+) -> ProvisionResult:
+    """Create a client with its schema (cloned from the template) and its portal domain.
+
+    Idempotent: calling it again for an existing slug finishes what is missing (schema,
+    domain, ready flag) and changes nothing else.
+    """
+    started = time.perf_counter()
+    if not SLUG_RE.match(slug):
+        raise ValidationError(
+            {"slug": "Use 2-41 lower-case letters, digits and hyphens, starting with a letter."}
+        )
+    domain = domain or client_domain_for_slug(slug)
+    default_language = default_language or (languages[0] if languages else "")
+
+    template_schema_ensure_once()
+    # Row, schema and domain commit together: a failure leaves no half-made client.
+    with transaction.atomic():
+        client = Client.objects.select_for_update().filter(slug=slug).first()
+        created = client is None
+        if created:
+            client = Client(
+                slug=slug,
+                schema_name=schema_name_for_slug(slug),
+                name=name,
+                countries=[c.upper() for c in countries],
+                languages=list(languages),
+                default_language=default_language,
+                time_zone=time_zone,
+                currency=currency.upper(),
+            )
+            _validated_client(client)
+            taken = Domain.objects.filter(domain=domain).first()
+            if taken:
+                raise ValidationError({"domain": f"{domain} already serves {taken.tenant}."})
+            client.save()
+        if not schema_exists(client.schema_name):
+            # Clone the template, then fake its migrations (django-tenants' base-schema cloning).
+            client.create_schema(check_if_exists=True, verbosity=0)
+        Domain.objects.get_or_create(domain=domain, defaults={"tenant": client, "is_primary": True})
+        if activate and client.status == Client.Status.ONBOARDING:
+            client.status = Client.Status.ACTIVE
+        client.ready = True
+        client.save(update_fields=["ready", "status"])
+    connection.set_schema_to_public()
+    seconds = time.perf_counter() - started
+    logger.info("client %s %s in %.2fs", slug, "created" if created else "checked", seconds)
+    return ProvisionResult(client=client, created=created, seconds=seconds)

@@ -1,0 +1,35 @@
+import factory
+
+from accounts.models import User
+from customers.models import Customer
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    role = User.Role.AGENT
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    """Create inside the client's schema (tests.conftest.in_schema)."""
+
+    class Meta:
+        model = Customer
+
+    name = factory.Sequence(lambda n: f"Zákazník {n}")
+    email = factory.Sequence(lambda n: f"customer{n}@shop.example")
+    phone = factory.Sequence(lambda n: f"+42060{n:07d}")
+    language = "cs"
+    country = "CZ"
