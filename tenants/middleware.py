@@ -33,7 +33,7 @@ class ClientIsolationMiddleware:
             ):
                 raise PermissionDenied("Client users use their own portal.")
         else:
-            if not tenant.ready or tenant.status not in ("active", "onboarding"):
+            if not tenant.portal_open:
                 raise Http404("No such portal.")
             if user.is_authenticated and not user.may_use_portal_of(tenant):
                 raise Http404("No such portal.")

@@ -92,6 +92,11 @@ class Client(TenantMixin):
             )
 
     @property
+    def portal_open(self) -> bool:
+        """The portal answers while the client is being set up and while it is active."""
+        return self.ready and self.status in (self.Status.ONBOARDING, self.Status.ACTIVE)
+
+    @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 

@@ -18,8 +18,29 @@ class TwoClients:
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker):
+    """Always create the test database.
+
+    pytest-django creates it only when a collected test is marked for the database; the
+    tests that commit on purpose (a real Celery worker, a browser) are not marked, and run
+    alone they would otherwise write to the real database.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        databases = setup_databases(verbosity=verbosity, interactive=False)
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(databases, verbosity=verbosity)
+
+
+@pytest.fixture(scope="session")
 def two_clients(django_db_setup, django_db_blocker) -> TwoClients:
     """Client A (Czech) and client B (Polish), committed: they outlive each test's rollback."""
+    from django.db import connection
+
+    assert connection.settings_dict["NAME"].startswith("test_"), "not the test database"
     with django_db_blocker.unblock():
         agency_ensure()
         a = client_provision(
@@ -59,3 +80,11 @@ def _public_schema_after_each_test():
     from django.db import connection
 
     connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """PBKDF2 costs ~0.3 s a password by design; tests need no protection against cracking."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

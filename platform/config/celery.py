@@ -17,7 +17,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-def task_enqueue_on_commit(task: Any, *, args: Sequence[Any] = (), kwargs: dict | None = None):
+def task_enqueue_on_commit(
+    task: Any, *, args: Sequence[Any] = (), kwargs: dict | None = None, **options: Any
+) -> None:
     """Send ``task`` when the current transaction commits, in the schema active *now*.
 
     ``delay_on_commit`` would read the schema at commit time, which may be another
@@ -27,5 +29,5 @@ def task_enqueue_on_commit(task: Any, *, args: Sequence[Any] = (), kwargs: dict 
 
     headers = {"_schema_name": connection.schema_name}
     transaction.on_commit(
-        lambda: task.apply_async(args=tuple(args), kwargs=kwargs or {}, headers=headers)
+        lambda: task.apply_async(args=tuple(args), kwargs=kwargs or {}, headers=headers, **options)
     )

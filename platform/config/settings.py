@@ -6,10 +6,9 @@ BASE_DIR = env.PROJECT_DIR
 PLATFORM_DIR = BASE_DIR / "platform"
 
 DEBUG = env.flag("DJANGO_DEBUG", default=False)
-_DEV_SECRET = "polydesk-local-development-only-not-a-secret"  # noqa: S105
-SECRET_KEY = env.text("SECRET_KEY", _DEV_SECRET)
-if not DEBUG and SECRET_KEY == _DEV_SECRET and env.flag("POLYDESK_PRODUCTION"):
-    raise RuntimeError("SECRET_KEY must be set in production")
+# The local default starts with "django-insecure-", which `manage.py check --deploy`
+# reports (security.W009): production must set SECRET_KEY.
+SECRET_KEY = env.text("SECRET_KEY", "django-insecure-polydesk-local-development-only")
 
 # Client portals live on sub-domains (acme.localhost locally, acme.polydesk.eu in production).
 ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1,testserver")
@@ -114,19 +113,24 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [PLATFORM_DIR / "static"]
 STATIC_ROOT = env.VAR_DIR / "static"
 
 # --- e-mail -----------------------------------------------------------------------------------
+_EMAIL_BACKEND = env.text("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 MAILERS = {
     "default": {
-        "BACKEND": env.text("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+        "BACKEND": _EMAIL_BACKEND,
+        # The connection options belong to the SMTP backend only; others take none.
         "OPTIONS": {
             "host": env.text("EMAIL_HOST", "localhost"),
             "port": int(env.text("EMAIL_PORT", "25")),
             "username": env.text("EMAIL_HOST_USER"),
             "password": env.text("EMAIL_HOST_PASSWORD"),
             "use_tls": env.flag("EMAIL_USE_TLS"),
-        },
+        }
+        if _EMAIL_BACKEND.endswith("smtp.EmailBackend")
+        else {},
     },
 }
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "Polydesk <support@localhost>")
@@ -135,13 +139,14 @@ DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "Polydesk <support@localhost
 CELERY_BROKER_URL = env.celery_broker_url()
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_folder = env.celery_filesystem_folder()
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_folder / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # One folder for both directions: producers and workers share the queue files.
         "data_folder_in": str(_broker_folder / "queue"),
         "data_folder_out": str(_broker_folder / "queue"),
         "processed_folder": str(_broker_folder / "processed"),
+        "control_folder": str(_broker_folder / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True

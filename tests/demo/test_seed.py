@@ -1,0 +1,39 @@
+import pytest
+from django.core.management import call_command
+from django.test import Client as HttpClient
+
+from accounts.models import User
+from customers.models import Customer
+from demo.seed import DEMO_CLIENTS, DEMO_PASSWORD
+from tenants.models import Client
+from tests.conftest import host_of, in_schema
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_seeds_clients_in_several_languages_and_can_run_twice(two_clients, capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+
+    demo = Client.objects.filter(slug__in=[d.slug for d in DEMO_CLIENTS])
+    assert demo.count() == len(DEMO_CLIENTS) >= 2
+    languages = {code for client in demo for code in client.languages}
+    assert {"cs", "sk", "pl", "de", "hu", "en"} <= languages
+    for client in demo:
+        with in_schema(client):
+            assert Customer.objects.count() == 40  # not doubled by the second run
+    assert User.objects.filter(role=User.Role.AGENT).count() >= 3
+    assert "bohemia-shoes-manager / polydesk-demo" in out
+    assert "http://bohemia-shoes.localhost:8000/" in out
+
+
+def test_a_printed_demo_login_opens_its_portal(two_clients):
+    call_command("seed_demo")
+    client = Client.objects.get(slug="wisla-sport")
+    http = HttpClient(HTTP_HOST=host_of(client))
+    response = http.post(
+        "/accounts/login/", {"username": "wisla-sport-manager", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert "Wisła Sport" in http.get("/").text

@@ -1,0 +1,117 @@
+"""The client portal in a real browser (Debian's chromium driven by Playwright)."""
+
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+from playwright.sync_api import Browser, expect, sync_playwright
+
+from accounts.models import User
+from customers.models import Customer
+from tests.conftest import host_of, in_schema
+from tests.factories import PASSWORD, CustomerFactory, UserFactory
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM_FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@dataclass(frozen=True)
+class Site:
+    browser: Browser
+    port: int
+    url_a: str
+    url_b: str
+    user_a: str
+    user_b: str
+
+
+@pytest.fixture(scope="module")
+def site(two_clients, django_db_blocker) -> Iterator[Site]:
+    # Committed data, and the database open for the whole module: the server thread has
+    # its own connection and serves requests while the tests run.
+    with django_db_blocker.unblock():
+        user_a = UserFactory(role=User.Role.CLIENT, client=two_clients.a)
+        user_b = UserFactory(role=User.Role.CLIENT, client=two_clients.b)
+        with in_schema(two_clients.a):
+            customer = CustomerFactory(name="Řehoř Žluťoučký", email="rehor@example.cz")
+        host_a, host_b = host_of(two_clients.a), host_of(two_clients.b)
+
+        server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
+        server.set_app(StaticFilesHandler(WSGIHandler()))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.server_address[1]
+        # No ORM calls in this thread inside the Playwright block: its event loop makes
+        # Django refuse them.
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS
+            )
+            yield Site(
+                browser=browser, port=port,
+                url_a=f"http://{host_a}:{port}", url_b=f"http://{host_b}:{port}",
+                user_a=user_a.username, user_b=user_b.username,
+            )  # fmt: skip
+            browser.close()
+        server.shutdown()
+        server.server_close()
+        with in_schema(two_clients.a):
+            Customer.objects.filter(pk=customer.pk).delete()
+        User.objects.filter(pk__in=[user_a.pk, user_b.pk]).delete()
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/")
+    expect(page).to_have_url(f"{base_url}/accounts/login/?next=/")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_client_user_signs_in_and_sees_their_portal(site, tmp_path):
+    page = site.browser.new_page()
+    sign_in(page, site.url_a, site.user_a)
+
+    expect(page).to_have_url(f"{site.url_a}/")
+    expect(page.get_by_role("heading", name="Client A Obuv")).to_be_visible()
+    expect(page.locator("#customer-count")).to_have_text("1")
+    page.get_by_role("link", name="Customers").click()
+    expect(page.get_by_role("cell", name="Řehoř Žluťoučký")).to_be_visible()
+    page.screenshot(path=tmp_path / "portal-customers.png", full_page=True)
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.screenshot(path=tmp_path / "portal-customers-phone.png", full_page=True)
+    page.close()
+
+
+def test_the_portal_fits_a_phone_screen(site):
+    page = site.browser.new_page(viewport={"width": 375, "height": 740})
+    sign_in(page, site.url_a, site.user_a)
+    expect(page.get_by_role("heading", name="Client A Obuv")).to_be_visible()
+    # The project's own stylesheet is served and applied (no CDN).
+    expect(page.locator("body")).to_have_css("background-color", "rgb(244, 246, 250)")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.close()
+
+
+def test_a_user_of_another_client_is_refused(site):
+    page = site.browser.new_page()
+    sign_in(page, site.url_a, site.user_b)
+
+    expect(page.get_by_role("alert")).to_have_text("Wrong user name or password.")
+    page.goto(f"{site.url_a}/customers/")
+    expect(page).to_have_url(f"{site.url_a}/accounts/login/?next=/customers/")
+    expect(page.get_by_text("Řehoř Žluťoučký")).to_have_count(0)
+    page.close()
