@@ -9,7 +9,7 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from accounts.services import user_ensure
 from customers.models import Customer
-from tenants.models import Client
+from tenants.models import Client, Domain
 from tenants.services import agency_ensure, client_provision
 
 DEMO_PASSWORD = "polydesk-demo"  # noqa: S105 - printed on purpose: demo logins only
@@ -82,7 +82,11 @@ _MOBILE_PREFIX = {
 
 
 def seed_clients(log: Callable[[str], None]) -> None:
-    agency_ensure()
+    agency = agency_ensure()
+    # Locally the agency site also answers on the loopback address.
+    Domain.objects.get_or_create(
+        domain="127.0.0.1", defaults={"tenant": agency, "is_primary": False}
+    )
     for demo in DEMO_CLIENTS:
         result = client_provision(
             slug=demo.slug,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from demo.seed import DEMO_AGENTS, DEMO_CLIENTS, DEMO_PASSWORD, SEED_STEPS
@@ -8,19 +9,22 @@ from tenants.services import client_domain_for_slug
 class Command(BaseCommand):
     help = "Create the demo clients, users and activity (idempotent), then print the logins."
 
-    def handle(self, *args, **options):
-        for step in SEED_STEPS:
-            step(lambda line: self.stdout.write(f"  {line}"))
-        from django.conf import settings
-
-        self.stdout.write("\nPolydesk demo")
-        self.stdout.write(f"  agent desk  {portal_url(settings.AGENCY_DOMAIN)}")
-        self.stdout.write(
-            f"    admin / {DEMO_PASSWORD}  (also {portal_url(settings.AGENCY_DOMAIN)}admin/)"
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--logins-only", action="store_true", help="print the URLs and logins, seed nothing"
         )
+
+    def handle(self, *args, **options):
+        if not options["logins_only"]:
+            for step in SEED_STEPS:
+                step(lambda line: self.stdout.write(f"  {line}"))
+        desk = portal_url(settings.AGENCY_DOMAIN)
+        self.stdout.write("\nPolydesk demo")
+        self.stdout.write(f"  Agent desk       {desk}   (Django admin: {desk}admin/)")
+        self.stdout.write(f"    admin / {DEMO_PASSWORD}  (agency admin)")
         for username, first, last in DEMO_AGENTS:
             self.stdout.write(f"    {username} / {DEMO_PASSWORD}  ({first} {last}, agent)")
         for demo in DEMO_CLIENTS:
             url = portal_url(client_domain_for_slug(demo.slug))
             self.stdout.write(f"  {demo.name:<16} {url}")
-            self.stdout.write(f"    {demo.slug}-manager / {DEMO_PASSWORD}")
+            self.stdout.write(f"    {demo.slug}-manager / {DEMO_PASSWORD}  (client portal)")
