@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
+from tenants.cloning import CloneUnavailable, schema_clone
 from tenants.models import Client, Domain
 
 logger = logging.getLogger(__name__)
@@ -100,6 +101,17 @@ def agency_ensure(*, name: str = "Polydesk agency", domain: str | None = None) -
     return agency
 
 
+def _schema_create(client: Client) -> None:
+    """Copy the template into the client's schema, with its migrations recorded."""
+    try:
+        with transaction.atomic():
+            schema_clone(template=settings.TENANT_BASE_SCHEMA, schema_name=client.schema_name)
+    except CloneUnavailable as error:
+        logger.warning("fast clone unavailable (%s); using django-tenants' clone", error)
+        # django-tenants' base-schema cloning, then its migrations faked.
+        client.create_schema(check_if_exists=True, verbosity=0)
+
+
 def _validated_client(client: Client) -> None:
     try:
         client.full_clean(exclude=["schema_name"])
@@ -154,8 +166,7 @@ def client_provision(
                 raise ValidationError({"domain": f"{domain} already serves {taken.tenant}."})
             client.save()
         if not schema_exists(client.schema_name):
-            # Clone the template, then fake its migrations (django-tenants' base-schema cloning).
-            client.create_schema(check_if_exists=True, verbosity=0)
+            _schema_create(client)
         Domain.objects.get_or_create(domain=domain, defaults={"tenant": client, "is_primary": True})
         if activate and client.status == Client.Status.ONBOARDING:
             client.status = Client.Status.ACTIVE

