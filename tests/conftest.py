@@ -77,9 +77,11 @@ def _public_schema_after_each_test():
     """A request to a client's domain leaves the connection in that schema (as in any
     request thread, where the next request resets it); tests start from public."""
     yield
+    from django.core.cache import cache
     from django.db import connection
 
     connection.set_schema_to_public()
+    cache.clear()  # a rolled-back test must not leave cached rows behind
 
 
 @pytest.fixture(scope="session", autouse=True)

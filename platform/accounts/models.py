@@ -20,6 +20,12 @@ class User(AbstractUser):
         related_name="portal_users",
         help_text="Only for client portal users: the one client whose portal they use.",
     )
+    served_clients = models.ManyToManyField(
+        "tenants.Client",
+        blank=True,
+        related_name="agents",
+        help_text="Agents only: the clients whose work this agent may take.",
+    )
     language = models.CharField(max_length=8, default="en", help_text="UI language")
     time_zone = models.CharField(max_length=64, default="Europe/Prague")
 

@@ -22,6 +22,7 @@ SHARED_APPS = [
     "django_tenants",
     "tenants",
     "accounts",
+    "languages",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

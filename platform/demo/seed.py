@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from accounts.services import user_ensure
 from customers.models import Customer
+from languages.services import agent_skills_set
 from tenants.models import Client, Domain
 from tenants.services import agency_ensure, client_provision
 
@@ -37,12 +38,20 @@ DEMO_CLIENTS = [
     ),
 ]
 
-# (username, first name, last name, languages they speak: skills arrive with languages/)
+# (username, first name, last name)
 DEMO_AGENTS = [
     ("jana", "Jana", "Nováková"),
     ("piotr", "Piotr", "Wiśniewski"),
     ("lena", "Lena", "Horváth"),
+    ("andrei", "Andrei", "Mureșan"),
 ]
+# username: ({language: proficiency}, [clients served])
+DEMO_SKILLS: dict[str, tuple[dict[str, str], list[str]]] = {
+    "jana": ({"cs": "native", "sk": "fluent", "en": "basic"}, ["bohemia-shoes"]),
+    "piotr": ({"pl": "native", "en": "fluent", "cs": "basic"}, ["wisla-sport", "bohemia-shoes"]),
+    "lena": ({"de": "native", "hu": "native", "en": "fluent"}, ["alpen-garten", "duna-design"]),
+    "andrei": ({"ro": "native", "hu": "fluent", "en": "fluent"}, ["carpati-crafts", "duna-design"]),
+}
 
 _NAMES = {
     "cs": (
@@ -129,6 +138,14 @@ def seed_users(log: Callable[[str], None]) -> None:
     log("users: admin, agents and one portal manager per client")
 
 
+def seed_agent_skills(log: Callable[[str], None]) -> None:
+    for username, (skills, client_slugs) in DEMO_SKILLS.items():
+        agent = User.objects.get(username=username)
+        agent_skills_set(agent=agent, skills=skills)
+        agent.served_clients.set(Client.objects.filter(slug__in=client_slugs))
+        log(f"agent {username}: {', '.join(f'{c} ({p})' for c, p in skills.items())}")
+
+
 def seed_customers(log: Callable[[str], None]) -> None:
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
         rng = random.Random(client.slug)  # noqa: S311 - repeatable demo data, not secrets
@@ -158,5 +175,6 @@ def seed_customers(log: Callable[[str], None]) -> None:
 SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_clients,
     seed_users,
+    seed_agent_skills,
     seed_customers,
 ]

@@ -1,6 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from languages.services import catalog_sync
 from tenants.services import agency_ensure, template_schema_ensure
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
         agency_ensure()
+        catalog_sync()  # languages added to languages/catalog.py since the last deploy
         template_schema_ensure(verbosity=verbosity)
         call_command(
             "migrate_schemas",
