@@ -6,32 +6,17 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from config.celery import task_enqueue_on_commit
 from customers.models import Customer
 from customers.tasks import customer_erase_task
-from tests.conftest import in_schema
+from tests.conftest import in_schema, test_database_url
 from tests.factories import CustomerFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def test_database_url() -> str:
-    """The URL of the database pytest created, for a process outside pytest."""
-    params = connection.get_connection_params()
-    user = quote(params.get("user") or "", safe="")
-    password = quote(params.get("password") or "", safe="")
-    query = f"host={quote(params.get('host') or 'localhost', safe='')}"
-    if params.get("port"):
-        query += f"&port={params['port']}"
-    return f"postgresql://{user}:{password}@/{params['dbname']}?{query}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
 
 
 def erased(client, customer_id: int) -> bool:
