@@ -20,6 +20,8 @@ if env.flag("BEHIND_TLS_PROXY"):
 # --- tenancy (django-tenants) -------------------------------------------------------------
 SHARED_APPS = [
     "django_tenants",
+    # Before the admin, as modeltranslation's documentation asks.
+    "modeltranslation",
     "tenants",
     "accounts",
     "languages",
@@ -35,7 +37,10 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
+    # Each client's schema keeps its own admin log: its content types are its own.
+    "django.contrib.admin",
     "customers",
+    "content",
     "portal",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -109,6 +114,13 @@ LANGUAGES = [
     ("ro", "Română"),
 ]
 LOCALE_PATHS = [PLATFORM_DIR / "locale"]
+# Customer-facing content has a column per catalog language (languages/catalog.py), more
+# than the UI languages above; the UI language list stays what the interface is in.
+MODELTRANSLATION_LANGUAGES = (
+    "cs", "sk", "pl", "de", "hu", "ro", "sl", "hr", "bg", "en", "fr", "it", "es", "nl", "pt",
+    "el",
+)  # fmt: skip
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

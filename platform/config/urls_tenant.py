@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from content.admin import content_admin_site
 from desk.views import health
 from portal import views as portal_views
 
@@ -12,4 +13,6 @@ urlpatterns = [
     path("accounts/login/", portal_views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", health, name="health"),
+    # Agency admins edit this client's content here (canned replies, FAQ, templates).
+    path("admin/", content_admin_site.urls),
 ]

@@ -1,0 +1,22 @@
+"""Registration of customer-facing content with django-modeltranslation: one column per
+catalog language for each field below. Fallbacks are read along the admin-editable chains
+(content.selectors), not modeltranslation's static settings."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from content.models import CannedReply, FaqArticle, MessageTemplate
+
+
+@register(CannedReply)
+class CannedReplyTranslation(TranslationOptions):
+    fields = ("title", "body")
+
+
+@register(FaqArticle)
+class FaqArticleTranslation(TranslationOptions):
+    fields = ("question", "answer")
+
+
+@register(MessageTemplate)
+class MessageTemplateTranslation(TranslationOptions):
+    fields = ("subject", "body")

@@ -1,0 +1,99 @@
+"""Editing a client's content on the client's own domain (/admin/), by agency admins.
+
+A separate admin site: on a client's domain only that client's content is shown, in the
+client's languages side by side, with the missing translations listed."""
+
+from django import forms
+from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
+
+from content.models import CannedReply, FaqArticle, MessageTemplate
+from content.selectors import missing_languages
+from languages.catalog import CATALOG
+
+
+class ContentAdminSite(admin.AdminSite):
+    site_header = "Client content"
+    site_title = "Client content"
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        context["site_header"] = f"{request.tenant.name}: content"
+        return context
+
+
+content_admin_site = ContentAdminSite(name="content_admin")
+
+
+class ClientLanguagesAdmin(TranslationAdmin):
+    """One fieldset per language the client serves; the default language is required."""
+
+    translated: tuple[str, ...] = ()
+    untranslated: tuple[str, ...] = ()
+
+    class Media:
+        css = {"all": ["content/side-by-side.css"]}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(None, {"fields": list(self.untranslated)})]
+        for code in request.tenant.languages:
+            name = CATALOG[code].native_name if code in CATALOG else code
+            fieldsets.append(
+                (
+                    f"{name} ({code})",
+                    {
+                        "fields": [f"{field}_{code}" for field in self.translated],
+                        "classes": ["polydesk-language"],
+                    },
+                )
+            )
+        return fieldsets
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        required = [f"{field}_{request.tenant.default_language}" for field in self.translated]
+
+        class ClientLanguagesForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                for name in required:
+                    if name in self.fields and not cleaned.get(name):
+                        self.add_error(
+                            name,
+                            forms.ValidationError("Required in the client's default language."),
+                        )
+                return cleaned
+
+        return ClientLanguagesForm
+
+    def get_list_display(self, request):
+        languages = list(request.tenant.languages)
+
+        @admin.display(description="missing translations")
+        def missing(obj) -> str:
+            return ", ".join(missing_languages(obj, self.translated, languages)) or "—"
+
+        return [*super().get_list_display(request), missing]
+
+
+@admin.register(CannedReply, site=content_admin_site)
+class CannedReplyAdmin(ClientLanguagesAdmin):
+    translated = ("title", "body")
+    untranslated = ("key", "category", "active")
+    list_display = ["key", "category", "active"]
+    list_filter = ["active", "category"]
+    search_fields = ["key"]
+
+
+@admin.register(FaqArticle, site=content_admin_site)
+class FaqArticleAdmin(ClientLanguagesAdmin):
+    translated = ("question", "answer")
+    untranslated = ("slug", "position", "published")
+    list_display = ["slug", "position", "published"]
+
+
+@admin.register(MessageTemplate, site=content_admin_site)
+class MessageTemplateAdmin(ClientLanguagesAdmin):
+    translated = ("subject", "body")
+    untranslated = ("kind",)
+    list_display = ["kind"]

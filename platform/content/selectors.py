@@ -1,0 +1,53 @@
+"""Reads of a client's content in a customer's language (current tenant schema)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import models
+
+from languages.selectors import language_fallback_chain
+
+
+@dataclass(frozen=True)
+class Translated:
+    text: str
+    language: str  # the language the text is in
+    fallback: bool  # True when it is not the language asked for
+
+
+def translation_for(obj: models.Model, field: str, language: str) -> Translated | None:
+    """``obj.field`` in ``language``, or in the first language of its fallback chain that
+    has it; None when no language on the chain has a text."""
+    for code in language_fallback_chain(language):
+        value = getattr(obj, f"{field}_{code}", None)
+        if value:
+            return Translated(value, code, fallback=code != language)
+    return None
+
+
+def missing_languages(obj: models.Model, fields: Sequence[str], languages: Sequence[str]):
+    """The languages in ``languages`` where any of ``fields`` is still empty."""
+    return [code for code in languages if any(not getattr(obj, f"{f}_{code}", "") for f in fields)]
+
+
+@dataclass(frozen=True)
+class CannedReplyView:
+    key: str
+    category: str
+    title: Translated | None
+    body: Translated | None
+
+
+def canned_replies_in_language(language: str) -> list[CannedReplyView]:
+    """Active canned replies, each in ``language`` or its fallback (marked as such)."""
+    from content.models import CannedReply
+
+    return [
+        CannedReplyView(
+            key=reply.key,
+            category=reply.category,
+            title=translation_for(reply, "title", language),
+            body=translation_for(reply, "body", language),
+        )
+        for reply in CannedReply.objects.filter(active=True)
+    ]
