@@ -8,7 +8,14 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from accounts.services import user_ensure
+from content.models import CannedReply, FaqArticle, MessageTemplate
 from customers.models import Customer
+from demo.content_texts import (
+    CANNED_REPLIES,
+    CANNED_REPLY_CATEGORIES,
+    FAQ_ARTICLES,
+    MESSAGE_TEMPLATES,
+)
 from languages.services import agent_skills_set
 from tenants.models import Client, Domain
 from tenants.services import agency_ensure, client_provision
@@ -172,9 +179,45 @@ def seed_customers(log: Callable[[str], None]) -> None:
         log(f"customers of {client.slug}: {len(customers)}")
 
 
+def _translated_fields(texts: dict[str, tuple[str, str]], fields: tuple[str, str], languages):
+    """{"title_cs": ..., "body_cs": ...} for the client's languages and English."""
+    values = {}
+    for code, pair in texts.items():
+        if code in languages or code == "en":
+            for field, text in zip(fields, pair, strict=True):
+                values[f"{field}_{code}"] = text
+    return values
+
+
+def seed_content(log: Callable[[str], None]) -> None:
+    """Canned replies, FAQ and message templates, some translations missing on purpose."""
+    for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
+        languages = set(client.languages)
+        with schema_context(client.schema_name):
+            for key, texts in CANNED_REPLIES.items():
+                CannedReply.objects.update_or_create(
+                    key=key,
+                    defaults={"category": CANNED_REPLY_CATEGORIES[key],
+                              **_translated_fields(texts, ("title", "body"), languages)},
+                )  # fmt: skip
+            for position, (slug, texts) in enumerate(FAQ_ARTICLES.items(), start=1):
+                FaqArticle.objects.update_or_create(
+                    slug=slug,
+                    defaults={"position": position,
+                              **_translated_fields(texts, ("question", "answer"), languages)},
+                )  # fmt: skip
+            for kind, texts in MESSAGE_TEMPLATES.items():
+                MessageTemplate.objects.update_or_create(
+                    kind=kind, defaults=_translated_fields(texts, ("subject", "body"), languages)
+                )
+        log(f"content of {client.slug}: {len(CANNED_REPLIES)} canned replies, "
+            f"{len(FAQ_ARTICLES)} FAQ, {len(MESSAGE_TEMPLATES)} templates")  # fmt: skip
+
+
 SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_clients,
     seed_users,
     seed_agent_skills,
     seed_customers,
+    seed_content,
 ]

@@ -20,7 +20,7 @@ def dashboard(request):
     client = request.tenant
     context = {
         "client": client,
-        "local_time": timezone.localtime(timezone.now(), client.tz),
+        "now": timezone.now(),
         "customer_count": Customer.objects.filter(erased_at__isnull=True).count(),
     }
     return render(request, "portal/dashboard.html", context)

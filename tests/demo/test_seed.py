@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.test import Client as HttpClient
 
 from accounts.models import User
+from content.selectors import canned_replies_in_language
 from customers.models import Customer
 from demo.seed import DEMO_CLIENTS, DEMO_PASSWORD
 from tenants.models import Client
@@ -37,3 +38,13 @@ def test_a_printed_demo_login_opens_its_portal(two_clients):
     )
     assert response.status_code == 302
     assert "Wisła Sport" in http.get("/").text
+
+
+def test_the_demo_content_shows_the_language_fallback(two_clients):
+    call_command("seed_demo")
+    bohemia = Client.objects.get(slug="bohemia-shoes")
+    with in_schema(bohemia):
+        views = {view.key: view for view in canned_replies_in_language("sk")}
+    assert views["delivery-delay"].body.language == "sk"
+    refund = views["refund-issued"].body  # left out in Slovak on purpose
+    assert (refund.language, refund.fallback) == ("cs", True)

@@ -74,11 +74,12 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
 
 
 def sign_in(page, base_url: str, username: str) -> None:
+    """Client A's portal greets strangers in its default language, Czech."""
     page.goto(f"{base_url}/")
     expect(page).to_have_url(f"{base_url}/accounts/login/?next=/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Uživatelské jméno").fill(username)
+    page.get_by_label("Heslo").fill(PASSWORD)
+    page.get_by_role("button", name="Přihlásit").click()
 
 
 def test_a_client_user_signs_in_and_sees_their_portal(site, tmp_path):
@@ -87,6 +88,7 @@ def test_a_client_user_signs_in_and_sees_their_portal(site, tmp_path):
 
     expect(page).to_have_url(f"{site.url_a}/")
     expect(page.get_by_role("heading", name="Client A Obuv")).to_be_visible()
+    # Signed in, the interface speaks the user's own language (English for this user).
     expect(page.locator("#customer-count")).to_have_text("1")
     page.get_by_role("link", name="Customers").click()
     expect(page.get_by_role("cell", name="Řehoř Žluťoučký")).to_be_visible()
@@ -110,7 +112,7 @@ def test_a_user_of_another_client_is_refused(site):
     page = site.browser.new_page()
     sign_in(page, site.url_a, site.user_b)
 
-    expect(page.get_by_role("alert")).to_have_text("Wrong user name or password.")
+    expect(page.get_by_role("alert")).to_have_text("Nesprávné uživatelské jméno nebo heslo.")
     page.goto(f"{site.url_a}/customers/")
     expect(page).to_have_url(f"{site.url_a}/accounts/login/?next=/customers/")
     expect(page.get_by_text("Řehoř Žluťoučký")).to_have_count(0)

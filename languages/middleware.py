@@ -1,0 +1,27 @@
+"""The interface language: the signed-in user's own; on a client's portal before sign-in,
+the client's default language. Otherwise the browser's (Django's LocaleMiddleware)."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django_tenants.utils import get_public_schema_name
+
+UI_LANGUAGES = {code for code, _ in settings.LANGUAGES}
+
+
+class UserLanguageMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = None
+        if request.user.is_authenticated:
+            language = request.user.language
+        elif request.tenant.schema_name != get_public_schema_name():
+            language = request.tenant.default_language
+        if language in UI_LANGUAGES:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
