@@ -25,6 +25,7 @@ SHARED_APPS = [
     "tenants",
     "accounts",
     "languages",
+    "routing",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

@@ -1,0 +1,2 @@
+"""Routing: business hours, the cross-client work queue, agent presence and the router
+(public schema)."""

@@ -1,0 +1,145 @@
+"""The cross-client work queue, agents' presence and capacity, routing policy (public)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Channel(models.TextChoices):
+    CALL = "call", "Call"
+    EMAIL = "email", "E-mail"
+    CHAT = "chat", "Chat"
+    SMS = "sms", "SMS"
+    API = "api", "API"
+
+
+class AgentState(models.Model):
+    """An agent's presence, capacity per channel and how long they have been idle."""
+
+    class Presence(models.TextChoices):
+        AVAILABLE = "available", "Available"
+        BUSY = "busy", "Busy"
+        AWAY = "away", "Away"
+        OFFLINE = "offline", "Offline"
+
+    agent = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+        related_name="desk_state",
+    )  # fmt: skip
+    presence = models.CharField(max_length=10, choices=Presence.choices, default=Presence.OFFLINE)
+    capacity_call = models.PositiveSmallIntegerField(default=1)
+    capacity_email = models.PositiveSmallIntegerField(default=10)
+    capacity_chat = models.PositiveSmallIntegerField(default=3)  # chat, SMS and API together
+    # Longest idle first: set when the agent becomes available or finishes an item.
+    idle_since = models.DateTimeField(null=True, blank=True)
+    # The desk's last sign of life; a silent session is taken offline and its items released.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["idle_since"], name="agentstate_available_idle",
+                condition=Q(presence="available"),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.agent} ({self.presence})"
+
+    def capacity_for(self, channel: str) -> int:
+        if channel == Channel.CALL:
+            return self.capacity_call
+        if channel == Channel.EMAIL:
+            return self.capacity_email
+        return self.capacity_chat
+
+
+class RoutingPolicy(models.Model):
+    """When a channel's work may go to agents of a fallback language (the spirit of a
+    TaskRouter workflow). A row without client is the agency's default for the channel."""
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    client = models.ForeignKey(
+        "tenants.Client", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="routing_policies",
+    )  # fmt: skip
+    fallback_after_seconds = models.PositiveIntegerField(
+        default=120, help_text="after this wait, agents of the fallback languages may take it"
+    )
+    last_resort_after_seconds = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="after this wait, agents of the last-resort language (English) may take it; "
+        "empty: never",
+    )  # fmt: skip
+    offer_timeout_seconds = models.PositiveIntegerField(
+        default=20, help_text="calls: how long an agent has to accept an offer"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "client"], name="one_policy_per_channel_and_client",
+                nulls_distinct=False,
+            ),
+        ]  # fmt: skip
+        verbose_name_plural = "routing policies"
+
+    def __str__(self) -> str:
+        return f"{self.channel} · {self.client or 'default'}"
+
+
+class WorkItem(models.Model):
+    """One routable unit (a call waiting, a conversation needing an answer), with a summary
+    so that the inbox needs no query in the client's schema."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        OFFERED = "offered", "Offered"
+        ASSIGNED = "assigned", "Assigned"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    language = models.CharField(max_length=8)
+    language_uncertain = models.BooleanField(default=False)
+    priority = models.SmallIntegerField(default=0, help_text="higher first")
+    summary = models.CharField(max_length=200, blank=True)
+    # What it stands for in the client's schema: ("conversation", 42) or ("call", 7).
+    source_kind = models.CharField(max_length=16)
+    source_id = models.BigIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    waiting_since = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="work_items",
+    )  # fmt: skip
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    requeued = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            # The router's scan: waiting items of a client and language, most urgent first.
+            models.Index(
+                fields=["client", "language", "-priority", "waiting_since"],
+                name="workitem_waiting_route", condition=Q(status="waiting"),
+            ),
+            models.Index(
+                fields=["agent", "channel"], name="workitem_agent_load",
+                condition=Q(status__in=["offered", "assigned"]),
+            ),
+        ]  # fmt: skip
+        constraints = [
+            # One open item per source: a replayed webhook cannot queue it twice.
+            models.UniqueConstraint(
+                fields=["client", "source_kind", "source_id"], name="one_open_item_per_source",
+                condition=Q(status__in=["waiting", "offered", "assigned"]),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.language} #{self.pk} ({self.status})"

@@ -1,0 +1,138 @@
+"""Reads for routing (public schema): who may take what."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+
+from languages.catalog import LAST_RESORT_LANGUAGE
+from languages.models import AgentSkill
+from languages.selectors import fallbacks_map
+from routing.models import Channel, RoutingPolicy, WorkItem
+
+ACTIVE = [WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED]
+_POLICIES_CACHE_KEY = "routing:policies:v1"
+
+
+@dataclass(frozen=True)
+class Policy:
+    fallback_after: timedelta
+    last_resort_after: timedelta | None
+    offer_timeout: timedelta
+
+
+DEFAULT_POLICY = Policy(timedelta(seconds=120), None, timedelta(seconds=20))
+
+
+def policies() -> dict[tuple[str, int | None], Policy]:
+    """{(channel, client id or None): policy}, cached briefly (a handful of rows)."""
+    found = cache.get(_POLICIES_CACHE_KEY)
+    if found is None:
+        found = {
+            (row.channel, row.client_id): Policy(
+                timedelta(seconds=row.fallback_after_seconds),
+                None if row.last_resort_after_seconds is None
+                else timedelta(seconds=row.last_resort_after_seconds),
+                timedelta(seconds=row.offer_timeout_seconds),
+            )
+            for row in RoutingPolicy.objects.all()
+        }  # fmt: skip
+        cache.set(_POLICIES_CACHE_KEY, found, 60)
+    return found
+
+
+def policies_cache_clear() -> None:
+    cache.delete(_POLICIES_CACHE_KEY)
+
+
+def policy_for(channel: str, client_id: int) -> Policy:
+    known = policies()
+    return known.get((channel, client_id)) or known.get((channel, None)) or DEFAULT_POLICY
+
+
+@dataclass(frozen=True)
+class AgentReach:
+    """What an agent may take: clients served, languages at native/fluent level, and the
+    languages whose fallback chain reaches one of them (after the policy's wait)."""
+
+    client_ids: tuple[int, ...]
+    languages: tuple[str, ...]
+    fallback_languages: tuple[str, ...]
+    speaks_last_resort: bool
+
+
+def agent_reach(agent) -> AgentReach:
+    languages = set(
+        AgentSkill.objects.filter(
+            agent=agent, proficiency__in=[AgentSkill.Proficiency.NATIVE,
+                                          AgentSkill.Proficiency.FLUENT],
+        ).values_list("language_id", flat=True)
+    )  # fmt: skip
+    fallback = {
+        language
+        for language, chain in fallbacks_map().items()
+        if language not in languages and languages.intersection(chain)
+    }
+    return AgentReach(
+        client_ids=tuple(agent.served_clients.values_list("pk", flat=True)),
+        languages=tuple(sorted(languages)),
+        fallback_languages=tuple(sorted(fallback)),
+        speaks_last_resort=LAST_RESORT_LANGUAGE in languages,
+    )
+
+
+def agent_load(agent) -> dict[str, int]:
+    """{channel: items offered to or assigned to the agent}."""
+    rows = (
+        WorkItem.objects.filter(agent=agent, status__in=ACTIVE)
+        .values("channel").annotate(n=Count("id"))
+    )  # fmt: skip
+    return {row["channel"]: row["n"] for row in rows}
+
+
+def _waited(channel: str, client_ids, now: datetime, attribute: str) -> Q:
+    """Items of ``channel`` that have waited past the policy's threshold ``attribute``."""
+    condition = Q(pk__in=[])
+    overridden = {cid for (ch, cid) in policies() if ch == channel and cid in client_ids}
+    default = policy_for(channel, -1)
+    threshold = getattr(default, attribute)
+    if threshold is not None:
+        condition |= Q(waiting_since__lte=now - threshold) & ~Q(client_id__in=overridden)
+    for client_id in overridden:
+        threshold = getattr(policy_for(channel, client_id), attribute)
+        if threshold is not None:
+            condition |= Q(client_id=client_id, waiting_since__lte=now - threshold)
+    return Q(channel=channel) & condition
+
+
+def eligible_items_q(reach: AgentReach, channels: list[str], now: datetime) -> Q:
+    """Waiting items this agent may take now, on ``channels``."""
+    own = Q(language__in=reach.languages)
+    fallback = Q(pk__in=[])
+    last_resort = Q(pk__in=[])
+    for channel in channels:
+        if reach.fallback_languages:
+            fallback |= Q(language__in=reach.fallback_languages) & _waited(
+                channel, reach.client_ids, now, "fallback_after"
+            )
+        if reach.speaks_last_resort:
+            last_resort |= _waited(channel, reach.client_ids, now, "last_resort_after")
+    return Q(
+        status=WorkItem.Status.WAITING, client_id__in=reach.client_ids, channel__in=channels
+    ) & (own | fallback | last_resort)
+
+
+def free_channels(agent_state, load: dict[str, int]) -> list[str]:
+    """Channels where the agent has capacity left (chat, SMS and API share one)."""
+    messaging = sum(load.get(c, 0) for c in (Channel.CHAT, Channel.SMS, Channel.API))
+    free = []
+    for channel in Channel.values:
+        used = (
+            messaging
+            if channel in (Channel.CHAT, Channel.SMS, Channel.API)
+            else load.get(channel, 0)
+        )
+        if used < agent_state.capacity_for(channel):
+            free.append(channel)
+    return free

@@ -1,0 +1,213 @@
+"""Writes of the work queue and the router.
+
+Locking, so that two routers never double-assign nor deadlock: functions that wait for
+locks take the work item first, then the agent's state. The router itself locks the agent
+first but takes items with SKIP LOCKED, which never waits.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from routing.models import AgentState, Channel, WorkItem
+from routing.selectors import (
+    agent_load,
+    agent_reach,
+    eligible_items_q,
+    free_channels,
+    policy_for,
+)
+
+URGENT_FIRST = ("-priority", F("due_at").asc(nulls_last=True), "waiting_since", "id")
+
+
+def work_enqueue(
+    *,
+    client,
+    channel: str,
+    language: str,
+    source_kind: str,
+    source_id: int,
+    summary: str = "",
+    language_uncertain: bool = False,
+    priority: int = 0,
+    due_at: datetime | None = None,
+    waiting_since: datetime | None = None,
+) -> WorkItem:
+    """Queue a routable unit; the open item of the same source if there is one already."""
+    open_item = WorkItem.objects.filter(
+        client=client, source_kind=source_kind, source_id=source_id,
+        status__in=[WorkItem.Status.WAITING, WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED],
+    ).first()  # fmt: skip
+    if open_item:
+        return open_item
+    try:
+        with transaction.atomic():
+            return WorkItem.objects.create(
+                client=client, channel=channel, language=language,
+                language_uncertain=language_uncertain, priority=priority, summary=summary[:200],
+                source_kind=source_kind, source_id=source_id, due_at=due_at,
+                waiting_since=waiting_since or timezone.now(),
+            )  # fmt: skip
+    except IntegrityError:  # the same source queued concurrently: that one wins
+        return WorkItem.objects.get(
+            client=client, source_kind=source_kind, source_id=source_id,
+            status__in=[WorkItem.Status.WAITING, WorkItem.Status.OFFERED,
+                        WorkItem.Status.ASSIGNED],
+        )  # fmt: skip
+
+
+def agent_presence_set(*, agent, presence: str, now: datetime | None = None) -> AgentState:
+    """Switch presence; becoming available starts the idle clock."""
+    now = now or timezone.now()
+    state, _ = AgentState.objects.get_or_create(agent=agent)
+    if presence == AgentState.Presence.AVAILABLE and state.presence != presence:
+        state.idle_since = now
+    state.presence = presence
+    state.heartbeat_at = now
+    state.save()
+    return state
+
+
+def agent_heartbeat(*, agent, now: datetime | None = None) -> None:
+    """The desk is alive (called by its polling)."""
+    AgentState.objects.filter(agent=agent).update(heartbeat_at=now or timezone.now())
+
+
+def _take(item: WorkItem, agent, state: AgentState, now: datetime) -> WorkItem:
+    """Offer a call (the agent must accept), assign anything else."""
+    item.agent = agent
+    if item.channel == Channel.CALL:
+        item.status = WorkItem.Status.OFFERED
+        item.offered_at = now
+        item.offer_expires_at = now + policy_for(item.channel, item.client_id).offer_timeout
+    else:
+        item.status = WorkItem.Status.ASSIGNED
+        item.assigned_at = now
+    item.save(update_fields=["agent", "status", "offered_at", "offer_expires_at", "assigned_at"])
+    state.idle_since = now  # the longest-idle agent just stopped being idle
+    state.save(update_fields=["idle_since"])
+    return item
+
+
+@transaction.atomic
+def agent_next_item(*, agent, now: datetime | None = None) -> WorkItem | None:
+    """Give ``agent`` the most urgent item they may take now ("next best item for me").
+
+    The agent's row is locked so that their capacity is counted once; the item is locked
+    with SKIP LOCKED so that concurrent routers each take a different one.
+    """
+    now = now or timezone.now()
+    state = AgentState.objects.select_for_update().filter(agent=agent).first()
+    if state is None or state.presence != AgentState.Presence.AVAILABLE:
+        return None
+    channels = free_channels(state, agent_load(agent))
+    reach = agent_reach(agent)
+    if not channels or not reach.client_ids or not (reach.languages or reach.speaks_last_resort):
+        return None
+    item = (
+        WorkItem.objects.select_for_update(skip_locked=True)
+        .filter(eligible_items_q(reach, channels, now))
+        .order_by(*URGENT_FIRST)
+        .first()
+    )
+    return _take(item, agent, state, now) if item else None
+
+
+def route_waiting(*, now: datetime | None = None, max_agents: int = 200) -> int:
+    """Hand waiting work to available agents, longest idle first; returns items given.
+
+    Run after an item is queued, when an agent frees up, and by beat every few seconds
+    (waits that cross a policy's threshold widen who may take an item).
+    """
+    now = now or timezone.now()
+    given = 0
+    agent_ids = list(
+        AgentState.objects.filter(presence=AgentState.Presence.AVAILABLE)
+        .order_by(F("idle_since").asc(nulls_first=True))
+        .values_list("agent_id", flat=True)[:max_agents]
+    )
+    from accounts.models import User
+
+    agents = User.objects.in_bulk(agent_ids)
+    for agent_id in agent_ids:  # longest idle first
+        while agent_next_item(agent=agents[agent_id], now=now):
+            given += 1
+    return given
+
+
+@transaction.atomic
+def offer_accept(*, item_id: int, agent, now: datetime | None = None) -> WorkItem:
+    now = now or timezone.now()
+    item = WorkItem.objects.select_for_update().get(pk=item_id)
+    if item.status != WorkItem.Status.OFFERED or item.agent_id != agent.pk:
+        raise ValueError("This offer is no longer yours.")
+    if item.offer_expires_at and item.offer_expires_at < now:
+        raise ValueError("This offer has expired.")
+    item.status = WorkItem.Status.ASSIGNED
+    item.assigned_at = now
+    item.save(update_fields=["status", "assigned_at"])
+    return item
+
+
+def _requeue(item: WorkItem) -> None:
+    item.status = WorkItem.Status.WAITING
+    item.agent = None
+    item.offered_at = item.offer_expires_at = item.assigned_at = None
+    item.requeued += 1
+    item.save(update_fields=["status", "agent", "offered_at", "offer_expires_at",
+                             "assigned_at", "requeued"])  # fmt: skip
+
+
+@transaction.atomic
+def offers_expire(*, now: datetime | None = None) -> int:
+    """Offers not accepted in time go back to the queue (keeping their place)."""
+    now = now or timezone.now()
+    expired = list(
+        WorkItem.objects.select_for_update(skip_locked=True).filter(
+            status=WorkItem.Status.OFFERED, offer_expires_at__lt=now
+        )
+    )
+    for item in expired:
+        _requeue(item)
+    return len(expired)
+
+
+@transaction.atomic
+def item_close(*, item_id: int, agent, now: datetime | None = None) -> WorkItem:
+    """The agent is done with the item; their idle clock starts if nothing else is open."""
+    now = now or timezone.now()
+    item = WorkItem.objects.select_for_update().get(pk=item_id)
+    if item.agent_id != agent.pk or item.status not in (WorkItem.Status.ASSIGNED,
+                                                         WorkItem.Status.OFFERED):  # fmt: skip
+        raise ValueError("Only the agent working on an item closes it.")
+    item.status = WorkItem.Status.DONE
+    item.closed_at = now
+    item.save(update_fields=["status", "closed_at"])
+    if not agent_load(agent):
+        AgentState.objects.filter(agent=agent).update(idle_since=now)
+    return item
+
+
+@transaction.atomic
+def agents_release_stale(*, now: datetime | None = None, silence_seconds: int = 90) -> int:
+    """Agents whose desk went silent go offline; their open items return to the queue."""
+    now = now or timezone.now()
+    stale = list(
+        AgentState.objects.exclude(presence=AgentState.Presence.OFFLINE)
+        .filter(heartbeat_at__lt=now - timedelta(seconds=silence_seconds))
+        .values_list("agent_id", flat=True)
+    )
+    released = 0
+    # Items first (skipping any being closed right now), then the agents: the lock order.
+    for item in WorkItem.objects.select_for_update(skip_locked=True).filter(
+        agent_id__in=stale, status__in=[WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED]
+    ):
+        _requeue(item)
+        released += 1
+    AgentState.objects.filter(
+        agent_id__in=stale, heartbeat_at__lt=now - timedelta(seconds=silence_seconds)
+    ).update(presence=AgentState.Presence.OFFLINE)
+    return released

@@ -1,0 +1,74 @@
+"""Several routers at once against real PostgreSQL: nothing is taken twice, capacity holds."""
+
+import threading
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+
+from accounts.models import User
+from languages.services import agent_skills_set
+from routing.models import AgentState, WorkItem
+from routing.services import agent_next_item, agent_presence_set, work_enqueue
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.slow
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+ITEMS, AGENTS, ROUTERS, CAPACITY = 200, 6, 4, 30
+ROUNDS = 80  # per router: 320 attempts in all for 180 seats
+
+
+def test_concurrent_routers_never_take_an_item_twice(two_clients, django_db_blocker):
+    with django_db_blocker.unblock():
+        agents = []
+        for _ in range(AGENTS):
+            user = UserFactory(role=User.Role.AGENT)
+            agent_skills_set(agent=user, skills={"cs": "native"})
+            user.served_clients.set([two_clients.a])
+            agent_presence_set(agent=user, presence="available", now=NOW)
+            AgentState.objects.filter(agent=user).update(capacity_email=CAPACITY)
+            agents.append(user)
+        for number in range(ITEMS):
+            work_enqueue(
+                client=two_clients.a, channel="email", language="cs",
+                source_kind="concurrency", source_id=number, waiting_since=NOW,
+            )  # fmt: skip
+        taken: list[tuple[int, int]] = []
+        errors: list[BaseException] = []
+        lock = threading.Lock()
+
+        def router(offset: int) -> None:
+            # Each router cycles over every agent: routers contend for the same agents
+            # (capacity) and the same items (SKIP LOCKED).
+            try:
+                for round_number in range(ROUNDS):
+                    user = agents[(offset + round_number) % AGENTS]
+                    found = agent_next_item(agent=user, now=NOW)
+                    if found:
+                        with lock:
+                            taken.append((found.pk, user.pk))
+            except BaseException as error:  # reported below, in the main thread
+                errors.append(error)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=router, args=(n,)) for n in range(ROUTERS)]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+
+            assert errors == []
+            item_ids = [item_id for item_id, _ in taken]
+            assert len(item_ids) == len(set(item_ids)), "an item was taken twice"
+            per_agent = Counter(agent_id for _, agent_id in taken)
+            assert max(per_agent.values()) <= CAPACITY
+            assert len(item_ids) == min(ITEMS, AGENTS * CAPACITY)  # every seat filled
+            in_db = WorkItem.objects.filter(source_kind="concurrency", status="assigned")
+            assert in_db.count() == len(item_ids)
+            assert dict(Counter(in_db.values_list("agent_id", flat=True))) == dict(per_agent)
+        finally:
+            WorkItem.objects.filter(source_kind="concurrency").delete()
+            User.objects.filter(pk__in=[a.pk for a in agents]).delete()
