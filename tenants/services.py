@@ -1,7 +1,10 @@
 """Provisioning of clients: one call creates the row, the schema and the domain."""
 
+import hashlib
+import hmac
 import logging
 import re
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -12,7 +15,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from tenants.cloning import CloneUnavailable, schema_clone
-from tenants.models import Client, Domain
+from tenants.models import ApiKey, Client, Domain
 
 logger = logging.getLogger(__name__)
 
@@ -176,3 +179,27 @@ def client_provision(
     seconds = time.perf_counter() - started
     logger.info("client %s %s in %.2fs", slug, "created" if created else "checked", seconds)
     return ProvisionResult(client=client, created=created, seconds=seconds)
+
+
+def api_key_issue(*, client: Client, name: str) -> tuple[ApiKey, str]:
+    """A new API key for ``client``: the row, and the key itself (shown once, never stored)."""
+    prefix = secrets.token_hex(4)
+    raw = f"pd_{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey.objects.create(
+        client=client, name=name, prefix=prefix,
+        key_hash=hashlib.sha256(raw.encode()).hexdigest(),
+    )  # fmt: skip
+    return key, raw
+
+
+def api_key_client(raw: str) -> Client | None:
+    """The live client a presented key belongs to, or None (unknown, revoked, malformed)."""
+    parts = raw.split("_", 2)
+    if len(parts) != 3 or parts[0] != "pd":
+        return None
+    key = ApiKey.objects.select_related("client").filter(prefix=parts[1], revoked_at=None).first()
+    if key is None:
+        return None
+    if not hmac.compare_digest(key.key_hash, hashlib.sha256(raw.encode()).hexdigest()):
+        return None
+    return key.client if key.client.portal_open else None

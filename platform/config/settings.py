@@ -41,6 +41,7 @@ TENANT_APPS = [
     # Each client's schema keeps its own admin log: its content types are its own.
     "django.contrib.admin",
     "customers",
+    "conversations",
     "content",
     "portal",
 ]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from conversations import api as conversations_api
 from desk import views as desk_views
 
 urlpatterns = [
@@ -12,4 +13,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", desk_views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("api/v1/messages", conversations_api.messages_create, name="api-messages"),
+    path(
+        "api/v1/conversations/<int:conversation_id>",
+        conversations_api.conversation_detail,
+        name="api-conversation",
+    ),
 ]

@@ -143,3 +143,55 @@ class WorkItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.language} #{self.pk} ({self.status})"
+
+
+def default_weekly_hours() -> dict[str, list[list[str]]]:
+    """The agency's offer: Monday to Friday, 08:00-16:00 local time."""
+    return {str(day): [["08:00", "16:00"]] for day in range(5)}
+
+
+class BusinessHours(models.Model):
+    """A client's weekly local opening hours, for one country and/or language or for all.
+
+    ``weekly`` maps weekday ("0" = Monday .. "6") to [["08:00", "16:00"], ...]; "24:00"
+    closes at midnight. The country's public holidays are closed days.
+    """
+
+    client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE,
+                               related_name="business_hours")  # fmt: skip
+    country = models.CharField(max_length=2, blank=True, help_text="empty: every country")
+    language = models.CharField(max_length=8, blank=True, help_text="empty: every language")
+    weekly = models.JSONField(default=default_weekly_hours)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "country", "language"], name="one_schedule_per_scope"
+            ),
+        ]
+        verbose_name_plural = "business hours"
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.country or '*'}/{self.language or '*'}"
+
+
+class Closure(models.Model):
+    """An extra closed period of a client (inventory day, company holiday)."""
+
+    client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="closures")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="closure_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.client} closed {self.starts_at:%Y-%m-%d %H:%M} - {self.ends_at:%Y-%m-%d %H:%M}"
+        )

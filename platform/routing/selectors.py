@@ -1,7 +1,7 @@
 """Reads for routing (public schema): who may take what."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, Q
@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from languages.catalog import LAST_RESORT_LANGUAGE
 from languages.models import AgentSkill
 from languages.selectors import fallbacks_map
+from routing.calendar import BusinessCalendar
 from routing.models import Channel, RoutingPolicy, WorkItem
 
 ACTIVE = [WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED]
@@ -136,3 +137,37 @@ def free_channels(agent_state, load: dict[str, int]) -> list[str]:
         if used < agent_state.capacity_for(channel):
             free.append(channel)
     return free
+
+
+def _weekly_from_json(weekly: dict) -> dict[int, list[tuple[time, time | None]]]:
+    hours: dict[int, list[tuple[time, time | None]]] = {}
+    for day, intervals in weekly.items():
+        hours[int(day)] = [
+            (time.fromisoformat(opens), None if closes == "24:00" else time.fromisoformat(closes))
+            for opens, closes in intervals
+        ]
+    return hours
+
+
+def client_calendar(client, *, country: str = "", language: str = "") -> BusinessCalendar:
+    """The client's business hours for a country and language: the most specific schedule
+    (country and language, then country, then language, then the client's, then the
+    agency's default), that country's public holidays, and the client's closures."""
+    from routing.models import BusinessHours, Closure, default_weekly_hours
+
+    country = country or (client.countries[0] if client.countries else "")
+    schedules = {
+        (row.country, row.language): row.weekly
+        for row in BusinessHours.objects.filter(client=client)
+    }
+    for scope in ((country, language), (country, ""), ("", language), ("", "")):
+        if scope in schedules:
+            weekly = schedules[scope]
+            break
+    else:
+        weekly = default_weekly_hours()
+    closures = [(c.starts_at, c.ends_at) for c in Closure.objects.filter(client=client)]
+    return BusinessCalendar(
+        time_zone=client.time_zone, weekly_hours=_weekly_from_json(weekly),
+        country=country or None, closures=closures,
+    )  # fmt: skip

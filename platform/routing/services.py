@@ -152,7 +152,9 @@ def offer_accept(*, item_id: int, agent, now: datetime | None = None) -> WorkIte
     return item
 
 
-def _requeue(item: WorkItem) -> None:
+def work_requeue(*, item: WorkItem) -> None:
+    """Put an offered or assigned item back in the queue, keeping its place (the caller
+    holds its lock)."""
     item.status = WorkItem.Status.WAITING
     item.agent = None
     item.offered_at = item.offer_expires_at = item.assigned_at = None
@@ -171,7 +173,7 @@ def offers_expire(*, now: datetime | None = None) -> int:
         )
     )
     for item in expired:
-        _requeue(item)
+        work_requeue(item=item)
     return len(expired)
 
 
@@ -205,7 +207,7 @@ def agents_release_stale(*, now: datetime | None = None, silence_seconds: int = 
     for item in WorkItem.objects.select_for_update(skip_locked=True).filter(
         agent_id__in=stale, status__in=[WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED]
     ):
-        _requeue(item)
+        work_requeue(item=item)
         released += 1
     AgentState.objects.filter(
         agent_id__in=stale, heartbeat_at__lt=now - timedelta(seconds=silence_seconds)

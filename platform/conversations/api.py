@@ -1,0 +1,102 @@
+"""The JSON API for clients' systems (chat widgets, shop back-ends), on the agency domain.
+
+``Authorization: Bearer <key>``; the key names the client, and every read and write then
+happens in that client's schema: another client's conversation cannot even be named.
+"""
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from django_tenants.utils import schema_context
+
+from conversations.models import Conversation
+from conversations.services import conversation_open_inbound
+from tenants.services import api_key_client
+
+API_CHANNELS = {"api", "chat"}
+MAX_TEXT = 20_000
+
+
+def _error(status: int, message: str, **extra) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+def _client(request: HttpRequest):
+    header = request.headers.get("Authorization", "")
+    return api_key_client(header.removeprefix("Bearer ").strip()) if header else None
+
+
+def _conversation_json(conversation: Conversation) -> dict:
+    return {
+        "id": conversation.pk,
+        "status": conversation.status,
+        "channel": conversation.channel,
+        "language": conversation.language,
+        "language_uncertain": conversation.language_uncertain,
+        "first_response_due_at": conversation.first_response_due_at.isoformat()
+        if conversation.first_response_due_at else None,
+        "messages": [
+            {"direction": m.direction, "text": m.body_text, "created_at": m.created_at.isoformat()}
+            for m in conversation.messages.all()
+        ],
+    }  # fmt: skip
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def messages_create(request: HttpRequest) -> JsonResponse:
+    """A customer's message: opens a conversation (201), or finds the replayed one (200)."""
+    client = _client(request)
+    if client is None:
+        return _error(401, "Missing, unknown or revoked API key.")
+    try:
+        payload = json.loads(request.body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _error(400, "The body must be JSON.")
+    if not isinstance(payload, dict):
+        return _error(400, "The body must be a JSON object.")
+    text, channel = payload.get("text"), payload.get("channel", "api")
+    customer = payload.get("customer") or {}
+    problems = {}
+    if not isinstance(text, str) or not text.strip():
+        problems["text"] = "Required: the customer's message."
+    elif len(text) > MAX_TEXT:
+        problems["text"] = f"At most {MAX_TEXT} characters."
+    if channel not in API_CHANNELS:
+        problems["channel"] = f"One of {sorted(API_CHANNELS)}."
+    if not isinstance(customer, dict) or not any(
+        isinstance(customer.get(k), str) and customer.get(k) for k in ("email", "phone")
+    ):
+        problems["customer"] = "An object with the customer's email or phone."
+    if problems:
+        return _error(400, "Invalid message.", fields=problems)
+    with schema_context(client.schema_name):
+        try:
+            inbound = conversation_open_inbound(
+                client=client, channel=channel, text=text,
+                subject=str(payload.get("subject", ""))[:300],
+                customer_email=str(customer.get("email", "")),
+                customer_phone=str(customer.get("phone", "")),
+                customer_name=str(customer.get("name", "")),
+                country=str(customer.get("country", ""))[:2],
+                external_id=str(payload.get("external_id", ""))[:255],
+            )  # fmt: skip
+        except ValidationError as error:
+            return _error(400, "Invalid message.", fields=error.message_dict)
+        body = _conversation_json(inbound.conversation)
+    return JsonResponse(body, status=201 if inbound.created else 200)
+
+
+@require_http_methods(["GET"])
+def conversation_detail(request: HttpRequest, conversation_id: int) -> JsonResponse:
+    client = _client(request)
+    if client is None:
+        return _error(401, "Missing, unknown or revoked API key.")
+    with schema_context(client.schema_name):
+        conversation = Conversation.objects.filter(pk=conversation_id).first()
+        if conversation is None:
+            return _error(404, "No such conversation.")
+        return JsonResponse(_conversation_json(conversation))

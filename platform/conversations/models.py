@@ -1,0 +1,88 @@
+"""A client's conversations with its customers, every channel in one history."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+# Users live in the public schema. A tenant table's reference to one has no database
+# constraint and no cascade: deleting a user from the public schema must not reach into
+# every client's schema (Django's collector would look for these rows in public and fail).
+# Users are deactivated, not deleted; a dangling id reads as "a former user".
+USER_REFERENCE = {"on_delete": models.DO_NOTHING, "db_constraint": False, "null": True,
+                  "blank": True, "related_name": "+"}  # fmt: skip
+
+
+class Conversation(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        OPEN = "open", "Open"
+        PENDING = "pending", "Pending customer"
+        RESOLVED = "resolved", "Resolved"
+        CLOSED = "closed", "Closed"
+
+    class Channel(models.TextChoices):  # the channel it started on
+        CALL = "call", "Call"
+        EMAIL = "email", "E-mail"
+        CHAT = "chat", "Chat"
+        SMS = "sms", "SMS"
+        API = "api", "API"
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="conversations"
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    subject = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=8)
+    # Detection was not sure (or the language is not one the client serves): an agent
+    # confirms or corrects it in one click; the correction is kept.
+    language_uncertain = models.BooleanField(default=False)
+    language_detected = models.CharField(max_length=8, blank=True)
+    language_corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, **USER_REFERENCE)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    priority = models.SmallIntegerField(default=0)
+    category = models.CharField(max_length=64, blank=True)
+    tags = ArrayField(models.CharField(max_length=32), default=list, blank=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, **USER_REFERENCE)
+    created_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject or self.channel}"
+
+
+class Message(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "in", "From the customer"
+        OUTBOUND = "out", "To the customer"
+        NOTE = "note", "Internal note"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
+                                     related_name="messages")  # fmt: skip
+    direction = models.CharField(max_length=4, choices=Direction.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, **USER_REFERENCE)
+    channel = models.CharField(max_length=8, choices=Conversation.Channel.choices)
+    body_text = models.TextField()
+    # The channel's own id (e-mail Message-ID, Twilio SID, the API caller's id): a
+    # replayed delivery is recognised by it.
+    external_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"], name="message_external_id_once",
+                condition=~models.Q(external_id=""),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.channel} #{self.pk}"

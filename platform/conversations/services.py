@@ -1,0 +1,129 @@
+"""Writes on conversations. Callers are in the client's schema; the work queue row they
+write lives in the public schema, in the same transaction."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from conversations.models import Conversation, Message
+from customers.models import Customer
+from languages.catalog import CATALOG
+from languages.detection import detect_language_for_client
+from languages.selectors import agent_language_codes
+from routing.models import WorkItem
+from routing.selectors import client_calendar
+from routing.services import work_enqueue, work_requeue
+
+# The agency's default promise: messages are answered within 48 business hours.
+FIRST_RESPONSE_BUSINESS_HOURS = 48
+
+
+@dataclass(frozen=True)
+class Inbound:
+    conversation: Conversation
+    message: Message
+    created: bool  # False when the same delivery (channel + external id) came before
+
+
+def _customer_for(*, email: str, phone: str, name: str, country: str) -> Customer:
+    found = None
+    if email:
+        found = Customer.objects.filter(email__iexact=email, erased_at__isnull=True).first()
+    if found is None and phone:
+        found = Customer.objects.filter(phone=phone, erased_at__isnull=True).first()
+    if found is None:
+        found = Customer.objects.create(name=name, email=email, phone=phone, country=country)
+    return found
+
+
+@transaction.atomic
+def conversation_open_inbound(
+    *,
+    client,
+    channel: str,
+    text: str,
+    subject: str = "",
+    customer_email: str = "",
+    customer_phone: str = "",
+    customer_name: str = "",
+    country: str = "",
+    external_id: str = "",
+    now: datetime | None = None,
+) -> Inbound:
+    """A new contact: customer, conversation, first message, and a place in the queue.
+
+    The language is detected among the client's languages; when detection is unsure, the
+    customer's known language (from an earlier contact or an agent's correction) is used,
+    else the client's default, marked uncertain. Replays (same channel and external id)
+    return the first delivery's conversation.
+    """
+    if connection.schema_name != client.schema_name:
+        raise RuntimeError("conversation_open_inbound runs in the client's schema")
+    if not text.strip():
+        raise ValidationError({"text": "The message is empty."})
+    now = now or timezone.now()
+    if external_id:
+        earlier = Message.objects.filter(channel=channel, external_id=external_id).first()
+        if earlier:
+            return Inbound(earlier.conversation, earlier, created=False)
+
+    customer = _customer_for(
+        email=customer_email.strip(), phone=customer_phone.strip(), name=customer_name.strip(),
+        country=country.upper(),
+    )  # fmt: skip
+    detection = detect_language_for_client(
+        f"{subject}\n{text}", languages=client.languages, default=client.default_language
+    )
+    language, uncertain = detection.language, not detection.certain
+    if uncertain and customer.language in CATALOG:
+        # Known from an earlier contact or an agent's correction, even if the client does
+        # not list it: the correction is kept.
+        language, uncertain = customer.language, False
+    if not uncertain and not customer.language:
+        customer.language = language
+        customer.save(update_fields=["language"])
+
+    calendar = client_calendar(client, country=customer.country, language=language)
+    due = calendar.add_business_hours(now, FIRST_RESPONSE_BUSINESS_HOURS)
+    conversation = Conversation.objects.create(
+        customer=customer, channel=channel, subject=subject[:300], language=language,
+        language_uncertain=uncertain, language_detected=detection.detected,
+        created_at=now, first_response_due_at=due,
+    )  # fmt: skip
+    message = Message.objects.create(
+        conversation=conversation, direction=Message.Direction.INBOUND, channel=channel,
+        body_text=text, external_id=external_id, created_at=now,
+    )  # fmt: skip
+    work_enqueue(
+        client=client, channel=channel, language=language, language_uncertain=uncertain,
+        source_kind="conversation", source_id=conversation.pk,
+        summary=subject or " ".join(text.split())[:200], due_at=due, waiting_since=now,
+    )  # fmt: skip
+    return Inbound(conversation, message, created=True)
+
+
+@transaction.atomic
+def conversation_language_correct(*, client, conversation_id: int, language: str, agent):
+    """An agent sets the conversation's language (one click); the customer keeps it for
+    their next contacts, and the queue routes the open item to that language."""
+    if language not in CATALOG:
+        raise ValidationError({"language": f"Unknown language {language!r}."})
+    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    conversation.language = language
+    conversation.language_uncertain = False
+    conversation.language_corrected_by = agent
+    conversation.save(update_fields=["language", "language_uncertain", "language_corrected_by"])
+    Customer.objects.filter(pk=conversation.customer_id).update(language=language)
+    open_items = WorkItem.objects.select_for_update().filter(
+        client=client, source_kind="conversation", source_id=conversation.pk,
+        status__in=[WorkItem.Status.WAITING, WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED],
+    )  # fmt: skip
+    for item in open_items:
+        item.language, item.language_uncertain = language, False
+        item.save(update_fields=["language", "language_uncertain"])
+        if item.agent_id and language not in agent_language_codes(item.agent):
+            work_requeue(item=item)  # its agent does not speak it: back to the queue
+    return conversation

@@ -1,0 +1,131 @@
+from datetime import UTC, datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
+from conversations.models import Conversation, Message
+from conversations.services import conversation_language_correct, conversation_open_inbound
+from customers.models import Customer
+from languages.services import agent_skills_set
+from routing.models import BusinessHours, WorkItem
+from routing.selectors import client_calendar
+from routing.services import agent_next_item, agent_presence_set
+from tests.conftest import in_schema
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+MONDAY_10_PRAGUE = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10:00 in Prague
+
+
+def test_a_message_opens_a_conversation_in_its_language_and_queues_it(two_clients):
+    with in_schema(two_clients.a):
+        inbound = conversation_open_inbound(
+            client=two_clients.a, channel="api", subject="Reklamace",
+            text="Dobrý den, boty mi přišly poškozené, chtěla bych je vrátit.",
+            customer_email="eva@example.cz", now=MONDAY_10_PRAGUE,
+        )  # fmt: skip
+        conversation = inbound.conversation
+        assert (conversation.language, conversation.language_uncertain) == ("cs", False)
+        assert conversation.customer.language == "cs"
+        assert inbound.message.direction == Message.Direction.INBOUND
+    item = WorkItem.objects.get(source_kind="conversation", source_id=conversation.pk,
+                                client=two_clients.a)  # fmt: skip
+    assert (item.channel, item.language, item.summary) == ("api", "cs", "Reklamace")
+    # 48 business hours of Mon-Fri 08:00-16:00 from Monday 10:00 = six days later, 10:00.
+    assert item.due_at == conversation.first_response_due_at
+    assert item.due_at == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+def test_the_same_delivery_twice_is_one_conversation(two_clients):
+    with in_schema(two_clients.a):
+        first = conversation_open_inbound(
+            client=two_clients.a,
+            channel="chat",
+            text="Ahoj",
+            customer_phone="+420600111222",
+            external_id="w-1",
+        )
+        again = conversation_open_inbound(
+            client=two_clients.a,
+            channel="chat",
+            text="Ahoj",
+            customer_phone="+420600111222",
+            external_id="w-1",
+        )
+        assert not again.created and again.conversation.pk == first.conversation.pk
+        assert Conversation.objects.count() == 1
+    assert WorkItem.objects.filter(client=two_clients.a, source_kind="conversation").count() == 1
+
+
+def test_an_unserved_language_gets_the_default_marked_uncertain_and_an_agent_fixes_it(two_clients):
+    agent = UserFactory(role=User.Role.AGENT)
+    with in_schema(two_clients.a):  # client A serves cs and sk
+        inbound = conversation_open_inbound(
+            client=two_clients.a, channel="api",
+            text="Guten Tag, meine Bestellung ist noch nicht angekommen. Wo ist das Paket?",
+            customer_email="jonas@example.de",
+        )  # fmt: skip
+        conversation = inbound.conversation
+        assert (conversation.language, conversation.language_uncertain) == ("cs", True)
+        assert conversation.language_detected == "de"
+
+        conversation_language_correct(client=two_clients.a, conversation_id=conversation.pk,
+                                      language="de", agent=agent)  # fmt: skip
+        conversation.refresh_from_db()
+        assert (conversation.language, conversation.language_uncertain) == ("de", False)
+        assert conversation.language_corrected_by == agent
+        # The correction is kept: the customer's next unclear message is German.
+        again = conversation_open_inbound(client=two_clients.a, channel="api", text="ok",
+                                          customer_email="jonas@example.de")  # fmt: skip
+        assert (again.conversation.language, again.conversation.language_uncertain) == ("de", False)
+    item = WorkItem.objects.get(client=two_clients.a, source_id=conversation.pk)
+    assert (item.language, item.language_uncertain) == ("de", False)
+
+
+def test_a_correction_sends_the_item_back_when_its_agent_does_not_speak_it(two_clients):
+    czech = UserFactory(role=User.Role.AGENT)
+    agent_skills_set(agent=czech, skills={"cs": "native"})
+    czech.served_clients.set([two_clients.a])
+    agent_presence_set(agent=czech, presence="available")
+    with in_schema(two_clients.a):
+        inbound = conversation_open_inbound(client=two_clients.a, channel="api", text="ok",
+                                            customer_email="x@example.sk")  # fmt: skip
+    taken = agent_next_item(agent=czech)
+    assert taken.source_id == inbound.conversation.pk
+    with in_schema(two_clients.a):
+        conversation_language_correct(client=two_clients.a, language="pl", agent=czech,
+                                      conversation_id=inbound.conversation.pk)  # fmt: skip
+    taken.refresh_from_db()
+    assert (taken.status, taken.agent, taken.language) == ("waiting", None, "pl")
+
+
+def test_bad_input_is_refused(two_clients):
+    with in_schema(two_clients.a), pytest.raises(ValidationError):
+        conversation_open_inbound(client=two_clients.a, channel="api", text="  ",
+                                  customer_email="a@b.cz")  # fmt: skip
+    with pytest.raises(RuntimeError, match="client's schema"):
+        conversation_open_inbound(client=two_clients.a, channel="api", text="Ahoj")
+    with in_schema(two_clients.a), pytest.raises(ValidationError):
+        conversation_language_correct(client=two_clients.a, conversation_id=1, language="xx",
+                                      agent=None)  # fmt: skip
+
+
+def test_the_most_specific_business_hours_apply(two_clients):
+    BusinessHours.objects.create(client=two_clients.a, weekly={"0": [["09:00", "12:00"]]})
+    BusinessHours.objects.create(
+        client=two_clients.a, country="SK", weekly={str(d): [["00:00", "24:00"]] for d in range(7)}
+    )
+    sunday = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    assert not client_calendar(two_clients.a, country="CZ").is_open(sunday)
+    assert client_calendar(two_clients.a, country="SK").is_open(sunday)
+    assert client_calendar(two_clients.b).country == "PL"
+
+
+def test_customers_are_found_again_by_email_or_phone(two_clients):
+    with in_schema(two_clients.a):
+        conversation_open_inbound(client=two_clients.a, channel="api", text="Dobrý den",
+                                  customer_email="Petr@Example.cz")  # fmt: skip
+        conversation_open_inbound(client=two_clients.a, channel="api", text="Dobrý den",
+                                  customer_email="petr@example.cz")  # fmt: skip
+        assert Customer.objects.filter(email__iexact="petr@example.cz").count() == 1
