@@ -20,6 +20,8 @@ from tenants.models import ApiKey, Client, Domain
 logger = logging.getLogger(__name__)
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
+# Slugs that would collide with the agency's own names, hosts or the template schema.
+RESERVED_SLUGS = {"agency", "template", "public", "www", "admin", "api", "static", "mail"}
 
 
 @dataclass(frozen=True)
@@ -140,18 +142,37 @@ def client_provision(
     domain, ready flag) and changes nothing else.
     """
     started = time.perf_counter()
+    if connection.schema_name != get_public_schema_name():
+        raise RuntimeError("client_provision runs in the public schema")
     if not SLUG_RE.match(slug):
         raise ValidationError(
             {"slug": "Use 2-41 lower-case letters, digits and hyphens, starting with a letter."}
         )
-    domain = domain or client_domain_for_slug(slug)
+    if slug in RESERVED_SLUGS or schema_name_for_slug(slug) == settings.TENANT_BASE_SCHEMA:
+        raise ValidationError({"slug": f"{slug!r} is reserved; choose another."})
+    domain_given = domain is not None
+    domain = (domain or client_domain_for_slug(slug)).strip().lower().rstrip(".")
+    if domain.startswith("www.") or not re.fullmatch(r"[a-z0-9.-]{3,253}", domain):
+        raise ValidationError({"domain": f"{domain!r} is not a host name a portal can use."})
     default_language = default_language or (languages[0] if languages else "")
 
     template_schema_ensure_once()
     # Row, schema and domain commit together: a failure leaves no half-made client.
     with transaction.atomic():
+        # Serialises provisioning of one slug: the row may not exist yet to lock.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"client:{slug}"])
         client = Client.objects.select_for_update().filter(slug=slug).first()
         created = client is None
+        if not created and domain_given and not client.domains.filter(domain=domain).exists():
+            raise ValidationError(
+                {"domain": f"{slug} exists and is served on other domains; add one in the admin."}
+            )
+        if created and schema_exists(schema_name_for_slug(slug)):
+            raise ValidationError(
+                {"slug": f"schema {schema_name_for_slug(slug)} exists without a client: "
+                         "an operator must look at it first."}
+            )  # fmt: skip
         if created:
             client = Client(
                 slug=slug,
@@ -170,7 +191,8 @@ def client_provision(
             client.save()
         if not schema_exists(client.schema_name):
             _schema_create(client)
-        Domain.objects.get_or_create(domain=domain, defaults={"tenant": client, "is_primary": True})
+        if created:
+            Domain.objects.create(domain=domain, tenant=client, is_primary=True)
         if activate and client.status == Client.Status.ONBOARDING:
             client.status = Client.Status.ACTIVE
         client.ready = True

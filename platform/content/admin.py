@@ -3,6 +3,8 @@
 A separate admin site: on a client's domain only that client's content is shown, in the
 client's languages side by side, with the missing translations listed."""
 
+import logging
+
 from django import forms
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
@@ -23,6 +25,7 @@ class ContentAdminSite(admin.AdminSite):
 
 
 content_admin_site = ContentAdminSite(name="content_admin")
+audit = logging.getLogger("polydesk.audit")
 
 
 class ClientLanguagesAdmin(TranslationAdmin):
@@ -33,6 +36,19 @@ class ClientLanguagesAdmin(TranslationAdmin):
 
     class Media:
         css = {"all": ["content/side-by-side.css"]}
+
+    # Edits are logged to the audit log, not to admin LogEntry rows: a tenant schema's row
+    # would point at a user in the public schema, and deleting that user would then fail.
+    def log_addition(self, request, obj, message):
+        audit.info("%s added %s %r on %s", request.user, obj._meta.label, obj.pk, request.tenant)
+
+    def log_change(self, request, obj, message):
+        audit.info("%s changed %s %r on %s", request.user, obj._meta.label, obj.pk,
+                   request.tenant)  # fmt: skip
+
+    def log_deletions(self, request, queryset):
+        audit.info("%s deleted %s %s on %s", request.user, queryset.model._meta.label,
+                   list(queryset.values_list("pk", flat=True)), request.tenant)  # fmt: skip
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(None, {"fields": list(self.untranslated)})]

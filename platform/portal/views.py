@@ -28,7 +28,8 @@ def dashboard(request):
 
 @login_required
 def customer_list(request):
-    query = request.GET.get("q", "").strip()
+    # PostgreSQL text cannot hold NUL; a pasted one must not become a server error.
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     page = Paginator(customer_search(query=query), 50).get_page(request.GET.get("page"))
     return render(
         request, "portal/customers.html", {"client": request.tenant, "page": page, "q": query}

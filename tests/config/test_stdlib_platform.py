@@ -17,11 +17,16 @@ def test_platform_folder_is_not_a_package():
     assert not (ROOT / "platform" / "__init__.py").exists()
 
 
-def test_pytest_imports_the_stdlib_platform():
-    import platform
-
-    assert Path(platform.__file__).resolve().parent == STDLIB
-    assert platform.python_version()
+def test_a_python_started_in_the_repository_imports_the_stdlib_platform():
+    # A fresh interpreter with the repository root first on sys.path (as pytest and
+    # manage.py have it), importing Django's settings before `platform`.
+    script = "import config.settings, platform; print(platform.__file__, platform.system())"
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
+        timeout=120,
+    ).stdout.split()  # fmt: skip
+    assert Path(out[0]).resolve().parent == STDLIB
+    assert out[1] == "Linux"
 
 
 def test_manage_py_imports_the_stdlib_platform():

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_seeds_clients_in_several_languages_and_can_run_twice(two_clients, capsys):
-    call_command("seed_demo")
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)
     out = capsys.readouterr().out
 
     demo = Client.objects.filter(slug__in=[d.slug for d in DEMO_CLIENTS])
@@ -30,7 +30,7 @@ def test_the_demo_seeds_clients_in_several_languages_and_can_run_twice(two_clien
 
 
 def test_a_printed_demo_login_opens_its_portal(two_clients):
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
     client = Client.objects.get(slug="wisla-sport")
     http = HttpClient(HTTP_HOST=host_of(client))
     response = http.post(
@@ -41,10 +41,18 @@ def test_a_printed_demo_login_opens_its_portal(two_clients):
 
 
 def test_the_demo_content_shows_the_language_fallback(two_clients):
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
     bohemia = Client.objects.get(slug="bohemia-shoes")
     with in_schema(bohemia):
         views = {view.key: view for view in canned_replies_in_language("sk")}
     assert views["delivery-delay"].body.language == "sk"
     refund = views["refund-issued"].body  # left out in Slovak on purpose
     assert (refund.language, refund.fallback) == ("cs", True)
+
+
+def test_the_demo_refuses_to_seed_a_production_database(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=1"):
+        call_command("seed_demo")

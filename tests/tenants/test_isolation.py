@@ -137,3 +137,8 @@ def test_a_client_user_must_have_exactly_one_client(two_clients):
 def test_agency_staff_belong_to_no_client(two_clients):
     with pytest.raises(IntegrityError):
         User.objects.create(username="confused", role=User.Role.AGENT, client=two_clients.a)
+
+
+def test_a_nul_byte_in_the_search_is_no_server_error(two_clients, users):
+    http = signed_in(users["a"], host_of(two_clients.a))
+    assert http.get("/customers/", {"q": "a\x00b"}).status_code == 200

@@ -149,3 +149,34 @@ def test_client_listing_leaves_out_the_agency(two_clients):
     slugs = set(Client.objects.clients().values_list("slug", flat=True))
     assert {"client-a", "client-b"} <= slugs
     assert "agency" not in slugs
+
+
+@pytest.mark.parametrize("slug", ["template", "agency", "www", "admin"])
+def test_reserved_slugs_are_refused(two_clients, slug):
+    with pytest.raises(ValidationError, match="reserved"):
+        client_provision(slug=slug, name="Sneaky", **PRAGUE)
+
+
+def test_a_re_run_with_another_clients_domain_is_refused(two_clients):
+    taken = two_clients.b.get_primary_domain().domain
+    with pytest.raises(ValidationError, match="other domains"):
+        client_provision(slug="client-a", name="Client A Obuv", domain=taken, **PRAGUE)
+    assert two_clients.b.get_primary_domain().domain == taken
+
+
+@pytest.mark.parametrize("domain", ["www.shop.example", "shop example", "x"])
+def test_unusable_domains_are_refused(two_clients, domain):
+    with pytest.raises(ValidationError, match="host name"):
+        client_provision(slug="dom-shop", name="Dom", domain=domain, **PRAGUE)
+
+
+def test_domains_are_normalised(two_clients):
+    client = client_provision(slug="caps-shop", name="Caps", domain="Caps.Example.", **PRAGUE)
+    assert client.client.get_primary_domain().domain == "caps.example"
+
+
+def test_provisioning_refuses_to_run_inside_a_clients_schema(two_clients):
+    from django_tenants.utils import schema_context
+
+    with schema_context(two_clients.a.schema_name), pytest.raises(RuntimeError):
+        client_provision(slug="nested-shop", name="Nested", **PRAGUE)

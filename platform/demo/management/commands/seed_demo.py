@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from demo.seed import DEMO_AGENTS, DEMO_CLIENTS, DEMO_PASSWORD, SEED_STEPS
 from desk.selectors import portal_url
@@ -13,8 +13,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--logins-only", action="store_true", help="print the URLs and logins, seed nothing"
         )
+        parser.add_argument(
+            "--force", action="store_true", help="seed even though DEBUG is off (not in production)"
+        )
 
     def handle(self, *args, **options):
+        if not options["logins_only"] and not settings.DEBUG and not options["force"]:
+            # It creates users with a published password: never by accident in production.
+            raise CommandError(
+                "seed_demo runs with DJANGO_DEBUG=1 (as `make demo` does) or --force."
+            )
         if not options["logins_only"]:
             for step in SEED_STEPS:
                 step(lambda line: self.stdout.write(f"  {line}"))
