@@ -170,7 +170,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.flag("CELERY_TASK_ALWAYS_EAGER")
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Routing chores run every few seconds: cheap queries, and waits that cross a policy's
+# threshold must widen who may take an item without anyone asking.
+CELERY_BEAT_SCHEDULE: dict = {
+    "route-waiting": {"task": "routing.tasks.route_waiting_task", "schedule": 5.0},
+    "expire-offers": {"task": "routing.tasks.offers_expire_task", "schedule": 5.0},
+    "release-silent-desks": {"task": "routing.tasks.agents_release_stale_task", "schedule": 30.0},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.VAR_DIR / "celerybeat-schedule")
 
 # --- integrations -----------------------------------------------------------------------------

@@ -172,3 +172,19 @@ def test_queueing_the_same_source_twice_gives_one_item(two_clients):
                          source_kind="conversation", source_id=999_001)  # fmt: skip
     assert first.pk == again.pk
     assert WorkItem.objects.filter(source_id=999_001).count() == 1
+
+
+def test_the_beat_tasks_call_the_services(two_clients):
+    from routing.tasks import agents_release_stale_task, offers_expire_task, route_waiting_task
+
+    czech = agent({"cs": "native"}, [two_clients.a])
+    queued = item(two_clients.a)
+    assert route_waiting_task.apply().get() == 1
+    queued.refresh_from_db()
+    assert queued.agent == czech
+    assert offers_expire_task.apply().get() == 0
+    from django.utils import timezone
+
+    silent_since = timezone.now() - timedelta(hours=1)  # the tasks use the real clock
+    AgentState.objects.filter(agent=czech).update(heartbeat_at=silent_since)
+    assert agents_release_stale_task.apply().get() == 1
