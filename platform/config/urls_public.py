@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/login/", desk_views.DeskLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", desk_views.health, name="health"),
+    path("desk/presence", desk_views.presence, name="desk-presence"),
+    path("desk/next", desk_views.take_next, name="desk-next"),
     path("admin/", admin.site.urls),
     path("api/v1/messages", conversations_api.messages_create, name="api-messages"),
     path(

@@ -214,10 +214,47 @@ def seed_content(log: Callable[[str], None]) -> None:
             f"{len(FAQ_ARTICLES)} FAQ, {len(MESSAGE_TEMPLATES)} templates")  # fmt: skip
 
 
+LIVE_CONVERSATIONS_PER_CLIENT = 8
+
+
+def seed_live_conversations(log: Callable[[str], None]) -> None:
+    """Waiting work for the demo agents: real-looking messages in each client's languages
+    (taken from the detection evaluation set), queued over the last hours."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conversations.models import Conversation
+    from conversations.services import conversation_open_inbound
+    from languages.evaluation import samples
+
+    by_language: dict[str, list] = {}
+    for sample in samples():
+        if sample.variant == "plain" and sample.channel in ("email", "chat"):
+            by_language.setdefault(sample.language, []).append(sample)
+    now = timezone.now()
+    for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
+        rng = random.Random(f"live-{client.slug}")  # noqa: S311 - repeatable demo data
+        with schema_context(client.schema_name):
+            if Conversation.objects.exists():
+                continue
+            for number in range(LIVE_CONVERSATIONS_PER_CLIENT):
+                language = client.languages[number % len(client.languages)]
+                sample = rng.choice(by_language[language])
+                conversation_open_inbound(
+                    client=client, channel="email" if sample.channel == "email" else "chat",
+                    text=sample.text, customer_email=f"live{number}@{client.slug}.example",
+                    external_id=f"demo-live-{number}",
+                    now=now - timedelta(minutes=rng.randrange(5, 600)),
+                )  # fmt: skip
+        log(f"live conversations of {client.slug}: {LIVE_CONVERSATIONS_PER_CLIENT}")
+
+
 SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_clients,
     seed_users,
     seed_agent_skills,
     seed_customers,
     seed_content,
+    seed_live_conversations,
 ]

@@ -36,3 +36,41 @@ def client_cards_public() -> list[ClientCard]:
             )
         )
     return cards
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    client_name: str
+    language: str
+    waiting: int
+    oldest: datetime
+
+
+def agent_queue_public(agent, *, now: datetime | None = None) -> list[QueueLine]:
+    """What this agent may take now, counted per client and language (one query)."""
+    from django.db.models import Count, Min
+
+    from routing.models import Channel, WorkItem
+    from routing.selectors import agent_reach, eligible_items_q
+
+    now = now or timezone.now()
+    reach = agent_reach(agent)
+    rows = (
+        WorkItem.objects.filter(eligible_items_q(reach, list(Channel.values), now))
+        .values("client__name", "language")
+        .annotate(waiting=Count("id"), oldest=Min("waiting_since"))
+        .order_by("oldest")
+    )
+    return [QueueLine(r["client__name"], r["language"], r["waiting"], r["oldest"]) for r in rows]
+
+
+def agent_items_public(agent):
+    """The items offered or assigned to this agent, most urgent first."""
+    from routing.models import WorkItem
+    from routing.selectors import ACTIVE
+
+    return (
+        WorkItem.objects.filter(agent=agent, status__in=ACTIVE)
+        .select_related("client")
+        .order_by("-priority", "due_at", "waiting_since")
+    )

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Channel(models.TextChoices):
@@ -16,11 +17,11 @@ class Channel(models.TextChoices):
 class AgentState(models.Model):
     """An agent's presence, capacity per channel and how long they have been idle."""
 
-    class Presence(models.TextChoices):
-        AVAILABLE = "available", "Available"
-        BUSY = "busy", "Busy"
-        AWAY = "away", "Away"
-        OFFLINE = "offline", "Offline"
+    class Presence(models.TextChoices):  # shown on the agent desk: translated
+        AVAILABLE = "available", _("Available")
+        BUSY = "busy", _("Busy")
+        AWAY = "away", _("Away")
+        OFFLINE = "offline", _("Offline")
 
     agent = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,

@@ -1,0 +1,69 @@
+import pytest
+from django.test import Client as HttpClient
+
+from accounts.models import User
+from languages.services import agent_skills_set
+from routing.models import AgentState, WorkItem
+from routing.services import work_enqueue
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def czech_agent(two_clients) -> User:
+    user = UserFactory(role=User.Role.AGENT, language="cs")
+    agent_skills_set(agent=user, skills={"cs": "native"})
+    user.served_clients.set([two_clients.a])
+    return user
+
+
+def queue(client, language: str, source_id: int, summary: str) -> WorkItem:
+    return work_enqueue(client=client, channel="email", language=language, summary=summary,
+                        source_kind="conversation", source_id=source_id)  # fmt: skip
+
+
+def test_an_agent_sees_only_the_work_of_their_languages_and_clients(two_clients):
+    agent = czech_agent(two_clients)
+    queue(two_clients.a, "cs", 1, "Czech of A")
+    queue(two_clients.a, "pl", 2, "Polish of A")
+    queue(two_clients.b, "cs", 3, "Czech of B")
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(agent)
+
+    page = http.get("/").text
+    queue_table = page[page.index('id="queue"') :]
+    assert (
+        "Client A Obuv" in queue_table and "Client B Sklep" not in queue_table.split("</table>")[0]
+    )
+    assert ">pl<" not in queue_table.split("</table>")[0]
+    assert "Čeká na vás" in page  # the agent's own UI language
+
+
+def test_presence_and_take_next(two_clients):
+    agent = czech_agent(two_clients)
+    queued = queue(two_clients.a, "cs", 4, "Boty nepřišly")
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(agent)
+
+    http.post("/desk/next")  # offline: nothing is given
+    queued.refresh_from_db()
+    assert queued.agent is None
+
+    assert http.post("/desk/presence", {"presence": "available"}).status_code == 302
+    assert AgentState.objects.get(agent=agent).presence == "available"
+    http.post("/desk/next")
+    queued.refresh_from_db()
+    assert (queued.agent, queued.status) == (agent, "assigned")
+    assert "Boty nepřišly" in http.get("/").text
+
+
+def test_a_bad_presence_is_refused(two_clients):
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(czech_agent(two_clients))
+    assert http.post("/desk/presence", {"presence": "sleeping"}).status_code == 400
+
+
+def test_client_users_cannot_use_the_desk(two_clients):
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(UserFactory(role=User.Role.CLIENT, client=two_clients.a))
+    assert http.post("/desk/next").status_code == 403
