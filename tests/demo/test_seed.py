@@ -4,8 +4,10 @@ from django.test import Client as HttpClient
 
 from accounts.models import User
 from content.selectors import canned_replies_in_language
+from conversations.models import Conversation
 from customers.models import Customer
 from demo.seed import DEMO_CLIENTS, DEMO_PASSWORD
+from routing.models import WorkItem
 from tenants.models import Client
 from tests.conftest import host_of, in_schema
 
@@ -23,7 +25,10 @@ def test_the_demo_seeds_clients_in_several_languages_and_can_run_twice(two_clien
     assert {"cs", "sk", "pl", "de", "hu", "en"} <= languages
     for client in demo:
         with in_schema(client):
-            assert Customer.objects.count() == 40  # not doubled by the second run
+            # 40 customers and the 8 who wrote the live conversations; not doubled.
+            assert Customer.objects.count() == 48
+            assert Conversation.objects.count() == 8
+        assert WorkItem.objects.filter(client=client, status="waiting").count() == 8
     assert User.objects.filter(role=User.Role.AGENT).count() >= 3
     assert "bohemia-shoes-manager / polydesk-demo" in out
     assert "http://bohemia-shoes.localhost:8000/" in out
