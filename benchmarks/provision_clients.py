@@ -23,7 +23,6 @@ the Python and PostgreSQL versions and the CPU count.
 
 import argparse
 import io
-import logging
 import math
 import os
 import platform
@@ -31,43 +30,15 @@ import resource
 import statistics
 import sys
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
 
-import psycopg
-from psycopg import sql
-
-from config import env
+from benchdb import Server, bench_database, django_setup, server_find
 
 BENCH_DATABASE = "polydesk_bench"
-MAINTENANCE_DATABASE = "postgres"
 SCHEMA_PREFIX = "client_bench"
 SLUG_PREFIX = "bench"
 DEFAULT_COUNTS = (1, 50, 200)
-
-
-@dataclass(frozen=True)
-class Server:
-    """The PostgreSQL server the settings point at, and where its URL came from."""
-
-    url: str
-    source: str
-
-    def database_url(self, name: str) -> str:
-        return urlsplit(self.url)._replace(path="/" + name).geturl()
-
-    @property
-    def database_name(self) -> str:
-        return urlsplit(self.url).path.lstrip("/")
-
-    @property
-    def label(self) -> str:
-        parts = urlsplit(self.url)
-        socket = parse_qs(parts.query).get("host", [""])[0]
-        where = socket or f"{parts.hostname}:{parts.port or 5432}"
-        return f"{self.source} ({where})"
 
 
 @dataclass(frozen=True)
@@ -93,61 +64,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="clients to provision in each round, comma-separated (default: 1,50,200)",
     )
     return parser.parse_args(argv)
-
-
-def server_find() -> Server:
-    """The server from DATABASE_URL, or the embedded one (started if needed)."""
-    source = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded PostgreSQL"
-    server = Server(url=env.database_url(), source=source)
-    if server.database_name == BENCH_DATABASE:
-        raise SystemExit(f"The settings already use {BENCH_DATABASE}; refusing to drop it.")
-    return server
-
-
-def maintenance_execute(server: Server, statement: sql.Composable) -> None:
-    # CREATE/DROP DATABASE cannot run in a transaction block, hence autocommit.
-    url = server.database_url(MAINTENANCE_DATABASE)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def bench_database_drop(server: Server) -> None:
-    # FORCE ends connections left behind (PostgreSQL 13+).
-    statement = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-    maintenance_execute(server, statement.format(sql.Identifier(BENCH_DATABASE)))
-
-
-@contextmanager
-def bench_database(server: Server) -> Iterator[None]:
-    """A fresh bench database that Django's settings use; dropped on the way out."""
-    bench_database_drop(server)
-    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE))
-    maintenance_execute(server, create)
-    previous = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = server.database_url(BENCH_DATABASE)
-    try:
-        yield
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        bench_database_drop(server)
-        if previous is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = previous
-
-
-def django_setup() -> None:
-    import django
-    from django.conf import settings
-
-    django.setup()
-    name = settings.DATABASES["default"]["NAME"]
-    if name != BENCH_DATABASE:
-        raise RuntimeError(f"Django uses database {name!r}, not {BENCH_DATABASE!r}.")
-    # One INFO line per provisioned client would drown the report.
-    logging.getLogger("tenants.services").setLevel(logging.WARNING)
 
 
 def migrate() -> float:
@@ -237,7 +153,7 @@ def peak_rss_mib() -> float:
 
 
 def run(counts: Sequence[int], server: Server) -> int:
-    django_setup()
+    django_setup(BENCH_DATABASE)
     print(f"database: {BENCH_DATABASE} on {server.label}")
     print(f"python {platform.python_version()}; {postgres_version()}")
     print(f"cpus: {os.cpu_count()}")
@@ -261,7 +177,7 @@ def run(counts: Sequence[int], server: Server) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    server = server_find()
+    server = server_find(BENCH_DATABASE)
     with bench_database(server):
         status = run(args.counts, server)
     print(f"dropped database {BENCH_DATABASE}")

@@ -83,6 +83,32 @@ def agent_reach(agent) -> AgentReach:
     )
 
 
+_REACH_VERSION_KEY = "routing:reach-version"
+_REACH_SECONDS = 30
+
+
+def agent_reach_cached(agent) -> AgentReach:
+    """agent_reach, cached per agent for a short while (the router asks on every decision).
+
+    Skills, clients served and fallbacks bump a version on change (routing.signals), which
+    this process sees at once and others within the cache's 30 seconds.
+    """
+    version = cache.get_or_set(_REACH_VERSION_KEY, 1, None)
+    key = f"routing:reach:{version}:{agent.pk}"
+    reach = cache.get(key)
+    if reach is None:
+        reach = agent_reach(agent)
+        cache.set(key, reach, _REACH_SECONDS)
+    return reach
+
+
+def agent_reach_cache_clear() -> None:
+    try:
+        cache.incr(_REACH_VERSION_KEY)
+    except ValueError:  # not set yet: nothing cached under it either
+        cache.set(_REACH_VERSION_KEY, 1, None)
+
+
 def agent_load(agent) -> dict[str, int]:
     """{channel: items offered to or assigned to the agent}."""
     rows = (

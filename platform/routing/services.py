@@ -7,16 +7,15 @@ first but takes items with SKIP LOCKED, which never waits.
 
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from routing.models import AgentState, Channel, WorkItem
 from routing.selectors import (
     agent_load,
-    agent_reach,
+    agent_reach_cached,
     eligible_items_q,
-    free_channels,
     policy_for,
 )
 
@@ -76,44 +75,92 @@ def agent_heartbeat(*, agent, now: datetime | None = None) -> None:
     AgentState.objects.filter(agent=agent).update(heartbeat_at=now or timezone.now())
 
 
-def _take(item: WorkItem, agent, state: AgentState, now: datetime) -> WorkItem:
-    """Offer a call (the agent must accept), assign anything else."""
-    item.agent = agent
-    if item.channel == Channel.CALL:
-        item.status = WorkItem.Status.OFFERED
-        item.offered_at = now
-        item.offer_expires_at = now + policy_for(item.channel, item.client_id).offer_timeout
-    else:
-        item.status = WorkItem.Status.ASSIGNED
-        item.assigned_at = now
-    item.save(update_fields=["agent", "status", "offered_at", "offer_expires_at", "assigned_at"])
-    state.idle_since = now  # the longest-idle agent just stopped being idle
-    state.save(update_fields=["idle_since"])
-    return item
+_FIELDS = [field.attname for field in WorkItem._meta.concrete_fields]
+_COLUMNS = [field.column for field in WorkItem._meta.concrete_fields]
+
+# Two statements, not one: a row lock waited for inside a statement does not refresh that
+# statement's snapshot, so a load counted in the same statement could miss what the router
+# that held the lock had just assigned (measured: an agent over capacity).
+_LOCK_AGENT = """
+    SELECT presence, capacity_call, capacity_email, capacity_chat
+    FROM routing_agentstate WHERE agent_id = %s FOR UPDATE
+"""
+_AGENT_LOAD = """
+    SELECT count(*) FILTER (WHERE channel = 'call'),
+           count(*) FILTER (WHERE channel = 'email'),
+           count(*) FILTER (WHERE channel IN ('chat', 'sms', 'api'))
+    FROM routing_workitem WHERE agent_id = %s AND status IN ('offered', 'assigned')
+"""
 
 
 @transaction.atomic
 def agent_next_item(*, agent, now: datetime | None = None) -> WorkItem | None:
     """Give ``agent`` the most urgent item they may take now ("next best item for me").
 
-    The agent's row is locked so that their capacity is counted once; the item is locked
-    with SKIP LOCKED so that concurrent routers each take a different one.
+    Lock the agent's row, then count their open items (capacity is then counted once
+    however many routers run), claim one item with FOR UPDATE SKIP LOCKED
+    inside an UPDATE (concurrent routers each take a different one), restart the agent's
+    idle clock. Who may take what (clients, languages, fallbacks) is cached per agent.
     """
     now = now or timezone.now()
-    state = AgentState.objects.select_for_update().filter(agent=agent).first()
-    if state is None or state.presence != AgentState.Presence.AVAILABLE:
-        return None
-    channels = free_channels(state, agent_load(agent))
-    reach = agent_reach(agent)
-    if not channels or not reach.client_ids or not (reach.languages or reach.speaks_last_resort):
-        return None
-    item = (
-        WorkItem.objects.select_for_update(skip_locked=True)
-        .filter(eligible_items_q(reach, channels, now))
-        .order_by(*URGENT_FIRST)
-        .first()
-    )
-    return _take(item, agent, state, now) if item else None
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_AGENT, [agent.pk])
+        row = cursor.fetchone()
+        if row is None or row[0] != AgentState.Presence.AVAILABLE:
+            return None
+        capacity = {Channel.CALL: row[1], Channel.EMAIL: row[2], Channel.CHAT: row[3]}
+        cursor.execute(_AGENT_LOAD, [agent.pk])  # a fresh snapshot, taken under the lock
+        calls, emails, messaging = cursor.fetchone()
+        load = {Channel.CALL: calls, Channel.EMAIL: emails, Channel.CHAT: messaging}
+        channels = [
+            channel for channel in Channel.values
+            if load[_capacity_group(channel)] < capacity[_capacity_group(channel)]
+        ]  # fmt: skip
+        reach = agent_reach_cached(agent)
+        if (
+            not channels
+            or not reach.client_ids
+            or not (reach.languages or reach.speaks_last_resort)
+        ):
+            return None
+        candidates = (
+            WorkItem.objects.filter(eligible_items_q(reach, channels, now))
+            .order_by(*URGENT_FIRST)
+            .values("pk")[:1]
+        )
+        pick_sql, pick_params = candidates.query.sql_with_params()
+        call_timeout = policy_for(Channel.CALL, -1).offer_timeout
+        cursor.execute(
+            f"""
+            UPDATE routing_workitem SET
+                agent_id = %s,
+                status = CASE WHEN channel = 'call' THEN 'offered' ELSE 'assigned' END,
+                offered_at = CASE WHEN channel = 'call' THEN %s::timestamptz END,
+                offer_expires_at = CASE WHEN channel = 'call' THEN %s::timestamptz END,
+                assigned_at = CASE WHEN channel = 'call' THEN NULL ELSE %s::timestamptz END
+            WHERE id = ({pick_sql} FOR UPDATE SKIP LOCKED)
+            RETURNING {", ".join(_COLUMNS)}
+            """,  # noqa: S608 - the subquery is the ORM's, with its own parameters
+            [agent.pk, now, now + call_timeout, now, *pick_params],
+        )
+        claimed = cursor.fetchone()
+        if claimed is None:
+            return None
+        # The longest-idle agent just stopped being idle.
+        cursor.execute(
+            "UPDATE routing_agentstate SET idle_since = %s WHERE agent_id = %s", [now, agent.pk]
+        )
+    item = WorkItem.from_db("default", _FIELDS, claimed)
+    timeout = policy_for(item.channel, item.client_id).offer_timeout
+    if item.channel == Channel.CALL and timeout != call_timeout:  # the client's own policy
+        item.offer_expires_at = now + timeout
+        item.save(update_fields=["offer_expires_at"])
+    return item
+
+
+def _capacity_group(channel: str) -> str:
+    """Chat, SMS and API share one capacity."""
+    return channel if channel in (Channel.CALL, Channel.EMAIL) else Channel.CHAT
 
 
 def route_waiting(*, now: datetime | None = None, max_agents: int = 200) -> int:

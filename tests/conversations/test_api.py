@@ -86,3 +86,11 @@ def test_bad_input_gets_a_clear_400(two_clients, payload, field):
     assert response.status_code == 400
     if field:
         assert field in response.json()["fields"]
+
+
+def test_the_issue_api_key_command_prints_a_working_key(two_clients, capsys):
+    from django.core.management import call_command
+
+    call_command("issue_api_key", "--client", "client-b", "--name", "widget")
+    raw = capsys.readouterr().out.strip().splitlines()[-1]
+    assert post(raw, MESSAGE).status_code == 201

@@ -1,0 +1,97 @@
+"""A throwaway database for a benchmark, on the server the settings point at.
+
+Scripts under ``benchmarks/`` run from the repository root; this module sits beside them.
+``with bench_database(server_find(name)):`` creates the database, points Django's settings
+at it (call ``django_setup(name)`` inside), and drops it on the way out, also on errors.
+"""
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import psycopg
+from psycopg import sql
+
+from config import env
+
+MAINTENANCE_DATABASE = "postgres"
+
+
+@dataclass(frozen=True)
+class Server:
+    """The PostgreSQL server the settings point at, and where its URL came from."""
+
+    url: str
+    source: str
+    bench_name: str
+
+    def database_url(self, name: str) -> str:
+        return urlsplit(self.url)._replace(path="/" + name).geturl()
+
+    @property
+    def database_name(self) -> str:
+        return urlsplit(self.url).path.lstrip("/")
+
+    @property
+    def label(self) -> str:
+        parts = urlsplit(self.url)
+        socket = parse_qs(parts.query).get("host", [""])[0]
+        where = socket or f"{parts.hostname}:{parts.port or 5432}"
+        return f"{self.source} ({where})"
+
+
+def server_find(bench_name: str) -> Server:
+    """The server from DATABASE_URL, or the embedded one (started if needed)."""
+    source = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded PostgreSQL"
+    server = Server(url=env.database_url(), source=source, bench_name=bench_name)
+    if server.database_name == bench_name:
+        raise SystemExit(f"The settings already use {bench_name}; refusing to drop it.")
+    return server
+
+
+def _maintenance_execute(server: Server, statement: sql.Composable) -> None:
+    # CREATE/DROP DATABASE cannot run in a transaction block, hence autocommit.
+    with psycopg.connect(server.database_url(MAINTENANCE_DATABASE), autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def _drop(server: Server) -> None:
+    # FORCE ends connections left behind (PostgreSQL 13+).
+    statement = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+    _maintenance_execute(server, statement.format(sql.Identifier(server.bench_name)))
+
+
+@contextmanager
+def bench_database(server: Server) -> Iterator[None]:
+    """A fresh bench database that Django's settings use; dropped on the way out."""
+    _drop(server)
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(server.bench_name))
+    _maintenance_execute(server, create)
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = server.database_url(server.bench_name)
+    try:
+        yield
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        _drop(server)
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
+
+
+def django_setup(bench_name: str) -> None:
+    import django
+    from django.conf import settings
+
+    django.setup()
+    name = settings.DATABASES["default"]["NAME"]
+    if name != bench_name:
+        raise RuntimeError(f"Django uses database {name!r}, not {bench_name!r}.")
+    # One INFO line per provisioned client would drown the report.
+    logging.getLogger("tenants.services").setLevel(logging.WARNING)

@@ -1,0 +1,262 @@
+"""Benchmark of the router: 500 clients, 1,000 agents, 100,000 waiting items.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/router.py [--items 100000] [--decisions 2000]
+
+On the PostgreSQL server the settings point at (``DATABASE_URL``, or the embedded one), it
+creates a database of its own, ``polydesk_bench_router`` (dropped at the end), migrates it,
+and fills the public schema: 500 clients (rows only: routing never enters a client's
+schema), 1,000 available agents who each serve 5 clients and speak 1-3 of the 16 languages,
+100,000 waiting items spread over clients, languages and channels.
+
+It prints:
+1. one routing decision (``agent_next_item``: an agent asks for the most urgent item they
+   may take, and gets it), measured one at a time: p50, p99, max;
+2. four routers in four processes deciding at once for 10 seconds: assignments per second,
+   and a check that no item was given twice and that no agent exceeds a capacity;
+3. the floor: four processes running a bare
+   ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1)`` loop with no rules.
+Target: p99 < 5 ms per decision.
+"""
+
+import argparse
+import multiprocessing
+import os
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+
+from benchdb import bench_database, django_setup, server_find
+
+BENCH_DATABASE = "polydesk_bench_router"
+CLIENTS, AGENTS, CLIENTS_PER_AGENT = 500, 1000, 5
+LANGUAGES = ["cs", "sk", "pl", "de", "hu", "ro", "sl", "hr", "bg", "en", "fr", "it", "es",
+             "nl", "pt", "el"]  # fmt: skip
+CHANNELS = ["email"] * 6 + ["chat"] * 2 + ["call", "sms"]
+SECONDS = 10.0
+
+
+def fill(items: int) -> None:
+    """Clients, agents with skills and clients served, waiting items (bulk inserts)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts.models import User
+    from languages.models import AgentSkill
+    from routing.models import AgentState, WorkItem
+    from tenants.models import Client
+
+    rng = random.Random(7)
+    clients = Client.objects.bulk_create(
+        Client(schema_name=f"client_bench_{n}", slug=f"bench-{n}", name=f"Bench {n}",
+               languages=(pair := rng.sample(LANGUAGES, 2)), default_language=pair[0],
+               countries=["CZ"],
+               status="active", ready=True)
+        for n in range(CLIENTS)
+    )  # fmt: skip
+    agents = User.objects.bulk_create(
+        # "!" is Django's unusable password: these agents never sign in.
+        User(username=f"agent{n}", role="agent", password="!")  # noqa: S106
+        for n in range(AGENTS)
+    )
+    AgentSkill.objects.bulk_create(
+        AgentSkill(agent=agent, language_id=code, proficiency="native")
+        for agent in agents
+        for code in rng.sample(LANGUAGES, rng.randint(1, 3))
+    )
+    served = User.served_clients.through
+    served.objects.bulk_create(
+        served(user_id=agent.pk, client_id=client.pk)
+        for agent in agents
+        for client in rng.sample(clients, CLIENTS_PER_AGENT)
+    )
+    now = timezone.now()
+    AgentState.objects.bulk_create(
+        AgentState(agent=agent, presence="available", idle_since=now - timedelta(seconds=n),
+                   capacity_email=10_000, capacity_chat=10_000, capacity_call=10_000)
+        for n, agent in enumerate(agents)
+    )  # fmt: skip
+    batch = []
+    for n in range(items):
+        client = clients[n % CLIENTS]
+        batch.append(WorkItem(
+            client=client, channel=rng.choice(CHANNELS), language=rng.choice(client.languages),
+            priority=1 if n % 50 == 0 else 0, source_kind="bench", source_id=n,
+            waiting_since=now - timedelta(seconds=rng.randrange(86_400)),
+        ))  # fmt: skip
+        if len(batch) == 10_000:
+            WorkItem.objects.bulk_create(batch)
+            batch = []
+    WorkItem.objects.bulk_create(batch)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def one_at_a_time(decisions: int) -> None:
+    from accounts.models import User
+    from routing.services import agent_next_item
+
+    agents = list(User.objects.filter(role="agent"))
+    rng = random.Random(11)
+    timings, given = [], 0
+    for _ in range(decisions):
+        agent = rng.choice(agents)
+        started = time.perf_counter()
+        item = agent_next_item(agent=agent)
+        timings.append((time.perf_counter() - started) * 1000)
+        given += item is not None
+    print(f"1. one decision at a time ({decisions} decisions, {given} gave an item): "
+          f"p50 {statistics.median(timings):.2f} ms, p99 {percentile(timings, 0.99):.2f} ms, "
+          f"max {max(timings):.2f} ms")  # fmt: skip
+    target = "MET" if percentile(timings, 0.99) < 5 else "MISSED"
+    print(f"   {target} p99 < 5 ms")
+
+
+def _router(worker: int, agent_ids: list[int], queue) -> None:
+    from django.db import connections
+
+    connections.close_all()  # a forked process needs connections of its own
+    from accounts.models import User
+    from routing.services import agent_next_item
+
+    agents = list(User.objects.filter(pk__in=agent_ids))
+    rng = random.Random(worker)
+    taken, deadline = [], time.monotonic() + SECONDS
+    while time.monotonic() < deadline:
+        agent = rng.choice(agents)
+        item = agent_next_item(agent=agent)
+        if item:
+            taken.append((item.pk, agent.pk))
+    queue.put(taken)
+
+
+def _floor(worker: int, queue) -> None:
+    from django.db import connection, connections
+
+    connections.close_all()
+    taken, deadline = [], time.monotonic() + SECONDS
+    sql = """
+        UPDATE routing_workitem SET status = 'assigned', agent_id = NULL
+        WHERE id = (SELECT id FROM routing_workitem WHERE status = 'waiting'
+                    ORDER BY priority DESC, waiting_since LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING id"""
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+        if row:
+            taken.append((row[0], worker))
+    queue.put(taken)
+
+
+def concurrently(target, label: str, args_for) -> list[tuple[int, int]]:
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    processes = [context.Process(target=target, args=(*args_for(n), queue)) for n in range(4)]
+    for process in processes:
+        process.start()
+    taken = [pair for _ in processes for pair in queue.get(timeout=SECONDS * 6)]
+    for process in processes:
+        process.join(timeout=30)
+    item_ids = [item_id for item_id, _ in taken]
+    doubles = len(item_ids) - len(set(item_ids))
+    print(f"{label}: {len(taken) / SECONDS:,.0f} assignments/s with 4 processes over "
+          f"{SECONDS:.0f} s; items given twice: {doubles}")  # fmt: skip
+    return taken
+
+
+def explain_one() -> None:
+    """The plan of one decision's item query, and where one decision's time goes."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from accounts.models import User
+    from routing.models import Channel, WorkItem
+    from routing.selectors import agent_reach, eligible_items_q
+    from routing.services import URGENT_FIRST, agent_next_item
+
+    agent = User.objects.filter(role="agent").first()
+    query = WorkItem.objects.filter(
+        eligible_items_q(agent_reach(agent), list(Channel.values), timezone.now())
+    ).order_by(*URGENT_FIRST)[:1]
+    print(query.explain(analyze=True))
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        agent_next_item(agent=agent)
+    for number, captured_query in enumerate(captured.captured_queries, start=1):
+        print(f"   query {number}: {captured_query['time']} s  {captured_query['sql'][:110]}")
+
+
+def run(items: int, decisions: int, explain: bool = False) -> int:
+    django_setup(BENCH_DATABASE)
+    from django.core.management import call_command
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        print(f"synchronous_commit: {cursor.fetchone()[0]}")
+
+    from accounts.models import User
+    from routing.models import WorkItem
+
+    call_command("migrate_platform", verbosity=0)
+    started = time.perf_counter()
+    fill(items)
+    print(f"filled {CLIENTS} clients, {AGENTS} agents, {items:,} waiting items "
+          f"in {time.perf_counter() - started:.1f} s; cpus: {os.cpu_count()}")  # fmt: skip
+    if explain:
+        explain_one()
+    one_at_a_time(decisions)
+
+    agent_ids = list(User.objects.filter(role="agent").values_list("pk", flat=True))
+    taken = concurrently(_router, "2. four routers", lambda n: (n, agent_ids))
+    in_db = Counter(WorkItem.objects.exclude(status="waiting").values_list("pk", flat=True))
+    problems = [] if all(count == 1 for count in in_db.values()) else ["duplicate rows"]
+    if len({item for item, _ in taken}) != len(taken):
+        problems.append("an item was given twice")
+    WorkItem.objects.exclude(status="waiting").update(status="waiting", agent=None)
+    with connection.cursor() as cursor:  # the floor's own index: its global order
+        cursor.execute("CREATE INDEX bench_floor ON routing_workitem (priority DESC, "
+                       "waiting_since) WHERE status = 'waiting'")  # fmt: skip
+    concurrently(_floor, "3. floor (bare UPDATE ... SKIP LOCKED)", lambda n: (n,))
+    print("check: " + ("OK, no double assignment" if not problems else "; ".join(problems)))
+    return 1 if problems else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--decisions", type=int, default=2000)
+    parser.add_argument("--explain", action="store_true", help="print one decision's plan")
+    parser.add_argument(
+        "--async-commit", action="store_true",
+        help="run with synchronous_commit=off, to see what waiting for the WAL flush costs",
+    )  # fmt: skip
+    args = parser.parse_args()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    server = server_find(BENCH_DATABASE)
+    print(f"database: {BENCH_DATABASE} on {server.label}")
+    with bench_database(server):
+        if args.async_commit:
+            import psycopg
+
+            with psycopg.connect(server.database_url(BENCH_DATABASE), autocommit=True) as conn:
+                conn.execute(f"ALTER DATABASE {BENCH_DATABASE} SET synchronous_commit = off")
+        return run(args.items, args.decisions, args.explain)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
