@@ -14,6 +14,8 @@ urlpatterns = [
     path("health/", desk_views.health, name="health"),
     path("desk/presence", desk_views.presence, name="desk-presence"),
     path("desk/next", desk_views.take_next, name="desk-next"),
+    path("desk/items/<int:item_id>", desk_views.item_detail, name="desk-item"),
+    path("desk/items/<int:item_id>/language", desk_views.item_language, name="desk-item-language"),
     path("admin/", admin.site.urls),
     path("api/v1/messages", conversations_api.messages_create, name="api-messages"),
     path(

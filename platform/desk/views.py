@@ -58,3 +58,70 @@ def health(request):
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return JsonResponse({"status": "ok", "schema": connection.schema_name})
+
+
+def _item_for(request, item_id: int):
+    """The work item, if the signed-in agent serves its client (agency admins: any)."""
+    from django.http import Http404
+
+    from routing.models import WorkItem
+
+    item = WorkItem.objects.select_related("client").filter(pk=item_id).first()
+    user = request.user
+    if item is None or not (
+        user.is_agency_admin or user.served_clients.filter(pk=item.client_id).exists()
+    ):
+        raise Http404("No such item.")
+    return item
+
+
+@login_required
+def item_detail(request, item_id: int):
+    """One item in its client's context: the conversation, its language, canned replies."""
+    from django.utils import timezone as tz
+    from django_tenants.utils import schema_context
+
+    from content.selectors import canned_replies_in_language
+    from conversations.models import Conversation
+    from languages.models import Language
+
+    item = _item_for(request, item_id)
+    client = item.client
+    with schema_context(client.schema_name):
+        conversation = (
+            Conversation.objects.select_related("customer").filter(pk=item.source_id).first()
+            if item.source_kind == "conversation" else None
+        )  # fmt: skip
+        context = {
+            "item": item,
+            "client": client,
+            "client_time": tz.localtime(tz.now(), client.tz),
+            "conversation": conversation,
+            "messages_": list(conversation.messages.all()) if conversation else [],
+            "replies": canned_replies_in_language(conversation.language) if conversation else [],
+            "languages": Language.objects.filter(active=True),
+        }
+        return render(request, "desk/item.html", context)
+
+
+@login_required
+@require_POST
+def item_language(request, item_id: int):
+    """One click: the conversation's language is corrected (and kept for the customer)."""
+    from django.core.exceptions import ValidationError
+    from django_tenants.utils import schema_context
+
+    from conversations.services import conversation_language_correct
+
+    item = _item_for(request, item_id)
+    if item.source_kind != "conversation":
+        return HttpResponseBadRequest("Not a conversation.")
+    with schema_context(item.client.schema_name):
+        try:
+            conversation_language_correct(
+                client=item.client, conversation_id=item.source_id,
+                language=request.POST.get("language", ""), agent=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            return HttpResponseBadRequest("; ".join(error.messages))
+    return redirect("desk-item", item_id=item.pk)

@@ -67,3 +67,50 @@ def test_client_users_cannot_use_the_desk(two_clients):
     http = HttpClient(HTTP_HOST="localhost")
     http.force_login(UserFactory(role=User.Role.CLIENT, client=two_clients.a))
     assert http.post("/desk/next").status_code == 403
+
+
+def open_conversation(client, text: str, email: str):
+    from conversations.services import conversation_open_inbound
+    from tests.conftest import in_schema
+
+    with in_schema(client):
+        inbound = conversation_open_inbound(client=client, channel="api", text=text,
+                                            customer_email=email)  # fmt: skip
+    return WorkItem.objects.get(client=client, source_id=inbound.conversation.pk)
+
+
+def test_an_item_opens_in_its_clients_context_with_customer_text_escaped(two_clients):
+    agent = czech_agent(two_clients)
+    item = open_conversation(
+        two_clients.a, "Dobrý den, <script>alert('x')</script> boty nepřišly, prosím o radu.",
+        "hacker@example.cz",
+    )  # fmt: skip
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(agent)
+    page = http.get(f"/desk/items/{item.pk}")
+    assert page.status_code == 200
+    assert "Client A Obuv" in page.text
+    assert "<script>alert" not in page.text and "&lt;script&gt;" in page.text
+
+
+def test_an_agent_who_does_not_serve_the_client_gets_404(two_clients):
+    item = open_conversation(two_clients.b, "Dzień dobry, gdzie jest paczka?", "a@example.pl")
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(czech_agent(two_clients))  # serves client A only
+    assert http.get(f"/desk/items/{item.pk}").status_code == 404
+    assert http.post(f"/desk/items/{item.pk}/language", {"language": "cs"}).status_code == 404
+
+
+def test_one_click_corrects_an_uncertain_language(two_clients):
+    agent = czech_agent(two_clients)
+    item = open_conversation(two_clients.a, "ok", "short@example.cz")
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(agent)
+    assert 'id="language-uncertain"' in http.get(f"/desk/items/{item.pk}").text
+
+    response = http.post(f"/desk/items/{item.pk}/language", {"language": "sk"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.language, item.language_uncertain) == ("sk", False)
+    assert 'id="language-uncertain"' not in http.get(f"/desk/items/{item.pk}").text
+    assert http.post(f"/desk/items/{item.pk}/language", {"language": "xx"}).status_code == 400
