@@ -176,6 +176,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "route-waiting": {"task": "routing.tasks.route_waiting_task", "schedule": 5.0},
     "expire-offers": {"task": "routing.tasks.offers_expire_task", "schedule": 5.0},
     "release-silent-desks": {"task": "routing.tasks.agents_release_stale_task", "schedule": 30.0},
+    "sla-sweep": {"task": "routing.tasks.sla_sweep_task", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.VAR_DIR / "celerybeat-schedule")
 

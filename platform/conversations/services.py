@@ -14,11 +14,8 @@ from languages.catalog import CATALOG
 from languages.detection import detect_language_for_client
 from languages.selectors import agent_language_codes
 from routing.models import WorkItem
-from routing.selectors import client_calendar
+from routing.selectors import client_calendar, sla_promise_for
 from routing.services import work_enqueue, work_requeue
-
-# The agency's default promise: messages are answered within 48 business hours.
-FIRST_RESPONSE_BUSINESS_HOURS = 48
 
 
 @dataclass(frozen=True)
@@ -87,7 +84,11 @@ def conversation_open_inbound(
         customer.save(update_fields=["language"])
 
     calendar = client_calendar(client, country=customer.country, language=language)
-    due = calendar.add_business_hours(now, FIRST_RESPONSE_BUSINESS_HOURS)
+    promise = sla_promise_for(client, channel)
+    due = calendar.add_business_hours(now, promise.first_response_hours)
+    warn = calendar.add_business_hours(
+        now, max(promise.first_response_hours - promise.warn_before_hours, 0)
+    )
     conversation = Conversation.objects.create(
         customer=customer, channel=channel, subject=subject[:300], language=language,
         language_uncertain=uncertain, language_detected=detection.detected,
@@ -100,7 +101,8 @@ def conversation_open_inbound(
     work_enqueue(
         client=client, channel=channel, language=language, language_uncertain=uncertain,
         source_kind="conversation", source_id=conversation.pk,
-        summary=subject or " ".join(text.split())[:200], due_at=due, waiting_since=now,
+        summary=subject or " ".join(text.split())[:200], due_at=due, warn_at=warn,
+        waiting_since=now,
     )  # fmt: skip
     return Inbound(conversation, message, created=True)
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,6 +29,7 @@ def home(request):
         "my_languages": agent_language_codes(request.user),
         "queue": agent_queue_public(request.user),
         "my_items": agent_items_public(request.user),
+        "now": timezone.now(),
     }
     return render(request, "desk/home.html", context)
 

@@ -121,6 +121,8 @@ class WorkItem(models.Model):
     assigned_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     requeued = models.PositiveSmallIntegerField(default=0)
+    # When agents are warned that the due time nears (computed in business hours).
+    warn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -196,3 +198,47 @@ class Closure(models.Model):
         return (
             f"{self.client} closed {self.starts_at:%Y-%m-%d %H:%M} - {self.ends_at:%Y-%m-%d %H:%M}"
         )
+
+
+class SlaTarget(models.Model):
+    """A client's promise per channel, in business hours (a row without channel: all)."""
+
+    client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE,
+                               related_name="sla_targets")  # fmt: skip
+    channel = models.CharField(max_length=8, choices=Channel.choices, blank=True)
+    first_response_hours = models.DecimalField(max_digits=6, decimal_places=2, default=48)
+    warn_before_hours = models.DecimalField(
+        max_digits=6, decimal_places=2, default=4,
+        help_text="business hours before the due time when agents are warned",
+    )  # fmt: skip
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "channel"], name="one_sla_per_channel"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.channel or '*'}: {self.first_response_hours} h"
+
+
+class SlaEvent(models.Model):
+    """A warning before, or the breach of, a work item's due time; written once each."""
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", "Warning"
+        BREACH = "breach", "Breach"
+
+    client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="sla_events")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    due_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "kind", "due_at"], name="sla_event_once"),
+        ]
+        indexes = [models.Index(fields=["client", "kind", "recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of item {self.item_id} due {self.due_at:%Y-%m-%d %H:%M}"

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, Q
@@ -197,3 +198,23 @@ def client_calendar(client, *, country: str = "", language: str = "") -> Busines
         time_zone=client.time_zone, weekly_hours=_weekly_from_json(weekly),
         country=country or None, closures=closures,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SlaPromise:
+    first_response_hours: Decimal
+    warn_before_hours: Decimal
+
+
+DEFAULT_SLA = SlaPromise(Decimal(48), Decimal(4))
+
+
+def sla_promise_for(client, channel: str) -> SlaPromise:
+    """The client's target for the channel, its all-channel target, or the agency's 48 h."""
+    from routing.models import SlaTarget
+
+    rows = {row.channel: row for row in SlaTarget.objects.filter(client=client)}
+    row = rows.get(channel) or rows.get("")
+    if row is None:
+        return DEFAULT_SLA
+    return SlaPromise(row.first_response_hours, row.warn_before_hours)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from routing.models import AgentState, Channel, WorkItem
+from routing.models import AgentState, Channel, SlaEvent, WorkItem
 from routing.selectors import (
     agent_load,
     agent_reach_cached,
@@ -33,6 +33,7 @@ def work_enqueue(
     language_uncertain: bool = False,
     priority: int = 0,
     due_at: datetime | None = None,
+    warn_at: datetime | None = None,
     waiting_since: datetime | None = None,
 ) -> WorkItem:
     """Queue a routable unit; the open item of the same source if there is one already."""
@@ -47,7 +48,7 @@ def work_enqueue(
             return WorkItem.objects.create(
                 client=client, channel=channel, language=language,
                 language_uncertain=language_uncertain, priority=priority, summary=summary[:200],
-                source_kind=source_kind, source_id=source_id, due_at=due_at,
+                source_kind=source_kind, source_id=source_id, due_at=due_at, warn_at=warn_at,
                 waiting_since=waiting_since or timezone.now(),
             )  # fmt: skip
     except IntegrityError:  # the same source queued concurrently: that one wins
@@ -235,6 +236,11 @@ def item_close(*, item_id: int, agent, now: datetime | None = None) -> WorkItem:
     item.status = WorkItem.Status.DONE
     item.closed_at = now
     item.save(update_fields=["status", "closed_at"])
+    if item.due_at and now > item.due_at:  # closed late, maybe before the sweeper saw it
+        SlaEvent.objects.get_or_create(
+            item=item, kind=SlaEvent.Kind.BREACH, due_at=item.due_at,
+            defaults={"client_id": item.client_id, "recorded_at": now},
+        )  # fmt: skip
     if not agent_load(agent):
         AgentState.objects.filter(agent=agent).update(idle_since=now)
     return item
@@ -260,3 +266,28 @@ def agents_release_stale(*, now: datetime | None = None, silence_seconds: int = 
         agent_id__in=stale, heartbeat_at__lt=now - timedelta(seconds=silence_seconds)
     ).update(presence=AgentState.Presence.OFFLINE)
     return released
+
+
+_SLA_EVENTS = """
+    INSERT INTO routing_slaevent (client_id, item_id, kind, due_at, recorded_at)
+    SELECT client_id, id, %(kind)s, due_at, %(now)s FROM routing_workitem
+    WHERE status IN ('waiting', 'offered', 'assigned') AND {condition}
+    ON CONFLICT (item_id, kind, due_at) DO NOTHING
+"""
+
+
+@transaction.atomic
+def sla_sweep(*, now: datetime | None = None) -> tuple[int, int]:
+    """Record a warning for open items whose warning time passed and a breach for those
+    past due, once each (two statements over the queue, whatever the number of clients).
+    Returns (warnings, breaches) recorded now."""
+    now = now or timezone.now()
+    counts = []
+    for kind, condition in (
+        (SlaEvent.Kind.WARNING, "warn_at <= %(now)s AND due_at > %(now)s"),
+        (SlaEvent.Kind.BREACH, "due_at <= %(now)s"),
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute(_SLA_EVENTS.format(condition=condition), {"kind": kind, "now": now})
+            counts.append(cursor.rowcount)
+    return counts[0], counts[1]

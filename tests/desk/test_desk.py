@@ -114,3 +114,22 @@ def test_one_click_corrects_an_uncertain_language(two_clients):
     assert (item.language, item.language_uncertain) == ("sk", False)
     assert 'id="language-uncertain"' not in http.get(f"/desk/items/{item.pk}").text
     assert http.post(f"/desk/items/{item.pk}/language", {"language": "xx"}).status_code == 400
+
+
+def test_items_near_or_past_their_due_time_are_highlighted(two_clients):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    agent = czech_agent(two_clients)
+    now = timezone.now()
+    for number, (due, warn) in enumerate(
+        [(now - timedelta(minutes=1), None), (now + timedelta(hours=1), now - timedelta(minutes=1))]
+    ):
+        item = queue(two_clients.a, "cs", 100 + number, f"item {number}")
+        WorkItem.objects.filter(pk=item.pk).update(agent=agent, status="assigned", due_at=due,
+                                                   warn_at=warn)  # fmt: skip
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(agent)
+    page = http.get("/").text
+    assert 'class="past-due"' in page and 'class="near-due"' in page
