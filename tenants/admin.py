@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tenants.models import Client, Domain
+from tenants.models import Client, Domain, InboundAddress
 
 
 class DomainInline(admin.TabularInline):
@@ -22,3 +22,9 @@ class ClientAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(InboundAddress)
+class InboundAddressAdmin(admin.ModelAdmin):
+    list_display = ["address", "client", "country"]
+    search_fields = ["address", "client__name"]

@@ -123,3 +123,21 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.name} ({self.prefix}…)"
+
+
+class InboundAddress(models.Model):
+    """An e-mail address whose mail belongs to a client (support@shop.example)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="inbound_addresses")
+    address = models.EmailField(unique=True)
+    country = models.CharField(max_length=2, blank=True, help_text="the country it serves")
+
+    class Meta:
+        verbose_name_plural = "inbound addresses"
+
+    def __str__(self) -> str:
+        return self.address
+
+    def save(self, *args, **kwargs):
+        self.address = self.address.strip().lower()
+        super().save(*args, **kwargs)

@@ -26,6 +26,7 @@ SHARED_APPS = [
     "accounts",
     "languages",
     "routing",
+    "anymail",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -149,6 +150,13 @@ MAILERS = {
         else {},
     },
 }
+# Inbound mail: providers' webhooks (django-anymail) and the raw intake for our own MTA.
+ANYMAIL = (
+    {"WEBHOOK_SECRET": env.text("ANYMAIL_WEBHOOK_SECRET")}
+    if env.text("ANYMAIL_WEBHOOK_SECRET")
+    else {}
+)
+MAIL_INTAKE_TOKEN = env.text("POLYDESK_MAIL_INTAKE_TOKEN")
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "Polydesk <support@localhost>")
 
 # --- Celery -------------------------------------------------------------------------------------

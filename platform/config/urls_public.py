@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from conversations import api as conversations_api
 from desk import views as desk_views
@@ -18,6 +18,10 @@ urlpatterns = [
     path("desk/items/<int:item_id>/language", desk_views.item_language, name="desk-item-language"),
     path("admin/", admin.site.urls),
     path("api/v1/messages", conversations_api.messages_create, name="api-messages"),
+    path("mail/inbound", conversations_api.email_intake, name="mail-intake"),
+    # E-mail providers' inbound webhooks, normalised by django-anymail (basic auth with
+    # ANYMAIL_WEBHOOK_SECRET), e.g. /anymail/mailgun/inbound/.
+    path("anymail/", include("anymail.urls")),
     path(
         "api/v1/conversations/<int:conversation_id>",
         conversations_api.conversation_detail,

@@ -70,6 +70,9 @@ class Message(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, **USER_REFERENCE)
     channel = models.CharField(max_length=8, choices=Conversation.Channel.choices)
     body_text = models.TextField()
+    # E-mail: the HTML part, sanitised (nh3) for display; the original message as received.
+    body_html = models.TextField(blank=True)
+    raw = models.BinaryField(null=True, blank=True, editable=False)
     # The channel's own id (e-mail Message-ID, Twilio SID, the API caller's id): a
     # replayed delivery is recognised by it.
     external_id = models.CharField(max_length=255, blank=True)
