@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from conversations.email_out import acknowledgement_queue
 from conversations.models import Conversation, Message
 from conversations.services import conversation_open_inbound
 from languages.cleaning import text_for_detection
@@ -100,6 +101,8 @@ def email_file(message: AnymailInboundMessage, raw: bytes | None = None) -> File
             external_id=message_id,
         )  # fmt: skip
         Message.objects.filter(pk=inbound.message.pk).update(body_html=html, raw=raw)
+        if inbound.conversation.customer.email:
+            acknowledgement_queue(client=client, conversation=inbound.conversation)
         return Filed(client.slug, inbound.conversation.pk, threaded=False)
 
 

@@ -73,6 +73,8 @@ class Message(models.Model):
     # E-mail: the HTML part, sanitised (nh3) for display; the original message as received.
     body_html = models.TextField(blank=True)
     raw = models.BinaryField(null=True, blank=True, editable=False)
+    # Outbound: when the channel took it (None: still to send; sending is a Celery task).
+    sent_at = models.DateTimeField(null=True, blank=True)
     # The channel's own id (e-mail Message-ID, Twilio SID, the API caller's id): a
     # replayed delivery is recognised by it.
     external_id = models.CharField(max_length=255, blank=True)

@@ -129,3 +129,28 @@ def conversation_language_correct(*, client, conversation_id: int, language: str
         if item.agent_id and language not in agent_language_codes(item.agent):
             work_requeue(item=item)  # its agent does not speak it: back to the queue
     return conversation
+
+
+@transaction.atomic
+def conversation_reply(*, client, conversation_id: int, agent, text: str) -> Message:
+    """An agent answers: the message goes out on the conversation's channel; the first
+    answer stamps the first response."""
+    if not text.strip():
+        raise ValidationError({"text": "The reply is empty."})
+    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    now = timezone.now()
+    if conversation.channel == Conversation.Channel.EMAIL:
+        from conversations.email_out import outbound_email_queue
+
+        message = outbound_email_queue(client=client, conversation=conversation, body=text,
+                                       author=agent)  # fmt: skip
+    else:  # chat, SMS and API replies are read by the client's systems (API), for now
+        message = Message.objects.create(
+            conversation=conversation, direction=Message.Direction.OUTBOUND,
+            channel=conversation.channel, author=agent, body_text=text, created_at=now,
+        )  # fmt: skip
+    updates = {"status": Conversation.Status.PENDING, "assignee": agent}
+    if conversation.first_response_at is None:
+        updates["first_response_at"] = now
+    Conversation.objects.filter(pk=conversation.pk).update(**updates)
+    return message

@@ -1,0 +1,105 @@
+"""Outgoing e-mail against a real local SMTP server (aiosmtpd): identity, threading,
+the acknowledgement in the customer's language with the honest due time."""
+
+from email import message_from_bytes
+from email.policy import default
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from accounts.models import User
+from content.models import MessageTemplate
+from conversations.email_in import email_file_raw
+from conversations.email_out import email_send
+from conversations.models import Message
+from conversations.services import conversation_reply
+from tenants.models import InboundAddress
+from tests.conftest import in_schema
+from tests.conversations.test_email_in import email
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content,
+                                                                    policy=default)))  # fmt: skip
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings):
+    import socket
+
+    with socket.socket() as probe:  # a free port: aiosmtpd cannot be given port 0
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": controller.port},
+    }}  # fmt: skip
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(two_clients):
+    InboundAddress.objects.create(client=two_clients.a, address="podpora@obuv.example",
+                                  country="CZ")  # fmt: skip
+    return two_clients.a
+
+
+def test_an_agents_reply_goes_out_in_the_clients_name_threaded(mailbox, smtp, two_clients):
+    filed = email_file_raw(email())
+    agent = UserFactory(role=User.Role.AGENT)
+    with in_schema(mailbox):
+        reply = conversation_reply(client=mailbox, conversation_id=filed.conversation_id,
+                                   agent=agent, text="Dobrý den, pošleme nové boty.")  # fmt: skip
+        assert email_send(client=mailbox, message_id=reply.pk) is True
+        assert email_send(client=mailbox, message_id=reply.pk) is False  # sent once only
+        assert Message.objects.get(pk=reply.pk).sent_at is not None
+
+    [(recipients, sent)] = smtp.messages
+    assert recipients == ["vera@customer.example"]
+    assert sent["From"] == "Client A Obuv <podpora@obuv.example>"
+    assert sent["Subject"] == "Re: Reklamace bot"
+    assert sent["In-Reply-To"] == "<m1@customer.example>"
+    assert sent["Message-ID"] == reply.external_id
+    assert "pošleme nové boty" in sent.get_content()
+
+
+def test_the_acknowledgement_is_in_the_customers_language_with_the_due_time(
+    mailbox, smtp, django_capture_on_commit_callbacks
+):
+    with in_schema(mailbox):
+        MessageTemplate.objects.create(
+            kind="acknowledgement", subject_en="We received your message",
+            body_en="We will answer {expected_answer}.", subject_cs="Přijali jsme Vaši zprávu",
+            body_cs="Odpovíme Vám do {expected_answer}.",
+        )  # fmt: skip
+    with django_capture_on_commit_callbacks() as callbacks:
+        filed = email_file_raw(email())
+    assert len(callbacks) == 1  # the send task, queued for after the commit
+    with in_schema(mailbox):
+        ack = Message.objects.get(conversation_id=filed.conversation_id, direction="out")
+        email_send(client=mailbox, message_id=ack.pk, subject="Přijali jsme Vaši zprávu")
+    [(_, sent)] = smtp.messages
+    assert sent["Subject"] == "Přijali jsme Vaši zprávu"
+    assert sent.get_content().startswith("Odpovíme Vám do ")
+    assert "{expected_answer}" not in sent.get_content()
+
+
+def test_a_reply_needs_text(mailbox):
+    from django.core.exceptions import ValidationError
+
+    filed = email_file_raw(email())
+    with in_schema(mailbox), pytest.raises(ValidationError):
+        conversation_reply(client=mailbox, conversation_id=filed.conversation_id, agent=None,
+                           text="  ")  # fmt: skip
