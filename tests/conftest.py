@@ -108,3 +108,17 @@ def test_database_url() -> str:
 
 
 test_database_url.__test__ = False  # a helper, not a test
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_outside_world():
+    """Mail stays in memory and Celery tasks run in place, unless a test says otherwise
+    (the real-worker smoke test, the SMTP tests)."""
+    from django.conf import settings
+
+    from config.celery import app
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

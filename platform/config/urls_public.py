@@ -16,6 +16,8 @@ urlpatterns = [
     path("desk/next", desk_views.take_next, name="desk-next"),
     path("desk/items/<int:item_id>", desk_views.item_detail, name="desk-item"),
     path("desk/items/<int:item_id>/language", desk_views.item_language, name="desk-item-language"),
+    path("desk/items/<int:item_id>/reply", desk_views.item_reply, name="desk-item-reply"),
+    path("desk/items/<int:item_id>/done", desk_views.item_done, name="desk-item-done"),
     path("admin/", admin.site.urls),
     path("api/v1/messages", conversations_api.messages_create, name="api-messages"),
     path("mail/inbound", conversations_api.email_intake, name="mail-intake"),

@@ -127,3 +127,38 @@ def item_language(request, item_id: int):
         except ValidationError as error:
             return HttpResponseBadRequest("; ".join(error.messages))
     return redirect("desk-item", item_id=item.pk)
+
+
+@login_required
+@require_POST
+def item_reply(request, item_id: int):
+    """Answer the customer on the conversation's channel, in the client's name."""
+    from django.core.exceptions import ValidationError
+    from django_tenants.utils import schema_context
+
+    from conversations.services import conversation_reply
+
+    item = _item_for(request, item_id)
+    if item.source_kind != "conversation":
+        return HttpResponseBadRequest("Not a conversation.")
+    with schema_context(item.client.schema_name):
+        try:
+            conversation_reply(client=item.client, conversation_id=item.source_id,
+                               agent=request.user, text=request.POST.get("text", ""))  # fmt: skip
+        except ValidationError as error:
+            return HttpResponseBadRequest("; ".join(error.messages))
+    return redirect("desk-item", item_id=item.pk)
+
+
+@login_required
+@require_POST
+def item_done(request, item_id: int):
+    """The agent is done with the item: it leaves their work and frees capacity."""
+    from routing.services import item_close
+
+    item = _item_for(request, item_id)
+    try:
+        item_close(item_id=item.pk, agent=request.user)
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error))
+    return redirect("home")

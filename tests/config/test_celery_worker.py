@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
-from config.celery import task_enqueue_on_commit
+from config.celery import app, task_enqueue_on_commit
 from customers.models import Customer
 from customers.tasks import customer_erase_task
 from tests.conftest import in_schema, test_database_url
@@ -59,6 +59,7 @@ def test_a_worker_erases_the_customer_of_the_schema_the_task_came_from(
             assert erased(two_clients.a, customer_a.pk), (tmp_path / "worker.log").read_text()
             assert not erased(two_clients.b, customer_b.pk)
         finally:
+            app.conf.task_always_eager = True
             worker.terminate()
             worker.wait(timeout=30)
             with in_schema(two_clients.a):

@@ -1,32 +1,18 @@
 """The client portal in a real browser (Debian's chromium driven by Playwright)."""
 
-import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from accounts.models import User
 from customers.models import Customer
+from tests.browser import served_and_browsed
 from tests.conftest import host_of, in_schema
 from tests.factories import PASSWORD, CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @dataclass(frozen=True)
@@ -50,24 +36,12 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
             customer = CustomerFactory(name="Řehoř Žluťoučký", email="rehor@example.cz")
         host_a, host_b = host_of(two_clients.a), host_of(two_clients.b)
 
-        server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
-        server.set_app(StaticFilesHandler(WSGIHandler()))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        port = server.server_address[1]
-        # No ORM calls in this thread inside the Playwright block: its event loop makes
-        # Django refuse them.
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS
-            )
+        with served_and_browsed() as (port, browser):
             yield Site(
                 browser=browser, port=port,
                 url_a=f"http://{host_a}:{port}", url_b=f"http://{host_b}:{port}",
                 user_a=user_a.username, user_b=user_b.username,
             )  # fmt: skip
-            browser.close()
-        server.shutdown()
-        server.server_close()
         with in_schema(two_clients.a):
             Customer.objects.filter(pk=customer.pk).delete()
         User.objects.filter(pk__in=[user_a.pk, user_b.pk]).delete()

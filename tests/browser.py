@@ -1,0 +1,44 @@
+"""A real server and a real browser for page tests: the project's WSGI app in a thread,
+Debian's chromium driven by Playwright (no browser download)."""
+
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+from playwright.sync_api import Browser, sync_playwright
+
+CHROMIUM_FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def served_and_browsed() -> Iterator[tuple[int, Browser]]:
+    """(port, browser). The server thread has its own database connection, so what the
+    test shows it must be committed. Inside, make no ORM calls in the test's thread:
+    Playwright's event loop makes Django refuse them."""
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
+    server.set_app(StaticFilesHandler(WSGIHandler()))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS
+            )
+            try:
+                yield server.server_address[1], browser
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
