@@ -26,6 +26,7 @@ SHARED_APPS = [
     "accounts",
     "languages",
     "routing",
+    "telephony",
     "anymail",
     "django.contrib.contenttypes",
     "django.contrib.auth",

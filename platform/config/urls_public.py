@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from conversations import api as conversations_api
 from desk import views as desk_views
+from telephony import views as telephony_views
 
 urlpatterns = [
     path("", desk_views.home, name="home"),
@@ -24,6 +25,7 @@ urlpatterns = [
     # E-mail providers' inbound webhooks, normalised by django-anymail (basic auth with
     # ANYMAIL_WEBHOOK_SECRET), e.g. /anymail/mailgun/inbound/.
     path("anymail/", include("anymail.urls")),
+    path("twilio/messaging", telephony_views.messaging_inbound, name="twilio-messaging"),
     path(
         "api/v1/conversations/<int:conversation_id>",
         conversations_api.conversation_detail,

@@ -154,3 +154,39 @@ def conversation_reply(*, client, conversation_id: int, agent, text: str) -> Mes
         updates["first_response_at"] = now
     Conversation.objects.filter(pk=conversation.pk).update(**updates)
     return message
+
+
+# An SMS from a customer with an open SMS conversation (not resolved or closed) joins it.
+_OPEN_STATUSES = [Conversation.Status.NEW, Conversation.Status.OPEN, Conversation.Status.PENDING]
+
+
+@transaction.atomic
+def conversation_sms_receive(*, client, sender: str, text: str, message_sid: str,
+                             country: str = "") -> Inbound:  # fmt: skip
+    """An SMS: a reply in the sender's open SMS conversation, or a new conversation."""
+    if not message_sid:
+        raise ValidationError({"MessageSid": "Missing."})
+    earlier = Message.objects.filter(channel="sms", external_id=message_sid).first()
+    if earlier:  # Twilio retried
+        return Inbound(earlier.conversation, earlier, created=False)
+    conversation = (
+        Conversation.objects.filter(channel="sms", customer__phone=sender,
+                                    status__in=_OPEN_STATUSES).order_by("-created_at").first()
+    )  # fmt: skip
+    if conversation is None:
+        return conversation_open_inbound(
+            client=client, channel="sms", text=text, customer_phone=sender, country=country,
+            external_id=message_sid,
+        )  # fmt: skip
+    if not text.strip():
+        raise ValidationError({"text": "The message is empty."})
+    message = Message.objects.create(
+        conversation=conversation, direction=Message.Direction.INBOUND, channel="sms",
+        body_text=text, external_id=message_sid, created_at=timezone.now(),
+    )  # fmt: skip
+    work_enqueue(
+        client=client, channel="sms", language=conversation.language, source_kind="conversation",
+        source_id=conversation.pk, summary=conversation.subject or text[:200],
+        due_at=conversation.first_response_due_at,
+    )  # fmt: skip
+    return Inbound(conversation, message, created=False)

@@ -1,0 +1,44 @@
+"""Twilio webhooks (agency domain): signed, idempotent, quick."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django_tenants.utils import schema_context
+from twilio.twiml.messaging_response import MessagingResponse
+
+from conversations.services import conversation_sms_receive
+from telephony.models import PhoneNumber
+from telephony.signatures import twilio_request_valid
+
+logger = logging.getLogger(__name__)
+
+
+def _twiml(response) -> HttpResponse:
+    return HttpResponse(str(response), content_type="text/xml")
+
+
+@csrf_exempt
+@require_POST
+def messaging_inbound(request: HttpRequest) -> HttpResponse:
+    """An SMS to one of our numbers: filed in the number's client, once per MessageSid."""
+    if not twilio_request_valid(request):
+        return HttpResponseForbidden("Invalid Twilio signature.")
+    to, sender = request.POST.get("To", ""), request.POST.get("From", "")
+    number = PhoneNumber.objects.select_related("client").filter(number=to, sms=True).first()
+    if number is None or not number.client.portal_open:
+        # Answer 200 so that Twilio does not retry; the message is logged, not lost.
+        logger.warning("SMS to unknown number %s from %s: %r", to, sender,
+                       request.POST.get("Body", "")[:500])  # fmt: skip
+        return _twiml(MessagingResponse())
+    with schema_context(number.client.schema_name):
+        try:
+            conversation_sms_receive(
+                client=number.client, sender=sender, text=request.POST.get("Body", ""),
+                message_sid=request.POST.get("MessageSid", ""), country=number.country,
+            )  # fmt: skip
+        except ValidationError as error:
+            logger.warning("SMS from %s not filed: %s", sender, error)
+    return _twiml(MessagingResponse())
