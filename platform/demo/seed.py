@@ -236,7 +236,7 @@ def seed_live_conversations(log: Callable[[str], None]) -> None:
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
         rng = random.Random(f"live-{client.slug}")  # noqa: S311 - repeatable demo data
         with schema_context(client.schema_name):
-            if Conversation.objects.exists():
+            if Conversation.objects.filter(messages__external_id__startswith="demo-live-").exists():
                 continue
             for number in range(LIVE_CONVERSATIONS_PER_CLIENT):
                 language = client.languages[number % len(client.languages)]
@@ -250,11 +250,105 @@ def seed_live_conversations(log: Callable[[str], None]) -> None:
         log(f"live conversations of {client.slug}: {LIVE_CONVERSATIONS_PER_CLIENT}")
 
 
+HISTORY_CONVERSATIONS_PER_CLIENT = 60
+
+
+def seed_channels(log: Callable[[str], None]) -> None:
+    """A support address and a phone number per demo client (its first country)."""
+    import phonenumbers
+
+    from telephony.models import PhoneNumber
+    from tenants.models import InboundAddress
+
+    for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
+        country = client.countries[0]
+        InboundAddress.objects.get_or_create(
+            address=f"support@{client.slug}.example",
+            defaults={"client": client, "country": country},
+        )
+        number = phonenumbers.format_number(
+            phonenumbers.example_number(country), phonenumbers.PhoneNumberFormat.E164
+        )
+        PhoneNumber.objects.get_or_create(
+            number=number,
+            defaults={"client": client, "country": country,
+                      "default_language": client.default_language},
+        )  # fmt: skip
+        log(f"channels of {client.slug}: support@{client.slug}.example, {number}")
+
+
+def seed_history(log: Callable[[str], None]) -> None:
+    """A month of handled conversations per client: channels, languages and hours mixed,
+    some answered late (SLA breaches recorded), some reopened."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conversations.models import Conversation
+    from conversations.services import conversation_open_inbound
+    from languages.evaluation import samples
+    from routing.models import SlaEvent, WorkItem
+
+    by_language: dict[str, list] = {}
+    for sample in samples():
+        if sample.variant == "plain":
+            by_language.setdefault(sample.language, []).append(sample)
+    agents = {client_id: list(User.objects.filter(served_clients=client_id, role="agent"))
+              for client_id in Client.objects.values_list("pk", flat=True)}  # fmt: skip
+    now = timezone.now()
+    for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
+        rng = random.Random(f"history-{client.slug}")  # noqa: S311 - repeatable demo data
+        with schema_context(client.schema_name):
+            if Conversation.objects.filter(
+                messages__external_id__startswith="demo-history-"
+            ).exists():
+                continue
+            for number in range(HISTORY_CONVERSATIONS_PER_CLIENT):
+                language = rng.choice(client.languages)
+                sample = rng.choice(by_language[language])
+                created = now - timedelta(days=rng.uniform(2, 31), hours=rng.uniform(0, 9))
+                channel = rng.choice(["email", "email", "chat", "api", "sms"])
+                inbound = conversation_open_inbound(
+                    client=client, channel=channel, text=sample.text,
+                    customer_email=f"history{number % 25}@{client.slug}.example",
+                    external_id=f"demo-history-{number}", now=created,
+                )  # fmt: skip
+                conversation = inbound.conversation
+                late = rng.random() < 0.12
+                answered = (conversation.first_response_due_at + timedelta(hours=3) if late
+                            else created + timedelta(minutes=rng.uniform(5, 600)))  # fmt: skip
+                resolved = answered + timedelta(hours=rng.uniform(1, 48))
+                reopened = rng.random() < 0.08
+                Conversation.objects.filter(pk=conversation.pk).update(
+                    status="open" if reopened else "resolved", first_response_at=answered,
+                    resolved_at=resolved, reopened_at=resolved + timedelta(days=1)
+                    if reopened else None, reopen_count=int(reopened),
+                    category=rng.choice(["delivery", "returns", "payment", "product"]),
+                )  # fmt: skip
+                item = WorkItem.objects.get(
+                    client=client, source_kind="conversation", source_id=conversation.pk,
+                    status="waiting",
+                )  # fmt: skip
+                team = agents.get(client.pk) or [None]
+                WorkItem.objects.filter(pk=item.pk).update(
+                    status="done", agent=rng.choice(team), assigned_at=answered,
+                    closed_at=resolved,
+                )  # fmt: skip
+                if late:
+                    SlaEvent.objects.get_or_create(
+                        item=item, kind="breach", due_at=item.due_at,
+                        defaults={"client": client, "recorded_at": item.due_at},
+                    )  # fmt: skip
+        log(f"history of {client.slug}: {HISTORY_CONVERSATIONS_PER_CLIENT} conversations")
+
+
 SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_clients,
     seed_users,
     seed_agent_skills,
     seed_customers,
     seed_content,
+    seed_channels,
+    seed_history,
     seed_live_conversations,
 ]

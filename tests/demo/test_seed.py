@@ -25,10 +25,12 @@ def test_the_demo_seeds_clients_in_several_languages_and_can_run_twice(two_clien
     assert {"cs", "sk", "pl", "de", "hu", "en"} <= languages
     for client in demo:
         with in_schema(client):
-            # 40 customers and the 8 who wrote the live conversations; not doubled.
-            assert Customer.objects.count() == 48
-            assert Conversation.objects.count() == 8
+            # 40 customers, 25 in the month's history, 8 who wrote live; not doubled.
+            assert Customer.objects.count() == 73
+            assert Conversation.objects.count() == 68
+            assert Conversation.objects.filter(reopen_count__gt=0).exists()
         assert WorkItem.objects.filter(client=client, status="waiting").count() == 8
+        assert WorkItem.objects.filter(client=client, status="done").count() == 60
     assert User.objects.filter(role=User.Role.AGENT).count() >= 3
     assert "bohemia-shoes-manager / polydesk-demo" in out
     assert "http://bohemia-shoes.localhost:8000/" in out
