@@ -184,14 +184,14 @@ def explain_one() -> None:
     from django.utils import timezone
 
     from accounts.models import User
-    from routing.models import Channel, WorkItem
-    from routing.selectors import agent_reach, eligible_items_q
+    from routing.models import Channel
+    from routing.selectors import agent_reach, eligible_items
     from routing.services import URGENT_FIRST, agent_next_item
 
     agent = User.objects.filter(role="agent").first()
-    query = WorkItem.objects.filter(
-        eligible_items_q(agent_reach(agent), list(Channel.values), timezone.now())
-    ).order_by(*URGENT_FIRST)[:1]
+    query = eligible_items(agent_reach(agent), list(Channel.values), timezone.now()).order_by(
+        *URGENT_FIRST
+    )[:1]
     print(query.explain(analyze=True))
     reset_queries()
     with CaptureQueriesContext(connection) as captured:

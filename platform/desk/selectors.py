@@ -50,13 +50,13 @@ def agent_queue_public(agent, *, now: datetime | None = None) -> list[QueueLine]
     """What this agent may take now, counted per client and language (one query)."""
     from django.db.models import Count, Min
 
-    from routing.models import Channel, WorkItem
-    from routing.selectors import agent_reach, eligible_items_q
+    from routing.models import Channel
+    from routing.selectors import agent_reach_cached, eligible_items
 
     now = now or timezone.now()
-    reach = agent_reach(agent)
+    reach = agent_reach_cached(agent)
     rows = (
-        WorkItem.objects.filter(eligible_items_q(reach, list(Channel.values), now))
+        eligible_items(reach, list(Channel.values), now)
         .values("client__name", "language")
         .annotate(waiting=Count("id"), oldest=Min("waiting_since"))
         .order_by("oldest")

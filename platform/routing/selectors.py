@@ -5,13 +5,13 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count
 
 from languages.catalog import LAST_RESORT_LANGUAGE
-from languages.models import AgentSkill
 from languages.selectors import fallbacks_map
 from routing.calendar import BusinessCalendar
-from routing.models import Channel, RoutingPolicy, WorkItem
+from routing.models import RoutingPolicy, WorkItem
 
 ACTIVE = [WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED]
 _POLICIES_CACHE_KEY = "routing:policies:v1"
@@ -65,19 +65,24 @@ class AgentReach:
 
 
 def agent_reach(agent) -> AgentReach:
-    languages = set(
-        AgentSkill.objects.filter(
-            agent=agent, proficiency__in=[AgentSkill.Proficiency.NATIVE,
-                                          AgentSkill.Proficiency.FLUENT],
-        ).values_list("language_id", flat=True)
-    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT ARRAY(SELECT language_id FROM languages_agentskill
+                         WHERE agent_id = %s AND proficiency IN ('native', 'fluent')),
+                   ARRAY(SELECT client_id FROM accounts_user_served_clients WHERE user_id = %s)
+            """,
+            [agent.pk, agent.pk],
+        )
+        language_list, client_ids = cursor.fetchone()
+    languages = set(language_list)
     fallback = {
         language
         for language, chain in fallbacks_map().items()
         if language not in languages and languages.intersection(chain)
     }
     return AgentReach(
-        client_ids=tuple(agent.served_clients.values_list("pk", flat=True)),
+        client_ids=tuple(sorted(client_ids)),
         languages=tuple(sorted(languages)),
         fallback_languages=tuple(sorted(fallback)),
         speaks_last_resort=LAST_RESORT_LANGUAGE in languages,
@@ -119,51 +124,62 @@ def agent_load(agent) -> dict[str, int]:
     return {row["channel"]: row["n"] for row in rows}
 
 
-def _waited(channel: str, client_ids, now: datetime, attribute: str) -> Q:
+# Column names qualified: the desk joins the clients table to the same clause.
+_W = "routing_workitem"
+
+
+def _waited_sql(channel: str, client_ids, now: datetime, attribute: str) -> tuple[str, list]:
     """Items of ``channel`` that have waited past the policy's threshold ``attribute``."""
-    condition = Q(pk__in=[])
-    overridden = {cid for (ch, cid) in policies() if ch == channel and cid in client_ids}
-    default = policy_for(channel, -1)
-    threshold = getattr(default, attribute)
+    overridden = sorted(cid for (ch, cid) in policies() if ch == channel and cid in client_ids)
+    terms: list[str] = []
+    params: list = []
+    threshold = getattr(policy_for(channel, -1), attribute)
     if threshold is not None:
-        condition |= Q(waiting_since__lte=now - threshold) & ~Q(client_id__in=overridden)
+        terms.append(f"({_W}.waiting_since <= %s AND NOT {_W}.client_id = ANY(%s))")
+        params += [now - threshold, overridden]
     for client_id in overridden:
         threshold = getattr(policy_for(channel, client_id), attribute)
         if threshold is not None:
-            condition |= Q(client_id=client_id, waiting_since__lte=now - threshold)
-    return Q(channel=channel) & condition
+            terms.append(f"({_W}.client_id = %s AND {_W}.waiting_since <= %s)")
+            params += [client_id, now - threshold]
+    if not terms:
+        return "FALSE", []
+    return f"({_W}.channel = %s AND ({' OR '.join(terms)}))", [channel, *params]
 
 
-def eligible_items_q(reach: AgentReach, channels: list[str], now: datetime) -> Q:
-    """Waiting items this agent may take now, on ``channels``."""
-    own = Q(language__in=reach.languages)
-    fallback = Q(pk__in=[])
-    last_resort = Q(pk__in=[])
+def eligible_items_sql(reach: AgentReach, channels: list[str], now: datetime) -> tuple[str, list]:
+    """A WHERE clause on routing_workitem: the waiting items this agent may take now on
+    ``channels`` (their language; a fallback language after the policy's wait; any
+    language after the last-resort wait if they speak it). The router runs it as SQL,
+    the desk through the ORM (``eligible_items``): one definition."""
+    alternatives = [f"{_W}.language = ANY(%s)"]
+    params: list = [list(reach.client_ids), list(channels), list(reach.languages)]
     for channel in channels:
         if reach.fallback_languages:
-            fallback |= Q(language__in=reach.fallback_languages) & _waited(
-                channel, reach.client_ids, now, "fallback_after"
-            )
+            waited, waited_params = _waited_sql(channel, reach.client_ids, now, "fallback_after")
+            alternatives.append(f"({_W}.language = ANY(%s) AND {waited})")
+            params += [list(reach.fallback_languages), *waited_params]
         if reach.speaks_last_resort:
-            last_resort |= _waited(channel, reach.client_ids, now, "last_resort_after")
-    return Q(
-        status=WorkItem.Status.WAITING, client_id__in=reach.client_ids, channel__in=channels
-    ) & (own | fallback | last_resort)
+            waited, waited_params = _waited_sql(channel, reach.client_ids, now, "last_resort_after")
+            alternatives.append(waited)
+            params += waited_params
+    clause = (
+        f"{_W}.status = 'waiting' AND {_W}.client_id = ANY(%s) AND {_W}.channel = ANY(%s)"
+        f" AND ({' OR '.join(alternatives)})"
+    )
+    return clause, params
 
 
-def free_channels(agent_state, load: dict[str, int]) -> list[str]:
-    """Channels where the agent has capacity left (chat, SMS and API share one)."""
-    messaging = sum(load.get(c, 0) for c in (Channel.CHAT, Channel.SMS, Channel.API))
-    free = []
-    for channel in Channel.values:
-        used = (
-            messaging
-            if channel in (Channel.CHAT, Channel.SMS, Channel.API)
-            else load.get(channel, 0)
-        )
-        if used < agent_state.capacity_for(channel):
-            free.append(channel)
-    return free
+def eligible_items(reach: AgentReach, channels: list[str], now: datetime):
+    """The same items as a queryset (for counting on the desk)."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    clause, params = eligible_items_sql(reach, channels, now)
+    return WorkItem.objects.alias(
+        # The clause is built here from constants; every value is a parameter.
+        eligible=RawSQL(clause, params, output_field=BooleanField())  # noqa: S611
+    ).filter(eligible=True)
 
 
 def _weekly_from_json(weekly: dict) -> dict[int, list[tuple[time, time | None]]]:

@@ -15,7 +15,7 @@ from routing.models import AgentState, Channel, SlaEvent, WorkItem
 from routing.selectors import (
     agent_load,
     agent_reach_cached,
-    eligible_items_q,
+    eligible_items_sql,
     policy_for,
 )
 
@@ -99,9 +99,10 @@ def agent_next_item(*, agent, now: datetime | None = None) -> WorkItem | None:
     """Give ``agent`` the most urgent item they may take now ("next best item for me").
 
     Lock the agent's row, then count their open items (capacity is then counted once
-    however many routers run), claim one item with FOR UPDATE SKIP LOCKED
-    inside an UPDATE (concurrent routers each take a different one), restart the agent's
-    idle clock. Who may take what (clients, languages, fallbacks) is cached per agent.
+    however many routers run); then one statement claims the most urgent eligible item
+    with FOR UPDATE SKIP LOCKED (concurrent routers each take a different one) and restarts
+    the agent's idle clock. Who may take what (clients, languages, fallbacks) is cached
+    per agent.
     """
     now = now or timezone.now()
     with connection.cursor() as cursor:
@@ -124,33 +125,34 @@ def agent_next_item(*, agent, now: datetime | None = None) -> WorkItem | None:
             or not (reach.languages or reach.speaks_last_resort)
         ):
             return None
-        candidates = (
-            WorkItem.objects.filter(eligible_items_q(reach, channels, now))
-            .order_by(*URGENT_FIRST)
-            .values("pk")[:1]
-        )
-        pick_sql, pick_params = candidates.query.sql_with_params()
+        clause, clause_params = eligible_items_sql(reach, channels, now)
         call_timeout = policy_for(Channel.CALL, -1).offer_timeout
+        # One statement: claim the item and, if one was claimed, restart the agent's idle
+        # clock (the longest-idle agent just stopped being idle).
         cursor.execute(
             f"""
-            UPDATE routing_workitem SET
-                agent_id = %s,
-                status = CASE WHEN channel = 'call' THEN 'offered' ELSE 'assigned' END,
-                offered_at = CASE WHEN channel = 'call' THEN %s::timestamptz END,
-                offer_expires_at = CASE WHEN channel = 'call' THEN %s::timestamptz END,
-                assigned_at = CASE WHEN channel = 'call' THEN NULL ELSE %s::timestamptz END
-            WHERE id = ({pick_sql} FOR UPDATE SKIP LOCKED)
-            RETURNING {", ".join(_COLUMNS)}
-            """,  # noqa: S608 - the subquery is the ORM's, with its own parameters
-            [agent.pk, now, now + call_timeout, now, *pick_params],
+            WITH claimed AS (
+                UPDATE routing_workitem SET
+                    agent_id = %s,
+                    status = CASE WHEN channel = 'call' THEN 'offered' ELSE 'assigned' END,
+                    offered_at = CASE WHEN channel = 'call' THEN %s::timestamptz END,
+                    offer_expires_at = CASE WHEN channel = 'call' THEN %s::timestamptz END,
+                    assigned_at = CASE WHEN channel = 'call' THEN NULL ELSE %s::timestamptz END
+                WHERE id = (SELECT id FROM routing_workitem WHERE {clause}
+                            ORDER BY priority DESC, due_at ASC NULLS LAST, waiting_since, id
+                            LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING {", ".join(_COLUMNS)}
+            ), idle AS (
+                UPDATE routing_agentstate SET idle_since = %s
+                WHERE agent_id = %s AND EXISTS (SELECT 1 FROM claimed)
+            )
+            SELECT * FROM claimed
+            """,  # noqa: S608 - the clause is ours, every value a parameter
+            [agent.pk, now, now + call_timeout, now, *clause_params, now, agent.pk],
         )
         claimed = cursor.fetchone()
         if claimed is None:
             return None
-        # The longest-idle agent just stopped being idle.
-        cursor.execute(
-            "UPDATE routing_agentstate SET idle_since = %s WHERE agent_id = %s", [now, agent.pk]
-        )
     item = WorkItem.from_db("default", _FIELDS, claimed)
     timeout = policy_for(item.channel, item.client_id).offer_timeout
     if item.channel == Channel.CALL and timeout != call_timeout:  # the client's own policy
