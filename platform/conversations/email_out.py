@@ -53,9 +53,18 @@ def outbound_email_queue(*, client, conversation: Conversation, body: str, subje
 
 
 def acknowledgement_queue(*, client, conversation: Conversation) -> Message | None:
-    """The acknowledgement template in the customer's language (or its fallback), with the
-    honest expected answer time; None when the client has no such template."""
-    template = MessageTemplate.objects.filter(kind=MessageTemplate.Kind.ACKNOWLEDGEMENT).first()
+    """The acknowledgement in the customer's language (or its fallback) with the honest
+    expected answer time; outside the client's business hours the after-hours text says
+    so. None when the client has no such template."""
+    from routing.selectors import client_calendar
+
+    calendar = client_calendar(client, country=conversation.customer.country,
+                               language=conversation.language)  # fmt: skip
+    kinds = [MessageTemplate.Kind.ACKNOWLEDGEMENT]
+    if not calendar.is_open(conversation.created_at):
+        kinds.insert(0, MessageTemplate.Kind.AFTER_HOURS)
+    templates = {t.kind: t for t in MessageTemplate.objects.filter(kind__in=kinds)}
+    template = next((templates[kind] for kind in kinds if kind in templates), None)
     body = template and translation_for(template, "body", conversation.language)
     if not body:
         return None

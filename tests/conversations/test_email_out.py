@@ -103,3 +103,28 @@ def test_a_reply_needs_text(mailbox):
     with in_schema(mailbox), pytest.raises(ValidationError):
         conversation_reply(client=mailbox, conversation_id=filed.conversation_id, agent=None,
                            text="  ")  # fmt: skip
+
+
+def test_outside_business_hours_the_customer_is_told_so(mailbox, smtp, two_clients):
+    from datetime import UTC, datetime
+
+    from conversations.email_out import acknowledgement_queue
+    from conversations.services import conversation_open_inbound
+
+    with in_schema(mailbox):
+        MessageTemplate.objects.create(
+            kind="acknowledgement", body_cs="Odpovíme {expected_answer}."
+        )
+        MessageTemplate.objects.create(
+            kind="after_hours", subject_cs="Máme zavřeno",
+            body_cs="Teď máme zavřeno; odpovíme {expected_answer}.",
+        )  # fmt: skip
+        saturday = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+        conversation = conversation_open_inbound(
+            client=mailbox, channel="email", text="Dobrý den, kde je moje zásilka?",
+            customer_email="sobota@example.cz", now=saturday,
+        ).conversation  # fmt: skip
+        ack = acknowledgement_queue(client=mailbox, conversation=conversation)
+        assert ack.body_text.startswith("Teď máme zavřeno; odpovíme ")
+        # From Monday 08:00 in Prague, 48 business hours (six days of 8) end Monday 30, 16:00.
+        assert "30.11.26" in ack.body_text or "30. 11. 26" in ack.body_text
