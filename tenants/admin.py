@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tenants.models import Client, Domain, InboundAddress
+from tenants.models import ApiKey, Client, Domain, InboundAddress
 
 
 class DomainInline(admin.TabularInline):
@@ -28,3 +28,24 @@ class ClientAdmin(admin.ModelAdmin):
 class InboundAddressAdmin(admin.ModelAdmin):
     list_display = ["address", "client", "country"]
     search_fields = ["address", "client__name"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are issued with `manage.py issue_api_key` (the key is shown once); here they are
+    listed and revoked."""
+
+    list_display = ["client", "name", "prefix", "created_at", "revoked_at"]
+    list_filter = ["client"]
+    readonly_fields = ["client", "name", "prefix", "created_at", "revoked_at"]
+    exclude = ["key_hash"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Revoke the selected keys")
+    def revoke(self, request, queryset):
+        from django.utils import timezone
+
+        queryset.filter(revoked_at=None).update(revoked_at=timezone.now())

@@ -71,3 +71,15 @@ def test_work_done_in_time_is_no_breach_and_late_work_is_one(two_clients):
     assert sla_sweep(now=MONDAY_10_PRAGUE + timedelta(hours=3)) == (0, 0)
     assert not SlaEvent.objects.filter(item=on_time).exists()
     assert SlaEvent.objects.filter(item=late, kind="breach").count() == 1
+
+
+def test_admins_find_the_routing_settings_in_the_admin(two_clients):
+    from django.test import Client as HttpClient
+
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True))
+    for page in ("businesshours", "closure", "slatarget", "routingpolicy", "agentstate",
+                 "workitem", "slaevent"):  # fmt: skip
+        assert http.get(f"/admin/routing/{page}/").status_code == 200, page
+    assert http.get("/admin/tenants/apikey/").status_code == 200
+    assert http.get("/admin/routing/workitem/add/").status_code == 403
