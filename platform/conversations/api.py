@@ -71,12 +71,16 @@ def messages_create(request: HttpRequest) -> JsonResponse:
         isinstance(customer.get(k), str) and customer.get(k) for k in ("email", "phone")
     ):
         problems["customer"] = "An object with the customer's email or phone."
+    else:
+        for key, limit in (("email", 254), ("phone", 20), ("name", 200)):
+            if len(str(customer.get(key, ""))) > limit:
+                problems[f"customer.{key}"] = f"At most {limit} characters."
     if problems:
         return _error(400, "Invalid message.", fields=problems)
     with schema_context(client.schema_name):
         try:
             inbound = conversation_open_inbound(
-                client=client, channel=channel, text=text,
+                client=client, channel=channel, text=text.replace("\x00", ""),
                 subject=str(payload.get("subject", ""))[:300],
                 customer_email=str(customer.get("email", "")),
                 customer_phone=str(customer.get("phone", "")),

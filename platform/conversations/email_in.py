@@ -19,9 +19,8 @@ from django_tenants.utils import schema_context
 
 from conversations.email_out import acknowledgement_queue
 from conversations.models import Conversation, Message
-from conversations.services import conversation_open_inbound
+from conversations.services import conversation_open_inbound, follow_up_enqueue
 from languages.cleaning import text_for_detection
-from routing.services import work_enqueue
 from tenants.models import InboundAddress
 
 logger = logging.getLogger(__name__)
@@ -42,7 +41,10 @@ class Filed:
 
 
 def _recipient_address(message: AnymailInboundMessage) -> InboundAddress:
-    candidates = []
+    # The envelope recipient (providers report it) is who this delivery is for; the headers
+    # only when it is unknown (a copy to two clients is then one delivery to each).
+    envelope = getattr(message, "envelope_recipient", None)
+    candidates = [envelope.lower()] if envelope else []
     for header in ("Delivered-To", "X-Original-To", "To", "Cc"):
         candidates += [address.lower() for _, address in getaddresses(message.get_all(header, []))]
     found = {row.address: row for row in InboundAddress.objects.select_related("client")
@@ -51,6 +53,19 @@ def _recipient_address(message: AnymailInboundMessage) -> InboundAddress:
         if address in found and found[address].client.portal_open:
             return found[address]
     raise EmailRejected(f"no client receives mail for {', '.join(candidates) or 'nobody'}")
+
+
+def _is_automatic(message: AnymailInboundMessage) -> bool:
+    """Bounces, auto-replies and lists: filed, never acknowledged (no mail loops)."""
+    sender = (message.from_email.addr_spec if message.from_email else "").lower()
+    return (
+        message.get("Auto-Submitted", "no").strip().lower() != "no"
+        or message.get("Precedence", "").strip().lower() in {"bulk", "junk", "list",
+                                                               "auto_reply"}
+        or bool(message.get("X-Autoreply") or message.get("X-Autorespond"))
+        or sender.startswith(("mailer-daemon@", "postmaster@"))
+        or not sender
+    )  # fmt: skip
 
 
 def _referenced_ids(message: AnymailInboundMessage) -> list[str]:
@@ -76,32 +91,40 @@ def email_file(message: AnymailInboundMessage, raw: bytes | None = None) -> File
     mailbox = _recipient_address(message)
     client = mailbox.client
     message_id = (_MESSAGE_ID.findall(message.get("Message-ID", "")) or [""])[0]
+    if len(message_id) > 255:  # not a real one: it cannot identify a retry either
+        message_id = ""
     text, html = _text_of(message)
+    subject = " ".join((message.subject or "").split())[:300]  # no line breaks in replies
     sender = message.from_email
+    sender_email = (sender.addr_spec if sender else "")[:254]
     with schema_context(client.schema_name):
         if message_id:
             earlier = Message.objects.filter(channel="email", external_id=message_id).first()
             if earlier:  # the provider retried
                 return Filed(client.slug, earlier.conversation_id, threaded=False)
         references = _referenced_ids(message)
+        # A reply joins its conversation only when it comes from that conversation's
+        # customer: a forged In-Reply-To must not file a stranger's mail into it.
         parent = (
-            Message.objects.filter(channel="email", external_id__in=references)
+            Message.objects.filter(channel="email", external_id__in=references,
+                                   conversation__customer__email__iexact=sender_email)
             .select_related("conversation").order_by("-created_at").first()
-            if references else None
+            if references and sender_email else None
         )  # fmt: skip
         if parent is not None:
-            _reply_file(client, parent.conversation, text, html, message_id, raw)
+            _reply_file(client, parent.conversation, text.replace("\x00", ""), html,
+                        message_id, raw)  # fmt: skip
             return Filed(client.slug, parent.conversation_id, threaded=True)
-        if not text_for_detection(text) and not message.subject:
+        if not text_for_detection(text) and not subject:
             raise EmailRejected("the message has no text")
         inbound = conversation_open_inbound(
-            client=client, channel="email", text=text or message.subject or "",
-            subject=message.subject or "", customer_email=sender.addr_spec if sender else "",
-            customer_name=sender.display_name if sender else "", country=mailbox.country,
-            external_id=message_id,
+            client=client, channel="email", text=(text or subject).replace("\x00", ""),
+            subject=subject, customer_email=sender_email,
+            customer_name=(sender.display_name if sender else "")[:200],
+            country=mailbox.country, external_id=message_id,
         )  # fmt: skip
         Message.objects.filter(pk=inbound.message.pk).update(body_html=html, raw=raw)
-        if inbound.conversation.customer.email:
+        if inbound.conversation.customer.email and not _is_automatic(message):
             acknowledgement_queue(client=client, conversation=inbound.conversation)
         return Filed(client.slug, inbound.conversation.pk, threaded=False)
 
@@ -118,12 +141,7 @@ def _reply_file(client, conversation: Conversation, text: str, html: str, messag
         conversation.reopened_at = now
         conversation.reopen_count += 1
         conversation.save(update_fields=["status", "reopened_at", "reopen_count"])
-    work_enqueue(
-        client=client, channel="email", language=conversation.language,
-        language_uncertain=conversation.language_uncertain, source_kind="conversation",
-        source_id=conversation.pk, summary=conversation.subject, waiting_since=now,
-        due_at=conversation.first_response_due_at,
-    )  # fmt: skip
+    follow_up_enqueue(client=client, conversation=conversation, channel="email", now=now)
 
 
 def email_file_raw(raw: bytes) -> Filed:
@@ -136,6 +154,15 @@ def email_file_raw(raw: bytes) -> Filed:
 def anymail_inbound_received(sender, event, esp_name, **kwargs) -> None:
     """django-anymail's inbound signal (any provider's webhook, normalised)."""
     message = event.message
-    filed = email_file(message, message.as_bytes())
+    try:
+        filed = email_file(message, message.as_bytes())
+    except EmailRejected as rejection:
+        # Answered 200 so that the provider does not retry for ever; the reason and the
+        # envelope are logged for the postmaster.
+        logger.warning("e-mail from %s via %s refused: %s (to %s, subject %r)",
+                       message.from_email, esp_name, rejection,
+                       getattr(message, "envelope_recipient", None) or message.get("To"),
+                       message.subject)  # fmt: skip
+        return
     logger.info("e-mail from %s filed for %s (conversation %s)", esp_name, filed.client_slug,
                 filed.conversation_id)  # fmt: skip

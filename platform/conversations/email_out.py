@@ -69,15 +69,29 @@ def acknowledgement_queue(*, client, conversation: Conversation) -> Message | No
     if not body:
         return None
     subject = translation_for(template, "subject", conversation.language)
-    values = {"expected_answer": expected_answer_phrase(conversation, client),
-              "shop_name": client.name, "customer_name": conversation.customer.name,
-              "order_number": "", "survey_link": ""}  # fmt: skip
-    return outbound_email_queue(
-        client=client,
-        conversation=conversation,
-        body=body.text.format_map(values),
-        subject=subject.text.format_map(values) if subject else "",
+    values = _Placeholders(
+        expected_answer=expected_answer_phrase(conversation, client),
+        shop_name=client.name,
+        customer_name=conversation.customer.name,
     )
+    return outbound_email_queue(
+        client=client, conversation=conversation, body=_filled(body.text, values),
+        subject=_filled(subject.text, values) if subject else "",
+    )  # fmt: skip
+
+
+class _Placeholders(dict):
+    """Unknown placeholders stay as written: a typo in a template must not stop mail."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _filled(text: str, values: _Placeholders) -> str:
+    try:
+        return text.format_map(values)
+    except (ValueError, IndexError, AttributeError):  # stray braces: send it as written
+        return text
 
 
 def email_send(*, client, message_id: int, subject: str = "") -> bool:

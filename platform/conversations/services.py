@@ -149,6 +149,12 @@ def conversation_reply(*, client, conversation_id: int, agent, text: str) -> Mes
             conversation=conversation, direction=Message.Direction.OUTBOUND,
             channel=conversation.channel, author=agent, body_text=text, created_at=now,
         )  # fmt: skip
+    # The answer meets the first-response promise: the item's SLA clock stops.
+    WorkItem.objects.filter(
+        client=client, source_kind="conversation", source_id=conversation.pk,
+        responded_at__isnull=True,
+        status__in=[WorkItem.Status.WAITING, WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED],
+    ).update(responded_at=now)  # fmt: skip
     updates = {"status": Conversation.Status.PENDING, "assignee": agent}
     if conversation.first_response_at is None:
         updates["first_response_at"] = now
@@ -166,6 +172,8 @@ def conversation_sms_receive(*, client, sender: str, text: str, message_sid: str
     """An SMS: a reply in the sender's open SMS conversation, or a new conversation."""
     if not message_sid:
         raise ValidationError({"MessageSid": "Missing."})
+    sender = sender.removeprefix("whatsapp:")[:20]
+    text = text.replace("\x00", "")
     earlier = Message.objects.filter(channel="sms", external_id=message_sid).first()
     if earlier:  # Twilio retried
         return Inbound(earlier.conversation, earlier, created=False)
@@ -184,9 +192,25 @@ def conversation_sms_receive(*, client, sender: str, text: str, message_sid: str
         conversation=conversation, direction=Message.Direction.INBOUND, channel="sms",
         body_text=text, external_id=message_sid, created_at=timezone.now(),
     )  # fmt: skip
-    work_enqueue(
-        client=client, channel="sms", language=conversation.language, source_kind="conversation",
-        source_id=conversation.pk, summary=conversation.subject or text[:200],
-        due_at=conversation.first_response_due_at,
-    )  # fmt: skip
+    follow_up_enqueue(client=client, conversation=conversation, channel="sms")
     return Inbound(conversation, message, created=False)
+
+
+def follow_up_enqueue(*, client, conversation: Conversation, channel: str,
+                      now: datetime | None = None) -> None:  # fmt: skip
+    """A customer wrote again: the conversation waits for an answer, due by the client's
+    promise counted from now (not from the first contact)."""
+    now = now or timezone.now()
+    calendar = client_calendar(client, country=conversation.customer.country,
+                               language=conversation.language)  # fmt: skip
+    promise = sla_promise_for(client, channel)
+    due = calendar.add_business_hours(now, promise.first_response_hours)
+    warn = calendar.add_business_hours(
+        now, max(promise.first_response_hours - promise.warn_before_hours, 0)
+    )
+    work_enqueue(
+        client=client, channel=channel, language=conversation.language,
+        language_uncertain=conversation.language_uncertain, source_kind="conversation",
+        source_id=conversation.pk, summary=conversation.subject, waiting_since=now,
+        due_at=due, warn_at=warn,
+    )  # fmt: skip

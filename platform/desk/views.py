@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from desk.selectors import agent_items_public, agent_queue_public, client_cards_public
 from languages.selectors import agent_language_codes
 from routing.models import AgentState
-from routing.services import agent_next_item, agent_presence_set
+from routing.services import agent_heartbeat, agent_next_item, agent_presence_set
 
 
 class DeskLoginView(auth_views.LoginView):
@@ -21,6 +21,7 @@ class DeskLoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
+    agent_heartbeat(agent=request.user)
     state = AgentState.objects.filter(agent=request.user).first()
     context = {
         "cards": client_cards_public(),
@@ -53,6 +54,14 @@ def take_next(request):
     return redirect("home")
 
 
+@login_required
+@require_POST
+def heartbeat(request):
+    """The desk page is open: polled every 30 s so that a closed desk is noticed."""
+    agent_heartbeat(agent=request.user)
+    return JsonResponse({"ok": True})
+
+
 @require_GET
 def health(request):
     """For load balancers: the database answers and the request's schema is known."""
@@ -60,6 +69,11 @@ def health(request):
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return JsonResponse({"status": "ok", "schema": connection.schema_name})
+
+
+def _may_act_on(request, item) -> bool:
+    """Replies and corrections belong to the agent working on the item (or an admin)."""
+    return request.user.is_agency_admin or item.agent_id == request.user.pk
 
 
 def _item_for(request, item_id: int):
@@ -88,6 +102,7 @@ def item_detail(request, item_id: int):
     from languages.models import Language
 
     item = _item_for(request, item_id)
+    agent_heartbeat(agent=request.user)
     client = item.client
     with schema_context(client.schema_name):
         conversation = (
@@ -118,6 +133,8 @@ def item_language(request, item_id: int):
     item = _item_for(request, item_id)
     if item.source_kind != "conversation":
         return HttpResponseBadRequest("Not a conversation.")
+    if item.agent_id and not _may_act_on(request, item):
+        return HttpResponseForbidden("Another agent is working on this item.")
     with schema_context(item.client.schema_name):
         try:
             conversation_language_correct(
@@ -141,6 +158,8 @@ def item_reply(request, item_id: int):
     item = _item_for(request, item_id)
     if item.source_kind != "conversation":
         return HttpResponseBadRequest("Not a conversation.")
+    if not _may_act_on(request, item):
+        return HttpResponseForbidden("Take the item before answering it.")
     with schema_context(item.client.schema_name):
         try:
             conversation_reply(client=item.client, conversation_id=item.source_id,

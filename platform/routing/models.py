@@ -123,6 +123,8 @@ class WorkItem(models.Model):
     requeued = models.PositiveSmallIntegerField(default=0)
     # When agents are warned that the due time nears (computed in business hours).
     warn_at = models.DateTimeField(null=True, blank=True)
+    # The first answer: the first-response promise is kept or broken by then.
+    responded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -68,6 +68,12 @@ def agent_presence_set(*, agent, presence: str, now: datetime | None = None) -> 
     state.presence = presence
     state.heartbeat_at = now
     state.save()
+    if presence == AgentState.Presence.OFFLINE:  # signing off hands the work back
+        with transaction.atomic():
+            for item in WorkItem.objects.select_for_update(skip_locked=True).filter(
+                agent=agent, status__in=[WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED]
+            ):
+                work_requeue(item=item)
     return state
 
 
@@ -182,9 +188,13 @@ def route_waiting(*, now: datetime | None = None, max_agents: int = 200) -> int:
     from accounts.models import User
 
     agents = User.objects.in_bulk(agent_ids)
-    for agent_id in agent_ids:  # longest idle first
-        while agent_next_item(agent=agents[agent_id], now=now):
-            given += 1
+    waiting_for_work = list(agent_ids)  # longest idle first
+    while waiting_for_work:  # one item per agent per pass, so that work is shared
+        waiting_for_work = [
+            agent_id for agent_id in waiting_for_work
+            if agent_next_item(agent=agents[agent_id], now=now)
+        ]  # fmt: skip
+        given += len(waiting_for_work)
     return given
 
 
@@ -238,7 +248,8 @@ def item_close(*, item_id: int, agent, now: datetime | None = None) -> WorkItem:
     item.status = WorkItem.Status.DONE
     item.closed_at = now
     item.save(update_fields=["status", "closed_at"])
-    if item.due_at and now > item.due_at:  # closed late, maybe before the sweeper saw it
+    answered = item.responded_at or now
+    if item.due_at and answered > item.due_at:  # answered late, maybe before the sweep saw it
         SlaEvent.objects.get_or_create(
             item=item, kind=SlaEvent.Kind.BREACH, due_at=item.due_at,
             defaults={"client_id": item.client_id, "recorded_at": now},
@@ -250,30 +261,28 @@ def item_close(*, item_id: int, agent, now: datetime | None = None) -> WorkItem:
 
 @transaction.atomic
 def agents_release_stale(*, now: datetime | None = None, silence_seconds: int = 90) -> int:
-    """Agents whose desk went silent go offline; their open items return to the queue."""
+    """Agents whose desk went silent go offline; open items of offline agents return to
+    the queue (also those claimed for an agent while they were going offline)."""
     now = now or timezone.now()
-    stale = list(
-        AgentState.objects.exclude(presence=AgentState.Presence.OFFLINE)
-        .filter(heartbeat_at__lt=now - timedelta(seconds=silence_seconds))
-        .values_list("agent_id", flat=True)
-    )
+    AgentState.objects.exclude(presence=AgentState.Presence.OFFLINE).filter(
+        heartbeat_at__lt=now - timedelta(seconds=silence_seconds)
+    ).update(presence=AgentState.Presence.OFFLINE)
+    offline = AgentState.objects.filter(presence=AgentState.Presence.OFFLINE).values("agent_id")
     released = 0
-    # Items first (skipping any being closed right now), then the agents: the lock order.
+    # Items first (skipping any being closed right now), then nothing else: the lock order.
     for item in WorkItem.objects.select_for_update(skip_locked=True).filter(
-        agent_id__in=stale, status__in=[WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED]
+        agent_id__in=offline, status__in=[WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED]
     ):
         work_requeue(item=item)
         released += 1
-    AgentState.objects.filter(
-        agent_id__in=stale, heartbeat_at__lt=now - timedelta(seconds=silence_seconds)
-    ).update(presence=AgentState.Presence.OFFLINE)
     return released
 
 
 _SLA_EVENTS = """
     INSERT INTO routing_slaevent (client_id, item_id, kind, due_at, recorded_at)
     SELECT client_id, id, %(kind)s, due_at, %(now)s FROM routing_workitem
-    WHERE status IN ('waiting', 'offered', 'assigned') AND {condition}
+    WHERE status IN ('waiting', 'offered', 'assigned') AND responded_at IS NULL
+      AND {condition}
     ON CONFLICT (item_id, kind, due_at) DO NOTHING
 """
 
