@@ -121,52 +121,53 @@ def item_detail(request, item_id: int):
         return render(request, "desk/item.html", context)
 
 
-@login_required
-@require_POST
-def item_language(request, item_id: int):
-    """One click: the conversation's language is corrected (and kept for the customer)."""
+def _on_conversation(request, item_id: int, action, *, waiting_allowed: bool, refusal: str):
+    """Run ``action(item)`` on an item's conversation, in its client's schema, if this
+    agent may (their item, an admin, or an unassigned item when ``waiting_allowed``)."""
     from django.core.exceptions import ValidationError
     from django_tenants.utils import schema_context
-
-    from conversations.services import conversation_language_correct
 
     item = _item_for(request, item_id)
     if item.source_kind != "conversation":
         return HttpResponseBadRequest("Not a conversation.")
-    if item.agent_id and not _may_act_on(request, item):
-        return HttpResponseForbidden("Another agent is working on this item.")
+    if not (_may_act_on(request, item) or (waiting_allowed and not item.agent_id)):
+        return HttpResponseForbidden(refusal)
     with schema_context(item.client.schema_name):
         try:
-            conversation_language_correct(
-                client=item.client, conversation_id=item.source_id,
-                language=request.POST.get("language", ""), agent=request.user,
-            )  # fmt: skip
+            action(item)
         except ValidationError as error:
             return HttpResponseBadRequest("; ".join(error.messages))
     return redirect("desk-item", item_id=item.pk)
+
+
+@login_required
+@require_POST
+def item_language(request, item_id: int):
+    """One click: the conversation's language is corrected (and kept for the customer)."""
+    from conversations.services import conversation_language_correct
+
+    def correct(item):
+        conversation_language_correct(
+            client=item.client, conversation_id=item.source_id,
+            language=request.POST.get("language", ""), agent=request.user,
+        )  # fmt: skip
+
+    return _on_conversation(request, item_id, correct, waiting_allowed=True,
+                            refusal="Another agent is working on this item.")  # fmt: skip
 
 
 @login_required
 @require_POST
 def item_reply(request, item_id: int):
     """Answer the customer on the conversation's channel, in the client's name."""
-    from django.core.exceptions import ValidationError
-    from django_tenants.utils import schema_context
-
     from conversations.services import conversation_reply
 
-    item = _item_for(request, item_id)
-    if item.source_kind != "conversation":
-        return HttpResponseBadRequest("Not a conversation.")
-    if not _may_act_on(request, item):
-        return HttpResponseForbidden("Take the item before answering it.")
-    with schema_context(item.client.schema_name):
-        try:
-            conversation_reply(client=item.client, conversation_id=item.source_id,
-                               agent=request.user, text=request.POST.get("text", ""))  # fmt: skip
-        except ValidationError as error:
-            return HttpResponseBadRequest("; ".join(error.messages))
-    return redirect("desk-item", item_id=item.pk)
+    def reply(item):
+        conversation_reply(client=item.client, conversation_id=item.source_id,
+                           agent=request.user, text=request.POST.get("text", ""))  # fmt: skip
+
+    return _on_conversation(request, item_id, reply, waiting_allowed=False,
+                            refusal="Take the item before answering it.")  # fmt: skip
 
 
 @login_required
