@@ -52,6 +52,8 @@ DEMO_AGENTS = [
     ("lena", "Lena", "Horváth"),
     ("andrei", "Andrei", "Mureșan"),
 ]
+# Each agent's interface language.
+DEMO_UI_LANGUAGES = {"jana": "cs", "piotr": "pl", "lena": "de", "andrei": "ro"}
 # username: ({language: proficiency}, [clients served])
 DEMO_SKILLS: dict[str, tuple[dict[str, str], list[str]]] = {
     "jana": ({"cs": "native", "sk": "fluent", "en": "basic"}, ["bohemia-shoes"]),
@@ -132,6 +134,7 @@ def seed_users(log: Callable[[str], None]) -> None:
             email=f"{username}@polydesk.localhost",
             first_name=first,
             last_name=last,
+            language=DEMO_UI_LANGUAGES[username],
         )
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
         user_ensure(
