@@ -68,9 +68,10 @@ def agent_items_public(agent):
     """The items offered or assigned to this agent, most urgent first."""
     from routing.models import WorkItem
     from routing.selectors import ACTIVE
+    from routing.services import URGENT_FIRST
 
     return (
         WorkItem.objects.filter(agent=agent, status__in=ACTIVE)
         .select_related("client")
-        .order_by("-priority", "due_at", "waiting_since")
+        .order_by(*URGENT_FIRST)
     )

@@ -47,13 +47,6 @@ class AgentState(models.Model):
     def __str__(self) -> str:
         return f"{self.agent} ({self.presence})"
 
-    def capacity_for(self, channel: str) -> int:
-        if channel == Channel.CALL:
-            return self.capacity_call
-        if channel == Channel.EMAIL:
-            return self.capacity_email
-        return self.capacity_chat
-
 
 class RoutingPolicy(models.Model):
     """When a channel's work may go to agents of a fallback language (the spirit of a
