@@ -22,11 +22,11 @@ _SPACES = re.compile(r"\s+")
 MAX_CHARACTERS = 1000  # the start of a long e-mail says the language as well as all of it
 
 
-def text_for_detection(text: str) -> str:
-    """The customer's own words from ``text``, on one line."""
-    text = ftfy.fix_text(text)
+def own_words(text: str) -> str:
+    """What the customer wrote, lines kept: quoted history and signature cut (for display;
+    the full message stays available)."""
     kept: list[str] = []
-    for line in text.splitlines():
+    for line in ftfy.fix_text(text).splitlines():
         stripped = line.strip()
         if _SIGNATURE.match(line) or _ORIGINAL_MESSAGE.match(stripped):
             break
@@ -34,6 +34,11 @@ def text_for_detection(text: str) -> str:
             break
         if stripped.startswith(">"):
             continue
-        kept.append(stripped)
-    cleaned = _NOISE.sub(" ", " ".join(kept))
+        kept.append(line.rstrip())
+    return "\n".join(kept).strip()
+
+
+def text_for_detection(text: str) -> str:
+    """The customer's own words from ``text``, on one line, without links and numbers."""
+    cleaned = _NOISE.sub(" ", own_words(text))
     return _SPACES.sub(" ", cleaned).strip()[:MAX_CHARACTERS]

@@ -37,3 +37,11 @@ def number(value) -> str:
     if value is None:
         return ""
     return format_decimal(value, locale=_locale())
+
+
+@register.filter
+def own_words(text: str) -> str:
+    """The customer's words without quoted history and signature (languages.cleaning)."""
+    from languages.cleaning import own_words as cut
+
+    return cut(text or "")

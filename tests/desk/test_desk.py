@@ -133,3 +133,20 @@ def test_items_near_or_past_their_due_time_are_highlighted(two_clients):
     http.force_login(agent)
     page = http.get("/").text
     assert 'class="past-due"' in page and 'class="near-due"' in page
+
+
+def test_the_desk_shows_the_customers_words_and_keeps_the_whole_message(two_clients):
+    agent = czech_agent(two_clients)
+    item = open_conversation(
+        two_clients.a,
+        "Dobrý den, boty stále nepřišly.\n\nDne 3. 11. 2026 10:12 Podpora <podpora@obuv.example>"
+        " napsal(a):\n> Vaši objednávku jsme odeslali.\n",
+        "quoted@example.cz",
+    )  # fmt: skip
+    WorkItem.objects.filter(pk=item.pk).update(agent=agent, status="assigned")
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(agent)
+    page = http.get(f"/desk/items/{item.pk}").text
+    shown = page[page.index('class="message in"') : page.index("<details>")]
+    assert "boty stále nepřišly" in shown and "odeslali" not in shown
+    assert "Vaši objednávku jsme odeslali." in page  # inside "Whole message"
