@@ -146,8 +146,6 @@ def _reply_file(client, conversation: Conversation, text: str, html: str, messag
 
 def email_file_raw(raw: bytes) -> Filed:
     """File an RFC 822 message as received (an MTA pipe, the intake endpoint)."""
-    if len(raw) > MAX_BYTES:
-        raise EmailRejected(f"message of {len(raw)} bytes is over {MAX_BYTES}")
     return email_file(AnymailInboundMessage.parse_raw_mime_bytes(raw), raw)
 
 

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from routing.models import Channel
+
 # Users live in the public schema. A tenant table's reference to one has no database
 # constraint and no cascade: deleting a user from the public schema must not reach into
 # every client's schema (Django's collector would look for these rows in public and fail).
@@ -20,12 +22,7 @@ class Conversation(models.Model):
         RESOLVED = "resolved", "Resolved"
         CLOSED = "closed", "Closed"
 
-    class Channel(models.TextChoices):  # the channel it started on
-        CALL = "call", "Call"
-        EMAIL = "email", "E-mail"
-        CHAT = "chat", "Chat"
-        SMS = "sms", "SMS"
-        API = "api", "API"
+    Channel = Channel  # the channels are the router's (routing.models.Channel)
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="conversations"
@@ -68,7 +65,7 @@ class Message(models.Model):
                                      related_name="messages")  # fmt: skip
     direction = models.CharField(max_length=4, choices=Direction.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, **USER_REFERENCE)
-    channel = models.CharField(max_length=8, choices=Conversation.Channel.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
     body_text = models.TextField()
     # E-mail: the HTML part, sanitised (nh3) for display; the original message as received.
     body_html = models.TextField(blank=True)

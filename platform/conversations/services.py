@@ -36,6 +36,18 @@ def _customer_for(*, email: str, phone: str, name: str, country: str) -> Custome
     return found
 
 
+def _answer_due(client, *, channel: str, country: str, language: str, now: datetime):
+    """When the answer is due and when agents are warned: the client's promise for the
+    channel, counted in its business hours for that country and language."""
+    calendar = client_calendar(client, country=country, language=language)
+    promise = sla_promise_for(client, channel)
+    due = calendar.add_business_hours(now, promise.first_response_hours)
+    warn = calendar.add_business_hours(
+        now, max(promise.first_response_hours - promise.warn_before_hours, 0)
+    )
+    return due, warn
+
+
 @transaction.atomic
 def conversation_open_inbound(
     *,
@@ -83,12 +95,8 @@ def conversation_open_inbound(
         customer.language = language
         customer.save(update_fields=["language"])
 
-    calendar = client_calendar(client, country=customer.country, language=language)
-    promise = sla_promise_for(client, channel)
-    due = calendar.add_business_hours(now, promise.first_response_hours)
-    warn = calendar.add_business_hours(
-        now, max(promise.first_response_hours - promise.warn_before_hours, 0)
-    )
+    due, warn = _answer_due(client, channel=channel, country=customer.country,
+                            language=language, now=now)  # fmt: skip
     conversation = Conversation.objects.create(
         customer=customer, channel=channel, subject=subject[:300], language=language,
         language_uncertain=uncertain, language_detected=detection.detected,
@@ -121,7 +129,7 @@ def conversation_language_correct(*, client, conversation_id: int, language: str
     Customer.objects.filter(pk=conversation.customer_id).update(language=language)
     open_items = WorkItem.objects.select_for_update().filter(
         client=client, source_kind="conversation", source_id=conversation.pk,
-        status__in=[WorkItem.Status.WAITING, WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED],
+        status__in=WorkItem.OPEN_STATUSES,
     )  # fmt: skip
     for item in open_items:
         item.language, item.language_uncertain = language, False
@@ -153,7 +161,7 @@ def conversation_reply(*, client, conversation_id: int, agent, text: str) -> Mes
     WorkItem.objects.filter(
         client=client, source_kind="conversation", source_id=conversation.pk,
         responded_at__isnull=True,
-        status__in=[WorkItem.Status.WAITING, WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED],
+        status__in=WorkItem.OPEN_STATUSES,
     ).update(responded_at=now)  # fmt: skip
     updates = {"status": Conversation.Status.PENDING, "assignee": agent}
     if conversation.first_response_at is None:
@@ -201,13 +209,8 @@ def follow_up_enqueue(*, client, conversation: Conversation, channel: str,
     """A customer wrote again: the conversation waits for an answer, due by the client's
     promise counted from now (not from the first contact)."""
     now = now or timezone.now()
-    calendar = client_calendar(client, country=conversation.customer.country,
-                               language=conversation.language)  # fmt: skip
-    promise = sla_promise_for(client, channel)
-    due = calendar.add_business_hours(now, promise.first_response_hours)
-    warn = calendar.add_business_hours(
-        now, max(promise.first_response_hours - promise.warn_before_hours, 0)
-    )
+    due, warn = _answer_due(client, channel=channel, country=conversation.customer.country,
+                            language=conversation.language, now=now)  # fmt: skip
     work_enqueue(
         client=client, channel=channel, language=conversation.language,
         language_uncertain=conversation.language_uncertain, source_kind="conversation",

@@ -93,6 +93,9 @@ class WorkItem(models.Model):
         DONE = "done", "Done"
         CANCELLED = "cancelled", "Cancelled"
 
+    # Waiting or being worked on: at most one such item per source.
+    OPEN_STATUSES = ("waiting", "offered", "assigned")
+
     client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=8, choices=Channel.choices)
     language = models.CharField(max_length=8)
@@ -135,7 +138,7 @@ class WorkItem(models.Model):
             # One open item per source: a replayed webhook cannot queue it twice.
             models.UniqueConstraint(
                 fields=["client", "source_kind", "source_id"], name="one_open_item_per_source",
-                condition=Q(status__in=["waiting", "offered", "assigned"]),
+                condition=Q(status__in=["waiting", "offered", "assigned"]),  # = OPEN_STATUSES
             ),
         ]  # fmt: skip
 

@@ -39,7 +39,7 @@ def work_enqueue(
     """Queue a routable unit; the open item of the same source if there is one already."""
     open_item = WorkItem.objects.filter(
         client=client, source_kind=source_kind, source_id=source_id,
-        status__in=[WorkItem.Status.WAITING, WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED],
+        status__in=WorkItem.OPEN_STATUSES,
     ).first()  # fmt: skip
     if open_item:
         return open_item
@@ -54,8 +54,7 @@ def work_enqueue(
     except IntegrityError:  # the same source queued concurrently: that one wins
         return WorkItem.objects.get(
             client=client, source_kind=source_kind, source_id=source_id,
-            status__in=[WorkItem.Status.WAITING, WorkItem.Status.OFFERED,
-                        WorkItem.Status.ASSIGNED],
+            status__in=WorkItem.OPEN_STATUSES,
         )  # fmt: skip
 
 

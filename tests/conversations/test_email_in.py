@@ -148,7 +148,7 @@ def test_provider_webhooks_arrive_through_anymails_signal(mailboxes):
         assert Conversation.objects.filter(channel="email", language="pl").count() == 1
 
 
-def test_the_mta_pipe_command_files_or_bounces(mailboxes):
+def test_the_mta_pipe_command_bounces_mail_for_nobody(mailboxes):
     import os
     import subprocess
     import sys
