@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django_tenants.utils import schema_context
 from twilio.twiml.messaging_response import MessagingResponse
 
+from conversations.acknowledgements import conversation_acknowledge
 from conversations.services import conversation_sms_receive
 from telephony.models import PhoneNumber
 from telephony.signatures import twilio_request_valid
@@ -33,12 +34,18 @@ def messaging_inbound(request: HttpRequest) -> HttpResponse:
         logger.warning("SMS to unknown number %s from %s: %r", to, sender,
                        request.POST.get("Body", "")[:500])  # fmt: skip
         return _twiml(MessagingResponse())
+    response = MessagingResponse()
     with schema_context(number.client.schema_name):
         try:
-            conversation_sms_receive(
+            inbound = conversation_sms_receive(
                 client=number.client, sender=sender, text=request.POST.get("Body", ""),
                 message_sid=request.POST.get("MessageSid", ""), country=number.country,
             )  # fmt: skip
         except ValidationError as error:
             logger.warning("SMS from %s not filed: %s", sender, error)
-    return _twiml(MessagingResponse())
+            return _twiml(response)
+        if inbound.created:  # a new contact, not a follow-up nor Twilio's retry
+            ack = conversation_acknowledge(client=number.client, conversation=inbound.conversation)
+            if ack is not None:
+                response.message(ack.body_text)
+    return _twiml(response)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("desk/items/<int:item_id>/language", desk_views.item_language, name="desk-item-language"),
     path("desk/items/<int:item_id>/reply", desk_views.item_reply, name="desk-item-reply"),
     path("desk/items/<int:item_id>/done", desk_views.item_done, name="desk-item-done"),
+    path("desk/items/<int:item_id>/resolve", desk_views.item_resolve, name="desk-item-resolve"),
     path("admin/", admin.site.urls),
     path("api/v1/messages", conversations_api.messages_create, name="api-messages"),
     path("mail/inbound", conversations_api.email_intake, name="mail-intake"),

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_tenants.utils import schema_context
 
+from conversations.acknowledgements import conversation_acknowledge
 from conversations.models import Conversation
 from conversations.services import conversation_open_inbound
 from tenants.services import api_key_client
@@ -38,6 +39,8 @@ def _conversation_json(conversation: Conversation) -> dict:
         "language_uncertain": conversation.language_uncertain,
         "first_response_due_at": conversation.first_response_due_at.isoformat()
         if conversation.first_response_due_at else None,
+        "resolution_due_at": conversation.resolution_due_at.isoformat()
+        if conversation.resolution_due_at else None,
         "messages": [
             {"direction": m.direction, "text": m.body_text, "created_at": m.created_at.isoformat()}
             for m in conversation.messages.all()
@@ -90,6 +93,8 @@ def messages_create(request: HttpRequest) -> JsonResponse:
             )  # fmt: skip
         except ValidationError as error:
             return _error(400, "Invalid message.", fields=error.message_dict)
+        if inbound.created and payload.get("acknowledge", True) is not False:
+            conversation_acknowledge(client=client, conversation=inbound.conversation)
         body = _conversation_json(inbound.conversation)
     return JsonResponse(body, status=201 if inbound.created else 200)
 

@@ -17,9 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from conversations.email_out import acknowledgement_queue
+from conversations.acknowledgements import conversation_acknowledge
 from conversations.models import Conversation, Message
-from conversations.services import conversation_open_inbound, follow_up_enqueue
+from conversations.services import (
+    conversation_open_inbound,
+    conversation_reopen,
+    follow_up_enqueue,
+)
 from languages.cleaning import text_for_detection
 from tenants.models import InboundAddress
 
@@ -125,7 +129,7 @@ def email_file(message: AnymailInboundMessage, raw: bytes | None = None) -> File
         )  # fmt: skip
         Message.objects.filter(pk=inbound.message.pk).update(body_html=html, raw=raw)
         if inbound.conversation.customer.email and not _is_automatic(message):
-            acknowledgement_queue(client=client, conversation=inbound.conversation)
+            conversation_acknowledge(client=client, conversation=inbound.conversation)
         return Filed(client.slug, inbound.conversation.pk, threaded=False)
 
 
@@ -137,10 +141,7 @@ def _reply_file(client, conversation: Conversation, text: str, html: str, messag
         body_text=text, body_html=html, external_id=message_id, raw=raw, created_at=now,
     )  # fmt: skip
     if conversation.status in (Conversation.Status.RESOLVED, Conversation.Status.CLOSED):
-        conversation.status = Conversation.Status.OPEN
-        conversation.reopened_at = now
-        conversation.reopen_count += 1
-        conversation.save(update_fields=["status", "reopened_at", "reopen_count"])
+        conversation_reopen(client=client, conversation=conversation, now=now)
     follow_up_enqueue(client=client, conversation=conversation, channel="email", now=now)
 
 

@@ -46,6 +46,8 @@ class Conversation(models.Model):
     reopened_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     first_response_due_at = models.DateTimeField(null=True, blank=True)
+    # The resolution promise (restarted by a reopening); its clock is swept in public.
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -15,7 +15,14 @@ from languages.detection import detect_language_for_client
 from languages.selectors import agent_language_codes
 from routing.models import WorkItem
 from routing.selectors import client_calendar, sla_promise_for
-from routing.services import work_enqueue, work_requeue
+from routing.services import (
+    item_close,
+    resolution_clock_start,
+    resolution_clock_stop,
+    work_cancel_for_source,
+    work_enqueue,
+    work_requeue,
+)
 
 
 @dataclass(frozen=True)
@@ -36,16 +43,43 @@ def _customer_for(*, email: str, phone: str, name: str, country: str) -> Custome
     return found
 
 
-def _answer_due(client, *, channel: str, country: str, language: str, now: datetime):
-    """When the answer is due and when agents are warned: the client's promise for the
-    channel, counted in its business hours for that country and language."""
+@dataclass(frozen=True)
+class Deadlines:
+    """The client's promises for one contact, as times (counted in business hours)."""
+
+    answer_due: datetime
+    answer_warn: datetime
+    resolution_due: datetime | None
+    resolution_warn: datetime | None
+
+
+def _deadlines(client, *, channel: str, country: str, language: str,
+               now: datetime) -> Deadlines:  # fmt: skip
+    """When the answer and the resolution are due and when agents are warned: the
+    client's promise for the channel, counted in its business hours for that country and
+    language. Agents are warned the same number of business hours before either."""
     calendar = client_calendar(client, country=country, language=language)
     promise = sla_promise_for(client, channel)
-    due = calendar.add_business_hours(now, promise.first_response_hours)
-    warn = calendar.add_business_hours(
-        now, max(promise.first_response_hours - promise.warn_before_hours, 0)
-    )
-    return due, warn
+
+    def due_and_warning(hours):
+        warn_hours = max(hours - promise.warn_before_hours, 0)
+        return calendar.add_business_hours(now, hours), calendar.add_business_hours(now, warn_hours)
+
+    answer_due, answer_warn = due_and_warning(promise.first_response_hours)
+    resolution_due = resolution_warn = None
+    if promise.resolution_hours is not None:
+        resolution_due, resolution_warn = due_and_warning(promise.resolution_hours)
+    return Deadlines(answer_due, answer_warn, resolution_due, resolution_warn)
+
+
+def _resolution_clock_start(client, conversation: Conversation, deadlines: Deadlines,
+                            now: datetime) -> None:  # fmt: skip
+    if deadlines.resolution_due is None:
+        return
+    resolution_clock_start(
+        client=client, conversation_id=conversation.pk, channel=conversation.channel,
+        started_at=now, due_at=deadlines.resolution_due, warn_at=deadlines.resolution_warn,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -95,12 +129,13 @@ def conversation_open_inbound(
         customer.language = language
         customer.save(update_fields=["language"])
 
-    due, warn = _answer_due(client, channel=channel, country=customer.country,
-                            language=language, now=now)  # fmt: skip
+    deadlines = _deadlines(client, channel=channel, country=customer.country,
+                           language=language, now=now)  # fmt: skip
     conversation = Conversation.objects.create(
         customer=customer, channel=channel, subject=subject[:300], language=language,
         language_uncertain=uncertain, language_detected=detection.detected,
-        created_at=now, first_response_due_at=due,
+        created_at=now, first_response_due_at=deadlines.answer_due,
+        resolution_due_at=deadlines.resolution_due,
     )  # fmt: skip
     message = Message.objects.create(
         conversation=conversation, direction=Message.Direction.INBOUND, channel=channel,
@@ -109,9 +144,10 @@ def conversation_open_inbound(
     work_enqueue(
         client=client, channel=channel, language=language, language_uncertain=uncertain,
         source_kind="conversation", source_id=conversation.pk,
-        summary=subject or " ".join(text.split())[:200], due_at=due, warn_at=warn,
-        waiting_since=now,
+        summary=subject or " ".join(text.split())[:200], due_at=deadlines.answer_due,
+        warn_at=deadlines.answer_warn, waiting_since=now,
     )  # fmt: skip
+    _resolution_clock_start(client, conversation, deadlines, now)
     return Inbound(conversation, message, created=True)
 
 
@@ -209,11 +245,53 @@ def follow_up_enqueue(*, client, conversation: Conversation, channel: str,
     """A customer wrote again: the conversation waits for an answer, due by the client's
     promise counted from now (not from the first contact)."""
     now = now or timezone.now()
-    due, warn = _answer_due(client, channel=channel, country=conversation.customer.country,
-                            language=conversation.language, now=now)  # fmt: skip
+    deadlines = _deadlines(client, channel=channel, country=conversation.customer.country,
+                           language=conversation.language, now=now)  # fmt: skip
     work_enqueue(
         client=client, channel=channel, language=conversation.language,
         language_uncertain=conversation.language_uncertain, source_kind="conversation",
         source_id=conversation.pk, summary=conversation.subject, waiting_since=now,
-        due_at=due, warn_at=warn,
+        due_at=deadlines.answer_due, warn_at=deadlines.answer_warn,
     )  # fmt: skip
+
+
+@transaction.atomic
+def conversation_resolve(*, client, conversation_id: int, agent,
+                         now: datetime | None = None) -> Conversation:  # fmt: skip
+    """The customer's matter is settled: the conversation is resolved, its resolution clock
+    stops (a late resolution is a breach), and its open work leaves the queue. Resolving a
+    resolved conversation changes nothing."""
+    now = now or timezone.now()
+    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    if conversation.status in (Conversation.Status.RESOLVED, Conversation.Status.CLOSED):
+        return conversation
+    conversation.status, conversation.resolved_at = Conversation.Status.RESOLVED, now
+    if conversation.assignee_id is None:
+        conversation.assignee = agent
+    conversation.save(update_fields=["status", "resolved_at", "assignee"])
+    # The agent's own item is finished (their idle clock, a late answer's breach); any other
+    # open item of the conversation is no longer needed.
+    for item in WorkItem.objects.filter(
+        client=client, source_kind="conversation", source_id=conversation.pk,
+        status__in=WorkItem.OPEN_STATUSES, agent=agent,
+    ):  # fmt: skip
+        item_close(item_id=item.pk, agent=agent, now=now)
+    work_cancel_for_source(client=client, source_kind="conversation",
+                           source_id=conversation.pk, now=now)  # fmt: skip
+    resolution_clock_stop(client=client, conversation_id=conversation.pk, now=now)
+    return conversation
+
+
+def conversation_reopen(*, client, conversation: Conversation, now: datetime) -> None:
+    """The customer wrote again about a resolved matter: open again, counted as a
+    reopening, with a new resolution promise from now."""
+    conversation.status = Conversation.Status.OPEN
+    conversation.reopened_at = now
+    conversation.reopen_count += 1
+    deadlines = _deadlines(client, channel=conversation.channel,
+                           country=conversation.customer.country,
+                           language=conversation.language, now=now)  # fmt: skip
+    conversation.resolution_due_at = deadlines.resolution_due
+    conversation.save(update_fields=["status", "reopened_at", "reopen_count",
+                                     "resolution_due_at"])  # fmt: skip
+    _resolution_clock_start(client, conversation, deadlines, now)

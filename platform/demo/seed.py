@@ -288,9 +288,10 @@ def seed_history(log: Callable[[str], None]) -> None:
     from django.utils import timezone
 
     from conversations.models import Conversation
-    from conversations.services import conversation_open_inbound
+    from conversations.services import conversation_open_inbound, conversation_reopen
     from languages.evaluation import samples
     from routing.models import SlaEvent, WorkItem
+    from routing.services import resolution_clock_stop
 
     by_language: dict[str, list] = {}
     for sample in samples():
@@ -317,17 +318,24 @@ def seed_history(log: Callable[[str], None]) -> None:
                     external_id=f"demo-history-{number}", now=created,
                 )  # fmt: skip
                 conversation = inbound.conversation
-                late = rng.random() < 0.12
-                answered = (conversation.first_response_due_at + timedelta(hours=3) if late
+                # Late answers only where the due time has passed: the history is history.
+                late_answer = conversation.first_response_due_at + timedelta(hours=3)
+                late = rng.random() < 0.12 and late_answer < now
+                answered = (late_answer if late
                             else created + timedelta(minutes=rng.uniform(5, 600)))  # fmt: skip
-                resolved = answered + timedelta(hours=rng.uniform(1, 48))
-                reopened = rng.random() < 0.08
+                resolved = min(answered + timedelta(hours=rng.uniform(1, 48)),
+                               now - timedelta(minutes=rng.uniform(1, 60)))  # fmt: skip
+                reopened = rng.random() < 0.08 and resolved + timedelta(days=1) < now
                 Conversation.objects.filter(pk=conversation.pk).update(
-                    status="open" if reopened else "resolved", first_response_at=answered,
-                    resolved_at=resolved, reopened_at=resolved + timedelta(days=1)
-                    if reopened else None, reopen_count=int(reopened),
+                    status="resolved", first_response_at=answered, resolved_at=resolved,
                     category=rng.choice(["delivery", "returns", "payment", "product"]),
                 )  # fmt: skip
+                resolution_clock_stop(client=client, conversation_id=conversation.pk,
+                                      now=resolved)  # fmt: skip
+                if reopened:
+                    conversation.refresh_from_db()
+                    conversation_reopen(client=client, conversation=conversation,
+                                        now=resolved + timedelta(days=1))  # fmt: skip
                 item = WorkItem.objects.get(
                     client=client, source_kind="conversation", source_id=conversation.pk,
                     status="waiting",

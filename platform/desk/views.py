@@ -182,3 +182,18 @@ def item_done(request, item_id: int):
     except ValueError as error:
         return HttpResponseBadRequest(str(error))
     return redirect("home")
+
+
+@login_required
+@require_POST
+def item_resolve(request, item_id: int):
+    """The customer's matter is settled: the conversation is resolved, the item done."""
+    from conversations.services import conversation_resolve
+
+    def resolve(item):
+        conversation_resolve(client=item.client, conversation_id=item.source_id,
+                             agent=request.user)  # fmt: skip
+
+    response = _on_conversation(request, item_id, resolve, waiting_allowed=False,
+                                refusal="Take the item before resolving it.")  # fmt: skip
+    return redirect("home") if response.status_code == 302 else response

@@ -4,6 +4,7 @@ from routing.models import (
     AgentState,
     BusinessHours,
     Closure,
+    ResolutionClock,
     RoutingPolicy,
     SlaEvent,
     SlaTarget,
@@ -25,7 +26,8 @@ class ClosureAdmin(admin.ModelAdmin):
 
 @admin.register(SlaTarget)
 class SlaTargetAdmin(admin.ModelAdmin):
-    list_display = ["client", "channel", "first_response_hours", "warn_before_hours"]
+    list_display = ["client", "channel", "first_response_hours", "resolution_hours",
+                    "warn_before_hours"]  # fmt: skip
     list_filter = ["client", "channel"]
 
 
@@ -64,5 +66,11 @@ class WorkItemAdmin(ReadOnlyAdmin):
 
 @admin.register(SlaEvent)
 class SlaEventAdmin(ReadOnlyAdmin):
-    list_display = ["client", "item", "kind", "due_at", "recorded_at"]
-    list_filter = ["kind", "client"]
+    list_display = ["client", "metric", "item", "resolution", "kind", "due_at", "recorded_at"]
+    list_filter = ["metric", "kind", "client"]
+
+
+@admin.register(ResolutionClock)
+class ResolutionClockAdmin(ReadOnlyAdmin):
+    list_display = ["client", "conversation_id", "channel", "started_at", "due_at", "resolved_at"]
+    list_filter = ["channel", "client"]

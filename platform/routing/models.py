@@ -209,6 +209,11 @@ class SlaTarget(models.Model):
         max_digits=6, decimal_places=2, default=4,
         help_text="business hours before the due time when agents are warned",
     )  # fmt: skip
+    resolution_hours = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True, default=96,
+        help_text="business hours from the first contact (or a reopening) to the resolution; "
+        "empty: no resolution promise",
+    )  # fmt: skip
 
     class Meta:
         constraints = [
@@ -219,15 +224,51 @@ class SlaTarget(models.Model):
         return f"{self.client} {self.channel or '*'}: {self.first_response_hours} h"
 
 
+class ResolutionClock(models.Model):
+    """A conversation's resolution promise, kept in the public schema so that one sweep
+    covers every client. A reopening restarts it (a new due time); resolving stops it."""
+
+    client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="+")
+    conversation_id = models.BigIntegerField()  # in the client's schema
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    warn_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "conversation_id"],
+                                    name="one_resolution_clock_per_conversation"),
+        ]  # fmt: skip
+        indexes = [
+            models.Index(fields=["due_at"], name="resolution_clock_running",
+                         condition=Q(resolved_at__isnull=True)),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"resolution of conversation {self.conversation_id} due {self.due_at:%Y-%m-%d %H:%M}"
+
+
 class SlaEvent(models.Model):
-    """A warning before, or the breach of, a work item's due time; written once each."""
+    """A warning before, or the breach of, a due time; written once each. A first-response
+    event belongs to a work item, a resolution event to a conversation's resolution clock."""
 
     class Kind(models.TextChoices):
         WARNING = "warning", "Warning"
         BREACH = "breach", "Breach"
 
+    class Metric(models.TextChoices):
+        FIRST_RESPONSE = "first_response", "First response"
+        RESOLUTION = "resolution", "Resolution"
+
     client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="+")
-    item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="sla_events")
+    metric = models.CharField(max_length=16, choices=Metric.choices,
+                              default=Metric.FIRST_RESPONSE)  # fmt: skip
+    item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="sla_events",
+                             null=True, blank=True)  # fmt: skip
+    resolution = models.ForeignKey(ResolutionClock, on_delete=models.CASCADE,
+                                   related_name="sla_events", null=True, blank=True)  # fmt: skip
     kind = models.CharField(max_length=8, choices=Kind.choices)
     due_at = models.DateTimeField()
     recorded_at = models.DateTimeField()
@@ -235,8 +276,16 @@ class SlaEvent(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["item", "kind", "due_at"], name="sla_event_once"),
-        ]
+            models.UniqueConstraint(fields=["resolution", "kind", "due_at"],
+                                    name="resolution_event_once"),
+            models.CheckConstraint(
+                condition=(Q(metric="first_response", item__isnull=False, resolution__isnull=True)
+                           | Q(metric="resolution", item__isnull=True, resolution__isnull=False)),
+                name="sla_event_of_its_metric",
+            ),
+        ]  # fmt: skip
         indexes = [models.Index(fields=["client", "kind", "recorded_at"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} of item {self.item_id} due {self.due_at:%Y-%m-%d %H:%M}"
+        of = f"item {self.item_id}" if self.item_id else f"resolution {self.resolution_id}"
+        return f"{self.kind} of {of} due {self.due_at:%Y-%m-%d %H:%M}"

@@ -220,17 +220,19 @@ def client_calendar(client, *, country: str = "", language: str = "") -> Busines
 class SlaPromise:
     first_response_hours: Decimal
     warn_before_hours: Decimal
+    resolution_hours: Decimal | None = None  # None: no resolution promise
 
 
-DEFAULT_SLA = SlaPromise(Decimal(48), Decimal(4))
+# The agency's offer: an answer within 48 business hours, the matter resolved within 96.
+DEFAULT_SLA = SlaPromise(Decimal(48), Decimal(4), Decimal(96))
 
 
 def sla_promise_for(client, channel: str) -> SlaPromise:
-    """The client's target for the channel, its all-channel target, or the agency's 48 h."""
+    """The client's target for the channel, its all-channel target, or the agency's."""
     from routing.models import SlaTarget
 
     rows = {row.channel: row for row in SlaTarget.objects.filter(client=client)}
     row = rows.get(channel) or rows.get("")
     if row is None:
         return DEFAULT_SLA
-    return SlaPromise(row.first_response_hours, row.warn_before_hours)
+    return SlaPromise(row.first_response_hours, row.warn_before_hours, row.resolution_hours)

@@ -6,12 +6,13 @@ first but takes items with SKIP LOCKED, which never waits.
 """
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from routing.models import AgentState, Channel, SlaEvent, WorkItem
+from routing.models import AgentState, Channel, ResolutionClock, SlaEvent, WorkItem
 from routing.selectors import (
     agent_load,
     agent_reach_cached,
@@ -277,27 +278,96 @@ def agents_release_stale(*, now: datetime | None = None, silence_seconds: int = 
     return released
 
 
+def work_cancel_for_source(*, client, source_kind: str, source_id: int,
+                           now: datetime | None = None) -> int:  # fmt: skip
+    """The matter is settled without this work (e.g. resolved by someone else): its open
+    items leave the queue and their agents' load. Returns how many were cancelled."""
+    now = now or timezone.now()
+    items = list(
+        WorkItem.objects.select_for_update().filter(
+            client=client, source_kind=source_kind, source_id=source_id,
+            status__in=WorkItem.OPEN_STATUSES,
+        )
+    )  # fmt: skip
+    for item in items:
+        item.status, item.closed_at = WorkItem.Status.CANCELLED, now
+        item.save(update_fields=["status", "closed_at"])
+        if item.agent_id and not agent_load(item.agent):
+            AgentState.objects.filter(agent_id=item.agent_id).update(idle_since=now)
+    return len(items)
+
+
+def resolution_clock_start(*, client, conversation_id: int, channel: str, started_at: datetime,
+                           due_at: datetime, warn_at: datetime) -> ResolutionClock:  # fmt: skip
+    """Start (or, on a reopening, restart) a conversation's resolution clock."""
+    clock, _ = ResolutionClock.objects.update_or_create(
+        client=client, conversation_id=conversation_id,
+        defaults={"channel": channel, "started_at": started_at, "due_at": due_at,
+                  "warn_at": warn_at, "resolved_at": None},
+    )  # fmt: skip
+    return clock
+
+
+@transaction.atomic
+def resolution_clock_stop(*, client, conversation_id: int,
+                          now: datetime | None = None) -> ResolutionClock | None:  # fmt: skip
+    """The conversation is resolved: the clock stops; resolved late, the breach is recorded
+    (once, also when the sweep saw it first). None when the conversation had no promise."""
+    now = now or timezone.now()
+    clock = (
+        ResolutionClock.objects.select_for_update()
+        .filter(client=client, conversation_id=conversation_id).first()
+    )  # fmt: skip
+    if clock is None or clock.resolved_at is not None:
+        return clock
+    clock.resolved_at = now
+    clock.save(update_fields=["resolved_at"])
+    if now > clock.due_at:
+        SlaEvent.objects.get_or_create(
+            resolution=clock, kind=SlaEvent.Kind.BREACH, due_at=clock.due_at,
+            defaults={"client_id": client.pk, "metric": SlaEvent.Metric.RESOLUTION,
+                      "recorded_at": now},
+        )  # fmt: skip
+    return clock
+
+
+# One statement per metric and kind over the whole queue, whatever the number of clients.
 _SLA_EVENTS = """
-    INSERT INTO routing_slaevent (client_id, item_id, kind, due_at, recorded_at)
-    SELECT client_id, id, %(kind)s, due_at, %(now)s FROM routing_workitem
+    INSERT INTO routing_slaevent (client_id, metric, item_id, kind, due_at, recorded_at)
+    SELECT client_id, 'first_response', id, %(kind)s, due_at, %(now)s FROM routing_workitem
     WHERE status IN ('waiting', 'offered', 'assigned') AND responded_at IS NULL
       AND {condition}
     ON CONFLICT (item_id, kind, due_at) DO NOTHING
 """
+_RESOLUTION_EVENTS = """
+    INSERT INTO routing_slaevent (client_id, metric, resolution_id, kind, due_at, recorded_at)
+    SELECT client_id, 'resolution', id, %(kind)s, due_at, %(now)s FROM routing_resolutionclock
+    WHERE resolved_at IS NULL AND {condition}
+    ON CONFLICT (resolution_id, kind, due_at) DO NOTHING
+"""
+
+
+class SweepCounts(NamedTuple):
+    """SLA events recorded by one sweep."""
+
+    warnings: int
+    breaches: int
+    resolution_warnings: int
+    resolution_breaches: int
 
 
 @transaction.atomic
-def sla_sweep(*, now: datetime | None = None) -> tuple[int, int]:
-    """Record a warning for open items whose warning time passed and a breach for those
-    past due, once each (two statements over the queue, whatever the number of clients).
-    Returns (warnings, breaches) recorded now."""
+def sla_sweep(*, now: datetime | None = None) -> SweepCounts:
+    """Record a warning for open work and unresolved conversations whose warning time
+    passed, and a breach for those past due, once each."""
     now = now or timezone.now()
     counts = []
-    for kind, condition in (
-        (SlaEvent.Kind.WARNING, "warn_at <= %(now)s AND due_at > %(now)s"),
-        (SlaEvent.Kind.BREACH, "due_at <= %(now)s"),
-    ):
-        with connection.cursor() as cursor:
-            cursor.execute(_SLA_EVENTS.format(condition=condition), {"kind": kind, "now": now})
-            counts.append(cursor.rowcount)
-    return counts[0], counts[1]
+    for statement in (_SLA_EVENTS, _RESOLUTION_EVENTS):
+        for kind, condition in (
+            (SlaEvent.Kind.WARNING, "warn_at <= %(now)s AND due_at > %(now)s"),
+            (SlaEvent.Kind.BREACH, "due_at <= %(now)s"),
+        ):
+            with connection.cursor() as cursor:
+                cursor.execute(statement.format(condition=condition), {"kind": kind, "now": now})
+                counts.append(cursor.rowcount)
+    return SweepCounts(*counts)

@@ -25,6 +25,6 @@ def agents_release_stale_task() -> int:
 
 
 @shared_task(autoretry_for=(OperationalError,), max_retries=3, ignore_result=True)
-def sla_sweep_task() -> tuple[int, int]:
+def sla_sweep_task() -> tuple[int, int, int, int]:
     """Record SLA warnings and breaches of open work (beat, every minute)."""
     return sla_sweep()

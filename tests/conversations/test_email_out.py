@@ -108,7 +108,7 @@ def test_a_reply_needs_text(mailbox):
 def test_outside_business_hours_the_customer_is_told_so(mailbox, smtp, two_clients):
     from datetime import UTC, datetime
 
-    from conversations.email_out import acknowledgement_queue
+    from conversations.acknowledgements import conversation_acknowledge
     from conversations.services import conversation_open_inbound
 
     with in_schema(mailbox):
@@ -124,7 +124,7 @@ def test_outside_business_hours_the_customer_is_told_so(mailbox, smtp, two_clien
             client=mailbox, channel="email", text="Dobrý den, kde je moje zásilka?",
             customer_email="sobota@example.cz", now=saturday,
         ).conversation  # fmt: skip
-        ack = acknowledgement_queue(client=mailbox, conversation=conversation)
+        ack = conversation_acknowledge(client=mailbox, conversation=conversation)
         assert ack.body_text.startswith("Teď máme zavřeno; odpovíme ")
         # From Monday 08:00 in Prague, 48 business hours (six days of 8) end Monday 30, 16:00.
         assert "30.11.26" in ack.body_text or "30. 11. 26" in ack.body_text

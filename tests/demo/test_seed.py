@@ -7,7 +7,7 @@ from content.selectors import canned_replies_in_language
 from conversations.models import Conversation
 from customers.models import Customer
 from demo.seed import DEMO_CLIENTS, DEMO_PASSWORD
-from routing.models import WorkItem
+from routing.models import ResolutionClock, WorkItem
 from tenants.models import Client
 from tests.conftest import host_of, in_schema
 
@@ -29,6 +29,11 @@ def test_the_demo_seeds_clients_in_several_languages_and_can_run_twice(two_clien
             assert Customer.objects.count() == 73
             assert Conversation.objects.count() == 68
             assert Conversation.objects.filter(reopen_count__gt=0).exists()
+            unresolved = set(Conversation.objects.exclude(status="resolved")
+                             .values_list("pk", flat=True))  # fmt: skip
+        # Resolved history stops its resolution clock; reopened and live work keep one running.
+        running = ResolutionClock.objects.filter(client=client, resolved_at__isnull=True)
+        assert set(running.values_list("conversation_id", flat=True)) == unresolved
         assert WorkItem.objects.filter(client=client, status="waiting").count() == 8
         assert WorkItem.objects.filter(client=client, status="done").count() == 60
     assert User.objects.filter(role=User.Role.AGENT).count() >= 3

@@ -47,11 +47,11 @@ def test_the_sweeper_warns_then_records_the_breach_once(two_clients):
         client=two_clients.a, first_response_hours=Decimal(1), warn_before_hours=Decimal("0.25")
     )
     item = open_item(two_clients.a)
-    assert sla_sweep(now=MONDAY_10_PRAGUE + timedelta(minutes=30)) == (0, 0)
-    assert sla_sweep(now=MONDAY_10_PRAGUE + timedelta(minutes=50)) == (1, 0)
-    assert sla_sweep(now=MONDAY_10_PRAGUE + timedelta(minutes=55)) == (0, 0)
-    assert sla_sweep(now=MONDAY_10_PRAGUE + timedelta(minutes=61)) == (0, 1)
-    assert sla_sweep(now=MONDAY_10_PRAGUE + timedelta(minutes=90)) == (0, 0)
+    assert sla_sweep(now=MONDAY_10_PRAGUE + timedelta(minutes=30)) == (0, 0, 0, 0)
+    assert sla_sweep(now=MONDAY_10_PRAGUE + timedelta(minutes=50)) == (1, 0, 0, 0)
+    assert sla_sweep(now=MONDAY_10_PRAGUE + timedelta(minutes=55)) == (0, 0, 0, 0)
+    assert sla_sweep(now=MONDAY_10_PRAGUE + timedelta(minutes=61)) == (0, 1, 0, 0)
+    assert sla_sweep(now=MONDAY_10_PRAGUE + timedelta(minutes=90)) == (0, 0, 0, 0)
     kinds = list(SlaEvent.objects.filter(item=item).values_list("kind", flat=True))
     assert sorted(kinds) == ["breach", "warning"]
 
@@ -68,7 +68,7 @@ def test_work_done_in_time_is_no_breach_and_late_work_is_one(two_clients):
 
     item_close(item_id=on_time.pk, agent=agent, now=MONDAY_10_PRAGUE + timedelta(minutes=30))
     item_close(item_id=late.pk, agent=agent, now=MONDAY_10_PRAGUE + timedelta(minutes=70))
-    assert sla_sweep(now=MONDAY_10_PRAGUE + timedelta(hours=3)) == (0, 0)
+    assert sla_sweep(now=MONDAY_10_PRAGUE + timedelta(hours=3)) == (0, 0, 0, 0)
     assert not SlaEvent.objects.filter(item=on_time).exists()
     assert SlaEvent.objects.filter(item=late, kind="breach").count() == 1
 
@@ -79,7 +79,7 @@ def test_admins_find_the_routing_settings_in_the_admin(two_clients):
     http = HttpClient(HTTP_HOST="localhost")
     http.force_login(UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True))
     for page in ("businesshours", "closure", "slatarget", "routingpolicy", "agentstate",
-                 "workitem", "slaevent"):  # fmt: skip
+                 "workitem", "slaevent", "resolutionclock"):  # fmt: skip
         assert http.get(f"/admin/routing/{page}/").status_code == 200, page
     assert http.get("/admin/tenants/apikey/").status_code == 200
     assert http.get("/admin/routing/workitem/add/").status_code == 403

@@ -1,0 +1,90 @@
+"""Acknowledgements of new contacts, on the contact's own channel.
+
+The text is the client's template in the customer's language (or its fallback) with the
+honest expected answer time; outside the client's business hours the after-hours text says
+so. E-mail goes out through the e-mail task; a chat, SMS or API contact gets the text as the
+conversation's first outbound message (the SMS webhook answers with it, the API returns it).
+"""
+
+import re
+from dataclasses import dataclass
+
+from babel.dates import format_datetime
+from django.utils import timezone
+
+from content.models import MessageTemplate
+from content.selectors import translation_for
+from conversations.models import Conversation, Message
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    subject: str
+    body: str
+
+
+def expected_answer_phrase(conversation: Conversation, client) -> str:
+    """The honest due time in the customer's language and the client's time zone."""
+    due = conversation.first_response_due_at
+    if due is None:
+        return ""
+    return format_datetime(due, "short", tzinfo=client.tz, locale=conversation.language)
+
+
+def acknowledgement_text(*, client, conversation: Conversation) -> Acknowledgement | None:
+    """The acknowledgement for a new conversation; None when the client has no template
+    (in any language of the customer's fallback chain)."""
+    from routing.selectors import client_calendar
+
+    calendar = client_calendar(client, country=conversation.customer.country,
+                               language=conversation.language)  # fmt: skip
+    kinds = [MessageTemplate.Kind.ACKNOWLEDGEMENT]
+    if not calendar.is_open(conversation.created_at):
+        kinds.insert(0, MessageTemplate.Kind.AFTER_HOURS)
+    templates = {t.kind: t for t in MessageTemplate.objects.filter(kind__in=kinds)}
+    template = next((templates[kind] for kind in kinds if kind in templates), None)
+    body = template and translation_for(template, "body", conversation.language)
+    if not body:
+        return None
+    subject = translation_for(template, "subject", conversation.language)
+    values = _Placeholders(
+        expected_answer=expected_answer_phrase(conversation, client),
+        shop_name=client.name,
+        customer_name=conversation.customer.name,
+    )
+    return Acknowledgement(_filled(subject.text, values) if subject else "",
+                           _filled(body.text, values))  # fmt: skip
+
+
+def conversation_acknowledge(*, client, conversation: Conversation) -> Message | None:
+    """Acknowledge a new conversation on its channel; None without a template."""
+    text = acknowledgement_text(client=client, conversation=conversation)
+    if text is None:
+        return None
+    if conversation.channel == Conversation.Channel.EMAIL:
+        from conversations.email_out import outbound_email_queue
+
+        return outbound_email_queue(client=client, conversation=conversation, body=text.body,
+                                    subject=text.subject)  # fmt: skip
+    now = timezone.now()
+    # Handed over with the webhook's or the API call's answer: sent as it is written.
+    return Message.objects.create(
+        conversation=conversation, direction=Message.Direction.OUTBOUND,
+        channel=conversation.channel, body_text=text.body, created_at=now, sent_at=now,
+    )  # fmt: skip
+
+
+class _Placeholders(dict):
+    """Unknown placeholders stay as written: a typo in a template must not stop mail."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _filled(text: str, values: _Placeholders) -> str:
+    try:
+        filled = text.format_map(values)
+    except (ValueError, IndexError, AttributeError):  # stray braces: send it as written
+        return text
+    # An empty placeholder (a customer known only by a phone number) leaves no "Hello ,".
+    return re.sub(r"[ \t]+([,.!?;:])", r"\1", filled)
