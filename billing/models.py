@@ -5,6 +5,8 @@ so does the database (triggers in migration 0002): a correction is a new ledger 
 wrong invoice is corrected by a credit note.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeBoundary, RangeOperators
@@ -216,6 +218,16 @@ class Invoice(ImmutableModel):
         return self.number
 
 
+# Units of invoice lines, as the reader sees them ("amount": a percentage of an amount).
+UNIT_LABELS = {
+    "month": _("month"),
+    "day": _("days"),
+    "minute": _("minutes"),
+    "conversation": _("conversations"),
+}
+PERCENT_KINDS = ("language_surcharge", "out_of_hours", "telephony_margin")
+
+
 class InvoiceLine(ImmutableModel):
     """One priced line of an invoice; amount = round((quantity - included) * unit price)."""
 
@@ -252,6 +264,15 @@ class InvoiceLine(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.invoice} #{self.position} {self.kind} {self.amount}"
+
+    @property
+    def unit_label(self) -> str:
+        return UNIT_LABELS.get(self.unit, "")
+
+    @property
+    def percent(self) -> Decimal | None:
+        """For a surcharge or margin: its rate in percent (the quantity is the base)."""
+        return (self.unit_price * 100).normalize() if self.kind in PERCENT_KINDS else None
 
 
 class InvoiceCounter(models.Model):
