@@ -1,5 +1,7 @@
 """Django settings. Values from the environment come through config.env only."""
 
+from celery.schedules import crontab
+
 from config import env
 
 BASE_DIR = env.PROJECT_DIR
@@ -27,6 +29,7 @@ SHARED_APPS = [
     "languages",
     "routing",
     "telephony",
+    "billing",
     "anymail",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -186,6 +189,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-offers": {"task": "routing.tasks.offers_expire_task", "schedule": 5.0},
     "release-silent-desks": {"task": "routing.tasks.agents_release_stale_task", "schedule": 30.0},
     "sla-sweep": {"task": "routing.tasks.sla_sweep_task", "schedule": 60.0},
+    # Last month's invoices, early on the 1st (UTC: every client's month has ended).
+    "issue-invoices": {
+        "task": "billing.tasks.invoices_issue_task",
+        "schedule": crontab(day_of_month="1", hour="3", minute="0"),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.VAR_DIR / "celerybeat-schedule")
 

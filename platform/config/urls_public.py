@@ -23,6 +23,7 @@ urlpatterns = [
     path("desk/items/<int:item_id>/done", desk_views.item_done, name="desk-item-done"),
     path("desk/items/<int:item_id>/resolve", desk_views.item_resolve, name="desk-item-resolve"),
     path("admin/", admin.site.urls),
+    path("billing/", include("billing.urls_agency")),
     path("api/v1/messages", conversations_api.messages_create, name="api-messages"),
     path("mail/inbound", conversations_api.email_intake, name="mail-intake"),
     path("twilio/messaging", telephony_views.messaging_inbound, name="twilio-messaging"),

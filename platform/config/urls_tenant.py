@@ -1,7 +1,7 @@
 """URLs of a client's domain (tenant schema): the client portal."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from content.admin import content_admin_site
 from desk.views import health
@@ -10,6 +10,7 @@ from portal import views as portal_views
 urlpatterns = [
     path("", portal_views.dashboard, name="home"),
     path("customers/", portal_views.customer_list, name="customers"),
+    path("invoices/", include("billing.urls_portal")),
     path("accounts/login/", portal_views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", health, name="health"),

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from billing.services import usage_record_first_reply
 from conversations.models import Conversation, Message
 from customers.models import Customer
 from languages.catalog import CATALOG
@@ -199,6 +200,7 @@ def conversation_reply(*, client, conversation_id: int, agent, text: str) -> Mes
         responded_at__isnull=True,
         status__in=WorkItem.OPEN_STATUSES,
     ).update(responded_at=now)  # fmt: skip
+    usage_record_first_reply(client=client, conversation=conversation, agent=agent, at=now)
     updates = {"status": Conversation.Status.PENDING, "assignee": agent}
     if conversation.first_response_at is None:
         updates["first_response_at"] = now

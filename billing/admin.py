@@ -1,0 +1,64 @@
+"""Agency admin: price plan versions editable; the ledger and invoices read-only."""
+
+from django.contrib import admin
+
+from billing.models import Invoice, InvoiceLine, LanguageSurcharge, PricePlan, UsageEntry
+
+
+class LanguageSurchargeInline(admin.TabularInline):
+    model = LanguageSurcharge
+    extra = 0
+
+
+@admin.register(PricePlan)
+class PricePlanAdmin(admin.ModelAdmin):
+    list_display = ["client", "name", "currency", "valid_from", "valid_to", "base_monthly_fee"]
+    list_filter = ["currency", "client"]
+    search_fields = ["client__name", "client__slug", "name"]
+    date_hierarchy = "valid_from"
+    inlines = [LanguageSurchargeInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Append-only records: listed and read, never added, changed or deleted here."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(UsageEntry)
+class UsageEntryAdmin(ReadOnlyAdmin):
+    list_display = ["occurred_at", "client", "kind", "quantity", "currency", "language",
+                    "out_of_hours", "channel", "source_kind", "source_ref"]  # fmt: skip
+    list_filter = ["kind", "out_of_hours", "channel", "client"]
+    search_fields = ["idempotency_key", "source_ref"]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["client"]
+
+
+class InvoiceLineInline(admin.TabularInline):
+    model = InvoiceLine
+    extra = 0
+    can_delete = False
+    fields = ["position", "kind", "label", "starts_on", "ends_on", "quantity", "included",
+              "unit", "unit_price", "amount"]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    list_display = ["number", "kind", "client", "period", "revision", "total", "currency",
+                    "issued_at"]  # fmt: skip
+    list_filter = ["kind", "currency", "client"]
+    search_fields = ["number", "client__name"]
+    date_hierarchy = "issued_at"
+    inlines = [InvoiceLineInline]

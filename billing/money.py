@@ -1,0 +1,34 @@
+"""Money: the one place where amounts are rounded.
+
+Amounts are ``Decimal`` with an ISO 4217 currency code, never floats. Unit prices and
+quantities keep their precision through a calculation; only a finished amount (an invoice
+line) is rounded, by :func:`money_round`, to the currency's minor unit as CLDR gives it
+(babel): two decimals for EUR, CZK, PLN, RON...; none for HUF. Rounding is commercial
+(half up, away from zero: 0.005 -> 0.01, -0.005 -> -0.01), so that a credit note is the exact
+negative of its invoice. An invoice's total is the sum of its rounded lines, never a
+rounding of the unrounded sum, so that the total always equals what the lines show.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import get_currency_precision
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+def minor_unit(currency: str) -> Decimal:
+    """The smallest amount an invoice shows in this currency (0.01 EUR, 1 HUF)."""
+    return Decimal(1).scaleb(-get_currency_precision(currency))
+
+
+def money_round(amount: Decimal, currency: str) -> Decimal:
+    """`amount` rounded half up to the currency's minor unit."""
+    if not isinstance(amount, Decimal):
+        raise TypeError(f"money is Decimal, not {type(amount).__name__}")
+    return amount.quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
+
+
+def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
+    """`percent` % of `amount`, unrounded."""
+    return amount * percent / HUNDRED

@@ -1,0 +1,255 @@
+"""Rating: a client's month of usage priced against the plan valid at each event's time.
+
+Two halves. :func:`usage_groups` asks PostgreSQL to aggregate the ledger (one pass, grouped
+by client, plan version, kind, language, out-of-hours and currency: a few rows per client,
+whatever the number of events), so memory stays flat. :func:`rate_month` is plain Python
+on those groups and plain plan terms: it makes the invoice lines. Amounts are rounded only
+per line (``billing.money``).
+
+Rules (docs/billing.md):
+
+* The month is the client's calendar month in its own time zone; a plan's dates are local
+  dates too. A plan that covers only part of the month (a new version from the 17th) is
+  charged pro rata by days: its base fee and its included volumes (rounded down to whole
+  units).
+* Included volume covers the base price of the first units; surcharges (language group,
+  out of hours) apply to every unit, included ones too: they pay for the scarce language or
+  the night shift, which the base fee does not.
+* Phone minutes per second: the month's seconds / 60. Per started minute: each call is
+  rounded up to whole minutes first (a correction of a call, negative, is rounded the same
+  way, so that it cancels the call exactly).
+* Telephony cost is passed through at cost, plus the plan's margin as its own line. It must
+  be recorded in the client's currency (see docs/billing.md).
+* A month with a valid plan and no usage is charged its base fee; usage on a day without a
+  plan is an error (nothing is invoiced until a plan covers it).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from billing.money import ZERO, money_round, percent_of
+
+SIXTY = Decimal(60)
+
+KIND_EMAIL = "email_answered"
+KIND_CHAT = "chat_handled"
+KIND_CALL = "call_minutes"
+KIND_TELEPHONY = "telephony_cost"
+PRICED_KINDS = (KIND_CALL, KIND_EMAIL, KIND_CHAT)
+
+
+class RatingError(Exception):
+    """The month cannot be rated as recorded (no plan on a day with usage, a currency)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanTerms:
+    id: int
+    currency: str
+    valid_from: date
+    valid_to: date | None
+    base_monthly_fee: Decimal
+    included_call_minutes: int
+    included_emails: int
+    included_chats: int
+    price_per_call_minute: Decimal
+    call_minute_rounding: str  # "second" or "started_minute"
+    price_per_email: Decimal
+    price_per_chat: Decimal
+    out_of_hours_surcharge_percent: Decimal
+    telephony_margin_percent: Decimal
+    # (name, languages, percent)
+    surcharges: tuple[tuple[str, tuple[str, ...], Decimal], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class UsageGroup:
+    plan_id: int | None
+    kind: str
+    language: str
+    out_of_hours: bool
+    currency: str
+    events: int
+    quantity: Decimal  # sum of quantities (seconds for calls, an amount for telephony)
+    started_minutes: Decimal  # calls only: sum of each call's minutes rounded up
+    first_day: date  # the earliest local day (for a clear error)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Line:
+    kind: str
+    plan_id: int | None
+    starts_on: date
+    ends_on: date
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    amount: Decimal
+    included: Decimal = ZERO
+    label: str = ""
+
+
+@dataclass(kw_only=True)
+class Rating:
+    currency: str
+    lines: list[Line] = field(default_factory=list)
+    # Usage at list price (before included volume) and telephony, per language; cost is
+    # the telephony cost the agency pays. For the agency's revenue view.
+    revenue_by_language: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    cost_by_language: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def cost(self) -> Decimal:
+        return sum(self.cost_by_language.values(), ZERO)
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    """First day of the month and first day of the next."""
+    start = month.replace(day=1)
+    days = calendar.monthrange(start.year, start.month)[1]
+    return start, start + timedelta(days=days)
+
+
+def parse_month(text: str) -> date:
+    """'2026-10' -> date(2026, 10, 1), or ValueError with the expected form."""
+    try:
+        parsed = datetime.strptime(text.strip(), "%Y-%m")
+    except ValueError:
+        raise ValueError(f"{text!r} is not a month like 2026-10.") from None
+    return parsed.date()
+
+
+def _per_unit(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.000001"))
+
+
+def rate_month(*, currency: str, month: date, plans: list[PlanTerms],
+               usage: list[UsageGroup]) -> Rating:  # fmt: skip
+    """Invoice lines for one client's month (see the module's rules)."""
+    start, end = month_bounds(month)
+    days_in_month = Decimal((end - start).days)
+    rating = Rating(currency=currency)
+    by_plan: dict[int | None, list[UsageGroup]] = defaultdict(list)
+    for group in usage:
+        by_plan[group.plan_id].append(group)
+    if by_plan.get(None):
+        day = min(group.first_day for group in by_plan[None])
+        raise RatingError(f"usage on {day.isoformat()} has no price plan: add one covering it.")
+
+    for plan in sorted(plans, key=lambda p: p.valid_from):
+        seg_start = max(start, plan.valid_from)
+        seg_end = min(end, plan.valid_to) if plan.valid_to else end
+        if seg_end <= seg_start:
+            continue
+        if plan.currency != currency:
+            raise RatingError(f"plan {plan.id} is in {plan.currency}, the client in {currency}.")
+        share = Decimal((seg_end - seg_start).days) / days_in_month
+        groups = by_plan.get(plan.id, [])
+        rating.lines.extend(_plan_lines(rating, plan, groups, seg_start, seg_end, share,
+                                        days_in_month))  # fmt: skip
+    return rating
+
+
+def _plan_lines(rating: Rating, plan: PlanTerms, groups: list[UsageGroup], seg_start: date,
+                seg_end: date, share: Decimal, days_in_month: Decimal) -> list[Line]:  # fmt: skip
+    currency = rating.currency
+    lines: list[Line] = []
+
+    def line(kind: str, quantity: Decimal, unit: str, unit_price: Decimal, amount: Decimal,
+             included: Decimal = ZERO, label: str = "") -> None:  # fmt: skip
+        lines.append(Line(kind=kind, plan_id=plan.id, starts_on=seg_start, ends_on=seg_end,
+                          quantity=quantity, unit=unit, unit_price=unit_price,
+                          amount=money_round(amount, currency), included=included,
+                          label=label))  # fmt: skip
+
+    if plan.base_monthly_fee:
+        if share == 1:
+            line("base_fee", Decimal(1), "month", plan.base_monthly_fee, plan.base_monthly_fee)
+        else:
+            days = Decimal((seg_end - seg_start).days)
+            line("base_fee", days, "day", _per_unit(plan.base_monthly_fee / days_in_month),
+                 plan.base_monthly_fee * days / days_in_month)  # fmt: skip
+
+    # Units and their list-price value per kind, per language, out of hours.
+    units: dict[str, Decimal] = defaultdict(Decimal)
+    prices = {KIND_CALL: plan.price_per_call_minute, KIND_EMAIL: plan.price_per_email,
+              KIND_CHAT: plan.price_per_chat}  # fmt: skip
+    value_by_language: dict[str, Decimal] = defaultdict(Decimal)
+    value_out_of_hours: dict[str, Decimal] = defaultdict(Decimal)
+    telephony = ZERO
+    for group in groups:
+        if group.kind == KIND_TELEPHONY:
+            if group.currency != currency:
+                raise RatingError(
+                    f"telephony cost recorded in {group.currency} for a client invoiced in "
+                    f"{currency} (from {group.first_day.isoformat()}): record it converted."
+                )
+            telephony += group.quantity
+            rating.cost_by_language[group.language] += group.quantity
+            rating.revenue_by_language[group.language] += group.quantity + percent_of(
+                group.quantity, plan.telephony_margin_percent
+            )
+            continue
+        if group.kind not in prices:
+            raise RatingError(f"unknown usage kind {group.kind!r}")
+        if group.kind == KIND_CALL:
+            if plan.call_minute_rounding == "started_minute":
+                quantity = group.started_minutes
+            else:
+                quantity = group.quantity / SIXTY
+        else:
+            quantity = group.quantity
+        units[group.kind] += quantity
+        value = quantity * prices[group.kind]
+        value_by_language[group.language] += value
+        if group.out_of_hours:
+            value_out_of_hours[group.language] += value
+
+    included = {KIND_CALL: plan.included_call_minutes, KIND_EMAIL: plan.included_emails,
+                KIND_CHAT: plan.included_chats}  # fmt: skip
+    names = {KIND_CALL: ("call_minutes", "minute"), KIND_EMAIL: ("emails", "conversation"),
+             KIND_CHAT: ("chats", "conversation")}  # fmt: skip
+    for kind in PRICED_KINDS:
+        quantity = units.get(kind, ZERO)
+        if not quantity:
+            continue
+        # Pro rata included volume, rounded down to whole units.
+        allowance = (Decimal(included[kind]) * share).to_integral_value(rounding="ROUND_FLOOR")
+        covered = max(ZERO, min(allowance, quantity))
+        line(names[kind][0], quantity.quantize(Decimal("0.0001")), names[kind][1],
+             prices[kind], (quantity - covered) * prices[kind], included=covered)  # fmt: skip
+
+    for language, value in value_by_language.items():
+        rating.revenue_by_language[language] += value
+    for name, languages, percent in plan.surcharges:
+        base = sum((value_by_language.get(code, ZERO) for code in languages), ZERO)
+        if base:
+            line("language_surcharge", base.quantize(Decimal("0.0001")), "amount",
+                 _per_unit(percent / 100), percent_of(base, percent), label=name)  # fmt: skip
+            for code in languages:
+                rating.revenue_by_language[code] += percent_of(
+                    value_by_language.get(code, ZERO), percent
+                )
+    night = sum(value_out_of_hours.values(), ZERO)
+    if night and plan.out_of_hours_surcharge_percent:
+        percent = plan.out_of_hours_surcharge_percent
+        line("out_of_hours", night.quantize(Decimal("0.0001")), "amount",
+             _per_unit(percent / 100), percent_of(night, percent))  # fmt: skip
+        for language, value in value_out_of_hours.items():
+            rating.revenue_by_language[language] += percent_of(value, percent)
+    if telephony:
+        line("telephony", telephony, "amount", Decimal(1), telephony)
+        if plan.telephony_margin_percent:
+            line("telephony_margin", telephony, "amount",
+                 _per_unit(plan.telephony_margin_percent / 100),
+                 percent_of(telephony, plan.telephony_margin_percent))  # fmt: skip
+    return lines

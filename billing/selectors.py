@@ -1,0 +1,172 @@
+"""Reads of billing data (public schema): usage aggregated for rating, plans, invoices.
+
+Nothing here enters a client's schema: the ledger names its client, so the agency's views
+of every client are single queries.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from billing.models import Invoice, PricePlan, UsageEntry
+from billing.rating import (
+    PlanTerms,
+    Rating,
+    RatingError,
+    UsageGroup,
+    month_bounds,
+    rate_month,
+)
+from tenants.models import Client
+
+# One pass over the month's ledger, grouped by what pricing needs. The month is each
+# client's own (its time zone); the UTC range around it (a day either side) lets the index
+# on occurred_at narrow the scan for all clients at once.
+_USAGE_SQL = """
+WITH bounds AS (
+    SELECT c.id AS client_id, c.time_zone,
+           (%(start)s::timestamp AT TIME ZONE c.time_zone) AS starts_at,
+           (%(end)s::timestamp AT TIME ZONE c.time_zone) AS ends_at
+    FROM tenants_client c
+    WHERE c.id = ANY(%(client_ids)s)
+), entries AS (
+    SELECT e.client_id, e.kind, e.language, e.out_of_hours, e.currency, e.quantity,
+           (e.occurred_at AT TIME ZONE b.time_zone)::date AS local_day
+    FROM billing_usageentry e
+    JOIN bounds b ON b.client_id = e.client_id
+    WHERE e.occurred_at >= %(wide_start)s AND e.occurred_at < %(wide_end)s
+      AND e.occurred_at >= b.starts_at AND e.occurred_at < b.ends_at
+)
+SELECT e.client_id, p.id, e.kind, e.language, e.out_of_hours, e.currency,
+       count(*), sum(e.quantity), sum(sign(e.quantity) * ceil(abs(e.quantity) / 60)),
+       min(e.local_day)
+FROM entries e
+LEFT JOIN billing_priceplan p
+       ON p.client_id = e.client_id AND p.valid_from <= e.local_day
+      AND (p.valid_to IS NULL OR e.local_day < p.valid_to)
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
+
+
+def usage_groups_for_month(*, month: date, client_ids: list[int]) -> dict[int, list[UsageGroup]]:
+    """The month's ledger of these clients, aggregated in SQL, per client."""
+    start, end = month_bounds(month)
+    params = {
+        # Local midnights, read in each client's zone by the query.
+        "start": datetime.combine(start, time()),
+        "end": datetime.combine(end, time()),
+        "wide_start": datetime.combine(start - timedelta(days=1), time(), tzinfo=UTC),
+        "wide_end": datetime.combine(end + timedelta(days=1), time(), tzinfo=UTC),
+        "client_ids": list(client_ids),
+    }
+    groups: dict[int, list[UsageGroup]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(_USAGE_SQL, params)
+        for row in cursor.fetchall():
+            client_id, plan_id, kind, language, night, currency, events, qty, started, day = row
+            groups[client_id].append(
+                UsageGroup(
+                    plan_id=plan_id,
+                    kind=kind,
+                    language=language,
+                    out_of_hours=night,
+                    currency=currency,
+                    events=events,
+                    quantity=qty,
+                    started_minutes=started,
+                    first_day=day,
+                )
+            )
+    return groups
+
+
+def plan_terms_for_month(*, month: date, client_ids: list[int]) -> dict[int, list[PlanTerms]]:
+    """Every plan version valid on some day of the month, per client."""
+    start, end = month_bounds(month)
+    plans = (
+        PricePlan.objects.filter(client_id__in=client_ids, valid_from__lt=end)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+        .prefetch_related("surcharges")
+    )
+    terms: dict[int, list[PlanTerms]] = defaultdict(list)
+    for plan in plans:
+        terms[plan.client_id].append(plan_terms(plan))
+    return terms
+
+
+def plan_terms(plan: PricePlan) -> PlanTerms:
+    return PlanTerms(
+        id=plan.pk, currency=plan.currency, valid_from=plan.valid_from, valid_to=plan.valid_to,
+        base_monthly_fee=plan.base_monthly_fee,
+        included_call_minutes=plan.included_call_minutes,
+        included_emails=plan.included_emails, included_chats=plan.included_chats,
+        price_per_call_minute=plan.price_per_call_minute,
+        call_minute_rounding=plan.call_minute_rounding,
+        price_per_email=plan.price_per_email, price_per_chat=plan.price_per_chat,
+        out_of_hours_surcharge_percent=plan.out_of_hours_surcharge_percent,
+        telephony_margin_percent=plan.telephony_margin_percent,
+        surcharges=tuple((s.name, tuple(s.languages), s.percent)
+                         for s in plan.surcharges.all()),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ClientRating:
+    client: Client
+    rating: Rating | None  # None when it could not be rated
+    error: str = ""
+
+
+def ratings_for_month(*, month: date, clients: Iterable[Client]) -> list[ClientRating]:
+    """Rate the month for these clients in one pass over the ledger (public schema only)."""
+    clients = list(clients)
+    ids = [client.pk for client in clients]
+    usage = usage_groups_for_month(month=month, client_ids=ids)
+    plans = plan_terms_for_month(month=month, client_ids=ids)
+    results = []
+    for client in clients:
+        try:
+            rating = rate_month(currency=client.currency, month=month,
+                                plans=plans.get(client.pk, []),
+                                usage=usage.get(client.pk, []))  # fmt: skip
+        except RatingError as error:
+            results.append(ClientRating(client, None, str(error)))
+        else:
+            results.append(ClientRating(client, rating))
+    return results
+
+
+def rating_for_client_month(*, client: Client, month: date) -> Rating:
+    """One client's month rated; RatingError if it cannot be."""
+    result = ratings_for_month(month=month, clients=[client])[0]
+    if result.rating is None:
+        raise RatingError(f"{client.slug} {month:%Y-%m}: {result.error}")
+    return result.rating
+
+
+def invoices_of_client(*, client: Client) -> QuerySet[Invoice]:
+    """A client's invoices and credit notes, newest first (explicitly scoped)."""
+    return Invoice.objects.filter(client=client).select_related("corrects")
+
+
+def invoice_of_client(*, client: Client, invoice_id: int) -> Invoice | None:
+    """The client's invoice with this id, or None (also when it is another client's)."""
+    return invoices_of_client(client=client).filter(pk=invoice_id).first()
+
+
+def ledger_rows_for_month(*, client: Client, month: date) -> Iterator[UsageEntry]:
+    """The raw ledger of a client's month, streamed (server-side cursor)."""
+    start, end = month_bounds(month)
+    tz = client.tz
+    starts_at = datetime.combine(start, time(), tzinfo=tz)
+    ends_at = datetime.combine(end, time(), tzinfo=tz)
+    return (
+        UsageEntry.objects.filter(client=client, occurred_at__gte=starts_at,
+                                  occurred_at__lt=ends_at)
+        .order_by("occurred_at", "id")
+        .iterator(chunk_size=2000)
+    )  # fmt: skip

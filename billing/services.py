@@ -1,0 +1,284 @@
+"""Writes of billing: price plan versions, the usage ledger, invoices and credit notes."""
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from billing.models import Invoice, InvoiceCounter, InvoiceLine, PricePlan, UsageEntry
+from billing.rating import RatingError, month_bounds
+from billing.selectors import rating_for_client_month
+from tenants.models import Client
+
+logger = logging.getLogger(__name__)
+
+Kind = UsageEntry.Kind
+
+
+# --- price plans ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def price_plan_create(*, client: Client, valid_from: date, **terms) -> PricePlan:
+    """A new version of the client's plan from `valid_from`: the version open at that date
+    ends the day before; a version starting later is refused (end it first)."""
+    Client.objects.select_for_update(no_key=True).get(pk=client.pk)  # one change at a time
+    current = PricePlan.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from),
+        client=client, valid_from__lt=valid_from,
+    ).first()  # fmt: skip
+    if PricePlan.objects.filter(client=client, valid_from__gte=valid_from).exists():
+        raise ValidationError({"valid_from": "A plan version already starts on or after it."})
+    if current is not None:
+        PricePlan.objects.filter(pk=current.pk).update(valid_to=valid_from)
+    surcharges = terms.pop("surcharges", [])
+    plan = PricePlan(client=client, valid_from=valid_from,
+                     currency=terms.pop("currency", client.currency), **terms)  # fmt: skip
+    plan.full_clean()
+    plan.save()
+    for name, languages, percent in surcharges:
+        plan.surcharges.create(name=name, languages=list(languages), percent=Decimal(percent))
+    return plan
+
+
+# --- the usage ledger ------------------------------------------------------------------------
+
+_INSERT_FIELDS = [
+    "client_id", "kind", "quantity", "currency", "occurred_at", "language", "agent_id",
+    "out_of_hours", "channel", "source_kind", "source_ref", "idempotency_key", "corrects_id",
+    "note", "recorded_at",
+]  # fmt: skip
+
+
+def usage_record(
+    *,
+    client: Client,
+    kind: str,
+    quantity: Decimal | int,
+    occurred_at: datetime,
+    idempotency_key: str,
+    source_kind: str,
+    source_ref: str,
+    language: str = "",
+    agent=None,
+    out_of_hours: bool = False,
+    channel: str = "",
+    currency: str = "",
+    corrects: UsageEntry | None = None,
+    note: str = "",
+) -> tuple[UsageEntry, bool]:
+    """Write one billable event once: (entry, created). A replay of the same idempotency key
+    returns the first entry; the same key for a different event is an error."""
+    if kind not in Kind.values:
+        raise ValidationError({"kind": f"Unknown usage kind {kind!r}."})
+    if not idempotency_key:
+        raise ValidationError({"idempotency_key": "Required: it makes a replay harmless."})
+    if timezone.is_naive(occurred_at):
+        raise ValidationError({"occurred_at": "Must be an aware datetime."})
+    quantity = Decimal(quantity)
+    if not quantity.is_finite():
+        raise ValidationError({"quantity": "Must be a finite number."})
+    if kind == Kind.TELEPHONY_COST:
+        if not (len(currency) == 3 and currency.isalpha() and currency.isupper()):
+            raise ValidationError({"currency": "Telephony cost needs its ISO 4217 currency."})
+    elif currency:
+        raise ValidationError({"currency": "Only telephony cost carries a currency."})
+    if corrects is None and quantity < 0:
+        raise ValidationError({"quantity": "A negative quantity corrects an entry (corrects=)."})
+    values = {
+        "client_id": client.pk, "kind": kind, "quantity": quantity, "currency": currency,
+        "occurred_at": occurred_at, "language": language, "agent_id": getattr(agent, "pk", agent),
+        "out_of_hours": out_of_hours, "channel": channel, "source_kind": source_kind,
+        "source_ref": source_ref[:255], "idempotency_key": idempotency_key,
+        "corrects_id": corrects.pk if corrects else None, "note": note[:255],
+        "recorded_at": timezone.now(),
+    }  # fmt: skip
+    # INSERT … ON CONFLICT DO NOTHING: exactly once, also when two workers race.
+    columns = ", ".join(_INSERT_FIELDS)
+    placeholders = ", ".join(f"%({name})s" for name in _INSERT_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO billing_usageentry ({columns}) VALUES ({placeholders}) "  # noqa: S608
+            "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+            values,
+        )
+        row = cursor.fetchone()
+    entry = UsageEntry.objects.get(pk=row[0]) if row else None
+    if entry is not None:
+        return entry, True
+    entry = UsageEntry.objects.get(idempotency_key=idempotency_key)
+    if (entry.client_id, entry.kind, entry.quantity) != (client.pk, kind, quantity):
+        raise ValidationError(
+            {"idempotency_key": f"{idempotency_key!r} was recorded for another event "
+                                f"({entry.kind} {entry.quantity} of client {entry.client_id})."}
+        )  # fmt: skip
+    return entry, False
+
+
+def usage_correct(*, entry: UsageEntry, quantity: Decimal | int, reason: str,
+                  idempotency_key: str) -> tuple[UsageEntry, bool]:  # fmt: skip
+    """A correction: a new entry of the same kind and time with the difference (usually
+    negative); the corrected entry never changes."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the entry is corrected."})
+    return usage_record(
+        client=entry.client, kind=entry.kind, quantity=quantity, occurred_at=entry.occurred_at,
+        idempotency_key=idempotency_key, source_kind="correction", source_ref=str(entry.pk),
+        language=entry.language, agent=entry.agent_id, out_of_hours=entry.out_of_hours,
+        channel=entry.channel, currency=entry.currency, corrects=entry, note=reason,
+    )  # fmt: skip
+
+
+def usage_record_first_reply(*, client: Client, conversation, agent, at: datetime) -> None:
+    """The agent's first reply in a conversation bills it once: an e-mail answered or a
+    chat/SMS/API conversation handled, out of hours if the client's hours were closed.
+    Calls are billed by their minutes, not here. Runs in the caller's transaction."""
+    if conversation.first_response_at is not None or conversation.channel == "call":
+        return
+    from routing.selectors import client_calendar
+
+    calendar = client_calendar(client, country=conversation.customer.country,
+                               language=conversation.language)  # fmt: skip
+    kind = Kind.EMAIL_ANSWERED if conversation.channel == "email" else Kind.CHAT_HANDLED
+    usage_record(
+        client=client, kind=kind, quantity=1, occurred_at=at,
+        idempotency_key=f"conversation:{client.schema_name}:{conversation.pk}",
+        source_kind="conversation", source_ref=f"{client.schema_name}:{conversation.pk}",
+        language=conversation.language, agent=agent, out_of_hours=not calendar.is_open(at),
+        channel=conversation.channel,
+    )  # fmt: skip
+
+
+# --- invoices --------------------------------------------------------------------------------
+
+
+def _next_number(*, year: int) -> tuple[int, str]:
+    """The year's next number; the counter row stays locked until the caller commits, so
+    numbers have no gaps (a rolled-back invoice gives its number back)."""
+    InvoiceCounter.objects.bulk_create([InvoiceCounter(year=year)], ignore_conflicts=True)
+    counter = InvoiceCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last, f"{year}-{counter.last:06d}"
+
+
+def _issue(*, client: Client, kind: str, period: date, revision: int, total: Decimal,
+           lines: list[dict], corrects: Invoice | None = None, reason: str = "",
+           now: datetime) -> Invoice:  # fmt: skip
+    sequence, number = _next_number(year=now.year)
+    invoice = Invoice.objects.create(
+        client=client, kind=kind, period=period, revision=revision, number=number,
+        year=now.year, sequence=sequence, currency=client.currency, total=total,
+        issued_at=now, corrects=corrects, reason=reason,
+    )  # fmt: skip
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(invoice=invoice, position=position, **line)
+        for position, line in enumerate(lines, start=1)
+    )
+    return invoice
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    invoice: Invoice | None
+    created: bool
+    reason: str = ""  # why there is no invoice
+
+
+@transaction.atomic
+def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -> IssueResult:
+    """Issue the client's invoice for the month, once: a re-run (or a concurrent run)
+    returns the invoice already issued. A month whose invoice was credited in full is
+    invoiced again (next revision) from the ledger as it is now."""
+    now = now or timezone.now()
+    period, end = month_bounds(month)
+    if datetime.combine(end, time(), tzinfo=client.tz) > now:
+        return IssueResult(None, False, f"{period:%Y-%m} has not ended yet")
+    # Serialises runs for one client (lock order: client, then the year's counter).
+    client = Client.objects.select_for_update(no_key=True).get(pk=client.pk)
+    latest = (
+        Invoice.objects.filter(client=client, period=period, kind=Invoice.Kind.INVOICE)
+        .order_by("-revision").first()
+    )  # fmt: skip
+    if latest is not None and not Invoice.objects.filter(corrects=latest).exists():
+        return IssueResult(latest, False)
+    rating = rating_for_client_month(client=client, month=period)
+    if not rating.lines:
+        return IssueResult(None, False, "no price plan and no usage in the month")
+    lines = [
+        {"kind": line.kind, "label": line.label, "plan_id": line.plan_id,
+         "starts_on": line.starts_on, "ends_on": line.ends_on, "quantity": line.quantity,
+         "included": line.included, "unit": line.unit, "unit_price": line.unit_price,
+         "amount": line.amount}
+        for line in rating.lines
+    ]  # fmt: skip
+    invoice = _issue(client=client, kind=Invoice.Kind.INVOICE, period=period,
+                     revision=latest.revision + 1 if latest else 1, total=rating.total,
+                     lines=lines, now=now)  # fmt: skip
+    logger.info("invoice %s issued to %s for %s: %s %s", invoice.number, client.slug,
+                f"{period:%Y-%m}", invoice.total, invoice.currency)  # fmt: skip
+    return IssueResult(invoice, True)
+
+
+@transaction.atomic
+def credit_note_issue(*, invoice: Invoice, reason: str, now: datetime | None = None) -> Invoice:
+    """Cancel an issued invoice in full with a credit note (its lines negated); the month
+    can then be invoiced again. Once per invoice."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the invoice is credited."})
+    if invoice.kind != Invoice.Kind.INVOICE:
+        raise ValidationError("Only an invoice can be credited.")
+    now = now or timezone.now()
+    client = Client.objects.select_for_update(no_key=True).get(pk=invoice.client_id)
+    existing = Invoice.objects.filter(corrects=invoice).first()
+    if existing is not None:
+        return existing
+    lines = [
+        {"kind": line.kind, "label": line.label, "plan_id": line.plan_id,
+         "starts_on": line.starts_on, "ends_on": line.ends_on, "quantity": -line.quantity,
+         "included": -line.included, "unit": line.unit, "unit_price": line.unit_price,
+         "amount": -line.amount}
+        for line in invoice.lines.order_by("position")
+    ]  # fmt: skip
+    return _issue(client=client, kind=Invoice.Kind.CREDIT_NOTE, period=invoice.period,
+                  revision=invoice.revision, total=-invoice.total, lines=lines,
+                  corrects=invoice, reason=reason.strip()[:255], now=now)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MonthRun:
+    issued: list[Invoice]
+    present: list[Invoice]
+    skipped: list[tuple[Client, str]]  # nothing to invoice (no plan, month not over)
+    failed: list[tuple[Client, str]]  # cannot be rated as recorded
+
+
+def invoices_issue_for_month(*, month: date, clients=None, now: datetime | None = None) -> MonthRun:
+    """Issue the month's invoices of these clients (default: all but the agency), each in
+    its own transaction: a client that cannot be rated is reported, the others go on."""
+    clients = list(clients if clients is not None else Client.objects.clients().order_by("pk"))
+    run = MonthRun([], [], [], [])
+    for client in clients:
+        try:
+            result = invoice_issue(client=client, month=month, now=now)
+        except RatingError as error:
+            logger.error("no invoice for %s: %s", client.slug, error)
+            run.failed.append((client, str(error)))
+            continue
+        if result.invoice is None:
+            run.skipped.append((client, result.reason))
+        elif result.created:
+            run.issued.append(result.invoice)
+        else:
+            run.present.append(result.invoice)
+    return run
+
+
+def previous_month(*, now: datetime) -> date:
+    """The month before `now`'s (UTC)."""
+    return (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)

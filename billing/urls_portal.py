@@ -1,0 +1,12 @@
+"""A client's invoices and costs on its own portal (tenant URLconf)."""
+
+from django.urls import path
+
+from billing import views
+
+urlpatterns = [
+    path("", views.invoice_list, name="billing-invoices"),
+    path("usage.csv", views.usage_csv, name="billing-usage-csv"),
+    path("<int:invoice_id>/", views.invoice_detail, name="billing-invoice"),
+    path("<int:invoice_id>/lines.csv", views.invoice_csv, name="billing-invoice-csv"),
+]

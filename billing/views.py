@@ -1,0 +1,163 @@
+"""Billing pages: a client's own invoices on its portal, revenue and cost for the agency.
+
+Billing rows live in the public schema, so a portal view scopes every query to
+``request.tenant`` explicitly: another client's invoice id is a 404.
+"""
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from billing.models import Invoice
+from billing.rating import parse_month
+from billing.selectors import (
+    invoice_of_client,
+    invoices_of_client,
+    ledger_rows_for_month,
+    ratings_for_month,
+)
+from billing.services import previous_month
+from tenants.models import Client
+
+
+class _Echo:
+    """csv.writer's file: hands each row back instead of buffering the whole file."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_response(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in rows),
+                                     content_type="text/csv; charset=utf-8")  # fmt: skip
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _month_from(request, default: date) -> date:
+    try:
+        return parse_month(request.GET["month"]) if request.GET.get("month") else default
+    except ValueError:
+        raise Http404("not a month") from None
+
+
+# --- the client's portal (tenant URLconf) ----------------------------------------------------
+
+
+@login_required
+def invoice_list(request):
+    client = request.tenant
+    now = timezone.now()
+    this_month = timezone.localdate(now, client.tz).replace(day=1)
+    (current,) = ratings_for_month(month=this_month, clients=[client])
+    context = {
+        "client": client,
+        "invoices": invoices_of_client(client=client),
+        "this_month": this_month,
+        "so_far": current.rating,
+        "last_month": previous_month(now=now),
+    }
+    return render(request, "billing/invoices.html", context)
+
+
+@login_required
+def invoice_detail(request, invoice_id: int):
+    invoice = invoice_of_client(client=request.tenant, invoice_id=invoice_id)
+    if invoice is None:
+        raise Http404("no such invoice")
+    context = {"client": request.tenant, "invoice": invoice,
+               "lines": invoice.lines.order_by("position")}  # fmt: skip
+    return render(request, "billing/invoice.html", context)
+
+
+INVOICE_CSV_HEADER = ["invoice", "position", "kind", "description", "label", "starts_on",
+                      "ends_on", "quantity", "included", "unit", "unit_price", "amount",
+                      "currency"]  # fmt: skip
+
+
+def invoice_csv_rows(invoice: Invoice) -> Iterator[list]:
+    yield INVOICE_CSV_HEADER
+    for line in invoice.lines.order_by("position"):
+        yield [
+            invoice.number, line.position, line.kind, str(line.get_kind_display()), line.label,
+            line.starts_on.isoformat(), line.ends_on.isoformat(), line.quantity, line.included,
+            line.unit, line.unit_price, line.amount, invoice.currency,
+        ]  # fmt: skip
+
+
+@login_required
+def invoice_csv(request, invoice_id: int):
+    invoice = invoice_of_client(client=request.tenant, invoice_id=invoice_id)
+    if invoice is None:
+        raise Http404("no such invoice")
+    return _csv_response(invoice_csv_rows(invoice), f"{invoice.number}.csv")
+
+
+LEDGER_CSV_HEADER = ["id", "occurred_at", "kind", "quantity", "currency", "language",
+                     "channel", "out_of_hours", "source_kind", "source_ref", "corrects",
+                     "note", "recorded_at"]  # fmt: skip
+
+
+def ledger_csv_rows(*, client: Client, month: date) -> Iterator[list]:
+    """The raw ledger of a month, streamed row by row (no agent ids: agency-internal)."""
+    yield LEDGER_CSV_HEADER
+    for entry in ledger_rows_for_month(client=client, month=month):
+        yield [entry.pk, entry.occurred_at.isoformat(), entry.kind, entry.quantity,
+               entry.currency, entry.language, entry.channel, int(entry.out_of_hours),
+               entry.source_kind, entry.source_ref, entry.corrects_id or "", entry.note,
+               entry.recorded_at.isoformat()]  # fmt: skip
+
+
+@login_required
+def usage_csv(request):
+    client = request.tenant
+    month = _month_from(request, previous_month(now=timezone.now()))
+    return _csv_response(ledger_csv_rows(client=client, month=month),
+                         f"usage-{client.slug}-{month:%Y-%m}.csv")  # fmt: skip
+
+
+# --- the agency (public URLconf) -------------------------------------------------------------
+
+
+def _agency_staff(user) -> bool:
+    return user.is_authenticated and (user.is_staff or user.role == "admin")
+
+
+@login_required
+def agency_revenue(request):
+    """Revenue and cost per client and per language for a month (agency admins)."""
+    if not _agency_staff(request.user):
+        raise PermissionDenied
+    month = _month_from(request, previous_month(now=timezone.now()))
+    clients = list(Client.objects.clients().order_by("name"))
+    results = ratings_for_month(month=month, clients=clients)
+    invoiced: dict[int, Decimal] = defaultdict(Decimal)
+    for invoice in Invoice.objects.filter(period=month):  # credit notes count negative
+        invoiced[invoice.client_id] += invoice.total
+    rows, by_language = [], defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for result in results:
+        rating = result.rating
+        rows.append({"client": result.client, "rated": rating.total if rating else None,
+                     "cost": rating.cost if rating else None, "error": result.error,
+                     "invoiced": invoiced.get(result.client.pk)})  # fmt: skip
+        if rating is None:
+            continue
+        for language, amount in rating.revenue_by_language.items():
+            by_language[(language, result.client.currency)][0] += amount
+        for language, amount in rating.cost_by_language.items():
+            by_language[(language, result.client.currency)][1] += amount
+    languages = [
+        {"language": language or "—", "currency": currency, "revenue": revenue, "cost": cost}
+        for (language, currency), (revenue, cost) in sorted(by_language.items())
+    ]
+    context = {"month": month, "rows": rows, "languages": languages}
+    return render(request, "billing/agency_revenue.html", context)

@@ -1,0 +1,49 @@
+"""Billing fixtures: bare client rows (billing lives in the public schema: no client schema
+is needed) and a plan maker."""
+
+import itertools
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from billing.services import price_plan_create, usage_record
+from tenants.models import Client
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def make_client(db):
+    def make(*, currency: str = "EUR", time_zone: str = "Europe/Prague", countries=("CZ",),
+             languages=("cs", "en")) -> Client:  # fmt: skip
+        number = next(_numbers)
+        return Client.objects.create(
+            schema_name=f"client_billing_{number}", slug=f"billing-{number}",
+            name=f"Billing {number}", currency=currency, time_zone=time_zone,
+            countries=list(countries), languages=list(languages),
+            default_language=languages[0], status="active",
+        )  # fmt: skip
+
+    return make
+
+
+def plan_for(client: Client, valid_from: date = date(2026, 1, 1), **terms):
+    defaults = {"base_monthly_fee": Decimal("0")}
+    return price_plan_create(client=client, valid_from=valid_from, **{**defaults, **terms})
+
+
+_events = itertools.count(1)
+
+
+def record(client: Client, kind: str, quantity, at: datetime, **extra):
+    """A ledger entry with a fresh idempotency key."""
+    return usage_record(
+        client=client, kind=kind, quantity=Decimal(str(quantity)), occurred_at=at,
+        idempotency_key=extra.pop("key", f"test:{next(_events)}"), source_kind="test",
+        source_ref="t", **extra,
+    )[0]  # fmt: skip
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)

@@ -1,0 +1,146 @@
+"""The usage ledger: written once per source event, never changed, corrected by new rows."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from billing.models import UsageEntry
+from billing.services import usage_correct, usage_record, usage_record_first_reply
+from conversations.services import conversation_open_inbound, conversation_reply
+from routing.models import Closure
+from tests.billing.conftest import record, utc
+from tests.conftest import in_schema
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+MONDAY_10_PRAGUE = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+SUNDAY_10_PRAGUE = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+def test_a_replayed_event_is_recorded_once(make_client):
+    client = make_client()
+    arguments = {"client": client, "kind": "call_minutes", "quantity": Decimal(95),
+                 "occurred_at": utc(2026, 10, 5, 10), "idempotency_key": "call:CA123",
+                 "source_kind": "call", "source_ref": "CA123"}  # fmt: skip
+
+    first, created = usage_record(**arguments)
+    again, created_again = usage_record(**arguments)
+
+    assert (created, created_again) == (True, False)
+    assert again.pk == first.pk
+    assert UsageEntry.objects.filter(idempotency_key="call:CA123").count() == 1
+
+
+def test_the_same_key_for_another_event_is_refused(make_client):
+    client = make_client()
+    record(client, "call_minutes", 95, utc(2026, 10, 5, 10), key="call:CA9")
+
+    with pytest.raises(ValidationError, match="another event"):
+        record(client, "call_minutes", 30, utc(2026, 10, 5, 10), key="call:CA9")
+
+
+@pytest.mark.parametrize(
+    ("kind", "quantity", "extra", "message"),
+    [
+        ("minutes", 1, {}, "Unknown usage kind"),
+        ("telephony_cost", "0.01", {}, "currency"),
+        ("email_answered", 1, {"currency": "EUR"}, "Only telephony"),
+        ("email_answered", -1, {}, "corrects"),
+    ],
+)
+def test_bad_entries_are_refused_with_the_reason(make_client, kind, quantity, extra, message):
+    client = make_client()
+    with pytest.raises(ValidationError, match=message):
+        record(client, kind, quantity, utc(2026, 10, 5, 10), **extra)
+    assert not UsageEntry.objects.filter(client=client).exists()
+
+
+def test_entries_never_change_neither_through_django_nor_in_the_database(make_client):
+    entry = record(make_client(), "email_answered", 1, utc(2026, 10, 5, 10))
+
+    entry.quantity = Decimal(5)
+    with pytest.raises(TypeError):
+        entry.save()
+    with pytest.raises(TypeError):
+        entry.delete()
+    with pytest.raises(TypeError):
+        UsageEntry.objects.filter(pk=entry.pk).update(quantity=5)
+    for statement in ("UPDATE billing_usageentry SET quantity = 5 WHERE id = %s",
+                      "DELETE FROM billing_usageentry WHERE id = %s"):  # fmt: skip
+        with (
+            pytest.raises(IntegrityError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [entry.pk])
+    assert UsageEntry.objects.get(pk=entry.pk).quantity == Decimal(1)
+
+
+def test_a_correction_is_a_new_row_pointing_at_the_entry(make_client):
+    call = record(make_client(), "call_minutes", 600, utc(2026, 10, 5, 10))
+
+    fix, created = usage_correct(entry=call, quantity=-540, reason="double-counted hold",
+                                 idempotency_key="fix:1")  # fmt: skip
+    replay, created_again = usage_correct(entry=call, quantity=-540, reason="again",
+                                          idempotency_key="fix:1")  # fmt: skip
+
+    assert (created, created_again, replay.pk) == (True, False, fix.pk)
+    assert (fix.corrects_id, fix.quantity, fix.occurred_at) == (call.pk, -540, call.occurred_at)
+    assert list(call.corrections.all()) == [fix]
+
+
+def conversation_in(client, *, channel: str, at: datetime):
+    return conversation_open_inbound(
+        client=client, channel=channel, text="Dobrý den, kde je moje objednávka?",
+        customer_email=f"{channel}-{at.timestamp()}@example.cz", now=at,
+    ).conversation  # fmt: skip
+
+
+def test_the_first_reply_of_an_agent_bills_the_conversation_once(two_clients):
+    agent = UserFactory(role=User.Role.AGENT)
+    client = two_clients.a
+    with in_schema(client):
+        email = conversation_in(client, channel="email", at=timezone.now())
+        chat = conversation_in(client, channel="chat", at=timezone.now())
+        for _ in range(2):
+            conversation_reply(client=client, conversation_id=email.pk, agent=agent, text="Ano.")
+            conversation_reply(client=client, conversation_id=chat.pk, agent=agent, text="Ano.")
+
+    entries = UsageEntry.objects.filter(client=client, source_ref__in=[
+        f"{client.schema_name}:{email.pk}", f"{client.schema_name}:{chat.pk}"]
+    ).order_by("kind")  # fmt: skip
+    assert [(e.kind, e.quantity, e.language, e.agent_id, e.channel) for e in entries] == [
+        ("chat_handled", 1, "cs", agent.pk, "chat"),
+        ("email_answered", 1, "cs", agent.pk, "email"),
+    ]
+
+
+def test_a_reply_while_the_client_is_closed_is_out_of_hours(two_clients):
+    client = two_clients.a
+    now = timezone.now()
+    Closure.objects.create(client=client, starts_at=now - timedelta(days=1),
+                           ends_at=now + timedelta(days=1))  # fmt: skip
+    with in_schema(client):
+        conversation = conversation_in(client, channel="sms", at=now)
+        conversation_reply(client=client, conversation_id=conversation.pk, agent=None,
+                           text="Dobrý den.")  # fmt: skip
+
+    entry = UsageEntry.objects.get(source_ref=f"{client.schema_name}:{conversation.pk}")
+    assert (entry.kind, entry.out_of_hours) == ("chat_handled", True)
+
+
+@pytest.mark.parametrize(("at", "out_of_hours"), [(MONDAY_10_PRAGUE, False),
+                                                  (SUNDAY_10_PRAGUE, True)])  # fmt: skip
+def test_out_of_hours_follows_the_clients_business_hours(two_clients, at, out_of_hours):
+    client = two_clients.a
+    with in_schema(client):
+        conversation = conversation_in(client, channel="email", at=at)
+        usage_record_first_reply(client=client, conversation=conversation, agent=None, at=at)
+
+    entry = UsageEntry.objects.get(source_ref=f"{client.schema_name}:{conversation.pk}")
+    assert (entry.occurred_at, entry.out_of_hours) == (at, out_of_hours)

@@ -1,0 +1,193 @@
+"""Rating a month: the ledger aggregated in PostgreSQL, priced by the plan of each day."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from billing.money import money_round
+from billing.rating import RatingError
+from billing.selectors import rating_for_client_month, ratings_for_month
+from tests.billing.conftest import plan_for, record, utc
+
+OCT = date(2026, 10, 1)
+
+
+def lines_by_kind(rating):
+    found = {}
+    for line in rating.lines:
+        found.setdefault(line.kind, []).append(line)
+    return found
+
+
+def test_a_plan_changing_mid_month_prices_each_event_by_its_own_version(make_client):
+    client = make_client(currency="EUR")
+    plan_for(client, date(2026, 1, 1), base_monthly_fee=Decimal("310"),
+             price_per_email=Decimal("2.00"))  # fmt: skip
+    # From 17 October (Prague time) e-mails cost 3.00 and the fee is 620.
+    plan_for(client, date(2026, 10, 17), base_monthly_fee=Decimal("620"),
+             price_per_email=Decimal("3.00"))  # fmt: skip
+    record(client, "email_answered", 1, utc(2026, 10, 16, 21, 59))  # 23:59 on the 16th local
+    record(client, "email_answered", 1, utc(2026, 10, 16, 22, 0))  # 00:00 on the 17th local
+    record(client, "email_answered", 1, utc(2026, 10, 20, 9, 0))
+
+    rating = rating_for_client_month(client=client, month=OCT)
+    lines = lines_by_kind(rating)
+
+    fees = lines["base_fee"]
+    assert [(f.quantity, f.amount) for f in fees] == [
+        (Decimal(16), Decimal("160.00")),  # 16/31 of 310
+        (Decimal(15), Decimal("300.00")),  # 15/31 of 620
+    ]
+    assert [(e.quantity, e.unit_price, e.amount) for e in lines["emails"]] == [
+        (Decimal("1.0000"), Decimal("2.00"), Decimal("2.00")),
+        (Decimal("2.0000"), Decimal("3.00"), Decimal("6.00")),
+    ]
+    assert rating.total == Decimal("468.00")
+
+
+def test_the_month_is_the_clients_own_calendar_month(make_client):
+    client = make_client(currency="EUR", time_zone="Europe/Prague")
+    plan_for(client, price_per_email=Decimal("1"))
+    record(client, "email_answered", 1, utc(2026, 9, 30, 22, 30))  # 1 October, 00:30 local
+    record(client, "email_answered", 1, utc(2026, 10, 31, 23, 30))  # 1 November, 00:30 local
+
+    rating = rating_for_client_month(client=client, month=OCT)
+
+    assert [line.quantity for line in rating.lines] == [Decimal(1)]
+
+
+@pytest.mark.parametrize(
+    ("rounding", "expected_minutes", "expected_amount"),
+    [
+        # 61 s + 59 s + 120 s = 240 s = 4 minutes per second; 2 + 1 + 2 = 5 started minutes.
+        ("second", Decimal("4.0000"), Decimal("4.00")),
+        ("started_minute", Decimal("5.0000"), Decimal("5.00")),
+    ],
+)
+def test_phone_minutes_per_second_or_per_started_minute(make_client, rounding, expected_minutes,
+                                                        expected_amount):  # fmt: skip
+    client = make_client()
+    plan_for(client, price_per_call_minute=Decimal("1.00"), call_minute_rounding=rounding)
+    for seconds in (61, 59, 120):
+        record(client, "call_minutes", seconds, utc(2026, 10, 5, 10))
+
+    (line,) = rating_for_client_month(client=client, month=OCT).lines
+
+    assert (line.kind, line.quantity, line.amount) == ("call_minutes", expected_minutes,
+                                                       expected_amount)  # fmt: skip
+
+
+def test_a_corrected_call_cancels_exactly_under_started_minutes(make_client):
+    client = make_client()
+    plan_for(client, price_per_call_minute=Decimal("1.00"), call_minute_rounding="started_minute")
+    from billing.services import usage_correct
+
+    call = record(client, "call_minutes", 61, utc(2026, 10, 5, 10))
+    usage_correct(entry=call, quantity=-61, reason="test call", idempotency_key="fix-1")
+
+    assert rating_for_client_month(client=client, month=OCT).lines == []
+
+
+def test_half_a_cent_rounds_up_and_per_second_minutes_keep_their_precision(make_client):
+    client = make_client(currency="EUR")
+    # 30 s at 0.01 per minute = 0.005 -> 0.01 (half up); 0.5 minutes shown as 0.5000.
+    plan_for(client, price_per_call_minute=Decimal("0.01"))
+    record(client, "call_minutes", 30, utc(2026, 10, 5, 10))
+
+    (line,) = rating_for_client_month(client=client, month=OCT).lines
+
+    assert (line.quantity, line.amount) == (Decimal("0.5000"), Decimal("0.01"))
+
+
+@pytest.mark.parametrize(
+    ("currency", "expected"),
+    [("EUR", Decimal("1.23")), ("CZK", Decimal("1.23")), ("HUF", Decimal("1"))],
+)
+def test_each_currency_rounds_to_its_own_minor_unit(make_client, currency, expected):
+    client = make_client(currency=currency)
+    plan_for(client, price_per_chat=Decimal("0.4100"))
+    for _ in range(3):
+        record(client, "chat_handled", 1, utc(2026, 10, 5, 10))
+
+    (line,) = rating_for_client_month(client=client, month=OCT).lines
+
+    assert line.amount == expected == money_round(Decimal("1.23"), currency)
+
+
+def test_included_volume_is_pro_rata_and_surcharges_apply_to_every_unit(make_client):
+    client = make_client(currency="CZK")
+    plan_for(
+        client, date(2026, 10, 1), price_per_email=Decimal("50"), included_emails=31,
+        out_of_hours_surcharge_percent=Decimal("25"),
+        surcharges=[("Nordic", ["sv", "da"], Decimal("20"))],
+    )  # fmt: skip
+    plan_for(client, date(2026, 10, 11), price_per_email=Decimal("50"), included_emails=31)
+    for day in (2, 3, 4):  # 3 e-mails under the first version (10 days: 10 included)
+        record(client, "email_answered", 1, utc(2026, 10, day, 10), language="sv")
+    record(client, "email_answered", 1, utc(2026, 10, 5, 2), language="cs", out_of_hours=True)
+
+    lines = lines_by_kind(rating_for_client_month(client=client, month=OCT))
+
+    email = lines["emails"][0]
+    assert (email.quantity, email.included, email.amount) == (Decimal(4), Decimal(4),
+                                                              Decimal("0.00"))  # fmt: skip
+    (nordic,) = lines["language_surcharge"]
+    assert (nordic.label, nordic.quantity, nordic.amount) == ("Nordic", Decimal("150.0000"),
+                                                              Decimal("30.00"))  # fmt: skip
+    assert lines["out_of_hours"][0].amount == Decimal("12.50")
+
+
+def test_telephony_is_passed_through_with_its_margin_as_a_line_of_its_own(make_client):
+    client = make_client(currency="EUR")
+    plan_for(client, telephony_margin_percent=Decimal("10"))
+    record(client, "telephony_cost", "0.0125", utc(2026, 10, 5, 10), currency="EUR")
+    record(client, "telephony_cost", "1.0000", utc(2026, 10, 6, 10), currency="EUR")
+
+    rating = rating_for_client_month(client=client, month=OCT)
+    lines = lines_by_kind(rating)
+
+    assert lines["telephony"][0].amount == Decimal("1.01")  # 1.0125
+    assert lines["telephony_margin"][0].amount == Decimal("0.10")  # 0.10125
+    assert rating.cost == Decimal("1.0125")
+
+
+def test_telephony_cost_in_another_currency_is_refused_with_the_reason(make_client):
+    client = make_client(currency="CZK")
+    plan_for(client)
+    record(client, "telephony_cost", "0.013", utc(2026, 10, 5, 10), currency="USD")
+
+    with pytest.raises(RatingError, match="USD"):
+        rating_for_client_month(client=client, month=OCT)
+
+
+def test_a_month_without_usage_is_charged_its_base_fee(make_client):
+    client = make_client(currency="PLN")
+    plan_for(client, base_monthly_fee=Decimal("999.99"))
+
+    (line,) = rating_for_client_month(client=client, month=OCT).lines
+
+    assert (line.kind, line.quantity, line.unit, line.amount) == (
+        "base_fee", Decimal(1), "month", Decimal("999.99"),
+    )  # fmt: skip
+
+
+def test_usage_on_a_day_without_a_plan_is_an_error_naming_the_day(make_client):
+    client = make_client()
+    plan_for(client, date(2026, 10, 10), price_per_email=Decimal(1))
+    record(client, "email_answered", 1, utc(2026, 10, 3, 10))
+
+    with pytest.raises(RatingError, match="2026-10-03"):
+        rating_for_client_month(client=client, month=OCT)
+
+
+def test_all_clients_are_rated_in_one_pass_each_with_its_own_result(make_client):
+    good, bad = make_client(currency="RON"), make_client(currency="HUF")
+    plan_for(good, price_per_chat=Decimal("2.5"))
+    record(good, "chat_handled", 1, utc(2026, 10, 5, 10))
+    record(bad, "chat_handled", 1, utc(2026, 10, 5, 10))
+
+    results = {r.client.pk: r for r in ratings_for_month(month=OCT, clients=[good, bad])}
+
+    assert results[good.pk].rating.total == Decimal("2.50")
+    assert results[bad.pk].rating is None and "no price plan" in results[bad.pk].error
