@@ -12,7 +12,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "closed": "We are closed now. We will be open again on {when}.",
         "closed_no_opening": "We are closed now.",
         "position": "You are number {position} in line.",
-        "estimate": "The expected wait is about {minutes} minutes.",
+        "estimate": "Expected wait, in minutes: about {minutes}.",
         "exit_offer": "To leave a voice message, press 1. To be called back, press 2. "
         "Or stay on the line.",
         "voicemail": "Please leave your message after the tone, then hang up or press the "
@@ -34,7 +34,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "closed": "Nyní máme zavřeno. Znovu otevíráme {when}.",
         "closed_no_opening": "Nyní máme zavřeno.",
         "position": "Jste {position}. v pořadí.",
-        "estimate": "Předpokládaná doba čekání je asi {minutes} minut.",
+        "estimate": "Předpokládaná doba čekání v minutách: asi {minutes}.",
         "exit_offer": "Chcete-li zanechat vzkaz, stiskněte 1. Chcete-li, abychom vám zavolali "
         "zpět, stiskněte 2. Nebo zůstaňte na lince.",
         "voicemail": "Po zaznění tónu prosím namluvte svůj vzkaz a pak zavěste nebo "
@@ -56,7 +56,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "closed": "Teraz máme zatvorené. Znova otvárame {when}.",
         "closed_no_opening": "Teraz máme zatvorené.",
         "position": "Ste {position}. v poradí.",
-        "estimate": "Predpokladaná doba čakania je asi {minutes} minút.",
+        "estimate": "Predpokladaná doba čakania v minútach: asi {minutes}.",
         "exit_offer": "Ak chcete zanechať odkaz, stlačte 1. Ak chcete, aby sme vám zavolali "
         "späť, stlačte 2. Alebo zostaňte na linke.",
         "voicemail": "Po zaznení tónu prosím nahovorte svoj odkaz a potom zaveste alebo "
@@ -78,7 +78,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "closed": "Teraz jest nieczynne. Zapraszamy ponownie {when}.",
         "closed_no_opening": "Teraz jest nieczynne.",
         "position": "Jesteś {position}. w kolejce.",
-        "estimate": "Przewidywany czas oczekiwania to około {minutes} minut.",
+        "estimate": "Przewidywany czas oczekiwania w minutach: około {minutes}.",
         "exit_offer": "Aby zostawić wiadomość, naciśnij 1. Aby poprosić o oddzwonienie, "
         "naciśnij 2. Możesz też pozostać na linii.",
         "voicemail": "Po sygnale nagraj swoją wiadomość, a potem rozłącz się lub naciśnij krzyżyk.",
@@ -99,7 +99,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "closed": "Wir haben jetzt geschlossen. Wir sind wieder erreichbar am {when}.",
         "closed_no_opening": "Wir haben jetzt geschlossen.",
         "position": "Sie sind an Position {position} in der Warteschlange.",
-        "estimate": "Die voraussichtliche Wartezeit beträgt etwa {minutes} Minuten.",
+        "estimate": "Voraussichtliche Wartezeit in Minuten: etwa {minutes}.",
         "exit_offer": "Um eine Nachricht zu hinterlassen, drücken Sie die 1. Für einen "
         "Rückruf drücken Sie die 2. Oder bleiben Sie in der Leitung.",
         "voicemail": "Bitte sprechen Sie Ihre Nachricht nach dem Signalton und legen Sie "
@@ -143,7 +143,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "closed": "Acum suntem închiși. Vă așteptăm din nou {when}.",
         "closed_no_opening": "Acum suntem închiși.",
         "position": "Sunteți al {position}-lea la rând.",
-        "estimate": "Timpul estimat de așteptare este de aproximativ {minutes} minute.",
+        "estimate": "Timpul estimat de așteptare, în minute: aproximativ {minutes}.",
         "exit_offer": "Pentru a lăsa un mesaj, apăsați 1. Pentru a fi sunat înapoi, apăsați "
         "2. Sau rămâneți la telefon.",
         "voicemail": "Vă rugăm să lăsați mesajul după semnalul sonor, apoi închideți sau "
@@ -165,7 +165,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "closed": "Nous sommes fermés. Nous rouvrons le {when}.",
         "closed_no_opening": "Nous sommes fermés.",
         "position": "Vous êtes en position {position} dans la file d'attente.",
-        "estimate": "L'attente estimée est d'environ {minutes} minutes.",
+        "estimate": "Attente estimée, en minutes : environ {minutes}.",
         "exit_offer": "Pour laisser un message, tapez 1. Pour être rappelé, tapez 2. "
         "Ou restez en ligne.",
         "voicemail": "Veuillez laisser votre message après le bip, puis raccrochez ou tapez dièse.",
@@ -186,7 +186,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "closed": "Ora siamo chiusi. Riapriamo {when}.",
         "closed_no_opening": "Ora siamo chiusi.",
         "position": "Lei è il numero {position} in coda.",
-        "estimate": "L'attesa prevista è di circa {minutes} minuti.",
+        "estimate": "Attesa prevista, in minuti: circa {minutes}.",
         "exit_offer": "Per lasciare un messaggio, prema 1. Per essere richiamato, prema 2. "
         "Oppure resti in linea.",
         "voicemail": "Lasci il suo messaggio dopo il segnale acustico, poi riagganci o prema "
@@ -208,7 +208,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "closed": "We zijn nu gesloten. We zijn weer open op {when}.",
         "closed_no_opening": "We zijn nu gesloten.",
         "position": "U bent nummer {position} in de wachtrij.",
-        "estimate": "De verwachte wachttijd is ongeveer {minutes} minuten.",
+        "estimate": "Verwachte wachttijd in minuten: ongeveer {minutes}.",
         "exit_offer": "Druk op 1 om een bericht in te spreken. Druk op 2 om teruggebeld te "
         "worden. Of blijf aan de lijn.",
         "voicemail": "Spreek uw bericht in na de toon en hang dan op of druk op hekje.",

@@ -10,6 +10,7 @@ from tests.telephony.conftest import (
     CALLER,
     CHRISTMAS_EVE,
     CZ_NUMBER,
+    OPEN,
     SATURDAY,
     SK_NUMBER,
     first,
@@ -272,6 +273,11 @@ def test_hold_message_gives_the_position_and_later_offers_a_way_out(voice):
     response = queued(voice, "CA2")
     early = voice.follow(response, "CA2", "Enqueue", "waitUrl", QueueTime="10")
     assert says(early)[0][0] == "Jste 2. v pořadí."
+    assert len(says(early)) == 1  # no answered calls this week: no estimate to give
+    with in_schema(voice.client):
+        Call.objects.filter(call_sid="CA1").update(answered_at=OPEN, wait_seconds=150)
+    estimated = voice.follow(response, "CA2", "Enqueue", "waitUrl", QueueTime="10")
+    assert says(estimated)[1][0] == "Předpokládaná doba čekání v minutách: asi 3."
     assert b"<Gather" not in early.content  # no way out offered yet
     late = voice.follow(response, "CA2", "Enqueue", "waitUrl", QueueTime="130")
     assert "stiskněte 1" in says(late)[-1][0]
@@ -286,8 +292,6 @@ def test_hold_message_gives_the_position_and_later_offers_a_way_out(voice):
 
 def test_a_caller_hanging_up_in_the_queue_is_abandoned(voice, frozen):
     from datetime import timedelta
-
-    from tests.telephony.conftest import OPEN
 
     response = queued(voice)
     frozen(OPEN + timedelta(seconds=95))
