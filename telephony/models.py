@@ -32,3 +32,47 @@ class PhoneNumber(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.client})"
+
+
+def validate_device(value: str) -> None:
+    """A phone number in E.164, or a Twilio Client identity (client:jana)."""
+    if value.startswith("client:"):
+        if len(value) > len("client:") and value[7:].replace("-", "").replace("_", "").isalnum():
+            return
+        raise ValidationError(f"{value!r}: a client identity is letters, digits, - and _.")
+    validate_e164(value)
+
+
+class AgentDevice(models.Model):
+    """Where an agent's calls ring: a phone number or a Twilio Client (browser) identity.
+
+    Kept here, keyed by the user, so that the user and presence models stay as they are.
+    """
+
+    agent = models.OneToOneField("accounts.User", on_delete=models.CASCADE, primary_key=True,
+                                 related_name="call_device")  # fmt: skip
+    address = models.CharField(max_length=64, validators=[validate_device],
+                               help_text="+420601234567 or client:jana")  # fmt: skip
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self.agent} → {self.address}"
+
+
+class OfferDial(models.Model):
+    """An offer of a call to an agent that we rang: once per offer, whatever the retries."""
+
+    item = models.ForeignKey("routing.WorkItem", on_delete=models.CASCADE, related_name="+")
+    offered_at = models.DateTimeField()
+    agent = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    agent_call_sid = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    dialed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "offered_at"], name="one_dial_per_offer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"dial of item {self.item_id} to {self.agent_id}"

@@ -49,6 +49,7 @@ TENANT_APPS = [
     "conversations",
     "content",
     "portal",
+    "telephony.voice",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -194,6 +195,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "billing.tasks.invoices_issue_task",
         "schedule": crontab(day_of_month="1", hour="3", minute="0"),
     },
+    # Ring the agent's device for each call offer the router made (once per offer).
+    "dial-call-offers": {"task": "telephony.tasks.offers_dial_task", "schedule": 2.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.VAR_DIR / "celerybeat-schedule")
 
@@ -202,6 +205,10 @@ REDIS_URL = env.text("REDIS_URL")
 TWILIO_ACCOUNT_SID = env.text("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env.text("TWILIO_AUTH_TOKEN")
 TWILIO_API_BASE_URL = env.text("TWILIO_API_BASE_URL", "https://api.twilio.com")
+# Where Twilio reaches our webhooks (absolute URLs in REST calls, e.g. ringing an agent).
+TWILIO_WEBHOOK_BASE_URL = env.text(
+    "TWILIO_WEBHOOK_BASE_URL", f"{SITE_URL_SCHEME}://{AGENCY_DOMAIN}:{SITE_URL_PORT}"
+)
 
 LOGGING = {
     "version": 1,

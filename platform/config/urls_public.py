@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/v1/messages", conversations_api.messages_create, name="api-messages"),
     path("mail/inbound", conversations_api.email_intake, name="mail-intake"),
     path("twilio/messaging", telephony_views.messaging_inbound, name="twilio-messaging"),
+    path("twilio/voice/", include("telephony.voice.urls")),
     path(
         "api/v1/conversations/<int:conversation_id>",
         conversations_api.conversation_detail,

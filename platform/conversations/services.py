@@ -96,13 +96,15 @@ def conversation_open_inbound(
     country: str = "",
     external_id: str = "",
     now: datetime | None = None,
+    language: str = "",
 ) -> Inbound:
     """A new contact: customer, conversation, first message, and a place in the queue.
 
     The language is detected among the client's languages; when detection is unsure, the
     customer's known language (from an earlier contact or an agent's correction) is used,
     else the client's default, marked uncertain. Replays (same channel and external id)
-    return the first delivery's conversation.
+    return the first delivery's conversation. A ``language`` already known (chosen in
+    the phone menu) is taken as it is, without detection.
     """
     if connection.schema_name != client.schema_name:
         raise RuntimeError("conversation_open_inbound runs in the client's schema")
@@ -118,10 +120,14 @@ def conversation_open_inbound(
         email=customer_email.strip(), phone=customer_phone.strip(), name=customer_name.strip(),
         country=country.upper(),
     )  # fmt: skip
-    detection = detect_language_for_client(
-        f"{subject}\n{text}", languages=client.languages, default=client.default_language
-    )
-    language, uncertain = detection.language, not detection.certain
+    if language:
+        detected, uncertain = "", False
+    else:
+        detection = detect_language_for_client(
+            f"{subject}\n{text}", languages=client.languages, default=client.default_language
+        )
+        language, uncertain = detection.language, not detection.certain
+        detected = detection.detected
     if uncertain and customer.language in CATALOG:
         # Known from an earlier contact or an agent's correction, even if the client does
         # not list it: the correction is kept.
@@ -134,7 +140,7 @@ def conversation_open_inbound(
                            language=language, now=now)  # fmt: skip
     conversation = Conversation.objects.create(
         customer=customer, channel=channel, subject=subject[:300], language=language,
-        language_uncertain=uncertain, language_detected=detection.detected,
+        language_uncertain=uncertain, language_detected=detected,
         created_at=now, first_response_due_at=deadlines.answer_due,
         resolution_due_at=deadlines.resolution_due,
     )  # fmt: skip

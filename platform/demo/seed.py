@@ -17,6 +17,7 @@ from demo.content_texts import (
     MESSAGE_TEMPLATES,
 )
 from languages.services import agent_skills_set
+from telephony.demo import seed_telephony
 from tenants.models import Client, Domain
 from tenants.services import agency_ensure, client_provision
 
@@ -360,6 +361,7 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_customers,
     seed_content,
     seed_channels,
+    seed_telephony,
     seed_history,
     seed_live_conversations,
 ]

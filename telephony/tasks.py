@@ -1,0 +1,29 @@
+"""Telephony's slow work, off the webhooks' path."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from telephony.services import offers_dial_pending
+from telephony.twilio_api import TwilioApiError
+from telephony.voice.services import call_price_fetch
+
+
+class PriceNotReady(Exception):
+    """Twilio has not priced the call yet (it takes a while after the call)."""
+
+
+@shared_task(
+    bind=True, autoretry_for=(PriceNotReady, TwilioApiError, OperationalError),
+    retry_backoff=30, retry_backoff_max=3600, retry_jitter=True, max_retries=10,
+    ignore_result=True,
+)  # fmt: skip
+def call_price_fetch_task(self, call_id: int) -> None:
+    """Fetch a finished call's price (in the call's client schema); retried until known."""
+    if not call_price_fetch(call_id=call_id):
+        raise PriceNotReady(call_id)
+
+
+@shared_task(autoretry_for=(OperationalError,), max_retries=3, ignore_result=True)
+def offers_dial_task() -> int:
+    """Ring the agents of new call offers (beat)."""
+    return offers_dial_pending()

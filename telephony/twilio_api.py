@@ -1,0 +1,71 @@
+"""The one way out to Twilio's REST API (calls to agents, prices of finished calls).
+
+Base URL, account and token come from settings (TWILIO_API_BASE_URL, TWILIO_ACCOUNT_SID,
+TWILIO_AUTH_TOKEN); tests point the base URL at a local fake server. Plain HTTP with a
+short timeout: a slow Twilio must never hold a web worker, so these run in Celery tasks.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import requests
+from django.conf import settings
+
+TIMEOUT_SECONDS = 10
+
+
+class TwilioApiError(Exception):
+    """Twilio answered with an error, or could not be reached."""
+
+
+@dataclass(frozen=True)
+class CallPrice:
+    amount: Decimal  # what Twilio charged: positive (Twilio reports charges as negative)
+    currency: str
+
+
+def _url(path: str) -> str:
+    account = settings.TWILIO_ACCOUNT_SID
+    if not account:
+        raise TwilioApiError("TWILIO_ACCOUNT_SID is not set.")
+    return f"{settings.TWILIO_API_BASE_URL.rstrip('/')}/2010-04-01/Accounts/{account}/{path}"
+
+
+def _request(method: str, path: str, **kwargs) -> requests.Response:
+    try:
+        return requests.request(
+            method, _url(path), auth=(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN),
+            timeout=TIMEOUT_SECONDS, **kwargs,
+        )  # fmt: skip
+    except requests.RequestException as error:
+        raise TwilioApiError(f"Twilio unreachable: {error}") from error
+
+
+def call_price(*, call_sid: str) -> CallPrice | None:
+    """The price of a finished call, or None while Twilio has not priced it yet."""
+    response = _request("GET", f"Calls/{call_sid}.json")
+    if response.status_code == 404:  # not visible yet right after the call
+        return None
+    if response.status_code != 200:
+        raise TwilioApiError(f"GET call {call_sid}: HTTP {response.status_code}")
+    data = response.json()
+    if data.get("price") in (None, ""):
+        return None
+    try:
+        amount = abs(Decimal(str(data["price"])))
+    except InvalidOperation as error:
+        raise TwilioApiError(f"call {call_sid}: price {data['price']!r}") from error
+    return CallPrice(amount, (data.get("price_unit") or "USD").upper())
+
+
+def call_create(*, to: str, from_: str, url: str, status_callback: str = "",
+                timeout: int = 20) -> str:  # fmt: skip
+    """Ring ``to``; when answered, Twilio fetches TwiML from ``url``. Returns the CallSid."""
+    data = {"To": to, "From": from_, "Url": url, "Method": "POST", "Timeout": str(timeout)}
+    if status_callback:
+        data["StatusCallback"] = status_callback
+    response = _request("POST", "Calls.json", data=data)
+    if response.status_code not in (200, 201):
+        raise TwilioApiError(f"create call to {to}: HTTP {response.status_code} "
+                             f"{response.text[:200]}")  # fmt: skip
+    return response.json()["sid"]

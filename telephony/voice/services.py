@@ -1,0 +1,580 @@
+"""A call's way through a client's menus, queue, voicemail, callback and survey.
+
+Every function runs in the client's schema (the webhook views enter it) and returns the
+TwiML to answer with. Twilio retries: each answer is numbered (``Call.step``, carried in
+the next webhook's URL) and stored, so a retried request gets the same answer and changes
+nothing twice. The call row is locked while a request works on it.
+"""
+
+import logging
+import math
+from datetime import datetime, timedelta
+
+from babel.dates import format_datetime
+from django.db import connection, transaction
+from django.db.models import Avg
+from django.utils import timezone
+from twilio.twiml.voice_response import VoiceResponse
+
+from config.celery import task_enqueue_on_commit
+from conversations.services import conversation_open_inbound
+from customers.models import Customer
+from languages.catalog import CATALOG
+from routing.models import Channel, WorkItem
+from routing.selectors import client_calendar
+from routing.services import work_enqueue
+from telephony.voice.models import FALLBACK_KEY, Call, Menu, NumberMenu, Option, VoiceSettings
+from telephony.voice.twiml import (
+    content_lookup,
+    hang_up,
+    language_name,
+    say,
+    say_phrase,
+    webhook_url,
+)
+
+logger = logging.getLogger(__name__)
+FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
+CSAT_KEYS = {"1", "2", "3", "4", "5"}
+
+
+def voice_settings() -> VoiceSettings:
+    settings, _ = VoiceSettings.objects.get_or_create(pk=1)
+    return settings
+
+
+def _in_schema(client) -> None:
+    if connection.schema_name != client.schema_name:
+        raise RuntimeError("telephony.voice services run in the client's schema")
+
+
+def _answer(call: Call, response: VoiceResponse | str) -> str:
+    """Store the answer of this step (a retry of the request gets it again)."""
+    call.last_twiml = str(response)
+    call.save()
+    return call.last_twiml
+
+
+def _locked(call_sid: str) -> Call | None:
+    return Call.objects.select_for_update().filter(call_sid=call_sid).first()
+
+
+def _next_step(call: Call, step: int | None) -> bool:
+    """True when the request is the one expected now (and the step moves on); False for a
+    retried (or stale) request, which gets the stored answer again."""
+    if step is not None and step != call.step:
+        return False
+    call.step += 1
+    return True
+
+
+# --- entering ------------------------------------------------------------------------------
+
+
+def entry_menu(number: str) -> Menu | None:
+    """The number's first menu, else the menu keyed ``main``."""
+    row = NumberMenu.objects.select_related("menu").filter(number=number).first()
+    return row.menu if row else Menu.objects.filter(key="main").first()
+
+
+@transaction.atomic
+def call_incoming(*, client, number, call_sid: str, from_number: str,
+                  now: datetime | None = None) -> str:  # fmt: skip
+    """A call rings one of the client's numbers: a Call record, then its first menu."""
+    _in_schema(client)
+    now = now or timezone.now()
+    call, created = Call.objects.select_for_update().get_or_create(
+        call_sid=call_sid,
+        defaults={
+            "from_number": from_number[:32], "to_number": number.number,
+            "country": number.country, "language": number.default_language,
+            "ringing_at": now, "menu": entry_menu(number.number),
+            "customer": Customer.objects.filter(phone=from_number,
+                                                erased_at__isnull=True).first(),
+        },
+    )  # fmt: skip
+    if not created:  # Twilio retried the first request
+        return call.last_twiml
+    call.step = 1
+    response = VoiceResponse()
+    if call.menu is None:
+        logger.warning("No IVR menu for %s (client %s): call %s queued directly",
+                       number.number, client.slug, call_sid)  # fmt: skip
+        return _answer(call, _queue_or_closed(client, call, response, now=now))
+    _menu(client, call, response)
+    return _answer(call, response)
+
+
+def _menu(client, call: Call, response: VoiceResponse) -> None:
+    """Say the current menu inside a <Gather>; no key at all comes back without Digits."""
+    menu = call.menu
+    action = webhook_url(client.pk, "gather", step=call.step)
+    gather = response.gather(action=action, method="POST", num_digits=1,
+                             timeout=menu.timeout_seconds)  # fmt: skip
+    if menu.language_choice:
+        say(gather, content_lookup(menu, "prompt"), call.language)
+        for option in menu.options.filter(action=Option.Action.LANGUAGE):
+            say_phrase(gather, "language_option", option.language, key=option.key,
+                       language=language_name(option.language))  # fmt: skip
+    else:
+        say(gather, content_lookup(menu, "prompt"), call.language)
+    response.redirect(action, method="POST")
+
+
+# --- keys ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def call_gather(*, client, call_sid: str, step: int | None, digits: str,
+                now: datetime | None = None) -> str | None:  # fmt: skip
+    """The caller pressed a key (or none): the option's action, or the menu again, or,
+    after too many tries, the menu's fallback. None: no such call in this client."""
+    _in_schema(client)
+    now = now or timezone.now()
+    call = _locked(call_sid)
+    if call is None:
+        return None
+    if not _next_step(call, step):
+        return call.last_twiml
+    response = VoiceResponse()
+    menu = call.menu
+    if menu is None or call.completed_at or call.menu_left_at:
+        return _answer(call, hang_up(response, call.language))
+    key = digits[:1]
+    option = menu.options.filter(key=key).first() if key and key != FALLBACK_KEY else None
+    call.path = [*call.path, key or "-"]
+    if option is None:
+        if menu.language_choice and not key:
+            # No choice made: the number's language, and on to the menu it leads to.
+            return _answer(call, _language_default(client, call, response, menu, now=now))
+        call.tries += 1
+        if call.tries <= menu.max_retries:
+            if key:
+                say_phrase(response, "invalid", call.language)
+            _menu(client, call, response)
+            return _answer(call, response)
+        fallback = menu.options.filter(key=FALLBACK_KEY).first()
+        if fallback is None:
+            if menu.language_choice:
+                return _answer(call, _language_default(client, call, response, menu, now=now))
+            call.outcome = Call.Outcome.IVR_HANGUP
+            call.menu_left_at = now
+            return _answer(call, hang_up(response, call.language))
+        option = fallback
+    call.tries = 0
+    return _answer(call, _apply(client, call, option, response, now=now))
+
+
+def _language_default(client, call: Call, response, menu: Menu, *, now) -> str:
+    options = list(menu.options.filter(action=Option.Action.LANGUAGE))
+    chosen = next((o for o in options if o.language == call.language), None)
+    chosen = chosen or (options[0] if options else None)
+    if chosen is None or chosen.target is None:
+        call.outcome = Call.Outcome.IVR_HANGUP
+        call.menu_left_at = now
+        return hang_up(response, call.language)
+    call.tries = 0
+    return _apply(client, call, chosen, response, now=now, language=call.language)
+
+
+def _apply(client, call: Call, option: Option, response: VoiceResponse, *, now,
+           language: str = "") -> str:  # fmt: skip
+    """Do what an option says; returns the TwiML."""
+    action = option.action
+    if action != Option.Action.INFO:  # an optional sentence before the action
+        say(response, content_lookup(option, "message"), call.language)
+    if action == Option.Action.SUBMENU:
+        call.menu_stack = [*call.menu_stack, call.menu_id]
+        call.menu = option.target
+    elif action == Option.Action.REPEAT:
+        pass
+    elif action == Option.Action.BACK:
+        if call.menu_stack:
+            call.menu = Menu.objects.filter(pk=call.menu_stack[-1]).first() or call.menu
+            call.menu_stack = call.menu_stack[:-1]
+    elif action == Option.Action.LANGUAGE:
+        call.language = language or option.language
+        if option.target is None:
+            return _queue_or_closed(client, call, response, now=now)
+        call.menu_stack = [*call.menu_stack, call.menu_id]
+        call.menu = option.target
+    elif action == Option.Action.INFO:
+        say(response, content_lookup(option, "message"), call.language)
+        if option.target is None:
+            call.outcome = Call.Outcome.INFORMATION
+            call.menu_left_at = now
+            return hang_up(response, call.language)
+        call.menu_stack = [*call.menu_stack, call.menu_id]
+        call.menu = option.target
+    elif action == Option.Action.QUEUE:
+        call.topic = option.topic
+        if option.language:
+            call.language = option.language
+        return _queue_or_closed(client, call, response, now=now)
+    elif action == Option.Action.VOICEMAIL:
+        call.menu_left_at = now
+        return _voicemail(client, call, response)
+    elif action == Option.Action.CALLBACK:
+        call.menu_left_at = now
+        return _callback(client, call, response, now=now)
+    elif action == Option.Action.TRANSFER:
+        call.menu_left_at = now
+        call.outcome = Call.Outcome.TRANSFERRED
+        call.transferred_to = option.transfer_to
+        say_phrase(response, "transfer", call.language)
+        response.dial(option.transfer_to, caller_id=call.to_number)
+        return str(response)
+    _menu(client, call, response)
+    return str(response)
+
+
+# --- queue, closed hours -------------------------------------------------------------------
+
+
+def _queue_or_closed(client, call: Call, response: VoiceResponse, *, now) -> str:
+    """Open: into the router's queue and Twilio's <Enqueue>. Closed: the next opening time
+    in the caller's language, then voicemail, a callback or goodbye (the client's choice)."""
+    call.menu_left_at = now
+    calendar = client_calendar(client, country=call.country, language=call.language)
+    if not calendar.is_open(now):
+        opening = calendar.next_opening(now)
+        if opening is None:
+            say_phrase(response, "closed_no_opening", call.language)
+        else:
+            when = format_datetime(opening, "EEEE d MMMM, HH:mm", tzinfo=calendar.zone,
+                                   locale=_locale(call.language))  # fmt: skip
+            say_phrase(response, "closed", call.language, when=when)
+        after = voice_settings().after_hours
+        if after == VoiceSettings.AfterHours.VOICEMAIL:
+            return _voicemail(client, call, response)
+        if after == VoiceSettings.AfterHours.CALLBACK:
+            return _callback(client, call, response, now=now)
+        call.outcome = Call.Outcome.CLOSED
+        return hang_up(response, call.language)
+    item = work_enqueue(
+        client=client, channel=Channel.CALL, language=call.language, source_kind="call",
+        source_id=call.pk, summary=" · ".join(filter(None, [call.from_number, call.topic])),
+        waiting_since=now,
+    )  # fmt: skip
+    call.queued_at, call.work_item_id = now, item.pk
+    response.enqueue(
+        call.call_sid, action=webhook_url(client.pk, "queue-exit", step=call.step),
+        method="POST", wait_url=webhook_url(client.pk, "wait"), wait_url_method="POST",
+    )  # fmt: skip
+    return str(response)
+
+
+def _locale(language: str) -> str:
+    tts = CATALOG[language].tts_language if language in CATALOG else ""
+    return tts.replace("-", "_") or language
+
+
+def queue_position(*, client, call: Call) -> int:
+    """1 for the first in line: waiting calls of the client in this language before it."""
+    item = WorkItem.objects.filter(pk=call.work_item_id).first()
+    if item is None or item.status != WorkItem.Status.WAITING:
+        return 1
+    return WorkItem.objects.filter(
+        client=client, channel=Channel.CALL, status=WorkItem.Status.WAITING,
+        language=item.language, waiting_since__lte=item.waiting_since,
+    ).count()  # fmt: skip
+
+
+def wait_estimate_minutes(*, now: datetime) -> int | None:
+    """What answered callers of this client waited over the last week (None: no data)."""
+    average = Call.objects.filter(
+        answered_at__gte=now - timedelta(days=7), wait_seconds__isnull=False
+    ).aggregate(seconds=Avg("wait_seconds"))["seconds"]
+    return None if average is None else max(1, math.ceil(average / 60))
+
+
+def queue_wait(*, client, call_sid: str, queue_seconds: int,
+               now: datetime | None = None) -> str | None:  # fmt: skip
+    """The hold message (Twilio asks again when it ends): position, estimate, and after
+    the client's wait, the offer to leave a voice message or be called back."""
+    _in_schema(client)
+    now = now or timezone.now()
+    call = Call.objects.filter(call_sid=call_sid).first()
+    if call is None:
+        return None
+    settings = voice_settings()
+    response = VoiceResponse()
+    say_phrase(response, "position", call.language,
+               position=queue_position(client=client, call=call))  # fmt: skip
+    minutes = wait_estimate_minutes(now=now)
+    if minutes is not None:
+        say_phrase(response, "estimate", call.language, minutes=minutes)
+    if queue_seconds >= settings.offer_exit_after_seconds:
+        gather = response.gather(action=webhook_url(client.pk, "hold-choice"), method="POST",
+                                 num_digits=1, timeout=5)  # fmt: skip
+        say_phrase(gather, "exit_offer", call.language)
+    if settings.hold_music_url:
+        response.play(settings.hold_music_url)
+    else:
+        response.pause(length=20)
+    return str(response)
+
+
+@transaction.atomic
+def queue_hold_choice(*, client, call_sid: str, digits: str) -> str | None:
+    """A key pressed while waiting: 1 voicemail, 2 callback (the caller leaves the queue)."""
+    _in_schema(client)
+    call = _locked(call_sid)
+    if call is None:
+        return None
+    response = VoiceResponse()
+    choice = {"1": "voicemail", "2": "callback"}.get(digits[:1])
+    if choice is None:
+        return str(response)  # back to the hold message
+    call.queue_exit = choice
+    call.save(update_fields=["queue_exit"])
+    response.leave()
+    return str(response)
+
+
+def _cancel_item(call: Call, *, now) -> None:
+    if call.work_item_id:
+        WorkItem.objects.filter(
+            pk=call.work_item_id, status__in=[WorkItem.Status.WAITING, WorkItem.Status.OFFERED]
+        ).update(status=WorkItem.Status.CANCELLED, closed_at=now)
+
+
+@transaction.atomic
+def queue_exit(*, client, call_sid: str, step: int | None, result: str,
+               now: datetime | None = None) -> str | None:  # fmt: skip
+    """The call left Twilio's queue (Enqueue's action): left for voicemail or a callback,
+    hung up (abandoned), or its conversation with the agent ended (then the survey)."""
+    _in_schema(client)
+    now = now or timezone.now()
+    call = _locked(call_sid)
+    if call is None:
+        return None
+    if not _next_step(call, step):
+        return call.last_twiml
+    response = VoiceResponse()
+    if result == "bridged":
+        call.talk_ended_at = now
+        if voice_settings().survey and call.answered_at:
+            gather = response.gather(action=webhook_url(client.pk, "survey", step=call.step),
+                                     method="POST", num_digits=1, timeout=8)  # fmt: skip
+            say_phrase(gather, "survey", call.language)
+        return _answer(call, hang_up(response, call.language))
+    call.queue_left_at = call.queue_left_at or now
+    _cancel_item(call, now=now)
+    if result == "leave" and call.queue_exit == "voicemail":
+        return _answer(call, _voicemail(client, call, response))
+    if result == "leave" and call.queue_exit == "callback":
+        return _answer(call, _callback(client, call, response, now=now))
+    if result == "hangup":
+        call.outcome = Call.Outcome.ABANDONED
+        response.hangup()
+        return _answer(call, response)
+    # error, system-error, queue-full, redirected: the caller still gets a way to reach us
+    logger.warning("Call %s left the queue with %s", call_sid, result)
+    say_phrase(response, "technical", call.language)
+    return _answer(call, _voicemail(client, call, response))
+
+
+# --- voicemail, callback, survey -----------------------------------------------------------
+
+
+def _voicemail(client, call: Call, response: VoiceResponse) -> str:
+    call.outcome = Call.Outcome.VOICEMAIL
+    say_phrase(response, "voicemail", call.language)
+    response.record(
+        action=webhook_url(client.pk, "voicemail-done"), method="POST",
+        max_length=voice_settings().voicemail_max_seconds, play_beep=True, finish_on_key="#",
+        recording_status_callback=webhook_url(client.pk, "recording", kind="voicemail"),
+        recording_status_callback_method="POST",
+    )  # fmt: skip
+    response.hangup()
+    return str(response)
+
+
+def voicemail_done(*, client, call_sid: str) -> str | None:
+    _in_schema(client)
+    call = Call.objects.filter(call_sid=call_sid).first()
+    if call is None:
+        return None
+    return hang_up(VoiceResponse(), call.language, "voicemail_thanks")
+
+
+def _callback(client, call: Call, response: VoiceResponse, *, now) -> str:
+    """A callback request becomes a conversation due by the client's promise."""
+    call.outcome = Call.Outcome.CALLBACK
+    text = f"Callback requested by {call.from_number}"
+    if call.topic:
+        text += f" (topic: {call.topic})"
+    inbound = conversation_open_inbound(
+        client=client, channel=Channel.CALL, text=text, subject=f"Callback {call.from_number}",
+        customer_phone=call.from_number, country=call.country, language=call.language,
+        external_id=f"callback-{call.call_sid}", now=now,
+    )  # fmt: skip
+    call.conversation = inbound.conversation
+    call.customer_id = inbound.conversation.customer_id
+    say_phrase(response, "callback", call.language)
+    return hang_up(response, call.language)
+
+
+@transaction.atomic
+def recording_received(*, client, call_sid: str, kind: str, recording_sid: str, url: str,
+                       status: str, seconds: int | None,
+                       now: datetime | None = None) -> bool | None:  # fmt: skip
+    """Twilio's recording callback: the link on the call; a voicemail becomes a
+    conversation (once per recording). None: no such call."""
+    _in_schema(client)
+    now = now or timezone.now()
+    call = _locked(call_sid)
+    if call is None:
+        return None
+    if status != "completed" or not url:
+        return False
+    if kind != "voicemail":
+        call.recording_url = url
+        call.save(update_fields=["recording_url"])
+        return True
+    call.voicemail_url, call.voicemail_seconds = url, seconds
+    text = f"Voicemail from {call.from_number} ({seconds or 0} s): {url}"
+    if call.topic:
+        text += f"\nTopic: {call.topic}"
+    inbound = conversation_open_inbound(
+        client=client, channel=Channel.CALL, text=text, subject=f"Voicemail {call.from_number}",
+        customer_phone=call.from_number, country=call.country, language=call.language,
+        external_id=recording_sid, now=now,
+    )  # fmt: skip
+    call.conversation = inbound.conversation
+    call.customer_id = inbound.conversation.customer_id
+    call.save()
+    return True
+
+
+@transaction.atomic
+def survey_answer(*, client, call_sid: str, step: int | None, digits: str) -> str | None:
+    """The caller's rating (1-5) after talking to an agent, stored on the call."""
+    _in_schema(client)
+    call = _locked(call_sid)
+    if call is None:
+        return None
+    if not _next_step(call, step):
+        return call.last_twiml
+    response = VoiceResponse()
+    if digits[:1] in CSAT_KEYS:
+        call.csat = int(digits[:1])
+        return _answer(call, hang_up(response, call.language, "survey_thanks"))
+    return _answer(call, hang_up(response, call.language))
+
+
+# --- status, completion --------------------------------------------------------------------
+
+
+@transaction.atomic
+def call_status(*, client, call_sid: str, status: str,
+                now: datetime | None = None) -> Call | None:  # fmt: skip
+    """Twilio's status callback; a final status completes the call (once)."""
+    _in_schema(client)
+    call = _locked(call_sid)
+    if call is None:
+        return None
+    if status in FINAL_STATUSES:
+        call_complete(client=client, call=call, status=status, now=now or timezone.now())
+    return call
+
+
+def _seconds(start: datetime | None, end: datetime | None) -> int | None:
+    if start is None or end is None:
+        return None
+    return max(0, round((end - start).total_seconds()))
+
+
+def call_complete(*, client, call: Call, status: str, now: datetime) -> bool:
+    """The call ended: outcome, durations, the queue item closed, the price fetched later.
+
+    The single place a call is finished (the caller holds its lock); returns False when it
+    was already finished (a retried callback). Billing hooks here.
+    """
+    if call.completed_at:
+        return False
+    call.completed_at = now
+    if status in ("failed", "busy", "no-answer") and call.outcome == Call.Outcome.IN_PROGRESS:
+        call.outcome = Call.Outcome.FAILED
+    elif call.outcome == Call.Outcome.IN_PROGRESS:
+        if call.answered_at:
+            call.outcome = Call.Outcome.ANSWERED
+        elif call.queued_at:
+            call.outcome = Call.Outcome.ABANDONED
+        else:
+            call.outcome = Call.Outcome.IVR_HANGUP
+    menu_end = call.menu_left_at or now
+    call.ivr_seconds = _seconds(call.ringing_at, menu_end)
+    if call.queued_at:
+        call.queue_left_at = call.queue_left_at or call.answered_at or now
+        call.wait_seconds = _seconds(call.queued_at, call.queue_left_at)
+    if call.answered_at:
+        call.talk_seconds = _seconds(call.answered_at, call.talk_ended_at or now)
+    _cancel_item(call, now=now)
+    if call.work_item_id and call.agent_id:
+        from routing.services import item_close
+
+        item = WorkItem.objects.filter(pk=call.work_item_id, status="assigned").first()
+        if item is not None and item.agent_id == call.agent_id:
+            item_close(item_id=item.pk, agent=item.agent, now=now)
+    call.save()
+    from telephony.tasks import call_price_fetch_task
+
+    task_enqueue_on_commit(call_price_fetch_task, args=[call.pk])
+    return True
+
+
+def call_price_fetch(*, call_id: int) -> bool:
+    """Store Twilio's price of a finished call; False while Twilio has none yet."""
+    from telephony.twilio_api import call_price
+
+    call = Call.objects.filter(pk=call_id).first()
+    if call is None or call.price is not None:
+        return True  # nothing (more) to fetch
+    price = call_price(call_sid=call.call_sid)
+    if price is None:
+        return False
+    Call.objects.filter(pk=call_id, price__isnull=True).update(
+        price=price.amount, price_currency=price.currency
+    )
+    return True
+
+
+# --- the agent's leg -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def agent_connect(*, client, call_id: int, item_id: int, agent,
+                  now: datetime | None = None) -> str | None:  # fmt: skip
+    """The agent picked up the ringing offer: accept it and bridge them to the caller
+    (Twilio's queue named after the call); an offer gone meanwhile is said so."""
+    from routing.services import offer_accept
+
+    _in_schema(client)
+    now = now or timezone.now()
+    call = Call.objects.select_for_update().filter(pk=call_id, work_item_id=item_id).first()
+    if call is None:
+        return None
+    response = VoiceResponse()
+    language = agent.language or "en"
+    if call.completed_at:
+        return hang_up(response, language, "offer_gone")
+    try:
+        offer_accept(item_id=item_id, agent=agent, now=now)
+    except (ValueError, WorkItem.DoesNotExist):
+        return hang_up(response, language, "offer_gone")
+    call.answered_at, call.agent_id = now, agent.pk
+    call.queue_left_at = call.queue_left_at or now
+    call.save()
+    say_phrase(response, "agent_whisper", language, client=client.name,
+               language=language_name(call.language))  # fmt: skip
+    record = {}
+    if voice_settings().record_calls:
+        record = {
+            "record": "record-from-answer-dual",
+            "recording_status_callback": webhook_url(client.pk, "recording", kind="call"),
+        }
+    dial = response.dial(**record)
+    dial.queue(call.call_sid)
+    return str(response)

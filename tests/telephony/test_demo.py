@@ -1,0 +1,33 @@
+"""The demo's telephony: numbers, menus (a language choice where it fits), a month of calls."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from telephony.models import PhoneNumber
+from telephony.voice.models import Call, NumberMenu
+from tenants.models import Client
+from tests.conftest import in_schema
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_numbers_menus_and_calls_and_a_simulated_call(two_clients):
+    call_command("seed_demo", force=True, stdout=StringIO())
+    call_command("seed_demo", force=True, stdout=StringIO())  # idempotent
+    bohemia = Client.objects.get(slug="bohemia-shoes")
+    assert set(PhoneNumber.objects.filter(client=bohemia).values_list("country", flat=True)) == {
+        "CZ", "SK"}  # fmt: skip
+    with in_schema(bohemia):
+        assert NumberMenu.objects.get().menu.language_choice
+        outcomes = set(Call.objects.values_list("outcome", flat=True))
+        assert {"answered", "abandoned", "voicemail", "callback"} <= outcomes
+        assert Call.objects.count() == 80
+        assert Call.objects.filter(outcome="voicemail", conversation__isnull=False).exists()
+    czech = PhoneNumber.objects.get(client=bohemia, country="CZ").number
+    out = StringIO()
+    call_command("ivr_simulate", "--to", czech, "--digits", "2,2,2", stdout=out)
+    printed = out.getvalue()
+    assert "Pre slovenčinu stlačte 2." in printed
+    assert "Peniaze vraciame do štrnástich dní" in printed  # the refund information

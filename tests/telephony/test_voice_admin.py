@@ -1,0 +1,58 @@
+"""The client's menus, settings and calls in its own admin (its domain, /admin/)."""
+
+import pytest
+from django.test import Client as HttpClient
+
+from accounts.models import User
+from telephony.voice.models import Call, Menu
+from tests.conftest import host_of, in_schema
+from tests.factories import UserFactory
+from tests.telephony.conftest import CZ_NUMBER
+
+pytestmark = pytest.mark.django_db
+
+
+def admin_client(client) -> HttpClient:
+    http = HttpClient(HTTP_HOST=host_of(client))
+    http.force_login(UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True))
+    return http
+
+
+def test_an_agency_admin_edits_a_menu_with_its_prompt_in_the_clients_languages(voice):
+    http = admin_client(voice.client)
+    main = voice.menus["main"]
+    page = http.get(f"/admin/voice/menu/{main.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="prompt_cs"' in page.content and b'name="prompt_sk"' in page.content
+    assert b'name="prompt_pl"' not in page.content  # not a language of this client
+    assert b'name="options-0-message_cs"' in page.content
+
+
+def test_calls_are_listed_read_only(voice):
+    voice.call("CA1")
+    http = admin_client(voice.client)
+    listing = http.get("/admin/voice/call/")
+    assert listing.status_code == 200 and CZ_NUMBER.encode() in listing.content
+    with in_schema(voice.client):
+        call = Call.objects.get()
+    assert http.get("/admin/voice/call/add/").status_code == 403
+    assert (
+        http.post(f"/admin/voice/call/{call.pk}/change/", {"outcome": "answered"}).status_code
+        == 403
+    )
+
+
+def test_another_clients_menu_is_not_found_on_its_admin(voice):
+    main = voice.menus["main"]
+    http = admin_client(voice.other)
+    # Django admin answers a missing object with a redirect to the index ("does not exist").
+    response = http.get(f"/admin/voice/menu/{main.pk}/change/")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    with in_schema(voice.other):
+        assert not Menu.objects.filter(pk=main.pk).exists()
+
+
+def test_a_client_user_of_b_gets_404_on_as_admin(voice):
+    http = HttpClient(HTTP_HOST=host_of(voice.client))
+    http.force_login(UserFactory(role=User.Role.CLIENT, client=voice.other))
+    assert http.get("/admin/voice/menu/").status_code == 404
