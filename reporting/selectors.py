@@ -70,8 +70,7 @@ WITH open_period AS (
 """
 
 _GROUPED = """
-SELECT GROUPING(channel), GROUPING(language), GROUPING(country), GROUPING(category),
-       channel, language, country, category,
+SELECT {groups},
        count(*),
        count(*) FILTER (WHERE handled),
        percentile_cont(0.5) WITHIN GROUP (ORDER BY frt),
@@ -173,9 +172,14 @@ def contact_figures_for_period(
     """Contact KPIs for the period (client's schema): the totals and each split."""
     params = _period_params(client, period)
     params |= _calendar_params(client, period, params)
-    sets = "()" if totals_only else "(), (channel), (language), (country), (category)"
+    if totals_only:
+        groups, sets = "1, 1, 1, 1, NULL, NULL, NULL, NULL", "()"
+    else:
+        groups = ("GROUPING(channel), GROUPING(language), GROUPING(country), GROUPING(category),"
+                  " channel, language, country, category")  # fmt: skip
+        sets = "(), (channel), (language), (country), (category)"
     with connection.cursor() as cursor:
-        cursor.execute(_CONTACTS_CTE + _GROUPED.format(sets=sets), params)
+        cursor.execute(_CONTACTS_CTE + _GROUPED.format(groups=groups, sets=sets), params)
         rows = cursor.fetchall()
     totals = _empty_contacts()
     by: dict[str, list[tuple[str, ContactFigures]]] = {name: [] for name in DIMENSIONS}

@@ -1,5 +1,7 @@
 """Django settings. Values from the environment come through config.env only."""
 
+from celery.schedules import crontab
+
 from config import env
 
 BASE_DIR = env.PROJECT_DIR
@@ -187,6 +189,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-offers": {"task": "routing.tasks.offers_expire_task", "schedule": 5.0},
     "release-silent-desks": {"task": "routing.tasks.agents_release_stale_task", "schedule": 30.0},
     "sla-sweep": {"task": "routing.tasks.sla_sweep_task", "schedule": 60.0},
+    # At 12:00 UTC on the 1st the month has ended in every time zone.
+    "monthly-reports": {
+        "task": "reporting.tasks.monthly_reports_task",
+        "schedule": crontab(minute=0, hour=12, day_of_month=1),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.VAR_DIR / "celerybeat-schedule")
 
