@@ -1,7 +1,7 @@
 """URLs of a client's domain (tenant schema): the client portal."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from content.admin import content_admin_site
 from desk.views import health
@@ -12,6 +12,7 @@ urlpatterns = [
     path("customers/", portal_views.customer_list, name="customers"),
     path("accounts/login/", portal_views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("portal.urls")),
     path("health/", health, name="health"),
     # Agency admins edit this client's content here (canned replies, FAQ, templates).
     path("admin/", content_admin_site.urls),
