@@ -50,6 +50,7 @@ TENANT_APPS = [
     "content",
     "portal",
     "telephony.voice",
+    "reporting",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -197,6 +198,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Ring the agent's device for each call offer the router made (once per offer).
     "dial-call-offers": {"task": "telephony.tasks.offers_dial_task", "schedule": 2.0},
+    # At 12:00 UTC on the 1st the month has ended in every time zone.
+    "monthly-reports": {
+        "task": "reporting.tasks.monthly_reports_task",
+        "schedule": crontab(minute=0, hour=12, day_of_month=1),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.VAR_DIR / "celerybeat-schedule")
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("invoices/", include("billing.urls_portal")),
     path("accounts/login/", portal_views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("portal.urls")),
     path("health/", health, name="health"),
     # Agency admins edit this client's content here (canned replies, FAQ, templates).
     path("admin/", content_admin_site.urls),

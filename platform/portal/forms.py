@@ -1,5 +1,8 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
 
 
 class PortalAuthenticationForm(AuthenticationForm):
@@ -17,3 +20,30 @@ class PortalAuthenticationForm(AuthenticationForm):
                 code="invalid_login",
                 params={"username": self.username_field.verbose_name},
             )
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    """Sends a reset link only to this client's own users; the page says the same whether
+    or not the address is known."""
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if user.role == User.Role.CLIENT and user.client_id == self.client.pk:
+                yield user
+
+
+class ReportRequestForm(forms.Form):
+    month = forms.ChoiceField(label=_("Month"))
+
+    def __init__(self, *args, months, formats, **kwargs):
+        super().__init__(*args, **kwargs)
+        from datetime import datetime
+
+        self.fields["month"].choices = [
+            (f"{m:%Y-%m}", formats.month(datetime(m.year, m.month, 1, tzinfo=formats.zone)))
+            for m in months
+        ]

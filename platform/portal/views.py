@@ -1,36 +1,314 @@
+import csv
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from babel.dates import get_day_names
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.utils import timezone
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from config.celery import task_enqueue_on_commit
+from conversations.models import Conversation
 from customers.models import Customer
 from customers.selectors import customer_search
-from portal.forms import PortalAuthenticationForm
+from portal import charts
+from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm, ReportRequestForm
+from portal.login_limit import login_blocked, login_failed, login_succeeded
+from portal.selectors import conversation_messages_for_client, conversation_search
+from portal.tables import dashboard_tables
+from reporting.figures import Period
+from reporting.layout import Formats, channel_label
+from reporting.models import Report
+from reporting.selectors import kpis_for_period
+from reporting.services import month_parse
+from routing.models import Channel
+
+KPI_CACHE_SECONDS = 120
+
+
+def _clean(text: str) -> str:
+    # PostgreSQL text cannot hold NUL; a pasted one must not become a server error.
+    return text.replace("\x00", "").strip()
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
 
 
 class PortalLoginView(auth_views.LoginView):
+    """Sign-in, refused for a while after too many failures (portal.login_limit)."""
+
     authentication_form = PortalAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        schema = request.tenant.schema_name
+        if login_blocked(schema=schema, username=username, address=_client_ip(request)):
+            form = self.get_form()
+            return self.render_to_response(
+                self.get_context_data(form=form, too_many_attempts=True), status=429
+            )
+        response = super().post(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            login_succeeded(schema=schema, username=username)
+        else:
+            login_failed(schema=schema, username=username, address=_client_ip(request))
+        return response
+
+
+class PortalPasswordResetView(auth_views.PasswordResetView):
+    form_class = PortalPasswordResetForm
+    template_name = "registration/password_reset_form.html"
+    success_url = reverse_lazy("password_reset_done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "client": self.request.tenant}
+
+
+class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+
+def _period_from(request) -> tuple[Period, date]:
+    """The month asked for (?month=YYYY-MM), the current one by default, cut at now."""
+    client = request.tenant
+    now = timezone.now()
+    today = now.astimezone(client.tz).date()
+    month = today.replace(day=1)
+    if request.GET.get("month"):
+        try:
+            month = month_parse(request.GET["month"])
+        except ValidationError as error:
+            raise Http404("no such month") from error
+        if month > today:
+            raise Http404("that month has not started")
+    return Period.month_of(day=month, time_zone=client.time_zone).until(now), month
+
+
+def _kpis(request, period: Period):
+    key = f"portal-kpis:{request.tenant.schema_name}:{period.start.isoformat()}"
+    kpis = cache.get(key)
+    if kpis is None:
+        kpis = kpis_for_period(client=request.tenant, period=period)
+        cache.set(key, kpis, KPI_CACHE_SECONDS)
+    return kpis
+
+
+def _recent_months(client, count: int = 12) -> list[date]:
+    month = timezone.now().astimezone(client.tz).date().replace(day=1)
+    months = []
+    for _step in range(count):
+        months.append(month)
+        month = (month.replace(year=month.year - 1, month=12) if month.month == 1
+                 else month.replace(month=month.month - 1))  # fmt: skip
+    return months
+
+
+def _formats(request) -> Formats:
+    client = request.tenant
+    return Formats(translation.get_language() or "en", client.time_zone, client.currency)
 
 
 @login_required
 def dashboard(request):
     client = request.tenant
+    period, month = _period_from(request)
+    kpis = _kpis(request, period)
+    fmt = _formats(request)
+    tables = dashboard_tables(kpis, fmt)
+    names = {code: channel_label(code) for code in Channel.values}
     context = {
         "client": client,
         "now": timezone.now(),
         "customer_count": Customer.objects.filter(erased_at__isnull=True).count(),
-    }
+        "month": month,
+        "month_label": fmt.month(period.start),
+        "months": [(m, fmt.month(Period.month_of(day=m, time_zone=client.time_zone).start))
+                   for m in _recent_months(client)],
+        "summary": tables["summary"],
+        "split_tables": [tables[name] for name in ("channel", "language", "country", "category")],
+        "daily_chart": charts.daily_volume_svg(kpis, label=_("Daily volume per channel"),
+                                               channel_names=names),
+        "heatmap_chart": charts.heatmap_svg(
+            kpis, label=_("Busiest hours"),
+            day_names=get_day_names("abbreviated", locale=fmt.locale),
+        ),
+        "language_chart": charts.bars_svg(
+            [(fmt.value_label("language", c), f.received, fmt.number(f.received))
+             for c, f in kpis.by["language"]], label=_("Contacts by language")),
+        "sla_chart": charts.bars_svg(
+            [(channel_label(c), float((f.met_rate or 0) * 100), fmt.percent(f.met_rate))
+             for c, f in kpis.sla_by["channel"]],
+            label=_("SLA met by channel"), maximum=100, colour="#2a9d8f"),
+    }  # fmt: skip
     return render(request, "portal/dashboard.html", context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _safe(value) -> str:
+    """A cell a spreadsheet will not run: text starting like a formula gets a quote."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"  # spreadsheets then read the file as UTF-8
+        yield writer.writerow([_safe(h) for h in header])
+        for row in rows:
+            yield writer.writerow([_safe(v) for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def dashboard_export(request, table: str):
+    period, month = _period_from(request)
+    tables = dashboard_tables(_kpis(request, period), _formats(request))
+    if table not in tables:
+        raise Http404("no such table")
+    chosen = tables[table]
+    return _csv_response(f"{table}-{month:%Y-%m}.csv", [c.label for c in chosen.columns],
+                         chosen.export_rows())  # fmt: skip
 
 
 @login_required
 def customer_list(request):
-    # PostgreSQL text cannot hold NUL; a pasted one must not become a server error.
-    query = request.GET.get("q", "").replace("\x00", "").strip()
+    query = _clean(request.GET.get("q", ""))
     page = Paginator(customer_search(query=query), 50).get_page(request.GET.get("page"))
     return render(
         request, "portal/customers.html", {"client": request.tenant, "page": page, "q": query}
     )
+
+
+def _conversation_filters(request) -> tuple[str, str]:
+    channel = request.GET.get("channel", "")
+    return _clean(request.GET.get("q", "")), channel if channel in Channel.values else ""
+
+
+@login_required
+def conversation_list(request):
+    query, channel = _conversation_filters(request)
+    conversations = conversation_search(query=query, channel=channel)
+    page = Paginator(conversations, 50).get_page(request.GET.get("page"))
+    return render(request, "portal/conversations.html", {
+        "client": request.tenant, "page": page, "q": query, "channel": channel,
+        "channels": [(code, channel_label(code)) for code in Channel.values],
+    })  # fmt: skip
+
+
+@login_required
+def conversation_export(request):
+    query, channel = _conversation_filters(request)
+    client = request.tenant
+    rows = (
+        [c.pk, timezone.localtime(c.created_at, client.tz).strftime("%Y-%m-%d %H:%M"),
+         c.channel, c.language, c.customer.name, c.customer.email, c.customer.country,
+         c.subject, c.category, c.status,
+         timezone.localtime(c.first_response_at, client.tz).strftime("%Y-%m-%d %H:%M")
+         if c.first_response_at else ""]
+        for c in conversation_search(query=query, channel=channel).iterator(chunk_size=2000)
+    )  # fmt: skip
+    header = [
+        "#",
+        _("Received"),
+        _("Channel"),
+        _("Language"),
+        _("Name"),
+        _("E-mail"),
+        _("Country"),
+        _("Subject"),
+        _("Category"),
+        _("Status"),
+        _("First response"),
+    ]
+    return _csv_response("conversations.csv", header, rows)
+
+
+@login_required
+def conversation_detail(request, conversation_id: int):
+    conversation = get_object_or_404(Conversation.objects.select_related("customer"),
+                                     pk=conversation_id)  # fmt: skip
+    return render(request, "portal/conversation.html", {
+        "client": request.tenant, "conversation": conversation,
+        "messages_shown": conversation_messages_for_client(conversation=conversation),
+        "channel_name": channel_label(conversation.channel),
+    })  # fmt: skip
+
+
+@login_required
+def report_list(request):
+    client = request.tenant
+    fmt = _formats(request)
+    reports = [(report, fmt.month(Period.month_of(day=report.month,
+                                                  time_zone=client.time_zone).start))
+               for report in Report.objects.defer("pdf")]  # fmt: skip
+    form = ReportRequestForm(months=_recent_months(client), formats=fmt)
+    return render(request, "portal/reports.html",
+                  {"client": client, "reports": reports, "form": form})  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_request(request):
+    """Ask for a month's report now; it is prepared in the background."""
+    from reporting.tasks import report_generate_task
+
+    client = request.tenant
+    form = ReportRequestForm(request.POST, months=_recent_months(client), formats=_formats(request))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the months offered."))
+        return redirect("reports")
+    task_enqueue_on_commit(report_generate_task, args=[form.cleaned_data["month"]])
+    messages.success(request, _("The report is being prepared. It appears here in a moment."))
+    return redirect("reports")
+
+
+@login_required
+def report_download(request, month: str):
+    try:
+        first_day = month_parse(month)
+    except ValidationError as error:
+        raise Http404("no such month") from error
+    report = get_object_or_404(Report, month=first_day)
+    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    return response
+
+
+@login_required
+def report_export(request):
+    rows = ([f"{r.month:%Y-%m}", r.language,
+             timezone.localtime(r.generated_at, request.tenant.tz).strftime("%Y-%m-%d %H:%M")]
+            for r in Report.objects.defer("pdf"))  # fmt: skip
+    return _csv_response("reports.csv", [_("Month"), _("Language"), _("Generated")], rows)

@@ -123,6 +123,15 @@ class BusinessCalendar:
             total += min(seg_end, end) - seg_start
         return total.total_seconds()
 
+    def open_periods(self, start: datetime, end: datetime) -> list[Segment]:
+        """The open UTC periods overlapping [start, end), clipped to it, in order."""
+        start, end = _utc(start, "start"), _utc(end, "end")
+        return [
+            (seg_start, min(seg_end, end))
+            for seg_start, seg_end in self._open_segments(start, until=end)
+            if seg_start < end
+        ]
+
     def _open_segments(self, start: datetime, *, until: datetime | None) -> Iterator[Segment]:
         """Open UTC segments from UTC `start` on, in order, clipped to start at or after it.
 

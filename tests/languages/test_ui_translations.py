@@ -36,7 +36,7 @@ def msgids_in_sources() -> set[str]:
             found.add(node.filter_expression.var.literal)
         for node in template.nodelist.get_nodes_by_type(BlockTranslateNode):
             found.add("".join(token.contents for token in node.singular))
-    for folder in ("platform", "tenants", "languages", "billing"):
+    for folder in ("platform", "tenants", "languages", "billing", "reporting", "telephony"):
         for path in (ROOT / folder).rglob("*.py"):
             for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)

@@ -2,12 +2,15 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from accounts.models import User
 from customers.models import Customer
+from reporting.models import Report
+from reporting.services import report_generate
 from tests.browser import served_and_browsed
 from tests.conftest import host_of, in_schema
 from tests.factories import PASSWORD, CustomerFactory, UserFactory
@@ -34,6 +37,7 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
         user_b = UserFactory(role=User.Role.CLIENT, client=two_clients.b)
         with in_schema(two_clients.a):
             customer = CustomerFactory(name="Řehoř Žluťoučký", email="rehor@example.cz")
+            report = report_generate(client=two_clients.a, month=date(2026, 10, 1))
         host_a, host_b = host_of(two_clients.a), host_of(two_clients.b)
 
         with served_and_browsed() as (port, browser):
@@ -44,6 +48,7 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
             )  # fmt: skip
         with in_schema(two_clients.a):
             Customer.objects.filter(pk=customer.pk).delete()
+            Report.objects.filter(pk=report.pk).delete()
         User.objects.filter(pk__in=[user_a.pk, user_b.pk]).delete()
 
 
@@ -90,4 +95,37 @@ def test_a_user_of_another_client_is_refused(site):
     page.goto(f"{site.url_a}/customers/")
     expect(page).to_have_url(f"{site.url_a}/accounts/login/?next=/customers/")
     expect(page.get_by_text("Řehoř Žluťoučký")).to_have_count(0)
+    page.close()
+
+
+def test_the_dashboard_shows_the_months_figures_and_charts(site):
+    page = site.browser.new_page()
+    sign_in(page, site.url_a, site.user_a)
+    expect(page.locator(".kpi").first).to_contain_text("Contacts received")
+    expect(page.locator("svg.chart")).to_have_count(4)
+    page.get_by_label("Month").select_option("2026-10")
+    expect(page.locator("#kpi-month")).to_have_text("October 2026")
+    page.close()
+
+
+def test_the_latest_report_downloads(site, tmp_path):
+    page = site.browser.new_page()
+    sign_in(page, site.url_a, site.user_a)
+    page.get_by_role("link", name="Reports").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download PDF").first.click()
+    download = download_info.value
+    assert download.suggested_filename == "report-2026-10.pdf"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+    page.close()
+
+
+def test_the_dashboard_and_reports_fit_a_phone_screen(site):
+    page = site.browser.new_page(viewport={"width": 375, "height": 740})
+    sign_in(page, site.url_a, site.user_a)
+    for path in ("/", "/reports/", "/conversations/"):
+        page.goto(f"{site.url_a}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     page.close()

@@ -1,0 +1,31 @@
+"""Reads for the client portal (the request's client schema)."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from conversations.models import Conversation, Message
+
+
+def conversation_search(*, query: str = "", channel: str = "") -> QuerySet[Conversation]:
+    """The client's conversations, newest first, matching words in the subject, category,
+    customer or the messages the customer and the agents wrote (internal notes excluded)."""
+    conversations = Conversation.objects.select_related("customer").order_by("-created_at", "-id")
+    if channel:
+        conversations = conversations.filter(channel=channel)
+    for word in query.split()[:6]:
+        in_messages = Message.objects.filter(
+            conversation=OuterRef("pk"), body_text__icontains=word
+        ).exclude(direction=Message.Direction.NOTE)
+        conversations = conversations.filter(
+            Q(subject__icontains=word) | Q(category__icontains=word)
+            | Q(customer__name__icontains=word) | Q(customer__email__icontains=word)
+            | Q(customer__phone__icontains=word) | Exists(in_messages)
+        )  # fmt: skip
+    return conversations
+
+
+def conversation_messages_for_client(*, conversation: Conversation) -> QuerySet[Message]:
+    """What the client may read of a conversation: the customer's and the agents' messages,
+    not the agency's internal notes."""
+    return conversation.messages.exclude(direction=Message.Direction.NOTE).order_by(
+        "created_at", "id"
+    )

@@ -1,0 +1,121 @@
+"""The tables the portal shows, as plain rows: the page renders them, the CSV export writes
+them, so that both always agree."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from reporting.figures import DIMENSIONS, HOURS_IN_DAY, Kpis
+from reporting.layout import Formats, channel_label
+
+# A column's kind says how a value is shown and exported: text as it is, count as an integer,
+# hours from seconds, percent from a ratio.
+TEXT, COUNT, HOURS, PERCENT, MIXED = "text", "count", "hours", "percent", "mixed"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = TEXT
+
+
+@dataclass(frozen=True)
+class DataTable:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list]
+
+    def cells(self) -> list[list[tuple]]:
+        """Each row as (value, kind) pairs; a "mixed" column takes the row's last item as its
+        kind (the summary: one KPI a row)."""
+        result = []
+        for row in self.rows:
+            if self.columns[-1].kind == MIXED:
+                result.append([(row[0], TEXT), (row[1], row[2])])
+            else:
+                result.append(list(zip(row, [c.kind for c in self.columns], strict=True)))
+        return result
+
+    def export_rows(self) -> list[list]:
+        return [[export_value(value, kind) for value, kind in row] for row in self.cells()]
+
+
+def dimension_titles() -> dict[str, str]:
+    return {"channel": _("By channel"), "language": _("By language"),
+            "country": _("By country"), "category": _("By category")}  # fmt: skip
+
+
+def summary_table(kpis: Kpis) -> DataTable:
+    t = kpis.totals
+    rows = [
+        [_("Contacts received"), t.received, COUNT],
+        [_("Contacts handled"), t.handled, COUNT],
+        [_("First response, median"), t.first_response_median, HOURS],
+        [_("First response, 90th percentile"), t.first_response_p90, HOURS],
+        [_("First response in business hours, median"), t.first_response_business_median, HOURS],
+        [_("First response in business hours, 90th percentile"),
+         t.first_response_business_p90, HOURS],
+        [_("Resolution rate"), t.resolution_rate, PERCENT],
+        [_("Reopen rate"), t.reopen_rate, PERCENT],
+        [_("Repeat contacts"), t.repeat_rate, PERCENT],
+        [_("SLA met"), kpis.sla.met_rate, PERCENT],
+    ]  # fmt: skip
+    # Each row has its own kind: the table's second column is typed per row.
+    return DataTable("summary", _("Summary"), [Column(""), Column(_("This month"), MIXED)],
+                     rows)  # fmt: skip
+
+
+def dimension_table(kpis: Kpis, dimension: str, fmt: Formats) -> DataTable:
+    sla = dict(kpis.sla_by.get(dimension, []))
+    columns = [
+        Column(dimension_titles()[dimension]), Column(_("Received"), COUNT),
+        Column(_("Handled"), COUNT), Column(_("Median"), HOURS), Column(_("p90"), HOURS),
+        Column(_("Median, business hours"), HOURS), Column(_("Resolved"), PERCENT),
+        Column(_("Reopened"), PERCENT), Column(_("Repeat"), PERCENT), Column(_("SLA met"), PERCENT),
+    ]  # fmt: skip
+    rows = [
+        [fmt.value_label(dimension, code), f.received, f.handled, f.first_response_median,
+         f.first_response_p90, f.first_response_business_median, f.resolution_rate,
+         f.reopen_rate, f.repeat_rate, sla[code].met_rate if code in sla else None]
+        for code, f in kpis.by.get(dimension, [])
+    ]  # fmt: skip
+    return DataTable(dimension, dimension_titles()[dimension], columns, rows)
+
+
+def daily_table(kpis: Kpis) -> DataTable:
+    channels = sorted({channel for _day, counts in kpis.daily for channel in counts})
+    columns = [Column(_("Day")), *[Column(channel_label(c), COUNT) for c in channels]]
+    rows = [[day.isoformat(), *[counts.get(c, 0) for c in channels]] for day, counts in kpis.daily]
+    return DataTable("daily", _("Daily volume per channel"), columns, rows)
+
+
+def heatmap_table(kpis: Kpis, fmt: Formats) -> DataTable:
+    from babel.dates import get_day_names
+
+    names = get_day_names("abbreviated", locale=fmt.locale)
+    columns = [Column(_("Day")), *[Column(f"{hour:02d}", COUNT) for hour in range(HOURS_IN_DAY)]]
+    rows = [[names[weekday], *row] for weekday, row in enumerate(kpis.heatmap)]
+    return DataTable("heatmap", _("Busiest hours"), columns, rows)
+
+
+def dashboard_tables(kpis: Kpis, fmt: Formats) -> dict[str, DataTable]:
+    tables = {"summary": summary_table(kpis)}
+    for dimension in DIMENSIONS:
+        tables[dimension] = dimension_table(kpis, dimension, fmt)
+    tables["daily"] = daily_table(kpis)
+    tables["heatmap"] = heatmap_table(kpis, fmt)
+    return tables
+
+
+def export_value(value, kind: str):
+    """A value as the CSV holds it: plain numbers a spreadsheet reads (hours and percent
+    with a decimal point), text as it is."""
+    if value is None:
+        return ""
+    if kind == HOURS:
+        return f"{Decimal(value) / 3600:.2f}"
+    if kind == PERCENT:
+        return f"{Decimal(value) * 100:.1f}"
+    return value

@@ -1,0 +1,178 @@
+"""The plain data of a report: periods and KPI figures (no Django, no database).
+
+The selectors fill these from the database; the PDF layout and the portal read them. Call
+figures (telephony) and the cost section (billing) are optional parts: a report shows them
+when they are given.
+"""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+# The split dimensions, in the order the report shows them.
+DIMENSIONS = ("channel", "language", "country", "category")
+# A contact is a repeat contact if the same customer opened another one this many days before.
+REPEAT_WINDOW_DAYS = 7
+# The hours-of-week heat map: 7 rows (Monday first) of 24 hours.
+DAYS_IN_WEEK = 7
+HOURS_IN_DAY = 24
+
+
+@dataclass(frozen=True, kw_only=True)
+class Period:
+    """[start, end) in the client's time zone; a calendar month or a month so far."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("a period's bounds must be aware datetimes")
+        if self.end <= self.start:
+            raise ValueError("a period must end after it starts")
+
+    @classmethod
+    def month(cls, *, year: int, month: int, time_zone: str) -> "Period":
+        """The calendar month in the client's zone (midnight of the 1st to the next 1st)."""
+        zone = ZoneInfo(time_zone)
+        days = calendar.monthrange(year, month)[1]
+        start = datetime(year, month, 1, tzinfo=zone)
+        following = date(year, month, days) + timedelta(days=1)
+        return cls(start=start, end=datetime(following.year, following.month, 1, tzinfo=zone))
+
+    @classmethod
+    def month_of(cls, *, day: date, time_zone: str) -> "Period":
+        return cls.month(year=day.year, month=day.month, time_zone=time_zone)
+
+    @property
+    def first_day(self) -> date:
+        return self.start.date()
+
+    @property
+    def days(self) -> list[date]:
+        """Every local day of the period."""
+        last = (self.end - timedelta(microseconds=1)).date()
+        count = (last - self.first_day).days + 1
+        return [self.first_day + timedelta(days=n) for n in range(count)]
+
+    def previous_month(self) -> "Period":
+        before = self.first_day - timedelta(days=1)
+        return Period.month(year=before.year, month=before.month, time_zone=str(self.start.tzinfo))
+
+    def until(self, moment: datetime) -> "Period":
+        """This period cut at ``moment`` (a month so far)."""
+        if moment >= self.end:
+            return self
+        return Period(start=self.start, end=max(moment.astimezone(self.start.tzinfo), self.start
+                                                + timedelta(microseconds=1)))  # fmt: skip
+
+
+def ratio(part: int, whole: int) -> Decimal | None:
+    """part / whole to four places (0.1234 = 12.34 %), None when there is nothing to divide."""
+    if whole == 0:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactFigures:
+    """The contact KPIs of one group (all contacts, or one channel, language...)."""
+
+    received: int
+    handled: int
+    # Seconds from arrival to the first answer (contacts handled), calendar and business.
+    first_response_median: float | None
+    first_response_p90: float | None
+    first_response_business_median: float | None
+    first_response_business_p90: float | None
+    resolved: int
+    reopened: int
+    repeat: int
+
+    @property
+    def resolution_rate(self) -> Decimal | None:
+        return ratio(self.resolved, self.received)
+
+    @property
+    def reopen_rate(self) -> Decimal | None:
+        return ratio(self.reopened, self.resolved)
+
+    @property
+    def repeat_rate(self) -> Decimal | None:
+        return ratio(self.repeat, self.received)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SlaFigures:
+    """First-response promises that came due in the period, and how many were kept."""
+
+    due: int
+    met: int
+
+    @property
+    def met_rate(self) -> Decimal | None:
+        return ratio(self.met, self.due)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallFigures:
+    """Call KPIs (filled by telephony's call records; see docs/kpis.md)."""
+
+    offered: int
+    answered: int
+    answered_within_target: int
+    target_seconds: int
+    abandoned: int
+    speed_of_answer_average: float | None
+    handle_time_average: float | None
+
+    @property
+    def service_level(self) -> Decimal | None:
+        return ratio(self.answered_within_target, self.offered)
+
+    @property
+    def abandonment_rate(self) -> Decimal | None:
+        return ratio(self.abandoned, self.offered)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CostLine:
+    label: str
+    quantity: Decimal
+    unit: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class CostSection:
+    """The month's invoice, line by line (filled by billing; equals the invoice)."""
+
+    invoice_number: str
+    lines: list[CostLine]
+    total: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class Kpis:
+    """Everything measured for one client and period."""
+
+    period: Period
+    totals: ContactFigures
+    # dimension -> [(value, figures)], most contacts first; value "" = not known.
+    by: dict[str, list[tuple[str, ContactFigures]]]
+    sla: SlaFigures
+    sla_by: dict[str, list[tuple[str, SlaFigures]]]
+    # [(day, {channel: contacts})] for every day of the period.
+    daily: list[tuple[date, dict[str, int]]]
+    # heatmap[weekday][hour], Monday = 0, local time.
+    heatmap: list[list[int]]
+    # Surveys do not exist yet: None means "not measured", never zero.
+    csat: Decimal | None = None
+    nps: Decimal | None = None
+    calls: CallFigures | None = None
+    costs: CostSection | None = field(default=None)
+
+    def top_categories(self, limit: int = 10) -> list[tuple[str, int]]:
+        return [(value, figures.received) for value, figures in self.by["category"][:limit]]

@@ -1,0 +1,483 @@
+"""The monthly PDF report as a pure function of plain data (reportlab platypus).
+
+``report_pdf(content)`` takes a ``ReportContent`` (no database, no request) and returns the
+PDF's bytes, written in ``content.language``: labels through gettext, dates, numbers and
+money through babel. DejaVu Sans is embedded so that every letter of the clients' languages
+(č ř ů ő ł ș ț ...) renders. Long tables are cut into blocks of ``TABLE_BLOCK_ROWS`` rows,
+each with its header, so that layout time grows linearly with the rows.
+"""
+
+import functools
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
+from babel.numbers import format_currency, format_decimal, format_percent
+from django.utils import translation
+from django.utils.translation import gettext as _
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from reporting.figures import DIMENSIONS, ContactFigures, Kpis, SlaFigures
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
+TABLE_BLOCK_ROWS = 60
+INK = colors.HexColor("#1d2433")
+MUTED = colors.HexColor("#5b6578")
+ACCENT = colors.HexColor("#2457c5")
+RULE = colors.HexColor("#e3e7ee")
+# One colour per channel, the same in every chart.
+CHANNEL_COLOURS = {
+    "email": colors.HexColor("#2457c5"), "chat": colors.HexColor("#2a9d8f"),
+    "sms": colors.HexColor("#e9c46a"), "api": colors.HexColor("#8d99ae"),
+    "call": colors.HexColor("#e76f51"),
+}  # fmt: skip
+PAGE_WIDTH = A4[0] - 40 * mm
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportContent:
+    """Everything the report shows, as plain data."""
+
+    client_name: str
+    language: str
+    time_zone: str
+    currency: str
+    kpis: Kpis
+    previous_totals: ContactFigures | None
+    previous_sla: SlaFigures | None
+    generated_at: datetime
+
+
+@functools.cache
+def fonts_register() -> None:
+    """Register the bundled DejaVu Sans (regular and bold) with reportlab, once."""
+    pdfmetrics.registerFont(TTFont(FONT, str(FONTS / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT,
+                                  boldItalic=FONT_BOLD)  # fmt: skip
+
+
+def channel_label(code: str) -> str:
+    labels = {"email": _("E-mail"), "chat": _("Chat"), "sms": _("SMS"), "api": _("API"),
+              "call": _("Phone call")}  # fmt: skip
+    return labels.get(code, code)
+
+
+class Formats:
+    """Numbers, durations, rates, dates and money in one locale."""
+
+    def __init__(self, language: str, time_zone: str, currency: str) -> None:
+        self.locale = Locale.parse(translation.to_locale(language))
+        self.zone = ZoneInfo(time_zone)
+        self.currency = currency
+
+    def number(self, value: int | Decimal | None) -> str:
+        return "—" if value is None else format_decimal(value, locale=self.locale)
+
+    def hours(self, seconds: float | None) -> str:
+        if seconds is None:
+            return "—"
+        value = format_decimal(Decimal(seconds) / 3600, "#,##0.0", locale=self.locale)
+        return _("%(value)s h") % {"value": value}
+
+    def seconds(self, seconds: float | None) -> str:
+        if seconds is None:
+            return "—"
+        value = format_decimal(round(Decimal(seconds)), locale=self.locale)
+        return _("%(value)s s") % {"value": value}
+
+    def percent(self, ratio: Decimal | None) -> str:
+        if ratio is None:
+            return "—"
+        return format_percent(ratio, "#,##0.0 %", locale=self.locale)
+
+    def change_count(self, now: int, before: int | None) -> str:
+        if before is None:
+            return "—"
+        return format_decimal(now - before, "+#,##0;-#,##0", locale=self.locale)
+
+    def change_hours(self, now: float | None, before: float | None) -> str:
+        if now is None or before is None:
+            return "—"
+        value = format_decimal(Decimal(now - before) / 3600, "+#,##0.0;-#,##0.0",
+                               locale=self.locale)  # fmt: skip
+        return _("%(value)s h") % {"value": value}
+
+    def change_points(self, now: Decimal | None, before: Decimal | None) -> str:
+        if now is None or before is None:
+            return "—"
+        value = format_decimal((now - before) * 100, "+#,##0.0;-#,##0.0", locale=self.locale)
+        return _("%(value)s pp") % {"value": value}
+
+    def money(self, amount: Decimal) -> str:
+        return format_currency(amount, self.currency, locale=self.locale)
+
+    def month(self, moment: datetime) -> str:
+        return format_skeleton("yMMMM", moment.date(), locale=self.locale)
+
+    def date(self, moment: datetime) -> str:
+        return format_date(moment.astimezone(self.zone).date(), "long", locale=self.locale)
+
+    def moment(self, moment: datetime) -> str:
+        return format_datetime(moment, "medium", tzinfo=self.zone, locale=self.locale)
+
+    def value_label(self, dimension: str, code: str) -> str:
+        """A split's value as a reader says it (Czech, Slovakia, E-mail...)."""
+        if not code:
+            return _("Not known") if dimension in ("country", "language") else _("No category")
+        if dimension == "channel":
+            return channel_label(code)
+        if dimension == "language":
+            return (self.locale.languages.get(code) or code).capitalize()
+        if dimension == "country":
+            return self.locale.territories.get(code) or code
+        return code
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, textColor=INK)
+    return {
+        "body": base,
+        "muted": ParagraphStyle("muted", parent=base, textColor=MUTED),
+        "h1": ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20,
+                             spaceBefore=6, spaceAfter=8),
+        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=12, leading=16,
+                             spaceBefore=10, spaceAfter=6),
+        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=28,
+                                leading=34, alignment=TA_CENTER, spaceAfter=12),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=16, leading=22,
+                                   alignment=TA_CENTER, spaceAfter=6),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11),
+    }  # fmt: skip
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _table_style(numeric_from: int = 1) -> TableStyle:
+    return TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, 8.5),
+        ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8.5),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("VALIGN", (0, 1), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ])  # fmt: skip
+
+
+def blocks_of_table(header: list, rows: list[list], widths: list[float]) -> list[Table]:
+    """The rows as tables of at most TABLE_BLOCK_ROWS rows, each repeating the header (and
+    splitting across pages with it): layout time stays linear in the number of rows."""
+    if not rows:
+        return []
+    fonts_register()
+    header_style = ParagraphStyle("th", fontName=FONT_BOLD, fontSize=7, leading=8.5,
+                                  textColor=INK, alignment=TA_RIGHT)  # fmt: skip
+    header = [
+        Paragraph(_escape(str(text)), header_style if column else ParagraphStyle(
+            "th0", parent=header_style, alignment=TA_LEFT))
+        for column, text in enumerate(header)
+    ]  # fmt: skip
+    tables = []
+    for first in range(0, len(rows), TABLE_BLOCK_ROWS):
+        table = Table([header, *rows[first : first + TABLE_BLOCK_ROWS]], colWidths=widths,
+                      repeatRows=1, hAlign="LEFT")  # fmt: skip
+        table.setStyle(_table_style())
+        tables.append(table)
+    return tables
+
+
+def _summary_rows(content: ReportContent, fmt: Formats) -> list[list[str]]:
+    now, before = content.kpis.totals, content.previous_totals
+    sla, sla_before = content.kpis.sla, content.previous_sla
+    b = before or ContactFigures(received=0, handled=0, first_response_median=None,
+                                 first_response_p90=None, first_response_business_median=None,
+                                 first_response_business_p90=None, resolved=0, reopened=0,
+                                 repeat=0)  # fmt: skip
+    has_before = before is not None
+    rows = [
+        [_("Contacts received"), fmt.number(now.received),
+         fmt.number(b.received) if has_before else "—",
+         fmt.change_count(now.received, b.received if has_before else None)],
+        [_("Contacts handled"), fmt.number(now.handled),
+         fmt.number(b.handled) if has_before else "—",
+         fmt.change_count(now.handled, b.handled if has_before else None)],
+    ]  # fmt: skip
+    for label, attribute in (
+        (_("First response, median"), "first_response_median"),
+        (_("First response, 90th percentile"), "first_response_p90"),
+        (_("First response in business hours, median"), "first_response_business_median"),
+        (_("First response in business hours, 90th percentile"), "first_response_business_p90"),
+    ):
+        value, previous = getattr(now, attribute), getattr(b, attribute)
+        rows.append([label, fmt.hours(value), fmt.hours(previous),
+                     fmt.change_hours(value, previous)])  # fmt: skip
+    for label, attribute in (
+        (_("Resolution rate"), "resolution_rate"),
+        (_("Reopen rate"), "reopen_rate"),
+        (_("Repeat contacts"), "repeat_rate"),
+    ):
+        value, previous = getattr(now, attribute), getattr(b, attribute) if has_before else None
+        rows.append([label, fmt.percent(value), fmt.percent(previous),
+                     fmt.change_points(value, previous)])  # fmt: skip
+    previous_sla = sla_before.met_rate if sla_before else None
+    rows.append([_("SLA met"), fmt.percent(sla.met_rate), fmt.percent(previous_sla),
+                 fmt.change_points(sla.met_rate, previous_sla)])  # fmt: skip
+    return rows
+
+
+def _drawing(width: float, height: float) -> Drawing:
+    # Without it a drawing starts in reportlab's default Times-Roman (not embedded).
+    drawing = Drawing(width, height)
+    drawing.initialFontName = FONT
+    return drawing
+
+
+def _daily_chart(kpis: Kpis, fmt: Formats) -> Drawing:
+    channels = sorted({channel for _, day in kpis.daily for channel in day})
+    drawing = _drawing(PAGE_WIDTH, 190)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 30, 30, PAGE_WIDTH - 130, 145
+    chart.data = [[day.get(channel, 0) for _, day in kpis.daily] for channel in channels] or [
+        [0] * len(kpis.daily)
+    ]
+    chart.categoryAxis.style = "stacked"
+    chart.categoryAxis.categoryNames = [str(day.day) for day, _ in kpis.daily]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 6
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.forceZero = True
+    chart.barSpacing, chart.groupSpacing = 0, 2
+    for index, channel in enumerate(channels):
+        chart.bars[index].fillColor = CHANNEL_COLOURS.get(channel, MUTED)
+        chart.bars[index].strokeColor = None
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = PAGE_WIDTH - 90, 170
+    legend.fontName, legend.fontSize = FONT, 8
+    legend.alignment = "right"
+    legend.colorNamePairs = [(CHANNEL_COLOURS.get(c, MUTED), channel_label(c)) for c in channels]
+    drawing.add(legend)
+    return drawing
+
+
+def _horizontal_chart(pairs: list[tuple[str, float]], *, maximum: float | None = None,
+                      colour=ACCENT) -> Drawing:  # fmt: skip
+    pairs = pairs[:12]
+    height = 24 + 16 * max(len(pairs), 1)
+    drawing = _drawing(PAGE_WIDTH, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 130, 12, PAGE_WIDTH - 170, height - 20
+    # The first pair on top: reportlab draws the first category at the bottom.
+    chart.data = [[value for _, value in reversed(pairs)] or [0]]
+    chart.categoryAxis.categoryNames = [label for label, _ in reversed(pairs)] or [""]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 8
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    if maximum is not None:
+        chart.valueAxis.valueMax = maximum
+        chart.valueAxis.valueStep = maximum / 4
+    chart.bars[0].fillColor = colour
+    chart.bars[0].strokeColor = None
+    drawing.add(chart)
+    return drawing
+
+
+def _heatmap(kpis: Kpis, fmt: Formats) -> Drawing:
+    cell_w, cell_h, left, bottom = (PAGE_WIDTH - 40) / 24, 14, 36, 14
+    drawing = _drawing(PAGE_WIDTH, bottom + 7 * cell_h + 6)
+    peak = max((n for row in kpis.heatmap for n in row), default=0) or 1
+    day_names = get_day_names("abbreviated", locale=fmt.locale)
+    for weekday, row in enumerate(kpis.heatmap):
+        y = bottom + (6 - weekday) * cell_h
+        drawing.add(String(0, y + 3, day_names[weekday], fontName=FONT, fontSize=7,
+                           fillColor=INK))  # fmt: skip
+        for hour, count in enumerate(row):
+            shade = colors.linearlyInterpolatedColor(
+                colors.HexColor("#f1f4fa"), ACCENT, 0, 1, count / peak
+            )
+            drawing.add(Rect(left + hour * cell_w, y, cell_w - 1, cell_h - 1, fillColor=shade,
+                             strokeColor=None))  # fmt: skip
+    for hour in range(0, 24, 3):
+        drawing.add(String(left + hour * cell_w, 2, f"{hour:02d}", fontName=FONT, fontSize=7,
+                           fillColor=MUTED))  # fmt: skip
+    return drawing
+
+
+def _dimension_table(content: ReportContent, fmt: Formats, dimension: str) -> list[Table]:
+    sla = dict(content.kpis.sla_by.get(dimension, []))
+    header = [
+        "", _("Received"), _("Handled"), _("Median"), _("p90"), _("Median, business hours"),
+        _("Resolved"), _("Reopened"), _("Repeat"), _("SLA met"),
+    ]  # fmt: skip
+    rows = []
+    for code, f in content.kpis.by.get(dimension, []):
+        label = fmt.value_label(dimension, code)
+        wrapped = "\n".join(simpleSplit(label, FONT, 8.5, 78)[:3])
+        met = sla[code].met_rate if code in sla else None
+        rows.append([
+            wrapped, fmt.number(f.received), fmt.number(f.handled),
+            fmt.hours(f.first_response_median), fmt.hours(f.first_response_p90),
+            fmt.hours(f.first_response_business_median), fmt.percent(f.resolution_rate),
+            fmt.percent(f.reopen_rate), fmt.percent(f.repeat_rate), fmt.percent(met),
+        ])  # fmt: skip
+    widths = [84, *[44] * 9]
+    return blocks_of_table(header, rows, widths)
+
+
+def _definitions() -> list[tuple[str, str]]:
+    return [
+        (_("Contacts received"), _("Conversations (e-mail, chat, SMS, API) that arrived in the month, local time.")),  # noqa: E501
+        (_("Contacts handled"), _("Contacts received in the month that had an agent's first answer before its end.")),  # noqa: E501
+        (_("First response"), _("Time from arrival to the first answer; median and 90th percentile of the handled contacts.")),  # noqa: E501
+        (_("First response in business hours"), _("The same, counting only your opening hours (public holidays and closures excluded).")),  # noqa: E501
+        (_("Resolution rate"), _("Contacts received that were resolved before the month's end, of all received.")),  # noqa: E501
+        (_("Reopen rate"), _("Resolved contacts that the customer reopened, of all resolved.")),
+        (_("Repeat contacts"), _("Contacts whose customer had written within the 7 days before, of all received.")),  # noqa: E501
+        (_("SLA met"), _("First-response promises due in the month that were answered in time, of all due.")),  # noqa: E501
+        (_("Busiest hours"), _("Contacts received per weekday and hour, local time.")),
+    ]  # fmt: skip
+
+
+def _calls_section(content: ReportContent, fmt: Formats, styles) -> list:
+    calls = content.kpis.calls
+    if calls is None:
+        return []
+    rows = [
+        [_("Calls offered"), fmt.number(calls.offered)],
+        [_("Calls answered"), fmt.number(calls.answered)],
+        [_("Average speed of answer"), fmt.seconds(calls.speed_of_answer_average)],
+        [_("Service level (answered within %(seconds)s s)") % {"seconds": calls.target_seconds},
+         fmt.percent(calls.service_level)],
+        [_("Abandonment rate"), fmt.percent(calls.abandonment_rate)],
+        [_("Average handle time"), fmt.seconds(calls.handle_time_average)],
+    ]  # fmt: skip
+    return [Paragraph(_("Phone calls"), styles["h1"]),
+            *blocks_of_table(["", _("This month")], rows, [300, 120])]  # fmt: skip
+
+
+def _costs_section(content: ReportContent, fmt: Formats, styles) -> list:
+    costs = content.kpis.costs
+    if costs is None:
+        return []
+    rows = [[_escape(line.label), fmt.number(line.quantity), line.unit, fmt.money(line.amount)]
+            for line in costs.lines]  # fmt: skip
+    rows.append([_("Total cost"), "", "", fmt.money(costs.total)])
+    return [
+        Paragraph(_("Costs of the month"), styles["h1"]),
+        Paragraph(_escape(_("According to invoice %(number)s") % {"number": costs.invoice_number}),
+                  styles["muted"]),
+        *blocks_of_table(["", _("Quantity billed"), _("Billing unit"), _("Amount charged")],
+                         rows, [220, 70, 70, 110]),
+    ]  # fmt: skip
+
+
+def report_story(content: ReportContent) -> list:
+    """The report's flowables (call inside the report's language)."""
+    fonts_register()
+    styles = _styles()
+    fmt = Formats(content.language, content.time_zone, content.currency)
+    kpis = content.kpis
+    month = fmt.month(kpis.period.start)
+    story: list = [
+        Spacer(1, 70 * mm),
+        Paragraph(_escape(_("Monthly report")), styles["title"]),
+        Paragraph(_escape(content.client_name), styles["subtitle"]),
+        Paragraph(_escape(month), styles["subtitle"]),
+        Spacer(1, 20 * mm),
+        Paragraph(_escape(_("Generated on %(date)s") % {"date": fmt.moment(content.generated_at)}),
+                  ParagraphStyle("gen", parent=styles["muted"], alignment=TA_CENTER)),
+        PageBreak(),
+        Paragraph(_("Summary"), styles["h1"]),
+    ]  # fmt: skip
+    story += blocks_of_table(
+        ["", _("This month"), _("Previous month"), _("Change from last month")],
+        _summary_rows(content, fmt),
+        [230, 80, 80, 80],
+    )
+    story += [
+        KeepTogether([Paragraph(_("Daily volume per channel"), styles["h2"]),
+                      _daily_chart(kpis, fmt)]),
+        KeepTogether([Paragraph(_("Contacts by language"), styles["h2"]), _horizontal_chart(
+            [(fmt.value_label("language", c), f.received) for c, f in kpis.by["language"]])]),
+        KeepTogether([Paragraph(_("Busiest hours"), styles["h2"]), _heatmap(kpis, fmt)]),
+        KeepTogether([Paragraph(_("SLA met by channel"), styles["h2"]), _horizontal_chart(
+            [(channel_label(c), float((f.met_rate or 0) * 100)) for c, f in kpis.sla_by["channel"]],
+            maximum=100, colour=colors.HexColor("#2a9d8f"))]),
+        PageBreak(),
+    ]  # fmt: skip
+    titles = {"channel": _("By channel"), "language": _("By language"),
+              "country": _("By country"), "category": _("By category")}  # fmt: skip
+    for dimension in DIMENSIONS:
+        story.append(Paragraph(titles[dimension], styles["h2"]))
+        story += _dimension_table(content, fmt, dimension) or [
+            Paragraph(_escape(_("No contacts in this period.")), styles["muted"])
+        ]
+    story += _calls_section(content, fmt, styles)
+    story += _costs_section(content, fmt, styles)
+    story.append(Paragraph(_("Definitions"), styles["h1"]))
+    for term, definition in _definitions():
+        story.append(Paragraph(f"<b>{_escape(term)}</b>: {_escape(definition)}", styles["body"]))
+    return story
+
+
+def report_pdf(content: ReportContent) -> bytes:
+    """The report as PDF bytes, in the content's language."""
+    buffer = io.BytesIO()
+    with translation.override(content.language):
+        fmt = Formats(content.language, content.time_zone, content.currency)
+        footer = f"{content.client_name} · {fmt.month(content.kpis.period.start)}"
+        page_label = _("Page %(page)s")
+
+        def on_page(canvas, document) -> None:
+            canvas.saveState()
+            canvas.setFont(FONT, 7.5)
+            canvas.setFillColor(MUTED)
+            canvas.drawString(20 * mm, 10 * mm, footer)
+            canvas.drawRightString(A4[0] - 20 * mm, 10 * mm,
+                                   page_label % {"page": document.page})  # fmt: skip
+            canvas.restoreState()
+
+        document = SimpleDocTemplate(
+            buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
+            bottomMargin=18 * mm, title=f"{_('Monthly report')} · {footer}",
+            author="Polydesk", lang=content.language, initialFontName=FONT,
+        )  # fmt: skip
+        document.build(report_story(content), onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue()

@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django_tenants.utils import schema_context
+
+from reporting.services import month_parse, report_generate
+from tenants.models import Client
+
+
+class Command(BaseCommand):
+    help = "Generate and store a client's monthly PDF report, and write it to a file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--client", required=True, help="the client's slug")
+        parser.add_argument("--month", required=True, help="YYYY-MM, e.g. 2026-10")
+        parser.add_argument("--out", required=True, type=Path, help="where to write the PDF")
+
+    def handle(self, *args, **options):
+        client = Client.objects.clients().filter(slug=options["client"]).first()
+        if client is None:
+            known = ", ".join(Client.objects.clients().values_list("slug", flat=True))
+            raise CommandError(f"No client {options['client']!r}; known: {known or 'none'}.")
+        try:
+            month = month_parse(options["month"])
+            with schema_context(client.schema_name):
+                report = report_generate(client=client, month=month)
+                pdf = bytes(report.pdf)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        options["out"].write_bytes(pdf)
+        self.stdout.write(f"{client.slug} {month:%Y-%m}: {len(pdf)} bytes -> {options['out']}")

@@ -1,0 +1,39 @@
+"""A client's stored monthly reports and who receives them (the client's own schema)."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+
+class Report(models.Model):
+    """One month's PDF report, in the language it was written in. Regenerating replaces it."""
+
+    month = models.DateField(unique=True, help_text="the first day of the month reported")
+    language = models.CharField(max_length=8)
+    pdf = models.BinaryField(editable=False)
+    generated_at = models.DateTimeField()
+    # When it was e-mailed to the report recipients (None: not sent yet).
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"report {self.month:%Y-%m}"
+
+    @property
+    def filename(self) -> str:
+        return f"report-{self.month:%Y-%m}.pdf"
+
+
+class ReportSettings(models.Model):
+    """The client's report recipients and language; one row (pk 1) per schema."""
+
+    recipients = ArrayField(models.EmailField(), default=list, blank=True)
+    # Empty: the client's default language.
+    language = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        verbose_name_plural = "report settings"
+
+    def __str__(self) -> str:
+        return ", ".join(self.recipients) or "no recipients"

@@ -1,0 +1,263 @@
+"""KPI queries for one client and period, computed in the database.
+
+Each query runs in the client's schema (``conversations_conversation``, ...) and joins the
+public work queue (``routing_workitem``) by the client's id: the caller must be in the
+client's schema (``schema_context``) and pass that client. Definitions: docs/kpis.md.
+"""
+
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+from reporting.figures import (
+    DAYS_IN_WEEK,
+    DIMENSIONS,
+    HOURS_IN_DAY,
+    REPEAT_WINDOW_DAYS,
+    ContactFigures,
+    Kpis,
+    Period,
+    SlaFigures,
+)
+from routing.selectors import client_calendar
+
+# Contacts of the period with what each KPI needs per row. The business-hours first response
+# uses the open periods of the contact's calendar (its customer's country and its language)
+# as sorted arrays: B(t) = open seconds before t, found by binary search (width_bucket), and
+# the first response in business hours is B(answered) - B(arrived).
+_CONTACTS_CTE = """
+WITH open_period AS (
+    SELECT * FROM unnest(%(cal_country)s::text[], %(cal_language)s::text[],
+                         %(cal_start)s::timestamptz[], %(cal_end)s::timestamptz[],
+                         %(cal_before)s::float8[]) AS t(country, language, s, e, before)
+), cal AS (
+    SELECT country, language, array_agg(s ORDER BY s) AS s, array_agg(e ORDER BY s) AS e,
+           array_agg(before ORDER BY s) AS before
+    FROM open_period GROUP BY country, language
+), recent AS (
+    SELECT conv.id, conv.channel, conv.language, cu.country, conv.category, conv.created_at,
+           conv.first_response_at, conv.resolved_at, conv.reopened_at, conv.reopen_count,
+           lag(conv.created_at) OVER (PARTITION BY conv.customer_id
+                                      ORDER BY conv.created_at, conv.id) AS previous_at
+    FROM conversations_conversation conv
+    JOIN customers_customer cu ON cu.id = conv.customer_id
+    WHERE conv.created_at >= %(lookback)s AND conv.created_at < %(end)s
+), contact AS (
+    SELECT r.channel, r.language, r.country, r.category,
+           r.first_response_at < %(end)s AS handled,
+           r.resolved_at < %(end)s AS resolved,
+           r.reopen_count > 0 AND r.reopened_at < %(end)s AS reopened,
+           r.previous_at >= r.created_at - make_interval(days => %(repeat_days)s) AS repeat,
+           CASE WHEN r.first_response_at < %(end)s
+                THEN extract(epoch FROM r.first_response_at - r.created_at) END AS frt,
+           CASE WHEN r.first_response_at < %(end)s THEN
+                (CASE WHEN w.answered = 0 THEN 0 ELSE cal.before[w.answered] + least(
+                     greatest(extract(epoch FROM r.first_response_at - cal.s[w.answered]), 0),
+                     extract(epoch FROM cal.e[w.answered] - cal.s[w.answered])) END)
+              - (CASE WHEN w.arrived = 0 THEN 0 ELSE cal.before[w.arrived] + least(
+                     greatest(extract(epoch FROM r.created_at - cal.s[w.arrived]), 0),
+                     extract(epoch FROM cal.e[w.arrived] - cal.s[w.arrived])) END)
+           END AS business_frt
+    FROM recent r
+    LEFT JOIN cal ON cal.country = r.country AND cal.language = r.language
+    CROSS JOIN LATERAL (SELECT coalesce(width_bucket(r.created_at, cal.s), 0) AS arrived,
+                               coalesce(width_bucket(r.first_response_at, cal.s), 0)
+                               AS answered) w
+    WHERE r.created_at >= %(start)s
+)
+"""
+
+_GROUPED = """
+SELECT {groups},
+       count(*),
+       count(*) FILTER (WHERE handled),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY frt),
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY frt),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY business_frt),
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY business_frt),
+       count(*) FILTER (WHERE resolved),
+       count(*) FILTER (WHERE reopened),
+       count(*) FILTER (WHERE repeat)
+FROM contact
+GROUP BY GROUPING SETS ({sets})
+"""
+
+# A promise is broken if its breach was recorded, if it was answered after its due time, or
+# if it is still unanswered and open past its due time (the sweep records it within a minute).
+_SLA = """
+WITH promise AS (
+    SELECT w.channel, w.language, w.source_id,
+           NOT (EXISTS (SELECT 1 FROM routing_slaevent e
+                        WHERE e.item_id = w.id AND e.kind = 'breach')
+                OR w.responded_at > w.due_at
+                OR (w.responded_at IS NULL
+                    AND w.status IN ('waiting', 'offered', 'assigned'))) AS met
+    FROM routing_workitem w
+    WHERE w.client_id = %(client_id)s AND w.source_kind = 'conversation'
+      AND w.due_at >= %(start)s AND w.due_at < %(due_before)s
+)
+SELECT GROUPING(p.channel), GROUPING(p.language), GROUPING(cu.country), GROUPING(conv.category),
+       p.channel, p.language, cu.country, conv.category,
+       count(*), count(*) FILTER (WHERE p.met)
+FROM promise p
+LEFT JOIN conversations_conversation conv ON conv.id = p.source_id
+LEFT JOIN customers_customer cu ON cu.id = conv.customer_id
+GROUP BY GROUPING SETS ((), (p.channel), (p.language), (cu.country), (conv.category))
+"""
+
+_DAILY = """
+SELECT (created_at AT TIME ZONE %(tz)s)::date, channel, count(*)
+FROM conversations_conversation
+WHERE created_at >= %(start)s AND created_at < %(end)s
+GROUP BY 1, 2
+"""
+
+_HEATMAP = """
+SELECT extract(isodow FROM created_at AT TIME ZONE %(tz)s)::int - 1,
+       extract(hour FROM created_at AT TIME ZONE %(tz)s)::int, count(*)
+FROM conversations_conversation
+WHERE created_at >= %(start)s AND created_at < %(end)s
+GROUP BY 1, 2
+"""
+
+_CALENDAR_SCOPES = """
+SELECT DISTINCT cu.country, conv.language
+FROM conversations_conversation conv JOIN customers_customer cu ON cu.id = conv.customer_id
+WHERE conv.created_at >= %(start)s AND conv.created_at < %(end)s
+  AND conv.first_response_at < %(end)s
+"""
+
+
+def _calendar_params(client, period: Period, params: dict) -> dict[str, list]:
+    """The open periods of every (country, language) calendar the period's contacts use,
+    each with the open seconds before it, as parallel arrays for the query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CALENDAR_SCOPES, params)
+        scopes = cursor.fetchall()
+    arrays: dict[str, list] = {"cal_country": [], "cal_language": [], "cal_start": [],
+                               "cal_end": [], "cal_before": []}  # fmt: skip
+    for country, language in scopes:
+        calendar = client_calendar(client, country=country, language=language)
+        before = 0.0
+        for start, end in calendar.open_periods(period.start, period.end):
+            arrays["cal_country"].append(country)
+            arrays["cal_language"].append(language)
+            arrays["cal_start"].append(start)
+            arrays["cal_end"].append(end)
+            arrays["cal_before"].append(before)
+            before += (end - start).total_seconds()
+    return arrays
+
+
+def _dimension_of(flags: tuple[int, ...]) -> str | None:
+    """The dimension a GROUPING SETS row is grouped by (None: the total row)."""
+    grouped = [name for name, flag in zip(DIMENSIONS, flags, strict=True) if flag == 0]
+    return grouped[0] if grouped else None
+
+
+def _period_params(client, period: Period) -> dict:
+    return {
+        "client_id": client.pk, "tz": client.time_zone,
+        "start": period.start.astimezone(UTC), "end": period.end.astimezone(UTC),
+        "lookback": (period.start - timedelta(days=REPEAT_WINDOW_DAYS)).astimezone(UTC),
+        "repeat_days": REPEAT_WINDOW_DAYS,
+    }  # fmt: skip
+
+
+def contact_figures_for_period(
+    *, client, period: Period, totals_only: bool = False
+) -> tuple[ContactFigures, dict[str, list[tuple[str, ContactFigures]]]]:
+    """Contact KPIs for the period (client's schema): the totals and each split."""
+    params = _period_params(client, period)
+    params |= _calendar_params(client, period, params)
+    if totals_only:
+        groups, sets = "1, 1, 1, 1, NULL, NULL, NULL, NULL", "()"
+    else:
+        groups = ("GROUPING(channel), GROUPING(language), GROUPING(country), GROUPING(category),"
+                  " channel, language, country, category")  # fmt: skip
+        sets = "(), (channel), (language), (country), (category)"
+    with connection.cursor() as cursor:
+        cursor.execute(_CONTACTS_CTE + _GROUPED.format(groups=groups, sets=sets), params)
+        rows = cursor.fetchall()
+    totals = _empty_contacts()
+    by: dict[str, list[tuple[str, ContactFigures]]] = {name: [] for name in DIMENSIONS}
+    for row in rows:
+        figures = ContactFigures(
+            received=row[8], handled=row[9],
+            first_response_median=row[10], first_response_p90=row[11],
+            first_response_business_median=row[12], first_response_business_p90=row[13],
+            resolved=row[14], reopened=row[15], repeat=row[16],
+        )  # fmt: skip
+        dimension = _dimension_of(row[0:4])
+        if dimension is None:
+            totals = figures
+        else:
+            by[dimension].append((row[4 + DIMENSIONS.index(dimension)] or "", figures))
+    for rows_of_dimension in by.values():
+        rows_of_dimension.sort(key=lambda pair: (-pair[1].received, pair[0]))
+    return totals, by
+
+
+def _empty_contacts() -> ContactFigures:
+    return ContactFigures(
+        received=0, handled=0, first_response_median=None, first_response_p90=None,
+        first_response_business_median=None, first_response_business_p90=None,
+        resolved=0, reopened=0, repeat=0,
+    )  # fmt: skip
+
+
+def sla_figures_for_period(
+    *, client, period: Period, now: datetime | None = None
+) -> tuple[SlaFigures, dict[str, list[tuple[str, SlaFigures]]]]:
+    """First-response promises due in the period (up to now) and kept (client's schema)."""
+    params = _period_params(client, period)
+    params["due_before"] = min(period.end, now or timezone.now()).astimezone(UTC)
+    with connection.cursor() as cursor:
+        cursor.execute(_SLA, params)
+        rows = cursor.fetchall()
+    totals = SlaFigures(due=0, met=0)
+    by: dict[str, list[tuple[str, SlaFigures]]] = {name: [] for name in DIMENSIONS}
+    for row in rows:
+        figures = SlaFigures(due=row[8], met=row[9])
+        dimension = _dimension_of(row[0:4])
+        if dimension is None:
+            totals = figures
+        else:
+            by[dimension].append((row[4 + DIMENSIONS.index(dimension)] or "", figures))
+    for rows_of_dimension in by.values():
+        rows_of_dimension.sort(key=lambda pair: (-pair[1].due, pair[0]))
+    return totals, by
+
+
+def daily_volume_for_period(*, client, period: Period) -> list[tuple]:
+    """[(local day, {channel: contacts received})] for every day of the period."""
+    with connection.cursor() as cursor:
+        cursor.execute(_DAILY, _period_params(client, period))
+        rows = cursor.fetchall()
+    per_day: dict = defaultdict(dict)
+    for day, channel, count in rows:
+        per_day[day][channel] = count
+    return [(day, per_day.get(day, {})) for day in period.days]
+
+
+def heatmap_for_period(*, client, period: Period) -> list[list[int]]:
+    """Contacts received per local weekday (Monday = 0) and hour."""
+    grid = [[0] * HOURS_IN_DAY for _ in range(DAYS_IN_WEEK)]
+    with connection.cursor() as cursor:
+        cursor.execute(_HEATMAP, _period_params(client, period))
+        for weekday, hour, count in cursor.fetchall():
+            grid[weekday][hour] = count
+    return grid
+
+
+def kpis_for_period(*, client, period: Period, now: datetime | None = None) -> Kpis:
+    """Every KPI of the client for the period (call it in the client's schema)."""
+    totals, by = contact_figures_for_period(client=client, period=period)
+    sla, sla_by = sla_figures_for_period(client=client, period=period, now=now)
+    return Kpis(
+        period=period, totals=totals, by=by, sla=sla, sla_by=sla_by,
+        daily=daily_volume_for_period(client=client, period=period),
+        heatmap=heatmap_for_period(client=client, period=period),
+    )  # fmt: skip

@@ -1,0 +1,132 @@
+"""Writing reports: generate and store a client's monthly PDF, e-mail it to its recipients.
+
+Call these in the client's schema (a request on its domain, a tenant-aware task,
+``schema_context``) and pass that client.
+"""
+
+import re
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from config.celery import task_enqueue_on_commit
+from reporting.figures import Period
+from reporting.layout import Formats, ReportContent, report_pdf
+from reporting.models import Report, ReportSettings
+from reporting.selectors import contact_figures_for_period, kpis_for_period, sla_figures_for_period
+
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def month_parse(text: str) -> date:
+    """'2026-10' -> date(2026, 10, 1); a clear error for anything else."""
+    match = MONTH_PATTERN.match(text.strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise ValidationError(f"{text!r} is not a month written as YYYY-MM (e.g. 2026-10).")
+    return date(int(match[1]), int(match[2]), 1)
+
+
+def last_complete_month(*, client, now: datetime | None = None) -> date:
+    """The first day of the latest month that has ended in the client's time zone."""
+    local = (now or timezone.now()).astimezone(client.tz).date()
+    first = local.replace(day=1)
+    return (first.replace(year=first.year - 1, month=12) if first.month == 1
+            else first.replace(month=first.month - 1))  # fmt: skip
+
+
+def report_settings_get() -> ReportSettings:
+    """The client's report settings (one row, made on first use)."""
+    return ReportSettings.objects.get_or_create(pk=1)[0]
+
+
+def report_language(*, client) -> str:
+    return report_settings_get().language or client.default_language
+
+
+def report_content_build(*, client, month: date, language: str,
+                         now: datetime | None = None) -> ReportContent:  # fmt: skip
+    """The plain data of the month's report (a month not over yet: so far)."""
+    now = now or timezone.now()
+    full = Period.month_of(day=month, time_zone=client.time_zone)
+    if full.start > now:
+        raise ValidationError(f"{month:%Y-%m} has not started yet in {client.time_zone}.")
+    period = full.until(now)
+    previous = full.previous_month()
+    previous_totals, _by = contact_figures_for_period(client=client, period=previous,
+                                                      totals_only=True)  # fmt: skip
+    previous_sla, _sla_by = sla_figures_for_period(client=client, period=previous, now=now)
+    return ReportContent(
+        client_name=client.name, language=language, time_zone=client.time_zone,
+        currency=client.currency, kpis=kpis_for_period(client=client, period=period, now=now),
+        previous_totals=previous_totals, previous_sla=previous_sla, generated_at=now,
+    )  # fmt: skip
+
+
+def report_generate(*, client, month: date, now: datetime | None = None) -> Report:
+    """Compute the month's KPIs, write the PDF in the client's report language and store it
+    (replacing an earlier version of the same month; when it was sent is kept)."""
+    now = now or timezone.now()
+    language = report_language(client=client)
+    content = report_content_build(client=client, month=month, language=language, now=now)
+    pdf = report_pdf(content)
+    report, _created = Report.objects.update_or_create(
+        month=month, defaults={"language": language, "pdf": pdf, "generated_at": now}
+    )
+    return report
+
+
+def report_send(*, client, report_id: int) -> bool:
+    """E-mail a stored report to the client's recipients, once; True when sent now."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report_id)
+        recipients = report_settings_get().recipients
+        if report.sent_at is not None or not recipients:
+            return False
+        with translation.override(report.language):
+            month = Formats(report.language, client.time_zone, client.currency).month(
+                datetime(report.month.year, report.month.month, 1, tzinfo=client.tz)
+            )
+            subject = _("Monthly report %(month)s · %(client)s") % {
+                "month": month,
+                "client": client.name,
+            }
+            body = _("Dear client,\n\nplease find attached the report of %(month)s.\n\n"
+                     "Your support team") % {"month": month}  # fmt: skip
+        email = EmailMessage(subject=subject, body=body, to=recipients)
+        email.attach(report.filename, bytes(report.pdf), "application/pdf")
+        email.send()
+        report.sent_at = timezone.now()
+        report.save(update_fields=["sent_at"])
+    return True
+
+
+def report_generate_and_send(*, client, month: date) -> Report:
+    """The monthly job of one client: generate the report, then send it after the commit."""
+    from reporting.tasks import report_send_task
+
+    with transaction.atomic():
+        report = report_generate(client=client, month=month)
+        task_enqueue_on_commit(report_send_task, args=[report.pk])
+    return report
+
+
+def recipients_set(*, recipients: list[str], language: str = "") -> ReportSettings:
+    """Replace the report recipients (and language); every address is checked."""
+    from django.core.validators import validate_email
+
+    cleaned = []
+    for address in recipients:
+        address = address.strip().lower()
+        if address:
+            validate_email(address)
+            if address not in cleaned:
+                cleaned.append(address)
+    settings = report_settings_get()
+    settings.recipients, settings.language = cleaned, language
+    settings.full_clean()
+    settings.save()
+    return settings

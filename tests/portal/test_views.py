@@ -1,0 +1,196 @@
+"""The client portal's pages: KPIs, CSV exports, conversations, reports, password reset,
+the sign-in limit, and every page refused to another client's user."""
+
+import csv
+import io
+import re
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.test import Client as HttpClient
+
+from accounts.models import User
+from conversations.models import Message
+from reporting.models import Report
+from reporting.services import report_generate
+from tests.conftest import host_of, in_schema
+from tests.factories import PASSWORD, UserFactory
+from tests.reporting.scenario import local, october_at_client_a
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def october(two_clients):
+    return october_at_client_a(two_clients.a)
+
+
+def signed_in(client, user) -> HttpClient:
+    http = HttpClient(HTTP_HOST=host_of(client))
+    assert http.login(username=user.username, password=PASSWORD)
+    return http
+
+
+@pytest.fixture
+def user_a(two_clients):
+    return UserFactory(role=User.Role.CLIENT, client=two_clients.a, email="boss@obuv.example")
+
+
+@pytest.fixture
+def user_b(two_clients):
+    return UserFactory(role=User.Role.CLIENT, client=two_clients.b, email="szef@sklep.example")
+
+
+def rows_of(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_dashboard_shows_the_months_kpis_and_charts(two_clients, october, user_a):
+    page = signed_in(two_clients.a, user_a).get("/?month=2026-10")
+    assert page.status_code == 200
+    html = page.text
+    assert "October 2026" in html and "Contacts received" in html
+    assert re.search(r'kpi-label">Contacts received</span><span class="kpi-value">5<', html)
+    assert re.search(r'kpi-label">SLA met</span><span class="kpi-value">[^<]*40.0', html)
+    assert html.count('<svg class="chart"') == 4 and "cdn" not in html.lower()
+
+
+def test_each_table_exports_as_csv(two_clients, october, user_a):
+    http = signed_in(two_clients.a, user_a)
+    channel = rows_of(http.get("/export/channel.csv?month=2026-10"))
+    assert channel[0][:3] == ["By channel", "Received", "Handled"]
+    assert channel[1][:3] == ["E-mail", "3", "2"]
+    summary = dict(row for row in rows_of(http.get("/export/summary.csv?month=2026-10"))[1:])
+    assert summary["Contacts received"] == "5"
+    assert summary["First response, median"] == "30.00"  # 108000 s in hours
+    assert summary["SLA met"] == "40.0"
+    heatmap = rows_of(http.get("/export/heatmap.csv?month=2026-10"))
+    assert len(heatmap) == 8 and heatmap[4][1 + 9] == "1"  # Thursday 09:00
+    daily = rows_of(http.get("/export/daily.csv?month=2026-10"))
+    assert len(daily) == 32 and daily[1][0] == "2026-10-01"
+    assert http.get("/export/secrets.csv").status_code == 404
+    assert http.get("/?month=2026-13").status_code == 404
+    assert http.get("/?month=2099-01").status_code == 404
+
+
+def test_conversations_are_searchable_read_only_and_exported(two_clients, october, user_a):
+    with in_schema(two_clients.a):
+        conversation = october.conversations[1]
+        Message.objects.create(
+            conversation=conversation,
+            direction="in",
+            channel="email",
+            body_text="Kde je moje zásilka?",
+            created_at=local(10, 1, 9),
+        )
+        Message.objects.create(
+            conversation=conversation,
+            direction="note",
+            channel="email",
+            body_text="INTERNAL: customer is grumpy",
+            created_at=local(10, 1, 9),
+        )
+    http = signed_in(two_clients.a, user_a)
+    found = http.get("/conversations/", {"q": "zásilka"})
+    assert found.status_code == 200 and f"/conversations/{conversation.pk}/" in found.text
+    assert "Růžena" not in found.text
+    # Notes are the agency's: never searchable or shown.
+    assert (
+        f"/conversations/{conversation.pk}/"
+        not in http.get("/conversations/", {"q": "grumpy"}).text
+    )
+    detail = http.get(f"/conversations/{conversation.pk}/")
+    assert "Kde je moje zásilka?" in detail.text and "INTERNAL" not in detail.text
+    assert "<form" not in detail.text.split("</header>")[1]  # read-only: nothing to submit
+    exported = rows_of(http.get("/conversations/export.csv", {"channel": "sms"}))
+    assert len(exported) == 2 and exported[1][2] == "sms"
+    assert http.get("/conversations/999999/").status_code == 404
+
+
+def test_reports_are_listed_downloaded_and_prepared_on_demand(
+    two_clients, october, user_a, django_capture_on_commit_callbacks
+):
+    with in_schema(two_clients.a):
+        report_generate(client=two_clients.a, month=date(2026, 10, 1), now=local(11, 5, 12))
+    http = signed_in(two_clients.a, user_a)
+    listing = http.get("/reports/")
+    assert "/reports/2026-10.pdf" in listing.text
+    download = http.get("/reports/2026-10.pdf")
+    assert download["Content-Type"] == "application/pdf"
+    assert download.content.startswith(b"%PDF")
+    assert 'filename="report-2026-10.pdf"' in download["Content-Disposition"]
+    assert http.get("/reports/2026-09.pdf").status_code == 404
+    assert http.get("/reports/anything.pdf").status_code == 404
+    assert rows_of(http.get("/reports/export.csv"))[1][0] == "2026-10"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = http.post("/reports/request/", {"month": "2026-09"})
+    assert response.status_code == 302
+    with in_schema(two_clients.a):
+        assert Report.objects.filter(month=date(2026, 9, 1)).exists()
+    refused = http.post("/reports/request/", {"month": "1999-01"}, follow=True)
+    assert "Choose one of the months offered." in refused.text
+
+
+ENDPOINTS = [
+    "/", "/export/summary.csv", "/customers/", "/conversations/", "/conversations/export.csv",
+    "/reports/", "/reports/export.csv", "/reports/2026-10.pdf",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", [*ENDPOINTS, "conversation"])
+def test_a_user_of_another_client_gets_404_everywhere(two_clients, october, user_b, path):
+    with in_schema(two_clients.a):
+        report_generate(client=two_clients.a, month=date(2026, 10, 1), now=local(11, 5, 12))
+    if path == "conversation":
+        path = f"/conversations/{october.conversations[1].pk}/"
+    http = signed_in(two_clients.b, user_b)
+    http.defaults["HTTP_HOST"] = host_of(two_clients.a)
+    assert http.get(path).status_code == 404
+    assert http.post("/reports/request/", {"month": "2026-10"}).status_code == 404
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_strangers_are_sent_to_sign_in(two_clients, path):
+    response = HttpClient(HTTP_HOST=host_of(two_clients.a)).get(path)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_sign_in_is_refused_for_a_while_after_five_failures(two_clients, user_a):
+    http = HttpClient(HTTP_HOST=host_of(two_clients.a))
+    for _attempt in range(5):
+        page = http.post("/accounts/login/", {"username": user_a.username, "password": "nope"})
+        assert page.status_code == 200
+    blocked = http.post("/accounts/login/", {"username": user_a.username, "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert "_auth_user_id" not in http.session
+    # Another account from another address is not affected.
+    other = UserFactory(role=User.Role.CLIENT, client=two_clients.a)
+    elsewhere = HttpClient(HTTP_HOST=host_of(two_clients.a), REMOTE_ADDR="10.0.0.9")
+    assert (
+        elsewhere.post(
+            "/accounts/login/", {"username": other.username, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
+
+
+def test_a_password_is_reset_by_e_mail_for_this_clients_users_only(two_clients, user_a, user_b):
+    http = HttpClient(HTTP_HOST=host_of(two_clients.a))
+    # Client B's user asking on client A's portal: the same answer, and no mail.
+    response = http.post("/accounts/password-reset/", {"email": user_b.email})
+    assert response.status_code == 302 and mail.outbox == []
+    http.post("/accounts/password-reset/", {"email": user_a.email})
+    [message] = mail.outbox
+    assert message.to == [user_a.email]
+    link = re.search(r"http://[^/]+(/accounts/reset/\S+/)", message.body)[1]
+    form = http.get(link, follow=True)
+    assert form.status_code == 200
+    done = http.post(form.redirect_chain[-1][0] if form.redirect_chain else link,
+                     {"new_password1": "Ein neues Passwort 42", "new_password2":
+                      "Ein neues Passwort 42"})  # fmt: skip
+    assert done.status_code == 302 and done["Location"] == "/accounts/reset/done/"
+    user_a.refresh_from_db()
+    assert user_a.check_password("Ein neues Passwort 42")

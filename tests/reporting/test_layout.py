@@ -1,0 +1,117 @@
+"""The PDF layout from plain data: language, embedded font, optional sections, long tables."""
+
+import io
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from pypdf import PdfReader
+
+from reporting.figures import (
+    CallFigures,
+    ContactFigures,
+    CostLine,
+    CostSection,
+    Kpis,
+    Period,
+    SlaFigures,
+)
+from reporting.layout import TABLE_BLOCK_ROWS, ReportContent, blocks_of_table, report_pdf
+
+OCTOBER = Period.month(year=2026, month=10, time_zone="Europe/Prague")
+FIGURES = ContactFigures(
+    received=120, handled=110, first_response_median=5400, first_response_p90=9000,
+    first_response_business_median=1800, first_response_business_p90=5000, resolved=100,
+    reopened=5, repeat=12,
+)  # fmt: skip
+BEFORE = ContactFigures(
+    received=100, handled=100, first_response_median=3600, first_response_p90=9000,
+    first_response_business_median=1800, first_response_business_p90=5000, resolved=80,
+    reopened=4, repeat=10,
+)  # fmt: skip
+
+
+def kpis(*, categories: int = 4, calls=None, costs=None) -> Kpis:
+    names = ["Reklamace, přeřazení účtu", "Győr szállítás", "Wisła zwrot", "Brașov și Constanța"]
+    return Kpis(
+        period=OCTOBER, totals=FIGURES,
+        by={"channel": [("email", FIGURES), ("chat", FIGURES)],
+            "language": [("cs", FIGURES), ("hu", FIGURES)], "country": [("CZ", FIGURES)],
+            "category": [(f"{names[n % 4]} {n}", FIGURES) for n in range(categories)]},
+        sla=SlaFigures(due=100, met=90),
+        sla_by={"channel": [("email", SlaFigures(due=100, met=90))], "language": [],
+                "country": [], "category": []},
+        daily=[(day, {"email": day.day % 5, "chat": 2}) for day in OCTOBER.days],
+        heatmap=[[(day + hour) % 4 for hour in range(24)] for day in range(7)],
+        calls=calls, costs=costs,
+    )  # fmt: skip
+
+
+def content(language: str, **kw) -> ReportContent:
+    return ReportContent(
+        client_name="Žluťoučký kůň", language=language, time_zone="Europe/Prague",
+        currency="CZK", kpis=kpis(**kw), previous_totals=BEFORE,
+        previous_sla=SlaFigures(due=50, met=40), generated_at=datetime(2026, 11, 1, 12, tzinfo=UTC),
+    )  # fmt: skip
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_report_is_in_the_clients_language_with_every_letter():
+    text = text_of(report_pdf(content("cs")))
+    for letter in "čřůőłșț":
+        assert letter in text, letter
+    assert "Měsíční zpráva" in text and "říjen 2026" in text
+    assert "Přijaté kontakty" in text and "Definice" in text
+    # Numbers the Czech way, the change from the previous month with its sign.
+    assert "1,5 h" in text and "+20" in text and "+10,0 p. b." in text
+
+
+def test_the_font_is_embedded():
+    reader = PdfReader(io.BytesIO(report_pdf(content("en"))))
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts.add(font["/BaseFont"].split("+")[-1])
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
+                else font  # fmt: skip
+            assert "/FontFile2" in descendant["/FontDescriptor"].get_object()
+    assert fonts == {"DejaVuSans", "DejaVuSans-Bold"}
+
+
+def test_other_languages_get_their_own_labels_and_formats():
+    german = text_of(report_pdf(content("de")))
+    assert "Monatsbericht" in german and "Oktober 2026" in german
+    hungarian = text_of(report_pdf(content("hu")))
+    assert "Havi jelentés" in hungarian and "2026. október" in hungarian
+
+
+def test_calls_and_costs_appear_only_when_given():
+    without = text_of(report_pdf(content("en")))
+    assert "Calls offered" not in without and "invoice" not in without
+    calls = CallFigures(offered=200, answered=180, answered_within_target=150,
+                        target_seconds=20, abandoned=20, speed_of_answer_average=14.4,
+                        handle_time_average=245.0)  # fmt: skip
+    costs = CostSection(invoice_number="2026-0042", total=Decimal("12345.60"), lines=[
+        CostLine(label="E-mails answered", quantity=Decimal(300), unit="pcs",
+                 amount=Decimal("12345.60")),
+    ])  # fmt: skip
+    text = text_of(report_pdf(content("en", calls=calls, costs=costs)))
+    assert "Calls offered" in text and "75.0 %" in text  # 150 of 200 within 20 s
+    assert "10.0 %" in text  # abandoned 20 of 200
+    assert "invoice 2026-0042" in text and "CZK12,345.60" in text
+
+
+def test_long_tables_are_cut_into_blocks_with_their_header():
+    rows = [[str(n), "1"] for n in range(TABLE_BLOCK_ROWS * 3 + 1)]
+    tables = blocks_of_table(["", "Received"], rows, [100, 50])
+    assert len(tables) == 4
+    assert all(table._cellvalues[0][1].text == "Received" for table in tables)
+    assert blocks_of_table(["", "Received"], [], [100, 50]) == []
+    pdf = report_pdf(content("en", categories=500))
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    category_pages = [p.extract_text() for p in pages if "Wisła zwrot" in p.extract_text()]
+    assert len(category_pages) > 3
+    assert all("Received" in page for page in category_pages)

@@ -1,0 +1,123 @@
+"""Generating, storing and e-mailing a client's monthly report; the command and the tasks."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from pypdf import PdfReader
+
+from reporting.models import Report
+from reporting.services import (
+    last_complete_month,
+    month_parse,
+    recipients_set,
+    report_generate,
+    report_send,
+)
+from reporting.tasks import monthly_reports_task
+from tests.conftest import in_schema
+from tests.reporting.scenario import local, october_at_client_a
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_months_are_parsed_strictly():
+    assert month_parse("2026-10") == date(2026, 10, 1)
+    for bad in ("2026-13", "10/2026", "2026-1", ""):
+        with pytest.raises(ValidationError):
+            month_parse(bad)
+
+
+def test_the_last_complete_month_is_the_clients(two_clients):
+    # 31 October 23:30 UTC is already 1 November in Prague.
+    assert last_complete_month(client=two_clients.a, now=local(11, 1, 0, 30)) == date(2026, 10, 1)
+    assert last_complete_month(client=two_clients.a, now=local(1, 5, 9, year=2027)) == date(
+        2026, 12, 1
+    )
+
+
+def test_a_report_is_stored_in_the_clients_language_and_replaced_when_regenerated(two_clients):
+    october_at_client_a(two_clients.a)
+    with in_schema(two_clients.a):
+        first = report_generate(client=two_clients.a, month=date(2026, 10, 1),
+                                now=local(11, 5, 12))  # fmt: skip
+        again = report_generate(client=two_clients.a, month=date(2026, 10, 1),
+                                now=local(11, 6, 12))  # fmt: skip
+        assert Report.objects.count() == 1 and again.pk == first.pk
+        text = text_of(bytes(Report.objects.get().pdf))
+    assert first.language == "cs"
+    assert "Client A Obuv" in text and "říjen 2026" in text and "Přijaté kontakty" in text
+    with in_schema(two_clients.b):
+        assert not Report.objects.exists()
+
+
+def test_a_month_not_started_is_refused(two_clients):
+    with in_schema(two_clients.a), pytest.raises(ValidationError, match="not started"):
+        report_generate(client=two_clients.a, month=date(2026, 12, 1), now=local(11, 5, 12))
+
+
+def test_the_report_is_mailed_once_to_the_recipients(two_clients):
+    with in_schema(two_clients.a):
+        report = report_generate(client=two_clients.a, month=date(2026, 10, 1),
+                                 now=local(11, 5, 12))  # fmt: skip
+        assert report_send(client=two_clients.a, report_id=report.pk) is False  # nobody yet
+        recipients_set(recipients=["Boss@shop.example", " ops@shop.example", ""])
+        assert report_send(client=two_clients.a, report_id=report.pk) is True
+        assert report_send(client=two_clients.a, report_id=report.pk) is False
+    [message] = mail.outbox
+    assert message.to == ["boss@shop.example", "ops@shop.example"]
+    assert "říjen 2026" in message.subject
+    [(name, content, kind)] = message.attachments
+    assert (name, kind) == ("report-2026-10.pdf", "application/pdf")
+    assert content.startswith(b"%PDF")
+
+
+def test_bad_recipients_are_refused_and_nothing_changes(two_clients):
+    with in_schema(two_clients.a):
+        recipients_set(recipients=["boss@shop.example"])
+        with pytest.raises(ValidationError):
+            recipients_set(recipients=["ok@shop.example", "not an address"])
+        from reporting.services import report_settings_get
+
+        assert report_settings_get().recipients == ["boss@shop.example"]
+
+
+def test_beat_generates_and_mails_last_months_report_of_every_client(
+    two_clients, django_capture_on_commit_callbacks
+):
+    from tenants.models import Client
+
+    Client.objects.filter(pk__in=[two_clients.a.pk, two_clients.b.pk]).update(status="active")
+    for client in (two_clients.a, two_clients.b):
+        with in_schema(client):
+            recipients_set(recipients=[f"boss@{client.slug}.example"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert monthly_reports_task.delay().get() == 2
+    for client in (two_clients.a, two_clients.b):
+        with in_schema(client):
+            report = Report.objects.get()
+            assert report.sent_at is not None
+            assert report.language == client.default_language
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "boss@client-a.example", "boss@client-b.example"
+    ]  # fmt: skip
+
+
+def test_the_command_writes_the_pdf(two_clients, tmp_path):
+    october_at_client_a(two_clients.a)
+    out = tmp_path / "report.pdf"
+    call_command("client_report", "--client", "client-a", "--month", "2026-10", "--out", str(out))
+    assert "Client A Obuv" in text_of(out.read_bytes())
+    with pytest.raises(CommandError, match="No client 'nobody'"):
+        call_command("client_report", "--client", "nobody", "--month", "2026-10", "--out",
+                     str(out))  # fmt: skip
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("client_report", "--client", "client-a", "--month", "10.2026", "--out",
+                     str(out))  # fmt: skip
