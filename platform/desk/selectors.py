@@ -17,8 +17,8 @@ from django.utils import timezone
 from tenants.models import Client
 
 # The inbox shows the head of the queue and the busiest clients; the counts cover all.
-QUEUE_HEAD = 50
-CLIENT_LINES = 50
+QUEUE_HEAD = 25
+CLIENT_LINES = 25
 
 
 def user_is_supervisor(user) -> bool:
@@ -92,31 +92,59 @@ def agent_items_public(agent):
     )
 
 
+# One scan of the queue for the whole inbox: the eligible rows are read once (a CTE used
+# twice is materialised), counted per client and language (with the client's name), and
+# their head taken.
+_INBOX_SQL = """
+    WITH eligible AS (
+        SELECT id, client_id, language, priority, due_at, waiting_since
+        FROM routing_workitem WHERE {clause}
+    ), counts AS (
+        SELECT client_id, language, count(*) AS waiting, min(waiting_since) AS oldest
+        FROM eligible GROUP BY client_id, language
+    )
+    SELECT NULL::bigint, counts.language, counts.waiting, counts.oldest, tenants_client.name
+    FROM counts JOIN tenants_client ON tenants_client.id = counts.client_id
+    UNION ALL
+    (SELECT id, NULL, NULL, NULL, NULL FROM eligible
+     ORDER BY priority DESC, due_at ASC NULLS LAST, waiting_since, id LIMIT %s)
+"""
+
+
 def agent_inbox_public(agent, *, now: datetime | None = None) -> Inbox:
     """The agent's inbox: their items, the head of what they may take, and counts per
-    language and client. Three queries (four when the agent's reach is not cached),
-    however many items and clients there are."""
-    from routing.models import Channel
-    from routing.selectors import agent_reach_cached, eligible_items
-    from routing.services import URGENT_FIRST
+    language and client. Three queries (four when the agent's reach is not cached), one
+    scan of the waiting work, however many items and clients there are."""
+    from django.db import connection
+    from psycopg.types.numeric import Int8
+
+    from routing.models import Channel, WorkItem
+    from routing.selectors import agent_reach_cached, eligible_items_sql
 
     now = now or timezone.now()
-    eligible = eligible_items(agent_reach_cached(agent), list(Channel.values), now)
-    head = list(eligible.select_related("client").order_by(*URGENT_FIRST)[:QUEUE_HEAD])
-    rows = eligible.values("client__name", "language").annotate(
-        waiting=Count("id"), oldest=Min("waiting_since")
-    ).order_by()  # fmt: skip
+    reach = agent_reach_cached(agent)
+    clause, params = eligible_items_sql(reach, list(Channel.values), now)
+    # The clause's first value is the clients served. psycopg sends a list of small ids as
+    # smallint[]; against the bigint column PostgreSQL then probes the client index once
+    # per client. As bigint[] it hashes the list and scans once (500 clients: 34 -> 25 ms).
+    assert params[0] == list(reach.client_ids), "eligible_items_sql changed its parameters"
+    params[0] = [Int8(client_id) for client_id in params[0]]
+    with connection.cursor() as cursor:
+        cursor.execute(_INBOX_SQL.format(clause=clause), [*params, QUEUE_HEAD])
+        rows = cursor.fetchall()
+    head_ids = [row[0] for row in rows if row[0] is not None]
+    head_by_id = WorkItem.objects.select_related("client").in_bulk(head_ids)
     languages: dict[str, list] = {}
     clients: dict[str, list] = {}
-    for row in rows:
-        for key, totals in ((row["language"], languages), (row["client__name"], clients)):
-            line = totals.setdefault(key, [0, row["oldest"]])
-            line[0] += row["waiting"]
-            line[1] = min(line[1], row["oldest"])
+    for _, language, waiting, oldest, client_name in (row for row in rows if row[0] is None):
+        for key, totals in ((language, languages), (client_name, clients)):
+            line = totals.setdefault(key, [0, oldest])
+            line[0] += waiting
+            line[1] = min(line[1], oldest)
     by_wait = sorted(clients.items(), key=lambda pair: (pair[1][1], pair[0]))
     return Inbox(
         my_items=list(agent_items_public(agent)),
-        queue_head=head,
+        queue_head=[head_by_id[pk] for pk in head_ids if pk in head_by_id],
         per_language=[CountLine(k, n, t) for k, (n, t) in sorted(languages.items())],
         per_client=[CountLine(k, n, t) for k, (n, t) in by_wait[:CLIENT_LINES]],
         more_clients=max(len(by_wait) - CLIENT_LINES, 0),
@@ -265,15 +293,19 @@ class WallAgent:
 
 @dataclass(frozen=True)
 class Wall:
-    queues: list[WallQueue]
+    queues: list[WallQueue]  # the WALL_QUEUES longest-waiting queues
+    more_queues: int
     languages: list[WallLanguage]
     agents: list[WallAgent]
 
 
+WALL_QUEUES = 100
+
+
 def supervisor_wall_public(*, now: datetime | None = None, time_zone: str = "UTC") -> Wall:
-    """Queues per language and client (waiting, longest wait), agents available per
-    language, and each agent's presence, items held and items handled today (since local
-    midnight in ``time_zone``). Four queries."""
+    """Queues per language and client (waiting, longest wait; the longest waits first),
+    agents available per language, and each agent's presence, items held and items
+    handled today (since local midnight in ``time_zone``). Four queries."""
     import zoneinfo
 
     from accounts.models import User
@@ -286,7 +318,7 @@ def supervisor_wall_public(*, now: datetime | None = None, time_zone: str = "UTC
         WorkItem.objects.filter(status=WorkItem.Status.WAITING)
         .values("language", "client__name")
         .annotate(waiting=Count("id"), oldest=Min("waiting_since"))
-        .order_by("language", "oldest")
+        .order_by("oldest", "language", "client__name")
     )
     queues = [WallQueue(r["language"], r["client__name"], r["waiting"], now - r["oldest"])
               for r in rows]  # fmt: skip
@@ -334,7 +366,8 @@ def supervisor_wall_public(*, now: datetime | None = None, time_zone: str = "UTC
     ):
         skills.setdefault(agent_id, []).append(code)
     return Wall(
-        queues=queues,
+        queues=queues[:WALL_QUEUES],
+        more_queues=max(len(queues) - WALL_QUEUES, 0),
         languages=languages,
         agents=[
             WallAgent(

@@ -38,3 +38,19 @@ def duration(value) -> str:
     minutes = max(int(value.total_seconds() // 60), 0)
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+@register.filter
+def since(value, now) -> str:
+    """How long ago ``value`` was, as a duration (cheaper than Django's timesince on a page
+    of hundreds of rows)."""
+    return duration(now - value) if value else ""
+
+
+@register.filter
+def until(value, now) -> str:
+    """How long until ``value``; a time already past reads with a minus sign."""
+    if value is None:
+        return ""
+    left = value - now
+    return duration(left) if left.total_seconds() >= 0 else "\u2212" + duration(-left)
