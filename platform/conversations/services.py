@@ -303,3 +303,78 @@ def conversation_reopen(*, client, conversation: Conversation, now: datetime) ->
     conversation.save(update_fields=["status", "reopened_at", "reopen_count",
                                      "resolution_due_at"])  # fmt: skip
     _resolution_clock_start(client, conversation, deadlines, now)
+
+
+# --- desk: notes, triage, language queue ----------------------------------------------------
+
+PRIORITIES = (-1, 0, 1, 2)  # low, normal, high, urgent (the queue takes higher first)
+_TAG_LENGTH = Conversation._meta.get_field("tags").base_field.max_length
+_CATEGORY_LENGTH = Conversation._meta.get_field("category").max_length
+
+
+@transaction.atomic
+def conversation_note_add(*, client, conversation_id: int, agent, text: str) -> Message:
+    """An internal note for colleagues: kept in the history, never sent to the customer."""
+    if not text.strip():
+        raise ValidationError({"text": "The note is empty."})
+    conversation = Conversation.objects.get(pk=conversation_id)
+    return Message.objects.create(
+        conversation=conversation, direction=Message.Direction.NOTE,
+        channel=conversation.channel, author=agent, body_text=text.strip(),
+        created_at=timezone.now(),
+    )  # fmt: skip
+
+
+def tags_parse(raw: str) -> list[str]:
+    """Tags from what the agent typed: "Refund, delivery  refund" -> ["refund", "delivery"];
+    comma or space separated, lower case, each once, in the order given."""
+    tags: list[str] = []
+    for tag in raw.replace(",", " ").split():
+        tag = tag.strip().lower()
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+@transaction.atomic
+def conversation_triage_set(
+    *, client, conversation_id: int, category: str, tags: list[str], priority: int
+) -> Conversation:
+    """Category, tags and priority; the priority also orders the open item in the queue."""
+    category = category.strip()
+    errors = {}
+    if len(category) > _CATEGORY_LENGTH:
+        errors["category"] = f"At most {_CATEGORY_LENGTH} characters."
+    too_long = [tag for tag in tags if len(tag) > _TAG_LENGTH]
+    if too_long:
+        errors["tags"] = f"At most {_TAG_LENGTH} characters a tag: {', '.join(too_long)}."
+    if priority not in PRIORITIES:
+        errors["priority"] = f"Priority is one of {PRIORITIES}."
+    if errors:
+        raise ValidationError(errors)
+    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    conversation.category, conversation.tags, conversation.priority = category, tags, priority
+    conversation.save(update_fields=["category", "tags", "priority"])
+    WorkItem.objects.filter(
+        client=client, source_kind="conversation", source_id=conversation.pk,
+        status__in=WorkItem.OPEN_STATUSES,
+    ).update(priority=priority)  # fmt: skip
+    return conversation
+
+
+@transaction.atomic
+def conversation_queue_language(*, client, conversation_id: int, language: str, agent):
+    """Send the conversation to another language's queue: its language is corrected (and
+    kept for the customer) and its open item, whoever held it, waits for that language."""
+    from routing.services import item_release
+
+    conversation = conversation_language_correct(
+        client=client, conversation_id=conversation_id, language=language, agent=agent
+    )
+    held = WorkItem.objects.filter(
+        client=client, source_kind="conversation", source_id=conversation.pk,
+        status__in=[WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED],
+    ).values_list("pk", flat=True)  # fmt: skip
+    for item_id in list(held):
+        item_release(item_id=item_id)
+    return conversation

@@ -1,16 +1,35 @@
+"""The agent desk on the agency's domain. Views parse, authorise, call one service or
+selector, and respond. An item of a client the agent does not serve is a 404, never data."""
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_tenants.utils import schema_context
 
-from desk.selectors import agent_items_public, agent_queue_public, client_cards_public
+from desk.selectors import (
+    agent_inbox_public,
+    client_cards_public,
+    client_colour,
+    conversation_view_in_schema,
+    supervisor_wall_public,
+    transfer_candidates_public,
+    user_is_supervisor,
+)
 from languages.selectors import agent_language_codes
-from routing.models import AgentState
+from routing.models import AgentState, WorkItem
 from routing.services import agent_heartbeat, agent_next_item, agent_presence_set
 
 
@@ -19,20 +38,52 @@ class DeskLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def _clients_table(request) -> str:
+    """The table of every live client with its local time, the same for every agent: it is
+    rendered once a minute per language and process, not on every page (500 rows cost more
+    than the rest of the desk)."""
+    from django.core.cache import cache
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    now = timezone.now()
+    key = f"desk:clients-table:{get_language()}:{now:%Y%m%d%H%M}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("desk/_clients.html", {"cards": client_cards_public()})
+        cache.set(key, html, 90)
+    return mark_safe(html)  # noqa: S308 - our template's output, escaped when rendered
+
+
+def _inbox_context(request) -> dict:
+    return {"inbox": agent_inbox_public(request.user), "now": timezone.now()}
+
+
 @login_required
 def home(request):
     agent_heartbeat(agent=request.user)
     state = AgentState.objects.filter(agent=request.user).first()
     context = {
-        "cards": client_cards_public(),
+        **_inbox_context(request),
+        "clients_table": _clients_table(request),
         "presence": state.presence if state else AgentState.Presence.OFFLINE,
         "presences": AgentState.Presence.choices,
         "my_languages": agent_language_codes(request.user),
-        "queue": agent_queue_public(request.user),
-        "my_items": agent_items_public(request.user),
-        "now": timezone.now(),
+        "supervisor": user_is_supervisor(request.user),
     }
     return render(request, "desk/home.html", context)
+
+
+@login_required
+@require_GET
+def live(request):
+    """Polled by the open desk: the inbox again (as HTML, rendered like the page) and its
+    counts, so that new work appears without a reload. Also the desk's heartbeat."""
+    agent_heartbeat(agent=request.user)
+    context = _inbox_context(request)
+    inbox = context["inbox"]
+    html = render_to_string("desk/_inbox.html", context, request=request)
+    return JsonResponse({"waiting": inbox.waiting, "mine": len(inbox.my_items), "html": html})
 
 
 @login_required
@@ -51,7 +102,8 @@ def take_next(request):
     item = agent_next_item(agent=request.user)
     if item is None:
         messages.info(request, _("Nothing waiting for you."))
-    return redirect("home")
+        return redirect("home")
+    return redirect("desk-item", item_id=item.pk)
 
 
 @login_required
@@ -71,18 +123,24 @@ def health(request):
     return JsonResponse({"status": "ok", "schema": connection.schema_name})
 
 
+@login_required
+@require_GET
+def wall(request):
+    """Supervisors: queues per language and client, agents per language, agent activity."""
+    if not user_is_supervisor(request.user):
+        raise Http404("No such page.")
+    context = {"wall": supervisor_wall_public(time_zone=request.user.time_zone)}
+    return render(request, "desk/wall.html", context)
+
+
 def _may_act_on(request, item) -> bool:
-    """Replies and corrections belong to the agent working on the item (or an admin)."""
-    return request.user.is_agency_admin or item.agent_id == request.user.pk
+    """Replies and changes belong to the agent working on the item, or a supervisor."""
+    return user_is_supervisor(request.user) or item.agent_id == request.user.pk
 
 
-def _item_for(request, item_id: int):
+def _item_for(request, item_id: int) -> WorkItem:
     """The work item, if the signed-in agent serves its client (agency admins: any)."""
-    from django.http import Http404
-
-    from routing.models import WorkItem
-
-    item = WorkItem.objects.select_related("client").filter(pk=item_id).first()
+    item = WorkItem.objects.select_related("client", "agent").filter(pk=item_id).first()
     user = request.user
     if item is None or not (
         user.is_agency_admin or user.served_clients.filter(pk=item.client_id).exists()
@@ -93,40 +151,37 @@ def _item_for(request, item_id: int):
 
 @login_required
 def item_detail(request, item_id: int):
-    """One item in its client's context: the conversation, its language, canned replies."""
-    from django.utils import timezone as tz
-    from django_tenants.utils import schema_context
-
-    from content.selectors import canned_replies_in_language
-    from conversations.models import Conversation
+    """One item in its client's context: conversation, customer history, canned replies and
+    FAQ in the customer's language, triage, notes, transfer."""
+    from conversations.services import PRIORITIES
     from languages.models import Language
 
     item = _item_for(request, item_id)
     agent_heartbeat(agent=request.user)
     client = item.client
+    may_act = _may_act_on(request, item)
+    context = {
+        "item": item,
+        "client": client,
+        "colour": client_colour(client),
+        "may_act": may_act,
+        "supervisor": user_is_supervisor(request.user),
+        "languages": Language.objects.filter(active=True),
+        "priorities": PRIORITIES,
+        "candidates": transfer_candidates_public(item) if may_act or not item.agent_id else [],
+    }
     with schema_context(client.schema_name):
-        conversation = (
-            Conversation.objects.select_related("customer").filter(pk=item.source_id).first()
+        view = (
+            conversation_view_in_schema(client=client, conversation_id=item.source_id)
             if item.source_kind == "conversation" else None
         )  # fmt: skip
-        context = {
-            "item": item,
-            "client": client,
-            "client_time": tz.localtime(tz.now(), client.tz),
-            "conversation": conversation,
-            "messages_": list(conversation.messages.all()) if conversation else [],
-            "replies": canned_replies_in_language(conversation.language) if conversation else [],
-            "languages": Language.objects.filter(active=True),
-        }
+        context["view"] = view
         return render(request, "desk/item.html", context)
 
 
 def _on_conversation(request, item_id: int, action, *, waiting_allowed: bool, refusal: str):
     """Run ``action(item)`` on an item's conversation, in its client's schema, if this
-    agent may (their item, an admin, or an unassigned item when ``waiting_allowed``)."""
-    from django.core.exceptions import ValidationError
-    from django_tenants.utils import schema_context
-
+    agent may (their item, a supervisor, or an unassigned item when ``waiting_allowed``)."""
     item = _item_for(request, item_id)
     if item.source_kind != "conversation":
         return HttpResponseBadRequest("Not a conversation.")
@@ -168,6 +223,82 @@ def item_reply(request, item_id: int):
 
     return _on_conversation(request, item_id, reply, waiting_allowed=False,
                             refusal="Take the item before answering it.")  # fmt: skip
+
+
+@login_required
+@require_POST
+def item_note(request, item_id: int):
+    """An internal note for colleagues (never sent to the customer)."""
+    from conversations.services import conversation_note_add
+
+    def note(item):
+        conversation_note_add(client=item.client, conversation_id=item.source_id,
+                              agent=request.user, text=request.POST.get("text", ""))  # fmt: skip
+
+    return _on_conversation(request, item_id, note, waiting_allowed=True,
+                            refusal="Another agent is working on this item.")  # fmt: skip
+
+
+@login_required
+@require_POST
+def item_triage(request, item_id: int):
+    """Category, tags and priority of the conversation (and the item's queue priority)."""
+    from conversations.services import conversation_triage_set, tags_parse
+
+    try:
+        priority = int(request.POST.get("priority", "0"))
+    except ValueError:
+        return HttpResponseBadRequest("Priority is a number.")
+
+    def triage(item):
+        conversation_triage_set(
+            client=item.client, conversation_id=item.source_id, priority=priority,
+            category=request.POST.get("category", ""),
+            tags=tags_parse(request.POST.get("tags", "")),
+        )  # fmt: skip
+
+    return _on_conversation(request, item_id, triage, waiting_allowed=True,
+                            refusal="Another agent is working on this item.")  # fmt: skip
+
+
+@login_required
+@require_POST
+def item_queue(request, item_id: int):
+    """Back to a language queue: the conversation's language is set and its item waits."""
+    from conversations.services import conversation_queue_language
+
+    def requeue(item):
+        conversation_queue_language(
+            client=item.client, conversation_id=item.source_id,
+            language=request.POST.get("language", ""), agent=request.user,
+        )  # fmt: skip
+
+    response = _on_conversation(request, item_id, requeue, waiting_allowed=True,
+                                refusal="Another agent is working on this item.")  # fmt: skip
+    return redirect("home") if response.status_code == 302 else response
+
+
+@login_required
+@require_POST
+def item_transfer(request, item_id: int):
+    """Give the item to another agent who serves the client and speaks the language."""
+    from accounts.models import User
+    from routing.services import item_transfer as transfer
+
+    item = _item_for(request, item_id)
+    if not (_may_act_on(request, item) or not item.agent_id):
+        return HttpResponseForbidden("Another agent is working on this item.")
+    try:
+        target = User.objects.get(pk=int(request.POST.get("agent", "")))
+    except (ValueError, User.DoesNotExist):
+        return HttpResponseBadRequest("Unknown agent.")
+    try:
+        transfer(item_id=item.pk, to_agent=target)
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error))
+    messages.info(request, _("Transferred to %(agent)s.") % {
+        "agent": target.get_full_name() or target.username})  # fmt: skip
+    return redirect("home")
 
 
 @login_required

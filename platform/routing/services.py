@@ -371,3 +371,62 @@ def sla_sweep(*, now: datetime | None = None) -> SweepCounts:
                 cursor.execute(statement.format(condition=condition), {"kind": kind, "now": now})
                 counts.append(cursor.rowcount)
     return SweepCounts(*counts)
+
+
+# --- desk: assignment and transfer ---------------------------------------------------------
+
+
+def _agent_may_take(*, agent, item: WorkItem) -> str:
+    """Why ``agent`` may not be given ``item`` ("" when they may): they serve its client,
+    answer in its language (native or fluent) and are not offline."""
+    from languages.selectors import agent_language_codes
+
+    if not agent.is_active or agent.is_client_user:
+        return "Only active agents can be given work."
+    if not agent.served_clients.filter(pk=item.client_id).exists():
+        return "This agent does not serve the item's client."
+    if item.language not in agent_language_codes(agent):
+        return "This agent does not speak the item's language."
+    state = AgentState.objects.filter(agent=agent).first()
+    if state is None or state.presence == AgentState.Presence.OFFLINE:
+        return "This agent is offline."
+    return ""
+
+
+@transaction.atomic
+def item_transfer(*, item_id: int, to_agent, now: datetime | None = None) -> WorkItem:
+    """Give an open item (waiting, or held by someone else) to ``to_agent``, who must serve
+    its client and speak its language; a call is offered, other work assigned. The new
+    holder's capacity is not checked: a transfer is a person's decision, not the router's."""
+    now = now or timezone.now()
+    item = WorkItem.objects.select_for_update().get(pk=item_id)
+    if item.status not in WorkItem.OPEN_STATUSES:
+        raise ValueError("This item is closed.")
+    if item.agent_id == to_agent.pk:
+        raise ValueError("This agent already has the item.")
+    refusal = _agent_may_take(agent=to_agent, item=item)
+    if refusal:
+        raise ValueError(refusal)
+    item.agent = to_agent
+    if item.channel == Channel.CALL:
+        item.status = WorkItem.Status.OFFERED
+        item.offered_at = now
+        item.offer_expires_at = now + policy_for(item.channel, item.client_id).offer_timeout
+        item.assigned_at = None
+    else:
+        item.status = WorkItem.Status.ASSIGNED
+        item.offered_at = item.offer_expires_at = None
+        item.assigned_at = now
+    item.save(update_fields=["agent", "status", "offered_at", "offer_expires_at",
+                             "assigned_at"])  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def item_release(*, item_id: int) -> WorkItem:
+    """An offered or assigned item goes back to its language queue, keeping its place."""
+    item = WorkItem.objects.select_for_update().get(pk=item_id)
+    if item.status not in (WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED):
+        raise ValueError("Only an item someone holds can go back to the queue.")
+    work_requeue(item=item)
+    return item

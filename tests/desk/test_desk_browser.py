@@ -1,5 +1,8 @@
 """The agent desk in a real browser: take the next Czech e-mail of client A, answer it with
-a Czech canned reply, finish it; Polish work is not offered; customers' text cannot run."""
+a Czech canned reply, finish it; Polish work is not offered; customers' text cannot run;
+new work appears without a reload; keyboard shortcuts work."""
+
+import threading
 
 import pytest
 from playwright.sync_api import expect
@@ -38,13 +41,19 @@ def desk(two_clients, django_db_blocker):
                 text="Dzień dobry, moja paczka nie dotarła, proszę o pomoc.",
                 customer_email="browser@example.pl",
             ).conversation  # fmt: skip
+        later: list = []  # conversations opened while the page is open (test's other thread)
         try:
             with served_and_browsed() as (port, browser):
                 yield {"url": f"http://localhost:{port}", "browser": browser,
-                       "agent": czech.username}  # fmt: skip
+                       "agent": czech.username, "client": two_clients.a,
+                       "later": later}  # fmt: skip
         finally:
             WorkItem.objects.filter(source_id__in=[czech_item.pk, polish.pk]).delete()
-            for client, conversation in ((two_clients.a, czech_item), (two_clients.b, polish)):
+            WorkItem.objects.filter(client=two_clients.a,
+                                    source_id__in=[c.pk for c in later]).delete()  # fmt: skip
+            pairs = [(two_clients.a, czech_item), (two_clients.b, polish)]
+            pairs += [(two_clients.a, conversation) for conversation in later]
+            for client, conversation in pairs:
                 with in_schema(client):
                     customer = conversation.customer
                     Conversation.objects.filter(pk=conversation.pk).delete()
@@ -55,20 +64,24 @@ def desk(two_clients, django_db_blocker):
             czech.delete()
 
 
-def test_an_agent_takes_answers_and_finishes_a_czech_email(desk):
+def signed_in_page(desk):
     page = desk["browser"].new_page()
     page.goto(desk["url"] + "/")
     page.get_by_label("User name").fill(desk["agent"])
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    return page
+
+
+def test_an_agent_takes_answers_and_finishes_a_czech_email(desk):
+    page = signed_in_page(desk)
 
     # Signed in, the desk speaks the agent's Czech; Polish work is not offered to them.
     queue = page.locator("#queue")
     expect(queue).to_contain_text("Client A Obuv")
     expect(queue).not_to_contain_text("Client B Sklep")
     page.get_by_label("Stav").select_option("available")
-    page.get_by_role("button", name="Vzít další").click()
-    page.get_by_role("link", name="Boty nepřišly").click()
+    page.get_by_role("button", name="Vzít další").click()  # opens the item taken
 
     expect(page.get_by_role("heading", name="Client A Obuv")).to_be_visible()
     expect(page.locator(".message.in")).to_contain_text('<img src=x onerror="document.title')
@@ -78,5 +91,60 @@ def test_an_agent_takes_answers_and_finishes_a_czech_email(desk):
     page.get_by_role("button", name="Odeslat").click()
     expect(page.locator(".message.out")).to_contain_text("Omlouváme se, boty pošleme znovu.")
     page.get_by_role("button", name="Hotovo").click()
+    expect(page.locator("#my-items")).to_contain_text("Nemáte přidělenou žádnou práci.")
+    page.close()
+
+
+def _in_another_thread(work) -> None:
+    """ORM calls are refused in the test's thread while Playwright runs; a plain thread
+    has its own connection and commits, so the server sees the row."""
+    failures: list[BaseException] = []
+
+    def run():
+        from django.db import connection
+
+        try:
+            work()
+        except BaseException as error:  # reported in the test's thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    assert not failures, failures
+
+
+def test_new_work_appears_without_a_reload_and_shortcuts_work(desk):
+    page = signed_in_page(desk)
+    expect(page.locator("#queue")).not_to_contain_text("Reklamace podrážky")
+    page.evaluate("window.notReloaded = true")
+
+    def new_contact():
+        with in_schema(desk["client"]):
+            desk["later"].append(conversation_open_inbound(
+                client=desk["client"], channel="email", subject="Reklamace podrážky",
+                text="Dobrý den, po týdnu se odlepila podrážka, chci reklamovat boty.",
+                customer_email="live@example.cz",
+            ).conversation)  # fmt: skip
+
+    _in_another_thread(new_contact)
+    expect(page.locator("#queue")).to_contain_text("Reklamace podrážky", timeout=15_000)
+    assert page.evaluate("window.notReloaded") is True
+
+    page.keyboard.press("?")
+    expect(page.locator("#shortcuts-help")).to_be_visible()
+    expect(page.locator("#shortcuts-help")).to_contain_text("Vzít další")
+    page.keyboard.press("Escape")
+    expect(page.locator("#shortcuts-help")).to_be_hidden()
+
+    page.keyboard.press("n")  # take next: the new item opens
+    expect(page.locator("h2").first).to_contain_text("Reklamace podrážky")
+    page.keyboard.press("r")
+    page.keyboard.type("Pošlete nám prosím fotografii.")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(".message.out")).to_contain_text("Pošlete nám prosím fotografii.")
+    page.keyboard.press("d")  # done: back to the desk
     expect(page.locator("#my-items")).to_contain_text("Nemáte přidělenou žádnou práci.")
     page.close()

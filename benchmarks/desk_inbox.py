@@ -1,0 +1,178 @@
+"""Benchmark of the agent desk: an agent's inbox with 10,000 waiting items across 500 clients.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/desk_inbox.py [--items 10000] [--clients 500] [--requests 200]
+
+On the PostgreSQL server the settings point at (``DATABASE_URL``, or the embedded one), it
+creates a database of its own, ``polydesk_bench_desk`` (dropped at the end), migrates it,
+and fills the public schema: the agency's domain, 500 live clients (rows only: the inbox
+never enters a client's schema), one agent who serves all of them and speaks every
+language, 10 items assigned to them and 10,000 waiting items they may all take, spread over
+clients, languages and channels; 50 colleagues with skills and presence for the wall.
+
+It prints, for the whole request through Django's middleware and template rendering (the
+server's time, no network; Django's test client in this process):
+1. the desk page ``/`` (p50, p99, max) and its number of SQL statements;
+2. the live update ``/desk/live`` polled by the open page;
+3. the supervisors' wall ``/desk/wall``.
+Target: the desk page under 150 ms, and a number of statements that does not depend on the
+numbers of items or clients (``tests/desk/test_inbox_queries.py`` checks that).
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+
+from benchdb import bench_database, django_setup, server_find
+
+BENCH_DATABASE = "polydesk_bench_desk"
+LANGUAGES = ["cs", "sk", "pl", "de", "hu", "ro", "sl", "hr", "bg", "en", "fr", "it", "es",
+             "nl", "pt", "el"]  # fmt: skip
+CHANNELS = ["email"] * 6 + ["chat"] * 2 + ["call", "sms"]
+COLLEAGUES = 50
+
+
+def fill(items: int, clients_count: int):
+    """The agency, clients, the agent and colleagues, waiting and assigned items."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts.models import User
+    from languages.models import AgentSkill
+    from routing.models import AgentState, WorkItem
+    from tenants.models import Client
+    from tenants.services import agency_ensure
+
+    agency_ensure()
+    rng = random.Random(7)
+    clients = Client.objects.bulk_create(
+        Client(schema_name=f"client_bench_{n}", slug=f"bench-{n}", name=f"Bench shop {n}",
+               languages=(pair := rng.sample(LANGUAGES, 2)), default_language=pair[0],
+               countries=["CZ"], status="active", ready=True)
+        for n in range(clients_count)
+    )  # fmt: skip
+    agent = User.objects.create_user(username="bench-agent", password="!", role="agent",  # noqa: S106
+                                      is_staff=True)  # fmt: skip
+    colleagues = User.objects.bulk_create(
+        User(username=f"colleague{n}", role="agent", password="!")  # noqa: S106
+        for n in range(COLLEAGUES)
+    )
+    AgentSkill.objects.bulk_create(
+        [AgentSkill(agent=agent, language_id=code, proficiency="native") for code in LANGUAGES]
+        + [AgentSkill(agent=colleague, language_id=code, proficiency="native")
+           for colleague in colleagues for code in rng.sample(LANGUAGES, 2)]
+    )  # fmt: skip
+    agent.served_clients.set(clients)
+    now = timezone.now()
+    AgentState.objects.bulk_create(
+        [AgentState(agent=agent, presence="available", idle_since=now, capacity_email=100)]
+        + [AgentState(agent=colleague, presence=rng.choice(["available", "busy", "away"]),
+                      idle_since=now) for colleague in colleagues]
+    )  # fmt: skip
+    work = [
+        WorkItem(
+            client=clients[n % clients_count], channel=rng.choice(CHANNELS),
+            language=rng.choice(clients[n % clients_count].languages),
+            priority=1 if n % 50 == 0 else 0, source_kind="conversation", source_id=n,
+            summary=f"Question number {n} about an order", status="waiting",
+            waiting_since=now - timedelta(seconds=rng.randrange(86_400)),
+            due_at=now + timedelta(hours=rng.randrange(-4, 48)),
+        )
+        for n in range(items)
+    ]  # fmt: skip
+    for item in work[:10]:
+        item.status, item.agent, item.assigned_at = "assigned", agent, now
+    WorkItem.objects.bulk_create(work, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return agent
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def measure(http, url: str, requests: int, label: str, target_ms: float | None = None) -> bool:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:  # once more, to count statements
+        response = http.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    statements = [q["sql"] for q in captured.captured_queries]
+    real = [s for s in statements if not s.startswith("SET search_path")]
+    timings, in_sql = [], []
+    sql_seconds = [0.0]
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            sql_seconds[0] += time.perf_counter() - started
+
+    for _ in range(requests):
+        sql_seconds[0] = 0.0
+        with connection.execute_wrapper(timed):
+            started = time.perf_counter()
+            response = http.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        in_sql.append(sql_seconds[0] * 1000)
+        assert response.status_code == 200
+    print(f"{label} {url}: p50 {statistics.median(timings):.1f} ms "
+          f"(SQL {statistics.median(in_sql):.1f} ms), p99 {percentile(timings, 0.99):.1f} ms, "
+          f"max {max(timings):.1f} ms over {requests} requests; {len(real)} queries "
+          f"(+{len(statements) - len(real)} SET search_path); "
+          f"{len(response.content) // 1024} KiB")  # fmt: skip
+    if target_ms is None:
+        return True
+    met = percentile(timings, 0.99) < target_ms
+    print(f"   {'MET' if met else 'MISSED'} p99 < {target_ms:.0f} ms")
+    return met
+
+
+def run(items: int, clients_count: int, requests: int) -> int:
+    django_setup(BENCH_DATABASE)
+    from django.core.management import call_command
+    from django.test import Client as HttpClient
+
+    from desk.selectors import agent_inbox_public
+
+    call_command("migrate_platform", verbosity=0)
+    started = time.perf_counter()
+    agent = fill(items, clients_count)
+    inbox = agent_inbox_public(agent)
+    print(f"load average (1 min) before measuring: {os.getloadavg()[0]:.2f}")
+    print(f"filled {clients_count} clients, {items:,} items ({inbox.waiting:,} waiting for the "
+          f"agent, {len(inbox.my_items)} theirs) in {time.perf_counter() - started:.1f} s; "
+          f"cpus: {os.cpu_count()}")  # fmt: skip
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(agent)
+    ok = measure(http, "/", requests, "1. desk page", target_ms=150)
+    measure(http, "/desk/live", requests, "2. live update")
+    measure(http, "/desk/wall", max(requests // 4, 10), "3. supervisors' wall")
+    print(f"load average (1 min) after: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cpus")
+    return 0 if ok else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    server = server_find(BENCH_DATABASE)
+    print(f"database: {BENCH_DATABASE} on {server.label}")
+    with bench_database(server):
+        return run(args.items, args.clients, args.requests)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Translated names of channels, statuses and presences on the desk (the models' own
+labels are English, for the admin and the API)."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+CHANNELS = {"call": _("Call"), "email": _("E-mail"), "chat": _("Chat"), "sms": _("SMS"),
+            "api": _("API")}  # fmt: skip
+CONVERSATION_STATUSES = {
+    "new": _("New"), "open": _("Open"), "pending": _("Pending customer"),
+    "resolved": _("Resolved"), "closed": _("Closed"),
+}  # fmt: skip
+PRESENCES = {"available": _("Available"), "busy": _("Busy"), "away": _("Away"),
+             "offline": _("Offline")}  # fmt: skip
+
+
+@register.filter
+def channel_label(code: str) -> str:
+    return str(CHANNELS.get(code, code))
+
+
+@register.filter
+def status_label(code: str) -> str:
+    return str(CONVERSATION_STATUSES.get(code, code))
+
+
+@register.filter
+def presence_label(code: str) -> str:
+    return str(PRESENCES.get(code, code))
+
+
+@register.filter
+def duration(value) -> str:
+    """A wait as "2 h 05 min" or "4 min" (a timedelta; units are the same in every
+    language the desk speaks)."""
+    minutes = max(int(value.total_seconds() // 60), 0)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+@register.filter
+def since(value, now) -> str:
+    """How long ago ``value`` was, as a duration (cheaper than Django's timesince on a page
+    of hundreds of rows)."""
+    return duration(now - value) if value else ""
+
+
+@register.filter
+def until(value, now) -> str:
+    """How long until ``value``; a time already past reads with a minus sign."""
+    if value is None:
+        return ""
+    left = value - now
+    return duration(left) if left.total_seconds() >= 0 else "\u2212" + duration(-left)

@@ -1,0 +1,83 @@
+// The agent desk in the browser: live inbox, canned replies, keyboard shortcuts.
+(function () {
+  "use strict";
+
+  // The inbox refreshes itself: the server renders it (same template, same escaping) and
+  // this only swaps it in. The page title shows how much waits, for a tab in the background.
+  var inbox = document.getElementById("inbox");
+  if (inbox && inbox.dataset.liveUrl) {
+    var baseTitle = document.title;
+    var refresh = function () {
+      fetch(inbox.dataset.liveUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          inbox.innerHTML = data.html;
+          document.title = (data.waiting ? "(" + data.waiting + ") " : "") + baseTitle;
+        })
+        .catch(function () { /* offline for a moment: the next poll tries again */ });
+    };
+    setInterval(refresh, 1000 * Number(inbox.dataset.liveSeconds || 5));
+  }
+
+  // A canned reply goes into the reply box, where the agent can still edit it.
+  document.querySelectorAll(".use-reply").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var box = document.getElementById("reply-text");
+      if (!box) { return; }
+      box.value = button.dataset.text;
+      box.focus();
+    });
+  });
+
+  function submit(id) {
+    var form = document.getElementById(id);
+    if (form) { form.requestSubmit(); }
+    return Boolean(form);
+  }
+
+  function presence(value) {
+    var form = document.getElementById("presence-form");
+    if (!form) { return false; }
+    form.elements.presence.value = value;
+    form.requestSubmit();
+    return true;
+  }
+
+  var help = document.getElementById("shortcuts-help");
+  var home = document.getElementById("home-link");
+  var actions = {
+    "n": function () { return submit("take-next-form"); },
+    "d": function () { return submit("done-form"); },
+    "r": function () {
+      var box = document.getElementById("reply-text");
+      if (box) { box.focus(); }
+      return Boolean(box);
+    },
+    "a": function () { return presence("available"); },
+    "b": function () { return presence("busy"); },
+    "w": function () { return presence("away"); },
+    "h": function () { if (home) { window.location = home.href; } return Boolean(home); },
+    "?": function () {
+      if (!help) { return false; }
+      if (help.open) { help.close(); } else { help.showModal(); }
+      return true;
+    },
+  };
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var typing = target.closest("input, textarea, select, [contenteditable]");
+    if (typing) {
+      // Ctrl+Enter (Cmd+Enter) sends the form being written.
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && target.form) {
+        event.preventDefault();
+        target.form.requestSubmit();
+      }
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var action = actions[event.key];
+    if (action && action()) { event.preventDefault(); }
+  });
+}());

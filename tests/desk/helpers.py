@@ -1,0 +1,42 @@
+"""Agents and conversations for the desk's tests (real services, real schemas)."""
+
+from django.test import Client as HttpClient
+
+from accounts.models import User
+from conversations.services import conversation_open_inbound
+from languages.services import agent_skills_set
+from routing.models import WorkItem
+from routing.services import agent_presence_set
+from tests.conftest import in_schema
+from tests.factories import UserFactory
+
+
+def agent_with(clients, skills: dict[str, str], *, presence: str = "available",
+               **fields) -> User:  # fmt: skip
+    user = UserFactory(role=fields.pop("role", User.Role.AGENT), **fields)
+    agent_skills_set(agent=user, skills=skills)
+    user.served_clients.set(clients)
+    agent_presence_set(agent=user, presence=presence)
+    return user
+
+
+def signed_in(user: User) -> HttpClient:
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(user)
+    return http
+
+
+def inbound(client, text: str, email: str, *, channel: str = "email", subject: str = ""):
+    """A new conversation and its work item."""
+    with in_schema(client):
+        conversation = conversation_open_inbound(
+            client=client, channel=channel, text=text, customer_email=email, subject=subject,
+        ).conversation  # fmt: skip
+    return conversation, WorkItem.objects.get(client=client, source_id=conversation.pk,
+                                              source_kind="conversation")  # fmt: skip
+
+
+def held_by(item: WorkItem, agent: User) -> WorkItem:
+    WorkItem.objects.filter(pk=item.pk).update(agent=agent, status="assigned")
+    item.refresh_from_db()
+    return item
