@@ -33,6 +33,8 @@ def test_the_live_endpoint_shows_new_work_and_counts(two_clients):
     queue(two_clients.a, "de", 903, "Schuhe")  # not a language of the agent
     after = http.get("/desk/live").json()
     assert after["waiting"] == 3 and after["mine"] == 0
+    assert after["languages"] == {"cs": 2, "pl": 1}
+    assert after["clients"] == {"Client B Sklep": 1, "Client A Obuv": 2}
     html = after["html"]
     assert "Nowa paczka &lt;b&gt;" in html and "Schuhe" not in html
     by_language = html[html.index('id="counts-language"') : html.index('id="counts-client"')]
