@@ -43,7 +43,7 @@ class DeskLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _clients_table(request) -> str:
+def _clients_table() -> str:
     """The table of every live client with its local time, the same for every agent: it is
     rendered once a minute per language and process, not on every page (500 rows cost more
     than the rest of the desk)."""
@@ -71,7 +71,7 @@ def home(request):
     context = {
         "presence": agent_heartbeat_presence(agent=request.user),
         **_inbox_context(request),
-        "clients_table": _clients_table(request),
+        "clients_table": _clients_table(),
         "presences": AgentState.Presence.choices,
         # Native and fluent, as the router counts them (cached with the agent's reach).
         "my_languages": agent_reach_cached(request.user).languages,
