@@ -95,3 +95,22 @@ def test_the_heartbeat_returns_the_presence(two_clients):
     now = timezone.now()
     assert agent_heartbeat_presence(agent=agent, now=now) == "busy"
     assert AgentState.objects.get(agent=agent).heartbeat_at == now
+
+
+def test_an_offered_call_is_accepted_from_the_desk(two_clients):
+    agent = agent_with([two_clients.a], {"cs": "native"})
+    colleague = agent_with([two_clients.a], {"cs": "native"})
+    outsider = agent_with([two_clients.b], {"cs": "native"})
+    call = work_enqueue(client=two_clients.a, channel="call", language="cs",
+                        source_kind="call", source_id=81, summary="+420 777 000 111")  # fmt: skip
+    item_transfer(item_id=call.pk, to_agent=agent)  # offered to the agent
+    http = signed_in(agent)
+    inbox = http.get("/desk/live").json()["html"]
+    assert "Offered to you" in inbox and f"/desk/items/{call.pk}/accept" in inbox
+
+    assert signed_in(outsider).post(f"/desk/items/{call.pk}/accept").status_code == 404
+    assert signed_in(colleague).post(f"/desk/items/{call.pk}/accept").status_code == 400
+    assert http.post(f"/desk/items/{call.pk}/accept").status_code == 302
+    call.refresh_from_db()
+    assert (call.status, call.agent) == ("assigned", agent)
+    assert "Offered to you" not in http.get("/desk/live").json()["html"]
