@@ -25,7 +25,6 @@ urlpatterns = [
     path("desk/items/<int:item_id>/triage", desk_views.item_triage, name="desk-item-triage"),
     path("desk/items/<int:item_id>/queue", desk_views.item_queue, name="desk-item-queue"),
     path("desk/items/<int:item_id>/transfer", desk_views.item_transfer, name="desk-item-transfer"),
-    path("desk/items/<int:item_id>/accept", desk_views.item_accept, name="desk-item-accept"),
     path("desk/live", desk_views.live, name="desk-live"),
     path("desk/wall", desk_views.wall, name="desk-wall"),
     path("admin/", admin.site.urls),

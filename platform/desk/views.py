@@ -319,20 +319,6 @@ def item_transfer(request, item_id: int):
 
 @login_required
 @require_POST
-def item_accept(request, item_id: int):
-    """The agent accepts the work offered to them (a call ringing) before the offer ends."""
-    from routing.services import offer_accept
-
-    item = _item_for(request, item_id)
-    try:
-        offer_accept(item_id=item.pk, agent=request.user)
-    except ValueError as error:
-        return HttpResponseBadRequest(str(error))
-    return redirect("desk-item", item_id=item.pk)
-
-
-@login_required
-@require_POST
 def item_done(request, item_id: int):
     """The agent is done with the item: it leaves their work and frees capacity."""
     from routing.services import item_close
