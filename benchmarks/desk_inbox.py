@@ -12,7 +12,9 @@ language, 10 items assigned to them and 10,000 waiting items they may all take, 
 clients, languages and channels; 50 colleagues with skills and presence for the wall.
 
 It prints, for the whole request through Django's middleware and template rendering (the
-server's time, no network; Django's test client in this process):
+server's time, no network; Django's test client in this process), with the share spent
+waiting for SQL statements and the CPU time of this process (which, unlike the wall time,
+hardly moves when other processes compete for the cores; the load average is printed):
 1. the desk page ``/`` (p50, p99, max) and its number of SQL statements;
 2. the live update ``/desk/live`` polled by the open page;
 3. the supervisors' wall ``/desk/wall``.
@@ -107,7 +109,7 @@ def measure(http, url: str, requests: int, label: str, target_ms: float | None =
     assert response.status_code == 200, (url, response.status_code)
     statements = [q["sql"] for q in captured.captured_queries]
     real = [s for s in statements if not s.startswith("SET search_path")]
-    timings, in_sql = [], []
+    timings, in_sql, cpu = [], [], []
     sql_seconds = [0.0]
 
     def timed(execute, sql, params, many, context):
@@ -120,13 +122,15 @@ def measure(http, url: str, requests: int, label: str, target_ms: float | None =
     for _ in range(requests):
         sql_seconds[0] = 0.0
         with connection.execute_wrapper(timed):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = http.get(url)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         in_sql.append(sql_seconds[0] * 1000)
         assert response.status_code == 200
     print(f"{label} {url}: p50 {statistics.median(timings):.1f} ms "
-          f"(SQL {statistics.median(in_sql):.1f} ms), p99 {percentile(timings, 0.99):.1f} ms, "
+          f"(SQL {statistics.median(in_sql):.1f} ms, Django's CPU "
+          f"{statistics.median(cpu):.1f} ms), p99 {percentile(timings, 0.99):.1f} ms, "
           f"max {max(timings):.1f} ms over {requests} requests; {len(real)} queries "
           f"(+{len(statements) - len(real)} SET search_path); "
           f"{len(response.content) // 1024} KiB")  # fmt: skip
@@ -137,8 +141,13 @@ def measure(http, url: str, requests: int, label: str, target_ms: float | None =
     return met
 
 
-def run(items: int, clients_count: int, requests: int) -> int:
+def run(items: int, clients_count: int, requests: int, limit_set_calls: bool) -> int:
     django_setup(BENCH_DATABASE)
+    if limit_set_calls:
+        from django.conf import settings
+
+        settings.TENANT_LIMIT_SET_CALLS = True
+        print("TENANT_LIMIT_SET_CALLS = True: one SET search_path per connection and schema")
     from django.core.management import call_command
     from django.test import Client as HttpClient
 
@@ -166,12 +175,16 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=500)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--limit-set-calls", action="store_true",
+        help="measure with django-tenants' TENANT_LIMIT_SET_CALLS (not the project's setting)",
+    )  # fmt: skip
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     server = server_find(BENCH_DATABASE)
     print(f"database: {BENCH_DATABASE} on {server.label}")
     with bench_database(server):
-        return run(args.items, args.clients, args.requests)
+        return run(args.items, args.clients, args.requests, args.limit_set_calls)
 
 
 if __name__ == "__main__":

@@ -22,15 +22,20 @@ from django_tenants.utils import schema_context
 from desk.selectors import (
     agent_inbox_public,
     client_cards_public,
+    client_clock,
     client_colour,
     conversation_view_in_schema,
     supervisor_wall_public,
     transfer_candidates_public,
     user_is_supervisor,
 )
-from languages.selectors import agent_language_codes
 from routing.models import AgentState, WorkItem
-from routing.services import agent_heartbeat, agent_next_item, agent_presence_set
+from routing.services import (
+    agent_heartbeat,
+    agent_heartbeat_presence,
+    agent_next_item,
+    agent_presence_set,
+)
 
 
 class DeskLoginView(auth_views.LoginView):
@@ -38,7 +43,7 @@ class DeskLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _clients_table(request) -> str:
+def _clients_table() -> str:
     """The table of every live client with its local time, the same for every agent: it is
     rendered once a minute per language and process, not on every page (500 rows cost more
     than the rest of the desk)."""
@@ -61,14 +66,15 @@ def _inbox_context(request) -> dict:
 
 @login_required
 def home(request):
-    agent_heartbeat(agent=request.user)
-    state = AgentState.objects.filter(agent=request.user).first()
+    from routing.selectors import agent_reach_cached
+
     context = {
+        "presence": agent_heartbeat_presence(agent=request.user),
         **_inbox_context(request),
-        "clients_table": _clients_table(request),
-        "presence": state.presence if state else AgentState.Presence.OFFLINE,
+        "clients_table": _clients_table(),
         "presences": AgentState.Presence.choices,
-        "my_languages": agent_language_codes(request.user),
+        # Native and fluent, as the router counts them (cached with the agent's reach).
+        "my_languages": agent_reach_cached(request.user).languages,
         "supervisor": user_is_supervisor(request.user),
     }
     return render(request, "desk/home.html", context)
@@ -83,7 +89,13 @@ def live(request):
     context = _inbox_context(request)
     inbox = context["inbox"]
     html = render_to_string("desk/_inbox.html", context, request=request)
-    return JsonResponse({"waiting": inbox.waiting, "mine": len(inbox.my_items), "html": html})
+    return JsonResponse({
+        "waiting": inbox.waiting,
+        "mine": len(inbox.my_items),
+        "languages": {line.key: line.waiting for line in inbox.per_language},
+        "clients": {line.key: line.waiting for line in inbox.per_client},
+        "html": html,
+    })  # fmt: skip
 
 
 @login_required
@@ -176,6 +188,10 @@ def item_detail(request, item_id: int):
             if item.source_kind == "conversation" else None
         )  # fmt: skip
         context["view"] = view
+        # A call or any item without a conversation: the client's clock for its language.
+        context["clock"] = (
+            view.clock if view else client_clock(client, country="", language=item.language)
+        )
         return render(request, "desk/item.html", context)
 
 

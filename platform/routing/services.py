@@ -430,3 +430,16 @@ def item_release(*, item_id: int) -> WorkItem:
         raise ValueError("Only an item someone holds can go back to the queue.")
     work_requeue(item=item)
     return item
+
+
+def agent_heartbeat_presence(*, agent, now: datetime | None = None) -> str:
+    """The desk is alive; returns the agent's presence (one statement: the desk's page
+    needs both on every load)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE routing_agentstate SET heartbeat_at = %s WHERE agent_id = %s"
+            " RETURNING presence",
+            [now or timezone.now(), agent.pk],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else AgentState.Presence.OFFLINE

@@ -147,4 +147,9 @@ def test_new_work_appears_without_a_reload_and_shortcuts_work(desk):
     expect(page.locator(".message.out")).to_contain_text("Pošlete nám prosím fotografii.")
     page.keyboard.press("d")  # done: back to the desk
     expect(page.locator("#my-items")).to_contain_text("Nemáte přidělenou žádnou práci.")
+
+    # The Polish e-mail of client B still waits, but this agent has no Polish.
+    expect(page.locator("#queue")).not_to_contain_text("Paczka")
+    page.keyboard.press("n")
+    expect(page.get_by_role("status")).to_contain_text("Nic na vás nečeká.")
     page.close()

@@ -33,6 +33,8 @@ def test_the_live_endpoint_shows_new_work_and_counts(two_clients):
     queue(two_clients.a, "de", 903, "Schuhe")  # not a language of the agent
     after = http.get("/desk/live").json()
     assert after["waiting"] == 3 and after["mine"] == 0
+    assert after["languages"] == {"cs": 2, "pl": 1}
+    assert after["clients"] == {"Client B Sklep": 1, "Client A Obuv": 2}
     html = after["html"]
     assert "Nowa paczka &lt;b&gt;" in html and "Schuhe" not in html
     by_language = html[html.index('id="counts-language"') : html.index('id="counts-client"')]
@@ -101,3 +103,17 @@ def test_the_wall_shows_queues_agents_per_language_and_activity(two_clients):
     assert "<td>cs</td><td>Client A Obuv</td><td>2</td><td>1 h 35 min</td>" in queues
     agents = page[page.index('id="wall-agents"') :]
     assert "<td>Jana Nováková</td><td>Available</td><td>cs</td><td>1</td><td>1</td>" in agents
+
+
+def test_the_queue_head_is_in_the_routers_order(two_clients):
+    agent = agent_with([two_clients.a], {"cs": "native"})
+    now = timezone.now()
+    queue(two_clients.a, "cs", 930, "oldest, no due time", ago=90)
+    due_soon = queue(two_clients.a, "cs", 931, "due soon", ago=5)
+    urgent = queue(two_clients.a, "cs", 932, "urgent", ago=1)
+    WorkItem.objects.filter(pk=due_soon.pk).update(due_at=now + timedelta(hours=1))
+    WorkItem.objects.filter(pk=urgent.pk).update(priority=2)
+    html = signed_in(agent).get("/desk/live").json()["html"]
+    queue_table = html[html.index('id="queue"') :]
+    positions = [queue_table.index(text) for text in ("urgent", "due soon", "oldest, no due")]
+    assert positions == sorted(positions)  # priority, then due time, then age

@@ -20,6 +20,12 @@
     setInterval(refresh, 1000 * Number(inbox.dataset.liveSeconds || 5));
   }
 
+  // The supervisors' wall hangs on a screen: it reloads itself.
+  var wall = document.getElementById("wall");
+  if (wall && wall.dataset.refreshSeconds) {
+    setTimeout(function () { window.location.reload(); }, 1000 * Number(wall.dataset.refreshSeconds));
+  }
+
   // A canned reply goes into the reply box, where the agent can still edit it.
   document.querySelectorAll(".use-reply").forEach(function (button) {
     button.addEventListener("click", function () {

@@ -1,0 +1,27 @@
+"""The demo's agents sign in and find live work in their languages."""
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from demo.seed import DEMO_SKILLS
+from routing.services import agent_presence_set
+from tests.desk.helpers import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_demo_agent_finds_live_work_in_their_languages(two_clients):
+    call_command("seed_demo", force=True)
+    for username, (skills, _) in DEMO_SKILLS.items():
+        agent = User.objects.get(username=username)
+        speaks = {code for code, level in skills.items() if level in ("native", "fluent")}
+        live = signed_in(agent).get("/desk/live").json()
+        assert live["waiting"] > 0, username
+        assert set(live["languages"]) <= speaks, username
+
+        agent_presence_set(agent=agent, presence="available")
+        taken = signed_in(agent).post("/desk/next")
+        assert taken.status_code == 302 and taken["Location"].startswith("/desk/items/")
+        page = signed_in(agent).get(taken["Location"])
+        assert page.status_code == 200 and 'id="client-banner"' in page.text
