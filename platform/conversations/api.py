@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from django_tenants.utils import schema_context
 
 from conversations.acknowledgements import conversation_acknowledge
-from conversations.models import Conversation
+from conversations.models import Conversation, Message
 from conversations.services import conversation_open_inbound
 from tenants.services import api_key_client
 
@@ -43,7 +43,7 @@ def _conversation_json(conversation: Conversation) -> dict:
         if conversation.resolution_due_at else None,
         "messages": [
             {"direction": m.direction, "text": m.body_text, "created_at": m.created_at.isoformat()}
-            for m in conversation.messages.all()
+            for m in conversation.messages.exclude(direction=Message.Direction.NOTE)
         ],
     }  # fmt: skip
 

@@ -94,3 +94,16 @@ def test_the_issue_api_key_command_prints_a_working_key(two_clients, capsys):
     call_command("issue_api_key", "--client", "client-b", "--name", "widget")
     raw = capsys.readouterr().out.strip().splitlines()[-1]
     assert post(raw, MESSAGE).status_code == 201
+
+
+def test_agents_internal_notes_never_reach_the_clients_systems(two_clients):
+    from conversations.services import conversation_note_add
+    from tests.conftest import in_schema
+
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    conversation_id = post(key, MESSAGE).json()["id"]
+    with in_schema(two_clients.b):
+        conversation_note_add(client=two_clients.b, conversation_id=conversation_id, agent=None,
+                              text="Customer sounded angry; refund approved by Marta.")  # fmt: skip
+    texts = [m["text"] for m in get(key, conversation_id).json()["messages"]]
+    assert texts == [MESSAGE["text"]]
