@@ -377,3 +377,21 @@ def test_a_failed_call_and_an_agent_call_recording(voice):
     assert (call.outcome, call.recording_url) == ("failed", "https://api.twilio.com/rec/RE9")
     with in_schema(voice.client):
         assert not Conversation.objects.exists()  # a call recording is not a voicemail
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["gather?step=1", "wait", "hold-choice", "queue-exit?step=1", "voicemail-done",
+     "recording?kind=voicemail", "survey?step=1", "agent?call=1&item=1&agent=1"],
+)  # fmt: skip
+def test_every_follow_up_webhook_of_another_client_is_a_404(voice, endpoint):
+    main_menu(voice, "CA1")  # client A's call
+    params = {"CallSid": "CA1", "Digits": "1", "QueueResult": "hangup", "QueueTime": "5",
+              "RecordingSid": "RE1", "RecordingStatus": "completed",
+              "RecordingUrl": "https://api.twilio.com/rec/RE1"}  # fmt: skip
+    response = signed_post(f"/twilio/voice/c/{voice.other.pk}/{endpoint}", params)
+    assert response.status_code == 404
+    unsigned = signed_post(f"/twilio/voice/c/{voice.client.pk}/{endpoint}", params, token="x")
+    assert unsigned.status_code == 403
+    call = call_of(voice, "CA1")
+    assert (call.path, call.outcome, call.step) == (["1"], "in_progress", 2)
