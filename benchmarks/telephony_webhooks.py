@@ -79,13 +79,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def gunicorn_start(port: int, workers: int) -> subprocess.Popen:
+def gunicorn_start(port: int, workers: int, limit_set_calls: bool) -> subprocess.Popen:
     env = {**os.environ, "TWILIO_AUTH_TOKEN": TOKEN, "LOG_LEVEL": "WARNING",
            "DJANGO_DEBUG": "0"}  # fmt: skip
+    if limit_set_calls:
+        env["DJANGO_SETTINGS_MODULE"] = "bench_settings_limit_set_calls"
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
     process = subprocess.Popen(
         [gunicorn or "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--log-level", "warning"],
+         "--workers", str(workers), "--log-level", "warning",
+         "--pythonpath", str(ROOT / "benchmarks")],
         cwd=ROOT, env=env,
     )  # fmt: skip
     deadline = time.monotonic() + 30
@@ -177,18 +180,23 @@ def report(title: str, load: Load, elapsed: float) -> None:
     print(f"  {total / elapsed:.0f} requests/s over {elapsed:.0f} s, errors: {load.errors}")
 
 
-def run(callers: int, seconds: float, think: float, workers: int) -> int:
+def run(callers: int, seconds: float, think: float, workers: int, limit_set_calls: bool,
+        sequential: bool) -> int:  # fmt: skip
     django_setup(BENCH_DATABASE)
     client_id = prepare()
     from django.db import connections
 
     connections.close_all()
     port = free_port()
-    server = gunicorn_start(port, workers)
+    server = gunicorn_start(port, workers, limit_set_calls)
     try:
-        print(f"gunicorn: {workers} sync workers on 127.0.0.1:{port}; {os.cpu_count()} CPUs")
+        print(f"gunicorn: {workers} sync workers on 127.0.0.1:{port}; {os.cpu_count()} CPUs"
+              + ("; TENANT_LIMIT_SET_CALLS on" if limit_set_calls else ""))  # fmt: skip
         warm = Load(port=port, client_id=client_id, think=0.05)
         warm.run(10, 3)  # workers import and connect before measuring
+        if sequential:
+            alone = Load(port=port, client_id=client_id, think=0)
+            report("1 caller alone, no pause (the floor)", alone, alone.run(1, seconds / 3))
         paced = Load(port=port, client_id=client_id, think=think)
         report(f"{callers} concurrent calls, {think} s between a caller's requests", paced,
                paced.run(callers, seconds))  # fmt: skip
@@ -208,12 +216,18 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=5.0,
                         help="seconds between a caller's requests")  # fmt: skip
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--limit-set-calls", action="store_true",
+                        help="serve with TENANT_LIMIT_SET_CALLS = True (one SET search_path "
+                        "per request)")  # fmt: skip
+    parser.add_argument("--sequential", action="store_true",
+                        help="also measure one caller alone (the floor)")  # fmt: skip
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     server = server_find(BENCH_DATABASE)
     print(f"server: {server.label}")
     with bench_database(server):
-        return run(args.callers, args.seconds, args.think, args.workers)
+        return run(args.callers, args.seconds, args.think, args.workers, args.limit_set_calls,
+                   args.sequential)  # fmt: skip
 
 
 if __name__ == "__main__":
