@@ -117,13 +117,11 @@ def _menu(client, call: Call, response: VoiceResponse) -> None:
     # finishOnKey off: "#" is a key a menu may use, not the end of the input.
     gather = response.gather(action=action, method="POST", num_digits=1, finish_on_key="",
                              timeout=menu.timeout_seconds)  # fmt: skip
-    if menu.language_choice:
-        say(gather, content_lookup(menu, "prompt"), call.language)
+    say(gather, content_lookup(menu, "prompt"), call.language)
+    if menu.language_choice:  # each choice in its own language and voice
         for option in menu.options.filter(action=Option.Action.LANGUAGE):
             say_phrase(gather, "language_option", option.language, key=option.key,
                        language=language_name(option.language))  # fmt: skip
-    else:
-        say(gather, content_lookup(menu, "prompt"), call.language)
     response.redirect(action, method="POST")
 
 
