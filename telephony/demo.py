@@ -206,10 +206,17 @@ def calls_seed(client, numbers: list[PhoneNumber], *, now) -> int:
 
 
 def seed_telephony(log: Callable[[str], None]) -> None:
-    """Numbers in each demo client's countries, its menus, and a month of calls."""
-    from demo.seed import DEMO_CLIENTS
+    """Numbers in each demo client's countries, its menus, a month of calls, and a
+    browser phone (Twilio Client identity) for each demo agent."""
+    from accounts.models import User
+    from demo.seed import DEMO_AGENTS, DEMO_CLIENTS
+    from telephony.models import AgentDevice
     from tenants.models import Client
 
+    for agent in User.objects.filter(username__in=[a[0] for a in DEMO_AGENTS]):
+        AgentDevice.objects.get_or_create(
+            agent=agent, defaults={"address": f"client:{agent.username}"}
+        )
     now = timezone.now()
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
         numbers = []

@@ -24,6 +24,15 @@ def call_price_fetch_task(self, call_id: int) -> None:
 
 
 @shared_task(autoretry_for=(OperationalError,), max_retries=3, ignore_result=True)
+def call_route_task() -> int:
+    """A call was queued: hand waiting work to available agents and ring their devices."""
+    from routing.services import route_waiting
+
+    route_waiting()
+    return offers_dial_pending()
+
+
+@shared_task(autoretry_for=(OperationalError,), max_retries=3, ignore_result=True)
 def offers_dial_task() -> int:
     """Ring the agents of new call offers (beat)."""
     return offers_dial_pending()

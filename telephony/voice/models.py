@@ -6,10 +6,12 @@ telephony/voice/translation.py), read along the language's fallback chain.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from languages.catalog import CATALOG
 from telephony.models import validate_e164
 
 # Users live in the public schema: no database constraint from a tenant table (see
@@ -18,6 +20,13 @@ USER_REFERENCE = {"on_delete": models.DO_NOTHING, "db_constraint": False, "null"
                   "blank": True, "related_name": "+"}  # fmt: skip
 
 KEYS = [(key, key) for key in "1234567890*#"]
+
+
+def validate_language_code(value: str) -> None:
+    if value not in CATALOG:
+        raise ValidationError(f"Unknown language {value!r}; known: {', '.join(CATALOG)}.")
+
+
 FALLBACK_KEY = "fallback"
 
 
@@ -72,7 +81,7 @@ class Option(models.Model):
                                related_name="+")  # fmt: skip
     topic = models.CharField(max_length=64, blank=True, help_text="queue: e.g. orders, returns")
     language = models.CharField(
-        max_length=8, blank=True,
+        max_length=8, blank=True, validators=[validate_language_code],
         help_text="language: the language chosen; queue: route in this language instead of "
         "the caller's",
     )  # fmt: skip

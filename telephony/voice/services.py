@@ -18,7 +18,6 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from config.celery import task_enqueue_on_commit
 from conversations.services import conversation_open_inbound
-from customers.models import Customer
 from languages.catalog import CATALOG
 from routing.models import Channel, WorkItem
 from routing.selectors import client_calendar
@@ -56,7 +55,10 @@ def _answer(call: Call, response: VoiceResponse | str) -> str:
 
 
 def _locked(call_sid: str) -> Call | None:
-    return Call.objects.select_for_update().filter(call_sid=call_sid).first()
+    return (
+        Call.objects.select_for_update(of=("self",)).select_related("menu")
+        .filter(call_sid=call_sid).first()
+    )  # fmt: skip
 
 
 def _next_step(call: Call, step: int | None) -> bool:
@@ -77,47 +79,49 @@ def entry_menu(number: str) -> Menu | None:
     return row.menu if row else Menu.objects.filter(key="main").first()
 
 
-@transaction.atomic
 def call_incoming(*, client, number, call_sid: str, from_number: str,
                   now: datetime | None = None) -> str:  # fmt: skip
-    """A call rings one of the client's numbers: a Call record, then its first menu."""
+    """A call rings one of the client's numbers: a Call record, then its first menu.
+
+    The hot path of every call, so it is lean: the answer is built first and the call
+    written with it in one INSERT (ON CONFLICT DO NOTHING: a retried request that races
+    the first one writes nothing, and both get the same answer).
+    """
     _in_schema(client)
     now = now or timezone.now()
-    call, created = Call.objects.select_for_update().get_or_create(
-        call_sid=call_sid,
-        defaults={
-            "from_number": from_number[:32], "to_number": number.number,
-            "country": number.country, "language": number.default_language,
-            "ringing_at": now, "menu": entry_menu(number.number),
-            "customer": Customer.objects.filter(phone=from_number,
-                                                erased_at__isnull=True).first(),
-        },
+    earlier = Call.objects.filter(call_sid=call_sid).values_list("last_twiml", flat=True)
+    for twiml in earlier:  # Twilio retried the first request
+        return twiml
+    call = Call(
+        call_sid=call_sid, from_number=from_number[:32], to_number=number.number,
+        country=number.country, language=number.default_language, ringing_at=now,
+        menu=entry_menu(number.number), step=1,
     )  # fmt: skip
-    if not created:  # Twilio retried the first request
-        return call.last_twiml
-    call.step = 1
     response = VoiceResponse()
     if call.menu is None:
         logger.warning("No IVR menu for %s (client %s): call %s queued directly",
                        number.number, client.slug, call_sid)  # fmt: skip
-        return _answer(call, _queue_or_closed(client, call, response, now=now))
+        with transaction.atomic():
+            call.save()
+            return _answer(call, _queue_or_closed(client, call, response, now=now))
     _menu(client, call, response)
-    return _answer(call, response)
+    call.last_twiml = str(response)
+    Call.objects.bulk_create([call], ignore_conflicts=True)
+    return call.last_twiml
 
 
 def _menu(client, call: Call, response: VoiceResponse) -> None:
     """Say the current menu inside a <Gather>; no key at all comes back without Digits."""
     menu = call.menu
     action = webhook_url(client.pk, "gather", step=call.step)
-    gather = response.gather(action=action, method="POST", num_digits=1,
+    # finishOnKey off: "#" is a key a menu may use, not the end of the input.
+    gather = response.gather(action=action, method="POST", num_digits=1, finish_on_key="",
                              timeout=menu.timeout_seconds)  # fmt: skip
-    if menu.language_choice:
-        say(gather, content_lookup(menu, "prompt"), call.language)
+    say(gather, content_lookup(menu, "prompt"), call.language)
+    if menu.language_choice:  # each choice in its own language and voice
         for option in menu.options.filter(action=Option.Action.LANGUAGE):
             say_phrase(gather, "language_option", option.language, key=option.key,
                        language=language_name(option.language))  # fmt: skip
-    else:
-        say(gather, content_lookup(menu, "prompt"), call.language)
     response.redirect(action, method="POST")
 
 
@@ -141,7 +145,10 @@ def call_gather(*, client, call_sid: str, step: int | None, digits: str,
     if menu is None or call.completed_at or call.menu_left_at:
         return _answer(call, hang_up(response, call.language))
     key = digits[:1]
-    option = menu.options.filter(key=key).first() if key and key != FALLBACK_KEY else None
+    option = (
+        menu.options.select_related("target").filter(key=key).first()
+        if key and key != FALLBACK_KEY else None
+    )  # fmt: skip
     call.path = [*call.path, key or "-"]
     if option is None:
         if menu.language_choice and not key:
@@ -153,7 +160,7 @@ def call_gather(*, client, call_sid: str, step: int | None, digits: str,
                 say_phrase(response, "invalid", call.language)
             _menu(client, call, response)
             return _answer(call, response)
-        fallback = menu.options.filter(key=FALLBACK_KEY).first()
+        fallback = menu.options.select_related("target").filter(key=FALLBACK_KEY).first()
         if fallback is None:
             if menu.language_choice:
                 return _answer(call, _language_default(client, call, response, menu, now=now))
@@ -166,7 +173,7 @@ def call_gather(*, client, call_sid: str, step: int | None, digits: str,
 
 
 def _language_default(client, call: Call, response, menu: Menu, *, now) -> str:
-    options = list(menu.options.filter(action=Option.Action.LANGUAGE))
+    options = list(menu.options.select_related("target").filter(action=Option.Action.LANGUAGE))
     chosen = next((o for o in options if o.language == call.language), None)
     chosen = chosen or (options[0] if options else None)
     if chosen is None or chosen.target is None:
@@ -257,6 +264,10 @@ def _queue_or_closed(client, call: Call, response: VoiceResponse, *, now) -> str
         waiting_since=now,
     )  # fmt: skip
     call.queued_at, call.work_item_id = now, item.pk
+    from telephony.tasks import call_route_task
+
+    # Route and ring at once rather than at the next beat (which still runs: a retry net).
+    task_enqueue_on_commit(call_route_task)
     response.enqueue(
         call.call_sid, action=webhook_url(client.pk, "queue-exit", step=call.step),
         method="POST", wait_url=webhook_url(client.pk, "wait"), wait_url_method="POST",
@@ -578,3 +589,14 @@ def agent_connect(*, client, call_id: int, item_id: int, agent,
     dial = response.dial(**record)
     dial.queue(call.call_sid)
     return str(response)
+
+
+@transaction.atomic
+def calls_erase_for_number(*, phone: str) -> int:
+    """GDPR erasure of a caller: their number and recordings are removed from every call
+    (the rows stay for statistics). Call it before the customer's phone is blanked."""
+    if not phone:
+        return 0
+    return Call.objects.filter(from_number=phone).update(
+        from_number="", recording_url="", voicemail_url="", last_twiml="", path=[]
+    )

@@ -3,9 +3,10 @@
 Every text is spoken by the voice of the language it is written in: a text found along a
 fallback chain (sk asked, cs found) is spoken by the Czech voice; a language without a
 voice is spoken in its voice fallback's text and voice (languages.selectors), and when
-there is none, in English.
+there is none, not at all (a recorded prompt would be needed).
 """
 
+import logging
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -19,6 +20,7 @@ from languages.catalog import CATALOG
 from languages.selectors import Voice, language_fallback_chain, voice_for_language
 from telephony.voice.phrases import phrase_in
 
+logger = logging.getLogger(__name__)
 type Lookup = Callable[[str], tuple[str, str] | None]
 _VOICE_CACHE_SECONDS = 60
 
@@ -46,8 +48,10 @@ def spoken(lookup: Lookup, language: str) -> tuple[str, Voice | None] | None:
         again = lookup(voice.language)
         if again is not None and again[1] == voice.language:
             return again[0], voice
-    english = lookup("en")
-    return (english[0], voice_of("en")) if english else None
+    # No voice and no voice fallback: only recorded prompts could say it (docs/how-to.md),
+    # never another language's text in its voice. The simulator shows the silence.
+    logger.warning("Nothing to say in %s: no voice for %s", language, text_language)
+    return None
 
 
 def phrase_lookup(phrase: str, /, **values) -> Lookup:

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from telephony.models import PhoneNumber
+from telephony.models import AgentDevice, PhoneNumber
 from telephony.voice.models import Call, NumberMenu
 from tenants.models import Client
 from tests.conftest import in_schema
@@ -25,6 +25,7 @@ def test_demo_numbers_menus_and_calls_and_a_simulated_call(two_clients):
         assert {"answered", "abandoned", "voicemail", "callback"} <= outcomes
         assert Call.objects.count() == 80
         assert Call.objects.filter(outcome="voicemail", conversation__isnull=False).exists()
+    assert AgentDevice.objects.filter(address="client:jana").exists()
     czech = PhoneNumber.objects.get(client=bohemia, country="CZ").number
     out = StringIO()
     call_command("ivr_simulate", "--to", czech, "--digits", "2,2,2", stdout=out)

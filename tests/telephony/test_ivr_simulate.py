@@ -41,6 +41,12 @@ def test_keep_leaves_the_call_and_closed_hours_end_in_voicemail(voice, frozen):
         assert Call.objects.get().outcome == "voicemail"
 
 
+def test_a_caller_hanging_up_in_the_queue_is_abandoned(voice):
+    printed = simulate("--to", CZ_NUMBER, "--digits", "1,1", "--hangup")
+    assert "→ the caller hangs up" in printed
+    assert "call record: abandoned, language cs, topic orders" in printed
+
+
 def test_silence_and_an_unknown_number(voice):
     assert "the caller stays silent" in simulate("--to", CZ_NUMBER)
     assert "not a client's number" in simulate("--to", "+48221234567")

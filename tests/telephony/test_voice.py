@@ -316,3 +316,82 @@ def test_another_clients_url_does_not_reach_the_call(voice):
                                                        f"/c/{voice.other.pk}/")  # fmt: skip
     assert signed_post(path, {"CallSid": "CA1", "Digits": "1"}).status_code == 404
     assert call_of(voice, "CA1").path == ["1"]
+
+
+def test_a_language_without_a_voice_uses_its_voice_fallback_or_says_nothing(voice, caplog):
+    from languages.models import Language
+
+    Language.objects.filter(code="sk").update(tts_voice="", voice_fallback_id="cs")
+    response = voice.press(voice.call("CA1"), "CA1", "2")  # Slovak chosen
+    # Spoken in Czech, by the Czech voice: the voice fallback's text and voice.
+    assert says(response) == [
+        ("Objednávky jednička, vrácení dvojka.", "cs-CZ", "Google.cs-CZ-Standard-A")
+    ]
+    from django.core.cache import cache
+
+    cache.clear()
+    Language.objects.filter(code="sk").update(voice_fallback_id=None)
+    silent = voice.press(voice.call("CA2"), "CA2", "2")
+    assert says(silent) == []
+    assert "no voice for sk" in caplog.text
+
+
+def test_the_hash_key_is_a_key_not_the_end_of_input(voice):
+    with in_schema(voice.client):
+        voice.menus["main"].options.filter(key="9").update(key="#")
+    menu = main_menu(voice, "CA1")
+    assert first(menu, "Gather").get("finishOnKey") == ""
+    assert says(voice.press(menu, "CA1", "#"))[0][0] == "Objednávky jednička, vrácení dvojka."
+
+
+def test_other_keys_while_waiting_keep_the_caller_in_line(voice):
+    response = voice.press(main_menu(voice, "CA1"), "CA1", "1")
+    late = voice.follow(response, "CA1", "Enqueue", "waitUrl", QueueTime="500")
+    assert verbs(voice.follow(late, "CA1", Digits="7")) == []
+    assert call_of(voice, "CA1").queue_exit == ""
+
+
+def test_a_survey_without_a_valid_rating_stores_none(voice):
+    response = voice.press(main_menu(voice, "CA1"), "CA1", "1")
+    with in_schema(voice.client):
+        Call.objects.filter(call_sid="CA1").update(answered_at=OPEN)
+    survey = voice.follow(response, "CA1", "Enqueue", "action", QueueResult="bridged")
+    assert says(voice.press(survey, "CA1", "8"))[0][0] == "Děkujeme za zavolání. Na shledanou."
+    assert call_of(voice, "CA1").csat is None
+
+
+def test_a_failed_call_and_an_agent_call_recording(voice):
+    menu = main_menu(voice, "CA1")
+    path = first(menu, "Gather").get("action").split("/gather")[0] + "/recording?kind=call"
+    recording = {
+        "CallSid": "CA1",
+        "RecordingSid": "RE9",
+        "RecordingStatus": "completed",
+        "RecordingUrl": "https://api.twilio.com/rec/RE9",
+        "RecordingDuration": "300",
+    }
+    assert signed_post(path, recording).status_code == 204
+    status = {"CallSid": "CA1", "CallStatus": "failed", "To": CZ_NUMBER, "From": CALLER}
+    signed_post("/twilio/voice/status", status)
+    call = call_of(voice, "CA1")
+    assert (call.outcome, call.recording_url) == ("failed", "https://api.twilio.com/rec/RE9")
+    with in_schema(voice.client):
+        assert not Conversation.objects.exists()  # a call recording is not a voicemail
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["gather?step=1", "wait", "hold-choice", "queue-exit?step=1", "voicemail-done",
+     "recording?kind=voicemail", "survey?step=1", "agent?call=1&item=1&agent=1"],
+)  # fmt: skip
+def test_every_follow_up_webhook_of_another_client_is_a_404(voice, endpoint):
+    main_menu(voice, "CA1")  # client A's call
+    params = {"CallSid": "CA1", "Digits": "1", "QueueResult": "hangup", "QueueTime": "5",
+              "RecordingSid": "RE1", "RecordingStatus": "completed",
+              "RecordingUrl": "https://api.twilio.com/rec/RE1"}  # fmt: skip
+    response = signed_post(f"/twilio/voice/c/{voice.other.pk}/{endpoint}", params)
+    assert response.status_code == 404
+    unsigned = signed_post(f"/twilio/voice/c/{voice.client.pk}/{endpoint}", params, token="x")
+    assert unsigned.status_code == 403
+    call = call_of(voice, "CA1")
+    assert (call.path, call.outcome, call.step) == (["1"], "in_progress", 2)

@@ -56,3 +56,22 @@ def test_a_client_user_of_b_gets_404_on_as_admin(voice):
     http = HttpClient(HTTP_HOST=host_of(voice.client))
     http.force_login(UserFactory(role=User.Role.CLIENT, client=voice.other))
     assert http.get("/admin/voice/menu/").status_code == 404
+
+
+def test_an_option_must_be_complete_and_name_a_known_language(voice):
+    from django.core.exceptions import ValidationError
+
+    from telephony.voice.models import Option
+
+    with in_schema(voice.client):
+        main = voice.menus["main"]
+        for bad in [
+            Option(menu=main, key="7", action="submenu"),  # no target
+            Option(menu=main, key="7", action="transfer"),  # no number
+            Option(menu=main, key="7", action="transfer", transfer_to="0221234567"),
+            Option(menu=main, key="7", action="language", language="xx"),
+            Option(menu=main, key="1", action="repeat"),  # key 1 is taken
+        ]:
+            with pytest.raises(ValidationError):
+                bad.full_clean()
+        Option(menu=main, key="7", action="language", language="sk", target=main).full_clean()

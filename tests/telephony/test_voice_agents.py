@@ -158,3 +158,27 @@ def test_screen_pop_shows_the_callers_history(voice, frozen):
         history = caller_history(call_id=ringing.pk)
     assert history.customer == customer
     assert [c.call_sid for c in history.earlier_calls] == ["CA1"]
+
+
+def test_a_queued_call_is_routed_and_rung_at_once(
+    voice, agent, twilio, django_capture_on_commit_callbacks
+):
+    twilio.answer(CALLS, 201, {"sid": "CAagent1"})
+    menu = voice.press(voice.call("CA1"), "CA1", "1")
+    with django_capture_on_commit_callbacks(execute=True):
+        voice.press(menu, "CA1", "1")  # queue: routing and ringing follow the commit
+    item = WorkItem.objects.get(channel="call")
+    assert (item.status, item.agent_id) == ("offered", agent.pk)
+    assert OfferDial.objects.get(item=item).agent_call_sid == "CAagent1"
+
+
+def test_erasing_a_caller_removes_their_number_and_recordings(voice):
+    from telephony.voice.services import calls_erase_for_number
+
+    queued(voice, "CA1")
+    with in_schema(voice.client):
+        Call.objects.update(voicemail_url="https://api.twilio.com/rec/RE1")
+        assert calls_erase_for_number(phone=CALLER) == 1
+        call = Call.objects.get()
+        assert (call.from_number, call.voicemail_url, call.outcome) == ("", "", "in_progress")
+        assert calls_erase_for_number(phone="") == 0

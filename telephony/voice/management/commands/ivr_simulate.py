@@ -28,8 +28,10 @@ SIMULATION_TOKEN = "ivr-simulator"  # noqa: S105 - signs in-process requests onl
 class Walk:
     """One simulated call: posts signed webhooks and prints each answer."""
 
-    def __init__(self, *, to: str, caller: str, digits: list[str], write) -> None:
+    def __init__(self, *, to: str, caller: str, digits: list[str], write,
+                 hang_up: bool = False) -> None:  # fmt: skip
         self.to, self.caller, self.digits, self.write = to, caller, digits, write
+        self.hang_up = hang_up
         self.call_sid = "CAsim" + uuid.uuid4().hex
         self.host = settings.AGENCY_DOMAIN
         self.http = HttpClient(HTTP_HOST=self.host)
@@ -44,9 +46,9 @@ class Walk:
             f"http://{self.host}{path}", data
         )
         response = self.http.post(path, data, HTTP_X_TWILIO_SIGNATURE=signature)
-        if response.status_code != 200:
+        if response.status_code not in (200, 204):
             raise CommandError(f"{path}: HTTP {response.status_code} {response.content[:200]!r}")
-        if not response.content:
+        if not response.content or response.status_code == 204:
             return None
         return ET.fromstring(response.content)  # noqa: S314 - our own TwiML
 
@@ -56,6 +58,9 @@ class Walk:
         twiml = self.post(path)
         while twiml is not None:
             path, twiml = self.follow(path, twiml)
+        if self.hang_up and self.number is not None:
+            self.write("→ the caller hangs up (status callback: completed)")
+            self.post("/twilio/voice/status", CallStatus="completed")
         self.summary()
         return self.outcome
 
@@ -150,14 +155,19 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="caller", default="+420601000000")
         parser.add_argument("--digits", default="", help="keys pressed in turn, e.g. 2,1")
         parser.add_argument("--keep", action="store_true", help="keep what the call created")
+        parser.add_argument(
+            "--hangup", action="store_true", help="end with the caller hanging up (final outcome)"
+        )
 
-    def handle(self, *args, to: str, caller: str, digits: str, keep: bool, **options) -> None:
+    def handle(self, *args, to: str, caller: str, digits: str, keep: bool, hangup: bool,
+               **options) -> None:  # fmt: skip
         keys = [key.strip() for key in digits.split(",") if key.strip()]
         bad = [key for key in keys if len(key) != 1 or key not in "0123456789*#"]
         if bad:
             raise CommandError(f"Keys are single characters 0-9, * or #: {bad}")
         token = settings.TWILIO_AUTH_TOKEN or SIMULATION_TOKEN
         with override_settings(TWILIO_AUTH_TOKEN=token), transaction.atomic():
-            Walk(to=to, caller=caller, digits=keys, write=self.stdout.write).run()
+            Walk(to=to, caller=caller, digits=keys, write=self.stdout.write,
+                 hang_up=hangup).run()  # fmt: skip
             if not keep:
                 transaction.set_rollback(True)
