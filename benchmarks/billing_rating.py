@@ -9,8 +9,9 @@ creates a database of its own, ``polydesk_bench_billing`` (dropped at the end), 
 and fills the public schema: 500 clients (rows only: billing never enters a client's
 schema) in five currencies and time zones, each with a price plan (every fourth client
 with a new version from the 16th, every third with a language surcharge), and the ledger:
-``--rows`` entries inside October 2026 (e-mails, chats, calls, telephony cost; languages,
-out-of-hours mixed) plus 10 % more in September and November that rating must leave out.
+``--rows`` entries inside October 2026 (e-mails, chats, calls, telephony cost, half of it in
+USD converted at daily rates; languages, out-of-hours mixed) plus 10 % more in September
+and November that rating must leave out.
 
 It prints:
 1. rating the month for every client in one run (``billing.selectors.ratings_for_month``:
@@ -28,13 +29,15 @@ import os
 import resource
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from benchdb import bench_database, django_setup, server_find
 
 BENCH_DATABASE = "polydesk_bench_billing"
 MONTH = date(2026, 10, 1)
+# USD -> each of ZONES' currencies, roughly.
+USD_RATES = [Decimal("0.92"), Decimal("23"), Decimal("3.7"), Decimal("330"), Decimal("4.2")]
 ZONES = [("EUR", "Europe/Berlin"), ("CZK", "Europe/Prague"), ("PLN", "Europe/Warsaw"),
          ("HUF", "Europe/Budapest"), ("RON", "Europe/Bucharest")]  # fmt: skip
 LANGUAGES = ["cs", "sk", "pl", "de", "hu", "ro", "en", "sv"]
@@ -53,7 +56,8 @@ SELECT c.id, k.kind,
        CASE k.kind WHEN 'call_minutes' THEN 15 + (g * 7919) %% 900
                    WHEN 'telephony_cost' THEN ((g * 31) %% 900) / 1000.0 + 0.0125
                    ELSE 1 END,
-       CASE WHEN k.kind = 'telephony_cost' THEN c.currency ELSE '' END,
+       CASE WHEN k.kind <> 'telephony_cost' THEN ''
+            WHEN g %% 2 = 0 THEN 'USD' ELSE c.currency END,
        %(base)s::timestamptz + ((g * 2654435761) %% %(span)s) * interval '1 second',
        (%(languages)s::text[])[1 + (g / 7) %% %(language_count)s],
        NULL, g %% 6 = 0,
@@ -76,6 +80,7 @@ def rss_mib() -> float:
 def fill(rows: int, clients: int) -> None:
     from django.db import connection
 
+    from billing.models import ExchangeRate
     from billing.services import price_plan_create
     from tenants.models import Client
 
@@ -98,6 +103,15 @@ def fill(rows: int, clients: int) -> None:
         if n % 4 == 0:
             price_plan_create(client=client, valid_from=date(2026, 10, 16),
                               **{**terms, "price_per_email": Decimal("2.9")})  # fmt: skip
+    # Daily USD rates into each currency: half of the telephony cost is recorded in USD.
+    day = date(2026, 8, 1)
+    rates = []
+    while day < date(2026, 12, 1):
+        for n, (currency, _) in enumerate(ZONES):
+            rates.append(ExchangeRate(from_currency="USD", to_currency=currency, valid_on=day,
+                                      rate=USD_RATES[n] + Decimal(day.day) / 1000))  # fmt: skip
+        day += timedelta(days=1)
+    ExchangeRate.objects.bulk_create(rates)
     month_seconds = (31 * 24 - 6 - 4) * 3600  # 1 Oct 02:00 UTC .. 31 Oct 20:00 UTC
     with connection.cursor() as cursor:
         for prefix, base, span, count in (

@@ -18,8 +18,9 @@ Rules (docs/billing.md):
 * Phone minutes per second: the month's seconds / 60. Per started minute: each call is
   rounded up to whole minutes first (a correction of a call, negative, is rounded the same
   way, so that it cancels the call exactly).
-* Telephony cost is passed through at cost, plus the plan's margin as its own line. It must
-  be recorded in the client's currency (see docs/billing.md).
+* Telephony cost is passed through at cost, plus the plan's margin as its own line. Cost in
+  another currency (Twilio's USD) is converted at the exchange rate valid on its local day;
+  without one, the month does not rate.
 * A month with a valid plan and no usage is charged its base fee; usage on a day without a
   plan is an error (nothing is invoiced until a plan covers it).
 """
@@ -78,6 +79,10 @@ class UsageGroup:
     quantity: Decimal  # sum of quantities (seconds for calls, an amount for telephony)
     started_minutes: Decimal  # calls only: sum of each call's minutes rounded up
     first_day: date  # the earliest local day (for a clear error)
+    # Telephony cost: the sum in the client's currency (each event converted at the rate of
+    # its local day when recorded in another currency), and the first day without a rate.
+    converted: Decimal | None = None
+    unconverted_day: date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -191,15 +196,20 @@ def _plan_lines(rating: Rating, plan: PlanTerms, groups: list[UsageGroup], seg_s
     telephony = ZERO
     for group in groups:
         if group.kind == KIND_TELEPHONY:
+            cost = group.quantity
             if group.currency != currency:
-                raise RatingError(
-                    f"telephony cost recorded in {group.currency} for a client invoiced in "
-                    f"{currency} (from {group.first_day.isoformat()}): record it converted."
-                )
-            telephony += group.quantity
-            rating.cost_by_language[group.language] += group.quantity
-            rating.revenue_by_language[group.language] += group.quantity + percent_of(
-                group.quantity, plan.telephony_margin_percent
+                if group.unconverted_day is not None or group.converted is None:
+                    day = group.unconverted_day or group.first_day
+                    raise RatingError(
+                        f"no {group.currency}->{currency} exchange rate on or before "
+                        f"{day.isoformat()}: add one (admin: Billing > Exchange rates) to pass "
+                        f"the telephony cost through."
+                    )
+                cost = group.converted
+            telephony += cost
+            rating.cost_by_language[group.language] += cost
+            rating.revenue_by_language[group.language] += cost + percent_of(
+                cost, plan.telephony_margin_percent
             )
             continue
         if group.kind not in prices:
@@ -252,9 +262,10 @@ def _plan_lines(rating: Rating, plan: PlanTerms, groups: list[UsageGroup], seg_s
         for language, value60 in value60_out_of_hours.items():
             rating.revenue_by_language[language] += percent_of(value60, percent) / SIXTY
     if telephony:
-        line("telephony", telephony, "amount", Decimal(1), telephony)
+        shown = telephony.quantize(Decimal("0.0001"))
+        line("telephony", shown, "amount", Decimal(1), telephony)
         if plan.telephony_margin_percent:
-            line("telephony_margin", telephony, "amount",
+            line("telephony_margin", shown, "amount",
                  _per_unit(plan.telephony_margin_percent / 100),
                  percent_of(telephony, plan.telephony_margin_percent))  # fmt: skip
     return lines

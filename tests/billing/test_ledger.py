@@ -144,3 +144,25 @@ def test_out_of_hours_follows_the_clients_business_hours(two_clients, at, out_of
 
     entry = UsageEntry.objects.get(source_ref=f"{client.schema_name}:{conversation.pk}")
     assert (entry.occurred_at, entry.out_of_hours) == (at, out_of_hours)
+
+
+def test_the_ledger_exports_a_clients_month_as_csv(make_client, tmp_path):
+    import csv
+
+    from django.core.management import call_command
+
+    client, other = make_client(), make_client()
+    record(client, "email_answered", 1, utc(2026, 10, 5, 10), language="cs")
+    record(client, "call_minutes", 75, utc(2026, 10, 6, 10), language="sk")
+    record(client, "email_answered", 1, utc(2026, 11, 1, 10))  # November
+    record(other, "email_answered", 1, utc(2026, 10, 5, 10))
+    output = tmp_path / "ledger.csv"
+
+    call_command("export_ledger", "--month", "2026-10", "--client", client.slug,
+                 "--output", str(output))  # fmt: skip
+
+    rows = list(csv.DictReader(output.open(encoding="utf-8")))
+    assert [(r["client"], r["kind"], r["quantity"], r["language"]) for r in rows] == [
+        (client.slug, "email_answered", "1.0000", "cs"),
+        (client.slug, "call_minutes", "75.0000", "sk"),
+    ]

@@ -152,12 +152,37 @@ def test_telephony_is_passed_through_with_its_margin_as_a_line_of_its_own(make_c
     assert rating.cost == Decimal("1.0125")
 
 
-def test_telephony_cost_in_another_currency_is_refused_with_the_reason(make_client):
+def test_telephony_cost_in_another_currency_is_converted_at_the_rate_of_its_day(make_client):
+    from billing.models import ExchangeRate
+
     client = make_client(currency="CZK")
     plan_for(client)
+    ExchangeRate.objects.create(from_currency="USD", to_currency="CZK",
+                                valid_on=date(2026, 9, 30), rate=Decimal("23.10"))  # fmt: skip
+    ExchangeRate.objects.create(from_currency="USD", to_currency="CZK",
+                                valid_on=date(2026, 10, 15), rate=Decimal("24.00"))  # fmt: skip
+    record(client, "telephony_cost", "0.0130", utc(2026, 10, 14, 21, 59), currency="USD")
+    record(client, "telephony_cost", "0.0130", utc(2026, 10, 14, 22, 1), currency="USD")
+    record(client, "telephony_cost", "1.00", utc(2026, 10, 20, 10), currency="CZK")
+
+    rating = rating_for_client_month(client=client, month=OCT)
+
+    # 0.013 x 23.10 (14th, Prague) + 0.013 x 24.00 (15th, Prague) + 1.00 = 1.6123
+    (line,) = rating.lines
+    assert (line.quantity, line.amount) == (Decimal("1.6123"), Decimal("1.61"))
+    assert rating.cost == Decimal("1.6123")
+
+
+def test_telephony_cost_without_an_exchange_rate_is_refused_with_the_reason(make_client):
+    from billing.models import ExchangeRate
+
+    client = make_client(currency="CZK")
+    plan_for(client)
+    ExchangeRate.objects.create(from_currency="USD", to_currency="CZK",
+                                valid_on=date(2026, 10, 10), rate=Decimal("23.10"))  # fmt: skip
     record(client, "telephony_cost", "0.013", utc(2026, 10, 5, 10), currency="USD")
 
-    with pytest.raises(RatingError, match="USD"):
+    with pytest.raises(RatingError, match="no USD->CZK exchange rate on or before 2026-10-05"):
         rating_for_client_month(client=client, month=OCT)
 
 
