@@ -9,10 +9,16 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.fields import (
+    ArrayField,
+    BigIntegerRangeField,
+    DateRangeField,
+    RangeBoundary,
+    RangeOperators,
+)
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Func, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +28,18 @@ from tenants.models import CURRENCIES
 class DateRange(Func):
     function = "DATERANGE"
     output_field = DateRangeField()
+
+
+class ClientIdRange(Func):
+    """The one-value range [client_id, client_id]: with it the no-overlap constraint needs
+    only the built-in GiST range operators, not the btree_gist extension (which not every
+    PostgreSQL has, e.g. the embedded one)."""
+
+    function = "INT8RANGE"
+    output_field = BigIntegerRangeField()
+
+    def __init__(self, field: str) -> None:
+        super().__init__(F(field), F(field), Value("[]"))
 
 
 class PricePlan(models.Model):
@@ -69,11 +87,11 @@ class PricePlan(models.Model):
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
                 name="price_plan_valid_to_after_from",
             ),
-            # Never two plans for one client on the same day (btree_gist, migration 0001).
+            # Never two plans for one client on the same day.
             ExclusionConstraint(
                 name="price_plan_no_overlap",
                 expressions=[
-                    ("client", RangeOperators.EQUAL),
+                    (ClientIdRange("client"), RangeOperators.OVERLAPS),
                     (DateRange("valid_from", "valid_to", RangeBoundary()), RangeOperators.OVERLAPS),
                 ],
             ),

@@ -172,6 +172,19 @@ def invoice_of_client(*, client: Client, invoice_id: int) -> Invoice | None:
     return invoices_of_client(client=client).filter(pk=invoice_id).first()
 
 
+def invoice_in_force(*, client: Client, month: date) -> Invoice | None:
+    """The client's invoice for the month that stands: the latest revision not credited
+    (for the monthly report's cost section), or None."""
+    latest = (
+        Invoice.objects.filter(client=client, period=month.replace(day=1),
+                               kind=Invoice.Kind.INVOICE)
+        .order_by("-revision").first()
+    )  # fmt: skip
+    if latest is None or Invoice.objects.filter(corrects=latest).exists():
+        return None
+    return latest
+
+
 def ledger_rows_for_month(*, client: Client, month: date) -> Iterator[UsageEntry]:
     """The raw ledger of a client's month, streamed (server-side cursor)."""
     start, end = month_bounds(month)

@@ -154,6 +154,40 @@ def usage_record_first_reply(*, client: Client, conversation, agent, at: datetim
     )  # fmt: skip
 
 
+def usage_record_call(*, client: Client, call_sid: str, talk_seconds: int | None,
+                      answered_at: datetime | None, language: str, country: str = "",
+                      agent=None) -> UsageEntry | None:  # fmt: skip
+    """A finished call bills its handled (talk) seconds once, out of hours if the client's
+    hours for its country and language were closed when an agent answered. A call no agent
+    answered bills nothing (its telephony cost is still passed through)."""
+    if answered_at is None or not talk_seconds:
+        return None
+    from routing.selectors import client_calendar
+
+    calendar = client_calendar(client, country=country, language=language)
+    entry, _ = usage_record(
+        client=client, kind=Kind.CALL_SECONDS, quantity=talk_seconds, occurred_at=answered_at,
+        idempotency_key=f"call:{client.schema_name}:{call_sid}", source_kind="call",
+        source_ref=call_sid, language=language, agent=agent,
+        out_of_hours=not calendar.is_open(answered_at), channel="call",
+    )  # fmt: skip
+    return entry
+
+
+def usage_record_telephony_cost(*, client: Client, call_sid: str, amount: Decimal,
+                                currency: str, occurred_at: datetime,
+                                language: str = "") -> UsageEntry:  # fmt: skip
+    """What the provider charged for a call (Twilio reports it negative: the absolute value
+    is recorded), in the provider's currency; converted when rated."""
+    entry, _ = usage_record(
+        client=client, kind=Kind.TELEPHONY_COST, quantity=abs(Decimal(amount)),
+        occurred_at=occurred_at, idempotency_key=f"call-cost:{client.schema_name}:{call_sid}",
+        source_kind="call", source_ref=call_sid, language=language, channel="call",
+        currency=currency.upper(),
+    )  # fmt: skip
+    return entry
+
+
 # --- invoices --------------------------------------------------------------------------------
 
 

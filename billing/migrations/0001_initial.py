@@ -21,8 +21,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # The exclusion constraint compares client ids (btree) and date ranges (gist).
-        django.contrib.postgres.operations.BtreeGistExtension(),
         migrations.CreateModel(
             name='InvoiceCounter',
             fields=[
@@ -150,7 +148,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='priceplan',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('client', '='), (billing.models.DateRange('valid_from', 'valid_to', django.contrib.postgres.fields.ranges.RangeBoundary()), '&&')], name='price_plan_no_overlap'),
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(expressions=[(billing.models.ClientIdRange('client'), '&&'), (billing.models.DateRange('valid_from', 'valid_to', django.contrib.postgres.fields.ranges.RangeBoundary()), '&&')], name='price_plan_no_overlap'),
         ),
         migrations.AddConstraint(
             model_name='invoiceline',

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
 from billing.models import Invoice, InvoiceCounter, PricePlan
+from billing.selectors import invoice_in_force
 from billing.services import credit_note_issue, invoice_issue, invoices_issue_for_month
 from billing.tasks import invoices_issue_task
 from tests.billing.conftest import plan_for, record, utc
@@ -135,6 +136,7 @@ def test_a_credit_note_cancels_the_invoice_and_the_month_is_invoiced_again(make_
     with pytest.raises(ValidationError):
         credit_note_issue(invoice=first, reason=" ", now=NOW)
     credit = credit_note_issue(invoice=first, reason="duplicate call", now=NOW)
+    assert invoice_in_force(client=client, month=OCT) is None  # credited, not re-issued yet
     second = invoice_issue(client=client, month=OCT, now=NOW)
 
     assert (credit.kind, credit.corrects_id, credit.total) == ("credit_note", first.pk,
@@ -143,6 +145,7 @@ def test_a_credit_note_cancels_the_invoice_and_the_month_is_invoiced_again(make_
         -line.amount for line in first.lines.all()
     ]
     assert credit_note_issue(invoice=first, reason="again", now=NOW).pk == credit.pk
+    assert invoice_in_force(client=client, month=OCT) == second.invoice
     assert second.created and second.invoice.revision == 2
     # The call of the 28th (1,036 s): minutes 2501.16 -> 2328.67 and the 7.5 % surcharge on
     # Romanian work 187.59 -> 174.65.

@@ -166,3 +166,27 @@ def test_the_ledger_exports_a_clients_month_as_csv(make_client, tmp_path):
         (client.slug, "email_answered", "1.0000", "cs"),
         (client.slug, "call_minutes", "75.0000", "sk"),
     ]
+
+
+def test_a_finished_call_bills_its_talk_seconds_once_and_its_cost(make_client):
+    from billing.services import usage_record_call, usage_record_telephony_cost
+
+    client = make_client(currency="CZK")
+    for _ in range(2):  # Twilio retries its status callback; the price task may run twice
+        call = usage_record_call(
+            client=client, call_sid="CA42", talk_seconds=185, answered_at=SUNDAY_10_PRAGUE,
+            language="cs", country="CZ",
+        )  # fmt: skip
+        cost = usage_record_telephony_cost(client=client, call_sid="CA42",
+                                           amount=Decimal("-0.0130"), currency="usd",
+                                           occurred_at=SUNDAY_10_PRAGUE)  # fmt: skip
+
+    assert (call.kind, call.quantity, call.out_of_hours, call.channel) == (
+        "call_minutes", Decimal(185), True, "call",
+    )  # fmt: skip
+    assert (cost.kind, cost.quantity, cost.currency) == ("telephony_cost", Decimal("0.013"),
+                                                         "USD")  # fmt: skip
+    assert UsageEntry.objects.filter(client=client).count() == 2
+    unanswered = usage_record_call(client=client, call_sid="CA43", talk_seconds=None,
+                                   answered_at=None, language="cs")  # fmt: skip
+    assert unanswered is None
