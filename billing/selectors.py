@@ -185,6 +185,19 @@ def invoice_in_force(*, client: Client, month: date) -> Invoice | None:
     return latest
 
 
+def ledger_rows_after_invoice(*, invoice: Invoice) -> QuerySet[UsageEntry]:
+    """Ledger rows of the invoice's month recorded after it was issued (late events,
+    corrections): not on it; the month needs a credit note and a new revision."""
+    start, end = month_bounds(invoice.period)
+    tz = invoice.client.tz
+    return UsageEntry.objects.filter(
+        client_id=invoice.client_id,
+        occurred_at__gte=datetime.combine(start, time(), tzinfo=tz),
+        occurred_at__lt=datetime.combine(end, time(), tzinfo=tz),
+        recorded_at__gt=invoice.issued_at,
+    )
+
+
 def ledger_rows_for_month(*, client: Client, month: date) -> Iterator[UsageEntry]:
     """The raw ledger of a client's month, streamed (server-side cursor)."""
     start, end = month_bounds(month)

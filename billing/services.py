@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from billing.models import Invoice, InvoiceCounter, InvoiceLine, PricePlan, UsageEntry
 from billing.rating import RatingError, month_bounds
-from billing.selectors import rating_for_client_month
+from billing.selectors import ledger_rows_after_invoice, rating_for_client_month
 from tenants.models import Client
 
 logger = logging.getLogger(__name__)
@@ -290,13 +290,15 @@ class MonthRun:
     present: list[Invoice]
     skipped: list[tuple[Client, str]]  # nothing to invoice (no plan, month not over)
     failed: list[tuple[Client, str]]  # cannot be rated as recorded
+    # Already issued, but ledger rows of the month were recorded after it: (invoice, count).
+    late: list[tuple[Invoice, int]]
 
 
 def invoices_issue_for_month(*, month: date, clients=None, now: datetime | None = None) -> MonthRun:
     """Issue the month's invoices of these clients (default: all but the agency), each in
     its own transaction: a client that cannot be rated is reported, the others go on."""
     clients = list(clients if clients is not None else Client.objects.clients().order_by("pk"))
-    run = MonthRun([], [], [], [])
+    run = MonthRun([], [], [], [], [])
     for client in clients:
         try:
             result = invoice_issue(client=client, month=month, now=now)
@@ -310,6 +312,9 @@ def invoices_issue_for_month(*, month: date, clients=None, now: datetime | None 
             run.issued.append(result.invoice)
         else:
             run.present.append(result.invoice)
+            late = ledger_rows_after_invoice(invoice=result.invoice).count()
+            if late:
+                run.late.append((result.invoice, late))
     return run
 
 

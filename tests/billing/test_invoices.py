@@ -123,6 +123,21 @@ def test_an_issued_invoice_never_changes(make_client):
             cursor.execute(f"DELETE FROM {table} WHERE id = %s", [row])  # noqa: S608
 
 
+def test_a_rerun_reports_ledger_rows_recorded_after_the_invoice(make_client):
+    client = busy_client(make_client)
+    invoice = invoice_issue(client=client, month=OCT).invoice  # issued now, after the rows
+    record(client, "email_answered", 1, utc(2026, 10, 30, 9))  # late: recorded after it
+    record(client, "email_answered", 1, utc(2026, 11, 1, 9))  # November: not late
+    err = StringIO()
+
+    run = invoices_issue_for_month(month=OCT, clients=[client])
+    call_command("issue_invoices", "--month", "2026-10", "--client", client.slug,
+                 stdout=StringIO(), stderr=err)  # fmt: skip
+
+    assert run.late == [(invoice, 1)] and run.issued == []
+    assert f"LATE    {invoice.number}" in err.getvalue()
+
+
 def test_a_credit_note_cancels_the_invoice_and_the_month_is_invoiced_again(make_client):
     client = busy_client(make_client)
     first = invoice_issue(client=client, month=OCT, now=NOW).invoice
