@@ -179,7 +179,8 @@ class UsageEntry(ImmutableModel):
                                related_name="usage_entries")  # fmt: skip
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # Conversations: 1 (or -1 to correct); calls: seconds; telephony cost: the amount.
-    quantity = models.DecimalField(max_digits=14, decimal_places=4)
+    # Six decimals: providers price to fractions of a cent (0.00125 USD).
+    quantity = models.DecimalField(max_digits=18, decimal_places=6)
     # Only for telephony cost: the currency of the amount.
     currency = models.CharField(max_length=3, blank=True)
     occurred_at = models.DateTimeField()

@@ -83,6 +83,8 @@ def usage_record(
     quantity = Decimal(quantity)
     if not quantity.is_finite():
         raise ValidationError({"quantity": "Must be a finite number."})
+    if quantity.as_tuple().exponent < -6:  # the column would round it: a replay would differ
+        raise ValidationError({"quantity": f"At most 6 decimals, not {quantity}."})
     if kind == Kind.TELEPHONY_COST:
         if not (len(currency) == 3 and currency.isalpha() and currency.isupper()):
             raise ValidationError({"currency": "Telephony cost needs its ISO 4217 currency."})

@@ -51,6 +51,7 @@ def test_the_same_key_for_another_event_is_refused(make_client):
         ("telephony_cost", "0.01", {}, "currency"),
         ("email_answered", 1, {"currency": "EUR"}, "Only telephony"),
         ("email_answered", -1, {}, "corrects"),
+        ("telephony_cost", "0.0000001", {"currency": "USD"}, "At most 6 decimals"),
     ],
 )
 def test_bad_entries_are_refused_with_the_reason(make_client, kind, quantity, extra, message):
@@ -163,8 +164,8 @@ def test_the_ledger_exports_a_clients_month_as_csv(make_client, tmp_path):
 
     rows = list(csv.DictReader(output.open(encoding="utf-8")))
     assert [(r["client"], r["kind"], r["quantity"], r["language"]) for r in rows] == [
-        (client.slug, "email_answered", "1.0000", "cs"),
-        (client.slug, "call_minutes", "75.0000", "sk"),
+        (client.slug, "email_answered", "1.000000", "cs"),
+        (client.slug, "call_minutes", "75.000000", "sk"),
     ]
 
 
@@ -178,13 +179,13 @@ def test_a_finished_call_bills_its_talk_seconds_once_and_its_cost(make_client):
             language="cs", country="CZ",
         )  # fmt: skip
         cost = usage_record_telephony_cost(client=client, call_sid="CA42",
-                                           amount=Decimal("-0.0130"), currency="usd",
+                                           amount=Decimal("-0.00125"), currency="usd",
                                            occurred_at=SUNDAY_10_PRAGUE)  # fmt: skip
 
     assert (call.kind, call.quantity, call.out_of_hours, call.channel) == (
         "call_minutes", Decimal(185), True, "call",
     )  # fmt: skip
-    assert (cost.kind, cost.quantity, cost.currency) == ("telephony_cost", Decimal("0.013"),
+    assert (cost.kind, cost.quantity, cost.currency) == ("telephony_cost", Decimal("0.00125"),
                                                          "USD")  # fmt: skip
     assert UsageEntry.objects.filter(client=client).count() == 2
     unanswered = usage_record_call(client=client, call_sid="CA43", talk_seconds=None,
