@@ -199,3 +199,20 @@ def test_the_command_and_the_task_issue_once(make_client):
         call_command("issue_invoices", "--month", "10/2026")
     with pytest.raises(CommandError, match="No client"):
         call_command("issue_invoices", "--month", "2026-10", "--client", "nobody")
+
+
+def test_the_credit_invoice_command_credits_once_and_refuses_what_it_cannot(make_client):
+    client = busy_client(make_client)
+    invoice = invoice_issue(client=client, month=OCT, now=NOW).invoice
+    out = StringIO()
+
+    call_command("credit_invoice", "--number", invoice.number, "--reason", "wrong plan",
+                 stdout=out)  # fmt: skip
+    call_command("credit_invoice", "--number", invoice.number, "--reason", "again", stdout=out)
+
+    (credit,) = Invoice.objects.filter(corrects=invoice)
+    assert out.getvalue().count(f"credit note {credit.number} for {invoice.number}") == 2
+    with pytest.raises(CommandError, match="No invoice"):
+        call_command("credit_invoice", "--number", "1999-000001", "--reason", "x")
+    with pytest.raises(CommandError, match="Only an invoice"):
+        call_command("credit_invoice", "--number", credit.number, "--reason", "x")
