@@ -2,7 +2,14 @@
 
 from django.contrib import admin
 
-from billing.models import Invoice, InvoiceLine, LanguageSurcharge, PricePlan, UsageEntry
+from billing.models import (
+    ExchangeRate,
+    Invoice,
+    InvoiceLine,
+    LanguageSurcharge,
+    PricePlan,
+    UsageEntry,
+)
 
 
 class LanguageSurchargeInline(admin.TabularInline):
@@ -17,6 +24,13 @@ class PricePlanAdmin(admin.ModelAdmin):
     search_fields = ["client__name", "client__slug", "name"]
     date_hierarchy = "valid_from"
     inlines = [LanguageSurchargeInline]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ["from_currency", "to_currency", "valid_on", "rate", "source"]
+    list_filter = ["from_currency", "to_currency"]
+    date_hierarchy = "valid_on"
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -121,6 +121,28 @@ class LanguageSurcharge(models.Model):
         return f"{self.name} +{self.percent} % ({', '.join(self.languages)})"
 
 
+class ExchangeRate(models.Model):
+    """How much one unit of a currency is in another from a date on (e.g. the central
+    bank's rate), for telephony cost recorded in the provider's currency (Twilio: USD)."""
+
+    from_currency = models.CharField(max_length=3)
+    to_currency = models.CharField(max_length=3, choices=[(c, c) for c in CURRENCIES])
+    valid_on = models.DateField(help_text="used for events on this day and after, until the next")
+    rate = models.DecimalField(max_digits=18, decimal_places=8)
+    source = models.CharField(max_length=100, blank=True, help_text="e.g. ECB, CNB")
+
+    class Meta:
+        ordering = ["from_currency", "to_currency", "-valid_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_currency", "to_currency", "valid_on"],
+                                    name="exchange_rate_once_a_day"),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="exchange_rate_positive"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"1 {self.from_currency} = {self.rate} {self.to_currency} ({self.valid_on})"
+
+
 class ImmutableQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError(f"{self.model.__name__} rows never change: add a correction instead.")
@@ -157,7 +179,8 @@ class UsageEntry(ImmutableModel):
                                related_name="usage_entries")  # fmt: skip
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # Conversations: 1 (or -1 to correct); calls: seconds; telephony cost: the amount.
-    quantity = models.DecimalField(max_digits=14, decimal_places=4)
+    # Six decimals: providers price to fractions of a cent (0.00125 USD).
+    quantity = models.DecimalField(max_digits=18, decimal_places=6)
     # Only for telephony cost: the currency of the amount.
     currency = models.CharField(max_length=3, blank=True)
     occurred_at = models.DateTimeField()

@@ -18,8 +18,9 @@ Rules (docs/billing.md):
 * Phone minutes per second: the month's seconds / 60. Per started minute: each call is
   rounded up to whole minutes first (a correction of a call, negative, is rounded the same
   way, so that it cancels the call exactly).
-* Telephony cost is passed through at cost, plus the plan's margin as its own line. It must
-  be recorded in the client's currency (see docs/billing.md).
+* Telephony cost is passed through at cost, plus the plan's margin as its own line. Cost in
+  another currency (Twilio's USD) is converted at the exchange rate valid on its local day;
+  without one, the month does not rate.
 * A month with a valid plan and no usage is charged its base fee; usage on a day without a
   plan is an error (nothing is invoiced until a plan covers it).
 """
@@ -78,6 +79,10 @@ class UsageGroup:
     quantity: Decimal  # sum of quantities (seconds for calls, an amount for telephony)
     started_minutes: Decimal  # calls only: sum of each call's minutes rounded up
     first_day: date  # the earliest local day (for a clear error)
+    # Telephony cost: the sum in the client's currency (each event converted at the rate of
+    # its local day when recorded in another currency), and the first day without a rate.
+    converted: Decimal | None = None
+    unconverted_day: date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -136,7 +141,7 @@ def rate_month(*, currency: str, month: date, plans: list[PlanTerms],
                usage: list[UsageGroup]) -> Rating:  # fmt: skip
     """Invoice lines for one client's month (see the module's rules)."""
     start, end = month_bounds(month)
-    days_in_month = Decimal((end - start).days)
+    days_in_month = (end - start).days
     rating = Rating(currency=currency)
     by_plan: dict[int | None, list[UsageGroup]] = defaultdict(list)
     for group in usage:
@@ -152,16 +157,16 @@ def rate_month(*, currency: str, month: date, plans: list[PlanTerms],
             continue
         if plan.currency != currency:
             raise RatingError(f"plan {plan.id} is in {plan.currency}, the client in {currency}.")
-        share = Decimal((seg_end - seg_start).days) / days_in_month
         groups = by_plan.get(plan.id, [])
-        rating.lines.extend(_plan_lines(rating, plan, groups, seg_start, seg_end, share,
+        rating.lines.extend(_plan_lines(rating, plan, groups, seg_start, seg_end,
                                         days_in_month))  # fmt: skip
     return rating
 
 
 def _plan_lines(rating: Rating, plan: PlanTerms, groups: list[UsageGroup], seg_start: date,
-                seg_end: date, share: Decimal, days_in_month: Decimal) -> list[Line]:  # fmt: skip
+                seg_end: date, days_in_month: int) -> list[Line]:  # fmt: skip
     currency = rating.currency
+    days = (seg_end - seg_start).days
     lines: list[Line] = []
 
     def line(kind: str, quantity: Decimal, unit: str, unit_price: Decimal, amount: Decimal,
@@ -172,84 +177,95 @@ def _plan_lines(rating: Rating, plan: PlanTerms, groups: list[UsageGroup], seg_s
                           label=label))  # fmt: skip
 
     if plan.base_monthly_fee:
-        if share == 1:
+        if days == days_in_month:
             line("base_fee", Decimal(1), "month", plan.base_monthly_fee, plan.base_monthly_fee)
         else:
-            days = Decimal((seg_end - seg_start).days)
-            line("base_fee", days, "day", _per_unit(plan.base_monthly_fee / days_in_month),
+            line("base_fee", Decimal(days), "day",
+                 _per_unit(plan.base_monthly_fee / days_in_month),
                  plan.base_monthly_fee * days / days_in_month)  # fmt: skip
 
     # Units and their list-price value per kind, per language, out of hours.
-    units: dict[str, Decimal] = defaultdict(Decimal)
+    # Everything is counted in sixtieths of a unit (a call's seconds; 60 per conversation)
+    # and priced as sixtieths: sums of these are exact, whatever the order of the groups,
+    # and the one division by 60 comes last, just before a line is rounded.
+    units60: dict[str, Decimal] = defaultdict(Decimal)
     prices = {KIND_CALL: plan.price_per_call_minute, KIND_EMAIL: plan.price_per_email,
               KIND_CHAT: plan.price_per_chat}  # fmt: skip
-    value_by_language: dict[str, Decimal] = defaultdict(Decimal)
-    value_out_of_hours: dict[str, Decimal] = defaultdict(Decimal)
+    value60_by_language: dict[str, Decimal] = defaultdict(Decimal)
+    value60_out_of_hours: dict[str, Decimal] = defaultdict(Decimal)
     telephony = ZERO
     for group in groups:
         if group.kind == KIND_TELEPHONY:
+            cost = group.quantity
             if group.currency != currency:
-                raise RatingError(
-                    f"telephony cost recorded in {group.currency} for a client invoiced in "
-                    f"{currency} (from {group.first_day.isoformat()}): record it converted."
-                )
-            telephony += group.quantity
-            rating.cost_by_language[group.language] += group.quantity
-            rating.revenue_by_language[group.language] += group.quantity + percent_of(
-                group.quantity, plan.telephony_margin_percent
+                if group.unconverted_day is not None or group.converted is None:
+                    day = group.unconverted_day or group.first_day
+                    raise RatingError(
+                        f"no {group.currency}->{currency} exchange rate on or before "
+                        f"{day.isoformat()}: add one (admin: Billing > Exchange rates) to pass "
+                        f"the telephony cost through."
+                    )
+                cost = group.converted
+            telephony += cost
+            rating.cost_by_language[group.language] += cost
+            rating.revenue_by_language[group.language] += cost + percent_of(
+                cost, plan.telephony_margin_percent
             )
             continue
         if group.kind not in prices:
             raise RatingError(f"unknown usage kind {group.kind!r}")
-        if group.kind == KIND_CALL:
-            if plan.call_minute_rounding == "started_minute":
-                quantity = group.started_minutes
-            else:
-                quantity = group.quantity / SIXTY
+        if group.kind == KIND_CALL and plan.call_minute_rounding == "second":
+            quantity60 = group.quantity  # seconds
+        elif group.kind == KIND_CALL:
+            quantity60 = group.started_minutes * SIXTY
         else:
-            quantity = group.quantity
-        units[group.kind] += quantity
-        value = quantity * prices[group.kind]
-        value_by_language[group.language] += value
+            quantity60 = group.quantity * SIXTY
+        units60[group.kind] += quantity60
+        value60 = quantity60 * prices[group.kind]
+        value60_by_language[group.language] += value60
         if group.out_of_hours:
-            value_out_of_hours[group.language] += value
+            value60_out_of_hours[group.language] += value60
 
     included = {KIND_CALL: plan.included_call_minutes, KIND_EMAIL: plan.included_emails,
                 KIND_CHAT: plan.included_chats}  # fmt: skip
     names = {KIND_CALL: ("call_minutes", "minute"), KIND_EMAIL: ("emails", "conversation"),
              KIND_CHAT: ("chats", "conversation")}  # fmt: skip
     for kind in PRICED_KINDS:
-        quantity = units.get(kind, ZERO)
-        if not quantity:
+        quantity60 = units60.get(kind, ZERO)
+        if not quantity60:
             continue
-        # Pro rata included volume, rounded down to whole units.
-        allowance = (Decimal(included[kind]) * share).to_integral_value(rounding="ROUND_FLOOR")
-        covered = max(ZERO, min(allowance, quantity))
-        line(names[kind][0], quantity.quantize(Decimal("0.0001")), names[kind][1],
-             prices[kind], (quantity - covered) * prices[kind], included=covered)  # fmt: skip
+        # Pro rata included volume, rounded down to whole units (integer arithmetic).
+        allowance = Decimal(included[kind] * days // days_in_month)
+        covered = max(ZERO, min(allowance, quantity60 / SIXTY))
+        line(names[kind][0], (quantity60 / SIXTY).quantize(Decimal("0.0001")),
+             names[kind][1], prices[kind],
+             (quantity60 - covered * SIXTY) * prices[kind] / SIXTY,
+             included=covered.quantize(Decimal("0.0001")))  # fmt: skip
 
-    for language, value in value_by_language.items():
-        rating.revenue_by_language[language] += value
+    for language, value60 in value60_by_language.items():
+        rating.revenue_by_language[language] += value60 / SIXTY
     for name, languages, percent in plan.surcharges:
-        base = sum((value_by_language.get(code, ZERO) for code in languages), ZERO)
-        if base:
-            line("language_surcharge", base.quantize(Decimal("0.0001")), "amount",
-                 _per_unit(percent / 100), percent_of(base, percent), label=name)  # fmt: skip
+        base60 = sum((value60_by_language.get(code, ZERO) for code in languages), ZERO)
+        if base60:
+            line("language_surcharge", (base60 / SIXTY).quantize(Decimal("0.0001")), "amount",
+                 _per_unit(percent / 100), percent_of(base60, percent) / SIXTY,
+                 label=name)  # fmt: skip
             for code in languages:
-                rating.revenue_by_language[code] += percent_of(
-                    value_by_language.get(code, ZERO), percent
+                rating.revenue_by_language[code] += (
+                    percent_of(value60_by_language.get(code, ZERO), percent) / SIXTY
                 )
-    night = sum(value_out_of_hours.values(), ZERO)
-    if night and plan.out_of_hours_surcharge_percent:
+    night60 = sum(value60_out_of_hours.values(), ZERO)
+    if night60 and plan.out_of_hours_surcharge_percent:
         percent = plan.out_of_hours_surcharge_percent
-        line("out_of_hours", night.quantize(Decimal("0.0001")), "amount",
-             _per_unit(percent / 100), percent_of(night, percent))  # fmt: skip
-        for language, value in value_out_of_hours.items():
-            rating.revenue_by_language[language] += percent_of(value, percent)
+        line("out_of_hours", (night60 / SIXTY).quantize(Decimal("0.0001")), "amount",
+             _per_unit(percent / 100), percent_of(night60, percent) / SIXTY)  # fmt: skip
+        for language, value60 in value60_out_of_hours.items():
+            rating.revenue_by_language[language] += percent_of(value60, percent) / SIXTY
     if telephony:
-        line("telephony", telephony, "amount", Decimal(1), telephony)
+        shown = telephony.quantize(Decimal("0.0001"))
+        line("telephony", shown, "amount", Decimal(1), telephony)
         if plan.telephony_margin_percent:
-            line("telephony_margin", telephony, "amount",
+            line("telephony_margin", shown, "amount",
                  _per_unit(plan.telephony_margin_percent / 100),
                  percent_of(telephony, plan.telephony_margin_percent))  # fmt: skip
     return lines

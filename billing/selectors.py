@@ -25,26 +25,37 @@ from tenants.models import Client
 
 # One pass over the month's ledger, grouped by what pricing needs. The month is each
 # client's own (its time zone); the UTC range around it (a day either side) lets the index
-# on occurred_at narrow the scan for all clients at once.
+# on occurred_at narrow the scan for all clients at once. Telephony cost in another currency
+# than the client's is converted here at the rate valid on its local day (the latest from
+# that day or before), so the groups stay few; a missing rate is reported with its first day.
 _USAGE_SQL = """
 WITH bounds AS (
-    SELECT c.id AS client_id, c.time_zone,
+    SELECT c.id AS client_id, c.time_zone, c.currency AS client_currency,
            (%(start)s::timestamp AT TIME ZONE c.time_zone) AS starts_at,
            (%(end)s::timestamp AT TIME ZONE c.time_zone) AS ends_at
     FROM tenants_client c
     WHERE c.id = ANY(%(client_ids)s)
 ), entries AS (
     SELECT e.client_id, e.kind, e.language, e.out_of_hours, e.currency, e.quantity,
-           (e.occurred_at AT TIME ZONE b.time_zone)::date AS local_day
+           (e.occurred_at AT TIME ZONE b.time_zone)::date AS local_day, b.client_currency
     FROM billing_usageentry e
     JOIN bounds b ON b.client_id = e.client_id
     WHERE e.occurred_at >= %(wide_start)s AND e.occurred_at < %(wide_end)s
       AND e.occurred_at >= b.starts_at AND e.occurred_at < b.ends_at
+), priced AS (
+    SELECT e.*,
+           CASE WHEN e.currency IN ('', e.client_currency) THEN 1 ELSE (
+               SELECT r.rate FROM billing_exchangerate r
+               WHERE r.from_currency = e.currency AND r.to_currency = e.client_currency
+                 AND r.valid_on <= e.local_day
+               ORDER BY r.valid_on DESC LIMIT 1
+           ) END AS rate
+    FROM entries e
 )
 SELECT e.client_id, p.id, e.kind, e.language, e.out_of_hours, e.currency,
        count(*), sum(e.quantity), sum(sign(e.quantity) * ceil(abs(e.quantity) / 60)),
-       min(e.local_day)
-FROM entries e
+       min(e.local_day), sum(e.quantity * e.rate), min(e.local_day) FILTER (WHERE e.rate IS NULL)
+FROM priced e
 LEFT JOIN billing_priceplan p
        ON p.client_id = e.client_id AND p.valid_from <= e.local_day
       AND (p.valid_to IS NULL OR e.local_day < p.valid_to)
@@ -67,7 +78,8 @@ def usage_groups_for_month(*, month: date, client_ids: list[int]) -> dict[int, l
     with connection.cursor() as cursor:
         cursor.execute(_USAGE_SQL, params)
         for row in cursor.fetchall():
-            client_id, plan_id, kind, language, night, currency, events, qty, started, day = row
+            (client_id, plan_id, kind, language, night, currency, events, qty, started,
+             first_day, converted, unconverted_day) = row  # fmt: skip
             groups[client_id].append(
                 UsageGroup(
                     plan_id=plan_id,
@@ -78,7 +90,9 @@ def usage_groups_for_month(*, month: date, client_ids: list[int]) -> dict[int, l
                     events=events,
                     quantity=qty,
                     started_minutes=started,
-                    first_day=day,
+                    first_day=first_day,
+                    converted=converted,
+                    unconverted_day=unconverted_day,
                 )
             )
     return groups
@@ -156,6 +170,32 @@ def invoices_of_client(*, client: Client) -> QuerySet[Invoice]:
 def invoice_of_client(*, client: Client, invoice_id: int) -> Invoice | None:
     """The client's invoice with this id, or None (also when it is another client's)."""
     return invoices_of_client(client=client).filter(pk=invoice_id).first()
+
+
+def invoice_in_force(*, client: Client, month: date) -> Invoice | None:
+    """The client's invoice for the month that stands: the latest revision not credited
+    (for the monthly report's cost section), or None."""
+    latest = (
+        Invoice.objects.filter(client=client, period=month.replace(day=1),
+                               kind=Invoice.Kind.INVOICE)
+        .order_by("-revision").first()
+    )  # fmt: skip
+    if latest is None or Invoice.objects.filter(corrects=latest).exists():
+        return None
+    return latest
+
+
+def ledger_rows_after_invoice(*, invoice: Invoice) -> QuerySet[UsageEntry]:
+    """Ledger rows of the invoice's month recorded after it was issued (late events,
+    corrections): not on it; the month needs a credit note and a new revision."""
+    start, end = month_bounds(invoice.period)
+    tz = invoice.client.tz
+    return UsageEntry.objects.filter(
+        client_id=invoice.client_id,
+        occurred_at__gte=datetime.combine(start, time(), tzinfo=tz),
+        occurred_at__lt=datetime.combine(end, time(), tzinfo=tz),
+        recorded_at__gt=invoice.issued_at,
+    )
 
 
 def ledger_rows_for_month(*, client: Client, month: date) -> Iterator[UsageEntry]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from billing.models import Invoice, InvoiceCounter, InvoiceLine, PricePlan, UsageEntry
 from billing.rating import RatingError, month_bounds
-from billing.selectors import rating_for_client_month
+from billing.selectors import ledger_rows_after_invoice, rating_for_client_month
 from tenants.models import Client
 
 logger = logging.getLogger(__name__)
@@ -83,6 +83,8 @@ def usage_record(
     quantity = Decimal(quantity)
     if not quantity.is_finite():
         raise ValidationError({"quantity": "Must be a finite number."})
+    if quantity.as_tuple().exponent < -6:  # the column would round it: a replay would differ
+        raise ValidationError({"quantity": f"At most 6 decimals, not {quantity}."})
     if kind == Kind.TELEPHONY_COST:
         if not (len(currency) == 3 and currency.isalpha() and currency.isupper()):
             raise ValidationError({"currency": "Telephony cost needs its ISO 4217 currency."})
@@ -152,6 +154,40 @@ def usage_record_first_reply(*, client: Client, conversation, agent, at: datetim
         language=conversation.language, agent=agent, out_of_hours=not calendar.is_open(at),
         channel=conversation.channel,
     )  # fmt: skip
+
+
+def usage_record_call(*, client: Client, call_sid: str, talk_seconds: int | None,
+                      answered_at: datetime | None, language: str, country: str = "",
+                      agent=None) -> UsageEntry | None:  # fmt: skip
+    """A finished call bills its handled (talk) seconds once, out of hours if the client's
+    hours for its country and language were closed when an agent answered. A call no agent
+    answered bills nothing (its telephony cost is still passed through)."""
+    if answered_at is None or not talk_seconds:
+        return None
+    from routing.selectors import client_calendar
+
+    calendar = client_calendar(client, country=country, language=language)
+    entry, _ = usage_record(
+        client=client, kind=Kind.CALL_SECONDS, quantity=talk_seconds, occurred_at=answered_at,
+        idempotency_key=f"call:{client.schema_name}:{call_sid}", source_kind="call",
+        source_ref=call_sid, language=language, agent=agent,
+        out_of_hours=not calendar.is_open(answered_at), channel="call",
+    )  # fmt: skip
+    return entry
+
+
+def usage_record_telephony_cost(*, client: Client, call_sid: str, amount: Decimal,
+                                currency: str, occurred_at: datetime,
+                                language: str = "") -> UsageEntry:  # fmt: skip
+    """What the provider charged for a call (Twilio reports it negative: the absolute value
+    is recorded), in the provider's currency; converted when rated."""
+    entry, _ = usage_record(
+        client=client, kind=Kind.TELEPHONY_COST, quantity=abs(Decimal(amount)),
+        occurred_at=occurred_at, idempotency_key=f"call-cost:{client.schema_name}:{call_sid}",
+        source_kind="call", source_ref=call_sid, language=language, channel="call",
+        currency=currency.upper(),
+    )  # fmt: skip
+    return entry
 
 
 # --- invoices --------------------------------------------------------------------------------
@@ -256,13 +292,15 @@ class MonthRun:
     present: list[Invoice]
     skipped: list[tuple[Client, str]]  # nothing to invoice (no plan, month not over)
     failed: list[tuple[Client, str]]  # cannot be rated as recorded
+    # Already issued, but ledger rows of the month were recorded after it: (invoice, count).
+    late: list[tuple[Invoice, int]]
 
 
 def invoices_issue_for_month(*, month: date, clients=None, now: datetime | None = None) -> MonthRun:
     """Issue the month's invoices of these clients (default: all but the agency), each in
     its own transaction: a client that cannot be rated is reported, the others go on."""
     clients = list(clients if clients is not None else Client.objects.clients().order_by("pk"))
-    run = MonthRun([], [], [], [])
+    run = MonthRun([], [], [], [], [])
     for client in clients:
         try:
             result = invoice_issue(client=client, month=month, now=now)
@@ -276,6 +314,9 @@ def invoices_issue_for_month(*, month: date, clients=None, now: datetime | None 
             run.issued.append(result.invoice)
         else:
             run.present.append(result.invoice)
+            late = ledger_rows_after_invoice(invoice=result.invoice).count()
+            if late:
+                run.late.append((result.invoice, late))
     return run
 
 

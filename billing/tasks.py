@@ -14,4 +14,6 @@ def invoices_issue_task(month: str = "") -> dict:
     period = parse_month(month) if month else previous_month(now=timezone.now())
     run = invoices_issue_for_month(month=period)
     return {"month": f"{period:%Y-%m}", "issued": len(run.issued), "present": len(run.present),
-            "skipped": [(client.slug, reason) for client, reason in run.skipped]}  # fmt: skip
+            "skipped": [(client.slug, reason) for client, reason in run.skipped],
+            "failed": [(client.slug, reason) for client, reason in run.failed],
+            "late": [(invoice.number, count) for invoice, count in run.late]}  # fmt: skip

@@ -14,6 +14,10 @@ def customer_erase(*, customer_id: int) -> Customer:
     """
     customer = Customer.objects.select_for_update().get(pk=customer_id)
     if customer.erased_at is None:
+        from telephony.voice.services import calls_erase_for_number
+
+        # Their calls keep their statistics but lose the number and the recordings.
+        calls_erase_for_number(phone=customer.phone)
         customer.name = ""
         customer.email = ""
         customer.phone = ""

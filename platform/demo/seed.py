@@ -8,6 +8,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from accounts.services import user_ensure
+from billing.demo import seed_billing
 from content.models import CannedReply, FaqArticle, MessageTemplate
 from customers.models import Customer
 from demo.content_texts import (
@@ -364,4 +365,5 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_telephony,
     seed_history,
     seed_live_conversations,
+    seed_billing,
 ]

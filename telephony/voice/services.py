@@ -16,6 +16,7 @@ from django.db.models import Avg
 from django.utils import timezone
 from twilio.twiml.voice_response import VoiceResponse
 
+from billing.services import usage_record_call, usage_record_telephony_cost
 from config.celery import task_enqueue_on_commit
 from conversations.services import conversation_open_inbound
 from languages.catalog import CATALOG
@@ -530,25 +531,38 @@ def call_complete(*, client, call: Call, status: str, now: datetime) -> bool:
         if item is not None and item.agent_id == call.agent_id:
             item_close(item_id=item.pk, agent=item.agent, now=now)
     call.save()
+    # The handled minutes, written once to the client's usage ledger (same transaction).
+    usage_record_call(
+        client=client, call_sid=call.call_sid, talk_seconds=call.talk_seconds,
+        answered_at=call.answered_at, language=call.language, country=call.country,
+        agent=call.agent_id,
+    )  # fmt: skip
     from telephony.tasks import call_price_fetch_task
 
     task_enqueue_on_commit(call_price_fetch_task, args=[call.pk])
     return True
 
 
+@transaction.atomic
 def call_price_fetch(*, call_id: int) -> bool:
-    """Store Twilio's price of a finished call; False while Twilio has none yet."""
+    """Store Twilio's price of a finished call and pass it through to the client's usage
+    ledger (both or neither); False while Twilio has none yet."""
     from telephony.twilio_api import call_price
+    from tenants.models import Client
 
-    call = Call.objects.filter(pk=call_id).first()
+    call = Call.objects.select_for_update().filter(pk=call_id).first()
     if call is None or call.price is not None:
         return True  # nothing (more) to fetch
     price = call_price(call_sid=call.call_sid)
     if price is None:
         return False
-    Call.objects.filter(pk=call_id, price__isnull=True).update(
-        price=price.amount, price_currency=price.currency
-    )
+    call.price, call.price_currency = price.amount, price.currency
+    call.save(update_fields=["price", "price_currency"])
+    usage_record_telephony_cost(
+        client=Client.objects.get(schema_name=connection.schema_name), call_sid=call.call_sid,
+        amount=price.amount, currency=price.currency,
+        occurred_at=call.completed_at or timezone.now(), language=call.language,
+    )  # fmt: skip
     return True
 
 

@@ -47,3 +47,18 @@ def record(client: Client, kind: str, quantity, at: datetime, **extra):
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+BILLING_TABLES = [
+    "billing_usageentry", "billing_invoiceline", "billing_invoice", "billing_invoicecounter",
+    "billing_languagesurcharge", "billing_priceplan", "billing_exchangerate",
+]  # fmt: skip
+
+
+def billing_tables_truncate() -> None:
+    """After a test that committed billing rows: rows refuse DELETE (row triggers, on
+    purpose); TRUNCATE is the test's way out."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(BILLING_TABLES)}")

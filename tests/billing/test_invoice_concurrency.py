@@ -10,15 +10,11 @@ from django.db import connection
 from billing.models import Invoice, InvoiceLine
 from billing.services import invoice_issue, price_plan_create, usage_record
 from tenants.models import Client
-from tests.billing.conftest import utc
+from tests.billing.conftest import billing_tables_truncate, utc
 
 pytestmark = pytest.mark.slow
 OCT = date(2026, 10, 1)
 NOW = utc(2026, 11, 2, 8)
-BILLING_TABLES = [
-    "billing_usageentry", "billing_invoiceline", "billing_invoice", "billing_invoicecounter",
-    "billing_languagesurcharge", "billing_priceplan",
-]  # fmt: skip
 
 
 def test_two_concurrent_runs_issue_one_invoice(django_db_setup, django_db_blocker):
@@ -59,7 +55,5 @@ def test_two_concurrent_runs_issue_one_invoice(django_db_setup, django_db_blocke
             assert invoice.total == Decimal("160.00")
             assert InvoiceLine.objects.filter(invoice=invoice).count() == 2
         finally:
-            # Billing rows refuse DELETE (row triggers); TRUNCATE is the test's way out.
-            with connection.cursor() as cursor:
-                cursor.execute(f"TRUNCATE {', '.join(BILLING_TABLES)}")
+            billing_tables_truncate()
             client.delete()

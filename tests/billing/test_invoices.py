@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
 from billing.models import Invoice, InvoiceCounter, PricePlan
+from billing.selectors import invoice_in_force
 from billing.services import credit_note_issue, invoice_issue, invoices_issue_for_month
 from billing.tasks import invoices_issue_task
 from tests.billing.conftest import plan_for, record, utc
@@ -122,6 +123,21 @@ def test_an_issued_invoice_never_changes(make_client):
             cursor.execute(f"DELETE FROM {table} WHERE id = %s", [row])  # noqa: S608
 
 
+def test_a_rerun_reports_ledger_rows_recorded_after_the_invoice(make_client):
+    client = busy_client(make_client)
+    invoice = invoice_issue(client=client, month=OCT).invoice  # issued now, after the rows
+    record(client, "email_answered", 1, utc(2026, 10, 30, 9))  # late: recorded after it
+    record(client, "email_answered", 1, utc(2026, 11, 1, 9))  # November: not late
+    err = StringIO()
+
+    run = invoices_issue_for_month(month=OCT, clients=[client])
+    call_command("issue_invoices", "--month", "2026-10", "--client", client.slug,
+                 stdout=StringIO(), stderr=err)  # fmt: skip
+
+    assert run.late == [(invoice, 1)] and run.issued == []
+    assert f"LATE    {invoice.number}" in err.getvalue()
+
+
 def test_a_credit_note_cancels_the_invoice_and_the_month_is_invoiced_again(make_client):
     client = busy_client(make_client)
     first = invoice_issue(client=client, month=OCT, now=NOW).invoice
@@ -135,6 +151,7 @@ def test_a_credit_note_cancels_the_invoice_and_the_month_is_invoiced_again(make_
     with pytest.raises(ValidationError):
         credit_note_issue(invoice=first, reason=" ", now=NOW)
     credit = credit_note_issue(invoice=first, reason="duplicate call", now=NOW)
+    assert invoice_in_force(client=client, month=OCT) is None  # credited, not re-issued yet
     second = invoice_issue(client=client, month=OCT, now=NOW)
 
     assert (credit.kind, credit.corrects_id, credit.total) == ("credit_note", first.pk,
@@ -143,6 +160,7 @@ def test_a_credit_note_cancels_the_invoice_and_the_month_is_invoiced_again(make_
         -line.amount for line in first.lines.all()
     ]
     assert credit_note_issue(invoice=first, reason="again", now=NOW).pk == credit.pk
+    assert invoice_in_force(client=client, month=OCT) == second.invoice
     assert second.created and second.invoice.revision == 2
     # The call of the 28th (1,036 s): minutes 2501.16 -> 2328.67 and the 7.5 % surcharge on
     # Romanian work 187.59 -> 174.65.
@@ -181,3 +199,20 @@ def test_the_command_and_the_task_issue_once(make_client):
         call_command("issue_invoices", "--month", "10/2026")
     with pytest.raises(CommandError, match="No client"):
         call_command("issue_invoices", "--month", "2026-10", "--client", "nobody")
+
+
+def test_the_credit_invoice_command_credits_once_and_refuses_what_it_cannot(make_client):
+    client = busy_client(make_client)
+    invoice = invoice_issue(client=client, month=OCT, now=NOW).invoice
+    out = StringIO()
+
+    call_command("credit_invoice", "--number", invoice.number, "--reason", "wrong plan",
+                 stdout=out)  # fmt: skip
+    call_command("credit_invoice", "--number", invoice.number, "--reason", "again", stdout=out)
+
+    (credit,) = Invoice.objects.filter(corrects=invoice)
+    assert out.getvalue().count(f"credit note {credit.number} for {invoice.number}") == 2
+    with pytest.raises(CommandError, match="No invoice"):
+        call_command("credit_invoice", "--number", "1999-000001", "--reason", "x")
+    with pytest.raises(CommandError, match="Only an invoice"):
+        call_command("credit_invoice", "--number", credit.number, "--reason", "x")

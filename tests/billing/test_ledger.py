@@ -51,6 +51,7 @@ def test_the_same_key_for_another_event_is_refused(make_client):
         ("telephony_cost", "0.01", {}, "currency"),
         ("email_answered", 1, {"currency": "EUR"}, "Only telephony"),
         ("email_answered", -1, {}, "corrects"),
+        ("telephony_cost", "0.0000001", {"currency": "USD"}, "At most 6 decimals"),
     ],
 )
 def test_bad_entries_are_refused_with_the_reason(make_client, kind, quantity, extra, message):
@@ -144,3 +145,49 @@ def test_out_of_hours_follows_the_clients_business_hours(two_clients, at, out_of
 
     entry = UsageEntry.objects.get(source_ref=f"{client.schema_name}:{conversation.pk}")
     assert (entry.occurred_at, entry.out_of_hours) == (at, out_of_hours)
+
+
+def test_the_ledger_exports_a_clients_month_as_csv(make_client, tmp_path):
+    import csv
+
+    from django.core.management import call_command
+
+    client, other = make_client(), make_client()
+    record(client, "email_answered", 1, utc(2026, 10, 5, 10), language="cs")
+    record(client, "call_minutes", 75, utc(2026, 10, 6, 10), language="sk")
+    record(client, "email_answered", 1, utc(2026, 11, 1, 10))  # November
+    record(other, "email_answered", 1, utc(2026, 10, 5, 10))
+    output = tmp_path / "ledger.csv"
+
+    call_command("export_ledger", "--month", "2026-10", "--client", client.slug,
+                 "--output", str(output))  # fmt: skip
+
+    rows = list(csv.DictReader(output.open(encoding="utf-8")))
+    assert [(r["client"], r["kind"], r["quantity"], r["language"]) for r in rows] == [
+        (client.slug, "email_answered", "1.000000", "cs"),
+        (client.slug, "call_minutes", "75.000000", "sk"),
+    ]
+
+
+def test_a_finished_call_bills_its_talk_seconds_once_and_its_cost(make_client):
+    from billing.services import usage_record_call, usage_record_telephony_cost
+
+    client = make_client(currency="CZK")
+    for _ in range(2):  # Twilio retries its status callback; the price task may run twice
+        call = usage_record_call(
+            client=client, call_sid="CA42", talk_seconds=185, answered_at=SUNDAY_10_PRAGUE,
+            language="cs", country="CZ",
+        )  # fmt: skip
+        cost = usage_record_telephony_cost(client=client, call_sid="CA42",
+                                           amount=Decimal("-0.00125"), currency="usd",
+                                           occurred_at=SUNDAY_10_PRAGUE)  # fmt: skip
+
+    assert (call.kind, call.quantity, call.out_of_hours, call.channel) == (
+        "call_minutes", Decimal(185), True, "call",
+    )  # fmt: skip
+    assert (cost.kind, cost.quantity, cost.currency) == ("telephony_cost", Decimal("0.00125"),
+                                                         "USD")  # fmt: skip
+    assert UsageEntry.objects.filter(client=client).count() == 2
+    unanswered = usage_record_call(client=client, call_sid="CA43", talk_seconds=None,
+                                   answered_at=None, language="cs")  # fmt: skip
+    assert unanswered is None

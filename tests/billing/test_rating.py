@@ -152,12 +152,37 @@ def test_telephony_is_passed_through_with_its_margin_as_a_line_of_its_own(make_c
     assert rating.cost == Decimal("1.0125")
 
 
-def test_telephony_cost_in_another_currency_is_refused_with_the_reason(make_client):
+def test_telephony_cost_in_another_currency_is_converted_at_the_rate_of_its_day(make_client):
+    from billing.models import ExchangeRate
+
     client = make_client(currency="CZK")
     plan_for(client)
+    ExchangeRate.objects.create(from_currency="USD", to_currency="CZK",
+                                valid_on=date(2026, 9, 30), rate=Decimal("23.10"))  # fmt: skip
+    ExchangeRate.objects.create(from_currency="USD", to_currency="CZK",
+                                valid_on=date(2026, 10, 15), rate=Decimal("24.00"))  # fmt: skip
+    record(client, "telephony_cost", "0.0130", utc(2026, 10, 14, 21, 59), currency="USD")
+    record(client, "telephony_cost", "0.0130", utc(2026, 10, 14, 22, 1), currency="USD")
+    record(client, "telephony_cost", "1.00", utc(2026, 10, 20, 10), currency="CZK")
+
+    rating = rating_for_client_month(client=client, month=OCT)
+
+    # 0.013 x 23.10 (14th, Prague) + 0.013 x 24.00 (15th, Prague) + 1.00 = 1.6123
+    (line,) = rating.lines
+    assert (line.quantity, line.amount) == (Decimal("1.6123"), Decimal("1.61"))
+    assert rating.cost == Decimal("1.6123")
+
+
+def test_telephony_cost_without_an_exchange_rate_is_refused_with_the_reason(make_client):
+    from billing.models import ExchangeRate
+
+    client = make_client(currency="CZK")
+    plan_for(client)
+    ExchangeRate.objects.create(from_currency="USD", to_currency="CZK",
+                                valid_on=date(2026, 10, 10), rate=Decimal("23.10"))  # fmt: skip
     record(client, "telephony_cost", "0.013", utc(2026, 10, 5, 10), currency="USD")
 
-    with pytest.raises(RatingError, match="USD"):
+    with pytest.raises(RatingError, match="no USD->CZK exchange rate on or before 2026-10-05"):
         rating_for_client_month(client=client, month=OCT)
 
 
@@ -191,3 +216,56 @@ def test_all_clients_are_rated_in_one_pass_each_with_its_own_result(make_client)
 
     assert results[good.pk].rating.total == Decimal("2.50")
     assert results[bad.pk].rating is None and "no price plan" in results[bad.pk].error
+
+
+def test_the_included_volume_of_part_of_a_month_is_exact_at_whole_units(make_client):
+    client = make_client(currency="EUR")
+    # 10 of November's 30 days of 3 e-mails a month: exactly 1 included (10/30 x 3 as a
+    # 28-digit decimal is 0.99999... and would round down to none).
+    plan_for(client, date(2026, 11, 1), price_per_email=Decimal(1), included_emails=3)
+    plan_for(client, date(2026, 11, 11), price_per_email=Decimal(1))
+    for day in (2, 3):
+        record(client, "email_answered", 1, utc(2026, 11, day, 9))
+
+    rating = rating_for_client_month(client=client, month=date(2026, 11, 1))
+    (emails,) = [line for line in rating.lines if line.kind == "emails"]
+
+    assert (emails.quantity, emails.included, emails.amount) == (Decimal(2), Decimal(1),
+                                                                 Decimal("1.00"))  # fmt: skip
+
+
+def test_the_amounts_do_not_depend_on_the_order_of_the_usage_groups():
+    """Per-second minutes are thirds and sixths of a cent: summed in sixtieths they are
+    exact, so the all-clients run and a one-client run always agree to the cent. Here the
+    minutes cost exactly 1651.955, i.e. 1651.96; summed as 28-digit quotients they gave
+    1651.95 in some orders."""
+    import random
+
+    from billing.rating import PlanTerms, UsageGroup, rate_month
+
+    plan = PlanTerms(
+        id=1, currency="EUR", valid_from=date(2026, 1, 1), valid_to=None,
+        base_monthly_fee=Decimal(0), included_call_minutes=7, included_emails=0,
+        included_chats=0, price_per_call_minute=Decimal("0.95"), call_minute_rounding="second",
+        price_per_email=Decimal(0), price_per_chat=Decimal(0),
+        out_of_hours_surcharge_percent=Decimal("20"), telephony_margin_percent=Decimal(0),
+        surcharges=(("Nordic", ("sv", "da"), Decimal("25")),),
+    )  # fmt: skip
+    rng = random.Random(24)
+    count = rng.randrange(5, 60)
+    seconds = [rng.randrange(1, 4000) for _ in range(count)]
+    rng.choice(range(5))  # keeps the sequence of the search that found this case
+    languages = (["sv", "da", "cs", "de"] * 15)[:count]
+    groups = [
+        UsageGroup(plan_id=1, kind="call_minutes", language=language,
+                   out_of_hours=number % 3 == 0, currency="", events=1,
+                   quantity=Decimal(value), started_minutes=Decimal(0), first_day=OCT)
+        for number, (value, language) in enumerate(zip(seconds, languages, strict=True))
+    ]  # fmt: skip
+    amounts = set()
+    for _ in range(30):
+        rng.shuffle(groups)
+        rating = rate_month(currency="EUR", month=OCT, plans=[plan], usage=groups)
+        amounts.add(tuple(line.amount for line in rating.lines))
+
+    assert amounts == {(Decimal("1651.96"), Decimal("214.80"), Decimal("111.36"))}

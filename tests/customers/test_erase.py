@@ -23,3 +23,24 @@ def test_erasing_twice_keeps_the_first_erasure_time(two_clients):
         first = customer_erase(customer_id=customer.pk).erased_at
         second = customer_erase(customer_id=customer.pk).erased_at
     assert first == second
+
+
+def test_erasing_a_caller_removes_their_number_and_recordings_from_their_calls(two_clients):
+    from datetime import UTC, datetime
+
+    from telephony.voice.models import Call
+
+    with in_schema(two_clients.a):
+        customer = CustomerFactory(phone="+420601111222")
+        at = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+        theirs = Call.objects.create(call_sid="CA-theirs", from_number="+420601111222",
+                                     to_number="+420221111111", language="cs", ringing_at=at,
+                                     recording_url="https://api.twilio.com/rec/RE1")  # fmt: skip
+        other = Call.objects.create(call_sid="CA-other", from_number="+420602222333",
+                                    to_number="+420221111111", language="cs", ringing_at=at,
+                                    recording_url="https://api.twilio.com/rec/RE2")  # fmt: skip
+        customer_erase(customer_id=customer.pk)
+        theirs.refresh_from_db()
+        other.refresh_from_db()
+    assert (theirs.from_number, theirs.recording_url) == ("", "")
+    assert other.from_number == "+420602222333" and other.recording_url.endswith("RE2")

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from billing.models import UsageEntry
 from languages.models import AgentSkill
 from routing.models import WorkItem
 from routing.services import agent_presence_set, route_waiting
@@ -89,6 +90,15 @@ def test_an_offered_call_rings_the_agent_once_who_is_bridged_and_surveyed(
     assert (call.wait_seconds, call.talk_seconds) == (15, 325)
     item.refresh_from_db()
     assert item.status == "done"
+    # The talk seconds are billed once, to the agent, in the call's language.
+    (usage,) = UsageEntry.objects.filter(kind="call_minutes")
+    assert (usage.client_id, usage.quantity, usage.agent_id, usage.language) == (
+        voice.client.pk,
+        325,
+        agent.pk,
+        call.language,
+    )
+    assert usage.source_ref == "CA1" and not usage.out_of_hours
 
 
 def test_an_offer_picked_up_after_the_caller_left_says_so(voice, agent, twilio):
@@ -135,6 +145,11 @@ def test_the_price_arrives_late_and_is_fetched_again(
     from decimal import Decimal
 
     assert (call.price, call.price_currency) == (Decimal("0.01750"), "EUR")
+    # Passed through to the ledger once; a call no agent answered bills no minutes.
+    (cost,) = UsageEntry.objects.filter(client=voice.client)
+    assert (cost.kind, cost.quantity, cost.currency) == ("telephony_cost", Decimal("0.0175"), "EUR")
+    call_price_fetch_task.apply(args=[call.pk])
+    assert UsageEntry.objects.filter(client=voice.client).count() == 1
 
 
 def test_a_price_already_known_is_not_fetched_again(voice, twilio):

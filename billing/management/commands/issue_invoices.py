@@ -33,6 +33,11 @@ class Command(BaseCommand):
                               f"{invoice.total} {invoice.currency}")  # fmt: skip
         for skipped, reason in run.skipped:
             self.stdout.write(f"skipped {skipped.slug}: {reason}")
+        for invoice, count in run.late:
+            self.stderr.write(
+                f"LATE    {invoice.number}  {invoice.client.slug}: {count} ledger rows of the "
+                f"month recorded after it; credit it and re-run"
+            )
         for failed, reason in run.failed:
             self.stderr.write(f"FAILED  {failed.slug}: {reason}")
         self.stdout.write(f"{period:%Y-%m}: {len(run.issued)} issued, {len(run.present)} "

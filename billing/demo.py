@@ -1,0 +1,144 @@
+"""Demo seeding of billing: a plan per demo client in its currency, the ledger from the
+seeded history of conversations, last month's invoices. Idempotent, like every seed step."""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from billing.models import ExchangeRate, PricePlan
+from billing.services import (
+    invoices_issue_for_month,
+    previous_month,
+    price_plan_create,
+    usage_record,
+    usage_record_call,
+    usage_record_telephony_cost,
+)
+from tenants.models import Client
+
+# Twilio prices calls in US dollars: rates of a day (the order of the central banks'
+# autumn-2026 fixings) from before the seeded history, converted when rated.
+DEMO_USD_RATES = {"EUR": "0.92", "CZK": "23.10", "PLN": "3.98", "HUF": "362.00", "RON": "4.58"}
+
+# Prices per currency: (base monthly fee, per e-mail, per chat/SMS/API, per phone minute).
+DEMO_PRICES = {
+    "EUR": ("490.00", "2.40", "1.60", "0.85"),
+    "CZK": ("12000.00", "59.00", "39.00", "21.00"),
+    "PLN": ("2100.00", "10.50", "7.00", "3.70"),
+    "HUF": ("190000", "950", "640", "340"),
+    "RON": ("2400.00", "12.00", "8.00", "4.20"),
+}
+
+
+def _months_back(today: date, months: int) -> date:
+    """The first day of the month `months` before today's."""
+    month = today.replace(day=1)
+    for _ in range(months):
+        month = (month - timedelta(days=1)).replace(day=1)
+    return month
+
+
+def seed_billing(log: Callable[[str], None]) -> None:
+    """Plans, ledger from the seeded conversations, last month's invoices."""
+    from conversations.models import Conversation
+    from demo.seed import DEMO_CLIENTS
+    from routing.models import WorkItem
+    from routing.selectors import client_calendar
+
+    now = timezone.now()
+    clients = list(Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]))
+    start = _months_back(now.date(), 3)
+    last_month = previous_month(now=now)
+    for currency, rate in DEMO_USD_RATES.items():
+        ExchangeRate.objects.get_or_create(
+            from_currency="USD", to_currency=currency, valid_on=start,
+            defaults={"rate": Decimal(rate), "source": "demo"},
+        )  # fmt: skip
+    for client in clients:
+        if PricePlan.objects.filter(client=client).exists():
+            continue
+        fee, email, chat, minute = (Decimal(v) for v in DEMO_PRICES[client.currency])
+        terms = {
+            "name": "Standard", "base_monthly_fee": fee, "included_emails": 20,
+            "included_chats": 20, "included_call_minutes": 60, "price_per_email": email,
+            "price_per_chat": chat, "price_per_call_minute": minute,
+            "call_minute_rounding": "started_minute", "out_of_hours_surcharge_percent":
+            Decimal(25), "telephony_margin_percent": Decimal(10),
+            "surcharges": [("Hungarian and Romanian", ["hu", "ro"], Decimal(10))],
+        }  # fmt: skip
+        price_plan_create(client=client, valid_from=start, **terms)
+        if client.slug == "bohemia-shoes":  # a new version from the 16th of last month
+            price_plan_create(client=client, valid_from=last_month.replace(day=16),
+                              **{**terms, "name": "Standard 2", "price_per_email": email + 6,
+                                 "included_emails": 40})  # fmt: skip
+        log(f"price plan of {client.slug}: {fee} {client.currency} a month")
+
+    for client in clients:
+        with schema_context(client.schema_name):
+            answered = list(
+                Conversation.objects.filter(
+                    messages__external_id__startswith="demo-history-",
+                    first_response_at__isnull=False,
+                )
+                .exclude(channel="call")
+                .select_related("customer")
+                .distinct()
+            )
+        agents = dict(
+            WorkItem.objects.filter(client=client, source_kind="conversation",
+                                    source_id__in=[c.pk for c in answered])
+            .values_list("source_id", "agent_id")
+        )  # fmt: skip
+        created = 0
+        for conversation in answered:
+            calendar = client_calendar(client, country=conversation.customer.country,
+                                       language=conversation.language)  # fmt: skip
+            at = conversation.first_response_at
+            # The same key as a live first reply (billing.services.usage_record_first_reply).
+            _, new = usage_record(
+                client=client,
+                kind="email_answered" if conversation.channel == "email" else "chat_handled",
+                quantity=1, occurred_at=at,
+                idempotency_key=f"conversation:{client.schema_name}:{conversation.pk}",
+                source_kind="conversation",
+                source_ref=f"{client.schema_name}:{conversation.pk}",
+                language=conversation.language, agent=agents.get(conversation.pk),
+                out_of_hours=not calendar.is_open(at), channel=conversation.channel,
+            )  # fmt: skip
+            created += new
+        created += _calls_to_ledger(client)
+        log(f"usage ledger of {client.slug}: {created} new entries ({len(answered)} answered)")
+
+    run = invoices_issue_for_month(month=last_month, clients=clients, now=now)
+    for invoice in run.issued + run.present:
+        log(f"invoice {invoice.number} of {invoice.client.slug} for {last_month:%Y-%m}: "
+            f"{invoice.total} {invoice.currency}")  # fmt: skip
+    for client, reason in run.skipped + run.failed:
+        log(f"no invoice for {client.slug}: {reason}")
+
+
+def _calls_to_ledger(client) -> int:
+    """The seeded month of calls, billed as live calls are (the same sources and keys as
+    telephony.voice.services.call_complete and call_price_fetch)."""
+    from billing.models import UsageEntry
+    from telephony.voice.models import Call
+
+    before = UsageEntry.objects.filter(client=client).count()
+    with schema_context(client.schema_name):
+        calls = list(Call.objects.filter(completed_at__isnull=False))
+    for call in calls:
+        usage_record_call(
+            client=client, call_sid=call.call_sid, talk_seconds=call.talk_seconds,
+            answered_at=call.answered_at, language=call.language, country=call.country,
+            agent=call.agent_id,
+        )  # fmt: skip
+        if call.price is not None:
+            usage_record_telephony_cost(
+                client=client, call_sid=call.call_sid, amount=call.price,
+                currency=call.price_currency, occurred_at=call.completed_at,
+                language=call.language,
+            )  # fmt: skip
+    return UsageEntry.objects.filter(client=client).count() - before

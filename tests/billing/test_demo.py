@@ -1,0 +1,38 @@
+"""The demo's billing: a plan per client in its currency, the ledger from the seeded
+history, last month's invoices; seeding twice changes nothing."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from billing.models import Invoice, PricePlan, UsageEntry
+from billing.services import previous_month
+from demo.seed import DEMO_CLIENTS, HISTORY_CONVERSATIONS_PER_CLIENT
+from tenants.models import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_bills_its_clients_once(two_clients, capsys):
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)
+
+    last_month = previous_month(now=timezone.now())
+    for demo in DEMO_CLIENTS:
+        client = Client.objects.get(slug=demo.slug)
+        plans = PricePlan.objects.filter(client=client)
+        assert {plan.currency for plan in plans} == {demo.currency}
+        assert plans.count() == (2 if demo.slug == "bohemia-shoes" else 1)
+        history = UsageEntry.objects.filter(client=client, source_kind="conversation")
+        assert history.count() == HISTORY_CONVERSATIONS_PER_CLIENT  # every one answered
+        assert history.filter(out_of_hours=True).exists()
+        (invoice,) = Invoice.objects.filter(client=client, period=last_month)
+        assert invoice.total == sum(line.amount for line in invoice.lines.all())
+        assert invoice.lines.filter(kind="base_fee").exists()
+        # The seeded calls are billed too: minutes and the provider's cost passed through.
+        calls = UsageEntry.objects.filter(client=client, source_kind="call")
+        assert calls.filter(kind="call_minutes").exists()
+        assert set(calls.filter(kind="telephony_cost").values_list("currency", flat=True)) == {
+            "USD"
+        }
+    assert "price plan of bohemia-shoes: 12000.00 CZK a month" in capsys.readouterr().out
