@@ -17,6 +17,7 @@ from demo.content_texts import (
     MESSAGE_TEMPLATES,
 )
 from languages.services import agent_skills_set
+from reporting.demo import seed_reports
 from tenants.models import Client, Domain
 from tenants.services import agency_ensure, client_provision
 
@@ -354,4 +355,5 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_channels,
     seed_history,
     seed_live_conversations,
+    seed_reports,
 ]
