@@ -42,6 +42,15 @@ def user_b(two_clients):
     return UserFactory(role=User.Role.CLIENT, client=two_clients.b, email="szef@sklep.example")
 
 
+def test_csv_cells_that_look_like_formulas_are_quoted(two_clients, user_a):
+    with in_schema(two_clients.a):
+        from customers.models import Customer
+
+        Customer.objects.create(name="=HYPERLINK(evil)", email="x@example.cz", country="CZ")
+    rows = rows_of(signed_in(two_clients.a, user_a).get("/customers/export.csv"))
+    assert ["'=HYPERLINK(evil)", "x@example.cz", "", "", "CZ"] in rows
+
+
 def rows_of(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
     return list(csv.reader(io.StringIO(text)))
@@ -107,6 +116,9 @@ def test_conversations_are_searchable_read_only_and_exported(two_clients, octobe
     exported = rows_of(http.get("/conversations/export.csv", {"channel": "sms"}))
     assert len(exported) == 2 and exported[1][2] == "sms"
     assert http.get("/conversations/999999/").status_code == 404
+    customers = rows_of(http.get("/customers/export.csv", {"q": "Růžena"}))
+    assert customers == [["Name", "E-mail", "Phone", "Language", "Country"],
+                         ["Růžena", "c3@example.cz", "", "", "CZ"]]  # fmt: skip
 
 
 def test_reports_are_listed_downloaded_and_prepared_on_demand(
@@ -135,8 +147,8 @@ def test_reports_are_listed_downloaded_and_prepared_on_demand(
 
 
 ENDPOINTS = [
-    "/", "/export/summary.csv", "/customers/", "/conversations/", "/conversations/export.csv",
-    "/reports/", "/reports/export.csv", "/reports/2026-10.pdf",
+    "/", "/export/summary.csv", "/customers/", "/customers/export.csv", "/conversations/",
+    "/conversations/export.csv", "/reports/", "/reports/export.csv", "/reports/2026-10.pdf",
 ]  # fmt: skip
 
 
