@@ -61,7 +61,11 @@ def test_the_dashboard_shows_the_months_kpis_and_charts(two_clients, october, us
     assert page.status_code == 200
     html = page.text
     assert "October 2026" in html and "Contacts received" in html
-    assert re.search(r'kpi-label">Contacts received</span><span class="kpi-value">5<', html)
+    assert re.search(
+        r'kpi-label">Contacts received</span><span class="kpi-value">5</span>'
+        r'<span class="kpi-before">Previous month: 1<',
+        html,
+    )
     assert re.search(r'kpi-label">SLA met</span><span class="kpi-value">[^<]*40.0', html)
     assert html.count('<svg class="chart"') == 4 and "cdn" not in html.lower()
 
@@ -71,8 +75,11 @@ def test_each_table_exports_as_csv(two_clients, october, user_a):
     channel = rows_of(http.get("/export/channel.csv?month=2026-10"))
     assert channel[0][:3] == ["By channel", "Received", "Handled"]
     assert channel[1][:3] == ["E-mail", "3", "2"]
-    summary = dict(row for row in rows_of(http.get("/export/summary.csv?month=2026-10"))[1:])
-    assert summary["Contacts received"] == "5"
+    summary = {row[0]: row[1:] for row in rows_of(http.get("/export/summary.csv?month=2026-10"))}
+    assert summary[""] == ["This month", "Previous month"]
+    assert summary["Contacts received"] == ["5", "1"]  # September: #0 only
+    assert summary["Contacts handled"] == ["4", "0"]
+    summary = {key: values[0] for key, values in summary.items()}
     assert summary["First response, median"] == "30.00"  # 108000 s in hours
     assert summary["SLA met"] == "40.0"
     heatmap = rows_of(http.get("/export/heatmap.csv?month=2026-10"))
