@@ -28,7 +28,6 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
@@ -164,10 +163,11 @@ def _styles() -> dict[str, ParagraphStyle]:
     return {
         "body": base,
         "muted": ParagraphStyle("muted", parent=base, textColor=MUTED),
+        # A heading never ends a page: it stays with what follows it.
         "h1": ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20,
-                             spaceBefore=6, spaceAfter=8),
+                             spaceBefore=6, spaceAfter=8, keepWithNext=1),
         "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=12, leading=16,
-                             spaceBefore=10, spaceAfter=6),
+                             spaceBefore=10, spaceAfter=6, keepWithNext=1),
         "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=28,
                                 leading=34, alignment=TA_CENTER, spaceAfter=12),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=16, leading=22,
@@ -191,8 +191,8 @@ def _table_style(numeric_from: int = 1) -> TableStyle:
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
         ("VALIGN", (0, 1), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ])  # fmt: skip
 
@@ -203,7 +203,7 @@ def blocks_of_table(header: list, rows: list[list], widths: list[float]) -> list
     if not rows:
         return []
     fonts_register()
-    header_style = ParagraphStyle("th", fontName=FONT_BOLD, fontSize=7, leading=8.5,
+    header_style = ParagraphStyle("th", fontName=FONT_BOLD, fontSize=6, leading=7.5,
                                   textColor=INK, alignment=TA_RIGHT)  # fmt: skip
     header = [
         Paragraph(_escape(str(text)), header_style if column else ParagraphStyle(
@@ -346,10 +346,12 @@ def _dimension_table(content: ReportContent, fmt: Formats, dimension: str) -> li
         "", _("Received"), _("Handled"), _("Median"), _("p90"), _("Median, business hours"),
         _("Resolved"), _("Reopened"), _("Repeat"), _("SLA met"),
     ]  # fmt: skip
+    # The whole value, wrapped over as many lines as it needs.
+    label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
     rows = []
     for code, f in content.kpis.by.get(dimension, []):
         label = fmt.value_label(dimension, code)
-        wrapped = "\n".join(simpleSplit(label, FONT, 8.5, 78)[:3])
+        wrapped = Paragraph(_escape(label), label_style)
         met = sla[code].met_rate if code in sla else None
         rows.append([
             wrapped, fmt.number(f.received), fmt.number(f.handled),
@@ -357,7 +359,7 @@ def _dimension_table(content: ReportContent, fmt: Formats, dimension: str) -> li
             fmt.hours(f.first_response_business_median), fmt.percent(f.resolution_rate),
             fmt.percent(f.reopen_rate), fmt.percent(f.repeat_rate), fmt.percent(met),
         ])  # fmt: skip
-    widths = [84, *[44] * 9]
+    widths = [56, 46, 42, 40, 40, 60, 46, 46, 46, 44]
     return blocks_of_table(header, rows, widths)
 
 

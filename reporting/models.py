@@ -1,6 +1,7 @@
 """A client's stored monthly reports and who receives them (the client's own schema)."""
 
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -37,3 +38,12 @@ class ReportSettings(models.Model):
 
     def __str__(self) -> str:
         return ", ".join(self.recipients) or "no recipients"
+
+    def clean(self) -> None:
+        from django.conf import settings
+
+        ui_languages = [code for code, _name in settings.LANGUAGES]
+        if self.language and self.language not in ui_languages:
+            raise ValidationError(
+                {"language": f"Reports are written in {', '.join(ui_languages)} (or empty)."}
+            )

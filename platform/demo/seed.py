@@ -18,6 +18,7 @@ from demo.content_texts import (
     MESSAGE_TEMPLATES,
 )
 from languages.services import agent_skills_set
+from reporting.demo import seed_reports
 from telephony.demo import seed_telephony
 from tenants.models import Client, Domain
 from tenants.services import agency_ensure, client_provision
@@ -366,4 +367,5 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_history,
     seed_live_conversations,
     seed_billing,
+    seed_reports,
 ]

@@ -6,12 +6,20 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from reporting.figures import DIMENSIONS, HOURS_IN_DAY, Kpis
+from reporting.figures import DIMENSIONS, HOURS_IN_DAY, ContactFigures, Kpis, SlaFigures
 from reporting.layout import Formats, channel_label
 
 # A column's kind says how a value is shown and exported: text as it is, count as an integer,
 # hours from seconds, percent from a ratio.
 TEXT, COUNT, HOURS, PERCENT, MIXED = "text", "count", "hours", "percent", "mixed"
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The previous month's totals, for the comparison."""
+
+    totals: ContactFigures
+    sla: SlaFigures
 
 
 @dataclass(frozen=True)
@@ -33,7 +41,8 @@ class DataTable:
         result = []
         for row in self.rows:
             if self.columns[-1].kind == MIXED:
-                result.append([(row[0], TEXT), (row[1], row[2])])
+                kind = row[-1]
+                result.append([(row[0], TEXT), *[(value, kind) for value in row[1:-1]]])
             else:
                 result.append(list(zip(row, [c.kind for c in self.columns], strict=True)))
         return result
@@ -47,24 +56,33 @@ def dimension_titles() -> dict[str, str]:
             "country": _("By country"), "category": _("By category")}  # fmt: skip
 
 
-def summary_table(kpis: Kpis) -> DataTable:
+def summary_table(kpis: Kpis, previous: Previous | None = None) -> DataTable:
+    """One KPI a row: this month and, when given, the previous month."""
     t = kpis.totals
+    p = previous.totals if previous else None
+
+    def before(attribute: str):
+        return getattr(p, attribute) if p else None
+
     rows = [
-        [_("Contacts received"), t.received, COUNT],
-        [_("Contacts handled"), t.handled, COUNT],
-        [_("First response, median"), t.first_response_median, HOURS],
-        [_("First response, 90th percentile"), t.first_response_p90, HOURS],
-        [_("First response in business hours, median"), t.first_response_business_median, HOURS],
+        [_("Contacts received"), t.received, before("received"), COUNT],
+        [_("Contacts handled"), t.handled, before("handled"), COUNT],
+        [_("First response, median"), t.first_response_median,
+         before("first_response_median"), HOURS],
+        [_("First response, 90th percentile"), t.first_response_p90,
+         before("first_response_p90"), HOURS],
+        [_("First response in business hours, median"), t.first_response_business_median,
+         before("first_response_business_median"), HOURS],
         [_("First response in business hours, 90th percentile"),
-         t.first_response_business_p90, HOURS],
-        [_("Resolution rate"), t.resolution_rate, PERCENT],
-        [_("Reopen rate"), t.reopen_rate, PERCENT],
-        [_("Repeat contacts"), t.repeat_rate, PERCENT],
-        [_("SLA met"), kpis.sla.met_rate, PERCENT],
+         t.first_response_business_p90, before("first_response_business_p90"), HOURS],
+        [_("Resolution rate"), t.resolution_rate, before("resolution_rate"), PERCENT],
+        [_("Reopen rate"), t.reopen_rate, before("reopen_rate"), PERCENT],
+        [_("Repeat contacts"), t.repeat_rate, before("repeat_rate"), PERCENT],
+        [_("SLA met"), kpis.sla.met_rate, previous.sla.met_rate if previous else None, PERCENT],
     ]  # fmt: skip
-    # Each row has its own kind: the table's second column is typed per row.
-    return DataTable("summary", _("Summary"), [Column(""), Column(_("This month"), MIXED)],
-                     rows)  # fmt: skip
+    # Each row has its own kind: the value columns are typed per row.
+    columns = [Column(""), Column(_("This month"), MIXED), Column(_("Previous month"), MIXED)]
+    return DataTable("summary", _("Summary"), columns, rows)
 
 
 def dimension_table(kpis: Kpis, dimension: str, fmt: Formats) -> DataTable:
@@ -100,8 +118,9 @@ def heatmap_table(kpis: Kpis, fmt: Formats) -> DataTable:
     return DataTable("heatmap", _("Busiest hours"), columns, rows)
 
 
-def dashboard_tables(kpis: Kpis, fmt: Formats) -> dict[str, DataTable]:
-    tables = {"summary": summary_table(kpis)}
+def dashboard_tables(kpis: Kpis, fmt: Formats,
+                     previous: Previous | None = None) -> dict[str, DataTable]:  # fmt: skip
+    tables = {"summary": summary_table(kpis, previous)}
     for dimension in DIMENSIONS:
         tables[dimension] = dimension_table(kpis, dimension, fmt)
     tables["daily"] = daily_table(kpis)

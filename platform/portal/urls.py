@@ -7,6 +7,7 @@ from portal import views
 
 urlpatterns = [
     path("export/<slug:table>.csv", views.dashboard_export, name="dashboard_export"),
+    path("customers/export.csv", views.customer_export, name="customers_export"),
     path("conversations/", views.conversation_list, name="conversations"),
     path("conversations/export.csv", views.conversation_export, name="conversations_export"),
     path("conversations/<int:conversation_id>/", views.conversation_detail, name="conversation"),

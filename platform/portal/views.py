@@ -24,11 +24,15 @@ from portal import charts
 from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm, ReportRequestForm
 from portal.login_limit import login_blocked, login_failed, login_succeeded
 from portal.selectors import conversation_messages_for_client, conversation_search
-from portal.tables import dashboard_tables
-from reporting.figures import Period
+from portal.tables import Previous, dashboard_tables
+from reporting.figures import Kpis, Period
 from reporting.layout import Formats, channel_label
 from reporting.models import Report
-from reporting.selectors import kpis_for_period
+from reporting.selectors import (
+    contact_figures_for_period,
+    kpis_for_period,
+    sla_figures_for_period,
+)
 from reporting.services import month_parse
 from routing.models import Channel
 
@@ -97,13 +101,20 @@ def _period_from(request) -> tuple[Period, date]:
     return Period.month_of(day=month, time_zone=client.time_zone).until(now), month
 
 
-def _kpis(request, period: Period):
+def _kpis(request, period: Period) -> tuple[Kpis, Previous]:
+    """The period's KPIs and the previous month's totals, cached for a short while."""
     key = f"portal-kpis:{request.tenant.schema_name}:{period.start.isoformat()}"
-    kpis = cache.get(key)
-    if kpis is None:
-        kpis = kpis_for_period(client=request.tenant, period=period)
-        cache.set(key, kpis, KPI_CACHE_SECONDS)
-    return kpis
+    cached = cache.get(key)
+    if cached is None:
+        client = request.tenant
+        previous = Period.month_of(day=period.first_day,
+                                   time_zone=client.time_zone).previous_month()  # fmt: skip
+        totals, _by = contact_figures_for_period(client=client, period=previous,
+                                                 totals_only=True)  # fmt: skip
+        sla, _sla_by = sla_figures_for_period(client=client, period=previous)
+        cached = (kpis_for_period(client=client, period=period), Previous(totals, sla))
+        cache.set(key, cached, KPI_CACHE_SECONDS)
+    return cached
 
 
 def _recent_months(client, count: int = 12) -> list[date]:
@@ -125,9 +136,9 @@ def _formats(request) -> Formats:
 def dashboard(request):
     client = request.tenant
     period, month = _period_from(request)
-    kpis = _kpis(request, period)
+    kpis, previous = _kpis(request, period)
     fmt = _formats(request)
-    tables = dashboard_tables(kpis, fmt)
+    tables = dashboard_tables(kpis, fmt, previous)
     names = {code: channel_label(code) for code in Channel.values}
     context = {
         "client": client,
@@ -194,7 +205,8 @@ def _csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Str
 @login_required
 def dashboard_export(request, table: str):
     period, month = _period_from(request)
-    tables = dashboard_tables(_kpis(request, period), _formats(request))
+    kpis, previous = _kpis(request, period)
+    tables = dashboard_tables(kpis, _formats(request), previous)
     if table not in tables:
         raise Http404("no such table")
     chosen = tables[table]
@@ -209,6 +221,15 @@ def customer_list(request):
     return render(
         request, "portal/customers.html", {"client": request.tenant, "page": page, "q": query}
     )
+
+
+@login_required
+def customer_export(request):
+    query = _clean(request.GET.get("q", ""))
+    rows = ([c.name, c.email, c.phone, c.language, c.country]
+            for c in customer_search(query=query).iterator(chunk_size=2000))  # fmt: skip
+    header = [_("Name"), _("E-mail"), _("Phone"), _("Language"), _("Country")]
+    return _csv_response("customers.csv", header, rows)
 
 
 def _conversation_filters(request) -> tuple[str, str]:

@@ -42,6 +42,15 @@ def user_b(two_clients):
     return UserFactory(role=User.Role.CLIENT, client=two_clients.b, email="szef@sklep.example")
 
 
+def test_csv_cells_that_look_like_formulas_are_quoted(two_clients, user_a):
+    with in_schema(two_clients.a):
+        from customers.models import Customer
+
+        Customer.objects.create(name="=HYPERLINK(evil)", email="x@example.cz", country="CZ")
+    rows = rows_of(signed_in(two_clients.a, user_a).get("/customers/export.csv"))
+    assert ["'=HYPERLINK(evil)", "x@example.cz", "", "", "CZ"] in rows
+
+
 def rows_of(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
     return list(csv.reader(io.StringIO(text)))
@@ -52,7 +61,11 @@ def test_the_dashboard_shows_the_months_kpis_and_charts(two_clients, october, us
     assert page.status_code == 200
     html = page.text
     assert "October 2026" in html and "Contacts received" in html
-    assert re.search(r'kpi-label">Contacts received</span><span class="kpi-value">5<', html)
+    assert re.search(
+        r'kpi-label">Contacts received</span><span class="kpi-value">5</span>'
+        r'<span class="kpi-before">Previous month: 1<',
+        html,
+    )
     assert re.search(r'kpi-label">SLA met</span><span class="kpi-value">[^<]*40.0', html)
     assert html.count('<svg class="chart"') == 4 and "cdn" not in html.lower()
 
@@ -62,8 +75,11 @@ def test_each_table_exports_as_csv(two_clients, october, user_a):
     channel = rows_of(http.get("/export/channel.csv?month=2026-10"))
     assert channel[0][:3] == ["By channel", "Received", "Handled"]
     assert channel[1][:3] == ["E-mail", "3", "2"]
-    summary = dict(row for row in rows_of(http.get("/export/summary.csv?month=2026-10"))[1:])
-    assert summary["Contacts received"] == "5"
+    summary = {row[0]: row[1:] for row in rows_of(http.get("/export/summary.csv?month=2026-10"))}
+    assert summary[""] == ["This month", "Previous month"]
+    assert summary["Contacts received"] == ["5", "1"]  # September: #0 only
+    assert summary["Contacts handled"] == ["4", "0"]
+    summary = {key: values[0] for key, values in summary.items()}
     assert summary["First response, median"] == "30.00"  # 108000 s in hours
     assert summary["SLA met"] == "40.0"
     heatmap = rows_of(http.get("/export/heatmap.csv?month=2026-10"))
@@ -107,6 +123,9 @@ def test_conversations_are_searchable_read_only_and_exported(two_clients, octobe
     exported = rows_of(http.get("/conversations/export.csv", {"channel": "sms"}))
     assert len(exported) == 2 and exported[1][2] == "sms"
     assert http.get("/conversations/999999/").status_code == 404
+    customers = rows_of(http.get("/customers/export.csv", {"q": "Růžena"}))
+    assert customers == [["Name", "E-mail", "Phone", "Language", "Country"],
+                         ["Růžena", "c3@example.cz", "", "", "CZ"]]  # fmt: skip
 
 
 def test_reports_are_listed_downloaded_and_prepared_on_demand(
@@ -135,8 +154,8 @@ def test_reports_are_listed_downloaded_and_prepared_on_demand(
 
 
 ENDPOINTS = [
-    "/", "/export/summary.csv", "/customers/", "/conversations/", "/conversations/export.csv",
-    "/reports/", "/reports/export.csv", "/reports/2026-10.pdf",
+    "/", "/export/summary.csv", "/customers/", "/customers/export.csv", "/conversations/",
+    "/conversations/export.csv", "/reports/", "/reports/export.csv", "/reports/2026-10.pdf",
 ]  # fmt: skip
 
 

@@ -84,6 +84,8 @@ def test_bad_recipients_are_refused_and_nothing_changes(two_clients):
         recipients_set(recipients=["boss@shop.example"])
         with pytest.raises(ValidationError):
             recipients_set(recipients=["ok@shop.example", "not an address"])
+        with pytest.raises(ValidationError, match="Reports are written in"):
+            recipients_set(recipients=["ok@shop.example"], language="xx")
         from reporting.services import report_settings_get
 
         assert report_settings_get().recipients == ["boss@shop.example"]
@@ -121,3 +123,29 @@ def test_the_command_writes_the_pdf(two_clients, tmp_path):
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("client_report", "--client", "client-a", "--month", "10.2026", "--out",
                      str(out))  # fmt: skip
+
+
+def test_agency_admins_edit_the_report_recipients_on_the_clients_domain(two_clients):
+    from django.test import Client as HttpClient
+
+    from accounts.models import User
+    from tests.conftest import host_of
+    from tests.factories import UserFactory
+
+    admin = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    http = HttpClient(HTTP_HOST=host_of(two_clients.a))
+    http.force_login(admin)
+    response = http.post(
+        "/admin/reporting/reportsettings/add/",
+        {"recipients": "boss@shop.example,ops@shop.example", "language": "sk"},
+    )
+    assert response.status_code == 302
+    with in_schema(two_clients.a):
+        from reporting.services import report_settings_get
+
+        settings = report_settings_get()
+    assert settings.recipients == ["boss@shop.example", "ops@shop.example"]
+    assert settings.language == "sk"
+    client_user = UserFactory(role=User.Role.CLIENT, client=two_clients.a)
+    http.force_login(client_user)
+    assert http.get("/admin/reporting/reportsettings/").status_code == 302  # not for clients

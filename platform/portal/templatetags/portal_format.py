@@ -1,5 +1,7 @@
 """A portal table cell in the reader's language: ``{{ value|cell:kind }}``."""
 
+import functools
+
 from django import template
 from django.utils import translation
 
@@ -9,9 +11,15 @@ from reporting.layout import Formats
 register = template.Library()
 
 
+@functools.lru_cache(maxsize=16)
+def _formats(language: str) -> Formats:
+    # Numbers, hours and percentages need only the language (no zone, no currency).
+    return Formats(language, "UTC", "EUR")
+
+
 @register.filter
 def cell(value, kind: str) -> str:
-    fmt = Formats(translation.get_language() or "en", "UTC", "EUR")
+    fmt = _formats(translation.get_language() or "en")
     if kind == COUNT:
         return fmt.number(value)
     if kind == HOURS:

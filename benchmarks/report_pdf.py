@@ -1,0 +1,278 @@
+"""Benchmark of a client's monthly report: KPI queries and the PDF, as the month grows.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/report_pdf.py [--conversations 100000]
+
+On the PostgreSQL server the settings point at (``DATABASE_URL``, or the embedded one), it
+creates a database of its own, ``polydesk_bench_report`` (dropped at the end), migrates it,
+provisions one client (Europe/Prague, cs/sk/en, CZ/SK) and fills October 2026 in steps (a
+quarter, a half, all of ``--conversations``): conversations from 30,000 customers spread
+over the month's days and hours, channels, languages and 40 categories, most answered and
+resolved, some reopened, each with its work item (first-response promise) and a breach for
+about one in ten; plus September's contacts for the comparison. Calls are not filled: the
+call records belong to telephony and do not exist yet.
+
+At each step it prints, median of 3 runs, wall time and CPU time (this process plus its
+PostgreSQL server process, when that runs on this machine), with the load average: every KPI
+query, all KPIs together (``kpis_for_period``), the report's data (``report_content_build``:
+this month and the previous one), and the PDF (``report_pdf``). Then the PDF layout alone
+with 100, 1,000 and 5,000 rows in the category table (plain data, no database), to show that
+long tables stay linear. Last, the demo's five clients seeded as by ``make demo`` and the
+monthly report of each generated, timed. Targets: KPI queries under 1 s, PDF under 5 s.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+from benchdb import bench_database, django_setup, server_find
+
+BENCH_DATABASE = "polydesk_bench_report"
+CUSTOMERS = 30_000
+CATEGORIES = [f"category-{n:02d}" for n in range(40)]
+CHANNELS = ["email"] * 6 + ["chat"] * 2 + ["sms", "api"]
+LANGUAGES = ["cs"] * 6 + ["sk"] * 3 + ["en"]
+# Contacts arrive mostly in working hours.
+HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 4, 8, 12, 14, 14, 13, 12, 13, 13, 12, 10, 8, 7, 6, 5, 4, 2, 1]
+
+
+LAST_CPU: list[float] = []
+
+
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and by its PostgreSQL server process (read
+    from /proc when the server runs on this machine): unlike the wall time, it does not grow
+    when other work shares the cores."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    server = 0.0
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        server = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:  # a server elsewhere: the client's CPU time only
+        pass
+    return time.process_time() + server
+
+
+def median_seconds(action, runs: int = 3) -> tuple[float, object]:
+    """The median wall time of ``runs`` runs; their median CPU time goes to LAST_CPU."""
+    timings, cpu, result = [], [], None
+    for _ in range(runs):
+        started, started_cpu = time.perf_counter(), cpu_seconds()
+        result = action()
+        timings.append(time.perf_counter() - started)
+        cpu.append(cpu_seconds() - started_cpu)
+    LAST_CPU[:] = [statistics.median(cpu)]
+    return statistics.median(timings), result
+
+
+def fill(client, customers: list, count: int, month_start: datetime, rng: random.Random) -> None:
+    """``count`` contacts in the month starting at ``month_start`` (bulk inserts)."""
+    from conversations.models import Conversation
+    from routing.models import SlaEvent, WorkItem
+
+    days = 30
+    for first in range(0, count, 10_000):
+        batch = []
+        for _ in range(min(10_000, count - first)):
+            created = month_start + timedelta(
+                days=rng.randrange(days), hours=rng.choices(range(24), HOUR_WEIGHTS)[0],
+                minutes=rng.randrange(60),
+            )  # fmt: skip
+            answered = created + timedelta(minutes=rng.expovariate(1 / 240)) \
+                if rng.random() < 0.92 else None  # fmt: skip
+            resolved = answered + timedelta(hours=rng.uniform(1, 72)) \
+                if answered and rng.random() < 0.8 else None  # fmt: skip
+            reopened = resolved + timedelta(days=1) if resolved and rng.random() < 0.06 else None
+            batch.append(Conversation(
+                customer=rng.choice(customers), channel=rng.choice(CHANNELS),
+                language=rng.choice(LANGUAGES), category=rng.choice(CATEGORIES),
+                created_at=created, first_response_at=answered, resolved_at=resolved,
+                reopened_at=reopened, reopen_count=int(reopened is not None),
+                status="resolved" if resolved and not reopened else "open",
+            ))  # fmt: skip
+        conversations = Conversation.objects.bulk_create(batch)
+        items = WorkItem.objects.bulk_create(
+            WorkItem(client=client, channel=c.channel, language=c.language,
+                     source_kind="conversation", source_id=c.pk,
+                     status="done" if c.first_response_at else "waiting",
+                     waiting_since=c.created_at, due_at=c.created_at + timedelta(hours=24),
+                     responded_at=c.first_response_at)
+            for c in conversations
+        )  # fmt: skip
+        SlaEvent.objects.bulk_create(
+            SlaEvent(client=client, item=item, kind="breach", due_at=item.due_at,
+                     recorded_at=item.due_at)
+            for item in items
+            if item.responded_at is None or item.responded_at > item.due_at
+        )  # fmt: skip
+
+
+def measure(client, total: int) -> None:
+    from datetime import date
+
+    from django.db import connection
+
+    from reporting.figures import Period
+    from reporting.layout import report_pdf
+    from reporting.selectors import (
+        contact_figures_for_period,
+        daily_volume_for_period,
+        heatmap_for_period,
+        kpis_for_period,
+        sla_figures_for_period,
+    )
+    from reporting.services import report_content_build
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    period = Period.month(year=2026, month=10, time_zone=client.time_zone)
+    now = datetime(2026, 11, 5, tzinfo=UTC)
+    rows = [
+        ("contact KPIs and their 4 splits", lambda: contact_figures_for_period(
+            client=client, period=period)),
+        ("SLA met and its 4 splits", lambda: sla_figures_for_period(
+            client=client, period=period, now=now)),
+        ("daily volume per channel", lambda: daily_volume_for_period(
+            client=client, period=period)),
+        ("hour-of-week heat map", lambda: heatmap_for_period(client=client, period=period)),
+        ("all KPIs (kpis_for_period)", lambda: kpis_for_period(
+            client=client, period=period, now=now)),
+    ]  # fmt: skip
+    print(
+        f"\n{total:,} conversations in October ({client.name}); "
+        f"load average {os.getloadavg()[0]:.1f}:"
+    )
+    for label, action in rows:
+        seconds, _result = median_seconds(action)
+        print(f"  {label:<34} {seconds:7.3f} s   CPU {LAST_CPU[0]:.3f} s")
+    seconds, content = median_seconds(lambda: report_content_build(
+        client=client, month=date(2026, 10, 1), language="cs", now=now))  # fmt: skip
+    print(f"  {'report data (this and last month)':<34} {seconds:7.3f} s   "
+          f"CPU {LAST_CPU[0]:.3f} s   received {content.kpis.totals.received:,}, "
+          f"SLA met {content.kpis.sla.met_rate:.1%}")  # fmt: skip
+    seconds, pdf = median_seconds(lambda: report_pdf(content))
+    print(
+        f"  {'PDF (report_pdf)':<34} {seconds:7.3f} s   CPU {LAST_CPU[0]:.3f} s   "
+        f"{len(pdf) / 1024:.0f} KiB"
+    )
+
+
+def layout_rows() -> None:
+    from reporting.figures import ContactFigures, Kpis, Period, SlaFigures
+    from reporting.layout import ReportContent, report_pdf
+
+    period = Period.month(year=2026, month=10, time_zone="Europe/Prague")
+    figures = ContactFigures(
+        received=100, handled=90, first_response_median=3600, first_response_p90=7200,
+        first_response_business_median=1800, first_response_business_p90=3600, resolved=80,
+        reopened=4, repeat=9,
+    )  # fmt: skip
+    print("\nPDF layout alone, rows in the category table:")
+    for rows in (100, 1_000, 5_000):
+        kpis = Kpis(
+            period=period, totals=figures,
+            by={"channel": [("email", figures)], "language": [("cs", figures)],
+                "country": [("CZ", figures)],
+                "category": [(f"category {n}", figures) for n in range(rows)]},
+            sla=SlaFigures(due=10, met=9),
+            sla_by={"channel": [], "language": [], "country": [], "category": []},
+            daily=[(day, {"email": 3}) for day in period.days],
+            heatmap=[[1] * 24 for _ in range(7)],
+        )  # fmt: skip
+        content = ReportContent(
+            client_name="Bench", language="cs", time_zone="Europe/Prague", currency="CZK",
+            kpis=kpis, previous_totals=figures, previous_sla=None,
+            generated_at=datetime(2026, 11, 1, tzinfo=UTC),
+        )  # fmt: skip
+        seconds, pdf = median_seconds(lambda content=content: report_pdf(content))
+        print(f"  {rows:>6,} rows {seconds:7.3f} s   CPU {LAST_CPU[0]:.3f} s, "
+              f"{LAST_CPU[0] / rows * 1000:.2f} ms a row, {len(pdf) / 1024:.0f} KiB")  # fmt: skip
+
+
+def demo_monthly_run() -> None:
+    """The demo's clients seeded as by ``make demo``, then the monthly job of each, timed."""
+    from django_tenants.utils import schema_context
+
+    from demo.seed import DEMO_CLIENTS, SEED_STEPS
+    from reporting.services import last_complete_month, report_generate
+    from tenants.models import Client
+
+    started = time.perf_counter()
+    for step in SEED_STEPS:
+        step(lambda line: None)
+    print(f"\ndemo seeded in {time.perf_counter() - started:.1f} s; monthly run of every demo "
+          "client (report_generate):")  # fmt: skip
+    total = time.perf_counter()
+    for client in Client.objects.filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
+        month = last_complete_month(client=client)
+        with schema_context(client.schema_name):
+            started = time.perf_counter()
+            report = report_generate(client=client, month=month)
+            seconds = time.perf_counter() - started
+        print(f"  {client.slug:<16} {month:%Y-%m}  {seconds:6.3f} s  {len(report.pdf) // 1024} KiB")
+    print(f"  all {len(DEMO_CLIENTS)} clients      {time.perf_counter() - total:6.3f} s")
+
+
+def run(conversations: int) -> int:
+    django_setup(BENCH_DATABASE)
+    from django.core.management import call_command
+    from django_tenants.utils import schema_context
+
+    from customers.models import Customer
+    from tenants.services import agency_ensure, client_provision
+
+    call_command("migrate_platform", verbosity=0)
+    agency_ensure()
+    client = client_provision(
+        slug="bench-report", name="Bench Obuv", countries=["CZ", "SK"],
+        languages=["cs", "sk", "en"], time_zone="Europe/Prague", currency="CZK",
+    ).client  # fmt: skip
+    rng = random.Random(7)
+    october = datetime(2026, 10, 1, tzinfo=client.tz)
+    september = datetime(2026, 9, 1, tzinfo=client.tz)
+    print(f"cpus: {os.cpu_count()}")
+    with schema_context(client.schema_name):
+        started = time.perf_counter()
+        customers = Customer.objects.bulk_create(
+            Customer(name=f"Zákazník {n}", email=f"c{n}@bench.example",
+                     country=rng.choice(["CZ", "CZ", "SK"]))
+            for n in range(CUSTOMERS)
+        )  # fmt: skip
+        fill(client, customers, conversations // 4, september, rng)
+        print(f"filled {CUSTOMERS:,} customers and September "
+              f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        done = 0
+        for target in (conversations // 4, conversations // 2, conversations):
+            started = time.perf_counter()
+            fill(client, customers, target - done, october, rng)
+            done = target
+            print(f"\nfilled to {done:,} in {time.perf_counter() - started:.1f} s")
+            measure(client, done)
+    layout_rows()
+    demo_monthly_run()
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=100_000)
+    args = parser.parse_args()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    server = server_find(BENCH_DATABASE)
+    print(f"database: {BENCH_DATABASE} on {server.label}")
+    with bench_database(server):
+        return run(args.conversations)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+import pytest
+from django.core.management import call_command
+from django.test import Client as HttpClient
+
+from demo.seed import DEMO_CLIENTS, DEMO_PASSWORD
+from reporting.models import Report
+from reporting.services import last_complete_month
+from tenants.models import Client
+from tests.conftest import host_of, in_schema
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_demo_portal_shows_last_months_report(two_clients):
+    call_command("seed_demo", force=True)
+    for demo in DEMO_CLIENTS:
+        client = Client.objects.get(slug=demo.slug)
+        month = last_complete_month(client=client)
+        with in_schema(client):
+            report = Report.objects.get()
+        assert report.month == month and report.language == client.default_language
+        http = HttpClient(HTTP_HOST=host_of(client))
+        assert http.login(username=f"{demo.slug}-manager", password=DEMO_PASSWORD)
+        assert f"/reports/{month:%Y-%m}.pdf" in http.get("/reports/").text
