@@ -78,6 +78,9 @@ def messages_create(request: HttpRequest) -> JsonResponse:
         for key, limit in (("email", 254), ("phone", 20), ("name", 200)):
             if len(str(customer.get(key, ""))) > limit:
                 problems[f"customer.{key}"] = f"At most {limit} characters."
+        country = customer.get("country", "")
+        if country and not (isinstance(country, str) and len(country) == 2 and country.isalpha()):
+            problems["customer.country"] = "An ISO 3166 country code of two letters, e.g. CZ."
     if problems:
         return _error(400, "Invalid message.", fields=problems)
     with schema_context(client.schema_name):
@@ -88,7 +91,7 @@ def messages_create(request: HttpRequest) -> JsonResponse:
                 customer_email=str(customer.get("email", "")),
                 customer_phone=str(customer.get("phone", "")),
                 customer_name=str(customer.get("name", "")),
-                country=str(customer.get("country", ""))[:2],
+                country=str(customer.get("country", "")).upper(),
                 external_id=str(payload.get("external_id", ""))[:255],
             )  # fmt: skip
         except ValidationError as error:

@@ -255,12 +255,17 @@ def follow_up_enqueue(*, client, conversation: Conversation, channel: str,
     now = now or timezone.now()
     deadlines = _deadlines(client, channel=channel, country=conversation.customer.country,
                            language=conversation.language, now=now)  # fmt: skip
-    work_enqueue(
+    item = work_enqueue(
         client=client, channel=channel, language=conversation.language,
         language_uncertain=conversation.language_uncertain, source_kind="conversation",
         source_id=conversation.pk, summary=conversation.subject, waiting_since=now,
         due_at=deadlines.answer_due, warn_at=deadlines.answer_warn,
     )  # fmt: skip
+    # Answered but still open (the agent has not pressed Done): the new question gets its
+    # own promise; an item not answered yet keeps its earlier one.
+    WorkItem.objects.filter(pk=item.pk, responded_at__isnull=False).update(
+        responded_at=None, due_at=deadlines.answer_due, warn_at=deadlines.answer_warn
+    )
 
 
 @transaction.atomic

@@ -95,6 +95,11 @@ class WorkItem(models.Model):
 
     # Waiting or being worked on: at most one such item per source.
     OPEN_STATUSES = ("waiting", "offered", "assigned")
+    # A caller on the line (not a voicemail or callback request, which are conversations):
+    # offered to one agent at a time, and once bridged it stays with that agent until the
+    # call ends (telephony closes it).
+    LIVE_CALL = Q(channel="call", source_kind="call")
+    CONNECTED_CALL = LIVE_CALL & Q(status="assigned")
 
     client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=8, choices=Channel.choices)
@@ -144,6 +149,10 @@ class WorkItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.language} #{self.pk} ({self.status})"
+
+    @property
+    def is_live_call(self) -> bool:
+        return self.channel == "call" and self.source_kind == "call"
 
 
 def default_weekly_hours() -> dict[str, list[list[str]]]:

@@ -1,5 +1,6 @@
 """Reads for routing (public schema): who may take what."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -192,13 +193,23 @@ def _weekly_from_json(weekly: dict) -> dict[int, list[tuple[time, time | None]]]
     return hours
 
 
+@functools.cache
+def _holiday_countries() -> frozenset[str]:
+    import holidays
+
+    return frozenset(holidays.list_supported_countries())
+
+
 def client_calendar(client, *, country: str = "", language: str = "") -> BusinessCalendar:
     """The client's business hours for a country and language: the most specific schedule
     (country and language, then country, then language, then the client's, then the
     agency's default), that country's public holidays, and the client's closures."""
     from routing.models import BusinessHours, Closure, default_weekly_hours
 
-    country = country or (client.countries[0] if client.countries else "")
+    if country not in _holiday_countries():
+        # A customer from a country without a holiday calendar (or a made-up code) gets the
+        # client's main country's hours and holidays rather than an error.
+        country = client.countries[0] if client.countries else ""
     schedules = {
         (row.country, row.language): row.weekly
         for row in BusinessHours.objects.filter(client=client)

@@ -70,9 +70,11 @@ def agent_presence_set(*, agent, presence: str, now: datetime | None = None) -> 
     state.save()
     if presence == AgentState.Presence.OFFLINE:  # signing off hands the work back
         with transaction.atomic():
-            for item in WorkItem.objects.select_for_update(skip_locked=True).filter(
-                agent=agent, status__in=[WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED]
-            ):
+            for item in (
+                WorkItem.objects.select_for_update(skip_locked=True)
+                .filter(agent=agent, status__in=[WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED])
+                .exclude(WorkItem.CONNECTED_CALL)
+            ):  # a call in progress ends on the phone
                 work_requeue(item=item)
     return state
 
@@ -140,10 +142,10 @@ def agent_next_item(*, agent, now: datetime | None = None) -> WorkItem | None:
             WITH claimed AS (
                 UPDATE routing_workitem SET
                     agent_id = %s,
-                    status = CASE WHEN channel = 'call' THEN 'offered' ELSE 'assigned' END,
-                    offered_at = CASE WHEN channel = 'call' THEN %s::timestamptz END,
-                    offer_expires_at = CASE WHEN channel = 'call' THEN %s::timestamptz END,
-                    assigned_at = CASE WHEN channel = 'call' THEN NULL ELSE %s::timestamptz END
+                    status = CASE WHEN {_LIVE} THEN 'offered' ELSE 'assigned' END,
+                    offered_at = CASE WHEN {_LIVE} THEN %s::timestamptz END,
+                    offer_expires_at = CASE WHEN {_LIVE} THEN %s::timestamptz END,
+                    assigned_at = CASE WHEN {_LIVE} THEN NULL ELSE %s::timestamptz END
                 WHERE id = (SELECT id FROM routing_workitem WHERE {clause}
                             ORDER BY priority DESC, due_at ASC NULLS LAST, waiting_since, id
                             LIMIT 1 FOR UPDATE SKIP LOCKED)
@@ -161,10 +163,15 @@ def agent_next_item(*, agent, now: datetime | None = None) -> WorkItem | None:
             return None
     item = WorkItem.from_db("default", _FIELDS, claimed)
     timeout = policy_for(item.channel, item.client_id).offer_timeout
-    if item.channel == Channel.CALL and timeout != call_timeout:  # the client's own policy
+    if item.is_live_call and timeout != call_timeout:  # the client's own policy
         item.offer_expires_at = now + timeout
         item.save(update_fields=["offer_expires_at"])
     return item
+
+
+# Callers on the line are offered (they ring the agent's phone); a voicemail or a callback
+# request (a conversation on the call channel) is assigned like any other work.
+_LIVE = "channel = 'call' AND source_kind = 'call'"
 
 
 def _capacity_group(channel: str) -> str:
@@ -270,9 +277,13 @@ def agents_release_stale(*, now: datetime | None = None, silence_seconds: int = 
     offline = AgentState.objects.filter(presence=AgentState.Presence.OFFLINE).values("agent_id")
     released = 0
     # Items first (skipping any being closed right now), then nothing else: the lock order.
-    for item in WorkItem.objects.select_for_update(skip_locked=True).filter(
-        agent_id__in=offline, status__in=[WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED]
-    ):
+    for item in (
+        WorkItem.objects.select_for_update(skip_locked=True)
+        .filter(
+            agent_id__in=offline, status__in=[WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED]
+        )
+        .exclude(WorkItem.CONNECTED_CALL)
+    ):  # the caller is talking to them: the call ends it
         work_requeue(item=item)
         released += 1
     return released
@@ -404,11 +415,13 @@ def item_transfer(*, item_id: int, to_agent, now: datetime | None = None) -> Wor
         raise ValueError("This item is closed.")
     if item.agent_id == to_agent.pk:
         raise ValueError("This agent already has the item.")
+    if item.is_live_call and item.status == WorkItem.Status.ASSIGNED:
+        raise ValueError("This call is connected: it can only be transferred on the phone.")
     refusal = _agent_may_take(agent=to_agent, item=item)
     if refusal:
         raise ValueError(refusal)
     item.agent = to_agent
-    if item.channel == Channel.CALL:
+    if item.is_live_call:
         item.status = WorkItem.Status.OFFERED
         item.offered_at = now
         item.offer_expires_at = now + policy_for(item.channel, item.client_id).offer_timeout
@@ -428,6 +441,8 @@ def item_release(*, item_id: int) -> WorkItem:
     item = WorkItem.objects.select_for_update().get(pk=item_id)
     if item.status not in (WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED):
         raise ValueError("Only an item someone holds can go back to the queue.")
+    if item.is_live_call and item.status == WorkItem.Status.ASSIGNED:
+        raise ValueError("This call is connected: it ends on the phone.")
     work_requeue(item=item)
     return item
 

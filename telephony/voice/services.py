@@ -583,22 +583,27 @@ def agent_connect(*, client, call_id: int, item_id: int, agent,
         return None
     response = VoiceResponse()
     language = agent.language or "en"
-    if call.completed_at:
-        return hang_up(response, language, "offer_gone")
-    try:
-        offer_accept(item_id=item_id, agent=agent, now=now)
-    except (ValueError, WorkItem.DoesNotExist):
-        return hang_up(response, language, "offer_gone")
-    call.answered_at, call.agent_id = now, agent.pk
-    call.queue_left_at = call.queue_left_at or now
-    call.save()
+    if call.completed_at or (call.answered_at and call.agent_id != agent.pk):
+        return hang_up(response, language, "offer_gone")  # ended, or someone else has it
+    if call.answered_at is None:
+        try:
+            offer_accept(item_id=item_id, agent=agent, now=now)
+        except (ValueError, WorkItem.DoesNotExist):
+            return hang_up(response, language, "offer_gone")
+        call.answered_at, call.agent_id = now, agent.pk
+        call.queue_left_at = call.queue_left_at or now
+        call.save()
+    # else: Twilio retried this webhook: the same bridge again, nothing accepted twice.
     say_phrase(response, "agent_whisper", language, client=client.name,
                language=language_name(call.language))  # fmt: skip
     record = {}
     if voice_settings().record_calls:
         record = {
             "record": "record-from-answer-dual",
-            "recording_status_callback": webhook_url(client.pk, "recording", kind="call"),
+            # The recording belongs to the agent's leg: its callback names the caller's call.
+            "recording_status_callback": webhook_url(
+                client.pk, "recording", kind="call", call=call.call_sid
+            ),
         }
     dial = response.dial(**record)
     dial.queue(call.call_sid)

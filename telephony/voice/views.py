@@ -151,7 +151,9 @@ def recording(request: HttpRequest, client_id: int) -> HttpResponse:
         seconds = None
     with schema_context(client.schema_name):
         found = services.recording_received(
-            client=client, call_sid=request.POST["CallSid"], kind=request.GET.get("kind", ""),
+            # A recording of the agent's leg names the caller's call in its (signed) URL.
+            client=client, call_sid=request.GET.get("call") or request.POST["CallSid"],
+            kind=request.GET.get("kind", ""),
             recording_sid=request.POST.get("RecordingSid", ""),
             url=request.POST.get("RecordingUrl", ""),
             status=request.POST.get("RecordingStatus", ""), seconds=seconds,

@@ -174,3 +174,22 @@ def test_api_fields_longer_than_their_columns_get_a_400(two_clients):
         content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}",
     )  # fmt: skip
     assert response.status_code == 400 and "customer.name" in response.json()["fields"]
+
+
+def test_a_follow_up_to_an_answered_item_still_open_gets_its_own_promise(mailbox, two_clients):
+    agent = czech(two_clients)
+    filed = email_file_raw(email())
+    item = WorkItem.objects.get(client=mailbox, source_id=filed.conversation_id)
+    WorkItem.objects.filter(pk=item.pk).update(agent=agent, status="assigned")
+    with in_schema(mailbox):
+        conversation_reply(client=mailbox, conversation_id=filed.conversation_id, agent=agent,
+                           text="Dobrý den, řešíme to.")  # fmt: skip
+    first_due = WorkItem.objects.get(pk=item.pk).due_at
+    before = timezone.now()
+    # The agent did not press Done; the customer asks again.
+    email_file_raw(email(message_id="<m7@customer.example>", In_Reply_To="<m1@customer.example>",
+                         body="A ještě: kdy přijde náhradní díl?"))  # fmt: skip
+    item.refresh_from_db()
+    assert (item.status, item.agent_id, item.responded_at) == ("assigned", agent.pk, None)
+    assert item.due_at > before + timedelta(hours=40) and item.due_at >= first_due
+    assert sla_sweep(now=item.due_at + timedelta(minutes=1)).breaches == 1

@@ -38,7 +38,8 @@ def agent(skills: dict[str, str], clients, *, idle_minutes: int = 0, **capacity)
 
 def item(client, language="cs", channel="email", *, waited_seconds=0, **extra) -> WorkItem:
     return work_enqueue(
-        client=client, channel=channel, language=language, source_kind="conversation",
+        client=client, channel=channel, language=language,
+        source_kind="call" if channel == "call" else "conversation",
         source_id=next(_sources), summary=f"{language} {channel}",
         waiting_since=NOW - timedelta(seconds=waited_seconds), **extra,
     )  # fmt: skip

@@ -362,9 +362,10 @@ def test_a_survey_without_a_valid_rating_stores_none(voice):
 
 def test_a_failed_call_and_an_agent_call_recording(voice):
     menu = main_menu(voice, "CA1")
-    path = first(menu, "Gather").get("action").split("/gather")[0] + "/recording?kind=call"
+    # Recorded on the agent's leg (its own CallSid); the URL names the caller's call.
+    path = first(menu, "Gather").get("action").split("/gather")[0] + "/recording?kind=call&call=CA1"
     recording = {
-        "CallSid": "CA1",
+        "CallSid": "CAagent1",
         "RecordingSid": "RE9",
         "RecordingStatus": "completed",
         "RecordingUrl": "https://api.twilio.com/rec/RE9",

@@ -8,7 +8,7 @@ import pytest
 from billing.models import UsageEntry
 from languages.models import AgentSkill
 from routing.models import WorkItem
-from routing.services import agent_presence_set, route_waiting
+from routing.services import agent_presence_set, agents_release_stale, route_waiting
 from telephony.models import AgentDevice, OfferDial
 from telephony.services import offers_dial_pending
 from telephony.tasks import call_price_fetch_task
@@ -71,10 +71,18 @@ def test_an_offered_call_rings_the_agent_once_who_is_bridged_and_surveyed(
     agent_path = form["Url"].removeprefix("http://localhost:8000")
     bridge = signed_post(agent_path, {"CallSid": "CAagent1"})
     assert first(bridge, "Queue").text == "CA1"
+    # Twilio retried the agent's webhook: the same bridge, nothing accepted twice.
+    assert first(signed_post(agent_path, {"CallSid": "CAagent1"}), "Queue").text == "CA1"
+    recording_url = first(bridge, "Dial").get("recordingStatusCallback")
+    assert recording_url is None or "call=CA1" in recording_url
     assert says(bridge)[0][0] == "Hovor pro Client A Obuv, jazyk Czech."
     item.refresh_from_db()
     assert item.status == "assigned"
 
+    # The agent's desk goes silent mid-call: the connected call stays theirs.
+    assert agents_release_stale(now=OPEN + timedelta(minutes=5), silence_seconds=90) == 0
+    item.refresh_from_db()
+    assert (item.status, item.agent_id) == ("assigned", agent.pk)
     frozen(OPEN + timedelta(seconds=340))
     survey = voice.follow(enqueued, "CA1", "Enqueue", "action", QueueResult="bridged")
     assert "Ohodnoťte" in says(survey)[0][0]
@@ -197,3 +205,18 @@ def test_erasing_a_caller_removes_their_number_and_recordings(voice):
         call = Call.objects.get()
         assert (call.from_number, call.voicemail_url, call.outcome) == ("", "", "in_progress")
         assert calls_erase_for_number(phone="") == 0
+
+
+def test_a_voicemail_is_assigned_as_work_not_rung_as_a_call(voice, agent, twilio):
+    from conversations.services import conversation_open_inbound
+    from routing.services import agent_next_item
+
+    with in_schema(voice.client):
+        conversation_open_inbound(
+            client=voice.client, channel="call", text="Voicemail from +420601000111 (20 s)",
+            customer_phone="+420601000111", language="cs", now=OPEN,
+        )  # fmt: skip
+    item = agent_next_item(agent=agent, now=OPEN)
+    assert (item.source_kind, item.status, item.offer_expires_at) == ("conversation",
+                                                                      "assigned", None)  # fmt: skip
+    assert offers_dial_pending() == 0 and twilio.requests == []
