@@ -289,3 +289,28 @@ def test_agency_admins_find_billing_on_the_desk(voice):
     assert 'href="/billing/" id="billing-link"' in page
     assert signed_in(admin).get("/billing/").status_code == 200
     assert signed_in(plain).get("/billing/").status_code in (403, 404)
+
+
+def test_the_screen_pop_costs_the_same_few_queries_however_long_the_history(voice, agent, earlier):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    offered(voice)
+    http = signed_in(agent)
+    http.get("/desk/live")  # the agent's reach cached, as on an open desk
+    with CaptureQueriesContext(connection) as short:
+        http.get("/desk/live")
+    with in_schema(voice.client):
+        for n in range(15):
+            conversation_open_inbound(
+                client=voice.client, channel="sms", text="Dobrý den", subject=f"Zpráva {n}",
+                customer_phone=CALLER, now=OPEN - timedelta(minutes=n + 1),
+            )  # fmt: skip
+    # Only the history grows: the queue stays as it was (the inbox's head costs a query more
+    # when something waits).
+    WorkItem.objects.filter(source_kind="conversation").delete()
+    with CaptureQueriesContext(connection) as long:
+        html = http.get("/desk/live").json()["html"]
+    assert "Zpráva 0" in html  # the newest ten are shown
+    assert len(long) == len(short)
+    assert len(long) <= 20, [q["sql"] for q in long.captured_queries]
