@@ -69,3 +69,13 @@ def call_create(*, to: str, from_: str, url: str, status_callback: str = "",
         raise TwilioApiError(f"create call to {to}: HTTP {response.status_code} "
                              f"{response.text[:200]}")  # fmt: skip
     return response.json()["sid"]
+
+
+def call_create_twiml(*, to: str, from_: str, twiml: str, timeout: int = 20) -> str:
+    """Ring ``to``; when answered, Twilio runs ``twiml`` (no webhook). Returns the CallSid."""
+    data = {"To": to, "From": from_, "Twiml": twiml, "Timeout": str(timeout)}
+    response = _request("POST", "Calls.json", data=data)
+    if response.status_code not in (200, 201):
+        raise TwilioApiError(f"create call to {to}: HTTP {response.status_code} "
+                             f"{response.text[:200]}")  # fmt: skip
+    return response.json()["sid"]

@@ -26,6 +26,17 @@ urlpatterns = [
     path("desk/items/<int:item_id>/triage", desk_views.item_triage, name="desk-item-triage"),
     path("desk/items/<int:item_id>/queue", desk_views.item_queue, name="desk-item-queue"),
     path("desk/items/<int:item_id>/transfer", desk_views.item_transfer, name="desk-item-transfer"),
+    path(
+        "desk/items/<int:item_id>/call-outcome",
+        desk_views.item_call_outcome,
+        name="desk-item-call-outcome",
+    ),
+    path(
+        "desk/items/<int:item_id>/call-back", desk_views.item_call_back, name="desk-item-call-back"
+    ),
+    path(
+        "desk/items/<int:item_id>/recording", desk_views.item_recording, name="desk-item-recording"
+    ),
     path("desk/live", desk_views.live, name="desk-live"),
     path("desk/wall", desk_views.wall, name="desk-wall"),
     path("admin/", admin.site.urls),

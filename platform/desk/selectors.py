@@ -396,3 +396,81 @@ def _presence_of(agent) -> str:
         return agent.desk_state.presence
     except AgentState.DoesNotExist:
         return AgentState.Presence.OFFLINE
+
+
+# --- calls on the desk ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    key: str  # ringing, queued, answered, completed
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CallView:
+    """A call as the agent sees it: who calls (the screen pop) and how the call went."""
+
+    call: object  # telephony.voice.models.Call
+    history: object  # telephony.voice.selectors.CallerHistory
+    timeline: list[TimelineStep]
+    clock: ClientClock | None
+
+
+def call_timeline(call) -> list[TimelineStep]:
+    """The call's moments that happened, in order."""
+    moments = [("ringing", call.ringing_at), ("queued", call.queued_at),
+               ("answered", call.answered_at), ("completed", call.completed_at)]  # fmt: skip
+    return [TimelineStep(key, at) for key, at in moments if at is not None]
+
+
+def call_view_in_schema(
+    *, client: Client, call_id: int, with_clock: bool = True
+) -> CallView | None:
+    """A call's screen pop and timeline (call inside the client's schema)."""
+    from django.db import connection
+
+    from telephony.voice.selectors import caller_history
+
+    if connection.schema_name != client.schema_name:
+        raise RuntimeError("call_view_in_schema runs in the client's schema")
+    history = caller_history(call_id=call_id)
+    if history is None:
+        return None
+    call = history.call
+    clock = (
+        client_clock(client, country=call.country, language=call.language) if with_clock else None
+    )
+    return CallView(call=call, history=history, timeline=call_timeline(call), clock=clock)
+
+
+def call_of_conversation_in_schema(*, conversation_id: int):
+    """The call a conversation came from (a voicemail, a callback request, a follow-up),
+    the latest if several; None for other conversations. Call inside the client's schema."""
+    from telephony.voice.models import Call
+
+    return Call.objects.filter(conversation_id=conversation_id).order_by("-ringing_at").first()
+
+
+@dataclass(frozen=True)
+class ScreenPop:
+    item: object  # routing.models.WorkItem
+    colour: str
+    view: CallView
+
+
+def screen_pops(items) -> list[ScreenPop]:
+    """The caller of every call offered or assigned to the agent (their items, already
+    read), from each call's client schema: a few queries per ringing call, none without."""
+    from django_tenants.utils import schema_context
+
+    pops = []
+    for item in items:
+        if item.source_kind != "call":
+            continue
+        with schema_context(item.client.schema_name):
+            view = call_view_in_schema(client=item.client, call_id=item.source_id,
+                                       with_clock=False)  # fmt: skip
+        if view is not None:
+            pops.append(ScreenPop(item=item, colour=client_colour(item.client), view=view))
+    return pops

@@ -21,10 +21,13 @@ from django_tenants.utils import schema_context
 
 from desk.selectors import (
     agent_inbox_public,
+    call_of_conversation_in_schema,
+    call_view_in_schema,
     client_cards_public,
     client_clock,
     client_colour,
     conversation_view_in_schema,
+    screen_pops,
     supervisor_wall_public,
     transfer_candidates_public,
     user_is_supervisor,
@@ -61,7 +64,9 @@ def _clients_table() -> str:
 
 
 def _inbox_context(request) -> dict:
-    return {"inbox": agent_inbox_public(request.user), "now": timezone.now()}
+    inbox = agent_inbox_public(request.user)
+    # Calls ringing for (or held by) the agent pop up with their caller's history.
+    return {"inbox": inbox, "now": timezone.now(), "pops": screen_pops(inbox.my_items)}
 
 
 @login_required
@@ -188,10 +193,21 @@ def item_detail(request, item_id: int):
             if item.source_kind == "conversation" else None
         )  # fmt: skip
         context["view"] = view
-        # A call or any item without a conversation: the client's clock for its language.
+        call_view = (
+            call_view_in_schema(client=client, call_id=item.source_id)
+            if item.source_kind == "call" else None
+        )  # fmt: skip
+        context["call_view"] = call_view
+        # A voicemail or a callback request: the call it came from (player, call back).
+        context["source_call"] = (
+            call_of_conversation_in_schema(conversation_id=view.conversation.pk)
+            if view and view.conversation.channel == "call" else None
+        )  # fmt: skip
+        # Any other item without a conversation: the client's clock for its language.
         context["clock"] = (
-            view.clock if view else client_clock(client, country="", language=item.language)
-        )
+            view.clock if view else call_view.clock if call_view
+            else client_clock(client, country="", language=item.language)
+        )  # fmt: skip
         return render(request, "desk/item.html", context)
 
 
@@ -344,3 +360,87 @@ def item_resolve(request, item_id: int):
     response = _on_conversation(request, item_id, resolve, waiting_allowed=False,
                                 refusal="Take the item before resolving it.")  # fmt: skip
     return redirect("home") if response.status_code == 302 else response
+
+
+# --- calls ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def item_call_outcome(request, item_id: int):
+    """After a call: its category and note, resolved on the call or a follow-up item."""
+    from telephony.voice.models import Call
+    from telephony.voice.services import call_wrap_up
+
+    item = _item_for(request, item_id)
+    if item.source_kind != "call":
+        return HttpResponseBadRequest("Not a call.")
+    outcome = request.POST.get("outcome", "")
+    if outcome not in ("resolved", "follow_up"):
+        return HttpResponseBadRequest("Choose resolved or follow-up.")
+    with schema_context(item.client.schema_name):
+        try:
+            call = call_wrap_up(
+                client=item.client, call_id=item.source_id, agent=request.user,
+                category=request.POST.get("category", ""), note=request.POST.get("note", ""),
+                resolved=outcome == "resolved",
+            )  # fmt: skip
+        except Call.DoesNotExist as error:
+            raise Http404("No such call.") from error
+        except ValidationError as error:
+            return HttpResponseBadRequest("; ".join(error.messages))
+    if not call.wrap_resolved:
+        messages.info(request, _("A follow-up item was opened."))
+    return redirect("desk-item", item_id=item.pk)
+
+
+def _source_call(item: WorkItem):
+    """The call behind an item: the call itself, or the call a voicemail or a callback
+    request came from (inside the client's schema)."""
+    from telephony.voice.models import Call
+
+    if item.source_kind == "call":
+        return Call.objects.filter(pk=item.source_id).first()
+    if item.source_kind == "conversation":
+        return call_of_conversation_in_schema(conversation_id=item.source_id)
+    return None
+
+
+@login_required
+@require_POST
+def item_call_back(request, item_id: int):
+    """Call the customer back: the agent's phone rings, then the customer's, shown the
+    client's number. A double click starts one call."""
+    from telephony.services import CallBackError, call_back_start
+
+    item = _item_for(request, item_id)
+    if not (_may_act_on(request, item) or not item.agent_id):
+        return HttpResponseForbidden("Another agent is working on this item.")
+    with schema_context(item.client.schema_name):
+        call = _source_call(item)
+        if call is None:
+            return HttpResponseBadRequest("No call to return.")
+        try:
+            result = call_back_start(client=item.client, call_id=call.pk, agent=request.user)
+        except CallBackError as error:
+            messages.error(request, str(error))
+            return redirect("desk-item", item_id=item.pk)
+    if result.started:
+        messages.info(request, _("Your phone rings now; the customer is called when you answer."))
+    else:
+        messages.info(request, _("The call back has already started."))
+    return redirect("desk-item", item_id=item.pk)
+
+
+@login_required
+@require_GET
+def item_recording(request, item_id: int):
+    """The voicemail (or the call's recording) of an item the agent may see: a redirect to
+    Twilio's recording, so that the address appears only to those who may hear it."""
+    item = _item_for(request, item_id)
+    with schema_context(item.client.schema_name):
+        call = _source_call(item)
+    url = call and (call.voicemail_url or call.recording_url)
+    if not url:
+        raise Http404("No recording.")
+    return redirect(url)

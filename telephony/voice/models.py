@@ -211,6 +211,17 @@ class Call(models.Model):
     # the account's currency, kept as it comes.
     price = models.DecimalField(max_digits=10, decimal_places=5, null=True, blank=True)
     price_currency = models.CharField(max_length=3, blank=True)
+    # What the agent wrote after the call (the desk's wrap-up), once.
+    wrap_category = models.CharField(max_length=64, blank=True)
+    wrap_note = models.TextField(blank=True)
+    wrap_resolved = models.BooleanField(
+        null=True, blank=True, help_text="resolved on the call; False: needs follow-up"
+    )
+    wrapped_at = models.DateTimeField(null=True, blank=True)
+    # The agent's call back to the caller (voicemail, callback request): the last one.
+    callback_sid = models.CharField(max_length=64, blank=True)
+    callback_started_at = models.DateTimeField(null=True, blank=True)
+    callback_agent = models.ForeignKey(settings.AUTH_USER_MODEL, **USER_REFERENCE)
 
     class Meta:
         ordering = ["-ringing_at", "-id"]

@@ -12,6 +12,15 @@ CONVERSATION_STATUSES = {
     "new": _("New"), "open": _("Open"), "pending": _("Pending customer"),
     "resolved": _("Resolved"), "closed": _("Closed"),
 }  # fmt: skip
+CALL_OUTCOMES = {
+    "in_progress": _("In progress"), "answered": _("Answered"),
+    "abandoned": _("Abandoned in the queue"), "ivr_hangup": _("Ended in the menu"),
+    "voicemail": _("Voicemail"), "callback": _("Callback requested"),
+    "transferred": _("Transferred"), "information": _("Information played"),
+    "closed": _("Closed message"), "failed": _("Failed"),
+}  # fmt: skip
+CALL_MOMENTS = {"ringing": _("Ringing"), "queued": _("Queued"), "answered": _("Answered"),
+                "completed": _("Completed")}  # fmt: skip
 PRESENCES = {"available": _("Available"), "busy": _("Busy"), "away": _("Away"),
              "offline": _("Offline")}  # fmt: skip
 
@@ -54,3 +63,22 @@ def until(value, now) -> str:
         return ""
     left = value - now
     return duration(left) if left.total_seconds() >= 0 else "\u2212" + duration(-left)
+
+
+@register.filter
+def call_outcome_label(code: str) -> str:
+    return str(CALL_OUTCOMES.get(code, code))
+
+
+@register.filter
+def call_moment_label(code: str) -> str:
+    return str(CALL_MOMENTS.get(code, code))
+
+
+@register.filter
+def seconds(value) -> str:
+    """A call's duration in seconds as "4:05" (minutes:seconds), "—" when unknown."""
+    if value is None:
+        return "\u2014"
+    minutes, rest = divmod(int(value), 60)
+    return f"{minutes}:{rest:02d}"

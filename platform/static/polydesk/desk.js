@@ -55,6 +55,7 @@
   var actions = {
     "n": function () { return submit("take-next-form"); },
     "d": function () { return submit("done-form"); },
+    "c": function () { return submit("call-back-form"); },
     "r": function () {
       var box = document.getElementById("reply-text");
       if (box) { box.focus(); }
