@@ -129,7 +129,8 @@ def usage_csv(request):
 
 
 def _agency_staff(user) -> bool:
-    return user.is_authenticated and (user.is_staff or user.role == "admin")
+    """Every client's revenue: agency admins only (supervisors run queues, not finance)."""
+    return user.is_authenticated and user.is_agency_admin
 
 
 @login_required

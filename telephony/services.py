@@ -11,11 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from routing.models import Channel, WorkItem
+from routing.selectors import policy_for
 from telephony.models import AgentDevice, OfferDial, PhoneNumber
 from telephony.twilio_api import TwilioApiError, call_create
 from telephony.voice.twiml import webhook_url
 
 logger = logging.getLogger(__name__)
+# Ringing starts up to a beat (2 s) after the offer, and the agent's answer must still find
+# the offer standing.
+RING_MARGIN_SECONDS = 5
 
 
 def offer_dial(*, item: WorkItem, now: datetime | None = None) -> OfferDial | None:
@@ -42,7 +46,11 @@ def offer_dial(*, item: WorkItem, now: datetime | None = None) -> OfferDial | No
     url = base + webhook_url(item.client_id, "agent", call=item.source_id, item=item.pk,
                              agent=item.agent_id)  # fmt: skip
     try:
-        dial.agent_call_sid = call_create(to=device.address, from_=number.number, url=url)
+        # The phone stops ringing before the offer expires: an answer always finds it.
+        ring = max(5, int(policy_for(item.channel, item.client_id).offer_timeout.total_seconds())
+                   - RING_MARGIN_SECONDS)  # fmt: skip
+        dial.agent_call_sid = call_create(to=device.address, from_=number.number, url=url,
+                                          timeout=ring)  # fmt: skip
     except TwilioApiError as error:
         dial.error = str(error)[:300]
         logger.warning("Call offer %s not rung: %s", item.pk, error)
@@ -154,3 +162,36 @@ def call_back_start(*, client, call_id: int, agent, now: datetime | None = None)
             text=f"Called back {call.from_number} ({sid}).",
         )  # fmt: skip
     return CallBack(call, started=True)
+
+
+# --- outgoing SMS ------------------------------------------------------------------------------
+
+
+def sms_send(*, client, message_id: int) -> bool:
+    """Send an agent's SMS reply (in the client's schema) from the client's SMS number for
+    the customer's country (else any of its SMS numbers), once: True when sent now. The
+    message row stays locked while Twilio answers, so two runs never both send it."""
+    from conversations.models import Message
+    from telephony.twilio_api import message_create
+
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("conversation__customer").get(pk=message_id)
+        )  # fmt: skip
+        if message.sent_at is not None:
+            return False
+        customer = message.conversation.customer
+        if not customer.phone:
+            raise ValueError(f"message {message_id}: the customer has no phone number")
+        numbers = {
+            n.country: n.number
+            for n in PhoneNumber.objects.filter(client=client, sms=True).order_by("-number")
+        }
+        sender = numbers.get(customer.country) or next(iter(numbers.values()), None)
+        if sender is None:
+            raise ValueError(f"client {client.slug} has no SMS number")
+        sid = message_create(to=customer.phone, from_=sender, body=message.body_text)
+        message.sent_at, message.external_id = timezone.now(), sid
+        message.save(update_fields=["sent_at", "external_id"])
+    return True

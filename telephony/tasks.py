@@ -36,3 +36,16 @@ def call_route_task() -> int:
 def offers_dial_task() -> int:
     """Ring the agents of new call offers (beat)."""
     return offers_dial_pending()
+
+
+@shared_task(autoretry_for=(TwilioApiError, OperationalError), retry_backoff=30,
+             retry_backoff_max=1800, max_retries=8, ignore_result=True)  # fmt: skip
+def sms_send_task(message_id: int) -> bool:
+    """Send an outbound SMS of the schema the task came from (once)."""
+    from django.db import connection
+
+    from telephony.services import sms_send
+    from tenants.models import Client
+
+    return sms_send(client=Client.objects.get(schema_name=connection.schema_name),
+                    message_id=message_id)  # fmt: skip

@@ -79,3 +79,12 @@ def call_create_twiml(*, to: str, from_: str, twiml: str, timeout: int = 20) -> 
         raise TwilioApiError(f"create call to {to}: HTTP {response.status_code} "
                              f"{response.text[:200]}")  # fmt: skip
     return response.json()["sid"]
+
+
+def message_create(*, to: str, from_: str, body: str) -> str:
+    """Send an SMS from one of our numbers. Returns the MessageSid."""
+    response = _request("POST", "Messages.json", data={"To": to, "From": from_, "Body": body})
+    if response.status_code not in (200, 201):
+        raise TwilioApiError(f"send SMS to {to}: HTTP {response.status_code} "
+                             f"{response.text[:200]}")  # fmt: skip
+    return response.json()["sid"]

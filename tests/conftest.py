@@ -119,6 +119,7 @@ def _no_outside_world():
     from config.celery import app
 
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    settings.TWILIO_API_BASE_URL = "http://127.0.0.1:9"  # nothing listens: never Twilio itself
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False

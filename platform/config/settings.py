@@ -196,17 +196,17 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-offers": {"task": "routing.tasks.offers_expire_task", "schedule": 5.0},
     "release-silent-desks": {"task": "routing.tasks.agents_release_stale_task", "schedule": 30.0},
     "sla-sweep": {"task": "routing.tasks.sla_sweep_task", "schedule": 60.0},
-    # Last month's invoices, early on the 1st (UTC: every client's month has ended).
+    # Last month's invoices at 12:00 UTC on the 1st, when the month has ended in every
+    # time zone; the reports follow an hour later with the invoice as their cost section.
     "issue-invoices": {
         "task": "billing.tasks.invoices_issue_task",
-        "schedule": crontab(day_of_month="1", hour="3", minute="0"),
+        "schedule": crontab(day_of_month="1", hour="12", minute="0"),
     },
     # Ring the agent's device for each call offer the router made (once per offer).
     "dial-call-offers": {"task": "telephony.tasks.offers_dial_task", "schedule": 2.0},
-    # At 12:00 UTC on the 1st the month has ended in every time zone.
     "monthly-reports": {
         "task": "reporting.tasks.monthly_reports_task",
-        "schedule": crontab(minute=0, hour=12, day_of_month=1),
+        "schedule": crontab(minute=0, hour=13, day_of_month=1),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.VAR_DIR / "celerybeat-schedule")

@@ -195,11 +195,17 @@ def conversation_reply(*, client, conversation_id: int, agent, text: str) -> Mes
 
         message = outbound_email_queue(client=client, conversation=conversation, body=text,
                                        author=agent)  # fmt: skip
-    else:  # chat, SMS and API replies are read by the client's systems (API), for now
+    else:
         message = Message.objects.create(
             conversation=conversation, direction=Message.Direction.OUTBOUND,
             channel=conversation.channel, author=agent, body_text=text, created_at=now,
         )  # fmt: skip
+        if conversation.channel == Conversation.Channel.SMS:  # through Twilio, after commit
+            from config.celery import task_enqueue_on_commit
+            from telephony.tasks import sms_send_task
+
+            task_enqueue_on_commit(sms_send_task, args=[message.pk])
+        # Chat and API replies are read by the client's own systems (the JSON API).
     # The answer meets the first-response promise: the item's SLA clock stops.
     WorkItem.objects.filter(
         client=client, source_kind="conversation", source_id=conversation.pk,

@@ -1,9 +1,11 @@
 """Writes on a client's customers. Callers are already in the client's schema."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from conversations.models import Conversation, Message
 from customers.models import Customer
+from routing.models import WorkItem
 
 
 @transaction.atomic
@@ -14,10 +16,24 @@ def customer_erase(*, customer_id: int) -> Customer:
     """
     customer = Customer.objects.select_for_update().get(pk=customer_id)
     if customer.erased_at is None:
+        from telephony.voice.models import Call
         from telephony.voice.services import calls_erase_for_number
 
+        call_ids = (list(Call.objects.filter(from_number=customer.phone)
+                         .values_list("pk", flat=True)) if customer.phone else [])  # fmt: skip
         # Their calls keep their statistics but lose the number and the recordings.
         calls_erase_for_number(phone=customer.phone)
+        # What they wrote and what was written to them (and the queue's summaries of it,
+        # in the public schema) goes; counts and times stay for the client's statistics.
+        conversation_ids = list(customer.conversations.values_list("pk", flat=True))
+        Message.objects.filter(conversation_id__in=conversation_ids).update(
+            body_text="", body_html="", raw=None
+        )
+        Conversation.objects.filter(pk__in=conversation_ids).update(subject="")
+        for kind, ids in (("conversation", conversation_ids), ("call", call_ids)):
+            WorkItem.objects.filter(
+                client__schema_name=connection.schema_name, source_kind=kind, source_id__in=ids
+            ).update(summary="")
         customer.name = ""
         customer.email = ""
         customer.phone = ""

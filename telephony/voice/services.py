@@ -543,26 +543,30 @@ def call_complete(*, client, call: Call, status: str, now: datetime) -> bool:
     return True
 
 
-@transaction.atomic
 def call_price_fetch(*, call_id: int) -> bool:
     """Store Twilio's price of a finished call and pass it through to the client's usage
-    ledger (both or neither); False while Twilio has none yet."""
+    ledger (both or neither); False while Twilio has none yet. Twilio is asked without
+    holding the call's lock; the price is written only if nobody wrote it meanwhile."""
     from telephony.twilio_api import call_price
     from tenants.models import Client
 
-    call = Call.objects.select_for_update().filter(pk=call_id).first()
+    call = Call.objects.filter(pk=call_id).first()
     if call is None or call.price is not None:
         return True  # nothing (more) to fetch
     price = call_price(call_sid=call.call_sid)
     if price is None:
         return False
-    call.price, call.price_currency = price.amount, price.currency
-    call.save(update_fields=["price", "price_currency"])
-    usage_record_telephony_cost(
-        client=Client.objects.get(schema_name=connection.schema_name), call_sid=call.call_sid,
-        amount=price.amount, currency=price.currency,
-        occurred_at=call.completed_at or timezone.now(), language=call.language,
-    )  # fmt: skip
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call_id)
+        if call.price is not None:
+            return True
+        call.price, call.price_currency = price.amount, price.currency
+        call.save(update_fields=["price", "price_currency"])
+        usage_record_telephony_cost(
+            client=Client.objects.get(schema_name=connection.schema_name),
+            call_sid=call.call_sid, amount=price.amount, currency=price.currency,
+            occurred_at=call.completed_at or timezone.now(), language=call.language,
+        )  # fmt: skip
     return True
 
 

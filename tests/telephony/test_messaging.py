@@ -69,3 +69,28 @@ def test_numbers_must_be_valid_e164(number, two_clients):
     with pytest.raises(ValidationError):
         PhoneNumber(number=number, client=two_clients.b, country="PL",
                     default_language="pl").full_clean()  # fmt: skip
+
+
+def test_an_agents_reply_goes_out_as_an_sms_once_from_the_clients_number(
+    numbers, settings, django_capture_on_commit_callbacks
+):
+    from conversations.services import conversation_reply
+    from telephony.tasks import sms_send_task
+    from tests.telephony.fake_twilio import FakeTwilio
+
+    sms("Dzień dobry, gdzie jest moja paczka? Czekam już tydzień.", "SM1")
+    settings.TWILIO_ACCOUNT_SID = "AC123"
+    with FakeTwilio() as twilio, in_schema(numbers.b):
+        settings.TWILIO_API_BASE_URL = twilio.url
+        twilio.answer("/2010-04-01/Accounts/AC123/Messages.json", 201, {"sid": "SMout1"})
+        conversation = Conversation.objects.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            reply = conversation_reply(client=numbers.b, conversation_id=conversation.pk,
+                                       agent=None, text="Paczka wyjechała dziś rano.")  # fmt: skip
+        sms_send_task.apply(args=[reply.pk])  # a second run sends nothing
+        reply.refresh_from_db()
+    ((method, path, form),) = twilio.requests
+    assert (method, path) == ("POST", "/2010-04-01/Accounts/AC123/Messages.json")
+    assert (form["To"], form["From"]) == ("+48601234567", "+48221234567")
+    assert form["Body"] == "Paczka wyjechała dziś rano."
+    assert (reply.external_id, reply.sent_at is not None) == ("SMout1", True)
