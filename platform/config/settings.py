@@ -108,6 +108,8 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's check with the sign-in limit (accounts.login_limit) on every site.
+AUTHENTICATION_BACKENDS = ["accounts.backends.LimitedModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -213,6 +215,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(env.VAR_DIR / "celerybeat-schedule")
 
 # --- integrations -----------------------------------------------------------------------------
 REDIS_URL = env.text("REDIS_URL")
+# Shared by every web process when set (the sign-in limit, the router's reach cache, the
+# desk's client table); without it each process keeps its own memory cache.
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 TWILIO_ACCOUNT_SID = env.text("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env.text("TWILIO_AUTH_TOKEN")
 TWILIO_API_BASE_URL = env.text("TWILIO_API_BASE_URL", "https://api.twilio.com")

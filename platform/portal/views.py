@@ -16,13 +16,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.login_limit import client_address, login_blocked
 from config.celery import task_enqueue_on_commit
 from conversations.models import Conversation
 from customers.models import Customer
 from customers.selectors import customer_search
 from portal import charts
 from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm, ReportRequestForm
-from portal.login_limit import login_blocked, login_failed, login_succeeded
 from portal.selectors import conversation_messages_for_client, conversation_search
 from portal.tables import Previous, dashboard_tables
 from reporting.figures import Kpis, Period
@@ -44,31 +44,24 @@ def _clean(text: str) -> str:
     return text.replace("\x00", "").strip()
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 class PortalLoginView(auth_views.LoginView):
-    """Sign-in, refused for a while after too many failures (portal.login_limit)."""
+    """Sign-in, refused for a while after too many failures (accounts.login_limit)."""
 
     authentication_form = PortalAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
+        # Counting and refusing happen for every sign-in (accounts.backends); the portal
+        # also says why.
         username = request.POST.get("username", "")
-        schema = request.tenant.schema_name
-        if login_blocked(schema=schema, username=username, address=_client_ip(request)):
+        if login_blocked(schema=request.tenant.schema_name, username=username,
+                         address=client_address(request)):  # fmt: skip
             form = self.get_form()
             return self.render_to_response(
                 self.get_context_data(form=form, too_many_attempts=True), status=429
             )
-        response = super().post(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            login_succeeded(schema=schema, username=username)
-        else:
-            login_failed(schema=schema, username=username, address=_client_ip(request))
-        return response
+        return super().post(request, *args, **kwargs)
 
 
 class PortalPasswordResetView(auth_views.PasswordResetView):

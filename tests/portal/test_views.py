@@ -213,3 +213,30 @@ def test_a_password_is_reset_by_e_mail_for_this_clients_users_only(two_clients, 
     assert done.status_code == 302 and done["Location"] == "/accounts/reset/done/"
     user_a.refresh_from_db()
     assert user_a.check_password("Ein neues Passwort 42")
+
+
+def test_the_desk_and_the_admin_are_limited_too_and_the_proxy_is_not_the_client(settings):
+    agent = UserFactory(role=User.Role.AGENT)
+    desk = HttpClient(HTTP_HOST="localhost")
+    for _attempt in range(5):
+        desk.post("/accounts/login/", {"username": agent.username, "password": "nope"})
+    desk.post("/accounts/login/", {"username": agent.username, "password": PASSWORD})
+    assert "_auth_user_id" not in desk.session  # blocked: the right password is refused
+    admin = HttpClient(HTTP_HOST="localhost")
+    admin.post("/admin/login/", {"username": agent.username, "password": PASSWORD})
+    assert "_auth_user_id" not in admin.session
+
+    # Behind the TLS proxy, thirty failures from one client do not lock out the others.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    for attempt in range(30):
+        HttpClient(HTTP_HOST="localhost", HTTP_X_FORWARDED_FOR="203.0.113.7").post(
+            "/accounts/login/", {"username": f"guess{attempt}", "password": "nope"}
+        )
+    colleague = UserFactory(role=User.Role.AGENT)
+    other = HttpClient(HTTP_HOST="localhost", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    other.post("/accounts/login/", {"username": colleague.username, "password": PASSWORD})
+    assert "_auth_user_id" in other.session
+    forged = HttpClient(HTTP_HOST="localhost",
+                        HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.7")  # fmt: skip
+    forged.post("/accounts/login/", {"username": colleague.username, "password": PASSWORD})
+    assert "_auth_user_id" not in forged.session  # the proxy's last entry counts
