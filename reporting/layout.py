@@ -428,10 +428,12 @@ def call_summary_rows(calls: CallFigures, csat: CsatFigures | None,
 
 
 def _call_dimension_table(content: ReportContent, fmt: Formats, dimension: str) -> list[Table]:
+    # "Calls received" / "Calls answered": in Czech or Slovak a bare "received" reads as
+    # "answered" (přijato, prijaté).
     header = [
         "",
-        _("Received"),
-        _("Answered"),
+        _("Calls received"),
+        _("Calls answered"),
         _("Average speed of answer"),
         _("Service level"),
         _("Abandonment rate"),
@@ -495,7 +497,7 @@ def _costs_section(content: ReportContent, fmt: Formats, styles) -> list:
         Paragraph(_escape(_("According to invoice %(number)s") % {"number": costs.invoice_number}),
                   styles["muted"]),
         *blocks_of_table(["", _("Quantity billed"), _("Billing unit"), _("Amount charged")],
-                         rows, [220, 80, 60, 110]),
+                         rows, [196, 86, 80, 110]),
     ]  # fmt: skip
 
 

@@ -162,8 +162,8 @@ def call_titles() -> dict[str, str]:
 
 def call_dimension_table(kpis: Kpis, dimension: str, fmt: Formats) -> DataTable:
     columns = [
-        Column(call_titles()[dimension]), Column(_("Received"), COUNT),
-        Column(_("Answered"), COUNT), Column(_("Average speed of answer"), SECONDS),
+        Column(call_titles()[dimension]), Column(_("Calls received"), COUNT),
+        Column(_("Calls answered"), COUNT), Column(_("Average speed of answer"), SECONDS),
         Column(_("Service level"), PERCENT), Column(_("Abandonment rate"), PERCENT),
         Column(_("Average handle time"), SECONDS), Column(_("CSAT"), SCORE),
     ]  # fmt: skip

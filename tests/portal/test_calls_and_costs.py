@@ -33,7 +33,7 @@ def test_the_dashboard_shows_call_kpis_and_csat(two_clients, calls, user_a):  # 
     assert summary["Satisfied callers (4-5)"] == "66.7"
     assert [summary[f"Survey answers: {n}"] for n in range(1, 6)] == ["0", "1", "0", "1", "1"]
     topics = rows_of(http.get("/export/calls-topic.csv?month=2026-10"))
-    assert topics[0][:2] == ["Calls by topic", "Received"]
+    assert topics[0][:2] == ["Calls by topic", "Calls received"]
     assert [row[:3] for row in topics[1:]] == [["orders", "3", "2"], ["returns", "3", "1"],
                                                ["No topic", "1", "0"]]  # fmt: skip
     # A month without calls shows no call tables.
