@@ -10,8 +10,11 @@ provisions one client (Europe/Prague, cs/sk/en, CZ/SK) and fills October 2026 in
 quarter, a half, all of ``--conversations``): conversations from 30,000 customers spread
 over the month's days and hours, channels, languages and 40 categories, most answered and
 resolved, some reopened, each with its work item (first-response promise) and a breach for
-about one in ten; plus September's contacts for the comparison. Calls are not filled: the
-call records belong to telephony and do not exist yet.
+about one in ten; plus September's contacts for the comparison. Calls grow with them (a
+quarter, a half, all of ``--calls``): 30,000 callers' calls over the month's working hours,
+four in five queued for an agent, most of those answered (a wait of about 25 s, a talk of
+about 4 minutes, two in five rated 1-5 after the call), the rest abandoned, voicemails and
+callback requests, and some ended in the menus.
 
 At each step it prints, median of 3 runs, wall time and CPU time (this process plus its
 PostgreSQL server process, when that runs on this machine), with the load average: every KPI
@@ -39,6 +42,9 @@ CHANNELS = ["email"] * 6 + ["chat"] * 2 + ["sms", "api"]
 LANGUAGES = ["cs"] * 6 + ["sk"] * 3 + ["en"]
 # Contacts arrive mostly in working hours.
 HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 4, 8, 12, 14, 14, 13, 12, 13, 13, 12, 10, 8, 7, 6, 5, 4, 2, 1]
+TOPICS = ["orders", "returns", "delivery", "payment", ""]
+CSAT_WEIGHTS = [1, 1, 2, 5, 8]
+_call_numbers = iter(range(10**9))
 
 
 LAST_CPU: list[float] = []
@@ -117,7 +123,43 @@ def fill(client, customers: list, count: int, month_start: datetime, rng: random
         )  # fmt: skip
 
 
-def measure(client, total: int) -> None:
+def fill_calls(count: int, month_start: datetime, rng: random.Random) -> None:
+    """``count`` calls in the month starting at ``month_start`` (bulk inserts)."""
+    from telephony.voice.models import Call
+
+    for first in range(0, count, 10_000):
+        batch = []
+        for _ in range(min(10_000, count - first)):
+            number = next(_call_numbers)
+            rang = month_start + timedelta(
+                days=rng.randrange(30), hours=rng.choices(range(24), HOUR_WEIGHTS)[0],
+                minutes=rng.randrange(60), seconds=rng.randrange(60),
+            )  # fmt: skip
+            queued = rang + timedelta(seconds=rng.randrange(10, 60)) if rng.random() < 0.8 \
+                else None  # fmt: skip
+            outcome, answered, wait, talk, csat = "ivr_hangup", None, None, None, None
+            if queued is not None:
+                wait = round(rng.expovariate(1 / 25))
+                roll = rng.random()
+                if roll < 0.85:
+                    outcome, answered = "answered", queued + timedelta(seconds=wait)
+                    talk = round(rng.expovariate(1 / 240))
+                    if rng.random() < 0.4:
+                        csat = rng.choices(range(1, 6), CSAT_WEIGHTS)[0]
+                else:
+                    outcome = "abandoned" if roll < 0.95 else rng.choice(["voicemail", "callback"])
+            batch.append(Call(
+                call_sid=f"CAbench{number:026d}", from_number=f"+420{600000000 + number % 30_000}",
+                to_number="+420212345678", language=rng.choice(LANGUAGES),
+                country=rng.choice(["CZ", "CZ", "SK"]), topic=rng.choice(TOPICS),
+                ringing_at=rang, queued_at=queued, answered_at=answered,
+                completed_at=rang + timedelta(minutes=10), wait_seconds=wait, talk_seconds=talk,
+                outcome=outcome, csat=csat,
+            ))  # fmt: skip
+        Call.objects.bulk_create(batch)
+
+
+def measure(client, total: int, calls: int) -> None:
     from datetime import date
 
     from django.db import connection
@@ -125,6 +167,7 @@ def measure(client, total: int) -> None:
     from reporting.figures import Period
     from reporting.layout import report_pdf
     from reporting.selectors import (
+        call_figures_for_period,
         contact_figures_for_period,
         daily_volume_for_period,
         heatmap_for_period,
@@ -145,11 +188,13 @@ def measure(client, total: int) -> None:
         ("daily volume per channel", lambda: daily_volume_for_period(
             client=client, period=period)),
         ("hour-of-week heat map", lambda: heatmap_for_period(client=client, period=period)),
+        ("call KPIs, CSAT and their 3 splits", lambda: call_figures_for_period(
+            client=client, period=period)),
         ("all KPIs (kpis_for_period)", lambda: kpis_for_period(
             client=client, period=period, now=now)),
     ]  # fmt: skip
     print(
-        f"\n{total:,} conversations in October ({client.name}); "
+        f"\n{total:,} conversations and {calls:,} calls in October ({client.name}); "
         f"load average {os.getloadavg()[0]:.1f}:"
     )
     for label, action in rows:
@@ -159,7 +204,9 @@ def measure(client, total: int) -> None:
         client=client, month=date(2026, 10, 1), language="cs", now=now))  # fmt: skip
     print(f"  {'report data (this and last month)':<34} {seconds:7.3f} s   "
           f"CPU {LAST_CPU[0]:.3f} s   received {content.kpis.totals.received:,}, "
-          f"SLA met {content.kpis.sla.met_rate:.1%}")  # fmt: skip
+          f"SLA met {content.kpis.sla.met_rate:.1%}, calls {content.kpis.calls.received:,}, "
+          f"service level {content.kpis.calls.service_level:.1%}, "
+          f"CSAT {content.kpis.csat.average}")  # fmt: skip
     seconds, pdf = median_seconds(lambda: report_pdf(content))
     print(
         f"  {'PDF (report_pdf)':<34} {seconds:7.3f} s   CPU {LAST_CPU[0]:.3f} s   "
@@ -223,7 +270,7 @@ def demo_monthly_run() -> None:
     print(f"  all {len(DEMO_CLIENTS)} clients      {time.perf_counter() - total:6.3f} s")
 
 
-def run(conversations: int) -> int:
+def run(conversations: int, calls: int) -> int:
     django_setup(BENCH_DATABASE)
     from django.core.management import call_command
     from django_tenants.utils import schema_context
@@ -251,13 +298,16 @@ def run(conversations: int) -> int:
         fill(client, customers, conversations // 4, september, rng)
         print(f"filled {CUSTOMERS:,} customers and September "
               f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
-        done = 0
-        for target in (conversations // 4, conversations // 2, conversations):
+        done = done_calls = 0
+        for share in (4, 2, 1):
+            target, target_calls = conversations // share, calls // share
             started = time.perf_counter()
             fill(client, customers, target - done, october, rng)
-            done = target
-            print(f"\nfilled to {done:,} in {time.perf_counter() - started:.1f} s")
-            measure(client, done)
+            fill_calls(target_calls - done_calls, october, rng)
+            done, done_calls = target, target_calls
+            print(f"\nfilled to {done:,} conversations and {done_calls:,} calls "
+                  f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+            measure(client, done, done_calls)
     layout_rows()
     demo_monthly_run()
     return 0
@@ -266,12 +316,13 @@ def run(conversations: int) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=100_000)
+    parser.add_argument("--calls", type=int, default=30_000)
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     server = server_find(BENCH_DATABASE)
     print(f"database: {BENCH_DATABASE} on {server.label}")
     with bench_database(server):
-        return run(args.conversations)
+        return run(args.conversations, args.calls)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,13 @@ REPEAT_WINDOW_DAYS = 7
 # The hours-of-week heat map: 7 rows (Monday first) of 24 hours.
 DAYS_IN_WEEK = 7
 HOURS_IN_DAY = 24
+# The splits of the call KPIs (a call has no channel and no category; its menu gives a topic).
+CALL_DIMENSIONS = ("language", "country", "topic")
+# Service level: a queued call counts as answered in time if an agent answered within this.
+SERVICE_LEVEL_SECONDS = 20
+# The post-call survey's scores, and the lowest that counts as satisfied.
+CSAT_SCORES = (1, 2, 3, 4, 5)
+CSAT_SATISFIED = 4
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,32 +124,66 @@ class SlaFigures:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CallFigures:
-    """Call KPIs (filled by telephony's call records; see docs/kpis.md)."""
+class CsatFigures:
+    """Answers to the post-call survey (keys 1-5) of one group of calls."""
 
-    offered: int
+    # answers[score] = how many callers pressed it, for every score of CSAT_SCORES.
+    answers: dict[int, int]
+
+    @property
+    def count(self) -> int:
+        return sum(self.answers.values())
+
+    @property
+    def average(self) -> Decimal | None:
+        """The mean score to two places (ROUND_HALF_UP), None without answers."""
+        if not self.count:
+            return None
+        total = sum(score * n for score, n in self.answers.items())
+        return (Decimal(total) / self.count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
+    def satisfied_rate(self) -> Decimal | None:
+        """Answers of 4 or 5, of all answers."""
+        satisfied = sum(n for score, n in self.answers.items() if score >= CSAT_SATISFIED)
+        return ratio(satisfied, self.count)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallFigures:
+    """Call KPIs of one group of calls (all, or one language, country, topic); see
+    docs/kpis.md."""
+
+    received: int
+    # Calls that entered the queue for an agent (the "offered" calls).
+    queued: int
     answered: int
     answered_within_target: int
     target_seconds: int
     abandoned: int
+    voicemails: int
+    callbacks: int
     speed_of_answer_average: float | None
     handle_time_average: float | None
+    csat: CsatFigures
 
     @property
     def service_level(self) -> Decimal | None:
-        return ratio(self.answered_within_target, self.offered)
+        return ratio(self.answered_within_target, self.queued)
 
     @property
     def abandonment_rate(self) -> Decimal | None:
-        return ratio(self.abandoned, self.offered)
+        return ratio(self.abandoned, self.queued)
 
 
 @dataclass(frozen=True, kw_only=True)
 class CostLine:
     label: str
+    # A surcharge's quantity is the amount it is a percentage of (percent given).
     quantity: Decimal
     unit: str
     amount: Decimal
+    percent: Decimal | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -150,6 +191,7 @@ class CostSection:
     """The month's invoice, line by line (filled by billing; equals the invoice)."""
 
     invoice_number: str
+    currency: str
     lines: list[CostLine]
     total: Decimal
 
@@ -168,10 +210,12 @@ class Kpis:
     daily: list[tuple[date, dict[str, int]]]
     # heatmap[weekday][hour], Monday = 0, local time.
     heatmap: list[list[int]]
-    # Surveys do not exist yet: None means "not measured", never zero.
-    csat: Decimal | None = None
+    # None means "not measured" (no calls, no survey answers, no invoice), never zero.
+    csat: CsatFigures | None = None
     nps: Decimal | None = None
     calls: CallFigures | None = None
+    # dimension of CALL_DIMENSIONS -> [(value, figures)], most calls first.
+    calls_by: dict[str, list[tuple[str, CallFigures]]] = field(default_factory=dict)
     costs: CostSection | None = field(default=None)
 
     def top_categories(self, limit: int = 10) -> list[tuple[str, int]]:

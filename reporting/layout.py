@@ -40,7 +40,18 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from reporting.figures import DIMENSIONS, ContactFigures, Kpis, SlaFigures
+from reporting.figures import (
+    CALL_DIMENSIONS,
+    CSAT_SCORES,
+    DIMENSIONS,
+    SERVICE_LEVEL_SECONDS,
+    CallFigures,
+    ContactFigures,
+    CostSection,
+    CsatFigures,
+    Kpis,
+    SlaFigures,
+)
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -98,6 +109,12 @@ class Formats:
     def number(self, value: int | Decimal | None) -> str:
         return "—" if value is None else format_decimal(value, locale=self.locale)
 
+    def decimal(self, value: Decimal | None, *, places: int) -> str:
+        """A number with exactly ``places`` decimals (amounts, average scores)."""
+        if value is None:
+            return "—"
+        return format_decimal(value, "#,##0." + "0" * places, locale=self.locale)
+
     def hours(self, seconds: float | None) -> str:
         if seconds is None:
             return "—"
@@ -133,8 +150,8 @@ class Formats:
         value = format_decimal((now - before) * 100, "+#,##0.0;-#,##0.0", locale=self.locale)
         return _("%(value)s pp") % {"value": value}
 
-    def money(self, amount: Decimal) -> str:
-        return format_currency(amount, self.currency, locale=self.locale)
+    def money(self, amount: Decimal, currency: str | None = None) -> str:
+        return format_currency(amount, currency or self.currency, locale=self.locale)
 
     def month(self, moment: datetime) -> str:
         return format_skeleton("yMMMM", moment.date(), locale=self.locale)
@@ -148,6 +165,8 @@ class Formats:
     def value_label(self, dimension: str, code: str) -> str:
         """A split's value as a reader says it (Czech, Slovakia, E-mail...)."""
         if not code:
+            if dimension == "topic":
+                return _("No topic")
             return _("Not known") if dimension in ("country", "language") else _("No category")
         if dimension == "channel":
             return channel_label(code)
@@ -365,7 +384,7 @@ def _dimension_table(content: ReportContent, fmt: Formats, dimension: str) -> li
 
 def _definitions() -> list[tuple[str, str]]:
     return [
-        (_("Contacts received"), _("Conversations (e-mail, chat, SMS, API) that arrived in the month, local time.")),  # noqa: E501
+        (_("Contacts received"), _("Conversations (e-mail, chat, SMS, API, voicemails and callback requests) that arrived in the month, local time.")),  # noqa: E501
         (_("Contacts handled"), _("Contacts received in the month that had an agent's first answer before its end.")),  # noqa: E501
         (_("First response"), _("Time from arrival to the first answer; median and 90th percentile of the handled contacts.")),  # noqa: E501
         (_("First response in business hours"), _("The same, counting only your opening hours (public holidays and closures excluded).")),  # noqa: E501
@@ -373,40 +392,112 @@ def _definitions() -> list[tuple[str, str]]:
         (_("Reopen rate"), _("Resolved contacts that the customer reopened, of all resolved.")),
         (_("Repeat contacts"), _("Contacts whose customer had written within the 7 days before, of all received.")),  # noqa: E501
         (_("SLA met"), _("First-response promises due in the month that were answered in time, of all due.")),  # noqa: E501
-        (_("Busiest hours"), _("Contacts received per weekday and hour, local time.")),
+        (_("Busiest hours"), _("Contacts and calls received per weekday and hour, local time; a call that became a voicemail or a callback request counts once.")),  # noqa: E501
+        (_("Calls received"), _("Inbound calls that rang in the month, whatever their outcome.")),
+        (_("Average speed of answer"), _("Seconds from entering the queue to an agent answering, for answered calls.")),  # noqa: E501
+        (_("Service level"), _("Calls answered within %(seconds)s s of entering the queue, of all calls queued for an agent.") % {"seconds": SERVICE_LEVEL_SECONDS}),  # noqa: E501
+        (_("Abandonment rate"), _("Calls whose caller hung up while waiting in the queue, of all calls queued for an agent.")),  # noqa: E501
+        (_("Average handle time"), _("Talk seconds of answered calls, on average.")),
+        (_("CSAT"), _("The after-call survey (keys 1-5): the average score and the share of 4 and 5.")),  # noqa: E501
     ]  # fmt: skip
 
 
-def _calls_section(content: ReportContent, fmt: Formats, styles) -> list:
-    calls = content.kpis.calls
-    if calls is None:
-        return []
+def call_summary_rows(calls: CallFigures, csat: CsatFigures | None,
+                      fmt: Formats) -> list[list[str]]:  # fmt: skip
+    """The month's call KPIs and CSAT, one a row (label, value), as the reader sees them."""
     rows = [
-        [_("Calls offered"), fmt.number(calls.offered)],
+        [_("Calls received"), fmt.number(calls.received)],
+        [_("Calls queued for an agent"), fmt.number(calls.queued)],
         [_("Calls answered"), fmt.number(calls.answered)],
         [_("Average speed of answer"), fmt.seconds(calls.speed_of_answer_average)],
         [_("Service level (answered within %(seconds)s s)") % {"seconds": calls.target_seconds},
          fmt.percent(calls.service_level)],
         [_("Abandonment rate"), fmt.percent(calls.abandonment_rate)],
         [_("Average handle time"), fmt.seconds(calls.handle_time_average)],
+        [_("Voicemails"), fmt.number(calls.voicemails)],
+        [_("Callback requests"), fmt.number(calls.callbacks)],
     ]  # fmt: skip
-    return [Paragraph(_("Phone calls"), styles["h1"]),
-            *blocks_of_table(["", _("This month")], rows, [300, 120])]  # fmt: skip
+    if csat is not None:
+        rows += [
+            [_("CSAT, average score (1-5)"), fmt.number(csat.average)],
+            [_("Satisfied callers (4-5)"), fmt.percent(csat.satisfied_rate)],
+            [_("Survey answers 1 / 2 / 3 / 4 / 5"),
+             " / ".join(fmt.number(csat.answers[score]) for score in CSAT_SCORES)],
+        ]  # fmt: skip
+    return rows
+
+
+def _call_dimension_table(content: ReportContent, fmt: Formats, dimension: str) -> list[Table]:
+    # "Calls received" / "Calls answered": in Czech or Slovak a bare "received" reads as
+    # "answered" (přijato, prijaté).
+    header = [
+        "",
+        _("Calls received"),
+        _("Calls answered"),
+        _("Average speed of answer"),
+        _("Service level"),
+        _("Abandonment rate"),
+        _("Average handle time"),
+        _("CSAT"),
+    ]
+    label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
+    rows = [
+        [Paragraph(_escape(fmt.value_label(dimension, code)), label_style),
+         fmt.number(f.received), fmt.number(f.answered), fmt.seconds(f.speed_of_answer_average),
+         fmt.percent(f.service_level), fmt.percent(f.abandonment_rate),
+         fmt.seconds(f.handle_time_average), fmt.number(f.csat.average)]
+        for code, f in content.kpis.calls_by.get(dimension, [])
+    ]  # fmt: skip
+    return blocks_of_table(header, rows, [86, 50, 50, 62, 56, 62, 60, 40])
+
+
+def _calls_section(content: ReportContent, fmt: Formats, styles) -> list:
+    calls = content.kpis.calls
+    if calls is None:
+        return []
+    story = [
+        Paragraph(_("Phone calls"), styles["h1"]),
+        *blocks_of_table(
+            ["", _("This month")], call_summary_rows(calls, content.kpis.csat, fmt), [300, 120]
+        ),
+    ]
+    titles = {"language": _("Calls by language"), "country": _("Calls by country"),
+              "topic": _("Calls by topic")}  # fmt: skip
+    for dimension in CALL_DIMENSIONS:
+        if tables := _call_dimension_table(content, fmt, dimension):
+            story += [Paragraph(titles[dimension], styles["h2"]), *tables]
+    return story  # fmt: skip
+
+
+def cost_rows(costs: CostSection, fmt: Formats) -> list[list[str]]:
+    """The invoice's lines (label, quantity, unit, amount) and its total, in its currency."""
+    rows = []
+    for line in costs.lines:
+        if line.percent is not None:  # a surcharge: a percentage of an amount
+            quantity = fmt.money(line.quantity, costs.currency)
+            unit = f"{fmt.number(line.percent)} %"
+        else:
+            quantity, unit = fmt.number(line.quantity), line.unit
+        rows.append([line.label, quantity, unit, fmt.money(line.amount, costs.currency)])
+    rows.append([_("Total cost"), "", "", fmt.money(costs.total, costs.currency)])
+    return rows
 
 
 def _costs_section(content: ReportContent, fmt: Formats, styles) -> list:
     costs = content.kpis.costs
+    title = Paragraph(_("Costs of the month"), styles["h1"])
     if costs is None:
-        return []
-    rows = [[_escape(line.label), fmt.number(line.quantity), line.unit, fmt.money(line.amount)]
-            for line in costs.lines]  # fmt: skip
-    rows.append([_("Total cost"), "", "", fmt.money(costs.total)])
+        return [title, Paragraph(_escape(_("No invoice has been issued for this month yet.")),
+                                 styles["body"])]  # fmt: skip
+    label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
+    rows = [[Paragraph(_escape(label), label_style), *rest]
+            for label, *rest in cost_rows(costs, fmt)]  # fmt: skip
     return [
-        Paragraph(_("Costs of the month"), styles["h1"]),
+        title,
         Paragraph(_escape(_("According to invoice %(number)s") % {"number": costs.invoice_number}),
                   styles["muted"]),
         *blocks_of_table(["", _("Quantity billed"), _("Billing unit"), _("Amount charged")],
-                         rows, [220, 70, 70, 110]),
+                         rows, [196, 86, 80, 110]),
     ]  # fmt: skip
 
 

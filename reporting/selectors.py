@@ -6,17 +6,25 @@ client's schema (``schema_context``) and pass that client. Definitions: docs/kpi
 """
 
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from billing.selectors import invoice_in_force
 from reporting.figures import (
+    CALL_DIMENSIONS,
+    CSAT_SCORES,
     DAYS_IN_WEEK,
     DIMENSIONS,
     HOURS_IN_DAY,
     REPEAT_WINDOW_DAYS,
+    SERVICE_LEVEL_SECONDS,
+    CallFigures,
     ContactFigures,
+    CostLine,
+    CostSection,
+    CsatFigures,
     Kpis,
     Period,
     SlaFigures,
@@ -118,20 +126,64 @@ CROSS JOIN LATERAL (SELECT cu.country COLLATE "C" AS country,
 GROUP BY GROUPING SETS ((), (p.channel), (p.language), (k.country), (k.category))
 """
 
-_DAILY = """
-SELECT (created_at AT TIME ZONE %(tz)s)::date, channel, count(*)
-FROM conversations_conversation
-WHERE created_at >= %(start)s AND created_at < %(end)s
-GROUP BY 1, 2
+# What arrived, for the volume charts: conversations by their channel, and calls that did not
+# become a conversation (a voicemail or a callback request is counted once, as its
+# conversation), as channel "call".
+_ARRIVALS = """
+WITH arrival AS (
+    SELECT created_at AS at, channel FROM conversations_conversation
+    WHERE created_at >= %(start)s AND created_at < %(end)s
+    UNION ALL
+    SELECT ringing_at, 'call' FROM voice_call
+    WHERE ringing_at >= %(start)s AND ringing_at < %(end)s AND conversation_id IS NULL
+)
 """
 
-_HEATMAP = """
-SELECT extract(isodow FROM created_at AT TIME ZONE %(tz)s)::int - 1,
-       extract(hour FROM created_at AT TIME ZONE %(tz)s)::int, count(*)
-FROM conversations_conversation
-WHERE created_at >= %(start)s AND created_at < %(end)s
+_DAILY = (
+    _ARRIVALS
+    + """
+SELECT (at AT TIME ZONE %(tz)s)::date, channel, count(*)
+FROM arrival
 GROUP BY 1, 2
 """
+)
+
+_HEATMAP = (
+    _ARRIVALS
+    + """
+SELECT extract(isodow FROM at AT TIME ZONE %(tz)s)::int - 1,
+       extract(hour FROM at AT TIME ZONE %(tz)s)::int, count(*)
+FROM arrival
+GROUP BY 1, 2
+"""
+)
+
+# Calls that rang in the period, split by language, country and topic. Speed of answer is
+# queued -> answered; handle time the talk seconds written when the call ended.
+_CALLS = """
+WITH call AS (
+    SELECT language COLLATE "C" AS language, country COLLATE "C" AS country,
+           topic COLLATE "C" AS topic, outcome, csat, talk_seconds,
+           queued_at IS NOT NULL AS queued,
+           queued_at IS NOT NULL AND answered_at IS NOT NULL AS answered,
+           date_part('epoch', answered_at - queued_at) AS speed
+    FROM voice_call
+    WHERE ringing_at >= %(start)s AND ringing_at < %(end)s
+)
+SELECT GROUPING(language), GROUPING(country), GROUPING(topic), language, country, topic,
+       count(*),
+       count(*) FILTER (WHERE queued),
+       count(*) FILTER (WHERE answered),
+       count(*) FILTER (WHERE answered AND speed <= %(target)s),
+       count(*) FILTER (WHERE queued AND outcome = 'abandoned'),
+       count(*) FILTER (WHERE outcome = 'voicemail'),
+       count(*) FILTER (WHERE outcome = 'callback'),
+       avg(speed) FILTER (WHERE answered),
+       avg(talk_seconds) FILTER (WHERE answered),
+       {csat}
+FROM call
+GROUP BY GROUPING SETS ((), (language), (country), (topic))
+""".replace("{csat}", ", ".join(f"count(*) FILTER (WHERE csat = {score})" for score in CSAT_SCORES))
 
 _CALENDAR_SCOPES = """
 SELECT DISTINCT cu.country, conv.language
@@ -268,12 +320,63 @@ def heatmap_for_period(*, client, period: Period) -> list[list[int]]:
     return grid
 
 
+def call_figures_for_period(
+    *, client, period: Period
+) -> tuple[CallFigures | None, dict[str, list[tuple[str, CallFigures]]]]:
+    """Call KPIs for the calls that rang in the period (client's schema): the totals (None:
+    no call at all) and each split of CALL_DIMENSIONS, most calls first."""
+    params = _period_params(client, period) | {"target": SERVICE_LEVEL_SECONDS}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(REPORT_WORK_MEM)
+        cursor.execute(_CALLS, params)
+        rows = cursor.fetchall()
+    totals: CallFigures | None = None
+    by: dict[str, list[tuple[str, CallFigures]]] = {name: [] for name in CALL_DIMENSIONS}
+    for row in rows:
+        figures = CallFigures(
+            received=row[6], queued=row[7], answered=row[8], answered_within_target=row[9],
+            target_seconds=SERVICE_LEVEL_SECONDS, abandoned=row[10], voicemails=row[11],
+            callbacks=row[12],
+            speed_of_answer_average=None if row[13] is None else float(row[13]),
+            handle_time_average=None if row[14] is None else float(row[14]),
+            csat=CsatFigures(answers=dict(zip(CSAT_SCORES, row[15:], strict=True))),
+        )  # fmt: skip
+        grouped = [name for name, flag in zip(CALL_DIMENSIONS, row[0:3], strict=True) if not flag]
+        if not grouped:
+            totals = figures if figures.received else None
+        else:
+            by[grouped[0]].append((row[3 + CALL_DIMENSIONS.index(grouped[0])] or "", figures))
+    for rows_of_dimension in by.values():
+        rows_of_dimension.sort(key=lambda pair: (-pair[1].received, pair[0]))
+    return totals, by
+
+
 def kpis_for_period(*, client, period: Period, now: datetime | None = None) -> Kpis:
     """Every KPI of the client for the period (call it in the client's schema)."""
     totals, by = contact_figures_for_period(client=client, period=period)
     sla, sla_by = sla_figures_for_period(client=client, period=period, now=now)
+    calls, calls_by = call_figures_for_period(client=client, period=period)
     return Kpis(
         period=period, totals=totals, by=by, sla=sla, sla_by=sla_by,
         daily=daily_volume_for_period(client=client, period=period),
         heatmap=heatmap_for_period(client=client, period=period),
+        calls=calls, calls_by=calls_by,
+        csat=calls.csat if calls is not None and calls.csat.count else None,
     )  # fmt: skip
+
+
+def cost_section_for_month(*, client, month: date) -> CostSection | None:
+    """The month's invoice in force, line by line (labels in the active language); None
+    when the month has no invoice standing (not issued yet, or credited)."""
+    invoice = invoice_in_force(client=client, month=month)
+    if invoice is None:
+        return None
+    lines = []
+    for line in invoice.lines.order_by("position"):
+        label = str(line.get_kind_display())
+        lines.append(CostLine(
+            label=f"{label}: {line.label}" if line.label else label, quantity=line.quantity,
+            unit=str(line.unit_label), amount=line.amount, percent=line.percent,
+        ))  # fmt: skip
+    return CostSection(invoice_number=invoice.number, currency=invoice.currency, lines=lines,
+                       total=invoice.total)  # fmt: skip

@@ -4,6 +4,7 @@ Call these in the client's schema (a request on its domain, a tenant-aware task,
 ``schema_context``) and pass that client.
 """
 
+import dataclasses
 import re
 from datetime import date, datetime
 
@@ -17,7 +18,12 @@ from config.celery import task_enqueue_on_commit
 from reporting.figures import Period
 from reporting.layout import Formats, ReportContent, report_pdf
 from reporting.models import Report, ReportSettings
-from reporting.selectors import contact_figures_for_period, kpis_for_period, sla_figures_for_period
+from reporting.selectors import (
+    contact_figures_for_period,
+    cost_section_for_month,
+    kpis_for_period,
+    sla_figures_for_period,
+)
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -59,9 +65,13 @@ def report_content_build(*, client, month: date, language: str,
     previous_totals, _by = contact_figures_for_period(client=client, period=previous,
                                                       totals_only=True)  # fmt: skip
     previous_sla, _sla_by = sla_figures_for_period(client=client, period=previous, now=now)
+    with translation.override(language):
+        costs = cost_section_for_month(client=client, month=full.first_day)
+    kpis = dataclasses.replace(kpis_for_period(client=client, period=period, now=now),
+                               costs=costs)  # fmt: skip
     return ReportContent(
         client_name=client.name, language=language, time_zone=client.time_zone,
-        currency=client.currency, kpis=kpis_for_period(client=client, period=period, now=now),
+        currency=client.currency, kpis=kpis,
         previous_totals=previous_totals, previous_sla=previous_sla, generated_at=now,
     )  # fmt: skip
 

@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from conversations.models import Conversation, Message
+from telephony.voice.models import Call
 
 
 def conversation_search(*, query: str = "", channel: str = "") -> QuerySet[Conversation]:
@@ -29,3 +30,15 @@ def conversation_messages_for_client(*, conversation: Conversation) -> QuerySet[
     return conversation.messages.exclude(direction=Message.Direction.NOTE).order_by(
         "created_at", "id"
     )
+
+
+def call_search(*, number: str = "", outcome: str = "") -> QuerySet[Call]:
+    """The client's calls, newest first: a part of the caller's number (spaces, dashes and
+    brackets ignored) and an outcome narrow them."""
+    calls = Call.objects.order_by("-ringing_at", "-id")
+    if outcome:
+        calls = calls.filter(outcome=outcome)
+    digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
+    if digits:
+        calls = calls.filter(from_number__contains=digits)
+    return calls

@@ -6,12 +6,23 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from reporting.figures import DIMENSIONS, HOURS_IN_DAY, ContactFigures, Kpis, SlaFigures
+from reporting.figures import (
+    CALL_DIMENSIONS,
+    CSAT_SCORES,
+    DIMENSIONS,
+    HOURS_IN_DAY,
+    ContactFigures,
+    CostSection,
+    Kpis,
+    SlaFigures,
+)
 from reporting.layout import Formats, channel_label
 
 # A column's kind says how a value is shown and exported: text as it is, count as an integer,
 # hours from seconds, percent from a ratio.
+# Seconds as whole seconds, score and amount with two decimals.
 TEXT, COUNT, HOURS, PERCENT, MIXED = "text", "count", "hours", "percent", "mixed"
+SECONDS, SCORE, AMOUNT = "seconds", "score", "amount"
 
 
 @dataclass(frozen=True)
@@ -118,13 +129,80 @@ def heatmap_table(kpis: Kpis, fmt: Formats) -> DataTable:
     return DataTable("heatmap", _("Busiest hours"), columns, rows)
 
 
-def dashboard_tables(kpis: Kpis, fmt: Formats,
-                     previous: Previous | None = None) -> dict[str, DataTable]:  # fmt: skip
+def calls_table(kpis: Kpis) -> DataTable:
+    """The month's call KPIs and CSAT, one a row (empty without calls)."""
+    rows: list[list] = []
+    c, csat = kpis.calls, kpis.csat
+    if c is not None:
+        rows = [
+            [_("Calls received"), c.received, COUNT],
+            [_("Calls queued for an agent"), c.queued, COUNT],
+            [_("Calls answered"), c.answered, COUNT],
+            [_("Average speed of answer"), c.speed_of_answer_average, SECONDS],
+            [_("Service level (answered within %(seconds)s s)") % {"seconds": c.target_seconds},
+             c.service_level, PERCENT],
+            [_("Abandonment rate"), c.abandonment_rate, PERCENT],
+            [_("Average handle time"), c.handle_time_average, SECONDS],
+            [_("Voicemails"), c.voicemails, COUNT],
+            [_("Callback requests"), c.callbacks, COUNT],
+        ]  # fmt: skip
+    if csat is not None:
+        rows += [[_("CSAT, average score (1-5)"), csat.average, SCORE],
+                 [_("Satisfied callers (4-5)"), csat.satisfied_rate, PERCENT]]  # fmt: skip
+        rows += [[_("Survey answers: %(score)s") % {"score": score}, csat.answers[score], COUNT]
+                 for score in CSAT_SCORES]  # fmt: skip
+    columns = [Column(""), Column(_("This month"), MIXED)]
+    return DataTable("calls", _("Phone calls"), columns, rows)
+
+
+def call_titles() -> dict[str, str]:
+    return {"language": _("Calls by language"), "country": _("Calls by country"),
+            "topic": _("Calls by topic")}  # fmt: skip
+
+
+def call_dimension_table(kpis: Kpis, dimension: str, fmt: Formats) -> DataTable:
+    columns = [
+        Column(call_titles()[dimension]), Column(_("Calls received"), COUNT),
+        Column(_("Calls answered"), COUNT), Column(_("Average speed of answer"), SECONDS),
+        Column(_("Service level"), PERCENT), Column(_("Abandonment rate"), PERCENT),
+        Column(_("Average handle time"), SECONDS), Column(_("CSAT"), SCORE),
+    ]  # fmt: skip
+    rows = [
+        [fmt.value_label(dimension, code), f.received, f.answered, f.speed_of_answer_average,
+         f.service_level, f.abandonment_rate, f.handle_time_average, f.csat.average]
+        for code, f in kpis.calls_by.get(dimension, [])
+    ]  # fmt: skip
+    return DataTable(f"calls-{dimension}", call_titles()[dimension], columns, rows)
+
+
+def costs_table(costs: CostSection, fmt: Formats) -> DataTable:
+    """The invoice's lines and total; amounts in the invoice's currency (named in the
+    header). A surcharge's quantity is the amount it is a percentage of."""
+    columns = [
+        Column(_("Item")),
+        Column(_("Quantity billed"), AMOUNT),
+        Column(_("Billing unit")),
+        Column(_("Amount charged (%(currency)s)") % {"currency": costs.currency}, AMOUNT),
+    ]
+    rows = [[line.label, line.quantity,
+             f"{fmt.number(line.percent)} %" if line.percent is not None else line.unit,
+             line.amount] for line in costs.lines]  # fmt: skip
+    rows.append([_("Total cost"), None, "", costs.total])
+    return DataTable("costs", _("Costs of the month"), columns, rows)
+
+
+def dashboard_tables(kpis: Kpis, fmt: Formats, previous: Previous | None = None,
+                     costs: CostSection | None = None) -> dict[str, DataTable]:  # fmt: skip
     tables = {"summary": summary_table(kpis, previous)}
     for dimension in DIMENSIONS:
         tables[dimension] = dimension_table(kpis, dimension, fmt)
     tables["daily"] = daily_table(kpis)
     tables["heatmap"] = heatmap_table(kpis, fmt)
+    tables["calls"] = calls_table(kpis)
+    for dimension in CALL_DIMENSIONS:
+        tables[f"calls-{dimension}"] = call_dimension_table(kpis, dimension, fmt)
+    if costs is not None:
+        tables["costs"] = costs_table(costs, fmt)
     return tables
 
 
@@ -137,4 +215,8 @@ def export_value(value, kind: str):
         return f"{Decimal(value) / 3600:.2f}"
     if kind == PERCENT:
         return f"{Decimal(value) * 100:.1f}"
+    if kind == SECONDS:
+        return f"{Decimal(value):.0f}"
+    if kind in (SCORE, AMOUNT):
+        return f"{Decimal(value):.2f}"
     return value

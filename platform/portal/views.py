@@ -23,13 +23,14 @@ from customers.models import Customer
 from customers.selectors import customer_search
 from portal import charts
 from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm, ReportRequestForm
-from portal.selectors import conversation_messages_for_client, conversation_search
+from portal.selectors import call_search, conversation_messages_for_client, conversation_search
 from portal.tables import Previous, dashboard_tables
 from reporting.figures import Kpis, Period
 from reporting.layout import Formats, channel_label
 from reporting.models import Report
 from reporting.selectors import (
     contact_figures_for_period,
+    cost_section_for_month,
     kpis_for_period,
     sla_figures_for_period,
 )
@@ -131,7 +132,8 @@ def dashboard(request):
     period, month = _period_from(request)
     kpis, previous = _kpis(request, period)
     fmt = _formats(request)
-    tables = dashboard_tables(kpis, fmt, previous)
+    costs = cost_section_for_month(client=client, month=month)
+    tables = dashboard_tables(kpis, fmt, previous, costs)
     names = {code: channel_label(code) for code in Channel.values}
     context = {
         "client": client,
@@ -143,6 +145,12 @@ def dashboard(request):
                    for m in _recent_months(client)],
         "summary": tables["summary"],
         "split_tables": [tables[name] for name in ("channel", "language", "country", "category")],
+        "calls_tables": [tables[name] for name in ("calls", "calls-language", "calls-country",
+                                                   "calls-topic")] if kpis.calls else [],
+        "costs": tables.get("costs"),
+        "cost_total": fmt.money(costs.total, costs.currency) if costs else None,
+        "invoice_note": _("According to invoice %(number)s") % {"number": costs.invoice_number}
+        if costs else None,
         "daily_chart": charts.daily_volume_svg(kpis, label=_("Daily volume per channel"),
                                                channel_names=names),
         "heatmap_chart": charts.heatmap_svg(
@@ -199,7 +207,8 @@ def _csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Str
 def dashboard_export(request, table: str):
     period, month = _period_from(request)
     kpis, previous = _kpis(request, period)
-    tables = dashboard_tables(kpis, _formats(request), previous)
+    costs = cost_section_for_month(client=request.tenant, month=month)
+    tables = dashboard_tables(kpis, _formats(request), previous, costs)
     if table not in tables:
         raise Http404("no such table")
     chosen = tables[table]
@@ -267,6 +276,54 @@ def conversation_export(request):
         _("First response"),
     ]
     return _csv_response("conversations.csv", header, rows)
+
+
+def outcome_labels() -> dict[str, str]:
+    """A call's outcome as the client reads it."""
+    return {
+        "in_progress": _("In progress"), "answered": _("Answered"),
+        "abandoned": _("Abandoned in the queue"), "ivr_hangup": _("Ended in the menu"),
+        "voicemail": _("Voicemail"), "callback": _("Callback requested"),
+        "transferred": _("Transferred"), "information": _("Information played"),
+        "closed": _("Closed message"), "failed": _("Failed"),
+    }  # fmt: skip
+
+
+def _call_filters(request) -> tuple[str, str]:
+    outcome = request.GET.get("outcome", "")
+    return _clean(request.GET.get("number", ""))[
+        :32
+    ], outcome if outcome in outcome_labels() else ""
+
+
+@login_required
+def call_list(request):
+    number, outcome = _call_filters(request)
+    page = Paginator(call_search(number=number, outcome=outcome), 50).get_page(
+        request.GET.get("page")
+    )
+    labels = outcome_labels()
+    return render(request, "portal/calls.html", {
+        "client": request.tenant, "page": page, "number": number, "outcome": outcome,
+        "outcomes": list(labels.items()),
+        "rows": [(call, labels.get(call.outcome, call.outcome)) for call in page],
+    })  # fmt: skip
+
+
+@login_required
+def call_export(request):
+    number, outcome = _call_filters(request)
+    client = request.tenant
+    rows = (
+        [c.call_sid, timezone.localtime(c.ringing_at, client.tz).strftime("%Y-%m-%d %H:%M:%S"),
+         c.from_number, c.to_number, c.language, c.country, c.topic, c.outcome,
+         "" if c.wait_seconds is None else c.wait_seconds,
+         "" if c.talk_seconds is None else c.talk_seconds, "" if c.csat is None else c.csat]
+        for c in call_search(number=number, outcome=outcome).iterator(chunk_size=2000)
+    )  # fmt: skip
+    header = ["Call SID", _("Rang"), _("From"), _("To"), _("Language"), _("Country"), _("Topic"),
+              _("Outcome"), _("Wait (s)"), _("Talk (s)"), _("CSAT")]  # fmt: skip
+    return _csv_response("calls.csv", header, rows)
 
 
 @login_required

@@ -125,7 +125,22 @@ def test_the_latest_report_downloads(site, tmp_path):
 def test_the_dashboard_and_reports_fit_a_phone_screen(site):
     page = site.browser.new_page(viewport={"width": 375, "height": 740})
     sign_in(page, site.url_a, site.user_a)
-    for path in ("/", "/reports/", "/conversations/"):
+    for path in ("/", "/reports/", "/conversations/", "/calls/", "/invoices/"):
         page.goto(f"{site.url_a}{path}")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+    page.close()
+
+
+def test_the_call_history_is_reached_from_the_navigation_and_searched(site):
+    page = site.browser.new_page()
+    sign_in(page, site.url_a, site.user_a)
+    page.get_by_role("link", name="Calls").click()
+    expect(page.get_by_role("heading", name="Calls")).to_be_visible()
+    page.get_by_label("Caller\u2019s number").fill("+420 600 123 456")
+    page.get_by_label("Outcome").select_option("abandoned")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(f"{site.url_a}/calls/?number=%2B420+600+123+456&outcome=abandoned")
+    expect(page.get_by_role("cell", name="No calls found.")).to_be_visible()
+    page.get_by_role("link", name="Invoices").first.click()
+    expect(page).to_have_url(f"{site.url_a}/invoices/")
     page.close()

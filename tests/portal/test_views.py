@@ -156,6 +156,7 @@ def test_reports_are_listed_downloaded_and_prepared_on_demand(
 ENDPOINTS = [
     "/", "/export/summary.csv", "/customers/", "/customers/export.csv", "/conversations/",
     "/conversations/export.csv", "/reports/", "/reports/export.csv", "/reports/2026-10.pdf",
+    "/calls/", "/calls/export.csv", "/export/calls.csv", "/export/calls-topic.csv",
 ]  # fmt: skip
 
 

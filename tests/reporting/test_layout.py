@@ -11,6 +11,7 @@ from reporting.figures import (
     ContactFigures,
     CostLine,
     CostSection,
+    CsatFigures,
     Kpis,
     Period,
     SlaFigures,
@@ -88,20 +89,60 @@ def test_other_languages_get_their_own_labels_and_formats():
     assert "Havi jelentés" in hungarian and "2026. október" in hungarian
 
 
-def test_calls_and_costs_appear_only_when_given():
+def test_calls_appear_only_when_given_and_a_month_without_invoice_says_so():
     without = text_of(report_pdf(content("en")))
-    assert "Calls offered" not in without and "invoice" not in without
-    calls = CallFigures(offered=200, answered=180, answered_within_target=150,
-                        target_seconds=20, abandoned=20, speed_of_answer_average=14.4,
-                        handle_time_average=245.0)  # fmt: skip
-    costs = CostSection(invoice_number="2026-0042", total=Decimal("12345.60"), lines=[
-        CostLine(label="E-mails answered", quantity=Decimal(300), unit="pcs",
+    assert "Phone calls" not in without and "Calls received" not in without.split("Definitions")[0]
+    assert "No invoice has been issued for this month yet." in without
+    assert "According to invoice" not in without and "Total cost" not in without
+
+
+def call_figures(received: int, answers: dict[int, int]) -> CallFigures:
+    return CallFigures(received=received, queued=200, answered=180, answered_within_target=150,
+                       target_seconds=20, abandoned=20, voicemails=7, callbacks=3,
+                       speed_of_answer_average=14.4, handle_time_average=245.0,
+                       csat=CsatFigures(answers=answers))  # fmt: skip
+
+
+def test_calls_csat_and_costs_are_shown_in_the_reports_language():
+    answers = {1: 1, 2: 0, 3: 1, 4: 3, 5: 3}  # 31 / 8 = 3.875 on average, 6 of 8 satisfied
+    calls = call_figures(230, answers)
+    costs = CostSection(invoice_number="2026-0042", currency="EUR", total=Decimal("12445.60"),
+                        lines=[
+        CostLine(label="E-mails answered", quantity=Decimal(300), unit="conversations",
                  amount=Decimal("12345.60")),
+        CostLine(label="Out-of-hours surcharge", quantity=Decimal("400.00"), unit="",
+                 amount=Decimal("100.00"), percent=Decimal(25)),
     ])  # fmt: skip
-    text = text_of(report_pdf(content("en", calls=calls, costs=costs)))
-    assert "Calls offered" in text and "75.0 %" in text  # 150 of 200 within 20 s
+    report = content("en", calls=calls, costs=costs)
+    report = ReportContent(
+        **{
+            **report.__dict__,
+            "kpis": Kpis(
+                **{
+                    **report.kpis.__dict__,
+                    "csat": calls.csat,
+                    "calls_by": {
+                        "language": [("cs", call_figures(200, answers))],
+                        "country": [],
+                        "topic": [("", call_figures(30, {1: 0, 2: 0, 3: 0, 4: 0, 5: 0}))],
+                    },
+                }
+            ),
+        }
+    )
+    text = text_of(report_pdf(report))
+    assert "Calls received" in text and "Calls queued for an agent" in text
+    assert "75.0 %" in text  # 150 of 200 queued within 20 s
     assert "10.0 %" in text  # abandoned 20 of 200
-    assert "invoice 2026-0042" in text and "CZK12,345.60" in text
+    assert "Voicemails\n7" in text and "Callback requests\n3" in text
+    assert "CSAT, average score (1-5)\n3.88" in text and "Satisfied callers (4-5)\n75.0 %" in text
+    assert "1 / 0 / 1 / 3 / 3" in text
+    assert "Calls by language" in text and "Czech" in text and "No topic" in text
+    assert "Calls by country" not in text  # no rows, no heading
+    # The invoice's currency (not the client's CZK), to the cent; a surcharge as a percent.
+    assert "invoice 2026-0042" in text and "€12,445.60" in text and "25 %" in text
+    czech = text_of(report_pdf(ReportContent(**{**report.__dict__, "language": "cs"})))
+    assert "12\xa0445,60\xa0€" in czech or "12 445,60 €" in czech
 
 
 def test_long_tables_are_cut_into_blocks_with_their_header():

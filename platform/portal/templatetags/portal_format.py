@@ -5,7 +5,7 @@ import functools
 from django import template
 from django.utils import translation
 
-from portal.tables import COUNT, HOURS, PERCENT
+from portal.tables import AMOUNT, COUNT, HOURS, PERCENT, SCORE, SECONDS
 from reporting.layout import Formats
 
 register = template.Library()
@@ -26,4 +26,8 @@ def cell(value, kind: str) -> str:
         return fmt.hours(value)
     if kind == PERCENT:
         return fmt.percent(value)
+    if kind == SECONDS:
+        return fmt.seconds(value)
+    if kind in (SCORE, AMOUNT):
+        return fmt.decimal(value, places=2)
     return "—" if value in (None, "") else str(value)
