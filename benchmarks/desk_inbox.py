@@ -177,7 +177,8 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument(
         "--limit-set-calls", action="store_true",
-        help="measure with django-tenants' TENANT_LIMIT_SET_CALLS (not the project's setting)",
+        help="force django-tenants' TENANT_LIMIT_SET_CALLS on (the project's default; "
+        "POLYDESK_TENANT_LIMIT_SET_CALLS=0 measures without it)",
     )  # fmt: skip
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"

@@ -217,8 +217,8 @@ def main() -> int:
                         help="seconds between a caller's requests")  # fmt: skip
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--limit-set-calls", action="store_true",
-                        help="serve with TENANT_LIMIT_SET_CALLS = True (one SET search_path "
-                        "per request)")  # fmt: skip
+                        help="force TENANT_LIMIT_SET_CALLS = True (the project's default; "
+                        "POLYDESK_TENANT_LIMIT_SET_CALLS=0 serves without it)")  # fmt: skip
     parser.add_argument("--sequential", action="store_true",
                         help="also measure one caller alone (the floor)")  # fmt: skip
     args = parser.parse_args()
