@@ -1,3 +1,4 @@
-"""The voice fixtures (client A's numbers and menus, frozen time) for calls on the desk."""
+"""The voice fixtures (client A's numbers and menus, frozen time, the fake Twilio) for
+calls on the desk."""
 
-from tests.telephony.conftest import frozen, voice  # noqa: F401 - fixtures
+from tests.telephony.conftest import frozen, twilio, voice  # noqa: F401 - fixtures

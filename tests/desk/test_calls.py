@@ -19,19 +19,10 @@ from tests.conftest import in_schema
 from tests.desk.helpers import agent_with, signed_in
 from tests.factories import UserFactory
 from tests.telephony.conftest import CALLER, CZ_NUMBER, OPEN, first, signed_post
-from tests.telephony.fake_twilio import FakeTwilio
 
 pytestmark = pytest.mark.django_db
 CALLS = "/2010-04-01/Accounts/AC123/Calls.json"
 DEVICE = "+420777000111"
-
-
-@pytest.fixture
-def twilio(settings):
-    settings.TWILIO_ACCOUNT_SID = "AC123"
-    with FakeTwilio() as fake:
-        settings.TWILIO_API_BASE_URL = fake.url
-        yield fake
 
 
 @pytest.fixture

@@ -114,3 +114,14 @@ def voice(db, two_clients, settings, frozen) -> Voice:
         Option.objects.create(menu=returns, key="*", action="back")
         NumberMenu.objects.create(number=CZ_NUMBER, menu=language)
     return Voice(a, two_clients.b, {"main": main, "returns": returns, "language": language})
+
+
+@pytest.fixture
+def twilio(settings):
+    """A local fake of Twilio's REST API, where the project's one Twilio client points."""
+    from tests.telephony.fake_twilio import FakeTwilio
+
+    settings.TWILIO_ACCOUNT_SID = "AC123"
+    with FakeTwilio() as fake:
+        settings.TWILIO_API_BASE_URL = fake.url
+        yield fake

@@ -17,18 +17,9 @@ from telephony.voice.selectors import caller_history
 from tests.conftest import in_schema
 from tests.factories import CustomerFactory, UserFactory
 from tests.telephony.conftest import CALLER, CZ_NUMBER, OPEN, first, says, signed_post, verbs
-from tests.telephony.fake_twilio import FakeTwilio
 
 pytestmark = pytest.mark.django_db
 CALLS = "/2010-04-01/Accounts/AC123/Calls.json"
-
-
-@pytest.fixture
-def twilio(settings):
-    settings.TWILIO_ACCOUNT_SID = "AC123"
-    with FakeTwilio() as fake:
-        settings.TWILIO_API_BASE_URL = fake.url
-        yield fake
 
 
 @pytest.fixture

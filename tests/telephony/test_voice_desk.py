@@ -14,18 +14,9 @@ from telephony.voice.services import call_wrap_up
 from tests.conftest import in_schema
 from tests.factories import UserFactory
 from tests.telephony.conftest import CALLER, OPEN, SK_NUMBER
-from tests.telephony.fake_twilio import FakeTwilio
 
 pytestmark = pytest.mark.django_db
 CALLS = "/2010-04-01/Accounts/AC123/Calls.json"
-
-
-@pytest.fixture
-def twilio(settings):
-    settings.TWILIO_ACCOUNT_SID = "AC123"
-    with FakeTwilio() as fake:
-        settings.TWILIO_API_BASE_URL = fake.url
-        yield fake
 
 
 @pytest.fixture
