@@ -110,8 +110,9 @@ def usage_record(
             values,
         )
         row = cursor.fetchone()
-    entry = UsageEntry.objects.get(pk=row[0]) if row else None
-    if entry is not None:
+    if row:  # written now: the entry is what was inserted (no second read)
+        entry = UsageEntry(pk=row[0], **values)
+        entry._state.adding, entry._state.db = False, "default"
         return entry, True
     entry = UsageEntry.objects.get(idempotency_key=idempotency_key)
     if (entry.client_id, entry.kind, entry.quantity) != (client.pk, kind, quantity):

@@ -4,15 +4,14 @@ Billing rows live in the public schema, so a portal view scopes every query to
 ``request.tenant`` explicitly: another client's invoice id is a 404.
 """
 
-import csv
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -25,22 +24,8 @@ from billing.selectors import (
     ratings_for_month,
 )
 from billing.services import previous_month
+from portal.csv_export import csv_response
 from tenants.models import Client
-
-
-class _Echo:
-    """csv.writer's file: hands each row back instead of buffering the whole file."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_response(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in rows),
-                                     content_type="text/csv; charset=utf-8")  # fmt: skip
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _month_from(request, default: date) -> date:
@@ -85,7 +70,6 @@ INVOICE_CSV_HEADER = ["invoice", "position", "kind", "description", "label", "st
 
 
 def invoice_csv_rows(invoice: Invoice) -> Iterator[list]:
-    yield INVOICE_CSV_HEADER
     for line in invoice.lines.order_by("position"):
         yield [
             invoice.number, line.position, line.kind, str(line.get_kind_display()), line.label,
@@ -99,7 +83,8 @@ def invoice_csv(request, invoice_id: int):
     invoice = invoice_of_client(client=request.tenant, invoice_id=invoice_id)
     if invoice is None:
         raise Http404("no such invoice")
-    return _csv_response(invoice_csv_rows(invoice), f"{invoice.number}.csv")
+    return csv_response(f"{invoice.number}.csv", INVOICE_CSV_HEADER, invoice_csv_rows(invoice),
+                        utf8_mark=False)  # fmt: skip
 
 
 LEDGER_CSV_HEADER = ["id", "occurred_at", "kind", "quantity", "currency", "language",
@@ -109,7 +94,6 @@ LEDGER_CSV_HEADER = ["id", "occurred_at", "kind", "quantity", "currency", "langu
 
 def ledger_csv_rows(*, client: Client, month: date) -> Iterator[list]:
     """The raw ledger of a month, streamed row by row (no agent ids: agency-internal)."""
-    yield LEDGER_CSV_HEADER
     for entry in ledger_rows_for_month(client=client, month=month):
         yield [entry.pk, entry.occurred_at.isoformat(), entry.kind, entry.quantity,
                entry.currency, entry.language, entry.channel, int(entry.out_of_hours),
@@ -121,8 +105,8 @@ def ledger_csv_rows(*, client: Client, month: date) -> Iterator[list]:
 def usage_csv(request):
     client = request.tenant
     month = _month_from(request, previous_month(now=timezone.now()))
-    return _csv_response(ledger_csv_rows(client=client, month=month),
-                         f"usage-{client.slug}-{month:%Y-%m}.csv")  # fmt: skip
+    return csv_response(f"usage-{client.slug}-{month:%Y-%m}.csv", LEDGER_CSV_HEADER,
+                        ledger_csv_rows(client=client, month=month), utf8_mark=False)  # fmt: skip
 
 
 # --- the agency (public URLconf) -------------------------------------------------------------

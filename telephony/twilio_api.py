@@ -1,8 +1,10 @@
-"""The one way out to Twilio's REST API (calls to agents, prices of finished calls).
+"""The one way out to Twilio's REST API: ringing agents, calling customers back, sending
+SMS replies, and the prices of finished calls.
 
 Base URL, account and token come from settings (TWILIO_API_BASE_URL, TWILIO_ACCOUNT_SID,
 TWILIO_AUTH_TOKEN); tests point the base URL at a local fake server. Plain HTTP with a
-short timeout: a slow Twilio must never hold a web worker, so these run in Celery tasks.
+short timeout: a slow Twilio must not hold a web worker for long, so these run in Celery
+tasks, except the desk's call back, where the agent waits for their own phone anyway.
 """
 
 from dataclasses import dataclass
@@ -58,33 +60,26 @@ def call_price(*, call_sid: str) -> CallPrice | None:
     return CallPrice(amount, (data.get("price_unit") or "USD").upper())
 
 
-def call_create(*, to: str, from_: str, url: str, status_callback: str = "",
-                timeout: int = 20) -> str:  # fmt: skip
+def _create(path: str, data: dict, what: str) -> str:
+    """POST a new resource (a call, a message); returns its SID."""
+    response = _request("POST", path, data=data)
+    if response.status_code not in (200, 201):
+        raise TwilioApiError(f"{what}: HTTP {response.status_code} {response.text[:200]}")
+    return response.json()["sid"]
+
+
+def call_create(*, to: str, from_: str, url: str, timeout: int = 20) -> str:
     """Ring ``to``; when answered, Twilio fetches TwiML from ``url``. Returns the CallSid."""
     data = {"To": to, "From": from_, "Url": url, "Method": "POST", "Timeout": str(timeout)}
-    if status_callback:
-        data["StatusCallback"] = status_callback
-    response = _request("POST", "Calls.json", data=data)
-    if response.status_code not in (200, 201):
-        raise TwilioApiError(f"create call to {to}: HTTP {response.status_code} "
-                             f"{response.text[:200]}")  # fmt: skip
-    return response.json()["sid"]
+    return _create("Calls.json", data, f"create call to {to}")
 
 
 def call_create_twiml(*, to: str, from_: str, twiml: str, timeout: int = 20) -> str:
     """Ring ``to``; when answered, Twilio runs ``twiml`` (no webhook). Returns the CallSid."""
     data = {"To": to, "From": from_, "Twiml": twiml, "Timeout": str(timeout)}
-    response = _request("POST", "Calls.json", data=data)
-    if response.status_code not in (200, 201):
-        raise TwilioApiError(f"create call to {to}: HTTP {response.status_code} "
-                             f"{response.text[:200]}")  # fmt: skip
-    return response.json()["sid"]
+    return _create("Calls.json", data, f"create call to {to}")
 
 
 def message_create(*, to: str, from_: str, body: str) -> str:
     """Send an SMS from one of our numbers. Returns the MessageSid."""
-    response = _request("POST", "Messages.json", data={"To": to, "From": from_, "Body": body})
-    if response.status_code not in (200, 201):
-        raise TwilioApiError(f"send SMS to {to}: HTTP {response.status_code} "
-                             f"{response.text[:200]}")  # fmt: skip
-    return response.json()["sid"]
+    return _create("Messages.json", {"To": to, "From": from_, "Body": body}, f"send SMS to {to}")

@@ -18,6 +18,7 @@ from routing.models import WorkItem
 from routing.selectors import client_calendar, sla_promise_for
 from routing.services import (
     item_close,
+    item_release,
     resolution_clock_start,
     resolution_clock_stop,
     work_cancel_for_source,
@@ -377,8 +378,6 @@ def conversation_triage_set(
 def conversation_queue_language(*, client, conversation_id: int, language: str, agent):
     """Send the conversation to another language's queue: its language is corrected (and
     kept for the customer) and its open item, whoever held it, waits for that language."""
-    from routing.services import item_release
-
     conversation = conversation_language_correct(
         client=client, conversation_id=conversation_id, language=language, agent=agent
     )

@@ -35,7 +35,6 @@ from desk.selectors import (
 from routing.models import AgentState, WorkItem
 from routing.services import (
     agent_heartbeat,
-    agent_heartbeat_presence,
     agent_next_item,
     agent_presence_set,
 )
@@ -74,7 +73,7 @@ def home(request):
     from routing.selectors import agent_reach_cached
 
     context = {
-        "presence": agent_heartbeat_presence(agent=request.user),
+        "presence": agent_heartbeat(agent=request.user),
         **_inbox_context(request),
         "clients_table": _clients_table(),
         "presences": AgentState.Presence.choices,

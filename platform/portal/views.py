@@ -1,5 +1,3 @@
-import csv
-from collections.abc import Iterable, Iterator
 from datetime import date
 
 from babel.dates import get_day_names
@@ -9,12 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.login_limit import client_address, login_blocked
 from config.celery import task_enqueue_on_commit
@@ -22,6 +20,7 @@ from conversations.models import Conversation
 from customers.models import Customer
 from customers.selectors import customer_search
 from portal import charts
+from portal.csv_export import csv_response
 from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm, ReportRequestForm
 from portal.selectors import call_search, conversation_messages_for_client, conversation_search
 from portal.tables import Previous, dashboard_tables
@@ -36,6 +35,7 @@ from reporting.selectors import (
 )
 from reporting.services import month_parse
 from routing.models import Channel
+from telephony.voice.labels import CALL_OUTCOMES
 
 KPI_CACHE_SECONDS = 120
 
@@ -168,41 +168,6 @@ def dashboard(request):
     return render(request, "portal/dashboard.html", context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _safe(value) -> str:
-    """A cell a spreadsheet will not run: text starting like a formula gets a quote."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff"  # spreadsheets then read the file as UTF-8
-        yield writer.writerow([_safe(h) for h in header])
-        for row in rows:
-            yield writer.writerow([_safe(v) for v in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 def dashboard_export(request, table: str):
     period, month = _period_from(request)
@@ -212,7 +177,7 @@ def dashboard_export(request, table: str):
     if table not in tables:
         raise Http404("no such table")
     chosen = tables[table]
-    return _csv_response(f"{table}-{month:%Y-%m}.csv", [c.label for c in chosen.columns],
+    return csv_response(f"{table}-{month:%Y-%m}.csv", [c.label for c in chosen.columns],
                          chosen.export_rows())  # fmt: skip
 
 
@@ -231,7 +196,7 @@ def customer_export(request):
     rows = ([c.name, c.email, c.phone, c.language, c.country]
             for c in customer_search(query=query).iterator(chunk_size=2000))  # fmt: skip
     header = [_("Name"), _("E-mail"), _("Phone"), _("Language"), _("Country")]
-    return _csv_response("customers.csv", header, rows)
+    return csv_response("customers.csv", header, rows)
 
 
 def _conversation_filters(request) -> tuple[str, str]:
@@ -275,38 +240,25 @@ def conversation_export(request):
         _("Status"),
         _("First response"),
     ]
-    return _csv_response("conversations.csv", header, rows)
-
-
-def outcome_labels() -> dict[str, str]:
-    """A call's outcome as the client reads it."""
-    return {
-        "in_progress": _("In progress"), "answered": _("Answered"),
-        "abandoned": _("Abandoned in the queue"), "ivr_hangup": _("Ended in the menu"),
-        "voicemail": _("Voicemail"), "callback": _("Callback requested"),
-        "transferred": _("Transferred"), "information": _("Information played"),
-        "closed": _("Closed message"), "failed": _("Failed"),
-    }  # fmt: skip
+    return csv_response("conversations.csv", header, rows)
 
 
 def _call_filters(request) -> tuple[str, str]:
     outcome = request.GET.get("outcome", "")
-    return _clean(request.GET.get("number", ""))[
-        :32
-    ], outcome if outcome in outcome_labels() else ""
+    return _clean(request.GET.get("number", ""))[:32], outcome if outcome in CALL_OUTCOMES else ""
 
 
 @login_required
+@require_GET
 def call_list(request):
     number, outcome = _call_filters(request)
     page = Paginator(call_search(number=number, outcome=outcome), 50).get_page(
         request.GET.get("page")
     )
-    labels = outcome_labels()
     return render(request, "portal/calls.html", {
         "client": request.tenant, "page": page, "number": number, "outcome": outcome,
-        "outcomes": list(labels.items()),
-        "rows": [(call, labels.get(call.outcome, call.outcome)) for call in page],
+        "outcomes": list(CALL_OUTCOMES.items()),
+        "rows": [(call, CALL_OUTCOMES.get(call.outcome, call.outcome)) for call in page],
     })  # fmt: skip
 
 
@@ -323,7 +275,7 @@ def call_export(request):
     )  # fmt: skip
     header = ["Call SID", _("Rang"), _("From"), _("To"), _("Language"), _("Country"), _("Topic"),
               _("Outcome"), _("Wait (s)"), _("Talk (s)"), _("CSAT")]  # fmt: skip
-    return _csv_response("calls.csv", header, rows)
+    return csv_response("calls.csv", header, rows)
 
 
 @login_required
@@ -382,4 +334,4 @@ def report_export(request):
     rows = ([f"{r.month:%Y-%m}", r.language,
              timezone.localtime(r.generated_at, request.tenant.tz).strftime("%Y-%m-%d %H:%M")]
             for r in Report.objects.defer("pdf"))  # fmt: skip
-    return _csv_response("reports.csv", [_("Month"), _("Language"), _("Generated")], rows)
+    return csv_response("reports.csv", [_("Month"), _("Language"), _("Generated")], rows)

@@ -154,6 +154,10 @@ class WorkItem(models.Model):
     def is_live_call(self) -> bool:
         return self.channel == "call" and self.source_kind == "call"
 
+    @property
+    def is_connected_call(self) -> bool:  # CONNECTED_CALL for one item
+        return self.is_live_call and self.status == self.Status.ASSIGNED
+
 
 def default_weekly_hours() -> dict[str, list[list[str]]]:
     """The agency's offer: Monday to Friday, 08:00-16:00 local time."""

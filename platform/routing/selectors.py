@@ -151,8 +151,8 @@ def _waited_sql(channel: str, client_ids, now: datetime, attribute: str) -> tupl
 def eligible_items_sql(reach: AgentReach, channels: list[str], now: datetime) -> tuple[str, list]:
     """A WHERE clause on routing_workitem: the waiting items this agent may take now on
     ``channels`` (their language; a fallback language after the policy's wait; any
-    language after the last-resort wait if they speak it). The router runs it as SQL,
-    the desk through the ORM (``eligible_items``): one definition."""
+    language after the last-resort wait if they speak it). The router and the desk's inbox
+    run it as SQL; ``eligible_items`` wraps it as a queryset: one definition."""
     alternatives = [f"{_W}.language = ANY(%s)"]
     params: list = [list(reach.client_ids), list(channels), list(reach.languages)]
     for channel in channels:
@@ -172,7 +172,7 @@ def eligible_items_sql(reach: AgentReach, channels: list[str], now: datetime) ->
 
 
 def eligible_items(reach: AgentReach, channels: list[str], now: datetime):
-    """The same items as a queryset (for counting on the desk)."""
+    """The same items as a queryset."""
     from django.db.models import BooleanField
     from django.db.models.expressions import RawSQL
 

@@ -70,18 +70,21 @@ def agent_presence_set(*, agent, presence: str, now: datetime | None = None) -> 
     state.save()
     if presence == AgentState.Presence.OFFLINE:  # signing off hands the work back
         with transaction.atomic():
-            for item in (
-                WorkItem.objects.select_for_update(skip_locked=True)
-                .filter(agent=agent, status__in=[WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED])
-                .exclude(WorkItem.CONNECTED_CALL)
-            ):  # a call in progress ends on the phone
-                work_requeue(item=item)
+            _hand_back(agent=agent)
     return state
 
 
-def agent_heartbeat(*, agent, now: datetime | None = None) -> None:
-    """The desk is alive (called by its polling)."""
-    AgentState.objects.filter(agent=agent).update(heartbeat_at=now or timezone.now())
+def agent_heartbeat(*, agent, now: datetime | None = None) -> str:
+    """The desk is alive (called by its polling); returns the agent's presence, which the
+    desk shows, from the same statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE routing_agentstate SET heartbeat_at = %s WHERE agent_id = %s"
+            " RETURNING presence",
+            [now or timezone.now(), agent.pk],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else AgentState.Presence.OFFLINE
 
 
 _FIELDS = [field.attname for field in WorkItem._meta.concrete_fields]
@@ -169,8 +172,8 @@ def agent_next_item(*, agent, now: datetime | None = None) -> WorkItem | None:
     return item
 
 
-# Callers on the line are offered (they ring the agent's phone); a voicemail or a callback
-# request (a conversation on the call channel) is assigned like any other work.
+# WorkItem.LIVE_CALL in SQL: callers on the line are offered (they ring the agent's phone);
+# a voicemail or a callback request (a conversation on the call channel) is assigned.
 _LIVE = "channel = 'call' AND source_kind = 'call'"
 
 
@@ -275,15 +278,20 @@ def agents_release_stale(*, now: datetime | None = None, silence_seconds: int = 
         heartbeat_at__lt=now - timedelta(seconds=silence_seconds)
     ).update(presence=AgentState.Presence.OFFLINE)
     offline = AgentState.objects.filter(presence=AgentState.Presence.OFFLINE).values("agent_id")
-    released = 0
     # Items first (skipping any being closed right now), then nothing else: the lock order.
-    for item in (
+    return _hand_back(agent_id__in=offline)
+
+
+def _hand_back(**agents) -> int:
+    """The offered and assigned items of these agents return to the queue, keeping their
+    place; a connected call stays (the caller is talking to them: the call ends it)."""
+    held = (
         WorkItem.objects.select_for_update(skip_locked=True)
-        .filter(
-            agent_id__in=offline, status__in=[WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED]
-        )
+        .filter(status__in=[WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED], **agents)
         .exclude(WorkItem.CONNECTED_CALL)
-    ):  # the caller is talking to them: the call ends it
+    )
+    released = 0
+    for item in held:
         work_requeue(item=item)
         released += 1
     return released
@@ -415,7 +423,7 @@ def item_transfer(*, item_id: int, to_agent, now: datetime | None = None) -> Wor
         raise ValueError("This item is closed.")
     if item.agent_id == to_agent.pk:
         raise ValueError("This agent already has the item.")
-    if item.is_live_call and item.status == WorkItem.Status.ASSIGNED:
+    if item.is_connected_call:
         raise ValueError("This call is connected: it can only be transferred on the phone.")
     refusal = _agent_may_take(agent=to_agent, item=item)
     if refusal:
@@ -441,20 +449,7 @@ def item_release(*, item_id: int) -> WorkItem:
     item = WorkItem.objects.select_for_update().get(pk=item_id)
     if item.status not in (WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED):
         raise ValueError("Only an item someone holds can go back to the queue.")
-    if item.is_live_call and item.status == WorkItem.Status.ASSIGNED:
+    if item.is_connected_call:
         raise ValueError("This call is connected: it ends on the phone.")
     work_requeue(item=item)
     return item
-
-
-def agent_heartbeat_presence(*, agent, now: datetime | None = None) -> str:
-    """The desk is alive; returns the agent's presence (one statement: the desk's page
-    needs both on every load)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE routing_agentstate SET heartbeat_at = %s WHERE agent_id = %s"
-            " RETURNING presence",
-            [now or timezone.now(), agent.pk],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else AgentState.Presence.OFFLINE

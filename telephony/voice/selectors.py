@@ -23,14 +23,16 @@ def caller_history(*, call_id: int, limit: int = 10) -> CallerHistory | None:
     call = Call.objects.select_related("customer").filter(pk=call_id).first()
     if call is None:
         return None
-    customer = call.customer or Customer.objects.filter(
-        phone=call.from_number, erased_at__isnull=True
-    ).first()  # fmt: skip
-    earlier = list(
-        Call.objects.filter(from_number=call.from_number, ringing_at__lt=call.ringing_at)
-        .exclude(pk=call.pk)
-        .order_by("-ringing_at")[:limit]
-    )
+    customer, earlier = call.customer, []
+    if call.from_number:  # a withheld or erased number recognises nobody
+        customer = customer or Customer.objects.filter(
+            phone=call.from_number, erased_at__isnull=True
+        ).first()  # fmt: skip
+        earlier = list(
+            Call.objects.filter(
+                from_number=call.from_number, ringing_at__lt=call.ringing_at
+            ).order_by("-ringing_at")[:limit]
+        )
     conversations = (
         list(Conversation.objects.filter(customer=customer).order_by("-created_at")[:limit])
         if customer

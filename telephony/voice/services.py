@@ -22,7 +22,7 @@ from conversations.services import conversation_open_inbound
 from languages.catalog import CATALOG
 from routing.models import Channel, WorkItem
 from routing.selectors import client_calendar
-from routing.services import work_enqueue
+from routing.services import item_close, work_cancel_for_source, work_enqueue
 from telephony.voice.models import FALLBACK_KEY, Call, Menu, NumberMenu, Option, VoiceSettings
 from telephony.voice.twiml import (
     content_lookup,
@@ -344,11 +344,10 @@ def queue_hold_choice(*, client, call_sid: str, digits: str) -> str | None:
     return str(response)
 
 
-def _cancel_item(call: Call, *, now) -> None:
-    if call.work_item_id:
-        WorkItem.objects.filter(
-            pk=call.work_item_id, status__in=[WorkItem.Status.WAITING, WorkItem.Status.OFFERED]
-        ).update(status=WorkItem.Status.CANCELLED, closed_at=now)
+def _cancel_item(client, call: Call, *, now) -> None:
+    """The caller is gone: the call's open work leaves the queue (and the load of the agent
+    it was offered to) through the router's own cancel."""
+    work_cancel_for_source(client=client, source_kind="call", source_id=call.pk, now=now)
 
 
 @transaction.atomic
@@ -372,7 +371,7 @@ def queue_exit(*, client, call_sid: str, step: int | None, result: str,
             say_phrase(gather, "survey", call.language)
         return _answer(call, hang_up(response, call.language))
     call.queue_left_at = call.queue_left_at or now
-    _cancel_item(call, now=now)
+    _cancel_item(client, call, now=now)
     if result == "leave" and call.queue_exit == "voicemail":
         return _answer(call, _voicemail(client, call, response))
     if result == "leave" and call.queue_exit == "callback":
@@ -523,13 +522,12 @@ def call_complete(*, client, call: Call, status: str, now: datetime) -> bool:
         call.wait_seconds = _seconds(call.queued_at, call.queue_left_at)
     if call.answered_at:
         call.talk_seconds = _seconds(call.answered_at, call.talk_ended_at or now)
-    _cancel_item(call, now=now)
-    if call.work_item_id and call.agent_id:
-        from routing.services import item_close
-
-        item = WorkItem.objects.filter(pk=call.work_item_id, status="assigned").first()
+    if call.work_item_id and call.agent_id:  # the agent's call is done, not cancelled
+        item = (WorkItem.objects.select_related("agent")
+                .filter(pk=call.work_item_id, status="assigned").first())  # fmt: skip
         if item is not None and item.agent_id == call.agent_id:
             item_close(item_id=item.pk, agent=item.agent, now=now)
+    _cancel_item(client, call, now=now)
     call.save()
     # The handled minutes, written once to the client's usage ledger (same transaction).
     usage_record_call(

@@ -126,3 +126,18 @@ def test_a_supervisor_runs_queues_but_does_not_see_the_agencys_revenue(users):
     supervisor = UserFactory(role=User.Role.AGENT, is_staff=True)
     assert signed_in(supervisor, "localhost").get("/billing/").status_code == 403
     assert signed_in(users["admin"], "localhost").get("/billing/").status_code == 200
+
+
+def test_a_ledger_cell_that_looks_like_a_formula_is_not_run_by_a_spreadsheet(two_clients, users):
+    record(
+        two_clients.a,
+        "email_answered",
+        1,
+        utc(2026, 10, 12),
+        key="formula",
+        note='=HYPERLINK("http://evil.example","click")',
+    )
+    http = signed_in(users["a"], host_of(two_clients.a))
+    usage = csv_rows(http.get("/invoices/usage.csv?month=2026-10"))
+    notes = [row[11] for row in usage[1:]]
+    assert notes == ['\'=HYPERLINK("http://evil.example","click")']

@@ -87,13 +87,13 @@ def test_a_call_item_opens_with_the_clients_clock(two_clients):
 
 def test_the_heartbeat_returns_the_presence(two_clients):
     from routing.models import AgentState
-    from routing.services import agent_heartbeat_presence
+    from routing.services import agent_heartbeat
     from tests.factories import UserFactory
 
-    assert agent_heartbeat_presence(agent=UserFactory()) == "offline"  # no state yet
+    assert agent_heartbeat(agent=UserFactory()) == "offline"  # no state yet
     agent = agent_with([two_clients.a], {"cs": "native"}, presence="busy")
     now = timezone.now()
-    assert agent_heartbeat_presence(agent=agent, now=now) == "busy"
+    assert agent_heartbeat(agent=agent, now=now) == "busy"
     assert AgentState.objects.get(agent=agent).heartbeat_at == now
 
 

@@ -12,7 +12,7 @@ from routing.services import agent_presence_set, agents_release_stale, route_wai
 from telephony.models import AgentDevice, OfferDial
 from telephony.services import offers_dial_pending
 from telephony.tasks import call_price_fetch_task
-from telephony.voice.models import Call
+from telephony.voice.models import Call, VoiceSettings
 from telephony.voice.selectors import caller_history
 from tests.conftest import in_schema
 from tests.factories import CustomerFactory, UserFactory
@@ -60,12 +60,14 @@ def test_an_offered_call_rings_the_agent_once_who_is_bridged_and_surveyed(
 
     frozen(OPEN + timedelta(seconds=15))  # within the 20 s the offer stands
     agent_path = form["Url"].removeprefix("http://localhost:8000")
+    with in_schema(voice.client):
+        VoiceSettings.objects.update_or_create(pk=1, defaults={"record_calls": True})
     bridge = signed_post(agent_path, {"CallSid": "CAagent1"})
     assert first(bridge, "Queue").text == "CA1"
     # Twilio retried the agent's webhook: the same bridge, nothing accepted twice.
     assert first(signed_post(agent_path, {"CallSid": "CAagent1"}), "Queue").text == "CA1"
-    recording_url = first(bridge, "Dial").get("recordingStatusCallback")
-    assert recording_url is None or "call=CA1" in recording_url
+    # The recording is made on the agent's leg; its callback names the caller's call.
+    assert "call=CA1" in first(bridge, "Dial").get("recordingStatusCallback")
     assert says(bridge)[0][0] == "Hovor pro Client A Obuv, jazyk Czech."
     item.refresh_from_db()
     assert item.status == "assigned"
@@ -212,3 +214,14 @@ def test_a_voicemail_is_assigned_as_work_not_rung_as_a_call(voice, agent, twilio
     assert (item.source_kind, item.status, item.offer_expires_at) == ("conversation",
                                                                       "assigned", None)  # fmt: skip
     assert offers_dial_pending() == 0 and twilio.requests == []
+
+
+def test_a_withheld_number_recognises_nobody(voice):
+    with in_schema(voice.client):
+        CustomerFactory(phone="", name="Someone without a phone")
+        Call.objects.create(call_sid="CAold", from_number="", to_number=CZ_NUMBER,
+                            language="cs", ringing_at=OPEN - timedelta(days=1))  # fmt: skip
+        ringing = Call.objects.create(call_sid="CAnew", from_number="", to_number=CZ_NUMBER,
+                                      language="cs", ringing_at=OPEN)  # fmt: skip
+        history = caller_history(call_id=ringing.pk)
+    assert (history.customer, history.earlier_calls, history.conversations) == (None, [], [])

@@ -4,6 +4,8 @@ labels are English, for the admin and the API)."""
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from telephony.voice.labels import CALL_OUTCOMES
+
 register = template.Library()
 
 CHANNELS = {"call": _("Call"), "email": _("E-mail"), "chat": _("Chat"), "sms": _("SMS"),
@@ -11,13 +13,6 @@ CHANNELS = {"call": _("Call"), "email": _("E-mail"), "chat": _("Chat"), "sms": _
 CONVERSATION_STATUSES = {
     "new": _("New"), "open": _("Open"), "pending": _("Pending customer"),
     "resolved": _("Resolved"), "closed": _("Closed"),
-}  # fmt: skip
-CALL_OUTCOMES = {
-    "in_progress": _("In progress"), "answered": _("Answered"),
-    "abandoned": _("Abandoned in the queue"), "ivr_hangup": _("Ended in the menu"),
-    "voicemail": _("Voicemail"), "callback": _("Callback requested"),
-    "transferred": _("Transferred"), "information": _("Information played"),
-    "closed": _("Closed message"), "failed": _("Failed"),
 }  # fmt: skip
 CALL_MOMENTS = {"ringing": _("Ringing"), "queued": _("Queued"), "answered": _("Answered"),
                 "completed": _("Completed")}  # fmt: skip
