@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/report_pdf.py [--conversations 100000]
+    .venv/bin/python benchmarks/report_pdf.py [--conversations 100000] [--calls 30000]
 
 On the PostgreSQL server the settings point at (``DATABASE_URL``, or the embedded one), it
 creates a database of its own, ``polydesk_bench_report`` (dropped at the end), migrates it,
@@ -202,11 +202,13 @@ def measure(client, total: int, calls: int) -> None:
         print(f"  {label:<34} {seconds:7.3f} s   CPU {LAST_CPU[0]:.3f} s")
     seconds, content = median_seconds(lambda: report_content_build(
         client=client, month=date(2026, 10, 1), language="cs", now=now))  # fmt: skip
+    calls, csat = content.kpis.calls, content.kpis.csat  # None in a month without them
     print(f"  {'report data (this and last month)':<34} {seconds:7.3f} s   "
           f"CPU {LAST_CPU[0]:.3f} s   received {content.kpis.totals.received:,}, "
-          f"SLA met {content.kpis.sla.met_rate:.1%}, calls {content.kpis.calls.received:,}, "
-          f"service level {content.kpis.calls.service_level:.1%}, "
-          f"CSAT {content.kpis.csat.average}")  # fmt: skip
+          f"SLA met {content.kpis.sla.met_rate:.1%}, "
+          + (f"calls {calls.received:,}, service level {calls.service_level:.1%}, "
+             if calls else "no calls, ")
+          + f"CSAT {csat.average if csat else '-'}")  # fmt: skip
     seconds, pdf = median_seconds(lambda: report_pdf(content))
     print(
         f"  {'PDF (report_pdf)':<34} {seconds:7.3f} s   CPU {LAST_CPU[0]:.3f} s   "
