@@ -200,6 +200,18 @@ def explain_one() -> None:
         print(f"   query {number}: {captured_query['time']} s  {captured_query['sql'][:110]}")
 
 
+def _server_probe(cursor) -> float:
+    """The best of three runs of a CPU-bound query on the server, in ms: the router's time is
+    mostly the server's, and the same machine's speed varies from day to day."""
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        cursor.execute("SELECT count(*) FROM generate_series(1, 1000000)")
+        cursor.fetchone()
+        timings.append((time.perf_counter() - started) * 1000)
+    return min(timings)
+
+
 def run(items: int, decisions: int, explain: bool = False) -> int:
     django_setup(BENCH_DATABASE)
     from django.core.management import call_command
@@ -208,6 +220,8 @@ def run(items: int, decisions: int, explain: bool = False) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         print(f"synchronous_commit: {cursor.fetchone()[0]}")
+        print(f"server speed probe: {_server_probe(cursor):.0f} ms for a count over a million "
+              "generated rows (to compare machines and days)")  # fmt: skip
 
     from accounts.models import User
     from routing.models import WorkItem

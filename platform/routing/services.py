@@ -5,9 +5,11 @@ locks take the work item first, then the agent's state. The router itself locks 
 first but takes items with SKIP LOCKED, which never waits.
 """
 
+import contextlib
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -90,80 +92,75 @@ def agent_heartbeat(*, agent, now: datetime | None = None) -> str:
 _FIELDS = [field.attname for field in WorkItem._meta.concrete_fields]
 _COLUMNS = [field.column for field in WorkItem._meta.concrete_fields]
 
-# Two statements, not one: a row lock waited for inside a statement does not refresh that
-# statement's snapshot, so a load counted in the same statement could miss what the router
-# that held the lock had just assigned (measured: an agent over capacity).
-_LOCK_AGENT = """
-    SELECT presence, capacity_call, capacity_email, capacity_chat
-    FROM routing_agentstate WHERE agent_id = %s FOR UPDATE
-"""
-_AGENT_LOAD = """
-    SELECT count(*) FILTER (WHERE channel = 'call'),
-           count(*) FILTER (WHERE channel = 'email'),
-           count(*) FILTER (WHERE channel IN ('chat', 'sms', 'api'))
-    FROM routing_workitem WHERE agent_id = %s AND status IN ('offered', 'assigned')
+# One round trip per decision. The agent's row is locked by a statement of its own, so that
+# the claim, a second statement, counts the agent's load in a snapshot taken after the lock:
+# a row lock waited for inside a statement does not refresh that statement's snapshot, so a
+# load counted in the locking statement could miss what the router that held the lock had
+# just assigned (measured: an agent over capacity). Both statements, with the transaction
+# around them, go to the server as one simple-protocol query: it runs them in turn, and the
+# client waits once instead of once per statement.
+_LOCK_AGENT = "SELECT 1 FROM routing_agentstate WHERE agent_id = %s FOR UPDATE"
+
+# The agent if available, with capacity and load; then the most urgent item they may take
+# on a channel with room (chat, SMS and API share one capacity), claimed with SKIP LOCKED so
+# that concurrent routers each take a different one; and, if one was claimed, the agent's
+# idle clock restarts (the longest-idle agent just stopped being idle).
+_CLAIM = """
+    WITH agent AS (
+        SELECT state.capacity_call, state.capacity_email, state.capacity_chat,
+               load.calls, load.emails, load.messaging
+        FROM routing_agentstate state, LATERAL (
+            SELECT count(*) FILTER (WHERE channel = 'call') AS calls,
+                   count(*) FILTER (WHERE channel = 'email') AS emails,
+                   count(*) FILTER (WHERE channel IN ('chat', 'sms', 'api')) AS messaging
+            FROM routing_workitem
+            WHERE agent_id = state.agent_id AND status IN ('offered', 'assigned')
+        ) load
+        WHERE state.agent_id = %s AND state.presence = 'available'
+    ), claimed AS (
+        UPDATE routing_workitem SET
+            agent_id = %s,
+            status = CASE WHEN {live} THEN 'offered' ELSE 'assigned' END,
+            offered_at = CASE WHEN {live} THEN %s::timestamptz END,
+            offer_expires_at = CASE WHEN {live} THEN %s::timestamptz END,
+            assigned_at = CASE WHEN {live} THEN NULL ELSE %s::timestamptz END
+        WHERE id = (
+            SELECT routing_workitem.id FROM routing_workitem, agent
+            WHERE {clause} AND CASE routing_workitem.channel
+                WHEN 'call' THEN agent.calls < agent.capacity_call
+                WHEN 'email' THEN agent.emails < agent.capacity_email
+                ELSE agent.messaging < agent.capacity_chat END
+            ORDER BY priority DESC, due_at ASC NULLS LAST, waiting_since, routing_workitem.id
+            LIMIT 1 FOR UPDATE OF routing_workitem SKIP LOCKED)
+        RETURNING {columns}
+    ), idle AS (
+        UPDATE routing_agentstate SET idle_since = %s
+        WHERE agent_id = %s AND EXISTS (SELECT 1 FROM claimed)
+    )
+    SELECT * FROM claimed
 """
 
 
-@transaction.atomic
 def agent_next_item(*, agent, now: datetime | None = None) -> WorkItem | None:
     """Give ``agent`` the most urgent item they may take now ("next best item for me").
 
-    Lock the agent's row, then count their open items (capacity is then counted once
-    however many routers run); then one statement claims the most urgent eligible item
-    with FOR UPDATE SKIP LOCKED (concurrent routers each take a different one) and restarts
-    the agent's idle clock. Who may take what (clients, languages, fallbacks) is cached
-    per agent.
+    Who may take what (clients, languages, fallbacks) is cached per agent; presence,
+    capacity and load are read under the agent's lock, so capacity is counted once however
+    many routers run.
     """
     now = now or timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(_LOCK_AGENT, [agent.pk])
-        row = cursor.fetchone()
-        if row is None or row[0] != AgentState.Presence.AVAILABLE:
-            return None
-        capacity = {Channel.CALL: row[1], Channel.EMAIL: row[2], Channel.CHAT: row[3]}
-        cursor.execute(_AGENT_LOAD, [agent.pk])  # a fresh snapshot, taken under the lock
-        calls, emails, messaging = cursor.fetchone()
-        load = {Channel.CALL: calls, Channel.EMAIL: emails, Channel.CHAT: messaging}
-        channels = [
-            channel for channel in Channel.values
-            if load[_capacity_group(channel)] < capacity[_capacity_group(channel)]
-        ]  # fmt: skip
-        reach = agent_reach_cached(agent)
-        if (
-            not channels
-            or not reach.client_ids
-            or not (reach.languages or reach.speaks_last_resort)
-        ):
-            return None
-        clause, clause_params = eligible_items_sql(reach, channels, now)
-        call_timeout = policy_for(Channel.CALL, -1).offer_timeout
-        # One statement: claim the item and, if one was claimed, restart the agent's idle
-        # clock (the longest-idle agent just stopped being idle).
-        cursor.execute(
-            f"""
-            WITH claimed AS (
-                UPDATE routing_workitem SET
-                    agent_id = %s,
-                    status = CASE WHEN {_LIVE} THEN 'offered' ELSE 'assigned' END,
-                    offered_at = CASE WHEN {_LIVE} THEN %s::timestamptz END,
-                    offer_expires_at = CASE WHEN {_LIVE} THEN %s::timestamptz END,
-                    assigned_at = CASE WHEN {_LIVE} THEN NULL ELSE %s::timestamptz END
-                WHERE id = (SELECT id FROM routing_workitem WHERE {clause}
-                            ORDER BY priority DESC, due_at ASC NULLS LAST, waiting_since, id
-                            LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING {", ".join(_COLUMNS)}
-            ), idle AS (
-                UPDATE routing_agentstate SET idle_since = %s
-                WHERE agent_id = %s AND EXISTS (SELECT 1 FROM claimed)
-            )
-            SELECT * FROM claimed
-            """,  # noqa: S608 - the clause is ours, every value a parameter
-            [agent.pk, now, now + call_timeout, now, *clause_params, now, agent.pk],
-        )
-        claimed = cursor.fetchone()
-        if claimed is None:
-            return None
+    reach = agent_reach_cached(agent)
+    if not reach.client_ids or not (reach.languages or reach.speaks_last_resort):
+        return None
+    clause, clause_params = eligible_items_sql(reach, Channel.values, now)
+    call_timeout = policy_for(Channel.CALL, -1).offer_timeout
+    claim = _CLAIM.format(live=_LIVE, clause=clause, columns=", ".join(_COLUMNS))
+    params = [
+        agent.pk, agent.pk, now, now + call_timeout, now, *clause_params, now, agent.pk,
+    ]  # fmt: skip
+    claimed = _lock_and_claim(agent.pk, claim, params)
+    if claimed is None:
+        return None
     item = WorkItem.from_db("default", _FIELDS, claimed)
     timeout = policy_for(item.channel, item.client_id).offer_timeout
     if item.is_live_call and timeout != call_timeout:  # the client's own policy
@@ -172,14 +169,34 @@ def agent_next_item(*, agent, now: datetime | None = None) -> WorkItem | None:
     return item
 
 
+def _lock_and_claim(agent_id: int, claim: str, params: list) -> tuple | None:
+    """Run the lock and the claim as one query; the claimed row, or None.
+
+    Outside a transaction the query carries its own BEGIN and COMMIT; inside one (a caller's
+    atomic block) it runs in a savepoint, like any nested atomic block.
+    """
+    if connection.in_atomic_block:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"{_LOCK_AGENT}; {claim}", [agent_id, *params])
+            cursor.nextset()  # past the lock's row
+            return cursor.fetchone()
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(f"BEGIN; {_LOCK_AGENT}; {claim}; COMMIT", [agent_id, *params])
+        except Exception:
+            # A failed statement leaves the server in the aborted transaction it began; a
+            # broken connection has none to end (Django replaces it).
+            with contextlib.suppress(psycopg.Error):
+                connection.connection.rollback()
+            raise
+        cursor.nextset()  # past BEGIN
+        cursor.nextset()  # past the lock's row
+        return cursor.fetchone()
+
+
 # WorkItem.LIVE_CALL in SQL: callers on the line are offered (they ring the agent's phone);
 # a voicemail or a callback request (a conversation on the call channel) is assigned.
 _LIVE = "channel = 'call' AND source_kind = 'call'"
-
-
-def _capacity_group(channel: str) -> str:
-    """Chat, SMS and API share one capacity."""
-    return channel if channel in (Channel.CALL, Channel.EMAIL) else Channel.CHAT
 
 
 def route_waiting(*, now: datetime | None = None, max_agents: int = 200) -> int:

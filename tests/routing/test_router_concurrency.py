@@ -72,3 +72,42 @@ def test_concurrent_routers_never_take_an_item_twice(two_clients, django_db_bloc
         finally:
             WorkItem.objects.filter(source_kind="concurrency").delete()
             User.objects.filter(pk__in=[a.pk for a in agents]).delete()
+
+
+def test_a_decision_that_fails_leaves_the_connection_usable(two_clients, django_db_blocker):
+    """The decision sends its own BEGIN and COMMIT: when a statement fails (here the agent's
+    lock is not granted in time) the server's transaction is ended and nothing is claimed."""
+    import psycopg
+    from django.db import OperationalError
+
+    with django_db_blocker.unblock():
+        user = UserFactory(role=User.Role.AGENT)
+        agent_skills_set(agent=user, skills={"cs": "native"})
+        user.served_clients.set([two_clients.a])
+        agent_presence_set(agent=user, presence="available", now=NOW)
+        item = work_enqueue(
+            client=two_clients.a, channel="email", language="cs",
+            source_kind="concurrency", source_id=1, waiting_since=NOW,
+        )  # fmt: skip
+        try:
+            # Another session holds the agent's row.
+            with connection.get_new_connection(connection.get_connection_params()) as holder:
+                holder.execute(
+                    "SELECT 1 FROM routing_agentstate WHERE agent_id = %s FOR UPDATE", [user.pk]
+                )
+                with connection.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = '50ms'")
+                with pytest.raises(OperationalError, match="lock timeout"):
+                    agent_next_item(agent=user, now=NOW)
+                assert connection.connection.info.transaction_status == (
+                    psycopg.pq.TransactionStatus.IDLE
+                )
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lock_timeout")
+            item.refresh_from_db()
+            assert item.status == WorkItem.Status.WAITING
+            assert agent_next_item(agent=user, now=NOW) == item  # the lock released: taken
+        finally:
+            connection.close()
+            WorkItem.objects.filter(source_kind="concurrency").delete()
+            user.delete()
