@@ -198,6 +198,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-offers": {"task": "routing.tasks.offers_expire_task", "schedule": 5.0},
     "release-silent-desks": {"task": "routing.tasks.agents_release_stale_task", "schedule": 30.0},
     "sla-sweep": {"task": "routing.tasks.sla_sweep_task", "schedule": 60.0},
+    # Conversations left waiting for the customer past the client's limit are resolved.
+    "resolve-pending": {
+        "task": "conversations.tasks.pending_resolve_task",
+        "schedule": crontab(minute=17),
+    },
     # Last month's invoices at 12:00 UTC on the 1st, when the month has ended in every
     # time zone; the reports follow an hour later with the invoice as their cost section.
     "issue-invoices": {

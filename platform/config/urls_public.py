@@ -50,6 +50,11 @@ urlpatterns = [
         conversations_api.conversation_detail,
         name="api-conversation",
     ),
+    path(
+        "api/v1/conversations/<int:conversation_id>/messages",
+        conversations_api.conversation_messages_create,
+        name="api-conversation-messages",
+    ),
 ]
 
 if settings.ANYMAIL.get("WEBHOOK_SECRET"):

@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 
 from conversations.acknowledgements import conversation_acknowledge
 from conversations.models import Conversation, Message
-from conversations.services import conversation_open_inbound
+from conversations.services import conversation_customer_message, conversation_open_inbound
 from tenants.services import api_key_client
 
 API_CHANNELS = {"api", "chat"}
@@ -98,6 +98,42 @@ def messages_create(request: HttpRequest) -> JsonResponse:
             return _error(400, "Invalid message.", fields=error.message_dict)
         if inbound.created and payload.get("acknowledge", True) is not False:
             conversation_acknowledge(client=client, conversation=inbound.conversation)
+        body = _conversation_json(inbound.conversation)
+    return JsonResponse(body, status=201 if inbound.created else 200)
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def conversation_messages_create(request: HttpRequest, conversation_id: int) -> JsonResponse:
+    """The customer's next message in a chat or API conversation (201), or the replayed one
+    (200, same ``external_id``). A resolved conversation opens again."""
+    client = _client(request)
+    if client is None:
+        return _error(401, "Missing, unknown or revoked API key.")
+    try:
+        payload = json.loads(request.body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _error(400, "The body must be JSON.")
+    if not isinstance(payload, dict):
+        return _error(400, "The body must be a JSON object.")
+    text = payload.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return _error(400, "Invalid message.", fields={"text": "Required: the customer's message."})
+    if len(text) > MAX_TEXT:
+        return _error(400, "Invalid message.", fields={"text": f"At most {MAX_TEXT} characters."})
+    with schema_context(client.schema_name):
+        found = Conversation.objects.filter(pk=conversation_id)
+        channel = found.values_list("channel", flat=True).first()
+        if channel is None:
+            return _error(404, "No such conversation.")
+        if channel not in API_CHANNELS:
+            return _error(409, f"A {channel} conversation: the customer's messages arrive on "
+                          f"that channel, not through the API.")  # fmt: skip
+        inbound = conversation_customer_message(
+            client=client, conversation_id=conversation_id, text=text.replace("\x00", ""),
+            external_id=str(payload.get("external_id", ""))[:255],
+        )  # fmt: skip
+        inbound.conversation.refresh_from_db()
         body = _conversation_json(inbound.conversation)
     return JsonResponse(body, status=201 if inbound.created else 200)
 

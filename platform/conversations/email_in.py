@@ -19,11 +19,7 @@ from django_tenants.utils import schema_context
 
 from conversations.acknowledgements import conversation_acknowledge
 from conversations.models import Conversation, Message
-from conversations.services import (
-    conversation_open_inbound,
-    conversation_reopen,
-    follow_up_enqueue,
-)
+from conversations.services import conversation_customer_wrote, conversation_open_inbound
 from languages.cleaning import text_for_detection
 from tenants.models import InboundAddress
 
@@ -140,9 +136,8 @@ def _reply_file(client, conversation: Conversation, text: str, html: str, messag
         conversation=conversation, direction=Message.Direction.INBOUND, channel="email",
         body_text=text, body_html=html, external_id=message_id, raw=raw, created_at=now,
     )  # fmt: skip
-    if conversation.status in (Conversation.Status.RESOLVED, Conversation.Status.CLOSED):
-        conversation_reopen(client=client, conversation=conversation, now=now)
-    follow_up_enqueue(client=client, conversation=conversation, channel="email", now=now)
+    conversation_customer_wrote(client=client, conversation=conversation, channel="email",
+                                now=now)  # fmt: skip
 
 
 def email_file_raw(raw: bytes) -> Filed:

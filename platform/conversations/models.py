@@ -43,6 +43,12 @@ class Conversation(models.Model):
     created_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Resolved by Polydesk after the customer stayed silent (the client's setting), not by
+    # an agent.
+    resolved_automatically = models.BooleanField(default=False)
+    # Since when the conversation waits for the customer (status pending): the agent's
+    # last answer.
+    pending_since = models.DateTimeField(null=True, blank=True)
     reopened_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     first_response_due_at = models.DateTimeField(null=True, blank=True)
@@ -51,7 +57,11 @@ class Conversation(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["customer", "-created_at"])]
+        indexes = [
+            models.Index(fields=["customer", "-created_at"]),
+            models.Index(fields=["pending_since"], name="conversation_pending",
+                         condition=models.Q(status="pending")),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject or self.channel}"

@@ -2,7 +2,7 @@
 write lives in the public schema, in the same transaction."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -19,6 +19,8 @@ from routing.selectors import client_calendar, sla_promise_for
 from routing.services import (
     item_close,
     item_release,
+    resolution_clock_pause,
+    resolution_clock_resume,
     resolution_clock_start,
     resolution_clock_stop,
     work_cancel_for_source,
@@ -184,13 +186,14 @@ def conversation_language_correct(*, client, conversation_id: int, language: str
 
 
 @transaction.atomic
-def conversation_reply(*, client, conversation_id: int, agent, text: str) -> Message:
+def conversation_reply(*, client, conversation_id: int, agent, text: str,
+                       now: datetime | None = None) -> Message:  # fmt: skip
     """An agent answers: the message goes out on the conversation's channel; the first
     answer stamps the first response."""
     if not text.strip():
         raise ValidationError({"text": "The reply is empty."})
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
-    now = timezone.now()
+    now = now or timezone.now()
     if conversation.channel == Conversation.Channel.EMAIL:
         from conversations.email_out import outbound_email_queue
 
@@ -214,10 +217,12 @@ def conversation_reply(*, client, conversation_id: int, agent, text: str) -> Mes
         status__in=WorkItem.OPEN_STATUSES,
     ).update(responded_at=now)  # fmt: skip
     usage_record_first_reply(client=client, conversation=conversation, agent=agent, at=now)
-    updates = {"status": Conversation.Status.PENDING, "assignee": agent}
+    # Now the customer's turn: the resolution clock stands still while they are silent.
+    updates = {"status": Conversation.Status.PENDING, "assignee": agent, "pending_since": now}
     if conversation.first_response_at is None:
         updates["first_response_at"] = now
     Conversation.objects.filter(pk=conversation.pk).update(**updates)
+    resolution_clock_pause(client=client, conversation_id=conversation.pk, now=now)
     return message
 
 
@@ -245,14 +250,60 @@ def conversation_sms_receive(*, client, sender: str, text: str, message_sid: str
             client=client, channel="sms", text=text, customer_phone=sender, country=country,
             external_id=message_sid,
         )  # fmt: skip
+    message = _customer_message_file(client, conversation, text=text, external_id=message_sid,
+                                     now=timezone.now())  # fmt: skip
+    return Inbound(conversation, message, created=False)
+
+
+@transaction.atomic
+def conversation_customer_message(*, client, conversation_id: int, text: str,
+                                  external_id: str = "",
+                                  now: datetime | None = None) -> Inbound:  # fmt: skip
+    """The customer's next message in a conversation of theirs (a chat widget or the shop's
+    system, through the API). A replay (same channel and external id) returns the first
+    delivery, ``created`` False. Raises Conversation.DoesNotExist for an unknown id."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    if external_id:
+        earlier = Message.objects.filter(
+            channel=conversation.channel, external_id=external_id
+        ).first()
+        if earlier:
+            return Inbound(earlier.conversation, earlier, created=False)
+    message = _customer_message_file(client, conversation, text=text, external_id=external_id,
+                                     now=now or timezone.now())  # fmt: skip
+    return Inbound(conversation, message, created=True)
+
+
+def _customer_message_file(client, conversation: Conversation, *, text: str,
+                           external_id: str, now: datetime) -> Message:  # fmt: skip
     if not text.strip():
         raise ValidationError({"text": "The message is empty."})
     message = Message.objects.create(
-        conversation=conversation, direction=Message.Direction.INBOUND, channel="sms",
-        body_text=text, external_id=message_sid, created_at=timezone.now(),
+        conversation=conversation, direction=Message.Direction.INBOUND,
+        channel=conversation.channel, body_text=text, external_id=external_id, created_at=now,
     )  # fmt: skip
-    follow_up_enqueue(client=client, conversation=conversation, channel="sms")
-    return Inbound(conversation, message, created=False)
+    conversation_customer_wrote(client=client, conversation=conversation,
+                                channel=conversation.channel, now=now)  # fmt: skip
+    return message
+
+
+def conversation_customer_wrote(*, client, conversation: Conversation, channel: str,
+                                now: datetime) -> None:  # fmt: skip
+    """The customer wrote again in a conversation (their message is filed): a resolved one
+    opens again as a reopening; one waiting for them is open again and its resolution clock
+    runs on; either way the new message waits for an answer."""
+    if conversation.status in (Conversation.Status.RESOLVED, Conversation.Status.CLOSED):
+        conversation_reopen(client=client, conversation=conversation, now=now)
+    elif conversation.status == Conversation.Status.PENDING:
+        conversation.status, conversation.pending_since = Conversation.Status.OPEN, None
+        calendar = client_calendar(client, country=conversation.customer.country,
+                                   language=conversation.language)  # fmt: skip
+        clock = resolution_clock_resume(client=client, conversation_id=conversation.pk,
+                                        calendar=calendar, now=now)  # fmt: skip
+        if clock is not None:
+            conversation.resolution_due_at = clock.due_at
+        conversation.save(update_fields=["status", "pending_since", "resolution_due_at"])
+    follow_up_enqueue(client=client, conversation=conversation, channel=channel, now=now)
 
 
 def follow_up_enqueue(*, client, conversation: Conversation, channel: str,
@@ -285,21 +336,56 @@ def conversation_resolve(*, client, conversation_id: int, agent,
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
     if conversation.status in (Conversation.Status.RESOLVED, Conversation.Status.CLOSED):
         return conversation
-    conversation.status, conversation.resolved_at = Conversation.Status.RESOLVED, now
     if conversation.assignee_id is None:
         conversation.assignee = agent
-    conversation.save(update_fields=["status", "resolved_at", "assignee"])
-    # The agent's own item is finished (their idle clock, a late answer's breach); any other
-    # open item of the conversation is no longer needed.
+    # The agent's own item is finished (their idle clock, a late answer's breach).
     for item in WorkItem.objects.filter(
         client=client, source_kind="conversation", source_id=conversation.pk,
         status__in=WorkItem.OPEN_STATUSES, agent=agent,
     ):  # fmt: skip
         item_close(item_id=item.pk, agent=agent, now=now)
+    _resolved(client, conversation, now=now)
+    return conversation
+
+
+def _resolved(client, conversation: Conversation, *, now: datetime,
+              automatically: bool = False) -> None:  # fmt: skip
+    """Mark ``conversation`` (locked) resolved; any open work of it is no longer needed."""
+    conversation.status, conversation.resolved_at = Conversation.Status.RESOLVED, now
+    conversation.resolved_automatically, conversation.pending_since = automatically, None
+    conversation.save(update_fields=["status", "resolved_at", "resolved_automatically",
+                                     "pending_since", "assignee"])  # fmt: skip
     work_cancel_for_source(client=client, source_kind="conversation",
                            source_id=conversation.pk, now=now)  # fmt: skip
     resolution_clock_stop(client=client, conversation_id=conversation.pk, now=now)
-    return conversation
+
+
+def conversations_pending_resolve(*, client, now: datetime | None = None) -> int:
+    """Resolve the client's conversations that have waited for the customer longer than
+    the client allows for their channel (``resolve_pending_after_days``); returns how
+    many. Runs in the client's schema (beat, hourly); a customer who wrote meanwhile keeps
+    their conversation open."""
+    if connection.schema_name != client.schema_name:
+        raise RuntimeError("conversations_pending_resolve runs in the client's schema")
+    now = now or timezone.now()
+    resolved = 0
+    for channel in Conversation.Channel.values:
+        days = sla_promise_for(client, channel).resolve_pending_after_days
+        if days is None:
+            continue
+        cutoff = now - timedelta(days=days)
+        waiting = Conversation.objects.filter(
+            channel=channel, status=Conversation.Status.PENDING, pending_since__lte=cutoff
+        ).values_list("pk", flat=True)
+        for conversation_id in waiting:
+            with transaction.atomic():
+                conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+                if (conversation.status != Conversation.Status.PENDING
+                        or conversation.pending_since > cutoff):  # fmt: skip
+                    continue  # the customer wrote in the meantime
+                _resolved(client, conversation, now=now, automatically=True)
+                resolved += 1
+    return resolved
 
 
 def conversation_reopen(*, client, conversation: Conversation, now: datetime) -> None:
@@ -308,12 +394,13 @@ def conversation_reopen(*, client, conversation: Conversation, now: datetime) ->
     conversation.status = Conversation.Status.OPEN
     conversation.reopened_at = now
     conversation.reopen_count += 1
+    conversation.resolved_automatically = False
     deadlines = _deadlines(client, channel=conversation.channel,
                            country=conversation.customer.country,
                            language=conversation.language, now=now)  # fmt: skip
     conversation.resolution_due_at = deadlines.resolution_due
     conversation.save(update_fields=["status", "reopened_at", "reopen_count",
-                                     "resolution_due_at"])  # fmt: skip
+                                     "resolved_automatically", "resolution_due_at"])  # fmt: skip
     _resolution_clock_start(client, conversation, deadlines, now)
 
 

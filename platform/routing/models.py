@@ -227,6 +227,11 @@ class SlaTarget(models.Model):
         help_text="business hours from the first contact (or a reopening) to the resolution; "
         "empty: no resolution promise",
     )  # fmt: skip
+    resolve_pending_after_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, default=7,
+        help_text="days without a word from the customer after an answer before the "
+        "conversation is resolved automatically; empty: never",
+    )  # fmt: skip
 
     class Meta:
         constraints = [
@@ -239,7 +244,8 @@ class SlaTarget(models.Model):
 
 class ResolutionClock(models.Model):
     """A conversation's resolution promise, kept in the public schema so that one sweep
-    covers every client. A reopening restarts it (a new due time); resolving stops it."""
+    covers every client. A reopening restarts it (a new due time); resolving stops it;
+    waiting for the customer pauses it."""
 
     client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="+")
     conversation_id = models.BigIntegerField()  # in the client's schema
@@ -248,6 +254,9 @@ class ResolutionClock(models.Model):
     due_at = models.DateTimeField()
     warn_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Waiting for the customer (the agent answered): the clock stands still until the
+    # customer writes again, and then the business time left at the pause runs on.
+    paused_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -256,7 +265,7 @@ class ResolutionClock(models.Model):
         ]  # fmt: skip
         indexes = [
             models.Index(fields=["due_at"], name="resolution_clock_running",
-                         condition=Q(resolved_at__isnull=True)),
+                         condition=Q(resolved_at__isnull=True, paused_at__isnull=True)),
         ]  # fmt: skip
 
     def __str__(self) -> str:

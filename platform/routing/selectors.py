@@ -232,10 +232,12 @@ class SlaPromise:
     first_response_hours: Decimal
     warn_before_hours: Decimal
     resolution_hours: Decimal | None = None  # None: no resolution promise
+    resolve_pending_after_days: int | None = 7  # None: never resolved automatically
 
 
-# The agency's offer: an answer within 48 business hours, the matter resolved within 96.
-DEFAULT_SLA = SlaPromise(Decimal(48), Decimal(4), Decimal(96))
+# The agency's offer: an answer within 48 business hours, the matter resolved within 96; a
+# conversation left without a word from the customer for 7 days after an answer is resolved.
+DEFAULT_SLA = SlaPromise(Decimal(48), Decimal(4), Decimal(96), 7)
 
 
 def sla_promise_for(client, channel: str) -> SlaPromise:
@@ -246,4 +248,5 @@ def sla_promise_for(client, channel: str) -> SlaPromise:
     row = rows.get(channel) or rows.get("")
     if row is None:
         return DEFAULT_SLA
-    return SlaPromise(row.first_response_hours, row.warn_before_hours, row.resolution_hours)
+    return SlaPromise(row.first_response_hours, row.warn_before_hours, row.resolution_hours,
+                      row.resolve_pending_after_days)  # fmt: skip

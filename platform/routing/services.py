@@ -339,8 +339,61 @@ def resolution_clock_start(*, client, conversation_id: int, channel: str, starte
     clock, _ = ResolutionClock.objects.update_or_create(
         client=client, conversation_id=conversation_id,
         defaults={"channel": channel, "started_at": started_at, "due_at": due_at,
-                  "warn_at": warn_at, "resolved_at": None},
+                  "warn_at": warn_at, "resolved_at": None, "paused_at": None},
     )  # fmt: skip
+    return clock
+
+
+def _running_clock(client, conversation_id: int) -> ResolutionClock | None:
+    return (
+        ResolutionClock.objects.select_for_update()
+        .filter(client=client, conversation_id=conversation_id, resolved_at__isnull=True)
+        .first()
+    )  # fmt: skip
+
+
+def _breach_record(clock: ResolutionClock, *, at: datetime) -> None:
+    """Past due at ``at``: the breach is recorded (once, also when the sweep saw it first)."""
+    if at > clock.due_at:
+        SlaEvent.objects.get_or_create(
+            resolution=clock, kind=SlaEvent.Kind.BREACH, due_at=clock.due_at,
+            defaults={"client_id": clock.client_id, "metric": SlaEvent.Metric.RESOLUTION,
+                      "recorded_at": at},
+        )  # fmt: skip
+
+
+@transaction.atomic
+def resolution_clock_pause(*, client, conversation_id: int, now: datetime) -> None:
+    """The agent answered and the conversation waits for the customer: the clock stands
+    still (a pause already running keeps its start). Paused after the due time, the breach
+    stands."""
+    clock = _running_clock(client, conversation_id)
+    if clock is None or clock.paused_at is not None:
+        return
+    _breach_record(clock, at=now)
+    clock.paused_at = now
+    clock.save(update_fields=["paused_at"])
+
+
+@transaction.atomic
+def resolution_clock_resume(*, client, conversation_id: int, calendar,
+                            now: datetime) -> ResolutionClock | None:  # fmt: skip
+    """The customer wrote again: the business time that was left at the pause runs on from
+    now (counted in ``calendar``, the client's hours for the conversation). The clock, or
+    None when it was not paused."""
+    clock = _running_clock(client, conversation_id)
+    if clock is None or clock.paused_at is None:
+        return None
+    paused_at, clock.paused_at = clock.paused_at, None
+
+    def moved(moment: datetime) -> datetime:
+        if moment <= paused_at:  # already passed (and swept) before the pause
+            return moment
+        left = calendar.business_seconds_between(paused_at, moment)
+        return calendar.add_business_hours(now, timedelta(seconds=left))
+
+    clock.due_at, clock.warn_at = moved(clock.due_at), moved(clock.warn_at)
+    clock.save(update_fields=["paused_at", "due_at", "warn_at"])
     return clock
 
 
@@ -348,22 +401,16 @@ def resolution_clock_start(*, client, conversation_id: int, channel: str, starte
 def resolution_clock_stop(*, client, conversation_id: int,
                           now: datetime | None = None) -> ResolutionClock | None:  # fmt: skip
     """The conversation is resolved: the clock stops; resolved late, the breach is recorded
-    (once, also when the sweep saw it first). None when the conversation had no promise."""
+    (once, also when the sweep saw it first). Resolved while waiting for the customer, the
+    matter was settled by the answer that started the wait: that is when it is judged.
+    None when the conversation had no running promise."""
     now = now or timezone.now()
-    clock = (
-        ResolutionClock.objects.select_for_update()
-        .filter(client=client, conversation_id=conversation_id).first()
-    )  # fmt: skip
-    if clock is None or clock.resolved_at is not None:
-        return clock
+    clock = _running_clock(client, conversation_id)
+    if clock is None:
+        return None
     clock.resolved_at = now
     clock.save(update_fields=["resolved_at"])
-    if now > clock.due_at:
-        SlaEvent.objects.get_or_create(
-            resolution=clock, kind=SlaEvent.Kind.BREACH, due_at=clock.due_at,
-            defaults={"client_id": client.pk, "metric": SlaEvent.Metric.RESOLUTION,
-                      "recorded_at": now},
-        )  # fmt: skip
+    _breach_record(clock, at=clock.paused_at or now)
     return clock
 
 
@@ -378,7 +425,7 @@ _SLA_EVENTS = """
 _RESOLUTION_EVENTS = """
     INSERT INTO routing_slaevent (client_id, metric, resolution_id, kind, due_at, recorded_at)
     SELECT client_id, 'resolution', id, %(kind)s, due_at, %(now)s FROM routing_resolutionclock
-    WHERE resolved_at IS NULL AND {condition}
+    WHERE resolved_at IS NULL AND paused_at IS NULL AND {condition}
     ON CONFLICT (resolution_id, kind, due_at) DO NOTHING
 """
 

@@ -31,6 +31,15 @@ def status_label(code: str) -> str:
 
 
 @register.filter
+def conversation_status(conversation) -> str:
+    """The conversation's status, saying so when Polydesk resolved it (the customer stayed
+    silent after an answer for as long as the client allows)."""
+    if conversation.status == "resolved" and conversation.resolved_automatically:
+        return str(_("Resolved automatically (no reply from the customer)"))
+    return status_label(conversation.status)
+
+
+@register.filter
 def presence_label(code: str) -> str:
     return str(PRESENCES.get(code, code))
 
