@@ -2,16 +2,16 @@
 seeded history of conversations, last month's invoices. Idempotent, like every seed step."""
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC
 from decimal import Decimal
 
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from billing.models import ExchangeRate, PricePlan
+from billing.months import month_of, month_previous, months_back
 from billing.services import (
     invoices_issue_for_month,
-    previous_month,
     price_plan_create,
     usage_record,
     usage_record_call,
@@ -33,14 +33,6 @@ DEMO_PRICES = {
 }
 
 
-def _months_back(today: date, months: int) -> date:
-    """The first day of the month `months` before today's."""
-    month = today.replace(day=1)
-    for _ in range(months):
-        month = (month - timedelta(days=1)).replace(day=1)
-    return month
-
-
 def seed_billing(log: Callable[[str], None]) -> None:
     """Plans, ledger from the seeded conversations, last month's invoices."""
     from conversations.models import Conversation
@@ -50,8 +42,8 @@ def seed_billing(log: Callable[[str], None]) -> None:
 
     now = timezone.now()
     clients = list(Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]))
-    start = _months_back(now.date(), 3)
-    last_month = previous_month(now=now)
+    start = months_back(month_of(now, zone=UTC), 3)
+    last_month = month_previous(now, zone=UTC)
     for currency, rate in DEMO_USD_RATES.items():
         ExchangeRate.objects.get_or_create(
             from_currency="USD", to_currency=currency, valid_on=start,

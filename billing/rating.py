@@ -27,13 +27,13 @@ Rules (docs/billing.md):
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 
 from billing.money import ZERO, money_round, percent_of
+from billing.months import month_bounds
 
 SIXTY = Decimal(60)
 
@@ -115,22 +115,6 @@ class Rating:
     @property
     def cost(self) -> Decimal:
         return sum(self.cost_by_language.values(), ZERO)
-
-
-def month_bounds(month: date) -> tuple[date, date]:
-    """First day of the month and first day of the next."""
-    start = month.replace(day=1)
-    days = calendar.monthrange(start.year, start.month)[1]
-    return start, start + timedelta(days=days)
-
-
-def parse_month(text: str) -> date:
-    """'2026-10' -> date(2026, 10, 1), or ValueError with the expected form."""
-    try:
-        parsed = datetime.strptime(text.strip(), "%Y-%m")
-    except ValueError:
-        raise ValueError(f"{text!r} is not a month like 2026-10.") from None
-    return parsed.date()
 
 
 def _per_unit(amount: Decimal) -> Decimal:

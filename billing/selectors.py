@@ -13,14 +13,8 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from billing.models import Invoice, PricePlan, UsageEntry
-from billing.rating import (
-    PlanTerms,
-    Rating,
-    RatingError,
-    UsageGroup,
-    month_bounds,
-    rate_month,
-)
+from billing.months import month_bounds, month_span
+from billing.rating import PlanTerms, Rating, RatingError, UsageGroup, rate_month
 from tenants.models import Client
 
 # One pass over the month's ledger, grouped by what pricing needs. The month is each
@@ -188,22 +182,18 @@ def invoice_in_force(*, client: Client, month: date) -> Invoice | None:
 def ledger_rows_after_invoice(*, invoice: Invoice) -> QuerySet[UsageEntry]:
     """Ledger rows of the invoice's month recorded after it was issued (late events,
     corrections): not on it; the month needs a credit note and a new revision."""
-    start, end = month_bounds(invoice.period)
-    tz = invoice.client.tz
+    starts_at, ends_at = month_span(invoice.period, zone=invoice.client.tz)
     return UsageEntry.objects.filter(
         client_id=invoice.client_id,
-        occurred_at__gte=datetime.combine(start, time(), tzinfo=tz),
-        occurred_at__lt=datetime.combine(end, time(), tzinfo=tz),
+        occurred_at__gte=starts_at,
+        occurred_at__lt=ends_at,
         recorded_at__gt=invoice.issued_at,
     )
 
 
 def ledger_rows_for_month(*, client: Client, month: date) -> Iterator[UsageEntry]:
     """The raw ledger of a client's month, streamed (server-side cursor)."""
-    start, end = month_bounds(month)
-    tz = client.tz
-    starts_at = datetime.combine(start, time(), tzinfo=tz)
-    ends_at = datetime.combine(end, time(), tzinfo=tz)
+    starts_at, ends_at = month_span(month, zone=client.tz)
     return (
         UsageEntry.objects.filter(client=client, occurred_at__gte=starts_at,
                                   occurred_at__lt=ends_at)

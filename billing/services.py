@@ -2,7 +2,7 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from billing.models import Invoice, InvoiceCounter, InvoiceLine, PricePlan, UsageEntry
-from billing.rating import RatingError, month_bounds
+from billing.months import month_span
+from billing.rating import RatingError
 from billing.selectors import ledger_rows_after_invoice, rating_for_client_month
 from tenants.models import Client
 
@@ -233,8 +234,9 @@ def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -
     returns the invoice already issued. A month whose invoice was credited in full is
     invoiced again (next revision) from the ledger as it is now."""
     now = now or timezone.now()
-    period, end = month_bounds(month)
-    if datetime.combine(end, time(), tzinfo=client.tz) > now:
+    period = month.replace(day=1)
+    _start, end = month_span(period, zone=client.tz)
+    if end > now:
         return IssueResult(None, False, f"{period:%Y-%m} has not ended yet")
     # Serialises runs for one client (lock order: client, then the year's counter).
     client = Client.objects.select_for_update(no_key=True).get(pk=client.pk)
@@ -319,8 +321,3 @@ def invoices_issue_for_month(*, month: date, clients=None, now: datetime | None 
             if late:
                 run.late.append((result.invoice, late))
     return run
-
-
-def previous_month(*, now: datetime) -> date:
-    """The month before `now`'s (UTC)."""
-    return (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)

@@ -1,17 +1,19 @@
 """Celery tasks of billing: thin, idempotent, calling billing.services."""
 
+from datetime import UTC
+
 from celery import shared_task
 from django.utils import timezone
 
-from billing.rating import parse_month
-from billing.services import invoices_issue_for_month, previous_month
+from billing.months import month_parse, month_previous
+from billing.services import invoices_issue_for_month
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def invoices_issue_task(month: str = "") -> dict:
     """Issue every client's invoice for `month` ('2026-10'; default: last month). A re-run
     issues nothing twice."""
-    period = parse_month(month) if month else previous_month(now=timezone.now())
+    period = month_parse(month) if month else month_previous(timezone.now(), zone=UTC)
     run = invoices_issue_for_month(month=period)
     return {"month": f"{period:%Y-%m}", "issued": len(run.issued), "present": len(run.present),
             "skipped": [(client.slug, reason) for client, reason in run.skipped],

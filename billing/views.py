@@ -6,7 +6,7 @@ Billing rows live in the public schema, so a portal view scopes every query to
 
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
@@ -16,21 +16,20 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from billing.models import Invoice
-from billing.rating import parse_month
+from billing.months import month_of, month_parse, month_previous
 from billing.selectors import (
     invoice_of_client,
     invoices_of_client,
     ledger_rows_for_month,
     ratings_for_month,
 )
-from billing.services import previous_month
 from portal.csv_export import csv_response
 from tenants.models import Client
 
 
 def _month_from(request, default: date) -> date:
     try:
-        return parse_month(request.GET["month"]) if request.GET.get("month") else default
+        return month_parse(request.GET["month"]) if request.GET.get("month") else default
     except ValueError:
         raise Http404("not a month") from None
 
@@ -42,14 +41,14 @@ def _month_from(request, default: date) -> date:
 def invoice_list(request):
     client = request.tenant
     now = timezone.now()
-    this_month = timezone.localdate(now, client.tz).replace(day=1)
+    this_month = month_of(now, zone=client.tz)
     (current,) = ratings_for_month(month=this_month, clients=[client])
     context = {
         "client": client,
         "invoices": invoices_of_client(client=client),
         "this_month": this_month,
         "so_far": current.rating,
-        "last_month": previous_month(now=now),
+        "last_month": month_previous(now, zone=UTC),
     }
     return render(request, "billing/invoices.html", context)
 
@@ -104,7 +103,7 @@ def ledger_csv_rows(*, client: Client, month: date) -> Iterator[list]:
 @login_required
 def usage_csv(request):
     client = request.tenant
-    month = _month_from(request, previous_month(now=timezone.now()))
+    month = _month_from(request, month_previous(timezone.now(), zone=UTC))
     return csv_response(f"usage-{client.slug}-{month:%Y-%m}.csv", LEDGER_CSV_HEADER,
                         ledger_csv_rows(client=client, month=month), utf8_mark=False)  # fmt: skip
 
@@ -122,7 +121,7 @@ def agency_revenue(request):
     """Revenue and cost per client and per language for a month (agency admins)."""
     if not _agency_staff(request.user):
         raise PermissionDenied
-    month = _month_from(request, previous_month(now=timezone.now()))
+    month = _month_from(request, month_previous(timezone.now(), zone=UTC))
     clients = list(Client.objects.clients().order_by("name"))
     results = ratings_for_month(month=month, clients=clients)
     invoiced: dict[int, Decimal] = defaultdict(Decimal)

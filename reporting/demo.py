@@ -2,18 +2,21 @@
 
 from collections.abc import Callable
 
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 
 def seed_reports(log: Callable[[str], None]) -> None:
     """Generate (again) last month's report of each demo client; the demo manager receives it."""
+    from billing.months import month_previous
     from demo.seed import DEMO_CLIENTS
     from reporting.models import ReportSettings
-    from reporting.services import last_complete_month, report_generate
+    from reporting.services import report_generate
     from tenants.models import Client
 
+    now = timezone.now()
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
-        month = last_complete_month(client=client)
+        month = month_previous(now, zone=client.tz)
         with schema_context(client.schema_name):
             ReportSettings.objects.get_or_create(
                 pk=1, defaults={"recipients": [f"manager@{client.slug}.example"]}

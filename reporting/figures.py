@@ -5,11 +5,12 @@ figures (telephony) and the cost section (billing) are optional parts: a report 
 when they are given.
 """
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
+
+from billing.months import month_span, months_back
 
 # The split dimensions, in the order the report shows them.
 DIMENSIONS = ("channel", "language", "country", "category")
@@ -43,11 +44,8 @@ class Period:
     @classmethod
     def month(cls, *, year: int, month: int, time_zone: str) -> "Period":
         """The calendar month in the client's zone (midnight of the 1st to the next 1st)."""
-        zone = ZoneInfo(time_zone)
-        days = calendar.monthrange(year, month)[1]
-        start = datetime(year, month, 1, tzinfo=zone)
-        following = date(year, month, days) + timedelta(days=1)
-        return cls(start=start, end=datetime(following.year, following.month, 1, tzinfo=zone))
+        start, end = month_span(date(year, month, 1), zone=ZoneInfo(time_zone))
+        return cls(start=start, end=end)
 
     @classmethod
     def month_of(cls, *, day: date, time_zone: str) -> "Period":
@@ -65,7 +63,7 @@ class Period:
         return [self.first_day + timedelta(days=n) for n in range(count)]
 
     def previous_month(self) -> "Period":
-        before = self.first_day - timedelta(days=1)
+        before = months_back(self.first_day, 1)
         return Period.month(year=before.year, month=before.month, time_zone=str(self.start.tzinfo))
 
     def until(self, moment: datetime) -> "Period":

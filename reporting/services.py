@@ -5,7 +5,6 @@ Call these in the client's schema (a request on its domain, a tenant-aware task,
 """
 
 import dataclasses
-import re
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -24,24 +23,6 @@ from reporting.selectors import (
     kpis_for_period,
     sla_figures_for_period,
 )
-
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def month_parse(text: str) -> date:
-    """'2026-10' -> date(2026, 10, 1); a clear error for anything else."""
-    match = MONTH_PATTERN.match(text.strip())
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise ValidationError(f"{text!r} is not a month written as YYYY-MM (e.g. 2026-10).")
-    return date(int(match[1]), int(match[2]), 1)
-
-
-def last_complete_month(*, client, now: datetime | None = None) -> date:
-    """The first day of the latest month that has ended in the client's time zone."""
-    local = (now or timezone.now()).astimezone(client.tz).date()
-    first = local.replace(day=1)
-    return (first.replace(year=first.year - 1, month=12) if first.month == 1
-            else first.replace(month=first.month - 1))  # fmt: skip
 
 
 def report_settings_get() -> ReportSettings:

@@ -2,14 +2,10 @@
 
 from celery import shared_task
 from django.db import OperationalError, connection
+from django.utils import timezone
 
-from reporting.services import (
-    last_complete_month,
-    month_parse,
-    report_generate,
-    report_generate_and_send,
-    report_send,
-)
+from billing.months import month_parse, month_previous
+from reporting.services import report_generate, report_generate_and_send, report_send
 from tenants.models import Client
 
 
@@ -21,8 +17,9 @@ def _this_client() -> Client:
 def monthly_reports_task() -> int:
     """Beat, on the 1st: ask for last month's report of every serving client."""
     count = 0
+    now = timezone.now()
     for client in Client.objects.serving().only("schema_name", "time_zone"):
-        month = last_complete_month(client=client)
+        month = month_previous(now, zone=client.tz)
         monthly_report_task.apply_async(
             args=[f"{month:%Y-%m}"], headers={"_schema_name": client.schema_name}
         )

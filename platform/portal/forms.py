@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from billing.months import month_start
 
 
 class PortalAuthenticationForm(AuthenticationForm):
@@ -41,9 +42,6 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args, months, formats, **kwargs):
         super().__init__(*args, **kwargs)
-        from datetime import datetime
-
         self.fields["month"].choices = [
-            (f"{m:%Y-%m}", formats.month(datetime(m.year, m.month, 1, tzinfo=formats.zone)))
-            for m in months
+            (f"{m:%Y-%m}", formats.month(month_start(m, zone=formats.zone))) for m in months
         ]

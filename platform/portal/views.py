@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.login_limit import client_address, login_blocked
+from billing.months import month_of, month_parse, month_start, months_back
 from config.celery import task_enqueue_on_commit
 from conversations.models import Conversation
 from customers.models import Customer
@@ -33,7 +33,6 @@ from reporting.selectors import (
     kpis_for_period,
     sla_figures_for_period,
 )
-from reporting.services import month_parse
 from routing.models import Channel
 from telephony.voice.labels import CALL_OUTCOMES
 
@@ -83,14 +82,13 @@ def _period_from(request) -> tuple[Period, date]:
     """The month asked for (?month=YYYY-MM), the current one by default, cut at now."""
     client = request.tenant
     now = timezone.now()
-    today = now.astimezone(client.tz).date()
-    month = today.replace(day=1)
+    month = this_month = month_of(now, zone=client.tz)
     if request.GET.get("month"):
         try:
             month = month_parse(request.GET["month"])
-        except ValidationError as error:
+        except ValueError as error:
             raise Http404("no such month") from error
-        if month > today:
+        if month > this_month:
             raise Http404("that month has not started")
     return Period.month_of(day=month, time_zone=client.time_zone).until(now), month
 
@@ -112,13 +110,8 @@ def _kpis(request, period: Period) -> tuple[Kpis, Previous]:
 
 
 def _recent_months(client, count: int = 12) -> list[date]:
-    month = timezone.now().astimezone(client.tz).date().replace(day=1)
-    months = []
-    for _step in range(count):
-        months.append(month)
-        month = (month.replace(year=month.year - 1, month=12) if month.month == 1
-                 else month.replace(month=month.month - 1))  # fmt: skip
-    return months
+    this_month = month_of(timezone.now(), zone=client.tz)
+    return [months_back(this_month, back) for back in range(count)]
 
 
 def _formats(request) -> Formats:
@@ -141,8 +134,7 @@ def dashboard(request):
         "customer_count": Customer.objects.filter(erased_at__isnull=True).count(),
         "month": month,
         "month_label": fmt.month(period.start),
-        "months": [(m, fmt.month(Period.month_of(day=m, time_zone=client.time_zone).start))
-                   for m in _recent_months(client)],
+        "months": [(m, fmt.month(month_start(m, zone=client.tz))) for m in _recent_months(client)],
         "summary": tables["summary"],
         "split_tables": [tables[name] for name in ("channel", "language", "country", "category")],
         "calls_tables": [tables[name] for name in ("calls", "calls-language", "calls-country",
@@ -293,8 +285,7 @@ def conversation_detail(request, conversation_id: int):
 def report_list(request):
     client = request.tenant
     fmt = _formats(request)
-    reports = [(report, fmt.month(Period.month_of(day=report.month,
-                                                  time_zone=client.time_zone).start))
+    reports = [(report, fmt.month(month_start(report.month, zone=client.tz)))
                for report in Report.objects.defer("pdf")]  # fmt: skip
     form = ReportRequestForm(months=_recent_months(client), formats=fmt)
     return render(request, "portal/reports.html",
@@ -321,7 +312,7 @@ def report_request(request):
 def report_download(request, month: str):
     try:
         first_day = month_parse(month)
-    except ValidationError as error:
+    except ValueError as error:
         raise Http404("no such month") from error
     report = get_object_or_404(Report, month=first_day)
     response = HttpResponse(bytes(report.pdf), content_type="application/pdf")

@@ -1,12 +1,14 @@
 """The demo's billing: a plan per client in its currency, the ledger from the seeded
 history, last month's invoices; seeding twice changes nothing."""
 
+from datetime import UTC
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from billing.models import Invoice, PricePlan, UsageEntry
-from billing.services import previous_month
+from billing.months import month_previous
 from demo.seed import DEMO_CLIENTS, HISTORY_CONVERSATIONS_PER_CLIENT
 from tenants.models import Client
 
@@ -17,7 +19,7 @@ def test_the_demo_bills_its_clients_once(two_clients, capsys):
     call_command("seed_demo", force=True)
     call_command("seed_demo", force=True)
 
-    last_month = previous_month(now=timezone.now())
+    last_month = month_previous(timezone.now(), zone=UTC)
     for demo in DEMO_CLIENTS:
         client = Client.objects.get(slug=demo.slug)
         plans = PricePlan.objects.filter(client=client)

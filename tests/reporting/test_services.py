@@ -10,13 +10,7 @@ from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
 from reporting.models import Report
-from reporting.services import (
-    last_complete_month,
-    month_parse,
-    recipients_set,
-    report_generate,
-    report_send,
-)
+from reporting.services import recipients_set, report_generate, report_send
 from reporting.tasks import monthly_reports_task
 from tests.conftest import in_schema
 from tests.reporting.scenario import local, october_at_client_a
@@ -26,21 +20,6 @@ pytestmark = pytest.mark.django_db
 
 def text_of(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
-def test_months_are_parsed_strictly():
-    assert month_parse("2026-10") == date(2026, 10, 1)
-    for bad in ("2026-13", "10/2026", "2026-1", ""):
-        with pytest.raises(ValidationError):
-            month_parse(bad)
-
-
-def test_the_last_complete_month_is_the_clients(two_clients):
-    # 31 October 23:30 UTC is already 1 November in Prague.
-    assert last_complete_month(client=two_clients.a, now=local(11, 1, 0, 30)) == date(2026, 10, 1)
-    assert last_complete_month(client=two_clients.a, now=local(1, 5, 9, year=2027)) == date(
-        2026, 12, 1
-    )
 
 
 def test_a_report_is_stored_in_the_clients_language_and_replaced_when_regenerated(two_clients):

@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from billing.rating import parse_month
+from billing.months import month_parse
 from billing.selectors import ledger_rows_for_month
 from tenants.models import Client
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, month: str, client: str | None, output: str | None, **options):
         try:
-            period = parse_month(month)
+            period = month_parse(month)
         except ValueError as error:
             raise CommandError(str(error)) from None
         clients = Client.objects.clients().order_by("slug")

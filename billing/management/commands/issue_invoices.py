@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from billing.rating import parse_month
+from billing.months import month_parse
 from billing.services import invoices_issue_for_month
 from tenants.models import Client
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, month: str, client: str | None, **options) -> None:
         try:
-            period = parse_month(month)
+            period = month_parse(month)
         except ValueError as error:
             raise CommandError(str(error)) from None
         clients = Client.objects.clients().order_by("pk")

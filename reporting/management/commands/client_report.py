@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
-from reporting.services import month_parse, report_generate
+from billing.months import month_parse
+from reporting.services import report_generate
 from tenants.models import Client
 
 
@@ -23,6 +24,9 @@ class Command(BaseCommand):
             raise CommandError(f"No client {options['client']!r}; known: {known or 'none'}.")
         try:
             month = month_parse(options["month"])
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        try:
             with schema_context(client.schema_name):
                 report = report_generate(client=client, month=month)
                 pdf = bytes(report.pdf)

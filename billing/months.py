@@ -1,0 +1,51 @@
+"""Calendar months: "YYYY-MM" read, and the month arithmetic of billing, reporting and the portal.
+
+A month is the date of its first day. Which month a moment falls in depends on the time zone
+it is read in (a client's month is its own local month), so the functions that start from a
+moment take the zone. Plain standard library: reporting's Django-free figures use it too.
+"""
+
+import re
+from datetime import date, datetime, tzinfo
+
+_MONTH_TEXT = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def month_parse(text: str) -> date:
+    """'2026-10' -> date(2026, 10, 1); ValueError with the expected form for anything else."""
+    match = _MONTH_TEXT.fullmatch(text.strip())
+    if match and int(match[1]) >= 1 and 1 <= int(match[2]) <= 12:
+        return date(int(match[1]), int(match[2]), 1)
+    raise ValueError(f"{text!r} is not a month written as YYYY-MM (e.g. 2026-10).")
+
+
+def months_back(month: date, count: int) -> date:
+    """The first day of the month `count` months before `month`'s (a negative count: after)."""
+    index = month.year * 12 + month.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_of(moment: datetime, *, zone: tzinfo) -> date:
+    """The month `moment` falls in on the calendar of `zone`."""
+    return moment.astimezone(zone).date().replace(day=1)
+
+
+def month_previous(moment: datetime, *, zone: tzinfo) -> date:
+    """The month before the one `moment` falls in, in `zone`: the latest that has ended there."""
+    return months_back(month_of(moment, zone=zone), 1)
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    """First day of the month and first day of the next."""
+    return month.replace(day=1), months_back(month, -1)
+
+
+def month_start(month: date, *, zone: tzinfo) -> datetime:
+    """Midnight of the month's first day in `zone`."""
+    return datetime(month.year, month.month, 1, tzinfo=zone)
+
+
+def month_span(month: date, *, zone: tzinfo) -> tuple[datetime, datetime]:
+    """[start, end) of the month in `zone`: midnight of its 1st to midnight of the next 1st."""
+    start, end = month_bounds(month)
+    return month_start(start, zone=zone), month_start(end, zone=zone)
