@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from billing.models import Invoice
-from billing.months import month_of, month_parse, month_previous
+from billing.months import month_of, month_parse, month_previous, months_back
 from billing.selectors import (
     invoice_of_client,
     invoices_of_client,
@@ -48,7 +48,7 @@ def invoice_list(request):
         "invoices": invoices_of_client(client=client),
         "this_month": this_month,
         "so_far": current.rating,
-        "last_month": month_previous(now, zone=UTC),
+        "last_month": months_back(this_month, 1),  # both in the client's own calendar
     }
     return render(request, "billing/invoices.html", context)
 
@@ -103,7 +103,7 @@ def ledger_csv_rows(*, client: Client, month: date) -> Iterator[list]:
 @login_required
 def usage_csv(request):
     client = request.tenant
-    month = _month_from(request, month_previous(timezone.now(), zone=UTC))
+    month = _month_from(request, month_previous(timezone.now(), zone=client.tz))
     return csv_response(f"usage-{client.slug}-{month:%Y-%m}.csv", LEDGER_CSV_HEADER,
                         ledger_csv_rows(client=client, month=month), utf8_mark=False)  # fmt: skip
 

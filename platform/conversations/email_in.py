@@ -136,8 +136,7 @@ def _reply_file(client, conversation: Conversation, text: str, html: str, messag
         conversation=conversation, direction=Message.Direction.INBOUND, channel="email",
         body_text=text, body_html=html, external_id=message_id, raw=raw, created_at=now,
     )  # fmt: skip
-    conversation_customer_wrote(client=client, conversation=conversation, channel="email",
-                                now=now)  # fmt: skip
+    conversation_customer_wrote(client=client, conversation=conversation, now=now)
 
 
 def email_file_raw(raw: bytes) -> Filed:

@@ -14,6 +14,7 @@ from customers.models import Customer
 from languages.catalog import CATALOG
 from languages.detection import detect_language_for_client
 from languages.selectors import agent_language_codes
+from routing.calendar import BusinessCalendar
 from routing.models import WorkItem
 from routing.selectors import client_calendar, sla_promise_for
 from routing.services import (
@@ -55,6 +56,7 @@ class Deadlines:
     answer_warn: datetime
     resolution_due: datetime | None
     resolution_warn: datetime | None
+    calendar: BusinessCalendar  # the hours they were counted in
 
 
 def _deadlines(client, *, channel: str, country: str, language: str,
@@ -73,7 +75,12 @@ def _deadlines(client, *, channel: str, country: str, language: str,
     resolution_due = resolution_warn = None
     if promise.resolution_hours is not None:
         resolution_due, resolution_warn = due_and_warning(promise.resolution_hours)
-    return Deadlines(answer_due, answer_warn, resolution_due, resolution_warn)
+    return Deadlines(answer_due, answer_warn, resolution_due, resolution_warn, calendar)
+
+
+def _deadlines_for(client, conversation: Conversation, now: datetime) -> Deadlines:
+    return _deadlines(client, channel=conversation.channel, country=conversation.customer.country,
+                      language=conversation.language, now=now)  # fmt: skip
 
 
 def _resolution_clock_start(client, conversation: Conversation, deadlines: Deadlines,
@@ -282,37 +289,26 @@ def _customer_message_file(client, conversation: Conversation, *, text: str,
         conversation=conversation, direction=Message.Direction.INBOUND,
         channel=conversation.channel, body_text=text, external_id=external_id, created_at=now,
     )  # fmt: skip
-    conversation_customer_wrote(client=client, conversation=conversation,
-                                channel=conversation.channel, now=now)  # fmt: skip
+    conversation_customer_wrote(client=client, conversation=conversation, now=now)
     return message
 
 
-def conversation_customer_wrote(*, client, conversation: Conversation, channel: str,
-                                now: datetime) -> None:  # fmt: skip
+def conversation_customer_wrote(*, client, conversation: Conversation, now: datetime) -> None:
     """The customer wrote again in a conversation (their message is filed): a resolved one
     opens again as a reopening; one waiting for them is open again and its resolution clock
-    runs on; either way the new message waits for an answer."""
+    runs on; either way the new message waits for an answer, due by the client's promise
+    counted from now (not from the first contact)."""
+    deadlines = _deadlines_for(client, conversation, now)
     if conversation.status in (Conversation.Status.RESOLVED, Conversation.Status.CLOSED):
-        conversation_reopen(client=client, conversation=conversation, now=now)
+        _reopen(client, conversation, deadlines, now)
     elif conversation.status == Conversation.Status.PENDING:
         conversation.status, conversation.pending_since = Conversation.Status.OPEN, None
-        calendar = client_calendar(client, country=conversation.customer.country,
-                                   language=conversation.language)  # fmt: skip
         clock = resolution_clock_resume(client=client, conversation_id=conversation.pk,
-                                        calendar=calendar, now=now)  # fmt: skip
+                                        calendar=deadlines.calendar, now=now)  # fmt: skip
         if clock is not None:
             conversation.resolution_due_at = clock.due_at
         conversation.save(update_fields=["status", "pending_since", "resolution_due_at"])
-    follow_up_enqueue(client=client, conversation=conversation, channel=channel, now=now)
-
-
-def follow_up_enqueue(*, client, conversation: Conversation, channel: str,
-                      now: datetime | None = None) -> None:  # fmt: skip
-    """A customer wrote again: the conversation waits for an answer, due by the client's
-    promise counted from now (not from the first contact)."""
-    now = now or timezone.now()
-    deadlines = _deadlines(client, channel=channel, country=conversation.customer.country,
-                           language=conversation.language, now=now)  # fmt: skip
+    channel = conversation.channel
     item = work_enqueue(
         client=client, channel=channel, language=conversation.language,
         language_uncertain=conversation.language_uncertain, source_kind="conversation",
@@ -391,13 +387,14 @@ def conversations_pending_resolve(*, client, now: datetime | None = None) -> int
 def conversation_reopen(*, client, conversation: Conversation, now: datetime) -> None:
     """The customer wrote again about a resolved matter: open again, counted as a
     reopening, with a new resolution promise from now."""
+    _reopen(client, conversation, _deadlines_for(client, conversation, now), now)
+
+
+def _reopen(client, conversation: Conversation, deadlines: Deadlines, now: datetime) -> None:
     conversation.status = Conversation.Status.OPEN
     conversation.reopened_at = now
     conversation.reopen_count += 1
     conversation.resolved_automatically = False
-    deadlines = _deadlines(client, channel=conversation.channel,
-                           country=conversation.customer.country,
-                           language=conversation.language, now=now)  # fmt: skip
     conversation.resolution_due_at = deadlines.resolution_due
     conversation.save(update_fields=["status", "reopened_at", "reopen_count",
                                      "resolved_automatically", "resolution_due_at"])  # fmt: skip
