@@ -3,11 +3,13 @@
 Every function runs in the client's schema (the webhook views enter it) and returns the
 TwiML to answer with. Twilio retries: each answer is numbered (``Call.step``, carried in
 the next webhook's URL) and stored, so a retried request gets the same answer and changes
-nothing twice. The call row is locked while a request works on it.
+nothing twice. The call row is locked while a request works on it (``_on_call``).
 """
 
+import functools
 import logging
 import math
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from babel.dates import format_datetime
@@ -55,20 +57,42 @@ def _answer(call: Call, response: VoiceResponse | str) -> str:
     return call.last_twiml
 
 
-def _locked(call_sid: str) -> Call | None:
-    return (
-        Call.objects.select_for_update(of=("self",)).select_related("menu")
-        .filter(call_sid=call_sid).first()
-    )  # fmt: skip
+def _on_call[R](*, locked: bool) -> Callable[[Callable[..., R]], Callable[..., R | None]]:
+    """A webhook's service on the call the request names: callers pass ``client`` and
+    ``call_sid``, the service gets ``client`` and the ``call`` (``locked``: locked, in one
+    transaction with the service). None, without calling it, when the client has no such
+    call (the webhook's 404)."""
+
+    def decorate(service: Callable[..., R]) -> Callable[..., R | None]:
+        @functools.wraps(service)
+        def on_call(*, client, call_sid: str, **kwargs) -> R | None:
+            _in_schema(client)
+            calls = Call.objects.filter(call_sid=call_sid)
+            if locked:
+                calls = calls.select_for_update(of=("self",)).select_related("menu")
+            call = calls.first()
+            if call is None:
+                return None
+            return service(client=client, call=call, **kwargs)
+
+        return transaction.atomic(on_call) if locked else on_call
+
+    return decorate
 
 
-def _next_step(call: Call, step: int | None) -> bool:
-    """True when the request is the one expected now (and the step moves on); False for a
-    retried (or stale) request, which gets the stored answer again."""
-    if step is not None and step != call.step:
-        return False
-    call.step += 1
-    return True
+def _numbered_step(service: Callable[..., str]) -> Callable[..., str]:
+    """A numbered step of a locked call: callers pass the ``step`` their URL carries. The
+    request expected now moves the step on and gets the service's answer; a retried (or
+    stale) one gets the stored answer again, without calling it."""
+
+    @functools.wraps(service)
+    def numbered(*, call: Call, step: int | None, **kwargs) -> str:
+        if step is not None and step != call.step:
+            return call.last_twiml
+        call.step += 1
+        return service(call=call, **kwargs)
+
+    return numbered
 
 
 # --- entering ------------------------------------------------------------------------------
@@ -129,18 +153,12 @@ def _menu(client, call: Call, response: VoiceResponse) -> None:
 # --- keys ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def call_gather(*, client, call_sid: str, step: int | None, digits: str,
-                now: datetime | None = None) -> str | None:  # fmt: skip
+@_on_call(locked=True)
+@_numbered_step
+def call_gather(*, client, call: Call, digits: str, now: datetime | None = None) -> str:
     """The caller pressed a key (or none): the option's action, or the menu again, or,
     after too many tries, the menu's fallback. None: no such call in this client."""
-    _in_schema(client)
     now = now or timezone.now()
-    call = _locked(call_sid)
-    if call is None:
-        return None
-    if not _next_step(call, step):
-        return call.last_twiml
     response = VoiceResponse()
     menu = call.menu
     if menu is None or call.completed_at or call.menu_left_at:
@@ -300,15 +318,11 @@ def wait_estimate_minutes(*, now: datetime) -> int | None:
     return None if average is None else max(1, math.ceil(average / 60))
 
 
-def queue_wait(*, client, call_sid: str, queue_seconds: int,
-               now: datetime | None = None) -> str | None:  # fmt: skip
+@_on_call(locked=False)
+def queue_wait(*, client, call: Call, queue_seconds: int, now: datetime | None = None) -> str:
     """The hold message (Twilio asks again when it ends): position, estimate, and after
     the client's wait, the offer to leave a voice message or be called back."""
-    _in_schema(client)
     now = now or timezone.now()
-    call = Call.objects.filter(call_sid=call_sid).first()
-    if call is None:
-        return None
     settings = voice_settings()
     response = VoiceResponse()
     say_phrase(response, "position", call.language,
@@ -327,13 +341,9 @@ def queue_wait(*, client, call_sid: str, queue_seconds: int,
     return str(response)
 
 
-@transaction.atomic
-def queue_hold_choice(*, client, call_sid: str, digits: str) -> str | None:
+@_on_call(locked=True)
+def queue_hold_choice(*, client, call: Call, digits: str) -> str:
     """A key pressed while waiting: 1 voicemail, 2 callback (the caller leaves the queue)."""
-    _in_schema(client)
-    call = _locked(call_sid)
-    if call is None:
-        return None
     response = VoiceResponse()
     choice = {"1": "voicemail", "2": "callback"}.get(digits[:1])
     if choice is None:
@@ -350,18 +360,12 @@ def _cancel_item(client, call: Call, *, now) -> None:
     work_cancel_for_source(client=client, source_kind="call", source_id=call.pk, now=now)
 
 
-@transaction.atomic
-def queue_exit(*, client, call_sid: str, step: int | None, result: str,
-               now: datetime | None = None) -> str | None:  # fmt: skip
+@_on_call(locked=True)
+@_numbered_step
+def queue_exit(*, client, call: Call, result: str, now: datetime | None = None) -> str:
     """The call left Twilio's queue (Enqueue's action): left for voicemail or a callback,
     hung up (abandoned), or its conversation with the agent ended (then the survey)."""
-    _in_schema(client)
     now = now or timezone.now()
-    call = _locked(call_sid)
-    if call is None:
-        return None
-    if not _next_step(call, step):
-        return call.last_twiml
     response = VoiceResponse()
     if result == "bridged":
         call.talk_ended_at = now
@@ -381,7 +385,7 @@ def queue_exit(*, client, call_sid: str, step: int | None, result: str,
         response.hangup()
         return _answer(call, response)
     # error, system-error, queue-full, redirected: the caller still gets a way to reach us
-    logger.warning("Call %s left the queue with %s", call_sid, result)
+    logger.warning("Call %s left the queue with %s", call.call_sid, result)
     say_phrase(response, "technical", call.language)
     return _answer(call, _voicemail(client, call, response))
 
@@ -402,11 +406,8 @@ def _voicemail(client, call: Call, response: VoiceResponse) -> str:
     return str(response)
 
 
-def voicemail_done(*, client, call_sid: str) -> str | None:
-    _in_schema(client)
-    call = Call.objects.filter(call_sid=call_sid).first()
-    if call is None:
-        return None
+@_on_call(locked=False)
+def voicemail_done(*, client, call: Call) -> str:
     return hang_up(VoiceResponse(), call.language, "voicemail_thanks")
 
 
@@ -427,17 +428,13 @@ def _callback(client, call: Call, response: VoiceResponse, *, now) -> str:
     return hang_up(response, call.language)
 
 
-@transaction.atomic
-def recording_received(*, client, call_sid: str, kind: str, recording_sid: str, url: str,
+@_on_call(locked=True)
+def recording_received(*, client, call: Call, kind: str, recording_sid: str, url: str,
                        status: str, seconds: int | None,
-                       now: datetime | None = None) -> bool | None:  # fmt: skip
+                       now: datetime | None = None) -> bool:  # fmt: skip
     """Twilio's recording callback: the link on the call; a voicemail becomes a
     conversation (once per recording). None: no such call."""
-    _in_schema(client)
     now = now or timezone.now()
-    call = _locked(call_sid)
-    if call is None:
-        return None
     if status != "completed" or not url:
         return False
     if kind != "voicemail":
@@ -459,15 +456,10 @@ def recording_received(*, client, call_sid: str, kind: str, recording_sid: str, 
     return True
 
 
-@transaction.atomic
-def survey_answer(*, client, call_sid: str, step: int | None, digits: str) -> str | None:
+@_on_call(locked=True)
+@_numbered_step
+def survey_answer(*, client, call: Call, digits: str) -> str:
     """The caller's rating (1-5) after talking to an agent, stored on the call."""
-    _in_schema(client)
-    call = _locked(call_sid)
-    if call is None:
-        return None
-    if not _next_step(call, step):
-        return call.last_twiml
     response = VoiceResponse()
     if digits[:1] in CSAT_KEYS:
         call.csat = int(digits[:1])
@@ -478,14 +470,9 @@ def survey_answer(*, client, call_sid: str, step: int | None, digits: str) -> st
 # --- status, completion --------------------------------------------------------------------
 
 
-@transaction.atomic
-def call_status(*, client, call_sid: str, status: str,
-                now: datetime | None = None) -> Call | None:  # fmt: skip
+@_on_call(locked=True)
+def call_status(*, client, call: Call, status: str, now: datetime | None = None) -> Call:
     """Twilio's status callback; a final status completes the call (once)."""
-    _in_schema(client)
-    call = _locked(call_sid)
-    if call is None:
-        return None
     if status in FINAL_STATUSES:
         call_complete(client=client, call=call, status=status, now=now or timezone.now())
     return call

@@ -38,6 +38,13 @@ def _twiml(body: str | None) -> HttpResponse:
     return HttpResponse(body, content_type="text/xml")
 
 
+def _no_content(found: object | None) -> HttpResponse:
+    """A callback Twilio wants no TwiML for; None from the service: no such call."""
+    if found is None:
+        raise Http404("No such call.")
+    return HttpResponse(status=204)
+
+
 def twilio_webhook(view):
     """POST only, CSRF-free (Twilio has no token), and signed with our auth token."""
 
@@ -54,11 +61,20 @@ def twilio_webhook(view):
     return checked
 
 
-def _client(client_id: int) -> Client:
-    client = Client.objects.clients().filter(pk=client_id).first()
-    if client is None or not client.portal_open:
-        raise Http404("No such client.")
-    return client
+def client_webhook(view):
+    """A follow-up webhook of a call, checked as twilio_webhook: the open client its URL
+    names (404 for any other), and the view run in that client's schema, given the client."""
+
+    @twilio_webhook
+    @functools.wraps(view)
+    def in_client(request: HttpRequest, client_id: int) -> HttpResponse:
+        client = Client.objects.clients().filter(pk=client_id).first()
+        if client is None or not client.portal_open:
+            raise Http404("No such client.")
+        with schema_context(client.schema_name):
+            return view(request, client)
+
+    return in_client
 
 
 def _step(request: HttpRequest) -> int | None:
@@ -94,83 +110,67 @@ def incoming(request: HttpRequest) -> HttpResponse:
         ))  # fmt: skip
 
 
-@twilio_webhook
-def gather(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = _client(client_id)
-    with schema_context(client.schema_name):
-        return _twiml(services.call_gather(
+def _key_pressed(service):
+    """A key pressed (or none) at a numbered step: the menu's, the survey's."""
+
+    @client_webhook
+    def pressed(request: HttpRequest, client: Client) -> HttpResponse:
+        return _twiml(service(
             client=client, call_sid=request.POST["CallSid"], step=_step(request),
             digits=request.POST.get("Digits", ""),
         ))  # fmt: skip
 
+    return pressed
 
-@twilio_webhook
-def wait(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = _client(client_id)
+
+gather = _key_pressed(services.call_gather)
+survey = _key_pressed(services.survey_answer)
+
+
+@client_webhook
+def wait(request: HttpRequest, client: Client) -> HttpResponse:
     try:
         queue_seconds = int(request.POST.get("QueueTime", "0"))
     except ValueError:
         queue_seconds = 0
-    with schema_context(client.schema_name):
-        return _twiml(services.queue_wait(client=client, call_sid=request.POST["CallSid"],
-                                          queue_seconds=queue_seconds))  # fmt: skip
+    return _twiml(services.queue_wait(client=client, call_sid=request.POST["CallSid"],
+                                      queue_seconds=queue_seconds))  # fmt: skip
 
 
-@twilio_webhook
-def hold_choice(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = _client(client_id)
-    with schema_context(client.schema_name):
-        return _twiml(services.queue_hold_choice(
-            client=client, call_sid=request.POST["CallSid"], digits=request.POST.get("Digits", "")
-        ))  # fmt: skip
+@client_webhook
+def hold_choice(request: HttpRequest, client: Client) -> HttpResponse:
+    return _twiml(services.queue_hold_choice(
+        client=client, call_sid=request.POST["CallSid"], digits=request.POST.get("Digits", "")
+    ))  # fmt: skip
 
 
-@twilio_webhook
-def queue_exit(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = _client(client_id)
-    with schema_context(client.schema_name):
-        return _twiml(services.queue_exit(
-            client=client, call_sid=request.POST["CallSid"], step=_step(request),
-            result=request.POST.get("QueueResult", ""),
-        ))  # fmt: skip
+@client_webhook
+def queue_exit(request: HttpRequest, client: Client) -> HttpResponse:
+    return _twiml(services.queue_exit(
+        client=client, call_sid=request.POST["CallSid"], step=_step(request),
+        result=request.POST.get("QueueResult", ""),
+    ))  # fmt: skip
 
 
-@twilio_webhook
-def voicemail_done(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = _client(client_id)
-    with schema_context(client.schema_name):
-        return _twiml(services.voicemail_done(client=client, call_sid=request.POST["CallSid"]))
+@client_webhook
+def voicemail_done(request: HttpRequest, client: Client) -> HttpResponse:
+    return _twiml(services.voicemail_done(client=client, call_sid=request.POST["CallSid"]))
 
 
-@twilio_webhook
-def recording(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = _client(client_id)
+@client_webhook
+def recording(request: HttpRequest, client: Client) -> HttpResponse:
     try:
         seconds = int(request.POST.get("RecordingDuration", ""))
     except ValueError:
         seconds = None
-    with schema_context(client.schema_name):
-        found = services.recording_received(
-            # A recording of the agent's leg names the caller's call in its (signed) URL.
-            client=client, call_sid=request.GET.get("call") or request.POST["CallSid"],
-            kind=request.GET.get("kind", ""),
-            recording_sid=request.POST.get("RecordingSid", ""),
-            url=request.POST.get("RecordingUrl", ""),
-            status=request.POST.get("RecordingStatus", ""), seconds=seconds,
-        )  # fmt: skip
-    if found is None:
-        raise Http404("No such call.")
-    return HttpResponse(status=204)
-
-
-@twilio_webhook
-def survey(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = _client(client_id)
-    with schema_context(client.schema_name):
-        return _twiml(services.survey_answer(
-            client=client, call_sid=request.POST["CallSid"], step=_step(request),
-            digits=request.POST.get("Digits", ""),
-        ))  # fmt: skip
+    return _no_content(services.recording_received(
+        # A recording of the agent's leg names the caller's call in its (signed) URL.
+        client=client, call_sid=request.GET.get("call") or request.POST["CallSid"],
+        kind=request.GET.get("kind", ""),
+        recording_sid=request.POST.get("RecordingSid", ""),
+        url=request.POST.get("RecordingUrl", ""),
+        status=request.POST.get("RecordingStatus", ""), seconds=seconds,
+    ))  # fmt: skip
 
 
 @twilio_webhook
@@ -183,22 +183,19 @@ def status(request: HttpRequest) -> HttpResponse:
         logger.warning("Status of a call to unknown number %s", request.POST.get("To"))
         return HttpResponse(status=204)
     with schema_context(number.client.schema_name):
-        found = services.call_status(client=number.client, call_sid=request.POST["CallSid"],
-                                     status=request.POST.get("CallStatus", ""))  # fmt: skip
-    if found is None:
-        raise Http404("No such call.")
-    return HttpResponse(status=204)
+        return _no_content(services.call_status(
+            client=number.client, call_sid=request.POST["CallSid"],
+            status=request.POST.get("CallStatus", ""),
+        ))  # fmt: skip
 
 
-@twilio_webhook
-def agent(request: HttpRequest, client_id: int) -> HttpResponse:
+@client_webhook
+def agent(request: HttpRequest, client: Client) -> HttpResponse:
     """The agent answered the ringing offer (the URL we gave when ringing them)."""
-    client = _client(client_id)
     try:
         call_id, item_id = int(request.GET["call"]), int(request.GET["item"])
         user = User.objects.get(pk=int(request.GET["agent"]))
     except (KeyError, ValueError, User.DoesNotExist) as error:
         raise Http404("No such offer.") from error
-    with schema_context(client.schema_name):
-        return _twiml(services.agent_connect(client=client, call_id=call_id, item_id=item_id,
-                                             agent=user))  # fmt: skip
+    return _twiml(services.agent_connect(client=client, call_id=call_id, item_id=item_id,
+                                         agent=user))  # fmt: skip

@@ -303,6 +303,19 @@ def test_a_caller_hanging_up_in_the_queue_is_abandoned(voice, frozen):
     assert WorkItem.objects.get(pk=call.work_item_id).status == "cancelled"
 
 
+def test_a_webhook_works_on_the_call_its_sid_names_not_the_latest(voice, frozen):
+    from datetime import timedelta
+
+    earlier = queued(voice, "CA1")
+    frozen(OPEN + timedelta(seconds=30))
+    queued(voice, "CA2")  # calls are listed latest first: CA2 would be found by mistake
+    hold = voice.follow(earlier, "CA1", "Enqueue", "waitUrl", QueueTime="10")
+    assert says(hold)[0][0] == "Jste 1. v pořadí."
+    voice.follow(earlier, "CA1", "Enqueue", "action", QueueResult="hangup")
+    outcomes = (call_of(voice, "CA1").outcome, call_of(voice, "CA2").outcome)
+    assert outcomes == ("abandoned", "in_progress")
+
+
 def test_hanging_up_in_the_menu(voice):
     main_menu(voice, "CA1")
     status = {"CallSid": "CA1", "CallStatus": "completed", "To": CZ_NUMBER, "From": CALLER}
