@@ -30,6 +30,20 @@ def _client(request: HttpRequest):
     return api_key_client(header.removeprefix("Bearer ").strip()) if header else None
 
 
+def _client_and_payload(request: HttpRequest):
+    """The key's client and the JSON object posted, or the response refusing them."""
+    client = _client(request)
+    if client is None:
+        return None, None, _error(401, "Missing, unknown or revoked API key.")
+    try:
+        payload = json.loads(request.body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return client, None, _error(400, "The body must be JSON.")
+    if not isinstance(payload, dict):
+        return client, None, _error(400, "The body must be a JSON object.")
+    return client, payload, None
+
+
 def _conversation_json(conversation: Conversation) -> dict:
     return {
         "id": conversation.pk,
@@ -52,15 +66,9 @@ def _conversation_json(conversation: Conversation) -> dict:
 @require_http_methods(["POST"])
 def messages_create(request: HttpRequest) -> JsonResponse:
     """A customer's message: opens a conversation (201), or finds the replayed one (200)."""
-    client = _client(request)
-    if client is None:
-        return _error(401, "Missing, unknown or revoked API key.")
-    try:
-        payload = json.loads(request.body or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return _error(400, "The body must be JSON.")
-    if not isinstance(payload, dict):
-        return _error(400, "The body must be a JSON object.")
+    client, payload, refused = _client_and_payload(request)
+    if refused:
+        return refused
     text, channel = payload.get("text"), payload.get("channel", "api")
     customer = payload.get("customer") or {}
     problems = {}
@@ -107,15 +115,9 @@ def messages_create(request: HttpRequest) -> JsonResponse:
 def conversation_messages_create(request: HttpRequest, conversation_id: int) -> JsonResponse:
     """The customer's next message in a chat or API conversation (201), or the replayed one
     (200, same ``external_id``). A resolved conversation opens again."""
-    client = _client(request)
-    if client is None:
-        return _error(401, "Missing, unknown or revoked API key.")
-    try:
-        payload = json.loads(request.body or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return _error(400, "The body must be JSON.")
-    if not isinstance(payload, dict):
-        return _error(400, "The body must be a JSON object.")
+    client, payload, refused = _client_and_payload(request)
+    if refused:
+        return refused
     text = payload.get("text")
     if not isinstance(text, str) or not text.strip():
         return _error(400, "Invalid message.", fields={"text": "Required: the customer's message."})
