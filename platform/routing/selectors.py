@@ -199,6 +199,15 @@ def eligible_items_sql(reach: AgentReach, channels: list[str], now: datetime) ->
     return clause, params
 
 
+def eligible_languages(reach: AgentReach, channels: list[str]) -> tuple[str, ...] | None:
+    """The languages of every item ``eligible_items_sql`` may let this agent take on
+    ``channels``: theirs and their fallbacks; None when that can be any language (they
+    speak the last resort and a policy sets its wait)."""
+    if reach.speaks_last_resort and _waits(channels, reach.client_ids, "last_resort_after"):
+        return None
+    return tuple(sorted({*reach.languages, *reach.fallback_languages}))
+
+
 def eligible_items(reach: AgentReach, channels: list[str], now: datetime):
     """The same items as a queryset."""
     from django.db.models import BooleanField
