@@ -224,7 +224,7 @@ def _claim_sql(clause: str, *, probed: bool) -> str:
 
 
 def _lock_and_claim(agent_id: int, claim: str, params: list) -> tuple | None:
-    """Run the lock and the claim as one query; the claimed row, or None.
+    """Run the lock and the claim as one query; the claim's row, or None.
 
     Outside a transaction the query carries its own BEGIN and COMMIT; inside one (a caller's
     atomic block) it runs in a savepoint, like any nested atomic block.
