@@ -12,7 +12,10 @@ schema), 1,000 available agents who each serve 5 clients and speak 1-3 of the 16
 
 It prints:
 1. one routing decision (``agent_next_item``: an agent asks for the most urgent item they
-   may take, and gets it), measured one at a time: p50, p99, max;
+   may take, and gets it), measured one at a time: p50, p99, max; with ``--versus REV``,
+   the decisions of this code and of git revision REV in turn, for the same agents on the
+   same data (p50, p90, p99, max of each), which a busy machine's drift affects alike;
+   then (1b) 50 decisions of one more agent, who serves every client in every language;
 2. four routers in four processes deciding at once for 10 seconds: assignments per second,
    and a check that no item was given twice and that no agent exceeds a capacity;
 3. the floor: four processes running a bare
@@ -101,24 +104,75 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def one_at_a_time(decisions: int) -> None:
+def one_at_a_time(decisions: int, revision: str) -> None:
     from accounts.models import User
+
+    routers = _routers(revision)
+    timings, given = _timed(routers, list(User.objects.filter(role="agent")), decisions)
+    if revision:
+        print(f"1. one decision at a time, alternating ({decisions} decisions each):")
+        _print_timings(timings)
+        return
+    timings_ms = timings["this"]
+    print(f"1. one decision at a time ({decisions} decisions, {given['this']} gave an item): "
+          f"p50 {statistics.median(timings_ms):.2f} ms, "
+          f"p99 {percentile(timings_ms, 0.99):.2f} ms, max {max(timings_ms):.2f} ms")  # fmt: skip
+    target = "MET" if percentile(timings_ms, 0.99) < 5 else "MISSED"
+    print(f"   {target} p99 < 5 ms")
+
+
+def one_wide_agent(decisions: int, revision: str) -> None:
+    """Decisions of one agent who serves every client in every language (like the desk
+    benchmark's): the most probes a decision can make here."""
+    from accounts.models import User
+    from languages.models import AgentSkill
+    from routing.models import AgentState, WorkItem
+    from tenants.models import Client
+
+    # "!" is Django's unusable password: this agent never signs in.
+    agent = User.objects.create(username="agent-wide", role="agent", password="!")  # noqa: S106
+    AgentSkill.objects.bulk_create(
+        AgentSkill(agent=agent, language_id=code, proficiency="native") for code in LANGUAGES
+    )
+    agent.served_clients.set(Client.objects.all())
+    AgentState.objects.create(agent=agent, presence="available", capacity_email=10_000,
+                              capacity_chat=10_000, capacity_call=10_000)  # fmt: skip
+    timings, _ = _timed(_routers(revision), [agent], decisions)
+    print(f"1b. one agent serving all {CLIENTS} clients in all {len(LANGUAGES)} languages "
+          f"({decisions} decisions each):")  # fmt: skip
+    _print_timings(timings)
+    WorkItem.objects.filter(agent=agent).update(status="waiting", agent=None)
+    agent.delete()
+
+
+def _routers(revision: str) -> dict:
     from routing.services import agent_next_item
 
-    agents = list(User.objects.filter(role="agent"))
+    return {"this": agent_next_item, **({revision: _decision_at(revision)} if revision else {})}
+
+
+def _timed(routers: dict, agents: list, decisions: int) -> tuple[dict, Counter]:
+    """Decisions by random agents, in ms per router; with several routers they take turns
+    (which goes first alternates) for the same agent, so that both see the same data and
+    the same moment's load on the machine."""
     rng = random.Random(11)
-    timings, given = [], 0
-    for _ in range(decisions):
+    timings: dict[str, list[float]] = {name: [] for name in routers}
+    given: Counter[str] = Counter()
+    for number in range(decisions):
         agent = rng.choice(agents)
-        started = time.perf_counter()
-        item = agent_next_item(agent=agent)
-        timings.append((time.perf_counter() - started) * 1000)
-        given += item is not None
-    print(f"1. one decision at a time ({decisions} decisions, {given} gave an item): "
-          f"p50 {statistics.median(timings):.2f} ms, p99 {percentile(timings, 0.99):.2f} ms, "
-          f"max {max(timings):.2f} ms")  # fmt: skip
-    target = "MET" if percentile(timings, 0.99) < 5 else "MISSED"
-    print(f"   {target} p99 < 5 ms")
+        for name in sorted(routers, reverse=number % 2 == 1):
+            started = time.perf_counter()
+            item = routers[name](agent=agent)
+            timings[name].append((time.perf_counter() - started) * 1000)
+            given[name] += item is not None
+    return timings, given
+
+
+def _print_timings(timings: dict[str, list[float]]) -> None:
+    for name, values in timings.items():
+        print(f"   {name:>10}: p50 {statistics.median(values):.2f} ms, "
+              f"p90 {percentile(values, 0.9):.2f} ms, p99 {percentile(values, 0.99):.2f} ms, "
+              f"max {max(values):.2f} ms")  # fmt: skip
 
 
 def _router(worker: int, agent_ids: list[int], queue) -> None:
@@ -178,26 +232,61 @@ def concurrently(target, label: str, args_for) -> list[tuple[int, int]]:
 
 
 def explain_one() -> None:
-    """The plan of one decision's item query, and where one decision's time goes."""
-    from django.db import connection, reset_queries
+    """The plan of one decision's claim, and where one decision's time goes: for the agent
+    with the largest backlog among the first 50."""
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from accounts.models import User
     from routing.models import Channel
     from routing.selectors import agent_reach, eligible_items
-    from routing.services import URGENT_FIRST, agent_next_item
+    from routing.services import agent_next_item
 
-    agent = User.objects.filter(role="agent").first()
-    query = eligible_items(agent_reach(agent), list(Channel.values), timezone.now()).order_by(
-        *URGENT_FIRST
-    )[:1]
-    print(query.explain(analyze=True))
-    reset_queries()
+    backlogs = {
+        agent: eligible_items(agent_reach(agent), Channel.values, timezone.now()).count()
+        for agent in User.objects.filter(role="agent").order_by("pk")[:50]
+    }
+    agent = max(backlogs, key=backlogs.get)
+    print(f"{agent.username} may take {backlogs[agent]} items; their decision's claim:")
+    with transaction.atomic():  # the decision and its plan, rolled back
+        with CaptureQueriesContext(connection) as captured:
+            agent_next_item(agent=agent)
+        sent = next(query["sql"] for query in captured if " FOR UPDATE; " in query["sql"])
+        claim = sent.split(" FOR UPDATE; ", 1)[1]  # the agent's lock, then the claim
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {claim}")
+            print("\n".join(line for (line,) in cursor.fetchall()))
+        transaction.set_rollback(True)
     with CaptureQueriesContext(connection) as captured:
         agent_next_item(agent=agent)
     for number, captured_query in enumerate(captured.captured_queries, start=1):
         print(f"   query {number}: {captured_query['time']} s  {captured_query['sql'][:110]}")
+
+
+def _decision_at(revision: str):
+    """``agent_next_item`` as it was at ``revision``: its routing services, with the
+    eligibility clause of its selectors (loaded from git; the rest of the selectors, and
+    the schema, are this checkout's)."""
+    import subprocess
+    import types
+
+    from routing import selectors
+
+    modules = {}
+    for name in ("selectors", "services"):
+        source = subprocess.run(
+            ["git", "show", f"{revision}:platform/routing/{name}.py"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        modules[name] = types.ModuleType(f"routing_at_{revision}_{name}")
+        exec(compile(source, f"{revision}:{name}.py", "exec"), modules[name].__dict__)  # noqa: S102
+    # Policies are read (and cached) by this checkout's code, so that the cache holds
+    # one kind of Policy.
+    modules["selectors"].policies = selectors.policies
+    modules["selectors"].policy_for = selectors.policy_for
+    modules["services"].eligible_items_sql = modules["selectors"].eligible_items_sql
+    return modules["services"].agent_next_item
 
 
 def _server_probe(cursor) -> float:
@@ -212,7 +301,7 @@ def _server_probe(cursor) -> float:
     return min(timings)
 
 
-def run(items: int, decisions: int, explain: bool = False) -> int:
+def run(items: int, decisions: int, explain: bool = False, revision: str = "") -> int:
     django_setup(BENCH_DATABASE)
     from django.core.management import call_command
     from django.db import connection
@@ -233,7 +322,8 @@ def run(items: int, decisions: int, explain: bool = False) -> int:
           f"in {time.perf_counter() - started:.1f} s; cpus: {os.cpu_count()}")  # fmt: skip
     if explain:
         explain_one()
-    one_at_a_time(decisions)
+    one_at_a_time(decisions, revision)
+    one_wide_agent(50, revision)
 
     agent_ids = list(User.objects.filter(role="agent").values_list("pk", flat=True))
     taken = concurrently(_router, "2. four routers", lambda n: (n, agent_ids))
@@ -256,6 +346,10 @@ def main() -> int:
     parser.add_argument("--decisions", type=int, default=2000)
     parser.add_argument("--explain", action="store_true", help="print one decision's plan")
     parser.add_argument(
+        "--versus", metavar="REVISION", default="",
+        help="time the decisions of this code and of a git revision in turn, on the same data",
+    )  # fmt: skip
+    parser.add_argument(
         "--async-commit", action="store_true",
         help="run with synchronous_commit=off, to see what waiting for the WAL flush costs",
     )  # fmt: skip
@@ -269,7 +363,7 @@ def main() -> int:
 
             with psycopg.connect(server.database_url(BENCH_DATABASE), autocommit=True) as conn:
                 conn.execute(f"ALTER DATABASE {BENCH_DATABASE} SET synchronous_commit = off")
-        return run(args.items, args.decisions, args.explain)
+        return run(args.items, args.decisions, args.explain, args.versus)
 
 
 if __name__ == "__main__":

@@ -129,10 +129,12 @@ class WorkItem(models.Model):
 
     class Meta:
         indexes = [
-            # The router's scan: waiting items of a client and language, most urgent first.
+            # The router's probes: the waiting items of one client and language in the
+            # claim's order (routing.services.URGENT_FIRST; an ascending key puts NULLs
+            # last), so that a probe reads the first few and stops.
             models.Index(
-                fields=["client", "language", "-priority", "waiting_since"],
-                name="workitem_waiting_route", condition=Q(status="waiting"),
+                fields=["client", "language", "-priority", "due_at", "waiting_since", "id"],
+                name="workitem_waiting_order", condition=Q(status="waiting"),
             ),
             models.Index(
                 fields=["agent", "channel"], name="workitem_agent_load",

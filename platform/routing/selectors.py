@@ -50,7 +50,10 @@ def policies_cache_clear() -> None:
 
 
 def policy_for(channel: str, client_id: int) -> Policy:
-    known = policies()
+    return _policy_in(policies(), channel, client_id)
+
+
+def _policy_in(known: dict, channel: str, client_id: int) -> Policy:
     return known.get((channel, client_id)) or known.get((channel, None)) or DEFAULT_POLICY
 
 
@@ -129,23 +132,47 @@ def agent_load(agent) -> dict[str, int]:
 _W = "routing_workitem"
 
 
-def _waited_sql(channel: str, client_ids, now: datetime, attribute: str) -> tuple[str, list]:
-    """Items of ``channel`` that have waited past the policy's threshold ``attribute``."""
-    overridden = sorted(cid for (ch, cid) in policies() if ch == channel and cid in client_ids)
+def _waits(channels, client_ids, attribute: str) -> dict[tuple, list[str]]:
+    """The policy's threshold ``attribute`` on ``channels`` for these clients, as
+    {(the agency's wait, ((overriding client, its wait), ...)): channels}; channels without
+    any such wait are left out."""
+    known = policies()
+    grouped: dict[tuple, list[str]] = {}
+    for channel in channels:
+        overridden = sorted(cid for (ch, cid) in known if ch == channel and cid in client_ids)
+        waits = (
+            getattr(_policy_in(known, channel, -1), attribute),
+            tuple((cid, getattr(_policy_in(known, channel, cid), attribute)) for cid in overridden),
+        )
+        if waits[0] is not None or any(wait is not None for _, wait in waits[1]):
+            grouped.setdefault(waits, []).append(channel)
+    return grouped
+
+
+def _waited_sql(channels, client_ids, now: datetime, attribute: str) -> tuple[str, list] | None:
+    """Items on ``channels`` that have waited past the policy's threshold ``attribute``;
+    channels with the same waits share one term (a shorter clause is planned faster). None
+    when no policy sets that wait."""
     terms: list[str] = []
     params: list = []
-    threshold = getattr(policy_for(channel, -1), attribute)
-    if threshold is not None:
-        terms.append(f"({_W}.waiting_since <= %s AND NOT {_W}.client_id = ANY(%s))")
-        params += [now - threshold, overridden]
-    for client_id in overridden:
-        threshold = getattr(policy_for(channel, client_id), attribute)
-        if threshold is not None:
-            terms.append(f"({_W}.client_id = %s AND {_W}.waiting_since <= %s)")
-            params += [client_id, now - threshold]
+    for (agency_wait, own_waits), group in _waits(channels, client_ids, attribute).items():
+        waited: list[str] = []
+        waited_params: list = []
+        if agency_wait is not None and own_waits:  # those clients' own waits replace it
+            waited.append(f"({_W}.waiting_since <= %s AND NOT {_W}.client_id = ANY(%s))")
+            waited_params += [now - agency_wait, [cid for cid, _ in own_waits]]
+        elif agency_wait is not None:
+            waited.append(f"{_W}.waiting_since <= %s")
+            waited_params.append(now - agency_wait)
+        for client_id, wait in own_waits:
+            if wait is not None:
+                waited.append(f"({_W}.client_id = %s AND {_W}.waiting_since <= %s)")
+                waited_params += [client_id, now - wait]
+        terms.append(f"({_W}.channel = ANY(%s) AND ({' OR '.join(waited)}))")
+        params += [group, *waited_params]
     if not terms:
-        return "FALSE", []
-    return f"({_W}.channel = %s AND ({' OR '.join(terms)}))", [channel, *params]
+        return None
+    return f"({' OR '.join(terms)})", params
 
 
 def eligible_items_sql(reach: AgentReach, channels: list[str], now: datetime) -> tuple[str, list]:
@@ -155,20 +182,30 @@ def eligible_items_sql(reach: AgentReach, channels: list[str], now: datetime) ->
     run it as SQL; ``eligible_items`` wraps it as a queryset: one definition."""
     alternatives = [f"{_W}.language = ANY(%s)"]
     params: list = [list(reach.client_ids), list(channels), list(reach.languages)]
-    for channel in channels:
-        if reach.fallback_languages:
-            waited, waited_params = _waited_sql(channel, reach.client_ids, now, "fallback_after")
-            alternatives.append(f"({_W}.language = ANY(%s) AND {waited})")
-            params += [list(reach.fallback_languages), *waited_params]
-        if reach.speaks_last_resort:
-            waited, waited_params = _waited_sql(channel, reach.client_ids, now, "last_resort_after")
-            alternatives.append(waited)
-            params += waited_params
+    if reach.fallback_languages:
+        waited = _waited_sql(channels, reach.client_ids, now, "fallback_after")
+        if waited:
+            alternatives.append(f"({_W}.language = ANY(%s) AND {waited[0]})")
+            params += [list(reach.fallback_languages), *waited[1]]
+    if reach.speaks_last_resort:
+        waited = _waited_sql(channels, reach.client_ids, now, "last_resort_after")
+        if waited:
+            alternatives.append(waited[0])
+            params += waited[1]
     clause = (
         f"{_W}.status = 'waiting' AND {_W}.client_id = ANY(%s) AND {_W}.channel = ANY(%s)"
         f" AND ({' OR '.join(alternatives)})"
     )
     return clause, params
+
+
+def eligible_languages(reach: AgentReach, channels: list[str]) -> tuple[str, ...] | None:
+    """The languages of every item ``eligible_items_sql`` may let this agent take on
+    ``channels``: theirs and their fallbacks; None when that can be any language (they
+    speak the last resort and a policy sets its wait)."""
+    if reach.speaks_last_resort and _waits(channels, reach.client_ids, "last_resort_after"):
+        return None
+    return tuple(sorted({*reach.languages, *reach.fallback_languages}))
 
 
 def eligible_items(reach: AgentReach, channels: list[str], now: datetime):

@@ -2,13 +2,14 @@
 
 import threading
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
 
 from accounts.models import User
 from languages.services import agent_skills_set
+from routing import services
 from routing.models import AgentState, WorkItem
 from routing.services import agent_next_item, agent_presence_set, work_enqueue
 from tests.factories import UserFactory
@@ -107,6 +108,33 @@ def test_a_decision_that_fails_leaves_the_connection_usable(two_clients, django_
             item.refresh_from_db()
             assert item.status == WorkItem.Status.WAITING
             assert agent_next_item(agent=user, now=NOW) == item  # the lock released: taken
+        finally:
+            connection.close()
+            WorkItem.objects.filter(source_kind="concurrency").delete()
+            user.delete()
+
+
+def test_when_other_routers_hold_every_candidate_the_sort_decides(two_clients, django_db_blocker):
+    """The probes see only the first items of each client and language; when other routers
+    hold all of those, the item after them is still found (by the full sort)."""
+    with django_db_blocker.unblock():
+        user = UserFactory(role=User.Role.AGENT)
+        agent_skills_set(agent=user, skills={"cs": "native"})
+        user.served_clients.set([two_clients.a])
+        agent_presence_set(agent=user, presence="available", now=NOW)
+        items = []
+        for number in range(services._PER_PROBE + 2):  # oldest first
+            items.append(work_enqueue(
+                client=two_clients.a, channel="email", language="cs", source_kind="concurrency",
+                source_id=number, waiting_since=NOW - timedelta(minutes=10 - number),
+            ))  # fmt: skip
+        held = [item.pk for item in items[: services._PER_PROBE]]  # the candidates
+        try:
+            with connection.get_new_connection(connection.get_connection_params()) as holder:
+                holder.execute(
+                    "SELECT 1 FROM routing_workitem WHERE id = ANY(%s) FOR UPDATE", [held]
+                )
+                assert agent_next_item(agent=user, now=NOW) == items[services._PER_PROBE]
         finally:
             connection.close()
             WorkItem.objects.filter(source_kind="concurrency").delete()
