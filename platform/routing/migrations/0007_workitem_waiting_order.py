@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('routing', '0005_resolution_sla'),
+        ('routing', '0006_resolution_pause_pending_resolve'),
         ('tenants', '0003_inboundaddress'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
