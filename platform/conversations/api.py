@@ -135,8 +135,7 @@ def conversation_messages_create(request: HttpRequest, conversation_id: int) -> 
             client=client, conversation_id=conversation_id, text=text.replace("\x00", ""),
             external_id=str(payload.get("external_id", ""))[:255],
         )  # fmt: skip
-        inbound.conversation.refresh_from_db()
-        body = _conversation_json(inbound.conversation)
+        body = _conversation_json(inbound.conversation)  # its status as the message left it
     return JsonResponse(body, status=201 if inbound.created else 200)
 
 
