@@ -68,6 +68,10 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 # webhooks' p99 under load fell by three quarters. Turn it off behind a pooler that hands
 # one client connection several server sessions (PgBouncer in transaction mode).
 TENANT_LIMIT_SET_CALLS = env.flag("POLYDESK_TENANT_LIMIT_SET_CALLS", default=True)
+# The router runs its claim as a statement prepared once per connection, with a generic
+# plan (see routing.services). Turn it off behind the same kind of pooler: a prepared
+# statement lives in one server session.
+ROUTING_PREPARED_CLAIM = env.flag("POLYDESK_ROUTING_PREPARED_CLAIM", default=True)
 # The agency's own domain (agent desk, admin, webhooks) and the parent of client domains.
 AGENCY_DOMAIN = env.text("POLYDESK_AGENCY_DOMAIN", "localhost")
 CLIENT_DOMAIN_SUFFIX = env.text("POLYDESK_CLIENT_DOMAIN_SUFFIX", AGENCY_DOMAIN)
