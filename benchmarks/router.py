@@ -8,7 +8,8 @@ On the PostgreSQL server the settings point at (``DATABASE_URL``, or the embedde
 creates a database of its own, ``polydesk_bench_router`` (dropped at the end), migrates it,
 and fills the public schema: 500 clients (rows only: routing never enters a client's
 schema), 1,000 available agents who each serve 5 clients and speak 1-3 of the 16 languages,
-100,000 waiting items spread over clients, languages and channels.
+100,000 waiting items spread over clients, languages and channels; then it vacuums and
+checkpoints, as on a server that has been running (the timings start on a settled table).
 
 It prints:
 1. one routing decision (``agent_next_item``: an agent asks for the most urgent item they
