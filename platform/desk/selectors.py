@@ -459,18 +459,48 @@ class ScreenPop:
     view: CallView
 
 
-def screen_pops(items) -> list[ScreenPop]:
+# A call's screen pop is read from its client's schema once per this many seconds at most
+# (and again at once when its item changes), not on every 5-second poll of the desk. What
+# the pop shows of the call itself (number, topic, language, customer) is fixed before the
+# call is queued and only changes after it ends, when its item leaves the desk; the caller's
+# earlier calls and conversations may show a new one up to this late.
+SCREEN_POP_SECONDS = 30
+
+
+def _screen_pop_key(item, now: datetime) -> str:
+    """Per call and state of its item (offered or answered, to whom, since when), and per
+    window of SCREEN_POP_SECONDS."""
+    since = item.offered_at if item.status == "offered" else item.assigned_at
+    window = int(now.timestamp()) // SCREEN_POP_SECONDS
+    return (
+        f"desk:screen-pop:{item.client.schema_name}:{item.source_id}:{item.pk}:{item.status}:"
+        f"{item.agent_id}:{since.timestamp() if since else ''}:{window}"
+    )
+
+
+def screen_pops(items, *, now: datetime | None = None) -> list[ScreenPop]:
     """The caller of every call offered or assigned to the agent (their items, already
-    read), from each call's client schema: a few queries per ringing call, none without."""
+    read): a few queries in each call's client schema when it rings, when it is answered
+    and every SCREEN_POP_SECONDS; none in between (Django's cache) and none without calls."""
+    from django.core.cache import cache
     from django_tenants.utils import schema_context
 
+    now = now or timezone.now()
+    keys = {item.pk: _screen_pop_key(item, now) for item in items if item.source_kind == "call"}
+    if not keys:
+        return []
+    cached = cache.get_many(keys.values())
     pops = []
     for item in items:
-        if item.source_kind != "call":
+        if item.pk not in keys:
             continue
-        with schema_context(item.client.schema_name):
-            view = call_view_in_schema(client=item.client, call_id=item.source_id,
-                                       with_clock=False)  # fmt: skip
-        if view is not None:
-            pops.append(ScreenPop(item=item, colour=client_colour(item.client), view=view))
+        view = cached.get(keys[item.pk])
+        if view is None:
+            with schema_context(item.client.schema_name):
+                view = call_view_in_schema(client=item.client, call_id=item.source_id,
+                                           with_clock=False)  # fmt: skip
+            if view is None:
+                continue
+            cache.set(keys[item.pk], view, SCREEN_POP_SECONDS)
+        pops.append(ScreenPop(item=item, colour=client_colour(item.client), view=view))
     return pops

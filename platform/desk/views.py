@@ -149,9 +149,19 @@ def wall(request):
     return render(request, "desk/wall.html", context)
 
 
-def _may_act_on(request, item) -> bool:
-    """Replies and changes belong to the agent working on the item, or a supervisor."""
-    return user_is_supervisor(request.user) or item.agent_id == request.user.pk
+# A waiting item may be changed by any agent who serves its client; one someone holds only
+# by its holder and supervisors.
+ANOTHER_AGENTS = "Another agent is working on this item."
+
+
+def _may_act_on(request, item, *, waiting_allowed: bool = False) -> bool:
+    """Replies and changes belong to the agent working on the item, or a supervisor (and,
+    when ``waiting_allowed``, an item nobody holds to any agent who may see it)."""
+    return (
+        user_is_supervisor(request.user)
+        or item.agent_id == request.user.pk
+        or (waiting_allowed and not item.agent_id)
+    )
 
 
 def _item_for(request, item_id: int) -> WorkItem:
@@ -175,17 +185,19 @@ def item_detail(request, item_id: int):
     item = _item_for(request, item_id)
     agent_heartbeat(agent=request.user)
     client = item.client
-    may_act = _may_act_on(request, item)
     context = {
         "item": item,
         "client": client,
         "colour": client_colour(client),
-        "may_act": may_act,
+        "may_act": _may_act_on(request, item),
         "supervisor": user_is_supervisor(request.user),
         "languages": Language.objects.filter(active=True),
         "priorities": PRIORITIES,
-        "candidates": transfer_candidates_public(item) if may_act or not item.agent_id else [],
-    }
+        "candidates": (
+            transfer_candidates_public(item)
+            if _may_act_on(request, item, waiting_allowed=True) else []
+        ),
+    }  # fmt: skip
     with schema_context(client.schema_name):
         view = (
             conversation_view_in_schema(client=client, conversation_id=item.source_id)
@@ -210,20 +222,30 @@ def item_detail(request, item_id: int):
         return render(request, "desk/item.html", context)
 
 
-def _on_conversation(request, item_id: int, action, *, waiting_allowed: bool, refusal: str):
-    """Run ``action(item)`` on an item's conversation, in its client's schema, if this
-    agent may (their item, a supervisor, or an unassigned item when ``waiting_allowed``)."""
+def _conversation_change(
+    request,
+    item_id: int,
+    service,
+    *,
+    waiting_allowed: bool = True,
+    refusal: str = ANOTHER_AGENTS,
+    to_inbox: bool = False,
+    **arguments,
+):
+    """``service(client=, conversation_id=, **arguments)`` on an item's conversation, in its
+    client's schema, if this agent may (``_may_act_on``); then back to the item, or to the
+    inbox when the change takes the item away from the agent (``to_inbox``)."""
     item = _item_for(request, item_id)
     if item.source_kind != "conversation":
         return HttpResponseBadRequest("Not a conversation.")
-    if not (_may_act_on(request, item) or (waiting_allowed and not item.agent_id)):
+    if not _may_act_on(request, item, waiting_allowed=waiting_allowed):
         return HttpResponseForbidden(refusal)
     with schema_context(item.client.schema_name):
         try:
-            action(item)
+            service(client=item.client, conversation_id=item.source_id, **arguments)
         except ValidationError as error:
             return HttpResponseBadRequest("; ".join(error.messages))
-    return redirect("desk-item", item_id=item.pk)
+    return redirect("home") if to_inbox else redirect("desk-item", item_id=item.pk)
 
 
 @login_required
@@ -232,14 +254,9 @@ def item_language(request, item_id: int):
     """One click: the conversation's language is corrected (and kept for the customer)."""
     from conversations.services import conversation_language_correct
 
-    def correct(item):
-        conversation_language_correct(
-            client=item.client, conversation_id=item.source_id,
-            language=request.POST.get("language", ""), agent=request.user,
-        )  # fmt: skip
-
-    return _on_conversation(request, item_id, correct, waiting_allowed=True,
-                            refusal="Another agent is working on this item.")  # fmt: skip
+    return _conversation_change(request, item_id, conversation_language_correct,
+                                language=request.POST.get("language", ""),
+                                agent=request.user)  # fmt: skip
 
 
 @login_required
@@ -248,12 +265,9 @@ def item_reply(request, item_id: int):
     """Answer the customer on the conversation's channel, in the client's name."""
     from conversations.services import conversation_reply
 
-    def reply(item):
-        conversation_reply(client=item.client, conversation_id=item.source_id,
-                           agent=request.user, text=request.POST.get("text", ""))  # fmt: skip
-
-    return _on_conversation(request, item_id, reply, waiting_allowed=False,
-                            refusal="Take the item before answering it.")  # fmt: skip
+    return _conversation_change(request, item_id, conversation_reply, waiting_allowed=False,
+                                refusal="Take the item before answering it.",
+                                agent=request.user, text=request.POST.get("text", ""))  # fmt: skip
 
 
 @login_required
@@ -262,12 +276,8 @@ def item_note(request, item_id: int):
     """An internal note for colleagues (never sent to the customer)."""
     from conversations.services import conversation_note_add
 
-    def note(item):
-        conversation_note_add(client=item.client, conversation_id=item.source_id,
-                              agent=request.user, text=request.POST.get("text", ""))  # fmt: skip
-
-    return _on_conversation(request, item_id, note, waiting_allowed=True,
-                            refusal="Another agent is working on this item.")  # fmt: skip
+    return _conversation_change(request, item_id, conversation_note_add,
+                                agent=request.user, text=request.POST.get("text", ""))  # fmt: skip
 
 
 @login_required
@@ -280,16 +290,9 @@ def item_triage(request, item_id: int):
         priority = int(request.POST.get("priority", "0"))
     except ValueError:
         return HttpResponseBadRequest("Priority is a number.")
-
-    def triage(item):
-        conversation_triage_set(
-            client=item.client, conversation_id=item.source_id, priority=priority,
-            category=request.POST.get("category", ""),
-            tags=tags_parse(request.POST.get("tags", "")),
-        )  # fmt: skip
-
-    return _on_conversation(request, item_id, triage, waiting_allowed=True,
-                            refusal="Another agent is working on this item.")  # fmt: skip
+    return _conversation_change(request, item_id, conversation_triage_set, priority=priority,
+                                category=request.POST.get("category", ""),
+                                tags=tags_parse(request.POST.get("tags", "")))  # fmt: skip
 
 
 @login_required
@@ -298,15 +301,9 @@ def item_queue(request, item_id: int):
     """Back to a language queue: the conversation's language is set and its item waits."""
     from conversations.services import conversation_queue_language
 
-    def requeue(item):
-        conversation_queue_language(
-            client=item.client, conversation_id=item.source_id,
-            language=request.POST.get("language", ""), agent=request.user,
-        )  # fmt: skip
-
-    response = _on_conversation(request, item_id, requeue, waiting_allowed=True,
-                                refusal="Another agent is working on this item.")  # fmt: skip
-    return redirect("home") if response.status_code == 302 else response
+    return _conversation_change(request, item_id, conversation_queue_language, to_inbox=True,
+                                language=request.POST.get("language", ""),
+                                agent=request.user)  # fmt: skip
 
 
 @login_required
@@ -317,8 +314,8 @@ def item_transfer(request, item_id: int):
     from routing.services import item_transfer as transfer
 
     item = _item_for(request, item_id)
-    if not (_may_act_on(request, item) or not item.agent_id):
-        return HttpResponseForbidden("Another agent is working on this item.")
+    if not _may_act_on(request, item, waiting_allowed=True):
+        return HttpResponseForbidden(ANOTHER_AGENTS)
     try:
         target = User.objects.get(pk=int(request.POST.get("agent", "")))
     except (ValueError, User.DoesNotExist):
@@ -352,13 +349,9 @@ def item_resolve(request, item_id: int):
     """The customer's matter is settled: the conversation is resolved, the item done."""
     from conversations.services import conversation_resolve
 
-    def resolve(item):
-        conversation_resolve(client=item.client, conversation_id=item.source_id,
-                             agent=request.user)  # fmt: skip
-
-    response = _on_conversation(request, item_id, resolve, waiting_allowed=False,
-                                refusal="Take the item before resolving it.")  # fmt: skip
-    return redirect("home") if response.status_code == 302 else response
+    return _conversation_change(request, item_id, conversation_resolve, waiting_allowed=False,
+                                refusal="Take the item before resolving it.", to_inbox=True,
+                                agent=request.user)  # fmt: skip
 
 
 # --- calls ---------------------------------------------------------------------------------
@@ -413,8 +406,8 @@ def item_call_back(request, item_id: int):
     from telephony.services import CallBackError, call_back_start
 
     item = _item_for(request, item_id)
-    if not (_may_act_on(request, item) or not item.agent_id):
-        return HttpResponseForbidden("Another agent is working on this item.")
+    if not _may_act_on(request, item, waiting_allowed=True):
+        return HttpResponseForbidden(ANOTHER_AGENTS)
     with schema_context(item.client.schema_name):
         call = _source_call(item)
         if call is None:

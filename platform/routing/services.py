@@ -81,14 +81,26 @@ def agent_presence_set(*, agent, presence: str, now: datetime | None = None) -> 
     return state
 
 
-def agent_heartbeat(*, agent, now: datetime | None = None) -> str:
+def agent_heartbeat(*, agent, now: datetime | None = None, write_after_seconds: int = 20) -> str:
     """The desk is alive (called by its polling); returns the agent's presence, which the
     desk shows, from the same statement."""
+    # The heartbeat is written only once the stored one is write_after_seconds old: an open
+    # desk polls every 5 s, and 1,000 of them writing each time made 200 row versions (and
+    # their WAL) a second for a value read against 90 s (agents_release_stale); every 20 s
+    # is 50. The stored time of an open desk then lags by under 20 s plus the polling period
+    # (5 s; 30 s from an item's page), well inside those 90 s; a closed desk, whose stored
+    # time may be up to 20 s older than its last poll, goes offline 70-90 s after that poll.
+    # A fresh heartbeat matches no row: it neither writes nor waits for a router holding
+    # the agent's row.
+    # The SELECT reads the row as the statement found it: the UPDATE changes no presence.
+    now = now or timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE routing_agentstate SET heartbeat_at = %s WHERE agent_id = %s"
-            " RETURNING presence",
-            [now or timezone.now(), agent.pk],
+            """WITH beat AS (
+                   UPDATE routing_agentstate SET heartbeat_at = %s
+                   WHERE agent_id = %s AND (heartbeat_at IS NULL OR heartbeat_at <= %s))
+               SELECT presence FROM routing_agentstate WHERE agent_id = %s""",
+            [now, agent.pk, now - timedelta(seconds=write_after_seconds), agent.pk],
         )
         row = cursor.fetchone()
     return row[0] if row else AgentState.Presence.OFFLINE

@@ -6,9 +6,12 @@ from datetime import timedelta
 from xml.etree import ElementTree as ET  # our own TwiML: trusted
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conversations.models import Conversation
 from conversations.services import conversation_open_inbound
+from desk.selectors import SCREEN_POP_SECONDS
 from languages.models import AgentSkill
 from routing.models import WorkItem
 from routing.services import agent_presence_set, route_waiting
@@ -61,14 +64,19 @@ def offered(voice, sid="CA1"):
     return enqueued, WorkItem.objects.get(channel="call", source_kind="call")
 
 
-def answered(voice, twilio, frozen, sid="CA1"):
-    """The agent picked up, talked for five minutes, the caller hung up."""
-    enqueued, item = offered(voice, sid)
+def pick_up(twilio, frozen):
+    """The offered call rings the agent's phone; they pick up 15 s later: it is theirs."""
     twilio.answer(CALLS, 201, {"sid": "CAagent1"})
     offers_dial_pending()
     form = twilio.requests[-1][2]
     frozen(OPEN + timedelta(seconds=15))
     signed_post(form["Url"].removeprefix("http://localhost:8000"), {"CallSid": "CAagent1"})
+
+
+def answered(voice, twilio, frozen, sid="CA1"):
+    """The agent picked up, talked for five minutes, the caller hung up."""
+    enqueued, item = offered(voice, sid)
+    pick_up(twilio, frozen)
     frozen(OPEN + timedelta(seconds=315))
     voice.follow(enqueued, sid, "Enqueue", "action", QueueResult="bridged")
     status = {"CallSid": sid, "CallStatus": "completed", "To": CZ_NUMBER, "From": CALLER}
@@ -282,13 +290,15 @@ def test_agency_admins_find_billing_on_the_desk(voice):
     assert signed_in(plain).get("/billing/").status_code in (403, 404)
 
 
-def test_the_screen_pop_costs_the_same_few_queries_however_long_the_history(voice, agent, earlier):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def test_the_screen_pop_costs_the_same_few_queries_however_long_the_history(
+    voice, agent, earlier, frozen
+):
     offered(voice)
     http = signed_in(agent)
     http.get("/desk/live")  # the agent's reach cached, as on an open desk
+    # Each measured poll comes after the screen pop's cache window, so that it reads the
+    # caller's history.
+    frozen(OPEN + timedelta(seconds=SCREEN_POP_SECONDS))
     with CaptureQueriesContext(connection) as short:
         http.get("/desk/live")
     with in_schema(voice.client):
@@ -300,8 +310,70 @@ def test_the_screen_pop_costs_the_same_few_queries_however_long_the_history(voic
     # Only the history grows: the queue stays as it was (the inbox's head costs a query more
     # when something waits).
     WorkItem.objects.filter(source_kind="conversation").delete()
+    frozen(OPEN + timedelta(seconds=2 * SCREEN_POP_SECONDS))
     with CaptureQueriesContext(connection) as long:
         html = http.get("/desk/live").json()["html"]
     assert "Zpráva 0" in html  # the newest ten are shown
+    assert reads_of_the_client_schema(long)
     assert len(long) == len(short)
     assert len(long) <= 20, [q["sql"] for q in long.captured_queries]
+
+
+def reads_of_the_client_schema(queries: CaptureQueriesContext) -> list[str]:
+    """What a request read of client A's schema (calls, customers, conversations)."""
+    tenant_tables = ('"voice_call"', '"customers_customer"', '"conversations_conversation"')
+    return [q["sql"] for q in queries.captured_queries
+            if any(table in q["sql"] for table in tenant_tables)]  # fmt: skip
+
+
+def test_a_ringing_call_is_read_from_its_client_schema_once_not_on_every_poll(
+    voice, agent, earlier, frozen
+):
+    offered(voice)
+    http = signed_in(agent)
+    with CaptureQueriesContext(connection) as first:
+        http.get("/desk/live")
+    frozen(OPEN + timedelta(seconds=5))  # the next poll, and the one after
+    with CaptureQueriesContext(connection) as again:
+        html = http.get("/desk/live").json()["html"]
+        http.get("/desk/live")
+
+    assert reads_of_the_client_schema(first)
+    assert reads_of_the_client_schema(again) == []
+    assert len(again) < 2 * len(first)
+    # The pop is whole all the same.
+    assert 'class="card client-banner screen-pop ringing"' in html
+    assert CALLER in html and "Jana Nováková" in html and "Boty nepřišly" in html
+
+
+def test_an_answered_call_is_read_again_at_once(voice, agent, earlier, twilio, frozen):
+    _, item = offered(voice)
+    http = signed_in(agent)
+    assert "screen-pop ringing" in http.get("/desk/live").json()["html"]
+    with in_schema(voice.client):  # the caller wrote meanwhile
+        conversation_open_inbound(
+            client=voice.client, channel="sms", text="Volám kvůli botám", subject="Zase boty",
+            customer_phone=CALLER, now=OPEN,
+        )  # fmt: skip
+    WorkItem.objects.filter(source_kind="conversation").delete()
+
+    pick_up(twilio, frozen)  # 15 s later: within the cache window, another state
+    item.refresh_from_db()
+    assert (item.status, item.agent_id) == ("assigned", agent.pk)
+    with CaptureQueriesContext(connection) as queries:
+        html = http.get("/desk/live").json()["html"]
+
+    assert reads_of_the_client_schema(queries)
+    assert "screen-pop ringing" not in html and f'data-item="{item.pk}"' in html
+    assert "Zase boty" in html
+
+
+def test_a_call_offered_again_is_read_again(voice, agent, earlier, frozen):
+    _, item = offered(voice)
+    http = signed_in(agent)
+    http.get("/desk/live")
+    # The offer lapsed and the router offered the call to the same agent again.
+    WorkItem.objects.filter(pk=item.pk).update(offered_at=OPEN + timedelta(seconds=20))
+    with CaptureQueriesContext(connection) as queries:
+        assert "screen-pop ringing" in http.get("/desk/live").json()["html"]
+    assert reads_of_the_client_schema(queries)

@@ -150,3 +150,21 @@ def test_the_desk_shows_the_customers_words_and_keeps_the_whole_message(two_clie
     shown = page[page.index('class="message in"') : page.index("<details>")]
     assert "boty stále nepřišly" in shown and "odeslali" not in shown
     assert "Vaši objednávku jsme odeslali." in page  # inside "Whole message"
+
+
+def test_the_label_filters_translate_codes_and_pass_unknown_ones_through():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template(
+        "{% load desk_labels %}{{ 'sms'|channel_label }}|{{ 'pending'|status_label }}|"
+        "{{ 'away'|presence_label }}|{{ 'abandoned'|call_outcome_label }}|"
+        "{{ 'ringing'|call_moment_label }}|{{ 'carrier-pigeon'|channel_label }}"
+    )
+    with translation.override("cs"):
+        czech = template.render(Context())
+    with translation.override("en"):
+        english = template.render(Context())
+
+    assert czech == "SMS|Čeká na zákazníka|Pryč|Zavěšeno ve frontě|Zvoní|carrier-pigeon"
+    assert english == "SMS|Pending customer|Away|Abandoned in the queue|Ringing|carrier-pigeon"

@@ -92,7 +92,7 @@ def test_the_heartbeat_returns_the_presence(two_clients):
 
     assert agent_heartbeat(agent=UserFactory()) == "offline"  # no state yet
     agent = agent_with([two_clients.a], {"cs": "native"}, presence="busy")
-    now = timezone.now()
+    now = timezone.now() + timedelta(minutes=1)  # the presence switch was a heartbeat too
     assert agent_heartbeat(agent=agent, now=now) == "busy"
     assert AgentState.objects.get(agent=agent).heartbeat_at == now
 

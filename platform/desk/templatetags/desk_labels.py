@@ -1,6 +1,8 @@
 """Translated names of channels, statuses and presences on the desk (the models' own
 labels are English, for the admin and the API)."""
 
+from collections.abc import Callable, Mapping
+
 from django import template
 from django.utils.translation import gettext_lazy as _
 
@@ -20,14 +22,21 @@ PRESENCES = {"available": _("Available"), "busy": _("Busy"), "away": _("Away"),
              "offline": _("Offline")}  # fmt: skip
 
 
-@register.filter
-def channel_label(code: str) -> str:
-    return str(CHANNELS.get(code, code))
+def _label_filter(name: str, labels: Mapping[str, str]) -> Callable[[str], str]:
+    """Registers the filter ``name``: a code's translated label, in the language of the
+    page (the code itself when it has none)."""
+
+    def label(code: str) -> str:
+        return str(labels.get(code, code))
+
+    return register.filter(name, label)
 
 
-@register.filter
-def status_label(code: str) -> str:
-    return str(CONVERSATION_STATUSES.get(code, code))
+channel_label = _label_filter("channel_label", CHANNELS)
+status_label = _label_filter("status_label", CONVERSATION_STATUSES)
+presence_label = _label_filter("presence_label", PRESENCES)
+call_outcome_label = _label_filter("call_outcome_label", CALL_OUTCOMES)
+call_moment_label = _label_filter("call_moment_label", CALL_MOMENTS)
 
 
 @register.filter
@@ -37,11 +46,6 @@ def conversation_status(conversation) -> str:
     if conversation.status == "resolved" and conversation.resolved_automatically:
         return str(_("Resolved automatically (no reply from the customer)"))
     return status_label(conversation.status)
-
-
-@register.filter
-def presence_label(code: str) -> str:
-    return str(PRESENCES.get(code, code))
 
 
 @register.filter
@@ -67,16 +71,6 @@ def until(value, now) -> str:
         return ""
     left = value - now
     return duration(left) if left.total_seconds() >= 0 else "\u2212" + duration(-left)
-
-
-@register.filter
-def call_outcome_label(code: str) -> str:
-    return str(CALL_OUTCOMES.get(code, code))
-
-
-@register.filter
-def call_moment_label(code: str) -> str:
-    return str(CALL_MOMENTS.get(code, code))
 
 
 @register.filter
