@@ -158,20 +158,33 @@ def usage_record_first_reply(*, client: Client, conversation, agent, at: datetim
     )  # fmt: skip
 
 
+# A call's leg and the ledger keys of its minutes and of its cost. "callback": the
+# customer's leg of an agent's call back, billed as an inbound call is (docs/billing.md).
+CALL_SOURCES = {"call": ("call", "call-cost"), "callback": ("callback", "callback-cost")}
+
+
+def _call_source(source_kind: str) -> tuple[str, str]:
+    if source_kind not in CALL_SOURCES:
+        raise ValidationError({"source_kind": f"Not a call: {source_kind!r}."})
+    return CALL_SOURCES[source_kind]
+
+
 def usage_record_call(*, client: Client, call_sid: str, talk_seconds: int | None,
                       answered_at: datetime | None, language: str, country: str = "",
-                      agent=None) -> UsageEntry | None:  # fmt: skip
+                      agent=None, source_kind: str = "call") -> UsageEntry | None:  # fmt: skip
     """A finished call bills its handled (talk) seconds once, out of hours if the client's
-    hours for its country and language were closed when an agent answered. A call no agent
-    answered bills nothing (its telephony cost is still passed through)."""
+    hours for its country and language were closed when it was answered (by an agent; for a
+    call back, by the customer). A call nobody answered bills nothing (the telephony cost of
+    an inbound one is still passed through)."""
     if answered_at is None or not talk_seconds:
         return None
     from routing.selectors import client_calendar
 
+    prefix, _cost = _call_source(source_kind)
     calendar = client_calendar(client, country=country, language=language)
     entry, _ = usage_record(
         client=client, kind=Kind.CALL_SECONDS, quantity=talk_seconds, occurred_at=answered_at,
-        idempotency_key=f"call:{client.schema_name}:{call_sid}", source_kind="call",
+        idempotency_key=f"{prefix}:{client.schema_name}:{call_sid}", source_kind=source_kind,
         source_ref=call_sid, language=language, agent=agent,
         out_of_hours=not calendar.is_open(answered_at), channel="call",
     )  # fmt: skip
@@ -179,14 +192,15 @@ def usage_record_call(*, client: Client, call_sid: str, talk_seconds: int | None
 
 
 def usage_record_telephony_cost(*, client: Client, call_sid: str, amount: Decimal,
-                                currency: str, occurred_at: datetime,
-                                language: str = "") -> UsageEntry:  # fmt: skip
+                                currency: str, occurred_at: datetime, language: str = "",
+                                source_kind: str = "call") -> UsageEntry:  # fmt: skip
     """What the provider charged for a call (Twilio reports it negative: the absolute value
     is recorded), in the provider's currency; converted when rated."""
+    _minutes, prefix = _call_source(source_kind)
     entry, _ = usage_record(
         client=client, kind=Kind.TELEPHONY_COST, quantity=abs(Decimal(amount)),
-        occurred_at=occurred_at, idempotency_key=f"call-cost:{client.schema_name}:{call_sid}",
-        source_kind="call", source_ref=call_sid, language=language, channel="call",
+        occurred_at=occurred_at, idempotency_key=f"{prefix}:{client.schema_name}:{call_sid}",
+        source_kind=source_kind, source_ref=call_sid, language=language, channel="call",
         currency=currency.upper(),
     )  # fmt: skip
     return entry

@@ -5,22 +5,33 @@ from django.db import OperationalError
 
 from telephony.services import offers_dial_pending
 from telephony.twilio_api import TwilioApiError
-from telephony.voice.services import call_price_fetch
+from telephony.voice.services import call_back_price_fetch, call_price_fetch
 
 
 class PriceNotReady(Exception):
     """Twilio has not priced the call yet (it takes a while after the call)."""
 
 
-@shared_task(
-    bind=True, autoretry_for=(PriceNotReady, TwilioApiError, OperationalError),
-    retry_backoff=30, retry_backoff_max=3600, retry_jitter=True, max_retries=10,
-    ignore_result=True,
-)  # fmt: skip
-def call_price_fetch_task(self, call_id: int) -> None:
+# Twilio prices a call a while after it ends (404 or a null price until then).
+PRICE_RETRY = {
+    "autoretry_for": (PriceNotReady, TwilioApiError, OperationalError), "retry_backoff": 30,
+    "retry_backoff_max": 3600, "retry_jitter": True, "max_retries": 10, "ignore_result": True,
+}  # fmt: skip
+
+
+@shared_task(**PRICE_RETRY)
+def call_price_fetch_task(call_id: int) -> None:
     """Fetch a finished call's price (in the call's client schema); retried until known."""
     if not call_price_fetch(call_id=call_id):
         raise PriceNotReady(call_id)
+
+
+@shared_task(**PRICE_RETRY)
+def call_back_price_fetch_task(outbound_id: int) -> None:
+    """Fetch the price of a call back's customer leg (in its client schema); retried until
+    known."""
+    if not call_back_price_fetch(outbound_id=outbound_id):
+        raise PriceNotReady(outbound_id)
 
 
 @shared_task(autoretry_for=(OperationalError,), max_retries=3, ignore_result=True)

@@ -237,3 +237,43 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_sid} {self.from_number} ({self.outcome})"
+
+
+class OutboundCall(models.Model):
+    """A call an agent placed to a customer: today the desk's call back of an inbound call.
+
+    Twilio makes two legs: the call we create rings the agent's device, and when they pick
+    up its <Dial> rings the customer. The customer's leg is what the client is billed for
+    (its talk seconds and its Twilio price, like an inbound call's); the agent's leg is the
+    agency's own, like the rings of offered calls. One row per call back, written before
+    Twilio is asked, so that the status callback's URL can name it.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="outbound_calls")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, **USER_REFERENCE)
+    started_at = models.DateTimeField()
+    # The agent's leg (Twilio's answer to our request; empty while asked, or refused).
+    agent_call_sid = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    # The customer's leg, from its status callback: Twilio's final status (completed,
+    # busy, no-answer, failed, canceled) and its talk seconds.
+    customer_call_sid = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=12, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    talk_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # Twilio's price of the customer's leg, fetched after it (as Call.price).
+    price = models.DecimalField(max_digits=10, decimal_places=5, null=True, blank=True)
+    price_currency = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer_call_sid"], condition=~Q(customer_call_sid=""),
+                name="outbound_customer_leg_once",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"call back of {self.call_id} ({self.status or 'in progress'})"

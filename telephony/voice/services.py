@@ -25,7 +25,15 @@ from languages.catalog import CATALOG
 from routing.models import Channel, WorkItem
 from routing.selectors import client_calendar
 from routing.services import item_close, work_cancel_for_source, work_enqueue
-from telephony.voice.models import FALLBACK_KEY, Call, Menu, NumberMenu, Option, VoiceSettings
+from telephony.voice.models import (
+    FALLBACK_KEY,
+    Call,
+    Menu,
+    NumberMenu,
+    Option,
+    OutboundCall,
+    VoiceSettings,
+)
 from telephony.voice.twiml import (
     content_lookup,
     hang_up,
@@ -551,6 +559,90 @@ def call_price_fetch(*, call_id: int) -> bool:
             client=Client.objects.get(schema_name=connection.schema_name),
             call_sid=call.call_sid, amount=price.amount, currency=price.currency,
             occurred_at=call.completed_at or timezone.now(), language=call.language,
+        )  # fmt: skip
+    return True
+
+
+# --- a call back's customer leg: its end and its price ------------------------------------
+
+
+@transaction.atomic
+def call_back_status(*, client, outbound_id: int, customer_call_sid: str, status: str,
+                     talk_seconds: int | None, now: datetime | None = None,
+                     ) -> OutboundCall | None:  # fmt: skip
+    """The status callback of a call back's customer leg (the <Number> we dialled); a final
+    status completes it, once. None: the client has no such call back (the webhook's 404)."""
+    _in_schema(client)
+    outbound = (
+        OutboundCall.objects.select_for_update(of=("self",)).select_related("call")
+        .filter(pk=outbound_id).first()
+    )  # fmt: skip
+    if outbound is None:
+        return None
+    if status in FINAL_STATUSES:
+        call_back_complete(client=client, outbound=outbound, customer_call_sid=customer_call_sid,
+                           status=status, talk_seconds=talk_seconds,
+                           now=now or timezone.now())  # fmt: skip
+    return outbound
+
+
+def call_back_complete(*, client, outbound: OutboundCall, customer_call_sid: str, status: str,
+                       talk_seconds: int | None, now: datetime) -> bool:  # fmt: skip
+    """The customer's leg of a call back ended: its status and talk seconds, the minutes
+    written once to the client's usage ledger, the price fetched later. The caller holds
+    the row's lock; False when it was already completed (Twilio retried).
+
+    Only a leg the customer answered is billed: Twilio charges nothing for an outbound leg
+    that was busy, not answered, failed or cancelled, and there was no conversation.
+    """
+    if outbound.completed_at:
+        return False
+    answered = status == "completed"
+    seconds = max(0, talk_seconds or 0) if answered else 0
+    outbound.customer_call_sid = customer_call_sid
+    outbound.status, outbound.completed_at, outbound.talk_seconds = status, now, seconds
+    # Twilio tells the leg's duration at its end; the answer was that long before.
+    outbound.answered_at = now - timedelta(seconds=seconds) if answered else None
+    outbound.save()
+    call = outbound.call
+    usage_record_call(
+        client=client, call_sid=customer_call_sid, talk_seconds=seconds,
+        answered_at=outbound.answered_at, language=call.language, country=call.country,
+        agent=outbound.agent_id, source_kind="callback",
+    )  # fmt: skip
+    if answered:
+        from telephony.tasks import call_back_price_fetch_task
+
+        task_enqueue_on_commit(call_back_price_fetch_task, args=[outbound.pk])
+    return True
+
+
+def call_back_price_fetch(*, outbound_id: int) -> bool:
+    """Store Twilio's price of a call back's customer leg and pass it through to the
+    client's usage ledger (both or neither), as call_price_fetch does for an inbound call;
+    False while Twilio has none yet."""
+    from telephony.twilio_api import call_price
+    from tenants.models import Client
+
+    outbound = OutboundCall.objects.filter(pk=outbound_id).first()
+    if outbound is None or outbound.price is not None or not outbound.customer_call_sid:
+        return True  # nothing (more) to fetch
+    price = call_price(call_sid=outbound.customer_call_sid)
+    if price is None:
+        return False
+    with transaction.atomic():
+        outbound = OutboundCall.objects.select_for_update(of=("self",)).select_related(
+            "call"
+        ).get(pk=outbound_id)  # fmt: skip
+        if outbound.price is not None:
+            return True
+        outbound.price, outbound.price_currency = price.amount, price.currency
+        outbound.save(update_fields=["price", "price_currency"])
+        usage_record_telephony_cost(
+            client=Client.objects.get(schema_name=connection.schema_name),
+            call_sid=outbound.customer_call_sid, amount=price.amount, currency=price.currency,
+            occurred_at=outbound.completed_at or timezone.now(),
+            language=outbound.call.language, source_kind="callback",
         )  # fmt: skip
     return True
 

@@ -17,4 +17,9 @@ urlpatterns = [
     path("c/<int:client_id>/recording", views.recording, name="twilio-voice-recording"),
     path("c/<int:client_id>/survey", views.survey, name="twilio-voice-survey"),
     path("c/<int:client_id>/agent", views.agent, name="twilio-voice-agent"),
+    path(
+        "c/<int:client_id>/callback-status",
+        views.callback_status,
+        name="twilio-voice-callback-status",
+    ),
 ]

@@ -199,3 +199,21 @@ def agent(request: HttpRequest, client: Client) -> HttpResponse:
         raise Http404("No such offer.") from error
     return _twiml(services.agent_connect(client=client, call_id=call_id, item_id=item_id,
                                          agent=user))  # fmt: skip
+
+
+@client_webhook
+def callback_status(request: HttpRequest, client: Client) -> HttpResponse:
+    """The customer's leg of a call back ended (the status callback of the <Number> we
+    dialled, whose signed URL names the call back): it is billed, once."""
+    try:
+        outbound_id = int(request.GET["outbound"])
+    except (KeyError, ValueError) as error:
+        raise Http404("No such call back.") from error
+    try:
+        seconds = int(request.POST.get("CallDuration", ""))
+    except ValueError:
+        seconds = None
+    return _no_content(services.call_back_status(
+        client=client, outbound_id=outbound_id, customer_call_sid=request.POST["CallSid"],
+        status=request.POST.get("CallStatus", ""), talk_seconds=seconds,
+    ))  # fmt: skip

@@ -191,3 +191,31 @@ def test_a_finished_call_bills_its_talk_seconds_once_and_its_cost(make_client):
     unanswered = usage_record_call(client=client, call_sid="CA43", talk_seconds=None,
                                    answered_at=None, language="cs")  # fmt: skip
     assert unanswered is None
+
+
+def test_a_call_backs_leg_is_billed_under_its_own_source_and_keys(make_client):
+    from billing.services import usage_record_call, usage_record_telephony_cost
+
+    client = make_client(currency="CZK")
+    for _ in range(2):  # the status callback repeated, the price task run twice
+        minutes = usage_record_call(
+            client=client, call_sid="CA77", talk_seconds=60, answered_at=SUNDAY_10_PRAGUE,
+            language="cs", country="CZ", source_kind="callback",
+        )  # fmt: skip
+        cost = usage_record_telephony_cost(
+            client=client, call_sid="CA77", amount=Decimal("0.041"), currency="USD",
+            occurred_at=SUNDAY_10_PRAGUE, source_kind="callback",
+        )  # fmt: skip
+    assert [minutes.idempotency_key, cost.idempotency_key] == [
+        f"callback:{client.schema_name}:CA77",
+        f"callback-cost:{client.schema_name}:CA77",
+    ]
+    assert {
+        (e.kind, e.source_kind, e.source_ref) for e in UsageEntry.objects.filter(client=client)
+    } == {
+        ("call_minutes", "callback", "CA77"),
+        ("telephony_cost", "callback", "CA77"),
+    }
+    with pytest.raises(ValidationError):
+        usage_record_call(client=client, call_sid="CA78", talk_seconds=60, language="cs",
+                          answered_at=SUNDAY_10_PRAGUE, source_kind="fax")  # fmt: skip
