@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from content.admin import ClientLanguagesAdmin, content_admin_site
-from telephony.voice.models import Call, Menu, NumberMenu, Option, VoiceSettings
+from telephony.voice.models import Call, Menu, NumberMenu, Option, OutboundCall, VoiceSettings
 
 
 class OptionInline(admin.TabularInline):
@@ -35,16 +35,32 @@ class VoiceSettingsAdmin(admin.ModelAdmin):
     list_display = ["after_hours", "offer_exit_after_seconds", "survey", "record_calls"]
 
 
+class TwilioRecordAdmin(admin.ModelAdmin):
+    """Rows written from Twilio's webhooks only: read, never added or changed by hand."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Call, site=content_admin_site)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(TwilioRecordAdmin):
     list_display = ["ringing_at", "from_number", "to_number", "language", "topic", "outcome",
                     "wait_seconds", "talk_seconds", "csat", "price", "price_currency"]  # fmt: skip
     list_filter = ["outcome", "language", "topic"]
     search_fields = ["call_sid", "from_number"]
     date_hierarchy = "ringing_at"
 
-    def has_add_permission(self, request) -> bool:
-        return False  # calls come from Twilio only
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+@admin.register(OutboundCall, site=content_admin_site)
+class OutboundCallAdmin(TwilioRecordAdmin):
+    """Calls back: the customer's leg is what the client is billed for."""
+
+    list_display = ["started_at", "call", "agent", "status", "answered_at", "talk_seconds",
+                    "price", "price_currency", "error"]  # fmt: skip
+    list_filter = ["status"]
+    list_select_related = ["call", "agent"]
+    search_fields = ["agent_call_sid", "customer_call_sid", "call__call_sid"]
+    date_hierarchy = "started_at"

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client as HttpClient
 
 from accounts.models import User
-from telephony.voice.models import Call, Menu
+from telephony.voice.models import Call, Menu, OutboundCall
 from tests.conftest import host_of, in_schema
 from tests.factories import UserFactory
 from tests.telephony.conftest import CZ_NUMBER
@@ -40,6 +40,26 @@ def test_calls_are_listed_read_only(voice):
         http.post(f"/admin/voice/call/{call.pk}/change/", {"outcome": "answered"}).status_code
         == 403
     )
+
+
+def test_calls_back_are_listed_read_only(voice):
+    voice.call("CA1")
+    with in_schema(voice.client):
+        call = Call.objects.get()
+        outbound = OutboundCall.objects.create(
+            call=call, agent=UserFactory(role=User.Role.AGENT), started_at=call.ringing_at,
+            agent_call_sid="CA-agent-leg", customer_call_sid="CA-customer-leg",
+            status="completed", talk_seconds=125,
+        )  # fmt: skip
+    http = admin_client(voice.client)
+    listing = http.get("/admin/voice/outboundcall/")
+    assert listing.status_code == 200 and b"completed" in listing.content
+    assert http.get("/admin/voice/outboundcall/?q=CA-customer-leg").content.count(b"125") == 1
+    assert http.get("/admin/voice/outboundcall/add/").status_code == 403
+    changed = http.post(f"/admin/voice/outboundcall/{outbound.pk}/change/", {"status": "busy"})
+    assert changed.status_code == 403
+    with in_schema(voice.client):
+        assert OutboundCall.objects.get().status == "completed"
 
 
 def test_another_clients_menu_is_not_found_on_its_admin(voice):
