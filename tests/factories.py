@@ -1,3 +1,5 @@
+from datetime import datetime
+
 import factory
 
 from accounts.models import User
@@ -33,3 +35,19 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     phone = factory.Sequence(lambda n: f"+42060{n:07d}")
     language = "cs"
     country = "CZ"
+
+
+def agent_serving(
+    clients, *, skills: dict[str, str] | None = None, available_at: datetime | None = None
+) -> User:
+    """An agent who serves ``clients`` and speaks ``skills`` (Czech, natively, by default);
+    available since ``available_at`` when given."""
+    from languages.services import agent_skills_set
+    from routing.services import agent_presence_set
+
+    user = UserFactory(role=User.Role.AGENT)
+    agent_skills_set(agent=user, skills=skills or {"cs": "native"})
+    user.served_clients.set(clients)
+    if available_at is not None:
+        agent_presence_set(agent=user, presence="available", now=available_at)
+    return user

@@ -14,11 +14,10 @@ from conversations.services import (
     conversation_reopen,
     conversation_resolve,
 )
-from languages.services import agent_skills_set
 from routing.models import ResolutionClock, SlaEvent, SlaTarget, WorkItem
-from routing.services import agent_next_item, agent_presence_set, sla_sweep
+from routing.services import agent_next_item, sla_sweep
 from tests.conftest import in_schema
-from tests.factories import UserFactory
+from tests.factories import UserFactory, agent_serving
 
 pytestmark = pytest.mark.django_db
 MONDAY_10_PRAGUE = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -33,11 +32,7 @@ def open_conversation(client, *, now=MONDAY_10_PRAGUE, channel="api") -> Convers
 
 
 def czech_agent(client) -> User:
-    agent = UserFactory(role=User.Role.AGENT)
-    agent_skills_set(agent=agent, skills={"cs": "native"})
-    agent.served_clients.set([client])
-    agent_presence_set(agent=agent, presence="available", now=MONDAY_10_PRAGUE)
-    return agent
+    return agent_serving([client], available_at=MONDAY_10_PRAGUE)
 
 
 def test_the_default_promise_is_96_business_hours_from_the_first_contact(two_clients):

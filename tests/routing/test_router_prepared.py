@@ -8,20 +8,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from languages.services import agent_skills_set
 from routing.models import WorkItem
-from routing.services import agent_next_item, agent_presence_set, work_enqueue
-from tests.factories import UserFactory
+from routing.services import agent_next_item, work_enqueue
+from tests.factories import agent_serving
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
 def czech_agent(client) -> User:
-    user = UserFactory(role=User.Role.AGENT)
-    agent_skills_set(agent=user, skills={"cs": "native"})
-    user.served_clients.set([client])
-    agent_presence_set(agent=user, presence="available", now=NOW)
-    return user
+    return agent_serving([client], available_at=NOW)
 
 
 def czech_emails(client, count: int) -> list[WorkItem]:

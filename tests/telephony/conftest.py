@@ -125,3 +125,15 @@ def twilio(settings):
     with FakeTwilio() as fake:
         settings.TWILIO_API_BASE_URL = fake.url
         yield fake
+
+
+@pytest.fixture
+def agent(voice):
+    """A Slovak-speaking agent whose desk rings in the browser (a Twilio Client device):
+    the agent of calls back. Modules whose agent must take calls define their own."""
+    from telephony.models import AgentDevice
+    from tests.factories import UserFactory
+
+    user = UserFactory(language="sk")
+    AgentDevice.objects.create(agent=user, address="client:jana")
+    return user

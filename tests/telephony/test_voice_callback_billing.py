@@ -12,25 +12,16 @@ import pytest
 from billing.models import ExchangeRate, UsageEntry
 from billing.selectors import ratings_for_month
 from billing.services import invoice_issue, price_plan_create
-from telephony.models import AgentDevice
 from telephony.services import CallBackError, call_back_start
 from telephony.tasks import call_back_price_fetch_task
 from telephony.voice.models import Call, OutboundCall
 from tests.conftest import in_schema
-from tests.factories import UserFactory
 from tests.telephony.conftest import CALLER, OPEN, SATURDAY, SK_NUMBER, signed_post
 
 pytestmark = pytest.mark.django_db
 ACCOUNT = "/2010-04-01/Accounts/AC123"
 CALLS = f"{ACCOUNT}/Calls.json"
 CUSTOMER_LEG = f"{ACCOUNT}/Calls/CAcust1.json"
-
-
-@pytest.fixture
-def agent(voice):
-    user = UserFactory(language="sk")
-    AgentDevice.objects.create(agent=user, address="client:jana")
-    return user
 
 
 def a_voicemail(voice, sid="CA1") -> Call:

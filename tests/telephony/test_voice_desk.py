@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conversations.models import Conversation
-from telephony.models import AgentDevice
 from telephony.services import CALL_BACK_REPEAT_AFTER, CallBackError, call_back_start
 from telephony.voice.models import Call
 from telephony.voice.services import call_wrap_up
@@ -17,13 +16,6 @@ from tests.telephony.conftest import CALLER, OPEN, SK_NUMBER
 
 pytestmark = pytest.mark.django_db
 CALLS = "/2010-04-01/Accounts/AC123/Calls.json"
-
-
-@pytest.fixture
-def agent(voice):
-    user = UserFactory(language="sk")
-    AgentDevice.objects.create(agent=user, address="client:jana")
-    return user
 
 
 def a_call(voice, *, agent=None, to=SK_NUMBER, sid="CA1", caller=CALLER) -> Call:
