@@ -179,14 +179,15 @@ _PROBES = """, candidate AS (
             WHERE routing_workitem.client_id = client.id
               AND routing_workitem.language = language.code
               AND routing_workitem.status = 'waiting' AND COALESCE({clause} AND {room}, FALSE)
-            ORDER BY {order} LIMIT %s) probe
+            ORDER BY {order} LIMIT {per_probe}) probe
     )"""
 _CANDIDATES = """routing_workitem.id = ANY(ARRAY(SELECT id FROM candidate))
             AND COALESCE({clause}, FALSE)"""
 _CONTENDED_AND_CLAIMED = """SELECT
         EXISTS (SELECT 1 FROM candidate) AND NOT EXISTS (SELECT 1 FROM claimed), claimed.*
     FROM (VALUES (0)) one LEFT JOIN claimed ON TRUE"""
-# Candidates per probe: the next one when another router holds the first.
+# Candidates per probe: the next one when another router holds the first. Written into
+# the text, not sent as a parameter, so that the generic plan knows the limit.
 _PER_PROBE = 2
 
 
@@ -221,7 +222,7 @@ def _claim(agent_id: int, reach, now: datetime, offer_expires_at: datetime) -> t
     claim_params = [agent_id, now, offer_expires_at, now, *clause_params, now, agent_id]
     languages = eligible_languages(reach, Channel.values)
     if languages is not None:
-        probes_params = [list(reach.client_ids), list(languages), *clause_params, _PER_PROBE]
+        probes_params = [list(reach.client_ids), list(languages), *clause_params]
         contended, *claimed = _lock_and_claim(
             agent_id, _claim_sql(clause, probed=True), [agent_id, *probes_params, *claim_params],
             prepared=settings.ROUTING_PREPARED_CLAIM,
@@ -233,7 +234,8 @@ def _claim(agent_id: int, reach, now: datetime, offer_expires_at: datetime) -> t
 
 def _claim_sql(clause: str, *, probed: bool) -> str:
     return _CLAIM.format(
-        probes=_PROBES.format(clause=clause, room=_ROOM, order=_ORDER) if probed else "",
+        probes=(_PROBES.format(clause=clause, room=_ROOM, order=_ORDER, per_probe=_PER_PROBE)
+                if probed else ""),
         choice=_CANDIDATES.format(clause=clause) if probed else clause,
         room=_ROOM, order=_ORDER, live=_LIVE, columns=", ".join(_COLUMNS),
         result=_CONTENDED_AND_CLAIMED if probed else "SELECT * FROM claimed",
@@ -267,11 +269,9 @@ def _lock_and_claim(
                     connection.connection.rollback()
                 raise
     except DatabaseError as error:
-        if prepared and isinstance(error.__cause__, psycopg.errors.InvalidSqlStatementName):
-            # Deallocated behind our back (DISCARD ALL, a pooler's other session): run the
-            # text this time; the next decision prepares it again.
-            _prepared_names.pop(connection.connection, None)
-            return _lock_and_claim(agent_id, claim, params)
+        if prepared and isinstance(error.__cause__, _STALE_STATEMENT):
+            _prepared_forget(claim)
+            return _lock_and_claim(agent_id, claim, params)  # the text, this time
         raise
 
 
@@ -298,16 +298,40 @@ _prepared_names: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def _prepared_claim(claim: str) -> str:
     """The name of ``claim`` prepared on this connection (prepared now if it is not yet)."""
-    name = "routing_claim_" + hashlib.blake2b(claim.encode(), digest_size=8).hexdigest()
+    name = _prepared_name(claim)
     connection.ensure_connection()
     names = _prepared_names.setdefault(connection.connection, set())
     if name not in names:
         numbers = iter(range(1, claim.count("%s") + 1))
         numbered = re.sub("%s", lambda _: f"${next(numbers)}", claim)  # placeholders as $n
-        with connection.cursor() as cursor:
-            cursor.execute(f"PREPARE {name} AS {numbered}")
+        try:
+            # In a savepoint: a failure must not end a caller's transaction.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"PREPARE {name} AS {numbered}")
+        except DatabaseError as error:
+            # The server holds it already (we lost count of it): the same text, by its name.
+            if not isinstance(error.__cause__, psycopg.errors.DuplicatePreparedStatement):
+                raise
         names.add(name)
     return name
+
+
+# A prepared claim that no longer runs: deallocated behind our back (DISCARD ALL, a pooler
+# that moved us to another server session), or planned for columns a migration has since
+# changed ("cached plan must not change result type"). The decision then runs the text,
+# and the next one prepares the statement again.
+_STALE_STATEMENT = (psycopg.errors.InvalidSqlStatementName, psycopg.errors.FeatureNotSupported)
+
+
+def _prepared_name(claim: str) -> str:
+    return "routing_claim_" + hashlib.blake2b(claim.encode(), digest_size=8).hexdigest()
+
+
+def _prepared_forget(claim: str) -> None:
+    name = _prepared_name(claim)
+    _prepared_names.get(connection.connection, set()).discard(name)
+    with contextlib.suppress(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DEALLOCATE {name}")  # if the server still holds it
 
 
 # WorkItem.LIVE_CALL in SQL: callers on the line are offered (they ring the agent's phone);

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from routing import services
 from routing.models import WorkItem
 from routing.services import agent_next_item, work_enqueue
 from tests.factories import agent_serving
@@ -113,3 +114,37 @@ def test_a_claim_deallocated_between_decisions_still_routes(two_clients, django_
             connection.close()
             WorkItem.objects.filter(source_kind="prepared").delete()
             user.delete()
+
+
+@pytest.mark.django_db
+def test_a_claim_prepared_before_a_migration_changed_a_column_still_routes(two_clients):
+    """PostgreSQL refuses to run a plan whose result type changed ("cached plan must not
+    change result type"): the decision runs the text, the next one prepares anew."""
+    user = czech_agent(two_clients.a)
+    oldest, second, third = czech_emails(two_clients.a, 3)
+    assert decide(user)[0] == oldest
+    with connection.cursor() as cursor:  # rolled back with the test
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks left pending
+        cursor.execute("ALTER TABLE routing_workitem ALTER COLUMN summary TYPE varchar(260)")
+
+    try:
+        assert decide(user)[0] == second
+        taken, sent = decide(user)
+        assert (taken, prepares(sent), executes(sent)) == (third, 1, 1)
+    finally:  # the ALTER is rolled back with the test, this statement would not be
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+        services._prepared_names.pop(connection.connection, None)
+
+
+@pytest.mark.django_db
+def test_a_claim_the_server_holds_but_the_router_lost_count_of_still_routes(two_clients):
+    user = czech_agent(two_clients.a)
+    oldest, second, third = czech_emails(two_clients.a, 3)
+    assert decide(user)[0] == oldest
+    taken, sent = decide(user)
+    assert (taken, prepares(sent), executes(sent)) == (second, 0, 1)  # held and counted
+    services._prepared_names.pop(connection.connection)  # the server still holds it
+
+    taken, sent = decide(user)
+    assert (taken, prepares(sent), executes(sent)) == (third, 1, 1)
