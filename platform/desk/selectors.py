@@ -467,14 +467,13 @@ class ScreenPop:
 SCREEN_POP_SECONDS = 30
 
 
-def _screen_pop_key(item, now: datetime) -> str:
-    """Per call and state of its item (offered or answered, to whom, since when), and per
-    window of SCREEN_POP_SECONDS."""
+def _screen_pop_key(item) -> str:
+    """Per call and state of its item (offered or answered, to whom, since when): one entry
+    each, read again in place when it is SCREEN_POP_SECONDS old."""
     since = item.offered_at if item.status == "offered" else item.assigned_at
-    window = int(now.timestamp()) // SCREEN_POP_SECONDS
     return (
         f"desk:screen-pop:{item.client.schema_name}:{item.source_id}:{item.pk}:{item.status}:"
-        f"{item.agent_id}:{since.timestamp() if since else ''}:{window}"
+        f"{item.agent_id}:{since.timestamp() if since else ''}"
     )
 
 
@@ -486,7 +485,7 @@ def screen_pops(items, *, now: datetime | None = None) -> list[ScreenPop]:
     from django_tenants.utils import schema_context
 
     now = now or timezone.now()
-    keys = {item.pk: _screen_pop_key(item, now) for item in items if item.source_kind == "call"}
+    keys = {item.pk: _screen_pop_key(item) for item in items if item.source_kind == "call"}
     if not keys:
         return []
     cached = cache.get_many(keys.values())
@@ -494,13 +493,13 @@ def screen_pops(items, *, now: datetime | None = None) -> list[ScreenPop]:
     for item in items:
         if item.pk not in keys:
             continue
-        view = cached.get(keys[item.pk])
-        if view is None:
+        read_at, view = cached.get(keys[item.pk], (None, None))
+        if read_at is None or now.timestamp() - read_at >= SCREEN_POP_SECONDS:
             with schema_context(item.client.schema_name):
                 view = call_view_in_schema(client=item.client, call_id=item.source_id,
                                            with_clock=False)  # fmt: skip
             if view is None:
                 continue
-            cache.set(keys[item.pk], view, SCREEN_POP_SECONDS)
+            cache.set(keys[item.pk], (now.timestamp(), view), SCREEN_POP_SECONDS)
         pops.append(ScreenPop(item=item, colour=client_colour(item.client), view=view))
     return pops

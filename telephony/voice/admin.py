@@ -44,6 +44,9 @@ class TwilioRecordAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a call back deleted before its end is reported would go unbilled
+
 
 @admin.register(Call, site=content_admin_site)
 class CallAdmin(TwilioRecordAdmin):

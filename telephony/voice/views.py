@@ -5,8 +5,10 @@ client in its URL (we wrote that URL into our own TwiML, and Twilio signs it), a
 call by its CallSid. Views parse and check; telephony.voice.services decides.
 """
 
+import email.utils
 import functools
 import logging
+from datetime import datetime, timedelta
 
 import phonenumbers
 from django.http import (
@@ -16,6 +18,7 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseForbidden,
 )
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_tenants.utils import schema_context
@@ -216,4 +219,18 @@ def callback_status(request: HttpRequest, client: Client) -> HttpResponse:
     return _no_content(services.call_back_status(
         client=client, outbound_id=outbound_id, customer_call_sid=request.POST["CallSid"],
         status=request.POST.get("CallStatus", ""), talk_seconds=seconds,
+        now=_fired_at(request),
     ))  # fmt: skip
+
+
+def _fired_at(request: HttpRequest) -> datetime | None:
+    """When Twilio says the event fired (its Timestamp, RFC 2822): a callback retried or
+    delayed still bills the minutes when, and in the month, they were talked. None (the
+    arrival then counts) when it is missing, unreadable or in the future."""
+    try:
+        fired = email.utils.parsedate_to_datetime(request.POST.get("Timestamp", ""))
+    except (TypeError, ValueError):
+        return None
+    if fired.tzinfo is None or fired > timezone.now() + timedelta(minutes=5):
+        return None
+    return fired

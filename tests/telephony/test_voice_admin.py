@@ -58,6 +58,8 @@ def test_calls_back_are_listed_read_only(voice):
     assert http.get("/admin/voice/outboundcall/add/").status_code == 403
     changed = http.post(f"/admin/voice/outboundcall/{outbound.pk}/change/", {"status": "busy"})
     assert changed.status_code == 403
+    deleted = http.post(f"/admin/voice/outboundcall/{outbound.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 403
     with in_schema(voice.client):
         assert OutboundCall.objects.get().status == "completed"
 

@@ -5,6 +5,7 @@ invoice and live figures include both. A call back nobody answers bills nothing.
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from email.utils import format_datetime
 from xml.etree import ElementTree as ET  # our own TwiML: trusted
 
 import pytest
@@ -53,11 +54,15 @@ def called_back(voice, agent, twilio, *, now=OPEN, sid="CAback1") -> str:
     return url.removeprefix("http://localhost:8000")
 
 
-def leg_ended(path: str, status: str, seconds: int, *, sid="CAcust1", **signing):
-    """Twilio's status callback of the customer's leg (the <Number>), signed as Twilio signs."""
+def leg_ended(path: str, status: str, seconds: int, *, sid="CAcust1", fired: str = "",
+              **signing):  # fmt: skip
+    """Twilio's status callback of the customer's leg (the <Number>), signed as Twilio signs;
+    ``fired``: its Timestamp."""
     params = {"CallSid": sid, "ParentCallSid": "CAback1", "CallStatus": status,
               "CallDuration": str(seconds), "From": SK_NUMBER, "To": CALLER,
               "Direction": "outbound-dial"}  # fmt: skip
+    if fired:
+        params["Timestamp"] = fired
     return signed_post(path, params, **signing)
 
 
@@ -152,6 +157,31 @@ def test_a_call_back_answered_while_the_client_is_closed_is_out_of_hours(
     leg_ended(path, "completed", 90)
     (minutes,) = UsageEntry.objects.filter(client=voice.client, kind="call_minutes")
     assert minutes.out_of_hours
+
+
+def test_a_late_end_of_a_call_back_is_billed_when_twilio_says_it_ended(
+    voice, agent, twilio, frozen
+):
+    path = called_back(voice, agent, twilio, now=SATURDAY)
+    ended = SATURDAY + timedelta(minutes=3)
+    frozen(ended + timedelta(days=2, hours=1))  # Monday, open: the callback came late
+    assert leg_ended(path, "completed", 90, fired=format_datetime(ended)).status_code == 204
+    (minutes,) = UsageEntry.objects.filter(client=voice.client, kind="call_minutes")
+    assert (minutes.occurred_at, minutes.out_of_hours) == (ended - timedelta(seconds=90), True)
+    with in_schema(voice.client):
+        assert OutboundCall.objects.get().completed_at == ended
+
+
+@pytest.mark.parametrize("fired", ["yesterday-ish", format_datetime(OPEN + timedelta(hours=2))])
+def test_an_unreadable_or_future_end_time_counts_from_the_arrival(
+    voice, agent, twilio, frozen, fired
+):
+    path = called_back(voice, agent, twilio)
+    arrived = OPEN + timedelta(minutes=5)
+    frozen(arrived)
+    assert leg_ended(path, "completed", 60, fired=fired).status_code == 204
+    with in_schema(voice.client):
+        assert OutboundCall.objects.get().completed_at == arrived
 
 
 def test_a_call_back_whose_start_timed_out_here_is_still_billed_if_twilio_placed_it(
