@@ -21,9 +21,10 @@ ISSUER = Party(name="Agentura Žluťoučký kůň s.r.o.", address="Vinohradská
 
 
 def text_of(pdf: bytes) -> str:
-    """The PDF's text, non-breaking spaces read as spaces (babel writes them, pypdf may not)."""
+    """The PDF's text in reading order, every run of white space (a cell's end, a wrapped
+    description, babel's non-breaking space) one space: tests read it whatever the wrapping."""
     pages = PdfReader(io.BytesIO(pdf)).pages
-    return "\n".join(page.extract_text() for page in pages).replace("\xa0", " ")
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
 def line(description: str, quantity: str, unit: str, unit_price: str, amount: str, *,
