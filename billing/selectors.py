@@ -9,9 +9,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils import translation
 
+from billing.document import DocumentLine, InvoiceDocument, Party
 from billing.models import Invoice, PricePlan, UsageEntry
 from billing.months import month_bounds, month_span
 from billing.rating import PlanTerms, Rating, RatingError, UsageGroup, rate_month
@@ -164,6 +167,39 @@ def invoices_of_client(*, client: Client) -> QuerySet[Invoice]:
 def invoice_of_client(*, client: Client, invoice_id: int) -> Invoice | None:
     """The client's invoice with this id, or None (also when it is another client's)."""
     return invoices_of_client(client=client).filter(pk=invoice_id).first()
+
+
+def invoice_issuer() -> Party:
+    """The agency as the issuer of its invoices (settings.INVOICE_ISSUER, from the
+    environment)."""
+    return Party(**{field: value.strip() for field, value in settings.INVOICE_ISSUER.items()})
+
+
+def invoice_document(*, invoice: Invoice, language: str) -> InvoiceDocument:
+    """An issued invoice or credit note as the plain data of its PDF, labels in `language`:
+    its stored lines and total as they are (never rated again)."""
+    client = invoice.client
+    corrects = invoice.corrects
+    with translation.override(language):
+        lines = tuple(
+            DocumentLine(
+                description=(f"{line.get_kind_display()}: {line.label}" if line.label
+                             else str(line.get_kind_display())),
+                starts_on=line.starts_on, ends_on=line.ends_on, quantity=line.quantity,
+                included=line.included, unit=line.unit, unit_label=str(line.unit_label),
+                unit_price=line.unit_price, amount=line.amount,
+            )
+            for line in invoice.lines.order_by("position")
+        )  # fmt: skip
+    return InvoiceDocument(
+        kind=invoice.kind, number=invoice.number, language=language,
+        time_zone=client.time_zone, currency=invoice.currency, issued_at=invoice.issued_at,
+        period=invoice.period, issuer=invoice_issuer(),
+        # The client model holds no billing address or tax id yet: its name is all there is.
+        customer=Party(name=client.name), lines=lines, total=invoice.total,
+        corrects_number=corrects.number if corrects else "",
+        corrects_issued_at=corrects.issued_at if corrects else None, reason=invoice.reason,
+    )  # fmt: skip
 
 
 def invoice_in_force(*, client: Client, month: date) -> Invoice | None:

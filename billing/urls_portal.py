@@ -9,4 +9,5 @@ urlpatterns = [
     path("usage.csv", views.usage_csv, name="billing-usage-csv"),
     path("<int:invoice_id>/", views.invoice_detail, name="billing-invoice"),
     path("<int:invoice_id>/lines.csv", views.invoice_csv, name="billing-invoice-csv"),
+    path("<int:invoice_id>/invoice.pdf", views.invoice_pdf_download, name="billing-invoice-pdf"),
 ]

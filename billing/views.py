@@ -9,22 +9,29 @@ from collections.abc import Iterator
 from datetime import UTC, date
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
+from billing.document import invoice_pdf
 from billing.models import Invoice
 from billing.months import month_of, month_parse, month_previous, months_back
 from billing.selectors import (
+    invoice_document,
     invoice_of_client,
     invoices_of_client,
     ledger_rows_for_month,
     ratings_for_month,
 )
 from portal.csv_export import csv_response
+from reporting.services import report_language
 from tenants.models import Client
+
+UI_LANGUAGES = dict(settings.LANGUAGES)
 
 
 def _month_from(request, default: date) -> date:
@@ -53,14 +60,45 @@ def invoice_list(request):
     return render(request, "billing/invoices.html", context)
 
 
+def _pdf_links(request, invoice: Invoice) -> list[tuple[str, str]]:
+    """(url, language name) of the invoice's PDF: in the client's document language, and in
+    the reader's own when that differs."""
+    url = reverse("billing-invoice-pdf", args=[invoice.pk])
+    document_language = report_language(client=request.tenant)
+    links = [(url, UI_LANGUAGES.get(document_language, document_language))]
+    reader = translation.get_language()
+    if reader != document_language and reader in UI_LANGUAGES:
+        links.append((f"{url}?language={reader}", UI_LANGUAGES[reader]))
+    return links
+
+
 @login_required
 def invoice_detail(request, invoice_id: int):
     invoice = invoice_of_client(client=request.tenant, invoice_id=invoice_id)
     if invoice is None:
         raise Http404("no such invoice")
     context = {"client": request.tenant, "invoice": invoice,
-               "lines": invoice.lines.order_by("position")}  # fmt: skip
+               "lines": invoice.lines.order_by("position"),
+               "pdf_links": _pdf_links(request, invoice)}  # fmt: skip
     return render(request, "billing/invoice.html", context)
+
+
+@login_required
+def invoice_pdf_download(request, invoice_id: int):
+    """The issued invoice or credit note as a PDF, in the client's document language (the
+    monthly report's: the language set for its reports, else its default), or in another UI
+    language given as ?language=."""
+    invoice = invoice_of_client(client=request.tenant, invoice_id=invoice_id)
+    if invoice is None:
+        raise Http404("no such invoice")
+    asked = request.GET.get("language", "")
+    if asked and asked not in UI_LANGUAGES:
+        raise Http404("not a language of the interface")
+    language = asked or report_language(client=request.tenant)
+    pdf = invoice_pdf(invoice_document(invoice=invoice, language=language))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+    return response
 
 
 INVOICE_CSV_HEADER = ["invoice", "position", "kind", "description", "label", "starts_on",

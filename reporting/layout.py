@@ -216,14 +216,17 @@ def _table_style(numeric_from: int = 1) -> TableStyle:
     ])  # fmt: skip
 
 
-def blocks_of_table(header: list, rows: list[list], widths: list[float]) -> list[Table]:
+def blocks_of_table(header: list, rows: list[list], widths: list[float], *,
+                    header_size: float = 6) -> list[Table]:  # fmt: skip
     """The rows as tables of at most TABLE_BLOCK_ROWS rows, each repeating the header (and
-    splitting across pages with it): layout time stays linear in the number of rows."""
+    splitting across pages with it): layout time stays linear in the number of rows. The
+    report's wide tables need the small header; an invoice's few columns take a larger one."""
     if not rows:
         return []
     fonts_register()
-    header_style = ParagraphStyle("th", fontName=FONT_BOLD, fontSize=6, leading=7.5,
-                                  textColor=INK, alignment=TA_RIGHT)  # fmt: skip
+    header_style = ParagraphStyle("th", fontName=FONT_BOLD, fontSize=header_size,
+                                  leading=header_size * 1.25, textColor=INK,
+                                  alignment=TA_RIGHT)  # fmt: skip
     header = [
         Paragraph(_escape(str(text)), header_style if column else ParagraphStyle(
             "th0", parent=header_style, alignment=TA_LEFT))

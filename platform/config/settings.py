@@ -176,6 +176,21 @@ ANYMAIL = (
 MAIL_INTAKE_TOKEN = env.text("POLYDESK_MAIL_INTAKE_TOKEN")
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "Polydesk <support@localhost>")
 
+# --- invoices -----------------------------------------------------------------------------------
+# The agency as the issuer printed on every PDF invoice and credit note (billing.document).
+# The demo's default is a name and nothing else: no made-up address, registration number or
+# bank account. `manage.py check --deploy` warns while the name is the demo's or the
+# address, registration number or IBAN is empty (billing.checks).
+INVOICE_ISSUER_DEMO_NAME = "Polydesk demo agency"
+INVOICE_ISSUER = {
+    "name": env.text("POLYDESK_ISSUER_NAME", INVOICE_ISSUER_DEMO_NAME),
+    "address": env.text("POLYDESK_ISSUER_ADDRESS"),
+    "registration_id": env.text("POLYDESK_ISSUER_REGISTRATION_ID"),
+    "vat_id": env.text("POLYDESK_ISSUER_VAT_ID"),
+    "iban": env.text("POLYDESK_ISSUER_IBAN"),
+    "bic": env.text("POLYDESK_ISSUER_BIC"),
+}
+
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.celery_broker_url()
 if CELERY_BROKER_URL.startswith("filesystem://"):

@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, expect
 from accounts.models import User
 from billing.services import invoice_issue
 from tests.billing.conftest import billing_tables_truncate, plan_for, record, utc
+from tests.billing.test_document import text_of
 from tests.browser import served_and_browsed
 from tests.conftest import host_of
 from tests.factories import PASSWORD, UserFactory
@@ -78,6 +79,12 @@ def test_a_client_opens_its_invoice_and_downloads_the_lines(site, tmp_path):
     lines = saved.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("invoice,position,kind")
     assert [line.split(",")[2] for line in lines[1:]] == ["base_fee", "emails"]
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Stáhnout PDF (Čeština)").click()
+    assert download.value.suggested_filename == f"{site.number}.pdf"
+    pdf = tmp_path / "invoice.pdf"
+    download.value.save_as(pdf)
+    assert "1 535,00 Kč" in text_of(pdf.read_bytes())
     page.set_viewport_size({"width": 375, "height": 740})
     page.screenshot(path=tmp_path / "invoice-phone.png", full_page=True)
     page.close()

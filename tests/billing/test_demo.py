@@ -4,13 +4,17 @@ history, last month's invoices; seeding twice changes nothing."""
 from datetime import UTC
 
 import pytest
+from babel.numbers import format_currency
 from django.core.management import call_command
 from django.utils import timezone
 
+from billing.document import invoice_pdf
 from billing.models import Invoice, PricePlan, UsageEntry
 from billing.months import month_previous
+from billing.selectors import invoice_document
 from demo.seed import DEMO_CLIENTS, HISTORY_CONVERSATIONS_PER_CLIENT
 from tenants.models import Client
+from tests.billing.test_document import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +35,11 @@ def test_the_demo_bills_its_clients_once(two_clients, capsys):
         (invoice,) = Invoice.objects.filter(client=client, period=last_month)
         assert invoice.total == sum(line.amount for line in invoice.lines.all())
         assert invoice.lines.filter(kind="base_fee").exists()
+        # Its PDF, in the client's language (bohemia-shoes: a plan changed mid-month).
+        language = client.default_language
+        text = text_of(invoice_pdf(invoice_document(invoice=invoice, language=language)))
+        total = format_currency(invoice.total, invoice.currency, locale=language)
+        assert invoice.number in text and total.replace("\xa0", " ") in text
         # The seeded calls are billed too: minutes and the provider's cost passed through.
         calls = UsageEntry.objects.filter(client=client, source_kind="call")
         assert calls.filter(kind="call_minutes").exists()

@@ -6,11 +6,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.test import Client as HttpClient
+from django.test import override_settings
 
 from accounts.models import User
-from billing.services import invoice_issue
+from billing.services import credit_note_issue, invoice_issue
+from reporting.services import recipients_set
 from tests.billing.conftest import plan_for, record, utc
-from tests.conftest import host_of
+from tests.billing.test_document import text_of
+from tests.conftest import host_of, in_schema
 from tests.factories import UserFactory
 from tests.tenants.test_isolation import signed_in
 
@@ -79,7 +83,8 @@ def test_another_clients_invoice_is_404_on_every_path(two_clients, users, invoic
     theirs = invoices["a"]
     http = signed_in(users["b"], host_of(two_clients.b))
 
-    for path in (f"/invoices/{theirs.pk}/", f"/invoices/{theirs.pk}/lines.csv"):
+    for path in (f"/invoices/{theirs.pk}/", f"/invoices/{theirs.pk}/lines.csv",
+                 f"/invoices/{theirs.pk}/invoice.pdf"):  # fmt: skip
         response = http.get(path)
         assert response.status_code == 404, path
         assert theirs.number not in response.content.decode()
@@ -91,9 +96,151 @@ def test_a_session_on_another_clients_domain_never_shows_its_invoices(two_client
     http = signed_in(users["a"], host_of(two_clients.a))
 
     for path in ("/invoices/", f"/invoices/{invoices['a'].pk}/",
-                 f"/invoices/{invoices['b'].pk}/lines.csv"):  # fmt: skip
+                 f"/invoices/{invoices['b'].pk}/lines.csv",
+                 f"/invoices/{invoices['a'].pk}/invoice.pdf"):  # fmt: skip
         response = http.get(path, HTTP_HOST=host_of(two_clients.b))
         assert response.status_code == 404, path
+
+
+def pdf_text(response) -> str:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return text_of(response.content)
+
+
+def test_a_client_downloads_its_invoice_as_a_pdf_in_czech(two_clients, users, invoices):
+    invoice = invoices["a"]
+    http = signed_in(users["a"], host_of(two_clients.a))
+
+    response = http.get(f"/invoices/{invoice.pk}/invoice.pdf")
+    text = pdf_text(response)
+
+    assert response["Content-Disposition"] == f'attachment; filename="{invoice.number}.pdf"'
+    assert f"Faktura {invoice.number}" in text
+    assert "Dodavatel" in text and "Polydesk demo agency" in text
+    assert "Odběratel" in text and "Client A Obuv" in text
+    assert "Fakturovaný měsíc" in text and "říjen 2026" in text and "CZK" in text
+    # Every stored line: description, quantity, unit, unit price, amount.
+    assert "Měsíční paušál 1 měsíc 1 500,00 Kč 1 500,00 Kč" in text
+    assert "Zodpovězené e-mailové konverzace 2 konverzací 35,00 Kč 70,00 Kč" in text
+    assert "Jazykový příplatek: Slovak 35,00 Kč 10 % 3,50 Kč" in text
+    assert "12,40 Kč 100 % 12,40 Kč" in text and "12,40 Kč 10 % 1,24 Kč" in text
+    assert "Celkem" in text and "1 587,14 Kč" in text
+    assert "Ceny a částky jsou uvedeny bez DPH." in text
+
+
+def test_a_polish_client_gets_its_invoice_in_polish_whatever_the_readers_language(
+    two_clients, users, invoices
+):
+    invoice = invoices["b"]
+    http = signed_in(users["b"], host_of(two_clients.b))  # reads the portal in English
+
+    text = pdf_text(http.get(f"/invoices/{invoice.pk}/invoice.pdf"))
+    detail = http.get(f"/invoices/{invoice.pk}/")
+    english = pdf_text(http.get(f"/invoices/{invoice.pk}/invoice.pdf?language=en"))
+
+    assert f"Faktura {invoice.number}" in text and "Nabywca" in text
+    assert "Client B Sklep" in text and "październik 2026" in text
+    assert "Miesięczna opłata podstawowa" in text and "Koszt telefonii (refakturowany)" in text
+    # 1500 + 2 x 35 + 12.40 telephony + 1.24 margin (no Slovak e-mail: no surcharge)
+    assert invoice.total == Decimal("1583.64") and "1 583,64 zł" in text
+    assert "Ceny i kwoty nie zawierają podatku VAT." in text
+    # The detail page offers the client's language and the reader's own.
+    pdf_url = f"/invoices/{invoice.pk}/invoice.pdf"
+    assert f'href="{pdf_url}"' in detail.text and f'href="{pdf_url}?language=en"' in detail.text
+    assert "Polski" in detail.text
+    assert f"Invoice {invoice.number}" in english and "PLN1,583.64" in english
+
+
+def test_the_pdf_is_written_in_the_language_chosen_for_the_clients_reports(
+    two_clients, users, invoices
+):
+    with in_schema(two_clients.a):
+        recipients_set(recipients=[], language="de")
+    http = signed_in(users["a"], host_of(two_clients.a))  # reads the portal in Czech
+
+    text = pdf_text(http.get(f"/invoices/{invoices['a'].pk}/invoice.pdf"))
+
+    assert f"Rechnung {invoices['a'].number}" in text and "Monatliche Grundgebühr" in text
+    assert "1.587,14 CZK" in text and "Oktober 2026" in text
+
+
+def test_the_list_links_each_invoices_pdf(two_clients, users, invoices):
+    http = signed_in(users["a"], host_of(two_clients.a))
+    listing = http.get("/invoices/")
+    assert f'href="/invoices/{invoices["a"].pk}/invoice.pdf"' in listing.text
+
+
+def test_a_credit_note_pdf_names_the_invoice_it_cancels_and_why(two_clients, users, invoices):
+    invoice = invoices["a"]
+    credit = credit_note_issue(invoice=invoice, reason="Chybný tarif", now=utc(2026, 11, 3, 9))
+    http = signed_in(users["a"], host_of(two_clients.a))
+
+    text = pdf_text(http.get(f"/invoices/{credit.pk}/invoice.pdf"))
+
+    assert f"Dobropis {credit.number}" in text
+    assert f"Zrušená faktura {invoice.number} (2. listopadu 2026)" in text
+    assert "Důvod Chybný tarif" in text
+    assert "Měsíční paušál -1 měsíc 1 500,00 Kč -1 500,00 Kč" in text
+    assert "-1 587,14 Kč" in text
+    assert f"Tento dobropis ruší fakturu {invoice.number} v plné výši." in text
+
+
+def test_the_pdf_shows_the_invoice_as_issued_not_the_ledger_as_it_is_now(
+    two_clients, users, invoices
+):
+    invoice = invoices["a"]
+    # A late e-mail of October: recorded after the invoice, so on no invoice until credited.
+    record(two_clients.a, "email_answered", 1, utc(2026, 10, 20, 9), language="cs")
+    http = signed_in(users["a"], host_of(two_clients.a))
+
+    text = pdf_text(http.get(f"/invoices/{invoice.pk}/invoice.pdf"))
+
+    assert "konverzací 35,00 Kč 70,00 Kč" in text and "1 587,14 Kč" in text
+    assert "105,00 Kč" not in text and "1 622,14 Kč" not in text
+
+
+@override_settings(INVOICE_ISSUER={
+    "name": "Agentura Hvězda s.r.o.", "address": "Na Příkopě 1, 110 00 Praha 1",
+    "registration_id": "27074358", "vat_id": "CZ27074358",
+    "iban": "CZ65 0800 0000 1920 0014 5399", "bic": "GIBACZPX",
+})  # fmt: skip
+def test_the_issuer_is_the_agency_from_the_settings(two_clients, users, invoices):
+    http = signed_in(users["a"], host_of(two_clients.a))
+
+    text = pdf_text(http.get(f"/invoices/{invoices['a'].pk}/invoice.pdf"))
+
+    assert "Agentura Hvězda s.r.o." in text and "Polydesk demo agency" not in text
+    assert "Adresa: Na Příkopě 1, 110 00 Praha 1" in text
+    assert "IČO: 27074358" in text and "DIČ: CZ27074358" in text
+    assert "IBAN: CZ65 0800 0000 1920 0014 5399" in text and "BIC: GIBACZPX" in text
+
+
+def test_an_agent_or_a_stranger_gets_from_the_pdf_what_the_detail_page_gives(
+    two_clients, users, invoices
+):
+    invoice, host = invoices["a"], host_of(two_clients.a)
+    detail, pdf = f"/invoices/{invoice.pk}/", f"/invoices/{invoice.pk}/invoice.pdf"
+    agent = HttpClient(HTTP_HOST=host)
+    agent.force_login(users["agent"])  # an agent's sign-in is refused on a portal anyway
+    admin = signed_in(users["admin"], host)
+    stranger = HttpClient(HTTP_HOST=host)
+
+    assert agent.get(detail).status_code == agent.get(pdf).status_code == 404
+    first, second = stranger.get(detail), stranger.get(pdf)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"].startswith("/accounts/login/")
+    assert invoice.number not in second.content.decode()
+    assert admin.get(detail).status_code == admin.get(pdf).status_code == 200
+
+
+def test_a_bad_invoice_id_or_language_is_a_404(two_clients, users, invoices):
+    http = signed_in(users["a"], host_of(two_clients.a))
+    invoice = invoices["a"]
+
+    assert http.get("/invoices/999999999/invoice.pdf").status_code == 404
+    assert http.get(f"/invoices/{invoice.pk}/invoice.pdf?language=xx").status_code == 404
+    assert http.get(f"/invoices/{invoice.pk}/invoice.pdf?language=de").status_code == 200
 
 
 def test_a_bad_month_is_a_404_not_an_error(two_clients, users):

@@ -1,0 +1,273 @@
+"""An issued invoice or credit note as a PDF: a pure function of plain data (reportlab).
+
+``invoice_pdf(document)`` takes an ``InvoiceDocument`` (no database, no request; the selector
+``billing.selectors.invoice_document`` fills it from the stored invoice) and returns the PDF's
+bytes, written in ``document.language``. It is built on the monthly report's stack
+(``reporting.layout``): the embedded DejaVu fonts with every letter of the clients' languages,
+numbers, dates and money through babel (``Formats``), long tables cut into blocks.
+
+Every figure is printed as stored, never computed again: a line's quantity, included volume
+and unit price with all their decimals, its amount and the total to the currency's minor unit
+(they were rounded once, when the invoice was issued; ``billing.money``).
+"""
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+from django.utils import translation
+from django.utils.translation import gettext as _
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from billing.months import month_bounds
+from reporting.layout import (
+    FONT,
+    FONT_BOLD,
+    INK,
+    MUTED,
+    PAGE_WIDTH,
+    Formats,
+    blocks_of_table,
+    fonts_register,
+)
+
+KIND_INVOICE, KIND_CREDIT_NOTE = "invoice", "credit_note"
+# A line in this unit (a surcharge, a margin, telephony passed through) has an amount as its
+# quantity and a share of it as its unit price.
+UNIT_AMOUNT = "amount"
+LINE_WIDTHS = [158, 72, 48, 58, 74, 72]  # description ... amount: PAGE_WIDTH in all
+# A table sets its cells' font even when they hold paragraphs: without this, reportlab's
+# default Helvetica (not embedded, no č or ő) ends up in the file.
+CELL_FONT = [("FONT", (0, 0), (-1, -1), FONT, 9)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Party:
+    """Who issues or receives the document; empty fields are left out."""
+
+    name: str
+    address: str = ""
+    registration_id: str = ""
+    vat_id: str = ""
+    iban: str = ""
+    bic: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentLine:
+    """One stored invoice line; description and unit label in the document's language."""
+
+    description: str
+    starts_on: date
+    ends_on: date  # exclusive
+    quantity: Decimal
+    included: Decimal
+    unit: str  # month, day, minute, conversation or amount
+    unit_label: str
+    unit_price: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoiceDocument:
+    """Everything an invoice or credit note shows, as plain data."""
+
+    kind: str  # KIND_INVOICE or KIND_CREDIT_NOTE
+    number: str
+    language: str
+    time_zone: str  # the client's: the issue date is its local date
+    currency: str
+    issued_at: datetime
+    period: date  # the billed month's first day
+    issuer: Party
+    customer: Party
+    lines: tuple[DocumentLine, ...]
+    total: Decimal
+    # A credit note: the invoice it cancels, and why.
+    corrects_number: str = ""
+    corrects_issued_at: datetime | None = None
+    reason: str = ""
+
+
+def document_title(kind: str) -> str:
+    """The document's title, "Invoice" or "Credit note", in the active language."""
+    return _("Credit note") if kind == KIND_CREDIT_NOTE else _("Invoice")
+
+
+class InvoiceFormats(Formats):
+    """The report's formats, plus stored values shown with every decimal they have."""
+
+    def exact_money(self, amount: Decimal) -> str:
+        """An amount or unit price with at least the currency's decimals, and all of its own
+        (a unit price of 0.012345 EUR is not shown as 0.01)."""
+        return format_currency(_plain(amount), self.currency, locale=self.locale,
+                               decimal_quantization=False)  # fmt: skip
+
+    def quantity(self, value: Decimal) -> str:
+        return format_decimal(_plain(value), "#,##0.####", locale=self.locale)
+
+    def share(self, ratio: Decimal) -> str:
+        """A unit price of an amount as a percentage (0.125 -> 12.5 %), every decimal kept."""
+        return format_percent(_plain(ratio), locale=self.locale, decimal_quantization=False)
+
+    def day(self, day: date) -> str:
+        return format_date(day, "medium", locale=self.locale)
+
+
+def _plain(value: Decimal) -> Decimal:
+    # Without trailing zeros (35.0000 -> 35), and never "-0" (a credit note negates zeros).
+    return value.normalize() if value else Decimal(0)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12.5, textColor=INK)
+    return {
+        "body": base,
+        "muted": ParagraphStyle("muted", parent=base, textColor=MUTED),
+        "label": ParagraphStyle("label", parent=base, fontSize=7.5, leading=10, textColor=MUTED),
+        "name": ParagraphStyle("name", parent=base, fontName=FONT_BOLD, fontSize=10.5,
+                               leading=14),
+        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=20,
+                                leading=26, spaceAfter=10),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11),
+        "cell_note": ParagraphStyle("cell_note", parent=base, fontSize=7.5, leading=10,
+                                    textColor=MUTED),
+        "total": ParagraphStyle("total", parent=base, fontName=FONT_BOLD, fontSize=11,
+                                leading=14, alignment=TA_RIGHT),
+    }  # fmt: skip
+
+
+def _party(heading: str, party: Party, styles) -> list[Paragraph]:
+    rows = [(_("Address"), party.address), (_("Registration number"), party.registration_id),
+            (_("VAT ID"), party.vat_id), ("IBAN", party.iban), ("BIC", party.bic)]  # fmt: skip
+    return [
+        Paragraph(escape(heading), styles["label"]),
+        Paragraph(escape(party.name), styles["name"]),
+        *(Paragraph(f"{escape(label)}: {escape(value.strip())}", styles["body"])
+          for label, value in rows if value.strip()),
+    ]  # fmt: skip
+
+
+def _parties(document: InvoiceDocument, styles) -> Table:
+    table = Table([[_party(_("Supplier"), document.issuer, styles),
+                    _party(_("Buyer"), document.customer, styles)]],
+                  colWidths=[PAGE_WIDTH / 2] * 2, hAlign="LEFT")  # fmt: skip
+    table.setStyle(TableStyle([*CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0)]))  # fmt: skip
+    return table
+
+
+def _facts(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> Table:
+    facts = [
+        (_("Number"), document.number),
+        (_("Issue date"), fmt.date(document.issued_at)),
+        (_("Billed month"), fmt.month(datetime.combine(document.period, time()))),
+        (_("Currency"), document.currency),
+    ]
+    if document.kind == KIND_CREDIT_NOTE:
+        corrected = document.corrects_number
+        if document.corrects_issued_at is not None:
+            corrected += f" ({fmt.date(document.corrects_issued_at)})"
+        facts += [(_("Cancelled invoice"), corrected), (_("Reason"), document.reason)]
+    table = Table([[Paragraph(escape(label), styles["muted"]), Paragraph(escape(value),
+                                                                         styles["body"])]
+                   for label, value in facts], colWidths=[120, PAGE_WIDTH - 120],
+                  hAlign="LEFT")  # fmt: skip
+    table.setStyle(TableStyle([*CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))  # fmt: skip
+    return table
+
+
+def line_cells(line: DocumentLine, fmt: InvoiceFormats) -> list[str]:
+    """A line as the reader sees it: quantity, included, unit, unit price, amount."""
+    if line.unit == UNIT_AMOUNT:
+        quantity, unit, unit_price = fmt.exact_money(line.quantity), "", fmt.share(line.unit_price)
+    else:
+        quantity, unit = fmt.quantity(line.quantity), line.unit_label
+        unit_price = fmt.exact_money(line.unit_price)
+    included = fmt.quantity(line.included) if line.included else ""
+    return [quantity, included, unit, unit_price, fmt.money(line.amount)]
+
+
+def _lines(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list[Table]:
+    whole_month = month_bounds(document.period)
+    rows = []
+    for line in document.lines:
+        text = escape(line.description)
+        # A plan changing mid-month splits it: say which days such a line is for.
+        if (line.starts_on, line.ends_on) != whole_month:
+            days = f"{fmt.day(line.starts_on)} \u2013 {fmt.day(line.ends_on - timedelta(days=1))}"
+            text += f"<br/><font size=7.5 color='#5b6578'>{escape(days)}</font>"
+        rows.append([Paragraph(text, styles["cell"]), *line_cells(line, fmt)])
+    header = [_("Description"), _("Quantity"), _("Included"), _("Billing unit"), _("Unit price"),
+              _("Amount")]  # fmt: skip
+    return blocks_of_table(header, rows, LINE_WIDTHS, header_size=7.5)
+
+
+def _total(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> Table:
+    table = Table([[Paragraph(escape(_("Total")), styles["total"]),
+                    Paragraph(escape(fmt.money(document.total)), styles["total"])]],
+                  colWidths=[PAGE_WIDTH - 110, 110], hAlign="LEFT")  # fmt: skip
+    table.setStyle(TableStyle([*CELL_FONT, ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+                               ("TOPPADDING", (0, 0), (-1, -1), 4)]))  # fmt: skip
+    return table
+
+
+def invoice_story(document: InvoiceDocument) -> list:
+    """The document's flowables (call inside the document's language)."""
+    fonts_register()
+    styles = _styles()
+    fmt = InvoiceFormats(document.language, document.time_zone, document.currency)
+    story = [
+        Paragraph(escape(f"{document_title(document.kind)} {document.number}"), styles["title"]),
+        _parties(document, styles),
+        Spacer(1, 6 * mm),
+        _facts(document, fmt, styles),
+        Spacer(1, 6 * mm),
+        *_lines(document, fmt, styles),
+        _total(document, fmt, styles),
+        Spacer(1, 6 * mm),
+    ]
+    if document.kind == KIND_CREDIT_NOTE:
+        cancels = _("This credit note cancels invoice %(number)s in full.")
+        story.append(Paragraph(escape(cancels % {"number": document.corrects_number}),
+                               styles["body"]))  # fmt: skip
+    # True of every invoice today: plans, lines and totals carry no tax (docs/billing.md).
+    story.append(Paragraph(escape(_("Prices and amounts are without VAT.")), styles["body"]))
+    return story
+
+
+def invoice_pdf(document: InvoiceDocument) -> bytes:
+    """The invoice or credit note as PDF bytes, in the document's language."""
+    buffer = io.BytesIO()
+    with translation.override(document.language):
+        title = f"{document_title(document.kind)} {document.number}"
+        footer = f"{document.issuer.name} · {title}"
+        page_label = _("Page %(page)s")
+
+        def on_page(canvas, pdf) -> None:
+            canvas.saveState()
+            canvas.setFont(FONT, 7.5)
+            canvas.setFillColor(MUTED)
+            canvas.drawString(20 * mm, 10 * mm, footer)
+            canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, page_label % {"page": pdf.page})
+            canvas.restoreState()
+
+        pdf = SimpleDocTemplate(
+            buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
+            bottomMargin=18 * mm, title=title, author=document.issuer.name,
+            lang=document.language, initialFontName=FONT,
+        )  # fmt: skip
+        pdf.build(invoice_story(document), onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue()

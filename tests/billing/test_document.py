@@ -1,0 +1,114 @@
+"""The invoice PDF from plain data: the language, every stored decimal, the embedded font."""
+
+import io
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from pypdf import PdfReader
+
+from billing.document import (
+    KIND_CREDIT_NOTE,
+    KIND_INVOICE,
+    DocumentLine,
+    InvoiceDocument,
+    Party,
+    invoice_pdf,
+)
+
+ISSUER = Party(name="Agentura Žluťoučký kůň s.r.o.", address="Vinohradská 12, 120 00 Praha 2",
+               registration_id="12345678", vat_id="CZ12345678",
+               iban="CZ65 0800 0000 1920 0014 5399")  # fmt: skip
+
+
+def text_of(pdf: bytes) -> str:
+    """The PDF's text in reading order, every run of white space (a cell's end, a wrapped
+    description, babel's non-breaking space) one space: tests read it whatever the wrapping."""
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+def line(description: str, quantity: str, unit: str, unit_price: str, amount: str, *,
+         included: str = "0", starts_on=date(2026, 10, 1), ends_on=date(2026, 11, 1),
+         unit_label: str = "") -> DocumentLine:  # fmt: skip
+    return DocumentLine(description=description, starts_on=starts_on, ends_on=ends_on,
+                        quantity=Decimal(quantity), included=Decimal(included), unit=unit,
+                        unit_label=unit_label or unit, unit_price=Decimal(unit_price),
+                        amount=Decimal(amount))  # fmt: skip
+
+
+def document(language: str, **changes) -> InvoiceDocument:
+    values = {
+        "kind": KIND_INVOICE, "number": "2026-000042", "language": language,
+        "time_zone": "Europe/Budapest", "currency": "HUF",
+        "issued_at": datetime(2026, 10, 31, 23, 30, tzinfo=UTC),  # 1 November in Budapest
+        "period": date(2026, 10, 1), "issuer": ISSUER, "customer": Party(name="Győri Cipő Kft."),
+        "lines": (
+            line("Havi alapdíj", "16", "day", "48.387097", "774", unit_label="nap",
+                 ends_on=date(2026, 10, 17)),
+            line("Telefonos percek", "1234.5678", "minute", "0.012345", "15", included="1000",
+                 unit_label="perc"),
+            line("Nyelvi felár: Északi", "12345.6789", "amount", "0.125", "1543"),
+        ),
+        "total": Decimal("2332"),
+    }  # fmt: skip
+    return InvoiceDocument(**{**values, **changes})
+
+
+def test_an_invoice_in_hungarian_shows_every_stored_figure_as_it_is():
+    text = text_of(invoice_pdf(document("hu")))
+
+    assert "Számla 2026-000042" in text
+    assert "Szállító" in text and "Agentura Žluťoučký kůň s.r.o." in text
+    assert "Vinohradská 12, 120 00 Praha 2" in text and "CZ12345678" in text
+    assert "CZ65 0800 0000 1920 0014 5399" in text
+    assert "Vevő" in text and "Győri Cipő Kft." in text
+    assert "2026. november 1." in text  # the issue date in the client's time zone
+    assert "2026. október" in text  # the billed month
+    # A pro-rata unit price and a fraction of a forint per minute, every decimal of them.
+    assert "48,387097 Ft" in text and "0,012345 Ft" in text
+    assert "1 234,5678" in text and "1 000" in text  # the quantity and the included minutes
+    assert "12 345,6789 Ft" in text and "12,5%" in text  # a surcharge: its base and rate
+    assert "2026. okt. 1. \u2013 2026. okt. 16." in text  # a line for part of the month
+    assert "Összesen" in text and "2 332 Ft" in text
+    assert "Az árak és összegek ÁFA nélkül értendők." in text
+    assert "BIC" not in text  # not set: left out, not printed empty
+
+
+def test_the_same_invoice_in_czech_and_in_english_follows_each_locale():
+    czech = text_of(invoice_pdf(document("cs", currency="CZK", total=Decimal("2332.50"))))
+    english = text_of(invoice_pdf(document("en", currency="CZK", total=Decimal("2332.50"))))
+
+    assert "Faktura 2026-000042" in czech and "Odběratel" in czech and "IČO: 12345678" in czech
+    assert "2 332,50 Kč" in czech and "48,387097 Kč" in czech and "12,5 %" in czech
+    assert "Invoice 2026-000042" in english and "CZK2,332.50" in english
+    assert "CZK48.387097" in english and "12.5%" in english
+
+
+def test_a_credit_note_names_the_invoice_it_cancels_and_why():
+    credit = document(
+        "pl", kind=KIND_CREDIT_NOTE, number="2026-000043", currency="PLN",
+        lines=(line("Miesięczna opłata", "-1", "month", "1500", "-1500", unit_label="miesiąc"),),
+        total=Decimal("-1500.00"), corrects_number="2026-000042",
+        corrects_issued_at=datetime(2026, 11, 2, 8, tzinfo=UTC), reason="Zły cennik",
+    )  # fmt: skip
+
+    text = text_of(invoice_pdf(credit))
+
+    assert "Faktura korygująca 2026-000043" in text
+    assert "Anulowana faktura" in text and "2026-000042 (2 listopada 2026)" in text
+    assert "Powód" in text and "Zły cennik" in text
+    assert "-1 500,00 zł" in text and "Razem" in text
+    assert "anuluje w całości fakturę 2026-000042" in text
+
+
+def test_only_the_embedded_dejavu_fonts_are_used():
+    reader = PdfReader(io.BytesIO(invoice_pdf(document("ro"))))
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts.add(font["/BaseFont"].split("+")[-1])
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
+                else font  # fmt: skip
+            assert "/FontFile2" in descendant["/FontDescriptor"].get_object()
+    assert fonts == {"DejaVuSans", "DejaVuSans-Bold"}
