@@ -54,9 +54,11 @@ class Party:
     """Who issues or receives the document; empty fields are left out."""
 
     name: str
-    address: str = ""
+    address: str = ""  # one line or several
+    country: str = ""  # ISO 3166-1 code, printed as its name in the document's language
     registration_id: str = ""
     vat_id: str = ""
+    email: str = ""
     iban: str = ""
     bic: str = ""
 
@@ -121,6 +123,14 @@ class InvoiceFormats(Formats):
     def day(self, day: date) -> str:
         return format_date(day, "medium", locale=self.locale)
 
+    def country(self, code: str) -> str:
+        return self.value_label("country", code)
+
+
+def last_day(line: DocumentLine) -> date:
+    """The last day a line covers: its stored end is the first day after it."""
+    return line.ends_on - timedelta(days=1)
+
 
 def _plain(value: Decimal) -> Decimal:
     # Without trailing zeros (35.0000 -> 35), and never "-0" (a credit note negates zeros).
@@ -145,20 +155,27 @@ def _styles() -> dict[str, ParagraphStyle]:
     }  # fmt: skip
 
 
-def _party(heading: str, party: Party, styles) -> list[Paragraph]:
-    rows = [(_("Address"), party.address), (_("Registration number"), party.registration_id),
-            (_("VAT ID"), party.vat_id), ("IBAN", party.iban), ("BIC", party.bic)]  # fmt: skip
+def _party(heading: str, party: Party, fmt: InvoiceFormats, styles) -> list[Paragraph]:
+    country = fmt.country(party.country) if party.country.strip() else ""
+    rows = [(_("Address"), party.address), (_("Country"), country),
+            (_("Registration number"), party.registration_id), (_("VAT ID"), party.vat_id),
+            (_("E-mail"), party.email), ("IBAN", party.iban), ("BIC", party.bic)]  # fmt: skip
     return [
         Paragraph(escape(heading), styles["label"]),
         Paragraph(escape(party.name), styles["name"]),
-        *(Paragraph(f"{escape(label)}: {escape(value.strip())}", styles["body"])
+        *(Paragraph(f"{escape(label)}: {_multiline(value)}", styles["body"])
           for label, value in rows if value.strip()),
     ]  # fmt: skip
 
 
-def _parties(document: InvoiceDocument, styles) -> Table:
-    table = Table([[_party(_("Supplier"), document.issuer, styles),
-                    _party(_("Buyer"), document.customer, styles)]],
+def _multiline(value: str) -> str:
+    """A value of one or more lines (an address) as paragraph markup, blank lines dropped."""
+    return "<br/>".join(escape(line.strip()) for line in value.splitlines() if line.strip())
+
+
+def _parties(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> Table:
+    table = Table([[_party(_("Supplier"), document.issuer, fmt, styles),
+                    _party(_("Buyer"), document.customer, fmt, styles)]],
                   colWidths=[PAGE_WIDTH / 2] * 2, hAlign="LEFT")  # fmt: skip
     table.setStyle(TableStyle([*CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0)]))  # fmt: skip
@@ -206,7 +223,7 @@ def _lines(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list[Table
         text = escape(line.description)
         # A plan changing mid-month splits it: say which days such a line is for.
         if (line.starts_on, line.ends_on) != whole_month:
-            days = f"{fmt.day(line.starts_on)} \u2013 {fmt.day(line.ends_on - timedelta(days=1))}"
+            days = f"{fmt.day(line.starts_on)} \u2013 {fmt.day(last_day(line))}"
             text += f"<br/><font size=7.5 color='#5b6578'>{escape(days)}</font>"
         rows.append([Paragraph(text, styles["cell"]), *line_cells(line, fmt)])
     header = [_("Description"), _("Quantity"), _("Included"), _("Billing unit"), _("Unit price"),
@@ -231,7 +248,7 @@ def invoice_story(document: InvoiceDocument) -> list:
     fmt = InvoiceFormats(document.language, document.time_zone, document.currency)
     story = [
         Paragraph(escape(f"{document_title(document.kind)} {document.number}"), styles["title"]),
-        _parties(document, styles),
+        _parties(document, fmt, styles),
         Spacer(1, 6 * mm),
         _facts(document, fmt, styles),
         Spacer(1, 6 * mm),

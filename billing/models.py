@@ -238,6 +238,15 @@ class Invoice(ImmutableModel):
     corrects = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="credit_note")  # fmt: skip
     reason = models.CharField(max_length=255, blank=True)
+    # The buyer as the client's billing identity was when this was issued (tenants.Client's
+    # legal name or name, address...): a later change of the client's never reaches an
+    # issued document. Empty buyer_name: issued before the identity was recorded.
+    buyer_name = models.CharField(max_length=200, blank=True)
+    buyer_address = models.TextField(blank=True)
+    buyer_country = models.CharField(max_length=2, blank=True)
+    buyer_registration_id = models.CharField(max_length=100, blank=True)
+    buyer_vat_id = models.CharField(max_length=32, blank=True)
+    buyer_email = models.EmailField(blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-id"]

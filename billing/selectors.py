@@ -175,6 +175,29 @@ def invoice_issuer() -> Party:
     return Party(**{field: value.strip() for field, value in settings.INVOICE_ISSUER.items()})
 
 
+def client_buyer(*, client: Client) -> Party:
+    """The client's billing identity as it is now, as the buyer of an invoice: its legal
+    name, or its name while that is empty."""
+    return Party(
+        name=client.legal_name.strip() or client.name, address=client.billing_address.strip(),
+        country=client.billing_country, registration_id=client.registration_id.strip(),
+        vat_id=client.vat_id, email=client.billing_email,
+    )  # fmt: skip
+
+
+def invoice_buyer(*, invoice: Invoice) -> Party:
+    """The buyer an issued invoice or credit note names: the client's identity recorded when
+    it was issued. One issued before identities were recorded (no buyer name) has none: it
+    names the client as it is now."""
+    if not invoice.buyer_name:
+        return client_buyer(client=invoice.client)
+    return Party(
+        name=invoice.buyer_name, address=invoice.buyer_address, country=invoice.buyer_country,
+        registration_id=invoice.buyer_registration_id, vat_id=invoice.buyer_vat_id,
+        email=invoice.buyer_email,
+    )  # fmt: skip
+
+
 def invoice_document(*, invoice: Invoice, language: str) -> InvoiceDocument:
     """An issued invoice or credit note as the plain data of its PDF, labels in `language`:
     its stored lines and total as they are (never rated again)."""
@@ -194,9 +217,8 @@ def invoice_document(*, invoice: Invoice, language: str) -> InvoiceDocument:
     return InvoiceDocument(
         kind=invoice.kind, number=invoice.number, language=language,
         time_zone=client.time_zone, currency=invoice.currency, issued_at=invoice.issued_at,
-        period=invoice.period, issuer=invoice_issuer(),
-        # The client model holds no billing address or tax id yet: its name is all there is.
-        customer=Party(name=client.name), lines=lines, total=invoice.total,
+        period=invoice.period, issuer=invoice_issuer(), customer=invoice_buyer(invoice=invoice),
+        lines=lines, total=invoice.total,
         corrects_number=corrects.number if corrects else "",
         corrects_issued_at=corrects.issued_at if corrects else None, reason=invoice.reason,
     )  # fmt: skip

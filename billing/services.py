@@ -13,7 +13,7 @@ from django.utils import timezone
 from billing.models import Invoice, InvoiceCounter, InvoiceLine, PricePlan, UsageEntry
 from billing.months import month_span
 from billing.rating import RatingError
-from billing.selectors import ledger_rows_after_invoice, rating_for_client_month
+from billing.selectors import client_buyer, ledger_rows_after_invoice, rating_for_client_month
 from tenants.models import Client
 
 logger = logging.getLogger(__name__)
@@ -222,11 +222,17 @@ def _next_number(*, year: int) -> tuple[int, str]:
 def _issue(*, client: Client, kind: str, period: date, revision: int, total: Decimal,
            lines: list[dict], corrects: Invoice | None = None, reason: str = "",
            now: datetime) -> Invoice:  # fmt: skip
+    # `client` is the row locked by the caller: the buyer recorded is its identity now, and
+    # the document never changes with it again (a credit note records its own, at its issue).
+    buyer = client_buyer(client=client)
     sequence, number = _next_number(year=now.year)
     invoice = Invoice.objects.create(
         client=client, kind=kind, period=period, revision=revision, number=number,
         year=now.year, sequence=sequence, currency=client.currency, total=total,
-        issued_at=now, corrects=corrects, reason=reason,
+        issued_at=now, corrects=corrects, reason=reason, buyer_name=buyer.name,
+        buyer_address=buyer.address, buyer_country=buyer.country,
+        buyer_registration_id=buyer.registration_id, buyer_vat_id=buyer.vat_id,
+        buyer_email=buyer.email,
     )  # fmt: skip
     InvoiceLine.objects.bulk_create(
         InvoiceLine(invoice=invoice, position=position, **line)

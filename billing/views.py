@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from billing.document import invoice_pdf
+from billing.document import InvoiceFormats, invoice_pdf, last_day, line_cells
 from billing.models import Invoice
 from billing.months import month_of, month_parse, month_previous, months_back
 from billing.selectors import (
@@ -72,13 +72,26 @@ def _pdf_links(request, invoice: Invoice) -> list[tuple[str, str]]:
     return links
 
 
+LINE_CELLS = ("quantity", "included", "unit", "unit_price", "amount")  # billing.document.line_cells
+
+
 @login_required
 def invoice_detail(request, invoice_id: int):
     invoice = invoice_of_client(client=request.tenant, invoice_id=invoice_id)
     if invoice is None:
         raise Http404("no such invoice")
-    context = {"client": request.tenant, "invoice": invoice,
-               "lines": invoice.lines.order_by("position"),
+    # The page shows what the PDF prints (the same document data and cells: every stored
+    # decimal, a line's last day), in the reader's language.
+    language = translation.get_language()
+    document = invoice_document(invoice=invoice, language=language)
+    fmt = InvoiceFormats(language, request.tenant.time_zone, invoice.currency)
+    lines = [{"description": line.description, "starts_on": line.starts_on,
+              "last_day": last_day(line), **dict(zip(LINE_CELLS, line_cells(line, fmt),
+                                                     strict=True))}
+             for line in document.lines]  # fmt: skip
+    buyer = document.customer
+    context = {"client": request.tenant, "invoice": invoice, "lines": lines, "buyer": buyer,
+               "buyer_country": fmt.country(buyer.country) if buyer.country else "",
                "pdf_links": _pdf_links(request, invoice)}  # fmt: skip
     return render(request, "billing/invoice.html", context)
 

@@ -1,6 +1,36 @@
+from babel import Locale
+from django import forms
 from django.contrib import admin
+from django.utils import translation
 
-from tenants.models import ApiKey, Client, Domain, InboundAddress
+from tenants.models import ISO_COUNTRIES, ApiKey, Client, Domain, InboundAddress
+
+BILLING_IDENTITY_FIELDS = ["legal_name", "billing_address", "billing_country", "registration_id",
+                           "vat_id", "billing_email"]  # fmt: skip
+
+
+class ClientAdminForm(forms.ModelForm):
+    """The billing country from a list: the client's own countries first, then every other;
+    the model checks it (and the VAT id) whatever the form offered."""
+
+    class Meta:
+        model = Client
+        fields = BILLING_IDENTITY_FIELDS  # the admin adds the fields of its fieldsets
+        widgets = {"billing_address": forms.Textarea(attrs={"rows": 4, "cols": 60})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        names = Locale.parse(translation.to_locale(translation.get_language() or "en"))
+        served = list(self.instance.countries or [])
+        others = sorted((code for code in ISO_COUNTRIES if code not in served),
+                        key=lambda code: names.territories.get(code, code))  # fmt: skip
+
+        def choice(code: str) -> tuple[str, str]:
+            return code, f"{names.territories.get(code, code)} ({code})"
+
+        groups = [("The client's countries", [choice(code) for code in served])] if served else []
+        groups.append(("Other countries", [choice(code) for code in others]))
+        self.fields["billing_country"].widget = forms.Select(choices=[("", "---------"), *groups])
 
 
 class DomainInline(admin.TabularInline):
@@ -10,11 +40,23 @@ class DomainInline(admin.TabularInline):
 
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
+    form = ClientAdminForm
     list_display = ["name", "slug", "schema_name", "status", "ready", "time_zone", "currency"]
     list_filter = ["status", "ready", "currency"]
-    search_fields = ["name", "slug", "domains__domain"]
+    search_fields = ["name", "slug", "domains__domain", "legal_name", "vat_id"]
     readonly_fields = ["schema_name", "ready", "created_at"]
     inlines = [DomainInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "schema_name", "countries", "languages",
+                           "default_language", "time_zone", "currency", "status", "ready",
+                           "created_at"]}),
+        ("Billing identity", {
+            "fields": BILLING_IDENTITY_FIELDS,
+            "description": "The buyer on the client's invoices and credit notes, as they are "
+                           "issued from now on: an issued one keeps the identity it was issued "
+                           "with (to correct it, credit the invoice and issue the month again).",
+        }),
+    ]  # fmt: skip
 
     def has_add_permission(self, request) -> bool:
         # A client needs a schema: create it with `manage.py create_client` (one service call).

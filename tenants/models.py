@@ -1,12 +1,20 @@
 """Clients (the e-shops the agency serves) and their domains, in the public schema."""
 
+import contextlib
+import re
 import zoneinfo
 
+from babel import Locale
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import get_public_schema_name
+from stdnum import exceptions as number_errors
+from stdnum.ch import vat as ch_vat
+from stdnum.eu import vat as eu_vat
+from stdnum.gb import vat as gb_vat
+from stdnum.no import mva as no_mva
 
 from languages.catalog import CATALOG, unknown_language_codes
 
@@ -31,6 +39,55 @@ def validate_country_codes(value: list[str]) -> None:
     bad = [c for c in value if len(c) != 2 or not c.isalpha() or not c.isupper()]
     if bad:
         raise ValidationError(f"Countries are ISO 3166-1 alpha-2 codes (CZ, SK...): {bad}.")
+
+
+# ISO 3166-1 alpha-2: CLDR's two-letter regions (babel) without those that are no country
+# (EU, EZ, UN, QO, ZZ) or only reserved (AC, CP, CQ, DG, EA, IC, TA, and XA, XB, XK).
+ISO_COUNTRIES = frozenset(
+    code for code in Locale("en").territories if len(code) == 2 and code.isalpha()
+) - {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
+
+# VAT ids checked digit by digit (python-stdnum, offline: format, length, check digit): the
+# EU's (with its prefixes EL for Greece, XI for Northern Ireland, EU for non-EU businesses
+# in the OSS scheme) and those of the other countries whose currencies the agency invoices in.
+_EU_VAT_PREFIXES = {code.upper() for code in eu_vat.MEMBER_STATES} | {"EL", "EU"}
+_OTHER_VAT = {"CH": ch_vat, "GB": gb_vat, "NO": no_mva}
+# Any other country's: its prefix and a plausible length, no more.
+_LOOSE_VAT_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{2,13}$")
+_VAT_PROBLEMS = {
+    number_errors.InvalidLength: "it has too few or too many characters",
+    number_errors.InvalidFormat: "it has characters that do not belong in it",
+    number_errors.InvalidChecksum: "its check digit does not match (a typo?)",
+    number_errors.InvalidComponent: "a part of it is not valid",
+}
+
+
+def vat_id_normalised(value: str) -> str:
+    """The VAT id in its compact form (``CZ 251 23 891`` -> ``CZ25123891``), or a
+    ValidationError that says what is wrong with it."""
+    number = re.sub(r"[\s.\-/]", "", value).upper()
+    prefix = number[:2]
+    if prefix not in _EU_VAT_PREFIXES and prefix not in _OTHER_VAT:
+        if prefix in ISO_COUNTRIES and _LOOSE_VAT_RE.match(number):
+            return number
+        raise ValidationError(
+            f"{value!r} is not a VAT ID: write its country prefix, then 2 to 13 letters or "
+            "digits (e.g. CZ25123891, DE136695976)."
+        )
+    try:
+        if prefix in _OTHER_VAT:
+            number = _OTHER_VAT[prefix].validate(number)
+        else:
+            number = eu_vat.validate(number)
+    except number_errors.ValidationError as error:
+        problem = next((text for kind, text in _VAT_PROBLEMS.items() if isinstance(error, kind)),
+                       "it is not valid")  # fmt: skip
+        raise ValidationError(f"{value!r} is not a valid {prefix} VAT ID: {problem}.") from None
+    return number if number.startswith(prefix) else prefix + number
+
+
+def validate_vat_id(value: str) -> None:
+    vat_id_normalised(value)
 
 
 class ClientQuerySet(models.QuerySet):
@@ -70,6 +127,32 @@ class Client(TenantMixin):
     ready = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # The billing identity, printed as the buyer on invoices (an issued invoice keeps the one
+    # it was issued with: billing.models.Invoice.buyer_*). Empty fields are left off.
+    legal_name = models.CharField(
+        max_length=200, blank=True,
+        help_text="as registered, e.g. \"Bohemia Shoes s.r.o.\"; empty: the client's name",
+    )  # fmt: skip
+    billing_address = models.TextField(
+        blank=True, help_text="street, postcode and town, on as many lines as it takes"
+    )
+    billing_country = models.CharField(
+        max_length=2, blank=True,
+        help_text="where the company is registered: one of the client's countries or any other",
+    )  # fmt: skip
+    registration_id = models.CharField(
+        "registration number", max_length=100, blank=True,
+        help_text="company registration number (IČO, KRS, Handelsregister, cégjegyzékszám...)",
+    )  # fmt: skip
+    vat_id = models.CharField(
+        "VAT ID", max_length=32, blank=True, validators=[validate_vat_id],
+        help_text="with its country prefix, e.g. CZ25123891; its format and check digit are "
+        "checked (offline, not in VIES)",
+    )  # fmt: skip
+    billing_email = models.EmailField(
+        "billing e-mail", blank=True, help_text="the client's accounts address"
+    )
+
     objects = ClientQuerySet.as_manager()
 
     # Provisioning creates the schema explicitly (tenants.services.client_provision).
@@ -84,12 +167,24 @@ class Client(TenantMixin):
 
     def clean(self) -> None:
         super().clean()
+        errors = {}
         if self.schema_name != get_public_schema_name() and (
             self.default_language not in self.languages
         ):
-            raise ValidationError(
-                {"default_language": "The default language must be one of the languages served."}
+            errors["default_language"] = "The default language must be one of the languages served."
+        self.billing_country = self.billing_country.strip().upper()
+        if self.billing_country and not (
+            self.billing_country in self.countries or self.billing_country in ISO_COUNTRIES
+        ):
+            errors["billing_country"] = (
+                f"{self.billing_country!r} is neither one of the client's countries nor an "
+                "ISO 3166-1 country code (CZ, SK, DE...)."
             )
+        if self.vat_id:
+            with contextlib.suppress(ValidationError):  # the field's validator said why
+                self.vat_id = vat_id_normalised(self.vat_id)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def portal_open(self) -> bool:

@@ -203,6 +203,27 @@ def client_provision(
     return ProvisionResult(client=client, created=created, seconds=seconds)
 
 
+def client_billing_identity_set(
+    *,
+    client: Client,
+    legal_name: str = "",
+    billing_address: str = "",
+    billing_country: str = "",
+    registration_id: str = "",
+    vat_id: str = "",
+    billing_email: str = "",
+) -> Client:
+    """Set the client's billing identity (the buyer on invoices issued from now on; issued
+    ones keep theirs), checked as the admin checks it: ValidationError names the field."""
+    client.legal_name, client.billing_address = legal_name.strip(), billing_address.strip()
+    client.billing_country, client.registration_id = billing_country, registration_id.strip()
+    client.vat_id, client.billing_email = vat_id.strip(), billing_email.strip()
+    _validated_client(client)
+    client.save(update_fields=["legal_name", "billing_address", "billing_country",
+                               "registration_id", "vat_id", "billing_email"])  # fmt: skip
+    return client
+
+
 def api_key_issue(*, client: Client, name: str) -> tuple[ApiKey, str]:
     """A new API key for ``client``: the row, and the key itself (shown once, never stored)."""
     prefix = secrets.token_hex(4)

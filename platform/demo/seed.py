@@ -21,7 +21,7 @@ from languages.services import agent_skills_set
 from reporting.demo import seed_reports
 from telephony.demo import seed_telephony
 from tenants.models import Client, Domain
-from tenants.services import agency_ensure, client_provision
+from tenants.services import agency_ensure, client_billing_identity_set, client_provision
 
 DEMO_PASSWORD = "polydesk-demo"  # noqa: S105 - printed on purpose: demo logins only
 
@@ -47,6 +47,50 @@ DEMO_CLIENTS = [
         "carpati-crafts", "Carpați Crafts", ["RO"], ["ro", "hu", "en"], "Europe/Bucharest", "RON"
     ),
 ]
+
+# The buyer on each demo client's invoices (made up; the VAT ids' check digits are right).
+DEMO_BILLING_IDENTITIES: dict[str, dict[str, str]] = {
+    "bohemia-shoes": {
+        "legal_name": "Bohemia Shoes s.r.o.",
+        "billing_address": "Vinohradská 2165/48\n120 00 Praha 2",
+        "billing_country": "CZ",
+        "registration_id": "07341253",
+        "vat_id": "CZ07341253",
+        "billing_email": "fakturace@bohemia-shoes.example",
+    },
+    "wisla-sport": {
+        "legal_name": "Wisła Sport sp. z o.o.",
+        "billing_address": "ul. Floriańska 15\n31-019 Kraków",
+        "billing_country": "PL",
+        "registration_id": "KRS 0000812345",
+        "vat_id": "PL6793014588",
+        "billing_email": "faktury@wisla-sport.example",
+    },
+    "alpen-garten": {
+        "legal_name": "Alpen Garten GmbH",
+        "billing_address": "Maximilianstraße 12\n80539 München",
+        "billing_country": "DE",
+        "registration_id": "HRB 217345, Amtsgericht München",
+        "vat_id": "DE294817367",
+        "billing_email": "rechnungen@alpen-garten.example",
+    },
+    "duna-design": {
+        "legal_name": "Duna Design Kft.",
+        "billing_address": "Váci utca 18.\n1052 Budapest",
+        "billing_country": "HU",
+        "registration_id": "01-09-312345",
+        "vat_id": "HU25743184",
+        "billing_email": "szamla@duna-design.example",
+    },
+    "carpati-crafts": {
+        "legal_name": "Carpați Crafts S.R.L.",
+        "billing_address": "Strada Memorandumului 28\n400114 Cluj-Napoca",
+        "billing_country": "RO",
+        "registration_id": "J12/3456/2018",
+        "vat_id": "RO38451270",
+        "billing_email": "facturi@carpati-crafts.example",
+    },
+}
 
 # (username, first name, last name)
 DEMO_AGENTS = [
@@ -118,6 +162,12 @@ def seed_clients(log: Callable[[str], None]) -> None:
             currency=demo.currency,
         )
         log(f"client {demo.slug}: {'created' if result.created else 'present'}")
+        identity = DEMO_BILLING_IDENTITIES[demo.slug]
+        # Before the demo's invoices are issued (they record it); one edited in the admin stays.
+        if not any(getattr(result.client, field) for field in identity):
+            client_billing_identity_set(client=result.client, **identity)
+            log(f"billing identity of {demo.slug}: {identity['legal_name']}, "
+                f"{identity['vat_id']}")  # fmt: skip
 
 
 def seed_users(log: Callable[[str], None]) -> None:

@@ -12,7 +12,7 @@ from billing.document import invoice_pdf
 from billing.models import Invoice, PricePlan, UsageEntry
 from billing.months import month_previous
 from billing.selectors import invoice_document
-from demo.seed import DEMO_CLIENTS, HISTORY_CONVERSATIONS_PER_CLIENT
+from demo.seed import DEMO_BILLING_IDENTITIES, DEMO_CLIENTS, HISTORY_CONVERSATIONS_PER_CLIENT
 from tenants.models import Client
 from tests.billing.test_document import text_of
 
@@ -40,6 +40,10 @@ def test_the_demo_bills_its_clients_once(two_clients, capsys):
         text = text_of(invoice_pdf(invoice_document(invoice=invoice, language=language)))
         total = format_currency(invoice.total, invoice.currency, locale=language)
         assert invoice.number in text and total.replace("\xa0", " ") in text
+        # Its buyer: the client's billing identity, set before the invoice was issued.
+        identity = DEMO_BILLING_IDENTITIES[demo.slug]
+        assert client.vat_id == invoice.buyer_vat_id == identity["vat_id"]
+        assert identity["legal_name"] in text and identity["vat_id"] in text
         # The seeded calls are billed too: minutes and the provider's cost passed through.
         calls = UsageEntry.objects.filter(client=client, source_kind="call")
         assert calls.filter(kind="call_minutes").exists()

@@ -112,3 +112,30 @@ def test_only_the_embedded_dejavu_fonts_are_used():
                 else font  # fmt: skip
             assert "/FontFile2" in descendant["/FontDescriptor"].get_object()
     assert fonts == {"DejaVuSans", "DejaVuSans-Bold"}
+
+
+BUYER = Party(name="Bohemia Shoes s.r.o.", address="Vinohradská 2165/48\n\n120 00 Praha 2",
+              country="SK", registration_id="07341253", vat_id="CZ07341253",
+              email="fakturace@bohemia-shoes.example")  # fmt: skip
+
+
+def test_the_buyers_identity_is_printed_line_by_line_in_the_documents_language():
+    czech = text_of(invoice_pdf(document("cs", customer=BUYER)))
+    english = text_of(invoice_pdf(document("en", customer=BUYER)))
+
+    buyer = czech[czech.index("Odběratel") :]
+    assert buyer.startswith("Odběratel Bohemia Shoes s.r.o.")
+    # The address's lines (the blank one dropped), the country named in Czech.
+    assert "Adresa: Vinohradská 2165/48 120 00 Praha 2" in buyer
+    assert "Země: Slovensko" in buyer and "IČO: 07341253" in buyer
+    assert "DIČ: CZ07341253" in buyer and "E-mail: fakturace@bohemia-shoes.example" in buyer
+    assert "Country: Slovakia" in english and "VAT ID: CZ07341253" in english
+
+
+def test_a_buyer_with_a_name_only_prints_no_empty_fields():
+    text = text_of(invoice_pdf(document("en", customer=Party(name="Győri Cipő Kft."))))
+
+    assert "Buyer Győri Cipő Kft." in text
+    # The issuer has an address and numbers, but no country or e-mail: neither is printed.
+    assert "Country" not in text and "E-mail" not in text
+    assert text.count("Address:") == 1 and text.count("VAT ID:") == 1

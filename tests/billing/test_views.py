@@ -12,6 +12,8 @@ from django.test import override_settings
 from accounts.models import User
 from billing.services import credit_note_issue, invoice_issue
 from reporting.services import recipients_set
+from tenants.models import Client
+from tenants.services import client_billing_identity_set
 from tests.billing.conftest import plan_for, record, utc
 from tests.billing.test_document import text_of
 from tests.conftest import host_of, in_schema
@@ -288,3 +290,74 @@ def test_a_ledger_cell_that_looks_like_a_formula_is_not_run_by_a_spreadsheet(two
     usage = csv_rows(http.get("/invoices/usage.csv?month=2026-10"))
     notes = [row[11] for row in usage[1:]]
     assert notes == ['\'=HYPERLINK("http://evil.example","click")']
+
+
+A_IDENTITY = {
+    "legal_name": "Client A Obuv s.r.o.", "billing_address": "Dlouhá 1\n110 00 Praha 1",
+    "billing_country": "CZ", "registration_id": "25123891", "vat_id": "CZ25123891",
+    "billing_email": "ucetni@client-a.example",
+}  # fmt: skip
+
+
+@pytest.fixture
+def identified(two_clients):
+    """Client A with its billing identity, and its October invoice: its plan changed on the
+    16th, so the base fee is two lines priced per day (1500 / 31 = 48.387097 a day)."""
+    client = Client.objects.get(pk=two_clients.a.pk)  # the session's object stays as it is
+    client_billing_identity_set(client=client, **A_IDENTITY)
+    plan_for(client, date(2026, 1, 1), base_monthly_fee=Decimal("1500"))
+    plan_for(client, date(2026, 10, 16), base_monthly_fee=Decimal("1500"))
+    return invoice_issue(client=client, month=OCT, now=NOW).invoice
+
+
+def page_text(response) -> str:
+    assert response.status_code == 200
+    return response.text.replace("\xa0", " ")
+
+
+def test_the_invoice_page_and_pdf_name_the_buyer_as_it_was_when_issued(
+    two_clients, users, identified
+):
+    # The client moves after the invoice was issued.
+    moved = {**A_IDENTITY, "billing_address": "Nová 99\n602 00 Brno"}
+    client_billing_identity_set(client=Client.objects.get(pk=two_clients.a.pk), **moved)
+    http = signed_in(users["a"], host_of(two_clients.a))
+
+    page = page_text(http.get(f"/invoices/{identified.pk}/"))
+    text = pdf_text(http.get(f"/invoices/{identified.pk}/invoice.pdf"))
+
+    buyer = page[page.index('id="invoice-buyer"') :]
+    assert "Odběratel" in page and "Client A Obuv s.r.o." in buyer
+    assert "Dlouhá 1<br>110 00 Praha 1" in buyer and "Česko" in buyer
+    assert "25123891" in buyer and "CZ25123891" in buyer and "ucetni@client-a.example" in buyer
+    assert "Brno" not in page
+    assert "Odběratel Client A Obuv s.r.o." in text and "Adresa: Dlouhá 1 110 00 Praha 1" in text
+    assert "Země: Česko" in text and "IČO: 25123891" in text and "DIČ: CZ25123891" in text
+    assert "E-mail: ucetni@client-a.example" in text and "Brno" not in text
+
+
+def test_the_invoice_page_shows_each_lines_last_day_and_every_decimal_of_its_price(
+    two_clients, users, identified
+):
+    http = signed_in(users["a"], host_of(two_clients.a))
+
+    page = page_text(http.get(f"/invoices/{identified.pk}/"))
+
+    # The stored end is the first day after the line: the page shows the day before it.
+    assert "2026-10-01 \u2013 2026-10-15" in page and "2026-10-16 \u2013 2026-10-31" in page
+    assert "2026-11-01" not in page
+    # 48.387097 a day as stored, in Czech, as the PDF prints it (not rounded to 48,387).
+    assert page.count("48,387097 Kč") == 2
+    assert "<td>15 dní</td>" in page and "<td>16 dní</td>" in page  # quantity and unit
+    text = pdf_text(http.get(f"/invoices/{identified.pk}/invoice.pdf"))
+    assert text.count("48,387097 Kč") == 2
+
+
+def test_another_client_never_sees_the_buyer_of_an_invoice(two_clients, users, identified):
+    http = signed_in(users["b"], host_of(two_clients.b))
+
+    for path in (f"/invoices/{identified.pk}/", f"/invoices/{identified.pk}/invoice.pdf"):
+        response = http.get(path)
+        assert response.status_code == 404, path
+        assert b"CZ25123891" not in response.content and b"Dlouh" not in response.content
+    assert "Client A Obuv s.r.o." not in http.get("/invoices/").text
