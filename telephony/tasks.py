@@ -1,11 +1,13 @@
 """Telephony's slow work, off the webhooks' path."""
 
 from celery import shared_task
-from django.db import OperationalError
+from django.conf import settings
+from django.db import OperationalError, connection
 
 from telephony.services import offers_dial_pending
 from telephony.twilio_api import TwilioApiError
-from telephony.voice.services import call_back_price_fetch, call_price_fetch
+from telephony.voice.services import call_back_price_fetch, call_price_fetch, calls_reconcile
+from tenants.models import Client
 
 
 class PriceNotReady(Exception):
@@ -32,6 +34,30 @@ def call_back_price_fetch_task(outbound_id: int) -> None:
     known."""
     if not call_back_price_fetch(outbound_id=outbound_id):
         raise PriceNotReady(outbound_id)
+
+
+@shared_task(ignore_result=True)
+def calls_reconcile_task() -> int:
+    """Beat, every 5 minutes: ask every client's schema to finish the calls and calls back
+    whose end never reached us; returns how many clients were asked."""
+    if not settings.TWILIO_ACCOUNT_SID:  # no Twilio account (the demo): nothing to ask
+        return 0
+    count = 0
+    # Every client with a schema, not only serving ones: a call talked before a client
+    # was suspended is still billed, and its late callback would find the webhook closed.
+    for client in Client.objects.clients().filter(ready=True).only("schema_name"):
+        calls_reconcile_client_task.apply_async(headers={"_schema_name": client.schema_name})
+        count += 1
+    return count
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3,
+             ignore_result=True)  # fmt: skip
+def calls_reconcile_client_task() -> dict:
+    """Reconcile the calls of the schema the task came from (calls_reconcile). Twilio's
+    errors are not retried here: what is left, the next run asks again."""
+    client = Client.objects.get(schema_name=connection.schema_name)
+    return vars(calls_reconcile(client=client))
 
 
 @shared_task(autoretry_for=(OperationalError,), max_retries=3, ignore_result=True)

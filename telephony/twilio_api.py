@@ -1,5 +1,6 @@
 """The one way out to Twilio's REST API: ringing agents, calling customers back, sending
-SMS replies, and the prices of finished calls.
+SMS replies, the prices of finished calls, and how calls ended (for the calls whose status
+callback never reached us).
 
 Base URL, account and token come from settings (TWILIO_API_BASE_URL, TWILIO_ACCOUNT_SID,
 TWILIO_AUTH_TOKEN); tests point the base URL at a local fake server. Plain HTTP with a
@@ -7,7 +8,9 @@ short timeout: a slow Twilio must not hold a web worker for long, so these run i
 tasks, except the desk's call back, where the agent waits for their own phone anyway.
 """
 
+import email.utils
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 import requests
@@ -20,10 +23,29 @@ class TwilioApiError(Exception):
     """Twilio answered with an error, or could not be reached."""
 
 
+class TwilioUnavailable(TwilioApiError):
+    """Twilio could not be reached, or asked us to come back later (429, 5xx): the next
+    request now would fare no better."""
+
+
 @dataclass(frozen=True)
 class CallPrice:
     amount: Decimal  # what Twilio charged: positive (Twilio reports charges as negative)
     currency: str
+
+
+@dataclass(frozen=True)
+class CallLeg:
+    """One call (leg) as Twilio's Call resource tells it."""
+
+    sid: str
+    parent_sid: str
+    # queued, ringing, in-progress; or final: completed, busy, no-answer, failed, canceled
+    status: str
+    seconds: int | None  # `duration`: empty until it ends, and for legs never answered
+    # `end_time`, else `date_updated` (Twilio leaves end_time empty for some unanswered
+    # legs; the record's last change is then when it reached its final status).
+    ended_at: datetime | None
 
 
 def _url(path: str) -> str:
@@ -40,7 +62,63 @@ def _request(method: str, path: str, **kwargs) -> requests.Response:
             timeout=TIMEOUT_SECONDS, **kwargs,
         )  # fmt: skip
     except requests.RequestException as error:
-        raise TwilioApiError(f"Twilio unreachable: {error}") from error
+        raise TwilioUnavailable(f"Twilio unreachable: {error}") from error
+
+
+def _get_json(path: str, what: str, **kwargs) -> dict | None:
+    """GET a resource: its JSON, or None when Twilio does not know it (404)."""
+    response = _request("GET", path, **kwargs)
+    if response.status_code == 404:
+        return None
+    if response.status_code == 429 or response.status_code >= 500:
+        raise TwilioUnavailable(f"{what}: HTTP {response.status_code}")
+    if response.status_code != 200:
+        raise TwilioApiError(f"{what}: HTTP {response.status_code} {response.text[:200]}")
+    try:
+        return response.json()
+    except ValueError as error:
+        raise TwilioApiError(f"{what}: not JSON") from error
+
+
+def _time(value) -> datetime | None:
+    """Twilio's RFC 2822 times ("Tue, 01 Dec 2026 09:05:00 +0000"); None if empty."""
+    if not value:
+        return None
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _leg(data: dict) -> CallLeg:
+    try:
+        seconds = int(data["duration"]) if data.get("duration") not in (None, "") else None
+        return CallLeg(
+            sid=data["sid"], parent_sid=data.get("parent_call_sid") or "",
+            status=data.get("status") or "", seconds=seconds,
+            ended_at=_time(data.get("end_time")) or _time(data.get("date_updated")),
+        )  # fmt: skip
+    except (KeyError, TypeError, ValueError) as error:
+        raise TwilioApiError(f"unreadable call record: {error!r}") from error
+
+
+def call_fetch(*, call_sid: str) -> CallLeg | None:
+    """A call as Twilio knows it now, or None when Twilio does not know it (404: not
+    visible yet right after it started, or never placed)."""
+    data = _get_json(f"Calls/{call_sid}.json", f"GET call {call_sid}")
+    return None if data is None else _leg(data)
+
+
+def call_children(*, parent_sid: str) -> list[CallLeg]:
+    """The legs a call spawned (its <Dial>): `GET Calls.json?ParentCallSid=`. One page:
+    our <Dial>s ring one <Number>, so a call has one child at most (Twilio's page holds 50)."""
+    what = f"GET children of {parent_sid}"
+    data = _get_json("Calls.json", what, params={"ParentCallSid": parent_sid}) or {}
+    if not isinstance(data.get("calls"), list):
+        raise TwilioApiError(f"{what}: no list of calls")
+    # Only true children: a filter Twilio ignored must not make another call ours.
+    return [leg for leg in map(_leg, data["calls"]) if leg.parent_sid == parent_sid]
 
 
 def call_price(*, call_sid: str) -> CallPrice | None:

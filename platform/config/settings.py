@@ -230,6 +230,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Ring the agent's device for each call offer the router made (once per offer).
     "dial-call-offers": {"task": "telephony.tasks.offers_dial_task", "schedule": 2.0},
+    # Calls and calls back whose status callback never reached us (our site down, a network
+    # split) are finished and billed from Twilio's own record of them.
+    "reconcile-calls": {"task": "telephony.tasks.calls_reconcile_task", "schedule": 300.0},
     "monthly-reports": {
         "task": "reporting.tasks.monthly_reports_task",
         "schedule": crontab(minute=0, hour=13, day_of_month=1),

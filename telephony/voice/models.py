@@ -255,8 +255,9 @@ class OutboundCall(models.Model):
     # The agent's leg (Twilio's answer to our request; empty while asked, or refused).
     agent_call_sid = models.CharField(max_length=64, blank=True)
     error = models.CharField(max_length=300, blank=True)
-    # The customer's leg, from its status callback: Twilio's final status (completed,
-    # busy, no-answer, failed, canceled) and its talk seconds.
+    # The customer's leg, from its status callback (or, when that was lost, from Twilio's
+    # record of it: calls_reconcile): Twilio's final status (completed, busy, no-answer,
+    # failed, canceled) and its talk seconds; "not-dialled" when the customer was never rung.
     customer_call_sid = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=12, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)

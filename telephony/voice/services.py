@@ -10,6 +10,7 @@ import functools
 import logging
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from babel.dates import format_datetime
@@ -25,6 +26,13 @@ from languages.catalog import CATALOG
 from routing.models import Channel, WorkItem
 from routing.selectors import client_calendar
 from routing.services import item_close, work_cancel_for_source, work_enqueue
+from telephony.twilio_api import (
+    CallLeg,
+    TwilioApiError,
+    TwilioUnavailable,
+    call_children,
+    call_fetch,
+)
 from telephony.voice.models import (
     FALLBACK_KEY,
     Call,
@@ -645,6 +653,173 @@ def call_back_price_fetch(*, outbound_id: int) -> bool:
             language=outbound.call.language, source_kind="callback",
         )  # fmt: skip
     return True
+
+
+# --- ends that never arrived: the reconciliation sweep --------------------------------------
+
+# Twilio posts a status callback seconds after the call ends; a site restarting for a
+# deploy, or a short outage, delays it by a few minutes more. Before this, asking Twilio
+# would mostly find calls still going (and spend REST requests on them).
+RECONCILE_AFTER = timedelta(minutes=15)
+# A call back Twilio refused (no agent leg sid) may still have been placed when only our
+# request timed out, and then its status callback bills it; a day later none will come.
+# The same wait before believing Twilio's 404 for an agent leg: a new call is not
+# visible to its REST API at once.
+CALL_BACK_GIVE_UP_AFTER = timedelta(days=1)
+# Twilio has long ended any call by then: an open row older than this is one Twilio does
+# not know (records deleted, a simulated call kept) or an outage for a person to look at,
+# and asking about it every run would only spend requests.
+RECONCILE_WINDOW = timedelta(days=7)
+# Rows per table and run, oldest first: a backlog (after an outage) drains over a few runs
+# instead of holding one worker for its length.
+RECONCILE_BATCH = 100
+# A call back whose customer was never rung: the agent's leg ended before its <Dial> (the
+# agent did not pick up, or hung up during the whisper), or Twilio never placed it.
+NOT_DIALLED = "not-dialled"
+
+
+@dataclass
+class Reconciled:
+    """What one sweep of a client did."""
+
+    completed: int = 0  # ended as Twilio reports (billed as their callback would have)
+    closed: int = 0  # calls back whose customer was never rung: nothing billed
+    left: int = 0  # still going at Twilio, not known there yet, or a Twilio error
+    unavailable: bool = False  # Twilio unreachable: the rest waits for the next run
+
+
+def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
+    """Finish the client's calls and calls back whose end never reached us (a status
+    callback lost to an outage), from what Twilio's REST API reports: through
+    call_complete and call_back_complete, under the row's lock, so the ledger keys are
+    the callback's and whichever comes second (the sweep or a late callback) changes
+    nothing. Twilio is asked without holding a lock. Calls still going are left for the
+    next run, and so is everything once Twilio is unreachable."""
+    _in_schema(client)
+    now = now or timezone.now()
+    done = Reconciled()
+    refused = OutboundCall.objects.filter(
+        completed_at__isnull=True, agent_call_sid="",
+        started_at__lt=now - CALL_BACK_GIVE_UP_AFTER,
+    ).order_by("started_at").values_list("pk", flat=True)[:RECONCILE_BATCH]  # fmt: skip
+    for outbound_id in refused:
+        done.closed += _call_back_finish(client=client, outbound_id=outbound_id, leg=None,
+                                         ended_at=None)  # fmt: skip
+    window = (now - RECONCILE_WINDOW, now - RECONCILE_AFTER)
+    calls_back = OutboundCall.objects.filter(
+        completed_at__isnull=True, started_at__range=window
+    ).exclude(agent_call_sid="").order_by("started_at").values_list(
+        "pk", "agent_call_sid", "started_at"
+    )  # fmt: skip
+    calls = Call.objects.filter(completed_at__isnull=True, ringing_at__range=window).order_by(
+        "ringing_at"
+    ).values_list("pk", "call_sid")  # fmt: skip
+    try:
+        for outbound_id, agent_sid, started_at in calls_back[:RECONCILE_BATCH]:
+            _call_back_reconcile(client=client, outbound_id=outbound_id, agent_sid=agent_sid,
+                                 given_up=started_at < now - CALL_BACK_GIVE_UP_AFTER,
+                                 now=now, done=done)  # fmt: skip
+        for call_id, call_sid in calls[:RECONCILE_BATCH]:
+            _call_reconcile(client=client, call_id=call_id, call_sid=call_sid, now=now,
+                            done=done)  # fmt: skip
+    except TwilioUnavailable as error:
+        done.unavailable = True
+        logger.warning("Calls of %s not reconciled this time: %s", client.slug, error)
+    return done
+
+
+def _ended(leg: CallLeg, now: datetime) -> datetime:
+    """When Twilio says the leg ended; never later than now (clocks differ a little)."""
+    return min(leg.ended_at or now, now)
+
+
+def _call_back_reconcile(*, client, outbound_id: int, agent_sid: str, given_up: bool,
+                         now: datetime, done: Reconciled) -> None:  # fmt: skip
+    """A call back whose customer leg never reported its end. The agent's leg is asked
+    first: its <Dial> is its last verb, so once it has ended, its children are all there
+    (a child asked for first could appear a moment later, and be lost)."""
+    try:
+        agent_leg = call_fetch(call_sid=agent_sid)
+        if agent_leg is None:  # not visible yet; a day on, Twilio never had it
+            if not given_up:
+                done.left += 1
+                return
+            children = []
+        elif agent_leg.status not in FINAL_STATUSES:
+            done.left += 1
+            return
+        else:
+            children = call_children(parent_sid=agent_sid)
+    except TwilioUnavailable:
+        done.left += 1
+        raise
+    except TwilioApiError as error:
+        logger.warning("Call back %s not reconciled: %s", outbound_id, error)
+        done.left += 1
+        return
+    if any(child.status not in FINAL_STATUSES for child in children):
+        done.left += 1  # the customer's leg is ending right now: the next run
+        return
+    if not children:  # the customer was never rung
+        ended_at = _ended(agent_leg, now) if agent_leg is not None else None
+        done.closed += _call_back_finish(client=client, outbound_id=outbound_id, leg=None,
+                                         ended_at=ended_at)  # fmt: skip
+        return
+    # One <Number>, one child; were there more, the answered one is the one to bill.
+    leg = next((child for child in children if child.status == "completed"), children[0])
+    if _call_back_finish(client=client, outbound_id=outbound_id, leg=leg,
+                         ended_at=_ended(leg, now)):  # fmt: skip
+        done.completed += 1
+        logger.warning("Call back %s ended %s without its status callback: completed from "
+                       "Twilio's record of %s", outbound_id, leg.status, leg.sid)  # fmt: skip
+
+
+@transaction.atomic
+def _call_back_finish(*, client, outbound_id: int, leg: CallLeg | None,
+                      ended_at: datetime | None) -> bool:  # fmt: skip
+    """Complete a call back from Twilio's record of its customer leg, or close one whose
+    customer was never rung (``leg`` None; ended when its agent's leg did, else when it
+    was started). The row's lock and call_back_complete's once-guard, as for the status
+    callback."""
+    outbound = (
+        OutboundCall.objects.select_for_update(of=("self",)).select_related("call")
+        .filter(pk=outbound_id).first()
+    )  # fmt: skip
+    if outbound is None:
+        return False
+    if leg is None:
+        return call_back_complete(client=client, outbound=outbound, customer_call_sid="",
+                                  status=NOT_DIALLED, talk_seconds=0,
+                                  now=ended_at or outbound.started_at)  # fmt: skip
+    return call_back_complete(client=client, outbound=outbound, customer_call_sid=leg.sid,
+                              status=leg.status, talk_seconds=leg.seconds,
+                              now=ended_at)  # fmt: skip
+
+
+def _call_reconcile(*, client, call_id: int, call_sid: str, now: datetime,
+                    done: Reconciled) -> None:  # fmt: skip
+    """An inbound call whose status callback never came: completed as that callback would
+    have done it, at the end Twilio reports."""
+    try:
+        leg = call_fetch(call_sid=call_sid)
+    except TwilioUnavailable:
+        done.left += 1
+        raise
+    except TwilioApiError as error:
+        logger.warning("Call %s not reconciled: %s", call_sid, error)
+        done.left += 1
+        return
+    if leg is None or leg.status not in FINAL_STATUSES:
+        done.left += 1
+        return
+    with transaction.atomic():
+        call = Call.objects.select_for_update(of=("self",)).filter(pk=call_id).first()
+        if call is None or not call_complete(client=client, call=call, status=leg.status,
+                                             now=_ended(leg, now)):  # fmt: skip
+            return
+    done.completed += 1
+    logger.warning("Call %s ended %s without its status callback: completed from Twilio's "
+                   "record", call_sid, leg.status)  # fmt: skip
 
 
 # --- the agent's leg -----------------------------------------------------------------------
