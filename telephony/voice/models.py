@@ -228,7 +228,10 @@ class Call(models.Model):
         indexes = [
             models.Index(fields=["from_number", "-ringing_at"]),
             models.Index(fields=["outcome", "-ringing_at"]),
-        ]
+            # Calls not finished yet: what the reconciliation sweep reads every 5 minutes.
+            models.Index(fields=["ringing_at"], condition=Q(completed_at__isnull=True),
+                         name="call_open"),
+        ]  # fmt: skip
         constraints = [
             models.CheckConstraint(
                 condition=Q(csat__isnull=True) | Q(csat__gte=1, csat__lte=5), name="csat_1_to_5"
