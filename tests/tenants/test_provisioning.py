@@ -145,6 +145,30 @@ def test_create_client_command_reports_bad_input(two_clients):
         )
 
 
+def test_create_client_command_sets_the_billing_identity_and_a_rerun_keeps_it(two_clients):
+    shop = ["--slug", "ident-shop", "--name", "Ident Shop", "--countries", "PL",
+            "--languages", "pl"]  # fmt: skip
+    call_command(
+        "create_client", *shop, "--legal-name", "Ident Shop sp. z o.o.",
+        "--billing-address", "ul. Floriańska 15", "--billing-address", "31-019 Kraków",
+        "--billing-country", "PL", "--vat-id", "PL 679 301 45 88",
+    )  # fmt: skip
+    call_command("create_client", *shop, "--billing-email", "faktury@ident.example")
+
+    client = Client.objects.get(slug="ident-shop")
+    assert (client.legal_name, client.billing_address, client.billing_country) == (
+        "Ident Shop sp. z o.o.", "ul. Floriańska 15\n31-019 Kraków", "PL",
+    )  # fmt: skip
+    assert (client.vat_id, client.billing_email) == ("PL6793014588", "faktury@ident.example")
+
+
+def test_create_client_command_refuses_a_bad_vat_id_before_creating_anything(two_clients):
+    with pytest.raises(CommandError, match="check digit"):
+        call_command("create_client", "--slug", "typo-shop", "--name", "Typo", "--countries",
+                     "CZ", "--languages", "cs", "--vat-id", "CZ25123890")  # fmt: skip
+    assert not Client.objects.filter(slug="typo-shop").exists()
+
+
 def test_client_listing_leaves_out_the_agency(two_clients):
     slugs = set(Client.objects.clients().values_list("slug", flat=True))
     assert {"client-a", "client-b"} <= slugs

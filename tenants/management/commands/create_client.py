@@ -1,7 +1,12 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.services import client_provision
+from tenants.models import vat_id_normalised
+from tenants.services import client_billing_identity_set, client_provision
+
+# The billing identity's fields, each a flag; omitted ones keep what the client has.
+IDENTITY = ("legal_name", "billing_address", "billing_country", "registration_id", "vat_id",
+            "billing_email")  # fmt: skip
 
 
 def _codes(value: str) -> list[str]:
@@ -20,9 +25,19 @@ class Command(BaseCommand):
         parser.add_argument("--time-zone", default="Europe/Prague")
         parser.add_argument("--currency", default="EUR")
         parser.add_argument("--domain", help="defaults to <slug>.<client domain suffix>")
+        identity = parser.add_argument_group("billing identity (the buyer on its invoices)")
+        identity.add_argument("--legal-name", help="defaults to --name on invoices")
+        identity.add_argument("--billing-address", action="append", metavar="LINE",
+                              help="one line of the address; repeat for each line")  # fmt: skip
+        identity.add_argument("--billing-country", help="ISO code, e.g. PL")
+        identity.add_argument("--registration-id", help="company registration number")
+        identity.add_argument("--vat-id", help="e.g. PL6793014588 (checked)")
+        identity.add_argument("--billing-email")
 
     def handle(self, *args, **options):
         try:
+            if options["vat_id"]:  # the likeliest typo: refused before anything is created
+                vat_id_normalised(options["vat_id"])
             result = client_provision(
                 slug=options["slug"],
                 name=options["name"],
@@ -33,12 +48,20 @@ class Command(BaseCommand):
                 currency=options["currency"],
                 domain=options["domain"],
             )
+            client = result.client
+            if options["billing_address"] is not None:
+                options["billing_address"] = "\n".join(options["billing_address"])
+            given = {field: options[field] for field in IDENTITY if options[field] is not None}
+            if given:
+                kept = {field: getattr(client, field) for field in IDENTITY}
+                client_billing_identity_set(client=client, **{**kept, **given})
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise CommandError(" ".join(error.messages)) from error
             problems = "; ".join(
                 f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
             )
             raise CommandError(problems) from error
-        client = result.client
         verb = "created" if result.created else "already existed; checked"
         self.stdout.write(
             f"{client.slug} {verb} (schema {client.schema_name}, "
