@@ -306,7 +306,8 @@ def _server_probe(cursor) -> float:
     return min(timings)
 
 
-def run(items: int, decisions: int, explain: bool = False, revision: str = "") -> int:
+def run(items: int, decisions: int, explain: bool = False, revision: str = "",
+        last_resort: int | None = None) -> int:  # fmt: skip
     django_setup(BENCH_DATABASE)
     from django.core.management import call_command
     from django.db import connection
@@ -325,6 +326,19 @@ def run(items: int, decisions: int, explain: bool = False, revision: str = "") -
     fill(items)
     print(f"filled {CLIENTS} clients, {AGENTS} agents, {items:,} waiting items "
           f"in {time.perf_counter() - started:.1f} s; cpus: {os.cpu_count()}")  # fmt: skip
+    if last_resort is not None:
+        from routing.models import Channel, RoutingPolicy
+        from routing.selectors import policies_cache_clear
+
+        for channel in Channel.values:  # the agency's policies (defaults but for this wait)
+            RoutingPolicy.objects.update_or_create(
+                channel=channel, client=None,
+                defaults={"last_resort_after_seconds": last_resort},
+            )  # fmt: skip
+        policies_cache_clear()
+        english = User.objects.filter(role="agent", skills__language_id="en").distinct()
+        print(f"last-resort wait {last_resort} s: {english.count()} of {AGENTS} agents speak "
+              "English and take the full sort")  # fmt: skip
     if explain:
         explain_one()
     one_at_a_time(decisions, revision)
@@ -355,6 +369,11 @@ def main() -> int:
         help="time the decisions of this code and of a git revision in turn, on the same data",
     )  # fmt: skip
     parser.add_argument(
+        "--last-resort", type=int, metavar="SECONDS",
+        help="set the default policies' last-resort wait: English speakers may then take "
+             "items of any language after it, by the claim's full sort",
+    )  # fmt: skip
+    parser.add_argument(
         "--async-commit", action="store_true",
         help="run with synchronous_commit=off, to see what waiting for the WAL flush costs",
     )  # fmt: skip
@@ -368,7 +387,7 @@ def main() -> int:
 
             with psycopg.connect(server.database_url(BENCH_DATABASE), autocommit=True) as conn:
                 conn.execute(f"ALTER DATABASE {BENCH_DATABASE} SET synchronous_commit = off")
-        return run(args.items, args.decisions, args.explain, args.versus)
+        return run(args.items, args.decisions, args.explain, args.versus, args.last_resort)
 
 
 if __name__ == "__main__":
