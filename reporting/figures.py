@@ -26,6 +26,11 @@ SERVICE_LEVEL_SECONDS = 20
 # The post-call survey's scores, and the lowest that counts as satisfied.
 CSAT_SCORES = (1, 2, 3, 4, 5)
 CSAT_SATISFIED = 4
+# The survey's Net Promoter question (0-10): promoters answer 9 or 10, detractors 0 to 6
+# (7 and 8: passives).
+NPS_SCORES = tuple(range(11))
+NPS_PROMOTER = 9
+NPS_DETRACTOR = 6
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,11 +79,23 @@ class Period:
                                                 + timedelta(microseconds=1)))  # fmt: skip
 
 
+# Rounding of the KPIs: each is computed from exact counts and rounded once, here, half up
+# (a half away from zero): rates by ratio, NPS by points, CSAT's mean by CsatFigures.average.
+
+
 def ratio(part: int, whole: int) -> Decimal | None:
     """part / whole to four places (0.1234 = 12.34 %), None when there is nothing to divide."""
     if whole == 0:
         return None
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def points(part: int, whole: int) -> Decimal | None:
+    """part / whole in percentage points to one place (6.25 -> 6.3, -6.25 -> -6.3), None
+    when there is nothing to divide. Not ratio() times 100: that would round twice."""
+    if whole == 0:
+        return None
+    return (Decimal(part * 100) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,6 +165,35 @@ class CsatFigures:
 
 
 @dataclass(frozen=True, kw_only=True)
+class NpsFigures:
+    """Answers to the survey's Net Promoter question (0-10) of one group of calls."""
+
+    # answers[score] = how many callers gave it, for every score of NPS_SCORES.
+    answers: dict[int, int]
+
+    @property
+    def count(self) -> int:
+        return sum(self.answers.values())
+
+    @property
+    def promoters(self) -> int:
+        return sum(n for score, n in self.answers.items() if score >= NPS_PROMOTER)
+
+    @property
+    def detractors(self) -> int:
+        return sum(n for score, n in self.answers.items() if score <= NPS_DETRACTOR)
+
+    @property
+    def passives(self) -> int:
+        return self.count - self.promoters - self.detractors
+
+    @property
+    def score(self) -> Decimal | None:
+        """% promoters minus % detractors (-100 to 100) to one place, None without answers."""
+        return points(self.promoters - self.detractors, self.count)
+
+
+@dataclass(frozen=True, kw_only=True)
 class CallFigures:
     """Call KPIs of one group of calls (all, or one language, country, topic); see
     docs/kpis.md."""
@@ -164,6 +210,7 @@ class CallFigures:
     speed_of_answer_average: float | None
     handle_time_average: float | None
     csat: CsatFigures
+    nps: NpsFigures
 
     @property
     def service_level(self) -> Decimal | None:
@@ -210,7 +257,7 @@ class Kpis:
     heatmap: list[list[int]]
     # None means "not measured" (no calls, no survey answers, no invoice), never zero.
     csat: CsatFigures | None = None
-    nps: Decimal | None = None
+    nps: NpsFigures | None = None
     calls: CallFigures | None = None
     # dimension of CALL_DIMENSIONS -> [(value, figures)], most calls first.
     calls_by: dict[str, list[tuple[str, CallFigures]]] = field(default_factory=dict)

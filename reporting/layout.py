@@ -50,6 +50,7 @@ from reporting.figures import (
     CostSection,
     CsatFigures,
     Kpis,
+    NpsFigures,
     SlaFigures,
 )
 
@@ -402,12 +403,14 @@ def _definitions() -> list[tuple[str, str]]:
         (_("Abandonment rate"), _("Calls whose caller hung up while waiting in the queue, of all calls queued for an agent.")),  # noqa: E501
         (_("Average handle time"), _("Talk seconds of answered calls, on average.")),
         (_("CSAT"), _("The after-call survey (keys 1-5): the average score and the share of 4 and 5.")),  # noqa: E501
+        (_("NPS"), _("The after-call question how likely callers are to recommend you (0-10): the share of promoters (9-10) minus the share of detractors (0-6), from -100 to 100.")),  # noqa: E501
     ]  # fmt: skip
 
 
-def call_summary_rows(calls: CallFigures, csat: CsatFigures | None,
-                      fmt: Formats) -> list[list[str]]:  # fmt: skip
-    """The month's call KPIs and CSAT, one a row (label, value), as the reader sees them."""
+def call_summary_rows(calls: CallFigures, csat: CsatFigures | None, fmt: Formats,
+                      nps: NpsFigures | None = None) -> list[list[str]]:  # fmt: skip
+    """The month's call KPIs, CSAT and NPS, one a row (label, value), as the reader sees
+    them; CSAT and NPS only with answers."""
     rows = [
         [_("Calls received"), fmt.number(calls.received)],
         [_("Calls queued for an agent"), fmt.number(calls.queued)],
@@ -427,6 +430,14 @@ def call_summary_rows(calls: CallFigures, csat: CsatFigures | None,
             [_("Survey answers 1 / 2 / 3 / 4 / 5"),
              " / ".join(fmt.number(csat.answers[score]) for score in CSAT_SCORES)],
         ]  # fmt: skip
+    if nps is not None:
+        rows += [
+            [_("NPS (-100 to 100)"), fmt.decimal(nps.score, places=1)],
+            [_("NPS answers"), fmt.number(nps.count)],
+            [_("Promoters (9-10)"), fmt.number(nps.promoters)],
+            [_("Passives (7-8)"), fmt.number(nps.passives)],
+            [_("Detractors (0-6)"), fmt.number(nps.detractors)],
+        ]
     return rows
 
 
@@ -461,7 +472,9 @@ def _calls_section(content: ReportContent, fmt: Formats, styles) -> list:
     story = [
         Paragraph(_("Phone calls"), styles["h1"]),
         *blocks_of_table(
-            ["", _("This month")], call_summary_rows(calls, content.kpis.csat, fmt), [300, 120]
+            ["", _("This month")],
+            call_summary_rows(calls, content.kpis.csat, fmt, content.kpis.nps),
+            [300, 120],
         ),
     ]
     titles = {"language": _("Calls by language"), "country": _("Calls by country"),

@@ -18,6 +18,7 @@ from reporting.figures import (
     DAYS_IN_WEEK,
     DIMENSIONS,
     HOURS_IN_DAY,
+    NPS_SCORES,
     REPEAT_WINDOW_DAYS,
     SERVICE_LEVEL_SECONDS,
     CallFigures,
@@ -26,6 +27,7 @@ from reporting.figures import (
     CostSection,
     CsatFigures,
     Kpis,
+    NpsFigures,
     Period,
     SlaFigures,
 )
@@ -163,7 +165,7 @@ GROUP BY 1, 2
 _CALLS = """
 WITH call AS (
     SELECT language COLLATE "C" AS language, country COLLATE "C" AS country,
-           topic COLLATE "C" AS topic, outcome, csat, talk_seconds,
+           topic COLLATE "C" AS topic, outcome, csat, nps, talk_seconds,
            queued_at IS NOT NULL AS queued,
            queued_at IS NOT NULL AND answered_at IS NOT NULL AS answered,
            date_part('epoch', answered_at - queued_at) AS speed
@@ -180,10 +182,16 @@ SELECT GROUPING(language), GROUPING(country), GROUPING(topic), language, country
        count(*) FILTER (WHERE outcome = 'callback'),
        avg(speed) FILTER (WHERE answered),
        avg(talk_seconds) FILTER (WHERE answered),
-       {csat}
+       {answers}
 FROM call
 GROUP BY GROUPING SETS ((), (language), (country), (topic))
-""".replace("{csat}", ", ".join(f"count(*) FILTER (WHERE csat = {score})" for score in CSAT_SCORES))
+""".replace("{answers}", ", ".join(
+    [f"count(*) FILTER (WHERE csat = {score})" for score in CSAT_SCORES]
+    + [f"count(*) FILTER (WHERE nps = {score})" for score in NPS_SCORES]
+))  # fmt: skip
+
+# The first of the NPS counts in a row of _CALLS (after the CSAT counts).
+_NPS_COLUMN = 15 + len(CSAT_SCORES)
 
 _CALENDAR_SCOPES = """
 SELECT DISTINCT cu.country, conv.language
@@ -339,7 +347,8 @@ def call_figures_for_period(
             callbacks=row[12],
             speed_of_answer_average=None if row[13] is None else float(row[13]),
             handle_time_average=None if row[14] is None else float(row[14]),
-            csat=CsatFigures(answers=dict(zip(CSAT_SCORES, row[15:], strict=True))),
+            csat=CsatFigures(answers=dict(zip(CSAT_SCORES, row[15:_NPS_COLUMN], strict=True))),
+            nps=NpsFigures(answers=dict(zip(NPS_SCORES, row[_NPS_COLUMN:], strict=True))),
         )  # fmt: skip
         grouped = [name for name, flag in zip(CALL_DIMENSIONS, row[0:3], strict=True) if not flag]
         if not grouped:
@@ -362,6 +371,7 @@ def kpis_for_period(*, client, period: Period, now: datetime | None = None) -> K
         heatmap=heatmap_for_period(client=client, period=period),
         calls=calls, calls_by=calls_by,
         csat=calls.csat if calls is not None and calls.csat.count else None,
+        nps=calls.nps if calls is not None and calls.nps.count else None,
     )  # fmt: skip
 
 

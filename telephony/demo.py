@@ -150,6 +150,8 @@ def calls_seed(client, numbers: list[PhoneNumber], *, now) -> int:
     if Call.objects.filter(call_sid__startswith="CAdemo").exists():
         return 0
     rng = random.Random(f"calls-{client.slug}")  # noqa: S311 - repeatable demo data
+    # Its own sequence: the NPS answers leave every other figure of the demo as it was.
+    nps_rng = random.Random(f"nps-{client.slug}")  # noqa: S311 - repeatable demo data
     customers = list(Customer.objects.exclude(phone=""))
     outcomes = [name for name, weight in OUTCOMES for _ in range(weight)]
     for index in range(CALLS_PER_CLIENT):
@@ -180,6 +182,8 @@ def calls_seed(client, numbers: list[PhoneNumber], *, now) -> int:
             end = end + timedelta(seconds=call.talk_seconds)
             call.talk_ended_at = end
             call.csat = rng.choice([None, 3, 4, 4, 5, 5, 5])
+            if call.csat is not None:  # the NPS question follows a CSAT answer
+                call.nps = nps_rng.choice([None, 3, 6, 7, 8, 8, 9, 9, 10, 10, 10])
         if outcome == "voicemail":
             call.voicemail_seconds = rng.randint(10, 90)
             call.voicemail_url = f"https://api.twilio.com/demo/recordings/RE{index:05d}"
@@ -211,6 +215,7 @@ def seed_telephony(log: Callable[[str], None]) -> None:
     from accounts.models import User
     from demo.seed import DEMO_AGENTS, DEMO_CLIENTS
     from telephony.models import AgentDevice
+    from telephony.voice.models import VoiceSettings
     from tenants.models import Client
 
     for agent in User.objects.filter(username__in=[a[0] for a in DEMO_AGENTS]):
@@ -232,6 +237,8 @@ def seed_telephony(log: Callable[[str], None]) -> None:
             numbers.append(number)
         with schema_context(client.schema_name):
             menus_ensure(client, numbers)
+            # The demo shows the whole survey: CSAT, then the Net Promoter question.
+            VoiceSettings.objects.update_or_create(pk=1, defaults={"survey_nps": True})
             made = calls_seed(client, numbers, now=now)
         log(f"telephony of {client.slug}: {', '.join(n.number for n in numbers)}; "
             f"{made} calls of the month")  # fmt: skip

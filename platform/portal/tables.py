@@ -20,9 +20,9 @@ from reporting.layout import Formats, channel_label
 
 # A column's kind says how a value is shown and exported: text as it is, count as an integer,
 # hours from seconds, percent from a ratio.
-# Seconds as whole seconds, score and amount with two decimals.
+# Seconds as whole seconds, score and amount with two decimals, points (NPS) with one.
 TEXT, COUNT, HOURS, PERCENT, MIXED = "text", "count", "hours", "percent", "mixed"
-SECONDS, SCORE, AMOUNT = "seconds", "score", "amount"
+SECONDS, SCORE, AMOUNT, POINTS = "seconds", "score", "amount", "points"
 
 
 @dataclass(frozen=True)
@@ -130,9 +130,10 @@ def heatmap_table(kpis: Kpis, fmt: Formats) -> DataTable:
 
 
 def calls_table(kpis: Kpis) -> DataTable:
-    """The month's call KPIs and CSAT, one a row (empty without calls)."""
+    """The month's call KPIs, CSAT and NPS, one a row (empty without calls; CSAT and NPS
+    only with answers)."""
     rows: list[list] = []
-    c, csat = kpis.calls, kpis.csat
+    c, csat, nps = kpis.calls, kpis.csat, kpis.nps
     if c is not None:
         rows = [
             [_("Calls received"), c.received, COUNT],
@@ -151,6 +152,12 @@ def calls_table(kpis: Kpis) -> DataTable:
                  [_("Satisfied callers (4-5)"), csat.satisfied_rate, PERCENT]]  # fmt: skip
         rows += [[_("Survey answers: %(score)s") % {"score": score}, csat.answers[score], COUNT]
                  for score in CSAT_SCORES]  # fmt: skip
+    if nps is not None:
+        rows += [[_("NPS (-100 to 100)"), nps.score, POINTS],
+                 [_("NPS answers"), nps.count, COUNT],
+                 [_("Promoters (9-10)"), nps.promoters, COUNT],
+                 [_("Passives (7-8)"), nps.passives, COUNT],
+                 [_("Detractors (0-6)"), nps.detractors, COUNT]]  # fmt: skip
     columns = [Column(""), Column(_("This month"), MIXED)]
     return DataTable("calls", _("Phone calls"), columns, rows)
 
@@ -219,4 +226,6 @@ def export_value(value, kind: str):
         return f"{Decimal(value):.0f}"
     if kind in (SCORE, AMOUNT):
         return f"{Decimal(value):.2f}"
+    if kind == POINTS:
+        return f"{Decimal(value):.1f}"
     return value

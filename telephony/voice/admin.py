@@ -32,7 +32,8 @@ class NumberMenuAdmin(admin.ModelAdmin):
 
 @admin.register(VoiceSettings, site=content_admin_site)
 class VoiceSettingsAdmin(admin.ModelAdmin):
-    list_display = ["after_hours", "offer_exit_after_seconds", "survey", "record_calls"]
+    list_display = ["after_hours", "offer_exit_after_seconds", "survey", "survey_nps",
+                    "record_calls"]  # fmt: skip
 
 
 class TwilioRecordAdmin(admin.ModelAdmin):
@@ -51,7 +52,8 @@ class TwilioRecordAdmin(admin.ModelAdmin):
 @admin.register(Call, site=content_admin_site)
 class CallAdmin(TwilioRecordAdmin):
     list_display = ["ringing_at", "from_number", "to_number", "language", "topic", "outcome",
-                    "wait_seconds", "talk_seconds", "csat", "price", "price_currency"]  # fmt: skip
+                    "wait_seconds", "talk_seconds", "csat", "nps", "price",
+                    "price_currency"]  # fmt: skip
     list_filter = ["outcome", "language", "topic"]
     search_fields = ["call_sid", "from_number"]
     date_hierarchy = "ringing_at"

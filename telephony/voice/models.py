@@ -139,6 +139,10 @@ class VoiceSettings(models.Model):
     hold_music_url = models.URLField(blank=True, help_text="empty: silence between messages")
     record_calls = models.BooleanField(default=False)
     survey = models.BooleanField(default=True, help_text="post-call CSAT survey (keys 1-5)")
+    survey_nps = models.BooleanField(
+        default=False,
+        help_text="after the CSAT answer, the Net Promoter question (0-10, then the hash key)",
+    )
     voicemail_max_seconds = models.PositiveSmallIntegerField(default=120)
 
     class Meta:
@@ -171,7 +175,8 @@ class Call(models.Model):
     topic = models.CharField(max_length=64, blank=True)
     customer = models.ForeignKey("customers.Customer", on_delete=models.SET_NULL, null=True,
                                  blank=True, related_name="calls")  # fmt: skip
-    # Where the caller is in the menus: the current menu, the way back, invalid tries.
+    # Where the caller is in the menus: the current menu, the way back, invalid tries (of
+    # the menu, or of the survey's NPS question once the menus are left).
     menu = models.ForeignKey(Menu, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="+")  # fmt: skip
     menu_stack = models.JSONField(default=list, blank=True)
@@ -207,6 +212,10 @@ class Call(models.Model):
     csat = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
+    # The survey's Net Promoter answer (0-10); empty: not asked, not answered, or hung up.
+    nps = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
     # Twilio's price, fetched after the call (null until it is known); Twilio bills in
     # the account's currency, kept as it comes.
     price = models.DecimalField(max_digits=10, decimal_places=5, null=True, blank=True)
@@ -235,6 +244,9 @@ class Call(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(csat__isnull=True) | Q(csat__gte=1, csat__lte=5), name="csat_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(nps__isnull=True) | Q(nps__gte=0, nps__lte=10), name="nps_0_to_10"
             ),
         ]
 

@@ -22,6 +22,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "transfer": "Please hold, we are transferring your call.",
         "survey": "Please rate our service today: press 1 for poor up to 5 for excellent.",
         "survey_thanks": "Thank you for your rating. Goodbye.",
+        "nps": "How likely are you to recommend {client} to a friend, from 0 to 10? Press the "
+        "number, then the hash key.",
         "language_option": "For {language}, press {key}.",
         "agent_whisper": "A call for {client}, in {language}.",
         "offer_gone": "This caller is no longer waiting.",
@@ -44,6 +46,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "transfer": "Čekejte prosím, přepojujeme váš hovor.",
         "survey": "Ohodnoťte prosím naše služby: stiskněte 1 pro špatné až 5 pro výborné.",
         "survey_thanks": "Děkujeme za hodnocení. Na shledanou.",
+        "nps": "S jakou pravděpodobností byste {client} doporučili přátelům, od 0 do 10? "
+        "Zadejte číslo a potom stiskněte mřížku.",
         "language_option": "Pro češtinu stiskněte {key}.",
         "agent_whisper": "Hovor pro {client}, jazyk {language}.",
         "offer_gone": "Tento volající už nečeká.",
@@ -66,6 +70,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "transfer": "Čakajte prosím, prepájame váš hovor.",
         "survey": "Ohodnoťte prosím naše služby: stlačte 1 pre zlé až 5 pre výborné.",
         "survey_thanks": "Ďakujeme za hodnotenie. Dovidenia.",
+        "nps": "S akou pravdepodobnosťou by ste {client} odporučili priateľom, od 0 do 10? "
+        "Zadajte číslo a potom stlačte mriežku.",
         "language_option": "Pre slovenčinu stlačte {key}.",
         "agent_whisper": "Hovor pre {client}, jazyk {language}.",
         "offer_gone": "Tento volajúci už nečaká.",
@@ -87,6 +93,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "transfer": "Proszę czekać, przełączamy rozmowę.",
         "survey": "Oceń naszą obsługę: naciśnij od 1, czyli źle, do 5, czyli doskonale.",
         "survey_thanks": "Dziękujemy za ocenę. Do widzenia.",
+        "nps": "Na ile prawdopodobne jest, że polecisz {client} znajomym, w skali od 0 do 10? "
+        "Wybierz liczbę, a potem naciśnij krzyżyk.",
         "language_option": "Aby mówić po polsku, naciśnij {key}.",
         "agent_whisper": "Połączenie dla {client}, język {language}.",
         "offer_gone": "Ten rozmówca już nie czeka.",
@@ -109,6 +117,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "transfer": "Bitte warten Sie, wir verbinden Sie weiter.",
         "survey": "Bitte bewerten Sie unseren Service: 1 für schlecht bis 5 für ausgezeichnet.",
         "survey_thanks": "Danke für Ihre Bewertung. Auf Wiederhören.",
+        "nps": "Wie wahrscheinlich ist es, dass Sie {client} Freunden weiterempfehlen, von 0 bis "
+        "10? Geben Sie die Zahl ein und drücken Sie dann die Raute-Taste.",
         "language_option": "Für Deutsch drücken Sie die {key}.",
         "agent_whisper": "Ein Anruf für {client}, Sprache {language}.",
         "offer_gone": "Dieser Anrufer wartet nicht mehr.",
@@ -131,6 +141,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "transfer": "Kérjük, tartsa a vonalat, kapcsoljuk a hívását.",
         "survey": "Kérjük, értékelje szolgáltatásunkat 1-től, gyenge, 5-ig, kiváló.",
         "survey_thanks": "Köszönjük az értékelést. Viszonthallásra.",
+        "nps": "Egy 0-tól 10-ig terjedő skálán mennyire valószínű, hogy ajánlaná a(z) {client} "
+        "üzletet a barátainak? Üsse be a számot, majd nyomja meg a kettőskereszt gombot.",
         "language_option": "Magyar nyelvhez nyomja meg a(z) {key} gombot.",
         "agent_whisper": "Hívás: {client}, nyelv: {language}.",
         "offer_gone": "Ez a hívó már nem várakozik.",
@@ -153,6 +165,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "transfer": "Vă rugăm să așteptați, vă transferăm apelul.",
         "survey": "Vă rugăm să evaluați serviciul nostru: apăsați de la 1, slab, la 5, excelent.",
         "survey_thanks": "Vă mulțumim pentru evaluare. La revedere.",
+        "nps": "Cât de probabil este să recomandați {client} prietenilor, pe o scară de la 0 la "
+        "10? Introduceți numărul, apoi apăsați tasta diez.",
         "language_option": "Pentru limba română, apăsați {key}.",
         "agent_whisper": "Un apel pentru {client}, în limba {language}.",
         "offer_gone": "Acest apelant nu mai așteaptă.",
@@ -174,6 +188,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "transfer": "Veuillez patienter, nous transférons votre appel.",
         "survey": "Merci de noter notre service : tapez 1 pour mauvais jusqu'à 5 pour excellent.",
         "survey_thanks": "Merci pour votre note. Au revoir.",
+        "nps": "Quelle est la probabilité que vous recommandiez {client} à vos proches, de 0 à "
+        "10 ? Tapez le nombre, puis la touche dièse.",
         "language_option": "Pour le français, tapez {key}.",
         "agent_whisper": "Un appel pour {client}, en {language}.",
         "offer_gone": "Cet appelant n'attend plus.",
@@ -196,6 +212,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "transfer": "Attenda, stiamo trasferendo la chiamata.",
         "survey": "Valuti il nostro servizio: prema da 1, scarso, a 5, eccellente.",
         "survey_thanks": "Grazie per la valutazione. Arrivederci.",
+        "nps": "Con quale probabilità consiglierebbe {client} a un amico, da 0 a 10? Digiti il "
+        "numero, poi prema cancelletto.",
         "language_option": "Per l'italiano, prema {key}.",
         "agent_whisper": "Una chiamata per {client}, in {language}.",
         "offer_gone": "Questo chiamante non è più in attesa.",
@@ -217,6 +235,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "transfer": "Een ogenblik, we verbinden u door.",
         "survey": "Beoordeel onze service: druk 1 voor slecht tot 5 voor uitstekend.",
         "survey_thanks": "Bedankt voor uw beoordeling. Tot ziens.",
+        "nps": "Hoe waarschijnlijk is het dat u {client} aanbeveelt aan vrienden, van 0 tot 10? "
+        "Toets het getal in en druk daarna op hekje.",
         "language_option": "Voor Nederlands, druk {key}.",
         "agent_whisper": "Een oproep voor {client}, in het {language}.",
         "offer_gone": "Deze beller wacht niet meer.",

@@ -54,6 +54,10 @@ from telephony.voice.twiml import (
 logger = logging.getLogger(__name__)
 FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 CSAT_KEYS = {"1", "2", "3", "4", "5"}
+# The Net Promoter answers, as Twilio sends them (the hash key that ends them is not sent).
+NPS_ANSWERS = {str(score) for score in range(11)}
+# The NPS question is heard twice at most: a wrong entry (or none) is asked once more.
+NPS_TRIES = 2
 
 
 def voice_settings() -> VoiceSettings:
@@ -475,11 +479,46 @@ def recording_received(*, client, call: Call, kind: str, recording_sid: str, url
 @_on_call(locked=True)
 @_numbered_step
 def survey_answer(*, client, call: Call, digits: str) -> str:
-    """The caller's rating (1-5) after talking to an agent, stored on the call."""
+    """The caller's rating (1-5) after talking to an agent, stored on the call; then the
+    Net Promoter question when the client asks it (VoiceSettings.survey_nps)."""
     response = VoiceResponse()
-    if digits[:1] in CSAT_KEYS:
-        call.csat = int(digits[:1])
+    if digits[:1] not in CSAT_KEYS:
+        return _answer(call, hang_up(response, call.language))
+    call.csat = int(digits[:1])
+    if not voice_settings().survey_nps:
         return _answer(call, hang_up(response, call.language, "survey_thanks"))
+    call.tries = 0  # the menus are behind: the tries count the NPS question's now
+    _nps_question(client, call, response)
+    return _answer(call, response)
+
+
+def _nps_question(client, call: Call, response: VoiceResponse) -> None:
+    """The Net Promoter question (how likely to recommend the shop): one or two keys,
+    ended by the hash key (or by the second key: "10" needs none)."""
+    action = webhook_url(client.pk, "nps", step=call.step)
+    gather = response.gather(action=action, method="POST", num_digits=2, finish_on_key="#",
+                             timeout=8)  # fmt: skip
+    say_phrase(gather, "nps", call.language, client=client.name)
+    # Silence, or the hash key alone, does not reach the action: Twilio goes on to the
+    # next verb, which comes back without Digits (asked once more, as a wrong entry).
+    response.redirect(action, method="POST")
+
+
+@_on_call(locked=True)
+@_numbered_step
+def nps_answer(*, client, call: Call, digits: str) -> str:
+    """The caller's Net Promoter answer (0-10), stored on the call once; anything else is
+    asked once more, then the caller is thanked and the call ends without one."""
+    response = VoiceResponse()
+    if call.nps is None and digits in NPS_ANSWERS:
+        call.nps = int(digits)
+        return _answer(call, hang_up(response, call.language, "survey_thanks"))
+    call.tries += 1
+    if call.nps is None and call.tries < NPS_TRIES:
+        if digits:
+            say_phrase(response, "invalid", call.language)
+        _nps_question(client, call, response)
+        return _answer(call, response)
     return _answer(call, hang_up(response, call.language))
 
 

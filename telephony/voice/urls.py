@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("c/<int:client_id>/recording", views.recording, name="twilio-voice-recording"),
     path("c/<int:client_id>/survey", views.survey, name="twilio-voice-survey"),
+    path("c/<int:client_id>/nps", views.nps, name="twilio-voice-nps"),
     path("c/<int:client_id>/agent", views.agent, name="twilio-voice-agent"),
     path(
         "c/<int:client_id>/callback-status",

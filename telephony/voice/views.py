@@ -114,7 +114,7 @@ def incoming(request: HttpRequest) -> HttpResponse:
 
 
 def _key_pressed(service):
-    """A key pressed (or none) at a numbered step: the menu's, the survey's."""
+    """A key pressed (or none) at a numbered step: the menu's, the survey's (CSAT, NPS)."""
 
     @client_webhook
     def pressed(request: HttpRequest, client: Client) -> HttpResponse:
@@ -128,6 +128,7 @@ def _key_pressed(service):
 
 gather = _key_pressed(services.call_gather)
 survey = _key_pressed(services.survey_answer)
+nps = _key_pressed(services.nps_answer)
 
 
 @client_webhook

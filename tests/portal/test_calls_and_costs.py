@@ -40,6 +40,33 @@ def test_the_dashboard_shows_call_kpis_and_csat(two_clients, calls, user_a):  # 
     assert 'id="table-calls"' not in http.get("/?month=2026-08").text
 
 
+def test_the_dashboard_shows_nps_next_to_csat(two_clients, calls, user_a):  # noqa: F811
+    http = signed_in(two_clients.a, user_a)
+    rows = rows_of(http.get("/export/calls.csv?month=2026-10"))
+    labels = [row[0] for row in rows]
+    # Right after CSAT: answers 10, 9 and 3 are 2 promoters and 1 detractor of 3.
+    nps = labels.index("NPS (-100 to 100)")
+    assert labels[nps - 1] == "Survey answers: 5"
+    assert rows[nps:nps + 5] == [["NPS (-100 to 100)", "33.3"], ["NPS answers", "3"],
+                                 ["Promoters (9-10)", "2"], ["Passives (7-8)", "0"],
+                                 ["Detractors (0-6)", "1"]]  # fmt: skip
+    html = http.get("/?month=2026-10").text
+    assert '<td>NPS (-100 to 100)</td><td class="num">33.3</td>' in html
+    # In the reader's language, with its decimal comma.
+    user_a.language = "cs"
+    user_a.save(update_fields=["language"])
+    czech = http.get("/?month=2026-10").text
+    assert '<td>NPS (\u2212100 až 100)</td><td class="num">33,3</td>' in czech
+    assert '<td>Kritici (0\u20136)</td><td class="num">1</td>' in czech
+
+
+def test_a_month_without_nps_answers_shows_no_nps(two_clients, calls, user_a):  # noqa: F811
+    # November: one call (#9, in the menus), no survey answer.
+    http = signed_in(two_clients.a, user_a)
+    html = http.get("/?month=2026-11").text
+    assert 'id="table-calls"' in html and "NPS" not in html and "CSAT, average" not in html
+
+
 def test_call_history_is_searchable_by_number_and_outcome_and_exported(
     two_clients,
     calls,

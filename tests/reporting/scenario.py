@@ -84,16 +84,16 @@ def october_at_client_a(client) -> Scenario:
 
 CALLS_TABLE = """October 2026 calls at client A (local times; seconds after ringing):
 
-| # | lang | country | topic | rang | queued | answered | talk | outcome | csat |
-| 1 | cs | CZ | orders | Thu 1 Oct 09:00 | +30 | +40 (10 s wait) | 300 | answered | 5 |
-| 2 | cs | CZ | orders | Fri 2 Oct 10:00 | +20 | +40 (20 s: in time) | 600 | answered | 4 |
-| 3 | sk | SK | returns | Mon 5 Oct 11:00 | +15 | +60 (45 s) | 120 | answered | 2 |
-| 4 | sk | SK | returns | Tue 6 Oct 12:00 | +10 | - (hung up after 90 s) | - | abandoned | - |
-| 5 | cs | CZ | returns | Sat 10 Oct 17:00 | - | - | - | voicemail (conversation) | - |
-| 6 | cs | CZ | orders | Tue 20 Oct 14:00 | +5 | - (left at 120 s) | - | callback (conv.) | - |
-| 7 | cs | CZ | | Wed 21 Oct 08:00 | - | - | - | ivr_hangup | - |
-| 8 | cs | CZ | orders | Wed 30 Sep 23:30 (September) | +10 | +20 | 60 | answered | 1 |
-| 9 | cs | CZ | orders | Sun 1 Nov 00:10 (November; 31 Oct 23:10 UTC) | - | - | - | ivr_hangup | - |
+| # | lang | country | topic | rang | queued | answered | talk | outcome | csat | nps |
+| 1 | cs | CZ | orders | Thu 1 Oct 09:00 | +30 | +40 (10 s wait) | 300 | answered | 5 | 10 |
+| 2 | cs | CZ | orders | Fri 2 Oct 10:00 | +20 | +40 (20 s: in time) | 600 | answered | 4 | 9 |
+| 3 | sk | SK | returns | Mon 5 Oct 11:00 | +15 | +60 (45 s) | 120 | answered | 2 | 3 |
+| 4 | sk | SK | returns | Tue 6 Oct 12:00 | +10 | - (hung up after 90 s) | - | abandoned | - | - |
+| 5 | cs | CZ | returns | Sat 10 Oct 17:00 | - | - | - | voicemail (conversation) | - | - |
+| 6 | cs | CZ | orders | Tue 20 Oct 14:00 | +5 | - (left at 120 s) | - | callback (conv.) | - | - |
+| 7 | cs | CZ | | Wed 21 Oct 08:00 | - | - | - | ivr_hangup | - | - |
+| 8 | cs | CZ | orders | Wed 30 Sep 23:30 (September) | +10 | +20 | 60 | answered | 1 | 0 |
+| 9 | cs | CZ | orders | Sun 1 Nov 00:10 (Nov.; 31 Oct 23:10 UTC) | - | - | - | ivr_hangup | - | - |
 """
 
 
@@ -104,7 +104,7 @@ def october_calls_at_client_a(client) -> dict:
     from telephony.voice.models import Call
 
     def call(number, lang, country, topic, rang, *, queued=None, answered=None, talk=None,
-             outcome="ivr_hangup", csat=None, conversation=None):  # fmt: skip
+             outcome="ivr_hangup", csat=None, nps=None, conversation=None):  # fmt: skip
         def after(seconds):
             return None if seconds is None else rang + timedelta(seconds=seconds)
 
@@ -114,7 +114,7 @@ def october_calls_at_client_a(client) -> dict:
             ringing_at=rang, queued_at=after(queued), answered_at=after(answered),
             completed_at=rang + timedelta(minutes=15),
             wait_seconds=None if queued is None else (answered or queued + 90) - queued,
-            talk_seconds=talk, outcome=outcome, csat=csat, conversation=conversation,
+            talk_seconds=talk, outcome=outcome, csat=csat, nps=nps, conversation=conversation,
         )  # fmt: skip
 
     with in_schema(client):
@@ -123,11 +123,11 @@ def october_calls_at_client_a(client) -> dict:
         callback = _conversation(caller, "call", "cs", "", local(10, 20, 14, 2))
         return {
             1: call(1, "cs", "CZ", "orders", local(10, 1, 9), queued=30, answered=40, talk=300,
-                    outcome="answered", csat=5),
+                    outcome="answered", csat=5, nps=10),
             2: call(2, "cs", "CZ", "orders", local(10, 2, 10), queued=20, answered=40, talk=600,
-                    outcome="answered", csat=4),
+                    outcome="answered", csat=4, nps=9),
             3: call(3, "sk", "SK", "returns", local(10, 5, 11), queued=15, answered=60,
-                    talk=120, outcome="answered", csat=2),
+                    talk=120, outcome="answered", csat=2, nps=3),
             4: call(4, "sk", "SK", "returns", local(10, 6, 12), queued=10, outcome="abandoned"),
             5: call(5, "cs", "CZ", "returns", local(10, 10, 17), outcome="voicemail",
                     conversation=voicemail),
@@ -135,6 +135,6 @@ def october_calls_at_client_a(client) -> dict:
                     conversation=callback),
             7: call(7, "cs", "CZ", "", local(10, 21, 8)),
             8: call(8, "cs", "CZ", "orders", local(9, 30, 23, 30), queued=10, answered=20,
-                    talk=60, outcome="answered", csat=1),
+                    talk=60, outcome="answered", csat=1, nps=0),
             9: call(9, "cs", "CZ", "orders", local(11, 1, 0, 10)),
         }  # fmt: skip

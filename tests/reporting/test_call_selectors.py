@@ -1,4 +1,4 @@
-"""Call KPIs and CSAT against values worked out by hand (scenario.CALLS_TABLE)."""
+"""Call KPIs, CSAT and NPS against values worked out by hand (scenario.CALLS_TABLE)."""
 
 from datetime import date
 from decimal import Decimal
@@ -80,5 +80,35 @@ def test_calls_count_once_in_the_daily_volume_and_the_heat_map(two_clients, call
 def test_no_calls_means_no_call_figures_not_zero(two_clients, calls):
     with in_schema(two_clients.b):
         kpis = kpis_for_period(client=two_clients.b, period=OCTOBER, now=local(11, 5, 12))
-    assert kpis.calls is None and kpis.csat is None
+    assert kpis.calls is None and kpis.csat is None and kpis.nps is None
     assert kpis.calls_by == {"language": [], "country": [], "topic": []}
+
+
+def test_nps_of_the_calls_that_rang_in_the_month(two_clients, calls):
+    # Answers 10, 9 and 3 in October (September's 0 does not count): 2 promoters and
+    # 1 detractor of 3, 66.67 % - 33.33 % = 33.3 points.
+    with in_schema(two_clients.a):
+        kpis = kpis_for_period(client=two_clients.a, period=OCTOBER, now=local(11, 5, 12))
+        november = kpis_for_period(client=two_clients.a, now=local(12, 5, 12),
+                                   period=Period.month(year=2026, month=11,
+                                                       time_zone="Europe/Prague"))  # fmt: skip
+    assert (kpis.nps.count, kpis.nps.promoters, kpis.nps.passives, kpis.nps.detractors) == (
+        3, 2, 0, 1)  # fmt: skip
+    assert kpis.nps.score == Decimal("33.3")
+    slovak = dict(kpis.calls_by["language"])["sk"]
+    assert (slovak.nps.count, slovak.nps.score) == (1, Decimal("-100.0"))
+    # November has a call (#9, in the menus) but no answer: no NPS, as no CSAT.
+    assert november.calls.received == 1 and november.nps is None and november.csat is None
+
+
+def test_nps_five_promoters_two_passives_three_detractors_is_20(two_clients):
+    from telephony.voice.models import Call
+
+    with in_schema(two_clients.a):
+        for n, answer in enumerate([10, 10, 9, 9, 9, 8, 7, 6, 3, 0, None]):
+            Call.objects.create(call_sid=f"CAnps{n}", from_number="+420600000000",
+                                to_number="+420212345678", language="cs",
+                                ringing_at=local(10, 1 + n, 9), nps=answer)  # fmt: skip
+        kpis = kpis_for_period(client=two_clients.a, period=OCTOBER, now=local(11, 5, 12))
+    assert kpis.nps.count == 10 and kpis.nps.score == Decimal("20.0")
+    assert kpis.calls.received == 11

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from celery.schedules import crontab
 
-from reporting.figures import Period, ratio
+from reporting.figures import NPS_SCORES, NpsFigures, Period, points, ratio
 
 PRAGUE = ZoneInfo("Europe/Prague")
 
@@ -49,3 +49,33 @@ def test_beat_asks_for_the_monthly_reports_on_the_first_at_noon_utc(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["monthly-reports"]
     assert entry["task"] in app.tasks
     assert entry["schedule"] == crontab(minute=0, hour=13, day_of_month=1)
+
+
+def nps_of(**counts: int) -> NpsFigures:
+    """NpsFigures from counts by score: nps_of(s9=3, s0=1)."""
+    answers = dict.fromkeys(NPS_SCORES, 0)
+    for name, n in counts.items():
+        answers[int(name[1:])] = n
+    return NpsFigures(answers=answers)
+
+
+def test_nps_is_promoters_minus_detractors_in_points():
+    # 5 promoters, 2 passives, 3 detractors: 50 % - 30 % = 20.0
+    figures = nps_of(s10=2, s9=3, s8=1, s7=1, s6=1, s3=1, s0=1)
+    assert (figures.promoters, figures.passives, figures.detractors) == (5, 2, 3)
+    assert figures.count == 10 and figures.score == Decimal("20.0")
+    assert nps_of(s10=4).score == Decimal("100.0") and nps_of(s0=1, s6=2).score == -100
+    assert nps_of(s7=2, s8=1).score == Decimal("0.0")  # passives only
+    assert nps_of(s9=2, s5=1).score == Decimal("33.3")  # 66.67 - 33.33
+
+
+def test_nps_rounds_half_up_once_to_one_place_and_is_none_without_answers():
+    # 16 answers: one more promoter than detractors is 6.25 points, half up 6.3 (not the
+    # banker's 6.2); one fewer is -6.3 (a half away from zero).
+    assert nps_of(s9=5, s7=7, s1=4).score == Decimal("6.3")
+    assert nps_of(s9=4, s7=7, s1=5).score == Decimal("-6.3")
+    # Rounded once from the exact value: 79 of 1265 is 6.245... points, so 6.2; ratio()
+    # first (0.0625) and then one place would give 6.3.
+    assert points(79, 1265) == Decimal("6.2")
+    assert nps_of().score is None and nps_of().count == 0
+    assert points(1, 0) is None

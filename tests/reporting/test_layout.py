@@ -13,6 +13,7 @@ from reporting.figures import (
     CostSection,
     CsatFigures,
     Kpis,
+    NpsFigures,
     Period,
     SlaFigures,
 )
@@ -96,11 +97,16 @@ def test_calls_appear_only_when_given_and_a_month_without_invoice_says_so():
     assert "According to invoice" not in without and "Total cost" not in without
 
 
-def call_figures(received: int, answers: dict[int, int]) -> CallFigures:
+# 5 promoters, 2 passives, 3 detractors: 50 % - 30 % = 20.0
+NPS = NpsFigures(answers={0: 1, 1: 0, 2: 0, 3: 1, 4: 0, 5: 0, 6: 1, 7: 1, 8: 1, 9: 3, 10: 2})
+NO_NPS = NpsFigures(answers=dict.fromkeys(range(11), 0))
+
+
+def call_figures(received: int, answers: dict[int, int], nps: NpsFigures = NO_NPS) -> CallFigures:
     return CallFigures(received=received, queued=200, answered=180, answered_within_target=150,
                        target_seconds=20, abandoned=20, voicemails=7, callbacks=3,
                        speed_of_answer_average=14.4, handle_time_average=245.0,
-                       csat=CsatFigures(answers=answers))  # fmt: skip
+                       csat=CsatFigures(answers=answers), nps=nps)  # fmt: skip
 
 
 def test_calls_csat_and_costs_are_shown_in_the_reports_language():
@@ -156,3 +162,34 @@ def test_long_tables_are_cut_into_blocks_with_their_header():
     category_pages = [p.extract_text() for p in pages if "Wisła zwrot" in p.extract_text()]
     assert len(category_pages) > 3
     assert all("Received" in page for page in category_pages)
+
+
+def with_calls(report: ReportContent, calls: CallFigures, **kpis) -> ReportContent:
+    figures = Kpis(**{**report.kpis.__dict__, "calls": calls, **kpis})
+    return ReportContent(**{**report.__dict__, "kpis": figures})
+
+
+def test_nps_is_shown_next_to_csat_in_the_reports_language():
+    calls = call_figures(230, {1: 0, 2: 0, 3: 0, 4: 1, 5: 1}, NPS)
+    report = with_calls(content("en"), calls, csat=calls.csat, nps=calls.nps)
+    text = text_of(report_pdf(report))
+    summary = text.split("Definitions")[0]
+    assert "CSAT, average score (1-5)\n4.5" in summary
+    assert "NPS (-100 to 100)\n20.0" in summary and "NPS answers\n10" in summary
+    assert "Promoters (9-10)\n5" in summary and "Passives (7-8)\n2" in summary
+    assert "Detractors (0-6)\n3" in summary
+    czech = text_of(report_pdf(ReportContent(**{**report.__dict__, "language": "cs"})))
+    # The translations write the range with a minus sign and an en dash.
+    assert "NPS (\u2212100 až 100)\n20,0" in czech and "Propagátoři (9\u201310)\n5" in czech
+    negative = NpsFigures(answers={**NO_NPS.answers, 9: 4, 7: 7, 1: 5})  # -6.25: -6.3
+    german = text_of(report_pdf(with_calls(content("de"), calls, nps=negative)))
+    assert "NPS (\u2212100 bis 100)\n-6,3" in german
+
+
+def test_a_month_without_nps_answers_shows_no_nps():
+    calls = call_figures(230, {1: 0, 2: 0, 3: 0, 4: 1, 5: 1})
+    text = text_of(report_pdf(with_calls(content("en"), calls, csat=calls.csat)))
+    summary, definitions = text.split("Definitions")
+    assert "CSAT, average score (1-5)" in summary
+    assert "NPS" not in summary and "Promoters" not in summary
+    assert "NPS" in definitions  # the definition is always there, like CSAT's

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from telephony.models import AgentDevice, PhoneNumber
-from telephony.voice.models import Call, NumberMenu
+from telephony.voice.models import Call, NumberMenu, VoiceSettings
 from tenants.models import Client
 from tests.conftest import in_schema
 
@@ -25,6 +25,10 @@ def test_demo_numbers_menus_and_calls_and_a_simulated_call(two_clients):
         assert {"answered", "abandoned", "voicemail", "callback"} <= outcomes
         assert Call.objects.count() == 80
         assert Call.objects.filter(outcome="voicemail", conversation__isnull=False).exists()
+        # The whole survey is on, and some answered callers gave both answers.
+        assert VoiceSettings.objects.get().survey_nps
+        assert Call.objects.filter(csat__isnull=False, nps__isnull=False).exists()
+        assert not Call.objects.filter(csat__isnull=True, nps__isnull=False).exists()
     assert AgentDevice.objects.filter(address="client:jana").exists()
     czech = PhoneNumber.objects.get(client=bohemia, country="CZ").number
     out = StringIO()

@@ -396,7 +396,7 @@ def test_a_failed_call_and_an_agent_call_recording(voice):
 @pytest.mark.parametrize(
     "endpoint",
     ["gather?step=1", "wait", "hold-choice", "queue-exit?step=1", "voicemail-done",
-     "recording?kind=voicemail", "survey?step=1", "agent?call=1&item=1&agent=1"],
+     "recording?kind=voicemail", "survey?step=1", "nps?step=1", "agent?call=1&item=1&agent=1"],
 )  # fmt: skip
 def test_every_follow_up_webhook_of_another_client_is_a_404(voice, endpoint):
     main_menu(voice, "CA1")  # client A's call

@@ -5,7 +5,7 @@ import functools
 from django import template
 from django.utils import translation
 
-from portal.tables import AMOUNT, COUNT, HOURS, PERCENT, SCORE, SECONDS
+from portal.tables import AMOUNT, COUNT, HOURS, PERCENT, POINTS, SCORE, SECONDS
 from reporting.layout import Formats
 
 register = template.Library()
@@ -30,4 +30,6 @@ def cell(value, kind: str) -> str:
         return fmt.seconds(value)
     if kind in (SCORE, AMOUNT):
         return fmt.decimal(value, places=2)
+    if kind == POINTS:
+        return fmt.decimal(value, places=1)
     return "—" if value in (None, "") else str(value)
