@@ -29,7 +29,7 @@ class PricePlanAdmin(admin.ModelAdmin):
 @admin.register(ExchangeRate)
 class ExchangeRateAdmin(admin.ModelAdmin):
     list_display = ["from_currency", "to_currency", "valid_on", "rate", "source"]
-    list_filter = ["from_currency", "to_currency"]
+    list_filter = ["from_currency", "to_currency", "source"]
     date_hierarchy = "valid_on"
 
 

@@ -7,6 +7,10 @@ line) is rounded, by :func:`money_round`, to the currency's minor unit as CLDR g
 (half up, away from zero: 0.005 -> 0.01, -0.005 -> -0.01), so that a credit note is the exact
 negative of its invoice. An invoice's total is the sum of its rounded lines, never a
 rounding of the unrounded sum, so that the total always equals what the lines show.
+
+Exchange rates are rounded here too, by :func:`exchange_rate_round`: a rate computed from
+others (the ECB's cross rates through the euro) keeps the 8 decimals ``ExchangeRate.rate``
+stores, half up, before it is stored, so that the rate used is the rate shown in the admin.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,6 +19,7 @@ from babel.numbers import get_currency_precision
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
+RATE_PLACES = Decimal("0.00000001")  # ExchangeRate.rate: decimal_places=8
 
 
 def minor_unit(currency: str) -> Decimal:
@@ -32,3 +37,10 @@ def money_round(amount: Decimal, currency: str) -> Decimal:
 def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
     """`percent` % of `amount`, unrounded."""
     return amount * percent / HUNDRED
+
+
+def exchange_rate_round(rate: Decimal) -> Decimal:
+    """`rate` rounded half up to the 8 decimals an ExchangeRate stores."""
+    if not isinstance(rate, Decimal):
+        raise TypeError(f"a rate is Decimal, not {type(rate).__name__}")
+    return rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)

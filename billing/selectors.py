@@ -258,3 +258,25 @@ def ledger_rows_for_month(*, client: Client, month: date) -> Iterator[UsageEntry
         .order_by("occurred_at", "id")
         .iterator(chunk_size=2000)
     )  # fmt: skip
+
+
+# Twilio prices calls in USD (telephony.twilio_api's default price unit): wanted before the
+# first call is priced, so that the first invoice finds its rate.
+PROVIDER_CURRENCIES = ("USD",)
+
+
+def exchange_rate_pairs_needed() -> list[tuple[str, str]]:
+    """(from, to) pairs rating can ask for: each provider currency (the ones above and any
+    in the ledger's telephony cost) into each currency clients are invoiced in, except a
+    currency into itself (rating takes 1 for it without a row)."""
+    # One pass over the ledger's telephony rows, once a day (the fetch task): cheap enough
+    # next to the monthly rating, which reads the same rows.
+    seen = (
+        UsageEntry.objects.filter(kind=UsageEntry.Kind.TELEPHONY_COST)
+        .exclude(currency="")
+        .values_list("currency", flat=True)
+        .distinct()
+    )
+    providers = sorted({*PROVIDER_CURRENCIES, *seen})
+    invoiced = sorted(set(Client.objects.clients().values_list("currency", flat=True)))
+    return [(source, target) for source in providers for target in invoiced if source != target]

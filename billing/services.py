@@ -1,19 +1,27 @@
-"""Writes of billing: price plan versions, the usage ledger, invoices and credit notes."""
+"""Writes of billing: price plan versions, the usage ledger, invoices and credit notes,
+exchange rates."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from billing.exchange_rates import SOURCE_ECB, cross_rate, ecb_xml_download, ecb_xml_parse
 from billing.models import Invoice, InvoiceCounter, InvoiceLine, PricePlan, UsageEntry
 from billing.months import month_span
 from billing.rating import RatingError
-from billing.selectors import client_buyer, ledger_rows_after_invoice, rating_for_client_month
+from billing.selectors import (
+    client_buyer,
+    exchange_rate_pairs_needed,
+    ledger_rows_after_invoice,
+    rating_for_client_month,
+)
 from tenants.models import Client
 
 logger = logging.getLogger(__name__)
@@ -341,3 +349,71 @@ def invoices_issue_for_month(*, month: date, clients=None, now: datetime | None 
             if late:
                 run.late.append((result.invoice, late))
     return run
+
+
+# --- exchange rates --------------------------------------------------------------------------
+
+
+@dataclass
+class ExchangeRatesRun:
+    days: list[date] = field(default_factory=list)  # the days the file had
+    stored: list[tuple[str, str, date, Decimal]] = field(default_factory=list)
+    # A rate for the pair and day existed already (fetched before, or entered by hand): kept.
+    present: list[tuple[str, str, date]] = field(default_factory=list)
+    # The ECB publishes no rate for one of the pair's currencies (e.g. BGN since 2026).
+    missing: list[tuple[str, str, date]] = field(default_factory=list)
+
+
+_RATE_INSERT = (
+    "INSERT INTO billing_exchangerate (from_currency, to_currency, valid_on, rate, source)"
+)
+_RATE_KEEP_PRESENT = (
+    "ON CONFLICT (from_currency, to_currency, valid_on) DO NOTHING "
+    "RETURNING from_currency, to_currency, valid_on"
+)
+
+
+def exchange_rates_store_ecb(*, data: bytes) -> ExchangeRatesRun:
+    """Store an ECB reference rates file's cross rates for every pair billing needs, once
+    per pair and day. A rate already stored for that pair and day wins, whatever its source:
+    one entered by hand is never overwritten. A file with any fault is refused whole
+    (ExchangeRatesRefused) before anything is written."""
+    days = ecb_xml_parse(data)
+    pairs = exchange_rate_pairs_needed()
+    run = ExchangeRatesRun(days=[d.day for d in days])
+    rows: list[tuple[str, str, date, Decimal]] = []
+    for ecb_day in days:
+        for source, target in pairs:
+            rate = cross_rate(per_euro=ecb_day.per_euro, from_currency=source,
+                              to_currency=target)  # fmt: skip
+            if rate is None:
+                run.missing.append((source, target, ecb_day.day))
+            else:
+                rows.append((source, target, ecb_day.day, rate))
+    if rows:
+        # One statement: all rows or none; ON CONFLICT keeps the row already there (a hand
+        # entry, or this file fetched before), also when two runs race.
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))  # placeholders only
+        sql = f"{_RATE_INSERT} VALUES {values} {_RATE_KEEP_PRESENT}"
+        params = [value for row in rows for value in (*row, SOURCE_ECB)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            inserted = set(cursor.fetchall())
+        run.stored = [row for row in rows if row[:3] in inserted]
+        run.present = [row[:3] for row in rows if row[:3] not in inserted]
+    for source, target, day in run.missing:
+        logger.warning("The ECB has no rate for %s->%s on %s: none stored.", source, target, day)
+    logger.info("ECB rates of %s: %d stored, %d already present.",
+                ", ".join(d.isoformat() for d in run.days), len(run.stored),
+                len(run.present))  # fmt: skip
+    return run
+
+
+def exchange_rates_fetch(*, url: str = "") -> ExchangeRatesRun:
+    """Download the ECB's reference rates (`url`, default settings.EXCHANGE_RATES_URL) and
+    store them (exchange_rates_store_ecb). ExchangeRatesUnavailable when the download fails,
+    ExchangeRatesRefused when the file is not the ECB's; nothing is stored then."""
+    url = url or settings.EXCHANGE_RATES_URL
+    if not url:
+        raise ValueError("No URL: set POLYDESK_EXCHANGE_RATES_URL or give one.")
+    return exchange_rates_store_ecb(data=ecb_xml_download(url=url))

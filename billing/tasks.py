@@ -1,12 +1,18 @@
 """Celery tasks of billing: thin, idempotent, calling billing.services."""
 
+import logging
 from datetime import UTC
 
 from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
 from django.utils import timezone
 
+from billing.exchange_rates import ExchangeRatesUnavailable
 from billing.months import month_parse, month_previous
-from billing.services import invoices_issue_for_month
+from billing.services import exchange_rates_fetch, invoices_issue_for_month
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -19,3 +25,24 @@ def invoices_issue_task(month: str = "") -> dict:
             "skipped": [(client.slug, reason) for client, reason in run.skipped],
             "failed": [(client.slug, reason) for client, reason in run.failed],
             "late": [(invoice.number, count) for invoice, count in run.late]}  # fmt: skip
+
+
+# A failed download is retried after about 5, 10, 20, 40, 60 and 60 minutes (with jitter):
+# a few hours for the ECB's site to come back, the same evening. A refused file is not
+# retried: the same file would be refused again; the error is in the worker's log.
+@shared_task(acks_late=True, autoretry_for=(ExchangeRatesUnavailable, OperationalError),
+             retry_backoff=300, retry_backoff_max=3600, retry_jitter=True, max_retries=6,
+             ignore_result=True)  # fmt: skip
+def exchange_rates_fetch_task() -> dict:
+    """Beat, weekdays at 15:30 UTC: store the ECB's reference rates of the day (a re-run
+    stores nothing twice)."""
+    if not settings.EXCHANGE_RATES_URL:  # switched off (POLYDESK_EXCHANGE_RATES_URL empty)
+        return {"skipped": "no POLYDESK_EXCHANGE_RATES_URL"}
+    try:
+        run = exchange_rates_fetch()
+    except ExchangeRatesUnavailable as error:
+        logger.warning("Exchange rates not fetched, will retry: %s", error)
+        raise
+    return {"days": [day.isoformat() for day in run.days], "stored": len(run.stored),
+            "present": len(run.present),
+            "missing": [f"{f}->{t}" for f, t, _ in run.missing]}  # fmt: skip

@@ -52,3 +52,12 @@ def celery_broker_url() -> str:
 
 def celery_filesystem_folder() -> Path:
     return Path(os.environ.get("CELERY_FILESYSTEM_FOLDER", VAR_DIR / "celery-broker"))
+
+
+def exchange_rates_url() -> str:
+    """Where the daily exchange rates are fetched: the ECB's daily reference rates by
+    default; set empty, nothing is fetched (billing.tasks.exchange_rates_fetch_task)."""
+    return os.environ.get(
+        "POLYDESK_EXCHANGE_RATES_URL",
+        "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml",
+    )

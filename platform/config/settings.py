@@ -237,6 +237,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reporting.tasks.monthly_reports_task",
         "schedule": crontab(minute=0, hour=13, day_of_month=1),
     },
+    # The ECB publishes its reference rates at about 16:00 CET on TARGET working days:
+    # 15:30 UTC is after that in winter (16:30 CET) and summer (17:30 CEST).
+    "fetch-exchange-rates": {
+        "task": "billing.tasks.exchange_rates_fetch_task",
+        "schedule": crontab(minute=30, hour=15, day_of_week="mon-fri"),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.VAR_DIR / "celerybeat-schedule")
 
@@ -257,6 +263,8 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
+# The daily exchange rates (billing.services.exchange_rates_fetch); empty: none fetched.
+EXCHANGE_RATES_URL = env.exchange_rates_url()
 TWILIO_ACCOUNT_SID = env.text("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env.text("TWILIO_AUTH_TOKEN")
 TWILIO_API_BASE_URL = env.text("TWILIO_API_BASE_URL", "https://api.twilio.com")
