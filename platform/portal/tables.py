@@ -179,6 +179,10 @@ def call_dimension_table(kpis: Kpis, dimension: str, fmt: Formats) -> DataTable:
          f.service_level, f.abandonment_rate, f.handle_time_average, f.csat.average]
         for code, f in kpis.calls_by.get(dimension, [])
     ]  # fmt: skip
+    if kpis.nps is not None:  # a month without NPS answers shows no NPS, as the summary
+        columns.append(Column(_("NPS"), POINTS))
+        for row, (_code, f) in zip(rows, kpis.calls_by.get(dimension, []), strict=True):
+            row.append(f.nps.score)
     return DataTable(f"calls-{dimension}", call_titles()[dimension], columns, rows)
 
 

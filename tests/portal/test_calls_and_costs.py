@@ -52,6 +52,12 @@ def test_the_dashboard_shows_nps_next_to_csat(two_clients, calls, user_a):  # no
                                  ["Detractors (0-6)", "1"]]  # fmt: skip
     html = http.get("/?month=2026-10").text
     assert '<td>NPS (-100 to 100)</td><td class="num">33.3</td>' in html
+    # By topic: orders 10 and 9 (two promoters of two), returns 3 (one detractor).
+    topics = rows_of(http.get("/export/calls-topic.csv?month=2026-10"))
+    assert topics[0][-1] == "NPS"
+    assert [(row[0], row[-1]) for row in topics[1:]] == [
+        ("orders", "100.0"), ("returns", "-100.0"), ("No topic", ""),
+    ]  # fmt: skip
     # In the reader's language, with its decimal comma.
     user_a.language = "cs"
     user_a.save(update_fields=["language"])
