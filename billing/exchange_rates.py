@@ -144,8 +144,10 @@ def _parse_day(cube: Element) -> EcbDay:
 def cross_rate(*, per_euro: dict[str, Decimal], from_currency: str,
                to_currency: str) -> Decimal | None:  # fmt: skip
     """1 `from_currency` in `to_currency` through the euro (1 USD = CZK per EUR / USD per
-    EUR), rounded as ExchangeRate stores it; None when the ECB has no rate for either."""
+    EUR), rounded as ExchangeRate stores it; None when the ECB has no rate for either, or
+    when it rounds to nothing at 8 places (a rate of 0 would be refused by the table, and
+    with it the whole file's rows)."""
     rates = {**per_euro, EUR: Decimal(1)}
     if from_currency not in rates or to_currency not in rates:
         return None
-    return exchange_rate_round(rates[to_currency] / rates[from_currency])
+    return exchange_rate_round(rates[to_currency] / rates[from_currency]) or None

@@ -187,10 +187,10 @@ def client_buyer(*, client: Client) -> Party:
 
 def invoice_buyer(*, invoice: Invoice) -> Party:
     """The buyer an issued invoice or credit note names: the client's identity recorded when
-    it was issued. One issued before identities were recorded (no buyer name) has none: it
-    names the client as it is now."""
+    it was issued. One issued before identities were recorded (no buyer name) names the
+    client by its name alone, as it did then: an identity set later never reaches it."""
     if not invoice.buyer_name:
-        return client_buyer(client=invoice.client)
+        return Party(name=invoice.client.name)
     return Party(
         name=invoice.buyer_name, address=invoice.buyer_address, country=invoice.buyer_country,
         registration_id=invoice.buyer_registration_id, vat_id=invoice.buyer_vat_id,

@@ -67,6 +67,8 @@ def vat_id_normalised(value: str) -> str:
     ValidationError that says what is wrong with it."""
     number = re.sub(r"[\s.\-/]", "", value).upper()
     prefix = number[:2]
+    if prefix == "GR":  # the ISO code; Greek VAT ids (and VIES) use EL
+        raise ValidationError(f"{value!r} is not a VAT ID: Greek VAT IDs begin with EL, not GR.")
     if prefix not in _EU_VAT_PREFIXES and prefix not in _OTHER_VAT:
         if prefix in ISO_COUNTRIES and _LOOSE_VAT_RE.match(number):
             return number

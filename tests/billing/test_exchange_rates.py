@@ -150,6 +150,9 @@ def test_cross_rates_go_through_the_euro_and_round_half_up_to_8_places():
         "24.350"
     )
     assert cross_rate(per_euro=per_euro, from_currency="USD", to_currency="BGN") is None
+    # A rate that rounds to nothing is missing, not a zero the table would refuse.
+    tiny = {"USD": Decimal("1000000000"), "XAB": Decimal("1")}
+    assert cross_rate(per_euro=tiny, from_currency="USD", to_currency="XAB") is None
 
 
 # --- fetching and storing ---------------------------------------------------------------------

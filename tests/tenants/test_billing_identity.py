@@ -40,6 +40,7 @@ def test_a_vat_id_is_kept_in_its_compact_form(given, stored):
         ("25123891", "is not a VAT ID: write its country prefix"),  # no prefix
         ("QQ25123891", "is not a VAT ID: write its country prefix"),  # no such country
         ("US1", "is not a VAT ID: write its country prefix"),  # too short for anything
+        ("GR094259216", "Greek VAT IDs begin with EL, not GR"),
     ],
 )
 def test_a_bad_vat_id_is_refused_with_what_is_wrong(given, message):

@@ -162,10 +162,17 @@ def test_create_client_command_sets_the_billing_identity_and_a_rerun_keeps_it(tw
     assert (client.vat_id, client.billing_email) == ("PL6793014588", "faktury@ident.example")
 
 
-def test_create_client_command_refuses_a_bad_vat_id_before_creating_anything(two_clients):
-    with pytest.raises(CommandError, match="check digit"):
+@pytest.mark.parametrize(("flag", "value", "message"), [
+    ("--vat-id", "CZ25123890", "check digit"),
+    ("--billing-country", "XX", "billing_country"),
+    ("--billing-email", "not-an-address", "billing_email"),
+])  # fmt: skip
+def test_create_client_command_refuses_a_bad_identity_before_creating_anything(
+    two_clients, flag, value, message
+):
+    with pytest.raises(CommandError, match=message):
         call_command("create_client", "--slug", "typo-shop", "--name", "Typo", "--countries",
-                     "CZ", "--languages", "cs", "--vat-id", "CZ25123890")  # fmt: skip
+                     "CZ", "--languages", "cs", flag, value)  # fmt: skip
     assert not Client.objects.filter(slug="typo-shop").exists()
 
 

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.models import vat_id_normalised
+from tenants.models import Client
 from tenants.services import client_billing_identity_set, client_provision
 
 # The billing identity's fields, each a flag; omitted ones keep what the client has.
@@ -11,6 +11,24 @@ IDENTITY = ("legal_name", "billing_address", "billing_country", "registration_id
 
 def _codes(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _identity_check(given: dict, *, countries: list[str]) -> None:
+    """The identity flags checked as the client's own checks would, on an unsaved client."""
+    if not given:
+        return
+    probe = Client(countries=[code.upper() for code in countries], **given)
+    errors = {}
+    try:
+        probe.clean_fields(exclude=[f.name for f in Client._meta.fields if f.name not in given])
+    except ValidationError as error:
+        errors |= error.message_dict
+    try:
+        probe.clean()
+    except ValidationError as error:
+        errors |= {k: v for k, v in error.message_dict.items() if k in given}
+    if errors:
+        raise ValidationError(errors)
 
 
 class Command(BaseCommand):
@@ -36,8 +54,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            if options["vat_id"]:  # the likeliest typo: refused before anything is created
-                vat_id_normalised(options["vat_id"])
+            if options["billing_address"] is not None:
+                options["billing_address"] = "\n".join(options["billing_address"])
+            given = {field: options[field] for field in IDENTITY if options[field] is not None}
+            _identity_check(given, countries=options["countries"])  # before anything is made
             result = client_provision(
                 slug=options["slug"],
                 name=options["name"],
@@ -49,9 +69,6 @@ class Command(BaseCommand):
                 domain=options["domain"],
             )
             client = result.client
-            if options["billing_address"] is not None:
-                options["billing_address"] = "\n".join(options["billing_address"])
-            given = {field: options[field] for field in IDENTITY if options[field] is not None}
             if given:
                 kept = {field: getattr(client, field) for field in IDENTITY}
                 client_billing_identity_set(client=client, **{**kept, **given})
