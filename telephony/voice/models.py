@@ -231,6 +231,10 @@ class Call(models.Model):
     callback_sid = models.CharField(max_length=64, blank=True)
     callback_started_at = models.DateTimeField(null=True, blank=True)
     callback_agent = models.ForeignKey(settings.AUTH_USER_MODEL, **USER_REFERENCE)
+    # When the reconciliation sweep last asked Twilio about this call while it had no end:
+    # the sweep asks the least recently asked first, so rows Twilio answers without an end
+    # cannot hold newer ones back.
+    reconcile_asked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-ringing_at", "-id"]
@@ -281,6 +285,10 @@ class OutboundCall(models.Model):
     # Twilio's price of the customer's leg, fetched after it (as Call.price).
     price = models.DecimalField(max_digits=10, decimal_places=5, null=True, blank=True)
     price_currency = models.CharField(max_length=3, blank=True)
+    # When the reconciliation sweep last asked Twilio about this call while it had no end:
+    # the sweep asks the least recently asked first, so rows Twilio answers without an end
+    # cannot hold newer ones back.
+    reconcile_asked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from babel.dates import format_datetime
 from django.db import connection, transaction
-from django.db.models import Avg
+from django.db.models import Avg, F
 from django.utils import timezone
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -745,25 +745,32 @@ def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
         done.closed += _call_back_finish(client=client, outbound_id=outbound_id, leg=None,
                                          ended_at=None)  # fmt: skip
     window = (now - RECONCILE_WINDOW, now - RECONCILE_AFTER)
+    least_recently_asked = F("reconcile_asked_at").asc(nulls_first=True)
     calls_back = OutboundCall.objects.filter(
         completed_at__isnull=True, started_at__range=window
-    ).exclude(agent_call_sid="").order_by("started_at").values_list(
+    ).exclude(agent_call_sid="").order_by(least_recently_asked, "started_at").values_list(
         "pk", "agent_call_sid", "started_at"
     )  # fmt: skip
     calls = Call.objects.filter(completed_at__isnull=True, ringing_at__range=window).order_by(
-        "ringing_at"
+        least_recently_asked, "ringing_at"
     ).values_list("pk", "call_sid")  # fmt: skip
+    asked_back, asked = [], []
     try:
         for outbound_id, agent_sid, started_at in calls_back[:RECONCILE_BATCH]:
+            asked_back.append(outbound_id)
             _call_back_reconcile(client=client, outbound_id=outbound_id, agent_sid=agent_sid,
                                  given_up=started_at < now - CALL_BACK_GIVE_UP_AFTER,
                                  now=now, done=done)  # fmt: skip
         for call_id, call_sid in calls[:RECONCILE_BATCH]:
+            asked.append(call_id)
             _call_reconcile(client=client, call_id=call_id, call_sid=call_sid, now=now,
                             done=done)  # fmt: skip
     except TwilioUnavailable as error:
         done.unavailable = True
         logger.warning("Calls of %s not reconciled this time: %s", client.slug, error)
+    finally:  # to the back of the line, those still open
+        OutboundCall.objects.filter(pk__in=asked_back).update(reconcile_asked_at=now)
+        Call.objects.filter(pk__in=asked).update(reconcile_asked_at=now)
     return done
 
 

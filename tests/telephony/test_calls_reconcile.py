@@ -408,3 +408,27 @@ def test_an_inbound_call_still_going_or_unknown_is_left_alone(voice, twilio, fro
     ]
     with in_schema(voice.client):
         assert not Call.objects.filter(completed_at__isnull=False).exists()
+
+
+def test_calls_twilio_answers_without_an_end_do_not_hold_newer_ones_back(
+    voice, twilio, frozen, monkeypatch
+):
+    """Each run asks the least recently asked first: rows Twilio keeps answering about
+    without an end go to the back of the line."""
+    from telephony.voice import services
+
+    monkeypatch.setattr(services, "RECONCILE_BATCH", 2)
+    with in_schema(voice.client):
+        for sid, rang in [("CAstuck1", OPEN), ("CAstuck2", OPEN + timedelta(minutes=1)),
+                          ("CAlost", OPEN + timedelta(minutes=2))]:  # fmt: skip
+            Call.objects.create(call_sid=sid, from_number=CALLER, to_number=CZ_NUMBER,
+                                language="cs", ringing_at=rang)  # fmt: skip
+    twilio.answer(f"{ACCOUNT}/Calls/CAlost.json", 200,
+                  record("CAlost", "completed", seconds=60, ended=ENDED))  # fmt: skip
+    frozen(LATER)
+
+    assert sweep(voice.client) == Reconciled(left=2)  # the two oldest: unknown to Twilio
+    assert sweep(voice.client, now=LATER + timedelta(minutes=5)) == Reconciled(completed=1, left=1)
+    assert twilio.requests[2][1] == f"{ACCOUNT}/Calls/CAlost.json"  # first in the 2nd run
+    with in_schema(voice.client):
+        assert Call.objects.get(call_sid="CAlost").completed_at == ENDED
