@@ -11,7 +11,6 @@ and unit price with all their decimals, its amount and the total to the currency
 (they were rounded once, when the invoice was issued; ``billing.money``).
 """
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -22,10 +21,9 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from billing.months import month_bounds
 from reporting.layout import (
@@ -35,6 +33,7 @@ from reporting.layout import (
     MUTED,
     PAGE_WIDTH,
     Formats,
+    a4_pdf,
     blocks_of_table,
     fonts_register,
 )
@@ -267,24 +266,8 @@ def invoice_story(document: InvoiceDocument) -> list:
 
 def invoice_pdf(document: InvoiceDocument) -> bytes:
     """The invoice or credit note as PDF bytes, in the document's language."""
-    buffer = io.BytesIO()
     with translation.override(document.language):
         title = f"{document_title(document.kind)} {document.number}"
-        footer = f"{document.issuer.name} · {title}"
-        page_label = _("Page %(page)s")
-
-        def on_page(canvas, pdf) -> None:
-            canvas.saveState()
-            canvas.setFont(FONT, 7.5)
-            canvas.setFillColor(MUTED)
-            canvas.drawString(20 * mm, 10 * mm, footer)
-            canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, page_label % {"page": pdf.page})
-            canvas.restoreState()
-
-        pdf = SimpleDocTemplate(
-            buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-            bottomMargin=18 * mm, title=title, author=document.issuer.name,
-            lang=document.language, initialFontName=FONT,
-        )  # fmt: skip
-        pdf.build(invoice_story(document), onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()
+        return a4_pdf(invoice_story(document), footer=f"{document.issuer.name} · {title}",
+                      title=title, author=document.issuer.name,
+                      language=document.language)  # fmt: skip

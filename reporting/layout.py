@@ -568,25 +568,32 @@ def report_story(content: ReportContent) -> list:
 
 def report_pdf(content: ReportContent) -> bytes:
     """The report as PDF bytes, in the content's language."""
-    buffer = io.BytesIO()
     with translation.override(content.language):
         fmt = Formats(content.language, content.time_zone, content.currency)
         footer = f"{content.client_name} · {fmt.month(content.kpis.period.start)}"
-        page_label = _("Page %(page)s")
+        return a4_pdf(report_story(content), footer=footer,
+                      title=f"{_('Monthly report')} · {footer}", author="Polydesk",
+                      language=content.language)  # fmt: skip
 
-        def on_page(canvas, document) -> None:
-            canvas.saveState()
-            canvas.setFont(FONT, 7.5)
-            canvas.setFillColor(MUTED)
-            canvas.drawString(20 * mm, 10 * mm, footer)
-            canvas.drawRightString(A4[0] - 20 * mm, 10 * mm,
-                                   page_label % {"page": document.page})  # fmt: skip
-            canvas.restoreState()
 
-        document = SimpleDocTemplate(
-            buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-            bottomMargin=18 * mm, title=f"{_('Monthly report')} · {footer}",
-            author="Polydesk", lang=content.language, initialFontName=FONT,
-        )  # fmt: skip
-        document.build(report_story(content), onFirstPage=on_page, onLaterPages=on_page)
+def a4_pdf(story: list, *, footer: str, title: str, author: str, language: str) -> bytes:
+    """``story`` on A4 pages with the footer and a page number on each, as PDF bytes (the
+    report's and the invoice's page); call it with the document's language active."""
+    buffer = io.BytesIO()
+    page_label = _("Page %(page)s")
+
+    def on_page(canvas, document) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(20 * mm, 10 * mm, footer)
+        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm,
+                               page_label % {"page": document.page})  # fmt: skip
+        canvas.restoreState()
+
+    document = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
+        bottomMargin=18 * mm, title=title, author=author, lang=language, initialFontName=FONT,
+    )  # fmt: skip
+    document.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()

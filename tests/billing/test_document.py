@@ -14,6 +14,7 @@ from billing.document import (
     Party,
     invoice_pdf,
 )
+from tests.reporting.test_layout import assert_only_dejavu_embedded
 
 ISSUER = Party(name="Agentura Žluťoučký kůň s.r.o.", address="Vinohradská 12, 120 00 Praha 2",
                registration_id="12345678", vat_id="CZ12345678",
@@ -102,16 +103,7 @@ def test_a_credit_note_names_the_invoice_it_cancels_and_why():
 
 
 def test_only_the_embedded_dejavu_fonts_are_used():
-    reader = PdfReader(io.BytesIO(invoice_pdf(document("ro"))))
-    fonts = set()
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            fonts.add(font["/BaseFont"].split("+")[-1])
-            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
-                else font  # fmt: skip
-            assert "/FontFile2" in descendant["/FontDescriptor"].get_object()
-    assert fonts == {"DejaVuSans", "DejaVuSans-Bold"}
+    assert_only_dejavu_embedded(invoice_pdf(document("ro")))
 
 
 BUYER = Party(name="Bohemia Shoes s.r.o.", address="Vinohradská 2165/48\n\n120 00 Praha 2",

@@ -71,7 +71,13 @@ def test_the_report_is_in_the_clients_language_with_every_letter():
 
 
 def test_the_font_is_embedded():
-    reader = PdfReader(io.BytesIO(report_pdf(content("en"))))
+    assert_only_dejavu_embedded(report_pdf(content("en")))
+
+
+def assert_only_dejavu_embedded(pdf: bytes) -> None:
+    """Every font of ``pdf`` is DejaVu (regular or bold), embedded: no base-14 font slipped
+    in, which a reader would draw without the Central-European letters."""
+    reader = PdfReader(io.BytesIO(pdf))
     fonts = set()
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
