@@ -126,12 +126,12 @@ def one_at_a_time(decisions: int, revision: str) -> None:
     print(f"   {target} p99 < 5 ms")
 
 
-def one_wide_agent(decisions: int, revision: str) -> None:
-    """Decisions of one agent who serves every client in every language (like the desk
+def wide_agent_create():
+    """One more agent, who serves every client in every language (like the desk
     benchmark's): the most probes a decision can make here."""
     from accounts.models import User
     from languages.models import AgentSkill
-    from routing.models import AgentState, WorkItem
+    from routing.models import AgentState
     from tenants.models import Client
 
     # "!" is Django's unusable password: this agent never signs in.
@@ -142,6 +142,14 @@ def one_wide_agent(decisions: int, revision: str) -> None:
     agent.served_clients.set(Client.objects.all())
     AgentState.objects.create(agent=agent, presence="available", capacity_email=10_000,
                               capacity_chat=10_000, capacity_call=10_000)  # fmt: skip
+    return agent
+
+
+def one_wide_agent(decisions: int, revision: str) -> None:
+    """Decisions of the agent of every client (wide_agent_create)."""
+    from routing.models import WorkItem
+
+    agent = wide_agent_create()
     timings, _ = _timed(_routers(revision), [agent], decisions)
     print(f"1b. one agent serving all {CLIENTS} clients in all {len(LANGUAGES)} languages "
           f"({decisions} decisions each):")  # fmt: skip
@@ -269,6 +277,52 @@ def explain_one() -> None:
         print(f"   query {number}: {captured_query['time']} s  {captured_query['sql'][:110]}")
 
 
+def compare_plans(agents: int) -> None:
+    """The prepared claim's generic plan against the custom plan of its values, for random
+    agents and the agent of every client: the same plan or not (node types and order), and
+    the planning and execution times of each (EXPLAIN ANALYZE, rolled back)."""
+    import re
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from routing.services import agent_next_item
+
+    def shape(plan: list[str]) -> list[str]:  # node types only: no costs, values or times
+        return [re.sub(r"\(.*|\$\d+|'[^']*'|\d+(\.\d+)?", "", line).rstrip()
+                for line in plan if "->" in line or not line.startswith(" ")]  # fmt: skip
+
+    def timed(plan: list[str]) -> str:
+        return " ".join(line.split(": ")[1] for line in plan if line.startswith(("Plan", "Exec")))
+
+    chosen = [*User.objects.filter(role="agent").order_by("?")[:agents], wide_agent_create()]
+    same = 0
+    print(f"generic against custom plans of the prepared claim ({len(chosen)} agents):")
+    for agent in chosen:
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as captured:
+                agent_next_item(agent=agent)
+            sent = [q["sql"] for q in captured if "EXECUTE routing_claim_" in q["sql"]]
+            plans = {}
+            if sent:
+                execute = sent[0].split(" FOR UPDATE; ", 1)[1]
+                with connection.cursor() as cursor:
+                    for mode in ("force_generic_plan", "force_custom_plan"):
+                        cursor.execute(f"SET LOCAL plan_cache_mode = {mode}")
+                        cursor.execute(f"EXPLAIN (ANALYZE) {execute}")
+                        plans[mode] = [line for (line,) in cursor.fetchall()]
+            transaction.set_rollback(True)
+        if not plans:
+            continue
+        generic, custom = plans["force_generic_plan"], plans["force_custom_plan"]
+        same += shape(generic) == shape(custom)
+        jit = " (custom plan JIT-compiled)" if any("JIT:" in line for line in custom) else ""
+        print(f"   {agent.username}: generic {timed(generic)}; custom {timed(custom)}{jit}")
+    print(f"   same plan for {same} of {len(chosen)}")
+    chosen[-1].delete()
+
+
 def _decision_at(revision: str):
     """``agent_next_item`` as it was at ``revision``: its routing services, with the
     eligibility clause of its selectors (loaded from git; the rest of the selectors, and
@@ -307,7 +361,7 @@ def _server_probe(cursor) -> float:
 
 
 def run(items: int, decisions: int, explain: bool = False, revision: str = "",
-        last_resort: int | None = None) -> int:  # fmt: skip
+        last_resort: int | None = None, plans: int = 0) -> int:  # fmt: skip
     django_setup(BENCH_DATABASE)
     from django.core.management import call_command
     from django.db import connection
@@ -341,6 +395,8 @@ def run(items: int, decisions: int, explain: bool = False, revision: str = "",
               "English and take the full sort")  # fmt: skip
     if explain:
         explain_one()
+    if plans:
+        compare_plans(plans)
     one_at_a_time(decisions, revision)
     one_wide_agent(50, revision)
 
@@ -365,6 +421,11 @@ def main() -> int:
     parser.add_argument("--decisions", type=int, default=2000)
     parser.add_argument("--explain", action="store_true", help="print one decision's plan")
     parser.add_argument(
+        "--plans", type=int, default=0, metavar="AGENTS",
+        help="compare the prepared claim's generic plan with the custom one for AGENTS random "
+             "agents and the agent of every client",
+    )  # fmt: skip
+    parser.add_argument(
         "--versus", metavar="REVISION", default="",
         help="time the decisions of this code and of a git revision in turn, on the same data",
     )  # fmt: skip
@@ -387,7 +448,9 @@ def main() -> int:
 
             with psycopg.connect(server.database_url(BENCH_DATABASE), autocommit=True) as conn:
                 conn.execute(f"ALTER DATABASE {BENCH_DATABASE} SET synchronous_commit = off")
-        return run(args.items, args.decisions, args.explain, args.versus, args.last_resort)
+        return run(
+            args.items, args.decisions, args.explain, args.versus, args.last_resort, args.plans
+        )
 
 
 if __name__ == "__main__":

@@ -288,10 +288,11 @@ def _last_row(cursor, statements: list[str], params: list) -> tuple | None:
 # holds), so a connection prepares a handful of them, once each. Planning was a third of a
 # decision's time on the server (0.4-0.7 of 2 ms, measured). The generic plan is forced:
 # with the planner's own choice (plan_cache_mode = auto) the custom plans looked cheaper
-# and it went on planning every time (measured: no faster than the text). On the
-# benchmark's data the generic plan is the custom one but for the order of two one-row
-# inputs; for an agent of every client the custom plan compiled the query with JIT, which
-# the generic one does not (73 ms against 35). SET LOCAL keeps the mode to the transaction.
+# and it went on planning every time. On the benchmark's data (benchmarks/router.py
+# --plans) the generic plan is the custom one or differs in the order of two one-row
+# inputs, and executes as fast; for an agent of every client the custom plan is compiled
+# with JIT, the generic one is not (228 ms against 29). SET LOCAL keeps the mode to the
+# transaction.
 _GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan"
 _prepared_names: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
