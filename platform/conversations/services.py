@@ -16,7 +16,7 @@ from languages.detection import detect_language_for_client
 from languages.selectors import agent_language_codes
 from routing.calendar import BusinessCalendar
 from routing.models import WorkItem
-from routing.selectors import client_calendar, sla_promise_for
+from routing.selectors import client_calendar, sla_promise_for, sla_promises_for
 from routing.services import (
     item_close,
     item_release,
@@ -94,6 +94,15 @@ def _resolution_clock_start(client, conversation: Conversation, deadlines: Deadl
 
 
 @transaction.atomic
+def _delivered_before(channel: str, external_id: str) -> Inbound | None:
+    """The first delivery of a message the channel sends again (same channel and id), as
+    the replay's answer (``created`` False); None for a new one or one without an id."""
+    if not external_id:
+        return None
+    earlier = Message.objects.filter(channel=channel, external_id=external_id).first()
+    return Inbound(earlier.conversation, earlier, created=False) if earlier else None
+
+
 def conversation_open_inbound(
     *,
     client,
@@ -121,10 +130,8 @@ def conversation_open_inbound(
     if not text.strip():
         raise ValidationError({"text": "The message is empty."})
     now = now or timezone.now()
-    if external_id:
-        earlier = Message.objects.filter(channel=channel, external_id=external_id).first()
-        if earlier:
-            return Inbound(earlier.conversation, earlier, created=False)
+    if earlier := _delivered_before(channel, external_id):
+        return earlier
 
     customer = _customer_for(
         email=customer_email.strip(), phone=customer_phone.strip(), name=customer_name.strip(),
@@ -245,9 +252,8 @@ def conversation_sms_receive(*, client, sender: str, text: str, message_sid: str
         raise ValidationError({"MessageSid": "Missing."})
     sender = sender.removeprefix("whatsapp:")[:20]
     text = text.replace("\x00", "")
-    earlier = Message.objects.filter(channel="sms", external_id=message_sid).first()
-    if earlier:  # Twilio retried
-        return Inbound(earlier.conversation, earlier, created=False)
+    if earlier := _delivered_before("sms", message_sid):  # Twilio retried
+        return earlier
     conversation = (
         Conversation.objects.filter(channel="sms", customer__phone=sender,
                                     status__in=_OPEN_STATUSES).order_by("-created_at").first()
@@ -270,12 +276,8 @@ def conversation_customer_message(*, client, conversation_id: int, text: str,
     system, through the API). A replay (same channel and external id) returns the first
     delivery, ``created`` False. Raises Conversation.DoesNotExist for an unknown id."""
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
-    if external_id:
-        earlier = Message.objects.filter(
-            channel=conversation.channel, external_id=external_id
-        ).first()
-        if earlier:
-            return Inbound(earlier.conversation, earlier, created=False)
+    if earlier := _delivered_before(conversation.channel, external_id):
+        return earlier
     message = _customer_message_file(client, conversation, text=text, external_id=external_id,
                                      now=now or timezone.now())  # fmt: skip
     return Inbound(conversation, message, created=True)
@@ -365,8 +367,8 @@ def conversations_pending_resolve(*, client, now: datetime | None = None) -> int
         raise RuntimeError("conversations_pending_resolve runs in the client's schema")
     now = now or timezone.now()
     resolved = 0
-    for channel in Conversation.Channel.values:
-        days = sla_promise_for(client, channel).resolve_pending_after_days
+    for channel, promise in sla_promises_for(client, Conversation.Channel.values).items():
+        days = promise.resolve_pending_after_days
         if days is None:
             continue
         cutoff = now - timedelta(days=days)

@@ -279,11 +279,19 @@ DEFAULT_SLA = SlaPromise(Decimal(48), Decimal(4), Decimal(96), 7)
 
 def sla_promise_for(client, channel: str) -> SlaPromise:
     """The client's target for the channel, its all-channel target, or the agency's."""
+    return sla_promises_for(client, [channel])[channel]
+
+
+def sla_promises_for(client, channels: list[str]) -> dict[str, SlaPromise]:
+    """sla_promise_for of each of ``channels``, from one read of the client's targets."""
     from routing.models import SlaTarget
 
     rows = {row.channel: row for row in SlaTarget.objects.filter(client=client)}
-    row = rows.get(channel) or rows.get("")
-    if row is None:
-        return DEFAULT_SLA
-    return SlaPromise(row.first_response_hours, row.warn_before_hours, row.resolution_hours,
-                      row.resolve_pending_after_days)  # fmt: skip
+    promises = {}
+    for channel in channels:
+        row = rows.get(channel) or rows.get("")
+        promises[channel] = DEFAULT_SLA if row is None else SlaPromise(
+            row.first_response_hours, row.warn_before_hours, row.resolution_hours,
+            row.resolve_pending_after_days,
+        )  # fmt: skip
+    return promises

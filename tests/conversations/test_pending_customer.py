@@ -153,9 +153,13 @@ def test_the_clients_limit_per_channel_or_never(two_clients):
 def test_the_hourly_task_runs_in_the_clients_schema(two_clients):
     conversation = opened(two_clients.a, now=datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
     answered(two_clients.a, conversation, now=datetime(2026, 1, 5, 10, 0, tzinfo=UTC))
+    of_b = opened(two_clients.b, now=datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+    answered(two_clients.b, of_b, now=datetime(2026, 1, 5, 10, 0, tzinfo=UTC))
     with in_schema(two_clients.a):
         assert pending_resolve_client_task() == 1  # now: long after those seven days
     with in_schema(two_clients.b):
+        assert Conversation.objects.get(pk=of_b.pk).status == "pending"  # A's left it
+        assert pending_resolve_client_task() == 1
         assert pending_resolve_client_task() == 0
 
 
