@@ -111,6 +111,14 @@ test_database_url.__test__ = False  # a helper, not a test
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _media_in_a_temporary_folder(tmp_path_factory):
+    """Attachments go to a folder of this run, never the demo's var/media."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _no_outside_world():
     """Mail stays in memory and Celery tasks run in place, unless a test says otherwise
     (the real-worker smoke test, the SMTP tests)."""

@@ -150,6 +150,13 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [PLATFORM_DIR / "static"]
 STATIC_ROOT = env.VAR_DIR / "static"
 
+# Attachments (conversations.attachments): files under var/media by default.
+MEDIA_ROOT = env.VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 # --- e-mail -----------------------------------------------------------------------------------
 _EMAIL_BACKEND = env.text("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 MAILERS = {

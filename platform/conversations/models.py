@@ -100,3 +100,27 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.direction} {self.channel} #{self.pk}"
+
+
+class Attachment(models.Model):
+    """A file of a message (a customer's photo, an agent's PDF, an MMS picture).
+
+    The bytes live in Django's storage (``conversations.attachments``), once per content
+    hash and client schema: the same photo sent twice is stored once. Erasing a customer
+    deletes the rows and the files no other message of the client still uses.
+    """
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=127)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    # An inline part (an image in an HTML mail, referenced as cid:<content_id>).
+    content_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.size} bytes)"

@@ -3,7 +3,8 @@
 from django.db import connection, transaction
 from django.utils import timezone
 
-from conversations.models import Conversation, Message
+from conversations.attachments import attachments_delete_unused
+from conversations.models import Attachment, Conversation, Message
 from customers.models import Customer
 from routing.models import WorkItem
 
@@ -29,6 +30,11 @@ def customer_erase(*, customer_id: int) -> Customer:
         Message.objects.filter(conversation_id__in=conversation_ids).update(
             body_text="", body_html="", raw=None
         )
+        attachments = Attachment.objects.filter(message__conversation_id__in=conversation_ids)
+        hashes = set(attachments.values_list("sha256", flat=True))
+        attachments.delete()
+        # After the commit: a rolled-back erasure must not have lost the files.
+        transaction.on_commit(lambda: attachments_delete_unused(hashes))
         Conversation.objects.filter(pk__in=conversation_ids).update(subject="")
         for kind, ids in (("conversation", conversation_ids), ("call", call_ids)):
             WorkItem.objects.filter(

@@ -1,0 +1,100 @@
+import pytest
+from django.core.files.storage import default_storage
+
+from conversations.attachments import (
+    IncomingFile,
+    attachment_open,
+    attachment_store,
+    blob_name,
+    safe_content_type,
+    safe_filename,
+)
+from conversations.models import Attachment
+from conversations.services import conversation_open_inbound
+from customers.services import customer_erase
+from tests.conftest import in_schema
+
+pytestmark = pytest.mark.django_db
+
+PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+
+
+def _message(client, email="jana@example.cz"):
+    return conversation_open_inbound(
+        client=client, channel="api", text="Bota je rozbitá, posílám fotku.",
+        customer_email=email,
+    ).message  # fmt: skip
+
+
+def test_the_same_file_twice_is_stored_once_and_read_back(two_clients):
+    with in_schema(two_clients.a):
+        first = attachment_store(message=_message(two_clients.a),
+                                 file=IncomingFile("bota.png", "image/png", PHOTO))  # fmt: skip
+        second = attachment_store(message=_message(two_clients.a, "petr@example.cz"),
+                                  file=IncomingFile("IMG_1.png", "image/png", PHOTO))  # fmt: skip
+        with attachment_open(second) as stored:
+            assert stored.read() == PHOTO
+        name = blob_name(first.sha256)
+    assert first.sha256 == second.sha256 and first.size == len(PHOTO)
+    assert name.startswith(f"attachments/{two_clients.a.schema_name}/")
+    assert default_storage.exists(name)
+
+
+def test_another_clients_copy_of_the_same_file_is_its_own(two_clients):
+    with in_schema(two_clients.a):
+        a = attachment_store(message=_message(two_clients.a),
+                             file=IncomingFile("a.png", "image/png", PHOTO + b"a"))  # fmt: skip
+    with in_schema(two_clients.b):
+        b = attachment_store(message=_message(two_clients.b, "ola@example.pl"),
+                             file=IncomingFile("b.png", "image/png", PHOTO + b"a"))  # fmt: skip
+    assert blob_name(a.sha256, two_clients.a.schema_name) != blob_name(
+        b.sha256, two_clients.b.schema_name
+    )
+
+
+def test_erasing_a_customer_deletes_their_files_but_not_a_file_another_still_uses(
+    two_clients, django_capture_on_commit_callbacks
+):
+    with in_schema(two_clients.a):
+        theirs = _message(two_clients.a, "erase-me@example.cz")
+        other = _message(two_clients.a, "keep-me@example.cz")
+        only_theirs = attachment_store(message=theirs,
+                                       file=IncomingFile("id.pdf", "application/pdf",
+                                                         b"%PDF-1.4 only theirs"))  # fmt: skip
+        shared = attachment_store(
+            message=theirs, file=IncomingFile("x.png", "image/png", PHOTO + b"s")
+        )
+        attachment_store(message=other, file=IncomingFile("x.png", "image/png", PHOTO + b"s"))
+        with django_capture_on_commit_callbacks(execute=True):
+            customer_erase(customer_id=theirs.conversation.customer_id)
+        assert not Attachment.objects.filter(message=theirs).exists()
+        assert not default_storage.exists(blob_name(only_theirs.sha256))
+        assert default_storage.exists(blob_name(shared.sha256))
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\jana\\faktura.pdf", "faktura.pdf"),
+        ("zpráva\x00.txt", "zpráva.txt"),
+        ("", "attachment.png"),
+        ("a" * 300 + ".jpeg", "a" * 250 + ".jpeg"),
+    ],
+)
+def test_file_names_lose_paths_and_control_characters(given, expected):
+    assert safe_filename(given, "image/png") == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("image/jpeg", "image/jpeg"),
+        ("IMAGE/PNG; name=x.png", "image/png"),
+        ("text/html", "application/octet-stream"),
+        ("image/svg+xml", "application/octet-stream"),
+        ("garbage", "application/octet-stream"),
+    ],
+)
+def test_types_a_browser_would_run_are_served_as_downloads(given, expected):
+    assert safe_content_type(given) == expected
