@@ -40,6 +40,7 @@ SHARED_APPS = [
     "django.contrib.postgres",
     "desk",
     "demo",
+    "idempotency",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -240,6 +241,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Calls and calls back whose status callback never reached us (our site down, a network
     # split) are finished and billed from Twilio's own record of them.
     "reconcile-calls": {"task": "telephony.tasks.calls_reconcile_task", "schedule": 300.0},
+    # The JSON API's idempotency keys are kept 24 hours.
+    "expire-idempotency-keys": {
+        "task": "idempotency.tasks.idempotency_keys_expire_task",
+        "schedule": crontab(minute=41),
+    },
     "monthly-reports": {
         "task": "reporting.tasks.monthly_reports_task",
         "schedule": crontab(minute=0, hour=13, day_of_month=1),

@@ -55,6 +55,11 @@ urlpatterns = [
         conversations_api.conversation_messages_create,
         name="api-conversation-messages",
     ),
+    path(
+        "api/v1/conversations/<int:conversation_id>/attachments/<int:attachment_id>",
+        conversations_api.attachment_download,
+        name="api-attachment",
+    ),
 ]
 
 if settings.ANYMAIL.get("WEBHOOK_SECRET"):

@@ -2,23 +2,48 @@
 
 ``Authorization: Bearer <key>``; the key names the client, and every read and write then
 happens in that client's schema: another client's conversation cannot even be named.
+
+Creating is one transaction and idempotent: a replayed ``external_id`` (also one sent by
+parallel requests) is filed once and answered 200 with the conversation; an
+``Idempotency-Key`` header replays the first answer to the same request. Refusals are
+``{"error": "<one line>", "fields": {"<field>": "<what is wrong>"}}`` (``fields`` when a
+field is to blame).
 """
 
-import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, JsonResponse
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_tenants.utils import schema_context
 
 from conversations.acknowledgements import conversation_acknowledge
-from conversations.models import Conversation, Message
+from conversations.api_input import (
+    API_CHANNELS,
+    MAX_BODY_BYTES,
+    BadRequest,
+    new_contact_read,
+    next_message_read,
+    payload_fingerprint,
+    payload_parse,
+)
+from conversations.attachments import attachment_open, safe_content_type
+from conversations.models import Attachment, Conversation, Message
 from conversations.services import conversation_customer_message, conversation_open_inbound
+from idempotency.services import (
+    KEEP_HOURS,
+    KeyReused,
+    idempotent_request_find,
+    idempotent_request_record,
+)
 from tenants.services import api_key_client
 
-API_CHANNELS = {"api", "chat"}
-MAX_TEXT = 20_000
+_IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as Stripe's
 
 
 def _error(status: int, message: str, **extra) -> JsonResponse:
@@ -30,84 +55,155 @@ def _client(request: HttpRequest):
     return api_key_client(header.removeprefix("Bearer ").strip()) if header else None
 
 
-def _client_and_payload(request: HttpRequest):
-    """The key's client and the JSON object posted, or the response refusing them."""
+@dataclass(frozen=True)
+class _Create:
+    """A create request that passed the edge: its client, JSON and idempotency key."""
+
+    client: object
+    payload: dict
+    key: str
+    fingerprint: str
+
+
+def _create_request(request: HttpRequest) -> tuple[_Create | None, JsonResponse | None]:
+    """The key's client, the JSON object posted and the ``Idempotency-Key``, or the
+    response refusing them."""
     client = _client(request)
     if client is None:
-        return None, None, _error(401, "Missing, unknown or revoked API key.")
+        return None, _error(401, "Missing, unknown or revoked API key.")
     try:
-        payload = json.loads(request.body or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return client, None, _error(400, "The body must be JSON.")
-    if not isinstance(payload, dict):
-        return client, None, _error(400, "The body must be a JSON object.")
-    return client, payload, None
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY_BYTES:
+        return None, _error(413, f"The body is over {MAX_BODY_BYTES} bytes.")
+    # Read past DATA_UPLOAD_MAX_MEMORY_SIZE (request.body would refuse a photo in base64):
+    # the limit that holds here is MAX_BODY_BYTES, checked above.
+    try:
+        payload = payload_parse(request.read())
+    except BadRequest as refusal:
+        return None, _error(400, str(refusal))
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
+        return None, _error(
+            400,
+            "Invalid Idempotency-Key.",
+            fields={"Idempotency-Key": "1 to 255 visible ASCII characters (a UUID is fine)."},
+        )
+    return _Create(client, payload, key or "", payload_fingerprint(request.path, payload)), None
+
+
+def _attachment_json(conversation_id: int, attachment: Attachment) -> dict:
+    return {
+        "id": attachment.pk,
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "url": reverse("api-attachment", args=[conversation_id, attachment.pk]),
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    # In UTC: the same instant reads the same whether it was just computed or read back.
+    return moment.astimezone(UTC).isoformat() if moment else None
 
 
 def _conversation_json(conversation: Conversation) -> dict:
+    messages = conversation.messages.exclude(direction=Message.Direction.NOTE)
     return {
         "id": conversation.pk,
         "status": conversation.status,
         "channel": conversation.channel,
         "language": conversation.language,
         "language_uncertain": conversation.language_uncertain,
-        "first_response_due_at": conversation.first_response_due_at.isoformat()
-        if conversation.first_response_due_at else None,
-        "resolution_due_at": conversation.resolution_due_at.isoformat()
-        if conversation.resolution_due_at else None,
+        "first_response_due_at": _iso(conversation.first_response_due_at),
+        "resolution_due_at": _iso(conversation.resolution_due_at),
         "messages": [
-            {"direction": m.direction, "text": m.body_text, "created_at": m.created_at.isoformat()}
-            for m in conversation.messages.exclude(direction=Message.Direction.NOTE)
+            {
+                "direction": m.direction,
+                "text": m.body_text,
+                "created_at": _iso(m.created_at),
+                "attachments": [_attachment_json(conversation.pk, a) for a in m.attachments.all()],
+            }
+            for m in messages.prefetch_related("attachments")
         ],
-    }  # fmt: skip
+    }
+
+
+def _replayed(create: _Create) -> JsonResponse | None:
+    """The first answer to this request's Idempotency-Key (in the open transaction), the
+    refusal of a key reused for another request, or None for a new key."""
+    if not create.key:
+        return None
+    try:
+        answered = idempotent_request_find(
+            client=create.client, key=create.key, request_sha256=create.fingerprint
+        )
+    except KeyReused:
+        return _error(
+            422,
+            f"This Idempotency-Key was used for another request in the last {KEEP_HOURS} hours.",
+            fields={"Idempotency-Key": "Already used."},
+        )
+    if answered is None:
+        return None
+    conversation = Conversation.objects.filter(pk=answered.conversation_id).first()
+    if conversation is None:  # erased since
+        return _error(410, "The conversation this request made no longer exists.")
+    return JsonResponse(_conversation_json(conversation), status=answered.status)
+
+
+def _answered(create: _Create, conversation: Conversation, created: bool) -> JsonResponse:
+    status = 201 if created else 200
+    if create.key:
+        idempotent_request_record(
+            client=create.client,
+            key=create.key,
+            status=status,
+            request_sha256=create.fingerprint,
+            conversation_id=conversation.pk,
+        )
+    # Read back: the answer a replay will give, not the objects as the services left them.
+    conversation = Conversation.objects.get(pk=conversation.pk)
+    return JsonResponse(_conversation_json(conversation), status=status)
 
 
 @csrf_exempt
 @require_http_methods(["POST"])
 def messages_create(request: HttpRequest) -> JsonResponse:
     """A customer's message: opens a conversation (201), or finds the replayed one (200)."""
-    client, payload, refused = _client_and_payload(request)
+    create, refused = _create_request(request)
     if refused:
         return refused
-    text, channel = payload.get("text"), payload.get("channel", "api")
-    customer = payload.get("customer") or {}
-    problems = {}
-    if not isinstance(text, str) or not text.strip():
-        problems["text"] = "Required: the customer's message."
-    elif len(text) > MAX_TEXT:
-        problems["text"] = f"At most {MAX_TEXT} characters."
-    if channel not in API_CHANNELS:
-        problems["channel"] = f"One of {sorted(API_CHANNELS)}."
-    if not isinstance(customer, dict) or not any(
-        isinstance(customer.get(k), str) and customer.get(k) for k in ("email", "phone")
-    ):
-        problems["customer"] = "An object with the customer's email or phone."
-    else:
-        for key, limit in (("email", 254), ("phone", 20), ("name", 200)):
-            if len(str(customer.get(key, ""))) > limit:
-                problems[f"customer.{key}"] = f"At most {limit} characters."
-        country = customer.get("country", "")
-        if country and not (isinstance(country, str) and len(country) == 2 and country.isalpha()):
-            problems["customer.country"] = "An ISO 3166 country code of two letters, e.g. CZ."
-    if problems:
-        return _error(400, "Invalid message.", fields=problems)
+    try:
+        contact = new_contact_read(create.payload)
+    except ValidationError as error:
+        return _error(400, "Invalid message.", fields=_fields(error))
+    client = create.client
     with schema_context(client.schema_name):
         try:
-            inbound = conversation_open_inbound(
-                client=client, channel=channel, text=text.replace("\x00", ""),
-                subject=str(payload.get("subject", ""))[:300],
-                customer_email=str(customer.get("email", "")),
-                customer_phone=str(customer.get("phone", "")),
-                customer_name=str(customer.get("name", "")),
-                country=str(customer.get("country", "")).upper(),
-                external_id=str(payload.get("external_id", ""))[:255],
-            )  # fmt: skip
+            with transaction.atomic():
+                if replayed := _replayed(create):
+                    return replayed
+                inbound = conversation_open_inbound(
+                    client=client,
+                    channel=contact.channel,
+                    text=contact.text,
+                    subject=contact.subject,
+                    customer_email=contact.customer.email,
+                    customer_phone=contact.customer.phone,
+                    customer_name=contact.customer.name,
+                    country=contact.customer.country,
+                    external_id=contact.external_id,
+                    files=contact.files,
+                )
+                # Only the request that made the conversation acknowledges it: once.
+                if inbound.created and contact.acknowledge:
+                    conversation_acknowledge(client=client, conversation=inbound.conversation)
+                return _answered(create, inbound.conversation, inbound.created)
         except ValidationError as error:
-            return _error(400, "Invalid message.", fields=error.message_dict)
-        if inbound.created and payload.get("acknowledge", True) is not False:
-            conversation_acknowledge(client=client, conversation=inbound.conversation)
-        body = _conversation_json(inbound.conversation)
-    return JsonResponse(body, status=201 if inbound.created else 200)
+            return _error(400, "Invalid message.", fields=_fields(error))
 
 
 @csrf_exempt
@@ -115,28 +211,44 @@ def messages_create(request: HttpRequest) -> JsonResponse:
 def conversation_messages_create(request: HttpRequest, conversation_id: int) -> JsonResponse:
     """The customer's next message in a chat or API conversation (201), or the replayed one
     (200, same ``external_id``). A resolved conversation opens again."""
-    client, payload, refused = _client_and_payload(request)
+    create, refused = _create_request(request)
     if refused:
         return refused
-    text = payload.get("text")
-    if not isinstance(text, str) or not text.strip():
-        return _error(400, "Invalid message.", fields={"text": "Required: the customer's message."})
-    if len(text) > MAX_TEXT:
-        return _error(400, "Invalid message.", fields={"text": f"At most {MAX_TEXT} characters."})
-    with schema_context(client.schema_name):
-        found = Conversation.objects.filter(pk=conversation_id)
-        channel = found.values_list("channel", flat=True).first()
+    try:
+        message = next_message_read(create.payload)
+    except ValidationError as error:
+        return _error(400, "Invalid message.", fields=_fields(error))
+    with schema_context(create.client.schema_name):
+        channel = (
+            Conversation.objects.filter(pk=conversation_id).values_list("channel", flat=True)
+        ).first()
         if channel is None:
             return _error(404, "No such conversation.")
         if channel not in API_CHANNELS:
-            return _error(409, f"A {channel} conversation: the customer's messages arrive on "
-                          f"that channel, not through the API.")  # fmt: skip
-        inbound = conversation_customer_message(
-            client=client, conversation_id=conversation_id, text=text.replace("\x00", ""),
-            external_id=str(payload.get("external_id", ""))[:255],
-        )  # fmt: skip
-        body = _conversation_json(inbound.conversation)  # its status as the message left it
-    return JsonResponse(body, status=201 if inbound.created else 200)
+            return _error(
+                409,
+                f"A {channel} conversation: the customer's messages arrive on "
+                f"that channel, not through the API.",
+            )
+        try:
+            with transaction.atomic():
+                if replayed := _replayed(create):
+                    return replayed
+                inbound = conversation_customer_message(
+                    client=create.client,
+                    conversation_id=conversation_id,
+                    text=message.text,
+                    external_id=message.external_id,
+                    files=message.files,
+                )
+                # Its status as the message left it.
+                return _answered(create, inbound.conversation, inbound.created)
+        except ValidationError as error:
+            return _error(400, "Invalid message.", fields=_fields(error))
+
+
+def _fields(error: ValidationError) -> dict[str, str]:
+    return {name: " ".join(messages) for name, messages in error.message_dict.items()}
 
 
 @require_http_methods(["GET"])
@@ -149,6 +261,35 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> JsonRespo
         if conversation is None:
             return _error(404, "No such conversation.")
         return JsonResponse(_conversation_json(conversation))
+
+
+@require_http_methods(["GET"])
+def attachment_download(request: HttpRequest, conversation_id: int, attachment_id: int):
+    """A file of a customer's or agent's message (never of an internal note), as a
+    download with a type a browser will not run."""
+    client = _client(request)
+    if client is None:
+        return _error(401, "Missing, unknown or revoked API key.")
+    with schema_context(client.schema_name):
+        attachment = (
+            Attachment.objects.filter(pk=attachment_id, message__conversation_id=conversation_id)
+            .exclude(message__direction=Message.Direction.NOTE)
+            .first()
+        )
+        if attachment is None:
+            return _error(404, "No such attachment.")
+        try:
+            opened = attachment_open(attachment)
+        except FileNotFoundError:
+            return _error(404, "The file is missing from storage.")
+    response = FileResponse(
+        opened,
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=safe_content_type(attachment.content_type),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @csrf_exempt

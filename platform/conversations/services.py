@@ -1,6 +1,7 @@
 """Writes on conversations. Callers are in the client's schema; the work queue row they
 write lives in the public schema, in the same transaction."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -9,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from billing.services import usage_record_first_reply
+from conversations.attachments import IncomingFile, attachment_store
 from conversations.models import Conversation, Message
 from customers.models import Customer
 from languages.catalog import CATALOG
@@ -37,7 +39,41 @@ class Inbound:
     created: bool  # False when the same delivery (channel + external id) came before
 
 
+def inbound_lock(*names: str) -> None:
+    """Hold PostgreSQL advisory locks on these names until the transaction ends, taken in
+    the order given; names are scoped to the current client schema.
+
+    Two deliveries of one message (a retried webhook, parallel API calls with one
+    ``external_id``) or two first contacts of one customer wait for each other here, so
+    the second finds what the first committed instead of making a twin. Callers take the
+    delivery's lock first, then the customer's, then row locks: always in that order.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("inbound_lock holds its locks until the transaction ends")
+    with connection.cursor() as cursor:
+        for name in names:
+            # A 64-bit hash: two names colliding only make two contacts wait for each other.
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                           [f"{connection.schema_name}:{name}"])  # fmt: skip
+
+
+def _delivery_lock(channel: str, external_id: str) -> None:
+    if external_id:
+        inbound_lock(f"delivery:{channel}:{external_id}")
+
+
+def _customer_lock(*, email: str, phone: str) -> None:
+    names = sorted(
+        [f"customer-email:{email.lower()}"] * bool(email)
+        + [f"customer-phone:{phone}"] * bool(phone)
+    )
+    inbound_lock(*names)
+
+
 def _customer_for(*, email: str, phone: str, name: str, country: str) -> Customer:
+    """The customer with this e-mail (else this phone), made once: concurrent first
+    contacts of one customer wait for each other (``_customer_lock``)."""
+    _customer_lock(email=email, phone=phone)
     found = None
     if email:
         found = Customer.objects.filter(email__iexact=email, erased_at__isnull=True).first()
@@ -93,16 +129,38 @@ def _resolution_clock_start(client, conversation: Conversation, deadlines: Deadl
     )  # fmt: skip
 
 
-@transaction.atomic
 def _delivered_before(channel: str, external_id: str) -> Inbound | None:
     """The first delivery of a message the channel sends again (same channel and id), as
-    the replay's answer (``created`` False); None for a new one or one without an id."""
+    the replay's answer (``created`` False); None for a new one or one without an id.
+
+    Holds the delivery's lock (``inbound_lock``) until the caller's transaction ends: a
+    concurrent delivery of the same id waits, then finds this one's message."""
     if not external_id:
         return None
-    earlier = Message.objects.filter(channel=channel, external_id=external_id).first()
+    _delivery_lock(channel, external_id)
+    earlier = (
+        Message.objects.select_related("conversation")
+        .filter(channel=channel, external_id=external_id)
+        .first()
+    )
     return Inbound(earlier.conversation, earlier, created=False) if earlier else None
 
 
+def _summary(subject: str, text: str, files: Sequence[IncomingFile]) -> str:
+    """The queue's one line: the subject, else the text, else the files' names."""
+    return (
+        subject
+        or " ".join(text.split())[:200]
+        or ", ".join(f.filename or "attachment" for f in files)[:200]
+    )
+
+
+def _files_store(message: Message, files: Sequence[IncomingFile]) -> None:
+    for file in files:
+        attachment_store(message=message, file=file)
+
+
+@transaction.atomic
 def conversation_open_inbound(
     *,
     client,
@@ -116,18 +174,21 @@ def conversation_open_inbound(
     external_id: str = "",
     now: datetime | None = None,
     language: str = "",
+    files: Sequence[IncomingFile] = (),
 ) -> Inbound:
-    """A new contact: customer, conversation, first message, and a place in the queue.
+    """A new contact: customer, conversation, first message (with its files), and a place
+    in the queue, in one transaction.
 
     The language is detected among the client's languages; when detection is unsure, the
     customer's known language (from an earlier contact or an agent's correction) is used,
     else the client's default, marked uncertain. Replays (same channel and external id)
-    return the first delivery's conversation. A ``language`` already known (chosen in
-    the phone menu) is taken as it is, without detection.
+    return the first delivery's conversation, also when they arrive at the same time. A
+    ``language`` already known (chosen in the phone menu) is taken as it is, without
+    detection. The text may be empty only when files came (a photo sent alone).
     """
     if connection.schema_name != client.schema_name:
         raise RuntimeError("conversation_open_inbound runs in the client's schema")
-    if not text.strip():
+    if not text.strip() and not files:
         raise ValidationError({"text": "The message is empty."})
     now = now or timezone.now()
     if earlier := _delivered_before(channel, external_id):
@@ -165,10 +226,11 @@ def conversation_open_inbound(
         conversation=conversation, direction=Message.Direction.INBOUND, channel=channel,
         body_text=text, external_id=external_id, created_at=now,
     )  # fmt: skip
+    _files_store(message, files)
     work_enqueue(
         client=client, channel=channel, language=language, language_uncertain=uncertain,
         source_kind="conversation", source_id=conversation.pk,
-        summary=subject or " ".join(text.split())[:200], due_at=deadlines.answer_due,
+        summary=_summary(subject, text, files), due_at=deadlines.answer_due,
         warn_at=deadlines.answer_warn, waiting_since=now,
     )  # fmt: skip
     _resolution_clock_start(client, conversation, deadlines, now)
@@ -246,14 +308,19 @@ _OPEN_STATUSES = [Conversation.Status.NEW, Conversation.Status.OPEN, Conversatio
 
 @transaction.atomic
 def conversation_sms_receive(*, client, sender: str, text: str, message_sid: str,
-                             country: str = "") -> Inbound:  # fmt: skip
-    """An SMS: a reply in the sender's open SMS conversation, or a new conversation."""
+                             country: str = "",
+                             files: Sequence[IncomingFile] = ()) -> Inbound:  # fmt: skip
+    """An SMS or MMS: a reply in the sender's open SMS conversation, or a new conversation.
+    Twilio's retries (same MessageSid), also concurrent ones, are filed once."""
     if not message_sid:
         raise ValidationError({"MessageSid": "Missing."})
     sender = sender.removeprefix("whatsapp:")[:20]
     text = text.replace("\x00", "")
     if earlier := _delivered_before("sms", message_sid):  # Twilio retried
         return earlier
+    # Two messages of one sender at once (a long SMS split by the network) join one
+    # conversation: the second waits for the first to open it.
+    _customer_lock(email="", phone=sender)
     conversation = (
         Conversation.objects.filter(channel="sms", customer__phone=sender,
                                     status__in=_OPEN_STATUSES).order_by("-created_at").first()
@@ -261,36 +328,41 @@ def conversation_sms_receive(*, client, sender: str, text: str, message_sid: str
     if conversation is None:
         return conversation_open_inbound(
             client=client, channel="sms", text=text, customer_phone=sender, country=country,
-            external_id=message_sid,
+            external_id=message_sid, files=files,
         )  # fmt: skip
     message = _customer_message_file(client, conversation, text=text, external_id=message_sid,
-                                     now=timezone.now())  # fmt: skip
+                                     now=timezone.now(), files=files)  # fmt: skip
     return Inbound(conversation, message, created=False)
 
 
 @transaction.atomic
 def conversation_customer_message(*, client, conversation_id: int, text: str,
-                                  external_id: str = "",
-                                  now: datetime | None = None) -> Inbound:  # fmt: skip
+                                  external_id: str = "", now: datetime | None = None,
+                                  files: Sequence[IncomingFile] = ()) -> Inbound:  # fmt: skip
     """The customer's next message in a conversation of theirs (a chat widget or the shop's
-    system, through the API). A replay (same channel and external id) returns the first
-    delivery, ``created`` False. Raises Conversation.DoesNotExist for an unknown id."""
-    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
-    if earlier := _delivered_before(conversation.channel, external_id):
+    system, through the API). A replay (same channel and external id), also a concurrent
+    one, returns the first delivery, ``created`` False. Raises Conversation.DoesNotExist
+    for an unknown id."""
+    channel = Conversation.objects.filter(pk=conversation_id).values_list("channel", flat=True)
+    # The delivery's lock before the conversation's row lock: the order every path takes.
+    if earlier := _delivered_before(channel.get(), external_id):
         return earlier
+    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
     message = _customer_message_file(client, conversation, text=text, external_id=external_id,
-                                     now=now or timezone.now())  # fmt: skip
+                                     now=now or timezone.now(), files=files)  # fmt: skip
     return Inbound(conversation, message, created=True)
 
 
 def _customer_message_file(client, conversation: Conversation, *, text: str,
-                           external_id: str, now: datetime) -> Message:  # fmt: skip
-    if not text.strip():
+                           external_id: str, now: datetime,
+                           files: Sequence[IncomingFile] = ()) -> Message:  # fmt: skip
+    if not text.strip() and not files:
         raise ValidationError({"text": "The message is empty."})
     message = Message.objects.create(
         conversation=conversation, direction=Message.Direction.INBOUND,
         channel=conversation.channel, body_text=text, external_id=external_id, created_at=now,
     )  # fmt: skip
+    _files_store(message, files)
     conversation_customer_wrote(client=client, conversation=conversation, now=now)
     return message
 

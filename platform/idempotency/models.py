@@ -1,0 +1,26 @@
+"""The answers the JSON API gave to requests sent with an ``Idempotency-Key`` header.
+
+Public schema, no personal data: the client, the key the client chose, a hash of what was
+asked, the status and the conversation. The body of a replay is recomputed from the
+conversation. Kept ``KEEP_HOURS`` (then swept by ``idempotency_keys_expire``).
+"""
+
+from django.db import models
+
+
+class IdempotentRequest(models.Model):
+    client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # sha256 of the path and the canonical JSON body (conversations.api_input).
+    request_sha256 = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    conversation_id = models.BigIntegerField()  # in the client's schema
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="idempotency_key_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.key} -> {self.status}"
