@@ -116,3 +116,303 @@ def test_a_country_code_is_checked_and_an_unknown_one_gets_the_clients_hours(two
     unknown = post(key, {**MESSAGE, "external_id": "m-zz",
                          "customer": {"email": "b@example.pl", "country": "zz"}})  # fmt: skip
     assert unknown.status_code == 201 and unknown.json()["first_response_due_at"]
+
+
+def raw_post(key: str, body: bytes, path: str = "/api/v1/messages", **headers):
+    return HttpClient(HTTP_HOST="localhost").post(
+        path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}",
+        **headers,
+    )  # fmt: skip
+
+
+def nothing_filed(client) -> bool:
+    from conversations.models import Conversation
+    from customers.models import Customer
+    from tests.conftest import in_schema
+
+    with in_schema(client):
+        return not Conversation.objects.exists() and not Customer.objects.exists()
+
+
+CUSTOMER = {"email": "anna@example.pl"}
+
+
+@pytest.mark.parametrize(
+    ("payload", "field", "says"),
+    [
+        ({"text": "Ahoj\x00", "customer": CUSTOMER}, "text", "NUL"),
+        ({"text": "Ahoj", "subject": "Re\x00klamace", "customer": CUSTOMER}, "subject", "NUL"),
+        ({"text": "Ahoj", "customer": {"email": "a@b.pl", "name": "An\x00na"}}, "customer.name",
+         "NUL"),
+        ({"text": "Ahoj \ud800", "customer": CUSTOMER}, "text", "surrogate"),
+        ({"text": "Ahoj", "customer": {"email": "a@b.pl", "name": "\udfff"}}, "customer.name",
+         "surrogate"),
+        ({"text": "Ahoj", "subject": "s" * 301, "customer": CUSTOMER}, "subject", "At most 300"),
+        ({"text": "Ahoj", "customer": {"email": "a@b.pl", "name": "n" * 201}}, "customer.name",
+         "At most 200"),
+        ({"text": "Ahoj", "external_id": "e" * 256, "customer": CUSTOMER}, "external_id",
+         "At most 255"),
+        ({"text": 42, "customer": CUSTOMER}, "text", "not a number"),
+        ({"text": ["Ahoj"], "customer": CUSTOMER}, "text", "not a list"),
+        ({"text": None, "customer": CUSTOMER}, "text", "Required"),
+        ({"text": "   ", "customer": CUSTOMER}, "text", "Required"),
+        ({"text": "Ahoj", "subject": 7, "customer": CUSTOMER}, "subject", "not a number"),
+        ({"text": "Ahoj", "external_id": 1234, "customer": CUSTOMER}, "external_id", "A string"),
+        ({"text": "Ahoj", "customer": {"email": 5}}, "customer.email", "not a number"),
+        ({"text": "Ahoj", "customer": {"email": "not an address"}}, "customer.email", "e-mail"),
+        ({"text": "Ahoj", "customer": {"phone": "call me"}}, "customer.phone", "phone"),
+        ({"text": "Ahoj", "customer": None}, "customer", "email or phone"),
+        ({"text": "Ahoj", "acknowledge": "no", "customer": CUSTOMER}, "acknowledge", "true"),
+        ({"text": "Ahoj", "channel": None, "customer": CUSTOMER, "attachments": {}},
+         "attachments", "A list"),
+    ],
+)  # fmt: skip
+def test_invalid_text_gets_a_400_naming_the_field_and_files_nothing(
+    two_clients, payload, field, says
+):
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    response = post(key, payload)  # json.dumps writes "\ud800" as the escape it is
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] == "Invalid message."
+    assert says in response.json()["fields"][field]
+    assert nothing_filed(two_clients.b)
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (b'{"text": "\xff\xfe Ahoj", "customer": {"email": "a@b.pl"}}', "not valid UTF-8"),
+        (b'{"text": "Ahoj"', "must be JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "must be JSON"),
+        (b'{"text": ' + b"9" * 5000 + b"}", "must be JSON"),
+        (b'"just a string"', "a JSON object"),
+    ],
+)
+def test_a_body_that_is_not_utf8_json_gets_a_400(two_clients, body, says):
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    response = raw_post(key, body)
+    assert response.status_code == 400
+    assert says in response.json()["error"]
+    assert nothing_filed(two_clients.b)
+
+
+def test_optional_fields_sent_as_null_count_as_not_sent_and_a_bom_is_read(two_clients):
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    body = json.dumps({**MESSAGE, "subject": None, "channel": None, "acknowledge": None,
+                       "customer": {**MESSAGE["customer"], "phone": None}})  # fmt: skip
+    response = raw_post(key, "\ufeff".encode() + body.encode())
+    assert response.status_code == 201, response.content
+    assert response.json()["channel"] == "api"
+
+
+def test_a_body_over_the_limit_gets_a_413(two_clients):
+    from conversations.api_input import MAX_BODY_BYTES
+
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    response = raw_post(key, b" " * (MAX_BODY_BYTES + 1))
+    assert response.status_code == 413
+    assert str(MAX_BODY_BYTES) in response.json()["error"]
+
+
+def test_a_follow_up_is_checked_like_a_first_message(two_clients):
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    conversation_id = post(key, {**MESSAGE, "channel": "chat"}).json()["id"]
+    path = f"/api/v1/conversations/{conversation_id}/messages"
+    for payload, field in [({"text": "a\x00b"}, "text"), ({"text": "ok", "external_id": 5},
+                           "external_id"), ({"text": "\ud83d"}, "text")]:  # fmt: skip
+        response = raw_post(key, json.dumps(payload).encode(), path=path)
+        assert response.status_code == 400 and field in response.json()["fields"]
+    assert len(get(key, conversation_id).json()["messages"]) == 1
+    assert raw_post(key, b"\xc3\x28", path=path).status_code == 400
+    huge = "/api/v1/conversations/99999999999999999999"
+    assert raw_post(key, b'{"text": "ok"}', path=f"{huge}/messages").status_code == 404
+    assert HttpClient(HTTP_HOST="localhost").get(
+        huge, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 404  # fmt: skip
+
+
+# --- Idempotency-Key --------------------------------------------------------------------------
+
+
+def test_the_same_idempotency_key_replays_the_first_answer_and_creates_nothing(two_clients):
+    from idempotency.models import IdempotentRequest
+
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    message = {"text": MESSAGE["text"], "customer": MESSAGE["customer"]}  # no external_id
+    first = post(key, message, HTTP_IDEMPOTENCY_KEY="9b2f-order-1")
+    # The same JSON written differently (key order, spacing) is the same request.
+    again = raw_post(key, json.dumps(dict(reversed(message.items())), indent=2).encode(),
+                     HTTP_IDEMPOTENCY_KEY="9b2f-order-1")  # fmt: skip
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert nothing_filed(two_clients.b) is False
+    from conversations.models import Conversation
+    from tests.conftest import in_schema
+
+    with in_schema(two_clients.b):
+        assert Conversation.objects.count() == 1
+    stored = IdempotentRequest.objects.get(client=two_clients.b)
+    assert (stored.key, stored.status, stored.conversation_id) == (
+        "9b2f-order-1", 201, first.json()["id"])  # fmt: skip
+    assert "Dzień" not in str(vars(stored))  # no personal data in the public schema
+
+    # Without the key, the same body is a new contact.
+    assert post(key, message).status_code == 201
+
+
+def test_an_idempotency_key_reused_for_another_body_is_refused(two_clients):
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    assert post(key, MESSAGE, HTTP_IDEMPOTENCY_KEY="k-1").status_code == 201
+    other = post(key, {**MESSAGE, "text": "Something else"}, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert other.status_code == 422
+    assert "Idempotency-Key" in other.json()["fields"]
+    follow_up = f"/api/v1/conversations/{post(key, MESSAGE).json()['id']}/messages"
+    on_another_path = raw_post(key, json.dumps(MESSAGE).encode(), path=follow_up,
+                               HTTP_IDEMPOTENCY_KEY="k-1")  # fmt: skip
+    assert on_another_path.status_code == 422
+
+
+def test_idempotency_keys_are_per_client_and_forgotten_after_a_day(two_clients):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from idempotency.models import IdempotentRequest
+    from idempotency.services import idempotency_keys_expire
+
+    _, key_a = api_key_issue(client=two_clients.a, name="shop")
+    _, key_b = api_key_issue(client=two_clients.b, name="shop")
+    czech = {"text": "Dobrý den, kde je můj balík?", "customer": {"email": "eva@example.cz"}}
+    assert post(key_b, MESSAGE, HTTP_IDEMPOTENCY_KEY="same").status_code == 201
+    from_a = post(key_a, czech, HTTP_IDEMPOTENCY_KEY="same")
+    assert from_a.status_code == 201 and from_a.json()["language"] == "cs"
+
+    IdempotentRequest.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    assert post(key_b, {**MESSAGE, "external_id": "m-2"},
+                HTTP_IDEMPOTENCY_KEY="same").status_code == 201  # fmt: skip
+    assert idempotency_keys_expire() == 1  # client A's; client B's was renewed
+    assert IdempotentRequest.objects.get().client == two_clients.b
+
+
+@pytest.mark.parametrize("value", ["", "x" * 256, "ключ", "a b"])
+def test_a_malformed_idempotency_key_is_refused(two_clients, value):
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    response = post(key, MESSAGE, HTTP_IDEMPOTENCY_KEY=value)
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["fields"]
+    assert nothing_filed(two_clients.b)
+
+
+def test_a_follow_up_with_an_idempotency_key_is_filed_once(two_clients):
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    conversation_id = post(key, {**MESSAGE, "channel": "chat"}).json()["id"]
+    path = f"/api/v1/conversations/{conversation_id}/messages"
+    body = json.dumps({"text": "Numer zamówienia 4411."}).encode()
+    first = raw_post(key, body, path=path, HTTP_IDEMPOTENCY_KEY="f-1")
+    again = raw_post(key, body, path=path, HTTP_IDEMPOTENCY_KEY="f-1")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert len(first.json()["messages"]) == 2
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")
+
+
+def b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode()
+
+
+def test_files_sent_with_a_message_are_listed_and_downloaded_with_the_key(two_clients):
+    import hashlib
+
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    _, key_a = api_key_issue(client=two_clients.a, name="shop")
+    pdf = b"%PDF-1.4\n" + bytes(range(256)) * 40
+    created = post(key, {**MESSAGE, "attachments": [
+        {"filename": "zdjęcie paczki.png", "content_type": "image/png", "data": b64(PNG)},
+        # MIME-style base64 wrapped at 76 characters
+        {"filename": "../../faktura.pdf", "content_type": "application/pdf",
+         "data": "\r\n".join(b64(pdf)[i:i + 76] for i in range(0, len(b64(pdf)), 76))},
+        {"filename": "strona.html", "content_type": "text/html", "data": b64(b"<script>")},
+    ]})  # fmt: skip
+    assert created.status_code == 201, created.content
+    conversation_id = created.json()["id"]
+    listed = get(key, conversation_id).json()["messages"][0]["attachments"]
+    assert [(a["filename"], a["content_type"], a["size"]) for a in listed] == [
+        ("zdjęcie paczki.png", "image/png", len(PNG)),
+        ("faktura.pdf", "application/pdf", len(pdf)),  # no path: only the name
+        ("strona.html", "text/html", 8),
+    ]
+    assert listed[1]["sha256"] == hashlib.sha256(pdf).hexdigest()
+
+    http = HttpClient(HTTP_HOST="localhost")
+    download = http.get(listed[1]["url"], HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == pdf
+    assert download["Content-Disposition"].startswith("attachment;")
+    html = http.get(listed[2]["url"], HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert html["Content-Type"] == "application/octet-stream"  # never run by a browser
+    # Another client's key, no key, another conversation's id: nothing.
+    assert http.get(listed[1]["url"], HTTP_AUTHORIZATION=f"Bearer {key_a}").status_code == 404
+    assert http.get(listed[1]["url"]).status_code == 401
+    other = post(key, {**MESSAGE, "external_id": "m-other"}).json()["id"]
+    wrong = f"/api/v1/conversations/{other}/attachments/{listed[1]['id']}"
+    assert http.get(wrong, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 404
+
+
+def test_a_photo_alone_is_a_message_and_a_follow_up_can_carry_files(two_clients):
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    photo = {"filename": "photo.png", "content_type": "image/png", "data": b64(PNG)}
+    created = post(key, {"customer": CUSTOMER, "channel": "chat", "attachments": [photo]})
+    assert created.status_code == 201, created.content
+    path = f"/api/v1/conversations/{created.json()['id']}/messages"
+    follow_up = raw_post(key, json.dumps({"attachments": [photo]}).encode(), path=path)
+    assert follow_up.status_code == 201
+    assert [len(m["attachments"]) for m in follow_up.json()["messages"]] == [1, 1]
+
+
+@pytest.mark.parametrize(
+    ("attachments", "field"),
+    [
+        ([{"filename": "a.png", "data": "not base64!"}], "attachments[0].data"),
+        ([{"filename": "a.png", "data": "QUI"}], "attachments[0].data"),  # no padding
+        ([{"filename": "a.png"}], "attachments[0].data"),
+        ([{"data": "QUJD"}], "attachments[0].filename"),
+        ([{"filename": "a\x00.png", "data": "QUJD"}], "attachments[0].filename"),
+        ([{"filename": "a.png", "content_type": "picture", "data": "QUJD"}],
+         "attachments[0].content_type"),
+        (["QUJD"], "attachments[0]"),
+        ([{"filename": f"{i}.txt", "data": "QUJD"} for i in range(11)], "attachments"),
+    ],
+)  # fmt: skip
+def test_bad_attachments_are_refused_by_name(two_clients, attachments, field):
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    response = post(key, {**MESSAGE, "attachments": attachments})
+    assert response.status_code == 400
+    assert field in response.json()["fields"]
+    assert nothing_filed(two_clients.b)
+
+
+def test_files_over_the_limits_are_refused(two_clients, monkeypatch):
+    from conversations import api_input
+
+    monkeypatch.setattr(api_input, "MAX_ATTACHMENT_BYTES", 10)
+    monkeypatch.setattr(api_input, "MAX_FILES_BYTES", 15)
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    one_big = post(key, {**MESSAGE, "attachments": [{"filename": "a", "data": b64(b"x" * 11)}]})
+    assert "attachments[0].data" in one_big.json()["fields"]
+    together = post(
+        key,
+        {
+            **MESSAGE,
+            "attachments": [
+                {"filename": "a", "data": b64(b"x" * 8)},
+                {"filename": "b", "data": b64(b"y" * 8)},
+            ],
+        },
+    )
+    assert together.status_code == 400 and "attachments" in together.json()["fields"]
+    assert nothing_filed(two_clients.b)
