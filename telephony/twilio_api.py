@@ -138,6 +138,40 @@ def call_price(*, call_sid: str) -> CallPrice | None:
     return CallPrice(amount, (data.get("price_unit") or "USD").upper())
 
 
+@dataclass(frozen=True)
+class Medium:
+    """One medium of an MMS (a photo, a video, a vCard) as Twilio serves it."""
+
+    content_type: str
+    data: bytes
+
+
+def message_medium_fetch(*, url: str, max_bytes: int) -> Medium:
+    """The medium at ``url`` (a MediaUrl of a messaging webhook). Only URLs under our own
+    account at the configured API base are fetched: the account's token goes nowhere
+    else (Twilio's redirect to its CDN is followed without it). Raises TwilioApiError with
+    the reason (not ours, not found, over ``max_bytes``, unreachable)."""
+    prefix = _url("")
+    if not url.startswith(prefix) or "/Media/" not in url or ".." in url:
+        raise TwilioApiError(f"not a medium of our account: {url[:200]}")
+    response = _request("GET", url[len(prefix) :], stream=True)
+    with response:
+        if response.status_code == 429 or response.status_code >= 500:
+            raise TwilioUnavailable(f"GET medium: HTTP {response.status_code}")
+        if response.status_code != 200:
+            raise TwilioApiError(f"GET medium: HTTP {response.status_code}")
+        data = bytearray()
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                data += chunk
+                if len(data) > max_bytes:
+                    raise TwilioApiError(f"medium over {max_bytes} bytes")
+        except requests.RequestException as error:
+            raise TwilioUnavailable(f"GET medium: {error}") from error
+    content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+    return Medium(content_type or "application/octet-stream", bytes(data))
+
+
 def _create(path: str, data: dict, what: str) -> str:
     """POST a new resource (a call, a message); returns its SID."""
     response = _request("POST", path, data=data)

@@ -3,6 +3,7 @@
 import logging
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -10,7 +11,9 @@ from django_tenants.utils import schema_context
 from twilio.twiml.messaging_response import MessagingResponse
 
 from conversations.acknowledgements import conversation_acknowledge
+from conversations.models import Message
 from conversations.services import conversation_sms_receive
+from telephony.messaging import Media, sms_media_fetch
 from telephony.models import PhoneNumber
 from telephony.signatures import twilio_request_valid
 
@@ -34,18 +37,29 @@ def messaging_inbound(request: HttpRequest) -> HttpResponse:
         logger.warning("SMS to unknown number %s from %s: %r", to, sender,
                        request.POST.get("Body", "")[:500])  # fmt: skip
         return _twiml(MessagingResponse())
+    if not request.POST.get("MessageSid"):
+        logger.warning("SMS from %s without a MessageSid: %r", sender, request.POST.get("Body"))
+        return _twiml(MessagingResponse())
     response = MessagingResponse()
     with schema_context(number.client.schema_name):
+        sid = request.POST["MessageSid"]
+        # Fetched before the transaction (no lock held while Twilio answers), and not for
+        # a retry of a message already filed.
+        filed = Message.objects.filter(channel="sms", external_id=sid).exists()
+        media = Media() if filed else sms_media_fetch(request.POST)
         try:
-            inbound = conversation_sms_receive(
-                client=number.client, sender=sender, text=request.POST.get("Body", ""),
-                message_sid=request.POST.get("MessageSid", ""), country=number.country,
-            )  # fmt: skip
+            with transaction.atomic():
+                inbound = conversation_sms_receive(
+                    client=number.client, sender=sender, text=request.POST.get("Body", ""),
+                    message_sid=sid, country=number.country, files=media.files,
+                    media_missing=media.missing,
+                )  # fmt: skip
+                if inbound.created:  # a new contact, not a follow-up nor Twilio's retry
+                    ack = conversation_acknowledge(
+                        client=number.client, conversation=inbound.conversation
+                    )
+                    if ack is not None:
+                        response.message(ack.body_text)
         except ValidationError as error:
             logger.warning("SMS from %s not filed: %s", sender, error)
-            return _twiml(response)
-        if inbound.created:  # a new contact, not a follow-up nor Twilio's retry
-            ack = conversation_acknowledge(client=number.client, conversation=inbound.conversation)
-            if ack is not None:
-                response.message(ack.body_text)
     return _twiml(response)

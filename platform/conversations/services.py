@@ -302,37 +302,74 @@ def conversation_reply(*, client, conversation_id: int, agent, text: str,
     return message
 
 
+_EXTERNAL_ID_LENGTH = Message._meta.get_field("external_id").max_length
 # An SMS from a customer with an open SMS conversation (not resolved or closed) joins it.
 _OPEN_STATUSES = [Conversation.Status.NEW, Conversation.Status.OPEN, Conversation.Status.PENDING]
 
 
 @transaction.atomic
-def conversation_sms_receive(*, client, sender: str, text: str, message_sid: str,
-                             country: str = "",
-                             files: Sequence[IncomingFile] = ()) -> Inbound:  # fmt: skip
+def conversation_sms_receive(
+    *,
+    client,
+    sender: str,
+    text: str,
+    message_sid: str,
+    country: str = "",
+    files: Sequence[IncomingFile] = (),
+    media_missing: Sequence[str] = (),
+) -> Inbound:
     """An SMS or MMS: a reply in the sender's open SMS conversation, or a new conversation.
-    Twilio's retries (same MessageSid), also concurrent ones, are filed once."""
-    if not message_sid:
-        raise ValidationError({"MessageSid": "Missing."})
+    Twilio's retries (same MessageSid), also concurrent ones, are filed once. Media that
+    could not be fetched (``media_missing``, one line each) are named in an internal note
+    next to the message, so an MMS is never lost for want of its picture."""
+    if not message_sid or len(message_sid) > _EXTERNAL_ID_LENGTH:
+        raise ValidationError({"MessageSid": "Missing, or not Twilio's (too long)."})
     sender = sender.removeprefix("whatsapp:")[:20]
     text = text.replace("\x00", "")
     if earlier := _delivered_before("sms", message_sid):  # Twilio retried
         return earlier
+    if not text.strip() and not files and media_missing:
+        text = f"[MMS without text: {len(media_missing)} medium/media not fetched, see the note]"
     # Two messages of one sender at once (a long SMS split by the network) join one
     # conversation: the second waits for the first to open it.
     _customer_lock(email="", phone=sender)
     conversation = (
-        Conversation.objects.filter(channel="sms", customer__phone=sender,
-                                    status__in=_OPEN_STATUSES).order_by("-created_at").first()
-    )  # fmt: skip
+        Conversation.objects.filter(
+            channel="sms", customer__phone=sender, status__in=_OPEN_STATUSES
+        )
+        .order_by("-created_at")
+        .first()
+    )
     if conversation is None:
-        return conversation_open_inbound(
-            client=client, channel="sms", text=text, customer_phone=sender, country=country,
-            external_id=message_sid, files=files,
-        )  # fmt: skip
-    message = _customer_message_file(client, conversation, text=text, external_id=message_sid,
-                                     now=timezone.now(), files=files)  # fmt: skip
-    return Inbound(conversation, message, created=False)
+        inbound = conversation_open_inbound(
+            client=client,
+            channel="sms",
+            text=text,
+            customer_phone=sender,
+            country=country,
+            external_id=message_sid,
+            files=files,
+        )
+    else:
+        message = _customer_message_file(
+            client,
+            conversation,
+            text=text,
+            external_id=message_sid,
+            now=timezone.now(),
+            files=files,
+        )
+        inbound = Inbound(conversation, message, created=False)
+    if media_missing:
+        Message.objects.create(
+            conversation=inbound.conversation,
+            direction=Message.Direction.NOTE,
+            channel="sms",
+            body_text="Media of the customer's MMS that could not be fetched from Twilio:\n"
+            + "\n".join(f"- {line}" for line in media_missing),
+            created_at=inbound.message.created_at,
+        )
+    return inbound
 
 
 @transaction.atomic

@@ -20,9 +20,12 @@ class FakeTwilio:
                 fake.requests.append((method, self.path, {k: v[0] for k, v in form.items()}))
                 queue = fake.answers.get(self.path)
                 status, body = queue.popleft() if queue else (404, {"message": "not found"})
-                payload = json.dumps(body).encode()
+                if isinstance(body, tuple):  # (content type, bytes): a medium, not JSON
+                    content_type, payload = body
+                else:
+                    content_type, payload = "application/json", json.dumps(body).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
@@ -40,7 +43,8 @@ class FakeTwilio:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def answer(self, path: str, status: int, body: dict) -> None:
+    def answer(self, path: str, status: int, body: dict | tuple[str, bytes]) -> None:
+        """Queue an answer for ``path``: JSON, or (content type, bytes) for a medium."""
         self.answers[path].append((status, body))
 
     def __enter__(self) -> "FakeTwilio":

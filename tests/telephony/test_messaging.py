@@ -94,3 +94,115 @@ def test_an_agents_reply_goes_out_as_an_sms_once_from_the_clients_number(
     assert (form["To"], form["From"]) == ("+48601234567", "+48221234567")
     assert form["Body"] == "Paczka wyjechała dziś rano."
     assert (reply.external_id, reply.sent_at is not None) == ("SMout1", True)
+
+
+# --- MMS --------------------------------------------------------------------------------------
+
+JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 20
+MEDIA = "/2010-04-01/Accounts/AC123/Messages/MM1/Media"
+
+
+def mms(twilio, body: str, sid: str, media: list[tuple[str, str]], **extra):
+    """An MMS webhook naming ``media`` [(path under the fake, announced type)]."""
+    params = {"MessageSid": sid, "From": "+48601234567", "To": "+48221234567", "Body": body,
+              "NumMedia": str(len(media)), **extra}  # fmt: skip
+    for index, (path, content_type) in enumerate(media):
+        params[f"MediaUrl{index}"] = f"{twilio.url}{path}"
+        params[f"MediaContentType{index}"] = content_type
+    signature = RequestValidator(TOKEN).compute_signature(URL, params)
+    return HttpClient(HTTP_HOST="localhost").post(
+        "/twilio/messaging", params, HTTP_X_TWILIO_SIGNATURE=signature
+    )
+
+
+@pytest.fixture
+def twilio(numbers, settings):
+    from tests.telephony.fake_twilio import FakeTwilio
+
+    settings.TWILIO_ACCOUNT_SID = "AC123"
+    with FakeTwilio() as fake:
+        settings.TWILIO_API_BASE_URL = fake.url
+        yield fake
+
+
+def test_an_mms_files_its_pictures_as_attachments_of_the_message(numbers, twilio):
+    from conversations.attachments import attachment_open
+
+    twilio.answer(f"{MEDIA}/ME1", 200, ("image/jpeg", JPEG))
+    twilio.answer(f"{MEDIA}/ME2", 200, ("application/pdf", b"%PDF-1.4 faktura"))
+    media = [(f"{MEDIA}/ME1", "image/jpeg"), (f"{MEDIA}/ME2", "application/pdf")]
+    response = mms(twilio, "Paczka przyszła zgnieciona, zdjęcie w załączniku.", "MM1", media)
+    assert response.status_code == 200
+    with in_schema(numbers.b):
+        message = Message.objects.get(direction="in")
+        files = list(message.attachments.all())
+        assert [(f.filename, f.content_type, f.size) for f in files] == [
+            ("mms-1.jpg", "image/jpeg", len(JPEG)),
+            ("mms-2.pdf", "application/pdf", 16),
+        ]
+        with attachment_open(files[0]) as opened:
+            assert opened.read() == JPEG
+        assert not Message.objects.filter(direction="note").exists()
+    # Fetched with the account's credentials, once.
+    assert [(m, p) for m, p, _ in twilio.requests] == [("GET", f"{MEDIA}/ME1"),
+                                                       ("GET", f"{MEDIA}/ME2")]  # fmt: skip
+
+
+def test_a_picture_sent_alone_opens_a_conversation(numbers, twilio):
+    twilio.answer(f"{MEDIA}/ME1", 200, ("image/png", b"\x89PNG..."))
+    assert mms(twilio, "", "MM1", [(f"{MEDIA}/ME1", "image/png")]).status_code == 200
+    with in_schema(numbers.b):
+        conversation = Conversation.objects.get()
+        assert conversation.messages.get().attachments.get().filename == "mms-1.png"
+    item = WorkItem.objects.get(client=numbers.b, channel="sms")
+    assert item.summary == "mms-1.png"
+
+
+def test_a_medium_that_cannot_be_fetched_leaves_the_text_filed_and_a_note(numbers, twilio):
+    twilio.answer(f"{MEDIA}/ME1", 200, ("image/jpeg", JPEG))
+    twilio.answer(f"{MEDIA}/ME2", 503, {"message": "try later"})
+    # ME3 unknown to Twilio (404); the fourth is not Twilio's at all and is never asked for.
+    response = mms(twilio, "Zdjęcia uszkodzeń.", "MM1", [
+        (f"{MEDIA}/ME1", "image/jpeg"), (f"{MEDIA}/ME2", "image/jpeg"),
+        (f"{MEDIA}/ME3", "video/mp4"), ("/evil/Media/x", "image/gif")])  # fmt: skip
+    assert response.status_code == 200
+    with in_schema(numbers.b):
+        message = Message.objects.get(direction="in")
+        assert message.body_text == "Zdjęcia uszkodzeń."
+        assert message.attachments.count() == 1
+        note = Message.objects.get(direction="note").body_text
+    assert "HTTP 503" in note and "HTTP 404" in note and "video/mp4" in note
+    assert "not a medium of our account" in note
+    assert all("/evil" not in path for _, path, _ in twilio.requests)
+
+
+def test_an_mms_whose_only_picture_is_lost_is_still_filed(numbers, twilio):
+    assert mms(twilio, "", "MM1", [(f"{MEDIA}/ME1", "image/jpeg")]).status_code == 200
+    with in_schema(numbers.b):
+        message = Message.objects.get(direction="in")
+        assert message.body_text.startswith("[MMS without text")
+        assert "HTTP 404" in Message.objects.get(direction="note").body_text
+
+
+def test_a_retried_mms_is_not_fetched_again(numbers, twilio):
+    twilio.answer(f"{MEDIA}/ME1", 200, ("image/jpeg", JPEG))
+    for _ in range(2):
+        assert mms(twilio, "Zdjęcie", "MM1", [(f"{MEDIA}/ME1", "image/jpeg")]).status_code == 200
+    assert len(twilio.requests) == 1
+    with in_schema(numbers.b):
+        assert Message.objects.get(direction="in").attachments.count() == 1
+
+
+@pytest.mark.parametrize("count", ["lots", "-3", "", "99"])
+def test_an_odd_media_count_never_fails_the_webhook(numbers, twilio, count):
+    response = mms(twilio, "Dzień dobry", "MM1", [], NumMedia=count)
+    assert response.status_code == 200
+    with in_schema(numbers.b):
+        assert Message.objects.filter(direction="in").count() == 1
+
+
+def test_odd_text_in_an_sms_is_filed(numbers):
+    assert sms("Dzień\x00 dobry 😀 " + "x" * 2000, "SM9").status_code == 200
+    assert sms("Ahoj", "S" * 300).status_code == 200  # a sid over the column: refused, 200
+    with in_schema(numbers.b):
+        assert "\x00" not in Message.objects.get(external_id="SM9").body_text
