@@ -214,9 +214,8 @@ def test_the_api_refuses_other_clients_conversations_other_channels_and_bad_inpu
     # Client B's key cannot name client A's conversation (another schema).
     assert post_message(key_b, chat.pk, {"text": "Ahoj"}).status_code == 404
     assert post_message(key_a, email.pk, {"text": "Ahoj"}).status_code == 409
-    assert post_message(key_a, chat.pk, {"text": "  "}).json()["fields"] == {
-        "text": "Required: the customer's message."
-    }
+    refused = post_message(key_a, chat.pk, {"text": "  "}).json()["fields"]
+    assert list(refused) == ["text"] and refused["text"].startswith("Required")
     assert post_message("nonsense", chat.pk, {"text": "Ahoj"}).status_code == 401
     with in_schema(two_clients.a):
         assert chat.messages.count() == 1 and email.messages.count() == 1
