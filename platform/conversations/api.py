@@ -78,7 +78,8 @@ def _create_request(request: HttpRequest) -> tuple[_Create | None, JsonResponse 
     if length > MAX_BODY_BYTES:
         return None, _error(413, f"The body is over {MAX_BODY_BYTES} bytes.")
     # Read past DATA_UPLOAD_MAX_MEMORY_SIZE (request.body would refuse a photo in base64):
-    # the limit that holds here is MAX_BODY_BYTES, also for a chunked body without a length.
+    # the limit that holds here is MAX_BODY_BYTES. Read to it at most, whatever the length
+    # said (Django reads a body without Content-Length, e.g. chunked, as empty).
     body = request.read(MAX_BODY_BYTES + 1)
     if len(body) > MAX_BODY_BYTES:
         return None, _error(413, f"The body is over {MAX_BODY_BYTES} bytes.")
