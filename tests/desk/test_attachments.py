@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.template.defaultfilters import filesizeformat
 from django.test.utils import CaptureQueriesContext
 
 from conversations.attachments import IncomingFile, attachment_store
@@ -57,7 +58,7 @@ def test_the_thread_lists_name_type_size_and_previews_only_raster_images(two_cli
     url = f"/desk/items/{item.pk}/attachments/{photo.pk}"
     assert "poškozená krabice.png" in files and "účtenka.pdf" in files and "kresba.svg" in files
     assert f'<img src="{url}?inline=1"' in files
-    assert f"PDF · {len(PDF) // 1024} KB" in files and "Image (PNG) ·" in files
+    assert f"PDF · {filesizeformat(len(PDF))}" in files and "Image (PNG) ·" in files
     assert files.count("<img ") == 1  # the SVG and the PDF get no preview
     assert f'href="/desk/items/{item.pk}/attachments/{pdf.pk}"' in files
 
