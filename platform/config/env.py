@@ -86,3 +86,13 @@ def default_storage_settings() -> dict:
             "file_overwrite": True,
         },
     }
+
+
+def mail_sink_port() -> int:
+    """The demo's SMTP sink (``demo.mail_sink``) listens here on 127.0.0.1."""
+    return int(os.environ.get("POLYDESK_MAIL_SINK_PORT", "8025"))
+
+
+def mail_sink_refused_domains() -> list[str]:
+    """Recipient domains the demo's sink refuses (550), so that the demo shows failed sends."""
+    return [domain.lower() for domain in words("POLYDESK_MAIL_SINK_REFUSE", "bounce.invalid")]
