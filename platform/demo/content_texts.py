@@ -620,7 +620,7 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
 # file name, receipt's file name, receipt title, the item on it).
 MAIL_WITH_FILES: dict[str, tuple[str, str, str, str, str, str]] = {
     "cs": (
-        "Poškozená zásilka – fotka a účtenka",
+        "Poškozená zásilka: fotka a účtenka",
         "Dobrý den,\n\ndnes mi přišla zásilka s rozmačkanou krabicí a boty uvnitř jsou "
         "odřené. Posílám fotku krabice a účtenku. Můžete mi prosím poslat nový pár?\n\n"
         "Děkuji, Petra Černá",
@@ -630,7 +630,7 @@ MAIL_WITH_FILES: dict[str, tuple[str, str, str, str, str, str]] = {
         "Kožené polobotky, vel. 39",
     ),
     "sk": (
-        "Poškodená zásielka – fotka a doklad",
+        "Poškodená zásielka: fotka a doklad",
         "Dobrý deň,\n\nbalík prišiel roztrhnutý a topánky sú poškriabané. Prikladám fotku "
         "a doklad o kúpe. Ako mám postupovať pri reklamácii?\n\nĎakujem, Zuzana Kováčová",
         "balik.png",
@@ -639,7 +639,7 @@ MAIL_WITH_FILES: dict[str, tuple[str, str, str, str, str, str]] = {
         "Zimné čižmy, veľ. 38",
     ),
     "pl": (
-        "Uszkodzona paczka – zdjęcie i paragon",
+        "Uszkodzona paczka: zdjęcie i paragon",
         "Dzień dobry,\n\npaczka dotarła zgnieciona, a bidon w środku jest pęknięty. Przesyłam "
         "zdjęcie i paragon. Proszę o wymianę.\n\nPozdrawiam, Łukasz Wójcik",
         "paczka.png",
@@ -648,7 +648,7 @@ MAIL_WITH_FILES: dict[str, tuple[str, str, str, str, str, str]] = {
         "Bidon rowerowy 750 ml",
     ),
     "de": (
-        "Beschädigtes Paket – Foto und Rechnung",
+        "Beschädigtes Paket: Foto und Rechnung",
         "Guten Tag,\n\ndas Paket kam eingedrückt an, und zwei Blumentöpfe sind zerbrochen. "
         "Anbei ein Foto und die Rechnung. Bitte schicken Sie mir Ersatz.\n\n"
         "Mit freundlichen Grüßen\nJürgen Weiß",
@@ -658,7 +658,7 @@ MAIL_WITH_FILES: dict[str, tuple[str, str, str, str, str, str]] = {
         "Terrakotta-Topf, 2 Stück",
     ),
     "hu": (
-        "Sérült csomag – fénykép és számla",
+        "Sérült csomag: fénykép és számla",
         "Jó napot!\n\nA csomag összenyomva érkezett, a váza eltört. Csatolom a fényképet és a "
         "számlát. Kérem, küldjenek újat.\n\nKöszönöm, Szőke Írisz",
         "csomag.png",
@@ -667,7 +667,7 @@ MAIL_WITH_FILES: dict[str, tuple[str, str, str, str, str, str]] = {
         "Kerámia váza, kék",
     ),
     "ro": (
-        "Colet deteriorat – fotografie și bon",
+        "Colet deteriorat: fotografie și bon",
         "Bună ziua,\n\ncoletul a sosit strivit, iar cana din interior este spartă. Atașez o "
         "fotografie și bonul. Vă rog să-mi trimiteți alta.\n\nMulțumesc, Ioana Mureșan",
         "colet.png",
@@ -676,7 +676,7 @@ MAIL_WITH_FILES: dict[str, tuple[str, str, str, str, str, str]] = {
         "Cană pictată manual",
     ),
     "en": (
-        "Damaged parcel – photo and receipt",
+        "Damaged parcel: photo and receipt",
         "Hello,\n\nmy parcel arrived crushed and the item inside is broken. I attach a photo "
         "and the receipt. Could you send a replacement, please?\n\nThank you, Anna Smith",
         "parcel.png",

@@ -53,10 +53,10 @@ def test_a_reply_with_a_file_is_kept_as_an_eml_file(sink, settings):
 
 def test_the_bounce_domain_is_refused_with_550_and_nothing_is_kept(sink):
     port, folder = sink
-    with smtplib.SMTP("127.0.0.1", port) as smtp:
-        with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
-            smtp.sendmail("support@bohemia-shoes.example", ["nobody@bounce.invalid"],
-                          b"Subject: x\r\n\r\nhello\r\n")  # fmt: skip
+    refusal = pytest.raises(smtplib.SMTPRecipientsRefused)
+    with smtplib.SMTP("127.0.0.1", port) as smtp, refusal as refused:
+        smtp.sendmail("support@bohemia-shoes.example", ["nobody@bounce.invalid"],
+                      b"Subject: x\r\n\r\nhello\r\n")  # fmt: skip
     [(code, reason)] = refused.value.recipients.values()
     assert code == 550 and b"bounce.invalid" in reason
     assert not folder.exists() or not list(folder.glob("*.eml"))
