@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--folder", type=Path, default=env.VAR_DIR / "mail")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # aiosmtpd logs every command of every session at INFO: one line per message is ours.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     refused = env.mail_sink_refused_domains()
     controller = sink_controller(folder=args.folder, refused_domains=refused, port=args.port)
     controller.start()
