@@ -61,3 +61,38 @@ def exchange_rates_url() -> str:
         "POLYDESK_EXCHANGE_RATES_URL",
         "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml",
     )
+
+
+def default_storage_settings() -> dict:
+    """``STORAGES["default"]``, where attachments' bytes live: files under ``var/media``, or
+    an S3-compatible bucket through django-storages when ``POLYDESK_S3_BUCKET`` is set.
+    Without keys, boto3 finds its own (``AWS_*`` variables, an instance role)."""
+    bucket = os.environ.get("POLYDESK_S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": os.environ.get("POLYDESK_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("POLYDESK_S3_REGION") or None,
+            "access_key": os.environ.get("POLYDESK_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("POLYDESK_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("POLYDESK_S3_PREFIX", "").strip("/"),
+            # Files are served through our views (who may see them is checked there), never
+            # by a public or signed bucket address.
+            "default_acl": "private",
+            # A name is a content hash: writing it again writes the same bytes.
+            "file_overwrite": True,
+        },
+    }
+
+
+def mail_sink_port() -> int:
+    """The demo's SMTP sink (``demo.mail_sink``) listens here on 127.0.0.1."""
+    return int(os.environ.get("POLYDESK_MAIL_SINK_PORT", "8025"))
+
+
+def mail_sink_refused_domains() -> list[str]:
+    """Recipient domains the demo's sink refuses (550), so that the demo shows failed sends."""
+    return [domain.lower() for domain in words("POLYDESK_MAIL_SINK_REFUSE", "bounce.invalid")]

@@ -151,10 +151,11 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [PLATFORM_DIR / "static"]
 STATIC_ROOT = env.VAR_DIR / "static"
 
-# Attachments (conversations.attachments): files under var/media by default.
+# Attachments (conversations.attachments): files under var/media by default, an
+# S3-compatible bucket when POLYDESK_S3_BUCKET is set (env.default_storage_settings).
 MEDIA_ROOT = env.VAR_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": env.default_storage_settings(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -37,6 +37,11 @@ urlpatterns = [
     path(
         "desk/items/<int:item_id>/recording", desk_views.item_recording, name="desk-item-recording"
     ),
+    path(
+        "desk/items/<int:item_id>/attachments/<int:attachment_id>",
+        desk_views.item_attachment,
+        name="desk-item-attachment",
+    ),
     path("desk/live", desk_views.live, name="desk-live"),
     path("desk/wall", desk_views.wall, name="desk-wall"),
     path("admin/", admin.site.urls),

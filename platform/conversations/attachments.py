@@ -7,14 +7,22 @@ stores a file sent twice once. The storage is Django's default one (files under
 """
 
 import hashlib
+import io
 import mimetypes
 import re
 import unicodedata
+import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.http import FileResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from conversations.models import Attachment, Message
 
@@ -100,3 +108,171 @@ def attachments_delete_unused(sha256s: set[str]) -> int:
             default_storage.delete(name)
             deleted += 1
     return deleted
+
+
+# --- serving -------------------------------------------------------------------------------
+
+# Raster images a browser only draws: the one kind shown inline (a preview). SVG can carry
+# script and HTML is a page, so they are always downloaded.
+PREVIEW_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+
+
+def attachment_previewable(attachment: Attachment) -> bool:
+    return safe_content_type(attachment.content_type) in PREVIEW_TYPES
+
+
+def attachment_response(attachment: Attachment, *, inline: bool = False) -> FileResponse:
+    """The file as an HTTP response, streamed from the storage in blocks (never read whole):
+    a download (RFC 6266 ``filename*`` for non-ASCII names) unless ``inline`` is asked for a
+    previewable image. Raises FileNotFoundError when the bytes are gone."""
+    inline = inline and attachment_previewable(attachment)
+    response = FileResponse(
+        attachment_open(attachment),
+        as_attachment=not inline,
+        filename=attachment.filename,
+        content_type=safe_content_type(attachment.content_type),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Even a file a browser would render cannot run script or reach anything from our origin.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- an agent's files on a reply ----------------------------------------------------------
+
+MAX_UPLOAD_FILE_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_TOTAL_BYTES = 25 * 1024 * 1024
+MAX_UPLOAD_FILES = 20
+# What an agent may send a customer: pictures, PDF, office documents, text, ZIP.
+UPLOAD_EXTENSIONS = frozenset({
+    "jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "bmp", "tif", "tiff", "pdf", "doc",
+    "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "txt", "csv", "md", "log",
+    "zip",
+})  # fmt: skip
+# Programs and scripts: refused by name even inside a ZIP, and by content whatever the name.
+PROGRAM_EXTENSIONS = frozenset({
+    "exe", "bat", "cmd", "com", "js", "jse", "vbs", "vbe", "wsf", "wsh", "scr", "msi", "msp",
+    "jar", "ps1", "psm1", "sh", "app", "dll", "cpl", "hta", "lnk", "class",
+})  # fmt: skip
+# The first bytes of programs: Windows (MZ), Linux (ELF), macOS (Mach-O, and Java class
+# files, which share its fat-binary magic), and scripts (#!). A short table of our own: a
+# sniffing library would tell many types apart, but this decision needs only these.
+_PROGRAM_MAGIC = (
+    b"MZ", b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!",
+)  # fmt: skip
+# The OLE container holds old Office files and Windows installers (.msi) alike.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_EXTENSIONS = frozenset({"doc", "xls", "ppt"})
+# Channels whose replies carry files: e-mail. An SMS carries text only (MMS is not sent),
+# and chat and API replies are read through the JSON API, which lists no files yet.
+FILE_CHANNELS = frozenset({"email"})
+
+
+def _extension(name: str) -> str:
+    return name.rpartition(".")[2].lower() if "." in name else ""
+
+
+def _looks_like_a_program(data: bytes, extension: str) -> bool:
+    if data.startswith(_PROGRAM_MAGIC):
+        return True
+    if data.startswith(_OLE_MAGIC):
+        return extension not in _OLE_EXTENSIONS
+    if data.startswith(b"PK") and extension in ("zip", "jar"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return False  # not a readable archive: the customer's mail program will say so
+        return any(_extension(name) in PROGRAM_EXTENSIONS for name in names) or (
+            "META-INF/MANIFEST.MF" in names
+        )
+    return False
+
+
+def _size(size: int) -> str:
+    """A size as people read it, in the active language (e.g. "12,5 MB" in Czech)."""
+    return str(filesizeformat(size)).replace("\xa0", " ")
+
+
+def upload_hint() -> str:
+    """What an agent may attach, in the active language."""
+    return _(
+        "Pictures, PDF, office documents, text and ZIP; at most %(file)s a file and %(total)s "
+        "together. Your text stays here if a file is refused."
+    ) % {"file": _size(MAX_UPLOAD_FILE_BYTES), "total": _size(MAX_UPLOAD_TOTAL_BYTES)}
+
+
+def upload_files_check(files: Sequence[UploadedFile]) -> list[IncomingFile]:
+    """An agent's files, read and checked: count, size per file and in total, type by name
+    and by content. Raises ValidationError naming every refused file, in the active
+    language, before anything is read into memory beyond the limits."""
+    problems = []
+    if len(files) > MAX_UPLOAD_FILES:
+        raise ValidationError(
+            _("At most %(count)s files can be attached to one reply.") % {"count": MAX_UPLOAD_FILES}
+        )
+    total = sum(file.size or 0 for file in files)
+    if total > MAX_UPLOAD_TOTAL_BYTES:
+        problems.append(
+            _("The files together are %(size)s; at most %(limit)s can be sent.")
+            % {"size": _size(total), "limit": _size(MAX_UPLOAD_TOTAL_BYTES)}
+        )
+    accepted = []
+    for file in files:
+        name = safe_filename(file.name or "")
+        extension = _extension(name)
+        if extension in PROGRAM_EXTENSIONS:
+            problems.append(_("%(name)s: programs and scripts cannot be sent.") % {"name": name})
+            continue
+        if extension not in UPLOAD_EXTENSIONS:
+            problems.append(
+                _(
+                    "%(name)s: this type of file cannot be sent (pictures, PDF, office "
+                    "documents, text and ZIP can)."
+                )
+                % {"name": name}
+            )
+            continue
+        if (file.size or 0) > MAX_UPLOAD_FILE_BYTES:
+            problems.append(
+                _("%(name)s: %(size)s; at most %(limit)s a file.")
+                % {"name": name, "size": _size(file.size), "limit": _size(MAX_UPLOAD_FILE_BYTES)}
+            )
+            continue
+        if problems:
+            continue  # refused anyway: the rest is not read
+        data = file.read()
+        if not data:
+            problems.append(_("%(name)s is empty.") % {"name": name})
+        elif _looks_like_a_program(data, extension):
+            problems.append(_("%(name)s: programs and scripts cannot be sent.") % {"name": name})
+        else:
+            # Our type from the name we allowed, not the browser's word for it.
+            content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            accepted.append(IncomingFile(filename=name, content_type=content_type, data=data))
+    if problems:
+        raise ValidationError(problems)
+    return accepted
+
+
+@transaction.atomic
+def conversation_reply_with_files(*, client, conversation_id: int, agent, text: str,
+                                  files: Sequence[IncomingFile] = ()) -> Message:  # fmt: skip
+    """An agent's reply (``conversations.services.conversation_reply``) and its files, in one
+    transaction: the message is never sent without them, nor they kept without it."""
+    from conversations.models import Conversation
+    from conversations.services import conversation_reply
+
+    if files:
+        channel = Conversation.objects.values_list("channel", flat=True).get(pk=conversation_id)
+        if channel not in FILE_CHANNELS:
+            raise ValidationError(
+                _("Files can be sent by e-mail only: remove them to answer this conversation.")
+            )
+    message = conversation_reply(client=client, conversation_id=conversation_id, agent=agent,
+                                 text=text)  # fmt: skip
+    for file in files:
+        attachment_store(message=message, file=file)
+    return message

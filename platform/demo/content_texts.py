@@ -613,3 +613,75 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
 }
+
+
+# E-mails with files (demo.seed.seed_mail_with_files): a customer whose parcel arrived
+# damaged sends a photo of it and the receipt as a PDF. language: (subject, text, photo's
+# file name, receipt's file name, receipt title, the item on it).
+MAIL_WITH_FILES: dict[str, tuple[str, str, str, str, str, str]] = {
+    "cs": (
+        "Poškozená zásilka: fotka a účtenka",
+        "Dobrý den,\n\ndnes mi přišla zásilka s rozmačkanou krabicí a boty uvnitř jsou "
+        "odřené. Posílám fotku krabice a účtenku. Můžete mi prosím poslat nový pár?\n\n"
+        "Děkuji, Petra Černá",
+        "krabice.png",
+        "účtenka-2026-1042.pdf",
+        "Účtenka k objednávce č. 2026-1042",
+        "Kožené polobotky, vel. 39",
+    ),
+    "sk": (
+        "Poškodená zásielka: fotka a doklad",
+        "Dobrý deň,\n\nbalík prišiel roztrhnutý a topánky sú poškriabané. Prikladám fotku "
+        "a doklad o kúpe. Ako mám postupovať pri reklamácii?\n\nĎakujem, Zuzana Kováčová",
+        "balik.png",
+        "doklad-2026-2210.pdf",
+        "Doklad k objednávke č. 2026-2210",
+        "Zimné čižmy, veľ. 38",
+    ),
+    "pl": (
+        "Uszkodzona paczka: zdjęcie i paragon",
+        "Dzień dobry,\n\npaczka dotarła zgnieciona, a bidon w środku jest pęknięty. Przesyłam "
+        "zdjęcie i paragon. Proszę o wymianę.\n\nPozdrawiam, Łukasz Wójcik",
+        "paczka.png",
+        "paragon-2026-3307.pdf",
+        "Paragon do zamówienia nr 2026-3307",
+        "Bidon rowerowy 750 ml",
+    ),
+    "de": (
+        "Beschädigtes Paket: Foto und Rechnung",
+        "Guten Tag,\n\ndas Paket kam eingedrückt an, und zwei Blumentöpfe sind zerbrochen. "
+        "Anbei ein Foto und die Rechnung. Bitte schicken Sie mir Ersatz.\n\n"
+        "Mit freundlichen Grüßen\nJürgen Weiß",
+        "paket.png",
+        "rechnung-2026-4415.pdf",
+        "Rechnung zur Bestellung Nr. 2026-4415",
+        "Terrakotta-Topf, 2 Stück",
+    ),
+    "hu": (
+        "Sérült csomag: fénykép és számla",
+        "Jó napot!\n\nA csomag összenyomva érkezett, a váza eltört. Csatolom a fényképet és a "
+        "számlát. Kérem, küldjenek újat.\n\nKöszönöm, Szőke Írisz",
+        "csomag.png",
+        "szamla-2026-5120.pdf",
+        "Számla a 2026-5120. számú rendeléshez",
+        "Kerámia váza, kék",
+    ),
+    "ro": (
+        "Colet deteriorat: fotografie și bon",
+        "Bună ziua,\n\ncoletul a sosit strivit, iar cana din interior este spartă. Atașez o "
+        "fotografie și bonul. Vă rog să-mi trimiteți alta.\n\nMulțumesc, Ioana Mureșan",
+        "colet.png",
+        "bon-2026-6031.pdf",
+        "Bon pentru comanda nr. 2026-6031",
+        "Cană pictată manual",
+    ),
+    "en": (
+        "Damaged parcel: photo and receipt",
+        "Hello,\n\nmy parcel arrived crushed and the item inside is broken. I attach a photo "
+        "and the receipt. Could you send a replacement, please?\n\nThank you, Anna Smith",
+        "parcel.png",
+        "receipt-2026-7001.pdf",
+        "Receipt for order no. 2026-7001",
+        "Gift box",
+    ),
+}

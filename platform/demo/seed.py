@@ -306,6 +306,51 @@ def seed_live_conversations(log: Callable[[str], None]) -> None:
         log(f"live conversations of {client.slug}: {LIVE_CONVERSATIONS_PER_CLIENT}")
 
 
+# Waiting e-mails with a photo and a PDF receipt, in each client's first two languages.
+MAIL_WITH_FILES_PER_CLIENT = 2
+# What the receipt's item cost, in the client's currency (made up, roughly alike).
+_RECEIPT_AMOUNTS = {"CZK": 1290, "PLN": 219, "EUR": 49, "HUF": 18990, "RON": 245}
+
+
+def seed_mail_with_files(log: Callable[[str], None]) -> None:
+    """E-mails whose customers sent a photo of a damaged parcel and the receipt as a PDF,
+    waiting for the demo agents, so the desk and the portal show files out of the box."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from babel.numbers import format_currency
+    from django.utils import timezone
+
+    from conversations.attachments import IncomingFile, attachment_store
+    from conversations.models import Message
+    from conversations.services import conversation_open_inbound
+    from demo.content_texts import MAIL_WITH_FILES
+    from demo.files import parcel_photo_png, receipt_pdf
+
+    now = timezone.now()
+    for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
+        with schema_context(client.schema_name):
+            if Message.objects.filter(external_id__startswith="demo-files-").exists():
+                continue
+            for number, language in enumerate(client.languages[:MAIL_WITH_FILES_PER_CLIENT]):
+                subject, text, photo_name, pdf_name, title, item = MAIL_WITH_FILES[language]
+                inbound = conversation_open_inbound(
+                    client=client, channel="email", text=text, subject=subject,
+                    customer_email=f"files{number}@{client.slug}.example",
+                    external_id=f"demo-files-{number}", now=now - timedelta(minutes=20 + number),
+                )  # fmt: skip
+                amount = Decimal(_RECEIPT_AMOUNTS.get(client.currency, 49)) * (number + 1)
+                price = format_currency(amount, client.currency, locale=language)
+                files = [
+                    IncomingFile(photo_name, "image/png", parcel_photo_png(seed=number)),
+                    IncomingFile(pdf_name, "application/pdf", receipt_pdf(
+                        shop=client.name, order=title, lines=[(item, price)])),
+                ]  # fmt: skip
+                for file in files:
+                    attachment_store(message=inbound.message, file=file)
+        log(f"e-mails with a photo and a PDF at {client.slug}: {MAIL_WITH_FILES_PER_CLIENT}")
+
+
 HISTORY_CONVERSATIONS_PER_CLIENT = 60
 
 
@@ -416,6 +461,7 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_telephony,
     seed_history,
     seed_live_conversations,
+    seed_mail_with_files,
     seed_billing,
     seed_reports,
 ]

@@ -179,13 +179,23 @@ def _item_for(request, item_id: int) -> WorkItem:
 def item_detail(request, item_id: int):
     """One item in its client's context: conversation, customer history, canned replies and
     FAQ in the customer's language, triage, notes, transfer."""
+    return _item_page(request, _item_for(request, item_id))
+
+
+def _item_page(request, item: WorkItem, *, reply_text: str = "", reply_errors=(),
+               status: int = 200):  # fmt: skip
+    """The item's page; after a refused reply, with the typed text back in the box and
+    the reasons beside it (nothing the agent wrote is lost)."""
+    from conversations.attachments import upload_hint
     from conversations.services import PRIORITIES
     from languages.models import Language
 
-    item = _item_for(request, item_id)
     agent_heartbeat(agent=request.user)
     client = item.client
     context = {
+        "reply_text": reply_text,
+        "upload_hint": upload_hint(),
+        "reply_errors": list(reply_errors),
         "item": item,
         "client": client,
         "colour": client_colour(client),
@@ -219,7 +229,7 @@ def item_detail(request, item_id: int):
             view.clock if view else call_view.clock if call_view
             else client_clock(client, country="", language=item.language)
         )  # fmt: skip
-        return render(request, "desk/item.html", context)
+        return render(request, "desk/item.html", context, status=status)
 
 
 def _conversation_change(
@@ -262,12 +272,49 @@ def item_language(request, item_id: int):
 @login_required
 @require_POST
 def item_reply(request, item_id: int):
-    """Answer the customer on the conversation's channel, in the client's name."""
-    from conversations.services import conversation_reply
+    """Answer the customer on the conversation's channel, in the client's name, with the
+    agent's files (checked first; a refusal shows the page again with the text kept)."""
+    from conversations.attachments import conversation_reply_with_files, upload_files_check
 
-    return _conversation_change(request, item_id, conversation_reply, waiting_allowed=False,
-                                refusal="Take the item before answering it.",
-                                agent=request.user, text=request.POST.get("text", ""))  # fmt: skip
+    item = _item_for(request, item_id)
+    if item.source_kind != "conversation":
+        return HttpResponseBadRequest("Not a conversation.")
+    if not _may_act_on(request, item):
+        return HttpResponseForbidden("Take the item before answering it.")
+    text = request.POST.get("text", "")
+    with schema_context(item.client.schema_name):
+        try:
+            conversation_reply_with_files(
+                client=item.client, conversation_id=item.source_id, agent=request.user,
+                text=text, files=upload_files_check(request.FILES.getlist("files")),
+            )  # fmt: skip
+        except ValidationError as error:
+            return _item_page(request, item, reply_text=text, reply_errors=error.messages,
+                              status=400)  # fmt: skip
+    return redirect("desk-item", item_id=item.pk)
+
+
+@login_required
+@require_GET
+def item_attachment(request, item_id: int, attachment_id: int):
+    """A file of the item's conversation, for an agent who may see the item: downloaded
+    (or, ``?inline=1``, a picture shown), streamed from the storage."""
+    from conversations.attachments import attachment_response
+    from conversations.models import Attachment
+
+    item = _item_for(request, item_id)
+    if item.source_kind != "conversation":
+        raise Http404("No such file.")
+    with schema_context(item.client.schema_name):
+        attachment = Attachment.objects.filter(
+            pk=attachment_id, message__conversation_id=item.source_id
+        ).first()
+        if attachment is None:
+            raise Http404("No such file.")
+        try:
+            return attachment_response(attachment, inline=request.GET.get("inline") == "1")
+        except FileNotFoundError as error:
+            raise Http404("The file is no longer stored.") from error
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from conversations.models import Conversation, Message
+from conversations.models import Attachment, Conversation, Message
 from telephony.voice.models import Call
 
 
@@ -26,9 +26,20 @@ def conversation_search(*, query: str = "", channel: str = "") -> QuerySet[Conve
 
 def conversation_messages_for_client(*, conversation: Conversation) -> QuerySet[Message]:
     """What the client may read of a conversation: the customer's and the agents' messages,
-    not the agency's internal notes."""
-    return conversation.messages.exclude(direction=Message.Direction.NOTE).order_by(
-        "created_at", "id"
+    not the agency's internal notes; their files read in one more query."""
+    return (
+        conversation.messages.exclude(direction=Message.Direction.NOTE)
+        .order_by("created_at", "id")
+        .prefetch_related("attachments")
+    )
+
+
+def attachment_for_client(*, conversation_id: int, attachment_id: int) -> Attachment | None:
+    """A file of a message the client may read (never of an internal note)."""
+    return (
+        Attachment.objects.filter(pk=attachment_id, message__conversation_id=conversation_id)
+        .exclude(message__direction=Message.Direction.NOTE)
+        .first()
     )
 
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("conversations/", views.conversation_list, name="conversations"),
     path("conversations/export.csv", views.conversation_export, name="conversations_export"),
     path("conversations/<int:conversation_id>/", views.conversation_detail, name="conversation"),
+    path("conversations/<int:conversation_id>/attachments/<int:attachment_id>",
+         views.conversation_attachment, name="conversation_attachment"),
     path("calls/", views.call_list, name="calls"),
     path("calls/export.csv", views.call_export, name="calls_export"),
     path("reports/", views.report_list, name="reports"),

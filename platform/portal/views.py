@@ -16,13 +16,19 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.login_limit import client_address, login_blocked
 from billing.months import month_of, month_parse, month_start, months_back
 from config.celery import task_enqueue_on_commit
+from conversations.attachments import attachment_response
 from conversations.models import Conversation
 from customers.models import Customer
 from customers.selectors import customer_search
 from portal import charts
 from portal.csv_export import csv_response
 from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm, ReportRequestForm
-from portal.selectors import call_search, conversation_messages_for_client, conversation_search
+from portal.selectors import (
+    attachment_for_client,
+    call_search,
+    conversation_messages_for_client,
+    conversation_search,
+)
 from portal.tables import Previous, dashboard_tables
 from reporting.figures import Kpis, Period
 from reporting.layout import Formats, channel_label
@@ -279,6 +285,21 @@ def conversation_detail(request, conversation_id: int):
         "messages_shown": conversation_messages_for_client(conversation=conversation),
         "channel_name": channel_label(conversation.channel),
     })  # fmt: skip
+
+
+@login_required
+@require_GET
+def conversation_attachment(request, conversation_id: int, attachment_id: int):
+    """A file of the client's conversation (the isolation middleware lets only the client's
+    users and agency admins this far): downloaded, or a picture shown with ``?inline=1``."""
+    attachment = attachment_for_client(conversation_id=conversation_id,
+                                       attachment_id=attachment_id)  # fmt: skip
+    if attachment is None:
+        raise Http404("No such file.")
+    try:
+        return attachment_response(attachment, inline=request.GET.get("inline") == "1")
+    except FileNotFoundError as error:
+        raise Http404("The file is no longer stored.") from error
 
 
 @login_required

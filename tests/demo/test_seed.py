@@ -25,16 +25,17 @@ def test_the_demo_seeds_clients_in_several_languages_and_can_run_twice(two_clien
     assert {"cs", "sk", "pl", "de", "hu", "en"} <= languages
     for client in demo:
         with in_schema(client):
-            # 40 customers, 25 in the month's history, 8 who wrote live; not doubled.
-            assert Customer.objects.count() == 73
-            assert Conversation.objects.exclude(channel="call").count() == 68
+            # 40 customers, 25 in the month's history, 8 who wrote live, 2 who sent files;
+            # not doubled.
+            assert Customer.objects.count() == 75
+            assert Conversation.objects.exclude(channel="call").count() == 70
             assert Conversation.objects.filter(reopen_count__gt=0).exists()
             unresolved = set(Conversation.objects.exclude(status="resolved")
                              .values_list("pk", flat=True))  # fmt: skip
         # Resolved history stops its resolution clock; reopened and live work keep one running.
         running = ResolutionClock.objects.filter(client=client, resolved_at__isnull=True)
         assert set(running.values_list("conversation_id", flat=True)) == unresolved
-        assert WorkItem.objects.filter(client=client, status="waiting").count() == 8
+        assert WorkItem.objects.filter(client=client, status="waiting").count() == 10
         assert WorkItem.objects.filter(client=client, status="done").count() == 60
     assert User.objects.filter(role=User.Role.AGENT).count() >= 3
     assert "bohemia-shoes-manager / polydesk-demo" in out
@@ -68,3 +69,34 @@ def test_the_demo_refuses_to_seed_a_production_database(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DJANGO_DEBUG=1"):
         call_command("seed_demo")
+
+
+def test_the_demo_has_emails_with_a_photo_and_a_pdf_on_the_desk_and_the_portal(two_clients):
+    from conversations.attachments import attachment_open
+    from conversations.models import Attachment
+    from tests.desk.helpers import signed_in
+
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)
+    bohemia = Client.objects.get(slug="bohemia-shoes")
+    with in_schema(bohemia):
+        files = list(Attachment.objects.filter(message__external_id__startswith="demo-files-")
+                     .order_by("message_id", "id"))  # fmt: skip
+        assert [(f.filename, f.content_type) for f in files] == [
+            ("krabice.png", "image/png"), ("účtenka-2026-1042.pdf", "application/pdf"),
+            ("balik.png", "image/png"), ("doklad-2026-2210.pdf", "application/pdf"),
+        ]  # fmt: skip
+        for file in files:
+            with attachment_open(file) as stored:
+                head = stored.read(8)
+            assert head.startswith(b"\x89PNG" if file.content_type == "image/png" else b"%PDF")
+        conversation_id = files[0].message.conversation_id
+    item = WorkItem.objects.get(client=bohemia, source_kind="conversation",
+                                source_id=conversation_id)  # fmt: skip
+    jana = User.objects.get(username="jana")
+    page = signed_in(jana).get(f"/desk/items/{item.pk}").text
+    assert "krabice.png" in page and "účtenka-2026-1042.pdf" in page and "<img " in page
+    manager = HttpClient(HTTP_HOST=host_of(bohemia))
+    manager.post("/accounts/login/", {"username": "bohemia-shoes-manager",
+                                      "password": DEMO_PASSWORD})  # fmt: skip
+    assert "účtenka-2026-1042.pdf" in manager.get(f"/conversations/{conversation_id}/").text
