@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from conversations import api as conversations_api
 from desk import views as desk_views
+from intake import views as intake_views
 from telephony import views as telephony_views
 
 urlpatterns = [
@@ -42,7 +43,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("billing/", include("billing.urls_agency")),
     path("api/v1/messages", conversations_api.messages_create, name="api-messages"),
-    path("mail/inbound", conversations_api.email_intake, name="mail-intake"),
+    path("mail/inbound", intake_views.email_intake, name="mail-intake"),
     path("twilio/messaging", telephony_views.messaging_inbound, name="twilio-messaging"),
     path("twilio/voice/", include("telephony.voice.urls")),
     path(

@@ -88,6 +88,12 @@ class Message(models.Model):
     # replayed delivery is recognised by it.
     external_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField()
+    # An auto-reply or a bounce: filed, but it reopens nothing, starts no clock and is never
+    # acknowledged.
+    automatic = models.BooleanField(default=False)
+    # Why intake could not read this message (``raw`` is the original, for download); empty
+    # for a message read normally.
+    unreadable_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
