@@ -184,10 +184,12 @@ ANYMAIL = (
 )
 MAIL_INTAKE_TOKEN = env.text("POLYDESK_MAIL_INTAKE_TOKEN")
 # Inbound mail may be 25 MB (conversations.email_in.MAX_BYTES). A provider's webhook carries
-# it base64-encoded in a form or JSON field (4/3 of it) beside the text and HTML again: 36 MB
-# lets a 25 MB message through every path. Files posted as such (Mailgun's attachments)
-# stream to temporary files past FILE_UPLOAD_MAX_MEMORY_SIZE, which limits nothing.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 36 * 1024 * 1024
+# it base64-encoded in a JSON or form field (4/3 of it), and some send it twice (the raw
+# message and its parsed parts): 25 x (1 + 4/3) = 58 MB, so 64 MB lets a 25 MB message through
+# every path (intake.middleware answers 413 above it, before the body is read). Files posted
+# as such (Mailgun's attachments) stream to temporary files past FILE_UPLOAD_MAX_MEMORY_SIZE,
+# which refuses nothing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Receipts of inbound mail (with the bytes of mail nobody receives) are kept this long.
 POLYDESK_INBOUND_RECEIPT_DAYS = int(env.text("POLYDESK_INBOUND_RECEIPT_DAYS", "30"))

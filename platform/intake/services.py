@@ -15,7 +15,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email import policy
+from email import encoders, policy
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 
@@ -238,6 +238,7 @@ def anymail_inbound_received(sender, event, esp_name, **kwargs) -> None:
     """django-anymail's inbound signal (any provider's webhook, normalised): the message as
     bytes goes through the same write-ahead as the MTA's."""
     message = event.message
+    _binary_parts_encode(message)
     try:
         raw = message.as_bytes()
     except Exception:  # a header the serialiser refuses: its text as it was parsed
@@ -247,3 +248,21 @@ def anymail_inbound_received(sender, event, esp_name, **kwargs) -> None:
     # A refusal is answered 200 all the same, so that the provider does not retry for ever;
     # the receipt keeps the reason (and the bytes) for the postmaster.
     logger.info("inbound mail via %s: %s %s", esp_name, outcome.status, outcome.reason)
+
+
+def _binary_parts_encode(message) -> None:
+    """Base64 for the parts a provider's fields were built into as bare bytes (anymail's
+    ``construct_attachment``): written out raw, a CR LF inside a photo would be read back as
+    a line end and the file would come back shorter."""
+    for part in message.walk():
+        if part.is_multipart() or part.get_content_maintype() == "message":
+            continue
+        encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+        if encoding in ("base64", "quoted-printable", "7bit") and encoding:
+            continue
+        data = part.get_payload(decode=True)
+        if not isinstance(data, bytes) or (data.isascii() and b"\r" not in data):
+            continue
+        del part["Content-Transfer-Encoding"]
+        part.set_payload(data)
+        encoders.encode_base64(part)
