@@ -38,6 +38,11 @@ urlpatterns = [
     path(
         "desk/items/<int:item_id>/recording", desk_views.item_recording, name="desk-item-recording"
     ),
+    path(
+        "desk/items/<int:item_id>/messages/<int:message_id>/original",
+        desk_views.item_original,
+        name="desk-item-original",
+    ),
     path("desk/live", desk_views.live, name="desk-live"),
     path("desk/wall", desk_views.wall, name="desk-wall"),
     path("admin/", admin.site.urls),

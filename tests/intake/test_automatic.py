@@ -22,8 +22,8 @@ def resolved_conversation_with_our_acknowledgement(mailboxes) -> tuple[int, str]
     conversation_id = first.filed.conversation_id
     with in_schema(mailboxes.a):
         ack = Message.objects.get(conversation_id=conversation_id, direction="out")
-        Conversation.objects.filter(pk=conversation_id).update(status="resolved",
-                                                               resolved_at=timezone.now())  # fmt: skip
+        resolved = Conversation.objects.filter(pk=conversation_id)
+        resolved.update(status="resolved", resolved_at=timezone.now())
     WorkItem.objects.filter(client=mailboxes.a, source_id=conversation_id).update(status="done")
     return conversation_id, ack.external_id
 

@@ -74,7 +74,7 @@ def test_senders_odd_headers_are_read_without_a_crash(mailboxes):
     assert names["eight_bit_headers.eml"] == (
         "Řehoř Žďárský",
         "rehor@customer.example",
-        "Stížnost na doručení – kurýr nepřišel",
+        "Stížnost na doručení \N{EN DASH} kurýr nepřišel",
     )
     # No address to answer: filed for an agent all the same, and not acknowledged.
     assert names["from_without_domain.eml"][:2] == ("foo", "")
