@@ -3,9 +3,9 @@
 import logging
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 
 from conversations.email_in import MAX_BYTES
 
@@ -47,9 +47,13 @@ class MailIntakeMiddleware:
                                           "bytes."}, status=413)  # fmt: skip
         if isinstance(exception, DatabaseError):
             return None  # not the sender's doing: the provider retries on a 5xx
+        if isinstance(exception, (SuspiciousOperation, PermissionDenied, Http404)):
+            # Django's own answers (a failed webhook authentication is a 400): nothing from
+            # an unauthenticated request is kept.
+            return None
         from intake.services import receipt_write
 
-        reason = f"webhook payload unreadable: {type(exception).__name__}: {exception}"
+        reason = f"request unreadable: {type(exception).__name__}: {exception}"
         logger.exception("inbound webhook %s refused", request.path)
         try:
             body = request.body

@@ -204,9 +204,16 @@ def test_a_provider_payload_anymail_cannot_read_is_a_400_with_the_body_kept(
         "/anymail/postmark/inbound/", '{"FromFull": 7, "ToFull": "x", "Attachments": [1]}',
         content_type="application/json", HTTP_AUTHORIZATION=HOOK_AUTH,
     )  # fmt: skip
-    assert answer.status_code == 400 and "webhook payload unreadable" in answer.json()["error"]
+    assert answer.status_code == 400 and "request unreadable" in answer.json()["error"]
     kept = InboundReceipt.objects.get(source="payload:/anymail/postmark/inbound/")
     assert kept.state == "refused" and b"FromFull" in bytes(kept.raw)
+    # Without the webhook's credentials: Django's 400, and nothing of it kept.
+    stranger = HttpClient(HTTP_HOST="localhost").post(
+        "/anymail/postmark/inbound/", '{"FromFull": 7}', content_type="application/json",
+        HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"hook:wrong").decode(),
+    )  # fmt: skip
+    assert stranger.status_code == 400
+    assert InboundReceipt.objects.filter(source__startswith="payload:").count() == 1
 
 
 # --- the MTA pipe ---------------------------------------------------------------------------
