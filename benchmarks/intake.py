@@ -97,8 +97,8 @@ def messages(count: int, run: str, rng: random.Random) -> list[bytes]:
         text = " ".join(rng.choice(SENTENCES).format(n=n) for _ in range(rng.randint(2, 12)))
         message.set_content(text)
         if n % 5 == 1:
-            message.add_attachment(rng.randbytes(rng.randint(40_000, 400_000)),
-                                   maintype="image", subtype="jpeg", filename=f"foto{n}.jpg")  # fmt: skip
+            photo = rng.randbytes(rng.randint(40_000, 400_000))
+            message.add_attachment(photo, maintype="image", subtype="jpeg", filename=f"foto{n}.jpg")
         elif n % 5 == 2 and n % 2:
             message.add_attachment(b"%PDF-1.4\n" + rng.randbytes(60_000), maintype="application",
                                    subtype="pdf", filename=f"faktura {n}.pdf")  # fmt: skip
