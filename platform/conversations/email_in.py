@@ -362,7 +362,15 @@ def _classify(message: MimePart, sender_email: str, subject: str) -> str:
     return "normal"
 
 
-def bounce_report(message: MimePart) -> BounceReport | None:
+def bounce_report(parsed: "ParsedMail | bytes") -> BounceReport | None:
+    """What a bounce says: the Message-ID of our message it returns, the recipient, the
+    status and the reason; None for a message that is not a bounce or carries no report."""
+    if isinstance(parsed, bytes):
+        parsed = email_parse(parsed)
+    return parsed.bounce
+
+
+def _delivery_report(message: MimePart) -> BounceReport | None:
     """The delivery report's first recipient, status and reason, and the Message-ID of the
     message it is about (from the returned message or its headers); None without one."""
     fields: dict[str, str] = {}
@@ -451,7 +459,7 @@ def email_parse(raw: bytes) -> ParsedMail:
     parsed.text = storable(text)
     parsed.html = storable(nh3.clean(html)) if html.strip() else ""
     if parsed.kind == "bounce":
-        parsed.bounce = bounce_report(message)
+        parsed.bounce = _delivery_report(message)
     return parsed
 
 

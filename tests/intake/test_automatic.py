@@ -75,14 +75,18 @@ def test_an_auto_reply_from_a_stranger_quoting_our_id_does_not_enter_the_convers
 )  # fmt: skip
 def test_delivery_reports_of_three_mail_servers_are_read(name, original, recipient, status,
                                                          diagnostic):  # fmt: skip
-    from email import message_from_bytes, policy
-
     parsed = email_parse(corpus(name))
-    report = bounce_report(message_from_bytes(corpus(name), policy=policy.default))
-    assert parsed.kind == "bounce" and parsed.bounce == report
+    report = bounce_report(corpus(name))
+    assert parsed.kind == "bounce" and bounce_report(parsed) == report
     assert (report.original_message_id, report.recipient, report.status, report.action) == (
         original, recipient, status, "failed")  # fmt: skip
     assert report.diagnostic.startswith(diagnostic)
+
+
+def test_a_bounce_without_a_report_and_a_customers_mail_have_no_report():
+    assert email_parse(corpus("bounce_mailer_daemon_display.eml")).kind == "bounce"
+    assert bounce_report(corpus("bounce_mailer_daemon_display.eml")) is None
+    assert bounce_report(corpus("photo_and_pdf.eml")) is None
 
 
 def test_a_bounce_is_filed_in_its_conversation_and_told_to_the_outbox(mailboxes):
