@@ -126,12 +126,15 @@ def storable(text: str) -> str:
 
 def _bytes_to_text(data: bytes, declared: str = "") -> str:
     """Decode text whose label may be missing, wrong or unknown (``unknown-8bit``)."""
+    declared = (declared or "").strip().strip('"').lower()
+    if declared.startswith(("utf-16", "utf-32")):  # its zero bytes would pass for UTF-8
+        with suppress(LookupError, UnicodeDecodeError):
+            return data.decode(declared)
     try:
         text = data.decode("utf-8")
         return text  # valid UTF-8 with 8-bit bytes is UTF-8 whatever the label says
     except UnicodeDecodeError:
         pass
-    declared = (declared or "").strip().strip('"').lower()
     for label in (declared, _WINDOWS_SIBLING.get(declared, "")):
         if not label or label in ("us-ascii", "ascii", "unknown-8bit", "x-unknown", "utf-8"):
             continue
