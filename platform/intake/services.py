@@ -140,6 +140,11 @@ def _file(receipt: InboundReceipt, parsed: ParsedMail, mailbox: InboundAddress,
           raw: bytes) -> Outcome:  # fmt: skip
     client = mailbox.client
     _lock(f"inbound-mail:{client.pk}:{parsed.message_id or receipt.sha256}")
+    state, conversation_id = (InboundReceipt.objects.filter(pk=receipt.pk)
+                              .values_list("state", "conversation_id").get())  # fmt: skip
+    if state != State.RECEIVED:  # the sweep and a slow first try met: the first one filed it
+        filed = Filed(client.slug, conversation_id, threaded=False, duplicate=True)
+        return Outcome("duplicate", receipt.pk, filed=filed)
     earlier = None
     if not parsed.message_id:
         earlier = (

@@ -14,6 +14,7 @@ import pytest
 from django.test import Client as HttpClient
 from django.utils import timezone
 
+from accounts.models import User
 from conversations import email_in
 from conversations.email_in import MAX_BYTES
 from conversations.models import Message
@@ -234,3 +235,25 @@ def test_the_pipe_answers_the_mta_in_sysexits_codes(mailboxes):
     assert too_big.returncode == 69 and b"552 5.3.4" in too_big.stderr
     assert database_down.returncode == 75 and b"451 4.3.0" in database_down.stderr
     assert b"Traceback" not in nobody.stderr + too_big.stderr + database_down.stderr
+
+
+def test_the_postmaster_lists_refused_mail_and_reads_it_in_the_admin(mailboxes):
+    refused = mail_receive(raw=mail(to="ghost@nowhere.example"), source="pipe")
+    admin = User.objects.create_superuser(username="postmaster", password="x", role="admin")
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(admin)
+    listing = http.get("/admin/intake/inboundreceipt/?state=refused")
+    assert listing.status_code == 200 and "no client receives mail for ghost" in listing.text
+    page = http.get(f"/admin/intake/inboundreceipt/{refused.receipt_id}/change/")
+    assert page.status_code == 200 and "Dobrý den, posílám fotku" in page.text
+
+
+def test_a_sweep_meeting_a_filed_receipt_files_nothing_again(mailboxes):
+    raw = mail(message_id=None)
+    kept = receipt_write(raw=raw, source="pipe", size=len(raw))
+    from intake.services import receipt_process
+
+    first = receipt_process(receipt=kept)
+    again = receipt_process(receipt=kept)  # a slow first try and the sweep, one after the other
+    assert (first.status, again.status) == ("filed", "duplicate")
+    assert again.filed.conversation_id == first.filed.conversation_id
