@@ -87,6 +87,10 @@ def mail_receive(*, raw: bytes, source: str, envelope: str = "") -> Outcome:
                                 state=State.REFUSED, reason=reason)  # fmt: skip
         logger.warning("inbound mail via %s refused: %s", source, reason)
         return Outcome("too_large", receipt.pk, reason)
+    if not raw.strip():
+        receipt = receipt_write(raw=raw, source=source, size=len(raw), envelope=envelope,
+                                state=State.REFUSED, reason="an empty message")  # fmt: skip
+        return Outcome("unparseable", receipt.pk, "an empty message")
     receipt = receipt_write(raw=raw, source=source, size=len(raw), envelope=envelope)
     return receipt_process(receipt=receipt)
 

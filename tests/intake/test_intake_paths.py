@@ -228,13 +228,15 @@ def pipe(raw: bytes, *, database_url: str | None = None) -> subprocess.Completed
 
 
 def test_the_pipe_answers_the_mta_in_sysexits_codes(mailboxes):
+    empty = pipe(b"\n")
     nobody = pipe(mail(to="ghost@nowhere.example"))
     too_big = pipe(b"x" * (MAX_BYTES + 1))
     database_down = pipe(mail(), database_url="postgres://postgres@127.0.0.1:9/polydesk")
+    assert empty.returncode == 65 and b"an empty message" in empty.stderr
     assert nobody.returncode == 67 and b"no client receives mail" in nobody.stderr
     assert too_big.returncode == 69 and b"552 5.3.4" in too_big.stderr
     assert database_down.returncode == 75 and b"451 4.3.0" in database_down.stderr
-    assert b"Traceback" not in nobody.stderr + too_big.stderr + database_down.stderr
+    assert b"Traceback" not in empty.stderr + nobody.stderr + too_big.stderr + database_down.stderr
 
 
 def test_the_postmaster_lists_refused_mail_and_reads_it_in_the_admin(mailboxes):
