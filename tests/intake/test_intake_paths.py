@@ -259,3 +259,22 @@ def test_a_sweep_meeting_a_filed_receipt_files_nothing_again(mailboxes):
     again = receipt_process(receipt=kept)  # a slow first try and the sweep, one after the other
     assert (first.status, again.status) == ("filed", "duplicate")
     assert again.filed.conversation_id == first.filed.conversation_id
+
+
+def test_a_webhook_for_nobody_is_answered_200_and_kept_refused(mailboxes, provider_webhooks):
+    payload = {
+        "FromFull": {"Email": "vera@customer.example", "Name": "Věra\u0000 Malá"},
+        "ToFull": [{"Email": "ghost@nowhere.example", "Name": ""}],
+        "OriginalRecipient": "ghost@nowhere.example",
+        "Subject": "Fotka", "TextBody": "Dobrý den.",
+    }  # fmt: skip
+    answer = HttpClient(HTTP_HOST="localhost").post(
+        "/anymail/postmark/inbound/",
+        json.dumps(payload),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=HOOK_AUTH,
+    )
+    assert answer.status_code == 200  # so that the provider stops retrying
+    receipt = InboundReceipt.objects.get(source="provider:Postmark")
+    assert (receipt.state, receipt.envelope_recipient) == ("refused", "ghost@nowhere.example")
+    assert b"Subject: Fotka" in bytes(receipt.raw) and "no client receives mail" in receipt.reason
