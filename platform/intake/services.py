@@ -31,6 +31,7 @@ from conversations.email_in import (
     ParsedMail,
     email_file,
     email_parse,
+    raw_store,
     recipient_address,
     storable,
 )
@@ -70,11 +71,16 @@ def _sha256(raw: bytes) -> str:
 def receipt_write(*, raw: bytes | None, source: str, size: int, envelope: str = "",
                   state: str = State.RECEIVED, reason: str = "") -> InboundReceipt:  # fmt: skip
     """Step 1: the delivery as received, committed before anything reads it."""
-    return InboundReceipt.objects.create(
+    receipt = InboundReceipt.objects.create(
         received_at=timezone.now(), source=source[:64], size=size,
         sha256=_sha256(raw) if raw is not None else "", envelope_recipient=envelope[:254],
-        state=state, reason=reason[:500], raw=raw,
+        state=state, reason=reason[:500],
     )  # fmt: skip
+    if raw is not None:
+        with schema_context("public"):
+            raw_store(InboundReceipt, receipt.pk, raw)
+        receipt.raw = raw
+    return receipt
 
 
 def mail_receive(*, raw: bytes, source: str, envelope: str = "") -> Outcome:
@@ -202,7 +208,8 @@ def _unreadable_file(receipt: InboundReceipt, mailbox: InboundAddress, raw: byte
             customer_name=parsed.sender_name if parsed else "",
             country=mailbox.country, language=client.default_language,
         )  # fmt: skip
-        Message.objects.filter(pk=inbound.message.pk).update(raw=raw, unreadable_reason=reason)
+        Message.objects.filter(pk=inbound.message.pk).update(unreadable_reason=reason)
+        raw_store(Message, inbound.message.pk, raw)
     InboundReceipt.objects.filter(pk=receipt.pk).update(
         state=State.UNREADABLE, reason=reason, client=client,
         conversation_id=inbound.conversation.pk, filed_at=timezone.now(), raw=None,

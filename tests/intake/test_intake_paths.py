@@ -65,10 +65,10 @@ def test_what_the_parser_cannot_read_becomes_a_visible_item_with_the_original(
 ):
     # A bug of the standard library's parser on some message (they exist: CPython's tracker
     # has several) stands in for any failure after the receipt is written.
-    def parser_bug(raw, **kwargs):
+    def parser_bug(self):
         raise IndexError("list index out of range")
 
-    monkeypatch.setattr(email_in, "message_from_bytes", parser_bug)
+    monkeypatch.setattr(email_in.BytesFeedParser, "close", parser_bug)
     raw = corpus("photo_and_pdf.eml")
     outcome = mail_receive(raw=raw, source="http")
     assert (outcome.status, outcome.accepted) == ("unreadable", True)

@@ -23,10 +23,10 @@ def agent_of(client) -> HttpClient:
 
 
 def test_an_agent_sees_the_unreadable_message_and_downloads_its_original(mailboxes, monkeypatch):
-    def parser_bug(raw, **kwargs):
+    def parser_bug(self):
         raise IndexError("list index out of range")
 
-    monkeypatch.setattr(email_in, "message_from_bytes", parser_bug)
+    monkeypatch.setattr(email_in.BytesFeedParser, "close", parser_bug)
     raw = corpus("photo_and_pdf.eml")
     outcome = mail_receive(raw=raw, source="pipe")
     monkeypatch.undo()
