@@ -17,8 +17,8 @@ Message-ID. Each message is then received
 - by ``POST /mail/inbound`` on gunicorn (``config.wsgi``, 2 sync workers) from
   ``--concurrency`` client threads;
 
-against a floor measured in the same run: the bare INSERT of each message's bytes as a
-receipt (what the write-ahead adds before anything is read). A pipe process also pays its own
+against a floor measured in the same run: keeping each message's bytes with a receipt and
+nothing else (``receipt_write``: what the write-ahead adds before anything is read). A pipe process also pays its own
 start (Python, Django, the database connection): measured on 10 messages and reported apart.
 Last, the peak memory of receiving one 24.9 MB message (tracemalloc's peak, and the growth of
 the process's maximum resident size). One JSON line is printed.
@@ -107,7 +107,7 @@ def messages(count: int, run: str, rng: random.Random) -> list[bytes]:
 
 
 def floor(raws: list[bytes]) -> float:
-    """Messages a second for the bare INSERT of the bytes as a receipt."""
+    """Messages a second for keeping the bytes with a receipt, and nothing else."""
     from intake.models import InboundReceipt
     from intake.services import receipt_write
 
