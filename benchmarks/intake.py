@@ -18,8 +18,9 @@ Message-ID. Each message is then received
   ``--concurrency`` client threads;
 
 against a floor measured in the same run: keeping each message's bytes with a receipt and
-nothing else (``receipt_write``: what the write-ahead adds before anything is read). A pipe process also pays its own
-start (Python, Django, the database connection): measured on 10 messages and reported apart.
+nothing else (``receipt_write``: what the write-ahead adds before anything is read). A
+pipe process also pays its own start (Python, Django, the database connection): measured on
+10 messages and reported apart.
 Last, the peak memory of receiving one 24.9 MB message (tracemalloc's peak, and the growth of
 the process's maximum resident size). One JSON line is printed.
 """
