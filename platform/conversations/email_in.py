@@ -632,7 +632,7 @@ def _automatic_file(client, mailbox: InboundAddress, parsed: ParsedMail,
         conversation = Conversation.objects.create(
             customer=customer, channel="email", subject=parsed.subject,
             language=client.default_language, status=Conversation.Status.CLOSED,
-            created_at=now, resolved_at=now, resolved_automatically=True,
+            created_at=now, resolved_at=now, resolved_automatically=True, automatic=True,
         )  # fmt: skip
     message = Message.objects.create(
         conversation=conversation, direction=Message.Direction.INBOUND, channel="email",

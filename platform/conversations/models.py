@@ -54,6 +54,9 @@ class Conversation(models.Model):
     first_response_due_at = models.DateTimeField(null=True, blank=True)
     # The resolution promise (restarted by a reopening); its clock is swept in public.
     resolution_due_at = models.DateTimeField(null=True, blank=True)
+    # Opened by an auto-reply or a bounce about nothing of ours: kept in the client's history,
+    # closed at once, never in the work queue, and not a contact in the figures.
+    automatic = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,6 +1,8 @@
 """Auto-replies (RFC 3834 and the usual vendor headers) and bounces (RFC 3464) are filed
 where they belong without reopening anything, a clock, a work item or an acknowledgement."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.utils import timezone
 
@@ -140,3 +142,25 @@ def test_mail_from_our_own_address_is_never_acknowledged(mailboxes):
     with in_schema(mailboxes.a):
         assert not Message.objects.filter(conversation_id=outcome.filed.conversation_id,
                                           direction="out").exists()  # fmt: skip
+
+
+def test_automatic_mail_about_nothing_of_ours_is_not_a_contact_in_the_figures(mailboxes):
+    from reporting.figures import Period
+    from reporting.selectors import contact_figures_for_period
+
+    now = timezone.localtime(timezone.now(), timezone=ZoneInfo("Europe/Prague"))
+    month = Period.month(year=now.year, month=now.month, time_zone="Europe/Prague")
+
+    def received() -> int:
+        with in_schema(mailboxes.a):
+            totals, _ = contact_figures_for_period(client=mailboxes.a, period=month)
+        return totals.received
+
+    before = received()
+    for name in ("bounce_mailer_daemon_display.eml", "dsn_gmail.eml", "ooo_precedence.eml"):
+        outcome = mail_receive(raw=corpus(name), source="pipe")
+        with in_schema(mailboxes.a):
+            assert Conversation.objects.get(pk=outcome.filed.conversation_id).automatic
+    assert received() == before
+    mail_receive(raw=corpus("eight_bit_headers.eml"), source="pipe")
+    assert received() == before + 1  # a customer's mail is one
