@@ -113,7 +113,7 @@ def receipt_process(*, receipt: InboundReceipt) -> Outcome:
         mailbox = (recipient_address(parsed, receipt.envelope_recipient) if parsed
                    else _recipient_from_headers(raw, receipt.envelope_recipient))  # fmt: skip
     except NoRecipient as refusal:
-        return _refused(receipt, "no_recipient", str(refusal))
+        return _refused(receipt, "no_recipient", str(refusal), parsed.message_id)
     if mailbox is None:
         return _refused(receipt, "unparseable", reason)
     if parsed is not None:
@@ -130,9 +130,11 @@ def receipt_process(*, receipt: InboundReceipt) -> Outcome:
         return Outcome("accepted", receipt.pk, reason)
 
 
-def _refused(receipt: InboundReceipt, status: str, reason: str) -> Outcome:
+def _refused(receipt: InboundReceipt, status: str, reason: str,
+             message_id: str = "") -> Outcome:  # fmt: skip
     reason = storable(reason)[:500]
-    InboundReceipt.objects.filter(pk=receipt.pk).update(state=State.REFUSED, reason=reason)
+    InboundReceipt.objects.filter(pk=receipt.pk).update(state=State.REFUSED, reason=reason,
+                                                        message_id=message_id)  # fmt: skip
     logger.warning("inbound mail (receipt %s, via %s) refused: %s", receipt.pk, receipt.source,
                    reason)  # fmt: skip
     return Outcome(status, receipt.pk, reason)

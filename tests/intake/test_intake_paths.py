@@ -58,6 +58,7 @@ def test_mail_for_nobody_is_refused_and_kept_for_the_postmaster(mailboxes):
     assert "no client receives mail for ghost@nowhere.example" in outcome.reason
     receipt = InboundReceipt.objects.get(pk=outcome.receipt_id)
     assert (receipt.state, bytes(receipt.raw), receipt.client) == ("refused", raw, None)
+    assert receipt.message_id == "<big-1@customer.example>"  # for the postmaster's search
 
 
 def test_what_the_parser_cannot_read_becomes_a_visible_item_with_the_original(
