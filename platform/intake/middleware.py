@@ -42,6 +42,10 @@ class MailIntakeMiddleware:
     def process_exception(self, request, exception):
         if not _is_mail_path(request.path):
             return None
+        from intake.services import MailTooLarge, receipt_write
+
+        if isinstance(exception, MailTooLarge):  # its receipt is written, refused
+            return JsonResponse({"error": str(exception)}, status=413)
         if isinstance(exception, RequestDataTooBig):
             return JsonResponse({"error": f"At most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} "
                                           "bytes."}, status=413)  # fmt: skip
@@ -51,8 +55,6 @@ class MailIntakeMiddleware:
             # Django's own answers (a failed webhook authentication is a 400): nothing from
             # an unauthenticated request is kept.
             return None
-        from intake.services import receipt_write
-
         reason = f"request unreadable: {type(exception).__name__}: {exception}"
         logger.exception("inbound webhook %s refused", request.path)
         try:

@@ -48,6 +48,10 @@ DUPLICATE_WINDOW = timedelta(hours=1)
 State = InboundReceipt.State
 
 
+class MailTooLarge(Exception):
+    """A provider delivered a message over ``MAX_BYTES``: its webhook is answered 413."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What became of one delivery; ``status`` is what the path answers."""
@@ -263,9 +267,11 @@ def anymail_inbound_received(sender, event, esp_name, **kwargs) -> None:
         raw = message.as_string(policy=policy.compat32).encode("utf-8", "surrogateescape")
     envelope = getattr(message, "envelope_recipient", None) or ""
     outcome = mail_receive(raw=raw, source=f"provider:{esp_name}"[:64], envelope=envelope)
-    # A refusal is answered 200 all the same, so that the provider does not retry for ever;
-    # the receipt keeps the reason (and the bytes) for the postmaster.
     logger.info("inbound mail via %s: %s %s", esp_name, outcome.status, outcome.reason)
+    if outcome.status == "too_large":
+        raise MailTooLarge(outcome.reason)  # 413 (intake.middleware), as on the other paths
+    # Any other refusal is answered 200, so that the provider does not retry for ever; the
+    # receipt keeps the reason (and the bytes) for the postmaster.
 
 
 def _binary_parts_encode(message) -> None:

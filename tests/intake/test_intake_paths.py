@@ -187,6 +187,27 @@ def test_a_24_mb_photo_arrives_through_postmarks_json_webhook(mailboxes, provide
         assert message.attachments.get().size == len(photo)
 
 
+def test_a_message_over_25_mb_in_a_webhook_is_answered_413_and_kept_refused(
+    mailboxes, provider_webhooks
+):
+    payload = {
+        "FromFull": {"Email": "vera@customer.example", "Name": "Věra Malá"},
+        "ToFull": [{"Email": "podpora@obuv.example", "Name": ""}],
+        "Subject": "Fotka", "TextBody": "Dobrý den.",
+        "Attachments": [{"Name": "krabice.jpg", "ContentType": "image/jpeg",
+                         "Content": base64.b64encode(os.urandom(19_500_000)).decode()}],
+    }  # fmt: skip
+    answer = HttpClient(HTTP_HOST="localhost").post(
+        "/anymail/postmark/inbound/",
+        json.dumps(payload),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=HOOK_AUTH,
+    )
+    assert answer.status_code == 413 and "over the limit of 26214400" in answer.json()["error"]
+    receipt = InboundReceipt.objects.get(source="provider:Postmark")
+    assert (receipt.state, receipt.raw) == ("refused", None)
+
+
 def test_sendgrids_raw_webhook_takes_24_mb_and_answers_413_above(mailboxes, provider_webhooks):
     http = HttpClient(HTTP_HOST="localhost")
     filed = http.post("/anymail/sendgrid/inbound/",
