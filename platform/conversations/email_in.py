@@ -99,7 +99,7 @@ class ParsedMail:
     text: str
     html: str
     references: list[str]
-    kind: str  # "normal", "auto_reply" or "bounce"
+    kind: str  # "normal", "bulk" (a list's or a mass mailing's), "auto_reply" or "bounce"
     attachments: list[IncomingFile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # parts that could not be kept, and why
     bounce: BounceReport | None = None
@@ -372,7 +372,7 @@ def _classify(message: MimePart, sender_email: str, subject: str) -> str:
     precedence = _header(message, "Precedence").strip().lower()
     if (
         (auto_submitted and not auto_submitted.startswith("no"))
-        or precedence in ("bulk", "junk", "list", "auto_reply")
+        or precedence == "auto_reply"
         or _header(message, "X-Autoreply")
         or _header(message, "X-Autorespond")
         or _header(message, "X-Autoresponder")
@@ -385,6 +385,11 @@ def _classify(message: MimePart, sender_email: str, subject: str) -> str:
         return "auto_reply"
     if daemon:
         return "bounce"  # an old-style bounce: plain text, no report to read
+    # A mailing list or a mass mailing: never answered by a machine (RFC 3834), but a person
+    # may well write through one (a shop's support address that is a Google group), so it is
+    # filed as a contact like any other.
+    if precedence in ("bulk", "junk", "list") or _header(message, "List-Id"):
+        return "bulk"
     return "normal"
 
 
@@ -552,7 +557,7 @@ def email_file(parsed: ParsedMail, *, mailbox: InboundAddress, raw: bytes | None
 
 def _file_in_schema(client, mailbox: InboundAddress, parsed: ParsedMail,
                     raw: bytes | None) -> Filed:  # fmt: skip
-    if parsed.kind != "normal":
+    if parsed.kind in ("auto_reply", "bounce"):
         return _automatic_file(client, mailbox, parsed, raw)
     # A reply joins its conversation only when it comes from that conversation's customer:
     # a forged In-Reply-To must not file a stranger's mail into it.
@@ -583,7 +588,7 @@ def _file_in_schema(client, mailbox: InboundAddress, parsed: ParsedMail,
     raw_store(Message, inbound.message.pk, raw)
     _attachments_store(inbound.message, parsed)
     customer = inbound.conversation.customer
-    if customer.email and not _own_address(client, parsed.sender_email):
+    if customer.email and parsed.kind == "normal" and not _own_address(client, parsed.sender_email):
         conversation_acknowledge(client=client, conversation=inbound.conversation)
     return Filed(client.slug, inbound.conversation.pk, threaded=False,
                  message_pk=inbound.message.pk)  # fmt: skip

@@ -164,3 +164,17 @@ def test_automatic_mail_about_nothing_of_ours_is_not_a_contact_in_the_figures(ma
     assert received() == before
     mail_receive(raw=corpus("eight_bit_headers.eml"), source="pipe")
     assert received() == before + 1  # a customer's mail is one
+
+
+def test_a_customer_writing_through_a_mailing_list_is_a_contact_but_not_acknowledged(
+    mailboxes,
+):
+    # The shop's support address is a Google group: every mail carries Precedence: list.
+    outcome = mail_receive(raw=corpus("via_google_group.eml"), source="pipe")
+    with in_schema(mailboxes.a):
+        conversation = Conversation.objects.get(pk=outcome.filed.conversation_id)
+        assert not conversation.automatic and conversation.status == "new"
+        assert not conversation.messages.get().automatic
+        assert not conversation.messages.filter(direction="out").exists()  # a list: no ack
+    assert WorkItem.objects.filter(client=mailboxes.a, source_id=conversation.pk,
+                                   status="waiting").exists()  # fmt: skip
