@@ -59,7 +59,7 @@ WITH open_period AS (
                                       ORDER BY conv.created_at, conv.id) AS previous_at
     FROM conversations_conversation conv
     JOIN customers_customer cu ON cu.id = conv.customer_id
-    WHERE conv.created_at >= %(lookback)s AND conv.created_at < %(end)s
+    WHERE conv.created_at >= %(lookback)s AND conv.created_at < %(end)s AND NOT conv.automatic
 ), contact AS (
     -- Byte-order ("C") keys: the splits' sorts need no language rules, and run faster.
     SELECT r.channel COLLATE "C" AS channel, r.language COLLATE "C" AS language,
@@ -134,7 +134,7 @@ GROUP BY GROUPING SETS ((), (p.channel), (p.language), (k.country), (k.category)
 _ARRIVALS = """
 WITH arrival AS (
     SELECT created_at AS at, channel FROM conversations_conversation
-    WHERE created_at >= %(start)s AND created_at < %(end)s
+    WHERE created_at >= %(start)s AND created_at < %(end)s AND NOT automatic
     UNION ALL
     SELECT ringing_at, 'call' FROM voice_call
     WHERE ringing_at >= %(start)s AND ringing_at < %(end)s AND conversation_id IS NULL

@@ -31,6 +31,7 @@ SHARED_APPS = [
     "telephony",
     "billing",
     "anymail",
+    "intake",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -84,6 +85,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
+    "intake.middleware.MailIntakeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -183,6 +185,16 @@ ANYMAIL = (
     else {}
 )
 MAIL_INTAKE_TOKEN = env.text("POLYDESK_MAIL_INTAKE_TOKEN")
+# Inbound mail may be 25 MB (conversations.email_in.MAX_BYTES). A provider's webhook carries
+# it base64-encoded in a JSON or form field (4/3 of it), and some send it twice (the raw
+# message and its parsed parts): 25 x (1 + 4/3) = 58 MB, so 64 MB lets a 25 MB message through
+# every path (intake.middleware answers 413 above it, before the body is read). Files posted
+# as such (Mailgun's attachments) stream to temporary files past FILE_UPLOAD_MAX_MEMORY_SIZE,
+# which refuses nothing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Receipts of inbound mail (with the bytes of mail nobody receives) are kept this long.
+POLYDESK_INBOUND_RECEIPT_DAYS = int(env.text("POLYDESK_INBOUND_RECEIPT_DAYS", "30"))
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "Polydesk <support@localhost>")
 
 # --- invoices -----------------------------------------------------------------------------------
@@ -226,6 +238,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-offers": {"task": "routing.tasks.offers_expire_task", "schedule": 5.0},
     "release-silent-desks": {"task": "routing.tasks.agents_release_stale_task", "schedule": 30.0},
     "sla-sweep": {"task": "routing.tasks.sla_sweep_task", "schedule": 60.0},
+    # Inbound mail kept but not filed (a process died between the two steps) is filed again.
+    "refile-inbound-mail": {"task": "intake.tasks.receipts_refile_task", "schedule": 120.0},
+    "purge-inbound-receipts": {
+        "task": "intake.tasks.receipts_purge_task",
+        "schedule": crontab(minute=41, hour=3),
+    },
     # Conversations left waiting for the customer past the client's limit are resolved.
     "resolve-pending": {
         "task": "conversations.tasks.pending_resolve_task",

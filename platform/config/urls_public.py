@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from conversations import api as conversations_api
 from desk import views as desk_views
+from intake import views as intake_views
 from telephony import views as telephony_views
 
 urlpatterns = [
@@ -42,12 +43,17 @@ urlpatterns = [
         desk_views.item_attachment,
         name="desk-item-attachment",
     ),
+    path(
+        "desk/items/<int:item_id>/messages/<int:message_id>/original",
+        desk_views.item_original,
+        name="desk-item-original",
+    ),
     path("desk/live", desk_views.live, name="desk-live"),
     path("desk/wall", desk_views.wall, name="desk-wall"),
     path("admin/", admin.site.urls),
     path("billing/", include("billing.urls_agency")),
     path("api/v1/messages", conversations_api.messages_create, name="api-messages"),
-    path("mail/inbound", conversations_api.email_intake, name="mail-intake"),
+    path("mail/inbound", intake_views.email_intake, name="mail-intake"),
     path("twilio/messaging", telephony_views.messaging_inbound, name="twilio-messaging"),
     path("twilio/voice/", include("telephony.voice.urls")),
     path(

@@ -294,29 +294,3 @@ def attachment_download(request: HttpRequest, conversation_id: int, attachment_i
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@csrf_exempt
-@require_http_methods(["POST"])
-def email_intake(request: HttpRequest) -> JsonResponse:
-    """Raw RFC 822 mail from the agency's MTA (``Authorization: Bearer <intake token>``)."""
-    import hmac
-
-    from django.conf import settings
-
-    from conversations.email_in import MAX_BYTES, EmailRejected, email_file_raw
-
-    token = settings.MAIL_INTAKE_TOKEN
-    presented = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if not token or not hmac.compare_digest(presented.encode(), token.encode()):
-        return _error(401, "Missing or wrong intake token.")
-    if len(request.body) > MAX_BYTES:
-        return _error(413, f"At most {MAX_BYTES} bytes.")
-    try:
-        filed = email_file_raw(request.body)
-    except EmailRejected as rejection:
-        return _error(422, str(rejection))
-    return JsonResponse(
-        {"client": filed.client_slug, "conversation": filed.conversation_id,
-         "threaded": filed.threaded}, status=201,
-    )  # fmt: skip

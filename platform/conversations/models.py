@@ -54,6 +54,9 @@ class Conversation(models.Model):
     first_response_due_at = models.DateTimeField(null=True, blank=True)
     # The resolution promise (restarted by a reopening); its clock is swept in public.
     resolution_due_at = models.DateTimeField(null=True, blank=True)
+    # Opened by an auto-reply or a bounce about nothing of ours: kept in the client's history,
+    # closed at once, never in the work queue, and not a contact in the figures.
+    automatic = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -88,6 +91,12 @@ class Message(models.Model):
     # replayed delivery is recognised by it.
     external_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField()
+    # An auto-reply or a bounce: filed, but it reopens nothing, starts no clock and is never
+    # acknowledged.
+    automatic = models.BooleanField(default=False)
+    # Why intake could not read this message (``raw`` is the original, for download); empty
+    # for a message read normally.
+    unreadable_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

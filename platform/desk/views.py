@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import (
     Http404,
+    HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
     JsonResponse,
@@ -483,3 +484,24 @@ def item_recording(request, item_id: int):
     if not url:
         raise Http404("No recording.")
     return redirect(url)
+
+
+@login_required
+@require_GET
+def item_original(request, item_id: int, message_id: int):
+    """An inbound e-mail of the item's conversation exactly as it arrived (an unreadable
+    message's only content), for an agent who may see the item: always a download."""
+    from conversations.models import Message
+
+    item = _item_for(request, item_id)
+    if item.source_kind != "conversation":
+        raise Http404("No such message.")
+    with schema_context(item.client.schema_name):
+        message = Message.objects.filter(pk=message_id, conversation_id=item.source_id,
+                                         raw__isnull=False).first()  # fmt: skip
+    if message is None:
+        raise Http404("No such message.")
+    response = HttpResponse(bytes(message.raw), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="message-{message.pk}.eml"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -112,6 +112,14 @@ def test_html_only_mail_is_read_as_text(mailboxes):
     assert body == "Dobrý den, kdy mi přijde zásilka?"
 
 
+def test_an_empty_body_is_filed_not_refused(mailboxes):
+    # Issue #14 changed this: a message with a sender and a recipient is never refused for
+    # having no words (it used to raise "the message has no text").
+    filed = email_file_raw(email(subject="", body="\n \n", message_id="<empty@customer.example>"))
+    with in_schema(mailboxes.a):
+        assert Message.objects.get(conversation_id=filed.conversation_id).body_text == "(no text)"
+
+
 def test_mail_for_nobody_and_huge_mail_are_rejected_with_a_reason(mailboxes):
     with pytest.raises(EmailRejected, match="no client receives mail"):
         email_file_raw(email(to="someone@elsewhere.example"))

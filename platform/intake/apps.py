@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class IntakeConfig(AppConfig):
+    """Write-ahead intake of inbound mail: the original first, with a receipt, then filing."""
+
+    name = "intake"
+
+    def ready(self) -> None:
+        from anymail.signals import inbound
+
+        from intake.services import anymail_inbound_received
+
+        inbound.connect(anymail_inbound_received, dispatch_uid="polydesk-inbound-email")
