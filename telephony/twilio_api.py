@@ -141,6 +141,8 @@ def call_price(*, call_sid: str) -> CallPrice | None:
 def _create(path: str, data: dict, what: str) -> str:
     """POST a new resource (a call, a message); returns its SID."""
     response = _request("POST", path, data=data)
+    if response.status_code == 429 or response.status_code >= 500:
+        raise TwilioUnavailable(f"{what}: HTTP {response.status_code} {response.text[:200]}")
     if response.status_code not in (200, 201):
         raise TwilioApiError(f"{what}: HTTP {response.status_code} {response.text[:200]}")
     return response.json()["sid"]

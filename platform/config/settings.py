@@ -30,6 +30,7 @@ SHARED_APPS = [
     "routing",
     "telephony",
     "billing",
+    "outbox",
     "anymail",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -169,6 +170,9 @@ MAILERS = {
             "username": env.text("EMAIL_HOST_USER"),
             "password": env.text("EMAIL_HOST_PASSWORD"),
             "use_tls": env.flag("EMAIL_USE_TLS"),
+            # Seconds per socket operation: a silent server must not hold a send (and its
+            # outbox lease) for ever.
+            "timeout": int(env.text("EMAIL_TIMEOUT", "30")),
         }
         if _EMAIL_BACKEND.endswith("smtp.EmailBackend")
         else {},
@@ -182,6 +186,21 @@ ANYMAIL = (
 )
 MAIL_INTAKE_TOKEN = env.text("POLYDESK_MAIL_INTAKE_TOKEN")
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "Polydesk <support@localhost>")
+
+# --- the outbox (outbox.services): everything that leaves -------------------------------------
+# A worker holds a message it sends for this long; past it, the sweep gives the message to
+# another worker (a worker killed after the server took it but before it was marked sent
+# makes the one possible duplicate). Keep it well above EMAIL_TIMEOUT and Twilio's 10 s.
+OUTBOX_LEASE_SECONDS = int(env.text("POLYDESK_OUTBOX_LEASE_SECONDS", "120"))
+# Temporary failures (connection refused, SMTP 4xx, Twilio 429/5xx) are tried again after
+# 30 s, 60 s, 120 s, ... (at most an hour apart); failed for good after this many attempts.
+OUTBOX_MAX_ATTEMPTS = int(env.text("POLYDESK_OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_RETRY_BASE_SECONDS = int(env.text("POLYDESK_OUTBOX_RETRY_BASE_SECONDS", "30"))
+OUTBOX_RETRY_MAX_SECONDS = 3600
+# A queued message whose task was sent to the broker but never ran (a broker that lost it)
+# is sent again by the sweep after this long.
+OUTBOX_REDISPATCH_SECONDS = int(env.text("POLYDESK_OUTBOX_REDISPATCH_SECONDS", "300"))
+OUTBOX_SWEEP_SECONDS = float(env.text("POLYDESK_OUTBOX_SWEEP_SECONDS", "30"))
 
 # --- invoices -----------------------------------------------------------------------------------
 # The agency as the issuer printed on every PDF invoice and credit note (billing.document).
@@ -224,6 +243,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-offers": {"task": "routing.tasks.offers_expire_task", "schedule": 5.0},
     "release-silent-desks": {"task": "routing.tasks.agents_release_stale_task", "schedule": 30.0},
     "sla-sweep": {"task": "routing.tasks.sla_sweep_task", "schedule": 60.0},
+    # Messages left queued (the broker was down, a retry is due) or stuck in sending (a
+    # worker died holding them) are sent again: one public query for every client.
+    "outbox-sweep": {"task": "outbox.tasks.outbox_sweep_task", "schedule": OUTBOX_SWEEP_SECONDS},
     # Conversations left waiting for the customer past the client's limit are resolved.
     "resolve-pending": {
         "task": "conversations.tasks.pending_resolve_task",

@@ -65,13 +65,18 @@ def conversation_acknowledge(*, client, conversation: Conversation) -> Message |
         from conversations.email_out import outbound_email_queue
 
         return outbound_email_queue(client=client, conversation=conversation, body=text.body,
-                                    subject=text.subject)  # fmt: skip
+                                    subject=text.subject, automatic=True)  # fmt: skip
+    from outbox.models import Delivery
+    from outbox.services import delivery_handed_over
+
     now = timezone.now()
     # Handed over with the webhook's or the API call's answer: sent as it is written.
-    return Message.objects.create(
+    message = Message.objects.create(
         conversation=conversation, direction=Message.Direction.OUTBOUND,
         channel=conversation.channel, body_text=text.body, created_at=now, sent_at=now,
     )  # fmt: skip
+    delivery_handed_over(client=client, message=message, kind=Delivery.Kind.AUTOMATIC, at=now)
+    return message
 
 
 class _Placeholders(dict):
