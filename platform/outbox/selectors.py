@@ -66,3 +66,14 @@ def undelivered_public(*, limit: int = 100) -> list[Undelivered]:
         Undelivered(row, row.client.name, row.item_id, row.bounced_at or row.failed_at)
         for row in rows
     ]
+
+
+def messages_with_deliveries(*, client, messages) -> list:
+    """``messages`` (of ``client``) with ``.delivery`` set: the delivery row of an outbound
+    message, None for others and for outbound messages from before the outbox."""
+    messages = list(messages)
+    outbound = [m.pk for m in messages if m.direction == "out"]
+    deliveries = deliveries_of_messages(client=client, message_ids=outbound) if outbound else {}
+    for message in messages:
+        message.delivery = deliveries.get(message.pk)
+    return messages
