@@ -6,11 +6,13 @@ sender) and marks it sent once the mail server accepted it. A retried send carri
 Message-ID, so a receiver that sees it twice can tell it is one message.
 """
 
+import contextlib
 import smtplib
+import threading
 from email.utils import formataddr, make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, mailers
 from django.utils import timezone
 
 from conversations.attachments import attachment_open
@@ -90,7 +92,7 @@ def email_transmit(*, client, delivery: Delivery) -> str:
     try:
         email = email_build(client=client, message=message, subject=delivery.subject,
                             automatic=automatic)  # fmt: skip
-        email.send()
+        _send(email)
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _ in error.recipients.values()]
         reason = "; ".join(f"{code} {_text(answer)}" for code, answer in error.recipients.values())
@@ -105,6 +107,46 @@ def email_transmit(*, client, delivery: Delivery) -> str:
         raise PermanentFailure(f"Unusable address: {error}") from error
     status = getattr(email, "anymail_status", None)
     return (status and status.message_id and str(status.message_id)) or message.external_id
+
+
+# One open connection per worker thread, kept between messages: no connect and QUIT round
+# trips per message, and the message is marked sent right after the server's "250" (a
+# QUIT first would widen the window in which a killed worker leaves a sent message
+# unmarked, to be sent again).
+_mailer = threading.local()
+
+
+def _send(email: EmailMessage) -> None:
+    config = repr(settings.MAILERS.get("default"))
+    reused = getattr(_mailer, "backend", None) is not None and _mailer.config == config
+    try:
+        try:
+            _mailer_backend(config, anew=not reused).send_messages([email])
+        except (smtplib.SMTPServerDisconnected, ConnectionError):
+            if not reused:
+                raise
+            # The kept connection was closed by the server while idle: once more, anew.
+            _mailer_backend(config, anew=True).send_messages([email])
+    except BaseException:
+        _mailer_drop()
+        raise
+
+
+def _mailer_backend(config: str, *, anew: bool):
+    if anew:
+        _mailer_drop()
+        backend = mailers.default
+        backend.open()  # opened here, so that sending does not close it
+        _mailer.backend, _mailer.config = backend, config
+    return _mailer.backend
+
+
+def _mailer_drop() -> None:
+    backend = getattr(_mailer, "backend", None)
+    _mailer.backend = None
+    if backend is not None:
+        with contextlib.suppress(Exception):  # a broken connection is dropped either way
+            backend.close()
 
 
 def _text(answer) -> str:

@@ -16,17 +16,36 @@ def free_port() -> int:
 
 
 class Sink:
+    """Keeps what it accepts. ``delay``: seconds before each answer to MAIL, RCPT and the
+    end of the data; the data is kept before its slow answer (a server that has the message
+    and is slow to say so: the worst case for a sender killed meanwhile)."""
+
     def __init__(self, *, reply: str = "250 OK", delay: float = 0.0) -> None:
         self.reply, self.delay = reply, delay
         self.received: list = []  # (recipients, parsed message), in the order accepted
 
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
-        if self.delay:
-            await asyncio.sleep(self.delay)
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        await self._slowly()
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        await self._slowly()
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook names
         if self.reply.startswith("250"):
             parsed = message_from_bytes(envelope.content, policy=default)
             self.received.append((envelope.rcpt_tos, parsed))
+        await self._slowly()
         return self.reply
+
+    async def _slowly(self) -> None:
+        if self.delay:
+            await asyncio.sleep(self.delay)
 
     def message_ids(self) -> list[str]:
         return [message["Message-ID"] for _, message in self.received]
