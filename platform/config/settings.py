@@ -199,7 +199,7 @@ OUTBOX_RETRY_BASE_SECONDS = int(env.text("POLYDESK_OUTBOX_RETRY_BASE_SECONDS", "
 OUTBOX_RETRY_MAX_SECONDS = 3600
 # A queued message whose task was sent to the broker but never ran (a broker that lost it)
 # is sent again by the sweep after this long.
-OUTBOX_REDISPATCH_SECONDS = int(env.text("POLYDESK_OUTBOX_REDISPATCH_SECONDS", "300"))
+OUTBOX_REDISPATCH_SECONDS = int(env.text("POLYDESK_OUTBOX_REDISPATCH_SECONDS", "120"))
 OUTBOX_SWEEP_SECONDS = float(env.text("POLYDESK_OUTBOX_SWEEP_SECONDS", "30"))
 
 # --- invoices -----------------------------------------------------------------------------------

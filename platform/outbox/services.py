@@ -26,6 +26,10 @@ from outbox.models import Delivery
 logger = logging.getLogger(__name__)
 
 State = Delivery.State
+# One quick second try to reach the broker, not kombu's default four: the row is safe in
+# the database and the sweep sends it later, so a request must not wait on a dead broker.
+PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1,
+                 "interval_max": 0.1}  # fmt: skip
 _REASON_LENGTH = 2000
 
 
@@ -67,7 +71,8 @@ def delivery_dispatch(*, delivery_id: int, schema_name: str) -> bool:
     from config.celery import task_send
     from outbox.tasks import delivery_send_task
 
-    if task_send(delivery_send_task, schema_name=schema_name, args=[delivery_id]):
+    if task_send(delivery_send_task, schema_name=schema_name, args=[delivery_id],
+                 retry_policy=PUBLISH_RETRY):  # fmt: skip
         return True
     Delivery.objects.filter(pk=delivery_id, state=State.QUEUED).update(dispatched_at=None)
     return False

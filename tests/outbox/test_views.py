@@ -12,7 +12,7 @@ from tests.conftest import host_of, in_schema
 from tests.desk.helpers import agent_with, held_by, inbound, signed_in
 from tests.factories import PASSWORD, UserFactory
 from tests.outbox.helpers import delivery_of, send_now
-from tests.outbox.smtp_sink import Sink, free_port, mailers_for, sink_start
+from tests.outbox.smtp_sink import Sink, mailers_for, sink_start
 
 pytestmark = pytest.mark.django_db
 
@@ -84,20 +84,6 @@ def test_the_portal_shows_the_client_what_the_customer_did_not_receive(failed_re
     page = http.get(f"/conversations/{reply.conversation_id}/").content.decode()
     assert "delivery-failed" in page and "no such user" in page
     assert "/retry" not in page  # the client reads; the agency acts
-
-
-@pytest.fixture
-def broker_down():
-    """Tasks go to a broker that nobody answers (a closed port), as in an outage."""
-    conf = app.conf
-    saved = conf.broker_write_url, conf.task_always_eager
-    conf.broker_write_url, conf.task_always_eager = f"redis://127.0.0.1:{free_port()}/0", False
-    app._pool = None
-    app.amqp._producer_pool = None
-    yield
-    conf.broker_write_url, conf.task_always_eager = saved
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def test_a_reply_while_the_broker_is_down_is_answered_and_sent_by_the_sweep(
