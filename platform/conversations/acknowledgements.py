@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from babel.dates import format_datetime
+from django.db import transaction
 from django.utils import timezone
 
 from content.models import MessageTemplate
@@ -56,6 +57,7 @@ def acknowledgement_text(*, client, conversation: Conversation) -> Acknowledgeme
                            _filled(body.text, values))  # fmt: skip
 
 
+@transaction.atomic
 def conversation_acknowledge(*, client, conversation: Conversation) -> Message | None:
     """Acknowledge a new conversation on its channel; None without a template."""
     text = acknowledgement_text(client=client, conversation=conversation)

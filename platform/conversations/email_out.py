@@ -13,6 +13,7 @@ from email.utils import formataddr, make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
+from django.db import transaction
 from django.utils import timezone
 
 from conversations.attachments import attachment_open
@@ -33,6 +34,7 @@ def sender_address(client, country: str = "") -> str:
     return formataddr((client.name, address)) if chosen else address
 
 
+@transaction.atomic
 def outbound_email_queue(*, client, conversation: Conversation, body: str, subject: str = "",
                          author=None, automatic: bool = False) -> Message:  # fmt: skip
     """Write an outbound e-mail into the conversation with its delivery row (same

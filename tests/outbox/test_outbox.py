@@ -282,3 +282,19 @@ def test_a_chat_reply_is_handed_over_and_counts_at_once(two_clients, agent):
     delivery = delivery_of(client, reply.pk)
     assert (delivery.state, delivery.sent_at, delivery.attempts) == ("sent", now, 0)
     assert first_reply_entries(client).get().occurred_at == now
+
+
+def test_erasing_the_customer_clears_what_the_server_said_about_them(mailbox, agent, sink):
+    from customers.services import customer_erase
+
+    sink.reply = "550 5.1.1 <vera@customer.example>: no such user"
+    reply = reply_to_new_mail(mailbox, agent)
+    assert send_now(mailbox, reply.pk) == "failed"
+    with in_schema(mailbox):
+        conversation = Conversation.objects.get(pk=reply.conversation_id)
+        customer_erase(customer_id=conversation.customer_id)
+    delivery = delivery_of(mailbox, reply.pk)
+    assert (delivery.state, delivery.last_error) == ("failed", "")
+    assert "vera@" not in str(
+        Delivery.objects.filter(client=mailbox).values_list("last_error", "subject")
+    )
