@@ -46,6 +46,9 @@ class Delivery(models.Model):
     queued_at = models.DateTimeField()
     sending_started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # What being sent means (the message's sent_at, the first response, billing) was
+    # written: a step of its own right after the mark, so that the mark is one statement.
+    effects_applied_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     bounced_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
@@ -71,6 +74,8 @@ class Delivery(models.Model):
                          condition=Q(state__in=["failed", "bounced"])),
             models.Index(fields=["client", "external_id"], name="delivery_external_id",
                          condition=~Q(external_id="")),
+            models.Index(fields=["sent_at"], name="delivery_effects_due",
+                         condition=Q(sent_at__isnull=False, effects_applied_at__isnull=True)),
         ]  # fmt: skip
 
     def __str__(self) -> str:

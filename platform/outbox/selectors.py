@@ -32,6 +32,18 @@ def deliveries_due_public(*, now: datetime, redispatch_after: timedelta,
         return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
+def deliveries_effects_due_public(*, now: datetime, limit: int) -> list[int]:
+    """Rows marked sent whose effects (first response, billing) were not applied: their
+    worker died between the two steps (a minute's grace for one still at it)."""
+    return list(
+        Delivery.objects.filter(
+            effects_applied_at__isnull=True, sent_at__lt=now - timedelta(minutes=1)
+        )
+        .order_by("sent_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 def deliveries_of_messages(*, client, message_ids) -> dict[int, Delivery]:
     """The delivery of each of these messages of ``client`` (public schema), by message id."""
     rows = Delivery.objects.filter(client=client, message_id__in=list(message_ids))

@@ -59,7 +59,7 @@ def delivery_handed_over(*, client, message, kind: str = Delivery.Kind.REPLY,
     delivery = Delivery.objects.create(
         client=client, message_id=message.pk, conversation_id=message.conversation_id,
         channel=message.channel, kind=kind, state=State.SENT, queued_at=at,
-        next_attempt_at=at, sent_at=at,
+        next_attempt_at=at, sent_at=at, effects_applied_at=at,
     )  # fmt: skip
     _hooks(registry.ON_SENT, client, client=client, delivery=delivery, at=at)
     return delivery
@@ -121,21 +121,40 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
 
 def delivery_mark_sent(*, delivery: Delivery, provider_id: str = "",
                        at: datetime | None = None) -> bool:  # fmt: skip
-    """The provider accepted the message: sent, in one short transaction with what that
-    means for the channel (``registry.ON_SENT``: the message's sent_at, the first response,
-    billing). True when this call marked it; a second call changes nothing."""
+    """The provider accepted the message: marked sent at once, in one statement (its own
+    transaction when called outside one: the shortest window in which a killed worker
+    leaves a sent message unmarked), then what that means for the channel
+    (``delivery_effects_apply``). True when this call marked it; a second call changes
+    nothing."""
     at = at or timezone.now()
-    with transaction.atomic():
-        # A slow worker whose lease another one took over still sent it: that counts.
-        marked = Delivery.objects.filter(
-            pk=delivery.pk, state__in=[State.QUEUED, State.SENDING, State.FAILED]
-        ).update(state=State.SENT, sent_at=at, provider_id=provider_id[:255], lease_until=None,
-                 last_error="")  # fmt: skip
-        if marked:
-            delivery.state, delivery.sent_at, delivery.provider_id = State.SENT, at, provider_id
-            _hooks(registry.ON_SENT, delivery.client, client=delivery.client, delivery=delivery,
-                   at=at)  # fmt: skip
+    # A slow worker whose lease another one took over still sent it: that counts.
+    marked = Delivery.objects.filter(
+        pk=delivery.pk, state__in=[State.QUEUED, State.SENDING, State.FAILED]
+    ).update(state=State.SENT, sent_at=at, provider_id=provider_id[:255], lease_until=None,
+             last_error="")  # fmt: skip
+    if marked:
+        delivery_effects_apply(delivery_id=delivery.pk)
     return bool(marked)
+
+
+def delivery_effects_apply(*, delivery_id: int, now: datetime | None = None) -> bool:
+    """What a sent message means for its channel (``registry.ON_SENT``: the message's
+    sent_at, the first response, billing, all at the moment it was sent), once, in one
+    transaction under the row's lock. The sweep calls it again for a row whose worker died
+    between the mark and this. True when it applied them now."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",)).select_related("client")
+            .filter(pk=delivery_id, sent_at__isnull=False, effects_applied_at__isnull=True)
+            .first()
+        )  # fmt: skip
+        if delivery is None:
+            return False
+        _hooks(registry.ON_SENT, delivery.client, client=delivery.client, delivery=delivery,
+               at=delivery.sent_at)  # fmt: skip
+        delivery.effects_applied_at = now or timezone.now()
+        delivery.save(update_fields=["effects_applied_at"])
+    return True
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -226,8 +245,9 @@ def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:
     """Beat: send again what is due and nobody is sending (one public query for every
     client): queued rows whose time came and whose task is not on its way (the broker was
     down, a retry's backoff ended, or the task was lost long ago), and rows whose sender's
-    lease ran out (a worker died). Returns how many tasks were sent."""
-    from outbox.selectors import deliveries_due_public
+    lease ran out (a worker died); and applies what being sent means to rows marked sent
+    whose worker died before it could. Returns how many tasks were sent."""
+    from outbox.selectors import deliveries_due_public, deliveries_effects_due_public
 
     now = now or timezone.now()
     redispatch = timedelta(seconds=settings.OUTBOX_REDISPATCH_SECONDS)
@@ -238,6 +258,8 @@ def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:
             break  # the broker is down: the next sweep tries again
         Delivery.objects.filter(pk=delivery_id).update(dispatched_at=now)
         sent += 1
+    for delivery_id in deliveries_effects_due_public(now=now, limit=limit):
+        delivery_effects_apply(delivery_id=delivery_id)
     return sent
 
 

@@ -298,3 +298,23 @@ def test_erasing_the_customer_clears_what_the_server_said_about_them(mailbox, ag
     assert "vera@" not in str(
         Delivery.objects.filter(client=mailbox).values_list("last_error", "subject")
     )
+
+
+def test_a_worker_dead_between_the_mark_and_its_effects_is_made_up_for_by_the_sweep(mailbox, agent):
+    reply = reply_to_new_mail(mailbox, agent)
+    delivery = delivery_of(mailbox, reply.pk)
+    accepted = timezone.now()
+    # The mark committed, then the worker died: no first response, nothing billed yet.
+    Delivery.objects.filter(pk=delivery.pk).update(state="sent", sent_at=accepted)
+    assert deliveries_sweep(now=accepted + timedelta(seconds=30)) == 0  # its worker may be at it
+    assert not first_reply_entries(mailbox).exists()
+
+    deliveries_sweep(now=accepted + timedelta(minutes=2))
+    deliveries_sweep(now=accepted + timedelta(minutes=3))  # once
+    with in_schema(mailbox):
+        conversation = Conversation.objects.get(pk=reply.conversation_id)
+        assert Message.objects.get(pk=reply.pk).sent_at == accepted
+    assert conversation.first_response_at == accepted  # when the server took it
+    [entry] = first_reply_entries(mailbox)
+    assert entry.occurred_at == accepted
+    assert delivery_of(mailbox, reply.pk).effects_applied_at is not None
