@@ -14,7 +14,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -96,19 +96,18 @@ def delivery_claim(*, delivery_id: int, now: datetime | None = None) -> Delivery
 
 def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     """Claim, transmit, mark: the delivery's state afterwards ("" when it was not ours to
-    send). Runs in the delivery's client schema, outside a transaction, so that the claim
-    and the mark each commit at once."""
+    send). Runs outside a transaction, so that the claim and the mark each commit at once;
+    the channel's sender runs in the delivery's client schema."""
     delivery = delivery_claim(delivery_id=delivery_id, now=now)
     if delivery is None:
         return ""
     client = delivery.client
-    if connection.schema_name != client.schema_name:
-        raise RuntimeError("delivery_send runs in the delivery's client schema")
     transmit = registry.SENDERS.get(delivery.channel)
     try:
         if transmit is None:
             raise TemporaryFailure(f"No sender for channel {delivery.channel!r}.")
-        provider_id = transmit(client=client, delivery=delivery)
+        with schema_context(client.schema_name):  # the row knows its client
+            provider_id = transmit(client=client, delivery=delivery)
     except SendFailed as error:
         return delivery_mark_unsent(delivery=delivery, reason=str(error) or repr(error),
                                     permanent=error.permanent)  # fmt: skip
