@@ -206,6 +206,7 @@ def conversation_reply(*, client, conversation_id: int, agent, text: str,
     channel accepted the answer (conversations.outbound.message_sent): at once for chat
     and API replies, which are handed over as they are written; when the mail server or
     Twilio took it for e-mail and SMS."""
+    text = text.replace("\x00", "")  # PostgreSQL text cannot hold NUL (a paste from a PDF)
     if not text.strip():
         raise ValidationError({"text": "The reply is empty."})
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)

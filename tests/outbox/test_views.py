@@ -111,3 +111,27 @@ def test_a_reply_while_the_broker_is_down_is_answered_and_sent_by_the_sweep(
         assert sink.message_ids() == [reply.external_id]
     finally:
         controller.stop()
+
+
+def test_odd_replies_and_addresses_never_get_a_500(two_clients, settings):
+    sink = Sink()
+    controller = sink_start(sink)
+    settings.MAILERS = mailers_for(controller.port)
+    agent = agent_with([two_clients.a], {"cs": "native"})
+    conversation, item = inbound(two_clients.a, "Dobrý den, kde je balík?",
+                                 "eva@example.cz\r\nBcc: all@example.cz")  # fmt: skip
+    held_by(item, agent)
+    http = signed_in(agent)
+    try:
+        assert http.post(f"/desk/items/{item.pk}/reply", {"text": "\x00 "}).status_code == 400
+        answer = http.post(f"/desk/items/{item.pk}/reply", {"text": "Zítra.\x00 Díky"})
+        assert answer.status_code == 302
+        with in_schema(two_clients.a):
+            reply = conversation.messages.get(direction="out")
+        assert reply.body_text == "Zítra. Díky"
+        # An address a header cannot carry fails for good, with the reason; nothing is sent.
+        assert send_now(two_clients.a, reply.pk) == "failed"
+        assert "Unusable address" in delivery_of(two_clients.a, reply.pk).last_error
+        assert sink.received == []
+    finally:
+        controller.stop()
