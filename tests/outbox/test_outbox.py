@@ -318,3 +318,17 @@ def test_a_worker_dead_between_the_mark_and_its_effects_is_made_up_for_by_the_sw
     [entry] = first_reply_entries(mailbox)
     assert entry.occurred_at == accepted
     assert delivery_of(mailbox, reply.pk).effects_applied_at is not None
+
+
+def test_a_send_task_queued_before_the_outbox_still_sends_once(mailbox, agent, sink):
+    from conversations.tasks import email_send_task
+
+    reply = reply_to_new_mail(mailbox, agent)
+    # A message written before the outbox existed: no delivery row.
+    Delivery.objects.filter(client=mailbox, message_id=reply.pk).delete()
+    with in_schema(mailbox):
+        assert email_send_task.apply(args=[reply.pk, "Re: boty"]).get() == "sent"
+        assert email_send_task.apply(args=[reply.pk]).get() == ""  # again: nothing
+    assert delivery_of(mailbox, reply.pk).state == "sent"
+    [(_, sent)] = sink.received
+    assert sent["Subject"] == "Re: boty"
