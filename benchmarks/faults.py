@@ -264,8 +264,10 @@ def run(args) -> dict:
                 worker.start(broker)
         connection.close()
 
-    threading.Thread(target=beat, daemon=True).start()
-    threading.Thread(target=killer, daemon=True).start()
+    beat_thread = threading.Thread(target=beat, daemon=True)
+    killer_thread = threading.Thread(target=killer, daemon=True)
+    beat_thread.start()
+    killer_thread.start()
 
     write_times = {"broker up": [], "broker down": []}
 
@@ -317,8 +319,10 @@ def run(args) -> dict:
         time.sleep(0.1)
     all_sent_after = time.monotonic() - returned
     stop.set()
-    time.sleep(0.5)
-    worker.stop(signal.SIGTERM)
+    killer_thread.join(timeout=60)  # it may be starting a worker: that one is stopped too
+    beat_thread.join(timeout=60)
+    with worker_lock:
+        worker.stop(signal.SIGTERM)
     controller.stop()
 
     states = Counter(Delivery.objects.filter(client=client).values_list("state", flat=True))
