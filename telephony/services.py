@@ -181,31 +181,29 @@ def call_back_start(*, client, call_id: int, agent, now: datetime | None = None)
 # --- outgoing SMS ------------------------------------------------------------------------------
 
 
-def sms_send(*, client, message_id: int) -> bool:
-    """Send an agent's SMS reply (in the client's schema) from the client's SMS number for
-    the customer's country (else any of its SMS numbers), once: True when sent now. The
-    message row stays locked while Twilio answers, so two runs never both send it."""
+def sms_transmit(*, client, delivery) -> str:
+    """The outbox's SMS sender: an agent's SMS reply (in the client's schema) from the
+    client's SMS number for the customer's country (else any of its SMS numbers), through
+    Twilio's REST API; returns the MessageSid. Twilio unreachable, 429 and 5xx are
+    temporary failures; any other refusal (an invalid number, 4xx) is permanent."""
     from conversations.models import Message
-    from telephony.twilio_api import message_create
+    from outbox.errors import PermanentFailure, TemporaryFailure
+    from telephony.twilio_api import TwilioApiError, TwilioUnavailable, message_create
 
-    with transaction.atomic():
-        message = (
-            Message.objects.select_for_update(of=("self",))
-            .select_related("conversation__customer").get(pk=message_id)
-        )  # fmt: skip
-        if message.sent_at is not None:
-            return False
-        customer = message.conversation.customer
-        if not customer.phone:
-            raise ValueError(f"message {message_id}: the customer has no phone number")
-        numbers = {
-            n.country: n.number
-            for n in PhoneNumber.objects.filter(client=client, sms=True).order_by("-number")
-        }
-        sender = numbers.get(customer.country) or next(iter(numbers.values()), None)
-        if sender is None:
-            raise ValueError(f"client {client.slug} has no SMS number")
-        sid = message_create(to=customer.phone, from_=sender, body=message.body_text)
-        message.sent_at, message.external_id = timezone.now(), sid
-        message.save(update_fields=["sent_at", "external_id"])
-    return True
+    message = Message.objects.select_related("conversation__customer").get(pk=delivery.message_id)
+    customer = message.conversation.customer
+    if not customer.phone:
+        raise PermanentFailure("The customer has no phone number.")
+    numbers = {
+        n.country: n.number
+        for n in PhoneNumber.objects.filter(client=client, sms=True).order_by("-number")
+    }
+    sender = numbers.get(customer.country) or next(iter(numbers.values()), None)
+    if sender is None:
+        raise PermanentFailure(f"The client {client.slug} has no SMS number.")
+    try:
+        return message_create(to=customer.phone, from_=sender, body=message.body_text)
+    except TwilioUnavailable as error:
+        raise TemporaryFailure(str(error)) from error
+    except TwilioApiError as error:
+        raise PermanentFailure(str(error)) from error

@@ -75,14 +75,13 @@ def offers_dial_task() -> int:
     return offers_dial_pending()
 
 
-@shared_task(autoretry_for=(TwilioApiError, OperationalError), retry_backoff=30,
-             retry_backoff_max=1800, max_retries=8, ignore_result=True)  # fmt: skip
-def sms_send_task(message_id: int) -> bool:
-    """Send an outbound SMS of the schema the task came from (once)."""
-    from django.db import connection
+@shared_task(ignore_result=True)
+def sms_send_task(message_id: int) -> str:
+    """Send an outbound SMS of the schema the task came from, through the outbox (kept for
+    tasks queued before the outbox: new SMS go out by outbox.tasks.delivery_send_task)."""
+    from outbox.models import Delivery
+    from outbox.services import delivery_send
 
-    from telephony.services import sms_send
-    from tenants.models import Client
-
-    return sms_send(client=Client.objects.get(schema_name=connection.schema_name),
-                    message_id=message_id)  # fmt: skip
+    client = Client.objects.get(schema_name=connection.schema_name)
+    delivery = Delivery.objects.filter(client=client, message_id=message_id).first()
+    return delivery_send(delivery_id=delivery.pk) if delivery else ""

@@ -175,6 +175,8 @@ def message_medium_fetch(*, url: str, max_bytes: int) -> Medium:
 def _create(path: str, data: dict, what: str) -> str:
     """POST a new resource (a call, a message); returns its SID."""
     response = _request("POST", path, data=data)
+    if response.status_code == 429 or response.status_code >= 500:
+        raise TwilioUnavailable(f"{what}: HTTP {response.status_code} {response.text[:200]}")
     if response.status_code not in (200, 201):
         raise TwilioApiError(f"{what}: HTTP {response.status_code} {response.text[:200]}")
     return response.json()["sid"]

@@ -30,6 +30,7 @@ SHARED_APPS = [
     "routing",
     "telephony",
     "billing",
+    "outbox",
     "anymail",
     "intake",
     "django.contrib.contenttypes",
@@ -173,6 +174,9 @@ MAILERS = {
             "username": env.text("EMAIL_HOST_USER"),
             "password": env.text("EMAIL_HOST_PASSWORD"),
             "use_tls": env.flag("EMAIL_USE_TLS"),
+            # Seconds per socket operation: a silent server must not hold a send (and its
+            # outbox lease) for ever.
+            "timeout": int(env.text("EMAIL_TIMEOUT", "30")),
         }
         if _EMAIL_BACKEND.endswith("smtp.EmailBackend")
         else {},
@@ -196,6 +200,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Receipts of inbound mail (with the bytes of mail nobody receives) are kept this long.
 POLYDESK_INBOUND_RECEIPT_DAYS = int(env.text("POLYDESK_INBOUND_RECEIPT_DAYS", "30"))
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "Polydesk <support@localhost>")
+
+# --- the outbox (outbox.services): everything that leaves -------------------------------------
+# A worker holds a message it sends for this long; past it, the sweep gives the message to
+# another worker (a worker killed after the server took it but before it was marked sent
+# makes the one possible duplicate). Keep it well above EMAIL_TIMEOUT and Twilio's 10 s.
+OUTBOX_LEASE_SECONDS = int(env.text("POLYDESK_OUTBOX_LEASE_SECONDS", "120"))
+# Temporary failures (connection refused, SMTP 4xx, Twilio 429/5xx) are tried again after
+# 30 s, 60 s, 120 s, ... (at most an hour apart); failed for good after this many attempts.
+OUTBOX_MAX_ATTEMPTS = int(env.text("POLYDESK_OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_RETRY_BASE_SECONDS = int(env.text("POLYDESK_OUTBOX_RETRY_BASE_SECONDS", "30"))
+OUTBOX_RETRY_MAX_SECONDS = 3600
+# A queued message whose task was sent to the broker but never ran (a broker that lost it)
+# is sent again by the sweep after this long.
+OUTBOX_REDISPATCH_SECONDS = int(env.text("POLYDESK_OUTBOX_REDISPATCH_SECONDS", "120"))
+OUTBOX_SWEEP_SECONDS = float(env.text("POLYDESK_OUTBOX_SWEEP_SECONDS", "30"))
 
 # --- invoices -----------------------------------------------------------------------------------
 # The agency as the issuer printed on every PDF invoice and credit note (billing.document).
@@ -227,6 +246,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Where tasks go unless they say otherwise (tests and benchmarks give their worker its own).
+CELERY_TASK_DEFAULT_QUEUE = env.text("POLYDESK_CELERY_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.flag("CELERY_TASK_ALWAYS_EAGER")
@@ -244,6 +265,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "intake.tasks.receipts_purge_task",
         "schedule": crontab(minute=41, hour=3),
     },
+    # Messages left queued (the broker was down, a retry is due) or stuck in sending (a
+    # worker died holding them) are sent again: one public query for every client.
+    "outbox-sweep": {"task": "outbox.tasks.outbox_sweep_task", "schedule": OUTBOX_SWEEP_SECONDS},
     # Conversations left waiting for the customer past the client's limit are resolved.
     "resolve-pending": {
         "task": "conversations.tasks.pending_resolve_task",

@@ -50,6 +50,11 @@ urlpatterns = [
     ),
     path("desk/live", desk_views.live, name="desk-live"),
     path("desk/wall", desk_views.wall, name="desk-wall"),
+    path(
+        "desk/deliveries/<int:delivery_id>/retry",
+        desk_views.delivery_retry,
+        name="desk-delivery-retry",
+    ),
     path("admin/", admin.site.urls),
     path("billing/", include("billing.urls_agency")),
     path("api/v1/messages", conversations_api.messages_create, name="api-messages"),

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from babel.dates import format_datetime
+from django.db import transaction
 from django.utils import timezone
 
 from content.models import MessageTemplate
@@ -56,6 +57,7 @@ def acknowledgement_text(*, client, conversation: Conversation) -> Acknowledgeme
                            _filled(body.text, values))  # fmt: skip
 
 
+@transaction.atomic
 def conversation_acknowledge(*, client, conversation: Conversation) -> Message | None:
     """Acknowledge a new conversation on its channel; None without a template."""
     text = acknowledgement_text(client=client, conversation=conversation)
@@ -65,13 +67,18 @@ def conversation_acknowledge(*, client, conversation: Conversation) -> Message |
         from conversations.email_out import outbound_email_queue
 
         return outbound_email_queue(client=client, conversation=conversation, body=text.body,
-                                    subject=text.subject)  # fmt: skip
+                                    subject=text.subject, automatic=True)  # fmt: skip
+    from outbox.models import Delivery
+    from outbox.services import delivery_handed_over
+
     now = timezone.now()
     # Handed over with the webhook's or the API call's answer: sent as it is written.
-    return Message.objects.create(
+    message = Message.objects.create(
         conversation=conversation, direction=Message.Direction.OUTBOUND,
         channel=conversation.channel, body_text=text.body, created_at=now, sent_at=now,
     )  # fmt: skip
+    delivery_handed_over(client=client, message=message, kind=Delivery.Kind.AUTOMATIC, at=now)
+    return message
 
 
 class _Placeholders(dict):

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from billing.services import usage_record_first_reply
 from conversations.attachments import IncomingFile, attachment_store
 from conversations.models import Conversation, Message
 from customers.models import Customer
@@ -264,8 +263,12 @@ def conversation_language_correct(*, client, conversation_id: int, language: str
 @transaction.atomic
 def conversation_reply(*, client, conversation_id: int, agent, text: str,
                        now: datetime | None = None) -> Message:  # fmt: skip
-    """An agent answers: the message goes out on the conversation's channel; the first
-    answer stamps the first response."""
+    """An agent answers: the message goes out on the conversation's channel through the
+    outbox, and the conversation waits for the customer. The first response is when the
+    channel accepted the answer (conversations.outbound.message_sent): at once for chat
+    and API replies, which are handed over as they are written; when the mail server or
+    Twilio took it for e-mail and SMS."""
+    text = text.replace("\x00", "")  # PostgreSQL text cannot hold NUL (a paste from a PDF)
     if not text.strip():
         raise ValidationError({"text": "The reply is empty."})
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
@@ -276,28 +279,20 @@ def conversation_reply(*, client, conversation_id: int, agent, text: str,
         message = outbound_email_queue(client=client, conversation=conversation, body=text,
                                        author=agent)  # fmt: skip
     else:
+        from outbox.services import delivery_handed_over, delivery_queue
+
         message = Message.objects.create(
             conversation=conversation, direction=Message.Direction.OUTBOUND,
             channel=conversation.channel, author=agent, body_text=text, created_at=now,
         )  # fmt: skip
-        if conversation.channel == Conversation.Channel.SMS:  # through Twilio, after commit
-            from config.celery import task_enqueue_on_commit
-            from telephony.tasks import sms_send_task
-
-            task_enqueue_on_commit(sms_send_task, args=[message.pk])
-        # Chat and API replies are read by the client's own systems (the JSON API).
-    # The answer meets the first-response promise: the item's SLA clock stops.
-    WorkItem.objects.filter(
-        client=client, source_kind="conversation", source_id=conversation.pk,
-        responded_at__isnull=True,
-        status__in=WorkItem.OPEN_STATUSES,
-    ).update(responded_at=now)  # fmt: skip
-    usage_record_first_reply(client=client, conversation=conversation, agent=agent, at=now)
+        if conversation.channel == Conversation.Channel.SMS:  # through Twilio, by the outbox
+            delivery_queue(client=client, message=message, now=now)
+        else:  # chat and API replies are read by the client's own systems (the JSON API)
+            delivery_handed_over(client=client, message=message, at=now)
     # Now the customer's turn: the resolution clock stands still while they are silent.
-    updates = {"status": Conversation.Status.PENDING, "assignee": agent, "pending_since": now}
-    if conversation.first_response_at is None:
-        updates["first_response_at"] = now
-    Conversation.objects.filter(pk=conversation.pk).update(**updates)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status=Conversation.Status.PENDING, assignee=agent, pending_since=now
+    )
     resolution_clock_pause(client=client, conversation_id=conversation.pk, now=now)
     return message
 

@@ -1,16 +1,34 @@
 from celery import shared_task
 from django.db import OperationalError, connection
 
-from conversations.email_out import email_send
 from conversations.services import conversations_pending_resolve
 from tenants.models import Client
 
 
-@shared_task(autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=8)
-def email_send_task(message_id: int, subject: str = "") -> bool:
-    """Send an outbound e-mail of the schema the task came from (once)."""
+@shared_task(ignore_result=True)
+def email_send_task(message_id: int, subject: str = "") -> str:
+    """Send an outbound e-mail of the schema the task came from, through the outbox (kept
+    for tasks queued before the outbox: new mail goes out by outbox.tasks.delivery_send_task).
+    A message without a delivery row gets one first."""
+    from conversations.models import Message
+    from outbox.models import Delivery
+    from outbox.services import delivery_send
+
     client = Client.objects.get(schema_name=connection.schema_name)
-    return email_send(client=client, message_id=message_id, subject=subject)
+    message = Message.objects.get(pk=message_id)
+    delivery = Delivery.objects.filter(client=client, message_id=message_id).first()
+    if delivery is None:
+        if message.sent_at is not None:
+            return Delivery.State.SENT
+        now = message.created_at
+        kind = Delivery.Kind.REPLY if message.author_id else Delivery.Kind.AUTOMATIC
+        delivery, _ = Delivery.objects.get_or_create(
+            client=client, message_id=message_id,
+            defaults={"conversation_id": message.conversation_id, "channel": "email",
+                      "kind": kind, "subject": subject[:300], "external_id": message.external_id,
+                      "queued_at": now, "next_attempt_at": now},
+        )  # fmt: skip
+    return delivery_send(delivery_id=delivery.pk)
 
 
 @shared_task(ignore_result=True)

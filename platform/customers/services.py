@@ -40,6 +40,13 @@ def customer_erase(*, customer_id: int) -> Customer:
             WorkItem.objects.filter(
                 client__schema_name=connection.schema_name, source_kind=kind, source_id__in=ids
             ).update(summary="")
+        # The outbox's rows (public) keep their states and times, not a server's answer
+        # that may quote the customer's address.
+        from outbox.models import Delivery
+
+        Delivery.objects.filter(
+            client__schema_name=connection.schema_name, conversation_id__in=conversation_ids
+        ).update(subject="", last_error="")
         customer.name = ""
         customer.email = ""
         customer.phone = ""

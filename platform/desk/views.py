@@ -146,7 +146,12 @@ def wall(request):
     """Supervisors: queues per language and client, agents per language, agent activity."""
     if not user_is_supervisor(request.user):
         raise Http404("No such page.")
-    context = {"wall": supervisor_wall_public(time_zone=request.user.time_zone)}
+    from outbox.selectors import undelivered_public
+
+    context = {
+        "wall": supervisor_wall_public(time_zone=request.user.time_zone),
+        "undelivered": undelivered_public(),
+    }
     return render(request, "desk/wall.html", context)
 
 
@@ -214,6 +219,10 @@ def _item_page(request, item: WorkItem, *, reply_text: str = "", reply_errors=()
             conversation_view_in_schema(client=client, conversation_id=item.source_id)
             if item.source_kind == "conversation" else None
         )  # fmt: skip
+        if view is not None:  # each outbound message with its delivery state
+            from outbox.selectors import messages_with_deliveries
+
+            view.messages[:] = messages_with_deliveries(client=client, messages=view.messages)
         context["view"] = view
         call_view = (
             call_view_in_schema(client=client, call_id=item.source_id)
@@ -505,3 +514,27 @@ def item_original(request, item_id: int, message_id: int):
     response["Content-Disposition"] = f'attachment; filename="message-{message.pk}.eml"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_POST
+def delivery_retry(request, delivery_id: int):
+    """Send a failed or bounced message again (any agent who may see its conversation)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from outbox.models import Delivery
+    from outbox.services import delivery_retry as retry
+
+    delivery = Delivery.objects.select_related("client").filter(pk=delivery_id).first()
+    user = request.user
+    if delivery is None or not (
+        user.is_agency_admin or user.served_clients.filter(pk=delivery.client_id).exists()
+    ):
+        raise Http404("No such message.")
+    try:
+        retry(client=delivery.client, delivery_id=delivery.pk)
+    except ValueError as error:
+        messages.info(request, str(error))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "home"
+    return redirect(next_url)

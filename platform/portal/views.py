@@ -20,6 +20,7 @@ from conversations.attachments import attachment_response
 from conversations.models import Conversation
 from customers.models import Customer
 from customers.selectors import customer_search
+from outbox.selectors import messages_with_deliveries
 from portal import charts
 from portal.csv_export import csv_response
 from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm, ReportRequestForm
@@ -282,7 +283,10 @@ def conversation_detail(request, conversation_id: int):
                                      pk=conversation_id)  # fmt: skip
     return render(request, "portal/conversation.html", {
         "client": request.tenant, "conversation": conversation,
-        "messages_shown": conversation_messages_for_client(conversation=conversation),
+        "messages_shown": messages_with_deliveries(
+            client=request.tenant,
+            messages=conversation_messages_for_client(conversation=conversation),
+        ),
         "channel_name": channel_label(conversation.channel),
     })  # fmt: skip
 

@@ -712,6 +712,10 @@ RECONCILE_WINDOW = timedelta(days=7)
 # Rows per table and run, oldest first: a backlog (after an outage) drains over a few runs
 # instead of holding one worker for its length.
 RECONCILE_BATCH = 100
+# A finished call's price is fetched by a retrying task (queued when it ends); one still
+# without a price this long after (its task could not be queued: the broker was down) is
+# asked for by the sweep.
+PRICE_RECONCILE_AFTER = timedelta(hours=1)
 # A call back whose customer was never rung: the agent's leg ended before its <Dial> (the
 # agent did not pick up, or hung up during the whisper), or Twilio never placed it.
 NOT_DIALLED = "not-dialled"
@@ -725,6 +729,7 @@ class Reconciled:
     closed: int = 0  # calls back whose customer was never rung: nothing billed
     left: int = 0  # still going at Twilio, not known there yet, or a Twilio error
     unavailable: bool = False  # Twilio unreachable: the rest waits for the next run
+    priced: int = 0  # finished calls whose price task never ran (a broker down), priced now
 
 
 def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
@@ -754,6 +759,18 @@ def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
     calls = Call.objects.filter(completed_at__isnull=True, ringing_at__range=window).order_by(
         least_recently_asked, "ringing_at"
     ).values_list("pk", "call_sid")  # fmt: skip
+    # Read before this run completes any call (those get their own price task).
+    priced_window = (now - RECONCILE_WINDOW, now - PRICE_RECONCILE_AFTER)
+    unpriced = list(
+        Call.objects.filter(completed_at__range=priced_window, price__isnull=True)
+        .order_by(least_recently_asked, "completed_at").values_list("pk", flat=True)
+        [:RECONCILE_BATCH]
+    )  # fmt: skip
+    unpriced_back = list(
+        OutboundCall.objects.filter(completed_at__range=priced_window, price__isnull=True)
+        .exclude(customer_call_sid="").order_by(least_recently_asked, "completed_at")
+        .values_list("pk", flat=True)[:RECONCILE_BATCH]
+    )  # fmt: skip
     asked_back, asked = [], []
     try:
         for outbound_id, agent_sid, started_at in calls_back[:RECONCILE_BATCH]:
@@ -765,6 +782,12 @@ def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
             asked.append(call_id)
             _call_reconcile(client=client, call_id=call_id, call_sid=call_sid, now=now,
                             done=done)  # fmt: skip
+        for call_id in unpriced:
+            asked.append(call_id)
+            done.priced += _price_reconcile(call_price_fetch, call_id=call_id)
+        for outbound_id in unpriced_back:
+            asked_back.append(outbound_id)
+            done.priced += _price_reconcile(call_back_price_fetch, outbound_id=outbound_id)
     except TwilioUnavailable as error:
         done.unavailable = True
         logger.warning("Calls of %s not reconciled this time: %s", client.slug, error)
@@ -772,6 +795,18 @@ def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
         OutboundCall.objects.filter(pk__in=asked_back).update(reconcile_asked_at=now)
         Call.objects.filter(pk__in=asked).update(reconcile_asked_at=now)
     return done
+
+
+def _price_reconcile(fetch, **row) -> int:
+    """1 when the finished call (or call back) got its price now; Twilio's other errors
+    leave it for the next run."""
+    try:
+        return int(bool(fetch(**row)))
+    except TwilioUnavailable:
+        raise
+    except TwilioApiError as error:
+        logger.warning("No price for %s yet: %s", row, error)
+        return 0
 
 
 def _ended(leg: CallLeg, now: datetime) -> datetime:

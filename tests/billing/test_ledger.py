@@ -12,10 +12,13 @@ from accounts.models import User
 from billing.models import UsageEntry
 from billing.services import usage_correct, usage_record, usage_record_first_reply
 from conversations.services import conversation_open_inbound, conversation_reply
+from outbox.models import Delivery
+from outbox.services import delivery_mark_sent
 from routing.models import Closure
 from tests.billing.conftest import record, utc
 from tests.conftest import in_schema
 from tests.factories import UserFactory
+from tests.outbox.helpers import delivery_of, send_now
 
 pytestmark = pytest.mark.django_db
 MONDAY_10_PRAGUE = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -111,6 +114,10 @@ def test_the_first_reply_of_an_agent_bills_the_conversation_once(two_clients):
         for _ in range(2):
             conversation_reply(client=client, conversation_id=email.pk, agent=agent, text="Ano.")
             conversation_reply(client=client, conversation_id=chat.pk, agent=agent, text="Ano.")
+    # E-mail is billed when the mail server took it (chat at once: handed over as written).
+    sent = Delivery.objects.filter(client=client, conversation_id=email.pk, channel="email")
+    for message_id in sent.values_list("message_id", flat=True):
+        assert send_now(client, message_id) == "sent"
 
     entries = UsageEntry.objects.filter(client=client, source_ref__in=[
         f"{client.schema_name}:{email.pk}", f"{client.schema_name}:{chat.pk}"]
@@ -128,8 +135,11 @@ def test_a_reply_while_the_client_is_closed_is_out_of_hours(two_clients):
                            ends_at=now + timedelta(days=1))  # fmt: skip
     with in_schema(client):
         conversation = conversation_in(client, channel="sms", at=now)
-        conversation_reply(client=client, conversation_id=conversation.pk, agent=None,
-                           text="Dobrý den.")  # fmt: skip
+        reply = conversation_reply(client=client, conversation_id=conversation.pk, agent=None,
+                                   text="Dobrý den.")  # fmt: skip
+    assert not UsageEntry.objects.filter(source_ref=f"{client.schema_name}:{conversation.pk}")
+    # Billed when Twilio took it.
+    delivery_mark_sent(delivery=delivery_of(client, reply.pk), provider_id="SM1")
 
     entry = UsageEntry.objects.get(source_ref=f"{client.schema_name}:{conversation.pk}")
     assert (entry.kind, entry.out_of_hours) == ("chat_handled", True)

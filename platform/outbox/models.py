@@ -1,0 +1,82 @@
+"""The delivery state of every message that leaves (public schema).
+
+The message itself lives in its client's schema; its delivery row lives here, written in the
+same transaction (one database, so one transaction covers both schemas). One public table
+lets one query drive the sweep and the supervisor wall across all clients.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+
+class Delivery(models.Model):
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        BOUNCED = "bounced", "Bounced"
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "Agent's reply"
+        # Written by Polydesk itself (an acknowledgement, a survey): e-mail carries
+        # Auto-Submitted: auto-replied (RFC 3834), and it is no answer for the SLA or billing.
+        AUTOMATIC = "automatic", "Automatic message"
+
+    client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="+")
+    # conversations.Message and its conversation, in the client's schema (no constraint
+    # across schemas).
+    message_id = models.BigIntegerField()
+    conversation_id = models.BigIntegerField()
+    channel = models.CharField(max_length=8)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REPLY)
+    # The e-mail subject chosen when the message was written (an acknowledgement's template):
+    # a send retried by the sweep days later still has it.
+    subject = models.CharField(max_length=300, blank=True)
+    # Our own id of the message as the receiver sees it (e-mail: its Message-ID), so that a
+    # bounce that names it finds the row with one public query.
+    external_id = models.CharField(max_length=255, blank=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # A worker holds a row in "sending" until then; past it the sweep hands it to another.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField()
+    # When its task was last handed to the broker (None: not on its way, the sweep sends it).
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField()
+    sending_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # What being sent means (the message's sent_at, the first response, billing) was
+    # written: a step of its own right after the mark, so that the mark is one statement.
+    effects_applied_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    # What the provider answered: the SMTP server's reply, Twilio's MessageSid.
+    provider_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "message_id"], name="delivery_once"),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "sending", "sent", "failed", "bounced"]),
+                name="delivery_state_known",
+            ),
+        ]
+        indexes = [
+            # The sweep: due queued rows, and sending rows whose lease ran out.
+            models.Index(fields=["next_attempt_at"], name="delivery_queued_due",
+                         condition=Q(state="queued")),
+            models.Index(fields=["lease_until"], name="delivery_lease",
+                         condition=Q(state="sending")),
+            # The supervisor wall: what did not reach the customer, newest first.
+            models.Index(fields=["-queued_at"], name="delivery_undelivered",
+                         condition=Q(state__in=["failed", "bounced"])),
+            models.Index(fields=["client", "external_id"], name="delivery_external_id",
+                         condition=~Q(external_id="")),
+            models.Index(fields=["sent_at"], name="delivery_effects_due",
+                         condition=Q(sent_at__isnull=False, effects_applied_at__isnull=True)),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.channel} message {self.message_id} of {self.client_id}: {self.state}"

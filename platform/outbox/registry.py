@@ -1,0 +1,31 @@
+"""What the outbox needs from the channels above it, filled at start-up (AppConfig.ready).
+
+The outbox sits below conversations and telephony: it keeps the delivery state and drives
+the sending, and the channels tell it how to transmit and what a sent or undelivered
+message means for them (the SLA's first response, billing, an alert to the owner).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+# channel -> transmit(*, client, delivery) -> the provider's answer (an SMTP reply, a
+# MessageSid). Runs in the client's schema, outside any transaction; raises
+# outbox.errors.TemporaryFailure or PermanentFailure.
+SENDERS: dict[str, Callable[..., str]] = {}
+
+# Called with client=, delivery=, at= in the short transaction that marks a delivery sent
+# (once per delivery), in the client's schema.
+ON_SENT: list[Callable[..., Any]] = []
+
+# Called with client=, delivery=, reason= when a delivery failed for good or bounced (once
+# per such change), in the same transaction, in the client's schema.
+ON_UNDELIVERED: list[Callable[..., Any]] = []
+
+
+def sender_register(channel: str, transmit: Callable[..., str]) -> None:
+    SENDERS[channel] = transmit
+
+
+def hook_add(hooks: list, hook: Callable[..., Any]) -> None:
+    if hook not in hooks:  # ready() may run twice (tests, autoreload)
+        hooks.append(hook)
