@@ -336,12 +336,15 @@ def _as_bytes(message: MimePart) -> bytes:
         return message.as_string(policy=policy.compat32).encode("utf-8", "surrogateescape")
 
 
-def _forwarded_text(message: MimePart) -> str:
-    """A forward without words of its own: the forwarded message's sender, subject and text."""
+def _forwarded_text(message: MimePart, depth: int) -> str:
+    """A forward without words of its own: the forwarded message's sender, subject and text
+    (a forward of a forward too, three deep at most)."""
+    if depth >= 3:
+        return ""
     for part in message.walk():
         inner = _inner_message(part) if part.get_content_type() == "message/rfc822" else None
         if inner is not None:
-            forwarded = email_parse(_as_bytes(inner))
+            forwarded = email_parse(_as_bytes(inner), _depth=depth + 1)
             return (f"---------- Forwarded message ----------\nFrom: "
                     f"{forwarded.sender_name} <{forwarded.sender_email}>\nSubject: "
                     f"{forwarded.subject}\n\n{forwarded.text}").strip()  # fmt: skip
@@ -470,7 +473,7 @@ def _message_from_bytes(raw: bytes) -> MimePart:
     return parser.close()
 
 
-def email_parse(raw: bytes) -> ParsedMail:
+def email_parse(raw: bytes, *, _depth: int = 0) -> ParsedMail:
     """Read one RFC 822 message as received: never refuses what a mail program would show."""
     message = _message_from_bytes(raw)
     sender_name, sender_email = _sender(message)
@@ -496,7 +499,7 @@ def email_parse(raw: bytes) -> ParsedMail:
     if not text and html:
         text = _html_to_text(html)
     if not text:
-        text = _forwarded_text(message)
+        text = _forwarded_text(message, _depth)
     parsed.text = storable(text)
     parsed.html = storable(nh3.clean(html)) if html.strip() else ""
     if parsed.kind == "bounce":

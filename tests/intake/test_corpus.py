@@ -181,3 +181,20 @@ def test_mutated_mail_is_filed_or_refused_with_a_reason_never_an_error(mailboxes
         expected = ("filed", "duplicate") if raw.strip() else ("unparseable",)
         assert outcome.status in expected, (outcome, raw)
     assert statuses.count("filed") > 80  # the rest: a Message-ID the mutations left alone
+
+
+def forwards(depth: int) -> bytes:
+    raw = b"From: a@customer.example\nTo: podpora@obuv.example\nSubject: deep\n\nDno.\n"
+    for _ in range(depth):
+        raw = (b"From: a@customer.example\nTo: podpora@obuv.example\nSubject: Fwd\n"
+               b"MIME-Version: 1.0\nContent-Type: message/rfc822\n\n" + raw)  # fmt: skip
+    return raw
+
+
+def test_forwards_of_forwards_are_filed_and_a_thousand_deep_is_shown_unreadable(mailboxes):
+    assert mail_receive(raw=forwards(200), source="pipe").status == "filed"
+    # The standard library's parser recurses once per nested message and gives up near 300:
+    # the item is there for an agent, with the original, not lost.
+    hostile = mail_receive(raw=forwards(1000), source="pipe")
+    assert (hostile.status, hostile.accepted) == ("unreadable", True)
+    assert "RecursionError" in hostile.reason
