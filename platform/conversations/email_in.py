@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 MAX_BYTES = 25 * 1024 * 1024  # the common providers' limit for a whole message
 NO_TEXT = "(no text)"
+MAX_ATTACHMENTS = 200  # files kept of one message; the others are named in its text
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _C1_CONTROLS = re.compile("[\x80-\x9f]")
@@ -317,6 +318,10 @@ def _attachment_add(part: MimePart, parsed: ParsedMail, filename: str) -> None:
         return
     if len(data) > MAX_ATTACHMENT_BYTES:
         parsed.notes.append(f"{filename or content_type}: {len(data)} bytes, not kept")
+        return
+    if len(parsed.attachments) >= MAX_ATTACHMENTS:
+        # 25 MB of tiny parts would be tens of thousands of files and rows for one message.
+        parsed.notes.append(f"{filename or content_type}: over {MAX_ATTACHMENTS} files, not kept")
         return
     content_id = "".join(_message_ids(_header(part, "Content-ID"))).strip("<>")
     parsed.attachments.append(IncomingFile(filename=filename, content_type=content_type,
@@ -605,7 +610,10 @@ def _attachments_store(message: Message, parsed: ParsedMail) -> None:
         except (ValueError, OSError) as problem:  # noted on the message, never a crash
             parsed.notes.append(f"{file.filename or file.content_type}: {problem}")
     if parsed.notes:
-        note = "\n".join(f"[attachment not kept: {note}]" for note in parsed.notes)
+        shown = parsed.notes[:20]
+        note = "\n".join(f"[attachment not kept: {note}]" for note in shown)
+        if len(parsed.notes) > len(shown):
+            note += f"\n[and {len(parsed.notes) - len(shown)} more attachments not kept]"
         Message.objects.filter(pk=message.pk).update(body_text=f"{message.body_text}\n\n{note}")
 
 

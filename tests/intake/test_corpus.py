@@ -198,3 +198,19 @@ def test_forwards_of_forwards_are_filed_and_a_thousand_deep_is_shown_unreadable(
     hostile = mail_receive(raw=forwards(1000), source="pipe")
     assert (hostile.status, hostile.accepted) == ("unreadable", True)
     assert "RecursionError" in hostile.reason
+
+
+def test_a_message_of_thousands_of_tiny_parts_keeps_200_and_names_the_rest(mailboxes):
+    parts = b"".join(
+        b"--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; "
+        b"filename=f" + str(n).encode() + b".bin\n\nx" + str(n).encode() + b"\n"
+        for n in range(3000)
+    )
+    raw = (b"From: a@customer.example\nTo: podpora@obuv.example\nSubject: parts\n"
+           b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+           b"--b\nContent-Type: text/plain\n\nMnoho souboru.\n" + parts + b"--b--\n")  # fmt: skip
+    message = filed_message(mailboxes.a, mail_receive(raw=raw, source="pipe"))
+    with in_schema(mailboxes.a):
+        assert message.attachments.count() == 200
+    assert "[attachment not kept: f200.bin: over 200 files, not kept]" in message.body_text
+    assert message.body_text.endswith("[and 2780 more attachments not kept]")
