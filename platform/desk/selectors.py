@@ -240,7 +240,8 @@ def conversation_view_in_schema(*, client: Client, conversation_id: int) -> Conv
     more_history = earlier.count() - HISTORY_LIMIT if len(history) == HISTORY_LIMIT else 0
     return ConversationView(
         conversation=conversation,
-        messages=list(conversation.messages.all()),
+        # The originals (up to 25 MB each) stay in the database: the page links to them.
+        messages=list(conversation.messages.defer("raw")),
         history=history,
         more_history=more_history,
         replies=canned_replies_in_language(conversation.language),
