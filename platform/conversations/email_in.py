@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 MAX_BYTES = 25 * 1024 * 1024  # the common providers' limit for a whole message
 NO_TEXT = "(no text)"
+MAX_ATTACHMENTS = 200  # files kept of one message; the others are named in its text
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _C1_CONTROLS = re.compile("[\x80-\x9f]")
@@ -318,6 +319,10 @@ def _attachment_add(part: MimePart, parsed: ParsedMail, filename: str) -> None:
     if len(data) > MAX_ATTACHMENT_BYTES:
         parsed.notes.append(f"{filename or content_type}: {len(data)} bytes, not kept")
         return
+    if len(parsed.attachments) >= MAX_ATTACHMENTS:
+        # 25 MB of tiny parts would be tens of thousands of files and rows for one message.
+        parsed.notes.append(f"{filename or content_type}: over {MAX_ATTACHMENTS} files, not kept")
+        return
     content_id = "".join(_message_ids(_header(part, "Content-ID"))).strip("<>")
     parsed.attachments.append(IncomingFile(filename=filename, content_type=content_type,
                                            data=data, content_id=content_id))  # fmt: skip
@@ -336,12 +341,15 @@ def _as_bytes(message: MimePart) -> bytes:
         return message.as_string(policy=policy.compat32).encode("utf-8", "surrogateescape")
 
 
-def _forwarded_text(message: MimePart) -> str:
-    """A forward without words of its own: the forwarded message's sender, subject and text."""
+def _forwarded_text(message: MimePart, depth: int) -> str:
+    """A forward without words of its own: the forwarded message's sender, subject and text
+    (a forward of a forward too, three deep at most)."""
+    if depth >= 3:
+        return ""
     for part in message.walk():
         inner = _inner_message(part) if part.get_content_type() == "message/rfc822" else None
         if inner is not None:
-            forwarded = email_parse(_as_bytes(inner))
+            forwarded = email_parse(_as_bytes(inner), _depth=depth + 1)
             return (f"---------- Forwarded message ----------\nFrom: "
                     f"{forwarded.sender_name} <{forwarded.sender_email}>\nSubject: "
                     f"{forwarded.subject}\n\n{forwarded.text}").strip()  # fmt: skip
@@ -470,7 +478,7 @@ def _message_from_bytes(raw: bytes) -> MimePart:
     return parser.close()
 
 
-def email_parse(raw: bytes) -> ParsedMail:
+def email_parse(raw: bytes, *, _depth: int = 0) -> ParsedMail:
     """Read one RFC 822 message as received: never refuses what a mail program would show."""
     message = _message_from_bytes(raw)
     sender_name, sender_email = _sender(message)
@@ -496,7 +504,7 @@ def email_parse(raw: bytes) -> ParsedMail:
     if not text and html:
         text = _html_to_text(html)
     if not text:
-        text = _forwarded_text(message)
+        text = _forwarded_text(message, _depth)
     parsed.text = storable(text)
     parsed.html = storable(nh3.clean(html)) if html.strip() else ""
     if parsed.kind == "bounce":
@@ -602,7 +610,10 @@ def _attachments_store(message: Message, parsed: ParsedMail) -> None:
         except (ValueError, OSError) as problem:  # noted on the message, never a crash
             parsed.notes.append(f"{file.filename or file.content_type}: {problem}")
     if parsed.notes:
-        note = "\n".join(f"[attachment not kept: {note}]" for note in parsed.notes)
+        shown = parsed.notes[:20]
+        note = "\n".join(f"[attachment not kept: {note}]" for note in shown)
+        if len(parsed.notes) > len(shown):
+            note += f"\n[and {len(parsed.notes) - len(shown)} more attachments not kept]"
         Message.objects.filter(pk=message.pk).update(body_text=f"{message.body_text}\n\n{note}")
 
 

@@ -240,8 +240,9 @@ def conversation_view_in_schema(*, client: Client, conversation_id: int) -> Conv
     more_history = earlier.count() - HISTORY_LIMIT if len(history) == HISTORY_LIMIT else 0
     return ConversationView(
         conversation=conversation,
-        # Every message's files in one more query, however many messages carry them.
-        messages=list(conversation.messages.prefetch_related("attachments")),
+        # Every message's files in one more query, however many messages carry them; the
+        # originals (up to 25 MB each) stay in the database: the page links to them.
+        messages=list(conversation.messages.defer("raw").prefetch_related("attachments")),
         history=history,
         more_history=more_history,
         replies=canned_replies_in_language(conversation.language),

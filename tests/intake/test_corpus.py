@@ -181,3 +181,36 @@ def test_mutated_mail_is_filed_or_refused_with_a_reason_never_an_error(mailboxes
         expected = ("filed", "duplicate") if raw.strip() else ("unparseable",)
         assert outcome.status in expected, (outcome, raw)
     assert statuses.count("filed") > 80  # the rest: a Message-ID the mutations left alone
+
+
+def forwards(depth: int) -> bytes:
+    raw = b"From: a@customer.example\nTo: podpora@obuv.example\nSubject: deep\n\nDno.\n"
+    for _ in range(depth):
+        raw = (b"From: a@customer.example\nTo: podpora@obuv.example\nSubject: Fwd\n"
+               b"MIME-Version: 1.0\nContent-Type: message/rfc822\n\n" + raw)  # fmt: skip
+    return raw
+
+
+def test_forwards_of_forwards_are_filed_and_a_thousand_deep_is_shown_unreadable(mailboxes):
+    assert mail_receive(raw=forwards(200), source="pipe").status == "filed"
+    # The standard library's parser recurses once per nested message and gives up near 300:
+    # the item is there for an agent, with the original, not lost.
+    hostile = mail_receive(raw=forwards(1000), source="pipe")
+    assert (hostile.status, hostile.accepted) == ("unreadable", True)
+    assert "RecursionError" in hostile.reason
+
+
+def test_a_message_of_thousands_of_tiny_parts_keeps_200_and_names_the_rest(mailboxes):
+    parts = b"".join(
+        b"--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; "
+        b"filename=f" + str(n).encode() + b".bin\n\nx" + str(n).encode() + b"\n"
+        for n in range(3000)
+    )
+    raw = (b"From: a@customer.example\nTo: podpora@obuv.example\nSubject: parts\n"
+           b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+           b"--b\nContent-Type: text/plain\n\nMnoho souboru.\n" + parts + b"--b--\n")  # fmt: skip
+    message = filed_message(mailboxes.a, mail_receive(raw=raw, source="pipe"))
+    with in_schema(mailboxes.a):
+        assert message.attachments.count() == 200
+    assert "[attachment not kept: f200.bin: over 200 files, not kept]" in message.body_text
+    assert message.body_text.endswith("[and 2780 more attachments not kept]")
