@@ -31,6 +31,7 @@ MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 # application/octet-stream.
 _ACTIVE_TYPES = re.compile(r"html|xml|javascript|ecmascript|svg|x-sh|x-msdownload", re.I)
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+_MAX_EXTENSION = 16
 
 
 @dataclass(frozen=True)
@@ -45,16 +46,19 @@ class IncomingFile:
 
 def safe_filename(name: str, content_type: str = "") -> str:
     """A file name fit for a Content-Disposition header and a file system: no paths, no
-    control characters, at most 255 characters (the extension kept)."""
+    control characters, at most 255 characters (an extension of up to 16 kept)."""
     name = unicodedata.normalize("NFC", name or "").replace("\x00", "")
     name = _UNSAFE_NAME.sub("_", name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip(" ._")
     if not name:
         extension = mimetypes.guess_extension(content_type or "") or ".bin"
         name = f"attachment{extension}"
     if len(name) > 255:
+        # NFC can lengthen a name the API measured before; a part after the last dot longer
+        # than an extension ever is is not one, and is cut like the rest.
         stem, dot, extension = name.rpartition(".")
-        name = (stem[: 254 - len(extension)] + dot + extension) if dot else name[:255]
-    return name
+        if dot and stem and len(extension) <= _MAX_EXTENSION:
+            name = stem[: 254 - len(extension)] + dot + extension
+    return name[:255]
 
 
 def safe_content_type(content_type: str) -> str:

@@ -417,3 +417,17 @@ def test_files_over_the_limits_are_refused(two_clients, monkeypatch):
     )
     assert together.status_code == 400 and "attachments" in together.json()["fields"]
     assert nothing_filed(two_clients.b)
+
+
+@pytest.mark.parametrize(
+    "filename",
+    ["a." + "\u0958" * 200, "a." + "x" * 254, "\u0958" * 254 + ".png"],
+)
+def test_a_file_name_that_grows_when_normalised_is_stored_cut_never_a_500(two_clients, filename):
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    response = post(key, {**MESSAGE, "attachments": [
+        {"filename": filename, "content_type": "image/png", "data": b64(PNG)}]})  # fmt: skip
+    assert response.status_code in (201, 400), response.content
+    if response.status_code == 201:
+        (listed,) = response.json()["messages"][0]["attachments"]
+        assert 0 < len(listed["filename"]) <= 255

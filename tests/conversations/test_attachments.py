@@ -98,3 +98,22 @@ def test_file_names_lose_paths_and_control_characters(given, expected):
 )
 def test_types_a_browser_would_run_are_served_as_downloads(given, expected):
     assert safe_content_type(given) == expected
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "a." + "\u0958" * 200,  # NFC splits each into two characters: 402 after normalising
+        "a." + "x" * 300,  # an "extension" longer than any name may be
+        "\u0958" * 200 + ".pdf",
+    ],
+)
+def test_a_name_long_after_normalising_or_with_a_huge_extension_is_cut_to_255(given):
+    name = safe_filename(given)
+    assert 0 < len(name) <= 255
+    assert name.startswith("a.") or name.endswith(".pdf")
+
+
+def test_a_short_extension_is_kept_when_a_long_name_is_cut():
+    assert safe_filename("\u0958" * 200 + ".pdf").endswith(".pdf")
+    assert len(safe_filename("\u0958" * 200 + ".pdf")) == 255
