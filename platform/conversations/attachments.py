@@ -161,11 +161,16 @@ PROGRAM_EXTENSIONS = frozenset({
 })  # fmt: skip
 # The first bytes of programs: Windows (MZ), Linux (ELF), macOS (Mach-O, and Java class
 # files, which share its fat-binary magic), and scripts (#!). A short table of our own: a
-# sniffing library would tell many types apart, but this decision needs only these.
-_PROGRAM_MAGIC = (
-    b"MZ", b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
-    b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!",
+# sniffing library would tell many types apart, but this decision needs only these. "MZ"
+# and "#!" are printable, so a text file may start with them and is not held to them.
+_TEXT_MAGIC = (b"MZ", b"#!")
+_BINARY_MAGIC = (
+    b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe",
 )  # fmt: skip
+TEXT_EXTENSIONS = frozenset({"txt", "csv", "md", "log", "rtf"})
+# ZIP's local file header: a ZIP, and the container of docx/xlsx/pptx/odt/ods/odp alike.
+_ZIP_MAGIC = b"PK\x03\x04"
 # The OLE container holds old Office files and Windows installers (.msi) alike.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OLE_EXTENSIONS = frozenset({"doc", "xls", "ppt"})
@@ -179,11 +184,14 @@ def _extension(name: str) -> str:
 
 
 def _looks_like_a_program(data: bytes, extension: str) -> bool:
-    if data.startswith(_PROGRAM_MAGIC):
+    # "MZ" and "#!" are also how a line of text may start: a text file is judged by its name
+    # (a .sh or .py is refused as one), the rest by these bytes too.
+    magic = _TEXT_MAGIC + _BINARY_MAGIC if extension not in TEXT_EXTENSIONS else _BINARY_MAGIC
+    if data.startswith(magic):
         return True
     if data.startswith(_OLE_MAGIC):
         return extension not in _OLE_EXTENSIONS
-    if data.startswith(b"PK") and extension in ("zip", "jar"):
+    if data.startswith(_ZIP_MAGIC):  # a ZIP, or an office file (one too), whatever its name
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = archive.namelist()

@@ -117,3 +117,62 @@ def test_a_name_long_after_normalising_or_with_a_huge_extension_is_cut_to_255(gi
 def test_a_short_extension_is_kept_when_a_long_name_is_cut():
     assert safe_filename("\u0958" * 200 + ".pdf").endswith(".pdf")
     assert len(safe_filename("\u0958" * 200 + ".pdf")) == 255
+
+
+# --- an agent's files: what counts as a program -----------------------------------------------
+
+
+def _zip(names: list[str]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, b"data")
+    return buffer.getvalue()
+
+
+def _upload(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+@pytest.mark.parametrize("name", ["x.docx", "x.xlsx", "x.pptx", "x.odt", "x.ods", "x.odp"])
+def test_a_program_inside_an_office_file_is_refused(name):
+    from django.core.exceptions import ValidationError
+
+    from conversations.attachments import upload_files_check
+
+    with pytest.raises(ValidationError, match="programs and scripts"):
+        upload_files_check([_upload(name, _zip(["word/document.xml", "payload.exe"]))])
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("statement.txt", b"MZ Bank statement, March"),
+        ("notes.md", b"#! a heading someone typed oddly"),
+        ("export.csv", b"MZ,1200,CZK\n"),
+        ("report.docx", _zip(["word/document.xml", "docProps/app.xml"])),
+    ],
+)
+def test_text_that_merely_starts_like_a_program_and_plain_office_files_pass(name, data):
+    from conversations.attachments import upload_files_check
+
+    (accepted,) = upload_files_check([_upload(name, data)])
+    assert accepted.data == data
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("invoice.pdf", b"MZ\x90\x00" + b"\x00" * 60), ("photo.jpg", b"#!/bin/sh\nrm -rf ~\n")],
+)
+def test_program_bytes_behind_a_harmless_binary_name_are_refused(name, data):
+    from django.core.exceptions import ValidationError
+
+    from conversations.attachments import upload_files_check
+
+    with pytest.raises(ValidationError, match="programs and scripts"):
+        upload_files_check([_upload(name, data)])
