@@ -34,7 +34,11 @@ from conversations.api_input import (
 )
 from conversations.attachments import attachment_open, safe_content_type
 from conversations.models import Attachment, Conversation, Message
-from conversations.services import conversation_customer_message, conversation_open_inbound
+from conversations.services import (
+    ExternalIdUsedElsewhere,
+    conversation_customer_message,
+    conversation_open_inbound,
+)
 from idempotency.services import (
     KEEP_HOURS,
     KeyReused,
@@ -247,6 +251,13 @@ def conversation_messages_create(request: HttpRequest, conversation_id: int) -> 
                 )
                 # Its status as the message left it.
                 return _answered(create, inbound.conversation, inbound.created)
+        except ExternalIdUsedElsewhere as used:
+            return _error(
+                409,
+                f"This external_id was already used in conversation {used.conversation_id}.",
+                fields={"external_id": f"Used in conversation {used.conversation_id}."},
+                conversation=used.conversation_id,
+            )
         except ValidationError as error:
             return _error(400, "Invalid message.", fields=_fields(error))
 

@@ -231,6 +231,22 @@ def test_a_follow_up_is_checked_like_a_first_message(two_clients):
         huge, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 404  # fmt: skip
 
 
+def test_an_external_id_used_in_another_conversation_is_a_409_naming_it(two_clients):
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    first = post(key, {**MESSAGE, "channel": "chat", "external_id": "chat-1"}).json()["id"]
+    second = post(key, {**MESSAGE, "channel": "chat", "external_id": "chat-2"}).json()["id"]
+    body = json.dumps({"text": "Numer zamówienia 4411.", "external_id": "chat-1"}).encode()
+    response = raw_post(key, body, path=f"/api/v1/conversations/{second}/messages")
+    assert response.status_code == 409, response.content
+    assert response.json()["conversation"] == first
+    assert f"conversation {first}" in response.json()["error"]
+    assert "external_id" in response.json()["fields"]
+    assert len(get(key, second).json()["messages"]) == 1
+    # The same id again in its own conversation is still a replay.
+    again = raw_post(key, body, path=f"/api/v1/conversations/{first}/messages")
+    assert again.status_code == 200 and len(again.json()["messages"]) == 1
+
+
 # --- Idempotency-Key --------------------------------------------------------------------------
 
 
