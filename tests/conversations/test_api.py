@@ -372,6 +372,10 @@ def test_files_sent_with_a_message_are_listed_and_downloaded_with_the_key(two_cl
     assert download["Content-Disposition"].startswith("attachment;")
     html = http.get(listed[2]["url"], HTTP_AUTHORIZATION=f"Bearer {key}")
     assert html["Content-Type"] == "application/octet-stream"  # never run by a browser
+    # The desk's response: nothing sniffed, and sandboxed even if a browser rendered it.
+    assert html["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in html["Content-Security-Policy"]
+    assert html["Content-Disposition"].startswith("attachment;")
     # Another client's key, no key, another conversation's id: nothing.
     assert http.get(listed[1]["url"], HTTP_AUTHORIZATION=f"Bearer {key_a}").status_code == 404
     assert http.get(listed[1]["url"]).status_code == 401
