@@ -176,3 +176,48 @@ def test_program_bytes_behind_a_harmless_binary_name_are_refused(name, data):
 
     with pytest.raises(ValidationError, match="programs and scripts"):
         upload_files_check([_upload(name, data)])
+
+
+# --- blobs: a half-written file, and the lock shared with the deletion -----------------------
+
+
+def _partial_files(name: str) -> list[str]:
+    from pathlib import Path
+
+    return [p.name for p in Path(default_storage.path(name)).parent.glob(".partial-*")]
+
+
+def test_a_half_written_blob_is_written_again_by_the_next_store(two_clients):
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    data = PHOTO + b"half"
+    name = blob_name(hashlib.sha256(data).hexdigest(), two_clients.a.schema_name)
+    default_storage.save(name, ContentFile(data[:100]))  # a crash in the middle of a write
+    with in_schema(two_clients.a):
+        stored = attachment_store(message=_message(two_clients.a),
+                                  file=IncomingFile("a.png", "image/png", data))  # fmt: skip
+        with attachment_open(stored) as opened:
+            assert opened.read() == data
+    assert default_storage.size(name) == len(data)
+    assert _partial_files(name) == []  # no temporary file left behind
+
+
+def test_a_blob_is_written_under_a_temporary_name_and_moved_into_place(two_clients, monkeypatch):
+    """A write that fails half way leaves nothing under the hash's name."""
+    import hashlib
+    import os
+
+    data = PHOTO + b"crash"
+    name = blob_name(hashlib.sha256(data).hexdigest(), two_clients.a.schema_name)
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with in_schema(two_clients.a), pytest.raises(OSError, match="disk full"):
+        attachment_store(message=_message(two_clients.a),
+                         file=IncomingFile("a.png", "image/png", data))  # fmt: skip
+    assert not default_storage.exists(name)
+    assert _partial_files(name) == []
