@@ -85,3 +85,20 @@ def sms_send_task(message_id: int) -> str:
     client = Client.objects.get(schema_name=connection.schema_name)
     delivery = Delivery.objects.filter(client=client, message_id=message_id).first()
     return delivery_send(delivery_id=delivery.pk) if delivery else ""
+
+
+# Twilio unreachable, or a download over its time budget: asked again after 15 s, 30 s, ...
+# (about 30 minutes in all); then the medium is named missing in the MMS's note.
+MEDIA_RETRIES = 7
+
+
+@shared_task(bind=True, max_retries=MEDIA_RETRIES, autoretry_for=(OperationalError,),
+             retry_backoff=True, ignore_result=True)  # fmt: skip
+def mms_media_fetch_task(self, message_id: int, message_sid: str) -> None:
+    """Fetch and attach the media of an inbound MMS of the schema the task came from;
+    retried while Twilio cannot be reached, idempotent (see mms_media_fetch)."""
+    from telephony.messaging import mms_media_fetch
+
+    give_up = self.request.retries >= MEDIA_RETRIES
+    if mms_media_fetch(message_id=message_id, message_sid=message_sid, give_up=give_up):
+        raise self.retry(countdown=min(15 * 2**self.request.retries, 900))

@@ -1,6 +1,6 @@
 """The one way out to Twilio's REST API: ringing agents, calling customers back, sending
-SMS replies, the prices of finished calls, and how calls ended (for the calls whose status
-callback never reached us).
+SMS replies, fetching MMS media, the prices of finished calls, and how calls ended (for the
+calls whose status callback never reached us).
 
 Base URL, account and token come from settings (TWILIO_API_BASE_URL, TWILIO_ACCOUNT_SID,
 TWILIO_AUTH_TOKEN); tests point the base URL at a local fake server. Plain HTTP with a
@@ -9,6 +9,7 @@ tasks, except the desk's call back, where the agent waits for their own phone an
 """
 
 import email.utils
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -17,6 +18,8 @@ import requests
 from django.conf import settings
 
 TIMEOUT_SECONDS = 10
+# A medium's whole download (up to 25 MB), in a Celery task: a slow link, not a stuck one.
+MEDIUM_BUDGET_SECONDS = 120
 
 
 class TwilioApiError(Exception):
@@ -146,11 +149,15 @@ class Medium:
     data: bytes
 
 
-def message_medium_fetch(*, url: str, max_bytes: int) -> Medium:
+def message_medium_fetch(*, url: str, max_bytes: int,
+                         budget_seconds: float = MEDIUM_BUDGET_SECONDS) -> Medium:  # fmt: skip
     """The medium at ``url`` (a MediaUrl of a messaging webhook). Only URLs under our own
     account at the configured API base are fetched: the account's token goes nowhere
     else (Twilio's redirect to its CDN is followed without it). Raises TwilioApiError with
-    the reason (not ours, not found, over ``max_bytes``, unreachable)."""
+    the reason (not ours, not found, over ``max_bytes``), TwilioUnavailable when Twilio
+    cannot be reached or the download takes over ``budget_seconds`` in all (the timeout
+    alone bounds each read, not a server trickling bytes)."""
+    deadline = time.monotonic() + budget_seconds
     prefix = _url("")
     if not url.startswith(prefix) or "/Media/" not in url or ".." in url:
         raise TwilioApiError(f"not a medium of our account: {url[:200]}")
@@ -166,6 +173,8 @@ def message_medium_fetch(*, url: str, max_bytes: int) -> Medium:
                 data += chunk
                 if len(data) > max_bytes:
                     raise TwilioApiError(f"medium over {max_bytes} bytes")
+                if time.monotonic() > deadline:
+                    raise TwilioUnavailable(f"GET medium: over {budget_seconds:g} s")
         except requests.RequestException as error:
             raise TwilioUnavailable(f"GET medium: {error}") from error
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip()

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 from django_tenants.utils import schema_context
 from twilio.twiml.messaging_response import MessagingResponse
 
+from config.celery import task_enqueue_on_commit
 from conversations.acknowledgements import conversation_acknowledge
-from conversations.models import Message
 from conversations.services import conversation_sms_receive
-from telephony.messaging import Media, sms_media_fetch
+from telephony.messaging import mms_media_pending, sms_text
 from telephony.models import PhoneNumber
 from telephony.signatures import twilio_request_valid
+from telephony.tasks import mms_media_fetch_task
 
 logger = logging.getLogger(__name__)
 
@@ -43,17 +44,16 @@ def messaging_inbound(request: HttpRequest) -> HttpResponse:
     response = MessagingResponse()
     with schema_context(number.client.schema_name):
         sid = request.POST["MessageSid"]
-        # Fetched before the transaction (no lock held while Twilio answers), and not for
-        # a retry of a message already filed.
-        filed = Message.objects.filter(channel="sms", external_id=sid).exists()
-        media = Media() if filed else sms_media_fetch(request.POST)
         try:
             with transaction.atomic():
+                # The text first, answered at once; an MMS's media are fetched afterwards
+                # (Twilio waits 15 s for this answer).
                 inbound = conversation_sms_receive(
-                    client=number.client, sender=sender, text=request.POST.get("Body", ""),
-                    message_sid=sid, country=number.country, files=media.files,
-                    media_missing=media.missing,
+                    client=number.client, sender=sender, text=sms_text(request.POST),
+                    message_sid=sid, country=number.country,
                 )  # fmt: skip
+                if mms_media_pending(message=inbound.message, params=request.POST):
+                    task_enqueue_on_commit(mms_media_fetch_task, args=[inbound.message.pk, sid])
                 if inbound.created:  # a new contact, not a follow-up nor Twilio's retry
                     ack = conversation_acknowledge(
                         client=number.client, conversation=inbound.conversation

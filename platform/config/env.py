@@ -84,6 +84,9 @@ def default_storage_settings() -> dict:
             "default_acl": "private",
             # A name is a content hash: writing it again writes the same bytes.
             "file_overwrite": True,
+            # A file read is downloaded into a SpooledTemporaryFile first; django-storages'
+            # default (0) never spills it to disk, so a 25 MB download would sit in memory.
+            "max_memory_size": 1024 * 1024,
         },
     }
 

@@ -4,8 +4,10 @@
 happens in that client's schema: another client's conversation cannot even be named.
 
 Creating is one transaction and idempotent: a replayed ``external_id`` (also one sent by
-parallel requests) is filed once and answered 200 with the conversation; an
-``Idempotency-Key`` header replays the first answer to the same request. Refusals are
+parallel requests) is filed once and answered 200 with the conversation (a next message's
+``external_id`` already used in another conversation is refused, 409); the same request
+again with its ``Idempotency-Key`` gets the first answer's status and the conversation it
+made or found, as that conversation is now (not a stored copy of the first body). Refusals are
 ``{"error": "<one line>", "fields": {"<field>": "<what is wrong>"}}`` (``fields`` when a
 field is to blame).
 """
@@ -16,7 +18,7 @@ from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -32,9 +34,13 @@ from conversations.api_input import (
     payload_fingerprint,
     payload_parse,
 )
-from conversations.attachments import attachment_open, safe_content_type
+from conversations.attachments import attachment_response
 from conversations.models import Attachment, Conversation, Message
-from conversations.services import conversation_customer_message, conversation_open_inbound
+from conversations.services import (
+    ExternalIdUsedElsewhere,
+    conversation_customer_message,
+    conversation_open_inbound,
+)
 from idempotency.services import (
     KEEP_HOURS,
     KeyReused,
@@ -247,6 +253,13 @@ def conversation_messages_create(request: HttpRequest, conversation_id: int) -> 
                 )
                 # Its status as the message left it.
                 return _answered(create, inbound.conversation, inbound.created)
+        except ExternalIdUsedElsewhere as used:
+            return _error(
+                409,
+                f"This external_id was already used in conversation {used.conversation_id}.",
+                fields={"external_id": f"Used in conversation {used.conversation_id}."},
+                conversation=used.conversation_id,
+            )
         except ValidationError as error:
             return _error(400, "Invalid message.", fields=_fields(error))
 
@@ -270,7 +283,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> JsonRespo
 @require_http_methods(["GET"])
 def attachment_download(request: HttpRequest, conversation_id: int, attachment_id: int):
     """A file of a customer's or agent's message (never of an internal note), as a
-    download with a type a browser will not run."""
+    download with a type a browser will not run (the desk's ``attachment_response``)."""
     client = _client(request)
     if client is None:
         return _error(401, "Missing, unknown or revoked API key.")
@@ -283,14 +296,7 @@ def attachment_download(request: HttpRequest, conversation_id: int, attachment_i
         if attachment is None:
             return _error(404, "No such attachment.")
         try:
-            opened = attachment_open(attachment)
+            # Opened in the client's schema (the blob's name carries it).
+            return attachment_response(attachment)
         except FileNotFoundError:
             return _error(404, "The file is missing from storage.")
-    response = FileResponse(
-        opened,
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=safe_content_type(attachment.content_type),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -9,15 +9,18 @@ stores a file sent twice once. The storage is Django's default one (files under
 import hashlib
 import io
 import mimetypes
+import os
 import re
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.http import FileResponse
@@ -31,6 +34,7 @@ MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 # application/octet-stream.
 _ACTIVE_TYPES = re.compile(r"html|xml|javascript|ecmascript|svg|x-sh|x-msdownload", re.I)
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+_MAX_EXTENSION = 16
 
 
 @dataclass(frozen=True)
@@ -45,16 +49,19 @@ class IncomingFile:
 
 def safe_filename(name: str, content_type: str = "") -> str:
     """A file name fit for a Content-Disposition header and a file system: no paths, no
-    control characters, at most 255 characters (the extension kept)."""
+    control characters, at most 255 characters (an extension of up to 16 kept)."""
     name = unicodedata.normalize("NFC", name or "").replace("\x00", "")
     name = _UNSAFE_NAME.sub("_", name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip(" ._")
     if not name:
         extension = mimetypes.guess_extension(content_type or "") or ".bin"
         name = f"attachment{extension}"
     if len(name) > 255:
+        # NFC can lengthen a name the API measured before; a part after the last dot longer
+        # than an extension ever is is not one, and is cut like the rest.
         stem, dot, extension = name.rpartition(".")
-        name = (stem[: 254 - len(extension)] + dot + extension) if dot else name[:255]
-    return name
+        if dot and stem and len(extension) <= _MAX_EXTENSION:
+            name = stem[: 254 - len(extension)] + dot + extension
+    return name[:255]
 
 
 def safe_content_type(content_type: str) -> str:
@@ -70,6 +77,44 @@ def blob_name(sha256: str, schema_name: str | None = None) -> str:
     return f"attachments/{schema_name}/{sha256[:2]}/{sha256}"
 
 
+def _blob_lock(digest: str, *, shared: bool) -> None:
+    """Hold the lock of one blob of the current schema until the transaction ends.
+
+    Storers take it shared (they never wait for each other, so two messages storing the
+    same files in another order cannot deadlock); a deletion takes it exclusive, so it
+    waits until every transaction that took the blob up has committed, and sees its row."""
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(hashtextextended(%s, 0))",
+                       [f"blob:{connection.schema_name}:{digest}"])  # fmt: skip
+
+
+def _blob_write(name: str, data: bytes) -> None:
+    """Write ``data`` under ``name``, whole or not at all: a crash half way must not leave
+    a short file that the next store takes for the blob."""
+    if isinstance(default_storage, FileSystemStorage):  # local files: write aside, then move
+        path = Path(default_storage.path(name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".partial-",
+                                         delete=False) as temporary:  # fmt: skip
+            try:
+                temporary.write(data)
+                temporary.flush()
+                os.fsync(temporary.fileno())
+                os.chmod(temporary.name, default_storage.file_permissions_mode or 0o644)
+                os.replace(temporary.name, path)  # atomic: the old copy or the new one
+            except BaseException:
+                Path(temporary.name).unlink(missing_ok=True)
+                raise
+        return
+    # An object store writes an object whole (a PUT); the name is overwritten in place.
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    saved = default_storage.save(name, ContentFile(data))
+    if saved != name:  # a concurrent writer won the name with the same bytes: drop ours
+        default_storage.delete(saved)
+
+
 def attachment_store(*, message: Message, file: IncomingFile) -> Attachment:
     """Keep one file of ``message`` (in the message's client schema): the bytes once per
     hash, a row per message. Raises ValueError over MAX_ATTACHMENT_BYTES."""
@@ -77,19 +122,24 @@ def attachment_store(*, message: Message, file: IncomingFile) -> Attachment:
         raise ValueError(f"{file.filename}: {len(file.data)} bytes, over {MAX_ATTACHMENT_BYTES}")
     digest = hashlib.sha256(file.data).hexdigest()
     name = blob_name(digest)
-    if not default_storage.exists(name):
-        # A concurrent writer of the same hash writes the same bytes: either copy is right.
-        saved = default_storage.save(name, ContentFile(file.data))
-        if saved != name:  # the storage renamed it: the first copy won, drop ours
-            default_storage.delete(saved)
-    return Attachment.objects.create(
-        message=message,
-        filename=safe_filename(file.filename, file.content_type),
-        content_type=(file.content_type or "application/octet-stream")[:127],
-        size=len(file.data),
-        sha256=digest,
-        content_id=file.content_id[:255],
-    )
+    with transaction.atomic():
+        # Held until the caller's transaction commits: an erasure deleting this blob waits,
+        # then finds this row.
+        _blob_lock(digest, shared=True)
+        try:
+            whole = default_storage.size(name) == len(file.data)
+        except FileNotFoundError:
+            whole = False
+        if not whole:  # missing, or short from a write that never finished
+            _blob_write(name, file.data)
+        return Attachment.objects.create(
+            message=message,
+            filename=safe_filename(file.filename, file.content_type),
+            content_type=(file.content_type or "application/octet-stream")[:127],
+            size=len(file.data),
+            sha256=digest,
+            content_id=file.content_id[:255],
+        )
 
 
 def attachment_open(attachment: Attachment):
@@ -99,14 +149,18 @@ def attachment_open(attachment: Attachment):
 
 def attachments_delete_unused(sha256s: set[str]) -> int:
     """Delete the files of these hashes that no attachment row of the schema still uses;
-    how many were deleted."""
-    used = set(Attachment.objects.filter(sha256__in=sha256s).values_list("sha256", flat=True))
+    how many were deleted. Each hash in its own short transaction, under its blob's lock:
+    a transaction that took the file up meanwhile is waited for, and keeps it."""
     deleted = 0
-    for digest in sha256s - used:
-        name = blob_name(digest)
-        if default_storage.exists(name):
-            default_storage.delete(name)
-            deleted += 1
+    for digest in sorted(sha256s):
+        with transaction.atomic():
+            _blob_lock(digest, shared=False)
+            if Attachment.objects.filter(sha256=digest).exists():
+                continue
+            name = blob_name(digest)
+            if default_storage.exists(name):
+                default_storage.delete(name)
+                deleted += 1
     return deleted
 
 
@@ -157,11 +211,16 @@ PROGRAM_EXTENSIONS = frozenset({
 })  # fmt: skip
 # The first bytes of programs: Windows (MZ), Linux (ELF), macOS (Mach-O, and Java class
 # files, which share its fat-binary magic), and scripts (#!). A short table of our own: a
-# sniffing library would tell many types apart, but this decision needs only these.
-_PROGRAM_MAGIC = (
-    b"MZ", b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
-    b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!",
+# sniffing library would tell many types apart, but this decision needs only these. "MZ"
+# and "#!" are printable, so a text file may start with them and is not held to them.
+_TEXT_MAGIC = (b"MZ", b"#!")
+_BINARY_MAGIC = (
+    b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe",
 )  # fmt: skip
+TEXT_EXTENSIONS = frozenset({"txt", "csv", "md", "log", "rtf"})
+# ZIP's local file header: a ZIP, and the container of docx/xlsx/pptx/odt/ods/odp alike.
+_ZIP_MAGIC = b"PK\x03\x04"
 # The OLE container holds old Office files and Windows installers (.msi) alike.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OLE_EXTENSIONS = frozenset({"doc", "xls", "ppt"})
@@ -175,11 +234,14 @@ def _extension(name: str) -> str:
 
 
 def _looks_like_a_program(data: bytes, extension: str) -> bool:
-    if data.startswith(_PROGRAM_MAGIC):
+    # "MZ" and "#!" are also how a line of text may start: a text file is judged by its name
+    # (a .sh or .py is refused as one), the rest by these bytes too.
+    magic = _TEXT_MAGIC + _BINARY_MAGIC if extension not in TEXT_EXTENSIONS else _BINARY_MAGIC
+    if data.startswith(magic):
         return True
     if data.startswith(_OLE_MAGIC):
         return extension not in _OLE_EXTENSIONS
-    if data.startswith(b"PK") and extension in ("zip", "jar"):
+    if data.startswith(_ZIP_MAGIC):  # a ZIP, or an office file (one too), whatever its name
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = archive.namelist()

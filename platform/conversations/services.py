@@ -367,6 +367,14 @@ def conversation_sms_receive(
     return inbound
 
 
+class ExternalIdUsedElsewhere(Exception):
+    """The external id of a next message was already used in another conversation."""
+
+    def __init__(self, external_id: str, conversation_id: int) -> None:
+        super().__init__(f"{external_id!r} was used in conversation {conversation_id}")
+        self.external_id, self.conversation_id = external_id, conversation_id
+
+
 @transaction.atomic
 def conversation_customer_message(*, client, conversation_id: int, text: str,
                                   external_id: str = "", now: datetime | None = None,
@@ -374,10 +382,12 @@ def conversation_customer_message(*, client, conversation_id: int, text: str,
     """The customer's next message in a conversation of theirs (a chat widget or the shop's
     system, through the API). A replay (same channel and external id), also a concurrent
     one, returns the first delivery, ``created`` False. Raises Conversation.DoesNotExist
-    for an unknown id."""
+    for an unknown id, ExternalIdUsedElsewhere when the id was another conversation's."""
     channel = Conversation.objects.filter(pk=conversation_id).values_list("channel", flat=True)
     # The delivery's lock before the conversation's row lock: the order every path takes.
     if earlier := _delivered_before(channel.get(), external_id):
+        if earlier.conversation.pk != conversation_id:
+            raise ExternalIdUsedElsewhere(external_id, earlier.conversation.pk)
         return earlier
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
     message = _customer_message_file(client, conversation, text=text, external_id=external_id,

@@ -35,6 +35,7 @@ def test_a_bucket_chooses_django_storages_s3_backend(clean_environment):
         "bucket_name": "polydesk-files", "endpoint_url": "https://s3.eu-central-003.example",
         "region_name": "eu-central-003", "access_key": "key-id", "secret_key": "secret",
         "location": "prod", "default_acl": "private", "file_overwrite": True,
+        "max_memory_size": 1024 * 1024,
     }  # fmt: skip
 
 
@@ -56,3 +57,7 @@ def test_the_s3_backend_is_built_from_those_settings_without_reaching_the_networ
     assert type(storage).__name__ == "S3Storage"
     assert (storage.bucket_name, storage.endpoint_url) == ("polydesk-files", "http://127.0.0.1:9")
     assert storage.url("attachments/x").startswith("http://127.0.0.1:9/polydesk-files/")
+    # A download over 1 MB spills from memory to a temporary file.
+    assert storage.max_memory_size == 1024 * 1024
+    spooled = storage.open("attachments/x", "w")._get_file()
+    assert spooled._max_size == 1024 * 1024

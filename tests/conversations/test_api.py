@@ -231,6 +231,22 @@ def test_a_follow_up_is_checked_like_a_first_message(two_clients):
         huge, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 404  # fmt: skip
 
 
+def test_an_external_id_used_in_another_conversation_is_a_409_naming_it(two_clients):
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    first = post(key, {**MESSAGE, "channel": "chat", "external_id": "chat-1"}).json()["id"]
+    second = post(key, {**MESSAGE, "channel": "chat", "external_id": "chat-2"}).json()["id"]
+    body = json.dumps({"text": "Numer zamówienia 4411.", "external_id": "chat-1"}).encode()
+    response = raw_post(key, body, path=f"/api/v1/conversations/{second}/messages")
+    assert response.status_code == 409, response.content
+    assert response.json()["conversation"] == first
+    assert f"conversation {first}" in response.json()["error"]
+    assert "external_id" in response.json()["fields"]
+    assert len(get(key, second).json()["messages"]) == 1
+    # The same id again in its own conversation is still a replay.
+    again = raw_post(key, body, path=f"/api/v1/conversations/{first}/messages")
+    assert again.status_code == 200 and len(again.json()["messages"]) == 1
+
+
 # --- Idempotency-Key --------------------------------------------------------------------------
 
 
@@ -356,6 +372,10 @@ def test_files_sent_with_a_message_are_listed_and_downloaded_with_the_key(two_cl
     assert download["Content-Disposition"].startswith("attachment;")
     html = http.get(listed[2]["url"], HTTP_AUTHORIZATION=f"Bearer {key}")
     assert html["Content-Type"] == "application/octet-stream"  # never run by a browser
+    # The desk's response: nothing sniffed, and sandboxed even if a browser rendered it.
+    assert html["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in html["Content-Security-Policy"]
+    assert html["Content-Disposition"].startswith("attachment;")
     # Another client's key, no key, another conversation's id: nothing.
     assert http.get(listed[1]["url"], HTTP_AUTHORIZATION=f"Bearer {key_a}").status_code == 404
     assert http.get(listed[1]["url"]).status_code == 401
@@ -417,3 +437,17 @@ def test_files_over_the_limits_are_refused(two_clients, monkeypatch):
     )
     assert together.status_code == 400 and "attachments" in together.json()["fields"]
     assert nothing_filed(two_clients.b)
+
+
+@pytest.mark.parametrize(
+    "filename",
+    ["a." + "\u0958" * 200, "a." + "x" * 254, "\u0958" * 254 + ".png"],
+)
+def test_a_file_name_that_grows_when_normalised_is_stored_cut_never_a_500(two_clients, filename):
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    response = post(key, {**MESSAGE, "attachments": [
+        {"filename": filename, "content_type": "image/png", "data": b64(PNG)}]})  # fmt: skip
+    assert response.status_code in (201, 400), response.content
+    if response.status_code == 201:
+        (listed,) = response.json()["messages"][0]["attachments"]
+        assert 0 < len(listed["filename"]) <= 255

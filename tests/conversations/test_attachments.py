@@ -98,3 +98,126 @@ def test_file_names_lose_paths_and_control_characters(given, expected):
 )
 def test_types_a_browser_would_run_are_served_as_downloads(given, expected):
     assert safe_content_type(given) == expected
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "a." + "\u0958" * 200,  # NFC splits each into two characters: 402 after normalising
+        "a." + "x" * 300,  # an "extension" longer than any name may be
+        "\u0958" * 200 + ".pdf",
+    ],
+)
+def test_a_name_long_after_normalising_or_with_a_huge_extension_is_cut_to_255(given):
+    name = safe_filename(given)
+    assert 0 < len(name) <= 255
+    assert name.startswith("a.") or name.endswith(".pdf")
+
+
+def test_a_short_extension_is_kept_when_a_long_name_is_cut():
+    assert safe_filename("\u0958" * 200 + ".pdf").endswith(".pdf")
+    assert len(safe_filename("\u0958" * 200 + ".pdf")) == 255
+
+
+# --- an agent's files: what counts as a program -----------------------------------------------
+
+
+def _zip(names: list[str]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, b"data")
+    return buffer.getvalue()
+
+
+def _upload(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+@pytest.mark.parametrize("name", ["x.docx", "x.xlsx", "x.pptx", "x.odt", "x.ods", "x.odp"])
+def test_a_program_inside_an_office_file_is_refused(name):
+    from django.core.exceptions import ValidationError
+
+    from conversations.attachments import upload_files_check
+
+    with pytest.raises(ValidationError, match="programs and scripts"):
+        upload_files_check([_upload(name, _zip(["word/document.xml", "payload.exe"]))])
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("statement.txt", b"MZ Bank statement, March"),
+        ("notes.md", b"#! a heading someone typed oddly"),
+        ("export.csv", b"MZ,1200,CZK\n"),
+        ("report.docx", _zip(["word/document.xml", "docProps/app.xml"])),
+    ],
+)
+def test_text_that_merely_starts_like_a_program_and_plain_office_files_pass(name, data):
+    from conversations.attachments import upload_files_check
+
+    (accepted,) = upload_files_check([_upload(name, data)])
+    assert accepted.data == data
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("invoice.pdf", b"MZ\x90\x00" + b"\x00" * 60), ("photo.jpg", b"#!/bin/sh\nrm -rf ~\n")],
+)
+def test_program_bytes_behind_a_harmless_binary_name_are_refused(name, data):
+    from django.core.exceptions import ValidationError
+
+    from conversations.attachments import upload_files_check
+
+    with pytest.raises(ValidationError, match="programs and scripts"):
+        upload_files_check([_upload(name, data)])
+
+
+# --- blobs: a half-written file, and the lock shared with the deletion -----------------------
+
+
+def _partial_files(name: str) -> list[str]:
+    from pathlib import Path
+
+    return [p.name for p in Path(default_storage.path(name)).parent.glob(".partial-*")]
+
+
+def test_a_half_written_blob_is_written_again_by_the_next_store(two_clients):
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    data = PHOTO + b"half"
+    name = blob_name(hashlib.sha256(data).hexdigest(), two_clients.a.schema_name)
+    default_storage.save(name, ContentFile(data[:100]))  # a crash in the middle of a write
+    with in_schema(two_clients.a):
+        stored = attachment_store(message=_message(two_clients.a),
+                                  file=IncomingFile("a.png", "image/png", data))  # fmt: skip
+        with attachment_open(stored) as opened:
+            assert opened.read() == data
+    assert default_storage.size(name) == len(data)
+    assert _partial_files(name) == []  # no temporary file left behind
+
+
+def test_a_blob_is_written_under_a_temporary_name_and_moved_into_place(two_clients, monkeypatch):
+    """A write that fails half way leaves nothing under the hash's name."""
+    import hashlib
+    import os
+
+    data = PHOTO + b"crash"
+    name = blob_name(hashlib.sha256(data).hexdigest(), two_clients.a.schema_name)
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with in_schema(two_clients.a), pytest.raises(OSError, match="disk full"):
+        attachment_store(message=_message(two_clients.a),
+                         file=IncomingFile("a.png", "image/png", data))  # fmt: skip
+    assert not default_storage.exists(name)
+    assert _partial_files(name) == []

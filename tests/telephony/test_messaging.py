@@ -8,6 +8,7 @@ from twilio.request_validator import RequestValidator
 from conversations.models import Conversation, Message
 from routing.models import WorkItem
 from telephony.models import PhoneNumber
+from telephony.tasks import MEDIA_RETRIES, mms_media_fetch_task
 from tests.conftest import in_schema
 
 pytestmark = pytest.mark.django_db
@@ -110,18 +111,21 @@ def mms(twilio, body: str, sid: str, media: list[tuple[str, str]], **extra):
         params[f"MediaUrl{index}"] = f"{twilio.url}{path}"
         params[f"MediaContentType{index}"] = content_type
     signature = RequestValidator(TOKEN).compute_signature(URL, params)
-    return HttpClient(HTTP_HOST="localhost").post(
-        "/twilio/messaging", params, HTTP_X_TWILIO_SIGNATURE=signature
-    )
+    # The media are fetched by a task sent when the text is committed: run it here.
+    with twilio.on_commit(execute=True):
+        return HttpClient(HTTP_HOST="localhost").post(
+            "/twilio/messaging", params, HTTP_X_TWILIO_SIGNATURE=signature
+        )
 
 
 @pytest.fixture
-def twilio(numbers, settings):
+def twilio(numbers, settings, django_capture_on_commit_callbacks):
     from tests.telephony.fake_twilio import FakeTwilio
 
     settings.TWILIO_ACCOUNT_SID = "AC123"
     with FakeTwilio() as fake:
         settings.TWILIO_API_BASE_URL = fake.url
+        fake.on_commit = django_capture_on_commit_callbacks
         yield fake
 
 
@@ -143,9 +147,44 @@ def test_an_mms_files_its_pictures_as_attachments_of_the_message(numbers, twilio
         with attachment_open(files[0]) as opened:
             assert opened.read() == JPEG
         assert not Message.objects.filter(direction="note").exists()
-    # Fetched with the account's credentials, once.
+    # Fetched with the account's credentials, once: the task run again fetches nothing.
     assert [(m, p) for m, p, _ in twilio.requests] == [("GET", f"{MEDIA}/ME1"),
                                                        ("GET", f"{MEDIA}/ME2")]  # fmt: skip
+    with in_schema(numbers.b):
+        mms_media_fetch_task.apply(args=[message.pk, "MM1"])
+    assert len(twilio.requests) == 2
+
+
+def test_the_text_is_filed_and_answered_before_the_media_are_fetched(numbers, twilio):
+    twilio.answer(f"{MEDIA}/ME1", 200, ("image/jpeg", JPEG))
+    params = {"MessageSid": "MM1", "From": "+48601234567", "To": "+48221234567",
+              "Body": "Zdjęcie paczki.", "NumMedia": "1", "MediaUrl0": f"{twilio.url}{MEDIA}/ME1",
+              "MediaContentType0": "image/jpeg"}  # fmt: skip
+    signature = RequestValidator(TOKEN).compute_signature(URL, params)
+    with twilio.on_commit(execute=False) as sent:
+        response = HttpClient(HTTP_HOST="localhost").post(
+            "/twilio/messaging", params, HTTP_X_TWILIO_SIGNATURE=signature
+        )
+    assert response.status_code == 200 and twilio.requests == []  # Twilio not asked yet
+    with in_schema(numbers.b):
+        message = Message.objects.get(direction="in")
+        assert message.body_text == "Zdjęcie paczki." and not message.attachments.exists()
+        note = Message.objects.get(direction="note").body_text
+        assert "being fetched" in note and f"{MEDIA}/ME1" in note
+        for callback in sent:  # the worker's turn
+            callback()
+        assert message.attachments.get().filename == "mms-1.jpg"
+        assert not Message.objects.filter(direction="note").exists()
+
+
+def test_a_medium_twilio_cannot_serve_yet_is_fetched_on_a_retry(numbers, twilio):
+    twilio.answer(f"{MEDIA}/ME1", 503, {"message": "try later"})
+    twilio.answer(f"{MEDIA}/ME1", 200, ("image/jpeg", JPEG))
+    assert mms(twilio, "Zdjęcie", "MM1", [(f"{MEDIA}/ME1", "image/jpeg")]).status_code == 200
+    with in_schema(numbers.b):
+        assert Message.objects.get(direction="in").attachments.get().size == len(JPEG)
+        assert not Message.objects.filter(direction="note").exists()
+    assert len(twilio.requests) == 2
 
 
 def test_a_picture_sent_alone_opens_a_conversation(numbers, twilio):
@@ -155,12 +194,13 @@ def test_a_picture_sent_alone_opens_a_conversation(numbers, twilio):
         conversation = Conversation.objects.get()
         assert conversation.messages.get().attachments.get().filename == "mms-1.png"
     item = WorkItem.objects.get(client=numbers.b, channel="sms")
-    assert item.summary == "mms-1.png"
+    assert item.summary == "[MMS without text: 1 medium]"
 
 
 def test_a_medium_that_cannot_be_fetched_leaves_the_text_filed_and_a_note(numbers, twilio):
     twilio.answer(f"{MEDIA}/ME1", 200, ("image/jpeg", JPEG))
-    twilio.answer(f"{MEDIA}/ME2", 503, {"message": "try later"})
+    for _ in range(MEDIA_RETRIES + 1):  # still unavailable after every retry
+        twilio.answer(f"{MEDIA}/ME2", 503, {"message": "try later"})
     # ME3 unknown to Twilio (404); the fourth is not Twilio's at all and is never asked for.
     response = mms(twilio, "Zdjęcia uszkodzeń.", "MM1", [
         (f"{MEDIA}/ME1", "image/jpeg"), (f"{MEDIA}/ME2", "image/jpeg"),
@@ -174,6 +214,11 @@ def test_a_medium_that_cannot_be_fetched_leaves_the_text_filed_and_a_note(number
     assert "HTTP 503" in note and "HTTP 404" in note and "video/mp4" in note
     assert "not a medium of our account" in note
     assert all("/evil" not in path for _, path, _ in twilio.requests)
+    assert len(twilio.requests) == 1 + MEDIA_RETRIES + 1 + 1  # ME1, ME2 each try, ME3
+    with in_schema(numbers.b):  # once settled, a run again asks Twilio nothing
+        mms_media_fetch_task.apply(args=[message.pk, "MM1"])
+        assert Message.objects.get(direction="note").body_text == note
+    assert len(twilio.requests) == 1 + MEDIA_RETRIES + 1 + 1
 
 
 def test_an_mms_whose_only_picture_is_lost_is_still_filed(numbers, twilio):
@@ -206,3 +251,43 @@ def test_odd_text_in_an_sms_is_filed(numbers):
     assert sms("Ahoj", "S" * 300).status_code == 200  # a sid over the column: refused, 200
     with in_schema(numbers.b):
         assert "\x00" not in Message.objects.get(external_id="SM9").body_text
+
+
+def test_a_medium_trickling_in_is_given_up_after_its_time_budget(settings):
+    """Each read within the socket timeout, the whole download not: a retry, later."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from telephony.twilio_api import TwilioUnavailable, message_medium_fetch
+
+    class Trickle(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Content-Length", str(64 * 1024 * 50))
+            self.end_headers()
+            try:
+                for _ in range(50):
+                    self.wfile.write(b"x" * 64 * 1024)
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass  # the client gave up
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.TWILIO_ACCOUNT_SID = "AC123"
+    settings.TWILIO_API_BASE_URL = f"http://127.0.0.1:{server.server_address[1]}"
+    started = time.monotonic()
+    try:
+        with pytest.raises(TwilioUnavailable, match=r"over 0\.5 s"):
+            message_medium_fetch(url=f"{settings.TWILIO_API_BASE_URL}{MEDIA}/ME1",
+                                 max_bytes=10**8, budget_seconds=0.5)  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert time.monotonic() - started < 2

@@ -90,3 +90,35 @@ def test_parts_of_one_long_sms_at_once_join_one_conversation(committed_number):
     assert [a for a in answers if isinstance(a, BaseException)] == []
     assert [status for status, _ in answers] == [200] * THREADS
     assert filed(committed_number) == (1, 1, THREADS, 1)
+
+
+def test_twenty_duplicate_mms_webhooks_fetch_the_medium_once(committed_number, settings):
+    from tests.telephony.fake_twilio import FakeTwilio
+
+    media = "/2010-04-01/Accounts/AC123/Messages/MMrace1/Media/ME1"
+    settings.TWILIO_ACCOUNT_SID = "AC123"
+    with FakeTwilio() as twilio:
+        settings.TWILIO_API_BASE_URL = twilio.url
+        twilio.answer(media, 200, ("image/jpeg", b"\xff\xd8\xff\xe0 race photo"))
+        params = {"MessageSid": "MMrace1", "From": SENDER, "To": OURS, "Body": "Zdjęcie",
+                  "NumMedia": "1", "MediaUrl0": f"{twilio.url}{media}",
+                  "MediaContentType0": "image/jpeg"}  # fmt: skip
+        signature = RequestValidator(TOKEN).compute_signature(URL, params)
+
+        def send():
+            return (
+                HttpClient(HTTP_HOST="localhost")
+                .post("/twilio/messaging", params, HTTP_X_TWILIO_SIGNATURE=signature)
+                .status_code
+            )
+
+        answers = parallel(send)
+
+    assert answers == [200] * THREADS
+    assert filed(committed_number) == (1, 1, 1, 1)
+    assert [path for _, path, _ in twilio.requests] == [media]  # fetched once
+    with in_schema(committed_number):
+        message = Message.objects.get(external_id="MMrace1")
+        assert message.attachments.get().filename == "mms-1.jpg"
+        assert not Message.objects.filter(conversation=message.conversation,
+                                          direction="note").exists()  # fmt: skip
