@@ -99,3 +99,9 @@ def mail_sink_port() -> int:
 def mail_sink_refused_domains() -> list[str]:
     """Recipient domains the demo's sink refuses (550), so that the demo shows failed sends."""
     return [domain.lower() for domain in words("POLYDESK_MAIL_SINK_REFUSE", "bounce.invalid")]
+
+
+def mail_sink_bounce_later_domains() -> list[str]:
+    """Recipient domains the demo's sink accepts, then answers with a delivery report (as a
+    server does whose mailbox turns out not to exist), so that the demo shows a bounce."""
+    return [domain.lower() for domain in words("POLYDESK_MAIL_SINK_BOUNCE_LATER", "gone.invalid")]

@@ -17,6 +17,7 @@ from demo.content_texts import (
     FAQ_ARTICLES,
     MESSAGE_TEMPLATES,
 )
+from demo.mail_outcomes import seed_mail_outcomes
 from languages.services import agent_skills_set
 from reporting.demo import seed_reports
 from telephony.demo import seed_telephony
@@ -462,6 +463,7 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_history,
     seed_live_conversations,
     seed_mail_with_files,
+    seed_mail_outcomes,
     seed_billing,
     seed_reports,
 ]

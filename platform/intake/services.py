@@ -204,6 +204,21 @@ def _unreadable_file(receipt: InboundReceipt, mailbox: InboundAddress, raw: byte
     """An item in the client's work queue that says the message could not be read, with the
     original to download: agents see it, nothing is dropped silently."""
     client = mailbox.client
+    # The same bytes again (the MTA or provider retried): the first item stands.
+    _lock(f"inbound-mail:{client.pk}:{receipt.sha256}")
+    earlier = (
+        InboundReceipt.objects.filter(
+            client=client, sha256=receipt.sha256, state=State.UNREADABLE,
+            received_at__gte=receipt.received_at - DUPLICATE_WINDOW,
+        ).exclude(pk=receipt.pk).order_by("received_at").first()
+    )  # fmt: skip
+    if earlier is not None:
+        InboundReceipt.objects.filter(pk=receipt.pk).update(
+            state=State.DUPLICATE, client=client, conversation_id=earlier.conversation_id,
+            filed_at=timezone.now(), raw=None, reason=storable(reason)[:500],
+        )  # fmt: skip
+        filed = Filed(client.slug, earlier.conversation_id, threaded=False, duplicate=True)
+        return Outcome("duplicate", receipt.pk, filed=filed)
     reason = storable(reason)[:500]
     subject = (parsed.subject if parsed else "") or "Unreadable message"
     with schema_context(client.schema_name):

@@ -85,3 +85,21 @@ def test_the_procfile_process_starts_listens_and_logs(tmp_path):
         process.terminate()
         output = process.communicate(timeout=10)[0]
     assert f"mail sink on 127.0.0.1:{port}" in output and "kept " in output
+
+
+def test_the_delivery_report_it_returns_is_read_as_a_bounce_of_the_original():
+    from conversations.email_in import bounce_report, email_parse
+    from demo.delivery_report import delivery_report
+
+    original = (
+        b"From: Shop <support@shop.example>\r\nTo: karel@gone.invalid\r\nSubject: Re: Adresa\r\n"
+        b"Message-ID: <reply-7@polydesk.test>\r\n\r\nDobry den\r\n"
+    )
+    raw = delivery_report(sender="support@shop.example", recipients=["karel@gone.invalid"],
+                          original=original)  # fmt: skip
+    parsed = email_parse(raw)
+    report = bounce_report(parsed)
+    assert parsed.kind == "bounce"
+    assert report.original_message_id == "<reply-7@polydesk.test>"
+    assert (report.recipient, report.status, report.action) == ("karel@gone.invalid", "5.1.1",
+                                                                "failed")  # fmt: skip

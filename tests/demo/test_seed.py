@@ -4,7 +4,7 @@ from django.test import Client as HttpClient
 
 from accounts.models import User
 from content.selectors import canned_replies_in_language
-from conversations.models import Conversation
+from conversations.models import Conversation, Message
 from customers.models import Customer
 from demo.seed import DEMO_CLIENTS, DEMO_PASSWORD
 from routing.models import ResolutionClock, WorkItem
@@ -25,17 +25,19 @@ def test_the_demo_seeds_clients_in_several_languages_and_can_run_twice(two_clien
     assert {"cs", "sk", "pl", "de", "hu", "en"} <= languages
     for client in demo:
         with in_schema(client):
-            # 40 customers, 25 in the month's history, 8 who wrote live, 2 who sent files;
-            # not doubled.
-            assert Customer.objects.count() == 75
-            assert Conversation.objects.exclude(channel="call").count() == 70
+            # 40 customers, 25 in the month's history, 8 who wrote live, 2 who sent files,
+            # 3 whose answers are sent, refused and bounced, and the unknown sender of an
+            # unreadable message; not doubled.
+            assert Customer.objects.count() == 79
+            assert Conversation.objects.exclude(channel="call").count() == 74
+            assert Message.objects.exclude(unreadable_reason="").count() == 1
             assert Conversation.objects.filter(reopen_count__gt=0).exists()
             unresolved = set(Conversation.objects.exclude(status="resolved")
                              .values_list("pk", flat=True))  # fmt: skip
         # Resolved history stops its resolution clock; reopened and live work keep one running.
         running = ResolutionClock.objects.filter(client=client, resolved_at__isnull=True)
         assert set(running.values_list("conversation_id", flat=True)) == unresolved
-        assert WorkItem.objects.filter(client=client, status="waiting").count() == 10
+        assert WorkItem.objects.filter(client=client, status="waiting").count() == 14
         assert WorkItem.objects.filter(client=client, status="done").count() == 60
     assert User.objects.filter(role=User.Role.AGENT).count() >= 3
     assert "bohemia-shoes-manager / polydesk-demo" in out

@@ -198,6 +198,12 @@ def test_forwards_of_forwards_are_filed_and_a_thousand_deep_is_shown_unreadable(
     hostile = mail_receive(raw=forwards(1000), source="pipe")
     assert (hostile.status, hostile.accepted) == ("unreadable", True)
     assert "RecursionError" in hostile.reason
+    # Delivered again (the MTA retried): the same item, no second one.
+    again = mail_receive(raw=forwards(1000), source="pipe")
+    assert (again.status, again.filed.conversation_id) == (
+        "duplicate",
+        hostile.filed.conversation_id,
+    )
 
 
 def test_a_message_of_thousands_of_tiny_parts_keeps_200_and_names_the_rest(mailboxes):

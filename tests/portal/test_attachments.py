@@ -101,3 +101,24 @@ def test_another_clients_user_gets_404_on_either_host(two_clients, shared):
         ).exists()
     response = signed_in(two_clients.b, user_b).get(_url(shared, shared["pdf"]))
     assert response.status_code == 404 and PDF not in response.content
+
+
+def test_an_automatic_message_is_not_shown_as_the_customers_words(two_clients):
+    """A bounce or an out-of-office filed in the conversation is labelled as what it is."""
+    from conversations.models import Message
+
+    with in_schema(two_clients.a):
+        inbound = conversation_open_inbound(
+            client=two_clients.a, channel="email", text="Kde je můj balík?",
+            customer_email="portal-auto@example.cz", subject="Balík",
+        )  # fmt: skip
+        Message.objects.create(
+            conversation=inbound.conversation, direction="in", channel="email",
+            body_text="Jsem mimo kancelář do pondělí.", automatic=True,
+            created_at=inbound.message.created_at,
+        )  # fmt: skip
+    manager = UserFactory(role=User.Role.CLIENT, client=two_clients.a, language="en")
+    page = signed_in(two_clients.a, manager).get(f"/conversations/{inbound.conversation.pk}/")
+    text = page.content.decode()
+    assert text.count("From the customer") == 1
+    assert text.count("Automatic reply or bounce") == 1
