@@ -161,14 +161,7 @@ def _file(receipt: InboundReceipt, parsed: ParsedMail, mailbox: InboundAddress,
     if state != State.RECEIVED:  # the sweep and a slow first try met: the first one filed it
         filed = Filed(client.slug, conversation_id, threaded=False, duplicate=True)
         return Outcome("duplicate", receipt.pk, filed=filed)
-    earlier = None
-    if not parsed.message_id:
-        earlier = (
-            InboundReceipt.objects.filter(
-                client=client, sha256=receipt.sha256, state=State.FILED,
-                received_at__gte=receipt.received_at - DUPLICATE_WINDOW,
-            ).exclude(pk=receipt.pk).order_by("received_at").first()
-        )  # fmt: skip
+    earlier = None if parsed.message_id else _same_bytes_before(receipt, client, State.FILED)
     if earlier is not None:
         filed = Filed(client.slug, earlier.conversation_id, threaded=False, duplicate=True)
     else:
@@ -179,6 +172,17 @@ def _file(receipt: InboundReceipt, parsed: ParsedMail, mailbox: InboundAddress,
         filed_at=timezone.now(), raw=None, reason="; ".join(parsed.notes)[:500],
     )  # fmt: skip
     return Outcome("duplicate" if filed.duplicate else "filed", receipt.pk, filed=filed)
+
+
+def _same_bytes_before(receipt: InboundReceipt, client, state: str) -> InboundReceipt | None:
+    """The first receipt of the same bytes for this client within the duplicate window that
+    ended in ``state``: a retried delivery of what has no Message-ID to tell it by."""
+    return (
+        InboundReceipt.objects.filter(
+            client=client, sha256=receipt.sha256, state=state,
+            received_at__gte=receipt.received_at - DUPLICATE_WINDOW,
+        ).exclude(pk=receipt.pk).order_by("received_at").first()
+    )  # fmt: skip
 
 
 def _recipient_from_headers(raw: bytes, envelope: str) -> InboundAddress | None:
@@ -206,12 +210,7 @@ def _unreadable_file(receipt: InboundReceipt, mailbox: InboundAddress, raw: byte
     client = mailbox.client
     # The same bytes again (the MTA or provider retried): the first item stands.
     _lock(f"inbound-mail:{client.pk}:{receipt.sha256}")
-    earlier = (
-        InboundReceipt.objects.filter(
-            client=client, sha256=receipt.sha256, state=State.UNREADABLE,
-            received_at__gte=receipt.received_at - DUPLICATE_WINDOW,
-        ).exclude(pk=receipt.pk).order_by("received_at").first()
-    )  # fmt: skip
+    earlier = _same_bytes_before(receipt, client, State.UNREADABLE)
     if earlier is not None:
         InboundReceipt.objects.filter(pk=receipt.pk).update(
             state=State.DUPLICATE, client=client, conversation_id=earlier.conversation_id,
