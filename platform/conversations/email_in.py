@@ -13,6 +13,7 @@ conversation, restarting a clock, a work item or an acknowledgement.
 """
 
 import binascii
+import dataclasses
 import logging
 import re
 from collections.abc import Callable
@@ -547,9 +548,19 @@ def email_file(parsed: ParsedMail, *, mailbox: InboundAddress, raw: bytes | None
     with schema_context(client.schema_name):
         if parsed.message_id:
             earlier = Message.objects.filter(channel="email", external_id=parsed.message_id)
-            if earlier := earlier.first():  # the provider retried
-                return Filed(client.slug, earlier.conversation_id, threaded=False,
-                             duplicate=True, message_pk=earlier.pk)  # fmt: skip
+            earlier = earlier.first()
+            if earlier is not None and earlier.direction == Message.Direction.INBOUND:
+                return Filed(
+                    client.slug,
+                    earlier.conversation_id,
+                    threaded=False,
+                    duplicate=True,
+                    message_pk=earlier.pk,
+                )  # the provider retried
+            if earlier is not None:
+                # One of our own messages' ids on mail coming in (a mail program's Redirect,
+                # a forwarding rule keep it): a new message, filed without that id.
+                parsed = dataclasses.replace(parsed, message_id="")
         try:
             with transaction.atomic():
                 return _file_in_schema(client, mailbox, parsed, raw)
@@ -657,7 +668,9 @@ def _automatic_file(client, mailbox: InboundAddress, parsed: ParsedMail,
     )  # fmt: skip
     raw_store(Message, message.pk, raw)
     _attachments_store(message, parsed)
-    if report is not None and parent is not None:
+    # Only a report of failure bounces our message: "delayed" (still trying), "delivered",
+    # "relayed" and "expanded" reports are filed and change nothing.
+    if report is not None and parent is not None and report.action.lower() in ("failed", ""):
         _bounce_hooks(client, parent.external_id, _bounce_summary(report))
     return Filed(client.slug, conversation.pk, threaded=parent is not None,
                  message_pk=message.pk)  # fmt: skip

@@ -516,6 +516,7 @@ def item_original(request, item_id: int, message_id: int):
     return response
 
 
+@login_required
 @require_POST
 def delivery_retry(request, delivery_id: int):
     """Send a failed or bounced message again (any agent who may see its conversation)."""

@@ -210,6 +210,11 @@ def _unreadable_file(receipt: InboundReceipt, mailbox: InboundAddress, raw: byte
     client = mailbox.client
     # The same bytes again (the MTA or provider retried): the first item stands.
     _lock(f"inbound-mail:{client.pk}:{receipt.sha256}")
+    state, conversation_id = (InboundReceipt.objects.filter(pk=receipt.pk)
+                              .values_list("state", "conversation_id").get())  # fmt: skip
+    if state != State.RECEIVED:  # the sweep and a slow first try met: the first one filed it
+        filed = Filed(client.slug, conversation_id, threaded=False, duplicate=True)
+        return Outcome("duplicate", receipt.pk, filed=filed)
     earlier = _same_bytes_before(receipt, client, State.UNREADABLE)
     if earlier is not None:
         InboundReceipt.objects.filter(pk=receipt.pk).update(
@@ -253,8 +258,15 @@ def receipts_refile(*, now: datetime | None = None, older_than: timedelta = time
         with transaction.atomic():
             receipt = (InboundReceipt.objects.select_for_update(skip_locked=True)
                        .filter(pk=receipt_id, state=State.RECEIVED).first())  # fmt: skip
-        if receipt is not None:
+        if receipt is None:
+            continue
+        try:
             receipt_process(receipt=receipt)
+        except Exception as error:  # the next receipts are still filed; this one stays
+            logger.exception("inbound mail (receipt %s) could not be filed again", receipt_id)
+            InboundReceipt.objects.filter(pk=receipt_id).update(
+                reason=storable(f"could not be filed again: {error!r}")[:500]
+            )
     return len(ids)
 
 

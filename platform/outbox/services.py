@@ -210,7 +210,9 @@ def delivery_bounced(*, client, message_external_id: str, reason: str,
         if delivery is None:
             logger.info("Bounce for %s of %s: no such message", external_id, client.slug)
             return None
-        if delivery.state == State.BOUNCED:
+        if delivery.state != State.SENT:
+            # Bounced already (a second report), failed, or sent again since (Retry): a
+            # report about an earlier attempt must not mark the new one.
             return delivery
         reason = " ".join(reason.split())[:_REASON_LENGTH] or "Bounced."
         delivery.state, delivery.bounced_at, delivery.last_error = State.BOUNCED, now, reason
@@ -258,7 +260,14 @@ def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:
         Delivery.objects.filter(pk=delivery_id).update(dispatched_at=now)
         sent += 1
     for delivery_id in deliveries_effects_due_public(now=now, limit=limit):
-        delivery_effects_apply(delivery_id=delivery_id)
+        try:
+            delivery_effects_apply(delivery_id=delivery_id)
+        except Exception as error:  # one broken row must not hold back the others
+            logger.exception("Delivery %s: what being sent means could not be applied",
+                             delivery_id)  # fmt: skip
+            Delivery.objects.filter(pk=delivery_id).update(
+                last_error=f"Sent; recording it failed: {error!r}"[:_REASON_LENGTH]
+            )
     return sent
 
 

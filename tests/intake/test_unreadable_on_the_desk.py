@@ -50,3 +50,21 @@ def test_an_agent_sees_the_unreadable_message_and_downloads_its_original(mailbox
     outsider = agent_of(mailboxes.b)
     assert outsider.get(link).status_code == 404
     assert HttpClient(HTTP_HOST="localhost").get(link).status_code == 302  # to the login
+
+
+def test_a_receipt_processed_twice_is_one_unreadable_item(mailboxes, monkeypatch):
+    """The sweep and a slow first try may meet on one receipt: the second finds it filed."""
+    from intake.services import receipt_process, receipt_write
+
+    def parser_bug(self):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(email_in.BytesFeedParser, "close", parser_bug)
+    raw = corpus("photo_and_pdf.eml")
+    receipt = receipt_write(raw=raw, source="pipe", size=len(raw))
+    first = receipt_process(receipt=receipt)
+    second = receipt_process(receipt=receipt)  # the same receipt as the sweep read it
+    assert (first.status, second.status) == ("unreadable", "duplicate")
+    assert second.filed.conversation_id == first.filed.conversation_id
+    assert WorkItem.objects.filter(client=mailboxes.a,
+                                   source_id=first.filed.conversation_id).count() == 1  # fmt: skip
