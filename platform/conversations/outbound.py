@@ -16,8 +16,8 @@ from routing.services import resolution_clock_resume, work_enqueue
 def message_sent(*, client, delivery: Delivery, at: datetime) -> None:
     """The channel accepted the message at ``at``: its sent time (and an SMS its Twilio
     SID); an agent's reply then stops the first-response clock and bills the conversation,
-    at that moment, not when it was typed. Runs once per delivery, in the mark's
-    transaction."""
+    at that moment, not when it was typed. Runs once per delivery, in its own transaction
+    right after the mark (``outbox.services.delivery_effects_apply``)."""
     updates = {"sent_at": at}
     if delivery.channel == "sms" and delivery.provider_id:
         updates["external_id"] = delivery.provider_id

@@ -13,8 +13,8 @@ from typing import Any
 # outbox.errors.TemporaryFailure or PermanentFailure.
 SENDERS: dict[str, Callable[..., str]] = {}
 
-# Called with client=, delivery=, at= in the short transaction that marks a delivery sent
-# (once per delivery), in the client's schema.
+# Called with client=, delivery=, at= in its own short transaction right after the mark
+# (once per delivery: effects_applied_at), in the client's schema.
 ON_SENT: list[Callable[..., Any]] = []
 
 # Called with client=, delivery=, reason= when a delivery failed for good or bounced (once

@@ -6,8 +6,10 @@ after the commit a task (carrying the client's schema) claims it with a lease
 short transaction right after the provider accepted it. A temporary failure puts it back to
 ``queued`` with a backoff; a permanent one, or too many attempts, makes it ``failed`` with
 the reason. A bounce reported later makes it ``bounced``. The beat sweep sends again what
-is due and what a dead worker held. The one duplicate window: a worker killed after the
-provider accepted and before the mark committed (its lease expires, another worker sends).
+is due and what a dead worker held. Two duplicate windows: a worker killed after the
+provider accepted and before the mark committed (its lease expires, another worker sends),
+and a provider that kept the message but whose answer was lost (a timeout after the data),
+which counts as a temporary failure and is sent again.
 """
 
 import logging
