@@ -38,10 +38,13 @@ def media_count(params: QueryDict) -> int:
 
 
 def sms_text(params: QueryDict) -> str:
-    """The text to file: the body, or a line saying the MMS came without one."""
+    """The text to file: the body, or a line saying the SMS or MMS came without one (an
+    empty SMS is still a contact, and a conversation needs a text)."""
     text, count = params.get("Body", ""), media_count(params)
-    if text.strip() or not count:
+    if text.replace("\x00", "").strip():
         return text
+    if not count:
+        return "[SMS without text]"
     return f"[MMS without text: {count} {'medium' if count == 1 else 'media'}]"
 
 

@@ -17,3 +17,23 @@ def twilio_request_valid(request: HttpRequest) -> bool:
         return False
     url = request.build_absolute_uri()
     return RequestValidator(token).validate(url, request.POST.dict(), signature)
+
+
+# Parameters carrying what a caller or texter typed or said; their NULs are the services'
+# to remove. Any other parameter (numbers, sids, statuses, our own URLs' query) is Twilio's.
+_TEXT_PARAMS = frozenset({"Body", "SpeechResult", "UnstableSpeechResult"})
+
+
+def twilio_param_with_nul(request: HttpRequest) -> str | None:
+    """The name of a parameter other than text that holds a NUL (U+0000), or None.
+
+    Twilio never sends one; PostgreSQL refuses it in any query, so such a request (signed,
+    but not Twilio's doing) is answered 400 naming it rather than failing as a 500.
+    """
+    for params in (request.GET, request.POST):
+        for name, values in params.lists():
+            if "\x00" in name or (
+                name not in _TEXT_PARAMS and any("\x00" in value for value in values)
+            ):
+                return name
+    return None

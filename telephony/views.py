@@ -4,7 +4,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_tenants.utils import schema_context
@@ -15,7 +15,7 @@ from conversations.acknowledgements import conversation_acknowledge
 from conversations.services import conversation_sms_receive
 from telephony.messaging import mms_media_pending, sms_text
 from telephony.models import PhoneNumber
-from telephony.signatures import twilio_request_valid
+from telephony.signatures import twilio_param_with_nul, twilio_request_valid
 from telephony.tasks import mms_media_fetch_task
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,9 @@ def messaging_inbound(request: HttpRequest) -> HttpResponse:
     """An SMS to one of our numbers: filed in the number's client, once per MessageSid."""
     if not twilio_request_valid(request):
         return HttpResponseForbidden("Invalid Twilio signature.")
+    if (name := twilio_param_with_nul(request)) is not None:
+        logger.warning("SMS with a NUL in %r refused: %r", name, request.POST.dict())
+        return HttpResponseBadRequest(f"{name!r} contains a NUL character.")
     to, sender = request.POST.get("To", ""), request.POST.get("From", "")
     number = PhoneNumber.objects.select_related("client").filter(number=to, sms=True).first()
     if number is None or not number.client.portal_open:

@@ -238,7 +238,9 @@ def api_key_issue(*, client: Client, name: str) -> tuple[ApiKey, str]:
 def api_key_client(raw: str) -> Client | None:
     """The live client a presented key belongs to, or None (unknown, revoked, malformed)."""
     parts = raw.split("_", 2)
-    if len(parts) != 3 or parts[0] != "pd":
+    # Our keys are visible ASCII; anything else (a NUL, which PostgreSQL refuses in a
+    # query) is no key of ours, not a 500.
+    if len(parts) != 3 or parts[0] != "pd" or not (raw.isascii() and raw.isprintable()):
         return None
     key = ApiKey.objects.select_related("client").filter(prefix=parts[1], revoked_at=None).first()
     if key is None:

@@ -27,7 +27,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from accounts.models import User
 from languages.catalog import CATALOG
 from telephony.models import PhoneNumber
-from telephony.signatures import twilio_request_valid
+from telephony.signatures import twilio_param_with_nul, twilio_request_valid
 from telephony.voice import services
 from telephony.voice.twiml import hang_up
 from tenants.models import Client
@@ -57,6 +57,8 @@ def twilio_webhook(view):
     def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not twilio_request_valid(request):
             return HttpResponseForbidden("Invalid Twilio signature.")
+        if (name := twilio_param_with_nul(request)) is not None:
+            return HttpResponseBadRequest(f"{name!r} contains a NUL character.")
         if not request.POST.get("CallSid"):
             return HttpResponseBadRequest("CallSid is missing.")
         return view(request, *args, **kwargs)
