@@ -156,11 +156,8 @@ def _file(receipt: InboundReceipt, parsed: ParsedMail, mailbox: InboundAddress,
           raw: bytes) -> Outcome:  # fmt: skip
     client = mailbox.client
     _lock(f"inbound-mail:{client.pk}:{parsed.message_id or receipt.sha256}")
-    state, conversation_id = (InboundReceipt.objects.filter(pk=receipt.pk)
-                              .values_list("state", "conversation_id").get())  # fmt: skip
-    if state != State.RECEIVED:  # the sweep and a slow first try met: the first one filed it
-        filed = Filed(client.slug, conversation_id, threaded=False, duplicate=True)
-        return Outcome("duplicate", receipt.pk, filed=filed)
+    if taken := _taken_meanwhile(receipt, client):
+        return taken
     earlier = None if parsed.message_id else _same_bytes_before(receipt, client, State.FILED)
     if earlier is not None:
         filed = Filed(client.slug, earlier.conversation_id, threaded=False, duplicate=True)
@@ -172,6 +169,17 @@ def _file(receipt: InboundReceipt, parsed: ParsedMail, mailbox: InboundAddress,
         filed_at=timezone.now(), raw=None, reason="; ".join(parsed.notes)[:500],
     )  # fmt: skip
     return Outcome("duplicate" if filed.duplicate else "filed", receipt.pk, filed=filed)
+
+
+def _taken_meanwhile(receipt: InboundReceipt, client) -> Outcome | None:
+    """Under the lock: the receipt filed by another process meanwhile (the sweep and a slow
+    first try met) is a duplicate of what that one filed; None while it is still ours."""
+    state, conversation_id = (InboundReceipt.objects.filter(pk=receipt.pk)
+                              .values_list("state", "conversation_id").get())  # fmt: skip
+    if state == State.RECEIVED:
+        return None
+    filed = Filed(client.slug, conversation_id, threaded=False, duplicate=True)
+    return Outcome("duplicate", receipt.pk, filed=filed)
 
 
 def _same_bytes_before(receipt: InboundReceipt, client, state: str) -> InboundReceipt | None:
@@ -210,11 +218,8 @@ def _unreadable_file(receipt: InboundReceipt, mailbox: InboundAddress, raw: byte
     client = mailbox.client
     # The same bytes again (the MTA or provider retried): the first item stands.
     _lock(f"inbound-mail:{client.pk}:{receipt.sha256}")
-    state, conversation_id = (InboundReceipt.objects.filter(pk=receipt.pk)
-                              .values_list("state", "conversation_id").get())  # fmt: skip
-    if state != State.RECEIVED:  # the sweep and a slow first try met: the first one filed it
-        filed = Filed(client.slug, conversation_id, threaded=False, duplicate=True)
-        return Outcome("duplicate", receipt.pk, filed=filed)
+    if taken := _taken_meanwhile(receipt, client):
+        return taken
     earlier = _same_bytes_before(receipt, client, State.UNREADABLE)
     if earlier is not None:
         InboundReceipt.objects.filter(pk=receipt.pk).update(
