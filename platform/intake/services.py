@@ -111,8 +111,11 @@ def receipt_process(*, receipt: InboundReceipt) -> Outcome:
     try:
         parsed: ParsedMail | None = email_parse(raw)
     except Exception as problem:  # any bytes at all may arrive: the original is kept
-        logger.exception("inbound mail (receipt %s) could not be read", receipt.pk)
         parsed, reason = None, f"could not be read: {type(problem).__name__}: {problem}"
+        # Nesting past the parser's depth is a known limit of the input, not a bug to trace.
+        logger.log(logging.WARNING if isinstance(problem, RecursionError) else logging.ERROR,
+                   "inbound mail (receipt %s) %s", receipt.pk, reason,
+                   exc_info=not isinstance(problem, RecursionError))  # fmt: skip
     try:
         mailbox = (recipient_address(parsed, receipt.envelope_recipient) if parsed
                    else _recipient_from_headers(raw, receipt.envelope_recipient))  # fmt: skip
