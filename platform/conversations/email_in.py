@@ -661,6 +661,12 @@ def _automatic_file(client, mailbox: InboundAddress, parsed: ParsedMail,
             language=client.default_language, status=Conversation.Status.CLOSED,
             created_at=now, resolved_at=now, resolved_automatically=True, automatic=True,
         )  # fmt: skip
+    # Only a report of failure bounces our message: "delayed" (still trying), "delivered",
+    # "relayed" and "expanded" reports are filed and change nothing. Told before the report
+    # is written into the conversation, so that the outbox locks its delivery and then the
+    # conversation, in the order in which marking a message sent takes them (no deadlock).
+    if report is not None and parent is not None and report.action.lower() in ("failed", ""):
+        _bounce_hooks(client, parent.external_id, _bounce_summary(report))
     message = Message.objects.create(
         conversation=conversation, direction=Message.Direction.INBOUND, channel="email",
         body_text=text, body_html=parsed.html, external_id=parsed.message_id,
@@ -668,10 +674,6 @@ def _automatic_file(client, mailbox: InboundAddress, parsed: ParsedMail,
     )  # fmt: skip
     raw_store(Message, message.pk, raw)
     _attachments_store(message, parsed)
-    # Only a report of failure bounces our message: "delayed" (still trying), "delivered",
-    # "relayed" and "expanded" reports are filed and change nothing.
-    if report is not None and parent is not None and report.action.lower() in ("failed", ""):
-        _bounce_hooks(client, parent.external_id, _bounce_summary(report))
     return Filed(client.slug, conversation.pk, threaded=parent is not None,
                  message_pk=message.pk)  # fmt: skip
 
