@@ -142,45 +142,73 @@ def prepare() -> tuple:
     from tenants.services import agency_ensure, client_provision
 
     agency_ensure()
-    client = client_provision(slug="bench-mail", name="Bench Mail", countries=["CZ"],
-                              languages=["cs"], time_zone="Europe/Prague",
-                              currency="CZK").client  # fmt: skip
+    client = client_provision(
+        slug="bench-mail",
+        name="Bench Mail",
+        countries=["CZ"],
+        languages=["cs"],
+        time_zone="Europe/Prague",
+        currency="CZK",
+    ).client
     InboundAddress.objects.create(client=client, address="podpora@bench.example", country="CZ")
-    agent = User.objects.create_user(username="bench-agent", password=None,
-                                     role=User.Role.AGENT)  # fmt: skip
+    agent = User.objects.create_user(username="bench-agent", password=None, role=User.Role.AGENT)
     with schema_context(client.schema_name):
         conversations = [
             conversation_open_inbound(
-                client=client, channel="email", text="Dobrý den, kde je moje zásilka?",
-                subject=f"Zásilka {n}", customer_email=f"customer{n}@bench.example",
+                client=client,
+                channel="email",
+                text="Dobrý den, kde je moje zásilka?",
+                subject=f"Zásilka {n}",
+                customer_email=f"customer{n}@bench.example",
                 language="cs",
             ).conversation.pk
             for n in range(CONVERSATIONS)
-        ]  # fmt: skip
+        ]
     return client, agent, conversations
 
 
 class Worker:
     """A real Celery worker process, restarted on demand, pointed at a broker URL."""
 
-    def __init__(self, *, queue: str, smtp_port: int, concurrency: int, lease: int,
-                 log: Path) -> None:  # fmt: skip
+    def __init__(
+        self, *, queue: str, smtp_port: int, concurrency: int, lease: int, log: Path
+    ) -> None:
         self.queue, self.smtp_port, self.concurrency = queue, smtp_port, concurrency
         self.lease, self.log = lease, log
         self.process: subprocess.Popen | None = None
 
     def start(self, broker_url: str) -> None:
         env = {
-            **os.environ, "CELERY_BROKER_URL": broker_url, "POLYDESK_CELERY_QUEUE": self.queue,
-            "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(self.smtp_port),
-            "POLYDESK_OUTBOX_LEASE_SECONDS": str(self.lease), "LOG_LEVEL": "WARNING",
-        }  # fmt: skip
+            **os.environ,
+            "CELERY_BROKER_URL": broker_url,
+            "POLYDESK_CELERY_QUEUE": self.queue,
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.smtp_port),
+            "POLYDESK_OUTBOX_LEASE_SECONDS": str(self.lease),
+            "LOG_LEVEL": "WARNING",
+        }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=threads",
-             f"--concurrency={self.concurrency}", "-Q", self.queue, "--without-gossip",
-             "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
-            cwd=ROOT, env=env, stdout=self.log.open("a"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=threads",
+                f"--concurrency={self.concurrency}",
+                "-Q",
+                self.queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+        )
 
     def stop(self, sig: int) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -223,8 +251,13 @@ def run(args) -> dict:
     settings.OUTBOX_REDISPATCH_SECONDS = args.redispatch
     server, controller = smtp_server(args.delay, keep_first=args.server == "keeps-first")
     log = Path(args.log)
-    worker = Worker(queue=queue, smtp_port=controller.port, concurrency=args.concurrency,
-                    lease=args.lease, log=log)  # fmt: skip
+    worker = Worker(
+        queue=queue,
+        smtp_port=controller.port,
+        concurrency=args.concurrency,
+        lease=args.lease,
+        log=log,
+    )
     worker.start(broker)
 
     stop = threading.Event()
@@ -244,8 +277,7 @@ def run(args) -> dict:
 
     # Every kill while the first third is being sent, so that the broker's return is
     # measured on its own.
-    thresholds = [args.messages * (0.04 + 0.25 * k / max(args.kills, 1))
-                  for k in range(args.kills)]  # fmt: skip
+    thresholds = [args.messages * (0.04 + 0.25 * k / max(args.kills, 1)) for k in range(args.kills)]
     kills = []
 
     def killer() -> None:
@@ -282,8 +314,12 @@ def run(args) -> dict:
             written[0] += 1
             started = time.perf_counter()
             with schema_context(client.schema_name):
-                conversation_reply(client=client, conversation_id=conversation_id, agent=agent,
-                                   text=f"Dobrý den, zásilka {n} je na cestě.")  # fmt: skip
+                conversation_reply(
+                    client=client,
+                    conversation_id=conversation_id,
+                    agent=agent,
+                    text=f"Dobrý den, zásilka {n} je na cestě.",
+                )
             took = time.perf_counter() - started
             write_times["broker up" if broker_up.is_set() else "broker down"].append(took)
             if spread_over:
@@ -331,9 +367,11 @@ def run(args) -> dict:
     duplicates = sum(n - 1 for n in copies.values())
     lost = len(expected - set(copies))
     # What the web wrote while the broker was down: when it was all sent, and how fast.
-    backlog = sorted(Delivery.objects.filter(
-        client=client, queued_at__gte=outage_at, queued_at__lt=returned_at
-    ).values_list("sent_at", flat=True))  # fmt: skip
+    backlog = sorted(
+        Delivery.objects.filter(
+            client=client, queued_at__gte=outage_at, queued_at__lt=returned_at
+        ).values_list("sent_at", flat=True)
+    )
     backlog_sent = (backlog[-1] - returned_at).total_seconds() if backlog else None
     span = (backlog[-1] - backlog[0]).total_seconds() if len(backlog) > 1 else 0
     drain_rate = len(backlog) / span if span else None
@@ -393,17 +431,22 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--kills", type=int, default=4, help="SIGKILLs of the worker (≤ 4)")
     parser.add_argument("--outage", type=float, default=30.0, help="seconds without broker")
-    parser.add_argument("--delay", type=float, default=0.02,
-                        help="seconds the SMTP server waits before each answer")  # fmt: skip
+    parser.add_argument(
+        "--delay", type=float, default=0.02, help="seconds the SMTP server waits before each answer"
+    )
     parser.add_argument("--concurrency", type=int, default=4, help="worker threads")
     parser.add_argument("--lease", type=int, default=10, help="POLYDESK_OUTBOX_LEASE_SECONDS")
     parser.add_argument("--sweep", type=float, default=30.0, help="seconds between sweeps")
-    parser.add_argument("--server", choices=["keeps-first", "answers-first"],
-                        default="keeps-first",
-                        help="keeps-first: keeps the message, then answers slowly (the worst "
-                        "case); answers-first: slow before keeping it")  # fmt: skip
-    parser.add_argument("--redispatch", type=int, default=120,
-                        help="POLYDESK_OUTBOX_REDISPATCH_SECONDS")  # fmt: skip
+    parser.add_argument(
+        "--server",
+        choices=["keeps-first", "answers-first"],
+        default="keeps-first",
+        help="keeps-first: keeps the message, then answers slowly (the worst "
+        "case); answers-first: slow before keeping it",
+    )
+    parser.add_argument(
+        "--redispatch", type=int, default=120, help="POLYDESK_OUTBOX_REDISPATCH_SECONDS"
+    )
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--log", default=str(ROOT / "var" / "bench-faults-worker.log"))
     args = parser.parse_args()

@@ -67,9 +67,14 @@ def prepare() -> None:
     from tenants.services import agency_ensure, client_provision
 
     agency_ensure()
-    client = client_provision(slug="bench-shop", name="Bench Shop", countries=["CZ"],
-                              languages=["cs", "en"], time_zone="Europe/Prague",
-                              currency="CZK").client  # fmt: skip
+    client = client_provision(
+        slug="bench-shop",
+        name="Bench Shop",
+        countries=["CZ"],
+        languages=["cs", "en"],
+        time_zone="Europe/Prague",
+        currency="CZK",
+    ).client
     client.status = "active"
     client.save(update_fields=["status"])
     InboundAddress.objects.create(client=client, address=ADDRESS, country="CZ")
@@ -84,8 +89,9 @@ def messages(count: int, run: str, rng: random.Random) -> list[bytes]:
         if n % 5 == 4:  # the corpus, renamed so that each is a new message
             raw = odd[(n // 5) % len(odd)].replace(b"pomoc@sklep.example", ADDRESS.encode())
             head, _, body = raw.partition(b"\n\n")
-            head = b"\n".join(line for line in head.split(b"\n")
-                              if not line.lower().startswith(b"message-id:"))  # fmt: skip
+            head = b"\n".join(
+                line for line in head.split(b"\n") if not line.lower().startswith(b"message-id:")
+            )
             made.append(head + b"\nMessage-ID: " + message_id + b"\n\n" + body)
             continue
         message = EmailMessage()
@@ -101,8 +107,12 @@ def messages(count: int, run: str, rng: random.Random) -> list[bytes]:
             photo = rng.randbytes(rng.randint(40_000, 400_000))
             message.add_attachment(photo, maintype="image", subtype="jpeg", filename=f"foto{n}.jpg")
         elif n % 5 == 2 and n % 2:
-            message.add_attachment(b"%PDF-1.4\n" + rng.randbytes(60_000), maintype="application",
-                                   subtype="pdf", filename=f"faktura {n}.pdf")  # fmt: skip
+            message.add_attachment(
+                b"%PDF-1.4\n" + rng.randbytes(60_000),
+                maintype="application",
+                subtype="pdf",
+                filename=f"faktura {n}.pdf",
+            )
         made.append(message.as_bytes())
     return made
 
@@ -135,8 +145,13 @@ def pipe_processes(raws: list[bytes]) -> float:
     """Seconds per ``manage.py receive_email`` process, start included."""
     started = time.perf_counter()
     for raw in raws:
-        done = subprocess.run([sys.executable, "manage.py", "receive_email"], input=raw,
-                              cwd=ROOT, capture_output=True, check=False)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "manage.py", "receive_email"],
+            input=raw,
+            cwd=ROOT,
+            capture_output=True,
+            check=False,
+        )
         if done.returncode != 0:
             raise SystemExit(f"receive_email exited {done.returncode}: {done.stderr[-300:]!r}")
     return (time.perf_counter() - started) / len(raws)
@@ -149,12 +164,29 @@ def free_port() -> int:
 
 
 def gunicorn_start(port: int) -> subprocess.Popen:
-    env = {**os.environ, "POLYDESK_MAIL_INTAKE_TOKEN": TOKEN, "LOG_LEVEL": "WARNING",
-           "DJANGO_DEBUG": "0"}  # fmt: skip
+    env = {
+        **os.environ,
+        "POLYDESK_MAIL_INTAKE_TOKEN": TOKEN,
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_DEBUG": "0",
+    }
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
-    process = subprocess.Popen([gunicorn or "gunicorn", "config.wsgi", "--bind",
-                                f"127.0.0.1:{port}", "--workers", "2", "--timeout", "120",
-                                "--log-level", "warning"], cwd=ROOT, env=env)  # fmt: skip
+    process = subprocess.Popen(
+        [
+            gunicorn or "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -180,9 +212,16 @@ def http_path(raws: list[bytes], port: int, concurrency: int) -> tuple[float, di
                 if not queue:
                     break
                 _, raw = queue.pop()
-            connection.request("POST", "/mail/inbound", body=raw, headers={
-                "Host": "localhost", "Content-Type": "message/rfc822",
-                "Authorization": f"Bearer {TOKEN}"})  # fmt: skip
+            connection.request(
+                "POST",
+                "/mail/inbound",
+                body=raw,
+                headers={
+                    "Host": "localhost",
+                    "Content-Type": "message/rfc822",
+                    "Authorization": f"Bearer {TOKEN}",
+                },
+            )
             answer = connection.getresponse()
             answer.read()
             with lock:
@@ -207,8 +246,9 @@ def peak_memory() -> dict:
     message["From"], message["To"] = "Věra <vera@example.cz>", ADDRESS
     message["Subject"], message["Message-ID"] = "Velká fotka", "<memory-1@bench.example>"
     message.set_content("Dobrý den, posílám fotku.")
-    message.add_attachment(os.urandom(18_400_000), maintype="image", subtype="jpeg",
-                           filename="velka.jpg")  # fmt: skip
+    message.add_attachment(
+        os.urandom(18_400_000), maintype="image", subtype="jpeg", filename="velka.jpg"
+    )
     raw = message.as_bytes()
     del message
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -217,9 +257,12 @@ def peak_memory() -> dict:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"message_mb": round(len(raw) / 1e6, 1), "status": status,
-            "tracemalloc_peak_mb": round(peak / 1e6, 1),
-            "maxrss_growth_mb": round((after - before) / 1e3, 1)}  # fmt: skip
+    return {
+        "message_mb": round(len(raw) / 1e6, 1),
+        "status": status,
+        "tracemalloc_peak_mb": round(peak / 1e6, 1),
+        "maxrss_growth_mb": round((after - before) / 1e3, 1),
+    }
 
 
 def main() -> None:
@@ -244,15 +287,17 @@ def main() -> None:
                 floor_rate = floor(pipe_raws)
                 pipe_rate, pipe_outcomes = pipe_in_process(pipe_raws)
                 http_rate, http_statuses = http_path(http_raws, port, options.concurrency)
-                result["runs"].append({
-                    "messages": size,
-                    "mb": round(sum(map(len, pipe_raws)) / 1e6, 1),
-                    "floor_insert_per_s": round(floor_rate, 1),
-                    "pipe_in_process_per_s": round(pipe_rate, 1),
-                    "pipe_outcomes": pipe_outcomes,
-                    "http_per_s": round(http_rate, 1),
-                    "http_statuses": http_statuses,
-                })  # fmt: skip
+                result["runs"].append(
+                    {
+                        "messages": size,
+                        "mb": round(sum(map(len, pipe_raws)) / 1e6, 1),
+                        "floor_insert_per_s": round(floor_rate, 1),
+                        "pipe_in_process_per_s": round(pipe_rate, 1),
+                        "pipe_outcomes": pipe_outcomes,
+                        "http_per_s": round(http_rate, 1),
+                        "http_statuses": http_statuses,
+                    }
+                )
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -92,8 +92,13 @@ def sms_send_task(message_id: int) -> str:
 MEDIA_RETRIES = 7
 
 
-@shared_task(bind=True, max_retries=MEDIA_RETRIES, autoretry_for=(OperationalError,),
-             retry_backoff=True, ignore_result=True)  # fmt: skip
+@shared_task(
+    bind=True,
+    max_retries=MEDIA_RETRIES,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    ignore_result=True,
+)
 def mms_media_fetch_task(self, message_id: int, message_sid: str) -> None:
     """Fetch and attach the media of an inbound MMS of the schema the task came from;
     retried while Twilio cannot be reached, idempotent (see mms_media_fetch)."""

@@ -149,8 +149,9 @@ class Medium:
     data: bytes
 
 
-def message_medium_fetch(*, url: str, max_bytes: int,
-                         budget_seconds: float = MEDIUM_BUDGET_SECONDS) -> Medium:  # fmt: skip
+def message_medium_fetch(
+    *, url: str, max_bytes: int, budget_seconds: float = MEDIUM_BUDGET_SECONDS
+) -> Medium:
     """The medium at ``url`` (a MediaUrl of a messaging webhook). Only URLs under our own
     account at the configured API base are fetched: the account's token goes nowhere
     else (Twilio's redirect to its CDN is followed without it). Raises TwilioApiError with

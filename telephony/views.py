@@ -52,9 +52,12 @@ def messaging_inbound(request: HttpRequest) -> HttpResponse:
                 # The text first, answered at once; an MMS's media are fetched afterwards
                 # (Twilio waits 15 s for this answer).
                 inbound = conversation_sms_receive(
-                    client=number.client, sender=sender, text=sms_text(request.POST),
-                    message_sid=sid, country=number.country,
-                )  # fmt: skip
+                    client=number.client,
+                    sender=sender,
+                    text=sms_text(request.POST),
+                    message_sid=sid,
+                    country=number.country,
+                )
                 if mms_media_pending(message=inbound.message, params=request.POST):
                     task_enqueue_on_commit(mms_media_fetch_task, args=[inbound.message.pk, sid])
                 if inbound.created:  # a new contact, not a follow-up nor Twilio's retry

@@ -20,8 +20,14 @@ app.autodiscover_tasks()
 logger = logging.getLogger(__name__)
 
 
-def task_send(task: Any, *, schema_name: str, args: Sequence[Any] = (),
-              kwargs: dict | None = None, **options: Any) -> bool:  # fmt: skip
+def task_send(
+    task: Any,
+    *,
+    schema_name: str,
+    args: Sequence[Any] = (),
+    kwargs: dict | None = None,
+    **options: Any,
+) -> bool:
     """Send ``task`` to run in ``schema_name`` now; False (logged) when it could not be sent.
 
     Never raises: callers have committed their work by then, and a broker that cannot be
@@ -31,8 +37,9 @@ def task_send(task: Any, *, schema_name: str, args: Sequence[Any] = (),
     from kombu.exceptions import KombuError
 
     try:
-        task.apply_async(args=tuple(args), kwargs=kwargs or {},
-                         headers={"_schema_name": schema_name}, **options)  # fmt: skip
+        task.apply_async(
+            args=tuple(args), kwargs=kwargs or {}, headers={"_schema_name": schema_name}, **options
+        )
     except (KombuError, OSError) as error:
         logger.warning("Task %s not queued (broker unreachable): %s", task.name, error)
         return False

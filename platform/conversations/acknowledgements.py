@@ -66,8 +66,13 @@ def conversation_acknowledge(*, client, conversation: Conversation) -> Message |
     if conversation.channel == Conversation.Channel.EMAIL:
         from conversations.email_out import outbound_email_queue
 
-        return outbound_email_queue(client=client, conversation=conversation, body=text.body,
-                                    subject=text.subject, automatic=True)  # fmt: skip
+        return outbound_email_queue(
+            client=client,
+            conversation=conversation,
+            body=text.body,
+            subject=text.subject,
+            automatic=True,
+        )
     from outbox.models import Delivery
     from outbox.services import delivery_handed_over
 

@@ -85,8 +85,10 @@ def _blob_lock(digest: str, *, shared: bool) -> None:
     waits until every transaction that took the blob up has committed, and sees its row."""
     function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(hashtextextended(%s, 0))",
-                       [f"blob:{connection.schema_name}:{digest}"])  # fmt: skip
+        cursor.execute(
+            f"SELECT {function}(hashtextextended(%s, 0))",
+            [f"blob:{connection.schema_name}:{digest}"],
+        )
 
 
 def _blob_write(name: str, data: bytes) -> None:
@@ -95,8 +97,9 @@ def _blob_write(name: str, data: bytes) -> None:
     if isinstance(default_storage, FileSystemStorage):  # local files: write aside, then move
         path = Path(default_storage.path(name))
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".partial-",
-                                         delete=False) as temporary:  # fmt: skip
+        with tempfile.NamedTemporaryFile(
+            dir=path.parent, prefix=".partial-", delete=False
+        ) as temporary:
             try:
                 temporary.write(data)
                 temporary.flush()
@@ -199,25 +202,77 @@ MAX_UPLOAD_FILE_BYTES = 10 * 1024 * 1024
 MAX_UPLOAD_TOTAL_BYTES = 25 * 1024 * 1024
 MAX_UPLOAD_FILES = 20
 # What an agent may send a customer: pictures, PDF, office documents, text, ZIP.
-UPLOAD_EXTENSIONS = frozenset({
-    "jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "bmp", "tif", "tiff", "pdf", "doc",
-    "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "txt", "csv", "md", "log",
-    "zip",
-})  # fmt: skip
+UPLOAD_EXTENSIONS = frozenset(
+    {
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "webp",
+        "heic",
+        "heif",
+        "bmp",
+        "tif",
+        "tiff",
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "odt",
+        "ods",
+        "odp",
+        "rtf",
+        "txt",
+        "csv",
+        "md",
+        "log",
+        "zip",
+    }
+)
 # Programs and scripts: refused by name even inside a ZIP, and by content whatever the name.
-PROGRAM_EXTENSIONS = frozenset({
-    "exe", "bat", "cmd", "com", "js", "jse", "vbs", "vbe", "wsf", "wsh", "scr", "msi", "msp",
-    "jar", "ps1", "psm1", "sh", "app", "dll", "cpl", "hta", "lnk", "class",
-})  # fmt: skip
+PROGRAM_EXTENSIONS = frozenset(
+    {
+        "exe",
+        "bat",
+        "cmd",
+        "com",
+        "js",
+        "jse",
+        "vbs",
+        "vbe",
+        "wsf",
+        "wsh",
+        "scr",
+        "msi",
+        "msp",
+        "jar",
+        "ps1",
+        "psm1",
+        "sh",
+        "app",
+        "dll",
+        "cpl",
+        "hta",
+        "lnk",
+        "class",
+    }
+)
 # The first bytes of programs: Windows (MZ), Linux (ELF), macOS (Mach-O, and Java class
 # files, which share its fat-binary magic), and scripts (#!). A short table of our own: a
 # sniffing library would tell many types apart, but this decision needs only these. "MZ"
 # and "#!" are printable, so a text file may start with them and is not held to them.
 _TEXT_MAGIC = (b"MZ", b"#!")
 _BINARY_MAGIC = (
-    b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
-    b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe",
-)  # fmt: skip
+    b"\x7fELF",
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe",
+)
 TEXT_EXTENSIONS = frozenset({"txt", "csv", "md", "log", "rtf"})
 # ZIP's local file header: a ZIP, and the container of docx/xlsx/pptx/odt/ods/odp alike.
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -320,8 +375,9 @@ def upload_files_check(files: Sequence[UploadedFile]) -> list[IncomingFile]:
 
 
 @transaction.atomic
-def conversation_reply_with_files(*, client, conversation_id: int, agent, text: str,
-                                  files: Sequence[IncomingFile] = ()) -> Message:  # fmt: skip
+def conversation_reply_with_files(
+    *, client, conversation_id: int, agent, text: str, files: Sequence[IncomingFile] = ()
+) -> Message:
     """An agent's reply (``conversations.services.conversation_reply``) and its files, in one
     transaction: the message is never sent without them, nor they kept without it."""
     from conversations.models import Conversation
@@ -333,8 +389,9 @@ def conversation_reply_with_files(*, client, conversation_id: int, agent, text: 
             raise ValidationError(
                 _("Files can be sent by e-mail only: remove them to answer this conversation.")
             )
-    message = conversation_reply(client=client, conversation_id=conversation_id, agent=agent,
-                                 text=text)  # fmt: skip
+    message = conversation_reply(
+        client=client, conversation_id=conversation_id, agent=agent, text=text
+    )
     for file in files:
         attachment_store(message=message, file=file)
     return message

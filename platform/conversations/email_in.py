@@ -53,12 +53,30 @@ _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _C1_CONTROLS = re.compile("[\x80-\x9f]")
 _PARSE_SLICE = 64 * 1024
-_SINGLE_BYTE = ("cp1250", "iso8859_2", "cp1252", "iso8859_15", "cp1257", "iso8859_13", "cp1251",
-                "koi8_r", "iso8859_5", "cp1253", "iso8859_7", "cp1254", "iso8859_9")  # fmt: skip
+_SINGLE_BYTE = (
+    "cp1250",
+    "iso8859_2",
+    "cp1252",
+    "iso8859_15",
+    "cp1257",
+    "iso8859_13",
+    "cp1251",
+    "koi8_r",
+    "iso8859_5",
+    "cp1253",
+    "iso8859_7",
+    "cp1254",
+    "iso8859_9",
+)
 # Browsers read these labels as their Windows supersets (WHATWG Encoding); Czech and Polish
 # mail labelled ISO-8859-2 but written in Windows-1250 is the common case.
-_WINDOWS_SIBLING = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
-                    "iso-8859-2": "cp1250", "latin-2": "cp1250"}  # fmt: skip
+_WINDOWS_SIBLING = {
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "iso-8859-2": "cp1250",
+    "latin-2": "cp1250",
+}
 # Out-of-office subjects of the usual mail programs, in the languages served; only asked when
 # a header already hints at an automatic reply (a subject alone is the customer's choice).
 _AUTO_SUBJECT = re.compile(
@@ -325,8 +343,9 @@ def _attachment_add(part: MimePart, parsed: ParsedMail, filename: str) -> None:
         parsed.notes.append(f"{filename or content_type}: over {MAX_ATTACHMENTS} files, not kept")
         return
     content_id = "".join(_message_ids(_header(part, "Content-ID"))).strip("<>")
-    parsed.attachments.append(IncomingFile(filename=filename, content_type=content_type,
-                                           data=data, content_id=content_id))  # fmt: skip
+    parsed.attachments.append(
+        IncomingFile(filename=filename, content_type=content_type, data=data, content_id=content_id)
+    )
 
 
 def _inner_message(part: MimePart) -> MimePart | None:
@@ -351,9 +370,11 @@ def _forwarded_text(message: MimePart, depth: int) -> str:
         inner = _inner_message(part) if part.get_content_type() == "message/rfc822" else None
         if inner is not None:
             forwarded = email_parse(_as_bytes(inner), _depth=depth + 1)
-            return (f"---------- Forwarded message ----------\nFrom: "
-                    f"{forwarded.sender_name} <{forwarded.sender_email}>\nSubject: "
-                    f"{forwarded.subject}\n\n{forwarded.text}").strip()  # fmt: skip
+            return (
+                f"---------- Forwarded message ----------\nFrom: "
+                f"{forwarded.sender_name} <{forwarded.sender_email}>\nSubject: "
+                f"{forwarded.subject}\n\n{forwarded.text}"
+            ).strip()
     return ""
 
 
@@ -364,8 +385,9 @@ def _classify(message: MimePart, sender_email: str, subject: str) -> str:
     # A bounce comes from the null sender (Return-Path <>, From <>) or a mail server's own
     # mailbox; "From: foo" without a domain is a person whose mail program is broken.
     from_header = _header(message, "From")
-    null_sender = (_header(message, "Return-Path").strip() == "<>"
-                   or not _addresses(_headers(message, "From")))  # fmt: skip
+    null_sender = _header(message, "Return-Path").strip() == "<>" or not _addresses(
+        _headers(message, "From")
+    )
     daemon = (
         null_sender
         or bool(_DAEMON_NAME.search(from_header))
@@ -450,8 +472,13 @@ def _delivery_status_fields(part: MimePart) -> dict[str, str]:
         )
         if not block.get("Final-Recipient") and not block.get("Action"):
             continue  # the per-message block (Reporting-MTA, Arrival-Date)
-        for name in ("Final-Recipient", "Original-Recipient", "Action", "Status",
-                     "Diagnostic-Code"):  # fmt: skip
+        for name in (
+            "Final-Recipient",
+            "Original-Recipient",
+            "Action",
+            "Status",
+            "Diagnostic-Code",
+        ):
             if block.get(name):
                 fields[name.lower()] = storable(" ".join(str(block[name]).split()))
         break
@@ -486,17 +513,25 @@ def email_parse(raw: bytes, *, _depth: int = 0) -> ParsedMail:
     subject = " ".join(_header(message, "Subject").split())[:300]  # no line breaks in replies
     recipients: list[str] = []
     for header in ("Delivered-To", "X-Original-To", "To", "Cc"):
-        recipients += [address.strip().lower() for _, address in
-                       _addresses(_headers(message, header)) if "@" in address]  # fmt: skip
+        recipients += [
+            address.strip().lower()
+            for _, address in _addresses(_headers(message, header))
+            if "@" in address
+        ]
     references: list[str] = []
     for header in ("In-Reply-To", "References"):
         references += _message_ids(" ".join(_headers(message, header)))
     parsed = ParsedMail(
         message_id=(_message_ids(_header(message, "Message-ID")) or [""])[0],
-        sender_email=sender_email, sender_name=sender_name, recipients=recipients,
-        subject=subject, text="", html="", references=references,
+        sender_email=sender_email,
+        sender_name=sender_name,
+        recipients=recipients,
+        subject=subject,
+        text="",
+        html="",
+        references=references,
         kind=_classify(message, sender_email, subject),
-    )  # fmt: skip
+    )
     texts: list[str] = []
     htmls: list[str] = []
     _walk(message, parsed, texts, htmls)
@@ -569,23 +604,35 @@ def email_file(parsed: ParsedMail, *, mailbox: InboundAddress, raw: bytes | None
             # constraint on channel and external id): that one stands.
             earlier = Message.objects.filter(channel="email", external_id=parsed.message_id)
             if parsed.message_id and (earlier := earlier.first()):
-                return Filed(client.slug, earlier.conversation_id, threaded=False,
-                             duplicate=True, message_pk=earlier.pk)  # fmt: skip
+                return Filed(
+                    client.slug,
+                    earlier.conversation_id,
+                    threaded=False,
+                    duplicate=True,
+                    message_pk=earlier.pk,
+                )
             raise
 
 
-def _file_in_schema(client, mailbox: InboundAddress, parsed: ParsedMail,
-                    raw: bytes | None) -> Filed:  # fmt: skip
+def _file_in_schema(
+    client, mailbox: InboundAddress, parsed: ParsedMail, raw: bytes | None
+) -> Filed:
     if parsed.kind in ("auto_reply", "bounce"):
         return _automatic_file(client, mailbox, parsed, raw)
     # A reply joins its conversation only when it comes from that conversation's customer:
     # a forged In-Reply-To must not file a stranger's mail into it.
     parent = (
-        Message.objects.filter(channel="email", external_id__in=parsed.references,
-                               conversation__customer__email__iexact=parsed.sender_email)
-        .select_related("conversation").order_by("-created_at").first()
-        if parsed.references and parsed.sender_email else None
-    )  # fmt: skip
+        Message.objects.filter(
+            channel="email",
+            external_id__in=parsed.references,
+            conversation__customer__email__iexact=parsed.sender_email,
+        )
+        .select_related("conversation")
+        .order_by("-created_at")
+        .first()
+        if parsed.references and parsed.sender_email
+        else None
+    )
     text = parsed.text or parsed.subject or NO_TEXT
     if parent is not None:
         now = timezone.now()
@@ -599,18 +646,24 @@ def _file_in_schema(client, mailbox: InboundAddress, parsed: ParsedMail,
         conversation_customer_wrote(client=client, conversation=parent.conversation, now=now)
         return Filed(client.slug, parent.conversation_id, threaded=True, message_pk=message.pk)
     inbound = conversation_open_inbound(
-        client=client, channel="email", text=text, subject=parsed.subject,
-        customer_email=parsed.sender_email, customer_name=parsed.sender_name,
-        country=mailbox.country, external_id=parsed.message_id,
-    )  # fmt: skip
+        client=client,
+        channel="email",
+        text=text,
+        subject=parsed.subject,
+        customer_email=parsed.sender_email,
+        customer_name=parsed.sender_name,
+        country=mailbox.country,
+        external_id=parsed.message_id,
+    )
     Message.objects.filter(pk=inbound.message.pk).update(body_html=parsed.html)
     raw_store(Message, inbound.message.pk, raw)
     _attachments_store(inbound.message, parsed)
     customer = inbound.conversation.customer
     if customer.email and parsed.kind == "normal" and not _own_address(client, parsed.sender_email):
         conversation_acknowledge(client=client, conversation=inbound.conversation)
-    return Filed(client.slug, inbound.conversation.pk, threaded=False,
-                 message_pk=inbound.message.pk)  # fmt: skip
+    return Filed(
+        client.slug, inbound.conversation.pk, threaded=False, message_pk=inbound.message.pk
+    )
 
 
 def _attachments_store(message: Message, parsed: ParsedMail) -> None:
@@ -628,8 +681,9 @@ def _attachments_store(message: Message, parsed: ParsedMail) -> None:
         Message.objects.filter(pk=message.pk).update(body_text=f"{message.body_text}\n\n{note}")
 
 
-def _automatic_file(client, mailbox: InboundAddress, parsed: ParsedMail,
-                    raw: bytes | None) -> Filed:  # fmt: skip
+def _automatic_file(
+    client, mailbox: InboundAddress, parsed: ParsedMail, raw: bytes | None
+) -> Filed:
     """An auto-reply or a bounce: into the conversation of ours it refers to, without
     reopening it, a clock, a work item or an acknowledgement; else into a conversation of its
     own that is closed at once (in the client's history, never in the work queue)."""
@@ -652,15 +706,25 @@ def _automatic_file(client, mailbox: InboundAddress, parsed: ParsedMail,
         conversation = parent.conversation
     else:
         customer = (
-            Customer.objects.filter(email__iexact=parsed.sender_email, erased_at__isnull=True)
-            .first() if parsed.sender_email else None
-        ) or Customer.objects.create(name=parsed.sender_name, email=parsed.sender_email,
-                                     country=mailbox.country.upper())  # fmt: skip
+            Customer.objects.filter(
+                email__iexact=parsed.sender_email, erased_at__isnull=True
+            ).first()
+            if parsed.sender_email
+            else None
+        ) or Customer.objects.create(
+            name=parsed.sender_name, email=parsed.sender_email, country=mailbox.country.upper()
+        )
         conversation = Conversation.objects.create(
-            customer=customer, channel="email", subject=parsed.subject,
-            language=client.default_language, status=Conversation.Status.CLOSED,
-            created_at=now, resolved_at=now, resolved_automatically=True, automatic=True,
-        )  # fmt: skip
+            customer=customer,
+            channel="email",
+            subject=parsed.subject,
+            language=client.default_language,
+            status=Conversation.Status.CLOSED,
+            created_at=now,
+            resolved_at=now,
+            resolved_automatically=True,
+            automatic=True,
+        )
     # Only a report of failure bounces our message: "delayed" (still trying), "delivered",
     # "relayed" and "expanded" reports are filed and change nothing. Told before the report
     # is written into the conversation, so that the outbox locks its delivery and then the
@@ -674,8 +738,7 @@ def _automatic_file(client, mailbox: InboundAddress, parsed: ParsedMail,
     )  # fmt: skip
     raw_store(Message, message.pk, raw)
     _attachments_store(message, parsed)
-    return Filed(client.slug, conversation.pk, threaded=parent is not None,
-                 message_pk=message.pk)  # fmt: skip
+    return Filed(client.slug, conversation.pk, threaded=parent is not None, message_pk=message.pk)
 
 
 def _bounce_summary(report: BounceReport) -> str:

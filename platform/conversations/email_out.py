@@ -35,8 +35,15 @@ def sender_address(client, country: str = "") -> str:
 
 
 @transaction.atomic
-def outbound_email_queue(*, client, conversation: Conversation, body: str, subject: str = "",
-                         author=None, automatic: bool = False) -> Message:  # fmt: skip
+def outbound_email_queue(
+    *,
+    client,
+    conversation: Conversation,
+    body: str,
+    subject: str = "",
+    author=None,
+    automatic: bool = False,
+) -> Message:
     """Write an outbound e-mail into the conversation with its delivery row (same
     transaction); the outbox sends it after the commit. ``automatic``: written by Polydesk
     (an acknowledgement, a survey), sent as an automatic reply."""
@@ -51,8 +58,9 @@ def outbound_email_queue(*, client, conversation: Conversation, body: str, subje
     return message
 
 
-def email_build(*, client, message: Message, subject: str = "",
-                automatic: bool = False) -> EmailMessage:  # fmt: skip
+def email_build(
+    *, client, message: Message, subject: str = "", automatic: bool = False
+) -> EmailMessage:
     """The e-mail of an outbound message: from the client, threaded (In-Reply-To and
     References from the conversation's earlier mails), its attachments attached."""
     conversation = message.conversation
@@ -92,8 +100,9 @@ def email_transmit(*, client, delivery: Delivery) -> str:
     message = Message.objects.select_related("conversation__customer").get(pk=delivery.message_id)
     automatic = delivery.kind == Delivery.Kind.AUTOMATIC
     try:
-        email = email_build(client=client, message=message, subject=delivery.subject,
-                            automatic=automatic)  # fmt: skip
+        email = email_build(
+            client=client, message=message, subject=delivery.subject, automatic=automatic
+        )
         _send(email)
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _ in error.recipients.values()]

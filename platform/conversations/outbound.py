@@ -37,11 +37,15 @@ def message_sent(*, client, delivery: Delivery, at: datetime) -> None:
     # before the server accepted it): their first-response clock stops now.
     WorkItem.objects.filter(
         Q(status__in=WorkItem.OPEN_STATUSES) | Q(closed_at__gte=message.created_at),
-        client=client, source_kind="conversation", source_id=conversation.pk,
-        responded_at__isnull=True, waiting_since__lte=message.created_at,
-    ).update(responded_at=at)  # fmt: skip
-    usage_record_first_reply(client=client, conversation=conversation, agent=message.author_id,
-                             at=at)  # fmt: skip
+        client=client,
+        source_kind="conversation",
+        source_id=conversation.pk,
+        responded_at__isnull=True,
+        waiting_since__lte=message.created_at,
+    ).update(responded_at=at)
+    usage_record_first_reply(
+        client=client, conversation=conversation, agent=message.author_id, at=at
+    )
     if conversation.first_response_at is None:
         Conversation.objects.filter(pk=conversation.pk).update(first_response_at=at)
 
@@ -54,26 +58,35 @@ def message_undelivered(*, client, delivery: Delivery, reason: str) -> None:
     conversation = Conversation.objects.select_for_update().get(pk=delivery.conversation_id)
     what = "bounced" if delivery.state == Delivery.State.BOUNCED else "could not be sent"
     Message.objects.create(
-        conversation=conversation, direction=Message.Direction.NOTE, channel=conversation.channel,
+        conversation=conversation,
+        direction=Message.Direction.NOTE,
+        channel=conversation.channel,
         body_text=f"Message #{delivery.message_id} to the customer {what}: {reason}",
         created_at=delivery.bounced_at or delivery.failed_at or conversation.created_at,
-    )  # fmt: skip
+    )
     if conversation.status in (Conversation.Status.RESOLVED, Conversation.Status.CLOSED):
         return  # settled meanwhile: the note and the wall are enough
     if conversation.status == Conversation.Status.PENDING:
         from routing.selectors import client_calendar
 
         now = delivery.bounced_at or delivery.failed_at
-        calendar = client_calendar(client, country=conversation.customer.country,
-                                   language=conversation.language)  # fmt: skip
-        clock = resolution_clock_resume(client=client, conversation_id=conversation.pk,
-                                        calendar=calendar, now=now)  # fmt: skip
+        calendar = client_calendar(
+            client, country=conversation.customer.country, language=conversation.language
+        )
+        clock = resolution_clock_resume(
+            client=client, conversation_id=conversation.pk, calendar=calendar, now=now
+        )
         conversation.status, conversation.pending_since = Conversation.Status.OPEN, None
         if clock is not None:
             conversation.resolution_due_at = clock.due_at
         conversation.save(update_fields=["status", "pending_since", "resolution_due_at"])
     work_enqueue(
-        client=client, channel=conversation.channel, language=conversation.language,
-        language_uncertain=conversation.language_uncertain, source_kind="conversation",
-        source_id=conversation.pk, summary=conversation.subject, priority=1,
-    )  # fmt: skip
+        client=client,
+        channel=conversation.channel,
+        language=conversation.language,
+        language_uncertain=conversation.language_uncertain,
+        source_kind="conversation",
+        source_id=conversation.pk,
+        summary=conversation.subject,
+        priority=1,
+    )

@@ -52,8 +52,10 @@ def inbound_lock(*names: str) -> None:
     with connection.cursor() as cursor:
         for name in names:
             # A 64-bit hash: two names colliding only make two contacts wait for each other.
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-                           [f"{connection.schema_name}:{name}"])  # fmt: skip
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                [f"{connection.schema_name}:{name}"],
+            )
 
 
 def _delivery_lock(channel: str, external_id: str) -> None:
@@ -376,9 +378,15 @@ class ExternalIdUsedElsewhere(Exception):
 
 
 @transaction.atomic
-def conversation_customer_message(*, client, conversation_id: int, text: str,
-                                  external_id: str = "", now: datetime | None = None,
-                                  files: Sequence[IncomingFile] = ()) -> Inbound:  # fmt: skip
+def conversation_customer_message(
+    *,
+    client,
+    conversation_id: int,
+    text: str,
+    external_id: str = "",
+    now: datetime | None = None,
+    files: Sequence[IncomingFile] = (),
+) -> Inbound:
     """The customer's next message in a conversation of theirs (a chat widget or the shop's
     system, through the API). A replay (same channel and external id), also a concurrent
     one, returns the first delivery, ``created`` False. Raises Conversation.DoesNotExist
@@ -390,14 +398,26 @@ def conversation_customer_message(*, client, conversation_id: int, text: str,
             raise ExternalIdUsedElsewhere(external_id, earlier.conversation.pk)
         return earlier
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
-    message = _customer_message_file(client, conversation, text=text, external_id=external_id,
-                                     now=now or timezone.now(), files=files)  # fmt: skip
+    message = _customer_message_file(
+        client,
+        conversation,
+        text=text,
+        external_id=external_id,
+        now=now or timezone.now(),
+        files=files,
+    )
     return Inbound(conversation, message, created=True)
 
 
-def _customer_message_file(client, conversation: Conversation, *, text: str,
-                           external_id: str, now: datetime,
-                           files: Sequence[IncomingFile] = ()) -> Message:  # fmt: skip
+def _customer_message_file(
+    client,
+    conversation: Conversation,
+    *,
+    text: str,
+    external_id: str,
+    now: datetime,
+    files: Sequence[IncomingFile] = (),
+) -> Message:
     if not text.strip() and not files:
         raise ValidationError({"text": "The message is empty."})
     message = Message.objects.create(

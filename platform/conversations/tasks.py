@@ -23,11 +23,18 @@ def email_send_task(message_id: int, subject: str = "") -> str:
         now = message.created_at
         kind = Delivery.Kind.REPLY if message.author_id else Delivery.Kind.AUTOMATIC
         delivery, _ = Delivery.objects.get_or_create(
-            client=client, message_id=message_id,
-            defaults={"conversation_id": message.conversation_id, "channel": "email",
-                      "kind": kind, "subject": subject[:300], "external_id": message.external_id,
-                      "queued_at": now, "next_attempt_at": now},
-        )  # fmt: skip
+            client=client,
+            message_id=message_id,
+            defaults={
+                "conversation_id": message.conversation_id,
+                "channel": "email",
+                "kind": kind,
+                "subject": subject[:300],
+                "external_id": message.external_id,
+                "queued_at": now,
+                "next_attempt_at": now,
+            },
+        )
     return delivery_send(delivery_id=delivery.pk)
 
 

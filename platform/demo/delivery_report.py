@@ -7,8 +7,13 @@ from email.parser import BytesHeaderParser
 from email.utils import formatdate, make_msgid
 
 
-def delivery_report(*, sender: str, recipients: list[str], original: bytes,
-                    reporting_mta: str = "sink.polydesk.invalid") -> bytes:  # fmt: skip
+def delivery_report(
+    *,
+    sender: str,
+    recipients: list[str],
+    original: bytes,
+    reporting_mta: str = "sink.polydesk.invalid",
+) -> bytes:
     """The report for ``recipients`` of ``original`` (its headers returned), to ``sender``.
 
     Written out by hand: the standard library builds no ``message/delivery-status`` part

@@ -20,17 +20,32 @@ from tenants.models import Client
 
 # (customer's subject, customer's text, agent's answer) in the client's first language.
 _TEXTS = {
-    "cs": ("Změna adresy doručení", "Dobrý den, mohu ještě změnit adresu doručení?",
-           "Dobrý den, adresu jsme změnili, balík půjde na novou adresu."),
-    "pl": ("Zmiana adresu dostawy", "Dzień dobry, czy mogę jeszcze zmienić adres dostawy?",
-           "Dzień dobry, zmieniliśmy adres, paczka pójdzie na nowy adres."),
-    "de": ("Lieferadresse ändern", "Guten Tag, kann ich die Lieferadresse noch ändern?",
-           "Guten Tag, wir haben die Adresse geändert, das Paket geht an die neue Adresse."),
-    "hu": ("Szállítási cím módosítása", "Jó napot, módosíthatom még a szállítási címet?",
-           "Jó napot, a címet módosítottuk, a csomag az új címre megy."),
-    "ro": ("Schimbarea adresei de livrare", "Bună ziua, mai pot schimba adresa de livrare?",
-           "Bună ziua, am schimbat adresa, coletul va merge la noua adresă."),
-}  # fmt: skip
+    "cs": (
+        "Změna adresy doručení",
+        "Dobrý den, mohu ještě změnit adresu doručení?",
+        "Dobrý den, adresu jsme změnili, balík půjde na novou adresu.",
+    ),
+    "pl": (
+        "Zmiana adresu dostawy",
+        "Dzień dobry, czy mogę jeszcze zmienić adres dostawy?",
+        "Dzień dobry, zmieniliśmy adres, paczka pójdzie na nowy adres.",
+    ),
+    "de": (
+        "Lieferadresse ändern",
+        "Guten Tag, kann ich die Lieferadresse noch ändern?",
+        "Guten Tag, wir haben die Adresse geändert, das Paket geht an die neue Adresse.",
+    ),
+    "hu": (
+        "Szállítási cím módosítása",
+        "Jó napot, módosíthatom még a szállítási címet?",
+        "Jó napot, a címet módosítottuk, a csomag az új címre megy.",
+    ),
+    "ro": (
+        "Schimbarea adresei de livrare",
+        "Bună ziua, mai pot schimba adresa de livrare?",
+        "Bună ziua, am schimbat adresa, coletul va merge la noua adresă.",
+    ),
+}
 # Who writes, and what becomes of the answer at the demo's mail sink.
 _OUTCOMES = [("eva", "example.org"), ("tomas", "bounce.invalid"), ("karel", "gone.invalid")]
 # Deeper than the standard parser follows: the message cannot be read, and is kept.
@@ -71,18 +86,33 @@ def seed_mail_outcomes(log: Callable[[str], None]) -> None:
         support = f"support@{client.slug}.example"
         agent = User.objects.filter(served_clients=client, role="agent").order_by("pk").first()
         for name, domain in _OUTCOMES:
-            outcome = mail_receive(raw=_mail(
-                sender=f"{name}@{domain}", to=support, subject=subject, text=text,
-                message_id=f"demo-outcome-{name}@{client.slug}.example",
-            ), source="pipe")  # fmt: skip
+            outcome = mail_receive(
+                raw=_mail(
+                    sender=f"{name}@{domain}",
+                    to=support,
+                    subject=subject,
+                    text=text,
+                    message_id=f"demo-outcome-{name}@{client.slug}.example",
+                ),
+                source="pipe",
+            )
             if outcome.status != "filed" or agent is None:
                 continue  # seeded before: its answer was written then
             with schema_context(client.schema_name):
-                conversation_reply(client=client, conversation_id=outcome.filed.conversation_id,
-                                   agent=agent, text=answer)  # fmt: skip
-        mail_receive(raw=_nested_forward(sender="eva@example.org", to=support,
-                                         message_id=f"demo-unreadable@{client.slug}.example"),
-                     source="pipe")  # fmt: skip
+                conversation_reply(
+                    client=client,
+                    conversation_id=outcome.filed.conversation_id,
+                    agent=agent,
+                    text=answer,
+                )
+        mail_receive(
+            raw=_nested_forward(
+                sender="eva@example.org",
+                to=support,
+                message_id=f"demo-unreadable@{client.slug}.example",
+            ),
+            source="pipe",
+        )
         with schema_context(client.schema_name):
             unreadable = Message.objects.exclude(unreadable_reason="").count()
         log(f"mail outcomes of {client.slug}: 3 answered e-mails, {unreadable} unreadable")

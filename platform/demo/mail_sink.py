@@ -30,14 +30,21 @@ log = logging.getLogger("polydesk.mail_sink")
 class SinkHandler:
     """aiosmtpd handler: refuse the bounce domains at RCPT, keep the rest at DATA."""
 
-    def __init__(self, folder: Path, refused_domains: list[str],
-                 bounce_later_domains: list[str] = ()) -> None:  # fmt: skip
+    def __init__(
+        self, folder: Path, refused_domains: list[str], bounce_later_domains: list[str] = ()
+    ) -> None:
         self.folder = folder
         self.refused_domains = {domain.lower() for domain in refused_domains}
         self.bounce_later_domains = {domain.lower() for domain in bounce_later_domains}
 
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
-                          address: str, rcpt_options: list[str]) -> str:  # fmt: skip
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
         domain = address.rpartition("@")[2].lower().rstrip(">")
         if domain in self.refused_domains:
             log.info("refused %s (a bounce domain of the demo)", address)
@@ -47,14 +54,23 @@ class SinkHandler:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         path = self.keep(envelope.original_content or envelope.content or b"")
-        log.info("kept %s from %s to %s (%d bytes)", path.name, envelope.mail_from,
-                 ", ".join(envelope.rcpt_tos), path.stat().st_size)  # fmt: skip
-        gone = [address for address in envelope.rcpt_tos
-                if address.rpartition("@")[2].lower() in self.bounce_later_domains]  # fmt: skip
+        log.info(
+            "kept %s from %s to %s (%d bytes)",
+            path.name,
+            envelope.mail_from,
+            ", ".join(envelope.rcpt_tos),
+            path.stat().st_size,
+        )
+        gone = [
+            address
+            for address in envelope.rcpt_tos
+            if address.rpartition("@")[2].lower() in self.bounce_later_domains
+        ]
         if gone and envelope.mail_from and envelope.mail_from != "<>":
             original = envelope.original_content or envelope.content or b""
-            threading.Thread(target=self.report, daemon=True,
-                             args=(envelope.mail_from, gone, original)).start()  # fmt: skip
+            threading.Thread(
+                target=self.report, daemon=True, args=(envelope.mail_from, gone, original)
+            ).start()
         return "250 Message accepted for delivery"
 
     def report(self, sender: str, recipients: list[str], original: bytes) -> None:
@@ -63,10 +79,18 @@ class SinkHandler:
         report = delivery_report(sender=sender, recipients=recipients, original=original)
         done = subprocess.run(
             [sys.executable, "manage.py", "receive_email", "--recipient", sender],
-            input=report, capture_output=True, timeout=120, check=False,
-        )  # fmt: skip
-        log.info("returned a delivery report for %s to %s: exit %d %s", ", ".join(recipients),
-                 sender, done.returncode, done.stdout.decode(errors="replace").strip())  # fmt: skip
+            input=report,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        log.info(
+            "returned a delivery report for %s to %s: exit %d %s",
+            ", ".join(recipients),
+            sender,
+            done.returncode,
+            done.stdout.decode(errors="replace").strip(),
+        )
 
     def keep(self, data: bytes) -> Path:
         """Write the message as received; a reader never sees half a file."""
@@ -89,10 +113,13 @@ def sink_controller(
 ) -> Controller:
     """A started-on-demand sink (``.start()``/``.stop()``), as the demo and the tests run it."""
     return Controller(
-        SinkHandler(folder, refused_domains, bounce_later_domains), hostname=host, port=port,
+        SinkHandler(folder, refused_domains, bounce_later_domains),
+        hostname=host,
+        port=port,
         # Our replies carry non-ASCII names; mail up to the platform's 25 MB (and headers).
-        enable_SMTPUTF8=True, data_size_limit=32 * 1024 * 1024,
-    )  # fmt: skip
+        enable_SMTPUTF8=True,
+        data_size_limit=32 * 1024 * 1024,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -113,8 +140,12 @@ def main(argv: list[str] | None = None) -> None:
         bounce_later_domains=env.mail_sink_bounce_later_domains(),
     )
     controller.start()
-    log.info("mail sink on 127.0.0.1:%d: keeps mail in %s, refuses @%s", args.port,
-             args.folder, ", @".join(refused) or "nothing")  # fmt: skip
+    log.info(
+        "mail sink on 127.0.0.1:%d: keeps mail in %s, refuses @%s",
+        args.port,
+        args.folder,
+        ", @".join(refused) or "nothing",
+    )
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

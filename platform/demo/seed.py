@@ -336,17 +336,24 @@ def seed_mail_with_files(log: Callable[[str], None]) -> None:
             for number, language in enumerate(client.languages[:MAIL_WITH_FILES_PER_CLIENT]):
                 subject, text, photo_name, pdf_name, title, item = MAIL_WITH_FILES[language]
                 inbound = conversation_open_inbound(
-                    client=client, channel="email", text=text, subject=subject,
+                    client=client,
+                    channel="email",
+                    text=text,
+                    subject=subject,
                     customer_email=f"files{number}@{client.slug}.example",
-                    external_id=f"demo-files-{number}", now=now - timedelta(minutes=20 + number),
-                )  # fmt: skip
+                    external_id=f"demo-files-{number}",
+                    now=now - timedelta(minutes=20 + number),
+                )
                 amount = Decimal(_RECEIPT_AMOUNTS.get(client.currency, 49)) * (number + 1)
                 price = format_currency(amount, client.currency, locale=language)
                 files = [
                     IncomingFile(photo_name, "image/png", parcel_photo_png(seed=number)),
-                    IncomingFile(pdf_name, "application/pdf", receipt_pdf(
-                        shop=client.name, order=title, lines=[(item, price)])),
-                ]  # fmt: skip
+                    IncomingFile(
+                        pdf_name,
+                        "application/pdf",
+                        receipt_pdf(shop=client.name, order=title, lines=[(item, price)]),
+                    ),
+                ]
                 for file in files:
                     attachment_store(message=inbound.message, file=file)
         log(f"e-mails with a photo and a PDF at {client.slug}: {MAIL_WITH_FILES_PER_CLIENT}")

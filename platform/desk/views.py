@@ -188,8 +188,9 @@ def item_detail(request, item_id: int):
     return _item_page(request, _item_for(request, item_id))
 
 
-def _item_page(request, item: WorkItem, *, reply_text: str = "", reply_errors=(),
-               status: int = 200):  # fmt: skip
+def _item_page(
+    request, item: WorkItem, *, reply_text: str = "", reply_errors=(), status: int = 200
+):
     """The item's page; after a refused reply, with the typed text back in the box and
     the reasons beside it (nothing the agent wrote is lost)."""
     from conversations.attachments import upload_hint
@@ -295,12 +296,16 @@ def item_reply(request, item_id: int):
     with schema_context(item.client.schema_name):
         try:
             conversation_reply_with_files(
-                client=item.client, conversation_id=item.source_id, agent=request.user,
-                text=text, files=upload_files_check(request.FILES.getlist("files")),
-            )  # fmt: skip
+                client=item.client,
+                conversation_id=item.source_id,
+                agent=request.user,
+                text=text,
+                files=upload_files_check(request.FILES.getlist("files")),
+            )
         except ValidationError as error:
-            return _item_page(request, item, reply_text=text, reply_errors=error.messages,
-                              status=400)  # fmt: skip
+            return _item_page(
+                request, item, reply_text=text, reply_errors=error.messages, status=400
+            )
     return redirect("desk-item", item_id=item.pk)
 
 
@@ -506,8 +511,9 @@ def item_original(request, item_id: int, message_id: int):
     if item.source_kind != "conversation":
         raise Http404("No such message.")
     with schema_context(item.client.schema_name):
-        message = Message.objects.filter(pk=message_id, conversation_id=item.source_id,
-                                         raw__isnull=False).first()  # fmt: skip
+        message = Message.objects.filter(
+            pk=message_id, conversation_id=item.source_id, raw__isnull=False
+        ).first()
     if message is None:
         raise Http404("No such message.")
     response = HttpResponse(bytes(message.raw), content_type="application/octet-stream")

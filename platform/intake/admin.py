@@ -7,8 +7,16 @@ from intake.models import InboundReceipt
 class InboundReceiptAdmin(admin.ModelAdmin):
     """The postmaster's list: what arrived, by which path, and what became of it."""
 
-    list_display = ("received_at", "source", "state", "client", "size", "envelope_recipient",
-                    "message_id", "reason")  # fmt: skip
+    list_display = (
+        "received_at",
+        "source",
+        "state",
+        "client",
+        "size",
+        "envelope_recipient",
+        "message_id",
+        "reason",
+    )
     list_filter = ("state", "source")
     search_fields = ("message_id", "envelope_recipient", "reason", "sha256")
     date_hierarchy = "received_at"

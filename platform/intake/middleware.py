@@ -32,11 +32,15 @@ class MailIntakeMiddleware:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            limit = (MAX_BYTES if request.path == "/mail/inbound"
-                     else settings.DATA_UPLOAD_MAX_MEMORY_SIZE)  # fmt: skip
+            limit = (
+                MAX_BYTES
+                if request.path == "/mail/inbound"
+                else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            )
             if limit is not None and length > limit:
-                return JsonResponse({"error": f"Request of {length} bytes; at most {limit}."},
-                                    status=413)  # fmt: skip
+                return JsonResponse(
+                    {"error": f"Request of {length} bytes; at most {limit}."}, status=413
+                )
         return self.get_response(request)
 
     def process_exception(self, request, exception):
@@ -47,8 +51,9 @@ class MailIntakeMiddleware:
         if isinstance(exception, MailTooLarge):  # its receipt is written, refused
             return JsonResponse({"error": str(exception)}, status=413)
         if isinstance(exception, RequestDataTooBig):
-            return JsonResponse({"error": f"At most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} "
-                                          "bytes."}, status=413)  # fmt: skip
+            return JsonResponse(
+                {"error": f"At most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."}, status=413
+            )
         if isinstance(exception, DatabaseError):
             return None  # not the sender's doing: the provider retries on a 5xx
         if isinstance(exception, (SuspiciousOperation, PermissionDenied, Http404)):
@@ -59,8 +64,13 @@ class MailIntakeMiddleware:
         logger.exception("inbound webhook %s refused", request.path)
         try:
             body = request.body
-            receipt_write(raw=body, source=f"payload:{request.path}", size=len(body),
-                          state="refused", reason=reason)  # fmt: skip
+            receipt_write(
+                raw=body,
+                source=f"payload:{request.path}",
+                size=len(body),
+                state="refused",
+                reason=reason,
+            )
         except Exception:
             logger.exception("inbound webhook %s could not be kept", request.path)
         return JsonResponse({"error": reason[:500]}, status=400)

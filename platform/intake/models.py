@@ -27,8 +27,9 @@ class InboundReceipt(models.Model):
     message_id = models.CharField(max_length=255, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVED)
     reason = models.CharField(max_length=500, blank=True)
-    client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, null=True, blank=True,
-                               related_name="+")  # fmt: skip
+    client = models.ForeignKey(
+        "tenants.Client", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     conversation_id = models.BigIntegerField(null=True, blank=True)
     filed_at = models.DateTimeField(null=True, blank=True)
     raw = models.BinaryField(null=True, blank=True, editable=False)
@@ -36,9 +37,10 @@ class InboundReceipt(models.Model):
     class Meta:
         ordering = ["-received_at", "-id"]
         indexes = [
-            models.Index(fields=["received_at"], name="receipt_unfiled",
-                         condition=models.Q(state="received")),
-        ]  # fmt: skip
+            models.Index(
+                fields=["received_at"], name="receipt_unfiled", condition=models.Q(state="received")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source} {self.received_at:%Y-%m-%d %H:%M} {self.state}"

@@ -72,14 +72,25 @@ def _sha256(raw: bytes) -> str:
 
 
 @transaction.atomic
-def receipt_write(*, raw: bytes | None, source: str, size: int, envelope: str = "",
-                  state: str = State.RECEIVED, reason: str = "") -> InboundReceipt:  # fmt: skip
+def receipt_write(
+    *,
+    raw: bytes | None,
+    source: str,
+    size: int,
+    envelope: str = "",
+    state: str = State.RECEIVED,
+    reason: str = "",
+) -> InboundReceipt:
     """Step 1: the delivery as received, committed before anything reads it."""
     receipt = InboundReceipt.objects.create(
-        received_at=timezone.now(), source=source[:64], size=size,
-        sha256=_sha256(raw) if raw is not None else "", envelope_recipient=envelope[:254],
-        state=state, reason=reason[:500],
-    )  # fmt: skip
+        received_at=timezone.now(),
+        source=source[:64],
+        size=size,
+        sha256=_sha256(raw) if raw is not None else "",
+        envelope_recipient=envelope[:254],
+        state=state,
+        reason=reason[:500],
+    )
     if raw is not None:
         with schema_context("public"):
             raw_store(InboundReceipt, receipt.pk, raw)
@@ -93,13 +104,25 @@ def mail_receive(*, raw: bytes, source: str, envelope: str = "") -> Outcome:
     envelope = storable(envelope or "").strip()
     if len(raw) > MAX_BYTES:
         reason = f"message of {len(raw)} bytes is over the limit of {MAX_BYTES}"
-        receipt = receipt_write(raw=None, source=source, size=len(raw), envelope=envelope,
-                                state=State.REFUSED, reason=reason)  # fmt: skip
+        receipt = receipt_write(
+            raw=None,
+            source=source,
+            size=len(raw),
+            envelope=envelope,
+            state=State.REFUSED,
+            reason=reason,
+        )
         logger.warning("inbound mail via %s refused: %s", source, reason)
         return Outcome("too_large", receipt.pk, reason)
     if not raw.strip():
-        receipt = receipt_write(raw=raw, source=source, size=len(raw), envelope=envelope,
-                                state=State.REFUSED, reason="an empty message")  # fmt: skip
+        receipt = receipt_write(
+            raw=raw,
+            source=source,
+            size=len(raw),
+            envelope=envelope,
+            state=State.REFUSED,
+            reason="an empty message",
+        )
         return Outcome("unparseable", receipt.pk, "an empty message")
     receipt = receipt_write(raw=raw, source=source, size=len(raw), envelope=envelope)
     return receipt_process(receipt=receipt)
@@ -113,12 +136,19 @@ def receipt_process(*, receipt: InboundReceipt) -> Outcome:
     except Exception as problem:  # any bytes at all may arrive: the original is kept
         parsed, reason = None, f"could not be read: {type(problem).__name__}: {problem}"
         # Nesting past the parser's depth is a known limit of the input, not a bug to trace.
-        logger.log(logging.WARNING if isinstance(problem, RecursionError) else logging.ERROR,
-                   "inbound mail (receipt %s) %s", receipt.pk, reason,
-                   exc_info=not isinstance(problem, RecursionError))  # fmt: skip
+        logger.log(
+            logging.WARNING if isinstance(problem, RecursionError) else logging.ERROR,
+            "inbound mail (receipt %s) %s",
+            receipt.pk,
+            reason,
+            exc_info=not isinstance(problem, RecursionError),
+        )
     try:
-        mailbox = (recipient_address(parsed, receipt.envelope_recipient) if parsed
-                   else _recipient_from_headers(raw, receipt.envelope_recipient))  # fmt: skip
+        mailbox = (
+            recipient_address(parsed, receipt.envelope_recipient)
+            if parsed
+            else _recipient_from_headers(raw, receipt.envelope_recipient)
+        )
     except NoRecipient as refusal:
         return _refused(receipt, "no_recipient", str(refusal), parsed.message_id)
     if mailbox is None:
@@ -137,13 +167,14 @@ def receipt_process(*, receipt: InboundReceipt) -> Outcome:
         return Outcome("accepted", receipt.pk, reason)
 
 
-def _refused(receipt: InboundReceipt, status: str, reason: str,
-             message_id: str = "") -> Outcome:  # fmt: skip
+def _refused(receipt: InboundReceipt, status: str, reason: str, message_id: str = "") -> Outcome:
     reason = storable(reason)[:500]
-    InboundReceipt.objects.filter(pk=receipt.pk).update(state=State.REFUSED, reason=reason,
-                                                        message_id=message_id)  # fmt: skip
-    logger.warning("inbound mail (receipt %s, via %s) refused: %s", receipt.pk, receipt.source,
-                   reason)  # fmt: skip
+    InboundReceipt.objects.filter(pk=receipt.pk).update(
+        state=State.REFUSED, reason=reason, message_id=message_id
+    )
+    logger.warning(
+        "inbound mail (receipt %s, via %s) refused: %s", receipt.pk, receipt.source, reason
+    )
     return Outcome(status, receipt.pk, reason)
 
 
@@ -155,8 +186,9 @@ def _lock(key: str) -> None:
 
 
 @transaction.atomic
-def _file(receipt: InboundReceipt, parsed: ParsedMail, mailbox: InboundAddress,
-          raw: bytes) -> Outcome:  # fmt: skip
+def _file(
+    receipt: InboundReceipt, parsed: ParsedMail, mailbox: InboundAddress, raw: bytes
+) -> Outcome:
     client = mailbox.client
     _lock(f"inbound-mail:{client.pk}:{parsed.message_id or receipt.sha256}")
     if taken := _taken_meanwhile(receipt, client):
@@ -167,18 +199,23 @@ def _file(receipt: InboundReceipt, parsed: ParsedMail, mailbox: InboundAddress,
     else:
         filed = email_file(parsed, mailbox=mailbox, raw=raw)
     InboundReceipt.objects.filter(pk=receipt.pk).update(
-        state=State.DUPLICATE if filed.duplicate else State.FILED, client=client,
-        conversation_id=filed.conversation_id, message_id=parsed.message_id,
-        filed_at=timezone.now(), raw=None, reason="; ".join(parsed.notes)[:500],
-    )  # fmt: skip
+        state=State.DUPLICATE if filed.duplicate else State.FILED,
+        client=client,
+        conversation_id=filed.conversation_id,
+        message_id=parsed.message_id,
+        filed_at=timezone.now(),
+        raw=None,
+        reason="; ".join(parsed.notes)[:500],
+    )
     return Outcome("duplicate" if filed.duplicate else "filed", receipt.pk, filed=filed)
 
 
 def _taken_meanwhile(receipt: InboundReceipt, client) -> Outcome | None:
     """Under the lock: the receipt filed by another process meanwhile (the sweep and a slow
     first try met) is a duplicate of what that one filed; None while it is still ours."""
-    state, conversation_id = (InboundReceipt.objects.filter(pk=receipt.pk)
-                              .values_list("state", "conversation_id").get())  # fmt: skip
+    state, conversation_id = (
+        InboundReceipt.objects.filter(pk=receipt.pk).values_list("state", "conversation_id").get()
+    )
     if state == State.RECEIVED:
         return None
     filed = Filed(client.slug, conversation_id, threaded=False, duplicate=True)
@@ -190,10 +227,15 @@ def _same_bytes_before(receipt: InboundReceipt, client, state: str) -> InboundRe
     ended in ``state``: a retried delivery of what has no Message-ID to tell it by."""
     return (
         InboundReceipt.objects.filter(
-            client=client, sha256=receipt.sha256, state=state,
+            client=client,
+            sha256=receipt.sha256,
+            state=state,
             received_at__gte=receipt.received_at - DUPLICATE_WINDOW,
-        ).exclude(pk=receipt.pk).order_by("received_at").first()
-    )  # fmt: skip
+        )
+        .exclude(pk=receipt.pk)
+        .order_by("received_at")
+        .first()
+    )
 
 
 def _recipient_from_headers(raw: bytes, envelope: str) -> InboundAddress | None:
@@ -201,21 +243,30 @@ def _recipient_from_headers(raw: bytes, envelope: str) -> InboundAddress | None:
     even those name nobody we know."""
     try:
         headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
-        values = [str(value) for name in ("Delivered-To", "X-Original-To", "To", "Cc")
-                  for value in headers.get_all(name, [])]  # fmt: skip
+        values = [
+            str(value)
+            for name in ("Delivered-To", "X-Original-To", "To", "Cc")
+            for value in headers.get_all(name, [])
+        ]
         addresses = [address.lower() for _, address in getaddresses(values) if "@" in address]
     except Exception:
         addresses = []
     candidates = ([envelope.lower()] if envelope else []) + addresses
-    found = {row.address: row for row in InboundAddress.objects.select_related("client")
-             .filter(address__in=candidates)}  # fmt: skip
-    return next((found[a] for a in candidates if a in found and found[a].client.portal_open),
-                None)  # fmt: skip
+    found = {
+        row.address: row
+        for row in InboundAddress.objects.select_related("client").filter(address__in=candidates)
+    }
+    return next((found[a] for a in candidates if a in found and found[a].client.portal_open), None)
 
 
 @transaction.atomic
-def _unreadable_file(receipt: InboundReceipt, mailbox: InboundAddress, raw: bytes, reason: str,
-                     parsed: ParsedMail | None) -> Outcome:  # fmt: skip
+def _unreadable_file(
+    receipt: InboundReceipt,
+    mailbox: InboundAddress,
+    raw: bytes,
+    reason: str,
+    parsed: ParsedMail | None,
+) -> Outcome:
     """An item in the client's work queue that says the message could not be read, with the
     original to download: agents see it, nothing is dropped silently."""
     client = mailbox.client
@@ -226,46 +277,63 @@ def _unreadable_file(receipt: InboundReceipt, mailbox: InboundAddress, raw: byte
     earlier = _same_bytes_before(receipt, client, State.UNREADABLE)
     if earlier is not None:
         InboundReceipt.objects.filter(pk=receipt.pk).update(
-            state=State.DUPLICATE, client=client, conversation_id=earlier.conversation_id,
-            filed_at=timezone.now(), raw=None, reason=storable(reason)[:500],
-        )  # fmt: skip
+            state=State.DUPLICATE,
+            client=client,
+            conversation_id=earlier.conversation_id,
+            filed_at=timezone.now(),
+            raw=None,
+            reason=storable(reason)[:500],
+        )
         filed = Filed(client.slug, earlier.conversation_id, threaded=False, duplicate=True)
         return Outcome("duplicate", receipt.pk, filed=filed)
     reason = storable(reason)[:500]
     subject = (parsed.subject if parsed else "") or "Unreadable message"
     with schema_context(client.schema_name):
         inbound = conversation_open_inbound(
-            client=client, channel="email", subject=subject,
+            client=client,
+            channel="email",
+            subject=subject,
             text=f"This message could not be read ({reason}). The original is attached.",
             customer_email=parsed.sender_email if parsed else "",
             customer_name=parsed.sender_name if parsed else "",
-            country=mailbox.country, language=client.default_language,
-        )  # fmt: skip
+            country=mailbox.country,
+            language=client.default_language,
+        )
         Message.objects.filter(pk=inbound.message.pk).update(unreadable_reason=reason)
         raw_store(Message, inbound.message.pk, raw)
     InboundReceipt.objects.filter(pk=receipt.pk).update(
-        state=State.UNREADABLE, reason=reason, client=client,
-        conversation_id=inbound.conversation.pk, filed_at=timezone.now(), raw=None,
+        state=State.UNREADABLE,
+        reason=reason,
+        client=client,
+        conversation_id=inbound.conversation.pk,
+        filed_at=timezone.now(),
+        raw=None,
         message_id=parsed.message_id if parsed else "",
-    )  # fmt: skip
-    filed = Filed(client.slug, inbound.conversation.pk, threaded=False,
-                  message_pk=inbound.message.pk)  # fmt: skip
+    )
+    filed = Filed(
+        client.slug, inbound.conversation.pk, threaded=False, message_pk=inbound.message.pk
+    )
     return Outcome("unreadable", receipt.pk, reason, filed=filed)
 
 
-def receipts_refile(*, now: datetime | None = None, older_than: timedelta = timedelta(minutes=2),
-                    limit: int = 100) -> int:  # fmt: skip
+def receipts_refile(
+    *, now: datetime | None = None, older_than: timedelta = timedelta(minutes=2), limit: int = 100
+) -> int:
     """Receipts left ``received`` (the process died, the database went away between the two
     steps) are filed again; how many were taken."""
     now = now or timezone.now()
     ids = list(
         InboundReceipt.objects.filter(state=State.RECEIVED, received_at__lt=now - older_than)
-        .order_by("received_at").values_list("pk", flat=True)[:limit]
-    )  # fmt: skip
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:limit]
+    )
     for receipt_id in ids:
         with transaction.atomic():
-            receipt = (InboundReceipt.objects.select_for_update(skip_locked=True)
-                       .filter(pk=receipt_id, state=State.RECEIVED).first())  # fmt: skip
+            receipt = (
+                InboundReceipt.objects.select_for_update(skip_locked=True)
+                .filter(pk=receipt_id, state=State.RECEIVED)
+                .first()
+            )
         if receipt is None:
             continue
         try:
@@ -284,9 +352,8 @@ def receipts_purge(*, now: datetime | None = None, days: int | None = None) -> i
     days = settings.POLYDESK_INBOUND_RECEIPT_DAYS if days is None else days
     cutoff = (now or timezone.now()) - timedelta(days=days)
     deleted, _ = (
-        InboundReceipt.objects.filter(received_at__lt=cutoff).exclude(state=State.RECEIVED)
-        .delete()
-    )  # fmt: skip
+        InboundReceipt.objects.filter(received_at__lt=cutoff).exclude(state=State.RECEIVED).delete()
+    )
     return deleted
 
 

@@ -12,8 +12,15 @@ from conversations.email_in import MAX_BYTES
 from intake.services import mail_receive
 
 # What each outcome answers: the sender's MTA bounces on a 4xx it cannot retry.
-_STATUS = {"filed": 201, "duplicate": 200, "unreadable": 202, "accepted": 202,
-           "no_recipient": 422, "unparseable": 400, "too_large": 413}  # fmt: skip
+_STATUS = {
+    "filed": 201,
+    "duplicate": 200,
+    "unreadable": 202,
+    "accepted": 202,
+    "no_recipient": 422,
+    "unparseable": 400,
+    "too_large": 413,
+}
 
 
 def _error(status: int, reason: str) -> JsonResponse:
@@ -41,9 +48,11 @@ def email_intake(request: HttpRequest) -> JsonResponse:
         return _error(_STATUS[outcome.status], outcome.reason)
     answer = {"receipt": outcome.receipt_id, "status": outcome.status}
     if outcome.filed is not None:
-        answer |= {"client": outcome.filed.client_slug,
-                   "conversation": outcome.filed.conversation_id,
-                   "threaded": outcome.filed.threaded}  # fmt: skip
+        answer |= {
+            "client": outcome.filed.client_slug,
+            "conversation": outcome.filed.conversation_id,
+            "threaded": outcome.filed.threaded,
+        }
     if outcome.reason:
         answer["reason"] = outcome.reason
     return JsonResponse(answer, status=_STATUS[outcome.status])

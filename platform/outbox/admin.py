@@ -7,8 +7,17 @@ from outbox.models import Delivery
 class DeliveryAdmin(admin.ModelAdmin):
     """Read only: states change through the outbox's services (the desk's Retry)."""
 
-    list_display = ["id", "client", "channel", "kind", "state", "attempts", "queued_at",
-                    "sent_at", "last_error"]  # fmt: skip
+    list_display = [
+        "id",
+        "client",
+        "channel",
+        "kind",
+        "state",
+        "attempts",
+        "queued_at",
+        "sent_at",
+        "last_error",
+    ]
     list_filter = ["state", "channel", "kind", "client"]
     search_fields = ["external_id", "provider_id"]
     date_hierarchy = "queued_at"

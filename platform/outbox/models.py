@@ -65,18 +65,29 @@ class Delivery(models.Model):
         ]
         indexes = [
             # The sweep: due queued rows, and sending rows whose lease ran out.
-            models.Index(fields=["next_attempt_at"], name="delivery_queued_due",
-                         condition=Q(state="queued")),
-            models.Index(fields=["lease_until"], name="delivery_lease",
-                         condition=Q(state="sending")),
+            models.Index(
+                fields=["next_attempt_at"], name="delivery_queued_due", condition=Q(state="queued")
+            ),
+            models.Index(
+                fields=["lease_until"], name="delivery_lease", condition=Q(state="sending")
+            ),
             # The supervisor wall: what did not reach the customer, newest first.
-            models.Index(fields=["-queued_at"], name="delivery_undelivered",
-                         condition=Q(state__in=["failed", "bounced"])),
-            models.Index(fields=["client", "external_id"], name="delivery_external_id",
-                         condition=~Q(external_id="")),
-            models.Index(fields=["sent_at"], name="delivery_effects_due",
-                         condition=Q(sent_at__isnull=False, effects_applied_at__isnull=True)),
-        ]  # fmt: skip
+            models.Index(
+                fields=["-queued_at"],
+                name="delivery_undelivered",
+                condition=Q(state__in=["failed", "bounced"]),
+            ),
+            models.Index(
+                fields=["client", "external_id"],
+                name="delivery_external_id",
+                condition=~Q(external_id=""),
+            ),
+            models.Index(
+                fields=["sent_at"],
+                name="delivery_effects_due",
+                condition=Q(sent_at__isnull=False, effects_applied_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} message {self.message_id} of {self.client_id}: {self.state}"

@@ -24,8 +24,9 @@ _DUE = """
 """
 
 
-def deliveries_due_public(*, now: datetime, redispatch_after: timedelta,
-                          limit: int) -> list[tuple[int, str]]:  # fmt: skip
+def deliveries_due_public(
+    *, now: datetime, redispatch_after: timedelta, limit: int
+) -> list[tuple[int, str]]:
     """(delivery id, schema name) of the rows the sweep sends again."""
     with connection.cursor() as cursor:
         cursor.execute(_DUE, {"now": now, "stale": now - redispatch_after, "limit": limit})
@@ -65,15 +66,20 @@ def undelivered_public(*, limit: int = 100) -> list[Undelivered]:
     from routing.models import WorkItem
 
     latest_item = (
-        WorkItem.objects.filter(client_id=OuterRef("client_id"), source_kind="conversation",
-                                source_id=OuterRef("conversation_id"))
-        .order_by("-id").values("id")[:1]
-    )  # fmt: skip
+        WorkItem.objects.filter(
+            client_id=OuterRef("client_id"),
+            source_kind="conversation",
+            source_id=OuterRef("conversation_id"),
+        )
+        .order_by("-id")
+        .values("id")[:1]
+    )
     rows = (
         Delivery.objects.filter(state__in=[Delivery.State.FAILED, Delivery.State.BOUNCED])
-        .select_related("client").annotate(item_id=Subquery(latest_item))
+        .select_related("client")
+        .annotate(item_id=Subquery(latest_item))
         .order_by("-queued_at", "-id")[:limit]
-    )  # fmt: skip
+    )
     return [
         Undelivered(row, row.client.name, row.item_id, row.bounced_at or row.failed_at)
         for row in rows

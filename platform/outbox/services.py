@@ -30,39 +30,59 @@ logger = logging.getLogger(__name__)
 State = Delivery.State
 # One quick second try to reach the broker, not kombu's default four: the row is safe in
 # the database and the sweep sends it later, so a request must not wait on a dead broker.
-PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1,
-                 "interval_max": 0.1}  # fmt: skip
+PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
 _REASON_LENGTH = 2000
 
 
-def delivery_queue(*, client, message, kind: str = Delivery.Kind.REPLY, subject: str = "",
-                   now: datetime | None = None) -> Delivery:  # fmt: skip
+def delivery_queue(
+    *,
+    client,
+    message,
+    kind: str = Delivery.Kind.REPLY,
+    subject: str = "",
+    now: datetime | None = None,
+) -> Delivery:
     """Record that ``message`` (just written, in the client's schema) must go out, in the
     caller's transaction; its task is sent after the commit."""
     now = now or timezone.now()
     delivery = Delivery.objects.create(
-        client=client, message_id=message.pk, conversation_id=message.conversation_id,
-        channel=message.channel, kind=kind, subject=subject[:300],
+        client=client,
+        message_id=message.pk,
+        conversation_id=message.conversation_id,
+        channel=message.channel,
+        kind=kind,
+        subject=subject[:300],
         external_id=message.external_id if message.channel == "email" else "",
-        queued_at=now, next_attempt_at=now, dispatched_at=now,
-    )  # fmt: skip
+        queued_at=now,
+        next_attempt_at=now,
+        dispatched_at=now,
+    )
     schema_name = client.schema_name
-    transaction.on_commit(lambda: delivery_dispatch(delivery_id=delivery.pk,
-                                                    schema_name=schema_name))  # fmt: skip
+    transaction.on_commit(
+        lambda: delivery_dispatch(delivery_id=delivery.pk, schema_name=schema_name)
+    )
     return delivery
 
 
-def delivery_handed_over(*, client, message, kind: str = Delivery.Kind.REPLY,
-                         at: datetime | None = None) -> Delivery:  # fmt: skip
+def delivery_handed_over(
+    *, client, message, kind: str = Delivery.Kind.REPLY, at: datetime | None = None
+) -> Delivery:
     """A message handed over at once (a chat or API reply returned by the API, an SMS
     acknowledgement in the webhook's answer): sent as it is written, in the caller's
     transaction, with what being sent means (``registry.ON_SENT``)."""
     at = at or timezone.now()
     delivery = Delivery.objects.create(
-        client=client, message_id=message.pk, conversation_id=message.conversation_id,
-        channel=message.channel, kind=kind, state=State.SENT, queued_at=at,
-        next_attempt_at=at, sent_at=at, effects_applied_at=at,
-    )  # fmt: skip
+        client=client,
+        message_id=message.pk,
+        conversation_id=message.conversation_id,
+        channel=message.channel,
+        kind=kind,
+        state=State.SENT,
+        queued_at=at,
+        next_attempt_at=at,
+        sent_at=at,
+        effects_applied_at=at,
+    )
     _hooks(registry.ON_SENT, client, client=client, delivery=delivery, at=at)
     return delivery
 
@@ -73,8 +93,9 @@ def delivery_dispatch(*, delivery_id: int, schema_name: str) -> bool:
     from config.celery import task_send
     from outbox.tasks import delivery_send_task
 
-    if task_send(delivery_send_task, schema_name=schema_name, args=[delivery_id],
-                 retry_policy=PUBLISH_RETRY):  # fmt: skip
+    if task_send(
+        delivery_send_task, schema_name=schema_name, args=[delivery_id], retry_policy=PUBLISH_RETRY
+    ):
         return True
     Delivery.objects.filter(pk=delivery_id, state=State.QUEUED).update(dispatched_at=None)
     return False
@@ -90,9 +111,11 @@ def delivery_claim(*, delivery_id: int, now: datetime | None = None) -> Delivery
         | Q(state=State.SENDING, lease_until__lt=now),
         pk=delivery_id,
     ).update(
-        state=State.SENDING, attempts=F("attempts") + 1, sending_started_at=now,
+        state=State.SENDING,
+        attempts=F("attempts") + 1,
+        sending_started_at=now,
         lease_until=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
-    )  # fmt: skip
+    )
     return Delivery.objects.select_related("client").get(pk=delivery_id) if claimed else None
 
 
@@ -111,8 +134,9 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
         with schema_context(client.schema_name):  # the row knows its client
             provider_id = transmit(client=client, delivery=delivery)
     except SendFailed as error:
-        return delivery_mark_unsent(delivery=delivery, reason=str(error) or repr(error),
-                                    permanent=error.permanent)  # fmt: skip
+        return delivery_mark_unsent(
+            delivery=delivery, reason=str(error) or repr(error), permanent=error.permanent
+        )
     except Exception as error:  # a bug or an unforeseen error: retried, then shown failed
         logger.exception("Delivery %s: sending failed", delivery.pk)
         return delivery_mark_unsent(delivery=delivery, reason=repr(error), permanent=False)
@@ -120,8 +144,9 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     return State.SENT
 
 
-def delivery_mark_sent(*, delivery: Delivery, provider_id: str = "",
-                       at: datetime | None = None) -> bool:  # fmt: skip
+def delivery_mark_sent(
+    *, delivery: Delivery, provider_id: str = "", at: datetime | None = None
+) -> bool:
     """The provider accepted the message: marked sent at once, in one statement (its own
     transaction when called outside one: the shortest window in which a killed worker
     leaves a sent message unmarked), then what that means for the channel
@@ -131,8 +156,9 @@ def delivery_mark_sent(*, delivery: Delivery, provider_id: str = "",
     # A slow worker whose lease another one took over still sent it: that counts.
     marked = Delivery.objects.filter(
         pk=delivery.pk, state__in=[State.QUEUED, State.SENDING, State.FAILED]
-    ).update(state=State.SENT, sent_at=at, provider_id=provider_id[:255], lease_until=None,
-             last_error="")  # fmt: skip
+    ).update(
+        state=State.SENT, sent_at=at, provider_id=provider_id[:255], lease_until=None, last_error=""
+    )
     if marked:
         delivery_effects_apply(delivery_id=delivery.pk)
     return bool(marked)
@@ -145,14 +171,20 @@ def delivery_effects_apply(*, delivery_id: int, now: datetime | None = None) -> 
     between the mark and this. True when it applied them now."""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(of=("self",)).select_related("client")
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("client")
             .filter(pk=delivery_id, sent_at__isnull=False, effects_applied_at__isnull=True)
             .first()
-        )  # fmt: skip
+        )
         if delivery is None:
             return False
-        _hooks(registry.ON_SENT, delivery.client, client=delivery.client, delivery=delivery,
-               at=delivery.sent_at)  # fmt: skip
+        _hooks(
+            registry.ON_SENT,
+            delivery.client,
+            client=delivery.client,
+            delivery=delivery,
+            at=delivery.sent_at,
+        )
         delivery.effects_applied_at = now or timezone.now()
         delivery.save(update_fields=["effects_applied_at"])
     return True
@@ -164,8 +196,9 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.OUTBOX_RETRY_MAX_SECONDS))
 
 
-def delivery_mark_unsent(*, delivery: Delivery, reason: str, permanent: bool,
-                         now: datetime | None = None) -> str:  # fmt: skip
+def delivery_mark_unsent(
+    *, delivery: Delivery, reason: str, permanent: bool, now: datetime | None = None
+) -> str:
     """The attempt failed: queued again after a backoff, or failed for good (permanent,
     or the last attempt) with the reason. Only the attempt that holds the row may say so
     (a worker whose lease was taken over says nothing). Returns the new state."""
@@ -175,10 +208,19 @@ def delivery_mark_unsent(*, delivery: Delivery, reason: str, permanent: bool,
     if not final:
         updated = Delivery.objects.filter(
             pk=delivery.pk, state=State.SENDING, attempts=delivery.attempts
-        ).update(state=State.QUEUED, lease_until=None, last_error=reason, dispatched_at=None,
-                 next_attempt_at=now + retry_delay(delivery.attempts))  # fmt: skip
-        logger.info("Delivery %s: attempt %s failed, again later: %s", delivery.pk,
-                    delivery.attempts, reason)  # fmt: skip
+        ).update(
+            state=State.QUEUED,
+            lease_until=None,
+            last_error=reason,
+            dispatched_at=None,
+            next_attempt_at=now + retry_delay(delivery.attempts),
+        )
+        logger.info(
+            "Delivery %s: attempt %s failed, again later: %s",
+            delivery.pk,
+            delivery.attempts,
+            reason,
+        )
         return State.QUEUED if updated else ""
     with transaction.atomic():
         updated = Delivery.objects.filter(
@@ -187,13 +229,19 @@ def delivery_mark_unsent(*, delivery: Delivery, reason: str, permanent: bool,
         if updated:
             logger.warning("Delivery %s failed: %s", delivery.pk, reason)
             delivery.state, delivery.failed_at, delivery.last_error = State.FAILED, now, reason
-            _hooks(registry.ON_UNDELIVERED, delivery.client, client=delivery.client,
-                   delivery=delivery, reason=reason)  # fmt: skip
+            _hooks(
+                registry.ON_UNDELIVERED,
+                delivery.client,
+                client=delivery.client,
+                delivery=delivery,
+                reason=reason,
+            )
     return State.FAILED if updated else ""
 
 
-def delivery_bounced(*, client, message_external_id: str, reason: str,
-                     now: datetime | None = None) -> Delivery | None:  # fmt: skip
+def delivery_bounced(
+    *, client, message_external_id: str, reason: str, now: datetime | None = None
+) -> Delivery | None:
     """A bounce (a delivery report) names our message by its Message-ID: the message is
     marked bounced with the reason and its owner alerted (``registry.ON_UNDELIVERED``: a
     note, the conversation back in the queue). Once: a second report changes nothing.
@@ -206,9 +254,11 @@ def delivery_bounced(*, client, message_external_id: str, reason: str,
         external_id = f"<{external_id}>"
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update().select_related("client")
-            .filter(client=client, external_id=external_id).first()
-        )  # fmt: skip
+            Delivery.objects.select_for_update()
+            .select_related("client")
+            .filter(client=client, external_id=external_id)
+            .first()
+        )
         if delivery is None:
             logger.info("Bounce for %s of %s: no such message", external_id, client.slug)
             return None
@@ -232,15 +282,18 @@ def delivery_retry(*, client, delivery_id: int, now: datetime | None = None) -> 
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=delivery_id, client=client)
         if delivery.state not in (State.FAILED, State.BOUNCED):
-            raise ValueError(f"Only a failed or bounced message is sent again, not a "
-                             f"{delivery.state} one.")  # fmt: skip
+            raise ValueError(
+                f"Only a failed or bounced message is sent again, not a {delivery.state} one."
+            )
         delivery.state, delivery.attempts, delivery.next_attempt_at = State.QUEUED, 0, now
         delivery.dispatched_at, delivery.lease_until = now, None
-        delivery.save(update_fields=["state", "attempts", "next_attempt_at", "dispatched_at",
-                                     "lease_until"])  # fmt: skip
+        delivery.save(
+            update_fields=["state", "attempts", "next_attempt_at", "dispatched_at", "lease_until"]
+        )
         schema_name = client.schema_name
-        transaction.on_commit(lambda: delivery_dispatch(delivery_id=delivery.pk,
-                                                        schema_name=schema_name))  # fmt: skip
+        transaction.on_commit(
+            lambda: delivery_dispatch(delivery_id=delivery.pk, schema_name=schema_name)
+        )
     return delivery
 
 
@@ -255,8 +308,9 @@ def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:
     now = now or timezone.now()
     redispatch = timedelta(seconds=settings.OUTBOX_REDISPATCH_SECONDS)
     sent = 0
-    for delivery_id, schema_name in deliveries_due_public(now=now, redispatch_after=redispatch,
-                                                          limit=limit):  # fmt: skip
+    for delivery_id, schema_name in deliveries_due_public(
+        now=now, redispatch_after=redispatch, limit=limit
+    ):
         if not delivery_dispatch(delivery_id=delivery_id, schema_name=schema_name):
             break  # the broker is down: the next sweep tries again
         Delivery.objects.filter(pk=delivery_id).update(dispatched_at=now)
@@ -265,8 +319,7 @@ def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:
         try:
             delivery_effects_apply(delivery_id=delivery_id)
         except Exception as error:  # one broken row must not hold back the others
-            logger.exception("Delivery %s: what being sent means could not be applied",
-                             delivery_id)  # fmt: skip
+            logger.exception("Delivery %s: what being sent means could not be applied", delivery_id)
             Delivery.objects.filter(pk=delivery_id).update(
                 last_error=f"Sent; recording it failed: {error!r}"[:_REASON_LENGTH]
             )

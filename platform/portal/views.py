@@ -296,8 +296,7 @@ def conversation_detail(request, conversation_id: int):
 def conversation_attachment(request, conversation_id: int, attachment_id: int):
     """A file of the client's conversation (the isolation middleware lets only the client's
     users and agency admins this far): downloaded, or a picture shown with ``?inline=1``."""
-    attachment = attachment_for_client(conversation_id=conversation_id,
-                                       attachment_id=attachment_id)  # fmt: skip
+    attachment = attachment_for_client(conversation_id=conversation_id, attachment_id=attachment_id)
     if attachment is None:
         raise Http404("No such file.")
     try:

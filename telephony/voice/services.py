@@ -763,14 +763,15 @@ def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
     priced_window = (now - RECONCILE_WINDOW, now - PRICE_RECONCILE_AFTER)
     unpriced = list(
         Call.objects.filter(completed_at__range=priced_window, price__isnull=True)
-        .order_by(least_recently_asked, "completed_at").values_list("pk", flat=True)
-        [:RECONCILE_BATCH]
-    )  # fmt: skip
+        .order_by(least_recently_asked, "completed_at")
+        .values_list("pk", flat=True)[:RECONCILE_BATCH]
+    )
     unpriced_back = list(
         OutboundCall.objects.filter(completed_at__range=priced_window, price__isnull=True)
-        .exclude(customer_call_sid="").order_by(least_recently_asked, "completed_at")
+        .exclude(customer_call_sid="")
+        .order_by(least_recently_asked, "completed_at")
         .values_list("pk", flat=True)[:RECONCILE_BATCH]
-    )  # fmt: skip
+    )
     asked_back, asked = [], []
     try:
         for outbound_id, agent_sid, started_at in calls_back[:RECONCILE_BATCH]:

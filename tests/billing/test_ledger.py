@@ -135,8 +135,9 @@ def test_a_reply_while_the_client_is_closed_is_out_of_hours(two_clients):
                            ends_at=now + timedelta(days=1))  # fmt: skip
     with in_schema(client):
         conversation = conversation_in(client, channel="sms", at=now)
-        reply = conversation_reply(client=client, conversation_id=conversation.pk, agent=None,
-                                   text="Dobrý den.")  # fmt: skip
+        reply = conversation_reply(
+            client=client, conversation_id=conversation.pk, agent=None, text="Dobrý den."
+        )
     assert not UsageEntry.objects.filter(source_ref=f"{client.schema_name}:{conversation.pk}")
     # Billed when Twilio took it.
     delivery_mark_sent(delivery=delivery_of(client, reply.pk), provider_id="SM1")

@@ -4,9 +4,14 @@ import pytest
 
 from config import env
 
-S3_VARIABLES = ("POLYDESK_S3_BUCKET", "POLYDESK_S3_ENDPOINT_URL", "POLYDESK_S3_REGION",
-                "POLYDESK_S3_ACCESS_KEY_ID", "POLYDESK_S3_SECRET_ACCESS_KEY",
-                "POLYDESK_S3_PREFIX")  # fmt: skip
+S3_VARIABLES = (
+    "POLYDESK_S3_BUCKET",
+    "POLYDESK_S3_ENDPOINT_URL",
+    "POLYDESK_S3_REGION",
+    "POLYDESK_S3_ACCESS_KEY_ID",
+    "POLYDESK_S3_SECRET_ACCESS_KEY",
+    "POLYDESK_S3_PREFIX",
+)
 
 
 @pytest.fixture
@@ -32,11 +37,16 @@ def test_a_bucket_chooses_django_storages_s3_backend(clean_environment):
     chosen = env.default_storage_settings()
     assert chosen["BACKEND"] == "storages.backends.s3.S3Storage"
     assert chosen["OPTIONS"] == {
-        "bucket_name": "polydesk-files", "endpoint_url": "https://s3.eu-central-003.example",
-        "region_name": "eu-central-003", "access_key": "key-id", "secret_key": "secret",
-        "location": "prod", "default_acl": "private", "file_overwrite": True,
+        "bucket_name": "polydesk-files",
+        "endpoint_url": "https://s3.eu-central-003.example",
+        "region_name": "eu-central-003",
+        "access_key": "key-id",
+        "secret_key": "secret",
+        "location": "prod",
+        "default_acl": "private",
+        "file_overwrite": True,
         "max_memory_size": 1024 * 1024,
-    }  # fmt: skip
+    }
 
 
 def test_the_s3_backend_is_built_from_those_settings_without_reaching_the_network(
@@ -50,9 +60,12 @@ def test_the_s3_backend_is_built_from_those_settings_without_reaching_the_networ
     clean_environment.setenv("POLYDESK_S3_ENDPOINT_URL", "http://127.0.0.1:9")
     clean_environment.setenv("POLYDESK_S3_ACCESS_KEY_ID", "key-id")
     clean_environment.setenv("POLYDESK_S3_SECRET_ACCESS_KEY", "secret")
-    with override_settings(STORAGES={"default": env.default_storage_settings(),
-                                     "staticfiles": {"BACKEND": "django.core.files.storage."
-                                                     "FileSystemStorage"}}):  # fmt: skip
+    with override_settings(
+        STORAGES={
+            "default": env.default_storage_settings(),
+            "staticfiles": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        }
+    ):
         storage = storages.create_storage(storages.backends["default"])
     assert type(storage).__name__ == "S3Storage"
     assert (storage.bucket_name, storage.endpoint_url) == ("polydesk-files", "http://127.0.0.1:9")

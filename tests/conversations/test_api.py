@@ -120,9 +120,12 @@ def test_a_country_code_is_checked_and_an_unknown_one_gets_the_clients_hours(two
 
 def raw_post(key: str, body: bytes, path: str = "/api/v1/messages", **headers):
     return HttpClient(HTTP_HOST="localhost").post(
-        path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}",
+        path,
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
         **headers,
-    )  # fmt: skip
+    )
 
 
 def nothing_filed(client) -> bool:
@@ -142,16 +145,28 @@ CUSTOMER = {"email": "anna@example.pl"}
     [
         ({"text": "Ahoj\x00", "customer": CUSTOMER}, "text", "NUL"),
         ({"text": "Ahoj", "subject": "Re\x00klamace", "customer": CUSTOMER}, "subject", "NUL"),
-        ({"text": "Ahoj", "customer": {"email": "a@b.pl", "name": "An\x00na"}}, "customer.name",
-         "NUL"),
+        (
+            {"text": "Ahoj", "customer": {"email": "a@b.pl", "name": "An\x00na"}},
+            "customer.name",
+            "NUL",
+        ),
         ({"text": "Ahoj \ud800", "customer": CUSTOMER}, "text", "surrogate"),
-        ({"text": "Ahoj", "customer": {"email": "a@b.pl", "name": "\udfff"}}, "customer.name",
-         "surrogate"),
+        (
+            {"text": "Ahoj", "customer": {"email": "a@b.pl", "name": "\udfff"}},
+            "customer.name",
+            "surrogate",
+        ),
         ({"text": "Ahoj", "subject": "s" * 301, "customer": CUSTOMER}, "subject", "At most 300"),
-        ({"text": "Ahoj", "customer": {"email": "a@b.pl", "name": "n" * 201}}, "customer.name",
-         "At most 200"),
-        ({"text": "Ahoj", "external_id": "e" * 256, "customer": CUSTOMER}, "external_id",
-         "At most 255"),
+        (
+            {"text": "Ahoj", "customer": {"email": "a@b.pl", "name": "n" * 201}},
+            "customer.name",
+            "At most 200",
+        ),
+        (
+            {"text": "Ahoj", "external_id": "e" * 256, "customer": CUSTOMER},
+            "external_id",
+            "At most 255",
+        ),
         ({"text": 42, "customer": CUSTOMER}, "text", "not a number"),
         ({"text": ["Ahoj"], "customer": CUSTOMER}, "text", "not a list"),
         ({"text": None, "customer": CUSTOMER}, "text", "Required"),
@@ -163,10 +178,13 @@ CUSTOMER = {"email": "anna@example.pl"}
         ({"text": "Ahoj", "customer": {"phone": "call me"}}, "customer.phone", "phone"),
         ({"text": "Ahoj", "customer": None}, "customer", "email or phone"),
         ({"text": "Ahoj", "acknowledge": "no", "customer": CUSTOMER}, "acknowledge", "true"),
-        ({"text": "Ahoj", "channel": None, "customer": CUSTOMER, "attachments": {}},
-         "attachments", "A list"),
+        (
+            {"text": "Ahoj", "channel": None, "customer": CUSTOMER, "attachments": {}},
+            "attachments",
+            "A list",
+        ),
     ],
-)  # fmt: skip
+)
 def test_invalid_text_gets_a_400_naming_the_field_and_files_nothing(
     two_clients, payload, field, says
 ):
@@ -198,8 +216,15 @@ def test_a_body_that_is_not_utf8_json_gets_a_400(two_clients, body, says):
 
 def test_optional_fields_sent_as_null_count_as_not_sent_and_a_bom_is_read(two_clients):
     _, key = api_key_issue(client=two_clients.b, name="shop")
-    body = json.dumps({**MESSAGE, "subject": None, "channel": None, "acknowledge": None,
-                       "customer": {**MESSAGE["customer"], "phone": None}})  # fmt: skip
+    body = json.dumps(
+        {
+            **MESSAGE,
+            "subject": None,
+            "channel": None,
+            "acknowledge": None,
+            "customer": {**MESSAGE["customer"], "phone": None},
+        }
+    )
     response = raw_post(key, "\ufeff".encode() + body.encode())
     assert response.status_code == 201, response.content
     assert response.json()["channel"] == "api"
@@ -219,16 +244,21 @@ def test_a_follow_up_is_checked_like_a_first_message(two_clients):
     _, key = api_key_issue(client=two_clients.b, name="shop")
     conversation_id = post(key, {**MESSAGE, "channel": "chat"}).json()["id"]
     path = f"/api/v1/conversations/{conversation_id}/messages"
-    for payload, field in [({"text": "a\x00b"}, "text"), ({"text": "ok", "external_id": 5},
-                           "external_id"), ({"text": "\ud83d"}, "text")]:  # fmt: skip
+    for payload, field in [
+        ({"text": "a\x00b"}, "text"),
+        ({"text": "ok", "external_id": 5}, "external_id"),
+        ({"text": "\ud83d"}, "text"),
+    ]:
         response = raw_post(key, json.dumps(payload).encode(), path=path)
         assert response.status_code == 400 and field in response.json()["fields"]
     assert len(get(key, conversation_id).json()["messages"]) == 1
     assert raw_post(key, b"\xc3\x28", path=path).status_code == 400
     huge = "/api/v1/conversations/99999999999999999999"
     assert raw_post(key, b'{"text": "ok"}', path=f"{huge}/messages").status_code == 404
-    assert HttpClient(HTTP_HOST="localhost").get(
-        huge, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 404  # fmt: skip
+    assert (
+        HttpClient(HTTP_HOST="localhost").get(huge, HTTP_AUTHORIZATION=f"Bearer {key}").status_code
+        == 404
+    )
 
 
 def test_an_external_id_used_in_another_conversation_is_a_409_naming_it(two_clients):
@@ -257,8 +287,11 @@ def test_the_same_idempotency_key_replays_the_first_answer_and_creates_nothing(t
     message = {"text": MESSAGE["text"], "customer": MESSAGE["customer"]}  # no external_id
     first = post(key, message, HTTP_IDEMPOTENCY_KEY="9b2f-order-1")
     # The same JSON written differently (key order, spacing) is the same request.
-    again = raw_post(key, json.dumps(dict(reversed(message.items())), indent=2).encode(),
-                     HTTP_IDEMPOTENCY_KEY="9b2f-order-1")  # fmt: skip
+    again = raw_post(
+        key,
+        json.dumps(dict(reversed(message.items())), indent=2).encode(),
+        HTTP_IDEMPOTENCY_KEY="9b2f-order-1",
+    )
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json() == first.json()
     assert nothing_filed(two_clients.b) is False
@@ -269,7 +302,10 @@ def test_the_same_idempotency_key_replays_the_first_answer_and_creates_nothing(t
         assert Conversation.objects.count() == 1
     stored = IdempotentRequest.objects.get(client=two_clients.b)
     assert (stored.key, stored.status, stored.conversation_id) == (
-        "9b2f-order-1", 201, first.json()["id"])  # fmt: skip
+        "9b2f-order-1",
+        201,
+        first.json()["id"],
+    )
     assert "Dzień" not in str(vars(stored))  # no personal data in the public schema
 
     # Without the key, the same body is a new contact.
@@ -283,8 +319,9 @@ def test_an_idempotency_key_reused_for_another_body_is_refused(two_clients):
     assert other.status_code == 422
     assert "Idempotency-Key" in other.json()["fields"]
     follow_up = f"/api/v1/conversations/{post(key, MESSAGE).json()['id']}/messages"
-    on_another_path = raw_post(key, json.dumps(MESSAGE).encode(), path=follow_up,
-                               HTTP_IDEMPOTENCY_KEY="k-1")  # fmt: skip
+    on_another_path = raw_post(
+        key, json.dumps(MESSAGE).encode(), path=follow_up, HTTP_IDEMPOTENCY_KEY="k-1"
+    )
     assert on_another_path.status_code == 422
 
 
@@ -304,8 +341,10 @@ def test_idempotency_keys_are_per_client_and_forgotten_after_a_day(two_clients):
     assert from_a.status_code == 201 and from_a.json()["language"] == "cs"
 
     IdempotentRequest.objects.update(created_at=timezone.now() - timedelta(hours=25))
-    assert post(key_b, {**MESSAGE, "external_id": "m-2"},
-                HTTP_IDEMPOTENCY_KEY="same").status_code == 201  # fmt: skip
+    assert (
+        post(key_b, {**MESSAGE, "external_id": "m-2"}, HTTP_IDEMPOTENCY_KEY="same").status_code
+        == 201
+    )
     assert idempotency_keys_expire() == 1  # client A's; client B's was renewed
     assert IdempotentRequest.objects.get().client == two_clients.b
 
@@ -348,13 +387,22 @@ def test_files_sent_with_a_message_are_listed_and_downloaded_with_the_key(two_cl
     _, key = api_key_issue(client=two_clients.b, name="shop")
     _, key_a = api_key_issue(client=two_clients.a, name="shop")
     pdf = b"%PDF-1.4\n" + bytes(range(256)) * 40
-    created = post(key, {**MESSAGE, "attachments": [
-        {"filename": "zdjęcie paczki.png", "content_type": "image/png", "data": b64(PNG)},
-        # MIME-style base64 wrapped at 76 characters
-        {"filename": "../../faktura.pdf", "content_type": "application/pdf",
-         "data": "\r\n".join(b64(pdf)[i:i + 76] for i in range(0, len(b64(pdf)), 76))},
-        {"filename": "strona.html", "content_type": "text/html", "data": b64(b"<script>")},
-    ]})  # fmt: skip
+    created = post(
+        key,
+        {
+            **MESSAGE,
+            "attachments": [
+                {"filename": "zdjęcie paczki.png", "content_type": "image/png", "data": b64(PNG)},
+                # MIME-style base64 wrapped at 76 characters
+                {
+                    "filename": "../../faktura.pdf",
+                    "content_type": "application/pdf",
+                    "data": "\r\n".join(b64(pdf)[i : i + 76] for i in range(0, len(b64(pdf)), 76)),
+                },
+                {"filename": "strona.html", "content_type": "text/html", "data": b64(b"<script>")},
+            ],
+        },
+    )
     assert created.status_code == 201, created.content
     conversation_id = created.json()["id"]
     listed = get(key, conversation_id).json()["messages"][0]["attachments"]
@@ -403,12 +451,14 @@ def test_a_photo_alone_is_a_message_and_a_follow_up_can_carry_files(two_clients)
         ([{"filename": "a.png"}], "attachments[0].data"),
         ([{"data": "QUJD"}], "attachments[0].filename"),
         ([{"filename": "a\x00.png", "data": "QUJD"}], "attachments[0].filename"),
-        ([{"filename": "a.png", "content_type": "picture", "data": "QUJD"}],
-         "attachments[0].content_type"),
+        (
+            [{"filename": "a.png", "content_type": "picture", "data": "QUJD"}],
+            "attachments[0].content_type",
+        ),
         (["QUJD"], "attachments[0]"),
         ([{"filename": f"{i}.txt", "data": "QUJD"} for i in range(11)], "attachments"),
     ],
-)  # fmt: skip
+)
 def test_bad_attachments_are_refused_by_name(two_clients, attachments, field):
     _, key = api_key_issue(client=two_clients.b, name="shop")
     response = post(key, {**MESSAGE, "attachments": attachments})
@@ -445,8 +495,13 @@ def test_files_over_the_limits_are_refused(two_clients, monkeypatch):
 )
 def test_a_file_name_that_grows_when_normalised_is_stored_cut_never_a_500(two_clients, filename):
     _, key = api_key_issue(client=two_clients.b, name="shop")
-    response = post(key, {**MESSAGE, "attachments": [
-        {"filename": filename, "content_type": "image/png", "data": b64(PNG)}]})  # fmt: skip
+    response = post(
+        key,
+        {
+            **MESSAGE,
+            "attachments": [{"filename": filename, "content_type": "image/png", "data": b64(PNG)}],
+        },
+    )
     assert response.status_code in (201, 400), response.content
     if response.status_code == 201:
         (listed,) = response.json()["messages"][0]["attachments"]

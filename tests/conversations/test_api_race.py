@@ -80,9 +80,12 @@ def committed_client_b(two_clients, django_db_blocker, email: str) -> Iterator[s
 
 def post(key: str, path: str, payload: dict, **headers):
     response = HttpClient(HTTP_HOST="localhost").post(
-        path, json.dumps(payload), content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {key}", **headers,
-    )  # fmt: skip
+        path,
+        json.dumps(payload),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+        **headers,
+    )
     return response.status_code, response.json()
 
 
@@ -102,8 +105,11 @@ def test_twenty_parallel_requests_with_one_external_id_file_one_contact(
     two_clients, django_db_blocker
 ):
     email = "race-external@example.pl"
-    message = {"text": "Dzień dobry, gdzie jest moja paczka numer 4411? Czekam tydzień.",
-               "customer": {"email": email, "name": "Anna"}, "external_id": "race-1"}  # fmt: skip
+    message = {
+        "text": "Dzień dobry, gdzie jest moja paczka numer 4411? Czekam tydzień.",
+        "customer": {"email": email, "name": "Anna"},
+        "external_id": "race-1",
+    }
     with committed_client_b(two_clients, django_db_blocker, email) as key:
         answers = parallel(lambda: post(key, "/api/v1/messages", message))
 
@@ -129,10 +135,15 @@ def test_parallel_first_contacts_of_one_customer_make_one_customer(two_clients, 
             number = next(numbers)
         # The address in other letter cases: still one customer.
         address = email.upper() if number % 2 else email.lower()
-        return post(key, "/api/v1/messages", {
-            "text": f"Dzień dobry, zamówienie {number} nie dotarło.",
-            "customer": {"email": address}, "external_id": f"race-customer-{number}",
-        })  # fmt: skip
+        return post(
+            key,
+            "/api/v1/messages",
+            {
+                "text": f"Dzień dobry, zamówienie {number} nie dotarło.",
+                "customer": {"email": address},
+                "external_id": f"race-customer-{number}",
+            },
+        )
 
     with committed_client_b(two_clients, django_db_blocker, email) as key:
         answers = parallel(send)
@@ -147,8 +158,10 @@ def test_parallel_requests_with_one_idempotency_key_create_once_and_replay(
     two_clients, django_db_blocker
 ):
     email = "race-key@example.pl"
-    message = {"text": "Dzień dobry, proszę o fakturę do zamówienia 5512.",
-               "customer": {"email": email}}  # fmt: skip
+    message = {
+        "text": "Dzień dobry, proszę o fakturę do zamówienia 5512.",
+        "customer": {"email": email},
+    }
     with committed_client_b(two_clients, django_db_blocker, email) as key:
         answers = parallel(
             lambda: post(key, "/api/v1/messages", message, HTTP_IDEMPOTENCY_KEY="order-5512")
@@ -164,8 +177,12 @@ def test_parallel_requests_with_one_idempotency_key_create_once_and_replay(
 
 def test_parallel_follow_ups_with_one_external_id_file_one_message(two_clients, django_db_blocker):
     email = "race-follow-up@example.pl"
-    opening = {"text": "Dzień dobry, mam pytanie o zwrot.", "customer": {"email": email},
-               "channel": "chat", "acknowledge": False}  # fmt: skip
+    opening = {
+        "text": "Dzień dobry, mam pytanie o zwrot.",
+        "customer": {"email": email},
+        "channel": "chat",
+        "acknowledge": False,
+    }
     with committed_client_b(two_clients, django_db_blocker, email) as key:
         conversation_id = post(key, "/api/v1/messages", opening)[1]["id"]
         path = f"/api/v1/conversations/{conversation_id}/messages"

@@ -21,17 +21,22 @@ PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
 
 def _message(client, email="jana@example.cz"):
     return conversation_open_inbound(
-        client=client, channel="api", text="Bota je rozbitá, posílám fotku.",
+        client=client,
+        channel="api",
+        text="Bota je rozbitá, posílám fotku.",
         customer_email=email,
-    ).message  # fmt: skip
+    ).message
 
 
 def test_the_same_file_twice_is_stored_once_and_read_back(two_clients):
     with in_schema(two_clients.a):
-        first = attachment_store(message=_message(two_clients.a),
-                                 file=IncomingFile("bota.png", "image/png", PHOTO))  # fmt: skip
-        second = attachment_store(message=_message(two_clients.a, "petr@example.cz"),
-                                  file=IncomingFile("IMG_1.png", "image/png", PHOTO))  # fmt: skip
+        first = attachment_store(
+            message=_message(two_clients.a), file=IncomingFile("bota.png", "image/png", PHOTO)
+        )
+        second = attachment_store(
+            message=_message(two_clients.a, "petr@example.cz"),
+            file=IncomingFile("IMG_1.png", "image/png", PHOTO),
+        )
         with attachment_open(second) as stored:
             assert stored.read() == PHOTO
         name = blob_name(first.sha256)
@@ -42,11 +47,14 @@ def test_the_same_file_twice_is_stored_once_and_read_back(two_clients):
 
 def test_another_clients_copy_of_the_same_file_is_its_own(two_clients):
     with in_schema(two_clients.a):
-        a = attachment_store(message=_message(two_clients.a),
-                             file=IncomingFile("a.png", "image/png", PHOTO + b"a"))  # fmt: skip
+        a = attachment_store(
+            message=_message(two_clients.a), file=IncomingFile("a.png", "image/png", PHOTO + b"a")
+        )
     with in_schema(two_clients.b):
-        b = attachment_store(message=_message(two_clients.b, "ola@example.pl"),
-                             file=IncomingFile("b.png", "image/png", PHOTO + b"a"))  # fmt: skip
+        b = attachment_store(
+            message=_message(two_clients.b, "ola@example.pl"),
+            file=IncomingFile("b.png", "image/png", PHOTO + b"a"),
+        )
     assert blob_name(a.sha256, two_clients.a.schema_name) != blob_name(
         b.sha256, two_clients.b.schema_name
     )
@@ -58,9 +66,9 @@ def test_erasing_a_customer_deletes_their_files_but_not_a_file_another_still_use
     with in_schema(two_clients.a):
         theirs = _message(two_clients.a, "erase-me@example.cz")
         other = _message(two_clients.a, "keep-me@example.cz")
-        only_theirs = attachment_store(message=theirs,
-                                       file=IncomingFile("id.pdf", "application/pdf",
-                                                         b"%PDF-1.4 only theirs"))  # fmt: skip
+        only_theirs = attachment_store(
+            message=theirs, file=IncomingFile("id.pdf", "application/pdf", b"%PDF-1.4 only theirs")
+        )
         shared = attachment_store(
             message=theirs, file=IncomingFile("x.png", "image/png", PHOTO + b"s")
         )
@@ -196,8 +204,9 @@ def test_a_half_written_blob_is_written_again_by_the_next_store(two_clients):
     name = blob_name(hashlib.sha256(data).hexdigest(), two_clients.a.schema_name)
     default_storage.save(name, ContentFile(data[:100]))  # a crash in the middle of a write
     with in_schema(two_clients.a):
-        stored = attachment_store(message=_message(two_clients.a),
-                                  file=IncomingFile("a.png", "image/png", data))  # fmt: skip
+        stored = attachment_store(
+            message=_message(two_clients.a), file=IncomingFile("a.png", "image/png", data)
+        )
         with attachment_open(stored) as opened:
             assert opened.read() == data
     assert default_storage.size(name) == len(data)
@@ -217,7 +226,8 @@ def test_a_blob_is_written_under_a_temporary_name_and_moved_into_place(two_clien
 
     monkeypatch.setattr(os, "replace", crash)
     with in_schema(two_clients.a), pytest.raises(OSError, match="disk full"):
-        attachment_store(message=_message(two_clients.a),
-                         file=IncomingFile("a.png", "image/png", data))  # fmt: skip
+        attachment_store(
+            message=_message(two_clients.a), file=IncomingFile("a.png", "image/png", data)
+        )
     assert not default_storage.exists(name)
     assert _partial_files(name) == []

@@ -50,8 +50,9 @@ def test_an_erasures_delete_waits_for_the_message_that_took_the_file_up(
     name = blob_name(hashlib.sha256(DATA).hexdigest(), client.schema_name)
     with django_db_blocker.unblock():
         with in_schema(client):
-            message = conversation_open_inbound(client=client, channel="api", text="Fotka.",
-                                                customer_email=EMAIL).message  # fmt: skip
+            message = conversation_open_inbound(
+                client=client, channel="api", text="Fotka.", customer_email=EMAIL
+            ).message
         # The erased customer's copy: its row is gone (committed), the file not yet.
         default_storage.save(name, ContentFile(DATA))
         deleted, errors = [], []
@@ -69,8 +70,7 @@ def test_an_erasures_delete_waits_for_the_message_that_took_the_file_up(
         try:
             # The other message, taking the file up.
             with in_schema(client), transaction.atomic():
-                attachment_store(message=message,
-                                 file=IncomingFile("a.png", "image/png", DATA))  # fmt: skip
+                attachment_store(message=message, file=IncomingFile("a.png", "image/png", DATA))
                 deleter.start()
                 waited = someone_waits_for_an_advisory_lock()
             deleter.join(timeout=30)
@@ -81,8 +81,9 @@ def test_an_erasures_delete_waits_for_the_message_that_took_the_file_up(
         finally:
             deleter.join(timeout=30)
             with in_schema(client):
-                ids = list(Conversation.objects.filter(customer__email=EMAIL)
-                           .values_list("pk", flat=True))  # fmt: skip
+                ids = list(
+                    Conversation.objects.filter(customer__email=EMAIL).values_list("pk", flat=True)
+                )
                 Attachment.objects.filter(message__conversation__in=ids).delete()
                 Message.objects.filter(conversation__in=ids).delete()
                 Conversation.objects.filter(pk__in=ids).delete()

@@ -23,8 +23,9 @@ def _free_port() -> int:
 @pytest.fixture
 def sink(tmp_path):
     port = _free_port()
-    controller = sink_controller(folder=tmp_path / "mail", refused_domains=["bounce.invalid"],
-                                 port=port)  # fmt: skip
+    controller = sink_controller(
+        folder=tmp_path / "mail", refused_domains=["bounce.invalid"], port=port
+    )
     controller.start()
     yield port, tmp_path / "mail"
     controller.stop()
@@ -33,13 +34,18 @@ def sink(tmp_path):
 def test_a_reply_with_a_file_is_kept_as_an_eml_file(sink, settings):
     port, folder = sink
     # As the demo's settings are: the SMTP backend pointed at the sink (scripts/dev).
-    settings.MAILERS = {"default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {"host": "127.0.0.1", "port": port},
-    }}  # fmt: skip
-    message = EmailMessage("Re: Poškozená zásilka", "Dobrý den, posíláme štítek.",
-                           "Bohemia Shoes <support@bohemia-shoes.example>",
-                           ["petra@example.cz"])  # fmt: skip
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port},
+        }
+    }
+    message = EmailMessage(
+        "Re: Poškozená zásilka",
+        "Dobrý den, posíláme štítek.",
+        "Bohemia Shoes <support@bohemia-shoes.example>",
+        ["petra@example.cz"],
+    )
     message.attach("štítek.pdf", b"%PDF-1.4 label", "application/pdf")
     assert message.send() == 1
     [kept] = list(folder.glob("*.eml"))
@@ -55,8 +61,11 @@ def test_the_bounce_domain_is_refused_with_550_and_nothing_is_kept(sink):
     port, folder = sink
     refusal = pytest.raises(smtplib.SMTPRecipientsRefused)
     with smtplib.SMTP("127.0.0.1", port) as smtp, refusal as refused:
-        smtp.sendmail("support@bohemia-shoes.example", ["nobody@bounce.invalid"],
-                      b"Subject: x\r\n\r\nhello\r\n")  # fmt: skip
+        smtp.sendmail(
+            "support@bohemia-shoes.example",
+            ["nobody@bounce.invalid"],
+            b"Subject: x\r\n\r\nhello\r\n",
+        )
     [(code, reason)] = refused.value.recipients.values()
     assert code == 550 and b"bounce.invalid" in reason
     assert not folder.exists() or not list(folder.glob("*.eml"))
@@ -66,10 +75,19 @@ def test_the_bounce_domain_is_refused_with_550_and_nothing_is_kept(sink):
 def test_the_procfile_process_starts_listens_and_logs(tmp_path):
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "demo.mail_sink", "--port", str(port), "--folder",
-         str(tmp_path / "mail")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "demo.mail_sink",
+            "--port",
+            str(port),
+            "--folder",
+            str(tmp_path / "mail"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         for _ in range(100):
             try:
@@ -95,11 +113,15 @@ def test_the_delivery_report_it_returns_is_read_as_a_bounce_of_the_original():
         b"From: Shop <support@shop.example>\r\nTo: karel@gone.invalid\r\nSubject: Re: Adresa\r\n"
         b"Message-ID: <reply-7@polydesk.test>\r\n\r\nDobry den\r\n"
     )
-    raw = delivery_report(sender="support@shop.example", recipients=["karel@gone.invalid"],
-                          original=original)  # fmt: skip
+    raw = delivery_report(
+        sender="support@shop.example", recipients=["karel@gone.invalid"], original=original
+    )
     parsed = email_parse(raw)
     report = bounce_report(parsed)
     assert parsed.kind == "bounce"
     assert report.original_message_id == "<reply-7@polydesk.test>"
-    assert (report.recipient, report.status, report.action) == ("karel@gone.invalid", "5.1.1",
-                                                                "failed")  # fmt: skip
+    assert (report.recipient, report.status, report.action) == (
+        "karel@gone.invalid",
+        "5.1.1",
+        "failed",
+    )

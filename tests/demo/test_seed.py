@@ -82,23 +82,30 @@ def test_the_demo_has_emails_with_a_photo_and_a_pdf_on_the_desk_and_the_portal(t
     call_command("seed_demo", force=True)
     bohemia = Client.objects.get(slug="bohemia-shoes")
     with in_schema(bohemia):
-        files = list(Attachment.objects.filter(message__external_id__startswith="demo-files-")
-                     .order_by("message_id", "id"))  # fmt: skip
+        files = list(
+            Attachment.objects.filter(message__external_id__startswith="demo-files-").order_by(
+                "message_id", "id"
+            )
+        )
         assert [(f.filename, f.content_type) for f in files] == [
-            ("krabice.png", "image/png"), ("účtenka-2026-1042.pdf", "application/pdf"),
-            ("balik.png", "image/png"), ("doklad-2026-2210.pdf", "application/pdf"),
-        ]  # fmt: skip
+            ("krabice.png", "image/png"),
+            ("účtenka-2026-1042.pdf", "application/pdf"),
+            ("balik.png", "image/png"),
+            ("doklad-2026-2210.pdf", "application/pdf"),
+        ]
         for file in files:
             with attachment_open(file) as stored:
                 head = stored.read(8)
             assert head.startswith(b"\x89PNG" if file.content_type == "image/png" else b"%PDF")
         conversation_id = files[0].message.conversation_id
-    item = WorkItem.objects.get(client=bohemia, source_kind="conversation",
-                                source_id=conversation_id)  # fmt: skip
+    item = WorkItem.objects.get(
+        client=bohemia, source_kind="conversation", source_id=conversation_id
+    )
     jana = User.objects.get(username="jana")
     page = signed_in(jana).get(f"/desk/items/{item.pk}").text
     assert "krabice.png" in page and "účtenka-2026-1042.pdf" in page and "<img " in page
     manager = HttpClient(HTTP_HOST=host_of(bohemia))
-    manager.post("/accounts/login/", {"username": "bohemia-shoes-manager",
-                                      "password": DEMO_PASSWORD})  # fmt: skip
+    manager.post(
+        "/accounts/login/", {"username": "bohemia-shoes-manager", "password": DEMO_PASSWORD}
+    )
     assert "účtenka-2026-1042.pdf" in manager.get(f"/conversations/{conversation_id}/").text

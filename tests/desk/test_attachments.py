@@ -34,10 +34,14 @@ def _with_files(client, conversation, files: list[IncomingFile]) -> Message:
 
 def _photo_and_pdf(client, email="files@example.cz"):
     conversation, item = inbound(client, CZECH, email, subject="Poškozené boty")
-    _with_files(client, conversation, [
-        IncomingFile("poškozená krabice.png", "image/png", PHOTO),
-        IncomingFile("účtenka.pdf", "application/pdf", PDF),
-    ])  # fmt: skip
+    _with_files(
+        client,
+        conversation,
+        [
+            IncomingFile("poškozená krabice.png", "image/png", PHOTO),
+            IncomingFile("účtenka.pdf", "application/pdf", PDF),
+        ],
+    )
     with in_schema(client):
         photo, pdf = Attachment.objects.filter(message__conversation=conversation)
     return conversation, item, photo, pdf
@@ -50,9 +54,13 @@ def _content(response) -> bytes:
 def test_the_thread_lists_name_type_size_and_previews_only_raster_images(two_clients):
     agent = agent_with([two_clients.a], {"cs": "native"})
     conversation, item, photo, pdf = _photo_and_pdf(two_clients.a)
-    _with_files(two_clients.a, conversation, [
-        IncomingFile("kresba.svg", "image/svg+xml", b"<svg onload='alert(1)'/>"),
-    ])  # fmt: skip
+    _with_files(
+        two_clients.a,
+        conversation,
+        [
+            IncomingFile("kresba.svg", "image/svg+xml", b"<svg onload='alert(1)'/>"),
+        ],
+    )
     page = signed_in(agent).get(f"/desk/items/{item.pk}").text
     files = page[page.index('class="attachments"') :]
     url = f"/desk/items/{item.pk}/attachments/{photo.pk}"
@@ -76,8 +84,12 @@ def test_the_thread_reads_all_files_in_one_query(two_clients):
 
     with in_schema(two_clients.a):
         for number in range(4):
-            conversation_note_add(client=two_clients.a, conversation_id=conversation.pk,
-                                  agent=agent, text=f"Poznámka {number}")  # fmt: skip
+            conversation_note_add(
+                client=two_clients.a,
+                conversation_id=conversation.pk,
+                agent=agent,
+                text=f"Poznámka {number}",
+            )
             note = conversation.messages.filter(direction="note").latest("id")
             for copy in range(3):
                 attachment_store(
@@ -119,10 +131,14 @@ def test_a_download_is_an_attachment_streamed_with_a_safe_type_and_a_non_ascii_n
 def test_active_content_is_never_served_as_itself(two_clients):
     agent = agent_with([two_clients.a], {"cs": "native"})
     conversation, item = inbound(two_clients.a, CZECH, "html@example.cz")
-    _with_files(two_clients.a, conversation, [
-        IncomingFile("page.html", "text/html", b"<script>alert(1)</script>"),
-        IncomingFile("kresba.svg", "image/svg+xml", b"<svg onload='alert(1)'/>"),
-    ])  # fmt: skip
+    _with_files(
+        two_clients.a,
+        conversation,
+        [
+            IncomingFile("page.html", "text/html", b"<script>alert(1)</script>"),
+            IncomingFile("kresba.svg", "image/svg+xml", b"<svg onload='alert(1)'/>"),
+        ],
+    )
     with in_schema(two_clients.a):
         html, svg = Attachment.objects.filter(message__conversation=conversation)
     http = signed_in(agent)
@@ -175,17 +191,22 @@ def test_an_agent_attaches_files_to_an_email_reply_and_they_are_sent_with_it(
     conversation, item = inbound(two_clients.a, CZECH, "reply@example.cz")
     held_by(item, agent)
     with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in(agent).post(f"/desk/items/{item.pk}/reply", {
-            "text": "Posíláme štítek na vrácení.",
-            "files": [_upload("štítek.pdf", PDF, "text/html"), _upload("foto.png", PHOTO)],
-        })  # fmt: skip
+        response = signed_in(agent).post(
+            f"/desk/items/{item.pk}/reply",
+            {
+                "text": "Posíláme štítek na vrácení.",
+                "files": [_upload("štítek.pdf", PDF, "text/html"), _upload("foto.png", PHOTO)],
+            },
+        )
     assert response.status_code == 302
     with in_schema(two_clients.a):
         reply = Message.objects.get(conversation_id=conversation.pk, direction="out")
         stored = list(reply.attachments.values_list("filename", "content_type", "size"))
     # The type is ours, from the allowed name, never the browser's word for it.
-    assert stored == [("štítek.pdf", "application/pdf", len(PDF)),
-                      ("foto.png", "image/png", len(PHOTO))]  # fmt: skip
+    assert stored == [
+        ("štítek.pdf", "application/pdf", len(PDF)),
+        ("foto.png", "image/png", len(PHOTO)),
+    ]
     page = signed_in(agent).get(f"/desk/items/{item.pk}").text
     assert page.count('class="attachment"') == 2
     assert any("Posíláme štítek" in m.body for m in mail.outbox)
@@ -214,22 +235,24 @@ def _zip(names: list[str]) -> bytes:
         ("page.html", b"<p>hi</p>", "this type of file cannot be sent"),
         ("empty.txt", b"", "is empty"),
     ],
-)  # fmt: skip
+)
 def test_programs_and_other_types_are_refused_with_the_text_kept(two_clients, name, data, reason):
     agent = agent_with([two_clients.a], {"cs": "native"})
     conversation, item = inbound(two_clients.a, CZECH, f"refuse-{name}@example.cz")
     held_by(item, agent)
     typed = "Dobrý den, <posíláme> podklady."
-    response = signed_in(agent).post(f"/desk/items/{item.pk}/reply",
-                                     {"text": typed, "files": [_upload(name, data)]})  # fmt: skip
+    response = signed_in(agent).post(
+        f"/desk/items/{item.pk}/reply", {"text": typed, "files": [_upload(name, data)]}
+    )
     with in_schema(two_clients.a):
         replies = Message.objects.filter(conversation_id=conversation.pk, direction="out")
         if reason is None:  # an old Office file is an OLE container; text; both allowed
             assert response.status_code == 302 and replies.count() == 1
             return
         assert response.status_code == 400 and not replies.exists()
-        assert not Attachment.objects.filter(message__conversation_id=conversation.pk,
-                                             message__direction="out").exists()  # fmt: skip
+        assert not Attachment.objects.filter(
+            message__conversation_id=conversation.pk, message__direction="out"
+        ).exists()
     page = response.content.decode()
     assert 'id="reply-errors"' in page and reason in page and name in page
     assert ">Dobrý den, &lt;posíláme&gt; podklady.</textarea>" in page
@@ -252,8 +275,7 @@ def test_size_limits_per_file_and_in_total_are_said_in_the_agents_language(two_c
         "Soubory mají dohromady 27,0 MB; poslat lze nejvýše 25,0 MB." in response.content.decode()
     )
     with in_schema(two_clients.a):
-        assert not Message.objects.filter(conversation_id=conversation.pk,
-                                          direction="out").exists()  # fmt: skip
+        assert not Message.objects.filter(conversation_id=conversation.pk, direction="out").exists()
 
 
 def test_an_sms_conversation_refuses_files_and_keeps_the_text(two_clients):
@@ -262,8 +284,10 @@ def test_an_sms_conversation_refuses_files_and_keeps_the_text(two_clients):
     held_by(item, agent)
     http = signed_in(agent)
     assert 'id="reply-files"' not in http.get(f"/desk/items/{item.pk}").text
-    response = http.post(f"/desk/items/{item.pk}/reply",
-                         {"text": "Posílám fotku", "files": [_upload("a.png", PHOTO)]})  # fmt: skip
+    response = http.post(
+        f"/desk/items/{item.pk}/reply",
+        {"text": "Posílám fotku", "files": [_upload("a.png", PHOTO)]},
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Files can be sent by e-mail only" in page and ">Posílám fotku</textarea>" in page

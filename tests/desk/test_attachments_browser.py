@@ -33,22 +33,31 @@ def thread(two_clients, django_db_blocker):
         agent.served_clients.set([two_clients.a])
         with in_schema(two_clients.a):
             inbound = conversation_open_inbound(
-                client=two_clients.a, channel="email", subject="Rozbitá krabice",
+                client=two_clients.a,
+                channel="email",
+                subject="Rozbitá krabice",
                 text="Dobrý den, krabice přišla rozbitá. Posílám fotku a účtenku.",
                 customer_email="browser-files@example.cz",
-            )  # fmt: skip
-            attachment_store(message=inbound.message,
-                             file=IncomingFile("krabice.png", "image/png", PHOTO))  # fmt: skip
-            attachment_store(message=inbound.message,
-                             file=IncomingFile("účtenka.pdf", "application/pdf", PDF))  # fmt: skip
+            )
+            attachment_store(
+                message=inbound.message, file=IncomingFile("krabice.png", "image/png", PHOTO)
+            )
+            attachment_store(
+                message=inbound.message, file=IncomingFile("účtenka.pdf", "application/pdf", PDF)
+            )
         conversation = inbound.conversation
-        item = WorkItem.objects.get(client=two_clients.a, source_kind="conversation",
-                                    source_id=conversation.pk)  # fmt: skip
+        item = WorkItem.objects.get(
+            client=two_clients.a, source_kind="conversation", source_id=conversation.pk
+        )
         WorkItem.objects.filter(pk=item.pk).update(agent=agent, status="assigned")
         try:
             with served_and_browsed() as (port, browser):
-                yield {"url": f"http://localhost:{port}", "browser": browser,
-                       "agent": agent.username, "item": item.pk}  # fmt: skip
+                yield {
+                    "url": f"http://localhost:{port}",
+                    "browser": browser,
+                    "agent": agent.username,
+                    "item": item.pk,
+                }
         finally:
             WorkItem.objects.filter(pk=item.pk).delete()
             with in_schema(two_clients.a):

@@ -17,11 +17,13 @@ def corpus(name: str) -> bytes:
 def mailboxes(two_clients):
     """podpora@obuv.example receives client A's mail (Czech), pomoc@sklep.example client B's;
     both clients acknowledge new contacts."""
-    InboundAddress.objects.create(client=two_clients.a, address="podpora@obuv.example",
-                                  country="CZ")  # fmt: skip
+    InboundAddress.objects.create(
+        client=two_clients.a, address="podpora@obuv.example", country="CZ"
+    )
     InboundAddress.objects.create(client=two_clients.b, address="pomoc@sklep.example")
     for client in (two_clients.a, two_clients.b):
         with in_schema(client):
-            MessageTemplate.objects.create(kind="acknowledgement", body_cs="Přijato.",
-                                           body_pl="Przyjęte.", body_en="Received.")  # fmt: skip
+            MessageTemplate.objects.create(
+                kind="acknowledgement", body_cs="Přijato.", body_pl="Przyjęte.", body_en="Received."
+            )
     return two_clients

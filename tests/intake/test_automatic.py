@@ -42,16 +42,18 @@ def test_an_out_of_office_reply_joins_its_conversation_without_reopening_it(mail
         reply = conversation.messages.get(pk=outcome.filed.message_pk)
         assert reply.automatic and reply.direction == "in"
         assert conversation.messages.filter(direction="out").count() == 1  # no second ack
-    assert not WorkItem.objects.filter(client=mailboxes.a, source_id=conversation_id,
-                                       status="waiting").exists()  # fmt: skip
+    assert not WorkItem.objects.filter(
+        client=mailboxes.a, source_id=conversation_id, status="waiting"
+    ).exists()
 
 
 def test_an_exchange_header_alone_does_not_make_a_customers_mail_automatic(mailboxes):
     outcome = mail_receive(raw=corpus("exchange_ordinary_with_suppress.eml"), source="pipe")
     with in_schema(mailboxes.a):
         assert not Message.objects.get(pk=outcome.filed.message_pk).automatic
-    assert WorkItem.objects.filter(client=mailboxes.a, source_id=outcome.filed.conversation_id,
-                                   status="waiting").exists()  # fmt: skip
+    assert WorkItem.objects.filter(
+        client=mailboxes.a, source_id=outcome.filed.conversation_id, status="waiting"
+    ).exists()
 
 
 def test_an_auto_reply_from_a_stranger_quoting_our_id_does_not_enter_the_conversation(mailboxes):
@@ -67,21 +69,41 @@ def test_an_auto_reply_from_a_stranger_quoting_our_id_does_not_enter_the_convers
 @pytest.mark.parametrize(
     ("name", "original", "recipient", "status", "diagnostic"),
     [
-        ("dsn_postfix.eml", "<ack-1@polydesk.test>", "jana@gone.example", "5.1.1",
-         "550 5.1.1 <jana@gone.example>: Recipient address rejected: User unknown"),
-        ("dsn_exchange.eml", "<ack-2@polydesk.test>", "petr@remote.example", "5.1.10",
-         "550 5.1.10 RESOLVER.ADR.RecipientNotFound"),
-        ("dsn_gmail.eml", "<ack-3@polydesk.test>", "karel.novak.neexistuje@gmail.com", "5.1.1",
-         "550-5.1.1 The email account that you tried to reach does not exist."),
+        (
+            "dsn_postfix.eml",
+            "<ack-1@polydesk.test>",
+            "jana@gone.example",
+            "5.1.1",
+            "550 5.1.1 <jana@gone.example>: Recipient address rejected: User unknown",
+        ),
+        (
+            "dsn_exchange.eml",
+            "<ack-2@polydesk.test>",
+            "petr@remote.example",
+            "5.1.10",
+            "550 5.1.10 RESOLVER.ADR.RecipientNotFound",
+        ),
+        (
+            "dsn_gmail.eml",
+            "<ack-3@polydesk.test>",
+            "karel.novak.neexistuje@gmail.com",
+            "5.1.1",
+            "550-5.1.1 The email account that you tried to reach does not exist.",
+        ),
     ],
-)  # fmt: skip
-def test_delivery_reports_of_three_mail_servers_are_read(name, original, recipient, status,
-                                                         diagnostic):  # fmt: skip
+)
+def test_delivery_reports_of_three_mail_servers_are_read(
+    name, original, recipient, status, diagnostic
+):
     parsed = email_parse(corpus(name))
     report = bounce_report(corpus(name))
     assert parsed.kind == "bounce" and bounce_report(parsed) == report
     assert (report.original_message_id, report.recipient, report.status, report.action) == (
-        original, recipient, status, "failed")  # fmt: skip
+        original,
+        recipient,
+        status,
+        "failed",
+    )
     assert report.diagnostic.startswith(diagnostic)
 
 
@@ -93,8 +115,12 @@ def test_a_bounce_without_a_report_and_a_customers_mail_have_no_report():
 
 def test_a_bounce_is_filed_in_its_conversation_and_told_to_the_outbox(mailboxes):
     with in_schema(mailboxes.a):
-        mail_receive(raw=corpus("two_from_addresses.eml").replace(
-            b"jana@customer.example", b"jana@gone.example"), source="pipe")  # fmt: skip
+        mail_receive(
+            raw=corpus("two_from_addresses.eml").replace(
+                b"jana@customer.example", b"jana@gone.example"
+            ),
+            source="pipe",
+        )
         conversation = Conversation.objects.get(customer__email="jana@gone.example")
         Message.objects.filter(conversation=conversation, direction="out").update(
             external_id="<ack-1@polydesk.test>"
@@ -123,10 +149,15 @@ def test_a_failing_bounce_hook_does_not_lose_the_bounce(mailboxes):
         raise RuntimeError("outbox down")
 
     with in_schema(mailboxes.a):
-        mail_receive(raw=corpus("two_from_addresses.eml").replace(
-            b"jana@customer.example", b"jana@gone.example"), source="pipe")  # fmt: skip
-        Message.objects.filter(direction="out", conversation__customer__email="jana@gone.example"
-                               ).update(external_id="<ack-1@polydesk.test>")  # fmt: skip
+        mail_receive(
+            raw=corpus("two_from_addresses.eml").replace(
+                b"jana@customer.example", b"jana@gone.example"
+            ),
+            source="pipe",
+        )
+        Message.objects.filter(
+            direction="out", conversation__customer__email="jana@gone.example"
+        ).update(external_id="<ack-1@polydesk.test>")
     email_in.on_bounce.append(broken)
     try:
         outcome = mail_receive(raw=corpus("dsn_postfix.eml"), source="pipe")
@@ -136,12 +167,12 @@ def test_a_failing_bounce_hook_does_not_lose_the_bounce(mailboxes):
 
 
 def test_mail_from_our_own_address_is_never_acknowledged(mailboxes):
-    raw = corpus("eight_bit_headers.eml").replace(b"rehor@customer.example",
-                                                  b"pomoc@sklep.example")  # fmt: skip
+    raw = corpus("eight_bit_headers.eml").replace(b"rehor@customer.example", b"pomoc@sklep.example")
     outcome = mail_receive(raw=raw, source="pipe")
     with in_schema(mailboxes.a):
-        assert not Message.objects.filter(conversation_id=outcome.filed.conversation_id,
-                                          direction="out").exists()  # fmt: skip
+        assert not Message.objects.filter(
+            conversation_id=outcome.filed.conversation_id, direction="out"
+        ).exists()
 
 
 def test_automatic_mail_about_nothing_of_ours_is_not_a_contact_in_the_figures(mailboxes):
@@ -176,5 +207,6 @@ def test_a_customer_writing_through_a_mailing_list_is_a_contact_but_not_acknowle
         assert not conversation.automatic and conversation.status == "new"
         assert not conversation.messages.get().automatic
         assert not conversation.messages.filter(direction="out").exists()  # a list: no ack
-    assert WorkItem.objects.filter(client=mailboxes.a, source_id=conversation.pk,
-                                   status="waiting").exists()  # fmt: skip
+    assert WorkItem.objects.filter(
+        client=mailboxes.a, source_id=conversation.pk, status="waiting"
+    ).exists()

@@ -66,13 +66,20 @@ def test_text_is_read_in_its_real_charset_and_shape(mailboxes, name, expected):
 
 def test_senders_odd_headers_are_read_without_a_crash(mailboxes):
     names = {}
-    for name in ("nul_in_subject_and_name.eml", "two_from_addresses.eml",
-                 "eight_bit_headers.eml", "from_without_domain.eml"):  # fmt: skip
+    for name in (
+        "nul_in_subject_and_name.eml",
+        "two_from_addresses.eml",
+        "eight_bit_headers.eml",
+        "from_without_domain.eml",
+    ):
         message = filed_message(mailboxes.a, mail_receive(raw=corpus(name), source="pipe"))
         customer = message.conversation.customer
         names[name] = (customer.name, customer.email, message.conversation.subject)
-    assert names["nul_in_subject_and_name.eml"] == ("Eva Mala", "eva@customer.example",
-                                                    "Reklamace bot")  # fmt: skip
+    assert names["nul_in_subject_and_name.eml"] == (
+        "Eva Mala",
+        "eva@customer.example",
+        "Reklamace bot",
+    )
     assert names["two_from_addresses.eml"][:2] == ("Jana Nová", "jana@customer.example")
     assert names["eight_bit_headers.eml"] == (
         "Řehoř Žďárský",
@@ -84,27 +91,30 @@ def test_senders_odd_headers_are_read_without_a_crash(mailboxes):
 
 
 def test_a_photo_a_pdf_and_an_inline_image_are_attachments(mailboxes):
-    photo = filed_message(mailboxes.a, mail_receive(raw=corpus("photo_and_pdf.eml"),
-                                                    source="pipe"))  # fmt: skip
-    inline = filed_message(mailboxes.a, mail_receive(raw=corpus("inline_cid_image.eml"),
-                                                     source="pipe"))  # fmt: skip
-    nested = filed_message(mailboxes.a, mail_receive(raw=corpus("nested_rfc822.eml"),
-                                                     source="pipe"))  # fmt: skip
+    photo = filed_message(mailboxes.a, mail_receive(raw=corpus("photo_and_pdf.eml"), source="pipe"))
+    inline = filed_message(
+        mailboxes.a, mail_receive(raw=corpus("inline_cid_image.eml"), source="pipe")
+    )
+    nested = filed_message(
+        mailboxes.a, mail_receive(raw=corpus("nested_rfc822.eml"), source="pipe")
+    )
     with in_schema(mailboxes.a):
         files = [(a.filename, a.content_type, a.content_id) for a in photo.attachments.all()]
-        assert files == [("krabice.jpg", "image/jpeg", ""),
-                         ("faktura č. 5521.pdf", "application/pdf", "")]  # fmt: skip
+        assert files == [
+            ("krabice.jpg", "image/jpeg", ""),
+            ("faktura č. 5521.pdf", "application/pdf", ""),
+        ]
         assert photo.attachments.get(content_type="image/jpeg").size == 10267
         (image,) = inline.attachments.all()
-        assert (image.content_type, image.content_id) == ("image/png",
-                                                          "podrazka@customer.example")  # fmt: skip
+        assert (image.content_type, image.content_id) == ("image/png", "podrazka@customer.example")
         # A forwarded message is one file, not its parts.
         assert [a.content_type for a in nested.attachments.all()] == ["message/rfc822"]
 
 
 def test_very_long_headers_are_cut_not_refused(mailboxes):
-    message = filed_message(mailboxes.a, mail_receive(raw=corpus("very_long_headers.eml"),
-                                                      source="pipe"))  # fmt: skip
+    message = filed_message(
+        mailboxes.a, mail_receive(raw=corpus("very_long_headers.eml"), source="pipe")
+    )
     assert len(message.conversation.subject) == 300
     assert message.external_id == "<long-1@customer.example>"
 
@@ -113,16 +123,25 @@ def test_new_contacts_are_acknowledged_but_not_automatic_mail_or_senders_without
     mailboxes,
 ):
     acknowledged = {}
-    for name in ("eight_bit_headers.eml", "from_without_domain.eml", "bounce_empty_sender.eml",
-                 "bounce_mailer_daemon_display.eml", "ooo_x_autoreply.eml"):  # fmt: skip
+    for name in (
+        "eight_bit_headers.eml",
+        "from_without_domain.eml",
+        "bounce_empty_sender.eml",
+        "bounce_mailer_daemon_display.eml",
+        "ooo_x_autoreply.eml",
+    ):
         outcome = mail_receive(raw=corpus(name), source="pipe")
         with in_schema(mailboxes.a):
             acknowledged[name] = Message.objects.filter(
                 conversation_id=outcome.filed.conversation_id, direction="out"
             ).count()
-    assert acknowledged == {"eight_bit_headers.eml": 1, "from_without_domain.eml": 0,
-                            "bounce_empty_sender.eml": 0, "bounce_mailer_daemon_display.eml": 0,
-                            "ooo_x_autoreply.eml": 0}  # fmt: skip
+    assert acknowledged == {
+        "eight_bit_headers.eml": 1,
+        "from_without_domain.eml": 0,
+        "bounce_empty_sender.eml": 0,
+        "bounce_mailer_daemon_display.eml": 0,
+        "ooo_x_autoreply.eml": 0,
+    }
 
 
 def test_automatic_mail_about_nothing_of_ours_stays_out_of_the_queue(mailboxes):
@@ -145,8 +164,21 @@ def test_utf16_text_is_not_read_as_utf8_with_nuls(mailboxes):
     assert message.body_text == "Dobrý den, kde je zásilka?"
 
 
-INSERTS = [b"\x00", b"=?utf-8?b?", b"?=", b"<", b"\r", b"\n\n", b"--", b'"', b"\xed\xa0\x80",
-           b'boundary=""', b":", b"Content-Transfer-Encoding: base64\n", b"@"]  # fmt: skip
+INSERTS = [
+    b"\x00",
+    b"=?utf-8?b?",
+    b"?=",
+    b"<",
+    b"\r",
+    b"\n\n",
+    b"--",
+    b'"',
+    b"\xed\xa0\x80",
+    b'boundary=""',
+    b":",
+    b"Content-Transfer-Encoding: base64\n",
+    b"@",
+]
 
 
 def mutated(raw: bytes, rng: random.Random) -> bytes:
@@ -186,8 +218,10 @@ def test_mutated_mail_is_filed_or_refused_with_a_reason_never_an_error(mailboxes
 def forwards(depth: int) -> bytes:
     raw = b"From: a@customer.example\nTo: podpora@obuv.example\nSubject: deep\n\nDno.\n"
     for _ in range(depth):
-        raw = (b"From: a@customer.example\nTo: podpora@obuv.example\nSubject: Fwd\n"
-               b"MIME-Version: 1.0\nContent-Type: message/rfc822\n\n" + raw)  # fmt: skip
+        raw = (
+            b"From: a@customer.example\nTo: podpora@obuv.example\nSubject: Fwd\n"
+            b"MIME-Version: 1.0\nContent-Type: message/rfc822\n\n" + raw
+        )
     return raw
 
 
@@ -212,9 +246,11 @@ def test_a_message_of_thousands_of_tiny_parts_keeps_200_and_names_the_rest(mailb
         b"filename=f" + str(n).encode() + b".bin\n\nx" + str(n).encode() + b"\n"
         for n in range(3000)
     )
-    raw = (b"From: a@customer.example\nTo: podpora@obuv.example\nSubject: parts\n"
-           b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
-           b"--b\nContent-Type: text/plain\n\nMnoho souboru.\n" + parts + b"--b--\n")  # fmt: skip
+    raw = (
+        b"From: a@customer.example\nTo: podpora@obuv.example\nSubject: parts\n"
+        b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+        b"--b\nContent-Type: text/plain\n\nMnoho souboru.\n" + parts + b"--b--\n"
+    )
     message = filed_message(mailboxes.a, mail_receive(raw=raw, source="pipe"))
     with in_schema(mailboxes.a):
         assert message.attachments.count() == 200

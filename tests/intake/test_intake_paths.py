@@ -30,8 +30,9 @@ PHOTO = 18_400_000
 HOOK_AUTH = "Basic " + base64.b64encode(b"hook:secret").decode()
 
 
-def mail(*, to="podpora@obuv.example", message_id="<big-1@customer.example>",
-         attachment_bytes=0) -> bytes:  # fmt: skip
+def mail(
+    *, to="podpora@obuv.example", message_id="<big-1@customer.example>", attachment_bytes=0
+) -> bytes:
     message = EmailMessage()
     message["From"], message["To"] = "Věra Malá <vera@customer.example>", to
     message["Subject"] = "Fotka poškozeného zboží"
@@ -39,8 +40,9 @@ def mail(*, to="podpora@obuv.example", message_id="<big-1@customer.example>",
         message["Message-ID"] = message_id
     message.set_content("Dobrý den, posílám fotku poškozené krabice.")
     if attachment_bytes:
-        message.add_attachment(os.urandom(attachment_bytes), maintype="image",
-                               subtype="jpeg", filename="krabice.jpg")  # fmt: skip
+        message.add_attachment(
+            os.urandom(attachment_bytes), maintype="image", subtype="jpeg", filename="krabice.jpg"
+        )
     return message.as_bytes()
 
 
@@ -141,8 +143,12 @@ def test_the_raw_http_intake_takes_24_mb_and_answers_413_above_25(mailboxes, set
     http = HttpClient(HTTP_HOST="localhost")
 
     def post(raw: bytes):
-        return http.post("/mail/inbound", raw, content_type="message/rfc822",
-                         HTTP_AUTHORIZATION="Bearer s3cret-intake")  # fmt: skip
+        return http.post(
+            "/mail/inbound",
+            raw,
+            content_type="message/rfc822",
+            HTTP_AUTHORIZATION="Bearer s3cret-intake",
+        )
 
     filed = post(mail(attachment_bytes=PHOTO))
     again = post(mail(attachment_bytes=10))  # the same Message-ID: a retry
@@ -166,11 +172,17 @@ def test_a_24_mb_photo_arrives_through_postmarks_json_webhook(mailboxes, provide
         "FromFull": {"Email": "vera@customer.example", "Name": "Věra Malá"},
         "ToFull": [{"Email": "podpora@obuv.example", "Name": ""}],
         "OriginalRecipient": "podpora@obuv.example",
-        "Subject": "Fotka", "TextBody": "Dobrý den, posílám fotku poškozené krabice.",
+        "Subject": "Fotka",
+        "TextBody": "Dobrý den, posílám fotku poškozené krabice.",
         "Headers": [{"Name": "Message-ID", "Value": "<pm-1@customer.example>"}],
-        "Attachments": [{"Name": "krabice.jpg", "ContentType": "image/jpeg",
-                         "Content": base64.b64encode(photo).decode()}],
-    }  # fmt: skip
+        "Attachments": [
+            {
+                "Name": "krabice.jpg",
+                "ContentType": "image/jpeg",
+                "Content": base64.b64encode(photo).decode(),
+            }
+        ],
+    }
     body = json.dumps(payload)
     assert len(body) > 23_000_000  # over ten times Django's default limit
     answer = HttpClient(HTTP_HOST="localhost").post(
@@ -193,10 +205,16 @@ def test_a_message_over_25_mb_in_a_webhook_is_answered_413_and_kept_refused(
     payload = {
         "FromFull": {"Email": "vera@customer.example", "Name": "Věra Malá"},
         "ToFull": [{"Email": "podpora@obuv.example", "Name": ""}],
-        "Subject": "Fotka", "TextBody": "Dobrý den.",
-        "Attachments": [{"Name": "krabice.jpg", "ContentType": "image/jpeg",
-                         "Content": base64.b64encode(os.urandom(19_500_000)).decode()}],
-    }  # fmt: skip
+        "Subject": "Fotka",
+        "TextBody": "Dobrý den.",
+        "Attachments": [
+            {
+                "Name": "krabice.jpg",
+                "ContentType": "image/jpeg",
+                "Content": base64.b64encode(os.urandom(19_500_000)).decode(),
+            }
+        ],
+    }
     answer = HttpClient(HTTP_HOST="localhost").post(
         "/anymail/postmark/inbound/",
         json.dumps(payload),
@@ -210,13 +228,18 @@ def test_a_message_over_25_mb_in_a_webhook_is_answered_413_and_kept_refused(
 
 def test_sendgrids_raw_webhook_takes_24_mb_and_answers_413_above(mailboxes, provider_webhooks):
     http = HttpClient(HTTP_HOST="localhost")
-    filed = http.post("/anymail/sendgrid/inbound/",
-                      {"email": mail(attachment_bytes=PHOTO).decode(), "to": ""},
-                      HTTP_AUTHORIZATION=HOOK_AUTH)  # fmt: skip
+    filed = http.post(
+        "/anymail/sendgrid/inbound/",
+        {"email": mail(attachment_bytes=PHOTO).decode(), "to": ""},
+        HTTP_AUTHORIZATION=HOOK_AUTH,
+    )
     assert filed.status_code == 200
     assert InboundReceipt.objects.get(source="provider:SendGrid").state == "filed"
-    huge = http.post("/anymail/sendgrid/inbound/",
-                     {"email": "x" * (65 * 1024 * 1024)}, HTTP_AUTHORIZATION=HOOK_AUTH)  # fmt: skip
+    huge = http.post(
+        "/anymail/sendgrid/inbound/",
+        {"email": "x" * (65 * 1024 * 1024)},
+        HTTP_AUTHORIZATION=HOOK_AUTH,
+    )
     assert huge.status_code == 413 and "at most" in huge.json()["error"]
 
 
@@ -224,17 +247,21 @@ def test_a_provider_payload_anymail_cannot_read_is_a_400_with_the_body_kept(
     mailboxes, provider_webhooks
 ):
     answer = HttpClient(HTTP_HOST="localhost").post(
-        "/anymail/postmark/inbound/", '{"FromFull": 7, "ToFull": "x", "Attachments": [1]}',
-        content_type="application/json", HTTP_AUTHORIZATION=HOOK_AUTH,
-    )  # fmt: skip
+        "/anymail/postmark/inbound/",
+        '{"FromFull": 7, "ToFull": "x", "Attachments": [1]}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=HOOK_AUTH,
+    )
     assert answer.status_code == 400 and "request unreadable" in answer.json()["error"]
     kept = InboundReceipt.objects.get(source="payload:/anymail/postmark/inbound/")
     assert kept.state == "refused" and b"FromFull" in bytes(kept.raw)
     # Without the webhook's credentials: Django's 400, and nothing of it kept.
     stranger = HttpClient(HTTP_HOST="localhost").post(
-        "/anymail/postmark/inbound/", '{"FromFull": 7}', content_type="application/json",
+        "/anymail/postmark/inbound/",
+        '{"FromFull": 7}',
+        content_type="application/json",
         HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"hook:wrong").decode(),
-    )  # fmt: skip
+    )
     assert stranger.status_code == 400
     assert InboundReceipt.objects.filter(source__startswith="payload:").count() == 1
 
@@ -245,8 +272,14 @@ def test_a_provider_payload_anymail_cannot_read_is_a_400_with_the_body_kept(
 def pipe(raw: bytes, *, database_url: str | None = None) -> subprocess.CompletedProcess:
     root = Path(__file__).resolve().parents[2]
     environment = {**os.environ, "DATABASE_URL": database_url or test_database_url()}
-    return subprocess.run([sys.executable, "manage.py", "receive_email"], input=raw, cwd=root,
-                          env=environment, capture_output=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "manage.py", "receive_email"],
+        input=raw,
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def test_the_pipe_answers_the_mta_in_sysexits_codes(mailboxes):
@@ -288,8 +321,9 @@ def test_a_webhook_for_nobody_is_answered_200_and_kept_refused(mailboxes, provid
         "FromFull": {"Email": "vera@customer.example", "Name": "Věra\u0000 Malá"},
         "ToFull": [{"Email": "ghost@nowhere.example", "Name": ""}],
         "OriginalRecipient": "ghost@nowhere.example",
-        "Subject": "Fotka", "TextBody": "Dobrý den.",
-    }  # fmt: skip
+        "Subject": "Fotka",
+        "TextBody": "Dobrý den.",
+    }
     answer = HttpClient(HTTP_HOST="localhost").post(
         "/anymail/postmark/inbound/",
         json.dumps(payload),

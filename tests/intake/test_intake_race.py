@@ -29,8 +29,9 @@ def raw_mail(message_id: str | None) -> bytes:
 
 
 @pytest.mark.parametrize("message_id", ["<race-1@customer.example>", None])
-def test_twenty_parallel_deliveries_are_filed_once(two_clients, django_db_blocker, settings,
-                                                    message_id):  # fmt: skip
+def test_twenty_parallel_deliveries_are_filed_once(
+    two_clients, django_db_blocker, settings, message_id
+):
     settings.MAIL_INTAKE_TOKEN = "race-token"
     client = two_clients.a
     raw = raw_mail(message_id)
@@ -43,9 +44,11 @@ def test_twenty_parallel_deliveries_are_filed_once(two_clients, django_db_blocke
             try:
                 barrier.wait(timeout=30)
                 answer = HttpClient(HTTP_HOST="localhost").post(
-                    "/mail/inbound", raw, content_type="message/rfc822",
+                    "/mail/inbound",
+                    raw,
+                    content_type="message/rfc822",
                     HTTP_AUTHORIZATION="Bearer race-token",
-                )  # fmt: skip
+                )
                 answers.append((answer.status_code, answer.json()))
             except BaseException as error:  # reported below, in the main thread
                 errors.append(error)
@@ -71,8 +74,9 @@ def test_twenty_parallel_deliveries_are_filed_once(two_clients, django_db_blocke
             assert WorkItem.objects.filter(client=client, source_id=filed).count() == 1
         finally:
             with in_schema(client):
-                ids = list(Conversation.objects.filter(customer__email=SENDER)
-                           .values_list("pk", flat=True))  # fmt: skip
+                ids = list(
+                    Conversation.objects.filter(customer__email=SENDER).values_list("pk", flat=True)
+                )
                 Conversation.objects.filter(pk__in=ids).delete()
                 Customer.objects.filter(email=SENDER).delete()
             WorkItem.objects.filter(client=client, source_id__in=ids).delete()

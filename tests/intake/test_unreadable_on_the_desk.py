@@ -66,5 +66,7 @@ def test_a_receipt_processed_twice_is_one_unreadable_item(mailboxes, monkeypatch
     second = receipt_process(receipt=receipt)  # the same receipt as the sweep read it
     assert (first.status, second.status) == ("unreadable", "duplicate")
     assert second.filed.conversation_id == first.filed.conversation_id
-    assert WorkItem.objects.filter(client=mailboxes.a,
-                                   source_id=first.filed.conversation_id).count() == 1  # fmt: skip
+    assert (
+        WorkItem.objects.filter(client=mailboxes.a, source_id=first.filed.conversation_id).count()
+        == 1
+    )

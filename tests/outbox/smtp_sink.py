@@ -58,7 +58,9 @@ def sink_start(sink: Sink) -> Controller:
 
 
 def mailers_for(port: int) -> dict:
-    return {"default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
-    }}  # fmt: skip
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+        }
+    }

@@ -84,8 +84,9 @@ def test_a_late_report_about_the_first_attempt_does_not_mark_a_message_sent_agai
     ack, delivery = _acknowledged(mailboxes, django_capture_on_commit_callbacks)
     delivery_bounced(client=mailboxes.a, message_external_id=ack.external_id, reason="5.1.1")
     delivery_retry(client=mailboxes.a, delivery_id=delivery.pk)  # queued again, not sent yet
-    second = delivery_bounced(client=mailboxes.a, message_external_id=ack.external_id,
-                              reason="5.1.1 from the second MX")  # fmt: skip
+    second = delivery_bounced(
+        client=mailboxes.a, message_external_id=ack.external_id, reason="5.1.1 from the second MX"
+    )
     assert second.state == "queued"
     delivery.refresh_from_db()
     assert delivery.state == "queued" and "second MX" not in delivery.last_error

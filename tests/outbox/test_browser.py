@@ -29,11 +29,15 @@ def test_an_agent_sees_a_refused_reply_and_sends_it_again(two_clients, django_db
         agent.served_clients.set([client])
         with in_schema(client):
             conversation = conversation_open_inbound(
-                client=client, channel="email", subject="Rozbité boty",
-                text="Dobrý den, boty přišly rozbité.", customer_email="refused@example.cz",
-            ).conversation  # fmt: skip
-        item = WorkItem.objects.get(client=client, source_id=conversation.pk,
-                                    source_kind="conversation")  # fmt: skip
+                client=client,
+                channel="email",
+                subject="Rozbité boty",
+                text="Dobrý den, boty přišly rozbité.",
+                customer_email="refused@example.cz",
+            ).conversation
+        item = WorkItem.objects.get(
+            client=client, source_id=conversation.pk, source_kind="conversation"
+        )
         WorkItem.objects.filter(pk=item.pk).update(agent=agent, status="assigned")
         try:
             with served_and_browsed() as (port, browser):

@@ -45,8 +45,9 @@ def sink(settings):
 
 @pytest.fixture
 def mailbox(two_clients):
-    InboundAddress.objects.create(client=two_clients.a, address="podpora@obuv.example",
-                                  country="CZ")  # fmt: skip
+    InboundAddress.objects.create(
+        client=two_clients.a, address="podpora@obuv.example", country="CZ"
+    )
     return two_clients.a
 
 
@@ -58,8 +59,9 @@ def agent():
 def reply_to_new_mail(client, agent, *, text="Dobrý den, pošleme nové boty.", now=None):
     filed = email_file_raw(email())
     with in_schema(client):
-        return conversation_reply(client=client, conversation_id=filed.conversation_id,
-                                  agent=agent, text=text, now=now)  # fmt: skip
+        return conversation_reply(
+            client=client, conversation_id=filed.conversation_id, agent=agent, text=text, now=now
+        )
 
 
 def first_reply_entries(client):
@@ -103,8 +105,12 @@ def test_a_second_mark_or_a_second_reply_bills_once(mailbox, agent, sink):
     delivery = delivery_of(mailbox, reply.pk)
     assert delivery_mark_sent(delivery=delivery, provider_id="again") is False
     with in_schema(mailbox):
-        second = conversation_reply(client=mailbox, conversation_id=reply.conversation_id,
-                                    agent=agent, text="A ještě jedna věc.")  # fmt: skip
+        second = conversation_reply(
+            client=mailbox,
+            conversation_id=reply.conversation_id,
+            agent=agent,
+            text="A ještě jedna věc.",
+        )
     assert send_now(mailbox, second.pk) == "sent"
     assert first_reply_entries(mailbox).count() == 1
     assert len(sink.received) == 2
@@ -133,16 +139,20 @@ def test_nothing_listening_is_retried_with_a_backoff_then_failed_with_the_reason
         assert Message.objects.get(pk=reply.pk).sent_at is None
     assert "could not be sent" in note.body_text and "Connection refused" in note.body_text
     assert not first_reply_entries(mailbox).exists()  # nothing sent, nothing billed
-    assert WorkItem.objects.filter(client=mailbox, source_id=conversation.pk,
-                                   status__in=WorkItem.OPEN_STATUSES).exists()  # fmt: skip
+    assert WorkItem.objects.filter(
+        client=mailbox, source_id=conversation.pk, status__in=WorkItem.OPEN_STATUSES
+    ).exists()
     [shown] = [u for u in undelivered_public() if u.delivery.pk == delivery.pk]
     assert shown.client_name == mailbox.name and shown.item_id is not None
 
 
-@pytest.mark.parametrize(("answer", "state"), [
-    ("550 5.1.1 No such user here", "failed"),
-    ("452 4.2.2 Mailbox full, try later", "queued"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("answer", "state"),
+    [
+        ("550 5.1.1 No such user here", "failed"),
+        ("452 4.2.2 Mailbox full, try later", "queued"),
+    ],
+)
 def test_a_5xx_answer_fails_at_once_a_4xx_answer_is_tried_again(
     mailbox, agent, sink, answer, state
 ):
@@ -193,8 +203,12 @@ def test_a_bounce_marks_the_message_once_and_brings_the_conversation_back(
     reply = reply_to_new_mail(mailbox, agent)
     send_now(mailbox, reply.pk)
     bare_id = reply.external_id.strip("<>")
-    assert delivery_bounced(client=two_clients.b, message_external_id=reply.external_id,
-                            reason="550 No such user") is None  # another client's id  # fmt: skip
+    assert (
+        delivery_bounced(
+            client=two_clients.b, message_external_id=reply.external_id, reason="550 No such user"
+        )
+        is None
+    )  # another client's id
     reason = "550 5.1.1 <vera@customer.example>:\n no such user"
     for _ in range(2):
         delivery = delivery_bounced(client=mailbox, message_external_id=bare_id, reason=reason)
@@ -229,13 +243,18 @@ def test_acknowledgements_are_automatic_replies_and_agents_replies_are_not(
     mailbox, agent, sink, django_capture_on_commit_callbacks
 ):
     with in_schema(mailbox):
-        MessageTemplate.objects.create(kind="acknowledgement", subject_cs="Přijali jsme",
-                                       body_cs="Odpovíme {expected_answer}.")  # fmt: skip
+        MessageTemplate.objects.create(
+            kind="acknowledgement", subject_cs="Přijali jsme", body_cs="Odpovíme {expected_answer}."
+        )
     with django_capture_on_commit_callbacks(execute=True):  # the tasks run (eager)
         filed = email_file_raw(email())
         with in_schema(mailbox):
-            conversation_reply(client=mailbox, conversation_id=filed.conversation_id,
-                               agent=agent, text="Dobrý den.")  # fmt: skip
+            conversation_reply(
+                client=mailbox,
+                conversation_id=filed.conversation_id,
+                agent=agent,
+                text="Dobrý den.",
+            )
     [(_, acknowledgement), (_, answer)] = sink.received
     assert acknowledgement["Subject"] == "Přijali jsme"
     assert acknowledgement["Auto-Submitted"] == "auto-replied"
@@ -256,8 +275,9 @@ def test_a_replys_attachments_go_with_it(mailbox, agent, sink):
     photo = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
     with in_schema(mailbox):
         attachment_store(message=reply, file=IncomingFile("boty.png", "image/png", photo))
-        attachment_store(message=reply, file=IncomingFile("Dodací list.pdf", "application/pdf",
-                                                          b"%PDF-1.4 test"))  # fmt: skip
+        attachment_store(
+            message=reply, file=IncomingFile("Dodací list.pdf", "application/pdf", b"%PDF-1.4 test")
+        )
     send_now(mailbox, reply.pk)
     [(_, sent)] = sink.received
     parts = {part.get_filename(): part for part in sent.iter_attachments()}
@@ -272,10 +292,20 @@ def test_a_chat_reply_is_handed_over_and_counts_at_once(two_clients, agent):
     client = two_clients.b
     now = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
     with in_schema(client):
-        opened = conversation_open_inbound(client=client, channel="chat", text="Dzień dobry",
-                                           customer_email="k@example.pl", now=now)  # fmt: skip
-        reply = conversation_reply(client=client, conversation_id=opened.conversation.pk,
-                                   agent=agent, text="Dzień dobry!", now=now)  # fmt: skip
+        opened = conversation_open_inbound(
+            client=client,
+            channel="chat",
+            text="Dzień dobry",
+            customer_email="k@example.pl",
+            now=now,
+        )
+        reply = conversation_reply(
+            client=client,
+            conversation_id=opened.conversation.pk,
+            agent=agent,
+            text="Dzień dobry!",
+            now=now,
+        )
         conversation = Conversation.objects.get(pk=opened.conversation.pk)
         assert conversation.first_response_at == now
         assert Message.objects.get(pk=reply.pk).sent_at == now

@@ -19,8 +19,9 @@ MESSAGES = "/2010-04-01/Accounts/AC123/Messages.json"
 def twilio(two_clients, settings):
     settings.TWILIO_AUTH_TOKEN = "test-auth-token"
     settings.TWILIO_ACCOUNT_SID = "AC123"
-    PhoneNumber.objects.create(number="+48221234567", client=two_clients.b, country="PL",
-                               default_language="pl", sms=True)  # fmt: skip
+    PhoneNumber.objects.create(
+        number="+48221234567", client=two_clients.b, country="PL", default_language="pl", sms=True
+    )
     with FakeTwilio() as fake:
         settings.TWILIO_API_BASE_URL = fake.url
         yield fake
@@ -30,17 +31,23 @@ def sms_reply(client) -> Message:
     sms("Dzień dobry, gdzie jest moja paczka? Czekam już tydzień.", "SMin1")
     with in_schema(client):
         conversation = Conversation.objects.get(channel="sms")
-        return conversation_reply(client=client, conversation_id=conversation.pk, agent=None,
-                                  text="Paczka wyjechała dziś rano.")  # fmt: skip
+        return conversation_reply(
+            client=client,
+            conversation_id=conversation.pk,
+            agent=None,
+            text="Paczka wyjechała dziś rano.",
+        )
 
 
-@pytest.mark.parametrize(("status", "body", "state", "reason"), [
-    (201, {"sid": "SMout1"}, "sent", ""),
-    (400, {"code": 21211, "message": "Invalid 'To' Phone Number"}, "failed", "21211"),
-    (503, {"message": "Service Unavailable"}, "queued", "HTTP 503"),
-])  # fmt: skip
-def test_twilio_accepts_refuses_or_is_unavailable(two_clients, twilio, status, body, state,
-                                                  reason):  # fmt: skip
+@pytest.mark.parametrize(
+    ("status", "body", "state", "reason"),
+    [
+        (201, {"sid": "SMout1"}, "sent", ""),
+        (400, {"code": 21211, "message": "Invalid 'To' Phone Number"}, "failed", "21211"),
+        (503, {"message": "Service Unavailable"}, "queued", "HTTP 503"),
+    ],
+)
+def test_twilio_accepts_refuses_or_is_unavailable(two_clients, twilio, status, body, state, reason):
     client = two_clients.b
     reply = sms_reply(client)
     assert delivery_of(client, reply.pk).state == "queued"

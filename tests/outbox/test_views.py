@@ -24,8 +24,9 @@ def failed_reply(two_clients, settings):
     controller = sink_start(sink)
     settings.MAILERS = mailers_for(controller.port)
     agent = agent_with([two_clients.a], {"cs": "native"})
-    conversation, item = inbound(two_clients.a, "Dobrý den, boty jsou rozbité.",
-                                 "vera@customer.example")  # fmt: skip
+    conversation, item = inbound(
+        two_clients.a, "Dobrý den, boty jsou rozbité.", "vera@customer.example"
+    )
     held_by(item, agent)
     http = signed_in(agent)
     response = http.post(f"/desk/items/{item.pk}/reply", {"text": "Pošleme nové."})
@@ -59,8 +60,9 @@ def test_the_thread_shows_the_failure_with_its_reason_and_retry_sends_it(failed_
     assert delivery_of(two_clients.a, reply.pk).state == "queued"
     assert send_now(two_clients.a, reply.pk) == "sent"
     assert sink.message_ids() == [reply.external_id]
-    foreign = signed_in(agent).post(f"/desk/deliveries/{delivery.pk}/retry",
-                                    {"next": "https://evil.example/"})  # fmt: skip
+    foreign = signed_in(agent).post(
+        f"/desk/deliveries/{delivery.pk}/retry", {"next": "https://evil.example/"}
+    )
     assert foreign["Location"] == "/"
 
 
@@ -118,8 +120,9 @@ def test_odd_replies_and_addresses_never_get_a_500(two_clients, settings):
     controller = sink_start(sink)
     settings.MAILERS = mailers_for(controller.port)
     agent = agent_with([two_clients.a], {"cs": "native"})
-    conversation, item = inbound(two_clients.a, "Dobrý den, kde je balík?",
-                                 "eva@example.cz\r\nBcc: all@example.cz")  # fmt: skip
+    conversation, item = inbound(
+        two_clients.a, "Dobrý den, kde je balík?", "eva@example.cz\r\nBcc: all@example.cz"
+    )
     held_by(item, agent)
     http = signed_in(agent)
     try:

@@ -32,16 +32,36 @@ LEASE_SECONDS = 2
 
 def worker_start(queue: str, smtp_port: int, log: Path) -> subprocess.Popen:
     env = {
-        **os.environ, "DATABASE_URL": test_database_url(), "POLYDESK_CELERY_QUEUE": queue,
-        "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port), "EMAIL_TIMEOUT": "10",
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "POLYDESK_CELERY_QUEUE": queue,
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "EMAIL_TIMEOUT": "10",
         "POLYDESK_OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
-    }  # fmt: skip
+    }
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=threads",
-         "--concurrency=4", "-Q", queue, "--without-gossip", "--without-mingle",
-         "--without-heartbeat", "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=threads",
+            "--concurrency=4",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def sent_count(ids) -> int:
@@ -49,8 +69,7 @@ def sent_count(ids) -> int:
 
 
 @pytest.mark.slow
-def test_a_worker_killed_mid_send_loses_nothing(two_clients, django_db_blocker, tmp_path,
-                                                settings):  # fmt: skip
+def test_a_worker_killed_mid_send_loses_nothing(two_clients, django_db_blocker, tmp_path, settings):
     client = two_clients.a
     queue = f"outbox-{uuid.uuid4().hex[:10]}"
     sink = Sink(delay=0.05)
@@ -65,16 +84,27 @@ def test_a_worker_killed_mid_send_loses_nothing(two_clients, django_db_blocker, 
         with in_schema(client), transaction.atomic():
             customer = Customer.objects.create(name="Test", email="kill@example.cz")
             conversation = Conversation.objects.create(
-                customer=customer, channel="email", language="cs", subject="Kill",
+                customer=customer,
+                channel="email",
+                language="cs",
+                subject="Kill",
                 created_at=timezone.now(),
-            )  # fmt: skip
+            )
             messages = [
-                outbound_email_queue(client=client, conversation=conversation,
-                                     body=f"Message {n}", subject=f"n{n}", automatic=True)
+                outbound_email_queue(
+                    client=client,
+                    conversation=conversation,
+                    body=f"Message {n}",
+                    subject=f"n{n}",
+                    automatic=True,
+                )
                 for n in range(MESSAGES)
-            ]  # fmt: skip
-        ids = list(Delivery.objects.filter(client=client, conversation_id=conversation.pk)
-                   .values_list("pk", flat=True))  # fmt: skip
+            ]
+        ids = list(
+            Delivery.objects.filter(client=client, conversation_id=conversation.pk).values_list(
+                "pk", flat=True
+            )
+        )
         kills = 0
         try:
             worker = worker_start(queue, controller.port, log)
@@ -95,8 +125,10 @@ def test_a_worker_killed_mid_send_loses_nothing(two_clients, django_db_blocker, 
             copies = Counter(sink.message_ids())
             wanted = {m.external_id for m in messages}
             duplicates = sum(n - 1 for n in copies.values())
-            print(f"\n{MESSAGES} messages, {kills} kills: {len(sink.received)} deliveries, "
-                  f"{duplicates} duplicates")  # fmt: skip
+            print(
+                f"\n{MESSAGES} messages, {kills} kills: {len(sink.received)} deliveries, "
+                f"{duplicates} duplicates"
+            )
             assert states == {"sent": MESSAGES}, (states, log.read_text()[-3000:])
             assert set(copies) == wanted  # every message arrived, and only ours
             # At most the sends in flight when a worker died (four threads a worker).

@@ -30,9 +30,12 @@ def shared(two_clients):
     """Client A's conversation: the customer's photo and PDF, and a note with a file."""
     with in_schema(two_clients.a):
         inbound = conversation_open_inbound(
-            client=two_clients.a, channel="email", text="Krabice přišla rozbitá, foto a účtenka.",
-            customer_email="portal-files@example.cz", subject="Rozbitá krabice",
-        )  # fmt: skip
+            client=two_clients.a,
+            channel="email",
+            text="Krabice přišla rozbitá, foto a účtenka.",
+            customer_email="portal-files@example.cz",
+            subject="Rozbitá krabice",
+        )
         message = inbound.message
         photo = attachment_store(
             message=message, file=IncomingFile("krabice.jpg.png", "image/png", PHOTO)
@@ -41,13 +44,16 @@ def shared(two_clients):
             message=message, file=IncomingFile("účtenka 12.pdf", "application/pdf", PDF)
         )
         agent = UserFactory(role=User.Role.AGENT)
-        note = conversation_note_add(client=two_clients.a, conversation_id=inbound.conversation.pk,
-                                     agent=agent, text="Interní: viz posudek.")  # fmt: skip
+        note = conversation_note_add(
+            client=two_clients.a,
+            conversation_id=inbound.conversation.pk,
+            agent=agent,
+            text="Interní: viz posudek.",
+        )
         internal = attachment_store(
             message=note, file=IncomingFile("posudek.pdf", "application/pdf", SECRET)
         )
-    return {"conversation": inbound.conversation, "photo": photo, "pdf": pdf,
-            "internal": internal}  # fmt: skip
+    return {"conversation": inbound.conversation, "photo": photo, "pdf": pdf, "internal": internal}
 
 
 def _url(shared, attachment) -> str:
@@ -109,14 +115,20 @@ def test_an_automatic_message_is_not_shown_as_the_customers_words(two_clients):
 
     with in_schema(two_clients.a):
         inbound = conversation_open_inbound(
-            client=two_clients.a, channel="email", text="Kde je můj balík?",
-            customer_email="portal-auto@example.cz", subject="Balík",
-        )  # fmt: skip
+            client=two_clients.a,
+            channel="email",
+            text="Kde je můj balík?",
+            customer_email="portal-auto@example.cz",
+            subject="Balík",
+        )
         Message.objects.create(
-            conversation=inbound.conversation, direction="in", channel="email",
-            body_text="Jsem mimo kancelář do pondělí.", automatic=True,
+            conversation=inbound.conversation,
+            direction="in",
+            channel="email",
+            body_text="Jsem mimo kancelář do pondělí.",
+            automatic=True,
             created_at=inbound.message.created_at,
-        )  # fmt: skip
+        )
     manager = UserFactory(role=User.Role.CLIENT, client=two_clients.a, language="en")
     page = signed_in(two_clients.a, manager).get(f"/conversations/{inbound.conversation.pk}/")
     text = page.content.decode()

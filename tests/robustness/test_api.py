@@ -86,13 +86,18 @@ def nearly_valid(draw) -> dict:
         "channel": draw(st.sampled_from(["api", "chat"])),
         "attachments": [
             {"filename": name, "content_type": kind, "data": base64.b64encode(data).decode()}
-            for name, kind, data in draw(st.lists(st.tuples(
-                st.text(min_size=1, max_size=255).filter(str.strip),
-                st.sampled_from(["text/plain", "image/jpeg", "application/x-msdownload"]),
-                st.binary(max_size=200),
-            ), max_size=2))
+            for name, kind, data in draw(
+                st.lists(
+                    st.tuples(
+                        st.text(min_size=1, max_size=255).filter(str.strip),
+                        st.sampled_from(["text/plain", "image/jpeg", "application/x-msdownload"]),
+                        st.binary(max_size=200),
+                    ),
+                    max_size=2,
+                )
+            )
         ],
-    }  # fmt: skip
+    }
     for name in draw(st.lists(st.sampled_from(sorted(_FIELDS)), max_size=1)):
         payload[name] = draw(_FIELDS[name])
     return payload

@@ -138,8 +138,12 @@ def test_the_first_answer_stops_the_sla_clock_and_a_follow_up_gets_a_new_one(mai
     item = WorkItem.objects.get(client=mailbox, source_id=filed.conversation_id)
     WorkItem.objects.filter(pk=item.pk).update(agent=agent, status="assigned")
     with in_schema(mailbox):
-        reply = conversation_reply(client=mailbox, conversation_id=filed.conversation_id,
-                                   agent=agent, text="Dobrý den, řešíme to.")  # fmt: skip
+        reply = conversation_reply(
+            client=mailbox,
+            conversation_id=filed.conversation_id,
+            agent=agent,
+            text="Dobrý den, řešíme to.",
+        )
     assert send_now(mailbox, reply.pk) == "sent"  # the answer counts once the server took it
     # Answered: no first-response breach; waiting for the customer: the resolution clock
     # stands still, so however long the customer is silent, no resolution breach either.

@@ -105,8 +105,14 @@ MEDIA = "/2010-04-01/Accounts/AC123/Messages/MM1/Media"
 
 def mms(twilio, body: str, sid: str, media: list[tuple[str, str]], **extra):
     """An MMS webhook naming ``media`` [(path under the fake, announced type)]."""
-    params = {"MessageSid": sid, "From": "+48601234567", "To": "+48221234567", "Body": body,
-              "NumMedia": str(len(media)), **extra}  # fmt: skip
+    params = {
+        "MessageSid": sid,
+        "From": "+48601234567",
+        "To": "+48221234567",
+        "Body": body,
+        "NumMedia": str(len(media)),
+        **extra,
+    }
     for index, (path, content_type) in enumerate(media):
         params[f"MediaUrl{index}"] = f"{twilio.url}{path}"
         params[f"MediaContentType{index}"] = content_type
@@ -148,8 +154,10 @@ def test_an_mms_files_its_pictures_as_attachments_of_the_message(numbers, twilio
             assert opened.read() == JPEG
         assert not Message.objects.filter(direction="note").exists()
     # Fetched with the account's credentials, once: the task run again fetches nothing.
-    assert [(m, p) for m, p, _ in twilio.requests] == [("GET", f"{MEDIA}/ME1"),
-                                                       ("GET", f"{MEDIA}/ME2")]  # fmt: skip
+    assert [(m, p) for m, p, _ in twilio.requests] == [
+        ("GET", f"{MEDIA}/ME1"),
+        ("GET", f"{MEDIA}/ME2"),
+    ]
     with in_schema(numbers.b):
         mms_media_fetch_task.apply(args=[message.pk, "MM1"])
     assert len(twilio.requests) == 2
@@ -157,9 +165,15 @@ def test_an_mms_files_its_pictures_as_attachments_of_the_message(numbers, twilio
 
 def test_the_text_is_filed_and_answered_before_the_media_are_fetched(numbers, twilio):
     twilio.answer(f"{MEDIA}/ME1", 200, ("image/jpeg", JPEG))
-    params = {"MessageSid": "MM1", "From": "+48601234567", "To": "+48221234567",
-              "Body": "Zdjęcie paczki.", "NumMedia": "1", "MediaUrl0": f"{twilio.url}{MEDIA}/ME1",
-              "MediaContentType0": "image/jpeg"}  # fmt: skip
+    params = {
+        "MessageSid": "MM1",
+        "From": "+48601234567",
+        "To": "+48221234567",
+        "Body": "Zdjęcie paczki.",
+        "NumMedia": "1",
+        "MediaUrl0": f"{twilio.url}{MEDIA}/ME1",
+        "MediaContentType0": "image/jpeg",
+    }
     signature = RequestValidator(TOKEN).compute_signature(URL, params)
     with twilio.on_commit(execute=False) as sent:
         response = HttpClient(HTTP_HOST="localhost").post(
@@ -202,9 +216,17 @@ def test_a_medium_that_cannot_be_fetched_leaves_the_text_filed_and_a_note(number
     for _ in range(MEDIA_RETRIES + 1):  # still unavailable after every retry
         twilio.answer(f"{MEDIA}/ME2", 503, {"message": "try later"})
     # ME3 unknown to Twilio (404); the fourth is not Twilio's at all and is never asked for.
-    response = mms(twilio, "Zdjęcia uszkodzeń.", "MM1", [
-        (f"{MEDIA}/ME1", "image/jpeg"), (f"{MEDIA}/ME2", "image/jpeg"),
-        (f"{MEDIA}/ME3", "video/mp4"), ("/evil/Media/x", "image/gif")])  # fmt: skip
+    response = mms(
+        twilio,
+        "Zdjęcia uszkodzeń.",
+        "MM1",
+        [
+            (f"{MEDIA}/ME1", "image/jpeg"),
+            (f"{MEDIA}/ME2", "image/jpeg"),
+            (f"{MEDIA}/ME3", "video/mp4"),
+            ("/evil/Media/x", "image/gif"),
+        ],
+    )
     assert response.status_code == 200
     with in_schema(numbers.b):
         message = Message.objects.get(direction="in")
@@ -285,8 +307,11 @@ def test_a_medium_trickling_in_is_given_up_after_its_time_budget(settings):
     started = time.monotonic()
     try:
         with pytest.raises(TwilioUnavailable, match=r"over 0\.5 s"):
-            message_medium_fetch(url=f"{settings.TWILIO_API_BASE_URL}{MEDIA}/ME1",
-                                 max_bytes=10**8, budget_seconds=0.5)  # fmt: skip
+            message_medium_fetch(
+                url=f"{settings.TWILIO_API_BASE_URL}{MEDIA}/ME1",
+                max_bytes=10**8,
+                budget_seconds=0.5,
+            )
     finally:
         server.shutdown()
         server.server_close()

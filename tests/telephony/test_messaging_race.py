@@ -26,19 +26,22 @@ def committed_number(two_clients, django_db_blocker, settings):
     settings.TWILIO_AUTH_TOKEN = TOKEN
     client = two_clients.b
     with django_db_blocker.unblock():
-        number = PhoneNumber.objects.create(number=OURS, client=client, country="PL",
-                                            default_language="pl")  # fmt: skip
+        number = PhoneNumber.objects.create(
+            number=OURS, client=client, country="PL", default_language="pl"
+        )
         with in_schema(client):
-            template = MessageTemplate.objects.create(kind="acknowledgement",
-                                                      body_pl="Dziękujemy za SMS.")  # fmt: skip
+            template = MessageTemplate.objects.create(
+                kind="acknowledgement", body_pl="Dziękujemy za SMS."
+            )
         try:
             yield client
         finally:
             number.delete()
             with in_schema(client):
                 template.delete()
-                ids = list(Conversation.objects.filter(customer__phone=SENDER)
-                           .values_list("pk", flat=True))  # fmt: skip
+                ids = list(
+                    Conversation.objects.filter(customer__phone=SENDER).values_list("pk", flat=True)
+                )
                 Message.objects.filter(conversation__in=ids).delete()
                 Conversation.objects.filter(pk__in=ids).delete()
                 Customer.objects.filter(phone=SENDER).delete()
@@ -100,9 +103,15 @@ def test_twenty_duplicate_mms_webhooks_fetch_the_medium_once(committed_number, s
     with FakeTwilio() as twilio:
         settings.TWILIO_API_BASE_URL = twilio.url
         twilio.answer(media, 200, ("image/jpeg", b"\xff\xd8\xff\xe0 race photo"))
-        params = {"MessageSid": "MMrace1", "From": SENDER, "To": OURS, "Body": "Zdjęcie",
-                  "NumMedia": "1", "MediaUrl0": f"{twilio.url}{media}",
-                  "MediaContentType0": "image/jpeg"}  # fmt: skip
+        params = {
+            "MessageSid": "MMrace1",
+            "From": SENDER,
+            "To": OURS,
+            "Body": "Zdjęcie",
+            "NumMedia": "1",
+            "MediaUrl0": f"{twilio.url}{media}",
+            "MediaContentType0": "image/jpeg",
+        }
         signature = RequestValidator(TOKEN).compute_signature(URL, params)
 
         def send():
@@ -120,5 +129,6 @@ def test_twenty_duplicate_mms_webhooks_fetch_the_medium_once(committed_number, s
     with in_schema(committed_number):
         message = Message.objects.get(external_id="MMrace1")
         assert message.attachments.get().filename == "mms-1.jpg"
-        assert not Message.objects.filter(conversation=message.conversation,
-                                          direction="note").exists()  # fmt: skip
+        assert not Message.objects.filter(
+            conversation=message.conversation, direction="note"
+        ).exists()

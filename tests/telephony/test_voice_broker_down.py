@@ -33,8 +33,9 @@ def test_a_call_ended_while_the_broker_is_down_gets_its_price_from_the_sweep(
         call = Call.objects.get(call_sid="CA1")
     assert call.completed_at is not None and call.price is None
 
-    twilio.answer(CALL, 200, {"sid": "CA1", "status": "completed", "price": "-0.01300",
-                              "price_unit": "USD"})  # fmt: skip
+    twilio.answer(
+        CALL, 200, {"sid": "CA1", "status": "completed", "price": "-0.01300", "price_unit": "USD"}
+    )
     with in_schema(voice.client):
         # Within the hour the price task would still be retrying: the sweep leaves it.
         assert calls_reconcile(client=voice.client, now=OPEN + timedelta(minutes=30)) == (
@@ -44,8 +45,7 @@ def test_a_call_ended_while_the_broker_is_down_gets_its_price_from_the_sweep(
         call.refresh_from_db()
     assert done == Reconciled(priced=1)
     assert (call.price, call.price_currency) == (Decimal("0.01300"), "USD")
-    cost = UsageEntry.objects.get(client=voice.client, kind="telephony_cost",
-                                  source_ref="CA1")  # fmt: skip
+    cost = UsageEntry.objects.get(client=voice.client, kind="telephony_cost", source_ref="CA1")
     assert cost.quantity == Decimal("0.013")
     with in_schema(voice.client):  # asked once: priced, nothing more to ask
         assert calls_reconcile(client=voice.client, now=OPEN + timedelta(hours=3)) == (Reconciled())

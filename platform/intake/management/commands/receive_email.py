@@ -29,8 +29,14 @@ class Command(BaseCommand):
             size = len(raw) + len(sys.stdin.buffer.read())  # the MTA waits for its end
             reason = f"message of {size} bytes is over the limit of {MAX_BYTES}"
             with suppress(DatabaseError):  # refused all the same: the MTA bounces it
-                receipt_write(raw=None, source="pipe", size=size, envelope=recipient,
-                              state="refused", reason=reason)  # fmt: skip
+                receipt_write(
+                    raw=None,
+                    source="pipe",
+                    size=size,
+                    envelope=recipient,
+                    state="refused",
+                    reason=reason,
+                )
             self.stderr.write(f"552 5.3.4 message over the limit of {MAX_BYTES} bytes")
             sys.exit(EX_UNAVAILABLE)
         try:
