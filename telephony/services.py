@@ -10,10 +10,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox.errors import PermanentFailure, TemporaryFailure
 from routing.models import Channel, WorkItem
 from routing.selectors import policy_for
 from telephony.models import AgentDevice, OfferDial, PhoneNumber
-from telephony.twilio_api import TwilioApiError, call_create
+from telephony.twilio_api import TwilioApiError, TwilioUnavailable, call_create, message_create
 from telephony.voice.twiml import webhook_url
 
 logger = logging.getLogger(__name__)
@@ -187,8 +188,6 @@ def sms_transmit(*, client, delivery) -> str:
     Twilio's REST API; returns the MessageSid. Twilio unreachable, 429 and 5xx are
     temporary failures; any other refusal (an invalid number, 4xx) is permanent."""
     from conversations.models import Message
-    from outbox.errors import PermanentFailure, TemporaryFailure
-    from telephony.twilio_api import TwilioApiError, TwilioUnavailable, message_create
 
     message = Message.objects.select_related("conversation__customer").get(pk=delivery.message_id)
     customer = message.conversation.customer

@@ -4,6 +4,9 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError, connection
 
+from outbox.models import Delivery
+from outbox.services import delivery_send
+from telephony.messaging import mms_media_fetch
 from telephony.services import offers_dial_pending
 from telephony.twilio_api import TwilioApiError
 from telephony.voice.services import call_back_price_fetch, call_price_fetch, calls_reconcile
@@ -79,8 +82,6 @@ def offers_dial_task() -> int:
 def sms_send_task(message_id: int) -> str:
     """Send an outbound SMS of the schema the task came from, through the outbox (kept for
     tasks queued before the outbox: new SMS go out by outbox.tasks.delivery_send_task)."""
-    from outbox.models import Delivery
-    from outbox.services import delivery_send
 
     client = Client.objects.get(schema_name=connection.schema_name)
     delivery = Delivery.objects.filter(client=client, message_id=message_id).first()
@@ -102,7 +103,6 @@ MEDIA_RETRIES = 7
 def mms_media_fetch_task(self, message_id: int, message_sid: str) -> None:
     """Fetch and attach the media of an inbound MMS of the schema the task came from;
     retried while Twilio cannot be reached, idempotent (see mms_media_fetch)."""
-    from telephony.messaging import mms_media_fetch
 
     give_up = self.request.retries >= MEDIA_RETRIES
     if mms_media_fetch(message_id=message_id, message_sid=message_sid, give_up=give_up):

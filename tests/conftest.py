@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django_tenants.utils import schema_context
 
 from tenants.models import Client
@@ -113,7 +114,6 @@ test_database_url.__test__ = False  # a helper, not a test
 @pytest.fixture(scope="session", autouse=True)
 def _media_in_a_temporary_folder(tmp_path_factory):
     """Attachments go to a folder of this run, never the demo's var/media."""
-    from django.conf import settings
 
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 

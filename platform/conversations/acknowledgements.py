@@ -16,6 +16,8 @@ from django.utils import timezone
 from content.models import MessageTemplate
 from content.selectors import translation_for
 from conversations.models import Conversation, Message
+from outbox.models import Delivery
+from outbox.services import delivery_handed_over
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,6 @@ def conversation_acknowledge(*, client, conversation: Conversation) -> Message |
             subject=text.subject,
             automatic=True,
         )
-    from outbox.models import Delivery
-    from outbox.services import delivery_handed_over
 
     now = timezone.now()
     # Handed over with the webhook's or the API call's answer: sent as it is written.

@@ -380,6 +380,7 @@ def conversation_reply_with_files(
 ) -> Message:
     """An agent's reply (``conversations.services.conversation_reply``) and its files, in one
     transaction: the message is never sent without them, nor they kept without it."""
+    # Here, not at the top: conversations.services imports this module (attachment_store).
     from conversations.models import Conversation
     from conversations.services import conversation_reply
 

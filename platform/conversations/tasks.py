@@ -1,7 +1,10 @@
 from celery import shared_task
 from django.db import OperationalError, connection
 
+from conversations.models import Message
 from conversations.services import conversations_pending_resolve
+from outbox.models import Delivery
+from outbox.services import delivery_send
 from tenants.models import Client
 
 
@@ -10,9 +13,6 @@ def email_send_task(message_id: int, subject: str = "") -> str:
     """Send an outbound e-mail of the schema the task came from, through the outbox (kept
     for tasks queued before the outbox: new mail goes out by outbox.tasks.delivery_send_task).
     A message without a delivery row gets one first."""
-    from conversations.models import Message
-    from outbox.models import Delivery
-    from outbox.services import delivery_send
 
     client = Client.objects.get(schema_name=connection.schema_name)
     message = Message.objects.get(pk=message_id)

@@ -16,10 +16,18 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tenants.utils import schema_context
 
+from conversations.attachments import (
+    attachment_response,
+    conversation_reply_with_files,
+    upload_files_check,
+    upload_hint,
+)
+from conversations.models import Attachment, Message
 from desk.selectors import (
     agent_inbox_public,
     call_of_conversation_in_schema,
@@ -33,6 +41,9 @@ from desk.selectors import (
     transfer_candidates_public,
     user_is_supervisor,
 )
+from outbox.models import Delivery
+from outbox.selectors import messages_with_deliveries, undelivered_public
+from outbox.services import delivery_retry as retry
 from routing.models import AgentState, WorkItem
 from routing.services import (
     agent_heartbeat,
@@ -146,7 +157,6 @@ def wall(request):
     """Supervisors: queues per language and client, agents per language, agent activity."""
     if not user_is_supervisor(request.user):
         raise Http404("No such page.")
-    from outbox.selectors import undelivered_public
 
     context = {
         "wall": supervisor_wall_public(time_zone=request.user.time_zone),
@@ -193,7 +203,6 @@ def _item_page(
 ):
     """The item's page; after a refused reply, with the typed text back in the box and
     the reasons beside it (nothing the agent wrote is lost)."""
-    from conversations.attachments import upload_hint
     from conversations.services import PRIORITIES
     from languages.models import Language
 
@@ -221,8 +230,6 @@ def _item_page(
             if item.source_kind == "conversation" else None
         )  # fmt: skip
         if view is not None:  # each outbound message with its delivery state
-            from outbox.selectors import messages_with_deliveries
-
             view.messages[:] = messages_with_deliveries(client=client, messages=view.messages)
         context["view"] = view
         call_view = (
@@ -285,7 +292,6 @@ def item_language(request, item_id: int):
 def item_reply(request, item_id: int):
     """Answer the customer on the conversation's channel, in the client's name, with the
     agent's files (checked first; a refusal shows the page again with the text kept)."""
-    from conversations.attachments import conversation_reply_with_files, upload_files_check
 
     item = _item_for(request, item_id)
     if item.source_kind != "conversation":
@@ -314,8 +320,6 @@ def item_reply(request, item_id: int):
 def item_attachment(request, item_id: int, attachment_id: int):
     """A file of the item's conversation, for an agent who may see the item: downloaded
     (or, ``?inline=1``, a picture shown), streamed from the storage."""
-    from conversations.attachments import attachment_response
-    from conversations.models import Attachment
 
     item = _item_for(request, item_id)
     if item.source_kind != "conversation":
@@ -505,7 +509,6 @@ def item_recording(request, item_id: int):
 def item_original(request, item_id: int, message_id: int):
     """An inbound e-mail of the item's conversation exactly as it arrived (an unreadable
     message's only content), for an agent who may see the item: always a download."""
-    from conversations.models import Message
 
     item = _item_for(request, item_id)
     if item.source_kind != "conversation":
@@ -526,10 +529,6 @@ def item_original(request, item_id: int, message_id: int):
 @require_POST
 def delivery_retry(request, delivery_id: int):
     """Send a failed or bounced message again (any agent who may see its conversation)."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    from outbox.models import Delivery
-    from outbox.services import delivery_retry as retry
 
     delivery = Delivery.objects.select_related("client").filter(pk=delivery_id).first()
     user = request.user

@@ -24,6 +24,7 @@ from django_tenants.utils import schema_context
 from outbox import registry
 from outbox.errors import SendFailed, TemporaryFailure
 from outbox.models import Delivery
+from outbox.selectors import deliveries_due_public, deliveries_effects_due_public
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ def delivery_handed_over(
 def delivery_dispatch(*, delivery_id: int, schema_name: str) -> bool:
     """Send the delivery's task to the broker now; when it cannot be reached, the row is
     left for the sweep (False)."""
+    # Here, not at the top: outbox.tasks imports this module (its tasks call these services).
     from config.celery import task_send
     from outbox.tasks import delivery_send_task
 
@@ -303,7 +305,6 @@ def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:
     down, a retry's backoff ended, or the task was lost long ago), and rows whose sender's
     lease ran out (a worker died); and applies what being sent means to rows marked sent
     whose worker died before it could. Returns how many tasks were sent."""
-    from outbox.selectors import deliveries_due_public, deliveries_effects_due_public
 
     now = now or timezone.now()
     redispatch = timedelta(seconds=settings.OUTBOX_REDISPATCH_SECONDS)

@@ -1,6 +1,8 @@
 """Where attachments' bytes go: local files by default, an S3-compatible bucket when set."""
 
 import pytest
+from django.core.files.storage import storages
+from django.test import override_settings
 
 from config import env
 
@@ -53,8 +55,6 @@ def test_the_s3_backend_is_built_from_those_settings_without_reaching_the_networ
     clean_environment,
 ):
     """The options are ones django-storages knows (a misspelt one raises here)."""
-    from django.core.files.storage import storages
-    from django.test import override_settings
 
     clean_environment.setenv("POLYDESK_S3_BUCKET", "polydesk-files")
     clean_environment.setenv("POLYDESK_S3_ENDPOINT_URL", "http://127.0.0.1:9")

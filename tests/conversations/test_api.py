@@ -1,12 +1,23 @@
 """The clients' JSON API: keys, validation, replays, and outsiders."""
 
+import base64
+import hashlib
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client as HttpClient
+from django.utils import timezone
 
+from conversations import api_input
+from conversations.api_input import MAX_BODY_BYTES
+from conversations.models import Conversation
+from customers.models import Customer
+from idempotency.models import IdempotentRequest
+from idempotency.services import idempotency_keys_expire
 from tenants.models import ApiKey
 from tenants.services import api_key_issue
+from tests.conftest import in_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -129,9 +140,6 @@ def raw_post(key: str, body: bytes, path: str = "/api/v1/messages", **headers):
 
 
 def nothing_filed(client) -> bool:
-    from conversations.models import Conversation
-    from customers.models import Customer
-    from tests.conftest import in_schema
 
     with in_schema(client):
         return not Conversation.objects.exists() and not Customer.objects.exists()
@@ -231,7 +239,6 @@ def test_optional_fields_sent_as_null_count_as_not_sent_and_a_bom_is_read(two_cl
 
 
 def test_a_body_over_the_limit_gets_a_413(two_clients):
-    from conversations.api_input import MAX_BODY_BYTES
 
     _, key = api_key_issue(client=two_clients.b, name="shop")
     too_big = b" " * (MAX_BODY_BYTES + 1)
@@ -281,7 +288,6 @@ def test_an_external_id_used_in_another_conversation_is_a_409_naming_it(two_clie
 
 
 def test_the_same_idempotency_key_replays_the_first_answer_and_creates_nothing(two_clients):
-    from idempotency.models import IdempotentRequest
 
     _, key = api_key_issue(client=two_clients.b, name="shop")
     message = {"text": MESSAGE["text"], "customer": MESSAGE["customer"]}  # no external_id
@@ -295,8 +301,6 @@ def test_the_same_idempotency_key_replays_the_first_answer_and_creates_nothing(t
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json() == first.json()
     assert nothing_filed(two_clients.b) is False
-    from conversations.models import Conversation
-    from tests.conftest import in_schema
 
     with in_schema(two_clients.b):
         assert Conversation.objects.count() == 1
@@ -326,12 +330,6 @@ def test_an_idempotency_key_reused_for_another_body_is_refused(two_clients):
 
 
 def test_idempotency_keys_are_per_client_and_forgotten_after_a_day(two_clients):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from idempotency.models import IdempotentRequest
-    from idempotency.services import idempotency_keys_expire
 
     _, key_a = api_key_issue(client=two_clients.a, name="shop")
     _, key_b = api_key_issue(client=two_clients.b, name="shop")
@@ -376,13 +374,11 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 
 
 def b64(data: bytes) -> str:
-    import base64
 
     return base64.b64encode(data).decode()
 
 
 def test_files_sent_with_a_message_are_listed_and_downloaded_with_the_key(two_clients):
-    import hashlib
 
     _, key = api_key_issue(client=two_clients.b, name="shop")
     _, key_a = api_key_issue(client=two_clients.a, name="shop")
@@ -468,7 +464,6 @@ def test_bad_attachments_are_refused_by_name(two_clients, attachments, field):
 
 
 def test_files_over_the_limits_are_refused(two_clients, monkeypatch):
-    from conversations import api_input
 
     monkeypatch.setattr(api_input, "MAX_ATTACHMENT_BYTES", 10)
     monkeypatch.setattr(api_input, "MAX_FILES_BYTES", 15)

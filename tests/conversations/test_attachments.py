@@ -1,5 +1,14 @@
+import hashlib
+import io
+import os
+import zipfile
+from pathlib import Path
+
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conversations.attachments import (
     IncomingFile,
@@ -8,6 +17,7 @@ from conversations.attachments import (
     blob_name,
     safe_content_type,
     safe_filename,
+    upload_files_check,
 )
 from conversations.models import Attachment
 from conversations.services import conversation_open_inbound
@@ -131,8 +141,6 @@ def test_a_short_extension_is_kept_when_a_long_name_is_cut():
 
 
 def _zip(names: list[str]) -> bytes:
-    import io
-    import zipfile
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -142,16 +150,12 @@ def _zip(names: list[str]) -> bytes:
 
 
 def _upload(name: str, data: bytes):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
 
 
 @pytest.mark.parametrize("name", ["x.docx", "x.xlsx", "x.pptx", "x.odt", "x.ods", "x.odp"])
 def test_a_program_inside_an_office_file_is_refused(name):
-    from django.core.exceptions import ValidationError
-
-    from conversations.attachments import upload_files_check
 
     with pytest.raises(ValidationError, match="programs and scripts"):
         upload_files_check([_upload(name, _zip(["word/document.xml", "payload.exe"]))])
@@ -167,7 +171,6 @@ def test_a_program_inside_an_office_file_is_refused(name):
     ],
 )
 def test_text_that_merely_starts_like_a_program_and_plain_office_files_pass(name, data):
-    from conversations.attachments import upload_files_check
 
     (accepted,) = upload_files_check([_upload(name, data)])
     assert accepted.data == data
@@ -178,9 +181,6 @@ def test_text_that_merely_starts_like_a_program_and_plain_office_files_pass(name
     [("invoice.pdf", b"MZ\x90\x00" + b"\x00" * 60), ("photo.jpg", b"#!/bin/sh\nrm -rf ~\n")],
 )
 def test_program_bytes_behind_a_harmless_binary_name_are_refused(name, data):
-    from django.core.exceptions import ValidationError
-
-    from conversations.attachments import upload_files_check
 
     with pytest.raises(ValidationError, match="programs and scripts"):
         upload_files_check([_upload(name, data)])
@@ -190,15 +190,11 @@ def test_program_bytes_behind_a_harmless_binary_name_are_refused(name, data):
 
 
 def _partial_files(name: str) -> list[str]:
-    from pathlib import Path
 
     return [p.name for p in Path(default_storage.path(name)).parent.glob(".partial-*")]
 
 
 def test_a_half_written_blob_is_written_again_by_the_next_store(two_clients):
-    import hashlib
-
-    from django.core.files.base import ContentFile
 
     data = PHOTO + b"half"
     name = blob_name(hashlib.sha256(data).hexdigest(), two_clients.a.schema_name)
@@ -215,8 +211,6 @@ def test_a_half_written_blob_is_written_again_by_the_next_store(two_clients):
 
 def test_a_blob_is_written_under_a_temporary_name_and_moved_into_place(two_clients, monkeypatch):
     """A write that fails half way leaves nothing under the hash's name."""
-    import hashlib
-    import os
 
     data = PHOTO + b"crash"
     name = blob_name(hashlib.sha256(data).hexdigest(), two_clients.a.schema_name)

@@ -11,6 +11,8 @@ from email.policy import default
 import pytest
 from django.core.mail import EmailMessage
 
+from conversations.email_in import bounce_report, email_parse
+from demo.delivery_report import delivery_report
 from demo.mail_sink import sink_controller
 
 
@@ -106,8 +108,6 @@ def test_the_procfile_process_starts_listens_and_logs(tmp_path):
 
 
 def test_the_delivery_report_it_returns_is_read_as_a_bounce_of_the_original():
-    from conversations.email_in import bounce_report, email_parse
-    from demo.delivery_report import delivery_report
 
     original = (
         b"From: Shop <support@shop.example>\r\nTo: karel@gone.invalid\r\nSubject: Re: Adresa\r\n"

@@ -4,12 +4,14 @@ from django.test import Client as HttpClient
 
 from accounts.models import User
 from content.selectors import canned_replies_in_language
-from conversations.models import Conversation, Message
+from conversations.attachments import attachment_open
+from conversations.models import Attachment, Conversation, Message
 from customers.models import Customer
 from demo.seed import DEMO_CLIENTS, DEMO_PASSWORD
 from routing.models import ResolutionClock, WorkItem
 from tenants.models import Client
 from tests.conftest import host_of, in_schema
+from tests.desk.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -74,9 +76,6 @@ def test_the_demo_refuses_to_seed_a_production_database(settings):
 
 
 def test_the_demo_has_emails_with_a_photo_and_a_pdf_on_the_desk_and_the_portal(two_clients):
-    from conversations.attachments import attachment_open
-    from conversations.models import Attachment
-    from tests.desk.helpers import signed_in
 
     call_command("seed_demo", force=True)
     call_command("seed_demo", force=True)

@@ -6,13 +6,15 @@ import zipfile
 
 import pytest
 from django.core import mail
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.template.defaultfilters import filesizeformat
 from django.test.utils import CaptureQueriesContext
 
-from conversations.attachments import IncomingFile, attachment_store
+from conversations.attachments import IncomingFile, attachment_store, blob_name
 from conversations.models import Attachment, Conversation, Message
+from conversations.services import conversation_note_add
 from demo.files import parcel_photo_png, receipt_pdf
 from tests.conftest import in_schema
 from tests.desk.helpers import agent_with, held_by, inbound, signed_in
@@ -80,7 +82,6 @@ def test_the_thread_reads_all_files_in_one_query(two_clients):
         assert http.get(f"/desk/items/{item.pk}").status_code == 200
 
     held_by(item, agent)
-    from conversations.services import conversation_note_add
 
     with in_schema(two_clients.a):
         for number in range(4):
@@ -168,9 +169,6 @@ def test_an_outsider_gets_404_and_no_bytes(two_clients):
 
 
 def test_a_file_gone_from_the_storage_is_a_404_not_a_500(two_clients):
-    from django.core.files.storage import default_storage
-
-    from conversations.attachments import blob_name
 
     agent = agent_with([two_clients.a], {"cs": "native"})
     _conversation, item, photo, _pdf = _photo_and_pdf(two_clients.a, "gone@example.cz")

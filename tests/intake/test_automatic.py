@@ -10,6 +10,8 @@ from conversations import email_in
 from conversations.email_in import bounce_report, email_parse
 from conversations.models import Conversation, Message
 from intake.services import mail_receive
+from reporting.figures import Period
+from reporting.selectors import contact_figures_for_period
 from routing.models import WorkItem
 from tests.conftest import in_schema
 from tests.intake.conftest import corpus
@@ -176,8 +178,6 @@ def test_mail_from_our_own_address_is_never_acknowledged(mailboxes):
 
 
 def test_automatic_mail_about_nothing_of_ours_is_not_a_contact_in_the_figures(mailboxes):
-    from reporting.figures import Period
-    from reporting.selectors import contact_figures_for_period
 
     now = timezone.localtime(timezone.now(), timezone=ZoneInfo("Europe/Prague"))
     month = Period.month(year=now.year, month=now.month, time_zone="Europe/Prague")

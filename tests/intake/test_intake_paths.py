@@ -19,7 +19,13 @@ from conversations import email_in
 from conversations.email_in import MAX_BYTES
 from conversations.models import Message
 from intake.models import InboundReceipt
-from intake.services import mail_receive, receipt_write, receipts_purge, receipts_refile
+from intake.services import (
+    mail_receive,
+    receipt_process,
+    receipt_write,
+    receipts_purge,
+    receipts_refile,
+)
 from routing.models import WorkItem
 from tests.conftest import in_schema, test_database_url
 from tests.intake.conftest import corpus
@@ -308,7 +314,6 @@ def test_the_postmaster_lists_refused_mail_and_reads_it_in_the_admin(mailboxes):
 def test_a_sweep_meeting_a_filed_receipt_files_nothing_again(mailboxes):
     raw = mail(message_id=None)
     kept = receipt_write(raw=raw, source="pipe", size=len(raw))
-    from intake.services import receipt_process
 
     first = receipt_process(receipt=kept)
     again = receipt_process(receipt=kept)  # a slow first try and the sweep, one after the other

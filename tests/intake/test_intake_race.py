@@ -1,6 +1,7 @@
 """Twenty deliveries of one message at the same moment, on twenty connections, against real
 PostgreSQL: one is filed, nineteen answer 2xx as duplicates, none 5xx."""
 
+import hashlib
 import threading
 from email.message import EmailMessage
 
@@ -86,6 +87,5 @@ def test_twenty_parallel_deliveries_are_filed_once(
 
 
 def _sha(raw: bytes) -> list[str]:
-    import hashlib
 
     return [hashlib.sha256(raw).hexdigest()]

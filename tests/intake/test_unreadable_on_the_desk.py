@@ -6,7 +6,7 @@ from django.test import Client as HttpClient
 
 from accounts.models import User
 from conversations import email_in
-from intake.services import mail_receive
+from intake.services import mail_receive, receipt_process, receipt_write
 from routing.models import WorkItem
 from tests.factories import UserFactory
 from tests.intake.conftest import corpus
@@ -54,7 +54,6 @@ def test_an_agent_sees_the_unreadable_message_and_downloads_its_original(mailbox
 
 def test_a_receipt_processed_twice_is_one_unreadable_item(mailboxes, monkeypatch):
     """The sweep and a slow first try may meet on one receipt: the second finds it filed."""
-    from intake.services import receipt_process, receipt_write
 
     def parser_bug(self):
         raise IndexError("list index out of range")

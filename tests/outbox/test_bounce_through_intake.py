@@ -3,10 +3,12 @@ side (intake, email_in) and the outbox meet only through ``email_in.on_bounce``,
 conversations app fills at start-up."""
 
 import pytest
+from django.test import Client as HttpClient
 
 from conversations.models import Message
 from intake.services import mail_receive
 from outbox.models import Delivery
+from outbox.services import delivery_bounced, delivery_retry
 from tests.conftest import in_schema
 from tests.intake.conftest import corpus, mailboxes  # noqa: F401 (a fixture)
 
@@ -79,7 +81,6 @@ def test_a_late_report_about_the_first_attempt_does_not_mark_a_message_sent_agai
     mailboxes,  # noqa: F811
     django_capture_on_commit_callbacks,
 ):
-    from outbox.services import delivery_bounced, delivery_retry
 
     ack, delivery = _acknowledged(mailboxes, django_capture_on_commit_callbacks)
     delivery_bounced(client=mailboxes.a, message_external_id=ack.external_id, reason="5.1.1")
@@ -113,7 +114,6 @@ def test_mail_coming_in_with_one_of_our_message_ids_is_filed_not_taken_for_a_ret
 
 
 def test_retry_asked_by_nobody_signed_in_is_sent_to_the_login(mailboxes):  # noqa: F811
-    from django.test import Client as HttpClient
 
     response = HttpClient(HTTP_HOST="localhost").post("/desk/deliveries/1/retry")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]

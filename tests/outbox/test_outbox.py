@@ -11,9 +11,12 @@ from django.utils import timezone
 from accounts.models import User
 from billing.models import UsageEntry
 from content.models import MessageTemplate
+from conversations.attachments import IncomingFile, attachment_store
 from conversations.email_in import email_file_raw
 from conversations.models import Conversation, Message
-from conversations.services import conversation_reply
+from conversations.services import conversation_open_inbound, conversation_reply
+from conversations.tasks import email_send_task
+from customers.services import customer_erase
 from outbox.models import Delivery
 from outbox.selectors import undelivered_public
 from outbox.services import (
@@ -269,7 +272,6 @@ def test_acknowledgements_are_automatic_replies_and_agents_replies_are_not(
 
 
 def test_a_replys_attachments_go_with_it(mailbox, agent, sink):
-    from conversations.attachments import IncomingFile, attachment_store
 
     reply = reply_to_new_mail(mailbox, agent)
     photo = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
@@ -287,7 +289,6 @@ def test_a_replys_attachments_go_with_it(mailbox, agent, sink):
 
 
 def test_a_chat_reply_is_handed_over_and_counts_at_once(two_clients, agent):
-    from conversations.services import conversation_open_inbound
 
     client = two_clients.b
     now = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
@@ -315,7 +316,6 @@ def test_a_chat_reply_is_handed_over_and_counts_at_once(two_clients, agent):
 
 
 def test_erasing_the_customer_clears_what_the_server_said_about_them(mailbox, agent, sink):
-    from customers.services import customer_erase
 
     sink.reply = "550 5.1.1 <vera@customer.example>: no such user"
     reply = reply_to_new_mail(mailbox, agent)
@@ -351,7 +351,6 @@ def test_a_worker_dead_between_the_mark_and_its_effects_is_made_up_for_by_the_sw
 
 
 def test_a_send_task_queued_before_the_outbox_still_sends_once(mailbox, agent, sink):
-    from conversations.tasks import email_send_task
 
     reply = reply_to_new_mail(mailbox, agent)
     # A message written before the outbox existed: no delivery row.

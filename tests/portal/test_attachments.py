@@ -6,7 +6,7 @@ from django.test import Client as HttpClient
 
 from accounts.models import User
 from conversations.attachments import IncomingFile, attachment_store
-from conversations.models import Attachment
+from conversations.models import Attachment, Message
 from conversations.services import conversation_note_add, conversation_open_inbound
 from demo.files import parcel_photo_png, receipt_pdf
 from tests.conftest import host_of, in_schema
@@ -111,7 +111,6 @@ def test_another_clients_user_gets_404_on_either_host(two_clients, shared):
 
 def test_an_automatic_message_is_not_shown_as_the_customers_words(two_clients):
     """A bounce or an out-of-office filed in the conversation is labelled as what it is."""
-    from conversations.models import Message
 
     with in_schema(two_clients.a):
         inbound = conversation_open_inbound(

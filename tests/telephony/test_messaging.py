@@ -1,15 +1,22 @@
 """Twilio Messaging webhooks, signed the way Twilio signs them."""
 
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client as HttpClient
 from twilio.request_validator import RequestValidator
 
+from conversations.attachments import attachment_open
 from conversations.models import Conversation, Message
 from routing.models import WorkItem
 from telephony.models import PhoneNumber
 from telephony.tasks import MEDIA_RETRIES, mms_media_fetch_task
+from telephony.twilio_api import TwilioUnavailable, message_medium_fetch
 from tests.conftest import in_schema
+from tests.telephony.fake_twilio import FakeTwilio
 
 pytestmark = pytest.mark.django_db
 TOKEN = "test-auth-token"
@@ -126,7 +133,6 @@ def mms(twilio, body: str, sid: str, media: list[tuple[str, str]], **extra):
 
 @pytest.fixture
 def twilio(numbers, settings, django_capture_on_commit_callbacks):
-    from tests.telephony.fake_twilio import FakeTwilio
 
     settings.TWILIO_ACCOUNT_SID = "AC123"
     with FakeTwilio() as fake:
@@ -136,7 +142,6 @@ def twilio(numbers, settings, django_capture_on_commit_callbacks):
 
 
 def test_an_mms_files_its_pictures_as_attachments_of_the_message(numbers, twilio):
-    from conversations.attachments import attachment_open
 
     twilio.answer(f"{MEDIA}/ME1", 200, ("image/jpeg", JPEG))
     twilio.answer(f"{MEDIA}/ME2", 200, ("application/pdf", b"%PDF-1.4 faktura"))
@@ -277,11 +282,6 @@ def test_odd_text_in_an_sms_is_filed(numbers):
 
 def test_a_medium_trickling_in_is_given_up_after_its_time_budget(settings):
     """Each read within the socket timeout, the whole download not: a retry, later."""
-    import threading
-    import time
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    from telephony.twilio_api import TwilioUnavailable, message_medium_fetch
 
     class Trickle(BaseHTTPRequestHandler):
         def do_GET(self) -> None:

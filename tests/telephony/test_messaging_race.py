@@ -14,6 +14,7 @@ from routing.models import ResolutionClock, WorkItem
 from telephony.models import PhoneNumber
 from tests.conftest import in_schema
 from tests.conversations.test_api_race import THREADS, parallel
+from tests.telephony.fake_twilio import FakeTwilio
 
 pytestmark = pytest.mark.slow
 TOKEN = "race-auth-token"
@@ -96,7 +97,6 @@ def test_parts_of_one_long_sms_at_once_join_one_conversation(committed_number):
 
 
 def test_twenty_duplicate_mms_webhooks_fetch_the_medium_once(committed_number, settings):
-    from tests.telephony.fake_twilio import FakeTwilio
 
     media = "/2010-04-01/Accounts/AC123/Messages/MMrace1/Media/ME1"
     settings.TWILIO_ACCOUNT_SID = "AC123"
