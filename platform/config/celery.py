@@ -9,6 +9,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+from kombu.exceptions import KombuError
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -34,7 +35,6 @@ def task_send(
     reached must delay what follows, not turn a committed request into an error. Whatever
     must happen anyway has a sweep that sends it again (the outbox, the calls' prices).
     """
-    from kombu.exceptions import KombuError
 
     try:
         task.apply_async(

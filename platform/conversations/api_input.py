@@ -8,6 +8,7 @@ An optional field sent as ``null`` counts as not sent; any other wrong type is r
 
 import base64
 import binascii
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -63,7 +64,6 @@ def payload_parse(body: bytes) -> dict:
 
 def payload_fingerprint(path: str, payload: dict) -> str:
     """A hash of what was asked (the path and the JSON, its key order and spacing aside)."""
-    import hashlib
 
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(f"{path}\n{canonical}".encode()).hexdigest()

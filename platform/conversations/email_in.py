@@ -29,6 +29,7 @@ from email.utils import getaddresses
 import nh3
 import psycopg
 from charset_normalizer import from_bytes
+from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -568,7 +569,6 @@ def recipient_address(parsed: ParsedMail, envelope: str = "") -> InboundAddress:
 
 def _own_address(client, address: str) -> bool:
     """Mail from one of our own sending addresses (a loop): never acknowledged."""
-    from django.conf import settings
 
     if not address:
         return False

@@ -10,6 +10,7 @@ from billing.services import usage_record_first_reply
 from conversations.models import Conversation, Message
 from outbox.models import Delivery
 from routing.models import WorkItem
+from routing.selectors import client_calendar
 from routing.services import resolution_clock_resume, work_enqueue
 
 
@@ -67,8 +68,6 @@ def message_undelivered(*, client, delivery: Delivery, reason: str) -> None:
     if conversation.status in (Conversation.Status.RESOLVED, Conversation.Status.CLOSED):
         return  # settled meanwhile: the note and the wall are enough
     if conversation.status == Conversation.Status.PENDING:
-        from routing.selectors import client_calendar
-
         now = delivery.bounced_at or delivery.failed_at
         calendar = client_calendar(
             client, country=conversation.customer.country, language=conversation.language

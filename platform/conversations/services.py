@@ -15,6 +15,7 @@ from customers.models import Customer
 from languages.catalog import CATALOG
 from languages.detection import detect_language_for_client
 from languages.selectors import agent_language_codes
+from outbox.services import delivery_handed_over, delivery_queue
 from routing.calendar import BusinessCalendar
 from routing.models import WorkItem
 from routing.selectors import client_calendar, sla_promise_for, sla_promises_for
@@ -281,8 +282,6 @@ def conversation_reply(*, client, conversation_id: int, agent, text: str,
         message = outbound_email_queue(client=client, conversation=conversation, body=text,
                                        author=agent)  # fmt: skip
     else:
-        from outbox.services import delivery_handed_over, delivery_queue
-
         message = Message.objects.create(
             conversation=conversation, direction=Message.Direction.OUTBOUND,
             channel=conversation.channel, author=agent, body_text=text, created_at=now,

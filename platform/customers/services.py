@@ -6,6 +6,7 @@ from django.utils import timezone
 from conversations.attachments import attachments_delete_unused
 from conversations.models import Attachment, Conversation, Message
 from customers.models import Customer
+from outbox.models import Delivery
 from routing.models import WorkItem
 
 
@@ -42,7 +43,6 @@ def customer_erase(*, customer_id: int) -> Customer:
             ).update(summary="")
         # The outbox's rows (public) keep their states and times, not a server's answer
         # that may quote the customer's address.
-        from outbox.models import Delivery
 
         Delivery.objects.filter(
             client__schema_name=connection.schema_name, conversation_id__in=conversation_ids

@@ -6,6 +6,11 @@ import io
 import struct
 import zlib
 
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from reporting.layout import FONT, FONT_BOLD, fonts_register
+
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return (
@@ -48,10 +53,6 @@ def parcel_photo_png(*, width: int = 320, height: int = 240, seed: int = 0) -> b
 def receipt_pdf(*, shop: str, order: str, lines: list[tuple[str, str]]) -> bytes:
     """A one-page PDF receipt of an order (title, order number, item lines with prices),
     with the DejaVu font the reports use, so č ř ł ő ș print."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    from reporting.layout import FONT, FONT_BOLD, fonts_register
 
     fonts_register()
     regular, bold = FONT, FONT_BOLD

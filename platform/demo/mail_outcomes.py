@@ -76,6 +76,7 @@ def _nested_forward(*, sender: str, to: str, message_id: str) -> bytes:
 def seed_mail_outcomes(log: Callable[[str], None]) -> None:
     """Per demo client: three answered e-mails (sent, failed, bounced once the demo runs)
     and one unreadable message. Run again, it adds nothing (the Message-IDs are known)."""
+    # Here, not at the top: demo.seed imports this module (its list of seeding steps).
     from demo.seed import DEMO_CLIENTS
 
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):

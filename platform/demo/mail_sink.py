@@ -22,6 +22,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from config import env
 from demo.delivery_report import delivery_report
 
 log = logging.getLogger("polydesk.mail_sink")
@@ -123,7 +124,6 @@ def sink_controller(
 
 
 def main(argv: list[str] | None = None) -> None:
-    from config import env
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=env.mail_sink_port())

@@ -8,6 +8,7 @@ from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 
 from conversations.email_in import MAX_BYTES
+from intake.services import MailTooLarge, receipt_write
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,6 @@ class MailIntakeMiddleware:
     def process_exception(self, request, exception):
         if not _is_mail_path(request.path):
             return None
-        from intake.services import MailTooLarge, receipt_write
 
         if isinstance(exception, MailTooLarge):  # its receipt is written, refused
             return JsonResponse({"error": str(exception)}, status=413)

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 
 from outbox.models import Delivery
+from routing.models import WorkItem
 
 # Due rows with their client's schema (the task runs there), oldest due first. Queued rows
 # whose task is not on its way (never sent to the broker, or sent long ago and lost), and
@@ -63,7 +64,6 @@ class Undelivered:
 
 def undelivered_public(*, limit: int = 100) -> list[Undelivered]:
     """Failed and bounced messages of every client, newest first (one query)."""
-    from routing.models import WorkItem
 
     latest_item = (
         WorkItem.objects.filter(
