@@ -9,7 +9,6 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from billing.models import ExchangeRate, PricePlan
-from billing.months import month_of, month_previous, months_back
 from billing.services import (
     invoices_issue_for_month,
     price_plan_create,
@@ -17,6 +16,7 @@ from billing.services import (
     usage_record_call,
     usage_record_telephony_cost,
 )
+from core.months import month_of, month_previous, months_back
 from tenants.models import Client
 
 # Twilio prices calls in US dollars: rates of a day (the order of the central banks'

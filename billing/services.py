@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from billing.exchange_rates import SOURCE_ECB, cross_rate, ecb_xml_download, ecb_xml_parse
 from billing.models import Invoice, InvoiceCounter, InvoiceLine, PricePlan, UsageEntry
-from billing.months import month_span
 from billing.rating import RatingError
 from billing.selectors import (
     client_buyer,
@@ -22,6 +21,7 @@ from billing.selectors import (
     ledger_rows_after_invoice,
     rating_for_client_month,
 )
+from core.months import month_span
 from tenants.models import Client
 
 logger = logging.getLogger(__name__)

@@ -19,7 +19,6 @@ from django.utils import timezone, translation
 
 from billing.document import InvoiceFormats, invoice_pdf, last_day, line_cells
 from billing.models import Invoice
-from billing.months import month_of, month_parse, month_previous, months_back
 from billing.selectors import (
     invoice_document,
     invoice_of_client,
@@ -27,7 +26,8 @@ from billing.selectors import (
     ledger_rows_for_month,
     ratings_for_month,
 )
-from portal.csv_export import csv_response
+from core.csv_export import csv_response
+from core.months import month_of, month_parse, month_previous, months_back
 from reporting.services import report_language
 from tenants.models import Client
 

@@ -8,7 +8,7 @@ from django_tenants.utils import schema_context
 
 def seed_reports(log: Callable[[str], None]) -> None:
     """Generate (again) last month's report of each demo client; the demo manager receives it."""
-    from billing.months import month_previous
+    from core.months import month_previous
     from demo.seed import DEMO_CLIENTS
     from reporting.models import ReportSettings
     from reporting.services import report_generate

@@ -92,7 +92,7 @@ def delivery_dispatch(*, delivery_id: int, schema_name: str) -> bool:
     """Send the delivery's task to the broker now; when it cannot be reached, the row is
     left for the sweep (False)."""
     # Here, not at the top: outbox.tasks imports this module (its tasks call these services).
-    from config.celery import task_send
+    from core.tasks import task_send
     from outbox.tasks import delivery_send_task
 
     if task_send(

@@ -5,13 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class Channel(models.TextChoices):
-    CALL = "call", "Call"
-    EMAIL = "email", "E-mail"
-    CHAT = "chat", "Chat"
-    SMS = "sms", "SMS"
-    API = "api", "API"
+from core.channels import Channel
 
 
 class AgentState(models.Model):

@@ -18,7 +18,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from routing.models import AgentState, Channel, ResolutionClock, SlaEvent, WorkItem
+from core.channels import Channel
+from routing.models import AgentState, ResolutionClock, SlaEvent, WorkItem
 from routing.selectors import (
     agent_load,
     agent_reach_cached,
