@@ -6,12 +6,15 @@ class ConversationsConfig(AppConfig):
 
     def ready(self) -> None:
         from conversations.email_out import email_transmit
+        from conversations.erasure import conversations_erase_for_customer
         from conversations.outbound import message_sent, message_undelivered
+        from customers.registry import eraser_register
         from outbox import registry
 
         registry.sender_register("email", email_transmit)
         registry.hook_add(registry.ON_SENT, message_sent)
         registry.hook_add(registry.ON_UNDELIVERED, message_undelivered)
+        eraser_register(conversations_erase_for_customer)
 
         from conversations import email_in
 
