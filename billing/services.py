@@ -152,6 +152,7 @@ def usage_record_first_reply(*, client: Client, conversation, agent, at: datetim
     Calls are billed by their minutes, not here. Runs in the caller's transaction."""
     if conversation.first_response_at is not None or conversation.channel == "call":
         return
+    # Here, not at the top: routing sits above billing (until the hours app lands below it).
     from routing.selectors import client_calendar
 
     calendar = client_calendar(client, country=conversation.customer.country,
@@ -186,6 +187,7 @@ def usage_record_call(*, client: Client, call_sid: str, talk_seconds: int | None
     an inbound one is still passed through)."""
     if answered_at is None or not talk_seconds:
         return None
+    # Here, not at the top: routing sits above billing (until the hours app lands below it).
     from routing.selectors import client_calendar
 
     prefix, _cost = _call_source(source_kind)

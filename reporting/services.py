@@ -98,6 +98,7 @@ def report_send(*, client, report_id: int) -> bool:
 
 def report_generate_and_send(*, client, month: date) -> Report:
     """The monthly job of one client: generate the report, then send it after the commit."""
+    # Here, not at the top: reporting.tasks imports this module (its tasks call these services).
     from reporting.tasks import report_send_task
 
     with transaction.atomic():

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from content.models import MessageTemplate
 from content.selectors import translation_for
+from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
 from outbox.models import Delivery
 from outbox.services import delivery_handed_over
@@ -66,8 +67,6 @@ def conversation_acknowledge(*, client, conversation: Conversation) -> Message |
     if text is None:
         return None
     if conversation.channel == Conversation.Channel.EMAIL:
-        from conversations.email_out import outbound_email_queue
-
         return outbound_email_queue(
             client=client,
             conversation=conversation,

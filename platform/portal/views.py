@@ -41,6 +41,7 @@ from reporting.selectors import (
     kpis_for_period,
     sla_figures_for_period,
 )
+from reporting.tasks import report_generate_task
 from telephony.voice.labels import CALL_OUTCOMES
 
 KPI_CACHE_SECONDS = 120
@@ -320,7 +321,6 @@ def report_list(request):
 @require_POST
 def report_request(request):
     """Ask for a month's report now; it is prepared in the background."""
-    from reporting.tasks import report_generate_task
 
     client = request.tenant
     form = ReportRequestForm(request.POST, months=_recent_months(client), formats=_formats(request))
