@@ -22,7 +22,7 @@ class Conversation(models.Model):
         RESOLVED = "resolved", "Resolved"
         CLOSED = "closed", "Closed"
 
-    Channel = Channel  # the channels are the router's (routing.models.Channel)
+    Channel = Channel  # the channels of every room (core.channels.Channel)
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="conversations"
