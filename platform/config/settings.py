@@ -93,8 +93,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "tenants.middleware.ClientIsolationMiddleware",
+    # The user's language first: the isolation's refusal page speaks it.
     "languages.middleware.UserLanguageMiddleware",
+    "tenants.middleware.ClientIsolationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

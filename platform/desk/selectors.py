@@ -21,11 +21,6 @@ QUEUE_HEAD = 25
 CLIENT_LINES = 25
 
 
-def user_is_supervisor(user) -> bool:
-    """Supervisors are agency admins and staff users (``is_staff``, set in the admin)."""
-    return user.is_authenticated and (user.is_agency_admin or user.is_staff)
-
-
 def client_colour(client: Client) -> str:
     """A stable colour per client (from its slug), so that two clients never look alike
     on the desk at a glance. Clients have no brand colour of their own yet."""
