@@ -17,10 +17,11 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = None
+        tenant = request.tenant  # type: ignore[attr-defined]  # django-tenants sets it
         if request.user.is_authenticated:
             language = request.user.language
-        elif request.tenant.schema_name != get_public_schema_name():
-            language = request.tenant.default_language
+        elif tenant.schema_name != get_public_schema_name():
+            language = tenant.default_language
         if language in UI_LANGUAGES:
             translation.activate(language)
             request.LANGUAGE_CODE = language

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.db import connection
 
 from config.embedded_postgres import pgserver_module
+from tenants.current import schema_public_set
 
 logger = logging.getLogger(__name__)
 
@@ -110,4 +111,4 @@ def schema_clone(*, template: str, schema_name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(script)
     # The script qualifies every name; make django-tenants set search_path afresh.
-    connection.set_schema_to_public()
+    schema_public_set()

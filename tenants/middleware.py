@@ -26,7 +26,7 @@ class ClientIsolationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        tenant = request.tenant
+        tenant = request.tenant  # type: ignore[attr-defined]  # django-tenants sets it
         user = request.user
         if tenant.schema_name == get_public_schema_name():
             if (

@@ -7,7 +7,7 @@ does not serve are a 404, decided by the view that loads them."""
 from collections.abc import Callable
 from enum import Enum
 from functools import wraps
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,8 +20,7 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
-P = ParamSpec("P")
-R = TypeVar("R", bound=HttpResponseBase)
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 
 class AgencyRole(Enum):
@@ -55,23 +54,17 @@ REFUSALS: dict[AgencyRole, Promise] = {
 }
 
 
-def agency_page(
-    role: AgencyRole = AgencyRole.AGENT,
-) -> Callable[
-    [Callable[Concatenate[HttpRequest, P], R]], Callable[Concatenate[HttpRequest, P], Any]
-]:
+def agency_page(role: AgencyRole = AgencyRole.AGENT) -> Callable[[V], V]:
     """A view of the agency's site for ``role`` and above: sign in first, then the 403 page
     (``PermissionDenied`` with the role's text) for anyone without the role."""
 
-    def decorator(
-        view: Callable[Concatenate[HttpRequest, P], R],
-    ) -> Callable[Concatenate[HttpRequest, P], Any]:
+    def decorator(view: V) -> V:
         @wraps(view)
-        def checked(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> R:
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not user_holds(request.user, role):
                 raise PermissionDenied(REFUSALS[role])
             return view(request, *args, **kwargs)
 
-        return login_required(checked)
+        return cast(V, login_required(checked))
 
     return decorator

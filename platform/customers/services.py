@@ -1,6 +1,6 @@
 """Writes on a client's customers. Callers are already in the client's schema."""
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from conversations.attachments import attachments_delete_unused
@@ -8,6 +8,7 @@ from conversations.models import Attachment, Conversation, Message
 from customers.models import Customer
 from outbox.models import Delivery
 from routing.models import WorkItem
+from tenants.current import schema_name_current
 
 
 @transaction.atomic
@@ -39,13 +40,13 @@ def customer_erase(*, customer_id: int) -> Customer:
         Conversation.objects.filter(pk__in=conversation_ids).update(subject="")
         for kind, ids in (("conversation", conversation_ids), ("call", call_ids)):
             WorkItem.objects.filter(
-                client__schema_name=connection.schema_name, source_kind=kind, source_id__in=ids
+                client__schema_name=schema_name_current(), source_kind=kind, source_id__in=ids
             ).update(summary="")
         # The outbox's rows (public) keep their states and times, not a server's answer
         # that may quote the customer's address.
 
         Delivery.objects.filter(
-            client__schema_name=connection.schema_name, conversation_id__in=conversation_ids
+            client__schema_name=schema_name_current(), conversation_id__in=conversation_ids
         ).update(subject="", last_error="")
         customer.name = ""
         customer.email = ""

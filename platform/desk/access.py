@@ -23,7 +23,8 @@ from routing.models import WorkItem
 
 P = ParamSpec("P")
 ItemView = Callable[Concatenate[HttpRequest, WorkItem, P], HttpResponseBase]
-DeskView = Callable[Concatenate[HttpRequest, int, P], HttpResponseBase]
+# Called by the URL resolver with ``item_id`` (and the URL's other values) as keywords.
+DeskView = Callable[..., HttpResponseBase]
 
 # A waiting item may be changed by any agent who serves its client; one someone holds only
 # by its holder and supervisors.
@@ -72,7 +73,7 @@ def desk_item(
     waiting_allowed: bool = True,
     refusal: Promise = ANOTHER_AGENTS,
     in_schema: bool = False,
-) -> Callable[[ItemView[P]], DeskView[P]]:
+) -> Callable[[ItemView[P]], DeskView]:
     """A view of one work item: ``view(request, item, ...)`` for the URL's ``item_id``.
 
     ``source``: the item's source kind the view needs ("conversation", "call"); another is
@@ -80,9 +81,8 @@ def desk_item(
     agent must be allowed to change it (``may_act_on``), else the 403 page with ``refusal``.
     ``in_schema``: the view runs inside the item's client's schema."""
 
-    def decorator(view: ItemView[P]) -> DeskView[P]:
+    def decorator(view: ItemView[P]) -> DeskView:
         @agency_page()
-        @wraps(view)
         def loaded(
             request: HttpRequest, item_id: int, *args: P.args, **kwargs: P.kwargs
         ) -> HttpResponseBase:
@@ -98,6 +98,6 @@ def desk_item(
             with schema_context(item.client.schema_name):
                 return view(request, item, *args, **kwargs)
 
-        return loaded
+        return wraps(view)(loaded)
 
     return decorator

@@ -7,14 +7,25 @@ one client's schema and must be called inside it (``schema_context``).
 """
 
 import zlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
+from tenants.current import schema_name_current
 from tenants.models import Client
+
+if TYPE_CHECKING:
+    from content.selectors import Translated
+    from conversations.models import Conversation, Message
+    from routing.models import WorkItem
+    from telephony.voice.models import Call
+    from telephony.voice.selectors import CallerHistory
 
 # The inbox shows the head of the queue and the busiest clients; the counts cover all.
 QUEUE_HEAD = 25
@@ -66,15 +77,15 @@ class CountLine:
 
 @dataclass(frozen=True)
 class Inbox:
-    my_items: list  # WorkItem, offered or assigned to the agent, most urgent first
-    queue_head: list  # WorkItem, the first waiting items the agent may take, in that order
+    my_items: list["WorkItem"]  # offered or assigned to the agent, most urgent first
+    queue_head: list["WorkItem"]  # the first waiting items the agent may take, in that order
     per_language: list[CountLine]
     per_client: list[CountLine]  # the CLIENT_LINES longest-waiting clients
     more_clients: int  # clients with waiting work beyond those lines
     waiting: int  # everything the agent may take now
 
 
-def agent_items_public(agent):
+def agent_items_public(agent: User) -> "QuerySet[WorkItem]":
     """The items offered or assigned to this agent, most urgent first."""
     from routing.models import WorkItem
     from routing.selectors import ACTIVE
@@ -112,7 +123,7 @@ _INBOX_SQL = """
 """
 
 
-def agent_inbox_public(agent, *, now: datetime | None = None) -> Inbox:
+def agent_inbox_public(agent: User, *, now: datetime | None = None) -> Inbox:
     """The agent's inbox: their items, the head of what they may take, and counts per
     language and client. Three queries (four when the agent's reach is not cached), one
     scan of the waiting work, however many items and clients there are."""
@@ -134,7 +145,7 @@ def agent_inbox_public(agent, *, now: datetime | None = None) -> Inbox:
     with connection.cursor() as cursor:
         cursor.execute(_INBOX_SQL.format(clause=clause), [*params, CLIENT_LINES, QUEUE_HEAD])
         rows = cursor.fetchall()
-    lines: dict[str, list] = {"language": [], "client": [], "clients": [], "head": []}
+    lines: dict[str, list[Any]] = {"language": [], "client": [], "clients": [], "head": []}
     for kind, key, waiting, oldest, item_id in rows:
         lines[kind].append(item_id if kind == "head" else CountLine(key, waiting, oldest))
     # A UNION ALL promises no order between or within its parts: sorted here again.
@@ -160,8 +171,8 @@ def agent_inbox_public(agent, *, now: datetime | None = None) -> Inbox:
 @dataclass(frozen=True)
 class FaqView:
     slug: str
-    question: object  # content.selectors.Translated | None
-    answer: object
+    question: "Translated | None"
+    answer: "Translated"
 
 
 def faq_in_language(language: str) -> list[FaqView]:
@@ -205,23 +216,22 @@ HISTORY_LIMIT = 20
 
 @dataclass(frozen=True)
 class ConversationView:
-    conversation: object  # conversations.models.Conversation
-    messages: list
-    history: list  # the customer's conversations in this client, newest first
+    conversation: "Conversation"
+    messages: list["Message"]
+    history: Sequence["Conversation"]  # the customer's conversations in this client, newest first
     more_history: int
-    replies: list
+    replies: list[Any]
     faq: list[FaqView]
     clock: ClientClock
 
 
 def conversation_view_in_schema(*, client: Client, conversation_id: int) -> ConversationView | None:
     """Everything the agent needs about one conversation (call inside the client's schema)."""
-    from django.db import connection
 
     from content.selectors import canned_replies_in_language
     from conversations.models import Conversation
 
-    if connection.schema_name != client.schema_name:
+    if schema_name_current() != client.schema_name:
         raise RuntimeError("conversation_view_in_schema runs in the client's schema")
     conversation = (
         Conversation.objects.select_related("customer").filter(pk=conversation_id).first()
@@ -248,10 +258,9 @@ def conversation_view_in_schema(*, client: Client, conversation_id: int) -> Conv
     )
 
 
-def transfer_candidates_public(item) -> list:
+def transfer_candidates_public(item: "WorkItem") -> list[User]:
     """Agents who could take ``item`` from its holder: they serve its client, answer in
     its language (native or fluent) and are not offline; available ones first."""
-    from accounts.models import User
     from routing.models import AgentState
 
     return list(
@@ -312,7 +321,6 @@ def supervisor_wall_public(*, now: datetime | None = None, time_zone: str = "UTC
     handled today (since local midnight in ``time_zone``). Four queries."""
     import zoneinfo
 
-    from accounts.models import User
     from languages.models import AgentSkill
     from routing.models import AgentState, WorkItem
     from routing.selectors import ACTIVE
@@ -334,13 +342,18 @@ def supervisor_wall_public(*, now: datetime | None = None, time_zone: str = "UTC
         .values("language_id").annotate(n=Count("agent", distinct=True))
         .values_list("language_id", "n")
     )  # fmt: skip
-    per_language: dict[str, list] = {}
+    per_language: dict[str, list[Any]] = {}
     for queue in queues:
         line = per_language.setdefault(queue.language, [0, timedelta(0)])
         line[0] += queue.waiting
         line[1] = max(line[1], queue.longest_wait)
     languages = [
-        WallLanguage(code, *per_language.get(code, (0, None)), available.get(code, 0))
+        WallLanguage(
+            language=code,
+            waiting=per_language.get(code, [0, None])[0],
+            longest_wait=per_language.get(code, [0, None])[1],
+            agents_available=available.get(code, 0),
+        )
         for code in sorted(set(per_language) | set(available))
     ]
     local_midnight = timezone.localtime(now, zoneinfo.ZoneInfo(time_zone)).replace(
@@ -386,7 +399,7 @@ def supervisor_wall_public(*, now: datetime | None = None, time_zone: str = "UTC
     )
 
 
-def _presence_of(agent) -> str:
+def _presence_of(agent: User) -> str:
     from routing.models import AgentState
 
     try:
@@ -408,13 +421,13 @@ class TimelineStep:
 class CallView:
     """A call as the agent sees it: who calls (the screen pop) and how the call went."""
 
-    call: object  # telephony.voice.models.Call
-    history: object  # telephony.voice.selectors.CallerHistory
+    call: "Call"
+    history: "CallerHistory"
     timeline: list[TimelineStep]
     clock: ClientClock | None
 
 
-def call_timeline(call) -> list[TimelineStep]:
+def call_timeline(call: "Call") -> list[TimelineStep]:
     """The call's moments that happened, in order."""
     moments = [("ringing", call.ringing_at), ("queued", call.queued_at),
                ("answered", call.answered_at), ("completed", call.completed_at)]  # fmt: skip
@@ -425,11 +438,10 @@ def call_view_in_schema(
     *, client: Client, call_id: int, with_clock: bool = True
 ) -> CallView | None:
     """A call's screen pop and timeline (call inside the client's schema)."""
-    from django.db import connection
 
     from telephony.voice.selectors import caller_history
 
-    if connection.schema_name != client.schema_name:
+    if schema_name_current() != client.schema_name:
         raise RuntimeError("call_view_in_schema runs in the client's schema")
     history = caller_history(call_id=call_id)
     if history is None:
@@ -441,7 +453,7 @@ def call_view_in_schema(
     return CallView(call=call, history=history, timeline=call_timeline(call), clock=clock)
 
 
-def call_of_conversation_in_schema(*, conversation_id: int):
+def call_of_conversation_in_schema(*, conversation_id: int) -> "Call | None":
     """The call a conversation came from (a voicemail, a callback request, a follow-up),
     the latest if several; None for other conversations. Call inside the client's schema."""
     from telephony.voice.models import Call
@@ -451,7 +463,7 @@ def call_of_conversation_in_schema(*, conversation_id: int):
 
 @dataclass(frozen=True)
 class ScreenPop:
-    item: object  # routing.models.WorkItem
+    item: "WorkItem"
     colour: str
     view: CallView
 
@@ -464,7 +476,7 @@ class ScreenPop:
 SCREEN_POP_SECONDS = 30
 
 
-def _screen_pop_key(item) -> str:
+def _screen_pop_key(item: "WorkItem") -> str:
     """Per call and state of its item (offered or answered, to whom, since when): one entry
     each, read again in place when it is SCREEN_POP_SECONDS old."""
     since = item.offered_at if item.status == "offered" else item.assigned_at
@@ -474,7 +486,7 @@ def _screen_pop_key(item) -> str:
     )
 
 
-def screen_pops(items, *, now: datetime | None = None) -> list[ScreenPop]:
+def screen_pops(items: Iterable["WorkItem"], *, now: datetime | None = None) -> list[ScreenPop]:
     """The caller of every call offered or assigned to the agent (their items, already
     read): a few queries in each call's client schema when it rings, when it is answered
     and every SCREEN_POP_SECONDS; none in between (Django's cache) and none without calls."""

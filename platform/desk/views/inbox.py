@@ -1,5 +1,7 @@
 """The agent's inbox: the desk's home page, its live poll, presence and the next item."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
@@ -19,6 +21,7 @@ from desk.selectors import agent_inbox_public, client_cards_public, screen_pops
 from routing.models import AgentState
 from routing.selectors import agent_reach_cached
 from routing.services import agent_heartbeat, agent_next_item, agent_presence_set
+from tenants.current import schema_name_current
 
 
 class DeskLoginView(auth_views.LoginView):
@@ -32,14 +35,14 @@ def _clients_table() -> SafeString:
     than the rest of the desk)."""
     now = timezone.now()
     key = f"desk:clients-table:{get_language()}:{now:%Y%m%d%H%M}"
-    html = cache.get(key)
+    html: str | None = cache.get(key)
     if html is None:
         html = render_to_string("desk/_clients.html", {"cards": client_cards_public()})
         cache.set(key, html, 90)
     return mark_safe(html)  # noqa: S308 - our template's output, escaped when rendered
 
 
-def _inbox_context(request: HttpRequest) -> dict[str, object]:
+def _inbox_context(request: HttpRequest) -> dict[str, Any]:
     inbox = agent_inbox_public(agent_of(request))
     # Calls ringing for (or held by) the agent pop up with their caller's history.
     return {"inbox": inbox, "now": timezone.now(), "pops": screen_pops(inbox.my_items)}
@@ -114,4 +117,4 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
-    return JsonResponse({"status": "ok", "schema": connection.schema_name})
+    return JsonResponse({"status": "ok", "schema": schema_name_current()})

@@ -6,7 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+)
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -170,7 +176,7 @@ def item_reply(request: HttpRequest, item: WorkItem) -> HttpResponse:
 
 @desk_item(source="conversation", missing="No such file.", in_schema=True)
 @require_GET
-def item_attachment(request: HttpRequest, item: WorkItem, attachment_id: int) -> HttpResponse:
+def item_attachment(request: HttpRequest, item: WorkItem, attachment_id: int) -> HttpResponseBase:
     """A file of the item's conversation, for an agent who may see the item: downloaded
     (or, ``?inline=1``, a picture shown), streamed from the storage."""
     attachment = Attachment.objects.filter(
