@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from desk.access import agent_of, desk_item
-from desk.selectors import call_of_conversation_in_schema
+from desk.selectors.calls import call_of_conversation_in_schema
 from routing.models import WorkItem
 from telephony.services import CallBackError, call_back_start
 from telephony.voice.models import Call

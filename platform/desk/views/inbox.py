@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import agency_page, user_is_supervisor
 from desk.access import agent_of
-from desk.selectors import agent_inbox_public, client_cards_public, screen_pops
+from desk.selectors.calls import screen_pops
+from desk.selectors.inbox import agent_inbox_public, client_cards_public
 from routing.models import AgentState
 from routing.selectors import agent_reach_cached
 from routing.services import agent_heartbeat, agent_next_item, agent_presence_set

@@ -37,14 +37,13 @@ from conversations.services import (
     tags_parse,
 )
 from desk.access import TAKE_TO_ANSWER, TAKE_TO_RESOLVE, agent_of, desk_item, may_act_on
-from desk.selectors import (
-    call_of_conversation_in_schema,
-    call_view_in_schema,
+from desk.selectors.calls import call_of_conversation_in_schema, call_view_in_schema
+from desk.selectors.conversation import (
     client_clock,
-    client_colour,
     conversation_view_in_schema,
     transfer_candidates_public,
 )
+from desk.selectors.inbox import client_colour
 from languages.models import Language
 from outbox.selectors import messages_with_deliveries
 from routing.models import WorkItem

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import AgencyRole, agency_page
 from desk.access import agent_of, serves
-from desk.selectors import supervisor_wall_public
+from desk.selectors.wall import supervisor_wall_public
 from outbox.models import Delivery
 from outbox.selectors import undelivered_public
 from outbox.services import delivery_retry as retry
