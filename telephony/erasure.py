@@ -1,12 +1,11 @@
 """A customer's calls erased (their part of ``customers.services.customer_erase``): the calls
 keep their statistics but lose the number and the recordings, and the queue's summaries."""
 
-from django.db import connection
-
 from customers.models import Customer
 from routing.models import WorkItem
 from telephony.voice.models import Call
 from telephony.voice.services import calls_erase_for_number
+from tenants.current import schema_name_current
 
 
 def calls_erase_for_customer(*, customer: Customer) -> None:
@@ -16,5 +15,5 @@ def calls_erase_for_customer(*, customer: Customer) -> None:
     call_ids = list(Call.objects.filter(from_number=customer.phone).values_list("pk", flat=True))
     calls_erase_for_number(phone=customer.phone)
     WorkItem.objects.filter(
-        client__schema_name=connection.schema_name, source_kind="call", source_id__in=call_ids
+        client__schema_name=schema_name_current(), source_kind="call", source_id__in=call_ids
     ).update(summary="")
