@@ -1,8 +1,10 @@
-"""Shared fixtures: two clients provisioned once per session in the real test database."""
+"""Shared fixtures: two clients provisioned once per session in the real test database, and
+the demo seeded once per session (its tests run last)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from io import StringIO
 
 import pytest
 from django.conf import settings
@@ -61,6 +63,47 @@ def two_clients(django_db_setup, django_db_blocker) -> TwoClients:
             currency="PLN",
         ).client
     return TwoClients(a=a, b=b)
+
+
+@dataclass(frozen=True)
+class SeededDemo:
+    output: str  # what the two runs of seed_demo printed
+
+
+@pytest.fixture(scope="session")
+def demo_seeded(two_clients, django_db_blocker) -> SeededDemo:
+    """The demo, seeded twice (the second run proves it idempotent) and committed, once per
+    session: seeding costs several seconds, and five modules check it.
+
+    The tests that ask for it run at the end of the session (`pytest_collection_modifyitems`
+    below), in one xdist group, so no other test sees the demo's clients. Each of them runs
+    in its own rolled-back transaction (the django_db mark), so they do not see each other's
+    writes either.
+    """
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    out = StringIO()
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            call_command("seed_demo", force=True, stdout=out)
+            call_command("seed_demo", force=True, stdout=out)
+            # Seeded inside a test's transaction, as these tests did before, nothing ran on
+            # commit (the acknowledgements' and the outbox's tasks): the same demo here.
+            connection.run_on_commit.clear()
+        connection.set_schema_to_public()
+    return SeededDemo(output=out.getvalue())
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """The tests of the seeded demo last, and together on one xdist worker: the committed
+    demo clients must not show up in the other tests' counts."""
+    demo = [item for item in items if "demo_seeded" in getattr(item, "fixturenames", ())]
+    for item in demo:
+        item.add_marker(pytest.mark.xdist_group("demo"))
+    seeded = set(map(id, demo))
+    items[:] = [item for item in items if id(item) not in seeded] + demo
 
 
 @contextmanager
