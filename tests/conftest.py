@@ -1,17 +1,18 @@
 """Shared fixtures: two clients provisioned once per session in the real test database, and
 the demo seeded once per session (its tests run last)."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from io import StringIO
 
 import pytest
 from django.conf import settings
-from django_tenants.utils import schema_context
 
 from tenants.models import Client
 from tenants.services import agency_ensure, client_provision
+
+# Fixtures several directories use: the mailboxes, the voice set-up (numbers, menus, Twilio),
+# a broker that is down.
+pytest_plugins = ["tests.support.mail", "tests.support.voice", "tests.support.outbox"]
 
 
 @dataclass(frozen=True)
@@ -21,12 +22,15 @@ class TwoClients:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_test_environment, django_db_blocker):
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
     """Always create the test database.
 
     pytest-django creates it only when a collected test is marked for the database; the
     tests that commit on purpose (a real Celery worker, a browser) are not marked, and run
-    alone they would otherwise write to the real database.
+    alone they would otherwise write to the real database. `django_db_modify_db_settings`
+    gives each xdist worker its own database (test_<name>_gw0, ...).
     """
     from django.test.utils import setup_databases, teardown_databases
 
@@ -95,25 +99,23 @@ def demo_seeded(two_clients, django_db_blocker) -> SeededDemo:
     return SeededDemo(output=out.getvalue())
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(config, items):
-    """The tests of the seeded demo last, and together on one xdist worker: the committed
-    demo clients must not show up in the other tests' counts."""
-    demo = [item for item in items if "demo_seeded" in getattr(item, "fixturenames", ())]
-    for item in demo:
-        item.add_marker(pytest.mark.xdist_group("demo"))
-    seeded = set(map(id, demo))
-    items[:] = [item for item in items if id(item) not in seeded] + demo
+def _uses_the_seeded_demo(item) -> bool:
+    return "demo_seeded" in getattr(item, "fixturenames", ())
 
 
-@contextmanager
-def in_schema(client: Client) -> Iterator[None]:
-    with schema_context(client.schema_name):
-        yield
-
-
-def host_of(client: Client) -> str:
-    return client.get_primary_domain().domain
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items):
+    """The tests of the seeded demo together on one xdist worker (their group, read by xdist's
+    --dist loadgroup), and last, after pytest-django's ordering: the committed demo clients
+    must not show up in the other tests' counts."""
+    for item in items:
+        if _uses_the_seeded_demo(item):
+            item.add_marker(pytest.mark.xdist_group("demo"))
+    result = yield
+    items[:] = [item for item in items if not _uses_the_seeded_demo(item)] + [
+        item for item in items if _uses_the_seeded_demo(item)
+    ]
+    return result
 
 
 @pytest.fixture(autouse=True)
@@ -134,24 +136,6 @@ def _fast_password_hashing():
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def test_database_url() -> str:
-    """The URL of the database pytest created, for a process started by a test."""
-    from urllib.parse import quote
-
-    from django.db import connection
-
-    params = connection.get_connection_params()
-    user = quote(params.get("user") or "", safe="")
-    password = quote(params.get("password") or "", safe="")
-    query = f"host={quote(params.get('host') or 'localhost', safe='')}"
-    if params.get("port"):
-        query += f"&port={params['port']}"
-    return f"postgresql://{user}:{password}@/{params['dbname']}?{query}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -13,7 +13,7 @@ from billing.months import month_previous
 from billing.selectors import invoice_document
 from demo.seed import DEMO_BILLING_IDENTITIES, DEMO_CLIENTS, HISTORY_CONVERSATIONS_PER_CLIENT
 from tenants.models import Client
-from tests.billing.test_document import text_of
+from tests.support.pdf import text_of
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from conversations.attachments import (
 from conversations.models import Attachment
 from conversations.services import conversation_open_inbound
 from customers.services import customer_erase
-from tests.conftest import in_schema
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import pytest
 
 from customers.models import Customer
 from customers.services import customer_erase
-from tests.conftest import in_schema
-from tests.factories import CustomerFactory
+from tests.support.factories import CustomerFactory
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from customers.models import Customer
 from demo.seed import DEMO_CLIENTS, DEMO_PASSWORD
 from routing.models import ResolutionClock, WorkItem
 from tenants.models import Client
-from tests.conftest import host_of, in_schema
-from tests.desk.helpers import signed_in
+from tests.support.desk import signed_in
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from conversations.attachments import IncomingFile, attachment_store, blob_name
 from conversations.models import Attachment, Conversation, Message
 from conversations.services import conversation_note_add
 from demo.files import parcel_photo_png, receipt_pdf
-from tests.conftest import in_schema
-from tests.desk.helpers import agent_with, held_by, inbound, signed_in
+from tests.support.desk import agent_with, held_by, inbound, signed_in
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ from languages.services import agent_skills_set
 from routing.models import AgentState, WorkItem
 from routing.services import agent_presence_set, route_waiting, work_enqueue
 from telephony.voice.models import Call
-from tests.browser import served_and_browsed
-from tests.conftest import in_schema
 from tests.desk.test_desk_browser import _in_another_thread
-from tests.factories import PASSWORD, UserFactory
+from tests.support.browser import served_and_browsed
+from tests.support.factories import PASSWORD, UserFactory
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.slow
 CALLER = "+420601999888"

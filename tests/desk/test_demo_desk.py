@@ -5,7 +5,7 @@ import pytest
 from accounts.models import User
 from demo.seed import DEMO_SKILLS
 from routing.services import agent_presence_set
-from tests.desk.helpers import signed_in
+from tests.support.desk import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import pytest
 
 from accounts.models import User
 from outbox.models import Delivery
-from tests.desk.helpers import signed_in
-from tests.factories import UserFactory
 from tests.outbox.test_outbox import mailbox, reply_to_new_mail  # noqa: F401 - fixture
+from tests.support.desk import signed_in
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import pytest
 from conversations.models import Conversation, Message
 from conversations.services import conversation_reply
 from telephony.models import PhoneNumber
-from tests.conftest import in_schema
-from tests.outbox.helpers import delivery_of, send_now
-from tests.telephony.fake_twilio import FakeTwilio
+from tests.support.fake_twilio import FakeTwilio
+from tests.support.outbox import delivery_of, send_now
+from tests.support.tenancy import in_schema
 from tests.telephony.test_messaging import sms
 
 pytestmark = pytest.mark.django_db

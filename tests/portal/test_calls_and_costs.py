@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 
 from billing.services import invoice_issue
-from tests.billing.conftest import plan_for, record
-from tests.conftest import host_of
 from tests.portal.test_views import rows_of, signed_in, user_a, user_b  # noqa: F401
-from tests.reporting.scenario import october_calls_at_client_a
+from tests.support.billing import plan_for, record
+from tests.support.reporting import october_calls_at_client_a
+from tests.support.tenancy import host_of
 
 pytestmark = pytest.mark.django_db
 

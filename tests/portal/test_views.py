@@ -14,9 +14,9 @@ from accounts.models import User
 from conversations.models import Message
 from reporting.models import Report
 from reporting.services import report_generate
-from tests.conftest import host_of, in_schema
-from tests.factories import PASSWORD, UserFactory
-from tests.reporting.scenario import local, october_at_client_a
+from tests.support.factories import PASSWORD, UserFactory
+from tests.support.reporting import local, october_at_client_a
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from billing.months import month_previous
 from demo.seed import DEMO_CLIENTS, DEMO_PASSWORD
 from reporting.models import Report
 from tenants.models import Client
-from tests.conftest import host_of, in_schema
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
 

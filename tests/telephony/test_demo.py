@@ -8,7 +8,7 @@ from django.core.management import call_command
 from telephony.models import AgentDevice, PhoneNumber
 from telephony.voice.models import Call, NumberMenu, VoiceSettings
 from tenants.models import Client
-from tests.conftest import in_schema
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from routing.models import WorkItem
 from telephony.models import PhoneNumber
 from telephony.tasks import MEDIA_RETRIES, mms_media_fetch_task
 from telephony.twilio_api import TwilioUnavailable, message_medium_fetch
-from tests.conftest import in_schema
-from tests.telephony.fake_twilio import FakeTwilio
+from tests.support.fake_twilio import FakeTwilio
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 TOKEN = "test-auth-token"
@@ -84,7 +84,7 @@ def test_an_agents_reply_goes_out_as_an_sms_once_from_the_clients_number(
 ):
     from conversations.services import conversation_reply
     from telephony.tasks import sms_send_task
-    from tests.telephony.fake_twilio import FakeTwilio
+    from tests.support.fake_twilio import FakeTwilio
 
     sms("Dzień dobry, gdzie jest moja paczka? Czekam już tydzień.", "SM1")
     settings.TWILIO_ACCOUNT_SID = "AC123"

@@ -6,8 +6,8 @@ from django.test import Client as HttpClient
 
 from accounts.models import User
 from tenants.models import Client
-from tests.conftest import host_of, in_schema
-from tests.factories import PASSWORD, CustomerFactory, UserFactory
+from tests.support.factories import PASSWORD, CustomerFactory, UserFactory
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
 

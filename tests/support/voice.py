@@ -11,7 +11,7 @@ from twilio.request_validator import RequestValidator
 from routing.models import BusinessHours
 from telephony.models import PhoneNumber
 from telephony.voice.models import Menu, NumberMenu, Option
-from tests.conftest import in_schema
+from tests.support.tenancy import in_schema
 
 TOKEN = "test-auth-token"
 CZ_NUMBER = "+420228880000"  # serves Czech and Slovak: starts with the language menu
@@ -119,7 +119,7 @@ def voice(db, two_clients, settings, frozen) -> Voice:
 @pytest.fixture
 def twilio(settings):
     """A local fake of Twilio's REST API, where the project's one Twilio client points."""
-    from tests.telephony.fake_twilio import FakeTwilio
+    from tests.support.fake_twilio import FakeTwilio
 
     settings.TWILIO_ACCOUNT_SID = "AC123"
     with FakeTwilio() as fake:
@@ -132,7 +132,7 @@ def agent(voice):
     """A Slovak-speaking agent whose desk rings in the browser (a Twilio Client device):
     the agent of calls back. Modules whose agent must take calls define their own."""
     from telephony.models import AgentDevice
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     user = UserFactory(language="sk")
     AgentDevice.objects.create(agent=user, address="client:jana")
