@@ -6,7 +6,7 @@ or from a conftest):
 - ``browser``: a live server and a Playwright browser; ``threads``: requests released together
 - ``mail``: the mail corpus, ``email()``, the ``mailboxes`` fixture; ``smtp_sink``: an SMTP server
 - ``outbox``: sending now, the ``broker_down`` fixture; ``billing``: plans and ledger entries
-- ``pdf``: a PDF's text and fonts
+- ``pdf``: a PDF's text and fonts; ``files``: attachments (a zip archive)
 - ``voice``: client A's numbers and menus, signed Twilio webhooks, the ``voice``, ``frozen``,
   ``twilio`` and ``agent`` fixtures; ``fake_twilio``: Twilio's REST API, faked
 - ``reporting``: a month of activity at client A; ``fuzz``: hypothesis settings, rollbacks
