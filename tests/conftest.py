@@ -11,8 +11,13 @@ from tenants.models import Client
 from tenants.services import agency_ensure, client_provision
 
 # Fixtures several directories use: the mailboxes, the voice set-up (numbers, menus, Twilio),
-# a broker that is down.
-pytest_plugins = ["tests.support.mail", "tests.support.voice", "tests.support.outbox"]
+# a broker that is down, a portal user of client A and of client B.
+pytest_plugins = [
+    "tests.support.mail",
+    "tests.support.voice",
+    "tests.support.outbox",
+    "tests.support.portal",
+]
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from tenants.services import client_billing_identity_set
 from tests.support.billing import plan_for, record, utc
 from tests.support.factories import UserFactory
 from tests.support.pdf import text_of
+from tests.support.portal import signed_in_at as signed_in
 from tests.support.tenancy import host_of, in_schema
-from tests.tenants.test_isolation import signed_in
 
 pytestmark = pytest.mark.django_db
 OCT = date(2026, 10, 1)
