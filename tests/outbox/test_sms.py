@@ -9,7 +9,7 @@ from telephony.models import PhoneNumber
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.outbox import delivery_of, send_now
 from tests.support.tenancy import in_schema
-from tests.telephony.test_messaging import sms
+from tests.support.voice import sms
 
 pytestmark = pytest.mark.django_db
 MESSAGES = "/2010-04-01/Accounts/AC123/Messages.json"

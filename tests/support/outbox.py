@@ -1,13 +1,17 @@
-"""Send an outbound message now, as the outbox's task would (in the client's schema); the
+"""A reply to a new e-mail; sending it now, as the outbox's task would (in the client's schema); the
 `broker_down` fixture (registered for every test, tests/conftest.py)."""
 
 import pytest
 from django_tenants.utils import schema_context
 
 from config.celery import app
+from conversations.email_in import email_file_raw
+from conversations.services import conversation_reply
 from outbox.models import Delivery
 from outbox.services import delivery_send
+from tests.support.mail import email
 from tests.support.smtp_sink import free_port
+from tests.support.tenancy import in_schema
 
 
 def delivery_of(client, message_id: int) -> Delivery:
@@ -19,6 +23,15 @@ def send_now(client, message_id: int) -> str:
     delivery = delivery_of(client, message_id)
     with schema_context(client.schema_name):
         return delivery_send(delivery_id=delivery.pk)
+
+
+def reply_to_new_mail(client, agent, *, text="Dobrý den, pošleme nové boty.", now=None):
+    """An agent's reply to a new e-mail (tests.support.mail.email) at ``client``."""
+    filed = email_file_raw(email())
+    with in_schema(client):
+        return conversation_reply(
+            client=client, conversation_id=filed.conversation_id, agent=agent, text=text, now=now
+        )
 
 
 @pytest.fixture
