@@ -92,6 +92,8 @@ def demo_seeded(two_clients, django_db_blocker) -> SeededDemo:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    global _demo_seeded_here
+    _demo_seeded_here = True
     out = StringIO()
     with django_db_blocker.unblock():
         with transaction.atomic():
@@ -102,6 +104,9 @@ def demo_seeded(two_clients, django_db_blocker) -> SeededDemo:
             connection.run_on_commit.clear()
         connection.set_schema_to_public()
     return SeededDemo(output=out.getvalue())
+
+
+_demo_seeded_here = False  # in this process (one xdist worker, or the whole run)
 
 
 def _uses_the_seeded_demo(item) -> bool:
@@ -121,6 +126,16 @@ def pytest_collection_modifyitems(items):
         item for item in items if _uses_the_seeded_demo(item)
     ]
     return result
+
+
+def pytest_runtest_setup(item):
+    """Refuse, rather than fail strangely, a test that would see the committed demo."""
+    if _demo_seeded_here and not _uses_the_seeded_demo(item):
+        pytest.fail(
+            "this test runs after the demo was seeded in this process: run the demo's tests "
+            "last (plain pytest does; with xdist: --dist loadgroup --no-loadscope-reorder)",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(autouse=True)
