@@ -113,14 +113,28 @@ def _uses_the_seeded_demo(item) -> bool:
     return "demo_seeded" in getattr(item, "fixturenames", ())
 
 
+def _shares_a_module_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        definition.scope == "module"
+        for definitions in info.name2fixturedefs.values()
+        for definition in definitions
+    )
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(items):
     """The tests of the seeded demo together on one xdist worker (their group, read by xdist's
     --dist loadgroup), and last, after pytest-django's ordering: the committed demo clients
-    must not show up in the other tests' counts."""
+    must not show up in the other tests' counts. The tests of a module that share a
+    module-scoped fixture together on one worker too, in their order."""
     for item in items:
         if _uses_the_seeded_demo(item):
             item.add_marker(pytest.mark.xdist_group("demo"))
+        elif _shares_a_module_fixture(item):
+            # The browser modules: their tests share a server and a browser, and each goes
+            # on from where the one before left the page's user (written to run in order).
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
     result = yield
     items[:] = [item for item in items if not _uses_the_seeded_demo(item)] + [
         item for item in items if _uses_the_seeded_demo(item)
