@@ -171,8 +171,8 @@ def run(counts: Sequence[int], server: Server, report: Report) -> None:
         provisioned += count
         print(round_line(number, result) + f"  (clients in db after: {provisioned})")
         d = result.durations
-        report.figure(f"per client, mean ({count} clients)", statistics.mean(d), "s", target=1)
-        report.figure(f"per client, p95 ({count} clients)", percentile(d, 0.95), "s")
+        report.figure(f"per client, mean (round of {count})", statistics.mean(d), "s", target=1)
+        report.figure(f"per client, p95 (round of {count})", percentile(d, 0.95), "s")
     problems = schemas_check(provisioned)
     print(f"peak RSS: {peak_rss_mib():.1f} MiB")
     report.figure("peak RSS", peak_rss_mib(), "MiB")

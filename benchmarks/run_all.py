@@ -6,6 +6,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/run_all.py --compare OLD.jsonl          # run, then compare
     .venv/bin/python benchmarks/run_all.py --compare OLD.jsonl --against NEW.jsonl  # no run
     .venv/bin/python benchmarks/run_all.py --smallest                   # every one, smallest
+    .venv/bin/python benchmarks/run_all.py --table RUN.jsonl      # docs/performance.md's table
 
 Each benchmark runs in its own process at its default sizes (``--smallest``: the smallest
 sizes that still exercise every step, a few minutes in all; what tests/benchmarks runs)
@@ -123,6 +124,45 @@ def _delta_line(before: dict | None, after: dict) -> str:
     return f"{after['name']}: {before['value']} -> {value} {unit} ({percent}{direction}){verdict}"
 
 
+def table(path: Path) -> None:
+    """Print the Markdown table of docs/performance.md from a JSON-lines file."""
+    print("| benchmark | command | sizes | figure | floor | target | verdict |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for name, line in lines_read(path).items():
+        sizes = ", ".join(f"{key} {_number(value)}" for key, value in line["sizes"].items())
+        command = f"`benchmarks/{name}.py`"
+        for figure in line["figures"]:
+            unit = "" if figure["unit"] == "count" else figure["unit"]
+            cells = [
+                f"`{name}`" if name else "",
+                command,
+                sizes,
+                f"{figure['name']}: **{_number(figure['value'])}** {unit}".rstrip(),
+                _with_unit(figure["floor"], unit),
+                _with_unit(figure["target"], unit, "≤" if figure["better"] == "lower" else "≥"),
+                figure["verdict"] or "",
+            ]
+            print("| " + " | ".join(cells) + " |")
+            name = command = sizes = ""  # once per benchmark
+
+
+def _number(value) -> str:
+    """Three significant digits, thousands separated; lists comma-separated."""
+    if isinstance(value, list):
+        return "/".join(_number(item) for item in value)
+    if isinstance(value, float):
+        value = float(f"{value:.3g}")
+        if value.is_integer():
+            value = int(value)
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+def _with_unit(value, unit: str, sign: str = "") -> str:
+    if value is None:
+        return ""
+    return f"{sign} {_number(value)} {unit}".strip()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="the JSON-lines file to append to")
@@ -132,7 +172,13 @@ def main() -> int:
     parser.add_argument(
         "--against", type=Path, metavar="NEW", help="with --compare: compare two files, no run"
     )
+    parser.add_argument(
+        "--table", type=Path, metavar="FILE", help="print a run's figures as a Markdown table"
+    )
     args = parser.parse_args()
+    if args.table:
+        table(args.table)
+        return 0
     if args.against:
         if not args.compare:
             parser.error("--against needs --compare")
