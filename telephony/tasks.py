@@ -9,7 +9,8 @@ from outbox.services import delivery_send
 from telephony.messaging import mms_media_fetch
 from telephony.services import offers_dial_pending
 from telephony.twilio_api import TwilioApiError
-from telephony.voice.services import call_back_price_fetch, call_price_fetch, calls_reconcile
+from telephony.voice.services.legs import call_back_price_fetch, call_price_fetch
+from telephony.voice.services.reconcile import calls_reconcile
 from tenants.models import Client
 
 

@@ -15,7 +15,7 @@ from routing.models import WorkItem
 from telephony.services import CallBackError, call_back_start
 from telephony.tasks import calls_reconcile_task
 from telephony.voice.models import Call, OutboundCall
-from telephony.voice.services import NOT_DIALLED, Reconciled, calls_reconcile
+from telephony.voice.services.reconcile import NOT_DIALLED, Reconciled, calls_reconcile
 from tests.support.tenancy import in_schema
 from tests.support.voice import CALLER, CZ_NUMBER, OPEN, signed_post
 from tests.telephony.test_voice_callback_billing import a_voicemail, called_back, ledger, leg_ended
@@ -415,9 +415,9 @@ def test_calls_twilio_answers_without_an_end_do_not_hold_newer_ones_back(
 ):
     """Each run asks the least recently asked first: rows Twilio keeps answering about
     without an end go to the back of the line."""
-    from telephony.voice import services
+    from telephony.voice.services import reconcile
 
-    monkeypatch.setattr(services, "RECONCILE_BATCH", 2)
+    monkeypatch.setattr(reconcile, "RECONCILE_BATCH", 2)
     with in_schema(voice.client):
         for sid, rang in [("CAstuck1", OPEN), ("CAstuck2", OPEN + timedelta(minutes=1)),
                           ("CAlost", OPEN + timedelta(minutes=2))]:  # fmt: skip

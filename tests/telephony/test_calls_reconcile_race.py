@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from telephony.voice.models import Call, OutboundCall
-from telephony.voice.services import Reconciled, call_back_status, calls_reconcile
+from telephony.voice.services.legs import call_back_status
+from telephony.voice.services.reconcile import Reconciled, calls_reconcile
 from tests.support.billing import billing_tables_truncate
 from tests.support.tenancy import in_schema
 from tests.support.voice import CALLER, OPEN, SK_NUMBER

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from conversations.models import Conversation
 from telephony.services import CALL_BACK_REPEAT_AFTER, CallBackError, call_back_start
 from telephony.voice.models import Call
-from telephony.voice.services import call_wrap_up
+from telephony.voice.services.wrap_up import call_wrap_up
 from tests.support.factories import UserFactory
 from tests.support.tenancy import in_schema
 from tests.support.voice import CALLER, OPEN, SK_NUMBER

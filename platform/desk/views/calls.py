@@ -12,7 +12,7 @@ from desk.selectors.calls import call_of_conversation_in_schema
 from routing.models import WorkItem
 from telephony.services import CallBackError, call_back_start
 from telephony.voice.models import Call
-from telephony.voice.services import call_wrap_up
+from telephony.voice.services.wrap_up import call_wrap_up
 
 
 @desk_item(source="call", in_schema=True)

@@ -1,0 +1,276 @@
+"""Ends that never arrived: asking Twilio about calls and return calls whose status
+webhook was lost, and about finished ones still without a price."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from telephony.twilio_api import (
+    CallLeg,
+    TwilioApiError,
+    TwilioUnavailable,
+    call_children,
+    call_fetch,
+)
+from telephony.voice.models import Call, OutboundCall
+from telephony.voice.services.legs import (
+    FINAL_STATUSES,
+    call_back_complete,
+    call_back_price_fetch,
+    call_complete,
+    call_price_fetch,
+)
+from telephony.voice.services.steps import schema_check
+
+logger = logging.getLogger(__name__)
+
+
+# Twilio posts a status callback seconds after the call ends; a site restarting for a
+# deploy, or a short outage, delays it by a few minutes more. Before this, asking Twilio
+# would mostly find calls still going (and spend REST requests on them).
+RECONCILE_AFTER = timedelta(minutes=15)
+# A call back Twilio refused (no agent leg sid) may still have been placed when only our
+# request timed out, and then its status callback bills it; a day later none will come.
+# The same wait before believing Twilio's 404 for an agent leg: a new call is not
+# visible to its REST API at once.
+CALL_BACK_GIVE_UP_AFTER = timedelta(days=1)
+# Twilio has long ended any call by then: an open row older than this is one Twilio does
+# not know (records deleted, a simulated call kept) or an outage for a person to look at,
+# and asking about it every run would only spend requests.
+RECONCILE_WINDOW = timedelta(days=7)
+# Rows per table and run, oldest first: a backlog (after an outage) drains over a few runs
+# instead of holding one worker for its length.
+RECONCILE_BATCH = 100
+# A finished call's price is fetched by a retrying task (queued when it ends); one still
+# without a price this long after (its task could not be queued: the broker was down) is
+# asked for by the sweep.
+PRICE_RECONCILE_AFTER = timedelta(hours=1)
+# A call back whose customer was never rung: the agent's leg ended before its <Dial> (the
+# agent did not pick up, or hung up during the whisper), or Twilio never placed it.
+NOT_DIALLED = "not-dialled"
+
+
+@dataclass
+class Reconciled:
+    """What one sweep of a client did."""
+
+    completed: int = 0  # ended as Twilio reports (billed as their callback would have)
+    closed: int = 0  # calls back whose customer was never rung: nothing billed
+    left: int = 0  # still going at Twilio, not known there yet, or a Twilio error
+    unavailable: bool = False  # Twilio unreachable: the rest waits for the next run
+    priced: int = 0  # finished calls whose price task never ran (a broker down), priced now
+
+
+def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
+    """Finish the client's calls and calls back whose end never reached us (a status
+    callback lost to an outage), from what Twilio's REST API reports: through
+    call_complete and call_back_complete, under the row's lock, so the ledger keys are
+    the callback's and whichever comes second (the sweep or a late callback) changes
+    nothing. Twilio is asked without holding a lock. Calls still going are left for the
+    next run, and so is everything once Twilio is unreachable."""
+    schema_check(client)
+    now = now or timezone.now()
+    done = Reconciled()
+    refused = (
+        OutboundCall.objects.filter(
+            completed_at__isnull=True,
+            agent_call_sid="",
+            started_at__lt=now - CALL_BACK_GIVE_UP_AFTER,
+        )
+        .order_by("started_at")
+        .values_list("pk", flat=True)[:RECONCILE_BATCH]
+    )
+    for outbound_id in refused:
+        done.closed += _call_back_finish(
+            client=client, outbound_id=outbound_id, leg=None, ended_at=None
+        )
+    window = (now - RECONCILE_WINDOW, now - RECONCILE_AFTER)
+    least_recently_asked = F("reconcile_asked_at").asc(nulls_first=True)
+    calls_back = (
+        OutboundCall.objects.filter(completed_at__isnull=True, started_at__range=window)
+        .exclude(agent_call_sid="")
+        .order_by(least_recently_asked, "started_at")
+        .values_list("pk", "agent_call_sid", "started_at")
+    )
+    calls = (
+        Call.objects.filter(completed_at__isnull=True, ringing_at__range=window)
+        .order_by(least_recently_asked, "ringing_at")
+        .values_list("pk", "call_sid")
+    )
+    # Read before this run completes any call (those get their own price task).
+    priced_window = (now - RECONCILE_WINDOW, now - PRICE_RECONCILE_AFTER)
+    unpriced = list(
+        Call.objects.filter(completed_at__range=priced_window, price__isnull=True)
+        .order_by(least_recently_asked, "completed_at")
+        .values_list("pk", flat=True)[:RECONCILE_BATCH]
+    )
+    unpriced_back = list(
+        OutboundCall.objects.filter(completed_at__range=priced_window, price__isnull=True)
+        .exclude(customer_call_sid="")
+        .order_by(least_recently_asked, "completed_at")
+        .values_list("pk", flat=True)[:RECONCILE_BATCH]
+    )
+    asked_back, asked = [], []
+    try:
+        for outbound_id, agent_sid, started_at in calls_back[:RECONCILE_BATCH]:
+            asked_back.append(outbound_id)
+            _call_back_reconcile(
+                client=client,
+                outbound_id=outbound_id,
+                agent_sid=agent_sid,
+                given_up=started_at < now - CALL_BACK_GIVE_UP_AFTER,
+                now=now,
+                done=done,
+            )
+        for call_id, call_sid in calls[:RECONCILE_BATCH]:
+            asked.append(call_id)
+            _call_reconcile(client=client, call_id=call_id, call_sid=call_sid, now=now, done=done)
+        for call_id in unpriced:
+            asked.append(call_id)
+            done.priced += _price_reconcile(call_price_fetch, call_id=call_id)
+        for outbound_id in unpriced_back:
+            asked_back.append(outbound_id)
+            done.priced += _price_reconcile(call_back_price_fetch, outbound_id=outbound_id)
+    except TwilioUnavailable as error:
+        done.unavailable = True
+        logger.warning("Calls of %s not reconciled this time: %s", client.slug, error)
+    finally:  # to the back of the line, those still open
+        OutboundCall.objects.filter(pk__in=asked_back).update(reconcile_asked_at=now)
+        Call.objects.filter(pk__in=asked).update(reconcile_asked_at=now)
+    return done
+
+
+def _price_reconcile(fetch, **row) -> int:
+    """1 when the finished call (or call back) got its price now; Twilio's other errors
+    leave it for the next run."""
+    try:
+        return int(bool(fetch(**row)))
+    except TwilioUnavailable:
+        raise
+    except TwilioApiError as error:
+        logger.warning("No price for %s yet: %s", row, error)
+        return 0
+
+
+def _ended(leg: CallLeg, now: datetime) -> datetime:
+    """When Twilio says the leg ended; never later than now (clocks differ a little)."""
+    return min(leg.ended_at or now, now)
+
+
+def _call_back_reconcile(
+    *, client, outbound_id: int, agent_sid: str, given_up: bool, now: datetime, done: Reconciled
+) -> None:
+    """A call back whose customer leg never reported its end. The agent's leg is asked
+    first: its <Dial> is its last verb, so once it has ended, its children are all there
+    (a child asked for first could appear a moment later, and be lost)."""
+    try:
+        agent_leg = call_fetch(call_sid=agent_sid)
+        if agent_leg is None:  # not visible yet; a day on, Twilio never had it
+            if not given_up:
+                done.left += 1
+                return
+            children = []
+        elif agent_leg.status not in FINAL_STATUSES:
+            done.left += 1
+            return
+        else:
+            children = call_children(parent_sid=agent_sid)
+    except TwilioUnavailable:
+        done.left += 1
+        raise
+    except TwilioApiError as error:
+        logger.warning("Call back %s not reconciled: %s", outbound_id, error)
+        done.left += 1
+        return
+    if any(child.status not in FINAL_STATUSES for child in children):
+        done.left += 1  # the customer's leg is ending right now: the next run
+        return
+    if not children:  # the customer was never rung
+        ended_at = _ended(agent_leg, now) if agent_leg is not None else None
+        done.closed += _call_back_finish(
+            client=client, outbound_id=outbound_id, leg=None, ended_at=ended_at
+        )
+        return
+    # One <Number>, one child; were there more, the answered one is the one to bill.
+    leg = next((child for child in children if child.status == "completed"), children[0])
+    if _call_back_finish(
+        client=client, outbound_id=outbound_id, leg=leg, ended_at=_ended(leg, now)
+    ):
+        done.completed += 1
+        logger.warning(
+            "Call back %s ended %s without its status callback: completed from "
+            "Twilio's record of %s",
+            outbound_id,
+            leg.status,
+            leg.sid,
+        )
+
+
+@transaction.atomic
+def _call_back_finish(
+    *, client, outbound_id: int, leg: CallLeg | None, ended_at: datetime | None
+) -> bool:
+    """Complete a call back from Twilio's record of its customer leg, or close one whose
+    customer was never rung (``leg`` None; ended when its agent's leg did, else when it
+    was started). The row's lock and call_back_complete's once-guard, as for the status
+    callback."""
+    outbound = (
+        OutboundCall.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .filter(pk=outbound_id)
+        .first()
+    )
+    if outbound is None:
+        return False
+    if leg is None:
+        return call_back_complete(
+            client=client,
+            outbound=outbound,
+            customer_call_sid="",
+            status=NOT_DIALLED,
+            talk_seconds=0,
+            now=ended_at or outbound.started_at,
+        )
+    return call_back_complete(
+        client=client,
+        outbound=outbound,
+        customer_call_sid=leg.sid,
+        status=leg.status,
+        talk_seconds=leg.seconds,
+        now=ended_at,
+    )
+
+
+def _call_reconcile(
+    *, client, call_id: int, call_sid: str, now: datetime, done: Reconciled
+) -> None:
+    """An inbound call whose status callback never came: completed as that callback would
+    have done it, at the end Twilio reports."""
+    try:
+        leg = call_fetch(call_sid=call_sid)
+    except TwilioUnavailable:
+        done.left += 1
+        raise
+    except TwilioApiError as error:
+        logger.warning("Call %s not reconciled: %s", call_sid, error)
+        done.left += 1
+        return
+    if leg is None or leg.status not in FINAL_STATUSES:
+        done.left += 1
+        return
+    with transaction.atomic():
+        call = Call.objects.select_for_update(of=("self",)).filter(pk=call_id).first()
+        if call is None or not call_complete(
+            client=client, call=call, status=leg.status, now=_ended(leg, now)
+        ):
+            return
+    done.completed += 1
+    logger.warning(
+        "Call %s ended %s without its status callback: completed from Twilio's record",
+        call_sid,
+        leg.status,
+    )
