@@ -1,9 +1,18 @@
-"""Billable legs: a status webhook's final status completes a leg once, bills its minutes,
-and its price is fetched from Twilio later."""
+"""Billable legs: an inbound call, and the customer's leg of a call back. One lifecycle for
+both: a final status (from the status webhook, or from the sweep when that was lost)
+completes the leg once, under its row's lock; its minutes go to the client's usage ledger
+in the same transaction; its price is fetched from Twilio later, by a retrying task, and
+passed through to the ledger (both or neither). Only what completing means differs: an
+inbound call gets an outcome and durations and leaves the queue; a call back's customer
+leg gets Twilio's status and talk seconds."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from billing.services import usage_record_call, usage_record_telephony_cost
@@ -19,10 +28,123 @@ from tenants.models import Client
 FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 
 
+@dataclass(frozen=True)
+class BillableLeg:
+    """What tells one kind of billable leg from the other; the lifecycle is shared."""
+
+    model: type[Call] | type[OutboundCall]
+    source_kind: str  # the source of its usage ledger entries (and of their keys)
+    sid_field: str  # the CallSid Twilio bills, and prices
+    related: tuple[str, ...]  # read with the locked row
+    price_task: str  # its price task, in telephony.tasks
+    call_of: Callable[[Call | OutboundCall], Call]  # the inbound call: language, country
+
+    def sid(self, row: Call | OutboundCall) -> str:
+        return getattr(row, self.sid_field)
+
+    def locked(self) -> QuerySet:
+        """Its rows, each locked as it is read (in a transaction)."""
+        rows = self.model.objects.select_for_update(of=("self",))
+        return rows.select_related(*self.related) if self.related else rows
+
+
+INBOUND_LEG = BillableLeg(
+    model=Call,
+    source_kind="call",
+    sid_field="call_sid",
+    related=(),
+    price_task="call_price_fetch_task",
+    call_of=lambda call: call,
+)
+CALL_BACK_LEG = BillableLeg(
+    model=OutboundCall,
+    source_kind="callback",
+    sid_field="customer_call_sid",
+    related=("call",),
+    price_task="call_back_price_fetch_task",
+    call_of=attrgetter("call"),
+)
+
+
+def leg_is_final(status: str) -> bool:
+    """Twilio's status says the leg has ended."""
+    return status in FINAL_STATUSES
+
+
+def _leg_bill(
+    leg: BillableLeg,
+    *,
+    client,
+    row: Call | OutboundCall,
+    talk_seconds: int | None,
+    answered_at: datetime | None,
+    agent: int | None,
+    priced: bool,
+) -> None:
+    """A completed leg's minutes, written once to the client's usage ledger (in the
+    completing transaction), and, when Twilio charges for it, its price fetched later."""
+    call = leg.call_of(row)
+    usage_record_call(
+        client=client,
+        call_sid=leg.sid(row),
+        talk_seconds=talk_seconds,
+        answered_at=answered_at,
+        language=call.language,
+        country=call.country,
+        agent=agent,
+        source_kind=leg.source_kind,
+    )
+    if priced:
+        # Cycle: telephony.tasks imports this module (its price tasks call leg_price_fetch).
+        from telephony import tasks
+
+        task_enqueue_on_commit(getattr(tasks, leg.price_task), args=[row.pk])
+
+
+@transaction.atomic
+def leg_finish(leg: BillableLeg, *, pk: int, complete: Callable[..., bool]) -> bool:
+    """Complete a leg the status webhook did not (the sweep), under the row's lock as that
+    webhook does: ``complete(row)``; False when there is no such row or it was already
+    completed (whichever comes second changes nothing)."""
+    row = leg.locked().filter(pk=pk).first()
+    return row is not None and complete(row)
+
+
+def leg_price_fetch(leg: BillableLeg, *, pk: int) -> bool:
+    """Store Twilio's price of a completed leg and pass it through to the client's usage
+    ledger (both or neither); False while Twilio has none yet. Twilio is asked without
+    holding the row's lock; the price is written only if nobody wrote it meanwhile."""
+    row = leg.model.objects.filter(pk=pk).first()
+    if row is None or row.price is not None or not leg.sid(row):
+        return True  # nothing (more) to fetch
+    price = call_price(call_sid=leg.sid(row))
+    if price is None:
+        return False
+    with transaction.atomic():
+        row = leg.locked().get(pk=pk)
+        if row.price is not None:
+            return True
+        row.price, row.price_currency = price.amount, price.currency
+        row.save(update_fields=["price", "price_currency"])
+        usage_record_telephony_cost(
+            client=Client.objects.get(schema_name=connection.schema_name),
+            call_sid=leg.sid(row),
+            amount=price.amount,
+            currency=price.currency,
+            occurred_at=row.completed_at or timezone.now(),
+            language=leg.call_of(row).language,
+            source_kind=leg.source_kind,
+        )
+    return True
+
+
+# --- an inbound call -----------------------------------------------------------------------
+
+
 @on_call(locked=True)
 def call_status(*, client, call: Call, status: str, now: datetime | None = None) -> Call:
     """Twilio's status callback; a final status completes the call (once)."""
-    if status in FINAL_STATUSES:
+    if leg_is_final(status):
         call_complete(client=client, call=call, status=status, now=now or timezone.now())
     return call
 
@@ -68,51 +190,25 @@ def call_complete(*, client, call: Call, status: str, now: datetime) -> bool:
             item_close(item_id=item.pk, agent=item.agent, now=now)
     call_work_cancel(client, call, now=now)
     call.save()
-    # The handled minutes, written once to the client's usage ledger (same transaction).
-    usage_record_call(
+    # Twilio prices every inbound call, answered or not.
+    _leg_bill(
+        INBOUND_LEG,
         client=client,
-        call_sid=call.call_sid,
+        row=call,
         talk_seconds=call.talk_seconds,
         answered_at=call.answered_at,
-        language=call.language,
-        country=call.country,
         agent=call.agent_id,
+        priced=True,
     )
-    # Cycle: telephony.tasks imports this module (its price tasks call these services).
-    from telephony.tasks import call_price_fetch_task
-
-    task_enqueue_on_commit(call_price_fetch_task, args=[call.pk])
     return True
 
 
 def call_price_fetch(*, call_id: int) -> bool:
-    """Store Twilio's price of a finished call and pass it through to the client's usage
-    ledger (both or neither); False while Twilio has none yet. Twilio is asked without
-    holding the call's lock; the price is written only if nobody wrote it meanwhile."""
-    call = Call.objects.filter(pk=call_id).first()
-    if call is None or call.price is not None:
-        return True  # nothing (more) to fetch
-    price = call_price(call_sid=call.call_sid)
-    if price is None:
-        return False
-    with transaction.atomic():
-        call = Call.objects.select_for_update().get(pk=call_id)
-        if call.price is not None:
-            return True
-        call.price, call.price_currency = price.amount, price.currency
-        call.save(update_fields=["price", "price_currency"])
-        usage_record_telephony_cost(
-            client=Client.objects.get(schema_name=connection.schema_name),
-            call_sid=call.call_sid,
-            amount=price.amount,
-            currency=price.currency,
-            occurred_at=call.completed_at or timezone.now(),
-            language=call.language,
-        )
-    return True
+    """Store Twilio's price of a finished call (leg_price_fetch)."""
+    return leg_price_fetch(INBOUND_LEG, pk=call_id)
 
 
-# --- a call back's customer leg: its end and its price ------------------------------------
+# --- a call back's customer leg ------------------------------------------------------------
 
 
 @transaction.atomic
@@ -128,15 +224,10 @@ def call_back_status(
     """The status callback of a call back's customer leg (the <Number> we dialled); a final
     status completes it, once. None: the client has no such call back (the webhook's 404)."""
     schema_check(client)
-    outbound = (
-        OutboundCall.objects.select_for_update(of=("self",))
-        .select_related("call")
-        .filter(pk=outbound_id)
-        .first()
-    )
+    outbound = CALL_BACK_LEG.locked().filter(pk=outbound_id).first()
     if outbound is None:
         return None
-    if status in FINAL_STATUSES:
+    if leg_is_final(status):
         call_back_complete(
             client=client,
             outbound=outbound,
@@ -173,52 +264,19 @@ def call_back_complete(
     # Twilio tells the leg's duration at its end; the answer was that long before.
     outbound.answered_at = now - timedelta(seconds=seconds) if answered else None
     outbound.save()
-    call = outbound.call
-    usage_record_call(
+    _leg_bill(
+        CALL_BACK_LEG,
         client=client,
-        call_sid=customer_call_sid,
+        row=outbound,
         talk_seconds=seconds,
         answered_at=outbound.answered_at,
-        language=call.language,
-        country=call.country,
         agent=outbound.agent_id,
-        source_kind="callback",
+        priced=answered,
     )
-    if answered:
-        # Cycle: telephony.tasks imports this module (as above).
-        from telephony.tasks import call_back_price_fetch_task
-
-        task_enqueue_on_commit(call_back_price_fetch_task, args=[outbound.pk])
     return True
 
 
 def call_back_price_fetch(*, outbound_id: int) -> bool:
-    """Store Twilio's price of a call back's customer leg and pass it through to the
-    client's usage ledger (both or neither), as call_price_fetch does for an inbound call;
-    False while Twilio has none yet."""
-    outbound = OutboundCall.objects.filter(pk=outbound_id).first()
-    if outbound is None or outbound.price is not None or not outbound.customer_call_sid:
-        return True  # nothing (more) to fetch
-    price = call_price(call_sid=outbound.customer_call_sid)
-    if price is None:
-        return False
-    with transaction.atomic():
-        outbound = (
-            OutboundCall.objects.select_for_update(of=("self",))
-            .select_related("call")
-            .get(pk=outbound_id)
-        )
-        if outbound.price is not None:
-            return True
-        outbound.price, outbound.price_currency = price.amount, price.currency
-        outbound.save(update_fields=["price", "price_currency"])
-        usage_record_telephony_cost(
-            client=Client.objects.get(schema_name=connection.schema_name),
-            call_sid=outbound.customer_call_sid,
-            amount=price.amount,
-            currency=price.currency,
-            occurred_at=outbound.completed_at or timezone.now(),
-            language=outbound.call.language,
-            source_kind="callback",
-        )
-    return True
+    """Store Twilio's price of a call back's customer leg (leg_price_fetch); nothing to
+    fetch before the leg has a CallSid."""
+    return leg_price_fetch(CALL_BACK_LEG, pk=outbound_id)

@@ -5,7 +5,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,11 +17,14 @@ from telephony.twilio_api import (
 )
 from telephony.voice.models import Call, OutboundCall
 from telephony.voice.services.legs import (
-    FINAL_STATUSES,
+    CALL_BACK_LEG,
+    INBOUND_LEG,
+    BillableLeg,
     call_back_complete,
-    call_back_price_fetch,
     call_complete,
-    call_price_fetch,
+    leg_finish,
+    leg_is_final,
+    leg_price_fetch,
 )
 from telephony.voice.services.steps import schema_check
 
@@ -103,17 +105,8 @@ def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
     )
     # Read before this run completes any call (those get their own price task).
     priced_window = (now - RECONCILE_WINDOW, now - PRICE_RECONCILE_AFTER)
-    unpriced = list(
-        Call.objects.filter(completed_at__range=priced_window, price__isnull=True)
-        .order_by(least_recently_asked, "completed_at")
-        .values_list("pk", flat=True)[:RECONCILE_BATCH]
-    )
-    unpriced_back = list(
-        OutboundCall.objects.filter(completed_at__range=priced_window, price__isnull=True)
-        .exclude(customer_call_sid="")
-        .order_by(least_recently_asked, "completed_at")
-        .values_list("pk", flat=True)[:RECONCILE_BATCH]
-    )
+    unpriced = _unpriced(INBOUND_LEG, priced_window)
+    unpriced_back = _unpriced(CALL_BACK_LEG, priced_window)
     asked_back, asked = [], []
     try:
         for outbound_id, agent_sid, started_at in calls_back[:RECONCILE_BATCH]:
@@ -131,10 +124,10 @@ def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
             _call_reconcile(client=client, call_id=call_id, call_sid=call_sid, now=now, done=done)
         for call_id in unpriced:
             asked.append(call_id)
-            done.priced += _price_reconcile(call_price_fetch, call_id=call_id)
+            done.priced += _price_reconcile(INBOUND_LEG, pk=call_id)
         for outbound_id in unpriced_back:
             asked_back.append(outbound_id)
-            done.priced += _price_reconcile(call_back_price_fetch, outbound_id=outbound_id)
+            done.priced += _price_reconcile(CALL_BACK_LEG, pk=outbound_id)
     except TwilioUnavailable as error:
         done.unavailable = True
         logger.warning("Calls of %s not reconciled this time: %s", client.slug, error)
@@ -144,15 +137,26 @@ def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
     return done
 
 
-def _price_reconcile(fetch, **row) -> int:
+def _unpriced(leg: BillableLeg, window: tuple[datetime, datetime]) -> list[int]:
+    """Legs completed in the window that still have no price (and a CallSid to ask for),
+    the least recently asked first."""
+    return list(
+        leg.model.objects.filter(completed_at__range=window, price__isnull=True)
+        .exclude(**{leg.sid_field: ""})
+        .order_by(F("reconcile_asked_at").asc(nulls_first=True), "completed_at")
+        .values_list("pk", flat=True)[:RECONCILE_BATCH]
+    )
+
+
+def _price_reconcile(leg: BillableLeg, *, pk: int) -> int:
     """1 when the finished call (or call back) got its price now; Twilio's other errors
     leave it for the next run."""
     try:
-        return int(bool(fetch(**row)))
+        return int(bool(leg_price_fetch(leg, pk=pk)))
     except TwilioUnavailable:
         raise
     except TwilioApiError as error:
-        logger.warning("No price for %s yet: %s", row, error)
+        logger.warning("No price for %s %s yet: %s", leg.model.__name__, pk, error)
         return 0
 
 
@@ -174,7 +178,7 @@ def _call_back_reconcile(
                 done.left += 1
                 return
             children = []
-        elif agent_leg.status not in FINAL_STATUSES:
+        elif not leg_is_final(agent_leg.status):
             done.left += 1
             return
         else:
@@ -186,7 +190,7 @@ def _call_back_reconcile(
         logger.warning("Call back %s not reconciled: %s", outbound_id, error)
         done.left += 1
         return
-    if any(child.status not in FINAL_STATUSES for child in children):
+    if any(not leg_is_final(child.status) for child in children):
         done.left += 1  # the customer's leg is ending right now: the next run
         return
     if not children:  # the customer was never rung
@@ -210,7 +214,6 @@ def _call_back_reconcile(
         )
 
 
-@transaction.atomic
 def _call_back_finish(
     *, client, outbound_id: int, leg: CallLeg | None, ended_at: datetime | None
 ) -> bool:
@@ -218,31 +221,27 @@ def _call_back_finish(
     customer was never rung (``leg`` None; ended when its agent's leg did, else when it
     was started). The row's lock and call_back_complete's once-guard, as for the status
     callback."""
-    outbound = (
-        OutboundCall.objects.select_for_update(of=("self",))
-        .select_related("call")
-        .filter(pk=outbound_id)
-        .first()
-    )
-    if outbound is None:
-        return False
-    if leg is None:
+
+    def complete(outbound: OutboundCall) -> bool:
+        if leg is None:
+            return call_back_complete(
+                client=client,
+                outbound=outbound,
+                customer_call_sid="",
+                status=NOT_DIALLED,
+                talk_seconds=0,
+                now=ended_at or outbound.started_at,
+            )
         return call_back_complete(
             client=client,
             outbound=outbound,
-            customer_call_sid="",
-            status=NOT_DIALLED,
-            talk_seconds=0,
-            now=ended_at or outbound.started_at,
+            customer_call_sid=leg.sid,
+            status=leg.status,
+            talk_seconds=leg.seconds,
+            now=ended_at,
         )
-    return call_back_complete(
-        client=client,
-        outbound=outbound,
-        customer_call_sid=leg.sid,
-        status=leg.status,
-        talk_seconds=leg.seconds,
-        now=ended_at,
-    )
+
+    return leg_finish(CALL_BACK_LEG, pk=outbound_id, complete=complete)
 
 
 def _call_reconcile(
@@ -259,15 +258,16 @@ def _call_reconcile(
         logger.warning("Call %s not reconciled: %s", call_sid, error)
         done.left += 1
         return
-    if leg is None or leg.status not in FINAL_STATUSES:
+    if leg is None or not leg_is_final(leg.status):
         done.left += 1
         return
-    with transaction.atomic():
-        call = Call.objects.select_for_update(of=("self",)).filter(pk=call_id).first()
-        if call is None or not call_complete(
-            client=client, call=call, status=leg.status, now=_ended(leg, now)
-        ):
-            return
+    ended_at = _ended(leg, now)
+
+    def complete(call: Call) -> bool:
+        return call_complete(client=client, call=call, status=leg.status, now=ended_at)
+
+    if not leg_finish(INBOUND_LEG, pk=call_id, complete=complete):
+        return
     done.completed += 1
     logger.warning(
         "Call %s ended %s without its status callback: completed from Twilio's record",
