@@ -44,7 +44,7 @@ def _twiml(body: str | None) -> HttpResponse:
 
 
 def _no_content(found: object | None) -> HttpResponse:
-    """A callback Twilio wants no TwiML for; None from the service: no such call."""
+    """A webhook Twilio wants no TwiML for; None from the service: no such call."""
     if found is None:
         raise Http404("No such call.")
     return HttpResponse(status=204)
@@ -183,7 +183,7 @@ def recording(request: HttpRequest, client: Client) -> HttpResponse:
 
 @twilio_webhook
 def status(request: HttpRequest) -> HttpResponse:
-    """The number's status callback: the client by the number called, the call by its sid."""
+    """The number's status webhook: the client by the number called, the call by its sid."""
     number = PhoneNumber.objects.select_related("client").filter(
         number=request.POST.get("To", "")
     ).first()  # fmt: skip
@@ -210,18 +210,18 @@ def agent(request: HttpRequest, client: Client) -> HttpResponse:
 
 
 @client_webhook
-def callback_status(request: HttpRequest, client: Client) -> HttpResponse:
-    """The customer's leg of a call back ended (the status callback of the <Number> we
-    dialled, whose signed URL names the call back): it is billed, once."""
+def return_call_status(request: HttpRequest, client: Client) -> HttpResponse:
+    """The customer's leg of a return call ended (the status webhook of the <Number> we
+    dialled, whose signed URL names the return call): it is billed, once."""
     try:
         outbound_id = int(request.GET["outbound"])
     except (KeyError, ValueError) as error:
-        raise Http404("No such call back.") from error
+        raise Http404("No such return call.") from error
     try:
         seconds = int(request.POST.get("CallDuration", ""))
     except ValueError:
         seconds = None
-    return _no_content(legs.call_back_status(
+    return _no_content(legs.return_call_status(
         client=client, outbound_id=outbound_id, customer_call_sid=request.POST["CallSid"],
         status=request.POST.get("CallStatus", ""), talk_seconds=seconds,
         now=_fired_at(request),
@@ -229,8 +229,8 @@ def callback_status(request: HttpRequest, client: Client) -> HttpResponse:
 
 
 def _fired_at(request: HttpRequest) -> datetime | None:
-    """When Twilio says the event fired (its Timestamp, RFC 2822): a callback retried or
-    delayed still bills the minutes when, and in the month, they were talked. None (the
+    """When Twilio says the event fired (its Timestamp, RFC 2822): a status webhook retried
+    or delayed still bills the minutes when, and in the month, they were talked. None (the
     arrival then counts) when it is missing, unreadable or in the future."""
     try:
         fired = email.utils.parsedate_to_datetime(request.POST.get("Timestamp", ""))

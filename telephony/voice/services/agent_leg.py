@@ -48,7 +48,8 @@ def agent_connect(
     if voice_settings().record_calls:
         record = {
             "record": "record-from-answer-dual",
-            # The recording belongs to the agent's leg: its callback names the caller's call.
+            # The recording belongs to the agent's leg: its recording webhook names the
+            # caller's call.
             "recording_status_callback": webhook_url(
                 client.pk, "recording", kind="call", call=call.call_sid
             ),

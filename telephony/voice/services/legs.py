@@ -1,9 +1,9 @@
-"""Billable legs: an inbound call, and the customer's leg of a call back. One lifecycle for
+"""Billable legs: an inbound call, and the customer's leg of a return call. One lifecycle for
 both: a final status (from the status webhook, or from the sweep when that was lost)
 completes the leg once, under its row's lock; its minutes go to the client's usage ledger
 in the same transaction; its price is fetched from Twilio later, by a retrying task, and
 passed through to the ledger (both or neither). Only what completing means differs: an
-inbound call gets an outcome and durations and leaves the queue; a call back's customer
+inbound call gets an outcome and durations and leaves the queue; a return call's customer
 leg gets Twilio's status and talk seconds."""
 
 from collections.abc import Callable
@@ -56,12 +56,12 @@ INBOUND_LEG = BillableLeg(
     price_task="call_price_fetch_task",
     call_of=lambda call: call,
 )
-CALL_BACK_LEG = BillableLeg(
+RETURN_CALL_LEG = BillableLeg(
     model=OutboundCall,
     source_kind="callback",
     sid_field="customer_call_sid",
     related=("call",),
-    price_task="call_back_price_fetch_task",
+    price_task="return_call_price_fetch_task",
     call_of=attrgetter("call"),
 )
 
@@ -143,7 +143,7 @@ def leg_price_fetch(leg: BillableLeg, *, pk: int) -> bool:
 
 @on_call(locked=True)
 def call_status(*, client, call: Call, status: str, now: datetime | None = None) -> Call:
-    """Twilio's status callback; a final status completes the call (once)."""
+    """Twilio's status webhook; a final status completes the call (once)."""
     if leg_is_final(status):
         call_complete(client=client, call=call, status=status, now=now or timezone.now())
     return call
@@ -159,7 +159,7 @@ def call_complete(*, client, call: Call, status: str, now: datetime) -> bool:
     """The call ended: outcome, durations, the queue item closed, the price fetched later.
 
     The single place a call is finished (the caller holds its lock); returns False when it
-    was already finished (a retried callback). Billing hooks here.
+    was already finished (a retried status webhook). Billing hooks here.
     """
     if call.completed_at:
         return False
@@ -208,11 +208,11 @@ def call_price_fetch(*, call_id: int) -> bool:
     return leg_price_fetch(INBOUND_LEG, pk=call_id)
 
 
-# --- a call back's customer leg ------------------------------------------------------------
+# --- a return call's customer leg ------------------------------------------------------------
 
 
 @transaction.atomic
-def call_back_status(
+def return_call_status(
     *,
     client,
     outbound_id: int,
@@ -221,14 +221,14 @@ def call_back_status(
     talk_seconds: int | None,
     now: datetime | None = None,
 ) -> OutboundCall | None:
-    """The status callback of a call back's customer leg (the <Number> we dialled); a final
-    status completes it, once. None: the client has no such call back (the webhook's 404)."""
+    """The status webhook of a return call's customer leg (the <Number> we dialled); a final
+    status completes it, once. None: the client has no such return call (the webhook's 404)."""
     schema_check(client)
-    outbound = CALL_BACK_LEG.locked().filter(pk=outbound_id).first()
+    outbound = RETURN_CALL_LEG.locked().filter(pk=outbound_id).first()
     if outbound is None:
         return None
     if leg_is_final(status):
-        call_back_complete(
+        return_call_complete(
             client=client,
             outbound=outbound,
             customer_call_sid=customer_call_sid,
@@ -239,7 +239,7 @@ def call_back_status(
     return outbound
 
 
-def call_back_complete(
+def return_call_complete(
     *,
     client,
     outbound: OutboundCall,
@@ -248,7 +248,7 @@ def call_back_complete(
     talk_seconds: int | None,
     now: datetime,
 ) -> bool:
-    """The customer's leg of a call back ended: its status and talk seconds, the minutes
+    """The customer's leg of a return call ended: its status and talk seconds, the minutes
     written once to the client's usage ledger, the price fetched later. The caller holds
     the row's lock; False when it was already completed (Twilio retried).
 
@@ -265,7 +265,7 @@ def call_back_complete(
     outbound.answered_at = now - timedelta(seconds=seconds) if answered else None
     outbound.save()
     _leg_bill(
-        CALL_BACK_LEG,
+        RETURN_CALL_LEG,
         client=client,
         row=outbound,
         talk_seconds=seconds,
@@ -276,7 +276,7 @@ def call_back_complete(
     return True
 
 
-def call_back_price_fetch(*, outbound_id: int) -> bool:
-    """Store Twilio's price of a call back's customer leg (leg_price_fetch); nothing to
+def return_call_price_fetch(*, outbound_id: int) -> bool:
+    """Store Twilio's price of a return call's customer leg (leg_price_fetch); nothing to
     fetch before the leg has a CallSid."""
-    return leg_price_fetch(CALL_BACK_LEG, pk=outbound_id)
+    return leg_price_fetch(RETURN_CALL_LEG, pk=outbound_id)

@@ -17,29 +17,29 @@ from telephony.twilio_api import (
 )
 from telephony.voice.models import Call, OutboundCall
 from telephony.voice.services.legs import (
-    CALL_BACK_LEG,
     INBOUND_LEG,
+    RETURN_CALL_LEG,
     BillableLeg,
-    call_back_complete,
     call_complete,
     leg_finish,
     leg_is_final,
     leg_price_fetch,
+    return_call_complete,
 )
 from telephony.voice.services.steps import schema_check
 
 logger = logging.getLogger(__name__)
 
 
-# Twilio posts a status callback seconds after the call ends; a site restarting for a
+# Twilio posts a status webhook seconds after the call ends; a site restarting for a
 # deploy, or a short outage, delays it by a few minutes more. Before this, asking Twilio
 # would mostly find calls still going (and spend REST requests on them).
 RECONCILE_AFTER = timedelta(minutes=15)
-# A call back Twilio refused (no agent leg sid) may still have been placed when only our
-# request timed out, and then its status callback bills it; a day later none will come.
+# A return call Twilio refused (no agent leg sid) may still have been placed when only our
+# request timed out, and then its status webhook bills it; a day later none will come.
 # The same wait before believing Twilio's 404 for an agent leg: a new call is not
 # visible to its REST API at once.
-CALL_BACK_GIVE_UP_AFTER = timedelta(days=1)
+RETURN_CALL_GIVE_UP_AFTER = timedelta(days=1)
 # Twilio has long ended any call by then: an open row older than this is one Twilio does
 # not know (records deleted, a simulated call kept) or an outage for a person to look at,
 # and asking about it every run would only spend requests.
@@ -51,7 +51,7 @@ RECONCILE_BATCH = 100
 # without a price this long after (its task could not be queued: the broker was down) is
 # asked for by the sweep.
 PRICE_RECONCILE_AFTER = timedelta(hours=1)
-# A call back whose customer was never rung: the agent's leg ended before its <Dial> (the
+# A return call whose customer was never rung: the agent's leg ended before its <Dial> (the
 # agent did not pick up, or hung up during the whisper), or Twilio never placed it.
 NOT_DIALLED = "not-dialled"
 
@@ -60,18 +60,18 @@ NOT_DIALLED = "not-dialled"
 class Reconciled:
     """What one sweep of a client did."""
 
-    completed: int = 0  # ended as Twilio reports (billed as their callback would have)
-    closed: int = 0  # calls back whose customer was never rung: nothing billed
+    completed: int = 0  # ended as Twilio reports (billed as their status webhook would have)
+    closed: int = 0  # return calls whose customer was never rung: nothing billed
     left: int = 0  # still going at Twilio, not known there yet, or a Twilio error
     unavailable: bool = False  # Twilio unreachable: the rest waits for the next run
     priced: int = 0  # finished calls whose price task never ran (a broker down), priced now
 
 
 def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
-    """Finish the client's calls and calls back whose end never reached us (a status
+    """Finish the client's calls and return calls whose end never reached us (a status
     callback lost to an outage), from what Twilio's REST API reports: through
-    call_complete and call_back_complete, under the row's lock, so the ledger keys are
-    the callback's and whichever comes second (the sweep or a late callback) changes
+    call_complete and return_call_complete, under the row's lock, so the ledger keys are
+    the status webhook's and whichever comes second (the sweep or a late one) changes
     nothing. Twilio is asked without holding a lock. Calls still going are left for the
     next run, and so is everything once Twilio is unreachable."""
     schema_check(client)
@@ -81,18 +81,18 @@ def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
         OutboundCall.objects.filter(
             completed_at__isnull=True,
             agent_call_sid="",
-            started_at__lt=now - CALL_BACK_GIVE_UP_AFTER,
+            started_at__lt=now - RETURN_CALL_GIVE_UP_AFTER,
         )
         .order_by("started_at")
         .values_list("pk", flat=True)[:RECONCILE_BATCH]
     )
     for outbound_id in refused:
-        done.closed += _call_back_finish(
+        done.closed += _return_call_finish(
             client=client, outbound_id=outbound_id, leg=None, ended_at=None
         )
     window = (now - RECONCILE_WINDOW, now - RECONCILE_AFTER)
     least_recently_asked = F("reconcile_asked_at").asc(nulls_first=True)
-    calls_back = (
+    return_calls = (
         OutboundCall.objects.filter(completed_at__isnull=True, started_at__range=window)
         .exclude(agent_call_sid="")
         .order_by(least_recently_asked, "started_at")
@@ -106,16 +106,16 @@ def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
     # Read before this run completes any call (those get their own price task).
     priced_window = (now - RECONCILE_WINDOW, now - PRICE_RECONCILE_AFTER)
     unpriced = _unpriced(INBOUND_LEG, priced_window)
-    unpriced_back = _unpriced(CALL_BACK_LEG, priced_window)
-    asked_back, asked = [], []
+    unpriced_return = _unpriced(RETURN_CALL_LEG, priced_window)
+    asked_return, asked = [], []
     try:
-        for outbound_id, agent_sid, started_at in calls_back[:RECONCILE_BATCH]:
-            asked_back.append(outbound_id)
-            _call_back_reconcile(
+        for outbound_id, agent_sid, started_at in return_calls[:RECONCILE_BATCH]:
+            asked_return.append(outbound_id)
+            _return_call_reconcile(
                 client=client,
                 outbound_id=outbound_id,
                 agent_sid=agent_sid,
-                given_up=started_at < now - CALL_BACK_GIVE_UP_AFTER,
+                given_up=started_at < now - RETURN_CALL_GIVE_UP_AFTER,
                 now=now,
                 done=done,
             )
@@ -125,14 +125,14 @@ def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
         for call_id in unpriced:
             asked.append(call_id)
             done.priced += _price_reconcile(INBOUND_LEG, pk=call_id)
-        for outbound_id in unpriced_back:
-            asked_back.append(outbound_id)
-            done.priced += _price_reconcile(CALL_BACK_LEG, pk=outbound_id)
+        for outbound_id in unpriced_return:
+            asked_return.append(outbound_id)
+            done.priced += _price_reconcile(RETURN_CALL_LEG, pk=outbound_id)
     except TwilioUnavailable as error:
         done.unavailable = True
         logger.warning("Calls of %s not reconciled this time: %s", client.slug, error)
     finally:  # to the back of the line, those still open
-        OutboundCall.objects.filter(pk__in=asked_back).update(reconcile_asked_at=now)
+        OutboundCall.objects.filter(pk__in=asked_return).update(reconcile_asked_at=now)
         Call.objects.filter(pk__in=asked).update(reconcile_asked_at=now)
     return done
 
@@ -149,7 +149,7 @@ def _unpriced(leg: BillableLeg, window: tuple[datetime, datetime]) -> list[int]:
 
 
 def _price_reconcile(leg: BillableLeg, *, pk: int) -> int:
-    """1 when the finished call (or call back) got its price now; Twilio's other errors
+    """1 when the finished call (or return call) got its price now; Twilio's other errors
     leave it for the next run."""
     try:
         return int(bool(leg_price_fetch(leg, pk=pk)))
@@ -165,10 +165,10 @@ def _ended(leg: CallLeg, now: datetime) -> datetime:
     return min(leg.ended_at or now, now)
 
 
-def _call_back_reconcile(
+def _return_call_reconcile(
     *, client, outbound_id: int, agent_sid: str, given_up: bool, now: datetime, done: Reconciled
 ) -> None:
-    """A call back whose customer leg never reported its end. The agent's leg is asked
+    """A return call whose customer leg never reported its end. The agent's leg is asked
     first: its <Dial> is its last verb, so once it has ended, its children are all there
     (a child asked for first could appear a moment later, and be lost)."""
     try:
@@ -187,7 +187,7 @@ def _call_back_reconcile(
         done.left += 1
         raise
     except TwilioApiError as error:
-        logger.warning("Call back %s not reconciled: %s", outbound_id, error)
+        logger.warning("Return call %s not reconciled: %s", outbound_id, error)
         done.left += 1
         return
     if any(not leg_is_final(child.status) for child in children):
@@ -195,18 +195,18 @@ def _call_back_reconcile(
         return
     if not children:  # the customer was never rung
         ended_at = _ended(agent_leg, now) if agent_leg is not None else None
-        done.closed += _call_back_finish(
+        done.closed += _return_call_finish(
             client=client, outbound_id=outbound_id, leg=None, ended_at=ended_at
         )
         return
     # One <Number>, one child; were there more, the answered one is the one to bill.
     leg = next((child for child in children if child.status == "completed"), children[0])
-    if _call_back_finish(
+    if _return_call_finish(
         client=client, outbound_id=outbound_id, leg=leg, ended_at=_ended(leg, now)
     ):
         done.completed += 1
         logger.warning(
-            "Call back %s ended %s without its status callback: completed from "
+            "Return call %s ended %s without its status webhook: completed from "
             "Twilio's record of %s",
             outbound_id,
             leg.status,
@@ -214,17 +214,17 @@ def _call_back_reconcile(
         )
 
 
-def _call_back_finish(
+def _return_call_finish(
     *, client, outbound_id: int, leg: CallLeg | None, ended_at: datetime | None
 ) -> bool:
-    """Complete a call back from Twilio's record of its customer leg, or close one whose
+    """Complete a return call from Twilio's record of its customer leg, or close one whose
     customer was never rung (``leg`` None; ended when its agent's leg did, else when it
-    was started). The row's lock and call_back_complete's once-guard, as for the status
+    was started). The row's lock and return_call_complete's once-guard, as for the status
     callback."""
 
     def complete(outbound: OutboundCall) -> bool:
         if leg is None:
-            return call_back_complete(
+            return return_call_complete(
                 client=client,
                 outbound=outbound,
                 customer_call_sid="",
@@ -232,7 +232,7 @@ def _call_back_finish(
                 talk_seconds=0,
                 now=ended_at or outbound.started_at,
             )
-        return call_back_complete(
+        return return_call_complete(
             client=client,
             outbound=outbound,
             customer_call_sid=leg.sid,
@@ -241,13 +241,13 @@ def _call_back_finish(
             now=ended_at,
         )
 
-    return leg_finish(CALL_BACK_LEG, pk=outbound_id, complete=complete)
+    return leg_finish(RETURN_CALL_LEG, pk=outbound_id, complete=complete)
 
 
 def _call_reconcile(
     *, client, call_id: int, call_sid: str, now: datetime, done: Reconciled
 ) -> None:
-    """An inbound call whose status callback never came: completed as that callback would
+    """An inbound call whose status webhook never came: completed as that webhook would
     have done it, at the end Twilio reports."""
     try:
         leg = call_fetch(call_sid=call_sid)
@@ -270,7 +270,7 @@ def _call_reconcile(
         return
     done.completed += 1
     logger.warning(
-        "Call %s ended %s without its status callback: completed from Twilio's record",
+        "Call %s ended %s without its status webhook: completed from Twilio's record",
         call_sid,
         leg.status,
     )

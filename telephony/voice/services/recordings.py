@@ -22,7 +22,7 @@ def recording_received(
     seconds: int | None,
     now: datetime | None = None,
 ) -> bool:
-    """Twilio's recording callback: the link on the call; a voicemail becomes a
+    """Twilio's recording webhook: the link on the call; a voicemail becomes a
     conversation (once per recording). None: no such call."""
     now = now or timezone.now()
     if status != "completed" or not url:
