@@ -9,11 +9,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core.channels import Channel
-from outbox.errors import PermanentFailure, TemporaryFailure
 from routing.models import WorkItem
 from routing.selectors import policy_for
 from telephony.models import AgentDevice, OfferDial, PhoneNumber
-from telephony.twilio_api import TwilioApiError, TwilioUnavailable, call_create, message_create
+from telephony.twilio_api import TwilioApiError, call_create
 from telephony.voice.twiml import webhook_url
 
 logger = logging.getLogger(__name__)
@@ -70,32 +69,3 @@ def offers_dial_pending(*, now: datetime | None = None) -> int:
         if offer_dial(item=item, now=now):
             rung += 1
     return rung
-
-
-# --- outgoing SMS ------------------------------------------------------------------------------
-
-
-def sms_transmit(*, client, delivery) -> str:
-    """The outbox's SMS sender: an agent's SMS reply (in the client's schema) from the
-    client's SMS number for the customer's country (else any of its SMS numbers), through
-    Twilio's REST API; returns the MessageSid. Twilio unreachable, 429 and 5xx are
-    temporary failures; any other refusal (an invalid number, 4xx) is permanent."""
-    from conversations.models import Message
-
-    message = Message.objects.select_related("conversation__customer").get(pk=delivery.message_id)
-    customer = message.conversation.customer
-    if not customer.phone:
-        raise PermanentFailure("The customer has no phone number.")
-    numbers = {
-        n.country: n.number
-        for n in PhoneNumber.objects.filter(client=client, sms=True).order_by("-number")
-    }
-    sender = numbers.get(customer.country) or next(iter(numbers.values()), None)
-    if sender is None:
-        raise PermanentFailure(f"The client {client.slug} has no SMS number.")
-    try:
-        return message_create(to=customer.phone, from_=sender, body=message.body_text)
-    except TwilioUnavailable as error:
-        raise TemporaryFailure(str(error)) from error
-    except TwilioApiError as error:
-        raise PermanentFailure(str(error)) from error

@@ -1,5 +1,5 @@
 """Callback requests: the caller asks to be called back (a conversation due by the
-client's promise). The agent's call to them is a return call (telephony.services)."""
+client's promise). The agent's call to them is a return call (return_calls)."""
 
 from twilio.twiml.voice_response import VoiceResponse
 
