@@ -58,7 +58,7 @@ INBOUND_LEG = BillableLeg(
 )
 RETURN_CALL_LEG = BillableLeg(
     model=OutboundCall,
-    source_kind="callback",
+    source_kind="callback",  # stored in the ledger and its keys: the old word stays
     sid_field="customer_call_sid",
     related=("call",),
     price_task="return_call_price_fetch_task",

@@ -19,6 +19,7 @@ from routing.services import work_cancel_for_source, work_enqueue
 from telephony.voice.models import Call, VoiceSettings
 from telephony.voice.services.callback_requests import callback_request_take
 from telephony.voice.services.steps import numbered_step, on_call, step_answer, voice_settings
+from telephony.voice.services.survey import survey_ask
 from telephony.voice.services.voicemail import voicemail_offer
 from telephony.voice.twiml import hang_up, say_phrase, webhook_url
 
@@ -152,13 +153,7 @@ def queue_exit(*, client, call: Call, result: str, now: datetime | None = None) 
     if result == "bridged":
         call.talk_ended_at = now
         if voice_settings().survey and call.answered_at:
-            gather = response.gather(
-                action=webhook_url(client.pk, "survey", step=call.step),
-                method="POST",
-                num_digits=1,
-                timeout=8,
-            )
-            say_phrase(gather, "survey", call.language)
+            survey_ask(client, call, response)
         return step_answer(call, hang_up(response, call.language))
     call.queue_left_at = call.queue_left_at or now
     call_work_cancel(client, call, now=now)

@@ -13,6 +13,18 @@ NPS_ANSWERS = {str(score) for score in range(11)}
 NPS_TRIES = 2
 
 
+def survey_ask(client, call: Call, response: VoiceResponse) -> None:
+    """The CSAT question, once the agent has hung up (the caller's key comes back to
+    survey_answer)."""
+    gather = response.gather(
+        action=webhook_url(client.pk, "survey", step=call.step),
+        method="POST",
+        num_digits=1,
+        timeout=8,
+    )
+    say_phrase(gather, "survey", call.language)
+
+
 @on_call(locked=True)
 @numbered_step
 def survey_answer(*, client, call: Call, digits: str) -> str:
