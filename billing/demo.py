@@ -37,8 +37,8 @@ def seed_billing(log: Callable[[str], None]) -> None:
     """Plans, ledger from the seeded conversations, last month's invoices."""
     from conversations.models import Conversation
     from demo.seed import DEMO_CLIENTS
+    from hours.selectors import client_calendar
     from routing.models import WorkItem
-    from routing.selectors import client_calendar
 
     now = timezone.now()
     clients = list(Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]))

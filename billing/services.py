@@ -152,7 +152,7 @@ def usage_record_first_reply(*, client: Client, conversation, agent, at: datetim
     Calls are billed by their minutes, not here. Runs in the caller's transaction."""
     if conversation.first_response_at is not None or conversation.channel == "call":
         return
-    from routing.selectors import client_calendar
+    from hours.selectors import client_calendar
 
     calendar = client_calendar(client, country=conversation.customer.country,
                                language=conversation.language)  # fmt: skip
@@ -186,7 +186,7 @@ def usage_record_call(*, client: Client, call_sid: str, talk_seconds: int | None
     an inbound one is still passed through)."""
     if answered_at is None or not talk_seconds:
         return None
-    from routing.selectors import client_calendar
+    from hours.selectors import client_calendar
 
     prefix, _cost = _call_source(source_kind)
     calendar = client_calendar(client, country=country, language=language)

@@ -37,7 +37,7 @@ def expected_answer_phrase(conversation: Conversation, client) -> str:
 def acknowledgement_text(*, client, conversation: Conversation) -> Acknowledgement | None:
     """The acknowledgement for a new conversation; None when the client has no template
     (in any language of the customer's fallback chain)."""
-    from routing.selectors import client_calendar
+    from hours.selectors import client_calendar
 
     calendar = client_calendar(client, country=conversation.customer.country,
                                language=conversation.language)  # fmt: skip

@@ -8,10 +8,11 @@ from django.db.models import Q
 
 from billing.services import usage_record_first_reply
 from conversations.models import Conversation, Message
+from hours.selectors import client_calendar
+from hours.services import resolution_clock_resume
 from outbox.models import Delivery
 from routing.models import WorkItem
-from routing.selectors import client_calendar
-from routing.services import resolution_clock_resume, work_enqueue
+from routing.services import work_enqueue
 
 
 def message_sent(*, client, delivery: Delivery, at: datetime) -> None:

@@ -12,20 +12,22 @@ from django.utils import timezone
 from conversations.attachments import IncomingFile, attachment_store
 from conversations.models import Conversation, Message
 from customers.models import Customer
-from languages.catalog import CATALOG
-from languages.detection import detect_language_for_client
-from languages.selectors import agent_language_codes
-from outbox.services import delivery_handed_over, delivery_queue
-from routing.calendar import BusinessCalendar
-from routing.models import WorkItem
-from routing.selectors import client_calendar, sla_promise_for, sla_promises_for
-from routing.services import (
-    item_close,
-    item_release,
+from hours.calendar import BusinessCalendar
+from hours.selectors import client_calendar, sla_promise_for, sla_promises_for
+from hours.services import (
     resolution_clock_pause,
     resolution_clock_resume,
     resolution_clock_start,
     resolution_clock_stop,
+)
+from languages.catalog import CATALOG
+from languages.detection import detect_language_for_client
+from languages.selectors import agent_language_codes
+from outbox.services import delivery_handed_over, delivery_queue
+from routing.models import WorkItem
+from routing.services import (
+    item_close,
+    item_release,
     work_cancel_for_source,
     work_enqueue,
     work_requeue,

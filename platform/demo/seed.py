@@ -395,9 +395,10 @@ def seed_history(log: Callable[[str], None]) -> None:
 
     from conversations.models import Conversation
     from conversations.services import conversation_open_inbound, conversation_reopen
+    from hours.models import SlaEvent
+    from hours.services import resolution_clock_stop
     from languages.evaluation import samples
-    from routing.models import SlaEvent, WorkItem
-    from routing.services import resolution_clock_stop
+    from routing.models import WorkItem
 
     by_language: dict[str, list] = {}
     for sample in samples():

@@ -45,11 +45,7 @@ from outbox.models import Delivery
 from outbox.selectors import messages_with_deliveries, undelivered_public
 from outbox.services import delivery_retry as retry
 from routing.models import AgentState, WorkItem
-from routing.services import (
-    agent_heartbeat,
-    agent_next_item,
-    agent_presence_set,
-)
+from routing.services import agent_heartbeat, agent_next_item, agent_presence_set
 
 
 class DeskLoginView(auth_views.LoginView):

@@ -12,9 +12,9 @@ from accounts.models import User
 from billing.models import UsageEntry
 from billing.services import usage_correct, usage_record, usage_record_first_reply
 from conversations.services import conversation_open_inbound, conversation_reply
+from hours.models import Closure
 from outbox.models import Delivery
 from outbox.services import delivery_mark_sent
-from routing.models import Closure
 from tests.billing.conftest import record, utc
 from tests.conftest import in_schema
 from tests.factories import UserFactory

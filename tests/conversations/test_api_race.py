@@ -13,8 +13,9 @@ from django.test import Client as HttpClient
 from content.models import MessageTemplate
 from conversations.models import Conversation, Message
 from customers.models import Customer
+from hours.models import ResolutionClock
 from idempotency.models import IdempotentRequest
-from routing.models import ResolutionClock, WorkItem
+from routing.models import WorkItem
 from tenants.models import ApiKey
 from tenants.services import api_key_issue
 from tests.conftest import in_schema

@@ -5,7 +5,8 @@ import pytest
 from accounts.models import User
 from content.models import FaqArticle
 from conversations.models import Conversation, Message
-from routing.models import BusinessHours, WorkItem
+from hours.models import BusinessHours
+from routing.models import WorkItem
 from tests.conftest import in_schema
 from tests.desk.helpers import agent_with, held_by, inbound, signed_in
 

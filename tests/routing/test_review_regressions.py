@@ -10,6 +10,7 @@ from accounts.models import User
 from conversations.email_in import email_file_raw
 from conversations.models import Conversation, Message
 from conversations.services import conversation_reply
+from hours.services import sla_sweep
 from languages.services import agent_skills_set
 from routing.models import AgentState, WorkItem
 from routing.services import (
@@ -17,7 +18,6 @@ from routing.services import (
     agent_presence_set,
     agents_release_stale,
     route_waiting,
-    sla_sweep,
     work_enqueue,
 )
 from tenants.models import InboundAddress
