@@ -22,7 +22,6 @@ from hours.services import (
 )
 from languages.catalog import CATALOG
 from languages.detection import detect_language_for_client
-from languages.selectors import agent_language_codes
 from outbox.services import delivery_handed_over, delivery_queue
 from routing.models import WorkItem
 from routing.services import (
@@ -30,7 +29,9 @@ from routing.services import (
     item_release,
     work_cancel_for_source,
     work_enqueue,
-    work_requeue,
+    work_item_promise_renew,
+    work_language_set,
+    work_priority_set,
 )
 
 
@@ -253,15 +254,9 @@ def conversation_language_correct(*, client, conversation_id: int, language: str
     conversation.language_corrected_by = agent
     conversation.save(update_fields=["language", "language_uncertain", "language_corrected_by"])
     Customer.objects.filter(pk=conversation.customer_id).update(language=language)
-    open_items = WorkItem.objects.select_for_update().filter(
-        client=client, source_kind="conversation", source_id=conversation.pk,
-        status__in=WorkItem.OPEN_STATUSES,
-    )  # fmt: skip
-    for item in open_items:
-        item.language, item.language_uncertain = language, False
-        item.save(update_fields=["language", "language_uncertain"])
-        if item.agent_id and language not in agent_language_codes(item.agent):
-            work_requeue(item=item)  # its agent does not speak it: back to the queue
+    work_language_set(
+        client=client, source_kind="conversation", source_id=conversation.pk, language=language
+    )
     return conversation
 
 
@@ -454,8 +449,8 @@ def conversation_customer_wrote(*, client, conversation: Conversation, now: date
     )  # fmt: skip
     # Answered but still open (the agent has not pressed Done): the new question gets its
     # own promise; an item not answered yet keeps its earlier one.
-    WorkItem.objects.filter(pk=item.pk, responded_at__isnull=False).update(
-        responded_at=None, due_at=deadlines.answer_due, warn_at=deadlines.answer_warn
+    work_item_promise_renew(
+        item_id=item.pk, due_at=deadlines.answer_due, warn_at=deadlines.answer_warn
     )
 
 
@@ -588,10 +583,9 @@ def conversation_triage_set(
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
     conversation.category, conversation.tags, conversation.priority = category, tags, priority
     conversation.save(update_fields=["category", "tags", "priority"])
-    WorkItem.objects.filter(
-        client=client, source_kind="conversation", source_id=conversation.pk,
-        status__in=WorkItem.OPEN_STATUSES,
-    ).update(priority=priority)  # fmt: skip
+    work_priority_set(
+        client=client, source_kind="conversation", source_id=conversation.pk, priority=priority
+    )
     return conversation
 
 

@@ -7,7 +7,7 @@ from conversations.attachments import attachments_delete_unused
 from conversations.models import Attachment, Conversation, Message
 from customers.models import Customer
 from outbox.models import Delivery
-from routing.models import WorkItem
+from routing.services import work_summaries_erase
 
 
 @transaction.atomic
@@ -38,9 +38,9 @@ def customer_erase(*, customer_id: int) -> Customer:
         transaction.on_commit(lambda: attachments_delete_unused(hashes))
         Conversation.objects.filter(pk__in=conversation_ids).update(subject="")
         for kind, ids in (("conversation", conversation_ids), ("call", call_ids)):
-            WorkItem.objects.filter(
-                client__schema_name=connection.schema_name, source_kind=kind, source_id__in=ids
-            ).update(summary="")
+            work_summaries_erase(
+                schema_name=connection.schema_name, source_kind=kind, source_ids=ids
+            )
         # The outbox's rows (public) keep their states and times, not a server's answer
         # that may quote the customer's address.
 

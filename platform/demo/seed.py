@@ -399,6 +399,7 @@ def seed_history(log: Callable[[str], None]) -> None:
     from hours.services import resolution_clock_stop
     from languages.evaluation import samples
     from routing.models import WorkItem
+    from routing.services import work_item_settled
 
     by_language: dict[str, list] = {}
     for sample in samples():
@@ -448,10 +449,12 @@ def seed_history(log: Callable[[str], None]) -> None:
                     status="waiting",
                 )  # fmt: skip
                 team = agents.get(client.pk) or [None]
-                WorkItem.objects.filter(pk=item.pk).update(
-                    status="done", agent=rng.choice(team), assigned_at=answered,
+                work_item_settled(
+                    item_id=item.pk,
+                    agent=rng.choice(team),
+                    assigned_at=answered,
                     closed_at=resolved,
-                )  # fmt: skip
+                )
                 if late:
                     SlaEvent.objects.get_or_create(
                         item=item, kind="breach", due_at=item.due_at,

@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 import psycopg
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from hours.models import SlaEvent
+from languages.selectors import agent_language_codes
 from routing.models import AgentState, Channel, WorkItem
 from routing.selectors import (
     agent_load,
@@ -474,14 +475,86 @@ def work_cancel_for_source(*, client, source_kind: str, source_id: int,
     return len(items)
 
 
+# --- what other rooms change on the queue (they call these; nobody else writes WorkItem) ----
+
+
+def _open_items_of(*, client, source_kind: str, source_id: int):
+    return WorkItem.objects.filter(
+        client=client,
+        source_kind=source_kind,
+        source_id=source_id,
+        status__in=WorkItem.OPEN_STATUSES,
+    )
+
+
+def work_language_set(*, client, source_kind: str, source_id: int, language: str) -> None:
+    """The source's language was corrected: its open items wait for that language, and one
+    held by an agent who does not speak it goes back to the queue. Locks the items; runs in
+    the caller's transaction."""
+    open_items = _open_items_of(
+        client=client, source_kind=source_kind, source_id=source_id
+    ).select_for_update()
+    for item in open_items:
+        item.language, item.language_uncertain = language, False
+        item.save(update_fields=["language", "language_uncertain"])
+        if item.agent_id and language not in agent_language_codes(item.agent):
+            work_requeue(item=item)  # its agent does not speak it: back to the queue
+
+
+def work_priority_set(*, client, source_kind: str, source_id: int, priority: int) -> None:
+    """The source's open items take its new priority."""
+    _open_items_of(client=client, source_kind=source_kind, source_id=source_id).update(
+        priority=priority
+    )
+
+
+def work_item_promise_renew(
+    *, item_id: int, due_at: datetime | None, warn_at: datetime | None
+) -> None:
+    """A new question on an item that was answered but is still open: it gets its own
+    first-response promise. An item not answered yet keeps its earlier one."""
+    WorkItem.objects.filter(pk=item_id, responded_at__isnull=False).update(
+        responded_at=None, due_at=due_at, warn_at=warn_at
+    )
+
+
+def work_items_responded(
+    *, client, source_kind: str, source_id: int, written_at: datetime, at: datetime
+) -> None:
+    """A reply written at ``written_at`` was sent at ``at``: the first-response clock of the
+    source's items that were waiting by then stops at ``at``, also of those closed after it
+    was written (the agent may press Done before the server accepts the reply)."""
+    WorkItem.objects.filter(
+        Q(status__in=WorkItem.OPEN_STATUSES) | Q(closed_at__gte=written_at),
+        client=client,
+        source_kind=source_kind,
+        source_id=source_id,
+        responded_at__isnull=True,
+        waiting_since__lte=written_at,
+    ).update(responded_at=at)
+
+
+def work_item_settled(*, item_id: int, agent, assigned_at: datetime, closed_at: datetime) -> None:
+    """An item worked on and closed at past times (the demo's history; live work goes through
+    offer_accept and item_close)."""
+    WorkItem.objects.filter(pk=item_id).update(
+        status=WorkItem.Status.DONE, agent=agent, assigned_at=assigned_at, closed_at=closed_at
+    )
+
+
+def work_summaries_erase(*, schema_name: str, source_kind: str, source_ids: list[int]) -> None:
+    """The queue forgets what these sources said (an erased customer): their summaries go."""
+    WorkItem.objects.filter(
+        client__schema_name=schema_name, source_kind=source_kind, source_id__in=source_ids
+    ).update(summary="")
+
+
 # --- desk: assignment and transfer ---------------------------------------------------------
 
 
 def _agent_may_take(*, agent, item: WorkItem) -> str:
     """Why ``agent`` may not be given ``item`` ("" when they may): they serve its client,
     answer in its language (native or fluent) and are not offline."""
-    from languages.selectors import agent_language_codes
-
     if not agent.is_active or agent.is_client_user:
         return "Only active agents can be given work."
     if not agent.served_clients.filter(pk=item.client_id).exists():
