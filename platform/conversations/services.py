@@ -40,6 +40,9 @@ class Inbound:
     conversation: Conversation
     message: Message
     created: bool  # False when the same delivery (channel + external id) came before
+    # The client's hours the new contact was counted in (for its acknowledgement); None when
+    # no conversation was opened.
+    calendar: BusinessCalendar | None = None
 
 
 def inbound_lock(*names: str) -> None:
@@ -100,12 +103,21 @@ class Deadlines:
     calendar: BusinessCalendar  # the hours they were counted in
 
 
-def _deadlines(client, *, channel: str, country: str, language: str,
-               now: datetime) -> Deadlines:  # fmt: skip
+def _deadlines(
+    client,
+    *,
+    channel: str,
+    country: str,
+    language: str,
+    now: datetime,
+    calendar: BusinessCalendar | None = None,
+) -> Deadlines:
     """When the answer and the resolution are due and when agents are warned: the
     client's promise for the channel, counted in its business hours for that country and
-    language. Agents are warned the same number of business hours before either."""
-    calendar = client_calendar(client, country=country, language=language)
+    language (``calendar`` when the caller has them already). Agents are warned the same
+    number of business hours before either."""
+    if calendar is None:
+        calendar = client_calendar(client, country=country, language=language)
     promise = sla_promise_for(client, channel)
 
     def due_and_warning(hours):
@@ -180,6 +192,7 @@ def conversation_open_inbound(
     now: datetime | None = None,
     language: str = "",
     files: Sequence[IncomingFile] = (),
+    calendar: BusinessCalendar | None = None,
 ) -> Inbound:
     """A new contact: customer, conversation, first message (with its files), and a place
     in the queue, in one transaction.
@@ -189,10 +202,13 @@ def conversation_open_inbound(
     else the client's default, marked uncertain. Replays (same channel and external id)
     return the first delivery's conversation, also when they arrive at the same time. A
     ``language`` already known (chosen in the phone menu) is taken as it is, without
-    detection. The text may be empty only when files came (a photo sent alone).
+    detection. The text may be empty only when files came (a photo sent alone). A caller
+    that built the client's ``calendar`` for ``country`` and ``language`` (the phone line's
+    open-or-closed decision) passes it, so that it is not built twice.
     """
     if connection.schema_name != client.schema_name:
         raise RuntimeError("conversation_open_inbound runs in the client's schema")
+    asked = (country, language)  # the scope a caller's calendar was built for
     if not text.strip() and not files:
         raise ValidationError({"text": "The message is empty."})
     now = now or timezone.now()
@@ -219,8 +235,10 @@ def conversation_open_inbound(
         customer.language = language
         customer.save(update_fields=["language"])
 
+    if (customer.country, language) != asked:  # a known customer's country, a detection
+        calendar = None
     deadlines = _deadlines(client, channel=channel, country=customer.country,
-                           language=language, now=now)  # fmt: skip
+                           language=language, now=now, calendar=calendar)  # fmt: skip
     conversation = Conversation.objects.create(
         customer=customer, channel=channel, subject=subject[:300], language=language,
         language_uncertain=uncertain, language_detected=detected,
@@ -239,7 +257,7 @@ def conversation_open_inbound(
         warn_at=deadlines.answer_warn, waiting_since=now,
     )  # fmt: skip
     _resolution_clock_start(client, conversation, deadlines, now)
-    return Inbound(conversation, message, created=True)
+    return Inbound(conversation, message, created=True, calendar=deadlines.calendar)
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from billing.services import usage_record_call, usage_record_telephony_cost
 from config.celery import task_enqueue_on_commit
 from conversations.services import conversation_open_inbound
+from hours.calendar import BusinessCalendar
 from hours.selectors import client_calendar
 from languages.catalog import CATALOG
 from routing.models import Channel, WorkItem
@@ -294,7 +295,7 @@ def _queue_or_closed(client, call: Call, response: VoiceResponse, *, now) -> str
         if after == VoiceSettings.AfterHours.VOICEMAIL:
             return _voicemail(client, call, response)
         if after == VoiceSettings.AfterHours.CALLBACK:
-            return _callback(client, call, response, now=now)
+            return _callback(client, call, response, now=now, calendar=calendar)
         call.outcome = Call.Outcome.CLOSED
         return hang_up(response, call.language)
     item = work_enqueue(
@@ -431,8 +432,11 @@ def voicemail_done(*, client, call: Call) -> str:
     return hang_up(VoiceResponse(), call.language, "voicemail_thanks")
 
 
-def _callback(client, call: Call, response: VoiceResponse, *, now) -> str:
-    """A callback request becomes a conversation due by the client's promise."""
+def _callback(
+    client, call: Call, response: VoiceResponse, *, now, calendar: BusinessCalendar | None = None
+) -> str:
+    """A callback request becomes a conversation due by the client's promise (counted in
+    ``calendar`` when the line's hours were just read: they found it closed)."""
     call.outcome = Call.Outcome.CALLBACK
     text = f"Callback requested by {call.from_number}"
     if call.topic:
@@ -440,7 +444,7 @@ def _callback(client, call: Call, response: VoiceResponse, *, now) -> str:
     inbound = conversation_open_inbound(
         client=client, channel=Channel.CALL, text=text, subject=f"Callback {call.from_number}",
         customer_phone=call.from_number, country=call.country, language=call.language,
-        external_id=f"callback-{call.call_sid}", now=now,
+        external_id=f"callback-{call.call_sid}", now=now, calendar=calendar,
     )  # fmt: skip
     call.conversation = inbound.conversation
     call.customer_id = inbound.conversation.customer_id
