@@ -239,7 +239,7 @@ def run(args) -> dict:
     from outbox.models import Delivery
     from outbox.services import deliveries_sweep
 
-    logging.getLogger("config.celery").setLevel(logging.ERROR)  # one line per refused task
+    logging.getLogger("core.tasks").setLevel(logging.ERROR)  # one line per refused task
     floor_rate = floor(args.messages, args.concurrency, args.delay)
 
     client, agent, conversations = prepare()

@@ -254,7 +254,7 @@ def demo_monthly_run() -> None:
     from django.utils import timezone
     from django_tenants.utils import schema_context
 
-    from billing.months import month_previous
+    from core.months import month_previous
     from demo.seed import DEMO_CLIENTS, SEED_STEPS
     from reporting.services import report_generate
     from tenants.models import Client

@@ -252,7 +252,7 @@ def explain_one() -> None:
     from django.utils import timezone
 
     from accounts.models import User
-    from routing.models import Channel
+    from core.channels import Channel
     from routing.selectors import agent_reach, eligible_items
     from routing.services import agent_next_item
 
@@ -381,7 +381,8 @@ def run(items: int, decisions: int, explain: bool = False, revision: str = "",
     print(f"filled {CLIENTS} clients, {AGENTS} agents, {items:,} waiting items "
           f"in {time.perf_counter() - started:.1f} s; cpus: {os.cpu_count()}")  # fmt: skip
     if last_resort is not None:
-        from routing.models import Channel, RoutingPolicy
+        from core.channels import Channel
+        from routing.models import RoutingPolicy
         from routing.selectors import policies_cache_clear
 
         for channel in Channel.values:  # the agency's policies (defaults but for this wait)

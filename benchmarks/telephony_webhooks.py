@@ -52,8 +52,8 @@ def prepare() -> int:
     call_command("migrate_platform", verbosity=0)
     from django_tenants.utils import schema_context
 
+    from demo.telephony import menus_ensure
     from hours.models import BusinessHours
-    from telephony.demo import menus_ensure
     from telephony.models import PhoneNumber
     from tenants.services import agency_ensure, client_provision
 

@@ -2,9 +2,9 @@
 
 ``invoice_pdf(document)`` takes an ``InvoiceDocument`` (no database, no request; the selector
 ``billing.selectors.invoice_document`` fills it from the stored invoice) and returns the PDF's
-bytes, written in ``document.language``. It is built on the monthly report's stack
-(``reporting.layout``): the embedded DejaVu fonts with every letter of the clients' languages,
-numbers, dates and money through babel (``Formats``), long tables cut into blocks.
+bytes, written in ``document.language``. It is built on the kit the monthly report uses too
+(``core.pdf``): the embedded DejaVu fonts with every letter of the clients' languages, long
+tables cut into blocks; numbers, dates and money through babel (``core.formats.Formats``).
 
 Every figure is printed as stored, never computed again: a line's quantity, included volume
 and unit price with all their decimals, its amount and the total to the currency's minor unit
@@ -25,14 +25,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from billing.months import month_bounds
-from reporting.layout import (
+from core.formats import Formats
+from core.months import month_bounds
+from core.pdf import (
     FONT,
     FONT_BOLD,
     INK,
     MUTED,
     PAGE_WIDTH,
-    Formats,
     a4_pdf,
     blocks_of_table,
     fonts_register,

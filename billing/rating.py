@@ -33,7 +33,7 @@ from datetime import date
 from decimal import Decimal
 
 from billing.money import ZERO, money_round, percent_of
-from billing.months import month_bounds
+from core.months import month_bounds
 
 SIXTY = Decimal(60)
 

@@ -16,8 +16,8 @@ from django.utils import translation
 
 from billing.document import DocumentLine, InvoiceDocument, Party
 from billing.models import Invoice, PricePlan, UsageEntry
-from billing.months import month_bounds, month_span
 from billing.rating import PlanTerms, Rating, RatingError, UsageGroup, rate_month
+from core.months import month_bounds, month_span
 from tenants.models import Client
 
 # One pass over the month's ledger, grouped by what pricing needs. The month is each

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from billing.exchange_rates import SOURCE_ECB, cross_rate, ecb_xml_download, ecb_xml_parse
 from billing.models import Invoice, InvoiceCounter, InvoiceLine, PricePlan, UsageEntry
-from billing.months import month_span
 from billing.rating import RatingError
 from billing.selectors import (
     client_buyer,
@@ -22,6 +21,8 @@ from billing.selectors import (
     ledger_rows_after_invoice,
     rating_for_client_month,
 )
+from core.months import month_span
+from hours.selectors import client_calendar
 from tenants.models import Client
 
 logger = logging.getLogger(__name__)
@@ -152,8 +153,6 @@ def usage_record_first_reply(*, client: Client, conversation, agent, at: datetim
     Calls are billed by their minutes, not here. Runs in the caller's transaction."""
     if conversation.first_response_at is not None or conversation.channel == "call":
         return
-    from hours.selectors import client_calendar
-
     calendar = client_calendar(client, country=conversation.customer.country,
                                language=conversation.language)  # fmt: skip
     kind = Kind.EMAIL_ANSWERED if conversation.channel == "email" else Kind.CHAT_HANDLED
@@ -186,8 +185,6 @@ def usage_record_call(*, client: Client, call_sid: str, talk_seconds: int | None
     an inbound one is still passed through)."""
     if answered_at is None or not talk_seconds:
         return None
-    from hours.selectors import client_calendar
-
     prefix, _cost = _call_source(source_kind)
     calendar = client_calendar(client, country=country, language=language)
     entry, _ = usage_record(

@@ -9,8 +9,8 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from billing.exchange_rates import ExchangeRatesUnavailable
-from billing.months import month_parse, month_previous
 from billing.services import exchange_rates_fetch, invoices_issue_for_month
+from core.months import month_parse, month_previous
 
 logger = logging.getLogger(__name__)
 

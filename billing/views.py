@@ -1,37 +1,20 @@
-"""Billing pages: a client's own invoices on its portal, revenue and cost for the agency.
-
-Billing rows live in the public schema, so a portal view scopes every query to
-``request.tenant`` explicitly: another client's invoice id is a 404.
-"""
+"""The agency's revenue and cost page (public URLconf, ``billing.urls_agency``). The client's
+invoice pages are in the portal (``portal.invoices``)."""
 
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import UTC, date
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from billing.document import InvoiceFormats, invoice_pdf, last_day, line_cells
 from billing.models import Invoice
-from billing.months import month_of, month_parse, month_previous, months_back
-from billing.selectors import (
-    invoice_document,
-    invoice_of_client,
-    invoices_of_client,
-    ledger_rows_for_month,
-    ratings_for_month,
-)
-from portal.csv_export import csv_response
-from reporting.services import report_language
+from billing.selectors import ratings_for_month
+from core.months import month_parse, month_previous
 from tenants.models import Client
-
-UI_LANGUAGES = dict(settings.LANGUAGES)
 
 
 def _month_from(request, default: date) -> date:
@@ -39,127 +22,6 @@ def _month_from(request, default: date) -> date:
         return month_parse(request.GET["month"]) if request.GET.get("month") else default
     except ValueError:
         raise Http404("not a month") from None
-
-
-# --- the client's portal (tenant URLconf) ----------------------------------------------------
-
-
-@login_required
-def invoice_list(request):
-    client = request.tenant
-    now = timezone.now()
-    this_month = month_of(now, zone=client.tz)
-    (current,) = ratings_for_month(month=this_month, clients=[client])
-    context = {
-        "client": client,
-        "invoices": invoices_of_client(client=client),
-        "this_month": this_month,
-        "so_far": current.rating,
-        "last_month": months_back(this_month, 1),  # both in the client's own calendar
-    }
-    return render(request, "billing/invoices.html", context)
-
-
-def _pdf_links(request, invoice: Invoice) -> list[tuple[str, str]]:
-    """(url, language name) of the invoice's PDF: in the client's document language, and in
-    the reader's own when that differs."""
-    url = reverse("billing-invoice-pdf", args=[invoice.pk])
-    document_language = report_language(client=request.tenant)
-    links = [(url, UI_LANGUAGES.get(document_language, document_language))]
-    reader = translation.get_language()
-    if reader != document_language and reader in UI_LANGUAGES:
-        links.append((f"{url}?language={reader}", UI_LANGUAGES[reader]))
-    return links
-
-
-LINE_CELLS = ("quantity", "included", "unit", "unit_price", "amount")  # billing.document.line_cells
-
-
-@login_required
-def invoice_detail(request, invoice_id: int):
-    invoice = invoice_of_client(client=request.tenant, invoice_id=invoice_id)
-    if invoice is None:
-        raise Http404("no such invoice")
-    # The page shows what the PDF prints (the same document data and cells: every stored
-    # decimal, a line's last day), in the reader's language.
-    language = translation.get_language()
-    document = invoice_document(invoice=invoice, language=language)
-    fmt = InvoiceFormats(language, request.tenant.time_zone, invoice.currency)
-    lines = [{"description": line.description, "starts_on": line.starts_on,
-              "last_day": last_day(line), **dict(zip(LINE_CELLS, line_cells(line, fmt),
-                                                     strict=True))}
-             for line in document.lines]  # fmt: skip
-    buyer = document.customer
-    context = {"client": request.tenant, "invoice": invoice, "lines": lines, "buyer": buyer,
-               "buyer_country": fmt.country(buyer.country) if buyer.country else "",
-               "pdf_links": _pdf_links(request, invoice)}  # fmt: skip
-    return render(request, "billing/invoice.html", context)
-
-
-@login_required
-def invoice_pdf_download(request, invoice_id: int):
-    """The issued invoice or credit note as a PDF, in the client's document language (the
-    monthly report's: the language set for its reports, else its default), or in another UI
-    language given as ?language=."""
-    invoice = invoice_of_client(client=request.tenant, invoice_id=invoice_id)
-    if invoice is None:
-        raise Http404("no such invoice")
-    asked = request.GET.get("language", "")
-    if asked and asked not in UI_LANGUAGES:
-        raise Http404("not a language of the interface")
-    language = asked or report_language(client=request.tenant)
-    pdf = invoice_pdf(invoice_document(invoice=invoice, language=language))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
-    return response
-
-
-INVOICE_CSV_HEADER = ["invoice", "position", "kind", "description", "label", "starts_on",
-                      "ends_on", "quantity", "included", "unit", "unit_price", "amount",
-                      "currency"]  # fmt: skip
-
-
-def invoice_csv_rows(invoice: Invoice) -> Iterator[list]:
-    for line in invoice.lines.order_by("position"):
-        yield [
-            invoice.number, line.position, line.kind, str(line.get_kind_display()), line.label,
-            line.starts_on.isoformat(), line.ends_on.isoformat(), line.quantity, line.included,
-            line.unit, line.unit_price, line.amount, invoice.currency,
-        ]  # fmt: skip
-
-
-@login_required
-def invoice_csv(request, invoice_id: int):
-    invoice = invoice_of_client(client=request.tenant, invoice_id=invoice_id)
-    if invoice is None:
-        raise Http404("no such invoice")
-    return csv_response(f"{invoice.number}.csv", INVOICE_CSV_HEADER, invoice_csv_rows(invoice),
-                        utf8_mark=False)  # fmt: skip
-
-
-LEDGER_CSV_HEADER = ["id", "occurred_at", "kind", "quantity", "currency", "language",
-                     "channel", "out_of_hours", "source_kind", "source_ref", "corrects",
-                     "note", "recorded_at"]  # fmt: skip
-
-
-def ledger_csv_rows(*, client: Client, month: date) -> Iterator[list]:
-    """The raw ledger of a month, streamed row by row (no agent ids: agency-internal)."""
-    for entry in ledger_rows_for_month(client=client, month=month):
-        yield [entry.pk, entry.occurred_at.isoformat(), entry.kind, entry.quantity,
-               entry.currency, entry.language, entry.channel, int(entry.out_of_hours),
-               entry.source_kind, entry.source_ref, entry.corrects_id or "", entry.note,
-               entry.recorded_at.isoformat()]  # fmt: skip
-
-
-@login_required
-def usage_csv(request):
-    client = request.tenant
-    month = _month_from(request, month_previous(timezone.now(), zone=client.tz))
-    return csv_response(f"usage-{client.slug}-{month:%Y-%m}.csv", LEDGER_CSV_HEADER,
-                        ledger_csv_rows(client=client, month=month), utf8_mark=False)  # fmt: skip
-
-
-# --- the agency (public URLconf) -------------------------------------------------------------
 
 
 def _agency_staff(user) -> bool:

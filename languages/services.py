@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from languages.catalog import CATALOG, SEED_FALLBACKS
+from languages.models import AgentSkill, Language, LanguageFallback
 
 
 @transaction.atomic
@@ -13,8 +14,6 @@ def catalog_sync(*, language_model=None, fallback_model=None) -> list[str]:
     their historical models; everyone else calls it without arguments.
     """
     if language_model is None or fallback_model is None:
-        from languages.models import Language, LanguageFallback
-
         language_model, fallback_model = Language, LanguageFallback
     known = set(language_model.objects.values_list("code", flat=True))
     created = [code for code in CATALOG if code not in known]
@@ -41,8 +40,6 @@ def catalog_sync(*, language_model=None, fallback_model=None) -> list[str]:
 @transaction.atomic
 def agent_skills_set(*, agent, skills: dict[str, str]) -> None:
     """Make ``agent``'s skills exactly ``skills`` ({language code: proficiency})."""
-    from languages.models import AgentSkill
-
     AgentSkill.objects.filter(agent=agent).exclude(language_id__in=skills).delete()
     for code, proficiency in skills.items():
         AgentSkill.objects.update_or_create(

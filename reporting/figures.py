@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from billing.months import month_span, months_back
+from core.months import month_span, months_back
 
 # The split dimensions, in the order the report shows them.
 DIMENSIONS = ("channel", "language", "country", "category")

@@ -2,44 +2,46 @@
 
 ``report_pdf(content)`` takes a ``ReportContent`` (no database, no request) and returns the
 PDF's bytes, written in ``content.language``: labels through gettext, dates, numbers and
-money through babel. DejaVu Sans is embedded so that every letter of the clients' languages
-(č ř ů ő ł ș ț ...) renders. Long tables are cut into blocks of ``TABLE_BLOCK_ROWS`` rows,
-each with its header, so that layout time grows linearly with the rows.
+money through babel (``core.formats``), on the A4 page kit of ``core.pdf`` (embedded fonts,
+long tables cut into blocks).
 """
 
-import functools
-import io
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.dates import get_day_names
 from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
-    TableStyle,
 )
 
+from core.channels import channel_label
+from core.formats import Formats
+from core.pdf import (
+    ACCENT,
+    CHANNEL_COLOURS,
+    FONT,
+    INK,
+    MUTED,
+    PAGE_WIDTH,
+    a4_pdf,
+    blocks_of_table,
+    escape,
+    fonts_register,
+    paragraph_styles,
+)
 from reporting.figures import (
     CALL_DIMENSIONS,
     CSAT_SCORES,
@@ -54,21 +56,6 @@ from reporting.figures import (
     SlaFigures,
 )
 
-FONTS = Path(__file__).resolve().parent / "fonts"
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
-TABLE_BLOCK_ROWS = 60
-INK = colors.HexColor("#1d2433")
-MUTED = colors.HexColor("#5b6578")
-ACCENT = colors.HexColor("#2457c5")
-RULE = colors.HexColor("#e3e7ee")
-# One colour per channel, the same in every chart.
-CHANNEL_COLOURS = {
-    "email": colors.HexColor("#2457c5"), "chat": colors.HexColor("#2a9d8f"),
-    "sms": colors.HexColor("#e9c46a"), "api": colors.HexColor("#8d99ae"),
-    "call": colors.HexColor("#e76f51"),
-}  # fmt: skip
-PAGE_WIDTH = A4[0] - 40 * mm
-
 
 @dataclass(frozen=True, kw_only=True)
 class ReportContent:
@@ -82,164 +69,6 @@ class ReportContent:
     previous_totals: ContactFigures | None
     previous_sla: SlaFigures | None
     generated_at: datetime
-
-
-@functools.cache
-def fonts_register() -> None:
-    """Register the bundled DejaVu Sans (regular and bold) with reportlab, once."""
-    pdfmetrics.registerFont(TTFont(FONT, str(FONTS / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT,
-                                  boldItalic=FONT_BOLD)  # fmt: skip
-
-
-def channel_label(code: str) -> str:
-    labels = {"email": _("E-mail"), "chat": _("Chat"), "sms": _("SMS"), "api": _("API"),
-              "call": _("Phone call")}  # fmt: skip
-    return labels.get(code, code)
-
-
-class Formats:
-    """Numbers, durations, rates, dates and money in one locale."""
-
-    def __init__(self, language: str, time_zone: str, currency: str) -> None:
-        self.locale = Locale.parse(translation.to_locale(language))
-        self.zone = ZoneInfo(time_zone)
-        self.currency = currency
-
-    def number(self, value: int | Decimal | None) -> str:
-        return "—" if value is None else format_decimal(value, locale=self.locale)
-
-    def decimal(self, value: Decimal | None, *, places: int) -> str:
-        """A number with exactly ``places`` decimals (amounts, average scores)."""
-        if value is None:
-            return "—"
-        return format_decimal(value, "#,##0." + "0" * places, locale=self.locale)
-
-    def hours(self, seconds: float | None) -> str:
-        if seconds is None:
-            return "—"
-        value = format_decimal(Decimal(seconds) / 3600, "#,##0.0", locale=self.locale)
-        return _("%(value)s h") % {"value": value}
-
-    def seconds(self, seconds: float | None) -> str:
-        if seconds is None:
-            return "—"
-        value = format_decimal(round(Decimal(seconds)), locale=self.locale)
-        return _("%(value)s s") % {"value": value}
-
-    def percent(self, ratio: Decimal | None) -> str:
-        if ratio is None:
-            return "—"
-        return format_percent(ratio, "#,##0.0 %", locale=self.locale)
-
-    def change_count(self, now: int, before: int | None) -> str:
-        if before is None:
-            return "—"
-        return format_decimal(now - before, "+#,##0;-#,##0", locale=self.locale)
-
-    def change_hours(self, now: float | None, before: float | None) -> str:
-        if now is None or before is None:
-            return "—"
-        value = format_decimal(Decimal(now - before) / 3600, "+#,##0.0;-#,##0.0",
-                               locale=self.locale)  # fmt: skip
-        return _("%(value)s h") % {"value": value}
-
-    def change_points(self, now: Decimal | None, before: Decimal | None) -> str:
-        if now is None or before is None:
-            return "—"
-        value = format_decimal((now - before) * 100, "+#,##0.0;-#,##0.0", locale=self.locale)
-        return _("%(value)s pp") % {"value": value}
-
-    def money(self, amount: Decimal, currency: str | None = None) -> str:
-        return format_currency(amount, currency or self.currency, locale=self.locale)
-
-    def month(self, moment: datetime) -> str:
-        return format_skeleton("yMMMM", moment.date(), locale=self.locale)
-
-    def date(self, moment: datetime) -> str:
-        return format_date(moment.astimezone(self.zone).date(), "long", locale=self.locale)
-
-    def moment(self, moment: datetime) -> str:
-        return format_datetime(moment, "medium", tzinfo=self.zone, locale=self.locale)
-
-    def value_label(self, dimension: str, code: str) -> str:
-        """A split's value as a reader says it (Czech, Slovakia, E-mail...)."""
-        if not code:
-            if dimension == "topic":
-                return _("No topic")
-            return _("Not known") if dimension in ("country", "language") else _("No category")
-        if dimension == "channel":
-            return channel_label(code)
-        if dimension == "language":
-            return (self.locale.languages.get(code) or code).capitalize()
-        if dimension == "country":
-            return self.locale.territories.get(code) or code
-        return code
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, textColor=INK)
-    return {
-        "body": base,
-        "muted": ParagraphStyle("muted", parent=base, textColor=MUTED),
-        # A heading never ends a page: it stays with what follows it.
-        "h1": ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20,
-                             spaceBefore=6, spaceAfter=8, keepWithNext=1),
-        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=12, leading=16,
-                             spaceBefore=10, spaceAfter=6, keepWithNext=1),
-        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=28,
-                                leading=34, alignment=TA_CENTER, spaceAfter=12),
-        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=16, leading=22,
-                                   alignment=TA_CENTER, spaceAfter=6),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11),
-    }  # fmt: skip
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _table_style(numeric_from: int = 1) -> TableStyle:
-    return TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 8.5),
-        ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8.5),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
-        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
-        ("VALIGN", (0, 1), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-    ])  # fmt: skip
-
-
-def blocks_of_table(header: list, rows: list[list], widths: list[float], *,
-                    header_size: float = 6) -> list[Table]:  # fmt: skip
-    """The rows as tables of at most TABLE_BLOCK_ROWS rows, each repeating the header (and
-    splitting across pages with it): layout time stays linear in the number of rows. The
-    report's wide tables need the small header; an invoice's few columns take a larger one."""
-    if not rows:
-        return []
-    fonts_register()
-    header_style = ParagraphStyle("th", fontName=FONT_BOLD, fontSize=header_size,
-                                  leading=header_size * 1.25, textColor=INK,
-                                  alignment=TA_RIGHT)  # fmt: skip
-    header = [
-        Paragraph(_escape(str(text)), header_style if column else ParagraphStyle(
-            "th0", parent=header_style, alignment=TA_LEFT))
-        for column, text in enumerate(header)
-    ]  # fmt: skip
-    tables = []
-    for first in range(0, len(rows), TABLE_BLOCK_ROWS):
-        table = Table([header, *rows[first : first + TABLE_BLOCK_ROWS]], colWidths=widths,
-                      repeatRows=1, hAlign="LEFT")  # fmt: skip
-        table.setStyle(_table_style())
-        tables.append(table)
-    return tables
 
 
 def _summary_rows(content: ReportContent, fmt: Formats) -> list[list[str]]:
@@ -374,7 +203,7 @@ def _dimension_table(content: ReportContent, fmt: Formats, dimension: str) -> li
     rows = []
     for code, f in content.kpis.by.get(dimension, []):
         label = fmt.value_label(dimension, code)
-        wrapped = Paragraph(_escape(label), label_style)
+        wrapped = Paragraph(escape(label), label_style)
         met = sla[code].met_rate if code in sla else None
         rows.append([
             wrapped, fmt.number(f.received), fmt.number(f.handled),
@@ -456,7 +285,7 @@ def _call_dimension_table(content: ReportContent, fmt: Formats, dimension: str) 
     ]
     label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
     rows = [
-        [Paragraph(_escape(fmt.value_label(dimension, code)), label_style),
+        [Paragraph(escape(fmt.value_label(dimension, code)), label_style),
          fmt.number(f.received), fmt.number(f.answered), fmt.seconds(f.speed_of_answer_average),
          fmt.percent(f.service_level), fmt.percent(f.abandonment_rate),
          fmt.seconds(f.handle_time_average), fmt.number(f.csat.average)]
@@ -503,14 +332,14 @@ def _costs_section(content: ReportContent, fmt: Formats, styles) -> list:
     costs = content.kpis.costs
     title = Paragraph(_("Costs of the month"), styles["h1"])
     if costs is None:
-        return [title, Paragraph(_escape(_("No invoice has been issued for this month yet.")),
+        return [title, Paragraph(escape(_("No invoice has been issued for this month yet.")),
                                  styles["body"])]  # fmt: skip
     label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
-    rows = [[Paragraph(_escape(label), label_style), *rest]
+    rows = [[Paragraph(escape(label), label_style), *rest]
             for label, *rest in cost_rows(costs, fmt)]  # fmt: skip
     return [
         title,
-        Paragraph(_escape(_("According to invoice %(number)s") % {"number": costs.invoice_number}),
+        Paragraph(escape(_("According to invoice %(number)s") % {"number": costs.invoice_number}),
                   styles["muted"]),
         *blocks_of_table(["", _("Quantity billed"), _("Billing unit"), _("Amount charged")],
                          rows, [196, 86, 80, 110]),
@@ -520,17 +349,17 @@ def _costs_section(content: ReportContent, fmt: Formats, styles) -> list:
 def report_story(content: ReportContent) -> list:
     """The report's flowables (call inside the report's language)."""
     fonts_register()
-    styles = _styles()
+    styles = paragraph_styles()
     fmt = Formats(content.language, content.time_zone, content.currency)
     kpis = content.kpis
     month = fmt.month(kpis.period.start)
     story: list = [
         Spacer(1, 70 * mm),
-        Paragraph(_escape(_("Monthly report")), styles["title"]),
-        Paragraph(_escape(content.client_name), styles["subtitle"]),
-        Paragraph(_escape(month), styles["subtitle"]),
+        Paragraph(escape(_("Monthly report")), styles["title"]),
+        Paragraph(escape(content.client_name), styles["subtitle"]),
+        Paragraph(escape(month), styles["subtitle"]),
         Spacer(1, 20 * mm),
-        Paragraph(_escape(_("Generated on %(date)s") % {"date": fmt.moment(content.generated_at)}),
+        Paragraph(escape(_("Generated on %(date)s") % {"date": fmt.moment(content.generated_at)}),
                   ParagraphStyle("gen", parent=styles["muted"], alignment=TA_CENTER)),
         PageBreak(),
         Paragraph(_("Summary"), styles["h1"]),
@@ -556,13 +385,13 @@ def report_story(content: ReportContent) -> list:
     for dimension in DIMENSIONS:
         story.append(Paragraph(titles[dimension], styles["h2"]))
         story += _dimension_table(content, fmt, dimension) or [
-            Paragraph(_escape(_("No contacts in this period.")), styles["muted"])
+            Paragraph(escape(_("No contacts in this period.")), styles["muted"])
         ]
     story += _calls_section(content, fmt, styles)
     story += _costs_section(content, fmt, styles)
     story.append(Paragraph(_("Definitions"), styles["h1"]))
     for term, definition in _definitions():
-        story.append(Paragraph(f"<b>{_escape(term)}</b>: {_escape(definition)}", styles["body"]))
+        story.append(Paragraph(f"<b>{escape(term)}</b>: {escape(definition)}", styles["body"]))
     return story
 
 
@@ -574,26 +403,3 @@ def report_pdf(content: ReportContent) -> bytes:
         return a4_pdf(report_story(content), footer=footer,
                       title=f"{_('Monthly report')} · {footer}", author="Polydesk",
                       language=content.language)  # fmt: skip
-
-
-def a4_pdf(story: list, *, footer: str, title: str, author: str, language: str) -> bytes:
-    """``story`` on A4 pages with the footer and a page number on each, as PDF bytes (the
-    report's and the invoice's page); call it with the document's language active."""
-    buffer = io.BytesIO()
-    page_label = _("Page %(page)s")
-
-    def on_page(canvas, document) -> None:
-        canvas.saveState()
-        canvas.setFont(FONT, 7.5)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(20 * mm, 10 * mm, footer)
-        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm,
-                               page_label % {"page": document.page})  # fmt: skip
-        canvas.restoreState()
-
-    document = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-        bottomMargin=18 * mm, title=title, author=author, lang=language, initialFontName=FONT,
-    )  # fmt: skip
-    document.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()

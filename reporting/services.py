@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.celery import task_enqueue_on_commit
+from core.formats import Formats
+from core.tasks import task_enqueue_on_commit
 from reporting.figures import Period
-from reporting.layout import Formats, ReportContent, report_pdf
+from reporting.layout import ReportContent, report_pdf
 from reporting.models import Report, ReportSettings
 from reporting.selectors import (
     contact_figures_for_period,
@@ -97,6 +98,7 @@ def report_send(*, client, report_id: int) -> bool:
 
 def report_generate_and_send(*, client, month: date) -> Report:
     """The monthly job of one client: generate the report, then send it after the commit."""
+    # Here, not at the top: reporting.tasks imports this module (its tasks call these services).
     from reporting.tasks import report_send_task
 
     with transaction.atomic():

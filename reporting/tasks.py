@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from billing.months import month_parse, month_previous
+from core.months import month_parse, month_previous
 from reporting.services import report_generate, report_generate_and_send, report_send
 from tenants.models import Client
 

@@ -10,8 +10,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.channels import Channel
 from outbox.errors import PermanentFailure, TemporaryFailure
-from routing.models import Channel, WorkItem
+from routing.models import WorkItem
 from routing.selectors import policy_for
 from telephony.models import AgentDevice, OfferDial, PhoneNumber
 from telephony.twilio_api import TwilioApiError, TwilioUnavailable, call_create, message_create

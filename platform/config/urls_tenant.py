@@ -10,7 +10,7 @@ from portal import views as portal_views
 urlpatterns = [
     path("", portal_views.dashboard, name="home"),
     path("customers/", portal_views.customer_list, name="customers"),
-    path("invoices/", include("billing.urls_portal")),
+    path("invoices/", include("portal.urls_invoices")),
     path("accounts/login/", portal_views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("portal.urls")),

@@ -1,3 +1,3 @@
 """What customers read, per client and per language (tenant schema): canned replies, FAQ
 articles and message templates. Translations through django-modeltranslation
-(registered in languages/translation.py), falling back along the language chains."""
+(registered in content/translation.py), falling back along the language chains."""

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from content.models import CannedReply
 from languages.selectors import language_fallback_chain
 
 
@@ -40,7 +41,6 @@ class CannedReplyView:
 
 def canned_replies_in_language(language: str) -> list[CannedReplyView]:
     """Active canned replies, each in ``language`` or its fallback (marked as such)."""
-    from content.models import CannedReply
 
     return [
         CannedReplyView(

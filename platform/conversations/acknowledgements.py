@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from content.models import MessageTemplate
 from content.selectors import translation_for
+from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
 from hours.calendar import BusinessCalendar
 from hours.selectors import client_calendar
@@ -73,8 +74,6 @@ def conversation_acknowledge(
     if text is None:
         return None
     if conversation.channel == Conversation.Channel.EMAIL:
-        from conversations.email_out import outbound_email_queue
-
         return outbound_email_queue(
             client=client,
             conversation=conversation,

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from routing.models import Channel
+from core.channels import Channel
 
 # Users live in the public schema. A tenant table's reference to one has no database
 # constraint and no cascade: deleting a user from the public schema must not reach into
@@ -22,7 +22,7 @@ class Conversation(models.Model):
         RESOLVED = "resolved", "Resolved"
         CLOSED = "closed", "Closed"
 
-    Channel = Channel  # the channels are the router's (routing.models.Channel)
+    Channel = Channel  # the channels of every room (core.channels.Channel)
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="conversations"

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from conversations.attachments import IncomingFile, attachment_store
+from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
 from customers.models import Customer
 from hours.calendar import BusinessCalendar
@@ -292,8 +293,6 @@ def conversation_reply(*, client, conversation_id: int, agent, text: str,
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
     now = now or timezone.now()
     if conversation.channel == Conversation.Channel.EMAIL:
-        from conversations.email_out import outbound_email_queue
-
         message = outbound_email_queue(client=client, conversation=conversation, body=text,
                                        author=agent)  # fmt: skip
     else:

@@ -9,7 +9,7 @@ import zlib
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from reporting.layout import FONT, FONT_BOLD, fonts_register
+from core.pdf import FONT, FONT_BOLD, fonts_register
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

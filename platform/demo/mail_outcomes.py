@@ -77,7 +77,7 @@ def seed_mail_outcomes(log: Callable[[str], None]) -> None:
     """Per demo client: three answered e-mails (sent, failed, bounced once the demo runs)
     and one unreadable message. Run again, it adds nothing (the Message-IDs are known)."""
     # Here, not at the top: demo.seed imports this module (its list of seeding steps).
-    from demo.seed import DEMO_CLIENTS
+    from demo.seed import DEMO_CLIENTS  # cycle: demo.seed lists this step in SEED_STEPS
 
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
         language = client.languages[0]

@@ -3,25 +3,41 @@
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 
+import phonenumbers
+from babel.numbers import format_currency
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import User
 from accounts.services import user_ensure
-from billing.demo import seed_billing
 from content.models import CannedReply, FaqArticle, MessageTemplate
+from conversations.attachments import IncomingFile, attachment_store
+from conversations.models import Conversation, Message
+from conversations.services import conversation_open_inbound, conversation_reopen
 from customers.models import Customer
+from demo.billing import seed_billing
 from demo.content_texts import (
     CANNED_REPLIES,
     CANNED_REPLY_CATEGORIES,
     FAQ_ARTICLES,
+    MAIL_WITH_FILES,
     MESSAGE_TEMPLATES,
 )
+from demo.files import parcel_photo_png, receipt_pdf
 from demo.mail_outcomes import seed_mail_outcomes
+from demo.reporting import seed_reports
+from demo.telephony import seed_telephony
+from hours.models import SlaEvent
+from hours.services import resolution_clock_stop
+from languages.evaluation import samples
 from languages.services import agent_skills_set
-from reporting.demo import seed_reports
-from telephony.demo import seed_telephony
-from tenants.models import Client, Domain
+from routing.models import WorkItem
+from routing.services import work_item_settled
+from telephony.models import PhoneNumber
+from tenants.models import Client, Domain, InboundAddress
 from tenants.services import agency_ensure, client_billing_identity_set, client_provision
 
 DEMO_PASSWORD = "polydesk-demo"  # noqa: S105 - printed on purpose: demo logins only
@@ -277,13 +293,6 @@ LIVE_CONVERSATIONS_PER_CLIENT = 8
 def seed_live_conversations(log: Callable[[str], None]) -> None:
     """Waiting work for the demo agents: real-looking messages in each client's languages
     (taken from the detection evaluation set), queued over the last hours."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from conversations.models import Conversation
-    from conversations.services import conversation_open_inbound
-    from languages.evaluation import samples
 
     by_language: dict[str, list] = {}
     for sample in samples():
@@ -316,17 +325,6 @@ _RECEIPT_AMOUNTS = {"CZK": 1290, "PLN": 219, "EUR": 49, "HUF": 18990, "RON": 245
 def seed_mail_with_files(log: Callable[[str], None]) -> None:
     """E-mails whose customers sent a photo of a damaged parcel and the receipt as a PDF,
     waiting for the demo agents, so the desk and the portal show files out of the box."""
-    from datetime import timedelta
-    from decimal import Decimal
-
-    from babel.numbers import format_currency
-    from django.utils import timezone
-
-    from conversations.attachments import IncomingFile, attachment_store
-    from conversations.models import Message
-    from conversations.services import conversation_open_inbound
-    from demo.content_texts import MAIL_WITH_FILES
-    from demo.files import parcel_photo_png, receipt_pdf
 
     now = timezone.now()
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
@@ -364,10 +362,6 @@ HISTORY_CONVERSATIONS_PER_CLIENT = 60
 
 def seed_channels(log: Callable[[str], None]) -> None:
     """A support address and a phone number per demo client (its first country)."""
-    import phonenumbers
-
-    from telephony.models import PhoneNumber
-    from tenants.models import InboundAddress
 
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
         country = client.countries[0]
@@ -389,17 +383,6 @@ def seed_channels(log: Callable[[str], None]) -> None:
 def seed_history(log: Callable[[str], None]) -> None:
     """A month of handled conversations per client: channels, languages and hours mixed,
     some answered late (SLA breaches recorded), some reopened."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from conversations.models import Conversation
-    from conversations.services import conversation_open_inbound, conversation_reopen
-    from hours.models import SlaEvent
-    from hours.services import resolution_clock_stop
-    from languages.evaluation import samples
-    from routing.models import WorkItem
-    from routing.services import work_item_settled
 
     by_language: dict[str, list] = {}
     for sample in samples():

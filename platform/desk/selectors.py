@@ -124,7 +124,8 @@ def agent_inbox_public(agent, *, now: datetime | None = None) -> Inbox:
     from django.db import connection
     from psycopg.types.numeric import Int8
 
-    from routing.models import Channel, WorkItem
+    from core.channels import Channel
+    from routing.models import WorkItem
     from routing.selectors import agent_reach_cached, eligible_items_sql
 
     now = now or timezone.now()

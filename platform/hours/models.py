@@ -8,15 +8,7 @@ in the sweep, the reports and the benchmarks names them, and nothing had to move
 from django.db import models
 from django.db.models import Q
 
-
-class Channel(models.TextChoices):
-    """The channels of work (the kernel's core is to hold them; routing re-exports them)."""
-
-    CALL = "call", "Call"
-    EMAIL = "email", "E-mail"
-    CHAT = "chat", "Chat"
-    SMS = "sms", "SMS"
-    API = "api", "API"
+from core.channels import Channel
 
 
 def default_weekly_hours() -> dict[str, list[list[str]]]:

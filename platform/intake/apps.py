@@ -7,6 +7,7 @@ class IntakeConfig(AppConfig):
     name = "intake"
 
     def ready(self) -> None:
+        # Here, not at the top: apps.py is imported before the models are ready.
         from anymail.signals import inbound
 
         from intake.services import anymail_inbound_received

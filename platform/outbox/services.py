@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from core.tasks import task_send
 from outbox import registry
 from outbox.errors import SendFailed, TemporaryFailure
 from outbox.models import Delivery
@@ -92,7 +93,6 @@ def delivery_dispatch(*, delivery_id: int, schema_name: str) -> bool:
     """Send the delivery's task to the broker now; when it cannot be reached, the row is
     left for the sweep (False)."""
     # Here, not at the top: outbox.tasks imports this module (its tasks call these services).
-    from config.celery import task_send
     from outbox.tasks import delivery_send_task
 
     if task_send(

@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from billing.months import month_start
+from core.months import month_start
 
 
 class PortalAuthenticationForm(AuthenticationForm):

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.channels import channel_label
+from core.formats import Formats
 from reporting.figures import (
     CALL_DIMENSIONS,
     CSAT_SCORES,
@@ -16,7 +18,6 @@ from reporting.figures import (
     Kpis,
     SlaFigures,
 )
-from reporting.layout import Formats, channel_label
 
 # A column's kind says how a value is shown and exported: text as it is, count as an integer,
 # hours from seconds, percent from a ratio.

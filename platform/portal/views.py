@@ -14,15 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.login_limit import client_address, login_blocked
-from billing.months import month_of, month_parse, month_start, months_back
-from config.celery import task_enqueue_on_commit
 from conversations.attachments import attachment_response
 from conversations.models import Conversation
+from core.channels import Channel, channel_label
+from core.csv_export import csv_response
+from core.formats import Formats
+from core.months import month_of, month_parse, month_start, months_back
+from core.tasks import task_enqueue_on_commit
 from customers.models import Customer
 from customers.selectors import customer_search
 from outbox.selectors import messages_with_deliveries
 from portal import charts
-from portal.csv_export import csv_response
 from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm, ReportRequestForm
 from portal.selectors import (
     attachment_for_client,
@@ -32,7 +34,6 @@ from portal.selectors import (
 )
 from portal.tables import Previous, dashboard_tables
 from reporting.figures import Kpis, Period
-from reporting.layout import Formats, channel_label
 from reporting.models import Report
 from reporting.selectors import (
     contact_figures_for_period,
@@ -40,7 +41,7 @@ from reporting.selectors import (
     kpis_for_period,
     sla_figures_for_period,
 )
-from routing.models import Channel
+from reporting.tasks import report_generate_task
 from telephony.voice.labels import CALL_OUTCOMES
 
 KPI_CACHE_SECONDS = 120
@@ -320,7 +321,6 @@ def report_list(request):
 @require_POST
 def report_request(request):
     """Ask for a month's report now; it is prepared in the background."""
-    from reporting.tasks import report_generate_task
 
     client = request.tenant
     form = ReportRequestForm(request.POST, months=_recent_months(client), formats=_formats(request))

@@ -5,9 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hours.models import Channel
-
-__all__ = ["AgentState", "Channel", "RoutingPolicy", "WorkItem"]
+from core.channels import Channel
 
 
 class AgentState(models.Model):

@@ -17,9 +17,10 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.channels import Channel
 from hours.models import SlaEvent
 from languages.selectors import agent_language_codes
-from routing.models import AgentState, Channel, WorkItem
+from routing.models import AgentState, WorkItem
 from routing.selectors import (
     agent_load,
     agent_reach_cached,

@@ -20,12 +20,13 @@ from django.utils import timezone
 from twilio.twiml.voice_response import VoiceResponse
 
 from billing.services import usage_record_call, usage_record_telephony_cost
-from config.celery import task_enqueue_on_commit
 from conversations.services import conversation_open_inbound
+from core.channels import Channel
+from core.tasks import task_enqueue_on_commit
 from hours.calendar import BusinessCalendar
 from hours.selectors import client_calendar
 from languages.catalog import CATALOG
-from routing.models import Channel, WorkItem
+from routing.models import WorkItem
 from routing.services import item_close, work_cancel_for_source, work_enqueue
 from telephony.twilio_api import (
     CallLeg,

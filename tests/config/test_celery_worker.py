@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
-from config.celery import app, task_enqueue_on_commit
+from config.celery import app
+from core.tasks import task_enqueue_on_commit
 from customers.models import Customer
 from customers.tasks import customer_erase_task
 from tests.conftest import in_schema, test_database_url

@@ -1,7 +1,10 @@
 import pytest
 
+from conversations.erasure import conversations_erase_for_customer
 from customers.models import Customer
+from customers.registry import ERASERS
 from customers.services import customer_erase
+from telephony.erasure import calls_erase_for_customer
 from tests.conftest import in_schema
 from tests.factories import CustomerFactory
 
@@ -64,3 +67,8 @@ def test_erasing_a_customer_erases_what_they_wrote_and_the_queues_summary(two_cl
     assert conversation.created_at and conversation.channel == "api"  # statistics stay
     item = WorkItem.objects.get(client=two_clients.a, source_id=conversation.pk)
     assert item.summary == ""
+
+
+def test_every_room_that_keeps_a_customers_data_registered_its_eraser():
+    assert conversations_erase_for_customer in ERASERS
+    assert calls_erase_for_customer in ERASERS

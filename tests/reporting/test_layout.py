@@ -17,7 +17,7 @@ from reporting.figures import (
     Period,
     SlaFigures,
 )
-from reporting.layout import TABLE_BLOCK_ROWS, ReportContent, blocks_of_table, report_pdf
+from reporting.layout import ReportContent, report_pdf
 
 OCTOBER = Period.month(year=2026, month=10, time_zone="Europe/Prague")
 FIGURES = ContactFigures(
@@ -158,11 +158,6 @@ def test_calls_csat_and_costs_are_shown_in_the_reports_language():
 
 
 def test_long_tables_are_cut_into_blocks_with_their_header():
-    rows = [[str(n), "1"] for n in range(TABLE_BLOCK_ROWS * 3 + 1)]
-    tables = blocks_of_table(["", "Received"], rows, [100, 50])
-    assert len(tables) == 4
-    assert all(table._cellvalues[0][1].text == "Received" for table in tables)
-    assert blocks_of_table(["", "Received"], [], [100, 50]) == []
     pdf = report_pdf(content("en", categories=500))
     pages = PdfReader(io.BytesIO(pdf)).pages
     category_pages = [p.extract_text() for p in pages if "Wisła zwrot" in p.extract_text()]

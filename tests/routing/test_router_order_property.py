@@ -12,11 +12,12 @@ from datetime import timedelta
 import pytest
 
 from accounts.models import User
+from core.channels import Channel
 from languages.models import LanguageFallback
 from languages.selectors import fallbacks_cache_clear
 from languages.services import agent_skills_set
 from routing import services
-from routing.models import AgentState, Channel, WorkItem
+from routing.models import AgentState, WorkItem
 from routing.selectors import agent_load, agent_reach, agent_reach_cache_clear, eligible_items
 from routing.services import URGENT_FIRST, agent_next_item, agent_presence_set
 from tests.factories import UserFactory

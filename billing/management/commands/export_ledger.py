@@ -5,8 +5,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from billing.months import month_parse
 from billing.selectors import ledger_rows_for_month
+from core.months import month_parse
 from tenants.models import Client
 
 HEADER = ["client", "id", "occurred_at", "kind", "quantity", "currency", "language", "agent_id",

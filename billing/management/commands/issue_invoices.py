@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from billing.months import month_parse
 from billing.services import invoices_issue_for_month
+from core.months import month_parse
 from tenants.models import Client
 
 

@@ -5,8 +5,8 @@ import functools
 from django import template
 from django.utils import translation
 
+from core.formats import Formats
 from portal.tables import AMOUNT, COUNT, HOURS, PERCENT, POINTS, SCORE, SECONDS
-from reporting.layout import Formats
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
-from billing.months import month_parse
+from core.months import month_parse
 from reporting.services import report_generate
 from tenants.models import Client
 

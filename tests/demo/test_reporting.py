@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.test import Client as HttpClient
 from django.utils import timezone
 
-from billing.months import month_previous
+from core.months import month_previous
 from demo.seed import DEMO_CLIENTS, DEMO_PASSWORD
 from reporting.models import Report
 from tenants.models import Client

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from billing.document import invoice_pdf
 from billing.models import Invoice, PricePlan, UsageEntry
-from billing.months import month_previous
 from billing.selectors import invoice_document
+from core.months import month_previous
 from demo.seed import DEMO_BILLING_IDENTITIES, DEMO_CLIENTS, HISTORY_CONVERSATIONS_PER_CLIENT
 from tenants.models import Client
 from tests.billing.test_document import text_of

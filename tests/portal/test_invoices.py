@@ -1,4 +1,4 @@
-"""Billing pages: each client sees its own invoices only; the agency sees revenue and cost."""
+"""The portal's invoice pages: each client sees its own invoices only, as pages, PDFs and CSV."""
 
 import csv
 import io
@@ -248,33 +248,6 @@ def test_a_bad_invoice_id_or_language_is_a_404(two_clients, users, invoices):
 def test_a_bad_month_is_a_404_not_an_error(two_clients, users):
     http = signed_in(users["a"], host_of(two_clients.a))
     assert http.get("/invoices/usage.csv?month=October").status_code == 404
-
-
-def test_the_agency_sees_revenue_and_cost_per_client_and_language(two_clients, users, invoices):
-    http = signed_in(users["admin"], "localhost")
-
-    page = http.get("/billing/?month=2026-10")
-
-    assert page.status_code == 200
-    text = page.text
-    assert "Client A Obuv" in text and "Client B Sklep" in text
-    assert "1,587.14" in text  # A's invoice, in CZK
-    per_language = text[text.index('id="per-language"') :]
-    assert "sk" in per_language and "pl" in per_language
-
-
-def test_agents_and_client_users_do_not_see_the_revenue_page(two_clients, users):
-    agent = signed_in(users["agent"], "localhost")
-    client_user = signed_in(users["a"], host_of(two_clients.a))
-
-    assert agent.get("/billing/").status_code == 403
-    assert client_user.get("/billing/", HTTP_HOST="localhost").status_code == 403
-
-
-def test_a_supervisor_runs_queues_but_does_not_see_the_agencys_revenue(users):
-    supervisor = UserFactory(role=User.Role.AGENT, is_staff=True)
-    assert signed_in(supervisor, "localhost").get("/billing/").status_code == 403
-    assert signed_in(users["admin"], "localhost").get("/billing/").status_code == 200
 
 
 def test_a_ledger_cell_that_looks_like_a_formula_is_not_run_by_a_spreadsheet(two_clients, users):

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from billing.months import (
+from core.months import (
     month_bounds,
     month_of,
     month_parse,

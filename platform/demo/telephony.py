@@ -12,8 +12,13 @@ import phonenumbers
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from accounts.models import User
+from conversations.models import Conversation, Message
+from customers.models import Customer
 from languages.catalog import CATALOG
-from telephony.models import PhoneNumber
+from telephony.models import AgentDevice, PhoneNumber
+from telephony.voice.models import FALLBACK_KEY, Call, Menu, NumberMenu, Option, VoiceSettings
+from tenants.models import Client
 
 # Menu texts per language: (welcome, main menu, returns menu, refund information).
 MENU_TEXTS: dict[str, tuple[str, str, str, str]] = {
@@ -88,7 +93,6 @@ def _texts(index: int, languages, shop: str) -> dict[str, str]:
 def menus_ensure(client, numbers: list[PhoneNumber]) -> None:
     """The client's menus (main, returns, and a language choice for a number whose
     country speaks more than one of the client's languages). Runs in its schema."""
-    from telephony.voice.models import FALLBACK_KEY, Menu, NumberMenu, Option
 
     languages = set(client.languages)
     field = "prompt"
@@ -143,9 +147,6 @@ def menus_ensure(client, numbers: list[PhoneNumber]) -> None:
 def calls_seed(client, numbers: list[PhoneNumber], *, now) -> int:
     """A month of finished calls (runs in the client's schema); voicemails and callbacks
     are conversations already handled. Nothing when the month is there already."""
-    from conversations.models import Conversation, Message
-    from customers.models import Customer
-    from telephony.voice.models import Call
 
     if Call.objects.filter(call_sid__startswith="CAdemo").exists():
         return 0
@@ -212,11 +213,7 @@ def calls_seed(client, numbers: list[PhoneNumber], *, now) -> int:
 def seed_telephony(log: Callable[[str], None]) -> None:
     """Numbers in each demo client's countries, its menus, a month of calls, and a
     browser phone (Twilio Client identity) for each demo agent."""
-    from accounts.models import User
-    from demo.seed import DEMO_AGENTS, DEMO_CLIENTS
-    from telephony.models import AgentDevice
-    from telephony.voice.models import VoiceSettings
-    from tenants.models import Client
+    from demo.seed import DEMO_AGENTS, DEMO_CLIENTS  # cycle: demo.seed lists this step
 
     for agent in User.objects.filter(username__in=[a[0] for a in DEMO_AGENTS]):
         AgentDevice.objects.get_or_create(

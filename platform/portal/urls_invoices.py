@@ -1,8 +1,8 @@
-"""A client's invoices and costs on its own portal (tenant URLconf)."""
+"""A client's invoices and costs on its own portal (tenant URLconf, under /invoices/)."""
 
 from django.urls import path
 
-from billing import views
+from portal import invoices as views
 
 urlpatterns = [
     path("", views.invoice_list, name="billing-invoices"),

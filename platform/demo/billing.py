@@ -8,8 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from billing.models import ExchangeRate, PricePlan
-from billing.months import month_of, month_previous, months_back
+from billing.models import ExchangeRate, PricePlan, UsageEntry
 from billing.services import (
     invoices_issue_for_month,
     price_plan_create,
@@ -17,6 +16,11 @@ from billing.services import (
     usage_record_call,
     usage_record_telephony_cost,
 )
+from conversations.models import Conversation
+from core.months import month_of, month_previous, months_back
+from hours.selectors import client_calendar
+from routing.models import WorkItem
+from telephony.voice.models import Call
 from tenants.models import Client
 
 # Twilio prices calls in US dollars: rates of a day (the order of the central banks'
@@ -35,10 +39,7 @@ DEMO_PRICES = {
 
 def seed_billing(log: Callable[[str], None]) -> None:
     """Plans, ledger from the seeded conversations, last month's invoices."""
-    from conversations.models import Conversation
-    from demo.seed import DEMO_CLIENTS
-    from hours.selectors import client_calendar
-    from routing.models import WorkItem
+    from demo.seed import DEMO_CLIENTS  # cycle: demo.seed lists this step in SEED_STEPS
 
     now = timezone.now()
     clients = list(Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]))
@@ -115,8 +116,6 @@ def seed_billing(log: Callable[[str], None]) -> None:
 def _calls_to_ledger(client) -> int:
     """The seeded month of calls, billed as live calls are (the same sources and keys as
     telephony.voice.services.call_complete and call_price_fetch)."""
-    from billing.models import UsageEntry
-    from telephony.voice.models import Call
 
     before = UsageEntry.objects.filter(client=client).count()
     with schema_context(client.schema_name):

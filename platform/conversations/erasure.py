@@ -1,0 +1,34 @@
+"""A customer's conversations erased (their part of ``customers.services.customer_erase``):
+what they wrote and what was written to them goes, with the queue's summaries of it and the
+outbox's copies; counts and times stay for the client's statistics."""
+
+from django.db import connection, transaction
+
+from conversations.attachments import attachments_delete_unused
+from conversations.models import Attachment, Conversation, Message
+from customers.models import Customer
+from outbox.models import Delivery
+from routing.services import work_summaries_erase
+
+
+def conversations_erase_for_customer(*, customer: Customer) -> None:
+    """Empty the customer's messages, attachments and subjects (registered eraser)."""
+    conversation_ids = list(customer.conversations.values_list("pk", flat=True))
+    Message.objects.filter(conversation_id__in=conversation_ids).update(
+        body_text="", body_html="", raw=None
+    )
+    attachments = Attachment.objects.filter(message__conversation_id__in=conversation_ids)
+    hashes = set(attachments.values_list("sha256", flat=True))
+    attachments.delete()
+    # After the commit: a rolled-back erasure must not have lost the files.
+    transaction.on_commit(lambda: attachments_delete_unused(hashes))
+    Conversation.objects.filter(pk__in=conversation_ids).update(subject="")
+    # The queue's summaries of them, in the public schema.
+    work_summaries_erase(
+        schema_name=connection.schema_name, source_kind="conversation", source_ids=conversation_ids
+    )
+    # The outbox's rows (public) keep their states and times, not a server's answer
+    # that may quote the customer's address.
+    Delivery.objects.filter(
+        client__schema_name=connection.schema_name, conversation_id__in=conversation_ids
+    ).update(subject="", last_error="")

@@ -1,0 +1,94 @@
+"""Numbers, durations, rates, dates and money in the reader's language (babel), for pages and
+PDFs alike: ``Formats(language, time_zone, currency)``."""
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_skeleton
+from babel.numbers import format_currency, format_decimal, format_percent
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from core.channels import channel_label
+
+
+class Formats:
+    """Numbers, durations, rates, dates and money in one locale."""
+
+    def __init__(self, language: str, time_zone: str, currency: str) -> None:
+        self.locale = Locale.parse(translation.to_locale(language))
+        self.zone = ZoneInfo(time_zone)
+        self.currency = currency
+
+    def number(self, value: int | Decimal | None) -> str:
+        return "—" if value is None else format_decimal(value, locale=self.locale)
+
+    def decimal(self, value: Decimal | None, *, places: int) -> str:
+        """A number with exactly ``places`` decimals (amounts, average scores)."""
+        if value is None:
+            return "—"
+        return format_decimal(value, "#,##0." + "0" * places, locale=self.locale)
+
+    def hours(self, seconds: float | None) -> str:
+        if seconds is None:
+            return "—"
+        value = format_decimal(Decimal(seconds) / 3600, "#,##0.0", locale=self.locale)
+        return _("%(value)s h") % {"value": value}
+
+    def seconds(self, seconds: float | None) -> str:
+        if seconds is None:
+            return "—"
+        value = format_decimal(round(Decimal(seconds)), locale=self.locale)
+        return _("%(value)s s") % {"value": value}
+
+    def percent(self, ratio: Decimal | None) -> str:
+        if ratio is None:
+            return "—"
+        return format_percent(ratio, "#,##0.0 %", locale=self.locale)
+
+    def change_count(self, now: int, before: int | None) -> str:
+        if before is None:
+            return "—"
+        return format_decimal(now - before, "+#,##0;-#,##0", locale=self.locale)
+
+    def change_hours(self, now: float | None, before: float | None) -> str:
+        if now is None or before is None:
+            return "—"
+        value = format_decimal(
+            Decimal(now - before) / 3600, "+#,##0.0;-#,##0.0", locale=self.locale
+        )
+        return _("%(value)s h") % {"value": value}
+
+    def change_points(self, now: Decimal | None, before: Decimal | None) -> str:
+        if now is None or before is None:
+            return "—"
+        value = format_decimal((now - before) * 100, "+#,##0.0;-#,##0.0", locale=self.locale)
+        return _("%(value)s pp") % {"value": value}
+
+    def money(self, amount: Decimal, currency: str | None = None) -> str:
+        return format_currency(amount, currency or self.currency, locale=self.locale)
+
+    def month(self, moment: datetime) -> str:
+        return format_skeleton("yMMMM", moment.date(), locale=self.locale)
+
+    def date(self, moment: datetime) -> str:
+        return format_date(moment.astimezone(self.zone).date(), "long", locale=self.locale)
+
+    def moment(self, moment: datetime) -> str:
+        return format_datetime(moment, "medium", tzinfo=self.zone, locale=self.locale)
+
+    def value_label(self, dimension: str, code: str) -> str:
+        """A split's value as a reader says it (Czech, Slovakia, E-mail...)."""
+        if not code:
+            if dimension == "topic":
+                return _("No topic")
+            return _("Not known") if dimension in ("country", "language") else _("No category")
+        if dimension == "channel":
+            return channel_label(code)
+        if dimension == "language":
+            return (self.locale.languages.get(code) or code).capitalize()
+        if dimension == "country":
+            return self.locale.territories.get(code) or code
+        return code

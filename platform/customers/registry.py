@@ -1,0 +1,19 @@
+"""What erasing a customer needs from the rooms above customers, filled at start-up
+(AppConfig.ready).
+
+Customers sit low: conversations, the outbox, the queue and the calls all hold a customer's
+words or number, and only those rooms know where. Each registers an eraser; a customer's
+erasure (``customers.services.customer_erase``) calls them all.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+# Called with customer= (locked, not yet erased), in the customer's client schema, inside
+# the erasure's transaction. Idempotent; must not depend on another eraser having run.
+ERASERS: list[Callable[..., Any]] = []
+
+
+def eraser_register(eraser: Callable[..., Any]) -> None:
+    if eraser not in ERASERS:  # ready() may run twice (tests, autoreload)
+        ERASERS.append(eraser)
