@@ -17,11 +17,17 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = None
+        tenant = request.tenant  # type: ignore[attr-defined]  # django-tenants sets it
         if request.user.is_authenticated:
             language = request.user.language
-        elif request.tenant.schema_name != get_public_schema_name():
-            language = request.tenant.default_language
-        if language in UI_LANGUAGES:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-        return self.get_response(request)
+        elif tenant.schema_name != get_public_schema_name():
+            language = tenant.default_language
+        if language not in UI_LANGUAGES:
+            return self.get_response(request)
+        request.LANGUAGE_CODE = language
+        # For this request only: the thread's next request (or test) starts from its own.
+        with translation.override(language):
+            response = self.get_response(request)
+        # LocaleMiddleware names the language after this one has returned: say it here.
+        response.headers["Content-Language"] = language
+        return response

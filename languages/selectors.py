@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 
 from languages.catalog import fallback_chain
@@ -13,7 +14,7 @@ _CACHE_SECONDS = 60
 
 def fallbacks_map() -> dict[str, list[str]]:
     """{language: [its fallbacks in order]}, one query, cached briefly."""
-    found = cache.get(_FALLBACKS_CACHE_KEY)
+    found: dict[str, list[str]] | None = cache.get(_FALLBACKS_CACHE_KEY)
     if found is None:
         found = {}
         for language, fallback in LanguageFallback.objects.values_list("language", "fallback"):
@@ -53,17 +54,20 @@ def voice_for_language(code: str) -> Voice | None:
         if current.tts_voice:
             return Voice(current.code, current.tts_language, current.tts_voice)
         seen.add(current.code)
-        current = languages.get(current.voice_fallback_id)
+        fallback = current.voice_fallback_id
+        current = languages.get(fallback) if fallback is not None else None
     return None
 
 
-def agent_language_codes(agent, *, at_least: str = AgentSkill.Proficiency.FLUENT) -> list[str]:
+def agent_language_codes(
+    agent: AbstractBaseUser, *, at_least: str = AgentSkill.Proficiency.FLUENT
+) -> list[str]:
     """The languages ``agent`` may answer in: native and fluent by default."""
     levels = [AgentSkill.Proficiency.NATIVE, AgentSkill.Proficiency.FLUENT]
     if at_least == AgentSkill.Proficiency.BASIC:
         levels.append(AgentSkill.Proficiency.BASIC)
     return list(
-        AgentSkill.objects.filter(agent=agent, proficiency__in=levels).values_list(
+        AgentSkill.objects.filter(agent_id=agent.pk, proficiency__in=levels).values_list(
             "language_id", flat=True
         )
     )

@@ -1,5 +1,8 @@
 """Writes on the language catalog and agent skills."""
 
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from languages.catalog import CATALOG, SEED_FALLBACKS
@@ -7,7 +10,7 @@ from languages.models import AgentSkill, Language, LanguageFallback
 
 
 @transaction.atomic
-def catalog_sync(*, language_model=None, fallback_model=None) -> list[str]:
+def catalog_sync(*, language_model: Any = None, fallback_model: Any = None) -> list[str]:
     """Create the catalog's languages that the database lacks, with their seed fallbacks.
 
     Existing rows are left as admins edited them. Returns the codes created. Migrations pass
@@ -38,10 +41,10 @@ def catalog_sync(*, language_model=None, fallback_model=None) -> list[str]:
 
 
 @transaction.atomic
-def agent_skills_set(*, agent, skills: dict[str, str]) -> None:
+def agent_skills_set(*, agent: AbstractBaseUser, skills: dict[str, str]) -> None:
     """Make ``agent``'s skills exactly ``skills`` ({language code: proficiency})."""
-    AgentSkill.objects.filter(agent=agent).exclude(language_id__in=skills).delete()
+    AgentSkill.objects.filter(agent_id=agent.pk).exclude(language_id__in=skills).delete()
     for code, proficiency in skills.items():
         AgentSkill.objects.update_or_create(
-            agent=agent, language_id=code, defaults={"proficiency": proficiency}
+            agent_id=agent.pk, language_id=code, defaults={"proficiency": proficiency}
         )

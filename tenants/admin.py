@@ -51,7 +51,7 @@ class ClientAdmin(admin.ModelAdmin):
                            "default_language", "time_zone", "currency", "status", "ready",
                            "created_at"]}),
         ("Billing identity", {
-            "fields": BILLING_IDENTITY_FIELDS,
+            "fields": tuple(BILLING_IDENTITY_FIELDS),
             "description": "The buyer on the client's invoices and credit notes, as they are "
                            "issued from now on: an issued one keeps the identity it was issued "
                            "with (to correct it, credit the invoice and issue the month again).",

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from tenants.current import schema_public_set
+
 logger = logging.getLogger(__name__)
 
 # Lines of a plain-format dump that must not run inside our connection: session settings
@@ -111,4 +113,4 @@ def schema_clone(*, template: str, schema_name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(script)
     # The script qualifies every name; make django-tenants set search_path afresh.
-    connection.set_schema_to_public()
+    schema_public_set()

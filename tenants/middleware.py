@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 from django_tenants.utils import get_public_schema_name
 
 # Paths a client user may still reach on the agency domain (to sign out).
@@ -16,14 +17,16 @@ class ClientIsolationMiddleware:
     On a client's domain: the portal answers 404 unless the client is live and, for a
     signed-in user, the user belongs to that client (or is an agency admin). A 404, not a
     403, so a stranger learns nothing about which clients exist.
-    On the agency domain: client-portal users get 403.
+    On the agency domain: client-portal users get the 403 page (docs/architecture.md,
+    "Refusals"); ``languages.middleware.UserLanguageMiddleware`` runs first, so it is in
+    their language.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        tenant = request.tenant
+        tenant = request.tenant  # type: ignore[attr-defined]  # django-tenants sets it
         user = request.user
         if tenant.schema_name == get_public_schema_name():
             if (
@@ -31,7 +34,7 @@ class ClientIsolationMiddleware:
                 and user.is_client_user
                 and request.path not in _AGENCY_PATHS_OPEN_TO_CLIENT_USERS
             ):
-                raise PermissionDenied("Client users use their own portal.")
+                raise PermissionDenied(gettext_lazy("Client users use their own portal."))
         else:
             if not tenant.portal_open:
                 raise Http404("No such portal.")

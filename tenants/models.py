@@ -44,7 +44,9 @@ def validate_country_codes(value: list[str]) -> None:
 # ISO 3166-1 alpha-2: CLDR's two-letter regions (babel) without those that are no country
 # (EU, EZ, UN, QO, ZZ) or only reserved (AC, CP, CQ, DG, EA, IC, TA, and XA, XB, XK).
 ISO_COUNTRIES = frozenset(
-    code for code in Locale("en").territories if len(code) == 2 and code.isalpha()
+    code
+    for code in Locale("en").territories
+    if isinstance(code, str) and len(code) == 2 and code.isalpha()
 ) - {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
 
 # VAT ids checked digit by digit (python-stdnum, offline: format, length, check digit): the

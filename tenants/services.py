@@ -15,6 +15,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from tenants.cloning import CloneUnavailable, schema_clone
+from tenants.current import schema_name_current, schema_public_set
 from tenants.models import ApiKey, Client, Domain
 
 logger = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def template_schema_ensure(*, verbosity: int = 0) -> bool:
             verbosity=verbosity,
         )
         changed = True
-    connection.set_schema_to_public()
+    schema_public_set()
     return changed
 
 
@@ -91,6 +92,7 @@ def template_schema_ensure_once() -> None:
 def agency_ensure(*, name: str = "Polydesk agency", domain: str | None = None) -> Client:
     """The public-schema row and domain that serve the agency site (desk, admin, webhooks)."""
     domain = domain or settings.AGENCY_DOMAIN
+    agency: Client
     agency, _ = Client.objects.get_or_create(
         schema_name=get_public_schema_name(),
         defaults={
@@ -142,7 +144,7 @@ def client_provision(
     domain, ready flag) and changes nothing else.
     """
     started = time.perf_counter()
-    if connection.schema_name != get_public_schema_name():
+    if schema_name_current() != get_public_schema_name():
         raise RuntimeError("client_provision runs in the public schema")
     if not SLUG_RE.match(slug):
         raise ValidationError(
@@ -164,7 +166,11 @@ def client_provision(
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"client:{slug}"])
         client = Client.objects.select_for_update().filter(slug=slug).first()
         created = client is None
-        if not created and domain_given and not client.domains.filter(domain=domain).exists():
+        if (
+            client is not None
+            and domain_given
+            and not client.domains.filter(domain=domain).exists()
+        ):
             raise ValidationError(
                 {"domain": f"{slug} exists and is served on other domains; add one in the admin."}
             )
@@ -173,7 +179,7 @@ def client_provision(
                 {"slug": f"schema {schema_name_for_slug(slug)} exists without a client: "
                          "an operator must look at it first."}
             )  # fmt: skip
-        if created:
+        if client is None:
             client = Client(
                 slug=slug,
                 schema_name=schema_name_for_slug(slug),
@@ -197,7 +203,7 @@ def client_provision(
             client.status = Client.Status.ACTIVE
         client.ready = True
         client.save(update_fields=["ready", "status"])
-    connection.set_schema_to_public()
+    schema_public_set()
     seconds = time.perf_counter() - started
     logger.info("client %s %s in %.2fs", slug, "created" if created else "checked", seconds)
     return ProvisionResult(client=client, created=created, seconds=seconds)

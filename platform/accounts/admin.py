@@ -10,7 +10,7 @@ class PolydeskUserAdmin(UserAdmin):
     list_display = ["username", "email", "role", "client", "language", "is_active"]
     list_filter = ["role", "client", "is_active"]
     fieldsets = [
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Polydesk", {"fields": ["role", "client", "served_clients", "language", "time_zone"]}),
     ]
     filter_horizontal = ["served_clients", *UserAdmin.filter_horizontal]

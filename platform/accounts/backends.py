@@ -3,10 +3,10 @@
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.dispatch import receiver
 
 from accounts.login_limit import client_address, login_blocked, login_failed, login_succeeded
+from tenants.current import schema_name_current
 
 
 class LimitedModelBackend(ModelBackend):
@@ -15,7 +15,7 @@ class LimitedModelBackend(ModelBackend):
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is not None and login_blocked(
-            schema=connection.schema_name, username=username, address=client_address(request)
+            schema=schema_name_current(), username=username, address=client_address(request)
         ):
             raise PermissionDenied("too many failed sign-ins")
         return super().authenticate(request, username=username, password=password, **kwargs)
@@ -23,10 +23,10 @@ class LimitedModelBackend(ModelBackend):
 
 @receiver(user_login_failed)
 def _count_failure(sender, credentials, request=None, **kwargs) -> None:
-    login_failed(schema=connection.schema_name, username=credentials.get("username", ""),
+    login_failed(schema=schema_name_current(), username=credentials.get("username", ""),
                  address=client_address(request))  # fmt: skip
 
 
 @receiver(user_logged_in)
 def _clear_failures(sender, request, user, **kwargs) -> None:
-    login_succeeded(schema=connection.schema_name, username=user.get_username())
+    login_succeeded(schema=schema_name_current(), username=user.get_username())

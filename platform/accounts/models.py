@@ -1,5 +1,7 @@
 """Users live in the public schema; a client-portal user belongs to exactly one client."""
 
+from typing import ClassVar, Self
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -29,7 +31,7 @@ class User(AbstractUser):
     language = models.CharField(max_length=8, default="en", help_text="UI language")
     time_zone = models.CharField(max_length=64, default="Europe/Prague")
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
         constraints = [

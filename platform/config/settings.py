@@ -1,8 +1,13 @@
 """Django settings. Values from the environment come through config.env only."""
 
+import django_stubs_ext
 from celery.schedules import crontab
 
 from config import env
+
+# Generic classes of Django's (``admin.ModelAdmin[Delivery]``) subscriptable at run time,
+# as the type checker reads them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = env.PROJECT_DIR
 PLATFORM_DIR = BASE_DIR / "platform"
@@ -94,8 +99,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "tenants.middleware.ClientIsolationMiddleware",
+    # The user's language first: the isolation's refusal page speaks it.
     "languages.middleware.UserLanguageMiddleware",
+    "tenants.middleware.ClientIsolationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

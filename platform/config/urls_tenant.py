@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from content.admin import content_admin_site
-from desk.views import health
+from desk.views.inbox import health
 from portal import views as portal_views
 
 urlpatterns = [

@@ -26,7 +26,9 @@ def translation_for(obj: models.Model, field: str, language: str) -> Translated 
     return None
 
 
-def missing_languages(obj: models.Model, fields: Sequence[str], languages: Sequence[str]):
+def missing_languages(
+    obj: models.Model, fields: Sequence[str], languages: Sequence[str]
+) -> list[str]:
     """The languages in ``languages`` where any of ``fields`` is still empty."""
     return [code for code in languages if any(not getattr(obj, f"{f}_{code}", "") for f in fields)]
 

@@ -2,13 +2,14 @@
 what they wrote and what was written to them goes, with the queue's summaries of it and the
 outbox's copies; counts and times stay for the client's statistics."""
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from conversations.attachments import attachments_delete_unused
 from conversations.models import Attachment, Conversation, Message
 from customers.models import Customer
 from outbox.models import Delivery
 from routing.services import work_summaries_erase
+from tenants.current import schema_name_current
 
 
 def conversations_erase_for_customer(*, customer: Customer) -> None:
@@ -25,10 +26,10 @@ def conversations_erase_for_customer(*, customer: Customer) -> None:
     Conversation.objects.filter(pk__in=conversation_ids).update(subject="")
     # The queue's summaries of them, in the public schema.
     work_summaries_erase(
-        schema_name=connection.schema_name, source_kind="conversation", source_ids=conversation_ids
+        schema_name=schema_name_current(), source_kind="conversation", source_ids=conversation_ids
     )
     # The outbox's rows (public) keep their states and times, not a server's answer
     # that may quote the customer's address.
     Delivery.objects.filter(
-        client__schema_name=connection.schema_name, conversation_id__in=conversation_ids
+        client__schema_name=schema_name_current(), conversation_id__in=conversation_ids
     ).update(subject="", last_error="")

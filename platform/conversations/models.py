@@ -1,5 +1,7 @@
 """A client's conversations with its customers, every channel in one history."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -10,8 +12,13 @@ from core.channels import Channel
 # constraint and no cascade: deleting a user from the public schema must not reach into
 # every client's schema (Django's collector would look for these rows in public and fail).
 # Users are deactivated, not deleted; a dangling id reads as "a former user".
-USER_REFERENCE = {"on_delete": models.DO_NOTHING, "db_constraint": False, "null": True,
-                  "blank": True, "related_name": "+"}  # fmt: skip
+USER_REFERENCE: dict[str, Any] = {
+    "on_delete": models.DO_NOTHING,
+    "db_constraint": False,
+    "null": True,
+    "blank": True,
+    "related_name": "+",
+}
 
 
 class Conversation(models.Model):

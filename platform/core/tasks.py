@@ -51,7 +51,7 @@ def task_enqueue_on_commit(
     tenant's (or public) by then; the schema is captured here instead. A broker that is
     down is logged, not raised (``task_send``).
     """
-    schema_name = connection.schema_name
+    schema_name = connection.schema_name  # type: ignore[attr-defined]  # django-tenants
     transaction.on_commit(
         lambda: task_send(task, schema_name=schema_name, args=args, kwargs=kwargs, **options)
     )

@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from idempotency.models import IdempotentRequest
+from tenants.models import Client
 
 # How long a key is remembered (documented in docs/operations.md).
 KEEP_HOURS = 24
@@ -23,7 +24,7 @@ class Answered:
 
 
 def idempotent_request_find(
-    *, client, key: str, request_sha256: str, now: datetime | None = None
+    *, client: Client, key: str, request_sha256: str, now: datetime | None = None
 ) -> Answered | None:
     """The answer given to this key within ``KEEP_HOURS``, or None for a new key; raises
     KeyReused when the key came with another request.
@@ -52,7 +53,7 @@ def idempotent_request_find(
 
 def idempotent_request_record(
     *,
-    client,
+    client: Client,
     key: str,
     request_sha256: str,
     status: int,

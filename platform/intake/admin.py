@@ -1,10 +1,11 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from intake.models import InboundReceipt
 
 
 @admin.register(InboundReceipt)
-class InboundReceiptAdmin(admin.ModelAdmin):
+class InboundReceiptAdmin(admin.ModelAdmin[InboundReceipt]):
     """The postmaster's list: what arrived, by which path, and what became of it."""
 
     list_display = (
@@ -32,8 +33,10 @@ class InboundReceiptAdmin(admin.ModelAdmin):
             return "(not kept here: filed in the client's data, or refused unread)"
         return bytes(receipt.raw[:20_000]).decode("utf-8", errors="replace")
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(
+        self, request: HttpRequest, obj: InboundReceipt | None = None
+    ) -> bool:
         return False

@@ -1,11 +1,12 @@
 """Size limits and unreadable payloads of the mail intake paths, answered as JSON 4xx."""
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from conversations.email_in import MAX_BYTES
 from intake.services import MailTooLarge, receipt_write
@@ -24,10 +25,10 @@ class MailIntakeMiddleware:
     parser cannot read is answered 400 with the reason, its body kept as a refused receipt,
     not a 500 (the provider would retry the same bytes for ever)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if _is_mail_path(request.path):
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -44,7 +45,7 @@ class MailIntakeMiddleware:
                 )
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not _is_mail_path(request.path):
             return None
 

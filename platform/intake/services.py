@@ -16,8 +16,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import encoders, policy
+from email.message import Message as EmailMessage
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -38,7 +40,7 @@ from conversations.email_in import (
 from conversations.models import Message
 from conversations.services import conversation_open_inbound
 from intake.models import InboundReceipt
-from tenants.models import InboundAddress
+from tenants.models import Client, InboundAddress
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +132,7 @@ def mail_receive(*, raw: bytes, source: str, envelope: str = "") -> Outcome:
 
 def receipt_process(*, receipt: InboundReceipt) -> Outcome:
     """Steps 2 and 3 for one receipt still ``received``: file it, or say why not."""
+    assert receipt.raw is not None, "a received receipt keeps its bytes"
     raw = bytes(receipt.raw)
     try:
         parsed: ParsedMail | None = email_parse(raw)
@@ -150,6 +153,7 @@ def receipt_process(*, receipt: InboundReceipt) -> Outcome:
             else _recipient_from_headers(raw, receipt.envelope_recipient)
         )
     except NoRecipient as refusal:
+        assert parsed is not None  # only recipient_address says NoRecipient
         return _refused(receipt, "no_recipient", str(refusal), parsed.message_id)
     if mailbox is None:
         return _refused(receipt, "unparseable", reason)
@@ -195,7 +199,7 @@ def _file(
         return taken
     earlier = None if parsed.message_id else _same_bytes_before(receipt, client, State.FILED)
     if earlier is not None:
-        filed = Filed(client.slug, earlier.conversation_id, threaded=False, duplicate=True)
+        filed = _duplicate_of(client, earlier.conversation_id)
     else:
         filed = email_file(parsed, mailbox=mailbox, raw=raw)
     InboundReceipt.objects.filter(pk=receipt.pk).update(
@@ -210,7 +214,14 @@ def _file(
     return Outcome("duplicate" if filed.duplicate else "filed", receipt.pk, filed=filed)
 
 
-def _taken_meanwhile(receipt: InboundReceipt, client) -> Outcome | None:
+def _duplicate_of(client: Client, conversation_id: int | None) -> Filed:
+    """What an earlier receipt of the same delivery filed (a filed receipt names its
+    conversation)."""
+    assert conversation_id is not None, "a filed receipt names its conversation"
+    return Filed(client.slug, conversation_id, threaded=False, duplicate=True)
+
+
+def _taken_meanwhile(receipt: InboundReceipt, client: Client) -> Outcome | None:
     """Under the lock: the receipt filed by another process meanwhile (the sweep and a slow
     first try met) is a duplicate of what that one filed; None while it is still ours."""
     state, conversation_id = (
@@ -218,11 +229,13 @@ def _taken_meanwhile(receipt: InboundReceipt, client) -> Outcome | None:
     )
     if state == State.RECEIVED:
         return None
-    filed = Filed(client.slug, conversation_id, threaded=False, duplicate=True)
+    filed = _duplicate_of(client, conversation_id)
     return Outcome("duplicate", receipt.pk, filed=filed)
 
 
-def _same_bytes_before(receipt: InboundReceipt, client, state: str) -> InboundReceipt | None:
+def _same_bytes_before(
+    receipt: InboundReceipt, client: Client, state: str
+) -> InboundReceipt | None:
     """The first receipt of the same bytes for this client within the duplicate window that
     ended in ``state``: a retried delivery of what has no Message-ID to tell it by."""
     return (
@@ -284,7 +297,7 @@ def _unreadable_file(
             raw=None,
             reason=storable(reason)[:500],
         )
-        filed = Filed(client.slug, earlier.conversation_id, threaded=False, duplicate=True)
+        filed = _duplicate_of(client, earlier.conversation_id)
         return Outcome("duplicate", receipt.pk, filed=filed)
     reason = storable(reason)[:500]
     subject = (parsed.subject if parsed else "") or "Unreadable message"
@@ -357,7 +370,7 @@ def receipts_purge(*, now: datetime | None = None, days: int | None = None) -> i
     return deleted
 
 
-def anymail_inbound_received(sender, event, esp_name, **kwargs) -> None:
+def anymail_inbound_received(sender: object, event: Any, esp_name: str, **kwargs: object) -> None:
     """django-anymail's inbound signal (any provider's webhook, normalised): the message as
     bytes goes through the same write-ahead as the MTA's."""
     message = event.message
@@ -375,7 +388,7 @@ def anymail_inbound_received(sender, event, esp_name, **kwargs) -> None:
     # receipt keeps the reason (and the bytes) for the postmaster.
 
 
-def _binary_parts_encode(message) -> None:
+def _binary_parts_encode(message: EmailMessage) -> None:
     """Base64 for the parts a provider's fields were built into as bare bytes (anymail's
     ``construct_attachment``): written out raw, a CR LF inside a photo would be read back as
     a line end and the file would come back shorter."""

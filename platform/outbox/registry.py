@@ -26,6 +26,6 @@ def sender_register(channel: str, transmit: Callable[..., str]) -> None:
     SENDERS[channel] = transmit
 
 
-def hook_add(hooks: list, hook: Callable[..., Any]) -> None:
+def hook_add(hooks: list[Callable[..., Any]], hook: Callable[..., Any]) -> None:
     if hook not in hooks:  # ready() may run twice (tests, autoreload)
         hooks.append(hook)

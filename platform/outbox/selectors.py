@@ -1,13 +1,16 @@
 """Reads on deliveries. Functions ending in ``_public`` read only the public schema."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from django.db import connection
 from django.db.models import OuterRef, Subquery
 
 from outbox.models import Delivery
 from routing.models import WorkItem
+from tenants.models import Client
 
 # Due rows with their client's schema (the task runs there), oldest due first. Queued rows
 # whose task is not on its way (never sent to the broker, or sent long ago and lost), and
@@ -46,7 +49,7 @@ def deliveries_effects_due_public(*, now: datetime, limit: int) -> list[int]:
     )
 
 
-def deliveries_of_messages(*, client, message_ids) -> dict[int, Delivery]:
+def deliveries_of_messages(*, client: Client, message_ids: Iterable[int]) -> dict[int, Delivery]:
     """The delivery of each of these messages of ``client`` (public schema), by message id."""
     rows = Delivery.objects.filter(client=client, message_id__in=list(message_ids))
     return {row.message_id: row for row in rows}
@@ -59,7 +62,7 @@ class Undelivered:
     delivery: Delivery
     client_name: str
     item_id: int | None  # the conversation's latest work item (the desk's link), if any
-    since: datetime  # when it failed or bounced
+    since: datetime | None  # when it failed or bounced
 
 
 def undelivered_public(*, limit: int = 100) -> list[Undelivered]:
@@ -86,12 +89,17 @@ def undelivered_public(*, limit: int = 100) -> list[Undelivered]:
     ]
 
 
-def messages_with_deliveries(*, client, messages) -> list:
+class _Message(Protocol):
+    pk: Any
+    direction: str
+
+
+def messages_with_deliveries[M: _Message](*, client: Client, messages: Iterable[M]) -> list[M]:
     """``messages`` (of ``client``) with ``.delivery`` set: the delivery row of an outbound
     message, None for others and for outbound messages from before the outbox."""
     messages = list(messages)
     outbound = [m.pk for m in messages if m.direction == "out"]
     deliveries = deliveries_of_messages(client=client, message_ids=outbound) if outbound else {}
     for message in messages:
-        message.delivery = deliveries.get(message.pk)
+        message.delivery = deliveries.get(message.pk)  # type: ignore[attr-defined]  # for the page
     return messages

@@ -13,7 +13,9 @@ which counts as a temporary failure and is sent again.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -26,6 +28,7 @@ from outbox import registry
 from outbox.errors import SendFailed, TemporaryFailure
 from outbox.models import Delivery
 from outbox.selectors import deliveries_due_public, deliveries_effects_due_public
+from tenants.models import Client
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +39,20 @@ PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "i
 _REASON_LENGTH = 2000
 
 
+class OutboundMessage(Protocol):
+    """What the outbox needs of a message (``conversations.models.Message``, a higher
+    room)."""
+
+    pk: Any
+    conversation_id: int
+    channel: str
+    external_id: str
+
+
 def delivery_queue(
     *,
-    client,
-    message,
+    client: Client,
+    message: OutboundMessage,
     kind: str = Delivery.Kind.REPLY,
     subject: str = "",
     now: datetime | None = None,
@@ -67,7 +80,11 @@ def delivery_queue(
 
 
 def delivery_handed_over(
-    *, client, message, kind: str = Delivery.Kind.REPLY, at: datetime | None = None
+    *,
+    client: Client,
+    message: OutboundMessage,
+    kind: str = Delivery.Kind.REPLY,
+    at: datetime | None = None,
 ) -> Delivery:
     """A message handed over at once (a chat or API reply returned by the API, an SMS
     acknowledgement in the webhook's answer): sent as it is written, in the caller's
@@ -242,7 +259,7 @@ def delivery_mark_unsent(
 
 
 def delivery_bounced(
-    *, client, message_external_id: str, reason: str, now: datetime | None = None
+    *, client: Client, message_external_id: str, reason: str, now: datetime | None = None
 ) -> Delivery | None:
     """A bounce (a delivery report) names our message by its Message-ID: the message is
     marked bounced with the reason and its owner alerted (``registry.ON_UNDELIVERED``: a
@@ -276,7 +293,7 @@ def delivery_bounced(
     return delivery
 
 
-def delivery_retry(*, client, delivery_id: int, now: datetime | None = None) -> Delivery:
+def delivery_retry(*, client: Client, delivery_id: int, now: datetime | None = None) -> Delivery:
     """Someone asks to send a failed or bounced message again: queued now (its attempts
     counted afresh) and dispatched after the commit. Raises Delivery.DoesNotExist for a
     delivery of another client, ValueError for one that is not failed or bounced."""
@@ -327,7 +344,7 @@ def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:
     return sent
 
 
-def _hooks(hooks: list, tenant, **arguments) -> None:
+def _hooks(hooks: list[Callable[..., Any]], tenant: Client, **arguments: Any) -> None:
     with schema_context(tenant.schema_name):
         for hook in hooks:
             hook(**arguments)

@@ -34,7 +34,7 @@ def daily_volume_svg(kpis: Kpis, *, label: str, channel_names: dict[str, str]) -
     ]
     for index, (day, counts) in enumerate(days):
         x = left + index * step
-        y = height - bottom
+        y: float = height - bottom
         for channel in channels:
             count = counts.get(channel, 0)
             if count:

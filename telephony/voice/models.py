@@ -5,6 +5,8 @@ message have one column per catalog language (django-modeltranslation, registere
 telephony/voice/translation.py), read along the language's fallback chain.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,8 +18,13 @@ from telephony.models import validate_e164
 
 # Users live in the public schema: no database constraint from a tenant table (see
 # conversations.models.USER_REFERENCE for why).
-USER_REFERENCE = {"on_delete": models.DO_NOTHING, "db_constraint": False, "null": True,
-                  "blank": True, "related_name": "+"}  # fmt: skip
+USER_REFERENCE: dict[str, Any] = {
+    "on_delete": models.DO_NOTHING,
+    "db_constraint": False,
+    "null": True,
+    "blank": True,
+    "related_name": "+",
+}
 
 KEYS = [(key, key) for key in "1234567890*#"]
 

@@ -69,7 +69,9 @@ def test_take_next_opens_the_item(two_clients):
 
 def test_the_wall_is_for_supervisors_only(two_clients):
     agent = agent_with([two_clients.a], {"cs": "native"})
-    assert signed_in(agent).get("/desk/wall").status_code == 404
+    # An agency page without the role: the one refusal page (docs/architecture.md, "Refusals").
+    refused = signed_in(agent).get("/desk/wall")
+    assert refused.status_code == 403 and 'id="refusal"' in refused.text
     assert "/desk/wall" not in signed_in(agent).get("/").text
     supervisor = agent_with([], {"en": "native"}, is_staff=True)
     assert signed_in(supervisor).get("/desk/wall").status_code == 200

@@ -69,7 +69,7 @@ def test_the_thread_shows_the_failure_with_its_reason_and_retry_sends_it(failed_
 def test_the_wall_lists_what_was_not_delivered_for_supervisors_only(failed_reply, two_clients):
     agent, _, reply, _ = failed_reply
     delivery = delivery_of(two_clients.a, reply.pk)
-    assert signed_in(agent).get("/desk/wall").status_code == 404
+    assert signed_in(agent).get("/desk/wall").status_code == 403  # the wall is a role's page
     supervisor = agent_with([two_clients.a], {"cs": "native"}, is_staff=True)
     page = signed_in(supervisor).get("/desk/wall").content.decode()
     table = page[page.index('id="wall-undelivered"') :]

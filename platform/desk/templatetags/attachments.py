@@ -5,6 +5,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from conversations.attachments import PREVIEW_TYPES, safe_content_type
+from conversations.models import Attachment
 
 register = template.Library()
 
@@ -14,7 +15,7 @@ _SLIDE_WORDS = ("powerpoint", "presentation")
 
 
 @register.filter
-def previewable(attachment) -> bool:
+def previewable(attachment: Attachment) -> bool:
     """A raster image (jpeg, png, gif, webp): shown inline as a thumbnail."""
     return safe_content_type(attachment.content_type) in PREVIEW_TYPES
 

@@ -2,11 +2,16 @@
 labels are English, for the admin and the API)."""
 
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django import template
 from django.utils.translation import gettext_lazy as _
 
 from telephony.voice.labels import CALL_OUTCOMES
+
+if TYPE_CHECKING:
+    from conversations.models import Conversation
 
 register = template.Library()
 
@@ -22,7 +27,7 @@ PRESENCES = {"available": _("Available"), "busy": _("Busy"), "away": _("Away"),
              "offline": _("Offline")}  # fmt: skip
 
 
-def _label_filter(name: str, labels: Mapping[str, str]) -> Callable[[str], str]:
+def _label_filter(name: str, labels: Mapping[str, object]) -> Callable[[str], str]:
     """Registers the filter ``name``: a code's translated label, in the language of the
     page (the code itself when it has none)."""
 
@@ -40,7 +45,7 @@ call_moment_label = _label_filter("call_moment_label", CALL_MOMENTS)
 
 
 @register.filter
-def conversation_status(conversation) -> str:
+def conversation_status(conversation: "Conversation") -> str:
     """The conversation's status, saying so when Polydesk resolved it (the customer stayed
     silent after an answer for as long as the client allows)."""
     if conversation.status == "resolved" and conversation.resolved_automatically:
@@ -49,7 +54,7 @@ def conversation_status(conversation) -> str:
 
 
 @register.filter
-def duration(value) -> str:
+def duration(value: timedelta) -> str:
     """A wait as "2 h 05 min" or "4 min" (a timedelta; units are the same in every
     language the desk speaks)."""
     minutes = max(int(value.total_seconds() // 60), 0)
@@ -58,14 +63,14 @@ def duration(value) -> str:
 
 
 @register.filter
-def since(value, now) -> str:
+def since(value: datetime | None, now: datetime) -> str:
     """How long ago ``value`` was, as a duration (cheaper than Django's timesince on a page
     of hundreds of rows)."""
     return duration(now - value) if value else ""
 
 
 @register.filter
-def until(value, now) -> str:
+def until(value: datetime | None, now: datetime) -> str:
     """How long until ``value``; a time already past reads with a minus sign."""
     if value is None:
         return ""
@@ -74,7 +79,7 @@ def until(value, now) -> str:
 
 
 @register.filter
-def seconds(value) -> str:
+def seconds(value: float | None) -> str:
     """A call's duration in seconds as "4:05" (minutes:seconds), "—" when unknown."""
     if value is None:
         return "\u2014"

@@ -18,7 +18,7 @@ def _identity_check(given: dict, *, countries: list[str]) -> None:
     if not given:
         return
     probe = Client(countries=[code.upper() for code in countries], **given)
-    errors = {}
+    errors: dict[str, list[str]] = {}
     try:
         probe.clean_fields(exclude=[f.name for f in Client._meta.fields if f.name not in given])
     except ValidationError as error:

@@ -1,7 +1,7 @@
 import sys
 from contextlib import suppress
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError
 
 from conversations.email_in import MAX_BYTES
@@ -16,14 +16,14 @@ _EXIT = {"no_recipient": EX_NOUSER, "unparseable": EX_DATAERR, "too_large": EX_U
 class Command(BaseCommand):
     help = "Keep and file one RFC 822 message read on standard input (for an MTA pipe)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--recipient",
             default="",
             help="the envelope recipient (Postfix: ${original_recipient})",
         )
 
-    def handle(self, *args, recipient: str = "", **options):
+    def handle(self, *args: object, recipient: str = "", **options: object) -> None:
         raw = sys.stdin.buffer.read(MAX_BYTES + 1)
         if len(raw) > MAX_BYTES:
             size = len(raw) + len(sys.stdin.buffer.read())  # the MTA waits for its end

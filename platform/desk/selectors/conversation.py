@@ -1,0 +1,127 @@
+"""One conversation as the agent sees it, read in its client's schema (call inside
+``schema_context``), and the colleagues an item may be transferred to (public)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts.models import User
+from tenants.current import schema_name_current
+from tenants.models import Client
+
+if TYPE_CHECKING:
+    from content.selectors import Translated
+    from conversations.models import Conversation, Message
+    from routing.models import WorkItem
+
+
+@dataclass(frozen=True)
+class FaqView:
+    slug: str
+    question: "Translated | None"
+    answer: "Translated"
+
+
+def faq_in_language(language: str) -> list[FaqView]:
+    """Published FAQ articles in ``language`` or its fallback (marked), current schema."""
+    from content.models import FaqArticle
+    from content.selectors import translation_for
+
+    articles = []
+    for article in FaqArticle.objects.filter(published=True):
+        answer = translation_for(article, "answer", language)
+        if answer is not None:
+            question = translation_for(article, "question", language)
+            articles.append(FaqView(article.slug, question, answer))
+    return articles
+
+
+@dataclass(frozen=True)
+class ClientClock:
+    local_time: datetime
+    open_now: bool
+    next_opening: datetime | None  # when closed: the next opening, local time
+
+
+def client_clock(client: Client, *, country: str, language: str,
+                 now: datetime | None = None) -> ClientClock:  # fmt: skip
+    """The client's local time and whether it is open now for this country and language."""
+    from hours.selectors import client_calendar
+
+    now = now or timezone.now()
+    calendar = client_calendar(client, country=country, language=language)
+    is_open = calendar.is_open(now)
+    return ClientClock(
+        local_time=timezone.localtime(now, client.tz),
+        open_now=is_open,
+        next_opening=None if is_open else calendar.next_opening(now),
+    )
+
+
+HISTORY_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class ConversationView:
+    conversation: "Conversation"
+    messages: list["Message"]
+    history: Sequence["Conversation"]  # the customer's conversations in this client, newest first
+    more_history: int
+    replies: list[Any]
+    faq: list[FaqView]
+    clock: ClientClock
+
+
+def conversation_view_in_schema(*, client: Client, conversation_id: int) -> ConversationView | None:
+    """Everything the agent needs about one conversation (call inside the client's schema)."""
+
+    from content.selectors import canned_replies_in_language
+    from conversations.models import Conversation
+
+    if schema_name_current() != client.schema_name:
+        raise RuntimeError("conversation_view_in_schema runs in the client's schema")
+    conversation = (
+        Conversation.objects.select_related("customer").filter(pk=conversation_id).first()
+    )
+    if conversation is None:
+        return None
+    earlier = Conversation.objects.filter(customer_id=conversation.customer_id).annotate(
+        message_count=Count("messages")
+    ).order_by("-created_at", "-id")  # fmt: skip
+    history = list(earlier[:HISTORY_LIMIT])
+    more_history = earlier.count() - HISTORY_LIMIT if len(history) == HISTORY_LIMIT else 0
+    return ConversationView(
+        conversation=conversation,
+        # Every message's files in one more query, however many messages carry them; the
+        # originals (up to 25 MB each) stay in the database: the page links to them.
+        messages=list(conversation.messages.defer("raw").prefetch_related("attachments")),
+        history=history,
+        more_history=more_history,
+        replies=canned_replies_in_language(conversation.language),
+        faq=faq_in_language(conversation.language),
+        clock=client_clock(
+            client, country=conversation.customer.country, language=conversation.language
+        ),
+    )
+
+
+def transfer_candidates_public(item: "WorkItem") -> list[User]:
+    """Agents who could take ``item`` from its holder: they serve its client, answer in
+    its language (native or fluent) and are not offline; available ones first."""
+    from routing.models import AgentState
+
+    return list(
+        User.objects.filter(
+            is_active=True, served_clients=item.client_id, skills__language_id=item.language,
+            skills__proficiency__in=["native", "fluent"],
+            desk_state__presence__in=[p for p in AgentState.Presence.values if p != "offline"],
+        )
+        .exclude(pk=item.agent_id or 0)
+        .select_related("desk_state")
+        .order_by("desk_state__presence", "username")
+        .distinct()
+    )  # fmt: skip

@@ -1,0 +1,155 @@
+"""Reads for the agent's inbox, public schema only: the clients' table, the agent's items,
+the head of what they may take and the counts, in one scan of the waiting work."""
+
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from tenants.models import Client
+
+if TYPE_CHECKING:
+    from routing.models import WorkItem
+
+# The inbox shows the head of the queue and the busiest clients; the counts cover all.
+QUEUE_HEAD = 25
+CLIENT_LINES = 25
+
+
+def client_colour(client: Client) -> str:
+    """A stable colour per client (from its slug), so that two clients never look alike
+    on the desk at a glance. Clients have no brand colour of their own yet."""
+    hue = zlib.crc32(client.slug.encode()) % 360
+    return f"hsl({hue} 60% 35%)"
+
+
+@dataclass(frozen=True)
+class ClientCard:
+    client: Client
+    local_time: datetime
+    portal_url: str
+
+
+def portal_url(domain: str) -> str:
+    port = settings.SITE_URL_PORT
+    suffix = "" if port in ("", "80", "443") else f":{port}"
+    return f"{settings.SITE_URL_SCHEME}://{domain}{suffix}/"
+
+
+def client_cards_public() -> list[ClientCard]:
+    """Every live client with its local time and portal address (two queries)."""
+    now = timezone.now()
+    cards = []
+    for client in Client.objects.serving().prefetch_related("domains"):
+        primary = next((d for d in client.domains.all() if d.is_primary), None)
+        cards.append(
+            ClientCard(
+                client=client,
+                local_time=timezone.localtime(now, client.tz),
+                portal_url=portal_url(primary.domain) if primary else "",
+            )
+        )
+    return cards
+
+
+@dataclass(frozen=True)
+class CountLine:
+    key: str  # a language code or a client's name
+    waiting: int
+    oldest: datetime
+
+
+@dataclass(frozen=True)
+class Inbox:
+    my_items: list["WorkItem"]  # offered or assigned to the agent, most urgent first
+    queue_head: list["WorkItem"]  # the first waiting items the agent may take, in that order
+    per_language: list[CountLine]
+    per_client: list[CountLine]  # the CLIENT_LINES longest-waiting clients
+    more_clients: int  # clients with waiting work beyond those lines
+    waiting: int  # everything the agent may take now
+
+
+def agent_items_public(agent: User) -> "QuerySet[WorkItem]":
+    """The items offered or assigned to this agent, most urgent first."""
+    from routing.models import WorkItem
+    from routing.selectors import ACTIVE
+    from routing.services import URGENT_FIRST
+
+    return (
+        WorkItem.objects.filter(agent=agent, status__in=ACTIVE)
+        .select_related("client")
+        .order_by(*URGENT_FIRST)
+    )
+
+
+# One scan of the queue for the whole inbox: the eligible rows are read once (a CTE used
+# several times is materialised), then counted per language and per client in the database,
+# so that a few dozen rows come back whatever the number of items and clients.
+_INBOX_SQL = """
+    WITH eligible AS (
+        SELECT id, client_id, language, priority, due_at, waiting_since
+        FROM routing_workitem WHERE {clause}
+    ), by_client AS (
+        SELECT client_id, count(*) AS waiting, min(waiting_since) AS oldest
+        FROM eligible GROUP BY client_id
+    )
+    (SELECT 'language', language, count(*), min(waiting_since), NULL::bigint
+     FROM eligible GROUP BY language ORDER BY language)
+    UNION ALL
+    (SELECT 'client', tenants_client.name, by_client.waiting, by_client.oldest, NULL
+     FROM by_client JOIN tenants_client ON tenants_client.id = by_client.client_id
+     ORDER BY by_client.oldest, tenants_client.name LIMIT %s)
+    UNION ALL
+    SELECT 'clients', NULL, count(*), NULL, NULL FROM by_client
+    UNION ALL
+    (SELECT 'head', NULL, NULL, NULL, id FROM eligible
+     ORDER BY priority DESC, due_at ASC NULLS LAST, waiting_since, id LIMIT %s)
+"""
+
+
+def agent_inbox_public(agent: User, *, now: datetime | None = None) -> Inbox:
+    """The agent's inbox: their items, the head of what they may take, and counts per
+    language and client. Three queries (four when the agent's reach is not cached), one
+    scan of the waiting work, however many items and clients there are."""
+    from django.db import connection
+    from psycopg.types.numeric import Int8
+
+    from core.channels import Channel
+    from routing.models import WorkItem
+    from routing.selectors import agent_reach_cached, eligible_items_sql
+
+    now = now or timezone.now()
+    reach = agent_reach_cached(agent)
+    clause, params = eligible_items_sql(reach, list(Channel.values), now)
+    # The clause's first value is the clients served. psycopg sends a list of small ids as
+    # smallint[]; against the bigint column PostgreSQL then probes the client index once
+    # per client. As bigint[] it hashes the list and scans once (500 clients: 34 -> 25 ms).
+    if params[0] != list(reach.client_ids):
+        raise RuntimeError("eligible_items_sql no longer starts with the clients served")
+    params[0] = [Int8(client_id) for client_id in params[0]]
+    with connection.cursor() as cursor:
+        cursor.execute(_INBOX_SQL.format(clause=clause), [*params, CLIENT_LINES, QUEUE_HEAD])
+        rows = cursor.fetchall()
+    lines: dict[str, list[Any]] = {"language": [], "client": [], "clients": [], "head": []}
+    for kind, key, waiting, oldest, item_id in rows:
+        lines[kind].append(item_id if kind == "head" else CountLine(key, waiting, oldest))
+    # A UNION ALL promises no order between or within its parts: sorted here again.
+    head = sorted(
+        WorkItem.objects.select_related("client").in_bulk(lines["head"]).values(),
+        key=lambda item: (-item.priority, item.due_at is None, item.due_at or now,
+                          item.waiting_since, item.pk),
+    )  # fmt: skip
+    clients_waiting = lines["clients"][0].waiting
+    return Inbox(
+        my_items=list(agent_items_public(agent)),
+        queue_head=head,
+        per_language=sorted(lines["language"], key=lambda line: line.key),
+        per_client=sorted(lines["client"], key=lambda line: (line.oldest, line.key)),
+        more_clients=max(clients_waiting - len(lines["client"]), 0),
+        waiting=sum(line.waiting for line in lines["language"]),
+    )

@@ -1,0 +1,49 @@
+"""The desk's URLs on the agency's domain (included at the root of ``config.urls_public``)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from desk.views import calls, inbox, items, wall
+
+urlpatterns = [
+    path("", inbox.home, name="home"),
+    path("accounts/login/", inbox.DeskLoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("health/", inbox.health, name="health"),
+    path("desk/presence", inbox.presence, name="desk-presence"),
+    path("desk/next", inbox.take_next, name="desk-next"),
+    path("desk/heartbeat", inbox.heartbeat, name="desk-heartbeat"),
+    path("desk/live", inbox.live, name="desk-live"),
+    path("desk/items/<int:item_id>", items.item_detail, name="desk-item"),
+    path("desk/items/<int:item_id>/language", items.item_language, name="desk-item-language"),
+    path("desk/items/<int:item_id>/reply", items.item_reply, name="desk-item-reply"),
+    path("desk/items/<int:item_id>/done", items.item_done, name="desk-item-done"),
+    path("desk/items/<int:item_id>/resolve", items.item_resolve, name="desk-item-resolve"),
+    path("desk/items/<int:item_id>/note", items.item_note, name="desk-item-note"),
+    path("desk/items/<int:item_id>/triage", items.item_triage, name="desk-item-triage"),
+    path("desk/items/<int:item_id>/queue", items.item_queue, name="desk-item-queue"),
+    path("desk/items/<int:item_id>/transfer", items.item_transfer, name="desk-item-transfer"),
+    path(
+        "desk/items/<int:item_id>/attachments/<int:attachment_id>",
+        items.item_attachment,
+        name="desk-item-attachment",
+    ),
+    path(
+        "desk/items/<int:item_id>/messages/<int:message_id>/original",
+        items.item_original,
+        name="desk-item-original",
+    ),
+    path(
+        "desk/items/<int:item_id>/call-outcome",
+        calls.item_call_outcome,
+        name="desk-item-call-outcome",
+    ),
+    path("desk/items/<int:item_id>/call-back", calls.item_call_back, name="desk-item-call-back"),
+    path("desk/items/<int:item_id>/recording", calls.item_recording, name="desk-item-recording"),
+    path("desk/wall", wall.wall, name="desk-wall"),
+    path(
+        "desk/deliveries/<int:delivery_id>/retry",
+        wall.delivery_retry,
+        name="desk-delivery-retry",
+    ),
+]

@@ -1,0 +1,121 @@
+"""The agent's inbox: the desk's home page, its live poll, presence and the next item."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import agency_page, user_is_supervisor
+from desk.access import agent_of
+from desk.selectors.calls import screen_pops
+from desk.selectors.inbox import agent_inbox_public, client_cards_public
+from routing.models import AgentState
+from routing.selectors import agent_reach_cached
+from routing.services import agent_heartbeat, agent_next_item, agent_presence_set
+from tenants.current import schema_name_current
+
+
+class DeskLoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+def _clients_table() -> SafeString:
+    """The table of every live client with its local time, the same for every agent: it is
+    rendered once a minute per language and process, not on every page (500 rows cost more
+    than the rest of the desk)."""
+    now = timezone.now()
+    key = f"desk:clients-table:{get_language()}:{now:%Y%m%d%H%M}"
+    html: str | None = cache.get(key)
+    if html is None:
+        html = render_to_string("desk/_clients.html", {"cards": client_cards_public()})
+        cache.set(key, html, 90)
+    return mark_safe(html)  # noqa: S308 - our template's output, escaped when rendered
+
+
+def _inbox_context(request: HttpRequest) -> dict[str, Any]:
+    inbox = agent_inbox_public(agent_of(request))
+    # Calls ringing for (or held by) the agent pop up with their caller's history.
+    return {"inbox": inbox, "now": timezone.now(), "pops": screen_pops(inbox.my_items)}
+
+
+@agency_page()
+def home(request: HttpRequest) -> HttpResponse:
+    agent = agent_of(request)
+    context = {
+        "presence": agent_heartbeat(agent=agent),
+        **_inbox_context(request),
+        "clients_table": _clients_table(),
+        "presences": AgentState.Presence.choices,
+        # Native and fluent, as the router counts them (cached with the agent's reach).
+        "my_languages": agent_reach_cached(agent).languages,
+        "supervisor": user_is_supervisor(agent),
+    }
+    return render(request, "desk/home.html", context)
+
+
+@agency_page()
+@require_GET
+def live(request: HttpRequest) -> JsonResponse:
+    """Polled by the open desk: the inbox again (as HTML, rendered like the page) and its
+    counts, so that new work appears without a reload. Also the desk's heartbeat."""
+    agent_heartbeat(agent=agent_of(request))
+    context = _inbox_context(request)
+    inbox = context["inbox"]
+    html = render_to_string("desk/_inbox.html", context, request=request)
+    return JsonResponse(
+        {
+            "waiting": inbox.waiting,
+            "mine": len(inbox.my_items),
+            "languages": {line.key: line.waiting for line in inbox.per_language},
+            "clients": {line.key: line.waiting for line in inbox.per_client},
+            "html": html,
+        }
+    )
+
+
+@agency_page()
+@require_POST
+def presence(request: HttpRequest) -> HttpResponse:
+    value = request.POST.get("presence", "")
+    if value not in AgentState.Presence.values:
+        return HttpResponseBadRequest("Unknown presence.")
+    agent_presence_set(agent=agent_of(request), presence=value)
+    return redirect("home")
+
+
+@agency_page()
+@require_POST
+def take_next(request: HttpRequest) -> HttpResponse:
+    item = agent_next_item(agent=agent_of(request))
+    if item is None:
+        messages.info(request, _("Nothing waiting for you."))
+        return redirect("home")
+    return redirect("desk-item", item_id=item.pk)
+
+
+@agency_page()
+@require_POST
+def heartbeat(request: HttpRequest) -> JsonResponse:
+    """The desk page is open: polled every 30 s so that a closed desk is noticed."""
+    agent_heartbeat(agent=agent_of(request))
+    return JsonResponse({"ok": True})
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers: the database answers and the request's schema is known."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return JsonResponse({"status": "ok", "schema": schema_name_current()})
