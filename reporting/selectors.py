@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from billing.selectors import invoice_in_force
+from hours.selectors import client_calendar
 from reporting.figures import (
     CALL_DIMENSIONS,
     CSAT_SCORES,
@@ -31,7 +32,6 @@ from reporting.figures import (
     Period,
     SlaFigures,
 )
-from routing.selectors import client_calendar
 
 # The sorts of a month's percentiles and splits fit in memory instead of spilling to disk
 # (the server's default is 4 MB), and no JIT compilation (it costs more than it saves on a

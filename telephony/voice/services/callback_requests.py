@@ -5,12 +5,16 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from conversations.services import conversation_open_inbound
 from core.channels import Channel
+from hours.calendar import BusinessCalendar
 from telephony.voice.models import Call
 from telephony.voice.twiml import hang_up, say_phrase
 
 
-def callback_request_take(client, call: Call, response: VoiceResponse, *, now) -> str:
-    """A callback request becomes a conversation due by the client's promise."""
+def callback_request_take(
+    client, call: Call, response: VoiceResponse, *, now, calendar: BusinessCalendar | None = None
+) -> str:
+    """A callback request becomes a conversation due by the client's promise (counted in
+    ``calendar`` when the line's hours were just read: they found it closed)."""
     call.outcome = Call.Outcome.CALLBACK
     text = f"Callback requested by {call.from_number}"
     if call.topic:
@@ -25,6 +29,7 @@ def callback_request_take(client, call: Call, response: VoiceResponse, *, now) -
         language=call.language,
         external_id=f"callback-{call.call_sid}",
         now=now,
+        calendar=calendar,
     )
     call.conversation = inbound.conversation
     call.customer_id = inbound.conversation.customer_id
