@@ -17,6 +17,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import User
 from core.channels import Channel
 from hours.models import SlaEvent
 from languages.selectors import agent_language_codes
@@ -355,8 +356,6 @@ def route_waiting(*, now: datetime | None = None, max_agents: int = 200) -> int:
         .order_by(F("idle_since").asc(nulls_first=True))
         .values_list("agent_id", flat=True)[:max_agents]
     )
-    from accounts.models import User
-
     agents = User.objects.in_bulk(agent_ids)
     waiting_for_work = list(agent_ids)  # longest idle first
     while waiting_for_work:  # one item per agent per pass, so that work is shared
