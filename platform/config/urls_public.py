@@ -11,7 +11,6 @@ from telephony import views as telephony_views
 urlpatterns = [
     path("", include("desk.urls")),
     path("admin/", admin.site.urls),
-    path("billing/", include("billing.urls_agency")),
     path("api/v1/messages", conversations_api.messages_create, name="api-messages"),
     path("mail/inbound", intake_views.email_intake, name="mail-intake"),
     path("twilio/messaging", telephony_views.messaging_inbound, name="twilio-messaging"),

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from desk.views import calls, inbox, items, wall
+from desk.views import calls, inbox, items, revenue, wall
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("desk/next", inbox.take_next, name="desk-next"),
     path("desk/heartbeat", inbox.heartbeat, name="desk-heartbeat"),
     path("desk/live", inbox.live, name="desk-live"),
+    path("billing/", revenue.agency_revenue, name="billing-revenue"),
     path("desk/items/<int:item_id>", items.item_detail, name="desk-item"),
     path("desk/items/<int:item_id>/language", items.item_language, name="desk-item-language"),
     path("desk/items/<int:item_id>/reply", items.item_reply, name="desk-item-reply"),

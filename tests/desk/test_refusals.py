@@ -102,7 +102,11 @@ def test_a_client_user_gets_the_refusal_page_in_their_language(two_clients, held
     ("path", "role", "text"),
     [
         ("/desk/wall", {"role": User.Role.AGENT}, "Tato stránka je pro supervizory."),
-        ("/billing/", {"role": User.Role.AGENT, "is_staff": True}, None),
+        (
+            "/billing/",
+            {"role": User.Role.AGENT, "is_staff": True},
+            "Tato stránka je pro administrátory agentury.",
+        ),
     ],
 )
 def test_an_agent_without_the_pages_role_gets_the_refusal_page(two_clients, path, role, text):

@@ -1,46 +1,43 @@
-"""The agency's revenue and cost page (public URLconf, ``billing.urls_agency``). The client's
-invoice pages are in the portal (``portal.invoices``)."""
+"""The agency's revenue and cost page (``/billing/`` on the agency's site, agency admins). The
+client's invoice pages are in the portal (``portal.invoices``); billing holds no HTTP code."""
 
 from collections import defaultdict
 from datetime import UTC, date
 from decimal import Decimal
+from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.access import AgencyRole, agency_page
 from billing.models import Invoice
 from billing.selectors import ratings_for_month
 from core.months import month_parse, month_previous
 from tenants.models import Client
 
 
-def _month_from(request, default: date) -> date:
+def _month_from(request: HttpRequest, default: date) -> date:
     try:
         return month_parse(request.GET["month"]) if request.GET.get("month") else default
     except ValueError:
         raise Http404("not a month") from None
 
 
-def _agency_staff(user) -> bool:
-    """Every client's revenue: agency admins only (supervisors run queues, not finance)."""
-    return user.is_authenticated and user.is_agency_admin
-
-
-@login_required
-def agency_revenue(request):
+# Every client's revenue: agency admins only (supervisors run queues, not finance).
+@agency_page(AgencyRole.ADMIN)
+def agency_revenue(request: HttpRequest) -> HttpResponse:
     """Revenue and cost per client and per language for a month (agency admins)."""
-    if not _agency_staff(request.user):
-        raise PermissionDenied
     month = _month_from(request, month_previous(timezone.now(), zone=UTC))
     clients = list(Client.objects.clients().order_by("name"))
     results = ratings_for_month(month=month, clients=clients)
     invoiced: dict[int, Decimal] = defaultdict(Decimal)
     for invoice in Invoice.objects.filter(period=month):  # credit notes count negative
         invoiced[invoice.client_id] += invoice.total
-    rows, by_language = [], defaultdict(lambda: [Decimal(0), Decimal(0)])
+    rows: list[dict[str, Any]] = []
+    by_language: defaultdict[tuple[str, str], list[Decimal]] = defaultdict(
+        lambda: [Decimal(0), Decimal(0)]
+    )
     for result in results:
         rating = result.rating
         rows.append({"client": result.client, "rated": rating.total if rating else None,
