@@ -16,6 +16,7 @@ import psycopg
 from psycopg import sql
 
 from config import env
+from config.embedded_postgres import bundled_pg_dump, embedded_database_url
 
 MAINTENANCE_DATABASE = "postgres"
 
@@ -44,9 +45,15 @@ class Server:
 
 
 def server_find(bench_name: str) -> Server:
-    """The server from DATABASE_URL, or the embedded one (started if needed)."""
-    source = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded PostgreSQL"
-    server = Server(url=env.database_url(), source=source, bench_name=bench_name)
+    """The server from DATABASE_URL, or the embedded one (started here if needed, as
+    scripts/dev does: the settings never start it)."""
+    # Client schemas are copied with pg_dump, which must be as new as the server.
+    os.environ.setdefault("POLYDESK_PG_DUMP", bundled_pg_dump())
+    if os.environ.get("DATABASE_URL"):
+        source, url = "DATABASE_URL", env.database_url()
+    else:
+        source, url = "embedded PostgreSQL", embedded_database_url(env.VAR_DIR / "postgres")
+    server = Server(url=url, source=source, bench_name=bench_name)
     if server.database_name == bench_name:
         raise SystemExit(f"The settings already use {bench_name}; refusing to drop it.")
     return server

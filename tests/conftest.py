@@ -1,15 +1,23 @@
-"""Shared fixtures: two clients provisioned once per session in the real test database."""
+"""Shared fixtures: two clients provisioned once per session in the real test database, and
+the demo seeded once per session (its tests run last)."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
+from io import StringIO
 
 import pytest
 from django.conf import settings
-from django_tenants.utils import schema_context
 
 from tenants.models import Client
 from tenants.services import agency_ensure, client_provision
+
+# Fixtures several directories use: the mailboxes, the voice set-up (numbers, menus, Twilio),
+# a broker that is down, a portal user of client A and of client B.
+pytest_plugins = [
+    "tests.support.mail",
+    "tests.support.voice",
+    "tests.support.outbox",
+    "tests.support.portal",
+]
 
 
 @dataclass(frozen=True)
@@ -19,12 +27,15 @@ class TwoClients:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_test_environment, django_db_blocker):
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
     """Always create the test database.
 
     pytest-django creates it only when a collected test is marked for the database; the
     tests that commit on purpose (a real Celery worker, a browser) are not marked, and run
-    alone they would otherwise write to the real database.
+    alone they would otherwise write to the real database. `django_db_modify_db_settings`
+    gives each xdist worker its own database (test_<name>_gw0, ...).
     """
     from django.test.utils import setup_databases, teardown_databases
 
@@ -63,14 +74,82 @@ def two_clients(django_db_setup, django_db_blocker) -> TwoClients:
     return TwoClients(a=a, b=b)
 
 
-@contextmanager
-def in_schema(client: Client) -> Iterator[None]:
-    with schema_context(client.schema_name):
-        yield
+@dataclass(frozen=True)
+class SeededDemo:
+    output: str  # what the two runs of seed_demo printed
 
 
-def host_of(client: Client) -> str:
-    return client.get_primary_domain().domain
+@pytest.fixture(scope="session")
+def demo_seeded(two_clients, django_db_blocker) -> SeededDemo:
+    """The demo, seeded twice (the second run proves it idempotent) and committed, once per
+    session: seeding costs several seconds, and five modules check it.
+
+    The tests that ask for it run at the end of the session (`pytest_collection_modifyitems`
+    below), in one xdist group, so no other test sees the demo's clients. Each of them runs
+    in its own rolled-back transaction (the django_db mark), so they do not see each other's
+    writes either.
+    """
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    global _demo_seeded_here
+    _demo_seeded_here = True
+    out = StringIO()
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            call_command("seed_demo", force=True, stdout=out)
+            call_command("seed_demo", force=True, stdout=out)
+            # Seeded inside a test's transaction, as these tests did before, nothing ran on
+            # commit (the acknowledgements' and the outbox's tasks): the same demo here.
+            connection.run_on_commit.clear()
+        connection.set_schema_to_public()
+    return SeededDemo(output=out.getvalue())
+
+
+_demo_seeded_here = False  # in this process (one xdist worker, or the whole run)
+
+
+def _uses_the_seeded_demo(item) -> bool:
+    return "demo_seeded" in getattr(item, "fixturenames", ())
+
+
+def _shares_a_module_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        definition.scope == "module"
+        for definitions in info.name2fixturedefs.values()
+        for definition in definitions
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items):
+    """The tests of the seeded demo together on one xdist worker (their group, read by xdist's
+    --dist loadgroup), and last, after pytest-django's ordering: the committed demo clients
+    must not show up in the other tests' counts. The tests of a module that share a
+    module-scoped fixture together on one worker too, in their order."""
+    for item in items:
+        if _uses_the_seeded_demo(item):
+            item.add_marker(pytest.mark.xdist_group("demo"))
+        elif _shares_a_module_fixture(item):
+            # The browser modules: their tests share a server and a browser, and each goes
+            # on from where the one before left the page's user (written to run in order).
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    result = yield
+    items[:] = [item for item in items if not _uses_the_seeded_demo(item)] + [
+        item for item in items if _uses_the_seeded_demo(item)
+    ]
+    return result
+
+
+def pytest_runtest_setup(item):
+    """Refuse, rather than fail strangely, a test that would see the committed demo."""
+    if _demo_seeded_here and not _uses_the_seeded_demo(item):
+        pytest.fail(
+            "this test runs after the demo was seeded in this process: run the demo's tests "
+            "last (plain pytest does; with xdist: --dist loadgroup --no-loadscope-reorder)",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -91,24 +170,6 @@ def _fast_password_hashing():
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def test_database_url() -> str:
-    """The URL of the database pytest created, for a process started by a test."""
-    from urllib.parse import quote
-
-    from django.db import connection
-
-    params = connection.get_connection_params()
-    user = quote(params.get("user") or "", safe="")
-    password = quote(params.get("password") or "", safe="")
-    query = f"host={quote(params.get('host') or 'localhost', safe='')}"
-    if params.get("port"):
-        query += f"&port={params['port']}"
-    return f"postgresql://{user}:{password}@/{params['dbname']}?{query}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
 
 
 @pytest.fixture(scope="session", autouse=True)

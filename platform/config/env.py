@@ -1,13 +1,16 @@
 """Every setting that comes from the environment is read here, and only here.
 
-Each integration has a safe local default, so a fresh clone runs with nothing set:
-an embedded PostgreSQL under ``var/`` and Celery's filesystem broker.
+Each integration but the database has a safe local default (Celery's filesystem broker,
+files under ``var/``). The database never has one: a process without ``DATABASE_URL``
+refuses to start, rather than quietly use an empty database. ``make demo`` and ``make test``
+(``scripts/dev``) start the embedded PostgreSQL and set ``DATABASE_URL`` for you.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 # The repository root in a checkout (platform/config/env.py -> three levels up).
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -29,14 +32,17 @@ def words(name: str, default: str) -> list[str]:
     return [w.strip() for w in os.environ.get(name, default).split(",") if w.strip()]
 
 
-def database_url() -> str:
-    """DATABASE_URL, or the embedded PostgreSQL's URL (started on first use)."""
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    from config.embedded_postgres import embedded_database_url
+MISSING_DATABASE_URL = (
+    "DATABASE_URL is not set; `make demo` starts a local database, see docs/operations.md"
+)
 
-    return embedded_database_url(VAR_DIR / "postgres")
+
+def database_url() -> str:
+    """DATABASE_URL; there is no default (see the module's docstring)."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        raise ImproperlyConfigured(MISSING_DATABASE_URL)
+    return url
 
 
 def database_settings() -> dj_database_url.DBConfig:
@@ -44,6 +50,12 @@ def database_settings() -> dj_database_url.DBConfig:
     # django-tenants wraps the PostgreSQL backend to set the search_path per tenant.
     config["ENGINE"] = "django_tenants.postgresql_backend"
     return config
+
+
+def pg_dump() -> str:
+    """The ``pg_dump`` that copies the client template (``tenants.cloning``); empty: the one
+    on PATH. It must be as new as the server."""
+    return os.environ.get("POLYDESK_PG_DUMP", "")
 
 
 def celery_broker_url() -> str:

@@ -88,7 +88,10 @@ CLIENT_DOMAIN_SUFFIX = env.text("POLYDESK_CLIENT_DOMAIN_SUFFIX", AGENCY_DOMAIN)
 SITE_URL_SCHEME = env.text("POLYDESK_URL_SCHEME", "http")
 SITE_URL_PORT = env.text("POLYDESK_URL_PORT", "8000")
 
+# Required: without DATABASE_URL the process refuses to start (ImproperlyConfigured).
 DATABASES = {"default": env.database_settings()}
+# The pg_dump that copies the client template (tenants.cloning); empty: the one on PATH.
+PG_DUMP = env.pg_dump()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [

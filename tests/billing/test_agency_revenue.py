@@ -7,10 +7,10 @@ import pytest
 
 from accounts.models import User
 from billing.services import invoice_issue
-from tests.billing.conftest import plan_for, record, utc
-from tests.conftest import host_of
-from tests.factories import UserFactory
-from tests.tenants.test_isolation import signed_in
+from tests.support.billing import plan_for, record, utc
+from tests.support.factories import UserFactory
+from tests.support.portal import signed_in_at as signed_in
+from tests.support.tenancy import host_of
 
 pytestmark = pytest.mark.django_db
 OCT = date(2026, 10, 1)

@@ -12,8 +12,8 @@ from billing.models import Invoice
 from billing.selectors import invoice_buyer, invoice_document
 from billing.services import credit_note_issue, invoice_issue
 from tenants.services import client_billing_identity_set
-from tests.billing.conftest import plan_for, utc
-from tests.billing.test_document import text_of
+from tests.support.billing import plan_for, utc
+from tests.support.pdf import text_of
 
 pytestmark = pytest.mark.django_db
 OCT = date(2026, 10, 1)

@@ -1,10 +1,7 @@
 """The invoice PDF from plain data: the language, every stored decimal, the embedded font."""
 
-import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
-
-from pypdf import PdfReader
 
 from billing.document import (
     KIND_CREDIT_NOTE,
@@ -14,18 +11,11 @@ from billing.document import (
     Party,
     invoice_pdf,
 )
-from tests.reporting.test_layout import assert_only_dejavu_embedded
+from tests.support.pdf import assert_only_dejavu_embedded, text_of
 
 ISSUER = Party(name="Agentura Žluťoučký kůň s.r.o.", address="Vinohradská 12, 120 00 Praha 2",
                registration_id="12345678", vat_id="CZ12345678",
                iban="CZ65 0800 0000 1920 0014 5399")  # fmt: skip
-
-
-def text_of(pdf: bytes) -> str:
-    """The PDF's text in reading order, every run of white space (a cell's end, a wrapped
-    description, babel's non-breaking space) one space: tests read it whatever the wrapping."""
-    pages = PdfReader(io.BytesIO(pdf)).pages
-    return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
 def line(description: str, quantity: str, unit: str, unit_price: str, amount: str, *,

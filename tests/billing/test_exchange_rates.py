@@ -24,7 +24,7 @@ from billing.models import ExchangeRate
 from billing.selectors import rating_for_client_month
 from billing.services import exchange_rates_fetch
 from billing.tasks import exchange_rates_fetch_task
-from tests.billing.conftest import plan_for, record, utc
+from tests.support.billing import plan_for, record, utc
 
 FRIDAY = date(2026, 3, 13)
 

@@ -10,7 +10,7 @@ from django.db import connection
 from billing.models import Invoice, InvoiceLine
 from billing.services import invoice_issue, price_plan_create, usage_record
 from tenants.models import Client
-from tests.billing.conftest import billing_tables_truncate, utc
+from tests.support.billing import billing_tables_truncate, utc
 
 pytestmark = pytest.mark.slow
 OCT = date(2026, 10, 1)

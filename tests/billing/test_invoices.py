@@ -13,7 +13,7 @@ from billing.models import Invoice, InvoiceCounter, PricePlan
 from billing.selectors import invoice_in_force
 from billing.services import credit_note_issue, invoice_issue, invoices_issue_for_month
 from billing.tasks import invoices_issue_task
-from tests.billing.conftest import plan_for, record, utc
+from tests.support.billing import plan_for, record, utc
 
 OCT = date(2026, 10, 1)
 NOW = utc(2026, 11, 2, 8)

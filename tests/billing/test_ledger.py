@@ -15,10 +15,10 @@ from conversations.services import conversation_open_inbound, conversation_reply
 from outbox.models import Delivery
 from outbox.services import delivery_mark_sent
 from routing.models import Closure
-from tests.billing.conftest import record, utc
-from tests.conftest import in_schema
-from tests.factories import UserFactory
-from tests.outbox.helpers import delivery_of, send_now
+from tests.support.billing import record, utc
+from tests.support.factories import UserFactory
+from tests.support.outbox import delivery_of, send_now
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 MONDAY_10_PRAGUE = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

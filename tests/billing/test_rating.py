@@ -8,7 +8,7 @@ import pytest
 from billing.money import money_round
 from billing.rating import RatingError
 from billing.selectors import rating_for_client_month, ratings_for_month
-from tests.billing.conftest import plan_for, record, utc
+from tests.support.billing import plan_for, record, utc
 
 OCT = date(2026, 10, 1)
 

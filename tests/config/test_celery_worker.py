@@ -14,8 +14,9 @@ from config.celery import app
 from core.tasks import task_enqueue_on_commit
 from customers.models import Customer
 from customers.tasks import customer_erase_task
-from tests.conftest import in_schema, test_database_url
-from tests.factories import CustomerFactory
+from tests.support.database import test_database_url
+from tests.support.factories import CustomerFactory
+from tests.support.tenancy import in_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,8 +5,8 @@ from accounts.models import User
 from content.models import CannedReply, FaqArticle
 from content.selectors import canned_replies_in_language, missing_languages, translation_for
 from languages.models import LanguageFallback
-from tests.conftest import host_of, in_schema
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
 

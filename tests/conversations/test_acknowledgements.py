@@ -14,7 +14,7 @@ from conversations.models import Conversation, Message
 from conversations.services import conversation_open_inbound
 from telephony.models import PhoneNumber
 from tenants.services import api_key_issue
-from tests.conftest import in_schema
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 TOKEN = "test-auth-token"

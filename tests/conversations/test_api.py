@@ -17,7 +17,7 @@ from idempotency.models import IdempotentRequest
 from idempotency.services import idempotency_keys_expire
 from tenants.models import ApiKey
 from tenants.services import api_key_issue
-from tests.conftest import in_schema
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_the_issue_api_key_command_prints_a_working_key(two_clients, capsys):
 
 def test_agents_internal_notes_never_reach_the_clients_systems(two_clients):
     from conversations.services import conversation_note_add
-    from tests.conftest import in_schema
+    from tests.support.tenancy import in_schema
 
     _, key = api_key_issue(client=two_clients.b, name="shop")
     conversation_id = post(key, MESSAGE).json()["id"]

@@ -3,11 +3,10 @@ one conversation, one message, one acknowledgement, and every request answered 2
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from django.db import connection
 from django.test import Client as HttpClient
 
 from content.models import MessageTemplate
@@ -17,32 +16,10 @@ from idempotency.models import IdempotentRequest
 from routing.models import ResolutionClock, WorkItem
 from tenants.models import ApiKey
 from tenants.services import api_key_issue
-from tests.conftest import in_schema
+from tests.support.tenancy import in_schema
+from tests.support.threads import THREADS, parallel
 
 pytestmark = pytest.mark.slow
-THREADS = 20
-
-
-def parallel(send: Callable[[], object], threads: int = THREADS) -> list:
-    """``send`` from ``threads`` threads released together; their answers (or errors)."""
-    answers: list = []
-    barrier = threading.Barrier(threads)
-
-    def run() -> None:
-        try:
-            barrier.wait(timeout=20)
-            answers.append(send())
-        except BaseException as error:  # reported by the test
-            answers.append(error)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=run) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    return answers
 
 
 @contextmanager

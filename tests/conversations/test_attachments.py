@@ -1,7 +1,5 @@
 import hashlib
-import io
 import os
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,8 @@ from conversations.attachments import (
 from conversations.models import Attachment
 from conversations.services import conversation_open_inbound
 from customers.services import customer_erase
-from tests.conftest import in_schema
+from tests.support.files import zip_of
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -140,15 +139,6 @@ def test_a_short_extension_is_kept_when_a_long_name_is_cut():
 # --- an agent's files: what counts as a program -----------------------------------------------
 
 
-def _zip(names: list[str]) -> bytes:
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in names:
-            archive.writestr(name, b"data")
-    return buffer.getvalue()
-
-
 def _upload(name: str, data: bytes):
 
     return SimpleUploadedFile(name, data)
@@ -158,7 +148,7 @@ def _upload(name: str, data: bytes):
 def test_a_program_inside_an_office_file_is_refused(name):
 
     with pytest.raises(ValidationError, match="programs and scripts"):
-        upload_files_check([_upload(name, _zip(["word/document.xml", "payload.exe"]))])
+        upload_files_check([_upload(name, zip_of(["word/document.xml", "payload.exe"]))])
 
 
 @pytest.mark.parametrize(
@@ -167,7 +157,7 @@ def test_a_program_inside_an_office_file_is_refused(name):
         ("statement.txt", b"MZ Bank statement, March"),
         ("notes.md", b"#! a heading someone typed oddly"),
         ("export.csv", b"MZ,1200,CZK\n"),
-        ("report.docx", _zip(["word/document.xml", "docProps/app.xml"])),
+        ("report.docx", zip_of(["word/document.xml", "docProps/app.xml"])),
     ],
 )
 def test_text_that_merely_starts_like_a_program_and_plain_office_files_pass(name, data):

@@ -21,7 +21,7 @@ from conversations.models import Attachment, Conversation, Message
 from conversations.services import conversation_open_inbound
 from customers.models import Customer
 from routing.models import ResolutionClock, WorkItem
-from tests.conftest import in_schema
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.slow
 EMAIL = "blob-race@example.cz"

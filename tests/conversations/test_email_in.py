@@ -11,7 +11,8 @@ from conversations.email_in import MAX_BYTES, EmailRejected, email_file_raw
 from conversations.models import Conversation, Message
 from routing.models import WorkItem
 from tenants.models import InboundAddress
-from tests.conftest import in_schema
+from tests.support.mail import email
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -22,23 +23,6 @@ def mailboxes(two_clients):
                                   country="CZ")  # fmt: skip
     InboundAddress.objects.create(client=two_clients.b, address="pomoc@sklep.example")
     return two_clients
-
-
-def email(*, to="podpora@obuv.example", subject="Reklamace bot", body=None, html=None,
-          message_id="<m1@customer.example>", charset="utf-8", **headers) -> bytes:  # fmt: skip
-    message = EmailMessage()
-    message["From"] = "Věra Malá <vera@customer.example>"
-    message["To"] = to
-    message["Subject"] = subject
-    if message_id:
-        message["Message-ID"] = message_id
-    for name, value in headers.items():
-        message[name.replace("_", "-")] = value
-    body = body or "Dobrý den,\nboty mi přišly poškozené, chtěla bych je vrátit.\nDěkuji"
-    message.set_content(body, charset=charset)
-    if html:
-        message.add_alternative(html, subtype="html")
-    return message.as_bytes()
 
 
 def test_a_message_to_a_clients_address_opens_a_conversation_with_the_original(mailboxes):
@@ -162,7 +146,7 @@ def test_the_mta_pipe_command_bounces_mail_for_nobody(mailboxes):
     import sys
     from pathlib import Path
 
-    from tests.conftest import test_database_url
+    from tests.support.database import test_database_url
 
     root = Path(__file__).resolve().parents[2]
     environment = {**os.environ, "DATABASE_URL": test_database_url()}

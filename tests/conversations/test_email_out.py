@@ -13,10 +13,10 @@ from conversations.email_in import email_file_raw
 from conversations.models import Message
 from conversations.services import conversation_reply
 from tenants.models import InboundAddress
-from tests.conftest import in_schema
-from tests.conversations.test_email_in import email
-from tests.factories import UserFactory
-from tests.outbox.helpers import send_now
+from tests.support.factories import UserFactory
+from tests.support.mail import email
+from tests.support.outbox import send_now
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from languages.services import agent_skills_set
 from routing.models import BusinessHours, WorkItem
 from routing.selectors import client_calendar
 from routing.services import agent_next_item, agent_presence_set
-from tests.conftest import in_schema
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 MONDAY_10_PRAGUE = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10:00 in Prague

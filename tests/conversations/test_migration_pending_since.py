@@ -9,7 +9,7 @@ from django.apps import apps
 
 from conversations.models import Conversation, Message
 from conversations.services import conversation_open_inbound
-from tests.conftest import in_schema
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 OPENED = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -21,8 +21,8 @@ from desk.templatetags.desk_labels import conversation_status
 from languages.services import agent_skills_set
 from routing.models import ResolutionClock, SlaEvent, SlaTarget, WorkItem
 from tenants.services import api_key_issue
-from tests.conftest import in_schema
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 MONDAY_10_PRAGUE = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

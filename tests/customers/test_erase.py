@@ -5,8 +5,8 @@ from customers.models import Customer
 from customers.registry import ERASERS
 from customers.services import customer_erase
 from telephony.erasure import calls_erase_for_customer
-from tests.conftest import in_schema
-from tests.factories import CustomerFactory
+from tests.support.factories import CustomerFactory
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ from datetime import UTC
 
 import pytest
 from babel.numbers import format_currency
-from django.core.management import call_command
 from django.utils import timezone
 
 from billing.document import invoice_pdf
@@ -14,14 +13,13 @@ from billing.selectors import invoice_document
 from core.months import month_previous
 from demo.seed import DEMO_BILLING_IDENTITIES, DEMO_CLIENTS, HISTORY_CONVERSATIONS_PER_CLIENT
 from tenants.models import Client
-from tests.billing.test_document import text_of
+from tests.support.pdf import text_of
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_bills_its_clients_once(two_clients, capsys):
-    call_command("seed_demo", force=True)
-    call_command("seed_demo", force=True)
+def test_the_demo_bills_its_clients_once(demo_seeded):
+    # Seeded twice: billed once.
 
     last_month = month_previous(timezone.now(), zone=UTC)
     for demo in DEMO_CLIENTS:
@@ -50,4 +48,4 @@ def test_the_demo_bills_its_clients_once(two_clients, capsys):
         assert set(calls.filter(kind="telephony_cost").values_list("currency", flat=True)) == {
             "USD"
         }
-    assert "price plan of bohemia-shoes: 12000.00 CZK a month" in capsys.readouterr().out
+    assert "price plan of bohemia-shoes: 12000.00 CZK a month" in demo_seeded.output

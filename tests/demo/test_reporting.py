@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 from django.test import Client as HttpClient
 from django.utils import timezone
 
@@ -7,13 +6,12 @@ from core.months import month_previous
 from demo.seed import DEMO_CLIENTS, DEMO_PASSWORD
 from reporting.models import Report
 from tenants.models import Client
-from tests.conftest import host_of, in_schema
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
 
 
-def test_every_demo_portal_shows_last_months_report(two_clients):
-    call_command("seed_demo", force=True)
+def test_every_demo_portal_shows_last_months_report(demo_seeded):
     for demo in DEMO_CLIENTS:
         client = Client.objects.get(slug=demo.slug)
         month = month_previous(timezone.now(), zone=client.tz)

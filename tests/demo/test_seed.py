@@ -10,16 +10,14 @@ from customers.models import Customer
 from demo.seed import DEMO_CLIENTS, DEMO_PASSWORD
 from routing.models import ResolutionClock, WorkItem
 from tenants.models import Client
-from tests.conftest import host_of, in_schema
-from tests.desk.helpers import signed_in
+from tests.support.desk import signed_in
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_seeds_clients_in_several_languages_and_can_run_twice(two_clients, capsys):
-    call_command("seed_demo", force=True)
-    call_command("seed_demo", force=True)
-    out = capsys.readouterr().out
+def test_the_demo_seeds_clients_in_several_languages_and_can_run_twice(demo_seeded):
+    out = demo_seeded.output  # of two runs
 
     demo = Client.objects.filter(slug__in=[d.slug for d in DEMO_CLIENTS])
     assert demo.count() == len(DEMO_CLIENTS) >= 2
@@ -46,8 +44,7 @@ def test_the_demo_seeds_clients_in_several_languages_and_can_run_twice(two_clien
     assert "http://bohemia-shoes.localhost:8000/" in out
 
 
-def test_a_printed_demo_login_opens_its_portal(two_clients):
-    call_command("seed_demo", force=True)
+def test_a_printed_demo_login_opens_its_portal(demo_seeded):
     client = Client.objects.get(slug="wisla-sport")
     http = HttpClient(HTTP_HOST=host_of(client))
     response = http.post(
@@ -57,8 +54,7 @@ def test_a_printed_demo_login_opens_its_portal(two_clients):
     assert "Wisła Sport" in http.get("/").text
 
 
-def test_the_demo_content_shows_the_language_fallback(two_clients):
-    call_command("seed_demo", force=True)
+def test_the_demo_content_shows_the_language_fallback(demo_seeded):
     bohemia = Client.objects.get(slug="bohemia-shoes")
     with in_schema(bohemia):
         views = {view.key: view for view in canned_replies_in_language("sk")}
@@ -75,10 +71,8 @@ def test_the_demo_refuses_to_seed_a_production_database(settings):
         call_command("seed_demo")
 
 
-def test_the_demo_has_emails_with_a_photo_and_a_pdf_on_the_desk_and_the_portal(two_clients):
-
-    call_command("seed_demo", force=True)
-    call_command("seed_demo", force=True)
+def test_the_demo_has_emails_with_a_photo_and_a_pdf_on_the_desk_and_the_portal(demo_seeded):
+    # Seeded twice: the files are not doubled.
     bohemia = Client.objects.get(slug="bohemia-shoes")
     with in_schema(bohemia):
         files = list(

@@ -8,14 +8,13 @@ from django.core.management import call_command
 from telephony.models import AgentDevice, PhoneNumber
 from telephony.voice.models import Call, NumberMenu, VoiceSettings
 from tenants.models import Client
-from tests.conftest import in_schema
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_numbers_menus_and_calls_and_a_simulated_call(two_clients):
-    call_command("seed_demo", force=True, stdout=StringIO())
-    call_command("seed_demo", force=True, stdout=StringIO())  # idempotent
+def test_demo_numbers_menus_and_calls_and_a_simulated_call(demo_seeded):
+    # Seeded twice (idempotent): the numbers, menus and calls are not doubled.
     bohemia = Client.objects.get(slug="bohemia-shoes")
     assert set(PhoneNumber.objects.filter(client=bohemia).values_list("country", flat=True)) == {
         "CZ", "SK"}  # fmt: skip

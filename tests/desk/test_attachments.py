@@ -1,9 +1,6 @@
 """Files on the desk: listed on the thread (one query, whatever their number), downloaded
 only by agents who may see the item, safely; agents attach files to e-mail replies."""
 
-import io
-import zipfile
-
 import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
@@ -16,8 +13,9 @@ from conversations.attachments import IncomingFile, attachment_store, blob_name
 from conversations.models import Attachment, Conversation, Message
 from conversations.services import conversation_note_add
 from demo.files import parcel_photo_png, receipt_pdf
-from tests.conftest import in_schema
-from tests.desk.helpers import agent_with, held_by, inbound, signed_in
+from tests.support.desk import agent_with, held_by, inbound, signed_in
+from tests.support.files import zip_of
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -210,14 +208,6 @@ def test_an_agent_attaches_files_to_an_email_reply_and_they_are_sent_with_it(
     assert any("Posíláme štítek" in m.body for m in mail.outbox)
 
 
-def _zip(names: list[str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in names:
-            archive.writestr(name, b"data")
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
@@ -226,9 +216,9 @@ def _zip(names: list[str]) -> bytes:
         ("run.ps1", b"Write-Host hi", "programs and scripts"),
         ("photo.png", b"#!/bin/sh\nrm -rf ~\n", "programs and scripts"),
         ("notes.txt", b"MZ Bank statement, March", None),  # text: judged by its name
-        ("x.docx", _zip(["word/document.xml", "payload.exe"]), "programs and scripts"),
-        ("photos.zip", _zip(["a.jpg", "open-me.scr"]), "programs and scripts"),
-        ("tool.zip", _zip(["META-INF/MANIFEST.MF", "Main.class"]), "programs and scripts"),
+        ("x.docx", zip_of(["word/document.xml", "payload.exe"]), "programs and scripts"),
+        ("photos.zip", zip_of(["a.jpg", "open-me.scr"]), "programs and scripts"),
+        ("tool.zip", zip_of(["META-INF/MANIFEST.MF", "Main.class"]), "programs and scripts"),
         ("table.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 8, None),
         ("page.html", b"<p>hi</p>", "this type of file cannot be sent"),
         ("empty.txt", b"", "is empty"),

@@ -15,9 +15,9 @@ from conversations.services import conversation_open_inbound
 from demo.files import parcel_photo_png, receipt_pdf
 from languages.services import agent_skills_set
 from routing.models import AgentState, WorkItem
-from tests.browser import served_and_browsed
-from tests.conftest import in_schema
-from tests.factories import PASSWORD, UserFactory
+from tests.support.browser import served_and_browsed
+from tests.support.factories import PASSWORD, UserFactory
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.slow
 PHOTO = parcel_photo_png(seed=4)

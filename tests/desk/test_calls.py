@@ -18,10 +18,10 @@ from routing.services import agent_presence_set, route_waiting
 from telephony.models import AgentDevice
 from telephony.services import offers_dial_pending
 from telephony.voice.models import Call
-from tests.conftest import in_schema
-from tests.desk.helpers import agent_with, signed_in
-from tests.factories import UserFactory
-from tests.telephony.conftest import CALLER, CZ_NUMBER, OPEN, first, signed_post
+from tests.support.desk import agent_with, signed_in
+from tests.support.factories import UserFactory
+from tests.support.tenancy import in_schema
+from tests.support.voice import CALLER, CZ_NUMBER, OPEN, first, signed_post
 
 pytestmark = pytest.mark.django_db
 CALLS = "/2010-04-01/Accounts/AC123/Calls.json"

@@ -12,10 +12,9 @@ from languages.services import agent_skills_set
 from routing.models import AgentState, WorkItem
 from routing.services import agent_presence_set, route_waiting, work_enqueue
 from telephony.voice.models import Call
-from tests.browser import served_and_browsed
-from tests.conftest import in_schema
-from tests.desk.test_desk_browser import _in_another_thread
-from tests.factories import PASSWORD, UserFactory
+from tests.support.browser import in_another_thread, served_and_browsed
+from tests.support.factories import PASSWORD, UserFactory
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.slow
 CALLER = "+420601999888"
@@ -72,7 +71,7 @@ def test_a_ringing_call_pops_up_with_the_callers_history_without_a_reload(desk):
                      source_id=call.pk, summary=CALLER, waiting_since=now)  # fmt: skip
         route_waiting()
 
-    _in_another_thread(a_call_rings)
+    in_another_thread(a_call_rings)
     pop = page.locator(".screen-pop.ringing")
     expect(pop).to_be_visible(timeout=15_000)
     expect(pop).to_contain_text("Zvoní")  # ringing, in the agent's Czech

@@ -6,8 +6,8 @@ from accounts.models import User
 from content.models import FaqArticle
 from conversations.models import Conversation, Message
 from routing.models import BusinessHours, WorkItem
-from tests.conftest import in_schema
-from tests.desk.helpers import agent_with, held_by, inbound, signed_in
+from tests.support.desk import agent_with, held_by, inbound, signed_in
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +175,7 @@ def test_an_outsider_gets_404_for_every_action(two_clients, method, suffix, data
 
 
 def test_client_portal_users_cannot_reach_items(two_clients):
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     _, item = inbound(two_clients.a, CZECH, "portal@example.cz")
     portal_user = UserFactory(role=User.Role.CLIENT, client=two_clients.a)

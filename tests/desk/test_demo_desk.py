@@ -1,18 +1,16 @@
 """The demo's agents sign in and find live work in their languages."""
 
 import pytest
-from django.core.management import call_command
 
 from accounts.models import User
 from demo.seed import DEMO_SKILLS
 from routing.services import agent_presence_set
-from tests.desk.helpers import signed_in
+from tests.support.desk import signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-def test_every_demo_agent_finds_live_work_in_their_languages(two_clients):
-    call_command("seed_demo", force=True)
+def test_every_demo_agent_finds_live_work_in_their_languages(demo_seeded):
     for username, (skills, _) in DEMO_SKILLS.items():
         agent = User.objects.get(username=username)
         speaks = {code for code, level in skills.items() if level in ("native", "fluent")}

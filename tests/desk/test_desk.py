@@ -5,7 +5,7 @@ from accounts.models import User
 from languages.services import agent_skills_set
 from routing.models import AgentState, WorkItem
 from routing.services import work_enqueue
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_client_users_cannot_use_the_desk(two_clients):
 
 def open_conversation(client, text: str, email: str):
     from conversations.services import conversation_open_inbound
-    from tests.conftest import in_schema
+    from tests.support.tenancy import in_schema
 
     with in_schema(client):
         inbound = conversation_open_inbound(client=client, channel="api", text=text,

@@ -2,8 +2,6 @@
 a Czech canned reply, finish it; Polish work is not offered; customers' text cannot run;
 new work appears without a reload; keyboard shortcuts work."""
 
-import threading
-
 import pytest
 from playwright.sync_api import expect
 
@@ -13,9 +11,9 @@ from conversations.models import Conversation
 from conversations.services import conversation_open_inbound
 from languages.services import agent_skills_set
 from routing.models import AgentState, WorkItem
-from tests.browser import served_and_browsed
-from tests.conftest import in_schema
-from tests.factories import PASSWORD, UserFactory
+from tests.support.browser import in_another_thread, served_and_browsed
+from tests.support.factories import PASSWORD, UserFactory
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.slow
 HOSTILE = "Dobrý den, boty nepřišly. <img src=x onerror=\"document.title='pwned'\"> Prosím o radu."
@@ -95,27 +93,6 @@ def test_an_agent_takes_answers_and_finishes_a_czech_email(desk):
     page.close()
 
 
-def _in_another_thread(work) -> None:
-    """ORM calls are refused in the test's thread while Playwright runs; a plain thread
-    has its own connection and commits, so the server sees the row."""
-    failures: list[BaseException] = []
-
-    def run():
-        from django.db import connection
-
-        try:
-            work()
-        except BaseException as error:  # reported in the test's thread
-            failures.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=30)
-    assert not failures, failures
-
-
 def test_new_work_appears_without_a_reload_and_shortcuts_work(desk):
     page = signed_in_page(desk)
     expect(page.locator("#queue")).not_to_contain_text("Reklamace podrážky")
@@ -129,7 +106,7 @@ def test_new_work_appears_without_a_reload_and_shortcuts_work(desk):
                 customer_email="live@example.cz",
             ).conversation)  # fmt: skip
 
-    _in_another_thread(new_contact)
+    in_another_thread(new_contact)
     expect(page.locator("#queue")).to_contain_text("Reklamace podrážky", timeout=15_000)
     assert page.evaluate("window.notReloaded") is True
 

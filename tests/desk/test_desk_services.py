@@ -15,8 +15,8 @@ from conversations.services import (
 )
 from routing.models import WorkItem
 from routing.services import item_release, item_transfer, work_enqueue
-from tests.conftest import in_schema
-from tests.desk.helpers import agent_with, held_by, inbound, signed_in
+from tests.support.desk import agent_with, held_by, inbound, signed_in
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_a_call_item_opens_with_the_clients_clock(two_clients):
 def test_the_heartbeat_returns_the_presence(two_clients):
     from routing.models import AgentState
     from routing.services import agent_heartbeat
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     assert agent_heartbeat(agent=UserFactory()) == "offline"  # no state yet
     agent = agent_with([two_clients.a], {"cs": "native"}, presence="busy")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from routing.models import WorkItem
 from tenants.models import Client
-from tests.desk.helpers import agent_with, signed_in
+from tests.support.desk import agent_with, signed_in
 
 pytestmark = pytest.mark.django_db
 

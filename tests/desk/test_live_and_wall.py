@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.models import User
 from routing.models import WorkItem
 from routing.services import item_close, work_enqueue
-from tests.desk.helpers import agent_with, signed_in
-from tests.factories import UserFactory
+from tests.support.desk import agent_with, signed_in
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from accounts.models import User
 from conversations.models import Conversation, Message
 from outbox.models import Delivery
 from routing.models import WorkItem
-from tests.conftest import in_schema
-from tests.desk.helpers import agent_with, held_by, inbound, signed_in
-from tests.factories import UserFactory
+from tests.support.desk import agent_with, held_by, inbound, signed_in
+from tests.support.factories import UserFactory
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 

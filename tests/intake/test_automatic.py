@@ -13,8 +13,8 @@ from intake.services import mail_receive
 from reporting.figures import Period
 from reporting.selectors import contact_figures_for_period
 from routing.models import WorkItem
-from tests.conftest import in_schema
-from tests.intake.conftest import corpus
+from tests.support.mail import corpus
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 OOO = ["ooo_auto_submitted.eml", "ooo_x_autoreply.eml", "ooo_precedence.eml", "ooo_exchange.eml"]

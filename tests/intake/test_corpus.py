@@ -11,8 +11,8 @@ from conversations.models import Conversation, Message
 from intake.models import InboundReceipt
 from intake.services import mail_receive
 from routing.models import WorkItem
-from tests.conftest import in_schema
-from tests.intake.conftest import CORPUS, corpus
+from tests.support.mail import CORPUS, corpus
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 ALL = sorted(path.name for path in CORPUS.glob("*.eml"))

@@ -27,8 +27,9 @@ from intake.services import (
     receipts_refile,
 )
 from routing.models import WorkItem
-from tests.conftest import in_schema, test_database_url
-from tests.intake.conftest import corpus
+from tests.support.database import test_database_url
+from tests.support.mail import corpus
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 # A photo that makes a message of 23.7 MiB once base64-encoded (24.9 MB).

@@ -14,7 +14,7 @@ from customers.models import Customer
 from intake.models import InboundReceipt
 from routing.models import ResolutionClock, WorkItem
 from tenants.models import InboundAddress
-from tests.conftest import in_schema
+from tests.support.tenancy import in_schema
 
 SENDER = "racer@customer.example"
 

@@ -8,8 +8,8 @@ from accounts.models import User
 from conversations import email_in
 from intake.services import mail_receive, receipt_process, receipt_write
 from routing.models import WorkItem
-from tests.factories import UserFactory
-from tests.intake.conftest import corpus
+from tests.support.factories import UserFactory
+from tests.support.mail import corpus
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from languages.selectors import (
     voice_for_language,
 )
 from languages.services import agent_skills_set, catalog_sync
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 REQUIRED = [
     "cs",

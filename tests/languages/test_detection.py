@@ -7,7 +7,7 @@ import pytest
 
 from languages.cleaning import text_for_detection
 from languages.detection import UNDETERMINED, detect_language, detect_language_for_client
-from tests.conftest import test_database_url
+from tests.support.database import test_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 

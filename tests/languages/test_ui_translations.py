@@ -13,8 +13,8 @@ from django.utils import translation
 
 from accounts.models import User
 from languages.templatetags.polydesk_format import money, number
-from tests.conftest import host_of
-from tests.factories import PASSWORD, UserFactory
+from tests.support.factories import PASSWORD, UserFactory
+from tests.support.tenancy import host_of
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "platform" / "locale"

@@ -4,14 +4,23 @@ import pytest
 
 from accounts.models import User
 from outbox.models import Delivery
-from tests.desk.helpers import signed_in
-from tests.factories import UserFactory
-from tests.outbox.test_outbox import mailbox, reply_to_new_mail  # noqa: F401 - fixture
+from tenants.models import InboundAddress
+from tests.support.desk import signed_in
+from tests.support.factories import UserFactory
+from tests.support.outbox import reply_to_new_mail
 
 pytestmark = pytest.mark.django_db
 
 
-def test_deliveries_are_listed_by_state_and_cannot_be_changed(mailbox):  # noqa: F811
+@pytest.fixture
+def mailbox(two_clients):
+    InboundAddress.objects.create(
+        client=two_clients.a, address="podpora@obuv.example", country="CZ"
+    )
+    return two_clients.a
+
+
+def test_deliveries_are_listed_by_state_and_cannot_be_changed(mailbox):
     admin = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
     reply = reply_to_new_mail(mailbox, admin)
     delivery = Delivery.objects.get(client=mailbox, message_id=reply.pk)

@@ -9,14 +9,14 @@ from conversations.models import Message
 from intake.services import mail_receive
 from outbox.models import Delivery
 from outbox.services import delivery_bounced, delivery_retry
-from tests.conftest import in_schema
-from tests.intake.conftest import corpus, mailboxes  # noqa: F401 (a fixture)
+from tests.support.mail import corpus
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_bounce_by_mail_marks_our_acknowledgement_bounced_with_the_reason(
-    mailboxes,  # noqa: F811
+    mailboxes,
     django_capture_on_commit_callbacks,
 ):
     raw = corpus("two_from_addresses.eml").replace(b"jana@customer.example", b"jana@gone.example")
@@ -42,7 +42,7 @@ def test_a_bounce_by_mail_marks_our_acknowledgement_bounced_with_the_reason(
 
 
 def test_a_bounce_naming_no_message_of_ours_marks_nothing(
-    mailboxes,  # noqa: F811
+    mailboxes,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -60,7 +60,7 @@ def _acknowledged(clients, capture) -> tuple[Message, Delivery]:
 
 
 def test_a_delayed_report_is_filed_but_bounces_nothing(
-    mailboxes,  # noqa: F811
+    mailboxes,
     django_capture_on_commit_callbacks,
 ):
     ack, delivery = _acknowledged(mailboxes, django_capture_on_commit_callbacks)
@@ -78,7 +78,7 @@ def test_a_delayed_report_is_filed_but_bounces_nothing(
 
 
 def test_a_late_report_about_the_first_attempt_does_not_mark_a_message_sent_again(
-    mailboxes,  # noqa: F811
+    mailboxes,
     django_capture_on_commit_callbacks,
 ):
 
@@ -94,7 +94,7 @@ def test_a_late_report_about_the_first_attempt_does_not_mark_a_message_sent_agai
 
 
 def test_mail_coming_in_with_one_of_our_message_ids_is_filed_not_taken_for_a_retry(
-    mailboxes,  # noqa: F811
+    mailboxes,
     django_capture_on_commit_callbacks,
 ):
     ack, _ = _acknowledged(mailboxes, django_capture_on_commit_callbacks)
@@ -113,7 +113,7 @@ def test_mail_coming_in_with_one_of_our_message_ids_is_filed_not_taken_for_a_ret
         assert message.external_id == ""
 
 
-def test_retry_asked_by_nobody_signed_in_is_sent_to_the_login(mailboxes):  # noqa: F811
+def test_retry_asked_by_nobody_signed_in_is_sent_to_the_login(mailboxes):
 
     response = HttpClient(HTTP_HOST="localhost").post("/desk/deliveries/1/retry")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -10,10 +10,10 @@ from conversations.services import conversation_open_inbound
 from languages.services import agent_skills_set
 from outbox.models import Delivery
 from routing.models import AgentState, WorkItem
-from tests.browser import served_and_browsed
-from tests.conftest import in_schema
-from tests.factories import PASSWORD, UserFactory
-from tests.outbox.smtp_sink import Sink, mailers_for, sink_start
+from tests.support.browser import served_and_browsed
+from tests.support.factories import PASSWORD, UserFactory
+from tests.support.smtp_sink import Sink, mailers_for, sink_start
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.slow
 

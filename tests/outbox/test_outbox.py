@@ -28,11 +28,11 @@ from outbox.services import (
 )
 from routing.models import WorkItem
 from tenants.models import InboundAddress
-from tests.conftest import in_schema
-from tests.conversations.test_email_in import email
-from tests.factories import UserFactory
-from tests.outbox.helpers import delivery_of, send_now
-from tests.outbox.smtp_sink import Sink, free_port, mailers_for, sink_start
+from tests.support.factories import UserFactory
+from tests.support.mail import email
+from tests.support.outbox import delivery_of, reply_to_new_mail, send_now
+from tests.support.smtp_sink import Sink, free_port, mailers_for, sink_start
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -57,14 +57,6 @@ def mailbox(two_clients):
 @pytest.fixture
 def agent():
     return UserFactory(role=User.Role.AGENT)
-
-
-def reply_to_new_mail(client, agent, *, text="Dobrý den, pošleme nové boty.", now=None):
-    filed = email_file_raw(email())
-    with in_schema(client):
-        return conversation_reply(
-            client=client, conversation_id=filed.conversation_id, agent=agent, text=text, now=now
-        )
 
 
 def first_reply_entries(client):

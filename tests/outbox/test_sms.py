@@ -6,10 +6,10 @@ import pytest
 from conversations.models import Conversation, Message
 from conversations.services import conversation_reply
 from telephony.models import PhoneNumber
-from tests.conftest import in_schema
-from tests.outbox.helpers import delivery_of, send_now
-from tests.telephony.fake_twilio import FakeTwilio
-from tests.telephony.test_messaging import sms
+from tests.support.fake_twilio import FakeTwilio
+from tests.support.outbox import delivery_of, send_now
+from tests.support.tenancy import in_schema
+from tests.support.voice import sms
 
 pytestmark = pytest.mark.django_db
 MESSAGES = "/2010-04-01/Accounts/AC123/Messages.json"

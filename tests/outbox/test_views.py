@@ -8,11 +8,11 @@ from accounts.models import User
 from config.celery import app
 from outbox.models import Delivery
 from outbox.services import deliveries_sweep
-from tests.conftest import host_of, in_schema
-from tests.desk.helpers import agent_with, held_by, inbound, signed_in
-from tests.factories import PASSWORD, UserFactory
-from tests.outbox.helpers import delivery_of, send_now
-from tests.outbox.smtp_sink import Sink, mailers_for, sink_start
+from tests.support.desk import agent_with, held_by, inbound, signed_in
+from tests.support.factories import PASSWORD, UserFactory
+from tests.support.outbox import delivery_of, send_now
+from tests.support.smtp_sink import Sink, mailers_for, sink_start
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
 

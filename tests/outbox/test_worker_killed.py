@@ -21,8 +21,9 @@ from conversations.models import Conversation
 from customers.models import Customer
 from outbox.models import Delivery
 from outbox.services import deliveries_sweep
-from tests.conftest import in_schema, test_database_url
-from tests.outbox.smtp_sink import Sink, sink_start
+from tests.support.database import test_database_url
+from tests.support.smtp_sink import Sink, sink_start
+from tests.support.tenancy import in_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = 40

@@ -9,8 +9,8 @@ from conversations.attachments import IncomingFile, attachment_store
 from conversations.models import Attachment, Message
 from conversations.services import conversation_note_add, conversation_open_inbound
 from demo.files import parcel_photo_png, receipt_pdf
-from tests.conftest import host_of, in_schema
-from tests.factories import PASSWORD, UserFactory
+from tests.support.factories import PASSWORD, UserFactory
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from accounts.models import User
 from customers.models import Customer
 from reporting.models import Report
 from reporting.services import report_generate
-from tests.browser import served_and_browsed
-from tests.conftest import host_of, in_schema
-from tests.factories import PASSWORD, CustomerFactory, UserFactory
+from tests.support.browser import served_and_browsed
+from tests.support.factories import PASSWORD, CustomerFactory, UserFactory
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.slow
 

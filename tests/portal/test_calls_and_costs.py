@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 
 from billing.services import invoice_issue
-from tests.billing.conftest import plan_for, record
-from tests.conftest import host_of
-from tests.portal.test_views import rows_of, signed_in, user_a, user_b  # noqa: F401
-from tests.reporting.scenario import october_calls_at_client_a
+from tests.support.billing import plan_for, record
+from tests.support.portal import rows_of, signed_in
+from tests.support.reporting import october_calls_at_client_a
+from tests.support.tenancy import host_of
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def calls(two_clients):
     return october_calls_at_client_a(two_clients.a)
 
 
-def test_the_dashboard_shows_call_kpis_and_csat(two_clients, calls, user_a):  # noqa: F811
+def test_the_dashboard_shows_call_kpis_and_csat(two_clients, calls, user_a):
     http = signed_in(two_clients.a, user_a)
     html = http.get("/?month=2026-10").text
     assert 'id="table-calls"' in html and 'id="table-calls-topic"' in html
@@ -40,7 +40,7 @@ def test_the_dashboard_shows_call_kpis_and_csat(two_clients, calls, user_a):  # 
     assert 'id="table-calls"' not in http.get("/?month=2026-08").text
 
 
-def test_the_dashboard_shows_nps_next_to_csat(two_clients, calls, user_a):  # noqa: F811
+def test_the_dashboard_shows_nps_next_to_csat(two_clients, calls, user_a):
     http = signed_in(two_clients.a, user_a)
     rows = rows_of(http.get("/export/calls.csv?month=2026-10"))
     labels = [row[0] for row in rows]
@@ -66,7 +66,7 @@ def test_the_dashboard_shows_nps_next_to_csat(two_clients, calls, user_a):  # no
     assert '<td>Kritici (0\u20136)</td><td class="num">1</td>' in czech
 
 
-def test_a_month_without_nps_answers_shows_no_nps(two_clients, calls, user_a):  # noqa: F811
+def test_a_month_without_nps_answers_shows_no_nps(two_clients, calls, user_a):
     # November: one call (#9, in the menus), no survey answer.
     http = signed_in(two_clients.a, user_a)
     html = http.get("/?month=2026-11").text
@@ -76,7 +76,7 @@ def test_a_month_without_nps_answers_shows_no_nps(two_clients, calls, user_a):  
 def test_call_history_is_searchable_by_number_and_outcome_and_exported(
     two_clients,
     calls,
-    user_a,  # noqa: F811
+    user_a,
 ):
     http = signed_in(two_clients.a, user_a)
     page = http.get("/calls/")
@@ -95,7 +95,7 @@ def test_call_history_is_searchable_by_number_and_outcome_and_exported(
     assert "/invoices/" in page.text  # the navigation links billing's pages
 
 
-def test_another_clients_user_sees_no_call(two_clients, calls, user_b):  # noqa: F811
+def test_another_clients_user_sees_no_call(two_clients, calls, user_b):
     http = signed_in(two_clients.b, user_b)
     assert "No calls found." in http.get("/calls/").text
     assert rows_of(http.get("/calls/export.csv")) == [rows_of(http.get("/calls/export.csv"))[0]]
@@ -103,7 +103,7 @@ def test_another_clients_user_sees_no_call(two_clients, calls, user_b):  # noqa:
     assert http.get("/calls/").status_code == 404
 
 
-def test_the_months_cost_is_the_invoice_total_or_honestly_missing(two_clients, user_a):  # noqa: F811
+def test_the_months_cost_is_the_invoice_total_or_honestly_missing(two_clients, user_a):
     client = two_clients.a
     http = signed_in(client, user_a)
     html = http.get("/?month=2026-10").text

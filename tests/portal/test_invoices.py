@@ -14,11 +14,11 @@ from billing.services import credit_note_issue, invoice_issue
 from reporting.services import recipients_set
 from tenants.models import Client
 from tenants.services import client_billing_identity_set
-from tests.billing.conftest import plan_for, record, utc
-from tests.billing.test_document import text_of
-from tests.conftest import host_of, in_schema
-from tests.factories import UserFactory
-from tests.tenants.test_isolation import signed_in
+from tests.support.billing import plan_for, record, utc
+from tests.support.factories import UserFactory
+from tests.support.pdf import text_of
+from tests.support.portal import signed_in_at as signed_in
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
 OCT = date(2026, 10, 1)

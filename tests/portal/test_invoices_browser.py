@@ -10,11 +10,11 @@ from playwright.sync_api import Browser, expect
 
 from accounts.models import User
 from billing.services import invoice_issue
-from tests.billing.conftest import billing_tables_truncate, plan_for, record, utc
-from tests.billing.test_document import text_of
-from tests.browser import served_and_browsed
-from tests.conftest import host_of
-from tests.factories import PASSWORD, UserFactory
+from tests.support.billing import billing_tables_truncate, plan_for, record, utc
+from tests.support.browser import served_and_browsed
+from tests.support.factories import PASSWORD, UserFactory
+from tests.support.pdf import text_of
+from tests.support.tenancy import host_of
 
 pytestmark = pytest.mark.slow
 

@@ -1,22 +1,18 @@
-"""The client portal's pages: KPIs, CSV exports, conversations, reports, password reset,
-the sign-in limit, and every page refused to another client's user."""
+"""The client portal's pages: KPIs, CSV exports, conversations, reports, and every page
+refused to another client's user. (Sign-in and password reset: tests/accounts.)"""
 
-import csv
-import io
 import re
 from datetime import date
 
 import pytest
-from django.core import mail
 from django.test import Client as HttpClient
 
-from accounts.models import User
 from conversations.models import Message
 from reporting.models import Report
 from reporting.services import report_generate
-from tests.conftest import host_of, in_schema
-from tests.factories import PASSWORD, UserFactory
-from tests.reporting.scenario import local, october_at_client_a
+from tests.support.portal import rows_of, signed_in
+from tests.support.reporting import local, october_at_client_a
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -26,22 +22,6 @@ def october(two_clients):
     return october_at_client_a(two_clients.a)
 
 
-def signed_in(client, user) -> HttpClient:
-    http = HttpClient(HTTP_HOST=host_of(client))
-    assert http.login(username=user.username, password=PASSWORD)
-    return http
-
-
-@pytest.fixture
-def user_a(two_clients):
-    return UserFactory(role=User.Role.CLIENT, client=two_clients.a, email="boss@obuv.example")
-
-
-@pytest.fixture
-def user_b(two_clients):
-    return UserFactory(role=User.Role.CLIENT, client=two_clients.b, email="szef@sklep.example")
-
-
 def test_csv_cells_that_look_like_formulas_are_quoted(two_clients, user_a):
     with in_schema(two_clients.a):
         from customers.models import Customer
@@ -49,11 +29,6 @@ def test_csv_cells_that_look_like_formulas_are_quoted(two_clients, user_a):
         Customer.objects.create(name="=HYPERLINK(evil)", email="x@example.cz", country="CZ")
     rows = rows_of(signed_in(two_clients.a, user_a).get("/customers/export.csv"))
     assert ["'=HYPERLINK(evil)", "x@example.cz", "", "", "CZ"] in rows
-
-
-def rows_of(response) -> list[list[str]]:
-    text = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
-    return list(csv.reader(io.StringIO(text)))
 
 
 def test_the_dashboard_shows_the_months_kpis_and_charts(two_clients, october, user_a):
@@ -176,68 +151,3 @@ def test_a_user_of_another_client_gets_404_everywhere(two_clients, october, user
 def test_strangers_are_sent_to_sign_in(two_clients, path):
     response = HttpClient(HTTP_HOST=host_of(two_clients.a)).get(path)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-
-
-def test_sign_in_is_refused_for_a_while_after_five_failures(two_clients, user_a):
-    http = HttpClient(HTTP_HOST=host_of(two_clients.a))
-    for _attempt in range(5):
-        page = http.post("/accounts/login/", {"username": user_a.username, "password": "nope"})
-        assert page.status_code == 200
-    blocked = http.post("/accounts/login/", {"username": user_a.username, "password": PASSWORD})
-    assert blocked.status_code == 429
-    assert "_auth_user_id" not in http.session
-    # Another account from another address is not affected.
-    other = UserFactory(role=User.Role.CLIENT, client=two_clients.a)
-    elsewhere = HttpClient(HTTP_HOST=host_of(two_clients.a), REMOTE_ADDR="10.0.0.9")
-    assert (
-        elsewhere.post(
-            "/accounts/login/", {"username": other.username, "password": PASSWORD}
-        ).status_code
-        == 302
-    )
-
-
-def test_a_password_is_reset_by_e_mail_for_this_clients_users_only(two_clients, user_a, user_b):
-    http = HttpClient(HTTP_HOST=host_of(two_clients.a))
-    # Client B's user asking on client A's portal: the same answer, and no mail.
-    response = http.post("/accounts/password-reset/", {"email": user_b.email})
-    assert response.status_code == 302 and mail.outbox == []
-    http.post("/accounts/password-reset/", {"email": user_a.email})
-    [message] = mail.outbox
-    assert message.to == [user_a.email]
-    link = re.search(r"http://[^/]+(/accounts/reset/\S+/)", message.body)[1]
-    form = http.get(link, follow=True)
-    assert form.status_code == 200
-    done = http.post(form.redirect_chain[-1][0] if form.redirect_chain else link,
-                     {"new_password1": "Ein neues Passwort 42", "new_password2":
-                      "Ein neues Passwort 42"})  # fmt: skip
-    assert done.status_code == 302 and done["Location"] == "/accounts/reset/done/"
-    user_a.refresh_from_db()
-    assert user_a.check_password("Ein neues Passwort 42")
-
-
-def test_the_desk_and_the_admin_are_limited_too_and_the_proxy_is_not_the_client(settings):
-    agent = UserFactory(role=User.Role.AGENT)
-    desk = HttpClient(HTTP_HOST="localhost")
-    for _attempt in range(5):
-        desk.post("/accounts/login/", {"username": agent.username, "password": "nope"})
-    desk.post("/accounts/login/", {"username": agent.username, "password": PASSWORD})
-    assert "_auth_user_id" not in desk.session  # blocked: the right password is refused
-    admin = HttpClient(HTTP_HOST="localhost")
-    admin.post("/admin/login/", {"username": agent.username, "password": PASSWORD})
-    assert "_auth_user_id" not in admin.session
-
-    # Behind the TLS proxy, thirty failures from one client do not lock out the others.
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    for attempt in range(30):
-        HttpClient(HTTP_HOST="localhost", HTTP_X_FORWARDED_FOR="203.0.113.7").post(
-            "/accounts/login/", {"username": f"guess{attempt}", "password": "nope"}
-        )
-    colleague = UserFactory(role=User.Role.AGENT)
-    other = HttpClient(HTTP_HOST="localhost", HTTP_X_FORWARDED_FOR="198.51.100.4")
-    other.post("/accounts/login/", {"username": colleague.username, "password": PASSWORD})
-    assert "_auth_user_id" in other.session
-    forged = HttpClient(HTTP_HOST="localhost",
-                        HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.7")  # fmt: skip
-    forged.post("/accounts/login/", {"username": colleague.username, "password": PASSWORD})
-    assert "_auth_user_id" not in forged.session  # the proxy's last entry counts

@@ -7,8 +7,8 @@ import pytest
 
 from reporting.figures import SERVICE_LEVEL_SECONDS, Period
 from reporting.selectors import call_figures_for_period, heatmap_for_period, kpis_for_period
-from tests.conftest import in_schema
-from tests.reporting.scenario import local, october_calls_at_client_a
+from tests.support.reporting import local, october_calls_at_client_a
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from babel.numbers import format_currency
 from billing.services import credit_note_issue, invoice_issue
 from reporting.selectors import cost_section_for_month
 from reporting.services import report_content_build
-from tests.billing.conftest import plan_for, record
-from tests.conftest import in_schema
-from tests.reporting.test_layout import text_of
+from tests.support.billing import plan_for, record
+from tests.support.pdf import text_by_page as text_of
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 

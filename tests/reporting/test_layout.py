@@ -18,6 +18,8 @@ from reporting.figures import (
     SlaFigures,
 )
 from reporting.layout import ReportContent, report_pdf
+from tests.support.pdf import assert_only_dejavu_embedded
+from tests.support.pdf import text_by_page as text_of
 
 OCTOBER = Period.month(year=2026, month=10, time_zone="Europe/Prague")
 FIGURES = ContactFigures(
@@ -56,10 +58,6 @@ def content(language: str, **kw) -> ReportContent:
     )  # fmt: skip
 
 
-def text_of(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
 def test_the_report_is_in_the_clients_language_with_every_letter():
     text = text_of(report_pdf(content("cs")))
     for letter in "čřůőłșț":
@@ -72,21 +70,6 @@ def test_the_report_is_in_the_clients_language_with_every_letter():
 
 def test_the_font_is_embedded():
     assert_only_dejavu_embedded(report_pdf(content("en")))
-
-
-def assert_only_dejavu_embedded(pdf: bytes) -> None:
-    """Every font of ``pdf`` is DejaVu (regular or bold), embedded: no base-14 font slipped
-    in, which a reader would draw without the Central-European letters."""
-    reader = PdfReader(io.BytesIO(pdf))
-    fonts = set()
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            fonts.add(font["/BaseFont"].split("+")[-1])
-            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
-                else font  # fmt: skip
-            assert "/FontFile2" in descendant["/FontDescriptor"].get_object()
-    assert fonts == {"DejaVuSans", "DejaVuSans-Bold"}
 
 
 def test_other_languages_get_their_own_labels_and_formats():

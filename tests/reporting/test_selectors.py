@@ -12,8 +12,8 @@ from reporting.selectors import (
     kpis_for_period,
     sla_figures_for_period,
 )
-from tests.conftest import in_schema
-from tests.reporting.scenario import local, october_at_client_a
+from tests.support.reporting import local, october_at_client_a
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 

@@ -1,25 +1,20 @@
 """Generating, storing and e-mailing a client's monthly report; the command and the tasks."""
 
-import io
 from datetime import date
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from pypdf import PdfReader
 
 from reporting.models import Report
 from reporting.services import recipients_set, report_generate, report_send
 from reporting.tasks import monthly_reports_task
-from tests.conftest import in_schema
-from tests.reporting.scenario import local, october_at_client_a
+from tests.support.pdf import text_by_page as text_of
+from tests.support.reporting import local, october_at_client_a
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def test_a_report_is_stored_in_the_clients_language_and_replaced_when_regenerated(two_clients):
@@ -108,8 +103,8 @@ def test_agency_admins_edit_the_report_recipients_on_the_clients_domain(two_clie
     from django.test import Client as HttpClient
 
     from accounts.models import User
-    from tests.conftest import host_of
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
+    from tests.support.tenancy import host_of
 
     admin = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
     http = HttpClient(HTTP_HOST=host_of(two_clients.a))

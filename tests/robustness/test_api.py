@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from conversations.models import Conversation, Message
 from tenants.services import api_key_issue
-from tests.conftest import in_schema
-from tests.robustness.conftest import FUZZ, rolled_back, server_error
+from tests.support.fuzz import FUZZ, rolled_back, server_error
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from conversations.models import Message
 from intake.models import InboundReceipt
-from tests.conftest import in_schema
-from tests.intake.conftest import CORPUS
-from tests.robustness.conftest import FUZZ, rolled_back, server_error
+from tests.support.fuzz import FUZZ, rolled_back, server_error
+from tests.support.mail import CORPUS
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 TOKEN = "fuzz-intake-token"

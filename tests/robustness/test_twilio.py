@@ -16,9 +16,9 @@ from twilio.request_validator import RequestValidator
 
 from conversations.models import Message
 from telephony.models import PhoneNumber
-from tests.conftest import in_schema
-from tests.robustness.conftest import FUZZ, rolled_back, server_error
-from tests.telephony.conftest import CALLER, CZ_NUMBER, TOKEN
+from tests.support.fuzz import FUZZ, rolled_back, server_error
+from tests.support.tenancy import in_schema
+from tests.support.voice import CALLER, CZ_NUMBER, TOKEN
 
 pytestmark = pytest.mark.django_db
 SMS_NUMBER = "+48221234567"

@@ -15,7 +15,7 @@ from routing.services import (
     agents_release_stale,
     work_enqueue,
 )
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

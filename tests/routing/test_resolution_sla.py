@@ -16,8 +16,8 @@ from conversations.services import (
 )
 from routing.models import ResolutionClock, SlaEvent, SlaTarget, WorkItem
 from routing.services import agent_next_item, sla_sweep
-from tests.conftest import in_schema
-from tests.factories import UserFactory, agent_serving
+from tests.support.factories import UserFactory, agent_serving
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 MONDAY_10_PRAGUE = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

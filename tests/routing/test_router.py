@@ -18,7 +18,7 @@ from routing.services import (
     route_waiting,
     work_enqueue,
 )
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

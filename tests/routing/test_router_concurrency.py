@@ -12,7 +12,7 @@ from languages.services import agent_skills_set
 from routing import services
 from routing.models import AgentState, WorkItem
 from routing.services import agent_next_item, agent_presence_set, work_enqueue
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.slow
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

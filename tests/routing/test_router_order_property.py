@@ -20,7 +20,6 @@ from routing import services
 from routing.models import AgentState, WorkItem
 from routing.selectors import agent_load, agent_reach, agent_reach_cache_clear, eligible_items
 from routing.services import URGENT_FIRST, agent_next_item, agent_presence_set
-from tests.factories import UserFactory
 from tests.routing.test_eligibility_property import (
     CHANNELS,
     LANGUAGES,
@@ -29,6 +28,7 @@ from tests.routing.test_eligibility_property import (
     WAITS,
     random_policies,
 )
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from accounts.models import User
 from routing import services
 from routing.models import WorkItem
 from routing.services import agent_next_item, work_enqueue
-from tests.factories import agent_serving
+from tests.support.factories import agent_serving
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 

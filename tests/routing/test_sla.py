@@ -10,8 +10,8 @@ from conversations.services import conversation_open_inbound
 from languages.services import agent_skills_set
 from routing.models import SlaEvent, SlaTarget, WorkItem
 from routing.services import agent_next_item, agent_presence_set, item_close, sla_sweep
-from tests.conftest import in_schema
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 MONDAY_10_PRAGUE = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

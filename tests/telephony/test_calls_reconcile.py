@@ -16,8 +16,8 @@ from telephony.services import CallBackError, call_back_start
 from telephony.tasks import calls_reconcile_task
 from telephony.voice.models import Call, OutboundCall
 from telephony.voice.services import NOT_DIALLED, Reconciled, calls_reconcile
-from tests.conftest import in_schema
-from tests.telephony.conftest import CALLER, CZ_NUMBER, OPEN, signed_post
+from tests.support.tenancy import in_schema
+from tests.support.voice import CALLER, CZ_NUMBER, OPEN, signed_post
 from tests.telephony.test_voice_callback_billing import a_voicemail, called_back, ledger, leg_ended
 
 pytestmark = pytest.mark.django_db

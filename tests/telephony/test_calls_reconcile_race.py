@@ -9,9 +9,9 @@ from django.db import connection, transaction
 
 from telephony.voice.models import Call, OutboundCall
 from telephony.voice.services import Reconciled, call_back_status, calls_reconcile
-from tests.billing.conftest import billing_tables_truncate
-from tests.conftest import in_schema
-from tests.telephony.conftest import CALLER, OPEN, SK_NUMBER
+from tests.support.billing import billing_tables_truncate
+from tests.support.tenancy import in_schema
+from tests.support.voice import CALLER, OPEN, SK_NUMBER
 from tests.telephony.test_calls_reconcile import (
     AGENT_LEG,
     CHILDREN,

@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 
 from routing.models import WorkItem
 from telephony.voice.models import Call
-from tests.conftest import in_schema
-from tests.telephony.conftest import CZ_NUMBER, SATURDAY
+from tests.support.tenancy import in_schema
+from tests.support.voice import CZ_NUMBER, SATURDAY
 
 pytestmark = pytest.mark.django_db
 

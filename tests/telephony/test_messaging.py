@@ -15,12 +15,12 @@ from routing.models import WorkItem
 from telephony.models import PhoneNumber
 from telephony.tasks import MEDIA_RETRIES, mms_media_fetch_task
 from telephony.twilio_api import TwilioUnavailable, message_medium_fetch
-from tests.conftest import in_schema
-from tests.telephony.fake_twilio import FakeTwilio
+from tests.support.fake_twilio import FakeTwilio
+from tests.support.tenancy import in_schema
+from tests.support.voice import MESSAGING_URL as URL
+from tests.support.voice import TOKEN, sms
 
 pytestmark = pytest.mark.django_db
-TOKEN = "test-auth-token"
-URL = "http://localhost/twilio/messaging"
 
 
 @pytest.fixture
@@ -29,14 +29,6 @@ def numbers(two_clients, settings):
     PhoneNumber.objects.create(number="+48221234567", client=two_clients.b, country="PL",
                                default_language="pl")  # fmt: skip
     return two_clients
-
-
-def sms(body: str, sid: str, *, sender="+48601234567", to="+48221234567", signed_with=TOKEN):
-    params = {"MessageSid": sid, "From": sender, "To": to, "Body": body}
-    signature = RequestValidator(signed_with).compute_signature(URL, params)
-    return HttpClient(HTTP_HOST="localhost").post(
-        "/twilio/messaging", params, HTTP_X_TWILIO_SIGNATURE=signature
-    )
 
 
 def test_an_sms_opens_a_conversation_of_the_numbers_client(numbers):
@@ -84,7 +76,7 @@ def test_an_agents_reply_goes_out_as_an_sms_once_from_the_clients_number(
 ):
     from conversations.services import conversation_reply
     from telephony.tasks import sms_send_task
-    from tests.telephony.fake_twilio import FakeTwilio
+    from tests.support.fake_twilio import FakeTwilio
 
     sms("Dzień dobry, gdzie jest moja paczka? Czekam już tydzień.", "SM1")
     settings.TWILIO_ACCOUNT_SID = "AC123"

@@ -12,9 +12,9 @@ from conversations.models import Conversation, Message
 from customers.models import Customer
 from routing.models import ResolutionClock, WorkItem
 from telephony.models import PhoneNumber
-from tests.conftest import in_schema
-from tests.conversations.test_api_race import THREADS, parallel
-from tests.telephony.fake_twilio import FakeTwilio
+from tests.support.fake_twilio import FakeTwilio
+from tests.support.tenancy import in_schema
+from tests.support.threads import THREADS, parallel
 
 pytestmark = pytest.mark.slow
 TOKEN = "race-auth-token"

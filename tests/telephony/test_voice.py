@@ -5,8 +5,8 @@ import pytest
 from conversations.models import Conversation
 from routing.models import WorkItem
 from telephony.voice.models import Call
-from tests.conftest import in_schema
-from tests.telephony.conftest import (
+from tests.support.tenancy import in_schema
+from tests.support.voice import (
     CALLER,
     CHRISTMAS_EVE,
     CZ_NUMBER,

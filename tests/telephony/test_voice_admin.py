@@ -5,9 +5,9 @@ from django.test import Client as HttpClient
 
 from accounts.models import User
 from telephony.voice.models import Call, Menu, OutboundCall
-from tests.conftest import host_of, in_schema
-from tests.factories import UserFactory
-from tests.telephony.conftest import CZ_NUMBER
+from tests.support.factories import UserFactory
+from tests.support.tenancy import host_of, in_schema
+from tests.support.voice import CZ_NUMBER
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from telephony.services import offers_dial_pending
 from telephony.tasks import call_price_fetch_task
 from telephony.voice.models import Call, VoiceSettings
 from telephony.voice.selectors import caller_history
-from tests.conftest import in_schema
-from tests.factories import CustomerFactory, UserFactory
-from tests.telephony.conftest import CALLER, CZ_NUMBER, OPEN, first, says, signed_post, verbs
+from tests.support.factories import CustomerFactory, UserFactory
+from tests.support.tenancy import in_schema
+from tests.support.voice import CALLER, CZ_NUMBER, OPEN, first, says, signed_post, verbs
 
 pytestmark = pytest.mark.django_db
 CALLS = "/2010-04-01/Accounts/AC123/Calls.json"

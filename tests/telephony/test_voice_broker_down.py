@@ -10,9 +10,8 @@ import pytest
 from billing.models import UsageEntry
 from telephony.voice.models import Call
 from telephony.voice.services import Reconciled, calls_reconcile
-from tests.conftest import in_schema
-from tests.outbox.conftest import broker_down  # noqa: F401 - fixture
-from tests.telephony.conftest import CALLER, CZ_NUMBER, OPEN, signed_post
+from tests.support.tenancy import in_schema
+from tests.support.voice import CALLER, CZ_NUMBER, OPEN, signed_post
 
 pytestmark = pytest.mark.django_db
 CALL = "/2010-04-01/Accounts/AC123/Calls/CA1.json"
@@ -22,7 +21,7 @@ def test_a_call_ended_while_the_broker_is_down_gets_its_price_from_the_sweep(
     voice,
     twilio,
     frozen,
-    broker_down,  # noqa: F811 - the fixture
+    broker_down,
     django_capture_on_commit_callbacks,
 ):
     voice.call("CA1")

@@ -16,8 +16,8 @@ from billing.services import invoice_issue, price_plan_create
 from telephony.services import CallBackError, call_back_start
 from telephony.tasks import call_back_price_fetch_task
 from telephony.voice.models import Call, OutboundCall
-from tests.conftest import in_schema
-from tests.telephony.conftest import CALLER, OPEN, SATURDAY, SK_NUMBER, signed_post
+from tests.support.tenancy import in_schema
+from tests.support.voice import CALLER, OPEN, SATURDAY, SK_NUMBER, signed_post
 
 pytestmark = pytest.mark.django_db
 ACCOUNT = "/2010-04-01/Accounts/AC123"

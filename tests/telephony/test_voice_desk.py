@@ -10,9 +10,9 @@ from conversations.models import Conversation
 from telephony.services import CALL_BACK_REPEAT_AFTER, CallBackError, call_back_start
 from telephony.voice.models import Call
 from telephony.voice.services import call_wrap_up
-from tests.conftest import in_schema
-from tests.factories import UserFactory
-from tests.telephony.conftest import CALLER, OPEN, SK_NUMBER
+from tests.support.factories import UserFactory
+from tests.support.tenancy import in_schema
+from tests.support.voice import CALLER, OPEN, SK_NUMBER
 
 pytestmark = pytest.mark.django_db
 CALLS = "/2010-04-01/Accounts/AC123/Calls.json"

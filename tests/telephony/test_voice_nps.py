@@ -4,8 +4,8 @@ import pytest
 
 from telephony.voice.models import Call, VoiceSettings
 from telephony.voice.phrases import PHRASES
-from tests.conftest import in_schema
-from tests.telephony.conftest import CALLER, CZ_NUMBER, OPEN, SK_NUMBER, first, says, signed_post
+from tests.support.tenancy import in_schema
+from tests.support.voice import CALLER, CZ_NUMBER, OPEN, SK_NUMBER, first, says, signed_post
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.test import Client as HttpClient
 from accounts.models import User
 from tenants.models import ISO_COUNTRIES, Client, vat_id_normalised
 from tenants.services import client_billing_identity_set
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

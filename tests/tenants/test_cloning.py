@@ -51,9 +51,9 @@ def test_the_fast_clone_copies_the_template_exactly(two_clients):
 
 
 def test_without_pg_dump_provisioning_falls_back_to_django_tenants_clone(
-    two_clients, monkeypatch, caplog
+    two_clients, monkeypatch, caplog, settings
 ):
-    monkeypatch.setenv("POLYDESK_PG_DUMP", "/nonexistent/pg_dump")
+    settings.PG_DUMP = "/nonexistent/pg_dump"
     monkeypatch.setattr(cloning, "_cache", {})
 
     client = client_provision(slug="slow-copy", name="Slow", **PRAGUE).client

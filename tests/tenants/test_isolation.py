@@ -6,17 +6,11 @@ from django.test import Client as HttpClient
 
 from accounts.models import User
 from tenants.models import Client
-from tests.conftest import host_of, in_schema
-from tests.factories import PASSWORD, CustomerFactory, UserFactory
+from tests.support.factories import PASSWORD, CustomerFactory, UserFactory
+from tests.support.portal import signed_in_at as signed_in
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: User, host: str) -> HttpClient:
-    http = HttpClient(HTTP_HOST=host)
-    response = http.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302, "login should succeed"
-    return http
 
 
 @pytest.fixture

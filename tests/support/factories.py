@@ -25,7 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):
-    """Create inside the client's schema (tests.conftest.in_schema)."""
+    """Create inside the client's schema (tests.support.tenancy.in_schema)."""
 
     class Meta:
         model = Customer

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from conversations.models import Conversation
 from customers.models import Customer
 from routing.models import SlaEvent, WorkItem
-from tests.conftest import in_schema
+from tests.support.tenancy import in_schema
 
 PRAGUE = ZoneInfo("Europe/Prague")
 

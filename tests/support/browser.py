@@ -42,3 +42,24 @@ def served_and_browsed() -> Iterator[tuple[int, Browser]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def in_another_thread(work) -> None:
+    """ORM calls are refused in the test's thread while Playwright runs; a plain thread
+    has its own connection and commits, so the server sees the row."""
+    failures: list[BaseException] = []
+
+    def run():
+        from django.db import connection
+
+        try:
+            work()
+        except BaseException as error:  # reported in the test's thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    assert not failures, failures

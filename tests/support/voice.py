@@ -11,12 +11,13 @@ from twilio.request_validator import RequestValidator
 from routing.models import BusinessHours
 from telephony.models import PhoneNumber
 from telephony.voice.models import Menu, NumberMenu, Option
-from tests.conftest import in_schema
+from tests.support.tenancy import in_schema
 
 TOKEN = "test-auth-token"
 CZ_NUMBER = "+420228880000"  # serves Czech and Slovak: starts with the language menu
 SK_NUMBER = "+421233440000"  # starts with the main menu, in Slovak
 CALLER = "+420601234567"
+MESSAGING_URL = "http://localhost/twilio/messaging"
 
 # Tuesday 1 December 2026, 10:00 in Prague: open. Saturday the 5th: closed.
 OPEN = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -30,6 +31,15 @@ def signed_post(path: str, params: dict, *, token: str = TOKEN, host: str = "loc
     signature = RequestValidator(token).compute_signature(url or f"http://{host}{path}", params)
     return HttpClient(HTTP_HOST=host).post(path, params, HTTP_X_TWILIO_SIGNATURE=signature,
                                            **extra)  # fmt: skip
+
+
+def sms(body: str, sid: str, *, sender="+48601234567", to="+48221234567", signed_with=TOKEN):
+    """An SMS as Twilio posts it to the messaging webhook, signed."""
+    params = {"MessageSid": sid, "From": sender, "To": to, "Body": body}
+    signature = RequestValidator(signed_with).compute_signature(MESSAGING_URL, params)
+    return HttpClient(HTTP_HOST="localhost").post(
+        "/twilio/messaging", params, HTTP_X_TWILIO_SIGNATURE=signature
+    )
 
 
 def says(response) -> list[tuple[str, str, str]]:
@@ -119,7 +129,7 @@ def voice(db, two_clients, settings, frozen) -> Voice:
 @pytest.fixture
 def twilio(settings):
     """A local fake of Twilio's REST API, where the project's one Twilio client points."""
-    from tests.telephony.fake_twilio import FakeTwilio
+    from tests.support.fake_twilio import FakeTwilio
 
     settings.TWILIO_ACCOUNT_SID = "AC123"
     with FakeTwilio() as fake:
@@ -132,7 +142,7 @@ def agent(voice):
     """A Slovak-speaking agent whose desk rings in the browser (a Twilio Client device):
     the agent of calls back. Modules whose agent must take calls define their own."""
     from telephony.models import AgentDevice
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     user = UserFactory(language="sk")
     AgentDevice.objects.create(agent=user, address="client:jana")

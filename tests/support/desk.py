@@ -7,8 +7,8 @@ from conversations.services import conversation_open_inbound
 from languages.services import agent_skills_set
 from routing.models import WorkItem
 from routing.services import agent_presence_set
-from tests.conftest import in_schema
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
+from tests.support.tenancy import in_schema
 
 
 def agent_with(clients, skills: dict[str, str], *, presence: str = "available",

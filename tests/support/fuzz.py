@@ -1,14 +1,10 @@
-"""Shared settings of the robustness tests: generated hostile input, reproducible and quick."""
+"""Settings of the robustness tests: generated hostile input, reproducible and quick."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import transaction
 from hypothesis import HealthCheck, settings
-
-# The fixtures of the paths' own tests, shared here.
-from tests.intake.conftest import mailboxes  # noqa: F401
-from tests.telephony.conftest import frozen, voice  # noqa: F401
 
 # Derandomized (the same examples every run, no example database written to the tree),
 # no deadline (a request through the whole intake takes a few tens of milliseconds, more

@@ -1,0 +1,32 @@
+"""A PDF's text and fonts, for the invoice and report tests."""
+
+import io
+
+from pypdf import PdfReader
+
+
+def text_of(pdf: bytes) -> str:
+    """The PDF's text in reading order, every run of white space (a cell's end, a wrapped
+    description, babel's non-breaking space) one space: tests read it whatever the wrapping."""
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+def text_by_page(pdf: bytes) -> str:
+    """The PDF's text as extracted, page after page."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def assert_only_dejavu_embedded(pdf: bytes) -> None:
+    """Every font of ``pdf`` is DejaVu (regular or bold), embedded: no base-14 font slipped
+    in, which a reader would draw without the Central-European letters."""
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts.add(font["/BaseFont"].split("+")[-1])
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
+                else font  # fmt: skip
+            assert "/FontFile2" in descendant["/FontDescriptor"].get_object()
+    assert fonts == {"DejaVuSans", "DejaVuSans-Bold"}
