@@ -32,14 +32,20 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 
+from _report import Report, json_option
 from benchdb import bench_database, django_setup, server_find
 
 BENCH_DATABASE = "polydesk_bench_billing"
 MONTH = date(2026, 10, 1)
 # USD -> each of ZONES' currencies, roughly.
 USD_RATES = [Decimal("0.92"), Decimal("23"), Decimal("3.7"), Decimal("330"), Decimal("4.2")]
-ZONES = [("EUR", "Europe/Berlin"), ("CZK", "Europe/Prague"), ("PLN", "Europe/Warsaw"),
-         ("HUF", "Europe/Budapest"), ("RON", "Europe/Bucharest")]  # fmt: skip
+ZONES = [
+    ("EUR", "Europe/Berlin"),
+    ("CZK", "Europe/Prague"),
+    ("PLN", "Europe/Warsaw"),
+    ("HUF", "Europe/Budapest"),
+    ("RON", "Europe/Bucharest"),
+]
 LANGUAGES = ["cs", "sk", "pl", "de", "hu", "ro", "en", "sv"]
 
 # Rows spread over October (02:00 UTC on the 1st to 20:00 UTC on the 31st: inside every
@@ -85,31 +91,54 @@ def fill(rows: int, clients: int) -> None:
     from tenants.models import Client
 
     made = Client.objects.bulk_create(
-        Client(schema_name=f"client_bench_{n}", slug=f"bench-{n}", name=f"Bench {n}",
-               currency=ZONES[n % 5][0], time_zone=ZONES[n % 5][1], countries=["CZ"],
-               languages=["cs", "en"], default_language="cs", status="active", ready=True)
+        Client(
+            schema_name=f"client_bench_{n}",
+            slug=f"bench-{n}",
+            name=f"Bench {n}",
+            currency=ZONES[n % 5][0],
+            time_zone=ZONES[n % 5][1],
+            countries=["CZ"],
+            languages=["cs", "en"],
+            default_language="cs",
+            status="active",
+            ready=True,
+        )
         for n in range(clients)
-    )  # fmt: skip
+    )
     for n, client in enumerate(made):
-        terms = {"base_monthly_fee": Decimal(900 + n), "price_per_email": Decimal("2.5"),
-                 "price_per_chat": Decimal("1.75"), "price_per_call_minute": Decimal("0.95"),
-                 "included_emails": 50, "included_call_minutes": 100,
-                 "out_of_hours_surcharge_percent": Decimal(20),
-                 "telephony_margin_percent": Decimal("12.5"),
-                 "call_minute_rounding": "started_minute" if n % 2 else "second"}  # fmt: skip
+        terms = {
+            "base_monthly_fee": Decimal(900 + n),
+            "price_per_email": Decimal("2.5"),
+            "price_per_chat": Decimal("1.75"),
+            "price_per_call_minute": Decimal("0.95"),
+            "included_emails": 50,
+            "included_call_minutes": 100,
+            "out_of_hours_surcharge_percent": Decimal(20),
+            "telephony_margin_percent": Decimal("12.5"),
+            "call_minute_rounding": "started_minute" if n % 2 else "second",
+        }
         if n % 3 == 0:
             terms["surcharges"] = [("Nordic", ["sv"], Decimal(25))]
         price_plan_create(client=client, valid_from=date(2026, 1, 1), **terms)
         if n % 4 == 0:
-            price_plan_create(client=client, valid_from=date(2026, 10, 16),
-                              **{**terms, "price_per_email": Decimal("2.9")})  # fmt: skip
+            price_plan_create(
+                client=client,
+                valid_from=date(2026, 10, 16),
+                **{**terms, "price_per_email": Decimal("2.9")},
+            )
     # Daily USD rates into each currency: half of the telephony cost is recorded in USD.
     day = date(2026, 8, 1)
     rates = []
     while day < date(2026, 12, 1):
         for n, (currency, _) in enumerate(ZONES):
-            rates.append(ExchangeRate(from_currency="USD", to_currency=currency, valid_on=day,
-                                      rate=USD_RATES[n] + Decimal(day.day) / 1000))  # fmt: skip
+            rates.append(
+                ExchangeRate(
+                    from_currency="USD",
+                    to_currency=currency,
+                    valid_on=day,
+                    rate=USD_RATES[n] + Decimal(day.day) / 1000,
+                )
+            )
         day += timedelta(days=1)
     ExchangeRate.objects.bulk_create(rates)
     month_seconds = (31 * 24 - 6 - 4) * 3600  # 1 Oct 02:00 UTC .. 31 Oct 20:00 UTC
@@ -119,15 +148,24 @@ def fill(rows: int, clients: int) -> None:
             ("sep:", "2026-09-01 02:00+00", 25 * 86400, rows // 20),
             ("nov:", "2026-11-02 00:00+00", 25 * 86400, rows // 20),
         ):
-            cursor.execute(_FILL_SQL, {"base": base, "span": span, "rows": count,
-                                       "prefix": prefix, "clients": clients,
-                                       "languages": LANGUAGES,
-                                       "language_count": len(LANGUAGES)})  # fmt: skip
+            cursor.execute(
+                _FILL_SQL,
+                {
+                    "base": base,
+                    "span": span,
+                    "rows": count,
+                    "prefix": prefix,
+                    "clients": clients,
+                    "languages": LANGUAGES,
+                    "language_count": len(LANGUAGES),
+                },
+            )
         cursor.execute("ANALYZE billing_usageentry")
 
 
-def run(rows: int, clients: int) -> int:
+def run(rows: int, clients: int, report: Report) -> None:
     django_setup(BENCH_DATABASE)
+    report.server_describe()
     logging.getLogger("billing.services").setLevel(logging.WARNING)  # a line per invoice
     from django.core.management import call_command
     from django.db.models import Sum
@@ -142,9 +180,12 @@ def run(rows: int, clients: int) -> int:
     started = time.perf_counter()
     fill(rows, clients)
     total_rows = UsageEntry.objects.count()
-    print(f"filled {clients} clients, {total_rows:,} ledger rows ({rows:,} in {MONTH:%Y-%m}) "
-          f"in {time.perf_counter() - started:.1f} s; cpus: {os.cpu_count()}; "
-          f"peak RSS so far {rss_mib():.0f} MiB")  # fmt: skip
+    filled_rss = rss_mib()
+    print(
+        f"filled {clients} clients, {total_rows:,} ledger rows ({rows:,} in {MONTH:%Y-%m}) "
+        f"in {time.perf_counter() - started:.1f} s; cpus: {os.cpu_count()}; "
+        f"peak RSS so far {rss_mib():.0f} MiB"
+    )
 
     everyone = list(Client.objects.clients().order_by("pk"))
     started = time.perf_counter()
@@ -152,16 +193,26 @@ def run(rows: int, clients: int) -> int:
     rating_seconds = time.perf_counter() - started
     lines = sum(len(r.rating.lines) for r in results if r.rating)
     failed = [r for r in results if r.rating is None]
-    print(f"1. rate {MONTH:%Y-%m} for {len(everyone)} clients in one run: "
-          f"{rating_seconds:.1f} s, {lines:,} lines, peak RSS {rss_mib():.0f} MiB  "
-          f"(target < 60 s)")  # fmt: skip
+    report.figure("rate the month, all clients", rating_seconds, "s", target=60)
+    print(
+        f"1. rate {MONTH:%Y-%m} for {len(everyone)} clients in one run: "
+        f"{rating_seconds:.1f} s, {lines:,} lines, peak RSS {rss_mib():.0f} MiB  "
+        f"(target < 60 s)"
+    )
 
     started = time.perf_counter()
     run_result = invoices_issue_for_month(month=MONTH, clients=everyone, now=timezone.now())
     issue_seconds = time.perf_counter() - started
-    print(f"2. issue {len(run_result.issued)} invoices: {issue_seconds:.1f} s "
-          f"({issue_seconds / max(len(run_result.issued), 1) * 1000:.0f} ms each), "
-          f"peak RSS {rss_mib():.0f} MiB")  # fmt: skip
+    issued = max(len(run_result.issued), 1)
+    report.figure("issue the invoices", issue_seconds, "s")
+    report.figure("issue, per invoice", issue_seconds / issued * 1000, "ms")
+    # The floor: the process's peak after filling, before rating (memory must stay flat).
+    report.figure("peak RSS", rss_mib(), "MiB", floor=filled_rss)
+    print(
+        f"2. issue {len(run_result.issued)} invoices: {issue_seconds:.1f} s "
+        f"({issue_seconds / max(len(run_result.issued), 1) * 1000:.0f} ms each), "
+        f"peak RSS {rss_mib():.0f} MiB"
+    )
 
     problems = [f"{r.client.slug}: {r.error}" for r in failed]
     rated = {r.client.pk: r.rating.total for r in results if r.rating}
@@ -173,21 +224,30 @@ def run(rows: int, clients: int) -> int:
     if len(run_result.issued) != clients:
         problems.append(f"{len(run_result.issued)} invoices for {clients} clients")
     print(f"   {InvoiceLine.objects.count():,} invoice lines written")
-    print("check: " + ("OK, every client rated and invoiced, totals = sum of lines"
-                       if not problems else "; ".join(problems[:5])))  # fmt: skip
-    return 1 if problems else 0
+    print(
+        "check: "
+        + (
+            "OK, every client rated and invoiced, totals = sum of lines"
+            if not problems
+            else "; ".join(problems[:5])
+        )
+    )
+    report.check("checks failed", len(problems))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--clients", type=int, default=500)
+    json_option(parser)
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     server = server_find(BENCH_DATABASE)
     print(f"database: {BENCH_DATABASE} on {server.label}")
+    report = Report("billing_rating", {"rows": args.rows, "clients": args.clients})
     with bench_database(server):
-        return run(args.rows, args.clients)
+        run(args.rows, args.clients, report)
+    return report.emit(args.json)
 
 
 if __name__ == "__main__":

@@ -30,11 +30,28 @@ import sys
 import time
 from datetime import timedelta
 
+from _report import Report, json_option
 from benchdb import bench_database, django_setup, server_find
 
 BENCH_DATABASE = "polydesk_bench_desk"
-LANGUAGES = ["cs", "sk", "pl", "de", "hu", "ro", "sl", "hr", "bg", "en", "fr", "it", "es",
-             "nl", "pt", "el"]  # fmt: skip
+LANGUAGES = [
+    "cs",
+    "sk",
+    "pl",
+    "de",
+    "hu",
+    "ro",
+    "sl",
+    "hr",
+    "bg",
+    "en",
+    "fr",
+    "it",
+    "es",
+    "nl",
+    "pt",
+    "el",
+]
 CHANNELS = ["email"] * 6 + ["chat"] * 2 + ["call", "sms"]
 COLLEAGUES = 50
 
@@ -53,40 +70,62 @@ def fill(items: int, clients_count: int):
     agency_ensure()
     rng = random.Random(7)
     clients = Client.objects.bulk_create(
-        Client(schema_name=f"client_bench_{n}", slug=f"bench-{n}", name=f"Bench shop {n}",
-               languages=(pair := rng.sample(LANGUAGES, 2)), default_language=pair[0],
-               countries=["CZ"], status="active", ready=True)
+        Client(
+            schema_name=f"client_bench_{n}",
+            slug=f"bench-{n}",
+            name=f"Bench shop {n}",
+            languages=(pair := rng.sample(LANGUAGES, 2)),
+            default_language=pair[0],
+            countries=["CZ"],
+            status="active",
+            ready=True,
+        )
         for n in range(clients_count)
-    )  # fmt: skip
-    agent = User.objects.create_user(username="bench-agent", password="!", role="agent",  # noqa: S106
-                                      is_staff=True)  # fmt: skip
+    )
+    agent = User.objects.create_user(
+        username="bench-agent",
+        password="!",  # noqa: S106 - Django's unusable password: never signs in
+        role="agent",
+        is_staff=True,
+    )
     colleagues = User.objects.bulk_create(
         User(username=f"colleague{n}", role="agent", password="!")  # noqa: S106
         for n in range(COLLEAGUES)
     )
     AgentSkill.objects.bulk_create(
         [AgentSkill(agent=agent, language_id=code, proficiency="native") for code in LANGUAGES]
-        + [AgentSkill(agent=colleague, language_id=code, proficiency="native")
-           for colleague in colleagues for code in rng.sample(LANGUAGES, 2)]
-    )  # fmt: skip
+        + [
+            AgentSkill(agent=colleague, language_id=code, proficiency="native")
+            for colleague in colleagues
+            for code in rng.sample(LANGUAGES, 2)
+        ]
+    )
     agent.served_clients.set(clients)
     now = timezone.now()
     AgentState.objects.bulk_create(
         [AgentState(agent=agent, presence="available", idle_since=now, capacity_email=100)]
-        + [AgentState(agent=colleague, presence=rng.choice(["available", "busy", "away"]),
-                      idle_since=now) for colleague in colleagues]
-    )  # fmt: skip
+        + [
+            AgentState(
+                agent=colleague, presence=rng.choice(["available", "busy", "away"]), idle_since=now
+            )
+            for colleague in colleagues
+        ]
+    )
     work = [
         WorkItem(
-            client=clients[n % clients_count], channel=rng.choice(CHANNELS),
+            client=clients[n % clients_count],
+            channel=rng.choice(CHANNELS),
             language=rng.choice(clients[n % clients_count].languages),
-            priority=1 if n % 50 == 0 else 0, source_kind="conversation", source_id=n,
-            summary=f"Question number {n} about an order", status="waiting",
+            priority=1 if n % 50 == 0 else 0,
+            source_kind="conversation",
+            source_id=n,
+            summary=f"Question number {n} about an order",
+            status="waiting",
             waiting_since=now - timedelta(seconds=rng.randrange(86_400)),
             due_at=now + timedelta(hours=rng.randrange(-4, 48)),
         )
         for n in range(items)
-    ]  # fmt: skip
+    ]
     for item in work[:10]:
         item.status, item.agent, item.assigned_at = "assigned", agent, now
     WorkItem.objects.bulk_create(work, batch_size=5000)
@@ -100,7 +139,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def measure(http, url: str, requests: int, label: str, target_ms: float | None = None) -> bool:
+def measure(
+    http, url: str, requests: int, label: str, report: Report, target_ms: float | None = None
+) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -128,21 +169,30 @@ def measure(http, url: str, requests: int, label: str, target_ms: float | None =
             cpu.append((time.process_time() - started_cpu) * 1000)
         in_sql.append(sql_seconds[0] * 1000)
         assert response.status_code == 200
-    print(f"{label} {url}: p50 {statistics.median(timings):.1f} ms "
-          f"(SQL {statistics.median(in_sql):.1f} ms, Django's CPU "
-          f"{statistics.median(cpu):.1f} ms), p99 {percentile(timings, 0.99):.1f} ms, "
-          f"max {max(timings):.1f} ms over {requests} requests; {len(real)} queries "
-          f"(+{len(statements) - len(real)} SET search_path); "
-          f"{len(response.content) // 1024} KiB")  # fmt: skip
-    if target_ms is None:
-        return True
-    met = percentile(timings, 0.99) < target_ms
-    print(f"   {'MET' if met else 'MISSED'} p99 < {target_ms:.0f} ms")
-    return met
+    print(
+        f"{label} {url}: p50 {statistics.median(timings):.1f} ms "
+        f"(SQL {statistics.median(in_sql):.1f} ms, Django's CPU "
+        f"{statistics.median(cpu):.1f} ms), p99 {percentile(timings, 0.99):.1f} ms, "
+        f"max {max(timings):.1f} ms over {requests} requests; {len(real)} queries "
+        f"(+{len(statements) - len(real)} SET search_path); "
+        f"{len(response.content) // 1024} KiB"
+    )
+    page = label.split(". ", 1)[-1]
+    report.figure(f"{page}: p50", statistics.median(timings), "ms")
+    report.figure(f"{page}: p99", percentile(timings, 0.99), "ms", target=target_ms)
+    report.figure(f"{page}: SQL, p50", statistics.median(in_sql), "ms")
+    report.figure(f"{page}: Django's CPU, p50", statistics.median(cpu), "ms")
+    report.figure(f"{page}: queries", len(real), "count")
+    if target_ms is not None:
+        met = percentile(timings, 0.99) < target_ms
+        print(f"   {'MET' if met else 'MISSED'} p99 < {target_ms:.0f} ms")
 
 
-def run(items: int, clients_count: int, requests: int, limit_set_calls: bool) -> int:
+def run(
+    items: int, clients_count: int, requests: int, limit_set_calls: bool, report: Report
+) -> None:
     django_setup(BENCH_DATABASE)
+    report.server_describe()
     if limit_set_calls:
         from django.conf import settings
 
@@ -158,16 +208,17 @@ def run(items: int, clients_count: int, requests: int, limit_set_calls: bool) ->
     agent = fill(items, clients_count)
     inbox = agent_inbox_public(agent)
     print(f"load average (1 min) before measuring: {os.getloadavg()[0]:.2f}")
-    print(f"filled {clients_count} clients, {items:,} items ({inbox.waiting:,} waiting for the "
-          f"agent, {len(inbox.my_items)} theirs) in {time.perf_counter() - started:.1f} s; "
-          f"cpus: {os.cpu_count()}")  # fmt: skip
+    print(
+        f"filled {clients_count} clients, {items:,} items ({inbox.waiting:,} waiting for the "
+        f"agent, {len(inbox.my_items)} theirs) in {time.perf_counter() - started:.1f} s; "
+        f"cpus: {os.cpu_count()}"
+    )
     http = HttpClient(HTTP_HOST="localhost")
     http.force_login(agent)
-    ok = measure(http, "/", requests, "1. desk page", target_ms=150)
-    measure(http, "/desk/live", requests, "2. live update")
-    measure(http, "/desk/wall", max(requests // 4, 10), "3. supervisors' wall")
+    measure(http, "/", requests, "1. desk page", report, target_ms=150)
+    measure(http, "/desk/live", requests, "2. live update", report)
+    measure(http, "/desk/wall", max(requests // 4, 10), "3. supervisors' wall", report)
     print(f"load average (1 min) after: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cpus")
-    return 0 if ok else 1
 
 
 def main() -> int:
@@ -176,16 +227,21 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=500)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument(
-        "--limit-set-calls", action="store_true",
+        "--limit-set-calls",
+        action="store_true",
         help="force django-tenants' TENANT_LIMIT_SET_CALLS on (the project's default; "
         "POLYDESK_TENANT_LIMIT_SET_CALLS=0 measures without it)",
-    )  # fmt: skip
+    )
+    json_option(parser)
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     server = server_find(BENCH_DATABASE)
     print(f"database: {BENCH_DATABASE} on {server.label}")
+    sizes = {"items": args.items, "clients": args.clients, "requests": args.requests}
+    report = Report("desk_inbox", sizes)
     with bench_database(server):
-        return run(args.items, args.clients, args.requests, args.limit_set_calls)
+        run(args.items, args.clients, args.requests, args.limit_set_calls, report)
+    return report.emit(args.json)
 
 
 if __name__ == "__main__":

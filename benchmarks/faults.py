@@ -23,12 +23,11 @@ keeping the message before its slow answer (the worst case for a sender killed m
 3. Counted: deliveries per Message-ID at the server (lost: none may be; duplicates), every
    row ``sent`` in the database, the time from the broker's return until all are sent.
 
-Prints one JSON line.
+Prints one JSON line (``benchmarks/_report.py``; the raw measurements under ``details``).
 """
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import signal
@@ -44,6 +43,7 @@ from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
 
+from _report import Report, json_option
 from benchdb import bench_database, django_setup, server_find
 
 BENCH_DATABASE = "polydesk_bench_faults"
@@ -426,7 +426,32 @@ def run(args) -> dict:
     }
 
 
-def main() -> None:
+def figures_add(report: Report, result: dict) -> None:
+    floor = result["floor_msgs_per_s"]
+    report.check("lost", result["lost"])
+    report.figure("duplicates", result["duplicate_pct"], "%", target=0.1)
+    report.figure(
+        "outage's backlog sent, after the broker returned",
+        result["outage_backlog_sent_s_after_broker_back"],
+        "s",
+    )
+    report.figure(
+        "everything sent, after the broker returned", result["all_sent_s_after_broker_back"], "s"
+    )
+    report.figure(
+        "send rate (the outage's backlog)",
+        result["outage_backlog_msgs_per_s"],
+        "msg/s",
+        better="higher",
+        floor=floor,
+    )
+    for state in ("up", "down"):
+        p50, p99 = result[f"reply_ms_p50_p99_broker_{state}"]
+        report.figure(f"reply p50, broker {state}", p50, "ms")
+        report.figure(f"reply p99, broker {state}", p99, "ms")
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--kills", type=int, default=4, help="SIGKILLs of the worker (≤ 4)")
@@ -449,15 +474,29 @@ def main() -> None:
     )
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--log", default=str(ROOT / "var" / "bench-faults-worker.log"))
+    json_option(parser)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "benchmarks"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     Path(args.log).parent.mkdir(parents=True, exist_ok=True)
     server = server_find(BENCH_DATABASE)
+    sizes = {
+        "messages": args.messages,
+        "kills": args.kills,
+        "outage_s": args.outage,
+        "smtp_delay_s": args.delay,
+        "worker_threads": args.concurrency,
+        "server": args.server,
+    }
+    report = Report("faults", sizes)
     with bench_database(server):
         django_setup(BENCH_DATABASE)
-        print(json.dumps(run(args)))
+        report.server_describe()
+        report.details = run(args)
+    report.machine["broker"] = report.details["broker"]
+    figures_add(report, report.details)
+    return report.emit(args.json)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -33,6 +33,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from _report import Report, json_option
 from benchdb import Server, bench_database, django_setup, server_find
 
 BENCH_DATABASE = "polydesk_bench"
@@ -63,6 +64,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=list(DEFAULT_COUNTS),
         help="clients to provision in each round, comma-separated (default: 1,50,200)",
     )
+    json_option(parser)
     return parser.parse_args(argv)
 
 
@@ -152,12 +154,15 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(counts: Sequence[int], server: Server) -> int:
+def run(counts: Sequence[int], server: Server, report: Report) -> None:
     django_setup(BENCH_DATABASE)
     print(f"database: {BENCH_DATABASE} on {server.label}")
     print(f"python {platform.python_version()}; {postgres_version()}")
     print(f"cpus: {os.cpu_count()}")
-    print(f"migrate_platform: {migrate():.2f}s")
+    report.server_describe()
+    migrated = migrate()
+    print(f"migrate_platform: {migrated:.2f}s")
+    report.figure("migrate_platform", migrated, "s")
     warm_up = provision_one(f"{SLUG_PREFIX}-warmup")
     print(f"warm-up: 1 client in {warm_up:.3f}s (template check; left out of the figures)")
     provisioned = 1
@@ -165,23 +170,28 @@ def run(counts: Sequence[int], server: Server) -> int:
         result = provision_round(number, count)
         provisioned += count
         print(round_line(number, result) + f"  (clients in db after: {provisioned})")
+        d = result.durations
+        report.figure(f"per client, mean (round of {count})", statistics.mean(d), "s", target=1)
+        report.figure(f"per client, p95 (round of {count})", percentile(d, 0.95), "s")
     problems = schemas_check(provisioned)
     print(f"peak RSS: {peak_rss_mib():.1f} MiB")
+    report.figure("peak RSS", peak_rss_mib(), "MiB")
+    report.check("schemas missing or incomplete", len(problems))
     if problems:
         print("check FAILED: " + "; ".join(problems))
-        return 1
+        return
     print(f"check OK: {provisioned} {SCHEMA_PREFIX}* schemas, each with customers_customer")
-    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     server = server_find(BENCH_DATABASE)
+    report = Report("provision_clients", {"counts": list(args.counts)})
     with bench_database(server):
-        status = run(args.counts, server)
+        run(args.counts, server, report)
     print(f"dropped database {BENCH_DATABASE}")
-    return status
+    return report.emit(args.json)
 
 
 if __name__ == "__main__":

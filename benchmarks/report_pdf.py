@@ -33,6 +33,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
+from _report import Report, json_option
 from benchdb import bench_database, django_setup, server_find
 
 BENCH_DATABASE = "polydesk_bench_report"
@@ -44,6 +45,7 @@ LANGUAGES = ["cs"] * 6 + ["sk"] * 3 + ["en"]
 HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 4, 8, 12, 14, 14, 13, 12, 13, 13, 12, 10, 8, 7, 6, 5, 4, 2, 1]
 TOPICS = ["orders", "returns", "delivery", "payment", ""]
 CSAT_WEIGHTS = [1, 1, 2, 5, 8]
+UNTARGETED = ("all KPIs (kpis_for_period)", "report data (2 months)")
 _call_numbers = iter(range(10**9))
 
 
@@ -91,36 +93,57 @@ def fill(client, customers: list, count: int, month_start: datetime, rng: random
         batch = []
         for _ in range(min(10_000, count - first)):
             created = month_start + timedelta(
-                days=rng.randrange(days), hours=rng.choices(range(24), HOUR_WEIGHTS)[0],
+                days=rng.randrange(days),
+                hours=rng.choices(range(24), HOUR_WEIGHTS)[0],
                 minutes=rng.randrange(60),
-            )  # fmt: skip
-            answered = created + timedelta(minutes=rng.expovariate(1 / 240)) \
-                if rng.random() < 0.92 else None  # fmt: skip
-            resolved = answered + timedelta(hours=rng.uniform(1, 72)) \
-                if answered and rng.random() < 0.8 else None  # fmt: skip
+            )
+            answered = (
+                created + timedelta(minutes=rng.expovariate(1 / 240))
+                if rng.random() < 0.92
+                else None
+            )
+            resolved = (
+                answered + timedelta(hours=rng.uniform(1, 72))
+                if answered and rng.random() < 0.8
+                else None
+            )
             reopened = resolved + timedelta(days=1) if resolved and rng.random() < 0.06 else None
-            batch.append(Conversation(
-                customer=rng.choice(customers), channel=rng.choice(CHANNELS),
-                language=rng.choice(LANGUAGES), category=rng.choice(CATEGORIES),
-                created_at=created, first_response_at=answered, resolved_at=resolved,
-                reopened_at=reopened, reopen_count=int(reopened is not None),
-                status="resolved" if resolved and not reopened else "open",
-            ))  # fmt: skip
+            batch.append(
+                Conversation(
+                    customer=rng.choice(customers),
+                    channel=rng.choice(CHANNELS),
+                    language=rng.choice(LANGUAGES),
+                    category=rng.choice(CATEGORIES),
+                    created_at=created,
+                    first_response_at=answered,
+                    resolved_at=resolved,
+                    reopened_at=reopened,
+                    reopen_count=int(reopened is not None),
+                    status="resolved" if resolved and not reopened else "open",
+                )
+            )
         conversations = Conversation.objects.bulk_create(batch)
         items = WorkItem.objects.bulk_create(
-            WorkItem(client=client, channel=c.channel, language=c.language,
-                     source_kind="conversation", source_id=c.pk,
-                     status="done" if c.first_response_at else "waiting",
-                     waiting_since=c.created_at, due_at=c.created_at + timedelta(hours=24),
-                     responded_at=c.first_response_at)
+            WorkItem(
+                client=client,
+                channel=c.channel,
+                language=c.language,
+                source_kind="conversation",
+                source_id=c.pk,
+                status="done" if c.first_response_at else "waiting",
+                waiting_since=c.created_at,
+                due_at=c.created_at + timedelta(hours=24),
+                responded_at=c.first_response_at,
+            )
             for c in conversations
-        )  # fmt: skip
+        )
         SlaEvent.objects.bulk_create(
-            SlaEvent(client=client, item=item, kind="breach", due_at=item.due_at,
-                     recorded_at=item.due_at)
+            SlaEvent(
+                client=client, item=item, kind="breach", due_at=item.due_at, recorded_at=item.due_at
+            )
             for item in items
             if item.responded_at is None or item.responded_at > item.due_at
-        )  # fmt: skip
+        )
 
 
 def fill_calls(count: int, month_start: datetime, rng: random.Random) -> None:
@@ -132,11 +155,12 @@ def fill_calls(count: int, month_start: datetime, rng: random.Random) -> None:
         for _ in range(min(10_000, count - first)):
             number = next(_call_numbers)
             rang = month_start + timedelta(
-                days=rng.randrange(30), hours=rng.choices(range(24), HOUR_WEIGHTS)[0],
-                minutes=rng.randrange(60), seconds=rng.randrange(60),
-            )  # fmt: skip
-            queued = rang + timedelta(seconds=rng.randrange(10, 60)) if rng.random() < 0.8 \
-                else None  # fmt: skip
+                days=rng.randrange(30),
+                hours=rng.choices(range(24), HOUR_WEIGHTS)[0],
+                minutes=rng.randrange(60),
+                seconds=rng.randrange(60),
+            )
+            queued = rang + timedelta(seconds=rng.randrange(10, 60)) if rng.random() < 0.8 else None
             outcome, answered, wait, talk, csat = "ivr_hangup", None, None, None, None
             if queued is not None:
                 wait = round(rng.expovariate(1 / 25))
@@ -148,18 +172,29 @@ def fill_calls(count: int, month_start: datetime, rng: random.Random) -> None:
                         csat = rng.choices(range(1, 6), CSAT_WEIGHTS)[0]
                 else:
                     outcome = "abandoned" if roll < 0.95 else rng.choice(["voicemail", "callback"])
-            batch.append(Call(
-                call_sid=f"CAbench{number:026d}", from_number=f"+420{600000000 + number % 30_000}",
-                to_number="+420212345678", language=rng.choice(LANGUAGES),
-                country=rng.choice(["CZ", "CZ", "SK"]), topic=rng.choice(TOPICS),
-                ringing_at=rang, queued_at=queued, answered_at=answered,
-                completed_at=rang + timedelta(minutes=10), wait_seconds=wait, talk_seconds=talk,
-                outcome=outcome, csat=csat,
-            ))  # fmt: skip
+            batch.append(
+                Call(
+                    call_sid=f"CAbench{number:026d}",
+                    from_number=f"+420{600000000 + number % 30_000}",
+                    to_number="+420212345678",
+                    language=rng.choice(LANGUAGES),
+                    country=rng.choice(["CZ", "CZ", "SK"]),
+                    topic=rng.choice(TOPICS),
+                    ringing_at=rang,
+                    queued_at=queued,
+                    answered_at=answered,
+                    completed_at=rang + timedelta(minutes=10),
+                    wait_seconds=wait,
+                    talk_seconds=talk,
+                    outcome=outcome,
+                    csat=csat,
+                )
+            )
         Call.objects.bulk_create(batch)
 
 
-def measure(client, total: int, calls: int) -> None:
+def measure(client, total: int, calls: int) -> dict[str, float]:
+    """Time every KPI query, the report's data and the PDF; returns seconds by label."""
     from datetime import date
 
     from django.db import connection
@@ -181,74 +216,113 @@ def measure(client, total: int, calls: int) -> None:
     period = Period.month(year=2026, month=10, time_zone=client.time_zone)
     now = datetime(2026, 11, 5, tzinfo=UTC)
     rows = [
-        ("contact KPIs and their 4 splits", lambda: contact_figures_for_period(
-            client=client, period=period)),
-        ("SLA met and its 4 splits", lambda: sla_figures_for_period(
-            client=client, period=period, now=now)),
-        ("daily volume per channel", lambda: daily_volume_for_period(
-            client=client, period=period)),
+        (
+            "contact KPIs and their 4 splits",
+            lambda: contact_figures_for_period(client=client, period=period),
+        ),
+        (
+            "SLA met and its 4 splits",
+            lambda: sla_figures_for_period(client=client, period=period, now=now),
+        ),
+        ("daily volume per channel", lambda: daily_volume_for_period(client=client, period=period)),
         ("hour-of-week heat map", lambda: heatmap_for_period(client=client, period=period)),
-        ("call KPIs, CSAT and their 3 splits", lambda: call_figures_for_period(
-            client=client, period=period)),
-        ("all KPIs (kpis_for_period)", lambda: kpis_for_period(
-            client=client, period=period, now=now)),
-    ]  # fmt: skip
+        (
+            "call KPIs, CSAT and their 3 splits",
+            lambda: call_figures_for_period(client=client, period=period),
+        ),
+        (
+            "all KPIs (kpis_for_period)",
+            lambda: kpis_for_period(client=client, period=period, now=now),
+        ),
+    ]
     print(
         f"\n{total:,} conversations and {calls:,} calls in October ({client.name}); "
         f"load average {os.getloadavg()[0]:.1f}:"
     )
+    timings = {}
     for label, action in rows:
         seconds, _result = median_seconds(action)
+        timings[label] = seconds
         print(f"  {label:<34} {seconds:7.3f} s   CPU {LAST_CPU[0]:.3f} s")
-    seconds, content = median_seconds(lambda: report_content_build(
-        client=client, month=date(2026, 10, 1), language="cs", now=now))  # fmt: skip
+    seconds, content = median_seconds(
+        lambda: report_content_build(client=client, month=date(2026, 10, 1), language="cs", now=now)
+    )
     calls, csat = content.kpis.calls, content.kpis.csat  # None in a month without them
-    print(f"  {'report data (this and last month)':<34} {seconds:7.3f} s   "
-          f"CPU {LAST_CPU[0]:.3f} s   received {content.kpis.totals.received:,}, "
-          f"SLA met {content.kpis.sla.met_rate:.1%}, "
-          + (f"calls {calls.received:,}, service level {calls.service_level:.1%}, "
-             if calls else "no calls, ")
-          + f"CSAT {csat.average if csat else '-'}")  # fmt: skip
+    print(
+        f"  {'report data (this and last month)':<34} {seconds:7.3f} s   "
+        f"CPU {LAST_CPU[0]:.3f} s   received {content.kpis.totals.received:,}, "
+        f"SLA met {content.kpis.sla.met_rate:.1%}, "
+        + (
+            f"calls {calls.received:,}, service level {calls.service_level:.1%}, "
+            if calls
+            else "no calls, "
+        )
+        + f"CSAT {csat.average if csat else '-'}"
+    )
+    timings["report data (2 months)"] = seconds
     seconds, pdf = median_seconds(lambda: report_pdf(content))
+    timings["PDF"] = seconds
     print(
         f"  {'PDF (report_pdf)':<34} {seconds:7.3f} s   CPU {LAST_CPU[0]:.3f} s   "
         f"{len(pdf) / 1024:.0f} KiB"
     )
+    return timings
 
 
-def layout_rows() -> None:
+def layout_rows(sizes: list[int]) -> dict[int, float]:
+    """The PDF layout alone with long category tables; returns seconds by rows."""
     from reporting.figures import ContactFigures, Kpis, Period, SlaFigures
     from reporting.layout import ReportContent, report_pdf
 
     period = Period.month(year=2026, month=10, time_zone="Europe/Prague")
     figures = ContactFigures(
-        received=100, handled=90, first_response_median=3600, first_response_p90=7200,
-        first_response_business_median=1800, first_response_business_p90=3600, resolved=80,
-        reopened=4, repeat=9,
-    )  # fmt: skip
+        received=100,
+        handled=90,
+        first_response_median=3600,
+        first_response_p90=7200,
+        first_response_business_median=1800,
+        first_response_business_p90=3600,
+        resolved=80,
+        reopened=4,
+        repeat=9,
+    )
     print("\nPDF layout alone, rows in the category table:")
-    for rows in (100, 1_000, 5_000):
+    timings = {}
+    for rows in sizes:
         kpis = Kpis(
-            period=period, totals=figures,
-            by={"channel": [("email", figures)], "language": [("cs", figures)],
+            period=period,
+            totals=figures,
+            by={
+                "channel": [("email", figures)],
+                "language": [("cs", figures)],
                 "country": [("CZ", figures)],
-                "category": [(f"category {n}", figures) for n in range(rows)]},
+                "category": [(f"category {n}", figures) for n in range(rows)],
+            },
             sla=SlaFigures(due=10, met=9),
             sla_by={"channel": [], "language": [], "country": [], "category": []},
             daily=[(day, {"email": 3}) for day in period.days],
             heatmap=[[1] * 24 for _ in range(7)],
-        )  # fmt: skip
+        )
         content = ReportContent(
-            client_name="Bench", language="cs", time_zone="Europe/Prague", currency="CZK",
-            kpis=kpis, previous_totals=figures, previous_sla=None,
+            client_name="Bench",
+            language="cs",
+            time_zone="Europe/Prague",
+            currency="CZK",
+            kpis=kpis,
+            previous_totals=figures,
+            previous_sla=None,
             generated_at=datetime(2026, 11, 1, tzinfo=UTC),
-        )  # fmt: skip
+        )
         seconds, pdf = median_seconds(lambda content=content: report_pdf(content))
-        print(f"  {rows:>6,} rows {seconds:7.3f} s   CPU {LAST_CPU[0]:.3f} s, "
-              f"{LAST_CPU[0] / rows * 1000:.2f} ms a row, {len(pdf) / 1024:.0f} KiB")  # fmt: skip
+        timings[rows] = seconds
+        print(
+            f"  {rows:>6,} rows {seconds:7.3f} s   CPU {LAST_CPU[0]:.3f} s, "
+            f"{LAST_CPU[0] / rows * 1000:.2f} ms a row, {len(pdf) / 1024:.0f} KiB"
+        )
+    return timings
 
 
-def demo_monthly_run() -> None:
+def demo_monthly_run() -> float:
     """The demo's clients seeded as by ``make demo``, then the monthly job of each, timed."""
     from django.utils import timezone
     from django_tenants.utils import schema_context
@@ -261,8 +335,10 @@ def demo_monthly_run() -> None:
     started = time.perf_counter()
     for step in SEED_STEPS:
         step(lambda line: None)
-    print(f"\ndemo seeded in {time.perf_counter() - started:.1f} s; monthly run of every demo "
-          "client (report_generate):")  # fmt: skip
+    print(
+        f"\ndemo seeded in {time.perf_counter() - started:.1f} s; monthly run of every demo "
+        "client (report_generate):"
+    )
     total = time.perf_counter()
     for client in Client.objects.filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
         month = month_previous(timezone.now(), zone=client.tz)
@@ -271,11 +347,14 @@ def demo_monthly_run() -> None:
             report = report_generate(client=client, month=month)
             seconds = time.perf_counter() - started
         print(f"  {client.slug:<16} {month:%Y-%m}  {seconds:6.3f} s  {len(report.pdf) // 1024} KiB")
-    print(f"  all {len(DEMO_CLIENTS)} clients      {time.perf_counter() - total:6.3f} s")
+    seconds = time.perf_counter() - total
+    print(f"  all {len(DEMO_CLIENTS)} clients      {seconds:6.3f} s")
+    return seconds
 
 
-def run(conversations: int, calls: int) -> int:
+def run(conversations: int, calls: int, rows: list[int], demo: bool, report: Report) -> None:
     django_setup(BENCH_DATABASE)
+    report.server_describe()
     from django.core.management import call_command
     from django_tenants.utils import schema_context
 
@@ -285,9 +364,13 @@ def run(conversations: int, calls: int) -> int:
     call_command("migrate_platform", verbosity=0)
     agency_ensure()
     client = client_provision(
-        slug="bench-report", name="Bench Obuv", countries=["CZ", "SK"],
-        languages=["cs", "sk", "en"], time_zone="Europe/Prague", currency="CZK",
-    ).client  # fmt: skip
+        slug="bench-report",
+        name="Bench Obuv",
+        countries=["CZ", "SK"],
+        languages=["cs", "sk", "en"],
+        time_zone="Europe/Prague",
+        currency="CZK",
+    ).client
     rng = random.Random(7)
     october = datetime(2026, 10, 1, tzinfo=client.tz)
     september = datetime(2026, 9, 1, tzinfo=client.tz)
@@ -295,13 +378,17 @@ def run(conversations: int, calls: int) -> int:
     with schema_context(client.schema_name):
         started = time.perf_counter()
         customers = Customer.objects.bulk_create(
-            Customer(name=f"Zákazník {n}", email=f"c{n}@bench.example",
-                     country=rng.choice(["CZ", "CZ", "SK"]))
+            Customer(
+                name=f"Zákazník {n}",
+                email=f"c{n}@bench.example",
+                country=rng.choice(["CZ", "CZ", "SK"]),
+            )
             for n in range(CUSTOMERS)
-        )  # fmt: skip
+        )
         fill(client, customers, conversations // 4, september, rng)
-        print(f"filled {CUSTOMERS:,} customers and September "
-              f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        print(
+            f"filled {CUSTOMERS:,} customers and September in {time.perf_counter() - started:.1f} s"
+        )
         done = done_calls = 0
         for share in (4, 2, 1):
             target, target_calls = conversations // share, calls // share
@@ -309,24 +396,48 @@ def run(conversations: int, calls: int) -> int:
             fill(client, customers, target - done, october, rng)
             fill_calls(target_calls - done_calls, october, rng)
             done, done_calls = target, target_calls
-            print(f"\nfilled to {done:,} conversations and {done_calls:,} calls "
-                  f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
-            measure(client, done, done_calls)
-    layout_rows()
-    demo_monthly_run()
-    return 0
+            print(
+                f"\nfilled to {done:,} conversations and {done_calls:,} calls "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
+            timings = measure(client, done, done_calls)
+            report.details[f"{done} conversations, {done_calls} calls"] = {
+                label: round(seconds, 3) for label, seconds in timings.items()
+            }
+    # The figures of the whole month (the last step). Targets: each KPI query under 1 s,
+    # the PDF under 5 s; the sums of several (all KPIs, the report's data) have none.
+    for label, seconds in timings.items():
+        target = 5 if label == "PDF" else None if label in UNTARGETED else 1
+        report.figure(label, seconds, "s", target=target)
+    for count, seconds in layout_rows(rows).items():
+        report.figure(f"PDF layout alone, {count} category rows", seconds, "s")
+    if demo:
+        report.figure("demo's monthly run, all 5 clients", demo_monthly_run(), "s")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--calls", type=int, default=30_000)
+    parser.add_argument(
+        "--layout-rows",
+        default="100,1000,5000",
+        help="category rows of the PDF layout alone, comma-separated (default: 100,1000,5000)",
+    )
+    parser.add_argument(
+        "--no-demo", action="store_true", help="leave out the demo's seeding and monthly run"
+    )
+    json_option(parser)
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     server = server_find(BENCH_DATABASE)
     print(f"database: {BENCH_DATABASE} on {server.label}")
+    rows = [int(part) for part in args.layout_rows.split(",") if part.strip()]
+    sizes = {"conversations": args.conversations, "calls": args.calls, "layout_rows": rows}
+    report = Report("report_pdf", sizes)
     with bench_database(server):
-        return run(args.conversations, args.calls)
+        run(args.conversations, args.calls, rows, not args.no_demo, report)
+    return report.emit(args.json)
 
 
 if __name__ == "__main__":

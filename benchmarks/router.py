@@ -34,12 +34,29 @@ import time
 from collections import Counter
 from datetime import timedelta
 
+from _report import Report, json_option
 from benchdb import bench_database, django_setup, server_find
 
 BENCH_DATABASE = "polydesk_bench_router"
 CLIENTS, AGENTS, CLIENTS_PER_AGENT = 500, 1000, 5
-LANGUAGES = ["cs", "sk", "pl", "de", "hu", "ro", "sl", "hr", "bg", "en", "fr", "it", "es",
-             "nl", "pt", "el"]  # fmt: skip
+LANGUAGES = [
+    "cs",
+    "sk",
+    "pl",
+    "de",
+    "hu",
+    "ro",
+    "sl",
+    "hr",
+    "bg",
+    "en",
+    "fr",
+    "it",
+    "es",
+    "nl",
+    "pt",
+    "el",
+]
 CHANNELS = ["email"] * 6 + ["chat"] * 2 + ["call", "sms"]
 SECONDS = 10.0
 
@@ -56,12 +73,18 @@ def fill(items: int) -> None:
 
     rng = random.Random(7)
     clients = Client.objects.bulk_create(
-        Client(schema_name=f"client_bench_{n}", slug=f"bench-{n}", name=f"Bench {n}",
-               languages=(pair := rng.sample(LANGUAGES, 2)), default_language=pair[0],
-               countries=["CZ"],
-               status="active", ready=True)
+        Client(
+            schema_name=f"client_bench_{n}",
+            slug=f"bench-{n}",
+            name=f"Bench {n}",
+            languages=(pair := rng.sample(LANGUAGES, 2)),
+            default_language=pair[0],
+            countries=["CZ"],
+            status="active",
+            ready=True,
+        )
         for n in range(CLIENTS)
-    )  # fmt: skip
+    )
     agents = User.objects.bulk_create(
         # "!" is Django's unusable password: these agents never sign in.
         User(username=f"agent{n}", role="agent", password="!")  # noqa: S106
@@ -80,18 +103,30 @@ def fill(items: int) -> None:
     )
     now = timezone.now()
     AgentState.objects.bulk_create(
-        AgentState(agent=agent, presence="available", idle_since=now - timedelta(seconds=n),
-                   capacity_email=10_000, capacity_chat=10_000, capacity_call=10_000)
+        AgentState(
+            agent=agent,
+            presence="available",
+            idle_since=now - timedelta(seconds=n),
+            capacity_email=10_000,
+            capacity_chat=10_000,
+            capacity_call=10_000,
+        )
         for n, agent in enumerate(agents)
-    )  # fmt: skip
+    )
     batch = []
     for n in range(items):
         client = clients[n % CLIENTS]
-        batch.append(WorkItem(
-            client=client, channel=rng.choice(CHANNELS), language=rng.choice(client.languages),
-            priority=1 if n % 50 == 0 else 0, source_kind="bench", source_id=n,
-            waiting_since=now - timedelta(seconds=rng.randrange(86_400)),
-        ))  # fmt: skip
+        batch.append(
+            WorkItem(
+                client=client,
+                channel=rng.choice(CHANNELS),
+                language=rng.choice(client.languages),
+                priority=1 if n % 50 == 0 else 0,
+                source_kind="bench",
+                source_id=n,
+                waiting_since=now - timedelta(seconds=rng.randrange(86_400)),
+            )
+        )
         if len(batch) == 10_000:
             WorkItem.objects.bulk_create(batch)
             batch = []
@@ -109,19 +144,32 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def one_at_a_time(decisions: int, revision: str) -> None:
+def one_at_a_time(decisions: int, revision: str, report: Report) -> None:
     from accounts.models import User
 
     routers = _routers(revision)
     timings, given = _timed(routers, list(User.objects.filter(role="agent")), decisions)
+    for name, values in timings.items():
+        suffix = "" if name == "this" else f" ({name})"
+        report.figure(f"decision p50{suffix}", statistics.median(values), "ms")
+        report.figure(f"decision p90{suffix}", percentile(values, 0.9), "ms")
+        report.figure(
+            f"decision p99{suffix}",
+            percentile(values, 0.99),
+            "ms",
+            target=5 if name == "this" else None,
+        )
+        report.figure(f"decision max{suffix}", max(values), "ms")
     if revision:
         print(f"1. one decision at a time, alternating ({decisions} decisions each):")
         _print_timings(timings)
         return
     timings_ms = timings["this"]
-    print(f"1. one decision at a time ({decisions} decisions, {given['this']} gave an item): "
-          f"p50 {statistics.median(timings_ms):.2f} ms, "
-          f"p99 {percentile(timings_ms, 0.99):.2f} ms, max {max(timings_ms):.2f} ms")  # fmt: skip
+    print(
+        f"1. one decision at a time ({decisions} decisions, {given['this']} gave an item): "
+        f"p50 {statistics.median(timings_ms):.2f} ms, "
+        f"p99 {percentile(timings_ms, 0.99):.2f} ms, max {max(timings_ms):.2f} ms"
+    )
     target = "MET" if percentile(timings_ms, 0.99) < 5 else "MISSED"
     print(f"   {target} p99 < 5 ms")
 
@@ -140,20 +188,32 @@ def wide_agent_create():
         AgentSkill(agent=agent, language_id=code, proficiency="native") for code in LANGUAGES
     )
     agent.served_clients.set(Client.objects.all())
-    AgentState.objects.create(agent=agent, presence="available", capacity_email=10_000,
-                              capacity_chat=10_000, capacity_call=10_000)  # fmt: skip
+    AgentState.objects.create(
+        agent=agent,
+        presence="available",
+        capacity_email=10_000,
+        capacity_chat=10_000,
+        capacity_call=10_000,
+    )
     return agent
 
 
-def one_wide_agent(decisions: int, revision: str) -> None:
+def one_wide_agent(decisions: int, revision: str, report: Report) -> None:
     """Decisions of the agent of every client (wide_agent_create)."""
     from routing.models import WorkItem
 
     agent = wide_agent_create()
     timings, _ = _timed(_routers(revision), [agent], decisions)
-    print(f"1b. one agent serving all {CLIENTS} clients in all {len(LANGUAGES)} languages "
-          f"({decisions} decisions each):")  # fmt: skip
+    print(
+        f"1b. one agent serving all {CLIENTS} clients in all {len(LANGUAGES)} languages "
+        f"({decisions} decisions each):"
+    )
     _print_timings(timings)
+    for name, values in timings.items():
+        suffix = "" if name == "this" else f" ({name})"
+        report.figure(
+            f"agent of all clients: decision p50{suffix}", statistics.median(values), "ms"
+        )
     WorkItem.objects.filter(agent=agent).update(status="waiting", agent=None)
     agent.delete()
 
@@ -183,9 +243,11 @@ def _timed(routers: dict, agents: list, decisions: int) -> tuple[dict, Counter]:
 
 def _print_timings(timings: dict[str, list[float]]) -> None:
     for name, values in timings.items():
-        print(f"   {name:>10}: p50 {statistics.median(values):.2f} ms, "
-              f"p90 {percentile(values, 0.9):.2f} ms, p99 {percentile(values, 0.99):.2f} ms, "
-              f"max {max(values):.2f} ms")  # fmt: skip
+        print(
+            f"   {name:>10}: p50 {statistics.median(values):.2f} ms, "
+            f"p90 {percentile(values, 0.9):.2f} ms, p99 {percentile(values, 0.99):.2f} ms, "
+            f"max {max(values):.2f} ms"
+        )
 
 
 def _router(worker: int, agent_ids: list[int], queue) -> None:
@@ -239,8 +301,10 @@ def concurrently(target, label: str, args_for) -> list[tuple[int, int]]:
         process.join(timeout=30)
     item_ids = [item_id for item_id, _ in taken]
     doubles = len(item_ids) - len(set(item_ids))
-    print(f"{label}: {len(taken) / SECONDS:,.0f} assignments/s with 4 processes over "
-          f"{SECONDS:.0f} s; items given twice: {doubles}")  # fmt: skip
+    print(
+        f"{label}: {len(taken) / SECONDS:,.0f} assignments/s with 4 processes over "
+        f"{SECONDS:.0f} s; items given twice: {doubles}"
+    )
     return taken
 
 
@@ -290,8 +354,11 @@ def compare_plans(agents: int) -> None:
     from routing.services import agent_next_item
 
     def shape(plan: list[str]) -> list[str]:  # node types only: no costs, values or times
-        return [re.sub(r"\(.*|\$\d+|'[^']*'|\d+(\.\d+)?", "", line).rstrip()
-                for line in plan if "->" in line or not line.startswith(" ")]  # fmt: skip
+        return [
+            re.sub(r"\(.*|\$\d+|'[^']*'|\d+(\.\d+)?", "", line).rstrip()
+            for line in plan
+            if "->" in line or not line.startswith(" ")
+        ]
 
     def timed(plan: list[str]) -> str:
         return " ".join(line.split(": ")[1] for line in plan if line.startswith(("Plan", "Exec")))
@@ -336,8 +403,10 @@ def _decision_at(revision: str):
     for name in ("selectors", "services"):
         source = subprocess.run(
             ["git", "show", f"{revision}:platform/routing/{name}.py"],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         modules[name] = types.ModuleType(f"routing_at_{revision}_{name}")
         exec(compile(source, f"{revision}:{name}.py", "exec"), modules[name].__dict__)  # noqa: S102
     # Policies are read (and cached) by this checkout's code, so that the cache holds
@@ -348,29 +417,28 @@ def _decision_at(revision: str):
     return modules["services"].agent_next_item
 
 
-def _server_probe(cursor) -> float:
-    """The best of three runs of a CPU-bound query on the server, in ms: the router's time is
-    mostly the server's, and the same machine's speed varies from day to day."""
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        cursor.execute("SELECT count(*) FROM generate_series(1, 1000000)")
-        cursor.fetchone()
-        timings.append((time.perf_counter() - started) * 1000)
-    return min(timings)
-
-
-def run(items: int, decisions: int, explain: bool = False, revision: str = "",
-        last_resort: int | None = None, plans: int = 0) -> int:  # fmt: skip
+def run(
+    report: Report,
+    items: int,
+    decisions: int,
+    explain: bool = False,
+    revision: str = "",
+    last_resort: int | None = None,
+    plans: int = 0,
+) -> None:
     django_setup(BENCH_DATABASE)
     from django.core.management import call_command
     from django.db import connection
 
+    probe = report.server_describe()
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
-        print(f"synchronous_commit: {cursor.fetchone()[0]}")
-        print(f"server speed probe: {_server_probe(cursor):.0f} ms for a count over a million "
-              "generated rows (to compare machines and days)")  # fmt: skip
+        report.machine["synchronous_commit"] = cursor.fetchone()[0]
+        print(f"synchronous_commit: {report.machine['synchronous_commit']}")
+        print(
+            f"server speed probe: {probe:.0f} ms for a count over a million generated rows "
+            "(to compare machines and days)"
+        )
 
     from accounts.models import User
     from routing.models import WorkItem
@@ -378,8 +446,10 @@ def run(items: int, decisions: int, explain: bool = False, revision: str = "",
     call_command("migrate_platform", verbosity=0)
     started = time.perf_counter()
     fill(items)
-    print(f"filled {CLIENTS} clients, {AGENTS} agents, {items:,} waiting items "
-          f"in {time.perf_counter() - started:.1f} s; cpus: {os.cpu_count()}")  # fmt: skip
+    print(
+        f"filled {CLIENTS} clients, {AGENTS} agents, {items:,} waiting items "
+        f"in {time.perf_counter() - started:.1f} s; cpus: {os.cpu_count()}"
+    )
     if last_resort is not None:
         from core.channels import Channel
         from routing.models import RoutingPolicy
@@ -387,71 +457,121 @@ def run(items: int, decisions: int, explain: bool = False, revision: str = "",
 
         for channel in Channel.values:  # the agency's policies (defaults but for this wait)
             RoutingPolicy.objects.update_or_create(
-                channel=channel, client=None,
+                channel=channel,
+                client=None,
                 defaults={"last_resort_after_seconds": last_resort},
-            )  # fmt: skip
+            )
         policies_cache_clear()
         english = User.objects.filter(role="agent", skills__language_id="en").distinct()
-        print(f"last-resort wait {last_resort} s: {english.count()} of {AGENTS} agents speak "
-              "English and take the full sort")  # fmt: skip
+        print(
+            f"last-resort wait {last_resort} s: {english.count()} of {AGENTS} agents speak "
+            "English and take the full sort"
+        )
     if explain:
         explain_one()
     if plans:
         compare_plans(plans)
-    one_at_a_time(decisions, revision)
-    one_wide_agent(50, revision)
+    one_at_a_time(decisions, revision, report)
+    one_wide_agent(50, revision, report)
 
     agent_ids = list(User.objects.filter(role="agent").values_list("pk", flat=True))
     taken = concurrently(_router, "2. four routers", lambda n: (n, agent_ids))
     in_db = Counter(WorkItem.objects.exclude(status="waiting").values_list("pk", flat=True))
-    problems = [] if all(count == 1 for count in in_db.values()) else ["duplicate rows"]
-    if len({item for item, _ in taken}) != len(taken):
+    duplicate_rows = sum(count > 1 for count in in_db.values())
+    given_twice = len(taken) - len({item for item, _ in taken})
+    problems = ["duplicate rows"] if duplicate_rows else []
+    if given_twice:
         problems.append("an item was given twice")
     WorkItem.objects.exclude(status="waiting").update(status="waiting", agent=None)
     with connection.cursor() as cursor:  # the floor's own index: its global order
-        cursor.execute("CREATE INDEX bench_floor ON routing_workitem (priority DESC, "
-                       "waiting_since) WHERE status = 'waiting'")  # fmt: skip
-    concurrently(_floor, "3. floor (bare UPDATE ... SKIP LOCKED)", lambda n: (n,))
+        cursor.execute(
+            "CREATE INDEX bench_floor ON routing_workitem (priority DESC, "
+            "waiting_since) WHERE status = 'waiting'"
+        )
+    floor = concurrently(_floor, "3. floor (bare UPDATE ... SKIP LOCKED)", lambda n: (n,))
+    report.figure(
+        "four routers",
+        len(taken) / SECONDS,
+        "assignments/s",
+        better="higher",
+        floor=len(floor) / SECONDS,
+    )
+    report.check("items given twice", given_twice)
+    report.check("duplicate rows", duplicate_rows)
     print("check: " + ("OK, no double assignment" if not problems else "; ".join(problems)))
-    return 1 if problems else 0
 
 
 def main() -> int:
+    global SECONDS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--decisions", type=int, default=2000)
     parser.add_argument("--explain", action="store_true", help="print one decision's plan")
     parser.add_argument(
-        "--plans", type=int, default=0, metavar="AGENTS",
+        "--plans",
+        type=int,
+        default=0,
+        metavar="AGENTS",
         help="compare the prepared claim's generic plan with the custom one for AGENTS random "
-             "agents and the agent of every client",
-    )  # fmt: skip
+        "agents and the agent of every client",
+    )
     parser.add_argument(
-        "--versus", metavar="REVISION", default="",
+        "--versus",
+        metavar="REVISION",
+        default="",
         help="time the decisions of this code and of a git revision in turn, on the same data",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--last-resort", type=int, metavar="SECONDS",
+        "--last-resort",
+        type=int,
+        metavar="SECONDS",
         help="set the default policies' last-resort wait: English speakers may then take "
-             "items of any language after it, by the claim's full sort",
-    )  # fmt: skip
+        "items of any language after it, by the claim's full sort",
+    )
     parser.add_argument(
-        "--async-commit", action="store_true",
+        "--async-commit",
+        action="store_true",
         help="run with synchronous_commit=off, to see what waiting for the WAL flush costs",
-    )  # fmt: skip
+    )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=SECONDS,
+        help="how long the four routers, then the floor, run (default: 10)",
+    )
+    json_option(parser)
     args = parser.parse_args()
+    SECONDS = args.seconds
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     server = server_find(BENCH_DATABASE)
     print(f"database: {BENCH_DATABASE} on {server.label}")
+    sizes = {
+        "clients": CLIENTS,
+        "agents": AGENTS,
+        "items": args.items,
+        "decisions": args.decisions,
+        "seconds": SECONDS,
+    }
+    for option in ("versus", "last_resort", "async_commit"):
+        if getattr(args, option):
+            sizes[option] = getattr(args, option)
+    report = Report("router", sizes)
     with bench_database(server):
         if args.async_commit:
             import psycopg
 
             with psycopg.connect(server.database_url(BENCH_DATABASE), autocommit=True) as conn:
                 conn.execute(f"ALTER DATABASE {BENCH_DATABASE} SET synchronous_commit = off")
-        return run(
-            args.items, args.decisions, args.explain, args.versus, args.last_resort, args.plans
+        run(
+            report,
+            args.items,
+            args.decisions,
+            args.explain,
+            args.versus,
+            args.last_resort,
+            args.plans,
         )
+    return report.emit(args.json)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,9 @@ per caller; wrk is not needed): each caller places call after call, every call b
     POST .../gather?step=2  Digits=9  (repeat the menu)
 
 signed like Twilio signs them, with ``--think`` seconds between a caller's requests (a
-caller listens to a prompt before pressing a key). It prints p50/p99/max latency per
-webhook and requests per second, then the same with no think time at all (every caller
+caller listens to a prompt before pressing a key). First the floor: one caller alone with no
+pause (``--no-floor`` leaves it out). It prints p50/p99/max latency per webhook and requests
+per second, then the same with no think time at all (every caller
 firing at once: the saturation throughput; latency there is mostly waiting for a worker).
 Target: p99 < 50 ms at 100 concurrent calls.
 """
@@ -37,6 +38,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
+from _report import Report, json_option
 from benchdb import bench_database, django_setup, server_find
 
 BENCH_DATABASE = "polydesk_bench_telephony"
@@ -58,13 +60,19 @@ def prepare() -> int:
     from tenants.services import agency_ensure, client_provision
 
     agency_ensure()
-    client = client_provision(slug="bench-shop", name="Bench Shop", countries=["CZ", "SK"],
-                              languages=["cs", "sk", "en"], time_zone="Europe/Prague",
-                              currency="CZK").client  # fmt: skip
+    client = client_provision(
+        slug="bench-shop",
+        name="Bench Shop",
+        countries=["CZ", "SK"],
+        languages=["cs", "sk", "en"],
+        time_zone="Europe/Prague",
+        currency="CZK",
+    ).client
     client.status = "active"
     client.save(update_fields=["status"])
-    number = PhoneNumber.objects.create(number=NUMBER, client=client, country="CZ",
-                                        default_language="cs")  # fmt: skip
+    number = PhoneNumber.objects.create(
+        number=NUMBER, client=client, country="CZ", default_language="cs"
+    )
     BusinessHours.objects.create(
         client=client, weekly={str(day): [["00:00", "24:00"]] for day in range(7)}
     )
@@ -80,17 +88,24 @@ def free_port() -> int:
 
 
 def gunicorn_start(port: int, workers: int, limit_set_calls: bool) -> subprocess.Popen:
-    env = {**os.environ, "TWILIO_AUTH_TOKEN": TOKEN, "LOG_LEVEL": "WARNING",
-           "DJANGO_DEBUG": "0"}  # fmt: skip
+    env = {**os.environ, "TWILIO_AUTH_TOKEN": TOKEN, "LOG_LEVEL": "WARNING", "DJANGO_DEBUG": "0"}
     if limit_set_calls:
-        env["DJANGO_SETTINGS_MODULE"] = "bench_settings_limit_set_calls"
+        env["POLYDESK_TENANT_LIMIT_SET_CALLS"] = "1"
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
     process = subprocess.Popen(
-        [gunicorn or "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--log-level", "warning",
-         "--pythonpath", str(ROOT / "benchmarks")],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+        [
+            gunicorn or "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -121,10 +136,16 @@ class Load:
         started = time.perf_counter()
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
-            connection.request("POST", path, body, {
-                "Host": "localhost", "X-Twilio-Signature": signature,
-                "Content-Type": "application/x-www-form-urlencoded",
-            })  # fmt: skip
+            connection.request(
+                "POST",
+                path,
+                body,
+                {
+                    "Host": "localhost",
+                    "X-Twilio-Signature": signature,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            )
             response = connection.getresponse()
             content = response.read()
             ok = response.status == 200 and content.startswith(b"<?xml")
@@ -166,23 +187,39 @@ class Load:
         return time.perf_counter() - started
 
 
-def report(title: str, load: Load, elapsed: float) -> None:
+def summary(title: str, load: Load, elapsed: float) -> dict:
+    """Print one phase's latencies; returns them in ms per webhook (p50, p99, max), with
+    the requests per second and the errors."""
     print(f"\n{title}")
     total = 0
+    figures: dict = {"errors": load.errors}
     for kind, values in load.latencies.items():
         values.sort()
         total += len(values)
         if not values:
             continue
         p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
-        print(f"  {kind:9} n={len(values):6}  p50 {statistics.median(values) * 1000:6.1f} ms"
-              f"  p99 {p99 * 1000:6.1f} ms  max {values[-1] * 1000:6.1f} ms")  # fmt: skip
-    print(f"  {total / elapsed:.0f} requests/s over {elapsed:.0f} s, errors: {load.errors}")
+        figures[kind] = (statistics.median(values) * 1000, p99 * 1000, values[-1] * 1000)
+        print(
+            f"  {kind:9} n={len(values):6}  p50 {figures[kind][0]:6.1f} ms"
+            f"  p99 {figures[kind][1]:6.1f} ms  max {figures[kind][2]:6.1f} ms"
+        )
+    figures["rate"] = total / elapsed
+    print(f"  {figures['rate']:.0f} requests/s over {elapsed:.0f} s, errors: {load.errors}")
+    return figures
 
 
-def run(callers: int, seconds: float, think: float, workers: int, limit_set_calls: bool,
-        sequential: bool) -> int:  # fmt: skip
+def run(
+    callers: int,
+    seconds: float,
+    think: float,
+    workers: int,
+    limit_set_calls: bool,
+    with_floor: bool,
+    report: Report,
+) -> None:
     django_setup(BENCH_DATABASE)
+    report.server_describe()
     client_id = prepare()
     from django.db import connections
 
@@ -190,44 +227,96 @@ def run(callers: int, seconds: float, think: float, workers: int, limit_set_call
     port = free_port()
     server = gunicorn_start(port, workers, limit_set_calls)
     try:
-        print(f"gunicorn: {workers} sync workers on 127.0.0.1:{port}; {os.cpu_count()} CPUs"
-              + ("; TENANT_LIMIT_SET_CALLS on" if limit_set_calls else ""))  # fmt: skip
+        print(
+            f"gunicorn: {workers} sync workers on 127.0.0.1:{port}; {os.cpu_count()} CPUs"
+            + ("; TENANT_LIMIT_SET_CALLS on" if limit_set_calls else "")
+        )
         warm = Load(port=port, client_id=client_id, think=0.05)
         warm.run(10, 3)  # workers import and connect before measuring
-        if sequential:
+        floor: dict = {}
+        if with_floor:
             alone = Load(port=port, client_id=client_id, think=0)
-            report("1 caller alone, no pause (the floor)", alone, alone.run(1, seconds / 3))
+            floor = summary(
+                "1 caller alone, no pause (the floor)", alone, alone.run(1, seconds / 3)
+            )
         paced = Load(port=port, client_id=client_id, think=think)
-        report(f"{callers} concurrent calls, {think} s between a caller's requests", paced,
-               paced.run(callers, seconds))  # fmt: skip
+        concurrent = summary(
+            f"{callers} concurrent calls, {think} s between a caller's requests",
+            paced,
+            paced.run(callers, seconds),
+        )
         flat_out = Load(port=port, client_id=client_id, think=0)
-        report(f"{callers} callers with no think time (saturation)", flat_out,
-               flat_out.run(callers, seconds / 2))  # fmt: skip
+        saturation = summary(
+            f"{callers} callers with no think time (saturation)",
+            flat_out,
+            flat_out.run(callers, seconds / 2),
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return 0
+    for kind in ("incoming", "gather"):
+        mine, alone = concurrent.get(kind), floor.get(kind)
+        if mine is None:
+            continue
+        report.figure(
+            f"{kind}: p50 at {callers} calls", mine[0], "ms", floor=alone[0] if alone else None
+        )
+        report.figure(
+            f"{kind}: p99 at {callers} calls",
+            mine[1],
+            "ms",
+            floor=alone[1] if alone else None,
+            target=50,
+        )
+    report.figure(
+        f"saturation, {callers} callers without pause",
+        saturation["rate"],
+        "requests/s",
+        better="higher",
+    )
+    report.check("errors", floor.get("errors", 0) + concurrent["errors"] + saturation["errors"])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--callers", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--think", type=float, default=5.0,
-                        help="seconds between a caller's requests")  # fmt: skip
+    parser.add_argument(
+        "--think", type=float, default=5.0, help="seconds between a caller's requests"
+    )
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--limit-set-calls", action="store_true",
-                        help="force TENANT_LIMIT_SET_CALLS = True (the project's default; "
-                        "POLYDESK_TENANT_LIMIT_SET_CALLS=0 serves without it)")  # fmt: skip
-    parser.add_argument("--sequential", action="store_true",
-                        help="also measure one caller alone (the floor)")  # fmt: skip
+    parser.add_argument(
+        "--limit-set-calls",
+        action="store_true",
+        help="force TENANT_LIMIT_SET_CALLS = True (the project's default; "
+        "POLYDESK_TENANT_LIMIT_SET_CALLS=0 serves without it)",
+    )
+    parser.add_argument(
+        "--no-floor", action="store_true", help="do not measure one caller alone first (the floor)"
+    )
+    json_option(parser)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     server = server_find(BENCH_DATABASE)
     print(f"server: {server.label}")
+    sizes = {
+        "callers": args.callers,
+        "seconds": args.seconds,
+        "think": args.think,
+        "workers": args.workers,
+    }
+    report = Report("telephony_webhooks", sizes)
     with bench_database(server):
-        return run(args.callers, args.seconds, args.think, args.workers, args.limit_set_calls,
-                   args.sequential)  # fmt: skip
+        run(
+            args.callers,
+            args.seconds,
+            args.think,
+            args.workers,
+            args.limit_set_calls,
+            not args.no_floor,
+            report,
+        )
+    return report.emit(args.json)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ class TelephonyConfig(AppConfig):
         from customers.registry import eraser_register
         from outbox import registry
         from telephony.erasure import calls_erase_for_customer
-        from telephony.services import sms_transmit
+        from telephony.sms_out import sms_transmit
 
         registry.sender_register("sms", sms_transmit)
         eraser_register(calls_erase_for_customer)

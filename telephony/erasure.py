@@ -4,7 +4,7 @@ keep their statistics but lose the number and the recordings, and the queue's su
 from customers.models import Customer
 from routing.models import WorkItem
 from telephony.voice.models import Call
-from telephony.voice.services import calls_erase_for_number
+from telephony.voice.services.erasure import calls_erase_for_number
 from tenants.current import schema_name_current
 
 

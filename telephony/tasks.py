@@ -9,7 +9,8 @@ from outbox.services import delivery_send
 from telephony.messaging import mms_media_fetch
 from telephony.services import offers_dial_pending
 from telephony.twilio_api import TwilioApiError
-from telephony.voice.services import call_back_price_fetch, call_price_fetch, calls_reconcile
+from telephony.voice.services.legs import call_price_fetch, return_call_price_fetch
+from telephony.voice.services.reconcile import calls_reconcile
 from tenants.current import schema_name_current
 from tenants.models import Client
 
@@ -32,23 +33,24 @@ def call_price_fetch_task(call_id: int) -> None:
         raise PriceNotReady(call_id)
 
 
-@shared_task(**PRICE_RETRY)
-def call_back_price_fetch_task(outbound_id: int) -> None:
-    """Fetch the price of a call back's customer leg (in its client schema); retried until
+# Named as before the rename: price tasks already queued still find it.
+@shared_task(name="telephony.tasks.call_back_price_fetch_task", **PRICE_RETRY)
+def return_call_price_fetch_task(outbound_id: int) -> None:
+    """Fetch the price of a return call's customer leg (in its client schema); retried until
     known."""
-    if not call_back_price_fetch(outbound_id=outbound_id):
+    if not return_call_price_fetch(outbound_id=outbound_id):
         raise PriceNotReady(outbound_id)
 
 
 @shared_task(ignore_result=True)
 def calls_reconcile_task() -> int:
-    """Beat, every 5 minutes: ask every client's schema to finish the calls and calls back
+    """Beat, every 5 minutes: ask every client's schema to finish the calls and return calls
     whose end never reached us; returns how many clients were asked."""
     if not settings.TWILIO_ACCOUNT_SID:  # no Twilio account (the demo): nothing to ask
         return 0
     count = 0
     # Every client with a schema, not only serving ones: a call talked before a client
-    # was suspended is still billed, and its late callback would find the webhook closed.
+    # was suspended is still billed, and its late status webhook would find the webhook closed.
     for client in Client.objects.clients().filter(ready=True).only("schema_name"):
         calls_reconcile_client_task.apply_async(headers={"_schema_name": client.schema_name})
         count += 1

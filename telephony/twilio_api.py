@@ -1,11 +1,11 @@
 """The one way out to Twilio's REST API: ringing agents, calling customers back, sending
 SMS replies, fetching MMS media, the prices of finished calls, and how calls ended (for the
-calls whose status callback never reached us).
+calls whose status webhook never reached us).
 
 Base URL, account and token come from settings (TWILIO_API_BASE_URL, TWILIO_ACCOUNT_SID,
 TWILIO_AUTH_TOKEN); tests point the base URL at a local fake server. Plain HTTP with a
 short timeout: a slow Twilio must not hold a web worker for long, so these run in Celery
-tasks, except the desk's call back, where the agent waits for their own phone anyway.
+tasks, except the desk's return call, where the agent waits for their own phone anyway.
 """
 
 import email.utils

@@ -116,7 +116,7 @@ def seed_billing(log: Callable[[str], None]) -> None:
 
 def _calls_to_ledger(client) -> int:
     """The seeded month of calls, billed as live calls are (the same sources and keys as
-    telephony.voice.services.call_complete and call_price_fetch)."""
+    telephony.voice.services.legs.call_complete and call_price_fetch)."""
 
     before = UsageEntry.objects.filter(client=client).count()
     with schema_context(client.schema_name):

@@ -10,7 +10,8 @@ from typing import Any
 
 # channel -> transmit(*, client, delivery) -> the provider's answer (an SMTP reply, a
 # MessageSid). Runs in the client's schema, outside any transaction; raises
-# outbox.errors.TemporaryFailure or PermanentFailure.
+# outbox.errors.TemporaryFailure or PermanentFailure. "email":
+# conversations.email_out.email_transmit; "sms": telephony.sms_out.sms_transmit.
 SENDERS: dict[str, Callable[..., str]] = {}
 
 # Called with client=, delivery=, at= in its own short transaction right after the mark

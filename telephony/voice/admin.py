@@ -46,7 +46,7 @@ class TwilioRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # a call back deleted before its end is reported would go unbilled
+        return False  # a return call deleted before its end is reported would go unbilled
 
 
 @admin.register(Call, site=content_admin_site)
@@ -61,7 +61,7 @@ class CallAdmin(TwilioRecordAdmin):
 
 @admin.register(OutboundCall, site=content_admin_site)
 class OutboundCallAdmin(TwilioRecordAdmin):
-    """Calls back: the customer's leg is what the client is billed for."""
+    """Return calls: the customer's leg is what the client is billed for."""
 
     list_display = ["started_at", "call", "agent", "status", "answered_at", "talk_seconds",
                     "price", "price_currency", "error"]  # fmt: skip

@@ -234,7 +234,7 @@ class Call(models.Model):
         null=True, blank=True, help_text="resolved on the call; False: needs follow-up"
     )
     wrapped_at = models.DateTimeField(null=True, blank=True)
-    # The agent's call back to the caller (voicemail, callback request): the last one.
+    # The agent's return call to the caller (voicemail, callback request): the last one.
     callback_sid = models.CharField(max_length=64, blank=True)
     callback_started_at = models.DateTimeField(null=True, blank=True)
     callback_agent = models.ForeignKey(settings.AUTH_USER_MODEL, **USER_REFERENCE)
@@ -266,13 +266,13 @@ class Call(models.Model):
 
 
 class OutboundCall(models.Model):
-    """A call an agent placed to a customer: today the desk's call back of an inbound call.
+    """A call an agent placed to a customer: today the desk's return call to an inbound caller.
 
     Twilio makes two legs: the call we create rings the agent's device, and when they pick
     up its <Dial> rings the customer. The customer's leg is what the client is billed for
     (its talk seconds and its Twilio price, like an inbound call's); the agent's leg is the
-    agency's own, like the rings of offered calls. One row per call back, written before
-    Twilio is asked, so that the status callback's URL can name it.
+    agency's own, like the rings of offered calls. One row per return call, written before
+    Twilio is asked, so that the status webhook's URL can name it.
     """
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="outbound_calls")
@@ -281,7 +281,7 @@ class OutboundCall(models.Model):
     # The agent's leg (Twilio's answer to our request; empty while asked, or refused).
     agent_call_sid = models.CharField(max_length=64, blank=True)
     error = models.CharField(max_length=300, blank=True)
-    # The customer's leg, from its status callback (or, when that was lost, from Twilio's
+    # The customer's leg, from its status webhook (or, when that was lost, from Twilio's
     # record of it: calls_reconcile): Twilio's final status (completed, busy, no-answer,
     # failed, canceled) and its talk seconds; "not-dialled" when the customer was never rung.
     customer_call_sid = models.CharField(max_length=64, blank=True)
@@ -307,4 +307,4 @@ class OutboundCall(models.Model):
         ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"call back of {self.call_id} ({self.status or 'in progress'})"
+        return f"return call of {self.call_id} ({self.status or 'in progress'})"

@@ -18,9 +18,11 @@ urlpatterns = [
     path("c/<int:client_id>/survey", views.survey, name="twilio-voice-survey"),
     path("c/<int:client_id>/nps", views.nps, name="twilio-voice-nps"),
     path("c/<int:client_id>/agent", views.agent, name="twilio-voice-agent"),
+    # The status webhook of a return call's customer leg. The path keeps its old name: the
+    # TwiML of return calls placed before the rename still names it.
     path(
         "c/<int:client_id>/callback-status",
-        views.callback_status,
-        name="twilio-voice-callback-status",
+        views.return_call_status,
+        name="twilio-voice-return-call-status",
     ),
 ]

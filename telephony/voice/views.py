@@ -2,7 +2,8 @@
 
 The first request names the client by the number called; every later one carries the
 client in its URL (we wrote that URL into our own TwiML, and Twilio signs it), and the
-call by its CallSid. Views parse and check; telephony.voice.services decides.
+call by its CallSid. Views parse and check; the services of each call phase
+(telephony.voice.services) decide.
 """
 
 import email.utils
@@ -28,7 +29,8 @@ from accounts.models import User
 from languages.catalog import CATALOG
 from telephony.models import PhoneNumber
 from telephony.signatures import twilio_param_with_nul, twilio_request_valid
-from telephony.voice import services
+from telephony.voice.services import agent_leg, ivr, legs, queue, recordings, voicemail
+from telephony.voice.services.survey import nps_answer, survey_answer
 from telephony.voice.twiml import hang_up
 from tenants.models import Client
 
@@ -42,7 +44,7 @@ def _twiml(body: str | None) -> HttpResponse:
 
 
 def _no_content(found: object | None) -> HttpResponse:
-    """A callback Twilio wants no TwiML for; None from the service: no such call."""
+    """A webhook Twilio wants no TwiML for; None from the service: no such call."""
     if found is None:
         raise Http404("No such call.")
     return HttpResponse(status=204)
@@ -109,7 +111,7 @@ def incoming(request: HttpRequest) -> HttpResponse:
                        request.POST["CallSid"])  # fmt: skip
         return _twiml(hang_up(VoiceResponse(), _guess_language(to), "unknown_number"))
     with schema_context(number.client.schema_name):
-        return _twiml(services.call_incoming(
+        return _twiml(ivr.call_incoming(
             client=number.client, number=number, call_sid=request.POST["CallSid"],
             from_number=caller,
         ))  # fmt: skip
@@ -128,9 +130,9 @@ def _key_pressed(service):
     return pressed
 
 
-gather = _key_pressed(services.call_gather)
-survey = _key_pressed(services.survey_answer)
-nps = _key_pressed(services.nps_answer)
+gather = _key_pressed(ivr.call_gather)
+survey = _key_pressed(survey_answer)
+nps = _key_pressed(nps_answer)
 
 
 @client_webhook
@@ -139,20 +141,20 @@ def wait(request: HttpRequest, client: Client) -> HttpResponse:
         queue_seconds = int(request.POST.get("QueueTime", "0"))
     except ValueError:
         queue_seconds = 0
-    return _twiml(services.queue_wait(client=client, call_sid=request.POST["CallSid"],
+    return _twiml(queue.queue_wait(client=client, call_sid=request.POST["CallSid"],
                                       queue_seconds=queue_seconds))  # fmt: skip
 
 
 @client_webhook
 def hold_choice(request: HttpRequest, client: Client) -> HttpResponse:
-    return _twiml(services.queue_hold_choice(
+    return _twiml(queue.queue_hold_choice(
         client=client, call_sid=request.POST["CallSid"], digits=request.POST.get("Digits", "")
     ))  # fmt: skip
 
 
 @client_webhook
 def queue_exit(request: HttpRequest, client: Client) -> HttpResponse:
-    return _twiml(services.queue_exit(
+    return _twiml(queue.queue_exit(
         client=client, call_sid=request.POST["CallSid"], step=_step(request),
         result=request.POST.get("QueueResult", ""),
     ))  # fmt: skip
@@ -160,7 +162,7 @@ def queue_exit(request: HttpRequest, client: Client) -> HttpResponse:
 
 @client_webhook
 def voicemail_done(request: HttpRequest, client: Client) -> HttpResponse:
-    return _twiml(services.voicemail_done(client=client, call_sid=request.POST["CallSid"]))
+    return _twiml(voicemail.voicemail_done(client=client, call_sid=request.POST["CallSid"]))
 
 
 @client_webhook
@@ -169,7 +171,7 @@ def recording(request: HttpRequest, client: Client) -> HttpResponse:
         seconds = int(request.POST.get("RecordingDuration", ""))
     except ValueError:
         seconds = None
-    return _no_content(services.recording_received(
+    return _no_content(recordings.recording_received(
         # A recording of the agent's leg names the caller's call in its (signed) URL.
         client=client, call_sid=request.GET.get("call") or request.POST["CallSid"],
         kind=request.GET.get("kind", ""),
@@ -181,7 +183,7 @@ def recording(request: HttpRequest, client: Client) -> HttpResponse:
 
 @twilio_webhook
 def status(request: HttpRequest) -> HttpResponse:
-    """The number's status callback: the client by the number called, the call by its sid."""
+    """The number's status webhook: the client by the number called, the call by its sid."""
     number = PhoneNumber.objects.select_related("client").filter(
         number=request.POST.get("To", "")
     ).first()  # fmt: skip
@@ -189,7 +191,7 @@ def status(request: HttpRequest) -> HttpResponse:
         logger.warning("Status of a call to unknown number %s", request.POST.get("To"))
         return HttpResponse(status=204)
     with schema_context(number.client.schema_name):
-        return _no_content(services.call_status(
+        return _no_content(legs.call_status(
             client=number.client, call_sid=request.POST["CallSid"],
             status=request.POST.get("CallStatus", ""),
         ))  # fmt: skip
@@ -203,23 +205,23 @@ def agent(request: HttpRequest, client: Client) -> HttpResponse:
         user = User.objects.get(pk=int(request.GET["agent"]))
     except (KeyError, ValueError, User.DoesNotExist) as error:
         raise Http404("No such offer.") from error
-    return _twiml(services.agent_connect(client=client, call_id=call_id, item_id=item_id,
+    return _twiml(agent_leg.agent_connect(client=client, call_id=call_id, item_id=item_id,
                                          agent=user))  # fmt: skip
 
 
 @client_webhook
-def callback_status(request: HttpRequest, client: Client) -> HttpResponse:
-    """The customer's leg of a call back ended (the status callback of the <Number> we
-    dialled, whose signed URL names the call back): it is billed, once."""
+def return_call_status(request: HttpRequest, client: Client) -> HttpResponse:
+    """The customer's leg of a return call ended (the status webhook of the <Number> we
+    dialled, whose signed URL names the return call): it is billed, once."""
     try:
         outbound_id = int(request.GET["outbound"])
     except (KeyError, ValueError) as error:
-        raise Http404("No such call back.") from error
+        raise Http404("No such return call.") from error
     try:
         seconds = int(request.POST.get("CallDuration", ""))
     except ValueError:
         seconds = None
-    return _no_content(services.call_back_status(
+    return _no_content(legs.return_call_status(
         client=client, outbound_id=outbound_id, customer_call_sid=request.POST["CallSid"],
         status=request.POST.get("CallStatus", ""), talk_seconds=seconds,
         now=_fired_at(request),
@@ -227,8 +229,8 @@ def callback_status(request: HttpRequest, client: Client) -> HttpResponse:
 
 
 def _fired_at(request: HttpRequest) -> datetime | None:
-    """When Twilio says the event fired (its Timestamp, RFC 2822): a callback retried or
-    delayed still bills the minutes when, and in the month, they were talked. None (the
+    """When Twilio says the event fired (its Timestamp, RFC 2822): a status webhook retried
+    or delayed still bills the minutes when, and in the month, they were talked. None (the
     arrival then counts) when it is missing, unreadable or in the future."""
     try:
         fired = email.utils.parsedate_to_datetime(request.POST.get("Timestamp", ""))

@@ -12,10 +12,10 @@ import pytest
 
 from billing.models import UsageEntry
 from routing.models import WorkItem
-from telephony.services import CallBackError, call_back_start
 from telephony.tasks import calls_reconcile_task
 from telephony.voice.models import Call, OutboundCall
-from telephony.voice.services import NOT_DIALLED, Reconciled, calls_reconcile
+from telephony.voice.services.reconcile import NOT_DIALLED, Reconciled, calls_reconcile
+from telephony.voice.services.return_calls import ReturnCallError, return_call_start
 from tests.support.tenancy import in_schema
 from tests.support.voice import CALLER, CZ_NUMBER, OPEN, signed_post
 from tests.telephony.test_voice_callback_billing import a_voicemail, called_back, ledger, leg_ended
@@ -247,8 +247,8 @@ def test_a_call_back_twilio_refused_is_closed_after_a_day_without_asking_twilio(
 ):
     call = a_voicemail(voice)
     twilio.answer(f"{ACCOUNT}/Calls.json", 500, {"message": "timeout upstream"})
-    with in_schema(voice.client), pytest.raises(CallBackError):
-        call_back_start(client=voice.client, call_id=call.pk, agent=agent, now=OPEN)
+    with in_schema(voice.client), pytest.raises(ReturnCallError):
+        return_call_start(client=voice.client, call_id=call.pk, agent=agent, now=OPEN)
 
     # Its status callback may still come (our request may have placed the call): wait.
     assert sweep(voice.client, now=OPEN + timedelta(hours=20)) == Reconciled()
@@ -415,9 +415,9 @@ def test_calls_twilio_answers_without_an_end_do_not_hold_newer_ones_back(
 ):
     """Each run asks the least recently asked first: rows Twilio keeps answering about
     without an end go to the back of the line."""
-    from telephony.voice import services
+    from telephony.voice.services import reconcile
 
-    monkeypatch.setattr(services, "RECONCILE_BATCH", 2)
+    monkeypatch.setattr(reconcile, "RECONCILE_BATCH", 2)
     with in_schema(voice.client):
         for sid, rang in [("CAstuck1", OPEN), ("CAstuck2", OPEN + timedelta(minutes=1)),
                           ("CAlost", OPEN + timedelta(minutes=2))]:  # fmt: skip

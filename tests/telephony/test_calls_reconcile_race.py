@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from telephony.voice.models import Call, OutboundCall
-from telephony.voice.services import Reconciled, call_back_status, calls_reconcile
+from telephony.voice.services.legs import return_call_status
+from telephony.voice.services.reconcile import Reconciled, calls_reconcile
 from tests.support.billing import billing_tables_truncate
 from tests.support.tenancy import in_schema
 from tests.support.voice import CALLER, OPEN, SK_NUMBER
@@ -66,7 +67,7 @@ def test_a_sweep_meeting_the_late_callback_on_the_row_bills_once(
         try:
             with in_schema(client):
                 with transaction.atomic():  # the late callback, holding the row's lock
-                    call_back_status(client=client, outbound_id=outbound.pk,
+                    return_call_status(client=client, outbound_id=outbound.pk,
                                      customer_call_sid="CAcust1", status="completed",
                                      talk_seconds=190, now=ENDED)  # fmt: skip
                     sweeper.start()

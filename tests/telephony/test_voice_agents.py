@@ -190,7 +190,7 @@ def test_a_queued_call_is_routed_and_rung_at_once(
 
 
 def test_erasing_a_caller_removes_their_number_and_recordings(voice):
-    from telephony.voice.services import calls_erase_for_number
+    from telephony.voice.services.erasure import calls_erase_for_number
 
     queued(voice, "CA1")
     with in_schema(voice.client):

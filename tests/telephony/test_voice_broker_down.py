@@ -9,7 +9,7 @@ import pytest
 
 from billing.models import UsageEntry
 from telephony.voice.models import Call
-from telephony.voice.services import Reconciled, calls_reconcile
+from telephony.voice.services.reconcile import Reconciled, calls_reconcile
 from tests.support.tenancy import in_schema
 from tests.support.voice import CALLER, CZ_NUMBER, OPEN, signed_post
 

@@ -13,9 +13,9 @@ import pytest
 from billing.models import ExchangeRate, UsageEntry
 from billing.selectors import ratings_for_month
 from billing.services import invoice_issue, price_plan_create
-from telephony.services import CallBackError, call_back_start
-from telephony.tasks import call_back_price_fetch_task
+from telephony.tasks import return_call_price_fetch_task
 from telephony.voice.models import Call, OutboundCall
+from telephony.voice.services.return_calls import ReturnCallError, return_call_start
 from tests.support.tenancy import in_schema
 from tests.support.voice import CALLER, OPEN, SATURDAY, SK_NUMBER, signed_post
 
@@ -42,7 +42,7 @@ def called_back(voice, agent, twilio, *, now=OPEN, sid="CAback1") -> str:
     call = a_voicemail(voice)
     twilio.answer(CALLS, 201, {"sid": sid})
     with in_schema(voice.client):
-        call_back_start(client=voice.client, call_id=call.pk, agent=agent, now=now)
+        return_call_start(client=voice.client, call_id=call.pk, agent=agent, now=now)
     twiml = ET.fromstring(twilio.requests[-1][2]["Twiml"])  # noqa: S314
     number = twiml.find("Dial/Number")
     assert number is not None and number.text == CALLER
@@ -108,7 +108,7 @@ def test_a_call_back_the_customer_answered_is_billed_once_minutes_and_cost(
     # The price task run again (a retry, a second worker): still one cost.
     with in_schema(voice.client):
         outbound = OutboundCall.objects.get()
-        call_back_price_fetch_task.apply(args=[outbound.pk])
+        return_call_price_fetch_task.apply(args=[outbound.pk])
     assert len(ledger(voice.client)) == 2
     assert [p for _, p, _ in twilio.requests] == [CALLS, CUSTOMER_LEG, CUSTOMER_LEG]
     assert (outbound.agent_call_sid, outbound.customer_call_sid, outbound.status) == (
@@ -191,8 +191,8 @@ def test_a_call_back_whose_start_timed_out_here_is_still_billed_if_twilio_placed
 ):
     call = a_voicemail(voice)
     twilio.answer(CALLS, 500, {"message": "timeout upstream"})
-    with in_schema(voice.client), pytest.raises(CallBackError):
-        call_back_start(client=voice.client, call_id=call.pk, agent=agent, now=OPEN)
+    with in_schema(voice.client), pytest.raises(ReturnCallError):
+        return_call_start(client=voice.client, call_id=call.pk, agent=agent, now=OPEN)
     with in_schema(voice.client):
         outbound = OutboundCall.objects.get()
     assert outbound.agent_call_sid == "" and "HTTP 500" in outbound.error

@@ -7,9 +7,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conversations.models import Conversation
-from telephony.services import CALL_BACK_REPEAT_AFTER, CallBackError, call_back_start
 from telephony.voice.models import Call
-from telephony.voice.services import call_wrap_up
+from telephony.voice.services.return_calls import (
+    RETURN_CALL_REPEAT_AFTER,
+    ReturnCallError,
+    return_call_start,
+)
+from telephony.voice.services.wrap_up import call_wrap_up
 from tests.support.factories import UserFactory
 from tests.support.tenancy import in_schema
 from tests.support.voice import CALLER, OPEN, SK_NUMBER
@@ -61,17 +65,20 @@ def test_a_call_back_dials_once_within_the_window_and_again_after_it(voice, agen
     twilio.answer(CALLS, 201, {"sid": "CAb1"})
     twilio.answer(CALLS, 201, {"sid": "CAb2"})
     with in_schema(voice.client):
-        first = call_back_start(client=voice.client, call_id=call.pk, agent=agent, now=OPEN)
-        double = call_back_start(client=voice.client, call_id=call.pk, agent=agent,
+        first = return_call_start(client=voice.client, call_id=call.pk, agent=agent, now=OPEN)
+        double = return_call_start(client=voice.client, call_id=call.pk, agent=agent,
                                  now=OPEN + timedelta(seconds=3))  # fmt: skip
-        later = call_back_start(client=voice.client, call_id=call.pk, agent=agent,
-                                now=OPEN + CALL_BACK_REPEAT_AFTER)  # fmt: skip
+        later = return_call_start(client=voice.client, call_id=call.pk, agent=agent,
+                                now=OPEN + RETURN_CALL_REPEAT_AFTER)  # fmt: skip
         call.refresh_from_db()
     assert (first.started, double.started, later.started) == (True, False, True)
     assert [form["To"] for _, _, form in twilio.requests] == ["client:jana", "client:jana"]
     assert {form["From"] for _, _, form in twilio.requests} == {SK_NUMBER}
     assert "Hovor pre Client A Obuv, jazyk Slovak." in twilio.requests[0][2]["Twiml"]
-    assert (call.callback_sid, call.callback_started_at) == ("CAb2", OPEN + CALL_BACK_REPEAT_AFTER)
+    assert (call.callback_sid, call.callback_started_at) == (
+        "CAb2",
+        OPEN + RETURN_CALL_REPEAT_AFTER,
+    )
 
 
 def test_a_call_to_a_number_no_longer_the_clients_is_returned_from_another_of_its_numbers(
@@ -80,18 +87,18 @@ def test_a_call_to_a_number_no_longer_the_clients_is_returned_from_another_of_it
     call = a_call(voice, to="+420999000111")
     twilio.answer(CALLS, 201, {"sid": "CAb1"})
     with in_schema(voice.client):
-        call_back_start(client=voice.client, call_id=call.pk, agent=agent)
+        return_call_start(client=voice.client, call_id=call.pk, agent=agent)
     assert twilio.requests[0][2]["From"] in ("+420228880000", SK_NUMBER)
 
 
 def test_an_erased_caller_cannot_be_called_back(voice, agent, twilio):
     call = a_call(voice, caller="")
-    with in_schema(voice.client), pytest.raises(CallBackError):
-        call_back_start(client=voice.client, call_id=call.pk, agent=agent)
+    with in_schema(voice.client), pytest.raises(ReturnCallError):
+        return_call_start(client=voice.client, call_id=call.pk, agent=agent)
     assert twilio.requests == []
 
 
 def test_the_call_back_runs_in_the_calls_schema(voice, agent):
     call = a_call(voice)
     with pytest.raises(RuntimeError):
-        call_back_start(client=voice.client, call_id=call.pk, agent=agent)
+        return_call_start(client=voice.client, call_id=call.pk, agent=agent)

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 from desk.access import agent_of, desk_item
 from desk.selectors.calls import call_of_conversation_in_schema
 from routing.models import WorkItem
-from telephony.services import CallBackError, call_back_start
 from telephony.voice.models import Call
-from telephony.voice.services import call_wrap_up
+from telephony.voice.services.return_calls import ReturnCallError, return_call_start
+from telephony.voice.services.wrap_up import call_wrap_up
 
 
 @desk_item(source="call", in_schema=True)
@@ -59,8 +59,8 @@ def item_call_back(request: HttpRequest, item: WorkItem) -> HttpResponse:
     if call is None:
         return HttpResponseBadRequest("No call to return.")
     try:
-        result = call_back_start(client=item.client, call_id=call.pk, agent=agent_of(request))
-    except CallBackError as error:
+        result = return_call_start(client=item.client, call_id=call.pk, agent=agent_of(request))
+    except ReturnCallError as error:
         messages.error(request, str(error))
         return redirect("desk-item", item_id=item.pk)
     if result.started:

@@ -59,7 +59,7 @@ class Walk:
         while twiml is not None:
             path, twiml = self.follow(path, twiml)
         if self.hang_up and self.number is not None:
-            self.write("→ the caller hangs up (status callback: completed)")
+            self.write("→ the caller hangs up (status webhook: completed)")
             self.post("/twilio/voice/status", CallStatus="completed")
         self.summary()
         return self.outcome

@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/intake.py [--sizes 200,1000] [--concurrency 4]
+    .venv/bin/python benchmarks/mail_intake.py [--sizes 200,1000] [--concurrency 4]
 
 On the PostgreSQL server the settings point at (``DATABASE_URL``, or the embedded one), it
 creates a database of its own, ``polydesk_bench_intake`` (dropped at the end), migrates it and
@@ -20,13 +20,13 @@ Message-ID. Each message is then received
 against a floor measured in the same run: keeping each message's bytes with a receipt and
 nothing else (``receipt_write``: what the write-ahead adds before anything is read). A
 pipe process also pays its own start (Python, Django, the database connection): measured on
-10 messages and reported apart.
+10 messages (``--processes``) and reported apart.
 Last, the peak memory of receiving one 24.9 MB message (tracemalloc's peak, and the growth of
-the process's maximum resident size). One JSON line is printed.
+the process's maximum resident size). One JSON line is printed (``benchmarks/_report.py``;
+the raw measurements under ``details``).
 """
 
 import argparse
-import json
 import os
 import random
 import resource
@@ -40,10 +40,8 @@ import tracemalloc
 from email.message import EmailMessage
 from pathlib import Path
 
+from _report import Report, json_option
 from benchdb import bench_database, django_setup, server_find
-
-# This script is named like the ``intake`` app it measures: its own folder must not shadow it.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 
 BENCH_DATABASE = "polydesk_bench_intake"
 TOKEN = "bench-intake-token"  # noqa: S105 - loopback requests of this benchmark only
@@ -265,23 +263,31 @@ def peak_memory() -> dict:
     }
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="200,1000")
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--processes", type=int, default=10, help="receive_email processes started, one by one"
+    )
+    json_option(parser)
     options = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     rng = random.Random(14)
-    result: dict = {"benchmark": "intake", "cpus": os.cpu_count(), "runs": []}
+    sizes = [int(part) for part in options.sizes.split(",")]
+    report = Report("mail_intake", {"messages": sizes, "concurrency": options.concurrency})
+    result: dict = report.details
+    result["runs"] = []
     with bench_database(server_find(BENCH_DATABASE)):
         django_setup(BENCH_DATABASE)
+        report.server_describe()
         prepare()
         # Peak memory first, in a process that has not held bigger things yet.
         result["peak_memory_25mb"] = peak_memory()
         port = free_port()
         server = gunicorn_start(port)
         try:
-            for size in (int(part) for part in options.sizes.split(",")):
+            for size in sizes:
                 pipe_raws = messages(size, f"pipe{size}", rng)
                 http_raws = messages(size, f"http{size}", rng)
                 floor_rate = floor(pipe_raws)
@@ -298,12 +304,36 @@ def main() -> None:
                         "http_statuses": http_statuses,
                     }
                 )
+                report.figure(
+                    f"pipe's work (mail_receive), {size} messages",
+                    pipe_rate,
+                    "msg/s",
+                    better="higher",
+                    floor=floor_rate,
+                )
+                report.figure(
+                    f"POST /mail/inbound, {size} messages",
+                    http_rate,
+                    "msg/s",
+                    better="higher",
+                    floor=floor_rate,
+                )
+                report.check(
+                    f"POST /mail/inbound answered 5xx, {size} messages",
+                    sum(n for status, n in http_statuses.items() if status >= 500),
+                )
         finally:
             server.terminate()
             server.wait(timeout=30)
-        result["pipe_process_seconds_each"] = round(pipe_processes(messages(10, "proc", rng)), 2)
-    print(json.dumps(result))
+        each = pipe_processes(messages(options.processes, "proc", rng))
+        result["pipe_process_seconds_each"] = round(each, 2)
+    report.figure("receive_email process, start included", each, "s")
+    memory = result["peak_memory_25mb"]
+    report.figure(
+        f"peak memory, one {memory['message_mb']} MB message", memory["tracemalloc_peak_mb"], "MB"
+    )
+    return report.emit(options.json)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

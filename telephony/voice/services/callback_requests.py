@@ -1,0 +1,32 @@
+"""Callback requests: the caller asks to be called back (a conversation due by the
+client's promise). The agent's call to them is a return call (return_calls)."""
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from conversations.services import conversation_open_inbound
+from core.channels import Channel
+from telephony.voice.models import Call
+from telephony.voice.twiml import hang_up, say_phrase
+
+
+def callback_request_take(client, call: Call, response: VoiceResponse, *, now) -> str:
+    """A callback request becomes a conversation due by the client's promise."""
+    call.outcome = Call.Outcome.CALLBACK
+    text = f"Callback requested by {call.from_number}"
+    if call.topic:
+        text += f" (topic: {call.topic})"
+    inbound = conversation_open_inbound(
+        client=client,
+        channel=Channel.CALL,
+        text=text,
+        subject=f"Callback {call.from_number}",
+        customer_phone=call.from_number,
+        country=call.country,
+        language=call.language,
+        external_id=f"callback-{call.call_sid}",
+        now=now,
+    )
+    call.conversation = inbound.conversation
+    call.customer_id = inbound.conversation.customer_id
+    say_phrase(response, "callback", call.language)
+    return hang_up(response, call.language)
