@@ -1,15 +1,20 @@
 """Callback requests: the caller asks to be called back (a conversation due by the
 client's promise). The agent's call to them is a return call (return_calls)."""
 
+from datetime import datetime
+
 from twilio.twiml.voice_response import VoiceResponse
 
 from conversations.services import conversation_open_inbound
 from core.channels import Channel
 from telephony.voice.models import Call
 from telephony.voice.twiml import hang_up, say_phrase
+from tenants.models import Client
 
 
-def callback_request_take(client, call: Call, response: VoiceResponse, *, now) -> str:
+def callback_request_take(
+    client: Client, call: Call, response: VoiceResponse, *, now: datetime
+) -> str:
     """A callback request becomes a conversation due by the client's promise."""
     call.outcome = Call.Outcome.CALLBACK
     text = f"Callback requested by {call.from_number}"
