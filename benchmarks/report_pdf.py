@@ -86,7 +86,8 @@ def median_seconds(action, runs: int = 3) -> tuple[float, object]:
 def fill(client, customers: list, count: int, month_start: datetime, rng: random.Random) -> None:
     """``count`` contacts in the month starting at ``month_start`` (bulk inserts)."""
     from conversations.models import Conversation
-    from routing.models import SlaEvent, WorkItem
+    from hours.models import SlaEvent
+    from routing.models import WorkItem
 
     days = 30
     for first in range(0, count, 10_000):

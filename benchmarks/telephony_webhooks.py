@@ -55,7 +55,7 @@ def prepare() -> int:
     from django_tenants.utils import schema_context
 
     from demo.telephony import menus_ensure
-    from routing.models import BusinessHours
+    from hours.models import BusinessHours
     from telephony.models import PhoneNumber
     from tenants.services import agency_ensure, client_provision
 

@@ -25,6 +25,7 @@ from billing.selectors import (
     rating_for_client_month,
 )
 from core.months import month_span
+from hours.selectors import client_calendar
 from tenants.models import Client
 
 logger = logging.getLogger(__name__)
@@ -159,9 +160,6 @@ def usage_record_first_reply(
     Calls are billed by their minutes, not here. Runs in the caller's transaction."""
     if conversation.first_response_at is not None or conversation.channel == "call":
         return
-    # Here, not at the top: routing sits above billing (until the hours app lands below it).
-    from routing.selectors import client_calendar
-
     calendar = client_calendar(client, country=conversation.customer.country,
                                language=conversation.language)  # fmt: skip
     kind = Kind.EMAIL_ANSWERED if conversation.channel == "email" else Kind.CHAT_HANDLED
@@ -195,9 +193,6 @@ def usage_record_call(*, client: Client, call_sid: str, talk_seconds: int | None
     an inbound one is still passed through)."""
     if answered_at is None or not talk_seconds:
         return None
-    # Here, not at the top: routing sits above billing (until the hours app lands below it).
-    from routing.selectors import client_calendar
-
     prefix, _cost = _call_source(source_kind)
     calendar = client_calendar(client, country=country, language=language)
     entry, _ = usage_record(

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from billing.selectors import invoice_in_force
+from hours.selectors import client_calendar
 from reporting.figures import (
     CALL_DIMENSIONS,
     CSAT_SCORES,
@@ -32,7 +33,6 @@ from reporting.figures import (
     Period,
     SlaFigures,
 )
-from routing.selectors import client_calendar
 from tenants.models import Client
 
 # The sorts of a month's percentiles and splits fit in memory instead of spilling to disk

@@ -2,7 +2,7 @@
 keep their statistics but lose the number and the recordings, and the queue's summaries."""
 
 from customers.models import Customer
-from routing.models import WorkItem
+from routing.services import work_summaries_erase
 from telephony.voice.models import Call
 from telephony.voice.services.erasure import calls_erase_for_number
 from tenants.current import schema_name_current
@@ -14,6 +14,4 @@ def calls_erase_for_customer(*, customer: Customer) -> None:
         return
     call_ids = list(Call.objects.filter(from_number=customer.phone).values_list("pk", flat=True))
     calls_erase_for_number(phone=customer.phone)
-    WorkItem.objects.filter(
-        client__schema_name=schema_name_current(), source_kind="call", source_id__in=call_ids
-    ).update(summary="")
+    work_summaries_erase(schema_name=schema_name_current(), source_kind="call", source_ids=call_ids)

@@ -62,7 +62,9 @@ def messaging_inbound(request: HttpRequest) -> HttpResponse:
                     task_enqueue_on_commit(mms_media_fetch_task, args=[inbound.message.pk, sid])
                 if inbound.created:  # a new contact, not a follow-up nor Twilio's retry
                     ack = conversation_acknowledge(
-                        client=number.client, conversation=inbound.conversation
+                        client=number.client,
+                        conversation=inbound.conversation,
+                        calendar=inbound.calendar,
                     )
                     if ack is not None:
                         response.message(ack.body_text)

@@ -34,6 +34,7 @@ SHARED_APPS = [
     "tenants",
     "accounts",
     "languages",
+    "hours",
     "routing",
     "telephony",
     "billing",
@@ -269,7 +270,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "route-waiting": {"task": "routing.tasks.route_waiting_task", "schedule": 5.0},
     "expire-offers": {"task": "routing.tasks.offers_expire_task", "schedule": 5.0},
     "release-silent-desks": {"task": "routing.tasks.agents_release_stale_task", "schedule": 30.0},
-    "sla-sweep": {"task": "routing.tasks.sla_sweep_task", "schedule": 60.0},
+    "sla-sweep": {"task": "hours.tasks.sla_sweep_task", "schedule": 60.0},
     # Inbound mail kept but not filed (a process died between the two steps) is filed again.
     "refile-inbound-mail": {"task": "intake.tasks.receipts_refile_task", "schedule": 120.0},
     "purge-inbound-receipts": {

@@ -17,6 +17,8 @@ from content.models import MessageTemplate
 from content.selectors import translation_for
 from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
+from hours.calendar import BusinessCalendar
+from hours.selectors import client_calendar
 from outbox.models import Delivery
 from outbox.services import delivery_handed_over
 
@@ -35,13 +37,16 @@ def expected_answer_phrase(conversation: Conversation, client) -> str:
     return format_datetime(due, "short", tzinfo=client.tz, locale=conversation.language)
 
 
-def acknowledgement_text(*, client, conversation: Conversation) -> Acknowledgement | None:
+def acknowledgement_text(
+    *, client, conversation: Conversation, calendar: BusinessCalendar | None = None
+) -> Acknowledgement | None:
     """The acknowledgement for a new conversation; None when the client has no template
-    (in any language of the customer's fallback chain)."""
-    from routing.selectors import client_calendar
-
-    calendar = client_calendar(client, country=conversation.customer.country,
-                               language=conversation.language)  # fmt: skip
+    (in any language of the customer's fallback chain). ``calendar``: the client's hours
+    the contact was counted in (``Inbound.calendar``), when the caller has them."""
+    if calendar is None:
+        calendar = client_calendar(
+            client, country=conversation.customer.country, language=conversation.language
+        )
     kinds = [MessageTemplate.Kind.ACKNOWLEDGEMENT]
     if not calendar.is_open(conversation.created_at):
         kinds.insert(0, MessageTemplate.Kind.AFTER_HOURS)
@@ -62,9 +67,11 @@ def acknowledgement_text(*, client, conversation: Conversation) -> Acknowledgeme
 
 
 @transaction.atomic
-def conversation_acknowledge(*, client, conversation: Conversation) -> Message | None:
+def conversation_acknowledge(
+    *, client, conversation: Conversation, calendar: BusinessCalendar | None = None
+) -> Message | None:
     """Acknowledge a new conversation on its channel; None without a template."""
-    text = acknowledgement_text(client=client, conversation=conversation)
+    text = acknowledgement_text(client=client, conversation=conversation, calendar=calendar)
     if text is None:
         return None
     if conversation.channel == Conversation.Channel.EMAIL:

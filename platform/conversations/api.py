@@ -213,7 +213,9 @@ def messages_create(request: HttpRequest) -> JsonResponse:
                 )
                 # Only the request that made the conversation acknowledges it: once.
                 if inbound.created and contact.acknowledge:
-                    conversation_acknowledge(client=client, conversation=inbound.conversation)
+                    conversation_acknowledge(
+                        client=client, conversation=inbound.conversation, calendar=inbound.calendar
+                    )
                 return _answered(create, inbound.conversation, inbound.created)
         except ValidationError as error:
             return _error(400, "Invalid message.", fields=_fields(error))

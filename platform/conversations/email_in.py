@@ -663,7 +663,9 @@ def _file_in_schema(
     _attachments_store(inbound.message, parsed)
     customer = inbound.conversation.customer
     if customer.email and parsed.kind == "normal" and not _own_address(client, parsed.sender_email):
-        conversation_acknowledge(client=client, conversation=inbound.conversation)
+        conversation_acknowledge(
+            client=client, conversation=inbound.conversation, calendar=inbound.calendar
+        )
     return Filed(
         client.slug, inbound.conversation.pk, threaded=False, message_pk=inbound.message.pk
     )

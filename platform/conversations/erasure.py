@@ -8,7 +8,7 @@ from conversations.attachments import attachments_delete_unused
 from conversations.models import Attachment, Conversation, Message
 from customers.models import Customer
 from outbox.models import Delivery
-from routing.models import WorkItem
+from routing.services import work_summaries_erase
 from tenants.current import schema_name_current
 
 
@@ -25,11 +25,9 @@ def conversations_erase_for_customer(*, customer: Customer) -> None:
     transaction.on_commit(lambda: attachments_delete_unused(hashes))
     Conversation.objects.filter(pk__in=conversation_ids).update(subject="")
     # The queue's summaries of them, in the public schema.
-    WorkItem.objects.filter(
-        client__schema_name=schema_name_current(),
-        source_kind="conversation",
-        source_id__in=conversation_ids,
-    ).update(summary="")
+    work_summaries_erase(
+        schema_name=schema_name_current(), source_kind="conversation", source_ids=conversation_ids
+    )
     # The outbox's rows (public) keep their states and times, not a server's answer
     # that may quote the customer's address.
     Delivery.objects.filter(

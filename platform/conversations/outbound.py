@@ -4,14 +4,12 @@ one that failed for good or bounced brings the conversation back to someone's at
 
 from datetime import datetime
 
-from django.db.models import Q
-
 from billing.services import usage_record_first_reply
 from conversations.models import Conversation, Message
+from hours.selectors import client_calendar
+from hours.services import resolution_clock_resume
 from outbox.models import Delivery
-from routing.models import WorkItem
-from routing.selectors import client_calendar
-from routing.services import resolution_clock_resume, work_enqueue
+from routing.services import work_enqueue, work_items_responded
 
 
 def message_sent(*, client, delivery: Delivery, at: datetime) -> None:
@@ -36,14 +34,13 @@ def message_sent(*, client, delivery: Delivery, at: datetime) -> None:
     )
     # The items that were open when the reply was written (the agent may have pressed Done
     # before the server accepted it): their first-response clock stops now.
-    WorkItem.objects.filter(
-        Q(status__in=WorkItem.OPEN_STATUSES) | Q(closed_at__gte=message.created_at),
+    work_items_responded(
         client=client,
         source_kind="conversation",
         source_id=conversation.pk,
-        responded_at__isnull=True,
-        waiting_since__lte=message.created_at,
-    ).update(responded_at=at)
+        written_at=message.created_at,
+        at=at,
+    )
     usage_record_first_reply(
         client=client, conversation=conversation, agent=message.author_id, at=at
     )

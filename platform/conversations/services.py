@@ -16,23 +16,26 @@ from conversations.attachments import IncomingFile, attachment_store
 from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
 from customers.models import Customer
-from languages.catalog import CATALOG
-from languages.detection import detect_language_for_client
-from languages.selectors import agent_language_codes
-from outbox.services import delivery_handed_over, delivery_queue
-from routing.calendar import BusinessCalendar
-from routing.models import WorkItem
-from routing.selectors import client_calendar, sla_promise_for, sla_promises_for
-from routing.services import (
-    item_close,
-    item_release,
+from hours.calendar import BusinessCalendar
+from hours.selectors import client_calendar, sla_promise_for, sla_promises_for
+from hours.services import (
     resolution_clock_pause,
     resolution_clock_resume,
     resolution_clock_start,
     resolution_clock_stop,
+)
+from languages.catalog import CATALOG
+from languages.detection import detect_language_for_client
+from outbox.services import delivery_handed_over, delivery_queue
+from routing.models import WorkItem
+from routing.services import (
+    item_close,
+    item_release,
     work_cancel_for_source,
     work_enqueue,
-    work_requeue,
+    work_item_promise_renew,
+    work_language_set,
+    work_priority_set,
 )
 from tenants.current import schema_name_current
 from tenants.models import Client
@@ -43,6 +46,9 @@ class Inbound:
     conversation: Conversation
     message: Message
     created: bool  # False when the same delivery (channel + external id) came before
+    # The client's hours the new contact was counted in (for its acknowledgement); None when
+    # no conversation was opened.
+    calendar: BusinessCalendar | None = None
 
 
 def inbound_lock(*names: str) -> None:
@@ -103,12 +109,21 @@ class Deadlines:
     calendar: BusinessCalendar  # the hours they were counted in
 
 
-def _deadlines(client: Client, *, channel: str, country: str, language: str,
-               now: datetime) -> Deadlines:  # fmt: skip
+def _deadlines(
+    client: Client,
+    *,
+    channel: str,
+    country: str,
+    language: str,
+    now: datetime,
+    calendar: BusinessCalendar | None = None,
+) -> Deadlines:
     """When the answer and the resolution are due and when agents are warned: the
     client's promise for the channel, counted in its business hours for that country and
-    language. Agents are warned the same number of business hours before either."""
-    calendar = client_calendar(client, country=country, language=language)
+    language (``calendar`` when the caller has them already). Agents are warned the same
+    number of business hours before either."""
+    if calendar is None:
+        calendar = client_calendar(client, country=country, language=language)
     promise = sla_promise_for(client, channel)
 
     def due_and_warning(hours: Decimal) -> tuple[datetime, datetime]:
@@ -184,6 +199,7 @@ def conversation_open_inbound(
     now: datetime | None = None,
     language: str = "",
     files: Sequence[IncomingFile] = (),
+    calendar: BusinessCalendar | None = None,
 ) -> Inbound:
     """A new contact: customer, conversation, first message (with its files), and a place
     in the queue, in one transaction.
@@ -193,10 +209,13 @@ def conversation_open_inbound(
     else the client's default, marked uncertain. Replays (same channel and external id)
     return the first delivery's conversation, also when they arrive at the same time. A
     ``language`` already known (chosen in the phone menu) is taken as it is, without
-    detection. The text may be empty only when files came (a photo sent alone).
+    detection. The text may be empty only when files came (a photo sent alone). A caller
+    that built the client's ``calendar`` for ``country`` and ``language`` (the phone line's
+    open-or-closed decision) passes it, so that it is not built twice.
     """
     if schema_name_current() != client.schema_name:
         raise RuntimeError("conversation_open_inbound runs in the client's schema")
+    asked = (country, language)  # the scope a caller's calendar was built for
     if not text.strip() and not files:
         raise ValidationError({"text": "The message is empty."})
     now = now or timezone.now()
@@ -223,8 +242,10 @@ def conversation_open_inbound(
         customer.language = language
         customer.save(update_fields=["language"])
 
+    if (customer.country, language) != asked:  # a known customer's country, a detection
+        calendar = None
     deadlines = _deadlines(client, channel=channel, country=customer.country,
-                           language=language, now=now)  # fmt: skip
+                           language=language, now=now, calendar=calendar)  # fmt: skip
     conversation = Conversation.objects.create(
         customer=customer, channel=channel, subject=subject[:300], language=language,
         language_uncertain=uncertain, language_detected=detected,
@@ -243,7 +264,7 @@ def conversation_open_inbound(
         warn_at=deadlines.answer_warn, waiting_since=now,
     )  # fmt: skip
     _resolution_clock_start(client, conversation, deadlines, now)
-    return Inbound(conversation, message, created=True)
+    return Inbound(conversation, message, created=True, calendar=deadlines.calendar)
 
 
 @transaction.atomic
@@ -260,19 +281,9 @@ def conversation_language_correct(
     conversation.language_corrected_by = agent
     conversation.save(update_fields=["language", "language_uncertain", "language_corrected_by"])
     Customer.objects.filter(pk=conversation.customer_id).update(language=language)
-    open_items = WorkItem.objects.select_for_update().filter(
-        client=client, source_kind="conversation", source_id=conversation.pk,
-        status__in=WorkItem.OPEN_STATUSES,
-    )  # fmt: skip
-    for item in open_items:
-        item.language, item.language_uncertain = language, False
-        item.save(update_fields=["language", "language_uncertain"])
-        if (
-            item.agent_id
-            and item.agent is not None
-            and language not in agent_language_codes(item.agent)
-        ):
-            work_requeue(item=item)  # its agent does not speak it: back to the queue
+    work_language_set(
+        client=client, source_kind="conversation", source_id=conversation.pk, language=language
+    )
     return conversation
 
 
@@ -465,8 +476,8 @@ def conversation_customer_wrote(
     )  # fmt: skip
     # Answered but still open (the agent has not pressed Done): the new question gets its
     # own promise; an item not answered yet keeps its earlier one.
-    WorkItem.objects.filter(pk=item.pk, responded_at__isnull=False).update(
-        responded_at=None, due_at=deadlines.answer_due, warn_at=deadlines.answer_warn
+    work_item_promise_renew(
+        item_id=item.pk, due_at=deadlines.answer_due, warn_at=deadlines.answer_warn
     )
 
 
@@ -604,10 +615,9 @@ def conversation_triage_set(
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
     conversation.category, conversation.tags, conversation.priority = category, tags, priority
     conversation.save(update_fields=["category", "tags", "priority"])
-    WorkItem.objects.filter(
-        client=client, source_kind="conversation", source_id=conversation.pk,
-        status__in=WorkItem.OPEN_STATUSES,
-    ).update(priority=priority)  # fmt: skip
+    work_priority_set(
+        client=client, source_kind="conversation", source_id=conversation.pk, priority=priority
+    )
     return conversation
 
 

@@ -18,8 +18,8 @@ from billing.services import (
 )
 from conversations.models import Conversation
 from core.months import month_of, month_previous, months_back
+from hours.selectors import client_calendar
 from routing.models import WorkItem
-from routing.selectors import client_calendar
 from telephony.voice.models import Call
 from tenants.models import Client
 

@@ -30,10 +30,12 @@ from demo.files import parcel_photo_png, receipt_pdf
 from demo.mail_outcomes import seed_mail_outcomes
 from demo.reporting import seed_reports
 from demo.telephony import seed_telephony
+from hours.models import SlaEvent
+from hours.services import resolution_clock_stop
 from languages.evaluation import samples
 from languages.services import agent_skills_set
-from routing.models import SlaEvent, WorkItem
-from routing.services import resolution_clock_stop
+from routing.models import WorkItem
+from routing.services import work_item_settled
 from telephony.models import PhoneNumber
 from tenants.models import Client, Domain, InboundAddress
 from tenants.services import agency_ensure, client_billing_identity_set, client_provision
@@ -433,10 +435,12 @@ def seed_history(log: Callable[[str], None]) -> None:
                     status="waiting",
                 )  # fmt: skip
                 team = agents.get(client.pk) or [None]
-                WorkItem.objects.filter(pk=item.pk).update(
-                    status="done", agent=rng.choice(team), assigned_at=answered,
+                work_item_settled(
+                    item_id=item.pk,
+                    agent=rng.choice(team),
+                    assigned_at=answered,
                     closed_at=resolved,
-                )  # fmt: skip
+                )
                 if late:
                     assert item.due_at is not None  # late: past the due time
                     SlaEvent.objects.get_or_create(

@@ -1,2 +1,1 @@
-"""Routing: business hours, the cross-client work queue, agent presence and the router
-(public schema)."""
+"""Routing: the cross-client work queue, agent presence and the router (public schema)."""

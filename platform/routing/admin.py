@@ -1,34 +1,6 @@
 from django.contrib import admin
 
-from routing.models import (
-    AgentState,
-    BusinessHours,
-    Closure,
-    ResolutionClock,
-    RoutingPolicy,
-    SlaEvent,
-    SlaTarget,
-    WorkItem,
-)
-
-
-@admin.register(BusinessHours)
-class BusinessHoursAdmin(admin.ModelAdmin):
-    list_display = ["client", "country", "language", "weekly"]
-    list_filter = ["client"]
-
-
-@admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
-    list_display = ["client", "starts_at", "ends_at", "reason"]
-    list_filter = ["client"]
-
-
-@admin.register(SlaTarget)
-class SlaTargetAdmin(admin.ModelAdmin):
-    list_display = ["client", "channel", "first_response_hours", "resolution_hours",
-                    "warn_before_hours"]  # fmt: skip
-    list_filter = ["client", "channel"]
+from routing.models import AgentState, RoutingPolicy, WorkItem
 
 
 @admin.register(RoutingPolicy)
@@ -45,7 +17,7 @@ class AgentStateAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """The queue and its SLA events are written by the router, not by hand."""
+    """The queue is written by the router, not by hand."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -62,15 +34,3 @@ class WorkItemAdmin(ReadOnlyAdmin):
     list_display = ["id", "client", "channel", "language", "status", "agent", "waiting_since",
                     "due_at"]  # fmt: skip
     list_filter = ["status", "channel", "language", "client"]
-
-
-@admin.register(SlaEvent)
-class SlaEventAdmin(ReadOnlyAdmin):
-    list_display = ["client", "metric", "item", "resolution", "kind", "due_at", "recorded_at"]
-    list_filter = ["metric", "kind", "client"]
-
-
-@admin.register(ResolutionClock)
-class ResolutionClockAdmin(ReadOnlyAdmin):
-    list_display = ["client", "conversation_id", "channel", "started_at", "due_at", "resolved_at"]
-    list_filter = ["channel", "client"]

@@ -10,18 +10,19 @@ import hashlib
 import re
 import weakref
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 import psycopg
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from core.channels import Channel
-from routing.calendar import BusinessCalendar
-from routing.models import AgentState, ResolutionClock, SlaEvent, WorkItem
+from hours.models import SlaEvent
+from languages.selectors import agent_language_codes
+from routing.models import AgentState, WorkItem
 from routing.selectors import (
     AgentReach,
     agent_load,
@@ -486,134 +487,84 @@ def work_cancel_for_source(*, client: Client, source_kind: str, source_id: int,
     return len(items)
 
 
-def resolution_clock_start(
-    *,
-    client: Client,
-    conversation_id: int,
-    channel: str,
-    started_at: datetime,
-    due_at: datetime,
-    warn_at: datetime,
-) -> ResolutionClock:
-    """Start (or, on a reopening, restart) a conversation's resolution clock."""
-    clock, _ = ResolutionClock.objects.update_or_create(
-        client=client, conversation_id=conversation_id,
-        defaults={"channel": channel, "started_at": started_at, "due_at": due_at,
-                  "warn_at": warn_at, "resolved_at": None, "paused_at": None},
-    )  # fmt: skip
-    return clock
+# --- what other rooms change on the queue (they call these; nobody else writes WorkItem) ----
 
 
-def _running_clock(client: Client, conversation_id: int) -> ResolutionClock | None:
-    return (
-        ResolutionClock.objects.select_for_update()
-        .filter(client=client, conversation_id=conversation_id, resolved_at__isnull=True)
-        .first()
-    )  # fmt: skip
+def _open_items_of(*, client: Client, source_kind: str, source_id: int) -> QuerySet[WorkItem]:
+    return WorkItem.objects.filter(
+        client=client,
+        source_kind=source_kind,
+        source_id=source_id,
+        status__in=WorkItem.OPEN_STATUSES,
+    )
 
 
-def _breach_record(clock: ResolutionClock, *, at: datetime) -> None:
-    """Past due at ``at``: the breach is recorded (once, also when the sweep saw it first)."""
-    if at > clock.due_at:
-        SlaEvent.objects.get_or_create(
-            resolution=clock, kind=SlaEvent.Kind.BREACH, due_at=clock.due_at,
-            defaults={"client_id": clock.client_id, "metric": SlaEvent.Metric.RESOLUTION,
-                      "recorded_at": at},
-        )  # fmt: skip
-
-
-@transaction.atomic
-def resolution_clock_pause(*, client: Client, conversation_id: int, now: datetime) -> None:
-    """The agent answered and the conversation waits for the customer: the clock stands
-    still (a pause already running keeps its start). Paused after the due time, the breach
-    stands."""
-    clock = _running_clock(client, conversation_id)
-    if clock is None or clock.paused_at is not None:
-        return
-    _breach_record(clock, at=now)
-    clock.paused_at = now
-    clock.save(update_fields=["paused_at"])
-
-
-@transaction.atomic
-def resolution_clock_resume(*, client: Client, conversation_id: int, calendar: BusinessCalendar,
-                            now: datetime) -> ResolutionClock | None:  # fmt: skip
-    """The customer wrote again: the business time that was left at the pause runs on from
-    now (counted in ``calendar``, the client's hours for the conversation). The clock, or
-    None when it was not paused."""
-    clock = _running_clock(client, conversation_id)
-    if clock is None or clock.paused_at is None:
-        return None
-    paused_at, clock.paused_at = clock.paused_at, None
-
-    def moved(moment: datetime) -> datetime:
-        if moment <= paused_at:  # already passed (and swept) before the pause
-            return moment
-        left = calendar.business_seconds_between(paused_at, moment)
-        return calendar.add_business_hours(now, timedelta(seconds=left))
-
-    clock.due_at, clock.warn_at = moved(clock.due_at), moved(clock.warn_at)
-    clock.save(update_fields=["paused_at", "due_at", "warn_at"])
-    return clock
-
-
-@transaction.atomic
-def resolution_clock_stop(*, client: Client, conversation_id: int,
-                          now: datetime | None = None) -> ResolutionClock | None:  # fmt: skip
-    """The conversation is resolved: the clock stops; resolved late, the breach is recorded
-    (once, also when the sweep saw it first). Resolved while waiting for the customer, the
-    matter was settled by the answer that started the wait: that is when it is judged.
-    None when the conversation had no running promise."""
-    now = now or timezone.now()
-    clock = _running_clock(client, conversation_id)
-    if clock is None:
-        return None
-    clock.resolved_at = now
-    clock.save(update_fields=["resolved_at"])
-    _breach_record(clock, at=clock.paused_at or now)
-    return clock
-
-
-# One statement per metric and kind over the whole queue, whatever the number of clients.
-_SLA_EVENTS = """
-    INSERT INTO routing_slaevent (client_id, metric, item_id, kind, due_at, recorded_at)
-    SELECT client_id, 'first_response', id, %(kind)s, due_at, %(now)s FROM routing_workitem
-    WHERE status IN ('waiting', 'offered', 'assigned') AND responded_at IS NULL
-      AND {condition}
-    ON CONFLICT (item_id, kind, due_at) DO NOTHING
-"""
-_RESOLUTION_EVENTS = """
-    INSERT INTO routing_slaevent (client_id, metric, resolution_id, kind, due_at, recorded_at)
-    SELECT client_id, 'resolution', id, %(kind)s, due_at, %(now)s FROM routing_resolutionclock
-    WHERE resolved_at IS NULL AND paused_at IS NULL AND {condition}
-    ON CONFLICT (resolution_id, kind, due_at) DO NOTHING
-"""
-
-
-class SweepCounts(NamedTuple):
-    """SLA events recorded by one sweep."""
-
-    warnings: int
-    breaches: int
-    resolution_warnings: int
-    resolution_breaches: int
-
-
-@transaction.atomic
-def sla_sweep(*, now: datetime | None = None) -> SweepCounts:
-    """Record a warning for open work and unresolved conversations whose warning time
-    passed, and a breach for those past due, once each."""
-    now = now or timezone.now()
-    counts = []
-    for statement in (_SLA_EVENTS, _RESOLUTION_EVENTS):
-        for kind, condition in (
-            (SlaEvent.Kind.WARNING, "warn_at <= %(now)s AND due_at > %(now)s"),
-            (SlaEvent.Kind.BREACH, "due_at <= %(now)s"),
+def work_language_set(*, client: Client, source_kind: str, source_id: int, language: str) -> None:
+    """The source's language was corrected: its open items wait for that language, and one
+    held by an agent who does not speak it goes back to the queue. Locks the items; runs in
+    the caller's transaction."""
+    open_items = _open_items_of(
+        client=client, source_kind=source_kind, source_id=source_id
+    ).select_for_update()
+    for item in open_items:
+        item.language, item.language_uncertain = language, False
+        item.save(update_fields=["language", "language_uncertain"])
+        if (
+            item.agent_id
+            and item.agent is not None
+            and language not in agent_language_codes(item.agent)
         ):
-            with connection.cursor() as cursor:
-                cursor.execute(statement.format(condition=condition), {"kind": kind, "now": now})
-                counts.append(cursor.rowcount)
-    return SweepCounts(*counts)
+            work_requeue(item=item)  # its agent does not speak it: back to the queue
+
+
+def work_priority_set(*, client: Client, source_kind: str, source_id: int, priority: int) -> None:
+    """The source's open items take its new priority."""
+    _open_items_of(client=client, source_kind=source_kind, source_id=source_id).update(
+        priority=priority
+    )
+
+
+def work_item_promise_renew(
+    *, item_id: int, due_at: datetime | None, warn_at: datetime | None
+) -> None:
+    """A new question on an item that was answered but is still open: it gets its own
+    first-response promise. An item not answered yet keeps its earlier one."""
+    WorkItem.objects.filter(pk=item_id, responded_at__isnull=False).update(
+        responded_at=None, due_at=due_at, warn_at=warn_at
+    )
+
+
+def work_items_responded(
+    *, client: Client, source_kind: str, source_id: int, written_at: datetime, at: datetime
+) -> None:
+    """A reply written at ``written_at`` was sent at ``at``: the first-response clock of the
+    source's items that were waiting by then stops at ``at``, also of those closed after it
+    was written (the agent may press Done before the server accepts the reply)."""
+    WorkItem.objects.filter(
+        Q(status__in=WorkItem.OPEN_STATUSES) | Q(closed_at__gte=written_at),
+        client=client,
+        source_kind=source_kind,
+        source_id=source_id,
+        responded_at__isnull=True,
+        waiting_since__lte=written_at,
+    ).update(responded_at=at)
+
+
+def work_item_settled(
+    *, item_id: int, agent: User | None, assigned_at: datetime, closed_at: datetime
+) -> None:
+    """An item worked on and closed at past times (the demo's history; live work goes through
+    offer_accept and item_close)."""
+    WorkItem.objects.filter(pk=item_id).update(
+        status=WorkItem.Status.DONE, agent=agent, assigned_at=assigned_at, closed_at=closed_at
+    )
+
+
+def work_summaries_erase(*, schema_name: str, source_kind: str, source_ids: list[int]) -> None:
+    """The queue forgets what these sources said (an erased customer): their summaries go."""
+    WorkItem.objects.filter(
+        client__schema_name=schema_name, source_kind=source_kind, source_id__in=source_ids
+    ).update(summary="")
 
 
 # --- desk: assignment and transfer ---------------------------------------------------------
@@ -622,8 +573,6 @@ def sla_sweep(*, now: datetime | None = None) -> SweepCounts:
 def _agent_may_take(*, agent: User, item: WorkItem) -> str:
     """Why ``agent`` may not be given ``item`` ("" when they may): they serve its client,
     answer in its language (native or fluent) and are not offline."""
-    from languages.selectors import agent_language_codes
-
     if not agent.is_active or agent.is_client_user:
         return "Only active agents can be given work."
     if not agent.served_clients.filter(pk=item.client_id).exists():

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from routing.services import agents_release_stale, offers_expire, route_waiting, sla_sweep
+from routing.services import agents_release_stale, offers_expire, route_waiting
 
 
 @shared_task(autoretry_for=(OperationalError,), max_retries=3, ignore_result=True)
@@ -22,9 +22,3 @@ def offers_expire_task() -> int:
 def agents_release_stale_task() -> int:
     """Take silent desks offline and release their items."""
     return agents_release_stale()
-
-
-@shared_task(autoretry_for=(OperationalError,), max_retries=3, ignore_result=True)
-def sla_sweep_task() -> tuple[int, int, int, int]:
-    """Record SLA warnings and breaches of open work (beat, every minute)."""
-    return sla_sweep()

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_user_served_clients'),
-        ('routing', '0004_workitem_responded_at'),
+        ('routing', '0001_initial'),
         ('telephony', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -12,9 +12,9 @@ from accounts.models import User
 from billing.models import UsageEntry
 from billing.services import usage_correct, usage_record, usage_record_first_reply
 from conversations.services import conversation_open_inbound, conversation_reply
+from hours.models import Closure
 from outbox.models import Delivery
 from outbox.services import delivery_mark_sent
-from routing.models import Closure
 from tests.support.billing import record, utc
 from tests.support.factories import UserFactory
 from tests.support.outbox import delivery_of, send_now

@@ -12,8 +12,9 @@ from django.test import Client as HttpClient
 from content.models import MessageTemplate
 from conversations.models import Conversation, Message
 from customers.models import Customer
+from hours.models import ResolutionClock
 from idempotency.models import IdempotentRequest
-from routing.models import ResolutionClock, WorkItem
+from routing.models import WorkItem
 from tenants.models import ApiKey
 from tenants.services import api_key_issue
 from tests.support.tenancy import in_schema

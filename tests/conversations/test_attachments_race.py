@@ -20,7 +20,8 @@ from conversations.attachments import (
 from conversations.models import Attachment, Conversation, Message
 from conversations.services import conversation_open_inbound
 from customers.models import Customer
-from routing.models import ResolutionClock, WorkItem
+from hours.models import ResolutionClock
+from routing.models import WorkItem
 from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.slow

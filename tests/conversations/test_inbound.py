@@ -7,9 +7,10 @@ from accounts.models import User
 from conversations.models import Conversation, Message
 from conversations.services import conversation_language_correct, conversation_open_inbound
 from customers.models import Customer
+from hours.models import BusinessHours
+from hours.selectors import client_calendar
 from languages.services import agent_skills_set
-from routing.models import BusinessHours, WorkItem
-from routing.selectors import client_calendar
+from routing.models import WorkItem
 from routing.services import agent_next_item, agent_presence_set
 from tests.support.factories import UserFactory
 from tests.support.tenancy import in_schema

@@ -1,5 +1,6 @@
-"""The data fill of conversations 0005: conversations already waiting for the customer when
-the pause came in wait since the last answer (or the first response, or their opening)."""
+"""The data fill of conversations 0001 (0005 before the squash): conversations already waiting
+for the customer when the pause came in wait since the last answer (or the first response, or
+their opening)."""
 
 import importlib
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ OPENED = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 FIRST_RESPONSE = OPENED + timedelta(hours=3)
 LAST_ANSWER = OPENED + timedelta(days=2)
 
-migration = importlib.import_module("conversations.migrations.0005_pending_since")
+migration = importlib.import_module("conversations.migrations.0001_initial")
 
 
 def conversation(client, email: str, *, status: str, first_response_at=None) -> Conversation:

@@ -18,8 +18,9 @@ from conversations.services import (
 )
 from conversations.tasks import pending_resolve_client_task
 from desk.templatetags.desk_labels import conversation_status
+from hours.models import ResolutionClock, SlaEvent, SlaTarget
 from languages.services import agent_skills_set
-from routing.models import ResolutionClock, SlaEvent, SlaTarget, WorkItem
+from routing.models import WorkItem
 from tenants.services import api_key_issue
 from tests.support.factories import UserFactory
 from tests.support.tenancy import in_schema
@@ -54,7 +55,7 @@ def clock_of(client, conversation) -> ResolutionClock:
 
 
 def test_an_answer_pauses_the_clock_and_the_customers_silence_is_not_a_breach(two_clients):
-    from routing.services import sla_sweep
+    from hours.services import sla_sweep
 
     conversation = opened(two_clients.a)
     answered(two_clients.a, conversation)

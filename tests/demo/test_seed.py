@@ -8,7 +8,8 @@ from conversations.attachments import attachment_open
 from conversations.models import Attachment, Conversation, Message
 from customers.models import Customer
 from demo.seed import DEMO_CLIENTS, DEMO_PASSWORD
-from routing.models import ResolutionClock, WorkItem
+from hours.models import ResolutionClock
+from routing.models import WorkItem
 from tenants.models import Client
 from tests.support.desk import signed_in
 from tests.support.tenancy import host_of, in_schema

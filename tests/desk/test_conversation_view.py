@@ -5,7 +5,8 @@ import pytest
 from accounts.models import User
 from content.models import FaqArticle
 from conversations.models import Conversation, Message
-from routing.models import BusinessHours, WorkItem
+from hours.models import BusinessHours
+from routing.models import WorkItem
 from tests.support.desk import agent_with, held_by, inbound, signed_in
 from tests.support.tenancy import in_schema
 

@@ -11,8 +11,9 @@ from django.test import Client as HttpClient
 
 from conversations.models import Conversation
 from customers.models import Customer
+from hours.models import ResolutionClock
 from intake.models import InboundReceipt
-from routing.models import ResolutionClock, WorkItem
+from routing.models import WorkItem
 from tenants.models import InboundAddress
 from tests.support.tenancy import in_schema
 

@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 from conversations.models import Conversation
 from customers.models import Customer
-from routing.models import SlaEvent, WorkItem
+from hours.models import SlaEvent
+from routing.models import WorkItem
 from tests.support.tenancy import in_schema
 
 PRAGUE = ZoneInfo("Europe/Prague")

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client as HttpClient
 from twilio.request_validator import RequestValidator
 
-from routing.models import BusinessHours
+from hours.models import BusinessHours
 from telephony.models import PhoneNumber
 from telephony.voice.models import Menu, NumberMenu, Option
 from tests.support.tenancy import in_schema

@@ -10,7 +10,8 @@ from twilio.request_validator import RequestValidator
 from content.models import MessageTemplate
 from conversations.models import Conversation, Message
 from customers.models import Customer
-from routing.models import ResolutionClock, WorkItem
+from hours.models import ResolutionClock
+from routing.models import WorkItem
 from telephony.models import PhoneNumber
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.tenancy import in_schema

@@ -50,7 +50,7 @@ class ClientClock:
 def client_clock(client: Client, *, country: str, language: str,
                  now: datetime | None = None) -> ClientClock:  # fmt: skip
     """The client's local time and whether it is open now for this country and language."""
-    from routing.selectors import client_calendar
+    from hours.selectors import client_calendar
 
     now = now or timezone.now()
     calendar = client_calendar(client, country=country, language=language)

@@ -7,15 +7,22 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from conversations.services import conversation_open_inbound
 from core.channels import Channel
+from hours.calendar import BusinessCalendar
 from telephony.voice.models import Call
 from telephony.voice.twiml import hang_up, say_phrase
 from tenants.models import Client
 
 
 def callback_request_take(
-    client: Client, call: Call, response: VoiceResponse, *, now: datetime
+    client: Client,
+    call: Call,
+    response: VoiceResponse,
+    *,
+    now: datetime,
+    calendar: BusinessCalendar | None = None,
 ) -> str:
-    """A callback request becomes a conversation due by the client's promise."""
+    """A callback request becomes a conversation due by the client's promise (counted in
+    ``calendar`` when the line's hours were just read: they found it closed)."""
     call.outcome = Call.Outcome.CALLBACK
     text = f"Callback requested by {call.from_number}"
     if call.topic:
@@ -30,6 +37,7 @@ def callback_request_take(
         language=call.language,
         external_id=f"callback-{call.call_sid}",
         now=now,
+        calendar=calendar,
     )
     call.conversation = inbound.conversation
     call.customer_id = inbound.conversation.customer_id

@@ -12,9 +12,9 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from core.channels import Channel
 from core.tasks import task_enqueue_on_commit
+from hours.selectors import client_calendar
 from languages.catalog import CATALOG
 from routing.models import WorkItem
-from routing.selectors import client_calendar
 from routing.services import work_cancel_for_source, work_enqueue
 from telephony.voice.models import Call, VoiceSettings
 from telephony.voice.services.callback_requests import callback_request_take
@@ -45,7 +45,7 @@ def queue_or_closed(client: Client, call: Call, response: VoiceResponse, *, now:
         if after == VoiceSettings.AfterHours.VOICEMAIL:
             return voicemail_offer(client, call, response)
         if after == VoiceSettings.AfterHours.CALLBACK:
-            return callback_request_take(client, call, response, now=now)
+            return callback_request_take(client, call, response, now=now, calendar=calendar)
         call.outcome = Call.Outcome.CLOSED
         return hang_up(response, call.language)
     item = work_enqueue(

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from routing.calendar import DEFAULT_WEEKLY_HOURS, BusinessCalendar, _holiday_dates
+from hours.calendar import DEFAULT_WEEKLY_HOURS, BusinessCalendar, _holiday_dates
 
 PRAGUE = ZoneInfo("Europe/Prague")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -14,8 +14,10 @@ from conversations.services import (
     conversation_reopen,
     conversation_resolve,
 )
-from routing.models import ResolutionClock, SlaEvent, SlaTarget, WorkItem
-from routing.services import agent_next_item, sla_sweep
+from hours.models import ResolutionClock, SlaEvent, SlaTarget
+from hours.services import sla_sweep
+from routing.models import WorkItem
+from routing.services import agent_next_item
 from tests.support.factories import UserFactory, agent_serving
 from tests.support.tenancy import in_schema
 

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from routing.calendar import DEFAULT_WEEKLY_HOURS, BusinessCalendar
+from hours.calendar import DEFAULT_WEEKLY_HOURS, BusinessCalendar
 
 PRAGUE = ZoneInfo("Europe/Prague")
 

@@ -7,9 +7,11 @@ import pytest
 
 from accounts.models import User
 from conversations.services import conversation_open_inbound
+from hours.models import SlaEvent, SlaTarget
+from hours.services import sla_sweep
 from languages.services import agent_skills_set
-from routing.models import SlaEvent, SlaTarget, WorkItem
-from routing.services import agent_next_item, agent_presence_set, item_close, sla_sweep
+from routing.models import WorkItem
+from routing.services import agent_next_item, agent_presence_set, item_close
 from tests.support.factories import UserFactory
 from tests.support.tenancy import in_schema
 
@@ -78,8 +80,13 @@ def test_admins_find_the_routing_settings_in_the_admin(two_clients):
 
     http = HttpClient(HTTP_HOST="localhost")
     http.force_login(UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True))
-    for page in ("businesshours", "closure", "slatarget", "routingpolicy", "agentstate",
-                 "workitem", "slaevent", "resolutionclock"):  # fmt: skip
-        assert http.get(f"/admin/routing/{page}/").status_code == 200, page
+    pages = [
+        f"hours/{page}"
+        for page in ("businesshours", "closure", "slatarget", "slaevent", "resolutionclock")
+    ]
+    pages += [f"routing/{page}" for page in ("routingpolicy", "agentstate", "workitem")]
+    for page in pages:
+        assert http.get(f"/admin/{page}/").status_code == 200, page
     assert http.get("/admin/tenants/apikey/").status_code == 200
     assert http.get("/admin/routing/workitem/add/").status_code == 403
+    assert http.get("/admin/hours/slaevent/add/").status_code == 403

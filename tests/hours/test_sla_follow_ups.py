@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from conversations.email_in import email_file_raw
 from conversations.services import conversation_reply
+from hours.services import sla_sweep
 from routing.models import WorkItem
-from routing.services import sla_sweep
 from tenants.models import InboundAddress
 from tests.support.mail import email
 from tests.support.outbox import send_now
