@@ -6,6 +6,7 @@ from django.db import OperationalError
 
 from outbox.models import Delivery
 from outbox.services import delivery_send
+from routing.services import route_waiting
 from telephony.messaging import mms_media_fetch
 from telephony.services import offers_dial_pending
 from telephony.twilio_api import TwilioApiError
@@ -69,8 +70,6 @@ def calls_reconcile_client_task() -> dict:
 @shared_task(autoretry_for=(OperationalError,), max_retries=3, ignore_result=True)
 def call_route_task() -> int:
     """A call was queued: hand waiting work to available agents and ring their devices."""
-    from routing.services import route_waiting
-
     route_waiting()
     return offers_dial_pending()
 

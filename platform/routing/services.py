@@ -366,8 +366,6 @@ def route_waiting(*, now: datetime | None = None, max_agents: int = 200) -> int:
         .order_by(F("idle_since").asc(nulls_first=True))
         .values_list("agent_id", flat=True)[:max_agents]
     )
-    from accounts.models import User
-
     agents = User.objects.in_bulk(agent_ids)
     waiting_for_work = list(agent_ids)  # longest idle first
     while waiting_for_work:  # one item per agent per pass, so that work is shared

@@ -6,16 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from desk.selectors.conversation import ClientClock, client_clock
 from desk.selectors.inbox import client_colour
+from telephony.voice.models import Call
+from telephony.voice.selectors import caller_history
 from tenants.current import schema_name_current
 from tenants.models import Client
 
 if TYPE_CHECKING:
     from routing.models import WorkItem
-    from telephony.voice.models import Call
     from telephony.voice.selectors import CallerHistory
 
 
@@ -46,9 +49,6 @@ def call_view_in_schema(
     *, client: Client, call_id: int, with_clock: bool = True
 ) -> CallView | None:
     """A call's screen pop and timeline (call inside the client's schema)."""
-
-    from telephony.voice.selectors import caller_history
-
     if schema_name_current() != client.schema_name:
         raise RuntimeError("call_view_in_schema runs in the client's schema")
     history = caller_history(call_id=call_id)
@@ -64,8 +64,6 @@ def call_view_in_schema(
 def call_of_conversation_in_schema(*, conversation_id: int) -> "Call | None":
     """The call a conversation came from (a voicemail, a callback request, a follow-up),
     the latest if several; None for other conversations. Call inside the client's schema."""
-    from telephony.voice.models import Call
-
     return Call.objects.filter(conversation_id=conversation_id).order_by("-ringing_at").first()
 
 
@@ -98,9 +96,6 @@ def screen_pops(items: Iterable["WorkItem"], *, now: datetime | None = None) -> 
     """The caller of every call offered or assigned to the agent (their items, already
     read): a few queries in each call's client schema when it rings, when it is answered
     and every SCREEN_POP_SECONDS; none in between (Django's cache) and none without calls."""
-    from django.core.cache import cache
-    from django_tenants.utils import schema_context
-
     now = now or timezone.now()
     keys = {item.pk: _screen_pop_key(item) for item in items if item.source_kind == "call"}
     if not keys:

@@ -10,12 +10,17 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
+from content.models import FaqArticle
+from content.selectors import canned_replies_in_language, translation_for
+from conversations.models import Conversation
+from hours.selectors import client_calendar
+from routing.models import AgentState
 from tenants.current import schema_name_current
 from tenants.models import Client
 
 if TYPE_CHECKING:
     from content.selectors import Translated
-    from conversations.models import Conversation, Message
+    from conversations.models import Message
     from routing.models import WorkItem
 
 
@@ -28,9 +33,6 @@ class FaqView:
 
 def faq_in_language(language: str) -> list[FaqView]:
     """Published FAQ articles in ``language`` or its fallback (marked), current schema."""
-    from content.models import FaqArticle
-    from content.selectors import translation_for
-
     articles = []
     for article in FaqArticle.objects.filter(published=True):
         answer = translation_for(article, "answer", language)
@@ -50,8 +52,6 @@ class ClientClock:
 def client_clock(client: Client, *, country: str, language: str,
                  now: datetime | None = None) -> ClientClock:  # fmt: skip
     """The client's local time and whether it is open now for this country and language."""
-    from hours.selectors import client_calendar
-
     now = now or timezone.now()
     calendar = client_calendar(client, country=country, language=language)
     is_open = calendar.is_open(now)
@@ -78,10 +78,6 @@ class ConversationView:
 
 def conversation_view_in_schema(*, client: Client, conversation_id: int) -> ConversationView | None:
     """Everything the agent needs about one conversation (call inside the client's schema)."""
-
-    from content.selectors import canned_replies_in_language
-    from conversations.models import Conversation
-
     if schema_name_current() != client.schema_name:
         raise RuntimeError("conversation_view_in_schema runs in the client's schema")
     conversation = (
@@ -112,8 +108,6 @@ def conversation_view_in_schema(*, client: Client, conversation_id: int) -> Conv
 def transfer_candidates_public(item: "WorkItem") -> list[User]:
     """Agents who could take ``item`` from its holder: they serve its client, answer in
     its language (native or fluent) and are not offline; available ones first."""
-    from routing.models import AgentState
-
     return list(
         User.objects.filter(
             is_active=True, served_clients=item.client_id, skills__language_id=item.language,

@@ -4,17 +4,20 @@ the head of what they may take and the counts, in one scan of the waiting work."
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
+from psycopg.types.numeric import Int8
 
 from accounts.models import User
+from core.channels import Channel
+from routing.models import WorkItem
+from routing.selectors import ACTIVE, agent_reach_cached, eligible_items_sql
+from routing.services import URGENT_FIRST
 from tenants.models import Client
-
-if TYPE_CHECKING:
-    from routing.models import WorkItem
 
 # The inbox shows the head of the queue and the busiest clients; the counts cover all.
 QUEUE_HEAD = 25
@@ -76,10 +79,6 @@ class Inbox:
 
 def agent_items_public(agent: User) -> "QuerySet[WorkItem]":
     """The items offered or assigned to this agent, most urgent first."""
-    from routing.models import WorkItem
-    from routing.selectors import ACTIVE
-    from routing.services import URGENT_FIRST
-
     return (
         WorkItem.objects.filter(agent=agent, status__in=ACTIVE)
         .select_related("client")
@@ -116,13 +115,6 @@ def agent_inbox_public(agent: User, *, now: datetime | None = None) -> Inbox:
     """The agent's inbox: their items, the head of what they may take, and counts per
     language and client. Three queries (four when the agent's reach is not cached), one
     scan of the waiting work, however many items and clients there are."""
-    from django.db import connection
-    from psycopg.types.numeric import Int8
-
-    from core.channels import Channel
-    from routing.models import WorkItem
-    from routing.selectors import agent_reach_cached, eligible_items_sql
-
     now = now or timezone.now()
     reach = agent_reach_cached(agent)
     clause, params = eligible_items_sql(reach, list(Channel.values), now)

@@ -1,6 +1,7 @@
 """The supervisors' wall, public schema only: queues per language and client, agents
 available per language, each agent's activity."""
 
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,6 +10,9 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from accounts.models import User
+from languages.models import AgentSkill
+from routing.models import AgentState, WorkItem
+from routing.selectors import ACTIVE
 
 
 @dataclass(frozen=True)
@@ -51,12 +55,6 @@ def supervisor_wall_public(*, now: datetime | None = None, time_zone: str = "UTC
     """Queues per language and client (waiting, longest wait; the longest waits first),
     agents available per language, and each agent's presence, items held and items
     handled today (since local midnight in ``time_zone``). Four queries."""
-    import zoneinfo
-
-    from languages.models import AgentSkill
-    from routing.models import AgentState, WorkItem
-    from routing.selectors import ACTIVE
-
     now = now or timezone.now()
     rows = (
         WorkItem.objects.filter(status=WorkItem.Status.WAITING)
@@ -132,7 +130,6 @@ def supervisor_wall_public(*, now: datetime | None = None, time_zone: str = "UTC
 
 
 def _presence_of(agent: User) -> str:
-    from routing.models import AgentState
 
     try:
         return agent.desk_state.presence
