@@ -62,7 +62,7 @@ class InvoiceLineInline(admin.TabularInline):
     can_delete = False
     fields = ["position", "kind", "label", "starts_on", "ends_on", "quantity", "included",
               "unit", "unit_price", "amount"]  # fmt: skip
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # fields may group names, read-only fields not
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from tenants.models import CURRENCIES
 
@@ -316,7 +317,7 @@ class InvoiceLine(ImmutableModel):
         return f"{self.invoice} #{self.position} {self.kind} {self.amount}"
 
     @property
-    def unit_label(self) -> str:
+    def unit_label(self) -> StrOrPromise:
         return UNIT_LABELS.get(self.unit, "")
 
     @property

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -63,7 +64,7 @@ GROUP BY 1, 2, 3, 4, 5, 6
 def usage_groups_for_month(*, month: date, client_ids: list[int]) -> dict[int, list[UsageGroup]]:
     """The month's ledger of these clients, aggregated in SQL, per client."""
     start, end = month_bounds(month)
-    params = {
+    params: dict[str, Any] = {
         # Local midnights, read in each client's zone by the query.
         "start": datetime.combine(start, time()),
         "end": datetime.combine(end, time()),

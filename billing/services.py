@@ -2,9 +2,11 @@
 exchange rates."""
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import User
 from billing.exchange_rates import SOURCE_ECB, cross_rate, ecb_xml_download, ecb_xml_parse
 from billing.models import Invoice, InvoiceCounter, InvoiceLine, PricePlan, UsageEntry
 from billing.rating import RatingError
@@ -34,7 +37,7 @@ Kind = UsageEntry.Kind
 
 
 @transaction.atomic
-def price_plan_create(*, client: Client, valid_from: date, **terms) -> PricePlan:
+def price_plan_create(*, client: Client, valid_from: date, **terms: Any) -> PricePlan:
     """A new version of the client's plan from `valid_from`: the version open at that date
     ends the day before; a version starting later is refused (end it first)."""
     Client.objects.select_for_update(no_key=True).get(pk=client.pk)  # one change at a time
@@ -75,7 +78,7 @@ def usage_record(
     source_kind: str,
     source_ref: str,
     language: str = "",
-    agent=None,
+    agent: User | int | None = None,
     out_of_hours: bool = False,
     channel: str = "",
     currency: str = "",
@@ -93,7 +96,9 @@ def usage_record(
     quantity = Decimal(quantity)
     if not quantity.is_finite():
         raise ValidationError({"quantity": "Must be a finite number."})
-    if quantity.as_tuple().exponent < -6:  # the column would round it: a replay would differ
+    exponent = quantity.as_tuple().exponent
+    assert isinstance(exponent, int)  # letters are for NaN and infinities only
+    if exponent < -6:  # the column would round it: a replay would differ
         raise ValidationError({"quantity": f"At most 6 decimals, not {quantity}."})
     if kind == Kind.TELEPHONY_COST:
         if not (len(currency) == 3 and currency.isalpha() and currency.isupper()):
@@ -147,7 +152,9 @@ def usage_correct(*, entry: UsageEntry, quantity: Decimal | int, reason: str,
     )  # fmt: skip
 
 
-def usage_record_first_reply(*, client: Client, conversation, agent, at: datetime) -> None:
+def usage_record_first_reply(
+    *, client: Client, conversation: Any, agent: User | int | None, at: datetime
+) -> None:
     """The agent's first reply in a conversation bills it once: an e-mail answered or a
     chat/SMS/API conversation handled, out of hours if the client's hours were closed.
     Calls are billed by their minutes, not here. Runs in the caller's transaction."""
@@ -178,7 +185,8 @@ def _call_source(source_kind: str) -> tuple[str, str]:
 
 def usage_record_call(*, client: Client, call_sid: str, talk_seconds: int | None,
                       answered_at: datetime | None, language: str, country: str = "",
-                      agent=None, source_kind: str = "call") -> UsageEntry | None:  # fmt: skip
+                      agent: User | int | None = None,
+                      source_kind: str = "call") -> UsageEntry | None:  # fmt: skip
     """A finished call bills its handled (talk) seconds once, out of hours if the client's
     hours for its country and language were closed when it was answered (by an agent; for a
     call back, by the customer). A call nobody answered bills nothing (the telephony cost of
@@ -225,7 +233,7 @@ def _next_number(*, year: int) -> tuple[int, str]:
 
 
 def _issue(*, client: Client, kind: str, period: date, revision: int, total: Decimal,
-           lines: list[dict], corrects: Invoice | None = None, reason: str = "",
+           lines: list[dict[str, Any]], corrects: Invoice | None = None, reason: str = "",
            now: datetime) -> Invoice:  # fmt: skip
     # `client` is the row locked by the caller: the buyer recorded is its identity now, and
     # the document never changes with it again (a credit note records its own, at its issue).
@@ -324,7 +332,9 @@ class MonthRun:
     late: list[tuple[Invoice, int]]
 
 
-def invoices_issue_for_month(*, month: date, clients=None, now: datetime | None = None) -> MonthRun:
+def invoices_issue_for_month(
+    *, month: date, clients: Iterable[Client] | None = None, now: datetime | None = None
+) -> MonthRun:
     """Issue the month's invoices of these clients (default: all but the agency), each in
     its own transaction: a client that cannot be rated is reported, the others go on."""
     clients = list(clients if clients is not None else Client.objects.clients().order_by("pk"))

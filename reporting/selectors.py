@@ -7,6 +7,7 @@ client's schema (``schema_context``) and pass that client. Definitions: docs/kpi
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -32,6 +33,7 @@ from reporting.figures import (
     Period,
     SlaFigures,
 )
+from tenants.models import Client
 
 # The sorts of a month's percentiles and splits fit in memory instead of spilling to disk
 # (the server's default is 4 MB), and no JIT compilation (it costs more than it saves on a
@@ -201,13 +203,15 @@ WHERE conv.created_at >= %(start)s AND conv.created_at < %(end)s
 """
 
 
-def _calendar_params(client, period: Period, params: dict) -> dict[str, list]:
+def _calendar_params(
+    client: Client, period: Period, params: dict[str, Any]
+) -> dict[str, list[Any]]:
     """The open periods of every (country, language) calendar the period's contacts use,
     each with the open seconds before it, as parallel arrays for the query."""
     with connection.cursor() as cursor:
         cursor.execute(_CALENDAR_SCOPES, params)
         scopes = cursor.fetchall()
-    arrays: dict[str, list] = {"cal_country": [], "cal_language": [], "cal_start": [],
+    arrays: dict[str, list[Any]] = {"cal_country": [], "cal_language": [], "cal_start": [],
                                "cal_length": [], "cal_before": []}  # fmt: skip
     for country, language in scopes:
         calendar = client_calendar(client, country=country, language=language)
@@ -229,7 +233,7 @@ def _dimension_of(flags: tuple[int, ...]) -> str | None:
     return grouped[0] if grouped else None
 
 
-def _period_params(client, period: Period) -> dict:
+def _period_params(client: Client, period: Period) -> dict[str, Any]:
     return {
         "client_id": client.pk, "tz": client.time_zone,
         "start": period.start.astimezone(UTC), "end": period.end.astimezone(UTC),
@@ -239,7 +243,7 @@ def _period_params(client, period: Period) -> dict:
 
 
 def contact_figures_for_period(
-    *, client, period: Period, totals_only: bool = False
+    *, client: Client, period: Period, totals_only: bool = False
 ) -> tuple[ContactFigures, dict[str, list[tuple[str, ContactFigures]]]]:
     """Contact KPIs for the period (client's schema): the totals and each split."""
     params = _period_params(client, period)
@@ -284,7 +288,7 @@ def _empty_contacts() -> ContactFigures:
 
 
 def sla_figures_for_period(
-    *, client, period: Period, now: datetime | None = None
+    *, client: Client, period: Period, now: datetime | None = None
 ) -> tuple[SlaFigures, dict[str, list[tuple[str, SlaFigures]]]]:
     """First-response promises due in the period (up to now) and kept (client's schema)."""
     params = _period_params(client, period)
@@ -307,18 +311,18 @@ def sla_figures_for_period(
     return totals, by
 
 
-def daily_volume_for_period(*, client, period: Period) -> list[tuple]:
+def daily_volume_for_period(*, client: Client, period: Period) -> list[tuple[date, dict[str, int]]]:
     """[(local day, {channel: contacts received})] for every day of the period."""
     with connection.cursor() as cursor:
         cursor.execute(_DAILY, _period_params(client, period))
         rows = cursor.fetchall()
-    per_day: dict = defaultdict(dict)
+    per_day: dict[date, dict[str, int]] = defaultdict(dict)
     for day, channel, count in rows:
         per_day[day][channel] = count
     return [(day, per_day.get(day, {})) for day in period.days]
 
 
-def heatmap_for_period(*, client, period: Period) -> list[list[int]]:
+def heatmap_for_period(*, client: Client, period: Period) -> list[list[int]]:
     """Contacts received per local weekday (Monday = 0) and hour."""
     grid = [[0] * HOURS_IN_DAY for _ in range(DAYS_IN_WEEK)]
     with connection.cursor() as cursor:
@@ -329,7 +333,7 @@ def heatmap_for_period(*, client, period: Period) -> list[list[int]]:
 
 
 def call_figures_for_period(
-    *, client, period: Period
+    *, client: Client, period: Period
 ) -> tuple[CallFigures | None, dict[str, list[tuple[str, CallFigures]]]]:
     """Call KPIs for the calls that rang in the period (client's schema): the totals (None:
     no call at all) and each split of CALL_DIMENSIONS, most calls first."""
@@ -360,7 +364,7 @@ def call_figures_for_period(
     return totals, by
 
 
-def kpis_for_period(*, client, period: Period, now: datetime | None = None) -> Kpis:
+def kpis_for_period(*, client: Client, period: Period, now: datetime | None = None) -> Kpis:
     """Every KPI of the client for the period (call it in the client's schema)."""
     totals, by = contact_figures_for_period(client=client, period=period)
     sla, sla_by = sla_figures_for_period(client=client, period=period, now=now)
@@ -375,7 +379,7 @@ def kpis_for_period(*, client, period: Period, now: datetime | None = None) -> K
     )  # fmt: skip
 
 
-def cost_section_for_month(*, client, month: date) -> CostSection | None:
+def cost_section_for_month(*, client: Client, month: date) -> CostSection | None:
     """The month's invoice in force, line by line (labels in the active language); None
     when the month has no invoice standing (not issued yet, or credited)."""
     invoice = invoice_in_force(client=client, month=month)

@@ -24,6 +24,7 @@ from reporting.selectors import (
     kpis_for_period,
     sla_figures_for_period,
 )
+from tenants.models import Client
 
 
 def report_settings_get() -> ReportSettings:
@@ -31,11 +32,11 @@ def report_settings_get() -> ReportSettings:
     return ReportSettings.objects.get_or_create(pk=1)[0]
 
 
-def report_language(*, client) -> str:
+def report_language(*, client: Client) -> str:
     return report_settings_get().language or client.default_language
 
 
-def report_content_build(*, client, month: date, language: str,
+def report_content_build(*, client: Client, month: date, language: str,
                          now: datetime | None = None) -> ReportContent:  # fmt: skip
     """The plain data of the month's report (a month not over yet: so far)."""
     now = now or timezone.now()
@@ -58,7 +59,7 @@ def report_content_build(*, client, month: date, language: str,
     )  # fmt: skip
 
 
-def report_generate(*, client, month: date, now: datetime | None = None) -> Report:
+def report_generate(*, client: Client, month: date, now: datetime | None = None) -> Report:
     """Compute the month's KPIs, write the PDF in the client's report language and store it
     (replacing an earlier version of the same month; when it was sent is kept)."""
     now = now or timezone.now()
@@ -71,7 +72,7 @@ def report_generate(*, client, month: date, now: datetime | None = None) -> Repo
     return report
 
 
-def report_send(*, client, report_id: int) -> bool:
+def report_send(*, client: Client, report_id: int) -> bool:
     """E-mail a stored report to the client's recipients, once; True when sent now."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
@@ -96,7 +97,7 @@ def report_send(*, client, report_id: int) -> bool:
     return True
 
 
-def report_generate_and_send(*, client, month: date) -> Report:
+def report_generate_and_send(*, client: Client, month: date) -> Report:
     """The monthly job of one client: generate the report, then send it after the commit."""
     # Here, not at the top: reporting.tasks imports this module (its tasks call these services).
     from reporting.tasks import report_send_task

@@ -1,16 +1,17 @@
 """Monthly reports: beat fans out one task per client, run in that client's schema."""
 
 from celery import shared_task
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.utils import timezone
 
 from core.months import month_parse, month_previous
 from reporting.services import report_generate, report_generate_and_send, report_send
+from tenants.current import schema_name_current
 from tenants.models import Client
 
 
 def _this_client() -> Client:
-    return Client.objects.get(schema_name=connection.schema_name)
+    return Client.objects.get(schema_name=schema_name_current())
 
 
 @shared_task

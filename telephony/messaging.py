@@ -15,6 +15,7 @@ import json
 import logging
 import mimetypes
 import re
+from typing import cast
 
 from django.db import transaction
 from django.http import QueryDict
@@ -25,7 +26,7 @@ from telephony.twilio_api import TwilioApiError, TwilioUnavailable, message_medi
 
 logger = logging.getLogger(__name__)
 MAX_MEDIA = 10  # Twilio's own limit for one MMS
-_EXTERNAL_ID_LENGTH = Message._meta.get_field("external_id").max_length
+_EXTERNAL_ID_LENGTH = cast(int, Message._meta.get_field("external_id").max_length)  # a CharField
 _OURS = re.compile(r"mms-(\d+)\.")  # the name an attached medium gets (_filename)
 
 
@@ -116,12 +117,14 @@ def mms_media_fetch(*, message_id: int, message_sid: str, give_up: bool = False)
     attach each (in its own transaction), name the others in the note. True when some
     could not be fetched for now (Twilio unreachable) and ``give_up`` is False: ask again
     later. Safe to run twice: an attached medium is not fetched again."""
-    message = Message.objects.filter(pk=message_id, channel="sms", external_id=message_sid)
+    found = Message.objects.filter(pk=message_id, channel="sms", external_id=message_sid)
     note = Message.objects.filter(channel="sms", external_id=_marker(message_sid))
-    if not message.exists() or not note.exists():  # erased since, or done
+    if not found.exists() or not note.exists():  # erased since, or done
         return False
-    message = message.get()
-    media = json.loads(bytes(note.get().raw))
+    message = found.get()
+    raw = note.get().raw
+    assert raw is not None  # the note is written with its media
+    media = json.loads(bytes(raw))
     later = False
     for index, medium in enumerate(media):
         if medium.get("missing") or index in _attached(message):
@@ -134,6 +137,7 @@ def mms_media_fetch(*, message_id: int, message_sid: str, give_up: bool = False)
             current = note.select_for_update().first()
             if current is None:
                 return False
+            assert current.raw is not None  # the note is written with its media
             media_now = json.loads(bytes(current.raw))
             if isinstance(got, str):
                 logger.warning("MMS %s: medium %s not fetched: %s", message_sid, index, got)

@@ -28,6 +28,7 @@ def offer_dial(*, item: WorkItem, now: datetime | None = None) -> OfferDial | No
     now = now or timezone.now()
     if item.status != WorkItem.Status.OFFERED or item.channel != Channel.CALL or not item.agent_id:
         return None
+    assert item.offered_at is not None  # offered: it has its offer's time
     try:
         with transaction.atomic():
             dial = OfferDial.objects.create(item=item, offered_at=item.offered_at,

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import OperationalError
 
 from outbox.models import Delivery
 from outbox.services import delivery_send
@@ -12,6 +12,7 @@ from telephony.services import offers_dial_pending
 from telephony.twilio_api import TwilioApiError
 from telephony.voice.services.legs import call_price_fetch, return_call_price_fetch
 from telephony.voice.services.reconcile import calls_reconcile
+from tenants.current import schema_name_current
 from tenants.models import Client
 
 
@@ -62,7 +63,7 @@ def calls_reconcile_task() -> int:
 def calls_reconcile_client_task() -> dict:
     """Reconcile the calls of the schema the task came from (calls_reconcile). Twilio's
     errors are not retried here: what is left, the next run asks again."""
-    client = Client.objects.get(schema_name=connection.schema_name)
+    client = Client.objects.get(schema_name=schema_name_current())
     return vars(calls_reconcile(client=client))
 
 
@@ -84,7 +85,7 @@ def sms_send_task(message_id: int) -> str:
     """Send an outbound SMS of the schema the task came from, through the outbox (kept for
     tasks queued before the outbox: new SMS go out by outbox.tasks.delivery_send_task)."""
 
-    client = Client.objects.get(schema_name=connection.schema_name)
+    client = Client.objects.get(schema_name=schema_name_current())
     delivery = Delivery.objects.filter(client=client, message_id=message_id).first()
     return delivery_send(delivery_id=delivery.pk) if delivery else ""
 

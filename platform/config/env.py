@@ -45,7 +45,7 @@ def database_url() -> str:
     return url
 
 
-def database_settings() -> dict:
+def database_settings() -> dj_database_url.DBConfig:
     config = dj_database_url.parse(database_url(), conn_max_age=60, conn_health_checks=True)
     # django-tenants wraps the PostgreSQL backend to set the search_path per tenant.
     config["ENGINE"] = "django_tenants.postgresql_backend"

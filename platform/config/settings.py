@@ -1,5 +1,7 @@
 """Django settings. Values from the environment come through config.env only."""
 
+from typing import Any
+
 import django_stubs_ext
 from celery.schedules import crontab
 
@@ -316,6 +318,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(env.VAR_DIR / "celerybeat-schedule")
 REDIS_URL = env.text("REDIS_URL")
 # Shared by every web process when set (the sign-in limit, the router's reach cache, the
 # desk's client table); without it each process keeps its own memory cache.
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -55,6 +55,7 @@ def acknowledgement_text(
     body = template and translation_for(template, "body", conversation.language)
     if not body:
         return None
+    assert template is not None  # the body is its text
     subject = translation_for(template, "subject", conversation.language)
     values = _Placeholders(
         expected_answer=expected_answer_phrase(conversation, client),

@@ -15,6 +15,7 @@ field is to blame).
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -47,6 +48,7 @@ from idempotency.services import (
     idempotent_request_find,
     idempotent_request_record,
 )
+from tenants.models import Client
 from tenants.services import api_key_client
 
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as Stripe's
@@ -65,8 +67,8 @@ def _client(request: HttpRequest):
 class _Create:
     """A create request that passed the edge: its client, JSON and idempotency key."""
 
-    client: object
-    payload: dict
+    client: Client
+    payload: dict[str, Any]
     key: str
     fingerprint: str
 
@@ -186,6 +188,7 @@ def messages_create(request: HttpRequest) -> JsonResponse:
     create, refused = _create_request(request)
     if refused:
         return refused
+    assert create is not None  # not refused
     try:
         contact = new_contact_read(create.payload)
     except ValidationError as error:
@@ -226,6 +229,7 @@ def conversation_messages_create(request: HttpRequest, conversation_id: int) -> 
     create, refused = _create_request(request)
     if refused:
         return refused
+    assert create is not None  # not refused
     try:
         message = next_message_read(create.payload)
     except ValidationError as error:

@@ -28,6 +28,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from conversations.models import Attachment, Message
+from tenants.current import schema_name_current
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 # Types a browser would run or render as a page if served inline: always downloaded as
@@ -73,7 +74,7 @@ def safe_content_type(content_type: str) -> str:
 
 
 def blob_name(sha256: str, schema_name: str | None = None) -> str:
-    schema_name = schema_name or connection.schema_name
+    schema_name = schema_name or schema_name_current()
     return f"attachments/{schema_name}/{sha256[:2]}/{sha256}"
 
 
@@ -87,7 +88,7 @@ def _blob_lock(digest: str, *, shared: bool) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {function}(hashtextextended(%s, 0))",
-            [f"blob:{connection.schema_name}:{digest}"],
+            [f"blob:{schema_name_current()}:{digest}"],
         )
 
 
@@ -355,7 +356,11 @@ def upload_files_check(files: Sequence[UploadedFile]) -> list[IncomingFile]:
         if (file.size or 0) > MAX_UPLOAD_FILE_BYTES:
             problems.append(
                 _("%(name)s: %(size)s; at most %(limit)s a file.")
-                % {"name": name, "size": _size(file.size), "limit": _size(MAX_UPLOAD_FILE_BYTES)}
+                % {
+                    "name": name,
+                    "size": _size(file.size or 0),
+                    "limit": _size(MAX_UPLOAD_FILE_BYTES),
+                }
             )
             continue
         if problems:

@@ -25,6 +25,7 @@ from email.header import decode_header, make_header
 from email.message import Message as MimePart
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses
+from typing import cast
 
 import nh3
 import psycopg
@@ -43,6 +44,7 @@ from conversations.attachments import MAX_ATTACHMENT_BYTES, IncomingFile, attach
 from conversations.models import Conversation, Message
 from conversations.services import conversation_customer_wrote, conversation_open_inbound
 from customers.models import Customer
+from tenants.current import schema_name_current
 from tenants.models import InboundAddress
 
 logger = logging.getLogger(__name__)
@@ -146,7 +148,7 @@ def raw_store(model: type[models.Model], pk: int, raw: bytes | None) -> None:
     """Write ``raw`` into ``model.raw`` of row ``pk`` (in the connection's current schema) as
     a binary parameter. Through the ORM the driver binds it client-side, as hex text: a
     25 MB message became some 150 MB of Python memory to write it."""
-    table = sql.Identifier(connection.schema_name, model._meta.db_table)
+    table = sql.Identifier(schema_name_current(), model._meta.db_table)
     statement = sql.SQL("UPDATE {} SET raw = %b WHERE id = %s").format(table)
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:  # server-side binding
@@ -306,7 +308,8 @@ def _walk(
         return
     if part.is_multipart():
         payload = part.get_payload()
-        for sub in payload if isinstance(payload, list) else []:
+        # A multipart's payload is its list of parts.
+        for sub in cast(list[MimePart], payload) if isinstance(payload, list) else []:
             if depth < 20:  # a message nested deeper than any mail program makes
                 _walk(sub, parsed, texts, htmls, depth + 1)
         return
@@ -395,7 +398,8 @@ def _classify(message: MimePart, sender_email: str, subject: str) -> str:
         or sender_email.split("@")[0] in ("mailer-daemon", "postmaster", "mail-daemon")
     )
     content_type = message.get_content_type()
-    report_type = (message.get_param("report-type") or "").lower()
+    # A plain token: only an RFC 2231 value would come as a tuple.
+    report_type = cast(str, message.get_param("report-type") or "").lower()
     if content_type == "multipart/report" and report_type == "delivery-status":
         return "bounce"
     if daemon and any(p.get_content_type() == "message/delivery-status" for p in message.walk()):
@@ -463,7 +467,7 @@ def _delivery_status_fields(part: MimePart) -> dict[str, str]:
     """The per-recipient fields of a message/delivery-status part (the first recipient)."""
     blocks = part.get_payload()
     if isinstance(blocks, list):
-        texts = [block.as_string(policy=policy.compat32) for block in blocks]
+        texts = [block.as_string(policy=policy.compat32) for block in cast(list[MimePart], blocks)]
     else:
         texts = re.split(r"\r?\n\r?\n", _bytes_to_text(_part_bytes(part)))
     fields: dict[str, str] = {}
@@ -582,8 +586,7 @@ def email_file(parsed: ParsedMail, *, mailbox: InboundAddress, raw: bytes | None
     client = mailbox.client
     with schema_context(client.schema_name):
         if parsed.message_id:
-            earlier = Message.objects.filter(channel="email", external_id=parsed.message_id)
-            earlier = earlier.first()
+            earlier = Message.objects.filter(channel="email", external_id=parsed.message_id).first()
             if earlier is not None and earlier.direction == Message.Direction.INBOUND:
                 return Filed(
                     client.slug,
@@ -602,8 +605,8 @@ def email_file(parsed: ParsedMail, *, mailbox: InboundAddress, raw: bytes | None
         except IntegrityError:
             # A parallel delivery of the same Message-ID filed it first (the unique
             # constraint on channel and external id): that one stands.
-            earlier = Message.objects.filter(channel="email", external_id=parsed.message_id)
-            if parsed.message_id and (earlier := earlier.first()):
+            same_id = Message.objects.filter(channel="email", external_id=parsed.message_id)
+            if parsed.message_id and (earlier := same_id.first()):
                 return Filed(
                     client.slug,
                     earlier.conversation_id,

@@ -17,7 +17,7 @@ def message_sent(*, client, delivery: Delivery, at: datetime) -> None:
     SID); an agent's reply then stops the first-response clock and bills the conversation,
     at that moment, not when it was typed. Runs once per delivery, in its own transaction
     right after the mark (``outbox.services.delivery_effects_apply``)."""
-    updates = {"sent_at": at}
+    updates: dict[str, object] = {"sent_at": at}
     if delivery.channel == "sms" and delivery.provider_id:
         updates["external_id"] = delivery.provider_id
     Message.objects.filter(pk=delivery.message_id, sent_at__isnull=True).update(**updates)
@@ -66,6 +66,7 @@ def message_undelivered(*, client, delivery: Delivery, reason: str) -> None:
         return  # settled meanwhile: the note and the wall are enough
     if conversation.status == Conversation.Status.PENDING:
         now = delivery.bounced_at or delivery.failed_at
+        assert now is not None  # told when it bounced or failed, so one of the two is set
         calendar = client_calendar(
             client, country=conversation.customer.country, language=conversation.language
         )

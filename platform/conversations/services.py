@@ -4,11 +4,14 @@ write lives in the public schema, in the same transaction."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from conversations.attachments import IncomingFile, attachment_store
 from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
@@ -34,6 +37,8 @@ from routing.services import (
     work_language_set,
     work_priority_set,
 )
+from tenants.current import schema_name_current
+from tenants.models import Client
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ def inbound_lock(*names: str) -> None:
             # A 64-bit hash: two names colliding only make two contacts wait for each other.
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-                [f"{connection.schema_name}:{name}"],
+                [f"{schema_name_current()}:{name}"],
             )
 
 
@@ -105,7 +110,7 @@ class Deadlines:
 
 
 def _deadlines(
-    client,
+    client: Client,
     *,
     channel: str,
     country: str,
@@ -121,8 +126,8 @@ def _deadlines(
         calendar = client_calendar(client, country=country, language=language)
     promise = sla_promise_for(client, channel)
 
-    def due_and_warning(hours):
-        warn_hours = max(hours - promise.warn_before_hours, 0)
+    def due_and_warning(hours: Decimal) -> tuple[datetime, datetime]:
+        warn_hours = cast(Decimal | int, max(hours - promise.warn_before_hours, 0))
         return calendar.add_business_hours(now, hours), calendar.add_business_hours(now, warn_hours)
 
     answer_due, answer_warn = due_and_warning(promise.first_response_hours)
@@ -132,15 +137,16 @@ def _deadlines(
     return Deadlines(answer_due, answer_warn, resolution_due, resolution_warn, calendar)
 
 
-def _deadlines_for(client, conversation: Conversation, now: datetime) -> Deadlines:
+def _deadlines_for(client: Client, conversation: Conversation, now: datetime) -> Deadlines:
     return _deadlines(client, channel=conversation.channel, country=conversation.customer.country,
                       language=conversation.language, now=now)  # fmt: skip
 
 
-def _resolution_clock_start(client, conversation: Conversation, deadlines: Deadlines,
+def _resolution_clock_start(client: Client, conversation: Conversation, deadlines: Deadlines,
                             now: datetime) -> None:  # fmt: skip
     if deadlines.resolution_due is None:
         return
+    assert deadlines.resolution_warn is not None  # counted with the due time
     resolution_clock_start(
         client=client, conversation_id=conversation.pk, channel=conversation.channel,
         started_at=now, due_at=deadlines.resolution_due, warn_at=deadlines.resolution_warn,
@@ -181,7 +187,7 @@ def _files_store(message: Message, files: Sequence[IncomingFile]) -> None:
 @transaction.atomic
 def conversation_open_inbound(
     *,
-    client,
+    client: Client,
     channel: str,
     text: str,
     subject: str = "",
@@ -207,7 +213,7 @@ def conversation_open_inbound(
     that built the client's ``calendar`` for ``country`` and ``language`` (the phone line's
     open-or-closed decision) passes it, so that it is not built twice.
     """
-    if connection.schema_name != client.schema_name:
+    if schema_name_current() != client.schema_name:
         raise RuntimeError("conversation_open_inbound runs in the client's schema")
     asked = (country, language)  # the scope a caller's calendar was built for
     if not text.strip() and not files:
@@ -262,7 +268,9 @@ def conversation_open_inbound(
 
 
 @transaction.atomic
-def conversation_language_correct(*, client, conversation_id: int, language: str, agent):
+def conversation_language_correct(
+    *, client: Client, conversation_id: int, language: str, agent: User
+) -> Conversation:
     """An agent sets the conversation's language (one click); the customer keeps it for
     their next contacts, and the queue routes the open item to that language."""
     if language not in CATALOG:
@@ -280,7 +288,7 @@ def conversation_language_correct(*, client, conversation_id: int, language: str
 
 
 @transaction.atomic
-def conversation_reply(*, client, conversation_id: int, agent, text: str,
+def conversation_reply(*, client: Client, conversation_id: int, agent: User, text: str,
                        now: datetime | None = None) -> Message:  # fmt: skip
     """An agent answers: the message goes out on the conversation's channel through the
     outbox, and the conversation waits for the customer. The first response is when the
@@ -312,7 +320,7 @@ def conversation_reply(*, client, conversation_id: int, agent, text: str,
     return message
 
 
-_EXTERNAL_ID_LENGTH = Message._meta.get_field("external_id").max_length
+_EXTERNAL_ID_LENGTH = cast(int, Message._meta.get_field("external_id").max_length)
 # An SMS from a customer with an open SMS conversation (not resolved or closed) joins it.
 _OPEN_STATUSES = [Conversation.Status.NEW, Conversation.Status.OPEN, Conversation.Status.PENDING]
 
@@ -320,7 +328,7 @@ _OPEN_STATUSES = [Conversation.Status.NEW, Conversation.Status.OPEN, Conversatio
 @transaction.atomic
 def conversation_sms_receive(
     *,
-    client,
+    client: Client,
     sender: str,
     text: str,
     message_sid: str,
@@ -393,7 +401,7 @@ class ExternalIdUsedElsewhere(Exception):
 @transaction.atomic
 def conversation_customer_message(
     *,
-    client,
+    client: Client,
     conversation_id: int,
     text: str,
     external_id: str = "",
@@ -423,7 +431,7 @@ def conversation_customer_message(
 
 
 def _customer_message_file(
-    client,
+    client: Client,
     conversation: Conversation,
     *,
     text: str,
@@ -442,7 +450,9 @@ def _customer_message_file(
     return message
 
 
-def conversation_customer_wrote(*, client, conversation: Conversation, now: datetime) -> None:
+def conversation_customer_wrote(
+    *, client: Client, conversation: Conversation, now: datetime
+) -> None:
     """The customer wrote again in a conversation (their message is filed): a resolved one
     opens again as a reopening; one waiting for them is open again and its resolution clock
     runs on; either way the new message waits for an answer, due by the client's promise
@@ -472,7 +482,7 @@ def conversation_customer_wrote(*, client, conversation: Conversation, now: date
 
 
 @transaction.atomic
-def conversation_resolve(*, client, conversation_id: int, agent,
+def conversation_resolve(*, client: Client, conversation_id: int, agent: User,
                          now: datetime | None = None) -> Conversation:  # fmt: skip
     """The customer's matter is settled: the conversation is resolved, its resolution clock
     stops (a late resolution is a breach), and its open work leaves the queue. Resolving a
@@ -493,7 +503,7 @@ def conversation_resolve(*, client, conversation_id: int, agent,
     return conversation
 
 
-def _resolved(client, conversation: Conversation, *, now: datetime,
+def _resolved(client: Client, conversation: Conversation, *, now: datetime,
               automatically: bool = False) -> None:  # fmt: skip
     """Mark ``conversation`` (locked) resolved; any open work of it is no longer needed."""
     conversation.status, conversation.resolved_at = Conversation.Status.RESOLVED, now
@@ -505,12 +515,12 @@ def _resolved(client, conversation: Conversation, *, now: datetime,
     resolution_clock_stop(client=client, conversation_id=conversation.pk, now=now)
 
 
-def conversations_pending_resolve(*, client, now: datetime | None = None) -> int:
+def conversations_pending_resolve(*, client: Client, now: datetime | None = None) -> int:
     """Resolve the client's conversations that have waited for the customer longer than
     the client allows for their channel (``resolve_pending_after_days``); returns how
     many. Runs in the client's schema (beat, hourly); a customer who wrote meanwhile keeps
     their conversation open."""
-    if connection.schema_name != client.schema_name:
+    if schema_name_current() != client.schema_name:
         raise RuntimeError("conversations_pending_resolve runs in the client's schema")
     now = now or timezone.now()
     resolved = 0
@@ -526,20 +536,23 @@ def conversations_pending_resolve(*, client, now: datetime | None = None) -> int
             with transaction.atomic():
                 conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
                 if (conversation.status != Conversation.Status.PENDING
-                        or conversation.pending_since > cutoff):  # fmt: skip
+                        # pending: it has its pending_since
+                        or conversation.pending_since > cutoff):  # type: ignore[operator]  # fmt: skip
                     continue  # the customer wrote in the meantime
                 _resolved(client, conversation, now=now, automatically=True)
                 resolved += 1
     return resolved
 
 
-def conversation_reopen(*, client, conversation: Conversation, now: datetime) -> None:
+def conversation_reopen(*, client: Client, conversation: Conversation, now: datetime) -> None:
     """The customer wrote again about a resolved matter: open again, counted as a
     reopening, with a new resolution promise from now."""
     _reopen(client, conversation, _deadlines_for(client, conversation, now), now)
 
 
-def _reopen(client, conversation: Conversation, deadlines: Deadlines, now: datetime) -> None:
+def _reopen(
+    client: Client, conversation: Conversation, deadlines: Deadlines, now: datetime
+) -> None:
     conversation.status = Conversation.Status.OPEN
     conversation.reopened_at = now
     conversation.reopen_count += 1
@@ -553,12 +566,14 @@ def _reopen(client, conversation: Conversation, deadlines: Deadlines, now: datet
 # --- desk: notes, triage, language queue ----------------------------------------------------
 
 PRIORITIES = (-1, 0, 1, 2)  # low, normal, high, urgent (the queue takes higher first)
-_TAG_LENGTH = Conversation._meta.get_field("tags").base_field.max_length
-_CATEGORY_LENGTH = Conversation._meta.get_field("category").max_length
+_TAG_LENGTH = cast(int, Conversation._meta.get_field("tags").base_field.max_length)
+_CATEGORY_LENGTH = cast(int, Conversation._meta.get_field("category").max_length)
 
 
 @transaction.atomic
-def conversation_note_add(*, client, conversation_id: int, agent, text: str) -> Message:
+def conversation_note_add(
+    *, client: Client, conversation_id: int, agent: User, text: str
+) -> Message:
     """An internal note for colleagues: kept in the history, never sent to the customer."""
     if not text.strip():
         raise ValidationError({"text": "The note is empty."})
@@ -583,7 +598,7 @@ def tags_parse(raw: str) -> list[str]:
 
 @transaction.atomic
 def conversation_triage_set(
-    *, client, conversation_id: int, category: str, tags: list[str], priority: int
+    *, client: Client, conversation_id: int, category: str, tags: list[str], priority: int
 ) -> Conversation:
     """Category, tags and priority; the priority also orders the open item in the queue."""
     category = category.strip()
@@ -607,7 +622,9 @@ def conversation_triage_set(
 
 
 @transaction.atomic
-def conversation_queue_language(*, client, conversation_id: int, language: str, agent):
+def conversation_queue_language(
+    *, client: Client, conversation_id: int, language: str, agent: User
+) -> Conversation:
     """Send the conversation to another language's queue: its language is corrected (and
     kept for the customer) and its open item, whoever held it, waits for that language."""
     conversation = conversation_language_correct(

@@ -1,10 +1,11 @@
 from celery import shared_task
-from django.db import OperationalError, connection
+from django.db import OperationalError
 
 from conversations.models import Message
 from conversations.services import conversations_pending_resolve
 from outbox.models import Delivery
 from outbox.services import delivery_send
+from tenants.current import schema_name_current
 from tenants.models import Client
 
 
@@ -14,7 +15,7 @@ def email_send_task(message_id: int, subject: str = "") -> str:
     for tasks queued before the outbox: new mail goes out by outbox.tasks.delivery_send_task).
     A message without a delivery row gets one first."""
 
-    client = Client.objects.get(schema_name=connection.schema_name)
+    client = Client.objects.get(schema_name=schema_name_current())
     message = Message.objects.get(pk=message_id)
     delivery = Delivery.objects.filter(client=client, message_id=message_id).first()
     if delivery is None:
@@ -53,5 +54,5 @@ def pending_resolve_task() -> int:
 def pending_resolve_client_task() -> int:
     """Resolve the schema's conversations left waiting for the customer (see
     conversations_pending_resolve); returns how many."""
-    client = Client.objects.get(schema_name=connection.schema_name)
+    client = Client.objects.get(schema_name=schema_name_current())
     return conversations_pending_resolve(client=client)

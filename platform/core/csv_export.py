@@ -1,7 +1,7 @@
 """CSV downloads of the client's pages (portal tables, invoices, the usage ledger)."""
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.http import StreamingHttpResponse
 
@@ -13,7 +13,7 @@ class _Echo:
         return value
 
 
-def _safe(value) -> str:
+def _safe(value: object) -> str:
     """A cell a spreadsheet will not run: text starting like a formula gets a quote."""
     text = "" if value is None else str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
@@ -29,7 +29,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def csv_response(filename: str, header: list[str], rows: Iterable[list], *,
+def csv_response(filename: str, header: list[str], rows: Iterable[Sequence[object]], *,
                  utf8_mark: bool = True) -> StreamingHttpResponse:  # fmt: skip
     """A CSV download streamed row by row, with no cell a spreadsheet would run as a
     formula; with ``utf8_mark`` it starts with the byte-order mark spreadsheets read as

@@ -9,7 +9,9 @@ so that layout time grows linearly with the rows.
 
 import functools
 import io
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -115,7 +117,11 @@ def table_style(numeric_from: int = 1) -> TableStyle:
 
 
 def blocks_of_table(
-    header: list, rows: list[list], widths: list[float], *, header_size: float = 6
+    header: Sequence[object],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    *,
+    header_size: float = 6,
 ) -> list[Table]:
     """The rows as tables of at most TABLE_BLOCK_ROWS rows, each repeating the header (and
     splitting across pages with it): layout time stays linear in the number of rows. The
@@ -153,13 +159,13 @@ def blocks_of_table(
     return tables
 
 
-def a4_pdf(story: list, *, footer: str, title: str, author: str, language: str) -> bytes:
+def a4_pdf(story: list[Any], *, footer: str, title: str, author: str, language: str) -> bytes:
     """``story`` on A4 pages with the footer and a page number on each, as PDF bytes (the
     report's and the invoice's page); call it with the document's language active."""
     buffer = io.BytesIO()
     page_label = _("Page %(page)s")
 
-    def on_page(canvas, document) -> None:
+    def on_page(canvas: Any, document: Any) -> None:
         canvas.saveState()
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(MUTED)

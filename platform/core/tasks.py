@@ -19,7 +19,7 @@ def task_send(
     *,
     schema_name: str,
     args: Sequence[Any] = (),
-    kwargs: dict | None = None,
+    kwargs: dict[str, Any] | None = None,
     **options: Any,
 ) -> bool:
     """Send ``task`` to run in ``schema_name`` now; False (logged) when it could not be sent.
@@ -43,7 +43,7 @@ def task_send(
 
 
 def task_enqueue_on_commit(
-    task: Any, *, args: Sequence[Any] = (), kwargs: dict | None = None, **options: Any
+    task: Any, *, args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None, **options: Any
 ) -> None:
     """Send ``task`` when the current transaction commits, in the schema active *now*.
 

@@ -90,6 +90,7 @@ def seed_billing(log: Callable[[str], None]) -> None:
             calendar = client_calendar(client, country=conversation.customer.country,
                                        language=conversation.language)  # fmt: skip
             at = conversation.first_response_at
+            assert at is not None  # answered: filtered on a first response
             # The same key as a live first reply (billing.services.usage_record_first_reply).
             _, new = usage_record(
                 client=client,
@@ -121,6 +122,7 @@ def _calls_to_ledger(client) -> int:
     with schema_context(client.schema_name):
         calls = list(Call.objects.filter(completed_at__isnull=False))
     for call in calls:
+        assert call.completed_at is not None  # filtered on it
         usage_record_call(
             client=client, call_sid=call.call_sid, talk_seconds=call.talk_seconds,
             answered_at=call.answered_at, language=call.language, country=call.country,

@@ -99,6 +99,7 @@ def seed_mail_outcomes(log: Callable[[str], None]) -> None:
             )
             if outcome.status != "filed" or agent is None:
                 continue  # seeded before: its answer was written then
+            assert outcome.filed is not None  # "filed" comes with its filing
             with schema_context(client.schema_name):
                 conversation_reply(
                     client=client,

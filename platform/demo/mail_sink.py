@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,7 +33,7 @@ class SinkHandler:
     """aiosmtpd handler: refuse the bounce domains at RCPT, keep the rest at DATA."""
 
     def __init__(
-        self, folder: Path, refused_domains: list[str], bounce_later_domains: list[str] = ()
+        self, folder: Path, refused_domains: list[str], bounce_later_domains: Sequence[str] = ()
     ) -> None:
         self.folder = folder
         self.refused_domains = {domain.lower() for domain in refused_domains}
@@ -54,7 +55,9 @@ class SinkHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        path = self.keep(envelope.original_content or envelope.content or b"")
+        data = envelope.original_content or envelope.content or b""
+        assert isinstance(data, bytes)  # without decode_data, aiosmtpd keeps the bytes
+        path = self.keep(data)
         log.info(
             "kept %s from %s to %s (%d bytes)",
             path.name,
@@ -110,7 +113,7 @@ def sink_controller(
     refused_domains: list[str],
     host: str = "127.0.0.1",
     port: int = 8025,
-    bounce_later_domains: list[str] = (),
+    bounce_later_domains: Sequence[str] = (),
 ) -> Controller:
     """A started-on-demand sink (``.start()``/``.stop()``), as the demo and the tests run it."""
     return Controller(

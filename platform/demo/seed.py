@@ -369,9 +369,9 @@ def seed_channels(log: Callable[[str], None]) -> None:
             address=f"support@{client.slug}.example",
             defaults={"client": client, "country": country},
         )
-        number = phonenumbers.format_number(
-            phonenumbers.example_number(country), phonenumbers.PhoneNumberFormat.E164
-        )
+        example = phonenumbers.example_number(country)
+        assert example is not None  # the library has one for every country
+        number = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
         PhoneNumber.objects.get_or_create(
             number=number,
             defaults={"client": client, "country": country,
@@ -388,8 +388,10 @@ def seed_history(log: Callable[[str], None]) -> None:
     for sample in samples():
         if sample.variant == "plain":
             by_language.setdefault(sample.language, []).append(sample)
-    agents = {client_id: list(User.objects.filter(served_clients=client_id, role="agent"))
-              for client_id in Client.objects.values_list("pk", flat=True)}  # fmt: skip
+    agents: dict[int, list[User | None]] = {
+        client_id: list(User.objects.filter(served_clients=client_id, role="agent"))
+        for client_id in Client.objects.values_list("pk", flat=True)
+    }
     now = timezone.now()
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
         rng = random.Random(f"history-{client.slug}")  # noqa: S311 - repeatable demo data
@@ -410,6 +412,7 @@ def seed_history(log: Callable[[str], None]) -> None:
                 )  # fmt: skip
                 conversation = inbound.conversation
                 # Late answers only where the due time has passed: the history is history.
+                assert conversation.first_response_due_at is not None  # opened with its target
                 late_answer = conversation.first_response_due_at + timedelta(hours=3)
                 late = rng.random() < 0.12 and late_answer < now
                 answered = (late_answer if late
@@ -439,6 +442,7 @@ def seed_history(log: Callable[[str], None]) -> None:
                     closed_at=resolved,
                 )
                 if late:
+                    assert item.due_at is not None  # late: past the due time
                     SlaEvent.objects.get_or_create(
                         item=item, kind="breach", due_at=item.due_at,
                         defaults={"client": client, "recorded_at": item.due_at},

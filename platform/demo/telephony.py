@@ -103,14 +103,15 @@ def menus_ensure(client, numbers: list[PhoneNumber]) -> None:
         "name": "Returns", **{f"{field}_{c}": t for c, t in _texts(2, languages, "").items()},
     })  # fmt: skip
     refund = {f"message_{c}": t for c, t in _texts(3, languages, "").items()}
-    for key, action, extra in [
+    options: list[tuple[str, str, dict[str, object]]] = [
         ("1", "queue", {"topic": "orders"}),
         ("2", "submenu", {"target": returns}),
         ("3", "queue", {"topic": "other"}),
         ("5", "callback", {}),
         ("9", "repeat", {}),
         (FALLBACK_KEY, "queue", {"topic": "other"}),
-    ]:
+    ]
+    for key, action, extra in options:
         Option.objects.update_or_create(menu=main, key=key, defaults={"action": action, **extra})
     Option.objects.update_or_create(
         menu=returns, key="1", defaults={"action": "queue", "topic": "returns"}
@@ -172,10 +173,11 @@ def calls_seed(client, numbers: list[PhoneNumber], *, now) -> int:
             price=Decimal(rng.randint(80, 900)) / 10000, price_currency="USD",
         )  # fmt: skip
         end = call.menu_left_at
+        assert end is not None  # set just above
         if outcome in ("answered", "abandoned"):
-            call.queued_at = call.menu_left_at
+            call.queued_at = end
             call.wait_seconds = rng.randint(5, 240 if outcome == "answered" else 400)
-            end = call.queued_at + timedelta(seconds=call.wait_seconds)
+            end = end + timedelta(seconds=call.wait_seconds)
             call.queue_left_at = end
         if outcome == "answered":
             call.answered_at = end
@@ -226,9 +228,10 @@ def seed_telephony(log: Callable[[str], None]) -> None:
             spoken = [c for c in client.languages if c != "en"]
             local = next((c for c in spoken if country in CATALOG[c].countries),
                          client.default_language)  # fmt: skip
+            example = phonenumbers.example_number(country)
+            assert example is not None  # the library has one for every country
             number, _ = PhoneNumber.objects.get_or_create(
-                number=phonenumbers.format_number(phonenumbers.example_number(country),
-                                                  phonenumbers.PhoneNumberFormat.E164),
+                number=phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164),
                 defaults={"client": client, "country": country, "default_language": local},
             )  # fmt: skip
             numbers.append(number)

@@ -8,9 +8,12 @@ from decimal import Decimal
 
 from hours.calendar import BusinessCalendar
 from hours.models import BusinessHours, Closure, SlaTarget, default_weekly_hours
+from tenants.models import Client
 
 
-def _weekly_from_json(weekly: dict) -> dict[int, list[tuple[time, time | None]]]:
+def _weekly_from_json(
+    weekly: dict[str, list[list[str]]],
+) -> dict[int, list[tuple[time, time | None]]]:
     hours: dict[int, list[tuple[time, time | None]]] = {}
     for day, intervals in weekly.items():
         hours[int(day)] = [
@@ -27,7 +30,7 @@ def _holiday_countries() -> frozenset[str]:
     return frozenset(holidays.list_supported_countries())
 
 
-def client_calendar(client, *, country: str = "", language: str = "") -> BusinessCalendar:
+def client_calendar(client: Client, *, country: str = "", language: str = "") -> BusinessCalendar:
     """The client's business hours for a country and language: the most specific schedule
     (country and language, then country, then language, then the client's, then the
     agency's default), that country's public holidays, and the client's closures."""
@@ -65,12 +68,12 @@ class SlaPromise:
 DEFAULT_SLA = SlaPromise(Decimal(48), Decimal(4), Decimal(96), 7)
 
 
-def sla_promise_for(client, channel: str) -> SlaPromise:
+def sla_promise_for(client: Client, channel: str) -> SlaPromise:
     """The client's target for the channel, its all-channel target, or the agency's."""
     return sla_promises_for(client, [channel])[channel]
 
 
-def sla_promises_for(client, channels: list[str]) -> dict[str, SlaPromise]:
+def sla_promises_for(client: Client, channels: list[str]) -> dict[str, SlaPromise]:
     """sla_promise_for of each of ``channels``, from one read of the client's targets."""
     rows = {row.channel: row for row in SlaTarget.objects.filter(client=client)}
     promises = {}

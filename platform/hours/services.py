@@ -7,11 +7,20 @@ from typing import NamedTuple
 from django.db import connection, transaction
 from django.utils import timezone
 
+from hours.calendar import BusinessCalendar
 from hours.models import ResolutionClock, SlaEvent
+from tenants.models import Client
 
 
-def resolution_clock_start(*, client, conversation_id: int, channel: str, started_at: datetime,
-                           due_at: datetime, warn_at: datetime) -> ResolutionClock:  # fmt: skip
+def resolution_clock_start(
+    *,
+    client: Client,
+    conversation_id: int,
+    channel: str,
+    started_at: datetime,
+    due_at: datetime,
+    warn_at: datetime,
+) -> ResolutionClock:
     """Start (or, on a reopening, restart) a conversation's resolution clock."""
     clock, _ = ResolutionClock.objects.update_or_create(
         client=client, conversation_id=conversation_id,
@@ -21,7 +30,7 @@ def resolution_clock_start(*, client, conversation_id: int, channel: str, starte
     return clock
 
 
-def _running_clock(client, conversation_id: int) -> ResolutionClock | None:
+def _running_clock(client: Client, conversation_id: int) -> ResolutionClock | None:
     return (
         ResolutionClock.objects.select_for_update()
         .filter(client=client, conversation_id=conversation_id, resolved_at__isnull=True)
@@ -40,7 +49,7 @@ def _breach_record(clock: ResolutionClock, *, at: datetime) -> None:
 
 
 @transaction.atomic
-def resolution_clock_pause(*, client, conversation_id: int, now: datetime) -> None:
+def resolution_clock_pause(*, client: Client, conversation_id: int, now: datetime) -> None:
     """The agent answered and the conversation waits for the customer: the clock stands
     still (a pause already running keeps its start). Paused after the due time, the breach
     stands."""
@@ -53,7 +62,7 @@ def resolution_clock_pause(*, client, conversation_id: int, now: datetime) -> No
 
 
 @transaction.atomic
-def resolution_clock_resume(*, client, conversation_id: int, calendar,
+def resolution_clock_resume(*, client: Client, conversation_id: int, calendar: BusinessCalendar,
                             now: datetime) -> ResolutionClock | None:  # fmt: skip
     """The customer wrote again: the business time that was left at the pause runs on from
     now (counted in ``calendar``, the client's hours for the conversation). The clock, or
@@ -75,7 +84,7 @@ def resolution_clock_resume(*, client, conversation_id: int, calendar,
 
 
 @transaction.atomic
-def resolution_clock_stop(*, client, conversation_id: int,
+def resolution_clock_stop(*, client: Client, conversation_id: int,
                           now: datetime | None = None) -> ResolutionClock | None:  # fmt: skip
     """The conversation is resolved: the clock stops; resolved late, the breach is recorded
     (once, also when the sweep saw it first). Resolved while waiting for the customer, the

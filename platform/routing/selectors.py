@@ -1,12 +1,15 @@
 """Reads for routing (public schema): who may take what."""
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
+from accounts.models import User
 from languages.catalog import LAST_RESORT_LANGUAGE
 from languages.selectors import fallbacks_map
 from routing.models import RoutingPolicy, WorkItem
@@ -27,7 +30,7 @@ DEFAULT_POLICY = Policy(timedelta(seconds=120), None, timedelta(seconds=20))
 
 def policies() -> dict[tuple[str, int | None], Policy]:
     """{(channel, client id or None): policy}, cached briefly (a handful of rows)."""
-    found = cache.get(_POLICIES_CACHE_KEY)
+    found: dict[tuple[str, int | None], Policy] | None = cache.get(_POLICIES_CACHE_KEY)
     if found is None:
         found = {
             (row.channel, row.client_id): Policy(
@@ -50,7 +53,9 @@ def policy_for(channel: str, client_id: int) -> Policy:
     return _policy_in(policies(), channel, client_id)
 
 
-def _policy_in(known: dict, channel: str, client_id: int) -> Policy:
+def _policy_in(
+    known: dict[tuple[str, int | None], Policy], channel: str, client_id: int | None
+) -> Policy:
     return known.get((channel, client_id)) or known.get((channel, None)) or DEFAULT_POLICY
 
 
@@ -65,7 +70,7 @@ class AgentReach:
     speaks_last_resort: bool
 
 
-def agent_reach(agent) -> AgentReach:
+def agent_reach(agent: User) -> AgentReach:
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -94,7 +99,7 @@ _REACH_VERSION_KEY = "routing:reach-version"
 _REACH_SECONDS = 30
 
 
-def agent_reach_cached(agent) -> AgentReach:
+def agent_reach_cached(agent: User) -> AgentReach:
     """agent_reach, cached per agent for a short while (the router asks on every decision).
 
     Skills, clients served and fallbacks bump a version on change (routing.signals), which
@@ -102,7 +107,7 @@ def agent_reach_cached(agent) -> AgentReach:
     """
     version = cache.get_or_set(_REACH_VERSION_KEY, 1, None)
     key = f"routing:reach:{version}:{agent.pk}"
-    reach = cache.get(key)
+    reach: AgentReach | None = cache.get(key)
     if reach is None:
         reach = agent_reach(agent)
         cache.set(key, reach, _REACH_SECONDS)
@@ -116,7 +121,7 @@ def agent_reach_cache_clear() -> None:
         cache.set(_REACH_VERSION_KEY, 1, None)
 
 
-def agent_load(agent) -> dict[str, int]:
+def agent_load(agent: User) -> dict[str, int]:
     """{channel: items offered to or assigned to the agent}."""
     rows = (
         WorkItem.objects.filter(agent=agent, status__in=ACTIVE)
@@ -129,14 +134,18 @@ def agent_load(agent) -> dict[str, int]:
 _W = "routing_workitem"
 
 
-def _waits(channels, client_ids, attribute: str) -> dict[tuple, list[str]]:
+def _waits(
+    channels: Iterable[str], client_ids: Collection[int], attribute: str
+) -> dict[tuple[Any, ...], list[str]]:
     """The policy's threshold ``attribute`` on ``channels`` for these clients, as
     {(the agency's wait, ((overriding client, its wait), ...)): channels}; channels without
     any such wait are left out."""
     known = policies()
-    grouped: dict[tuple, list[str]] = {}
+    grouped: dict[tuple[Any, ...], list[str]] = {}
     for channel in channels:
-        overridden = sorted(cid for (ch, cid) in known if ch == channel and cid in client_ids)
+        overridden = sorted(
+            cid for (ch, cid) in known if ch == channel and cid is not None and cid in client_ids
+        )
         waits = (
             getattr(_policy_in(known, channel, -1), attribute),
             tuple((cid, getattr(_policy_in(known, channel, cid), attribute)) for cid in overridden),
@@ -146,15 +155,17 @@ def _waits(channels, client_ids, attribute: str) -> dict[tuple, list[str]]:
     return grouped
 
 
-def _waited_sql(channels, client_ids, now: datetime, attribute: str) -> tuple[str, list] | None:
+def _waited_sql(
+    channels: Iterable[str], client_ids: Collection[int], now: datetime, attribute: str
+) -> tuple[str, list[Any]] | None:
     """Items on ``channels`` that have waited past the policy's threshold ``attribute``;
     channels with the same waits share one term (a shorter clause is planned faster). None
     when no policy sets that wait."""
     terms: list[str] = []
-    params: list = []
+    params: list[Any] = []
     for (agency_wait, own_waits), group in _waits(channels, client_ids, attribute).items():
         waited: list[str] = []
-        waited_params: list = []
+        waited_params: list[Any] = []
         if agency_wait is not None and own_waits:  # those clients' own waits replace it
             waited.append(f"({_W}.waiting_since <= %s AND NOT {_W}.client_id = ANY(%s))")
             waited_params += [now - agency_wait, [cid for cid, _ in own_waits]]
@@ -172,13 +183,15 @@ def _waited_sql(channels, client_ids, now: datetime, attribute: str) -> tuple[st
     return f"({' OR '.join(terms)})", params
 
 
-def eligible_items_sql(reach: AgentReach, channels: list[str], now: datetime) -> tuple[str, list]:
+def eligible_items_sql(
+    reach: AgentReach, channels: list[str], now: datetime
+) -> tuple[str, list[Any]]:
     """A WHERE clause on routing_workitem: the waiting items this agent may take now on
     ``channels`` (their language; a fallback language after the policy's wait; any
     language after the last-resort wait if they speak it). The router and the desk's inbox
     run it as SQL; ``eligible_items`` wraps it as a queryset: one definition."""
     alternatives = [f"{_W}.language = ANY(%s)"]
-    params: list = [list(reach.client_ids), list(channels), list(reach.languages)]
+    params: list[Any] = [list(reach.client_ids), list(channels), list(reach.languages)]
     if reach.fallback_languages:
         waited = _waited_sql(channels, reach.client_ids, now, "fallback_after")
         if waited:
@@ -205,7 +218,7 @@ def eligible_languages(reach: AgentReach, channels: list[str]) -> tuple[str, ...
     return tuple(sorted({*reach.languages, *reach.fallback_languages}))
 
 
-def eligible_items(reach: AgentReach, channels: list[str], now: datetime):
+def eligible_items(reach: AgentReach, channels: list[str], now: datetime) -> QuerySet[WorkItem]:
     """The same items as a queryset."""
     from django.db.models import BooleanField
     from django.db.models.expressions import RawSQL

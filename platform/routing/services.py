@@ -10,11 +10,12 @@ import hashlib
 import re
 import weakref
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import psycopg
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -23,19 +24,21 @@ from hours.models import SlaEvent
 from languages.selectors import agent_language_codes
 from routing.models import AgentState, WorkItem
 from routing.selectors import (
+    AgentReach,
     agent_load,
     agent_reach_cached,
     eligible_items_sql,
     eligible_languages,
     policy_for,
 )
+from tenants.models import Client
 
 URGENT_FIRST = ("-priority", F("due_at").asc(nulls_last=True), "waiting_since", "id")
 
 
 def work_enqueue(
     *,
-    client,
+    client: Client,
     channel: str,
     language: str,
     source_kind: str,
@@ -69,7 +72,7 @@ def work_enqueue(
         )  # fmt: skip
 
 
-def agent_presence_set(*, agent, presence: str, now: datetime | None = None) -> AgentState:
+def agent_presence_set(*, agent: User, presence: str, now: datetime | None = None) -> AgentState:
     """Switch presence; becoming available starts the idle clock."""
     now = now or timezone.now()
     state, _ = AgentState.objects.get_or_create(agent=agent)
@@ -84,7 +87,9 @@ def agent_presence_set(*, agent, presence: str, now: datetime | None = None) -> 
     return state
 
 
-def agent_heartbeat(*, agent, now: datetime | None = None, write_after_seconds: int = 20) -> str:
+def agent_heartbeat(
+    *, agent: User, now: datetime | None = None, write_after_seconds: int = 20
+) -> str:
     """The desk is alive (called by its polling); returns the agent's presence, which the
     desk shows, from the same statement."""
     # The heartbeat is written only once the stored one is write_after_seconds old: an open
@@ -110,7 +115,7 @@ def agent_heartbeat(*, agent, now: datetime | None = None, write_after_seconds: 
 
 
 _FIELDS = [field.attname for field in WorkItem._meta.concrete_fields]
-_COLUMNS = [field.column for field in WorkItem._meta.concrete_fields]
+_COLUMNS = [cast(str, field.column) for field in WorkItem._meta.concrete_fields]  # all have one
 
 # One round trip per decision. The agent's row is locked by a statement of its own, so that
 # the claim, a second statement, counts the agent's load in a snapshot taken after the lock:
@@ -194,7 +199,7 @@ _CONTENDED_AND_CLAIMED = """SELECT
 _PER_PROBE = 2
 
 
-def agent_next_item(*, agent, now: datetime | None = None) -> WorkItem | None:
+def agent_next_item(*, agent: User, now: datetime | None = None) -> WorkItem | None:
     """Give ``agent`` the most urgent item they may take now ("next best item for me").
 
     Who may take what (clients, languages, fallbacks) is cached per agent; presence,
@@ -217,7 +222,9 @@ def agent_next_item(*, agent, now: datetime | None = None) -> WorkItem | None:
     return item
 
 
-def _claim(agent_id: int, reach, now: datetime, offer_expires_at: datetime) -> tuple | None:
+def _claim(
+    agent_id: int, reach: AgentReach, now: datetime, offer_expires_at: datetime
+) -> tuple[Any, ...] | None:
     """The claimed row, or None: by index probes, or by the sort when the agent may take
     items of any language (the last resort) or when other routers held or took every
     candidate."""
@@ -226,10 +233,12 @@ def _claim(agent_id: int, reach, now: datetime, offer_expires_at: datetime) -> t
     languages = eligible_languages(reach, Channel.values)
     if languages is not None:
         probes_params = [list(reach.client_ids), list(languages), *clause_params]
-        contended, *claimed = _lock_and_claim(
+        row = _lock_and_claim(
             agent_id, _claim_sql(clause, probed=True), [agent_id, *probes_params, *claim_params],
             prepared=settings.ROUTING_PREPARED_CLAIM,
         )  # fmt: skip
+        assert row is not None  # the probed claim always answers (contended, claimed row)
+        contended, *claimed = row
         if not contended:
             return None if claimed[0] is None else tuple(claimed)
     return _lock_and_claim(agent_id, _claim_sql(clause, probed=False), [agent_id, *claim_params])
@@ -246,8 +255,8 @@ def _claim_sql(clause: str, *, probed: bool) -> str:
 
 
 def _lock_and_claim(
-    agent_id: int, claim: str, params: list, *, prepared: bool = False
-) -> tuple | None:
+    agent_id: int, claim: str, params: list[Any], *, prepared: bool = False
+) -> tuple[Any, ...] | None:
     """Run the lock and the claim as one query; the claim's row, or None.
 
     Outside a transaction the query carries its own BEGIN and COMMIT; inside one (a caller's
@@ -278,13 +287,14 @@ def _lock_and_claim(
         raise
 
 
-def _last_row(cursor, statements: list[str], params: list) -> tuple | None:
+def _last_row(cursor: Any, statements: list[str], params: list[Any]) -> tuple[Any, ...] | None:
     """Send ``statements`` as one query; the row of the last one that returns rows."""
     cursor.execute("; ".join(statements), params)
     returning = len(statements) - 1 - (statements[-1] == "COMMIT")
     for _ in range(returning):
         cursor.nextset()
-    return cursor.fetchone()
+    row: tuple[Any, ...] | None = cursor.fetchone()
+    return row
 
 
 # The probed claim's text depends only on the shape of the agent's reach (how many waits it
@@ -297,7 +307,7 @@ def _last_row(cursor, statements: list[str], params: list) -> tuple | None:
 # with JIT, the generic one is not (228 ms against 29). SET LOCAL keeps the mode to the
 # transaction.
 _GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan"
-_prepared_names: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_prepared_names: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
 
 
 def _prepared_claim(claim: str) -> str:
@@ -368,7 +378,7 @@ def route_waiting(*, now: datetime | None = None, max_agents: int = 200) -> int:
 
 
 @transaction.atomic
-def offer_accept(*, item_id: int, agent, now: datetime | None = None) -> WorkItem:
+def offer_accept(*, item_id: int, agent: User, now: datetime | None = None) -> WorkItem:
     now = now or timezone.now()
     item = WorkItem.objects.select_for_update().get(pk=item_id)
     if item.status != WorkItem.Status.OFFERED or item.agent_id != agent.pk:
@@ -407,7 +417,7 @@ def offers_expire(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def item_close(*, item_id: int, agent, now: datetime | None = None) -> WorkItem:
+def item_close(*, item_id: int, agent: User, now: datetime | None = None) -> WorkItem:
     """The agent is done with the item; their idle clock starts if nothing else is open."""
     now = now or timezone.now()
     item = WorkItem.objects.select_for_update().get(pk=item_id)
@@ -441,7 +451,7 @@ def agents_release_stale(*, now: datetime | None = None, silence_seconds: int = 
     return _hand_back(agent_id__in=offline)
 
 
-def _hand_back(**agents) -> int:
+def _hand_back(**agents: Any) -> int:
     """The offered and assigned items of these agents return to the queue, keeping their
     place; a connected call stays (the caller is talking to them: the call ends it)."""
     held = (
@@ -456,7 +466,7 @@ def _hand_back(**agents) -> int:
     return released
 
 
-def work_cancel_for_source(*, client, source_kind: str, source_id: int,
+def work_cancel_for_source(*, client: Client, source_kind: str, source_id: int,
                            now: datetime | None = None) -> int:  # fmt: skip
     """The matter is settled without this work (e.g. resolved by someone else): its open
     items leave the queue and their agents' load. Returns how many were cancelled."""
@@ -470,7 +480,7 @@ def work_cancel_for_source(*, client, source_kind: str, source_id: int,
     for item in items:
         item.status, item.closed_at = WorkItem.Status.CANCELLED, now
         item.save(update_fields=["status", "closed_at"])
-        if item.agent_id and not agent_load(item.agent):
+        if item.agent_id and item.agent is not None and not agent_load(item.agent):
             AgentState.objects.filter(agent_id=item.agent_id).update(idle_since=now)
     return len(items)
 
@@ -478,7 +488,7 @@ def work_cancel_for_source(*, client, source_kind: str, source_id: int,
 # --- what other rooms change on the queue (they call these; nobody else writes WorkItem) ----
 
 
-def _open_items_of(*, client, source_kind: str, source_id: int):
+def _open_items_of(*, client: Client, source_kind: str, source_id: int) -> QuerySet[WorkItem]:
     return WorkItem.objects.filter(
         client=client,
         source_kind=source_kind,
@@ -487,7 +497,7 @@ def _open_items_of(*, client, source_kind: str, source_id: int):
     )
 
 
-def work_language_set(*, client, source_kind: str, source_id: int, language: str) -> None:
+def work_language_set(*, client: Client, source_kind: str, source_id: int, language: str) -> None:
     """The source's language was corrected: its open items wait for that language, and one
     held by an agent who does not speak it goes back to the queue. Locks the items; runs in
     the caller's transaction."""
@@ -497,11 +507,15 @@ def work_language_set(*, client, source_kind: str, source_id: int, language: str
     for item in open_items:
         item.language, item.language_uncertain = language, False
         item.save(update_fields=["language", "language_uncertain"])
-        if item.agent_id and language not in agent_language_codes(item.agent):
+        if (
+            item.agent_id
+            and item.agent is not None
+            and language not in agent_language_codes(item.agent)
+        ):
             work_requeue(item=item)  # its agent does not speak it: back to the queue
 
 
-def work_priority_set(*, client, source_kind: str, source_id: int, priority: int) -> None:
+def work_priority_set(*, client: Client, source_kind: str, source_id: int, priority: int) -> None:
     """The source's open items take its new priority."""
     _open_items_of(client=client, source_kind=source_kind, source_id=source_id).update(
         priority=priority
@@ -519,7 +533,7 @@ def work_item_promise_renew(
 
 
 def work_items_responded(
-    *, client, source_kind: str, source_id: int, written_at: datetime, at: datetime
+    *, client: Client, source_kind: str, source_id: int, written_at: datetime, at: datetime
 ) -> None:
     """A reply written at ``written_at`` was sent at ``at``: the first-response clock of the
     source's items that were waiting by then stops at ``at``, also of those closed after it
@@ -534,7 +548,9 @@ def work_items_responded(
     ).update(responded_at=at)
 
 
-def work_item_settled(*, item_id: int, agent, assigned_at: datetime, closed_at: datetime) -> None:
+def work_item_settled(
+    *, item_id: int, agent: User | None, assigned_at: datetime, closed_at: datetime
+) -> None:
     """An item worked on and closed at past times (the demo's history; live work goes through
     offer_accept and item_close)."""
     WorkItem.objects.filter(pk=item_id).update(
@@ -552,7 +568,7 @@ def work_summaries_erase(*, schema_name: str, source_kind: str, source_ids: list
 # --- desk: assignment and transfer ---------------------------------------------------------
 
 
-def _agent_may_take(*, agent, item: WorkItem) -> str:
+def _agent_may_take(*, agent: User, item: WorkItem) -> str:
     """Why ``agent`` may not be given ``item`` ("" when they may): they serve its client,
     answer in its language (native or fluent) and are not offline."""
     if not agent.is_active or agent.is_client_user:
@@ -568,7 +584,7 @@ def _agent_may_take(*, agent, item: WorkItem) -> str:
 
 
 @transaction.atomic
-def item_transfer(*, item_id: int, to_agent, now: datetime | None = None) -> WorkItem:
+def item_transfer(*, item_id: int, to_agent: User, now: datetime | None = None) -> WorkItem:
     """Give an open item (waiting, or held by someone else) to ``to_agent``, who must serve
     its client and speak its language; a call is offered, other work assigned. The new
     holder's capacity is not checked: a transfer is a person's decision, not the router's."""

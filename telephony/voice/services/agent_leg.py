@@ -6,16 +6,18 @@ from django.db import transaction
 from django.utils import timezone
 from twilio.twiml.voice_response import VoiceResponse
 
+from accounts.models import User
 from routing.models import WorkItem
 from routing.services import offer_accept
 from telephony.voice.models import Call
 from telephony.voice.services.steps import schema_check, voice_settings
 from telephony.voice.twiml import hang_up, language_name, say_phrase, webhook_url
+from tenants.models import Client
 
 
 @transaction.atomic
 def agent_connect(
-    *, client, call_id: int, item_id: int, agent, now: datetime | None = None
+    *, client: Client, call_id: int, item_id: int, agent: User, now: datetime | None = None
 ) -> str | None:
     """The agent picked up the ringing offer: accept it and bridge them to the caller
     (Twilio's queue named after the call); an offer gone meanwhile is said so."""

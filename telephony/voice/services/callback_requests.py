@@ -1,6 +1,8 @@
 """Callback requests: the caller asks to be called back (a conversation due by the
 client's promise). The agent's call to them is a return call (return_calls)."""
 
+from datetime import datetime
+
 from twilio.twiml.voice_response import VoiceResponse
 
 from conversations.services import conversation_open_inbound
@@ -8,10 +10,16 @@ from core.channels import Channel
 from hours.calendar import BusinessCalendar
 from telephony.voice.models import Call
 from telephony.voice.twiml import hang_up, say_phrase
+from tenants.models import Client
 
 
 def callback_request_take(
-    client, call: Call, response: VoiceResponse, *, now, calendar: BusinessCalendar | None = None
+    client: Client,
+    call: Call,
+    response: VoiceResponse,
+    *,
+    now: datetime,
+    calendar: BusinessCalendar | None = None,
 ) -> str:
     """A callback request becomes a conversation due by the client's promise (counted in
     ``calendar`` when the line's hours were just read: they found it closed)."""

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from twilio.twiml.voice_response import VoiceResponse
 
+from telephony.models import PhoneNumber
 from telephony.voice.models import FALLBACK_KEY, Call, Menu, NumberMenu, Option
 from telephony.voice.services.callback_requests import callback_request_take
 from telephony.voice.services.queue import queue_or_closed
@@ -21,6 +22,7 @@ from telephony.voice.twiml import (
     say_phrase,
     webhook_url,
 )
+from tenants.models import Client
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +34,12 @@ def entry_menu(number: str) -> Menu | None:
 
 
 def call_incoming(
-    *, client, number, call_sid: str, from_number: str, now: datetime | None = None
+    *,
+    client: Client,
+    number: PhoneNumber,
+    call_sid: str,
+    from_number: str,
+    now: datetime | None = None,
 ) -> str:
     """A call rings one of the client's numbers: a Call record, then its first menu.
 
@@ -72,9 +79,10 @@ def call_incoming(
     return call.last_twiml
 
 
-def _menu(client, call: Call, response: VoiceResponse) -> None:
+def _menu(client: Client, call: Call, response: VoiceResponse) -> None:
     """Say the current menu inside a <Gather>; no key at all comes back without Digits."""
     menu = call.menu
+    assert menu is not None  # said only while the call is in one
     action = webhook_url(client.pk, "gather", step=call.step)
     # finishOnKey off: "#" is a key a menu may use, not the end of the input.
     gather = response.gather(
@@ -98,7 +106,7 @@ def _menu(client, call: Call, response: VoiceResponse) -> None:
 
 @on_call(locked=True)
 @numbered_step
-def call_gather(*, client, call: Call, digits: str, now: datetime | None = None) -> str:
+def call_gather(*, client: Client, call: Call, digits: str, now: datetime | None = None) -> str:
     """The caller pressed a key (or none): the option's action, or the menu again, or,
     after too many tries, the menu's fallback. None: no such call in this client."""
     now = now or timezone.now()
@@ -135,7 +143,9 @@ def call_gather(*, client, call: Call, digits: str, now: datetime | None = None)
     return step_answer(call, _apply(client, call, option, response, now=now))
 
 
-def _language_default(client, call: Call, response, menu: Menu, *, now) -> str:
+def _language_default(
+    client: Client, call: Call, response: VoiceResponse, menu: Menu, *, now: datetime
+) -> str:
     options = list(menu.options.select_related("target").filter(action=Option.Action.LANGUAGE))
     chosen = next((o for o in options if o.language == call.language), None)
     chosen = chosen or (options[0] if options else None)
@@ -148,7 +158,13 @@ def _language_default(client, call: Call, response, menu: Menu, *, now) -> str:
 
 
 def _apply(
-    client, call: Call, option: Option, response: VoiceResponse, *, now, language: str = ""
+    client: Client,
+    call: Call,
+    option: Option,
+    response: VoiceResponse,
+    *,
+    now: datetime,
+    language: str = "",
 ) -> str:
     """Do what an option says; returns the TwiML."""
     action = option.action

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import attrgetter
+from typing import Any, cast
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from telephony.twilio_api import call_price
 from telephony.voice.models import Call, OutboundCall
 from telephony.voice.services.queue import call_work_cancel
 from telephony.voice.services.steps import on_call, schema_check
+from tenants.current import schema_name_current
 from tenants.models import Client
 
 FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
@@ -40,9 +42,10 @@ class BillableLeg:
     call_of: Callable[[Call | OutboundCall], Call]  # the inbound call: language, country
 
     def sid(self, row: Call | OutboundCall) -> str:
-        return getattr(row, self.sid_field)
+        sid: str = getattr(row, self.sid_field)
+        return sid
 
-    def locked(self) -> QuerySet:
+    def locked(self) -> QuerySet[Any]:
         """Its rows, each locked as it is read (in a transaction)."""
         rows = self.model.objects.select_for_update(of=("self",))
         return rows.select_related(*self.related) if self.related else rows
@@ -54,7 +57,7 @@ INBOUND_LEG = BillableLeg(
     sid_field="call_sid",
     related=(),
     price_task="call_price_fetch_task",
-    call_of=lambda call: call,
+    call_of=lambda call: cast(Call, call),  # the inbound leg is the call itself
 )
 RETURN_CALL_LEG = BillableLeg(
     model=OutboundCall,
@@ -74,7 +77,7 @@ def leg_is_final(status: str) -> bool:
 def _leg_bill(
     leg: BillableLeg,
     *,
-    client,
+    client: Client,
     row: Call | OutboundCall,
     talk_seconds: int | None,
     answered_at: datetime | None,
@@ -127,7 +130,7 @@ def leg_price_fetch(leg: BillableLeg, *, pk: int) -> bool:
         row.price, row.price_currency = price.amount, price.currency
         row.save(update_fields=["price", "price_currency"])
         usage_record_telephony_cost(
-            client=Client.objects.get(schema_name=connection.schema_name),
+            client=Client.objects.get(schema_name=schema_name_current()),
             call_sid=leg.sid(row),
             amount=price.amount,
             currency=price.currency,
@@ -142,7 +145,7 @@ def leg_price_fetch(leg: BillableLeg, *, pk: int) -> bool:
 
 
 @on_call(locked=True)
-def call_status(*, client, call: Call, status: str, now: datetime | None = None) -> Call:
+def call_status(*, client: Client, call: Call, status: str, now: datetime | None = None) -> Call:
     """Twilio's status webhook; a final status completes the call (once)."""
     if leg_is_final(status):
         call_complete(client=client, call=call, status=status, now=now or timezone.now())
@@ -155,7 +158,7 @@ def _seconds(start: datetime | None, end: datetime | None) -> int | None:
     return max(0, round((end - start).total_seconds()))
 
 
-def call_complete(*, client, call: Call, status: str, now: datetime) -> bool:
+def call_complete(*, client: Client, call: Call, status: str, now: datetime) -> bool:
     """The call ended: outcome, durations, the queue item closed, the price fetched later.
 
     The single place a call is finished (the caller holds its lock); returns False when it
@@ -187,6 +190,7 @@ def call_complete(*, client, call: Call, status: str, now: datetime) -> bool:
             .first()
         )
         if item is not None and item.agent_id == call.agent_id:
+            assert item.agent is not None  # assigned: it has its agent
             item_close(item_id=item.pk, agent=item.agent, now=now)
     call_work_cancel(client, call, now=now)
     call.save()
@@ -214,7 +218,7 @@ def call_price_fetch(*, call_id: int) -> bool:
 @transaction.atomic
 def return_call_status(
     *,
-    client,
+    client: Client,
     outbound_id: int,
     customer_call_sid: str,
     status: str,
@@ -224,7 +228,7 @@ def return_call_status(
     """The status webhook of a return call's customer leg (the <Number> we dialled); a final
     status completes it, once. None: the client has no such return call (the webhook's 404)."""
     schema_check(client)
-    outbound = RETURN_CALL_LEG.locked().filter(pk=outbound_id).first()
+    outbound: OutboundCall | None = RETURN_CALL_LEG.locked().filter(pk=outbound_id).first()
     if outbound is None:
         return None
     if leg_is_final(status):
@@ -241,7 +245,7 @@ def return_call_status(
 
 def return_call_complete(
     *,
-    client,
+    client: Client,
     outbound: OutboundCall,
     customer_call_sid: str,
     status: str,

@@ -22,11 +22,12 @@ from telephony.voice.services.steps import numbered_step, on_call, step_answer, 
 from telephony.voice.services.survey import survey_ask
 from telephony.voice.services.voicemail import voicemail_offer
 from telephony.voice.twiml import hang_up, say_phrase, webhook_url
+from tenants.models import Client
 
 logger = logging.getLogger(__name__)
 
 
-def queue_or_closed(client, call: Call, response: VoiceResponse, *, now) -> str:
+def queue_or_closed(client: Client, call: Call, response: VoiceResponse, *, now: datetime) -> str:
     """Open: into the router's queue and Twilio's <Enqueue>. Closed: the next opening time
     in the caller's language, then voicemail, a callback or goodbye (the client's choice)."""
     call.menu_left_at = now
@@ -77,9 +78,10 @@ def _locale(language: str) -> str:
     return tts.replace("-", "_") or language
 
 
-def queue_position(*, client, call: Call) -> int:
+def queue_position(*, client: Client, call: Call) -> int:
     """1 for the first in line: waiting calls of the client in this language before it."""
-    item = WorkItem.objects.filter(pk=call.work_item_id).first()
+    # A call without its item yet finds none (pk=None): the stubs want an int.
+    item = WorkItem.objects.filter(pk=call.work_item_id).first()  # type: ignore[misc]
     if item is None or item.status != WorkItem.Status.WAITING:
         return 1
     return WorkItem.objects.filter(
@@ -100,7 +102,9 @@ def wait_estimate_minutes(*, now: datetime) -> int | None:
 
 
 @on_call(locked=False)
-def queue_wait(*, client, call: Call, queue_seconds: int, now: datetime | None = None) -> str:
+def queue_wait(
+    *, client: Client, call: Call, queue_seconds: int, now: datetime | None = None
+) -> str:
     """The hold message (Twilio asks again when it ends): position, estimate, and after
     the client's wait, the offer to leave a voice message or be called back."""
     now = now or timezone.now()
@@ -125,7 +129,7 @@ def queue_wait(*, client, call: Call, queue_seconds: int, now: datetime | None =
 
 
 @on_call(locked=True)
-def queue_hold_choice(*, client, call: Call, digits: str) -> str:
+def queue_hold_choice(*, client: Client, call: Call, digits: str) -> str:
     """A key pressed while waiting: 1 voicemail, 2 callback (the caller leaves the queue)."""
     response = VoiceResponse()
     choice = {"1": "voicemail", "2": "callback"}.get(digits[:1])
@@ -137,7 +141,7 @@ def queue_hold_choice(*, client, call: Call, digits: str) -> str:
     return str(response)
 
 
-def call_work_cancel(client, call: Call, *, now) -> None:
+def call_work_cancel(client: Client, call: Call, *, now: datetime) -> None:
     """The caller is gone: the call's open work leaves the queue (and the load of the agent
     it was offered to) through the router's own cancel."""
     work_cancel_for_source(client=client, source_kind="call", source_id=call.pk, now=now)
@@ -145,7 +149,7 @@ def call_work_cancel(client, call: Call, *, now) -> None:
 
 @on_call(locked=True)
 @numbered_step
-def queue_exit(*, client, call: Call, result: str, now: datetime | None = None) -> str:
+def queue_exit(*, client: Client, call: Call, result: str, now: datetime | None = None) -> str:
     """The call left Twilio's queue (Enqueue's action): left for voicemail or a callback,
     hung up (abandoned), or its conversation with the agent ended (then the survey)."""
     now = now or timezone.now()

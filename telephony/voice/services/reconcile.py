@@ -27,6 +27,7 @@ from telephony.voice.services.legs import (
     return_call_complete,
 )
 from telephony.voice.services.steps import schema_check
+from tenants.models import Client
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ class Reconciled:
     priced: int = 0  # finished calls whose price task never ran (a broker down), priced now
 
 
-def calls_reconcile(*, client, now: datetime | None = None) -> Reconciled:
+def calls_reconcile(*, client: Client, now: datetime | None = None) -> Reconciled:
     """Finish the client's calls and return calls whose end never reached us (a status
     callback lost to an outage), from what Twilio's REST API reports: through
     call_complete and return_call_complete, under the row's lock, so the ledger keys are
@@ -166,7 +167,13 @@ def _ended(leg: CallLeg, now: datetime) -> datetime:
 
 
 def _return_call_reconcile(
-    *, client, outbound_id: int, agent_sid: str, given_up: bool, now: datetime, done: Reconciled
+    *,
+    client: Client,
+    outbound_id: int,
+    agent_sid: str,
+    given_up: bool,
+    now: datetime,
+    done: Reconciled,
 ) -> None:
     """A return call whose customer leg never reported its end. The agent's leg is asked
     first: its <Dial> is its last verb, so once it has ended, its children are all there
@@ -215,7 +222,7 @@ def _return_call_reconcile(
 
 
 def _return_call_finish(
-    *, client, outbound_id: int, leg: CallLeg | None, ended_at: datetime | None
+    *, client: Client, outbound_id: int, leg: CallLeg | None, ended_at: datetime | None
 ) -> bool:
     """Complete a return call from Twilio's record of its customer leg, or close one whose
     customer was never rung (``leg`` None; ended when its agent's leg did, else when it
@@ -232,6 +239,7 @@ def _return_call_finish(
                 talk_seconds=0,
                 now=ended_at or outbound.started_at,
             )
+        assert ended_at is not None  # a leg's end: _ended gave it
         return return_call_complete(
             client=client,
             outbound=outbound,
@@ -245,7 +253,7 @@ def _return_call_finish(
 
 
 def _call_reconcile(
-    *, client, call_id: int, call_sid: str, now: datetime, done: Reconciled
+    *, client: Client, call_id: int, call_sid: str, now: datetime, done: Reconciled
 ) -> None:
     """An inbound call whose status webhook never came: completed as that webhook would
     have done it, at the end Twilio reports."""

@@ -8,12 +8,13 @@ from conversations.services import conversation_open_inbound
 from core.channels import Channel
 from telephony.voice.models import Call
 from telephony.voice.services.steps import on_call
+from tenants.models import Client
 
 
 @on_call(locked=True)
 def recording_received(
     *,
-    client,
+    client: Client,
     call: Call,
     kind: str,
     recording_sid: str,

@@ -7,16 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from twilio.twiml.voice_response import VoiceResponse
 
+from accounts.models import User
 from conversations.services import conversation_note_add
 from telephony.models import AgentDevice, PhoneNumber
 from telephony.twilio_api import TwilioApiError, call_create_twiml
 from telephony.voice.models import Call, OutboundCall
 from telephony.voice.twiml import language_name, say_phrase, webhook_url
+from tenants.current import schema_name_current
+from tenants.models import Client
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +69,9 @@ def return_call_twiml(
     return str(response)
 
 
-def return_call_start(*, client, call_id: int, agent, now: datetime | None = None) -> ReturnCall:
+def return_call_start(
+    *, client: Client, call_id: int, agent: User, now: datetime | None = None
+) -> ReturnCall:
     """Call a customer back from their voicemail or callback request (run in the client's
     schema): ring the agent's device, then bridge to the caller's number, shown the
     client's number. Recorded on the call (who, when, Twilio's CallSid) and as an
@@ -74,7 +79,7 @@ def return_call_start(*, client, call_id: int, agent, now: datetime | None = Non
     second click within RETURN_CALL_REPEAT_AFTER returns the first return call. The row is
     claimed in a short transaction and Twilio is asked outside it, so no lock waits on
     the network; a refusal releases the claim so that the agent can try again."""
-    if connection.schema_name != client.schema_name:
+    if schema_name_current() != client.schema_name:
         raise RuntimeError("return_call_start runs in the client's schema")
     now = now or timezone.now()
     with transaction.atomic():

@@ -8,11 +8,14 @@ The call row is locked while a request works on it (``on_call``).
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from twilio.twiml.voice_response import VoiceResponse
 
 from telephony.voice.models import Call, VoiceSettings
+from tenants.current import schema_name_current
+from tenants.models import Client
 
 
 def voice_settings() -> VoiceSettings:
@@ -20,8 +23,8 @@ def voice_settings() -> VoiceSettings:
     return settings
 
 
-def schema_check(client) -> None:
-    if connection.schema_name != client.schema_name:
+def schema_check(client: Client) -> None:
+    if schema_name_current() != client.schema_name:
         raise RuntimeError("telephony.voice services run in the client's schema")
 
 
@@ -40,7 +43,7 @@ def on_call[R](*, locked: bool) -> Callable[[Callable[..., R]], Callable[..., R 
 
     def decorate(service: Callable[..., R]) -> Callable[..., R | None]:
         @functools.wraps(service)
-        def with_call(*, client, call_sid: str, **kwargs) -> R | None:
+        def with_call(*, client: Client, call_sid: str, **kwargs: Any) -> R | None:
             schema_check(client)
             calls = Call.objects.filter(call_sid=call_sid)
             if locked:
@@ -61,7 +64,7 @@ def numbered_step(service: Callable[..., str]) -> Callable[..., str]:
     stale) one gets the stored answer again, without calling it."""
 
     @functools.wraps(service)
-    def numbered(*, call: Call, step: int | None, **kwargs) -> str:
+    def numbered(*, call: Call, step: int | None, **kwargs: Any) -> str:
         if step is not None and step != call.step:
             return call.last_twiml
         call.step += 1

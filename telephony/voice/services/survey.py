@@ -5,6 +5,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from telephony.voice.models import Call
 from telephony.voice.services.steps import numbered_step, on_call, step_answer, voice_settings
 from telephony.voice.twiml import hang_up, say_phrase, webhook_url
+from tenants.models import Client
 
 CSAT_KEYS = {"1", "2", "3", "4", "5"}
 # The Net Promoter answers, as Twilio sends them (the hash key that ends them is not sent).
@@ -13,7 +14,7 @@ NPS_ANSWERS = {str(score) for score in range(11)}
 NPS_TRIES = 2
 
 
-def survey_ask(client, call: Call, response: VoiceResponse) -> None:
+def survey_ask(client: Client, call: Call, response: VoiceResponse) -> None:
     """The CSAT question, once the agent has hung up (the caller's key comes back to
     survey_answer)."""
     gather = response.gather(
@@ -27,7 +28,7 @@ def survey_ask(client, call: Call, response: VoiceResponse) -> None:
 
 @on_call(locked=True)
 @numbered_step
-def survey_answer(*, client, call: Call, digits: str) -> str:
+def survey_answer(*, client: Client, call: Call, digits: str) -> str:
     """The caller's rating (1-5) after talking to an agent, stored on the call; then the
     Net Promoter question when the client asks it (VoiceSettings.survey_nps)."""
     response = VoiceResponse()
@@ -41,7 +42,7 @@ def survey_answer(*, client, call: Call, digits: str) -> str:
     return step_answer(call, response)
 
 
-def _nps_question(client, call: Call, response: VoiceResponse) -> None:
+def _nps_question(client: Client, call: Call, response: VoiceResponse) -> None:
     """The Net Promoter question (how likely to recommend the shop): one or two keys,
     ended by the hash key (or by the second key: "10" needs none)."""
     action = webhook_url(client.pk, "nps", step=call.step)
@@ -56,7 +57,7 @@ def _nps_question(client, call: Call, response: VoiceResponse) -> None:
 
 @on_call(locked=True)
 @numbered_step
-def nps_answer(*, client, call: Call, digits: str) -> str:
+def nps_answer(*, client: Client, call: Call, digits: str) -> str:
     """The caller's Net Promoter answer (0-10), stored on the call once; anything else is
     asked once more, then the caller is thanked and the call ends without one."""
     response = VoiceResponse()

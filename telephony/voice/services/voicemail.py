@@ -5,9 +5,10 @@ from twilio.twiml.voice_response import VoiceResponse
 from telephony.voice.models import Call
 from telephony.voice.services.steps import on_call, voice_settings
 from telephony.voice.twiml import hang_up, say_phrase, webhook_url
+from tenants.models import Client
 
 
-def voicemail_offer(client, call: Call, response: VoiceResponse) -> str:
+def voicemail_offer(client: Client, call: Call, response: VoiceResponse) -> str:
     call.outcome = Call.Outcome.VOICEMAIL
     say_phrase(response, "voicemail", call.language)
     response.record(
@@ -24,5 +25,5 @@ def voicemail_offer(client, call: Call, response: VoiceResponse) -> str:
 
 
 @on_call(locked=False)
-def voicemail_done(*, client, call: Call) -> str:
+def voicemail_done(*, client: Client, call: Call) -> str:
     return hang_up(VoiceResponse(), call.language, "voicemail_thanks")

@@ -6,18 +6,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from conversations.services import conversation_open_inbound
 from core.channels import Channel
 from telephony.voice.models import Call
 from telephony.voice.services.steps import schema_check
+from tenants.models import Client
 
 
 @transaction.atomic
 def call_wrap_up(
     *,
-    client,
+    client: Client,
     call_id: int,
-    agent,
+    agent: User,
     category: str,
     note: str,
     resolved: bool,

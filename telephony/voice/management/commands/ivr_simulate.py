@@ -123,7 +123,7 @@ class Walk:
                 f"{o.key}={o.action}"
                 + (f"({o.language})" if o.language else "")
                 + (f"({o.topic})" if o.topic else "")
-                + (f"→{o.target.key}" if o.target_id else "")
+                + (f"→{o.target.key}" if o.target else "")
                 for o in call.menu.options.select_related("target")
             ]  # fmt: skip
         self.write(f"  menu '{call.menu.key}' in {call.language}, keys: {'  '.join(options)}")
