@@ -48,8 +48,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(UsageEntry)
 class UsageEntryAdmin(ReadOnlyAdmin):
-    list_display = ["occurred_at", "client", "kind", "quantity", "currency", "language",
-                    "out_of_hours", "channel", "source_kind", "source_ref"]  # fmt: skip
+    list_display = [
+        "occurred_at",
+        "client",
+        "kind",
+        "quantity",
+        "currency",
+        "language",
+        "out_of_hours",
+        "channel",
+        "source_kind",
+        "source_ref",
+    ]
     list_filter = ["kind", "out_of_hours", "channel", "client"]
     search_fields = ["idempotency_key", "source_ref"]
     date_hierarchy = "occurred_at"
@@ -60,8 +70,18 @@ class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
     extra = 0
     can_delete = False
-    fields = ["position", "kind", "label", "starts_on", "ends_on", "quantity", "included",
-              "unit", "unit_price", "amount"]  # fmt: skip
+    fields = [
+        "position",
+        "kind",
+        "label",
+        "starts_on",
+        "ends_on",
+        "quantity",
+        "included",
+        "unit",
+        "unit_price",
+        "amount",
+    ]
     readonly_fields = fields  # type: ignore[assignment]  # fields may group names, read-only fields not
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -70,8 +90,16 @@ class InvoiceLineInline(admin.TabularInline):
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyAdmin):
-    list_display = ["number", "kind", "client", "period", "revision", "total", "currency",
-                    "issued_at"]  # fmt: skip
+    list_display = [
+        "number",
+        "kind",
+        "client",
+        "period",
+        "revision",
+        "total",
+        "currency",
+        "issued_at",
+    ]
     list_filter = ["kind", "currency", "client"]
     search_fields = ["number", "client__name"]
     date_hierarchy = "issued_at"

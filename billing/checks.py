@@ -16,8 +16,11 @@ def invoice_issuer_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
     """Warn while PDF invoices would name the demo agency or lack its address, registration
     number or bank account."""
     issuer = settings.INVOICE_ISSUER
-    unset = [variable for field, variable in REQUIRED_ISSUER_FIELDS.items()
-             if not issuer.get(field, "").strip()]  # fmt: skip
+    unset = [
+        variable
+        for field, variable in REQUIRED_ISSUER_FIELDS.items()
+        if not issuer.get(field, "").strip()
+    ]
     if issuer.get("name", "").strip() in ("", settings.INVOICE_ISSUER_DEMO_NAME):
         unset.insert(0, "POLYDESK_ISSUER_NAME")
     if not unset:

@@ -109,8 +109,9 @@ class InvoiceFormats(Formats):
     def exact_money(self, amount: Decimal) -> str:
         """An amount or unit price with at least the currency's decimals, and all of its own
         (a unit price of 0.012345 EUR is not shown as 0.01)."""
-        return format_currency(_plain(amount), self.currency, locale=self.locale,
-                               decimal_quantization=False)  # fmt: skip
+        return format_currency(
+            _plain(amount), self.currency, locale=self.locale, decimal_quantization=False
+        )
 
     def quantity(self, value: Decimal) -> str:
         return format_decimal(_plain(value), "#,##0.####", locale=self.locale)
@@ -142,29 +143,40 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "muted": ParagraphStyle("muted", parent=base, textColor=MUTED),
         "label": ParagraphStyle("label", parent=base, fontSize=7.5, leading=10, textColor=MUTED),
-        "name": ParagraphStyle("name", parent=base, fontName=FONT_BOLD, fontSize=10.5,
-                               leading=14),
-        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=20,
-                                leading=26, spaceAfter=10),
+        "name": ParagraphStyle("name", parent=base, fontName=FONT_BOLD, fontSize=10.5, leading=14),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=FONT_BOLD, fontSize=20, leading=26, spaceAfter=10
+        ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11),
-        "cell_note": ParagraphStyle("cell_note", parent=base, fontSize=7.5, leading=10,
-                                    textColor=MUTED),
-        "total": ParagraphStyle("total", parent=base, fontName=FONT_BOLD, fontSize=11,
-                                leading=14, alignment=TA_RIGHT),
-    }  # fmt: skip
+        "cell_note": ParagraphStyle(
+            "cell_note", parent=base, fontSize=7.5, leading=10, textColor=MUTED
+        ),
+        "total": ParagraphStyle(
+            "total", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14, alignment=TA_RIGHT
+        ),
+    }
 
 
 def _party(heading: str, party: Party, fmt: InvoiceFormats, styles) -> list[Paragraph]:
     country = fmt.country(party.country) if party.country.strip() else ""
-    rows = [(_("Address"), party.address), (_("Country"), country),
-            (_("Registration number"), party.registration_id), (_("VAT ID"), party.vat_id),
-            (_("E-mail"), party.email), ("IBAN", party.iban), ("BIC", party.bic)]  # fmt: skip
+    rows = [
+        (_("Address"), party.address),
+        (_("Country"), country),
+        (_("Registration number"), party.registration_id),
+        (_("VAT ID"), party.vat_id),
+        (_("E-mail"), party.email),
+        ("IBAN", party.iban),
+        ("BIC", party.bic),
+    ]
     return [
         Paragraph(escape(heading), styles["label"]),
         Paragraph(escape(party.name), styles["name"]),
-        *(Paragraph(f"{escape(label)}: {_multiline(value)}", styles["body"])
-          for label, value in rows if value.strip()),
-    ]  # fmt: skip
+        *(
+            Paragraph(f"{escape(label)}: {_multiline(value)}", styles["body"])
+            for label, value in rows
+            if value.strip()
+        ),
+    ]
 
 
 def _multiline(value: str) -> str:
@@ -173,11 +185,21 @@ def _multiline(value: str) -> str:
 
 
 def _parties(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> Table:
-    table = Table([[_party(_("Supplier"), document.issuer, fmt, styles),
-                    _party(_("Buyer"), document.customer, fmt, styles)]],
-                  colWidths=[PAGE_WIDTH / 2] * 2, hAlign="LEFT")  # fmt: skip
-    table.setStyle(TableStyle([*CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0)]))  # fmt: skip
+    table = Table(
+        [
+            [
+                _party(_("Supplier"), document.issuer, fmt, styles),
+                _party(_("Buyer"), document.customer, fmt, styles),
+            ]
+        ],
+        colWidths=[PAGE_WIDTH / 2] * 2,
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [*CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]
+        )
+    )
     return table
 
 
@@ -193,14 +215,25 @@ def _facts(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> Table:
         if document.corrects_issued_at is not None:
             corrected += f" ({fmt.date(document.corrects_issued_at)})"
         facts += [(_("Cancelled invoice"), corrected), (_("Reason"), document.reason)]
-    table = Table([[Paragraph(escape(label), styles["muted"]), Paragraph(escape(value),
-                                                                         styles["body"])]
-                   for label, value in facts], colWidths=[120, PAGE_WIDTH - 120],
-                  hAlign="LEFT")  # fmt: skip
-    table.setStyle(TableStyle([*CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("TOPPADDING", (0, 0), (-1, -1), 1),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))  # fmt: skip
+    table = Table(
+        [
+            [Paragraph(escape(label), styles["muted"]), Paragraph(escape(value), styles["body"])]
+            for label, value in facts
+        ],
+        colWidths=[120, PAGE_WIDTH - 120],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                *CELL_FONT,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
     return table
 
 
@@ -225,18 +258,38 @@ def _lines(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list[Table
             days = f"{fmt.day(line.starts_on)} \u2013 {fmt.day(last_day(line))}"
             text += f"<br/><font size=7.5 color='#5b6578'>{escape(days)}</font>"
         rows.append([Paragraph(text, styles["cell"]), *line_cells(line, fmt)])
-    header = [_("Description"), _("Quantity"), _("Included"), _("Billing unit"), _("Unit price"),
-              _("Amount")]  # fmt: skip
+    header = [
+        _("Description"),
+        _("Quantity"),
+        _("Included"),
+        _("Billing unit"),
+        _("Unit price"),
+        _("Amount"),
+    ]
     return blocks_of_table(header, rows, LINE_WIDTHS, header_size=7.5)
 
 
 def _total(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> Table:
-    table = Table([[Paragraph(escape(_("Total")), styles["total"]),
-                    Paragraph(escape(fmt.money(document.total)), styles["total"])]],
-                  colWidths=[PAGE_WIDTH - 110, 110], hAlign="LEFT")  # fmt: skip
-    table.setStyle(TableStyle([*CELL_FONT, ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
-                               ("TOPPADDING", (0, 0), (-1, -1), 4)]))  # fmt: skip
+    table = Table(
+        [
+            [
+                Paragraph(escape(_("Total")), styles["total"]),
+                Paragraph(escape(fmt.money(document.total)), styles["total"]),
+            ]
+        ],
+        colWidths=[PAGE_WIDTH - 110, 110],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                *CELL_FONT,
+                ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     return table
 
 
@@ -257,8 +310,9 @@ def invoice_story(document: InvoiceDocument) -> list:
     ]
     if document.kind == KIND_CREDIT_NOTE:
         cancels = _("This credit note cancels invoice %(number)s in full.")
-        story.append(Paragraph(escape(cancels % {"number": document.corrects_number}),
-                               styles["body"]))  # fmt: skip
+        story.append(
+            Paragraph(escape(cancels % {"number": document.corrects_number}), styles["body"])
+        )
     # True of every invoice today: plans, lines and totals carry no tax (docs/billing.md).
     story.append(Paragraph(escape(_("Prices and amounts are without VAT.")), styles["body"]))
     return story
@@ -268,6 +322,10 @@ def invoice_pdf(document: InvoiceDocument) -> bytes:
     """The invoice or credit note as PDF bytes, in the document's language."""
     with translation.override(document.language):
         title = f"{document_title(document.kind)} {document.number}"
-        return a4_pdf(invoice_story(document), footer=f"{document.issuer.name} · {title}",
-                      title=title, author=document.issuer.name,
-                      language=document.language)  # fmt: skip
+        return a4_pdf(
+            invoice_story(document),
+            footer=f"{document.issuer.name} · {title}",
+            title=title,
+            author=document.issuer.name,
+            language=document.language,
+        )

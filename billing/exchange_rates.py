@@ -71,8 +71,12 @@ class EcbDay:
 def ecb_xml_download(*, url: str) -> bytes:
     """The body at `url` (at most MAX_BYTES); ExchangeRatesUnavailable on any failure."""
     try:
-        with requests.get(url, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), stream=True,
-                          headers={"Accept": "application/xml, text/xml"}) as response:  # fmt: skip
+        with requests.get(
+            url,
+            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+            stream=True,
+            headers={"Accept": "application/xml, text/xml"},
+        ) as response:
             if response.status_code != 200:
                 raise ExchangeRatesUnavailable(f"{url} answered HTTP {response.status_code}")
             body = b""
@@ -141,8 +145,9 @@ def _parse_day(cube: Element) -> EcbDay:
     return EcbDay(day=day, per_euro=per_euro)
 
 
-def cross_rate(*, per_euro: dict[str, Decimal], from_currency: str,
-               to_currency: str) -> Decimal | None:  # fmt: skip
+def cross_rate(
+    *, per_euro: dict[str, Decimal], from_currency: str, to_currency: str
+) -> Decimal | None:
     """1 `from_currency` in `to_currency` through the euro (1 USD = CZK per EUR / USD per
     EUR), rounded as ExchangeRate stores it; None when the ECB has no rate for either, or
     when it rounds to nothing at 8 places (a rate of 0 would be refused by the table, and

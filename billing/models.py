@@ -50,8 +50,9 @@ class PricePlan(models.Model):
         PER_SECOND = "second", "Per second"
         PER_STARTED_MINUTE = "started_minute", "Per started minute (each call)"
 
-    client = models.ForeignKey("tenants.Client", on_delete=models.PROTECT,
-                               related_name="price_plans")  # fmt: skip
+    client = models.ForeignKey(
+        "tenants.Client", on_delete=models.PROTECT, related_name="price_plans"
+    )
     name = models.CharField(max_length=100, default="Standard")
     currency = models.CharField(max_length=3, choices=[(c, c) for c in CURRENCIES])
     # Local dates in the client's time zone; valid_to is the first day it no longer applies
@@ -64,21 +65,25 @@ class PricePlan(models.Model):
     included_emails = models.PositiveIntegerField(default=0)
     included_chats = models.PositiveIntegerField(default=0)
     price_per_call_minute = models.DecimalField(max_digits=12, decimal_places=4, default=0)
-    call_minute_rounding = models.CharField(max_length=16, choices=MinuteRounding.choices,
-                                            default=MinuteRounding.PER_SECOND)  # fmt: skip
+    call_minute_rounding = models.CharField(
+        max_length=16, choices=MinuteRounding.choices, default=MinuteRounding.PER_SECOND
+    )
     price_per_email = models.DecimalField(
         max_digits=12, decimal_places=4, default=0, help_text="per e-mail conversation answered"
     )
     price_per_chat = models.DecimalField(
-        max_digits=12, decimal_places=4, default=0,
+        max_digits=12,
+        decimal_places=4,
+        default=0,
         help_text="per chat, SMS or API conversation handled",
-    )  # fmt: skip
-    out_of_hours_surcharge_percent = models.DecimalField(max_digits=6, decimal_places=2,
-                                                         default=0)  # fmt: skip
+    )
+    out_of_hours_surcharge_percent = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     telephony_margin_percent = models.DecimalField(
-        max_digits=6, decimal_places=2, default=0,
+        max_digits=6,
+        decimal_places=2,
+        default=0,
         help_text="added to the telephony cost passed through",
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -135,10 +140,11 @@ class ExchangeRate(models.Model):
     class Meta:
         ordering = ["from_currency", "to_currency", "-valid_on"]
         constraints = [
-            models.UniqueConstraint(fields=["from_currency", "to_currency", "valid_on"],
-                                    name="exchange_rate_once_a_day"),
+            models.UniqueConstraint(
+                fields=["from_currency", "to_currency", "valid_on"], name="exchange_rate_once_a_day"
+            ),
             models.CheckConstraint(condition=Q(rate__gt=0), name="exchange_rate_positive"),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"1 {self.from_currency} = {self.rate} {self.to_currency} ({self.valid_on})"
@@ -176,8 +182,9 @@ class UsageEntry(ImmutableModel):
         CALL_SECONDS = "call_minutes", _("Handled phone minutes")  # quantity in seconds
         TELEPHONY_COST = "telephony_cost", _("Telephony cost")  # quantity: an amount
 
-    client = models.ForeignKey("tenants.Client", on_delete=models.PROTECT,
-                               related_name="usage_entries")  # fmt: skip
+    client = models.ForeignKey(
+        "tenants.Client", on_delete=models.PROTECT, related_name="usage_entries"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # Conversations: 1 (or -1 to correct); calls: seconds; telephony cost: the amount.
     # Six decimals: providers price to fractions of a cent (0.00125 USD).
@@ -187,16 +194,22 @@ class UsageEntry(ImmutableModel):
     occurred_at = models.DateTimeField()
     language = models.CharField(max_length=8, blank=True)
     # No constraint: users are deactivated, not deleted, and the ledger never changes.
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING,
-                              db_constraint=False, null=True, blank=True,
-                              related_name="+")  # fmt: skip
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     out_of_hours = models.BooleanField(default=False)
     channel = models.CharField(max_length=8, blank=True)
     source_kind = models.CharField(max_length=32)
     source_ref = models.CharField(max_length=255)
     idempotency_key = models.CharField(max_length=255, unique=True)
-    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="corrections")  # fmt: skip
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
     note = models.CharField(max_length=255, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -223,8 +236,7 @@ class Invoice(ImmutableModel):
         INVOICE = "invoice", _("Invoice")
         CREDIT_NOTE = "credit_note", _("Credit note")
 
-    client = models.ForeignKey("tenants.Client", on_delete=models.PROTECT,
-                               related_name="invoices")  # fmt: skip
+    client = models.ForeignKey("tenants.Client", on_delete=models.PROTECT, related_name="invoices")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INVOICE)
     # The billed month (its first day, in the client's time zone).
     period = models.DateField()
@@ -236,8 +248,9 @@ class Invoice(ImmutableModel):
     currency = models.CharField(max_length=3)
     total = models.DecimalField(max_digits=14, decimal_places=2)
     issued_at = models.DateTimeField()
-    corrects = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="credit_note")  # fmt: skip
+    corrects = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_note"
+    )
     reason = models.CharField(max_length=255, blank=True)
     # The buyer as the client's billing identity was when this was issued (tenants.Client's
     # legal name or name, address...): a later change of the client's never reaches an
@@ -296,8 +309,9 @@ class InvoiceLine(ImmutableModel):
     position = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
     label = models.CharField(max_length=100, blank=True)  # e.g. the language group
-    plan = models.ForeignKey(PricePlan, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+")  # fmt: skip
+    plan = models.ForeignKey(
+        PricePlan, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # The days of the period this line covers (a plan changing mid-month splits it).
     starts_on = models.DateField()
     ends_on = models.DateField()  # exclusive

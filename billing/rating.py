@@ -121,8 +121,9 @@ def _per_unit(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal("0.000001"))
 
 
-def rate_month(*, currency: str, month: date, plans: list[PlanTerms],
-               usage: list[UsageGroup]) -> Rating:  # fmt: skip
+def rate_month(
+    *, currency: str, month: date, plans: list[PlanTerms], usage: list[UsageGroup]
+) -> Rating:
     """Invoice lines for one client's month (see the module's rules)."""
     start, end = month_bounds(month)
     days_in_month = (end - start).days
@@ -142,39 +143,68 @@ def rate_month(*, currency: str, month: date, plans: list[PlanTerms],
         if plan.currency != currency:
             raise RatingError(f"plan {plan.id} is in {plan.currency}, the client in {currency}.")
         groups = by_plan.get(plan.id, [])
-        rating.lines.extend(_plan_lines(rating, plan, groups, seg_start, seg_end,
-                                        days_in_month))  # fmt: skip
+        rating.lines.extend(_plan_lines(rating, plan, groups, seg_start, seg_end, days_in_month))
     return rating
 
 
-def _plan_lines(rating: Rating, plan: PlanTerms, groups: list[UsageGroup], seg_start: date,
-                seg_end: date, days_in_month: int) -> list[Line]:  # fmt: skip
+def _plan_lines(
+    rating: Rating,
+    plan: PlanTerms,
+    groups: list[UsageGroup],
+    seg_start: date,
+    seg_end: date,
+    days_in_month: int,
+) -> list[Line]:
     currency = rating.currency
     days = (seg_end - seg_start).days
     lines: list[Line] = []
 
-    def line(kind: str, quantity: Decimal, unit: str, unit_price: Decimal, amount: Decimal,
-             included: Decimal = ZERO, label: str = "") -> None:  # fmt: skip
-        lines.append(Line(kind=kind, plan_id=plan.id, starts_on=seg_start, ends_on=seg_end,
-                          quantity=quantity, unit=unit, unit_price=unit_price,
-                          amount=money_round(amount, currency), included=included,
-                          label=label))  # fmt: skip
+    def line(
+        kind: str,
+        quantity: Decimal,
+        unit: str,
+        unit_price: Decimal,
+        amount: Decimal,
+        included: Decimal = ZERO,
+        label: str = "",
+    ) -> None:
+        lines.append(
+            Line(
+                kind=kind,
+                plan_id=plan.id,
+                starts_on=seg_start,
+                ends_on=seg_end,
+                quantity=quantity,
+                unit=unit,
+                unit_price=unit_price,
+                amount=money_round(amount, currency),
+                included=included,
+                label=label,
+            )
+        )
 
     if plan.base_monthly_fee:
         if days == days_in_month:
             line("base_fee", Decimal(1), "month", plan.base_monthly_fee, plan.base_monthly_fee)
         else:
-            line("base_fee", Decimal(days), "day",
-                 _per_unit(plan.base_monthly_fee / days_in_month),
-                 plan.base_monthly_fee * days / days_in_month)  # fmt: skip
+            line(
+                "base_fee",
+                Decimal(days),
+                "day",
+                _per_unit(plan.base_monthly_fee / days_in_month),
+                plan.base_monthly_fee * days / days_in_month,
+            )
 
     # Units and their list-price value per kind, per language, out of hours.
     # Everything is counted in sixtieths of a unit (a call's seconds; 60 per conversation)
     # and priced as sixtieths: sums of these are exact, whatever the order of the groups,
     # and the one division by 60 comes last, just before a line is rounded.
     units60: dict[str, Decimal] = defaultdict(Decimal)
-    prices = {KIND_CALL: plan.price_per_call_minute, KIND_EMAIL: plan.price_per_email,
-              KIND_CHAT: plan.price_per_chat}  # fmt: skip
+    prices = {
+        KIND_CALL: plan.price_per_call_minute,
+        KIND_EMAIL: plan.price_per_email,
+        KIND_CHAT: plan.price_per_chat,
+    }
     value60_by_language: dict[str, Decimal] = defaultdict(Decimal)
     value60_out_of_hours: dict[str, Decimal] = defaultdict(Decimal)
     telephony = ZERO
@@ -210,10 +240,16 @@ def _plan_lines(rating: Rating, plan: PlanTerms, groups: list[UsageGroup], seg_s
         if group.out_of_hours:
             value60_out_of_hours[group.language] += value60
 
-    included = {KIND_CALL: plan.included_call_minutes, KIND_EMAIL: plan.included_emails,
-                KIND_CHAT: plan.included_chats}  # fmt: skip
-    names = {KIND_CALL: ("call_minutes", "minute"), KIND_EMAIL: ("emails", "conversation"),
-             KIND_CHAT: ("chats", "conversation")}  # fmt: skip
+    included = {
+        KIND_CALL: plan.included_call_minutes,
+        KIND_EMAIL: plan.included_emails,
+        KIND_CHAT: plan.included_chats,
+    }
+    names = {
+        KIND_CALL: ("call_minutes", "minute"),
+        KIND_EMAIL: ("emails", "conversation"),
+        KIND_CHAT: ("chats", "conversation"),
+    }
     for kind in PRICED_KINDS:
         quantity60 = units60.get(kind, ZERO)
         if not quantity60:
@@ -221,19 +257,28 @@ def _plan_lines(rating: Rating, plan: PlanTerms, groups: list[UsageGroup], seg_s
         # Pro rata included volume, rounded down to whole units (integer arithmetic).
         allowance = Decimal(included[kind] * days // days_in_month)
         covered = max(ZERO, min(allowance, quantity60 / SIXTY))
-        line(names[kind][0], (quantity60 / SIXTY).quantize(Decimal("0.0001")),
-             names[kind][1], prices[kind],
-             (quantity60 - covered * SIXTY) * prices[kind] / SIXTY,
-             included=covered.quantize(Decimal("0.0001")))  # fmt: skip
+        line(
+            names[kind][0],
+            (quantity60 / SIXTY).quantize(Decimal("0.0001")),
+            names[kind][1],
+            prices[kind],
+            (quantity60 - covered * SIXTY) * prices[kind] / SIXTY,
+            included=covered.quantize(Decimal("0.0001")),
+        )
 
     for language, value60 in value60_by_language.items():
         rating.revenue_by_language[language] += value60 / SIXTY
     for name, languages, percent in plan.surcharges:
         base60 = sum((value60_by_language.get(code, ZERO) for code in languages), ZERO)
         if base60:
-            line("language_surcharge", (base60 / SIXTY).quantize(Decimal("0.0001")), "amount",
-                 _per_unit(percent / 100), percent_of(base60, percent) / SIXTY,
-                 label=name)  # fmt: skip
+            line(
+                "language_surcharge",
+                (base60 / SIXTY).quantize(Decimal("0.0001")),
+                "amount",
+                _per_unit(percent / 100),
+                percent_of(base60, percent) / SIXTY,
+                label=name,
+            )
             for code in languages:
                 rating.revenue_by_language[code] += (
                     percent_of(value60_by_language.get(code, ZERO), percent) / SIXTY
@@ -241,15 +286,24 @@ def _plan_lines(rating: Rating, plan: PlanTerms, groups: list[UsageGroup], seg_s
     night60 = sum(value60_out_of_hours.values(), ZERO)
     if night60 and plan.out_of_hours_surcharge_percent:
         percent = plan.out_of_hours_surcharge_percent
-        line("out_of_hours", (night60 / SIXTY).quantize(Decimal("0.0001")), "amount",
-             _per_unit(percent / 100), percent_of(night60, percent) / SIXTY)  # fmt: skip
+        line(
+            "out_of_hours",
+            (night60 / SIXTY).quantize(Decimal("0.0001")),
+            "amount",
+            _per_unit(percent / 100),
+            percent_of(night60, percent) / SIXTY,
+        )
         for language, value60 in value60_out_of_hours.items():
             rating.revenue_by_language[language] += percent_of(value60, percent) / SIXTY
     if telephony:
         shown = telephony.quantize(Decimal("0.0001"))
         line("telephony", shown, "amount", Decimal(1), telephony)
         if plan.telephony_margin_percent:
-            line("telephony_margin", shown, "amount",
-                 _per_unit(plan.telephony_margin_percent / 100),
-                 percent_of(telephony, plan.telephony_margin_percent))  # fmt: skip
+            line(
+                "telephony_margin",
+                shown,
+                "amount",
+                _per_unit(plan.telephony_margin_percent / 100),
+                percent_of(telephony, plan.telephony_margin_percent),
+            )
     return lines

@@ -76,8 +76,20 @@ def usage_groups_for_month(*, month: date, client_ids: list[int]) -> dict[int, l
     with connection.cursor() as cursor:
         cursor.execute(_USAGE_SQL, params)
         for row in cursor.fetchall():
-            (client_id, plan_id, kind, language, night, currency, events, qty, started,
-             first_day, converted, unconverted_day) = row  # fmt: skip
+            (
+                client_id,
+                plan_id,
+                kind,
+                language,
+                night,
+                currency,
+                events,
+                qty,
+                started,
+                first_day,
+                converted,
+                unconverted_day,
+            ) = row
             groups[client_id].append(
                 UsageGroup(
                     plan_id=plan_id,
@@ -112,18 +124,22 @@ def plan_terms_for_month(*, month: date, client_ids: list[int]) -> dict[int, lis
 
 def plan_terms(plan: PricePlan) -> PlanTerms:
     return PlanTerms(
-        id=plan.pk, currency=plan.currency, valid_from=plan.valid_from, valid_to=plan.valid_to,
+        id=plan.pk,
+        currency=plan.currency,
+        valid_from=plan.valid_from,
+        valid_to=plan.valid_to,
         base_monthly_fee=plan.base_monthly_fee,
         included_call_minutes=plan.included_call_minutes,
-        included_emails=plan.included_emails, included_chats=plan.included_chats,
+        included_emails=plan.included_emails,
+        included_chats=plan.included_chats,
         price_per_call_minute=plan.price_per_call_minute,
         call_minute_rounding=plan.call_minute_rounding,
-        price_per_email=plan.price_per_email, price_per_chat=plan.price_per_chat,
+        price_per_email=plan.price_per_email,
+        price_per_chat=plan.price_per_chat,
         out_of_hours_surcharge_percent=plan.out_of_hours_surcharge_percent,
         telephony_margin_percent=plan.telephony_margin_percent,
-        surcharges=tuple((s.name, tuple(s.languages), s.percent)
-                         for s in plan.surcharges.all()),
-    )  # fmt: skip
+        surcharges=tuple((s.name, tuple(s.languages), s.percent) for s in plan.surcharges.all()),
+    )
 
 
 @dataclass(frozen=True)
@@ -142,9 +158,12 @@ def ratings_for_month(*, month: date, clients: Iterable[Client]) -> list[ClientR
     results = []
     for client in clients:
         try:
-            rating = rate_month(currency=client.currency, month=month,
-                                plans=plans.get(client.pk, []),
-                                usage=usage.get(client.pk, []))  # fmt: skip
+            rating = rate_month(
+                currency=client.currency,
+                month=month,
+                plans=plans.get(client.pk, []),
+                usage=usage.get(client.pk, []),
+            )
         except RatingError as error:
             results.append(ClientRating(client, None, str(error)))
         else:
@@ -180,10 +199,13 @@ def client_buyer(*, client: Client) -> Party:
     """The client's billing identity as it is now, as the buyer of an invoice: its legal
     name, or its name while that is empty."""
     return Party(
-        name=client.legal_name.strip() or client.name, address=client.billing_address.strip(),
-        country=client.billing_country, registration_id=client.registration_id.strip(),
-        vat_id=client.vat_id, email=client.billing_email,
-    )  # fmt: skip
+        name=client.legal_name.strip() or client.name,
+        address=client.billing_address.strip(),
+        country=client.billing_country,
+        registration_id=client.registration_id.strip(),
+        vat_id=client.vat_id,
+        email=client.billing_email,
+    )
 
 
 def invoice_buyer(*, invoice: Invoice) -> Party:
@@ -193,10 +215,13 @@ def invoice_buyer(*, invoice: Invoice) -> Party:
     if not invoice.buyer_name:
         return Party(name=invoice.client.name)
     return Party(
-        name=invoice.buyer_name, address=invoice.buyer_address, country=invoice.buyer_country,
-        registration_id=invoice.buyer_registration_id, vat_id=invoice.buyer_vat_id,
+        name=invoice.buyer_name,
+        address=invoice.buyer_address,
+        country=invoice.buyer_country,
+        registration_id=invoice.buyer_registration_id,
+        vat_id=invoice.buyer_vat_id,
         email=invoice.buyer_email,
-    )  # fmt: skip
+    )
 
 
 def invoice_document(*, invoice: Invoice, language: str) -> InvoiceDocument:
@@ -207,32 +232,50 @@ def invoice_document(*, invoice: Invoice, language: str) -> InvoiceDocument:
     with translation.override(language):
         lines = tuple(
             DocumentLine(
-                description=(f"{line.get_kind_display()}: {line.label}" if line.label
-                             else str(line.get_kind_display())),
-                starts_on=line.starts_on, ends_on=line.ends_on, quantity=line.quantity,
-                included=line.included, unit=line.unit, unit_label=str(line.unit_label),
-                unit_price=line.unit_price, amount=line.amount,
+                description=(
+                    f"{line.get_kind_display()}: {line.label}"
+                    if line.label
+                    else str(line.get_kind_display())
+                ),
+                starts_on=line.starts_on,
+                ends_on=line.ends_on,
+                quantity=line.quantity,
+                included=line.included,
+                unit=line.unit,
+                unit_label=str(line.unit_label),
+                unit_price=line.unit_price,
+                amount=line.amount,
             )
             for line in invoice.lines.order_by("position")
-        )  # fmt: skip
+        )
     return InvoiceDocument(
-        kind=invoice.kind, number=invoice.number, language=language,
-        time_zone=client.time_zone, currency=invoice.currency, issued_at=invoice.issued_at,
-        period=invoice.period, issuer=invoice_issuer(), customer=invoice_buyer(invoice=invoice),
-        lines=lines, total=invoice.total,
+        kind=invoice.kind,
+        number=invoice.number,
+        language=language,
+        time_zone=client.time_zone,
+        currency=invoice.currency,
+        issued_at=invoice.issued_at,
+        period=invoice.period,
+        issuer=invoice_issuer(),
+        customer=invoice_buyer(invoice=invoice),
+        lines=lines,
+        total=invoice.total,
         corrects_number=corrects.number if corrects else "",
-        corrects_issued_at=corrects.issued_at if corrects else None, reason=invoice.reason,
-    )  # fmt: skip
+        corrects_issued_at=corrects.issued_at if corrects else None,
+        reason=invoice.reason,
+    )
 
 
 def invoice_in_force(*, client: Client, month: date) -> Invoice | None:
     """The client's invoice for the month that stands: the latest revision not credited
     (for the monthly report's cost section), or None."""
     latest = (
-        Invoice.objects.filter(client=client, period=month.replace(day=1),
-                               kind=Invoice.Kind.INVOICE)
-        .order_by("-revision").first()
-    )  # fmt: skip
+        Invoice.objects.filter(
+            client=client, period=month.replace(day=1), kind=Invoice.Kind.INVOICE
+        )
+        .order_by("-revision")
+        .first()
+    )
     if latest is None or Invoice.objects.filter(corrects=latest).exists():
         return None
     return latest
@@ -254,11 +297,12 @@ def ledger_rows_for_month(*, client: Client, month: date) -> Iterator[UsageEntry
     """The raw ledger of a client's month, streamed (server-side cursor)."""
     starts_at, ends_at = month_span(month, zone=client.tz)
     return (
-        UsageEntry.objects.filter(client=client, occurred_at__gte=starts_at,
-                                  occurred_at__lt=ends_at)
+        UsageEntry.objects.filter(
+            client=client, occurred_at__gte=starts_at, occurred_at__lt=ends_at
+        )
         .order_by("occurred_at", "id")
         .iterator(chunk_size=2000)
-    )  # fmt: skip
+    )
 
 
 # Twilio prices calls in USD (telephony.twilio_api's default price unit): wanted before the

@@ -43,15 +43,20 @@ def price_plan_create(*, client: Client, valid_from: date, **terms: Any) -> Pric
     Client.objects.select_for_update(no_key=True).get(pk=client.pk)  # one change at a time
     current = PricePlan.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from),
-        client=client, valid_from__lt=valid_from,
-    ).first()  # fmt: skip
+        client=client,
+        valid_from__lt=valid_from,
+    ).first()
     if PricePlan.objects.filter(client=client, valid_from__gte=valid_from).exists():
         raise ValidationError({"valid_from": "A plan version already starts on or after it."})
     if current is not None:
         PricePlan.objects.filter(pk=current.pk).update(valid_to=valid_from)
     surcharges = terms.pop("surcharges", [])
-    plan = PricePlan(client=client, valid_from=valid_from,
-                     currency=terms.pop("currency", client.currency), **terms)  # fmt: skip
+    plan = PricePlan(
+        client=client,
+        valid_from=valid_from,
+        currency=terms.pop("currency", client.currency),
+        **terms,
+    )
     plan.full_clean()
     plan.save()
     for name, languages, percent in surcharges:
@@ -62,10 +67,22 @@ def price_plan_create(*, client: Client, valid_from: date, **terms: Any) -> Pric
 # --- the usage ledger ------------------------------------------------------------------------
 
 _INSERT_FIELDS = [
-    "client_id", "kind", "quantity", "currency", "occurred_at", "language", "agent_id",
-    "out_of_hours", "channel", "source_kind", "source_ref", "idempotency_key", "corrects_id",
-    "note", "recorded_at",
-]  # fmt: skip
+    "client_id",
+    "kind",
+    "quantity",
+    "currency",
+    "occurred_at",
+    "language",
+    "agent_id",
+    "out_of_hours",
+    "channel",
+    "source_kind",
+    "source_ref",
+    "idempotency_key",
+    "corrects_id",
+    "note",
+    "recorded_at",
+]
 
 
 def usage_record(
@@ -108,13 +125,22 @@ def usage_record(
     if corrects is None and quantity < 0:
         raise ValidationError({"quantity": "A negative quantity corrects an entry (corrects=)."})
     values = {
-        "client_id": client.pk, "kind": kind, "quantity": quantity, "currency": currency,
-        "occurred_at": occurred_at, "language": language, "agent_id": getattr(agent, "pk", agent),
-        "out_of_hours": out_of_hours, "channel": channel, "source_kind": source_kind,
-        "source_ref": source_ref[:255], "idempotency_key": idempotency_key,
-        "corrects_id": corrects.pk if corrects else None, "note": note[:255],
+        "client_id": client.pk,
+        "kind": kind,
+        "quantity": quantity,
+        "currency": currency,
+        "occurred_at": occurred_at,
+        "language": language,
+        "agent_id": getattr(agent, "pk", agent),
+        "out_of_hours": out_of_hours,
+        "channel": channel,
+        "source_kind": source_kind,
+        "source_ref": source_ref[:255],
+        "idempotency_key": idempotency_key,
+        "corrects_id": corrects.pk if corrects else None,
+        "note": note[:255],
         "recorded_at": timezone.now(),
-    }  # fmt: skip
+    }
     # INSERT … ON CONFLICT DO NOTHING: exactly once, also when two workers race.
     columns = ", ".join(_INSERT_FIELDS)
     placeholders = ", ".join(f"%({name})s" for name in _INSERT_FIELDS)
@@ -132,24 +158,37 @@ def usage_record(
     entry = UsageEntry.objects.get(idempotency_key=idempotency_key)
     if (entry.client_id, entry.kind, entry.quantity) != (client.pk, kind, quantity):
         raise ValidationError(
-            {"idempotency_key": f"{idempotency_key!r} was recorded for another event "
-                                f"({entry.kind} {entry.quantity} of client {entry.client_id})."}
-        )  # fmt: skip
+            {
+                "idempotency_key": f"{idempotency_key!r} was recorded for another event "
+                f"({entry.kind} {entry.quantity} of client {entry.client_id})."
+            }
+        )
     return entry, False
 
 
-def usage_correct(*, entry: UsageEntry, quantity: Decimal | int, reason: str,
-                  idempotency_key: str) -> tuple[UsageEntry, bool]:  # fmt: skip
+def usage_correct(
+    *, entry: UsageEntry, quantity: Decimal | int, reason: str, idempotency_key: str
+) -> tuple[UsageEntry, bool]:
     """A correction: a new entry of the same kind and time with the difference (usually
     negative); the corrected entry never changes."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the entry is corrected."})
     return usage_record(
-        client=entry.client, kind=entry.kind, quantity=quantity, occurred_at=entry.occurred_at,
-        idempotency_key=idempotency_key, source_kind="correction", source_ref=str(entry.pk),
-        language=entry.language, agent=entry.agent_id, out_of_hours=entry.out_of_hours,
-        channel=entry.channel, currency=entry.currency, corrects=entry, note=reason,
-    )  # fmt: skip
+        client=entry.client,
+        kind=entry.kind,
+        quantity=quantity,
+        occurred_at=entry.occurred_at,
+        idempotency_key=idempotency_key,
+        source_kind="correction",
+        source_ref=str(entry.pk),
+        language=entry.language,
+        agent=entry.agent_id,
+        out_of_hours=entry.out_of_hours,
+        channel=entry.channel,
+        currency=entry.currency,
+        corrects=entry,
+        note=reason,
+    )
 
 
 def usage_record_first_reply(
@@ -160,16 +199,23 @@ def usage_record_first_reply(
     Calls are billed by their minutes, not here. Runs in the caller's transaction."""
     if conversation.first_response_at is not None or conversation.channel == "call":
         return
-    calendar = client_calendar(client, country=conversation.customer.country,
-                               language=conversation.language)  # fmt: skip
+    calendar = client_calendar(
+        client, country=conversation.customer.country, language=conversation.language
+    )
     kind = Kind.EMAIL_ANSWERED if conversation.channel == "email" else Kind.CHAT_HANDLED
     usage_record(
-        client=client, kind=kind, quantity=1, occurred_at=at,
+        client=client,
+        kind=kind,
+        quantity=1,
+        occurred_at=at,
         idempotency_key=f"conversation:{client.schema_name}:{conversation.pk}",
-        source_kind="conversation", source_ref=f"{client.schema_name}:{conversation.pk}",
-        language=conversation.language, agent=agent, out_of_hours=not calendar.is_open(at),
+        source_kind="conversation",
+        source_ref=f"{client.schema_name}:{conversation.pk}",
+        language=conversation.language,
+        agent=agent,
+        out_of_hours=not calendar.is_open(at),
         channel=conversation.channel,
-    )  # fmt: skip
+    )
 
 
 # A call's leg and the ledger keys of its minutes and of its cost. "callback": the
@@ -183,10 +229,17 @@ def _call_source(source_kind: str) -> tuple[str, str]:
     return CALL_SOURCES[source_kind]
 
 
-def usage_record_call(*, client: Client, call_sid: str, talk_seconds: int | None,
-                      answered_at: datetime | None, language: str, country: str = "",
-                      agent: User | int | None = None,
-                      source_kind: str = "call") -> UsageEntry | None:  # fmt: skip
+def usage_record_call(
+    *,
+    client: Client,
+    call_sid: str,
+    talk_seconds: int | None,
+    answered_at: datetime | None,
+    language: str,
+    country: str = "",
+    agent: User | int | None = None,
+    source_kind: str = "call",
+) -> UsageEntry | None:
     """A finished call bills its handled (talk) seconds once, out of hours if the client's
     hours for its country and language were closed when it was answered (by an agent; for a
     call back, by the customer). A call nobody answered bills nothing (the telephony cost of
@@ -196,26 +249,46 @@ def usage_record_call(*, client: Client, call_sid: str, talk_seconds: int | None
     prefix, _cost = _call_source(source_kind)
     calendar = client_calendar(client, country=country, language=language)
     entry, _ = usage_record(
-        client=client, kind=Kind.CALL_SECONDS, quantity=talk_seconds, occurred_at=answered_at,
-        idempotency_key=f"{prefix}:{client.schema_name}:{call_sid}", source_kind=source_kind,
-        source_ref=call_sid, language=language, agent=agent,
-        out_of_hours=not calendar.is_open(answered_at), channel="call",
-    )  # fmt: skip
+        client=client,
+        kind=Kind.CALL_SECONDS,
+        quantity=talk_seconds,
+        occurred_at=answered_at,
+        idempotency_key=f"{prefix}:{client.schema_name}:{call_sid}",
+        source_kind=source_kind,
+        source_ref=call_sid,
+        language=language,
+        agent=agent,
+        out_of_hours=not calendar.is_open(answered_at),
+        channel="call",
+    )
     return entry
 
 
-def usage_record_telephony_cost(*, client: Client, call_sid: str, amount: Decimal,
-                                currency: str, occurred_at: datetime, language: str = "",
-                                source_kind: str = "call") -> UsageEntry:  # fmt: skip
+def usage_record_telephony_cost(
+    *,
+    client: Client,
+    call_sid: str,
+    amount: Decimal,
+    currency: str,
+    occurred_at: datetime,
+    language: str = "",
+    source_kind: str = "call",
+) -> UsageEntry:
     """What the provider charged for a call (Twilio reports it negative: the absolute value
     is recorded), in the provider's currency; converted when rated."""
     _minutes, prefix = _call_source(source_kind)
     entry, _ = usage_record(
-        client=client, kind=Kind.TELEPHONY_COST, quantity=abs(Decimal(amount)),
-        occurred_at=occurred_at, idempotency_key=f"{prefix}:{client.schema_name}:{call_sid}",
-        source_kind=source_kind, source_ref=call_sid, language=language, channel="call",
+        client=client,
+        kind=Kind.TELEPHONY_COST,
+        quantity=abs(Decimal(amount)),
+        occurred_at=occurred_at,
+        idempotency_key=f"{prefix}:{client.schema_name}:{call_sid}",
+        source_kind=source_kind,
+        source_ref=call_sid,
+        language=language,
+        channel="call",
         currency=currency.upper(),
-    )  # fmt: skip
+    )
     return entry
 
 
@@ -232,21 +305,42 @@ def _next_number(*, year: int) -> tuple[int, str]:
     return counter.last, f"{year}-{counter.last:06d}"
 
 
-def _issue(*, client: Client, kind: str, period: date, revision: int, total: Decimal,
-           lines: list[dict[str, Any]], corrects: Invoice | None = None, reason: str = "",
-           now: datetime) -> Invoice:  # fmt: skip
+def _issue(
+    *,
+    client: Client,
+    kind: str,
+    period: date,
+    revision: int,
+    total: Decimal,
+    lines: list[dict[str, Any]],
+    corrects: Invoice | None = None,
+    reason: str = "",
+    now: datetime,
+) -> Invoice:
     # `client` is the row locked by the caller: the buyer recorded is its identity now, and
     # the document never changes with it again (a credit note records its own, at its issue).
     buyer = client_buyer(client=client)
     sequence, number = _next_number(year=now.year)
     invoice = Invoice.objects.create(
-        client=client, kind=kind, period=period, revision=revision, number=number,
-        year=now.year, sequence=sequence, currency=client.currency, total=total,
-        issued_at=now, corrects=corrects, reason=reason, buyer_name=buyer.name,
-        buyer_address=buyer.address, buyer_country=buyer.country,
-        buyer_registration_id=buyer.registration_id, buyer_vat_id=buyer.vat_id,
+        client=client,
+        kind=kind,
+        period=period,
+        revision=revision,
+        number=number,
+        year=now.year,
+        sequence=sequence,
+        currency=client.currency,
+        total=total,
+        issued_at=now,
+        corrects=corrects,
+        reason=reason,
+        buyer_name=buyer.name,
+        buyer_address=buyer.address,
+        buyer_country=buyer.country,
+        buyer_registration_id=buyer.registration_id,
+        buyer_vat_id=buyer.vat_id,
         buyer_email=buyer.email,
-    )  # fmt: skip
+    )
     InvoiceLine.objects.bulk_create(
         InvoiceLine(invoice=invoice, position=position, **line)
         for position, line in enumerate(lines, start=1)
@@ -275,25 +369,46 @@ def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -
     client = Client.objects.select_for_update(no_key=True).get(pk=client.pk)
     latest = (
         Invoice.objects.filter(client=client, period=period, kind=Invoice.Kind.INVOICE)
-        .order_by("-revision").first()
-    )  # fmt: skip
+        .order_by("-revision")
+        .first()
+    )
     if latest is not None and not Invoice.objects.filter(corrects=latest).exists():
         return IssueResult(latest, False)
     rating = rating_for_client_month(client=client, month=period)
     if not rating.lines:
         return IssueResult(None, False, "no price plan and no usage in the month")
     lines = [
-        {"kind": line.kind, "label": line.label, "plan_id": line.plan_id,
-         "starts_on": line.starts_on, "ends_on": line.ends_on, "quantity": line.quantity,
-         "included": line.included, "unit": line.unit, "unit_price": line.unit_price,
-         "amount": line.amount}
+        {
+            "kind": line.kind,
+            "label": line.label,
+            "plan_id": line.plan_id,
+            "starts_on": line.starts_on,
+            "ends_on": line.ends_on,
+            "quantity": line.quantity,
+            "included": line.included,
+            "unit": line.unit,
+            "unit_price": line.unit_price,
+            "amount": line.amount,
+        }
         for line in rating.lines
-    ]  # fmt: skip
-    invoice = _issue(client=client, kind=Invoice.Kind.INVOICE, period=period,
-                     revision=latest.revision + 1 if latest else 1, total=rating.total,
-                     lines=lines, now=now)  # fmt: skip
-    logger.info("invoice %s issued to %s for %s: %s %s", invoice.number, client.slug,
-                f"{period:%Y-%m}", invoice.total, invoice.currency)  # fmt: skip
+    ]
+    invoice = _issue(
+        client=client,
+        kind=Invoice.Kind.INVOICE,
+        period=period,
+        revision=latest.revision + 1 if latest else 1,
+        total=rating.total,
+        lines=lines,
+        now=now,
+    )
+    logger.info(
+        "invoice %s issued to %s for %s: %s %s",
+        invoice.number,
+        client.slug,
+        f"{period:%Y-%m}",
+        invoice.total,
+        invoice.currency,
+    )
     return IssueResult(invoice, True)
 
 
@@ -311,15 +426,31 @@ def credit_note_issue(*, invoice: Invoice, reason: str, now: datetime | None = N
     if existing is not None:
         return existing
     lines = [
-        {"kind": line.kind, "label": line.label, "plan_id": line.plan_id,
-         "starts_on": line.starts_on, "ends_on": line.ends_on, "quantity": -line.quantity,
-         "included": -line.included, "unit": line.unit, "unit_price": line.unit_price,
-         "amount": -line.amount}
+        {
+            "kind": line.kind,
+            "label": line.label,
+            "plan_id": line.plan_id,
+            "starts_on": line.starts_on,
+            "ends_on": line.ends_on,
+            "quantity": -line.quantity,
+            "included": -line.included,
+            "unit": line.unit,
+            "unit_price": line.unit_price,
+            "amount": -line.amount,
+        }
         for line in invoice.lines.order_by("position")
-    ]  # fmt: skip
-    return _issue(client=client, kind=Invoice.Kind.CREDIT_NOTE, period=invoice.period,
-                  revision=invoice.revision, total=-invoice.total, lines=lines,
-                  corrects=invoice, reason=reason.strip()[:255], now=now)  # fmt: skip
+    ]
+    return _issue(
+        client=client,
+        kind=Invoice.Kind.CREDIT_NOTE,
+        period=invoice.period,
+        revision=invoice.revision,
+        total=-invoice.total,
+        lines=lines,
+        corrects=invoice,
+        reason=reason.strip()[:255],
+        now=now,
+    )
 
 
 @dataclass(frozen=True)
@@ -391,8 +522,7 @@ def exchange_rates_store_ecb(*, data: bytes) -> ExchangeRatesRun:
     rows: list[tuple[str, str, date, Decimal]] = []
     for ecb_day in days:
         for source, target in pairs:
-            rate = cross_rate(per_euro=ecb_day.per_euro, from_currency=source,
-                              to_currency=target)  # fmt: skip
+            rate = cross_rate(per_euro=ecb_day.per_euro, from_currency=source, to_currency=target)
             if rate is None:
                 run.missing.append((source, target, ecb_day.day))
             else:
@@ -410,9 +540,12 @@ def exchange_rates_store_ecb(*, data: bytes) -> ExchangeRatesRun:
         run.present = [row[:3] for row in rows if row[:3] not in inserted]
     for source, target, day in run.missing:
         logger.warning("The ECB has no rate for %s->%s on %s: none stored.", source, target, day)
-    logger.info("ECB rates of %s: %d stored, %d already present.",
-                ", ".join(d.isoformat() for d in run.days), len(run.stored),
-                len(run.present))  # fmt: skip
+    logger.info(
+        "ECB rates of %s: %d stored, %d already present.",
+        ", ".join(d.isoformat() for d in run.days),
+        len(run.stored),
+        len(run.present),
+    )
     return run
 
 

@@ -21,18 +21,28 @@ def invoices_issue_task(month: str = "") -> dict:
     issues nothing twice."""
     period = month_parse(month) if month else month_previous(timezone.now(), zone=UTC)
     run = invoices_issue_for_month(month=period)
-    return {"month": f"{period:%Y-%m}", "issued": len(run.issued), "present": len(run.present),
-            "skipped": [(client.slug, reason) for client, reason in run.skipped],
-            "failed": [(client.slug, reason) for client, reason in run.failed],
-            "late": [(invoice.number, count) for invoice, count in run.late]}  # fmt: skip
+    return {
+        "month": f"{period:%Y-%m}",
+        "issued": len(run.issued),
+        "present": len(run.present),
+        "skipped": [(client.slug, reason) for client, reason in run.skipped],
+        "failed": [(client.slug, reason) for client, reason in run.failed],
+        "late": [(invoice.number, count) for invoice, count in run.late],
+    }
 
 
 # A failed download is retried after about 5, 10, 20, 40, 60 and 60 minutes (with jitter):
 # a few hours for the ECB's site to come back, the same evening. A refused file is not
 # retried: the same file would be refused again; the error is in the worker's log.
-@shared_task(acks_late=True, autoretry_for=(ExchangeRatesUnavailable, OperationalError),
-             retry_backoff=300, retry_backoff_max=3600, retry_jitter=True, max_retries=6,
-             ignore_result=True)  # fmt: skip
+@shared_task(
+    acks_late=True,
+    autoretry_for=(ExchangeRatesUnavailable, OperationalError),
+    retry_backoff=300,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=6,
+    ignore_result=True,
+)
 def exchange_rates_fetch_task() -> dict:
     """Beat, weekdays at 15:30 UTC: store the ECB's reference rates of the day (a re-run
     stores nothing twice)."""
@@ -43,6 +53,9 @@ def exchange_rates_fetch_task() -> dict:
     except ExchangeRatesUnavailable as error:
         logger.warning("Exchange rates not fetched, will retry: %s", error)
         raise
-    return {"days": [day.isoformat() for day in run.days], "stored": len(run.stored),
-            "present": len(run.present),
-            "missing": [f"{f}->{t}" for f, t, _ in run.missing]}  # fmt: skip
+    return {
+        "days": [day.isoformat() for day in run.days],
+        "stored": len(run.stored),
+        "present": len(run.present),
+        "missing": [f"{f}->{t}" for f, t, _ in run.missing],
+    }

@@ -12,8 +12,15 @@ class FallbackInline(admin.TabularInline):
 
 @admin.register(Language)
 class LanguageAdmin(admin.ModelAdmin):
-    list_display = ["code", "native_name", "english_name", "tts_voice", "voice_fallback",
-                    "countries", "active"]  # fmt: skip
+    list_display = [
+        "code",
+        "native_name",
+        "english_name",
+        "tts_voice",
+        "voice_fallback",
+        "countries",
+        "active",
+    ]
     list_filter = ["active"]
     search_fields = ["code", "english_name", "native_name"]
     inlines = [FallbackInline]

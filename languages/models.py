@@ -29,9 +29,11 @@ class Language(models.Model):
         "Empty: only recorded prompts are played.",
     )
     countries = ArrayField(
-        models.CharField(max_length=2), default=list, blank=True,
+        models.CharField(max_length=2),
+        default=list,
+        blank=True,
         help_text="where it is spoken (ISO 3166-1); their public holidays apply",
-    )  # fmt: skip
+    )
     active = models.BooleanField(default=True)
 
     class Meta:

@@ -75,8 +75,10 @@ class Period:
         """This period cut at ``moment`` (a month so far)."""
         if moment >= self.end:
             return self
-        return Period(start=self.start, end=max(moment.astimezone(self.start.tzinfo), self.start
-                                                + timedelta(microseconds=1)))  # fmt: skip
+        return Period(
+            start=self.start,
+            end=max(moment.astimezone(self.start.tzinfo), self.start + timedelta(microseconds=1)),
+        )
 
 
 # Rounding of the KPIs: each is computed from exact counts and rounded once, here, half up

@@ -74,19 +74,32 @@ class ReportContent:
 def _summary_rows(content: ReportContent, fmt: Formats) -> list[list[str]]:
     now, before = content.kpis.totals, content.previous_totals
     sla, sla_before = content.kpis.sla, content.previous_sla
-    b = before or ContactFigures(received=0, handled=0, first_response_median=None,
-                                 first_response_p90=None, first_response_business_median=None,
-                                 first_response_business_p90=None, resolved=0, reopened=0,
-                                 repeat=0)  # fmt: skip
+    b = before or ContactFigures(
+        received=0,
+        handled=0,
+        first_response_median=None,
+        first_response_p90=None,
+        first_response_business_median=None,
+        first_response_business_p90=None,
+        resolved=0,
+        reopened=0,
+        repeat=0,
+    )
     has_before = before is not None
     rows = [
-        [_("Contacts received"), fmt.number(now.received),
-         fmt.number(b.received) if has_before else "—",
-         fmt.change_count(now.received, b.received if has_before else None)],
-        [_("Contacts handled"), fmt.number(now.handled),
-         fmt.number(b.handled) if has_before else "—",
-         fmt.change_count(now.handled, b.handled if has_before else None)],
-    ]  # fmt: skip
+        [
+            _("Contacts received"),
+            fmt.number(now.received),
+            fmt.number(b.received) if has_before else "—",
+            fmt.change_count(now.received, b.received if has_before else None),
+        ],
+        [
+            _("Contacts handled"),
+            fmt.number(now.handled),
+            fmt.number(b.handled) if has_before else "—",
+            fmt.change_count(now.handled, b.handled if has_before else None),
+        ],
+    ]
     for label, attribute in (
         (_("First response, median"), "first_response_median"),
         (_("First response, 90th percentile"), "first_response_p90"),
@@ -94,19 +107,27 @@ def _summary_rows(content: ReportContent, fmt: Formats) -> list[list[str]]:
         (_("First response in business hours, 90th percentile"), "first_response_business_p90"),
     ):
         value, previous = getattr(now, attribute), getattr(b, attribute)
-        rows.append([label, fmt.hours(value), fmt.hours(previous),
-                     fmt.change_hours(value, previous)])  # fmt: skip
+        rows.append(
+            [label, fmt.hours(value), fmt.hours(previous), fmt.change_hours(value, previous)]
+        )
     for label, attribute in (
         (_("Resolution rate"), "resolution_rate"),
         (_("Reopen rate"), "reopen_rate"),
         (_("Repeat contacts"), "repeat_rate"),
     ):
         value, previous = getattr(now, attribute), getattr(b, attribute) if has_before else None
-        rows.append([label, fmt.percent(value), fmt.percent(previous),
-                     fmt.change_points(value, previous)])  # fmt: skip
+        rows.append(
+            [label, fmt.percent(value), fmt.percent(previous), fmt.change_points(value, previous)]
+        )
     previous_sla = sla_before.met_rate if sla_before else None
-    rows.append([_("SLA met"), fmt.percent(sla.met_rate), fmt.percent(previous_sla),
-                 fmt.change_points(sla.met_rate, previous_sla)])  # fmt: skip
+    rows.append(
+        [
+            _("SLA met"),
+            fmt.percent(sla.met_rate),
+            fmt.percent(previous_sla),
+            fmt.change_points(sla.met_rate, previous_sla),
+        ]
+    )
     return rows
 
 
@@ -147,8 +168,9 @@ def _daily_chart(kpis: Kpis, fmt: Formats) -> Drawing:
     return drawing
 
 
-def _horizontal_chart(pairs: list[tuple[str, float]], *, maximum: float | None = None,
-                      colour=ACCENT) -> Drawing:  # fmt: skip
+def _horizontal_chart(
+    pairs: list[tuple[str, float]], *, maximum: float | None = None, colour=ACCENT
+) -> Drawing:
     pairs = pairs[:12]
     height = 24 + 16 * max(len(pairs), 1)
     drawing = _drawing(PAGE_WIDTH, height)
@@ -178,26 +200,44 @@ def _heatmap(kpis: Kpis, fmt: Formats) -> Drawing:
     day_names = get_day_names("abbreviated", locale=fmt.locale)
     for weekday, row in enumerate(kpis.heatmap):
         y = bottom + (6 - weekday) * cell_h
-        drawing.add(String(0, y + 3, day_names[weekday], fontName=FONT, fontSize=7,
-                           fillColor=INK))  # fmt: skip
+        drawing.add(String(0, y + 3, day_names[weekday], fontName=FONT, fontSize=7, fillColor=INK))
         for hour, count in enumerate(row):
             shade = colors.linearlyInterpolatedColor(
                 colors.HexColor("#f1f4fa"), ACCENT, 0, 1, count / peak
             )
-            drawing.add(Rect(left + hour * cell_w, y, cell_w - 1, cell_h - 1, fillColor=shade,
-                             strokeColor=None))  # fmt: skip
+            drawing.add(
+                Rect(
+                    left + hour * cell_w,
+                    y,
+                    cell_w - 1,
+                    cell_h - 1,
+                    fillColor=shade,
+                    strokeColor=None,
+                )
+            )
     for hour in range(0, 24, 3):
-        drawing.add(String(left + hour * cell_w, 2, f"{hour:02d}", fontName=FONT, fontSize=7,
-                           fillColor=MUTED))  # fmt: skip
+        drawing.add(
+            String(
+                left + hour * cell_w, 2, f"{hour:02d}", fontName=FONT, fontSize=7, fillColor=MUTED
+            )
+        )
     return drawing
 
 
 def _dimension_table(content: ReportContent, fmt: Formats, dimension: str) -> list[Table]:
     sla = dict(content.kpis.sla_by.get(dimension, []))
     header = [
-        "", _("Received"), _("Handled"), _("Median"), _("p90"), _("Median, business hours"),
-        _("Resolved"), _("Reopened"), _("Repeat"), _("SLA met"),
-    ]  # fmt: skip
+        "",
+        _("Received"),
+        _("Handled"),
+        _("Median"),
+        _("p90"),
+        _("Median, business hours"),
+        _("Resolved"),
+        _("Reopened"),
+        _("Repeat"),
+        _("SLA met"),
+    ]
     # The whole value, wrapped over as many lines as it needs.
     label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
     rows = []
@@ -205,39 +245,102 @@ def _dimension_table(content: ReportContent, fmt: Formats, dimension: str) -> li
         label = fmt.value_label(dimension, code)
         wrapped = Paragraph(escape(label), label_style)
         met = sla[code].met_rate if code in sla else None
-        rows.append([
-            wrapped, fmt.number(f.received), fmt.number(f.handled),
-            fmt.hours(f.first_response_median), fmt.hours(f.first_response_p90),
-            fmt.hours(f.first_response_business_median), fmt.percent(f.resolution_rate),
-            fmt.percent(f.reopen_rate), fmt.percent(f.repeat_rate), fmt.percent(met),
-        ])  # fmt: skip
+        rows.append(
+            [
+                wrapped,
+                fmt.number(f.received),
+                fmt.number(f.handled),
+                fmt.hours(f.first_response_median),
+                fmt.hours(f.first_response_p90),
+                fmt.hours(f.first_response_business_median),
+                fmt.percent(f.resolution_rate),
+                fmt.percent(f.reopen_rate),
+                fmt.percent(f.repeat_rate),
+                fmt.percent(met),
+            ]
+        )
     widths = [56, 46, 42, 40, 40, 60, 46, 46, 46, 44]
     return blocks_of_table(header, rows, widths)
 
 
 def _definitions() -> list[tuple[str, str]]:
     return [
-        (_("Contacts received"), _("Conversations (e-mail, chat, SMS, API, voicemails and callback requests) that arrived in the month, local time.")),  # noqa: E501
-        (_("Contacts handled"), _("Contacts received in the month that had an agent's first answer before its end.")),  # noqa: E501
-        (_("First response"), _("Time from arrival to the first answer; median and 90th percentile of the handled contacts.")),  # noqa: E501
-        (_("First response in business hours"), _("The same, counting only your opening hours (public holidays and closures excluded).")),  # noqa: E501
-        (_("Resolution rate"), _("Contacts received that were resolved before the month's end, of all received.")),  # noqa: E501
+        (
+            _("Contacts received"),
+            _(
+                "Conversations (e-mail, chat, SMS, API, voicemails and callback requests) that arrived in the month, local time."  # noqa: E501
+            ),
+        ),
+        (
+            _("Contacts handled"),
+            _("Contacts received in the month that had an agent's first answer before its end."),
+        ),
+        (
+            _("First response"),
+            _(
+                "Time from arrival to the first answer; median and 90th percentile of the handled contacts."  # noqa: E501
+            ),
+        ),
+        (
+            _("First response in business hours"),
+            _(
+                "The same, counting only your opening hours (public holidays and closures excluded)."  # noqa: E501
+            ),
+        ),
+        (
+            _("Resolution rate"),
+            _("Contacts received that were resolved before the month's end, of all received."),
+        ),
         (_("Reopen rate"), _("Resolved contacts that the customer reopened, of all resolved.")),
-        (_("Repeat contacts"), _("Contacts whose customer had written within the 7 days before, of all received.")),  # noqa: E501
-        (_("SLA met"), _("First-response promises due in the month that were answered in time, of all due.")),  # noqa: E501
-        (_("Busiest hours"), _("Contacts and calls received per weekday and hour, local time; a call that became a voicemail or a callback request counts once.")),  # noqa: E501
+        (
+            _("Repeat contacts"),
+            _("Contacts whose customer had written within the 7 days before, of all received."),
+        ),
+        (
+            _("SLA met"),
+            _("First-response promises due in the month that were answered in time, of all due."),
+        ),
+        (
+            _("Busiest hours"),
+            _(
+                "Contacts and calls received per weekday and hour, local time; a call that became a voicemail or a callback request counts once."  # noqa: E501
+            ),
+        ),
         (_("Calls received"), _("Inbound calls that rang in the month, whatever their outcome.")),
-        (_("Average speed of answer"), _("Seconds from entering the queue to an agent answering, for answered calls.")),  # noqa: E501
-        (_("Service level"), _("Calls answered within %(seconds)s s of entering the queue, of all calls queued for an agent.") % {"seconds": SERVICE_LEVEL_SECONDS}),  # noqa: E501
-        (_("Abandonment rate"), _("Calls whose caller hung up while waiting in the queue, of all calls queued for an agent.")),  # noqa: E501
+        (
+            _("Average speed of answer"),
+            _("Seconds from entering the queue to an agent answering, for answered calls."),
+        ),
+        (
+            _("Service level"),
+            _(
+                "Calls answered within %(seconds)s s of entering the queue, of all calls queued for an agent."  # noqa: E501
+            )
+            % {"seconds": SERVICE_LEVEL_SECONDS},
+        ),
+        (
+            _("Abandonment rate"),
+            _(
+                "Calls whose caller hung up while waiting in the queue, of all calls queued for an agent."  # noqa: E501
+            ),
+        ),
         (_("Average handle time"), _("Talk seconds of answered calls, on average.")),
-        (_("CSAT"), _("The after-call survey (keys 1-5): the average score and the share of 4 and 5.")),  # noqa: E501
-        (_("NPS"), _("The after-call question how likely callers are to recommend you (0-10): the share of promoters (9-10) minus the share of detractors (0-6), from -100 to 100.")),  # noqa: E501
-    ]  # fmt: skip
+        (
+            _("CSAT"),
+            _("The after-call survey (keys 1-5): the average score and the share of 4 and 5."),
+        ),
+        (
+            _("NPS"),
+            _(
+                "The after-call question how likely callers are to recommend you (0-10): the share of promoters (9-10) minus the share of detractors (0-6), from -100 to 100."  # noqa: E501
+            ),
+        ),
+    ]
 
 
-def call_summary_rows(calls: CallFigures, csat: CsatFigures | None, fmt: Formats,
-                      nps: NpsFigures | None = None) -> list[list[str]]:  # fmt: skip
+def call_summary_rows(
+    calls: CallFigures, csat: CsatFigures | None, fmt: Formats, nps: NpsFigures | None = None
+) -> list[list[str]]:
     """The month's call KPIs, CSAT and NPS, one a row (label, value), as the reader sees
     them; CSAT and NPS only with answers."""
     rows = [
@@ -245,20 +348,24 @@ def call_summary_rows(calls: CallFigures, csat: CsatFigures | None, fmt: Formats
         [_("Calls queued for an agent"), fmt.number(calls.queued)],
         [_("Calls answered"), fmt.number(calls.answered)],
         [_("Average speed of answer"), fmt.seconds(calls.speed_of_answer_average)],
-        [_("Service level (answered within %(seconds)s s)") % {"seconds": calls.target_seconds},
-         fmt.percent(calls.service_level)],
+        [
+            _("Service level (answered within %(seconds)s s)") % {"seconds": calls.target_seconds},
+            fmt.percent(calls.service_level),
+        ],
         [_("Abandonment rate"), fmt.percent(calls.abandonment_rate)],
         [_("Average handle time"), fmt.seconds(calls.handle_time_average)],
         [_("Voicemails"), fmt.number(calls.voicemails)],
         [_("Callback requests"), fmt.number(calls.callbacks)],
-    ]  # fmt: skip
+    ]
     if csat is not None:
         rows += [
             [_("CSAT, average score (1-5)"), fmt.number(csat.average)],
             [_("Satisfied callers (4-5)"), fmt.percent(csat.satisfied_rate)],
-            [_("Survey answers 1 / 2 / 3 / 4 / 5"),
-             " / ".join(fmt.number(csat.answers[score]) for score in CSAT_SCORES)],
-        ]  # fmt: skip
+            [
+                _("Survey answers 1 / 2 / 3 / 4 / 5"),
+                " / ".join(fmt.number(csat.answers[score]) for score in CSAT_SCORES),
+            ],
+        ]
     if nps is not None:
         rows += [
             [_("NPS (-100 to 100)"), fmt.decimal(nps.score, places=1)],
@@ -285,12 +392,18 @@ def _call_dimension_table(content: ReportContent, fmt: Formats, dimension: str) 
     ]
     label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
     rows = [
-        [Paragraph(escape(fmt.value_label(dimension, code)), label_style),
-         fmt.number(f.received), fmt.number(f.answered), fmt.seconds(f.speed_of_answer_average),
-         fmt.percent(f.service_level), fmt.percent(f.abandonment_rate),
-         fmt.seconds(f.handle_time_average), fmt.number(f.csat.average)]
+        [
+            Paragraph(escape(fmt.value_label(dimension, code)), label_style),
+            fmt.number(f.received),
+            fmt.number(f.answered),
+            fmt.seconds(f.speed_of_answer_average),
+            fmt.percent(f.service_level),
+            fmt.percent(f.abandonment_rate),
+            fmt.seconds(f.handle_time_average),
+            fmt.number(f.csat.average),
+        ]
         for code, f in content.kpis.calls_by.get(dimension, [])
-    ]  # fmt: skip
+    ]
     return blocks_of_table(header, rows, [86, 50, 50, 62, 56, 62, 60, 40])
 
 
@@ -306,12 +419,15 @@ def _calls_section(content: ReportContent, fmt: Formats, styles) -> list:
             [300, 120],
         ),
     ]
-    titles = {"language": _("Calls by language"), "country": _("Calls by country"),
-              "topic": _("Calls by topic")}  # fmt: skip
+    titles = {
+        "language": _("Calls by language"),
+        "country": _("Calls by country"),
+        "topic": _("Calls by topic"),
+    }
     for dimension in CALL_DIMENSIONS:
         if tables := _call_dimension_table(content, fmt, dimension):
             story += [Paragraph(titles[dimension], styles["h2"]), *tables]
-    return story  # fmt: skip
+    return story
 
 
 def cost_rows(costs: CostSection, fmt: Formats) -> list[list[str]]:
@@ -332,18 +448,26 @@ def _costs_section(content: ReportContent, fmt: Formats, styles) -> list:
     costs = content.kpis.costs
     title = Paragraph(_("Costs of the month"), styles["h1"])
     if costs is None:
-        return [title, Paragraph(escape(_("No invoice has been issued for this month yet.")),
-                                 styles["body"])]  # fmt: skip
+        return [
+            title,
+            Paragraph(escape(_("No invoice has been issued for this month yet.")), styles["body"]),
+        ]
     label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
-    rows = [[Paragraph(escape(label), label_style), *rest]
-            for label, *rest in cost_rows(costs, fmt)]  # fmt: skip
+    rows = [
+        [Paragraph(escape(label), label_style), *rest] for label, *rest in cost_rows(costs, fmt)
+    ]
     return [
         title,
-        Paragraph(escape(_("According to invoice %(number)s") % {"number": costs.invoice_number}),
-                  styles["muted"]),
-        *blocks_of_table(["", _("Quantity billed"), _("Billing unit"), _("Amount charged")],
-                         rows, [196, 86, 80, 110]),
-    ]  # fmt: skip
+        Paragraph(
+            escape(_("According to invoice %(number)s") % {"number": costs.invoice_number}),
+            styles["muted"],
+        ),
+        *blocks_of_table(
+            ["", _("Quantity billed"), _("Billing unit"), _("Amount charged")],
+            rows,
+            [196, 86, 80, 110],
+        ),
+    ]
 
 
 def report_story(content: ReportContent) -> list:
@@ -359,29 +483,52 @@ def report_story(content: ReportContent) -> list:
         Paragraph(escape(content.client_name), styles["subtitle"]),
         Paragraph(escape(month), styles["subtitle"]),
         Spacer(1, 20 * mm),
-        Paragraph(escape(_("Generated on %(date)s") % {"date": fmt.moment(content.generated_at)}),
-                  ParagraphStyle("gen", parent=styles["muted"], alignment=TA_CENTER)),
+        Paragraph(
+            escape(_("Generated on %(date)s") % {"date": fmt.moment(content.generated_at)}),
+            ParagraphStyle("gen", parent=styles["muted"], alignment=TA_CENTER),
+        ),
         PageBreak(),
         Paragraph(_("Summary"), styles["h1"]),
-    ]  # fmt: skip
+    ]
     story += blocks_of_table(
         ["", _("This month"), _("Previous month"), _("Change from last month")],
         _summary_rows(content, fmt),
         [230, 80, 80, 80],
     )
     story += [
-        KeepTogether([Paragraph(_("Daily volume per channel"), styles["h2"]),
-                      _daily_chart(kpis, fmt)]),
-        KeepTogether([Paragraph(_("Contacts by language"), styles["h2"]), _horizontal_chart(
-            [(fmt.value_label("language", c), f.received) for c, f in kpis.by["language"]])]),
+        KeepTogether(
+            [Paragraph(_("Daily volume per channel"), styles["h2"]), _daily_chart(kpis, fmt)]
+        ),
+        KeepTogether(
+            [
+                Paragraph(_("Contacts by language"), styles["h2"]),
+                _horizontal_chart(
+                    [(fmt.value_label("language", c), f.received) for c, f in kpis.by["language"]]
+                ),
+            ]
+        ),
         KeepTogether([Paragraph(_("Busiest hours"), styles["h2"]), _heatmap(kpis, fmt)]),
-        KeepTogether([Paragraph(_("SLA met by channel"), styles["h2"]), _horizontal_chart(
-            [(channel_label(c), float((f.met_rate or 0) * 100)) for c, f in kpis.sla_by["channel"]],
-            maximum=100, colour=colors.HexColor("#2a9d8f"))]),
+        KeepTogether(
+            [
+                Paragraph(_("SLA met by channel"), styles["h2"]),
+                _horizontal_chart(
+                    [
+                        (channel_label(c), float((f.met_rate or 0) * 100))
+                        for c, f in kpis.sla_by["channel"]
+                    ],
+                    maximum=100,
+                    colour=colors.HexColor("#2a9d8f"),
+                ),
+            ]
+        ),
         PageBreak(),
-    ]  # fmt: skip
-    titles = {"channel": _("By channel"), "language": _("By language"),
-              "country": _("By country"), "category": _("By category")}  # fmt: skip
+    ]
+    titles = {
+        "channel": _("By channel"),
+        "language": _("By language"),
+        "country": _("By country"),
+        "category": _("By category"),
+    }
     for dimension in DIMENSIONS:
         story.append(Paragraph(titles[dimension], styles["h2"]))
         story += _dimension_table(content, fmt, dimension) or [
@@ -400,6 +547,10 @@ def report_pdf(content: ReportContent) -> bytes:
     with translation.override(content.language):
         fmt = Formats(content.language, content.time_zone, content.currency)
         footer = f"{content.client_name} · {fmt.month(content.kpis.period.start)}"
-        return a4_pdf(report_story(content), footer=footer,
-                      title=f"{_('Monthly report')} · {footer}", author="Polydesk",
-                      language=content.language)  # fmt: skip
+        return a4_pdf(
+            report_story(content),
+            footer=footer,
+            title=f"{_('Monthly report')} · {footer}",
+            author="Polydesk",
+            language=content.language,
+        )

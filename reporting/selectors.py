@@ -187,10 +187,13 @@ SELECT GROUPING(language), GROUPING(country), GROUPING(topic), language, country
        {answers}
 FROM call
 GROUP BY GROUPING SETS ((), (language), (country), (topic))
-""".replace("{answers}", ", ".join(
-    [f"count(*) FILTER (WHERE csat = {score})" for score in CSAT_SCORES]
-    + [f"count(*) FILTER (WHERE nps = {score})" for score in NPS_SCORES]
-))  # fmt: skip
+""".replace(
+    "{answers}",
+    ", ".join(
+        [f"count(*) FILTER (WHERE csat = {score})" for score in CSAT_SCORES]
+        + [f"count(*) FILTER (WHERE nps = {score})" for score in NPS_SCORES]
+    ),
+)
 
 # The first of the NPS counts in a row of _CALLS (after the CSAT counts).
 _NPS_COLUMN = 15 + len(CSAT_SCORES)
@@ -211,8 +214,13 @@ def _calendar_params(
     with connection.cursor() as cursor:
         cursor.execute(_CALENDAR_SCOPES, params)
         scopes = cursor.fetchall()
-    arrays: dict[str, list[Any]] = {"cal_country": [], "cal_language": [], "cal_start": [],
-                               "cal_length": [], "cal_before": []}  # fmt: skip
+    arrays: dict[str, list[Any]] = {
+        "cal_country": [],
+        "cal_language": [],
+        "cal_start": [],
+        "cal_length": [],
+        "cal_before": [],
+    }
     for country, language in scopes:
         calendar = client_calendar(client, country=country, language=language)
         before = 0.0
@@ -235,11 +243,13 @@ def _dimension_of(flags: tuple[int, ...]) -> str | None:
 
 def _period_params(client: Client, period: Period) -> dict[str, Any]:
     return {
-        "client_id": client.pk, "tz": client.time_zone,
-        "start": period.start.astimezone(UTC), "end": period.end.astimezone(UTC),
+        "client_id": client.pk,
+        "tz": client.time_zone,
+        "start": period.start.astimezone(UTC),
+        "end": period.end.astimezone(UTC),
         "lookback": (period.start - timedelta(days=REPEAT_WINDOW_DAYS)).astimezone(UTC),
         "repeat_days": REPEAT_WINDOW_DAYS,
-    }  # fmt: skip
+    }
 
 
 def contact_figures_for_period(
@@ -251,8 +261,10 @@ def contact_figures_for_period(
     if totals_only:
         groups, sets = "1, 1, 1, 1, NULL, NULL, NULL, NULL", "()"
     else:
-        groups = ("GROUPING(channel), GROUPING(language), GROUPING(country), GROUPING(category),"
-                  " channel, language, country, category")  # fmt: skip
+        groups = (
+            "GROUPING(channel), GROUPING(language), GROUPING(country), GROUPING(category),"
+            " channel, language, country, category"
+        )
         sets = "(), (channel), (language), (country), (category)"
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(REPORT_WORK_MEM)
@@ -263,12 +275,16 @@ def contact_figures_for_period(
     for row in rows:
         calendar_frt, business_frt = row[10] or (None, None), row[11] or (None, None)
         figures = ContactFigures(
-            received=row[8], handled=row[9],
-            first_response_median=calendar_frt[0], first_response_p90=calendar_frt[1],
+            received=row[8],
+            handled=row[9],
+            first_response_median=calendar_frt[0],
+            first_response_p90=calendar_frt[1],
             first_response_business_median=business_frt[0],
             first_response_business_p90=business_frt[1],
-            resolved=row[12], reopened=row[13], repeat=row[14],
-        )  # fmt: skip
+            resolved=row[12],
+            reopened=row[13],
+            repeat=row[14],
+        )
         dimension = _dimension_of(row[0:4])
         if dimension is None:
             totals = figures
@@ -281,10 +297,16 @@ def contact_figures_for_period(
 
 def _empty_contacts() -> ContactFigures:
     return ContactFigures(
-        received=0, handled=0, first_response_median=None, first_response_p90=None,
-        first_response_business_median=None, first_response_business_p90=None,
-        resolved=0, reopened=0, repeat=0,
-    )  # fmt: skip
+        received=0,
+        handled=0,
+        first_response_median=None,
+        first_response_p90=None,
+        first_response_business_median=None,
+        first_response_business_p90=None,
+        resolved=0,
+        reopened=0,
+        repeat=0,
+    )
 
 
 def sla_figures_for_period(
@@ -346,14 +368,19 @@ def call_figures_for_period(
     by: dict[str, list[tuple[str, CallFigures]]] = {name: [] for name in CALL_DIMENSIONS}
     for row in rows:
         figures = CallFigures(
-            received=row[6], queued=row[7], answered=row[8], answered_within_target=row[9],
-            target_seconds=SERVICE_LEVEL_SECONDS, abandoned=row[10], voicemails=row[11],
+            received=row[6],
+            queued=row[7],
+            answered=row[8],
+            answered_within_target=row[9],
+            target_seconds=SERVICE_LEVEL_SECONDS,
+            abandoned=row[10],
+            voicemails=row[11],
             callbacks=row[12],
             speed_of_answer_average=None if row[13] is None else float(row[13]),
             handle_time_average=None if row[14] is None else float(row[14]),
             csat=CsatFigures(answers=dict(zip(CSAT_SCORES, row[15:_NPS_COLUMN], strict=True))),
             nps=NpsFigures(answers=dict(zip(NPS_SCORES, row[_NPS_COLUMN:], strict=True))),
-        )  # fmt: skip
+        )
         grouped = [name for name, flag in zip(CALL_DIMENSIONS, row[0:3], strict=True) if not flag]
         if not grouped:
             totals = figures if figures.received else None
@@ -370,13 +397,18 @@ def kpis_for_period(*, client: Client, period: Period, now: datetime | None = No
     sla, sla_by = sla_figures_for_period(client=client, period=period, now=now)
     calls, calls_by = call_figures_for_period(client=client, period=period)
     return Kpis(
-        period=period, totals=totals, by=by, sla=sla, sla_by=sla_by,
+        period=period,
+        totals=totals,
+        by=by,
+        sla=sla,
+        sla_by=sla_by,
         daily=daily_volume_for_period(client=client, period=period),
         heatmap=heatmap_for_period(client=client, period=period),
-        calls=calls, calls_by=calls_by,
+        calls=calls,
+        calls_by=calls_by,
         csat=calls.csat if calls is not None and calls.csat.count else None,
         nps=calls.nps if calls is not None and calls.nps.count else None,
-    )  # fmt: skip
+    )
 
 
 def cost_section_for_month(*, client: Client, month: date) -> CostSection | None:
@@ -388,9 +420,15 @@ def cost_section_for_month(*, client: Client, month: date) -> CostSection | None
     lines = []
     for line in invoice.lines.order_by("position"):
         label = str(line.get_kind_display())
-        lines.append(CostLine(
-            label=f"{label}: {line.label}" if line.label else label, quantity=line.quantity,
-            unit=str(line.unit_label), amount=line.amount, percent=line.percent,
-        ))  # fmt: skip
-    return CostSection(invoice_number=invoice.number, currency=invoice.currency, lines=lines,
-                       total=invoice.total)  # fmt: skip
+        lines.append(
+            CostLine(
+                label=f"{label}: {line.label}" if line.label else label,
+                quantity=line.quantity,
+                unit=str(line.unit_label),
+                amount=line.amount,
+                percent=line.percent,
+            )
+        )
+    return CostSection(
+        invoice_number=invoice.number, currency=invoice.currency, lines=lines, total=invoice.total
+    )

@@ -36,8 +36,9 @@ def report_language(*, client: Client) -> str:
     return report_settings_get().language or client.default_language
 
 
-def report_content_build(*, client: Client, month: date, language: str,
-                         now: datetime | None = None) -> ReportContent:  # fmt: skip
+def report_content_build(
+    *, client: Client, month: date, language: str, now: datetime | None = None
+) -> ReportContent:
     """The plain data of the month's report (a month not over yet: so far)."""
     now = now or timezone.now()
     full = Period.month_of(day=month, time_zone=client.time_zone)
@@ -45,18 +46,23 @@ def report_content_build(*, client: Client, month: date, language: str,
         raise ValidationError(f"{month:%Y-%m} has not started yet in {client.time_zone}.")
     period = full.until(now)
     previous = full.previous_month()
-    previous_totals, _by = contact_figures_for_period(client=client, period=previous,
-                                                      totals_only=True)  # fmt: skip
+    previous_totals, _by = contact_figures_for_period(
+        client=client, period=previous, totals_only=True
+    )
     previous_sla, _sla_by = sla_figures_for_period(client=client, period=previous, now=now)
     with translation.override(language):
         costs = cost_section_for_month(client=client, month=full.first_day)
-    kpis = dataclasses.replace(kpis_for_period(client=client, period=period, now=now),
-                               costs=costs)  # fmt: skip
+    kpis = dataclasses.replace(kpis_for_period(client=client, period=period, now=now), costs=costs)
     return ReportContent(
-        client_name=client.name, language=language, time_zone=client.time_zone,
-        currency=client.currency, kpis=kpis,
-        previous_totals=previous_totals, previous_sla=previous_sla, generated_at=now,
-    )  # fmt: skip
+        client_name=client.name,
+        language=language,
+        time_zone=client.time_zone,
+        currency=client.currency,
+        kpis=kpis,
+        previous_totals=previous_totals,
+        previous_sla=previous_sla,
+        generated_at=now,
+    )
 
 
 def report_generate(*, client: Client, month: date, now: datetime | None = None) -> Report:
@@ -87,8 +93,9 @@ def report_send(*, client: Client, report_id: int) -> bool:
                 "month": month,
                 "client": client.name,
             }
-            body = _("Dear client,\n\nplease find attached the report of %(month)s.\n\n"
-                     "Your support team") % {"month": month}  # fmt: skip
+            body = _(
+                "Dear client,\n\nplease find attached the report of %(month)s.\n\nYour support team"
+            ) % {"month": month}
         email = EmailMessage(subject=subject, body=body, to=recipients)
         email.attach(report.filename, bytes(report.pdf), "application/pdf")
         email.send()

@@ -20,8 +20,9 @@ class PhoneNumber(models.Model):
     """A client's Twilio number for one country, with the language its callers get first."""
 
     number = models.CharField(max_length=16, unique=True, validators=[validate_e164])
-    client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE,
-                               related_name="phone_numbers")  # fmt: skip
+    client = models.ForeignKey(
+        "tenants.Client", on_delete=models.CASCADE, related_name="phone_numbers"
+    )
     country = models.CharField(max_length=2)
     default_language = models.CharField(max_length=8)
     voice = models.BooleanField(default=True)
@@ -49,10 +50,12 @@ class AgentDevice(models.Model):
     Kept here, keyed by the user, so that the user and presence models stay as they are.
     """
 
-    agent = models.OneToOneField("accounts.User", on_delete=models.CASCADE, primary_key=True,
-                                 related_name="call_device")  # fmt: skip
-    address = models.CharField(max_length=64, validators=[validate_device],
-                               help_text="+420601234567 or client:jana")  # fmt: skip
+    agent = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, primary_key=True, related_name="call_device"
+    )
+    address = models.CharField(
+        max_length=64, validators=[validate_device], help_text="+420601234567 or client:jana"
+    )
     active = models.BooleanField(default=True)
 
     def __str__(self) -> str:

@@ -31,8 +31,9 @@ def offer_dial(*, item: WorkItem, now: datetime | None = None) -> OfferDial | No
     assert item.offered_at is not None  # offered: it has its offer's time
     try:
         with transaction.atomic():
-            dial = OfferDial.objects.create(item=item, offered_at=item.offered_at,
-                                            agent_id=item.agent_id, dialed_at=now)  # fmt: skip
+            dial = OfferDial.objects.create(
+                item=item, offered_at=item.offered_at, agent_id=item.agent_id, dialed_at=now
+            )
     except IntegrityError:  # already rung (another beat run, a retry)
         return None
     device = AgentDevice.objects.filter(agent_id=item.agent_id, active=True).first()
@@ -43,14 +44,19 @@ def offer_dial(*, item: WorkItem, now: datetime | None = None) -> OfferDial | No
         logger.warning("Call offer %s not rung: %s", item.pk, dial.error)
         return dial
     base = settings.TWILIO_WEBHOOK_BASE_URL.rstrip("/")
-    url = base + webhook_url(item.client_id, "agent", call=item.source_id, item=item.pk,
-                             agent=item.agent_id)  # fmt: skip
+    url = base + webhook_url(
+        item.client_id, "agent", call=item.source_id, item=item.pk, agent=item.agent_id
+    )
     try:
         # The phone stops ringing before the offer expires: an answer always finds it.
-        ring = max(5, int(policy_for(item.channel, item.client_id).offer_timeout.total_seconds())
-                   - RING_MARGIN_SECONDS)  # fmt: skip
-        dial.agent_call_sid = call_create(to=device.address, from_=number.number, url=url,
-                                          timeout=ring)  # fmt: skip
+        ring = max(
+            5,
+            int(policy_for(item.channel, item.client_id).offer_timeout.total_seconds())
+            - RING_MARGIN_SECONDS,
+        )
+        dial.agent_call_sid = call_create(
+            to=device.address, from_=number.number, url=url, timeout=ring
+        )
     except TwilioApiError as error:
         dial.error = str(error)[:300]
         logger.warning("Call offer %s not rung: %s", item.pk, error)
@@ -60,8 +66,9 @@ def offer_dial(*, item: WorkItem, now: datetime | None = None) -> OfferDial | No
 
 def offers_dial_pending(*, now: datetime | None = None) -> int:
     """Ring the agents of call offers not rung yet (beat, every 2 s); returns how many."""
-    rung_already = OfferDial.objects.filter(item_id=OuterRef("pk"),
-                                            offered_at=OuterRef("offered_at"))  # fmt: skip
+    rung_already = OfferDial.objects.filter(
+        item_id=OuterRef("pk"), offered_at=OuterRef("offered_at")
+    )
     pending = WorkItem.objects.filter(
         status=WorkItem.Status.OFFERED, channel=Channel.CALL, source_kind="call"
     ).filter(~Exists(rung_already))

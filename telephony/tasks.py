@@ -22,9 +22,13 @@ class PriceNotReady(Exception):
 
 # Twilio prices a call a while after it ends (404 or a null price until then).
 PRICE_RETRY = {
-    "autoretry_for": (PriceNotReady, TwilioApiError, OperationalError), "retry_backoff": 30,
-    "retry_backoff_max": 3600, "retry_jitter": True, "max_retries": 10, "ignore_result": True,
-}  # fmt: skip
+    "autoretry_for": (PriceNotReady, TwilioApiError, OperationalError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 3600,
+    "retry_jitter": True,
+    "max_retries": 10,
+    "ignore_result": True,
+}
 
 
 @shared_task(**PRICE_RETRY)
@@ -58,8 +62,9 @@ def calls_reconcile_task() -> int:
     return count
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3,
-             ignore_result=True)  # fmt: skip
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, ignore_result=True
+)
 def calls_reconcile_client_task() -> dict:
     """Reconcile the calls of the schema the task came from (calls_reconcile). Twilio's
     errors are not retried here: what is left, the next run asks again."""

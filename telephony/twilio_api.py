@@ -61,9 +61,12 @@ def _url(path: str) -> str:
 def _request(method: str, path: str, **kwargs) -> requests.Response:
     try:
         return requests.request(
-            method, _url(path), auth=(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN),
-            timeout=TIMEOUT_SECONDS, **kwargs,
-        )  # fmt: skip
+            method,
+            _url(path),
+            auth=(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN),
+            timeout=TIMEOUT_SECONDS,
+            **kwargs,
+        )
     except requests.RequestException as error:
         raise TwilioUnavailable(f"Twilio unreachable: {error}") from error
 
@@ -98,10 +101,12 @@ def _leg(data: dict) -> CallLeg:
     try:
         seconds = int(data["duration"]) if data.get("duration") not in (None, "") else None
         return CallLeg(
-            sid=data["sid"], parent_sid=data.get("parent_call_sid") or "",
-            status=data.get("status") or "", seconds=seconds,
+            sid=data["sid"],
+            parent_sid=data.get("parent_call_sid") or "",
+            status=data.get("status") or "",
+            seconds=seconds,
             ended_at=_time(data.get("end_time")) or _time(data.get("date_updated")),
-        )  # fmt: skip
+        )
     except (KeyError, TypeError, ValueError) as error:
         raise TwilioApiError(f"unreadable call record: {error!r}") from error
 

@@ -38,8 +38,9 @@ def messaging_inbound(request: HttpRequest) -> HttpResponse:
     number = PhoneNumber.objects.select_related("client").filter(number=to, sms=True).first()
     if number is None or not number.client.portal_open:
         # Answer 200 so that Twilio does not retry; the message is logged, not lost.
-        logger.warning("SMS to unknown number %s from %s: %r", to, sender,
-                       request.POST.get("Body", "")[:500])  # fmt: skip
+        logger.warning(
+            "SMS to unknown number %s from %s: %r", to, sender, request.POST.get("Body", "")[:500]
+        )
         return _twiml(MessagingResponse())
     if not request.POST.get("MessageSid"):
         logger.warning("SMS from %s without a MessageSid: %r", sender, request.POST.get("Body"))

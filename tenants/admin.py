@@ -5,8 +5,14 @@ from django.utils import translation
 
 from tenants.models import ISO_COUNTRIES, ApiKey, Client, Domain, InboundAddress
 
-BILLING_IDENTITY_FIELDS = ["legal_name", "billing_address", "billing_country", "registration_id",
-                           "vat_id", "billing_email"]  # fmt: skip
+BILLING_IDENTITY_FIELDS = [
+    "legal_name",
+    "billing_address",
+    "billing_country",
+    "registration_id",
+    "vat_id",
+    "billing_email",
+]
 
 
 class ClientAdminForm(forms.ModelForm):
@@ -22,8 +28,10 @@ class ClientAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         names = Locale.parse(translation.to_locale(translation.get_language() or "en"))
         served = list(self.instance.countries or [])
-        others = sorted((code for code in ISO_COUNTRIES if code not in served),
-                        key=lambda code: names.territories.get(code, code))  # fmt: skip
+        others = sorted(
+            (code for code in ISO_COUNTRIES if code not in served),
+            key=lambda code: names.territories.get(code, code),
+        )
 
         def choice(code: str) -> tuple[str, str]:
             return code, f"{names.territories.get(code, code)} ({code})"
@@ -47,16 +55,34 @@ class ClientAdmin(admin.ModelAdmin):
     readonly_fields = ["schema_name", "ready", "created_at"]
     inlines = [DomainInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "schema_name", "countries", "languages",
-                           "default_language", "time_zone", "currency", "status", "ready",
-                           "created_at"]}),
-        ("Billing identity", {
-            "fields": tuple(BILLING_IDENTITY_FIELDS),
-            "description": "The buyer on the client's invoices and credit notes, as they are "
-                           "issued from now on: an issued one keeps the identity it was issued "
-                           "with (to correct it, credit the invoice and issue the month again).",
-        }),
-    ]  # fmt: skip
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "schema_name",
+                    "countries",
+                    "languages",
+                    "default_language",
+                    "time_zone",
+                    "currency",
+                    "status",
+                    "ready",
+                    "created_at",
+                ]
+            },
+        ),
+        (
+            "Billing identity",
+            {
+                "fields": tuple(BILLING_IDENTITY_FIELDS),
+                "description": "The buyer on the client's invoices and credit notes, as they are "
+                "issued from now on: an issued one keeps the identity it was issued "
+                "with (to correct it, credit the invoice and issue the month again).",
+            },
+        ),
+    ]
 
     def has_add_permission(self, request) -> bool:
         # A client needs a schema: create it with `manage.py create_client` (one service call).

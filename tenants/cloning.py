@@ -58,25 +58,54 @@ def _template_state(template: str) -> tuple:
 
 # libpq's connection parameters: what pg_dump must get of Django's (TLS settings included).
 _LIBPQ_KEYS = {
-    "host", "hostaddr", "port", "dbname", "user", "passfile", "service", "options",
-    "application_name", "connect_timeout", "sslmode", "sslnegotiation", "sslcert", "sslkey",
-    "sslpassword", "sslrootcert", "sslcrl", "sslcrldir", "sslsni", "requirepeer",
-    "gssencmode", "krbsrvname", "channel_binding", "require_auth", "target_session_attrs",
-}  # fmt: skip
+    "host",
+    "hostaddr",
+    "port",
+    "dbname",
+    "user",
+    "passfile",
+    "service",
+    "options",
+    "application_name",
+    "connect_timeout",
+    "sslmode",
+    "sslnegotiation",
+    "sslcert",
+    "sslkey",
+    "sslpassword",
+    "sslrootcert",
+    "sslcrl",
+    "sslcrldir",
+    "sslsni",
+    "requirepeer",
+    "gssencmode",
+    "krbsrvname",
+    "channel_binding",
+    "require_auth",
+    "target_session_attrs",
+}
 
 
 def _dump(template: str) -> str:
     from psycopg.conninfo import make_conninfo
 
     params = connection.get_connection_params()
-    conninfo = make_conninfo(**{
-        key: str(value) for key, value in params.items() if key in _LIBPQ_KEYS and value
-    })  # fmt: skip
+    conninfo = make_conninfo(
+        **{key: str(value) for key, value in params.items() if key in _LIBPQ_KEYS and value}
+    )
     env = {**os.environ}
     if params.get("password"):
         env["PGPASSWORD"] = str(params["password"])  # kept off the command line
-    command = [pg_dump_path(), "--no-owner", "--no-privileges", "--inserts",
-               "--lock-wait-timeout=10s", "-n", template, f"--dbname={conninfo}"]  # fmt: skip
+    command = [
+        pg_dump_path(),
+        "--no-owner",
+        "--no-privileges",
+        "--inserts",
+        "--lock-wait-timeout=10s",
+        "-n",
+        template,
+        f"--dbname={conninfo}",
+    ]
     try:
         result = subprocess.run(
             command, env=env, capture_output=True, text=True, timeout=120, check=True

@@ -84,8 +84,10 @@ def vat_id_normalised(value: str) -> str:
         else:
             number = eu_vat.validate(number)
     except number_errors.ValidationError as error:
-        problem = next((text for kind, text in _VAT_PROBLEMS.items() if isinstance(error, kind)),
-                       "it is not valid")  # fmt: skip
+        problem = next(
+            (text for kind, text in _VAT_PROBLEMS.items() if isinstance(error, kind)),
+            "it is not valid",
+        )
         raise ValidationError(f"{value!r} is not a valid {prefix} VAT ID: {problem}.") from None
     return number if number.startswith(prefix) else prefix + number
 
@@ -134,25 +136,32 @@ class Client(TenantMixin):
     # The billing identity, printed as the buyer on invoices (an issued invoice keeps the one
     # it was issued with: billing.models.Invoice.buyer_*). Empty fields are left off.
     legal_name = models.CharField(
-        max_length=200, blank=True,
-        help_text="as registered, e.g. \"Bohemia Shoes s.r.o.\"; empty: the client's name",
-    )  # fmt: skip
+        max_length=200,
+        blank=True,
+        help_text='as registered, e.g. "Bohemia Shoes s.r.o."; empty: the client\'s name',
+    )
     billing_address = models.TextField(
         blank=True, help_text="street, postcode and town, on as many lines as it takes"
     )
     billing_country = models.CharField(
-        max_length=2, blank=True,
+        max_length=2,
+        blank=True,
         help_text="where the company is registered: one of the client's countries or any other",
-    )  # fmt: skip
+    )
     registration_id = models.CharField(
-        "registration number", max_length=100, blank=True,
+        "registration number",
+        max_length=100,
+        blank=True,
         help_text="company registration number (IČO, KRS, Handelsregister, cégjegyzékszám...)",
-    )  # fmt: skip
+    )
     vat_id = models.CharField(
-        "VAT ID", max_length=32, blank=True, validators=[validate_vat_id],
+        "VAT ID",
+        max_length=32,
+        blank=True,
+        validators=[validate_vat_id],
         help_text="with its country prefix, e.g. CZ25123891; its format and check digit are "
         "checked (offline, not in VIES)",
-    )  # fmt: skip
+    )
     billing_email = models.EmailField(
         "billing e-mail", blank=True, help_text="the client's accounts address"
     )

@@ -176,9 +176,11 @@ def client_provision(
             )
         if created and schema_exists(schema_name_for_slug(slug)):
             raise ValidationError(
-                {"slug": f"schema {schema_name_for_slug(slug)} exists without a client: "
-                         "an operator must look at it first."}
-            )  # fmt: skip
+                {
+                    "slug": f"schema {schema_name_for_slug(slug)} exists without a client: "
+                    "an operator must look at it first."
+                }
+            )
         if client is None:
             client = Client(
                 slug=slug,
@@ -225,8 +227,16 @@ def client_billing_identity_set(
     client.billing_country, client.registration_id = billing_country, registration_id.strip()
     client.vat_id, client.billing_email = vat_id.strip(), billing_email.strip()
     _validated_client(client)
-    client.save(update_fields=["legal_name", "billing_address", "billing_country",
-                               "registration_id", "vat_id", "billing_email"])  # fmt: skip
+    client.save(
+        update_fields=[
+            "legal_name",
+            "billing_address",
+            "billing_country",
+            "registration_id",
+            "vat_id",
+            "billing_email",
+        ]
+    )
     return client
 
 
@@ -235,9 +245,11 @@ def api_key_issue(*, client: Client, name: str) -> tuple[ApiKey, str]:
     prefix = secrets.token_hex(4)
     raw = f"pd_{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey.objects.create(
-        client=client, name=name, prefix=prefix,
+        client=client,
+        name=name,
+        prefix=prefix,
         key_hash=hashlib.sha256(raw.encode()).hexdigest(),
-    )  # fmt: skip
+    )
     return key, raw
 
 

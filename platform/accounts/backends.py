@@ -23,8 +23,11 @@ class LimitedModelBackend(ModelBackend):
 
 @receiver(user_login_failed)
 def _count_failure(sender, credentials, request=None, **kwargs) -> None:
-    login_failed(schema=schema_name_current(), username=credentials.get("username", ""),
-                 address=client_address(request))  # fmt: skip
+    login_failed(
+        schema=schema_name_current(),
+        username=credentials.get("username", ""),
+        address=client_address(request),
+    )
 
 
 @receiver(user_logged_in)

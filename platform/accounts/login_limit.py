@@ -30,8 +30,10 @@ def _keys(schema: str, username: str, address: str) -> tuple[str, str]:
 
 def login_blocked(*, schema: str, username: str, address: str) -> bool:
     account, by_address = _keys(schema, username, address)
-    return (cache.get(account, 0) >= MAX_FAILURES_PER_ACCOUNT
-            or cache.get(by_address, 0) >= MAX_FAILURES_PER_ADDRESS)  # fmt: skip
+    return (
+        cache.get(account, 0) >= MAX_FAILURES_PER_ACCOUNT
+        or cache.get(by_address, 0) >= MAX_FAILURES_PER_ADDRESS
+    )
 
 
 def login_failed(*, schema: str, username: str, address: str) -> None:

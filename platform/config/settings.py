@@ -154,9 +154,23 @@ LOCALE_PATHS = [PLATFORM_DIR / "locale"]
 # Customer-facing content has a column per catalog language (languages/catalog.py), more
 # than the UI languages above; the UI language list stays what the interface is in.
 MODELTRANSLATION_LANGUAGES = (
-    "cs", "sk", "pl", "de", "hu", "ro", "sl", "hr", "bg", "en", "fr", "it", "es", "nl", "pt",
+    "cs",
+    "sk",
+    "pl",
+    "de",
+    "hu",
+    "ro",
+    "sl",
+    "hr",
+    "bg",
+    "en",
+    "fr",
+    "it",
+    "es",
+    "nl",
+    "pt",
     "el",
-)  # fmt: skip
+)
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 USE_I18N = True
 USE_TZ = True

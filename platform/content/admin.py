@@ -43,12 +43,16 @@ class ClientLanguagesAdmin(TranslationAdmin):
         audit.info("%s added %s %r on %s", request.user, obj._meta.label, obj.pk, request.tenant)
 
     def log_change(self, request, obj, message):
-        audit.info("%s changed %s %r on %s", request.user, obj._meta.label, obj.pk,
-                   request.tenant)  # fmt: skip
+        audit.info("%s changed %s %r on %s", request.user, obj._meta.label, obj.pk, request.tenant)
 
     def log_deletions(self, request, queryset):
-        audit.info("%s deleted %s %s on %s", request.user, queryset.model._meta.label,
-                   list(queryset.values_list("pk", flat=True)), request.tenant)  # fmt: skip
+        audit.info(
+            "%s deleted %s %s on %s",
+            request.user,
+            queryset.model._meta.label,
+            list(queryset.values_list("pk", flat=True)),
+            request.tenant,
+        )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(None, {"fields": list(self.untranslated)})]

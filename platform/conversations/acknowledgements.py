@@ -62,8 +62,9 @@ def acknowledgement_text(
         shop_name=client.name,
         customer_name=conversation.customer.name,
     )
-    return Acknowledgement(_filled(subject.text, values) if subject else "",
-                           _filled(body.text, values))  # fmt: skip
+    return Acknowledgement(
+        _filled(subject.text, values) if subject else "", _filled(body.text, values)
+    )
 
 
 @transaction.atomic
@@ -86,9 +87,13 @@ def conversation_acknowledge(
     now = timezone.now()
     # Handed over with the webhook's or the API call's answer: sent as it is written.
     message = Message.objects.create(
-        conversation=conversation, direction=Message.Direction.OUTBOUND,
-        channel=conversation.channel, body_text=text.body, created_at=now, sent_at=now,
-    )  # fmt: skip
+        conversation=conversation,
+        direction=Message.Direction.OUTBOUND,
+        channel=conversation.channel,
+        body_text=text.body,
+        created_at=now,
+        sent_at=now,
+    )
     delivery_handed_over(client=client, message=message, kind=Delivery.Kind.AUTOMATIC, at=now)
     return message
 

@@ -563,8 +563,10 @@ def recipient_address(parsed: ParsedMail, envelope: str = "") -> InboundAddress:
     unknown (a copy to two clients is then one delivery to each)."""
     candidates = [envelope.strip().lower()] if envelope else []
     candidates += parsed.recipients
-    found = {row.address: row for row in InboundAddress.objects.select_related("client")
-             .filter(address__in=candidates)}  # fmt: skip
+    found = {
+        row.address: row
+        for row in InboundAddress.objects.select_related("client").filter(address__in=candidates)
+    }
     for address in candidates:
         if address in found and found[address].client.portal_open:
             return found[address]
@@ -640,10 +642,14 @@ def _file_in_schema(
     if parent is not None:
         now = timezone.now()
         message = Message.objects.create(
-            conversation=parent.conversation, direction=Message.Direction.INBOUND,
-            channel="email", body_text=text, body_html=parsed.html,
-            external_id=parsed.message_id, created_at=now,
-        )  # fmt: skip
+            conversation=parent.conversation,
+            direction=Message.Direction.INBOUND,
+            channel="email",
+            body_text=text,
+            body_html=parsed.html,
+            external_id=parsed.message_id,
+            created_at=now,
+        )
         raw_store(Message, message.pk, raw)
         _attachments_store(message, parsed)
         conversation_customer_wrote(client=client, conversation=parent.conversation, now=now)
@@ -737,10 +743,15 @@ def _automatic_file(
     if report is not None and parent is not None and report.action.lower() in ("failed", ""):
         _bounce_hooks(client, parent.external_id, _bounce_summary(report))
     message = Message.objects.create(
-        conversation=conversation, direction=Message.Direction.INBOUND, channel="email",
-        body_text=text, body_html=parsed.html, external_id=parsed.message_id,
-        created_at=now, automatic=True,
-    )  # fmt: skip
+        conversation=conversation,
+        direction=Message.Direction.INBOUND,
+        channel="email",
+        body_text=text,
+        body_html=parsed.html,
+        external_id=parsed.message_id,
+        created_at=now,
+        automatic=True,
+    )
     raw_store(Message, message.pk, raw)
     _attachments_store(message, parsed)
     return Filed(client.slug, conversation.pk, threaded=parent is not None, message_pk=message.pk)

@@ -49,10 +49,14 @@ def outbound_email_queue(
     (an acknowledgement, a survey), sent as an automatic reply."""
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
     message = Message.objects.create(
-        conversation=conversation, direction=Message.Direction.OUTBOUND, channel="email",
-        author=author, body_text=body, external_id=make_msgid(domain=domain),
+        conversation=conversation,
+        direction=Message.Direction.OUTBOUND,
+        channel="email",
+        author=author,
+        body_text=body,
+        external_id=make_msgid(domain=domain),
         created_at=timezone.now(),
-    )  # fmt: skip
+    )
     kind = Delivery.Kind.AUTOMATIC if automatic else Delivery.Kind.REPLY
     delivery_queue(client=client, message=message, kind=kind, subject=subject)
     return message
@@ -69,8 +73,10 @@ def email_build(
         raise PermanentFailure("The customer has no e-mail address.")
     earlier = list(
         conversation.messages.filter(channel="email", created_at__lte=message.created_at)
-        .exclude(pk=message.pk).exclude(external_id="").values_list("external_id", flat=True)
-    )  # fmt: skip
+        .exclude(pk=message.pk)
+        .exclude(external_id="")
+        .values_list("external_id", flat=True)
+    )
     headers = {"Message-ID": message.external_id}
     if earlier:
         headers["In-Reply-To"] = earlier[-1]

@@ -69,9 +69,12 @@ class Conversation(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["customer", "-created_at"]),
-            models.Index(fields=["pending_since"], name="conversation_pending",
-                         condition=models.Q(status="pending")),
-        ]  # fmt: skip
+            models.Index(
+                fields=["pending_since"],
+                name="conversation_pending",
+                condition=models.Q(status="pending"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject or self.channel}"
@@ -83,8 +86,9 @@ class Message(models.Model):
         OUTBOUND = "out", "To the customer"
         NOTE = "note", "Internal note"
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
-                                     related_name="messages")  # fmt: skip
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
     direction = models.CharField(max_length=4, choices=Direction.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, **USER_REFERENCE)
     channel = models.CharField(max_length=8, choices=Channel.choices)
@@ -109,10 +113,11 @@ class Message(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["channel", "external_id"], name="message_external_id_once",
+                fields=["channel", "external_id"],
+                name="message_external_id_once",
                 condition=~models.Q(external_id=""),
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.direction} {self.channel} #{self.pk}"

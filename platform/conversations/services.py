@@ -138,19 +138,29 @@ def _deadlines(
 
 
 def _deadlines_for(client: Client, conversation: Conversation, now: datetime) -> Deadlines:
-    return _deadlines(client, channel=conversation.channel, country=conversation.customer.country,
-                      language=conversation.language, now=now)  # fmt: skip
+    return _deadlines(
+        client,
+        channel=conversation.channel,
+        country=conversation.customer.country,
+        language=conversation.language,
+        now=now,
+    )
 
 
-def _resolution_clock_start(client: Client, conversation: Conversation, deadlines: Deadlines,
-                            now: datetime) -> None:  # fmt: skip
+def _resolution_clock_start(
+    client: Client, conversation: Conversation, deadlines: Deadlines, now: datetime
+) -> None:
     if deadlines.resolution_due is None:
         return
     assert deadlines.resolution_warn is not None  # counted with the due time
     resolution_clock_start(
-        client=client, conversation_id=conversation.pk, channel=conversation.channel,
-        started_at=now, due_at=deadlines.resolution_due, warn_at=deadlines.resolution_warn,
-    )  # fmt: skip
+        client=client,
+        conversation_id=conversation.pk,
+        channel=conversation.channel,
+        started_at=now,
+        due_at=deadlines.resolution_due,
+        warn_at=deadlines.resolution_warn,
+    )
 
 
 def _delivered_before(channel: str, external_id: str) -> Inbound | None:
@@ -223,9 +233,11 @@ def conversation_open_inbound(
         return earlier
 
     customer = _customer_for(
-        email=customer_email.strip(), phone=customer_phone.strip(), name=customer_name.strip(),
+        email=customer_email.strip(),
+        phone=customer_phone.strip(),
+        name=customer_name.strip(),
         country=country.upper(),
-    )  # fmt: skip
+    )
     if language:
         detected, uncertain = "", False
     else:
@@ -244,25 +256,46 @@ def conversation_open_inbound(
 
     if (customer.country, language) != asked:  # a known customer's country, a detection
         calendar = None
-    deadlines = _deadlines(client, channel=channel, country=customer.country,
-                           language=language, now=now, calendar=calendar)  # fmt: skip
+    deadlines = _deadlines(
+        client,
+        channel=channel,
+        country=customer.country,
+        language=language,
+        now=now,
+        calendar=calendar,
+    )
     conversation = Conversation.objects.create(
-        customer=customer, channel=channel, subject=subject[:300], language=language,
-        language_uncertain=uncertain, language_detected=detected,
-        created_at=now, first_response_due_at=deadlines.answer_due,
+        customer=customer,
+        channel=channel,
+        subject=subject[:300],
+        language=language,
+        language_uncertain=uncertain,
+        language_detected=detected,
+        created_at=now,
+        first_response_due_at=deadlines.answer_due,
         resolution_due_at=deadlines.resolution_due,
-    )  # fmt: skip
+    )
     message = Message.objects.create(
-        conversation=conversation, direction=Message.Direction.INBOUND, channel=channel,
-        body_text=text, external_id=external_id, created_at=now,
-    )  # fmt: skip
+        conversation=conversation,
+        direction=Message.Direction.INBOUND,
+        channel=channel,
+        body_text=text,
+        external_id=external_id,
+        created_at=now,
+    )
     _files_store(message, files)
     work_enqueue(
-        client=client, channel=channel, language=language, language_uncertain=uncertain,
-        source_kind="conversation", source_id=conversation.pk,
-        summary=_summary(subject, text, files), due_at=deadlines.answer_due,
-        warn_at=deadlines.answer_warn, waiting_since=now,
-    )  # fmt: skip
+        client=client,
+        channel=channel,
+        language=language,
+        language_uncertain=uncertain,
+        source_kind="conversation",
+        source_id=conversation.pk,
+        summary=_summary(subject, text, files),
+        due_at=deadlines.answer_due,
+        warn_at=deadlines.answer_warn,
+        waiting_since=now,
+    )
     _resolution_clock_start(client, conversation, deadlines, now)
     return Inbound(conversation, message, created=True, calendar=deadlines.calendar)
 
@@ -288,8 +321,9 @@ def conversation_language_correct(
 
 
 @transaction.atomic
-def conversation_reply(*, client: Client, conversation_id: int, agent: User, text: str,
-                       now: datetime | None = None) -> Message:  # fmt: skip
+def conversation_reply(
+    *, client: Client, conversation_id: int, agent: User, text: str, now: datetime | None = None
+) -> Message:
     """An agent answers: the message goes out on the conversation's channel through the
     outbox, and the conversation waits for the customer. The first response is when the
     channel accepted the answer (conversations.outbound.message_sent): at once for chat
@@ -301,13 +335,18 @@ def conversation_reply(*, client: Client, conversation_id: int, agent: User, tex
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
     now = now or timezone.now()
     if conversation.channel == Conversation.Channel.EMAIL:
-        message = outbound_email_queue(client=client, conversation=conversation, body=text,
-                                       author=agent)  # fmt: skip
+        message = outbound_email_queue(
+            client=client, conversation=conversation, body=text, author=agent
+        )
     else:
         message = Message.objects.create(
-            conversation=conversation, direction=Message.Direction.OUTBOUND,
-            channel=conversation.channel, author=agent, body_text=text, created_at=now,
-        )  # fmt: skip
+            conversation=conversation,
+            direction=Message.Direction.OUTBOUND,
+            channel=conversation.channel,
+            author=agent,
+            body_text=text,
+            created_at=now,
+        )
         if conversation.channel == Conversation.Channel.SMS:  # through Twilio, by the outbox
             delivery_queue(client=client, message=message, now=now)
         else:  # chat and API replies are read by the client's own systems (the JSON API)
@@ -442,9 +481,13 @@ def _customer_message_file(
     if not text.strip() and not files:
         raise ValidationError({"text": "The message is empty."})
     message = Message.objects.create(
-        conversation=conversation, direction=Message.Direction.INBOUND,
-        channel=conversation.channel, body_text=text, external_id=external_id, created_at=now,
-    )  # fmt: skip
+        conversation=conversation,
+        direction=Message.Direction.INBOUND,
+        channel=conversation.channel,
+        body_text=text,
+        external_id=external_id,
+        created_at=now,
+    )
     _files_store(message, files)
     conversation_customer_wrote(client=client, conversation=conversation, now=now)
     return message
@@ -462,18 +505,25 @@ def conversation_customer_wrote(
         _reopen(client, conversation, deadlines, now)
     elif conversation.status == Conversation.Status.PENDING:
         conversation.status, conversation.pending_since = Conversation.Status.OPEN, None
-        clock = resolution_clock_resume(client=client, conversation_id=conversation.pk,
-                                        calendar=deadlines.calendar, now=now)  # fmt: skip
+        clock = resolution_clock_resume(
+            client=client, conversation_id=conversation.pk, calendar=deadlines.calendar, now=now
+        )
         if clock is not None:
             conversation.resolution_due_at = clock.due_at
         conversation.save(update_fields=["status", "pending_since", "resolution_due_at"])
     channel = conversation.channel
     item = work_enqueue(
-        client=client, channel=channel, language=conversation.language,
-        language_uncertain=conversation.language_uncertain, source_kind="conversation",
-        source_id=conversation.pk, summary=conversation.subject, waiting_since=now,
-        due_at=deadlines.answer_due, warn_at=deadlines.answer_warn,
-    )  # fmt: skip
+        client=client,
+        channel=channel,
+        language=conversation.language,
+        language_uncertain=conversation.language_uncertain,
+        source_kind="conversation",
+        source_id=conversation.pk,
+        summary=conversation.subject,
+        waiting_since=now,
+        due_at=deadlines.answer_due,
+        warn_at=deadlines.answer_warn,
+    )
     # Answered but still open (the agent has not pressed Done): the new question gets its
     # own promise; an item not answered yet keeps its earlier one.
     work_item_promise_renew(
@@ -482,8 +532,9 @@ def conversation_customer_wrote(
 
 
 @transaction.atomic
-def conversation_resolve(*, client: Client, conversation_id: int, agent: User,
-                         now: datetime | None = None) -> Conversation:  # fmt: skip
+def conversation_resolve(
+    *, client: Client, conversation_id: int, agent: User, now: datetime | None = None
+) -> Conversation:
     """The customer's matter is settled: the conversation is resolved, its resolution clock
     stops (a late resolution is a breach), and its open work leaves the queue. Resolving a
     resolved conversation changes nothing."""
@@ -495,23 +546,35 @@ def conversation_resolve(*, client: Client, conversation_id: int, agent: User,
         conversation.assignee = agent
     # The agent's own item is finished (their idle clock, a late answer's breach).
     for item in WorkItem.objects.filter(
-        client=client, source_kind="conversation", source_id=conversation.pk,
-        status__in=WorkItem.OPEN_STATUSES, agent=agent,
-    ):  # fmt: skip
+        client=client,
+        source_kind="conversation",
+        source_id=conversation.pk,
+        status__in=WorkItem.OPEN_STATUSES,
+        agent=agent,
+    ):
         item_close(item_id=item.pk, agent=agent, now=now)
     _resolved(client, conversation, now=now)
     return conversation
 
 
-def _resolved(client: Client, conversation: Conversation, *, now: datetime,
-              automatically: bool = False) -> None:  # fmt: skip
+def _resolved(
+    client: Client, conversation: Conversation, *, now: datetime, automatically: bool = False
+) -> None:
     """Mark ``conversation`` (locked) resolved; any open work of it is no longer needed."""
     conversation.status, conversation.resolved_at = Conversation.Status.RESOLVED, now
     conversation.resolved_automatically, conversation.pending_since = automatically, None
-    conversation.save(update_fields=["status", "resolved_at", "resolved_automatically",
-                                     "pending_since", "assignee"])  # fmt: skip
-    work_cancel_for_source(client=client, source_kind="conversation",
-                           source_id=conversation.pk, now=now)  # fmt: skip
+    conversation.save(
+        update_fields=[
+            "status",
+            "resolved_at",
+            "resolved_automatically",
+            "pending_since",
+            "assignee",
+        ]
+    )
+    work_cancel_for_source(
+        client=client, source_kind="conversation", source_id=conversation.pk, now=now
+    )
     resolution_clock_stop(client=client, conversation_id=conversation.pk, now=now)
 
 
@@ -535,9 +598,11 @@ def conversations_pending_resolve(*, client: Client, now: datetime | None = None
         for conversation_id in waiting:
             with transaction.atomic():
                 conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
-                if (conversation.status != Conversation.Status.PENDING
-                        # pending: it has its pending_since
-                        or conversation.pending_since > cutoff):  # type: ignore[operator]  # fmt: skip
+                if (
+                    conversation.status != Conversation.Status.PENDING
+                    # pending: it has its pending_since
+                    or conversation.pending_since > cutoff  # type: ignore[operator]
+                ):
                     continue  # the customer wrote in the meantime
                 _resolved(client, conversation, now=now, automatically=True)
                 resolved += 1
@@ -558,8 +623,15 @@ def _reopen(
     conversation.reopen_count += 1
     conversation.resolved_automatically = False
     conversation.resolution_due_at = deadlines.resolution_due
-    conversation.save(update_fields=["status", "reopened_at", "reopen_count",
-                                     "resolved_automatically", "resolution_due_at"])  # fmt: skip
+    conversation.save(
+        update_fields=[
+            "status",
+            "reopened_at",
+            "reopen_count",
+            "resolved_automatically",
+            "resolution_due_at",
+        ]
+    )
     _resolution_clock_start(client, conversation, deadlines, now)
 
 
@@ -579,10 +651,13 @@ def conversation_note_add(
         raise ValidationError({"text": "The note is empty."})
     conversation = Conversation.objects.get(pk=conversation_id)
     return Message.objects.create(
-        conversation=conversation, direction=Message.Direction.NOTE,
-        channel=conversation.channel, author=agent, body_text=text.strip(),
+        conversation=conversation,
+        direction=Message.Direction.NOTE,
+        channel=conversation.channel,
+        author=agent,
+        body_text=text.strip(),
         created_at=timezone.now(),
-    )  # fmt: skip
+    )
 
 
 def tags_parse(raw: str) -> list[str]:
@@ -631,9 +706,11 @@ def conversation_queue_language(
         client=client, conversation_id=conversation_id, language=language, agent=agent
     )
     held = WorkItem.objects.filter(
-        client=client, source_kind="conversation", source_id=conversation.pk,
+        client=client,
+        source_kind="conversation",
+        source_id=conversation.pk,
         status__in=[WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED],
-    ).values_list("pk", flat=True)  # fmt: skip
+    ).values_list("pk", flat=True)
     for item_id in list(held):
         item_release(item_id=item_id)
     return conversation

@@ -29,8 +29,9 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def csv_response(filename: str, header: list[str], rows: Iterable[Sequence[object]], *,
-                 utf8_mark: bool = True) -> StreamingHttpResponse:  # fmt: skip
+def csv_response(
+    filename: str, header: list[str], rows: Iterable[Sequence[object]], *, utf8_mark: bool = True
+) -> StreamingHttpResponse:
     """A CSV download streamed row by row, with no cell a spreadsheet would run as a
     formula; with ``utf8_mark`` it starts with the byte-order mark spreadsheets read as
     UTF-8."""

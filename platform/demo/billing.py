@@ -47,26 +47,41 @@ def seed_billing(log: Callable[[str], None]) -> None:
     last_month = month_previous(now, zone=UTC)
     for currency, rate in DEMO_USD_RATES.items():
         ExchangeRate.objects.get_or_create(
-            from_currency="USD", to_currency=currency, valid_on=start,
+            from_currency="USD",
+            to_currency=currency,
+            valid_on=start,
             defaults={"rate": Decimal(rate), "source": "demo"},
-        )  # fmt: skip
+        )
     for client in clients:
         if PricePlan.objects.filter(client=client).exists():
             continue
         fee, email, chat, minute = (Decimal(v) for v in DEMO_PRICES[client.currency])
         terms = {
-            "name": "Standard", "base_monthly_fee": fee, "included_emails": 20,
-            "included_chats": 20, "included_call_minutes": 60, "price_per_email": email,
-            "price_per_chat": chat, "price_per_call_minute": minute,
-            "call_minute_rounding": "started_minute", "out_of_hours_surcharge_percent":
-            Decimal(25), "telephony_margin_percent": Decimal(10),
+            "name": "Standard",
+            "base_monthly_fee": fee,
+            "included_emails": 20,
+            "included_chats": 20,
+            "included_call_minutes": 60,
+            "price_per_email": email,
+            "price_per_chat": chat,
+            "price_per_call_minute": minute,
+            "call_minute_rounding": "started_minute",
+            "out_of_hours_surcharge_percent": Decimal(25),
+            "telephony_margin_percent": Decimal(10),
             "surcharges": [("Hungarian and Romanian", ["hu", "ro"], Decimal(10))],
-        }  # fmt: skip
+        }
         price_plan_create(client=client, valid_from=start, **terms)
         if client.slug == "bohemia-shoes":  # a new version from the 16th of last month
-            price_plan_create(client=client, valid_from=last_month.replace(day=16),
-                              **{**terms, "name": "Standard 2", "price_per_email": email + 6,
-                                 "included_emails": 40})  # fmt: skip
+            price_plan_create(
+                client=client,
+                valid_from=last_month.replace(day=16),
+                **{
+                    **terms,
+                    "name": "Standard 2",
+                    "price_per_email": email + 6,
+                    "included_emails": 40,
+                },
+            )
         log(f"price plan of {client.slug}: {fee} {client.currency} a month")
 
     for client in clients:
@@ -81,35 +96,41 @@ def seed_billing(log: Callable[[str], None]) -> None:
                 .distinct()
             )
         agents = dict(
-            WorkItem.objects.filter(client=client, source_kind="conversation",
-                                    source_id__in=[c.pk for c in answered])
-            .values_list("source_id", "agent_id")
-        )  # fmt: skip
+            WorkItem.objects.filter(
+                client=client, source_kind="conversation", source_id__in=[c.pk for c in answered]
+            ).values_list("source_id", "agent_id")
+        )
         created = 0
         for conversation in answered:
-            calendar = client_calendar(client, country=conversation.customer.country,
-                                       language=conversation.language)  # fmt: skip
+            calendar = client_calendar(
+                client, country=conversation.customer.country, language=conversation.language
+            )
             at = conversation.first_response_at
             assert at is not None  # answered: filtered on a first response
             # The same key as a live first reply (billing.services.usage_record_first_reply).
             _, new = usage_record(
                 client=client,
                 kind="email_answered" if conversation.channel == "email" else "chat_handled",
-                quantity=1, occurred_at=at,
+                quantity=1,
+                occurred_at=at,
                 idempotency_key=f"conversation:{client.schema_name}:{conversation.pk}",
                 source_kind="conversation",
                 source_ref=f"{client.schema_name}:{conversation.pk}",
-                language=conversation.language, agent=agents.get(conversation.pk),
-                out_of_hours=not calendar.is_open(at), channel=conversation.channel,
-            )  # fmt: skip
+                language=conversation.language,
+                agent=agents.get(conversation.pk),
+                out_of_hours=not calendar.is_open(at),
+                channel=conversation.channel,
+            )
             created += new
         created += _calls_to_ledger(client)
         log(f"usage ledger of {client.slug}: {created} new entries ({len(answered)} answered)")
 
     run = invoices_issue_for_month(month=last_month, clients=clients, now=now)
     for invoice in run.issued + run.present:
-        log(f"invoice {invoice.number} of {invoice.client.slug} for {last_month:%Y-%m}: "
-            f"{invoice.total} {invoice.currency}")  # fmt: skip
+        log(
+            f"invoice {invoice.number} of {invoice.client.slug} for {last_month:%Y-%m}: "
+            f"{invoice.total} {invoice.currency}"
+        )
     for client, reason in run.skipped + run.failed:
         log(f"no invoice for {client.slug}: {reason}")
 
@@ -124,14 +145,21 @@ def _calls_to_ledger(client) -> int:
     for call in calls:
         assert call.completed_at is not None  # filtered on it
         usage_record_call(
-            client=client, call_sid=call.call_sid, talk_seconds=call.talk_seconds,
-            answered_at=call.answered_at, language=call.language, country=call.country,
+            client=client,
+            call_sid=call.call_sid,
+            talk_seconds=call.talk_seconds,
+            answered_at=call.answered_at,
+            language=call.language,
+            country=call.country,
             agent=call.agent_id,
-        )  # fmt: skip
+        )
         if call.price is not None:
             usage_record_telephony_cost(
-                client=client, call_sid=call.call_sid, amount=call.price,
-                currency=call.price_currency, occurred_at=call.completed_at,
+                client=client,
+                call_sid=call.call_sid,
+                amount=call.price,
+                currency=call.price_currency,
+                occurred_at=call.completed_at,
                 language=call.language,
-            )  # fmt: skip
+            )
     return UsageEntry.objects.filter(client=client).count() - before

@@ -183,8 +183,7 @@ def seed_clients(log: Callable[[str], None]) -> None:
         # Before the demo's invoices are issued (they record it); one edited in the admin stays.
         if not any(getattr(result.client, field) for field in identity):
             client_billing_identity_set(client=result.client, **identity)
-            log(f"billing identity of {demo.slug}: {identity['legal_name']}, "
-                f"{identity['vat_id']}")  # fmt: skip
+            log(f"billing identity of {demo.slug}: {identity['legal_name']}, {identity['vat_id']}")
 
 
 def seed_users(log: Callable[[str], None]) -> None:
@@ -270,21 +269,27 @@ def seed_content(log: Callable[[str], None]) -> None:
             for key, texts in CANNED_REPLIES.items():
                 CannedReply.objects.update_or_create(
                     key=key,
-                    defaults={"category": CANNED_REPLY_CATEGORIES[key],
-                              **_translated_fields(texts, ("title", "body"), languages)},
-                )  # fmt: skip
+                    defaults={
+                        "category": CANNED_REPLY_CATEGORIES[key],
+                        **_translated_fields(texts, ("title", "body"), languages),
+                    },
+                )
             for position, (slug, texts) in enumerate(FAQ_ARTICLES.items(), start=1):
                 FaqArticle.objects.update_or_create(
                     slug=slug,
-                    defaults={"position": position,
-                              **_translated_fields(texts, ("question", "answer"), languages)},
-                )  # fmt: skip
+                    defaults={
+                        "position": position,
+                        **_translated_fields(texts, ("question", "answer"), languages),
+                    },
+                )
             for kind, texts in MESSAGE_TEMPLATES.items():
                 MessageTemplate.objects.update_or_create(
                     kind=kind, defaults=_translated_fields(texts, ("subject", "body"), languages)
                 )
-        log(f"content of {client.slug}: {len(CANNED_REPLIES)} canned replies, "
-            f"{len(FAQ_ARTICLES)} FAQ, {len(MESSAGE_TEMPLATES)} templates")  # fmt: skip
+        log(
+            f"content of {client.slug}: {len(CANNED_REPLIES)} canned replies, "
+            f"{len(FAQ_ARTICLES)} FAQ, {len(MESSAGE_TEMPLATES)} templates"
+        )
 
 
 LIVE_CONVERSATIONS_PER_CLIENT = 8
@@ -308,11 +313,13 @@ def seed_live_conversations(log: Callable[[str], None]) -> None:
                 language = client.languages[number % len(client.languages)]
                 sample = rng.choice(by_language[language])
                 conversation_open_inbound(
-                    client=client, channel="email" if sample.channel == "email" else "chat",
-                    text=sample.text, customer_email=f"live{number}@{client.slug}.example",
+                    client=client,
+                    channel="email" if sample.channel == "email" else "chat",
+                    text=sample.text,
+                    customer_email=f"live{number}@{client.slug}.example",
                     external_id=f"demo-live-{number}",
                     now=now - timedelta(minutes=rng.randrange(5, 600)),
-                )  # fmt: skip
+                )
         log(f"live conversations of {client.slug}: {LIVE_CONVERSATIONS_PER_CLIENT}")
 
 
@@ -374,9 +381,12 @@ def seed_channels(log: Callable[[str], None]) -> None:
         number = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
         PhoneNumber.objects.get_or_create(
             number=number,
-            defaults={"client": client, "country": country,
-                      "default_language": client.default_language},
-        )  # fmt: skip
+            defaults={
+                "client": client,
+                "country": country,
+                "default_language": client.default_language,
+            },
+        )
         log(f"channels of {client.slug}: support@{client.slug}.example, {number}")
 
 
@@ -406,34 +416,42 @@ def seed_history(log: Callable[[str], None]) -> None:
                 created = now - timedelta(days=rng.uniform(2, 31), hours=rng.uniform(0, 9))
                 channel = rng.choice(["email", "email", "chat", "api", "sms"])
                 inbound = conversation_open_inbound(
-                    client=client, channel=channel, text=sample.text,
+                    client=client,
+                    channel=channel,
+                    text=sample.text,
                     customer_email=f"history{number % 25}@{client.slug}.example",
-                    external_id=f"demo-history-{number}", now=created,
-                )  # fmt: skip
+                    external_id=f"demo-history-{number}",
+                    now=created,
+                )
                 conversation = inbound.conversation
                 # Late answers only where the due time has passed: the history is history.
                 assert conversation.first_response_due_at is not None  # opened with its target
                 late_answer = conversation.first_response_due_at + timedelta(hours=3)
                 late = rng.random() < 0.12 and late_answer < now
-                answered = (late_answer if late
-                            else created + timedelta(minutes=rng.uniform(5, 600)))  # fmt: skip
-                resolved = min(answered + timedelta(hours=rng.uniform(1, 48)),
-                               now - timedelta(minutes=rng.uniform(1, 60)))  # fmt: skip
+                answered = late_answer if late else created + timedelta(minutes=rng.uniform(5, 600))
+                resolved = min(
+                    answered + timedelta(hours=rng.uniform(1, 48)),
+                    now - timedelta(minutes=rng.uniform(1, 60)),
+                )
                 reopened = rng.random() < 0.08 and resolved + timedelta(days=1) < now
                 Conversation.objects.filter(pk=conversation.pk).update(
-                    status="resolved", first_response_at=answered, resolved_at=resolved,
+                    status="resolved",
+                    first_response_at=answered,
+                    resolved_at=resolved,
                     category=rng.choice(["delivery", "returns", "payment", "product"]),
-                )  # fmt: skip
-                resolution_clock_stop(client=client, conversation_id=conversation.pk,
-                                      now=resolved)  # fmt: skip
+                )
+                resolution_clock_stop(client=client, conversation_id=conversation.pk, now=resolved)
                 if reopened:
                     conversation.refresh_from_db()
-                    conversation_reopen(client=client, conversation=conversation,
-                                        now=resolved + timedelta(days=1))  # fmt: skip
+                    conversation_reopen(
+                        client=client, conversation=conversation, now=resolved + timedelta(days=1)
+                    )
                 item = WorkItem.objects.get(
-                    client=client, source_kind="conversation", source_id=conversation.pk,
+                    client=client,
+                    source_kind="conversation",
+                    source_id=conversation.pk,
                     status="waiting",
-                )  # fmt: skip
+                )
                 team = agents.get(client.pk) or [None]
                 work_item_settled(
                     item_id=item.pk,
@@ -444,9 +462,11 @@ def seed_history(log: Callable[[str], None]) -> None:
                 if late:
                     assert item.due_at is not None  # late: past the due time
                     SlaEvent.objects.get_or_create(
-                        item=item, kind="breach", due_at=item.due_at,
+                        item=item,
+                        kind="breach",
+                        due_at=item.due_at,
                         defaults={"client": client, "recorded_at": item.due_at},
-                    )  # fmt: skip
+                    )
         log(f"history of {client.slug}: {HISTORY_CONVERSATIONS_PER_CLIENT} conversations")
 
 

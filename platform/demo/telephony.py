@@ -80,14 +80,23 @@ MENU_TEXTS: dict[str, tuple[str, str, str, str]] = {
 
 CALLS_PER_CLIENT = 80
 # Outcome weights of a demo month: most answered, some abandoned, voicemail, callbacks.
-OUTCOMES = [("answered", 62), ("abandoned", 12), ("voicemail", 9), ("callback", 8),
-            ("ivr_hangup", 5), ("information", 4)]  # fmt: skip
+OUTCOMES = [
+    ("answered", 62),
+    ("abandoned", 12),
+    ("voicemail", 9),
+    ("callback", 8),
+    ("ivr_hangup", 5),
+    ("information", 4),
+]
 TOPICS = ["orders", "orders", "returns", "other"]
 
 
 def _texts(index: int, languages, shop: str) -> dict[str, str]:
-    return {code: texts[index].format(shop=shop) for code, texts in MENU_TEXTS.items()
-            if code in languages or code == "en"}  # fmt: skip
+    return {
+        code: texts[index].format(shop=shop)
+        for code, texts in MENU_TEXTS.items()
+        if code in languages or code == "en"
+    }
 
 
 def menus_ensure(client, numbers: list[PhoneNumber]) -> None:
@@ -96,12 +105,20 @@ def menus_ensure(client, numbers: list[PhoneNumber]) -> None:
 
     languages = set(client.languages)
     field = "prompt"
-    main, _ = Menu.objects.update_or_create(key="main", defaults={
-        "name": "Main menu", **{f"{field}_{c}": t for c, t in _texts(1, languages, "").items()},
-    })  # fmt: skip
-    returns, _ = Menu.objects.update_or_create(key="returns", defaults={
-        "name": "Returns", **{f"{field}_{c}": t for c, t in _texts(2, languages, "").items()},
-    })  # fmt: skip
+    main, _ = Menu.objects.update_or_create(
+        key="main",
+        defaults={
+            "name": "Main menu",
+            **{f"{field}_{c}": t for c, t in _texts(1, languages, "").items()},
+        },
+    )
+    returns, _ = Menu.objects.update_or_create(
+        key="returns",
+        defaults={
+            "name": "Returns",
+            **{f"{field}_{c}": t for c, t in _texts(2, languages, "").items()},
+        },
+    )
     refund = {f"message_{c}": t for c, t in _texts(3, languages, "").items()}
     options: list[tuple[str, str, dict[str, object]]] = [
         ("1", "queue", {"topic": "orders"}),
@@ -133,16 +150,20 @@ def menus_ensure(client, numbers: list[PhoneNumber]) -> None:
         }
         language_menu, _ = Menu.objects.update_or_create(
             key=f"language-{number.country.lower()}",
-            defaults={"name": f"Language ({number.country})", "language_choice": True,
-                      "max_retries": 1, **welcome},
-        )  # fmt: skip
+            defaults={
+                "name": f"Language ({number.country})",
+                "language_choice": True,
+                "max_retries": 1,
+                **welcome,
+            },
+        )
         for position, code in enumerate(choices, start=1):
             Option.objects.update_or_create(
-                menu=language_menu, key=str(position),
+                menu=language_menu,
+                key=str(position),
                 defaults={"action": "language", "language": code, "target": main},
-            )  # fmt: skip
-        NumberMenu.objects.update_or_create(number=number.number,
-                                            defaults={"menu": language_menu})  # fmt: skip
+            )
+        NumberMenu.objects.update_or_create(number=number.number, defaults={"menu": language_menu})
 
 
 def calls_seed(client, numbers: list[PhoneNumber], *, now) -> int:
@@ -159,19 +180,30 @@ def calls_seed(client, numbers: list[PhoneNumber], *, now) -> int:
     for index in range(CALLS_PER_CLIENT):
         number = rng.choice(numbers)
         customer = rng.choice(customers) if customers else None
-        language = (customer.language if customer and customer.language in client.languages
-                    else number.default_language)  # fmt: skip
+        language = (
+            customer.language
+            if customer and customer.language in client.languages
+            else number.default_language
+        )
         day = now - timedelta(days=rng.uniform(1, 31))
         ringing = day.replace(hour=rng.randint(7, 14), minute=rng.randint(0, 59))
         outcome = rng.choice(outcomes)
         ivr = rng.randint(8, 45)
         call = Call(
-            call_sid=f"CAdemo{client.pk:04d}{index:05d}", from_number=customer.phone
-            if customer else "+420601000000", to_number=number.number, country=number.country,
-            language=language, topic=rng.choice(TOPICS), customer=customer, ringing_at=ringing,
-            outcome=outcome, ivr_seconds=ivr, menu_left_at=ringing + timedelta(seconds=ivr),
-            price=Decimal(rng.randint(80, 900)) / 10000, price_currency="USD",
-        )  # fmt: skip
+            call_sid=f"CAdemo{client.pk:04d}{index:05d}",
+            from_number=customer.phone if customer else "+420601000000",
+            to_number=number.number,
+            country=number.country,
+            language=language,
+            topic=rng.choice(TOPICS),
+            customer=customer,
+            ringing_at=ringing,
+            outcome=outcome,
+            ivr_seconds=ivr,
+            menu_left_at=ringing + timedelta(seconds=ivr),
+            price=Decimal(rng.randint(80, 900)) / 10000,
+            price_currency="USD",
+        )
         end = call.menu_left_at
         assert end is not None  # set just above
         if outcome in ("answered", "abandoned"):
@@ -194,19 +226,30 @@ def calls_seed(client, numbers: list[PhoneNumber], *, now) -> int:
         call.completed_at = end + timedelta(seconds=rng.randint(1, 15))
         if outcome in ("voicemail", "callback") and customer:
             if outcome == "voicemail":
-                text = (f"Voicemail from {call.from_number} ({call.voicemail_seconds} s): "
-                        f"{call.voicemail_url}")  # fmt: skip
+                text = (
+                    f"Voicemail from {call.from_number} ({call.voicemail_seconds} s): "
+                    f"{call.voicemail_url}"
+                )
             else:
                 text = f"Callback requested by {call.from_number} (topic: {call.topic})"
             conversation = Conversation.objects.create(
-                customer=customer, channel="call", language=language, status="resolved",
-                subject=f"{outcome.title()} {call.from_number}", created_at=call.completed_at,
+                customer=customer,
+                channel="call",
+                language=language,
+                status="resolved",
+                subject=f"{outcome.title()} {call.from_number}",
+                created_at=call.completed_at,
                 first_response_at=call.completed_at + timedelta(hours=rng.uniform(0.5, 6)),
                 resolved_at=call.completed_at + timedelta(hours=rng.uniform(6, 30)),
-            )  # fmt: skip
-            Message.objects.create(conversation=conversation, direction="in", channel="call",
-                                   body_text=text, created_at=call.completed_at,
-                                   external_id=f"demo-{call.call_sid}")  # fmt: skip
+            )
+            Message.objects.create(
+                conversation=conversation,
+                direction="in",
+                channel="call",
+                body_text=text,
+                created_at=call.completed_at,
+                external_id=f"demo-{call.call_sid}",
+            )
             call.conversation = conversation
         call.save()
     return CALLS_PER_CLIENT
@@ -226,19 +269,22 @@ def seed_telephony(log: Callable[[str], None]) -> None:
         numbers = []
         for country in client.countries:
             spoken = [c for c in client.languages if c != "en"]
-            local = next((c for c in spoken if country in CATALOG[c].countries),
-                         client.default_language)  # fmt: skip
+            local = next(
+                (c for c in spoken if country in CATALOG[c].countries), client.default_language
+            )
             example = phonenumbers.example_number(country)
             assert example is not None  # the library has one for every country
             number, _ = PhoneNumber.objects.get_or_create(
                 number=phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164),
                 defaults={"client": client, "country": country, "default_language": local},
-            )  # fmt: skip
+            )
             numbers.append(number)
         with schema_context(client.schema_name):
             menus_ensure(client, numbers)
             # The demo shows the whole survey: CSAT, then the Net Promoter question.
             VoiceSettings.objects.update_or_create(pk=1, defaults={"survey_nps": True})
             made = calls_seed(client, numbers, now=now)
-        log(f"telephony of {client.slug}: {', '.join(n.number for n in numbers)}; "
-            f"{made} calls of the month")  # fmt: skip
+        log(
+            f"telephony of {client.slug}: {', '.join(n.number for n in numbers)}; "
+            f"{made} calls of the month"
+        )

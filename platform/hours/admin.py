@@ -17,8 +17,13 @@ class ClosureAdmin(admin.ModelAdmin):
 
 @admin.register(SlaTarget)
 class SlaTargetAdmin(admin.ModelAdmin):
-    list_display = ["client", "channel", "first_response_hours", "resolution_hours",
-                    "warn_before_hours"]  # fmt: skip
+    list_display = [
+        "client",
+        "channel",
+        "first_response_hours",
+        "resolution_hours",
+        "warn_before_hours",
+    ]
     list_filter = ["client", "channel"]
 
 

@@ -23,8 +23,9 @@ class BusinessHours(models.Model):
     closes at midnight. The country's public holidays are closed days.
     """
 
-    client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE,
-                               related_name="business_hours")  # fmt: skip
+    client = models.ForeignKey(
+        "tenants.Client", on_delete=models.CASCADE, related_name="business_hours"
+    )
     country = models.CharField(max_length=2, blank=True, help_text="empty: every country")
     language = models.CharField(max_length=8, blank=True, help_text="empty: every language")
     weekly = models.JSONField(default=default_weekly_hours)
@@ -68,24 +69,33 @@ class Closure(models.Model):
 class SlaTarget(models.Model):
     """A client's promise per channel, in business hours (a row without channel: all)."""
 
-    client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE,
-                               related_name="sla_targets")  # fmt: skip
+    client = models.ForeignKey(
+        "tenants.Client", on_delete=models.CASCADE, related_name="sla_targets"
+    )
     channel = models.CharField(max_length=8, choices=Channel.choices, blank=True)
     first_response_hours = models.DecimalField(max_digits=6, decimal_places=2, default=48)
     warn_before_hours = models.DecimalField(
-        max_digits=6, decimal_places=2, default=4,
+        max_digits=6,
+        decimal_places=2,
+        default=4,
         help_text="business hours before the due time when agents are warned",
-    )  # fmt: skip
+    )
     resolution_hours = models.DecimalField(
-        max_digits=7, decimal_places=2, null=True, blank=True, default=96,
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=96,
         help_text="business hours from the first contact (or a reopening) to the resolution; "
         "empty: no resolution promise",
-    )  # fmt: skip
+    )
     resolve_pending_after_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, default=7,
+        null=True,
+        blank=True,
+        default=7,
         help_text="days without a word from the customer after an answer before the "
         "conversation is resolved automatically; empty: never",
-    )  # fmt: skip
+    )
 
     class Meta:
         db_table = "routing_slatarget"
@@ -116,13 +126,17 @@ class ResolutionClock(models.Model):
     class Meta:
         db_table = "routing_resolutionclock"
         constraints = [
-            models.UniqueConstraint(fields=["client", "conversation_id"],
-                                    name="one_resolution_clock_per_conversation"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["client", "conversation_id"], name="one_resolution_clock_per_conversation"
+            ),
+        ]
         indexes = [
-            models.Index(fields=["due_at"], name="resolution_clock_running",
-                         condition=Q(resolved_at__isnull=True, paused_at__isnull=True)),
-        ]  # fmt: skip
+            models.Index(
+                fields=["due_at"],
+                name="resolution_clock_running",
+                condition=Q(resolved_at__isnull=True, paused_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"resolution of conversation {self.conversation_id} due {self.due_at:%Y-%m-%d %H:%M}"
@@ -141,8 +155,7 @@ class SlaEvent(models.Model):
         RESOLUTION = "resolution", "Resolution"
 
     client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="+")
-    metric = models.CharField(max_length=16, choices=Metric.choices,
-                              default=Metric.FIRST_RESPONSE)  # fmt: skip
+    metric = models.CharField(max_length=16, choices=Metric.choices, default=Metric.FIRST_RESPONSE)
     # The router's work item, named by a string: hours imports nothing of routing, but its
     # first-response events point at the queue (the router writes them, and the sweep).
     item = models.ForeignKey(
@@ -152,8 +165,9 @@ class SlaEvent(models.Model):
         null=True,
         blank=True,
     )
-    resolution = models.ForeignKey(ResolutionClock, on_delete=models.CASCADE,
-                                   related_name="sla_events", null=True, blank=True)  # fmt: skip
+    resolution = models.ForeignKey(
+        ResolutionClock, on_delete=models.CASCADE, related_name="sla_events", null=True, blank=True
+    )
     kind = models.CharField(max_length=8, choices=Kind.choices)
     due_at = models.DateTimeField()
     recorded_at = models.DateTimeField()
@@ -162,14 +176,17 @@ class SlaEvent(models.Model):
         db_table = "routing_slaevent"
         constraints = [
             models.UniqueConstraint(fields=["item", "kind", "due_at"], name="sla_event_once"),
-            models.UniqueConstraint(fields=["resolution", "kind", "due_at"],
-                                    name="resolution_event_once"),
+            models.UniqueConstraint(
+                fields=["resolution", "kind", "due_at"], name="resolution_event_once"
+            ),
             models.CheckConstraint(
-                condition=(Q(metric="first_response", item__isnull=False, resolution__isnull=True)
-                           | Q(metric="resolution", item__isnull=True, resolution__isnull=False)),
+                condition=(
+                    Q(metric="first_response", item__isnull=False, resolution__isnull=True)
+                    | Q(metric="resolution", item__isnull=True, resolution__isnull=False)
+                ),
                 name="sla_event_of_its_metric",
             ),
-        ]  # fmt: skip
+        ]
         indexes = [models.Index(fields=["client", "kind", "recorded_at"])]
 
     def __str__(self) -> str:

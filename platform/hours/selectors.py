@@ -50,9 +50,11 @@ def client_calendar(client: Client, *, country: str = "", language: str = "") ->
         weekly = default_weekly_hours()
     closures = [(c.starts_at, c.ends_at) for c in Closure.objects.filter(client=client)]
     return BusinessCalendar(
-        time_zone=client.time_zone, weekly_hours=_weekly_from_json(weekly),
-        country=country or None, closures=closures,
-    )  # fmt: skip
+        time_zone=client.time_zone,
+        weekly_hours=_weekly_from_json(weekly),
+        country=country or None,
+        closures=closures,
+    )
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,14 @@ def sla_promises_for(client: Client, channels: list[str]) -> dict[str, SlaPromis
     promises = {}
     for channel in channels:
         row = rows.get(channel) or rows.get("")
-        promises[channel] = DEFAULT_SLA if row is None else SlaPromise(
-            row.first_response_hours, row.warn_before_hours, row.resolution_hours,
-            row.resolve_pending_after_days,
-        )  # fmt: skip
+        promises[channel] = (
+            DEFAULT_SLA
+            if row is None
+            else SlaPromise(
+                row.first_response_hours,
+                row.warn_before_hours,
+                row.resolution_hours,
+                row.resolve_pending_after_days,
+            )
+        )
     return promises

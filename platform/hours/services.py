@@ -23,10 +23,17 @@ def resolution_clock_start(
 ) -> ResolutionClock:
     """Start (or, on a reopening, restart) a conversation's resolution clock."""
     clock, _ = ResolutionClock.objects.update_or_create(
-        client=client, conversation_id=conversation_id,
-        defaults={"channel": channel, "started_at": started_at, "due_at": due_at,
-                  "warn_at": warn_at, "resolved_at": None, "paused_at": None},
-    )  # fmt: skip
+        client=client,
+        conversation_id=conversation_id,
+        defaults={
+            "channel": channel,
+            "started_at": started_at,
+            "due_at": due_at,
+            "warn_at": warn_at,
+            "resolved_at": None,
+            "paused_at": None,
+        },
+    )
     return clock
 
 
@@ -35,17 +42,22 @@ def _running_clock(client: Client, conversation_id: int) -> ResolutionClock | No
         ResolutionClock.objects.select_for_update()
         .filter(client=client, conversation_id=conversation_id, resolved_at__isnull=True)
         .first()
-    )  # fmt: skip
+    )
 
 
 def _breach_record(clock: ResolutionClock, *, at: datetime) -> None:
     """Past due at ``at``: the breach is recorded (once, also when the sweep saw it first)."""
     if at > clock.due_at:
         SlaEvent.objects.get_or_create(
-            resolution=clock, kind=SlaEvent.Kind.BREACH, due_at=clock.due_at,
-            defaults={"client_id": clock.client_id, "metric": SlaEvent.Metric.RESOLUTION,
-                      "recorded_at": at},
-        )  # fmt: skip
+            resolution=clock,
+            kind=SlaEvent.Kind.BREACH,
+            due_at=clock.due_at,
+            defaults={
+                "client_id": clock.client_id,
+                "metric": SlaEvent.Metric.RESOLUTION,
+                "recorded_at": at,
+            },
+        )
 
 
 @transaction.atomic
@@ -62,8 +74,9 @@ def resolution_clock_pause(*, client: Client, conversation_id: int, now: datetim
 
 
 @transaction.atomic
-def resolution_clock_resume(*, client: Client, conversation_id: int, calendar: BusinessCalendar,
-                            now: datetime) -> ResolutionClock | None:  # fmt: skip
+def resolution_clock_resume(
+    *, client: Client, conversation_id: int, calendar: BusinessCalendar, now: datetime
+) -> ResolutionClock | None:
     """The customer wrote again: the business time that was left at the pause runs on from
     now (counted in ``calendar``, the client's hours for the conversation). The clock, or
     None when it was not paused."""
@@ -84,8 +97,9 @@ def resolution_clock_resume(*, client: Client, conversation_id: int, calendar: B
 
 
 @transaction.atomic
-def resolution_clock_stop(*, client: Client, conversation_id: int,
-                          now: datetime | None = None) -> ResolutionClock | None:  # fmt: skip
+def resolution_clock_stop(
+    *, client: Client, conversation_id: int, now: datetime | None = None
+) -> ResolutionClock | None:
     """The conversation is resolved: the clock stops; resolved late, the breach is recorded
     (once, also when the sweep saw it first). Resolved while waiting for the customer, the
     matter was settled by the answer that started the wait: that is when it is judged.

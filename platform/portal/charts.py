@@ -5,8 +5,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 from reporting.figures import Kpis
 
-COLOURS = {"email": "#2457c5", "chat": "#2a9d8f", "sms": "#e9c46a", "api": "#8d99ae",
-           "call": "#e76f51"}  # fmt: skip
+COLOURS = {
+    "email": "#2457c5",
+    "chat": "#2a9d8f",
+    "sms": "#e9c46a",
+    "api": "#8d99ae",
+    "call": "#e76f51",
+}
 OTHER = "#5b6578"
 
 
@@ -47,8 +52,10 @@ def daily_volume_svg(kpis: Kpis, *, label: str, channel_names: dict[str, str]) -
                     f"{count}</title></rect>"
                 )
         if day.day == 1 or day.day % 5 == 0:
-            body.append(f'<text x="{x + step / 2:.1f}" y="{height - 6}" text-anchor="middle" '
-                        f'font-size="11">{day.day}</text>')  # fmt: skip
+            body.append(
+                f'<text x="{x + step / 2:.1f}" y="{height - 6}" text-anchor="middle" '
+                f'font-size="11">{day.day}</text>'
+            )
     for index, channel in enumerate(channels):
         x = left + index * 110
         body.append(
@@ -66,8 +73,7 @@ def heatmap_svg(kpis: Kpis, *, label: str, day_names: list[str]) -> SafeString:
     peak = max((n for row in kpis.heatmap for n in row), default=0) or 1
     body = []
     for hour in range(0, 24, 3):
-        body.append(f'<text x="{left + hour * cell_w + 2}" y="12" font-size="11">'
-                    f"{hour:02d}</text>")  # fmt: skip
+        body.append(f'<text x="{left + hour * cell_w + 2}" y="12" font-size="11">{hour:02d}</text>')
     for weekday, row in enumerate(kpis.heatmap):
         y = top + weekday * cell_h
         body.append(f'<text x="0" y="{y + 15}" font-size="12">{escape(day_names[weekday])}</text>')
@@ -81,8 +87,13 @@ def heatmap_svg(kpis: Kpis, *, label: str, day_names: list[str]) -> SafeString:
     return _svg(width, height, label, body)
 
 
-def bars_svg(pairs: list[tuple[str, float, str]], *, label: str, maximum: float | None = None,
-             colour: str = "#2457c5") -> SafeString:  # fmt: skip
+def bars_svg(
+    pairs: list[tuple[str, float, str]],
+    *,
+    label: str,
+    maximum: float | None = None,
+    colour: str = "#2457c5",
+) -> SafeString:
     """Horizontal bars: (name, value, value as shown) per row."""
     pairs = pairs[:12]
     width, row_h, left = 720, 26, 170

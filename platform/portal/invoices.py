@@ -80,14 +80,24 @@ def invoice_detail(request, invoice_id: int):
     language = translation.get_language()
     document = invoice_document(invoice=invoice, language=language)
     fmt = InvoiceFormats(language, request.tenant.time_zone, invoice.currency)
-    lines = [{"description": line.description, "starts_on": line.starts_on,
-              "last_day": last_day(line), **dict(zip(LINE_CELLS, line_cells(line, fmt),
-                                                     strict=True))}
-             for line in document.lines]  # fmt: skip
+    lines = [
+        {
+            "description": line.description,
+            "starts_on": line.starts_on,
+            "last_day": last_day(line),
+            **dict(zip(LINE_CELLS, line_cells(line, fmt), strict=True)),
+        }
+        for line in document.lines
+    ]
     buyer = document.customer
-    context = {"client": request.tenant, "invoice": invoice, "lines": lines, "buyer": buyer,
-               "buyer_country": fmt.country(buyer.country) if buyer.country else "",
-               "pdf_links": _pdf_links(request, invoice)}  # fmt: skip
+    context = {
+        "client": request.tenant,
+        "invoice": invoice,
+        "lines": lines,
+        "buyer": buyer,
+        "buyer_country": fmt.country(buyer.country) if buyer.country else "",
+        "pdf_links": _pdf_links(request, invoice),
+    }
     return render(request, "portal/invoice.html", context)
 
 
@@ -109,18 +119,40 @@ def invoice_pdf_download(request, invoice_id: int):
     return response
 
 
-INVOICE_CSV_HEADER = ["invoice", "position", "kind", "description", "label", "starts_on",
-                      "ends_on", "quantity", "included", "unit", "unit_price", "amount",
-                      "currency"]  # fmt: skip
+INVOICE_CSV_HEADER = [
+    "invoice",
+    "position",
+    "kind",
+    "description",
+    "label",
+    "starts_on",
+    "ends_on",
+    "quantity",
+    "included",
+    "unit",
+    "unit_price",
+    "amount",
+    "currency",
+]
 
 
 def invoice_csv_rows(invoice: Invoice) -> Iterator[list]:
     for line in invoice.lines.order_by("position"):
         yield [
-            invoice.number, line.position, line.kind, str(line.get_kind_display()), line.label,
-            line.starts_on.isoformat(), line.ends_on.isoformat(), line.quantity, line.included,
-            line.unit, line.unit_price, line.amount, invoice.currency,
-        ]  # fmt: skip
+            invoice.number,
+            line.position,
+            line.kind,
+            str(line.get_kind_display()),
+            line.label,
+            line.starts_on.isoformat(),
+            line.ends_on.isoformat(),
+            line.quantity,
+            line.included,
+            line.unit,
+            line.unit_price,
+            line.amount,
+            invoice.currency,
+        ]
 
 
 @login_required
@@ -128,27 +160,55 @@ def invoice_csv(request, invoice_id: int):
     invoice = invoice_of_client(client=request.tenant, invoice_id=invoice_id)
     if invoice is None:
         raise Http404("no such invoice")
-    return csv_response(f"{invoice.number}.csv", INVOICE_CSV_HEADER, invoice_csv_rows(invoice),
-                        utf8_mark=False)  # fmt: skip
+    return csv_response(
+        f"{invoice.number}.csv", INVOICE_CSV_HEADER, invoice_csv_rows(invoice), utf8_mark=False
+    )
 
 
-LEDGER_CSV_HEADER = ["id", "occurred_at", "kind", "quantity", "currency", "language",
-                     "channel", "out_of_hours", "source_kind", "source_ref", "corrects",
-                     "note", "recorded_at"]  # fmt: skip
+LEDGER_CSV_HEADER = [
+    "id",
+    "occurred_at",
+    "kind",
+    "quantity",
+    "currency",
+    "language",
+    "channel",
+    "out_of_hours",
+    "source_kind",
+    "source_ref",
+    "corrects",
+    "note",
+    "recorded_at",
+]
 
 
 def ledger_csv_rows(*, client: Client, month: date) -> Iterator[list]:
     """The raw ledger of a month, streamed row by row (no agent ids: agency-internal)."""
     for entry in ledger_rows_for_month(client=client, month=month):
-        yield [entry.pk, entry.occurred_at.isoformat(), entry.kind, entry.quantity,
-               entry.currency, entry.language, entry.channel, int(entry.out_of_hours),
-               entry.source_kind, entry.source_ref, entry.corrects_id or "", entry.note,
-               entry.recorded_at.isoformat()]  # fmt: skip
+        yield [
+            entry.pk,
+            entry.occurred_at.isoformat(),
+            entry.kind,
+            entry.quantity,
+            entry.currency,
+            entry.language,
+            entry.channel,
+            int(entry.out_of_hours),
+            entry.source_kind,
+            entry.source_ref,
+            entry.corrects_id or "",
+            entry.note,
+            entry.recorded_at.isoformat(),
+        ]
 
 
 @login_required
 def usage_csv(request):
     client = request.tenant
     month = _month_from(request, month_previous(timezone.now(), zone=client.tz))
-    return csv_response(f"usage-{client.slug}-{month:%Y-%m}.csv", LEDGER_CSV_HEADER,
-                        ledger_csv_rows(client=client, month=month), utf8_mark=False)  # fmt: skip
+    return csv_response(
+        f"usage-{client.slug}-{month:%Y-%m}.csv",
+        LEDGER_CSV_HEADER,
+        ledger_csv_rows(client=client, month=month),
+        utf8_mark=False,
+    )

@@ -17,10 +17,13 @@ def conversation_search(*, query: str = "", channel: str = "") -> QuerySet[Conve
             conversation=OuterRef("pk"), body_text__icontains=word
         ).exclude(direction=Message.Direction.NOTE)
         conversations = conversations.filter(
-            Q(subject__icontains=word) | Q(category__icontains=word)
-            | Q(customer__name__icontains=word) | Q(customer__email__icontains=word)
-            | Q(customer__phone__icontains=word) | Exists(in_messages)
-        )  # fmt: skip
+            Q(subject__icontains=word)
+            | Q(category__icontains=word)
+            | Q(customer__name__icontains=word)
+            | Q(customer__email__icontains=word)
+            | Q(customer__phone__icontains=word)
+            | Exists(in_messages)
+        )
     return conversations
 
 

@@ -64,8 +64,12 @@ class DataTable:
 
 
 def dimension_titles() -> dict[str, str]:
-    return {"channel": _("By channel"), "language": _("By language"),
-            "country": _("By country"), "category": _("By category")}  # fmt: skip
+    return {
+        "channel": _("By channel"),
+        "language": _("By language"),
+        "country": _("By country"),
+        "category": _("By category"),
+    }
 
 
 def summary_table(kpis: Kpis, previous: Previous | None = None) -> DataTable:
@@ -79,19 +83,35 @@ def summary_table(kpis: Kpis, previous: Previous | None = None) -> DataTable:
     rows = [
         [_("Contacts received"), t.received, before("received"), COUNT],
         [_("Contacts handled"), t.handled, before("handled"), COUNT],
-        [_("First response, median"), t.first_response_median,
-         before("first_response_median"), HOURS],
-        [_("First response, 90th percentile"), t.first_response_p90,
-         before("first_response_p90"), HOURS],
-        [_("First response in business hours, median"), t.first_response_business_median,
-         before("first_response_business_median"), HOURS],
-        [_("First response in business hours, 90th percentile"),
-         t.first_response_business_p90, before("first_response_business_p90"), HOURS],
+        [
+            _("First response, median"),
+            t.first_response_median,
+            before("first_response_median"),
+            HOURS,
+        ],
+        [
+            _("First response, 90th percentile"),
+            t.first_response_p90,
+            before("first_response_p90"),
+            HOURS,
+        ],
+        [
+            _("First response in business hours, median"),
+            t.first_response_business_median,
+            before("first_response_business_median"),
+            HOURS,
+        ],
+        [
+            _("First response in business hours, 90th percentile"),
+            t.first_response_business_p90,
+            before("first_response_business_p90"),
+            HOURS,
+        ],
         [_("Resolution rate"), t.resolution_rate, before("resolution_rate"), PERCENT],
         [_("Reopen rate"), t.reopen_rate, before("reopen_rate"), PERCENT],
         [_("Repeat contacts"), t.repeat_rate, before("repeat_rate"), PERCENT],
         [_("SLA met"), kpis.sla.met_rate, previous.sla.met_rate if previous else None, PERCENT],
-    ]  # fmt: skip
+    ]
     # Each row has its own kind: the value columns are typed per row.
     columns = [Column(""), Column(_("This month"), MIXED), Column(_("Previous month"), MIXED)]
     return DataTable("summary", _("Summary"), columns, rows)
@@ -100,17 +120,32 @@ def summary_table(kpis: Kpis, previous: Previous | None = None) -> DataTable:
 def dimension_table(kpis: Kpis, dimension: str, fmt: Formats) -> DataTable:
     sla = dict(kpis.sla_by.get(dimension, []))
     columns = [
-        Column(dimension_titles()[dimension]), Column(_("Received"), COUNT),
-        Column(_("Handled"), COUNT), Column(_("Median"), HOURS), Column(_("p90"), HOURS),
-        Column(_("Median, business hours"), HOURS), Column(_("Resolved"), PERCENT),
-        Column(_("Reopened"), PERCENT), Column(_("Repeat"), PERCENT), Column(_("SLA met"), PERCENT),
-    ]  # fmt: skip
+        Column(dimension_titles()[dimension]),
+        Column(_("Received"), COUNT),
+        Column(_("Handled"), COUNT),
+        Column(_("Median"), HOURS),
+        Column(_("p90"), HOURS),
+        Column(_("Median, business hours"), HOURS),
+        Column(_("Resolved"), PERCENT),
+        Column(_("Reopened"), PERCENT),
+        Column(_("Repeat"), PERCENT),
+        Column(_("SLA met"), PERCENT),
+    ]
     rows = [
-        [fmt.value_label(dimension, code), f.received, f.handled, f.first_response_median,
-         f.first_response_p90, f.first_response_business_median, f.resolution_rate,
-         f.reopen_rate, f.repeat_rate, sla[code].met_rate if code in sla else None]
+        [
+            fmt.value_label(dimension, code),
+            f.received,
+            f.handled,
+            f.first_response_median,
+            f.first_response_p90,
+            f.first_response_business_median,
+            f.resolution_rate,
+            f.reopen_rate,
+            f.repeat_rate,
+            sla[code].met_rate if code in sla else None,
+        ]
         for code, f in kpis.by.get(dimension, [])
-    ]  # fmt: skip
+    ]
     return DataTable(dimension, dimension_titles()[dimension], columns, rows)
 
 
@@ -141,45 +176,69 @@ def calls_table(kpis: Kpis) -> DataTable:
             [_("Calls queued for an agent"), c.queued, COUNT],
             [_("Calls answered"), c.answered, COUNT],
             [_("Average speed of answer"), c.speed_of_answer_average, SECONDS],
-            [_("Service level (answered within %(seconds)s s)") % {"seconds": c.target_seconds},
-             c.service_level, PERCENT],
+            [
+                _("Service level (answered within %(seconds)s s)") % {"seconds": c.target_seconds},
+                c.service_level,
+                PERCENT,
+            ],
             [_("Abandonment rate"), c.abandonment_rate, PERCENT],
             [_("Average handle time"), c.handle_time_average, SECONDS],
             [_("Voicemails"), c.voicemails, COUNT],
             [_("Callback requests"), c.callbacks, COUNT],
-        ]  # fmt: skip
+        ]
     if csat is not None:
-        rows += [[_("CSAT, average score (1-5)"), csat.average, SCORE],
-                 [_("Satisfied callers (4-5)"), csat.satisfied_rate, PERCENT]]  # fmt: skip
-        rows += [[_("Survey answers: %(score)s") % {"score": score}, csat.answers[score], COUNT]
-                 for score in CSAT_SCORES]  # fmt: skip
+        rows += [
+            [_("CSAT, average score (1-5)"), csat.average, SCORE],
+            [_("Satisfied callers (4-5)"), csat.satisfied_rate, PERCENT],
+        ]
+        rows += [
+            [_("Survey answers: %(score)s") % {"score": score}, csat.answers[score], COUNT]
+            for score in CSAT_SCORES
+        ]
     if nps is not None:
-        rows += [[_("NPS (-100 to 100)"), nps.score, POINTS],
-                 [_("NPS answers"), nps.count, COUNT],
-                 [_("Promoters (9-10)"), nps.promoters, COUNT],
-                 [_("Passives (7-8)"), nps.passives, COUNT],
-                 [_("Detractors (0-6)"), nps.detractors, COUNT]]  # fmt: skip
+        rows += [
+            [_("NPS (-100 to 100)"), nps.score, POINTS],
+            [_("NPS answers"), nps.count, COUNT],
+            [_("Promoters (9-10)"), nps.promoters, COUNT],
+            [_("Passives (7-8)"), nps.passives, COUNT],
+            [_("Detractors (0-6)"), nps.detractors, COUNT],
+        ]
     columns = [Column(""), Column(_("This month"), MIXED)]
     return DataTable("calls", _("Phone calls"), columns, rows)
 
 
 def call_titles() -> dict[str, str]:
-    return {"language": _("Calls by language"), "country": _("Calls by country"),
-            "topic": _("Calls by topic")}  # fmt: skip
+    return {
+        "language": _("Calls by language"),
+        "country": _("Calls by country"),
+        "topic": _("Calls by topic"),
+    }
 
 
 def call_dimension_table(kpis: Kpis, dimension: str, fmt: Formats) -> DataTable:
     columns = [
-        Column(call_titles()[dimension]), Column(_("Calls received"), COUNT),
-        Column(_("Calls answered"), COUNT), Column(_("Average speed of answer"), SECONDS),
-        Column(_("Service level"), PERCENT), Column(_("Abandonment rate"), PERCENT),
-        Column(_("Average handle time"), SECONDS), Column(_("CSAT"), SCORE),
-    ]  # fmt: skip
+        Column(call_titles()[dimension]),
+        Column(_("Calls received"), COUNT),
+        Column(_("Calls answered"), COUNT),
+        Column(_("Average speed of answer"), SECONDS),
+        Column(_("Service level"), PERCENT),
+        Column(_("Abandonment rate"), PERCENT),
+        Column(_("Average handle time"), SECONDS),
+        Column(_("CSAT"), SCORE),
+    ]
     rows = [
-        [fmt.value_label(dimension, code), f.received, f.answered, f.speed_of_answer_average,
-         f.service_level, f.abandonment_rate, f.handle_time_average, f.csat.average]
+        [
+            fmt.value_label(dimension, code),
+            f.received,
+            f.answered,
+            f.speed_of_answer_average,
+            f.service_level,
+            f.abandonment_rate,
+            f.handle_time_average,
+            f.csat.average,
+        ]
         for code, f in kpis.calls_by.get(dimension, [])
-    ]  # fmt: skip
+    ]
     if kpis.nps is not None:  # a month without NPS answers shows no NPS, as the summary
         columns.append(Column(_("NPS"), POINTS))
         for row, (_code, f) in zip(rows, kpis.calls_by.get(dimension, []), strict=True):
@@ -196,15 +255,22 @@ def costs_table(costs: CostSection, fmt: Formats) -> DataTable:
         Column(_("Billing unit")),
         Column(_("Amount charged (%(currency)s)") % {"currency": costs.currency}, AMOUNT),
     ]
-    rows = [[line.label, line.quantity,
-             f"{fmt.number(line.percent)} %" if line.percent is not None else line.unit,
-             line.amount] for line in costs.lines]  # fmt: skip
+    rows = [
+        [
+            line.label,
+            line.quantity,
+            f"{fmt.number(line.percent)} %" if line.percent is not None else line.unit,
+            line.amount,
+        ]
+        for line in costs.lines
+    ]
     rows.append([_("Total cost"), None, "", costs.total])
     return DataTable("costs", _("Costs of the month"), columns, rows)
 
 
-def dashboard_tables(kpis: Kpis, fmt: Formats, previous: Previous | None = None,
-                     costs: CostSection | None = None) -> dict[str, DataTable]:  # fmt: skip
+def dashboard_tables(
+    kpis: Kpis, fmt: Formats, previous: Previous | None = None, costs: CostSection | None = None
+) -> dict[str, DataTable]:
     tables = {"summary": summary_table(kpis, previous)}
     for dimension in DIMENSIONS:
         tables[dimension] = dimension_table(kpis, dimension, fmt)

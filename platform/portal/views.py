@@ -63,8 +63,9 @@ class PortalLoginView(auth_views.LoginView):
         # Counting and refusing happen for every sign-in (accounts.backends); the portal
         # also says why.
         username = request.POST.get("username", "")
-        if login_blocked(schema=request.tenant.schema_name, username=username,
-                         address=client_address(request)):  # fmt: skip
+        if login_blocked(
+            schema=request.tenant.schema_name, username=username, address=client_address(request)
+        ):
             form = self.get_form()
             return self.render_to_response(
                 self.get_context_data(form=form, too_many_attempts=True), status=429
@@ -107,10 +108,10 @@ def _kpis(request, period: Period) -> tuple[Kpis, Previous]:
     cached = cache.get(key)
     if cached is None:
         client = request.tenant
-        previous = Period.month_of(day=period.first_day,
-                                   time_zone=client.time_zone).previous_month()  # fmt: skip
-        totals, _by = contact_figures_for_period(client=client, period=previous,
-                                                 totals_only=True)  # fmt: skip
+        previous = Period.month_of(
+            day=period.first_day, time_zone=client.time_zone
+        ).previous_month()
+        totals, _by = contact_figures_for_period(client=client, period=previous, totals_only=True)
         sla, _sla_by = sla_figures_for_period(client=client, period=previous)
         cached = (kpis_for_period(client=client, period=period), Previous(totals, sla))
         cache.set(key, cached, KPI_CACHE_SECONDS)
@@ -145,26 +146,41 @@ def dashboard(request):
         "months": [(m, fmt.month(month_start(m, zone=client.tz))) for m in _recent_months(client)],
         "summary": tables["summary"],
         "split_tables": [tables[name] for name in ("channel", "language", "country", "category")],
-        "calls_tables": [tables[name] for name in ("calls", "calls-language", "calls-country",
-                                                   "calls-topic")] if kpis.calls else [],
+        "calls_tables": [
+            tables[name] for name in ("calls", "calls-language", "calls-country", "calls-topic")
+        ]
+        if kpis.calls
+        else [],
         "costs": tables.get("costs"),
         "cost_total": fmt.money(costs.total, costs.currency) if costs else None,
         "invoice_note": _("According to invoice %(number)s") % {"number": costs.invoice_number}
-        if costs else None,
-        "daily_chart": charts.daily_volume_svg(kpis, label=_("Daily volume per channel"),
-                                               channel_names=names),
+        if costs
+        else None,
+        "daily_chart": charts.daily_volume_svg(
+            kpis, label=_("Daily volume per channel"), channel_names=names
+        ),
         "heatmap_chart": charts.heatmap_svg(
-            kpis, label=_("Busiest hours"),
+            kpis,
+            label=_("Busiest hours"),
             day_names=get_day_names("abbreviated", locale=fmt.locale),
         ),
         "language_chart": charts.bars_svg(
-            [(fmt.value_label("language", c), f.received, fmt.number(f.received))
-             for c, f in kpis.by["language"]], label=_("Contacts by language")),
+            [
+                (fmt.value_label("language", c), f.received, fmt.number(f.received))
+                for c, f in kpis.by["language"]
+            ],
+            label=_("Contacts by language"),
+        ),
         "sla_chart": charts.bars_svg(
-            [(channel_label(c), float((f.met_rate or 0) * 100), fmt.percent(f.met_rate))
-             for c, f in kpis.sla_by["channel"]],
-            label=_("SLA met by channel"), maximum=100, colour="#2a9d8f"),
-    }  # fmt: skip
+            [
+                (channel_label(c), float((f.met_rate or 0) * 100), fmt.percent(f.met_rate))
+                for c, f in kpis.sla_by["channel"]
+            ],
+            label=_("SLA met by channel"),
+            maximum=100,
+            colour="#2a9d8f",
+        ),
+    }
     return render(request, "portal/dashboard.html", context)
 
 
@@ -177,8 +193,9 @@ def dashboard_export(request, table: str):
     if table not in tables:
         raise Http404("no such table")
     chosen = tables[table]
-    return csv_response(f"{table}-{month:%Y-%m}.csv", [c.label for c in chosen.columns],
-                         chosen.export_rows())  # fmt: skip
+    return csv_response(
+        f"{table}-{month:%Y-%m}.csv", [c.label for c in chosen.columns], chosen.export_rows()
+    )
 
 
 @login_required
@@ -193,8 +210,10 @@ def customer_list(request):
 @login_required
 def customer_export(request):
     query = _clean(request.GET.get("q", ""))
-    rows = ([c.name, c.email, c.phone, c.language, c.country]
-            for c in customer_search(query=query).iterator(chunk_size=2000))  # fmt: skip
+    rows = (
+        [c.name, c.email, c.phone, c.language, c.country]
+        for c in customer_search(query=query).iterator(chunk_size=2000)
+    )
     header = [_("Name"), _("E-mail"), _("Phone"), _("Language"), _("Country")]
     return csv_response("customers.csv", header, rows)
 
@@ -209,10 +228,17 @@ def conversation_list(request):
     query, channel = _conversation_filters(request)
     conversations = conversation_search(query=query, channel=channel)
     page = Paginator(conversations, 50).get_page(request.GET.get("page"))
-    return render(request, "portal/conversations.html", {
-        "client": request.tenant, "page": page, "q": query, "channel": channel,
-        "channels": [(code, channel_label(code)) for code in Channel.values],
-    })  # fmt: skip
+    return render(
+        request,
+        "portal/conversations.html",
+        {
+            "client": request.tenant,
+            "page": page,
+            "q": query,
+            "channel": channel,
+            "channels": [(code, channel_label(code)) for code in Channel.values],
+        },
+    )
 
 
 @login_required
@@ -220,13 +246,23 @@ def conversation_export(request):
     query, channel = _conversation_filters(request)
     client = request.tenant
     rows = (
-        [c.pk, timezone.localtime(c.created_at, client.tz).strftime("%Y-%m-%d %H:%M"),
-         c.channel, c.language, c.customer.name, c.customer.email, c.customer.country,
-         c.subject, c.category, c.status,
-         timezone.localtime(c.first_response_at, client.tz).strftime("%Y-%m-%d %H:%M")
-         if c.first_response_at else ""]
+        [
+            c.pk,
+            timezone.localtime(c.created_at, client.tz).strftime("%Y-%m-%d %H:%M"),
+            c.channel,
+            c.language,
+            c.customer.name,
+            c.customer.email,
+            c.customer.country,
+            c.subject,
+            c.category,
+            c.status,
+            timezone.localtime(c.first_response_at, client.tz).strftime("%Y-%m-%d %H:%M")
+            if c.first_response_at
+            else "",
+        ]
         for c in conversation_search(query=query, channel=channel).iterator(chunk_size=2000)
-    )  # fmt: skip
+    )
     header = [
         "#",
         _("Received"),
@@ -255,11 +291,18 @@ def call_list(request):
     page = Paginator(call_search(number=number, outcome=outcome), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "portal/calls.html", {
-        "client": request.tenant, "page": page, "number": number, "outcome": outcome,
-        "outcomes": list(CALL_OUTCOMES.items()),
-        "rows": [(call, CALL_OUTCOMES.get(call.outcome, call.outcome)) for call in page],
-    })  # fmt: skip
+    return render(
+        request,
+        "portal/calls.html",
+        {
+            "client": request.tenant,
+            "page": page,
+            "number": number,
+            "outcome": outcome,
+            "outcomes": list(CALL_OUTCOMES.items()),
+            "rows": [(call, CALL_OUTCOMES.get(call.outcome, call.outcome)) for call in page],
+        },
+    )
 
 
 @login_required
@@ -267,29 +310,55 @@ def call_export(request):
     number, outcome = _call_filters(request)
     client = request.tenant
     rows = (
-        [c.call_sid, timezone.localtime(c.ringing_at, client.tz).strftime("%Y-%m-%d %H:%M:%S"),
-         c.from_number, c.to_number, c.language, c.country, c.topic, c.outcome,
-         "" if c.wait_seconds is None else c.wait_seconds,
-         "" if c.talk_seconds is None else c.talk_seconds, "" if c.csat is None else c.csat]
+        [
+            c.call_sid,
+            timezone.localtime(c.ringing_at, client.tz).strftime("%Y-%m-%d %H:%M:%S"),
+            c.from_number,
+            c.to_number,
+            c.language,
+            c.country,
+            c.topic,
+            c.outcome,
+            "" if c.wait_seconds is None else c.wait_seconds,
+            "" if c.talk_seconds is None else c.talk_seconds,
+            "" if c.csat is None else c.csat,
+        ]
         for c in call_search(number=number, outcome=outcome).iterator(chunk_size=2000)
-    )  # fmt: skip
-    header = ["Call SID", _("Rang"), _("From"), _("To"), _("Language"), _("Country"), _("Topic"),
-              _("Outcome"), _("Wait (s)"), _("Talk (s)"), _("CSAT")]  # fmt: skip
+    )
+    header = [
+        "Call SID",
+        _("Rang"),
+        _("From"),
+        _("To"),
+        _("Language"),
+        _("Country"),
+        _("Topic"),
+        _("Outcome"),
+        _("Wait (s)"),
+        _("Talk (s)"),
+        _("CSAT"),
+    ]
     return csv_response("calls.csv", header, rows)
 
 
 @login_required
 def conversation_detail(request, conversation_id: int):
-    conversation = get_object_or_404(Conversation.objects.select_related("customer"),
-                                     pk=conversation_id)  # fmt: skip
-    return render(request, "portal/conversation.html", {
-        "client": request.tenant, "conversation": conversation,
-        "messages_shown": messages_with_deliveries(
-            client=request.tenant,
-            messages=conversation_messages_for_client(conversation=conversation),
-        ),
-        "channel_name": channel_label(conversation.channel),
-    })  # fmt: skip
+    conversation = get_object_or_404(
+        Conversation.objects.select_related("customer"), pk=conversation_id
+    )
+    return render(
+        request,
+        "portal/conversation.html",
+        {
+            "client": request.tenant,
+            "conversation": conversation,
+            "messages_shown": messages_with_deliveries(
+                client=request.tenant,
+                messages=conversation_messages_for_client(conversation=conversation),
+            ),
+            "channel_name": channel_label(conversation.channel),
+        },
+    )
 
 
 @login_required
@@ -310,11 +379,14 @@ def conversation_attachment(request, conversation_id: int, attachment_id: int):
 def report_list(request):
     client = request.tenant
     fmt = _formats(request)
-    reports = [(report, fmt.month(month_start(report.month, zone=client.tz)))
-               for report in Report.objects.defer("pdf")]  # fmt: skip
+    reports = [
+        (report, fmt.month(month_start(report.month, zone=client.tz)))
+        for report in Report.objects.defer("pdf")
+    ]
     form = ReportRequestForm(months=_recent_months(client), formats=fmt)
-    return render(request, "portal/reports.html",
-                  {"client": client, "reports": reports, "form": form})  # fmt: skip
+    return render(
+        request, "portal/reports.html", {"client": client, "reports": reports, "form": form}
+    )
 
 
 @login_required
@@ -346,7 +418,12 @@ def report_download(request, month: str):
 
 @login_required
 def report_export(request):
-    rows = ([f"{r.month:%Y-%m}", r.language,
-             timezone.localtime(r.generated_at, request.tenant.tz).strftime("%Y-%m-%d %H:%M")]
-            for r in Report.objects.defer("pdf"))  # fmt: skip
+    rows = (
+        [
+            f"{r.month:%Y-%m}",
+            r.language,
+            timezone.localtime(r.generated_at, request.tenant.tz).strftime("%Y-%m-%d %H:%M"),
+        ]
+        for r in Report.objects.defer("pdf")
+    )
     return csv_response("reports.csv", [_("Month"), _("Language"), _("Generated")], rows)

@@ -5,14 +5,26 @@ from routing.models import AgentState, RoutingPolicy, WorkItem
 
 @admin.register(RoutingPolicy)
 class RoutingPolicyAdmin(admin.ModelAdmin):
-    list_display = ["channel", "client", "fallback_after_seconds", "last_resort_after_seconds",
-                    "offer_timeout_seconds"]  # fmt: skip
+    list_display = [
+        "channel",
+        "client",
+        "fallback_after_seconds",
+        "last_resort_after_seconds",
+        "offer_timeout_seconds",
+    ]
 
 
 @admin.register(AgentState)
 class AgentStateAdmin(admin.ModelAdmin):
-    list_display = ["agent", "presence", "capacity_call", "capacity_email", "capacity_chat",
-                    "idle_since", "heartbeat_at"]  # fmt: skip
+    list_display = [
+        "agent",
+        "presence",
+        "capacity_call",
+        "capacity_email",
+        "capacity_chat",
+        "idle_since",
+        "heartbeat_at",
+    ]
     list_filter = ["presence"]
 
 
@@ -31,6 +43,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(WorkItem)
 class WorkItemAdmin(ReadOnlyAdmin):
-    list_display = ["id", "client", "channel", "language", "status", "agent", "waiting_since",
-                    "due_at"]  # fmt: skip
+    list_display = [
+        "id",
+        "client",
+        "channel",
+        "language",
+        "status",
+        "agent",
+        "waiting_since",
+        "due_at",
+    ]
     list_filter = ["status", "channel", "language", "client"]

@@ -18,9 +18,11 @@ class AgentState(models.Model):
         OFFLINE = "offline", _("Offline")
 
     agent = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
         related_name="desk_state",
-    )  # fmt: skip
+    )
     presence = models.CharField(max_length=10, choices=Presence.choices, default=Presence.OFFLINE)
     capacity_call = models.PositiveSmallIntegerField(default=1)
     capacity_email = models.PositiveSmallIntegerField(default=10)
@@ -33,10 +35,11 @@ class AgentState(models.Model):
     class Meta:
         indexes = [
             models.Index(
-                fields=["idle_since"], name="agentstate_available_idle",
+                fields=["idle_since"],
+                name="agentstate_available_idle",
                 condition=Q(presence="available"),
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.agent} ({self.presence})"
@@ -48,17 +51,21 @@ class RoutingPolicy(models.Model):
 
     channel = models.CharField(max_length=8, choices=Channel.choices)
     client = models.ForeignKey(
-        "tenants.Client", on_delete=models.CASCADE, null=True, blank=True,
+        "tenants.Client",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="routing_policies",
-    )  # fmt: skip
+    )
     fallback_after_seconds = models.PositiveIntegerField(
         default=120, help_text="after this wait, agents of the fallback languages may take it"
     )
     last_resort_after_seconds = models.PositiveIntegerField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="after this wait, agents of the last-resort language (English) may take it; "
         "empty: never",
-    )  # fmt: skip
+    )
     offer_timeout_seconds = models.PositiveIntegerField(
         default=20, help_text="calls: how long an agent has to accept an offer"
     )
@@ -66,10 +73,11 @@ class RoutingPolicy(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["channel", "client"], name="one_policy_per_channel_and_client",
+                fields=["channel", "client"],
+                name="one_policy_per_channel_and_client",
                 nulls_distinct=False,
             ),
-        ]  # fmt: skip
+        ]
         verbose_name_plural = "routing policies"
 
     def __str__(self) -> str:
@@ -108,9 +116,12 @@ class WorkItem(models.Model):
     waiting_since = models.DateTimeField()
     due_at = models.DateTimeField(null=True, blank=True)
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="work_items",
-    )  # fmt: skip
+    )
     offered_at = models.DateTimeField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
@@ -128,20 +139,23 @@ class WorkItem(models.Model):
             # last), so that a probe reads the first few and stops.
             models.Index(
                 fields=["client", "language", "-priority", "due_at", "waiting_since", "id"],
-                name="workitem_waiting_order", condition=Q(status="waiting"),
+                name="workitem_waiting_order",
+                condition=Q(status="waiting"),
             ),
             models.Index(
-                fields=["agent", "channel"], name="workitem_agent_load",
+                fields=["agent", "channel"],
+                name="workitem_agent_load",
                 condition=Q(status__in=["offered", "assigned"]),
             ),
-        ]  # fmt: skip
+        ]
         constraints = [
             # One open item per source: a replayed webhook cannot queue it twice.
             models.UniqueConstraint(
-                fields=["client", "source_kind", "source_id"], name="one_open_item_per_source",
+                fields=["client", "source_kind", "source_id"],
+                name="one_open_item_per_source",
                 condition=Q(status__in=["waiting", "offered", "assigned"]),  # = OPEN_STATUSES
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} {self.language} #{self.pk} ({self.status})"

@@ -35,12 +35,13 @@ def policies() -> dict[tuple[str, int | None], Policy]:
         found = {
             (row.channel, row.client_id): Policy(
                 timedelta(seconds=row.fallback_after_seconds),
-                None if row.last_resort_after_seconds is None
+                None
+                if row.last_resort_after_seconds is None
                 else timedelta(seconds=row.last_resort_after_seconds),
                 timedelta(seconds=row.offer_timeout_seconds),
             )
             for row in RoutingPolicy.objects.all()
-        }  # fmt: skip
+        }
         cache.set(_POLICIES_CACHE_KEY, found, 60)
     return found
 
@@ -125,8 +126,9 @@ def agent_load(agent: User) -> dict[str, int]:
     """{channel: items offered to or assigned to the agent}."""
     rows = (
         WorkItem.objects.filter(agent=agent, status__in=ACTIVE)
-        .values("channel").annotate(n=Count("id"))
-    )  # fmt: skip
+        .values("channel")
+        .annotate(n=Count("id"))
+    )
     return {row["channel"]: row["n"] for row in rows}
 
 

@@ -52,24 +52,35 @@ def work_enqueue(
 ) -> WorkItem:
     """Queue a routable unit; the open item of the same source if there is one already."""
     open_item = WorkItem.objects.filter(
-        client=client, source_kind=source_kind, source_id=source_id,
+        client=client,
+        source_kind=source_kind,
+        source_id=source_id,
         status__in=WorkItem.OPEN_STATUSES,
-    ).first()  # fmt: skip
+    ).first()
     if open_item:
         return open_item
     try:
         with transaction.atomic():
             return WorkItem.objects.create(
-                client=client, channel=channel, language=language,
-                language_uncertain=language_uncertain, priority=priority, summary=summary[:200],
-                source_kind=source_kind, source_id=source_id, due_at=due_at, warn_at=warn_at,
+                client=client,
+                channel=channel,
+                language=language,
+                language_uncertain=language_uncertain,
+                priority=priority,
+                summary=summary[:200],
+                source_kind=source_kind,
+                source_id=source_id,
+                due_at=due_at,
+                warn_at=warn_at,
                 waiting_since=waiting_since or timezone.now(),
-            )  # fmt: skip
+            )
     except IntegrityError:  # the same source queued concurrently: that one wins
         return WorkItem.objects.get(
-            client=client, source_kind=source_kind, source_id=source_id,
+            client=client,
+            source_kind=source_kind,
+            source_id=source_id,
             status__in=WorkItem.OPEN_STATUSES,
-        )  # fmt: skip
+        )
 
 
 def agent_presence_set(*, agent: User, presence: str, now: datetime | None = None) -> AgentState:
@@ -234,9 +245,11 @@ def _claim(
     if languages is not None:
         probes_params = [list(reach.client_ids), list(languages), *clause_params]
         row = _lock_and_claim(
-            agent_id, _claim_sql(clause, probed=True), [agent_id, *probes_params, *claim_params],
+            agent_id,
+            _claim_sql(clause, probed=True),
+            [agent_id, *probes_params, *claim_params],
             prepared=settings.ROUTING_PREPARED_CLAIM,
-        )  # fmt: skip
+        )
         assert row is not None  # the probed claim always answers (contended, claimed row)
         contended, *claimed = row
         if not contended:
@@ -246,12 +259,18 @@ def _claim(
 
 def _claim_sql(clause: str, *, probed: bool) -> str:
     return _CLAIM.format(
-        probes=(_PROBES.format(clause=clause, room=_ROOM, order=_ORDER, per_probe=_PER_PROBE)
-                if probed else ""),
+        probes=(
+            _PROBES.format(clause=clause, room=_ROOM, order=_ORDER, per_probe=_PER_PROBE)
+            if probed
+            else ""
+        ),
         choice=_CANDIDATES.format(clause=clause) if probed else clause,
-        room=_ROOM, order=_ORDER, live=_LIVE, columns=", ".join(_COLUMNS),
+        room=_ROOM,
+        order=_ORDER,
+        live=_LIVE,
+        columns=", ".join(_COLUMNS),
         result=_CONTENDED_AND_CLAIMED if probed else "SELECT * FROM claimed",
-    )  # fmt: skip
+    )
 
 
 def _lock_and_claim(
@@ -370,9 +389,10 @@ def route_waiting(*, now: datetime | None = None, max_agents: int = 200) -> int:
     waiting_for_work = list(agent_ids)  # longest idle first
     while waiting_for_work:  # one item per agent per pass, so that work is shared
         waiting_for_work = [
-            agent_id for agent_id in waiting_for_work
+            agent_id
+            for agent_id in waiting_for_work
             if agent_next_item(agent=agents[agent_id], now=now)
-        ]  # fmt: skip
+        ]
         given += len(waiting_for_work)
     return given
 
@@ -398,8 +418,16 @@ def work_requeue(*, item: WorkItem) -> None:
     item.agent = None
     item.offered_at = item.offer_expires_at = item.assigned_at = None
     item.requeued += 1
-    item.save(update_fields=["status", "agent", "offered_at", "offer_expires_at",
-                             "assigned_at", "requeued"])  # fmt: skip
+    item.save(
+        update_fields=[
+            "status",
+            "agent",
+            "offered_at",
+            "offer_expires_at",
+            "assigned_at",
+            "requeued",
+        ]
+    )
 
 
 @transaction.atomic
@@ -421,8 +449,10 @@ def item_close(*, item_id: int, agent: User, now: datetime | None = None) -> Wor
     """The agent is done with the item; their idle clock starts if nothing else is open."""
     now = now or timezone.now()
     item = WorkItem.objects.select_for_update().get(pk=item_id)
-    if item.agent_id != agent.pk or item.status not in (WorkItem.Status.ASSIGNED,
-                                                         WorkItem.Status.OFFERED):  # fmt: skip
+    if item.agent_id != agent.pk or item.status not in (
+        WorkItem.Status.ASSIGNED,
+        WorkItem.Status.OFFERED,
+    ):
         raise ValueError("Only the agent working on an item closes it.")
     item.status = WorkItem.Status.DONE
     item.closed_at = now
@@ -430,9 +460,11 @@ def item_close(*, item_id: int, agent: User, now: datetime | None = None) -> Wor
     answered = item.responded_at or now
     if item.due_at and answered > item.due_at:  # answered late, maybe before the sweep saw it
         SlaEvent.objects.get_or_create(
-            item=item, kind=SlaEvent.Kind.BREACH, due_at=item.due_at,
+            item=item,
+            kind=SlaEvent.Kind.BREACH,
+            due_at=item.due_at,
             defaults={"client_id": item.client_id, "recorded_at": now},
-        )  # fmt: skip
+        )
     if not agent_load(agent):
         AgentState.objects.filter(agent=agent).update(idle_since=now)
     return item
@@ -466,17 +498,20 @@ def _hand_back(**agents: Any) -> int:
     return released
 
 
-def work_cancel_for_source(*, client: Client, source_kind: str, source_id: int,
-                           now: datetime | None = None) -> int:  # fmt: skip
+def work_cancel_for_source(
+    *, client: Client, source_kind: str, source_id: int, now: datetime | None = None
+) -> int:
     """The matter is settled without this work (e.g. resolved by someone else): its open
     items leave the queue and their agents' load. Returns how many were cancelled."""
     now = now or timezone.now()
     items = list(
         WorkItem.objects.select_for_update().filter(
-            client=client, source_kind=source_kind, source_id=source_id,
+            client=client,
+            source_kind=source_kind,
+            source_id=source_id,
             status__in=WorkItem.OPEN_STATUSES,
         )
-    )  # fmt: skip
+    )
     for item in items:
         item.status, item.closed_at = WorkItem.Status.CANCELLED, now
         item.save(update_fields=["status", "closed_at"])
@@ -609,8 +644,7 @@ def item_transfer(*, item_id: int, to_agent: User, now: datetime | None = None) 
         item.status = WorkItem.Status.ASSIGNED
         item.offered_at = item.offer_expires_at = None
         item.assigned_at = now
-    item.save(update_fields=["agent", "status", "offered_at", "offer_expires_at",
-                             "assigned_at"])  # fmt: skip
+    item.save(update_fields=["agent", "status", "offered_at", "offer_expires_at", "assigned_at"])
     return item
 
 

@@ -13,8 +13,16 @@ class OptionInline(admin.TabularInline):
 
     def get_fields(self, request, obj=None):
         messages = [f"message_{code}" for code in request.tenant.languages]
-        return ["key", "action", "target", "topic", "language", "transfer_to", *messages,
-                "position"]  # fmt: skip
+        return [
+            "key",
+            "action",
+            "target",
+            "topic",
+            "language",
+            "transfer_to",
+            *messages,
+            "position",
+        ]
 
 
 @admin.register(Menu, site=content_admin_site)
@@ -32,8 +40,13 @@ class NumberMenuAdmin(admin.ModelAdmin):
 
 @admin.register(VoiceSettings, site=content_admin_site)
 class VoiceSettingsAdmin(admin.ModelAdmin):
-    list_display = ["after_hours", "offer_exit_after_seconds", "survey", "survey_nps",
-                    "record_calls"]  # fmt: skip
+    list_display = [
+        "after_hours",
+        "offer_exit_after_seconds",
+        "survey",
+        "survey_nps",
+        "record_calls",
+    ]
 
 
 class TwilioRecordAdmin(admin.ModelAdmin):
@@ -51,9 +64,20 @@ class TwilioRecordAdmin(admin.ModelAdmin):
 
 @admin.register(Call, site=content_admin_site)
 class CallAdmin(TwilioRecordAdmin):
-    list_display = ["ringing_at", "from_number", "to_number", "language", "topic", "outcome",
-                    "wait_seconds", "talk_seconds", "csat", "nps", "price",
-                    "price_currency"]  # fmt: skip
+    list_display = [
+        "ringing_at",
+        "from_number",
+        "to_number",
+        "language",
+        "topic",
+        "outcome",
+        "wait_seconds",
+        "talk_seconds",
+        "csat",
+        "nps",
+        "price",
+        "price_currency",
+    ]
     list_filter = ["outcome", "language", "topic"]
     search_fields = ["call_sid", "from_number"]
     date_hierarchy = "ringing_at"
@@ -63,8 +87,17 @@ class CallAdmin(TwilioRecordAdmin):
 class OutboundCallAdmin(TwilioRecordAdmin):
     """Return calls: the customer's leg is what the client is billed for."""
 
-    list_display = ["started_at", "call", "agent", "status", "answered_at", "talk_seconds",
-                    "price", "price_currency", "error"]  # fmt: skip
+    list_display = [
+        "started_at",
+        "call",
+        "agent",
+        "status",
+        "answered_at",
+        "talk_seconds",
+        "price",
+        "price_currency",
+        "error",
+    ]
     list_filter = ["status"]
     list_select_related = ["call", "agent"]
     search_fields = ["agent_call_sid", "customer_call_sid", "call__call_sid"]

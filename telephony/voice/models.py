@@ -47,12 +47,13 @@ class Menu(models.Model):
         default=False,
         help_text="a language-selection menu: each option picks a language; no key picks the "
         "number's default language",
-    )  # fmt: skip
+    )
     prompt = models.TextField(blank=True, help_text="what the caller hears first")
     max_retries = models.PositiveSmallIntegerField(
-        default=2, validators=[MaxValueValidator(9)],
+        default=2,
+        validators=[MaxValueValidator(9)],
         help_text="invalid or missing keys repeat the prompt this many times, then the fallback",
-    )  # fmt: skip
+    )
     timeout_seconds = models.PositiveSmallIntegerField(
         default=5, validators=[MinValueValidator(1), MaxValueValidator(30)]
     )
@@ -84,14 +85,17 @@ class Option(models.Model):
     action = models.CharField(max_length=10, choices=Action.choices)
     # submenu: where to go; language: where to go after choosing; info: where to go after
     # the message (empty: the call ends after it).
-    target = models.ForeignKey(Menu, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+")  # fmt: skip
+    target = models.ForeignKey(
+        Menu, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     topic = models.CharField(max_length=64, blank=True, help_text="queue: e.g. orders, returns")
     language = models.CharField(
-        max_length=8, blank=True, validators=[validate_language_code],
+        max_length=8,
+        blank=True,
+        validators=[validate_language_code],
         help_text="language: the language chosen; queue: route in this language instead of "
         "the caller's",
-    )  # fmt: skip
+    )
     transfer_to = models.CharField(max_length=16, blank=True, validators=[validate_e164])
     # info: what is said; other actions: said before the action (optional).
     message = models.TextField(blank=True)
@@ -113,7 +117,7 @@ class Option(models.Model):
                 condition=~Q(action="language") | ~Q(language=""),
                 name="language_option_has_language",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.menu.key} [{self.key}] {self.action}"
@@ -138,8 +142,9 @@ class VoiceSettings(models.Model):
         CALLBACK = "callback", "Callback request"
         HANGUP = "hangup", "Message only"
 
-    after_hours = models.CharField(max_length=10, choices=AfterHours.choices,
-                                   default=AfterHours.VOICEMAIL)  # fmt: skip
+    after_hours = models.CharField(
+        max_length=10, choices=AfterHours.choices, default=AfterHours.VOICEMAIL
+    )
     offer_exit_after_seconds = models.PositiveIntegerField(
         default=120, help_text="after this wait in the queue, offer voicemail or a callback"
     )
@@ -180,12 +185,14 @@ class Call(models.Model):
     country = models.CharField(max_length=2, blank=True)
     language = models.CharField(max_length=8)
     topic = models.CharField(max_length=64, blank=True)
-    customer = models.ForeignKey("customers.Customer", on_delete=models.SET_NULL, null=True,
-                                 blank=True, related_name="calls")  # fmt: skip
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.SET_NULL, null=True, blank=True, related_name="calls"
+    )
     # Where the caller is in the menus: the current menu, the way back, invalid tries (of
     # the menu, or of the survey's NPS question once the menus are left).
-    menu = models.ForeignKey(Menu, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")  # fmt: skip
+    menu = models.ForeignKey(
+        Menu, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     menu_stack = models.JSONField(default=list, blank=True)
     tries = models.PositiveSmallIntegerField(default=0)
     # Every answer we give is numbered; a retried request (same step) gets the same answer.
@@ -204,8 +211,7 @@ class Call(models.Model):
     ivr_seconds = models.PositiveIntegerField(null=True, blank=True)
     wait_seconds = models.PositiveIntegerField(null=True, blank=True)
     talk_seconds = models.PositiveIntegerField(null=True, blank=True)
-    outcome = models.CharField(max_length=12, choices=Outcome.choices,
-                               default=Outcome.IN_PROGRESS)  # fmt: skip
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.IN_PROGRESS)
     # While queued: the router's work item (public schema) and the exit the caller chose.
     work_item_id = models.BigIntegerField(null=True, blank=True)
     queue_exit = models.CharField(max_length=10, blank=True)
@@ -213,8 +219,13 @@ class Call(models.Model):
     recording_url = models.URLField(max_length=500, blank=True)
     voicemail_url = models.URLField(max_length=500, blank=True)
     voicemail_seconds = models.PositiveIntegerField(null=True, blank=True)
-    conversation = models.ForeignKey("conversations.Conversation", on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="calls")  # fmt: skip
+    conversation = models.ForeignKey(
+        "conversations.Conversation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calls",
+    )
     transferred_to = models.CharField(max_length=16, blank=True)
     csat = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -249,9 +260,10 @@ class Call(models.Model):
             models.Index(fields=["from_number", "-ringing_at"]),
             models.Index(fields=["outcome", "-ringing_at"]),
             # Calls not finished yet: what the reconciliation sweep reads every 5 minutes.
-            models.Index(fields=["ringing_at"], condition=Q(completed_at__isnull=True),
-                         name="call_open"),
-        ]  # fmt: skip
+            models.Index(
+                fields=["ringing_at"], condition=Q(completed_at__isnull=True), name="call_open"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(csat__isnull=True) | Q(csat__gte=1, csat__lte=5), name="csat_1_to_5"
@@ -301,10 +313,11 @@ class OutboundCall(models.Model):
         ordering = ["-started_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["customer_call_sid"], condition=~Q(customer_call_sid=""),
+                fields=["customer_call_sid"],
+                condition=~Q(customer_call_sid=""),
                 name="outbound_customer_leg_once",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"return call of {self.call_id} ({self.status or 'in progress'})"

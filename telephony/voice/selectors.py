@@ -25,9 +25,10 @@ def caller_history(*, call_id: int, limit: int = 10) -> CallerHistory | None:
         return None
     customer, earlier = call.customer, []
     if call.from_number:  # a withheld or erased number recognises nobody
-        customer = customer or Customer.objects.filter(
-            phone=call.from_number, erased_at__isnull=True
-        ).first()  # fmt: skip
+        customer = (
+            customer
+            or Customer.objects.filter(phone=call.from_number, erased_at__isnull=True).first()
+        )
         earlier = list(
             Call.objects.filter(
                 from_number=call.from_number, ringing_at__lt=call.ringing_at

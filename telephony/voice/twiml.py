@@ -92,8 +92,11 @@ def language_name(code: str) -> str:
 
 def webhook_url(client_id: int, name: str, **params) -> str:
     """A follow-up webhook of a call, relative (Twilio resolves it against the request)."""
-    path = reverse(f"twilio-voice-{name}", kwargs={"client_id": client_id},
-                   urlconf=settings.PUBLIC_SCHEMA_URLCONF)  # the agency's domain  # fmt: skip
+    path = reverse(
+        f"twilio-voice-{name}",
+        kwargs={"client_id": client_id},
+        urlconf=settings.PUBLIC_SCHEMA_URLCONF,
+    )  # the agency's domain
     return f"{path}?{urlencode(params)}" if params else path
 
 

@@ -107,14 +107,19 @@ def incoming(request: HttpRequest) -> HttpResponse:
     number = PhoneNumber.objects.select_related("client").filter(number=to, voice=True).first()
     if number is None or not number.client.portal_open:
         # Answer politely (never an error Twilio would read out); logged for the staff.
-        logger.warning("Call to unknown number %s from %s (%s)", to, caller,
-                       request.POST["CallSid"])  # fmt: skip
+        logger.warning(
+            "Call to unknown number %s from %s (%s)", to, caller, request.POST["CallSid"]
+        )
         return _twiml(hang_up(VoiceResponse(), _guess_language(to), "unknown_number"))
     with schema_context(number.client.schema_name):
-        return _twiml(ivr.call_incoming(
-            client=number.client, number=number, call_sid=request.POST["CallSid"],
-            from_number=caller,
-        ))  # fmt: skip
+        return _twiml(
+            ivr.call_incoming(
+                client=number.client,
+                number=number,
+                call_sid=request.POST["CallSid"],
+                from_number=caller,
+            )
+        )
 
 
 def _key_pressed(service):
@@ -122,10 +127,14 @@ def _key_pressed(service):
 
     @client_webhook
     def pressed(request: HttpRequest, client: Client) -> HttpResponse:
-        return _twiml(service(
-            client=client, call_sid=request.POST["CallSid"], step=_step(request),
-            digits=request.POST.get("Digits", ""),
-        ))  # fmt: skip
+        return _twiml(
+            service(
+                client=client,
+                call_sid=request.POST["CallSid"],
+                step=_step(request),
+                digits=request.POST.get("Digits", ""),
+            )
+        )
 
     return pressed
 
@@ -141,23 +150,32 @@ def wait(request: HttpRequest, client: Client) -> HttpResponse:
         queue_seconds = int(request.POST.get("QueueTime", "0"))
     except ValueError:
         queue_seconds = 0
-    return _twiml(queue.queue_wait(client=client, call_sid=request.POST["CallSid"],
-                                      queue_seconds=queue_seconds))  # fmt: skip
+    return _twiml(
+        queue.queue_wait(
+            client=client, call_sid=request.POST["CallSid"], queue_seconds=queue_seconds
+        )
+    )
 
 
 @client_webhook
 def hold_choice(request: HttpRequest, client: Client) -> HttpResponse:
-    return _twiml(queue.queue_hold_choice(
-        client=client, call_sid=request.POST["CallSid"], digits=request.POST.get("Digits", "")
-    ))  # fmt: skip
+    return _twiml(
+        queue.queue_hold_choice(
+            client=client, call_sid=request.POST["CallSid"], digits=request.POST.get("Digits", "")
+        )
+    )
 
 
 @client_webhook
 def queue_exit(request: HttpRequest, client: Client) -> HttpResponse:
-    return _twiml(queue.queue_exit(
-        client=client, call_sid=request.POST["CallSid"], step=_step(request),
-        result=request.POST.get("QueueResult", ""),
-    ))  # fmt: skip
+    return _twiml(
+        queue.queue_exit(
+            client=client,
+            call_sid=request.POST["CallSid"],
+            step=_step(request),
+            result=request.POST.get("QueueResult", ""),
+        )
+    )
 
 
 @client_webhook
@@ -171,30 +189,39 @@ def recording(request: HttpRequest, client: Client) -> HttpResponse:
         seconds = int(request.POST.get("RecordingDuration", ""))
     except ValueError:
         seconds = None
-    return _no_content(recordings.recording_received(
-        # A recording of the agent's leg names the caller's call in its (signed) URL.
-        client=client, call_sid=request.GET.get("call") or request.POST["CallSid"],
-        kind=request.GET.get("kind", ""),
-        recording_sid=request.POST.get("RecordingSid", ""),
-        url=request.POST.get("RecordingUrl", ""),
-        status=request.POST.get("RecordingStatus", ""), seconds=seconds,
-    ))  # fmt: skip
+    return _no_content(
+        recordings.recording_received(
+            # A recording of the agent's leg names the caller's call in its (signed) URL.
+            client=client,
+            call_sid=request.GET.get("call") or request.POST["CallSid"],
+            kind=request.GET.get("kind", ""),
+            recording_sid=request.POST.get("RecordingSid", ""),
+            url=request.POST.get("RecordingUrl", ""),
+            status=request.POST.get("RecordingStatus", ""),
+            seconds=seconds,
+        )
+    )
 
 
 @twilio_webhook
 def status(request: HttpRequest) -> HttpResponse:
     """The number's status webhook: the client by the number called, the call by its sid."""
-    number = PhoneNumber.objects.select_related("client").filter(
-        number=request.POST.get("To", "")
-    ).first()  # fmt: skip
+    number = (
+        PhoneNumber.objects.select_related("client")
+        .filter(number=request.POST.get("To", ""))
+        .first()
+    )
     if number is None:
         logger.warning("Status of a call to unknown number %s", request.POST.get("To"))
         return HttpResponse(status=204)
     with schema_context(number.client.schema_name):
-        return _no_content(legs.call_status(
-            client=number.client, call_sid=request.POST["CallSid"],
-            status=request.POST.get("CallStatus", ""),
-        ))  # fmt: skip
+        return _no_content(
+            legs.call_status(
+                client=number.client,
+                call_sid=request.POST["CallSid"],
+                status=request.POST.get("CallStatus", ""),
+            )
+        )
 
 
 @client_webhook
@@ -205,8 +232,9 @@ def agent(request: HttpRequest, client: Client) -> HttpResponse:
         user = User.objects.get(pk=int(request.GET["agent"]))
     except (KeyError, ValueError, User.DoesNotExist) as error:
         raise Http404("No such offer.") from error
-    return _twiml(agent_leg.agent_connect(client=client, call_id=call_id, item_id=item_id,
-                                         agent=user))  # fmt: skip
+    return _twiml(
+        agent_leg.agent_connect(client=client, call_id=call_id, item_id=item_id, agent=user)
+    )
 
 
 @client_webhook
@@ -221,11 +249,16 @@ def return_call_status(request: HttpRequest, client: Client) -> HttpResponse:
         seconds = int(request.POST.get("CallDuration", ""))
     except ValueError:
         seconds = None
-    return _no_content(legs.return_call_status(
-        client=client, outbound_id=outbound_id, customer_call_sid=request.POST["CallSid"],
-        status=request.POST.get("CallStatus", ""), talk_seconds=seconds,
-        now=_fired_at(request),
-    ))  # fmt: skip
+    return _no_content(
+        legs.return_call_status(
+            client=client,
+            outbound_id=outbound_id,
+            customer_call_sid=request.POST["CallSid"],
+            status=request.POST.get("CallStatus", ""),
+            talk_seconds=seconds,
+            now=_fired_at(request),
+        )
+    )
 
 
 def _fired_at(request: HttpRequest) -> datetime | None:

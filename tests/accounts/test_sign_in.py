@@ -44,9 +44,10 @@ def test_a_password_is_reset_by_e_mail_for_this_clients_users_only(two_clients, 
     link = re.search(r"http://[^/]+(/accounts/reset/\S+/)", message.body)[1]
     form = http.get(link, follow=True)
     assert form.status_code == 200
-    done = http.post(form.redirect_chain[-1][0] if form.redirect_chain else link,
-                     {"new_password1": "Ein neues Passwort 42", "new_password2":
-                      "Ein neues Passwort 42"})  # fmt: skip
+    done = http.post(
+        form.redirect_chain[-1][0] if form.redirect_chain else link,
+        {"new_password1": "Ein neues Passwort 42", "new_password2": "Ein neues Passwort 42"},
+    )
     assert done.status_code == 302 and done["Location"] == "/accounts/reset/done/"
     user_a.refresh_from_db()
     assert user_a.check_password("Ein neues Passwort 42")
@@ -73,7 +74,6 @@ def test_the_desk_and_the_admin_are_limited_too_and_the_proxy_is_not_the_client(
     other = HttpClient(HTTP_HOST="localhost", HTTP_X_FORWARDED_FOR="198.51.100.4")
     other.post("/accounts/login/", {"username": colleague.username, "password": PASSWORD})
     assert "_auth_user_id" in other.session
-    forged = HttpClient(HTTP_HOST="localhost",
-                        HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.7")  # fmt: skip
+    forged = HttpClient(HTTP_HOST="localhost", HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.7")
     forged.post("/accounts/login/", {"username": colleague.username, "password": PASSWORD})
     assert "_auth_user_id" not in forged.session  # the proxy's last entry counts

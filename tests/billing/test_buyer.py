@@ -20,10 +20,13 @@ OCT = date(2026, 10, 1)
 NOW = utc(2026, 11, 2, 8)
 
 IDENTITY = {
-    "legal_name": "Kočka Shop s.r.o.", "billing_address": "Dlouhá 1\n110 00 Praha 1",
-    "billing_country": "CZ", "registration_id": "25123891", "vat_id": "CZ25123891",
+    "legal_name": "Kočka Shop s.r.o.",
+    "billing_address": "Dlouhá 1\n110 00 Praha 1",
+    "billing_country": "CZ",
+    "registration_id": "25123891",
+    "vat_id": "CZ25123891",
     "billing_email": "ucetni@kocka.example",
-}  # fmt: skip
+}
 
 
 @pytest.fixture
@@ -37,17 +40,21 @@ def test_the_invoice_records_the_buyer_as_the_client_is_when_it_is_issued(client
     invoice = invoice_issue(client=client, month=OCT, now=NOW).invoice
 
     assert invoice_buyer(invoice=Invoice.objects.get(pk=invoice.pk)) == Party(
-        name="Kočka Shop s.r.o.", address="Dlouhá 1\n110 00 Praha 1", country="CZ",
-        registration_id="25123891", vat_id="CZ25123891", email="ucetni@kocka.example",
-    )  # fmt: skip
+        name="Kočka Shop s.r.o.",
+        address="Dlouhá 1\n110 00 Praha 1",
+        country="CZ",
+        registration_id="25123891",
+        vat_id="CZ25123891",
+        email="ucetni@kocka.example",
+    )
 
 
 def test_a_later_change_of_the_client_never_reaches_an_issued_invoice(client):
     invoice = invoice_issue(client=client, month=OCT, now=NOW).invoice
     client_billing_identity_set(
-        client=client, **{**IDENTITY, "legal_name": "Kočka Group a.s.",
-                          "billing_address": "Nová 99\n602 00 Brno"},
-    )  # fmt: skip
+        client=client,
+        **{**IDENTITY, "legal_name": "Kočka Group a.s.", "billing_address": "Nová 99\n602 00 Brno"},
+    )
 
     stored = Invoice.objects.get(pk=invoice.pk)
     text = text_of(invoice_pdf(invoice_document(invoice=stored, language="cs")))
@@ -77,9 +84,15 @@ def test_an_invoice_issued_before_buyers_were_recorded_names_the_client_by_name_
     # As every invoice issued before the identity was recorded on it: no buyer name. The
     # client's identity, set since, must not reach it.
     old = Invoice.objects.create(
-        client=client, period=date(2026, 9, 1), number="2026-009999", year=2026,
-        sequence=9999, currency="CZK", total=Decimal("1500.00"), issued_at=utc(2026, 10, 2),
-    )  # fmt: skip
+        client=client,
+        period=date(2026, 9, 1),
+        number="2026-009999",
+        year=2026,
+        sequence=9999,
+        currency="CZK",
+        total=Decimal("1500.00"),
+        issued_at=utc(2026, 10, 2),
+    )
     assert client.vat_id == "CZ25123891"  # the identity is set
 
     assert invoice_buyer(invoice=old) == Party(name=client.name)
@@ -95,5 +108,6 @@ def test_the_recorded_buyer_cannot_be_changed_even_in_sql(client):
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
-        cursor.execute("UPDATE billing_invoice SET buyer_address = 'Nová 99' WHERE id = %s",
-                       [invoice.pk])  # fmt: skip
+        cursor.execute(
+            "UPDATE billing_invoice SET buyer_address = 'Nová 99' WHERE id = %s", [invoice.pk]
+        )

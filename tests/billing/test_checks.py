@@ -5,15 +5,17 @@ from django.test import override_settings
 from billing.checks import invoice_issuer_check
 
 ISSUER = {
-    "name": "Agentura Hvězda s.r.o.", "address": "Na Příkopě 1, 110 00 Praha 1",
-    "registration_id": "27074358", "vat_id": "", "iban": "CZ65 0800 0000 1920 0014 5399",
+    "name": "Agentura Hvězda s.r.o.",
+    "address": "Na Příkopě 1, 110 00 Praha 1",
+    "registration_id": "27074358",
+    "vat_id": "",
+    "iban": "CZ65 0800 0000 1920 0014 5399",
     "bic": "",
-}  # fmt: skip
+}
 
 
 def test_the_demo_issuer_is_reported_with_every_missing_variable():
-    with override_settings(INVOICE_ISSUER={**ISSUER, "name": "Polydesk demo agency",
-                                           "iban": " "}):  # fmt: skip
+    with override_settings(INVOICE_ISSUER={**ISSUER, "name": "Polydesk demo agency", "iban": " "}):
         (warning,) = invoice_issuer_check(None)
     assert warning.id == "billing.W001"
     assert "POLYDESK_ISSUER_NAME, POLYDESK_ISSUER_IBAN not set" in warning.msg

@@ -13,35 +13,74 @@ from billing.document import (
 )
 from tests.support.pdf import assert_only_dejavu_embedded, text_of
 
-ISSUER = Party(name="Agentura Žluťoučký kůň s.r.o.", address="Vinohradská 12, 120 00 Praha 2",
-               registration_id="12345678", vat_id="CZ12345678",
-               iban="CZ65 0800 0000 1920 0014 5399")  # fmt: skip
+ISSUER = Party(
+    name="Agentura Žluťoučký kůň s.r.o.",
+    address="Vinohradská 12, 120 00 Praha 2",
+    registration_id="12345678",
+    vat_id="CZ12345678",
+    iban="CZ65 0800 0000 1920 0014 5399",
+)
 
 
-def line(description: str, quantity: str, unit: str, unit_price: str, amount: str, *,
-         included: str = "0", starts_on=date(2026, 10, 1), ends_on=date(2026, 11, 1),
-         unit_label: str = "") -> DocumentLine:  # fmt: skip
-    return DocumentLine(description=description, starts_on=starts_on, ends_on=ends_on,
-                        quantity=Decimal(quantity), included=Decimal(included), unit=unit,
-                        unit_label=unit_label or unit, unit_price=Decimal(unit_price),
-                        amount=Decimal(amount))  # fmt: skip
+def line(
+    description: str,
+    quantity: str,
+    unit: str,
+    unit_price: str,
+    amount: str,
+    *,
+    included: str = "0",
+    starts_on=date(2026, 10, 1),
+    ends_on=date(2026, 11, 1),
+    unit_label: str = "",
+) -> DocumentLine:
+    return DocumentLine(
+        description=description,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        quantity=Decimal(quantity),
+        included=Decimal(included),
+        unit=unit,
+        unit_label=unit_label or unit,
+        unit_price=Decimal(unit_price),
+        amount=Decimal(amount),
+    )
 
 
 def document(language: str, **changes) -> InvoiceDocument:
     values = {
-        "kind": KIND_INVOICE, "number": "2026-000042", "language": language,
-        "time_zone": "Europe/Budapest", "currency": "HUF",
+        "kind": KIND_INVOICE,
+        "number": "2026-000042",
+        "language": language,
+        "time_zone": "Europe/Budapest",
+        "currency": "HUF",
         "issued_at": datetime(2026, 10, 31, 23, 30, tzinfo=UTC),  # 1 November in Budapest
-        "period": date(2026, 10, 1), "issuer": ISSUER, "customer": Party(name="Győri Cipő Kft."),
+        "period": date(2026, 10, 1),
+        "issuer": ISSUER,
+        "customer": Party(name="Győri Cipő Kft."),
         "lines": (
-            line("Havi alapdíj", "16", "day", "48.387097", "774", unit_label="nap",
-                 ends_on=date(2026, 10, 17)),
-            line("Telefonos percek", "1234.5678", "minute", "0.012345", "15", included="1000",
-                 unit_label="perc"),
+            line(
+                "Havi alapdíj",
+                "16",
+                "day",
+                "48.387097",
+                "774",
+                unit_label="nap",
+                ends_on=date(2026, 10, 17),
+            ),
+            line(
+                "Telefonos percek",
+                "1234.5678",
+                "minute",
+                "0.012345",
+                "15",
+                included="1000",
+                unit_label="perc",
+            ),
             line("Nyelvi felár: Északi", "12345.6789", "amount", "0.125", "1543"),
         ),
         "total": Decimal("2332"),
-    }  # fmt: skip
+    }
     return InvoiceDocument(**{**values, **changes})
 
 
@@ -77,11 +116,16 @@ def test_the_same_invoice_in_czech_and_in_english_follows_each_locale():
 
 def test_a_credit_note_names_the_invoice_it_cancels_and_why():
     credit = document(
-        "pl", kind=KIND_CREDIT_NOTE, number="2026-000043", currency="PLN",
+        "pl",
+        kind=KIND_CREDIT_NOTE,
+        number="2026-000043",
+        currency="PLN",
         lines=(line("Miesięczna opłata", "-1", "month", "1500", "-1500", unit_label="miesiąc"),),
-        total=Decimal("-1500.00"), corrects_number="2026-000042",
-        corrects_issued_at=datetime(2026, 11, 2, 8, tzinfo=UTC), reason="Zły cennik",
-    )  # fmt: skip
+        total=Decimal("-1500.00"),
+        corrects_number="2026-000042",
+        corrects_issued_at=datetime(2026, 11, 2, 8, tzinfo=UTC),
+        reason="Zły cennik",
+    )
 
     text = text_of(invoice_pdf(credit))
 
@@ -96,9 +140,14 @@ def test_only_the_embedded_dejavu_fonts_are_used():
     assert_only_dejavu_embedded(invoice_pdf(document("ro")))
 
 
-BUYER = Party(name="Bohemia Shoes s.r.o.", address="Vinohradská 2165/48\n\n120 00 Praha 2",
-              country="SK", registration_id="07341253", vat_id="CZ07341253",
-              email="fakturace@bohemia-shoes.example")  # fmt: skip
+BUYER = Party(
+    name="Bohemia Shoes s.r.o.",
+    address="Vinohradská 2165/48\n\n120 00 Praha 2",
+    country="SK",
+    registration_id="07341253",
+    vat_id="CZ07341253",
+    email="fakturace@bohemia-shoes.example",
+)
 
 
 def test_the_buyers_identity_is_printed_line_by_line_in_the_documents_language():

@@ -181,8 +181,10 @@ def test_rates_are_stored_and_a_telephony_cost_converts_to_the_cent(ecb, make_cl
     plan_for(czk, telephony_margin_percent=Decimal("10"))
     record(czk, "telephony_cost", "12.345678", utc(2026, 3, 13, 10), currency="USD")
     record(czk, "telephony_cost", "1.5", utc(2026, 3, 14, 12), currency="USD")
-    lines = {line.kind: line.amount for line in
-             rating_for_client_month(client=czk, month=date(2026, 3, 1)).lines}  # fmt: skip
+    lines = {
+        line.kind: line.amount
+        for line in rating_for_client_month(client=czk, month=date(2026, 3, 1)).lines
+    }
     # 13.845678 USD x 22.44239631 = 310.730192856... CZK
     assert lines == {"telephony": Decimal("310.73"), "telephony_margin": Decimal("31.07")}
 
@@ -204,8 +206,9 @@ def test_a_second_run_stores_nothing_new(ecb, make_client):
 def test_a_rate_entered_by_hand_for_the_day_wins(ecb, make_client):
     make_client(currency="CZK")
     make_client(currency="RON")
-    ExchangeRate.objects.create(from_currency="USD", to_currency="CZK", valid_on=FRIDAY,
-                                rate=Decimal("23.5"), source="CNB")  # fmt: skip
+    ExchangeRate.objects.create(
+        from_currency="USD", to_currency="CZK", valid_on=FRIDAY, rate=Decimal("23.5"), source="CNB"
+    )
 
     run = exchange_rates_fetch()
 

@@ -20,15 +20,30 @@ NOW = utc(2026, 11, 2, 8)
 def test_two_concurrent_runs_issue_one_invoice(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         client = Client.objects.create(
-            schema_name="client_billing_race", slug="billing-race", name="Race", currency="EUR",
-            countries=["CZ"], languages=["cs"], default_language="cs",
-        )  # fmt: skip
-        price_plan_create(client=client, valid_from=date(2026, 1, 1),
-                          base_monthly_fee=Decimal(100), price_per_email=Decimal(2))  # fmt: skip
+            schema_name="client_billing_race",
+            slug="billing-race",
+            name="Race",
+            currency="EUR",
+            countries=["CZ"],
+            languages=["cs"],
+            default_language="cs",
+        )
+        price_plan_create(
+            client=client,
+            valid_from=date(2026, 1, 1),
+            base_monthly_fee=Decimal(100),
+            price_per_email=Decimal(2),
+        )
         for day in range(1, 31):
-            usage_record(client=client, kind="email_answered", quantity=1,
-                         occurred_at=utc(2026, 10, day, 9), idempotency_key=f"race:{day}",
-                         source_kind="test", source_ref=str(day))  # fmt: skip
+            usage_record(
+                client=client,
+                kind="email_answered",
+                quantity=1,
+                occurred_at=utc(2026, 10, day, 9),
+                idempotency_key=f"race:{day}",
+                source_kind="test",
+                source_ref=str(day),
+            )
         barrier = threading.Barrier(2)
         results, errors = [], []
 

@@ -24,18 +24,27 @@ pytestmark = pytest.mark.django_db
 def busy_client(make_client, currency="CZK"):
     client = make_client(currency=currency)
     plan_for(
-        client, base_monthly_fee=Decimal("1000"), price_per_email=Decimal("12.345"),
-        price_per_chat=Decimal("7.5"), price_per_call_minute=Decimal("9.99"),
-        out_of_hours_surcharge_percent=Decimal("15"), telephony_margin_percent=Decimal("12.5"),
+        client,
+        base_monthly_fee=Decimal("1000"),
+        price_per_email=Decimal("12.345"),
+        price_per_chat=Decimal("7.5"),
+        price_per_call_minute=Decimal("9.99"),
+        out_of_hours_surcharge_percent=Decimal("15"),
+        telephony_margin_percent=Decimal("12.5"),
         surcharges=[("Central", ["hu", "ro"], Decimal("7.5"))],
-    )  # fmt: skip
+    )
     for day in range(1, 29):
         record(client, "email_answered", 1, utc(2026, 10, day, 9), language="cs")
-        record(client, "chat_handled", 1, utc(2026, 10, day, 21), language="hu",
-               out_of_hours=True)  # fmt: skip
+        record(client, "chat_handled", 1, utc(2026, 10, day, 21), language="hu", out_of_hours=True)
         record(client, "call_minutes", 37 * day, utc(2026, 10, day, 11), language="ro")
-        record(client, "telephony_cost", f"0.{day:02d}33", utc(2026, 10, day, 11),
-               language="ro", currency=currency)  # fmt: skip
+        record(
+            client,
+            "telephony_cost",
+            f"0.{day:02d}33",
+            utc(2026, 10, day, 11),
+            language="ro",
+            currency=currency,
+        )
     return client
 
 
@@ -50,8 +59,9 @@ def test_the_total_is_exactly_the_sum_of_the_lines(make_client, currency):
     assert invoice.total == sum(line.amount for line in lines)
     assert invoice.currency == currency
     for line in lines:
-        assert line.amount == line.amount.quantize(Decimal(1) if currency == "HUF"
-                                                   else Decimal("0.01"))  # fmt: skip
+        assert line.amount == line.amount.quantize(
+            Decimal(1) if currency == "HUF" else Decimal("0.01")
+        )
 
 
 def test_issuing_again_returns_the_same_invoice(make_client):
@@ -93,16 +103,16 @@ def test_numbers_follow_each_other_per_year_without_gaps(make_client):
     record(broken, "email_answered", 1, utc(2026, 10, 3, 9))  # usage without a plan
     before = InvoiceCounter.objects.filter(year=2026).values_list("last", flat=True).first() or 0
 
-    run = invoices_issue_for_month(month=OCT, clients=[clients[0], broken, *clients[1:]],
-                                   now=NOW)  # fmt: skip
+    run = invoices_issue_for_month(month=OCT, clients=[clients[0], broken, *clients[1:]], now=NOW)
     credit = credit_note_issue(invoice=run.issued[0], reason="wrong address", now=NOW)
 
     numbers = [invoice.sequence for invoice in [*run.issued, credit]]
     assert numbers == [before + 1, before + 2, before + 3, before + 4]
     assert run.issued[0].number == f"2026-{before + 1:06d}"
     assert [client.slug for client, _ in run.failed] == [broken.slug]
-    next_year = invoice_issue(client=clients[0], month=date(2026, 12, 1),
-                              now=utc(2027, 1, 1, 3)).invoice  # fmt: skip
+    next_year = invoice_issue(
+        client=clients[0], month=date(2026, 12, 1), now=utc(2027, 1, 1, 3)
+    ).invoice
     assert (next_year.year, next_year.sequence) == (2027, 1)
 
 
@@ -131,8 +141,15 @@ def test_a_rerun_reports_ledger_rows_recorded_after_the_invoice(make_client):
     err = StringIO()
 
     run = invoices_issue_for_month(month=OCT, clients=[client])
-    call_command("issue_invoices", "--month", "2026-10", "--client", client.slug,
-                 stdout=StringIO(), stderr=err)  # fmt: skip
+    call_command(
+        "issue_invoices",
+        "--month",
+        "2026-10",
+        "--client",
+        client.slug,
+        stdout=StringIO(),
+        stderr=err,
+    )
 
     assert run.late == [(invoice, 1)] and run.issued == []
     assert f"LATE    {invoice.number}" in err.getvalue()
@@ -154,8 +171,11 @@ def test_a_credit_note_cancels_the_invoice_and_the_month_is_invoiced_again(make_
     assert invoice_in_force(client=client, month=OCT) is None  # credited, not re-issued yet
     second = invoice_issue(client=client, month=OCT, now=NOW)
 
-    assert (credit.kind, credit.corrects_id, credit.total) == ("credit_note", first.pk,
-                                                               -first.total)  # fmt: skip
+    assert (credit.kind, credit.corrects_id, credit.total) == (
+        "credit_note",
+        first.pk,
+        -first.total,
+    )
     assert [line.amount for line in credit.lines.all()] == [
         -line.amount for line in first.lines.all()
     ]
@@ -178,8 +198,9 @@ def test_plans_of_one_client_never_overlap(make_client):
     with pytest.raises(ValidationError, match="already starts"):
         plan_for(client, date(2026, 3, 1))
     with pytest.raises(IntegrityError), transaction.atomic():
-        PricePlan.objects.create(client=client, currency="EUR", valid_from=date(2026, 5, 1),
-                                 valid_to=date(2026, 7, 1))  # fmt: skip
+        PricePlan.objects.create(
+            client=client, currency="EUR", valid_from=date(2026, 5, 1), valid_to=date(2026, 7, 1)
+        )
     with pytest.raises(ValidationError, match="invoiced in"):
         plan_for(client, date(2026, 9, 1), currency="HUF")
 
@@ -206,8 +227,7 @@ def test_the_credit_invoice_command_credits_once_and_refuses_what_it_cannot(make
     invoice = invoice_issue(client=client, month=OCT, now=NOW).invoice
     out = StringIO()
 
-    call_command("credit_invoice", "--number", invoice.number, "--reason", "wrong plan",
-                 stdout=out)  # fmt: skip
+    call_command("credit_invoice", "--number", invoice.number, "--reason", "wrong plan", stdout=out)
     call_command("credit_invoice", "--number", invoice.number, "--reason", "again", stdout=out)
 
     (credit,) = Invoice.objects.filter(corrects=invoice)

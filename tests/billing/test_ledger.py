@@ -27,9 +27,15 @@ SUNDAY_10_PRAGUE = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 def test_a_replayed_event_is_recorded_once(make_client):
     client = make_client()
-    arguments = {"client": client, "kind": "call_minutes", "quantity": Decimal(95),
-                 "occurred_at": utc(2026, 10, 5, 10), "idempotency_key": "call:CA123",
-                 "source_kind": "call", "source_ref": "CA123"}  # fmt: skip
+    arguments = {
+        "client": client,
+        "kind": "call_minutes",
+        "quantity": Decimal(95),
+        "occurred_at": utc(2026, 10, 5, 10),
+        "idempotency_key": "call:CA123",
+        "source_kind": "call",
+        "source_ref": "CA123",
+    }
 
     first, created = usage_record(**arguments)
     again, created_again = usage_record(**arguments)
@@ -74,8 +80,10 @@ def test_entries_never_change_neither_through_django_nor_in_the_database(make_cl
         entry.delete()
     with pytest.raises(TypeError):
         UsageEntry.objects.filter(pk=entry.pk).update(quantity=5)
-    for statement in ("UPDATE billing_usageentry SET quantity = 5 WHERE id = %s",
-                      "DELETE FROM billing_usageentry WHERE id = %s"):  # fmt: skip
+    for statement in (
+        "UPDATE billing_usageentry SET quantity = 5 WHERE id = %s",
+        "DELETE FROM billing_usageentry WHERE id = %s",
+    ):
         with (
             pytest.raises(IntegrityError, match="append-only"),
             transaction.atomic(),
@@ -88,10 +96,12 @@ def test_entries_never_change_neither_through_django_nor_in_the_database(make_cl
 def test_a_correction_is_a_new_row_pointing_at_the_entry(make_client):
     call = record(make_client(), "call_minutes", 600, utc(2026, 10, 5, 10))
 
-    fix, created = usage_correct(entry=call, quantity=-540, reason="double-counted hold",
-                                 idempotency_key="fix:1")  # fmt: skip
-    replay, created_again = usage_correct(entry=call, quantity=-540, reason="again",
-                                          idempotency_key="fix:1")  # fmt: skip
+    fix, created = usage_correct(
+        entry=call, quantity=-540, reason="double-counted hold", idempotency_key="fix:1"
+    )
+    replay, created_again = usage_correct(
+        entry=call, quantity=-540, reason="again", idempotency_key="fix:1"
+    )
 
     assert (created, created_again, replay.pk) == (True, False, fix.pk)
     assert (fix.corrects_id, fix.quantity, fix.occurred_at) == (call.pk, -540, call.occurred_at)
@@ -100,9 +110,12 @@ def test_a_correction_is_a_new_row_pointing_at_the_entry(make_client):
 
 def conversation_in(client, *, channel: str, at: datetime):
     return conversation_open_inbound(
-        client=client, channel=channel, text="Dobrý den, kde je moje objednávka?",
-        customer_email=f"{channel}-{at.timestamp()}@example.cz", now=at,
-    ).conversation  # fmt: skip
+        client=client,
+        channel=channel,
+        text="Dobrý den, kde je moje objednávka?",
+        customer_email=f"{channel}-{at.timestamp()}@example.cz",
+        now=at,
+    ).conversation
 
 
 def test_the_first_reply_of_an_agent_bills_the_conversation_once(two_clients):
@@ -119,9 +132,10 @@ def test_the_first_reply_of_an_agent_bills_the_conversation_once(two_clients):
     for message_id in sent.values_list("message_id", flat=True):
         assert send_now(client, message_id) == "sent"
 
-    entries = UsageEntry.objects.filter(client=client, source_ref__in=[
-        f"{client.schema_name}:{email.pk}", f"{client.schema_name}:{chat.pk}"]
-    ).order_by("kind")  # fmt: skip
+    entries = UsageEntry.objects.filter(
+        client=client,
+        source_ref__in=[f"{client.schema_name}:{email.pk}", f"{client.schema_name}:{chat.pk}"],
+    ).order_by("kind")
     assert [(e.kind, e.quantity, e.language, e.agent_id, e.channel) for e in entries] == [
         ("chat_handled", 1, "cs", agent.pk, "chat"),
         ("email_answered", 1, "cs", agent.pk, "email"),
@@ -131,8 +145,9 @@ def test_the_first_reply_of_an_agent_bills_the_conversation_once(two_clients):
 def test_a_reply_while_the_client_is_closed_is_out_of_hours(two_clients):
     client = two_clients.a
     now = timezone.now()
-    Closure.objects.create(client=client, starts_at=now - timedelta(days=1),
-                           ends_at=now + timedelta(days=1))  # fmt: skip
+    Closure.objects.create(
+        client=client, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=1)
+    )
     with in_schema(client):
         conversation = conversation_in(client, channel="sms", at=now)
         reply = conversation_reply(
@@ -146,8 +161,9 @@ def test_a_reply_while_the_client_is_closed_is_out_of_hours(two_clients):
     assert (entry.kind, entry.out_of_hours) == ("chat_handled", True)
 
 
-@pytest.mark.parametrize(("at", "out_of_hours"), [(MONDAY_10_PRAGUE, False),
-                                                  (SUNDAY_10_PRAGUE, True)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("at", "out_of_hours"), [(MONDAY_10_PRAGUE, False), (SUNDAY_10_PRAGUE, True)]
+)
 def test_out_of_hours_follows_the_clients_business_hours(two_clients, at, out_of_hours):
     client = two_clients.a
     with in_schema(client):
@@ -170,8 +186,9 @@ def test_the_ledger_exports_a_clients_month_as_csv(make_client, tmp_path):
     record(other, "email_answered", 1, utc(2026, 10, 5, 10))
     output = tmp_path / "ledger.csv"
 
-    call_command("export_ledger", "--month", "2026-10", "--client", client.slug,
-                 "--output", str(output))  # fmt: skip
+    call_command(
+        "export_ledger", "--month", "2026-10", "--client", client.slug, "--output", str(output)
+    )
 
     rows = list(csv.DictReader(output.open(encoding="utf-8")))
     assert [(r["client"], r["kind"], r["quantity"], r["language"]) for r in rows] == [
@@ -186,21 +203,36 @@ def test_a_finished_call_bills_its_talk_seconds_once_and_its_cost(make_client):
     client = make_client(currency="CZK")
     for _ in range(2):  # Twilio retries its status callback; the price task may run twice
         call = usage_record_call(
-            client=client, call_sid="CA42", talk_seconds=185, answered_at=SUNDAY_10_PRAGUE,
-            language="cs", country="CZ",
-        )  # fmt: skip
-        cost = usage_record_telephony_cost(client=client, call_sid="CA42",
-                                           amount=Decimal("-0.00125"), currency="usd",
-                                           occurred_at=SUNDAY_10_PRAGUE)  # fmt: skip
+            client=client,
+            call_sid="CA42",
+            talk_seconds=185,
+            answered_at=SUNDAY_10_PRAGUE,
+            language="cs",
+            country="CZ",
+        )
+        cost = usage_record_telephony_cost(
+            client=client,
+            call_sid="CA42",
+            amount=Decimal("-0.00125"),
+            currency="usd",
+            occurred_at=SUNDAY_10_PRAGUE,
+        )
 
     assert (call.kind, call.quantity, call.out_of_hours, call.channel) == (
-        "call_minutes", Decimal(185), True, "call",
-    )  # fmt: skip
-    assert (cost.kind, cost.quantity, cost.currency) == ("telephony_cost", Decimal("0.00125"),
-                                                         "USD")  # fmt: skip
+        "call_minutes",
+        Decimal(185),
+        True,
+        "call",
+    )
+    assert (cost.kind, cost.quantity, cost.currency) == (
+        "telephony_cost",
+        Decimal("0.00125"),
+        "USD",
+    )
     assert UsageEntry.objects.filter(client=client).count() == 2
-    unanswered = usage_record_call(client=client, call_sid="CA43", talk_seconds=None,
-                                   answered_at=None, language="cs")  # fmt: skip
+    unanswered = usage_record_call(
+        client=client, call_sid="CA43", talk_seconds=None, answered_at=None, language="cs"
+    )
     assert unanswered is None
 
 
@@ -210,13 +242,22 @@ def test_a_call_backs_leg_is_billed_under_its_own_source_and_keys(make_client):
     client = make_client(currency="CZK")
     for _ in range(2):  # the status callback repeated, the price task run twice
         minutes = usage_record_call(
-            client=client, call_sid="CA77", talk_seconds=60, answered_at=SUNDAY_10_PRAGUE,
-            language="cs", country="CZ", source_kind="callback",
-        )  # fmt: skip
+            client=client,
+            call_sid="CA77",
+            talk_seconds=60,
+            answered_at=SUNDAY_10_PRAGUE,
+            language="cs",
+            country="CZ",
+            source_kind="callback",
+        )
         cost = usage_record_telephony_cost(
-            client=client, call_sid="CA77", amount=Decimal("0.041"), currency="USD",
-            occurred_at=SUNDAY_10_PRAGUE, source_kind="callback",
-        )  # fmt: skip
+            client=client,
+            call_sid="CA77",
+            amount=Decimal("0.041"),
+            currency="USD",
+            occurred_at=SUNDAY_10_PRAGUE,
+            source_kind="callback",
+        )
     assert [minutes.idempotency_key, cost.idempotency_key] == [
         f"callback:{client.schema_name}:CA77",
         f"callback-cost:{client.schema_name}:CA77",
@@ -228,5 +269,11 @@ def test_a_call_backs_leg_is_billed_under_its_own_source_and_keys(make_client):
         ("telephony_cost", "callback", "CA77"),
     }
     with pytest.raises(ValidationError):
-        usage_record_call(client=client, call_sid="CA78", talk_seconds=60, language="cs",
-                          answered_at=SUNDAY_10_PRAGUE, source_kind="fax")  # fmt: skip
+        usage_record_call(
+            client=client,
+            call_sid="CA78",
+            talk_seconds=60,
+            language="cs",
+            answered_at=SUNDAY_10_PRAGUE,
+            source_kind="fax",
+        )

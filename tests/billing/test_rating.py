@@ -22,11 +22,13 @@ def lines_by_kind(rating):
 
 def test_a_plan_changing_mid_month_prices_each_event_by_its_own_version(make_client):
     client = make_client(currency="EUR")
-    plan_for(client, date(2026, 1, 1), base_monthly_fee=Decimal("310"),
-             price_per_email=Decimal("2.00"))  # fmt: skip
+    plan_for(
+        client, date(2026, 1, 1), base_monthly_fee=Decimal("310"), price_per_email=Decimal("2.00")
+    )
     # From 17 October (Prague time) e-mails cost 3.00 and the fee is 620.
-    plan_for(client, date(2026, 10, 17), base_monthly_fee=Decimal("620"),
-             price_per_email=Decimal("3.00"))  # fmt: skip
+    plan_for(
+        client, date(2026, 10, 17), base_monthly_fee=Decimal("620"), price_per_email=Decimal("3.00")
+    )
     record(client, "email_answered", 1, utc(2026, 10, 16, 21, 59))  # 23:59 on the 16th local
     record(client, "email_answered", 1, utc(2026, 10, 16, 22, 0))  # 00:00 on the 17th local
     record(client, "email_answered", 1, utc(2026, 10, 20, 9, 0))
@@ -65,8 +67,9 @@ def test_the_month_is_the_clients_own_calendar_month(make_client):
         ("started_minute", Decimal("5.0000"), Decimal("5.00")),
     ],
 )
-def test_phone_minutes_per_second_or_per_started_minute(make_client, rounding, expected_minutes,
-                                                        expected_amount):  # fmt: skip
+def test_phone_minutes_per_second_or_per_started_minute(
+    make_client, rounding, expected_minutes, expected_amount
+):
     client = make_client()
     plan_for(client, price_per_call_minute=Decimal("1.00"), call_minute_rounding=rounding)
     for seconds in (61, 59, 120):
@@ -74,8 +77,11 @@ def test_phone_minutes_per_second_or_per_started_minute(make_client, rounding, e
 
     (line,) = rating_for_client_month(client=client, month=OCT).lines
 
-    assert (line.kind, line.quantity, line.amount) == ("call_minutes", expected_minutes,
-                                                       expected_amount)  # fmt: skip
+    assert (line.kind, line.quantity, line.amount) == (
+        "call_minutes",
+        expected_minutes,
+        expected_amount,
+    )
 
 
 def test_a_corrected_call_cancels_exactly_under_started_minutes(make_client):
@@ -118,10 +124,13 @@ def test_each_currency_rounds_to_its_own_minor_unit(make_client, currency, expec
 def test_included_volume_is_pro_rata_and_surcharges_apply_to_every_unit(make_client):
     client = make_client(currency="CZK")
     plan_for(
-        client, date(2026, 10, 1), price_per_email=Decimal("50"), included_emails=31,
+        client,
+        date(2026, 10, 1),
+        price_per_email=Decimal("50"),
+        included_emails=31,
         out_of_hours_surcharge_percent=Decimal("25"),
         surcharges=[("Nordic", ["sv", "da"], Decimal("20"))],
-    )  # fmt: skip
+    )
     plan_for(client, date(2026, 10, 11), price_per_email=Decimal("50"), included_emails=31)
     for day in (2, 3, 4):  # 3 e-mails under the first version (10 days: 10 included)
         record(client, "email_answered", 1, utc(2026, 10, day, 10), language="sv")
@@ -130,11 +139,17 @@ def test_included_volume_is_pro_rata_and_surcharges_apply_to_every_unit(make_cli
     lines = lines_by_kind(rating_for_client_month(client=client, month=OCT))
 
     email = lines["emails"][0]
-    assert (email.quantity, email.included, email.amount) == (Decimal(4), Decimal(4),
-                                                              Decimal("0.00"))  # fmt: skip
+    assert (email.quantity, email.included, email.amount) == (
+        Decimal(4),
+        Decimal(4),
+        Decimal("0.00"),
+    )
     (nordic,) = lines["language_surcharge"]
-    assert (nordic.label, nordic.quantity, nordic.amount) == ("Nordic", Decimal("150.0000"),
-                                                              Decimal("30.00"))  # fmt: skip
+    assert (nordic.label, nordic.quantity, nordic.amount) == (
+        "Nordic",
+        Decimal("150.0000"),
+        Decimal("30.00"),
+    )
     assert lines["out_of_hours"][0].amount == Decimal("12.50")
 
 
@@ -157,10 +172,12 @@ def test_telephony_cost_in_another_currency_is_converted_at_the_rate_of_its_day(
 
     client = make_client(currency="CZK")
     plan_for(client)
-    ExchangeRate.objects.create(from_currency="USD", to_currency="CZK",
-                                valid_on=date(2026, 9, 30), rate=Decimal("23.10"))  # fmt: skip
-    ExchangeRate.objects.create(from_currency="USD", to_currency="CZK",
-                                valid_on=date(2026, 10, 15), rate=Decimal("24.00"))  # fmt: skip
+    ExchangeRate.objects.create(
+        from_currency="USD", to_currency="CZK", valid_on=date(2026, 9, 30), rate=Decimal("23.10")
+    )
+    ExchangeRate.objects.create(
+        from_currency="USD", to_currency="CZK", valid_on=date(2026, 10, 15), rate=Decimal("24.00")
+    )
     record(client, "telephony_cost", "0.0130", utc(2026, 10, 14, 21, 59), currency="USD")
     record(client, "telephony_cost", "0.0130", utc(2026, 10, 14, 22, 1), currency="USD")
     record(client, "telephony_cost", "1.00", utc(2026, 10, 20, 10), currency="CZK")
@@ -178,8 +195,9 @@ def test_telephony_cost_without_an_exchange_rate_is_refused_with_the_reason(make
 
     client = make_client(currency="CZK")
     plan_for(client)
-    ExchangeRate.objects.create(from_currency="USD", to_currency="CZK",
-                                valid_on=date(2026, 10, 10), rate=Decimal("23.10"))  # fmt: skip
+    ExchangeRate.objects.create(
+        from_currency="USD", to_currency="CZK", valid_on=date(2026, 10, 10), rate=Decimal("23.10")
+    )
     record(client, "telephony_cost", "0.013", utc(2026, 10, 5, 10), currency="USD")
 
     with pytest.raises(RatingError, match="no USD->CZK exchange rate on or before 2026-10-05"):
@@ -193,8 +211,11 @@ def test_a_month_without_usage_is_charged_its_base_fee(make_client):
     (line,) = rating_for_client_month(client=client, month=OCT).lines
 
     assert (line.kind, line.quantity, line.unit, line.amount) == (
-        "base_fee", Decimal(1), "month", Decimal("999.99"),
-    )  # fmt: skip
+        "base_fee",
+        Decimal(1),
+        "month",
+        Decimal("999.99"),
+    )
 
 
 def test_usage_on_a_day_without_a_plan_is_an_error_naming_the_day(make_client):
@@ -230,8 +251,11 @@ def test_the_included_volume_of_part_of_a_month_is_exact_at_whole_units(make_cli
     rating = rating_for_client_month(client=client, month=date(2026, 11, 1))
     (emails,) = [line for line in rating.lines if line.kind == "emails"]
 
-    assert (emails.quantity, emails.included, emails.amount) == (Decimal(2), Decimal(1),
-                                                                 Decimal("1.00"))  # fmt: skip
+    assert (emails.quantity, emails.included, emails.amount) == (
+        Decimal(2),
+        Decimal(1),
+        Decimal("1.00"),
+    )
 
 
 def test_the_amounts_do_not_depend_on_the_order_of_the_usage_groups():
@@ -244,24 +268,41 @@ def test_the_amounts_do_not_depend_on_the_order_of_the_usage_groups():
     from billing.rating import PlanTerms, UsageGroup, rate_month
 
     plan = PlanTerms(
-        id=1, currency="EUR", valid_from=date(2026, 1, 1), valid_to=None,
-        base_monthly_fee=Decimal(0), included_call_minutes=7, included_emails=0,
-        included_chats=0, price_per_call_minute=Decimal("0.95"), call_minute_rounding="second",
-        price_per_email=Decimal(0), price_per_chat=Decimal(0),
-        out_of_hours_surcharge_percent=Decimal("20"), telephony_margin_percent=Decimal(0),
+        id=1,
+        currency="EUR",
+        valid_from=date(2026, 1, 1),
+        valid_to=None,
+        base_monthly_fee=Decimal(0),
+        included_call_minutes=7,
+        included_emails=0,
+        included_chats=0,
+        price_per_call_minute=Decimal("0.95"),
+        call_minute_rounding="second",
+        price_per_email=Decimal(0),
+        price_per_chat=Decimal(0),
+        out_of_hours_surcharge_percent=Decimal("20"),
+        telephony_margin_percent=Decimal(0),
         surcharges=(("Nordic", ("sv", "da"), Decimal("25")),),
-    )  # fmt: skip
+    )
     rng = random.Random(24)
     count = rng.randrange(5, 60)
     seconds = [rng.randrange(1, 4000) for _ in range(count)]
     rng.choice(range(5))  # keeps the sequence of the search that found this case
     languages = (["sv", "da", "cs", "de"] * 15)[:count]
     groups = [
-        UsageGroup(plan_id=1, kind="call_minutes", language=language,
-                   out_of_hours=number % 3 == 0, currency="", events=1,
-                   quantity=Decimal(value), started_minutes=Decimal(0), first_day=OCT)
+        UsageGroup(
+            plan_id=1,
+            kind="call_minutes",
+            language=language,
+            out_of_hours=number % 3 == 0,
+            currency="",
+            events=1,
+            quantity=Decimal(value),
+            started_minutes=Decimal(0),
+            first_day=OCT,
+        )
         for number, (value, language) in enumerate(zip(seconds, languages, strict=True))
-    ]  # fmt: skip
+    ]
     amounts = set()
     for _ in range(30):
         rng.shuffle(groups)

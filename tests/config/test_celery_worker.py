@@ -41,12 +41,26 @@ def test_a_worker_erases_the_customer_of_the_schema_the_task_came_from(
 
         log = (tmp_path / "worker.log").open("w")
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-             "--concurrency=1", "-Q", queue, "--without-gossip", "--without-mingle",
-             "--loglevel=INFO"],
-            cwd=ROOT, env={**os.environ, "DATABASE_URL": test_database_url()},
-            stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-Q",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": test_database_url()},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             with transaction.atomic(), in_schema(two_clients.a):
                 task_enqueue_on_commit(customer_erase_task, args=[customer_a.pk], queue=queue)

@@ -22,9 +22,13 @@ def test_a_python_started_in_the_repository_imports_the_stdlib_platform():
     # manage.py have it), importing Django's settings before `platform`.
     script = "import config.settings, platform; print(platform.__file__, platform.system())"
     out = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
         timeout=120,
-    ).stdout.split()  # fmt: skip
+    ).stdout.split()
     assert Path(out[0]).resolve().parent == STDLIB
     assert out[1] == "Linux"
 

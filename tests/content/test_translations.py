@@ -14,9 +14,12 @@ pytestmark = pytest.mark.django_db
 def test_a_missing_translation_falls_back_along_the_chain_and_says_so(two_clients):
     with in_schema(two_clients.a):
         reply = CannedReply.objects.create(
-            key="refund", title_cs="Vrácení peněz", body_cs="Peníze jsme vrátili.",
-            title_en="Refund", body_en="We have refunded you.",
-        )  # fmt: skip
+            key="refund",
+            title_cs="Vrácení peněz",
+            body_cs="Peníze jsme vrátili.",
+            title_en="Refund",
+            body_en="We have refunded you.",
+        )
 
     assert translation_for(reply, "body", "cs").text == "Peníze jsme vrátili."
     slovak = translation_for(reply, "body", "sk")  # sk -> cs -> en
@@ -33,8 +36,13 @@ def test_no_text_on_the_whole_chain_gives_none(two_clients):
 
 def test_fallbacks_follow_what_the_admin_set(two_clients):
     with in_schema(two_clients.a):
-        faq = FaqArticle.objects.create(slug="x", question_sl="Kdaj?", answer_sl="Jutri.",
-                                        question_en="When?", answer_en="Tomorrow.")  # fmt: skip
+        faq = FaqArticle.objects.create(
+            slug="x",
+            question_sl="Kdaj?",
+            answer_sl="Jutri.",
+            question_en="When?",
+            answer_en="Tomorrow.",
+        )
     assert translation_for(faq, "answer", "hr").language == "en"
     LanguageFallback.objects.create(language_id="hr", fallback_id="sl")
     assert translation_for(faq, "answer", "hr").text == "Jutri."
@@ -42,8 +50,9 @@ def test_fallbacks_follow_what_the_admin_set(two_clients):
 
 def test_missing_languages_and_the_replies_an_agent_sees(two_clients):
     with in_schema(two_clients.a):
-        CannedReply.objects.create(key="hello", title_cs="Dobrý den", body_cs="Dobrý den!",
-                                   title_sk="", body_sk="")  # fmt: skip
+        CannedReply.objects.create(
+            key="hello", title_cs="Dobrý den", body_cs="Dobrý den!", title_sk="", body_sk=""
+        )
         CannedReply.objects.create(key="old", title_cs="Staré", body_cs="x", active=False)
         reply = CannedReply.objects.get(key="hello")
         views = canned_replies_in_language("sk")
@@ -67,17 +76,27 @@ def test_agency_admins_edit_a_clients_content_in_its_languages_side_by_side(two_
 
     missing_default = http.post(
         "/admin/content/cannedreply/add/",
-        {"key": "greeting", "category": "general", "active": "on",
-         "title_sk": "Dobrý deň", "body_sk": "Dobrý deň, ako vám môžeme pomôcť?"},
-    )  # fmt: skip
+        {
+            "key": "greeting",
+            "category": "general",
+            "active": "on",
+            "title_sk": "Dobrý deň",
+            "body_sk": "Dobrý deň, ako vám môžeme pomôcť?",
+        },
+    )
     assert missing_default.status_code == 200
     assert "Required in the client&#x27;s default language." in missing_default.text
 
     saved = http.post(
         "/admin/content/cannedreply/add/",
-        {"key": "greeting", "category": "general", "active": "on",
-         "title_cs": "Dobrý den", "body_cs": "Dobrý den, jak vám můžeme pomoci?"},
-    )  # fmt: skip
+        {
+            "key": "greeting",
+            "category": "general",
+            "active": "on",
+            "title_cs": "Dobrý den",
+            "body_cs": "Dobrý den, jak vám můžeme pomoci?",
+        },
+    )
     assert saved.status_code == 302
     listing = http.get("/admin/content/cannedreply/")
     assert "greeting" in listing.text and "Missing translations" in listing.text
@@ -108,8 +127,10 @@ def test_content_edits_leave_no_admin_log_in_the_clients_schema(two_clients):
     admin = agency_admin()
     http = HttpClient(HTTP_HOST=host_of(two_clients.a))
     http.force_login(admin)
-    http.post("/admin/content/cannedreply/add/",
-              {"key": "logged", "active": "on", "title_cs": "T", "body_cs": "B"})  # fmt: skip
+    http.post(
+        "/admin/content/cannedreply/add/",
+        {"key": "logged", "active": "on", "title_cs": "T", "body_cs": "B"},
+    )
     with in_schema(two_clients.a):
         assert CannedReply.objects.filter(key="logged").exists()
         assert not LogEntry.objects.exists()

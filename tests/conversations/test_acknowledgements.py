@@ -33,17 +33,20 @@ def polish_templates(two_clients):
 
 def api_post(key: str, payload: dict):
     return HttpClient(HTTP_HOST="localhost").post(
-        "/api/v1/messages", json.dumps(payload), content_type="application/json",
+        "/api/v1/messages",
+        json.dumps(payload),
+        content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {key}",
-    )  # fmt: skip
+    )
 
 
 def sms(body: str, sid: str):
     url = "http://localhost/twilio/messaging"
     params = {"MessageSid": sid, "From": "+48601234567", "To": "+48221234567", "Body": body}
     signature = RequestValidator(TOKEN).compute_signature(url, params)
-    return HttpClient(HTTP_HOST="localhost").post("/twilio/messaging", params,
-                                                  HTTP_X_TWILIO_SIGNATURE=signature)  # fmt: skip
+    return HttpClient(HTTP_HOST="localhost").post(
+        "/twilio/messaging", params, HTTP_X_TWILIO_SIGNATURE=signature
+    )
 
 
 def test_an_api_contact_gets_the_acknowledgement_in_the_answer(polish_templates):
@@ -66,8 +69,14 @@ def test_an_api_contact_gets_the_acknowledgement_in_the_answer(polish_templates)
 
 def test_an_api_caller_may_acknowledge_itself(polish_templates):
     _, key = api_key_issue(client=polish_templates.b, name="shop")
-    created = api_post(key, {"text": "Dzień dobry, gdzie jest moja paczka?", "acknowledge": False,
-                             "customer": {"email": "ola@example.pl"}}).json()  # fmt: skip
+    created = api_post(
+        key,
+        {
+            "text": "Dzień dobry, gdzie jest moja paczka?",
+            "acknowledge": False,
+            "customer": {"email": "ola@example.pl"},
+        },
+    ).json()
     assert [m["direction"] for m in created["messages"]] == ["in"]
 
 
@@ -75,8 +84,9 @@ def test_a_new_sms_is_answered_with_the_acknowledgement_and_a_follow_up_is_not(
     polish_templates, settings
 ):
     settings.TWILIO_AUTH_TOKEN = TOKEN
-    PhoneNumber.objects.create(number="+48221234567", client=polish_templates.b, country="PL",
-                               default_language="pl")  # fmt: skip
+    PhoneNumber.objects.create(
+        number="+48221234567", client=polish_templates.b, country="PL", default_language="pl"
+    )
     first = sms("Dzień dobry, gdzie jest moja paczka? Czekam już tydzień.", "SM1")
     retried = sms("Dzień dobry, gdzie jest moja paczka? Czekam już tydzień.", "SM1")
     follow_up = sms("Numer zamówienia 4411.", "SM2")
@@ -92,18 +102,22 @@ def test_a_new_sms_is_answered_with_the_acknowledgement_and_a_follow_up_is_not(
 
 def test_a_client_without_a_template_sends_nothing(two_clients):
     _, key = api_key_issue(client=two_clients.a, name="shop")
-    created = api_post(key, {"text": "Dobrý den, kde je moje zásilka?",
-                             "customer": {"email": "jan@example.cz"}}).json()  # fmt: skip
+    created = api_post(
+        key, {"text": "Dobrý den, kde je moje zásilka?", "customer": {"email": "jan@example.cz"}}
+    ).json()
     assert [m["direction"] for m in created["messages"]] == ["in"]
 
 
 def test_a_customer_reads_it_in_their_language_with_the_local_due_time(polish_templates):
     with in_schema(polish_templates.b):
         conversation = conversation_open_inbound(
-            client=polish_templates.b, channel="chat", text="Hello, where is my parcel please?",
-            customer_email="tom@example.com", customer_name="Tom",
+            client=polish_templates.b,
+            channel="chat",
+            text="Hello, where is my parcel please?",
+            customer_email="tom@example.com",
+            customer_name="Tom",
             now=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
-        ).conversation  # fmt: skip
+        ).conversation
         assert conversation.language == "en"
         ack = acknowledgement_text(client=polish_templates.b, conversation=conversation)
         assert Conversation.objects.count() == 1

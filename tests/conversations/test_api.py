@@ -114,8 +114,12 @@ def test_agents_internal_notes_never_reach_the_clients_systems(two_clients):
     _, key = api_key_issue(client=two_clients.b, name="shop")
     conversation_id = post(key, MESSAGE).json()["id"]
     with in_schema(two_clients.b):
-        conversation_note_add(client=two_clients.b, conversation_id=conversation_id, agent=None,
-                              text="Customer sounded angry; refund approved by Marta.")  # fmt: skip
+        conversation_note_add(
+            client=two_clients.b,
+            conversation_id=conversation_id,
+            agent=None,
+            text="Customer sounded angry; refund approved by Marta.",
+        )
     texts = [m["text"] for m in get(key, conversation_id).json()["messages"]]
     assert texts == [MESSAGE["text"]]
 
@@ -124,8 +128,10 @@ def test_a_country_code_is_checked_and_an_unknown_one_gets_the_clients_hours(two
     _, key = api_key_issue(client=two_clients.b, name="shop")
     wrong = post(key, {**MESSAGE, "customer": {"email": "a@example.pl", "country": "Poland"}})
     assert wrong.status_code == 400 and "customer.country" in wrong.json()["fields"]
-    unknown = post(key, {**MESSAGE, "external_id": "m-zz",
-                         "customer": {"email": "b@example.pl", "country": "zz"}})  # fmt: skip
+    unknown = post(
+        key,
+        {**MESSAGE, "external_id": "m-zz", "customer": {"email": "b@example.pl", "country": "zz"}},
+    )
     assert unknown.status_code == 201 and unknown.json()["first_response_due_at"]
 
 

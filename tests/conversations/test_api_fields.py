@@ -15,6 +15,7 @@ def test_api_fields_longer_than_their_columns_get_a_400(two_clients):
     response = HttpClient(HTTP_HOST="localhost").post(
         "/api/v1/messages",
         json.dumps({"text": "Dzień dobry\x00", "customer": {"email": "a@b.pl", "name": "x" * 201}}),
-        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}",
-    )  # fmt: skip
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
     assert response.status_code == 400 and "customer.name" in response.json()["fields"]

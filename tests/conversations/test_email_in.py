@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def mailboxes(two_clients):
-    InboundAddress.objects.create(client=two_clients.a, address="Podpora@Obuv.example",
-                                  country="CZ")  # fmt: skip
+    InboundAddress.objects.create(
+        client=two_clients.a, address="Podpora@Obuv.example", country="CZ"
+    )
     InboundAddress.objects.create(client=two_clients.b, address="pomoc@sklep.example")
     return two_clients
 
@@ -45,9 +46,14 @@ def test_a_reply_joins_its_conversation_and_reopens_it(mailboxes):
         Conversation.objects.filter(pk=first.conversation_id).update(status="resolved")
     WorkItem.objects.filter(source_id=first.conversation_id).update(status="done")
 
-    reply = email_file_raw(email(message_id="<m2@customer.example>", subject="Re: Reklamace",
-                                 In_Reply_To="<m1@customer.example>",
-                                 body="Ještě jsem nedostala odpověď."))  # fmt: skip
+    reply = email_file_raw(
+        email(
+            message_id="<m2@customer.example>",
+            subject="Re: Reklamace",
+            In_Reply_To="<m1@customer.example>",
+            body="Ještě jsem nedostala odpověď.",
+        )
+    )
     assert (reply.conversation_id, reply.threaded) == (first.conversation_id, True)
     with in_schema(mailboxes.a):
         conversation = Conversation.objects.get(pk=first.conversation_id)
@@ -64,10 +70,12 @@ def test_a_provider_retry_is_filed_once(mailboxes):
 
 
 def test_html_with_scripts_is_sanitised_and_the_text_kept(mailboxes):
-    filed = email_file_raw(email(
-        html="<p onclick='steal()'>Dobrý den, <b>boty</b> nepřišly.</p>"
-             "<script>alert(1)</script><img src=x onerror=alert(2)>",
-    ))  # fmt: skip
+    filed = email_file_raw(
+        email(
+            html="<p onclick='steal()'>Dobrý den, <b>boty</b> nepřišly.</p>"
+            "<script>alert(1)</script><img src=x onerror=alert(2)>",
+        )
+    )
     with in_schema(mailboxes.a):
         message = Message.objects.get(conversation_id=filed.conversation_id)
     assert "<script" not in message.body_html and "onerror" not in message.body_html
@@ -75,10 +83,14 @@ def test_html_with_scripts_is_sanitised_and_the_text_kept(mailboxes):
 
 
 def test_a_foreign_charset_and_no_message_id(mailboxes):
-    filed = email_file_raw(email(
-        charset="iso-8859-2", message_id=None, to="pomoc@sklep.example",
-        body="Dzień dobry, zamówienie jeszcze nie dotarło. Proszę o informację, gdzie jest paczka.",
-    ))  # fmt: skip
+    filed = email_file_raw(
+        email(
+            charset="iso-8859-2",
+            message_id=None,
+            to="pomoc@sklep.example",
+            body="Dzień dobry, zamówienie jeszcze nie dotarło. Proszę o informację, gdzie jest paczka.",  # noqa: E501
+        )
+    )
     with in_schema(mailboxes.b):
         conversation = Conversation.objects.get(pk=filed.conversation_id)
         assert conversation.language == "pl"
@@ -116,21 +128,33 @@ def test_the_intake_endpoint_needs_its_token(mailboxes, settings):
     settings.MAIL_INTAKE_TOKEN = "s3cret-intake"
     http = HttpClient(HTTP_HOST="localhost")
     raw = email()
-    refused = http.post("/mail/inbound", raw, content_type="message/rfc822",
-                        HTTP_AUTHORIZATION="Bearer wrong")  # fmt: skip
-    filed = http.post("/mail/inbound", raw, content_type="message/rfc822",
-                      HTTP_AUTHORIZATION="Bearer s3cret-intake")  # fmt: skip
-    unknown = http.post("/mail/inbound", email(to="x@nowhere.example"),
-                        content_type="message/rfc822",
-                        HTTP_AUTHORIZATION="Bearer s3cret-intake")  # fmt: skip
+    refused = http.post(
+        "/mail/inbound", raw, content_type="message/rfc822", HTTP_AUTHORIZATION="Bearer wrong"
+    )
+    filed = http.post(
+        "/mail/inbound",
+        raw,
+        content_type="message/rfc822",
+        HTTP_AUTHORIZATION="Bearer s3cret-intake",
+    )
+    unknown = http.post(
+        "/mail/inbound",
+        email(to="x@nowhere.example"),
+        content_type="message/rfc822",
+        HTTP_AUTHORIZATION="Bearer s3cret-intake",
+    )
     assert refused.status_code == 401
     assert filed.status_code == 201 and filed.json()["client"] == "client-a"
     assert unknown.status_code == 422 and "no client receives mail" in unknown.json()["error"]
 
 
 def test_provider_webhooks_arrive_through_anymails_signal(mailboxes):
-    message = AnymailInboundMessage.parse_raw_mime_bytes(email(to="pomoc@sklep.example",
-        body="Dzień dobry, proszę o fakturę VAT do zamówienia numer 4411."))  # fmt: skip
+    message = AnymailInboundMessage.parse_raw_mime_bytes(
+        email(
+            to="pomoc@sklep.example",
+            body="Dzień dobry, proszę o fakturę VAT do zamówienia numer 4411.",
+        )
+    )
     inbound.send(
         sender=object,
         event=AnymailInboundEvent(event_type="inbound", message=message),

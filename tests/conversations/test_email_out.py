@@ -26,8 +26,9 @@ class Inbox:
         self.messages = []
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content,
-                                                                    policy=default)))  # fmt: skip
+        self.messages.append(
+            (envelope.rcpt_tos, message_from_bytes(envelope.content, policy=default))
+        )
         return "250 OK"
 
 
@@ -41,18 +42,21 @@ def smtp(settings):
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.MAILERS = {"default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {"host": "127.0.0.1", "port": controller.port},
-    }}  # fmt: skip
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port},
+        }
+    }
     yield inbox
     controller.stop()
 
 
 @pytest.fixture
 def mailbox(two_clients):
-    InboundAddress.objects.create(client=two_clients.a, address="podpora@obuv.example",
-                                  country="CZ")  # fmt: skip
+    InboundAddress.objects.create(
+        client=two_clients.a, address="podpora@obuv.example", country="CZ"
+    )
     return two_clients.a
 
 
@@ -60,8 +64,12 @@ def test_an_agents_reply_goes_out_in_the_clients_name_threaded(mailbox, smtp, tw
     filed = email_file_raw(email())
     agent = UserFactory(role=User.Role.AGENT)
     with in_schema(mailbox):
-        reply = conversation_reply(client=mailbox, conversation_id=filed.conversation_id,
-                                   agent=agent, text="Dobrý den, pošleme nové boty.")  # fmt: skip
+        reply = conversation_reply(
+            client=mailbox,
+            conversation_id=filed.conversation_id,
+            agent=agent,
+            text="Dobrý den, pošleme nové boty.",
+        )
         assert send_now(mailbox, reply.pk) == "sent"
         assert send_now(mailbox, reply.pk) == ""  # sent once only
         assert Message.objects.get(pk=reply.pk).sent_at is not None
@@ -80,10 +88,12 @@ def test_the_acknowledgement_is_in_the_customers_language_with_the_due_time(
 ):
     with in_schema(mailbox):
         MessageTemplate.objects.create(
-            kind="acknowledgement", subject_en="We received your message",
-            body_en="We will answer {expected_answer}.", subject_cs="Přijali jsme Vaši zprávu",
+            kind="acknowledgement",
+            subject_en="We received your message",
+            body_en="We will answer {expected_answer}.",
+            subject_cs="Přijali jsme Vaši zprávu",
             body_cs="Odpovíme Vám do {expected_answer}.",
-        )  # fmt: skip
+        )
     with django_capture_on_commit_callbacks() as callbacks:
         filed = email_file_raw(email())
     assert len(callbacks) == 1  # the send task, queued for after the commit
@@ -101,8 +111,9 @@ def test_a_reply_needs_text(mailbox):
 
     filed = email_file_raw(email())
     with in_schema(mailbox), pytest.raises(ValidationError):
-        conversation_reply(client=mailbox, conversation_id=filed.conversation_id, agent=None,
-                           text="  ")  # fmt: skip
+        conversation_reply(
+            client=mailbox, conversation_id=filed.conversation_id, agent=None, text="  "
+        )
 
 
 def test_outside_business_hours_the_customer_is_told_so(mailbox, smtp, two_clients):
@@ -116,14 +127,18 @@ def test_outside_business_hours_the_customer_is_told_so(mailbox, smtp, two_clien
             kind="acknowledgement", body_cs="Odpovíme {expected_answer}."
         )
         MessageTemplate.objects.create(
-            kind="after_hours", subject_cs="Máme zavřeno",
+            kind="after_hours",
+            subject_cs="Máme zavřeno",
             body_cs="Teď máme zavřeno; odpovíme {expected_answer}.",
-        )  # fmt: skip
+        )
         saturday = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
         conversation = conversation_open_inbound(
-            client=mailbox, channel="email", text="Dobrý den, kde je moje zásilka?",
-            customer_email="sobota@example.cz", now=saturday,
-        ).conversation  # fmt: skip
+            client=mailbox,
+            channel="email",
+            text="Dobrý den, kde je moje zásilka?",
+            customer_email="sobota@example.cz",
+            now=saturday,
+        ).conversation
         ack = conversation_acknowledge(client=mailbox, conversation=conversation)
         assert ack.body_text.startswith("Teď máme zavřeno; odpovíme ")
         # From Monday 08:00 in Prague, 48 business hours (six days of 8) end Monday 30, 16:00.

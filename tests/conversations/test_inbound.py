@@ -22,16 +22,20 @@ MONDAY_10_PRAGUE = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10:00 in Prague
 def test_a_message_opens_a_conversation_in_its_language_and_queues_it(two_clients):
     with in_schema(two_clients.a):
         inbound = conversation_open_inbound(
-            client=two_clients.a, channel="api", subject="Reklamace",
+            client=two_clients.a,
+            channel="api",
+            subject="Reklamace",
             text="Dobrý den, boty mi přišly poškozené, chtěla bych je vrátit.",
-            customer_email="eva@example.cz", now=MONDAY_10_PRAGUE,
-        )  # fmt: skip
+            customer_email="eva@example.cz",
+            now=MONDAY_10_PRAGUE,
+        )
         conversation = inbound.conversation
         assert (conversation.language, conversation.language_uncertain) == ("cs", False)
         assert conversation.customer.language == "cs"
         assert inbound.message.direction == Message.Direction.INBOUND
-    item = WorkItem.objects.get(source_kind="conversation", source_id=conversation.pk,
-                                client=two_clients.a)  # fmt: skip
+    item = WorkItem.objects.get(
+        source_kind="conversation", source_id=conversation.pk, client=two_clients.a
+    )
     assert (item.channel, item.language, item.summary) == ("api", "cs", "Reklamace")
     # 48 business hours of Mon-Fri 08:00-16:00 from Monday 10:00 = six days later, 10:00.
     assert item.due_at == conversation.first_response_due_at
@@ -63,22 +67,25 @@ def test_an_unserved_language_gets_the_default_marked_uncertain_and_an_agent_fix
     agent = UserFactory(role=User.Role.AGENT)
     with in_schema(two_clients.a):  # client A serves cs and sk
         inbound = conversation_open_inbound(
-            client=two_clients.a, channel="api",
+            client=two_clients.a,
+            channel="api",
             text="Guten Tag, meine Bestellung ist noch nicht angekommen. Wo ist das Paket?",
             customer_email="jonas@example.de",
-        )  # fmt: skip
+        )
         conversation = inbound.conversation
         assert (conversation.language, conversation.language_uncertain) == ("cs", True)
         assert conversation.language_detected == "de"
 
-        conversation_language_correct(client=two_clients.a, conversation_id=conversation.pk,
-                                      language="de", agent=agent)  # fmt: skip
+        conversation_language_correct(
+            client=two_clients.a, conversation_id=conversation.pk, language="de", agent=agent
+        )
         conversation.refresh_from_db()
         assert (conversation.language, conversation.language_uncertain) == ("de", False)
         assert conversation.language_corrected_by == agent
         # The correction is kept: the customer's next unclear message is German.
-        again = conversation_open_inbound(client=two_clients.a, channel="api", text="ok",
-                                          customer_email="jonas@example.de")  # fmt: skip
+        again = conversation_open_inbound(
+            client=two_clients.a, channel="api", text="ok", customer_email="jonas@example.de"
+        )
         assert (again.conversation.language, again.conversation.language_uncertain) == ("de", False)
     item = WorkItem.objects.get(client=two_clients.a, source_id=conversation.pk)
     assert (item.language, item.language_uncertain) == ("de", False)
@@ -90,26 +97,33 @@ def test_a_correction_sends_the_item_back_when_its_agent_does_not_speak_it(two_c
     czech.served_clients.set([two_clients.a])
     agent_presence_set(agent=czech, presence="available")
     with in_schema(two_clients.a):
-        inbound = conversation_open_inbound(client=two_clients.a, channel="api", text="ok",
-                                            customer_email="x@example.sk")  # fmt: skip
+        inbound = conversation_open_inbound(
+            client=two_clients.a, channel="api", text="ok", customer_email="x@example.sk"
+        )
     taken = agent_next_item(agent=czech)
     assert taken.source_id == inbound.conversation.pk
     with in_schema(two_clients.a):
-        conversation_language_correct(client=two_clients.a, language="pl", agent=czech,
-                                      conversation_id=inbound.conversation.pk)  # fmt: skip
+        conversation_language_correct(
+            client=two_clients.a,
+            language="pl",
+            agent=czech,
+            conversation_id=inbound.conversation.pk,
+        )
     taken.refresh_from_db()
     assert (taken.status, taken.agent, taken.language) == ("waiting", None, "pl")
 
 
 def test_bad_input_is_refused(two_clients):
     with in_schema(two_clients.a), pytest.raises(ValidationError):
-        conversation_open_inbound(client=two_clients.a, channel="api", text="  ",
-                                  customer_email="a@b.cz")  # fmt: skip
+        conversation_open_inbound(
+            client=two_clients.a, channel="api", text="  ", customer_email="a@b.cz"
+        )
     with pytest.raises(RuntimeError, match="client's schema"):
         conversation_open_inbound(client=two_clients.a, channel="api", text="Ahoj")
     with in_schema(two_clients.a), pytest.raises(ValidationError):
-        conversation_language_correct(client=two_clients.a, conversation_id=1, language="xx",
-                                      agent=None)  # fmt: skip
+        conversation_language_correct(
+            client=two_clients.a, conversation_id=1, language="xx", agent=None
+        )
 
 
 def test_the_most_specific_business_hours_apply(two_clients):
@@ -125,8 +139,10 @@ def test_the_most_specific_business_hours_apply(two_clients):
 
 def test_customers_are_found_again_by_email_or_phone(two_clients):
     with in_schema(two_clients.a):
-        conversation_open_inbound(client=two_clients.a, channel="api", text="Dobrý den",
-                                  customer_email="Petr@Example.cz")  # fmt: skip
-        conversation_open_inbound(client=two_clients.a, channel="api", text="Dobrý den",
-                                  customer_email="petr@example.cz")  # fmt: skip
+        conversation_open_inbound(
+            client=two_clients.a, channel="api", text="Dobrý den", customer_email="Petr@Example.cz"
+        )
+        conversation_open_inbound(
+            client=two_clients.a, channel="api", text="Dobrý den", customer_email="petr@example.cz"
+        )
         assert Customer.objects.filter(email__iexact="petr@example.cz").count() == 1

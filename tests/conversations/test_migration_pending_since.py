@@ -22,9 +22,13 @@ migration = importlib.import_module("conversations.migrations.0001_initial")
 
 def conversation(client, email: str, *, status: str, first_response_at=None) -> Conversation:
     opened = conversation_open_inbound(
-        client=client, channel="email", text="Dobrý den, kde je moje objednávka?",
-        customer_email=email, subject=f"Objednávka {email}", now=OPENED,
-    ).conversation  # fmt: skip
+        client=client,
+        channel="email",
+        text="Dobrý den, kde je moje objednávka?",
+        customer_email=email,
+        subject=f"Objednávka {email}",
+        now=OPENED,
+    ).conversation
     Conversation.objects.filter(pk=opened.pk).update(
         status=status, pending_since=None, first_response_at=first_response_at
     )
@@ -32,24 +36,32 @@ def conversation(client, email: str, *, status: str, first_response_at=None) -> 
 
 
 def answer(conversation: Conversation, at: datetime, direction: str = "out") -> None:
-    Message.objects.create(conversation=conversation, direction=direction, channel="email",
-                           body_text="Dobrý den, zásilka je na cestě.", created_at=at)  # fmt: skip
+    Message.objects.create(
+        conversation=conversation,
+        direction=direction,
+        channel="email",
+        body_text="Dobrý den, zásilka je na cestě.",
+        created_at=at,
+    )
 
 
 def test_pending_conversations_wait_since_the_last_answer_then_first_response_then_opening(
     two_clients,
 ):
     with in_schema(two_clients.a):
-        answered_twice = conversation(two_clients.a, "a@example.cz", status="pending",
-                                      first_response_at=FIRST_RESPONSE)  # fmt: skip
+        answered_twice = conversation(
+            two_clients.a, "a@example.cz", status="pending", first_response_at=FIRST_RESPONSE
+        )
         answer(answered_twice, FIRST_RESPONSE)
         answer(answered_twice, LAST_ANSWER)
         answer(answered_twice, LAST_ANSWER + timedelta(hours=1), direction="note")
-        responded_by_call = conversation(two_clients.a, "b@example.cz", status="pending",
-                                         first_response_at=FIRST_RESPONSE)  # fmt: skip
+        responded_by_call = conversation(
+            two_clients.a, "b@example.cz", status="pending", first_response_at=FIRST_RESPONSE
+        )
         never_answered = conversation(two_clients.a, "c@example.cz", status="pending")
-        still_open = conversation(two_clients.a, "d@example.cz", status="open",
-                                  first_response_at=FIRST_RESPONSE)  # fmt: skip
+        still_open = conversation(
+            two_clients.a, "d@example.cz", status="open", first_response_at=FIRST_RESPONSE
+        )
         answer(still_open, LAST_ANSWER)
 
         migration.pending_since_fill(apps, None)

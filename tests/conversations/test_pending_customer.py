@@ -34,9 +34,12 @@ FRIDAY_11_PRAGUE = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 def opened(client, *, channel="chat", now=MONDAY_10_PRAGUE) -> Conversation:
     with in_schema(client):
         return conversation_open_inbound(
-            client=client, channel=channel, text="Dobrý den, kde je moje objednávka?",
-            customer_email="cekam@example.cz", now=now,
-        ).conversation  # fmt: skip
+            client=client,
+            channel=channel,
+            text="Dobrý den, kde je moje objednávka?",
+            customer_email="cekam@example.cz",
+            now=now,
+        ).conversation
 
 
 def answered(client, conversation, *, now=MONDAY_12_PRAGUE):
@@ -44,8 +47,13 @@ def answered(client, conversation, *, now=MONDAY_12_PRAGUE):
     agent_skills_set(agent=agent, skills={"cs": "native"})
     agent.served_clients.set([client])
     with in_schema(client):
-        conversation_reply(client=client, conversation_id=conversation.pk, agent=agent,
-                           text="Dobrý den, zásilka je na cestě.", now=now)  # fmt: skip
+        conversation_reply(
+            client=client,
+            conversation_id=conversation.pk,
+            agent=agent,
+            text="Dobrý den, zásilka je na cestě.",
+            now=now,
+        )
         conversation.refresh_from_db()
     return agent
 
@@ -72,8 +80,12 @@ def test_the_customer_writes_again_and_the_business_time_left_runs_on(two_client
     conversation = opened(two_clients.a)
     answered(two_clients.a, conversation)
     with in_schema(two_clients.a):
-        conversation_customer_message(client=two_clients.a, conversation_id=conversation.pk,
-                                      text="Ještě nepřišla.", now=FRIDAY_11_PRAGUE)  # fmt: skip
+        conversation_customer_message(
+            client=two_clients.a,
+            conversation_id=conversation.pk,
+            text="Ještě nepřišla.",
+            now=FRIDAY_11_PRAGUE,
+        )
         conversation.refresh_from_db()
 
     # 96 business hours from Monday 10:00; 2 used by the answer at 12:00, 94 left. From
@@ -85,8 +97,9 @@ def test_the_customer_writes_again_and_the_business_time_left_runs_on(two_client
     assert clock.warn_at == datetime(2026, 12, 14, 12, 0, tzinfo=UTC)  # Monday 13:00 local
     assert conversation.resolution_due_at == clock.due_at
     assert (conversation.status, conversation.pending_since) == ("open", None)
-    waiting = WorkItem.objects.get(client=two_clients.a, source_id=conversation.pk,
-                                   status__in=WorkItem.OPEN_STATUSES)  # fmt: skip
+    waiting = WorkItem.objects.get(
+        client=two_clients.a, source_id=conversation.pk, status__in=WorkItem.OPEN_STATUSES
+    )
     assert waiting.responded_at is None  # the new message waits for its own answer
 
 
@@ -102,8 +115,12 @@ def test_resolved_while_waiting_is_judged_when_the_wait_began(two_clients):
     conversation = opened(two_clients.a)
     agent = answered(two_clients.a, conversation)  # on time: Monday 12:00
     with in_schema(two_clients.a):
-        conversation_resolve(client=two_clients.a, conversation_id=conversation.pk,
-                             agent=agent, now=datetime(2026, 12, 20, tzinfo=UTC))  # fmt: skip
+        conversation_resolve(
+            client=two_clients.a,
+            conversation_id=conversation.pk,
+            agent=agent,
+            now=datetime(2026, 12, 20, tzinfo=UTC),
+        )
     assert clock_of(two_clients.a, conversation).resolved_at is not None
     assert not SlaEvent.objects.filter(metric="resolution").exists()
 
@@ -114,9 +131,12 @@ def test_a_conversation_left_silent_for_seven_days_is_resolved_automatically(two
     answered(two_clients.a, answered_again)
     answered(two_clients.a, fresh, now=MONDAY_12_PRAGUE + timedelta(days=5))
     with in_schema(two_clients.a):
-        conversation_customer_message(client=two_clients.a, conversation_id=answered_again.pk,
-                                      text="A ještě jedna věc.",
-                                      now=MONDAY_12_PRAGUE + timedelta(days=1))  # fmt: skip
+        conversation_customer_message(
+            client=two_clients.a,
+            conversation_id=answered_again.pk,
+            text="A ještě jedna věc.",
+            now=MONDAY_12_PRAGUE + timedelta(days=1),
+        )
         a_week_later = MONDAY_12_PRAGUE + timedelta(days=7)
         assert conversations_pending_resolve(client=two_clients.a, now=a_week_later) == 1
         assert conversations_pending_resolve(client=two_clients.a, now=a_week_later) == 0
@@ -125,16 +145,16 @@ def test_a_conversation_left_silent_for_seven_days_is_resolved_automatically(two
         assert silent.resolved_at == a_week_later
         assert Conversation.objects.get(pk=answered_again.pk).status == "open"
         assert Conversation.objects.get(pk=fresh.pk).status == "pending"
-    assert not WorkItem.objects.filter(client=two_clients.a, source_id=silent.pk,
-                                       status__in=WorkItem.OPEN_STATUSES).exists()  # fmt: skip
+    assert not WorkItem.objects.filter(
+        client=two_clients.a, source_id=silent.pk, status__in=WorkItem.OPEN_STATUSES
+    ).exists()
     assert clock_of(two_clients.a, silent).resolved_at == a_week_later
     assert not SlaEvent.objects.filter(metric="resolution").exists()  # answered on time
 
 
 def test_the_clients_limit_per_channel_or_never(two_clients):
     SlaTarget.objects.create(client=two_clients.a, channel="chat", resolve_pending_after_days=2)
-    SlaTarget.objects.create(client=two_clients.a, channel="api",
-                             resolve_pending_after_days=None)  # fmt: skip
+    SlaTarget.objects.create(client=two_clients.a, channel="api", resolve_pending_after_days=None)
     chat, api = opened(two_clients.a, channel="chat"), opened(two_clients.a, channel="api")
     answered(two_clients.a, chat)
     answered(two_clients.a, api)
@@ -168,15 +188,17 @@ def test_a_reopening_forgets_the_automatic_resolution_and_the_label_says_it(two_
     conversation = opened(two_clients.a)
     answered(two_clients.a, conversation)
     with in_schema(two_clients.a):
-        conversations_pending_resolve(client=two_clients.a,
-                                      now=MONDAY_12_PRAGUE + timedelta(days=8))  # fmt: skip
+        conversations_pending_resolve(
+            client=two_clients.a, now=MONDAY_12_PRAGUE + timedelta(days=8)
+        )
         conversation.refresh_from_db()
         with translation.override("cs"):
             assert (
                 conversation_status(conversation) == "Vyřešeno automaticky (zákazník neodpověděl)"
             )
-        conversation_customer_message(client=two_clients.a, conversation_id=conversation.pk,
-                                      text="Pořád nic.")  # fmt: skip
+        conversation_customer_message(
+            client=two_clients.a, conversation_id=conversation.pk, text="Pořád nic."
+        )
         conversation.refresh_from_db()
     assert (conversation.status, conversation.reopen_count) == ("open", 1)
     assert not conversation.resolved_automatically
@@ -186,9 +208,11 @@ def test_a_reopening_forgets_the_automatic_resolution_and_the_label_says_it(two_
 
 def post_message(key, conversation_id, payload):
     return HttpClient(HTTP_HOST="localhost").post(
-        f"/api/v1/conversations/{conversation_id}/messages", json.dumps(payload),
-        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}",
-    )  # fmt: skip
+        f"/api/v1/conversations/{conversation_id}/messages",
+        json.dumps(payload),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
 
 
 def test_the_api_takes_the_customers_next_message_once(two_clients):

@@ -36,12 +36,22 @@ def test_erasing_a_caller_removes_their_number_and_recordings_from_their_calls(t
     with in_schema(two_clients.a):
         customer = CustomerFactory(phone="+420601111222")
         at = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-        theirs = Call.objects.create(call_sid="CA-theirs", from_number="+420601111222",
-                                     to_number="+420221111111", language="cs", ringing_at=at,
-                                     recording_url="https://api.twilio.com/rec/RE1")  # fmt: skip
-        other = Call.objects.create(call_sid="CA-other", from_number="+420602222333",
-                                    to_number="+420221111111", language="cs", ringing_at=at,
-                                    recording_url="https://api.twilio.com/rec/RE2")  # fmt: skip
+        theirs = Call.objects.create(
+            call_sid="CA-theirs",
+            from_number="+420601111222",
+            to_number="+420221111111",
+            language="cs",
+            ringing_at=at,
+            recording_url="https://api.twilio.com/rec/RE1",
+        )
+        other = Call.objects.create(
+            call_sid="CA-other",
+            from_number="+420602222333",
+            to_number="+420221111111",
+            language="cs",
+            ringing_at=at,
+            recording_url="https://api.twilio.com/rec/RE2",
+        )
         customer_erase(customer_id=customer.pk)
         theirs.refresh_from_db()
         other.refresh_from_db()
@@ -56,10 +66,12 @@ def test_erasing_a_customer_erases_what_they_wrote_and_the_queues_summary(two_cl
 
     with in_schema(two_clients.a):
         inbound = conversation_open_inbound(
-            client=two_clients.a, channel="api", subject="Reklamace, Jiří Šťastný",
+            client=two_clients.a,
+            channel="api",
+            subject="Reklamace, Jiří Šťastný",
             text="Dobrý den, bydlím v Brně na Kounicově 12, bota se rozpadla.",
             customer_email="jiri@example.cz",
-        )  # fmt: skip
+        )
         customer_erase(customer_id=inbound.conversation.customer_id)
         message = Message.objects.get(pk=inbound.message.pk)
         conversation = Conversation.objects.get(pk=inbound.conversation.pk)

@@ -33,8 +33,9 @@ def test_the_demo_seeds_clients_in_several_languages_and_can_run_twice(demo_seed
             assert Conversation.objects.exclude(channel="call").count() == 74
             assert Message.objects.exclude(unreadable_reason="").count() == 1
             assert Conversation.objects.filter(reopen_count__gt=0).exists()
-            unresolved = set(Conversation.objects.exclude(status="resolved")
-                             .values_list("pk", flat=True))  # fmt: skip
+            unresolved = set(
+                Conversation.objects.exclude(status="resolved").values_list("pk", flat=True)
+            )
         # Resolved history stops its resolution clock; reopened and live work keep one running.
         running = ResolutionClock.objects.filter(client=client, resolved_at__isnull=True)
         assert set(running.values_list("conversation_id", flat=True)) == unresolved

@@ -17,7 +17,9 @@ def test_demo_numbers_menus_and_calls_and_a_simulated_call(demo_seeded):
     # Seeded twice (idempotent): the numbers, menus and calls are not doubled.
     bohemia = Client.objects.get(slug="bohemia-shoes")
     assert set(PhoneNumber.objects.filter(client=bohemia).values_list("country", flat=True)) == {
-        "CZ", "SK"}  # fmt: skip
+        "CZ",
+        "SK",
+    }
     with in_schema(bohemia):
         assert NumberMenu.objects.get().menu.language_choice
         outcomes = set(Call.objects.values_list("outcome", flat=True))

@@ -49,9 +49,14 @@ def earlier(voice):
     """The caller wrote before: their e-mail, known by their number."""
     with in_schema(voice.client):
         conversation = conversation_open_inbound(
-            client=voice.client, channel="email", subject="Boty nepřišly", text="Kde jsou boty?",
-            customer_email="jana@example.cz", customer_phone=CALLER, customer_name="Jana Nováková",
-        ).conversation  # fmt: skip
+            client=voice.client,
+            channel="email",
+            subject="Boty nepřišly",
+            text="Kde jsou boty?",
+            customer_email="jana@example.cz",
+            customer_phone=CALLER,
+            customer_name="Jana Nováková",
+        ).conversation
     WorkItem.objects.filter(source_kind="conversation", source_id=conversation.pk).delete()
     return conversation
 
@@ -103,8 +108,7 @@ def test_without_a_call_the_inbox_has_no_screen_pop(voice, agent, earlier):
     assert "screen-pop" not in html
 
 
-def test_the_call_page_shows_the_timeline_and_the_caller(voice, agent, earlier, twilio,
-                                                         frozen):  # fmt: skip
+def test_the_call_page_shows_the_timeline_and_the_caller(voice, agent, earlier, twilio, frozen):
     item = answered(voice, twilio, frozen)
     page = signed_in(agent).get(f"/desk/items/{item.pk}").content.decode()
 
@@ -116,8 +120,7 @@ def test_the_call_page_shows_the_timeline_and_the_caller(voice, agent, earlier, 
     assert 'id="call-outcome-form"' in page  # the agent who answered writes the outcome
 
 
-def test_resolved_on_the_call_is_written_on_the_call_once(voice, agent, twilio,
-                                                           frozen):  # fmt: skip
+def test_resolved_on_the_call_is_written_on_the_call_once(voice, agent, twilio, frozen):
     item = answered(voice, twilio, frozen)
     http = signed_in(agent)
     data = {"outcome": "resolved", "category": "delivery", "note": "Balík je na cestě."}
@@ -129,7 +132,10 @@ def test_resolved_on_the_call_is_written_on_the_call_once(voice, agent, twilio,
     with in_schema(voice.client):
         call = Call.objects.get(call_sid="CA1")
         assert (call.wrap_resolved, call.wrap_category, call.wrap_note) == (
-            True, "delivery", "Balík je na cestě.")  # fmt: skip
+            True,
+            "delivery",
+            "Balík je na cestě.",
+        )
         assert call.conversation_id is None and not Conversation.objects.exists()
     page = http.get(f"/desk/items/{item.pk}").content.decode()
     assert 'id="call-wrap-up"' in page and 'id="call-outcome-form"' not in page
@@ -147,7 +153,10 @@ def test_needs_follow_up_opens_a_conversation_item_in_the_callers_language(
         follow_up = call.conversation
         assert call.wrap_resolved is False
         assert (follow_up.channel, follow_up.language, follow_up.category) == (
-            "call", "cs", "returns")  # fmt: skip
+            "call",
+            "cs",
+            "returns",
+        )
         assert follow_up.customer_id == earlier.customer_id
         assert "Poslat štítek" in follow_up.messages.get().body_text
     assert WorkItem.objects.get(source_kind="conversation", source_id=follow_up.pk).status == (
@@ -155,13 +164,15 @@ def test_needs_follow_up_opens_a_conversation_item_in_the_callers_language(
     )
 
 
-@pytest.mark.parametrize("data", [
-    {"outcome": "follow_up", "category": "x", "note": ""},  # a follow-up says what about
-    {"outcome": "maybe", "note": "x"},
-    {"outcome": "resolved", "category": "x" * 65},
-])  # fmt: skip
-def test_a_wrong_outcome_is_refused_and_nothing_is_written(voice, agent, twilio, frozen,
-                                                           data):  # fmt: skip
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"outcome": "follow_up", "category": "x", "note": ""},  # a follow-up says what about
+        {"outcome": "maybe", "note": "x"},
+        {"outcome": "resolved", "category": "x" * 65},
+    ],
+)
+def test_a_wrong_outcome_is_refused_and_nothing_is_written(voice, agent, twilio, frozen, data):
     item = answered(voice, twilio, frozen)
     assert signed_in(agent).post(f"/desk/items/{item.pk}/call-outcome", data).status_code == 400
     with in_schema(voice.client):
@@ -169,13 +180,11 @@ def test_a_wrong_outcome_is_refused_and_nothing_is_written(voice, agent, twilio,
         assert not Conversation.objects.exists()
 
 
-def test_only_the_agent_who_answered_writes_the_outcome(voice, agent, twilio,
-                                                        frozen):  # fmt: skip
+def test_only_the_agent_who_answered_writes_the_outcome(voice, agent, twilio, frozen):
     item = answered(voice, twilio, frozen)
     colleague = agent_with([voice.client], {"cs": "native"})
     data = {"outcome": "resolved", "note": "x"}
-    assert signed_in(colleague).post(f"/desk/items/{item.pk}/call-outcome",
-                                     data).status_code == 400  # fmt: skip
+    assert signed_in(colleague).post(f"/desk/items/{item.pk}/call-outcome", data).status_code == 400
     with in_schema(voice.client):
         assert Call.objects.get(call_sid="CA1").wrapped_at is None
 
@@ -204,8 +213,10 @@ def test_a_voicemail_item_has_a_player_behind_a_checked_address(voice, agent):
 
     assert f'src="/desk/items/{item.pk}/recording" id="voicemail-player"' in page
     assert 'id="call-back-form"' in page
-    assert "https://api.twilio.com/rec/RE7" not in page.split('id="source-call"')[1].split(
-        "</section>")[0]  # the player's address is ours, not Twilio's  # fmt: skip
+    assert (
+        "https://api.twilio.com/rec/RE7"
+        not in page.split('id="source-call"')[1].split("</section>")[0]
+    )  # the player's address is ours, not Twilio's
     recording = http.get(f"/desk/items/{item.pk}/recording")
     assert (recording.status_code, recording["Location"]) == (302, "https://api.twilio.com/rec/RE7")
 
@@ -251,8 +262,7 @@ def test_a_refused_call_back_is_said_and_can_be_tried_again(voice, agent, twilio
         assert Call.objects.get(call_sid="CA7").callback_sid == "CAback2"
 
 
-def test_an_agent_without_a_device_is_told_and_nothing_is_dialled(voice, agent,
-                                                                   twilio):  # fmt: skip
+def test_an_agent_without_a_device_is_told_and_nothing_is_dialled(voice, agent, twilio):
     item = voicemail(voice)
     AgentDevice.objects.filter(agent=agent).delete()
     page = signed_in(agent).post(f"/desk/items/{item.pk}/call-back", follow=True)
@@ -270,8 +280,10 @@ def test_an_agent_of_another_client_gets_404_on_every_call_endpoint(
         assert http.get(f"/desk/items/{item.pk}").status_code == 404
         assert http.get(f"/desk/items/{item.pk}/recording").status_code == 404
         assert http.post(f"/desk/items/{item.pk}/call-back").status_code == 404
-        assert http.post(f"/desk/items/{item.pk}/call-outcome",
-                         {"outcome": "resolved"}).status_code == 404  # fmt: skip
+        assert (
+            http.post(f"/desk/items/{item.pk}/call-outcome", {"outcome": "resolved"}).status_code
+            == 404
+        )
     requests_before = len(twilio.requests)
     with in_schema(voice.client):
         call = Call.objects.get(call_sid="CA7")
@@ -304,9 +316,13 @@ def test_the_screen_pop_costs_the_same_few_queries_however_long_the_history(
     with in_schema(voice.client):
         for n in range(15):
             conversation_open_inbound(
-                client=voice.client, channel="sms", text="Dobrý den", subject=f"Zpráva {n}",
-                customer_phone=CALLER, now=OPEN - timedelta(minutes=n + 1),
-            )  # fmt: skip
+                client=voice.client,
+                channel="sms",
+                text="Dobrý den",
+                subject=f"Zpráva {n}",
+                customer_phone=CALLER,
+                now=OPEN - timedelta(minutes=n + 1),
+            )
     # Only the history grows: the queue stays as it was (the inbox's head costs a query more
     # when something waits).
     WorkItem.objects.filter(source_kind="conversation").delete()
@@ -322,8 +338,11 @@ def test_the_screen_pop_costs_the_same_few_queries_however_long_the_history(
 def reads_of_the_client_schema(queries: CaptureQueriesContext) -> list[str]:
     """What a request read of client A's schema (calls, customers, conversations)."""
     tenant_tables = ('"voice_call"', '"customers_customer"', '"conversations_conversation"')
-    return [q["sql"] for q in queries.captured_queries
-            if any(table in q["sql"] for table in tenant_tables)]  # fmt: skip
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if any(table in q["sql"] for table in tenant_tables)
+    ]
 
 
 def test_a_ringing_call_is_read_from_its_client_schema_once_not_on_every_poll(
@@ -352,9 +371,13 @@ def test_an_answered_call_is_read_again_at_once(voice, agent, earlier, twilio, f
     assert "screen-pop ringing" in http.get("/desk/live").json()["html"]
     with in_schema(voice.client):  # the caller wrote meanwhile
         conversation_open_inbound(
-            client=voice.client, channel="sms", text="Volám kvůli botám", subject="Zase boty",
-            customer_phone=CALLER, now=OPEN,
-        )  # fmt: skip
+            client=voice.client,
+            channel="sms",
+            text="Volám kvůli botám",
+            subject="Zase boty",
+            customer_phone=CALLER,
+            now=OPEN,
+        )
     WorkItem.objects.filter(source_kind="conversation").delete()
 
     pick_up(twilio, frozen)  # 15 s later: within the cache window, another state

@@ -29,16 +29,25 @@ def desk(two_clients, django_db_blocker):
         agent_presence_set(agent=agent, presence="available")
         with in_schema(two_clients.a):
             earlier = conversation_open_inbound(
-                client=two_clients.a, channel="email", subject="Reklamace kabelky",
-                text="Kabelka má roztržený popruh.", customer_email="pop@example.cz",
-                customer_phone=CALLER, customer_name="Petra Svobodová",
-            ).conversation  # fmt: skip
+                client=two_clients.a,
+                channel="email",
+                subject="Reklamace kabelky",
+                text="Kabelka má roztržený popruh.",
+                customer_email="pop@example.cz",
+                customer_phone=CALLER,
+                customer_name="Petra Svobodová",
+            ).conversation
         WorkItem.objects.filter(source_kind="conversation", source_id=earlier.pk).delete()
         calls: list = []
         try:
             with served_and_browsed() as (port, browser):
-                yield {"url": f"http://localhost:{port}", "browser": browser, "agent": agent,
-                       "client": two_clients.a, "calls": calls}  # fmt: skip
+                yield {
+                    "url": f"http://localhost:{port}",
+                    "browser": browser,
+                    "agent": agent,
+                    "client": two_clients.a,
+                    "calls": calls,
+                }
         finally:
             WorkItem.objects.filter(source_kind="call", source_id__in=calls).delete()
             with in_schema(two_clients.a):
@@ -63,12 +72,26 @@ def test_a_ringing_call_pops_up_with_the_callers_history_without_a_reload(desk):
     def a_call_rings():
         client, now = desk["client"], timezone.now()
         with in_schema(client):
-            call = Call.objects.create(call_sid="CAbrowser1", from_number=CALLER,
-                                       to_number="+420228880000", country="CZ", language="cs",
-                                       topic="returns", ringing_at=now, queued_at=now)  # fmt: skip
+            call = Call.objects.create(
+                call_sid="CAbrowser1",
+                from_number=CALLER,
+                to_number="+420228880000",
+                country="CZ",
+                language="cs",
+                topic="returns",
+                ringing_at=now,
+                queued_at=now,
+            )
         desk["calls"].append(call.pk)
-        work_enqueue(client=client, channel="call", language="cs", source_kind="call",
-                     source_id=call.pk, summary=CALLER, waiting_since=now)  # fmt: skip
+        work_enqueue(
+            client=client,
+            channel="call",
+            language="cs",
+            source_kind="call",
+            source_id=call.pk,
+            summary=CALLER,
+            waiting_since=now,
+        )
         route_waiting()
 
     in_another_thread(a_call_rings)

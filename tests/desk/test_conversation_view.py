@@ -18,8 +18,9 @@ CZECH = "Dobrý den, objednané boty mi stále nepřišly, můžete prosím zjis
 def test_the_client_is_unmistakable_and_its_opening_hours_are_shown(two_clients):
     agent = agent_with([two_clients.a], {"cs": "native"})
     _, item = inbound(two_clients.a, CZECH, "banner@example.cz")
-    BusinessHours.objects.create(client=two_clients.a, weekly={str(d): [["00:00", "24:00"]]
-                                                               for d in range(7)})  # fmt: skip
+    BusinessHours.objects.create(
+        client=two_clients.a, weekly={str(d): [["00:00", "24:00"]] for d in range(7)}
+    )
     page = signed_in(agent).get(f"/desk/items/{item.pk}").text
     assert 'id="client-banner"' in page and "--client-colour: hsl(" in page
     assert "Client A Obuv" in page and "CZ, SK" in page and "Europe/Prague" in page
@@ -32,12 +33,21 @@ def test_the_client_is_unmistakable_and_its_opening_hours_are_shown(two_clients)
 
 def test_the_customers_history_spans_channels_newest_first(two_clients):
     agent = agent_with([two_clients.a], {"cs": "native"})
-    inbound(two_clients.a, "Dobrý den, chci vrátit boty, jak na to?", "same@example.cz",
-                       subject="Vrácení bot")  # fmt: skip
-    _, item = inbound(two_clients.a, CZECH, "same@example.cz", channel="api",
-                          subject="Kde jsou boty")  # fmt: skip
-    inbound(two_clients.a, "Dobrý den, jiný zákazník se ptá na velikosti.", "other@example.cz",
-            subject="Velikosti cizího")  # fmt: skip
+    inbound(
+        two_clients.a,
+        "Dobrý den, chci vrátit boty, jak na to?",
+        "same@example.cz",
+        subject="Vrácení bot",
+    )
+    _, item = inbound(
+        two_clients.a, CZECH, "same@example.cz", channel="api", subject="Kde jsou boty"
+    )
+    inbound(
+        two_clients.a,
+        "Dobrý den, jiný zákazník se ptá na velikosti.",
+        "other@example.cz",
+        subject="Velikosti cizího",
+    )
     page = signed_in(agent).get(f"/desk/items/{item.pk}").text
     history = page[page.index('id="history"') :]
     assert history.index("Kde jsou boty") < history.index("Vrácení bot")
@@ -49,8 +59,9 @@ def test_the_faq_is_in_the_customers_language_with_the_fallback_marked(two_clien
     agent = agent_with([two_clients.a], {"cs": "native"})
     _, item = inbound(two_clients.a, CZECH, "faq@example.cz")
     with in_schema(two_clients.a):
-        FaqArticle.objects.create(slug="returns", question_cs="Jak vrátit zboží?",
-                                  answer_cs="Do 30 dnů zdarma.")  # fmt: skip
+        FaqArticle.objects.create(
+            slug="returns", question_cs="Jak vrátit zboží?", answer_cs="Do 30 dnů zdarma."
+        )
         FaqArticle.objects.create(slug="sizes", question_en="Sizes?", answer_en="See the chart.")
         FaqArticle.objects.create(slug="hidden", answer_cs="Nezveřejněno.", published=False)
     page = signed_in(agent).get(f"/desk/items/{item.pk}").text
@@ -65,8 +76,12 @@ def test_a_note_stays_internal(two_clients):
     conversation, item = inbound(two_clients.a, CZECH, "note@example.cz")
     held_by(item, agent)
     http = signed_in(agent)
-    assert http.post(f"/desk/items/{item.pk}/note", {"text": "Zákazník volal, <b>VIP</b>."}
-                     ).status_code == 302  # fmt: skip
+    assert (
+        http.post(
+            f"/desk/items/{item.pk}/note", {"text": "Zákazník volal, <b>VIP</b>."}
+        ).status_code
+        == 302
+    )
     assert http.post(f"/desk/items/{item.pk}/note", {"text": "  "}).status_code == 400
     with in_schema(two_clients.a):
         note = Message.objects.get(conversation_id=conversation.pk, direction="note")
@@ -87,13 +102,18 @@ def test_triage_sets_category_tags_and_the_queue_priority(two_clients):
     with in_schema(two_clients.a):
         conversation.refresh_from_db()
     assert (conversation.category, conversation.tags, conversation.priority) == (
-        "delivery", ["late", "courier"], 2)  # fmt: skip
+        "delivery",
+        ["late", "courier"],
+        2,
+    )
     item.refresh_from_db()
     assert item.priority == 2
     assert http.post(f"/desk/items/{item.pk}/triage", {"priority": "9"}).status_code == 400
     assert http.post(f"/desk/items/{item.pk}/triage", {"priority": "x"}).status_code == 400
-    assert http.post(f"/desk/items/{item.pk}/triage",
-                     {"priority": "0", "tags": "t" * 40}).status_code == 400  # fmt: skip
+    assert (
+        http.post(f"/desk/items/{item.pk}/triage", {"priority": "0", "tags": "t" * 40}).status_code
+        == 400
+    )
     item.refresh_from_db()
     assert item.priority == 2  # a refused change changes nothing
 
@@ -145,21 +165,35 @@ def test_a_supervisor_may_move_an_item_someone_else_holds(two_clients):
     supervisor = agent_with([two_clients.a], {"cs": "native"}, is_staff=True)
     _, item = inbound(two_clients.a, CZECH, "super@example.cz")
     held_by(item, holder)
-    assert signed_in(colleague).post(f"/desk/items/{item.pk}/transfer",
-                                     {"agent": colleague.pk}).status_code == 403  # fmt: skip
-    assert signed_in(supervisor).post(f"/desk/items/{item.pk}/transfer",
-                                      {"agent": colleague.pk}).status_code == 302  # fmt: skip
+    assert (
+        signed_in(colleague)
+        .post(f"/desk/items/{item.pk}/transfer", {"agent": colleague.pk})
+        .status_code
+        == 403
+    )
+    assert (
+        signed_in(supervisor)
+        .post(f"/desk/items/{item.pk}/transfer", {"agent": colleague.pk})
+        .status_code
+        == 302
+    )
     item.refresh_from_db()
     assert item.agent == colleague
 
 
 @pytest.mark.parametrize(
     ("method", "suffix", "data"),
-    [("get", "", {}), ("post", "/note", {"text": "x"}), ("post", "/triage", {"priority": "1"}),
-     ("post", "/queue", {"language": "cs"}), ("post", "/transfer", {"agent": "0"}),
-     ("post", "/reply", {"text": "x"}), ("post", "/done", {}),
-     ("post", "/language", {"language": "cs"})],
-)  # fmt: skip
+    [
+        ("get", "", {}),
+        ("post", "/note", {"text": "x"}),
+        ("post", "/triage", {"priority": "1"}),
+        ("post", "/queue", {"language": "cs"}),
+        ("post", "/transfer", {"agent": "0"}),
+        ("post", "/reply", {"text": "x"}),
+        ("post", "/done", {}),
+        ("post", "/language", {"language": "cs"}),
+    ],
+)
 def test_an_outsider_gets_404_for_every_action(two_clients, method, suffix, data):
     """An agent who does not serve client A learns nothing of A's item, whatever they try."""
     owner = agent_with([two_clients.a], {"cs": "native"})

@@ -18,8 +18,14 @@ def czech_agent(two_clients) -> User:
 
 
 def queue(client, language: str, source_id: int, summary: str) -> WorkItem:
-    return work_enqueue(client=client, channel="email", language=language, summary=summary,
-                        source_kind="conversation", source_id=source_id)  # fmt: skip
+    return work_enqueue(
+        client=client,
+        channel="email",
+        language=language,
+        summary=summary,
+        source_kind="conversation",
+        source_id=source_id,
+    )
 
 
 def test_an_agent_sees_only_the_work_of_their_languages_and_clients(two_clients):
@@ -74,17 +80,19 @@ def open_conversation(client, text: str, email: str):
     from tests.support.tenancy import in_schema
 
     with in_schema(client):
-        inbound = conversation_open_inbound(client=client, channel="api", text=text,
-                                            customer_email=email)  # fmt: skip
+        inbound = conversation_open_inbound(
+            client=client, channel="api", text=text, customer_email=email
+        )
     return WorkItem.objects.get(client=client, source_id=inbound.conversation.pk)
 
 
 def test_an_item_opens_in_its_clients_context_with_customer_text_escaped(two_clients):
     agent = czech_agent(two_clients)
     item = open_conversation(
-        two_clients.a, "Dobrý den, <script>alert('x')</script> boty nepřišly, prosím o radu.",
+        two_clients.a,
+        "Dobrý den, <script>alert('x')</script> boty nepřišly, prosím o radu.",
         "hacker@example.cz",
-    )  # fmt: skip
+    )
     http = HttpClient(HTTP_HOST="localhost")
     http.force_login(agent)
     page = http.get(f"/desk/items/{item.pk}")
@@ -127,8 +135,9 @@ def test_items_near_or_past_their_due_time_are_highlighted(two_clients):
         [(now - timedelta(minutes=1), None), (now + timedelta(hours=1), now - timedelta(minutes=1))]
     ):
         item = queue(two_clients.a, "cs", 100 + number, f"item {number}")
-        WorkItem.objects.filter(pk=item.pk).update(agent=agent, status="assigned", due_at=due,
-                                                   warn_at=warn)  # fmt: skip
+        WorkItem.objects.filter(pk=item.pk).update(
+            agent=agent, status="assigned", due_at=due, warn_at=warn
+        )
     http = HttpClient(HTTP_HOST="localhost")
     http.force_login(agent)
     page = http.get("/").text
@@ -142,7 +151,7 @@ def test_the_desk_shows_the_customers_words_and_keeps_the_whole_message(two_clie
         "Dobrý den, boty stále nepřišly.\n\nDne 3. 11. 2026 10:12 Podpora <podpora@obuv.example>"
         " napsal(a):\n> Vaši objednávku jsme odeslali.\n",
         "quoted@example.cz",
-    )  # fmt: skip
+    )
     WorkItem.objects.filter(pk=item.pk).update(agent=agent, status="assigned")
     http = HttpClient(HTTP_HOST="localhost")
     http.force_login(agent)

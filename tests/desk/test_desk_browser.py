@@ -27,28 +27,40 @@ def desk(two_clients, django_db_blocker):
         czech.served_clients.set([two_clients.a, two_clients.b])
         with in_schema(two_clients.a):
             reply = CannedReply.objects.create(
-                key="browser-sorry", title_cs="Omluva", body_cs="Omlouváme se, boty pošleme znovu.",
-            )  # fmt: skip
+                key="browser-sorry",
+                title_cs="Omluva",
+                body_cs="Omlouváme se, boty pošleme znovu.",
+            )
             czech_item = conversation_open_inbound(
-                client=two_clients.a, channel="email", text=HOSTILE, subject="Boty nepřišly",
+                client=two_clients.a,
+                channel="email",
+                text=HOSTILE,
+                subject="Boty nepřišly",
                 customer_email="browser@example.cz",
-            ).conversation  # fmt: skip
+            ).conversation
         with in_schema(two_clients.b):
             polish = conversation_open_inbound(
-                client=two_clients.b, channel="email", subject="Paczka",
+                client=two_clients.b,
+                channel="email",
+                subject="Paczka",
                 text="Dzień dobry, moja paczka nie dotarła, proszę o pomoc.",
                 customer_email="browser@example.pl",
-            ).conversation  # fmt: skip
+            ).conversation
         later: list = []  # conversations opened while the page is open (test's other thread)
         try:
             with served_and_browsed() as (port, browser):
-                yield {"url": f"http://localhost:{port}", "browser": browser,
-                       "agent": czech.username, "client": two_clients.a,
-                       "later": later}  # fmt: skip
+                yield {
+                    "url": f"http://localhost:{port}",
+                    "browser": browser,
+                    "agent": czech.username,
+                    "client": two_clients.a,
+                    "later": later,
+                }
         finally:
             WorkItem.objects.filter(source_id__in=[czech_item.pk, polish.pk]).delete()
-            WorkItem.objects.filter(client=two_clients.a,
-                                    source_id__in=[c.pk for c in later]).delete()  # fmt: skip
+            WorkItem.objects.filter(
+                client=two_clients.a, source_id__in=[c.pk for c in later]
+            ).delete()
             pairs = [(two_clients.a, czech_item), (two_clients.b, polish)]
             pairs += [(two_clients.a, conversation) for conversation in later]
             for client, conversation in pairs:
@@ -100,11 +112,15 @@ def test_new_work_appears_without_a_reload_and_shortcuts_work(desk):
 
     def new_contact():
         with in_schema(desk["client"]):
-            desk["later"].append(conversation_open_inbound(
-                client=desk["client"], channel="email", subject="Reklamace podrážky",
-                text="Dobrý den, po týdnu se odlepila podrážka, chci reklamovat boty.",
-                customer_email="live@example.cz",
-            ).conversation)  # fmt: skip
+            desk["later"].append(
+                conversation_open_inbound(
+                    client=desk["client"],
+                    channel="email",
+                    subject="Reklamace podrážky",
+                    text="Dobrý den, po týdnu se odlepila podrážka, chci reklamovat boty.",
+                    customer_email="live@example.cz",
+                ).conversation
+            )
 
     in_another_thread(new_contact)
     expect(page.locator("#queue")).to_contain_text("Reklamace podrážky", timeout=15_000)

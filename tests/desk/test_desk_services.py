@@ -28,8 +28,9 @@ def test_tags_are_parsed_once_each_in_lower_case():
 
 def test_a_transferred_call_is_offered_with_a_deadline(two_clients):
     receiver = agent_with([two_clients.a], {"cs": "native"})
-    call = work_enqueue(client=two_clients.a, channel="call", language="cs",
-                        source_kind="call", source_id=77)  # fmt: skip
+    call = work_enqueue(
+        client=two_clients.a, channel="call", language="cs", source_kind="call", source_id=77
+    )
     now = timezone.now()
     item = item_transfer(item_id=call.pk, to_agent=receiver, now=now)
     assert (item.status, item.agent, item.offered_at) == ("offered", receiver, now)
@@ -38,8 +39,13 @@ def test_a_transferred_call_is_offered_with_a_deadline(two_clients):
 
 def test_a_closed_item_is_neither_transferred_nor_released(two_clients):
     receiver = agent_with([two_clients.a], {"cs": "native"})
-    item = work_enqueue(client=two_clients.a, channel="email", language="cs",
-                        source_kind="conversation", source_id=78)  # fmt: skip
+    item = work_enqueue(
+        client=two_clients.a,
+        channel="email",
+        language="cs",
+        source_kind="conversation",
+        source_id=78,
+    )
     WorkItem.objects.filter(pk=item.pk).update(status="done")
     with pytest.raises(ValueError, match="closed"):
         item_transfer(item_id=item.pk, to_agent=receiver)
@@ -49,8 +55,13 @@ def test_a_closed_item_is_neither_transferred_nor_released(two_clients):
 
 def test_an_agent_with_only_basic_czech_is_not_given_czech_work(two_clients):
     basic = agent_with([two_clients.a], {"cs": "basic", "en": "native"})
-    item = work_enqueue(client=two_clients.a, channel="email", language="cs",
-                        source_kind="conversation", source_id=79)  # fmt: skip
+    item = work_enqueue(
+        client=two_clients.a,
+        channel="email",
+        language="cs",
+        source_kind="conversation",
+        source_id=79,
+    )
     with pytest.raises(ValueError, match="language"):
         item_transfer(item_id=item.pk, to_agent=basic)
 
@@ -60,15 +71,25 @@ def test_services_refuse_bad_input_and_change_nothing(two_clients):
     conversation, item = inbound(two_clients.a, "Dobrý den, kde je moje zásilka?", "s@example.cz")
     with in_schema(two_clients.a):
         with pytest.raises(ValidationError):
-            conversation_note_add(client=two_clients.a, conversation_id=conversation.pk,
-                                  agent=agent, text="\n ")  # fmt: skip
+            conversation_note_add(
+                client=two_clients.a, conversation_id=conversation.pk, agent=agent, text="\n "
+            )
         with pytest.raises(ValidationError) as refused:
-            conversation_triage_set(client=two_clients.a, conversation_id=conversation.pk,
-                                    category="x" * 65, tags=["ok"], priority=5)  # fmt: skip
+            conversation_triage_set(
+                client=two_clients.a,
+                conversation_id=conversation.pk,
+                category="x" * 65,
+                tags=["ok"],
+                priority=5,
+            )
         assert set(refused.value.message_dict) == {"category", "priority"}
         with pytest.raises(ValidationError):
-            conversation_queue_language(client=two_clients.a, conversation_id=conversation.pk,
-                                        language="klingon", agent=agent)  # fmt: skip
+            conversation_queue_language(
+                client=two_clients.a,
+                conversation_id=conversation.pk,
+                language="klingon",
+                agent=agent,
+            )
         unchanged = Conversation.objects.get(pk=conversation.pk)
         assert (unchanged.category, unchanged.priority, unchanged.language) == ("", 0, "cs")
         assert Message.objects.filter(conversation=conversation).count() == 1
@@ -78,8 +99,9 @@ def test_services_refuse_bad_input_and_change_nothing(two_clients):
 
 def test_a_call_item_opens_with_the_clients_clock(two_clients):
     agent = agent_with([two_clients.a], {"cs": "native"})
-    call = work_enqueue(client=two_clients.a, channel="call", language="cs",
-                        source_kind="call", source_id=80)  # fmt: skip
+    call = work_enqueue(
+        client=two_clients.a, channel="call", language="cs", source_kind="call", source_id=80
+    )
     held_by(call, agent)
     page = signed_in(agent).get(f"/desk/items/{call.pk}").text
     assert 'id="open-state"' in page and "Client A Obuv" in page
@@ -100,8 +122,14 @@ def test_the_heartbeat_returns_the_presence(two_clients):
 def test_a_call_offered_to_the_agent_is_marked_in_the_inbox(two_clients):
     """A call is accepted by answering it (telephony bridges it then); the desk shows it."""
     agent = agent_with([two_clients.a], {"cs": "native"})
-    call = work_enqueue(client=two_clients.a, channel="call", language="cs",
-                        source_kind="call", source_id=81, summary="+420 777 000 111")  # fmt: skip
+    call = work_enqueue(
+        client=two_clients.a,
+        channel="call",
+        language="cs",
+        source_kind="call",
+        source_id=81,
+        summary="+420 777 000 111",
+    )
     http = signed_in(agent)
     assert "Offered to you" not in http.get("/desk/live").json()["html"]
     item_transfer(item_id=call.pk, to_agent=agent)  # offered to the agent

@@ -16,18 +16,31 @@ pytestmark = pytest.mark.django_db
 def clients_with_waiting_work(count: int, items_each: int, start: int) -> list[Client]:
     """Client rows only (the inbox never enters a client's schema) and their waiting work."""
     clients = Client.objects.bulk_create(
-        Client(schema_name=f"client_q{start + n}", slug=f"q-{start + n}", name=f"Q {start + n}",
-               languages=["cs", "pl"], default_language="cs", status="active", ready=True)
+        Client(
+            schema_name=f"client_q{start + n}",
+            slug=f"q-{start + n}",
+            name=f"Q {start + n}",
+            languages=["cs", "pl"],
+            default_language="cs",
+            status="active",
+            ready=True,
+        )
         for n in range(count)
-    )  # fmt: skip
+    )
     now = timezone.now()
     WorkItem.objects.bulk_create(
-        WorkItem(client=client, channel=["email", "chat", "sms"][n % 3],
-                 language=["cs", "pl"][n % 2], source_kind="conversation",
-                 source_id=start * 1000 + i * 100 + n, waiting_since=now, summary=f"item {n}")
+        WorkItem(
+            client=client,
+            channel=["email", "chat", "sms"][n % 3],
+            language=["cs", "pl"][n % 2],
+            source_kind="conversation",
+            source_id=start * 1000 + i * 100 + n,
+            waiting_since=now,
+            summary=f"item {n}",
+        )
         for i, client in enumerate(clients)
         for n in range(items_each)
-    )  # fmt: skip
+    )
     return clients
 
 

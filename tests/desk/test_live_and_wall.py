@@ -14,11 +14,24 @@ from tests.support.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def queue(client, language: str, source_id: int, summary: str = "", *, ago: int = 0,
-          channel: str = "email") -> WorkItem:  # fmt: skip
-    return work_enqueue(client=client, channel=channel, language=language, summary=summary,
-                        source_kind="conversation", source_id=source_id,
-                        waiting_since=timezone.now() - timedelta(minutes=ago))  # fmt: skip
+def queue(
+    client,
+    language: str,
+    source_id: int,
+    summary: str = "",
+    *,
+    ago: int = 0,
+    channel: str = "email",
+) -> WorkItem:
+    return work_enqueue(
+        client=client,
+        channel=channel,
+        language=language,
+        summary=summary,
+        source_kind="conversation",
+        source_id=source_id,
+        waiting_since=timezone.now() - timedelta(minutes=ago),
+    )
 
 
 def test_the_live_endpoint_shows_new_work_and_counts(two_clients):
@@ -80,8 +93,9 @@ def test_the_wall_is_for_supervisors_only(two_clients):
 
 
 def test_the_wall_shows_queues_agents_per_language_and_activity(two_clients):
-    czech = agent_with([two_clients.a], {"cs": "native", "en": "basic"}, first_name="Jana",
-                       last_name="Nováková")  # fmt: skip
+    czech = agent_with(
+        [two_clients.a], {"cs": "native", "en": "basic"}, first_name="Jana", last_name="Nováková"
+    )
     agent_with([two_clients.a], {"cs": "fluent"}, presence="away")
     agent_with([two_clients.b], {"pl": "native"})
     supervisor = agent_with([], {"en": "native"}, is_staff=True, time_zone="Europe/Prague")

@@ -22,16 +22,35 @@ def invoices(two_clients):
     """An October invoice for each client, with usage in several languages."""
     found = {}
     for key, client in (("a", two_clients.a), ("b", two_clients.b)):
-        plan_for(client, date(2026, 1, 1), base_monthly_fee=Decimal("1500"),
-                 price_per_email=Decimal("35"), telephony_margin_percent=Decimal("10"),
-                 surcharges=[("Slovak", ["sk"], Decimal("10"))])  # fmt: skip
+        plan_for(
+            client,
+            date(2026, 1, 1),
+            base_monthly_fee=Decimal("1500"),
+            price_per_email=Decimal("35"),
+            telephony_margin_percent=Decimal("10"),
+            surcharges=[("Slovak", ["sk"], Decimal("10"))],
+        )
         language = client.languages[0]
-        record(client, "email_answered", 1, utc(2026, 10, 5, 9), language=language,
-               key=f"view-{key}-1")  # fmt: skip
-        record(client, "email_answered", 1, utc(2026, 10, 6, 9), language=client.languages[1],
-               key=f"view-{key}-2")  # fmt: skip
-        record(client, "telephony_cost", "12.40", utc(2026, 10, 6, 9), language=language,
-               currency=client.currency, key=f"view-{key}-3")  # fmt: skip
+        record(
+            client, "email_answered", 1, utc(2026, 10, 5, 9), language=language, key=f"view-{key}-1"
+        )
+        record(
+            client,
+            "email_answered",
+            1,
+            utc(2026, 10, 6, 9),
+            language=client.languages[1],
+            key=f"view-{key}-2",
+        )
+        record(
+            client,
+            "telephony_cost",
+            "12.40",
+            utc(2026, 10, 6, 9),
+            language=language,
+            currency=client.currency,
+            key=f"view-{key}-3",
+        )
         found[key] = invoice_issue(client=client, month=OCT, now=NOW).invoice
     return found
 

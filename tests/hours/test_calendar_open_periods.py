@@ -9,8 +9,9 @@ PRAGUE = ZoneInfo("Europe/Prague")
 
 
 def test_open_periods_are_clipped_ordered_utc_and_skip_holidays():
-    calendar = BusinessCalendar(time_zone="Europe/Prague", weekly_hours=DEFAULT_WEEKLY_HOURS,
-                                country="CZ")  # fmt: skip
+    calendar = BusinessCalendar(
+        time_zone="Europe/Prague", weekly_hours=DEFAULT_WEEKLY_HOURS, country="CZ"
+    )
     # Tuesday 27 October 2026 12:00 to Friday 30 October 10:00; the 28th is a holiday.
     periods = calendar.open_periods(
         datetime(2026, 10, 27, 12, tzinfo=PRAGUE), datetime(2026, 10, 30, 10, tzinfo=PRAGUE)

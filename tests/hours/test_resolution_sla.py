@@ -28,9 +28,12 @@ MONDAY_10_PRAGUE = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 def open_conversation(client, *, now=MONDAY_10_PRAGUE, channel="api") -> Conversation:
     with in_schema(client):
         return conversation_open_inbound(
-            client=client, channel=channel, text="Dobrý den, kde je moje objednávka?",
-            customer_email="vyreseni@example.cz", now=now,
-        ).conversation  # fmt: skip
+            client=client,
+            channel=channel,
+            text="Dobrý den, kde je moje objednávka?",
+            customer_email="vyreseni@example.cz",
+            now=now,
+        ).conversation
 
 
 def czech_agent(client) -> User:
@@ -61,14 +64,19 @@ def test_a_channels_target_or_none_at_all(two_clients):
 def test_the_sweep_warns_then_breaches_once_and_a_resolved_conversation_is_left_alone(
     two_clients,
 ):
-    SlaTarget.objects.create(client=two_clients.a, resolution_hours=Decimal(2),
-                             warn_before_hours=Decimal("0.5"))  # fmt: skip
+    SlaTarget.objects.create(
+        client=two_clients.a, resolution_hours=Decimal(2), warn_before_hours=Decimal("0.5")
+    )
     late = open_conversation(two_clients.a)
     in_time = open_conversation(two_clients.a)
     agent = czech_agent(two_clients.a)
     with in_schema(two_clients.a):
-        conversation_resolve(client=two_clients.a, conversation_id=in_time.pk, agent=agent,
-                             now=MONDAY_10_PRAGUE + timedelta(hours=1))  # fmt: skip
+        conversation_resolve(
+            client=two_clients.a,
+            conversation_id=in_time.pk,
+            agent=agent,
+            now=MONDAY_10_PRAGUE + timedelta(hours=1),
+        )
 
     # The first-response promise (48 h) stays far; only the resolution is counted here.
     assert sla_sweep(now=MONDAY_10_PRAGUE + timedelta(hours=1, minutes=40)) == (0, 0, 1, 0)
@@ -86,14 +94,22 @@ def test_resolving_late_records_the_breach_once_even_after_the_sweep(two_clients
     agent = czech_agent(two_clients.a)
     assert sla_sweep(now=MONDAY_10_PRAGUE + timedelta(hours=2)).resolution_breaches == 1
     with in_schema(two_clients.a):
-        conversation_resolve(client=two_clients.a, conversation_id=conversation.pk, agent=agent,
-                             now=MONDAY_10_PRAGUE + timedelta(hours=3))  # fmt: skip
+        conversation_resolve(
+            client=two_clients.a,
+            conversation_id=conversation.pk,
+            agent=agent,
+            now=MONDAY_10_PRAGUE + timedelta(hours=3),
+        )
     assert SlaEvent.objects.filter(metric="resolution", kind="breach").count() == 1
 
     unseen = open_conversation(two_clients.a)  # resolved late before any sweep saw it
     with in_schema(two_clients.a):
-        conversation_resolve(client=two_clients.a, conversation_id=unseen.pk, agent=agent,
-                             now=MONDAY_10_PRAGUE + timedelta(hours=4))  # fmt: skip
+        conversation_resolve(
+            client=two_clients.a,
+            conversation_id=unseen.pk,
+            agent=agent,
+            now=MONDAY_10_PRAGUE + timedelta(hours=4),
+        )
     breach = SlaEvent.objects.get(resolution__conversation_id=unseen.pk)
     assert (breach.kind, breach.due_at) == ("breach", MONDAY_10_PRAGUE + timedelta(hours=1))
 
@@ -104,10 +120,10 @@ def test_resolving_finishes_the_agents_item_and_cancels_other_open_work(two_clie
     item = agent_next_item(agent=agent, now=MONDAY_10_PRAGUE)
     assert item.source_id == mine.pk
     with in_schema(two_clients.a):
-        resolved = conversation_resolve(client=two_clients.a, conversation_id=mine.pk,
-                                        agent=agent)  # fmt: skip
-        waiting_resolved = conversation_resolve(client=two_clients.a, conversation_id=other.pk,
-                                                agent=agent)  # fmt: skip
+        resolved = conversation_resolve(client=two_clients.a, conversation_id=mine.pk, agent=agent)
+        waiting_resolved = conversation_resolve(
+            client=two_clients.a, conversation_id=other.pk, agent=agent
+        )
         again = conversation_resolve(client=two_clients.a, conversation_id=mine.pk, agent=agent)
     assert resolved.status == "resolved" and resolved.resolved_at is not None
     assert again.resolved_at == resolved.resolved_at  # resolving twice changes nothing
@@ -122,8 +138,12 @@ def test_a_reopening_restarts_the_clock_and_can_be_breached_again(two_clients):
     conversation = open_conversation(two_clients.a)
     agent = czech_agent(two_clients.a)
     with in_schema(two_clients.a):
-        conversation_resolve(client=two_clients.a, conversation_id=conversation.pk, agent=agent,
-                             now=MONDAY_10_PRAGUE + timedelta(minutes=30))  # fmt: skip
+        conversation_resolve(
+            client=two_clients.a,
+            conversation_id=conversation.pk,
+            agent=agent,
+            now=MONDAY_10_PRAGUE + timedelta(minutes=30),
+        )
         reopened_at = MONDAY_10_PRAGUE + timedelta(days=1)
         conversation = Conversation.objects.get(pk=conversation.pk)
         conversation_reopen(client=two_clients.a, conversation=conversation, now=reopened_at)

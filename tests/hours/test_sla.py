@@ -22,9 +22,12 @@ MONDAY_10_PRAGUE = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 def open_item(client, channel="api") -> WorkItem:
     with in_schema(client):
         inbound = conversation_open_inbound(
-            client=client, channel=channel, text="Dobrý den, kde je moje objednávka?",
-            customer_email="sla@example.cz", now=MONDAY_10_PRAGUE,
-        )  # fmt: skip
+            client=client,
+            channel=channel,
+            text="Dobrý den, kde je moje objednávka?",
+            customer_email="sla@example.cz",
+            now=MONDAY_10_PRAGUE,
+        )
     return WorkItem.objects.get(client=client, source_id=inbound.conversation.pk)
 
 

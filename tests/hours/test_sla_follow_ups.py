@@ -44,10 +44,16 @@ def test_the_first_answer_stops_the_sla_clock_and_a_follow_up_gets_a_new_one(mai
 
     WorkItem.objects.filter(pk=item.pk).update(status="done")
     before = timezone.now()
-    email_file_raw(email(message_id="<m9@customer.example>", In_Reply_To="<m1@customer.example>",
-                         body="Ještě jedna otázka k reklamaci."))  # fmt: skip
-    follow_up = WorkItem.objects.get(client=mailbox, source_id=filed.conversation_id,
-                                     status="waiting")  # fmt: skip
+    email_file_raw(
+        email(
+            message_id="<m9@customer.example>",
+            In_Reply_To="<m1@customer.example>",
+            body="Ještě jedna otázka k reklamaci.",
+        )
+    )
+    follow_up = WorkItem.objects.get(
+        client=mailbox, source_id=filed.conversation_id, status="waiting"
+    )
     assert follow_up.due_at > before + timedelta(hours=40)
 
 
@@ -57,13 +63,22 @@ def test_a_follow_up_to_an_answered_item_still_open_gets_its_own_promise(mailbox
     item = WorkItem.objects.get(client=mailbox, source_id=filed.conversation_id)
     WorkItem.objects.filter(pk=item.pk).update(agent=agent, status="assigned")
     with in_schema(mailbox):
-        conversation_reply(client=mailbox, conversation_id=filed.conversation_id, agent=agent,
-                           text="Dobrý den, řešíme to.")  # fmt: skip
+        conversation_reply(
+            client=mailbox,
+            conversation_id=filed.conversation_id,
+            agent=agent,
+            text="Dobrý den, řešíme to.",
+        )
     first_due = WorkItem.objects.get(pk=item.pk).due_at
     before = timezone.now()
     # The agent did not press Done; the customer asks again.
-    email_file_raw(email(message_id="<m7@customer.example>", In_Reply_To="<m1@customer.example>",
-                         body="A ještě: kdy přijde náhradní díl?"))  # fmt: skip
+    email_file_raw(
+        email(
+            message_id="<m7@customer.example>",
+            In_Reply_To="<m1@customer.example>",
+            body="A ještě: kdy přijde náhradní díl?",
+        )
+    )
     item.refresh_from_db()
     assert (item.status, item.agent_id, item.responded_at) == ("assigned", agent.pk, None)
     assert item.due_at > before + timedelta(hours=40) and item.due_at >= first_due

@@ -127,13 +127,20 @@ def test_admins_edit_languages_fallbacks_and_skills_in_the_admin(two_clients):
     response = http.post(
         "/admin/languages/language/hr/change/",
         {
-            "code": "hr", "english_name": "Croatian", "native_name": "hrvatski",
-            "tts_language": "hr-HR", "tts_voice": "", "voice_fallback": "", "countries": "HR",
+            "code": "hr",
+            "english_name": "Croatian",
+            "native_name": "hrvatski",
+            "tts_language": "hr-HR",
+            "tts_voice": "",
+            "voice_fallback": "",
+            "countries": "HR",
             "active": "on",
-            "fallbacks-TOTAL_FORMS": "1", "fallbacks-INITIAL_FORMS": "0",
-            "fallbacks-0-fallback": "sl", "fallbacks-0-position": "1",
+            "fallbacks-TOTAL_FORMS": "1",
+            "fallbacks-INITIAL_FORMS": "0",
+            "fallbacks-0-fallback": "sl",
+            "fallbacks-0-position": "1",
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 302, response.content
     assert language_fallback_chain("hr") == ["hr", "sl", "en"]
 

@@ -17,16 +17,22 @@ ROOT = Path(__file__).resolve().parents[2]
     [
         ("Dobrý den, objednávka mi ještě nepřišla, můžete mi říct, kde je zboží?", "cs"),
         ("Dobrý deň, objednávka mi ešte neprišla, môžete mi povedať, kde je tovar?", "sk"),
-        ("Pozdravljeni, naročilo še ni prispelo, prosim sporočite, kdaj bo paket dostavljen.",
-         "sl"),
-        ("Poštovani, narudžba još nije stigla, molim vas javite kada će paket biti dostavljen.",
-         "hr"),
-        ("Dzień dobry, zamówienie jeszcze nie dotarło, proszę o informację, gdzie jest paczka.",
-         "pl"),
+        (
+            "Pozdravljeni, naročilo še ni prispelo, prosim sporočite, kdaj bo paket dostavljen.",
+            "sl",
+        ),
+        (
+            "Poštovani, narudžba još nije stigla, molim vas javite kada će paket biti dostavljen.",
+            "hr",
+        ),
+        (
+            "Dzień dobry, zamówienie jeszcze nie dotarło, proszę o informację, gdzie jest paczka.",
+            "pl",
+        ),
         ("Guten Tag, meine Bestellung ist noch nicht angekommen, wo ist das Paket?", "de"),
         ("Jó napot, a rendelésem még nem érkezett meg, hol van a csomag?", "hu"),
     ],
-)  # fmt: skip
+)
 def test_the_ambiguous_neighbours_are_told_apart(text, language):
     found = detect_language(text)
     assert (found.language, found.certain) == (language, True)
@@ -82,10 +88,15 @@ def test_too_little_text_gives_the_default_marked_uncertain():
 
 def run_command(*arguments: str, lines: str) -> list[tuple[str, float]]:
     result = subprocess.run(
-        [sys.executable, "manage.py", "detect_language", *arguments], input=lines, cwd=ROOT,
-        capture_output=True, text=True, check=True, timeout=120,
+        [sys.executable, "manage.py", "detect_language", *arguments],
+        input=lines,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
         env={**os.environ, "DATABASE_URL": test_database_url()},
-    )  # fmt: skip
+    )
     rows = [line.split("\t") for line in result.stdout.splitlines()]
     return [(code, float(confidence)) for code, confidence in rows]
 

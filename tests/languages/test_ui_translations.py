@@ -39,9 +39,13 @@ def msgids_in_sources() -> set[str]:
     for folder in ("platform", "tenants", "languages", "billing", "reporting", "telephony"):
         for path in (ROOT / folder).rglob("*.py"):
             for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-                        and call.func.id in GETTEXT_NAMES and call.args
-                        and isinstance(call.args[0], ast.Constant)):  # fmt: skip
+                if (
+                    isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Name)
+                    and call.func.id in GETTEXT_NAMES
+                    and call.args
+                    and isinstance(call.args[0], ast.Constant)
+                ):
                     found.add(call.args[0].value)
     return found
 
@@ -82,9 +86,12 @@ def test_a_signed_in_user_reads_their_own_language(two_clients):
 
 @pytest.mark.parametrize(
     ("language", "expected_money", "expected_number"),
-    [("cs", "1\xa0234,50\xa0Kč", "12\xa0345"), ("de", "1.234,50\xa0CZK", "12.345"),
-     ("en", "CZK1,234.50", "12,345")],
-)  # fmt: skip
+    [
+        ("cs", "1\xa0234,50\xa0Kč", "12\xa0345"),
+        ("de", "1.234,50\xa0CZK", "12.345"),
+        ("en", "CZK1,234.50", "12,345"),
+    ],
+)
 def test_money_and_numbers_follow_the_readers_language(language, expected_money, expected_number):
     with translation.override(language):
         assert money(Decimal("1234.50"), "CZK") == expected_money

@@ -42,10 +42,13 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
 
         with served_and_browsed() as (port, browser):
             yield Site(
-                browser=browser, port=port,
-                url_a=f"http://{host_a}:{port}", url_b=f"http://{host_b}:{port}",
-                user_a=user_a.username, user_b=user_b.username,
-            )  # fmt: skip
+                browser=browser,
+                port=port,
+                url_a=f"http://{host_a}:{port}",
+                url_b=f"http://{host_b}:{port}",
+                user_a=user_a.username,
+                user_b=user_b.username,
+            )
         with in_schema(two_clients.a):
             Customer.objects.filter(pk=customer.pk).delete()
             Report.objects.filter(pk=report.pk).delete()

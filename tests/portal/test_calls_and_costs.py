@@ -34,8 +34,11 @@ def test_the_dashboard_shows_call_kpis_and_csat(two_clients, calls, user_a):
     assert [summary[f"Survey answers: {n}"] for n in range(1, 6)] == ["0", "1", "0", "1", "1"]
     topics = rows_of(http.get("/export/calls-topic.csv?month=2026-10"))
     assert topics[0][:2] == ["Calls by topic", "Calls received"]
-    assert [row[:3] for row in topics[1:]] == [["orders", "3", "2"], ["returns", "3", "1"],
-                                               ["No topic", "1", "0"]]  # fmt: skip
+    assert [row[:3] for row in topics[1:]] == [
+        ["orders", "3", "2"],
+        ["returns", "3", "1"],
+        ["No topic", "1", "0"],
+    ]
     # A month without calls shows no call tables.
     assert 'id="table-calls"' not in http.get("/?month=2026-08").text
 
@@ -47,17 +50,23 @@ def test_the_dashboard_shows_nps_next_to_csat(two_clients, calls, user_a):
     # Right after CSAT: answers 10, 9 and 3 are 2 promoters and 1 detractor of 3.
     nps = labels.index("NPS (-100 to 100)")
     assert labels[nps - 1] == "Survey answers: 5"
-    assert rows[nps:nps + 5] == [["NPS (-100 to 100)", "33.3"], ["NPS answers", "3"],
-                                 ["Promoters (9-10)", "2"], ["Passives (7-8)", "0"],
-                                 ["Detractors (0-6)", "1"]]  # fmt: skip
+    assert rows[nps : nps + 5] == [
+        ["NPS (-100 to 100)", "33.3"],
+        ["NPS answers", "3"],
+        ["Promoters (9-10)", "2"],
+        ["Passives (7-8)", "0"],
+        ["Detractors (0-6)", "1"],
+    ]
     html = http.get("/?month=2026-10").text
     assert '<td>NPS (-100 to 100)</td><td class="num">33.3</td>' in html
     # By topic: orders 10 and 9 (two promoters of two), returns 3 (one detractor).
     topics = rows_of(http.get("/export/calls-topic.csv?month=2026-10"))
     assert topics[0][-1] == "NPS"
     assert [(row[0], row[-1]) for row in topics[1:]] == [
-        ("orders", "100.0"), ("returns", "-100.0"), ("No topic", ""),
-    ]  # fmt: skip
+        ("orders", "100.0"),
+        ("returns", "-100.0"),
+        ("No topic", ""),
+    ]
     # In the reader's language, with its decimal comma.
     user_a.language = "cs"
     user_a.save(update_fields=["language"])
@@ -110,8 +119,9 @@ def test_the_months_cost_is_the_invoice_total_or_honestly_missing(two_clients, u
     assert 'id="cost-none"' in html and "cost-total" not in html
     plan_for(client, base_monthly_fee=Decimal("1000.00"), price_per_email=Decimal("12.345"))
     record(client, "email_answered", 1, datetime(2026, 10, 3, 9, tzinfo=UTC), language="cs")
-    invoice = invoice_issue(client=client, month=date(2026, 10, 1),
-                            now=datetime(2026, 11, 5, tzinfo=UTC)).invoice  # fmt: skip
+    invoice = invoice_issue(
+        client=client, month=date(2026, 10, 1), now=datetime(2026, 11, 5, tzinfo=UTC)
+    ).invoice
     html = http.get("/?month=2026-10").text
     assert f'id="cost-total">CZK{invoice.total:,.2f}</span>' in html
     assert f"According to invoice {invoice.number}" in html

@@ -30,16 +30,35 @@ def invoices(two_clients):
     """An October invoice for each client, with usage in several languages."""
     found = {}
     for key, client in (("a", two_clients.a), ("b", two_clients.b)):
-        plan_for(client, date(2026, 1, 1), base_monthly_fee=Decimal("1500"),
-                 price_per_email=Decimal("35"), telephony_margin_percent=Decimal("10"),
-                 surcharges=[("Slovak", ["sk"], Decimal("10"))])  # fmt: skip
+        plan_for(
+            client,
+            date(2026, 1, 1),
+            base_monthly_fee=Decimal("1500"),
+            price_per_email=Decimal("35"),
+            telephony_margin_percent=Decimal("10"),
+            surcharges=[("Slovak", ["sk"], Decimal("10"))],
+        )
         language = client.languages[0]
-        record(client, "email_answered", 1, utc(2026, 10, 5, 9), language=language,
-               key=f"view-{key}-1")  # fmt: skip
-        record(client, "email_answered", 1, utc(2026, 10, 6, 9), language=client.languages[1],
-               key=f"view-{key}-2")  # fmt: skip
-        record(client, "telephony_cost", "12.40", utc(2026, 10, 6, 9), language=language,
-               currency=client.currency, key=f"view-{key}-3")  # fmt: skip
+        record(
+            client, "email_answered", 1, utc(2026, 10, 5, 9), language=language, key=f"view-{key}-1"
+        )
+        record(
+            client,
+            "email_answered",
+            1,
+            utc(2026, 10, 6, 9),
+            language=client.languages[1],
+            key=f"view-{key}-2",
+        )
+        record(
+            client,
+            "telephony_cost",
+            "12.40",
+            utc(2026, 10, 6, 9),
+            language=language,
+            currency=client.currency,
+            key=f"view-{key}-3",
+        )
         found[key] = invoice_issue(client=client, month=OCT, now=NOW).invoice
     return found
 
@@ -73,11 +92,15 @@ def test_a_client_sees_its_invoices_lines_and_csv(two_clients, users, invoices):
     assert detail.status_code == 200
     # 1500 + 2 x 35 + 10 % of the Slovak e-mail + 12.40 telephony + 1.24 margin
     assert invoice.total == Decimal("1587.14")
-    assert [row[2] for row in lines[1:]] == ["base_fee", "emails", "language_surcharge",
-                                             "telephony", "telephony_margin"]  # fmt: skip
+    assert [row[2] for row in lines[1:]] == [
+        "base_fee",
+        "emails",
+        "language_surcharge",
+        "telephony",
+        "telephony_margin",
+    ]
     assert sum(Decimal(row[11]) for row in lines[1:]) == invoice.total
-    assert [row[2] for row in usage[1:]] == ["email_answered", "email_answered",
-                                             "telephony_cost"]  # fmt: skip
+    assert [row[2] for row in usage[1:]] == ["email_answered", "email_answered", "telephony_cost"]
     assert "agent" not in usage[0]
 
 
@@ -85,8 +108,11 @@ def test_another_clients_invoice_is_404_on_every_path(two_clients, users, invoic
     theirs = invoices["a"]
     http = signed_in(users["b"], host_of(two_clients.b))
 
-    for path in (f"/invoices/{theirs.pk}/", f"/invoices/{theirs.pk}/lines.csv",
-                 f"/invoices/{theirs.pk}/invoice.pdf"):  # fmt: skip
+    for path in (
+        f"/invoices/{theirs.pk}/",
+        f"/invoices/{theirs.pk}/lines.csv",
+        f"/invoices/{theirs.pk}/invoice.pdf",
+    ):
         response = http.get(path)
         assert response.status_code == 404, path
         assert theirs.number not in response.content.decode()
@@ -97,9 +123,12 @@ def test_another_clients_invoice_is_404_on_every_path(two_clients, users, invoic
 def test_a_session_on_another_clients_domain_never_shows_its_invoices(two_clients, users, invoices):
     http = signed_in(users["a"], host_of(two_clients.a))
 
-    for path in ("/invoices/", f"/invoices/{invoices['a'].pk}/",
-                 f"/invoices/{invoices['b'].pk}/lines.csv",
-                 f"/invoices/{invoices['a'].pk}/invoice.pdf"):  # fmt: skip
+    for path in (
+        "/invoices/",
+        f"/invoices/{invoices['a'].pk}/",
+        f"/invoices/{invoices['b'].pk}/lines.csv",
+        f"/invoices/{invoices['a'].pk}/invoice.pdf",
+    ):
         response = http.get(path, HTTP_HOST=host_of(two_clients.b))
         assert response.status_code == 404, path
 
@@ -202,11 +231,16 @@ def test_the_pdf_shows_the_invoice_as_issued_not_the_ledger_as_it_is_now(
     assert "105,00 Kč" not in text and "1 622,14 Kč" not in text
 
 
-@override_settings(INVOICE_ISSUER={
-    "name": "Agentura Hvězda s.r.o.", "address": "Na Příkopě 1, 110 00 Praha 1",
-    "registration_id": "27074358", "vat_id": "CZ27074358",
-    "iban": "CZ65 0800 0000 1920 0014 5399", "bic": "GIBACZPX",
-})  # fmt: skip
+@override_settings(
+    INVOICE_ISSUER={
+        "name": "Agentura Hvězda s.r.o.",
+        "address": "Na Příkopě 1, 110 00 Praha 1",
+        "registration_id": "27074358",
+        "vat_id": "CZ27074358",
+        "iban": "CZ65 0800 0000 1920 0014 5399",
+        "bic": "GIBACZPX",
+    }
+)
 def test_the_issuer_is_the_agency_from_the_settings(two_clients, users, invoices):
     http = signed_in(users["a"], host_of(two_clients.a))
 
@@ -266,10 +300,13 @@ def test_a_ledger_cell_that_looks_like_a_formula_is_not_run_by_a_spreadsheet(two
 
 
 A_IDENTITY = {
-    "legal_name": "Client A Obuv s.r.o.", "billing_address": "Dlouhá 1\n110 00 Praha 1",
-    "billing_country": "CZ", "registration_id": "25123891", "vat_id": "CZ25123891",
+    "legal_name": "Client A Obuv s.r.o.",
+    "billing_address": "Dlouhá 1\n110 00 Praha 1",
+    "billing_country": "CZ",
+    "registration_id": "25123891",
+    "vat_id": "CZ25123891",
     "billing_email": "ucetni@client-a.example",
-}  # fmt: skip
+}
 
 
 @pytest.fixture

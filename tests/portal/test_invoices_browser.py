@@ -36,19 +36,28 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
     with django_db_blocker.unblock():
         user_a = UserFactory(role=User.Role.CLIENT, client=two_clients.a, language="cs")
         user_b = UserFactory(role=User.Role.CLIENT, client=two_clients.b)
-        plan_for(two_clients.a, date(2026, 1, 1), base_monthly_fee=Decimal("1500"),
-                 price_per_email=Decimal("35"))  # fmt: skip
+        plan_for(
+            two_clients.a,
+            date(2026, 1, 1),
+            base_monthly_fee=Decimal("1500"),
+            price_per_email=Decimal("35"),
+        )
         record(two_clients.a, "email_answered", 1, utc(2026, 10, 5, 9), language="cs")
-        invoice = invoice_issue(client=two_clients.a, month=date(2026, 10, 1),
-                                now=utc(2026, 11, 2, 8)).invoice  # fmt: skip
+        invoice = invoice_issue(
+            client=two_clients.a, month=date(2026, 10, 1), now=utc(2026, 11, 2, 8)
+        ).invoice
         host_a, host_b = host_of(two_clients.a), host_of(two_clients.b)
         try:
             with served_and_browsed() as (port, browser):
                 yield Site(
-                    browser=browser, url_a=f"http://{host_a}:{port}",
-                    url_b=f"http://{host_b}:{port}", user_a=user_a.username,
-                    user_b=user_b.username, number=invoice.number, invoice_id=invoice.pk,
-                )  # fmt: skip
+                    browser=browser,
+                    url_a=f"http://{host_a}:{port}",
+                    url_b=f"http://{host_b}:{port}",
+                    user_a=user_a.username,
+                    user_b=user_b.username,
+                    number=invoice.number,
+                    invoice_id=invoice.pk,
+                )
         finally:
             billing_tables_truncate()
             User.objects.filter(pk__in=[user_a.pk, user_b.pk]).delete()

@@ -99,8 +99,10 @@ def test_conversations_are_searchable_read_only_and_exported(two_clients, octobe
     assert len(exported) == 2 and exported[1][2] == "sms"
     assert http.get("/conversations/999999/").status_code == 404
     customers = rows_of(http.get("/customers/export.csv", {"q": "Růžena"}))
-    assert customers == [["Name", "E-mail", "Phone", "Language", "Country"],
-                         ["Růžena", "c3@example.cz", "", "", "CZ"]]  # fmt: skip
+    assert customers == [
+        ["Name", "E-mail", "Phone", "Language", "Country"],
+        ["Růžena", "c3@example.cz", "", "", "CZ"],
+    ]
 
 
 def test_reports_are_listed_downloaded_and_prepared_on_demand(
@@ -129,10 +131,20 @@ def test_reports_are_listed_downloaded_and_prepared_on_demand(
 
 
 ENDPOINTS = [
-    "/", "/export/summary.csv", "/customers/", "/customers/export.csv", "/conversations/",
-    "/conversations/export.csv", "/reports/", "/reports/export.csv", "/reports/2026-10.pdf",
-    "/calls/", "/calls/export.csv", "/export/calls.csv", "/export/calls-topic.csv",
-]  # fmt: skip
+    "/",
+    "/export/summary.csv",
+    "/customers/",
+    "/customers/export.csv",
+    "/conversations/",
+    "/conversations/export.csv",
+    "/reports/",
+    "/reports/export.csv",
+    "/reports/2026-10.pdf",
+    "/calls/",
+    "/calls/export.csv",
+    "/export/calls.csv",
+    "/export/calls-topic.csv",
+]
 
 
 @pytest.mark.parametrize("path", [*ENDPOINTS, "conversation"])

@@ -71,8 +71,15 @@ def test_calls_count_once_in_the_daily_volume_and_the_heat_map(two_clients, call
     days = {day: counts for day, counts in kpis.daily if counts}
     assert days == {date(2026, 10, d): {"call": 1} for d in (1, 2, 5, 6, 10, 20, 21)}
     cells = {(day, hour): n for day, row in enumerate(grid) for hour, n in enumerate(row) if n}
-    assert cells == {(3, 9): 1, (4, 10): 1, (0, 11): 1, (1, 12): 1, (5, 17): 1, (1, 14): 1,
-                     (2, 8): 1}  # fmt: skip
+    assert cells == {
+        (3, 9): 1,
+        (4, 10): 1,
+        (0, 11): 1,
+        (1, 12): 1,
+        (5, 17): 1,
+        (1, 14): 1,
+        (2, 8): 1,
+    }
     # The two conversations are contacts (received, not handled); the calls are not.
     assert kpis.totals.received == 2 and kpis.calls.received == 7
 
@@ -89,11 +96,17 @@ def test_nps_of_the_calls_that_rang_in_the_month(two_clients, calls):
     # 1 detractor of 3, 66.67 % - 33.33 % = 33.3 points.
     with in_schema(two_clients.a):
         kpis = kpis_for_period(client=two_clients.a, period=OCTOBER, now=local(11, 5, 12))
-        november = kpis_for_period(client=two_clients.a, now=local(12, 5, 12),
-                                   period=Period.month(year=2026, month=11,
-                                                       time_zone="Europe/Prague"))  # fmt: skip
+        november = kpis_for_period(
+            client=two_clients.a,
+            now=local(12, 5, 12),
+            period=Period.month(year=2026, month=11, time_zone="Europe/Prague"),
+        )
     assert (kpis.nps.count, kpis.nps.promoters, kpis.nps.passives, kpis.nps.detractors) == (
-        3, 2, 0, 1)  # fmt: skip
+        3,
+        2,
+        0,
+        1,
+    )
     assert kpis.nps.score == Decimal("33.3")
     slovak = dict(kpis.calls_by["language"])["sk"]
     assert (slovak.nps.count, slovak.nps.score) == (1, Decimal("-100.0"))
@@ -106,9 +119,14 @@ def test_nps_five_promoters_two_passives_three_detractors_is_20(two_clients):
 
     with in_schema(two_clients.a):
         for n, answer in enumerate([10, 10, 9, 9, 9, 8, 7, 6, 3, 0, None]):
-            Call.objects.create(call_sid=f"CAnps{n}", from_number="+420600000000",
-                                to_number="+420212345678", language="cs",
-                                ringing_at=local(10, 1 + n, 9), nps=answer)  # fmt: skip
+            Call.objects.create(
+                call_sid=f"CAnps{n}",
+                from_number="+420600000000",
+                to_number="+420212345678",
+                language="cs",
+                ringing_at=local(10, 1 + n, 9),
+                nps=answer,
+            )
         kpis = kpis_for_period(client=two_clients.a, period=OCTOBER, now=local(11, 5, 12))
     assert kpis.nps.count == 10 and kpis.nps.score == Decimal("20.0")
     assert kpis.calls.received == 11

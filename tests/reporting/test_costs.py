@@ -22,12 +22,22 @@ NOVEMBER_5 = datetime(2026, 11, 5, 12, tzinfo=UTC)
 @pytest.fixture
 def october_invoice(two_clients):
     client = two_clients.a  # CZK
-    plan_for(client, base_monthly_fee=Decimal("1000.00"), price_per_email=Decimal("12.345"),
-             out_of_hours_surcharge_percent=Decimal("25"))  # fmt: skip
+    plan_for(
+        client,
+        base_monthly_fee=Decimal("1000.00"),
+        price_per_email=Decimal("12.345"),
+        out_of_hours_surcharge_percent=Decimal("25"),
+    )
     for day in (1, 2, 3):
         record(client, "email_answered", 1, datetime(2026, 10, day, 10, tzinfo=UTC), language="cs")
-    record(client, "email_answered", 1, datetime(2026, 10, 4, 22, tzinfo=UTC), language="cs",
-           out_of_hours=True)  # fmt: skip
+    record(
+        client,
+        "email_answered",
+        1,
+        datetime(2026, 10, 4, 22, tzinfo=UTC),
+        language="cs",
+        out_of_hours=True,
+    )
     return invoice_issue(client=client, month=OCTOBER, now=NOVEMBER_5).invoice
 
 
@@ -46,8 +56,9 @@ def test_the_report_shows_the_invoice_total_in_the_clients_currency(two_clients,
     from reporting.layout import report_pdf
 
     with in_schema(two_clients.a):
-        content = report_content_build(client=two_clients.a, month=OCTOBER, language="cs",
-                                       now=NOVEMBER_5)  # fmt: skip
+        content = report_content_build(
+            client=two_clients.a, month=OCTOBER, language="cs", now=NOVEMBER_5
+        )
     assert content.kpis.costs.total == october_invoice.total
     text = text_of(report_pdf(content)).replace("\xa0", " ")
     total = format_currency(october_invoice.total, "CZK", locale="cs").replace("\xa0", " ")
@@ -59,8 +70,9 @@ def test_a_month_without_invoice_says_so_not_zero(two_clients, october_invoice):
     credit_note_issue(invoice=october_invoice, reason="wrong plan", now=NOVEMBER_5)
     with in_schema(two_clients.a):
         assert cost_section_for_month(client=two_clients.a, month=OCTOBER) is None
-        content = report_content_build(client=two_clients.a, month=OCTOBER, language="en",
-                                       now=NOVEMBER_5)  # fmt: skip
+        content = report_content_build(
+            client=two_clients.a, month=OCTOBER, language="en", now=NOVEMBER_5
+        )
         september = cost_section_for_month(client=two_clients.a, month=date(2026, 9, 1))
     assert september is None
     from reporting.layout import report_pdf

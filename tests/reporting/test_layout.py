@@ -23,39 +23,65 @@ from tests.support.pdf import text_by_page as text_of
 
 OCTOBER = Period.month(year=2026, month=10, time_zone="Europe/Prague")
 FIGURES = ContactFigures(
-    received=120, handled=110, first_response_median=5400, first_response_p90=9000,
-    first_response_business_median=1800, first_response_business_p90=5000, resolved=100,
-    reopened=5, repeat=12,
-)  # fmt: skip
+    received=120,
+    handled=110,
+    first_response_median=5400,
+    first_response_p90=9000,
+    first_response_business_median=1800,
+    first_response_business_p90=5000,
+    resolved=100,
+    reopened=5,
+    repeat=12,
+)
 BEFORE = ContactFigures(
-    received=100, handled=100, first_response_median=3600, first_response_p90=9000,
-    first_response_business_median=1800, first_response_business_p90=5000, resolved=80,
-    reopened=4, repeat=10,
-)  # fmt: skip
+    received=100,
+    handled=100,
+    first_response_median=3600,
+    first_response_p90=9000,
+    first_response_business_median=1800,
+    first_response_business_p90=5000,
+    resolved=80,
+    reopened=4,
+    repeat=10,
+)
 
 
 def kpis(*, categories: int = 4, calls=None, costs=None) -> Kpis:
     names = ["Reklamace, přeřazení účtu", "Győr szállítás", "Wisła zwrot", "Brașov și Constanța"]
     return Kpis(
-        period=OCTOBER, totals=FIGURES,
-        by={"channel": [("email", FIGURES), ("chat", FIGURES)],
-            "language": [("cs", FIGURES), ("hu", FIGURES)], "country": [("CZ", FIGURES)],
-            "category": [(f"{names[n % 4]} {n}", FIGURES) for n in range(categories)]},
+        period=OCTOBER,
+        totals=FIGURES,
+        by={
+            "channel": [("email", FIGURES), ("chat", FIGURES)],
+            "language": [("cs", FIGURES), ("hu", FIGURES)],
+            "country": [("CZ", FIGURES)],
+            "category": [(f"{names[n % 4]} {n}", FIGURES) for n in range(categories)],
+        },
         sla=SlaFigures(due=100, met=90),
-        sla_by={"channel": [("email", SlaFigures(due=100, met=90))], "language": [],
-                "country": [], "category": []},
+        sla_by={
+            "channel": [("email", SlaFigures(due=100, met=90))],
+            "language": [],
+            "country": [],
+            "category": [],
+        },
         daily=[(day, {"email": day.day % 5, "chat": 2}) for day in OCTOBER.days],
         heatmap=[[(day + hour) % 4 for hour in range(24)] for day in range(7)],
-        calls=calls, costs=costs,
-    )  # fmt: skip
+        calls=calls,
+        costs=costs,
+    )
 
 
 def content(language: str, **kw) -> ReportContent:
     return ReportContent(
-        client_name="Žluťoučký kůň", language=language, time_zone="Europe/Prague",
-        currency="CZK", kpis=kpis(**kw), previous_totals=BEFORE,
-        previous_sla=SlaFigures(due=50, met=40), generated_at=datetime(2026, 11, 1, 12, tzinfo=UTC),
-    )  # fmt: skip
+        client_name="Žluťoučký kůň",
+        language=language,
+        time_zone="Europe/Prague",
+        currency="CZK",
+        kpis=kpis(**kw),
+        previous_totals=BEFORE,
+        previous_sla=SlaFigures(due=50, met=40),
+        generated_at=datetime(2026, 11, 1, 12, tzinfo=UTC),
+    )
 
 
 def test_the_report_is_in_the_clients_language_with_every_letter():
@@ -92,22 +118,45 @@ NO_NPS = NpsFigures(answers=dict.fromkeys(range(11), 0))
 
 
 def call_figures(received: int, answers: dict[int, int], nps: NpsFigures = NO_NPS) -> CallFigures:
-    return CallFigures(received=received, queued=200, answered=180, answered_within_target=150,
-                       target_seconds=20, abandoned=20, voicemails=7, callbacks=3,
-                       speed_of_answer_average=14.4, handle_time_average=245.0,
-                       csat=CsatFigures(answers=answers), nps=nps)  # fmt: skip
+    return CallFigures(
+        received=received,
+        queued=200,
+        answered=180,
+        answered_within_target=150,
+        target_seconds=20,
+        abandoned=20,
+        voicemails=7,
+        callbacks=3,
+        speed_of_answer_average=14.4,
+        handle_time_average=245.0,
+        csat=CsatFigures(answers=answers),
+        nps=nps,
+    )
 
 
 def test_calls_csat_and_costs_are_shown_in_the_reports_language():
     answers = {1: 1, 2: 0, 3: 1, 4: 3, 5: 3}  # 31 / 8 = 3.875 on average, 6 of 8 satisfied
     calls = call_figures(230, answers)
-    costs = CostSection(invoice_number="2026-0042", currency="EUR", total=Decimal("12445.60"),
-                        lines=[
-        CostLine(label="E-mails answered", quantity=Decimal(300), unit="conversations",
-                 amount=Decimal("12345.60")),
-        CostLine(label="Out-of-hours surcharge", quantity=Decimal("400.00"), unit="",
-                 amount=Decimal("100.00"), percent=Decimal(25)),
-    ])  # fmt: skip
+    costs = CostSection(
+        invoice_number="2026-0042",
+        currency="EUR",
+        total=Decimal("12445.60"),
+        lines=[
+            CostLine(
+                label="E-mails answered",
+                quantity=Decimal(300),
+                unit="conversations",
+                amount=Decimal("12345.60"),
+            ),
+            CostLine(
+                label="Out-of-hours surcharge",
+                quantity=Decimal("400.00"),
+                unit="",
+                amount=Decimal("100.00"),
+                percent=Decimal(25),
+            ),
+        ],
+    )
     report = content("en", calls=calls, costs=costs)
     report = ReportContent(
         **{

@@ -79,8 +79,10 @@ def test_sla_met_counts_promises_due_in_the_period(two_clients, october):
     assert (sla.due, sla.met) == (5, 2)
     assert sla.met_rate == Decimal("0.4000")
     assert [(v, f.due, f.met) for v, f in by["channel"]] == [
-        ("chat", 2, 0), ("email", 2, 1), ("sms", 1, 1)
-    ]  # fmt: skip
+        ("chat", 2, 0),
+        ("email", 2, 1),
+        ("sms", 1, 1),
+    ]
     # Seen on 20 October at noon, only the promises due by then count.
     with in_schema(two_clients.a):
         sla, _ = sla_figures_for_period(client=two_clients.a, period=OCTOBER, now=local(10, 20, 12))

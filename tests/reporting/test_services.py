@@ -20,10 +20,8 @@ pytestmark = pytest.mark.django_db
 def test_a_report_is_stored_in_the_clients_language_and_replaced_when_regenerated(two_clients):
     october_at_client_a(two_clients.a)
     with in_schema(two_clients.a):
-        first = report_generate(client=two_clients.a, month=date(2026, 10, 1),
-                                now=local(11, 5, 12))  # fmt: skip
-        again = report_generate(client=two_clients.a, month=date(2026, 10, 1),
-                                now=local(11, 6, 12))  # fmt: skip
+        first = report_generate(client=two_clients.a, month=date(2026, 10, 1), now=local(11, 5, 12))
+        again = report_generate(client=two_clients.a, month=date(2026, 10, 1), now=local(11, 6, 12))
         assert Report.objects.count() == 1 and again.pk == first.pk
         text = text_of(bytes(Report.objects.get().pdf))
     assert first.language == "cs"
@@ -39,8 +37,9 @@ def test_a_month_not_started_is_refused(two_clients):
 
 def test_the_report_is_mailed_once_to_the_recipients(two_clients):
     with in_schema(two_clients.a):
-        report = report_generate(client=two_clients.a, month=date(2026, 10, 1),
-                                 now=local(11, 5, 12))  # fmt: skip
+        report = report_generate(
+            client=two_clients.a, month=date(2026, 10, 1), now=local(11, 5, 12)
+        )
         assert report_send(client=two_clients.a, report_id=report.pk) is False  # nobody yet
         recipients_set(recipients=["Boss@shop.example", " ops@shop.example", ""])
         assert report_send(client=two_clients.a, report_id=report.pk) is True
@@ -82,8 +81,9 @@ def test_beat_generates_and_mails_last_months_report_of_every_client(
             assert report.sent_at is not None
             assert report.language == client.default_language
     assert sorted(m.to[0] for m in mail.outbox) == [
-        "boss@client-a.example", "boss@client-b.example"
-    ]  # fmt: skip
+        "boss@client-a.example",
+        "boss@client-b.example",
+    ]
 
 
 def test_the_command_writes_the_pdf(two_clients, tmp_path):
@@ -92,11 +92,11 @@ def test_the_command_writes_the_pdf(two_clients, tmp_path):
     call_command("client_report", "--client", "client-a", "--month", "2026-10", "--out", str(out))
     assert "Client A Obuv" in text_of(out.read_bytes())
     with pytest.raises(CommandError, match="No client 'nobody'"):
-        call_command("client_report", "--client", "nobody", "--month", "2026-10", "--out",
-                     str(out))  # fmt: skip
+        call_command("client_report", "--client", "nobody", "--month", "2026-10", "--out", str(out))
     with pytest.raises(CommandError, match="YYYY-MM"):
-        call_command("client_report", "--client", "client-a", "--month", "10.2026", "--out",
-                     str(out))  # fmt: skip
+        call_command(
+            "client_report", "--client", "client-a", "--month", "10.2026", "--out", str(out)
+        )
 
 
 def test_agency_admins_edit_the_report_recipients_on_the_clients_domain(two_clients):

@@ -40,13 +40,18 @@ def expected_eligible(item, reach: AgentReach, channels, rows) -> str | None:
     if item.language in reach.languages:
         return "language"
     row = rows.get((item.channel, item.client_id)) or rows.get((item.channel, None))
-    fallback_after = (timedelta(seconds=row.fallback_after_seconds) if row
-                      else DEFAULT_POLICY.fallback_after)  # fmt: skip
+    fallback_after = (
+        timedelta(seconds=row.fallback_after_seconds) if row else DEFAULT_POLICY.fallback_after
+    )
     last_resort_after = (
-        (None if row.last_resort_after_seconds is None
-         else timedelta(seconds=row.last_resort_after_seconds))
-        if row else DEFAULT_POLICY.last_resort_after
-    )  # fmt: skip
+        (
+            None
+            if row.last_resort_after_seconds is None
+            else timedelta(seconds=row.last_resort_after_seconds)
+        )
+        if row
+        else DEFAULT_POLICY.last_resort_after
+    )
     waited = NOW - item.waiting_since
     if item.language in reach.fallback_languages and waited >= fallback_after:
         return "fallback"
@@ -62,10 +67,11 @@ def random_policies(rng: random.Random, client_ids) -> dict:
         for client_id in [None, *client_ids]:
             if rng.random() < 0.4:
                 rows[(channel, client_id)] = RoutingPolicy.objects.create(
-                    channel=channel, client_id=client_id,
+                    channel=channel,
+                    client_id=client_id,
                     fallback_after_seconds=rng.choice([0, 60, 120, 600]),
                     last_resort_after_seconds=rng.choice([None, 0, 300, 900]),
-                )  # fmt: skip
+                )
     policies_cache_clear()
     return rows
 
@@ -74,8 +80,9 @@ def random_reach(rng: random.Random, client_ids) -> AgentReach:
     languages = set(rng.sample(LANGUAGES, rng.randint(0, 2)))
     if rng.random() < 0.35:  # English, the last resort, often enough to test that path
         languages.add("en")
-    fallback = set(rng.sample([code for code in LANGUAGES if code not in languages],
-                              rng.randint(0, 2)))  # fmt: skip
+    fallback = set(
+        rng.sample([code for code in LANGUAGES if code not in languages], rng.randint(0, 2))
+    )
     return AgentReach(
         client_ids=tuple(sorted(rng.sample(client_ids, rng.randint(0, len(client_ids))))),
         languages=tuple(sorted(languages)),

@@ -76,10 +76,14 @@ def test_a_fresh_heartbeat_still_returns_the_current_presence(available):
 
 
 @pytest.mark.parametrize("poll_seconds", [5, 30])  # the live inbox; an item's page
-def test_an_open_desk_is_never_released_and_a_silent_one_is(two_clients, available,
-                                                            poll_seconds):  # fmt: skip
-    queued = work_enqueue(client=two_clients.a, channel="email", language="cs",
-                          source_kind="conversation", source_id=1)  # fmt: skip
+def test_an_open_desk_is_never_released_and_a_silent_one_is(two_clients, available, poll_seconds):
+    queued = work_enqueue(
+        client=two_clients.a,
+        channel="email",
+        language="cs",
+        source_kind="conversation",
+        source_id=1,
+    )
     available.skills.create(language_id="cs", proficiency="native")
     assert agent_next_item(agent=available, now=NOW).pk == queued.pk
 

@@ -38,11 +38,15 @@ def agent(skills: dict[str, str], clients, *, idle_minutes: int = 0, **capacity)
 
 def item(client, language="cs", channel="email", *, waited_seconds=0, **extra) -> WorkItem:
     return work_enqueue(
-        client=client, channel=channel, language=language,
+        client=client,
+        channel=channel,
+        language=language,
         source_kind="call" if channel == "call" else "conversation",
-        source_id=next(_sources), summary=f"{language} {channel}",
-        waiting_since=NOW - timedelta(seconds=waited_seconds), **extra,
-    )  # fmt: skip
+        source_id=next(_sources),
+        summary=f"{language} {channel}",
+        waiting_since=NOW - timedelta(seconds=waited_seconds),
+        **extra,
+    )
 
 
 def test_work_goes_to_an_agent_who_speaks_it_and_serves_the_client(two_clients):
@@ -167,10 +171,20 @@ def test_a_crashed_desk_releases_its_items(two_clients):
 
 
 def test_queueing_the_same_source_twice_gives_one_item(two_clients):
-    first = work_enqueue(client=two_clients.a, channel="email", language="cs",
-                         source_kind="conversation", source_id=999_001)  # fmt: skip
-    again = work_enqueue(client=two_clients.a, channel="email", language="cs",
-                         source_kind="conversation", source_id=999_001)  # fmt: skip
+    first = work_enqueue(
+        client=two_clients.a,
+        channel="email",
+        language="cs",
+        source_kind="conversation",
+        source_id=999_001,
+    )
+    again = work_enqueue(
+        client=two_clients.a,
+        channel="email",
+        language="cs",
+        source_kind="conversation",
+        source_id=999_001,
+    )
     assert first.pk == again.pk
     assert WorkItem.objects.filter(source_id=999_001).count() == 1
 

@@ -32,9 +32,13 @@ def test_concurrent_routers_never_take_an_item_twice(two_clients, django_db_bloc
             agents.append(user)
         for number in range(ITEMS):
             work_enqueue(
-                client=two_clients.a, channel="email", language="cs",
-                source_kind="concurrency", source_id=number, waiting_since=NOW,
-            )  # fmt: skip
+                client=two_clients.a,
+                channel="email",
+                language="cs",
+                source_kind="concurrency",
+                source_id=number,
+                waiting_since=NOW,
+            )
         taken: list[tuple[int, int]] = []
         errors: list[BaseException] = []
         lock = threading.Lock()
@@ -87,9 +91,13 @@ def test_a_decision_that_fails_leaves_the_connection_usable(two_clients, django_
         user.served_clients.set([two_clients.a])
         agent_presence_set(agent=user, presence="available", now=NOW)
         item = work_enqueue(
-            client=two_clients.a, channel="email", language="cs",
-            source_kind="concurrency", source_id=1, waiting_since=NOW,
-        )  # fmt: skip
+            client=two_clients.a,
+            channel="email",
+            language="cs",
+            source_kind="concurrency",
+            source_id=1,
+            waiting_since=NOW,
+        )
         try:
             # Another session holds the agent's row.
             with connection.get_new_connection(connection.get_connection_params()) as holder:
@@ -124,10 +132,16 @@ def test_when_other_routers_hold_every_candidate_the_sort_decides(two_clients, d
         agent_presence_set(agent=user, presence="available", now=NOW)
         items = []
         for number in range(services._PER_PROBE + 2):  # oldest first
-            items.append(work_enqueue(
-                client=two_clients.a, channel="email", language="cs", source_kind="concurrency",
-                source_id=number, waiting_since=NOW - timedelta(minutes=10 - number),
-            ))  # fmt: skip
+            items.append(
+                work_enqueue(
+                    client=two_clients.a,
+                    channel="email",
+                    language="cs",
+                    source_kind="concurrency",
+                    source_id=number,
+                    waiting_since=NOW - timedelta(minutes=10 - number),
+                )
+            )
         held = [item.pk for item in items[: services._PER_PROBE]]  # the candidates
         try:
             with connection.get_new_connection(connection.get_connection_params()) as holder:

@@ -43,9 +43,10 @@ def random_agent(rng: random.Random, client_ids) -> User:
     user.served_clients.set(rng.sample(client_ids, rng.randint(1, len(client_ids))))
     agent_presence_set(agent=user, presence="available", now=NOW)
     AgentState.objects.filter(agent=user).update(
-        capacity_call=rng.randint(0, 3), capacity_email=rng.randint(0, 6),
+        capacity_call=rng.randint(0, 3),
+        capacity_email=rng.randint(0, 6),
         capacity_chat=rng.randint(0, 4),
-    )  # fmt: skip
+    )
     return user
 
 
@@ -62,12 +63,16 @@ def random_queue(rng: random.Random, client_ids, source_ids) -> None:
     dues = [None, None, NOW + timedelta(hours=1), NOW + timedelta(hours=2)]
     for _ in range(rng.randint(0, 40)):
         WorkItem.objects.create(
-            client_id=rng.choice(client_ids), channel=rng.choice(CHANNELS),
-            language=rng.choice(LANGUAGES), status=rng.choice(STATUSES),
-            priority=rng.choice([0, 0, 0, 1, 2]), due_at=rng.choice(dues),
-            source_kind=rng.choice(["conversation", "call"]), source_id=next(source_ids),
+            client_id=rng.choice(client_ids),
+            channel=rng.choice(CHANNELS),
+            language=rng.choice(LANGUAGES),
+            status=rng.choice(STATUSES),
+            priority=rng.choice([0, 0, 0, 1, 2]),
+            due_at=rng.choice(dues),
+            source_kind=rng.choice(["conversation", "call"]),
+            source_id=next(source_ids),
             waiting_since=NOW - timedelta(seconds=rng.choice(WAITS)),
-        )  # fmt: skip
+        )
 
 
 def expected_next(agent: User) -> int | None:

@@ -24,10 +24,16 @@ def czech_emails(client, count: int) -> list[WorkItem]:
     """``count`` waiting Czech e-mails, oldest first."""
     items = []
     for number in range(count):
-        items.append(work_enqueue(
-            client=client, channel="email", language="cs", source_kind="prepared",
-            source_id=number, waiting_since=NOW - timedelta(minutes=count - number),
-        ))  # fmt: skip
+        items.append(
+            work_enqueue(
+                client=client,
+                channel="email",
+                language="cs",
+                source_kind="prepared",
+                source_id=number,
+                waiting_since=NOW - timedelta(minutes=count - number),
+            )
+        )
     return items
 
 

@@ -19,10 +19,15 @@ _events = itertools.count(1)
 def record(client: Client, kind: str, quantity, at: datetime, **extra):
     """A ledger entry with a fresh idempotency key."""
     return usage_record(
-        client=client, kind=kind, quantity=Decimal(str(quantity)), occurred_at=at,
-        idempotency_key=extra.pop("key", f"test:{next(_events)}"), source_kind="test",
-        source_ref="t", **extra,
-    )[0]  # fmt: skip
+        client=client,
+        kind=kind,
+        quantity=Decimal(str(quantity)),
+        occurred_at=at,
+        idempotency_key=extra.pop("key", f"test:{next(_events)}"),
+        source_kind="test",
+        source_ref="t",
+        **extra,
+    )[0]
 
 
 def utc(*args) -> datetime:
@@ -30,9 +35,14 @@ def utc(*args) -> datetime:
 
 
 BILLING_TABLES = [
-    "billing_usageentry", "billing_invoiceline", "billing_invoice", "billing_invoicecounter",
-    "billing_languagesurcharge", "billing_priceplan", "billing_exchangerate",
-]  # fmt: skip
+    "billing_usageentry",
+    "billing_invoiceline",
+    "billing_invoice",
+    "billing_invoicecounter",
+    "billing_languagesurcharge",
+    "billing_priceplan",
+    "billing_exchangerate",
+]
 
 
 def billing_tables_truncate() -> None:

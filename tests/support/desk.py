@@ -11,8 +11,7 @@ from tests.support.factories import UserFactory
 from tests.support.tenancy import in_schema
 
 
-def agent_with(clients, skills: dict[str, str], *, presence: str = "available",
-               **fields) -> User:  # fmt: skip
+def agent_with(clients, skills: dict[str, str], *, presence: str = "available", **fields) -> User:
     user = UserFactory(role=fields.pop("role", User.Role.AGENT), **fields)
     agent_skills_set(agent=user, skills=skills)
     user.served_clients.set(clients)
@@ -30,10 +29,15 @@ def inbound(client, text: str, email: str, *, channel: str = "email", subject: s
     """A new conversation and its work item."""
     with in_schema(client):
         conversation = conversation_open_inbound(
-            client=client, channel=channel, text=text, customer_email=email, subject=subject,
-        ).conversation  # fmt: skip
-    return conversation, WorkItem.objects.get(client=client, source_id=conversation.pk,
-                                              source_kind="conversation")  # fmt: skip
+            client=client,
+            channel=channel,
+            text=text,
+            customer_email=email,
+            subject=subject,
+        ).conversation
+    return conversation, WorkItem.objects.get(
+        client=client, source_id=conversation.pk, source_kind="conversation"
+    )
 
 
 def held_by(item: WorkItem, agent: User) -> WorkItem:

@@ -32,8 +32,16 @@ def mailboxes(two_clients):
     return two_clients
 
 
-def email(*, to="podpora@obuv.example", subject="Reklamace bot", body=None, html=None,
-          message_id="<m1@customer.example>", charset="utf-8", **headers) -> bytes:  # fmt: skip
+def email(
+    *,
+    to="podpora@obuv.example",
+    subject="Reklamace bot",
+    body=None,
+    html=None,
+    message_id="<m1@customer.example>",
+    charset="utf-8",
+    **headers,
+) -> bytes:
     message = EmailMessage()
     message["From"] = "Věra Malá <vera@customer.example>"
     message["To"] = to

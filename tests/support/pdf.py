@@ -26,7 +26,8 @@ def assert_only_dejavu_embedded(pdf: bytes) -> None:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
             fonts.add(font["/BaseFont"].split("+")[-1])
-            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
-                else font  # fmt: skip
+            descendant = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
             assert "/FontFile2" in descendant["/FontDescriptor"].get_object()
     assert fonts == {"DejaVuSans", "DejaVuSans-Bold"}

@@ -39,9 +39,14 @@ class Scenario:
 
 def _conversation(customer, channel, language, category, created, answered=None, **extra):
     return Conversation.objects.create(
-        customer=customer, channel=channel, language=language, category=category,
-        created_at=created, first_response_at=answered, **extra,
-    )  # fmt: skip
+        customer=customer,
+        channel=channel,
+        language=language,
+        category=category,
+        created_at=created,
+        first_response_at=answered,
+        **extra,
+    )
 
 
 def october_at_client_a(client) -> Scenario:
@@ -51,28 +56,51 @@ def october_at_client_a(client) -> Scenario:
         c3 = Customer.objects.create(name="Růžena", email="c3@example.cz", country="CZ")
         conv = {
             0: _conversation(c1, "email", "cs", "returns", local(9, 24, 10)),
-            1: _conversation(c1, "email", "cs", "delivery", local(10, 1, 9), local(10, 1, 10),
-                             resolved_at=local(10, 1, 12), status="resolved"),
-            2: _conversation(c1, "chat", "cs", "delivery", local(10, 5, 15), local(10, 6, 9),
-                             resolved_at=local(10, 6, 12), reopened_at=local(10, 7, 9),
-                             reopen_count=1, status="open"),
-            3: _conversation(c2, "email", "sk", "returns", local(10, 10, 10),
-                             local(10, 12, 8, 30)),
+            1: _conversation(
+                c1,
+                "email",
+                "cs",
+                "delivery",
+                local(10, 1, 9),
+                local(10, 1, 10),
+                resolved_at=local(10, 1, 12),
+                status="resolved",
+            ),
+            2: _conversation(
+                c1,
+                "chat",
+                "cs",
+                "delivery",
+                local(10, 5, 15),
+                local(10, 6, 9),
+                resolved_at=local(10, 6, 12),
+                reopened_at=local(10, 7, 9),
+                reopen_count=1,
+                status="open",
+            ),
+            3: _conversation(c2, "email", "sk", "returns", local(10, 10, 10), local(10, 12, 8, 30)),
             4: _conversation(c3, "sms", "cs", "", local(10, 27, 15), local(10, 29, 9)),
             6: _conversation(c3, "email", "cs", "", local(10, 31, 23, 30), local(11, 2, 9)),
             7: _conversation(c2, "chat", "sk", "returns", local(11, 1, 0, 30)),
-        }  # fmt: skip
+        }
 
     def item(number, *, due, responded=None, status="done", breach=False):
         conversation = conv[number]
         work = WorkItem.objects.create(
-            client=client, channel=conversation.channel, language=conversation.language,
-            source_kind="conversation", source_id=conversation.pk, status=status,
-            waiting_since=conversation.created_at, due_at=due, responded_at=responded,
-        )  # fmt: skip
+            client=client,
+            channel=conversation.channel,
+            language=conversation.language,
+            source_kind="conversation",
+            source_id=conversation.pk,
+            status=status,
+            waiting_since=conversation.created_at,
+            due_at=due,
+            responded_at=responded,
+        )
         if breach:
-            SlaEvent.objects.create(client=client, item=work, kind="breach", due_at=due,
-                                    recorded_at=due)  # fmt: skip
+            SlaEvent.objects.create(
+                client=client, item=work, kind="breach", due_at=due, recorded_at=due
+            )
 
     item(1, due=local(10, 3, 9), responded=local(10, 1, 10))  # met
     item(2, due=local(10, 7, 12), responded=local(10, 8, 9))  # answered late
@@ -104,38 +132,120 @@ def october_calls_at_client_a(client) -> dict:
 
     from telephony.voice.models import Call
 
-    def call(number, lang, country, topic, rang, *, queued=None, answered=None, talk=None,
-             outcome="ivr_hangup", csat=None, nps=None, conversation=None):  # fmt: skip
+    def call(
+        number,
+        lang,
+        country,
+        topic,
+        rang,
+        *,
+        queued=None,
+        answered=None,
+        talk=None,
+        outcome="ivr_hangup",
+        csat=None,
+        nps=None,
+        conversation=None,
+    ):
         def after(seconds):
             return None if seconds is None else rang + timedelta(seconds=seconds)
 
         return Call.objects.create(
-            call_sid=f"CA{number:032d}", from_number=f"+42060000000{number}",
-            to_number="+420212345678", language=lang, country=country, topic=topic,
-            ringing_at=rang, queued_at=after(queued), answered_at=after(answered),
+            call_sid=f"CA{number:032d}",
+            from_number=f"+42060000000{number}",
+            to_number="+420212345678",
+            language=lang,
+            country=country,
+            topic=topic,
+            ringing_at=rang,
+            queued_at=after(queued),
+            answered_at=after(answered),
             completed_at=rang + timedelta(minutes=15),
             wait_seconds=None if queued is None else (answered or queued + 90) - queued,
-            talk_seconds=talk, outcome=outcome, csat=csat, nps=nps, conversation=conversation,
-        )  # fmt: skip
+            talk_seconds=talk,
+            outcome=outcome,
+            csat=csat,
+            nps=nps,
+            conversation=conversation,
+        )
 
     with in_schema(client):
         caller = Customer.objects.create(name="Zdeněk", phone="+420600000005", country="CZ")
         voicemail = _conversation(caller, "call", "cs", "", local(10, 10, 17, 2))
         callback = _conversation(caller, "call", "cs", "", local(10, 20, 14, 2))
         return {
-            1: call(1, "cs", "CZ", "orders", local(10, 1, 9), queued=30, answered=40, talk=300,
-                    outcome="answered", csat=5, nps=10),
-            2: call(2, "cs", "CZ", "orders", local(10, 2, 10), queued=20, answered=40, talk=600,
-                    outcome="answered", csat=4, nps=9),
-            3: call(3, "sk", "SK", "returns", local(10, 5, 11), queued=15, answered=60,
-                    talk=120, outcome="answered", csat=2, nps=3),
+            1: call(
+                1,
+                "cs",
+                "CZ",
+                "orders",
+                local(10, 1, 9),
+                queued=30,
+                answered=40,
+                talk=300,
+                outcome="answered",
+                csat=5,
+                nps=10,
+            ),
+            2: call(
+                2,
+                "cs",
+                "CZ",
+                "orders",
+                local(10, 2, 10),
+                queued=20,
+                answered=40,
+                talk=600,
+                outcome="answered",
+                csat=4,
+                nps=9,
+            ),
+            3: call(
+                3,
+                "sk",
+                "SK",
+                "returns",
+                local(10, 5, 11),
+                queued=15,
+                answered=60,
+                talk=120,
+                outcome="answered",
+                csat=2,
+                nps=3,
+            ),
             4: call(4, "sk", "SK", "returns", local(10, 6, 12), queued=10, outcome="abandoned"),
-            5: call(5, "cs", "CZ", "returns", local(10, 10, 17), outcome="voicemail",
-                    conversation=voicemail),
-            6: call(6, "cs", "CZ", "orders", local(10, 20, 14), queued=5, outcome="callback",
-                    conversation=callback),
+            5: call(
+                5,
+                "cs",
+                "CZ",
+                "returns",
+                local(10, 10, 17),
+                outcome="voicemail",
+                conversation=voicemail,
+            ),
+            6: call(
+                6,
+                "cs",
+                "CZ",
+                "orders",
+                local(10, 20, 14),
+                queued=5,
+                outcome="callback",
+                conversation=callback,
+            ),
             7: call(7, "cs", "CZ", "", local(10, 21, 8)),
-            8: call(8, "cs", "CZ", "orders", local(9, 30, 23, 30), queued=10, answered=20,
-                    talk=60, outcome="answered", csat=1, nps=0),
+            8: call(
+                8,
+                "cs",
+                "CZ",
+                "orders",
+                local(9, 30, 23, 30),
+                queued=10,
+                answered=20,
+                talk=60,
+                outcome="answered",
+                csat=1,
+                nps=0,
+            ),
             9: call(9, "cs", "CZ", "orders", local(11, 1, 0, 10)),
-        }  # fmt: skip
+        }

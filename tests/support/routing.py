@@ -18,5 +18,6 @@ def czech(two_clients, **capacity) -> User:
 
 
 def queued(client, number: int) -> WorkItem:
-    return work_enqueue(client=client, channel="email", language="cs", source_kind="regress",
-                        source_id=number)  # fmt: skip
+    return work_enqueue(
+        client=client, channel="email", language="cs", source_kind="regress", source_id=number
+    )

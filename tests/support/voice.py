@@ -25,12 +25,18 @@ SATURDAY = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 CHRISTMAS_EVE = datetime(2026, 12, 24, 9, 0, tzinfo=UTC)  # a Czech public holiday
 
 
-def signed_post(path: str, params: dict, *, token: str = TOKEN, host: str = "localhost",
-                url: str | None = None, **extra):  # fmt: skip
+def signed_post(
+    path: str,
+    params: dict,
+    *,
+    token: str = TOKEN,
+    host: str = "localhost",
+    url: str | None = None,
+    **extra,
+):
     """POST as Twilio does: the signature over the full URL and the form parameters."""
     signature = RequestValidator(token).compute_signature(url or f"http://{host}{path}", params)
-    return HttpClient(HTTP_HOST=host).post(path, params, HTTP_X_TWILIO_SIGNATURE=signature,
-                                           **extra)  # fmt: skip
+    return HttpClient(HTTP_HOST=host).post(path, params, HTTP_X_TWILIO_SIGNATURE=signature, **extra)
 
 
 def sms(body: str, sid: str, *, sender="+48601234567", to="+48221234567", signed_with=TOKEN):
@@ -67,8 +73,7 @@ class Voice:
     def call(self, sid: str, *, to: str = CZ_NUMBER, caller: str = CALLER):
         return signed_post("/twilio/voice/incoming", {"CallSid": sid, "From": caller, "To": to})
 
-    def follow(self, response, sid: str, tag: str = "Gather", attribute: str = "action",
-               **params):  # fmt: skip
+    def follow(self, response, sid: str, tag: str = "Gather", attribute: str = "action", **params):
         """Post to the URL the last answer named (a Gather's action, the Enqueue's waitUrl)."""
         path = first(response, tag).get(attribute)
         return signed_post(path, {"CallSid": sid, **params})
@@ -98,17 +103,16 @@ def voice(db, two_clients, settings, frozen) -> Voice:
     BusinessHours.objects.create(client=a)  # Monday-Friday 08:00-16:00
     with in_schema(a):
         main = Menu.objects.create(
-            key="main", max_retries=2,
-            prompt_cs="Objednávky jednička, vrácení dvojka.", prompt_sk="Objednávky jednotka.",
+            key="main",
+            max_retries=2,
+            prompt_cs="Objednávky jednička, vrácení dvojka.",
+            prompt_sk="Objednávky jednotka.",
             prompt_en="Orders press 1, returns press 2.",
-        )  # fmt: skip
+        )
         returns = Menu.objects.create(key="returns", prompt_cs="Vrácení zboží jednička.")
-        language = Menu.objects.create(key="language", language_choice=True,
-                                       prompt_cs="Vítejte.")  # fmt: skip
-        Option.objects.create(menu=language, key="1", action="language", language="cs",
-                              target=main)  # fmt: skip
-        Option.objects.create(menu=language, key="2", action="language", language="sk",
-                              target=main)  # fmt: skip
+        language = Menu.objects.create(key="language", language_choice=True, prompt_cs="Vítejte.")
+        Option.objects.create(menu=language, key="1", action="language", language="cs", target=main)
+        Option.objects.create(menu=language, key="2", action="language", language="sk", target=main)
         for key, action, extra in [
             ("1", "queue", {"topic": "orders"}),
             ("2", "submenu", {"target": returns}),

@@ -30,26 +30,45 @@ LATER = OPEN + timedelta(minutes=40)  # the sweep runs: the status callback neve
 PRICE = {"sid": "CAcust1", "status": "completed", "price": "-0.04100", "price_unit": "USD"}
 
 
-def record(sid: str, status: str, *, parent: str | None = None, seconds: int | None = None,
-           ended=None, updated=None) -> dict:  # fmt: skip
+def record(
+    sid: str,
+    status: str,
+    *,
+    parent: str | None = None,
+    seconds: int | None = None,
+    ended=None,
+    updated=None,
+) -> dict:
     """A Call resource as Twilio's REST API gives it (the fields the sweep reads, and some)."""
     return {
-        "sid": sid, "account_sid": "AC123", "parent_call_sid": parent, "status": status,
+        "sid": sid,
+        "account_sid": "AC123",
+        "parent_call_sid": parent,
+        "status": status,
         "direction": "outbound-dial" if parent else "outbound-api",
         "start_time": format_datetime(OPEN),
         "date_updated": format_datetime(updated or ended or OPEN),
         "end_time": format_datetime(ended) if ended else None,
-        "duration": None if seconds is None else str(seconds), "price": None,
+        "duration": None if seconds is None else str(seconds),
+        "price": None,
         "price_unit": "USD",
-    }  # fmt: skip
+    }
 
 
 def page(*calls: dict) -> dict:
     """A page of `GET Calls.json`: the calls under the key `calls`, and the paging."""
     uri = f"{CHILDREN}&PageSize=50&Page=0"
-    return {"calls": list(calls), "page": 0, "page_size": 50, "start": 0, "end": len(calls) - 1,
-            "uri": uri, "first_page_uri": uri, "next_page_uri": None,
-            "previous_page_uri": None}  # fmt: skip
+    return {
+        "calls": list(calls),
+        "page": 0,
+        "page_size": 50,
+        "start": 0,
+        "end": len(calls) - 1,
+        "uri": uri,
+        "first_page_uri": uri,
+        "next_page_uri": None,
+        "previous_page_uri": None,
+    }
 
 
 def sweep(client, now=LATER) -> Reconciled:
@@ -63,10 +82,12 @@ def outbound_of(client) -> OutboundCall:
 
 
 def twilio_reports_the_call_back_ended(twilio, *, seconds=185, status="completed") -> None:
-    twilio.answer(AGENT_LEG, 200, record("CAback1", "completed", seconds=seconds + 20,
-                                         ended=ENDED))  # fmt: skip
-    twilio.answer(CHILDREN, 200, page(record("CAcust1", status, parent="CAback1",
-                                             seconds=seconds, ended=ENDED)))  # fmt: skip
+    twilio.answer(AGENT_LEG, 200, record("CAback1", "completed", seconds=seconds + 20, ended=ENDED))
+    twilio.answer(
+        CHILDREN,
+        200,
+        page(record("CAcust1", status, parent="CAback1", seconds=seconds, ended=ENDED)),
+    )
 
 
 def test_a_call_back_whose_end_was_lost_is_billed_once_when_twilio_says_it_ended(
@@ -150,8 +171,9 @@ def test_a_call_back_still_going_at_twilio_is_left_for_the_next_run(
     called_back(voice, agent, twilio)
     twilio.answer(AGENT_LEG, 200, record("CAback1", agent_leg, updated=ENDED))
     if children:
-        twilio.answer(CHILDREN, 200, page(record("CAcust1", children, parent="CAback1",
-                                                 updated=ENDED)))  # fmt: skip
+        twilio.answer(
+            CHILDREN, 200, page(record("CAcust1", children, parent="CAback1", updated=ENDED))
+        )
     frozen(LATER)
 
     assert sweep(voice.client) == Reconciled(left=1)
@@ -171,8 +193,14 @@ def test_when_twilio_cannot_be_asked_nothing_changes_and_the_next_run_asks_again
 ):
     called_back(voice, agent, twilio)
     with in_schema(voice.client):  # an inbound call, also open: not asked once Twilio is down
-        Call.objects.create(call_sid="CAin1", from_number=CALLER, to_number=CZ_NUMBER,
-                            language="cs", country="CZ", ringing_at=OPEN)  # fmt: skip
+        Call.objects.create(
+            call_sid="CAin1",
+            from_number=CALLER,
+            to_number=CZ_NUMBER,
+            language="cs",
+            country="CZ",
+            ringing_at=OPEN,
+        )
     frozen(LATER)
     if down == "unreachable":
         settings.TWILIO_API_BASE_URL = "http://127.0.0.1:9"  # nothing listens there
@@ -187,8 +215,7 @@ def test_when_twilio_cannot_be_asked_nothing_changes_and_the_next_run_asks_again
     settings.TWILIO_API_BASE_URL = twilio.url
     twilio_reports_the_call_back_ended(twilio)
     twilio.answer(f"{ACCOUNT}/Calls/CAin1.json", 200, record("CAin1", "in-progress"))
-    assert sweep(voice.client, now=LATER + timedelta(minutes=5)) == Reconciled(completed=1,
-                                                                             left=1)  # fmt: skip
+    assert sweep(voice.client, now=LATER + timedelta(minutes=5)) == Reconciled(completed=1, left=1)
     assert [row[:2] for row in ledger(voice.client)] == [("call_minutes", Decimal("185"))]
 
 
@@ -202,8 +229,11 @@ def test_a_call_back_that_never_rang_the_customer_is_closed_billing_nothing(
     agent_ended = OPEN + timedelta(seconds=25)
     twilio.answer(AGENT_LEG, 200, record("CAback1", agent_leg, updated=agent_ended))
     # A call of another parent, as if Twilio had ignored the filter: never taken as ours.
-    twilio.answer(CHILDREN, 200, page(record("CAother", "completed", parent="CAelse",
-                                             seconds=99, ended=ENDED)))  # fmt: skip
+    twilio.answer(
+        CHILDREN,
+        200,
+        page(record("CAother", "completed", parent="CAelse", seconds=99, ended=ENDED)),
+    )
     frozen(LATER)
 
     with django_capture_on_commit_callbacks(execute=True) as queued:
@@ -226,8 +256,9 @@ def test_a_customer_who_did_not_answer_the_call_back_is_billed_nothing(
     gave_up = OPEN + timedelta(seconds=55)
     twilio.answer(AGENT_LEG, 200, record("CAback1", "completed", seconds=58, ended=gave_up))
     # Twilio leaves end_time and duration empty for a leg nobody answered.
-    twilio.answer(CHILDREN, 200, page(record("CAcust1", "no-answer", parent="CAback1",
-                                             updated=gave_up)))  # fmt: skip
+    twilio.answer(
+        CHILDREN, 200, page(record("CAcust1", "no-answer", parent="CAback1", updated=gave_up))
+    )
     frozen(LATER)
 
     with django_capture_on_commit_callbacks(execute=True) as queued:
@@ -276,12 +307,18 @@ def test_an_agent_leg_twilio_does_not_know_is_closed_only_after_a_day(voice, age
 def a_lost_call_back_of_client_b(voice, agent) -> None:
     with in_schema(voice.other):
         call = Call.objects.create(
-            call_sid="CAb1", from_number="+48601234567", to_number="+48223334444", country="PL",
-            language="pl", ringing_at=OPEN - timedelta(hours=1),
-            completed_at=OPEN - timedelta(minutes=58), outcome="voicemail",
-        )  # fmt: skip
-        OutboundCall.objects.create(call=call, agent_id=agent.pk, started_at=OPEN,
-                                    agent_call_sid="CAbackB")  # fmt: skip
+            call_sid="CAb1",
+            from_number="+48601234567",
+            to_number="+48223334444",
+            country="PL",
+            language="pl",
+            ringing_at=OPEN - timedelta(hours=1),
+            completed_at=OPEN - timedelta(minutes=58),
+            outcome="voicemail",
+        )
+        OutboundCall.objects.create(
+            call=call, agent_id=agent.pk, started_at=OPEN, agent_call_sid="CAbackB"
+        )
 
 
 def test_a_clients_sweep_leaves_another_clients_calls_alone(voice, agent, twilio, frozen):
@@ -300,11 +337,14 @@ def test_beat_sweeps_every_client_in_its_own_schema(voice, agent, twilio, frozen
     called_back(voice, agent, twilio)
     a_lost_call_back_of_client_b(voice, agent)
     twilio_reports_the_call_back_ended(twilio)
-    twilio.answer(f"{ACCOUNT}/Calls/CAbackB.json", 200, record("CAbackB", "completed",
-                                                                ended=ENDED))  # fmt: skip
-    twilio.answer(f"{ACCOUNT}/Calls.json?ParentCallSid=CAbackB", 200, {
-        "calls": [record("CAcustB", "completed", parent="CAbackB", seconds=70, ended=ENDED)],
-    })  # fmt: skip
+    twilio.answer(f"{ACCOUNT}/Calls/CAbackB.json", 200, record("CAbackB", "completed", ended=ENDED))
+    twilio.answer(
+        f"{ACCOUNT}/Calls.json?ParentCallSid=CAbackB",
+        200,
+        {
+            "calls": [record("CAcustB", "completed", parent="CAbackB", seconds=70, ended=ENDED)],
+        },
+    )
     frozen(LATER)
 
     assert calls_reconcile_task.delay().get() >= 2
@@ -333,15 +373,28 @@ def test_an_inbound_call_whose_end_was_lost_is_completed_and_billed_once(
 ):
     with in_schema(voice.client):
         Call.objects.create(
-            call_sid="CAin1", from_number=CALLER, to_number=CZ_NUMBER, country="CZ",
-            language="cs", ringing_at=OPEN, menu_left_at=OPEN + timedelta(seconds=20),
-            queued_at=OPEN + timedelta(seconds=20), answered_at=OPEN + timedelta(seconds=50),
+            call_sid="CAin1",
+            from_number=CALLER,
+            to_number=CZ_NUMBER,
+            country="CZ",
+            language="cs",
+            ringing_at=OPEN,
+            menu_left_at=OPEN + timedelta(seconds=20),
+            queued_at=OPEN + timedelta(seconds=20),
+            answered_at=OPEN + timedelta(seconds=50),
             agent_id=agent.pk,
-        )  # fmt: skip
+        )
     path = f"{ACCOUNT}/Calls/CAin1.json"
     twilio.answer(path, 200, record("CAin1", "completed", seconds=350, ended=ENDED))
-    twilio.answer(path, 200, {**record("CAin1", "completed", seconds=350, ended=ENDED),
-                              "price": "-0.01750", "price_unit": "EUR"})  # fmt: skip
+    twilio.answer(
+        path,
+        200,
+        {
+            **record("CAin1", "completed", seconds=350, ended=ENDED),
+            "price": "-0.01750",
+            "price_unit": "EUR",
+        },
+    )
     frozen(LATER)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -393,10 +446,19 @@ def test_a_caller_who_hung_up_in_the_queue_unseen_leaves_it(voice, twilio, froze
 
 def test_an_inbound_call_still_going_or_unknown_is_left_alone(voice, twilio, frozen):
     with in_schema(voice.client):
-        for sid, rang in [("CAlong", OPEN), ("CAsim", OPEN), ("CAnew", LATER),
-                          ("CAold", OPEN - timedelta(days=8))]:  # fmt: skip
-            Call.objects.create(call_sid=sid, from_number=CALLER, to_number=CZ_NUMBER,
-                                language="cs", ringing_at=rang)  # fmt: skip
+        for sid, rang in [
+            ("CAlong", OPEN),
+            ("CAsim", OPEN),
+            ("CAnew", LATER),
+            ("CAold", OPEN - timedelta(days=8)),
+        ]:
+            Call.objects.create(
+                call_sid=sid,
+                from_number=CALLER,
+                to_number=CZ_NUMBER,
+                language="cs",
+                ringing_at=rang,
+            )
     twilio.answer(f"{ACCOUNT}/Calls/CAlong.json", 200, record("CAlong", "in-progress"))
     frozen(LATER)
 
@@ -419,12 +481,21 @@ def test_calls_twilio_answers_without_an_end_do_not_hold_newer_ones_back(
 
     monkeypatch.setattr(reconcile, "RECONCILE_BATCH", 2)
     with in_schema(voice.client):
-        for sid, rang in [("CAstuck1", OPEN), ("CAstuck2", OPEN + timedelta(minutes=1)),
-                          ("CAlost", OPEN + timedelta(minutes=2))]:  # fmt: skip
-            Call.objects.create(call_sid=sid, from_number=CALLER, to_number=CZ_NUMBER,
-                                language="cs", ringing_at=rang)  # fmt: skip
-    twilio.answer(f"{ACCOUNT}/Calls/CAlost.json", 200,
-                  record("CAlost", "completed", seconds=60, ended=ENDED))  # fmt: skip
+        for sid, rang in [
+            ("CAstuck1", OPEN),
+            ("CAstuck2", OPEN + timedelta(minutes=1)),
+            ("CAlost", OPEN + timedelta(minutes=2)),
+        ]:
+            Call.objects.create(
+                call_sid=sid,
+                from_number=CALLER,
+                to_number=CZ_NUMBER,
+                language="cs",
+                ringing_at=rang,
+            )
+    twilio.answer(
+        f"{ACCOUNT}/Calls/CAlost.json", 200, record("CAlost", "completed", seconds=60, ended=ENDED)
+    )
     frozen(LATER)
 
     assert sweep(voice.client) == Reconciled(left=2)  # the two oldest: unknown to Twilio

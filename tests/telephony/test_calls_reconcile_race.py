@@ -43,14 +43,24 @@ def test_a_sweep_meeting_the_late_callback_on_the_row_bills_once(
     client = two_clients.a
     with django_db_blocker.unblock():
         with in_schema(client):
-            call = Call.objects.create(call_sid="CArace", from_number=CALLER,
-                                       to_number=SK_NUMBER, language="sk", country="SK",
-                                       ringing_at=OPEN, completed_at=OPEN)  # fmt: skip
-            outbound = OutboundCall.objects.create(call=call, started_at=OPEN,
-                                                   agent_call_sid="CAback1")  # fmt: skip
+            call = Call.objects.create(
+                call_sid="CArace",
+                from_number=CALLER,
+                to_number=SK_NUMBER,
+                language="sk",
+                country="SK",
+                ringing_at=OPEN,
+                completed_at=OPEN,
+            )
+            outbound = OutboundCall.objects.create(
+                call=call, started_at=OPEN, agent_call_sid="CAback1"
+            )
         twilio.answer(AGENT_LEG, 200, record("CAback1", "completed", seconds=200, ended=ENDED))
-        twilio.answer(CHILDREN, 200, page(record("CAcust1", "completed", parent="CAback1",
-                                                 seconds=185, ended=ENDED)))  # fmt: skip
+        twilio.answer(
+            CHILDREN,
+            200,
+            page(record("CAcust1", "completed", parent="CAback1", seconds=185, ended=ENDED)),
+        )
         twilio.answer(CUSTOMER_LEG, 200, PRICE)  # for the callback's price fetch
         swept, errors = [], []
 
@@ -67,9 +77,14 @@ def test_a_sweep_meeting_the_late_callback_on_the_row_bills_once(
         try:
             with in_schema(client):
                 with transaction.atomic():  # the late callback, holding the row's lock
-                    return_call_status(client=client, outbound_id=outbound.pk,
-                                     customer_call_sid="CAcust1", status="completed",
-                                     talk_seconds=190, now=ENDED)  # fmt: skip
+                    return_call_status(
+                        client=client,
+                        outbound_id=outbound.pk,
+                        customer_call_sid="CAcust1",
+                        status="completed",
+                        talk_seconds=190,
+                        now=ENDED,
+                    )
                     sweeper.start()
                     assert someone_waits_for_a_lock()  # the sweep, on the call back's row
                 sweeper.join(timeout=30)

@@ -26,8 +26,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def numbers(two_clients, settings):
     settings.TWILIO_AUTH_TOKEN = TOKEN
-    PhoneNumber.objects.create(number="+48221234567", client=two_clients.b, country="PL",
-                               default_language="pl")  # fmt: skip
+    PhoneNumber.objects.create(
+        number="+48221234567", client=two_clients.b, country="PL", default_language="pl"
+    )
     return two_clients
 
 
@@ -67,8 +68,9 @@ def test_an_unknown_number_is_answered_and_logged(numbers, caplog):
 @pytest.mark.parametrize("number", ["+4822123", "0221234567", "+48 22 123 45 67", "abc"])
 def test_numbers_must_be_valid_e164(number, two_clients):
     with pytest.raises(ValidationError):
-        PhoneNumber(number=number, client=two_clients.b, country="PL",
-                    default_language="pl").full_clean()  # fmt: skip
+        PhoneNumber(
+            number=number, client=two_clients.b, country="PL", default_language="pl"
+        ).full_clean()
 
 
 def test_an_agents_reply_goes_out_as_an_sms_once_from_the_clients_number(
@@ -85,8 +87,12 @@ def test_an_agents_reply_goes_out_as_an_sms_once_from_the_clients_number(
         twilio.answer("/2010-04-01/Accounts/AC123/Messages.json", 201, {"sid": "SMout1"})
         conversation = Conversation.objects.get()
         with django_capture_on_commit_callbacks(execute=True):
-            reply = conversation_reply(client=numbers.b, conversation_id=conversation.pk,
-                                       agent=None, text="Paczka wyjechała dziś rano.")  # fmt: skip
+            reply = conversation_reply(
+                client=numbers.b,
+                conversation_id=conversation.pk,
+                agent=None,
+                text="Paczka wyjechała dziś rano.",
+            )
         sms_send_task.apply(args=[reply.pk])  # a second run sends nothing
         reply.refresh_from_db()
     ((method, path, form),) = twilio.requests

@@ -43,11 +43,15 @@ def test_unsigned_or_wrongly_signed_calls_are_refused_and_record_nothing(voice):
 
 def test_a_signature_replayed_on_another_url_or_with_other_parameters_is_refused(voice):
     params = {"CallSid": "CA1", "From": CALLER, "To": CZ_NUMBER}
-    replayed = signed_post("/twilio/voice/status", params,
-                           url="http://localhost/twilio/voice/incoming")  # fmt: skip
+    replayed = signed_post(
+        "/twilio/voice/status", params, url="http://localhost/twilio/voice/incoming"
+    )
     assert replayed.status_code == 403
-    tampered = signed_post("/twilio/voice/incoming", {**params, "To": SK_NUMBER},
-                           url="http://localhost/twilio/voice/incoming")  # fmt: skip
+    tampered = signed_post(
+        "/twilio/voice/incoming",
+        {**params, "To": SK_NUMBER},
+        url="http://localhost/twilio/voice/incoming",
+    )
     assert tampered.status_code == 200  # signed over what it sends: fine
     from twilio.request_validator import RequestValidator
 
@@ -57,18 +61,23 @@ def test_a_signature_replayed_on_another_url_or_with_other_parameters_is_refused
     from django.test import Client as HttpClient
 
     forged = HttpClient(HTTP_HOST="localhost").post(
-        "/twilio/voice/incoming", {**params, "From": "+420700000000"},
+        "/twilio/voice/incoming",
+        {**params, "From": "+420700000000"},
         HTTP_X_TWILIO_SIGNATURE=signature,
-    )  # fmt: skip
+    )
     assert forged.status_code == 403
 
 
 def test_behind_a_tls_proxy_the_https_url_is_the_signed_one(voice, settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     params = {"CallSid": "CA1", "From": CALLER, "To": CZ_NUMBER}
-    response = signed_post("/twilio/voice/incoming", params,
-                           url="https://localhost/twilio/voice/incoming",
-                           HTTP_X_FORWARDED_PROTO="https", secure=False)  # fmt: skip
+    response = signed_post(
+        "/twilio/voice/incoming",
+        params,
+        url="https://localhost/twilio/voice/incoming",
+        HTTP_X_FORWARDED_PROTO="https",
+        secure=False,
+    )
     assert response.status_code == 200
     plain = signed_post("/twilio/voice/incoming", params, HTTP_X_FORWARDED_PROTO="https")
     assert plain.status_code == 403  # signed for http://, but Twilio called https://
@@ -136,7 +145,11 @@ def test_queue_puts_the_call_in_the_routers_queue_and_twilios(voice):
     call = call_of(voice, "CA1")
     item = WorkItem.objects.get(pk=call.work_item_id)
     assert (item.channel, item.language, item.source_kind, item.source_id) == (
-        "call", "cs", "call", call.pk)  # fmt: skip
+        "call",
+        "cs",
+        "call",
+        call.pk,
+    )
     assert (call.topic, call.path, call.queued_at is not None) == ("orders", ["1", "1"], True)
 
 
@@ -186,7 +199,10 @@ def test_voicemail_records_and_becomes_a_conversation_once(voice):
         assert conversation.first_response_due_at is not None
         assert "https://api.twilio.com/rec/RE1" in conversation.messages.get().body_text
         assert (call.outcome, call.voicemail_seconds, call.conversation_id) == (
-            "voicemail", 31, conversation.pk)  # fmt: skip
+            "voicemail",
+            31,
+            conversation.pk,
+        )
     assert WorkItem.objects.filter(source_kind="conversation").count() == 1
     done = signed_post(record.get("action"), {"CallSid": "CA1"})
     assert says(done)[0][0] == "Děkujeme za vzkaz. Ozveme se vám. Na shledanou."
@@ -325,8 +341,11 @@ def test_hanging_up_in_the_menu(voice):
 
 def test_another_clients_url_does_not_reach_the_call(voice):
     menu = main_menu(voice, "CA1")
-    path = first(menu, "Gather").get("action").replace(f"/c/{voice.client.pk}/",
-                                                       f"/c/{voice.other.pk}/")  # fmt: skip
+    path = (
+        first(menu, "Gather")
+        .get("action")
+        .replace(f"/c/{voice.client.pk}/", f"/c/{voice.other.pk}/")
+    )
     assert signed_post(path, {"CallSid": "CA1", "Digits": "1"}).status_code == 404
     assert call_of(voice, "CA1").path == ["1"]
 
@@ -395,14 +414,29 @@ def test_a_failed_call_and_an_agent_call_recording(voice):
 
 @pytest.mark.parametrize(
     "endpoint",
-    ["gather?step=1", "wait", "hold-choice", "queue-exit?step=1", "voicemail-done",
-     "recording?kind=voicemail", "survey?step=1", "nps?step=1", "agent?call=1&item=1&agent=1"],
-)  # fmt: skip
+    [
+        "gather?step=1",
+        "wait",
+        "hold-choice",
+        "queue-exit?step=1",
+        "voicemail-done",
+        "recording?kind=voicemail",
+        "survey?step=1",
+        "nps?step=1",
+        "agent?call=1&item=1&agent=1",
+    ],
+)
 def test_every_follow_up_webhook_of_another_client_is_a_404(voice, endpoint):
     main_menu(voice, "CA1")  # client A's call
-    params = {"CallSid": "CA1", "Digits": "1", "QueueResult": "hangup", "QueueTime": "5",
-              "RecordingSid": "RE1", "RecordingStatus": "completed",
-              "RecordingUrl": "https://api.twilio.com/rec/RE1"}  # fmt: skip
+    params = {
+        "CallSid": "CA1",
+        "Digits": "1",
+        "QueueResult": "hangup",
+        "QueueTime": "5",
+        "RecordingSid": "RE1",
+        "RecordingStatus": "completed",
+        "RecordingUrl": "https://api.twilio.com/rec/RE1",
+    }
     response = signed_post(f"/twilio/voice/c/{voice.other.pk}/{endpoint}", params)
     assert response.status_code == 404
     unsigned = signed_post(f"/twilio/voice/c/{voice.client.pk}/{endpoint}", params, token="x")

@@ -47,10 +47,14 @@ def test_calls_back_are_listed_read_only(voice):
     with in_schema(voice.client):
         call = Call.objects.get()
         outbound = OutboundCall.objects.create(
-            call=call, agent=UserFactory(role=User.Role.AGENT), started_at=call.ringing_at,
-            agent_call_sid="CA-agent-leg", customer_call_sid="CA-customer-leg",
-            status="completed", talk_seconds=125,
-        )  # fmt: skip
+            call=call,
+            agent=UserFactory(role=User.Role.AGENT),
+            started_at=call.ringing_at,
+            agent_call_sid="CA-agent-leg",
+            customer_call_sid="CA-customer-leg",
+            status="completed",
+            talk_seconds=125,
+        )
     http = admin_client(voice.client)
     listing = http.get("/admin/voice/outboundcall/")
     assert listing.status_code == 200 and b"completed" in listing.content

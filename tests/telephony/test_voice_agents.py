@@ -54,8 +54,7 @@ def test_an_offered_call_rings_the_agent_once_who_is_bridged_and_surveyed(
     assert offers_dial_pending() == 1
     assert offers_dial_pending() == 0  # the next beat run: already rung
     ((method, path, form),) = twilio.requests
-    assert (method, path, form["To"], form["From"]) == ("POST", CALLS, "+420777000111",
-                                                        CZ_NUMBER)  # fmt: skip
+    assert (method, path, form["To"], form["From"]) == ("POST", CALLS, "+420777000111", CZ_NUMBER)
     assert OfferDial.objects.get().agent_call_sid == "CAagent1"
 
     frozen(OPEN + timedelta(seconds=15))  # within the 20 s the offer stands
@@ -109,8 +108,7 @@ def test_an_offer_picked_up_after_the_caller_left_says_so(voice, agent, twilio):
     offers_dial_pending()
     completed()  # the caller hung up while the agent's phone rang
     ((_, _, form),) = twilio.requests
-    answer = signed_post(form["Url"].removeprefix("http://localhost:8000"),
-                         {"CallSid": "CAagent1"})  # fmt: skip
+    answer = signed_post(form["Url"].removeprefix("http://localhost:8000"), {"CallSid": "CAagent1"})
     assert says(answer)[0][0] == "Tento volající už nečeká."
     assert verbs(answer)[-1] == "Hangup"
     assert call_of_outcome(voice) == "abandoned"
@@ -207,21 +205,34 @@ def test_a_voicemail_is_assigned_as_work_not_rung_as_a_call(voice, agent, twilio
 
     with in_schema(voice.client):
         conversation_open_inbound(
-            client=voice.client, channel="call", text="Voicemail from +420601000111 (20 s)",
-            customer_phone="+420601000111", language="cs", now=OPEN,
-        )  # fmt: skip
+            client=voice.client,
+            channel="call",
+            text="Voicemail from +420601000111 (20 s)",
+            customer_phone="+420601000111",
+            language="cs",
+            now=OPEN,
+        )
     item = agent_next_item(agent=agent, now=OPEN)
-    assert (item.source_kind, item.status, item.offer_expires_at) == ("conversation",
-                                                                      "assigned", None)  # fmt: skip
+    assert (item.source_kind, item.status, item.offer_expires_at) == (
+        "conversation",
+        "assigned",
+        None,
+    )
     assert offers_dial_pending() == 0 and twilio.requests == []
 
 
 def test_a_withheld_number_recognises_nobody(voice):
     with in_schema(voice.client):
         CustomerFactory(phone="", name="Someone without a phone")
-        Call.objects.create(call_sid="CAold", from_number="", to_number=CZ_NUMBER,
-                            language="cs", ringing_at=OPEN - timedelta(days=1))  # fmt: skip
-        ringing = Call.objects.create(call_sid="CAnew", from_number="", to_number=CZ_NUMBER,
-                                      language="cs", ringing_at=OPEN)  # fmt: skip
+        Call.objects.create(
+            call_sid="CAold",
+            from_number="",
+            to_number=CZ_NUMBER,
+            language="cs",
+            ringing_at=OPEN - timedelta(days=1),
+        )
+        ringing = Call.objects.create(
+            call_sid="CAnew", from_number="", to_number=CZ_NUMBER, language="cs", ringing_at=OPEN
+        )
         history = caller_history(call_id=ringing.pk)
     assert (history.customer, history.earlier_calls, history.conversations) == (None, [], [])

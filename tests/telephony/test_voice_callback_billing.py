@@ -28,12 +28,18 @@ CUSTOMER_LEG = f"{ACCOUNT}/Calls/CAcust1.json"
 def a_voicemail(voice, sid="CA1") -> Call:
     with in_schema(voice.client):
         return Call.objects.create(
-            call_sid=sid, from_number=CALLER, to_number=SK_NUMBER, country="SK", language="sk",
-            ringing_at=OPEN - timedelta(hours=1), completed_at=OPEN - timedelta(minutes=58),
+            call_sid=sid,
+            from_number=CALLER,
+            to_number=SK_NUMBER,
+            country="SK",
+            language="sk",
+            ringing_at=OPEN - timedelta(hours=1),
+            completed_at=OPEN - timedelta(minutes=58),
             outcome="voicemail",
             # Priced by its own task long ago: the reconciliation sweep does not ask again.
-            price=Decimal("0.01"), price_currency="USD",
-        )  # fmt: skip
+            price=Decimal("0.01"),
+            price_currency="USD",
+        )
 
 
 def called_back(voice, agent, twilio, *, now=OPEN, sid="CAback1") -> str:
@@ -56,13 +62,18 @@ def called_back(voice, agent, twilio, *, now=OPEN, sid="CAback1") -> str:
     return url.removeprefix("http://localhost:8000")
 
 
-def leg_ended(path: str, status: str, seconds: int, *, sid="CAcust1", fired: str = "",
-              **signing):  # fmt: skip
+def leg_ended(path: str, status: str, seconds: int, *, sid="CAcust1", fired: str = "", **signing):
     """Twilio's status callback of the customer's leg (the <Number>), signed as Twilio signs;
     ``fired``: its Timestamp."""
-    params = {"CallSid": sid, "ParentCallSid": "CAback1", "CallStatus": status,
-              "CallDuration": str(seconds), "From": SK_NUMBER, "To": CALLER,
-              "Direction": "outbound-dial"}  # fmt: skip
+    params = {
+        "CallSid": sid,
+        "ParentCallSid": "CAback1",
+        "CallStatus": status,
+        "CallDuration": str(seconds),
+        "From": SK_NUMBER,
+        "To": CALLER,
+        "Direction": "outbound-dial",
+    }
     if fired:
         params["Timestamp"] = fired
     return signed_post(path, params, **signing)
@@ -206,11 +217,15 @@ def test_the_months_invoice_and_live_figures_include_the_call_back(
     voice, agent, twilio, frozen, django_capture_on_commit_callbacks
 ):
     price_plan_create(
-        client=voice.client, valid_from=date(2026, 1, 1), price_per_call_minute=Decimal("12"),
-        call_minute_rounding="started_minute", telephony_margin_percent=Decimal("10"),
-    )  # fmt: skip
-    ExchangeRate.objects.create(from_currency="USD", to_currency="CZK",
-                                valid_on=date(2026, 11, 30), rate=Decimal("23"))  # fmt: skip
+        client=voice.client,
+        valid_from=date(2026, 1, 1),
+        price_per_call_minute=Decimal("12"),
+        call_minute_rounding="started_minute",
+        telephony_margin_percent=Decimal("10"),
+    )
+    ExchangeRate.objects.create(
+        from_currency="USD", to_currency="CZK", valid_on=date(2026, 11, 30), rate=Decimal("23")
+    )
     path = called_back(voice, agent, twilio)
     twilio.answer(CUSTOMER_LEG, 200, {"sid": "CAcust1", "price": "-0.04100", "price_unit": "USD"})
     frozen(OPEN + timedelta(minutes=5))
@@ -224,8 +239,9 @@ def test_the_months_invoice_and_live_figures_include_the_call_back(
     assert live.rating.revenue_by_language["sk"] == Decimal("48") + Decimal("0.943") * Decimal(
         "1.1"
     )
-    invoice = invoice_issue(client=voice.client, month=december,
-                            now=datetime(2027, 1, 2, tzinfo=UTC)).invoice  # fmt: skip
+    invoice = invoice_issue(
+        client=voice.client, month=december, now=datetime(2027, 1, 2, tzinfo=UTC)
+    ).invoice
     lines = {line.kind: (line.quantity, line.amount) for line in invoice.lines.all()}
     assert lines == {
         "call_minutes": (Decimal("4"), Decimal("48.00")),

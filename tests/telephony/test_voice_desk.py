@@ -25,10 +25,17 @@ CALLS = "/2010-04-01/Accounts/AC123/Calls.json"
 def a_call(voice, *, agent=None, to=SK_NUMBER, sid="CA1", caller=CALLER) -> Call:
     with in_schema(voice.client):
         return Call.objects.create(
-            call_sid=sid, from_number=caller, to_number=to, country="SK", language="sk",
-            ringing_at=OPEN, answered_at=OPEN + timedelta(seconds=20),
-            completed_at=OPEN + timedelta(minutes=4), outcome="answered", agent=agent,
-        )  # fmt: skip
+            call_sid=sid,
+            from_number=caller,
+            to_number=to,
+            country="SK",
+            language="sk",
+            ringing_at=OPEN,
+            answered_at=OPEN + timedelta(seconds=20),
+            completed_at=OPEN + timedelta(minutes=4),
+            outcome="answered",
+            agent=agent,
+        )
 
 
 def test_the_outcome_is_written_once_and_only_by_the_agent_who_answered(voice, agent):
@@ -36,25 +43,56 @@ def test_the_outcome_is_written_once_and_only_by_the_agent_who_answered(voice, a
     colleague = UserFactory()
     with in_schema(voice.client):
         with pytest.raises(ValidationError):
-            call_wrap_up(client=voice.client, call_id=call.pk, agent=colleague, category="x",
-                         note="", resolved=True)  # fmt: skip
-        first = call_wrap_up(client=voice.client, call_id=call.pk, agent=agent, now=OPEN,
-                             category=" returns ", note=" ok ", resolved=True)  # fmt: skip
-        again = call_wrap_up(client=voice.client, call_id=call.pk, agent=agent,
-                             category="other", note="later", resolved=False)  # fmt: skip
+            call_wrap_up(
+                client=voice.client,
+                call_id=call.pk,
+                agent=colleague,
+                category="x",
+                note="",
+                resolved=True,
+            )
+        first = call_wrap_up(
+            client=voice.client,
+            call_id=call.pk,
+            agent=agent,
+            now=OPEN,
+            category=" returns ",
+            note=" ok ",
+            resolved=True,
+        )
+        again = call_wrap_up(
+            client=voice.client,
+            call_id=call.pk,
+            agent=agent,
+            category="other",
+            note="later",
+            resolved=False,
+        )
         assert (first.wrap_category, first.wrap_note, first.wrapped_at) == ("returns", "ok", OPEN)
         assert (again.wrap_category, again.wrap_resolved) == ("returns", True)
         assert not Conversation.objects.exists()
         with pytest.raises(Call.DoesNotExist):
-            call_wrap_up(client=voice.client, call_id=call.pk + 99, agent=agent, category="",
-                         note="x", resolved=True)  # fmt: skip
+            call_wrap_up(
+                client=voice.client,
+                call_id=call.pk + 99,
+                agent=agent,
+                category="",
+                note="x",
+                resolved=True,
+            )
 
 
 def test_a_follow_up_is_a_conversation_in_the_callers_language(voice, agent):
     call = a_call(voice, agent=agent)
     with in_schema(voice.client):
-        done = call_wrap_up(client=voice.client, call_id=call.pk, agent=agent, category="",
-                            note="Poslať štítok.", resolved=False)  # fmt: skip
+        done = call_wrap_up(
+            client=voice.client,
+            call_id=call.pk,
+            agent=agent,
+            category="",
+            note="Poslať štítok.",
+            resolved=False,
+        )
         conversation = done.conversation
         assert (conversation.channel, conversation.language) == ("call", "sk")
         assert conversation.customer.phone == CALLER and done.customer_id
@@ -66,10 +104,12 @@ def test_a_call_back_dials_once_within_the_window_and_again_after_it(voice, agen
     twilio.answer(CALLS, 201, {"sid": "CAb2"})
     with in_schema(voice.client):
         first = return_call_start(client=voice.client, call_id=call.pk, agent=agent, now=OPEN)
-        double = return_call_start(client=voice.client, call_id=call.pk, agent=agent,
-                                 now=OPEN + timedelta(seconds=3))  # fmt: skip
-        later = return_call_start(client=voice.client, call_id=call.pk, agent=agent,
-                                now=OPEN + RETURN_CALL_REPEAT_AFTER)  # fmt: skip
+        double = return_call_start(
+            client=voice.client, call_id=call.pk, agent=agent, now=OPEN + timedelta(seconds=3)
+        )
+        later = return_call_start(
+            client=voice.client, call_id=call.pk, agent=agent, now=OPEN + RETURN_CALL_REPEAT_AFTER
+        )
         call.refresh_from_db()
     assert (first.started, double.started, later.started) == (True, False, True)
     assert [form["To"] for _, _, form in twilio.requests] == ["client:jana", "client:jana"]

@@ -9,8 +9,10 @@ from tests.support.voice import CALLER, CZ_NUMBER, OPEN, SK_NUMBER, first, says,
 
 pytestmark = pytest.mark.django_db
 
-QUESTION_CS = ("S jakou pravděpodobností byste Client A Obuv doporučili přátelům, od 0 do 10? "
-               "Zadejte číslo a potom stiskněte mřížku.")  # fmt: skip
+QUESTION_CS = (
+    "S jakou pravděpodobností byste Client A Obuv doporučili přátelům, od 0 do 10? "
+    "Zadejte číslo a potom stiskněte mřížku."
+)
 THANKS_CS = "Děkujeme za hodnocení. Na shledanou."
 GOODBYE_CS = "Děkujeme za zavolání. Na shledanou."
 INVALID_CS = "Omlouváme se, tato volba není platná."

@@ -62,14 +62,20 @@ def fresh(client: Client) -> Client:
 
 def test_the_service_stores_a_checked_identity(two_clients):
     client = client_billing_identity_set(
-        client=fresh(two_clients.a), legal_name=" Client A Obuv s.r.o. ",
-        billing_address="Dlouhá 1\n110 00 Praha 1\n", billing_country="sk",
-        registration_id="25123891", vat_id="CZ 251 23 891", billing_email="ucetni@a.example",
-    )  # fmt: skip
+        client=fresh(two_clients.a),
+        legal_name=" Client A Obuv s.r.o. ",
+        billing_address="Dlouhá 1\n110 00 Praha 1\n",
+        billing_country="sk",
+        registration_id="25123891",
+        vat_id="CZ 251 23 891",
+        billing_email="ucetni@a.example",
+    )
 
     stored = fresh(client)
-    assert (stored.legal_name, stored.billing_address) == ("Client A Obuv s.r.o.",
-                                                           "Dlouhá 1\n110 00 Praha 1")  # fmt: skip
+    assert (stored.legal_name, stored.billing_address) == (
+        "Client A Obuv s.r.o.",
+        "Dlouhá 1\n110 00 Praha 1",
+    )
     assert (stored.billing_country, stored.vat_id) == ("SK", "CZ25123891")
     assert (stored.registration_id, stored.billing_email) == ("25123891", "ucetni@a.example")
 
@@ -102,18 +108,31 @@ def admin_form(client: Client, **changes) -> dict:
     """Everything the agency's change page posts for the client, with `changes`."""
     domains = list(client.domains.order_by("pk"))
     data = {
-        "name": client.name, "slug": client.slug, "countries": ",".join(client.countries),
-        "languages": ",".join(client.languages), "default_language": client.default_language,
-        "time_zone": client.time_zone, "currency": client.currency, "status": client.status,
-        "legal_name": client.legal_name, "billing_address": client.billing_address,
-        "billing_country": client.billing_country, "registration_id": client.registration_id,
-        "vat_id": client.vat_id, "billing_email": client.billing_email,
-        "domains-TOTAL_FORMS": len(domains), "domains-INITIAL_FORMS": len(domains),
-        "domains-MIN_NUM_FORMS": 0, "domains-MAX_NUM_FORMS": 1000,
-    }  # fmt: skip
+        "name": client.name,
+        "slug": client.slug,
+        "countries": ",".join(client.countries),
+        "languages": ",".join(client.languages),
+        "default_language": client.default_language,
+        "time_zone": client.time_zone,
+        "currency": client.currency,
+        "status": client.status,
+        "legal_name": client.legal_name,
+        "billing_address": client.billing_address,
+        "billing_country": client.billing_country,
+        "registration_id": client.registration_id,
+        "vat_id": client.vat_id,
+        "billing_email": client.billing_email,
+        "domains-TOTAL_FORMS": len(domains),
+        "domains-INITIAL_FORMS": len(domains),
+        "domains-MIN_NUM_FORMS": 0,
+        "domains-MAX_NUM_FORMS": 1000,
+    }
     for number, domain in enumerate(domains):
-        data |= {f"domains-{number}-id": domain.pk, f"domains-{number}-tenant": client.pk,
-                 f"domains-{number}-domain": domain.domain}  # fmt: skip
+        data |= {
+            f"domains-{number}-id": domain.pk,
+            f"domains-{number}-tenant": client.pk,
+            f"domains-{number}-domain": domain.domain,
+        }
         if domain.is_primary:
             data[f"domains-{number}-is_primary"] = "on"
     return data | changes
@@ -131,11 +150,18 @@ def test_the_agency_edits_the_billing_identity_in_the_admin(two_clients, agency_
     url = f"/admin/tenants/client/{client.pk}/change/"
 
     page = agency_admin.get(url)
-    saved = agency_admin.post(url, admin_form(
-        client, legal_name="Client A Obuv s.r.o.", billing_address="Dlouhá 1\r\n110 00 Praha 1",
-        billing_country="CZ", registration_id="25123891", vat_id="CZ 251 23 891",
-        billing_email="ucetni@a.example",
-    ))  # fmt: skip
+    saved = agency_admin.post(
+        url,
+        admin_form(
+            client,
+            legal_name="Client A Obuv s.r.o.",
+            billing_address="Dlouhá 1\r\n110 00 Praha 1",
+            billing_country="CZ",
+            registration_id="25123891",
+            vat_id="CZ 251 23 891",
+            billing_email="ucetni@a.example",
+        ),
+    )
 
     assert page.status_code == 200 and "Billing identity" in page.text
     # The client's own countries come first in the list of billing countries.
@@ -149,8 +175,9 @@ def test_the_agency_edits_the_billing_identity_in_the_admin(two_clients, agency_
 def test_the_admin_refuses_a_bad_vat_id_with_a_clear_message(two_clients, agency_admin):
     client = fresh(two_clients.a)
 
-    refused = agency_admin.post(f"/admin/tenants/client/{client.pk}/change/",
-                                admin_form(client, vat_id="CZ25123890"))  # fmt: skip
+    refused = agency_admin.post(
+        f"/admin/tenants/client/{client.pk}/change/", admin_form(client, vat_id="CZ25123890")
+    )
 
     assert refused.status_code == 200
     assert "is not a valid CZ VAT ID: its check digit does not match (a typo?)." in refused.text
@@ -161,8 +188,10 @@ def test_client_users_cannot_edit_a_clients_identity(two_clients):
     http = HttpClient(HTTP_HOST="localhost")
     http.force_login(UserFactory(role=User.Role.CLIENT, client=two_clients.a))
 
-    response = http.post(f"/admin/tenants/client/{two_clients.a.pk}/change/",
-                         admin_form(fresh(two_clients.a), legal_name="Not mine"))  # fmt: skip
+    response = http.post(
+        f"/admin/tenants/client/{two_clients.a.pk}/change/",
+        admin_form(fresh(two_clients.a), legal_name="Not mine"),
+    )
 
     assert response.status_code == 403  # client users are kept to their own portal
     assert fresh(two_clients.a).legal_name == ""

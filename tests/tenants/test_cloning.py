@@ -9,8 +9,7 @@ from tenants.services import client_provision
 
 pytestmark = pytest.mark.django_db
 
-PRAGUE = {"countries": ["CZ"], "languages": ["cs"], "time_zone": "Europe/Prague",
-          "currency": "CZK"}  # fmt: skip
+PRAGUE = {"countries": ["CZ"], "languages": ["cs"], "time_zone": "Europe/Prague", "currency": "CZK"}
 
 
 def structure(schema: str) -> dict[str, set]:

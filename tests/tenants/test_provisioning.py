@@ -146,33 +146,66 @@ def test_create_client_command_reports_bad_input(two_clients):
 
 
 def test_create_client_command_sets_the_billing_identity_and_a_rerun_keeps_it(two_clients):
-    shop = ["--slug", "ident-shop", "--name", "Ident Shop", "--countries", "PL",
-            "--languages", "pl"]  # fmt: skip
+    shop = [
+        "--slug",
+        "ident-shop",
+        "--name",
+        "Ident Shop",
+        "--countries",
+        "PL",
+        "--languages",
+        "pl",
+    ]
     call_command(
-        "create_client", *shop, "--legal-name", "Ident Shop sp. z o.o.",
-        "--billing-address", "ul. Floriańska 15", "--billing-address", "31-019 Kraków",
-        "--billing-country", "PL", "--vat-id", "PL 679 301 45 88",
-    )  # fmt: skip
+        "create_client",
+        *shop,
+        "--legal-name",
+        "Ident Shop sp. z o.o.",
+        "--billing-address",
+        "ul. Floriańska 15",
+        "--billing-address",
+        "31-019 Kraków",
+        "--billing-country",
+        "PL",
+        "--vat-id",
+        "PL 679 301 45 88",
+    )
     call_command("create_client", *shop, "--billing-email", "faktury@ident.example")
 
     client = Client.objects.get(slug="ident-shop")
     assert (client.legal_name, client.billing_address, client.billing_country) == (
-        "Ident Shop sp. z o.o.", "ul. Floriańska 15\n31-019 Kraków", "PL",
-    )  # fmt: skip
+        "Ident Shop sp. z o.o.",
+        "ul. Floriańska 15\n31-019 Kraków",
+        "PL",
+    )
     assert (client.vat_id, client.billing_email) == ("PL6793014588", "faktury@ident.example")
 
 
-@pytest.mark.parametrize(("flag", "value", "message"), [
-    ("--vat-id", "CZ25123890", "check digit"),
-    ("--billing-country", "XX", "billing_country"),
-    ("--billing-email", "not-an-address", "billing_email"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--vat-id", "CZ25123890", "check digit"),
+        ("--billing-country", "XX", "billing_country"),
+        ("--billing-email", "not-an-address", "billing_email"),
+    ],
+)
 def test_create_client_command_refuses_a_bad_identity_before_creating_anything(
     two_clients, flag, value, message
 ):
     with pytest.raises(CommandError, match=message):
-        call_command("create_client", "--slug", "typo-shop", "--name", "Typo", "--countries",
-                     "CZ", "--languages", "cs", flag, value)  # fmt: skip
+        call_command(
+            "create_client",
+            "--slug",
+            "typo-shop",
+            "--name",
+            "Typo",
+            "--countries",
+            "CZ",
+            "--languages",
+            "cs",
+            flag,
+            value,
+        )
     assert not Client.objects.filter(slug="typo-shop").exists()
 
 

@@ -19,10 +19,16 @@ def test_concurrent_provisioning_of_one_slug(two_clients, django_db_blocker):
     def provision() -> None:
         try:
             barrier.wait(timeout=10)
-            results.append(client_provision(
-                slug="race-shop", name="Race", countries=["CZ"], languages=["cs"],
-                time_zone="Europe/Prague", currency="CZK",
-            ).created)  # fmt: skip
+            results.append(
+                client_provision(
+                    slug="race-shop",
+                    name="Race",
+                    countries=["CZ"],
+                    languages=["cs"],
+                    time_zone="Europe/Prague",
+                    currency="CZK",
+                ).created
+            )
         except BaseException as error:
             errors.append(error)
         finally:

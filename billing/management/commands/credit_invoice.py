@@ -22,6 +22,8 @@ class Command(BaseCommand):
             credit = credit_note_issue(invoice=invoice, reason=reason)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
-        self.stdout.write(f"credit note {credit.number} for {invoice.number} "
-                          f"({invoice.client.slug}, {invoice.period:%Y-%m}): "
-                          f"{credit.total} {credit.currency}")  # fmt: skip
+        self.stdout.write(
+            f"credit note {credit.number} for {invoice.number} "
+            f"({invoice.client.slug}, {invoice.period:%Y-%m}): "
+            f"{credit.total} {credit.currency}"
+        )

@@ -9,9 +9,24 @@ from billing.selectors import ledger_rows_for_month
 from core.months import month_parse
 from tenants.models import Client
 
-HEADER = ["client", "id", "occurred_at", "kind", "quantity", "currency", "language", "agent_id",
-          "channel", "out_of_hours", "source_kind", "source_ref", "idempotency_key",
-          "corrects", "note", "recorded_at"]  # fmt: skip
+HEADER = [
+    "client",
+    "id",
+    "occurred_at",
+    "kind",
+    "quantity",
+    "currency",
+    "language",
+    "agent_id",
+    "channel",
+    "out_of_hours",
+    "source_kind",
+    "source_ref",
+    "idempotency_key",
+    "corrects",
+    "note",
+    "recorded_at",
+]
 
 
 class Command(BaseCommand):
@@ -39,13 +54,26 @@ class Command(BaseCommand):
             rows = 0
             for each in clients:  # each client's own month (its time zone)
                 for entry in ledger_rows_for_month(client=each, month=period):
-                    writer.writerow([
-                        each.slug, entry.pk, entry.occurred_at.isoformat(), entry.kind,
-                        entry.quantity, entry.currency, entry.language, entry.agent_id or "",
-                        entry.channel, int(entry.out_of_hours), entry.source_kind,
-                        entry.source_ref, entry.idempotency_key, entry.corrects_id or "",
-                        entry.note, entry.recorded_at.isoformat(),
-                    ])  # fmt: skip
+                    writer.writerow(
+                        [
+                            each.slug,
+                            entry.pk,
+                            entry.occurred_at.isoformat(),
+                            entry.kind,
+                            entry.quantity,
+                            entry.currency,
+                            entry.language,
+                            entry.agent_id or "",
+                            entry.channel,
+                            int(entry.out_of_hours),
+                            entry.source_kind,
+                            entry.source_ref,
+                            entry.idempotency_key,
+                            entry.corrects_id or "",
+                            entry.note,
+                            entry.recorded_at.isoformat(),
+                        ]
+                    )
                     rows += 1
         finally:
             if output:

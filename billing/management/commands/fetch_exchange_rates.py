@@ -17,8 +17,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         source = parser.add_mutually_exclusive_group()
-        source.add_argument("--url", help="download from here (default: the setting "
-                            "POLYDESK_EXCHANGE_RATES_URL, the ECB's daily file)")  # fmt: skip
+        source.add_argument(
+            "--url",
+            help="download from here (default: the setting "
+            "POLYDESK_EXCHANGE_RATES_URL, the ECB's daily file)",
+        )
         source.add_argument("--file", type=Path, help="read a saved ECB file (no network)")
 
     def handle(self, *args, url: str | None, file: Path | None, **options) -> None:
@@ -29,8 +32,9 @@ class Command(BaseCommand):
             else:
                 url = url or settings.EXCHANGE_RATES_URL
                 if not url:
-                    raise CommandError("No URL: give --url or --file, or set "
-                                       "POLYDESK_EXCHANGE_RATES_URL.")  # fmt: skip
+                    raise CommandError(
+                        "No URL: give --url or --file, or set POLYDESK_EXCHANGE_RATES_URL."
+                    )
                 run = exchange_rates_fetch(url=url)
         except ExchangeRatesUnavailable as error:
             raise CommandError(f"Could not download the rates: {error}") from None
@@ -43,8 +47,10 @@ class Command(BaseCommand):
         for source, target, day in run.missing:
             self.stderr.write(f"MISSING {day}  {source}->{target}: the ECB has no rate for it")
         days = ", ".join(day.isoformat() for day in run.days)
-        self.stdout.write(f"ECB {days}: {len(run.stored)} stored, {len(run.present)} already "
-                          f"present, {len(run.missing)} missing")  # fmt: skip
+        self.stdout.write(
+            f"ECB {days}: {len(run.stored)} stored, {len(run.present)} already "
+            f"present, {len(run.missing)} missing"
+        )
 
     def _read(self, path: Path) -> bytes:
         try:

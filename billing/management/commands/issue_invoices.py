@@ -26,11 +26,15 @@ class Command(BaseCommand):
                 raise CommandError(f"No client {client!r}.")
         run = invoices_issue_for_month(month=period, clients=clients)
         for invoice in run.issued:
-            self.stdout.write(f"issued  {invoice.number}  {invoice.client.slug}  "
-                              f"{invoice.total} {invoice.currency}")  # fmt: skip
+            self.stdout.write(
+                f"issued  {invoice.number}  {invoice.client.slug}  "
+                f"{invoice.total} {invoice.currency}"
+            )
         for invoice in run.present:
-            self.stdout.write(f"present {invoice.number}  {invoice.client.slug}  "
-                              f"{invoice.total} {invoice.currency}")  # fmt: skip
+            self.stdout.write(
+                f"present {invoice.number}  {invoice.client.slug}  "
+                f"{invoice.total} {invoice.currency}"
+            )
         for skipped, reason in run.skipped:
             self.stdout.write(f"skipped {skipped.slug}: {reason}")
         for invoice, count in run.late:
@@ -40,8 +44,10 @@ class Command(BaseCommand):
             )
         for failed, reason in run.failed:
             self.stderr.write(f"FAILED  {failed.slug}: {reason}")
-        self.stdout.write(f"{period:%Y-%m}: {len(run.issued)} issued, {len(run.present)} "
-                          f"already issued, {len(run.skipped)} without invoice, "
-                          f"{len(run.failed)} failed")  # fmt: skip
+        self.stdout.write(
+            f"{period:%Y-%m}: {len(run.issued)} issued, {len(run.present)} "
+            f"already issued, {len(run.skipped)} without invoice, "
+            f"{len(run.failed)} failed"
+        )
         if run.failed:
             raise CommandError("Some clients' usage cannot be rated (see above): fix and re-run.")

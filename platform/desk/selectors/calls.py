@@ -40,8 +40,12 @@ class CallView:
 
 def call_timeline(call: "Call") -> list[TimelineStep]:
     """The call's moments that happened, in order."""
-    moments = [("ringing", call.ringing_at), ("queued", call.queued_at),
-               ("answered", call.answered_at), ("completed", call.completed_at)]  # fmt: skip
+    moments = [
+        ("ringing", call.ringing_at),
+        ("queued", call.queued_at),
+        ("answered", call.answered_at),
+        ("completed", call.completed_at),
+    ]
     return [TimelineStep(key, at) for key, at in moments if at is not None]
 
 
@@ -108,8 +112,9 @@ def screen_pops(items: Iterable["WorkItem"], *, now: datetime | None = None) -> 
         read_at, view = cached.get(keys[item.pk], (None, None))
         if read_at is None or now.timestamp() - read_at >= SCREEN_POP_SECONDS:
             with schema_context(item.client.schema_name):
-                view = call_view_in_schema(client=item.client, call_id=item.source_id,
-                                           with_clock=False)  # fmt: skip
+                view = call_view_in_schema(
+                    client=item.client, call_id=item.source_id, with_clock=False
+                )
             if view is None:
                 continue
             cache.set(keys[item.pk], (now.timestamp(), view), SCREEN_POP_SECONDS)

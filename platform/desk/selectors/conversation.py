@@ -49,8 +49,9 @@ class ClientClock:
     next_opening: datetime | None  # when closed: the next opening, local time
 
 
-def client_clock(client: Client, *, country: str, language: str,
-                 now: datetime | None = None) -> ClientClock:  # fmt: skip
+def client_clock(
+    client: Client, *, country: str, language: str, now: datetime | None = None
+) -> ClientClock:
     """The client's local time and whether it is open now for this country and language."""
     now = now or timezone.now()
     calendar = client_calendar(client, country=country, language=language)
@@ -85,9 +86,11 @@ def conversation_view_in_schema(*, client: Client, conversation_id: int) -> Conv
     )
     if conversation is None:
         return None
-    earlier = Conversation.objects.filter(customer_id=conversation.customer_id).annotate(
-        message_count=Count("messages")
-    ).order_by("-created_at", "-id")  # fmt: skip
+    earlier = (
+        Conversation.objects.filter(customer_id=conversation.customer_id)
+        .annotate(message_count=Count("messages"))
+        .order_by("-created_at", "-id")
+    )
     history = list(earlier[:HISTORY_LIMIT])
     more_history = earlier.count() - HISTORY_LIMIT if len(history) == HISTORY_LIMIT else 0
     return ConversationView(
@@ -110,7 +113,9 @@ def transfer_candidates_public(item: "WorkItem") -> list[User]:
     its language (native or fluent) and are not offline; available ones first."""
     return list(
         User.objects.filter(
-            is_active=True, served_clients=item.client_id, skills__language_id=item.language,
+            is_active=True,
+            served_clients=item.client_id,
+            skills__language_id=item.language,
             skills__proficiency__in=["native", "fluent"],
             desk_state__presence__in=[p for p in AgentState.Presence.values if p != "offline"],
         )
@@ -118,4 +123,4 @@ def transfer_candidates_public(item: "WorkItem") -> list[User]:
         .select_related("desk_state")
         .order_by("desk_state__presence", "username")
         .distinct()
-    )  # fmt: skip
+    )

@@ -133,9 +133,14 @@ def agent_inbox_public(agent: User, *, now: datetime | None = None) -> Inbox:
     # A UNION ALL promises no order between or within its parts: sorted here again.
     head = sorted(
         WorkItem.objects.select_related("client").in_bulk(lines["head"]).values(),
-        key=lambda item: (-item.priority, item.due_at is None, item.due_at or now,
-                          item.waiting_since, item.pk),
-    )  # fmt: skip
+        key=lambda item: (
+            -item.priority,
+            item.due_at is None,
+            item.due_at or now,
+            item.waiting_since,
+            item.pk,
+        ),
+    )
     clients_waiting = lines["clients"][0].waiting
     return Inbox(
         my_items=list(agent_items_public(agent)),

@@ -62,16 +62,19 @@ def supervisor_wall_public(*, now: datetime | None = None, time_zone: str = "UTC
         .annotate(waiting=Count("id"), oldest=Min("waiting_since"))
         .order_by("oldest", "language", "client__name")
     )
-    queues = [WallQueue(r["language"], r["client__name"], r["waiting"], now - r["oldest"])
-              for r in rows]  # fmt: skip
+    queues = [
+        WallQueue(r["language"], r["client__name"], r["waiting"], now - r["oldest"]) for r in rows
+    ]
     available = dict(
         AgentSkill.objects.filter(
             proficiency__in=["native", "fluent"],
-            agent__desk_state__presence=AgentState.Presence.AVAILABLE, agent__is_active=True,
+            agent__desk_state__presence=AgentState.Presence.AVAILABLE,
+            agent__is_active=True,
         )
-        .values("language_id").annotate(n=Count("agent", distinct=True))
+        .values("language_id")
+        .annotate(n=Count("agent", distinct=True))
         .values_list("language_id", "n")
-    )  # fmt: skip
+    )
     per_language: dict[str, list[Any]] = {}
     for queue in queues:
         line = per_language.setdefault(queue.language, [0, timedelta(0)])

@@ -15,16 +15,32 @@ if TYPE_CHECKING:
 
 register = template.Library()
 
-CHANNELS = {"call": _("Call"), "email": _("E-mail"), "chat": _("Chat"), "sms": _("SMS"),
-            "api": _("API")}  # fmt: skip
+CHANNELS = {
+    "call": _("Call"),
+    "email": _("E-mail"),
+    "chat": _("Chat"),
+    "sms": _("SMS"),
+    "api": _("API"),
+}
 CONVERSATION_STATUSES = {
-    "new": _("New"), "open": _("Open"), "pending": _("Pending customer"),
-    "resolved": _("Resolved"), "closed": _("Closed"),
-}  # fmt: skip
-CALL_MOMENTS = {"ringing": _("Ringing"), "queued": _("Queued"), "answered": _("Answered"),
-                "completed": _("Completed")}  # fmt: skip
-PRESENCES = {"available": _("Available"), "busy": _("Busy"), "away": _("Away"),
-             "offline": _("Offline")}  # fmt: skip
+    "new": _("New"),
+    "open": _("Open"),
+    "pending": _("Pending customer"),
+    "resolved": _("Resolved"),
+    "closed": _("Closed"),
+}
+CALL_MOMENTS = {
+    "ringing": _("Ringing"),
+    "queued": _("Queued"),
+    "answered": _("Answered"),
+    "completed": _("Completed"),
+}
+PRESENCES = {
+    "available": _("Available"),
+    "busy": _("Busy"),
+    "away": _("Away"),
+    "offline": _("Offline"),
+}
 
 
 def _label_filter(name: str, labels: Mapping[str, object]) -> Callable[[str], str]:

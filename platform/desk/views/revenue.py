@@ -40,9 +40,15 @@ def agency_revenue(request: HttpRequest) -> HttpResponse:
     )
     for result in results:
         rating = result.rating
-        rows.append({"client": result.client, "rated": rating.total if rating else None,
-                     "cost": rating.cost if rating else None, "error": result.error,
-                     "invoiced": invoiced.get(result.client.pk)})  # fmt: skip
+        rows.append(
+            {
+                "client": result.client,
+                "rated": rating.total if rating else None,
+                "cost": rating.cost if rating else None,
+                "error": result.error,
+                "invoiced": invoiced.get(result.client.pk),
+            }
+        )
         if rating is None:
             continue
         for language, amount in rating.revenue_by_language.items():

@@ -5,8 +5,14 @@ from tenants.models import Client
 from tenants.services import client_billing_identity_set, client_provision
 
 # The billing identity's fields, each a flag; omitted ones keep what the client has.
-IDENTITY = ("legal_name", "billing_address", "billing_country", "registration_id", "vat_id",
-            "billing_email")  # fmt: skip
+IDENTITY = (
+    "legal_name",
+    "billing_address",
+    "billing_country",
+    "registration_id",
+    "vat_id",
+    "billing_email",
+)
 
 
 def _codes(value: str) -> list[str]:
@@ -45,8 +51,12 @@ class Command(BaseCommand):
         parser.add_argument("--domain", help="defaults to <slug>.<client domain suffix>")
         identity = parser.add_argument_group("billing identity (the buyer on its invoices)")
         identity.add_argument("--legal-name", help="defaults to --name on invoices")
-        identity.add_argument("--billing-address", action="append", metavar="LINE",
-                              help="one line of the address; repeat for each line")  # fmt: skip
+        identity.add_argument(
+            "--billing-address",
+            action="append",
+            metavar="LINE",
+            help="one line of the address; repeat for each line",
+        )
         identity.add_argument("--billing-country", help="ISO code, e.g. PL")
         identity.add_argument("--registration-id", help="company registration number")
         identity.add_argument("--vat-id", help="e.g. PL6793014588 (checked)")

@@ -28,8 +28,9 @@ SIMULATION_TOKEN = "ivr-simulator"  # noqa: S105 - signs in-process requests onl
 class Walk:
     """One simulated call: posts signed webhooks and prints each answer."""
 
-    def __init__(self, *, to: str, caller: str, digits: list[str], write,
-                 hang_up: bool = False) -> None:  # fmt: skip
+    def __init__(
+        self, *, to: str, caller: str, digits: list[str], write, hang_up: bool = False
+    ) -> None:
         self.to, self.caller, self.digits, self.write = to, caller, digits, write
         self.hang_up = hang_up
         self.call_sid = "CAsim" + uuid.uuid4().hex
@@ -40,8 +41,13 @@ class Walk:
         self.number = PhoneNumber.objects.select_related("client").filter(number=to).first()
 
     def post(self, path: str, **params: str) -> ET.Element | None:
-        data = {"CallSid": self.call_sid, "From": self.caller, "To": self.to,
-                "CallStatus": "in-progress", **params}  # fmt: skip
+        data = {
+            "CallSid": self.call_sid,
+            "From": self.caller,
+            "To": self.to,
+            "CallStatus": "in-progress",
+            **params,
+        }
         signature = RequestValidator(self.token).compute_signature(
             f"http://{self.host}{path}", data
         )
@@ -125,7 +131,7 @@ class Walk:
                 + (f"({o.topic})" if o.topic else "")
                 + (f"→{o.target.key}" if o.target else "")
                 for o in call.menu.options.select_related("target")
-            ]  # fmt: skip
+            ]
         self.write(f"  menu '{call.menu.key}' in {call.language}, keys: {'  '.join(options)}")
 
     def _call(self) -> Call | None:
@@ -159,15 +165,15 @@ class Command(BaseCommand):
             "--hangup", action="store_true", help="end with the caller hanging up (final outcome)"
         )
 
-    def handle(self, *args, to: str, caller: str, digits: str, keep: bool, hangup: bool,
-               **options) -> None:  # fmt: skip
+    def handle(
+        self, *args, to: str, caller: str, digits: str, keep: bool, hangup: bool, **options
+    ) -> None:
         keys = [key.strip() for key in digits.split(",") if key.strip()]
         bad = [key for key in keys if len(key) != 1 or key not in "0123456789*#"]
         if bad:
             raise CommandError(f"Keys are single characters 0-9, * or #: {bad}")
         token = settings.TWILIO_AUTH_TOKEN or SIMULATION_TOKEN
         with override_settings(TWILIO_AUTH_TOKEN=token), transaction.atomic():
-            Walk(to=to, caller=caller, digits=keys, write=self.stdout.write,
-                 hang_up=hangup).run()  # fmt: skip
+            Walk(to=to, caller=caller, digits=keys, write=self.stdout.write, hang_up=hangup).run()
             if not keep:
                 transaction.set_rollback(True)
