@@ -130,13 +130,20 @@ class ContactFigures:
 
 @dataclass(frozen=True, kw_only=True)
 class SlaFigures:
-    """First-response promises that came due in the period, and how many were kept."""
+    """First-response promises that came due in the period: ``due`` counts those met or
+    missed, ``not_applicable`` those closed unanswered before any answer was due."""
 
     due: int
     met: int
+    not_applicable: int = 0
+
+    @property
+    def missed(self) -> int:
+        return self.due - self.met
 
     @property
     def met_rate(self) -> Decimal | None:
+        """met / (met + missed); None ("no data") when no promise was met or missed."""
         return ratio(self.met, self.due)
 
 

@@ -513,8 +513,9 @@ def report_story(content: ReportContent) -> list:
                 Paragraph(_("SLA met by channel"), styles["h2"]),
                 _horizontal_chart(
                     [
-                        (channel_label(c), float((f.met_rate or 0) * 100))
+                        (channel_label(c), float(f.met_rate * 100))
                         for c, f in kpis.sla_by["channel"]
+                        if f.met_rate is not None  # only not-applicable promises: no bar
                     ],
                     maximum=100,
                     colour=colors.HexColor("#2a9d8f"),

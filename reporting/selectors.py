@@ -101,33 +101,50 @@ FROM contact
 GROUP BY GROUPING SETS ({sets})
 """
 
-# A promise is broken if its breach was recorded, if it was answered after its due time, or
-# if it is still unanswered and open past its due time (the sweep records it within a minute).
+# Each promise is met, missed or not applicable (docs/kpis.md, "SLA met"). Its answer is the
+# item's recorded response; an item closed without one takes the conversation's first answer
+# if that fell while the item was waiting (a reply recorded on the conversation only). Missed:
+# a breach recorded, answered after the due time, or left unanswered past it (still open, or
+# closed after it). Not applicable: closed unanswered before its due time (the customer
+# closed it, resolved without a reply), or an automatic conversation. Every comparison is
+# written so that a missing time never leaves the outcome NULL (uncounted).
 _SLA = """
 WITH breached AS (
     SELECT DISTINCT item_id FROM routing_slaevent
-    WHERE client_id = %(client_id)s AND kind = 'breach'
+    WHERE client_id = %(client_id)s AND kind = 'breach' AND item_id IS NOT NULL
       AND due_at >= %(start)s AND due_at < %(due_before)s
 ), promise AS (
-    SELECT w.channel COLLATE "C" AS channel, w.language COLLATE "C" AS language, w.source_id,
-           NOT (b.item_id IS NOT NULL
-                OR w.responded_at > w.due_at
-                OR (w.responded_at IS NULL
-                    AND w.status IN ('waiting', 'offered', 'assigned'))) AS met
+    SELECT w.channel COLLATE "C" AS channel, w.language COLLATE "C" AS language,
+           cu.country COLLATE "C" AS country, conv.category COLLATE "C" AS category,
+           CASE
+               WHEN coalesce(conv.automatic, false) THEN 'na'
+               WHEN b.item_id IS NOT NULL THEN 'missed'
+               WHEN a.answered IS NOT NULL THEN
+                   CASE WHEN a.answered <= w.due_at THEN 'met' ELSE 'missed' END
+               WHEN w.status IN ('waiting', 'offered', 'assigned') THEN 'missed'
+               WHEN w.closed_at > w.due_at THEN 'missed'
+               ELSE 'na'
+           END AS outcome
     FROM routing_workitem w
     LEFT JOIN breached b ON b.item_id = w.id
+    LEFT JOIN conversations_conversation conv ON conv.id = w.source_id
+    LEFT JOIN customers_customer cu ON cu.id = conv.customer_id
+    CROSS JOIN LATERAL (
+        SELECT coalesce(w.responded_at, CASE
+            WHEN w.status NOT IN ('waiting', 'offered', 'assigned')
+             AND conv.first_response_at >= w.waiting_since
+             AND conv.first_response_at <= w.closed_at THEN conv.first_response_at
+        END) AS answered
+    ) a
     WHERE w.client_id = %(client_id)s AND w.source_kind = 'conversation'
       AND w.due_at >= %(start)s AND w.due_at < %(due_before)s
 )
-SELECT GROUPING(p.channel), GROUPING(p.language), GROUPING(k.country), GROUPING(k.category),
-       p.channel, p.language, k.country, k.category,
-       count(*), count(*) FILTER (WHERE p.met)
-FROM promise p
-LEFT JOIN conversations_conversation conv ON conv.id = p.source_id
-LEFT JOIN customers_customer cu ON cu.id = conv.customer_id
-CROSS JOIN LATERAL (SELECT cu.country COLLATE "C" AS country,
-                           conv.category COLLATE "C" AS category) k
-GROUP BY GROUPING SETS ((), (p.channel), (p.language), (k.country), (k.category))
+SELECT GROUPING(channel), GROUPING(language), GROUPING(country), GROUPING(category),
+       channel, language, country, category,
+       count(*) FILTER (WHERE outcome <> 'na'), count(*) FILTER (WHERE outcome = 'met'),
+       count(*) FILTER (WHERE outcome = 'na')
+FROM promise
+GROUP BY GROUPING SETS ((), (channel), (language), (country), (category))
 """
 
 # What arrived, for the volume charts: conversations by their channel, and calls that did not
@@ -312,17 +329,18 @@ def _empty_contacts() -> ContactFigures:
 def sla_figures_for_period(
     *, client: Client, period: Period, now: datetime | None = None
 ) -> tuple[SlaFigures, dict[str, list[tuple[str, SlaFigures]]]]:
-    """First-response promises due in the period (up to now) and kept (client's schema)."""
+    """First-response promises due in the period (up to now): met, missed and not applicable
+    (client's schema)."""
     params = _period_params(client, period)
     params["due_before"] = min(period.end, now or timezone.now()).astimezone(UTC)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(REPORT_WORK_MEM)
         cursor.execute(_SLA, params)
         rows = cursor.fetchall()
-    totals = SlaFigures(due=0, met=0)
+    totals = SlaFigures(due=0, met=0, not_applicable=0)
     by: dict[str, list[tuple[str, SlaFigures]]] = {name: [] for name in DIMENSIONS}
     for row in rows:
-        figures = SlaFigures(due=row[8], met=row[9])
+        figures = SlaFigures(due=row[8], met=row[9], not_applicable=row[10])
         dimension = _dimension_of(row[0:4])
         if dimension is None:
             totals = figures

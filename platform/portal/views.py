@@ -173,8 +173,9 @@ def dashboard(request):
         ),
         "sla_chart": charts.bars_svg(
             [
-                (channel_label(c), float((f.met_rate or 0) * 100), fmt.percent(f.met_rate))
+                (channel_label(c), float(f.met_rate * 100), fmt.percent(f.met_rate))
                 for c, f in kpis.sla_by["channel"]
+                if f.met_rate is not None  # only not-applicable promises: no bar
             ],
             label=_("SLA met by channel"),
             maximum=100,
