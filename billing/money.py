@@ -34,6 +34,12 @@ def money_round(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
 
 
+def money_text(amount: Decimal, currency: str) -> str:
+    """An amount as the command line and the logs print it: rounded to the currency's minor
+    unit, no grouping, then the code ("369389 HUF", "1587.14 CZK", "-12.50 EUR")."""
+    return f"{money_round(amount, currency)} {currency}"
+
+
 def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
     """`percent` % of `amount`, unrounded."""
     return amount * percent / HUNDRED

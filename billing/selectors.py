@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 
 from billing.document import DocumentLine, InvoiceDocument, Party
 from billing.models import Invoice, PricePlan, UsageEntry
@@ -325,3 +325,47 @@ def exchange_rate_pairs_needed() -> list[tuple[str, str]]:
     providers = sorted({*PROVIDER_CURRENCIES, *seen})
     invoiced = sorted(set(Client.objects.clients().values_list("currency", flat=True)))
     return [(source, target) for source in providers for target in invoiced if source != target]
+
+
+def client_existed_in_month(*, client: Client, month: date) -> bool:
+    """Whether the client had been created before the month ended (in its own calendar)."""
+    _start, end = month_span(month.replace(day=1), zone=client.tz)
+    return client.created_at < end
+
+
+@dataclass(frozen=True)
+class InvoicePreview:
+    """What issuing the month's invoice would do for one client: issue `rating`, find
+    `invoice` already in force, or nothing, for `reason` (`failed`: it cannot be rated)."""
+
+    client: Client
+    rating: Rating | None = None
+    invoice: Invoice | None = None
+    reason: str = ""
+    failed: bool = False
+
+
+def invoices_preview_for_month(
+    *, month: date, clients: Iterable[Client], now: datetime | None = None
+) -> list[InvoicePreview]:
+    """What billing.services.invoices_issue_for_month would do, read only (a dry run)."""
+    now = now or timezone.now()
+    period = month.replace(day=1)
+    previews = []
+    for result in ratings_for_month(month=period, clients=clients):
+        client = result.client
+        _start, end = month_span(period, zone=client.tz)
+        present = invoice_in_force(client=client, month=period)
+        if end > now:
+            previews.append(InvoicePreview(client, reason=f"{period:%Y-%m} has not ended yet"))
+        elif present is not None:
+            previews.append(InvoicePreview(client, invoice=present))
+        elif result.rating is None:
+            previews.append(InvoicePreview(client, reason=result.error, failed=True))
+        elif not result.rating.lines:
+            previews.append(
+                InvoicePreview(client, reason="no price plan and no usage in the month")
+            )
+        else:
+            previews.append(InvoicePreview(client, rating=result.rating))
+    return previews

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from billing.exchange_rates import SOURCE_ECB, cross_rate, ecb_xml_download, ecb_xml_parse
 from billing.models import Invoice, InvoiceCounter, InvoiceLine, PricePlan, UsageEntry
+from billing.money import money_text
 from billing.rating import RatingError
 from billing.selectors import (
     client_buyer,
@@ -402,12 +403,11 @@ def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -
         now=now,
     )
     logger.info(
-        "invoice %s issued to %s for %s: %s %s",
+        "invoice %s issued to %s for %s: %s",
         invoice.number,
         client.slug,
         f"{period:%Y-%m}",
-        invoice.total,
-        invoice.currency,
+        money_text(invoice.total, invoice.currency),
     )
     return IssueResult(invoice, True)
 

@@ -9,14 +9,30 @@ import re
 from datetime import date, datetime, tzinfo
 
 _MONTH_TEXT = re.compile(r"([0-9]{4})-([0-9]{2})")
+# Years a month may be read in: the month before and the month after always exist, and every
+# zone's midnight of the 1st is a datetime (year 1 or 9999 overflow in month arithmetic).
+_YEARS = range(1900, 3000)
+_LONGEST_ECHO = 20  # a refusal quotes at most this much of what it was given
 
 
 def month_parse(text: str) -> date:
     """'2026-10' -> date(2026, 10, 1); ValueError with the expected form for anything else."""
     match = _MONTH_TEXT.fullmatch(text.strip())
-    if match and int(match[1]) >= 1 and 1 <= int(match[2]) <= 12:
+    if match and int(match[1]) in _YEARS and 1 <= int(match[2]) <= 12:
         return date(int(match[1]), int(match[2]), 1)
-    raise ValueError(f"{text!r} is not a month written as YYYY-MM (e.g. 2026-10).")
+    shown = text if len(text) <= _LONGEST_ECHO else text[:_LONGEST_ECHO] + "…"
+    raise ValueError(f"{shown!r} is not a month written as YYYY-MM (e.g. 2026-10).")
+
+
+def month_query(text: str | None, *, default: date, latest: date | None = None) -> date:
+    """A page's ``?month=``: `default` when absent or empty, else the month read (ValueError if
+    it is not one, or is after `latest`)."""
+    if not text:
+        return default
+    month = month_parse(text)
+    if latest is not None and month > latest:
+        raise ValueError(f"{month:%Y-%m} has not started yet.")
+    return month
 
 
 def months_back(month: date, count: int) -> date:

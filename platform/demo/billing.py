@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from billing.models import ExchangeRate, PricePlan, UsageEntry
+from billing.money import money_text
 from billing.services import (
     invoices_issue_for_month,
     price_plan_create,
@@ -129,7 +130,7 @@ def seed_billing(log: Callable[[str], None]) -> None:
     for invoice in run.issued + run.present:
         log(
             f"invoice {invoice.number} of {invoice.client.slug} for {last_month:%Y-%m}: "
-            f"{invoice.total} {invoice.currency}"
+            f"{money_text(invoice.total, invoice.currency)}"
         )
     for client, reason in run.skipped + run.failed:
         log(f"no invoice for {client.slug}: {reason}")

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,18 +26,18 @@ from billing.selectors import (
     ratings_for_month,
 )
 from core.csv_export import csv_response
-from core.months import month_of, month_parse, month_previous, months_back
+from core.months import month_of, month_previous, month_query, months_back
 from reporting.services import report_language
 from tenants.models import Client
 
 UI_LANGUAGES = dict(settings.LANGUAGES)
 
 
-def _month_from(request, default: date) -> date:
+def _month_from(request, *, default: date, latest: date) -> date:
     try:
-        return month_parse(request.GET["month"]) if request.GET.get("month") else default
-    except ValueError:
-        raise Http404("not a month") from None
+        return month_query(request.GET.get("month"), default=default, latest=latest)
+    except ValueError as error:
+        raise BadRequest(str(error)) from None
 
 
 @login_required
@@ -205,7 +206,10 @@ def ledger_csv_rows(*, client: Client, month: date) -> Iterator[list]:
 @login_required
 def usage_csv(request):
     client = request.tenant
-    month = _month_from(request, month_previous(timezone.now(), zone=client.tz))
+    now = timezone.now()
+    month = _month_from(
+        request, default=month_previous(now, zone=client.tz), latest=month_of(now, zone=client.tz)
+    )
     return csv_response(
         f"usage-{client.slug}-{month:%Y-%m}.csv",
         LEDGER_CSV_HEADER,

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +20,7 @@ from conversations.models import Conversation
 from core.channels import Channel, channel_label
 from core.csv_export import csv_response
 from core.formats import Formats
-from core.months import month_of, month_parse, month_start, months_back
+from core.months import month_of, month_parse, month_query, month_start, months_back
 from core.tasks import task_enqueue_on_commit
 from customers.models import Customer
 from customers.selectors import customer_search
@@ -91,14 +92,11 @@ def _period_from(request) -> tuple[Period, date]:
     """The month asked for (?month=YYYY-MM), the current one by default, cut at now."""
     client = request.tenant
     now = timezone.now()
-    month = this_month = month_of(now, zone=client.tz)
-    if request.GET.get("month"):
-        try:
-            month = month_parse(request.GET["month"])
-        except ValueError as error:
-            raise Http404("no such month") from error
-        if month > this_month:
-            raise Http404("that month has not started")
+    this_month = month_of(now, zone=client.tz)
+    try:
+        month = month_query(request.GET.get("month"), default=this_month, latest=this_month)
+    except ValueError as error:
+        raise BadRequest(str(error)) from None
     return Period.month_of(day=month, time_zone=client.time_zone).until(now), month
 
 

@@ -2,12 +2,15 @@
 is needed). Plans and ledger entries: tests.support.billing."""
 
 import itertools
+from datetime import datetime
 
 import pytest
 
 from tenants.models import Client
+from tests.support.billing import utc
 
 _numbers = itertools.count(1)
+BEFORE_THE_MONTHS_BILLED = utc(2026, 1, 1)  # a client's creation, before every month billed
 
 
 @pytest.fixture
@@ -18,9 +21,10 @@ def make_client(db):
         time_zone: str = "Europe/Prague",
         countries=("CZ",),
         languages=("cs", "en"),
+        created_at: datetime = BEFORE_THE_MONTHS_BILLED,
     ) -> Client:
         number = next(_numbers)
-        return Client.objects.create(
+        client = Client.objects.create(
             schema_name=f"client_billing_{number}",
             slug=f"billing-{number}",
             name=f"Billing {number}",
@@ -31,5 +35,8 @@ def make_client(db):
             default_language=languages[0],
             status="active",
         )
+        Client.objects.filter(pk=client.pk).update(created_at=created_at)  # not auto_now_add
+        client.refresh_from_db()
+        return client
 
     return make

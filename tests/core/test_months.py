@@ -11,6 +11,7 @@ from core.months import (
     month_of,
     month_parse,
     month_previous,
+    month_query,
     month_span,
     month_start,
     months_back,
@@ -36,6 +37,31 @@ def test_anything_else_is_refused_with_the_expected_form(text):
     with pytest.raises(ValueError) as refused:
         month_parse(text)
     assert str(refused.value) == f"{text!r} is not a month written as YYYY-MM (e.g. 2026-10)."
+
+
+@pytest.mark.parametrize("text", ["0001-01", "1899-12", "3000-01", "9999-12"])
+def test_a_year_whose_neighbour_months_may_not_exist_is_refused(text):
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        month_parse(text)
+
+
+def test_a_refusal_quotes_a_long_text_cut_short():
+    with pytest.raises(ValueError) as refused:
+        month_parse("9" * 5000)
+    assert (
+        str(refused.value)
+        == f"{'9' * 20 + '…'!r} is not a month written as YYYY-MM (e.g. 2026-10)."
+    )
+
+
+def test_a_query_month_defaults_when_absent_and_is_refused_after_the_latest():
+    latest = date(2026, 12, 1)
+    assert month_query(None, default=latest, latest=latest) == latest
+    assert month_query("", default=latest, latest=latest) == latest
+    assert month_query("2026-10", default=latest, latest=latest) == date(2026, 10, 1)
+    assert month_query("2099-01", default=latest) == date(2099, 1, 1)
+    with pytest.raises(ValueError, match="2027-01 has not started yet"):
+        month_query("2027-01", default=latest, latest=latest)
 
 
 def test_months_back_cross_year_ends_and_ignore_the_day():

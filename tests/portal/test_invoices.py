@@ -279,9 +279,9 @@ def test_a_bad_invoice_id_or_language_is_a_404(two_clients, users, invoices):
     assert http.get(f"/invoices/{invoice.pk}/invoice.pdf?language=de").status_code == 200
 
 
-def test_a_bad_month_is_a_404_not_an_error(two_clients, users):
+def test_a_bad_month_is_a_400_not_an_error(two_clients, users):
     http = signed_in(users["a"], host_of(two_clients.a))
-    assert http.get("/invoices/usage.csv?month=October").status_code == 404
+    assert http.get("/invoices/usage.csv?month=October").status_code == 400
 
 
 def test_a_ledger_cell_that_looks_like_a_formula_is_not_run_by_a_spreadsheet(two_clients, users):

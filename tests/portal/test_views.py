@@ -62,8 +62,8 @@ def test_each_table_exports_as_csv(two_clients, october, user_a):
     daily = rows_of(http.get("/export/daily.csv?month=2026-10"))
     assert len(daily) == 32 and daily[1][0] == "2026-10-01"
     assert http.get("/export/secrets.csv").status_code == 404
-    assert http.get("/?month=2026-13").status_code == 404
-    assert http.get("/?month=2099-01").status_code == 404
+    assert http.get("/?month=2026-13").status_code == 400
+    assert http.get("/?month=2099-01").status_code == 400
 
 
 def test_conversations_are_searchable_read_only_and_exported(two_clients, october, user_a):

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from billing.models import Invoice
+from billing.money import money_text
 from billing.services import credit_note_issue
 
 
@@ -25,5 +26,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"credit note {credit.number} for {invoice.number} "
             f"({invoice.client.slug}, {invoice.period:%Y-%m}): "
-            f"{credit.total} {credit.currency}"
+            f"{money_text(credit.total, credit.currency)}"
         )

@@ -6,29 +6,33 @@ from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.access import AgencyRole, agency_page
 from billing.models import Invoice
 from billing.selectors import ratings_for_month
-from core.months import month_parse, month_previous
+from core.months import month_of, month_previous, month_query
 from tenants.models import Client
 
 
-def _month_from(request: HttpRequest, default: date) -> date:
+def _month_from(request: HttpRequest, *, default: date, latest: date) -> date:
     try:
-        return month_parse(request.GET["month"]) if request.GET.get("month") else default
-    except ValueError:
-        raise Http404("not a month") from None
+        return month_query(request.GET.get("month"), default=default, latest=latest)
+    except ValueError as error:
+        raise BadRequest(str(error)) from None
 
 
 # Every client's revenue: agency admins only (supervisors run queues, not finance).
 @agency_page(AgencyRole.ADMIN)
 def agency_revenue(request: HttpRequest) -> HttpResponse:
     """Revenue and cost per client and per language for a month (agency admins)."""
-    month = _month_from(request, month_previous(timezone.now(), zone=UTC))
+    now = timezone.now()
+    month = _month_from(
+        request, default=month_previous(now, zone=UTC), latest=month_of(now, zone=UTC)
+    )
     clients = list(Client.objects.clients().order_by("name"))
     results = ratings_for_month(month=month, clients=clients)
     invoiced: dict[int, Decimal] = defaultdict(Decimal)

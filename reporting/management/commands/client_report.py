@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -26,11 +27,28 @@ class Command(BaseCommand):
             month = month_parse(options["month"])
         except ValueError as error:
             raise CommandError(str(error)) from None
+        out: Path = options["out"]
+        # Before the report is generated: a stored report is replaced only when it can be written.
+        _output_check(out)
         try:
             with schema_context(client.schema_name):
                 report = report_generate(client=client, month=month)
                 pdf = bytes(report.pdf)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        options["out"].write_bytes(pdf)
-        self.stdout.write(f"{client.slug} {month:%Y-%m}: {len(pdf)} bytes -> {options['out']}")
+        try:
+            out.write_bytes(pdf)
+        except OSError as error:
+            raise CommandError(f"Cannot write {out}: {error.strerror}.") from None
+        self.stdout.write(f"{client.slug} {month:%Y-%m}: {len(pdf)} bytes -> {out}")
+
+
+def _output_check(out: Path) -> None:
+    """CommandError unless a file can be written at `out` (its folder exists and is writable)."""
+    folder = out.parent
+    if not folder.is_dir():
+        raise CommandError(f"Cannot write {out}: no folder {folder}.")
+    if out.is_dir():
+        raise CommandError(f"Cannot write {out}: it is a folder.")
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise CommandError(f"Cannot write {out}: permission denied.")
