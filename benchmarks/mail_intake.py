@@ -27,6 +27,7 @@ the raw measurements under ``details``).
 """
 
 import argparse
+import http.client
 import os
 import random
 import resource
@@ -117,6 +118,7 @@ def messages(count: int, run: str, rng: random.Random) -> list[bytes]:
 
 def floor(raws: list[bytes]) -> float:
     """Messages a second for keeping the bytes with a receipt, and nothing else."""
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from intake.models import InboundReceipt
     from intake.services import receipt_write
 
@@ -129,6 +131,7 @@ def floor(raws: list[bytes]) -> float:
 
 
 def pipe_in_process(raws: list[bytes]) -> tuple[float, dict]:
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from intake.services import mail_receive
 
     outcomes: dict[str, int] = {}
@@ -197,8 +200,6 @@ def gunicorn_start(port: int) -> subprocess.Popen:
 
 
 def http_path(raws: list[bytes], port: int, concurrency: int) -> tuple[float, dict]:
-    import http.client
-
     queue = list(enumerate(raws))
     statuses: dict[int, int] = {}
     lock = threading.Lock()
@@ -238,6 +239,7 @@ def http_path(raws: list[bytes], port: int, concurrency: int) -> tuple[float, di
 def peak_memory() -> dict:
     """Receiving one message of 24.9 MB (a photo): tracemalloc's peak and the growth of the
     process's maximum resident size, in MB."""
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from intake.services import mail_receive
 
     message = EmailMessage()

@@ -85,6 +85,7 @@ def median_seconds(action, runs: int = 3) -> tuple[float, object]:
 
 def fill(client, customers: list, count: int, month_start: datetime, rng: random.Random) -> None:
     """``count`` contacts in the month starting at ``month_start`` (bulk inserts)."""
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from conversations.models import Conversation
     from hours.models import SlaEvent
     from routing.models import WorkItem
@@ -325,6 +326,7 @@ def layout_rows(sizes: list[int]) -> dict[int, float]:
 
 def demo_monthly_run() -> float:
     """The demo's clients seeded as by ``make demo``, then the monthly job of each, timed."""
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from django.utils import timezone
     from django_tenants.utils import schema_context
 

@@ -311,6 +311,7 @@ def concurrently(target, label: str, args_for) -> list[tuple[int, int]]:
 def explain_one() -> None:
     """The plan of one decision's claim, and where one decision's time goes: for the agent
     with the largest backlog among the first 50."""
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -451,6 +452,7 @@ def run(
         f"in {time.perf_counter() - started:.1f} s; cpus: {os.cpu_count()}"
     )
     if last_resort is not None:
+        # After django_setup() has pointed the settings at the bench database: not at the top.
         from core.channels import Channel
         from routing.models import RoutingPolicy
         from routing.selectors import policies_cache_clear

@@ -52,6 +52,7 @@ def prepare() -> int:
     from django.core.management import call_command
 
     call_command("migrate_platform", verbosity=0)
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from django_tenants.utils import schema_context
 
     from demo.telephony import menus_ensure

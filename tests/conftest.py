@@ -6,7 +6,12 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import setup_databases, teardown_databases
 
+from config.celery import app
 from tenants.models import Client
 from tenants.services import agency_ensure, client_provision
 
@@ -37,8 +42,6 @@ def django_db_setup(
     alone they would otherwise write to the real database. `django_db_modify_db_settings`
     gives each xdist worker its own database (test_<name>_gw0, ...).
     """
-    from django.test.utils import setup_databases, teardown_databases
-
     verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
         databases = setup_databases(verbosity=verbosity, interactive=False)
@@ -50,8 +53,6 @@ def django_db_setup(
 @pytest.fixture(scope="session")
 def two_clients(django_db_setup, django_db_blocker) -> TwoClients:
     """Client A (Czech) and client B (Polish), committed: they outlive each test's rollback."""
-    from django.db import connection
-
     assert connection.settings_dict["NAME"].startswith("test_"), "not the test database"
     with django_db_blocker.unblock():
         agency_ensure()
@@ -89,9 +90,6 @@ def demo_seeded(two_clients, django_db_blocker) -> SeededDemo:
     in its own rolled-back transaction (the django_db mark), so they do not see each other's
     writes either.
     """
-    from django.core.management import call_command
-    from django.db import connection, transaction
-
     global _demo_seeded_here
     _demo_seeded_here = True
     out = StringIO()
@@ -157,9 +155,6 @@ def _public_schema_after_each_test():
     """A request to a client's domain leaves the connection in that schema (as in any
     request thread, where the next request resets it); tests start from public."""
     yield
-    from django.core.cache import cache
-    from django.db import connection
-
     connection.set_schema_to_public()
     cache.clear()  # a rolled-back test must not leave cached rows behind
 
@@ -167,15 +162,12 @@ def _public_schema_after_each_test():
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing():
     """PBKDF2 costs ~0.3 s a password by design; tests need no protection against cracking."""
-    from django.conf import settings
-
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _media_in_a_temporary_folder(tmp_path_factory):
     """Attachments go to a folder of this run, never the demo's var/media."""
-
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 
 
@@ -183,9 +175,6 @@ def _media_in_a_temporary_folder(tmp_path_factory):
 def _no_outside_world():
     """Mail stays in memory and Celery tasks run in place, unless a test says otherwise
     (the real-worker smoke test, the SMTP tests)."""
-    from django.conf import settings
-
-    from config.celery import app
 
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     settings.TWILIO_API_BASE_URL = "http://127.0.0.1:9"  # nothing listens: never Twilio itself

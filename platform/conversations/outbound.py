@@ -1,5 +1,5 @@
 """What the outbox's delivery states mean for a conversation (registered with the outbox at
-start-up, conversations.apps): a reply that was sent is the first response and is billed;
+start-up, conversations.registrations): a reply that was sent is the first response and is billed;
 one that failed for good or bounced brings the conversation back to someone's attention."""
 
 from datetime import datetime

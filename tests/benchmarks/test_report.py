@@ -12,6 +12,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 def modules(monkeypatch):
     """benchmarks/_report.py and run_all.py: scripts beside each other, not a package."""
     monkeypatch.syspath_prepend(str(BENCHMARKS))
+    # Importable only once benchmarks/ is on the path (the scripts are not a package).
     import _report
     import run_all
 

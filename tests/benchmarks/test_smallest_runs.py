@@ -25,6 +25,7 @@ pytestmark = [
 
 def test_every_benchmark_writes_one_line_with_every_key(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    # Importable only once benchmarks/ is on the path (the scripts are not a package).
     from _report import FIGURE_KEYS, KEYS
     from run_all import BENCHMARKS, needs_broker
 

@@ -6,12 +6,14 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.test import Client as HttpClient
 from django.utils import timezone
 
 from conversations import api_input
 from conversations.api_input import MAX_BODY_BYTES
 from conversations.models import Conversation
+from conversations.services import conversation_note_add
 from customers.models import Customer
 from idempotency.models import IdempotentRequest
 from idempotency.services import idempotency_keys_expire
@@ -100,17 +102,12 @@ def test_bad_input_gets_a_clear_400(two_clients, payload, field):
 
 
 def test_the_issue_api_key_command_prints_a_working_key(two_clients, capsys):
-    from django.core.management import call_command
-
     call_command("issue_api_key", "--client", "client-b", "--name", "widget")
     raw = capsys.readouterr().out.strip().splitlines()[-1]
     assert post(raw, MESSAGE).status_code == 201
 
 
 def test_agents_internal_notes_never_reach_the_clients_systems(two_clients):
-    from conversations.services import conversation_note_add
-    from tests.support.tenancy import in_schema
-
     _, key = api_key_issue(client=two_clients.b, name="shop")
     conversation_id = post(key, MESSAGE).json()["id"]
     with in_schema(two_clients.b):
@@ -146,7 +143,6 @@ def raw_post(key: str, body: bytes, path: str = "/api/v1/messages", **headers):
 
 
 def nothing_filed(client) -> bool:
-
     with in_schema(client):
         return not Conversation.objects.exists() and not Customer.objects.exists()
 
@@ -245,7 +241,6 @@ def test_optional_fields_sent_as_null_count_as_not_sent_and_a_bom_is_read(two_cl
 
 
 def test_a_body_over_the_limit_gets_a_413(two_clients):
-
     _, key = api_key_issue(client=two_clients.b, name="shop")
     too_big = b" " * (MAX_BODY_BYTES + 1)
     response = raw_post(key, too_big)
@@ -294,7 +289,6 @@ def test_an_external_id_used_in_another_conversation_is_a_409_naming_it(two_clie
 
 
 def test_the_same_idempotency_key_replays_the_first_answer_and_creates_nothing(two_clients):
-
     _, key = api_key_issue(client=two_clients.b, name="shop")
     message = {"text": MESSAGE["text"], "customer": MESSAGE["customer"]}  # no external_id
     first = post(key, message, HTTP_IDEMPOTENCY_KEY="9b2f-order-1")
@@ -336,7 +330,6 @@ def test_an_idempotency_key_reused_for_another_body_is_refused(two_clients):
 
 
 def test_idempotency_keys_are_per_client_and_forgotten_after_a_day(two_clients):
-
     _, key_a = api_key_issue(client=two_clients.a, name="shop")
     _, key_b = api_key_issue(client=two_clients.b, name="shop")
     czech = {"text": "Dobrý den, kde je můj balík?", "customer": {"email": "eva@example.cz"}}
@@ -380,12 +373,10 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 
 
 def b64(data: bytes) -> str:
-
     return base64.b64encode(data).decode()
 
 
 def test_files_sent_with_a_message_are_listed_and_downloaded_with_the_key(two_clients):
-
     _, key = api_key_issue(client=two_clients.b, name="shop")
     _, key_a = api_key_issue(client=two_clients.a, name="shop")
     pdf = b"%PDF-1.4\n" + bytes(range(256)) * 40
@@ -470,7 +461,6 @@ def test_bad_attachments_are_refused_by_name(two_clients, attachments, field):
 
 
 def test_files_over_the_limits_are_refused(two_clients, monkeypatch):
-
     monkeypatch.setattr(api_input, "MAX_ATTACHMENT_BYTES", 10)
     monkeypatch.setattr(api_input, "MAX_FILES_BYTES", 15)
     _, key = api_key_issue(client=two_clients.b, name="shop")

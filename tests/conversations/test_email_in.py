@@ -1,6 +1,10 @@
 """Inbound e-mail: routing to the client, threading, hostile and odd messages."""
 
+import os
+import subprocess
+import sys
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from anymail.inbound import AnymailInboundMessage
@@ -11,6 +15,7 @@ from conversations.email_in import MAX_BYTES, EmailRejected, email_file_raw
 from conversations.models import Conversation, Message
 from routing.models import WorkItem
 from tenants.models import InboundAddress
+from tests.support.database import test_database_url
 from tests.support.mail import email
 from tests.support.tenancy import in_schema
 
@@ -165,13 +170,6 @@ def test_provider_webhooks_arrive_through_anymails_signal(mailboxes):
 
 
 def test_the_mta_pipe_command_bounces_mail_for_nobody(mailboxes):
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from tests.support.database import test_database_url
-
     root = Path(__file__).resolve().parents[2]
     environment = {**os.environ, "DATABASE_URL": test_database_url()}
 

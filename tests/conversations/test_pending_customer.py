@@ -19,6 +19,7 @@ from conversations.services import (
 from conversations.tasks import pending_resolve_client_task
 from desk.templatetags.desk_labels import conversation_status
 from hours.models import ResolutionClock, SlaEvent, SlaTarget
+from hours.services import sla_sweep
 from languages.services import agent_skills_set
 from routing.models import WorkItem
 from tenants.services import api_key_issue
@@ -63,8 +64,6 @@ def clock_of(client, conversation) -> ResolutionClock:
 
 
 def test_an_answer_pauses_the_clock_and_the_customers_silence_is_not_a_breach(two_clients):
-    from hours.services import sla_sweep
-
     conversation = opened(two_clients.a)
     answered(two_clients.a, conversation)
 

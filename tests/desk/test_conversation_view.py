@@ -8,6 +8,7 @@ from conversations.models import Conversation, Message
 from hours.models import BusinessHours
 from routing.models import WorkItem
 from tests.support.desk import agent_with, held_by, inbound, signed_in
+from tests.support.factories import UserFactory
 from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
@@ -210,8 +211,6 @@ def test_an_outsider_gets_404_for_every_action(two_clients, method, suffix, data
 
 
 def test_client_portal_users_cannot_reach_items(two_clients):
-    from tests.support.factories import UserFactory
-
     _, item = inbound(two_clients.a, CZECH, "portal@example.cz")
     portal_user = UserFactory(role=User.Role.CLIENT, client=two_clients.a)
     assert signed_in(portal_user).get(f"/desk/items/{item.pk}").status_code == 403

@@ -1,11 +1,17 @@
+from datetime import timedelta
+
 import pytest
+from django.template import Context, Template
 from django.test import Client as HttpClient
+from django.utils import timezone, translation
 
 from accounts.models import User
+from conversations.services import conversation_open_inbound
 from languages.services import agent_skills_set
 from routing.models import AgentState, WorkItem
 from routing.services import work_enqueue
 from tests.support.factories import UserFactory
+from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +82,6 @@ def test_client_users_cannot_use_the_desk(two_clients):
 
 
 def open_conversation(client, text: str, email: str):
-    from conversations.services import conversation_open_inbound
-    from tests.support.tenancy import in_schema
-
     with in_schema(client):
         inbound = conversation_open_inbound(
             client=client, channel="api", text=text, customer_email=email
@@ -125,10 +128,6 @@ def test_one_click_corrects_an_uncertain_language(two_clients):
 
 
 def test_items_near_or_past_their_due_time_are_highlighted(two_clients):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     agent = czech_agent(two_clients)
     now = timezone.now()
     for number, (due, warn) in enumerate(
@@ -162,9 +161,6 @@ def test_the_desk_shows_the_customers_words_and_keeps_the_whole_message(two_clie
 
 
 def test_the_label_filters_translate_codes_and_pass_unknown_ones_through():
-    from django.template import Context, Template
-    from django.utils import translation
-
     template = Template(
         "{% load desk_labels %}{{ 'sms'|channel_label }}|{{ 'pending'|status_label }}|"
         "{{ 'away'|presence_label }}|{{ 'abandoned'|call_outcome_label }}|"

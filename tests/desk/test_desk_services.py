@@ -13,9 +13,10 @@ from conversations.services import (
     conversation_triage_set,
     tags_parse,
 )
-from routing.models import WorkItem
-from routing.services import item_release, item_transfer, work_enqueue
+from routing.models import AgentState, WorkItem
+from routing.services import agent_heartbeat, item_release, item_transfer, work_enqueue
 from tests.support.desk import agent_with, held_by, inbound, signed_in
+from tests.support.factories import UserFactory
 from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
@@ -108,10 +109,6 @@ def test_a_call_item_opens_with_the_clients_clock(two_clients):
 
 
 def test_the_heartbeat_returns_the_presence(two_clients):
-    from routing.models import AgentState
-    from routing.services import agent_heartbeat
-    from tests.support.factories import UserFactory
-
     assert agent_heartbeat(agent=UserFactory()) == "offline"  # no state yet
     agent = agent_with([two_clients.a], {"cs": "native"}, presence="busy")
     now = timezone.now() + timedelta(minutes=1)  # the presence switch was a heartbeat too

@@ -6,13 +6,17 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.test import Client as HttpClient
 
+from accounts.models import User
 from reporting.models import Report
-from reporting.services import recipients_set, report_generate, report_send
+from reporting.services import recipients_set, report_generate, report_send, report_settings_get
 from reporting.tasks import monthly_reports_task
+from tenants.models import Client
+from tests.support.factories import UserFactory
 from tests.support.pdf import text_by_page as text_of
 from tests.support.reporting import local, october_at_client_a
-from tests.support.tenancy import in_schema
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +63,6 @@ def test_bad_recipients_are_refused_and_nothing_changes(two_clients):
             recipients_set(recipients=["ok@shop.example", "not an address"])
         with pytest.raises(ValidationError, match="Reports are written in"):
             recipients_set(recipients=["ok@shop.example"], language="xx")
-        from reporting.services import report_settings_get
 
         assert report_settings_get().recipients == ["boss@shop.example"]
 
@@ -67,8 +70,6 @@ def test_bad_recipients_are_refused_and_nothing_changes(two_clients):
 def test_beat_generates_and_mails_last_months_report_of_every_client(
     two_clients, django_capture_on_commit_callbacks
 ):
-    from tenants.models import Client
-
     Client.objects.filter(pk__in=[two_clients.a.pk, two_clients.b.pk]).update(status="active")
     for client in (two_clients.a, two_clients.b):
         with in_schema(client):
@@ -100,12 +101,6 @@ def test_the_command_writes_the_pdf(two_clients, tmp_path):
 
 
 def test_agency_admins_edit_the_report_recipients_on_the_clients_domain(two_clients):
-    from django.test import Client as HttpClient
-
-    from accounts.models import User
-    from tests.support.factories import UserFactory
-    from tests.support.tenancy import host_of
-
     admin = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
     http = HttpClient(HTTP_HOST=host_of(two_clients.a))
     http.force_login(admin)
@@ -115,8 +110,6 @@ def test_agency_admins_edit_the_report_recipients_on_the_clients_domain(two_clie
     )
     assert response.status_code == 302
     with in_schema(two_clients.a):
-        from reporting.services import report_settings_get
-
         settings = report_settings_get()
     assert settings.recipients == ["boss@shop.example", "ops@shop.example"]
     assert settings.language == "sk"

@@ -9,8 +9,10 @@ from django.test import Client as HttpClient
 from twilio.request_validator import RequestValidator
 
 from hours.models import BusinessHours
-from telephony.models import PhoneNumber
+from telephony.models import AgentDevice, PhoneNumber
 from telephony.voice.models import Menu, NumberMenu, Option
+from tests.support.factories import UserFactory
+from tests.support.fake_twilio import FakeTwilio
 from tests.support.tenancy import in_schema
 
 TOKEN = "test-auth-token"
@@ -133,8 +135,6 @@ def voice(db, two_clients, settings, frozen) -> Voice:
 @pytest.fixture
 def twilio(settings):
     """A local fake of Twilio's REST API, where the project's one Twilio client points."""
-    from tests.support.fake_twilio import FakeTwilio
-
     settings.TWILIO_ACCOUNT_SID = "AC123"
     with FakeTwilio() as fake:
         settings.TWILIO_API_BASE_URL = fake.url
@@ -145,9 +145,6 @@ def twilio(settings):
 def agent(voice):
     """A Slovak-speaking agent whose desk rings in the browser (a Twilio Client device):
     the agent of calls back. Modules whose agent must take calls define their own."""
-    from telephony.models import AgentDevice
-    from tests.support.factories import UserFactory
-
     user = UserFactory(language="sk")
     AgentDevice.objects.create(agent=user, address="client:jana")
     return user

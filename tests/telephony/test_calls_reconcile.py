@@ -14,6 +14,7 @@ from billing.models import UsageEntry
 from routing.models import WorkItem
 from telephony.tasks import calls_reconcile_task
 from telephony.voice.models import Call, OutboundCall
+from telephony.voice.services import reconcile
 from telephony.voice.services.reconcile import NOT_DIALLED, Reconciled, calls_reconcile
 from telephony.voice.services.return_calls import ReturnCallError, return_call_start
 from tests.support.tenancy import in_schema
@@ -477,8 +478,6 @@ def test_calls_twilio_answers_without_an_end_do_not_hold_newer_ones_back(
 ):
     """Each run asks the least recently asked first: rows Twilio keeps answering about
     without an end go to the back of the line."""
-    from telephony.voice.services import reconcile
-
     monkeypatch.setattr(reconcile, "RECONCILE_BATCH", 2)
     with in_schema(voice.client):
         for sid, rang in [

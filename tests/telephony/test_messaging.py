@@ -11,9 +11,10 @@ from twilio.request_validator import RequestValidator
 
 from conversations.attachments import attachment_open
 from conversations.models import Conversation, Message
+from conversations.services import conversation_reply
 from routing.models import WorkItem
 from telephony.models import PhoneNumber
-from telephony.tasks import MEDIA_RETRIES, mms_media_fetch_task
+from telephony.tasks import MEDIA_RETRIES, mms_media_fetch_task, sms_send_task
 from telephony.twilio_api import TwilioUnavailable, message_medium_fetch
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.tenancy import in_schema
@@ -76,10 +77,6 @@ def test_numbers_must_be_valid_e164(number, two_clients):
 def test_an_agents_reply_goes_out_as_an_sms_once_from_the_clients_number(
     numbers, settings, django_capture_on_commit_callbacks
 ):
-    from conversations.services import conversation_reply
-    from telephony.tasks import sms_send_task
-    from tests.support.fake_twilio import FakeTwilio
-
     sms("Dzień dobry, gdzie jest moja paczka? Czekam już tydzień.", "SM1")
     settings.TWILIO_ACCOUNT_SID = "AC123"
     with FakeTwilio() as twilio, in_schema(numbers.b):
@@ -131,7 +128,6 @@ def mms(twilio, body: str, sid: str, media: list[tuple[str, str]], **extra):
 
 @pytest.fixture
 def twilio(numbers, settings, django_capture_on_commit_callbacks):
-
     settings.TWILIO_ACCOUNT_SID = "AC123"
     with FakeTwilio() as fake:
         settings.TWILIO_API_BASE_URL = fake.url
@@ -140,7 +136,6 @@ def twilio(numbers, settings, django_capture_on_commit_callbacks):
 
 
 def test_an_mms_files_its_pictures_as_attachments_of_the_message(numbers, twilio):
-
     twilio.answer(f"{MEDIA}/ME1", 200, ("image/jpeg", JPEG))
     twilio.answer(f"{MEDIA}/ME2", 200, ("application/pdf", b"%PDF-1.4 faktura"))
     media = [(f"{MEDIA}/ME1", "image/jpeg"), (f"{MEDIA}/ME2", "application/pdf")]

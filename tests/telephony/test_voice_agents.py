@@ -2,18 +2,26 @@
 they pick up and are bridged; then the caller's survey, the completion and the price."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
 from billing.models import UsageEntry
+from conversations.services import conversation_open_inbound
 from languages.models import AgentSkill
 from routing.models import WorkItem
-from routing.services import agent_presence_set, agents_release_stale, route_waiting
+from routing.services import (
+    agent_next_item,
+    agent_presence_set,
+    agents_release_stale,
+    route_waiting,
+)
 from telephony.models import AgentDevice, OfferDial
 from telephony.services import offers_dial_pending
 from telephony.tasks import call_price_fetch_task
 from telephony.voice.models import Call, VoiceSettings
 from telephony.voice.selectors import caller_history
+from telephony.voice.services.erasure import calls_erase_for_number
 from tests.support.factories import CustomerFactory, UserFactory
 from tests.support.tenancy import in_schema
 from tests.support.voice import CALLER, CZ_NUMBER, OPEN, first, says, signed_post, verbs
@@ -141,7 +149,6 @@ def test_the_price_arrives_late_and_is_fetched_again(
     with in_schema(voice.client):
         call = Call.objects.get()
     assert [p for _, p, _ in twilio.requests] == [path, path, path]
-    from decimal import Decimal
 
     assert (call.price, call.price_currency) == (Decimal("0.01750"), "EUR")
     # Passed through to the ledger once; a call no agent answered bills no minutes.
@@ -188,8 +195,6 @@ def test_a_queued_call_is_routed_and_rung_at_once(
 
 
 def test_erasing_a_caller_removes_their_number_and_recordings(voice):
-    from telephony.voice.services.erasure import calls_erase_for_number
-
     queued(voice, "CA1")
     with in_schema(voice.client):
         Call.objects.update(voicemail_url="https://api.twilio.com/rec/RE1")
@@ -200,9 +205,6 @@ def test_erasing_a_caller_removes_their_number_and_recordings(voice):
 
 
 def test_a_voicemail_is_assigned_as_work_not_rung_as_a_call(voice, agent, twilio):
-    from conversations.services import conversation_open_inbound
-    from routing.services import agent_next_item
-
     with in_schema(voice.client):
         conversation_open_inbound(
             client=voice.client,
