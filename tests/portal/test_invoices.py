@@ -9,13 +9,11 @@ import pytest
 from django.test import Client as HttpClient
 from django.test import override_settings
 
-from accounts.models import User
 from billing.services import credit_note_issue, invoice_issue
 from reporting.services import recipients_set
 from tenants.models import Client
 from tenants.services import client_billing_identity_set
-from tests.support.billing import plan_for, record, utc
-from tests.support.factories import UserFactory
+from tests.support.billing import billing_users, october_invoices_issue, plan_for, record, utc
 from tests.support.pdf import text_of
 from tests.support.portal import signed_in_at as signed_in
 from tests.support.tenancy import host_of, in_schema
@@ -27,50 +25,12 @@ NOW = utc(2026, 11, 2, 8)
 
 @pytest.fixture
 def invoices(two_clients):
-    """An October invoice for each client, with usage in several languages."""
-    found = {}
-    for key, client in (("a", two_clients.a), ("b", two_clients.b)):
-        plan_for(
-            client,
-            date(2026, 1, 1),
-            base_monthly_fee=Decimal("1500"),
-            price_per_email=Decimal("35"),
-            telephony_margin_percent=Decimal("10"),
-            surcharges=[("Slovak", ["sk"], Decimal("10"))],
-        )
-        language = client.languages[0]
-        record(
-            client, "email_answered", 1, utc(2026, 10, 5, 9), language=language, key=f"view-{key}-1"
-        )
-        record(
-            client,
-            "email_answered",
-            1,
-            utc(2026, 10, 6, 9),
-            language=client.languages[1],
-            key=f"view-{key}-2",
-        )
-        record(
-            client,
-            "telephony_cost",
-            "12.40",
-            utc(2026, 10, 6, 9),
-            language=language,
-            currency=client.currency,
-            key=f"view-{key}-3",
-        )
-        found[key] = invoice_issue(client=client, month=OCT, now=NOW).invoice
-    return found
+    return october_invoices_issue(two_clients)
 
 
 @pytest.fixture
 def users(two_clients):
-    return {
-        "a": UserFactory(role=User.Role.CLIENT, client=two_clients.a, language="cs"),
-        "b": UserFactory(role=User.Role.CLIENT, client=two_clients.b),
-        "agent": UserFactory(role=User.Role.AGENT),
-        "admin": UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True),
-    }
+    return billing_users(two_clients)
 
 
 def csv_rows(response) -> list[list[str]]:
