@@ -15,6 +15,7 @@ from conversations.services import conversation_open_inbound
 from demo.files import parcel_photo_png, receipt_pdf
 from languages.services import agent_skills_set
 from routing.models import AgentState, WorkItem
+from tests.support.billing import billing_tables_truncate
 from tests.support.browser import served_and_browsed
 from tests.support.factories import PASSWORD, UserFactory
 from tests.support.tenancy import in_schema
@@ -66,6 +67,9 @@ def thread(two_clients, django_db_blocker):
                 customer.delete()
             AgentState.objects.filter(agent=agent).delete()
             agent.delete()
+            # The replies it sent wrote committed usage entries; the ledger refuses DELETE, so
+            # TRUNCATE (the next test must not find them).
+            billing_tables_truncate()
 
 
 def test_an_agent_sees_opens_and_sends_files(thread, tmp_path):

@@ -10,6 +10,7 @@ from conversations.services import conversation_open_inbound
 from languages.services import agent_skills_set
 from outbox.models import Delivery
 from routing.models import AgentState, WorkItem
+from tests.support.billing import billing_tables_truncate
 from tests.support.browser import served_and_browsed
 from tests.support.factories import PASSWORD, UserFactory
 from tests.support.smtp_sink import Sink, mailers_for, sink_start
@@ -69,3 +70,6 @@ def test_an_agent_sees_a_refused_reply_and_sends_it_again(two_clients, django_db
                 customer.delete()
             AgentState.objects.filter(agent=agent).delete()
             agent.delete()
+            # The replies it sent wrote committed usage entries; the ledger refuses DELETE, so
+            # TRUNCATE (the next test must not find them).
+            billing_tables_truncate()

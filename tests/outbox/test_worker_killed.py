@@ -21,6 +21,7 @@ from conversations.models import Conversation
 from customers.models import Customer
 from outbox.models import Delivery
 from outbox.services import deliveries_sweep
+from tests.support.billing import billing_tables_truncate
 from tests.support.database import test_database_url
 from tests.support.smtp_sink import Sink, sink_start
 from tests.support.tenancy import in_schema
@@ -144,3 +145,6 @@ def test_a_worker_killed_mid_send_loses_nothing(two_clients, django_db_blocker, 
             with in_schema(client):
                 Conversation.objects.filter(pk=conversation.pk).delete()
                 Customer.objects.filter(pk=customer.pk).delete()
+            # The replies it sent wrote committed usage entries; the ledger refuses DELETE, so
+            # TRUNCATE (the next test must not find them).
+            billing_tables_truncate()

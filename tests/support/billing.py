@@ -4,6 +4,8 @@ import itertools
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from django.db import connection
+
 from accounts.models import User
 from billing.services import invoice_issue, price_plan_create, usage_record
 from tenants.models import Client
@@ -50,8 +52,6 @@ BILLING_TABLES = [
 def billing_tables_truncate() -> None:
     """After a test that committed billing rows: rows refuse DELETE (row triggers, on
     purpose); TRUNCATE is the test's way out."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(BILLING_TABLES)}")
 
