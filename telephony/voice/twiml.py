@@ -18,7 +18,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from content.selectors import translation_for
 from languages.catalog import CATALOG
 from languages.selectors import Voice, language_fallback_chain, voice_for_language
-from telephony.voice.phrases import phrase_in
+from telephony.voice.phrases import phrase_format, phrase_in
 
 logger = logging.getLogger(__name__)
 type Lookup = Callable[[str], tuple[str, str] | None]
@@ -55,9 +55,13 @@ def spoken(lookup: Lookup, language: str) -> tuple[str, Voice | None] | None:
 
 
 def phrase_lookup(phrase: str, /, **values) -> Lookup:
+    """A value may be a function of the language the phrase is found in (a date is said
+    in the words of the text around it, not of the language that was asked for)."""
+
     def lookup(code: str) -> tuple[str, str]:
         text, language = phrase_in(phrase, language_fallback_chain(code))
-        return text.format(**values), language
+        said = {k: v(language) if callable(v) else v for k, v in values.items()}
+        return phrase_format(text, language, **said), language
 
     return lookup
 
