@@ -3,7 +3,7 @@
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import phonenumbers
@@ -17,6 +17,7 @@ from content.models import CannedReply, FaqArticle, MessageTemplate
 from conversations.attachments import IncomingFile, attachment_store
 from conversations.models import Conversation, Message
 from conversations.services import conversation_open_inbound, conversation_reopen
+from core.months import month_of, month_start
 from customers.models import Customer
 from demo.billing import seed_billing
 from demo.content_texts import (
@@ -35,7 +36,7 @@ from hours.services import resolution_clock_stop
 from languages.evaluation import samples
 from languages.services import agent_skills_set
 from routing.models import WorkItem
-from routing.services import work_item_settled
+from routing.services import work_item_settled, work_items_responded
 from telephony.models import PhoneNumber
 from tenants.models import Client, Domain, InboundAddress
 from tenants.services import agency_ensure, client_billing_identity_set, client_provision
@@ -163,8 +164,21 @@ _MOBILE_PREFIX = {
 }
 
 
+# How far back the seeded history reaches (calls up to 31 days, conversations 31 days and
+# 9 hours: demo.telephony.calls_seed and seed_history below).
+HISTORY_REACH = timedelta(days=32)
+
+
+def history_start(now: datetime) -> date:
+    """The month of the seeded history's first day: the demo clients are clients since."""
+    return month_of(now - HISTORY_REACH, zone=UTC)
+
+
 def seed_clients(log: Callable[[str], None]) -> None:
     agency = agency_ensure()
+    # Clients since their history began, not since the seed ran: `issue_invoices` bills the
+    # months in which a client existed, and none before.
+    since = month_start(history_start(timezone.now()), zone=UTC)
     # Locally the agency site also answers on the loopback address.
     Domain.objects.get_or_create(
         domain="127.0.0.1", defaults={"tenant": agency, "is_primary": False}
@@ -179,6 +193,7 @@ def seed_clients(log: Callable[[str], None]) -> None:
             currency=demo.currency,
         )
         log(f"client {demo.slug}: {'created' if result.created else 'present'}")
+        Client.objects.filter(pk=result.client.pk, created_at__gt=since).update(created_at=since)
         identity = DEMO_BILLING_IDENTITIES[demo.slug]
         # Before the demo's invoices are issued (they record it); one edited in the admin stays.
         if not any(getattr(result.client, field) for field in identity):
@@ -451,6 +466,14 @@ def seed_history(log: Callable[[str], None]) -> None:
                     source_kind="conversation",
                     source_id=conversation.pk,
                     status="waiting",
+                )
+                # The answer stops the item's first-response clock, as a sent reply does.
+                work_items_responded(
+                    client=client,
+                    source_kind="conversation",
+                    source_id=conversation.pk,
+                    written_at=answered,
+                    at=answered,
                 )
                 team = agents.get(client.pk) or [None]
                 work_item_settled(
