@@ -5,6 +5,7 @@ import re
 import pytest
 
 from telephony.voice.phrases import ARTICLES, PHRASES, hungarian_article, phrase_format
+from telephony.voice.twiml import language_name
 
 PLACEHOLDER = re.compile(r"{(\w+)(?::(\w+))?}")
 
@@ -73,3 +74,11 @@ def test_the_hungarian_survey_names_the_shop_with_its_article():
     nps = PHRASES["hu"]["nps"]
     assert "hogy ajánlaná a Duna Design üzletet" in phrase_format(nps, "hu", client="Duna Design")
     assert "ajánlaná az Alpen Garten üzletet" in phrase_format(nps, "hu", client="Alpen Garten")
+
+
+def test_a_language_is_named_in_the_words_of_the_text_that_names_it():
+    assert language_name("cs")("cs") == "čeština"
+    assert language_name("hu")("ro") == "maghiară"  # "în limba maghiară"
+    assert language_name("sk")("de") == "Slowakisch"
+    assert language_name("cs")("en") == "Czech"
+    assert language_name("xx")("cs") == "xx"  # no name known: the code
