@@ -285,7 +285,8 @@ def hungarian_article(word: str) -> str:
     1000. (ezer), az Alpen Garten, a Duna Design. Letters are read as written."""
     number = _LEADING_NUMBER.match(word.strip())
     if number is None:
-        return "az" if word.strip()[:1].casefold() in _HUNGARIAN_VOWELS else "a"
+        first = word.strip()[:1].casefold()
+        return "az" if first and first in _HUNGARIAN_VOWELS else "a"
     digits = str(int(number.group()))
     # Said from its first group of three: 1 egy, 1000 ezer, 1000000 egymillió; 5 öt,
     # 50 ötven, 500 ötszáz; every other first group (tíz, száz, kettő, ...) a consonant.

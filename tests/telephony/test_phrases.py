@@ -64,6 +64,7 @@ def test_an_article_is_asked_for_only_where_the_language_has_one():
         ("Öko Bolt", "az"),
         ("Carpați Crafts", "a"),
         ("ikea", "az"),
+        ("", "a"),
     ],
 )
 def test_the_hungarian_article_goes_by_the_sound_of_the_next_word(word, article):
