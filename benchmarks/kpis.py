@@ -438,7 +438,7 @@ def kpis_measure(client, runs: int) -> dict:
         "each": each,
         "received": kpis.totals.received,
         "calls": calls,
-        "sla": f"{kpis.sla.met}/{kpis.sla.due} met, {kpis.sla.not_applicable} n/a",
+        "sla": (kpis.sla.due, kpis.sla.met, kpis.sla.not_applicable),
     }
 
 
@@ -512,7 +512,9 @@ def size_run(index: int, conversations: int, calls: int, args, report: Report) -
                 f"floor p50 {kpis['floor_p50']:.3f} s, p99 {kpis['floor_p99']:.3f} s "
                 f"({kpis['p50'] / kpis['floor_p50']:.1f}x)\n"
                 f"  each query (median of 3, s): {each}\n"
-                f"  received {kpis['received']:,}, calls {kpis['calls']:,}, SLA {kpis['sla']}\n"
+                f"  received {kpis['received']:,}, calls {kpis['calls']:,}, "
+                f"SLA due {kpis['sla'][0]:,}, met {kpis['sla'][1]:,}, "
+                f"not applicable {kpis['sla'][2]:,}\n"
                 f"  PDF (data and layout) {pdf['seconds']:.3f} s, {pdf['kib']:.0f} KiB; "
                 f"tracemalloc peak {pdf['peak_mib']:.1f} MiB, "
                 f"ru_maxrss {pdf['maxrss_mib']:.0f} MiB",
@@ -528,6 +530,9 @@ def size_run(index: int, conversations: int, calls: int, args, report: Report) -
                 "pdf_s": round(pdf["seconds"], 4),
                 "pdf_peak_mib": round(pdf["peak_mib"], 2),
                 "maxrss_mib": round(pdf["maxrss_mib"], 1),
+                "received": kpis["received"],
+                "calls": kpis["calls"],
+                "sla_due_met_not_applicable": list(kpis["sla"]),
                 "load": round(os.getloadavg()[0], 2),
             }
             size = f"{conversations / 1000:g}k/{calls / 1000:g}k"
