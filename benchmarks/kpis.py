@@ -20,8 +20,10 @@ summer time. The same volume goes into each earlier month as the history grows.
 For each size, with October alone, it times ``kpis_for_period`` (what the portal's dashboard
 and the PDF call for the month) ``--runs`` times, each run after one run of the floor: a
 single ``GROUP BY channel`` over the month's conversations plus a ``GROUP BY outcome`` over
-its calls, in the same schema, so that both see the same load. It prints p50 and p99 of both
-and the median of each KPI query alone. Then the month's PDF (``report_content_build`` and
+its calls, in the same schema, so that both see the same load. It prints p50 and p99 of both,
+their CPU time (this process and its PostgreSQL server process, which, unlike the wall time,
+hardly grows when others share the cores; parallel workers' not counted) and the median of
+each KPI query alone. Then the month's PDF (``report_content_build`` and
 ``report_pdf``, as the monthly job runs them): its time (median of 5) and its peak memory
 (tracemalloc's peak during one more run, and the process's ru_maxrss) with 1, 3 and 6
 months of history (``--months``), the KPIs' p50 again beside them.
@@ -43,6 +45,7 @@ from zoneinfo import ZoneInfo
 
 from _report import Report, json_option
 from benchdb import bench_database, django_setup, server_find
+from report_pdf import cpu_seconds
 
 BENCH_DATABASE = "polydesk_bench_kpis"
 TIME_ZONE = "Europe/Prague"
@@ -394,9 +397,13 @@ def floor_run(period) -> None:
         cursor.fetchall()
 
 
-def timed(action) -> float:
-    started = time.perf_counter()
+def timed(action, cpu: list[float] | None = None) -> float:
+    """Wall seconds of ``action``; its CPU seconds (this process and its PostgreSQL server
+    process) appended to ``cpu``."""
+    started, started_cpu = time.perf_counter(), cpu_seconds()
     action()
+    if cpu is not None:
+        cpu.append(cpu_seconds() - started_cpu)
     return time.perf_counter() - started
 
 
@@ -415,10 +422,12 @@ def kpis_measure(client, runs: int) -> dict:
     period = Period.month(year=MONTH.year, month=MONTH.month, time_zone=client.time_zone)
     kpis = kpis_for_period(client=client, period=period, now=NOW)  # warm the cache
     floor_run(period)
-    floors, totals = [], []
+    floors, totals, floors_cpu, totals_cpu = [], [], [], []
     for _ in range(runs):
-        floors.append(timed(lambda: floor_run(period)))
-        totals.append(timed(lambda: kpis_for_period(client=client, period=period, now=NOW)))
+        floors.append(timed(lambda: floor_run(period), floors_cpu))
+        totals.append(
+            timed(lambda: kpis_for_period(client=client, period=period, now=NOW), totals_cpu)
+        )
     queries = {
         "contacts": lambda: contact_figures_for_period(client=client, period=period),
         "sla": lambda: sla_figures_for_period(client=client, period=period, now=NOW),
@@ -435,6 +444,8 @@ def kpis_measure(client, runs: int) -> dict:
         "p99": percentile(totals, 0.99),
         "floor_p50": statistics.median(floors),
         "floor_p99": percentile(floors, 0.99),
+        "cpu_p50": statistics.median(totals_cpu),
+        "floor_cpu_p50": statistics.median(floors_cpu),
         "each": each,
         "received": kpis.totals.received,
         "calls": calls,
@@ -510,7 +521,8 @@ def size_run(index: int, conversations: int, calls: int, args, report: Report) -
             print(
                 f"  kpis_for_period p50 {kpis['p50']:.3f} s, p99 {kpis['p99']:.3f} s; "
                 f"floor p50 {kpis['floor_p50']:.3f} s, p99 {kpis['floor_p99']:.3f} s "
-                f"({kpis['p50'] / kpis['floor_p50']:.1f}x)\n"
+                f"({kpis['p50'] / kpis['floor_p50']:.1f}x); CPU p50 {kpis['cpu_p50']:.3f} s, "
+                f"floor {kpis['floor_cpu_p50']:.3f} s\n"
                 f"  each query (median of 3, s): {each}\n"
                 f"  received {kpis['received']:,}, calls {kpis['calls']:,}, "
                 f"SLA due {kpis['sla'][0]:,}, met {kpis['sla'][1]:,}, "
@@ -526,6 +538,8 @@ def size_run(index: int, conversations: int, calls: int, args, report: Report) -
                 "kpis_p99_s": round(kpis["p99"], 4),
                 "floor_p50_s": round(kpis["floor_p50"], 4),
                 "floor_p99_s": round(kpis["floor_p99"], 4),
+                "cpu_p50_s": round(kpis["cpu_p50"], 4),
+                "floor_cpu_p50_s": round(kpis["floor_cpu_p50"], 4),
                 "each_s": {name: round(s, 4) for name, s in kpis["each"].items()},
                 "pdf_s": round(pdf["seconds"], 4),
                 "pdf_peak_mib": round(pdf["peak_mib"], 2),
@@ -551,6 +565,12 @@ def size_run(index: int, conversations: int, calls: int, args, report: Report) -
                     "s",
                     floor=kpis["floor_p99"],
                     target=KPI_TARGET_S,
+                )
+                report.figure(
+                    f"{size}: all KPIs, CPU p50",
+                    kpis["cpu_p50"],
+                    "s",
+                    floor=kpis["floor_cpu_p50"],
                 )
                 report.figure(
                     f"{size}: all KPIs p50 / floor p50",

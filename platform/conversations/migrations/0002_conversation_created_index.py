@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conversations', '0001_initial'),
-        ('customers', '0001_initial'),
+        ("conversations", "0001_initial"),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['created_at'], name='conversation_created'),
+            model_name="conversation",
+            index=models.Index(fields=["created_at"], name="conversation_created"),
         ),
     ]

@@ -4,16 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hours', '0001_initial'),
-        ('routing', '0001_initial'),
-        ('tenants', '0004_client_billing_identity'),
+        ("hours", "0001_initial"),
+        ("routing", "0001_initial"),
+        ("tenants", "0004_client_billing_identity"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='slaevent',
-            index=models.Index(fields=['client', 'kind', 'due_at'], name='slaevent_client_due'),
+            model_name="slaevent",
+            index=models.Index(fields=["client", "kind", "due_at"], name="slaevent_client_due"),
         ),
     ]

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('routing', '0001_initial'),
-        ('tenants', '0004_client_billing_identity'),
+        ("routing", "0001_initial"),
+        ("tenants", "0004_client_billing_identity"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='workitem',
-            index=models.Index(fields=['client', 'due_at'], name='workitem_client_due'),
+            model_name="workitem",
+            index=models.Index(fields=["client", "due_at"], name="workitem_client_due"),
         ),
     ]

@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conversations', '0002_conversation_created_index'),
-        ('customers', '0001_initial'),
-        ('voice', '0007_reconcile_asked_at'),
+        ("conversations", "0002_conversation_created_index"),
+        ("customers", "0001_initial"),
+        ("voice", "0007_reconcile_asked_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(fields=['ringing_at'], name='call_ringing'),
+            model_name="call",
+            index=models.Index(fields=["ringing_at"], name="call_ringing"),
         ),
     ]
