@@ -51,8 +51,10 @@ def test_the_kpis_benchmark_measures_the_month_its_floor_and_the_pdf_as_months_g
         "0.3k/0.06k: all KPIs, CPU p50",
         "0.3k/0.06k: all KPIs p50 / floor p50",
         "0.3k/0.06k, 1 month(s) of history: PDF",
+        "0.3k/0.06k, 1 month(s) of history: PDF, CPU",
         "0.3k/0.06k, 1 month(s) of history: PDF peak memory",
         "0.3k/0.06k, 2 month(s) of history: PDF",
+        "0.3k/0.06k, 2 month(s) of history: PDF, CPU",
         "0.3k/0.06k, 2 month(s) of history: PDF peak memory",
         "0.3k/0.06k: PDF peak memory, 2 months / 1",
     }
