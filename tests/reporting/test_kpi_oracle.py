@@ -11,7 +11,7 @@ the queue, still waiting, answered around the 20-second line, voicemails and cal
 become conversations (maybe on the next day or month).
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from random import Random
 from typing import Any
@@ -25,11 +25,12 @@ from conversations.models import Conversation
 from customers.models import Customer
 from hours.calendar import BusinessCalendar
 from hours.models import BusinessHours, Closure
-from reporting.figures import Kpis, Period
+from reporting.figures import Period
 from reporting.selectors import kpis_for_period
 from telephony.voice.models import Call
 from tests.support import kpis as oracle
 from tests.support.fuzz import FUZZ, rolled_back
+from tests.support.kpi_rows import actual_figures, differences, expected_figures, schema_rows
 from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
@@ -294,57 +295,6 @@ def _store(client, month: Month) -> None:
     )
 
 
-def _rows() -> tuple[list[oracle.ContactRow], list[oracle.CallRow]]:
-    """The client's conversations and calls as the oracle reads them: plain rows."""
-    contacts = [
-        oracle.ContactRow(
-            id=row["id"],
-            customer_id=row["customer_id"],
-            channel=row["channel"],
-            language=row["language"],
-            country=row["customer__country"],
-            category=row["category"],
-            automatic=row["automatic"],
-            created_at=row["created_at"],
-            first_response_at=row["first_response_at"],
-            resolved_at=row["resolved_at"],
-            reopened_at=row["reopened_at"],
-            reopen_count=row["reopen_count"],
-        )
-        for row in Conversation.objects.values(
-            "id",
-            "customer_id",
-            "channel",
-            "language",
-            "customer__country",
-            "category",
-            "automatic",
-            "created_at",
-            "first_response_at",
-            "resolved_at",
-            "reopened_at",
-            "reopen_count",
-        )
-    ]
-    calls = [
-        oracle.CallRow(
-            language=call.language,
-            country=call.country,
-            topic=call.topic,
-            ringing_at=call.ringing_at,
-            queued_at=call.queued_at,
-            answered_at=call.answered_at,
-            outcome=call.outcome,
-            talk_seconds=call.talk_seconds,
-            csat=call.csat,
-            nps=call.nps,
-            became_conversation=call.conversation_id is not None,
-        )
-        for call in Call.objects.all()
-    ]
-    return contacts, calls
-
-
 def _calendar(client, month: Month, *, country: str, language: str) -> BusinessCalendar:
     """The business-hours calendar of a contact, built here from what the month stored."""
     if country not in ("CZ", "SK"):
@@ -373,63 +323,17 @@ def _calendar(client, month: Month, *, country: str, language: str) -> BusinessC
 
 
 def _expected(client, month: Month) -> dict[str, Any]:
-    contacts, calls = _rows()
+    contacts, calls = schema_rows()
     _events(month, contacts, calls)
-    start, end = month.period.start, month.period.end
 
     def business_seconds(contact: oracle.ContactRow) -> float:
         calendar = _calendar(client, month, country=contact.country, language=contact.language)
         assert contact.first_response_at is not None
         return calendar.business_seconds_between(contact.created_at, contact.first_response_at)
 
-    totals, by = oracle.contact_figures(
-        contacts, start=start, end=end, business_seconds=business_seconds
+    return expected_figures(
+        contacts, calls, period=month.period, zone=PRAGUE, business_seconds=business_seconds
     )
-    call_totals, calls_by = oracle.call_figures(calls, start=start, end=end)
-    arrived = oracle.arrivals(contacts, calls, start=start, end=end)
-    csat = call_totals.csat if call_totals is not None and call_totals.csat.count else None
-    nps = call_totals.nps if call_totals is not None and call_totals.nps.count else None
-    return _plain(
-        {
-            "totals": totals,
-            "by": by,
-            "daily": oracle.daily_volume(arrived, start=start, end=end, zone=PRAGUE),
-            "heatmap": oracle.heatmap(arrived, zone=PRAGUE),
-            "calls": call_totals,
-            "calls_by": calls_by,
-            "csat": csat,
-            "nps": nps,
-        }
-    )
-
-
-def _actual(kpis: Kpis) -> dict[str, Any]:
-    return _plain(
-        {
-            "totals": kpis.totals,
-            "by": kpis.by,
-            "daily": kpis.daily,
-            "heatmap": kpis.heatmap,
-            "calls": kpis.calls,
-            "calls_by": kpis.calls_by,
-            "csat": kpis.csat,
-            "nps": kpis.nps,
-        }
-    )
-
-
-def _plain(value: Any) -> Any:
-    """Dataclasses as dicts, floats to four places (the SQL sums and interpolates in
-    another order than Python), so that == compares figures and a failure diffs them."""
-    if hasattr(value, "__dataclass_fields__"):
-        return _plain(asdict(value))
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, float):
-        return round(value, 4)
-    return value
 
 
 def _events(month: Month, contacts: list[oracle.ContactRow], calls: list[oracle.CallRow]) -> None:
@@ -460,23 +364,6 @@ def _events(month: Month, contacts: list[oracle.ContactRow], calls: list[oracle.
             event("answered at exactly 20 s")
         if call.became_conversation:
             event("voicemail or callback request")
-
-
-def _differences(actual: Any, expected: Any, path: str = "") -> list[str]:
-    """Every figure where the SQL and the oracle differ: "path: SQL != oracle"."""
-    if isinstance(actual, dict) and isinstance(expected, dict):
-        return [
-            line
-            for key in sorted(actual.keys() | expected.keys(), key=str)
-            for line in _differences(actual.get(key), expected.get(key), f"{path}.{key}")
-        ]
-    if isinstance(actual, list) and isinstance(expected, list) and len(actual) == len(expected):
-        return [
-            line
-            for n, (a, e) in enumerate(zip(actual, expected, strict=True))
-            for line in _differences(a, e, f"{path}[{n}]")
-        ]
-    return [] if actual == expected else [f"{path}: SQL {actual!r} != oracle {expected!r}"]
 
 
 def _contact(customer: int, created: datetime, **times: Any) -> ConversationSpec:
@@ -538,5 +425,5 @@ def test_every_kpi_agrees_with_the_oracle(two_clients, month):
     with in_schema(client), rolled_back():
         _store(client, month)
         kpis = kpis_for_period(client=client, period=month.period, now=month.now)
-        differences = _differences(_actual(kpis), _expected(client, month))
-        assert not differences, "\n".join(differences)
+        found = differences(actual_figures(kpis), _expected(client, month))
+        assert not found, "\n".join(found)
