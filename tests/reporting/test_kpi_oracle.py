@@ -52,7 +52,8 @@ SCHEDULES: list[dict[str, list[list[str]]]] = [
     },
 ]
 # A scope (country, language) of the client's hours, as hours.selectors.client_calendar
-# reads it: the most specific first; a customer of no known country is the client's first.
+# reads it: the most specific first; a customer of no known country (empty, or "XX" that has
+# no holiday calendar) is the client's first.
 SCOPES = [("CZ", "cs"), ("SK", ""), ("", "sk"), ("", "")]
 
 
@@ -243,7 +244,7 @@ def _store(client, month: Month) -> None:
     if month.closure is not None:
         Closure.objects.create(client=client, starts_at=month.closure[0], ends_at=month.closure[1])
     customers = Customer.objects.bulk_create(
-        Customer(name=f"c{n}", email=f"c{n}@example.cz", country=["CZ", "SK", "", "CZ"][n])
+        Customer(name=f"c{n}", email=f"c{n}@example.cz", country=["CZ", "SK", "", "XX"][n])
         for n in range(4)
     )
     conversations = [
