@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
 from billing.document import DocumentLine, InvoiceDocument, Party
-from billing.models import Invoice, PricePlan, UsageEntry
+from billing.models import Invoice, InvoiceLine, LanguageSurcharge, PricePlan, UsageEntry
 from billing.rating import PlanTerms, Rating, RatingError, UsageGroup, rate_month
 from core.months import month_bounds, month_span
 from tenants.models import Client
@@ -369,3 +369,13 @@ def invoices_preview_for_month(
         else:
             previews.append(InvoicePreview(client, rating=result.rating))
     return previews
+
+
+def surcharge_languages(*, line: InvoiceLine) -> list[str]:
+    """The language codes a language-surcharge line is for: those of its plan's surcharge of
+    the line's name (the line stores only the name the agency typed, in its own language);
+    [] for another line, or a surcharge no longer found."""
+    if line.kind != InvoiceLine.Kind.LANGUAGE_SURCHARGE or line.plan_id is None:
+        return []
+    surcharge = LanguageSurcharge.objects.filter(plan_id=line.plan_id, name=line.label).first()
+    return list(surcharge.languages) if surcharge is not None else []

@@ -9,10 +9,14 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from babel import Locale
+from babel.lists import format_list
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from billing.selectors import invoice_in_force
+from billing.document import UNIT_AMOUNT
+from billing.selectors import invoice_in_force, surcharge_languages
+from core.months import month_bounds
 from hours.selectors import client_calendar
 from reporting.figures import (
     CALL_DIMENSIONS,
@@ -431,22 +435,37 @@ def kpis_for_period(*, client: Client, period: Period, now: datetime | None = No
 
 def cost_section_for_month(*, client: Client, month: date) -> CostSection | None:
     """The month's invoice in force, line by line (labels in the active language); None
-    when the month has no invoice standing (not issued yet, or credited)."""
+    when the month has no invoice standing (not issued yet, or credited). A line of part of
+    the month carries its days; a language surcharge is named by its languages."""
     invoice = invoice_in_force(client=client, month=month)
     if invoice is None:
         return None
+    whole_month = month_bounds(invoice.period)
     lines = []
     for line in invoice.lines.order_by("position"):
         label = str(line.get_kind_display())
+        detail = _surcharge_languages_named(surcharge_languages(line=line)) or line.label
+        partial = (line.starts_on, line.ends_on) != whole_month
         lines.append(
             CostLine(
-                label=f"{label}: {line.label}" if line.label else label,
+                label=f"{label}: {detail}" if detail else label,
                 quantity=line.quantity,
                 unit=str(line.unit_label),
                 amount=line.amount,
                 percent=line.percent,
+                first_day=line.starts_on if partial else None,
+                last_day=line.ends_on - timedelta(days=1) if partial else None,
+                quantity_is_money=line.unit == UNIT_AMOUNT,
             )
         )
     return CostSection(
         invoice_number=invoice.number, currency=invoice.currency, lines=lines, total=invoice.total
     )
+
+
+def _surcharge_languages_named(codes: list[str]) -> str:
+    """The languages as a list in the active language ("maďarština a rumunština")."""
+    if not codes:
+        return ""
+    locale = Locale.parse(translation.to_locale(translation.get_language() or "en"))
+    return format_list([locale.languages.get(code, code) for code in codes], locale=locale)
