@@ -225,6 +225,12 @@ def headline_figures(content: ReportContent, fmt: Formats) -> list[Headline]:
     return rows
 
 
+def change_colour(figure: Headline) -> colors.Color:
+    """Green for a change for the better, red for the worse, grey for neither (or none)."""
+    good = (figure.direction or 0) * figure.better
+    return BETTER if good > 0 else WORSE if good < 0 else MUTED
+
+
 def _headline_table(content: ReportContent, fmt: Formats) -> Table:
     label = ParagraphStyle("hl", fontName=FONT, fontSize=9.5, leading=12, textColor=INK)
     note = ParagraphStyle("hn", parent=label, fontSize=7.5, leading=9.5, textColor=MUTED)
@@ -247,11 +253,8 @@ def _headline_table(content: ReportContent, fmt: Formats) -> Table:
             )
         change = escape(figure.change)
         if figure.direction is not None:
-            good = figure.direction * figure.better
-            colour = BETTER if good > 0 else WORSE if good < 0 else MUTED
-            change = (
-                f"<font color='#{colour.hexval()[2:]}'>{ARROWS[figure.direction]} {change}</font>"
-            )
+            colour = change_colour(figure).hexval()[2:]
+            change = f"<font color='#{colour}'>{ARROWS[figure.direction]} {change}</font>"
         rows.append(
             [
                 Paragraph(text, label),

@@ -59,9 +59,10 @@ def category_names(*, language: str) -> dict[str, str]:
     """Every category code with its name in ``language`` (or the first language of its
     fallback chain that has one): conversation categories and call topics as a reader says
     them. A code without any name is left out (the caller shows the code)."""
+    chain = language_fallback_chain(language)
     names = {}
     for category in Category.objects.all():
-        name = translation_for(category, "name", language)
-        if name is not None:
-            names[category.code] = name.text
+        name = next((n for code in chain if (n := getattr(category, f"name_{code}", None))), None)
+        if name:
+            names[category.code] = name
     return names
