@@ -316,9 +316,13 @@ def _daily_chart(kpis: Kpis, fmt: Formats) -> Drawing | None:
     channels = sorted({channel for _, day in kpis.daily for channel, n in day.items() if n})
     if not channels:
         return None
+    names = [channel_label(c) for c in channels]
+    # The legend in one column at the right, as wide as its longest name in the language.
+    legend_width = max(stringWidth(name, FONT, 8) for name in names) + 20
     drawing = _drawing(PAGE_WIDTH, 190)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 30, 30, PAGE_WIDTH - 130, 145
+    chart.x, chart.y, chart.height = 30, 30, 145
+    chart.width = PAGE_WIDTH - chart.x - legend_width - 10
     chart.data = [[day.get(channel, 0) for _, day in kpis.daily] for channel in channels]
     chart.categoryAxis.style = "stacked"
     chart.categoryAxis.categoryNames = [str(day.day) for day, _ in kpis.daily]
@@ -334,10 +338,13 @@ def _daily_chart(kpis: Kpis, fmt: Formats) -> Drawing | None:
         chart.bars[index].strokeColor = None
     drawing.add(chart)
     legend = Legend()
-    legend.x, legend.y = PAGE_WIDTH - 90, 170
+    legend.x, legend.y = PAGE_WIDTH - legend_width, 170
     legend.fontName, legend.fontSize = FONT, 8
     legend.alignment = "right"
-    legend.colorNamePairs = [(CHANNEL_COLOURS.get(c, MUTED), channel_label(c)) for c in channels]
+    legend.columnMaximum = len(channels)
+    legend.colorNamePairs = [
+        (CHANNEL_COLOURS.get(c, MUTED), name) for c, name in zip(channels, names, strict=True)
+    ]
     drawing.add(legend)
     return drawing
 
@@ -575,7 +582,7 @@ def call_summary_rows(
     ]
     if csat is not None:
         rows += [
-            [_("CSAT, average score (1-5)"), fmt.number(csat.average)],
+            [_("CSAT, average score (1-5)"), fmt.decimal(csat.average, places=2)],
             [_("Satisfied callers (4-5)"), fmt.percent(csat.satisfied_rate)],
             [
                 _("Survey answers 1 / 2 / 3 / 4 / 5"),
@@ -620,7 +627,8 @@ def _call_dimension_table(content: ReportContent, fmt: Formats, dimension: str) 
         ]
         for code, f in content.kpis.calls_by.get(dimension, [])
     ]
-    return blocks_of_table(header, rows, [86, 50, 50, 62, 56, 62, 60, 40])
+    # Room for every language's headers ("Durchschnittliche", "Abbruchquote").
+    return blocks_of_table(header, rows, [102, 54, 56, 65, 50, 53, 65, 36])
 
 
 def _calls_section(content: ReportContent, fmt: Formats, styles) -> list:
