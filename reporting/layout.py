@@ -263,7 +263,8 @@ def _headline_table(content: ReportContent, fmt: Formats) -> Table:
                 Paragraph(change, value),
             ]
         )
-    table = Table(rows, colWidths=[206, 100, 90, 86], repeatRows=1, hAlign="LEFT")
+    # The change column holds "▼ -16,3 százalékpont" on one line, money up to millions.
+    table = Table(rows, colWidths=[176, 100, 96, 108], repeatRows=1, hAlign="LEFT")
     table.setStyle(table_style())
     return table
 
