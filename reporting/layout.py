@@ -482,9 +482,10 @@ def _dimension_table(content: ReportContent, fmt: Formats, dimension: str) -> li
                 fmt.percent(met),
             ]
         )
-    # Room for every language's headers ("Bearbeitet", "Rozwiązane") and hours ("218,8 Std.").
-    widths = [74, 42, 42, 46, 50, 52, 45, 44, 44, 42]
-    return blocks_of_table(header, rows, widths)
+    # Room for every language's headers ("Beérkezett", "Rozwiązane", at 5.6 pt) and hours
+    # ("218,8 Std.").
+    widths = [72, 44, 42, 46, 50, 52, 45, 44, 44, 42]
+    return blocks_of_table(header, rows, widths, header_size=5.6)
 
 
 def _definitions() -> list[tuple[str, str]]:
