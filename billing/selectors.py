@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from babel import Locale
+from babel.lists import format_list
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -379,3 +381,18 @@ def surcharge_languages(*, line: InvoiceLine) -> list[str]:
         return []
     surcharge = LanguageSurcharge.objects.filter(plan_id=line.plan_id, name=line.label).first()
     return list(surcharge.languages) if surcharge is not None else []
+
+
+def invoice_line_description(*, line: InvoiceLine) -> str:
+    """A line's description in the active language: its kind, and after a colon its group: a
+    language surcharge's languages named in that language ("Jazykový příplatek: maďarština
+    a rumunština"), else the label stored on the line. (The monthly report's; the invoice's
+    PDF, ``invoice_document``, still prints the stored label.)"""
+    kind = str(line.get_kind_display())
+    languages = surcharge_languages(line=line)
+    if languages:
+        locale = Locale.parse(translation.to_locale(translation.get_language() or "en"))
+        group = format_list([locale.languages.get(code, code) for code in languages], locale=locale)
+    else:
+        group = line.label
+    return f"{kind}: {group}" if group else kind

@@ -9,13 +9,11 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from babel import Locale
-from babel.lists import format_list
 from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from billing.document import UNIT_AMOUNT
-from billing.selectors import invoice_in_force, surcharge_languages
+from billing.selectors import invoice_in_force, invoice_line_description
 from core.months import month_bounds
 from hours.selectors import client_calendar
 from reporting.figures import (
@@ -443,12 +441,10 @@ def cost_section_for_month(*, client: Client, month: date) -> CostSection | None
     whole_month = month_bounds(invoice.period)
     lines = []
     for line in invoice.lines.order_by("position"):
-        label = str(line.get_kind_display())
-        detail = _surcharge_languages_named(surcharge_languages(line=line)) or line.label
         partial = (line.starts_on, line.ends_on) != whole_month
         lines.append(
             CostLine(
-                label=f"{label}: {detail}" if detail else label,
+                label=invoice_line_description(line=line),
                 quantity=line.quantity,
                 unit=str(line.unit_label),
                 amount=line.amount,
@@ -461,11 +457,3 @@ def cost_section_for_month(*, client: Client, month: date) -> CostSection | None
     return CostSection(
         invoice_number=invoice.number, currency=invoice.currency, lines=lines, total=invoice.total
     )
-
-
-def _surcharge_languages_named(codes: list[str]) -> str:
-    """The languages as a list in the active language ("maďarština a rumunština")."""
-    if not codes:
-        return ""
-    locale = Locale.parse(translation.to_locale(translation.get_language() or "en"))
-    return format_list([locale.languages.get(code, code) for code in codes], locale=locale)
