@@ -491,6 +491,12 @@ def _dimension_table(content: ReportContent, fmt: Formats, dimension: str) -> li
 def _definitions() -> list[tuple[str, str]]:
     return [
         (
+            _("Change from last month"),
+            _(
+                "This month's figure minus the previous month's (rates in percentage points): ▲ up, ▼ down, = unchanged; green is a change for the better, red for the worse, grey neither."  # noqa: E501
+            ),
+        ),
+        (
             _("Contacts received"),
             _(
                 "Conversations (e-mail, chat, SMS, API, voicemails and callback requests) that arrived in the month, local time."  # noqa: E501
