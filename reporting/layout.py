@@ -272,7 +272,6 @@ def _headline_table(content: ReportContent, fmt: Formats) -> Table:
 def _summary_rows(content: ReportContent, fmt: Formats) -> list[list[str]]:
     """The contact figures the headline leaves out, next to the previous month's."""
     now, before = content.kpis.totals, content.previous_totals
-    has_before = before is not None
     rows = [
         [
             _("Contacts handled"),
@@ -295,10 +294,8 @@ def _summary_rows(content: ReportContent, fmt: Formats) -> list[list[str]]:
         (_("Reopen rate"), "reopen_rate"),
         (_("Repeat contacts"), "repeat_rate"),
     ):
-        value, previous = (
-            getattr(now, attribute),
-            getattr(before, attribute) if has_before else None,
-        )
+        value = getattr(now, attribute)
+        previous = getattr(before, attribute) if before else None
         rows.append(
             [label, fmt.percent(value), fmt.percent(previous), fmt.change_points(value, previous)]
         )
