@@ -234,11 +234,7 @@ def invoice_document(*, invoice: Invoice, language: str) -> InvoiceDocument:
     with translation.override(language):
         lines = tuple(
             DocumentLine(
-                description=(
-                    f"{line.get_kind_display()}: {line.label}"
-                    if line.label
-                    else str(line.get_kind_display())
-                ),
+                description=invoice_line_description(line=line),
                 starts_on=line.starts_on,
                 ends_on=line.ends_on,
                 quantity=line.quantity,
@@ -386,8 +382,8 @@ def surcharge_languages(*, line: InvoiceLine) -> list[str]:
 def invoice_line_description(*, line: InvoiceLine) -> str:
     """A line's description in the active language: its kind, and after a colon its group: a
     language surcharge's languages named in that language ("Jazykový příplatek: maďarština
-    a rumunština"), else the label stored on the line. (The monthly report's; the invoice's
-    PDF, ``invoice_document``, still prints the stored label.)"""
+    a rumunština"), else the label stored on the line. The invoice's PDF and the monthly
+    report print the same words."""
     kind = str(line.get_kind_display())
     languages = surcharge_languages(line=line)
     if languages:
