@@ -3,7 +3,9 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from content.models import CannedReply, Category
 from languages.selectors import language_fallback_chain
@@ -66,3 +68,12 @@ def category_names(*, language: str) -> dict[str, str]:
         if name:
             names[category.code] = name
     return names
+
+
+def category_codes_named(*, word: str) -> list[str]:
+    """The category codes whose name in any language contains ``word``, ignoring accents
+    and case ("doruceni" finds the code of "Doručení"): a search for a name a reader sees."""
+    named = Q()
+    for code in settings.MODELTRANSLATION_LANGUAGES:
+        named |= Q(**{f"name_{code}__unaccent__icontains": word})
+    return list(Category.objects.filter(named).values_list("code", flat=True))

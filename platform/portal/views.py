@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.login_limit import client_address, login_blocked
+from content.selectors import category_names
 from conversations.attachments import attachment_response
 from conversations.models import Conversation
 from core.channels import Channel, channel_label
@@ -142,7 +143,9 @@ def _recent_months(client, count: int = 12) -> list[date]:
 
 def _formats(request) -> Formats:
     client = request.tenant
-    return Formats(translation.get_language() or "en", client.time_zone, client.currency)
+    language = translation.get_language() or "en"
+    names = category_names(language=language)
+    return Formats(language, client.time_zone, client.currency, names=names)
 
 
 @login_required
@@ -254,6 +257,7 @@ def conversation_list(request):
             "q": query,
             "channel": channel,
             "channels": [(code, channel_label(code)) for code in Channel.values],
+            "category_names": category_names(language=translation.get_language() or "en"),
         },
     )
 
@@ -315,6 +319,7 @@ def call_list(request):
             "outcome": outcome,
             "outcomes": list(CALL_OUTCOMES.items()),
             "rows": [(call, CALL_OUTCOMES.get(call.outcome, call.outcome)) for call in page],
+            "category_names": category_names(language=translation.get_language() or "en"),
         },
     )
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 
+from content.models import Category
 from conversations.models import Conversation, Message
 from customers.models import Customer
 from customers.selectors import customer_search
@@ -127,3 +128,36 @@ def test_a_new_clients_schema_reaches_unaccent(two_clients):
     with in_schema(new):
         Customer.objects.create(name="Šťěpán Újezdský")
         assert [c.name for c in customer_search(query="stepan ujezd")] == ["Šťěpán Újezdský"]
+
+
+@pytest.fixture
+def named_categories(two_clients, zilina):
+    """The code "delivery" named in Czech and Slovak, on a conversation and a call."""
+    _customer, conversation, call = zilina
+    with in_schema(two_clients.a):
+        Category.objects.create(code="delivery", name_cs="Doručení", name_sk="Doručenie")
+        Conversation.objects.filter(pk=conversation.pk).update(category="delivery")
+        Call.objects.filter(pk=call.pk).update(topic="delivery")
+    return conversation, call
+
+
+@pytest.mark.parametrize("query", ["doruceni", "DORUČENIE", "delivery"])
+def test_a_category_is_found_by_its_name_in_any_language(two_clients, named_categories, query):
+    conversation, call = named_categories
+    with in_schema(two_clients.a):
+        assert list(conversation_search(query=query)) == [conversation]
+        assert list(call_search(number=query)) == [call]
+
+
+def test_the_lists_name_categories_topics_and_languages_in_the_readers_language(
+    two_clients, named_categories, user_a
+):
+    user_a.language = "cs"
+    user_a.save(update_fields=["language"])
+    http = signed_in(two_clients.a, user_a)
+
+    conversations = http.get("/conversations/").text
+    calls = http.get("/calls/").text
+
+    assert "<td>Doručení</td>" in conversations and "<td>delivery</td>" not in conversations
+    assert "<td>Doručení</td>" in calls and "<td>Slovenština</td>" in calls
