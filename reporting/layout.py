@@ -470,6 +470,59 @@ def _costs_section(content: ReportContent, fmt: Formats, styles) -> list:
     ]
 
 
+def satisfaction_section(content: ReportContent, fmt: Formats, styles) -> list:
+    """CSAT of every channel side by side (the conversation survey and the calls' keypad
+    survey), then the conversation survey by language and category; nothing without
+    answers (docs/kpis.md, "Satisfaction on every channel")."""
+    survey, calls = content.kpis.satisfaction, content.kpis.csat
+    if survey is None and calls is None:
+        return []
+    header = ["", _("Answers"), _("CSAT, average score (1-5)"), _("Satisfied (4 or 5)"), "1", "2"]
+    header += ["3", "4", "5"]
+    widths = [120, 50, 70, 70, 36, 36, 36, 36, 36]
+
+    def rows(dimension: str, pairs: list[tuple[str, CsatFigures]]) -> list[list[str]]:
+        return [
+            [
+                fmt.value_label(dimension, code),
+                fmt.number(f.count),
+                fmt.decimal(f.average, places=2),
+                fmt.percent(f.satisfied_rate),
+                *(fmt.number(f.answers[score]) for score in CSAT_SCORES),
+            ]
+            for code, f in pairs
+        ]
+
+    channels = survey.by_channel_with_calls(calls) if survey else [("call", calls)]
+    story: list = [
+        Paragraph(_("Customer satisfaction"), styles["h1"]),
+        Paragraph(_("Satisfaction by channel"), styles["h2"]),
+        *blocks_of_table(header, rows("channel", [(c, f) for c, f in channels if f]), widths),
+    ]
+    if survey is None:
+        return story
+    story.append(
+        Paragraph(
+            escape(
+                _("Surveys sent after resolved conversations: %(sent)s, response rate %(rate)s")
+                % {"sent": fmt.number(survey.sent), "rate": fmt.percent(survey.response_rate)}
+            ),
+            styles["muted"],
+        )
+    )
+    titles = {
+        "language": _("Satisfaction by language"),
+        "category": _("Satisfaction by category"),
+    }
+    for dimension, title in titles.items():
+        if survey.by[dimension]:
+            story += [
+                Paragraph(title, styles["h2"]),
+                *blocks_of_table(header, rows(dimension, survey.by[dimension]), widths),
+            ]
+    return story
+
+
 def report_story(content: ReportContent) -> list:
     """The report's flowables (call inside the report's language)."""
     fonts_register()
@@ -536,6 +589,7 @@ def report_story(content: ReportContent) -> list:
             Paragraph(escape(_("No contacts in this period.")), styles["muted"])
         ]
     story += _calls_section(content, fmt, styles)
+    story += satisfaction_section(content, fmt, styles)
     story += _costs_section(content, fmt, styles)
     story.append(Paragraph(_("Definitions"), styles["h1"]))
     for term, definition in _definitions():

@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("portal.urls")),
     path("health/", health, name="health"),
+    # The e-mail survey's rating page: public, the signed token is the customer's key.
+    path("", include("surveys.urls")),
     # Agency admins edit this client's content here (canned replies, FAQ, templates).
     path("admin/", content_admin_site.urls),
 ]
