@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from content.admin import content_admin_site
 from surveys.models import Survey, SurveySettings
-from surveys.services import survey_settings_update
+from surveys.services import survey_settings_get, survey_settings_update
 
 
 @admin.register(SurveySettings, site=content_admin_site)
@@ -14,6 +14,10 @@ class SurveySettingsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # one row, made on first use
+
+    def changelist_view(self, request, extra_context=None):
+        survey_settings_get()  # the row exists before anyone edits it
+        return super().changelist_view(request, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -1,10 +1,18 @@
 """Resolved conversations and their surveys, for the survey tests (tests/surveys)."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from conversations.models import Conversation
+from accounts.models import User
+from conversations.models import Conversation, Message
 from conversations.services import conversation_open_inbound, conversation_resolve
+from customers.models import Customer
+from hours.models import ResolutionClock
+from outbox.models import Delivery
+from routing.models import WorkItem
+from surveys.models import Survey, SurveySettings
 from surveys.services import survey_settings_update, surveys_due_send
 from tests.support.factories import agent_serving
 from tests.support.tenancy import in_schema
@@ -57,3 +65,29 @@ def resolved(
 def sweep(client, *, now: datetime = AFTER_DELAY) -> int:
     with in_schema(client):
         return surveys_due_send(client=client, now=now)
+
+
+@contextmanager
+def committed_resolution(
+    two_clients, django_db_blocker, *, at: datetime = RESOLVED_AT, email: str = "zavod@example.cz"
+) -> Iterator[Conversation]:
+    """A resolved e-mail conversation of client A with surveys on, committed; it, its survey
+    and everything they made are deleted afterwards."""
+    client = two_clients.a
+    with django_db_blocker.unblock():
+        users_before = set(User.objects.values_list("pk", flat=True))
+        surveys_on(client)
+        conversation = resolved(client, email=email, at=at)
+        try:
+            yield conversation
+        finally:
+            Delivery.objects.filter(client=client, conversation_id=conversation.pk).delete()
+            WorkItem.objects.filter(client=client, source_id=conversation.pk).delete()
+            ResolutionClock.objects.filter(client=client, conversation_id=conversation.pk).delete()
+            with in_schema(client):
+                Survey.objects.filter(conversation=conversation).delete()
+                Message.objects.filter(conversation=conversation).delete()
+                Conversation.objects.filter(pk=conversation.pk).delete()
+                Customer.objects.filter(email=email).delete()
+                SurveySettings.objects.all().delete()
+            User.objects.exclude(pk__in=users_before).delete()

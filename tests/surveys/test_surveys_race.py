@@ -1,50 +1,18 @@
 """Surveys under concurrency, with real threads and committed rows: two sweeps decide one
 survey once; a customer's parallel clicks leave one survey with one rating."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from django.test import Client as HttpClient
 
-from accounts.models import User
-from conversations.models import Conversation, Message
-from customers.models import Customer
-from hours.models import ResolutionClock
-from outbox.models import Delivery
-from routing.models import WorkItem
+from conversations.models import Message
 from surveys.links import survey_token
-from surveys.models import Survey, SurveySettings
+from surveys.models import Survey
 from surveys.services import surveys_due_send
-from tests.support.surveys import AFTER_DELAY, resolved, surveys_on
+from tests.support.surveys import AFTER_DELAY, committed_resolution
 from tests.support.tenancy import host_of, in_schema
 from tests.support.threads import parallel
 
 pytestmark = pytest.mark.slow
-EMAIL = "zavod@example.cz"
-
-
-@contextmanager
-def committed_resolution(two_clients, django_db_blocker) -> Iterator[Conversation]:
-    """A resolved e-mail conversation of client A with surveys on, committed; deleted after."""
-    client = two_clients.a
-    with django_db_blocker.unblock():
-        users_before = set(User.objects.values_list("pk", flat=True))
-        surveys_on(client)
-        conversation = resolved(client, email=EMAIL)
-        try:
-            yield conversation
-        finally:
-            Delivery.objects.filter(client=client, conversation_id=conversation.pk).delete()
-            WorkItem.objects.filter(client=client, source_id=conversation.pk).delete()
-            ResolutionClock.objects.filter(client=client, conversation_id=conversation.pk).delete()
-            with in_schema(client):
-                Survey.objects.filter(conversation=conversation).delete()
-                Message.objects.filter(conversation=conversation).delete()
-                Conversation.objects.filter(pk=conversation.pk).delete()
-                Customer.objects.filter(email=EMAIL).delete()
-                SurveySettings.objects.all().delete()
-            User.objects.exclude(pk__in=users_before).delete()
 
 
 def test_two_sweeps_at_once_send_one_survey(two_clients, django_db_blocker):
