@@ -479,7 +479,7 @@ def satisfaction_section(content: ReportContent, fmt: Formats, styles) -> list:
         return []
     header = ["", _("Answers"), _("CSAT, average score (1-5)"), _("Satisfied (4 or 5)"), "1", "2"]
     header += ["3", "4", "5"]
-    widths = [120, 50, 70, 70, 36, 36, 36, 36, 36]
+    widths = [110, 50, 70, 70, 32, 32, 32, 32, 32]
 
     def rows(dimension: str, pairs: list[tuple[str, CsatFigures]]) -> list[list[str]]:
         return [
@@ -494,22 +494,19 @@ def satisfaction_section(content: ReportContent, fmt: Formats, styles) -> list:
         ]
 
     channels = survey.by_channel_with_calls(calls) if survey else [("call", calls)]
-    story: list = [
-        Paragraph(_("Customer satisfaction"), styles["h1"]),
-        Paragraph(_("Satisfaction by channel"), styles["h2"]),
-        *blocks_of_table(header, rows("channel", [(c, f) for c, f in channels if f]), widths),
-    ]
+    # The title, the response rate and the first table on one page.
+    head: list = [Paragraph(_("Customer satisfaction"), styles["h1"])]
+    if survey is not None:
+        sent = _("Surveys sent after resolved conversations: %(sent)s, response rate %(rate)s") % {
+            "sent": fmt.number(survey.sent),
+            "rate": fmt.percent(survey.response_rate),
+        }
+        head.append(Paragraph(escape(sent), styles["muted"]))
+    head.append(Paragraph(_("Satisfaction by channel"), styles["h2"]))
+    table = blocks_of_table(header, rows("channel", [(c, f) for c, f in channels if f]), widths)
+    story: list = [KeepTogether(head + table)]
     if survey is None:
         return story
-    story.append(
-        Paragraph(
-            escape(
-                _("Surveys sent after resolved conversations: %(sent)s, response rate %(rate)s")
-                % {"sent": fmt.number(survey.sent), "rate": fmt.percent(survey.response_rate)}
-            ),
-            styles["muted"],
-        )
-    )
     titles = {
         "language": _("Satisfaction by language"),
         "category": _("Satisfaction by category"),

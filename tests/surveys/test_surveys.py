@@ -18,9 +18,13 @@ from conversations.services import (
 )
 from customers.services import customer_erase
 from outbox.models import Delivery
+from routing.models import WorkItem
 from surveys.links import survey_token
 from surveys.models import Survey
-from surveys.services import survey_rate
+from surveys.services import survey_comment, survey_rate
+from surveys.tasks import surveys_sweep_task
+from tests.support.desk import agent_with
+from tests.support.desk import signed_in as desk_signed_in
 from tests.support.factories import agent_serving
 from tests.support.outbox import send_now
 from tests.support.surveys import AFTER_DELAY, RATING_LINK, RESOLVED_AT, resolved, surveys_on, sweep
@@ -262,3 +266,29 @@ def test_erasing_the_customer_erases_their_comment(two_clients):
         customer_erase(customer_id=conversation.customer_id)
         survey.refresh_from_db()
     assert (survey.comment, survey.rating) == ("", 2)
+
+
+def test_the_agent_sees_the_rating_and_the_comment_on_the_conversation(two_clients):
+    surveys_on(two_clients.a)
+    conversation = resolved(two_clients.a)
+    sweep(two_clients.a)
+    survey = survey_of(two_clients.a, conversation)
+    with in_schema(two_clients.a):
+        survey_rate(survey_id=survey.pk, rating=3, via="link")
+        survey_comment(survey_id=survey.pk, comment="Dlouho jsem čekal na <odpověď>.")
+    item = WorkItem.objects.filter(
+        client=two_clients.a, source_kind="conversation", source_id=conversation.pk
+    ).latest("pk")
+    agent = agent_with([two_clients.a], {"cs": "native"})
+    page = desk_signed_in(agent).get(f"/desk/items/{item.pk}").text
+    assert '<strong id="survey-rating">3 / 5</strong>' in page
+    assert "Dlouho jsem čekal na &lt;odpověď&gt;." in page  # escaped
+
+
+def test_the_beat_asks_every_serving_client_in_its_own_schema(two_clients):
+    surveys_on(two_clients.a)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    conversation = resolved(two_clients.a, at=an_hour_ago - timedelta(minutes=5))
+
+    assert surveys_sweep_task() >= 2  # one task per serving client (eager in tests)
+    assert survey_of(two_clients.a, conversation).state == "sent"
