@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client as HttpClient
 from django.utils import timezone
 
+from accounts.models import User
 from conversations.models import Conversation, Message
 from conversations.services import (
     conversation_customer_message,
@@ -21,11 +22,11 @@ from outbox.models import Delivery
 from routing.models import WorkItem
 from surveys.links import survey_token
 from surveys.models import Survey
-from surveys.services import survey_comment, survey_rate
+from surveys.services import survey_comment, survey_rate, survey_settings_get
 from surveys.tasks import surveys_sweep_task
 from tests.support.desk import agent_with
 from tests.support.desk import signed_in as desk_signed_in
-from tests.support.factories import agent_serving
+from tests.support.factories import UserFactory, agent_serving
 from tests.support.outbox import send_now
 from tests.support.surveys import AFTER_DELAY, RATING_LINK, RESOLVED_AT, resolved, surveys_on, sweep
 from tests.support.tenancy import host_of, in_schema
@@ -292,3 +293,23 @@ def test_the_beat_asks_every_serving_client_in_its_own_schema(two_clients):
 
     assert surveys_sweep_task() >= 2  # one task per serving client (eager in tests)
     assert survey_of(two_clients.a, conversation).state == "sent"
+
+
+def test_an_agency_admin_turns_surveys_off_and_on_in_the_clients_admin(two_clients):
+    admin = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    http = HttpClient(HTTP_HOST=host_of(two_clients.a))
+    http.force_login(admin)
+    assert http.get("/admin/surveys/surveysettings/").status_code == 200  # the row is made
+    form = {"delay_minutes": "120", "reply_window_hours": "24", "link_valid_days": "14"}
+
+    assert http.post("/admin/surveys/surveysettings/1/change/", form).status_code == 302
+    with in_schema(two_clients.a):
+        chosen = survey_settings_get()
+    assert (chosen.enabled, chosen.delay_minutes, chosen.link_valid_days) == (False, 120, 14)
+
+    before = timezone.now()
+    http.post("/admin/surveys/surveysettings/1/change/", form | {"enabled": "on"})
+    with in_schema(two_clients.a):
+        chosen = survey_settings_get()
+    # Turned on again: what was resolved while they were off is not asked about.
+    assert chosen.enabled and chosen.enabled_since >= before
