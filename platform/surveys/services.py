@@ -217,9 +217,11 @@ class _Placeholders(dict[str, str]):
 
 def _filled(text: str, values: _Placeholders) -> str:
     try:
-        return text.format_map(values)
+        filled = text.format_map(values)
     except (ValueError, IndexError, AttributeError):  # stray braces: as written
         return text
+    # An empty placeholder (a customer known only by an address) leaves no "Hello , ,".
+    return re.sub(r",+", ",", re.sub(r"[ \t]+([,.!?;:])", r"\1", filled))
 
 
 @transaction.atomic

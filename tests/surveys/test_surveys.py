@@ -10,6 +10,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from accounts.models import User
+from content.models import MessageTemplate
 from conversations.models import Conversation, Message
 from conversations.services import (
     conversation_customer_message,
@@ -313,3 +314,26 @@ def test_an_agency_admin_turns_surveys_off_and_on_in_the_clients_admin(two_clien
         chosen = survey_settings_get()
     # Turned on again: what was resolved while they were off is not asked about.
     assert chosen.enabled and chosen.enabled_since >= before
+
+
+def test_the_clients_survey_template_is_used_in_the_customers_language(two_clients):
+    surveys_on(two_clients.a)
+    with in_schema(two_clients.a):
+        MessageTemplate.objects.create(
+            kind="survey_invitation",
+            subject_cs="Jak jsme vám pomohli?",
+            body_cs="Dobrý den, {customer_name}, ohodnoťte nás zde: {survey_link} {unknown}",
+            subject_en="How did we help?",
+            body_en="Rate us: {survey_link}",
+        )
+    conversation = resolved(two_clients.a)
+    sweep(two_clients.a)
+    survey = survey_of(two_clients.a, conversation)
+    sent_mail_links(two_clients.a, survey)
+    [sent] = [m for m in mail.outbox if "/survey/" in m.body]
+    assert sent.subject == "Jak jsme vám pomohli?"
+    first_line = sent.body.splitlines()[0]
+    # The page's link (no rating) in the template's place; an unknown placeholder as written.
+    assert first_line.startswith("Dobrý den, ohodnoťte nás zde: http://")
+    assert first_line.endswith("/ {unknown}") and "?rating" not in first_line
+    assert "Ohodnoťte jedním kliknutím:" in sent.body
