@@ -439,7 +439,7 @@ def _answered_earlier(client: Client, *, sender: str, text: str) -> Conversation
     """The sender's last settled SMS conversation (locked) when ``text`` answers a question
     asked in it after its resolution (``conversations.answers``); else None."""
     settled = (
-        Conversation.objects.select_for_update()
+        Conversation.objects.select_for_update(of=("self",))
         .filter(
             channel="sms",
             customer__phone=sender,
