@@ -14,11 +14,15 @@ from content.models import MessageTemplate
 from conversations.models import Conversation, Message
 from conversations.services import (
     conversation_customer_message,
+    conversation_open_inbound,
     conversation_reopen,
+    conversation_reply,
     conversation_resolve,
     conversation_sms_receive,
+    conversations_pending_resolve,
 )
 from customers.services import customer_erase
+from hours.models import SlaTarget
 from outbox.models import Delivery
 from routing.models import WorkItem
 from surveys.links import survey_token
@@ -29,7 +33,15 @@ from tests.support.desk import agent_with
 from tests.support.desk import signed_in as desk_signed_in
 from tests.support.factories import UserFactory, agent_serving
 from tests.support.outbox import send_now
-from tests.support.surveys import AFTER_DELAY, RATING_LINK, RESOLVED_AT, resolved, surveys_on, sweep
+from tests.support.surveys import (
+    AFTER_DELAY,
+    MONDAY_10_PRAGUE,
+    RATING_LINK,
+    RESOLVED_AT,
+    resolved,
+    surveys_on,
+    sweep,
+)
 from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
@@ -337,3 +349,30 @@ def test_the_clients_survey_template_is_used_in_the_customers_language(two_clien
     assert first_line.startswith("Dobrý den, ohodnoťte nás zde: http://")
     assert first_line.endswith("/ {unknown}") and "?rating" not in first_line
     assert "Ohodnoťte jedním kliknutím:" in sent.body
+
+
+def test_a_conversation_resolved_after_the_customers_silence_is_surveyed_too(two_clients):
+    surveys_on(two_clients.a)
+    SlaTarget.objects.create(client=two_clients.a, channel="chat", resolve_pending_after_days=2)
+    agent = agent_serving([two_clients.a])
+    with in_schema(two_clients.a):
+        conversation = conversation_open_inbound(
+            client=two_clients.a,
+            channel="chat",
+            text="Dobrý den, máte boty velikosti 46?",
+            customer_email="mlci@example.cz",
+            language="cs",
+            now=MONDAY_10_PRAGUE,
+        ).conversation
+        conversation_reply(
+            client=two_clients.a,
+            conversation_id=conversation.pk,
+            agent=agent,
+            text="Dobrý den, ano, máme.",
+            now=MONDAY_10_PRAGUE,
+        )
+        silence_over = MONDAY_10_PRAGUE + timedelta(days=2, hours=1)
+        assert conversations_pending_resolve(client=two_clients.a, now=silence_over) == 1
+
+    assert sweep(two_clients.a, now=silence_over + timedelta(minutes=61)) == 1
+    assert survey_of(two_clients.a, conversation).state == "sent"
