@@ -33,6 +33,7 @@ from tests.support.desk import agent_with
 from tests.support.desk import signed_in as desk_signed_in
 from tests.support.factories import UserFactory, agent_serving
 from tests.support.outbox import send_now
+from tests.support.portal import signed_in
 from tests.support.surveys import (
     AFTER_DELAY,
     MONDAY_10_PRAGUE,
@@ -376,3 +377,13 @@ def test_a_conversation_resolved_after_the_customers_silence_is_surveyed_too(two
 
     assert sweep(two_clients.a, now=silence_over + timedelta(minutes=61)) == 1
     assert survey_of(two_clients.a, conversation).state == "sent"
+
+
+def test_the_client_reads_the_answer_on_the_conversation_in_the_portal(two_clients, user_a):
+    surveys_on(two_clients.a)
+    conversation = resolved(two_clients.a)
+    sweep(two_clients.a)
+    with in_schema(two_clients.a):
+        survey_rate(survey_id=survey_of(two_clients.a, conversation).pk, rating=5, via="link")
+    page = signed_in(two_clients.a, user_a).get(f"/conversations/{conversation.pk}/").text
+    assert '<strong id="survey-rating">5 / 5</strong>' in page
