@@ -114,6 +114,10 @@ class ContactFigures:
     resolved: int
     reopened: int
     repeat: int
+    # Seconds from arrival to the latest resolution (contacts whose latest resolution came
+    # before the period's end), calendar time.
+    resolution_median: float | None = None
+    resolution_p90: float | None = None
 
     @property
     def resolution_rate(self) -> Decimal | None:

@@ -69,7 +69,10 @@ WITH open_period AS (
     SELECT r.channel COLLATE "C" AS channel, r.language COLLATE "C" AS language,
            r.country COLLATE "C" AS country, r.category COLLATE "C" AS category,
            r.first_response_at < %(end)s AS handled,
-           r.resolved_at < %(end)s AS resolved,
+           -- Resolved at least once before the end: a reopening follows a resolution, and
+           -- the row keeps only the latest of each (docs/kpis.md).
+           r.resolved_at < %(end)s OR (r.reopen_count > 0 AND r.reopened_at < %(end)s)
+               AS resolved,
            r.reopen_count > 0 AND r.reopened_at < %(end)s AS reopened,
            r.previous_at >= r.created_at - make_interval(days => %(repeat_days)s) AS repeat,
            CASE WHEN r.first_response_at < %(end)s THEN e.answered - e.arrived END AS frt,
@@ -78,12 +81,14 @@ WITH open_period AS (
                      greatest(e.answered - cal.s[b.answered], 0), cal.len[b.answered]) END)
               - (CASE WHEN b.arrived = 0 THEN 0 ELSE cal.before[b.arrived] + least(
                      greatest(e.arrived - cal.s[b.arrived], 0), cal.len[b.arrived]) END)
-           END AS business_frt
+           END AS business_frt,
+           CASE WHEN r.resolved_at < %(end)s THEN e.resolved - e.arrived END AS resolution
     FROM recent r
     LEFT JOIN cal ON cal.country = r.country AND cal.language = r.language
     -- Seconds since the epoch as float8 (date_part; extract() would give slower numerics).
     CROSS JOIN LATERAL (SELECT date_part('epoch', r.created_at) AS arrived,
-                               date_part('epoch', r.first_response_at) AS answered) e
+                               date_part('epoch', r.first_response_at) AS answered,
+                               date_part('epoch', r.resolved_at) AS resolved) e
     CROSS JOIN LATERAL (SELECT coalesce(width_bucket(e.arrived, cal.s), 0) AS arrived,
                                coalesce(width_bucket(e.answered, cal.s), 0) AS answered) b
     WHERE r.created_at >= %(start)s
@@ -98,7 +103,8 @@ SELECT {groups},
        percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY business_frt),
        count(*) FILTER (WHERE resolved),
        count(*) FILTER (WHERE reopened),
-       count(*) FILTER (WHERE repeat)
+       count(*) FILTER (WHERE repeat),
+       percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY resolution)
 FROM contact
 GROUP BY GROUPING SETS ({sets})
 """
@@ -266,7 +272,10 @@ def _period_params(client: Client, period: Period) -> dict[str, Any]:
         "tz": client.time_zone,
         "start": period.start.astimezone(UTC),
         "end": period.end.astimezone(UTC),
-        "lookback": (period.start - timedelta(days=REPEAT_WINDOW_DAYS)).astimezone(UTC),
+        # 7 x 24 hours before the start, as the query's window (aware arithmetic on the
+        # local start would count 7 wall-clock days, an hour short over a change to summer
+        # time).
+        "lookback": period.start.astimezone(UTC) - timedelta(days=REPEAT_WINDOW_DAYS),
         "repeat_days": REPEAT_WINDOW_DAYS,
     }
 
@@ -293,6 +302,7 @@ def contact_figures_for_period(
     by: dict[str, list[tuple[str, ContactFigures]]] = {name: [] for name in DIMENSIONS}
     for row in rows:
         calendar_frt, business_frt = row[10] or (None, None), row[11] or (None, None)
+        resolution = row[15] or (None, None)
         figures = ContactFigures(
             received=row[8],
             handled=row[9],
@@ -303,6 +313,8 @@ def contact_figures_for_period(
             resolved=row[12],
             reopened=row[13],
             repeat=row[14],
+            resolution_median=resolution[0],
+            resolution_p90=resolution[1],
         )
         dimension = _dimension_of(row[0:4])
         if dimension is None:

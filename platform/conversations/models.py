@@ -69,6 +69,9 @@ class Conversation(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["customer", "-created_at"]),
+            # A month's contacts (the KPIs, the volume charts): read by range, not by a scan
+            # of every month the client has had (benchmarks/kpis.py).
+            models.Index(fields=["created_at"], name="conversation_created"),
             models.Index(
                 fields=["pending_since"],
                 name="conversation_pending",

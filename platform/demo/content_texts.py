@@ -47,7 +47,7 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "hu": (
             "Késik a szállítás",
-            "Kedves {customer_name}! Elnézést kérünk, hogy a(z) {order_number} számú rendelése a "
+            "Kedves {customer_name}! Elnézést kérünk, hogy rendelése ({order_number}) a "
             "vártnál később érkezik. A futárszolgálatnál jelenleg késések vannak, a csomagnak "
             "néhány munkanapon belül meg kell érkeznie. Köszönjük türelmét!",
         ),
@@ -140,8 +140,8 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         "hu": (
             "A visszaküldés menete",
             "Kedves {customer_name}! A terméket a kézbesítéstől számított 14 napon belül "
-            "indoklás nélkül visszaküldheti. Kérjük, töltse ki a visszaküldési űrlapot a(z) "
-            "{shop_name} weboldalán, csomagolja be gondosan a terméket, és küldje el az űrlapon "
+            "indoklás nélkül visszaküldheti. Kérjük, töltse ki a visszaküldési űrlapot "
+            "webáruházunk oldalán, csomagolja be gondosan a terméket, és küldje el az űrlapon "
             "megadott címre. Amint a csomag megérkezik, értesítjük.",
         ),
         "ro": (
@@ -180,7 +180,7 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "hu": (
             "Visszatérítés elindítva",
-            "Kedves {customer_name}! Megkaptuk a(z) {order_number} számú rendeléshez tartozó "
+            "Kedves {customer_name}! Megkaptuk a rendeléséhez ({order_number}) tartozó "
             "visszaküldött terméket, és elindítottuk a visszatérítést. Az összeg bankjától "
             "függően 5 munkanapon belül jelenik meg a számláján.",
         ),
@@ -270,7 +270,7 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "hu": (
             "Sikertelen fizetés",
-            "Kedves {customer_name}! Sajnos a(z) {order_number} számú rendelés kifizetése nem "
+            "Kedves {customer_name}! Sajnos rendelése ({order_number}) kifizetése nem "
             "sikerült, ezért a rendelés még fizetésre vár. A fizetést a rendelés-visszaigazolásban "
             "található linken újra megkísérelheti, vagy választhat másik fizetési módot. Ha a "
             "probléma továbbra is fennáll, kérjük, forduljon a bankjához, vagy válaszoljon erre "
@@ -315,7 +315,7 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "hu": (
             "Köszönet és elköszönés",
-            "Kedves {customer_name}! Köszönjük, hogy a(z) {shop_name} ügyfélszolgálatához "
+            "Kedves {customer_name}! Köszönjük, hogy ügyfélszolgálatunkhoz "
             "fordult. Ha bármi másban segíthetünk, egyszerűen válaszoljon erre az üzenetre. "
             "További szép napot kívánunk!",
         ),
@@ -523,7 +523,7 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "hu": (
             "Megkaptuk üzenetét",
-            "Kedves {customer_name}! Köszönjük, hogy a(z) {shop_name} ügyfélszolgálatához "
+            "Kedves {customer_name}! Köszönjük, hogy ügyfélszolgálatunkhoz "
             "fordult. Üzenetét megkaptuk, és {expected_answer} válaszolunk.",
         ),
         "ro": (
@@ -596,7 +596,7 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "hu": (
             "Mennyire volt elégedett?",
-            "Kedves {customer_name}! Köszönjük, hogy a(z) {shop_name} ügyfélszolgálatához "
+            "Kedves {customer_name}! Köszönjük, hogy ügyfélszolgálatunkhoz "
             "fordult. Szeretnénk megtudni, mennyire volt elégedett a segítségünkkel. Kevesebb "
             "mint egy percet vesz igénybe: {survey_link}",
         ),

@@ -3,7 +3,7 @@
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import phonenumbers
@@ -16,7 +16,8 @@ from accounts.services import user_ensure
 from content.models import CannedReply, FaqArticle, MessageTemplate
 from conversations.attachments import IncomingFile, attachment_store
 from conversations.models import Conversation, Message
-from conversations.services import conversation_open_inbound, conversation_reopen
+from conversations.services import conversation_customer_message, conversation_open_inbound
+from core.months import month_of, month_start
 from customers.models import Customer
 from demo.billing import seed_billing
 from demo.content_texts import (
@@ -36,7 +37,7 @@ from hours.services import resolution_clock_stop
 from languages.evaluation import samples
 from languages.services import agent_skills_set
 from routing.models import WorkItem
-from routing.services import work_item_settled
+from routing.services import work_item_settled, work_items_responded
 from telephony.models import PhoneNumber
 from tenants.models import Client, Domain, InboundAddress
 from tenants.services import agency_ensure, client_billing_identity_set, client_provision
@@ -164,8 +165,21 @@ _MOBILE_PREFIX = {
 }
 
 
+# How far back the seeded history reaches (calls up to 31 days, conversations 31 days and
+# 9 hours: demo.telephony.calls_seed and seed_history below).
+HISTORY_REACH = timedelta(days=32)
+
+
+def history_start(now: datetime) -> date:
+    """The month of the seeded history's first day: the demo clients are clients since."""
+    return month_of(now - HISTORY_REACH, zone=UTC)
+
+
 def seed_clients(log: Callable[[str], None]) -> None:
     agency = agency_ensure()
+    # Clients since their history began, not since the seed ran: `issue_invoices` bills the
+    # months in which a client existed, and none before.
+    since = month_start(history_start(timezone.now()), zone=UTC)
     # Locally the agency site also answers on the loopback address.
     Domain.objects.get_or_create(
         domain="127.0.0.1", defaults={"tenant": agency, "is_primary": False}
@@ -180,6 +194,7 @@ def seed_clients(log: Callable[[str], None]) -> None:
             currency=demo.currency,
         )
         log(f"client {demo.slug}: {'created' if result.created else 'present'}")
+        Client.objects.filter(pk=result.client.pk, created_at__gt=since).update(created_at=since)
         identity = DEMO_BILLING_IDENTITIES[demo.slug]
         # Before the demo's invoices are issued (they record it); one edited in the admin stays.
         if not any(getattr(result.client, field) for field in identity):
@@ -406,6 +421,8 @@ def seed_history(log: Callable[[str], None]) -> None:
     now = timezone.now()
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
         rng = random.Random(f"history-{client.slug}")  # noqa: S311 - repeatable demo data
+        # Its own sequence: the reopenings' second round leaves the rest of the history as it was.
+        again_rng = random.Random(f"history-again-{client.slug}")  # noqa: S311 - demo data
         with schema_context(client.schema_name):
             if Conversation.objects.filter(
                 messages__external_id__startswith="demo-history-"
@@ -434,7 +451,7 @@ def seed_history(log: Callable[[str], None]) -> None:
                     answered + timedelta(hours=rng.uniform(1, 48)),
                     now - timedelta(minutes=rng.uniform(1, 60)),
                 )
-                reopened = rng.random() < 0.08 and resolved + timedelta(days=1) < now
+                reopened = rng.random() < 0.08 and resolved + timedelta(days=1, hours=1) < now
                 Conversation.objects.filter(pk=conversation.pk).update(
                     status="resolved",
                     first_response_at=answered,
@@ -442,16 +459,19 @@ def seed_history(log: Callable[[str], None]) -> None:
                     category=rng.choice(["delivery", "returns", "payment", "product"]),
                 )
                 resolution_clock_stop(client=client, conversation_id=conversation.pk, now=resolved)
-                if reopened:
-                    conversation.refresh_from_db()
-                    conversation_reopen(
-                        client=client, conversation=conversation, now=resolved + timedelta(days=1)
-                    )
                 item = WorkItem.objects.get(
                     client=client,
                     source_kind="conversation",
                     source_id=conversation.pk,
                     status="waiting",
+                )
+                # The answer stops the item's first-response clock, as a sent reply does.
+                work_items_responded(
+                    client=client,
+                    source_kind="conversation",
+                    source_id=conversation.pk,
+                    written_at=answered,
+                    at=answered,
                 )
                 team = agents.get(client.pk) or [None]
                 work_item_settled(
@@ -468,7 +488,55 @@ def seed_history(log: Callable[[str], None]) -> None:
                         due_at=item.due_at,
                         defaults={"client": client, "recorded_at": item.due_at},
                     )
+                if reopened:
+                    _history_written_again(
+                        client=client,
+                        conversation_id=conversation.pk,
+                        number=number,
+                        text=again_rng.choice(by_language[language]).text,
+                        at=resolved + timedelta(days=1),
+                        agent=again_rng.choice(team),
+                        now=now,
+                        rng=again_rng,
+                    )
         log(f"history of {client.slug}: {HISTORY_CONVERSATIONS_PER_CLIENT} conversations")
+
+
+def _history_written_again(
+    *,
+    client: Client,
+    conversation_id: int,
+    number: int,
+    text: str,
+    at: datetime,
+    agent: User | None,
+    now: datetime,
+    rng: random.Random,
+) -> None:
+    """The customer wrote again a day after the resolution (a reopening, with its own work
+    item and promise), and was answered and the matter resolved again within hours."""
+    conversation_customer_message(
+        client=client,
+        conversation_id=conversation_id,
+        text=text,
+        external_id=f"demo-history-{number}-again",
+        now=at,
+    )
+    answered = min(at + timedelta(hours=rng.uniform(0.5, 5)), now - timedelta(minutes=2))
+    resolved = min(answered + timedelta(hours=rng.uniform(0.5, 24)), now - timedelta(minutes=1))
+    item = WorkItem.objects.get(
+        client=client, source_kind="conversation", source_id=conversation_id, status="waiting"
+    )
+    work_items_responded(
+        client=client,
+        source_kind="conversation",
+        source_id=conversation_id,
+        written_at=answered,
+        at=answered,
+    )
+    work_item_settled(item_id=item.pk, agent=agent, assigned_at=answered, closed_at=resolved)
+    Conversation.objects.filter(pk=conversation_id).update(status="resolved", resolved_at=resolved)
+    resolution_clock_stop(client=client, conversation_id=conversation_id, now=resolved)
 
 
 SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [

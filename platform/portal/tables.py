@@ -108,9 +108,30 @@ def summary_table(kpis: Kpis, previous: Previous | None = None) -> DataTable:
             HOURS,
         ],
         [_("Resolution rate"), t.resolution_rate, before("resolution_rate"), PERCENT],
+        [_("Resolution time, median"), t.resolution_median, before("resolution_median"), HOURS],
+        [
+            _("Resolution time, 90th percentile"),
+            t.resolution_p90,
+            before("resolution_p90"),
+            HOURS,
+        ],
         [_("Reopen rate"), t.reopen_rate, before("reopen_rate"), PERCENT],
         [_("Repeat contacts"), t.repeat_rate, before("repeat_rate"), PERCENT],
         [_("SLA met"), kpis.sla.met_rate, previous.sla.met_rate if previous else None, PERCENT],
+        # The counts behind the percentage, kept apart: not applicable is in neither.
+        [_("SLA promises met"), kpis.sla.met, previous.sla.met if previous else None, COUNT],
+        [
+            _("SLA promises missed"),
+            kpis.sla.missed,
+            previous.sla.missed if previous else None,
+            COUNT,
+        ],
+        [
+            _("SLA promises not applicable"),
+            kpis.sla.not_applicable,
+            previous.sla.not_applicable if previous else None,
+            COUNT,
+        ],
     ]
     # Each row has its own kind: the value columns are typed per row.
     columns = [Column(""), Column(_("This month"), MIXED), Column(_("Previous month"), MIXED)]
@@ -126,11 +147,17 @@ def dimension_table(kpis: Kpis, dimension: str, fmt: Formats) -> DataTable:
         Column(_("Median"), HOURS),
         Column(_("p90"), HOURS),
         Column(_("Median, business hours"), HOURS),
+        Column(_("p90, business hours"), HOURS),
         Column(_("Resolved"), PERCENT),
+        Column(_("Resolution time, median"), HOURS),
         Column(_("Reopened"), PERCENT),
         Column(_("Repeat"), PERCENT),
         Column(_("SLA met"), PERCENT),
+        Column(_("SLA promises met"), COUNT),
+        Column(_("SLA promises missed"), COUNT),
+        Column(_("SLA promises not applicable"), COUNT),
     ]
+    no_promises = SlaFigures(due=0, met=0, not_applicable=0)
     rows = [
         [
             fmt.value_label(dimension, code),
@@ -139,13 +166,26 @@ def dimension_table(kpis: Kpis, dimension: str, fmt: Formats) -> DataTable:
             f.first_response_median,
             f.first_response_p90,
             f.first_response_business_median,
+            f.first_response_business_p90,
             f.resolution_rate,
+            f.resolution_median,
             f.reopen_rate,
             f.repeat_rate,
-            sla[code].met_rate if code in sla else None,
+            sla.get(code, no_promises).met_rate,
+            sla.get(code, no_promises).met,
+            sla.get(code, no_promises).missed,
+            sla.get(code, no_promises).not_applicable,
         ]
         for code, f in kpis.by.get(dimension, [])
     ]
+    # Promises due this month in a group that received no contact this month (promises of
+    # older conversations): shown too, so that the rows add up to the summary's counts.
+    received = {code for code, _f in kpis.by.get(dimension, [])}
+    for code, promises in kpis.sla_by.get(dimension, []):
+        if code not in received:
+            label = fmt.value_label(dimension, code)
+            counts = [promises.met, promises.missed, promises.not_applicable]
+            rows.append([label, 0, 0, *[None] * 8, promises.met_rate, *counts])
     return DataTable(dimension, dimension_titles()[dimension], columns, rows)
 
 

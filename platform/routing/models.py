@@ -147,6 +147,9 @@ class WorkItem(models.Model):
                 name="workitem_agent_load",
                 condition=Q(status__in=["offered", "assigned"]),
             ),
+            # The promises of one client due in a month (the SLA figures): the table holds
+            # every client's items of every month (benchmarks/kpis.py).
+            models.Index(fields=["client", "due_at"], name="workitem_client_due"),
         ]
         constraints = [
             # One open item per source: a replayed webhook cannot queue it twice.

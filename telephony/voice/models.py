@@ -259,6 +259,8 @@ class Call(models.Model):
         indexes = [
             models.Index(fields=["from_number", "-ringing_at"]),
             models.Index(fields=["outcome", "-ringing_at"]),
+            # A month's calls (the call KPIs, the volume charts) by range (benchmarks/kpis.py).
+            models.Index(fields=["ringing_at"], name="call_ringing"),
             # Calls not finished yet: what the reconciliation sweep reads every 5 minutes.
             models.Index(
                 fields=["ringing_at"], condition=Q(completed_at__isnull=True), name="call_open"

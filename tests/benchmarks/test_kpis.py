@@ -1,0 +1,76 @@
+"""benchmarks/kpis.py at a tiny size: it fills the months, times the KPIs against the floor
+and the PDF, and its JSON line carries every figure with the figures it computed.
+
+It creates, migrates and drops a database of its own (polydesk_bench_kpis) on the server of
+DATABASE_URL, so it is left out of the default run, like the other benchmarks' runs: set
+POLYDESK_BENCHMARK_TESTS=1 to run it.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not os.environ.get("POLYDESK_BENCHMARK_TESTS"),
+        reason="benchmarks run only with POLYDESK_BENCHMARK_TESTS=1 (a database of their own)",
+    ),
+]
+
+
+def test_the_kpis_benchmark_measures_the_month_its_floor_and_the_pdf_as_months_grow(tmp_path):
+    out = tmp_path / "runs.jsonl"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/kpis.py",
+            *("--sizes", "300:60", "--runs", "2", "--months", "1,2", "--json", str(out)),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert out.exists(), done.stdout[-3000:] + done.stderr[-3000:]
+    (line,) = [json.loads(text) for text in out.read_text().splitlines()]
+    assert line["benchmark"] == "kpis"
+    assert line["sizes"] == {"conversations": [300], "calls": [60], "runs": 2, "months": [1, 2]}
+    figures = {figure["name"]: figure for figure in line["figures"]}
+    assert set(figures) == {
+        "0.3k/0.06k: all KPIs p50",
+        "0.3k/0.06k: all KPIs p99",
+        "0.3k/0.06k: all KPIs, CPU p50",
+        "0.3k/0.06k: all KPIs p50 / floor p50",
+        "0.3k/0.06k, 1 month(s) of history: PDF",
+        "0.3k/0.06k, 1 month(s) of history: PDF, CPU",
+        "0.3k/0.06k, 1 month(s) of history: PDF peak memory",
+        "0.3k/0.06k, 2 month(s) of history: PDF",
+        "0.3k/0.06k, 2 month(s) of history: PDF, CPU",
+        "0.3k/0.06k, 2 month(s) of history: PDF peak memory",
+        "0.3k/0.06k: PDF peak memory, 2 months / 1",
+    }
+    for figure in figures.values():
+        assert figure["value"] > 0, figure
+    p50 = figures["0.3k/0.06k: all KPIs p50"]
+    assert 0 < p50["floor"] < p50["value"]
+    assert p50["target"] == 1.0
+    assert figures["0.3k/0.06k: all KPIs p50 / floor p50"]["target"] == 3.0
+    assert figures["0.3k/0.06k, 2 month(s) of history: PDF"]["verdict"] == "pass"
+    # The month's figures are those of the rows filled: every call, every conversation but
+    # the auto-replies, and SLA outcomes of all three kinds.
+    for months in (1, 2):
+        detail = line["details"][f"300 conversations, 60 calls, {months} month(s)"]
+        assert detail["calls"] == 60
+        assert 285 <= detail["received"] <= 300
+        due, met, not_applicable = detail["sla_due_met_not_applicable"]
+        assert 0 < met < due
+        assert not_applicable > 0
