@@ -242,6 +242,12 @@ class CostLine:
     unit: str
     amount: Decimal
     percent: Decimal | None = None
+    # A line of part of the month (a plan changing mid-month splits it): its first and last
+    # day; None for a line of the whole month.
+    first_day: date | None = None
+    last_day: date | None = None
+    # The quantity is an amount of money (a surcharge's base, telephony passed through).
+    quantity_is_money: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

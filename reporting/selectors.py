@@ -12,7 +12,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from billing.selectors import invoice_in_force
+from billing.document import UNIT_AMOUNT
+from billing.selectors import invoice_in_force, invoice_line_description
+from core.months import month_bounds
 from hours.selectors import client_calendar
 from reporting.figures import (
     CALL_DIMENSIONS,
@@ -446,20 +448,25 @@ def kpis_for_period(*, client: Client, period: Period, now: datetime | None = No
 
 def cost_section_for_month(*, client: Client, month: date) -> CostSection | None:
     """The month's invoice in force, line by line (labels in the active language); None
-    when the month has no invoice standing (not issued yet, or credited)."""
+    when the month has no invoice standing (not issued yet, or credited). A line of part of
+    the month carries its days; a language surcharge is named by its languages."""
     invoice = invoice_in_force(client=client, month=month)
     if invoice is None:
         return None
+    whole_month = month_bounds(invoice.period)
     lines = []
     for line in invoice.lines.order_by("position"):
-        label = str(line.get_kind_display())
+        partial = (line.starts_on, line.ends_on) != whole_month
         lines.append(
             CostLine(
-                label=f"{label}: {line.label}" if line.label else label,
+                label=invoice_line_description(line=line),
                 quantity=line.quantity,
                 unit=str(line.unit_label),
                 amount=line.amount,
                 percent=line.percent,
+                first_day=line.starts_on if partial else None,
+                last_day=line.ends_on - timedelta(days=1) if partial else None,
+                quantity_is_money=line.unit == UNIT_AMOUNT,
             )
         )
     return CostSection(

@@ -18,6 +18,74 @@ CANNED_REPLY_CATEGORIES: dict[str, str] = {
     "thanks-closing": "general",
 }
 
+# The names of the demo's conversation categories and call topics (the IVR options' topics,
+# demo.telephony) in all seven interface languages: reports and pages show these, not codes.
+CATEGORY_NAMES: dict[str, dict[str, str]] = {
+    "delivery": {
+        "cs": "Doručení",
+        "sk": "Doručenie",
+        "pl": "Dostawa",
+        "de": "Lieferung",
+        "hu": "Szállítás",
+        "ro": "Livrare",
+        "en": "Delivery",
+    },
+    "returns": {
+        "cs": "Vrácení a reklamace",
+        "sk": "Vrátenie a reklamácie",
+        "pl": "Zwroty i reklamacje",
+        "de": "Rücksendungen und Reklamationen",
+        "hu": "Visszaküldés és reklamáció",
+        "ro": "Retururi și reclamații",
+        "en": "Returns and complaints",
+    },
+    "payment": {
+        "cs": "Platby",
+        "sk": "Platby",
+        "pl": "Płatności",
+        "de": "Zahlung",
+        "hu": "Fizetés",
+        "ro": "Plăți",
+        "en": "Payment",
+    },
+    "product": {
+        "cs": "Dotazy ke zboží",
+        "sk": "Otázky k tovaru",
+        "pl": "Pytania o produkty",
+        "de": "Fragen zu Produkten",
+        "hu": "Termékkel kapcsolatos kérdések",
+        "ro": "Întrebări despre produse",
+        "en": "Product questions",
+    },
+    "general": {
+        "cs": "Obecné",
+        "sk": "Všeobecné",
+        "pl": "Ogólne",
+        "de": "Allgemein",
+        "hu": "Általános",
+        "ro": "General",
+        "en": "General",
+    },
+    "orders": {
+        "cs": "Objednávky a doručení",
+        "sk": "Objednávky a doručenie",
+        "pl": "Zamówienia i dostawa",
+        "de": "Bestellungen und Lieferung",
+        "hu": "Rendelések és szállítás",
+        "ro": "Comenzi și livrare",
+        "en": "Orders and delivery",
+    },
+    "other": {
+        "cs": "Ostatní dotazy",
+        "sk": "Ostatné otázky",
+        "pl": "Inne sprawy",
+        "de": "Andere Fragen",
+        "hu": "Egyéb kérdések",
+        "ro": "Alte întrebări",
+        "en": "Other questions",
+    },
+}
+
 CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
     "delivery-delay": {
         "cs": (

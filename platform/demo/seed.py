@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from accounts.services import user_ensure
-from content.models import CannedReply, FaqArticle, MessageTemplate
+from content.models import CannedReply, Category, FaqArticle, MessageTemplate
 from conversations.attachments import IncomingFile, attachment_store
 from conversations.models import Conversation, Message
 from conversations.services import conversation_customer_message, conversation_open_inbound
@@ -23,6 +23,7 @@ from demo.billing import seed_billing
 from demo.content_texts import (
     CANNED_REPLIES,
     CANNED_REPLY_CATEGORIES,
+    CATEGORY_NAMES,
     FAQ_ARTICLES,
     MAIL_WITH_FILES,
     MESSAGE_TEMPLATES,
@@ -302,9 +303,15 @@ def seed_content(log: Callable[[str], None]) -> None:
                 MessageTemplate.objects.update_or_create(
                     kind=kind, defaults=_translated_fields(texts, ("subject", "body"), languages)
                 )
+            # Every interface language: a report can be asked for in any of them.
+            for code, names in CATEGORY_NAMES.items():
+                Category.objects.update_or_create(
+                    code=code, defaults={f"name_{lang}": name for lang, name in names.items()}
+                )
         log(
             f"content of {client.slug}: {len(CANNED_REPLIES)} canned replies, "
-            f"{len(FAQ_ARTICLES)} FAQ, {len(MESSAGE_TEMPLATES)} templates"
+            f"{len(FAQ_ARTICLES)} FAQ, {len(MESSAGE_TEMPLATES)} templates, "
+            f"{len(CATEGORY_NAMES)} category names"
         )
 
 

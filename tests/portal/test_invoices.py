@@ -235,7 +235,7 @@ def test_a_bad_invoice_id_or_language_is_a_404(two_clients, users, invoices):
     invoice = invoices["a"]
 
     assert http.get("/invoices/999999999/invoice.pdf").status_code == 404
-    assert http.get(f"/invoices/{invoice.pk}/invoice.pdf?language=xx").status_code == 404
+    assert http.get(f"/invoices/{invoice.pk}/invoice.pdf?language=xx").status_code == 400
     assert http.get(f"/invoices/{invoice.pk}/invoice.pdf?language=de").status_code == 200
 
 
