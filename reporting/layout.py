@@ -742,7 +742,7 @@ def satisfaction_section(content: ReportContent, fmt: Formats, styles) -> list:
     def rows(dimension: str, pairs: list[tuple[str, CsatFigures]]) -> list[list[str]]:
         return [
             [
-                fmt.value_label(dimension, code),
+                _value_label(content, fmt, dimension, code),
                 fmt.number(f.count),
                 fmt.decimal(f.average, places=2),
                 fmt.percent(f.satisfied_rate),
