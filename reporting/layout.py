@@ -728,6 +728,56 @@ def _chart(title: str, drawing: Drawing | None, styles) -> KeepTogether:
     return KeepTogether([Paragraph(title, styles["h2"]), drawing])
 
 
+def satisfaction_section(content: ReportContent, fmt: Formats, styles) -> list:
+    """CSAT of every channel side by side (the conversation survey and the calls' keypad
+    survey), then the conversation survey by language and category; nothing without
+    answers (docs/kpis.md, "Satisfaction on every channel")."""
+    survey, calls = content.kpis.satisfaction, content.kpis.csat
+    if survey is None and calls is None:
+        return []
+    header = ["", _("Answers"), _("CSAT, average score (1-5)"), _("Satisfied (4 or 5)"), "1", "2"]
+    header += ["3", "4", "5"]
+    widths = [110, 50, 70, 70, 32, 32, 32, 32, 32]
+
+    def rows(dimension: str, pairs: list[tuple[str, CsatFigures]]) -> list[list[str]]:
+        return [
+            [
+                _value_label(content, fmt, dimension, code),
+                fmt.number(f.count),
+                fmt.decimal(f.average, places=2),
+                fmt.percent(f.satisfied_rate),
+                *(fmt.number(f.answers[score]) for score in CSAT_SCORES),
+            ]
+            for code, f in pairs
+        ]
+
+    channels = survey.by_channel_with_calls(calls) if survey else [("call", calls)]
+    # The title, the response rate and the first table on one page.
+    head: list = [Paragraph(_("Customer satisfaction"), styles["h1"])]
+    if survey is not None:
+        sent = _("Surveys sent after resolved conversations: %(sent)s, response rate %(rate)s") % {
+            "sent": fmt.number(survey.sent),
+            "rate": fmt.percent(survey.response_rate),
+        }
+        head.append(Paragraph(escape(sent), styles["muted"]))
+    head.append(Paragraph(_("Satisfaction by channel"), styles["h2"]))
+    table = blocks_of_table(header, rows("channel", [(c, f) for c, f in channels if f]), widths)
+    story: list = [KeepTogether(head + table)]
+    if survey is None:
+        return story
+    titles = {
+        "language": _("Satisfaction by language"),
+        "category": _("Satisfaction by category"),
+    }
+    for dimension, title in titles.items():
+        if survey.by[dimension]:
+            story += [
+                Paragraph(title, styles["h2"]),
+                *blocks_of_table(header, rows(dimension, survey.by[dimension]), widths),
+            ]
+    return story
+
+
 def report_story(content: ReportContent) -> list:
     """The report's flowables (call inside the report's language): the headline figures on
     the first page, then the charts, the splits, calls, costs and definitions, each where the
@@ -803,7 +853,7 @@ def report_story(content: ReportContent) -> list:
             Paragraph(escape(_("No data this month.")), styles["muted"])
         ]
     story += _calls_section(content, fmt, styles)
-    # The satisfaction section (surveys on every channel) goes here, after the calls.
+    story += satisfaction_section(content, fmt, styles)
     story += _costs_section(content, styles)
     story.append(Paragraph(_("Definitions"), styles["h1"]))
     small = ParagraphStyle("definition", parent=styles["body"], fontSize=8.5, leading=11)

@@ -24,6 +24,7 @@ from reporting.figures import (
     HOURS_IN_DAY,
     NPS_SCORES,
     REPEAT_WINDOW_DAYS,
+    SATISFACTION_DIMENSIONS,
     SERVICE_LEVEL_SECONDS,
     CallFigures,
     ContactFigures,
@@ -33,6 +34,7 @@ from reporting.figures import (
     Kpis,
     NpsFigures,
     Period,
+    SatisfactionFigures,
     SlaFigures,
 )
 from tenants.models import Client
@@ -440,6 +442,7 @@ def kpis_for_period(*, client: Client, period: Period, now: datetime | None = No
         calls_by=calls_by,
         csat=calls.csat if calls is not None and calls.csat.count else None,
         nps=calls.nps if calls is not None and calls.nps.count else None,
+        satisfaction=satisfaction_figures_for_period(client=client, period=period),
     )
 
 
@@ -469,3 +472,50 @@ def cost_section_for_month(*, client: Client, month: date) -> CostSection | None
     return CostSection(
         invoice_number=invoice.number, currency=invoice.currency, lines=lines, total=invoice.total
     )
+
+
+# The conversation survey's answers given in the period (surveys.Survey.rated_at), by score,
+# in total and by channel, language (the survey's) and category (the conversation's topic).
+_SATISFACTION = """
+SELECT GROUPING(s.channel), GROUPING(s.language), GROUPING(conv.category),
+       s.channel COLLATE "C", s.language COLLATE "C", conv.category COLLATE "C",
+       {scores}
+FROM surveys_survey s JOIN conversations_conversation conv ON conv.id = s.conversation_id
+WHERE s.rating IS NOT NULL AND s.rated_at >= %(start)s AND s.rated_at < %(end)s
+GROUP BY GROUPING SETS ((), (s.channel), (s.language), (conv.category))
+""".format(scores=", ".join(f"count(*) FILTER (WHERE s.rating = {n})" for n in CSAT_SCORES))
+_SURVEYS_SENT = """
+SELECT count(*), count(*) FILTER (WHERE rating IS NOT NULL) FROM surveys_survey
+WHERE state = 'sent' AND created_at >= %(start)s AND created_at < %(end)s
+"""
+
+
+def satisfaction_figures_for_period(
+    *, client: Client, period: Period
+) -> SatisfactionFigures | None:
+    """The conversation survey of the period (client's schema): the answers given in it by
+    score, in total and by SATISFACTION_DIMENSIONS, and the surveys sent in it with how many
+    of them are answered; None when no survey was sent or answered in the period."""
+    params = _period_params(client, period)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_SURVEYS_SENT, params)
+        sent, answered_of_sent = cursor.fetchone()
+        cursor.execute(_SATISFACTION, params)
+        rows = cursor.fetchall()
+    totals = CsatFigures(answers=dict.fromkeys(CSAT_SCORES, 0))
+    by: dict[str, list[tuple[str, CsatFigures]]] = {name: [] for name in SATISFACTION_DIMENSIONS}
+    for row in rows:
+        figures = CsatFigures(answers=dict(zip(CSAT_SCORES, row[6:], strict=True)))
+        grouped = [
+            name for name, flag in zip(SATISFACTION_DIMENSIONS, row[0:3], strict=True) if not flag
+        ]
+        if not grouped:
+            totals = figures
+        else:
+            value = row[3 + SATISFACTION_DIMENSIONS.index(grouped[0])] or ""
+            by[grouped[0]].append((value, figures))
+    for rows_of_dimension in by.values():
+        rows_of_dimension.sort(key=lambda pair: (-pair[1].count, pair[0]))
+    if not sent and not totals.count:
+        return None
+    return SatisfactionFigures(sent=sent, answered_of_sent=answered_of_sent, totals=totals, by=by)

@@ -17,6 +17,8 @@ urlpatterns = [
     path("language/", accounts_views.language_set, name="language_set"),
     path("", include("portal.urls")),
     path("health/", health, name="health"),
+    # The e-mail survey's rating page: public, the signed token is the customer's key.
+    path("", include("surveys.urls")),
     # Agency admins edit this client's content here (canned replies, FAQ, templates).
     path("admin/", content_admin_site.urls),
 ]

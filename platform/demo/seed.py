@@ -31,6 +31,7 @@ from demo.content_texts import (
 from demo.files import parcel_photo_png, receipt_pdf
 from demo.mail_outcomes import seed_mail_outcomes
 from demo.reporting import seed_reports
+from demo.surveys import seed_surveys
 from demo.telephony import seed_telephony
 from hours.models import SlaEvent
 from hours.services import resolution_clock_stop
@@ -557,6 +558,7 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_live_conversations,
     seed_mail_with_files,
     seed_mail_outcomes,
+    seed_surveys,
     seed_billing,
     seed_reports,
 ]

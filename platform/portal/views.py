@@ -165,6 +165,7 @@ def dashboard(request):
         "month_label": fmt.month(period.start),
         "months": [(m, fmt.month(month_start(m, zone=client.tz))) for m in _recent_months(client)],
         "summary": tables["summary"],
+        "kpis": kpis,
         "split_tables": [tables[name] for name in ("channel", "language", "country", "category")],
         "calls_tables": [
             tables[name] for name in ("calls", "calls-language", "calls-country", "calls-topic")
