@@ -38,6 +38,12 @@ class Previous:
 class Column:
     label: str
     kind: str = TEXT
+    # Columns of one group share a heading above theirs ("SLA promises": met, missed, ...).
+    group: str = ""
+
+    @property
+    def export_label(self) -> str:
+        return f"{self.group}: {self.label}" if self.group else self.label
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,19 @@ class DataTable:
 
     def export_rows(self) -> list[list]:
         return [[export_value(value, kind) for value, kind in row] for row in self.cells()]
+
+    def groups(self) -> list[tuple[str, int]]:
+        """The headings above the columns as (heading, columns it spans), left to right;
+        [] when no column is grouped."""
+        if not any(column.group for column in self.columns):
+            return []
+        spans: list[tuple[str, int]] = []
+        for column in self.columns:
+            if spans and column.group and spans[-1][0] == column.group:
+                spans[-1] = (column.group, spans[-1][1] + 1)
+            else:
+                spans.append((column.group, 1))
+        return spans
 
 
 def dimension_titles() -> dict[str, str]:
@@ -144,18 +163,18 @@ def dimension_table(kpis: Kpis, dimension: str, fmt: Formats) -> DataTable:
         Column(dimension_titles()[dimension]),
         Column(_("Received"), COUNT),
         Column(_("Handled"), COUNT),
-        Column(_("Median"), HOURS),
-        Column(_("p90"), HOURS),
-        Column(_("Median, business hours"), HOURS),
-        Column(_("p90, business hours"), HOURS),
-        Column(_("Resolved"), PERCENT),
-        Column(_("Resolution time, median"), HOURS),
+        Column(_("Median"), HOURS, _("First response")),
+        Column(_("p90"), HOURS, _("First response")),
+        Column(_("Median, business hours"), HOURS, _("First response")),
+        Column(_("p90, business hours"), HOURS, _("First response")),
+        Column(_("Resolved"), PERCENT, _("Resolution")),
+        Column(_("Median"), HOURS, _("Resolution")),
         Column(_("Reopened"), PERCENT),
         Column(_("Repeat"), PERCENT),
-        Column(_("SLA met"), PERCENT),
-        Column(_("SLA promises met"), COUNT),
-        Column(_("SLA promises missed"), COUNT),
-        Column(_("SLA promises not applicable"), COUNT),
+        Column(_("SLA met"), PERCENT, _("SLA promises")),
+        Column(_("Met"), COUNT, _("SLA promises")),
+        Column(_("Missed"), COUNT, _("SLA promises")),
+        Column(_("Not applicable"), COUNT, _("SLA promises")),
     ]
     no_promises = SlaFigures(due=0, met=0, not_applicable=0)
     rows = [

@@ -216,7 +216,7 @@ def dashboard_export(request, table: str):
         raise Http404("no such table")
     chosen = tables[table]
     return csv_response(
-        f"{table}-{month:%Y-%m}.csv", [c.label for c in chosen.columns], chosen.export_rows()
+        f"{table}-{month:%Y-%m}.csv", [c.export_label for c in chosen.columns], chosen.export_rows()
     )
 
 

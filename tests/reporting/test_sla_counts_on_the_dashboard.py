@@ -64,13 +64,27 @@ def test_the_summary_shows_met_missed_and_not_applicable_apart():
 def test_each_channel_row_has_its_promises_and_the_rows_add_up():
     with translation.override("en"):
         table = dimension_table(KPIS, "channel", Formats("en", "Europe/Prague", "EUR"))
-    labels = [column.label for column in table.columns]
+    labels = [column.export_label for column in table.columns]
     rows = [dict(zip(labels, row, strict=True)) for row in table.rows]
     assert [row["By channel"] for row in rows] == ["E-mail", "SMS"]
     email, sms = rows
-    assert (email["Median"], email["p90, business hours"]) == (3600, 5400)
-    assert email["Resolution time, median"] == 86400
-    assert (email["SLA promises met"], email["SLA promises missed"]) == (7, 2)
-    assert email["SLA promises not applicable"] == 1
-    assert (sms["Received"], sms["SLA promises missed"], sms["SLA met"]) == (0, 1, 0)
-    assert sum(row["SLA promises missed"] for row in rows) == KPIS.sla.missed
+    assert email["First response: Median"] == 3600
+    assert email["First response: p90, business hours"] == 5400
+    assert email["Resolution: Median"] == 86400
+    assert (email["SLA promises: Met"], email["SLA promises: Missed"]) == (7, 2)
+    assert email["SLA promises: Not applicable"] == 1
+    assert (sms["Received"], sms["SLA promises: Missed"], sms["SLA promises: SLA met"]) == (0, 1, 0)
+    assert sum(row["SLA promises: Missed"] for row in rows) == KPIS.sla.missed
+
+
+def test_grouped_columns_get_one_heading_each_above_them():
+    with translation.override("en"):
+        table = dimension_table(KPIS, "channel", Formats("en", "Europe/Prague", "EUR"))
+    assert table.groups() == [
+        ("", 3),  # the split's name, received, handled
+        ("First response", 4),
+        ("Resolution", 2),
+        ("", 2),  # reopened, repeat
+        ("SLA promises", 4),
+    ]
+    assert sum(span for _heading, span in table.groups()) == len(table.columns)
