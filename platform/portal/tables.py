@@ -75,7 +75,7 @@ class DataTable:
             return []
         spans: list[tuple[str, int]] = []
         for column in self.columns:
-            if spans and column.group and spans[-1][0] == column.group:
+            if spans and spans[-1][0] == column.group:
                 spans[-1] = (column.group, spans[-1][1] + 1)
             else:
                 spans.append((column.group, 1))
