@@ -14,6 +14,8 @@ from accounts.models import User
 from billing.services import invoice_issue
 from conversations.models import Conversation, Message
 from customers.models import Customer
+from hours.models import SlaEvent
+from routing.models import WorkItem
 from telephony.voice.models import Call
 from tests.support.billing import billing_tables_truncate, plan_for, record, utc
 from tests.support.browser import served_and_browsed
@@ -97,6 +99,10 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
                 )
         finally:
             billing_tables_truncate()
+            # The work queue is shared (public): the October items, one still waiting, would
+            # be routed to another test's agents.
+            SlaEvent.objects.filter(client=two_clients.a).delete()
+            WorkItem.objects.filter(client=two_clients.a).delete()
             with in_schema(two_clients.a):
                 Message.objects.all().delete()
                 Call.objects.all().delete()
