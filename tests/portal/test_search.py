@@ -59,13 +59,40 @@ def zilina(two_clients):
     return customer, conversation, call
 
 
-def test_the_unaccent_extension_lives_in_public(two_clients):
+def test_unaccent_lives_in_public(two_clients):
+    # The extension where the server has it, else our own function of the same name (the
+    # embedded PostgreSQL has no contrib modules): public, on every client's search_path.
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
-            " WHERE e.extname = 'unaccent'"
-        )
-        assert cursor.fetchall() == [("public",)]
+        cursor.execute("SELECT 'public.unaccent(text)'::regprocedure::text")
+        assert cursor.fetchone() == ("unaccent(text)",)
+
+
+PANGRAMS = [
+    ("Žluťoučký kůň úpěl ďábelské ódy", "Zlutoucky kun upel dabelske ody"),  # cs
+    ("Ľúbostný kôň ťahá mäsiarov čln", "Lubostny kon taha masiarov cln"),  # sk
+    ("Zażółć gęślą jaźń, Łódź", "Zazolc gesla jazn, Lodz"),  # pl
+    ("Árvíztűrő tükörfúrógép ŐŰ", "Arvizturo tukorfurogep OU"),  # hu
+    ("Șțăâî ȘȚĂÂÎ şţ", "Staai STAAI st"),  # ro, with the cedilla letters too
+    ("Ärger über Öl", "Arger uber Ol"),  # de
+]
+
+
+@pytest.mark.parametrize(("text", "bare"), PANGRAMS)
+def test_our_unaccent_function_strips_the_accents_of_our_languages(two_clients, text, bare):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT public.polydesk_unaccent(%s)", [text])
+        assert cursor.fetchone() == (bare,)
+
+
+def test_our_function_agrees_with_the_extension_where_the_server_has_it(two_clients):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'unaccent'")
+        if cursor.fetchone() is None:
+            pytest.skip("this server has no unaccent extension: the function is unaccent")
+        for text, _bare in PANGRAMS:
+            cursor.execute("SELECT public.polydesk_unaccent(%s), unaccent(%s)", [text, text])
+            ours, theirs = cursor.fetchone()
+            assert ours == theirs, text
 
 
 @pytest.mark.parametrize("query", ["Ziline", "ZILINE", "žiline", "zIlInE"])
