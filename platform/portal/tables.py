@@ -4,6 +4,7 @@ them, so that both always agree."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from babel.dates import format_interval
 from django.utils.translation import gettext as _
 
 from core.channels import channel_label
@@ -14,6 +15,7 @@ from reporting.figures import (
     DIMENSIONS,
     HOURS_IN_DAY,
     ContactFigures,
+    CostLine,
     CostSection,
     Kpis,
     SlaFigures,
@@ -24,6 +26,8 @@ from reporting.figures import (
 # Seconds as whole seconds, score and amount with two decimals, points (NPS) with one.
 TEXT, COUNT, HOURS, PERCENT, MIXED = "text", "count", "hours", "percent", "mixed"
 SECONDS, SCORE, AMOUNT, POINTS = "seconds", "score", "amount", "points"
+# An invoice's quantity: every decimal the invoice stores (25.9829), as the invoice prints it.
+QUANTITY = "quantity"
 
 
 @dataclass(frozen=True)
@@ -310,13 +314,13 @@ def costs_table(costs: CostSection, fmt: Formats) -> DataTable:
     header). A surcharge's quantity is the amount it is a percentage of."""
     columns = [
         Column(_("Item")),
-        Column(_("Quantity billed"), AMOUNT),
+        Column(_("Quantity billed"), QUANTITY),
         Column(_("Billing unit")),
         Column(_("Amount charged (%(currency)s)") % {"currency": costs.currency}, AMOUNT),
     ]
     rows = [
         [
-            line.label,
+            _cost_label(line, fmt),
             line.quantity,
             f"{fmt.number(line.percent)} %" if line.percent is not None else line.unit,
             line.amount,
@@ -325,6 +329,14 @@ def costs_table(costs: CostSection, fmt: Formats) -> DataTable:
     ]
     rows.append([_("Total cost"), None, "", costs.total])
     return DataTable("costs", _("Costs of the month"), columns, rows)
+
+
+def _cost_label(line: CostLine, fmt: Formats) -> str:
+    """A cost line's label; a line of part of the month (a plan changed) with its days."""
+    if line.first_day is None or line.last_day is None:
+        return line.label
+    days = format_interval(line.first_day, line.last_day, "yMMMd", locale=fmt.locale)
+    return f"{line.label} ({days})"
 
 
 def dashboard_tables(
@@ -358,4 +370,6 @@ def export_value(value, kind: str):
         return f"{Decimal(value):.2f}"
     if kind == POINTS:
         return f"{Decimal(value):.1f}"
+    if kind == QUANTITY:
+        return f"{Decimal(value).normalize():f}"
     return value

@@ -14,6 +14,7 @@ from reporting.selectors import cost_section_for_month
 from reporting.services import report_content_build
 from tests.support.billing import plan_for, record
 from tests.support.pdf import text_by_page as text_of
+from tests.support.portal import rows_of, signed_in
 from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +135,19 @@ def test_the_cost_lines_read_as_on_the_invoice_with_their_days_in_czech(
     # The surcharge is named by its languages in Czech, not by the name typed in English.
     assert "Jazykový příplatek: čeština a slovenština" in report
     assert "Czech and Slovak" not in report
+
+
+def test_the_portal_shows_the_cost_lines_as_the_invoice_does(
+    two_clients, october_with_a_plan_change, user_a
+):
+    user_a.language = "cs"
+    user_a.save(update_fields=["language"])
+    http = signed_in(two_clients.a, user_a)
+
+    page = " ".join(http.get("/?month=2026-10").text.split())
+    costs = rows_of(http.get("/export/costs.csv?month=2026-10"))
+
+    assert '<td class="num">25,9829</td>' in page and "25,983" not in page
+    assert page.count("(1.\u201315. 10. 2026)") == page.count("(16.\u201331. 10. 2026)") > 0
+    assert "Jazykový příplatek: čeština a slovenština" in page
+    assert "25.9829" in [row[1] for row in costs]  # every stored decimal in the CSV too

@@ -2,11 +2,12 @@
 
 import functools
 
+from babel.numbers import format_decimal
 from django import template
 from django.utils import translation
 
 from core.formats import Formats
-from portal.tables import AMOUNT, COUNT, HOURS, PERCENT, POINTS, SCORE, SECONDS
+from portal.tables import AMOUNT, COUNT, HOURS, PERCENT, POINTS, QUANTITY, SCORE, SECONDS
 
 register = template.Library()
 
@@ -32,6 +33,8 @@ def cell(value, kind: str) -> str:
         return fmt.decimal(value, places=2)
     if kind == POINTS:
         return fmt.decimal(value, places=1)
+    if kind == QUANTITY:
+        return "—" if value is None else format_decimal(value, "#,##0.####", locale=fmt.locale)
     return "—" if value in (None, "") else str(value)
 
 

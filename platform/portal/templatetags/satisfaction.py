@@ -8,6 +8,7 @@ from django import template
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from content.selectors import category_names
 from core.formats import Formats
 from reporting.figures import CSAT_SCORES, CsatFigures, Kpis
 
@@ -16,7 +17,8 @@ register = template.Library()
 
 @register.inclusion_tag("portal/_satisfaction.html")
 def satisfaction_section(kpis: Kpis) -> dict:
-    fmt = Formats(translation.get_language() or "en", "UTC", "EUR")
+    language = translation.get_language() or "en"
+    fmt = Formats(language, "UTC", "EUR", names=category_names(language=language))
     survey, calls = kpis.satisfaction, kpis.csat
     if survey is None and calls is None:
         return {"tables": [], "scores": CSAT_SCORES}
