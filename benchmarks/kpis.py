@@ -25,8 +25,9 @@ their CPU time (this process and its PostgreSQL server process, which, unlike th
 hardly grows when others share the cores; parallel workers' not counted) and the median of
 each KPI query alone. Then the month's PDF (``report_content_build`` and
 ``report_pdf``, as the monthly job runs them): its time (median of 5) and its peak memory
-(tracemalloc's peak during one more run, and the process's ru_maxrss) with 1, 3 and 6
-months of history (``--months``), the KPIs' p50 again beside them.
+(tracemalloc's peak during one more run, and the process's ru_maxrss). The same again with
+3 and 6 months of history (``--months``; the KPIs a quarter of ``--runs`` times). Ids and
+the tables' order follow time, as when rows are written as they come.
 
 Targets (issue #16): the KPIs under 1 s and within 3 times the floor, the PDF under 5 s, and
 its peak memory flat as months grow (at most 1.2 times that of one month).
@@ -89,6 +90,7 @@ class Copier:
     as it has a default or may be null."""
 
     def __init__(self, model, *, with_id: bool = True) -> None:
+        # After django_setup() has pointed the settings at the bench database: not at the top.
         from django.db import connection
         from django.db.models import JSONField
 
@@ -105,6 +107,7 @@ class Copier:
 
     def ids(self, count: int) -> list[int]:
         """``count`` ids from the table's sequence, for rows that others point at."""
+        # After django_setup() has pointed the settings at the bench database: not at the top.
         from django.db import connection
 
         with connection.cursor() as cursor:
@@ -116,6 +119,7 @@ class Copier:
 
     def sequence_after(self, last: int) -> None:
         """Move the table's sequence past ``last`` (ids given here, not drawn from it)."""
+        # After django_setup() has pointed the settings at the bench database: not at the top.
         from django.db import connection
 
         with connection.cursor() as cursor:
@@ -127,6 +131,7 @@ class Copier:
             )
 
     def copy(self, rows: list[dict]) -> None:
+        # After django_setup() has pointed the settings at the bench database: not at the top.
         from django.db import connection
 
         names = [f.attname for f in self.fields]
@@ -144,6 +149,7 @@ class MonthFiller:
     """Fills one client's months with contacts, work items, SLA events and calls."""
 
     def __init__(self, client, customers: list[tuple[int, str]], rng: random.Random) -> None:
+        # After django_setup() has pointed the settings at the bench database: not at the top.
         from conversations.models import Conversation
         from hours.models import SlaEvent
         from routing.models import WorkItem
@@ -379,6 +385,7 @@ class MonthFiller:
 
 def customers_fill(count: int, rng: random.Random) -> list[tuple[int, str]]:
     """``count`` customers; returns (id, language) of each."""
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from customers.models import Customer
 
     copier = Copier(Customer)
@@ -402,6 +409,7 @@ def customers_fill(count: int, rng: random.Random) -> list[tuple[int, str]]:
 
 def floor_run(period) -> None:
     """The floor: one GROUP BY over the month's conversations and one over its calls."""
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from django.db import connection
 
     params = [period.start.astimezone(UTC), period.end.astimezone(UTC)]
@@ -432,6 +440,7 @@ def timed(action, cpu: list[float] | None = None) -> float:
 
 def kpis_measure(client, runs: int) -> dict:
     """kpis_for_period and the floor, alternately, ``runs`` times each; then each query."""
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from reporting.figures import Period
     from reporting.selectors import (
         call_figures_for_period,
@@ -478,6 +487,7 @@ def kpis_measure(client, runs: int) -> dict:
 
 def pdf_measure(client) -> dict:
     """The month's report as the monthly job makes it: time, tracemalloc's peak, ru_maxrss."""
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from reporting.layout import report_pdf
     from reporting.services import report_content_build
 
@@ -507,6 +517,7 @@ def months_before(month: date, count: int) -> date:
 
 
 def size_run(index: int, conversations: int, calls: int, args, report: Report) -> None:
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from django.db import connection
     from django_tenants.utils import schema_context
 
@@ -627,6 +638,7 @@ def size_run(index: int, conversations: int, calls: int, args, report: Report) -
 def run(args, report: Report) -> None:
     django_setup(BENCH_DATABASE)
     report.server_describe()
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from django.core.management import call_command
 
     from tenants.services import agency_ensure
