@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from babel import Locale
+from babel.lists import format_list
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
 from billing.document import DocumentLine, InvoiceDocument, Party
-from billing.models import Invoice, PricePlan, UsageEntry
+from billing.models import Invoice, InvoiceLine, LanguageSurcharge, PricePlan, UsageEntry
 from billing.rating import PlanTerms, Rating, RatingError, UsageGroup, rate_month
 from core.months import month_bounds, month_span
 from tenants.models import Client
@@ -232,11 +234,7 @@ def invoice_document(*, invoice: Invoice, language: str) -> InvoiceDocument:
     with translation.override(language):
         lines = tuple(
             DocumentLine(
-                description=(
-                    f"{line.get_kind_display()}: {line.label}"
-                    if line.label
-                    else str(line.get_kind_display())
-                ),
+                description=invoice_line_description(line=line),
                 starts_on=line.starts_on,
                 ends_on=line.ends_on,
                 quantity=line.quantity,
@@ -369,3 +367,28 @@ def invoices_preview_for_month(
         else:
             previews.append(InvoicePreview(client, rating=result.rating))
     return previews
+
+
+def surcharge_languages(*, line: InvoiceLine) -> list[str]:
+    """The language codes a language-surcharge line is for: those of its plan's surcharge of
+    the line's name (the line stores only the name the agency typed, in its own language);
+    [] for another line, or a surcharge no longer found."""
+    if line.kind != InvoiceLine.Kind.LANGUAGE_SURCHARGE or line.plan_id is None:
+        return []
+    surcharge = LanguageSurcharge.objects.filter(plan_id=line.plan_id, name=line.label).first()
+    return list(surcharge.languages) if surcharge is not None else []
+
+
+def invoice_line_description(*, line: InvoiceLine) -> str:
+    """A line's description in the active language: its kind, and after a colon its group: a
+    language surcharge's languages named in that language ("Jazykový příplatek: maďarština
+    a rumunština"), else the label stored on the line. The invoice's PDF and the monthly
+    report print the same words."""
+    kind = str(line.get_kind_display())
+    languages = surcharge_languages(line=line)
+    if languages:
+        locale = Locale.parse(translation.to_locale(translation.get_language() or "en"))
+        group = format_list([locale.languages.get(code, code) for code in languages], locale=locale)
+    else:
+        group = line.label
+    return f"{kind}: {group}" if group else kind

@@ -114,6 +114,10 @@ class ContactFigures:
     resolved: int
     reopened: int
     repeat: int
+    # Seconds from arrival to the latest resolution (contacts whose latest resolution came
+    # before the period's end), calendar time.
+    resolution_median: float | None = None
+    resolution_p90: float | None = None
 
     @property
     def resolution_rate(self) -> Decimal | None:
@@ -238,6 +242,12 @@ class CostLine:
     unit: str
     amount: Decimal
     percent: Decimal | None = None
+    # A line of part of the month (a plan changing mid-month splits it): its first and last
+    # day; None for a line of the whole month.
+    first_day: date | None = None
+    last_day: date | None = None
+    # The quantity is an amount of money (a surcharge's base, telephony passed through).
+    quantity_is_money: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -271,6 +281,37 @@ class Kpis:
     # dimension of CALL_DIMENSIONS -> [(value, figures)], most calls first.
     calls_by: dict[str, list[tuple[str, CallFigures]]] = field(default_factory=dict)
     costs: CostSection | None = field(default=None)
+    # The survey after a resolved conversation (e-mail, chat, SMS); None: no answer.
+    satisfaction: "SatisfactionFigures | None" = None
 
     def top_categories(self, limit: int = 10) -> list[tuple[str, int]]:
         return [(value, figures.received) for value, figures in self.by["category"][:limit]]
+
+
+# The splits of the conversation survey's answers (docs/kpis.md, "Satisfaction on every
+# channel"); "category" is the conversation's topic.
+SATISFACTION_DIMENSIONS = ("channel", "language", "category")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SatisfactionFigures:
+    """Answers (1-5) to the survey sent after a resolved conversation, given in the period,
+    in total and by each of SATISFACTION_DIMENSIONS, with how many surveys went out."""
+
+    sent: int  # surveys sent in the period
+    answered_of_sent: int  # of those, answered by now
+    totals: CsatFigures
+    # dimension -> [(value, figures)], most answers first; value "" = not known.
+    by: dict[str, list[tuple[str, CsatFigures]]]
+
+    @property
+    def response_rate(self) -> Decimal | None:
+        return ratio(self.answered_of_sent, self.sent)
+
+    def by_channel_with_calls(self, calls: CsatFigures | None) -> list[tuple[str, CsatFigures]]:
+        """Every channel's CSAT side by side: the conversations' channels, then the calls'
+        keypad survey (channel "call") when callers answered it."""
+        rows = list(self.by.get("channel", []))
+        if calls is not None and calls.count:
+            rows.append(("call", calls))
+        return rows

@@ -6,33 +6,35 @@ money through babel (``core.formats``), on the A4 page kit of ``core.pdf`` (embe
 long tables cut into blocks).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
-from babel.dates import get_day_names
+from babel.dates import format_interval, get_day_names
+from babel.numbers import format_decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     KeepTogether,
-    PageBreak,
     Paragraph,
-    Spacer,
     Table,
 )
 
+from billing.document import InvoiceFormats
 from core.channels import channel_label
 from core.formats import Formats
 from core.pdf import (
     ACCENT,
     CHANNEL_COLOURS,
     FONT,
+    FONT_BOLD,
     INK,
     MUTED,
     PAGE_WIDTH,
@@ -41,6 +43,7 @@ from core.pdf import (
     escape,
     fonts_register,
     paragraph_styles,
+    table_style,
 )
 from reporting.figures import (
     CALL_DIMENSIONS,
@@ -69,65 +72,233 @@ class ReportContent:
     previous_totals: ContactFigures | None
     previous_sla: SlaFigures | None
     generated_at: datetime
+    # The previous month's calls (CSAT, NPS) and invoice total, for the headline figures.
+    previous_calls: CallFigures | None = None
+    previous_cost_total: Decimal | None = None
+    # Category codes (conversation categories, call topics) -> names in the report's
+    # language; a code without a name is shown as it is.
+    category_names: dict[str, str] = field(default_factory=dict)
+
+
+# The headline's change colours: better, worse, and a change that is neither (volume, cost).
+BETTER = colors.HexColor("#1e7f4c")
+WORSE = colors.HexColor("#c0392b")
+ARROWS = {1: "\u25b2", -1: "\u25bc", 0: "="}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Headline:
+    """One headline figure: this month, the previous month and the change between them."""
+
+    label: str
+    now: str
+    before: str
+    change: str  # "—" when either month has no value
+    direction: int | None  # 1 up, -1 down, 0 equal (as shown); None: no comparison
+    better: int  # 1: up is better, -1: down is better, 0: neither
+    note: str = ""
+
+
+def _direction(difference: Decimal | None, step: str) -> int | None:
+    """The sign of a change as shown (rounded to ``step``): +0.0 is no change."""
+    if difference is None:
+        return None
+    shown = (difference / Decimal(step)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return (shown > 0) - (shown < 0)
+
+
+def _difference(now: float | Decimal | None, before: float | Decimal | None) -> Decimal | None:
+    if now is None or before is None:
+        return None
+    return Decimal(str(now)) - Decimal(str(before))
+
+
+def _signed(value: Decimal, places: int, fmt: Formats) -> str:
+    decimals = "." + "0" * places if places else ""
+    pattern = f"+#,##0{decimals};-#,##0{decimals}"
+    return format_decimal(value, pattern, locale=fmt.locale)
+
+
+def headline_figures(content: ReportContent, fmt: Formats) -> list[Headline]:
+    """The first page's figures next to the previous month's, in the reader's language."""
+    kpis, before = content.kpis, content.previous_totals
+    now = kpis.totals
+    sla, sla_before = kpis.sla, content.previous_sla
+    rows = [
+        Headline(
+            label=_("Contacts received"),
+            now=fmt.number(now.received),
+            before=fmt.number(before.received) if before else "—",
+            change=fmt.change_count(now.received, before.received if before else None),
+            direction=_direction(
+                _difference(now.received, before.received if before else None), "1"
+            ),
+            better=0,
+        )
+    ]
+    met_before = sla_before.met_rate if sla_before else None
+    rows.append(
+        Headline(
+            label=_("SLA met"),
+            now=fmt.percent(sla.met_rate),
+            before=fmt.percent(met_before),
+            change=fmt.change_points(sla.met_rate, met_before),
+            direction=_direction(_difference(sla.met_rate, met_before), "0.001"),
+            better=1,
+            note=_("%(met)s met, %(missed)s missed, %(not_applicable)s not applicable")
+            % {
+                "met": fmt.number(sla.met),
+                "missed": fmt.number(sla.missed),
+                "not_applicable": fmt.number(sla.not_applicable),
+            },
+        )
+    )
+    median = now.first_response_median
+    median_before = before.first_response_median if before else None
+    rows.append(
+        Headline(
+            label=_("First response, median"),
+            now=fmt.hours(median),
+            before=fmt.hours(median_before),
+            change=fmt.change_hours(median, median_before),
+            direction=_direction(_difference(median, median_before), "360"),  # 0.1 h
+            better=-1,
+        )
+    )
+    rate, rate_before = now.resolution_rate, before.resolution_rate if before else None
+    rows.append(
+        Headline(
+            label=_("Resolution rate"),
+            now=fmt.percent(rate),
+            before=fmt.percent(rate_before),
+            change=fmt.change_points(rate, rate_before),
+            direction=_direction(_difference(rate, rate_before), "0.001"),
+            better=1,
+        )
+    )
+    calls_before = content.previous_calls
+    csat_before = calls_before.csat if calls_before and calls_before.csat.count else None
+    if kpis.csat is not None or csat_before is not None:
+        average = kpis.csat.average if kpis.csat else None
+        average_before = csat_before.average if csat_before else None
+        change = _difference(average, average_before)
+        rows.append(
+            Headline(
+                label=_("CSAT, average score (1-5)"),
+                now="—" if average is None else fmt.decimal(average, places=2),
+                before="—" if average_before is None else fmt.decimal(average_before, places=2),
+                change="—" if change is None else _signed(change, 2, fmt),
+                direction=_direction(change, "0.01"),
+                better=1,
+            )
+        )
+    nps_before = calls_before.nps if calls_before and calls_before.nps.count else None
+    if kpis.nps is not None or nps_before is not None:
+        score = kpis.nps.score if kpis.nps else None
+        score_before = nps_before.score if nps_before else None
+        change = _difference(score, score_before)
+        rows.append(
+            Headline(
+                label=_("NPS (-100 to 100)"),
+                now="—" if score is None else fmt.decimal(score, places=1),
+                before="—" if score_before is None else fmt.decimal(score_before, places=1),
+                change="—" if change is None else _signed(change, 1, fmt),
+                direction=_direction(change, "0.1"),
+                better=1,
+            )
+        )
+    costs, cost_before = kpis.costs, content.previous_cost_total
+    currency = costs.currency if costs else content.currency
+    change = _difference(costs.total if costs else None, cost_before)
+    rows.append(
+        Headline(
+            label=_("Costs of the month"),
+            now=fmt.money(costs.total, currency) if costs else "—",
+            before="—" if cost_before is None else fmt.money(cost_before, currency),
+            change="—"
+            if change is None
+            else ("+" if change >= 0 else "-") + fmt.money(abs(change), currency),
+            direction=_direction(change, "0.01"),
+            better=0,
+        )
+    )
+    return rows
+
+
+def change_colour(figure: Headline) -> colors.Color:
+    """Green for a change for the better, red for the worse, grey for neither (or none)."""
+    good = (figure.direction or 0) * figure.better
+    return BETTER if good > 0 else WORSE if good < 0 else MUTED
+
+
+def _headline_table(content: ReportContent, fmt: Formats) -> Table:
+    label = ParagraphStyle("hl", fontName=FONT, fontSize=9.5, leading=12, textColor=INK)
+    note = ParagraphStyle("hn", parent=label, fontSize=7.5, leading=9.5, textColor=MUTED)
+    value = ParagraphStyle("hv", parent=label, alignment=TA_RIGHT)
+    strong = ParagraphStyle("hs", parent=value, fontName=FONT_BOLD, fontSize=11, leading=13)
+    header = ParagraphStyle("hh", parent=note, alignment=TA_RIGHT)
+    rows: list[list[object]] = [
+        [
+            "",
+            Paragraph(escape(_("This month")), header),
+            Paragraph(escape(_("Previous month")), header),
+            Paragraph(escape(_("Change from last month")), header),
+        ]
+    ]
+    for figure in headline_figures(content, fmt):
+        text = escape(figure.label)
+        if figure.note:
+            text += (
+                f"<br/><font size=7.5 color='#{MUTED.hexval()[2:]}'>{escape(figure.note)}</font>"
+            )
+        change = escape(figure.change)
+        if figure.direction is not None:
+            colour = change_colour(figure).hexval()[2:]
+            change = f"<font color='#{colour}'>{ARROWS[figure.direction]} {change}</font>"
+        rows.append(
+            [
+                Paragraph(text, label),
+                Paragraph(escape(figure.now), strong),
+                Paragraph(escape(figure.before), value),
+                Paragraph(change, value),
+            ]
+        )
+    # The change column holds "▼ -16,3 százalékpont" on one line, money up to millions.
+    table = Table(rows, colWidths=[176, 100, 96, 108], repeatRows=1, hAlign="LEFT")
+    table.setStyle(table_style())
+    return table
 
 
 def _summary_rows(content: ReportContent, fmt: Formats) -> list[list[str]]:
+    """The contact figures the headline leaves out, next to the previous month's."""
     now, before = content.kpis.totals, content.previous_totals
-    sla, sla_before = content.kpis.sla, content.previous_sla
-    b = before or ContactFigures(
-        received=0,
-        handled=0,
-        first_response_median=None,
-        first_response_p90=None,
-        first_response_business_median=None,
-        first_response_business_p90=None,
-        resolved=0,
-        reopened=0,
-        repeat=0,
-    )
-    has_before = before is not None
     rows = [
-        [
-            _("Contacts received"),
-            fmt.number(now.received),
-            fmt.number(b.received) if has_before else "—",
-            fmt.change_count(now.received, b.received if has_before else None),
-        ],
         [
             _("Contacts handled"),
             fmt.number(now.handled),
-            fmt.number(b.handled) if has_before else "—",
-            fmt.change_count(now.handled, b.handled if has_before else None),
+            fmt.number(before.handled) if before else "—",
+            fmt.change_count(now.handled, before.handled if before else None),
         ],
     ]
     for label, attribute in (
-        (_("First response, median"), "first_response_median"),
         (_("First response, 90th percentile"), "first_response_p90"),
         (_("First response in business hours, median"), "first_response_business_median"),
         (_("First response in business hours, 90th percentile"), "first_response_business_p90"),
     ):
-        value, previous = getattr(now, attribute), getattr(b, attribute)
+        value = getattr(now, attribute)
+        previous = getattr(before, attribute) if before else None
         rows.append(
             [label, fmt.hours(value), fmt.hours(previous), fmt.change_hours(value, previous)]
         )
     for label, attribute in (
-        (_("Resolution rate"), "resolution_rate"),
         (_("Reopen rate"), "reopen_rate"),
         (_("Repeat contacts"), "repeat_rate"),
     ):
-        value, previous = getattr(now, attribute), getattr(b, attribute) if has_before else None
+        value = getattr(now, attribute)
+        previous = getattr(before, attribute) if before else None
         rows.append(
             [label, fmt.percent(value), fmt.percent(previous), fmt.change_points(value, previous)]
         )
-    previous_sla = sla_before.met_rate if sla_before else None
-    rows.append(
-        [
-            _("SLA met"),
-            fmt.percent(sla.met_rate),
-            fmt.percent(previous_sla),
-            fmt.change_points(sla.met_rate, previous_sla),
-        ]
-    )
     return rows
 
 
@@ -138,14 +309,19 @@ def _drawing(width: float, height: float) -> Drawing:
     return drawing
 
 
-def _daily_chart(kpis: Kpis, fmt: Formats) -> Drawing:
-    channels = sorted({channel for _, day in kpis.daily for channel in day})
+def _daily_chart(kpis: Kpis, fmt: Formats) -> Drawing | None:
+    """Contacts per day, stacked by channel; None when the month has none."""
+    channels = sorted({channel for _, day in kpis.daily for channel, n in day.items() if n})
+    if not channels:
+        return None
+    names = [channel_label(c) for c in channels]
+    # The legend in one column at the right, as wide as its longest name in the language.
+    legend_width = max(stringWidth(name, FONT, 8) for name in names) + 20
     drawing = _drawing(PAGE_WIDTH, 190)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 30, 30, PAGE_WIDTH - 130, 145
-    chart.data = [[day.get(channel, 0) for _, day in kpis.daily] for channel in channels] or [
-        [0] * len(kpis.daily)
-    ]
+    chart.x, chart.y, chart.height = 30, 30, 145
+    chart.width = PAGE_WIDTH - chart.x - legend_width - 10
+    chart.data = [[day.get(channel, 0) for _, day in kpis.daily] for channel in channels]
     chart.categoryAxis.style = "stacked"
     chart.categoryAxis.categoryNames = [str(day.day) for day, _ in kpis.daily]
     chart.categoryAxis.labels.fontName = FONT
@@ -160,25 +336,31 @@ def _daily_chart(kpis: Kpis, fmt: Formats) -> Drawing:
         chart.bars[index].strokeColor = None
     drawing.add(chart)
     legend = Legend()
-    legend.x, legend.y = PAGE_WIDTH - 90, 170
+    legend.x, legend.y = PAGE_WIDTH - legend_width, 170
     legend.fontName, legend.fontSize = FONT, 8
     legend.alignment = "right"
-    legend.colorNamePairs = [(CHANNEL_COLOURS.get(c, MUTED), channel_label(c)) for c in channels]
+    legend.columnMaximum = len(channels)
+    legend.colorNamePairs = [
+        (CHANNEL_COLOURS.get(c, MUTED), name) for c, name in zip(channels, names, strict=True)
+    ]
     drawing.add(legend)
     return drawing
 
 
 def _horizontal_chart(
     pairs: list[tuple[str, float]], *, maximum: float | None = None, colour=ACCENT
-) -> Drawing:
+) -> Drawing | None:
+    """One bar per pair (the first on top), at most 12; None without pairs."""
     pairs = pairs[:12]
+    if not pairs:
+        return None
     height = 24 + 16 * max(len(pairs), 1)
     drawing = _drawing(PAGE_WIDTH, height)
     chart = HorizontalBarChart()
     chart.x, chart.y, chart.width, chart.height = 130, 12, PAGE_WIDTH - 170, height - 20
     # The first pair on top: reportlab draws the first category at the bottom.
-    chart.data = [[value for _, value in reversed(pairs)] or [0]]
-    chart.categoryAxis.categoryNames = [label for label, _ in reversed(pairs)] or [""]
+    chart.data = [[value for _, value in reversed(pairs)]]
+    chart.categoryAxis.categoryNames = [label for label, _ in reversed(pairs)]
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 8
     chart.valueAxis.labels.fontName = FONT
@@ -193,35 +375,73 @@ def _horizontal_chart(
     return drawing
 
 
-def _heatmap(kpis: Kpis, fmt: Formats) -> Drawing:
-    cell_w, cell_h, left, bottom = (PAGE_WIDTH - 40) / 24, 14, 36, 14
+HEAT_LOW = colors.HexColor("#f1f4fa")
+HEAT_LEGEND_STEPS = 8
+
+
+def _heat(count: float, low: int, peak: int) -> colors.Color:
+    share = (count - low) / (peak - low) if peak > low else 1
+    return colors.linearlyInterpolatedColor(HEAT_LOW, ACCENT, 0, 1, share)
+
+
+def _heatmap(kpis: Kpis, fmt: Formats) -> Drawing | None:
+    """Contacts per weekday and hour, shaded from the month's fewest to its most, with the
+    scale below; None when the month has none."""
+    counts = [n for row in kpis.heatmap for n in row]
+    peak = max(counts, default=0)
+    if not peak:
+        return None
+    low = min(counts)
+    cell_w, cell_h, left, legend_h = (PAGE_WIDTH - 40) / 24, 14, 36, 22
+    bottom = legend_h + 14
     drawing = _drawing(PAGE_WIDTH, bottom + 7 * cell_h + 6)
-    peak = max((n for row in kpis.heatmap for n in row), default=0) or 1
     day_names = get_day_names("abbreviated", locale=fmt.locale)
     for weekday, row in enumerate(kpis.heatmap):
         y = bottom + (6 - weekday) * cell_h
         drawing.add(String(0, y + 3, day_names[weekday], fontName=FONT, fontSize=7, fillColor=INK))
         for hour, count in enumerate(row):
-            shade = colors.linearlyInterpolatedColor(
-                colors.HexColor("#f1f4fa"), ACCENT, 0, 1, count / peak
-            )
             drawing.add(
                 Rect(
                     left + hour * cell_w,
                     y,
                     cell_w - 1,
                     cell_h - 1,
-                    fillColor=shade,
+                    fillColor=_heat(count, low, peak),
                     strokeColor=None,
                 )
             )
     for hour in range(0, 24, 3):
         drawing.add(
             String(
-                left + hour * cell_w, 2, f"{hour:02d}", fontName=FONT, fontSize=7, fillColor=MUTED
+                left + hour * cell_w,
+                bottom - 12,
+                f"{hour:02d}",
+                fontName=FONT,
+                fontSize=7,
+                fillColor=MUTED,
             )
         )
+    # The scale: the fewest contacts of an hour on the left, the most on the right.
+    caption = _("Contacts and calls per hour")
+    drawing.add(String(left, 4, caption, fontName=FONT, fontSize=7, fillColor=INK))
+    x = left + stringWidth(caption, FONT, 7) + 10
+    drawing.add(String(x, 4, fmt.number(low), fontName=FONT, fontSize=7, fillColor=INK))
+    x += stringWidth(fmt.number(low), FONT, 7) + 4
+    # One box per count when there are few (0 to 4: five boxes), else even steps.
+    steps = min(HEAT_LEGEND_STEPS, peak - low + 1)
+    for step in range(steps):
+        shade = _heat(low + (peak - low) * step / max(steps - 1, 1), low, peak)
+        drawing.add(Rect(x, 2, cell_w - 1, cell_h - 3, fillColor=shade, strokeColor=None))
+        x += cell_w
+    drawing.add(String(x + 3, 4, fmt.number(peak), fontName=FONT, fontSize=7, fillColor=INK))
     return drawing
+
+
+def _value_label(content: ReportContent, fmt: Formats, dimension: str, code: str) -> str:
+    """A split's value as the reader says it: a category or topic by its translated name."""
+    if dimension in ("category", "topic") and code in content.category_names:
+        return content.category_names[code]
+    return fmt.value_label(dimension, code)
 
 
 def _dimension_table(content: ReportContent, fmt: Formats, dimension: str) -> list[Table]:
@@ -242,7 +462,7 @@ def _dimension_table(content: ReportContent, fmt: Formats, dimension: str) -> li
     label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
     rows = []
     for code, f in content.kpis.by.get(dimension, []):
-        label = fmt.value_label(dimension, code)
+        label = _value_label(content, fmt, dimension, code)
         wrapped = Paragraph(escape(label), label_style)
         met = sla[code].met_rate if code in sla else None
         rows.append(
@@ -259,12 +479,20 @@ def _dimension_table(content: ReportContent, fmt: Formats, dimension: str) -> li
                 fmt.percent(met),
             ]
         )
-    widths = [56, 46, 42, 40, 40, 60, 46, 46, 46, 44]
-    return blocks_of_table(header, rows, widths)
+    # Room for every language's headers ("Beérkezett", "Rozwiązane", at 5.6 pt) and hours
+    # ("218,8 Std.").
+    widths = [72, 44, 42, 46, 50, 52, 45, 44, 44, 42]
+    return blocks_of_table(header, rows, widths, header_size=5.6)
 
 
 def _definitions() -> list[tuple[str, str]]:
     return [
+        (
+            _("Change from last month"),
+            _(
+                "This month's figure minus the previous month's (rates in percentage points): ▲ up, ▼ down, = unchanged; green is a change for the better, red for the worse, grey neither."  # noqa: E501
+            ),
+        ),
         (
             _("Contacts received"),
             _(
@@ -359,7 +587,7 @@ def call_summary_rows(
     ]
     if csat is not None:
         rows += [
-            [_("CSAT, average score (1-5)"), fmt.number(csat.average)],
+            [_("CSAT, average score (1-5)"), fmt.decimal(csat.average, places=2)],
             [_("Satisfied callers (4-5)"), fmt.percent(csat.satisfied_rate)],
             [
                 _("Survey answers 1 / 2 / 3 / 4 / 5"),
@@ -393,18 +621,19 @@ def _call_dimension_table(content: ReportContent, fmt: Formats, dimension: str) 
     label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
     rows = [
         [
-            Paragraph(escape(fmt.value_label(dimension, code)), label_style),
+            Paragraph(escape(_value_label(content, fmt, dimension, code)), label_style),
             fmt.number(f.received),
             fmt.number(f.answered),
             fmt.seconds(f.speed_of_answer_average),
             fmt.percent(f.service_level),
             fmt.percent(f.abandonment_rate),
             fmt.seconds(f.handle_time_average),
-            fmt.number(f.csat.average),
+            "—" if f.csat.average is None else fmt.decimal(f.csat.average, places=2),
         ]
         for code, f in content.kpis.calls_by.get(dimension, [])
     ]
-    return blocks_of_table(header, rows, [86, 50, 50, 62, 56, 62, 60, 40])
+    # Room for every language's headers ("Durchschnittliche", "Abbruchquote").
+    return blocks_of_table(header, rows, [102, 54, 56, 65, 50, 53, 65, 36])
 
 
 def _calls_section(content: ReportContent, fmt: Formats, styles) -> list:
@@ -430,21 +659,38 @@ def _calls_section(content: ReportContent, fmt: Formats, styles) -> list:
     return story
 
 
-def cost_rows(costs: CostSection, fmt: Formats) -> list[list[str]]:
-    """The invoice's lines (label, quantity, unit, amount) and its total, in its currency."""
+def cost_rows(costs: CostSection, fmt: InvoiceFormats) -> list[list[str]]:
+    """The invoice's lines (label, quantity, unit, amount) and its total, in its currency:
+    quantities with every decimal the invoice has (``billing.document``), a line of part of
+    the month with its days on a second line of its label."""
     rows = []
     for line in costs.lines:
+        label = line.label
+        if line.first_day is not None and line.last_day is not None:
+            days = format_interval(line.first_day, line.last_day, "yMMMd", locale=fmt.locale)
+            label += f"\n{days}"
         if line.percent is not None:  # a surcharge: a percentage of an amount
-            quantity = fmt.money(line.quantity, costs.currency)
+            quantity = fmt.exact_money(line.quantity)
             unit = f"{fmt.number(line.percent)} %"
+        elif line.quantity_is_money:  # telephony passed through
+            quantity, unit = fmt.exact_money(line.quantity), line.unit
         else:
-            quantity, unit = fmt.number(line.quantity), line.unit
-        rows.append([line.label, quantity, unit, fmt.money(line.amount, costs.currency)])
-    rows.append([_("Total cost"), "", "", fmt.money(costs.total, costs.currency)])
+            quantity, unit = fmt.quantity(line.quantity), line.unit
+        rows.append([label, quantity, unit, fmt.money(line.amount)])
+    rows.append([_("Total cost"), "", "", fmt.money(costs.total)])
     return rows
 
 
-def _costs_section(content: ReportContent, fmt: Formats, styles) -> list:
+def _cost_label(label: str, style: ParagraphStyle) -> Paragraph:
+    """A cost line's label; the days of a line of part of the month below it, muted."""
+    text, _newline, days = label.partition("\n")
+    markup = escape(text)
+    if days:
+        markup += f"<br/><font size=7 color='#{MUTED.hexval()[2:]}'>{escape(days)}</font>"
+    return Paragraph(markup, style)
+
+
+def _costs_section(content: ReportContent, styles) -> list:
     costs = content.kpis.costs
     title = Paragraph(_("Costs of the month"), styles["h1"])
     if costs is None:
@@ -452,10 +698,9 @@ def _costs_section(content: ReportContent, fmt: Formats, styles) -> list:
             title,
             Paragraph(escape(_("No invoice has been issued for this month yet.")), styles["body"]),
         ]
+    fmt = InvoiceFormats(content.language, content.time_zone, costs.currency)
     label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
-    rows = [
-        [Paragraph(escape(label), label_style), *rest] for label, *rest in cost_rows(costs, fmt)
-    ]
+    rows = [[_cost_label(label, label_style), *rest] for label, *rest in cost_rows(costs, fmt)]
     return [
         title,
         Paragraph(
@@ -465,64 +710,136 @@ def _costs_section(content: ReportContent, fmt: Formats, styles) -> list:
         *blocks_of_table(
             ["", _("Quantity billed"), _("Billing unit"), _("Amount charged")],
             rows,
-            [196, 86, 80, 110],
+            [232, 90, 60, 100],
         ),
     ]
 
 
+def _chart(title: str, drawing: Drawing | None, styles) -> KeepTogether:
+    """A chart under its title, or one line saying the month has no data: never a title
+    alone at a page's foot, never an empty chart."""
+    if drawing is None:
+        return KeepTogether(
+            [
+                Paragraph(title, styles["h2"]),
+                Paragraph(escape(_("No data this month.")), styles["muted"]),
+            ]
+        )
+    return KeepTogether([Paragraph(title, styles["h2"]), drawing])
+
+
+def satisfaction_section(content: ReportContent, fmt: Formats, styles) -> list:
+    """CSAT of every channel side by side (the conversation survey and the calls' keypad
+    survey), then the conversation survey by language and category; nothing without
+    answers (docs/kpis.md, "Satisfaction on every channel")."""
+    survey, calls = content.kpis.satisfaction, content.kpis.csat
+    if survey is None and calls is None:
+        return []
+    header = ["", _("Answers"), _("CSAT, average score (1-5)"), _("Satisfied (4 or 5)"), "1", "2"]
+    header += ["3", "4", "5"]
+    widths = [110, 50, 70, 70, 32, 32, 32, 32, 32]
+
+    def rows(dimension: str, pairs: list[tuple[str, CsatFigures]]) -> list[list[str]]:
+        return [
+            [
+                _value_label(content, fmt, dimension, code),
+                fmt.number(f.count),
+                fmt.decimal(f.average, places=2),
+                fmt.percent(f.satisfied_rate),
+                *(fmt.number(f.answers[score]) for score in CSAT_SCORES),
+            ]
+            for code, f in pairs
+        ]
+
+    channels = survey.by_channel_with_calls(calls) if survey else [("call", calls)]
+    # The title, the response rate and the first table on one page.
+    head: list = [Paragraph(_("Customer satisfaction"), styles["h1"])]
+    if survey is not None:
+        sent = _("Surveys sent after resolved conversations: %(sent)s, response rate %(rate)s") % {
+            "sent": fmt.number(survey.sent),
+            "rate": fmt.percent(survey.response_rate),
+        }
+        head.append(Paragraph(escape(sent), styles["muted"]))
+    head.append(Paragraph(_("Satisfaction by channel"), styles["h2"]))
+    table = blocks_of_table(header, rows("channel", [(c, f) for c, f in channels if f]), widths)
+    story: list = [KeepTogether(head + table)]
+    if survey is None:
+        return story
+    titles = {
+        "language": _("Satisfaction by language"),
+        "category": _("Satisfaction by category"),
+    }
+    for dimension, title in titles.items():
+        if survey.by[dimension]:
+            story += [
+                Paragraph(title, styles["h2"]),
+                *blocks_of_table(header, rows(dimension, survey.by[dimension]), widths),
+            ]
+    return story
+
+
 def report_story(content: ReportContent) -> list:
-    """The report's flowables (call inside the report's language)."""
+    """The report's flowables (call inside the report's language): the headline figures on
+    the first page, then the charts, the splits, calls, costs and definitions, each where the
+    last ended (no page break, so no page is left empty)."""
     fonts_register()
     styles = paragraph_styles()
     fmt = Formats(content.language, content.time_zone, content.currency)
     kpis = content.kpis
     month = fmt.month(kpis.period.start)
+    title = ParagraphStyle(
+        "report_title",
+        parent=styles["title"],
+        alignment=TA_LEFT,
+        fontSize=22,
+        leading=27,
+        spaceAfter=2,
+    )
+    subtitle = ParagraphStyle(
+        "report_subtitle",
+        parent=styles["subtitle"],
+        alignment=TA_LEFT,
+        fontSize=13,
+        leading=17,
+        spaceAfter=2,
+    )
     story: list = [
-        Spacer(1, 70 * mm),
-        Paragraph(escape(_("Monthly report")), styles["title"]),
-        Paragraph(escape(content.client_name), styles["subtitle"]),
-        Paragraph(escape(month), styles["subtitle"]),
-        Spacer(1, 20 * mm),
+        Paragraph(escape(_("Monthly report")), title),
+        Paragraph(escape(f"{content.client_name} · {month}"), subtitle),
         Paragraph(
             escape(_("Generated on %(date)s") % {"date": fmt.moment(content.generated_at)}),
-            ParagraphStyle("gen", parent=styles["muted"], alignment=TA_CENTER),
+            styles["muted"],
         ),
-        PageBreak(),
-        Paragraph(_("Summary"), styles["h1"]),
-    ]
-    story += blocks_of_table(
-        ["", _("This month"), _("Previous month"), _("Change from last month")],
-        _summary_rows(content, fmt),
-        [230, 80, 80, 80],
-    )
-    story += [
-        KeepTogether(
-            [Paragraph(_("Daily volume per channel"), styles["h2"]), _daily_chart(kpis, fmt)]
+        Paragraph(_("Headline figures"), styles["h2"]),
+        _headline_table(content, fmt),
+        Paragraph(_("Contacts in detail"), styles["h2"]),
+        *blocks_of_table(
+            ["", _("This month"), _("Previous month"), _("Change from last month")],
+            _summary_rows(content, fmt),
+            [230, 80, 80, 80],
         ),
-        KeepTogether(
-            [
-                Paragraph(_("Contacts by language"), styles["h2"]),
-                _horizontal_chart(
-                    [(fmt.value_label("language", c), f.received) for c, f in kpis.by["language"]]
-                ),
-            ]
+        _chart(_("Daily volume per channel"), _daily_chart(kpis, fmt), styles),
+        _chart(
+            _("Contacts by language"),
+            _horizontal_chart(
+                [(fmt.value_label("language", c), f.received) for c, f in kpis.by["language"]]
+            ),
+            styles,
         ),
-        KeepTogether([Paragraph(_("Busiest hours"), styles["h2"]), _heatmap(kpis, fmt)]),
-        KeepTogether(
-            [
-                Paragraph(_("SLA met by channel"), styles["h2"]),
-                _horizontal_chart(
-                    [
-                        (channel_label(c), float(f.met_rate * 100))
-                        for c, f in kpis.sla_by["channel"]
-                        if f.met_rate is not None  # only not-applicable promises: no bar
-                    ],
-                    maximum=100,
-                    colour=colors.HexColor("#2a9d8f"),
-                ),
-            ]
+        _chart(_("Busiest hours"), _heatmap(kpis, fmt), styles),
+        _chart(
+            _("SLA met by channel"),
+            _horizontal_chart(
+                [
+                    (channel_label(c), float(f.met_rate * 100))
+                    for c, f in kpis.sla_by["channel"]
+                    if f.met_rate is not None  # only not-applicable promises: no bar
+                ],
+                maximum=100,
+                colour=colors.HexColor("#2a9d8f"),
+            ),
+            styles,
         ),
-        PageBreak(),
     ]
     titles = {
         "channel": _("By channel"),
@@ -533,13 +850,15 @@ def report_story(content: ReportContent) -> list:
     for dimension in DIMENSIONS:
         story.append(Paragraph(titles[dimension], styles["h2"]))
         story += _dimension_table(content, fmt, dimension) or [
-            Paragraph(escape(_("No contacts in this period.")), styles["muted"])
+            Paragraph(escape(_("No data this month.")), styles["muted"])
         ]
     story += _calls_section(content, fmt, styles)
-    story += _costs_section(content, fmt, styles)
+    story += satisfaction_section(content, fmt, styles)
+    story += _costs_section(content, styles)
     story.append(Paragraph(_("Definitions"), styles["h1"]))
+    small = ParagraphStyle("definition", parent=styles["body"], fontSize=8.5, leading=11)
     for term, definition in _definitions():
-        story.append(Paragraph(f"<b>{escape(term)}</b>: {escape(definition)}", styles["body"]))
+        story.append(Paragraph(f"<b>{escape(term)}</b>: {escape(definition)}", small))
     return story
 
 

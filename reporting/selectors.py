@@ -12,7 +12,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from billing.selectors import invoice_in_force
+from billing.document import UNIT_AMOUNT
+from billing.selectors import invoice_in_force, invoice_line_description
+from core.months import month_bounds
 from hours.selectors import client_calendar
 from reporting.figures import (
     CALL_DIMENSIONS,
@@ -22,6 +24,7 @@ from reporting.figures import (
     HOURS_IN_DAY,
     NPS_SCORES,
     REPEAT_WINDOW_DAYS,
+    SATISFACTION_DIMENSIONS,
     SERVICE_LEVEL_SECONDS,
     CallFigures,
     ContactFigures,
@@ -31,6 +34,7 @@ from reporting.figures import (
     Kpis,
     NpsFigures,
     Period,
+    SatisfactionFigures,
     SlaFigures,
 )
 from tenants.models import Client
@@ -67,7 +71,10 @@ WITH open_period AS (
     SELECT r.channel COLLATE "C" AS channel, r.language COLLATE "C" AS language,
            r.country COLLATE "C" AS country, r.category COLLATE "C" AS category,
            r.first_response_at < %(end)s AS handled,
-           r.resolved_at < %(end)s AS resolved,
+           -- Resolved at least once before the end: a reopening follows a resolution, and
+           -- the row keeps only the latest of each (docs/kpis.md).
+           r.resolved_at < %(end)s OR (r.reopen_count > 0 AND r.reopened_at < %(end)s)
+               AS resolved,
            r.reopen_count > 0 AND r.reopened_at < %(end)s AS reopened,
            r.previous_at >= r.created_at - make_interval(days => %(repeat_days)s) AS repeat,
            CASE WHEN r.first_response_at < %(end)s THEN e.answered - e.arrived END AS frt,
@@ -76,12 +83,14 @@ WITH open_period AS (
                      greatest(e.answered - cal.s[b.answered], 0), cal.len[b.answered]) END)
               - (CASE WHEN b.arrived = 0 THEN 0 ELSE cal.before[b.arrived] + least(
                      greatest(e.arrived - cal.s[b.arrived], 0), cal.len[b.arrived]) END)
-           END AS business_frt
+           END AS business_frt,
+           CASE WHEN r.resolved_at < %(end)s THEN e.resolved - e.arrived END AS resolution
     FROM recent r
     LEFT JOIN cal ON cal.country = r.country AND cal.language = r.language
     -- Seconds since the epoch as float8 (date_part; extract() would give slower numerics).
     CROSS JOIN LATERAL (SELECT date_part('epoch', r.created_at) AS arrived,
-                               date_part('epoch', r.first_response_at) AS answered) e
+                               date_part('epoch', r.first_response_at) AS answered,
+                               date_part('epoch', r.resolved_at) AS resolved) e
     CROSS JOIN LATERAL (SELECT coalesce(width_bucket(e.arrived, cal.s), 0) AS arrived,
                                coalesce(width_bucket(e.answered, cal.s), 0) AS answered) b
     WHERE r.created_at >= %(start)s
@@ -96,7 +105,8 @@ SELECT {groups},
        percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY business_frt),
        count(*) FILTER (WHERE resolved),
        count(*) FILTER (WHERE reopened),
-       count(*) FILTER (WHERE repeat)
+       count(*) FILTER (WHERE repeat),
+       percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY resolution)
 FROM contact
 GROUP BY GROUPING SETS ({sets})
 """
@@ -264,7 +274,10 @@ def _period_params(client: Client, period: Period) -> dict[str, Any]:
         "tz": client.time_zone,
         "start": period.start.astimezone(UTC),
         "end": period.end.astimezone(UTC),
-        "lookback": (period.start - timedelta(days=REPEAT_WINDOW_DAYS)).astimezone(UTC),
+        # 7 x 24 hours before the start, as the query's window (aware arithmetic on the
+        # local start would count 7 wall-clock days, an hour short over a change to summer
+        # time).
+        "lookback": period.start.astimezone(UTC) - timedelta(days=REPEAT_WINDOW_DAYS),
         "repeat_days": REPEAT_WINDOW_DAYS,
     }
 
@@ -291,6 +304,7 @@ def contact_figures_for_period(
     by: dict[str, list[tuple[str, ContactFigures]]] = {name: [] for name in DIMENSIONS}
     for row in rows:
         calendar_frt, business_frt = row[10] or (None, None), row[11] or (None, None)
+        resolution = row[15] or (None, None)
         figures = ContactFigures(
             received=row[8],
             handled=row[9],
@@ -301,6 +315,8 @@ def contact_figures_for_period(
             resolved=row[12],
             reopened=row[13],
             repeat=row[14],
+            resolution_median=resolution[0],
+            resolution_p90=resolution[1],
         )
         dimension = _dimension_of(row[0:4])
         if dimension is None:
@@ -426,27 +442,80 @@ def kpis_for_period(*, client: Client, period: Period, now: datetime | None = No
         calls_by=calls_by,
         csat=calls.csat if calls is not None and calls.csat.count else None,
         nps=calls.nps if calls is not None and calls.nps.count else None,
+        satisfaction=satisfaction_figures_for_period(client=client, period=period),
     )
 
 
 def cost_section_for_month(*, client: Client, month: date) -> CostSection | None:
     """The month's invoice in force, line by line (labels in the active language); None
-    when the month has no invoice standing (not issued yet, or credited)."""
+    when the month has no invoice standing (not issued yet, or credited). A line of part of
+    the month carries its days; a language surcharge is named by its languages."""
     invoice = invoice_in_force(client=client, month=month)
     if invoice is None:
         return None
+    whole_month = month_bounds(invoice.period)
     lines = []
     for line in invoice.lines.order_by("position"):
-        label = str(line.get_kind_display())
+        partial = (line.starts_on, line.ends_on) != whole_month
         lines.append(
             CostLine(
-                label=f"{label}: {line.label}" if line.label else label,
+                label=invoice_line_description(line=line),
                 quantity=line.quantity,
                 unit=str(line.unit_label),
                 amount=line.amount,
                 percent=line.percent,
+                first_day=line.starts_on if partial else None,
+                last_day=line.ends_on - timedelta(days=1) if partial else None,
+                quantity_is_money=line.unit == UNIT_AMOUNT,
             )
         )
     return CostSection(
         invoice_number=invoice.number, currency=invoice.currency, lines=lines, total=invoice.total
     )
+
+
+# The conversation survey's answers given in the period (surveys.Survey.rated_at), by score,
+# in total and by channel, language (the survey's) and category (the conversation's topic).
+_SATISFACTION = """
+SELECT GROUPING(s.channel), GROUPING(s.language), GROUPING(conv.category),
+       s.channel COLLATE "C", s.language COLLATE "C", conv.category COLLATE "C",
+       {scores}
+FROM surveys_survey s JOIN conversations_conversation conv ON conv.id = s.conversation_id
+WHERE s.rating IS NOT NULL AND s.rated_at >= %(start)s AND s.rated_at < %(end)s
+GROUP BY GROUPING SETS ((), (s.channel), (s.language), (conv.category))
+""".format(scores=", ".join(f"count(*) FILTER (WHERE s.rating = {n})" for n in CSAT_SCORES))
+_SURVEYS_SENT = """
+SELECT count(*), count(*) FILTER (WHERE rating IS NOT NULL) FROM surveys_survey
+WHERE state = 'sent' AND created_at >= %(start)s AND created_at < %(end)s
+"""
+
+
+def satisfaction_figures_for_period(
+    *, client: Client, period: Period
+) -> SatisfactionFigures | None:
+    """The conversation survey of the period (client's schema): the answers given in it by
+    score, in total and by SATISFACTION_DIMENSIONS, and the surveys sent in it with how many
+    of them are answered; None when no survey was sent or answered in the period."""
+    params = _period_params(client, period)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_SURVEYS_SENT, params)
+        sent, answered_of_sent = cursor.fetchone()
+        cursor.execute(_SATISFACTION, params)
+        rows = cursor.fetchall()
+    totals = CsatFigures(answers=dict.fromkeys(CSAT_SCORES, 0))
+    by: dict[str, list[tuple[str, CsatFigures]]] = {name: [] for name in SATISFACTION_DIMENSIONS}
+    for row in rows:
+        figures = CsatFigures(answers=dict(zip(CSAT_SCORES, row[6:], strict=True)))
+        grouped = [
+            name for name, flag in zip(SATISFACTION_DIMENSIONS, row[0:3], strict=True) if not flag
+        ]
+        if not grouped:
+            totals = figures
+        else:
+            value = row[3 + SATISFACTION_DIMENSIONS.index(grouped[0])] or ""
+            by[grouped[0]].append((value, figures))
+    for rows_of_dimension in by.values():
+        rows_of_dimension.sort(key=lambda pair: (-pair[1].count, pair[0]))
+    if not sent and not totals.count:
+        return None
+    return SatisfactionFigures(sent=sent, answered_of_sent=answered_of_sent, totals=totals, by=by)

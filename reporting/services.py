@@ -13,12 +13,15 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from billing.selectors import invoice_in_force
+from content.selectors import category_names
 from core.formats import Formats
 from core.tasks import task_enqueue_on_commit
 from reporting.figures import Period
 from reporting.layout import ReportContent, report_pdf
 from reporting.models import Report, ReportSettings
 from reporting.selectors import (
+    call_figures_for_period,
     contact_figures_for_period,
     cost_section_for_month,
     kpis_for_period,
@@ -50,6 +53,8 @@ def report_content_build(
         client=client, period=previous, totals_only=True
     )
     previous_sla, _sla_by = sla_figures_for_period(client=client, period=previous, now=now)
+    previous_calls, _calls_by = call_figures_for_period(client=client, period=previous)
+    previous_invoice = invoice_in_force(client=client, month=previous.first_day)
     with translation.override(language):
         costs = cost_section_for_month(client=client, month=full.first_day)
     kpis = dataclasses.replace(kpis_for_period(client=client, period=period, now=now), costs=costs)
@@ -62,6 +67,9 @@ def report_content_build(
         previous_totals=previous_totals,
         previous_sla=previous_sla,
         generated_at=now,
+        previous_calls=previous_calls,
+        previous_cost_total=previous_invoice.total if previous_invoice else None,
+        category_names=category_names(language=language),
     )
 
 

@@ -28,7 +28,12 @@ class User(AbstractUser):
         related_name="agents",
         help_text="Agents only: the clients whose work this agent may take.",
     )
-    language = models.CharField(max_length=8, default="en", help_text="UI language")
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        help_text="UI language the user chose; empty: the browser's (then the client's default)",
+    )
     time_zone = models.CharField(max_length=64, default="Europe/Prague")
 
     objects: ClassVar[UserManager[Self]] = UserManager()

@@ -1,5 +1,6 @@
 """Creating users: agency staff and client-portal users."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -15,7 +16,7 @@ def user_ensure(
     role: str,
     email: str = "",
     client: Client | None = None,
-    language: str = "en",
+    language: str = "",
     first_name: str = "",
     last_name: str = "",
 ) -> User:
@@ -35,3 +36,11 @@ def user_ensure(
     user.set_password(password)
     user.save()
     return user
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """The user's own interface language, one of the UI catalogs' (settings.LANGUAGES)."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError({"language": f"{language[:20]!r} is not an interface language."})
+    user.language = language
+    user.save(update_fields=["language"])

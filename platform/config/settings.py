@@ -62,6 +62,7 @@ TENANT_APPS = [
     "portal",
     "telephony.voice",
     "reporting",
+    "surveys",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -299,6 +300,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "conversations.tasks.pending_resolve_task",
         "schedule": crontab(minute=17),
     },
+    # Satisfaction surveys of resolved conversations whose delay has passed are sent.
+    "send-surveys": {"task": "surveys.tasks.surveys_sweep_task", "schedule": 300.0},
     # Last month's invoices at 12:00 UTC on the 1st, when the month has ended in every
     # time zone; the reports follow an hour later with the invoice as their cost section.
     "issue-invoices": {

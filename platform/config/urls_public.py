@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from conversations import api as conversations_api
 from intake import views as intake_views
 from telephony import views as telephony_views
@@ -11,6 +12,7 @@ from telephony import views as telephony_views
 urlpatterns = [
     path("", include("desk.urls")),
     path("admin/", admin.site.urls),
+    path("language/", accounts_views.language_set, name="language_set"),
     path("api/v1/messages", conversations_api.messages_create, name="api-messages"),
     path("mail/inbound", intake_views.email_intake, name="mail-intake"),
     path("twilio/messaging", telephony_views.messaging_inbound, name="twilio-messaging"),

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from content.models import CannedReply, FaqArticle, MessageTemplate
+from content.models import CannedReply, Category, FaqArticle, MessageTemplate
 from content.selectors import missing_languages
 from languages.catalog import CATALOG
 
@@ -117,3 +117,11 @@ class MessageTemplateAdmin(ClientLanguagesAdmin):
     translated = ("subject", "body")
     untranslated = ("kind",)
     list_display = ["kind"]
+
+
+@admin.register(Category, site=content_admin_site)
+class CategoryAdmin(ClientLanguagesAdmin):
+    translated = ("name",)
+    untranslated = ("code",)
+    list_display = ["code"]
+    search_fields = ["code"]

@@ -55,3 +55,19 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class Category(models.Model):
+    """The name of a category code in each language: a conversation's category
+    (``Conversation.category``) or a call's topic (the IVR option's ``topic``) is stored as a
+    code ("delivery", "orders"); reports and pages show it by this name."""
+
+    code = models.SlugField(max_length=64, unique=True, help_text="e.g. delivery")
+    name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.code

@@ -3,9 +3,11 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
-from content.models import CannedReply
+from content.models import CannedReply, Category
 from languages.selectors import language_fallback_chain
 
 
@@ -53,3 +55,25 @@ def canned_replies_in_language(language: str) -> list[CannedReplyView]:
         )
         for reply in CannedReply.objects.filter(active=True)
     ]
+
+
+def category_names(*, language: str) -> dict[str, str]:
+    """Every category code with its name in ``language`` (or the first language of its
+    fallback chain that has one): conversation categories and call topics as a reader says
+    them. A code without any name is left out (the caller shows the code)."""
+    chain = language_fallback_chain(language)
+    names = {}
+    for category in Category.objects.all():
+        name = next((n for code in chain if (n := getattr(category, f"name_{code}", None))), None)
+        if name:
+            names[category.code] = name
+    return names
+
+
+def category_codes_named(*, word: str) -> list[str]:
+    """The category codes whose name in any language contains ``word``, ignoring accents
+    and case ("doruceni" finds the code of "Doručení"): a search for a name a reader sees."""
+    named = Q()
+    for code in settings.MODELTRANSLATION_LANGUAGES:
+        named |= Q(**{f"name_{code}__unaccent__icontains": word})
+    return list(Category.objects.filter(named).values_list("code", flat=True))

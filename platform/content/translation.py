@@ -4,7 +4,7 @@ catalog language for each field below. Fallbacks are read along the admin-editab
 
 from modeltranslation.translator import TranslationOptions, register
 
-from content.models import CannedReply, FaqArticle, MessageTemplate
+from content.models import CannedReply, Category, FaqArticle, MessageTemplate
 
 
 @register(CannedReply)
@@ -20,3 +20,8 @@ class FaqArticleTranslation(TranslationOptions):
 @register(MessageTemplate)
 class MessageTemplateTranslation(TranslationOptions):
     fields = ("subject", "body")
+
+
+@register(Category)
+class CategoryTranslation(TranslationOptions):
+    fields = ("name",)

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from conversations.answers import answer_recognised
 from conversations.attachments import IncomingFile, attachment_store
 from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
@@ -397,6 +398,11 @@ def conversation_sms_receive(
         .order_by("-created_at")
         .first()
     )
+    if conversation is None and not files:
+        conversation = _answered_earlier(client, sender=sender, text=text)
+        if conversation is not None:  # a rating for the survey of a resolved conversation
+            message = _answer_file(conversation, text=text, external_id=message_sid)
+            return Inbound(conversation, message, created=False)
     if conversation is None:
         inbound = conversation_open_inbound(
             client=client,
@@ -429,6 +435,42 @@ def conversation_sms_receive(
     return inbound
 
 
+def _answered_earlier(client: Client, *, sender: str, text: str) -> Conversation | None:
+    """The sender's last settled SMS conversation (locked) when ``text`` answers a question
+    asked in it after its resolution (``conversations.answers``); else None."""
+    settled = (
+        Conversation.objects.select_for_update(of=("self",))
+        .filter(
+            channel="sms",
+            customer__phone=sender,
+            status__in=[Conversation.Status.RESOLVED, Conversation.Status.CLOSED],
+        )
+        .order_by("-resolved_at", "-created_at")
+        .first()
+    )
+    if settled is None:
+        return None
+    recognised = answer_recognised(
+        client=client, conversation=settled, text=text, now=timezone.now()
+    )
+    return settled if recognised else None
+
+
+def _answer_file(
+    conversation: Conversation, *, text: str, external_id: str, now: datetime | None = None
+) -> Message:
+    """The customer's answer to an automatic question, kept in the history; the settled
+    conversation stays settled (no reopening, no work for an agent)."""
+    return Message.objects.create(
+        conversation=conversation,
+        direction=Message.Direction.INBOUND,
+        channel=conversation.channel,
+        body_text=text,
+        external_id=external_id,
+        created_at=now or timezone.now(),
+    )
+
+
 class ExternalIdUsedElsewhere(Exception):
     """The external id of a next message was already used in another conversation."""
 
@@ -458,12 +500,21 @@ def conversation_customer_message(
             raise ExternalIdUsedElsewhere(external_id, earlier.conversation.pk)
         return earlier
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    now = now or timezone.now()
+    settled = (Conversation.Status.RESOLVED, Conversation.Status.CLOSED)
+    if (
+        conversation.status in settled
+        and not files
+        and answer_recognised(client=client, conversation=conversation, text=text, now=now)
+    ):  # a rating for the survey of the resolved conversation
+        message = _answer_file(conversation, text=text, external_id=external_id, now=now)
+        return Inbound(conversation, message, created=True)
     message = _customer_message_file(
         client,
         conversation,
         text=text,
         external_id=external_id,
-        now=now or timezone.now(),
+        now=now,
         files=files,
     )
     return Inbound(conversation, message, created=True)

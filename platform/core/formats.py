@@ -1,6 +1,7 @@
 """Numbers, durations, rates, dates and money in the reader's language (babel), for pages and
 PDFs alike: ``Formats(language, time_zone, currency)``."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -17,10 +18,19 @@ from core.channels import channel_label
 class Formats:
     """Numbers, durations, rates, dates and money in one locale."""
 
-    def __init__(self, language: str, time_zone: str, currency: str) -> None:
+    def __init__(
+        self,
+        language: str,
+        time_zone: str,
+        currency: str,
+        *,
+        names: Mapping[str, str] | None = None,
+    ) -> None:
         self.locale = Locale.parse(translation.to_locale(language))
         self.zone = ZoneInfo(time_zone)
         self.currency = currency
+        # Category and topic codes with their names in this language (content's Category).
+        self.names = names or {}
 
     def number(self, value: int | Decimal | None) -> str:
         return "—" if value is None else format_decimal(value, locale=self.locale)
@@ -91,4 +101,4 @@ class Formats:
             return (self.locale.languages.get(code) or code).capitalize()
         if dimension == "country":
             return self.locale.territories.get(code) or code
-        return code
+        return self.names.get(code, code)

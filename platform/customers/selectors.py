@@ -6,9 +6,13 @@ from customers.models import Customer
 
 
 def customer_search(*, query: str = "") -> QuerySet[Customer]:
+    """The client's customers whose name (accents and case ignored: "zluto" finds
+    "Žluťoučký"), e-mail or phone holds `query`."""
     customers = Customer.objects.all()
     if query:
         customers = customers.filter(
-            Q(name__icontains=query) | Q(email__icontains=query) | Q(phone__icontains=query)
+            Q(name__unaccent__icontains=query)
+            | Q(email__icontains=query)
+            | Q(phone__icontains=query)
         )
     return customers

@@ -18,7 +18,7 @@ from billing.services import (
     usage_record_telephony_cost,
 )
 from conversations.models import Conversation
-from core.months import month_of, month_previous, months_back
+from core.months import month_previous
 from hours.selectors import client_calendar
 from routing.models import WorkItem
 from telephony.voice.models import Call
@@ -40,11 +40,11 @@ DEMO_PRICES = {
 
 def seed_billing(log: Callable[[str], None]) -> None:
     """Plans, ledger from the seeded conversations, last month's invoices."""
-    from demo.seed import DEMO_CLIENTS  # cycle: demo.seed lists this step in SEED_STEPS
+    from demo.seed import DEMO_CLIENTS, history_start  # cycle: demo.seed lists this step
 
     now = timezone.now()
     clients = list(Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]))
-    start = months_back(month_of(now, zone=UTC), 3)
+    start = history_start(now)  # the plans and the rates from the clients' first month
     last_month = month_previous(now, zone=UTC)
     for currency, rate in DEMO_USD_RATES.items():
         ExchangeRate.objects.get_or_create(
@@ -126,7 +126,9 @@ def seed_billing(log: Callable[[str], None]) -> None:
         created += _calls_to_ledger(client)
         log(f"usage ledger of {client.slug}: {created} new entries ({len(answered)} answered)")
 
-    run = invoices_issue_for_month(month=last_month, clients=clients, now=now)
+    # Issued now, after the month's ledger above (issued at the start of this step, every row
+    # would be recorded after its invoice: LATE for `issue_invoices`).
+    run = invoices_issue_for_month(month=last_month, clients=clients, now=timezone.now())
     for invoice in run.issued + run.present:
         log(
             f"invoice {invoice.number} of {invoice.client.slug} for {last_month:%Y-%m}: "
@@ -134,6 +136,8 @@ def seed_billing(log: Callable[[str], None]) -> None:
         )
     for client, reason in run.skipped + run.failed:
         log(f"no invoice for {client.slug}: {reason}")
+    for invoice, count in run.late:
+        log(f"LATE: {count} ledger rows of {invoice.client.slug} recorded after {invoice.number}")
 
 
 def _calls_to_ledger(client) -> int:

@@ -18,6 +18,74 @@ CANNED_REPLY_CATEGORIES: dict[str, str] = {
     "thanks-closing": "general",
 }
 
+# The names of the demo's conversation categories and call topics (the IVR options' topics,
+# demo.telephony) in all seven interface languages: reports and pages show these, not codes.
+CATEGORY_NAMES: dict[str, dict[str, str]] = {
+    "delivery": {
+        "cs": "Doručení",
+        "sk": "Doručenie",
+        "pl": "Dostawa",
+        "de": "Lieferung",
+        "hu": "Szállítás",
+        "ro": "Livrare",
+        "en": "Delivery",
+    },
+    "returns": {
+        "cs": "Vrácení a reklamace",
+        "sk": "Vrátenie a reklamácie",
+        "pl": "Zwroty i reklamacje",
+        "de": "Rücksendungen und Reklamationen",
+        "hu": "Visszaküldés és reklamáció",
+        "ro": "Retururi și reclamații",
+        "en": "Returns and complaints",
+    },
+    "payment": {
+        "cs": "Platby",
+        "sk": "Platby",
+        "pl": "Płatności",
+        "de": "Zahlung",
+        "hu": "Fizetés",
+        "ro": "Plăți",
+        "en": "Payment",
+    },
+    "product": {
+        "cs": "Dotazy ke zboží",
+        "sk": "Otázky k tovaru",
+        "pl": "Pytania o produkty",
+        "de": "Fragen zu Produkten",
+        "hu": "Termékkel kapcsolatos kérdések",
+        "ro": "Întrebări despre produse",
+        "en": "Product questions",
+    },
+    "general": {
+        "cs": "Obecné",
+        "sk": "Všeobecné",
+        "pl": "Ogólne",
+        "de": "Allgemein",
+        "hu": "Általános",
+        "ro": "General",
+        "en": "General",
+    },
+    "orders": {
+        "cs": "Objednávky a doručení",
+        "sk": "Objednávky a doručenie",
+        "pl": "Zamówienia i dostawa",
+        "de": "Bestellungen und Lieferung",
+        "hu": "Rendelések és szállítás",
+        "ro": "Comenzi și livrare",
+        "en": "Orders and delivery",
+    },
+    "other": {
+        "cs": "Ostatní dotazy",
+        "sk": "Ostatné otázky",
+        "pl": "Inne sprawy",
+        "de": "Andere Fragen",
+        "hu": "Egyéb kérdések",
+        "ro": "Alte întrebări",
+        "en": "Other questions",
+    },
+}
+
 CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
     "delivery-delay": {
         "cs": (
@@ -47,7 +115,7 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "hu": (
             "Késik a szállítás",
-            "Kedves {customer_name}! Elnézést kérünk, hogy a(z) {order_number} számú rendelése a "
+            "Kedves {customer_name}! Elnézést kérünk, hogy rendelése ({order_number}) a "
             "vártnál később érkezik. A futárszolgálatnál jelenleg késések vannak, a csomagnak "
             "néhány munkanapon belül meg kell érkeznie. Köszönjük türelmét!",
         ),
@@ -140,8 +208,8 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         "hu": (
             "A visszaküldés menete",
             "Kedves {customer_name}! A terméket a kézbesítéstől számított 14 napon belül "
-            "indoklás nélkül visszaküldheti. Kérjük, töltse ki a visszaküldési űrlapot a(z) "
-            "{shop_name} weboldalán, csomagolja be gondosan a terméket, és küldje el az űrlapon "
+            "indoklás nélkül visszaküldheti. Kérjük, töltse ki a visszaküldési űrlapot "
+            "webáruházunk oldalán, csomagolja be gondosan a terméket, és küldje el az űrlapon "
             "megadott címre. Amint a csomag megérkezik, értesítjük.",
         ),
         "ro": (
@@ -180,7 +248,7 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "hu": (
             "Visszatérítés elindítva",
-            "Kedves {customer_name}! Megkaptuk a(z) {order_number} számú rendeléshez tartozó "
+            "Kedves {customer_name}! Megkaptuk a rendeléséhez ({order_number}) tartozó "
             "visszaküldött terméket, és elindítottuk a visszatérítést. Az összeg bankjától "
             "függően 5 munkanapon belül jelenik meg a számláján.",
         ),
@@ -270,7 +338,7 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "hu": (
             "Sikertelen fizetés",
-            "Kedves {customer_name}! Sajnos a(z) {order_number} számú rendelés kifizetése nem "
+            "Kedves {customer_name}! Sajnos rendelése ({order_number}) kifizetése nem "
             "sikerült, ezért a rendelés még fizetésre vár. A fizetést a rendelés-visszaigazolásban "
             "található linken újra megkísérelheti, vagy választhat másik fizetési módot. Ha a "
             "probléma továbbra is fennáll, kérjük, forduljon a bankjához, vagy válaszoljon erre "
@@ -315,7 +383,7 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "hu": (
             "Köszönet és elköszönés",
-            "Kedves {customer_name}! Köszönjük, hogy a(z) {shop_name} ügyfélszolgálatához "
+            "Kedves {customer_name}! Köszönjük, hogy ügyfélszolgálatunkhoz "
             "fordult. Ha bármi másban segíthetünk, egyszerűen válaszoljon erre az üzenetre. "
             "További szép napot kívánunk!",
         ),
@@ -523,7 +591,7 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "hu": (
             "Megkaptuk üzenetét",
-            "Kedves {customer_name}! Köszönjük, hogy a(z) {shop_name} ügyfélszolgálatához "
+            "Kedves {customer_name}! Köszönjük, hogy ügyfélszolgálatunkhoz "
             "fordult. Üzenetét megkaptuk, és {expected_answer} válaszolunk.",
         ),
         "ro": (
@@ -596,7 +664,7 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "hu": (
             "Mennyire volt elégedett?",
-            "Kedves {customer_name}! Köszönjük, hogy a(z) {shop_name} ügyfélszolgálatához "
+            "Kedves {customer_name}! Köszönjük, hogy ügyfélszolgálatunkhoz "
             "fordult. Szeretnénk megtudni, mennyire volt elégedett a segítségünkkel. Kevesebb "
             "mint egy percet vesz igénybe: {survey_link}",
         ),

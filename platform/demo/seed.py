@@ -3,7 +3,7 @@
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import phonenumbers
@@ -13,15 +13,17 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from accounts.services import user_ensure
-from content.models import CannedReply, FaqArticle, MessageTemplate
+from content.models import CannedReply, Category, FaqArticle, MessageTemplate
 from conversations.attachments import IncomingFile, attachment_store
 from conversations.models import Conversation, Message
-from conversations.services import conversation_open_inbound, conversation_reopen
+from conversations.services import conversation_customer_message, conversation_open_inbound
+from core.months import month_of, month_start
 from customers.models import Customer
 from demo.billing import seed_billing
 from demo.content_texts import (
     CANNED_REPLIES,
     CANNED_REPLY_CATEGORIES,
+    CATEGORY_NAMES,
     FAQ_ARTICLES,
     MAIL_WITH_FILES,
     MESSAGE_TEMPLATES,
@@ -29,13 +31,14 @@ from demo.content_texts import (
 from demo.files import parcel_photo_png, receipt_pdf
 from demo.mail_outcomes import seed_mail_outcomes
 from demo.reporting import seed_reports
+from demo.surveys import seed_surveys
 from demo.telephony import seed_telephony
 from hours.models import SlaEvent
 from hours.services import resolution_clock_stop
 from languages.evaluation import samples
 from languages.services import agent_skills_set
 from routing.models import WorkItem
-from routing.services import work_item_settled
+from routing.services import work_item_settled, work_items_responded
 from telephony.models import PhoneNumber
 from tenants.models import Client, Domain, InboundAddress
 from tenants.services import agency_ensure, client_billing_identity_set, client_provision
@@ -163,8 +166,21 @@ _MOBILE_PREFIX = {
 }
 
 
+# How far back the seeded history reaches (calls up to 31 days, conversations 31 days and
+# 9 hours: demo.telephony.calls_seed and seed_history below).
+HISTORY_REACH = timedelta(days=32)
+
+
+def history_start(now: datetime) -> date:
+    """The month of the seeded history's first day: the demo clients are clients since."""
+    return month_of(now - HISTORY_REACH, zone=UTC)
+
+
 def seed_clients(log: Callable[[str], None]) -> None:
     agency = agency_ensure()
+    # Clients since their history began, not since the seed ran: `issue_invoices` bills the
+    # months in which a client existed, and none before.
+    since = month_start(history_start(timezone.now()), zone=UTC)
     # Locally the agency site also answers on the loopback address.
     Domain.objects.get_or_create(
         domain="127.0.0.1", defaults={"tenant": agency, "is_primary": False}
@@ -179,6 +195,7 @@ def seed_clients(log: Callable[[str], None]) -> None:
             currency=demo.currency,
         )
         log(f"client {demo.slug}: {'created' if result.created else 'present'}")
+        Client.objects.filter(pk=result.client.pk, created_at__gt=since).update(created_at=since)
         identity = DEMO_BILLING_IDENTITIES[demo.slug]
         # Before the demo's invoices are issued (they record it); one edited in the admin stays.
         if not any(getattr(result.client, field) for field in identity):
@@ -286,9 +303,15 @@ def seed_content(log: Callable[[str], None]) -> None:
                 MessageTemplate.objects.update_or_create(
                     kind=kind, defaults=_translated_fields(texts, ("subject", "body"), languages)
                 )
+            # Every interface language: a report can be asked for in any of them.
+            for code, names in CATEGORY_NAMES.items():
+                Category.objects.update_or_create(
+                    code=code, defaults={f"name_{lang}": name for lang, name in names.items()}
+                )
         log(
             f"content of {client.slug}: {len(CANNED_REPLIES)} canned replies, "
-            f"{len(FAQ_ARTICLES)} FAQ, {len(MESSAGE_TEMPLATES)} templates"
+            f"{len(FAQ_ARTICLES)} FAQ, {len(MESSAGE_TEMPLATES)} templates, "
+            f"{len(CATEGORY_NAMES)} category names"
         )
 
 
@@ -405,6 +428,8 @@ def seed_history(log: Callable[[str], None]) -> None:
     now = timezone.now()
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
         rng = random.Random(f"history-{client.slug}")  # noqa: S311 - repeatable demo data
+        # Its own sequence: the reopenings' second round leaves the rest of the history as it was.
+        again_rng = random.Random(f"history-again-{client.slug}")  # noqa: S311 - demo data
         with schema_context(client.schema_name):
             if Conversation.objects.filter(
                 messages__external_id__startswith="demo-history-"
@@ -433,7 +458,7 @@ def seed_history(log: Callable[[str], None]) -> None:
                     answered + timedelta(hours=rng.uniform(1, 48)),
                     now - timedelta(minutes=rng.uniform(1, 60)),
                 )
-                reopened = rng.random() < 0.08 and resolved + timedelta(days=1) < now
+                reopened = rng.random() < 0.08 and resolved + timedelta(days=1, hours=1) < now
                 Conversation.objects.filter(pk=conversation.pk).update(
                     status="resolved",
                     first_response_at=answered,
@@ -441,16 +466,19 @@ def seed_history(log: Callable[[str], None]) -> None:
                     category=rng.choice(["delivery", "returns", "payment", "product"]),
                 )
                 resolution_clock_stop(client=client, conversation_id=conversation.pk, now=resolved)
-                if reopened:
-                    conversation.refresh_from_db()
-                    conversation_reopen(
-                        client=client, conversation=conversation, now=resolved + timedelta(days=1)
-                    )
                 item = WorkItem.objects.get(
                     client=client,
                     source_kind="conversation",
                     source_id=conversation.pk,
                     status="waiting",
+                )
+                # The answer stops the item's first-response clock, as a sent reply does.
+                work_items_responded(
+                    client=client,
+                    source_kind="conversation",
+                    source_id=conversation.pk,
+                    written_at=answered,
+                    at=answered,
                 )
                 team = agents.get(client.pk) or [None]
                 work_item_settled(
@@ -467,7 +495,55 @@ def seed_history(log: Callable[[str], None]) -> None:
                         due_at=item.due_at,
                         defaults={"client": client, "recorded_at": item.due_at},
                     )
+                if reopened:
+                    _history_written_again(
+                        client=client,
+                        conversation_id=conversation.pk,
+                        number=number,
+                        text=again_rng.choice(by_language[language]).text,
+                        at=resolved + timedelta(days=1),
+                        agent=again_rng.choice(team),
+                        now=now,
+                        rng=again_rng,
+                    )
         log(f"history of {client.slug}: {HISTORY_CONVERSATIONS_PER_CLIENT} conversations")
+
+
+def _history_written_again(
+    *,
+    client: Client,
+    conversation_id: int,
+    number: int,
+    text: str,
+    at: datetime,
+    agent: User | None,
+    now: datetime,
+    rng: random.Random,
+) -> None:
+    """The customer wrote again a day after the resolution (a reopening, with its own work
+    item and promise), and was answered and the matter resolved again within hours."""
+    conversation_customer_message(
+        client=client,
+        conversation_id=conversation_id,
+        text=text,
+        external_id=f"demo-history-{number}-again",
+        now=at,
+    )
+    answered = min(at + timedelta(hours=rng.uniform(0.5, 5)), now - timedelta(minutes=2))
+    resolved = min(answered + timedelta(hours=rng.uniform(0.5, 24)), now - timedelta(minutes=1))
+    item = WorkItem.objects.get(
+        client=client, source_kind="conversation", source_id=conversation_id, status="waiting"
+    )
+    work_items_responded(
+        client=client,
+        source_kind="conversation",
+        source_id=conversation_id,
+        written_at=answered,
+        at=answered,
+    )
+    work_item_settled(item_id=item.pk, agent=agent, assigned_at=answered, closed_at=resolved)
+    Conversation.objects.filter(pk=conversation_id).update(status="resolved", resolved_at=resolved)
+    resolution_clock_stop(client=client, conversation_id=conversation_id, now=resolved)
 
 
 SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
@@ -482,6 +558,7 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_live_conversations,
     seed_mail_with_files,
     seed_mail_outcomes,
+    seed_surveys,
     seed_billing,
     seed_reports,
 ]

@@ -53,7 +53,7 @@ MENU_TEXTS: dict[str, tuple[str, str, str, str]] = {
         "auf Ihre ursprüngliche Zahlungsart.",
     ),
     "hu": (
-        "Jó napot kívánunk, a(z) {shop} ügyfélszolgálatát hívta.",
+        "{shop} ügyfélszolgálat, jó napot kívánunk!",
         "Rendelések és szállítás: 1-es gomb. Visszaküldés és reklamáció: 2-es gomb. Egyéb "
         "kérdések: 3-as gomb. Visszahívás: 5-ös gomb. Ismétlés: 9-es gomb.",
         "Termék visszaküldése: 1-es gomb. Visszatérítés állapota: 2-es gomb. Vissza: csillag gomb.",

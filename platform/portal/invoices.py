@@ -112,7 +112,7 @@ def invoice_pdf_download(request, invoice_id: int):
         raise Http404("no such invoice")
     asked = request.GET.get("language", "")
     if asked and asked not in UI_LANGUAGES:
-        raise Http404("not a language of the interface")
+        raise BadRequest("?language= takes a language of the interface.")
     language = asked or report_language(client=request.tenant)
     pdf = invoice_pdf(invoice_document(invoice=invoice, language=language))
     response = HttpResponse(pdf, content_type="application/pdf")

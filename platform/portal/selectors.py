@@ -2,24 +2,28 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from content.selectors import category_codes_named
 from conversations.models import Attachment, Conversation, Message
 from telephony.voice.models import Call
 
 
 def conversation_search(*, query: str = "", channel: str = "") -> QuerySet[Conversation]:
-    """The client's conversations, newest first, matching words in the subject, category,
-    customer or the messages the customer and the agents wrote (internal notes excluded)."""
+    """The client's conversations, newest first, matching words in the subject, category
+    (its code or its name in any language), customer or the messages the customer and the
+    agents wrote (internal notes excluded). Accents and case are ignored (PostgreSQL's
+    unaccent): "sedacky" finds "sedačky"."""
     conversations = Conversation.objects.select_related("customer").order_by("-created_at", "-id")
     if channel:
         conversations = conversations.filter(channel=channel)
     for word in query.split()[:6]:
         in_messages = Message.objects.filter(
-            conversation=OuterRef("pk"), body_text__icontains=word
+            conversation=OuterRef("pk"), body_text__unaccent__icontains=word
         ).exclude(direction=Message.Direction.NOTE)
         conversations = conversations.filter(
-            Q(subject__icontains=word)
-            | Q(category__icontains=word)
-            | Q(customer__name__icontains=word)
+            Q(subject__unaccent__icontains=word)
+            | Q(category__unaccent__icontains=word)
+            | Q(category__in=category_codes_named(word=word))
+            | Q(customer__name__unaccent__icontains=word)
             | Q(customer__email__icontains=word)
             | Q(customer__phone__icontains=word)
             | Exists(in_messages)
@@ -48,10 +52,20 @@ def attachment_for_client(*, conversation_id: int, attachment_id: int) -> Attach
 
 def call_search(*, number: str = "", outcome: str = "") -> QuerySet[Call]:
     """The client's calls, newest first: a part of the caller's number (spaces, dashes and
-    brackets ignored) and an outcome narrow them."""
-    calls = Call.objects.order_by("-ringing_at", "-id")
+    brackets ignored) or, when it holds letters, words of the caller's name or the call's
+    topic (its code or its name in any language; accents and case ignored); and an outcome
+    narrow them."""
+    calls = Call.objects.select_related("customer").order_by("-ringing_at", "-id")
     if outcome:
         calls = calls.filter(outcome=outcome)
+    if any(ch.isalpha() for ch in number):
+        for word in number.split()[:6]:
+            calls = calls.filter(
+                Q(customer__name__unaccent__icontains=word)
+                | Q(topic__unaccent__icontains=word)
+                | Q(topic__in=category_codes_named(word=word))
+            )
+        return calls
     digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
     if digits:
         calls = calls.filter(from_number__contains=digits)

@@ -38,6 +38,12 @@ class Previous:
 class Column:
     label: str
     kind: str = TEXT
+    # Columns of one group share a heading above theirs ("SLA promises": met, missed, ...).
+    group: str = ""
+
+    @property
+    def export_label(self) -> str:
+        return f"{self.group}: {self.label}" if self.group else self.label
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,19 @@ class DataTable:
 
     def export_rows(self) -> list[list]:
         return [[export_value(value, kind) for value, kind in row] for row in self.cells()]
+
+    def groups(self) -> list[tuple[str, int]]:
+        """The headings above the columns as (heading, columns it spans), left to right;
+        [] when no column is grouped."""
+        if not any(column.group for column in self.columns):
+            return []
+        spans: list[tuple[str, int]] = []
+        for column in self.columns:
+            if spans and spans[-1][0] == column.group:
+                spans[-1] = (column.group, spans[-1][1] + 1)
+            else:
+                spans.append((column.group, 1))
+        return spans
 
 
 def dimension_titles() -> dict[str, str]:
@@ -108,9 +127,30 @@ def summary_table(kpis: Kpis, previous: Previous | None = None) -> DataTable:
             HOURS,
         ],
         [_("Resolution rate"), t.resolution_rate, before("resolution_rate"), PERCENT],
+        [_("Resolution time, median"), t.resolution_median, before("resolution_median"), HOURS],
+        [
+            _("Resolution time, 90th percentile"),
+            t.resolution_p90,
+            before("resolution_p90"),
+            HOURS,
+        ],
         [_("Reopen rate"), t.reopen_rate, before("reopen_rate"), PERCENT],
         [_("Repeat contacts"), t.repeat_rate, before("repeat_rate"), PERCENT],
         [_("SLA met"), kpis.sla.met_rate, previous.sla.met_rate if previous else None, PERCENT],
+        # The counts behind the percentage, kept apart: not applicable is in neither.
+        [_("SLA promises met"), kpis.sla.met, previous.sla.met if previous else None, COUNT],
+        [
+            _("SLA promises missed"),
+            kpis.sla.missed,
+            previous.sla.missed if previous else None,
+            COUNT,
+        ],
+        [
+            _("SLA promises not applicable"),
+            kpis.sla.not_applicable,
+            previous.sla.not_applicable if previous else None,
+            COUNT,
+        ],
     ]
     # Each row has its own kind: the value columns are typed per row.
     columns = [Column(""), Column(_("This month"), MIXED), Column(_("Previous month"), MIXED)]
@@ -123,14 +163,20 @@ def dimension_table(kpis: Kpis, dimension: str, fmt: Formats) -> DataTable:
         Column(dimension_titles()[dimension]),
         Column(_("Received"), COUNT),
         Column(_("Handled"), COUNT),
-        Column(_("Median"), HOURS),
-        Column(_("p90"), HOURS),
-        Column(_("Median, business hours"), HOURS),
-        Column(_("Resolved"), PERCENT),
+        Column(_("Median"), HOURS, _("First response")),
+        Column(_("p90"), HOURS, _("First response")),
+        Column(_("Median, business hours"), HOURS, _("First response")),
+        Column(_("p90, business hours"), HOURS, _("First response")),
+        Column(_("Resolved"), PERCENT, _("Resolution")),
+        Column(_("Median"), HOURS, _("Resolution")),
         Column(_("Reopened"), PERCENT),
         Column(_("Repeat"), PERCENT),
-        Column(_("SLA met"), PERCENT),
+        Column(_("SLA met"), PERCENT, _("SLA promises")),
+        Column(_("Met"), COUNT, _("SLA promises")),
+        Column(_("Missed"), COUNT, _("SLA promises")),
+        Column(_("Not applicable"), COUNT, _("SLA promises")),
     ]
+    no_promises = SlaFigures(due=0, met=0, not_applicable=0)
     rows = [
         [
             fmt.value_label(dimension, code),
@@ -139,13 +185,26 @@ def dimension_table(kpis: Kpis, dimension: str, fmt: Formats) -> DataTable:
             f.first_response_median,
             f.first_response_p90,
             f.first_response_business_median,
+            f.first_response_business_p90,
             f.resolution_rate,
+            f.resolution_median,
             f.reopen_rate,
             f.repeat_rate,
-            sla[code].met_rate if code in sla else None,
+            sla.get(code, no_promises).met_rate,
+            sla.get(code, no_promises).met,
+            sla.get(code, no_promises).missed,
+            sla.get(code, no_promises).not_applicable,
         ]
         for code, f in kpis.by.get(dimension, [])
     ]
+    # Promises due this month in a group that received no contact this month (promises of
+    # older conversations): shown too, so that the rows add up to the summary's counts.
+    received = {code for code, _f in kpis.by.get(dimension, [])}
+    for code, promises in kpis.sla_by.get(dimension, []):
+        if code not in received:
+            label = fmt.value_label(dimension, code)
+            counts = [promises.met, promises.missed, promises.not_applicable]
+            rows.append([label, 0, 0, *[None] * 8, promises.met_rate, *counts])
     return DataTable(dimension, dimension_titles()[dimension], columns, rows)
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.login_limit import client_address, login_blocked
+from content.selectors import category_names
 from conversations.attachments import attachment_response
 from conversations.models import Conversation
 from core.channels import Channel, channel_label
@@ -51,6 +52,25 @@ KPI_CACHE_SECONDS = 120
 def _clean(text: str) -> str:
     # PostgreSQL text cannot hold NUL; a pasted one must not become a server error.
     return text.replace("\x00", "").strip()
+
+
+def _page(request, items) -> Page:
+    """The ``?page=`` asked for, 50 rows each: absent means the first; a page past the last
+    shows the last (the list may have shrunk since the link was made); anything but a
+    positive whole number is a 400."""
+    text = request.GET.get("page", "")
+    if text and not (text.isascii() and text.isdigit() and len(text) <= 9 and int(text) > 0):
+        raise BadRequest("?page= takes a page number (1, 2, ...).")
+    return Paginator(items, 50).get_page(text or 1)
+
+
+def _choice(request, name: str, allowed) -> str:
+    """``?<name>=``: empty means all; anything not offered on the page is a 400 (no filter
+    silently dropped, no export cut short)."""
+    value = request.GET.get(name, "")
+    if value and value not in allowed:
+        raise BadRequest(f"?{name}= takes one of the values the page offers.")
+    return value
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -123,7 +143,9 @@ def _recent_months(client, count: int = 12) -> list[date]:
 
 def _formats(request) -> Formats:
     client = request.tenant
-    return Formats(translation.get_language() or "en", client.time_zone, client.currency)
+    language = translation.get_language() or "en"
+    names = category_names(language=language)
+    return Formats(language, client.time_zone, client.currency, names=names)
 
 
 @login_required
@@ -143,6 +165,7 @@ def dashboard(request):
         "month_label": fmt.month(period.start),
         "months": [(m, fmt.month(month_start(m, zone=client.tz))) for m in _recent_months(client)],
         "summary": tables["summary"],
+        "kpis": kpis,
         "split_tables": [tables[name] for name in ("channel", "language", "country", "category")],
         "calls_tables": [
             tables[name] for name in ("calls", "calls-language", "calls-country", "calls-topic")
@@ -193,14 +216,14 @@ def dashboard_export(request, table: str):
         raise Http404("no such table")
     chosen = tables[table]
     return csv_response(
-        f"{table}-{month:%Y-%m}.csv", [c.label for c in chosen.columns], chosen.export_rows()
+        f"{table}-{month:%Y-%m}.csv", [c.export_label for c in chosen.columns], chosen.export_rows()
     )
 
 
 @login_required
 def customer_list(request):
     query = _clean(request.GET.get("q", ""))
-    page = Paginator(customer_search(query=query), 50).get_page(request.GET.get("page"))
+    page = _page(request, customer_search(query=query))
     return render(
         request, "portal/customers.html", {"client": request.tenant, "page": page, "q": query}
     )
@@ -218,15 +241,14 @@ def customer_export(request):
 
 
 def _conversation_filters(request) -> tuple[str, str]:
-    channel = request.GET.get("channel", "")
-    return _clean(request.GET.get("q", "")), channel if channel in Channel.values else ""
+    return _clean(request.GET.get("q", "")), _choice(request, "channel", Channel.values)
 
 
 @login_required
 def conversation_list(request):
     query, channel = _conversation_filters(request)
     conversations = conversation_search(query=query, channel=channel)
-    page = Paginator(conversations, 50).get_page(request.GET.get("page"))
+    page = _page(request, conversations)
     return render(
         request,
         "portal/conversations.html",
@@ -236,6 +258,7 @@ def conversation_list(request):
             "q": query,
             "channel": channel,
             "channels": [(code, channel_label(code)) for code in Channel.values],
+            "category_names": category_names(language=translation.get_language() or "en"),
         },
     )
 
@@ -279,17 +302,14 @@ def conversation_export(request):
 
 
 def _call_filters(request) -> tuple[str, str]:
-    outcome = request.GET.get("outcome", "")
-    return _clean(request.GET.get("number", ""))[:32], outcome if outcome in CALL_OUTCOMES else ""
+    return _clean(request.GET.get("number", ""))[:32], _choice(request, "outcome", CALL_OUTCOMES)
 
 
 @login_required
 @require_GET
 def call_list(request):
     number, outcome = _call_filters(request)
-    page = Paginator(call_search(number=number, outcome=outcome), 50).get_page(
-        request.GET.get("page")
-    )
+    page = _page(request, call_search(number=number, outcome=outcome))
     return render(
         request,
         "portal/calls.html",
@@ -300,6 +320,7 @@ def call_list(request):
             "outcome": outcome,
             "outcomes": list(CALL_OUTCOMES.items()),
             "rows": [(call, CALL_OUTCOMES.get(call.outcome, call.outcome)) for call in page],
+            "category_names": category_names(language=translation.get_language() or "en"),
         },
     )
 

@@ -2,14 +2,21 @@
 
 Plain data, Django-free. A language missing here is read along its fallback chain (sk ->
 cs -> en), like the clients' own texts; English is always there.
+
+Everything here is said by a voice, so nothing is written that only reads well: no "a(z)"
+(the Hungarian article goes by the sound of the next word: ``{client:article}`` says "a" or
+"az" before the value), no "(s)", no "/".
 """
+
+import re
+import string
 
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
         "unknown_number": "Sorry, this number is not in service. Goodbye.",
         "invalid": "Sorry, that key is not valid.",
         "goodbye": "Thank you for calling. Goodbye.",
-        "closed": "We are closed now. We will be open again on {when}.",
+        "closed": "We are closed now. We will be open again on {date} at {time}.",
         "closed_no_opening": "We are closed now.",
         "position": "You are number {position} in line.",
         "estimate": "Expected wait, in minutes: about {minutes}.",
@@ -33,7 +40,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "unknown_number": "Omlouváme se, toto číslo není v provozu. Na shledanou.",
         "invalid": "Omlouváme se, tato volba není platná.",
         "goodbye": "Děkujeme za zavolání. Na shledanou.",
-        "closed": "Nyní máme zavřeno. Znovu otevíráme {when}.",
+        "closed": "Nyní máme zavřeno. Znovu otevíráme {date} v {time}.",
         "closed_no_opening": "Nyní máme zavřeno.",
         "position": "Jste {position}. v pořadí.",
         "estimate": "Předpokládaná doba čekání v minutách: asi {minutes}.",
@@ -57,7 +64,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "unknown_number": "Ospravedlňujeme sa, toto číslo nie je v prevádzke. Dovidenia.",
         "invalid": "Ospravedlňujeme sa, táto voľba nie je platná.",
         "goodbye": "Ďakujeme za zavolanie. Dovidenia.",
-        "closed": "Teraz máme zatvorené. Znova otvárame {when}.",
+        "closed": "Teraz máme zatvorené. Znova otvárame {date} o {time}.",
         "closed_no_opening": "Teraz máme zatvorené.",
         "position": "Ste {position}. v poradí.",
         "estimate": "Predpokladaná doba čakania v minútach: asi {minutes}.",
@@ -81,9 +88,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "unknown_number": "Przepraszamy, ten numer jest nieaktywny. Do widzenia.",
         "invalid": "Przepraszamy, ten wybór jest nieprawidłowy.",
         "goodbye": "Dziękujemy za telefon. Do widzenia.",
-        "closed": "Teraz jest nieczynne. Zapraszamy ponownie {when}.",
-        "closed_no_opening": "Teraz jest nieczynne.",
-        "position": "Jesteś {position}. w kolejce.",
+        "closed": "Infolinia jest teraz nieczynna. Zapraszamy ponownie: {date}, o {time}.",
+        "closed_no_opening": "Infolinia jest teraz nieczynna.",
+        "position": "Twoje miejsce w kolejce: {position}.",
         "estimate": "Przewidywany czas oczekiwania w minutach: około {minutes}.",
         "exit_offer": "Aby zostawić wiadomość, naciśnij 1. Aby poprosić o oddzwonienie, "
         "naciśnij 2. Możesz też pozostać na linii.",
@@ -104,7 +111,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "unknown_number": "Diese Nummer ist leider nicht vergeben. Auf Wiederhören.",
         "invalid": "Diese Eingabe ist leider ungültig.",
         "goodbye": "Vielen Dank für Ihren Anruf. Auf Wiederhören.",
-        "closed": "Wir haben jetzt geschlossen. Wir sind wieder erreichbar am {when}.",
+        "closed": "Wir haben jetzt geschlossen. Wir sind wieder erreichbar am {date} um {time}.",
         "closed_no_opening": "Wir haben jetzt geschlossen.",
         "position": "Sie sind an Position {position} in der Warteschlange.",
         "estimate": "Voraussichtliche Wartezeit in Minuten: etwa {minutes}.",
@@ -128,9 +135,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "unknown_number": "Sajnáljuk, ez a szám nem él. Viszonthallásra.",
         "invalid": "Sajnáljuk, ez a választás érvénytelen.",
         "goodbye": "Köszönjük a hívását. Viszonthallásra.",
-        "closed": "Most zárva vagyunk. Újra nyitunk: {when}.",
+        "closed": "Most zárva vagyunk. Újra nyitunk: {date}, {time}.",
         "closed_no_opening": "Most zárva vagyunk.",
-        "position": "Ön a(z) {position}. a sorban.",
+        "position": "Az Ön helye a sorban: {position}.",
         "estimate": "A várható várakozási idő körülbelül {minutes} perc.",
         "exit_offer": "Üzenethagyáshoz nyomja meg az 1-est. Visszahívás kéréséhez nyomja meg "
         "a 2-est. Vagy maradjon vonalban.",
@@ -141,9 +148,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "transfer": "Kérjük, tartsa a vonalat, kapcsoljuk a hívását.",
         "survey": "Kérjük, értékelje szolgáltatásunkat 1-től, gyenge, 5-ig, kiváló.",
         "survey_thanks": "Köszönjük az értékelést. Viszonthallásra.",
-        "nps": "Egy 0-tól 10-ig terjedő skálán mennyire valószínű, hogy ajánlaná a(z) {client} "
-        "üzletet a barátainak? Üsse be a számot, majd nyomja meg a kettőskereszt gombot.",
-        "language_option": "Magyar nyelvhez nyomja meg a(z) {key} gombot.",
+        "nps": "Egy 0-tól 10-ig terjedő skálán mennyire valószínű, hogy ajánlaná "
+        "{client:article} üzletet a barátainak? Üsse be a számot, majd nyomja meg a "
+        "kettőskereszt gombot.",
+        "language_option": "Magyar nyelvhez nyomja meg a következő gombot: {key}.",
         "agent_whisper": "Hívás: {client}, nyelv: {language}.",
         "offer_gone": "Ez a hívó már nem várakozik.",
         "technical": "Sajnáljuk, műszaki hiba történt. Kérjük, próbálja később.",
@@ -152,9 +160,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "unknown_number": "Ne pare rău, acest număr nu este alocat. La revedere.",
         "invalid": "Ne pare rău, această opțiune nu este validă.",
         "goodbye": "Vă mulțumim pentru apel. La revedere.",
-        "closed": "Acum suntem închiși. Vă așteptăm din nou {when}.",
+        "closed": "Acum suntem închiși. Vă așteptăm din nou {date}, la ora {time}.",
         "closed_no_opening": "Acum suntem închiși.",
-        "position": "Sunteți al {position}-lea la rând.",
+        "position": "Sunteți pe locul {position} la rând.",
         "estimate": "Timpul estimat de așteptare, în minute: aproximativ {minutes}.",
         "exit_offer": "Pentru a lăsa un mesaj, apăsați 1. Pentru a fi sunat înapoi, apăsați "
         "2. Sau rămâneți la telefon.",
@@ -176,7 +184,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "unknown_number": "Désolé, ce numéro n'est pas attribué. Au revoir.",
         "invalid": "Désolé, ce choix n'est pas valide.",
         "goodbye": "Merci de votre appel. Au revoir.",
-        "closed": "Nous sommes fermés. Nous rouvrons le {when}.",
+        "closed": "Nous sommes fermés. Nous rouvrons le {date} à {time}.",
         "closed_no_opening": "Nous sommes fermés.",
         "position": "Vous êtes en position {position} dans la file d'attente.",
         "estimate": "Attente estimée, en minutes : environ {minutes}.",
@@ -199,7 +207,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "unknown_number": "Siamo spiacenti, questo numero non è attivo. Arrivederci.",
         "invalid": "Siamo spiacenti, la scelta non è valida.",
         "goodbye": "Grazie per aver chiamato. Arrivederci.",
-        "closed": "Ora siamo chiusi. Riapriamo {when}.",
+        "closed": "Ora siamo chiusi. Riapriamo {date} alle {time}.",
         "closed_no_opening": "Ora siamo chiusi.",
         "position": "Lei è il numero {position} in coda.",
         "estimate": "Attesa prevista, in minuti: circa {minutes}.",
@@ -223,7 +231,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "unknown_number": "Dit nummer is helaas niet in gebruik. Tot ziens.",
         "invalid": "Deze keuze is helaas niet geldig.",
         "goodbye": "Bedankt voor uw oproep. Tot ziens.",
-        "closed": "We zijn nu gesloten. We zijn weer open op {when}.",
+        "closed": "We zijn nu gesloten. We zijn weer open op {date} om {time}.",
         "closed_no_opening": "We zijn nu gesloten.",
         "position": "U bent nummer {position} in de wachtrij.",
         "estimate": "Verwachte wachttijd in minuten: ongeveer {minutes}.",
@@ -251,3 +259,40 @@ def phrase_in(key: str, chain: list[str]) -> tuple[str, str]:
         if key in PHRASES.get(code, {}):
             return PHRASES[code][key], code
     raise KeyError(key)
+
+
+def phrase_format(text: str, language: str, /, **values: object) -> str:
+    """``text`` with its values; ``{name:article}`` puts the language's article before one."""
+    return _PhraseFormatter(language).format(text, **values)
+
+
+class _PhraseFormatter(string.Formatter):
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec != "article":
+            return super().format_field(value, format_spec)
+        return f"{ARTICLES[self.language](str(value))} {value}"
+
+
+_HUNGARIAN_VOWELS = "aáeéiíoóöőuúüű"
+_LEADING_NUMBER = re.compile(r"\d+")
+
+
+def hungarian_article(word: str) -> str:
+    """'az' before a vowel sound, else 'a': az 1., a 2., az 5., a 10., az 50., a 100., az
+    1000. (ezer), az Alpen Garten, a Duna Design. Letters are read as written."""
+    number = _LEADING_NUMBER.match(word.strip())
+    if number is None:
+        first = word.strip()[:1].casefold()
+        return "az" if first and first in _HUNGARIAN_VOWELS else "a"
+    digits = str(int(number.group()))
+    # Said from its first group of three: 1 egy, 1000 ezer, 1000000 egymillió; 5 öt,
+    # 50 ötven, 500 ötszáz; every other first group (tíz, száz, kettő, ...) a consonant.
+    first_group = digits[: len(digits) % 3 or 3]
+    return "az" if first_group == "1" or first_group.startswith("5") else "a"
+
+
+# The articles a phrase can ask for, per language (only Hungarian's change with the word).
+ARTICLES = {"hu": hungarian_article}

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from babel import Locale
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
@@ -18,7 +19,8 @@ from twilio.twiml.voice_response import VoiceResponse
 from content.selectors import translation_for
 from languages.catalog import CATALOG
 from languages.selectors import Voice, language_fallback_chain, voice_for_language
-from telephony.voice.phrases import phrase_in
+from telephony.voice.phrases import phrase_format, phrase_in
+from telephony.voice.spoken_dates import locale_of
 
 logger = logging.getLogger(__name__)
 type Lookup = Callable[[str], tuple[str, str] | None]
@@ -55,9 +57,13 @@ def spoken(lookup: Lookup, language: str) -> tuple[str, Voice | None] | None:
 
 
 def phrase_lookup(phrase: str, /, **values) -> Lookup:
+    """A value may be a function of the language the phrase is found in (a date is said
+    in the words of the text around it, not of the language that was asked for)."""
+
     def lookup(code: str) -> tuple[str, str]:
         text, language = phrase_in(phrase, language_fallback_chain(code))
-        return text.format(**values), language
+        said = {k: v(language) if callable(v) else v for k, v in values.items()}
+        return phrase_format(text, language, **said), language
 
     return lookup
 
@@ -86,8 +92,15 @@ def say_phrase(verb, phrase: str, language: str, /, **values) -> None:
     say(verb, phrase_lookup(phrase, **values), language)
 
 
-def language_name(code: str) -> str:
-    return CATALOG[code].english_name if code in CATALOG else code
+def language_name(code: str) -> Callable[[str], str]:
+    """The name of language ``code`` in the words of the text that says it (CLDR's, through
+    babel): "jazyk čeština", "nyelv: cseh", "Sprache Tschechisch", never "jazyk Czech"."""
+
+    def name_in(text_language: str) -> str:
+        names = Locale.parse(locale_of(text_language)).languages
+        return names.get(code) or (CATALOG[code].english_name if code in CATALOG else code)
+
+    return name_in
 
 
 def webhook_url(client_id: int, name: str, **params) -> str:

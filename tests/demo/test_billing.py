@@ -2,15 +2,17 @@
 history, last month's invoices; seeding twice changes nothing."""
 
 from datetime import UTC
+from io import StringIO
 
 import pytest
 from babel.numbers import format_currency
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from billing.document import invoice_pdf
 from billing.models import Invoice, PricePlan, UsageEntry
-from billing.selectors import invoice_document
-from core.months import month_previous
+from billing.selectors import invoice_document, ledger_rows_after_invoice
+from core.months import month_of, month_previous, months_back
 from demo.seed import DEMO_BILLING_IDENTITIES, DEMO_CLIENTS, HISTORY_CONVERSATIONS_PER_CLIENT
 from tenants.models import Client
 from tests.support.pdf import text_of
@@ -49,3 +51,26 @@ def test_the_demo_bills_its_clients_once(demo_seeded):
             "USD"
         }
     assert "price plan of bohemia-shoes: 12000.00 CZK a month" in demo_seeded.output
+
+
+def test_the_demos_invoices_come_after_their_months_ledger(demo_seeded):
+    last_month = month_previous(timezone.now(), zone=UTC)
+    for demo in DEMO_CLIENTS:
+        client = Client.objects.get(slug=demo.slug)
+        (invoice,) = Invoice.objects.filter(client=client, period=last_month)
+        assert not ledger_rows_after_invoice(invoice=invoice).exists()
+        out, err = StringIO(), StringIO()
+        month = f"{last_month:%Y-%m}"
+        call_command(
+            "issue_invoices", "--month", month, "--client", demo.slug, stdout=out, stderr=err
+        )
+        assert f"present {invoice.number}" in out.getvalue() and err.getvalue() == ""
+        call_command(
+            "issue_invoices", "--month", month, "--client", demo.slug, "--dry-run", stdout=out
+        )
+        assert "0 would be issued, 1 already issued" in out.getvalue()
+        # A client since its history's first month: the month before it is refused.
+        before = months_back(month_of(client.created_at, zone=UTC), 1)
+        with pytest.raises(CommandError, match="was created on"):
+            call_command("issue_invoices", "--month", f"{before:%Y-%m}", "--client", demo.slug)
+    assert "LATE" not in demo_seeded.output

@@ -36,11 +36,23 @@ def test_the_demo_seeds_clients_in_several_languages_and_can_run_twice(demo_seed
             unresolved = set(
                 Conversation.objects.exclude(status="resolved").values_list("pk", flat=True)
             )
+            # A reopening is the customer writing again: a second item, answered and done.
+            reopened = Conversation.objects.filter(reopen_count__gt=0)
+            assert not reopened.exclude(status="resolved").exists()
+            reopenings = reopened.count()
+            assert Message.objects.filter(conversation__in=reopened, direction="in").count() == (
+                2 * reopenings
+            )
         # Resolved history stops its resolution clock; reopened and live work keep one running.
         running = ResolutionClock.objects.filter(client=client, resolved_at__isnull=True)
         assert set(running.values_list("conversation_id", flat=True)) == unresolved
         assert WorkItem.objects.filter(client=client, status="waiting").count() == 14
-        assert WorkItem.objects.filter(client=client, status="done").count() == 60
+        done = WorkItem.objects.filter(client=client, status="done")
+        assert done.count() == 60 + reopenings
+        assert not done.filter(responded_at__isnull=True).exists()
+        # Nothing open that no one can see: every unresolved conversation has open work.
+        waiting = WorkItem.objects.filter(client=client, source_kind="conversation")
+        assert unresolved <= set(waiting.exclude(status="done").values_list("source_id", flat=True))
     assert User.objects.filter(role=User.Role.AGENT).count() >= 3
     assert "bohemia-shoes-manager / polydesk-demo" in out
     assert "http://bohemia-shoes.localhost:8000/" in out

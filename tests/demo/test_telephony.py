@@ -5,6 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from demo.content_texts import CANNED_REPLIES, FAQ_ARTICLES, MESSAGE_TEMPLATES
+from demo.telephony import MENU_TEXTS
 from telephony.models import AgentDevice, PhoneNumber
 from telephony.voice.models import Call, NumberMenu, VoiceSettings
 from tenants.models import Client
@@ -37,3 +39,14 @@ def test_demo_numbers_menus_and_calls_and_a_simulated_call(demo_seeded):
     printed = out.getvalue()
     assert "Pre slovenčinu stlačte 2." in printed
     assert "Peniaze vraciame do štrnástich dní" in printed  # the refund information
+
+
+def test_no_demo_text_writes_a_hungarian_article_as_a_z():
+    # "a(z)" reads as a form to fill in, and a voice says it letter by letter.
+    texts = [text for menu in MENU_TEXTS.values() for text in menu]
+    for table in (CANNED_REPLIES, FAQ_ARTICLES, MESSAGE_TEMPLATES):
+        texts += [
+            text for by_language in table.values() for pair in by_language.values() for text in pair
+        ]
+    assert len(texts) > 50
+    assert not [text for text in texts if "a(z)" in text]

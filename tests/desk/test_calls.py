@@ -235,7 +235,7 @@ def test_calling_back_rings_the_agent_then_the_customer_once(voice, agent, twili
     dial = twiml.find("Dial")
     assert dial is not None and dial.get("callerId") == CZ_NUMBER
     assert dial.find("Number").text == CALLER
-    assert twiml.find("Say").text == "Hovor pro Client A Obuv, jazyk Czech."
+    assert twiml.find("Say").text == "Hovor pro Client A Obuv, jazyk čeština."
     with in_schema(voice.client):
         call = Call.objects.get(call_sid="CA7")
         assert (call.callback_sid, call.callback_agent_id) == ("CAback1", agent.pk)

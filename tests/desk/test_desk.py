@@ -1,4 +1,5 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template
@@ -173,3 +174,54 @@ def test_the_label_filters_translate_codes_and_pass_unknown_ones_through():
 
     assert czech == "SMS|Čeká na zákazníka|Pryč|Zavěšeno ve frontě|Zvoní|carrier-pigeon"
     assert english == "SMS|Pending customer|Away|Abandoned in the queue|Ringing|carrier-pigeon"
+
+
+# Sunday 6 December 2026, 12:00 in Prague; an item due on Monday at 09:00 there.
+SUNDAY_NOON = datetime(2026, 12, 6, 11, 0, tzinfo=UTC)
+MONDAY_NINE = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("language", "far"),
+    [
+        ("en", "Mon 7 Dec, 09:00"),
+        ("cs", "po 7. 12. 9:00"),
+        ("pl", "pon., 7 gru, 09:00"),
+        ("de", "Mo., 7. Dez., 09:00"),
+        ("hu", "dec. 7., H 9:00"),
+        ("ro", "lun., 7 dec., 09:00"),
+    ],
+)
+def test_a_due_time_reads_as_time_left_when_near_and_as_day_and_time_when_far(language, far):
+    template = Template("{% load desk_labels %}{% due due_at now time_zone %}")
+
+    def shown(due_at: datetime, time_zone: str = "Europe/Prague") -> str:
+        context = {"due_at": due_at, "now": SUNDAY_NOON, "time_zone": time_zone}
+        with translation.override(language):
+            return template.render(Context(context))
+
+    assert shown(MONDAY_NINE) == far  # 21 hours away, not "21 h 00 min"
+    assert shown(SUNDAY_NOON + timedelta(minutes=4)) == "4 min"
+    assert shown(SUNDAY_NOON + timedelta(hours=7, minutes=59)) == "7 h 59 min"
+    assert shown(SUNDAY_NOON - timedelta(minutes=4)) == "\u22124 min"
+    assert shown(None) == ""
+    # Long overdue: the day it was due (the row is marked past due), not minus "201 h 44 min".
+    overdue = shown(SUNDAY_NOON - timedelta(hours=201, minutes=44))  # Saturday 28th, 02:16
+    assert " h " not in overdue and "28" in overdue and "2:16" in overdue
+    # In the reader's time zone: 09:00 in Prague is 10:00 in Bucharest.
+    assert shown(MONDAY_NINE, "Europe/Bucharest") != far
+
+
+def test_the_inbox_shows_a_far_due_time_as_day_and_time(two_clients):
+    agent = czech_agent(two_clients)
+    agent.time_zone = "Europe/Prague"
+    agent.save(update_fields=["time_zone"])
+    item = queue(two_clients.a, "cs", 300, "due next week")
+    due_at = timezone.now() + timedelta(days=8, hours=9, minutes=44)
+    WorkItem.objects.filter(pk=item.pk).update(agent=agent, status="assigned", due_at=due_at)
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(agent)
+    row = http.get("/").text.split("due next week")[1].split("</tr>")[0]
+    local = due_at.astimezone(ZoneInfo("Europe/Prague"))
+    assert f" {local.day}. {local.month}. {local.hour}:{local:%M}</td>" in row  # "po 14. 12. 17:09"
+    assert " h " not in row

@@ -42,3 +42,45 @@ def test_a_good_month_still_answers(two_clients, path):
     response = signed_in_at(user, host_of(two_clients.a)).get(path, {"month": "2026-10"})
 
     assert response.status_code == 200
+
+
+ODD_PARAMETERS = [
+    ("/customers/", {"page": "abc"}),
+    ("/customers/", {"page": "0"}),
+    ("/conversations/", {"page": "-1"}),
+    ("/conversations/", {"page": "1.5"}),
+    ("/conversations/", {"page": "٣"}),  # a digit, but not one we read
+    ("/conversations/", {"channel": "xyz"}),
+    ("/conversations/export.csv", {"channel": "xyz"}),
+    ("/calls/", {"page": "9" * 30}),
+    ("/calls/", {"outcome": "xyz"}),
+    ("/calls/export.csv", {"outcome": "<script>"}),
+]
+
+
+@pytest.mark.parametrize(("path", "query"), ODD_PARAMETERS)
+def test_an_odd_filter_or_page_is_a_400(two_clients, path, query):
+    user = UserFactory(role=User.Role.CLIENT, client=two_clients.a)
+
+    response = signed_in_at(user, host_of(two_clients.a)).get(path, query)
+
+    assert response.status_code == 400
+    assert b"Bad request" in response.content and b"/accounts/logout/" in response.content
+
+
+GOOD_PARAMETERS = [
+    ("/customers/", {"page": "1"}),
+    ("/customers/", {"page": "999"}),  # past the last: the last page
+    ("/conversations/", {"channel": "email", "page": ""}),
+    ("/conversations/export.csv", {"channel": ""}),
+    ("/calls/", {"outcome": "abandoned", "page": "2"}),
+]
+
+
+@pytest.mark.parametrize(("path", "query"), GOOD_PARAMETERS)
+def test_good_filters_and_pages_still_answer(two_clients, path, query):
+    user = UserFactory(role=User.Role.CLIENT, client=two_clients.a)
+
+    response = signed_in_at(user, host_of(two_clients.a)).get(path, query)
+
+    assert response.status_code == 200

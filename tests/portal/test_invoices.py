@@ -114,7 +114,7 @@ def test_a_client_downloads_its_invoice_as_a_pdf_in_czech(two_clients, users, in
     # Every stored line: description, quantity, unit, unit price, amount.
     assert "Měsíční paušál 1 měsíc 1 500,00 Kč 1 500,00 Kč" in text
     assert "Zodpovězené e-mailové konverzace 2 konverzací 35,00 Kč 70,00 Kč" in text
-    assert "Jazykový příplatek: Slovak 35,00 Kč 10 % 3,50 Kč" in text
+    assert "Jazykový příplatek: slovenština 35,00 Kč 10 % 3,50 Kč" in text
     assert "12,40 Kč 100 % 12,40 Kč" in text and "12,40 Kč 10 % 1,24 Kč" in text
     assert "Celkem" in text and "1 587,14 Kč" in text
     assert "Ceny a částky jsou uvedeny bez DPH." in text
@@ -235,7 +235,7 @@ def test_a_bad_invoice_id_or_language_is_a_404(two_clients, users, invoices):
     invoice = invoices["a"]
 
     assert http.get("/invoices/999999999/invoice.pdf").status_code == 404
-    assert http.get(f"/invoices/{invoice.pk}/invoice.pdf?language=xx").status_code == 404
+    assert http.get(f"/invoices/{invoice.pk}/invoice.pdf?language=xx").status_code == 400
     assert http.get(f"/invoices/{invoice.pk}/invoice.pdf?language=de").status_code == 200
 
 

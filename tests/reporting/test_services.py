@@ -1,5 +1,6 @@
 """Generating, storing and e-mailing a client's monthly report; the command and the tasks."""
 
+import io
 from datetime import date
 
 import pytest
@@ -7,15 +8,24 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client as HttpClient
+from pypdf import PdfReader
 
 from accounts.models import User
+from content.models import Category
+from reporting.layout import report_pdf
 from reporting.models import Report
-from reporting.services import recipients_set, report_generate, report_send, report_settings_get
+from reporting.services import (
+    recipients_set,
+    report_content_build,
+    report_generate,
+    report_send,
+    report_settings_get,
+)
 from reporting.tasks import monthly_reports_task
 from tenants.models import Client
 from tests.support.factories import UserFactory
 from tests.support.pdf import text_by_page as text_of
-from tests.support.reporting import local, october_at_client_a
+from tests.support.reporting import local, october_at_client_a, october_calls_at_client_a
 from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +126,27 @@ def test_agency_admins_edit_the_report_recipients_on_the_clients_domain(two_clie
     client_user = UserFactory(role=User.Role.CLIENT, client=two_clients.a)
     http.force_login(client_user)
     assert http.get("/admin/reporting/reportsettings/").status_code == 302  # not for clients
+
+
+def test_a_czech_report_names_categories_and_topics_in_czech_next_to_september(two_clients):
+    october_at_client_a(two_clients.a)
+    october_calls_at_client_a(two_clients.a)
+    with in_schema(two_clients.a):
+        for code, czech, english in (
+            ("delivery", "Doručení", "Delivery"),
+            ("returns", "Vrácení a reklamace", "Returns"),
+            ("orders", "Objednávky a doručení", "Orders"),
+        ):
+            Category.objects.create(code=code, name_cs=czech, name_en=english)
+        content = report_content_build(
+            client=two_clients.a, month=date(2026, 10, 1), language="cs", now=local(11, 5, 12)
+        )
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(content))).pages]
+    text = " ".join(" ".join(pages).split())
+    assert "Doručení" in text and "Vrácení a reklamace" in text
+    assert "Objednávky a doručení" in text  # the calls' topic
+    for english in ("delivery", "returns", "orders", "Delivery", "Returns", "Orders"):
+        assert english not in text, english
+    # September's one answered call (CSAT 1) next to October's three (5, 4, 2: 3.67).
+    first_page = " ".join(pages[0].split())
+    assert "CSAT, průměrné hodnocení (1\u20135) 3,67 1,00 \u25b2 +2,67" in first_page

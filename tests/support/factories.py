@@ -16,6 +16,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
     role = User.Role.AGENT
+    # A chosen language: tests read English pages whatever the test client's headers say.
+    language = "en"
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

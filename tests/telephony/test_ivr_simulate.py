@@ -35,7 +35,7 @@ def test_a_walk_to_the_slovak_returns_queue(voice):
 def test_keep_leaves_the_call_and_closed_hours_end_in_voicemail(voice, frozen):
     frozen(SATURDAY)
     printed = simulate("--to", CZ_NUMBER, "--digits", "1,1", "--keep")
-    assert "Nyní máme zavřeno. Znovu otevíráme pondělí 7 prosince, 08:00." in printed
+    assert "Nyní máme zavřeno. Znovu otevíráme pondělí 7. prosince v 8:00." in printed
     assert "outcome: voicemail" in printed
     with in_schema(voice.client):
         assert Call.objects.get().outcome == "voicemail"

@@ -260,7 +260,7 @@ def test_closed_on_saturday_says_the_next_opening_then_voicemail(voice, frozen):
     frozen(SATURDAY)
     response = voice.press(main_menu(voice, "CA1"), "CA1", "1")
     closed = says(response)[0][0]
-    assert closed == "Nyní máme zavřeno. Znovu otevíráme pondělí 7 prosince, 08:00."
+    assert closed == "Nyní máme zavřeno. Znovu otevíráme pondělí 7. prosince v 8:00."
     assert first(response, "Record") is not None
     assert not WorkItem.objects.filter(channel="call").exists()
 
@@ -273,7 +273,7 @@ def test_closed_on_a_public_holiday_and_after_hours_callback(voice, frozen):
         VoiceSettings.objects.create(after_hours="callback")
     response = voice.press(main_menu(voice, "CA1"), "CA1", "1")
     # 24, 25 and 26 December are Czech holidays, the 27th a Sunday.
-    assert says(response)[0][0].endswith("pondělí 28 prosince, 08:00.")
+    assert says(response)[0][0].endswith("pondělí 28. prosince v 8:00.")
     assert call_of(voice, "CA1").outcome == "callback"
 
 

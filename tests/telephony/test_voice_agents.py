@@ -75,7 +75,7 @@ def test_an_offered_call_rings_the_agent_once_who_is_bridged_and_surveyed(
     assert first(signed_post(agent_path, {"CallSid": "CAagent1"}), "Queue").text == "CA1"
     # The recording is made on the agent's leg; its callback names the caller's call.
     assert "call=CA1" in first(bridge, "Dial").get("recordingStatusCallback")
-    assert says(bridge)[0][0] == "Hovor pro Client A Obuv, jazyk Czech."
+    assert says(bridge)[0][0] == "Hovor pro Client A Obuv, jazyk čeština."
     item.refresh_from_db()
     assert item.status == "assigned"
 

@@ -114,7 +114,7 @@ def test_a_call_back_dials_once_within_the_window_and_again_after_it(voice, agen
     assert (first.started, double.started, later.started) == (True, False, True)
     assert [form["To"] for _, _, form in twilio.requests] == ["client:jana", "client:jana"]
     assert {form["From"] for _, _, form in twilio.requests} == {SK_NUMBER}
-    assert "Hovor pre Client A Obuv, jazyk Slovak." in twilio.requests[0][2]["Twiml"]
+    assert "Hovor pre Client A Obuv, jazyk slovenčina." in twilio.requests[0][2]["Twiml"]
     assert (call.callback_sid, call.callback_started_at) == (
         "CAb2",
         OPEN + RETURN_CALL_REPEAT_AFTER,

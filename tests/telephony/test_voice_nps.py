@@ -3,7 +3,7 @@
 import pytest
 
 from telephony.voice.models import Call, VoiceSettings
-from telephony.voice.phrases import PHRASES
+from telephony.voice.phrases import PHRASES, phrase_format
 from tests.support.tenancy import in_schema
 from tests.support.voice import CALLER, CZ_NUMBER, OPEN, SK_NUMBER, first, says, signed_post
 
@@ -148,7 +148,7 @@ def asked_on(voice, sid: str):
 
 def test_every_ivr_language_asks_the_question_with_the_shops_name():
     for code, phrases in PHRASES.items():
-        text = phrases["nps"].format(client="Bohemia Shoes")
+        text = phrase_format(phrases["nps"], code, client="Bohemia Shoes")
         assert "Bohemia Shoes" in text and "10" in text, code
         assert set(phrases) == set(PHRASES["en"]), code  # every phrase in every language
 

@@ -4,10 +4,15 @@ labels are English, for the admin and the API)."""
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import format_skeleton, format_time
 from django import template
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from languages.catalog import CATALOG
 from telephony.voice.labels import CALL_OUTCOMES
 
 if TYPE_CHECKING:
@@ -92,6 +97,34 @@ def until(value: datetime | None, now: datetime) -> str:
         return ""
     left = value - now
     return duration(left) if left.total_seconds() >= 0 else "\u2212" + duration(-left)
+
+
+# Up to this far a due time reads as what is left ("2 h 05 min", or 4 min past with a minus);
+# farther, as the day and time it falls on ("Mon 7 Dec, 09:00"): "201 h 44 min" says little.
+NEAR_DUE = timedelta(hours=8)
+
+
+@register.simple_tag
+def due(value: datetime | None, now: datetime, time_zone: str) -> str:
+    """When an item is due: the time left if near, else the weekday, date and time in the
+    reader's language and time zone."""
+    if value is None:
+        return ""
+    if abs(value - now) < NEAR_DUE:
+        return until(value, now)
+    return day_and_time(value, zone=ZoneInfo(time_zone), language=translation.get_language())
+
+
+def day_and_time(value: datetime, *, zone: ZoneInfo, language: str | None) -> str:
+    """'Mon 7 Dec, 09:00', 'po 7. 12. 9:00', 'Mo., 7. Dez., 09:00': the locale's short weekday
+    and date (CLDR's MMMEd) joined to its short time as the locale joins them."""
+    code = (language or "en").split("-")[0]
+    # The catalog's locale of the language (English: en-GB, the agency's), as the IVR's.
+    tag = CATALOG[code].tts_language.replace("-", "_") if code in CATALOG else ""
+    locale = Locale.parse(tag or translation.to_locale(code))
+    day = format_skeleton("MMMEd", value, tzinfo=zone, locale=locale)
+    time = format_time(value, "short", tzinfo=zone, locale=locale)
+    return str(locale.datetime_formats["short"]).replace("{1}", day).replace("{0}", time)
 
 
 @register.filter

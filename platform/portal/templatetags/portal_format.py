@@ -33,3 +33,16 @@ def cell(value, kind: str) -> str:
     if kind == POINTS:
         return fmt.decimal(value, places=1)
     return "—" if value in (None, "") else str(value)
+
+
+@register.filter
+def named(code: str, names: dict[str, str]) -> str:
+    """A category or topic code as its name in the reader's language (``names`` from
+    ``content.selectors.category_names``); the code itself when it has no name."""
+    return names.get(code, code) if code else ""
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language code as the reader names it ("Čeština" for "cs" on a Czech page)."""
+    return _formats(translation.get_language() or "en").value_label("language", code)

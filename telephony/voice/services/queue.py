@@ -5,7 +5,6 @@ import logging
 import math
 from datetime import datetime, timedelta
 
-from babel.dates import format_datetime
 from django.db.models import Avg
 from django.utils import timezone
 from twilio.twiml.voice_response import VoiceResponse
@@ -13,7 +12,6 @@ from twilio.twiml.voice_response import VoiceResponse
 from core.channels import Channel
 from core.tasks import task_enqueue_on_commit
 from hours.selectors import client_calendar
-from languages.catalog import CATALOG
 from routing.models import WorkItem
 from routing.services import work_cancel_for_source, work_enqueue
 from telephony.voice.models import Call, VoiceSettings
@@ -21,6 +19,7 @@ from telephony.voice.services.callback_requests import callback_request_take
 from telephony.voice.services.steps import numbered_step, on_call, step_answer, voice_settings
 from telephony.voice.services.survey import survey_ask
 from telephony.voice.services.voicemail import voicemail_offer
+from telephony.voice.spoken_dates import locale_of, spoken_date, spoken_time
 from telephony.voice.twiml import hang_up, say_phrase, webhook_url
 from tenants.models import Client
 
@@ -37,10 +36,17 @@ def queue_or_closed(client: Client, call: Call, response: VoiceResponse, *, now:
         if opening is None:
             say_phrase(response, "closed_no_opening", call.language)
         else:
-            when = format_datetime(
-                opening, "EEEE d MMMM, HH:mm", tzinfo=calendar.zone, locale=_locale(call.language)
+            say_phrase(
+                response,
+                "closed",
+                call.language,
+                date=lambda language: spoken_date(
+                    opening, zone=calendar.zone, locale=locale_of(language)
+                ),
+                time=lambda language: spoken_time(
+                    opening, zone=calendar.zone, locale=locale_of(language)
+                ),
             )
-            say_phrase(response, "closed", call.language, when=when)
         after = voice_settings().after_hours
         if after == VoiceSettings.AfterHours.VOICEMAIL:
             return voicemail_offer(client, call, response)
@@ -71,11 +77,6 @@ def queue_or_closed(client: Client, call: Call, response: VoiceResponse, *, now:
         wait_url_method="POST",
     )
     return str(response)
-
-
-def _locale(language: str) -> str:
-    tts = CATALOG[language].tts_language if language in CATALOG else ""
-    return tts.replace("-", "_") or language
 
 
 def queue_position(*, client: Client, call: Call) -> int:

@@ -1,0 +1,1 @@
+"""Satisfaction surveys after a resolved conversation, on its own channel."""

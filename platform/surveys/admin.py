@@ -1,0 +1,42 @@
+"""Survey settings and answers in the client's admin (its own domain, /admin/)."""
+
+from django.contrib import admin
+
+from content.admin import content_admin_site
+from surveys.models import Survey, SurveySettings
+from surveys.services import survey_settings_get, survey_settings_update
+
+
+@admin.register(SurveySettings, site=content_admin_site)
+class SurveySettingsAdmin(admin.ModelAdmin):
+    fields = ["enabled", "delay_minutes", "reply_window_hours", "link_valid_days"]
+    list_display = ["__str__", "enabled", "delay_minutes", "reply_window_hours", "link_valid_days"]
+
+    def has_add_permission(self, request):
+        return False  # one row, made on first use
+
+    def changelist_view(self, request, extra_context=None):
+        survey_settings_get()  # the row exists before anyone edits it
+        return super().changelist_view(request, extra_context)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: turning surveys on counts from now.
+        survey_settings_update(
+            enabled=obj.enabled,
+            delay_minutes=obj.delay_minutes,
+            reply_window_hours=obj.reply_window_hours,
+            link_valid_days=obj.link_valid_days,
+        )
+
+
+@admin.register(Survey, site=content_admin_site)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["conversation", "channel", "language", "state", "rating", "rated_at"]
+    list_filter = ["state", "channel", "rating"]
+    readonly_fields = [f.name for f in Survey._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

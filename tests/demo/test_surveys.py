@@ -1,0 +1,32 @@
+"""The demo's satisfaction surveys: every demo client has answers on e-mail and on chat or
+SMS, seeded once (the demo is seeded twice)."""
+
+import pytest
+
+from demo.seed import DEMO_CLIENTS
+from reporting.figures import Period
+from reporting.selectors import satisfaction_figures_for_period
+from surveys.models import Survey
+from tenants.models import Client
+from tests.support.tenancy import in_schema
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_demo_client_has_survey_answers_on_email_and_chat_or_sms(demo_seeded):
+    assert "surveys of bohemia-shoes:" in demo_seeded.output
+    for client in Client.objects.filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
+        with in_schema(client):
+            answered = Survey.objects.filter(rating__isnull=False)
+            channels = set(answered.values_list("channel", flat=True))
+            assert "email" in channels and channels & {"chat", "sms"}, client.slug
+            # One survey per conversation, however often the demo was seeded.
+            assert Survey.objects.count() == len(set(Survey.objects.values_list("conversation")))
+            assert answered.filter(channel="email", answered_via="link").exists()
+            assert not answered.filter(channel__in=["chat", "sms"], answered_via="link").exists()
+            newest = answered.latest("rated_at").rated_at
+            month = Period.month_of(
+                day=newest.astimezone(client.tz).date(), time_zone=client.time_zone
+            )
+            figures = satisfaction_figures_for_period(client=client, period=month)
+        assert figures is not None and figures.totals.count > 0
