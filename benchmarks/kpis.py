@@ -14,7 +14,8 @@ reply, some reopened once or twice, a few auto-replies that are no contact), the
 items with due times (one per promise: a reopening is a second one), the SLA events the
 sweep would have written (warnings, breaches), and calls (menus left, queued, answered within
 or after the service level, abandoned, voicemails and callback requests, each of these with
-its conversation, closed-hours messages; CSAT and NPS answers). October has the change from
+its conversation, closed-hours messages; CSAT and NPS answers), and the satisfaction
+surveys of resolved e-mail, chat and SMS conversations (a third rated). October has the change from
 summer time. The same volume goes into each earlier month as the history grows.
 
 For each size, with October alone, it times ``kpis_for_period`` (what the portal's dashboard
@@ -71,6 +72,7 @@ DUE_HOURS = {"email": 24, "chat": 1, "sms": 8, "api": 24, "call": 8}
 # Contacts arrive mostly in working hours.
 HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 4, 8, 12, 14, 14, 13, 12, 13, 13, 12, 10, 8, 7, 6, 5, 4, 2, 1]
 CSAT_WEIGHTS = [1, 1, 2, 5, 8]
+SURVEYED = ("email", "chat", "sms")
 NPS_WEIGHTS = [1, 1, 1, 1, 1, 2, 3, 5, 8, 9, 8]
 
 
@@ -153,9 +155,11 @@ class MonthFiller:
         from conversations.models import Conversation
         from hours.models import SlaEvent
         from routing.models import WorkItem
+        from surveys.models import Survey
         from telephony.voice.models import Call
 
         self.client, self.customers, self.rng = client, customers, rng
+        self.surveys = Copier(Survey, with_id=False)
         self.conversations = Copier(Conversation)
         self.items = Copier(WorkItem)
         self.events = Copier(SlaEvent, with_id=False)
@@ -211,6 +215,7 @@ class MonthFiller:
             contact = call.pop("_contact", None)
             call["conversation_id"] = contact["id"] if contact else None
         self.conversations.copy(contacts)
+        self.surveys.copy([survey for contact in contacts for survey in self.survey(contact)])
         call_rows.sort(key=lambda call: call["ringing_at"])
         self.calls.copy(call_rows)
         items = [item for contact in contacts for item in self.work_items(contact)]
@@ -264,6 +269,35 @@ class MonthFiller:
             "first_response_due_at": None if automatic else due,
             "automatic": automatic,
         }
+
+    def survey(self, contact: dict) -> list[dict]:
+        """The satisfaction survey of a resolved e-mail, chat or SMS conversation: sent an
+        hour after, a few not sent; a third of those sent rated, some with a comment."""
+        rng, resolved = self.rng, contact["resolved_at"]
+        if contact["automatic"] or not resolved or contact["channel"] not in SURVEYED:
+            return []
+        sent = resolved + timedelta(hours=1)
+        if sent > NOW:
+            return []
+        survey = {
+            "conversation_id": contact["id"],
+            "channel": contact["channel"],
+            "language": contact["language"],
+            "state": "sent",
+            "created_at": sent,
+        }
+        if rng.random() < 0.05:
+            survey |= {"state": "skipped", "skipped_reason": "no address on the channel"}
+        elif rng.random() < 0.35:
+            rated = sent + timedelta(hours=rng.expovariate(1 / 6))
+            survey |= {
+                "rating": rng.choices(range(1, 6), CSAT_WEIGHTS)[0],
+                "rated_at": rated,
+                "answered_via": "link" if contact["channel"] == "email" else "reply",
+            }
+            if rng.random() < 0.2:
+                survey |= {"comment": "Děkuji za rychlou odpověď.", "commented_at": rated}
+        return [survey]
 
     def work_items(self, contact: dict) -> list[dict]:
         """The contact's first-response promises: one when it arrived, one more when it was
@@ -448,6 +482,7 @@ def kpis_measure(client, runs: int) -> dict:
         daily_volume_for_period,
         heatmap_for_period,
         kpis_for_period,
+        satisfaction_figures_for_period,
         sla_figures_for_period,
     )
 
@@ -466,6 +501,7 @@ def kpis_measure(client, runs: int) -> dict:
         "calls": lambda: call_figures_for_period(client=client, period=period),
         "daily": lambda: daily_volume_for_period(client=client, period=period),
         "heatmap": lambda: heatmap_for_period(client=client, period=period),
+        "satisfaction": lambda: satisfaction_figures_for_period(client=client, period=period),
     }
     each = {
         name: statistics.median(timed(action) for _ in range(3)) for name, action in queries.items()
