@@ -14,7 +14,8 @@ reply, some reopened once or twice, a few auto-replies that are no contact), the
 items with due times (one per promise: a reopening is a second one), the SLA events the
 sweep would have written (warnings, breaches), and calls (menus left, queued, answered within
 or after the service level, abandoned, voicemails and callback requests, each of these with
-its conversation, closed-hours messages; CSAT and NPS answers). October has the change from
+its conversation, closed-hours messages; CSAT and NPS answers), and the satisfaction
+surveys of resolved e-mail, chat and SMS conversations (a third rated). October has the change from
 summer time. The same volume goes into each earlier month as the history grows.
 
 For each size, with October alone, it times ``kpis_for_period`` (what the portal's dashboard
@@ -25,8 +26,9 @@ their CPU time (this process and its PostgreSQL server process, which, unlike th
 hardly grows when others share the cores; parallel workers' not counted) and the median of
 each KPI query alone. Then the month's PDF (``report_content_build`` and
 ``report_pdf``, as the monthly job runs them): its time (median of 5) and its peak memory
-(tracemalloc's peak during one more run, and the process's ru_maxrss) with 1, 3 and 6
-months of history (``--months``), the KPIs' p50 again beside them.
+(tracemalloc's peak during one more run, and the process's ru_maxrss). The same again with
+3 and 6 months of history (``--months``; the KPIs a quarter of ``--runs`` times). Ids and
+the tables' order follow time, as when rows are written as they come.
 
 Targets (issue #16): the KPIs under 1 s and within 3 times the floor, the PDF under 5 s, and
 its peak memory flat as months grow (at most 1.2 times that of one month).
@@ -70,6 +72,7 @@ DUE_HOURS = {"email": 24, "chat": 1, "sms": 8, "api": 24, "call": 8}
 # Contacts arrive mostly in working hours.
 HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 4, 8, 12, 14, 14, 13, 12, 13, 13, 12, 10, 8, 7, 6, 5, 4, 2, 1]
 CSAT_WEIGHTS = [1, 1, 2, 5, 8]
+SURVEYED = ("email", "chat", "sms")
 NPS_WEIGHTS = [1, 1, 1, 1, 1, 2, 3, 5, 8, 9, 8]
 
 
@@ -89,6 +92,7 @@ class Copier:
     as it has a default or may be null."""
 
     def __init__(self, model, *, with_id: bool = True) -> None:
+        # After django_setup() has pointed the settings at the bench database: not at the top.
         from django.db import connection
         from django.db.models import JSONField
 
@@ -105,6 +109,7 @@ class Copier:
 
     def ids(self, count: int) -> list[int]:
         """``count`` ids from the table's sequence, for rows that others point at."""
+        # After django_setup() has pointed the settings at the bench database: not at the top.
         from django.db import connection
 
         with connection.cursor() as cursor:
@@ -116,6 +121,7 @@ class Copier:
 
     def sequence_after(self, last: int) -> None:
         """Move the table's sequence past ``last`` (ids given here, not drawn from it)."""
+        # After django_setup() has pointed the settings at the bench database: not at the top.
         from django.db import connection
 
         with connection.cursor() as cursor:
@@ -127,6 +133,7 @@ class Copier:
             )
 
     def copy(self, rows: list[dict]) -> None:
+        # After django_setup() has pointed the settings at the bench database: not at the top.
         from django.db import connection
 
         names = [f.attname for f in self.fields]
@@ -144,12 +151,15 @@ class MonthFiller:
     """Fills one client's months with contacts, work items, SLA events and calls."""
 
     def __init__(self, client, customers: list[tuple[int, str]], rng: random.Random) -> None:
+        # After django_setup() has pointed the settings at the bench database: not at the top.
         from conversations.models import Conversation
         from hours.models import SlaEvent
         from routing.models import WorkItem
+        from surveys.models import Survey
         from telephony.voice.models import Call
 
         self.client, self.customers, self.rng = client, customers, rng
+        self.surveys = Copier(Survey, with_id=False)
         self.conversations = Copier(Conversation)
         self.items = Copier(WorkItem)
         self.events = Copier(SlaEvent, with_id=False)
@@ -205,6 +215,7 @@ class MonthFiller:
             contact = call.pop("_contact", None)
             call["conversation_id"] = contact["id"] if contact else None
         self.conversations.copy(contacts)
+        self.surveys.copy([survey for contact in contacts for survey in self.survey(contact)])
         call_rows.sort(key=lambda call: call["ringing_at"])
         self.calls.copy(call_rows)
         items = [item for contact in contacts for item in self.work_items(contact)]
@@ -258,6 +269,35 @@ class MonthFiller:
             "first_response_due_at": None if automatic else due,
             "automatic": automatic,
         }
+
+    def survey(self, contact: dict) -> list[dict]:
+        """The satisfaction survey of a resolved e-mail, chat or SMS conversation: sent an
+        hour after, a few not sent; a third of those sent rated, some with a comment."""
+        rng, resolved = self.rng, contact["resolved_at"]
+        if contact["automatic"] or not resolved or contact["channel"] not in SURVEYED:
+            return []
+        sent = resolved + timedelta(hours=1)
+        if sent > NOW:
+            return []
+        survey = {
+            "conversation_id": contact["id"],
+            "channel": contact["channel"],
+            "language": contact["language"],
+            "state": "sent",
+            "created_at": sent,
+        }
+        if rng.random() < 0.05:
+            survey |= {"state": "skipped", "skipped_reason": "no address on the channel"}
+        elif rng.random() < 0.35:
+            rated = sent + timedelta(hours=rng.expovariate(1 / 6))
+            survey |= {
+                "rating": rng.choices(range(1, 6), CSAT_WEIGHTS)[0],
+                "rated_at": rated,
+                "answered_via": "link" if contact["channel"] == "email" else "reply",
+            }
+            if rng.random() < 0.2:
+                survey |= {"comment": "Děkuji za rychlou odpověď.", "commented_at": rated}
+        return [survey]
 
     def work_items(self, contact: dict) -> list[dict]:
         """The contact's first-response promises: one when it arrived, one more when it was
@@ -379,6 +419,7 @@ class MonthFiller:
 
 def customers_fill(count: int, rng: random.Random) -> list[tuple[int, str]]:
     """``count`` customers; returns (id, language) of each."""
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from customers.models import Customer
 
     copier = Copier(Customer)
@@ -402,6 +443,7 @@ def customers_fill(count: int, rng: random.Random) -> list[tuple[int, str]]:
 
 def floor_run(period) -> None:
     """The floor: one GROUP BY over the month's conversations and one over its calls."""
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from django.db import connection
 
     params = [period.start.astimezone(UTC), period.end.astimezone(UTC)]
@@ -432,6 +474,7 @@ def timed(action, cpu: list[float] | None = None) -> float:
 
 def kpis_measure(client, runs: int) -> dict:
     """kpis_for_period and the floor, alternately, ``runs`` times each; then each query."""
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from reporting.figures import Period
     from reporting.selectors import (
         call_figures_for_period,
@@ -439,6 +482,7 @@ def kpis_measure(client, runs: int) -> dict:
         daily_volume_for_period,
         heatmap_for_period,
         kpis_for_period,
+        satisfaction_figures_for_period,
         sla_figures_for_period,
     )
 
@@ -457,6 +501,7 @@ def kpis_measure(client, runs: int) -> dict:
         "calls": lambda: call_figures_for_period(client=client, period=period),
         "daily": lambda: daily_volume_for_period(client=client, period=period),
         "heatmap": lambda: heatmap_for_period(client=client, period=period),
+        "satisfaction": lambda: satisfaction_figures_for_period(client=client, period=period),
     }
     each = {
         name: statistics.median(timed(action) for _ in range(3)) for name, action in queries.items()
@@ -478,6 +523,7 @@ def kpis_measure(client, runs: int) -> dict:
 
 def pdf_measure(client) -> dict:
     """The month's report as the monthly job makes it: time, tracemalloc's peak, ru_maxrss."""
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from reporting.layout import report_pdf
     from reporting.services import report_content_build
 
@@ -507,6 +553,7 @@ def months_before(month: date, count: int) -> date:
 
 
 def size_run(index: int, conversations: int, calls: int, args, report: Report) -> None:
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from django.db import connection
     from django_tenants.utils import schema_context
 
@@ -627,6 +674,7 @@ def size_run(index: int, conversations: int, calls: int, args, report: Report) -
 def run(args, report: Report) -> None:
     django_setup(BENCH_DATABASE)
     report.server_describe()
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from django.core.management import call_command
 
     from tenants.services import agency_ensure
