@@ -117,4 +117,7 @@ def seed_mail_outcomes(log: Callable[[str], None]) -> None:
         )
         with schema_context(client.schema_name):
             unreadable = Message.objects.exclude(unreadable_reason="").count()
-        log(f"mail outcomes of {client.slug}: 3 answered e-mails, {unreadable} unreadable")
+        log(
+            f"mail outcomes of {client.slug}: 3 answered e-mails, {unreadable} unreadable"
+            " (on purpose: the warning above is that message's, filed with its original)"
+        )
