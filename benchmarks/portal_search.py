@@ -67,6 +67,7 @@ ANALYZE conversations_message;
 
 def old_conversation_search(query: str):
     """The search before accents were ignored: the floor."""
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from django.db.models import Exists, OuterRef, Q
 
     from conversations.models import Conversation, Message
@@ -88,6 +89,7 @@ def old_conversation_search(query: str):
 
 
 def old_customer_search(query: str):
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from django.db.models import Q
 
     from customers.models import Customer
@@ -109,6 +111,7 @@ def timed(work, repeat: int) -> float:
 def run(conversations: int, repeat: int, report: Report) -> None:
     django_setup(BENCH_DATABASE)
     report.server_describe()
+    # Only now: django_setup() has pointed the settings at the bench database.
     from django.core.management import call_command
     from django.db import connection
     from django_tenants.utils import schema_context
