@@ -13,7 +13,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from conversations.acknowledgements import conversation_acknowledge
 from conversations.services import conversation_sms_receive
 from core.tasks import task_enqueue_on_commit
-from telephony.messaging import mms_media_pending, sms_text
+from telephony.messaging import media_count, mms_media_pending, sms_text
 from telephony.models import PhoneNumber
 from telephony.signatures import twilio_param_with_nul, twilio_request_valid
 from telephony.tasks import mms_media_fetch_task
@@ -58,6 +58,7 @@ def messaging_inbound(request: HttpRequest) -> HttpResponse:
                     text=sms_text(request.POST),
                     message_sid=sid,
                     country=number.country,
+                    has_media=media_count(request.POST) > 0,
                 )
                 if mms_media_pending(message=inbound.message, params=request.POST):
                     task_enqueue_on_commit(mms_media_fetch_task, args=[inbound.message.pk, sid])

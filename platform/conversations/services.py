@@ -375,6 +375,7 @@ def conversation_sms_receive(
     country: str = "",
     files: Sequence[IncomingFile] = (),
     media_missing: Sequence[str] = (),
+    has_media: bool = False,
 ) -> Inbound:
     """An SMS or MMS: a reply in the sender's open SMS conversation, or a new conversation.
     Twilio's retries (same MessageSid), also concurrent ones, are filed once. Media that
@@ -398,7 +399,9 @@ def conversation_sms_receive(
         .order_by("-created_at")
         .first()
     )
-    if conversation is None and not files:
+    # An MMS (media announced, fetched later) is never a survey's rating: "1" with a photo
+    # of a broken parcel is a new message for an agent.
+    if conversation is None and not files and not has_media and not media_missing:
         conversation = _answered_earlier(client, sender=sender, text=text)
         if conversation is not None:  # a rating for the survey of a resolved conversation
             message = _answer_file(conversation, text=text, external_id=message_sid)

@@ -40,3 +40,10 @@ class SurveyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # A deleted survey would be sent again by the next sweep; the customer's answer is theirs.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

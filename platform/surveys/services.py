@@ -231,7 +231,10 @@ def survey_rate(*, survey_id: int, rating: int, via: str, now: datetime | None =
     if rating not in RATINGS:
         raise ValidationError({"rating": "A rating is 1, 2, 3, 4 or 5."})
     survey = Survey.objects.select_for_update().get(pk=survey_id, state=Survey.State.SENT)
-    survey.rating, survey.rated_at, survey.answered_via = rating, now or timezone.now(), via
+    # A changed rating keeps the first one's time: the month it counts in (and whose report
+    # may have gone out) stays the same.
+    survey.rated_at = survey.rated_at or now or timezone.now()
+    survey.rating, survey.answered_via = rating, via
     survey.save(update_fields=["rating", "rated_at", "answered_via"])
     return survey
 
@@ -263,6 +266,10 @@ def survey_reply_recognise(
         return False
     window = timedelta(hours=survey_settings_get(now=now).reply_window_hours)
     if now > survey.created_at + window:
+        return False
+    # Reopened since the question: the agent may have asked "parcel 1 or 2?"; the digit
+    # answers them, and is filed as a message that reopens the conversation.
+    if conversation.reopened_at is not None and conversation.reopened_at >= survey.created_at:
         return False
     survey_rate(survey_id=survey.pk, rating=int(match.group(1)), via=Survey.Via.REPLY, now=now)
     return True

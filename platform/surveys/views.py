@@ -25,7 +25,9 @@ def survey_rate_page(request: HttpRequest, token: str) -> HttpResponse:
     valid_days = survey_settings_get().link_valid_days
     try:
         survey_id = survey_token_read(client=client, token=token, max_age_days=valid_days)
-        survey = Survey.objects.get(pk=survey_id, state=Survey.State.SENT)
+        survey = Survey.objects.get(
+            pk=survey_id, state=Survey.State.SENT, conversation__customer__erased_at__isnull=True
+        )
     except LinkExpired:
         return _refused(request, client, expired=True)
     except (LinkInvalid, Survey.DoesNotExist):

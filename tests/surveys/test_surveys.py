@@ -387,3 +387,82 @@ def test_the_client_reads_the_answer_on_the_conversation_in_the_portal(two_clien
         survey_rate(survey_id=survey_of(two_clients.a, conversation).pk, rating=5, via="link")
     page = signed_in(two_clients.a, user_a).get(f"/conversations/{conversation.pk}/").text
     assert '<strong id="survey-rating">5 / 5</strong>' in page
+
+
+def test_a_digit_after_a_reopening_answers_the_agent_and_is_not_a_rating(two_clients):
+    # The survey went out; the customer wrote again, the agent asked "parcel 1 or 2?" and
+    # the conversation was resolved again: "2" answers the agent, it reopens the conversation.
+    surveys_on(two_clients.a)
+    conversation = resolved(two_clients.a, channel="chat", email="chat@example.cz")
+    sweep(two_clients.a)
+    agent = agent_serving([two_clients.a])
+    with in_schema(two_clients.a):
+        conversation_reopen(
+            client=two_clients.a, conversation=conversation, now=AFTER_DELAY + timedelta(hours=1)
+        )
+        conversation_resolve(
+            client=two_clients.a,
+            conversation_id=conversation.pk,
+            agent=agent,
+            now=AFTER_DELAY + timedelta(hours=2),
+        )
+        conversation_customer_message(
+            client=two_clients.a,
+            conversation_id=conversation.pk,
+            text="2",
+            now=AFTER_DELAY + timedelta(hours=3),
+        )
+        conversation.refresh_from_db()
+    assert survey_of(two_clients.a, conversation).rating is None
+    assert conversation.status == "open" and conversation.reopen_count == 2
+
+
+def test_an_mms_with_a_digit_is_a_message_for_an_agent_not_a_rating(two_clients):
+    surveys_on(two_clients.a)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    conversation = resolved(
+        two_clients.a,
+        channel="sms",
+        email="",
+        phone="+420601111333",
+        text="Kde je balík?",
+        at=an_hour_ago - timedelta(hours=2),
+    )
+    sweep(two_clients.a, now=an_hour_ago)
+    with in_schema(two_clients.a):
+        photo = conversation_sms_receive(
+            client=two_clients.a,
+            sender="+420601111333",
+            text="1",
+            message_sid="SM-photo-1",
+            has_media=True,
+        )
+    assert photo.created and photo.conversation.pk != conversation.pk
+    assert survey_of(two_clients.a, conversation).rating is None
+
+
+def test_a_changed_rating_keeps_the_month_of_the_first(two_clients):
+    surveys_on(two_clients.a)
+    conversation = resolved(two_clients.a)
+    sweep(two_clients.a)
+    survey = survey_of(two_clients.a, conversation)
+    first, later = AFTER_DELAY, AFTER_DELAY + timedelta(days=40)
+    with in_schema(two_clients.a):
+        survey_rate(survey_id=survey.pk, rating=5, via="link", now=first)
+        changed = survey_rate(survey_id=survey.pk, rating=2, via="link", now=later)
+    assert (changed.rating, changed.rated_at) == (2, first)
+
+
+def test_the_link_of_an_erased_customer_takes_no_answer(two_clients):
+    surveys_on(two_clients.a)
+    conversation = resolved(two_clients.a)
+    sweep(two_clients.a)
+    survey = survey_of(two_clients.a, conversation)
+    link = urlsplit(sent_mail_links(two_clients.a, survey)[4])
+    with in_schema(two_clients.a):
+        customer_erase(customer_id=conversation.customer_id)
+    http = HttpClient(HTTP_HOST=host_of(two_clients.a))
+    response = http.post(link.path, {"rating": "4", "comment": "Jan Novák, 602 111 222"})
+    assert response.status_code == 400
+    survey = survey_of(two_clients.a, conversation)
+    assert (survey.rating, survey.comment) == (None, "")
