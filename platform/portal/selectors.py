@@ -52,21 +52,22 @@ def attachment_for_client(*, conversation_id: int, attachment_id: int) -> Attach
 
 def call_search(*, number: str = "", outcome: str = "") -> QuerySet[Call]:
     """The client's calls, newest first: a part of the caller's number (spaces, dashes and
-    brackets ignored) or, when it holds letters, words of the caller's name or the call's
+    brackets ignored) and words with letters matching the caller's name or the call's
     topic (its code or its name in any language; accents and case ignored); and an outcome
     narrow them."""
     calls = Call.objects.select_related("customer").order_by("-ringing_at", "-id")
     if outcome:
         calls = calls.filter(outcome=outcome)
-    if any(ch.isalpha() for ch in number):
-        for word in number.split()[:6]:
-            calls = calls.filter(
-                Q(customer__name__unaccent__icontains=word)
-                | Q(topic__unaccent__icontains=word)
-                | Q(topic__in=category_codes_named(word=word))
-            )
-        return calls
-    digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
+    words = [word for word in number.split() if any(ch.isalpha() for ch in word)][:6]
+    for word in words:
+        calls = calls.filter(
+            Q(customer__name__unaccent__icontains=word)
+            | Q(topic__unaccent__icontains=word)
+            | Q(topic__in=category_codes_named(word=word))
+        )
+    # The rest is a number ("+420 777 Novák": the number and the name both narrow).
+    rest = " ".join(word for word in number.split() if not any(ch.isalpha() for ch in word))
+    digits = "".join(ch for ch in rest if ch.isdigit() or ch == "+")
     if digits:
         calls = calls.filter(from_number__contains=digits)
     return calls

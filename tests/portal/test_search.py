@@ -121,7 +121,7 @@ def test_a_customer_is_found_without_accents_and_case(two_clients, zilina, query
         assert list(customer_search(query=query)) == [customer]
 
 
-@pytest.mark.parametrize("query", ["zilinska", "objednavky", "+421 900"])
+@pytest.mark.parametrize("query", ["zilinska", "objednavky", "+421 900", "+421 900 Zilinska"])
 def test_a_call_is_found_by_name_topic_or_number(two_clients, zilina, query):
     _customer, _conversation, call = zilina
     with in_schema(two_clients.a):
@@ -188,3 +188,9 @@ def test_the_lists_name_categories_topics_and_languages_in_the_readers_language(
 
     assert "<td>Doručení</td>" in conversations and "<td>delivery</td>" not in conversations
     assert "<td>Doručení</td>" in calls and "<td>Slovenština</td>" in calls
+
+
+def test_a_number_and_a_name_together_both_narrow_the_calls(two_clients, zilina):
+    with in_schema(two_clients.a):
+        assert list(call_search(number="+421 999 Zilinska")) == []  # her name, not her number
+        assert list(call_search(number="+421 900 Novak")) == []  # her number, not her name
