@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from content.models import MessageTemplate
 from content.selectors import translation_for
@@ -130,18 +131,18 @@ def survey_send(
 def _skip_reason(client: Client, conversation: Conversation) -> str:
     customer: Customer = conversation.customer
     if customer.erased_at is not None:
-        return "The customer was erased."
+        return gettext_noop("The customer was erased.")
     if conversation.channel == "email" and not customer.email:
-        return "The customer has no e-mail address."
+        return gettext_noop("The customer has no e-mail address.")
     if conversation.channel == "sms" and not customer.phone:
-        return "The customer has no phone number."
+        return gettext_noop("The customer has no phone number.")
     undeliverable = Delivery.objects.filter(
         client=client,
         conversation_id=conversation.pk,
         state__in=[Delivery.State.BOUNCED, Delivery.State.FAILED],
     )
     if undeliverable.exists():
-        return "An earlier message to the customer did not arrive."
+        return gettext_noop("An earlier message to the customer did not arrive.")
     return ""
 
 

@@ -466,3 +466,14 @@ def test_the_link_of_an_erased_customer_takes_no_answer(two_clients):
     assert response.status_code == 400
     survey = survey_of(two_clients.a, conversation)
     assert (survey.rating, survey.comment) == (None, "")
+
+
+def test_the_reason_a_survey_was_not_sent_reads_in_the_portals_language(two_clients, user_a):
+    surveys_on(two_clients.a)
+    conversation = resolved(two_clients.a, channel="email", email="")
+    sweep(two_clients.a)
+    user_a.language = "cs"
+    user_a.save(update_fields=["language"])
+    page = signed_in(two_clients.a, user_a).get(f"/conversations/{conversation.pk}/").text
+    assert "Zákazník nemá e-mailovou adresu." in page
+    assert "The customer has no e-mail address." not in page
