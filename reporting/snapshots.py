@@ -13,6 +13,7 @@ a change of the dataclasses' shape also raises FORMAT_VERSION.
 """
 
 import dataclasses
+import functools
 import types
 import typing
 from datetime import date, datetime, timedelta
@@ -97,8 +98,7 @@ def _decode(data: Json, kind: Any) -> Any:
             end=datetime.fromisoformat(_typed(data["end"], str)).astimezone(zone),
         )
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        hints = typing.get_type_hints(kind)
-        fields = {f.name for f in dataclasses.fields(kind)}
+        hints, fields = _fields_of(kind)
         if set(_typed(data, dict)) != fields:
             raise KeyError(f"{kind.__name__} fields differ: {sorted(set(data) ^ fields)}")
         return kind(**{name: _decode(data[name], hints[name]) for name in fields})
@@ -124,6 +124,12 @@ def _decode(data: Json, kind: Any) -> Any:
     if kind in (int, str, bool):
         return _typed(data, kind)
     raise TypeError(f"cannot read {kind!r} from KPI figures")
+
+
+@functools.cache
+def _fields_of(kind: type) -> tuple[dict[str, Any], frozenset[str]]:
+    """A dataclass's fields and their types (resolving the hints costs more than decoding)."""
+    return typing.get_type_hints(kind), frozenset(f.name for f in dataclasses.fields(kind))
 
 
 def _typed(data: Json, kind: type) -> Any:
