@@ -47,3 +47,20 @@ class ReportSettings(models.Model):
             raise ValidationError(
                 {"language": f"Reports are written in {', '.join(ui_languages)} (or empty)."}
             )
+
+
+class KpiSnapshot(models.Model):
+    """A closed month's KPI figures, computed once and read by the portal, its CSV exports and
+    the PDF (reporting.snapshots; docs/kpis.md, "Stored figures of closed months")."""
+
+    month = models.DateField(unique=True, help_text="the first day of the month")
+    # reporting.snapshots.FORMAT_VERSION of the figures' JSON; another version is recomputed.
+    format_version = models.PositiveSmallIntegerField()
+    figures = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"KPI figures {self.month:%Y-%m}"

@@ -5,6 +5,7 @@ public work queue (``routing_workitem``) by the client's id: the caller must be 
 client's schema (``schema_context``) and pass that client. Definitions: docs/kpis.md.
 """
 
+import logging
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -37,7 +38,11 @@ from reporting.figures import (
     SatisfactionFigures,
     SlaFigures,
 )
+from reporting.models import KpiSnapshot
+from reporting.snapshots import FORMAT_VERSION, kpis_decode
 from tenants.models import Client
+
+logger = logging.getLogger(__name__)
 
 # The sorts of a month's percentiles and splits fit in memory instead of spilling to disk
 # (the server's default is 4 MB), and no JIT compilation (it costs more than it saves on a
@@ -519,3 +524,23 @@ def satisfaction_figures_for_period(
     if not sent and not totals.count:
         return None
     return SatisfactionFigures(sent=sent, answered_of_sent=answered_of_sent, totals=totals, by=by)
+
+
+def kpi_snapshot_get(*, month: date) -> Kpis | None:
+    """The stored figures of a closed month (client's schema); None when none are stored, or
+    when the row is of another FORMAT_VERSION or cannot be decoded (logged: the caller
+    recomputes and replaces it)."""
+    row = KpiSnapshot.objects.filter(month=month).values_list("format_version", "figures").first()
+    if row is None:
+        return None
+    version, figures = row
+    if version != FORMAT_VERSION:
+        logger.info(
+            "KPI figures of %s: format %s, not %s; recomputed", month, version, FORMAT_VERSION
+        )
+        return None
+    try:
+        return kpis_decode(figures)
+    except ValueError:
+        logger.warning("KPI figures of %s cannot be decoded; recomputed", month, exc_info=True)
+        return None

@@ -17,16 +17,18 @@ from billing.selectors import invoice_in_force
 from content.selectors import category_names
 from core.formats import Formats
 from core.tasks import task_enqueue_on_commit
-from reporting.figures import Period
+from reporting.figures import CallFigures, ContactFigures, Kpis, Period, SlaFigures
 from reporting.layout import ReportContent, report_pdf
-from reporting.models import Report, ReportSettings
+from reporting.models import KpiSnapshot, Report, ReportSettings
 from reporting.selectors import (
     call_figures_for_period,
     contact_figures_for_period,
     cost_section_for_month,
+    kpi_snapshot_get,
     kpis_for_period,
     sla_figures_for_period,
 )
+from reporting.snapshots import FORMAT_VERSION, kpis_encode, month_is_closed
 from tenants.models import Client
 
 
@@ -47,17 +49,16 @@ def report_content_build(
     full = Period.month_of(day=month, time_zone=client.time_zone)
     if full.start > now:
         raise ValidationError(f"{month:%Y-%m} has not started yet in {client.time_zone}.")
-    period = full.until(now)
     previous = full.previous_month()
-    previous_totals, _by = contact_figures_for_period(
-        client=client, period=previous, totals_only=True
+    previous_totals, previous_sla, previous_calls = previous_month_figures(
+        client=client, month=full.first_day, now=now
     )
-    previous_sla, _sla_by = sla_figures_for_period(client=client, period=previous, now=now)
-    previous_calls, _calls_by = call_figures_for_period(client=client, period=previous)
     previous_invoice = invoice_in_force(client=client, month=previous.first_day)
     with translation.override(language):
         costs = cost_section_for_month(client=client, month=full.first_day)
-    kpis = dataclasses.replace(kpis_for_period(client=client, period=period, now=now), costs=costs)
+    kpis = dataclasses.replace(
+        kpis_for_month(client=client, month=full.first_day, now=now), costs=costs
+    )
     return ReportContent(
         client_name=client.name,
         language=language,
@@ -71,6 +72,79 @@ def report_content_build(
         previous_cost_total=previous_invoice.total if previous_invoice else None,
         category_names=category_names(language=language),
     )
+
+
+def kpis_for_month(*, client: Client, month: date, now: datetime | None = None) -> Kpis:
+    """The month's KPIs (so far, cut at now), as the portal, its CSV exports and the PDF show
+    them (client's schema). A closed month's (reporting.snapshots.month_is_closed) are read
+    from its stored figures, computed and stored by the first read; an open month's are
+    computed live every time."""
+    now = now or timezone.now()
+    full = Period.month_of(day=month, time_zone=client.time_zone)
+    if not month_is_closed(period=full, now=now):
+        return kpis_for_period(client=client, period=full.until(now), now=now)
+    stored = kpi_snapshot_get(month=full.first_day)
+    if stored is not None and _same_period(stored.period, full):
+        return stored
+    kpis = kpis_for_period(client=client, period=full, now=now)
+    kpi_snapshot_store(kpis=kpis, now=now)
+    return kpis
+
+
+def _same_period(stored: Period, wanted: Period) -> bool:
+    """The same bounds in the same zone (a client whose time zone changed: recompute)."""
+    return stored == wanted and str(stored.start.tzinfo) == str(wanted.start.tzinfo)
+
+
+def kpi_snapshot_store(*, kpis: Kpis, now: datetime) -> None:
+    """Store a closed month's figures, replacing any stored before. Two requests storing the
+    same month at once leave one row (INSERT ... ON CONFLICT (month) DO UPDATE)."""
+    month = kpis.period.first_day
+    if not month_is_closed(
+        period=Period.month_of(day=month, time_zone=str(kpis.period.start.tzinfo)), now=now
+    ):
+        raise ValueError(f"{month:%Y-%m} is not closed: its figures are not stored")
+    KpiSnapshot.objects.bulk_create(
+        [
+            KpiSnapshot(
+                month=month,
+                format_version=FORMAT_VERSION,
+                figures=kpis_encode(kpis),
+                computed_at=now,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["month"],
+        update_fields=["format_version", "figures", "computed_at"],
+    )
+
+
+def kpi_snapshots_clear(*, month: date | None = None) -> int:
+    """Drop the stored figures of one month (None: of every month) of the client whose schema
+    is current; the next read recomputes them. How many were dropped."""
+    rows = KpiSnapshot.objects.all()
+    if month is not None:
+        rows = rows.filter(month=month)
+    deleted, _by_model = rows.delete()
+    return deleted
+
+
+def previous_month_figures(
+    *, client: Client, month: date, now: datetime | None = None
+) -> tuple[ContactFigures, SlaFigures, CallFigures | None]:
+    """The month before ``month``: its contact totals, SLA and call totals, for the change
+    from the previous month. From its stored figures once it is closed (stored by this read
+    if need be), else only these three computed live."""
+    now = now or timezone.now()
+    previous = Period.month_of(day=month, time_zone=client.time_zone).previous_month()
+    if month_is_closed(period=previous, now=now):
+        kpis = kpis_for_month(client=client, month=previous.first_day, now=now)
+        return kpis.totals, kpis.sla, kpis.calls
+    period = previous.until(now)
+    totals, _by = contact_figures_for_period(client=client, period=period, totals_only=True)
+    sla, _sla_by = sla_figures_for_period(client=client, period=period, now=now)
+    calls, _calls_by = call_figures_for_period(client=client, period=period)
+    return totals, sla, calls
 
 
 def report_generate(*, client: Client, month: date, now: datetime | None = None) -> Report:

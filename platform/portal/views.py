@@ -37,12 +37,8 @@ from portal.selectors import (
 from portal.tables import Previous, dashboard_tables
 from reporting.figures import Kpis, Period
 from reporting.models import Report
-from reporting.selectors import (
-    contact_figures_for_period,
-    cost_section_for_month,
-    kpis_for_period,
-    sla_figures_for_period,
-)
+from reporting.selectors import cost_section_for_month
+from reporting.services import kpis_for_month, previous_month_figures
 from reporting.tasks import report_generate_task
 from telephony.voice.labels import CALL_OUTCOMES
 
@@ -121,17 +117,16 @@ def _period_from(request) -> tuple[Period, date]:
 
 
 def _kpis(request, period: Period) -> tuple[Kpis, Previous]:
-    """The period's KPIs and the previous month's totals, cached for a short while."""
+    """The period's KPIs and the previous month's totals, cached for a short while (a closed
+    month's are read from its stored figures: reporting.services.kpis_for_month)."""
     key = f"portal-kpis:{request.tenant.schema_name}:{period.start.isoformat()}"
     cached = cache.get(key)
     if cached is None:
         client = request.tenant
-        previous = Period.month_of(
-            day=period.first_day, time_zone=client.time_zone
-        ).previous_month()
-        totals, _by = contact_figures_for_period(client=client, period=previous, totals_only=True)
-        sla, _sla_by = sla_figures_for_period(client=client, period=previous)
-        cached = (kpis_for_period(client=client, period=period), Previous(totals, sla))
+        now = timezone.now()
+        kpis = kpis_for_month(client=client, month=period.first_day, now=now)
+        totals, sla, _calls = previous_month_figures(client=client, month=period.first_day, now=now)
+        cached = (kpis, Previous(totals, sla))
         cache.set(key, cached, KPI_CACHE_SECONDS)
     return cached
 

@@ -10,11 +10,12 @@ from playwright.sync_api import Browser, expect
 
 from accounts.models import User
 from billing.services import invoice_issue
+from reporting.models import KpiSnapshot
 from tests.support.billing import billing_tables_truncate, plan_for, record, utc
 from tests.support.browser import served_and_browsed
 from tests.support.factories import PASSWORD, UserFactory
 from tests.support.pdf import text_of
-from tests.support.tenancy import host_of
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.slow
 
@@ -61,6 +62,9 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
         finally:
             billing_tables_truncate()
             User.objects.filter(pk__in=[user_a.pk, user_b.pk]).delete()
+            for client in (two_clients.a, two_clients.b):
+                with in_schema(client):  # stored by the dashboards of closed months
+                    KpiSnapshot.objects.all().delete()
 
 
 def sign_in(page, base_url: str, username: str) -> None:

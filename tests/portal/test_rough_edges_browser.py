@@ -15,6 +15,7 @@ from billing.services import invoice_issue
 from conversations.models import Conversation, Message
 from customers.models import Customer
 from hours.models import SlaEvent
+from reporting.models import KpiSnapshot
 from routing.models import WorkItem
 from telephony.voice.models import Call
 from tests.support.billing import billing_tables_truncate, plan_for, record, utc
@@ -108,6 +109,7 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
                 Call.objects.all().delete()
                 Conversation.objects.all().delete()
                 Customer.objects.all().delete()
+                KpiSnapshot.objects.all().delete()  # stored by the dashboards of closed months
             User.objects.filter(pk__in=[chooser.pk, reader.pk]).delete()
 
 

@@ -3,12 +3,15 @@ refused to another client's user. (Sign-in and password reset: tests/accounts.)"
 
 import re
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client as HttpClient
 
-from conversations.models import Message
-from reporting.models import Report
+from conversations.models import Conversation, Message
+from reporting.models import KpiSnapshot, Report
 from reporting.services import report_generate
 from tests.support.portal import rows_of, signed_in
 from tests.support.reporting import local, october_at_client_a
@@ -163,3 +166,26 @@ def test_a_user_of_another_client_gets_404_everywhere(two_clients, october, user
 def test_strangers_are_sent_to_sign_in(two_clients, path):
     response = HttpClient(HTTP_HOST=host_of(two_clients.a)).get(path)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_a_closed_months_dashboard_and_csv_read_its_stored_figures(two_clients, october, user_a):
+    http = signed_in(two_clients.a, user_a)
+    assert rows_of(http.get("/export/channel.csv?month=2026-10"))[1][:2] == ["E-mail", "3"]
+    with in_schema(two_clients.a):
+        assert set(KpiSnapshot.objects.values_list("month", flat=True)) == {
+            date(2026, 9, 1),  # the previous month's totals, stored on the way
+            date(2026, 10, 1),
+        }
+        customer = october.conversations[1].customer
+        Conversation.objects.create(
+            customer=customer, channel="email", language="cs", created_at=local(10, 20, 10)
+        )
+    cache.clear()  # the dashboard's short cache: what follows is the stored figures
+
+    assert rows_of(http.get("/export/channel.csv?month=2026-10"))[1][:2] == ["E-mail", "3"]
+    assert "Contacts received" in http.get("/?month=2026-10").content.decode()
+    call_command(
+        "kpi_snapshots_clear", "--client", "client-a", "--month", "2026-10", stdout=StringIO()
+    )
+    cache.clear()
+    assert rows_of(http.get("/export/channel.csv?month=2026-10"))[1][:2] == ["E-mail", "4"]

@@ -3,10 +3,11 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django_tenants.utils import schema_context
 
 from core.months import month_parse
-from reporting.services import report_generate
+from reporting.services import kpi_snapshots_clear, report_generate
 from tenants.models import Client
 
 
@@ -31,7 +32,9 @@ class Command(BaseCommand):
         # Before the report is generated: a stored report is replaced only when it can be written.
         _output_check(out)
         try:
-            with schema_context(client.schema_name):
+            with schema_context(client.schema_name), transaction.atomic():
+                # Regenerating recomputes: the month's stored figures may predate a correction.
+                kpi_snapshots_clear(month=month)
                 report = report_generate(client=client, month=month)
                 pdf = bytes(report.pdf)
         except ValidationError as error:
