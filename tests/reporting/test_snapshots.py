@@ -31,9 +31,9 @@ from reporting.snapshots import (
     kpis_encode,
     month_is_closed,
 )
-from tests.reporting.test_kpi_oracle import _store as oracle_store
-from tests.reporting.test_kpi_oracle import months as oracle_months
 from tests.support.fuzz import rolled_back
+from tests.support.kpi_months import month_store as oracle_store
+from tests.support.kpi_months import months as oracle_months
 from tests.support.reporting import local, october_at_client_a, october_calls_at_client_a
 from tests.support.tenancy import in_schema
 from tests.support.threads import parallel
