@@ -53,7 +53,11 @@ def test_a_password_is_reset_by_e_mail_for_this_clients_users_only(two_clients, 
     assert user_a.check_password("Ein neues Passwort 42")
 
 
-def test_the_desk_and_the_admin_are_limited_too_and_the_proxy_is_not_the_client(settings):
+def test_the_desk_and_the_admin_are_limited_too_and_the_proxy_is_not_the_client(
+    settings, two_clients
+):
+    # two_clients: the agency and its domain ("localhost"), made once per run; run first on a
+    # worker, the desk had no domain yet and every sign-in failed, the right one too.
     agent = UserFactory(role=User.Role.AGENT)
     desk = HttpClient(HTTP_HOST="localhost")
     for _attempt in range(5):
