@@ -1,8 +1,10 @@
-"""Creating users: agency staff and client-portal users."""
+"""Creating users: agency staff and client-portal users; their sessions' sweep."""
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from tenants.models import Client
@@ -44,3 +46,10 @@ def user_language_set(*, user: User, language: str) -> None:
         raise ValidationError({"language": f"{language[:20]!r} is not an interface language."})
     user.language = language
     user.save(update_fields=["language"])
+
+
+def sessions_expired_clear() -> int:
+    """Delete the sign-in sessions past their expiry (public schema); how many went."""
+    expired = Session.objects.filter(expire_date__lt=timezone.now())
+    count, _by_model = expired.delete()
+    return count

@@ -313,6 +313,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Calls and calls back whose status callback never reached us (our site down, a network
     # split) are finished and billed from Twilio's own record of them.
     "reconcile-calls": {"task": "telephony.tasks.calls_reconcile_task", "schedule": 300.0},
+    # Expired sign-in sessions (a session cookie's server half) are deleted.
+    "clear-expired-sessions": {
+        "task": "accounts.tasks.sessions_expired_clear_task",
+        "schedule": crontab(minute=23, hour=4),
+    },
     # The JSON API's idempotency keys are kept 24 hours.
     "expire-idempotency-keys": {
         "task": "idempotency.tasks.idempotency_keys_expire_task",
