@@ -98,6 +98,8 @@ class Report:
     def server_describe(self) -> float:
         """Put the PostgreSQL server's version and speed probe (``server_probe_ms``) in
         ``machine``, through Django's connection; returns the probe."""
+        # Only now: the benchmark has pointed Django at its database (django_setup()); this
+        # module is imported before, and by benchmarks without Django.
         from django.db import connection
 
         with connection.cursor() as cursor:

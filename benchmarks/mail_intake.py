@@ -59,11 +59,13 @@ SENTENCES = [
 
 
 def prepare() -> None:
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from django.core.management import call_command
 
-    call_command("migrate_platform", verbosity=0)
     from tenants.models import InboundAddress
     from tenants.services import agency_ensure, client_provision
+
+    call_command("migrate_platform", verbosity=0)
 
     agency_ensure()
     client = client_provision(

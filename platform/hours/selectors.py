@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
 
+import holidays
+
 from hours.calendar import BusinessCalendar
 from hours.models import BusinessHours, Closure, SlaTarget, default_weekly_hours
 from tenants.models import Client
@@ -25,8 +27,6 @@ def _weekly_from_json(
 
 @functools.cache
 def _holiday_countries() -> frozenset[str]:
-    import holidays
-
     return frozenset(holidays.list_supported_countries())
 
 

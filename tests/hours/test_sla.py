@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import Client as HttpClient
 
 from accounts.models import User
 from conversations.services import conversation_open_inbound
@@ -79,8 +80,6 @@ def test_work_done_in_time_is_no_breach_and_late_work_is_one(two_clients):
 
 
 def test_admins_find_the_routing_settings_in_the_admin(two_clients):
-    from django.test import Client as HttpClient
-
     http = HttpClient(HTTP_HOST="localhost")
     http.force_login(UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True))
     pages = [
