@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parents[1]
 # The keys every line has; tests/benchmarks checks them.
 KEYS = ("benchmark", "commit", "date", "machine", "sizes", "figures", "verdict")
@@ -98,10 +100,6 @@ class Report:
     def server_describe(self) -> float:
         """Put the PostgreSQL server's version and speed probe (``server_probe_ms``) in
         ``machine``, through Django's connection; returns the probe."""
-        # Only now: the benchmark has pointed Django at its database (django_setup()); this
-        # module is imported before, and by benchmarks without Django.
-        from django.db import connection
-
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             self.machine["postgres"] = cursor.fetchone()[0].split(" ")[0]

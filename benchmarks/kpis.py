@@ -54,6 +54,9 @@ from zoneinfo import ZoneInfo
 
 from _report import Report, json_option
 from benchdb import bench_database, django_setup, server_find
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import JSONField
 from report_pdf import cpu_seconds
 
 BENCH_DATABASE = "polydesk_bench_kpis"
@@ -99,10 +102,6 @@ class Copier:
     as it has a default or may be null."""
 
     def __init__(self, model, *, with_id: bool = True) -> None:
-        # After django_setup() has pointed the settings at the bench database: not at the top.
-        from django.db import connection
-        from django.db.models import JSONField
-
         self.model = model
         self.fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
         # JSON values given in a row are adapted as Django does (psycopg's Jsonb).
@@ -116,9 +115,6 @@ class Copier:
 
     def ids(self, count: int) -> list[int]:
         """``count`` ids from the table's sequence, for rows that others point at."""
-        # After django_setup() has pointed the settings at the bench database: not at the top.
-        from django.db import connection
-
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
@@ -128,9 +124,6 @@ class Copier:
 
     def sequence_after(self, last: int) -> None:
         """Move the table's sequence past ``last`` (ids given here, not drawn from it)."""
-        # After django_setup() has pointed the settings at the bench database: not at the top.
-        from django.db import connection
-
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT setval(sequence, greatest(%s, "
@@ -140,9 +133,6 @@ class Copier:
             )
 
     def copy(self, rows: list[dict]) -> None:
-        # After django_setup() has pointed the settings at the bench database: not at the top.
-        from django.db import connection
-
         names = [f.attname for f in self.fields]
         with connection.cursor() as cursor:
             copy_sql = f"COPY {self.table} ({self.columns}) FROM STDIN"
@@ -450,9 +440,6 @@ def customers_fill(count: int, rng: random.Random) -> list[tuple[int, str]]:
 
 def floor_run(period) -> None:
     """The floor: one GROUP BY over the month's conversations and one over its calls."""
-    # After django_setup() has pointed the settings at the bench database: not at the top.
-    from django.db import connection
-
     params = [period.start.astimezone(UTC), period.end.astimezone(UTC)]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -587,7 +574,6 @@ def months_before(month: date, count: int) -> date:
 
 def size_run(index: int, conversations: int, calls: int, args, report: Report) -> None:
     # After django_setup() has pointed the settings at the bench database: not at the top.
-    from django.db import connection
     from django_tenants.utils import schema_context
 
     from tenants.services import client_provision
@@ -743,8 +729,6 @@ def run(args, report: Report) -> None:
     django_setup(BENCH_DATABASE)
     report.server_describe()
     # After django_setup() has pointed the settings at the bench database: not at the top.
-    from django.core.management import call_command
-
     from tenants.services import agency_ensure
 
     call_command("migrate_platform", verbosity=0)

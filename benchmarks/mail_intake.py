@@ -43,6 +43,7 @@ from pathlib import Path
 
 from _report import Report, json_option
 from benchdb import bench_database, django_setup, server_find
+from django.core.management import call_command
 
 BENCH_DATABASE = "polydesk_bench_intake"
 TOKEN = "bench-intake-token"  # noqa: S105 - loopback requests of this benchmark only
@@ -60,8 +61,6 @@ SENTENCES = [
 
 def prepare() -> None:
     # After django_setup() has pointed the settings at the bench database: not at the top.
-    from django.core.management import call_command
-
     from tenants.models import InboundAddress
     from tenants.services import agency_ensure, client_provision
 

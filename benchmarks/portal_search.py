@@ -24,6 +24,9 @@ import time
 
 from _report import Report, json_option
 from benchdb import bench_database, django_setup, server_find
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 
 BENCH_DATABASE = "polydesk_bench_search"
 WORDS = {"in many conversations": "sedacky", "in names": "zilinsk", "nowhere": "xyzzy"}
@@ -68,8 +71,6 @@ ANALYZE conversations_message;
 def old_conversation_search(query: str):
     """The search before accents were ignored: the floor."""
     # After django_setup() has pointed the settings at the bench database: not at the top.
-    from django.db.models import Exists, OuterRef, Q
-
     from conversations.models import Conversation, Message
 
     conversations = Conversation.objects.select_related("customer").order_by("-created_at", "-id")
@@ -90,8 +91,6 @@ def old_conversation_search(query: str):
 
 def old_customer_search(query: str):
     # After django_setup() has pointed the settings at the bench database: not at the top.
-    from django.db.models import Q
-
     from customers.models import Customer
 
     return Customer.objects.filter(
@@ -112,8 +111,6 @@ def run(conversations: int, repeat: int, report: Report) -> None:
     django_setup(BENCH_DATABASE)
     report.server_describe()
     # Only now: django_setup() has pointed the settings at the bench database.
-    from django.core.management import call_command
-    from django.db import connection
     from django_tenants.utils import schema_context
 
     from customers.selectors import customer_search
