@@ -331,7 +331,8 @@ def demo_monthly_run() -> float:
     from django_tenants.utils import schema_context
 
     from core.months import month_previous
-    from demo.seed import DEMO_CLIENTS, SEED_STEPS
+    from demo.cast import DEMO_CLIENTS
+    from demo.seed import SEED_STEPS
     from reporting.services import report_generate
     from tenants.models import Client
 

@@ -19,6 +19,7 @@ from billing.services import (
 )
 from conversations.models import Conversation
 from core.months import month_previous
+from demo.cast import DEMO_CLIENTS, history_start
 from hours.selectors import client_calendar
 from routing.models import WorkItem
 from telephony.voice.models import Call
@@ -40,7 +41,6 @@ DEMO_PRICES = {
 
 def seed_billing(log: Callable[[str], None]) -> None:
     """Plans, ledger from the seeded conversations, last month's invoices."""
-    from demo.seed import DEMO_CLIENTS, history_start  # cycle: demo.seed lists this step
 
     now = timezone.now()
     clients = list(Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]))

@@ -15,6 +15,7 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from conversations.models import Message
 from conversations.services import conversation_reply
+from demo.cast import DEMO_CLIENTS
 from intake.services import mail_receive
 from tenants.models import Client
 
@@ -76,8 +77,6 @@ def _nested_forward(*, sender: str, to: str, message_id: str) -> bytes:
 def seed_mail_outcomes(log: Callable[[str], None]) -> None:
     """Per demo client: three answered e-mails (sent, failed, bounced once the demo runs)
     and one unreadable message. Run again, it adds nothing (the Message-IDs are known)."""
-    # Here, not at the top: demo.seed imports this module (its list of seeding steps).
-    from demo.seed import DEMO_CLIENTS  # cycle: demo.seed lists this step in SEED_STEPS
 
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
         language = client.languages[0]

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.months import month_previous
+from demo.cast import DEMO_CLIENTS
 from reporting.models import ReportSettings
 from reporting.services import report_generate
 from tenants.models import Client
@@ -13,7 +14,6 @@ from tenants.models import Client
 
 def seed_reports(log: Callable[[str], None]) -> None:
     """Generate (again) last month's report of each demo client; the demo manager receives it."""
-    from demo.seed import DEMO_CLIENTS  # cycle: demo.seed lists this step in SEED_STEPS
 
     now = timezone.now()
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):

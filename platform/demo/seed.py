@@ -2,8 +2,7 @@
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import phonenumbers
@@ -17,9 +16,15 @@ from content.models import CannedReply, Category, FaqArticle, MessageTemplate
 from conversations.attachments import IncomingFile, attachment_store
 from conversations.models import Conversation, Message
 from conversations.services import conversation_customer_message, conversation_open_inbound
-from core.months import month_of, month_start
+from core.months import month_start
 from customers.models import Customer
 from demo.billing import seed_billing
+from demo.cast import (
+    DEMO_AGENTS,
+    DEMO_CLIENTS,
+    DEMO_PASSWORD,
+    history_start,
+)
 from demo.content_texts import (
     CANNED_REPLIES,
     CANNED_REPLY_CATEGORIES,
@@ -42,31 +47,6 @@ from routing.services import work_item_settled, work_items_responded
 from telephony.models import PhoneNumber
 from tenants.models import Client, Domain, InboundAddress
 from tenants.services import agency_ensure, client_billing_identity_set, client_provision
-
-DEMO_PASSWORD = "polydesk-demo"  # noqa: S105 - printed on purpose: demo logins only
-
-
-@dataclass(frozen=True)
-class DemoClient:
-    slug: str
-    name: str
-    countries: list[str]
-    languages: list[str]
-    time_zone: str
-    currency: str
-
-
-DEMO_CLIENTS = [
-    DemoClient(
-        "bohemia-shoes", "Bohemia Shoes", ["CZ", "SK"], ["cs", "sk", "en"], "Europe/Prague", "CZK"
-    ),
-    DemoClient("wisla-sport", "Wisła Sport", ["PL"], ["pl", "en"], "Europe/Warsaw", "PLN"),
-    DemoClient("alpen-garten", "Alpen Garten", ["DE", "AT"], ["de", "en"], "Europe/Berlin", "EUR"),
-    DemoClient("duna-design", "Duna Design", ["HU"], ["hu", "en"], "Europe/Budapest", "HUF"),
-    DemoClient(
-        "carpati-crafts", "Carpați Crafts", ["RO"], ["ro", "hu", "en"], "Europe/Bucharest", "RON"
-    ),
-]
 
 # The buyer on each demo client's invoices (made up; the VAT ids' check digits are right).
 DEMO_BILLING_IDENTITIES: dict[str, dict[str, str]] = {
@@ -112,13 +92,6 @@ DEMO_BILLING_IDENTITIES: dict[str, dict[str, str]] = {
     },
 }
 
-# (username, first name, last name)
-DEMO_AGENTS = [
-    ("jana", "Jana", "Nováková"),
-    ("piotr", "Piotr", "Wiśniewski"),
-    ("lena", "Lena", "Horváth"),
-    ("andrei", "Andrei", "Mureșan"),
-]
 # Each agent's interface language.
 DEMO_UI_LANGUAGES = {"jana": "cs", "piotr": "pl", "lena": "de", "andrei": "ro"}
 # username: ({language: proficiency}, [clients served])
@@ -164,16 +137,6 @@ _MOBILE_PREFIX = {
     "HU": "+3630",
     "RO": "+407",
 }
-
-
-# How far back the seeded history reaches (calls up to 31 days, conversations 31 days and
-# 9 hours: demo.telephony.calls_seed and seed_history below).
-HISTORY_REACH = timedelta(days=32)
-
-
-def history_start(now: datetime) -> date:
-    """The month of the seeded history's first day: the demo clients are clients since."""
-    return month_of(now - HISTORY_REACH, zone=UTC)
 
 
 def seed_clients(log: Callable[[str], None]) -> None:

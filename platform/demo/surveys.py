@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from conversations.models import Conversation
+from demo.cast import DEMO_CLIENTS
 from surveys.models import Survey
 from surveys.services import SURVEYED_CHANNELS, survey_settings_get
 from tenants.models import Client
@@ -32,7 +33,6 @@ def seed_surveys(log: Callable[[str], None]) -> None:
     """Surveys on the resolved history conversations of each demo client (sent an hour
     after the resolution), answered by some customers: by link on e-mail, by a digit on chat
     and SMS. Idempotent: a conversation with a survey keeps it."""
-    from demo.seed import DEMO_CLIENTS  # cycle: demo.seed lists this step in SEED_STEPS
 
     now = timezone.now()
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):

@@ -15,6 +15,7 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from conversations.models import Conversation, Message
 from customers.models import Customer
+from demo.cast import DEMO_AGENTS, DEMO_CLIENTS
 from languages.catalog import CATALOG
 from telephony.models import AgentDevice, PhoneNumber
 from telephony.voice.models import FALLBACK_KEY, Call, Menu, NumberMenu, Option, VoiceSettings
@@ -258,7 +259,6 @@ def calls_seed(client, numbers: list[PhoneNumber], *, now) -> int:
 def seed_telephony(log: Callable[[str], None]) -> None:
     """Numbers in each demo client's countries, its menus, a month of calls, and a
     browser phone (Twilio Client identity) for each demo agent."""
-    from demo.seed import DEMO_AGENTS, DEMO_CLIENTS  # cycle: demo.seed lists this step
 
     for agent in User.objects.filter(username__in=[a[0] for a in DEMO_AGENTS]):
         AgentDevice.objects.get_or_create(

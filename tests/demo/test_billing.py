@@ -13,7 +13,8 @@ from billing.document import invoice_pdf
 from billing.models import Invoice, PricePlan, UsageEntry
 from billing.selectors import invoice_document, ledger_rows_after_invoice
 from core.months import month_of, month_previous, months_back
-from demo.seed import DEMO_BILLING_IDENTITIES, DEMO_CLIENTS, HISTORY_CONVERSATIONS_PER_CLIENT
+from demo.cast import DEMO_CLIENTS
+from demo.seed import DEMO_BILLING_IDENTITIES, HISTORY_CONVERSATIONS_PER_CLIENT
 from tenants.models import Client
 from tests.support.pdf import text_of
 

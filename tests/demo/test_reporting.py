@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from conversations.models import Conversation
 from core.months import month_previous
-from demo.seed import DEMO_CLIENTS, DEMO_PASSWORD, HISTORY_REACH
+from demo.cast import DEMO_CLIENTS, DEMO_PASSWORD, HISTORY_REACH
 from reporting.figures import Period
 from reporting.models import Report
 from reporting.selectors import sla_figures_for_period

@@ -7,7 +7,7 @@ from content.selectors import canned_replies_in_language
 from conversations.attachments import attachment_open
 from conversations.models import Attachment, Conversation, Message
 from customers.models import Customer
-from demo.seed import DEMO_CLIENTS, DEMO_PASSWORD
+from demo.cast import DEMO_CLIENTS, DEMO_PASSWORD
 from hours.models import ResolutionClock
 from routing.models import WorkItem
 from tenants.models import Client

@@ -3,7 +3,7 @@ SMS, seeded once (the demo is seeded twice)."""
 
 import pytest
 
-from demo.seed import DEMO_CLIENTS
+from demo.cast import DEMO_CLIENTS
 from reporting.figures import Period
 from reporting.selectors import satisfaction_figures_for_period
 from surveys.models import Survey

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from core.months import month_previous
-from demo.seed import DEMO_CLIENTS
+from demo.cast import DEMO_CLIENTS
 from hours.calendar import BusinessCalendar
 from hours.selectors import client_calendar
 from reporting.figures import Period

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.seed import DEMO_AGENTS, DEMO_CLIENTS, DEMO_PASSWORD, SEED_STEPS
+from demo.cast import DEMO_AGENTS, DEMO_CLIENTS, DEMO_PASSWORD
+from demo.seed import SEED_STEPS
 from desk.selectors import portal_url
 from tenants.services import client_domain_for_slug
 

@@ -1,0 +1,49 @@
+"""Who the demo is about: its clients, its agents, and when its history begins. The seed
+(``demo.seed``) and its steps in the other modules read them from here."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from core.months import month_of
+
+DEMO_PASSWORD = "polydesk-demo"  # noqa: S105 - printed on purpose: demo logins only
+
+
+@dataclass(frozen=True)
+class DemoClient:
+    slug: str
+    name: str
+    countries: list[str]
+    languages: list[str]
+    time_zone: str
+    currency: str
+
+
+DEMO_CLIENTS = [
+    DemoClient(
+        "bohemia-shoes", "Bohemia Shoes", ["CZ", "SK"], ["cs", "sk", "en"], "Europe/Prague", "CZK"
+    ),
+    DemoClient("wisla-sport", "Wisła Sport", ["PL"], ["pl", "en"], "Europe/Warsaw", "PLN"),
+    DemoClient("alpen-garten", "Alpen Garten", ["DE", "AT"], ["de", "en"], "Europe/Berlin", "EUR"),
+    DemoClient("duna-design", "Duna Design", ["HU"], ["hu", "en"], "Europe/Budapest", "HUF"),
+    DemoClient(
+        "carpati-crafts", "Carpați Crafts", ["RO"], ["ro", "hu", "en"], "Europe/Bucharest", "RON"
+    ),
+]
+
+# (username, first name, last name)
+DEMO_AGENTS = [
+    ("jana", "Jana", "Nováková"),
+    ("piotr", "Piotr", "Wiśniewski"),
+    ("lena", "Lena", "Horváth"),
+    ("andrei", "Andrei", "Mureșan"),
+]
+
+# How far back the seeded history reaches (calls up to 31 days, conversations 31 days and
+# 9 hours: demo.telephony.calls_seed and demo.seed.seed_history).
+HISTORY_REACH = timedelta(days=32)
+
+
+def history_start(now: datetime) -> date:
+    """The month of the seeded history's first day: the demo clients are clients since."""
+    return month_of(now - HISTORY_REACH, zone=UTC)
