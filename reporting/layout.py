@@ -119,6 +119,22 @@ def _signed(value: Decimal, places: int, fmt: Formats) -> str:
     return format_decimal(value, pattern, locale=fmt.locale)
 
 
+def _score_headline(
+    label: str, now: Decimal | None, before: Decimal | None, *, places: int, fmt: Formats
+) -> Headline:
+    """A survey score's headline (CSAT, NPS): a higher score is better; a change smaller
+    than the last place shown is no change."""
+    change = _difference(now, before)
+    return Headline(
+        label=label,
+        now="—" if now is None else fmt.decimal(now, places=places),
+        before="—" if before is None else fmt.decimal(before, places=places),
+        change="—" if change is None else _signed(change, places, fmt),
+        direction=_direction(change, f"{Decimal(1).scaleb(-places):f}"),
+        better=1,
+    )
+
+
 def headline_figures(content: ReportContent, fmt: Formats) -> list[Headline]:
     """The first page's figures next to the previous month's, in the reader's language."""
     kpis, before = content.kpis, content.previous_totals
@@ -181,32 +197,14 @@ def headline_figures(content: ReportContent, fmt: Formats) -> list[Headline]:
     if kpis.csat is not None or csat_before is not None:
         average = kpis.csat.average if kpis.csat else None
         average_before = csat_before.average if csat_before else None
-        change = _difference(average, average_before)
-        rows.append(
-            Headline(
-                label=_("CSAT, average score (1-5)"),
-                now="—" if average is None else fmt.decimal(average, places=2),
-                before="—" if average_before is None else fmt.decimal(average_before, places=2),
-                change="—" if change is None else _signed(change, 2, fmt),
-                direction=_direction(change, "0.01"),
-                better=1,
-            )
-        )
+        label = _("CSAT, average score (1-5)")
+        rows.append(_score_headline(label, average, average_before, places=2, fmt=fmt))
     nps_before = calls_before.nps if calls_before and calls_before.nps.count else None
     if kpis.nps is not None or nps_before is not None:
         score = kpis.nps.score if kpis.nps else None
         score_before = nps_before.score if nps_before else None
-        change = _difference(score, score_before)
-        rows.append(
-            Headline(
-                label=_("NPS (-100 to 100)"),
-                now="—" if score is None else fmt.decimal(score, places=1),
-                before="—" if score_before is None else fmt.decimal(score_before, places=1),
-                change="—" if change is None else _signed(change, 1, fmt),
-                direction=_direction(change, "0.1"),
-                better=1,
-            )
-        )
+        label = _("NPS (-100 to 100)")
+        rows.append(_score_headline(label, score, score_before, places=1, fmt=fmt))
     costs, cost_before = kpis.costs, content.previous_cost_total
     currency = costs.currency if costs else content.currency
     change = _difference(costs.total if costs else None, cost_before)
