@@ -60,6 +60,23 @@ def sent_mail_links(client, survey) -> dict[int, str]:
     return {int(rating): f"{url}?rating={rating}" for url, rating in RATING_LINK.findall(sent.body)}
 
 
+def sms_survey_sent_an_hour_ago(client, *, phone: str) -> Conversation:
+    """An SMS conversation whose survey question went out an hour ago: the webhook files a
+    reply at the real time, so the question is dated in the real past."""
+    surveys_on(client)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    conversation = resolved(
+        client,
+        channel="sms",
+        email="",
+        phone=phone,
+        text="Kde je balík?",
+        at=an_hour_ago - timedelta(hours=2),
+    )
+    sweep(client, now=an_hour_ago)
+    return conversation
+
+
 def test_an_email_survey_goes_out_once_after_the_delay_in_the_customers_language(two_clients):
     surveys_on(two_clients.a)
     conversation = resolved(two_clients.a)
@@ -214,18 +231,7 @@ def test_an_sms_customer_without_a_number_is_skipped_with_the_reason(two_clients
 
 
 def test_an_sms_reply_of_one_digit_is_the_rating_and_opens_nothing(two_clients):
-    surveys_on(two_clients.a)
-    # The webhook files the reply at the real time: the survey went out an hour ago.
-    an_hour_ago = timezone.now() - timedelta(hours=1)
-    conversation = resolved(
-        two_clients.a,
-        channel="sms",
-        email="",
-        phone="+420601111222",
-        text="Kde je balík?",
-        at=an_hour_ago - timedelta(hours=2),
-    )
-    sweep(two_clients.a, now=an_hour_ago)
+    conversation = sms_survey_sent_an_hour_ago(two_clients.a, phone="+420601111222")
     survey = survey_of(two_clients.a, conversation)
     with in_schema(two_clients.a):
         question = Message.objects.get(pk=survey.message_id)
@@ -418,17 +424,7 @@ def test_a_digit_after_a_reopening_answers_the_agent_and_is_not_a_rating(two_cli
 
 
 def test_an_mms_with_a_digit_is_a_message_for_an_agent_not_a_rating(two_clients):
-    surveys_on(two_clients.a)
-    an_hour_ago = timezone.now() - timedelta(hours=1)
-    conversation = resolved(
-        two_clients.a,
-        channel="sms",
-        email="",
-        phone="+420601111333",
-        text="Kde je balík?",
-        at=an_hour_ago - timedelta(hours=2),
-    )
-    sweep(two_clients.a, now=an_hour_ago)
+    conversation = sms_survey_sent_an_hour_ago(two_clients.a, phone="+420601111333")
     with in_schema(two_clients.a):
         photo = conversation_sms_receive(
             client=two_clients.a,
