@@ -96,9 +96,10 @@ class _Message(Protocol):
 
 def messages_with_deliveries[M: _Message](*, client: Client, messages: Iterable[M]) -> list[M]:
     """``messages`` (of ``client``) with ``.delivery`` set: the delivery row of an outbound
-    message, None for others and for outbound messages from before the outbox."""
+    message or a forward (a note sent to another address), None for others and for outbound
+    messages from before the outbox."""
     messages = list(messages)
-    outbound = [m.pk for m in messages if m.direction == "out"]
+    outbound = [m.pk for m in messages if m.direction in ("out", "note")]
     deliveries = deliveries_of_messages(client=client, message_ids=outbound) if outbound else {}
     for message in messages:
         message.delivery = deliveries.get(message.pk)  # type: ignore[attr-defined]  # for the page
