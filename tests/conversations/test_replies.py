@@ -129,9 +129,7 @@ def test_braces_a_customer_wrote_are_sent_as_written(two_clients, agent, smtp):
     assert text in sent.get_content()
 
 
-def test_the_filled_reply_reaches_the_customer_signed_in_their_language(
-    two_clients, agent, smtp
-):
+def test_the_filled_reply_reaches_the_customer_signed_in_their_language(two_clients, agent, smtp):
     InboundAddress.objects.create(client=two_clients.a, address="podpora@obuv.example")
     _settings(
         two_clients.a,
