@@ -686,4 +686,7 @@ def work_started_by_agent(
         agent=agent,
         waiting_since=now,
         assigned_at=now,
+        # Nobody waits for an answer: the customer's reply gets its own promise
+        # (work_item_promise_renew), as on an item answered already.
+        responded_at=now,
     )
