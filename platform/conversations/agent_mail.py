@@ -27,6 +27,8 @@ _SUBJECT_LENGTH = 300
 # What a forward attaches of the conversation's files, at most (the rest are named): an
 # e-mail over 25 MB is refused by most servers.
 FORWARD_FILES_BYTES = 20 * 1024 * 1024
+# The line above a forward's copy of the conversation.
+FORWARD_MARKER = "---------- Forwarded conversation"
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ def forward_transcript(conversation: Conversation, *, zone) -> str:
     customer = conversation.customer
     who = customer.name or customer.email or customer.phone or "customer"
     title = conversation.subject or f"#{conversation.pk}"
-    parts = [f"---------- Forwarded conversation: {title}"]
+    parts = [f"{FORWARD_MARKER}: {title}"]
     for message in shown:
         when = timezone.localtime(message.created_at, zone).strftime("%Y-%m-%d %H:%M %Z")
         author = _author_label(message, authors, who)

@@ -68,10 +68,13 @@ def test_a_placeholder_blocks_sending_until_filled(desk, two_clients):
     # Highlighted in the box, listed under it, and selected so that typing replaces it.
     expect(page.locator("#reply-mirror mark")).to_have_text("{customer_name}")
     expect(page.locator("#placeholders-left")).to_contain_text("{customer_name}")
-    assert page.evaluate(
-        "(() => { const b = document.getElementById('reply-text');"
-        " return b.value.slice(b.selectionStart, b.selectionEnd); })()"
-    ) == "{customer_name}"
+    assert (
+        page.evaluate(
+            "(() => { const b = document.getElementById('reply-text');"
+            " return b.value.slice(b.selectionStart, b.selectionEnd); })()"
+        )
+        == "{customer_name}"
+    )
 
     # The page does not send it...
     page.get_by_role("button", name="Send").click()

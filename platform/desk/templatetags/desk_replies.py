@@ -6,6 +6,8 @@ from django import template
 from django.utils import translation
 
 from content.placeholders import PLACEHOLDER_NAMES
+from conversations.agent_mail import FORWARD_MARKER
+from conversations.replies import SIGNATURE_SEPARATOR
 from languages.catalog import CATALOG
 
 register = template.Library()
@@ -31,3 +33,15 @@ def language_name(code: str) -> str:
 def placeholder_names() -> str:
     """The known placeholder names, for the reply box's highlighting (desk-replies.js)."""
     return " ".join(PLACEHOLDER_NAMES)
+
+
+@register.filter
+def before_signature(text: str) -> str:
+    """An agent's message as the thread shows it at first: the text above its signature
+    (and above a forward's copy of the conversation); the whole text is one click away."""
+    cut = len(text)
+    for marker in (f"\n{SIGNATURE_SEPARATOR}\n", f"\n{FORWARD_MARKER}"):
+        at = text.find(marker)
+        if at >= 0:
+            cut = min(cut, at)
+    return text[:cut].rstrip()
