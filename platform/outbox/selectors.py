@@ -100,7 +100,11 @@ def messages_with_deliveries[M: _Message](*, client: Client, messages: Iterable[
     messages from before the outbox."""
     messages = list(messages)
     outbound = [m.pk for m in messages if m.direction in ("out", "note")]
-    deliveries = deliveries_of_messages(client=client, message_ids=outbound) if outbound else {}
+    # One query whenever there is a thread (0 is no message's id), so that a page's query
+    # count does not depend on what its thread holds.
+    deliveries = (
+        deliveries_of_messages(client=client, message_ids=outbound or [0]) if messages else {}
+    )
     for message in messages:
         message.delivery = deliveries.get(message.pk)  # type: ignore[attr-defined]  # for the page
     return messages
