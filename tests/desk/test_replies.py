@@ -11,6 +11,7 @@ from conversations.services import conversation_note_add, conversation_reply
 from outbox.models import Delivery
 from routing.models import WorkItem
 from tests.support.desk import agent_with, held_by, inbound, signed_in
+from tests.support.portal import signed_in as portal_signed_in
 from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_use_puts_the_reply_filled_and_names_what_is_left(shop, jana):
     assert "S pozdravem\nJana, Client A Obuv" in page  # the signature, as it will be added
 
 
-def test_a_reply_with_a_placeholder_is_refused_with_its_text_kept(shop, jana):
+def test_a_reply_with_a_placeholder_is_refused_with_its_text_kept(shop, jana, user_a):
     conversation, item = inbound(shop, CZECH, "vera@example.cz")
     held_by(item, jana)
     text = "Dobrý den {customer_name}, objednávka 2026-1042 je na cestě."
@@ -95,6 +96,12 @@ def test_a_reply_with_a_placeholder_is_refused_with_its_text_kept(shop, jana):
         sent = Message.objects.get(conversation=conversation, direction="out")
     assert sent.body_text.startswith(filled + "\n\n-- \nS pozdravem\nJana, Client A Obuv")
 
+    # The client's portal shows what the customer got: filled and signed; no forward, no note.
+    signed_in(jana).post(f"/desk/items/{item.pk}/forward", {"to": "sklad@obuv.example"})
+    portal = portal_signed_in(shop, user_a).get(f"/conversations/{conversation.pk}/").text
+    assert "objednávka 2026-1042 je na cestě." in portal and "paní Malá" in portal
+    assert "{customer_name}" not in portal and "sklad@obuv.example" not in portal
+
 
 def test_forward_from_the_item_page_is_recorded_in_the_thread(shop, jana):
     _, item = inbound(shop, CZECH, "vera@example.cz")
@@ -107,7 +114,7 @@ def test_forward_from_the_item_page_is_recorded_in_the_thread(shop, jana):
     delivery = Delivery.objects.get(client=shop, kind="forward")
     assert delivery.recipient == "sklad@obuv.example" and delivery.state == "queued"
     page = http.get(f"/desk/items/{item.pk}").text
-    assert "Forwarded to sklad@obuv.example" in page
+    assert 'Forwarded to <span class="forward-to">sklad@obuv.example</span>' in page
 
     refused = http.post(f"/desk/items/{item.pk}/forward", {"to": "sklad@", "note": "Znovu."})
     assert refused.status_code == 400 and 'id="forward-errors"' in refused.text

@@ -98,6 +98,9 @@ def test_a_placeholder_blocks_sending_until_filled(desk, two_clients):
     sent = page.locator(".message.out")
     expect(sent).to_contain_text("Dobrý den paní Malá, objednávka 2026-1042 je na cestě.")
     expect(sent.locator(".message-author")).to_have_text("Jana Malá")
+    # The thread shows the text first; the signature it went out with is one click away.
+    assert "S pozdravem" not in sent.inner_text()
+    sent.get_by_text("With the signature").click()
     assert "cestě.\n\n--\nS pozdravem\nJana\nClient A Obuv" in sent.inner_text()
     assert "{" not in sent.inner_text()
     page.close()
