@@ -135,7 +135,7 @@ GROUP BY GROUPING SETS ({sets})
 # closed after it). Not applicable: closed unanswered before its due time (the customer
 # closed it, resolved without a reply), or an automatic conversation. Every comparison is
 # written so that a missing time never leaves the outcome NULL (uncounted).
-_SLA = """
+SLA_QUERY = """
 WITH breached AS (
     SELECT DISTINCT item_id FROM routing_slaevent
     WHERE client_id = %(client_id)s AND kind = 'breach' AND item_id IS NOT NULL
@@ -307,12 +307,8 @@ def _period_params(client: Client, period: Period) -> dict[str, Any]:
     }
 
 
-def contact_figures_for_period(
-    *, client: Client, period: Period, totals_only: bool = False
-) -> tuple[ContactFigures, dict[str, list[tuple[str, ContactFigures]]]]:
-    """Contact KPIs for the period (client's schema): the totals and each split."""
-    params = _period_params(client, period)
-    params |= _calendar_params(client, period, params)
+def contacts_query(*, totals_only: bool = False) -> str:
+    """The SQL of the contact KPIs: the totals, and unless ``totals_only`` each split."""
     if totals_only:
         groups, sets = "1, 1, 1, 1, NULL, NULL, NULL, NULL", "()"
     else:
@@ -321,9 +317,23 @@ def contact_figures_for_period(
             " channel, language, country, category"
         )
         sets = "(), (channel), (language), (country), (category)"
+    return _CONTACTS_CTE + _GROUPED.format(groups=groups, sets=sets)
+
+
+def contacts_query_params(*, client: Client, period: Period) -> dict[str, Any]:
+    """The parameters of ``contacts_query`` (reads the calendars the period's contacts use)."""
+    params = _period_params(client, period)
+    return params | _calendar_params(client, period, params)
+
+
+def contact_figures_for_period(
+    *, client: Client, period: Period, totals_only: bool = False
+) -> tuple[ContactFigures, dict[str, list[tuple[str, ContactFigures]]]]:
+    """Contact KPIs for the period (client's schema): the totals and each split."""
+    params = contacts_query_params(client=client, period=period)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(REPORT_WORK_MEM)
-        cursor.execute(_CONTACTS_CTE + _GROUPED.format(groups=groups, sets=sets), params)
+        cursor.execute(contacts_query(totals_only=totals_only), params)
         rows = cursor.fetchall()
     totals = _empty_contacts()
     by: dict[str, list[tuple[str, ContactFigures]]] = {name: [] for name in DIMENSIONS}
@@ -367,16 +377,24 @@ def _empty_contacts() -> ContactFigures:
     )
 
 
+def sla_query_params(
+    *, client: Client, period: Period, now: datetime | None = None
+) -> dict[str, Any]:
+    """The parameters of ``SLA_QUERY``: promises due in the period, up to now."""
+    params = _period_params(client, period)
+    params["due_before"] = min(period.end, now or timezone.now()).astimezone(UTC)
+    return params
+
+
 def sla_figures_for_period(
     *, client: Client, period: Period, now: datetime | None = None
 ) -> tuple[SlaFigures, dict[str, list[tuple[str, SlaFigures]]]]:
     """First-response promises due in the period (up to now): met, missed and not applicable
     (client's schema)."""
-    params = _period_params(client, period)
-    params["due_before"] = min(period.end, now or timezone.now()).astimezone(UTC)
+    params = sla_query_params(client=client, period=period, now=now)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(REPORT_WORK_MEM)
-        cursor.execute(_SLA, params)
+        cursor.execute(SLA_QUERY, params)
         rows = cursor.fetchall()
     totals = SlaFigures(due=0, met=0, not_applicable=0)
     by: dict[str, list[tuple[str, SlaFigures]]] = {name: [] for name in DIMENSIONS}
