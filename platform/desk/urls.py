@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from desk.views import calls, inbox, items, revenue, wall
+from desk.views import calls, claims, inbox, items, revenue, wall
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -47,4 +47,6 @@ urlpatterns = [
         wall.delivery_retry,
         name="desk-delivery-retry",
     ),
+    path("desk/items/<int:item_id>/claim", claims.claim, name="desk-item-claim"),
+    path("desk/items/<int:item_id>/assign", claims.assign, name="desk-item-assign"),
 ]
