@@ -303,7 +303,9 @@ def claim_refusal(*, item: WorkItem, agent: User, reach: AgentReach, now: dateti
     the clients served, presence, the languages of ``eligible_items_sql`` and capacity."""
     if item.status not in WorkItem.OPEN_STATUSES:
         return gettext("This item is closed.")
-    if item.agent_id and item.agent_id != agent.pk:
+    if item.agent_id == agent.pk:
+        return ""  # theirs after all (the router gave it to them meanwhile)
+    if item.agent_id:
         holder = item.agent.get_full_name() or item.agent.username if item.agent else ""
         return gettext("%(agent)s is already working on this item.") % {"agent": holder}
     if item.client_id not in reach.client_ids:
@@ -312,6 +314,9 @@ def claim_refusal(*, item: WorkItem, agent: User, reach: AgentReach, now: dateti
     if state is None or state.presence == AgentState.Presence.OFFLINE:
         return gettext("You are offline: go available to claim work.")
     if not eligible_items(reach, [item.channel], now).filter(pk=item.pk).exists():
+        fresh = WorkItem.objects.select_related("client", "agent").get(pk=item.pk)
+        if fresh.status != WorkItem.Status.WAITING:  # taken since it was read
+            return claim_refusal(item=fresh, agent=agent, reach=reach, now=now)
         language = language_name(item.language)
         if item.language in reach.fallback_languages:
             wait = policy_for(item.channel, item.client_id).fallback_after

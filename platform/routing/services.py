@@ -722,6 +722,8 @@ def item_claim(*, item_id: int, agent: User, now: datetime | None = None) -> Wor
     if item.agent_id == agent.pk and item.status in WorkItem.OPEN_STATUSES:
         return item
     refusal = claim_refusal(item=item, agent=agent, reach=reach, now=now)
+    if not refusal and WorkItem.objects.filter(pk=item_id, agent=agent).exists():
+        return WorkItem.objects.get(pk=item_id)  # the router gave it to them meanwhile
     raise Refused(refusal or gettext("Another agent is taking this item right now."))
 
 
