@@ -268,4 +268,4 @@ def test_an_answered_item_says_when(two_clients, frozen):
 
     page = text(signed_in(agent).get(f"/desk/items/{item.pk}").text)
 
-    assert "Answered Mon 26 Oct, 08:05 client's time" in page
+    assert "First answer sent Mon 26 Oct, 08:05 client's time" in page

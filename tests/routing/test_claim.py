@@ -155,7 +155,7 @@ def test_a_refusal_is_in_the_agents_language(two_clients):
     waiting = item(two_clients.a)
     with translation.override("cs"):
         assert refusal(item_id=waiting.pk, agent=czech) == (
-            "Jste offline: přepněte se na dostupnost, abyste mohli převzít práci."
+            "Jste offline: přepněte se na Dostupný, abyste mohli převzít práci."
         )
 
 
