@@ -269,3 +269,10 @@ def test_an_answered_item_says_when(two_clients, frozen):
     page = text(signed_in(agent).get(f"/desk/items/{item.pk}").text)
 
     assert "First answer sent Mon 26 Oct, 08:05 client's time" in page
+
+
+def test_an_admin_who_serves_no_client_is_offered_assignment_not_a_claim(two_clients):
+    boss = UserFactory(role=User.Role.ADMIN)
+    _, item = inbound(two_clients.a, CZECH, "admin-claim@example.cz")
+    page = signed_in(boss).get(f"/desk/items/{item.pk}").text
+    assert 'id="claim-form"' not in page and 'id="assign"' in page

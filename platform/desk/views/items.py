@@ -50,6 +50,7 @@ from desk.selectors.inbox import client_colour
 from languages.models import Language
 from outbox.selectors import messages_with_deliveries
 from routing.models import WorkItem
+from routing.selectors import agent_reach_cached
 from routing.services import agent_heartbeat, item_close
 from routing.services import item_transfer as transfer
 
@@ -75,6 +76,8 @@ def _item_page(
     client = item.client
     context: dict[str, Any] = {
         "presence": presence,
+        # Claimed through the router, which counts the clients served (admins see more).
+        "may_claim": item.client_id in agent_reach_cached(agent_of(request)).client_ids,
         # Supervisors give open items to a named agent (desk/_assign.html).
         "assignees": (
             assignees_public(item)
