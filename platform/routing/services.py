@@ -485,8 +485,9 @@ def item_close(*, item_id: int, agent: User, now: datetime | None = None) -> Wor
 
 @transaction.atomic
 def agents_release_stale(*, now: datetime | None = None, silence_seconds: int = 90) -> int:
-    """Agents whose desk went silent go offline; open items of offline agents return to
-    the queue (also those claimed for an agent while they were going offline)."""
+    """Agents whose desk went silent go offline; live items of offline agents return to
+    the queue (also those claimed for an agent while they were going offline), owned
+    work (WorkItem.OWNED) stays with them."""
     now = now or timezone.now()
     AgentState.objects.exclude(presence=AgentState.Presence.OFFLINE).filter(
         heartbeat_at__lt=now - timedelta(seconds=silence_seconds)
