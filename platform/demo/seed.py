@@ -98,11 +98,24 @@ DEMO_BILLING_IDENTITIES: dict[str, dict[str, str]] = {
 # Each agent's interface language.
 DEMO_UI_LANGUAGES = {"jana": "cs", "piotr": "pl", "lena": "de", "andrei": "ro"}
 # username: ({language: proficiency}, [clients served])
+# Every client has two agents who share a language of it (Bohemia: cs and en, Wisła: en,
+# Alpen: en, Duna and Carpați: hu), so claiming, contention, assignment and "nothing in
+# your languages" can all be tried; Andrei's basic German makes an Alpen item one a
+# supervisor must confirm for him.
 DEMO_SKILLS: dict[str, tuple[dict[str, str], list[str]]] = {
-    "jana": ({"cs": "native", "sk": "fluent", "en": "basic"}, ["bohemia-shoes"]),
-    "piotr": ({"pl": "native", "en": "fluent", "cs": "basic"}, ["wisla-sport", "bohemia-shoes"]),
-    "lena": ({"de": "native", "hu": "native", "en": "fluent"}, ["alpen-garten", "duna-design"]),
-    "andrei": ({"ro": "native", "hu": "fluent", "en": "fluent"}, ["carpati-crafts", "duna-design"]),
+    "jana": (
+        {"cs": "native", "sk": "fluent", "en": "fluent"},
+        ["bohemia-shoes", "wisla-sport"],
+    ),
+    "piotr": ({"pl": "native", "en": "fluent", "cs": "fluent"}, ["wisla-sport", "bohemia-shoes"]),
+    "lena": (
+        {"de": "native", "hu": "native", "en": "fluent"},
+        ["alpen-garten", "duna-design", "carpati-crafts"],
+    ),
+    "andrei": (
+        {"ro": "native", "hu": "fluent", "en": "fluent", "de": "basic"},
+        ["carpati-crafts", "duna-design", "alpen-garten"],
+    ),
 }
 
 _NAMES = {

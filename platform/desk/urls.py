@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from desk.views import calls, compose, inbox, items, revenue, wall
+from desk.views import calls, claims, compose, inbox, items, revenue, wall
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -49,4 +49,6 @@ urlpatterns = [
     ),
     path("desk/compose", compose.compose, name="desk-compose"),
     path("desk/items/<int:item_id>/forward", compose.item_forward, name="desk-item-forward"),
+    path("desk/items/<int:item_id>/claim", claims.claim, name="desk-item-claim"),
+    path("desk/items/<int:item_id>/assign", claims.assign, name="desk-item-assign"),
 ]

@@ -102,6 +102,11 @@ class WorkItem(models.Model):
     # call ends (telephony closes it).
     LIVE_CALL = Q(channel="call", source_kind="call")
     CONNECTED_CALL = LIVE_CALL & Q(status="assigned")
+    # Work an agent owns once assigned: nobody waits on the line for an answer, so a closed
+    # tab does not take it from them (docs/architecture.md, "Ownership by channel"). Calls
+    # and chats are live: they return to the queue when the agent's desk goes silent.
+    OWNED_CHANNELS = ("email", "sms", "api")
+    OWNED = Q(channel__in=OWNED_CHANNELS, status="assigned")
 
     client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=8, choices=Channel.choices)
@@ -170,3 +175,7 @@ class WorkItem(models.Model):
     @property
     def is_connected_call(self) -> bool:  # CONNECTED_CALL for one item
         return self.is_live_call and self.status == self.Status.ASSIGNED
+
+    @property
+    def is_owned(self) -> bool:  # OWNED for one item
+        return self.channel in self.OWNED_CHANNELS and self.status == self.Status.ASSIGNED

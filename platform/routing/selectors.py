@@ -5,14 +5,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from babel import Locale
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext
+from psycopg.types.numeric import Int8
 
 from accounts.models import User
+from core.channels import Channel
 from languages.catalog import LAST_RESORT_LANGUAGE
 from languages.selectors import fallbacks_map
-from routing.models import RoutingPolicy, WorkItem
+from routing.models import AgentState, RoutingPolicy, WorkItem
 
 ACTIVE = [WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED]
 _POLICIES_CACHE_KEY = "routing:policies:v1"
@@ -230,3 +235,237 @@ def eligible_items(reach: AgentReach, channels: list[str], now: datetime) -> Que
         # The clause is built here from constants; every value is a parameter.
         eligible=RawSQL(clause, params, output_field=BooleanField())  # noqa: S611
     ).filter(eligible=True)
+
+
+# --- claims, assignments and "why is there nothing for me" --------------------------------
+
+# Capacity is counted per group of channels: chat, SMS and API share one (AgentState).
+CAPACITY_GROUPS: dict[str, tuple[str, ...]] = {
+    "call": ("call",),
+    "email": ("email",),
+    "messaging": ("chat", "sms", "api"),
+}
+
+
+def capacity_group(channel: str) -> str:
+    return next(group for group, channels in CAPACITY_GROUPS.items() if channel in channels)
+
+
+def capacity_work(group: str) -> str:
+    """What a capacity counts, in the reader's language ("e-mails")."""
+    return {
+        "call": gettext("calls"),
+        "email": gettext("e-mails"),
+        "messaging": gettext("chats, SMS and API messages"),
+    }[group]
+
+
+@dataclass(frozen=True)
+class Room:
+    """An agent's load and capacity on one group of channels."""
+
+    group: str
+    load: int
+    capacity: int
+
+    @property
+    def full(self) -> bool:
+        return self.load >= self.capacity
+
+    @property
+    def work(self) -> str:
+        return capacity_work(self.group)
+
+
+def agent_rooms(state: AgentState | None, load: dict[str, int]) -> dict[str, Room]:
+    """{group: Room} from the agent's state (None: the defaults) and agent_load."""
+    state = state or AgentState()
+    capacities = {
+        "call": state.capacity_call,
+        "email": state.capacity_email,
+        "messaging": state.capacity_chat,
+    }
+    return {
+        group: Room(group, sum(load.get(channel, 0) for channel in channels), capacities[group])
+        for group, channels in CAPACITY_GROUPS.items()
+    }
+
+
+def language_name(code: str) -> str:
+    """A language's name in the reader's language ("Slovak", "slovenština")."""
+    locale = Locale.parse(translation.to_locale(translation.get_language() or "en"))
+    return str(locale.languages.get(code) or code)
+
+
+def claim_refusal(*, item: WorkItem, agent: User, reach: AgentReach, now: datetime) -> str:
+    """Why ``agent`` may not claim ``item`` now, in words ("" when nothing stands in the
+    way: then another router holds the row this very moment). The rules are the router's:
+    the clients served, presence, the languages of ``eligible_items_sql`` and capacity."""
+    if item.status not in WorkItem.OPEN_STATUSES:
+        return gettext("This item is closed.")
+    if item.agent_id == agent.pk:
+        return ""  # theirs after all (the router gave it to them meanwhile)
+    if item.agent_id:
+        holder = item.agent.get_full_name() or item.agent.username if item.agent else ""
+        return gettext("%(agent)s is already working on this item.") % {"agent": holder}
+    if item.client_id not in reach.client_ids:
+        return gettext("You do not serve %(client)s.") % {"client": item.client.name}
+    state = AgentState.objects.filter(agent=agent).first()
+    if state is None or state.presence == AgentState.Presence.OFFLINE:
+        return gettext("You are offline: go available to claim work.")
+    if not eligible_items(reach, [item.channel], now).filter(pk=item.pk).exists():
+        fresh = WorkItem.objects.select_related("client", "agent").get(pk=item.pk)
+        if fresh.status != WorkItem.Status.WAITING:  # taken since it was read
+            return claim_refusal(item=fresh, agent=agent, reach=reach, now=now)
+        language = language_name(item.language)
+        if item.language in reach.fallback_languages:
+            wait = policy_for(item.channel, item.client_id).fallback_after
+            return gettext(
+                "%(language)s is one of your fallback languages: you may take this item "
+                "once it has waited %(minutes)s min."
+            ) % {"language": language, "minutes": int(wait.total_seconds() // 60)}
+        return gettext("You do not answer in %(language)s.") % {"language": language}
+    room = agent_rooms(state, agent_load(agent))[capacity_group(item.channel)]
+    if room.full:
+        return gettext(
+            "You are at capacity for %(work)s (%(load)s of %(capacity)s): finish one first."
+        ) % {"work": room.work, "load": room.load, "capacity": room.capacity}
+    return ""
+
+
+def assignment_concerns(
+    *, item: WorkItem, state: AgentState | None, load: dict[str, int], languages: Collection[str]
+) -> list[str]:
+    """What a supervisor confirms before giving ``item`` to an agent who serves its client,
+    given the agent's state, agent_load and answering languages (native or fluent): they
+    are offline, at capacity on its channel, or do not answer in its language. Empty: the
+    router itself could have given it to them."""
+    concerns = []
+    if state is None or state.presence == AgentState.Presence.OFFLINE:
+        concerns.append(gettext("offline"))
+    room = agent_rooms(state, load)[capacity_group(item.channel)]
+    if room.full:
+        concerns.append(
+            gettext("at capacity for %(work)s (%(load)s of %(capacity)s)")
+            % {"work": room.work, "load": room.load, "capacity": room.capacity}
+        )
+    if item.language not in languages:
+        concerns.append(
+            gettext("does not answer in %(language)s") % {"language": language_name(item.language)}
+        )
+    return concerns
+
+
+@dataclass(frozen=True)
+class NothingToTake:
+    """Why "Take next" gives an agent nothing, or would: what the desk says instead of
+    "Nothing waiting" while work waits."""
+
+    presence: str
+    serves_clients: bool
+    speaks: bool  # answers in at least one language (native or fluent)
+    takeable: int  # waiting items they may take now, whatever their room
+    full: list[Room]  # capacities reached on channels where such items wait
+    other_languages: list[tuple[str, int]]  # their clients' items they may not take (yet)
+    other_clients: int  # items waiting for clients they do not serve
+    next_due: datetime | None  # the earliest due time of those in other languages
+    fallback_at: datetime | None  # when the first fallback-language item becomes theirs
+
+    @property
+    def offline(self) -> bool:
+        return self.presence != AgentState.Presence.AVAILABLE
+
+    @property
+    def at_capacity(self) -> bool:
+        """Items wait for them, but only on channels where they are at capacity."""
+        return self.takeable > 0 and bool(self.full) and self.takeable == self._on_full
+
+    _on_full: int = 0  # of ``takeable``, on a channel at capacity
+
+    @property
+    def elsewhere(self) -> int:
+        return sum(count for _, count in self.other_languages)
+
+
+_WAITING_SPLIT = """
+    SELECT channel, language, client_id = ANY(%s) AS served, COALESCE(({clause}), FALSE),
+           count(*), min(due_at)
+    FROM routing_workitem WHERE status = 'waiting' GROUP BY 1, 2, 3, 4
+"""
+_FALLBACK_WAITS = """
+    SELECT client_id, channel, min(waiting_since) FROM routing_workitem
+    WHERE status = 'waiting' AND client_id = ANY(%s) AND language = ANY(%s)
+      AND NOT COALESCE(({clause}), FALSE)
+    GROUP BY 1, 2
+"""
+
+
+def take_next_obstacles(agent: User, *, now: datetime) -> NothingToTake:
+    """What stands between ``agent`` and the next item: presence, capacity, languages and
+    clients, with the counts waiting outside them. Two or three queries (one scan of the
+    waiting work, grouped), so the desk asks only when it has something to explain."""
+    reach = agent_reach_cached(agent)
+    state = AgentState.objects.filter(agent=agent).first()
+    rooms = agent_rooms(state, agent_load(agent))
+    clause, params = eligible_items_sql(reach, Channel.values, now)
+    served = [Int8(client_id) for client_id in reach.client_ids]  # as in the inbox's query
+    with connection.cursor() as cursor:
+        cursor.execute(_WAITING_SPLIT.format(clause=clause), [served, *params])
+        rows = cursor.fetchall()
+    takeable = on_full = other_clients = 0
+    full: dict[str, Room] = {}
+    other_languages: dict[str, int] = {}
+    next_due: datetime | None = None
+    for channel, language, is_served, eligible, count, due in rows:
+        if eligible:
+            takeable += count
+            room = rooms[capacity_group(channel)]
+            if room.full:
+                full[room.group] = room
+                on_full += count
+        elif is_served:
+            other_languages[language] = other_languages.get(language, 0) + count
+            next_due = min(filter(None, [next_due, due]), default=None)
+        else:
+            other_clients += count
+    fallback_at = None
+    if set(other_languages) & set(reach.fallback_languages):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _FALLBACK_WAITS.format(clause=clause),
+                [served, list(reach.fallback_languages), *params],
+            )
+            fallback_at = min(
+                (
+                    since + policy_for(channel, client_id).fallback_after
+                    for client_id, channel, since in cursor.fetchall()
+                ),
+                default=None,
+            )
+    return NothingToTake(
+        presence=state.presence if state else AgentState.Presence.OFFLINE,
+        serves_clients=bool(reach.client_ids),
+        speaks=bool(reach.languages),
+        takeable=takeable,
+        full=list(full.values()),
+        other_languages=sorted(other_languages.items(), key=lambda pair: (-pair[1], pair[0])),
+        other_clients=other_clients,
+        next_due=next_due,
+        fallback_at=fallback_at,
+        _on_full=on_full,
+    )
+
+
+def owned_work_at_risk(*, now: datetime, limit: int = 100) -> list[WorkItem]:
+    """Owned work (WorkItem.OWNED: assigned e-mail, SMS, API) not yet answered whose agent
+    is offline and whose first-response promise is at risk (its warning time has come) or
+    broken, due first: for the supervisors' wall, to reassign it. Public schema only."""
+    offline = Q(agent__desk_state__presence=AgentState.Presence.OFFLINE) | Q(
+        agent__desk_state__isnull=True
+    )
+    return list(
+        WorkItem.objects.filter(WorkItem.OWNED, offline, responded_at__isnull=True)
+        .filter(Q(warn_at__lte=now) | Q(due_at__lte=now))
+        .select_related("client", "agent")
+        .order_by(F("due_at").asc(nulls_last=True), "id")[:limit]
+    )

@@ -7,6 +7,7 @@ first but takes items with SKIP LOCKED, which never waits.
 
 import contextlib
 import hashlib
+import logging
 import re
 import weakref
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from core.channels import Channel
@@ -26,12 +28,18 @@ from routing.models import AgentState, WorkItem
 from routing.selectors import (
     AgentReach,
     agent_load,
+    agent_reach,
     agent_reach_cached,
+    assignment_concerns,
+    claim_refusal,
     eligible_items_sql,
     eligible_languages,
     policy_for,
 )
 from tenants.models import Client
+
+# Who took or gave which item, for the record (Django's logging; no table of its own).
+audit = logging.getLogger("polydesk.audit")
 
 URGENT_FIRST = ("-priority", F("due_at").asc(nulls_last=True), "waiting_since", "id")
 
@@ -92,7 +100,7 @@ def agent_presence_set(*, agent: User, presence: str, now: datetime | None = Non
     state.presence = presence
     state.heartbeat_at = now
     state.save()
-    if presence == AgentState.Presence.OFFLINE:  # signing off hands the work back
+    if presence == AgentState.Presence.OFFLINE:  # signing off ends the shift: all work goes back
         with transaction.atomic():
             _hand_back(agent=agent)
     return state
@@ -152,7 +160,7 @@ _CLAIM = """
             FROM routing_workitem
             WHERE agent_id = state.agent_id AND status IN ('offered', 'assigned')
         ) load
-        WHERE state.agent_id = %s AND state.presence = 'available'
+        WHERE state.agent_id = %s AND {present}
     ){probes}, claimed AS (
         UPDATE routing_workitem SET
             agent_id = %s,
@@ -171,6 +179,10 @@ _CLAIM = """
     )
     {result}
 """
+# The router gives work to available agents only; an agent who claims an item themselves
+# may be busy or away (those only keep the router from pushing work), not offline.
+_AVAILABLE = "state.presence = 'available'"
+_PRESENT = "state.presence <> 'offline'"
 _ORDER = "priority DESC, due_at ASC NULLS LAST, waiting_since, routing_workitem.id"  # URGENT_FIRST
 _ROOM = """CASE routing_workitem.channel
         WHEN 'call' THEN agent.calls < agent.capacity_call
@@ -259,6 +271,7 @@ def _claim(
 
 def _claim_sql(clause: str, *, probed: bool) -> str:
     return _CLAIM.format(
+        present=_AVAILABLE,
         probes=(
             _PROBES.format(clause=clause, room=_ROOM, order=_ORDER, per_probe=_PER_PROBE)
             if probed
@@ -472,25 +485,31 @@ def item_close(*, item_id: int, agent: User, now: datetime | None = None) -> Wor
 
 @transaction.atomic
 def agents_release_stale(*, now: datetime | None = None, silence_seconds: int = 90) -> int:
-    """Agents whose desk went silent go offline; open items of offline agents return to
-    the queue (also those claimed for an agent while they were going offline)."""
+    """Agents whose desk went silent go offline; live items of offline agents return to
+    the queue (also those claimed for an agent while they were going offline), owned
+    work (WorkItem.OWNED) stays with them."""
     now = now or timezone.now()
     AgentState.objects.exclude(presence=AgentState.Presence.OFFLINE).filter(
         heartbeat_at__lt=now - timedelta(seconds=silence_seconds)
     ).update(presence=AgentState.Presence.OFFLINE)
     offline = AgentState.objects.filter(presence=AgentState.Presence.OFFLINE).values("agent_id")
     # Items first (skipping any being closed right now), then nothing else: the lock order.
-    return _hand_back(agent_id__in=offline)
+    # A silent desk is a closed tab or a lost network, not the end of a shift: the agent
+    # keeps the e-mails (and SMS and API messages) assigned to them; live work goes back.
+    return _hand_back(keep_owned=True, agent_id__in=offline)
 
 
-def _hand_back(**agents: Any) -> int:
+def _hand_back(*, keep_owned: bool = False, **agents: Any) -> int:
     """The offered and assigned items of these agents return to the queue, keeping their
-    place; a connected call stays (the caller is talking to them: the call ends it)."""
+    place; a connected call stays (the caller is talking to them: the call ends it), and
+    with ``keep_owned`` so does assigned work of the owned channels (WorkItem.OWNED)."""
     held = (
         WorkItem.objects.select_for_update(skip_locked=True)
         .filter(status__in=[WorkItem.Status.OFFERED, WorkItem.Status.ASSIGNED], **agents)
         .exclude(WorkItem.CONNECTED_CALL)
     )
+    if keep_owned:
+        held = held.exclude(WorkItem.OWNED)
     released = 0
     for item in held:
         work_requeue(item=item)
@@ -634,17 +653,7 @@ def item_transfer(*, item_id: int, to_agent: User, now: datetime | None = None) 
     refusal = _agent_may_take(agent=to_agent, item=item)
     if refusal:
         raise ValueError(refusal)
-    item.agent = to_agent
-    if item.is_live_call:
-        item.status = WorkItem.Status.OFFERED
-        item.offered_at = now
-        item.offer_expires_at = now + policy_for(item.channel, item.client_id).offer_timeout
-        item.assigned_at = None
-    else:
-        item.status = WorkItem.Status.ASSIGNED
-        item.offered_at = item.offer_expires_at = None
-        item.assigned_at = now
-    item.save(update_fields=["agent", "status", "offered_at", "offer_expires_at", "assigned_at"])
+    _give(item, to_agent, now=now)
     return item
 
 
@@ -690,3 +699,122 @@ def work_started_by_agent(
         # (work_item_promise_renew), as on an item answered already.
         responded_at=now,
     )
+# --- desk: claiming an item, a supervisor's assignment --------------------------------------
+
+
+class Refused(ValueError):
+    """A claim or an assignment that cannot be done, with the reason in the reader's words."""
+
+
+class NeedsConfirmation(Refused):
+    """An assignment the router would not make (``concerns``); a supervisor may confirm it."""
+
+    def __init__(self, concerns: list[str]) -> None:
+        super().__init__("; ".join(concerns))
+        self.concerns = concerns
+
+
+# The claim is the router's claim with the item named: the same statement, so the same
+# locks (the agent's row, then the item with SKIP LOCKED), the same rule of who may take
+# what (eligible_items_sql) and the same capacity; only presence differs (_PRESENT).
+def _claim_one_sql(clause: str) -> str:
+    return _CLAIM.format(
+        present=_PRESENT,
+        probes="",
+        choice=f"routing_workitem.id = %s AND {clause}",
+        room=_ROOM,
+        order=_ORDER,
+        live=_LIVE,
+        columns=", ".join(_COLUMNS),
+        result="SELECT * FROM claimed",
+    )
+
+
+def item_claim(*, item_id: int, agent: User, now: datetime | None = None) -> WorkItem:
+    """``agent`` takes this waiting item (opened by its link) under the router's rules: a
+    caller on the line is offered, other work assigned. Raises Refused saying why not."""
+    now = now or timezone.now()
+    # Fresh, not cached: the agent reads the refusal and may have just been given a skill.
+    reach = agent_reach(agent)
+    clause, clause_params = eligible_items_sql(reach, Channel.values, now)
+    item = WorkItem.objects.select_related("client", "agent").filter(pk=item_id).first()
+    if item is None:
+        raise Refused(gettext("No such item."))
+    if item.agent_id == agent.pk and item.status in WorkItem.OPEN_STATUSES:
+        return item  # a second click, or the router gave it to them meanwhile
+    offer_expires_at = now + policy_for(item.channel, item.client_id).offer_timeout
+    params = [agent.pk, now, offer_expires_at, now, item_id, *clause_params, now, agent.pk]
+    row = _lock_and_claim(agent.pk, _claim_one_sql(clause), [agent.pk, *params])
+    if row is not None:
+        claimed = WorkItem.from_db("default", _FIELDS, row)
+        audit.info("%s claimed work item %s", agent.username, claimed.pk)
+        return claimed
+    item = WorkItem.objects.select_related("client", "agent").get(pk=item_id)
+    if item.agent_id == agent.pk and item.status in WorkItem.OPEN_STATUSES:
+        return item
+    refusal = claim_refusal(item=item, agent=agent, reach=reach, now=now)
+    if not refusal and WorkItem.objects.filter(pk=item_id, agent=agent).exists():
+        return WorkItem.objects.get(pk=item_id)  # the router gave it to them meanwhile
+    raise Refused(refusal or gettext("Another agent is taking this item right now."))
+
+
+@transaction.atomic
+def item_assign(
+    *,
+    item_id: int,
+    to_agent: User,
+    by: User,
+    confirmed: bool = False,
+    now: datetime | None = None,
+) -> WorkItem:
+    """A supervisor (``by``) gives an open item to ``to_agent``, who must be an active agent
+    serving its client. What the router would not do (offline, at capacity, another
+    language) raises NeedsConfirmation unless ``confirmed``. A call is offered."""
+    now = now or timezone.now()
+    item = WorkItem.objects.select_for_update().select_related("client").get(pk=item_id)
+    if item.status not in WorkItem.OPEN_STATUSES:
+        raise Refused(gettext("This item is closed."))
+    if item.agent_id == to_agent.pk:
+        raise Refused(gettext("This agent already has the item."))
+    if item.is_connected_call:
+        raise Refused(gettext("This call is connected: it can only be transferred on the phone."))
+    if not to_agent.is_active or to_agent.is_client_user:
+        raise Refused(gettext("Only active agents can be given work."))
+    if not to_agent.served_clients.filter(pk=item.client_id).exists():
+        # Not a matter of confirming: an agent sees only the clients they serve (404).
+        raise Refused(
+            gettext("%(agent)s does not serve %(client)s.")
+            % {"agent": to_agent.get_full_name() or to_agent.username, "client": item.client.name}
+        )
+    # The lock order: the item, then the agent's state (a router counting their load waits).
+    state = AgentState.objects.select_for_update().filter(agent=to_agent).first()
+    concerns = assignment_concerns(
+        item=item, state=state, load=agent_load(to_agent), languages=agent_language_codes(to_agent)
+    )
+    if concerns and not confirmed:
+        raise NeedsConfirmation(concerns)
+    _give(item, to_agent, now=now)
+    audit.info(
+        "%s assigned work item %s to %s%s",
+        by.username,
+        item.pk,
+        to_agent.username,
+        f" (confirmed: {'; '.join(concerns)})" if concerns else "",
+    )
+    return item
+
+
+def _give(item: WorkItem, agent: User, *, now: datetime) -> None:
+    """The locked ``item`` becomes the agent's: a caller on the line offered, the rest
+    assigned."""
+    item.agent = agent
+    if item.is_live_call:
+        item.status = WorkItem.Status.OFFERED
+        item.offered_at = now
+        item.offer_expires_at = now + policy_for(item.channel, item.client_id).offer_timeout
+        item.assigned_at = None
+    else:
+        item.status = WorkItem.Status.ASSIGNED
+        item.offered_at = item.offer_expires_at = None
+        item.assigned_at = now
+    item.save(update_fields=["agent", "status", "offered_at", "offer_expires_at", "assigned_at"])

@@ -38,9 +38,9 @@ def test_going_offline_hands_the_work_back(two_clients):
     assert (item.status, item.agent) == ("waiting", None)
 
 
-def test_items_left_with_an_offline_agent_are_released(two_clients):
+def test_live_items_left_with_an_offline_agent_are_released(two_clients):
     agent = czech(two_clients)
-    item = queued(two_clients.a, 2)
+    item = queued(two_clients.a, 2, channel="chat")
     agent_next_item(agent=agent)
     AgentState.objects.filter(agent=agent).update(presence="offline")  # e.g. a race
     assert agents_release_stale() == 1

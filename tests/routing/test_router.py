@@ -160,9 +160,9 @@ def test_closing_frees_capacity_and_restarts_the_idle_clock(two_clients):
     assert agent_next_item(agent=czech, now=NOW).pk in {first.pk, second.pk} - {taken.pk}
 
 
-def test_a_crashed_desk_releases_its_items(two_clients):
+def test_a_crashed_desk_releases_its_live_items(two_clients):
     czech = agent({"cs": "native"}, [two_clients.a])
-    queued = item(two_clients.a)
+    queued = item(two_clients.a, channel="chat")
     agent_next_item(agent=czech, now=NOW)
     assert agents_release_stale(now=NOW + timedelta(seconds=91)) == 1
     queued.refresh_from_db()
@@ -193,7 +193,7 @@ def test_the_beat_tasks_call_the_services(two_clients):
     from routing.tasks import agents_release_stale_task, offers_expire_task, route_waiting_task
 
     czech = agent({"cs": "native"}, [two_clients.a])
-    queued = item(two_clients.a)
+    queued = item(two_clients.a, channel="chat")
     assert route_waiting_task.apply().get() == 1
     queued.refresh_from_db()
     assert queued.agent == czech

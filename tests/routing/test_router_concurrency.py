@@ -157,3 +157,108 @@ def test_when_other_routers_hold_every_candidate_the_sort_decides(two_clients, d
             connection.close()
             WorkItem.objects.filter(source_kind="concurrency").delete()
             user.delete()
+
+
+def test_claims_by_link_and_take_next_at_once_never_give_an_item_twice(
+    two_clients, django_db_blocker
+):
+    """One agent claims named items from two tabs while routers take the next item for four
+    others: each item ends with exactly one agent, the one whose claim or route won, and
+    every refusal says why."""
+    from routing.services import Refused, item_claim
+
+    with django_db_blocker.unblock():
+        leftovers = WorkItem.objects.filter(status__in=("waiting", "offered", "assigned"))
+        assert list(leftovers.values_list("source_kind", "channel")) == [], "left by a test"
+        users = []
+        for _ in range(5):
+            user = UserFactory(role=User.Role.AGENT)
+            agent_skills_set(agent=user, skills={"cs": "native"})
+            user.served_clients.set([two_clients.a])
+            agent_presence_set(agent=user, presence="available", now=NOW)
+            AgentState.objects.filter(agent=user).update(capacity_email=CAPACITY)
+            users.append(user)
+        claimer, routed_agents = users[0], users[1:]
+        items = [
+            work_enqueue(
+                client=two_clients.a,
+                channel="email",
+                language="cs",
+                source_kind="concurrency",
+                source_id=number,
+                waiting_since=NOW,
+            )
+            for number in range(60)
+        ]
+        claimed: list[int] = []
+        routed: list[tuple[int, int]] = []
+        refusals: list[str] = []
+        errors: list[BaseException] = []
+        lock = threading.Lock()
+        start = threading.Barrier(4)
+
+        def claims(order: list[WorkItem]) -> None:
+            try:
+                start.wait(timeout=20)
+                for item in order:
+                    try:
+                        taken = item_claim(item_id=item.pk, agent=claimer, now=NOW)
+                    except Refused as refusal:
+                        with lock:
+                            refusals.append(str(refusal))
+                    else:
+                        with lock:
+                            claimed.append(taken.pk)
+            except BaseException as error:
+                errors.append(error)
+            finally:
+                connection.close()
+
+        def router(offset: int) -> None:
+            try:
+                start.wait(timeout=20)
+                for round_number in range(40):
+                    user = routed_agents[(offset + round_number) % len(routed_agents)]
+                    found = agent_next_item(agent=user, now=NOW)
+                    if found:
+                        with lock:
+                            routed.append((found.pk, user.pk))
+            except BaseException as error:
+                errors.append(error)
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=claims, args=(items,)),
+            threading.Thread(target=claims, args=(items[::-1],)),
+            threading.Thread(target=router, args=(0,)),
+            threading.Thread(target=router, args=(2,)),
+        ]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+
+            assert errors == []
+            routed_ids = [item_id for item_id, _ in routed]
+            assert len(routed_ids) == len(set(routed_ids)), "the router gave an item twice"
+            # Two tabs of one agent may both succeed on one item: it is theirs either way.
+            assert not set(claimed) & set(routed_ids), "claimed and routed at once"
+            assert set(claimed) | set(routed_ids) == {item.pk for item in items}
+            assert set(refusals) <= {
+                "Another agent is taking this item right now.",
+                *(
+                    f"{user.get_full_name() or user.username} is already working on this item."
+                    for user in routed_agents
+                ),
+            }
+            holders = dict(
+                WorkItem.objects.filter(source_kind="concurrency").values_list("id", "agent_id")
+            )
+            assert all(holders[item_id] == claimer.pk for item_id in claimed)
+            assert all(holders[item_id] == agent_id for item_id, agent_id in routed)
+            assert max(Counter(holders.values()).values()) <= CAPACITY
+        finally:
+            WorkItem.objects.filter(source_kind="concurrency").delete()
+            User.objects.filter(pk__in=[u.pk for u in users]).delete()

@@ -17,7 +17,7 @@ def czech(two_clients, **capacity) -> User:
     return user
 
 
-def queued(client, number: int) -> WorkItem:
+def queued(client, number: int, *, channel: str = "email") -> WorkItem:
     return work_enqueue(
-        client=client, channel="email", language="cs", source_kind="regress", source_id=number
+        client=client, channel=channel, language="cs", source_kind="regress", source_id=number
     )

@@ -1,5 +1,6 @@
 """The agent's inbox: the desk's home page, its live poll, presence and the next item."""
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -16,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import agency_page, user_is_supervisor
+from accounts.models import User
 from desk.access import agent_of
 from desk.selectors.calls import screen_pops
 from desk.selectors.inbox import agent_inbox_public, client_cards_public
 from routing.models import AgentState
-from routing.selectors import agent_reach_cached
+from routing.selectors import NothingToTake, agent_reach_cached, take_next_obstacles
 from routing.services import agent_heartbeat, agent_next_item, agent_presence_set
 from tenants.current import schema_name_current
 
@@ -43,22 +45,49 @@ def _clients_table() -> SafeString:
     return mark_safe(html)  # noqa: S308 - our template's output, escaped when rendered
 
 
-def _inbox_context(request: HttpRequest) -> dict[str, Any]:
-    inbox = agent_inbox_public(agent_of(request))
-    # Calls ringing for (or held by) the agent pop up with their caller's history.
-    return {"inbox": inbox, "now": timezone.now(), "pops": screen_pops(inbox.my_items)}
+def _inbox_context(request: HttpRequest, *, presence: str) -> dict[str, Any]:
+    agent = agent_of(request)
+    now = timezone.now()
+    inbox = agent_inbox_public(agent, now=now)
+    # "Take next" would give nothing: say why, rather than "Nothing waiting" (the queries
+    # for it run only then; at capacity is said when Take next is pressed).
+    unavailable = presence != AgentState.Presence.AVAILABLE
+    why = _obstacles(agent, presence, now=now) if unavailable or not inbox.waiting else None
+    return {
+        "inbox": inbox,
+        "now": now,
+        # Calls ringing for (or held by) the agent pop up with their caller's history.
+        "pops": screen_pops(inbox.my_items),
+        "why": why,
+        # Native and fluent, as the router counts them (cached with the agent's reach).
+        "my_languages": agent_reach_cached(agent).languages,
+    }
+
+
+# What stands between an agent and work is kept this long per agent and presence: the
+# grouped scan of every waiting item cost as much as the inbox itself (10,000 items: 60-70
+# ms on a busy machine), and an agent who just signed in is offline and polls every 5 s.
+WHY_SECONDS = 30
+
+
+def _obstacles(agent: User, presence: str, *, now: datetime) -> NothingToTake:
+    key = f"desk:why:{agent.pk}:{presence}"
+    why: NothingToTake | None = cache.get(key)
+    if why is None:
+        why = take_next_obstacles(agent, now=now)
+        cache.set(key, why, WHY_SECONDS)
+    return why
 
 
 @agency_page()
 def home(request: HttpRequest) -> HttpResponse:
     agent = agent_of(request)
+    presence = agent_heartbeat(agent=agent)
     context = {
-        "presence": agent_heartbeat(agent=agent),
-        **_inbox_context(request),
+        "presence": presence,
+        **_inbox_context(request, presence=presence),
         "clients_table": _clients_table(),
         "presences": AgentState.Presence.choices,
-        # Native and fluent, as the router counts them (cached with the agent's reach).
-        "my_languages": agent_reach_cached(agent).languages,
         "supervisor": user_is_supervisor(agent),
     }
     return render(request, "desk/home.html", context)
@@ -69,8 +98,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def live(request: HttpRequest) -> JsonResponse:
     """Polled by the open desk: the inbox again (as HTML, rendered like the page) and its
     counts, so that new work appears without a reload. Also the desk's heartbeat."""
-    agent_heartbeat(agent=agent_of(request))
-    context = _inbox_context(request)
+    presence = agent_heartbeat(agent=agent_of(request))
+    context = _inbox_context(request, presence=presence)
     inbox = context["inbox"]
     html = render_to_string("desk/_inbox.html", context, request=request)
     return JsonResponse(
@@ -97,11 +126,31 @@ def presence(request: HttpRequest) -> HttpResponse:
 @agency_page()
 @require_POST
 def take_next(request: HttpRequest) -> HttpResponse:
-    item = agent_next_item(agent=agent_of(request))
-    if item is None:
-        messages.info(request, _("Nothing waiting for you."))
-        return redirect("home")
-    return redirect("desk-item", item_id=item.pk)
+    """The most urgent item the agent may take (``available=1``: going available first).
+    With nothing to give, the desk says why: offline, nothing in their languages and
+    clients (the inbox's box), at capacity, or another agent was faster."""
+    agent = agent_of(request)
+    if request.POST.get("available") == "1":
+        agent_presence_set(agent=agent, presence=AgentState.Presence.AVAILABLE)
+    item = agent_next_item(agent=agent)
+    if item is not None:
+        return redirect("desk-item", item_id=item.pk)
+    why = take_next_obstacles(agent, now=timezone.now())
+    if why.at_capacity:
+        rooms = "; ".join(
+            _("%(work)s: %(load)s of %(capacity)s")
+            % {"work": room.work, "load": room.load, "capacity": room.capacity}
+            for room in why.full
+        )
+        messages.info(
+            request,
+            _("You are at capacity (%(rooms)s). Finish an item to take the next.")
+            % {"rooms": rooms},
+        )
+    elif why.takeable and not why.offline:
+        messages.info(request, _("Another agent took that item first. Try again."))
+    # Otherwise the inbox's box says why (offline, nothing in your languages or clients).
+    return redirect("home")
 
 
 @agency_page()

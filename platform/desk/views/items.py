@@ -14,6 +14,7 @@ from django.http import (
     HttpResponseBase,
 )
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tenants.utils import schema_context
@@ -37,17 +38,20 @@ from conversations.services import (
     tags_parse,
 )
 from desk.access import TAKE_TO_ANSWER, TAKE_TO_RESOLVE, agent_of, desk_item, may_act_on
+from desk.selectors.assign import assignees_public
 from desk.selectors.calls import call_of_conversation_in_schema, call_view_in_schema
 from desk.selectors.conversation import (
     client_clock,
     conversation_view_in_schema,
     transfer_candidates_public,
 )
+from desk.selectors.due import ItemDue, item_due_public
 from desk.selectors.inbox import client_colour
 from desk.selectors.replies import messages_with_authors, reply_box_in_schema
 from languages.models import Language
 from outbox.selectors import messages_with_deliveries
 from routing.models import WorkItem
+from routing.selectors import agent_reach_cached
 from routing.services import agent_heartbeat, item_close
 from routing.services import item_transfer as transfer
 
@@ -71,9 +75,18 @@ def _item_page(
     """The item's page; after a refused reply, with the typed text back in the box and
     the reasons beside it (nothing the agent wrote is lost); ``extra``: more context (another
     form's refusal)."""
-    agent_heartbeat(agent=agent_of(request))
+    presence = agent_heartbeat(agent=agent_of(request))
     client = item.client
     context: dict[str, Any] = {
+        "presence": presence,
+        # Claimed through the router, which counts the clients served (admins see more).
+        "may_claim": item.client_id in agent_reach_cached(agent_of(request)).client_ids,
+        # Supervisors give open items to a named agent (desk/_assign.html).
+        "assignees": (
+            assignees_public(item)
+            if user_is_supervisor(request.user) and item.status in WorkItem.OPEN_STATUSES
+            else None
+        ),
         "reply_text": reply_text,
         "upload_hint": upload_hint(),
         "reply_errors": list(reply_errors),
@@ -127,6 +140,7 @@ def _item_page(
             if call_view
             else client_clock(client, country="", language=item.language)
         )
+        context["due"] = _item_due(request, item, view, call_view)
         return render(request, "desk/item.html", context, status=status)
 
 
@@ -135,6 +149,33 @@ def item_page(
 ) -> HttpResponse:
     """The item's page with ``extra`` in its context (a refused form of another view)."""
     return _item_page(request, item, extra=extra, status=status)
+
+
+def _item_due(request: HttpRequest, item: WorkItem, view: Any, call_view: Any) -> ItemDue | None:
+    """The item's due times in the hours of the customer's country and language."""
+    conversation = view.conversation if view else None
+    # A paused clock (pending customer) or a settled conversation has nothing running.
+    resolution_due_at = (
+        conversation.resolution_due_at
+        if conversation is not None and conversation.status in ("new", "open")
+        else None
+    )
+    return item_due_public(
+        client=item.client,
+        country=(
+            conversation.customer.country
+            if conversation
+            else call_view.call.country
+            if call_view
+            else ""
+        ),
+        language=item.language,
+        answer_due_at=item.due_at,
+        answered_at=item.responded_at,
+        resolution_due_at=resolution_due_at,
+        agent_time_zone=agent_of(request).time_zone,
+        now=timezone.now(),
+    )
 
 
 def _conversation_change(
