@@ -699,6 +699,8 @@ def work_started_by_agent(
         # (work_item_promise_renew), as on an item answered already.
         responded_at=now,
     )
+
+
 # --- desk: claiming an item, a supervisor's assignment --------------------------------------
 
 
