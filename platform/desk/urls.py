@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from desk.views import calls, inbox, items, revenue, wall
+from desk.views import agent, calls, inbox, items, revenue, wall
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -47,4 +47,9 @@ urlpatterns = [
         wall.delivery_retry,
         name="desk-delivery-retry",
     ),
+    path("desk/wall/live", wall.wall_live, name="desk-wall-live"),
+    path("desk/wall/items", wall.wall_items, name="desk-wall-items"),
+    path("desk/figures", agent.figures, name="desk-figures"),
+    path("desk/settings", agent.agent_settings, name="desk-settings"),
+    path("desk/items/<int:item_id>/viewers", agent.item_viewers, name="desk-item-viewers"),
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.services import agent_rating_record
 from content.models import MessageTemplate
 from content.selectors import translation_for
 from conversations.email_out import outbound_email_queue
@@ -237,6 +238,17 @@ def survey_rate(*, survey_id: int, rating: int, via: str, now: datetime | None =
     survey.rated_at = survey.rated_at or now or timezone.now()
     survey.rating, survey.answered_via = rating, via
     survey.save(update_fields=["rating", "rated_at", "answered_via"])
+    # The agent's own figures read ratings from the public schema (docs/kpis.md, "Per agent").
+    conversation = Conversation.objects.only("assignee_id").get(pk=survey.conversation_id)
+    if conversation.assignee_id is not None:
+        agent_rating_record(
+            agent_id=conversation.assignee_id,
+            client_id=Client.objects.only("pk").get(schema_name=schema_name_current()).pk,
+            channel=survey.channel,
+            conversation_id=survey.conversation_id,
+            rating=rating,
+            rated_at=survey.rated_at,
+        )
     return survey
 
 
