@@ -52,4 +52,5 @@ urlpatterns = [
     path("desk/figures", agent.figures, name="desk-figures"),
     path("desk/settings", agent.agent_settings, name="desk-settings"),
     path("desk/items/<int:item_id>/viewers", agent.item_viewers, name="desk-item-viewers"),
+    path("desk/mine", agent.my_items, name="desk-mine"),
 ]

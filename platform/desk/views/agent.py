@@ -13,18 +13,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import agency_page, user_is_supervisor
 from accounts.models import User
 from accounts.services import NOTIFICATION_FIELDS, agent_settings_get, agent_settings_update
 from desk.access import agent_of, desk_item
 from desk.selectors.agents import Period, agent_figures_public, desk_agents_public
+from desk.selectors.inbox import agent_items_public, item_news
 from desk.viewers import item_viewer_beat, item_viewers_others
 from languages.models import AgentSkill, Language
 from languages.services import agent_skills_set
 from routing.models import WorkItem
-from routing.selectors import agent_reach_cache_clear
 
 OWN_FIGURES_ONLY = gettext_lazy("Only supervisors see other agents' figures.")
 
@@ -105,8 +105,7 @@ def agent_settings(request: HttpRequest) -> HttpResponse:
                     return HttpResponseBadRequest("Unknown proficiency.")
                 if level:
                     skills[language.code] = level
-            agent_skills_set(agent=agent, skills=skills)
-            agent_reach_cache_clear()
+            agent_skills_set(agent=agent, skills=skills)  # the router's cache follows (signals)
         messages.info(request, _("Your settings are saved."))
         response = redirect("desk-settings")
         if not agent.language:  # following the browser: a stranger's choice must not linger
@@ -123,6 +122,16 @@ def agent_settings(request: HttpRequest) -> HttpResponse:
         "supervisor": supervisor,
     }
     return render(request, "desk/settings.html", context)
+
+
+@agency_page()
+@require_GET
+def my_items(request: HttpRequest) -> JsonResponse:
+    """Polled every second by every open desk page: the items offered or given to the agent
+    (one indexed query), so that a call or chat offered to them is announced at once; the
+    whole inbox follows with the desk's own poll (docs/decisions.md, "The live wall")."""
+    items = agent_items_public(agent_of(request))
+    return JsonResponse({"items": [item_news(item) for item in items]})
 
 
 @desk_item()

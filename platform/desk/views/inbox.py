@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import agency_page, user_is_supervisor
 from desk.access import agent_of
 from desk.selectors.calls import screen_pops
-from desk.selectors.inbox import agent_inbox_public, client_cards_public
-from routing.models import AgentState, WorkItem
+from desk.selectors.inbox import agent_inbox_public, client_cards_public, item_news
+from routing.models import AgentState
 from routing.selectors import agent_reach_cached
 from routing.services import agent_heartbeat, agent_next_item, agent_presence_set
 from tenants.current import schema_name_current
@@ -81,20 +81,10 @@ def live(request: HttpRequest) -> JsonResponse:
             "clients": {line.key: line.waiting for line in inbox.per_client},
             "html": html,
             # For the desk's notifications (desk_live.js): what is new since the last poll.
-            "items": [_item_news(item) for item in inbox.my_items],
-            "head": [_item_news(item) for item in inbox.queue_head[:5]],
+            "items": [item_news(item) for item in inbox.my_items],
+            "head": [item_news(item) for item in inbox.queue_head[:5]],
         }
     )
-
-
-def _item_news(item: WorkItem) -> dict[str, Any]:
-    return {
-        "id": item.pk,
-        "status": item.status,
-        "channel": item.channel,
-        "client": item.client.name,
-        "summary": item.summary,
-    }
 
 
 @agency_page()

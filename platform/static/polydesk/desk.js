@@ -19,6 +19,7 @@
         .catch(function () { /* offline for a moment: the next poll tries again */ });
     };
     setInterval(refresh, 1000 * Number(inbox.dataset.liveSeconds || 5));
+    window.deskRefresh = refresh;  // desk_live.js: at once when work is given to the agent
   }
 
   // A canned reply goes into the reply box, where the agent can still edit it.

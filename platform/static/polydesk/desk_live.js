@@ -128,11 +128,14 @@
   var waiting = waitingCount ? Number(waitingCount.textContent.replace(/\D/g, "")) : null;
   var heads = null;
 
-  function news(data) {
+  // Returns whether something was new.
+  function mineNews(items) {
     var nowMine = {};
-    (data.items || []).forEach(function (item) {
+    var fresh = false;
+    (items || []).forEach(function (item) {
       nowMine[item.id] = true;
       if (mine[item.id]) { return; }
+      fresh = true;
       var url = "/desk/items/" + item.id;
       var values = {client: item.client, summary: item.summary};
       if (item.channel === "call") {
@@ -144,6 +147,10 @@
       }
     });
     mine = nowMine;
+    return fresh;
+  }
+
+  function queueNews(data) {
     var nowHeads = {};
     (data.head || []).forEach(function (item) { nowHeads[item.id] = item; });
     if (waiting !== null && data.waiting > waiting) {
@@ -160,17 +167,38 @@
     waiting = data.waiting;
   }
 
-  document.addEventListener("desk:live", function (event) { news(event.detail); });
+  document.addEventListener("desk:live", function (event) {
+    mineNews(event.detail.items);
+    queueNews(event.detail);
+  });
 
-  // Pages without the live inbox (an item's page) ask for the same news themselves.
-  var notifyLive = document.getElementById("notify-live");
-  if (preferences && notifyLive && !document.getElementById("inbox")) {
+  function poll(url, seconds, use) {
+    var busy = false;
     setInterval(function () {
-      fetch(notifyLive.dataset.url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      if (busy) { return; }
+      busy = true;
+      fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
         .then(function (response) { return response.ok && !response.redirected ? response.json() : null; })
-        .then(function (data) { if (data) { news(data); } })
-        .catch(function () { /* the next poll tries again */ });
-    }, 1000 * Number(notifyLive.dataset.seconds || 5));
+        .then(function (data) { if (data) { use(data); } })
+        .catch(function () { /* the next poll tries again */ })
+        .then(function () { busy = false; });
+    }, 1000 * seconds);
+  }
+
+  var notifyLive = document.getElementById("notify-live");
+  if (preferences && notifyLive) {
+    // Work given to the agent (a call ringing, a chat) is asked for every second: one small
+    // indexed query; the whole inbox follows at once.
+    poll(notifyLive.dataset.mineUrl, Number(notifyLive.dataset.mineSeconds || 1.5), function (data) {
+      if (mineNews(data.items) && window.deskRefresh) { window.deskRefresh(); }
+    });
+    // Pages without the live inbox (an item's page) ask for the queue's news themselves.
+    if (!document.getElementById("inbox")) {
+      poll(notifyLive.dataset.url, Number(notifyLive.dataset.seconds || 5), function (data) {
+        mineNews(data.items);
+        queueNews(data);
+      });
+    }
   }
 
   // --- The collision notice: who else has this conversation open, and who types in it.
