@@ -395,3 +395,27 @@ def test_users_of_the_desk_only(two_clients):
     )
     for url in ("/desk/settings", "/desk/figures"):
         assert signed_in(client_user).get(url).status_code == 403
+
+
+def test_the_work_given_to_the_agent_is_one_small_poll(two_clients):
+    agent = agent_with([two_clients.a], {"cs": "native"})
+    http = signed_in(agent)
+    assert http.get("/desk/mine").json() == {"items": []}
+    given = held_by(item(two_clients.a, "cs", 90, channel="chat"), agent)
+    item(two_clients.a, "cs", 91)  # waiting: not theirs
+    with CaptureQueriesContext(connection) as captured:
+        answer = http.get("/desk/mine").json()
+    assert answer == {
+        "items": [
+            {
+                "id": given.pk,
+                "status": "assigned",
+                "channel": "chat",
+                "client": "Client A Obuv",
+                "summary": "Item 90",
+            }
+        ]
+    }
+    # The session, its user and the items (the same however much waits).
+    assert len([q for q in captured.captured_queries if "search_path" not in q["sql"]]) <= 4
+    assert http.post("/desk/mine").status_code == 405

@@ -3,6 +3,7 @@ chat comes to the agent; the supervisors' wall updating without a reload; the co
 notice when a colleague types in the same conversation."""
 
 import pytest
+from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
 from accounts.models import AgentSettings, User
@@ -54,6 +55,7 @@ def desk(two_clients, django_db_blocker):
         supervisor = UserFactory(role=User.Role.AGENT, is_staff=True, username="live-boss")
         agent_skills_set(agent=supervisor, skills={"en": "native"})
         opened: list = []
+        sessions_before = set(Session.objects.values_list("session_key", flat=True))
         try:
             with served_and_browsed() as (port, browser):
                 yield {
@@ -77,6 +79,8 @@ def desk(two_clients, django_db_blocker):
                 AgentState.objects.filter(agent=user).delete()
                 AgentSettings.objects.filter(agent=user).delete()
                 user.delete()
+            # The sign-ins of these tests: the sessions' own tests count what is left.
+            Session.objects.exclude(session_key__in=sessions_before).delete()
 
 
 def signed_in_page(desk, username: str, *, context=None):
