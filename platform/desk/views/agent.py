@@ -30,6 +30,7 @@ OWN_FIGURES_ONLY = gettext_lazy("Only supervisors see other agents' figures.")
 
 
 @agency_page()
+@require_GET
 def figures(request: HttpRequest) -> HttpResponse:
     """Handled, first response, handle time and CSAT by day or week: a supervisor sees every
     agent (or one, ``?agent=``), an agent their own."""
@@ -47,7 +48,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("The date is out of range.")
     supervisor = user_is_supervisor(viewer)
     agent_id = request.GET.get("agent", "")
-    if agent_id and not agent_id.isdigit():
+    if agent_id and not (agent_id.isdigit() and len(agent_id) <= 12):
         return HttpResponseBadRequest("Not an agent.")
     if agent_id and int(agent_id) != viewer.pk and not supervisor:
         raise PermissionDenied(OWN_FIGURES_ONLY)
@@ -65,7 +66,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         "earlier": period.shifted(-1),
         "later": period.shifted(1) if period.last < today else None,
         "lines": lines,
-        "one": lines[0] if len(lines) == 1 else None,
+        "one": lines[0] if agent_id or not supervisor else None,  # one agent, day by day
         "agent_id": agent_id,
         "supervisor": supervisor,
     }
