@@ -8,11 +8,10 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from accounts.services import agent_rating_record
 from conversations.models import Conversation
 from demo.cast import DEMO_CLIENTS
 from surveys.models import Survey
-from surveys.services import SURVEYED_CHANNELS, survey_agent_id, survey_settings_get
+from surveys.services import SURVEYED_CHANNELS, agent_ratings_copy, survey_settings_get
 from tenants.models import Client
 
 # What satisfied and unhappy customers wrote, by language (a few answers carry a comment).
@@ -74,14 +73,5 @@ def seed_surveys(log: Callable[[str], None]) -> None:
                         survey.commented_at = rated_at + timedelta(minutes=1)
                     answered += 1
                 survey.save()
-                agent_id = survey_agent_id(client=client, conversation=conversation)
-                if survey.rating and agent_id:  # the agent's own figures
-                    agent_rating_record(
-                        agent_id=agent_id,
-                        client_id=client.pk,
-                        channel=survey.channel,
-                        conversation_id=conversation.pk,
-                        rating=survey.rating,
-                        rated_at=rated_at,
-                    )
+            agent_ratings_copy(client=client)  # the agents' own figures
         log(f"surveys of {client.slug}: {answered} answered")

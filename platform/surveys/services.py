@@ -273,6 +273,28 @@ def survey_agent_id(*, client: Client, conversation: Conversation) -> int | None
     return finished or conversation.assignee_id
 
 
+def agent_ratings_copy(*, client: Client) -> int:
+    """Copy every rating of this client's surveys to the public schema for its agent (the
+    ratings given before the copy was written on rating); run inside the client's schema.
+    Idempotent; returns how many were copied."""
+    copied = 0
+    rated = Survey.objects.filter(rating__isnull=False).select_related("conversation")
+    for survey in rated.order_by("pk").iterator():
+        agent_id = survey_agent_id(client=client, conversation=survey.conversation)
+        if agent_id is None or survey.rating is None or survey.rated_at is None:
+            continue
+        agent_rating_record(
+            agent_id=agent_id,
+            client_id=client.pk,
+            channel=survey.channel,
+            conversation_id=survey.conversation_id,
+            rating=survey.rating,
+            rated_at=survey.rated_at,
+        )
+        copied += 1
+    return copied
+
+
 @transaction.atomic
 def survey_comment(*, survey_id: int, comment: str, now: datetime | None = None) -> Survey:
     """The customer's words after their rating (replacing earlier ones; empty removes)."""

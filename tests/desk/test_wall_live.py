@@ -3,9 +3,11 @@ drill-down), per-agent figures, the agent's settings and the collision notice.""
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -274,6 +276,26 @@ def test_a_rating_reaches_the_agents_figures(two_clients, django_db_blocker):
                 5,
                 "email",
             )
+        finally:
+            AgentRating.objects.filter(client=two_clients.a).delete()
+
+
+def test_ratings_given_before_the_copy_are_copied_once(two_clients, django_db_blocker):
+    with committed_resolution(two_clients, django_db_blocker) as conversation:
+        try:
+            sweep(two_clients.a)
+            with in_schema(two_clients.a):
+                # Rated the old way: on the survey only.
+                Survey.objects.filter(conversation=conversation).update(
+                    rating=2, rated_at=timezone.now(), answered_via="link"
+                )
+            assert not AgentRating.objects.filter(conversation_id=conversation.pk).exists()
+            out = StringIO()
+            call_command("agent_ratings_copy", stdout=out)
+            call_command("agent_ratings_copy", stdout=out)  # again: nothing twice
+            assert "client-a: 1 ratings" in out.getvalue()
+            copied = AgentRating.objects.get(client=two_clients.a, conversation_id=conversation.pk)
+            assert (copied.rating, copied.agent_id) == (2, conversation.assignee_id)
         finally:
             AgentRating.objects.filter(client=two_clients.a).delete()
 
