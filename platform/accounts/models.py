@@ -61,3 +61,52 @@ class User(AbstractUser):
         if self.is_agency_admin:
             return True
         return self.is_client_user and self.client_id == client.pk
+
+
+class AgentSettings(models.Model):
+    """An agent's own desk preferences: which notifications (sound, desktop) for what."""
+
+    agent = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="desk_settings"
+    )
+    # A call offered to the agent (ringing their phone).
+    call_sound = models.BooleanField(default=True)
+    call_desktop = models.BooleanField(default=True)
+    # A chat, SMS or API conversation offered or given to the agent.
+    chat_sound = models.BooleanField(default=True)
+    chat_desktop = models.BooleanField(default=True)
+    # New work waiting in the queue the agent may take.
+    queue_sound = models.BooleanField(default=False)
+    queue_desktop = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name_plural = "agent settings"
+
+    def __str__(self) -> str:
+        return f"settings of {self.agent}"
+
+
+class AgentRating(models.Model):
+    """A customer's satisfaction rating (1-5) of a conversation, copied to the public schema
+    for the agent who held it, so that per-agent figures need no client schema."""
+
+    agent = models.ForeignKey(User, on_delete=models.CASCADE, related_name="ratings")
+    client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=8)
+    conversation_id = models.BigIntegerField()
+    rating = models.PositiveSmallIntegerField()
+    rated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "conversation_id"], name="one_rating_per_conversation"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="agent_rating_1_to_5"
+            ),
+        ]
+        indexes = [models.Index(fields=["agent", "rated_at"], name="agentrating_agent_rated")]
+
+    def __str__(self) -> str:
+        return f"{self.rating} for {self.agent} ({self.client_id}/{self.conversation_id})"

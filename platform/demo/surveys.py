@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 from conversations.models import Conversation
 from demo.cast import DEMO_CLIENTS
 from surveys.models import Survey
-from surveys.services import SURVEYED_CHANNELS, survey_settings_get
+from surveys.services import SURVEYED_CHANNELS, agent_ratings_copy, survey_settings_get
 from tenants.models import Client
 
 # What satisfied and unhappy customers wrote, by language (a few answers carry a comment).
@@ -73,4 +73,5 @@ def seed_surveys(log: Callable[[str], None]) -> None:
                         survey.commented_at = rated_at + timedelta(minutes=1)
                     answered += 1
                 survey.save()
+            agent_ratings_copy(client=client)  # the agents' own figures
         log(f"surveys of {client.slug}: {answered} answered")

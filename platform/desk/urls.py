@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from desk.views import calls, claims, compose, inbox, items, revenue, wall
+from desk.views import agent, calls, claims, compose, inbox, items, revenue, wall
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -51,4 +51,10 @@ urlpatterns = [
     path("desk/items/<int:item_id>/forward", compose.item_forward, name="desk-item-forward"),
     path("desk/items/<int:item_id>/claim", claims.claim, name="desk-item-claim"),
     path("desk/items/<int:item_id>/assign", claims.assign, name="desk-item-assign"),
+    path("desk/wall/live", wall.wall_live, name="desk-wall-live"),
+    path("desk/wall/items", wall.wall_items, name="desk-wall-items"),
+    path("desk/figures", agent.figures, name="desk-figures"),
+    path("desk/settings", agent.agent_settings, name="desk-settings"),
+    path("desk/items/<int:item_id>/viewers", agent.item_viewers, name="desk-item-viewers"),
+    path("desk/mine", agent.my_items, name="desk-mine"),
 ]

@@ -31,6 +31,8 @@ class AgentState(models.Model):
     idle_since = models.DateTimeField(null=True, blank=True)
     # The desk's last sign of life; a silent session is taken offline and its items released.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When the presence last changed: the supervisors' wall shows the time in state.
+    presence_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -155,6 +157,12 @@ class WorkItem(models.Model):
             # The promises of one client due in a month (the SLA figures): the table holds
             # every client's items of every month (benchmarks/kpis.py).
             models.Index(fields=["client", "due_at"], name="workitem_client_due"),
+            # An agent's work done in a day or week (the wall, the per-agent figures).
+            models.Index(
+                fields=["agent", "closed_at"],
+                name="workitem_agent_done",
+                condition=Q(status="done"),
+            ),
         ]
         constraints = [
             # One open item per source: a replayed webhook cannot queue it twice.

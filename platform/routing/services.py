@@ -97,6 +97,8 @@ def agent_presence_set(*, agent: User, presence: str, now: datetime | None = Non
     state, _ = AgentState.objects.get_or_create(agent=agent)
     if presence == AgentState.Presence.AVAILABLE and state.presence != presence:
         state.idle_since = now
+    if state.presence != presence or state.presence_since is None:
+        state.presence_since = now
     state.presence = presence
     state.heartbeat_at = now
     state.save()
@@ -491,7 +493,7 @@ def agents_release_stale(*, now: datetime | None = None, silence_seconds: int = 
     now = now or timezone.now()
     AgentState.objects.exclude(presence=AgentState.Presence.OFFLINE).filter(
         heartbeat_at__lt=now - timedelta(seconds=silence_seconds)
-    ).update(presence=AgentState.Presence.OFFLINE)
+    ).update(presence=AgentState.Presence.OFFLINE, presence_since=now)
     offline = AgentState.objects.filter(presence=AgentState.Presence.OFFLINE).values("agent_id")
     # Items first (skipping any being closed right now), then nothing else: the lock order.
     # A silent desk is a closed tab or a lost network, not the end of a shift: the agent

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.services import agent_rating_record
 from content.models import MessageTemplate
 from content.selectors import translation_for
 from conversations.email_out import outbound_email_queue
@@ -22,6 +23,7 @@ from conversations.models import Conversation, Message
 from customers.models import Customer
 from outbox.models import Delivery
 from outbox.services import delivery_handed_over, delivery_queue
+from routing.models import WorkItem
 from surveys.links import survey_url
 from surveys.models import RATINGS, Survey, SurveySettings
 from tenants.current import schema_name_current
@@ -237,7 +239,60 @@ def survey_rate(*, survey_id: int, rating: int, via: str, now: datetime | None =
     survey.rated_at = survey.rated_at or now or timezone.now()
     survey.rating, survey.answered_via = rating, via
     survey.save(update_fields=["rating", "rated_at", "answered_via"])
+    # The agent's own figures read ratings from the public schema (docs/kpis.md, "Per agent").
+    client = Client.objects.get(schema_name=schema_name_current())
+    conversation = Conversation.objects.only("assignee_id").get(pk=survey.conversation_id)
+    agent_id = survey_agent_id(client=client, conversation=conversation)
+    if agent_id is not None:
+        agent_rating_record(
+            agent_id=agent_id,
+            client_id=client.pk,
+            channel=survey.channel,
+            conversation_id=survey.conversation_id,
+            rating=rating,
+            rated_at=survey.rated_at,
+        )
     return survey
+
+
+def survey_agent_id(*, client: Client, conversation: Conversation) -> int | None:
+    """The agent a rating of the conversation counts for: who last finished its work item
+    (the public work queue), else its assignee."""
+    finished = (
+        WorkItem.objects.filter(
+            client=client,
+            source_kind="conversation",
+            source_id=conversation.pk,
+            status=WorkItem.Status.DONE,
+            agent__isnull=False,
+        )
+        .order_by("-closed_at")
+        .values_list("agent_id", flat=True)
+        .first()
+    )
+    return finished or conversation.assignee_id
+
+
+def agent_ratings_copy(*, client: Client) -> int:
+    """Copy every rating of this client's surveys to the public schema for its agent (the
+    ratings given before the copy was written on rating); run inside the client's schema.
+    Idempotent; returns how many were copied."""
+    copied = 0
+    rated = Survey.objects.filter(rating__isnull=False).select_related("conversation")
+    for survey in rated.order_by("pk").iterator():
+        agent_id = survey_agent_id(client=client, conversation=survey.conversation)
+        if agent_id is None or survey.rating is None or survey.rated_at is None:
+            continue
+        agent_rating_record(
+            agent_id=agent_id,
+            client_id=client.pk,
+            channel=survey.channel,
+            conversation_id=survey.conversation_id,
+            rating=survey.rating,
+            rated_at=survey.rated_at,
+        )
+        copied += 1
+    return copied
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """Agents and conversations for the desk's tests (real services, real schemas)."""
 
+import lxml.html
 from django.test import Client as HttpClient
 
 from accounts.models import User
@@ -44,3 +45,12 @@ def held_by(item: WorkItem, agent: User) -> WorkItem:
     WorkItem.objects.filter(pk=item.pk).update(agent=agent, status="assigned")
     item.refresh_from_db()
     return item
+
+
+def table_rows(page: str, table_id: str) -> list[list[str]]:
+    """The text of each cell of each body row of the table with that id."""
+    table = lxml.html.fromstring(page).get_element_by_id(table_id)
+    return [
+        [" ".join(cell.text_content().split()) for cell in row.xpath("./td")]
+        for row in table.xpath("./tbody/tr")
+    ]

@@ -40,12 +40,14 @@ from desk.selectors.inbox import (
     portal_url,
 )
 from desk.selectors.wall import (
-    WALL_QUEUES,
+    SHOWS,
+    WALL_CLIENTS,
+    DrillDown,
     Wall,
     WallAgent,
-    WallLanguage,
-    WallQueue,
+    WallLine,
     supervisor_wall_public,
+    wall_items_public,
 )
 
 __all__ = [
@@ -53,20 +55,21 @@ __all__ = [
     "HISTORY_LIMIT",
     "QUEUE_HEAD",
     "SCREEN_POP_SECONDS",
-    "WALL_QUEUES",
+    "SHOWS",
+    "WALL_CLIENTS",
     "CallView",
     "ClientCard",
     "ClientClock",
     "ConversationView",
     "CountLine",
+    "DrillDown",
     "FaqView",
     "Inbox",
     "ScreenPop",
     "TimelineStep",
     "Wall",
     "WallAgent",
-    "WallLanguage",
-    "WallQueue",
+    "WallLine",
     "agent_inbox_public",
     "agent_items_public",
     "call_of_conversation_in_schema",
@@ -81,4 +84,5 @@ __all__ = [
     "screen_pops",
     "supervisor_wall_public",
     "transfer_candidates_public",
+    "wall_items_public",
 ]

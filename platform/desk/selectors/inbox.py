@@ -86,6 +86,17 @@ def agent_items_public(agent: User) -> "QuerySet[WorkItem]":
     )
 
 
+def item_news(item: WorkItem) -> dict[str, Any]:
+    """What the desk's notifications say of an item (desk_live.js)."""
+    return {
+        "id": item.pk,
+        "status": item.status,
+        "channel": item.channel,
+        "client": item.client.name,
+        "summary": item.summary,
+    }
+
+
 # One scan of the queue for the whole inbox: the eligible rows are read once (a CTE used
 # several times is materialised), then counted per language and per client in the database,
 # so that a few dozen rows come back whatever the number of items and clients.

@@ -20,7 +20,7 @@ from accounts.access import agency_page, user_is_supervisor
 from accounts.models import User
 from desk.access import agent_of
 from desk.selectors.calls import screen_pops
-from desk.selectors.inbox import agent_inbox_public, client_cards_public
+from desk.selectors.inbox import agent_inbox_public, client_cards_public, item_news
 from routing.models import AgentState
 from routing.selectors import NothingToTake, agent_reach_cached, take_next_obstacles
 from routing.services import agent_heartbeat, agent_next_item, agent_presence_set
@@ -109,6 +109,9 @@ def live(request: HttpRequest) -> JsonResponse:
             "languages": {line.key: line.waiting for line in inbox.per_language},
             "clients": {line.key: line.waiting for line in inbox.per_client},
             "html": html,
+            # For the desk's notifications (desk_live.js): what is new since the last poll.
+            "items": [item_news(item) for item in inbox.my_items],
+            "head": [item_news(item) for item in inbox.queue_head[:5]],
         }
     )
 

@@ -1,28 +1,79 @@
-"""For supervisors: the wall of queues and agents; for agents: a failed message sent again."""
+"""For supervisors: the wall of queues and agents, live, and the items behind its numbers;
+for agents: a failed message sent again."""
+
+import re
+from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import AgencyRole, agency_page
 from desk.access import agent_of, serves
-from desk.selectors.wall import supervisor_wall_public
+from desk.selectors.wall import SHOWS, supervisor_wall_public, wall_items_public
 from outbox.models import Delivery
 from outbox.selectors import undelivered_public
 from outbox.services import delivery_retry as retry
+from tenants.models import Client
 
 
 @agency_page(AgencyRole.SUPERVISOR)
 @require_GET
 def wall(request: HttpRequest) -> HttpResponse:
     """Supervisors: queues per language and client, agents per language, agent activity."""
-    context = {
-        "wall": supervisor_wall_public(time_zone=agent_of(request).time_zone),
-        "undelivered": undelivered_public(),
-    }
+    context = {**_wall_context(request), "undelivered": undelivered_public()}
     return render(request, "desk/wall.html", context)
+
+
+# The open wall polls this and swaps the fragment in (docs/decisions.md, "The live wall").
+WALL_LIVE_SECONDS = 5
+
+
+@agency_page(AgencyRole.SUPERVISOR)
+@require_GET
+def wall_live(request: HttpRequest) -> HttpResponse:
+    """The wall's tables again, as HTML rendered by the page's own template."""
+    return render(request, "desk/_wall.html", _wall_context(request))
+
+
+def _wall_context(request: HttpRequest) -> dict[str, Any]:
+    wall = supervisor_wall_public(time_zone=agent_of(request).time_zone)
+    return {"wall": wall, "now": wall.now, "live_seconds": WALL_LIVE_SECONDS}
+
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{1,4})?$")
+
+
+@agency_page(AgencyRole.SUPERVISOR)
+@require_GET
+def wall_items(request: HttpRequest) -> HttpResponse:
+    """The open items behind one number of the wall (``?show=breached&language=cs``)."""
+    show = request.GET.get("show", "waiting")
+    language = request.GET.get("language") or None
+    client_id = request.GET.get("client") or None
+    if show not in SHOWS:
+        return HttpResponseBadRequest("Unknown list.")
+    if language is not None and not _LANGUAGE.match(language):
+        return HttpResponseBadRequest("Not a language code.")
+    client = None
+    if client_id is not None:
+        if not client_id.isdigit() or len(client_id) > 12:
+            return HttpResponseBadRequest("Not a client.")
+        client = Client.objects.filter(pk=int(client_id)).first()
+        if client is None:
+            raise Http404("No such client.")
+    found = wall_items_public(show=show, language=language, client_id=client.pk if client else None)
+    context = {
+        "found": found,
+        "show": show,
+        "language": language,
+        "client": client,
+        "now": timezone.now(),
+    }
+    return render(request, "desk/wall_items.html", context)
 
 
 @agency_page()

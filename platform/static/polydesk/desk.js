@@ -13,17 +13,13 @@
         .then(function (data) {
           if (!data) { return; }
           inbox.innerHTML = data.html;
+          document.dispatchEvent(new CustomEvent("desk:live", {detail: data}));
           document.title = (data.waiting ? "(" + data.waiting + ") " : "") + baseTitle;
         })
         .catch(function () { /* offline for a moment: the next poll tries again */ });
     };
     setInterval(refresh, 1000 * Number(inbox.dataset.liveSeconds || 5));
-  }
-
-  // The supervisors' wall hangs on a screen: it reloads itself.
-  var wall = document.getElementById("wall");
-  if (wall && wall.dataset.refreshSeconds) {
-    setTimeout(function () { window.location.reload(); }, 1000 * Number(wall.dataset.refreshSeconds));
+    window.deskRefresh = refresh;  // desk_live.js: at once when work is given to the agent
   }
 
   // A canned reply goes into the reply box, where the agent can still edit it.
