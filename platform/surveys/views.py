@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from surveys.links import LinkExpired, LinkInvalid, survey_token_read
@@ -47,6 +48,8 @@ def survey_rate_page(request: HttpRequest, token: str) -> HttpResponse:
             "survey": survey,
             "labels": list(rating_labels().items()),  # best first, as in the e-mail
             "nps_answers": NPS_ANSWERS,
+            "nps_question": _("How likely are you to recommend %(shop)s to a friend? (optional)")
+            % {"shop": client.name},
             "clicked": clicked if clicked != survey.rating else None,
             "saved": request.GET.get("saved") == "1",
         }

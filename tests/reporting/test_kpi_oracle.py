@@ -30,7 +30,13 @@ from tests.support.kpi_months import (
     month_store,
     months,
 )
-from tests.support.kpi_rows import actual_figures, differences, expected_figures, schema_rows
+from tests.support.kpi_rows import (
+    actual_figures,
+    differences,
+    expected_figures,
+    schema_rows,
+    schema_surveys,
+)
 from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +71,19 @@ def _calendar(client, month: Month, *, country: str, language: str) -> BusinessC
 
 def _expected(client, month: Month) -> dict[str, Any]:
     contacts, calls = schema_rows()
+    surveys = schema_surveys()
     _events(month, contacts, calls)
+    for survey in surveys:
+        if survey.rated_at is not None:
+            sent_in = month.period.start <= survey.created_at < month.period.end
+            rated_in = month.period.start <= survey.rated_at < month.period.end
+            event(
+                "survey sent and rated in different months"
+                if sent_in != rated_in
+                else "survey rated"
+            )
+        if survey.nps is not None:
+            event("conversation NPS answer" + (" of no team" if not survey.team else ""))
 
     def business_seconds(contact: oracle.ContactRow) -> float:
         calendar = _calendar(client, month, country=contact.country, language=contact.language)
@@ -73,7 +91,12 @@ def _expected(client, month: Month) -> dict[str, Any]:
         return calendar.business_seconds_between(contact.created_at, contact.first_response_at)
 
     return expected_figures(
-        contacts, calls, period=month.period, zone=PRAGUE, business_seconds=business_seconds
+        contacts,
+        calls,
+        surveys=surveys,
+        period=month.period,
+        zone=PRAGUE,
+        business_seconds=business_seconds,
     )
 
 
