@@ -745,7 +745,7 @@ def satisfaction_section(content: ReportContent, fmt: Formats, styles) -> list:
     with_nps = any(g.nps.count for _code, g in channels + teams)
     if with_nps:
         header += [_("NPS (-100 to 100)"), _("NPS answers")]
-        widths = [100, 42, 56, 52, 25, 25, 25, 25, 25, 52, 50]
+        widths = [92, 48, 56, 52, 24, 24, 24, 24, 24, 50, 58]
 
     def rows(dimension: str, pairs: list[tuple[str, SatisfactionGroup]]) -> list[list[str]]:
         return [
