@@ -476,6 +476,7 @@ def kpis_measure(client, runs: int) -> dict:
         daily_volume_for_period,
         heatmap_for_period,
         kpis_for_period,
+        satisfaction_by_team_for_period,
         satisfaction_figures_for_period,
         sla_figures_for_period,
     )
@@ -496,6 +497,9 @@ def kpis_measure(client, runs: int) -> dict:
         "daily": lambda: daily_volume_for_period(client=client, period=period),
         "heatmap": lambda: heatmap_for_period(client=client, period=period),
         "satisfaction": lambda: satisfaction_figures_for_period(client=client, period=period),
+        "satisfaction_by_team": lambda: satisfaction_by_team_for_period(
+            client=client, period=period
+        ),
     }
     each = {
         name: statistics.median(timed(action) for _ in range(3)) for name, action in queries.items()

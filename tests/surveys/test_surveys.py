@@ -460,8 +460,10 @@ def test_the_client_reads_the_answer_on_the_conversation_in_the_portal(two_clien
     sweep(two_clients.a)
     with in_schema(two_clients.a):
         survey_rate(survey_id=survey_of(two_clients.a, conversation).pk, rating=5, via="link")
+        survey_recommend(survey_id=survey_of(two_clients.a, conversation).pk, nps=10)
     page = signed_in(two_clients.a, user_a).get(f"/conversations/{conversation.pk}/").text
     assert '<strong id="survey-rating">5 / 5</strong>' in page
+    assert '<strong id="survey-nps">10 / 10</strong>' in page
 
 
 def test_a_digit_after_a_reopening_answers_the_agent_and_is_not_a_rating(two_clients):
