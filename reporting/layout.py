@@ -563,6 +563,18 @@ def _definitions() -> list[tuple[str, str]]:
                 "The after-call question how likely callers are to recommend you (0-10): the share of promoters (9-10) minus the share of detractors (0-6), from -100 to 100."  # noqa: E501
             ),
         ),
+        (
+            _("NPS of conversations"),
+            _(
+                "The same question on the e-mail survey's page, optional, after the rating; it counts in the month of the rating."  # noqa: E501
+            ),
+        ),
+        (
+            _("Satisfaction by team"),
+            _(
+                "CSAT and NPS of conversations and calls by the team of the agent who handled them: for a conversation the agent who last answered the customer, for a call the agent who took it."  # noqa: E501
+            ),
+        ),
     ]
 
 
