@@ -759,10 +759,13 @@ def satisfaction_section(content: ReportContent, fmt: Formats, styles) -> list:
         header += [_("NPS (-100 to 100)"), _("NPS answers")]
         widths = [92, 48, 56, 52, 24, 24, 24, 24, 24, 50, 58]
 
-    def rows(dimension: str, pairs: list[tuple[str, SatisfactionGroup]]) -> list[list[str]]:
+    # A long category name wraps inside its cell instead of running under the next column.
+    label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
+
+    def rows(dimension: str, pairs: list[tuple[str, SatisfactionGroup]]) -> list[list[object]]:
         return [
             [
-                _value_label(content, fmt, dimension, code),
+                Paragraph(escape(_value_label(content, fmt, dimension, code)), label_style),
                 fmt.number(g.csat.count),
                 fmt.decimal(g.csat.average, places=2),
                 fmt.percent(g.csat.satisfied_rate),
