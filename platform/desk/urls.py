@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from desk.views import calls, inbox, items, revenue, wall
+from desk.views import calls, compose, inbox, items, revenue, wall
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -47,4 +47,6 @@ urlpatterns = [
         wall.delivery_retry,
         name="desk-delivery-retry",
     ),
+    path("desk/compose", compose.compose, name="desk-compose"),
+    path("desk/items/<int:item_id>/forward", compose.item_forward, name="desk-item-forward"),
 ]
