@@ -475,6 +475,7 @@ def kpis_measure(client, runs: int) -> dict:
         call_figures_for_period,
         contact_figures_for_period,
         kpis_for_period,
+        satisfaction_by_team_for_period,
         satisfaction_figures_for_period,
         sla_figures_for_period,
     )
@@ -495,6 +496,9 @@ def kpis_measure(client, runs: int) -> dict:
         # The daily volume and the heat map, from one query.
         "arrivals": lambda: arrivals_for_period(client=client, period=period),
         "satisfaction": lambda: satisfaction_figures_for_period(client=client, period=period),
+        "satisfaction_by_team": lambda: satisfaction_by_team_for_period(
+            client=client, period=period
+        ),
     }
     each = {
         name: statistics.median(timed(action) for _ in range(3)) for name, action in queries.items()

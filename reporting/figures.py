@@ -283,6 +283,9 @@ class Kpis:
     costs: CostSection | None = field(default=None)
     # The survey after a resolved conversation (e-mail, chat, SMS); None: no answer.
     satisfaction: "SatisfactionFigures | None" = None
+    # CSAT and NPS of conversations and calls by the handling agent's team, most answers
+    # first; value "" = no team (docs/kpis.md, "Satisfaction by team"). Empty: no answer.
+    satisfaction_by_team: "list[tuple[str, SatisfactionGroup]]" = field(default_factory=list)
 
     def top_categories(self, limit: int = 10) -> list[tuple[str, int]]:
         return [(value, figures.received) for value, figures in self.by["category"][:limit]]
@@ -294,24 +297,50 @@ SATISFACTION_DIMENSIONS = ("channel", "language", "category")
 
 
 @dataclass(frozen=True, kw_only=True)
+class SatisfactionGroup:
+    """Both survey questions of one group of answers (a channel, a team...)."""
+
+    csat: CsatFigures
+    nps: NpsFigures
+
+
+def nps_none() -> NpsFigures:
+    return NpsFigures(answers=dict.fromkeys(NPS_SCORES, 0))
+
+
+@dataclass(frozen=True, kw_only=True)
 class SatisfactionFigures:
-    """Answers (1-5) to the survey sent after a resolved conversation, given in the period,
-    in total and by each of SATISFACTION_DIMENSIONS, with how many surveys went out."""
+    """Answers (CSAT 1-5, NPS 0-10) to the survey sent after a resolved conversation, given
+    in the period, in total and by each of SATISFACTION_DIMENSIONS, with how many surveys
+    went out. ``nps_by`` has the groups of ``by``, in the same order."""
 
     sent: int  # surveys sent in the period
     answered_of_sent: int  # of those, answered by now
     totals: CsatFigures
     # dimension -> [(value, figures)], most answers first; value "" = not known.
     by: dict[str, list[tuple[str, CsatFigures]]]
+    nps_totals: NpsFigures
+    nps_by: dict[str, list[tuple[str, NpsFigures]]]
 
     @property
     def response_rate(self) -> Decimal | None:
         return ratio(self.answered_of_sent, self.sent)
 
-    def by_channel_with_calls(self, calls: CsatFigures | None) -> list[tuple[str, CsatFigures]]:
-        """Every channel's CSAT side by side: the conversations' channels, then the calls'
-        keypad survey (channel "call") when callers answered it."""
-        rows = list(self.by.get("channel", []))
-        if calls is not None and calls.count:
-            rows.append(("call", calls))
-        return rows
+    def groups(self, dimension: str) -> list[tuple[str, SatisfactionGroup]]:
+        """The dimension's groups with both questions' answers."""
+        nps = dict(self.nps_by.get(dimension, []))
+        return [
+            (value, SatisfactionGroup(csat=csat, nps=nps.get(value) or nps_none()))
+            for value, csat in self.by.get(dimension, [])
+        ]
+
+
+def channels_with_calls(
+    survey: SatisfactionFigures | None, calls: CallFigures | None
+) -> list[tuple[str, SatisfactionGroup]]:
+    """Every channel's CSAT and NPS side by side: the conversations' channels, then the
+    calls' keypad survey (channel "call") when callers answered it."""
+    rows = survey.groups("channel") if survey is not None else []
+    if calls is not None and (calls.csat.count or calls.nps.count):
+        rows.append(("call", SatisfactionGroup(csat=calls.csat, nps=calls.nps)))
+    return rows

@@ -56,7 +56,9 @@ from reporting.figures import (
     CsatFigures,
     Kpis,
     NpsFigures,
+    SatisfactionGroup,
     SlaFigures,
+    channels_with_calls,
 )
 
 
@@ -561,6 +563,18 @@ def _definitions() -> list[tuple[str, str]]:
                 "The after-call question how likely callers are to recommend you (0-10): the share of promoters (9-10) minus the share of detractors (0-6), from -100 to 100."  # noqa: E501
             ),
         ),
+        (
+            _("NPS of conversations"),
+            _(
+                "The same question on the e-mail survey's page, optional, after the rating; it counts in the month of the rating."  # noqa: E501
+            ),
+        ),
+        (
+            _("Satisfaction by team"),
+            _(
+                "CSAT and NPS of conversations and calls by the team of the agent who handled them: for a conversation the agent who last answered the customer, for a call the agent who took it."  # noqa: E501
+            ),
+        ),
     ]
 
 
@@ -727,29 +741,47 @@ def _chart(title: str, drawing: Drawing | None, styles) -> KeepTogether:
 
 
 def satisfaction_section(content: ReportContent, fmt: Formats, styles) -> list:
-    """CSAT of every channel side by side (the conversation survey and the calls' keypad
-    survey), then the conversation survey by language and category; nothing without
-    answers (docs/kpis.md, "Satisfaction on every channel")."""
-    survey, calls = content.kpis.satisfaction, content.kpis.csat
-    if survey is None and calls is None:
+    """CSAT and NPS of every channel side by side (the conversation survey and the calls'
+    keypad survey), then the conversation survey by language and category, then both by the
+    handling agent's team; nothing without answers (docs/kpis.md, "Satisfaction on every
+    channel")."""
+    kpis = content.kpis
+    survey, teams = kpis.satisfaction, kpis.satisfaction_by_team
+    channels = channels_with_calls(survey, kpis.calls)
+    if survey is None and not channels and not teams:
         return []
-    header = ["", _("Answers"), _("CSAT, average score (1-5)"), _("Satisfied (4 or 5)"), "1", "2"]
-    header += ["3", "4", "5"]
+    header = ["", _("Answers"), _("CSAT, average score (1-5)"), _("Satisfied (4 or 5)")]
+    header += [str(score) for score in CSAT_SCORES]
     widths = [110, 50, 70, 70, 32, 32, 32, 32, 32]
+    # NPS columns only in a month with NPS answers (like the call summary's NPS rows).
+    with_nps = any(g.nps.count for _code, g in channels + teams)
+    if with_nps:
+        header += [_("NPS (-100 to 100)"), _("NPS answers")]
+        widths = [92, 48, 56, 52, 24, 24, 24, 24, 24, 50, 58]
 
-    def rows(dimension: str, pairs: list[tuple[str, CsatFigures]]) -> list[list[str]]:
+    # A long category name wraps inside its cell instead of running under the next column.
+    label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
+
+    def rows(dimension: str, pairs: list[tuple[str, SatisfactionGroup]]) -> list[list[object]]:
         return [
             [
-                _value_label(content, fmt, dimension, code),
-                fmt.number(f.count),
-                fmt.decimal(f.average, places=2),
-                fmt.percent(f.satisfied_rate),
-                *(fmt.number(f.answers[score]) for score in CSAT_SCORES),
+                Paragraph(escape(_value_label(content, fmt, dimension, code)), label_style),
+                fmt.number(g.csat.count),
+                fmt.decimal(g.csat.average, places=2),
+                fmt.percent(g.csat.satisfied_rate),
+                *(fmt.number(g.csat.answers[score]) for score in CSAT_SCORES),
+                *(
+                    [
+                        fmt.decimal(g.nps.score, places=1) if g.nps.count else "—",
+                        fmt.number(g.nps.count),
+                    ]
+                    if with_nps
+                    else []
+                ),
             ]
-            for code, f in pairs
+            for code, g in pairs
         ]
 
-    channels = survey.by_channel_with_calls(calls) if survey else [("call", calls)]
     # The title, the response rate and the first table on one page.
     head: list = [Paragraph(_("Customer satisfaction"), styles["h1"])]
     if survey is not None:
@@ -759,19 +791,22 @@ def satisfaction_section(content: ReportContent, fmt: Formats, styles) -> list:
         }
         head.append(Paragraph(escape(sent), styles["muted"]))
     head.append(Paragraph(_("Satisfaction by channel"), styles["h2"]))
-    table = blocks_of_table(header, rows("channel", [(c, f) for c, f in channels if f]), widths)
+    table = blocks_of_table(header, rows("channel", channels), widths) or [
+        Paragraph(escape(_("No data this month.")), styles["muted"])
+    ]
     story: list = [KeepTogether(head + table)]
-    if survey is None:
-        return story
-    titles = {
-        "language": _("Satisfaction by language"),
-        "category": _("Satisfaction by category"),
-    }
-    for dimension, title in titles.items():
-        if survey.by[dimension]:
+    splits = []
+    if survey is not None:
+        splits += [
+            ("language", _("Satisfaction by language"), survey.groups("language")),
+            ("category", _("Satisfaction by category"), survey.groups("category")),
+        ]
+    splits.append(("team", _("Satisfaction by team"), teams))
+    for dimension, title, pairs in splits:
+        if pairs:
             story += [
                 Paragraph(title, styles["h2"]),
-                *blocks_of_table(header, rows(dimension, survey.by[dimension]), widths),
+                *blocks_of_table(header, rows(dimension, pairs), widths),
             ]
     return story
 

@@ -36,6 +36,7 @@ from reporting.figures import (
     NpsFigures,
     Period,
     SatisfactionFigures,
+    SatisfactionGroup,
     SlaFigures,
 )
 from reporting.models import KpiSnapshot
@@ -492,6 +493,7 @@ def kpis_for_period(*, client: Client, period: Period, now: datetime | None = No
         csat=calls.csat if calls is not None and calls.csat.count else None,
         nps=calls.nps if calls is not None and calls.nps.count else None,
         satisfaction=satisfaction_figures_for_period(client=client, period=period),
+        satisfaction_by_team=satisfaction_by_team_for_period(client=client, period=period),
     )
 
 
@@ -523,8 +525,9 @@ def cost_section_for_month(*, client: Client, month: date) -> CostSection | None
     )
 
 
-# The conversation survey's answers given in the period (surveys.Survey.rated_at), by score,
-# in total and by channel, language (the survey's) and category (the conversation's topic).
+# The conversation survey's answers given in the period (surveys.Survey.rated_at), by score
+# of both questions (an NPS answer follows a rating, and counts in the rating's month), in
+# total and by channel, language (the survey's) and category (the conversation's topic).
 _SATISFACTION = """
 SELECT GROUPING(s.channel), GROUPING(s.language), GROUPING(conv.category),
        s.channel COLLATE "C", s.language COLLATE "C", conv.category COLLATE "C",
@@ -532,11 +535,47 @@ SELECT GROUPING(s.channel), GROUPING(s.language), GROUPING(conv.category),
 FROM surveys_survey s JOIN conversations_conversation conv ON conv.id = s.conversation_id
 WHERE s.rating IS NOT NULL AND s.rated_at >= %(start)s AND s.rated_at < %(end)s
 GROUP BY GROUPING SETS ((), (s.channel), (s.language), (conv.category))
-""".format(scores=", ".join(f"count(*) FILTER (WHERE s.rating = {n})" for n in CSAT_SCORES))
+"""
 _SURVEYS_SENT = """
 SELECT count(*), count(*) FILTER (WHERE rating IS NOT NULL) FROM surveys_survey
 WHERE state = 'sent' AND created_at >= %(start)s AND created_at < %(end)s
 """
+# Both surveys' answers by the team of the agent who handled the matter (docs/kpis.md,
+# "Satisfaction by team"): a conversation's assignee (the agent who last answered, or who
+# resolved it unanswered), a call's agent; the agent's team as it is now, "" for none.
+_SATISFACTION_BY_TEAM = """
+WITH answer AS (
+    SELECT conv.assignee_id AS agent_id, s.rating AS csat, s.nps
+    FROM surveys_survey s JOIN conversations_conversation conv ON conv.id = s.conversation_id
+    WHERE s.rating IS NOT NULL AND s.rated_at >= %(start)s AND s.rated_at < %(end)s
+    UNION ALL
+    SELECT agent_id, csat, nps FROM voice_call
+    WHERE ringing_at >= %(start)s AND ringing_at < %(end)s
+      AND (csat IS NOT NULL OR nps IS NOT NULL)
+)
+SELECT coalesce(t.name, '') COLLATE "C", {scores}
+FROM answer a
+LEFT JOIN accounts_user u ON u.id = a.agent_id
+LEFT JOIN accounts_team t ON t.id = u.team_id
+GROUP BY 1
+"""
+
+
+def _score_columns(csat: str, nps: str) -> str:
+    """The count of each CSAT score, then of each NPS score (CSAT_SCORES, NPS_SCORES)."""
+    return ", ".join(
+        [f"count(*) FILTER (WHERE {csat} = {n})" for n in CSAT_SCORES]
+        + [f"count(*) FILTER (WHERE {nps} = {n})" for n in NPS_SCORES]
+    )
+
+
+def _satisfaction_group(counts: tuple[int, ...]) -> SatisfactionGroup:
+    """A group from its CSAT then NPS counts (as _score_columns lists them)."""
+    split = len(CSAT_SCORES)
+    return SatisfactionGroup(
+        csat=CsatFigures(answers=dict(zip(CSAT_SCORES, counts[:split], strict=True))),
+        nps=NpsFigures(answers=dict(zip(NPS_SCORES, counts[split:], strict=True))),
+    )
 
 
 def satisfaction_figures_for_period(
@@ -549,12 +588,14 @@ def satisfaction_figures_for_period(
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_SURVEYS_SENT, params)
         sent, answered_of_sent = cursor.fetchone()
-        cursor.execute(_SATISFACTION, params)
+        cursor.execute(_SATISFACTION.format(scores=_score_columns("s.rating", "s.nps")), params)
         rows = cursor.fetchall()
-    totals = CsatFigures(answers=dict.fromkeys(CSAT_SCORES, 0))
-    by: dict[str, list[tuple[str, CsatFigures]]] = {name: [] for name in SATISFACTION_DIMENSIONS}
+    totals = _satisfaction_group((0,) * (len(CSAT_SCORES) + len(NPS_SCORES)))
+    by: dict[str, list[tuple[str, SatisfactionGroup]]] = {
+        name: [] for name in SATISFACTION_DIMENSIONS
+    }
     for row in rows:
-        figures = CsatFigures(answers=dict(zip(CSAT_SCORES, row[6:], strict=True)))
+        figures = _satisfaction_group(row[6:])
         grouped = [
             name for name, flag in zip(SATISFACTION_DIMENSIONS, row[0:3], strict=True) if not flag
         ]
@@ -564,10 +605,35 @@ def satisfaction_figures_for_period(
             value = row[3 + SATISFACTION_DIMENSIONS.index(grouped[0])] or ""
             by[grouped[0]].append((value, figures))
     for rows_of_dimension in by.values():
-        rows_of_dimension.sort(key=lambda pair: (-pair[1].count, pair[0]))
-    if not sent and not totals.count:
+        rows_of_dimension.sort(key=lambda pair: (-pair[1].csat.count, pair[0]))
+    if not sent and not totals.csat.count:
         return None
-    return SatisfactionFigures(sent=sent, answered_of_sent=answered_of_sent, totals=totals, by=by)
+    return SatisfactionFigures(
+        sent=sent,
+        answered_of_sent=answered_of_sent,
+        totals=totals.csat,
+        by={name: [(v, g.csat) for v, g in groups] for name, groups in by.items()},
+        nps_totals=totals.nps,
+        nps_by={name: [(v, g.nps) for v, g in groups] for name, groups in by.items()},
+    )
+
+
+def satisfaction_by_team_for_period(
+    *, client: Client, period: Period
+) -> list[tuple[str, SatisfactionGroup]]:
+    """CSAT and NPS of the conversation survey (answers given in the period) and of the
+    calls' keypad survey (calls that rang in it) by the handling agent's team, most answers
+    first ("" = no team); empty without answers (client's schema)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SATISFACTION_BY_TEAM.format(scores=_score_columns("a.csat", "a.nps")),
+            _period_params(client, period),
+        )
+        rows = [(team, _satisfaction_group(counts)) for team, *counts in cursor.fetchall()]
+    # "No team" last: the teams are what the reader compares.
+    return sorted(
+        rows, key=lambda pair: (pair[0] == "", -pair[1].csat.count, -pair[1].nps.count, pair[0])
+    )
 
 
 def kpi_snapshot_get(*, month: date) -> Kpis | None:

@@ -25,7 +25,9 @@ from reporting.figures import Kpis, Period
 
 # Raise it whenever a field of Kpis or of a dataclass inside it is added, removed, renamed or
 # changes meaning: rows of another version are recomputed (and replaced) on their next read.
-FORMAT_VERSION = 1
+# 2: the conversation survey's NPS (SatisfactionFigures.nps_totals, nps_by) and the split by
+# team (Kpis.satisfaction_by_team).
+FORMAT_VERSION = 2
 
 # A month is closed, and its figures stored, once its end is this far behind: late status
 # webhooks of its calls are reconciled 15 minutes after the call (telephony's sweep runs

@@ -7,6 +7,27 @@ from django.db import models
 from django.db.models import Q
 
 
+class Team(models.Model):
+    """A team of the agency's agents (agency-wide): the satisfaction figures are split by it."""
+
+    name = models.CharField(max_length=100, unique=True)
+    lead = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="teams_led",
+        limit_choices_to=~Q(role="client"),
+        help_text="optional: the agent who leads the team",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractUser):
     class Role(models.TextChoices):
         ADMIN = "admin", "Agency admin"
@@ -35,6 +56,15 @@ class User(AbstractUser):
         help_text="UI language the user chose; empty: the browser's (then the client's default)",
     )
     time_zone = models.CharField(max_length=64, default="Europe/Prague")
+    # One team at most: its satisfaction figures are the answers about the work its agents did.
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text="Agents only: the team whose figures this agent's work counts in.",
+    )
 
     objects: ClassVar[UserManager[Self]] = UserManager()
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import AgentRating, AgentSettings, User
+from accounts.models import AgentRating, AgentSettings, Team, User
 from tenants.models import Client
 
 
@@ -40,6 +40,17 @@ def user_ensure(
     user.set_password(password)
     user.save()
     return user
+
+
+@transaction.atomic
+def team_ensure(*, name: str, members: list[User], lead: User | None = None) -> Team:
+    """Create the team (or update its lead) and make ``members`` its agents (idempotent);
+    an agent moved here leaves their former team."""
+    if any(member.role == User.Role.CLIENT for member in [*members, lead] if member):
+        raise ValidationError({"members": "Client portal users are in no team."})
+    team, _ = Team.objects.update_or_create(name=name, defaults={"lead": lead})
+    User.objects.filter(pk__in=[member.pk for member in members]).update(team=team)
+    return team
 
 
 def user_language_set(*, user: User, language: str) -> None:

@@ -91,6 +91,8 @@ class Formats:
 
     def value_label(self, dimension: str, code: str) -> str:
         """A split's value as a reader says it (Czech, Slovakia, E-mail...)."""
+        if dimension == "team":  # a team's own name, as the agency wrote it
+            return code or _("No team")
         if not code:
             if dimension == "topic":
                 return _("No topic")

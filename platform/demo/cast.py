@@ -39,6 +39,13 @@ DEMO_AGENTS = [
     ("andrei", "Andrei", "Mureșan"),
 ]
 
+# The agency's teams: (name, lead, members). Andrei is in none, so the figures by team show
+# the "No team" row too.
+DEMO_TEAMS = [
+    ("Visegrád", "jana", ["jana", "piotr"]),
+    ("Danube", "lena", ["lena"]),
+]
+
 # How far back the seeded history reaches (calls up to 31 days, conversations 31 days and
 # 9 hours: demo.telephony.calls_seed and demo.seed.seed_history).
 HISTORY_REACH = timedelta(days=32)

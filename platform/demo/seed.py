@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from accounts.services import user_ensure
+from accounts.services import team_ensure, user_ensure
 from content.models import CannedReply, Category, FaqArticle, MessageTemplate, ReplySettings
 from conversations.attachments import IncomingFile, attachment_store
 from conversations.models import Conversation, Message
@@ -24,6 +24,7 @@ from demo.cast import (
     DEMO_AGENTS,
     DEMO_CLIENTS,
     DEMO_PASSWORD,
+    DEMO_TEAMS,
     history_start,
 )
 from demo.content_texts import (
@@ -210,7 +211,10 @@ def seed_users(log: Callable[[str], None]) -> None:
             language=client.default_language,
             email=f"manager@{client.slug}.example",
         )
-    log("users: admin, agents and one portal manager per client")
+    for name, lead, members in DEMO_TEAMS:
+        agents = {user.username: user for user in User.objects.filter(username__in=members)}
+        team_ensure(name=name, members=list(agents.values()), lead=agents[lead])
+    log("users: admin, agents and one portal manager per client; teams")
 
 
 def seed_agent_skills(log: Callable[[str], None]) -> None:
@@ -474,12 +478,12 @@ def seed_history(log: Callable[[str], None]) -> None:
                     at=answered,
                 )
                 team = agents.get(client.pk) or [None]
+                handler = rng.choice(team)
                 work_item_settled(
-                    item_id=item.pk,
-                    agent=rng.choice(team),
-                    assigned_at=answered,
-                    closed_at=resolved,
+                    item_id=item.pk, agent=handler, assigned_at=answered, closed_at=resolved
                 )
+                # The agent who answered (the figures by team count their work).
+                Conversation.objects.filter(pk=conversation.pk).update(assignee=handler)
                 if late:
                     assert item.due_at is not None  # late: past the due time
                     SlaEvent.objects.get_or_create(
@@ -535,7 +539,9 @@ def _history_written_again(
         at=answered,
     )
     work_item_settled(item_id=item.pk, agent=agent, assigned_at=answered, closed_at=resolved)
-    Conversation.objects.filter(pk=conversation_id).update(status="resolved", resolved_at=resolved)
+    Conversation.objects.filter(pk=conversation_id).update(
+        status="resolved", resolved_at=resolved, assignee=agent
+    )
     resolution_clock_stop(client=client, conversation_id=conversation_id, now=resolved)
 
 

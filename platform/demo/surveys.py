@@ -27,6 +27,9 @@ COMMENTS = {
 # The share of customers who answer, and how the answers spread over 1-5.
 RESPONSE_RATE = 0.45
 RATING_WEIGHTS = {5: 46, 4: 28, 3: 12, 2: 8, 1: 6}
+# The e-mail page's second question (0-10), answered by most who rated; by their rating.
+NPS_SHARE = 0.7
+NPS_BY_RATING = {5: [8, 9, 10, 10], 4: [7, 8, 9], 3: [5, 6, 7], 2: [2, 4, 6], 1: [0, 1, 3]}
 
 
 def seed_surveys(log: Callable[[str], None]) -> None:
@@ -37,6 +40,8 @@ def seed_surveys(log: Callable[[str], None]) -> None:
     now = timezone.now()
     for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
         rng = random.Random(f"surveys-{client.slug}")  # noqa: S311 - repeatable demo data
+        # Its own sequence: the NPS answers leave the ratings and comments as they were.
+        nps_rng = random.Random(f"survey-nps-{client.slug}")  # noqa: S311 - demo data
         answered = 0
         with schema_context(client.schema_name):
             settings = survey_settings_get(now=now - timedelta(days=40))
@@ -67,6 +72,8 @@ def seed_surveys(log: Callable[[str], None]) -> None:
                     survey.rated_at = rated_at
                     email = conversation.channel == "email"
                     survey.answered_via = Survey.Via.LINK if email else Survey.Via.REPLY
+                    if email and nps_rng.random() < NPS_SHARE:
+                        survey.nps = nps_rng.choice(NPS_BY_RATING[survey.rating])
                     if email and rng.random() < 0.3:
                         happy, unhappy = COMMENTS.get(conversation.language, COMMENTS["en"])
                         survey.comment = happy if survey.rating >= 4 else unhappy

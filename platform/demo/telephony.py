@@ -176,6 +176,9 @@ def calls_seed(client, numbers: list[PhoneNumber], *, now) -> int:
     rng = random.Random(f"calls-{client.slug}")  # noqa: S311 - repeatable demo data
     # Its own sequence: the NPS answers leave every other figure of the demo as it was.
     nps_rng = random.Random(f"nps-{client.slug}")  # noqa: S311 - repeatable demo data
+    # Who answered (the figures by team): its own sequence too.
+    agent_rng = random.Random(f"call-agents-{client.slug}")  # noqa: S311 - demo data
+    agents = list(User.objects.filter(served_clients=client, role=User.Role.AGENT))
     customers = list(Customer.objects.exclude(phone=""))
     outcomes = [name for name, weight in OUTCOMES for _ in range(weight)]
     for index in range(CALLS_PER_CLIENT):
@@ -214,6 +217,8 @@ def calls_seed(client, numbers: list[PhoneNumber], *, now) -> int:
             call.queue_left_at = end
         if outcome == "answered":
             call.answered_at = end
+            if agents:
+                call.agent = agent_rng.choice(agents)
             call.talk_seconds = rng.randint(60, 900)
             end = end + timedelta(seconds=call.talk_seconds)
             call.talk_ended_at = end

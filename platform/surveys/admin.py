@@ -34,7 +34,7 @@ class SurveySettingsAdmin(admin.ModelAdmin):
 
 @admin.register(Survey, site=content_admin_site)
 class SurveyAdmin(admin.ModelAdmin):
-    list_display = ["conversation", "channel", "language", "state", "rating", "rated_at"]
+    list_display = ["conversation", "channel", "language", "state", "rating", "nps", "rated_at"]
     list_filter = ["state", "channel", "rating"]
     readonly_fields = [f.name for f in Survey._meta.fields]
 

@@ -9,6 +9,8 @@ from django.db.models import Q
 
 # The CSAT scale, the same as the after-call keypad survey (reporting.figures.CSAT_SCORES).
 RATINGS = (1, 2, 3, 4, 5)
+# The Net Promoter question's scale, as the after-call survey's (reporting.figures.NPS_SCORES).
+NPS_ANSWERS = tuple(range(11))
 
 
 class SurveySettings(models.Model):
@@ -63,6 +65,9 @@ class Survey(models.Model):
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
     answered_via = models.CharField(max_length=8, choices=Via.choices, blank=True)
+    # How likely the customer is to recommend the shop (0-10): the e-mail page's optional
+    # second question, answered after the rating (so it counts in the rating's month).
+    nps = models.PositiveSmallIntegerField(null=True, blank=True)
     comment = models.TextField(blank=True)
     commented_at = models.DateTimeField(null=True, blank=True)
 
@@ -72,6 +77,10 @@ class Survey(models.Model):
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="survey_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(nps__isnull=True) | Q(nps__gte=0, nps__lte=10, rating__isnull=False),
+                name="survey_nps_0_to_10_after_rating",
             ),
         ]
         indexes = [models.Index(fields=["rated_at"], name="survey_rated")]

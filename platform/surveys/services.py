@@ -25,7 +25,7 @@ from outbox.models import Delivery
 from outbox.services import delivery_handed_over, delivery_queue
 from routing.models import WorkItem
 from surveys.links import survey_url
-from surveys.models import RATINGS, Survey, SurveySettings
+from surveys.models import NPS_ANSWERS, RATINGS, Survey, SurveySettings
 from tenants.current import schema_name_current
 from tenants.models import Client
 
@@ -207,7 +207,11 @@ def _email_text(client: Client, conversation: Conversation, survey: Survey) -> t
         f"{rating} = {label}: {survey_url(client=client, survey=survey, rating=rating)}"
         for rating, label in rating_labels().items()
     ]
-    text = "\n".join([intro, "", _("Rate with one click:"), *lines])
+    after = _(
+        "After your rating, the page also asks how likely you are to recommend %(shop)s to a "
+        "friend (optional)."
+    ) % {"shop": client.name}
+    text = "\n".join([intro, "", _("Rate with one click:"), *lines, "", after])
     return (_filled(subject.text, values) if subject else _("How did we do?")), text
 
 
@@ -293,6 +297,21 @@ def agent_ratings_copy(*, client: Client) -> int:
         )
         copied += 1
     return copied
+
+
+@transaction.atomic
+def survey_recommend(*, survey_id: int, nps: int) -> Survey:
+    """The customer's answer to "how likely are you to recommend us" (0-10), after their
+    rating; a later one replaces it. Raises ValidationError for another value or before a
+    rating."""
+    if nps not in NPS_ANSWERS:
+        raise ValidationError({"nps": "An answer is a whole number from 0 to 10."})
+    survey = Survey.objects.select_for_update().get(pk=survey_id, state=Survey.State.SENT)
+    if survey.rating is None:
+        raise ValidationError({"nps": "The rating comes first."})
+    survey.nps = nps
+    survey.save(update_fields=["nps"])
+    return survey
 
 
 @transaction.atomic

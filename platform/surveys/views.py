@@ -12,11 +12,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from surveys.links import LinkExpired, LinkInvalid, survey_token_read
-from surveys.models import RATINGS, Survey
-from surveys.services import rating_labels, survey_comment, survey_rate, survey_settings_get
+from surveys.models import NPS_ANSWERS, RATINGS, Survey
+from surveys.services import (
+    rating_labels,
+    survey_comment,
+    survey_rate,
+    survey_recommend,
+    survey_settings_get,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,6 +47,9 @@ def survey_rate_page(request: HttpRequest, token: str) -> HttpResponse:
             "client": client,
             "survey": survey,
             "labels": list(rating_labels().items()),  # best first, as in the e-mail
+            "nps_answers": NPS_ANSWERS,
+            "nps_question": _("How likely are you to recommend %(shop)s to a friend? (optional)")
+            % {"shop": client.name},
             "clicked": clicked if clicked != survey.rating else None,
             "saved": request.GET.get("saved") == "1",
         }
@@ -48,20 +58,34 @@ def survey_rate_page(request: HttpRequest, token: str) -> HttpResponse:
 
 def _answer(request: HttpRequest, survey: Survey, token: str) -> HttpResponse:
     rating = _rating_of(request.POST.get("rating", ""))
+    nps = _nps_of(request.POST.get("nps", ""))
     try:
         if rating is not None:
             survey = survey_rate(survey_id=survey.pk, rating=rating, via=Survey.Via.LINK)
+        if nps is not None and survey.rating is not None:
+            survey = survey_recommend(survey_id=survey.pk, nps=nps)
         if "comment" in request.POST:
             survey = survey_comment(survey_id=survey.pk, comment=request.POST["comment"])
     except ValidationError:
-        pass  # only a rating 1-5 reaches here; the page shows what is stored
+        pass  # only answers in their range reach here; the page shows what is stored
     response = redirect("survey-rate", token=token)
     response["Location"] += "?saved=1"
     return response
 
 
 def _rating_of(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and int(raw) in RATINGS else None
+    return _whole_number(raw, RATINGS)
+
+
+def _nps_of(raw: str) -> int | None:
+    return _whole_number(raw, NPS_ANSWERS)
+
+
+def _whole_number(raw: str, allowed: tuple[int, ...]) -> int | None:
+    # isdigit() alone takes "²" and other digits that int() refuses (a 500, not "no answer").
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 3:
+        return None
+    return int(raw) if int(raw) in allowed else None
 
 
 def _refused(request: HttpRequest, client: object, *, expired: bool) -> HttpResponse:

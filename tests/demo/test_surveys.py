@@ -1,11 +1,12 @@
 """The demo's satisfaction surveys: every demo client has answers on e-mail and on chat or
-SMS, seeded once (the demo is seeded twice)."""
+SMS (and NPS answers on e-mail), seeded once (the demo is seeded twice); its agents' teams."""
 
 import pytest
 
-from demo.cast import DEMO_CLIENTS
+from accounts.models import Team, User
+from demo.cast import DEMO_CLIENTS, DEMO_TEAMS
 from reporting.figures import Period
-from reporting.selectors import satisfaction_figures_for_period
+from reporting.selectors import satisfaction_by_team_for_period, satisfaction_figures_for_period
 from surveys.models import Survey
 from tenants.models import Client
 from tests.support.tenancy import in_schema
@@ -29,4 +30,20 @@ def test_every_demo_client_has_survey_answers_on_email_and_chat_or_sms(demo_seed
                 day=newest.astimezone(client.tz).date(), time_zone=client.time_zone
             )
             figures = satisfaction_figures_for_period(client=client, period=month)
+            teams = satisfaction_by_team_for_period(client=client, period=month)
+            # The e-mail page's NPS question, answered only there and only after a rating.
+            assert answered.filter(nps__isnull=False).exists(), client.slug
+            assert not Survey.objects.filter(nps__isnull=False, channel__in=["chat", "sms"])
         assert figures is not None and figures.totals.count > 0
+        assert teams and sum(g.csat.count for _team, g in teams) >= figures.totals.count
+
+
+def test_the_demo_agents_have_their_teams_and_one_has_none(demo_seeded):
+    assert sorted(Team.objects.values_list("name", flat=True)) == sorted(
+        name for name, _lead, _members in DEMO_TEAMS
+    )
+    for name, lead, members in DEMO_TEAMS:
+        team = Team.objects.get(name=name)
+        assert team.lead is not None and team.lead.username == lead
+        assert sorted(team.members.values_list("username", flat=True)) == sorted(members)
+    assert User.objects.filter(username="andrei", team__isnull=True).exists()

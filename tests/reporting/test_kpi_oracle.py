@@ -11,6 +11,7 @@ the queue, still waiting, answered around the 20-second line, voicemails and cal
 become conversations (maybe on the next day or month).
 """
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -25,12 +26,20 @@ from tests.support.fuzz import FUZZ, rolled_back
 from tests.support.kpi_months import (
     PRAGUE,
     SCHEDULES,
+    CallSpec,
     ConversationSpec,
     Month,
+    SurveySpec,
     month_store,
     months,
 )
-from tests.support.kpi_rows import actual_figures, differences, expected_figures, schema_rows
+from tests.support.kpi_rows import (
+    actual_figures,
+    differences,
+    expected_figures,
+    schema_rows,
+    schema_surveys,
+)
 from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +74,19 @@ def _calendar(client, month: Month, *, country: str, language: str) -> BusinessC
 
 def _expected(client, month: Month) -> dict[str, Any]:
     contacts, calls = schema_rows()
+    surveys = schema_surveys()
     _events(month, contacts, calls)
+    for survey in surveys:
+        if survey.rated_at is not None:
+            sent_in = month.period.start <= survey.created_at < month.period.end
+            rated_in = month.period.start <= survey.rated_at < month.period.end
+            event(
+                "survey sent and rated in different months"
+                if sent_in != rated_in
+                else "survey rated"
+            )
+        if survey.nps is not None:
+            event("conversation NPS answer" + (" of no team" if not survey.team else ""))
 
     def business_seconds(contact: oracle.ContactRow) -> float:
         calendar = _calendar(client, month, country=contact.country, language=contact.language)
@@ -73,7 +94,12 @@ def _expected(client, month: Month) -> dict[str, Any]:
         return calendar.business_seconds_between(contact.created_at, contact.first_response_at)
 
     return expected_figures(
-        contacts, calls, period=month.period, zone=PRAGUE, business_seconds=business_seconds
+        contacts,
+        calls,
+        surveys=surveys,
+        period=month.period,
+        zone=PRAGUE,
+        business_seconds=business_seconds,
     )
 
 
@@ -157,9 +183,59 @@ REOPENED_THEN_RESOLVED_AFTER_THE_MONTH = _april(
 )
 
 
+# Satisfaction at the month's end: a survey sent on 30 April and rated (5, NPS 9) 30 minutes
+# into 1 May local time counts as sent in April (and answered by now) but its answers in May;
+# one rated 2 with NPS 6 on 30 April counts in April, by the team of its conversation's agent
+# ("Alpha"); a call answered in April by an agent of no team (CSAT 4, no NPS) is "No team".
+APRIL_END = datetime(2026, 4, 30, 21, 0, tzinfo=UTC)  # 23:00 in Prague
+SATISFACTION_AT_THE_MONTHS_END = replace(
+    _april(
+        replace(_contact(0, APRIL_END - timedelta(hours=5), resolved_at=APRIL_END), agent=1),
+        replace(_contact(1, APRIL_END - timedelta(hours=6), resolved_at=APRIL_END), agent=0),
+    ),
+    teams=("Alpha", None, None),
+    calls=[
+        CallSpec(
+            customer=2,
+            language="cs",
+            country="CZ",
+            topic="orders",
+            ringing_at=APRIL_END - timedelta(days=1),
+            queued_at=APRIL_END - timedelta(days=1),
+            answered_at=APRIL_END - timedelta(days=1) + timedelta(seconds=10),
+            outcome="answered",
+            talk_seconds=120,
+            csat=4,
+            nps=None,
+            conversation_at=None,
+            agent=1,
+        )
+    ],
+    surveys=[
+        SurveySpec(
+            conversation=0,
+            state="sent",
+            created_at=APRIL_END + timedelta(minutes=30),  # 23:30 on 30 April
+            rating=5,
+            rated_at=APRIL_END + timedelta(hours=1, minutes=30),  # 00:30 on 1 May
+            nps=9,
+        ),
+        SurveySpec(
+            conversation=1,
+            state="sent",
+            created_at=APRIL_END - timedelta(hours=2),
+            rating=2,
+            rated_at=APRIL_END - timedelta(hours=1),
+            nps=6,
+        ),
+    ],
+)
+
+
 @settings(FUZZ, max_examples=200)
 @example(month=REPEAT_OVER_THE_CLOCK_CHANGE)
 @example(month=REOPENED_THEN_RESOLVED_AFTER_THE_MONTH)
+@example(month=SATISFACTION_AT_THE_MONTHS_END)
 @given(month=months)
 def test_every_kpi_agrees_with_the_oracle(two_clients, month):
     client = two_clients.a

@@ -15,7 +15,13 @@ from reporting.figures import Period
 from reporting.selectors import kpis_for_period
 from tenants.models import Client
 from tests.support import kpis as oracle
-from tests.support.kpi_rows import actual_figures, differences, expected_figures, schema_rows
+from tests.support.kpi_rows import (
+    actual_figures,
+    differences,
+    expected_figures,
+    schema_rows,
+    schema_surveys,
+)
 from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
@@ -48,11 +54,13 @@ def test_every_demo_clients_months_agree_with_the_oracle(demo_seeded):
         business_seconds = _business_seconds(client)
         with in_schema(client):
             contacts, calls = schema_rows()
+            surveys = schema_surveys()
             for period in (whole, so_far.until(now)):
                 kpis = kpis_for_period(client=client, period=period, now=now)
                 expected = expected_figures(
                     contacts,
                     calls,
+                    surveys=surveys,
                     period=period,
                     zone=client.tz,
                     business_seconds=business_seconds,

@@ -1,7 +1,7 @@
 """Generated months for the KPI oracle: contacts and calls of one client in a month of
 Europe/Prague (clock changes, holidays, closures, edge times), and how to store them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from random import Random
 from typing import Any
@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
+from accounts.models import Team, User
 from conversations.models import Conversation
 from customers.models import Customer
 from hours.models import BusinessHours, Closure
 from reporting.figures import Period
+from surveys.models import Survey
 from telephony.voice.models import Call
 
 PRAGUE = ZoneInfo("Europe/Prague")
@@ -49,6 +51,7 @@ class ConversationSpec:
     resolved_at: datetime | None
     reopened_at: datetime | None
     reopen_count: int
+    agent: int | None = None  # the assignee: an index into the month's agents
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,22 @@ class CallSpec:
     csat: int | None
     nps: int | None
     conversation_at: datetime | None  # a voicemail or callback request's conversation
+    agent: int | None = None  # who answered: an index into the month's agents
+
+
+@dataclass(frozen=True)
+class SurveySpec:
+    conversation: int  # an index into the month's conversations
+    state: str
+    created_at: datetime
+    rating: int | None
+    rated_at: datetime | None
+    nps: int | None
+
+
+# The team of each of the month's agents (None: in no team), drawn per month.
+TEAMS = ["Alpha", "Beta", None]
+AGENTS = 3
 
 
 @dataclass(frozen=True)
@@ -75,6 +94,8 @@ class Month:
     closure: tuple[datetime, datetime] | None
     conversations: list[ConversationSpec]
     calls: list[CallSpec]
+    teams: tuple[str | None, ...] = (None,) * AGENTS
+    surveys: list[SurveySpec] = field(default_factory=list)
 
 
 def _moment(rng: Random, period: Period) -> datetime:
@@ -199,13 +220,47 @@ def _month(rng: Random) -> Month:
         if rng.random() < 0.3:  # an earlier contact of the same customer
             earlier = created - rng.choice(REPEAT_OFFSETS)
             conversations.append(_conversation(rng, whole, earlier, customer))
-    return Month(
+    month = Month(
         period=whole.until(now),
         now=now,
         hours={scope: rng.randrange(len(SCHEDULES)) for scope in SCOPES if rng.random() < 0.5},
         closure=closure,
         conversations=conversations,
         calls=[_call(rng, whole) for _ in range(rng.randint(0, 12))],
+    )
+    return _with_surveys_and_agents(rng, month)
+
+
+def _with_surveys_and_agents(rng: Random, month: Month) -> Month:
+    """Teams of the agents, who handled each conversation and call, and the conversations'
+    surveys: sent or skipped around the month's edges, rated (maybe in another month),
+    with or without the NPS answer (drawn last: the other draws stay as they were)."""
+    period = month.period
+    surveys = []
+    for index, conversation in enumerate(month.conversations):
+        if rng.random() < 0.4:
+            continue
+        sent_at = _later(rng, conversation.resolved_at or conversation.created_at, period)
+        sent = rng.random() < 0.85
+        rating = _maybe(rng, 0.7, rng.randint(1, 5)) if sent else None
+        surveys.append(
+            SurveySpec(
+                conversation=index,
+                state="sent" if sent else "skipped",
+                created_at=sent_at,
+                rating=rating,
+                rated_at=_later(rng, sent_at, period) if rating else None,
+                nps=_maybe(rng, 0.6, rng.randint(0, 10)) if rating else None,
+            )
+        )
+    return replace(
+        month,
+        teams=tuple(rng.choice(TEAMS) for _ in range(AGENTS)),
+        conversations=[
+            replace(c, agent=_maybe(rng, 0.8, rng.randrange(AGENTS))) for c in month.conversations
+        ],
+        calls=[replace(c, agent=_maybe(rng, 0.8, rng.randrange(AGENTS))) for c in month.calls],
+        surveys=surveys,
     )
 
 
@@ -223,6 +278,11 @@ def month_store(client, month: Month) -> None:
         )
     if month.closure is not None:
         Closure.objects.create(client=client, starts_at=month.closure[0], ends_at=month.closure[1])
+    teams = {name: Team.objects.create(name=name) for name in set(month.teams) if name}
+    agents = [
+        User.objects.create(username=f"oracle-agent-{n}", team=teams.get(team or ""))
+        for n, team in enumerate(month.teams)
+    ]
     customers = Customer.objects.bulk_create(
         Customer(name=f"c{n}", email=f"c{n}@example.cz", country=["CZ", "SK", "", "XX"][n])
         for n in range(4)
@@ -239,6 +299,7 @@ def month_store(client, month: Month) -> None:
             resolved_at=spec.resolved_at,
             reopened_at=spec.reopened_at,
             reopen_count=spec.reopen_count,
+            assignee=None if spec.agent is None else agents[spec.agent],
         )
         for spec in month.conversations
     ]
@@ -271,6 +332,21 @@ def month_store(client, month: Month) -> None:
             csat=spec.csat,
             nps=spec.nps,
             conversation=next(of_call) if spec.conversation_at is not None else None,
+            agent=None if spec.agent is None else agents[spec.agent],
         )
         for n, spec in enumerate(month.calls)
+    )
+    Survey.objects.bulk_create(
+        Survey(
+            conversation=conversations[spec.conversation],
+            channel=conversations[spec.conversation].channel,
+            language=conversations[spec.conversation].language,
+            state=spec.state,
+            created_at=spec.created_at,
+            rating=spec.rating,
+            rated_at=spec.rated_at,
+            answered_via="link" if spec.rating else "",
+            nps=spec.nps,
+        )
+        for spec in month.surveys
     )

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.models import Conversation
 from reporting.figures import Kpis, Period
+from surveys.models import Survey
 from telephony.voice.models import Call
 from tests.support import kpis as oracle
 
@@ -59,16 +60,40 @@ def schema_rows() -> tuple[list[oracle.ContactRow], list[oracle.CallRow]]:
             csat=call.csat,
             nps=call.nps,
             became_conversation=call.conversation_id is not None,
+            team=call.agent.team.name if call.agent and call.agent.team else "",
         )
-        for call in Call.objects.all()
+        for call in Call.objects.select_related("agent__team")
     ]
     return contacts, calls
+
+
+def schema_surveys() -> list[oracle.SurveyRow]:
+    """The conversation surveys of the current schema as plain rows."""
+    return [
+        oracle.SurveyRow(
+            channel=survey.channel,
+            language=survey.language,
+            category=survey.conversation.category,
+            team=(
+                assignee.team.name
+                if (assignee := survey.conversation.assignee) and assignee.team
+                else ""
+            ),
+            state=survey.state,
+            created_at=survey.created_at,
+            rating=survey.rating,
+            rated_at=survey.rated_at,
+            nps=survey.nps,
+        )
+        for survey in Survey.objects.select_related("conversation__assignee__team")
+    ]
 
 
 def expected_figures(
     contacts: list[oracle.ContactRow],
     calls: list[oracle.CallRow],
     *,
+    surveys: list[oracle.SurveyRow],
     period: Period,
     zone: ZoneInfo,
     business_seconds: Callable[[oracle.ContactRow], float],
@@ -92,6 +117,10 @@ def expected_figures(
             "calls_by": calls_by,
             "csat": csat,
             "nps": nps,
+            "satisfaction": oracle.satisfaction_figures(surveys, start=start, end=end),
+            "satisfaction_by_team": oracle.satisfaction_by_team(
+                surveys, calls, start=start, end=end
+            ),
         }
     )
 
@@ -108,6 +137,8 @@ def actual_figures(kpis: Kpis) -> dict[str, Any]:
             "calls_by": kpis.calls_by,
             "csat": kpis.csat,
             "nps": kpis.nps,
+            "satisfaction": kpis.satisfaction,
+            "satisfaction_by_team": kpis.satisfaction_by_team,
         }
     )
 

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from reporting.figures import CallFigures, ContactFigures, CsatFigures, NpsFigures
+from reporting.figures import (
+    CallFigures,
+    ContactFigures,
+    CsatFigures,
+    NpsFigures,
+    SatisfactionFigures,
+    SatisfactionGroup,
+)
 
 CONTACT_DIMENSIONS = ("channel", "language", "country", "category")
 CALL_DIMENSIONS = ("language", "country", "topic")
@@ -59,6 +66,24 @@ class CallRow:
     nps: int | None
     # A voicemail or callback request that telephony turned into a conversation.
     became_conversation: bool
+    # The team of the agent who answered the call ("" = no agent, or an agent of no team).
+    team: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SurveyRow:
+    """One conversation survey with its conversation's category and handling agent's team."""
+
+    channel: str
+    language: str
+    category: str
+    # The team of the conversation's assignee ("" = none, or an agent of no team).
+    team: str
+    state: str
+    created_at: datetime
+    rating: int | None
+    rated_at: datetime | None
+    nps: int | None
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -264,3 +289,81 @@ def call_figures(
             key=lambda pair: (-pair[1].received, pair[0]),
         )
     return (_call_group(rang) if rang else None), by
+
+
+# --- the conversation survey, and both surveys by team --------------------------------------
+
+SATISFACTION_DIMENSIONS = ("channel", "language", "category")
+
+
+def _group(csat: Iterable[int | None], nps: Iterable[int | None]) -> SatisfactionGroup:
+    csat_counts = Counter(score for score in csat if score is not None)
+    nps_counts = Counter(score for score in nps if score is not None)
+    return SatisfactionGroup(
+        csat=CsatFigures(answers={score: csat_counts[score] for score in CSAT_ANSWERS}),
+        nps=NpsFigures(answers={score: nps_counts[score] for score in NPS_ANSWERS}),
+    )
+
+
+def is_answered_in(survey: SurveyRow, *, start: datetime, end: datetime) -> bool:
+    """Rated in the period: its rating and its NPS answer (given after the rating, on the
+    same page) count in the month of the rating."""
+    return (
+        survey.rating is not None and survey.rated_at is not None and start <= survey.rated_at < end
+    )
+
+
+def satisfaction_figures(
+    surveys: list[SurveyRow], *, start: datetime, end: datetime
+) -> SatisfactionFigures | None:
+    """The answers given in the period, in total and by channel, language and category (most
+    CSAT answers first, then by value), and the surveys sent in it; None without either."""
+    answered = [s for s in surveys if is_answered_in(s, start=start, end=end)]
+    sent = [s for s in surveys if s.state == "sent" and start <= s.created_at < end]
+    if not sent and not answered:
+        return None
+
+    def of(rows: list[SurveyRow]) -> SatisfactionGroup:
+        return _group([r.rating for r in rows], [r.nps for r in rows])
+
+    totals = of(answered)
+    by: dict[str, list[tuple[str, SatisfactionGroup]]] = {}
+    for dimension in SATISFACTION_DIMENSIONS:
+        groups: dict[str, list[SurveyRow]] = defaultdict(list)
+        for survey in answered:
+            groups[getattr(survey, dimension)].append(survey)
+        by[dimension] = sorted(
+            ((value, of(group)) for value, group in groups.items()),
+            key=lambda pair: (-pair[1].csat.count, pair[0]),
+        )
+    return SatisfactionFigures(
+        sent=len(sent),
+        answered_of_sent=sum(s.rating is not None for s in sent),
+        totals=totals.csat,
+        by={name: [(value, g.csat) for value, g in groups] for name, groups in by.items()},
+        nps_totals=totals.nps,
+        nps_by={name: [(value, g.nps) for value, g in groups] for name, groups in by.items()},
+    )
+
+
+def satisfaction_by_team(
+    surveys: list[SurveyRow], calls: list[CallRow], *, start: datetime, end: datetime
+) -> list[tuple[str, SatisfactionGroup]]:
+    """Both surveys' answers by the handling agent's team: conversation surveys rated in the
+    period, calls that rang in it with an answer to either question. Teams with the most
+    CSAT answers first (then NPS answers, then by name), "No team" ("") last."""
+    csat: dict[str, list[int | None]] = defaultdict(list)
+    nps: dict[str, list[int | None]] = defaultdict(list)
+    for survey in surveys:
+        if is_answered_in(survey, start=start, end=end):
+            csat[survey.team].append(survey.rating)
+            nps[survey.team].append(survey.nps)
+    for call in calls:
+        if start <= call.ringing_at < end and (call.csat is not None or call.nps is not None):
+            csat[call.team].append(call.csat)
+            nps[call.team].append(call.nps)
+    groups = [(team, _group(csat[team], nps[team])) for team in csat]
+    return sorted(
+        groups,
+        key=lambda pair: (pair[0] == "", -pair[1].csat.count, -pair[1].nps.count, pair[0]),
+    )

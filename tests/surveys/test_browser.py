@@ -1,5 +1,6 @@
-"""A customer answers the survey from the e-mail they received, in a real browser, and the
-client sees the answer on the portal's dashboard."""
+"""A customer answers the survey (CSAT, NPS, a comment) from the e-mail they received, in a
+real browser, and the client sees the answers on the portal's dashboard, by channel and by
+the team of the agent who handled the conversation."""
 
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -10,7 +11,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import User
+from accounts.models import Team, User
 from reporting.models import KpiSnapshot
 from surveys.models import Survey
 from tests.support.browser import served_and_browsed
@@ -22,7 +23,7 @@ from tests.support.tenancy import in_schema
 pytestmark = pytest.mark.slow
 
 
-def test_a_customer_rates_and_comments_from_the_mail_and_the_portal_shows_it(
+def test_a_customer_rates_recommends_and_comments_and_the_portal_shows_it_by_team(
     two_clients, django_db_blocker, tmp_path
 ):
     now = timezone.now()
@@ -33,6 +34,9 @@ def test_a_customer_rates_and_comments_from_the_mail_and_the_portal_shows_it(
         django_db_blocker.unblock(),
     ):
         assert sweep(two_clients.a, now=now) == 1
+        # The agent who resolved it is in a team (deleted with the test's users afterwards).
+        team = Team.objects.create(name="Morava")
+        User.objects.filter(pk=conversation.assignee_id).update(team=team)
         with in_schema(two_clients.a):
             survey = Survey.objects.get(conversation=conversation)
         # Committed, the outbox's task ran at the commit (eager in tests): the mail is sent.
@@ -50,10 +54,21 @@ def test_a_customer_rates_and_comments_from_the_mail_and_the_portal_shows_it(
             # Recorded at once (the page sends the click), in the customer's language.
             expect(page.locator("#survey-thanks")).to_contain_text("Děkujeme")
             expect(page.locator("#survey-rating")).to_have_text("4")
+            # The second question, after the rating: 0-10, in Czech, with the shop's name.
+            question = page.get_by_role("group", name="Jak pravděpodobně byste")
+            expect(question).to_contain_text(two_clients.a.name)
+            question.get_by_label("9", exact=True).check()
             page.get_by_label("Chcete něco dodat? (nepovinné)").fill("Rychlá a ochotná pomoc.")
-            page.get_by_role("button", name="Odeslat komentář").click()
-            expect(page.locator("#comment-saved")).to_be_visible()
-            page.screenshot(path=tmp_path / "survey-page.png", full_page=True)
+            page.get_by_role("button", name="Odeslat odpovědi").click()
+            expect(page.locator("#comment-saved")).to_have_text("Děkujeme za vaše odpovědi.")
+            expect(
+                page.get_by_role("group", name="Jak pravděpodobně byste").get_by_label(
+                    "9", exact=True
+                )
+            ).to_be_checked()
+            for width in (1280, 1920):
+                page.set_viewport_size({"width": width, "height": 900})
+                page.screenshot(path=tmp_path / f"survey-page-{width}.png", full_page=True)
             # The same link opened again (a second click): still one answer, the same rating.
             page.goto(f"{base}{link.path}?rating=4")
             expect(page.locator("#survey-rating")).to_have_text("4")
@@ -69,8 +84,18 @@ def test_a_customer_rates_and_comments_from_the_mail_and_the_portal_shows_it(
             row = table.get_by_role("row").filter(has_text="E-mail")
             expect(row).to_contain_text("4.00")
             expect(row.get_by_role("cell").nth(1)).to_have_text("1")
-            portal.locator("#satisfaction").screenshot(path=tmp_path / "portal-satisfaction.png")
-            portal.screenshot(path=tmp_path / "portal-dashboard.png", full_page=True)
+            # By team: the resolving agent's team, one answer of each question; NPS +100.
+            by_team = portal.locator("#satisfaction-team")
+            team_row = by_team.get_by_role("row").filter(has_text="Morava")
+            expect(team_row.get_by_role("cell").nth(2)).to_have_text("4.00")
+            expect(team_row.get_by_role("cell").nth(-2)).to_have_text("100.0")
+            expect(team_row.get_by_role("cell").nth(-1)).to_have_text("1")
+            for width in (1280, 1920):
+                portal.set_viewport_size({"width": width, "height": 900})
+                portal.locator("#satisfaction").screenshot(
+                    path=tmp_path / f"portal-satisfaction-{width}.png"
+                )
+                portal.screenshot(path=tmp_path / f"portal-dashboard-{width}.png", full_page=True)
             portal.close()
 
         # A mail scanner that fetches every link without running the page's script records
@@ -79,7 +104,8 @@ def test_a_customer_rates_and_comments_from_the_mail_and_the_portal_shows_it(
         assert all(scanner.get(url).status_code == 200 for url in links.values())
         with in_schema(two_clients.a):
             survey.refresh_from_db()
-        assert (survey.rating, survey.comment) == (4, "Rychlá a ochotná pomoc.")
+        assert (survey.rating, survey.nps, survey.comment) == (4, 9, "Rychlá a ochotná pomoc.")
         User.objects.filter(pk=boss.pk).delete()
+        team.delete()
         with in_schema(two_clients.a):  # the previous month's, stored by the dashboard
             KpiSnapshot.objects.all().delete()

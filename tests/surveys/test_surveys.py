@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.test import Client as HttpClient
 from django.utils import timezone
 
@@ -27,7 +29,7 @@ from outbox.models import Delivery
 from routing.models import WorkItem
 from surveys.links import survey_token
 from surveys.models import Survey
-from surveys.services import survey_comment, survey_rate, survey_settings_get
+from surveys.services import survey_comment, survey_rate, survey_recommend, survey_settings_get
 from surveys.tasks import surveys_sweep_task
 from tests.support.desk import agent_with
 from tests.support.desk import signed_in as desk_signed_in
@@ -94,6 +96,8 @@ def test_an_email_survey_goes_out_once_after_the_delay_in_the_customers_language
     assert sent.to == ["spokojeny@example.cz"]
     assert sent.extra_headers["Auto-Submitted"] == "auto-replied"
     assert "Velmi spokojen" in sent.body  # the Czech catalog's words
+    # The page's second question is announced, in Czech, with the shop's name.
+    assert f"jak pravděpodobně byste {two_clients.a.name} doporučili" in sent.body
     assert sorted(links) == [1, 2, 3, 4, 5]
     assert all(host_of(two_clients.a) in url for url in links.values())
 
@@ -132,6 +136,66 @@ def test_the_link_records_the_rating_and_the_comment_and_a_double_click_is_one_a
     # Changed their mind: the later rating stands.
     http.post(form_path, {"rating": "5"})
     assert survey_of(two_clients.a, conversation).rating == 5
+
+
+def test_the_page_asks_the_nps_question_after_the_rating_and_keeps_the_answer(two_clients):
+    surveys_on(two_clients.a)
+    conversation = resolved(two_clients.a)
+    sweep(two_clients.a)
+    survey = survey_of(two_clients.a, conversation)
+    path = urlsplit(sent_mail_links(two_clients.a, survey)[5]).path
+    http = HttpClient(HTTP_HOST=host_of(two_clients.a))
+
+    # Before a rating: no question, and an answer posted anyway is not kept (NPS follows CSAT).
+    assert 'name="nps"' not in http.get(path).text
+    http.post(path, {"nps": "9"})
+    assert survey_of(two_clients.a, conversation).nps is None
+    http.post(path, {"rating": "5"})
+    page = http.get(path).text
+    assert f"Jak pravděpodobně byste {two_clients.a.name} doporučili přátelům?" in page
+    assert page.count('name="nps"') == 11  # 0 to 10
+    assert http.post(path, {"nps": "9", "comment": ""}).status_code == 302
+    assert "Děkujeme za vaše odpovědi." in http.get(f"{path}?saved=1").text
+    assert (
+        survey_of(two_clients.a, conversation).rating,
+        survey_of(two_clients.a, conversation).nps,
+    ) == (5, 9)
+    # Changed their mind: the later answer stands; a value off the scale changes nothing.
+    http.post(path, {"nps": "10"})
+    for odd in ["11", "-1", "²", "9.5", "0" * 5000, ""]:
+        assert http.post(path, {"nps": odd}).status_code == 302
+    assert survey_of(two_clients.a, conversation).nps == 10
+    assert 'value="10" aria-label="10" checked' in http.get(path).text
+
+
+@pytest.mark.parametrize("field", ["rating", "nps"])
+def test_a_digit_of_another_script_is_no_answer_and_no_error(two_clients, field):
+    surveys_on(two_clients.a)
+    conversation = resolved(two_clients.a)
+    sweep(two_clients.a)
+    survey = survey_of(two_clients.a, conversation)
+    path = urlsplit(sent_mail_links(two_clients.a, survey)[5]).path
+    http = HttpClient(HTTP_HOST=host_of(two_clients.a))
+    assert http.get(f"{path}?{field}=²").status_code == 200  # str.isdigit("²"), int() refuses
+    assert http.post(path, {field: "٣"}).status_code == 302  # an Arabic-Indic three
+    assert survey_of(two_clients.a, conversation).rating is None
+
+
+def test_the_nps_service_refuses_an_answer_off_the_scale_or_before_the_rating(two_clients):
+    surveys_on(two_clients.a)
+    conversation = resolved(two_clients.a)
+    sweep(two_clients.a)
+    survey = survey_of(two_clients.a, conversation)
+    with in_schema(two_clients.a):
+        with pytest.raises(ValidationError):
+            survey_recommend(survey_id=survey.pk, nps=8)  # no rating yet
+        survey_rate(survey_id=survey.pk, rating=4, via="link")
+        with pytest.raises(ValidationError):
+            survey_recommend(survey_id=survey.pk, nps=11)
+        assert survey_recommend(survey_id=survey.pk, nps=0).nps == 0
+        # The database holds the rule too: an NPS answer needs a rating.
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Survey.objects.filter(pk=survey.pk).update(rating=None)
 
 
 def test_a_tampered_or_foreign_token_gets_a_clear_page_not_an_error(two_clients):
@@ -304,6 +368,11 @@ def test_the_agent_sees_the_rating_and_the_comment_on_the_conversation(two_clien
     page = desk_signed_in(agent).get(f"/desk/items/{item.pk}").text
     assert '<strong id="survey-rating">3 / 5</strong>' in page
     assert "Dlouho jsem čekal na &lt;odpověď&gt;." in page  # escaped
+    assert 'id="survey-nps"' not in page  # not answered
+    with in_schema(two_clients.a):
+        survey_recommend(survey_id=survey.pk, nps=7)
+    page = desk_signed_in(agent).get(f"/desk/items/{item.pk}").text
+    assert '<strong id="survey-nps">7 / 10</strong>' in page
 
 
 def test_the_beat_asks_every_serving_client_in_its_own_schema(two_clients):
@@ -391,8 +460,10 @@ def test_the_client_reads_the_answer_on_the_conversation_in_the_portal(two_clien
     sweep(two_clients.a)
     with in_schema(two_clients.a):
         survey_rate(survey_id=survey_of(two_clients.a, conversation).pk, rating=5, via="link")
+        survey_recommend(survey_id=survey_of(two_clients.a, conversation).pk, nps=10)
     page = signed_in(two_clients.a, user_a).get(f"/conversations/{conversation.pk}/").text
     assert '<strong id="survey-rating">5 / 5</strong>' in page
+    assert '<strong id="survey-nps">10 / 10</strong>' in page
 
 
 def test_a_digit_after_a_reopening_answers_the_agent_and_is_not_a_rating(two_clients):
