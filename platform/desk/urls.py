@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from desk.views import calls, inbox, items, revenue, wall
+from desk.views import calls, inbox, items, revenue, search, wall
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -46,5 +46,11 @@ urlpatterns = [
         "desk/deliveries/<int:delivery_id>/retry",
         wall.delivery_retry,
         name="desk-delivery-retry",
+    ),
+    path("desk/search", search.search, name="desk-search"),
+    path(
+        "desk/clients/<int:client_id>/conversations/<int:conversation_id>",
+        search.conversation,
+        name="desk-conversation",
     ),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import agency_page, user_is_supervisor
 from desk.access import agent_of
+from desk.forms import QueueForm, queue_filter, queue_params
 from desk.selectors.calls import screen_pops
 from desk.selectors.inbox import agent_inbox_public, client_cards_public
 from routing.models import AgentState
@@ -44,9 +45,16 @@ def _clients_table() -> SafeString:
 
 
 def _inbox_context(request: HttpRequest) -> dict[str, Any]:
-    inbox = agent_inbox_public(agent_of(request))
+    agent, now = agent_of(request), timezone.now()
+    # The queue's table filtered and paged as asked (a 400 for what the page does not offer).
+    inbox = agent_inbox_public(agent, queue=queue_filter(request.GET, agent=agent, now=now))
     # Calls ringing for (or held by) the agent pop up with their caller's history.
-    return {"inbox": inbox, "now": timezone.now(), "pops": screen_pops(inbox.my_items)}
+    return {
+        "inbox": inbox,
+        "now": now,
+        "pops": screen_pops(inbox.my_items),
+        "queue_params": queue_params(request),
+    }
 
 
 @agency_page()
@@ -60,7 +68,15 @@ def home(request: HttpRequest) -> HttpResponse:
         # Native and fluent, as the router counts them (cached with the agent's reach).
         "my_languages": agent_reach_cached(agent).languages,
         "supervisor": user_is_supervisor(agent),
+        "queue_form": QueueForm(request.GET),
+        "queue_clients": agent.served_clients.order_by("name"),
     }
+    # The queue's languages: what waits for the agent, what they speak, what they chose.
+    context["queue_languages"] = sorted(
+        {line.key for line in context["inbox"].per_language}
+        | set(context["my_languages"])
+        | ({request.GET["language"]} if request.GET.get("language") else set())
+    )
     return render(request, "desk/home.html", context)
 
 
