@@ -45,11 +45,14 @@ class SearchDocument(models.Model):
         ]
         indexes = [
             GinIndex(fields=["terms"], name="searchdocument_terms"),
-            # The newest hits of the clients served first, and a common word found by
-            # walking them rather than by reading every match.
+            # The newest documents of a few clients (a filter on one client, a common word
+            # for an agent of few clients).
             models.Index(
                 fields=["client", "-last_activity_at", "-id"], name="searchdocument_recent"
             ),
+            # A common word for many clients: the newest documents walked until a page and
+            # the count's cap are found.
+            models.Index(fields=["-last_activity_at", "-id"], name="searchdocument_newest"),
         ]
 
     def __str__(self) -> str:

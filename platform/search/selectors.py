@@ -60,11 +60,25 @@ class SearchPage:
         return max(1, -(-min(self.total, RESULTS_CAP) // PAGE_SIZE))
 
 
-# The query's words as prefixes ('novak':* & 'jan':*), cut by the same parser and folding
-# as the documents; no words (only punctuation): no tsquery, nothing matches.
-_MATCH = """ AND d.terms @@ (
-    SELECT string_agg(quote_literal(lexeme) || ':*', ' & ')::tsquery
-    FROM unnest(to_tsvector('simple', public.search_fold(%s))))"""
+# The query's words cut by the same parser and folding as the documents, every one
+# required: the last typed as a prefix ("jan nov" finds "Jan Novák"), the others whole, so
+# that a common word ("obj" of "OBJ-2026-4711") is skipped over by the index's fast scan
+# rather than read in full as a prefix would be. No words (only punctuation): NULL, nothing
+# matches.
+MATCH_SQL = """(
+    SELECT string_agg(quote_literal(lexeme) || CASE WHEN last THEN ':*' ELSE '' END, ' & ')
+    FROM (SELECT lexeme, positions[array_upper(positions, 1)]
+                 = max(positions[array_upper(positions, 1)]) OVER () AS last
+          FROM unnest(to_tsvector('simple', public.search_fold(%s)))) AS words)"""
+
+
+def tsquery_of(text: str) -> str | None:
+    """The query's words as a tsquery's text (``'jan' & 'novak':*``), cut by the server."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + MATCH_SQL, [text])
+        words: str | None = cursor.fetchone()[0]
+    return words
+
 
 _SEARCH_SQL = """
     WITH hits AS (
@@ -88,7 +102,9 @@ def _where(query: str, filters: SearchFilters) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if query:
-        clauses.append(_MATCH)
+        # A value the planner sees (not a subquery), so that it knows how common the words
+        # are: a rare name through the index of words, a common word by walking the newest.
+        clauses.append(" AND d.terms @@ %s::tsquery")
         params.append(query)
     equal = {
         "client_id": filters.client_id,
@@ -118,9 +134,13 @@ def conversations_search(
     """The conversations of ``client_ids`` whose subject, messages or customer (name,
     e-mail, phone in any formatting, shop reference) hold every word of ``query`` (as the
     start of a word, accents and case ignored), newest activity first: one page of hits
-    and their number (up to RESULTS_CAP + 1). One statement in the public schema."""
+    and their number (up to RESULTS_CAP + 1). One statement over the public index, after a
+    small one that cuts the query into words."""
     text = query_text(query)
-    where, params = _where(text, filters)
+    match = tsquery_of(text) if text else None
+    if text and match is None:  # only punctuation: no word to look for
+        return SearchPage(page=page)
+    where, params = _where(match or "", filters)
     # As bigint[] (psycopg would send smallint[]): hashed once, not probed per client.
     clients = [Int8(client_id) for client_id in client_ids]
     with connection.cursor() as cursor:

@@ -134,7 +134,12 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="SearchDocument",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
                 ("conversation_id", models.BigIntegerField()),
                 ("customer_id", models.BigIntegerField()),
                 ("channel", models.CharField(max_length=8)),
@@ -166,6 +171,9 @@ class Migration(migrations.Migration):
                     models.Index(
                         fields=["client", "-last_activity_at", "-id"],
                         name="searchdocument_recent",
+                    ),
+                    models.Index(
+                        fields=["-last_activity_at", "-id"], name="searchdocument_newest"
                     ),
                 ],
                 "constraints": [
