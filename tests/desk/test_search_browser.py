@@ -55,7 +55,7 @@ def test_search_without_accents_finds_a_czech_customer(desk):
     page.locator("#desk-search-q").press("Enter")
 
     results = page.locator("#search-results")
-    expect(page.locator("#search-count")).to_contain_text("1 conversation")
+    expect(page.locator("#search-count")).to_contain_text("Conversations found: 1")
     expect(results).to_contain_text("Client A Obuv")
     expect(results.locator(".hit-customer mark")).to_have_text(["Žofie", "Dvořáková", "zofie"])
     expect(results).to_contain_text("Reklamace bot")
