@@ -2,7 +2,8 @@
 by it (``/desk/clients/<client>/conversations/<id>``): its item's page when it has one,
 else the conversation read-only."""
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -39,7 +40,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
-        return HttpResponseBadRequest(f"{field}: {errors[0]}")
+        raise BadRequest(f"{field}: {errors[0]}")  # the 400 page, with a way back
     query = form.cleaned_data["q"]
     page = None
     if query or form.is_filtered():
