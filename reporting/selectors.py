@@ -16,7 +16,7 @@ from django.utils import timezone
 from billing.document import UNIT_AMOUNT
 from billing.selectors import invoice_in_force, invoice_line_description
 from core.months import month_bounds
-from hours.selectors import client_calendar
+from hours.selectors import client_calendars
 from reporting.figures import (
     CALL_DIMENSIONS,
     CSAT_SCORES,
@@ -54,6 +54,11 @@ REPORT_WORK_MEM = "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off"
 # as sorted arrays of starts, lengths and open seconds before each (seconds since the epoch):
 # B(t) = open seconds before t, its period found by binary search (width_bucket); the first
 # response in business hours is B(answered) - B(arrived).
+#
+# Each per-row value is computed once: the planner copies a subquery's expressions into every
+# place that uses them unless the subquery cannot be merged into its parent, and the window
+# (in ``recent``) and ``OFFSET 0`` (in ``located``) are what stop it. Merged, the business
+# hours alone evaluated six binary searches and a dozen epoch conversions per row.
 _CONTACTS_CTE = """
 WITH open_period AS (
     SELECT * FROM unnest(%(cal_country)s::text[], %(cal_language)s::text[],
@@ -64,41 +69,48 @@ WITH open_period AS (
            array_agg(before ORDER BY s) AS before
     FROM open_period GROUP BY country, language
 ), recent AS (
-    SELECT conv.id, conv.channel, conv.language, cu.country, conv.category, conv.created_at,
-           conv.first_response_at, conv.resolved_at, conv.reopened_at, conv.reopen_count,
+    SELECT conv.channel, conv.language, cu.country, conv.category, conv.created_at,
+           conv.first_response_at < %(end)s AS handled,
+           -- Resolved at least once before the end: a reopening follows a resolution, and
+           -- the row keeps only the latest of each (docs/kpis.md).
+           conv.resolved_at < %(end)s OR (conv.reopen_count > 0 AND conv.reopened_at < %(end)s)
+               AS resolved,
+           conv.reopen_count > 0 AND conv.reopened_at < %(end)s AS reopened,
+           -- Seconds since the epoch as float8 (date_part; extract() would give slower
+           -- numerics).
+           date_part('epoch', conv.created_at) AS arrived,
+           CASE WHEN conv.first_response_at < %(end)s
+                THEN date_part('epoch', conv.first_response_at) END AS answered,
+           CASE WHEN conv.resolved_at < %(end)s
+                THEN date_part('epoch', conv.resolved_at) END AS settled,
            lag(conv.created_at) OVER (PARTITION BY conv.customer_id
                                       ORDER BY conv.created_at, conv.id) AS previous_at
     FROM conversations_conversation conv
     JOIN customers_customer cu ON cu.id = conv.customer_id
     WHERE conv.created_at >= %(lookback)s AND conv.created_at < %(end)s AND NOT conv.automatic
-), contact AS (
-    -- Byte-order ("C") keys: the splits' sorts need no language rules, and run faster.
-    SELECT r.channel COLLATE "C" AS channel, r.language COLLATE "C" AS language,
-           r.country COLLATE "C" AS country, r.category COLLATE "C" AS category,
-           r.first_response_at < %(end)s AS handled,
-           -- Resolved at least once before the end: a reopening follows a resolution, and
-           -- the row keeps only the latest of each (docs/kpis.md).
-           r.resolved_at < %(end)s OR (r.reopen_count > 0 AND r.reopened_at < %(end)s)
-               AS resolved,
-           r.reopen_count > 0 AND r.reopened_at < %(end)s AS reopened,
+), located AS (
+    SELECT r.channel, r.language, r.country, r.category, r.handled, r.resolved, r.reopened,
            r.previous_at >= r.created_at - make_interval(days => %(repeat_days)s) AS repeat,
-           CASE WHEN r.first_response_at < %(end)s THEN e.answered - e.arrived END AS frt,
-           CASE WHEN r.first_response_at < %(end)s THEN
-                (CASE WHEN b.answered = 0 THEN 0 ELSE cal.before[b.answered] + least(
-                     greatest(e.answered - cal.s[b.answered], 0), cal.len[b.answered]) END)
-              - (CASE WHEN b.arrived = 0 THEN 0 ELSE cal.before[b.arrived] + least(
-                     greatest(e.arrived - cal.s[b.arrived], 0), cal.len[b.arrived]) END)
-           END AS business_frt,
-           CASE WHEN r.resolved_at < %(end)s THEN e.resolved - e.arrived END AS resolution
+           r.answered - r.arrived AS frt, r.settled - r.arrived AS resolution,
+           r.arrived, r.answered, cal.s, cal.len, cal.before,
+           CASE WHEN r.handled THEN coalesce(width_bucket(r.arrived, cal.s), 0) END
+               AS arrived_in,
+           CASE WHEN r.handled THEN coalesce(width_bucket(r.answered, cal.s), 0) END
+               AS answered_in
     FROM recent r
     LEFT JOIN cal ON cal.country = r.country AND cal.language = r.language
-    -- Seconds since the epoch as float8 (date_part; extract() would give slower numerics).
-    CROSS JOIN LATERAL (SELECT date_part('epoch', r.created_at) AS arrived,
-                               date_part('epoch', r.first_response_at) AS answered,
-                               date_part('epoch', r.resolved_at) AS resolved) e
-    CROSS JOIN LATERAL (SELECT coalesce(width_bucket(e.arrived, cal.s), 0) AS arrived,
-                               coalesce(width_bucket(e.answered, cal.s), 0) AS answered) b
     WHERE r.created_at >= %(start)s
+    OFFSET 0
+), contact AS (
+    -- Byte-order ("C") keys: the splits' sorts need no language rules, and run faster.
+    SELECT channel COLLATE "C" AS channel, language COLLATE "C" AS language,
+           country COLLATE "C" AS country, category COLLATE "C" AS category,
+           handled, resolved, reopened, repeat, frt, resolution,
+           (CASE WHEN answered_in = 0 THEN 0 ELSE before[answered_in] + least(
+                greatest(answered - s[answered_in], 0), len[answered_in]) END)
+         - (CASE WHEN arrived_in = 0 THEN 0 ELSE before[arrived_in] + least(
+                greatest(arrived - s[arrived_in], 0), len[arrived_in]) END) AS business_frt
+    FROM located
 )
 """
 
@@ -123,7 +135,7 @@ GROUP BY GROUPING SETS ({sets})
 # closed after it). Not applicable: closed unanswered before its due time (the customer
 # closed it, resolved without a reply), or an automatic conversation. Every comparison is
 # written so that a missing time never leaves the outcome NULL (uncounted).
-_SLA = """
+SLA_QUERY = """
 WITH breached AS (
     SELECT DISTINCT item_id FROM routing_slaevent
     WHERE client_id = %(client_id)s AND kind = 'breach' AND item_id IS NOT NULL
@@ -153,12 +165,22 @@ WITH breached AS (
     ) a
     WHERE w.client_id = %(client_id)s AND w.source_kind = 'conversation'
       AND w.due_at >= %(start)s AND w.due_at < %(due_before)s
+), fine AS (
+    -- One hash per promise on the four keys together, then the splits over these few
+    -- groups: the five grouping sets over every promise hashed each row five times (about
+    -- half of the query's time at 100,000 promises).
+    SELECT channel, language, country, category,
+           count(*) FILTER (WHERE outcome <> 'na') AS due,
+           count(*) FILTER (WHERE outcome = 'met') AS met,
+           count(*) FILTER (WHERE outcome = 'na') AS not_applicable
+    FROM promise
+    GROUP BY channel, language, country, category
 )
 SELECT GROUPING(channel), GROUPING(language), GROUPING(country), GROUPING(category),
        channel, language, country, category,
-       count(*) FILTER (WHERE outcome <> 'na'), count(*) FILTER (WHERE outcome = 'met'),
-       count(*) FILTER (WHERE outcome = 'na')
-FROM promise
+       coalesce(sum(due), 0)::bigint, coalesce(sum(met), 0)::bigint,
+       coalesce(sum(not_applicable), 0)::bigint
+FROM fine
 GROUP BY GROUPING SETS ((), (channel), (language), (country), (category))
 """
 
@@ -175,20 +197,13 @@ WITH arrival AS (
 )
 """
 
-_DAILY = (
+# Arrivals per local hour and channel: the daily volume and the heat map are both sums of
+# these (one pass over the month instead of one each). On the night the clocks go back, the
+# two local 02:00-03:00 hours fall into the same row, as both count in hour 2.
+_ARRIVALS_BY_HOUR = (
     _ARRIVALS
     + """
-SELECT (at AT TIME ZONE %(tz)s)::date, channel, count(*)
-FROM arrival
-GROUP BY 1, 2
-"""
-)
-
-_HEATMAP = (
-    _ARRIVALS
-    + """
-SELECT extract(isodow FROM at AT TIME ZONE %(tz)s)::int - 1,
-       extract(hour FROM at AT TIME ZONE %(tz)s)::int, count(*)
+SELECT date_trunc('hour', at AT TIME ZONE %(tz)s), channel, count(*)
 FROM arrival
 GROUP BY 1, 2
 """
@@ -245,7 +260,7 @@ def _calendar_params(
     each with the open seconds before it, as parallel arrays for the query."""
     with connection.cursor() as cursor:
         cursor.execute(_CALENDAR_SCOPES, params)
-        scopes = cursor.fetchall()
+        scopes: list[tuple[str, str]] = cursor.fetchall()
     arrays: dict[str, list[Any]] = {
         "cal_country": [],
         "cal_language": [],
@@ -253,12 +268,17 @@ def _calendar_params(
         "cal_length": [],
         "cal_before": [],
     }
-    for country, language in scopes:
-        calendar = client_calendar(client, country=country, language=language)
+    calendars = client_calendars(client, scopes=scopes)
+    # Scopes that come to the same calendar share its open periods, computed once.
+    periods: dict[int, list[tuple[datetime, datetime]]] = {}
+    for scope in scopes:
+        calendar = calendars[scope]
+        if id(calendar) not in periods:
+            periods[id(calendar)] = calendar.open_periods(period.start, period.end)
         before = 0.0
-        for start, end in calendar.open_periods(period.start, period.end):
-            arrays["cal_country"].append(country)
-            arrays["cal_language"].append(language)
+        for start, end in periods[id(calendar)]:
+            arrays["cal_country"].append(scope[0])
+            arrays["cal_language"].append(scope[1])
             length = (end - start).total_seconds()
             arrays["cal_start"].append(start.timestamp())
             arrays["cal_length"].append(length)
@@ -287,12 +307,8 @@ def _period_params(client: Client, period: Period) -> dict[str, Any]:
     }
 
 
-def contact_figures_for_period(
-    *, client: Client, period: Period, totals_only: bool = False
-) -> tuple[ContactFigures, dict[str, list[tuple[str, ContactFigures]]]]:
-    """Contact KPIs for the period (client's schema): the totals and each split."""
-    params = _period_params(client, period)
-    params |= _calendar_params(client, period, params)
+def contacts_query(*, totals_only: bool = False) -> str:
+    """The SQL of the contact KPIs: the totals, and unless ``totals_only`` each split."""
     if totals_only:
         groups, sets = "1, 1, 1, 1, NULL, NULL, NULL, NULL", "()"
     else:
@@ -301,9 +317,23 @@ def contact_figures_for_period(
             " channel, language, country, category"
         )
         sets = "(), (channel), (language), (country), (category)"
+    return _CONTACTS_CTE + _GROUPED.format(groups=groups, sets=sets)
+
+
+def contacts_query_params(*, client: Client, period: Period) -> dict[str, Any]:
+    """The parameters of ``contacts_query`` (reads the calendars the period's contacts use)."""
+    params = _period_params(client, period)
+    return params | _calendar_params(client, period, params)
+
+
+def contact_figures_for_period(
+    *, client: Client, period: Period, totals_only: bool = False
+) -> tuple[ContactFigures, dict[str, list[tuple[str, ContactFigures]]]]:
+    """Contact KPIs for the period (client's schema): the totals and each split."""
+    params = contacts_query_params(client=client, period=period)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(REPORT_WORK_MEM)
-        cursor.execute(_CONTACTS_CTE + _GROUPED.format(groups=groups, sets=sets), params)
+        cursor.execute(contacts_query(totals_only=totals_only), params)
         rows = cursor.fetchall()
     totals = _empty_contacts()
     by: dict[str, list[tuple[str, ContactFigures]]] = {name: [] for name in DIMENSIONS}
@@ -347,16 +377,24 @@ def _empty_contacts() -> ContactFigures:
     )
 
 
+def sla_query_params(
+    *, client: Client, period: Period, now: datetime | None = None
+) -> dict[str, Any]:
+    """The parameters of ``SLA_QUERY``: promises due in the period, up to now."""
+    params = _period_params(client, period)
+    params["due_before"] = min(period.end, now or timezone.now()).astimezone(UTC)
+    return params
+
+
 def sla_figures_for_period(
     *, client: Client, period: Period, now: datetime | None = None
 ) -> tuple[SlaFigures, dict[str, list[tuple[str, SlaFigures]]]]:
     """First-response promises due in the period (up to now): met, missed and not applicable
     (client's schema)."""
-    params = _period_params(client, period)
-    params["due_before"] = min(period.end, now or timezone.now()).astimezone(UTC)
+    params = sla_query_params(client=client, period=period, now=now)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(REPORT_WORK_MEM)
-        cursor.execute(_SLA, params)
+        cursor.execute(SLA_QUERY, params)
         rows = cursor.fetchall()
     totals = SlaFigures(due=0, met=0, not_applicable=0)
     by: dict[str, list[tuple[str, SlaFigures]]] = {name: [] for name in DIMENSIONS}
@@ -372,25 +410,30 @@ def sla_figures_for_period(
     return totals, by
 
 
+def arrivals_for_period(
+    *, client: Client, period: Period
+) -> tuple[list[tuple[date, dict[str, int]]], list[list[int]]]:
+    """The daily volume ([(local day, {channel: contacts received})] for every day of the
+    period) and the heat map (contacts received per local weekday, Monday = 0, and hour)."""
+    per_day: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    grid = [[0] * HOURS_IN_DAY for _ in range(DAYS_IN_WEEK)]
+    with connection.cursor() as cursor:
+        cursor.execute(_ARRIVALS_BY_HOUR, _period_params(client, period))
+        for local_hour, channel, count in cursor.fetchall():
+            per_day[local_hour.date()][channel] += count
+            grid[local_hour.weekday()][local_hour.hour] += count
+    daily = [(day, dict(per_day.get(day, {}))) for day in period.days]
+    return daily, grid
+
+
 def daily_volume_for_period(*, client: Client, period: Period) -> list[tuple[date, dict[str, int]]]:
     """[(local day, {channel: contacts received})] for every day of the period."""
-    with connection.cursor() as cursor:
-        cursor.execute(_DAILY, _period_params(client, period))
-        rows = cursor.fetchall()
-    per_day: dict[date, dict[str, int]] = defaultdict(dict)
-    for day, channel, count in rows:
-        per_day[day][channel] = count
-    return [(day, per_day.get(day, {})) for day in period.days]
+    return arrivals_for_period(client=client, period=period)[0]
 
 
 def heatmap_for_period(*, client: Client, period: Period) -> list[list[int]]:
     """Contacts received per local weekday (Monday = 0) and hour."""
-    grid = [[0] * HOURS_IN_DAY for _ in range(DAYS_IN_WEEK)]
-    with connection.cursor() as cursor:
-        cursor.execute(_HEATMAP, _period_params(client, period))
-        for weekday, hour, count in cursor.fetchall():
-            grid[weekday][hour] = count
-    return grid
+    return arrivals_for_period(client=client, period=period)[1]
 
 
 def call_figures_for_period(
@@ -435,14 +478,15 @@ def kpis_for_period(*, client: Client, period: Period, now: datetime | None = No
     totals, by = contact_figures_for_period(client=client, period=period)
     sla, sla_by = sla_figures_for_period(client=client, period=period, now=now)
     calls, calls_by = call_figures_for_period(client=client, period=period)
+    daily, heatmap = arrivals_for_period(client=client, period=period)
     return Kpis(
         period=period,
         totals=totals,
         by=by,
         sla=sla,
         sla_by=sla_by,
-        daily=daily_volume_for_period(client=client, period=period),
-        heatmap=heatmap_for_period(client=client, period=period),
+        daily=daily,
+        heatmap=heatmap,
         calls=calls,
         calls_by=calls_by,
         csat=calls.csat if calls is not None and calls.csat.count else None,

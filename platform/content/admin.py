@@ -6,11 +6,14 @@ client's languages side by side, with the missing translations listed."""
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from content.models import CannedReply, Category, FaqArticle, MessageTemplate
+from content.models import CannedReply, Category, FaqArticle, MessageTemplate, ReplySettings
+from content.placeholders import PLACEHOLDER_NAMES, SIGNATURE_NAMES, placeholders_unknown_names
 from content.selectors import missing_languages
+from core.channels import Channel
 from languages.catalog import CATALOG
 
 
@@ -33,6 +36,12 @@ class ClientLanguagesAdmin(TranslationAdmin):
 
     translated: tuple[str, ...] = ()
     untranslated: tuple[str, ...] = ()
+    # The translated fields whose placeholders must be known names (a typo such as
+    # {ordr_number} is refused here, not found by the agent when sending), and which names.
+    placeholder_fields: tuple[str, ...] = ()
+    placeholder_names: tuple[str, ...] = PLACEHOLDER_NAMES
+    # The client's default language must be filled in (not for an optional text).
+    default_language_required = True
 
     class Media:
         css = {"all": ["content/side-by-side.css"]}
@@ -71,7 +80,17 @@ class ClientLanguagesAdmin(TranslationAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        required = [f"{field}_{request.tenant.default_language}" for field in self.translated]
+        required = [
+            f"{field}_{request.tenant.default_language}"
+            for field in self.translated
+            if self.default_language_required
+        ]
+        checked = [
+            f"{field}_{code}"
+            for field in self.placeholder_fields
+            for code in settings.MODELTRANSLATION_LANGUAGES
+        ]
+        names = self.placeholder_names
 
         class ClientLanguagesForm(form):
             def clean(self):
@@ -81,6 +100,16 @@ class ClientLanguagesAdmin(TranslationAdmin):
                         self.add_error(
                             name,
                             forms.ValidationError("Required in the client's default language."),
+                        )
+                for name in checked:
+                    unknown = placeholders_unknown_names(cleaned.get(name) or "", names)
+                    if name in self.fields and unknown:
+                        self.add_error(
+                            name,
+                            forms.ValidationError(
+                                f"Unknown placeholder(s): {', '.join(unknown)}. "
+                                f"Known: {', '.join('{' + n + '}' for n in names)}."
+                            ),
                         )
                 return cleaned
 
@@ -99,6 +128,7 @@ class ClientLanguagesAdmin(TranslationAdmin):
 @admin.register(CannedReply, site=content_admin_site)
 class CannedReplyAdmin(ClientLanguagesAdmin):
     translated = ("title", "body")
+    placeholder_fields = ("body",)
     untranslated = ("key", "category", "active")
     list_display = ["key", "category", "active"]
     list_filter = ["active", "category"]
@@ -125,3 +155,27 @@ class CategoryAdmin(ClientLanguagesAdmin):
     untranslated = ("code",)
     list_display = ["code"]
     search_fields = ["code"]
+
+
+@admin.register(ReplySettings, site=content_admin_site)
+class ReplySettingsAdmin(ClientLanguagesAdmin):
+    translated = ("signature",)
+    untranslated = ("signature_channels", "order_number_pattern")
+    placeholder_fields = ("signature",)
+    placeholder_names = SIGNATURE_NAMES
+    default_language_required = False
+    list_display = ["__str__", "order_number_pattern"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "signature_channels":
+            return forms.TypedMultipleChoiceField(
+                choices=[c for c in Channel.choices if c[0] != Channel.CALL],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                label="Signature on",
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return not ReplySettings.objects.exists()  # one row per client

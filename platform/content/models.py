@@ -1,7 +1,17 @@
 """A client's customer-facing texts. Each translated field has one column per catalog
 language (``body_cs``, ``body_sk``, ...), added by django-modeltranslation."""
 
+import re
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from core.channels import Channel
+
+
+def signature_channels_default() -> list[str]:
+    return [Channel.EMAIL.value]
 
 
 class CannedReply(models.Model):
@@ -71,3 +81,50 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+def validate_order_number_pattern(value: str) -> None:
+    """A regular expression that compiles and cannot match an empty text."""
+    try:
+        pattern = re.compile(value)
+    except re.error as error:
+        raise ValidationError(f"Not a regular expression: {error}.") from None
+    if pattern.fullmatch(""):
+        raise ValidationError("The pattern matches an empty text; it must match an order number.")
+    if pattern.groups > 1:
+        raise ValidationError("Use at most one group: the order number itself.")
+
+
+class ReplySettings(models.Model):
+    """How the client's e-mails from the desk end and what its order numbers look like: one
+    row per client schema (``singleton``)."""
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    # Appended to agents' messages on ``signature_channels``, in the conversation's
+    # language (or its fallback); may use {shop_name}, {agent_name}, {agent_full_name}.
+    signature = models.TextField(blank=True)
+    signature_channels = ArrayField(
+        models.CharField(max_length=8, choices=Channel.choices),
+        default=signature_channels_default,
+        blank=True,
+        help_text="channels whose agents' messages end with the signature (e-mail by default; "
+        "an SMS or chat usually goes without)",
+    )
+    order_number_pattern = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_order_number_pattern],
+        help_text=r"a regular expression for the client's order numbers, e.g. \b20\d{2}-\d{4}\b "
+        "(with one group: the part in it is the number); {order_number} is filled with the "
+        "one number found in the conversation's subject and customer's messages",
+    )
+
+    class Meta:
+        verbose_name = "reply settings"
+        verbose_name_plural = "reply settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(singleton=True), name="reply_settings_one")
+        ]
+
+    def __str__(self) -> str:
+        return "Reply settings"

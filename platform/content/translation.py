@@ -4,7 +4,7 @@ catalog language for each field below. Fallbacks are read along the admin-editab
 
 from modeltranslation.translator import TranslationOptions, register
 
-from content.models import CannedReply, Category, FaqArticle, MessageTemplate
+from content.models import CannedReply, Category, FaqArticle, MessageTemplate, ReplySettings
 
 
 @register(CannedReply)
@@ -25,3 +25,8 @@ class MessageTemplateTranslation(TranslationOptions):
 @register(Category)
 class CategoryTranslation(TranslationOptions):
     fields = ("name",)
+
+
+@register(ReplySettings)
+class ReplySettingsTranslation(TranslationOptions):
+    fields = ("signature",)

@@ -43,14 +43,17 @@ def outbound_email_queue(
     subject: str = "",
     author=None,
     automatic: bool = False,
+    forward_to: str = "",
 ) -> Message:
     """Write an outbound e-mail into the conversation with its delivery row (same
     transaction); the outbox sends it after the commit. ``automatic``: written by Polydesk
-    (an acknowledgement, a survey), sent as an automatic reply."""
+    (an acknowledgement, a survey), sent as an automatic reply. ``forward_to``: an agent's
+    forward to that address, kept in the thread as an internal note (the customer gets
+    nothing)."""
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
     message = Message.objects.create(
         conversation=conversation,
-        direction=Message.Direction.OUTBOUND,
+        direction=Message.Direction.NOTE if forward_to else Message.Direction.OUTBOUND,
         channel="email",
         author=author,
         body_text=body,
@@ -58,24 +61,36 @@ def outbound_email_queue(
         created_at=timezone.now(),
     )
     kind = Delivery.Kind.AUTOMATIC if automatic else Delivery.Kind.REPLY
-    delivery_queue(client=client, message=message, kind=kind, subject=subject)
+    if forward_to:
+        kind = Delivery.Kind.FORWARD
+    delivery_queue(client=client, message=message, kind=kind, subject=subject, recipient=forward_to)
     return message
 
 
 def email_build(
-    *, client, message: Message, subject: str = "", automatic: bool = False
+    *,
+    client,
+    message: Message,
+    subject: str = "",
+    automatic: bool = False,
+    recipient: str = "",
 ) -> EmailMessage:
     """The e-mail of an outbound message: from the client, threaded (In-Reply-To and
-    References from the conversation's earlier mails), its attachments attached."""
+    References from the conversation's earlier mails), its attachments attached. A
+    ``recipient`` other than the customer (a forward) gets a thread of its own."""
     conversation = message.conversation
     customer = conversation.customer
-    if not customer.email:
+    if not recipient and not customer.email:
         raise PermanentFailure("The customer has no e-mail address.")
-    earlier = list(
-        conversation.messages.filter(channel="email", created_at__lte=message.created_at)
-        .exclude(pk=message.pk)
-        .exclude(external_id="")
-        .values_list("external_id", flat=True)
+    earlier = (
+        []
+        if recipient
+        else list(
+            conversation.messages.filter(channel="email", created_at__lte=message.created_at)
+            .exclude(pk=message.pk)
+            .exclude(external_id="")
+            .values_list("external_id", flat=True)
+        )
     )
     headers = {"Message-ID": message.external_id}
     if earlier:
@@ -89,7 +104,7 @@ def email_build(
         subject=subject or f"Re: {conversation.subject}".strip(),
         body=message.body_text,
         from_email=sender_address(client, customer.country),
-        to=[customer.email],
+        to=[recipient or customer.email],
         headers=headers,
     )
     for attachment in message.attachments.all():
@@ -107,7 +122,11 @@ def email_transmit(*, client, delivery: Delivery) -> str:
     automatic = delivery.kind == Delivery.Kind.AUTOMATIC
     try:
         email = email_build(
-            client=client, message=message, subject=delivery.subject, automatic=automatic
+            client=client,
+            message=message,
+            subject=delivery.subject,
+            automatic=automatic,
+            recipient=delivery.recipient,
         )
         _send(email)
     except smtplib.SMTPRecipientsRefused as error:

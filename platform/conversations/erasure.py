@@ -29,7 +29,7 @@ def conversations_erase_for_customer(*, customer: Customer) -> None:
         schema_name=schema_name_current(), source_kind="conversation", source_ids=conversation_ids
     )
     # The outbox's rows (public) keep their states and times, not a server's answer
-    # that may quote the customer's address.
+    # that may quote the customer's address, nor whom a forward of theirs went to.
     Delivery.objects.filter(
         client__schema_name=schema_name_current(), conversation_id__in=conversation_ids
-    ).update(subject="", last_error="")
+    ).update(subject="", last_error="", recipient="")

@@ -55,6 +55,15 @@ def message_undelivered(*, client, delivery: Delivery, reason: str) -> None:
     no new first-response promise of its own."""
     conversation = Conversation.objects.select_for_update().get(pk=delivery.conversation_id)
     what = "bounced" if delivery.state == Delivery.State.BOUNCED else "could not be sent"
+    if delivery.kind == Delivery.Kind.FORWARD:  # the customer is owed nothing new
+        Message.objects.create(
+            conversation=conversation,
+            direction=Message.Direction.NOTE,
+            channel=conversation.channel,
+            body_text=f"Forward #{delivery.message_id} to {delivery.recipient} {what}: {reason}",
+            created_at=delivery.bounced_at or delivery.failed_at or conversation.created_at,
+        )
+        return
     Message.objects.create(
         conversation=conversation,
         direction=Message.Direction.NOTE,

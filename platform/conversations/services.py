@@ -16,6 +16,7 @@ from conversations.answers import answer_recognised
 from conversations.attachments import IncomingFile, attachment_store
 from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
+from conversations.replies import placeholders_refuse, signature_text, signed
 from customers.models import Customer
 from hours.calendar import BusinessCalendar
 from hours.selectors import client_calendar, sla_promise_for, sla_promises_for
@@ -85,7 +86,7 @@ def _customer_lock(*, email: str, phone: str) -> None:
     inbound_lock(*names)
 
 
-def _customer_for(*, email: str, phone: str, name: str, country: str) -> Customer:
+def customer_for_contact(*, email: str, phone: str, name: str, country: str) -> Customer:
     """The customer with this e-mail (else this phone), made once: concurrent first
     contacts of one customer wait for each other (``_customer_lock``)."""
     _customer_lock(email=email, phone=phone)
@@ -233,7 +234,7 @@ def conversation_open_inbound(
     if earlier := _delivered_before(channel, external_id):
         return earlier
 
-    customer = _customer_for(
+    customer = customer_for_contact(
         email=customer_email.strip(),
         phone=customer_phone.strip(),
         name=customer_name.strip(),
@@ -326,15 +327,28 @@ def conversation_reply(
     *, client: Client, conversation_id: int, agent: User, text: str, now: datetime | None = None
 ) -> Message:
     """An agent answers: the message goes out on the conversation's channel through the
-    outbox, and the conversation waits for the customer. The first response is when the
+    outbox, and the conversation waits for the customer. Refused while a placeholder is
+    left in ``text``; signed with the client's signature. The first response is when the
     channel accepted the answer (conversations.outbound.message_sent): at once for chat
     and API replies, which are handed over as they are written; when the mail server or
     Twilio took it for e-mail and SMS."""
     text = text.replace("\x00", "")  # PostgreSQL text cannot hold NUL (a paste from a PDF)
     if not text.strip():
         raise ValidationError({"text": "The reply is empty."})
+    placeholders_refuse(text)
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
     now = now or timezone.now()
+    # What the customer receives, and what the thread and the portal show: with the
+    # client's signature in the conversation's language.
+    text = signed(
+        text,
+        signature_text(
+            client=client,
+            channel=conversation.channel,
+            language=conversation.language,
+            agent=agent,
+        ),
+    )
     if conversation.channel == Conversation.Channel.EMAIL:
         message = outbound_email_queue(
             client=client, conversation=conversation, body=text, author=agent

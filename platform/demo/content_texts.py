@@ -753,3 +753,18 @@ MAIL_WITH_FILES: dict[str, tuple[str, str, str, str, str, str]] = {
         "Gift box",
     ),
 }
+
+# Each client's e-mail signature, in every language (the client's own are used), filled with
+# the answering agent's first name and the shop's name (desk-replies).
+SIGNATURES: dict[str, str] = {
+    "cs": "S pozdravem\n{agent_name}\nzákaznická podpora {shop_name}",
+    "sk": "S pozdravom\n{agent_name}\nzákaznícka podpora {shop_name}",
+    "pl": "Z pozdrowieniami\n{agent_name}\nobsługa klienta {shop_name}",
+    "de": "Mit freundlichen Grüßen\n{agent_name}\nKundenservice {shop_name}",
+    "hu": "Üdvözlettel:\n{agent_name}\n{shop_name} ügyfélszolgálat",
+    "ro": "Cu stimă,\n{agent_name}\nasistență clienți {shop_name}",
+    "en": "Kind regards,\n{agent_name}\n{shop_name} customer care",
+}
+# What the demo shops' order numbers look like (the receipts' "2026-1042"): {order_number}
+# is filled from the conversation's subject or the customer's messages.
+ORDER_NUMBER_PATTERN = r"\b20\d{2}-\d{4}\b"

@@ -1,6 +1,7 @@
 """Seeding of the demo: idempotent steps, run in order by ``manage.py seed_demo``."""
 
 import random
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -12,7 +13,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from accounts.services import user_ensure
-from content.models import CannedReply, Category, FaqArticle, MessageTemplate
+from content.models import CannedReply, Category, FaqArticle, MessageTemplate, ReplySettings
 from conversations.attachments import IncomingFile, attachment_store
 from conversations.models import Conversation, Message
 from conversations.services import conversation_customer_message, conversation_open_inbound
@@ -32,6 +33,8 @@ from demo.content_texts import (
     FAQ_ARTICLES,
     MAIL_WITH_FILES,
     MESSAGE_TEMPLATES,
+    ORDER_NUMBER_PATTERN,
+    SIGNATURES,
 )
 from demo.files import parcel_photo_png, receipt_pdf
 from demo.mail_outcomes import seed_mail_outcomes
@@ -266,6 +269,17 @@ def seed_content(log: Callable[[str], None]) -> None:
                 MessageTemplate.objects.update_or_create(
                     kind=kind, defaults=_translated_fields(texts, ("subject", "body"), languages)
                 )
+            ReplySettings.objects.update_or_create(
+                singleton=True,
+                defaults={
+                    "order_number_pattern": ORDER_NUMBER_PATTERN,
+                    **{
+                        f"signature_{code}": text
+                        for code, text in SIGNATURES.items()
+                        if code in languages or code == "en"
+                    },
+                },
+            )
             # Every interface language: a report can be asked for in any of them.
             for code, names in CATEGORY_NAMES.items():
                 Category.objects.update_or_create(
@@ -273,7 +287,7 @@ def seed_content(log: Callable[[str], None]) -> None:
                 )
         log(
             f"content of {client.slug}: {len(CANNED_REPLIES)} canned replies, "
-            f"{len(FAQ_ARTICLES)} FAQ, {len(MESSAGE_TEMPLATES)} templates, "
+            f"{len(FAQ_ARTICLES)} FAQ, {len(MESSAGE_TEMPLATES)} templates, a signature, "
             f"{len(CATEGORY_NAMES)} category names"
         )
 
@@ -326,11 +340,14 @@ def seed_mail_with_files(log: Callable[[str], None]) -> None:
                 continue
             for number, language in enumerate(client.languages[:MAIL_WITH_FILES_PER_CLIENT]):
                 subject, text, photo_name, pdf_name, title, item = MAIL_WITH_FILES[language]
+                # The receipt's order number in the subject, as customers write it: the
+                # canned replies' {order_number} is filled from it.
+                order = re.search(ORDER_NUMBER_PATTERN, title)
                 inbound = conversation_open_inbound(
                     client=client,
                     channel="email",
                     text=text,
-                    subject=subject,
+                    subject=f"{subject} ({order[0]})" if order else subject,
                     customer_email=f"files{number}@{client.slug}.example",
                     external_id=f"demo-files-{number}",
                     now=now - timedelta(minutes=20 + number),

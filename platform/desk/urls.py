@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from desk.views import calls, inbox, items, revenue, search, wall
+from desk.views import calls, compose, inbox, items, revenue, search, wall
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -47,6 +47,8 @@ urlpatterns = [
         wall.delivery_retry,
         name="desk-delivery-retry",
     ),
+    path("desk/compose", compose.compose, name="desk-compose"),
+    path("desk/items/<int:item_id>/forward", compose.item_forward, name="desk-item-forward"),
     path("desk/search", search.search, name="desk-search"),
     path(
         "desk/clients/<int:client_id>/conversations/<int:conversation_id>",

@@ -2,6 +2,7 @@
 in, the SLA promised on a channel."""
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
@@ -34,27 +35,47 @@ def client_calendar(client: Client, *, country: str = "", language: str = "") ->
     """The client's business hours for a country and language: the most specific schedule
     (country and language, then country, then language, then the client's, then the
     agency's default), that country's public holidays, and the client's closures."""
-    if country not in _holiday_countries():
-        # A customer from a country without a holiday calendar (or a made-up code) gets the
-        # client's main country's hours and holidays rather than an error.
-        country = client.countries[0] if client.countries else ""
+    return client_calendars(client, scopes=[(country, language)])[(country, language)]
+
+
+def client_calendars(
+    client: Client, *, scopes: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], BusinessCalendar]:
+    """``client_calendar`` for each (country, language) of ``scopes``, reading the client's
+    hours and closures once; scopes that come to the same country and schedule share one
+    calendar object (so a caller can compute its open periods once)."""
     schedules = {
         (row.country, row.language): row.weekly
         for row in BusinessHours.objects.filter(client=client)
     }
-    for scope in ((country, language), (country, ""), ("", language), ("", "")):
-        if scope in schedules:
-            weekly = schedules[scope]
-            break
-    else:
-        weekly = default_weekly_hours()
     closures = [(c.starts_at, c.ends_at) for c in Closure.objects.filter(client=client)]
-    return BusinessCalendar(
-        time_zone=client.time_zone,
-        weekly_hours=_weekly_from_json(weekly),
-        country=country or None,
-        closures=closures,
-    )
+    calendars: dict[tuple[str, str | None], BusinessCalendar] = {}
+    found: dict[tuple[str, str], BusinessCalendar] = {}
+    for country, language in scopes:
+        counted_in = country
+        if counted_in not in _holiday_countries():
+            # A customer from a country without a holiday calendar (or a made-up code) gets
+            # the client's main country's hours and holidays rather than an error.
+            counted_in = client.countries[0] if client.countries else ""
+        schedule = next(
+            (
+                scope
+                for scope in ((counted_in, language), (counted_in, ""), ("", language), ("", ""))
+                if scope in schedules
+            ),
+            None,
+        )
+        key = (counted_in, None if schedule is None else "/".join(schedule))
+        if key not in calendars:
+            weekly = default_weekly_hours() if schedule is None else schedules[schedule]
+            calendars[key] = BusinessCalendar(
+                time_zone=client.time_zone,
+                weekly_hours=_weekly_from_json(weekly),
+                country=counted_in or None,
+                closures=closures,
+            )
+        found[(country, language)] = calendars[key]
+    return found
 
 
 @dataclass(frozen=True)

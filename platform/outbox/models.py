@@ -22,6 +22,9 @@ class Delivery(models.Model):
         # Written by Polydesk itself (an acknowledgement, a survey): e-mail carries
         # Auto-Submitted: auto-replied (RFC 3834), and it is no answer for the SLA or billing.
         AUTOMATIC = "automatic", "Automatic message"
+        # An agent forwards a conversation to another address (``recipient``): no answer to
+        # the customer, so neither a first response nor billed.
+        FORWARD = "forward", "Forward"
 
     client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="+")
     # conversations.Message and its conversation, in the client's schema (no constraint
@@ -33,6 +36,8 @@ class Delivery(models.Model):
     # The e-mail subject chosen when the message was written (an acknowledgement's template):
     # a send retried by the sweep days later still has it.
     subject = models.CharField(max_length=300, blank=True)
+    # Whom it goes to when that is not the conversation's customer (a forward's address).
+    recipient = models.EmailField(max_length=254, blank=True)
     # Our own id of the message as the receiver sees it (e-mail: its Message-ID), so that a
     # bounce that names it finds the row with one public query.
     external_id = models.CharField(max_length=255, blank=True)

@@ -96,10 +96,15 @@ class _Message(Protocol):
 
 def messages_with_deliveries[M: _Message](*, client: Client, messages: Iterable[M]) -> list[M]:
     """``messages`` (of ``client``) with ``.delivery`` set: the delivery row of an outbound
-    message, None for others and for outbound messages from before the outbox."""
+    message or a forward (a note sent to another address), None for others and for outbound
+    messages from before the outbox."""
     messages = list(messages)
-    outbound = [m.pk for m in messages if m.direction == "out"]
-    deliveries = deliveries_of_messages(client=client, message_ids=outbound) if outbound else {}
+    outbound = [m.pk for m in messages if m.direction in ("out", "note")]
+    # One query whenever there is a thread (0 is no message's id), so that a page's query
+    # count does not depend on what its thread holds.
+    deliveries = (
+        deliveries_of_messages(client=client, message_ids=outbound or [0]) if messages else {}
+    )
     for message in messages:
         message.delivery = deliveries.get(message.pk)  # type: ignore[attr-defined]  # for the page
     return messages

@@ -55,10 +55,12 @@ def delivery_queue(
     message: OutboundMessage,
     kind: str = Delivery.Kind.REPLY,
     subject: str = "",
+    recipient: str = "",
     now: datetime | None = None,
 ) -> Delivery:
     """Record that ``message`` (just written, in the client's schema) must go out, in the
-    caller's transaction; its task is sent after the commit."""
+    caller's transaction; its task is sent after the commit. ``recipient``: an address
+    other than the conversation's customer's (a forward)."""
     now = now or timezone.now()
     delivery = Delivery.objects.create(
         client=client,
@@ -67,6 +69,7 @@ def delivery_queue(
         channel=message.channel,
         kind=kind,
         subject=subject[:300],
+        recipient=recipient,
         external_id=message.external_id if message.channel == "email" else "",
         queued_at=now,
         next_attempt_at=now,

@@ -658,3 +658,35 @@ def item_release(*, item_id: int) -> WorkItem:
         raise ValueError("This call is connected: it ends on the phone.")
     work_requeue(item=item)
     return item
+
+
+def work_started_by_agent(
+    *,
+    client: Client,
+    channel: str,
+    language: str,
+    source_kind: str,
+    source_id: int,
+    summary: str,
+    agent: User,
+    now: datetime | None = None,
+) -> WorkItem:
+    """Work an agent started themselves (a new e-mail to a customer): an item held by that
+    agent from the start, without a first-response promise (nobody is waiting for an answer),
+    so that it is on the desk like any other and the customer's answer comes back to it."""
+    now = now or timezone.now()
+    return WorkItem.objects.create(
+        client=client,
+        channel=channel,
+        language=language,
+        summary=summary[:200],
+        source_kind=source_kind,
+        source_id=source_id,
+        status=WorkItem.Status.ASSIGNED,
+        agent=agent,
+        waiting_since=now,
+        assigned_at=now,
+        # Nobody waits for an answer: the customer's reply gets its own promise
+        # (work_item_promise_renew), as on an item answered already.
+        responded_at=now,
+    )

@@ -140,7 +140,7 @@ def _skip_reason(client: Client, conversation: Conversation) -> str:
         client=client,
         conversation_id=conversation.pk,
         state__in=[Delivery.State.BOUNCED, Delivery.State.FAILED],
-    )
+    ).exclude(kind=Delivery.Kind.FORWARD)  # a forward went to someone else
     if undeliverable.exists():
         return gettext_noop("An earlier message to the customer did not arrive.")
     return ""

@@ -28,6 +28,7 @@ OBJECT_PAGES = [
     ("post", "/desk/items/{item}/triage", {"priority": "3"}),
     ("post", "/desk/items/{item}/queue", {"language": "sk"}),
     ("post", "/desk/items/{item}/transfer", {"agent": "0"}),
+    ("post", "/desk/items/{item}/forward", {"to": "sklad@example.cz", "note": "x"}),
     ("post", "/desk/items/{item}/call-outcome", {"outcome": "resolved"}),
     ("post", "/desk/items/{item}/call-back", {}),
     ("get", "/desk/items/{item}/recording", {}),
@@ -42,6 +43,7 @@ AGENCY_PAGES = [
     ("post", "/desk/next", {}),
     ("post", "/desk/heartbeat", {}),
     ("get", "/desk/wall", {}),
+    ("get", "/desk/compose", {}),
     ("get", "/billing/", {}),
     *OBJECT_PAGES,
 ]

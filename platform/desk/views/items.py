@@ -44,6 +44,7 @@ from desk.selectors.conversation import (
     transfer_candidates_public,
 )
 from desk.selectors.inbox import client_colour
+from desk.selectors.replies import messages_with_authors, reply_box_in_schema
 from languages.models import Language
 from outbox.selectors import messages_with_deliveries
 from routing.models import WorkItem
@@ -65,9 +66,11 @@ def _item_page(
     reply_text: str = "",
     reply_errors: Iterable[str] = (),
     status: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The item's page; after a refused reply, with the typed text back in the box and
-    the reasons beside it (nothing the agent wrote is lost)."""
+    the reasons beside it (nothing the agent wrote is lost); ``extra``: more context (another
+    form's refusal)."""
     agent_heartbeat(agent=agent_of(request))
     client = item.client
     context: dict[str, Any] = {
@@ -87,14 +90,22 @@ def _item_page(
             else []
         ),
     }
+    context.update(extra or {})
     with schema_context(client.schema_name):
         view = (
             conversation_view_in_schema(client=client, conversation_id=item.source_id)
             if item.source_kind == "conversation"
             else None
         )
-        if view is not None:  # each outbound message with its delivery state
+        if view is not None:  # each outbound message with its delivery state and author
             view.messages[:] = messages_with_deliveries(client=client, messages=view.messages)
+            messages_with_authors(conversation=view.conversation, messages=view.messages)
+            context["reply_box"] = reply_box_in_schema(
+                client=client,
+                conversation=view.conversation,
+                agent=agent_of(request),
+                replies=view.replies,
+            )
         context["view"] = view
         call_view = (
             call_view_in_schema(client=client, call_id=item.source_id)
@@ -117,6 +128,13 @@ def _item_page(
             else client_clock(client, country="", language=item.language)
         )
         return render(request, "desk/item.html", context, status=status)
+
+
+def item_page(
+    request: HttpRequest, item: WorkItem, *, extra: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """The item's page with ``extra`` in its context (a refused form of another view)."""
+    return _item_page(request, item, extra=extra, status=status)
 
 
 def _conversation_change(

@@ -1,0 +1,93 @@
+"""The item page's thread and reply box: who wrote each message, the canned replies with
+their placeholders filled for this agent, and the signature that will be added (call
+inside the client's schema, except where a name ends in ``_public``)."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from content.placeholders import placeholders_fill, placeholders_in
+from conversations.models import Conversation, Message
+from conversations.replies import reply_values, signature_text
+from tenants.models import Client
+
+
+def author_names_public(user_ids: Iterable[int]) -> dict[int, str]:
+    """The full name (else user name) of each of these users, in one query also when there
+    are none (the item page's query count stays the same whatever its thread holds)."""
+    ids = list(set(user_ids)) or [0]
+    users = User.objects.filter(pk__in=ids).only("username", "first_name", "last_name")
+    return {user.pk: user.get_full_name() or user.username for user in users}
+
+
+def messages_with_authors(
+    *, conversation: Conversation, messages: Sequence[Message]
+) -> Sequence[Message]:
+    """``messages`` with ``.author_label`` (who wrote it, as the thread says it) and
+    ``.author_kind`` ("customer", "agent", "automatic") set; the agents' names in one query."""
+    names = author_names_public(m.author_id for m in messages if m.author_id)
+    customer = conversation.customer
+    customer_label = customer.name or customer.email or customer.phone or _("Customer")
+    for message in messages:
+        kind, label = _author(message, names, customer_label)
+        message.author_kind, message.author_label = kind, label  # type: ignore[attr-defined]
+    return messages
+
+
+def _author(message: Message, names: dict[int, str], customer: str) -> tuple[str, str]:
+    if message.direction == Message.Direction.INBOUND:
+        if message.automatic:
+            return "automatic", _("Automatic reply or bounce")
+        return "customer", customer
+    if message.author_id is None:
+        return "automatic", _("Automatic")
+    return "agent", names.get(message.author_id, _("A former user"))
+
+
+@dataclass(frozen=True)
+class ReadyReply:
+    """A canned reply as "Use" puts it in the box: filled, and what is still to fill."""
+
+    key: str
+    title: str
+    text: str
+    left: list[str]  # placeholders nobody knows: highlighted, and sending refused
+    language: str
+    fallback: bool
+
+
+@dataclass(frozen=True)
+class ReplyBox:
+    replies: list[ReadyReply]
+    order_numbers: list[str]  # several: the agent chooses (the box lists them)
+    signature: str  # added to the reply when it is sent ("" for none)
+
+
+def reply_box_in_schema(
+    *, client: Client, conversation: Conversation, agent: User, replies: Sequence[Any]
+) -> ReplyBox:
+    """The canned replies (``content.selectors.CannedReplyView``) filled for ``agent``
+    answering ``conversation``, and the signature their reply will carry."""
+    known = reply_values(client=client, conversation=conversation, agent=agent)
+    ready = []
+    for reply in replies:
+        if reply.body is None:
+            continue
+        text = placeholders_fill(reply.body.text, known.values)
+        ready.append(
+            ReadyReply(
+                key=reply.key,
+                title=reply.title.text if reply.title else reply.key,
+                text=text,
+                left=placeholders_in(text),
+                language=reply.body.language,
+                fallback=reply.body.fallback,
+            )
+        )
+    signature = signature_text(
+        client=client, channel=conversation.channel, language=conversation.language, agent=agent
+    )
+    return ReplyBox(ready, known.order_numbers, signature)
