@@ -48,6 +48,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",
     "django.contrib.postgres",
+    "search",
     "desk",
     "demo",
     "idempotency",

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from desk.views import agent, calls, claims, compose, inbox, items, revenue, wall
+from desk.views import agent, calls, claims, compose, inbox, items, revenue, search, wall
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -57,4 +57,10 @@ urlpatterns = [
     path("desk/settings", agent.agent_settings, name="desk-settings"),
     path("desk/items/<int:item_id>/viewers", agent.item_viewers, name="desk-item-viewers"),
     path("desk/mine", agent.my_items, name="desk-mine"),
+    path("desk/search", search.search, name="desk-search"),
+    path(
+        "desk/clients/<int:client_id>/conversations/<int:conversation_id>",
+        search.conversation,
+        name="desk-conversation",
+    ),
 ]

@@ -68,13 +68,51 @@ class CountLine:
 
 
 @dataclass(frozen=True)
+class QueueFilter:
+    """What the agent narrowed the queue's table to (the counts cover everything)."""
+
+    client_id: int | None = None
+    channel: str = ""
+    language: str = ""
+    due_from: datetime | None = None
+    due_until: datetime | None = None
+    page: int = 1
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """A condition on the eligible rows, and its values."""
+        clauses: list[str] = ["TRUE"]
+        params: list[Any] = []
+        for column, value in (
+            ("client_id", self.client_id),
+            ("channel", self.channel),
+            ("language", self.language),
+        ):
+            if value not in (None, ""):
+                clauses.append(f"{column} = %s")
+                params.append(value)
+        if self.due_from is not None:
+            clauses.append("due_at >= %s")
+            params.append(self.due_from)
+        if self.due_until is not None:
+            clauses.append("due_at < %s")
+            params.append(self.due_until)
+        return " AND ".join(clauses), params
+
+
+@dataclass(frozen=True)
 class Inbox:
     my_items: list["WorkItem"]  # offered or assigned to the agent, most urgent first
-    queue_head: list["WorkItem"]  # the first waiting items the agent may take, in that order
+    queue_head: list["WorkItem"]  # one page of what the agent may take (filtered), in order
     per_language: list[CountLine]
     per_client: list[CountLine]  # the CLIENT_LINES longest-waiting clients
     more_clients: int  # clients with waiting work beyond those lines
     waiting: int  # everything the agent may take now
+    queue_total: int = 0  # what the queue's filter lets through
+    page: int = 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.queue_total // QUEUE_HEAD))
 
 
 def agent_items_public(agent: User) -> "QuerySet[WorkItem]":
@@ -102,7 +140,7 @@ def item_news(item: WorkItem) -> dict[str, Any]:
 # so that a few dozen rows come back whatever the number of items and clients.
 _INBOX_SQL = """
     WITH eligible AS (
-        SELECT id, client_id, language, priority, due_at, waiting_since
+        SELECT id, client_id, channel, language, priority, due_at, waiting_since
         FROM routing_workitem WHERE {clause}
     ), by_client AS (
         SELECT client_id, count(*) AS waiting, min(waiting_since) AS oldest
@@ -117,15 +155,21 @@ _INBOX_SQL = """
     UNION ALL
     SELECT 'clients', NULL, count(*), NULL, NULL FROM by_client
     UNION ALL
-    (SELECT 'head', NULL, NULL, NULL, id FROM eligible
-     ORDER BY priority DESC, due_at ASC NULLS LAST, waiting_since, id LIMIT %s)
+    SELECT 'filtered', NULL, count(*), NULL, NULL FROM eligible WHERE {head}
+    UNION ALL
+    (SELECT 'head', NULL, NULL, NULL, id FROM eligible WHERE {head}
+     ORDER BY priority DESC, due_at ASC NULLS LAST, waiting_since, id LIMIT %s OFFSET %s)
 """
 
 
-def agent_inbox_public(agent: User, *, now: datetime | None = None) -> Inbox:
-    """The agent's inbox: their items, the head of what they may take, and counts per
-    language and client. Three queries (four when the agent's reach is not cached), one
-    scan of the waiting work, however many items and clients there are."""
+def agent_inbox_public(
+    agent: User, *, now: datetime | None = None, queue: QueueFilter | None = None
+) -> Inbox:
+    """The agent's inbox: their items, one page of what they may take (``queue``: its
+    filter and page), and counts per language and client. Three queries (four when the
+    agent's reach is not cached), one scan of the waiting work, however many items and
+    clients there are."""
+    queue = queue or QueueFilter()
     now = now or timezone.now()
     reach = agent_reach_cached(agent)
     clause, params = eligible_items_sql(reach, list(Channel.values), now)
@@ -136,9 +180,26 @@ def agent_inbox_public(agent: User, *, now: datetime | None = None) -> Inbox:
         raise RuntimeError("eligible_items_sql no longer starts with the clients served")
     params[0] = [Int8(client_id) for client_id in params[0]]
     with connection.cursor() as cursor:
-        cursor.execute(_INBOX_SQL.format(clause=clause), [*params, CLIENT_LINES, QUEUE_HEAD])
+        wanted, wanted_params = queue.sql()
+        cursor.execute(
+            _INBOX_SQL.format(clause=clause, head=wanted),
+            [
+                *params,
+                CLIENT_LINES,
+                *wanted_params,
+                *wanted_params,
+                QUEUE_HEAD,
+                (queue.page - 1) * QUEUE_HEAD,
+            ],
+        )
         rows = cursor.fetchall()
-    lines: dict[str, list[Any]] = {"language": [], "client": [], "clients": [], "head": []}
+    lines: dict[str, list[Any]] = {
+        "language": [],
+        "client": [],
+        "clients": [],
+        "filtered": [],
+        "head": [],
+    }
     for kind, key, waiting, oldest, item_id in rows:
         lines[kind].append(item_id if kind == "head" else CountLine(key, waiting, oldest))
     # A UNION ALL promises no order between or within its parts: sorted here again.
@@ -160,4 +221,6 @@ def agent_inbox_public(agent: User, *, now: datetime | None = None) -> Inbox:
         per_client=sorted(lines["client"], key=lambda line: (line.oldest, line.key)),
         more_clients=max(clients_waiting - len(lines["client"]), 0),
         waiting=sum(line.waiting for line in lines["language"]),
+        queue_total=lines["filtered"][0].waiting,
+        page=queue.page,
     )

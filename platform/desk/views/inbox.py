@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import agency_page, user_is_supervisor
 from accounts.models import User
 from desk.access import agent_of
+from desk.forms import QueueForm, queue_filter, queue_params
 from desk.selectors.calls import screen_pops
 from desk.selectors.inbox import agent_inbox_public, client_cards_public, item_news
 from routing.models import AgentState
@@ -48,7 +49,8 @@ def _clients_table() -> SafeString:
 def _inbox_context(request: HttpRequest, *, presence: str) -> dict[str, Any]:
     agent = agent_of(request)
     now = timezone.now()
-    inbox = agent_inbox_public(agent, now=now)
+    # The queue's table filtered and paged as asked (a 400 for what the page does not offer).
+    inbox = agent_inbox_public(agent, queue=queue_filter(request.GET, agent=agent, now=now))
     # "Take next" would give nothing: say why, rather than "Nothing waiting" (the queries
     # for it run only then; at capacity is said when Take next is pressed).
     unavailable = presence != AgentState.Presence.AVAILABLE
@@ -61,6 +63,7 @@ def _inbox_context(request: HttpRequest, *, presence: str) -> dict[str, Any]:
         "why": why,
         # Native and fluent, as the router counts them (cached with the agent's reach).
         "my_languages": agent_reach_cached(agent).languages,
+        "queue_params": queue_params(request),
     }
 
 
@@ -89,7 +92,15 @@ def home(request: HttpRequest) -> HttpResponse:
         "clients_table": _clients_table(),
         "presences": AgentState.Presence.choices,
         "supervisor": user_is_supervisor(agent),
+        "queue_form": QueueForm(request.GET),
+        "queue_clients": agent.served_clients.order_by("name"),
     }
+    # The queue's languages: what waits for the agent, what they speak, what they chose.
+    context["queue_languages"] = sorted(
+        {line.key for line in context["inbox"].per_language}
+        | set(context["my_languages"])
+        | ({request.GET["language"]} if request.GET.get("language") else set())
+    )
     return render(request, "desk/home.html", context)
 
 

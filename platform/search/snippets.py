@@ -1,0 +1,97 @@
+"""What a hit shows of its match: the words found marked, in a window of the text around
+the first of them. Plain Python (no Django): the folding here is the index's
+(``public.search_fold``: lower case, no accents) one character for one, so a match found
+in the folded text is at the same place in the original."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Letters whose accent or stroke is not a combining mark (as in languages migration 0003).
+_STROKES = {"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ŧ": "t", "ŀ": "l", "\u0131": "i"}
+_WORDS = re.compile(r"[^\W_]+")
+PHONE = re.compile(r"^[\s+()./\-\d]+$")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    lower = char.lower()
+    if len(lower) != 1:  # "İ" lowers to two characters: kept, so positions stay aligned
+        return char
+    base = _STROKES.get(lower) or unicodedata.normalize("NFD", lower)[0]
+    return base if base.isascii() else lower
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, one character for each character of ``text``."""
+    return "".join(map(_fold_char, text))
+
+
+def query_text(query: str) -> str:
+    """What is looked up for ``query``: a phone number (any formatting) as its digits
+    without the leading zeros of a trunk or international prefix, anything else as typed."""
+    digits = re.sub(r"\D", "", query)
+    if PHONE.match(query) and len(digits) >= 6:
+        return digits.lstrip("0")
+    return query.strip()
+
+
+def query_words(query: str) -> list[str]:
+    """The folded words of a query, longest first (so "novakova" wins over "novak")."""
+    return sorted(set(_WORDS.findall(fold(query_text(query)))), key=len, reverse=True)
+
+
+@dataclass(frozen=True)
+class Part:
+    text: str
+    match: bool
+
+
+def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    if not words:
+        return []
+    # A word matches at the start of a word of the text (the index matches prefixes).
+    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, words)) + ")")
+    return [match.span() for match in pattern.finditer(fold(text))]
+
+
+def _parts(text: str, spans: list[tuple[int, int]]) -> list[Part]:
+    parts, at = [], 0
+    for start, end in spans:
+        if start > at:
+            parts.append(Part(text[at:start], False))
+        parts.append(Part(text[start:end], True))
+        at = end
+    if at < len(text):
+        parts.append(Part(text[at:], False))
+    return parts
+
+
+def highlighted(text: str, words: list[str]) -> list[Part]:
+    """``text`` cut into parts, the words found marked."""
+    return _parts(text, _spans(text, words))
+
+
+def snippet(text: str, words: list[str], *, width: int = 220) -> list[Part]:
+    """About ``width`` characters of ``text`` around its first match (its start when no word
+    is in it: the hit matched the subject or the customer), the words found marked."""
+    flat = " ".join(text.split())
+    spans = _spans(flat, words)
+    start = 0
+    if spans:
+        start = max(0, spans[0][0] - width // 3)
+        if start:  # from the start of a word
+            space = flat.find(" ", start)
+            start = space + 1 if 0 <= space < spans[0][0] else start
+    end = min(len(flat), start + width)
+    if end < len(flat):
+        space = flat.rfind(" ", start, end)  # at the end of a word, after the first match
+        end = space if space > (spans[0][1] if spans else start) else end
+    window = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
+    parts = _parts(flat[start:end], window)
+    if start:
+        parts.insert(0, Part("… ", False))
+    if end < len(flat):
+        parts.append(Part(" …", False))
+    return parts
