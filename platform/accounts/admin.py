@@ -9,6 +9,7 @@ from languages.admin import AgentSkillInline
 @admin.register(User)
 class PolydeskUserAdmin(UserAdmin):
     list_display = ["username", "email", "role", "client", "team", "language", "is_active"]
+    list_select_related = ["client", "team"]
     list_filter = ["role", "client", "team", "is_active"]
     fieldsets = [
         *(UserAdmin.fieldsets or ()),

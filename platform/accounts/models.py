@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 
+from tenants.models import validate_time_zone
+
 
 class Team(models.Model):
     """A team of the agency's agents (agency-wide): the satisfaction figures are split by it."""
@@ -55,7 +57,9 @@ class User(AbstractUser):
         default="",
         help_text="UI language the user chose; empty: the browser's (then the client's default)",
     )
-    time_zone = models.CharField(max_length=64, default="Europe/Prague")
+    time_zone = models.CharField(
+        max_length=64, default="Europe/Prague", validators=[validate_time_zone]
+    )
     # One team at most: its satisfaction figures are the answers about the work its agents did.
     team = models.ForeignKey(
         Team,

@@ -24,6 +24,7 @@ from tenants.current import schema_name_current
 from tenants.models import Client
 
 _SUBJECT_LENGTH = 300
+_NAME_LENGTH = 200  # Customer.name
 # What a forward attaches of the conversation's files, at most (the rest are named): an
 # e-mail over 25 MB is refused by most servers.
 FORWARD_FILES_BYTES = 20 * 1024 * 1024
@@ -68,9 +69,13 @@ def conversation_start_email(
     if schema_name_current() != client.schema_name:
         raise RuntimeError("conversation_start_email runs in the client's schema")
     address = _address_checked(to_address, "to_address")
-    subject = " ".join(subject.split())
+    # PostgreSQL refuses NUL in text: pasted from a PDF, it must not cost the agent a 500.
+    subject = " ".join(subject.replace("\x00", "").split())
     text = text.replace("\x00", "")
+    customer_name = " ".join(customer_name.replace("\x00", "").split())
     errors = {}
+    if len(customer_name) > _NAME_LENGTH:
+        errors["customer_name"] = _("The name is too long.")
     if language not in CATALOG:
         errors["language"] = _("Choose the customer's language.")
     if not subject:
@@ -84,8 +89,8 @@ def conversation_start_email(
     placeholders_refuse(subject, text)
     now = timezone.now()
     customer = customer_for_contact(email=address, phone="", name=customer_name, country="")
-    if customer_name.strip() and not customer.name:
-        customer.name = customer_name.strip()
+    if customer_name and not customer.name:
+        customer.name = customer_name
         customer.save(update_fields=["name"])
     if not customer.language:  # the agent knows it: kept for the customer's next contacts
         customer.language = language

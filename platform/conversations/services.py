@@ -595,7 +595,7 @@ def conversation_customer_wrote(
     # Answered but still open (the agent has not pressed Done): the new question gets its
     # own promise; an item not answered yet keeps its earlier one.
     work_item_promise_renew(
-        item_id=item.pk, due_at=deadlines.answer_due, warn_at=deadlines.answer_warn
+        item_id=item.pk, asked_at=now, due_at=deadlines.answer_due, warn_at=deadlines.answer_warn
     )
 
 

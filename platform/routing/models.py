@@ -138,6 +138,10 @@ class WorkItem(models.Model):
     warn_at = models.DateTimeField(null=True, blank=True)
     # The first answer: the first-response promise is kept or broken by then.
     responded_at = models.DateTimeField(null=True, blank=True)
+    # When the question the first-response clock runs for came: the item's arrival, then
+    # each new question after an answer (work_item_promise_renew); none for work an agent
+    # started (nobody asked). The agents' first-response figure runs from it.
+    asked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

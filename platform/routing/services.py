@@ -67,6 +67,7 @@ def work_enqueue(
     ).first()
     if open_item:
         return open_item
+    waiting_since = waiting_since or timezone.now()
     try:
         with transaction.atomic():
             return WorkItem.objects.create(
@@ -80,7 +81,8 @@ def work_enqueue(
                 source_id=source_id,
                 due_at=due_at,
                 warn_at=warn_at,
-                waiting_since=waiting_since or timezone.now(),
+                waiting_since=waiting_since,
+                asked_at=waiting_since,
             )
     except IntegrityError:  # the same source queued concurrently: that one wins
         return WorkItem.objects.get(
@@ -579,12 +581,13 @@ def work_priority_set(*, client: Client, source_kind: str, source_id: int, prior
 
 
 def work_item_promise_renew(
-    *, item_id: int, due_at: datetime | None, warn_at: datetime | None
+    *, item_id: int, asked_at: datetime, due_at: datetime | None, warn_at: datetime | None
 ) -> None:
-    """A new question on an item that was answered but is still open: it gets its own
-    first-response promise. An item not answered yet keeps its earlier one."""
+    """A new question (come at ``asked_at``) on an item that was answered but is still
+    open: it gets its own first-response promise. An item not answered yet keeps its
+    earlier one."""
     WorkItem.objects.filter(pk=item_id, responded_at__isnull=False).update(
-        responded_at=None, due_at=due_at, warn_at=warn_at
+        responded_at=None, asked_at=asked_at, due_at=due_at, warn_at=warn_at
     )
 
 
@@ -792,6 +795,16 @@ def item_assign(
         )
     # The lock order: the item, then the agent's state (a router counting their load waits).
     state = AgentState.objects.select_for_update().filter(agent=to_agent).first()
+    offline = state is None or state.presence == AgentState.Presence.OFFLINE
+    if offline and item.channel not in WorkItem.OWNED_CHANNELS:
+        # Live work of an offline agent returns to the queue at the next sweep
+        # (agents_release_stale): confirming would be a promise the desk breaks in seconds.
+        raise Refused(
+            gettext(
+                "%(agent)s is offline: a call or chat given to them would go back to the queue."
+            )
+            % {"agent": to_agent.get_full_name() or to_agent.username}
+        )
     concerns = assignment_concerns(
         item=item, state=state, load=agent_load(to_agent), languages=agent_language_codes(to_agent)
     )

@@ -23,7 +23,6 @@ from conversations.models import Conversation, Message
 from customers.models import Customer
 from outbox.models import Delivery
 from outbox.services import delivery_handed_over, delivery_queue
-from routing.models import WorkItem
 from surveys.links import survey_url
 from surveys.models import NPS_ANSWERS, RATINGS, Survey, SurveySettings
 from tenants.current import schema_name_current
@@ -260,21 +259,10 @@ def survey_rate(*, survey_id: int, rating: int, via: str, now: datetime | None =
 
 
 def survey_agent_id(*, client: Client, conversation: Conversation) -> int | None:
-    """The agent a rating of the conversation counts for: who last finished its work item
-    (the public work queue), else its assignee."""
-    finished = (
-        WorkItem.objects.filter(
-            client=client,
-            source_kind="conversation",
-            source_id=conversation.pk,
-            status=WorkItem.Status.DONE,
-            agent__isnull=False,
-        )
-        .order_by("-closed_at")
-        .values_list("agent_id", flat=True)
-        .first()
-    )
-    return finished or conversation.assignee_id
+    """The agent a rating of the conversation counts for: its assignee (the agent who last
+    answered, or who resolved it unanswered), the same agent whose team the client's figures
+    count it for (reporting's satisfaction by team), so the two never disagree."""
+    return conversation.assignee_id
 
 
 def agent_ratings_copy(*, client: Client) -> int:

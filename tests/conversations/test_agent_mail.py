@@ -116,6 +116,7 @@ def test_an_existing_customer_is_found_by_the_address(shop, agent):
         ({"subject": "   "}, "subject"),
         ({"text": ""}, "text"),
         ({"language": "xx"}, "language"),
+        ({"customer_name": "N" * 201}, "customer_name"),
     ],
 )
 def test_a_new_email_with_bad_input_is_refused_and_nothing_is_written(shop, agent, fields, field):
@@ -125,6 +126,13 @@ def test_a_new_email_with_bad_input_is_refused_and_nothing_is_written(shop, agen
     with in_schema(shop):
         assert not Conversation.objects.exists()
     assert not Delivery.objects.filter(client=shop).exists()
+
+
+def test_nul_pasted_into_a_new_email_is_dropped_not_a_database_error(shop, agent):
+    started = _start(shop, agent, subject="Va\x00še reklamace", customer_name="Nová\x00 Z")
+    assert started.conversation.subject == "Vaše reklamace"
+    with in_schema(shop):
+        assert Customer.objects.get(pk=started.conversation.customer_id).name == "Nová Z"
 
 
 def test_a_new_email_with_a_placeholder_is_refused(shop, agent):

@@ -159,18 +159,37 @@ def test_the_wall_updates_through_its_fragment_and_links_every_number(two_client
 
 
 def test_the_drill_down_lists_links_and_refuses_bad_input(two_clients, sla_items):
-    supervisor = agent_with([], {"en": "native"}, is_staff=True)
+    supervisor = agent_with([two_clients.a], {"en": "native"}, is_staff=True)
     http = signed_in(supervisor)
     page = http.get(f"/desk/wall/items?show=waiting&client={two_clients.a.pk}").text
     assert f'href="/desk/items/{sla_items["call"].pk}"' in page
     assert f'href="/desk/items/{sla_items["held"].pk}"' not in page  # client B's, not waiting
     assert http.get("/desk/wall/items?show=everything").status_code == 400
     assert http.get("/desk/wall/items?client=abc").status_code == 400
+    assert http.get("/desk/wall/items?client=%C2%B2").status_code == 400  # "²": not int()
     assert http.get("/desk/wall/items?language=<script>").status_code == 400
     assert http.get("/desk/wall/items?client=999999").status_code == 404
     agent = agent_with([two_clients.a], {"cs": "native"})
     for url in ("/desk/wall/live", "/desk/wall/items"):
         assert signed_in(agent).get(url).status_code == 403
+
+
+def test_a_staff_supervisor_reads_only_the_items_of_the_clients_they_serve(two_clients, sla_items):
+    """The items' pages are 404 to a supervisor who does not serve their client: the wall
+    names none of them either (counts stay agency-wide); agency admins see every client."""
+    supervisor = agent_with([two_clients.a], {"en": "native"}, is_staff=True)
+    holder = agent_with([two_clients.b], {"pl": "native"})
+    WorkItem.objects.filter(pk=sla_items["held"].pk).update(agent=holder, assigned_at=NOW)
+    http = signed_in(supervisor)
+
+    assert http.get(f"/desk/wall/items?show=breached&client={two_clients.b.pk}").status_code == 404
+    everything = http.get("/desk/wall/items?show=breached").text
+    assert f'href="/desk/items/{sla_items["breached"].pk}"' in everything
+    assert f'href="/desk/items/{sla_items["held"].pk}"' not in everything
+    assert sla_items["held"].summary not in http.get("/desk/wall/live").text
+    admin = agent_with([], {"en": "native"}, role=User.Role.ADMIN)
+    wall = signed_in(admin).get("/desk/wall/live").text
+    assert sla_items["held"].summary in wall
 
 
 # --- per-agent figures -------------------------------------------------------------------
@@ -188,6 +207,41 @@ def done(client, agent, source_id, *, waited, answered_after, taken, closed) -> 
         responded_at=None if answered_after is None else start + answered_after,
     )
     return made
+
+
+def test_first_response_runs_from_the_question_and_not_for_work_an_agent_started(two_clients):
+    """A customer's new question on an answered, open item starts its own wait (its
+    promise renewed at ``asked_at``); a new e-mail an agent wrote has no question at all."""
+    jana = agent_with([two_clients.a], {"cs": "native"}, time_zone="UTC")
+    monday = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
+    minute = timedelta(minutes=1)
+    renewed = done(
+        two_clients.a,
+        jana,
+        70,
+        waited=3 * 24 * 60 * minute,  # began to wait three days ago
+        answered_after=3 * 24 * 60 * minute - 5 * minute,
+        taken=monday - 10 * minute,
+        closed=monday,
+    )
+    # The customer asked again 9 minutes before the answer that closed it.
+    WorkItem.objects.filter(pk=renewed.pk).update(asked_at=monday - 14 * minute)
+    started = done(
+        two_clients.a,
+        jana,
+        71,
+        waited=minute,
+        answered_after=timedelta(0),
+        taken=monday - minute,
+        closed=monday,
+    )
+    WorkItem.objects.filter(pk=started.pk).update(asked_at=None)  # work_started_by_agent
+
+    period = Period.of("day", monday.date(), "UTC")
+    (line,) = agent_figures_public(period=period, agents=[jana])
+
+    assert line.total.handled == 2
+    assert line.total.first_response == timedelta(minutes=9)
 
 
 def test_figures_per_agent_by_day_and_week(two_clients):

@@ -198,6 +198,20 @@ def test_what_the_router_would_not_do_needs_the_supervisors_confirmation(two_cli
     assert "(confirmed: offline; at capacity for e-mails (1 of 1); does not answer" in caplog.text
 
 
+def test_live_work_is_never_given_to_an_offline_agent_even_when_confirmed(two_clients):
+    """The next sweep would hand a chat of an offline agent back to the queue: the
+    supervisor is told so, rather than shown an assignment that is undone in seconds."""
+    boss = UserFactory(role=User.Role.ADMIN)
+    away = agent({"cs": "native"}, [two_clients.a], presence="offline")
+    chat = item(two_clients.a, channel="chat")
+
+    with pytest.raises(Refused, match="offline: a call or chat given to them"):
+        item_assign(item_id=chat.pk, to_agent=away, by=boss, confirmed=True, now=NOW)
+
+    chat.refresh_from_db()
+    assert (chat.status, chat.agent_id) == ("waiting", None)
+
+
 def test_no_confirmation_gives_work_of_a_client_the_agent_does_not_serve(two_clients):
     boss = UserFactory(role=User.Role.ADMIN)
     czech = agent({"cs": "native"}, [two_clients.a])

@@ -89,7 +89,7 @@ _HANDLED_SQL = """
     WITH handled AS (
         SELECT agent_id,
                (closed_at AT TIME ZONE %(zone)s)::date AS day,
-               EXTRACT(EPOCH FROM responded_at - waiting_since) AS first_response,
+               EXTRACT(EPOCH FROM responded_at - asked_at) AS first_response,
                EXTRACT(EPOCH FROM closed_at - assigned_at) AS handle
         FROM routing_workitem
         WHERE status = 'done' AND agent_id = ANY(%(agents)s)

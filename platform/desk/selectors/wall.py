@@ -4,12 +4,14 @@ promises at risk, breached and due within the hour, the agents available; each a
 presence, time in it and current item; the items behind every number (the drill-down)."""
 
 import zoneinfo
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -139,7 +141,12 @@ _AVAILABLE_PER_CLIENT = """
 """
 
 
-def supervisor_wall_public(*, now: datetime | None = None, time_zone: str = "UTC") -> Wall:
+def supervisor_wall_public(
+    *,
+    now: datetime | None = None,
+    time_zone: str = "UTC",
+    seen_client_ids: Collection[int] | None = None,
+) -> Wall:
     """The wall: lines per language and per client, and every agent's activity (handled
     today: since local midnight in ``time_zone``). Eight queries, whatever the numbers of
     items, clients and agents."""
@@ -186,13 +193,16 @@ def supervisor_wall_public(*, now: datetime | None = None, time_zone: str = "UTC
         languages=languages,
         clients=clients,
         more_clients=max(len(client_rows) - WALL_CLIENTS, 0),
-        agents=_agents(now, time_zone),
+        agents=_agents(now, time_zone, seen_client_ids),
     )
 
 
-def _agents(now: datetime, time_zone: str) -> list[WallAgent]:
+def _agents(
+    now: datetime, time_zone: str, seen_client_ids: Collection[int] | None
+) -> list[WallAgent]:
     """Every agent (and every admin with a desk): presence, current item, counts. Four
-    queries."""
+    queries. An agent's current item is named only when the viewer serves its client
+    (``seen_client_ids``; None: every client, for agency admins)."""
     local_midnight = timezone.localtime(now, zoneinfo.ZoneInfo(time_zone)).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
@@ -206,13 +216,14 @@ def _agents(now: datetime, time_zone: str) -> list[WallAgent]:
         .filter(Q(desk_state__isnull=False) | Q(role=User.Role.AGENT))
         .select_related("desk_state")
         .annotate(
-            held=Count("work_items", filter=Q(work_items__status__in=ACTIVE)),
-            handled=Count(
-                "work_items",
-                filter=Q(
-                    work_items__status=WorkItem.Status.DONE,
-                    work_items__closed_at__gte=local_midnight,
-                ),
+            # Subqueries, not a join: a join would read every item an agent ever held.
+            held=_count_of(WorkItem.objects.filter(agent=OuterRef("pk"), status__in=ACTIVE)),
+            handled=_count_of(
+                WorkItem.objects.filter(
+                    agent=OuterRef("pk"),
+                    status=WorkItem.Status.DONE,
+                    closed_at__gte=local_midnight,
+                )
             ),
             current_id=Subquery(latest_taken),
         )
@@ -237,7 +248,7 @@ def _agents(now: datetime, time_zone: str) -> list[WallAgent]:
                 name=agent.get_full_name() or agent.username,
                 presence=state.presence if state else AgentState.Presence.OFFLINE,
                 in_presence=now - state.presence_since if state and state.presence_since else None,
-                current=_current(current.get(agent.current_id), now),
+                current=_current(current.get(agent.current_id), now, seen_client_ids),
                 held=agent.held,
                 handled_today=agent.handled,
                 languages=skills.get(agent.pk, []),
@@ -246,8 +257,16 @@ def _agents(now: datetime, time_zone: str) -> list[WallAgent]:
     return lines
 
 
-def _current(item: WorkItem | None, now: datetime) -> CurrentItem | None:
-    if item is None:
+def _count_of(items: "QuerySet[WorkItem]") -> Coalesce:
+    """How many ``items`` (correlated with the agent's row), 0 for none."""
+    counted = items.order_by().values("agent").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _current(
+    item: WorkItem | None, now: datetime, seen_client_ids: Collection[int] | None
+) -> CurrentItem | None:
+    if item is None or (seen_client_ids is not None and item.client_id not in seen_client_ids):
         return None
     taken = item.assigned_at or item.offered_at or item.waiting_since
     return CurrentItem(
@@ -278,12 +297,16 @@ def wall_items_public(
     show: str,
     language: str | None = None,
     client_id: int | None = None,
+    seen_client_ids: Collection[int] | None = None,
     now: datetime | None = None,
 ) -> DrillDown:
     """The open items behind one number of the wall (``show`` one of ``SHOWS``), most
-    urgent first (due time, then the longest wait). Two queries."""
+    urgent first (due time, then the longest wait), of the clients the viewer serves
+    (``seen_client_ids``; None: every client, for agency admins). Two queries."""
     now = now or timezone.now()
     rows = _open_items().filter(show_filters(now)[show])
+    if seen_client_ids is not None:
+        rows = rows.filter(client_id__in=seen_client_ids)
     if language is not None:
         rows = rows.filter(language=language)
     if client_id is not None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import agency_page, user_is_supervisor
 from accounts.models import User
 from accounts.services import NOTIFICATION_FIELDS, agent_settings_get, agent_settings_update
+from core.input import whole_number
 from desk.access import agent_of, desk_item
 from desk.selectors.agents import Period, agent_figures_public, desk_agents_public
 from desk.selectors.inbox import agent_items_public, item_news
@@ -48,7 +49,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("The date is out of range.")
     supervisor = user_is_supervisor(viewer)
     agent_id = request.GET.get("agent", "")
-    if agent_id and not (agent_id.isdigit() and len(agent_id) <= 12):
+    if agent_id and not whole_number(agent_id):
         return HttpResponseBadRequest("Not an agent.")
     if agent_id and int(agent_id) != viewer.pk and not supervisor:
         raise PermissionDenied(OWN_FIGURES_ONLY)

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import AgencyRole, agency_page
+from core.input import whole_number
 from desk.access import agent_of, serves
 from desk.selectors.wall import SHOWS, supervisor_wall_public, wall_items_public
 from outbox.models import Delivery
@@ -39,8 +40,19 @@ def wall_live(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/_wall.html", _wall_context(request))
 
 
+def _seen_client_ids(request: HttpRequest) -> set[int] | None:
+    """The clients whose items a supervisor may read on the wall: the ones they serve (the
+    items' pages are 404 to them otherwise); agency admins see every client (None)."""
+    viewer = agent_of(request)
+    if viewer.is_agency_admin:
+        return None
+    return set(viewer.served_clients.values_list("pk", flat=True))
+
+
 def _wall_context(request: HttpRequest) -> dict[str, Any]:
-    wall = supervisor_wall_public(time_zone=agent_of(request).time_zone)
+    wall = supervisor_wall_public(
+        time_zone=agent_of(request).time_zone, seen_client_ids=_seen_client_ids(request)
+    )
     return {"wall": wall, "now": wall.now, "live_seconds": WALL_LIVE_SECONDS}
 
 
@@ -60,12 +72,17 @@ def wall_items(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("Not a language code.")
     client = None
     if client_id is not None:
-        if not client_id.isdigit() or len(client_id) > 12:
+        if not whole_number(client_id):
             return HttpResponseBadRequest("Not a client.")
         client = Client.objects.filter(pk=int(client_id)).first()
-        if client is None:
+        if client is None or not serves(agent_of(request), client.pk):
             raise Http404("No such client.")
-    found = wall_items_public(show=show, language=language, client_id=client.pk if client else None)
+    found = wall_items_public(
+        show=show,
+        language=language,
+        client_id=client.pk if client else None,
+        seen_client_ids=_seen_client_ids(request),
+    )
     context = {
         "found": found,
         "show": show,
