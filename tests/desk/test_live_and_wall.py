@@ -98,7 +98,9 @@ def test_the_wall_shows_queues_agents_per_language_and_activity(two_clients):
     )
     agent_with([two_clients.a], {"cs": "fluent"}, presence="away")
     agent_with([two_clients.b], {"pl": "native"})
-    supervisor = agent_with([], {"en": "native"}, is_staff=True, time_zone="Europe/Prague")
+    # An agency admin: every client's items are named on the wall (a staff supervisor sees
+    # those of the clients they serve).
+    supervisor = agent_with([], {"en": "native"}, role=User.Role.ADMIN, time_zone="Europe/Prague")
     queue(two_clients.a, "cs", 920, ago=95)
     queue(two_clients.a, "cs", 921, ago=3)
     queue(two_clients.b, "pl", 922, ago=10)

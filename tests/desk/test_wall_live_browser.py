@@ -54,6 +54,8 @@ def desk(two_clients, django_db_blocker):
             users.append(user)
         supervisor = UserFactory(role=User.Role.AGENT, is_staff=True, username="live-boss")
         agent_skills_set(agent=supervisor, skills={"en": "native"})
+        # A staff supervisor reads the items of the clients they serve (the drill-down).
+        supervisor.served_clients.set([two_clients.a])
         opened: list = []
         sessions_before = set(Session.objects.values_list("session_key", flat=True))
         try:
