@@ -63,10 +63,15 @@ class SearchPage:
 # The query's words cut by the same parser and folding as the documents, every one
 # required: the last typed as a prefix ("jan nov" finds "Jan Novák"), the others whole, so
 # that a common word ("obj" of "OBJ-2026-4711") is skipped over by the index's fast scan
-# rather than read in full as a prefix would be. No words (only punctuation): NULL, nothing
-# matches.
+# rather than read in full as a prefix would be. A word of five letters or more loses its
+# last letter and is a prefix (STEM_LETTERS): Czech, Slovak, Polish and the rest inflect
+# names and words by their ending, so "Žilina" finds "v Žiline" and "sedačka" "sedačky".
+# No words (only punctuation): NULL, nothing matches.
 MATCH_SQL = """(
-    SELECT string_agg(quote_literal(lexeme) || CASE WHEN last THEN ':*' ELSE '' END, ' & ')
+    SELECT string_agg(
+        CASE WHEN lexeme ~ '^[a-z]{5,}$' THEN quote_literal(left(lexeme, -1)) || ':*'
+             WHEN last THEN quote_literal(lexeme) || ':*'
+             ELSE quote_literal(lexeme) END, ' & ')
     FROM (SELECT lexeme, positions[array_upper(positions, 1)]
                  = max(positions[array_upper(positions, 1)]) OVER () AS last
           FROM unnest(to_tsvector('simple', public.search_fold(%s)))) AS words)"""

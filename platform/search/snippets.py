@@ -37,9 +37,21 @@ def query_text(query: str) -> str:
     return query.strip()
 
 
+# A word of this many letters or more is looked up without its last letter, as a prefix
+# (the index's rule, search.selectors.MATCH_SQL): its inflected forms are found too.
+STEM_LETTERS = 5
+_LETTERS = re.compile(r"^[a-z]+$")
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) >= STEM_LETTERS and _LETTERS.match(word) else word
+
+
 def query_words(query: str) -> list[str]:
-    """The folded words of a query, longest first (so "novakova" wins over "novak")."""
-    return sorted(set(_WORDS.findall(fold(query_text(query)))), key=len, reverse=True)
+    """The folded words of a query as they are looked up, longest first (so "novakov" wins
+    over "novak")."""
+    words = {_stem(word) for word in _WORDS.findall(fold(query_text(query)))}
+    return sorted(words, key=len, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -51,8 +63,9 @@ class Part:
 def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
     if not words:
         return []
-    # A word matches at the start of a word of the text (the index matches prefixes).
-    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, words)) + ")")
+    # A word matches at the start of a word of the text (the index matches prefixes); the
+    # whole word of the text is marked ("zilin" marks "Žiline").
+    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, words)) + r")[^\W_]*")
     return [match.span() for match in pattern.finditer(fold(text))]
 
 

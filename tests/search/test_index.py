@@ -13,7 +13,7 @@ from customers.models import Customer
 from customers.services import customer_erase
 from search.models import SearchDocument
 from search.selectors import SearchFilters, conversations_search
-from search.snippets import fold, query_text, snippet
+from search.snippets import fold, query_text, query_words, snippet
 from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,11 @@ def test_accents_and_case_are_ignored_both_ways(two_clients):
     expected = [(two_clients.a.pk, conversation.pk)]
     for query in ("ziline", "ŽILINE", "Žiline", "zofie dvorakova", "DVOŘÁK", "kde je muj"):
         assert found([two_clients.a], query) == expected, query
-    assert found([two_clients.a], "zilina") == []  # a prefix of a word, not a stem
+    # Words of five letters or more are found in their other forms (the ending differs).
+    for query in ("Žilina", "zilinu", "dvorakove", "zofii dvorakova"):
+        assert found([two_clients.a], query) == expected, query
+    assert found([two_clients.a], "zilinsky") == []
+    assert found([two_clients.a], "zil") == expected  # the last word typed: a prefix
 
 
 def test_a_phone_number_is_found_however_it_is_typed(two_clients):
@@ -150,6 +154,10 @@ def test_snippets_mark_the_words_found_in_the_original_text():
     parts = snippet("Dobrý deň, balík do Žiline stále nedorazil.", ["ziline"])
     assert [p.text for p in parts if p.match] == ["Žiline"]
     assert "".join(p.text for p in parts) == "Dobrý deň, balík do Žiline stále nedorazil."
+    # A query word is looked up without its ending, and the text's whole word is marked.
+    assert query_words("Žilina 4711") == ["zilin", "4711"]
+    parts = snippet("Balík do Žiline.", query_words("Žilina"))
+    assert [p.text for p in parts if p.match] == ["Žiline"]
     long = "slovo " * 100 + "Žiline konec " + "slovo " * 100
     parts = snippet(long, ["ziline"], width=60)
     assert parts[0].text == "… " and parts[-1].text == " …"
