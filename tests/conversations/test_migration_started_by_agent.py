@@ -1,6 +1,6 @@
 """The data fill of conversations 0003: a conversation whose first message to or from the
 customer is an agent's was started by the agent (a new e-mail sent before the field existed);
-one the customer opened, or an automatic one, was not."""
+one the customer opened (even with an internal note first) was not."""
 
 import importlib
 from datetime import timedelta
