@@ -796,7 +796,12 @@ def satisfaction_section(content: ReportContent, fmt: Formats, styles) -> list:
         }
         head.append(Paragraph(escape(sent), styles["muted"]))
     head.append(Paragraph(_("Satisfaction by channel"), styles["h2"]))
-    table = blocks_of_table(header, rows("channel", channels), widths) or [
+    channel_rows = rows("channel", channels)
+    total = satisfaction_all_channels(survey, kpis.calls)
+    if len(channels) > 1 and total is not None:  # the first page's CSAT and NPS
+        [total_row] = rows("channel", [("", total)])
+        channel_rows.append([Paragraph(escape(_("All channels")), label_style), *total_row[1:]])
+    table = blocks_of_table(header, channel_rows, widths) or [
         Paragraph(escape(_("No data this month.")), styles["muted"])
     ]
     story: list = [KeepTogether(head + table)]
