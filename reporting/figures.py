@@ -335,6 +335,21 @@ class SatisfactionFigures:
         ]
 
 
+def satisfaction_all_channels(
+    survey: SatisfactionFigures | None, calls: CallFigures | None
+) -> SatisfactionGroup | None:
+    """CSAT and NPS over every channel: the conversation survey's answers and the calls'
+    keypad answers added up (each answer counts once); None without any answer."""
+    parts = [SatisfactionGroup(csat=survey.totals, nps=survey.nps_totals)] if survey else []
+    if calls is not None:
+        parts.append(SatisfactionGroup(csat=calls.csat, nps=calls.nps))
+    csat = CsatFigures(
+        answers={s: sum(p.csat.answers.get(s, 0) for p in parts) for s in CSAT_SCORES}
+    )
+    nps = NpsFigures(answers={s: sum(p.nps.answers.get(s, 0) for p in parts) for s in NPS_SCORES})
+    return SatisfactionGroup(csat=csat, nps=nps) if csat.count or nps.count else None
+
+
 def channels_with_calls(
     survey: SatisfactionFigures | None, calls: CallFigures | None
 ) -> list[tuple[str, SatisfactionGroup]]:

@@ -59,6 +59,7 @@ from reporting.figures import (
     SatisfactionGroup,
     SlaFigures,
     channels_with_calls,
+    satisfaction_all_channels,
 )
 
 
@@ -74,8 +75,9 @@ class ReportContent:
     previous_totals: ContactFigures | None
     previous_sla: SlaFigures | None
     generated_at: datetime
-    # The previous month's calls (CSAT, NPS) and invoice total, for the headline figures.
-    previous_calls: CallFigures | None = None
+    # The previous month's CSAT and NPS over every channel (reporting.figures.
+    # satisfaction_all_channels) and invoice total, for the headline figures.
+    previous_satisfaction: SatisfactionGroup | None = None
     previous_cost_total: Decimal | None = None
     # Category codes (conversation categories, call topics) -> names in the report's
     # language; a code without a name is shown as it is.
@@ -194,16 +196,19 @@ def headline_figures(content: ReportContent, fmt: Formats) -> list[Headline]:
             better=1,
         )
     )
-    calls_before = content.previous_calls
-    csat_before = calls_before.csat if calls_before and calls_before.csat.count else None
-    if kpis.csat is not None or csat_before is not None:
-        average = kpis.csat.average if kpis.csat else None
+    # Every channel's answers together (the conversation survey and the calls' keypad): the
+    # satisfaction section's channels added up, not the calls alone.
+    total = satisfaction_all_channels(kpis.satisfaction, kpis.calls)
+    total_before = content.previous_satisfaction
+    csat, csat_before = (g.csat if g and g.csat.count else None for g in (total, total_before))
+    if csat is not None or csat_before is not None:
+        average = csat.average if csat else None
         average_before = csat_before.average if csat_before else None
         label = _("CSAT, average score (1-5)")
         rows.append(_score_headline(label, average, average_before, places=2, fmt=fmt))
-    nps_before = calls_before.nps if calls_before and calls_before.nps.count else None
-    if kpis.nps is not None or nps_before is not None:
-        score = kpis.nps.score if kpis.nps else None
+    nps, nps_before = (g.nps if g and g.nps.count else None for g in (total, total_before))
+    if nps is not None or nps_before is not None:
+        score = nps.score if nps else None
         score_before = nps_before.score if nps_before else None
         label = _("NPS (-100 to 100)")
         rows.append(_score_headline(label, score, score_before, places=1, fmt=fmt))
@@ -791,7 +796,12 @@ def satisfaction_section(content: ReportContent, fmt: Formats, styles) -> list:
         }
         head.append(Paragraph(escape(sent), styles["muted"]))
     head.append(Paragraph(_("Satisfaction by channel"), styles["h2"]))
-    table = blocks_of_table(header, rows("channel", channels), widths) or [
+    channel_rows = rows("channel", channels)
+    total = satisfaction_all_channels(survey, kpis.calls)
+    if len(channels) > 1 and total is not None:  # the first page's CSAT and NPS
+        [total_row] = rows("channel", [("", total)])
+        channel_rows.append([Paragraph(escape(_("All channels")), label_style), *total_row[1:]])
+    table = blocks_of_table(header, channel_rows, widths) or [
         Paragraph(escape(_("No data this month.")), styles["muted"])
     ]
     story: list = [KeepTogether(head + table)]

@@ -17,7 +17,14 @@ from billing.selectors import invoice_in_force
 from content.selectors import category_names
 from core.formats import Formats
 from core.tasks import task_enqueue_on_commit
-from reporting.figures import CallFigures, ContactFigures, Kpis, Period, SlaFigures
+from reporting.figures import (
+    ContactFigures,
+    Kpis,
+    Period,
+    SatisfactionGroup,
+    SlaFigures,
+    satisfaction_all_channels,
+)
 from reporting.layout import ReportContent, report_pdf
 from reporting.models import KpiSnapshot, Report, ReportSettings
 from reporting.selectors import (
@@ -26,6 +33,7 @@ from reporting.selectors import (
     cost_section_for_month,
     kpi_snapshot_get,
     kpis_for_period,
+    satisfaction_figures_for_period,
     sla_figures_for_period,
 )
 from reporting.snapshots import FORMAT_VERSION, kpis_encode, month_is_closed
@@ -50,7 +58,7 @@ def report_content_build(
     if full.start > now:
         raise ValidationError(f"{month:%Y-%m} has not started yet in {client.time_zone}.")
     previous = full.previous_month()
-    previous_totals, previous_sla, previous_calls = previous_month_figures(
+    previous_totals, previous_sla, previous_satisfaction = previous_month_figures(
         client=client, month=full.first_day, now=now
     )
     previous_invoice = invoice_in_force(client=client, month=previous.first_day)
@@ -68,7 +76,7 @@ def report_content_build(
         previous_totals=previous_totals,
         previous_sla=previous_sla,
         generated_at=now,
-        previous_calls=previous_calls,
+        previous_satisfaction=previous_satisfaction,
         previous_cost_total=previous_invoice.total if previous_invoice else None,
         category_names=category_names(language=language),
     )
@@ -131,20 +139,21 @@ def kpi_snapshots_clear(*, month: date | None = None) -> int:
 
 def previous_month_figures(
     *, client: Client, month: date, now: datetime | None = None
-) -> tuple[ContactFigures, SlaFigures, CallFigures | None]:
-    """The month before ``month``: its contact totals, SLA and call totals, for the change
-    from the previous month. From its stored figures once it is closed (stored by this read
-    if need be), else only these three computed live."""
+) -> tuple[ContactFigures, SlaFigures, SatisfactionGroup | None]:
+    """The month before ``month``: its contact totals, SLA, and CSAT and NPS over every
+    channel, for the change from the previous month. From its stored figures once it is
+    closed (stored by this read if need be), else only these computed live."""
     now = now or timezone.now()
     previous = Period.month_of(day=month, time_zone=client.time_zone).previous_month()
     if month_is_closed(period=previous, now=now):
         kpis = kpis_for_month(client=client, month=previous.first_day, now=now)
-        return kpis.totals, kpis.sla, kpis.calls
+        return kpis.totals, kpis.sla, satisfaction_all_channels(kpis.satisfaction, kpis.calls)
     period = previous.until(now)
     totals, _by = contact_figures_for_period(client=client, period=period, totals_only=True)
     sla, _sla_by = sla_figures_for_period(client=client, period=period, now=now)
     calls, _calls_by = call_figures_for_period(client=client, period=period)
-    return totals, sla, calls
+    survey = satisfaction_figures_for_period(client=client, period=period)
+    return totals, sla, satisfaction_all_channels(survey, calls)
 
 
 def report_generate(*, client: Client, month: date, now: datetime | None = None) -> Report:

@@ -27,7 +27,9 @@ from reporting.figures import Kpis, Period
 # changes meaning: rows of another version are recomputed (and replaced) on their next read.
 # 2: the conversation survey's NPS (SatisfactionFigures.nps_totals, nps_by) and the split by
 # team (Kpis.satisfaction_by_team).
-FORMAT_VERSION = 2
+# 3: an agent's new e-mail is no contact (Conversation.started_by_agent): months that held
+# one counted it as received and answered at once.
+FORMAT_VERSION = 3
 
 # A month is closed, and its figures stored, once its end is this far behind: late status
 # webhooks of its calls are reconciled 15 minutes after the call (telephony's sweep runs

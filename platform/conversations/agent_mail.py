@@ -63,9 +63,10 @@ def conversation_start_email(
     files: Sequence[IncomingFile] = (),
 ) -> Started:
     """A new e-mail from an agent to a customer of ``client``: the customer (found by the
-    address, else made), a conversation like an inbound one (counted in the client's figures,
-    in the customer's history, on the agent's desk), the message with its files and its
-    outbox row, all in one transaction. The conversation then waits for the customer."""
+    address, else made), a conversation like an inbound one (in the customer's history, on
+    the agent's desk) marked as started by the agent (not a contact in the client's figures),
+    the message with its files and its outbox row, all in one transaction. The conversation
+    then waits for the customer."""
     if schema_name_current() != client.schema_name:
         raise RuntimeError("conversation_start_email runs in the client's schema")
     address = _address_checked(to_address, "to_address")
@@ -104,6 +105,7 @@ def conversation_start_email(
         assignee=agent,
         created_at=now,
         pending_since=now,
+        started_by_agent=True,
     )
     signature = signature_text(
         client=client, channel=conversation.channel, language=language, agent=agent

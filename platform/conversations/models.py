@@ -64,6 +64,10 @@ class Conversation(models.Model):
     # Opened by an auto-reply or a bounce about nothing of ours: kept in the client's history,
     # closed at once, never in the work queue, and not a contact in the figures.
     automatic = models.BooleanField(default=False)
+    # Opened by an agent's new e-mail (the desk's "New e-mail"), not by the customer: in the
+    # history and on the desk like any other, but not a contact received in the figures, even
+    # once the customer answers (docs/kpis.md).
+    started_by_agent = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -42,7 +42,8 @@ from demo.mail_outcomes import seed_mail_outcomes
 from demo.reporting import seed_reports
 from demo.surveys import seed_surveys
 from demo.telephony import seed_telephony
-from hours.models import SlaEvent
+from hours.models import SlaEvent, SlaTarget
+from hours.selectors import client_calendar, sla_promise_for
 from hours.services import resolution_clock_stop
 from languages.evaluation import samples
 from languages.services import agent_skills_set
@@ -312,9 +313,43 @@ def seed_content(log: Callable[[str], None]) -> None:
 LIVE_CONVERSATIONS_PER_CLIENT = 8
 
 
+# The demo clients' promises (business hours): an answer to an e-mail within a working day,
+# to a chat within the hour; agents are warned before either. Set after the month of history
+# (made under the agency's default promise), before the waiting work, which intake gives its
+# due times from them.
+DEMO_SLA_TARGETS = {
+    "": {"first_response_hours": Decimal(8), "warn_before_hours": Decimal(2)},
+    "chat": {"first_response_hours": Decimal(1), "warn_before_hours": Decimal("0.25")},
+}
+# Where each waiting conversation stands against its promise: its age in business hours as
+# a fraction of the promise's. Past due; warned and due within the hour while open (at
+# risk); half-way; fresh. The wall shows each kind on any day, a weekend too.
+LIVE_PROMISE_POSITIONS = (1.25, 0.9, 0.5, 0.05)
+
+
+def seed_sla_targets(log: Callable[[str], None]) -> None:
+    """The demo clients' SLA promises (hours.SlaTarget, as a client's admin sets them)."""
+    for client in Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]):
+        for channel, promise in DEMO_SLA_TARGETS.items():
+            SlaTarget.objects.update_or_create(client=client, channel=channel, defaults=promise)
+    log(f"SLA targets: {len(DEMO_SLA_TARGETS)} per client")
+
+
+def arrived_business_hours_ago(calendar, *, hours: float, now: datetime) -> datetime:
+    """The moment ``hours`` business hours before ``now`` (to 5 minutes): what a contact
+    that old arrived at, over closed nights and weekends as the promise counts them."""
+    wanted, arrived = hours * 3600, now
+    for _step in range(14 * 24 * 12):  # two weeks back at most (the calendar opens weekly)
+        if calendar.business_seconds_between(arrived, now) >= wanted:
+            break
+        arrived -= timedelta(minutes=5)
+    return arrived
+
+
 def seed_live_conversations(log: Callable[[str], None]) -> None:
     """Waiting work for the demo agents: real-looking messages in each client's languages
-    (taken from the detection evaluation set), queued over the last hours."""
+    (taken from the detection evaluation set), queued through intake at ages that put their
+    first-response promises past due, at risk, due soon and later (the supervisors' wall)."""
 
     by_language: dict[str, list] = {}
     for sample in samples():
@@ -329,13 +364,21 @@ def seed_live_conversations(log: Callable[[str], None]) -> None:
             for number in range(LIVE_CONVERSATIONS_PER_CLIENT):
                 language = client.languages[number % len(client.languages)]
                 sample = rng.choice(by_language[language])
+                channel = "email" if sample.channel == "email" else "chat"
+                promise = sla_promise_for(client, channel).first_response_hours
+                position = LIVE_PROMISE_POSITIONS[number % len(LIVE_PROMISE_POSITIONS)]
+                arrived = arrived_business_hours_ago(
+                    client_calendar(client, language=language),
+                    hours=float(promise) * position,
+                    now=now - timedelta(minutes=rng.randrange(0, 4)),
+                )
                 conversation_open_inbound(
                     client=client,
-                    channel="email" if sample.channel == "email" else "chat",
+                    channel=channel,
                     text=sample.text,
                     customer_email=f"live{number}@{client.slug}.example",
                     external_id=f"demo-live-{number}",
-                    now=now - timedelta(minutes=rng.randrange(5, 600)),
+                    now=min(arrived, now - timedelta(minutes=2)),
                 )
         log(f"live conversations of {client.slug}: {LIVE_CONVERSATIONS_PER_CLIENT}")
 
@@ -554,6 +597,7 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_channels,
     seed_telephony,
     seed_history,
+    seed_sla_targets,
     seed_live_conversations,
     seed_mail_with_files,
     seed_mail_outcomes,

@@ -125,7 +125,9 @@ def _kpis(request, period: Period) -> tuple[Kpis, Previous]:
         client = request.tenant
         now = timezone.now()
         kpis = kpis_for_month(client=client, month=period.first_day, now=now)
-        totals, sla, _calls = previous_month_figures(client=client, month=period.first_day, now=now)
+        totals, sla, _satisfaction = previous_month_figures(
+            client=client, month=period.first_day, now=now
+        )
         cached = (kpis, Previous(totals, sla))
         cache.set(key, cached, KPI_CACHE_SECONDS)
     return cached

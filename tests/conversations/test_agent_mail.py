@@ -1,10 +1,14 @@
-"""Mail an agent starts: a new e-mail to a customer (a conversation like an inbound one,
-sent from the client's identity through the outbox) and a forward of a conversation (through
-the outbox, recorded in the thread, never an answer to the customer)."""
+"""Mail an agent starts: a new e-mail to a customer (a conversation like an inbound one but
+no contact in the figures, sent from the client's identity through the outbox) and a forward
+of a conversation (through the outbox, recorded in the thread, never an answer to the
+customer)."""
+
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from billing.models import UsageEntry
@@ -15,6 +19,8 @@ from conversations.models import Conversation, Message
 from conversations.services import conversation_customer_message, conversation_note_add
 from customers.models import Customer
 from outbox.models import Delivery
+from reporting.figures import Period
+from reporting.selectors import kpis_for_period
 from routing.models import WorkItem
 from tenants.models import InboundAddress
 from tests.support.desk import inbound
@@ -229,3 +235,28 @@ def test_a_forward_to_a_bad_address_or_with_a_placeholder_is_refused(shop, agent
                 note="Objednávka {order_number}",
             )
     assert not Delivery.objects.filter(client=shop).exclude(kind="automatic").exists()
+
+
+def test_a_new_email_is_no_contact_even_once_the_customer_answers(shop, agent, smtp):
+    started = _start(shop, agent)
+    with in_schema(shop):
+        assert send_now(shop, started.message.pk) == "sent"
+        conversation_customer_message(
+            client=shop, conversation_id=started.conversation.pk, text="Děkuji, a kdy dorazí?"
+        )
+    # The same customer's own e-mail the same day: a contact, and not a repeat of the first.
+    own, _item = inbound(shop, "Dobrý den, ještě dotaz k velikosti.", "nova@zakaznice.example")
+    now = timezone.now()
+    with in_schema(shop):
+        conversation = Conversation.objects.get(pk=started.conversation.pk)
+        assert conversation.started_by_agent and conversation.first_response_at is not None
+        assert not Conversation.objects.get(pk=own.pk).started_by_agent
+        kpis = kpis_for_period(
+            client=shop, period=Period(start=now - timedelta(hours=1), end=now + timedelta(hours=1))
+        )
+    assert (kpis.totals.received, kpis.totals.handled, kpis.totals.repeat) == (1, 0, 0)
+    assert kpis.totals.first_response_median is None
+    assert sum(sum(channels.values()) for _day, channels in kpis.daily) == 1
+    assert sum(map(sum, kpis.heatmap)) == 1
+    # Billed as any answered e-mail: the agent wrote it.
+    assert UsageEntry.objects.filter(client=shop).count() == 1

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.test import Client as HttpClient
+from django.utils import timezone
 
 from accounts.models import User
 from content.selectors import canned_replies_in_language
@@ -8,7 +9,10 @@ from conversations.attachments import attachment_open
 from conversations.models import Attachment, Conversation, Message
 from customers.models import Customer
 from demo.cast import DEMO_CLIENTS, DEMO_PASSWORD
+from demo.seed import DEMO_SLA_TARGETS
+from desk.selectors.wall import show_filters
 from hours.models import ResolutionClock
+from hours.selectors import client_calendar
 from routing.models import WorkItem
 from tenants.models import Client
 from tests.support.desk import signed_in
@@ -116,3 +120,35 @@ def test_the_demo_has_emails_with_a_photo_and_a_pdf_on_the_desk_and_the_portal(d
         "/accounts/login/", {"username": "bohemia-shoes-manager", "password": DEMO_PASSWORD}
     )
     assert "účtenka-2026-1042.pdf" in manager.get(f"/conversations/{conversation_id}/").text
+
+
+def test_the_demos_waiting_work_is_due_by_its_clients_promise_past_at_risk_and_later(
+    demo_seeded,
+):
+    now = timezone.now()
+    shows = show_filters(now)
+    demo = Client.objects.filter(slug__in=[d.slug for d in DEMO_CLIENTS])
+    waiting = WorkItem.objects.filter(
+        client__in=demo, status__in=WorkItem.OPEN_STATUSES, source_kind="conversation"
+    )
+    assert not waiting.filter(due_at__isnull=True).exists()
+    # The wall's mix over the demo clients (e-mail at risk stays so for about an hour).
+    assert waiting.filter(shows["breached"]).count() >= len(DEMO_CLIENTS)
+    assert waiting.filter(shows["at_risk"]).exists()
+    assert waiting.filter(due_at__gt=now, warn_at__gt=now).count() >= len(DEMO_CLIENTS)
+    # Each live conversation's due time is its client's promise counted by intake.
+    for client in demo:
+        with in_schema(client):
+            live = Conversation.objects.filter(
+                messages__external_id__startswith="demo-live-"
+            ).select_related("customer")
+            for conversation in live:
+                item = waiting.get(client=client, source_id=conversation.pk)
+                hours = DEMO_SLA_TARGETS.get(conversation.channel, DEMO_SLA_TARGETS[""])
+                calendar = client_calendar(
+                    client, country=conversation.customer.country, language=conversation.language
+                )
+                assert item.due_at == calendar.add_business_hours(
+                    conversation.created_at, hours["first_response_hours"]
+                )
+                assert item.due_at == conversation.first_response_due_at

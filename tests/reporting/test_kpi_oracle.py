@@ -108,6 +108,8 @@ def _events(month: Month, contacts: list[oracle.ContactRow], calls: list[oracle.
     is drawn)."""
     start, end = month.period.start, month.period.end
     received = [c for c in contacts if oracle.is_contact(c, start=start, end=end)]
+    if any(c.started_by_agent and start <= c.created_at < end for c in contacts):
+        event("an agent's new e-mail in the month")
     for contact in received:
         if oracle.is_repeat(contact, contacts):
             earliest = contact.created_at - oracle.REPEAT_WINDOW
@@ -182,6 +184,22 @@ REOPENED_THEN_RESOLVED_AFTER_THE_MONTH = _april(
     )
 )
 
+# An agent's new e-mail on 10 April (sent a minute later, answered by the customer and
+# resolved) and the same customer's own e-mail two days later: one contact, not a repeat,
+# and the agent's e-mail is in no first-response figure, arrival or heat-map hour.
+AGENT_STARTED_THEN_THE_CUSTOMER_WRITES = _april(
+    replace(
+        _contact(
+            2,
+            datetime(2026, 4, 10, 8, tzinfo=UTC),
+            first_response_at=datetime(2026, 4, 10, 8, 1, tzinfo=UTC),
+            resolved_at=datetime(2026, 4, 11, 8, tzinfo=UTC),
+        ),
+        started_by_agent=True,
+    ),
+    _contact(2, datetime(2026, 4, 12, 8, tzinfo=UTC)),
+)
+
 
 # Satisfaction at the month's end: a survey sent on 30 April and rated (5, NPS 9) 30 minutes
 # into 1 May local time counts as sent in April (and answered by now) but its answers in May;
@@ -236,6 +254,7 @@ SATISFACTION_AT_THE_MONTHS_END = replace(
 @example(month=REPEAT_OVER_THE_CLOCK_CHANGE)
 @example(month=REOPENED_THEN_RESOLVED_AFTER_THE_MONTH)
 @example(month=SATISFACTION_AT_THE_MONTHS_END)
+@example(month=AGENT_STARTED_THEN_THE_CUSTOMER_WRITES)
 @given(month=months)
 def test_every_kpi_agrees_with_the_oracle(two_clients, month):
     client = two_clients.a

@@ -22,6 +22,8 @@ from reporting.figures import (
     Kpis,
     NpsFigures,
     Period,
+    SatisfactionFigures,
+    SatisfactionGroup,
     SlaFigures,
 )
 from reporting.layout import (
@@ -375,7 +377,9 @@ def headline_content(language: str) -> ReportContent:
             "kpis": Kpis(
                 **{**report.kpis.__dict__, "sla": SlaFigures(due=100, met=90, not_applicable=4)}
             ),
-            "previous_calls": PREVIOUS_CALLS,
+            "previous_satisfaction": SatisfactionGroup(
+                csat=PREVIOUS_CALLS.csat, nps=PREVIOUS_CALLS.nps
+            ),
             "previous_cost_total": Decimal("10000.00"),
         }
     )
@@ -400,6 +404,48 @@ def test_the_first_page_carries_the_headline_figures_next_to_the_previous_month(
     )
     assert "Přijaté kontakty 120 100 ▲ +20" in czech
     assert "splněno 90, nesplněno 10, nevztahuje se 4" in czech
+
+
+def _survey(csat: dict[int, int], nps: dict[int, int]) -> SatisfactionFigures:
+    """The conversation survey's answers (no splits: the headline reads the totals)."""
+    answers = sum(csat.values())
+    return SatisfactionFigures(
+        sent=answers,
+        answered_of_sent=answers,
+        totals=CsatFigures(answers={**dict.fromkeys(range(1, 6), 0), **csat}),
+        by={},
+        nps_totals=NpsFigures(answers={**NO_NPS.answers, **nps}),
+        nps_by={},
+    )
+
+
+def test_the_headline_csat_and_nps_are_of_every_channel():
+    """The calls (CSAT 3.88, NPS 20.0 of 10) and the e-mail survey (8 answers of 5, 10 NPS
+    answers of 0) together: CSAT 71 / 16 = 4.44, NPS 5 promoters and 13 detractors of 20 =
+    -40.0; the previous month had e-mail answers only (NPS 10 of 10: 100.0)."""
+    report = headline_content("en")
+    both = ReportContent(
+        **{
+            **report.__dict__,
+            "kpis": Kpis(**{**report.kpis.__dict__, "satisfaction": _survey({5: 8}, {0: 10})}),
+            "previous_satisfaction": SatisfactionGroup(
+                csat=_survey({4: 2}, {10: 10}).totals, nps=_survey({}, {10: 10}).nps_totals
+            ),
+        }
+    )
+    page = " ".join(PdfReader(io.BytesIO(report_pdf(both))).pages[0].extract_text().split())
+    assert "CSAT, average score (1-5) 4.44 4.00 ▲ +0.44" in page
+    assert "NPS (-100 to 100) -40.0 100.0 ▼ -140.0" in page
+    # A month with survey answers but no call: the survey's alone (not "—").
+    survey_only = ReportContent(
+        **{**both.__dict__, "kpis": Kpis(**{**both.kpis.__dict__, "calls": None})}
+    )
+    with translation.override("en"):
+        figures = {f.label: f for f in headline_figures(survey_only, Formats("en", "UTC", "CZK"))}
+    assert (figures["CSAT, average score (1-5)"].now, figures["NPS (-100 to 100)"].now) == (
+        "5.00",
+        "-100.0",
+    )
 
 
 def test_a_change_is_coloured_by_whether_it_is_for_the_better():

@@ -52,6 +52,8 @@ class ConversationSpec:
     reopened_at: datetime | None
     reopen_count: int
     agent: int | None = None  # the assignee: an index into the month's agents
+    # An agent's new e-mail (the customer may have answered since): never a contact.
+    started_by_agent: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,12 +146,16 @@ def _conversation(
         # Resolved again (the row keeps the latest resolution) or still open.
         if rng.random() < 0.5:
             resolved = _later(rng, reopened + timedelta(seconds=1), period)
+    automatic = rng.random() < 0.15
     return ConversationSpec(
         customer=customer,
         channel=rng.choice(["email", "chat", "sms", "api", "call"]),
         language=rng.choice(["cs", "sk", "en"]),
         category=rng.choice(["delivery", "returns", ""]),
-        automatic=rng.random() < 0.15,
+        automatic=automatic,
+        # An agent's new e-mail: answered when it was sent (its first response), often
+        # answered by the customer since (resolved, reopened as any other).
+        started_by_agent=not automatic and rng.random() < 0.1,
         created_at=created,
         first_response_at=answered,
         resolved_at=resolved,
@@ -294,6 +300,7 @@ def month_store(client, month: Month) -> None:
             language=spec.language,
             category=spec.category,
             automatic=spec.automatic,
+            started_by_agent=spec.started_by_agent,
             created_at=spec.created_at,
             first_response_at=spec.first_response_at,
             resolved_at=spec.resolved_at,

@@ -42,6 +42,8 @@ class ContactRow:
     country: str
     category: str
     automatic: bool
+    # Opened by an agent's new e-mail: never a contact, even once the customer answers.
+    started_by_agent: bool
     created_at: datetime
     first_response_at: datetime | None
     # The latest resolution and the latest reopening (the row keeps no earlier ones).
@@ -104,9 +106,14 @@ def _mean(values: list[float]) -> float | None:
 # --- contacts -----------------------------------------------------------------------------
 
 
+def is_from_customer(row: ContactRow) -> bool:
+    """Opened by the customer: not an auto-reply or bounce, not an agent's new e-mail."""
+    return not row.automatic and not row.started_by_agent
+
+
 def is_contact(row: ContactRow, *, start: datetime, end: datetime) -> bool:
-    """Received in the period, and not an auto-reply or bounce."""
-    return not row.automatic and start <= row.created_at < end
+    """Received in the period, from the customer."""
+    return is_from_customer(row) and start <= row.created_at < end
 
 
 def is_handled(row: ContactRow, *, end: datetime) -> bool:
@@ -127,12 +134,12 @@ def is_resolved(row: ContactRow, *, end: datetime) -> bool:
 
 
 def is_repeat(row: ContactRow, rows: Iterable[ContactRow]) -> bool:
-    """The same customer opened another contact (automatic ones are not contacts) within the
-    7 days before this one, the bound included; of two at the same instant the later id is
-    the repeat."""
+    """The same customer opened another contact (automatic and agent-started conversations
+    are not contacts) within the 7 days before this one, the bound included; of two at the
+    same instant the later id is the repeat."""
     return any(
         other.customer_id == row.customer_id
-        and not other.automatic
+        and is_from_customer(other)
         and (other.created_at, other.id) < (row.created_at, row.id)
         and other.created_at >= row.created_at - REPEAT_WINDOW
         for other in rows

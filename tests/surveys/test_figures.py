@@ -12,7 +12,7 @@ from reporting.figures import Period
 from reporting.models import KpiSnapshot, Report
 from reporting.selectors import satisfaction_by_team_for_period, satisfaction_figures_for_period
 from reporting.services import kpis_for_month, report_generate
-from reporting.snapshots import kpis_encode
+from reporting.snapshots import FORMAT_VERSION, kpis_encode
 from surveys.models import Survey
 from telephony.voice.models import Call
 from tests.support.factories import UserFactory
@@ -148,7 +148,7 @@ def test_a_month_stored_before_nps_and_teams_is_recomputed_with_them(two_clients
         old["satisfaction"].pop("nps_by")
         KpiSnapshot.objects.update(format_version=1, figures=old)
         again = kpis_for_month(client=two_clients.a, month=date(2026, 10, 1), now=closed)
-        assert KpiSnapshot.objects.get().format_version == 2
+        assert KpiSnapshot.objects.get().format_version == FORMAT_VERSION
     assert again.satisfaction is not None and again.satisfaction.nps_totals.count == 2
     assert [team for team, _group in again.satisfaction_by_team] == ["Alpha", "Beta", ""]
 
@@ -166,9 +166,14 @@ def test_the_dashboard_shows_csat_of_every_channel_side_by_side(
     section = html[html.index('id="satisfaction"') :]
     channel_table = section[: section.index("</table>")]
     rows = [row.split("</td>")[0] for row in channel_table.split("<tr><td>")[1:]]
-    assert rows == ["E-mail", "Chat", "Phone call"]
+    assert rows == ["E-mail", "Chat", "Phone call", "All channels"]
     # The calls' keypad survey: 5, 4 and 2 -> 3.67, beside the e-mail's 4.50.
     assert "4.50" in channel_table and "3.67" in channel_table
+    # Every channel: CSAT 5, 2, 4 and 5, 4, 2 (3.67 of 6); NPS 10, 3 and 10, 9, 3 (3
+    # promoters, 2 detractors of 5: 20.0), the PDF's headline figures.
+    total = channel_table[channel_table.index("<tr><td>All channels") :]
+    assert '<td class="num">6</td><td class="num">3.67</td>' in total
+    assert '<td class="num">20.0</td><td class="num">5</td></tr>' in total
     assert "Surveys sent after resolved conversations: 4, response rate 75.0" in section
     assert 'id="satisfaction-language"' in section and 'id="satisfaction-category"' in section
     teams = section[section.index('id="satisfaction-team"') :]
@@ -188,5 +193,10 @@ def test_the_report_has_a_satisfaction_section(two_clients, october_surveys):
     assert "Spokojenost zákazníků" in text
     assert "Spokojenost podle kanálu" in text and "Spokojenost podle kategorie" in text
     assert "E-mail 2 4,50" in text  # two answers, an average of 4.50 (Czech decimals)
+    # Every channel (the dashboard's "All channels" row), also on the first page.
+    assert "Všechny kanály 6 3,67" in text
+    first = " ".join(text[: text.index("Kontakty podrobně")].split())
+    assert "CSAT, průměrné hodnocení (1\u20135) 3,67" in first
+    assert "NPS (\u2212100 až 100) 20,0" in first
     assert "Spokojenost podle týmu" in text and "Bez týmu" in text
     assert "Alpha 3 4,67" in text

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from content.selectors import category_names
 from core.formats import Formats
-from reporting.figures import CSAT_SCORES, Kpis, SatisfactionGroup, channels_with_calls
+from reporting.figures import (
+    CSAT_SCORES,
+    Kpis,
+    SatisfactionGroup,
+    channels_with_calls,
+    satisfaction_all_channels,
+)
 
 register = template.Library()
 
@@ -24,7 +30,13 @@ def satisfaction_section(kpis: Kpis) -> dict:
     by_channel = channels_with_calls(survey, kpis.calls)
     if survey is None and not by_channel and not kpis.satisfaction_by_team:
         return {"tables": [], "scores": CSAT_SCORES}
-    tables = [("channel", _("Satisfaction by channel"), _rows(fmt, "channel", by_channel))]
+    channel_rows = _rows(fmt, "channel", by_channel)
+    total = satisfaction_all_channels(survey, kpis.calls)
+    if len(by_channel) > 1 and total is not None:  # the PDF's headline CSAT and NPS
+        channel_rows.append(
+            (_("All channels"), total, [total.csat.answers[s] for s in CSAT_SCORES])
+        )
+    tables = [("channel", _("Satisfaction by channel"), channel_rows)]
     if survey is not None:
         tables += [
             (
