@@ -1,4 +1,4 @@
-"""The data fill of conversations 0003: a conversation whose first message to or from the
+"""The data fill of conversations 0004: a conversation whose first message to or from the
 customer is an agent's was started by the agent (a new e-mail sent before the field existed);
 one the customer opened (even with an internal note first) was not."""
 
@@ -17,7 +17,7 @@ from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("conversations.migrations.0003_conversation_started_by_agent")
+migration = importlib.import_module("conversations.migrations.0004_conversation_started_by_agent")
 
 
 def test_conversations_an_agent_started_are_marked_and_no_other(two_clients):

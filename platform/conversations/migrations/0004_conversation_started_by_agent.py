@@ -17,7 +17,7 @@ WHERE NOT conv.automatic AND (
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conversations", "0002_conversation_created_index"),
+        ("conversations", "0003_search_triggers"),
     ]
 
     operations = [
