@@ -42,7 +42,10 @@ from datetime import timedelta
 
 from _report import Report, json_option
 from benchdb import bench_database, django_setup, server_find
+from django.core.management import call_command
 from django.db import connection
+from django.test import Client as HttpClient
+from django.utils import timezone
 
 BENCH_DATABASE = "polydesk_bench_live"
 LANGUAGES = ["cs", "sk", "pl", "de", "hu", "ro", "sl", "hr", "bg", "en", "fr", "it"]
@@ -53,8 +56,7 @@ HOLDERS = 100  # agents with items of their own (10 each; at most half of the ag
 
 def fill(items: int, clients_count: int, agents_count: int):
     """The agency, clients, agents, waiting and held items; returns (agents, supervisor)."""
-    from django.utils import timezone
-
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from accounts.models import User
     from languages.models import AgentSkill
     from routing.models import AgentState, WorkItem
@@ -135,8 +137,6 @@ def fill(items: int, clients_count: int, agents_count: int):
 
 
 def signed_in(user):
-    from django.test import Client as HttpClient
-
     http = HttpClient(HTTP_HOST="localhost")
     http.force_login(user)
     return http
@@ -177,6 +177,7 @@ def delays(agent, *, url: str, key: str, period: float, samples: int, given: boo
     """Seconds from a new item's commit to the first answer of ``url`` (polled as the
     browser does, every ``period`` seconds) that lists it under ``key``. ``given``: the
     router gives the item to the agent (a chat offered to them), else it waits in the queue."""
+    # After django_setup() (the models): not at the top.
     from routing.services import agent_next_item, work_enqueue
     from tenants.models import Client
 
@@ -242,8 +243,6 @@ def delay_figures(report: Report, label: str, seconds: list[float], samples: int
 def run(args: argparse.Namespace, report: Report) -> None:
     django_setup(BENCH_DATABASE)
     report.server_describe()
-    from django.core.management import call_command
-
     call_command("migrate_platform", verbosity=0)
     started = time.perf_counter()
     agents, supervisor = fill(args.items, args.clients, args.agents)

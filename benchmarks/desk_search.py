@@ -34,6 +34,8 @@ from _report import Report, json_option
 from benchdb import bench_database, django_setup, server_find
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
 
 BENCH_DATABASE = "polydesk_bench_desk_search"
 MESSAGES_PER_CONVERSATION = 5
@@ -134,6 +136,7 @@ def timed_ms(work, runs: int) -> list[float]:
 
 
 def fill(clients: int, documents: int) -> list[int]:
+    # After django_setup() (the models): not at the top.
     from tenants.models import Client
 
     rows = [
@@ -162,6 +165,7 @@ def fill(clients: int, documents: int) -> list[int]:
 
 
 def search_figures(report: Report, client_ids: list[int], agent_clients: int, runs: int) -> None:
+    # After django_setup() (the models): not at the top.
     from search.selectors import SearchFilters, conversations_search
 
     # The agent's clients spread over the id range, as a real agent's would be.
@@ -209,9 +213,7 @@ def _floor(query: str) -> None:
 def write_figures(report: Report, writes: int) -> None:
     """A message written through the ORM into a real client's schema, with the index's
     triggers and without (the floor), mean ms per message."""
-    from django.utils import timezone
-    from django_tenants.utils import schema_context
-
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from conversations.models import Conversation, Message
     from customers.models import Customer
     from tenants.services import client_provision
@@ -268,6 +270,7 @@ def run(args: argparse.Namespace, report: Report) -> None:
     django_setup(BENCH_DATABASE)
     report.server_describe()
     # Only now: django_setup() has pointed the settings at the bench database.
+    # After django_setup() (the models): not at the top.
     from tenants.services import agency_ensure
 
     call_command("migrate_platform", verbosity=0)

@@ -11,7 +11,13 @@ from accounts.models import User
 from languages.services import agent_skills_set
 from routing import services
 from routing.models import AgentState, WorkItem
-from routing.services import agent_next_item, agent_presence_set, work_enqueue
+from routing.services import (
+    Refused,
+    agent_next_item,
+    agent_presence_set,
+    item_claim,
+    work_enqueue,
+)
 from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.slow
@@ -165,8 +171,6 @@ def test_claims_by_link_and_take_next_at_once_never_give_an_item_twice(
     """One agent claims named items from two tabs while routers take the next item for four
     others: each item ends with exactly one agent, the one whose claim or route won, and
     every refusal says why."""
-    from routing.services import Refused, item_claim
-
     with django_db_blocker.unblock():
         leftovers = WorkItem.objects.filter(status__in=("waiting", "offered", "assigned"))
         assert list(leftovers.values_list("source_kind", "channel")) == [], "left by a test"
