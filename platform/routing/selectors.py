@@ -456,16 +456,21 @@ def take_next_obstacles(agent: User, *, now: datetime) -> NothingToTake:
     )
 
 
-def owned_work_at_risk(*, now: datetime, limit: int = 100) -> list[WorkItem]:
+def owned_work_at_risk(
+    *, now: datetime, limit: int = 100, client_ids: Collection[int] | None = None
+) -> list[WorkItem]:
     """Owned work (WorkItem.OWNED: assigned e-mail, SMS, API) not yet answered whose agent
     is offline and whose first-response promise is at risk (its warning time has come) or
-    broken, due first: for the supervisors' wall, to reassign it. Public schema only."""
+    broken, due first: for the supervisors' wall, to reassign it; of ``client_ids`` only
+    when given (None: every client). Public schema only."""
     offline = Q(agent__desk_state__presence=AgentState.Presence.OFFLINE) | Q(
         agent__desk_state__isnull=True
     )
+    items = WorkItem.objects.filter(WorkItem.OWNED, offline, responded_at__isnull=True)
+    if client_ids is not None:
+        items = items.filter(client_id__in=client_ids)
     return list(
-        WorkItem.objects.filter(WorkItem.OWNED, offline, responded_at__isnull=True)
-        .filter(Q(warn_at__lte=now) | Q(due_at__lte=now))
+        items.filter(Q(warn_at__lte=now) | Q(due_at__lte=now))
         .select_related("client", "agent")
         .order_by(F("due_at").asc(nulls_last=True), "id")[:limit]
     )

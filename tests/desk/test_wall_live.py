@@ -192,6 +192,27 @@ def test_a_staff_supervisor_reads_only_the_items_of_the_clients_they_serve(two_c
     assert sla_items["held"].summary in wall
 
 
+def test_the_wall_lists_owned_email_of_an_offline_agent_whose_answer_falls_due(two_clients):
+    """E-mail stays with its agent when they go away: the wall names it, for the clients
+    the supervisor serves, so that someone available gets it before the promise breaks."""
+    away = agent_with([two_clients.a, two_clients.b], {"cs": "native", "pl": "native"})
+    late = item(two_clients.a, "cs", 80, due_at=NOW - timedelta(minutes=5), warn_at=NOW)
+    other = item(two_clients.b, "pl", 81, due_at=NOW + timedelta(hours=1), warn_at=NOW)
+    calm = item(two_clients.a, "cs", 82, due_at=NOW + timedelta(days=1))
+    for work in (late, other, calm):
+        WorkItem.objects.filter(pk=work.pk).update(agent=away, status="assigned", assigned_at=NOW)
+    # Their desk went silent (agents_release_stale): offline, the e-mail still theirs.
+    AgentState.objects.filter(agent=away).update(presence="offline")
+    supervisor = agent_with([two_clients.a], {"en": "native"}, is_staff=True)
+
+    rows = table_rows(signed_in(supervisor).get("/desk/wall/live").text, "owned-at-risk")
+
+    assert [row[2] for row in rows] == ["Item 80"]  # client B's is not the supervisor's
+    admin = agent_with([], {"en": "native"}, role=User.Role.ADMIN)
+    rows = table_rows(signed_in(admin).get("/desk/wall/live").text, "owned-at-risk")
+    assert [row[2] for row in rows] == ["Item 80", "Item 81"]  # due first; the calm one not
+
+
 # --- per-agent figures -------------------------------------------------------------------
 
 

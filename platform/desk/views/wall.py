@@ -18,6 +18,7 @@ from desk.selectors.wall import SHOWS, supervisor_wall_public, wall_items_public
 from outbox.models import Delivery
 from outbox.selectors import undelivered_public
 from outbox.services import delivery_retry as retry
+from routing.selectors import owned_work_at_risk
 from tenants.models import Client
 
 
@@ -49,11 +50,19 @@ def _seen_client_ids(request: HttpRequest) -> set[int] | None:
     return set(viewer.served_clients.values_list("pk", flat=True))
 
 
+OWNED_ROWS = 50  # the owned messages at risk listed on the wall, most urgent first
+
+
 def _wall_context(request: HttpRequest) -> dict[str, Any]:
-    wall = supervisor_wall_public(
-        time_zone=agent_of(request).time_zone, seen_client_ids=_seen_client_ids(request)
-    )
-    return {"wall": wall, "now": wall.now, "live_seconds": WALL_LIVE_SECONDS}
+    seen = _seen_client_ids(request)
+    wall = supervisor_wall_public(time_zone=agent_of(request).time_zone, seen_client_ids=seen)
+    return {
+        "wall": wall,
+        "now": wall.now,
+        "live_seconds": WALL_LIVE_SECONDS,
+        # E-mail an agent owns stays with them offline: a supervisor reassigns it in time.
+        "owned_at_risk": owned_work_at_risk(now=wall.now, limit=OWNED_ROWS, client_ids=seen),
+    }
 
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{1,4})?$")

@@ -43,8 +43,15 @@ BEGIN
   IF v_client IS NULL THEN
     RETURN;  -- the template schema, or a schema being provisioned before its row exists
   END IF;
-  DELETE FROM public.search_searchdocument
-  WHERE client_id = v_client AND (p_conversation_id IS NULL OR conversation_id = p_conversation_id);
+  -- Two statements, not "conversation_id = $2 OR $2 IS NULL": PL/pgSQL caches a generic
+  -- plan, which could not use the (client, conversation) index for that OR and read every
+  -- document of the client on each write (quadratic in a bulk load of one client).
+  IF p_conversation_id IS NULL THEN
+    DELETE FROM public.search_searchdocument WHERE client_id = v_client;
+  ELSE
+    DELETE FROM public.search_searchdocument
+    WHERE client_id = v_client AND conversation_id = p_conversation_id;
+  END IF;
   EXECUTE format($sql$
     INSERT INTO public.search_searchdocument (
       client_id, conversation_id, customer_id, channel, language, status, assignee_id, due_at,
