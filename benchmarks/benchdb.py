@@ -7,6 +7,7 @@ at it (call ``django_setup(name)`` inside), and drops it on the way out, also on
 
 import logging
 import os
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -102,3 +103,24 @@ def django_setup(bench_name: str) -> None:
         raise RuntimeError(f"Django uses database {name!r}, not {bench_name!r}.")
     # One INFO line per provisioned client would drown the report.
     logging.getLogger("tenants.services").setLevel(logging.WARNING)
+
+
+def clients_make(*, prefix: str, count: int, languages: list[str], rng: random.Random) -> list:
+    """``count`` live clients in the public schema only (no schema of their own: for the
+    benchmarks of public-schema work), each with two of ``languages``."""
+    # After django_setup() has pointed the settings at the bench database: not at the top.
+    from tenants.models import Client
+
+    return Client.objects.bulk_create(
+        Client(
+            schema_name=f"client_{prefix}_{n}",
+            slug=f"{prefix}-{n}",
+            name=f"{prefix.capitalize()} shop {n}",
+            languages=(pair := rng.sample(languages, 2)),
+            default_language=pair[0],
+            countries=["CZ"],
+            status="active",
+            ready=True,
+        )
+        for n in range(count)
+    )

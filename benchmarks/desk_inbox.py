@@ -31,7 +31,7 @@ import time
 from datetime import timedelta
 
 from _report import Report, json_option
-from benchdb import bench_database, django_setup, server_find
+from benchdb import bench_database, clients_make, django_setup, server_find
 
 BENCH_DATABASE = "polydesk_bench_desk"
 LANGUAGES = [
@@ -64,24 +64,11 @@ def fill(items: int, clients_count: int):
     from accounts.models import User
     from languages.models import AgentSkill
     from routing.models import AgentState, WorkItem
-    from tenants.models import Client
     from tenants.services import agency_ensure
 
     agency_ensure()
     rng = random.Random(7)
-    clients = Client.objects.bulk_create(
-        Client(
-            schema_name=f"client_bench_{n}",
-            slug=f"bench-{n}",
-            name=f"Bench shop {n}",
-            languages=(pair := rng.sample(LANGUAGES, 2)),
-            default_language=pair[0],
-            countries=["CZ"],
-            status="active",
-            ready=True,
-        )
-        for n in range(clients_count)
-    )
+    clients = clients_make(prefix="bench", count=clients_count, languages=LANGUAGES, rng=rng)
     agent = User.objects.create_user(
         username="bench-agent",
         password="!",  # noqa: S106 - Django's unusable password: never signs in

@@ -41,7 +41,7 @@ import time
 from datetime import timedelta
 
 from _report import Report, json_option
-from benchdb import bench_database, django_setup, server_find
+from benchdb import bench_database, clients_make, django_setup, server_find
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client as HttpClient
@@ -60,24 +60,11 @@ def fill(items: int, clients_count: int, agents_count: int):
     from accounts.models import User
     from languages.models import AgentSkill
     from routing.models import AgentState, WorkItem
-    from tenants.models import Client
     from tenants.services import agency_ensure
 
     agency_ensure()
     rng = random.Random(11)
-    clients = Client.objects.bulk_create(
-        Client(
-            schema_name=f"client_live_{n}",
-            slug=f"live-{n}",
-            name=f"Live shop {n}",
-            languages=(pair := rng.sample(LANGUAGES, 2)),
-            default_language=pair[0],
-            countries=["CZ"],
-            status="active",
-            ready=True,
-        )
-        for n in range(clients_count)
-    )
+    clients = clients_make(prefix="live", count=clients_count, languages=LANGUAGES, rng=rng)
     agents = User.objects.bulk_create(
         User(username=f"agent{n}", role="agent", password="!")  # noqa: S106 - never signs in
         for n in range(agents_count)
