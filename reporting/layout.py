@@ -575,6 +575,12 @@ def _definitions() -> list[tuple[str, str]]:
             ),
         ),
         (
+            _("Headline CSAT and NPS"),
+            _(
+                "On the first page, every channel together: the answers after calls and on the e-mail survey's page, as in the row All channels."  # noqa: E501
+            ),
+        ),
+        (
             _("Satisfaction by team"),
             _(
                 "CSAT and NPS of conversations and calls by the team of the agent who handled them: for a conversation the agent who last answered the customer, for a call the agent who took it."  # noqa: E501
