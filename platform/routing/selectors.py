@@ -466,7 +466,9 @@ def owned_work_at_risk(
     offline = Q(agent__desk_state__presence=AgentState.Presence.OFFLINE) | Q(
         agent__desk_state__isnull=True
     )
-    items = WorkItem.objects.filter(WorkItem.OWNED, offline, responded_at__isnull=True)
+    items = WorkItem.objects.filter(
+        WorkItem.OWNED, offline, agent__isnull=False, responded_at__isnull=True
+    )
     if client_ids is not None:
         items = items.filter(client_id__in=client_ids)
     return list(

@@ -144,7 +144,7 @@ def test_a_change_of_presence_restarts_the_time_in_it(two_clients):
 
 
 def test_the_wall_updates_through_its_fragment_and_links_every_number(two_clients, sla_items):
-    supervisor = agent_with([], {"en": "native"}, is_staff=True)
+    supervisor = agent_with([two_clients.a, two_clients.b], {"en": "native"}, is_staff=True)
     http = signed_in(supervisor)
     page = http.get("/desk/wall").text
     assert 'data-live-url="/desk/wall/live"' in page and "polydesk/desk_live.js" in page
@@ -186,7 +186,12 @@ def test_a_staff_supervisor_reads_only_the_items_of_the_clients_they_serve(two_c
     everything = http.get("/desk/wall/items?show=breached").text
     assert f'href="/desk/items/{sla_items["breached"].pk}"' in everything
     assert f'href="/desk/items/{sla_items["held"].pk}"' not in everything
-    assert sla_items["held"].summary not in http.get("/desk/wall/live").text
+    wall = http.get("/desk/wall/live").text
+    assert sla_items["held"].summary not in wall
+    # Its numbers count the supervisor's clients, as the lists behind them do.
+    assert "Client B Sklep" not in wall
+    polish = next(row for row in table_rows(wall, "wall-languages") if row[0] == "pl")
+    assert polish[1] == "0" and polish[5] == "0"  # client B's breach is not counted
     admin = agent_with([], {"en": "native"}, role=User.Role.ADMIN)
     wall = signed_in(admin).get("/desk/wall/live").text
     assert sla_items["held"].summary in wall

@@ -98,8 +98,9 @@ def show_filters(now: datetime) -> dict[str, Q]:
 SHOWS = ("waiting", "calls", "messages", "breached", "at_risk", "due_soon")
 
 
-def _open_items() -> "QuerySet[WorkItem]":
-    return WorkItem.objects.filter(status__in=WorkItem.OPEN_STATUSES)
+def _open_items(seen_client_ids: Collection[int] | None = None) -> "QuerySet[WorkItem]":
+    items = WorkItem.objects.filter(status__in=WorkItem.OPEN_STATUSES)
+    return items if seen_client_ids is None else items.filter(client_id__in=seen_client_ids)
 
 
 def _counted(rows: "QuerySet[WorkItem, Any]", now: datetime) -> "QuerySet[Any]":
@@ -149,11 +150,15 @@ def supervisor_wall_public(
 ) -> Wall:
     """The wall: lines per language and per client, and every agent's activity (handled
     today: since local midnight in ``time_zone``). Eight queries, whatever the numbers of
-    items, clients and agents."""
+    items, clients and agents. The items counted and named are those of ``seen_client_ids``
+    (a staff supervisor's clients; None: every client, for agency admins), so that every
+    number matches the list behind it."""
     now = now or timezone.now()
     by_language = {
         row["language"]: row
-        for row in _counted(_open_items().values("language"), now).order_by("language")
+        for row in _counted(_open_items(seen_client_ids).values("language"), now).order_by(
+            "language"
+        )
     }
     available = dict(
         AgentSkill.objects.filter(
@@ -170,7 +175,7 @@ def supervisor_wall_public(
         for code in sorted(set(by_language) | set(available))
     ]
     client_rows = list(
-        _counted(_open_items().values("client_id", "client__name"), now).order_by(
+        _counted(_open_items(seen_client_ids).values("client_id", "client__name"), now).order_by(
             "-breached", F("oldest").asc(nulls_last=True), "client__name"
         )
     )
@@ -304,9 +309,7 @@ def wall_items_public(
     urgent first (due time, then the longest wait), of the clients the viewer serves
     (``seen_client_ids``; None: every client, for agency admins). Two queries."""
     now = now or timezone.now()
-    rows = _open_items().filter(show_filters(now)[show])
-    if seen_client_ids is not None:
-        rows = rows.filter(client_id__in=seen_client_ids)
+    rows = _open_items(seen_client_ids).filter(show_filters(now)[show])
     if language is not None:
         rows = rows.filter(language=language)
     if client_id is not None:
