@@ -164,7 +164,7 @@ def delays(agent, *, url: str, key: str, period: float, samples: int, given: boo
     """Seconds from a new item's commit to the first answer of ``url`` (polled as the
     browser does, every ``period`` seconds) that lists it under ``key``. ``given``: the
     router gives the item to the agent (a chat offered to them), else it waits in the queue."""
-    # After django_setup() (the models): not at the top.
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from routing.services import agent_next_item, work_enqueue
     from tenants.models import Client
 

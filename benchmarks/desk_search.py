@@ -136,7 +136,7 @@ def timed_ms(work, runs: int) -> list[float]:
 
 
 def fill(clients: int, documents: int) -> list[int]:
-    # After django_setup() (the models): not at the top.
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from tenants.models import Client
 
     rows = [
@@ -165,7 +165,7 @@ def fill(clients: int, documents: int) -> list[int]:
 
 
 def search_figures(report: Report, client_ids: list[int], agent_clients: int, runs: int) -> None:
-    # After django_setup() (the models): not at the top.
+    # After django_setup() has pointed the settings at the bench database: not at the top.
     from search.selectors import SearchFilters, conversations_search
 
     # The agent's clients spread over the id range, as a real agent's would be.
@@ -270,7 +270,6 @@ def run(args: argparse.Namespace, report: Report) -> None:
     django_setup(BENCH_DATABASE)
     report.server_describe()
     # Only now: django_setup() has pointed the settings at the bench database.
-    # After django_setup() (the models): not at the top.
     from tenants.services import agency_ensure
 
     call_command("migrate_platform", verbosity=0)
