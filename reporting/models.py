@@ -50,8 +50,9 @@ class ReportSettings(models.Model):
 
 
 class KpiSnapshot(models.Model):
-    """A closed month's KPI figures, computed once and read by the portal, its CSV exports and
-    the PDF (reporting.snapshots; docs/kpis.md, "Stored figures of closed months")."""
+    """A month's KPI figures, read by the portal, its CSV exports and the PDF: a closed
+    month's, computed once, or the month so far, cut when computed and recomputed when older
+    than reporting.snapshots.SO_FAR_MAX_AGE (docs/kpis.md, "Stored figures")."""
 
     month = models.DateField(unique=True, help_text="the first day of the month")
     # reporting.snapshots.FORMAT_VERSION of the figures' JSON; another version is recomputed.

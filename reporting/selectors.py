@@ -7,6 +7,7 @@ client's schema (``schema_context``) and pass that client. Definitions: docs/kpi
 
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -638,12 +639,35 @@ def satisfaction_by_team_for_period(
     )
 
 
-def kpi_snapshot_get(*, month: date) -> Kpis | None:
-    """The stored figures of a closed month (client's schema); None when none are stored, or
-    when the row is of another FORMAT_VERSION or cannot be decoded (logged: the caller
-    recomputes and replaces it)."""
-    row = KpiSnapshot.objects.filter(month=month).values_list("format_version", "figures").first()
+@dataclass(frozen=True)
+class StoredKpis:
+    """A month's stored figures and when they were computed."""
+
+    kpis: Kpis
+    computed_at: datetime
+
+
+def kpi_snapshot_get(*, month: date) -> StoredKpis | None:
+    """The stored figures of a month (client's schema); None when none are stored, or when
+    the row is of another FORMAT_VERSION or cannot be decoded (logged: the caller recomputes
+    and replaces it)."""
+    row = (
+        KpiSnapshot.objects.filter(month=month)
+        .values_list("format_version", "figures", "computed_at")
+        .first()
+    )
     if row is None:
+        return None
+    version, figures, computed_at = row
+    if version != FORMAT_VERSION:
+        logger.info(
+            "KPI figures of %s: format %s, not %s; recomputed", month, version, FORMAT_VERSION
+        )
+        return None
+    try:
+        return StoredKpis(kpis=kpis_decode(figures), computed_at=computed_at)
+    except ValueError:
+        logger.warning("KPI figures of %s cannot be decoded; recomputed", month, exc_info=True)
         return None
     version, figures = row
     if version != FORMAT_VERSION:

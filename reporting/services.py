@@ -28,15 +28,11 @@ from reporting.figures import (
 from reporting.layout import ReportContent, report_pdf
 from reporting.models import KpiSnapshot, Report, ReportSettings
 from reporting.selectors import (
-    call_figures_for_period,
-    contact_figures_for_period,
     cost_section_for_month,
     kpi_snapshot_get,
     kpis_for_period,
-    satisfaction_figures_for_period,
-    sla_figures_for_period,
 )
-from reporting.snapshots import FORMAT_VERSION, kpis_encode, month_is_closed
+from reporting.snapshots import FORMAT_VERSION, kpis_encode, month_is_closed, so_far_is_fresh
 from tenants.models import Client
 
 
@@ -83,18 +79,29 @@ def report_content_build(
 
 
 def kpis_for_month(*, client: Client, month: date, now: datetime | None = None) -> Kpis:
-    """The month's KPIs (so far, cut at now), as the portal, its CSV exports and the PDF show
-    them (client's schema). A closed month's (reporting.snapshots.month_is_closed) are read
-    from its stored figures, computed and stored by the first read; an open month's are
-    computed live every time."""
+    """The month's KPIs (so far, cut at most SO_FAR_MAX_AGE before now), as the portal, its
+    CSV exports and the PDF show them (client's schema), from their stored figures: a closed
+    month's (reporting.snapshots.month_is_closed) are computed and stored by the first read;
+    the month so far is computed again, and stored, when its stored cut is older than
+    reporting.snapshots.SO_FAR_MAX_AGE."""
     now = now or timezone.now()
     full = Period.month_of(day=month, time_zone=client.time_zone)
-    if not month_is_closed(period=full, now=now):
-        return kpis_for_period(client=client, period=full.until(now), now=now)
     stored = kpi_snapshot_get(month=full.first_day)
-    if stored is not None and _same_period(stored.period, full):
-        return stored
-    kpis = kpis_for_period(client=client, period=full, now=now)
+    if not month_is_closed(period=full, now=now):
+        if stored is not None and so_far_is_fresh(
+            stored=stored.kpis.period, computed_at=stored.computed_at, month=full, now=now
+        ):
+            return stored.kpis
+        kpis = kpis_for_period(client=client, period=full.until(now), now=now)
+    elif (
+        stored is not None
+        and _same_period(stored.kpis.period, full)
+        # Not figures of the month so far stored before it closed (late calls missing).
+        and month_is_closed(period=full, now=stored.computed_at)
+    ):
+        return stored.kpis
+    else:
+        kpis = kpis_for_period(client=client, period=full, now=now)
     kpi_snapshot_store(kpis=kpis, now=now)
     return kpis
 
@@ -105,13 +112,16 @@ def _same_period(stored: Period, wanted: Period) -> bool:
 
 
 def kpi_snapshot_store(*, kpis: Kpis, now: datetime) -> None:
-    """Store a closed month's figures, replacing any stored before. Two requests storing the
-    same month at once leave one row (INSERT ... ON CONFLICT (month) DO UPDATE)."""
+    """Store a month's figures, replacing any stored before: a closed month's whole, or the
+    month so far cut at ``now``. Two requests storing the same month at once leave one row
+    (INSERT ... ON CONFLICT (month) DO UPDATE)."""
     month = kpis.period.first_day
-    if not month_is_closed(
-        period=Period.month_of(day=month, time_zone=str(kpis.period.start.tzinfo)), now=now
-    ):
-        raise ValueError(f"{month:%Y-%m} is not closed: its figures are not stored")
+    full = Period.month_of(day=month, time_zone=str(kpis.period.start.tzinfo))
+    if month_is_closed(period=full, now=now):
+        if kpis.period != full:
+            raise ValueError(f"{month:%Y-%m} is closed: only its whole figures are stored")
+    elif kpis.period != full.until(now):
+        raise ValueError(f"{month:%Y-%m} is not closed: only its figures so far are stored")
     KpiSnapshot.objects.bulk_create(
         [
             KpiSnapshot(
@@ -141,19 +151,12 @@ def previous_month_figures(
     *, client: Client, month: date, now: datetime | None = None
 ) -> tuple[ContactFigures, SlaFigures, SatisfactionGroup | None]:
     """The month before ``month``: its contact totals, SLA, and CSAT and NPS over every
-    channel, for the change from the previous month. From its stored figures once it is
-    closed (stored by this read if need be), else only these computed live."""
+    channel, for the change from the previous month, from its stored figures
+    (``kpis_for_month``: until it is closed, at most SO_FAR_MAX_AGE old)."""
     now = now or timezone.now()
     previous = Period.month_of(day=month, time_zone=client.time_zone).previous_month()
-    if month_is_closed(period=previous, now=now):
-        kpis = kpis_for_month(client=client, month=previous.first_day, now=now)
-        return kpis.totals, kpis.sla, satisfaction_all_channels(kpis.satisfaction, kpis.calls)
-    period = previous.until(now)
-    totals, _by = contact_figures_for_period(client=client, period=period, totals_only=True)
-    sla, _sla_by = sla_figures_for_period(client=client, period=period, now=now)
-    calls, _calls_by = call_figures_for_period(client=client, period=period)
-    survey = satisfaction_figures_for_period(client=client, period=period)
-    return totals, sla, satisfaction_all_channels(survey, calls)
+    kpis = kpis_for_month(client=client, month=previous.first_day, now=now)
+    return kpis.totals, kpis.sla, satisfaction_all_channels(kpis.satisfaction, kpis.calls)
 
 
 def report_generate(*, client: Client, month: date, now: datetime | None = None) -> Report:

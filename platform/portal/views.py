@@ -4,7 +4,6 @@ from babel.dates import get_day_names
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
@@ -41,8 +40,6 @@ from reporting.selectors import cost_section_for_month
 from reporting.services import kpis_for_month, previous_month_figures
 from reporting.tasks import report_generate_task
 from telephony.voice.labels import CALL_OUTCOMES
-
-KPI_CACHE_SECONDS = 120
 
 
 def _clean(text: str) -> str:
@@ -117,20 +114,16 @@ def _period_from(request) -> tuple[Period, date]:
 
 
 def _kpis(request, period: Period) -> tuple[Kpis, Previous]:
-    """The period's KPIs and the previous month's totals, cached for a short while (a closed
-    month's are read from its stored figures: reporting.services.kpis_for_month)."""
-    key = f"portal-kpis:{request.tenant.schema_name}:{period.start.isoformat()}"
-    cached = cache.get(key)
-    if cached is None:
-        client = request.tenant
-        now = timezone.now()
-        kpis = kpis_for_month(client=client, month=period.first_day, now=now)
-        totals, sla, _satisfaction = previous_month_figures(
-            client=client, month=period.first_day, now=now
-        )
-        cached = (kpis, Previous(totals, sla))
-        cache.set(key, cached, KPI_CACHE_SECONDS)
-    return cached
+    """The period's KPIs and the previous month's totals, from their stored figures (the
+    month so far at most reporting.snapshots.SO_FAR_MAX_AGE old: reporting.services.
+    kpis_for_month)."""
+    client = request.tenant
+    now = timezone.now()
+    kpis = kpis_for_month(client=client, month=period.first_day, now=now)
+    totals, sla, _satisfaction = previous_month_figures(
+        client=client, month=period.first_day, now=now
+    )
+    return kpis, Previous(totals, sla)
 
 
 def _recent_months(client, count: int = 12) -> list[date]:
@@ -154,8 +147,11 @@ def dashboard(request):
     costs = cost_section_for_month(client=client, month=month)
     tables = dashboard_tables(kpis, fmt, previous, costs)
     names = {code: channel_label(code) for code in Channel.values}
+    month_end = Period.month_of(day=month, time_zone=client.time_zone).end
     context = {
         "client": client,
+        # The month so far is read from figures up to two minutes old: say how old.
+        "figures_as_of": kpis.period.end if kpis.period.end < month_end else None,
         "now": timezone.now(),
         "customer_count": Customer.objects.filter(erased_at__isnull=True).count(),
         "month": month,

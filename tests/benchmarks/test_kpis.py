@@ -54,6 +54,9 @@ def test_the_kpis_benchmark_measures_the_month_its_floor_and_the_pdf_as_months_g
         "0.3k/0.06k: closed month stored, p99",
         "0.3k/0.06k: closed month stored p50 / floor p50",
         "0.3k/0.06k: closed month, first read (computed and stored)",
+        "0.3k/0.06k: month so far stored, p50",
+        "0.3k/0.06k: month so far stored, p99",
+        "0.3k/0.06k: month so far stored p50 / floor p50",
         "0.3k/0.06k, 1 month(s) of history: PDF",
         "0.3k/0.06k, 1 month(s) of history: PDF, CPU",
         "0.3k/0.06k, 1 month(s) of history: PDF peak memory",
@@ -67,10 +70,14 @@ def test_the_kpis_benchmark_measures_the_month_its_floor_and_the_pdf_as_months_g
     p50 = figures["0.3k/0.06k: all KPIs p50"]
     assert 0 < p50["floor"] < p50["value"]
     assert p50["target"] == 1.0
-    assert figures["0.3k/0.06k: all KPIs p50 / floor p50"]["target"] == 3.0
+    # The 3x target is held by what a reader waits for: the stored figures.
+    assert figures["0.3k/0.06k: all KPIs p50 / floor p50"]["target"] is None
+    assert figures["0.3k/0.06k: month so far stored p50 / floor p50"]["target"] == 3.0
+    assert figures["0.3k/0.06k: closed month stored p50 / floor p50"]["target"] == 3.0
     assert figures["0.3k/0.06k, 2 month(s) of history: PDF"]["verdict"] == "pass"
-    stored = figures["0.3k/0.06k: closed month stored, p50"]
-    assert stored["floor"] > 0 and stored["target"] == 1.0
+    for name in ("closed month stored, p50", "month so far stored, p50"):
+        stored = figures[f"0.3k/0.06k: {name}"]
+        assert stored["floor"] > 0 and stored["target"] == 1.0
     # The month's figures are those of the rows filled: every call, every conversation but
     # the auto-replies, and SLA outcomes of all three kinds.
     for months in (1, 2):

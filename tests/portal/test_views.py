@@ -6,7 +6,6 @@ from datetime import date
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client as HttpClient
 
@@ -180,12 +179,30 @@ def test_a_closed_months_dashboard_and_csv_read_its_stored_figures(two_clients, 
         Conversation.objects.create(
             customer=customer, channel="email", language="cs", created_at=local(10, 20, 10)
         )
-    cache.clear()  # the dashboard's short cache: what follows is the stored figures
 
     assert rows_of(http.get("/export/channel.csv?month=2026-10"))[1][:2] == ["E-mail", "3"]
     assert "Contacts received" in http.get("/?month=2026-10").content.decode()
     call_command(
         "kpi_snapshots_clear", "--client", "client-a", "--month", "2026-10", stdout=StringIO()
     )
-    cache.clear()
     assert rows_of(http.get("/export/channel.csv?month=2026-10"))[1][:2] == ["E-mail", "4"]
+
+
+def test_the_month_so_far_says_how_old_its_figures_are_and_a_closed_month_does_not(
+    two_clients, user_a
+):
+    http = signed_in(two_clients.a, user_a)
+    with in_schema(two_clients.a):
+        KpiSnapshot.objects.all().delete()
+
+    so_far = http.get("/").text
+    with in_schema(two_clients.a):
+        computed_at = KpiSnapshot.objects.order_by("-month").values_list("computed_at", flat=True)[
+            0
+        ]
+    closed = http.get("/?month=2026-10").text
+
+    local_time = computed_at.astimezone(two_clients.a.tz)
+    # Minutes and seconds: the same in a 12- and a 24-hour clock.
+    assert re.search(r'id="figures-as-of">Figures as of [^<]*' + f"{local_time:%M:%S}", so_far)
+    assert "figures-as-of" not in closed

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -35,9 +36,11 @@ from reporting.services import (
 from reporting.snapshots import (
     CLOSED_AFTER,
     FORMAT_VERSION,
+    SO_FAR_MAX_AGE,
     kpis_decode,
     kpis_encode,
     month_is_closed,
+    so_far_is_fresh,
 )
 from tests.support.fuzz import rolled_back
 from tests.support.kpi_months import month_store as oracle_store
@@ -186,7 +189,41 @@ def test_a_closed_month_is_computed_once_then_read_as_stored(two_clients):
 
 
 @pytest.mark.django_db
-def test_an_open_month_is_always_live_and_never_stored(two_clients):
+def test_the_month_so_far_is_stored_cut_at_its_computation_and_read_for_two_minutes(two_clients):
+    client = two_clients.a
+    october_at_client_a(client)
+    mid_october = local(10, 25, 12)
+    with in_schema(client):
+        first = kpis_for_month(client=client, month=OCTOBER, now=mid_october)
+        stored = kpi_snapshot_get(month=OCTOBER)
+    _another_october_contact(client)
+    with in_schema(client):
+        within = kpis_for_month(client=client, month=OCTOBER, now=mid_october + SO_FAR_MAX_AGE)
+        later = kpis_for_month(
+            client=client, month=OCTOBER, now=mid_october + SO_FAR_MAX_AGE + timedelta(seconds=1)
+        )
+        restored = kpi_snapshot_get(month=OCTOBER)
+
+    assert stored is not None and stored.computed_at == mid_october
+    assert first.period == _october_period(client).until(mid_october) == stored.kpis.period
+    assert within == first
+    assert later.totals.received == first.totals.received + 1
+    assert later.period.end == mid_october + SO_FAR_MAX_AGE + timedelta(seconds=1)
+    assert restored is not None and restored.kpis == later
+
+
+@pytest.mark.django_db
+def test_figures_so_far_computed_after_now_are_not_shown(two_clients):
+    client = two_clients.a
+    october_at_client_a(client)
+    with in_schema(client):
+        kpis_for_month(client=client, month=OCTOBER, now=local(10, 25, 12))
+        earlier = kpis_for_month(client=client, month=OCTOBER, now=local(10, 25, 11, 59))
+    assert earlier.period.end == local(10, 25, 11, 59)
+
+
+@pytest.mark.django_db
+def test_figures_stored_before_the_month_closed_are_computed_again_once_closed(two_clients):
     client = two_clients.a
     october_at_client_a(client)
     just_open = local(11, 2, 23, 59)
@@ -194,13 +231,47 @@ def test_an_open_month_is_always_live_and_never_stored(two_clients):
         before = kpis_for_month(client=client, month=OCTOBER, now=just_open)
         so_far = kpis_for_month(client=client, month=date(2026, 11, 1), now=just_open)
         with pytest.raises(ValueError, match="not closed"):
-            kpi_snapshot_store(kpis=before, now=just_open)
+            kpi_snapshot_store(kpis=so_far, now=just_open + timedelta(minutes=1))
     _another_october_contact(client)
     with in_schema(client):
-        after = kpis_for_month(client=client, month=OCTOBER, now=just_open)
-        assert not KpiSnapshot.objects.exists()
-    assert after.totals.received == before.totals.received + 1
+        closed = kpis_for_month(client=client, month=OCTOBER, now=CLOSED)
+        stored = kpi_snapshot_get(month=OCTOBER)
+
+    # Before it closed the whole month was stored as its figures so far (cut at its end).
+    assert before.period == _october_period(client)
     assert so_far.period.end == just_open
+    assert closed.totals.received == before.totals.received + 1
+    assert stored is not None and stored.computed_at == CLOSED
+
+
+@pytest.mark.django_db
+def test_a_closed_month_stores_only_its_whole_figures(two_clients):
+    client = two_clients.a
+    with in_schema(client):
+        part = kpis_for_period(client=client, period=_october_period(client).until(local(10, 9, 0)))
+        with pytest.raises(ValueError, match="is closed"):
+            kpi_snapshot_store(kpis=part, now=CLOSED)
+
+
+def test_figures_so_far_are_fresh_for_two_minutes_after_their_computation():
+    october = Period.month(year=2026, month=10, time_zone="Europe/Prague")
+    computed = local(10, 25, 12)
+    cut = october.until(computed)
+
+    def fresh(stored: Period, now) -> bool:
+        return so_far_is_fresh(stored=stored, computed_at=computed, month=october, now=now)
+
+    assert timedelta(minutes=2) == SO_FAR_MAX_AGE
+    assert fresh(cut, computed) and fresh(cut, computed + SO_FAR_MAX_AGE)
+    assert not fresh(cut, computed + SO_FAR_MAX_AGE + timedelta(microseconds=1))
+    assert not fresh(cut, computed - timedelta(microseconds=1))
+    # Another cut than the computation's, or the same bounds in another zone.
+    assert not fresh(october.until(computed - timedelta(hours=1)), computed)
+    other_zone = Period(
+        start=cut.start.astimezone(ZoneInfo("Europe/Berlin")),
+        end=cut.end.astimezone(ZoneInfo("Europe/Berlin")),
+    )
+    assert not fresh(other_zone, computed)
 
 
 @pytest.mark.django_db
@@ -240,8 +311,8 @@ def test_the_previous_month_comes_from_its_stored_figures_once_closed(two_client
             client=client, period=_october_period(client), totals_only=True
         )
     assert stored is not None
-    assert (totals, sla) == (stored.totals, stored.sla)
-    assert satisfaction == satisfaction_all_channels(stored.satisfaction, stored.calls)
+    assert (totals, sla) == (stored.kpis.totals, stored.kpis.sla)
+    assert satisfaction == satisfaction_all_channels(stored.kpis.satisfaction, stored.kpis.calls)
     assert totals == live_totals and totals.received == 5
 
 
@@ -324,4 +395,4 @@ def test_regenerating_a_report_with_the_command_recomputes_the_figures(two_clien
 
     with in_schema(client):
         stored = kpi_snapshot_get(month=OCTOBER)
-    assert stored is not None and stored.totals.received == before.totals.received + 1
+    assert stored is not None and stored.kpis.totals.received == before.totals.received + 1
