@@ -1,8 +1,7 @@
 """A client's customer-facing texts. Each translated field has one column per catalog
 language (``body_cs``, ``body_sk``, ...), added by django-modeltranslation."""
 
-import re
-
+import regex
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -83,16 +82,39 @@ class Category(models.Model):
         return self.code
 
 
+# The longest an order-number search may take on one conversation (the desk's item page
+# waits for it): the ``regex`` library stops a pattern that backtracks past this.
+ORDER_PATTERN_SECONDS = 0.05
+
+# Long texts on which a pattern with nested repetition, such as (\d+)+x, backtracks for ages.
+_PATTERN_PROBES = ("1" * 5000 + "!", "a" * 5000 + "!", " " * 5000 + "!", "A-" * 2500 + "!")
+
+
+def order_pattern_compile(value: str) -> regex.Pattern[str]:
+    """The pattern compiled by ``regex`` (the syntax of Python's ``re``), which can stop a
+    search after a time (``ORDER_PATTERN_SECONDS``)."""
+    return regex.compile(value)
+
+
 def validate_order_number_pattern(value: str) -> None:
-    """A regular expression that compiles and cannot match an empty text."""
+    """A regular expression that compiles, cannot match an empty text, has at most one group
+    and searches long texts in time."""
     try:
-        pattern = re.compile(value)
-    except re.error as error:
+        pattern = order_pattern_compile(value)
+    except regex.error as error:
         raise ValidationError(f"Not a regular expression: {error}.") from None
     if pattern.fullmatch(""):
         raise ValidationError("The pattern matches an empty text; it must match an order number.")
     if pattern.groups > 1:
         raise ValidationError("Use at most one group: the order number itself.")
+    try:
+        for probe in _PATTERN_PROBES:
+            pattern.findall(probe, timeout=ORDER_PATTERN_SECONDS * 4)
+    except TimeoutError:
+        raise ValidationError(
+            "The pattern takes too long on a long text (nested repetition such as (\\d+)+);"
+            " write it without repeating a repeated group."
+        ) from None
 
 
 class ReplySettings(models.Model):

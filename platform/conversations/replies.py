@@ -7,14 +7,15 @@ the server when anything is sent: a raw ``{order_number}`` never reaches a custo
 client's portal. The syntax is ``content.placeholders``'s.
 """
 
-import re
+import logging
+import time
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from content.models import ReplySettings
+from content.models import ORDER_PATTERN_SECONDS, ReplySettings, order_pattern_compile
 from content.placeholders import SIGNATURE_NAMES, placeholders_fill, placeholders_in
 from content.selectors import translation_for
 from conversations.models import Conversation, Message
@@ -23,6 +24,8 @@ from conversations.models import Conversation, Message
 # customer's latest messages, each up to this many characters (a pasted log stays cheap).
 ORDER_SEARCH_MESSAGES = 50
 ORDER_SEARCH_CHARACTERS = 20_000
+
+logger = logging.getLogger(__name__)
 # The line that opens a signature (RFC 3676's "-- "): mail programs cut it from quotes.
 SIGNATURE_SEPARATOR = "-- "
 
@@ -49,10 +52,12 @@ def agent_first_name(agent: User) -> str:
 
 def order_numbers_found(*, conversation: Conversation, pattern: str) -> list[str]:
     """The distinct order numbers ``pattern`` finds in the conversation's subject, then in
-    the customer's messages, newest first (the part in the pattern's group, if it has one)."""
+    the customer's messages, newest first (the part in the pattern's group, if it has one).
+    A search that takes longer than ORDER_PATTERN_SECONDS stops with what it found (logged):
+    the agent then fills {order_number} by hand."""
     if not pattern:
         return []
-    compiled = re.compile(pattern)
+    compiled = order_pattern_compile(pattern)
     texts = [conversation.subject]
     texts += (
         Message.objects.filter(conversation=conversation, direction=Message.Direction.INBOUND)
@@ -60,11 +65,22 @@ def order_numbers_found(*, conversation: Conversation, pattern: str) -> list[str
         .values_list("body_text", flat=True)[:ORDER_SEARCH_MESSAGES]
     )
     found: dict[str, None] = {}
-    for text in texts:
-        for match in compiled.finditer(text[:ORDER_SEARCH_CHARACTERS]):
-            number = (match[1] if compiled.groups else match[0]) or ""
-            if number.strip():
-                found[number.strip()] = None
+    deadline = time.monotonic() + ORDER_PATTERN_SECONDS
+    try:
+        for text in texts:
+            left = max(deadline - time.monotonic(), 0.0)
+            matches = compiled.finditer(text[:ORDER_SEARCH_CHARACTERS], timeout=left)
+            for match in matches:
+                number = (match[1] if compiled.groups else match[0]) or ""
+                if number.strip():
+                    found[number.strip()] = None
+    except TimeoutError:
+        logger.warning(
+            "order number pattern %r took over %s s on conversation %s; stopped",
+            pattern,
+            ORDER_PATTERN_SECONDS,
+            conversation.pk,
+        )
     return list(found)
 
 

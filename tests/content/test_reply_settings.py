@@ -59,6 +59,11 @@ def test_the_signature_and_the_order_pattern_are_edited_once_per_client(admin_si
         {**data, "order_number_pattern": r"\d*", "signature_cs": ""},
     )
     assert "matches an empty text" in empty_match.text
+    backtracking = admin_site.post(
+        "/admin/content/replysettings/add/",
+        {**data, "order_number_pattern": r"(\d|\d\d)+$", "signature_cs": ""},
+    )
+    assert "takes too long on a long text" in backtracking.text
 
     data["signature_cs"] = "S pozdravem {agent_name}, {shop_name}"
     assert admin_site.post("/admin/content/replysettings/add/", data).status_code == 302

@@ -2,6 +2,9 @@
 left (checked through the outbox: nothing with a raw placeholder leaves), the client's
 signature in the conversation's language, and the placeholder rule itself."""
 
+import logging
+import time
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -87,6 +90,21 @@ def test_two_different_order_numbers_leave_the_choice_to_the_agent(two_clients, 
         known = reply_values(client=two_clients.a, conversation=conversation, agent=agent)
     assert found == ["54321", "12345"]  # the group's part; the subject first
     assert "order_number" not in known.values and known.order_numbers == ["54321", "12345"]
+
+
+def test_a_pattern_that_backtracks_stops_in_time_and_leaves_the_number_to_the_agent(
+    two_clients, agent, caplog
+):
+    # Saved before the admin refused such patterns, or written to the table directly.
+    slow = r"(\d|\d\d)+$"
+    conversation, _ = inbound(two_clients.a, "1" * 5000 + "!", "slow@example.cz")
+    with in_schema(two_clients.a), caplog.at_level(logging.WARNING):
+        started = time.monotonic()
+        found = order_numbers_found(conversation=conversation, pattern=slow)
+        seconds = time.monotonic() - started
+    assert found == []
+    assert seconds < 2  # unchecked, the search runs for minutes
+    assert "took over 0.05 s" in caplog.text
 
 
 def test_without_a_pattern_the_order_number_is_unknown(two_clients, agent):
