@@ -6,13 +6,42 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_currency, format_decimal, format_percent
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.channels import channel_label
+
+
+def _reader_locale(language: str | None) -> Locale:
+    """The locale of ``language`` (the active one when None); English when babel has none."""
+    try:
+        return Locale.parse(translation.to_locale(language or translation.get_language() or "en"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+def language_in_words(code: str, *, reader: str | None = None) -> str:
+    """A language as the reader says it in a sentence, CLDR's word ("Slovak", "slovenština"
+    on a Czech page); an unknown code as it is. ``reader``: the active language when None."""
+    return str(_reader_locale(reader).languages.get(code) or code)
+
+
+def language_label(code: str, *, reader: str | None = None) -> str:
+    """A language as a label: its own name, then the reader's word for it when that differs
+    ("Čeština (Czech)" in English, "Čeština (czeski)" in Polish, "Čeština" in Czech); an
+    unknown code as it is ("—" for none)."""
+    if not code:
+        return "—"
+    try:
+        own = Locale.parse(code).get_language_name(code) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+    own = own[:1].upper() + own[1:]
+    theirs = language_in_words(code, reader=reader)
+    return own if theirs.casefold() == own.casefold() else f"{own} ({theirs})"
 
 
 class Formats:

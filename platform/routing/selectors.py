@@ -5,16 +5,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from babel import Locale
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import translation
 from django.utils.translation import gettext
 from psycopg.types.numeric import Int8
 
 from accounts.models import User
 from core.channels import Channel
+from core.formats import language_in_words
 from languages.catalog import LAST_RESORT_LANGUAGE
 from languages.selectors import fallbacks_map
 from routing.models import AgentState, RoutingPolicy, WorkItem
@@ -291,12 +290,6 @@ def agent_rooms(state: AgentState | None, load: dict[str, int]) -> dict[str, Roo
     }
 
 
-def language_name(code: str) -> str:
-    """A language's name in the reader's language ("Slovak", "slovenština")."""
-    locale = Locale.parse(translation.to_locale(translation.get_language() or "en"))
-    return str(locale.languages.get(code) or code)
-
-
 def claim_refusal(*, item: WorkItem, agent: User, reach: AgentReach, now: datetime) -> str:
     """Why ``agent`` may not claim ``item`` now, in words ("" when nothing stands in the
     way: then another router holds the row this very moment). The rules are the router's:
@@ -317,7 +310,7 @@ def claim_refusal(*, item: WorkItem, agent: User, reach: AgentReach, now: dateti
         fresh = WorkItem.objects.select_related("client", "agent").get(pk=item.pk)
         if fresh.status != WorkItem.Status.WAITING:  # taken since it was read
             return claim_refusal(item=fresh, agent=agent, reach=reach, now=now)
-        language = language_name(item.language)
+        language = language_in_words(item.language)
         if item.language in reach.fallback_languages:
             wait = policy_for(item.channel, item.client_id).fallback_after
             return gettext(
@@ -351,7 +344,8 @@ def assignment_concerns(
         )
     if item.language not in languages:
         concerns.append(
-            gettext("does not answer in %(language)s") % {"language": language_name(item.language)}
+            gettext("does not answer in %(language)s")
+            % {"language": language_in_words(item.language)}
         )
     return concerns
 

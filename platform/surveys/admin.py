@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from content.admin import content_admin_site
-from surveys.models import Survey, SurveySettings
+from surveys.models import Survey, SurveyOptOut, SurveySettings
 from surveys.services import survey_settings_get, survey_settings_update
 
 
@@ -42,6 +42,23 @@ class SurveyAdmin(admin.ModelAdmin):
         return False
 
     # A deleted survey would be sent again by the next sweep; the customer's answer is theirs.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SurveyOptOut, site=content_admin_site)
+class SurveyOptOutAdmin(admin.ModelAdmin):
+    """Who asked for no more surveys; only the customer takes it back (their survey page)."""
+
+    list_display = ["customer", "created_at"]
+    readonly_fields = [f.name for f in SurveyOptOut._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False
 

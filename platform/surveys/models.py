@@ -87,3 +87,21 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return f"survey of conversation {self.conversation_id}: {self.rating or '-'}"
+
+
+class SurveyOptOut(models.Model):
+    """A customer who asked for no more satisfaction questions (the link at the foot of the
+    survey page): every later survey of theirs is skipped with that reason. Deleted when
+    they ask again (the same page)."""
+
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, related_name="survey_opt_out"
+    )
+    created_at = models.DateTimeField()
+    # The survey whose page they used (kept when that survey row goes).
+    survey = models.ForeignKey(
+        Survey, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"no surveys for customer {self.customer_id}"

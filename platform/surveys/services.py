@@ -24,7 +24,7 @@ from customers.models import Customer
 from outbox.models import Delivery
 from outbox.services import delivery_handed_over, delivery_queue
 from surveys.links import survey_url
-from surveys.models import NPS_ANSWERS, RATINGS, Survey, SurveySettings
+from surveys.models import NPS_ANSWERS, RATINGS, Survey, SurveyOptOut, SurveySettings
 from tenants.current import schema_name_current
 from tenants.models import Client
 
@@ -133,6 +133,8 @@ def _skip_reason(client: Client, conversation: Conversation) -> str:
     customer: Customer = conversation.customer
     if customer.erased_at is not None:
         return gettext_noop("The customer was erased.")
+    if SurveyOptOut.objects.filter(customer=customer).exists():
+        return gettext_noop("The customer asked for no more surveys.")
     if conversation.channel == "email" and not customer.email:
         return gettext_noop("The customer has no e-mail address.")
     if conversation.channel == "sms" and not customer.phone:
@@ -210,7 +212,10 @@ def _email_text(client: Client, conversation: Conversation, survey: Survey) -> t
         "After your rating, the page also asks how likely you are to recommend %(shop)s to a "
         "friend (optional)."
     ) % {"shop": client.name}
-    text = "\n".join([intro, "", _("Rate with one click:"), *lines, "", after])
+    stop = _('No more of these questions? Press "No more surveys" on this page: %(page)s') % {
+        "page": page
+    }
+    text = "\n".join([intro, "", _("Rate with one click:"), *lines, "", after, "", stop])
     return (_filled(subject.text, values) if subject else _("How did we do?")), text
 
 
@@ -228,6 +233,26 @@ def _filled(text: str, values: _Placeholders) -> str:
         return text
     # An empty placeholder (a customer known only by an address) leaves no "Hello , ,".
     return re.sub(r",+", ",", re.sub(r"[ \t]+([,.!?;:])", r"\1", filled))
+
+
+@transaction.atomic
+def survey_opt_out(*, survey_id: int, now: datetime | None = None) -> SurveyOptOut:
+    """The survey's customer asks for no more surveys (once; asking again changes nothing)."""
+    survey = Survey.objects.select_related("conversation").get(pk=survey_id)
+    opt_out, _created = SurveyOptOut.objects.get_or_create(
+        customer_id=survey.conversation.customer_id,
+        defaults={"created_at": now or timezone.now(), "survey": survey},
+    )
+    return opt_out
+
+
+def survey_opt_in(*, survey_id: int) -> bool:
+    """The survey's customer takes the opt-out back; True when there was one."""
+    survey = Survey.objects.select_related("conversation").get(pk=survey_id)
+    deleted, _by_model = SurveyOptOut.objects.filter(
+        customer_id=survey.conversation.customer_id
+    ).delete()
+    return deleted > 0
 
 
 @transaction.atomic

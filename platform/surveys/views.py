@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from surveys.links import LinkExpired, LinkInvalid, survey_token_read
-from surveys.models import NPS_ANSWERS, RATINGS, Survey
+from surveys.models import NPS_ANSWERS, RATINGS, Survey, SurveyOptOut
 from surveys.services import (
     rating_labels,
     survey_comment,
+    survey_opt_in,
+    survey_opt_out,
     survey_rate,
     survey_recommend,
     survey_settings_get,
@@ -52,11 +54,20 @@ def survey_rate_page(request: HttpRequest, token: str) -> HttpResponse:
             % {"shop": client.name},
             "clicked": clicked if clicked != survey.rating else None,
             "saved": request.GET.get("saved") == "1",
+            "opted_out": SurveyOptOut.objects.filter(
+                customer_id=survey.conversation.customer_id
+            ).exists(),
         }
         return render(request, "surveys/rate.html", context)
 
 
 def _answer(request: HttpRequest, survey: Survey, token: str) -> HttpResponse:
+    if request.POST.get("surveys") in ("stop", "again"):
+        if request.POST["surveys"] == "stop":
+            survey_opt_out(survey_id=survey.pk)
+        else:
+            survey_opt_in(survey_id=survey.pk)
+        return redirect("survey-rate", token=token)
     rating = _rating_of(request.POST.get("rating", ""))
     nps = _nps_of(request.POST.get("nps", ""))
     try:

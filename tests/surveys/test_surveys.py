@@ -544,3 +544,37 @@ def test_the_reason_a_survey_was_not_sent_reads_in_the_portals_language(two_clie
     page = signed_in(two_clients.a, user_a).get(f"/conversations/{conversation.pk}/").text
     assert "Zákazník nemá e-mailovou adresu." in page
     assert "The customer has no e-mail address." not in page
+
+
+def test_a_customer_asks_for_no_more_surveys_from_the_page_and_can_take_it_back(two_clients):
+    surveys_on(two_clients.a)
+    first = resolved(two_clients.a)
+    sweep(two_clients.a)
+    survey = survey_of(two_clients.a, first)
+    links = sent_mail_links(two_clients.a, survey)
+    [sent] = [m for m in mail.outbox if "/survey/" in m.body]
+    assert "Žádné další dotazníky" in sent.body  # the way out, named as the page's button
+    http = HttpClient(HTTP_HOST=host_of(two_clients.a))
+    page = urlsplit(links[5]).path
+
+    assert http.post(page, {"surveys": "stop"}).status_code == 302
+    stopped = http.get(page).text
+    assert 'id="surveys-stopped"' in stopped and two_clients.a.name in stopped
+    assert survey_of(two_clients.a, first).rating is None  # stopping is no rating
+    later = resolved(two_clients.a, at=RESOLVED_AT + timedelta(days=2))
+    sweep(two_clients.a, now=AFTER_DELAY + timedelta(days=2))
+    skipped = survey_of(two_clients.a, later)
+    assert (skipped.state, skipped.skipped_reason) == (
+        "skipped",
+        "The customer asked for no more surveys.",
+    )
+
+    http.post(page, {"surveys": "again"})
+    assert 'id="surveys-stop"' in http.get(page).text
+    again = resolved(two_clients.a, at=RESOLVED_AT + timedelta(days=4))
+    sweep(two_clients.a, now=AFTER_DELAY + timedelta(days=4))
+    assert survey_of(two_clients.a, again).state == "sent"
+    # Another customer of the client is asked as before.
+    other = resolved(two_clients.a, email="jiny@example.cz", at=RESOLVED_AT + timedelta(days=2))
+    sweep(two_clients.a, now=AFTER_DELAY + timedelta(days=3))
+    assert survey_of(two_clients.a, other).state == "sent"

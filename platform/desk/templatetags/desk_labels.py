@@ -12,6 +12,7 @@ from django import template
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.formats import language_in_words, language_label
 from languages.catalog import CATALOG
 from telephony.voice.labels import CALL_OUTCOMES
 
@@ -19,6 +20,19 @@ if TYPE_CHECKING:
     from conversations.models import Conversation
 
 register = template.Library()
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language as a label on every desk page: "Čeština (Czech)" (core.formats)."""
+    return language_label(code)
+
+
+@register.filter
+def language_word(code: str) -> str:
+    """A language inside a sentence: the reader's word ("Polish", "polština")."""
+    return language_in_words(code)
+
 
 CHANNELS = {
     "call": _("Call"),
