@@ -1,4 +1,6 @@
-"""The answers the JSON API gave to requests sent with an ``Idempotency-Key`` header.
+"""The answers the JSON API gave to requests sent with an ``Idempotency-Key`` header, and
+the desk's reply, new e-mail and forward forms already sent (``desk.submissions``: keys
+``desk:<agent>:<form key>:<text digest>``, so that a second click sends nothing).
 
 Public schema, no personal data: the client, the key the client chose, a hash of what was
 asked, the status and the conversation. The body of a replay is recomputed from the

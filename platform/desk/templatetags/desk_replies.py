@@ -2,12 +2,20 @@
 separator for the page's script."""
 
 from django import template
+from django.utils.html import format_html
 
 from content.placeholders import PLACEHOLDER_NAMES
 from conversations.agent_mail import FORWARD_MARKER
 from conversations.replies import SIGNATURE_SEPARATOR
+from desk.submissions import FIELD, submission_key_new
 
 register = template.Library()
+
+
+@register.simple_tag
+def submission_field() -> str:
+    """The form's key, so that a second sending of it sends nothing (desk.submissions)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, submission_key_new())
 
 
 @register.simple_tag

@@ -4,6 +4,7 @@ conversation. Both call one service (``conversations.agent_mail``) in the client
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from accounts.models import User
 from conversations.agent_mail import conversation_forward, conversation_start_email
 from conversations.attachments import upload_files_check, upload_hint
 from desk.access import agent_of, desk_item
+from desk.submissions import submission_record, submission_sent_before
 from desk.views.items import item_page
 from languages.catalog import CATALOG
 from languages.models import Language
@@ -60,9 +62,19 @@ def compose(request: HttpRequest) -> HttpResponse:
         return _compose_page(request, clients, client, form, [])
     if client is None:
         return _compose_page(request, clients, None, form, [_("Choose the client.")], 400)
+    uploads = request.FILES.getlist("files")
+    content = "\n".join(
+        [*(form[name] for name in ("to", "name", "language", "subject", "text"))]
+        + [f"{f.name}:{f.size}" for f in uploads]
+    )
     try:
-        files = upload_files_check(request.FILES.getlist("files"))
-        with schema_context(client.schema_name):
+        files = upload_files_check(uploads)
+        with schema_context(client.schema_name), transaction.atomic():
+            earlier = submission_sent_before(
+                request=request, client=client, agent=agent, content=content
+            )
+            if earlier is not None:  # sent by the first click: its conversation's page
+                return _started_page(client, earlier)
             started = conversation_start_email(
                 client=client,
                 agent=agent,
@@ -73,9 +85,28 @@ def compose(request: HttpRequest) -> HttpResponse:
                 text=form["text"],
                 files=files,
             )
+            submission_record(
+                request=request,
+                client=client,
+                agent=agent,
+                content=content,
+                conversation_id=started.conversation.pk,
+            )
     except ValidationError as error:
         return _compose_page(request, clients, client, form, _error_texts(error), 400)
     return redirect("desk-item", item_id=started.item.pk)
+
+
+def _started_page(client: Client, conversation_id: int) -> HttpResponse:
+    """The page of the conversation a first sending started (its latest work item)."""
+    item = (
+        WorkItem.objects.filter(
+            client=client, source_kind="conversation", source_id=conversation_id
+        )
+        .order_by("-pk")
+        .first()
+    )
+    return redirect("desk-item", item_id=item.pk) if item else redirect("home")
 
 
 def _compose_page(
@@ -106,14 +137,28 @@ def item_forward(request: HttpRequest, item: WorkItem) -> HttpResponse:
     """Forward the item's conversation to an address with a note (through the outbox); a
     refusal shows the page again with what was typed."""
     to, note = request.POST.get("to", ""), request.POST.get("note", "")
+    agent = agent_of(request)
+    content = f"{to}\n{note}"
     try:
-        conversation_forward(
-            client=item.client,
-            conversation_id=item.source_id,
-            agent=agent_of(request),
-            to_address=to,
-            note=note,
-        )
+        with transaction.atomic():
+            if submission_sent_before(
+                request=request, client=item.client, agent=agent, content=content
+            ):
+                return redirect("desk-item", item_id=item.pk)  # sent by the first click
+            conversation_forward(
+                client=item.client,
+                conversation_id=item.source_id,
+                agent=agent,
+                to_address=to,
+                note=note,
+            )
+            submission_record(
+                request=request,
+                client=item.client,
+                agent=agent,
+                content=content,
+                conversation_id=item.source_id,
+            )
     except ValidationError as error:
         extra = {"forward_errors": _error_texts(error), "forward_to": to, "forward_note": note}
         return item_page(request, item, extra=extra, status=400)

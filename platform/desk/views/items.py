@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import (
     Http404,
     HttpRequest,
@@ -48,6 +49,7 @@ from desk.selectors.conversation import (
 from desk.selectors.due import ItemDue, item_due_public
 from desk.selectors.inbox import client_colour
 from desk.selectors.replies import messages_with_authors, reply_box_in_schema
+from desk.submissions import submission_record, submission_sent_before
 from languages.models import Language
 from outbox.selectors import messages_with_deliveries
 from routing.models import WorkItem
@@ -219,17 +221,36 @@ def item_reply(request: HttpRequest, item: WorkItem) -> HttpResponse:
     """Answer the customer on the conversation's channel, in the client's name, with the
     agent's files (checked first; a refusal shows the page again with the text kept)."""
     text = request.POST.get("text", "")
+    agent = agent_of(request)
+    content = _submitted_content(text, request.FILES.getlist("files"))
     try:
-        conversation_reply_with_files(
-            client=item.client,
-            conversation_id=item.source_id,
-            agent=agent_of(request),
-            text=text,
-            files=upload_files_check(request.FILES.getlist("files")),
-        )
+        with transaction.atomic():
+            if submission_sent_before(
+                request=request, client=item.client, agent=agent, content=content
+            ):
+                return redirect("desk-item", item_id=item.pk)  # sent by the first click
+            conversation_reply_with_files(
+                client=item.client,
+                conversation_id=item.source_id,
+                agent=agent,
+                text=text,
+                files=upload_files_check(request.FILES.getlist("files")),
+            )
+            submission_record(
+                request=request,
+                client=item.client,
+                agent=agent,
+                content=content,
+                conversation_id=item.source_id,
+            )
     except ValidationError as error:
         return _item_page(request, item, reply_text=text, reply_errors=error.messages, status=400)
     return redirect("desk-item", item_id=item.pk)
+
+
+def _submitted_content(text: str, files: list) -> str:
+    """What makes two sendings of one form the same: the text and the files' names and sizes."""
+    return "\n".join([text, *(f"{f.name}:{f.size}" for f in files)])
 
 
 @desk_item(source="conversation", missing="No such file.", in_schema=True)
