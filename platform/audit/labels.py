@@ -53,7 +53,9 @@ def object_text(event: AuditEvent) -> str:
         return event.object_label
     kind = str(OBJECT_TYPES.get(event.object_type, event.object_type))
     text = f"{kind} #{event.object_id}" if event.object_id else kind
-    return f"{text} {event.object_label}" if event.object_label else text
+    if not event.object_label or event.object_label == event.object_id:
+        return text
+    return f"{text} {event.object_label}"
 
 
 def _value(key: str, value: object) -> str:
