@@ -57,12 +57,14 @@ def audit_record(
     label: str = "",
     details: Mapping[str, Any] | None = None,
     request: HttpRequest | None = None,
+    site: str = "",
     at: datetime | None = None,
 ) -> AuditEvent:
     """Record one event. With ``request``: the signed-in user is the actor unless one is
     given, the host is the site, the address is kept, and on a portal the portal's client
-    is the client unless one is given. Call it inside the transaction of the change, so a
-    rolled-back change leaves no record and a recorded one cannot be lost."""
+    is the client unless one is given (``site``: the host, when there is no request). Call
+    it inside the transaction of the change, so a rolled-back change leaves no record and a
+    recorded one cannot be lost."""
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     user = actor if actor is not None and actor.is_authenticated else None
@@ -72,7 +74,7 @@ def audit_record(
         at=at or timezone.now(),
         actor_id=user.pk if user is not None else None,
         actor_name=user.get_username() if user is not None else "",
-        site=_site(request) if request is not None else "",
+        site=_site(request) if request is not None else site[:253],
         client_id=client.pk if client is not None else None,
         action=action,
         object_type=object_type[:40],
