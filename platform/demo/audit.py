@@ -35,7 +35,6 @@ def _client_events(client: Client, manager: User, agent: User) -> None:
         at=now - timedelta(days=2, hours=3),
     )
     if conversation is not None:
-        viewed = {"object_type": "conversation", "object_id": conversation.pk}
         details = {"customer": conversation.customer_id}
         audit_record(
             action=Action.CONVERSATION_VIEWED,
@@ -44,7 +43,8 @@ def _client_events(client: Client, manager: User, agent: User) -> None:
             site=portal,
             at=now - timedelta(days=2, hours=2, minutes=50),
             details=details,
-            **viewed,
+            object_type="conversation",
+            object_id=conversation.pk,
         )
         audit_record(
             action=Action.CONVERSATION_VIEWED,
@@ -53,7 +53,8 @@ def _client_events(client: Client, manager: User, agent: User) -> None:
             site=settings.AGENCY_DOMAIN,
             at=now - timedelta(days=1, hours=5),
             details=details,
-            **viewed,
+            object_type="conversation",
+            object_id=conversation.pk,
         )
     audit_record(
         action=Action.EXPORTED,
