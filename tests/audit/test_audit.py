@@ -310,3 +310,47 @@ def test_the_audit_pages_are_paginated(two_clients):
     first = table_rows(http.get("/audit/?action=signed_out").text, "audit-events")
     second = table_rows(http.get("/audit/?action=signed_out&page=2").text, "audit-events")
     assert len(first) == 50 and len(second) >= 5
+
+
+def test_settings_edited_in_the_agency_admin_go_to_the_clients_log(two_clients):
+    admin = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    agency = HttpClient(HTTP_HOST="localhost")
+    agency.force_login(admin)
+    closure = {
+        "client": two_clients.b.pk,
+        "starts_at_0": "2026-12-24",
+        "starts_at_1": "00:00:00",
+        "ends_at_0": "2026-12-27",
+        "ends_at_1": "00:00:00",
+        "reason": "Wigilia",
+    }
+    assert agency.post("/admin/hours/closure/add/", closure).status_code == 302
+    [added] = events(actor_id=admin.pk, action=Action.CLIENT_SETTINGS_CHANGED)
+    assert (added.client_id, added.object_type) == (two_clients.b.pk, "closure")
+    assert added.details["change"] == "added"
+    # Making a portal user a manager is a setting of their client, seen by its managers.
+    viewer = UserFactory(role=User.Role.CLIENT, client=two_clients.b)
+    form = agency.get(f"/admin/accounts/user/{viewer.pk}/change/")
+    data = {
+        name: value
+        for name, value in form.context["adminform"].form.initial.items()
+        if value is not None and not isinstance(value, list | tuple)
+    }
+    data.update(
+        {
+            "portal_role": "manager",
+            "client": two_clients.b.pk,
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "skills-TOTAL_FORMS": "0",
+            "skills-INITIAL_FORMS": "0",
+        }
+    )
+    data.pop("last_login", None)
+    response = agency.post(f"/admin/accounts/user/{viewer.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    viewer.refresh_from_db()
+    assert viewer.portal_role == User.PortalRole.MANAGER
+    changed = events(actor_id=admin.pk, object_type="user")
+    assert len(changed) == 1 and changed[0].client_id == two_clients.b.pk
+    assert "Portal role" in changed[0].details["fields"]
