@@ -38,9 +38,7 @@ DETAILS = {
     "language": _("language"),
     "valid_from": _("valid from"),
     "valid_to": _("valid to"),
-    "q": _("search"),
     "channel": _("channel"),
-    "number": _("number"),
     "outcome": _("outcome"),
 }
 

@@ -38,8 +38,9 @@ def sign_in_failed(
 ) -> None:
     """The name tried is kept (a wrong password is only known by it); the account it names,
     if there is one, is the actor, so the account's owner's filter shows the attempts."""
-    tried = str(credentials.get(get_user_model().USERNAME_FIELD) or "")[:USERNAME_MAX]
-    named = get_user_model().objects.filter(username=tried).first() if tried else None
+    field = get_user_model().USERNAME_FIELD
+    tried = str(credentials.get(field) or "")[:USERNAME_MAX]
+    named = get_user_model().objects.filter(**{field: tried}).first() if tried else None
     with transaction.atomic():
         audit_record(
             action=AuditEvent.Action.SIGN_IN_FAILED,

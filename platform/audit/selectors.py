@@ -15,7 +15,6 @@ from audit.labels import event_row
 from audit.models import AuditEvent
 
 PAGE_SIZE = 50
-ACTORS_MAX = 500
 
 
 def audit_events_public(*, client_id: int | None, filters: AuditFilters) -> QuerySet[AuditEvent]:
@@ -43,16 +42,6 @@ def audit_page_public(
     """One page of events; a page past the last shows the last (new events push rows on)."""
     paginator = Paginator(audit_events_public(client_id=client_id, filters=filters), PAGE_SIZE)
     return paginator.get_page(page)
-
-
-def audit_actors_public(*, client_id: int | None) -> list[tuple[int, str]]:
-    """Who appears in the log (of one client, or anywhere), for the "who" filter: each
-    user's id and the name they had, by name."""
-    events = AuditEvent.objects.exclude(actor_id=None)
-    if client_id is not None:
-        events = events.filter(client_id=client_id)
-    pairs = events.values_list("actor_id", "actor_name").distinct().order_by("actor_name")
-    return [(pk, name) for pk, name in pairs[:ACTORS_MAX] if pk is not None]
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:

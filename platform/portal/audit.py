@@ -14,11 +14,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.selectors import audit_actors_public
 from audit.forms import AuditFilterForm, audit_filters_parse
 from audit.labels import event_row
 from audit.models import AuditEvent
 from audit.selectors import (
-    audit_actors_public,
     audit_csv_header,
     audit_csv_rows,
     audit_events_public,

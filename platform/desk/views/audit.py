@@ -8,11 +8,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.access import AgencyRole, agency_page
+from accounts.selectors import audit_actors_public
 from audit.forms import AuditFilterForm, audit_filters_parse
 from audit.labels import event_row
 from audit.models import AuditEvent
 from audit.selectors import (
-    audit_actors_public,
     audit_csv_header,
     audit_csv_rows,
     audit_events_public,
