@@ -10,6 +10,7 @@ from billing.models import (
     PricePlan,
     UsageEntry,
 )
+from billing.services import price_plan_change_record
 
 
 class LanguageSurchargeInline(admin.TabularInline):
@@ -24,6 +25,20 @@ class PricePlanAdmin(admin.ModelAdmin):
     search_fields = ["client__name", "client__slug", "name"]
     date_hierarchy = "valid_from"
     inlines = [LanguageSurchargeInline]
+
+    # Besides the admin's own log: the audit log people read (in the save's transaction).
+    def log_addition(self, request, obj, message):
+        price_plan_change_record(plan=obj, change="added", request=request)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        price_plan_change_record(plan=obj, change="changed", request=request)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for plan in queryset:
+            price_plan_change_record(plan=plan, change="deleted", request=request)
+        return super().log_deletions(request, queryset)
 
 
 @admin.register(ExchangeRate)

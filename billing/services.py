@@ -12,9 +12,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import audit_record
 from billing.exchange_rates import SOURCE_ECB, cross_rate, ecb_xml_download, ecb_xml_parse
 from billing.models import Invoice, InvoiceCounter, InvoiceLine, PricePlan, UsageEntry
 from billing.money import money_text
@@ -38,9 +41,12 @@ Kind = UsageEntry.Kind
 
 
 @transaction.atomic
-def price_plan_create(*, client: Client, valid_from: date, **terms: Any) -> PricePlan:
+def price_plan_create(
+    *, client: Client, valid_from: date, actor: User | None = None, **terms: Any
+) -> PricePlan:
     """A new version of the client's plan from `valid_from`: the version open at that date
-    ends the day before; a version starting later is refused (end it first)."""
+    ends the day before; a version starting later is refused (end it first). Recorded in
+    the audit log (``actor``: who; none for the system)."""
     Client.objects.select_for_update(no_key=True).get(pk=client.pk)  # one change at a time
     current = PricePlan.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from),
@@ -62,7 +68,25 @@ def price_plan_create(*, client: Client, valid_from: date, **terms: Any) -> Pric
     plan.save()
     for name, languages, percent in surcharges:
         plan.surcharges.create(name=name, languages=list(languages), percent=Decimal(percent))
+    price_plan_change_record(plan=plan, change="added", actor=actor)
     return plan
+
+
+def price_plan_change_record(
+    *, plan: PricePlan, change: str, actor: User | None = None, request: HttpRequest | None = None
+) -> None:
+    """The audit log's record of a plan version added, changed or deleted (the service, the
+    agency's admin), inside the change's transaction."""
+    audit_record(
+        action=AuditEvent.Action.PRICE_PLAN_CHANGED,
+        actor=actor,
+        request=request,
+        client=plan.client,
+        object_type="price_plan",
+        object_id=plan.pk,
+        label=f"{plan.name} {plan.valid_from:%Y-%m-%d}"[:200],
+        details={"change": change, "valid_from": plan.valid_from, "valid_to": plan.valid_to},
+    )
 
 
 # --- the usage ledger ------------------------------------------------------------------------
@@ -402,6 +426,15 @@ def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -
         lines=lines,
         now=now,
     )
+    audit_record(
+        action=AuditEvent.Action.INVOICE_ISSUED,
+        client=client,
+        object_type="invoice",
+        object_id=invoice.pk,
+        label=invoice.number,
+        details={"period": f"{period:%Y-%m}", "total": invoice.total, "currency": invoice.currency},
+        at=now,
+    )
     logger.info(
         "invoice %s issued to %s for %s: %s",
         invoice.number,
@@ -413,9 +446,12 @@ def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -
 
 
 @transaction.atomic
-def credit_note_issue(*, invoice: Invoice, reason: str, now: datetime | None = None) -> Invoice:
+def credit_note_issue(
+    *, invoice: Invoice, reason: str, now: datetime | None = None, actor: User | None = None
+) -> Invoice:
     """Cancel an issued invoice in full with a credit note (its lines negated); the month
-    can then be invoiced again. Once per invoice."""
+    can then be invoiced again. Once per invoice; recorded in the audit log (``actor``: who
+    credited it, none for the system)."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the invoice is credited."})
     if invoice.kind != Invoice.Kind.INVOICE:
@@ -440,7 +476,7 @@ def credit_note_issue(*, invoice: Invoice, reason: str, now: datetime | None = N
         }
         for line in invoice.lines.order_by("position")
     ]
-    return _issue(
+    credit_note = _issue(
         client=client,
         kind=Invoice.Kind.CREDIT_NOTE,
         period=invoice.period,
@@ -451,6 +487,17 @@ def credit_note_issue(*, invoice: Invoice, reason: str, now: datetime | None = N
         reason=reason.strip()[:255],
         now=now,
     )
+    audit_record(
+        action=AuditEvent.Action.INVOICE_CREDITED,
+        actor=actor,
+        client=client,
+        object_type="invoice",
+        object_id=invoice.pk,
+        label=invoice.number,
+        details={"credit_note": credit_note.number, "reason": credit_note.reason},
+        at=now,
+    )
+    return credit_note
 
 
 @dataclass(frozen=True)

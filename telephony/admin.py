@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from audit.admin import ClientSettingsAudited
 from telephony.models import AgentDevice, OfferDial, PhoneNumber
 
 
 @admin.register(PhoneNumber)
-class PhoneNumberAdmin(admin.ModelAdmin):
+class PhoneNumberAdmin(ClientSettingsAudited):
     list_display = ["number", "client", "country", "default_language", "voice", "sms"]
     list_filter = ["country", "voice", "sms"]
     search_fields = ["number", "client__name"]

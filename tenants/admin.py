@@ -3,6 +3,8 @@ from django import forms
 from django.contrib import admin
 from django.utils import translation
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from tenants.models import ISO_COUNTRIES, ApiKey, Client, Domain, InboundAddress
 
 BILLING_IDENTITY_FIELDS = [
@@ -39,6 +41,19 @@ class ClientAdminForm(forms.ModelForm):
         groups = [("The client's countries", [choice(code) for code in served])] if served else []
         groups.append(("Other countries", [choice(code) for code in others]))
         self.fields["billing_country"].widget = forms.Select(choices=[("", "---------"), *groups])
+
+
+def changed_fields(message: object) -> list[str]:
+    """The field names an admin change message lists (Django's JSON of ``[{"changed":
+    {"fields": [...]}}, {"added": {...}}]``), inlines named by their object."""
+    names: list[str] = []
+    for part in message if isinstance(message, list) else []:
+        for kind, what in part.items():
+            if "fields" in what:
+                names.extend(str(name) for name in what["fields"])
+            elif "name" in what:
+                names.append(f"{kind} {what['name']}: {what.get('object', '')}")
+    return names
 
 
 class DomainInline(admin.TabularInline):
@@ -83,6 +98,19 @@ class ClientAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    # Besides the admin's own log: the client's audit log, in the save's transaction.
+    def log_change(self, request, obj, message):
+        audit_record(
+            action=AuditEvent.Action.CLIENT_SETTINGS_CHANGED,
+            request=request,
+            client=obj,
+            object_type="client",
+            object_id=obj.pk,
+            label=obj.name,
+            details={"fields": changed_fields(message)},
+        )
+        return super().log_change(request, obj, message)
 
     def has_add_permission(self, request) -> bool:
         # A client needs a schema: create it with `manage.py create_client` (one service call).

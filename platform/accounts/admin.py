@@ -3,11 +3,15 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 
 from accounts.models import Team, User
+from audit.admin import ClientSettingsAudited
 from languages.admin import AgentSkillInline
 
 
 @admin.register(User)
-class PolydeskUserAdmin(UserAdmin):
+class PolydeskUserAdmin(ClientSettingsAudited, UserAdmin):
+    """Who may do what is a setting: a portal user's edits go to their client's audit log,
+    an agent's to the agency's."""
+
     list_display = ["username", "email", "role", "client", "team", "language", "is_active"]
     list_select_related = ["client", "team"]
     list_filter = ["role", "client", "team", "is_active"]
@@ -15,14 +19,24 @@ class PolydeskUserAdmin(UserAdmin):
         *(UserAdmin.fieldsets or ()),
         (
             "Polydesk",
-            {"fields": ["role", "client", "served_clients", "team", "language", "time_zone"]},
+            {
+                "fields": [
+                    "role",
+                    "client",
+                    "portal_role",
+                    "served_clients",
+                    "team",
+                    "language",
+                    "time_zone",
+                ]
+            },
         ),
     ]
     filter_horizontal = ["served_clients", *UserAdmin.filter_horizontal]
     inlines = [AgentSkillInline]
     add_fieldsets = [
         *UserAdmin.add_fieldsets,
-        ("Polydesk", {"fields": ["role", "client", "team", "language"]}),
+        ("Polydesk", {"fields": ["role", "client", "portal_role", "team", "language"]}),
     ]
 
 

@@ -36,7 +36,19 @@ class User(AbstractUser):
         AGENT = "agent", "Agent"
         CLIENT = "client", "Client portal user"
 
+    class PortalRole(models.TextChoices):
+        VIEWER = "viewer", "Viewer"
+        MANAGER = "manager", "Manager"
+
     role = models.CharField(max_length=8, choices=Role.choices, default=Role.AGENT)
+    # Least by default: a viewer reads the portal; a manager also reads the client's audit
+    # log. Meaningless for agency staff.
+    portal_role = models.CharField(
+        max_length=8,
+        choices=PortalRole.choices,
+        default=PortalRole.VIEWER,
+        help_text="Client portal users only: a manager also sees the client's audit log.",
+    )
     client = models.ForeignKey(
         "tenants.Client",
         on_delete=models.PROTECT,
@@ -89,6 +101,16 @@ class User(AbstractUser):
     @property
     def is_agency_admin(self) -> bool:
         return self.role == self.Role.ADMIN
+
+    def may_manage_portal_of(self, client) -> bool:
+        """The client's managers, and agency admins (who may look at any portal)."""
+        if self.is_agency_admin:
+            return True
+        return (
+            self.is_client_user
+            and self.client_id == client.pk
+            and self.portal_role == self.PortalRole.MANAGER
+        )
 
     def may_use_portal_of(self, client) -> bool:
         """Client users see their own client's portal; agency admins may look at any."""

@@ -23,8 +23,10 @@ def user_ensure(
     language: str = "",
     first_name: str = "",
     last_name: str = "",
+    portal_role: str = User.PortalRole.VIEWER,
 ) -> User:
-    """Create the user, or update role/client/password of an existing one (idempotent)."""
+    """Create the user, or update role/client/password of an existing one (idempotent);
+    ``portal_role``: a client portal user's, viewer (least) unless said."""
     if role == User.Role.CLIENT and client is None:
         raise ValidationError({"client": "A client portal user needs a client."})
     if role != User.Role.CLIENT and client is not None:
@@ -36,6 +38,7 @@ def user_ensure(
     user.language = language
     user.first_name = first_name
     user.last_name = last_name
+    user.portal_role = portal_role
     user.is_staff = user.is_superuser = role == User.Role.ADMIN
     user.set_password(password)
     user.save()

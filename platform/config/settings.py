@@ -52,6 +52,7 @@ SHARED_APPS = [
     "desk",
     "demo",
     "idempotency",
+    "audit",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -330,6 +331,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # The ECB publishes its reference rates at about 16:00 CET on TARGET working days:
     # 15:30 UTC is after that in winter (16:30 CET) and summer (17:30 CEST).
+    # Audit events past their retention (audit.models.RETENTION_DAYS) are deleted.
+    "expire-audit-events": {
+        "task": "audit.tasks.audit_events_expire_task",
+        "schedule": crontab(minute=53, hour=4),
+    },
     "fetch-exchange-rates": {
         "task": "billing.tasks.exchange_rates_fetch_task",
         "schedule": crontab(minute=30, hour=15, day_of_week="mon-fri"),

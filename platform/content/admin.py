@@ -3,13 +3,13 @@
 A separate admin site: on a client's domain only that client's content is shown, in the
 client's languages side by side, with the missing translations listed."""
 
-import logging
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from content.models import CannedReply, Category, FaqArticle, MessageTemplate, ReplySettings
 from content.placeholders import PLACEHOLDER_NAMES, SIGNATURE_NAMES, placeholders_unknown_names
 from content.selectors import missing_languages
@@ -28,7 +28,19 @@ class ContentAdminSite(admin.AdminSite):
 
 
 content_admin_site = ContentAdminSite(name="content_admin")
-audit = logging.getLogger("polydesk.audit")
+
+
+def content_change_record(request, obj, change: str) -> None:
+    """The client's audit log: who added, changed or deleted which content, inside the
+    admin's save transaction (the tenant schema's search path reaches the public table)."""
+    audit_record(
+        action=AuditEvent.Action.CONTENT_CHANGED,
+        request=request,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        label=str(obj)[:200],
+        details={"change": change},
+    )
 
 
 class ClientLanguagesAdmin(TranslationAdmin):
@@ -46,22 +58,18 @@ class ClientLanguagesAdmin(TranslationAdmin):
     class Media:
         css = {"all": ["content/side-by-side.css"]}
 
-    # Edits are logged to the audit log, not to admin LogEntry rows: a tenant schema's row
-    # would point at a user in the public schema, and deleting that user would then fail.
+    # Edits go to the audit log (public schema, no constraint to users), not to admin
+    # LogEntry rows: a tenant schema's row would point at a user in the public schema, and
+    # deleting that user would then fail.
     def log_addition(self, request, obj, message):
-        audit.info("%s added %s %r on %s", request.user, obj._meta.label, obj.pk, request.tenant)
+        content_change_record(request, obj, "added")
 
     def log_change(self, request, obj, message):
-        audit.info("%s changed %s %r on %s", request.user, obj._meta.label, obj.pk, request.tenant)
+        content_change_record(request, obj, "changed")
 
     def log_deletions(self, request, queryset):
-        audit.info(
-            "%s deleted %s %s on %s",
-            request.user,
-            queryset.model._meta.label,
-            list(queryset.values_list("pk", flat=True)),
-            request.tenant,
-        )
+        for obj in queryset:
+            content_change_record(request, obj, "deleted")
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(None, {"fields": list(self.untranslated)})]

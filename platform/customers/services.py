@@ -1,18 +1,25 @@
 """Writes on a client's customers. Callers are already in the client's schema."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from customers.models import Customer
 from customers.registry import ERASERS
+from tenants.current import schema_name_current
+from tenants.models import Client
 
 
 @transaction.atomic
-def customer_erase(*, customer_id: int) -> Customer:
+def customer_erase(*, customer_id: int, actor: AbstractBaseUser | None = None) -> Customer:
     """Erase a customer's personal data (GDPR art. 17); the row stays for statistics.
 
     Everywhere: every room that keeps the customer's data registered an eraser
-    (``customers.registry``). Idempotent: erasing an erased customer changes nothing.
+    (``customers.registry``). Idempotent: erasing an erased customer changes nothing. The
+    client's audit log records it (``actor``: who asked; none for the system), in the same
+    transaction.
     """
     customer = Customer.objects.select_for_update().get(pk=customer_id)
     if customer.erased_at is None:
@@ -25,4 +32,12 @@ def customer_erase(*, customer_id: int) -> Customer:
         customer.shop_reference = ""
         customer.erased_at = timezone.now()
         customer.save()
+        audit_record(
+            action=AuditEvent.Action.CUSTOMER_ERASED,
+            actor=actor,
+            client=Client.objects.get(schema_name=schema_name_current()),
+            object_type="customer",
+            object_id=customer.pk,
+            at=customer.erased_at,
+        )
     return customer

@@ -4,6 +4,7 @@ seeded history of conversations, last month's invoices. Idempotent, like every s
 from collections.abc import Callable
 from datetime import UTC
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -57,7 +58,7 @@ def seed_billing(log: Callable[[str], None]) -> None:
         if PricePlan.objects.filter(client=client).exists():
             continue
         fee, email, chat, minute = (Decimal(v) for v in DEMO_PRICES[client.currency])
-        terms = {
+        terms: dict[str, Any] = {
             "name": "Standard",
             "base_monthly_fee": fee,
             "included_emails": 20,

@@ -19,6 +19,7 @@ from conversations.models import Conversation, Message
 from conversations.services import conversation_customer_message, conversation_open_inbound
 from core.months import month_start
 from customers.models import Customer
+from demo.audit import seed_audit
 from demo.billing import seed_billing
 from demo.cast import (
     DEMO_AGENTS,
@@ -211,6 +212,7 @@ def seed_users(log: Callable[[str], None]) -> None:
             client=client,
             language=client.default_language,
             email=f"manager@{client.slug}.example",
+            portal_role=User.PortalRole.MANAGER,  # sees the client's audit log
         )
     for name, lead, members in DEMO_TEAMS:
         agents = {user.username: user for user in User.objects.filter(username__in=members)}
@@ -604,4 +606,5 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_surveys,
     seed_billing,
     seed_reports,
+    seed_audit,
 ]

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from desk.views import agent, calls, claims, compose, inbox, items, revenue, search, wall
+from desk.views import agent, audit, calls, claims, compose, inbox, items, revenue, search, wall
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -58,6 +58,8 @@ urlpatterns = [
     path("desk/items/<int:item_id>/viewers", agent.item_viewers, name="desk-item-viewers"),
     path("desk/mine", agent.my_items, name="desk-mine"),
     path("desk/search", search.search, name="desk-search"),
+    path("desk/audit", audit.audit_log, name="desk-audit"),
+    path("desk/audit.csv", audit.audit_export, name="desk-audit-export"),
     path(
         "desk/clients/<int:client_id>/conversations/<int:conversation_id>",
         search.conversation,

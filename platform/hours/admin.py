@@ -1,22 +1,23 @@
 from django.contrib import admin
 
+from audit.admin import ClientSettingsAudited
 from hours.models import BusinessHours, Closure, ResolutionClock, SlaEvent, SlaTarget
 
 
 @admin.register(BusinessHours)
-class BusinessHoursAdmin(admin.ModelAdmin):
+class BusinessHoursAdmin(ClientSettingsAudited):
     list_display = ["client", "country", "language", "weekly"]
     list_filter = ["client"]
 
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
+class ClosureAdmin(ClientSettingsAudited):
     list_display = ["client", "starts_at", "ends_at", "reason"]
     list_filter = ["client"]
 
 
 @admin.register(SlaTarget)
-class SlaTargetAdmin(admin.ModelAdmin):
+class SlaTargetAdmin(ClientSettingsAudited):
     list_display = [
         "client",
         "channel",

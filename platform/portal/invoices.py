@@ -16,6 +16,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from billing.document import InvoiceFormats, invoice_pdf, last_day, line_cells
 from billing.models import Invoice
 from billing.selectors import (
@@ -115,6 +117,14 @@ def invoice_pdf_download(request, invoice_id: int):
         raise BadRequest("?language= takes a language of the interface.")
     language = asked or report_language(client=request.tenant)
     pdf = invoice_pdf(invoice_document(invoice=invoice, language=language))
+    audit_record(
+        action=AuditEvent.Action.INVOICE_DOWNLOADED,
+        request=request,
+        object_type="invoice",
+        object_id=invoice.pk,
+        label=invoice.number,
+        details={"language": language},
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
     return response
@@ -161,6 +171,13 @@ def invoice_csv(request, invoice_id: int):
     invoice = invoice_of_client(client=request.tenant, invoice_id=invoice_id)
     if invoice is None:
         raise Http404("no such invoice")
+    audit_record(
+        action=AuditEvent.Action.EXPORTED,
+        request=request,
+        object_type="invoice",
+        object_id=invoice.pk,
+        label=f"{invoice.number}.csv",
+    )
     return csv_response(
         f"{invoice.number}.csv", INVOICE_CSV_HEADER, invoice_csv_rows(invoice), utf8_mark=False
     )
@@ -210,8 +227,16 @@ def usage_csv(request):
     month = _month_from(
         request, default=month_previous(now, zone=client.tz), latest=month_of(now, zone=client.tz)
     )
+    filename = f"usage-{client.slug}-{month:%Y-%m}.csv"
+    audit_record(
+        action=AuditEvent.Action.EXPORTED,
+        request=request,
+        object_type="export",
+        object_id=filename,
+        label=filename,
+    )
     return csv_response(
-        f"usage-{client.slug}-{month:%Y-%m}.csv",
+        filename,
         LEDGER_CSV_HEADER,
         ledger_csv_rows(client=client, month=month),
         utf8_mark=False,

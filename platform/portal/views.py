@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.login_limit import client_address, login_blocked
+from audit.models import AuditEvent
+from audit.services import audit_record
 from content.selectors import category_names
 from conversations.attachments import attachment_response
 from conversations.models import Conversation
@@ -55,6 +57,20 @@ def _page(request, items) -> Page:
     if text and not (text.isascii() and text.isdigit() and len(text) <= 9 and int(text) > 0):
         raise BadRequest("?page= takes a page number (1, 2, ...).")
     return Paginator(items, 50).get_page(text or 1)
+
+
+def _exported(request, filename: str, **filters: str) -> None:
+    """Who downloaded which of the client's exports, with the filters that chose the rows:
+    the choices offered, never a typed search (a customer's name or number), which the
+    append-only log could not erase."""
+    audit_record(
+        action=AuditEvent.Action.EXPORTED,
+        request=request,
+        object_type="export",
+        object_id=filename,
+        label=filename,
+        details={name: value for name, value in filters.items() if value},
+    )
 
 
 def _choice(request, name: str, allowed) -> str:
@@ -208,6 +224,7 @@ def dashboard_export(request, table: str):
     if table not in tables:
         raise Http404("no such table")
     chosen = tables[table]
+    _exported(request, f"{table}-{month:%Y-%m}.csv")
     return csv_response(
         f"{table}-{month:%Y-%m}.csv", [c.export_label for c in chosen.columns], chosen.export_rows()
     )
@@ -230,6 +247,7 @@ def customer_export(request):
         for c in customer_search(query=query).iterator(chunk_size=2000)
     )
     header = [_("Name"), _("E-mail"), _("Phone"), _("Language"), _("Country")]
+    _exported(request, "customers.csv")
     return csv_response("customers.csv", header, rows)
 
 
@@ -291,6 +309,7 @@ def conversation_export(request):
         _("Status"),
         _("First response"),
     ]
+    _exported(request, "conversations.csv", channel=channel)
     return csv_response("conversations.csv", header, rows)
 
 
@@ -351,6 +370,7 @@ def call_export(request):
         _("Talk (s)"),
         _("CSAT"),
     ]
+    _exported(request, "calls.csv", outcome=outcome)
     return csv_response("calls.csv", header, rows)
 
 
@@ -358,6 +378,13 @@ def call_export(request):
 def conversation_detail(request, conversation_id: int):
     conversation = get_object_or_404(
         Conversation.objects.select_related("customer"), pk=conversation_id
+    )
+    audit_record(
+        action=AuditEvent.Action.CONVERSATION_VIEWED,
+        request=request,
+        object_type="conversation",
+        object_id=conversation.pk,
+        details={"customer": conversation.customer_id},
     )
     return render(
         request,
@@ -424,6 +451,13 @@ def report_download(request, month: str):
     except ValueError as error:
         raise Http404("no such month") from error
     report = get_object_or_404(Report, month=first_day)
+    audit_record(
+        action=AuditEvent.Action.REPORT_DOWNLOADED,
+        request=request,
+        object_type="report",
+        object_id=report.pk,
+        label=report.filename,
+    )
     response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
     return response
@@ -439,4 +473,5 @@ def report_export(request):
         ]
         for r in Report.objects.defer("pdf")
     )
+    _exported(request, "reports.csv")
     return csv_response("reports.csv", [_("Month"), _("Language"), _("Generated")], rows)

@@ -4,6 +4,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AuditEvent
 from content.selectors import canned_replies_in_language
 from conversations.attachments import attachment_open
 from conversations.models import Attachment, Conversation, Message
@@ -152,3 +153,18 @@ def test_the_demos_waiting_work_is_due_by_its_clients_promise_past_at_risk_and_l
                     conversation.created_at, hours["first_response_hours"]
                 )
                 assert item.due_at == conversation.first_response_due_at
+
+
+def test_the_demo_audit_log_shows_people_and_the_system_once(demo_seeded):
+    """Seeded twice: the managers' and agents' events once, the billing step's plans and
+    invoices (the system's) too; the manager reads them on the portal."""
+    client = Client.objects.get(slug="bohemia-shoes")
+    manager = User.objects.get(username="bohemia-shoes-manager")
+    mine = AuditEvent.objects.filter(client=client)
+    assert mine.filter(actor=manager, action=AuditEvent.Action.SIGNED_IN).count() == 1
+    assert mine.filter(action=AuditEvent.Action.CONVERSATION_VIEWED).count() == 2
+    assert mine.filter(action=AuditEvent.Action.PRICE_PLAN_CHANGED, actor=None).exists()
+    http = HttpClient(HTTP_HOST=host_of(client))
+    http.force_login(manager)
+    page = http.get("/audit/")
+    assert page.status_code == 200 and "jana" in page.text

@@ -45,6 +45,8 @@ AGENCY_PAGES = [
     ("get", "/desk/wall", {}),
     ("get", "/desk/compose", {}),
     ("get", "/billing/", {}),
+    ("get", "/desk/audit", {}),
+    ("get", "/desk/audit.csv", {}),
     *OBJECT_PAGES,
 ]
 
@@ -104,6 +106,7 @@ def test_a_client_user_gets_the_refusal_page_in_their_language(two_clients, held
     ("path", "role", "text"),
     [
         ("/desk/wall", {"role": User.Role.AGENT}, "Tato stránka je pro supervizory."),
+        ("/desk/audit", {"role": User.Role.AGENT}, "Tato stránka je pro supervizory."),
         (
             "/billing/",
             {"role": User.Role.AGENT, "is_staff": True},

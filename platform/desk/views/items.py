@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import (
     Http404,
@@ -22,6 +23,8 @@ from django_tenants.utils import schema_context
 
 from accounts.access import user_is_supervisor
 from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import audit_record
 from conversations.attachments import (
     attachment_response,
     conversation_reply_with_files,
@@ -62,7 +65,27 @@ from routing.services import item_transfer as transfer
 def item_detail(request: HttpRequest, item: WorkItem) -> HttpResponse:
     """One item in its client's context: conversation, customer history, canned replies and
     FAQ in the customer's language, triage, notes, transfer."""
+    item_viewed_record(request, item)
     return _item_page(request, item)
+
+
+VIEWED = {
+    "conversation": AuditEvent.Action.CONVERSATION_VIEWED,
+    "call": AuditEvent.Action.CALL_VIEWED,
+}
+
+
+def item_viewed_record(request: HttpRequest, item: WorkItem) -> None:
+    """The client's audit log says which agent opened which of its customers' conversations
+    or calls (ids only: the log keeps no customer's name)."""
+    audit_record(
+        action=VIEWED.get(item.source_kind, AuditEvent.Action.CONVERSATION_VIEWED),
+        request=request,
+        client=item.client,
+        object_type=item.source_kind,
+        object_id=item.source_id,
+        details={"item": item.pk},
+    )
 
 
 def _item_page(
@@ -248,7 +271,7 @@ def item_reply(request: HttpRequest, item: WorkItem) -> HttpResponse:
     return redirect("desk-item", item_id=item.pk)
 
 
-def _submitted_content(text: str, files: list) -> str:
+def _submitted_content(text: str, files: list[UploadedFile]) -> str:
     """What makes two sendings of one form the same: the text and the files' names and sizes."""
     return "\n".join([text, *(f"{f.name}:{f.size}" for f in files)])
 

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET
 from django_tenants.utils import schema_context
 
 from accounts.access import agency_page, user_is_supervisor
+from audit.models import AuditEvent
+from audit.services import audit_record
 from desk.access import agent_of
 from desk.forms import SearchForm
 from desk.selectors.conversation import conversation_view_in_schema
@@ -92,6 +94,14 @@ def conversation(request: HttpRequest, client_id: int, conversation_id: int) -> 
         view = conversation_view_in_schema(client=client, conversation_id=conversation_id)
         if view is None:
             raise Http404("No such conversation.")
+        audit_record(
+            action=AuditEvent.Action.CONVERSATION_VIEWED,
+            request=request,
+            client=client,
+            object_type="conversation",
+            object_id=conversation_id,
+            details={"customer": view.conversation.customer_id},
+        )
         return render(
             request,
             "desk/conversation.html",

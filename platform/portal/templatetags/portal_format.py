@@ -49,3 +49,9 @@ def named(code: str, names: dict[str, str]) -> str:
 def language_name(code: str) -> str:
     """A language code as the reader names it ("Čeština" for "cs" on a Czech page)."""
     return _formats(translation.get_language() or "en").value_label("language", code)
+
+
+@register.filter
+def may_manage(user, client) -> bool:
+    """The portal's manager pages (the audit log) are linked for managers and agency admins."""
+    return bool(getattr(user, "may_manage_portal_of", None) and user.may_manage_portal_of(client))

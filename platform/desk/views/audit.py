@@ -1,0 +1,68 @@
+"""The agency's audit log (``/desk/audit``, supervisors and agency admins): every client's
+events and the agency's own, filtered by who, client, action and dates; paginated; CSV."""
+
+from zoneinfo import ZoneInfo
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.access import AgencyRole, agency_page
+from accounts.selectors import audit_actors_public
+from audit.forms import AuditFilterForm, audit_filters_parse
+from audit.labels import event_row
+from audit.models import AuditEvent
+from audit.selectors import (
+    audit_csv_header,
+    audit_csv_rows,
+    audit_events_public,
+    audit_page_public,
+)
+from audit.services import audit_record
+from core.csv_export import csv_response
+from desk.access import agent_of
+from tenants.models import Client
+
+
+def _form(request: HttpRequest) -> AuditFilterForm:
+    clients = [(c.pk, c.name) for c in Client.objects.clients().order_by("name")]
+    return AuditFilterForm(request.GET, actors=audit_actors_public(client_id=None), clients=clients)
+
+
+@agency_page(AgencyRole.SUPERVISOR)
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Every event, newest first, 50 a page, times in the reader's zone."""
+    zone = ZoneInfo(agent_of(request).time_zone)
+    form = _form(request)
+    filters, number = audit_filters_parse(form, zone=zone)
+    page = audit_page_public(client_id=None, filters=filters, page=number)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [event_row(event) for event in page],
+        "zone": zone.key,
+        "params": params.urlencode(),
+        "show_client": True,
+        "export_url": "desk-audit-export",
+    }
+    return render(request, "audit/log.html", context)
+
+
+@agency_page(AgencyRole.SUPERVISOR)
+@require_GET
+def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered events as CSV (no page: all of them); the download is itself recorded."""
+    zone = ZoneInfo(agent_of(request).time_zone)
+    filters, _page = audit_filters_parse(_form(request), zone=zone)
+    audit_record(
+        action=AuditEvent.Action.EXPORTED,
+        request=request,
+        object_type="export",
+        object_id="audit.csv",
+        label="audit.csv",
+    )
+    events = audit_events_public(client_id=None, filters=filters)
+    return csv_response("audit.csv", audit_csv_header(), audit_csv_rows(events, zone=zone))
