@@ -1,7 +1,7 @@
 """One work item on the desk: its page in its client's context, and the changes an agent
 makes to its conversation (reply, note, triage, language, queue, transfer, done, resolve)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -271,7 +271,7 @@ def item_reply(request: HttpRequest, item: WorkItem) -> HttpResponse:
     return redirect("desk-item", item_id=item.pk)
 
 
-def _submitted_content(text: str, files: list[UploadedFile]) -> str:
+def _submitted_content(text: str, files: Sequence[UploadedFile[bytes]]) -> str:
     """What makes two sendings of one form the same: the text and the files' names and sizes."""
     return "\n".join([text, *(f"{f.name}:{f.size}" for f in files)])
 
