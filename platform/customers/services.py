@@ -1,9 +1,11 @@
 """Writes on a client's customers. Callers are already in the client's schema."""
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
-from customers.models import Customer
+from customers.models import BlockedSender, Customer
 from customers.registry import ERASERS
 
 
@@ -19,6 +21,10 @@ def customer_erase(*, customer_id: int) -> Customer:
         # Conversations, the outbox's rows, the queue's summaries and the calls.
         for eraser in ERASERS:
             eraser(customer=customer)
+        # A blocked address is the customer's personal data too: it goes with them.
+        BlockedSender.objects.filter(
+            address__in=[a for a in (customer.email.lower(), customer.phone) if a]
+        ).delete()
         customer.name = ""
         customer.email = ""
         customer.phone = ""
@@ -26,3 +32,27 @@ def customer_erase(*, customer_id: int) -> Customer:
         customer.erased_at = timezone.now()
         customer.save()
     return customer
+
+
+def sender_address(*, email: str, phone: str) -> str:
+    """The address a sender is blocked by: the e-mail address (lower case), else the phone
+    number; "" for a sender known by neither (an anonymous chat)."""
+    return email.strip().lower() or phone.strip()
+
+
+def sender_block(
+    *, address: str, agent_id: int | None, conversation_id: int | None, now: datetime
+) -> BlockedSender:
+    """Block a sender for this client (the current schema); blocking again keeps the
+    first record."""
+    blocked, _ = BlockedSender.objects.get_or_create(
+        address=address,
+        defaults={"blocked_by_id": agent_id, "blocked_at": now, "conversation_id": conversation_id},
+    )
+    return blocked
+
+
+def sender_unblock(*, address: str) -> int:
+    """Unblock a sender for this client; how many records went (0 or 1)."""
+    deleted, _ = BlockedSender.objects.filter(address=address).delete()
+    return deleted

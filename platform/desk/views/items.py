@@ -37,6 +37,7 @@ from conversations.services import (
     conversation_triage_set,
     tags_parse,
 )
+from conversations.spam import SPAM_CHANNELS
 from desk.access import TAKE_TO_ANSWER, TAKE_TO_RESOLVE, agent_of, desk_item, may_act_on
 from desk.selectors.assign import assignees_public
 from desk.selectors.calls import call_of_conversation_in_schema, call_view_in_schema
@@ -97,6 +98,7 @@ def _item_page(
         "supervisor": user_is_supervisor(request.user),
         "languages": Language.objects.filter(active=True),
         "priorities": PRIORITIES,
+        "spam_channels": SPAM_CHANNELS,  # desk/_spam.html
         "candidates": (
             transfer_candidates_public(item)
             if may_act_on(request, item, waiting_allowed=True)
