@@ -156,6 +156,8 @@ def item_page(
 def _item_due(request: HttpRequest, item: WorkItem, view: Any, call_view: Any) -> ItemDue | None:
     """The item's due times in the hours of the customer's country and language."""
     conversation = view.conversation if view else None
+    if conversation is not None and conversation.spam:  # nothing is due on spam
+        return None
     # A paused clock (pending customer) or a settled conversation has nothing running.
     resolution_due_at = (
         conversation.resolution_due_at
