@@ -71,7 +71,7 @@ class Conversation(models.Model):
     # Spam (conversations.spam): marked by an agent (``spam_by``), or filed so because its
     # sender is blocked for this client (``spam_by`` empty). Kept in the history, closed,
     # never in the work queue, never acknowledged or surveyed, not a contact in the figures,
-    # not billed; "Not spam" undoes it (docs/how-to.md, "Spam").
+    # not billed; "Not spam" undoes it (docs/architecture.md, "Spam").
     spam = models.BooleanField(default=False)
     spam_at = models.DateTimeField(null=True, blank=True)
     spam_by = models.ForeignKey(settings.AUTH_USER_MODEL, **USER_REFERENCE)
