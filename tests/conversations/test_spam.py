@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.test import Client as HttpClient
 from django.utils import timezone
 
 from billing.models import UsageEntry
@@ -24,6 +25,7 @@ from reporting.selectors import contact_figures_for_period, sla_figures_for_peri
 from routing.models import WorkItem
 from search.selectors import SearchFilters, conversations_search
 from telephony.models import PhoneNumber
+from tenants.services import api_key_issue
 from tests.support.billing import plan_for, utc
 from tests.support.desk import agent_with, inbound
 from tests.support.mail import email
@@ -304,3 +306,23 @@ def test_erasing_the_customer_erases_the_block(two_clients, agent):
     with in_schema(two_clients.a):
         customer_erase(customer_id=conversation.customer_id)
         assert not BlockedSender.objects.exists()
+
+
+def test_an_api_message_from_a_blocked_sender_is_answered_closed_and_unacknowledged(
+    two_clients, agent
+):
+    _, key = api_key_issue(client=two_clients.b, name="shop")
+    http = HttpClient(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {key}")
+    message = {"text": "Tanie zegarki, kliknij tutaj!", "customer": {"email": "x@junk.example"}}
+    first = http.post("/api/v1/messages", message, content_type="application/json").json()
+    with in_schema(two_clients.b):
+        conversation = Conversation.objects.get(pk=first["id"])
+    _mark(two_clients.b, conversation, agent)
+
+    again = http.post("/api/v1/messages", message, content_type="application/json")
+
+    assert again.status_code == 201
+    body = again.json()
+    assert (body["status"], body["first_response_due_at"]) == ("closed", None)
+    assert [m["direction"] for m in body["messages"]] == ["in"]  # no acknowledgement
+    assert not WorkItem.objects.filter(client=two_clients.b, source_id=body["id"]).exists()
