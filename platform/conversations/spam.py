@@ -23,6 +23,7 @@ from conversations.services import Deadlines, deadlines_for, resolution_clock_st
 from customers.models import Customer
 from customers.services import sender_address, sender_block, sender_unblock
 from hours.services import resolution_clock_cancel
+from routing.models import WorkItem
 from routing.services import work_cancel_for_source, work_enqueue
 from tenants.models import Client
 
@@ -111,7 +112,7 @@ def conversation_not_spam(
         raise ValidationError(_("This conversation is not marked as spam."))
     address = customer_address(conversation.customer, conversation.channel)
     deadlines = deadlines_for(client, conversation, now)
-    due_at, warn_at = _promise(conversation, deadlines)
+    due_at, warn_at = _promise(client, conversation, deadlines)
     conversation.spam, conversation.spam_at, conversation.spam_by_id = False, None, None
     conversation.status = Conversation.Status.OPEN
     conversation.first_response_due_at = due_at
@@ -156,12 +157,23 @@ def conversation_not_spam(
     return SpamOutcome(conversation, address, billing)
 
 
-def _promise(conversation: Conversation, deadlines: Deadlines) -> tuple[datetime, datetime]:
-    """The answer's due and warning times for a conversation back from spam."""
+def _promise(
+    client: Client, conversation: Conversation, deadlines: Deadlines
+) -> tuple[datetime, datetime]:
+    """The answer's due and warning times for a conversation back from spam: the first
+    promise and the warning its item had (else the client's, counted from now)."""
     if conversation.first_response_due_at is None:  # filed as spam: nothing was promised
         return deadlines.answer_due, deadlines.answer_warn
     due = conversation.first_response_due_at
-    return due, min(due, deadlines.answer_warn)
+    earlier = (
+        WorkItem.objects.filter(
+            client=client, source_kind="conversation", source_id=conversation.pk, due_at=due
+        )
+        .exclude(warn_at=None)
+        .order_by("-id")
+        .first()
+    )
+    return due, earlier.warn_at if earlier and earlier.warn_at else min(due, deadlines.answer_warn)
 
 
 def _first_words(conversation: Conversation) -> str:

@@ -114,6 +114,7 @@ def test_not_spam_queues_it_again_with_its_first_promise_and_unblocks(two_client
     # The customer waits since they wrote, and the promise made then stands.
     assert back.waiting_since == conversation.created_at
     assert back.due_at == conversation.first_response_due_at == item.due_at
+    assert back.warn_at == item.warn_at
     with in_schema(two_clients.a):
         undone = Conversation.objects.get(pk=conversation.pk)
         assert (undone.spam, undone.status, undone.spam_by_id) == (False, "open", None)
