@@ -25,10 +25,11 @@ from billing.rating import RatingError
 from billing.selectors import (
     client_buyer,
     exchange_rate_pairs_needed,
+    invoice_in_force,
     ledger_rows_after_invoice,
     rating_for_client_month,
 )
-from core.months import month_span
+from core.months import month_of, month_span
 from hours.selectors import client_calendar
 from tenants.models import Client
 
@@ -222,7 +223,11 @@ def usage_record_first_reply(
     """The agent's first reply in a conversation bills it once: an e-mail answered or a
     chat/SMS/API conversation handled, out of hours if the client's hours were closed.
     Calls are billed by their minutes, not here. Runs in the caller's transaction."""
-    if conversation.first_response_at is not None or conversation.channel == "call":
+    if (
+        conversation.first_response_at is not None
+        or conversation.channel == "call"
+        or conversation.spam  # a reply sent after it was marked spam is not billed
+    ):
         return
     calendar = client_calendar(
         client, country=conversation.customer.country, language=conversation.language
@@ -241,6 +246,41 @@ def usage_record_first_reply(
         out_of_hours=not calendar.is_open(at),
         channel=conversation.channel,
     )
+
+
+@dataclass(frozen=True)
+class ConversationBilling:
+    """What a conversation's usage became: ``corrected`` when a correction was written;
+    ``invoiced``: the month of its usage is already invoiced (that invoice keeps its
+    figure: credit it and invoice the month again for the correction to reach the client)."""
+
+    corrected: bool = False
+    invoiced: Invoice | None = None
+
+
+def usage_conversation_rated(
+    *, client: Client, conversation_id: int, rated: bool, reason: str
+) -> ConversationBilling:
+    """Rate a conversation's first-reply usage or not (spam, and undoing it): a correction
+    brings the net quantity of its entry to 0 (not rated) or back to the entry's own (rated).
+    The entry itself never changes. Nothing for a conversation never billed. The caller holds
+    the conversation's lock, so two marks never write two corrections."""
+    key = f"conversation:{client.schema_name}:{conversation_id}"
+    entry = UsageEntry.objects.filter(idempotency_key=key).first()
+    if entry is None:
+        return ConversationBilling()
+    corrections = list(UsageEntry.objects.filter(corrects=entry).values_list("quantity", flat=True))
+    difference = (entry.quantity if rated else 0) - (entry.quantity + sum(corrections))
+    invoiced = invoice_in_force(client=client, month=month_of(entry.occurred_at, zone=client.tz))
+    if not difference:
+        return ConversationBilling(invoiced=invoiced)
+    usage_correct(
+        entry=entry,
+        quantity=difference,
+        reason=reason,
+        idempotency_key=f"{key}:correction:{len(corrections) + 1}",
+    )
+    return ConversationBilling(corrected=True, invoiced=invoiced)
 
 
 # A call's leg and the ledger keys of its minutes and of its cost. "callback": the

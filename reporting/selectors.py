@@ -90,7 +90,7 @@ WITH open_period AS (
     FROM conversations_conversation conv
     JOIN customers_customer cu ON cu.id = conv.customer_id
     WHERE conv.created_at >= %(lookback)s AND conv.created_at < %(end)s AND NOT conv.automatic
-      AND NOT conv.started_by_agent
+      AND NOT conv.started_by_agent AND NOT conv.spam
 ), located AS (
     SELECT r.channel, r.language, r.country, r.category, r.handled, r.resolved, r.reopened,
            r.previous_at >= r.created_at - make_interval(days => %(repeat_days)s) AS repeat,
@@ -136,7 +136,7 @@ GROUP BY GROUPING SETS ({sets})
 # if that fell while the item was waiting (a reply recorded on the conversation only). Missed:
 # a breach recorded, answered after the due time, or left unanswered past it (still open, or
 # closed after it). Not applicable: closed unanswered before its due time (the customer
-# closed it, resolved without a reply), or an automatic conversation. Every comparison is
+# closed it, resolved without a reply), or an automatic or spam conversation. Every comparison is
 # written so that a missing time never leaves the outcome NULL (uncounted).
 SLA_QUERY = """
 WITH breached AS (
@@ -147,7 +147,7 @@ WITH breached AS (
     SELECT w.channel COLLATE "C" AS channel, w.language COLLATE "C" AS language,
            cu.country COLLATE "C" AS country, conv.category COLLATE "C" AS category,
            CASE
-               WHEN coalesce(conv.automatic, false) THEN 'na'
+               WHEN coalesce(conv.automatic OR conv.spam, false) THEN 'na'
                WHEN b.item_id IS NOT NULL THEN 'missed'
                WHEN a.answered IS NOT NULL THEN
                    CASE WHEN a.answered <= w.due_at THEN 'met' ELSE 'missed' END
@@ -194,7 +194,7 @@ _ARRIVALS = """
 WITH arrival AS (
     SELECT created_at AS at, channel FROM conversations_conversation
     WHERE created_at >= %(start)s AND created_at < %(end)s AND NOT automatic
-      AND NOT started_by_agent
+      AND NOT started_by_agent AND NOT spam
     UNION ALL
     SELECT ringing_at, 'call' FROM voice_call
     WHERE ringing_at >= %(start)s AND ringing_at < %(end)s AND conversation_id IS NULL

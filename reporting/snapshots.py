@@ -30,7 +30,8 @@ from reporting.figures import Kpis, Period
 # team (Kpis.satisfaction_by_team).
 # 3: an agent's new e-mail is no contact (Conversation.started_by_agent): months that held
 # one counted it as received and answered at once.
-FORMAT_VERSION = 3
+# 4: spam is no contact and its promises are not applicable (Conversation.spam).
+FORMAT_VERSION = 4
 
 # A month is closed, and its figures stored, once its end is this far behind: late status
 # webhooks of its calls are reconciled 15 minutes after the call (telephony's sweep runs

@@ -32,6 +32,8 @@ class AuditEvent(models.Model):
         PRICE_PLAN_CHANGED = "price_plan_changed", _("Changed a price plan")
         INVOICE_ISSUED = "invoice_issued", _("Issued an invoice")
         INVOICE_CREDITED = "invoice_credited", _("Credited an invoice")
+        MARKED_SPAM = "marked_spam", _("Marked a conversation as spam")
+        UNMARKED_SPAM = "unmarked_spam", _("Took back a spam mark")
 
     at = models.DateTimeField()
     # No database constraint to users or clients, and the user's name kept as it was: a row

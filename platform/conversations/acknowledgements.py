@@ -71,7 +71,10 @@ def acknowledgement_text(
 def conversation_acknowledge(
     *, client, conversation: Conversation, calendar: BusinessCalendar | None = None
 ) -> Message | None:
-    """Acknowledge a new conversation on its channel; None without a template."""
+    """Acknowledge a new conversation on its channel; None without a template, and for
+    spam (a blocked sender's message) or an automatic conversation: nobody is answered."""
+    if conversation.spam or conversation.automatic:
+        return None
     text = acknowledgement_text(client=client, conversation=conversation, calendar=calendar)
     if text is None:
         return None

@@ -68,6 +68,13 @@ class Conversation(models.Model):
     # history and on the desk like any other, but not a contact received in the figures, even
     # once the customer answers (docs/kpis.md).
     started_by_agent = models.BooleanField(default=False)
+    # Spam (conversations.spam): marked by an agent (``spam_by``), or filed so because its
+    # sender is blocked for this client (``spam_by`` empty). Kept in the history, closed,
+    # never in the work queue, never acknowledged or surveyed, not a contact in the figures,
+    # not billed; "Not spam" undoes it (docs/architecture.md, "Spam").
+    spam = models.BooleanField(default=False)
+    spam_at = models.DateTimeField(null=True, blank=True)
+    spam_by = models.ForeignKey(settings.AUTH_USER_MODEL, **USER_REFERENCE)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -80,6 +87,12 @@ class Conversation(models.Model):
                 fields=["pending_since"],
                 name="conversation_pending",
                 condition=models.Q(status="pending"),
+            ),
+            # The desk's spam list: a client's spam, newest first, without a scan.
+            models.Index(
+                fields=["-spam_at", "-id"],
+                name="conversation_spam",
+                condition=models.Q(spam=True),
             ),
         ]
 

@@ -18,6 +18,8 @@ from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
 from conversations.replies import placeholders_refuse, signature_text, signed
 from customers.models import Customer
+from customers.selectors import sender_is_blocked
+from customers.services import sender_address
 from hours.calendar import BusinessCalendar
 from hours.selectors import client_calendar, sla_promise_for, sla_promises_for
 from hours.services import (
@@ -139,7 +141,7 @@ def _deadlines(
     return Deadlines(answer_due, answer_warn, resolution_due, resolution_warn, calendar)
 
 
-def _deadlines_for(client: Client, conversation: Conversation, now: datetime) -> Deadlines:
+def deadlines_for(client: Client, conversation: Conversation, now: datetime) -> Deadlines:
     return _deadlines(
         client,
         channel=conversation.channel,
@@ -149,7 +151,7 @@ def _deadlines_for(client: Client, conversation: Conversation, now: datetime) ->
     )
 
 
-def _resolution_clock_start(
+def resolution_clock_started(
     client: Client, conversation: Conversation, deadlines: Deadlines, now: datetime
 ) -> None:
     if deadlines.resolution_due is None:
@@ -256,6 +258,23 @@ def conversation_open_inbound(
         customer.language = language
         customer.save(update_fields=["language"])
 
+    if sender_is_blocked(
+        address=sender_address(
+            email="" if channel == "sms" else customer.email, phone=customer.phone
+        )
+    ):
+        return _spam_file(
+            channel=channel,
+            customer=customer,
+            text=text,
+            subject=subject,
+            language=language,
+            uncertain=uncertain,
+            detected=detected,
+            external_id=external_id,
+            files=files,
+            now=now,
+        )
     if (customer.country, language) != asked:  # a known customer's country, a detection
         calendar = None
     deadlines = _deadlines(
@@ -298,8 +317,48 @@ def conversation_open_inbound(
         warn_at=deadlines.answer_warn,
         waiting_since=now,
     )
-    _resolution_clock_start(client, conversation, deadlines, now)
+    resolution_clock_started(client, conversation, deadlines, now)
     return Inbound(conversation, message, created=True, calendar=deadlines.calendar)
+
+
+def _spam_file(
+    *,
+    channel: str,
+    customer: Customer,
+    text: str,
+    subject: str,
+    language: str,
+    uncertain: bool,
+    detected: str,
+    external_id: str,
+    files: Sequence[IncomingFile],
+    now: datetime,
+) -> Inbound:
+    """A blocked sender's new contact: stored as received (nothing is lost), filed straight
+    as spam: closed, no promise, no work item, no resolution clock; its callers send no
+    acknowledgement for a spam conversation (``conversation_acknowledge``)."""
+    conversation = Conversation.objects.create(
+        customer=customer,
+        channel=channel,
+        subject=subject[:300],
+        language=language,
+        language_uncertain=uncertain,
+        language_detected=detected,
+        created_at=now,
+        status=Conversation.Status.CLOSED,
+        spam=True,
+        spam_at=now,
+    )
+    message = Message.objects.create(
+        conversation=conversation,
+        direction=Message.Direction.INBOUND,
+        channel=channel,
+        body_text=text,
+        external_id=external_id,
+        created_at=now,
+    )
+    _files_store(message, files)
+    return Inbound(conversation, message, created=True)
 
 
 @transaction.atomic
@@ -567,8 +626,11 @@ def conversation_customer_wrote(
     """The customer wrote again in a conversation (their message is filed): a resolved one
     opens again as a reopening; one waiting for them is open again and its resolution clock
     runs on; either way the new message waits for an answer, due by the client's promise
-    counted from now (not from the first contact)."""
-    deadlines = _deadlines_for(client, conversation, now)
+    counted from now (not from the first contact). A spam conversation keeps the message and
+    stays as it is: closed, out of the queue."""
+    if conversation.spam:
+        return
+    deadlines = deadlines_for(client, conversation, now)
     if conversation.status in (Conversation.Status.RESOLVED, Conversation.Status.CLOSED):
         _reopen(client, conversation, deadlines, now)
     elif conversation.status == Conversation.Status.PENDING:
@@ -680,7 +742,7 @@ def conversations_pending_resolve(*, client: Client, now: datetime | None = None
 def conversation_reopen(*, client: Client, conversation: Conversation, now: datetime) -> None:
     """The customer wrote again about a resolved matter: open again, counted as a
     reopening, with a new resolution promise from now."""
-    _reopen(client, conversation, _deadlines_for(client, conversation, now), now)
+    _reopen(client, conversation, deadlines_for(client, conversation, now), now)
 
 
 def _reopen(
@@ -700,7 +762,7 @@ def _reopen(
             "resolution_due_at",
         ]
     )
-    _resolution_clock_start(client, conversation, deadlines, now)
+    resolution_clock_started(client, conversation, deadlines, now)
 
 
 # --- desk: notes, triage, language queue ----------------------------------------------------

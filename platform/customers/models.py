@@ -1,5 +1,6 @@
 """Customers of one client. Personal data: lives only in that client's schema."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -20,3 +21,30 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.email or self.phone or f"customer {self.pk}"
+
+
+class BlockedSender(models.Model):
+    """An e-mail address or phone number whose messages to this client go straight to spam
+    (stored, never queued, acknowledged or billed). Per client: it lives in the client's
+    schema, so another client's mail from the same address is untouched."""
+
+    # An e-mail address in lower case, or a phone number as received (E.164).
+    address = models.CharField(max_length=254, unique=True)
+    blocked_at = models.DateTimeField()
+    # A user of the public schema: no database constraint (see conversations.models).
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The conversation marked spam that blocked it (undoing that one unblocks it).
+    conversation_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-blocked_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.address

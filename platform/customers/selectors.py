@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from customers.models import Customer
+from customers.models import BlockedSender, Customer
 
 
 def customer_search(*, query: str = "") -> QuerySet[Customer]:
@@ -16,3 +16,8 @@ def customer_search(*, query: str = "") -> QuerySet[Customer]:
             | Q(phone__icontains=query)
         )
     return customers
+
+
+def sender_is_blocked(*, address: str) -> bool:
+    """Messages from this address go straight to spam for this client (current schema)."""
+    return bool(address) and BlockedSender.objects.filter(address=address).exists()

@@ -1,12 +1,14 @@
 """Writes on a client's customers. Callers are already in the client's schema."""
 
+from datetime import datetime
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from customers.models import Customer
+from customers.models import BlockedSender, Customer
 from customers.registry import ERASERS
 from tenants.current import schema_name_current
 from tenants.models import Client
@@ -26,6 +28,10 @@ def customer_erase(*, customer_id: int, actor: AbstractBaseUser | None = None) -
         # Conversations, the outbox's rows, the queue's summaries and the calls.
         for eraser in ERASERS:
             eraser(customer=customer)
+        # A blocked address is the customer's personal data too: it goes with them.
+        BlockedSender.objects.filter(
+            address__in=[a for a in (customer.email.lower(), customer.phone) if a]
+        ).delete()
         customer.name = ""
         customer.email = ""
         customer.phone = ""
@@ -41,3 +47,27 @@ def customer_erase(*, customer_id: int, actor: AbstractBaseUser | None = None) -
             at=customer.erased_at,
         )
     return customer
+
+
+def sender_address(*, email: str, phone: str) -> str:
+    """The address a sender is blocked by: the e-mail address (lower case), else the phone
+    number; "" for a sender known by neither (an anonymous chat)."""
+    return email.strip().lower() or phone.strip()
+
+
+def sender_block(
+    *, address: str, agent_id: int | None, conversation_id: int | None, now: datetime
+) -> BlockedSender:
+    """Block a sender for this client (the current schema); blocking again keeps the
+    first record."""
+    blocked, _ = BlockedSender.objects.get_or_create(
+        address=address,
+        defaults={"blocked_by_id": agent_id, "blocked_at": now, "conversation_id": conversation_id},
+    )
+    return blocked
+
+
+def sender_unblock(*, address: str) -> int:
+    """Unblock a sender for this client; how many records went (0 or 1)."""
+    deleted, _ = BlockedSender.objects.filter(address=address).delete()
+    return deleted

@@ -3,7 +3,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from desk.views import agent, audit, calls, claims, compose, inbox, items, revenue, search, wall
+from desk.views import (
+    agent,
+    audit,
+    calls,
+    claims,
+    compose,
+    inbox,
+    items,
+    revenue,
+    search,
+    spam,
+    wall,
+)
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -24,6 +36,13 @@ urlpatterns = [
     path("desk/items/<int:item_id>/triage", items.item_triage, name="desk-item-triage"),
     path("desk/items/<int:item_id>/queue", items.item_queue, name="desk-item-queue"),
     path("desk/items/<int:item_id>/transfer", items.item_transfer, name="desk-item-transfer"),
+    path("desk/items/<int:item_id>/spam", spam.item_spam, name="desk-item-spam"),
+    path("desk/spam", spam.spam_list, name="desk-spam"),
+    path(
+        "desk/clients/<int:client_id>/spam/<int:conversation_id>/not-spam",
+        spam.not_spam,
+        name="desk-not-spam",
+    ),
     path(
         "desk/items/<int:item_id>/attachments/<int:attachment_id>",
         items.item_attachment,

@@ -114,6 +114,16 @@ def resolution_clock_stop(
     return clock
 
 
+@transaction.atomic
+def resolution_clock_cancel(*, client: Client, conversation_id: int, now: datetime) -> None:
+    """The conversation needs no resolution (marked spam): its clock stops unjudged, no
+    breach recorded; a breach the sweep recorded earlier stays in the record."""
+    clock = _running_clock(client, conversation_id)
+    if clock is not None:
+        clock.resolved_at = now
+        clock.save(update_fields=["resolved_at"])
+
+
 # One statement per metric and kind over the whole queue, whatever the number of clients.
 _SLA_EVENTS = """
     INSERT INTO routing_slaevent (client_id, metric, item_id, kind, due_at, recorded_at)

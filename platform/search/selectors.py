@@ -118,6 +118,8 @@ def _where(query: str, filters: SearchFilters) -> tuple[str, list[Any]]:
         "status": filters.status,
         "assignee_id": filters.assignee_id,
     }
+    if filters.status != "spam":  # spam is shown only when asked for (status "spam")
+        clauses.append(" AND d.status <> 'spam'")
     for column, value in equal.items():
         if value not in (None, ""):
             clauses.append(f" AND d.{column} = %s")

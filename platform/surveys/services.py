@@ -110,6 +110,7 @@ def survey_send(
     if (
         conversation.status != Conversation.Status.RESOLVED
         or conversation.automatic
+        or conversation.spam
         or conversation.channel not in SURVEYED_CHANNELS
         or Survey.objects.filter(conversation=conversation).exists()  # decided (row locked)
     ):

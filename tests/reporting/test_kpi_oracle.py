@@ -200,6 +200,19 @@ AGENT_STARTED_THEN_THE_CUSTOMER_WRITES = _april(
     _contact(2, datetime(2026, 4, 12, 8, tzinfo=UTC)),
 )
 
+# Spam on 10 April (answered before it was marked) and the same customer's own e-mail two
+# days later: one contact, not a repeat; the spam is in no figure, arrival or heat-map hour.
+SPAM_THEN_THE_CUSTOMER_WRITES = _april(
+    replace(
+        _contact(
+            3,
+            datetime(2026, 4, 10, 8, tzinfo=UTC),
+            first_response_at=datetime(2026, 4, 10, 9, tzinfo=UTC),
+        ),
+        spam=True,
+    ),
+    _contact(3, datetime(2026, 4, 12, 8, tzinfo=UTC)),
+)
 
 # Satisfaction at the month's end: a survey sent on 30 April and rated (5, NPS 9) 30 minutes
 # into 1 May local time counts as sent in April (and answered by now) but its answers in May;
@@ -255,6 +268,7 @@ SATISFACTION_AT_THE_MONTHS_END = replace(
 @example(month=REOPENED_THEN_RESOLVED_AFTER_THE_MONTH)
 @example(month=SATISFACTION_AT_THE_MONTHS_END)
 @example(month=AGENT_STARTED_THEN_THE_CUSTOMER_WRITES)
+@example(month=SPAM_THEN_THE_CUSTOMER_WRITES)
 @given(month=months)
 def test_every_kpi_agrees_with_the_oracle(two_clients, month):
     client = two_clients.a

@@ -1,6 +1,7 @@
 """The "SLA met" SQL against the plain-Python statement of its rule (tests/support/sla.py),
 on generated months of promises around October 2026 at client A (Europe/Prague)."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -53,6 +54,7 @@ def promises(draw: st.DrawFn) -> Promise:
         country=draw(st.sampled_from(["CZ", "SK", ""])),
         category=draw(st.sampled_from(["delivery", "returns", ""])),
         automatic=draw(st.sampled_from([False, False, False, True])),
+        spam=draw(st.sampled_from([False, False, False, True])),
         status=status,
         waiting_since=waiting_since,
         due_at=due,
@@ -91,6 +93,7 @@ def _store(client, promise: Promise, number: int) -> None:
         language=promise.language,
         category=promise.category,
         automatic=promise.automatic,
+        spam=promise.spam,
         created_at=promise.waiting_since,
         first_response_at=promise.conversation_answered_at,
     )
@@ -135,6 +138,18 @@ def _sql_counts(client, now: datetime) -> dict[tuple[str, str], tuple[int, int, 
             answered=datetime(2026, 10, 5, 9, tzinfo=UTC), closed=datetime(2026, 10, 6, tzinfo=UTC)
         ),
         _closed_unanswered(answered=None, closed=datetime(2026, 10, 5, 10, tzinfo=UTC)),
+    ],
+    now=datetime(2026, 11, 10, tzinfo=UTC),
+)
+# Spam left unanswered past its due time, then marked (its item cancelled): not applicable,
+# where the same conversation not spam is missed.
+@example(
+    items=[
+        replace(
+            _closed_unanswered(answered=None, closed=datetime(2026, 10, 7, tzinfo=UTC)),
+            spam=True,
+        ),
+        _closed_unanswered(answered=None, closed=datetime(2026, 10, 7, tzinfo=UTC)),
     ],
     now=datetime(2026, 11, 10, tzinfo=UTC),
 )

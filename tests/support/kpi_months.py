@@ -54,6 +54,8 @@ class ConversationSpec:
     agent: int | None = None  # the assignee: an index into the month's agents
     # An agent's new e-mail (the customer may have answered since): never a contact.
     started_by_agent: bool = False
+    # Marked spam: never a contact, whatever else it is.
+    spam: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ def _conversation(
         # An agent's new e-mail: answered when it was sent (its first response), often
         # answered by the customer since (resolved, reopened as any other).
         started_by_agent=not automatic and rng.random() < 0.1,
+        spam=rng.random() < 0.1,
         created_at=created,
         first_response_at=answered,
         resolved_at=resolved,
@@ -301,6 +304,7 @@ def month_store(client, month: Month) -> None:
             category=spec.category,
             automatic=spec.automatic,
             started_by_agent=spec.started_by_agent,
+            spam=spec.spam,
             created_at=spec.created_at,
             first_response_at=spec.first_response_at,
             resolved_at=spec.resolved_at,

@@ -44,6 +44,8 @@ class ContactRow:
     automatic: bool
     # Opened by an agent's new e-mail: never a contact, even once the customer answers.
     started_by_agent: bool
+    # Marked spam (or filed so: a blocked sender): never a contact.
+    spam: bool = False
     created_at: datetime
     first_response_at: datetime | None
     # The latest resolution and the latest reopening (the row keeps no earlier ones).
@@ -107,8 +109,9 @@ def _mean(values: list[float]) -> float | None:
 
 
 def is_from_customer(row: ContactRow) -> bool:
-    """Opened by the customer: not an auto-reply or bounce, not an agent's new e-mail."""
-    return not row.automatic and not row.started_by_agent
+    """Opened by the customer: not an auto-reply or bounce, not an agent's new e-mail, not
+    spam."""
+    return not row.automatic and not row.started_by_agent and not row.spam
 
 
 def is_contact(row: ContactRow, *, start: datetime, end: datetime) -> bool:
@@ -134,9 +137,9 @@ def is_resolved(row: ContactRow, *, end: datetime) -> bool:
 
 
 def is_repeat(row: ContactRow, rows: Iterable[ContactRow]) -> bool:
-    """The same customer opened another contact (automatic and agent-started conversations
-    are not contacts) within the 7 days before this one, the bound included; of two at the
-    same instant the later id is the repeat."""
+    """The same customer opened another contact (automatic, agent-started and spam
+    conversations are not contacts) within the 7 days before this one, the bound included;
+    of two at the same instant the later id is the repeat."""
     return any(
         other.customer_id == row.customer_id
         and is_from_customer(other)

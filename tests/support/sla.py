@@ -20,6 +20,7 @@ class Promise:
     country: str
     category: str
     automatic: bool
+    spam: bool = False
     status: str
     waiting_since: datetime
     due_at: datetime
@@ -42,7 +43,7 @@ def promise_answer(promise: Promise) -> datetime | None:
 
 def promise_outcome(promise: Promise) -> Outcome:
     """Met, missed or not applicable, by the rule of docs/kpis.md."""
-    if promise.automatic:
+    if promise.automatic or promise.spam:
         return "na"
     if promise.breach_recorded:
         return "missed"

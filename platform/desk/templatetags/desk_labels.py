@@ -47,6 +47,9 @@ CONVERSATION_STATUSES = {
     "pending": _("Pending customer"),
     "resolved": _("Resolved"),
     "closed": _("Closed"),
+    # Not a status of the conversation's own: the search index files spam under it
+    # (search migration 0002), and search shows it only when asked for.
+    "spam": _("Spam"),
 }
 CALL_MOMENTS = {
     "ringing": _("Ringing"),
@@ -83,6 +86,8 @@ call_moment_label = _label_filter("call_moment_label", CALL_MOMENTS)
 def conversation_status(conversation: "Conversation") -> str:
     """The conversation's status, saying so when Polydesk resolved it (the customer stayed
     silent after an answer for as long as the client allows)."""
+    if conversation.spam:
+        return str(_("Spam"))
     if conversation.status == "resolved" and conversation.resolved_automatically:
         return str(_("Resolved automatically (no reply from the customer)"))
     return status_label(conversation.status)

@@ -41,6 +41,7 @@ from conversations.services import (
     conversation_triage_set,
     tags_parse,
 )
+from conversations.spam import SPAM_CHANNELS
 from desk.access import TAKE_TO_ANSWER, TAKE_TO_RESOLVE, agent_of, desk_item, may_act_on
 from desk.selectors.assign import assignees_public
 from desk.selectors.calls import call_of_conversation_in_schema, call_view_in_schema
@@ -122,6 +123,7 @@ def _item_page(
         "supervisor": user_is_supervisor(request.user),
         "languages": Language.objects.filter(active=True),
         "priorities": PRIORITIES,
+        "spam_channels": SPAM_CHANNELS,  # desk/_spam.html
         "candidates": (
             transfer_candidates_public(item)
             if may_act_on(request, item, waiting_allowed=True)
@@ -179,6 +181,8 @@ def item_page(
 def _item_due(request: HttpRequest, item: WorkItem, view: Any, call_view: Any) -> ItemDue | None:
     """The item's due times in the hours of the customer's country and language."""
     conversation = view.conversation if view else None
+    if conversation is not None and conversation.spam:  # nothing is due on spam
+        return None
     # A paused clock (pending customer) or a settled conversation has nothing running.
     resolution_due_at = (
         conversation.resolution_due_at

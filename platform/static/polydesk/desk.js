@@ -57,6 +57,15 @@
       if (box) { box.focus(); }
       return Boolean(box);
     },
+    "s": function () {
+      // Opens the spam card; its one button confirms (Enter), nothing is marked by "s".
+      var card = document.getElementById("spam-card");
+      var confirm = document.getElementById("spam-confirm");
+      if (!card || !confirm) { return false; }
+      card.open = true;
+      confirm.focus();
+      return true;
+    },
     "a": function () { return presence("available"); },
     "b": function () { return presence("busy"); },
     "w": function () { return presence("away"); },
