@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.test import Client as HttpClient
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from billing.models import UsageEntry
 from billing.services import invoice_issue, usage_record_first_reply
 from conversations.models import Conversation, Message
@@ -124,6 +125,13 @@ def test_not_spam_queues_it_again_with_its_first_promise_and_unblocks(two_client
     assert outcome.address == "jana@example.cz"
     with pytest.raises(ValidationError, match="not marked"):
         _undo(two_clients.a, conversation, agent)
+    # Both are in the client's audit log, by whom, without the customer's address.
+    events = AuditEvent.objects.filter(client_id=two_clients.a.pk, object_id=str(conversation.pk))
+    assert list(events.order_by("at").values_list("action", "actor_id")) == [
+        ("marked_spam", agent.pk),
+        ("unmarked_spam", agent.pk),
+    ]
+    assert "jana@example.cz" not in str(list(events.values_list("details", "object_label")))
 
 
 # --- intake from a blocked sender ----------------------------------------------------------
