@@ -1,35 +1,22 @@
-"""Authentication with the sign-in limit (accounts.login_limit) on every site."""
+"""Authentication bound to the site: a user signs in only where ``user_may_sign_in_on``
+allows. django-axes' backend comes first in AUTHENTICATION_BACKENDS and refuses a locked
+account or address before any password is checked (accounts.signin)."""
 
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.exceptions import PermissionDenied
-from django.dispatch import receiver
 
-from accounts.login_limit import client_address, login_blocked, login_failed, login_succeeded
-from tenants.current import schema_name_current
+from accounts.signin import user_may_sign_in_on
+from tenants.current import client_current
 
 
-class LimitedModelBackend(ModelBackend):
-    """Django's user name and password check, refused outright while the account or the
-    address is blocked (PermissionDenied stops every backend; the form says "invalid")."""
+class SiteBoundModelBackend(ModelBackend):
+    """Django's user name and password check, then the site check. A right password on the
+    wrong site returns no user, exactly as a wrong one: Django then sends
+    ``user_login_failed``, which django-axes counts (and the form says "wrong user name or
+    password"), so the guesser learns nothing."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username is not None and login_blocked(
-            schema=schema_name_current(), username=username, address=client_address(request)
-        ):
-            raise PermissionDenied("too many failed sign-ins")
-        return super().authenticate(request, username=username, password=password, **kwargs)
-
-
-@receiver(user_login_failed)
-def _count_failure(sender, credentials, request=None, **kwargs) -> None:
-    login_failed(
-        schema=schema_name_current(),
-        username=credentials.get("username", ""),
-        address=client_address(request),
-    )
-
-
-@receiver(user_logged_in)
-def _clear_failures(sender, request, user, **kwargs) -> None:
-    login_succeeded(schema=schema_name_current(), username=user.get_username())
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            return None
+        site = getattr(request, "tenant", None) or client_current()
+        return user if user_may_sign_in_on(user, site=site) else None
