@@ -1,12 +1,7 @@
 """The schema the database connection is in now: django-tenants keeps it on the connection,
 which Django's types do not know."""
 
-from typing import TYPE_CHECKING
-
 from django.db import connection
-
-if TYPE_CHECKING:
-    from tenants.models import Client
 
 
 def schema_name_current() -> str:
@@ -18,9 +13,3 @@ def schema_name_current() -> str:
 def schema_public_set() -> None:
     """Back to the public schema (django-tenants sets the search path afresh on next use)."""
     connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants' method
-
-
-def client_current() -> "Client":
-    """The client (or the agency's public row) the connection serves now."""
-    client: Client = connection.tenant  # type: ignore[attr-defined]  # django-tenants' attribute
-    return client

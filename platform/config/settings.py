@@ -144,7 +144,7 @@ AUTH_USER_MODEL = "accounts.User"
 # django-axes refuses a locked account or address first; then the password, on the site
 # the user may sign in on (accounts.backends).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.SignInLimitBackend",
     "accounts.backends.SiteBoundModelBackend",
 ]
 # --- the sign-in limit (accounts.signin, docs/decisions.md "One sign-in limit") -----------------
