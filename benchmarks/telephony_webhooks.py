@@ -89,7 +89,14 @@ def free_port() -> int:
 
 
 def gunicorn_start(port: int, workers: int, limit_set_calls: bool) -> subprocess.Popen:
-    env = {**os.environ, "TWILIO_AUTH_TOKEN": TOKEN, "LOG_LEVEL": "WARNING", "DJANGO_DEBUG": "0"}
+    # A benchmark is development: the development key and the filesystem broker are fine.
+    env = {
+        **os.environ,
+        "POLYDESK_ENV": "development",
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_DEBUG": "0",
+    }
     if limit_set_calls:
         env["POLYDESK_TENANT_LIMIT_SET_CALLS"] = "1"
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))

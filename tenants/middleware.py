@@ -1,14 +1,33 @@
-"""Keeps every client's portal to that client's users, and client users off the agency site."""
+"""Finds the client from the host, keeps every client's portal to that client's users, and
+client users off the agency site."""
 
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy
+from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
 # Paths a client user may still reach on the agency domain (to sign out).
 _AGENCY_PATHS_OPEN_TO_CLIENT_USERS = ("/accounts/logout/",)
+
+
+class ClientHostMiddleware(TenantMainMiddleware):
+    """django-tenants' middleware (the client from the host's ``Domain`` row), with two
+    differences: host names are matched whatever their case (DNS ignores it, so
+    ``ACME.example`` is the same portal as ``acme.example``), and a host that is not in
+    ALLOWED_HOSTS is a 400 (Django's answer to a ``DisallowedHost``), not django-tenants'
+    404."""
+
+    @staticmethod
+    def hostname_from_request(request: HttpRequest) -> str:
+        return TenantMainMiddleware.hostname_from_request(request).lower()
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        # Raises DisallowedHost for a host not allowed; Django answers it with 400.
+        request.get_host()
+        return super().process_request(request)
 
 
 class ClientIsolationMiddleware:

@@ -91,7 +91,8 @@ def template_schema_ensure_once() -> None:
 
 def agency_ensure(*, name: str = "Polydesk agency", domain: str | None = None) -> Client:
     """The public-schema row and domain that serve the agency site (desk, admin, webhooks)."""
-    domain = domain or settings.AGENCY_DOMAIN
+    # Stored in lower case: hosts are matched in lower case (tenants.middleware).
+    domain = (domain or settings.AGENCY_DOMAIN).strip().lower()
     agency: Client
     agency, _ = Client.objects.get_or_create(
         schema_name=get_public_schema_name(),

@@ -1,35 +1,33 @@
-"""Authentication with the sign-in limit (accounts.login_limit) on every site."""
+"""The two authentication backends of every site (AUTHENTICATION_BACKENDS, in this order):
+the sign-in limit (django-axes), then the password bound to the site (accounts.signin)."""
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.exceptions import PermissionDenied
-from django.dispatch import receiver
 
-from accounts.login_limit import client_address, login_blocked, login_failed, login_succeeded
-from tenants.current import schema_name_current
+from accounts.signin import user_may_sign_in_on
 
 
-class LimitedModelBackend(ModelBackend):
-    """Django's user name and password check, refused outright while the account or the
-    address is blocked (PermissionDenied stops every backend; the form says "invalid")."""
+class SignInLimitBackend(AxesStandaloneBackend):
+    """django-axes' backend: refuses a locked account or address before any password is
+    checked. Only for sign-ins with a request: every sign-in page passes one; a call without
+    one is code (a command, the test client's ``login``), with no address to count, which
+    axes itself would refuse outright."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username is not None and login_blocked(
-            schema=schema_name_current(), username=username, address=client_address(request)
-        ):
-            raise PermissionDenied("too many failed sign-ins")
+        if request is None:
+            return None
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-@receiver(user_login_failed)
-def _count_failure(sender, credentials, request=None, **kwargs) -> None:
-    login_failed(
-        schema=schema_name_current(),
-        username=credentials.get("username", ""),
-        address=client_address(request),
-    )
+class SiteBoundModelBackend(ModelBackend):
+    """Django's user name and password check, then the site check. A right password on the
+    wrong site returns no user, exactly as a wrong one: Django then sends
+    ``user_login_failed``, which django-axes counts (and the form says "wrong user name or
+    password"), so the guesser learns nothing. Without a request there is no site (code
+    signing someone in, as above): the password alone decides."""
 
-
-@receiver(user_logged_in)
-def _clear_failures(sender, request, user, **kwargs) -> None:
-    login_succeeded(schema=schema_name_current(), username=user.get_username())
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None or request is None:
+            return user
+        return user if user_may_sign_in_on(user, site=request.tenant) else None

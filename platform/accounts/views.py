@@ -1,8 +1,11 @@
-"""The language switch in every page's header (the agent desk and each client's portal)."""
+"""The language switch in every page's header (the agent desk and each client's portal), and
+the sign-in page's answer to a locked account or address (every site)."""
 
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -35,3 +38,20 @@ def language_set(request: HttpRequest) -> HttpResponse:
         secure=request.is_secure(),
     )
     return response
+
+
+def signin_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """django-axes' answer to a locked account or address (AXES_LOCKOUT_CALLABLE): the
+    sign-in page again, saying that the account is locked on every site, with 429."""
+    return render(
+        request,
+        "registration/login.html",
+        {
+            "form": AuthenticationForm(request),
+            "too_many_attempts": True,
+            "next": request.POST.get("next", request.GET.get("next", "")),
+        },
+        status=429,
+    )

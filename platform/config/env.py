@@ -32,6 +32,22 @@ def words(name: str, default: str) -> list[str]:
     return [w.strip() for w in os.environ.get(name, default).split(",") if w.strip()]
 
 
+ENVIRONMENTS = ("development", "production")
+# In git, so known to everyone: only development may sign sessions and links with it.
+DEVELOPMENT_SECRET_KEY = "django-insecure-polydesk-local-development-only"  # noqa: S105
+
+
+def environment() -> str:
+    """POLYDESK_ENV: "development" or "production" (unset: production, so that a forgotten
+    variable is refused rather than run with development defaults)."""
+    value = os.environ.get("POLYDESK_ENV", "production").strip().lower() or "production"
+    if value not in ENVIRONMENTS:
+        raise ImproperlyConfigured(
+            f"POLYDESK_ENV is {value!r}; it must be one of {', '.join(ENVIRONMENTS)}"
+        )
+    return value
+
+
 MISSING_DATABASE_URL = (
     "DATABASE_URL is not set; `make demo` starts a local database, see docs/operations.md"
 )
@@ -60,6 +76,11 @@ def pg_dump() -> str:
 
 def celery_broker_url() -> str:
     return os.environ.get("CELERY_BROKER_URL", "filesystem://")
+
+
+def celery_broker_explicit() -> bool:
+    """Whether CELERY_BROKER_URL is set (the filesystem default serves one machine only)."""
+    return bool(os.environ.get("CELERY_BROKER_URL", "").strip())
 
 
 def celery_filesystem_folder() -> Path:

@@ -1,5 +1,6 @@
 """Django settings. Values from the environment come through config.env only."""
 
+from datetime import timedelta
 from typing import Any
 
 import django_stubs_ext
@@ -14,10 +15,14 @@ django_stubs_ext.monkeypatch()
 BASE_DIR = env.PROJECT_DIR
 PLATFORM_DIR = BASE_DIR / "platform"
 
+# "development" (scripts/dev sets it for `make demo`, `make test` and CI) or "production",
+# the default: outside development the web app and the Celery processes refuse to start
+# with the development key, DEBUG on a public host, or the embedded database or broker
+# (config.deployment; `manage.py check --deploy` reports the same).
+POLYDESK_ENV = env.environment()
 DEBUG = env.flag("DJANGO_DEBUG", default=False)
-# The local default starts with "django-insecure-", which `manage.py check --deploy`
-# reports (security.W009): production must set SECRET_KEY.
-SECRET_KEY = env.text("SECRET_KEY", "django-insecure-polydesk-local-development-only")
+# The development key is in git: only development may run with it (see above).
+SECRET_KEY = env.text("SECRET_KEY", env.DEVELOPMENT_SECRET_KEY)
 
 # Client portals live on sub-domains (acme.localhost locally, acme.polydesk.eu in production).
 ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1,testserver")
@@ -48,11 +53,15 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",
     "django.contrib.postgres",
+    # The sign-in limit's failures (public schema: one count for every site).
+    "axes",
     "search",
     "desk",
     "demo",
     "idempotency",
     "audit",
+    # The project's own deploy checks (config.deployment).
+    "config",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -99,7 +108,7 @@ PG_DUMP = env.pg_dump()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    "tenants.middleware.ClientHostMiddleware",
     "intake.middleware.MailIntakeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -112,6 +121,8 @@ MIDDLEWARE = [
     "tenants.middleware.ClientIsolationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -131,8 +142,27 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 AUTH_USER_MODEL = "accounts.User"
-# Django's check with the sign-in limit (accounts.login_limit) on every site.
-AUTHENTICATION_BACKENDS = ["accounts.backends.LimitedModelBackend"]
+# django-axes refuses a locked account or address first; then the password, on the site
+# the user may sign in on (accounts.backends).
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.SignInLimitBackend",
+    "accounts.backends.SiteBoundModelBackend",
+]
+# --- the sign-in limit (accounts.signin, docs/decisions.md "One sign-in limit") -----------------
+# Five failures for an account lock it on every site for 15 minutes (the window restarts
+# with each failure); thirty from one address lock the address.
+AXES_HANDLER = "accounts.signin.SignInLimitHandler"
+AXES_FAILURE_LIMIT = 5
+SIGNIN_ADDRESS_FAILURE_LIMIT = 30
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.views.signin_locked_out"
+# Successful sign-ins are not kept by axes (who signed in when is the audit log's).
+AXES_DISABLE_ACCESS_LOG = True
+# Its start-up banner on every process is noise; failures and lock-outs are still logged.
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -262,6 +292,8 @@ INVOICE_ISSUER = {
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.celery_broker_url()
+# Whether CELERY_BROKER_URL was set at all (config.deployment: production needs it).
+CELERY_BROKER_EXPLICIT = env.celery_broker_explicit()
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_folder = env.celery_filesystem_folder()
     for _sub in ("queue", "processed", "control"):
@@ -376,5 +408,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django-axes logs every attempt at INFO; failures and lock-outs are warnings.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -1,26 +1,10 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.signin import user_may_reset_on
+from accounts.throttle import reset_mail_allowed
 from core.months import month_start
-
-
-class PortalAuthenticationForm(AuthenticationForm):
-    """Signs in only users who may use this client's portal.
-
-    The error is the same as for a wrong password: the form does not reveal that the
-    account exists for another client.
-    """
-
-    def confirm_login_allowed(self, user):
-        super().confirm_login_allowed(user)
-        if not user.may_use_portal_of(self.request.tenant):
-            raise forms.ValidationError(
-                self.error_messages["invalid_login"],
-                code="invalid_login",
-                params={"username": self.username_field.verbose_name},
-            )
 
 
 class PortalPasswordResetForm(PasswordResetForm):
@@ -33,7 +17,8 @@ class PortalPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email):
         for user in super().get_users(email):
-            if user.role == User.Role.CLIENT and user.client_id == self.client.pk:
+            # Past the account's limit no mail goes, and the page says the same.
+            if user_may_reset_on(user, client=self.client) and reset_mail_allowed(user_id=user.pk):
                 yield user
 
 

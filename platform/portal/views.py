@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.login_limit import client_address, login_blocked
+from accounts.signin import client_address, user_may_reset_on
+from accounts.throttle import reset_request_allowed
 from audit.models import AuditEvent
 from audit.services import audit_record
 from content.selectors import category_names
@@ -28,7 +29,7 @@ from customers.models import Customer
 from customers.selectors import customer_search
 from outbox.selectors import messages_with_deliveries
 from portal import charts
-from portal.forms import PortalAuthenticationForm, PortalPasswordResetForm, ReportRequestForm
+from portal.forms import PortalPasswordResetForm, ReportRequestForm
 from portal.selectors import (
     attachment_for_client,
     call_search,
@@ -83,27 +84,17 @@ def _choice(request, name: str, allowed) -> str:
 
 
 class PortalLoginView(auth_views.LoginView):
-    """Sign-in, refused for a while after too many failures (accounts.login_limit)."""
+    """Sign-in for this client's users (and agency admins); the limit and the site check are
+    the authentication backends' (accounts.signin, accounts.backends)."""
 
-    authentication_form = PortalAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        # Counting and refusing happen for every sign-in (accounts.backends); the portal
-        # also says why.
-        username = request.POST.get("username", "")
-        if login_blocked(
-            schema=request.tenant.schema_name, username=username, address=client_address(request)
-        ):
-            form = self.get_form()
-            return self.render_to_response(
-                self.get_context_data(form=form, too_many_attempts=True), status=429
-            )
-        return super().post(request, *args, **kwargs)
-
 
 class PortalPasswordResetView(auth_views.PasswordResetView):
+    """A reset e-mail for this client's own users; the page says the same whether or not the
+    address is known. Too many requests from one address get the form again with 429."""
+
     form_class = PortalPasswordResetForm
     template_name = "registration/password_reset_form.html"
     success_url = reverse_lazy("password_reset_done")
@@ -111,10 +102,25 @@ class PortalPasswordResetView(auth_views.PasswordResetView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "client": self.request.tenant}
 
+    def form_valid(self, form):
+        if not reset_request_allowed(address=client_address(self.request)):
+            context = self.get_context_data(form=form, too_many_requests=True)
+            return self.render_to_response(context, status=429)
+        return super().form_valid(form)
+
 
 class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link works on its own client's portal only: on another client's host its user is
+    not found, and the page says the link is invalid (the same as an expired one)."""
+
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        if user is None or not user_may_reset_on(user, client=self.request.tenant):
+            return None
+        return user
 
 
 def _period_from(request) -> tuple[Period, date]:

@@ -57,7 +57,7 @@ def test_a_worker_erases_the_customer_of_the_schema_the_task_came_from(
                 "--loglevel=INFO",
             ],
             cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": test_database_url()},
+            env={**os.environ, "DATABASE_URL": test_database_url(), "POLYDESK_ENV": "development"},
             stdout=log,
             stderr=subprocess.STDOUT,
         )

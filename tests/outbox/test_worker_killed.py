@@ -36,6 +36,7 @@ def worker_start(queue: str, smtp_port: int, log: Path) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
+        "POLYDESK_ENV": "development",
         "POLYDESK_CELERY_QUEUE": queue,
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),

@@ -1,0 +1,262 @@
+"""Every URL pattern of both URL configurations (the agency's site and a client's portal),
+asked for by everyone who must be refused (issue #18, "Done means"). Each route declares
+its check below; a new route that declares none fails the first test, and a view that
+forgets the check it declares fails the others."""
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import URLResolver, get_resolver
+
+from accounts.models import User
+from outbox.models import Delivery
+from tests.support.desk import agent_with, held_by, inbound, signed_in
+from tests.support.factories import UserFactory
+from tests.support.tenancy import host_of
+
+pytestmark = pytest.mark.django_db
+
+# The checks a route may declare.
+OPEN = "open"  # anyone: sign-in, sign-out, health, language, password reset, survey page
+KEYED = "keyed"  # an API key, a webhook signature or the intake token; no session counts
+AGENT = "agent"  # the agency's people, signed in
+SUPERVISOR = "supervisor"
+ADMIN = "admin"  # agency admins only
+OBJECT = "object"  # an agent's page about one client's object: 404 for other clients' agents
+ADMIN_SITE = "admin-site"  # Django's admin (its own sign-in)
+PORTAL = "portal"  # the client's own users (and agency admins)
+
+AGENCY_ROUTES = {
+    "": AGENT,
+    "accounts/login/": OPEN,
+    "accounts/logout/": OPEN,
+    "health/": OPEN,
+    "language/": OPEN,
+    "admin/": ADMIN_SITE,
+    "desk/presence": AGENT,
+    "desk/next": AGENT,
+    "desk/heartbeat": AGENT,
+    "desk/live": AGENT,
+    "desk/compose": AGENT,
+    "desk/figures": AGENT,
+    "desk/settings": AGENT,
+    "desk/mine": AGENT,
+    "desk/search": AGENT,
+    "desk/wall": SUPERVISOR,
+    "desk/wall/live": SUPERVISOR,
+    "desk/wall/items": SUPERVISOR,
+    "billing/": ADMIN,
+    "desk/items/<int:item_id>": OBJECT,
+    "desk/items/<int:item_id>/language": OBJECT,
+    "desk/items/<int:item_id>/reply": OBJECT,
+    "desk/items/<int:item_id>/done": OBJECT,
+    "desk/items/<int:item_id>/resolve": OBJECT,
+    "desk/items/<int:item_id>/note": OBJECT,
+    "desk/items/<int:item_id>/triage": OBJECT,
+    "desk/items/<int:item_id>/queue": OBJECT,
+    "desk/items/<int:item_id>/transfer": OBJECT,
+    "desk/items/<int:item_id>/attachments/<int:attachment_id>": OBJECT,
+    "desk/items/<int:item_id>/messages/<int:message_id>/original": OBJECT,
+    "desk/items/<int:item_id>/call-outcome": OBJECT,
+    "desk/items/<int:item_id>/call-back": OBJECT,
+    "desk/items/<int:item_id>/recording": OBJECT,
+    "desk/items/<int:item_id>/forward": OBJECT,
+    "desk/items/<int:item_id>/claim": OBJECT,
+    "desk/items/<int:item_id>/assign": OBJECT,
+    "desk/items/<int:item_id>/viewers": OBJECT,
+    "desk/deliveries/<int:delivery_id>/retry": OBJECT,
+    "desk/clients/<int:client_id>/conversations/<int:conversation_id>": OBJECT,
+    "api/v1/messages": KEYED,
+    "api/v1/conversations/<int:conversation_id>": KEYED,
+    "api/v1/conversations/<int:conversation_id>/messages": KEYED,
+    "api/v1/conversations/<int:conversation_id>/attachments/<int:attachment_id>": KEYED,
+    "mail/inbound": KEYED,
+    "twilio/messaging": KEYED,
+    "twilio/voice/incoming": KEYED,
+    "twilio/voice/status": KEYED,
+    **{
+        f"twilio/voice/c/<int:client_id>/{step}": KEYED
+        for step in (
+            "gather",
+            "wait",
+            "hold-choice",
+            "queue-exit",
+            "voicemail-done",
+            "recording",
+            "survey",
+            "nps",
+            "agent",
+            "callback-status",
+        )
+    },
+}
+PORTAL_ROUTES = {
+    "accounts/login/": OPEN,
+    "accounts/logout/": OPEN,
+    "language/": OPEN,
+    "health/": OPEN,
+    "accounts/password-reset/": OPEN,
+    "accounts/password-reset/sent/": OPEN,
+    "accounts/reset/<uidb64>/<token>/": OPEN,
+    "accounts/reset/done/": OPEN,
+    "survey/<str:token>/": OPEN,
+    "admin/": ADMIN_SITE,
+    **{
+        route: PORTAL
+        for route in (
+            "",
+            "customers/",
+            "customers/export.csv",
+            "invoices/",
+            "invoices/usage.csv",
+            "invoices/<int:invoice_id>/",
+            "invoices/<int:invoice_id>/lines.csv",
+            "invoices/<int:invoice_id>/invoice.pdf",
+            "export/<slug:table>.csv",
+            "conversations/",
+            "conversations/export.csv",
+            "conversations/<int:conversation_id>/",
+            "conversations/<int:conversation_id>/attachments/<int:attachment_id>",
+            "calls/",
+            "calls/export.csv",
+            "reports/",
+            "reports/request/",
+            "reports/export.csv",
+            "reports/<str:month>.pdf",
+        )
+    },
+}
+
+
+def routes(patterns, prefix: str = "") -> Iterator[str]:
+    """Every route, includes walked; an admin site counts as one route (its own sign-in)."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver) and not route.endswith("admin/"):
+            yield from routes(pattern.url_patterns, route)
+        else:
+            yield route
+
+
+@pytest.mark.parametrize(
+    ("urlconf", "declared"),
+    [("config.urls_public", AGENCY_ROUTES), ("config.urls_tenant", PORTAL_ROUTES)],
+)
+def test_every_route_declares_its_check(urlconf, declared):
+    found = list(routes(get_resolver(urlconf).url_patterns))
+    assert sorted(set(found) - set(declared)) == [], "a new route: declare its check above"
+    assert sorted(set(declared) - set(found)) == [], "a route is gone: remove it above"
+
+
+@pytest.fixture
+def objects(two_clients):
+    """Client A's objects the paths name: a held work item with a reply in the outbox."""
+    owner = agent_with([two_clients.a], {"cs": "native"})
+    conversation, item = inbound(two_clients.a, "Dobrý den, kde jsou boty?", "x@example.cz")
+    held_by(item, owner)
+    reply = signed_in(owner).post(f"/desk/items/{item.pk}/reply", {"text": "Hned."})
+    assert reply.status_code == 302
+    delivery = Delivery.objects.get(client=two_clients.a, conversation_id=conversation.pk)
+    return {
+        "item_id": item.pk,
+        "delivery_id": delivery.pk,
+        "client_id": two_clients.a.pk,
+        "conversation_id": conversation.pk,
+        "attachment_id": 1,
+        "message_id": 1,
+        "invoice_id": 1,
+        "month": "2026-10",
+        "table": "queue",
+        "token": "x",
+        "uidb64": "x",
+    }
+
+
+def path_of(route: str, objects: dict) -> str:
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(objects[match[1]]), route)
+
+
+def answers(http: HttpClient, path: str) -> list:
+    """The answers to GET and POST; one of them is usually 405 (the view takes the other)."""
+    return [http.get(path), http.post(path)]
+
+
+def refused(responses: list, status: int, login: str | None = None) -> bool:
+    """Both answers refuse: the expected status (a redirect to ``login``) or 405, and not
+    both 405 (the check itself must have answered one of them)."""
+    expected = [
+        response
+        for response in responses
+        if response.status_code == status
+        and (login is None or response["Location"].startswith(login))
+    ]
+    others = [response for response in responses if response not in expected]
+    return bool(expected) and all(response.status_code == 405 for response in others)
+
+
+def walk(declared: dict, checks: set[str], objects: dict, http: HttpClient, **expect) -> list:
+    """The routes with one of ``checks`` whose answers are not the refusal expected."""
+    return [
+        (route, [response.status_code for response in responses])
+        for route, check in declared.items()
+        if check in checks
+        for responses in [answers(http, path_of(route, objects))]
+        if not refused(responses, **expect)
+    ]
+
+
+SIGNED_IN_ONLY = {AGENT, SUPERVISOR, ADMIN, OBJECT}
+
+
+def test_someone_not_signed_in_is_sent_to_sign_in_everywhere(two_clients, objects):
+    agency = HttpClient(HTTP_HOST="localhost")
+    portal = HttpClient(HTTP_HOST=host_of(two_clients.a))
+    login, admin_login = "/accounts/login/?next=", "/admin/login/?next="
+    assert walk(AGENCY_ROUTES, SIGNED_IN_ONLY, objects, agency, status=302, login=login) == []
+    assert walk(PORTAL_ROUTES, {PORTAL}, objects, portal, status=302, login=login) == []
+    for declared, http in ((AGENCY_ROUTES, agency), (PORTAL_ROUTES, portal)):
+        assert walk(declared, {ADMIN_SITE}, objects, http, status=302, login=admin_login) == []
+
+
+def test_keys_and_signatures_are_asked_for_whoever_is_signed_in(two_clients, objects):
+    agent = signed_in(agent_with([two_clients.a], {"cs": "native"}, role=User.Role.ADMIN))
+    failures = [
+        (route, status)
+        for route, check in AGENCY_ROUTES.items()
+        if check == KEYED
+        for status in [
+            answer.status_code
+            for answer in answers(agent, path_of(route, objects))
+            if answer.status_code != 405
+        ]
+        if status not in (400, 401, 403)
+    ]
+    assert failures == []
+
+
+def test_a_portal_user_of_another_client_is_refused_on_both_sites(two_clients, objects):
+    user_b = UserFactory(role=User.Role.CLIENT, client=two_clients.b)
+    agency = signed_in(user_b)
+    portal = HttpClient(HTTP_HOST=host_of(two_clients.a))
+    portal.force_login(user_b)
+    assert walk(AGENCY_ROUTES, SIGNED_IN_ONLY, objects, agency, status=403) == []
+    assert walk(PORTAL_ROUTES, {PORTAL, OPEN}, objects, portal, status=404) == []
+
+
+def test_an_agent_of_another_client_is_refused_client_a_everywhere(two_clients, objects):
+    outsider = agent_with([two_clients.b], {"cs": "native"}, is_staff=True)
+    assert walk(AGENCY_ROUTES, {OBJECT}, objects, signed_in(outsider), status=404) == []
+    portal = HttpClient(HTTP_HOST=host_of(two_clients.a))
+    portal.force_login(outsider)
+    assert walk(PORTAL_ROUTES, {PORTAL, OPEN}, objects, portal, status=404) == []
+
+
+def test_a_viewer_gets_the_refusal_page_above_their_role(two_clients, objects):
+    """The least an agency user can be: an agent (no supervisor pages), a staff supervisor
+    (no admin pages)."""
+    agent = signed_in(agent_with([two_clients.a], {"cs": "native"}))
+    supervisor = signed_in(agent_with([two_clients.a], {"cs": "native"}, is_staff=True))
+    assert walk(AGENCY_ROUTES, {SUPERVISOR, ADMIN}, objects, agent, status=403) == []
+    assert walk(AGENCY_ROUTES, {ADMIN}, objects, supervisor, status=403) == []
