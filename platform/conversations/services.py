@@ -10,6 +10,7 @@ from typing import cast
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from conversations.answers import answer_recognised
@@ -18,6 +19,7 @@ from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
 from conversations.replies import placeholders_refuse, signature_text, signed
 from customers.models import Customer
+from customers.selectors import customer_current, identity_of
 from hours.calendar import BusinessCalendar
 from hours.selectors import client_calendar, sla_promise_for, sla_promises_for
 from hours.services import (
@@ -97,7 +99,8 @@ def customer_for_contact(*, email: str, phone: str, name: str, country: str) -> 
         found = Customer.objects.filter(phone=phone, erased_at__isnull=True).first()
     if found is None:
         found = Customer.objects.create(name=name, email=email, phone=phone, country=country)
-    return found
+    # A merged customer's address or number is the target's other identity.
+    return customer_current(customer=found)
 
 
 @dataclass(frozen=True)
@@ -337,6 +340,11 @@ def conversation_reply(
         raise ValidationError({"text": "The reply is empty."})
     placeholders_refuse(text)
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    if conversation.merged_into_id is not None:
+        raise ValidationError(
+            _("This conversation was merged into #%(target)s: answer the customer there.")
+            % {"target": conversation.merged_into_id}
+        )
     now = now or timezone.now()
     # What the customer receives, and what the thread and the portal show: with the
     # client's signature in the conversation's language.
@@ -408,7 +416,9 @@ def conversation_sms_receive(
     _customer_lock(email="", phone=sender)
     conversation = (
         Conversation.objects.filter(
-            channel="sms", customer__phone=sender, status__in=_OPEN_STATUSES
+            identity_of(phone=sender, path="customer"),
+            channel="sms",
+            status__in=_OPEN_STATUSES,
         )
         .order_by("-created_at")
         .first()
@@ -458,9 +468,10 @@ def _answered_earlier(client: Client, *, sender: str, text: str) -> Conversation
     settled = (
         Conversation.objects.select_for_update(of=("self",))
         .filter(
+            identity_of(phone=sender, path="customer"),
             channel="sms",
-            customer__phone=sender,
             status__in=[Conversation.Status.RESOLVED, Conversation.Status.CLOSED],
+            merged_into__isnull=True,  # a merged conversation asked nothing after it
         )
         .order_by("-resolved_at", "-created_at")
         .first()
@@ -517,6 +528,8 @@ def conversation_customer_message(
             raise ExternalIdUsedElsewhere(external_id, earlier.conversation.pk)
         return earlier
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    if conversation.merged_into_id is not None:  # the customer's words go where the matter is
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.merged_into_id)
     now = now or timezone.now()
     settled = (Conversation.Status.RESOLVED, Conversation.Status.CLOSED)
     if (

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from desk.views import agent, calls, claims, compose, inbox, items, revenue, search, wall
+from desk.views import agent, calls, claims, compose, inbox, items, merge, revenue, search, wall
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -62,5 +62,17 @@ urlpatterns = [
         "desk/clients/<int:client_id>/conversations/<int:conversation_id>",
         search.conversation,
         name="desk-conversation",
+    ),
+    # Merging (conversations.merge, customers.services.customer_merge).
+    path("desk/items/<int:item_id>/merge", merge.item_merge, name="desk-item-merge"),
+    path(
+        "desk/clients/<int:client_id>/customers/<int:customer_id>",
+        merge.customer_page,
+        name="desk-customer",
+    ),
+    path(
+        "desk/clients/<int:client_id>/customers/<int:customer_id>/merge",
+        merge.customer_merge_view,
+        name="desk-customer-merge",
     ),
 ]

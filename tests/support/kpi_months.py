@@ -54,6 +54,8 @@ class ConversationSpec:
     agent: int | None = None  # the assignee: an index into the month's agents
     # An agent's new e-mail (the customer may have answered since): never a contact.
     started_by_agent: bool = False
+    # Merged into another conversation of the customer (after everything else it had).
+    merged_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,8 @@ def _conversation(
         if rng.random() < 0.5:
             resolved = _later(rng, reopened + timedelta(seconds=1), period)
     automatic = rng.random() < 0.15
+    last = max(t for t in (created, answered, resolved, reopened) if t is not None)
+    merged = None if automatic else _maybe(rng, 0.15, _later(rng, last, period))
     return ConversationSpec(
         customer=customer,
         channel=rng.choice(["email", "chat", "sms", "api", "call"]),
@@ -161,6 +165,7 @@ def _conversation(
         resolved_at=resolved,
         reopened_at=reopened,
         reopen_count=reopen_count,
+        merged_at=merged,
     )
 
 
@@ -306,6 +311,7 @@ def month_store(client, month: Month) -> None:
             resolved_at=spec.resolved_at,
             reopened_at=spec.reopened_at,
             reopen_count=spec.reopen_count,
+            merged_at=spec.merged_at,
             assignee=None if spec.agent is None else agents[spec.agent],
         )
         for spec in month.conversations
