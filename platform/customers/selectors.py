@@ -7,8 +7,9 @@ from customers.models import Customer
 
 def customer_search(*, query: str = "") -> QuerySet[Customer]:
     """The client's customers whose name (accents and case ignored: "zluto" finds
-    "Žluťoučký"), e-mail or phone holds `query`."""
-    customers = Customer.objects.all()
+    "Žluťoučký"), e-mail or phone holds `query`; a customer merged into another is no
+    longer one (its identities are the target's)."""
+    customers = Customer.objects.filter(merged_into__isnull=True)
     if query:
         customers = customers.filter(
             Q(name__unaccent__icontains=query)

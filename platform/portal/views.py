@@ -157,7 +157,9 @@ def dashboard(request):
     context = {
         "client": client,
         "now": timezone.now(),
-        "customer_count": Customer.objects.filter(erased_at__isnull=True).count(),
+        "customer_count": Customer.objects.filter(
+            erased_at__isnull=True, merged_into__isnull=True
+        ).count(),
         "month": month,
         "month_label": fmt.month(period.start),
         "months": [(m, fmt.month(month_start(m, zone=client.tz))) for m in _recent_months(client)],

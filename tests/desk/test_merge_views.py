@@ -84,7 +84,7 @@ def test_the_customers_page_merges_with_another_customer_and_old_links_redirect(
     http = signed_in(agent)
     target_id, source_id = first.customer_id, other.customer_id
 
-    page = http.get(f"/desk/clients/{client.pk}/customers/{target_id}?q=vera.mala").text
+    page = http.get(f"/desk/clients/{client.pk}/customers/{target_id}?who=vera.mala").text
     assert "vera.mala@work.example" in page and 'class="customer-merge-link"' in page
     confirm = http.get(f"/desk/clients/{client.pk}/customers/{source_id}/merge?target={target_id}")
     assert confirm.status_code == 200 and 'id="customer-merge-form"' in confirm.text

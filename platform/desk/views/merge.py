@@ -125,7 +125,7 @@ def customer_page(request: HttpRequest, client_id: int, customer_id: int) -> Htt
             return redirect(
                 "desk-customer", client_id=client.pk, customer_id=customer.merged_into_id
             )
-        query = request.GET.get("q", "")[:100]
+        query = request.GET.get("who", "")[:100]
         return render(
             request,
             "desk/customer.html",
