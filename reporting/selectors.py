@@ -84,11 +84,11 @@ WITH open_period AS (
                 THEN date_part('epoch', conv.first_response_at) END AS answered,
            -- Merged away while open (never resolved, or reopened since): settled by the
            -- merge; else at its latest resolution (docs/kpis.md, "Merged conversations").
-           CASE WHEN conv.merged_at < %(end)s
-                 AND (conv.resolved_at IS NULL OR conv.reopened_at >= conv.resolved_at)
-                THEN date_part('epoch', conv.merged_at)
-                WHEN conv.resolved_at < %(end)s
-                THEN date_part('epoch', conv.resolved_at) END AS settled,
+           date_part('epoch', CASE
+               WHEN conv.merged_at < %(end)s
+                AND (conv.resolved_at IS NULL OR conv.reopened_at >= conv.resolved_at)
+               THEN conv.merged_at
+               WHEN conv.resolved_at < %(end)s THEN conv.resolved_at END) AS settled,
            lag(conv.created_at) OVER (PARTITION BY conv.customer_id
                                       ORDER BY conv.created_at, conv.id) AS previous_at
     FROM conversations_conversation conv

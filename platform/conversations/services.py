@@ -521,15 +521,21 @@ def conversation_customer_message(
     system, through the API). A replay (same channel and external id), also a concurrent
     one, returns the first delivery, ``created`` False. Raises Conversation.DoesNotExist
     for an unknown id, ExternalIdUsedElsewhere when the id was another conversation's."""
-    channel = Conversation.objects.filter(pk=conversation_id).values_list("channel", flat=True)
+    merged_into_id = (
+        Conversation.objects.filter(pk=conversation_id)
+        .values_list("merged_into_id", flat=True)
+        .get()
+    )
+    # A message to a merged conversation goes where the matter is now (conversations.merge),
+    # and is filed on that conversation's channel.
+    conversation_id = merged_into_id or conversation_id
+    channel = Conversation.objects.values_list("channel", flat=True).get(pk=conversation_id)
     # The delivery's lock before the conversation's row lock: the order every path takes.
-    if earlier := _delivered_before(channel.get(), external_id):
+    if earlier := _delivered_before(channel, external_id):
         if earlier.conversation.pk != conversation_id:
             raise ExternalIdUsedElsewhere(external_id, earlier.conversation.pk)
         return earlier
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
-    if conversation.merged_into_id is not None:  # the customer's words go where the matter is
-        conversation = Conversation.objects.select_for_update().get(pk=conversation.merged_into_id)
     now = now or timezone.now()
     settled = (Conversation.Status.RESOLVED, Conversation.Status.CLOSED)
     if (

@@ -9,7 +9,11 @@ from django.core.exceptions import ValidationError
 from conversations.email_in import email_file_raw
 from conversations.merge import conversation_merge, thread_conversation_ids
 from conversations.models import Conversation, Message
-from conversations.services import conversation_open_inbound, conversation_reply
+from conversations.services import (
+    conversation_customer_message,
+    conversation_open_inbound,
+    conversation_reply,
+)
 from routing.models import WorkItem
 from search.models import SearchDocument
 from tests.support.desk import agent_with
@@ -140,3 +144,19 @@ def test_a_customer_reply_to_the_merged_thread_lands_in_the_target(mailboxes, ag
         )
         second.refresh_from_db()
         assert second.status == "closed"  # never reopened by the reply
+
+
+def test_a_customer_message_to_the_merged_conversation_lands_in_the_target_once(two_clients, agent):
+    client = two_clients.a
+    with in_schema(client):
+        target = _open(client, "Chat one", channel="chat")
+        source = _open(client, "Email two")
+        conversation_merge(client=client, source_id=source.pk, target_id=target.pk, agent=agent)
+        first = conversation_customer_message(
+            client=client, conversation_id=source.pk, text="Ještě tohle", external_id="ext-9"
+        )
+        replay = conversation_customer_message(
+            client=client, conversation_id=source.pk, text="Ještě tohle", external_id="ext-9"
+        )
+        assert first.conversation.pk == target.pk and first.message.channel == "chat"
+        assert (replay.created, replay.message.pk) == (False, first.message.pk)

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -170,10 +169,9 @@ def customer_merge_view(request: HttpRequest, client_id: int, customer_id: int) 
         if request.method == "GET":
             return render(request, "desk/customer_merge.html", context)
         try:
-            with transaction.atomic():
-                customer_merge(
-                    source_id=source.pk, target_id=target.pk, actor=agent_of(request).username
-                )
+            customer_merge(
+                source_id=source.pk, target_id=target.pk, actor=agent_of(request).username
+            )
         except ValidationError as error:
             context["refusal"] = "; ".join(error.messages)
             return render(request, "desk/customer_merge.html", context, status=400)

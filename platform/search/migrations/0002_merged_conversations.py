@@ -10,11 +10,20 @@ RETURNS void LANGUAGE plpgsql AS $body$
 DECLARE
   v_client bigint;
   v_target bigint;
+  v_merges boolean;
 BEGIN
   SELECT id INTO v_client FROM public.tenants_client WHERE schema_name = p_schema;
   IF v_client IS NULL THEN
     RETURN;  -- the template schema, or a schema being provisioned before its row exists
   END IF;
+  -- A deploy migrates public first, then the clients' schemas one by one: until a schema
+  -- has conversations migration 0005, its conversations have no merged_into_id, and a
+  -- write there must still be indexed (a catalog lookup, microseconds).
+  SELECT EXISTS (
+    SELECT 1 FROM pg_attribute
+    WHERE attrelid = to_regclass(format('%I.conversations_conversation', p_schema))
+      AND attname = 'merged_into_id' AND NOT attisdropped
+  ) INTO v_merges;
   -- Two statements, not "conversation_id = $2 OR $2 IS NULL": PL/pgSQL caches a generic
   -- plan, which could not use the (client, conversation) index for that OR and read every
   -- document of the client on each write (quadratic in a bulk load of one client).
@@ -43,18 +52,20 @@ BEGIN
       SELECT max(created_at) AS last_at,
              left(string_agg(body_text, E'\n\n' ORDER BY created_at DESC, id DESC), 100000) AS body
       FROM %1$I.conversations_message
-      -- An acknowledgement (outbound, no author) is the same template everywhere.
       -- Its own messages and those of the conversations merged into it (conversations
-      -- migration 0005): the target is found by what the source said.
-      WHERE (conversation_id = c.id OR conversation_id IN (
-               SELECT id FROM %1$I.conversations_conversation WHERE merged_into_id = c.id))
+      -- migration 0005): the target is found by what the source said. An acknowledgement
+      -- (outbound, no author) is the same template everywhere.
+      WHERE (conversation_id = c.id %2$s)
         AND (direction <> 'out' OR author_id IS NOT NULL)
     ) AS m ON true
     WHERE ($2 IS NULL OR c.id = $2) AND cu.erased_at IS NULL
-  $sql$, p_schema) USING v_client, p_conversation_id;
+  $sql$, p_schema, CASE WHEN v_merges THEN format(
+      'OR conversation_id IN (SELECT id FROM %I.conversations_conversation '
+      'WHERE merged_into_id = c.id)', p_schema) ELSE '' END)
+  USING v_client, p_conversation_id;
   -- A merged conversation's words are also its target's: that document is built again
   -- too (one step: a target is never merged itself).
-  IF p_conversation_id IS NOT NULL THEN
+  IF v_merges AND p_conversation_id IS NOT NULL THEN
     EXECUTE format('SELECT merged_into_id FROM %I.conversations_conversation WHERE id = $1',
                    p_schema) INTO v_target USING p_conversation_id;
     IF v_target IS NOT NULL THEN
