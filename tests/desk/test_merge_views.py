@@ -45,6 +45,7 @@ def test_merge_into_offers_the_customers_conversations_confirms_and_merges(two_c
     assert "Objednávka 4711 stále nic." in target_page and f"from #{second.pk}" in target_page
     source_page = http.get(f"/desk/items/{second_item.pk}").text
     assert 'id="merged-banner"' in source_page and 'id="reply-form"' not in source_page
+    assert 'id="transfer-form"' not in source_page and 'id="resolve-form"' not in source_page
     second_item.refresh_from_db()
     assert second_item.status not in WorkItem.OPEN_STATUSES
     refused = http.post(f"/desk/items/{second_item.pk}/reply", {"text": "Ještě něco"})
