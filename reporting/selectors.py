@@ -76,15 +76,20 @@ WITH open_period AS (
            -- Resolved at least once before the end: a reopening follows a resolution, and
            -- the row keeps only the latest of each (docs/kpis.md).
            conv.resolved_at < %(end)s OR (conv.reopen_count > 0 AND conv.reopened_at < %(end)s)
-               AS resolved,
+               OR conv.merged_at < %(end)s AS resolved,
            conv.reopen_count > 0 AND conv.reopened_at < %(end)s AS reopened,
            -- Seconds since the epoch as float8 (date_part; extract() would give slower
            -- numerics).
            date_part('epoch', conv.created_at) AS arrived,
            CASE WHEN conv.first_response_at < %(end)s
                 THEN date_part('epoch', conv.first_response_at) END AS answered,
-           CASE WHEN conv.resolved_at < %(end)s
-                THEN date_part('epoch', conv.resolved_at) END AS settled,
+           -- Merged away while open (never resolved, or reopened since): settled by the
+           -- merge; else at its latest resolution (docs/kpis.md, "Merged conversations").
+           date_part('epoch', CASE
+               WHEN conv.merged_at < %(end)s
+                AND (conv.resolved_at IS NULL OR conv.reopened_at >= conv.resolved_at)
+               THEN conv.merged_at
+               WHEN conv.resolved_at < %(end)s THEN conv.resolved_at END) AS settled,
            lag(conv.created_at) OVER (PARTITION BY conv.customer_id
                                       ORDER BY conv.created_at, conv.id) AS previous_at
     FROM conversations_conversation conv

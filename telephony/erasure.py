@@ -15,3 +15,8 @@ def calls_erase_for_customer(*, customer: Customer) -> None:
     call_ids = list(Call.objects.filter(from_number=customer.phone).values_list("pk", flat=True))
     calls_erase_for_number(phone=customer.phone)
     work_summaries_erase(schema_name=schema_name_current(), source_kind="call", source_ids=call_ids)
+
+
+def calls_move_to_customer(*, source: Customer, target: Customer) -> None:
+    """A customer merge: the source's calls become the target's (registered mover)."""
+    Call.objects.filter(customer=source).update(customer=target)

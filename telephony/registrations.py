@@ -1,9 +1,9 @@
 """What telephony registers with the rooms below it at start-up (``TelephonyConfig.ready()``):
-the SMS sender (the outbox) and the eraser of a customer's calls (customers)."""
+the SMS sender (the outbox) and the eraser and mover of a customer's calls (customers)."""
 
-from customers.registry import eraser_register
+from customers.registry import eraser_register, mover_register
 from outbox import registry
-from telephony.erasure import calls_erase_for_customer
+from telephony.erasure import calls_erase_for_customer, calls_move_to_customer
 from telephony.sms_out import sms_transmit
 
 
@@ -11,3 +11,4 @@ def registrations_make() -> None:
     """Fill the registries (idempotent: ready() may run more than once in tests)."""
     registry.sender_register("sms", sms_transmit)
     eraser_register(calls_erase_for_customer)
+    mover_register(calls_move_to_customer)

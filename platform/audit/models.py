@@ -34,6 +34,8 @@ class AuditEvent(models.Model):
         INVOICE_CREDITED = "invoice_credited", _("Credited an invoice")
         MARKED_SPAM = "marked_spam", _("Marked a conversation as spam")
         UNMARKED_SPAM = "unmarked_spam", _("Took back a spam mark")
+        MERGED_CONVERSATIONS = "merged_conversations", _("Merged two conversations")
+        MERGED_CUSTOMERS = "merged_customers", _("Merged two customers")
 
     at = models.DateTimeField()
     # No database constraint to users or clients, and the user's name kept as it was: a row

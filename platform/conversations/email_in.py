@@ -41,9 +41,11 @@ from psycopg import sql
 
 from conversations.acknowledgements import conversation_acknowledge
 from conversations.attachments import MAX_ATTACHMENT_BYTES, IncomingFile, attachment_store
+from conversations.merge import merged_target_id
 from conversations.models import Conversation, Message
 from conversations.services import conversation_customer_wrote, conversation_open_inbound
 from customers.models import Customer
+from customers.selectors import customer_current, identity_of
 from tenants.current import schema_name_current
 from tenants.models import InboundAddress
 
@@ -626,11 +628,12 @@ def _file_in_schema(
         return _automatic_file(client, mailbox, parsed, raw)
     # A reply joins its conversation only when it comes from that conversation's customer:
     # a forged In-Reply-To must not file a stranger's mail into it.
+    # The sender may be the customer under an identity merged into them (customers.merge).
     parent = (
         Message.objects.filter(
+            identity_of(email=parsed.sender_email, path="conversation__customer"),
             channel="email",
             external_id__in=parsed.references,
-            conversation__customer__email__iexact=parsed.sender_email,
         )
         .select_related("conversation")
         .order_by("-created_at")
@@ -641,8 +644,10 @@ def _file_in_schema(
     text = parsed.text or parsed.subject or NO_TEXT
     if parent is not None:
         now = timezone.now()
+        # A reply in the thread of a merged conversation lands in the one it was merged into.
+        conversation = Conversation.objects.get(pk=merged_target_id(parent.conversation))
         message = Message.objects.create(
-            conversation=parent.conversation,
+            conversation=conversation,
             direction=Message.Direction.INBOUND,
             channel="email",
             body_text=text,
@@ -652,8 +657,8 @@ def _file_in_schema(
         )
         raw_store(Message, message.pk, raw)
         _attachments_store(message, parsed)
-        conversation_customer_wrote(client=client, conversation=parent.conversation, now=now)
-        return Filed(client.slug, parent.conversation_id, threaded=True, message_pk=message.pk)
+        conversation_customer_wrote(client=client, conversation=conversation, now=now)
+        return Filed(client.slug, conversation.pk, threaded=True, message_pk=message.pk)
     inbound = conversation_open_inbound(
         client=client,
         channel="email",
@@ -707,22 +712,25 @@ def _automatic_file(
     if parsed.kind == "auto_reply":
         # An auto-reply comes from the customer's own mailbox; a bounce from a mail server,
         # named by the report of our message it returns.
-        outbound = outbound.filter(conversation__customer__email__iexact=parsed.sender_email)
+        outbound = outbound.filter(
+            identity_of(email=parsed.sender_email, path="conversation__customer")
+        )
     parent = outbound.order_by("-created_at").first() if ours else None
     text = parsed.text or parsed.subject or NO_TEXT
     if report is not None:
         text = f"{_bounce_summary(report)}\n\n{text}"
     now = timezone.now()
     if parent is not None:
-        conversation = parent.conversation
+        conversation = Conversation.objects.get(pk=merged_target_id(parent.conversation))
     else:
-        customer = (
+        known = (
             Customer.objects.filter(
                 email__iexact=parsed.sender_email, erased_at__isnull=True
             ).first()
             if parsed.sender_email
             else None
-        ) or Customer.objects.create(
+        )
+        customer = (known and customer_current(customer=known)) or Customer.objects.create(
             name=parsed.sender_name, email=parsed.sender_email, country=mailbox.country.upper()
         )
         conversation = Conversation.objects.create(

@@ -33,3 +33,9 @@ def conversations_erase_for_customer(*, customer: Customer) -> None:
     Delivery.objects.filter(
         client__schema_name=schema_name_current(), conversation_id__in=conversation_ids
     ).update(subject="", last_error="", recipient="")
+
+
+def conversations_move_to_customer(*, source: Customer, target: Customer) -> None:
+    """A customer merge: the source's conversations become the target's (registered mover;
+    the search index follows by its trigger on ``customer_id``)."""
+    Conversation.objects.filter(customer=source).update(customer=target)

@@ -75,6 +75,14 @@ class Conversation(models.Model):
     spam = models.BooleanField(default=False)
     spam_at = models.DateTimeField(null=True, blank=True)
     spam_by = models.ForeignKey(settings.AUTH_USER_MODEL, **USER_REFERENCE)
+    # Merged into another conversation of the same customer (the desk's "Merge into…",
+    # conversations.merge): closed, kept and readable; its messages show in the target's
+    # thread, and the customer's replies to it land there. Always points at a conversation
+    # that is not merged itself (a merge into this one's source re-points its sources).
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_sources"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

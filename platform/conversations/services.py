@@ -10,6 +10,7 @@ from typing import cast
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from conversations.answers import answer_recognised
@@ -18,7 +19,7 @@ from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
 from conversations.replies import placeholders_refuse, signature_text, signed
 from customers.models import Customer
-from customers.selectors import sender_is_blocked
+from customers.selectors import customer_current, identity_of, sender_is_blocked
 from customers.services import sender_address
 from hours.calendar import BusinessCalendar
 from hours.selectors import client_calendar, sla_promise_for, sla_promises_for
@@ -99,7 +100,8 @@ def customer_for_contact(*, email: str, phone: str, name: str, country: str) -> 
         found = Customer.objects.filter(phone=phone, erased_at__isnull=True).first()
     if found is None:
         found = Customer.objects.create(name=name, email=email, phone=phone, country=country)
-    return found
+    # A merged customer's address or number is the target's other identity.
+    return customer_current(customer=found)
 
 
 @dataclass(frozen=True)
@@ -396,6 +398,11 @@ def conversation_reply(
         raise ValidationError({"text": "The reply is empty."})
     placeholders_refuse(text)
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    if conversation.merged_into_id is not None:
+        raise ValidationError(
+            _("This conversation was merged into #%(target)s: answer the customer there.")
+            % {"target": conversation.merged_into_id}
+        )
     now = now or timezone.now()
     # What the customer receives, and what the thread and the portal show: with the
     # client's signature in the conversation's language.
@@ -467,7 +474,9 @@ def conversation_sms_receive(
     _customer_lock(email="", phone=sender)
     conversation = (
         Conversation.objects.filter(
-            channel="sms", customer__phone=sender, status__in=_OPEN_STATUSES
+            identity_of(phone=sender, path="customer"),
+            channel="sms",
+            status__in=_OPEN_STATUSES,
         )
         .order_by("-created_at")
         .first()
@@ -517,9 +526,10 @@ def _answered_earlier(client: Client, *, sender: str, text: str) -> Conversation
     settled = (
         Conversation.objects.select_for_update(of=("self",))
         .filter(
+            identity_of(phone=sender, path="customer"),
             channel="sms",
-            customer__phone=sender,
             status__in=[Conversation.Status.RESOLVED, Conversation.Status.CLOSED],
+            merged_into__isnull=True,  # a merged conversation asked nothing after it
         )
         .order_by("-resolved_at", "-created_at")
         .first()
@@ -569,9 +579,17 @@ def conversation_customer_message(
     system, through the API). A replay (same channel and external id), also a concurrent
     one, returns the first delivery, ``created`` False. Raises Conversation.DoesNotExist
     for an unknown id, ExternalIdUsedElsewhere when the id was another conversation's."""
-    channel = Conversation.objects.filter(pk=conversation_id).values_list("channel", flat=True)
+    merged_into_id = (
+        Conversation.objects.filter(pk=conversation_id)
+        .values_list("merged_into_id", flat=True)
+        .get()
+    )
+    # A message to a merged conversation goes where the matter is now (conversations.merge),
+    # and is filed on that conversation's channel.
+    conversation_id = merged_into_id or conversation_id
+    channel = Conversation.objects.values_list("channel", flat=True).get(pk=conversation_id)
     # The delivery's lock before the conversation's row lock: the order every path takes.
-    if earlier := _delivered_before(channel.get(), external_id):
+    if earlier := _delivered_before(channel, external_id):
         if earlier.conversation.pk != conversation_id:
             raise ExternalIdUsedElsewhere(external_id, earlier.conversation.pk)
         return earlier

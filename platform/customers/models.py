@@ -15,6 +15,14 @@ class Customer(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Merged into another customer of the client (the same person under two addresses): a
+    # tombstone whose conversations and calls moved to the target. Its e-mail and phone stay
+    # here as the target's other identities (a mail from them finds the target), and old
+    # links to it lead to the target. Always points at a customer that is not merged itself.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_customers"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

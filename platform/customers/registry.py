@@ -1,9 +1,11 @@
-"""What erasing a customer needs from the rooms above customers, filled at start-up
-(AppConfig.ready).
+"""What erasing or merging a customer needs from the rooms above customers, filled at
+start-up (AppConfig.ready).
 
 Customers sit low: conversations, the outbox, the queue and the calls all hold a customer's
 words or number, and only those rooms know where. Each registers an eraser; a customer's
-erasure (``customers.services.customer_erase``) calls them all.
+erasure (``customers.services.customer_erase``) calls them all. Likewise each room that
+keeps rows of a customer registers a mover; a merge (``customers.services.customer_merge``)
+calls them all.
 """
 
 from collections.abc import Callable
@@ -13,7 +15,16 @@ from typing import Any
 # the erasure's transaction. Idempotent; must not depend on another eraser having run.
 ERASERS: list[Callable[..., Any]] = []
 
+# Called with source= and target= (both locked), in their client schema, inside the merge's
+# transaction: the room's rows of ``source`` become ``target``'s.
+MOVERS: list[Callable[..., Any]] = []
+
 
 def eraser_register(eraser: Callable[..., Any]) -> None:
     if eraser not in ERASERS:  # ready() may run twice (tests, autoreload)
         ERASERS.append(eraser)
+
+
+def mover_register(mover: Callable[..., Any]) -> None:
+    if mover not in MOVERS:
+        MOVERS.append(mover)

@@ -11,6 +11,7 @@ from desk.views import (
     compose,
     inbox,
     items,
+    merge,
     revenue,
     search,
     spam,
@@ -83,5 +84,17 @@ urlpatterns = [
         "desk/clients/<int:client_id>/conversations/<int:conversation_id>",
         search.conversation,
         name="desk-conversation",
+    ),
+    # Merging (conversations.merge, customers.services.customer_merge).
+    path("desk/items/<int:item_id>/merge", merge.item_merge, name="desk-item-merge"),
+    path(
+        "desk/clients/<int:client_id>/customers/<int:customer_id>",
+        merge.customer_page,
+        name="desk-customer",
+    ),
+    path(
+        "desk/clients/<int:client_id>/customers/<int:customer_id>/merge",
+        merge.customer_merge_view,
+        name="desk-customer-merge",
     ),
 ]

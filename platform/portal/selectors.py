@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from content.selectors import category_codes_named
+from conversations.merge import thread_conversation_ids
 from conversations.models import Attachment, Conversation, Message
 from telephony.voice.models import Call
 
@@ -35,7 +36,11 @@ def conversation_messages_for_client(*, conversation: Conversation) -> QuerySet[
     """What the client may read of a conversation: the customer's and the agents' messages,
     not the agency's internal notes; their files read in one more query."""
     return (
-        conversation.messages.exclude(direction=Message.Direction.NOTE)
+        # With the messages of the conversations merged into it, as on the desk.
+        Message.objects.filter(
+            conversation_id__in=thread_conversation_ids(conversation_id=conversation.pk)
+        )
+        .exclude(direction=Message.Direction.NOTE)
         .order_by("created_at", "id")
         .prefetch_related("attachments")
     )
@@ -44,7 +49,10 @@ def conversation_messages_for_client(*, conversation: Conversation) -> QuerySet[
 def attachment_for_client(*, conversation_id: int, attachment_id: int) -> Attachment | None:
     """A file of a message the client may read (never of an internal note)."""
     return (
-        Attachment.objects.filter(pk=attachment_id, message__conversation_id=conversation_id)
+        Attachment.objects.filter(
+            pk=attachment_id,
+            message__conversation_id__in=thread_conversation_ids(conversation_id=conversation_id),
+        )
         .exclude(message__direction=Message.Direction.NOTE)
         .first()
     )

@@ -175,7 +175,9 @@ def dashboard(request):
         # The month so far is read from figures up to two minutes old: say how old.
         "figures_as_of": kpis.period.end if kpis.period.end < month_end else None,
         "now": timezone.now(),
-        "customer_count": Customer.objects.filter(erased_at__isnull=True).count(),
+        "customer_count": Customer.objects.filter(
+            erased_at__isnull=True, merged_into__isnull=True
+        ).count(),
         "month": month,
         "month_label": fmt.month(period.start),
         "months": [(m, fmt.month(month_start(m, zone=client.tz))) for m in _recent_months(client)],

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from conversations.models import Conversation
 from customers.models import Customer
+from customers.selectors import customer_current
 from telephony.voice.models import Call
 
 
@@ -25,10 +26,9 @@ def caller_history(*, call_id: int, limit: int = 10) -> CallerHistory | None:
         return None
     customer, earlier = call.customer, []
     if call.from_number:  # a withheld or erased number recognises nobody
-        customer = (
-            customer
-            or Customer.objects.filter(phone=call.from_number, erased_at__isnull=True).first()
-        )
+        known = Customer.objects.filter(phone=call.from_number, erased_at__isnull=True).first()
+        # A merged customer's number is the target's other identity.
+        customer = customer or (known and customer_current(customer=known))
         earlier = list(
             Call.objects.filter(
                 from_number=call.from_number, ringing_at__lt=call.ringing_at

@@ -35,6 +35,8 @@ OBJECT_PAGES = [
     ("get", "/desk/items/{item}/attachments/1", {}),
     ("get", "/desk/items/{item}/messages/1/original", {}),
     ("post", "/desk/deliveries/{delivery}/retry", {}),
+    ("get", "/desk/items/{item}/merge", {}),
+    ("post", "/desk/items/{item}/merge", {"target": "1"}),
 ]
 AGENCY_PAGES = [
     ("get", "/", {}),

@@ -124,6 +124,8 @@ def _events(month: Month, contacts: list[oracle.ContactRow], calls: list[oracle.
             event("reopened in the month, resolved again after it")
         if contact.resolved_at is not None and contact.first_response_at is None:
             event("resolved without a reply")
+        if oracle.is_merged(contact, end=end):
+            event("merged into another conversation in the month")
     for call in calls:
         if (
             call.queued_at
@@ -214,6 +216,34 @@ SPAM_THEN_THE_CUSTOMER_WRITES = _april(
     _contact(3, datetime(2026, 4, 12, 8, tzinfo=UTC)),
 )
 
+# Merged conversations (docs/kpis.md, "Merged conversations"): one merged while open and never
+# answered is received, not handled, resolved at its merge (2 days); one resolved on the 4th
+# and merged on the 9th keeps its resolution (1 day); one merged in May is open in April.
+MERGED_WHILE_OPEN_AND_AFTER_RESOLUTION = _april(
+    _contact(3, datetime(2026, 4, 6, 8, tzinfo=UTC), merged_at=datetime(2026, 4, 8, 8, tzinfo=UTC)),
+    _contact(
+        3,
+        datetime(2026, 4, 3, 8, tzinfo=UTC),
+        first_response_at=datetime(2026, 4, 3, 9, tzinfo=UTC),
+        resolved_at=datetime(2026, 4, 4, 8, tzinfo=UTC),
+        merged_at=datetime(2026, 4, 9, 8, tzinfo=UTC),
+    ),
+    _contact(
+        1, datetime(2026, 4, 20, 8, tzinfo=UTC), merged_at=datetime(2026, 5, 2, 8, tzinfo=UTC)
+    ),
+)
+
+
+def test_a_merged_conversation_is_settled_at_its_merge_unless_resolved_before(two_clients):
+    client = two_clients.a
+    month = MERGED_WHILE_OPEN_AND_AFTER_RESOLUTION
+    with in_schema(client), rolled_back():
+        month_store(client, month)
+        kpis = kpis_for_period(client=client, period=month.period, now=month.now)
+    assert (kpis.totals.received, kpis.totals.handled, kpis.totals.resolved) == (3, 1, 2)
+    assert kpis.totals.resolution_median == 1.5 * 86400
+
+
 # Satisfaction at the month's end: a survey sent on 30 April and rated (5, NPS 9) 30 minutes
 # into 1 May local time counts as sent in April (and answered by now) but its answers in May;
 # one rated 2 with NPS 6 on 30 April counts in April, by the team of its conversation's agent
@@ -269,6 +299,7 @@ SATISFACTION_AT_THE_MONTHS_END = replace(
 @example(month=SATISFACTION_AT_THE_MONTHS_END)
 @example(month=AGENT_STARTED_THEN_THE_CUSTOMER_WRITES)
 @example(month=SPAM_THEN_THE_CUSTOMER_WRITES)
+@example(month=MERGED_WHILE_OPEN_AND_AFTER_RESOLUTION)
 @given(month=months)
 def test_every_kpi_agrees_with_the_oracle(two_clients, month):
     client = two_clients.a

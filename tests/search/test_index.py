@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from conversations.models import Conversation, Message
 from conversations.services import conversation_open_inbound
@@ -165,3 +166,25 @@ def test_snippets_mark_the_words_found_in_the_original_text():
     assert query_text("+420 777 123 456") == "420777123456"
     assert query_text("00420 777-123-456") == "420777123456"
     assert query_text("OBJ-2026") == "OBJ-2026"
+
+
+def test_merged_words_find_the_target_and_a_schema_not_yet_migrated_is_indexed(two_clients):
+    """After a merge the source's words find the target (conversations.merge); and while a
+    deploy has replaced the index's function but not yet migrated a client's schema (no
+    merged_into_id column there), writes in it are indexed as before."""
+    client = two_clients.b
+    target = opened(client, "Paczka nie dotarła.", customer_email="jan@example.pl")
+    source = opened(client, "Zamówienie Wrocław 8812 nadal nic.", customer_email="jan@example.pl")
+    with in_schema(client):
+        Conversation.objects.filter(pk=source.pk).update(merged_into=target, status="closed")
+    assert (client.pk, target.pk) in found([client], "wroclaw 8812")
+
+    with in_schema(client), connection.cursor() as cursor:
+        # Django's foreign keys are checked at the commit: checked now, so the table can change.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE conversations_conversation DROP COLUMN merged_into_id")
+        cursor.execute(
+            "UPDATE conversations_message SET body_text = 'Gdańsk' WHERE conversation_id = %s",
+            [target.pk],
+        )
+    assert found([client], "gdansk") == [(client.pk, target.pk)]

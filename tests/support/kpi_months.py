@@ -56,6 +56,8 @@ class ConversationSpec:
     started_by_agent: bool = False
     # Marked spam: never a contact, whatever else it is.
     spam: bool = False
+    # Merged into another conversation of the customer (after everything else it had).
+    merged_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,8 @@ def _conversation(
         if rng.random() < 0.5:
             resolved = _later(rng, reopened + timedelta(seconds=1), period)
     automatic = rng.random() < 0.15
+    last = max(t for t in (created, answered, resolved, reopened) if t is not None)
+    merged = None if automatic else _maybe(rng, 0.15, _later(rng, last, period))
     return ConversationSpec(
         customer=customer,
         channel=rng.choice(["email", "chat", "sms", "api", "call"]),
@@ -164,6 +168,7 @@ def _conversation(
         resolved_at=resolved,
         reopened_at=reopened,
         reopen_count=reopen_count,
+        merged_at=merged,
     )
 
 
@@ -310,6 +315,7 @@ def month_store(client, month: Month) -> None:
             resolved_at=spec.resolved_at,
             reopened_at=spec.reopened_at,
             reopen_count=spec.reopen_count,
+            merged_at=spec.merged_at,
             assignee=None if spec.agent is None else agents[spec.agent],
         )
         for spec in month.conversations

@@ -33,6 +33,7 @@ def schema_rows() -> tuple[list[oracle.ContactRow], list[oracle.CallRow]]:
             resolved_at=row["resolved_at"],
             reopened_at=row["reopened_at"],
             reopen_count=row["reopen_count"],
+            merged_at=row["merged_at"],
         )
         for row in Conversation.objects.values(
             "id",
@@ -49,6 +50,7 @@ def schema_rows() -> tuple[list[oracle.ContactRow], list[oracle.CallRow]]:
             "resolved_at",
             "reopened_at",
             "reopen_count",
+            "merged_at",
         )
     ]
     calls = [

@@ -52,6 +52,8 @@ class ContactRow:
     resolved_at: datetime | None
     reopened_at: datetime | None
     reopen_count: int
+    # Merged into another conversation of the customer (the desk's "Merge into…").
+    merged_at: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -129,11 +131,28 @@ def is_reopened(row: ContactRow, *, end: datetime) -> bool:
     return row.reopen_count > 0 and row.reopened_at is not None and row.reopened_at < end
 
 
+def is_merged(row: ContactRow, *, end: datetime) -> bool:
+    """Merged into another conversation before the period's end."""
+    return row.merged_at is not None and row.merged_at < end
+
+
 def is_resolved(row: ContactRow, *, end: datetime) -> bool:
     """Resolved at least once before the period's end: its latest resolution came before the
-    end, or it was reopened before the end (a reopening follows a resolution)."""
+    end, or it was reopened before the end (a reopening follows a resolution), or it was
+    merged away before the end (the merge settles it)."""
     latest = row.resolved_at is not None and row.resolved_at < end
-    return latest or is_reopened(row, end=end)
+    return latest or is_reopened(row, end=end) or is_merged(row, end=end)
+
+
+def settled_at(row: ContactRow, *, end: datetime) -> datetime | None:
+    """When its matter was last settled, if before the end: a conversation merged away while
+    open (never resolved, or reopened since) at its merge; else its latest resolution."""
+    open_when_merged = row.resolved_at is None or (
+        row.reopened_at is not None and row.reopened_at >= row.resolved_at
+    )
+    if is_merged(row, end=end) and open_when_merged:
+        return row.merged_at
+    return row.resolved_at if row.resolved_at is not None and row.resolved_at < end else None
 
 
 def is_repeat(row: ContactRow, rows: Iterable[ContactRow]) -> bool:
@@ -163,11 +182,8 @@ def _contact_group(
         if c.first_response_at is not None
     ]
     business = [business_seconds(c) for c in handled]
-    resolution = [
-        (c.resolved_at - c.created_at).total_seconds()
-        for c in contacts
-        if c.resolved_at is not None and c.resolved_at < end
-    ]
+    settled = [(c, settled_at(c, end=end)) for c in contacts]
+    resolution = [(at - c.created_at).total_seconds() for c, at in settled if at is not None]
     return ContactFigures(
         received=len(contacts),
         handled=len(handled),

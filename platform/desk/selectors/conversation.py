@@ -12,7 +12,8 @@ from django.utils import timezone
 from accounts.models import User
 from content.models import FaqArticle
 from content.selectors import canned_replies_in_language, translation_for
-from conversations.models import Conversation
+from conversations.merge import thread_conversation_ids
+from conversations.models import Conversation, Message
 from hours.selectors import client_calendar
 from routing.models import AgentState
 from tenants.current import schema_name_current
@@ -20,7 +21,6 @@ from tenants.models import Client
 
 if TYPE_CHECKING:
     from content.selectors import Translated
-    from conversations.models import Message
     from routing.models import WorkItem
 
 
@@ -97,7 +97,16 @@ def conversation_view_in_schema(*, client: Client, conversation_id: int) -> Conv
         conversation=conversation,
         # Every message's files in one more query, however many messages carry them; the
         # originals (up to 25 MB each) stay in the database: the page links to them.
-        messages=list(conversation.messages.defer("raw").prefetch_related("attachments")),
+        # With the messages of the conversations merged into it, in time order (each
+        # marked with its conversation's number on the page).
+        messages=list(
+            Message.objects.filter(
+                conversation_id__in=thread_conversation_ids(conversation_id=conversation.pk)
+            )
+            .defer("raw")
+            .prefetch_related("attachments")
+            .order_by("created_at", "id")
+        ),
         history=history,
         more_history=more_history,
         replies=canned_replies_in_language(conversation.language),

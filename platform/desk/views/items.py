@@ -31,6 +31,7 @@ from conversations.attachments import (
     upload_files_check,
     upload_hint,
 )
+from conversations.merge import thread_conversation_ids
 from conversations.models import Attachment, Message
 from conversations.services import (
     PRIORITIES,
@@ -52,6 +53,7 @@ from desk.selectors.conversation import (
 )
 from desk.selectors.due import ItemDue, item_due_public
 from desk.selectors.inbox import client_colour
+from desk.selectors.merge import merge_targets_in_schema
 from desk.selectors.replies import messages_with_authors, reply_box_in_schema
 from desk.submissions import submission_record, submission_sent_before
 from languages.models import Language
@@ -147,6 +149,12 @@ def _item_page(
                 replies=view.replies,
             )
         context["view"] = view
+        # "Merge into…" (desk/_merge.html): the customer's other conversations.
+        context["merge_targets"] = (
+            merge_targets_in_schema(conversation=view.conversation)
+            if view is not None and view.conversation.merged_into_id is None
+            else []
+        )
         call_view = (
             call_view_in_schema(client=client, call_id=item.source_id)
             if item.source_kind == "call"
@@ -285,8 +293,10 @@ def _submitted_content(text: str, files: Sequence[UploadedFile[bytes]]) -> str:
 def item_attachment(request: HttpRequest, item: WorkItem, attachment_id: int) -> HttpResponseBase:
     """A file of the item's conversation, for an agent who may see the item: downloaded
     (or, ``?inline=1``, a picture shown), streamed from the storage."""
+    # The thread shows the messages of the conversations merged into this one, files too.
     attachment = Attachment.objects.filter(
-        pk=attachment_id, message__conversation_id=item.source_id
+        pk=attachment_id,
+        message__conversation_id__in=thread_conversation_ids(conversation_id=item.source_id),
     ).first()
     if attachment is None:
         raise Http404("No such file.")
@@ -384,7 +394,9 @@ def item_original(request: HttpRequest, item: WorkItem, message_id: int) -> Http
     """An inbound e-mail of the item's conversation exactly as it arrived (an unreadable
     message's only content), for an agent who may see the item: always a download."""
     message = Message.objects.filter(
-        pk=message_id, conversation_id=item.source_id, raw__isnull=False
+        pk=message_id,
+        conversation_id__in=thread_conversation_ids(conversation_id=item.source_id),
+        raw__isnull=False,
     ).first()
     if message is None or message.raw is None:
         raise Http404("No such message.")
