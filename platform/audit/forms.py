@@ -60,6 +60,10 @@ class AuditFilterForm(forms.Form):
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
             self.add_error("until", _("The end of the range is before its start."))
+        for name in ("since", "until"):
+            # The day after is the range's end: the last day of the calendar has none.
+            if cleaned.get(name) and cleaned[name] >= date.max - timedelta(days=1):
+                self.add_error(name, _("Enter a date before the year 9999."))
         return cleaned
 
     def filters(self, *, zone: ZoneInfo) -> AuditFilters:

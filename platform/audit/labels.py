@@ -1,5 +1,6 @@
 """How an event reads on the audit pages and in the CSV, in the reader's language."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -85,7 +86,9 @@ class EventRow:
     ip: str
 
 
-def event_row(event: AuditEvent) -> EventRow:
+def event_row(event: AuditEvent, *, ip_hidden_for: Collection[int] = ()) -> EventRow:
+    """The event as a page or CSV shows it; the address of an actor in ``ip_hidden_for`` is
+    left out (a client's managers do not see where the agency's people work from)."""
     return EventRow(
         at=event.at,
         who=event.actor_name or str(_("System")),
@@ -95,5 +98,5 @@ def event_row(event: AuditEvent) -> EventRow:
         action_code=event.action,
         object=object_text(event),
         details=details_text(event),
-        ip=event.ip or "",
+        ip="" if event.actor_id in ip_hidden_for else (event.ip or ""),
     )

@@ -1,7 +1,7 @@
 """Reading the audit log: one client's part (the portal) or everything (the agency)."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,10 +17,18 @@ from audit.models import AuditEvent
 PAGE_SIZE = 50
 
 
-def audit_events_public(*, client_id: int | None, filters: AuditFilters) -> QuerySet[AuditEvent]:
+def audit_events_public(
+    *,
+    client_id: int | None,
+    filters: AuditFilters,
+    client_ids: Collection[int] | None = None,
+) -> QuerySet[AuditEvent]:
     """The events, newest first: of one client when ``client_id`` is given (whatever the
-    filters say), else of every client and the agency's own."""
+    filters say); else of the clients ``client_ids`` (a supervisor's: the clients they
+    serve), or with None of every client and the agency's own."""
     events = AuditEvent.objects.select_related("client").order_by("-at", "-pk")
+    if client_ids is not None:
+        events = events.filter(client_id__in=client_ids)
     if client_id is not None:
         events = events.filter(client_id=client_id)
     elif filters.client_id is not None:
@@ -37,10 +45,15 @@ def audit_events_public(*, client_id: int | None, filters: AuditFilters) -> Quer
 
 
 def audit_page_public(
-    *, client_id: int | None, filters: AuditFilters, page: int
+    *,
+    client_id: int | None,
+    filters: AuditFilters,
+    page: int,
+    client_ids: Collection[int] | None = None,
 ) -> Page[AuditEvent]:
     """One page of events; a page past the last shows the last (new events push rows on)."""
-    paginator = Paginator(audit_events_public(client_id=client_id, filters=filters), PAGE_SIZE)
+    events = audit_events_public(client_id=client_id, filters=filters, client_ids=client_ids)
+    paginator = Paginator(events, PAGE_SIZE)
     return paginator.get_page(page)
 
 
@@ -48,11 +61,13 @@ def _local(moment: datetime, zone: ZoneInfo) -> str:
     return timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def audit_csv_rows(events: QuerySet[AuditEvent], *, zone: ZoneInfo) -> Iterator[list[str]]:
+def audit_csv_rows(
+    events: QuerySet[AuditEvent], *, zone: ZoneInfo, ip_hidden_for: Collection[int] = ()
+) -> Iterator[list[str]]:
     """Each event as a CSV row (times in ``zone``, the columns of ``audit_csv_header``),
     read in chunks; the details as JSON, for a machine to read too."""
     for event in events.iterator(chunk_size=2000):
-        row = event_row(event)
+        row = event_row(event, ip_hidden_for=ip_hidden_for)
         yield [
             _local(event.at, zone),
             row.who,

@@ -43,6 +43,9 @@ def merge_refusal(*, source: Conversation, target: Conversation) -> str:
         }
     if source.customer_id != target.customer_id:
         return _("#%(target)s belongs to another customer: merge the customers first.") % names
+    if source.spam or target.spam:
+        # Spam stays apart: "Not spam" must be able to bring it back as it was.
+        return _("A conversation marked as spam cannot be merged: take the mark back first.")
     if Conversation.Channel.CALL in (source.channel, target.channel):
         return _(
             "A call's conversation (a voicemail, a callback request) stays with its call: "

@@ -586,11 +586,14 @@ def conversation_customer_message(
     )
     # A message to a merged conversation goes where the matter is now (conversations.merge),
     # and is filed on that conversation's channel.
+    asked_id = conversation_id
     conversation_id = merged_into_id or conversation_id
     channel = Conversation.objects.values_list("channel", flat=True).get(pk=conversation_id)
     # The delivery's lock before the conversation's row lock: the order every path takes.
     if earlier := _delivered_before(channel, external_id):
-        if earlier.conversation.pk != conversation_id:
+        # A retry of a message filed on the conversation before it was merged is the same
+        # message: answered as the first time, not refused.
+        if earlier.conversation.pk not in (conversation_id, asked_id):
             raise ExternalIdUsedElsewhere(external_id, earlier.conversation.pk)
         return earlier
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -31,6 +32,11 @@ from tenants.models import Client
 # Channels whose sender a person can block: a call is a call (its voicemail or callback
 # request is answered by calling), an agent's own e-mail has no sender to block.
 SPAM_CHANNELS = ("email", "sms", "chat", "api")
+
+
+# A merged conversation is the target's now: marking it (or bringing it back) would queue
+# or close a conversation nobody answers.
+_MERGED_REFUSAL = gettext_lazy("This conversation was merged into #%(target)s: act on that one.")
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ def conversation_mark_spam(
     )
     if conversation.channel not in SPAM_CHANNELS or conversation.started_by_agent:
         raise ValidationError(_("Only a customer's e-mail, SMS, chat or API message is spam."))
+    if conversation.merged_into_id is not None:
+        raise ValidationError(_MERGED_REFUSAL % {"target": conversation.merged_into_id})
     address = customer_address(conversation.customer, conversation.channel)
     if conversation.spam:
         return SpamOutcome(conversation, address, ConversationBilling())
@@ -76,7 +84,7 @@ def conversation_mark_spam(
     resolution_clock_cancel(client=client, conversation_id=conversation.pk, now=now)
     if address:
         sender_block(address=address, agent_id=agent.pk, conversation_id=conversation.pk, now=now)
-    _note(conversation, agent, now, "Marked as spam; sender %(address)s blocked.", address)
+    _note(conversation, agent, now, _("Marked as spam; sender %(address)s blocked."), address)
     billing = usage_conversation_rated(
         client=client, conversation_id=conversation.pk, rated=False, reason="Marked as spam"
     )
@@ -111,6 +119,8 @@ def conversation_not_spam(
     )
     if not conversation.spam:
         raise ValidationError(_("This conversation is not marked as spam."))
+    if conversation.merged_into_id is not None:  # marked before merges refused spam
+        raise ValidationError(_MERGED_REFUSAL % {"target": conversation.merged_into_id})
     address = customer_address(conversation.customer, conversation.channel)
     deadlines = deadlines_for(client, conversation, now)
     due_at, warn_at = _promise(client, conversation, deadlines)
@@ -144,7 +154,7 @@ def conversation_not_spam(
     resolution_clock_started(client, conversation, deadlines, now)
     if address:
         sender_unblock(address=address)
-    _note(conversation, agent, now, "Not spam; sender %(address)s unblocked.", address)
+    _note(conversation, agent, now, _("Not spam; sender %(address)s unblocked."), address)
     billing = usage_conversation_rated(
         client=client, conversation_id=conversation.pk, rated=True, reason="Not spam"
     )

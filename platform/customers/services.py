@@ -31,6 +31,10 @@ def customer_erase(*, customer_id: int, actor: AbstractBaseUser | None = None) -
     root_id = asked.merged_into_id or asked.pk
     # The target first, then its tombstones by id: the order customer_merge locks in.
     customer = Customer.objects.select_for_update().get(pk=root_id)
+    if customer.merged_into_id is not None:
+        # Merged between the read above and the lock: the person is its target now (a
+        # target is never merged itself).
+        customer = Customer.objects.select_for_update().get(pk=customer.merged_into_id)
     family = [customer, *Customer.objects.select_for_update().filter(merged_into=customer)]
     erased_at = timezone.now()
     for person in family:

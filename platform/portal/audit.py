@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.models import User
 from accounts.selectors import audit_actors_public
 from audit.forms import AuditFilterForm, audit_filters_parse
 from audit.labels import event_row
@@ -41,6 +42,14 @@ def manager_page(view: Callable[..., Any]) -> Callable[..., Any]:
     return login_required(checked)
 
 
+def _agency_people(client: Any) -> set[int]:
+    """The agency's people who act on this client (its agents, the agency admins): their
+    addresses are not shown to the client."""
+    return set(
+        User.objects.exclude(role=User.Role.CLIENT, client=client).values_list("pk", flat=True)
+    )
+
+
 def _form(request: HttpRequest) -> AuditFilterForm:
     actors = audit_actors_public(client_id=request.tenant.pk)  # type: ignore[attr-defined]
     return AuditFilterForm(request.GET, actors=actors, clients=None)
@@ -54,13 +63,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     filters, number = audit_filters_parse(form, zone=client.tz)
     page = audit_page_public(client_id=client.pk, filters=filters, page=number)
+    hidden = _agency_people(client)
     params = request.GET.copy()
     params.pop("page", None)
     context = {
         "client": client,
         "form": form,
         "page": page,
-        "rows": [event_row(event) for event in page],
+        "rows": [event_row(event, ip_hidden_for=hidden) for event in page],
         "zone": client.time_zone,
         "params": params.urlencode(),
         "show_client": False,
@@ -83,4 +93,5 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
         label="audit.csv",
     )
     events = audit_events_public(client_id=client.pk, filters=filters)
-    return csv_response("audit.csv", audit_csv_header(), audit_csv_rows(events, zone=client.tz))
+    rows = audit_csv_rows(events, zone=client.tz, ip_hidden_for=_agency_people(client))
+    return csv_response("audit.csv", audit_csv_header(), rows)

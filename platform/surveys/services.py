@@ -247,6 +247,16 @@ def survey_opt_out(*, survey_id: int, now: datetime | None = None) -> SurveyOptO
     return opt_out
 
 
+def survey_opt_out_move(*, source: Customer, target: Customer) -> None:
+    """A customer merged into another (customers.services.customer_merge): the person asked
+    for no more surveys under either record, so the target keeps that (its own row first)."""
+    moved = SurveyOptOut.objects.filter(customer=source)
+    if SurveyOptOut.objects.filter(customer=target).exists():
+        moved.delete()
+    else:
+        moved.update(customer=target)
+
+
 def survey_opt_in(*, survey_id: int) -> bool:
     """The survey's customer takes the opt-out back; True when there was one."""
     survey = Survey.objects.select_related("conversation").get(pk=survey_id)

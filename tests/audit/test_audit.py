@@ -282,10 +282,9 @@ def test_viewers_outsiders_and_strangers_are_refused_on_the_portal(two_clients):
     assert "Audit log" in portal(two_clients.a, manager_of(two_clients.a)).get("/").text
 
 
-def test_a_supervisor_sees_every_clients_events_and_filters_by_client(two_clients):
+def test_an_admin_sees_every_clients_events_and_filters_by_client(two_clients):
     _some_events(two_clients)
-    supervisor = agent_with([two_clients.a], {"cs": "native"}, is_staff=True)
-    http = desk_signed_in(supervisor)
+    http = desk_signed_in(UserFactory(role=User.Role.ADMIN, language="en"))
     text = http.get("/desk/audit").text
     assert "anna-a" in text and "bartek-b" in text and "agency-only" in text
     rows = table_rows(http.get(f"/desk/audit?client={two_clients.b.pk}").text, "audit-events")
@@ -294,6 +293,47 @@ def test_a_supervisor_sees_every_clients_events_and_filters_by_client(two_client
     assert csv[0][:2] == ["Time", "Who"]
     assert {row[3] for row in csv[1:]} == {two_clients.a.name}
     assert http.get("/desk/audit?client=abc").status_code == 400
+    assert http.get("/desk/audit?until=9999-12-31").status_code == 400  # no day after it
+
+
+def test_a_supervisor_sees_only_the_clients_they_serve(two_clients):
+    _some_events(two_clients)
+    supervisor = agent_with([two_clients.a], {"cs": "native"}, is_staff=True)
+    http = desk_signed_in(supervisor)
+    text = http.get("/desk/audit").text
+    assert "anna-a" in text and "bartek-b" not in text and "agency-only" not in text
+    assert two_clients.b.name not in text  # not even offered as a filter
+    assert http.get(f"/desk/audit?client={two_clients.b.pk}").status_code == 400
+    csv = rows_of(http.get("/desk/audit.csv"))
+    assert csv[1:] and {row[3] for row in csv[1:]} == {two_clients.a.name}
+
+
+def test_a_client_manager_does_not_see_where_the_agency_works_from(two_clients):
+    agent = agent_with([two_clients.a], {"cs": "native"})
+    manager = manager_of(two_clients.a)
+    with_ip = AuditEvent.objects.create(
+        at=timezone.now(),
+        actor_id=manager.pk,
+        actor_name=manager.username,
+        client=two_clients.a,
+        action=Action.SIGNED_IN,
+        ip="203.0.113.7",
+    )
+    AuditEvent.objects.create(
+        at=timezone.now(),
+        actor_id=agent.pk,
+        actor_name=agent.username,
+        client=two_clients.a,
+        action=Action.SIGNED_IN,
+        ip="198.51.100.9",
+    )
+    http = portal(two_clients.a, manager)
+    page = http.get("/audit/").text
+    csv = b"".join(http.get("/audit/export.csv").streaming_content).decode()
+    assert with_ip.ip in page and with_ip.ip in csv  # their own people's addresses
+    assert "198.51.100.9" not in page and "198.51.100.9" not in csv
+    admin_page = desk_signed_in(UserFactory(role=User.Role.ADMIN)).get("/desk/audit").text
+    assert "198.51.100.9" in admin_page
 
 
 def test_the_agency_page_is_for_supervisors_and_admins(two_clients):

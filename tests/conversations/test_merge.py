@@ -14,6 +14,7 @@ from conversations.services import (
     conversation_open_inbound,
     conversation_reply,
 )
+from conversations.spam import conversation_mark_spam, conversation_not_spam
 from routing.models import WorkItem
 from search.models import SearchDocument
 from tests.support.desk import agent_with
@@ -160,3 +161,24 @@ def test_a_customer_message_to_the_merged_conversation_lands_in_the_target_once(
         )
         assert first.conversation.pk == target.pk and first.message.channel == "chat"
         assert (replay.created, replay.message.pk) == (False, first.message.pk)
+
+
+def test_spam_is_not_merged_and_a_merged_conversation_is_not_marked_or_unmarked(two_clients, agent):
+    client = two_clients.a
+    with in_schema(client):
+        target = _open(client, "Boty mi nepřišly.", subject="Boty")
+        spam = _open(client, "Levné hodinky!", subject="Akce")
+        source = _open(client, "Kde jsou boty?", subject="Znovu")
+        conversation_mark_spam(client=client, conversation_id=spam.pk, agent=agent)
+        for one, other in ((spam, target), (target, spam)):
+            with pytest.raises(ValidationError, match="spam cannot be merged"):
+                conversation_merge(client=client, source_id=one.pk, target_id=other.pk, agent=agent)
+        conversation_merge(client=client, source_id=source.pk, target_id=target.pk, agent=agent)
+        with pytest.raises(ValidationError, match=f"merged into #{target.pk}"):
+            conversation_mark_spam(client=client, conversation_id=source.pk, agent=agent)
+        # Marked before merges refused spam (or by hand): "Not spam" would queue a
+        # conversation nobody can answer.
+        Conversation.objects.filter(pk=spam.pk).update(merged_into=target)
+        with pytest.raises(ValidationError, match=f"merged into #{target.pk}"):
+            conversation_not_spam(client=client, conversation_id=spam.pk, agent=agent)
+    assert not WorkItem.objects.filter(client=client, source_id=spam.pk, status="waiting").exists()

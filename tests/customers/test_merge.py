@@ -13,6 +13,7 @@ from conversations.services import conversation_open_inbound, customer_for_conta
 from customers.models import Customer
 from customers.services import customer_erase, customer_merge
 from search.models import SearchDocument
+from surveys.models import SurveyOptOut
 from telephony.voice.models import Call
 from tests.support.mail import email
 from tests.support.tenancy import in_schema
@@ -131,3 +132,18 @@ def test_erasure_reaches_everything_of_both_after_a_merge(two_clients, erase):
             .filter(conversation_id__in=[by_mail.pk, by_sms.pk])
             .exists()
         )
+
+
+def test_a_customer_who_asked_for_no_surveys_keeps_that_when_merged(two_clients):
+    client = two_clients.a
+    with in_schema(client):
+        asked = _contact(client, "Dotaz", email_address="bez-anket@customer.example").customer
+        other = _contact(client, "SMS", phone="+420601333444").customer
+        SurveyOptOut.objects.create(customer=asked, created_at=AT)
+        customer_merge(source_id=asked.pk, target_id=other.pk, actor=None)
+        assert SurveyOptOut.objects.get().customer_id == other.pk
+        # Both had asked: one row stays, the target's.
+        third = _contact(client, "Další", email_address="taky@customer.example").customer
+        SurveyOptOut.objects.create(customer=third, created_at=AT)
+        customer_merge(source_id=third.pk, target_id=other.pk, actor=None)
+        assert list(SurveyOptOut.objects.values_list("customer_id", flat=True)) == [other.pk]

@@ -34,6 +34,8 @@ def test_merge_into_offers_the_customers_conversations_confirms_and_merges(two_c
     page = http.get(f"/desk/items/{second_item.pk}").text
     assert 'id="merge-card"' in page and f'data-target="{first.pk}"' in page
 
+    odd = http.get(f"/desk/items/{second_item.pk}/merge?target=²")  # a digit int() refuses
+    assert odd.status_code < 500
     confirm = http.get(f"/desk/items/{second_item.pk}/merge?target={first.pk}").text
     assert "Kde jsou boty" in confirm and "Znovu boty" in confirm
     assert 'id="merge-confirm-form"' in confirm

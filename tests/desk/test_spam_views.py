@@ -104,6 +104,7 @@ def test_bad_input_is_a_400_or_404_never_a_500(two_clients, czech):
     http = signed_in(czech)
     assert http.get("/desk/spam?client=abc").status_code == 400
     assert http.get("/desk/spam?page=x").status_code == 400
+    assert http.get("/desk/spam?page=²").status_code == 400  # a digit int() refuses
     assert http.get("/desk/spam?client=999999").status_code == 404
     assert http.get("/desk/spam?page=99").status_code == 200  # the last page
     missing = f"/desk/clients/{two_clients.a.pk}/spam/999999/not-spam"

@@ -1,5 +1,6 @@
-"""The agency's audit log (``/desk/audit``, supervisors and agency admins): every client's
-events and the agency's own, filtered by who, client, action and dates; paginated; CSV."""
+"""The agency's audit log (``/desk/audit``): an agency admin reads every client's events
+and the agency's own, a supervisor those of the clients they serve; filtered by who,
+client, action and dates; paginated; CSV."""
 
 from zoneinfo import ZoneInfo
 
@@ -24,9 +25,24 @@ from desk.access import agent_of
 from tenants.models import Client
 
 
-def _form(request: HttpRequest) -> AuditFilterForm:
-    clients = [(c.pk, c.name) for c in Client.objects.clients().order_by("name")]
-    return AuditFilterForm(request.GET, actors=audit_actors_public(client_id=None), clients=clients)
+def _scope(request: HttpRequest) -> list[int] | None:
+    """The clients whose events the reader sees: every one for an agency admin (and the
+    agency's own events), else those they serve, as on the wall and in search."""
+    agent = agent_of(request)
+    if agent.is_agency_admin:
+        return None
+    return list(agent.served_clients.values_list("pk", flat=True))
+
+
+def _form(request: HttpRequest, scope: list[int] | None) -> AuditFilterForm:
+    clients = Client.objects.clients().order_by("name")
+    if scope is not None:
+        clients = clients.filter(pk__in=scope)
+    return AuditFilterForm(
+        request.GET,
+        actors=audit_actors_public(client_id=None, client_ids=scope),
+        clients=[(c.pk, c.name) for c in clients],
+    )
 
 
 @agency_page(AgencyRole.SUPERVISOR)
@@ -34,9 +50,10 @@ def _form(request: HttpRequest) -> AuditFilterForm:
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Every event, newest first, 50 a page, times in the reader's zone."""
     zone = ZoneInfo(agent_of(request).time_zone)
-    form = _form(request)
+    scope = _scope(request)
+    form = _form(request, scope)
     filters, number = audit_filters_parse(form, zone=zone)
-    page = audit_page_public(client_id=None, filters=filters, page=number)
+    page = audit_page_public(client_id=None, filters=filters, page=number, client_ids=scope)
     params = request.GET.copy()
     params.pop("page", None)
     context = {
@@ -56,7 +73,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered events as CSV (no page: all of them); the download is itself recorded."""
     zone = ZoneInfo(agent_of(request).time_zone)
-    filters, _page = audit_filters_parse(_form(request), zone=zone)
+    scope = _scope(request)
+    filters, _page = audit_filters_parse(_form(request, scope), zone=zone)
     audit_record(
         action=AuditEvent.Action.EXPORTED,
         request=request,
@@ -64,5 +82,5 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
         object_id="audit.csv",
         label="audit.csv",
     )
-    events = audit_events_public(client_id=None, filters=filters)
+    events = audit_events_public(client_id=None, filters=filters, client_ids=scope)
     return csv_response("audit.csv", audit_csv_header(), audit_csv_rows(events, zone=zone))

@@ -16,6 +16,7 @@ from django_tenants.utils import schema_context
 from accounts.access import agency_page
 from conversations.merge import conversation_merge, merge_refusal
 from conversations.models import Conversation
+from core.input import whole_number
 from customers.models import Customer
 from customers.services import customer_merge, customer_merge_refusal
 from desk.access import agent_of, desk_item, serves
@@ -36,7 +37,7 @@ def _number(raw: str) -> int | None:
     """A conversation's or customer's number as typed ("#12", " 12 "); None if it is not
     one."""
     raw = raw.strip().removeprefix("#").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+    return int(raw) if whole_number(raw, max_digits=11) else None
 
 
 @desk_item(source="conversation", acting=True, in_schema=True)

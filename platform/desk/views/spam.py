@@ -16,6 +16,7 @@ from accounts.access import agency_page
 from billing.services import ConversationBilling
 from conversations.models import Conversation
 from conversations.spam import conversation_mark_spam, conversation_not_spam
+from core.input import whole_number
 from desk.access import agent_of, desk_item
 from desk.selectors.search import ScopeClient, search_scope_public
 from desk.selectors.spam import spam_page_in_schema
@@ -60,7 +61,7 @@ def _scope(request: HttpRequest, client_id: int | None) -> tuple[list[ScopeClien
 def _number(value: str | None, name: str) -> int | None:
     if value in (None, ""):
         return None
-    if not value.isdigit():
+    if not whole_number(value):
         raise BadRequest(_("%(name)s is a number.") % {"name": name})
     return int(value)
 
