@@ -393,6 +393,24 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
+# The desk's pulse (routing/pulse.py): a token per client's queue and per agent, bumped by
+# whichever process commits the change (a web process, a Celery worker) and read by every
+# web process, so never one process's memory: the same Redis when set, else a table in
+# PostgreSQL (routing's migration 0005). Its keys are one per client and agent: no culling.
+PULSE_CACHE = "pulse"
+CACHES[PULSE_CACHE] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "pulse",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "routing_pulse",
+        "OPTIONS": {"MAX_ENTRIES": 10_000_000},
+    }
+)
 # The daily exchange rates (billing.services.exchange_rates_fetch); empty: none fetched.
 EXCHANGE_RATES_URL = env.exchange_rates_url()
 TWILIO_ACCOUNT_SID = env.text("TWILIO_ACCOUNT_SID")

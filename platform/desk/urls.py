@@ -77,6 +77,7 @@ urlpatterns = [
     path("desk/settings", agent.agent_settings, name="desk-settings"),
     path("desk/items/<int:item_id>/viewers", agent.item_viewers, name="desk-item-viewers"),
     path("desk/mine", agent.my_items, name="desk-mine"),
+    path("desk/pulse", agent.pulse, name="desk-pulse"),
     path("desk/search", search.search, name="desk-search"),
     path("desk/audit", audit.audit_log, name="desk-audit"),
     path("desk/audit.csv", audit.audit_export, name="desk-audit-export"),

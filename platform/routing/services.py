@@ -25,6 +25,7 @@ from core.channels import Channel
 from hours.models import SlaEvent
 from languages.selectors import agent_language_codes
 from routing.models import AgentState, WorkItem
+from routing.pulse import pulse_bump
 from routing.selectors import (
     AgentReach,
     agent_load,
@@ -70,7 +71,7 @@ def work_enqueue(
     waiting_since = waiting_since or timezone.now()
     try:
         with transaction.atomic():
-            return WorkItem.objects.create(
+            item = WorkItem.objects.create(
                 client=client,
                 channel=channel,
                 language=language,
@@ -84,6 +85,8 @@ def work_enqueue(
                 waiting_since=waiting_since,
                 asked_at=waiting_since,
             )
+            pulse_bump(client_ids=[client.pk])  # the desks of its agents fetch their inbox
+            return item
     except IntegrityError:  # the same source queued concurrently: that one wins
         return WorkItem.objects.get(
             client=client,
@@ -242,6 +245,7 @@ def agent_next_item(*, agent: User, now: datetime | None = None) -> WorkItem | N
     if claimed is None:
         return None
     item = WorkItem.from_db("default", _FIELDS, claimed)
+    pulse_bump(client_ids=[item.client_id], agent_ids=[agent.pk])
     timeout = policy_for(item.channel, item.client_id).offer_timeout
     if item.is_live_call and timeout != call_timeout:  # the client's own policy
         item.offer_expires_at = now + timeout
@@ -425,12 +429,14 @@ def offer_accept(*, item_id: int, agent: User, now: datetime | None = None) -> W
     item.status = WorkItem.Status.ASSIGNED
     item.assigned_at = now
     item.save(update_fields=["status", "assigned_at"])
+    pulse_bump(agent_ids=[agent.pk])
     return item
 
 
 def work_requeue(*, item: WorkItem) -> None:
     """Put an offered or assigned item back in the queue, keeping its place (the caller
     holds its lock)."""
+    pulse_bump(client_ids=[item.client_id], agent_ids=[item.agent_id])
     item.status = WorkItem.Status.WAITING
     item.agent = None
     item.offered_at = item.offer_expires_at = item.assigned_at = None
@@ -474,6 +480,7 @@ def item_close(*, item_id: int, agent: User, now: datetime | None = None) -> Wor
     item.status = WorkItem.Status.DONE
     item.closed_at = now
     item.save(update_fields=["status", "closed_at"])
+    pulse_bump(agent_ids=[agent.pk])  # the agent's other open desk pages
     answered = item.responded_at or now
     if item.due_at and answered > item.due_at:  # answered late, maybe before the sweep saw it
         SlaEvent.objects.get_or_create(
@@ -538,6 +545,7 @@ def work_cancel_for_source(
     for item in items:
         item.status, item.closed_at = WorkItem.Status.CANCELLED, now
         item.save(update_fields=["status", "closed_at"])
+        pulse_bump(client_ids=[item.client_id], agent_ids=[item.agent_id])
         if item.agent_id and item.agent is not None and not agent_load(item.agent):
             AgentState.objects.filter(agent_id=item.agent_id).update(idle_since=now)
     return len(items)
@@ -571,6 +579,8 @@ def work_language_set(*, client: Client, source_kind: str, source_id: int, langu
             and language not in agent_language_codes(item.agent)
         ):
             work_requeue(item=item)  # its agent does not speak it: back to the queue
+    # Other agents' queues change with the language: their desks fetch the inbox.
+    pulse_bump(client_ids=[client.pk])
 
 
 def work_priority_set(*, client: Client, source_kind: str, source_id: int, priority: int) -> None:
@@ -578,6 +588,7 @@ def work_priority_set(*, client: Client, source_kind: str, source_id: int, prior
     _open_items_of(client=client, source_kind=source_kind, source_id=source_id).update(
         priority=priority
     )
+    pulse_bump(client_ids=[client.pk])  # the queue's order changed
 
 
 def work_item_promise_renew(
@@ -689,6 +700,7 @@ def work_started_by_agent(
     agent from the start, without a first-response promise (nobody is waiting for an answer),
     so that it is on the desk like any other and the customer's answer comes back to it."""
     now = now or timezone.now()
+    pulse_bump(agent_ids=[agent.pk])
     return WorkItem.objects.create(
         client=client,
         channel=channel,
@@ -754,6 +766,7 @@ def item_claim(*, item_id: int, agent: User, now: datetime | None = None) -> Wor
     row = _lock_and_claim(agent.pk, _claim_one_sql(clause), [agent.pk, *params])
     if row is not None:
         claimed = WorkItem.from_db("default", _FIELDS, row)
+        pulse_bump(client_ids=[claimed.client_id], agent_ids=[agent.pk])
         audit.info("%s claimed work item %s", agent.username, claimed.pk)
         return claimed
     item = WorkItem.objects.select_related("client", "agent").get(pk=item_id)
@@ -824,6 +837,7 @@ def item_assign(
 def _give(item: WorkItem, agent: User, *, now: datetime) -> None:
     """The locked ``item`` becomes the agent's: a caller on the line offered, the rest
     assigned."""
+    pulse_bump(client_ids=[item.client_id], agent_ids=[item.agent_id, agent.pk])
     item.agent = agent
     if item.is_live_call:
         item.status = WorkItem.Status.OFFERED

@@ -96,7 +96,8 @@ def test_the_acknowledgement_is_in_the_customers_language_with_the_due_time(
         )
     with django_capture_on_commit_callbacks() as callbacks:
         filed = email_file_raw(email())
-    assert len(callbacks) == 1  # the send task, queued for after the commit
+    # The send task, queued for after the commit (beside the desks' pulse of the new item).
+    assert len([done for done in callbacks if done.__module__ != "routing.pulse"]) == 1
     with in_schema(mailbox):
         ack = Message.objects.get(conversation_id=filed.conversation_id, direction="out")
         assert send_now(mailbox, ack.pk) == "sent"

@@ -1,6 +1,9 @@
 """desk-live in a real browser: a desktop notification asked for on a click and shown when a
-chat comes to the agent; the supervisors' wall updating without a reload; the collision
-notice when a colleague types in the same conversation."""
+chat comes to the agent; new work in the queue on the desk within about a second through the
+pulse; the supervisors' wall updating without a reload; the collision notice when a colleague
+types in the same conversation."""
+
+import time
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -128,6 +131,40 @@ def test_a_desktop_notification_is_asked_for_on_a_click_and_shown_on_a_new_chat(
     made = page.evaluate("window.shownNotifications")
     assert any("objednávka 12345" in (n.get("body") or "") for n in made)
     context.close()
+
+
+def test_new_work_in_the_queue_is_on_the_desk_at_the_next_pulse(desk):
+    page = signed_in_page(desk, "live-petr")
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    expect(page.locator("#queue")).to_be_visible()
+    page.evaluate("window.notReloaded = true")
+    page.wait_for_timeout(3_000)
+    # The pulse is asked each second; the inbox is fetched when it changes (other tests'
+    # committed work for this client may change it meanwhile) or every 15 s.
+    pulses = sum("/desk/pulse" in url for url in asked)
+    assert pulses >= 2
+    assert sum("/desk/live" in url for url in asked) < pulses
+    committed: list[float] = []
+
+    def new_item():
+        work_enqueue(
+            client=desk["client"],
+            channel="email",
+            language="cs",
+            summary="Reklamace tkaniček",
+            source_kind="live-test",
+            source_id=2,
+            priority=9,  # heads the queue's table
+        )
+        committed.append(time.monotonic())
+
+    in_another_thread(new_item)
+    # The inbox's own poll comes every 15 s; only the pulse brings it this soon.
+    expect(page.locator("#queue")).to_contain_text("Reklamace tkaniček", timeout=4_000)
+    print(f"on the desk {time.monotonic() - committed[0]:.2f} s after the commit")
+    assert page.evaluate("window.notReloaded") is True
+    page.close()
 
 
 def test_the_wall_updates_without_a_reload(desk):

@@ -43,6 +43,7 @@ AGENCY_ROUTES = {
     "desk/figures": AGENT,
     "desk/settings": AGENT,
     "desk/mine": AGENT,
+    "desk/pulse": AGENT,
     "desk/search": AGENT,
     "desk/wall": SUPERVISOR,
     "desk/wall/live": SUPERVISOR,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count
+from django.db.models import Count, Window
 from django.utils import timezone
 
 from accounts.models import User
@@ -86,13 +86,15 @@ def conversation_view_in_schema(*, client: Client, conversation_id: int) -> Conv
     )
     if conversation is None:
         return None
+    # The newest conversations with how many there are in all, in one statement (a window
+    # over the grouped rows), so that a long history costs no second query.
     earlier = (
         Conversation.objects.filter(customer_id=conversation.customer_id)
-        .annotate(message_count=Count("messages"))
+        .annotate(message_count=Count("messages"), in_all=Window(Count("id")))
         .order_by("-created_at", "-id")
     )
     history = list(earlier[:HISTORY_LIMIT])
-    more_history = earlier.count() - HISTORY_LIMIT if len(history) == HISTORY_LIMIT else 0
+    more_history = history[0].in_all - len(history) if history else 0
     return ConversationView(
         conversation=conversation,
         # Every message's files in one more query, however many messages carry them; the

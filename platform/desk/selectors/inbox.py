@@ -1,23 +1,28 @@
 """Reads for the agent's inbox, public schema only: the clients' table, the agent's items,
 the head of what they may take and the counts, in one scan of the waiting work."""
 
+import logging
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from psycopg.types.numeric import Int8
+from redis.exceptions import RedisError
 
 from accounts.models import User
 from core.channels import Channel
 from routing.models import WorkItem
+from routing.pulse import pulse_of_agent
 from routing.selectors import ACTIVE, agent_reach_cached, eligible_items_sql
 from routing.services import URGENT_FIRST
 from tenants.models import Client
+
+log = logging.getLogger(__name__)
 
 # The inbox shows the head of the queue and the busiest clients; the counts cover all.
 QUEUE_HEAD = 25
@@ -122,6 +127,17 @@ def agent_items_public(agent: User) -> "QuerySet[WorkItem]":
         .select_related("client")
         .order_by(*URGENT_FIRST)
     )
+
+
+def agent_pulse_public(agent: User) -> str | None:
+    """What the desk compares each second (routing/pulse.py): a digest that changes when work
+    is queued for one of the agent's clients, or given to or taken from them; None when the
+    pulse's cache cannot be read (the desk's slower poll still brings the news)."""
+    try:
+        return pulse_of_agent(agent_id=agent.pk, client_ids=agent_reach_cached(agent).client_ids)
+    except (DatabaseError, RedisError):
+        log.exception("The desk's pulse cannot be read")
+        return None
 
 
 def item_news(item: WorkItem) -> dict[str, Any]:

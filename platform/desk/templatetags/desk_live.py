@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import NOTIFICATION_FIELDS, agent_settings_get
+from desk.selectors.inbox import agent_pulse_public
 from desk.templatetags.desk_labels import duration
 from languages.templatetags.polydesk_format import number
 
@@ -49,3 +50,12 @@ def notify_texts() -> dict[str, str]:
         "queue": _("New work in your queue ({count} waiting)"),
         "test": _("Notifications work."),
     }
+
+
+@register.simple_tag(takes_context=True)
+def desk_pulse(context: template.Context) -> str:
+    """The pulse the page shows the state of (desk_live.js asks for news once it changes):
+    the view's, read before its inbox, else read now."""
+    if context.get("pulse"):
+        return str(context["pulse"])
+    return agent_pulse_public(context["user"]) or ""

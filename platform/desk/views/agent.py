@@ -21,7 +21,7 @@ from accounts.services import NOTIFICATION_FIELDS, agent_settings_get, agent_set
 from core.input import whole_number
 from desk.access import agent_of, desk_item
 from desk.selectors.agents import Period, agent_figures_public, desk_agents_public
-from desk.selectors.inbox import agent_items_public, item_news
+from desk.selectors.inbox import agent_items_public, agent_pulse_public, item_news
 from desk.viewers import item_viewer_beat, item_viewers_others
 from languages.models import AgentSkill, Language
 from languages.services import agent_skills_set
@@ -134,6 +134,18 @@ def my_items(request: HttpRequest) -> JsonResponse:
     whole inbox follows with the desk's own poll (docs/decisions.md, "The live wall")."""
     items = agent_items_public(agent_of(request))
     return JsonResponse({"items": [item_news(item) for item in items]})
+
+
+@agency_page()
+@require_GET
+def pulse(request: HttpRequest) -> JsonResponse:
+    """Asked every second by every open desk page: a digest that changes when work is queued
+    for one of the agent's clients or given to or taken from them (one cache read); the page
+    fetches its inbox only when it changed (docs/decisions.md, "The desk's pulse")."""
+    token = agent_pulse_public(agent_of(request))
+    if token is None:
+        return JsonResponse({"error": _("The desk's live updates are unavailable.")}, status=503)
+    return JsonResponse({"pulse": token})
 
 
 @desk_item()

@@ -21,7 +21,12 @@ from accounts.models import User
 from desk.access import agent_of
 from desk.forms import QueueForm, queue_filter, queue_params
 from desk.selectors.calls import screen_pops
-from desk.selectors.inbox import agent_inbox_public, client_cards_public, item_news
+from desk.selectors.inbox import (
+    agent_inbox_public,
+    agent_pulse_public,
+    client_cards_public,
+    item_news,
+)
 from routing.models import AgentState
 from routing.selectors import NothingToTake, agent_reach_cached, take_next_obstacles
 from routing.services import agent_heartbeat, agent_next_item, agent_presence_set
@@ -48,6 +53,9 @@ def _clients_table() -> SafeString:
 
 def _inbox_context(request: HttpRequest, *, presence: str) -> dict[str, Any]:
     agent = agent_of(request)
+    # Read before the inbox: a change committed after this read changes the pulse the desk
+    # compares next (desk_live.js), so no change is missed between the two reads.
+    pulse = agent_pulse_public(agent)
     now = timezone.now()
     # The queue's table filtered and paged as asked (a 400 for what the page does not offer).
     inbox = agent_inbox_public(agent, queue=queue_filter(request.GET, agent=agent, now=now))
@@ -56,6 +64,7 @@ def _inbox_context(request: HttpRequest, *, presence: str) -> dict[str, Any]:
     unavailable = presence != AgentState.Presence.AVAILABLE
     why = _obstacles(agent, presence, now=now) if unavailable or not inbox.waiting else None
     return {
+        "pulse": pulse,
         "inbox": inbox,
         "now": now,
         # Calls ringing for (or held by) the agent pop up with their caller's history.
@@ -123,6 +132,7 @@ def live(request: HttpRequest) -> JsonResponse:
             # For the desk's notifications (desk_live.js): what is new since the last poll.
             "items": [item_news(item) for item in inbox.my_items],
             "head": [item_news(item) for item in inbox.queue_head[:5]],
+            "pulse": context["pulse"],
         }
     )
 

@@ -54,7 +54,11 @@ from desk.selectors.conversation import (
 from desk.selectors.due import ItemDue, item_due_public
 from desk.selectors.inbox import client_colour
 from desk.selectors.merge import merge_targets_in_schema
-from desk.selectors.replies import messages_with_authors, reply_box_in_schema
+from desk.selectors.replies import (
+    messages_with_authors,
+    messages_with_texts,
+    reply_box_in_schema,
+)
 from desk.submissions import submission_record, submission_sent_before
 from languages.models import Language
 from outbox.selectors import messages_with_deliveries
@@ -142,6 +146,7 @@ def _item_page(
         if view is not None:  # each outbound message with its delivery state and author
             view.messages[:] = messages_with_deliveries(client=client, messages=view.messages)
             messages_with_authors(conversation=view.conversation, messages=view.messages)
+            messages_with_texts(messages=view.messages, time_zone=agent_of(request).time_zone)
             context["reply_box"] = reply_box_in_schema(
                 client=client,
                 conversation=view.conversation,

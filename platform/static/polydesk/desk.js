@@ -18,8 +18,11 @@
         })
         .catch(function () { /* offline for a moment: the next poll tries again */ });
     };
-    setInterval(refresh, 1000 * Number(inbox.dataset.liveSeconds || 5));
-    window.deskRefresh = refresh;  // desk_live.js: at once when work is given to the agent
+    // desk_live.js refreshes at once when the desk's pulse changes (new work for the agent
+    // or in their queue); this slower poll brings what the pulse does not count (the waits
+    // growing, a promise falling due) and keeps the desk's heartbeat.
+    setInterval(refresh, 1000 * Number(inbox.dataset.liveSeconds || 15));
+    window.deskRefresh = refresh;
   }
 
   // A canned reply goes into the reply box, where the agent can still edit it.
