@@ -606,6 +606,24 @@ def pdf_measure(client) -> dict:
     }
 
 
+def read_figures(report: Report, name: str, measured: dict) -> None:
+    """A stored read's p50 and p99 against the floor's, and p50 over the floor's p50."""
+    for stat in ("p50", "p99"):
+        report.figure(
+            f"{name}, {stat}",
+            measured[stat],
+            "s",
+            floor=measured[f"floor_{stat}"],
+            target=KPI_TARGET_S,
+        )
+    report.figure(
+        f"{name} p50 / floor p50",
+        measured["p50"] / measured["floor_p50"],
+        "x",
+        target=FLOOR_FACTOR,
+    )
+
+
 def months_before(month: date, count: int) -> date:
     year, index = divmod(month.year * 12 + month.month - 1 - count, 12)
     return date(year, index + 1, 1)
@@ -730,46 +748,8 @@ def size_run(index: int, conversations: int, calls: int, args, report: Report) -
                     kpis["p50"] / kpis["floor_p50"],
                     "x",
                 )
-                report.figure(
-                    f"{size}: closed month stored, p50",
-                    stored["p50"],
-                    "s",
-                    floor=stored["floor_p50"],
-                    target=KPI_TARGET_S,
-                )
-                report.figure(
-                    f"{size}: closed month stored, p99",
-                    stored["p99"],
-                    "s",
-                    floor=stored["floor_p99"],
-                    target=KPI_TARGET_S,
-                )
-                report.figure(
-                    f"{size}: closed month stored p50 / floor p50",
-                    stored["p50"] / stored["floor_p50"],
-                    "x",
-                    target=FLOOR_FACTOR,
-                )
-                report.figure(
-                    f"{size}: month so far stored, p50",
-                    so_far["p50"],
-                    "s",
-                    floor=so_far["floor_p50"],
-                    target=KPI_TARGET_S,
-                )
-                report.figure(
-                    f"{size}: month so far stored, p99",
-                    so_far["p99"],
-                    "s",
-                    floor=so_far["floor_p99"],
-                    target=KPI_TARGET_S,
-                )
-                report.figure(
-                    f"{size}: month so far stored p50 / floor p50",
-                    so_far["p50"] / so_far["floor_p50"],
-                    "x",
-                    target=FLOOR_FACTOR,
-                )
+                for label, measured in (("closed month", stored), ("month so far", so_far)):
+                    read_figures(report, f"{size}: {label} stored", measured)
                 report.figure(
                     f"{size}: closed month, first read (computed and stored)",
                     stored["cold"],
