@@ -748,8 +748,8 @@ def size_run(index: int, conversations: int, calls: int, args, report: Report) -
                     kpis["p50"] / kpis["floor_p50"],
                     "x",
                 )
-                for label, measured in (("closed month", stored), ("month so far", so_far)):
-                    read_figures(report, f"{size}: {label} stored", measured)
+                for kind, measured in (("closed month", stored), ("month so far", so_far)):
+                    read_figures(report, f"{size}: {kind} stored", measured)
                 report.figure(
                     f"{size}: closed month, first read (computed and stored)",
                     stored["cold"],
