@@ -7,6 +7,7 @@ Call these in the client's schema (a request on its domain, a tenant-aware task,
 import dataclasses
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -32,7 +33,13 @@ from reporting.selectors import (
     kpi_snapshot_get,
     kpis_for_period,
 )
-from reporting.snapshots import FORMAT_VERSION, kpis_encode, month_is_closed, so_far_is_fresh
+from reporting.snapshots import (
+    FORMAT_VERSION,
+    SO_FAR_STALE_MAX,
+    kpis_encode,
+    month_is_closed,
+    so_far_is_fresh,
+)
 from tenants.models import Client
 
 
@@ -78,12 +85,15 @@ def report_content_build(
     )
 
 
-def kpis_for_month(*, client: Client, month: date, now: datetime | None = None) -> Kpis:
+def kpis_for_month(
+    *, client: Client, month: date, now: datetime | None = None, refresh_behind: bool = False
+) -> Kpis:
     """The month's KPIs (so far, cut at most SO_FAR_MAX_AGE before now), as the portal, its
     CSV exports and the PDF show them (client's schema), from their stored figures: a closed
     month's (reporting.snapshots.month_is_closed) are computed and stored by the first read;
     the month so far is computed again, and stored, when its stored cut is older than
-    reporting.snapshots.SO_FAR_MAX_AGE."""
+    reporting.snapshots.SO_FAR_MAX_AGE. ``refresh_behind`` (the dashboard): figures so far up
+    to SO_FAR_STALE_MAX old are returned at once while a worker computes new ones."""
     now = now or timezone.now()
     full = Period.month_of(day=month, time_zone=client.time_zone)
     stored = kpi_snapshot_get(month=full.first_day)
@@ -91,6 +101,19 @@ def kpis_for_month(*, client: Client, month: date, now: datetime | None = None) 
         if stored is not None and so_far_is_fresh(
             stored=stored.kpis.period, computed_at=stored.computed_at, month=full, now=now
         ):
+            return stored.kpis
+        if (
+            refresh_behind
+            and stored is not None
+            and so_far_is_fresh(
+                stored=stored.kpis.period,
+                computed_at=stored.computed_at,
+                month=full,
+                now=now,
+                max_age=SO_FAR_STALE_MAX,
+            )
+        ):
+            kpis_so_far_refresh_enqueue(client=client, month=full.first_day)
             return stored.kpis
         kpis = kpis_for_period(client=client, period=full.until(now), now=now)
     elif (
@@ -104,6 +127,19 @@ def kpis_for_month(*, client: Client, month: date, now: datetime | None = None) 
         kpis = kpis_for_period(client=client, period=full, now=now)
     kpi_snapshot_store(kpis=kpis, now=now)
     return kpis
+
+
+def kpis_so_far_refresh_enqueue(*, client: Client, month: date) -> bool:
+    """Ask a worker to compute the month so far again (reporting.tasks); once a minute per
+    client-month at most, however many readers ask. True when asked now."""
+    key = f"kpis-so-far-refresh:{client.schema_name}:{month:%Y-%m}"
+    if not cache.add(key, 1, timeout=60):
+        return False
+    # Here, not at the top: reporting.tasks imports this module (its tasks call these services).
+    from reporting.tasks import kpis_so_far_refresh_task
+
+    task_enqueue_on_commit(kpis_so_far_refresh_task, args=[f"{month:%Y-%m}"])
+    return True
 
 
 def _same_period(stored: Period, wanted: Period) -> bool:

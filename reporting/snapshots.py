@@ -43,6 +43,9 @@ CLOSED_AFTER = timedelta(days=2)
 # "Stored figures"): the whole computation takes about a second at 100,000 conversations a
 # month, and a dashboard, its CSV exports and a PDF preview read it again and again.
 SO_FAR_MAX_AGE = timedelta(minutes=2)
+# The portal's dashboard shows figures up to this old at once while a worker computes new
+# ones (reporting.tasks.kpis_so_far_refresh_task): only a read after a longer quiet waits.
+SO_FAR_STALE_MAX = timedelta(minutes=30)
 
 Json = Any
 
@@ -52,14 +55,21 @@ def month_is_closed(*, period: Period, now: datetime) -> bool:
     return now - period.end >= CLOSED_AFTER
 
 
-def so_far_is_fresh(*, stored: Period, computed_at: datetime, month: Period, now: datetime) -> bool:
-    """True when ``stored`` is ``month`` cut when it was computed, at most SO_FAR_MAX_AGE
-    before ``now`` (and not after it: figures computed later than ``now`` would show what had
-    not happened yet)."""
+def so_far_is_fresh(
+    *,
+    stored: Period,
+    computed_at: datetime,
+    month: Period,
+    now: datetime,
+    max_age: timedelta = SO_FAR_MAX_AGE,
+) -> bool:
+    """True when ``stored`` is ``month`` cut when it was computed, at most ``max_age`` before
+    ``now`` (and not after it: figures computed later than ``now`` would show what had not
+    happened yet)."""
     return (
         stored == month.until(computed_at)
         and str(stored.start.tzinfo) == str(month.start.tzinfo)
-        and timedelta(0) <= now - computed_at <= SO_FAR_MAX_AGE
+        and timedelta(0) <= now - computed_at <= max_age
     )
 
 

@@ -5,7 +5,12 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from core.months import month_parse, month_previous
-from reporting.services import report_generate, report_generate_and_send, report_send
+from reporting.services import (
+    kpis_for_month,
+    report_generate,
+    report_generate_and_send,
+    report_send,
+)
 from tenants.current import schema_name_current
 from tenants.models import Client
 
@@ -44,3 +49,10 @@ def report_generate_task(month: str) -> int:
 def report_send_task(report_id: int) -> bool:
     """E-mail a stored report to the client's recipients (once)."""
     return report_send(client=_this_client(), report_id=report_id)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def kpis_so_far_refresh_task(month: str) -> None:
+    """Compute and store the month so far of the schema the task came from (asked by a
+    dashboard that was shown older stored figures); nothing when they are fresh again."""
+    kpis_for_month(client=_this_client(), month=month_parse(month), now=timezone.now())

@@ -141,7 +141,9 @@ def _kpis(request, period: Period) -> tuple[Kpis, Previous]:
     kpis_for_month)."""
     client = request.tenant
     now = timezone.now()
-    kpis = kpis_for_month(client=client, month=period.first_day, now=now)
+    # A reader never waits for the computation while the stored figures are half an hour
+    # old at most: a worker refreshes them behind (reporting.services.kpis_for_month).
+    kpis = kpis_for_month(client=client, month=period.first_day, now=now, refresh_behind=True)
     totals, sla, _satisfaction = previous_month_figures(
         client=client, month=period.first_day, now=now
     )

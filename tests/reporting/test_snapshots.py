@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -37,6 +38,7 @@ from reporting.snapshots import (
     CLOSED_AFTER,
     FORMAT_VERSION,
     SO_FAR_MAX_AGE,
+    SO_FAR_STALE_MAX,
     kpis_decode,
     kpis_encode,
     month_is_closed,
@@ -396,3 +398,34 @@ def test_regenerating_a_report_with_the_command_recomputes_the_figures(two_clien
     with in_schema(client):
         stored = kpi_snapshot_get(month=OCTOBER)
     assert stored is not None and stored.kpis.totals.received == before.totals.received + 1
+
+
+@pytest.mark.django_db
+def test_the_dashboard_gets_older_figures_at_once_while_a_worker_computes_new_ones(
+    two_clients, django_capture_on_commit_callbacks
+):
+    client = two_clients.a
+    october_at_client_a(client)
+    mid_october = local(10, 25, 12)
+    cache.clear()
+    with in_schema(client):
+        first = kpis_for_month(client=client, month=OCTOBER, now=mid_october)
+    _another_october_contact(client)
+    later = mid_october + SO_FAR_STALE_MAX
+    with in_schema(client):
+        with django_capture_on_commit_callbacks() as asked:
+            shown = kpis_for_month(client=client, month=OCTOBER, now=later, refresh_behind=True)
+            again = kpis_for_month(client=client, month=OCTOBER, now=later, refresh_behind=True)
+        # Shown at once: the stored figures, as of their cut; one refresh asked for both.
+        assert shown == again == first
+        assert len(asked) == 1
+        asked[0]()  # the worker (tasks run in place in tests): computed at its own now
+        refreshed = kpi_snapshot_get(month=OCTOBER)
+        # Half an hour without a read: the next one waits for the computation.
+        much_later = later + SO_FAR_STALE_MAX + timedelta(seconds=1)
+        waited = kpis_for_month(client=client, month=OCTOBER, now=much_later, refresh_behind=True)
+    # The worker's now is today's: October closed, its whole figures stored, the new
+    # contact in them.
+    assert refreshed is not None and refreshed.computed_at > later
+    assert refreshed.kpis.totals.received > first.totals.received
+    assert waited.period.end == much_later
