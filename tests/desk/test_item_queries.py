@@ -2,6 +2,7 @@
 conversation and a long one with files, internal notes, forwards, delivery states and a
 long customer history (benchmarks/desk_item.py times it at 20 and 200 messages)."""
 
+import re
 from datetime import timedelta
 
 import lxml.html
@@ -12,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from conversations.attachments import IncomingFile, attachment_store
 from conversations.models import Conversation, Message
 from demo.files import parcel_photo_png
+from desk.views.items import THREAD_SHOWN
 from outbox.models import Delivery
 from tests.support.desk import agent_with, held_by, inbound, signed_in
 from tests.support.tenancy import in_schema
@@ -116,3 +118,24 @@ def test_the_item_page_reads_a_long_thread_in_as_many_statements_as_a_short_one(
     assert 'id="history-more"' not in short_page
     assert many == few
     assert many <= MAX_STATEMENTS
+
+
+def test_a_long_thread_shows_its_newest_messages_and_the_rest_one_click_away(two_clients):
+    agent = agent_with([two_clients.a], {"cs": "native"})
+    http = signed_in(agent)
+    item = _thread(two_clients.a, agent, messages=59, history=1, email="dlouhe@example.cz")
+
+    statements, page = _statements(http, item)
+    everything = http.get(f"/desk/items/{item.pk}?thread=all").text
+
+    assert page.count('class="message ') == THREAD_SHOWN == 50
+    assert 'id="thread-older"' in page and "Show 10 older messages" in page
+    # The newest are the ones shown: the last message is there, the first is not.
+    ids = [int(found) for found in re.findall(r'id="message-(\d+)"', everything)]
+    assert len(ids) == 60 and 'id="thread-older"' not in everything
+    assert f'id="message-{ids[-1]}"' in page and f'id="message-{ids[0]}"' not in page
+    with CaptureQueriesContext(connection) as captured:
+        http.get(f"/desk/items/{item.pk}?thread=all")
+    assert len([q for q in captured.captured_queries if "search_path" not in q["sql"]]) == (
+        statements
+    )

@@ -76,6 +76,9 @@ def item_detail(request: HttpRequest, item: WorkItem) -> HttpResponse:
     return _item_page(request, item)
 
 
+# The newest messages a thread shows at first (?thread=all: every one).
+THREAD_SHOWN = 50
+
 VIEWED = {
     "conversation": AuditEvent.Action.CONVERSATION_VIEWED,
     "call": AuditEvent.Action.CALL_VIEWED,
@@ -143,7 +146,13 @@ def _item_page(
             if item.source_kind == "conversation"
             else None
         )
+        older = 0
         if view is not None:  # each outbound message with its delivery state and author
+            # A long thread shows its newest messages; the older ones are one click away
+            # (rendering 200 messages is most of a long page's time: docs/performance.md).
+            if len(view.messages) > THREAD_SHOWN and request.GET.get("thread") != "all":
+                older = len(view.messages) - THREAD_SHOWN
+                view.messages[:] = view.messages[-THREAD_SHOWN:]
             view.messages[:] = messages_with_deliveries(client=client, messages=view.messages)
             messages_with_authors(conversation=view.conversation, messages=view.messages)
             messages_with_texts(messages=view.messages, time_zone=agent_of(request).time_zone)
@@ -154,6 +163,7 @@ def _item_page(
                 replies=view.replies,
             )
         context["view"] = view
+        context["thread_older"] = older
         # "Merge into…" (desk/_merge.html): the customer's other conversations.
         context["merge_targets"] = (
             merge_targets_in_schema(conversation=view.conversation)
