@@ -4,7 +4,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, Window
 from django.utils import timezone
@@ -75,10 +75,15 @@ class ConversationView:
     replies: list[Any]
     faq: list[FaqView]
     clock: ClientClock
+    # Messages older than those in ``messages`` (``newest``: the thread shows its newest).
+    older_messages: int = 0
 
 
-def conversation_view_in_schema(*, client: Client, conversation_id: int) -> ConversationView | None:
-    """Everything the agent needs about one conversation (call inside the client's schema)."""
+def conversation_view_in_schema(
+    *, client: Client, conversation_id: int, newest: int | None = None
+) -> ConversationView | None:
+    """Everything the agent needs about one conversation (call inside the client's schema);
+    ``newest``: only that many of the newest messages, and how many older ones there are."""
     if schema_name_current() != client.schema_name:
         raise RuntimeError("conversation_view_in_schema runs in the client's schema")
     conversation = (
@@ -95,20 +100,28 @@ def conversation_view_in_schema(*, client: Client, conversation_id: int) -> Conv
     )
     history = list(earlier[:HISTORY_LIMIT])
     more_history = history[0].in_all - len(history) if history else 0
+    # Every message's files in one more query, however many messages carry them; the
+    # originals (up to 25 MB each) stay in the database: the page links to them. With the
+    # messages of the conversations merged into it (each marked with its conversation's
+    # number on the page); the newest ``newest`` with how many there are in all (a window,
+    # as for the history), shown in time order.
+    thread = (
+        Message.objects.filter(
+            conversation_id__in=thread_conversation_ids(conversation_id=conversation.pk)
+        )
+        .defer("raw")
+        .prefetch_related("attachments")
+        .annotate(in_thread=Window(Count("id")))
+        .order_by("-created_at", "-id")
+    )
+    shown = list(thread[:newest] if newest is not None else thread)
+    older = shown[0].in_thread - len(shown) if shown else 0
+    # Annotated rows are Messages: the window's count is read above, not by the page.
+    messages = cast(list[Message], shown[::-1])
     return ConversationView(
         conversation=conversation,
-        # Every message's files in one more query, however many messages carry them; the
-        # originals (up to 25 MB each) stay in the database: the page links to them.
-        # With the messages of the conversations merged into it, in time order (each
-        # marked with its conversation's number on the page).
-        messages=list(
-            Message.objects.filter(
-                conversation_id__in=thread_conversation_ids(conversation_id=conversation.pk)
-            )
-            .defer("raw")
-            .prefetch_related("attachments")
-            .order_by("created_at", "id")
-        ),
+        messages=messages,
+        older_messages=older,
         history=history,
         more_history=more_history,
         replies=canned_replies_in_language(conversation.language),

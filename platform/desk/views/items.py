@@ -141,18 +141,18 @@ def _item_page(
     }
     context.update(extra or {})
     with schema_context(client.schema_name):
+        # A long thread shows its newest messages, the older ones one click away (reading
+        # and rendering 200 messages was most of a long page's time: docs/performance.md).
         view = (
-            conversation_view_in_schema(client=client, conversation_id=item.source_id)
+            conversation_view_in_schema(
+                client=client,
+                conversation_id=item.source_id,
+                newest=None if request.GET.get("thread") == "all" else THREAD_SHOWN,
+            )
             if item.source_kind == "conversation"
             else None
         )
-        older = 0
         if view is not None:  # each outbound message with its delivery state and author
-            # A long thread shows its newest messages; the older ones are one click away
-            # (rendering 200 messages is most of a long page's time: docs/performance.md).
-            if len(view.messages) > THREAD_SHOWN and request.GET.get("thread") != "all":
-                older = len(view.messages) - THREAD_SHOWN
-                view.messages[:] = view.messages[-THREAD_SHOWN:]
             view.messages[:] = messages_with_deliveries(client=client, messages=view.messages)
             messages_with_authors(conversation=view.conversation, messages=view.messages)
             messages_with_texts(messages=view.messages, time_zone=agent_of(request).time_zone)
@@ -163,7 +163,7 @@ def _item_page(
                 replies=view.replies,
             )
         context["view"] = view
-        context["thread_older"] = older
+        context["thread_older"] = view.older_messages if view is not None else 0
         # "Merge into…" (desk/_merge.html): the customer's other conversations.
         context["merge_targets"] = (
             merge_targets_in_schema(conversation=view.conversation)
