@@ -5,6 +5,7 @@ Call these in the client's schema (a request on its domain, a tenant-aware task,
 """
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.core.cache import cache
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from billing.selectors import invoice_in_force
 from content.selectors import category_names
 from core.formats import Formats
+from core.months import month_of
 from core.tasks import task_enqueue_on_commit
 from reporting.figures import (
     ContactFigures,
@@ -171,6 +173,15 @@ def kpi_snapshot_store(*, kpis: Kpis, now: datetime) -> None:
         unique_fields=["month"],
         update_fields=["format_version", "figures", "computed_at"],
     )
+
+
+def kpi_snapshots_drop_for(*, client: Client, moments: Iterable[datetime]) -> int:
+    """Drop the stored figures of the months (in the client's zone) of ``moments``: a
+    correction changed them (conversations.corrections); the next read computes them again.
+    How many were dropped."""
+    months = {month_of(moment, zone=client.tz) for moment in moments}
+    deleted, _by_model = KpiSnapshot.objects.filter(month__in=months).delete()
+    return deleted
 
 
 def kpi_snapshots_clear(*, month: date | None = None) -> int:

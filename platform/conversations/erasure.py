@@ -3,13 +3,16 @@ what they wrote and what was written to them goes, with the queue's summaries of
 outbox's copies; counts and times stay for the client's statistics."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from conversations.attachments import attachments_delete_unused
+from conversations.corrections import figures_corrected
 from conversations.models import Attachment, Conversation, Message
 from customers.models import Customer
 from outbox.models import Delivery
 from routing.services import work_summaries_erase
 from tenants.current import schema_name_current
+from tenants.models import Client
 
 
 def conversations_erase_for_customer(*, customer: Customer) -> None:
@@ -37,5 +40,11 @@ def conversations_erase_for_customer(*, customer: Customer) -> None:
 
 def conversations_move_to_customer(*, source: Customer, target: Customer) -> None:
     """A customer merge: the source's conversations become the target's (registered mover;
-    the search index follows by its trigger on ``customer_id``)."""
+    the search index follows by its trigger on ``customer_id``). Repeat contacts are counted
+    per customer: the months of both customers' conversations are corrected."""
+    moved = Conversation.objects.filter(customer__in=[source, target])
+    figures_corrected(
+        client=Client.objects.get(schema_name=schema_name_current()),
+        moments=[*moved.values_list("created_at", flat=True).distinct(), timezone.now()],
+    )
     Conversation.objects.filter(customer=source).update(customer=target)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
+from conversations.corrections import figures_corrected
 from conversations.models import Conversation
 from hours.services import resolution_clock_stop
 from routing.services import work_cancel_for_source
@@ -102,6 +103,7 @@ def conversation_merge(
     work_cancel_for_source(client=client, source_kind="conversation", source_id=source.pk, now=now)
     resolution_clock_stop(client=client, conversation_id=source.pk, now=now)
     # Who merged is in the audit log; when, on the source (``merged_at``).
+    figures_corrected(client=client, moments=[source.created_at, target.created_at, now])
     audit_record(
         action=AuditEvent.Action.MERGED_CONVERSATIONS,
         actor=agent,

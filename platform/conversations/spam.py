@@ -20,6 +20,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from billing.services import ConversationBilling, usage_conversation_rated
+from conversations.corrections import figures_corrected
 from conversations.models import Conversation, Message
 from conversations.services import Deadlines, deadlines_for, resolution_clock_started
 from customers.models import Customer
@@ -88,6 +89,7 @@ def conversation_mark_spam(
     billing = usage_conversation_rated(
         client=client, conversation_id=conversation.pk, rated=False, reason="Marked as spam"
     )
+    figures_corrected(client=client, moments=[conversation.created_at, now])
     audit_record(
         action=AuditEvent.Action.MARKED_SPAM,
         actor=agent,
@@ -158,6 +160,7 @@ def conversation_not_spam(
     billing = usage_conversation_rated(
         client=client, conversation_id=conversation.pk, rated=True, reason="Not spam"
     )
+    figures_corrected(client=client, moments=[conversation.created_at, now])
     audit_record(
         action=AuditEvent.Action.UNMARKED_SPAM,
         actor=agent,

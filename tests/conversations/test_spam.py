@@ -1,7 +1,7 @@
 """Spam (conversations.spam): marking and undoing it, and what a blocked sender's next
 messages become, per client (real schemas, real intake paths)."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,7 +22,9 @@ from hours.models import ResolutionClock, SlaEvent
 from intake.services import mail_receive
 from outbox.models import Delivery
 from reporting.figures import Period
+from reporting.models import KpiSnapshot
 from reporting.selectors import contact_figures_for_period, sla_figures_for_period
+from reporting.services import kpis_for_month
 from routing.models import WorkItem
 from search.selectors import SearchFilters, conversations_search
 from telephony.models import PhoneNumber
@@ -335,3 +337,18 @@ def test_an_api_message_from_a_blocked_sender_is_answered_closed_and_unacknowled
     assert (body["status"], body["first_response_due_at"]) == ("closed", None)
     assert [m["direction"] for m in body["messages"]] == ["in"]  # no acknowledgement
     assert not WorkItem.objects.filter(client=two_clients.b, source_id=body["id"]).exists()
+
+
+def test_spam_marked_in_a_closed_month_drops_its_stored_figures(two_clients, agent):
+    conversation, _item = inbound(two_clients.a, "Levné hodinky!", "hodinky@example.cz")
+    october_day = datetime(2026, 10, 20, 9, tzinfo=UTC)
+    closed = datetime(2026, 11, 5, 9, tzinfo=UTC)
+    with in_schema(two_clients.a):
+        Conversation.objects.filter(pk=conversation.pk).update(created_at=october_day)
+        before = kpis_for_month(client=two_clients.a, month=date(2026, 10, 1), now=closed)
+        assert KpiSnapshot.objects.filter(month=date(2026, 10, 1)).exists()
+    _mark(two_clients.a, conversation, agent)
+    with in_schema(two_clients.a):
+        assert not KpiSnapshot.objects.filter(month=date(2026, 10, 1)).exists()
+        after = kpis_for_month(client=two_clients.a, month=date(2026, 10, 1), now=closed)
+    assert after.totals.received == before.totals.received - 1
