@@ -41,7 +41,7 @@ from psycopg import sql
 
 from conversations.acknowledgements import conversation_acknowledge
 from conversations.attachments import MAX_ATTACHMENT_BYTES, IncomingFile, attachment_store
-from conversations.merge import merged_target_id
+from conversations.merge import merged_target_locked
 from conversations.models import Conversation, Message
 from conversations.services import conversation_customer_wrote, conversation_open_inbound
 from customers.models import Customer
@@ -645,7 +645,7 @@ def _file_in_schema(
     if parent is not None:
         now = timezone.now()
         # A reply in the thread of a merged conversation lands in the one it was merged into.
-        conversation = Conversation.objects.get(pk=merged_target_id(parent.conversation))
+        conversation = merged_target_locked(conversation_id=parent.conversation_id)
         message = Message.objects.create(
             conversation=conversation,
             direction=Message.Direction.INBOUND,
@@ -721,7 +721,7 @@ def _automatic_file(
         text = f"{_bounce_summary(report)}\n\n{text}"
     now = timezone.now()
     if parent is not None:
-        conversation = Conversation.objects.get(pk=merged_target_id(parent.conversation))
+        conversation = merged_target_locked(conversation_id=parent.conversation_id)
     else:
         known = (
             Customer.objects.filter(

@@ -116,10 +116,15 @@ def conversation_merge(
     return target
 
 
-def merged_target_id(conversation: Conversation) -> int:
-    """Where a message for ``conversation`` belongs: itself, or the conversation it was
-    merged into (one step: merges re-point their sources, no chain forms)."""
-    return conversation.merged_into_id or conversation.pk
+def merged_target_locked(*, conversation_id: int) -> Conversation:
+    """Where a message for the conversation belongs: itself, or the conversation it was merged
+    into (one step: merges re-point their sources, no chain forms), read under its row lock
+    (in the caller's transaction): a merge of it that is committing is waited for, so the
+    message never lands in a conversation that was merged away meanwhile."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    if conversation.merged_into_id is None:
+        return conversation
+    return Conversation.objects.get(pk=conversation.merged_into_id)
 
 
 def thread_conversation_ids(*, conversation_id: int) -> list[int]:
