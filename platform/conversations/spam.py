@@ -86,20 +86,7 @@ def conversation_mark_spam(
     if address:
         sender_block(address=address, agent_id=agent.pk, conversation_id=conversation.pk, now=now)
     _note(conversation, agent, now, _("Marked as spam; sender %(address)s blocked."), address)
-    billing = usage_conversation_rated(
-        client=client, conversation_id=conversation.pk, rated=False, reason="Marked as spam"
-    )
-    figures_corrected(client=client, moments=[conversation.created_at, now])
-    audit_record(
-        action=AuditEvent.Action.MARKED_SPAM,
-        actor=agent,
-        client=client,
-        object_type="conversation",
-        object_id=conversation.pk,
-        # Not the address: the log keeps no customer's e-mail or phone (docs/privacy.md).
-        details={"sender_blocked": bool(address)},
-    )
-    return SpamOutcome(conversation, address, billing)
+    return _corrected(client, conversation, agent, now, address, spam=True)
 
 
 @transaction.atomic
@@ -157,17 +144,35 @@ def conversation_not_spam(
     if address:
         sender_unblock(address=address)
     _note(conversation, agent, now, _("Not spam; sender %(address)s unblocked."), address)
+    return _corrected(client, conversation, agent, now, address, spam=False)
+
+
+def _corrected(
+    client: Client,
+    conversation: Conversation,
+    agent: User,
+    now: datetime,
+    address: str,
+    *,
+    spam: bool,
+) -> SpamOutcome:
+    """What marking spam and taking it back share: the billing's correction, the stored
+    figures of the months it changed dropped, the audit log's record."""
     billing = usage_conversation_rated(
-        client=client, conversation_id=conversation.pk, rated=True, reason="Not spam"
+        client=client,
+        conversation_id=conversation.pk,
+        rated=not spam,
+        reason="Marked as spam" if spam else "Not spam",
     )
     figures_corrected(client=client, moments=[conversation.created_at, now])
     audit_record(
-        action=AuditEvent.Action.UNMARKED_SPAM,
+        action=AuditEvent.Action.MARKED_SPAM if spam else AuditEvent.Action.UNMARKED_SPAM,
         actor=agent,
         client=client,
         object_type="conversation",
         object_id=conversation.pk,
-        details={"sender_unblocked": bool(address)},
+        # Not the address: the log keeps no customer's e-mail or phone (docs/privacy.md).
+        details={"sender_blocked" if spam else "sender_unblocked": bool(address)},
     )
     return SpamOutcome(conversation, address, billing)
 
