@@ -176,8 +176,13 @@ def test_erasing_a_customer_is_recorded_once_and_not_when_rolled_back(two_client
 def test_content_and_client_settings_edits_are_recorded(two_clients):
     admin = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
     http = portal(two_clients.a, admin)
-    data = {"key": "audit-late", "category": "delivery", "active": "on", "title_cs": "Pozdě",
-            "body_cs": "Omlouváme se."}  # fmt: skip
+    data = {
+        "key": "audit-late",
+        "category": "delivery",
+        "active": "on",
+        "title_cs": "Pozdě",
+        "body_cs": "Omlouváme se.",
+    }
     assert http.post("/admin/content/cannedreply/add/", data).status_code == 302
     [added] = events(actor_id=admin.pk, action=Action.CONTENT_CHANGED)
     assert added.client_id == two_clients.a.pk
