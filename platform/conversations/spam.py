@@ -26,6 +26,7 @@ from conversations.services import Deadlines, deadlines_for, resolution_clock_st
 from customers.models import Customer
 from customers.services import sender_address, sender_block, sender_unblock
 from hours.services import resolution_clock_cancel
+from outbox.services import deliveries_withdraw
 from routing.models import WorkItem
 from routing.services import work_cancel_for_source, work_enqueue
 from tenants.models import Client
@@ -83,6 +84,13 @@ def conversation_mark_spam(
         client=client, source_kind="conversation", source_id=conversation.pk, now=now
     )
     resolution_clock_cancel(client=client, conversation_id=conversation.pk, now=now)
+    # An acknowledgement still queued would tell the sender the address is read.
+    deliveries_withdraw(
+        client=client,
+        conversation_id=conversation.pk,
+        reason=_("Not sent: the conversation was marked as spam."),
+        now=now,
+    )
     if address:
         sender_block(address=address, agent_id=agent.pk, conversation_id=conversation.pk, now=now)
     _note(conversation, agent, now, _("Marked as spam; sender %(address)s blocked."), address)

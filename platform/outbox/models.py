@@ -16,6 +16,9 @@ class Delivery(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         BOUNCED = "bounced", "Bounced"
+        # Never sent, on purpose: an automatic message (acknowledgement, survey) still queued
+        # when its conversation was marked spam. ``last_error`` says why.
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     class Kind(models.TextChoices):
         REPLY = "reply", "Agent's reply"
@@ -41,7 +44,7 @@ class Delivery(models.Model):
     # Our own id of the message as the receiver sees it (e-mail: its Message-ID), so that a
     # bounce that names it finds the row with one public query.
     external_id = models.CharField(max_length=255, blank=True)
-    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    state = models.CharField(max_length=9, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     # A worker holds a row in "sending" until then; past it the sweep hands it to another.
     lease_until = models.DateTimeField(null=True, blank=True)
@@ -56,6 +59,7 @@ class Delivery(models.Model):
     effects_applied_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     bounced_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     # What the provider answered: the SMTP server's reply, Twilio's MessageSid.
     provider_id = models.CharField(max_length=255, blank=True)
@@ -64,7 +68,9 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["client", "message_id"], name="delivery_once"),
             models.CheckConstraint(
-                condition=Q(state__in=["queued", "sending", "sent", "failed", "bounced"]),
+                condition=Q(
+                    state__in=["queued", "sending", "sent", "failed", "bounced", "withdrawn"]
+                ),
                 name="delivery_state_known",
             ),
         ]

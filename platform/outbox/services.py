@@ -319,6 +319,26 @@ def delivery_retry(*, client: Client, delivery_id: int, now: datetime | None = N
     return delivery
 
 
+def deliveries_withdraw(
+    *, client: Client, conversation_id: int, reason: str, now: datetime | None = None
+) -> int:
+    """Withdraw the automatic messages (acknowledgements, surveys) of a conversation that
+    are still queued: they are never sent, and say why. One already being sent or sent is
+    left as it is: it may have reached the customer. Returns how many were withdrawn."""
+    now = now or timezone.now()
+    return Delivery.objects.filter(
+        client=client,
+        conversation_id=conversation_id,
+        kind=Delivery.Kind.AUTOMATIC,
+        state=State.QUEUED,
+    ).update(
+        state=State.WITHDRAWN,
+        withdrawn_at=now,
+        lease_until=None,
+        last_error=" ".join(reason.split())[:_REASON_LENGTH],
+    )
+
+
 def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:
     """Beat: send again what is due and nobody is sending (one public query for every
     client): queued rows whose time came and whose task is not on its way (the broker was

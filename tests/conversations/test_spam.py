@@ -21,6 +21,7 @@ from customers.services import customer_erase
 from hours.models import ResolutionClock, SlaEvent
 from intake.services import mail_receive
 from outbox.models import Delivery
+from outbox.services import deliveries_sweep, delivery_claim
 from reporting.figures import Period
 from reporting.models import KpiSnapshot
 from reporting.selectors import contact_figures_for_period, sla_figures_for_period
@@ -352,3 +353,49 @@ def test_spam_marked_in_a_closed_month_drops_its_stored_figures(two_clients, age
         assert not KpiSnapshot.objects.filter(month=date(2026, 10, 1)).exists()
         after = kpis_for_month(client=two_clients.a, month=date(2026, 10, 1), now=closed)
     assert after.totals.received == before.totals.received - 1
+
+
+def test_an_acknowledgement_still_queued_is_withdrawn_when_marked_spam(mailboxes, agent):
+    """The broker was down: the acknowledgement waits in the outbox. Marking the mail spam
+    withdraws it, so the sender never learns the address is read; the desk says so. A sent
+    one (another conversation) stays as it was."""
+    first = mail_receive(raw=email(message_id="<w1@customer.example>"), source="pipe")
+    other = mail_receive(
+        raw=email(message_id="<w2@customer.example>", subject="Jiná věc"), source="pipe"
+    )
+    waiting = Delivery.objects.get(
+        client=mailboxes.a, conversation_id=first.filed.conversation_id, kind="automatic"
+    )
+    Delivery.objects.filter(pk=waiting.pk).update(
+        state="queued", dispatched_at=None, next_attempt_at=timezone.now()
+    )
+    Delivery.objects.filter(client=mailboxes.a, conversation_id=other.filed.conversation_id).update(
+        state="sent", sent_at=timezone.now()
+    )
+    with in_schema(mailboxes.a):
+        conversation = Conversation.objects.get(pk=first.filed.conversation_id)
+        conversation_b = Conversation.objects.get(pk=other.filed.conversation_id)
+    _mark(mailboxes.a, conversation, agent)
+    _mark(mailboxes.a, conversation_b, agent)
+
+    waiting.refresh_from_db()
+    assert waiting.state == "withdrawn" and waiting.withdrawn_at is not None
+    assert "spam" in waiting.last_error
+    assert (
+        Delivery.objects.get(
+            client=mailboxes.a, conversation_id=conversation_b.pk, kind="automatic"
+        ).state
+        == "sent"
+    )
+    # The sweep and a late task leave it alone.
+    assert deliveries_sweep(now=timezone.now() + timedelta(days=1)) == 0
+    assert delivery_claim(delivery_id=waiting.pk, now=timezone.now() + timedelta(days=1)) is None
+
+    page = HttpClient(HTTP_HOST="localhost")
+    page.force_login(agent)
+    item = WorkItem.objects.get(
+        client=mailboxes.a, source_kind="conversation", source_id=conversation.pk
+    )
+    response = page.get(f"/desk/items/{item.pk}")
+    assert response.status_code == 200
+    assert "delivery-withdrawn" in response.content.decode()
