@@ -60,6 +60,8 @@ SHARED_APPS = [
     "demo",
     "idempotency",
     "audit",
+    # Each client's retention rule (public: the daily sweep reads them all in one query).
+    "retention",
     # The project's own deploy checks (config.deployment).
     "config",
 ]
@@ -367,6 +369,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-audit-events": {
         "task": "audit.tasks.audit_events_expire_task",
         "schedule": crontab(minute=53, hour=4),
+    },
+    # Each client's retention rule applied (retention.tasks): messages, attachments,
+    # recordings and call details past their periods are emptied; one run per client.
+    "apply-retention": {
+        "task": "retention.tasks.retention_sweep_task",
+        "schedule": crontab(minute=11, hour=2),
     },
     "fetch-exchange-rates": {
         "task": "billing.tasks.exchange_rates_fetch_task",
