@@ -13,7 +13,9 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.test import Client as HttpClient
 
+from accounts.models import User
 from audit.models import AuditEvent
 from conversations.attachments import IncomingFile, attachment_store, blob_name
 from conversations.models import Attachment, Conversation, Message
@@ -28,6 +30,7 @@ from retention.services import retention_apply
 from retention.tasks import retention_client_task, retention_sweep_task
 from search.models import SearchDocument
 from telephony.voice.models import Call
+from tests.support.factories import UserFactory
 from tests.support.portal import signed_in
 from tests.support.reporting import october_at_client_a, october_calls_at_client_a
 from tests.support.tenancy import in_schema
@@ -372,3 +375,29 @@ def test_the_portal_page_shows_the_periods_and_the_next_runs_counts(two_clients,
     assert "730 days" in page and "90 days" in page and "As long as our contract lasts" in page
     with in_schema(two_clients.a):
         assert Message.objects.filter(body_text="Stará").exists()  # a dry run only
+
+
+# --- the agency's admin ---------------------------------------------------------------------
+
+
+def test_an_agency_admin_sets_a_rule_in_the_admin_and_the_change_is_audited(two_clients):
+    admin = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    agency = HttpClient(HTTP_HOST="localhost")
+    agency.force_login(admin)
+    refused = agency.post(
+        "/admin/retention/retentionrule/add/",
+        {"client": two_clients.a.pk, "messages_days": "7", "recordings_days": "90"},
+    )
+    assert refused.status_code == 200 and not RetentionRule.objects.exists()
+    assert "Ensure this value is greater than or equal to 30." in refused.text
+    added = agency.post(
+        "/admin/retention/retentionrule/add/",
+        {"client": two_clients.a.pk, "messages_days": "730", "recordings_days": "90"},
+    )
+    assert added.status_code == 302
+    rule = RetentionRule.objects.get(client=two_clients.a)
+    assert (rule.messages_days, rule.attachments_days, rule.recordings_days) == (730, None, 90)
+    event = AuditEvent.objects.get(client_id=two_clients.a.pk, actor_id=admin.pk)
+    assert event.action == AuditEvent.Action.CLIENT_SETTINGS_CHANGED
+    assert event.object_type == "retention_rule"
+    assert (event.details["messages_days"], event.details["attachments_days"]) == (730, None)
