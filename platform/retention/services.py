@@ -24,6 +24,7 @@ from retention.selectors import (
     rule_for_client,
 )
 from telephony.voice.models import Call
+from telephony.voice.services.recordings import call_recording_sids, recordings_delete
 from tenants.models import Client
 
 # Rows changed in one transaction: a run over years of a large client's history holds no
@@ -79,11 +80,21 @@ def _attachments_delete(*, before: datetime, hashes: set[str]) -> int:
     return _batches(rows, delete)
 
 
-def _recordings_remove(*, before: datetime) -> int:
+def _recordings_remove(*, before: datetime, now: datetime) -> int:
     rows = kind_queryset(kind="recordings", before=before)
 
     def remove(ids: list[int]) -> int:
-        return rows.filter(pk__in=ids).update(recording_url="", voicemail_url="")
+        # Locked like an erasure locks them: a recording webhook arriving meanwhile waits.
+        calls = list(rows.filter(pk__in=ids).select_for_update().order_by("pk"))
+        # Twilio's copies: pending deletions written in this transaction, sent after it
+        # commits and again by telephony's sweep until Twilio has them gone.
+        recordings_delete(
+            recording_sids=[sid for call in calls for sid in call_recording_sids(call=call)],
+            now=now,
+        )
+        return Call.objects.filter(pk__in=[call.pk for call in calls]).update(
+            recording_url="", voicemail_url=""
+        )
 
     return _batches(rows, remove)
 
@@ -118,7 +129,7 @@ def retention_apply(*, client: Client, now: datetime | None = None) -> Retention
                 # Each file in its own short transaction, only when no row uses it any more.
                 files_deleted = attachments_delete_unused(hashes)
             elif kind == "recordings":
-                counts[kind] = _recordings_remove(before=before)
+                counts[kind] = _recordings_remove(before=before, now=now)
             else:
                 counts[kind] = _call_details_remove(before=before)
     with transaction.atomic():

@@ -29,7 +29,7 @@ from retention.selectors import retention_due, retention_marker
 from retention.services import retention_apply
 from retention.tasks import retention_client_task, retention_sweep_task
 from search.models import SearchDocument
-from telephony.voice.models import Call
+from telephony.voice.models import Call, RecordingDeletion
 from tests.support.factories import UserFactory
 from tests.support.portal import signed_in
 from tests.support.reporting import october_at_client_a, october_calls_at_client_a
@@ -38,6 +38,7 @@ from tests.support.tenancy import in_schema
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
+RECORDINGS = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings"
 
 
 def _rule(client, **days) -> RetentionRule:
@@ -85,8 +86,8 @@ def _call(sid: str, *, ended_days_ago: int) -> Call:
         last_twiml="<Response/>",
         wrap_note="Wants a refund to IBAN CZ65 0800 0000 1920 0014 5399",
         wrap_category="returns",
-        recording_url=f"https://api.twilio.com/rec/{sid}",
-        voicemail_url=f"https://api.twilio.com/vm/{sid}",
+        recording_url=f"{RECORDINGS}/RE{sid[3:]}-call",
+        voicemail_url=f"{RECORDINGS}/RE{sid[3:]}-voicemail",
     )
 
 
@@ -195,6 +196,15 @@ def test_old_calls_lose_their_recordings_and_personal_fields_and_keep_their_figu
             very_old.completed_at,
         )
     assert (run.counts["recordings"], run.counts["call_details"]) == (2, 1)
+    # Twilio's copies: a pending deletion each, sent after the commit (telephony's outbox).
+    with in_schema(two_clients.a):
+        pending = set(RecordingDeletion.objects.values_list("recording_sid", flat=True))
+    assert pending == {
+        "REvery-old-call",
+        "REvery-old-voicemail",
+        "REold-call",
+        "REold-voicemail",
+    }
 
 
 def test_a_second_run_changes_nothing(two_clients):

@@ -50,10 +50,11 @@ def site(two_clients, django_db_blocker) -> Iterator[dict]:
                 body_text="Bydlím na Kounicově 12 v Brně.",
                 created_at=now - timedelta(days=900),
             )
+        host = host_of(client)
         try:
             with served_and_browsed() as (port, browser):
                 yield {
-                    "url": f"http://{host_of(client)}:{port}",
+                    "url": f"http://{host}:{port}",
                     "browser": browser,
                     "user": user.username,
                     "conversation": old.pk,
