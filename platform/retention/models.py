@@ -20,8 +20,9 @@ MAX_DAYS = 36_500
 KINDS = ("messages", "attachments", "recordings", "call_details")
 
 
-def _days_field(help_text: str) -> models.PositiveIntegerField:
+def _days_field(verbose_name: str, help_text: str) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(
+        verbose_name,
         null=True,
         blank=True,
         validators=[MinValueValidator(MIN_DAYS), MaxValueValidator(MAX_DAYS)],
@@ -36,20 +37,24 @@ class RetentionRule(models.Model):
         "tenants.Client", on_delete=models.CASCADE, related_name="retention_rule"
     )
     messages_days = _days_field(
+        "messages kept (days)",
         "text, HTML and original e-mail of conversations closed this many days ago "
-        f"(at least {MIN_DAYS}; empty: kept)"
+        f"(at least {MIN_DAYS}; empty: kept)",
     )
     attachments_days = _days_field(
+        "attachments kept (days)",
         "files of conversations closed this many days ago, rows and stored bytes "
-        f"(at least {MIN_DAYS}; empty: kept)"
+        f"(at least {MIN_DAYS}; empty: kept)",
     )
     recordings_days = _days_field(
+        "recordings and voicemails kept (days)",
         "call recordings and voicemails of calls ended this many days ago, deleted at Twilio "
-        f"too (at least {MIN_DAYS}; empty: kept)"
+        f"too (at least {MIN_DAYS}; empty: kept)",
     )
     call_details_days = _days_field(
+        "call details kept (days)",
         "a call's caller number, keys pressed, menu steps and after-call note, for calls "
-        f"ended this many days ago (at least {MIN_DAYS}; empty: kept)"
+        f"ended this many days ago (at least {MIN_DAYS}; empty: kept)",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
