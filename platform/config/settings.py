@@ -60,6 +60,8 @@ SHARED_APPS = [
     "demo",
     "idempotency",
     "audit",
+    # Each client's retention rule (public: the daily sweep reads them all in one query).
+    "retention",
     # The project's own deploy checks (config.deployment).
     "config",
 ]
@@ -347,6 +349,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Calls and calls back whose status callback never reached us (our site down, a network
     # split) are finished and billed from Twilio's own record of them.
     "reconcile-calls": {"task": "telephony.tasks.calls_reconcile_task", "schedule": 300.0},
+    # Recordings to delete at Twilio (erasure, retention) that Twilio or the broker missed.
+    "delete-recordings": {
+        "task": "telephony.tasks.recording_deletions_sweep_task",
+        "schedule": 600.0,
+    },
     # Expired sign-in sessions (a session cookie's server half) are deleted.
     "clear-expired-sessions": {
         "task": "accounts.tasks.sessions_expired_clear_task",
@@ -367,6 +374,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-audit-events": {
         "task": "audit.tasks.audit_events_expire_task",
         "schedule": crontab(minute=53, hour=4),
+    },
+    # Each client's retention rule applied (retention.tasks): messages, attachments,
+    # recordings and call details past their periods are emptied; one run per client.
+    "apply-retention": {
+        "task": "retention.tasks.retention_sweep_task",
+        "schedule": crontab(minute=11, hour=2),
     },
     "fetch-exchange-rates": {
         "task": "billing.tasks.exchange_rates_fetch_task",

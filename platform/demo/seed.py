@@ -41,6 +41,7 @@ from demo.content_texts import (
 from demo.files import parcel_photo_png, receipt_pdf
 from demo.mail_outcomes import seed_mail_outcomes
 from demo.reporting import seed_reports
+from demo.retention import seed_retention
 from demo.surveys import seed_surveys
 from demo.telephony import seed_telephony
 from hours.models import SlaEvent, SlaTarget
@@ -607,4 +608,5 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_billing,
     seed_reports,
     seed_audit,
+    seed_retention,
 ]

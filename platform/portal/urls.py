@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal import audit, views
+from portal import audit, retention, views
 
 urlpatterns = [
     path("export/<slug:table>.csv", views.dashboard_export, name="dashboard_export"),
@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/request/", views.report_request, name="report_request"),
     path("reports/export.csv", views.report_export, name="reports_export"),
     path("reports/<str:month>.pdf", views.report_download, name="report_download"),
+    path("privacy/retention/", retention.retention_page, name="retention"),
     path("audit/", audit.audit_log, name="audit"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
     path(

@@ -134,6 +134,7 @@ PORTAL_ROUTES = {
             "reports/request/",
             "reports/export.csv",
             "reports/<str:month>.pdf",
+            "privacy/retention/",
             "audit/",
             "audit/export.csv",
         )
