@@ -36,6 +36,7 @@ class AuditEvent(models.Model):
         UNMARKED_SPAM = "unmarked_spam", _("Took back a spam mark")
         MERGED_CONVERSATIONS = "merged_conversations", _("Merged two conversations")
         MERGED_CUSTOMERS = "merged_customers", _("Merged two customers")
+        RETENTION_APPLIED = "retention", _("Removed data past its retention period")
 
     at = models.DateTimeField()
     # No database constraint to users or clients, and the user's name kept as it was: a row

@@ -6,7 +6,7 @@ files and numbers changes no count, duration or price (docs/privacy.md, "Retenti
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -30,11 +30,6 @@ from tenants.models import Client
 # Rows changed in one transaction: a run over years of a large client's history holds no
 # lock for long and can be stopped at any point without losing what was done.
 BATCH = 500
-
-# The audit action of a run (audit.models.AuditEvent.Action has no member for it yet: adding
-# one is a migration of the audit app, left to the merge).
-RETENTION_ACTION = cast(AuditEvent.Action, "retention")
-
 
 @dataclass(frozen=True)
 class RetentionRun:
@@ -134,7 +129,7 @@ def retention_apply(*, client: Client, now: datetime | None = None) -> Retention
                 counts[kind] = _call_details_remove(before=before)
     with transaction.atomic():
         audit_record(
-            action=RETENTION_ACTION,
+            action=AuditEvent.Action.RETENTION_APPLIED,
             client=client,
             object_type="client",
             object_id=client.pk,
