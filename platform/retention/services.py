@@ -31,6 +31,7 @@ from tenants.models import Client
 # lock for long and can be stopped at any point without losing what was done.
 BATCH = 500
 
+
 @dataclass(frozen=True)
 class RetentionRun:
     """What one run removed, per kind (and the attachments' stored files)."""
