@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -177,7 +178,7 @@ def _keys_page(
         "client": client,
         "keys": ApiKey.objects.filter(client=client)
         .select_related("created_by")
-        .order_by("revoked_at", "-created_at"),
+        .order_by(F("revoked_at").desc(nulls_first=True), "-created_at"),
         "form": form,
         "secret": secret,
         "tab": "keys",
