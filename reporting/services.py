@@ -11,10 +11,14 @@ from datetime import date, datetime
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from billing.selectors import invoice_in_force
 from content.selectors import category_names
 from core.formats import Formats
@@ -271,4 +275,62 @@ def recipients_set(*, recipients: list[str], language: str = "") -> ReportSettin
     settings.recipients, settings.language = cleaned, language
     settings.full_clean()
     settings.save()
+    return settings
+
+
+# Who receives the monthly report: a handful of people, not a mailing list.
+MAX_REPORT_RECIPIENTS = 20
+
+
+def _report_settings_locked() -> ReportSettings:
+    ReportSettings.objects.get_or_create(pk=1)
+    return ReportSettings.objects.select_for_update().get(pk=1)
+
+
+def _recipients_recorded(request: HttpRequest, change: str, address: str) -> None:
+    audit_record(
+        action=AuditEvent.Action.CLIENT_SETTINGS_CHANGED,
+        request=request,
+        object_type="report_settings",
+        label=address,
+        details={"change": change, "recipient": address},
+    )
+
+
+def report_recipient_add(*, address: str, request: HttpRequest) -> ReportSettings:
+    """Add one report recipient (checked, in lower case; an address already there, in any
+    case, is refused), at most ``MAX_REPORT_RECIPIENTS``; audited."""
+    address = address.strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ValidationError({"address": _("Enter a valid e-mail address.")}) from None
+    with transaction.atomic():
+        settings = _report_settings_locked()
+        current = [each.lower() for each in settings.recipients]
+        if address in current:
+            raise ValidationError({"address": _("This address already receives the report.")})
+        if len(current) >= MAX_REPORT_RECIPIENTS:
+            raise ValidationError(
+                {
+                    "address": _("The report goes to %(count)s addresses at most.")
+                    % {"count": MAX_REPORT_RECIPIENTS}
+                }
+            )
+        settings.recipients = [*current, address]
+        settings.save(update_fields=["recipients"])
+        _recipients_recorded(request, "added", address)
+    return settings
+
+
+def report_recipient_remove(*, address: str, request: HttpRequest) -> ReportSettings:
+    """Remove one report recipient (in any case); an address not there changes nothing."""
+    address = address.strip().lower()
+    with transaction.atomic():
+        settings = _report_settings_locked()
+        current = [each.lower() for each in settings.recipients]
+        if address in current:
+            settings.recipients = [each for each in current if each != address]
+            settings.save(update_fields=["recipients"])
+            _recipients_recorded(request, "deleted", address)
     return settings

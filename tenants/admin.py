@@ -128,12 +128,21 @@ class InboundAddressAdmin(admin.ModelAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    """Keys are issued with `manage.py issue_api_key` (the key is shown once); here they are
-    listed and revoked."""
+    """Keys are issued with `manage.py issue_api_key` or by the client's managers on the
+    portal (the key is shown once); here they are listed and revoked."""
 
-    list_display = ["client", "name", "prefix", "created_at", "revoked_at"]
+    list_display = ["client", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["client"]
-    readonly_fields = ["client", "name", "prefix", "created_at", "revoked_at"]
+    readonly_fields = [
+        "client",
+        "name",
+        "prefix",
+        "scopes",
+        "created_at",
+        "created_by",
+        "last_used_at",
+        "revoked_at",
+    ]
     exclude = ["key_hash"]
     actions = ["revoke"]
 

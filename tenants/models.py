@@ -5,6 +5,7 @@ import re
 import zoneinfo
 
 from babel import Locale
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -217,13 +218,37 @@ class Domain(DomainMixin):
 
 
 class ApiKey(models.Model):
-    """A client's key for the JSON API. Only a hash is stored; the key is shown once."""
+    """A client's key for the JSON API. Only a hash is stored; the key is shown once.
+
+    Its scopes say which endpoints it opens (conversations.api); ``last_used_at`` is written
+    at most once a minute per key (``API_KEY_LAST_USE_EVERY``), so the API path stays cheap."""
+
+    class Scope(models.TextChoices):
+        # GET a conversation and its attachments.
+        CONVERSATIONS_READ = "conversations:read", "conversations:read"
+        # POST a customer's first or next message.
+        CONVERSATIONS_WRITE = "conversations:write", "conversations:write"
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=100, help_text="what it is for, e.g. 'shop backend'")
     prefix = models.CharField(max_length=12, unique=True)
     key_hash = models.CharField(max_length=64)
+    scopes = ArrayField(
+        models.CharField(max_length=32, choices=Scope.choices),
+        default=list,
+        blank=True,
+        help_text="what the key may do; a key with none opens nothing",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Empty: issued by a command (manage.py issue_api_key) or before keys recorded it.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -6,14 +6,21 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from tenants.cloning import CloneUnavailable, schema_clone
 from tenants.current import schema_name_current, schema_public_set
 from tenants.models import ApiKey, Client, Domain
@@ -241,21 +248,79 @@ def client_billing_identity_set(
     return client
 
 
-def api_key_issue(*, client: Client, name: str) -> tuple[ApiKey, str]:
-    """A new API key for ``client``: the row, and the key itself (shown once, never stored)."""
+# A key's last use is written at most this often (seconds): the API path reads the key
+# anyway, and writes nothing for it within the minute.
+API_KEY_LAST_USE_EVERY = 60
+API_KEY_SCOPES: tuple[str, ...] = tuple(ApiKey.Scope.values)
+
+
+def _scopes_checked(scopes: Collection[str]) -> list[str]:
+    unknown = sorted(set(scopes) - set(API_KEY_SCOPES))
+    if unknown:
+        raise ValidationError({"scopes": f"Unknown scope(s): {', '.join(unknown)[:80]}."})
+    if not scopes:
+        raise ValidationError({"scopes": "Choose at least one scope."})
+    return [scope for scope in API_KEY_SCOPES if scope in scopes]
+
+
+def api_key_issue(
+    *,
+    client: Client,
+    name: str,
+    scopes: Collection[str] = API_KEY_SCOPES,
+    created_by_id: int | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[ApiKey, str]:
+    """A new API key for ``client`` with ``scopes`` (all by default): the row, and the key
+    itself (shown once, never stored: only its SHA-256 is); audited, with ``request`` when
+    a person issued it."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationError({"name": "Name the key in 1 to 100 characters."})
     prefix = secrets.token_hex(4)
     raw = f"pd_{prefix}_{secrets.token_urlsafe(32)}"
-    key = ApiKey.objects.create(
-        client=client,
-        name=name,
-        prefix=prefix,
-        key_hash=hashlib.sha256(raw.encode()).hexdigest(),
-    )
+    with transaction.atomic():
+        key = ApiKey.objects.create(
+            client=client,
+            name=name,
+            prefix=prefix,
+            key_hash=hashlib.sha256(raw.encode()).hexdigest(),
+            scopes=_scopes_checked(scopes),
+            created_by_id=created_by_id,
+        )
+        _key_recorded(key, request, change="issued", scopes=key.scopes)
     return key, raw
 
 
-def api_key_client(raw: str) -> Client | None:
-    """The live client a presented key belongs to, or None (unknown, revoked, malformed)."""
+def _key_recorded(key: ApiKey, request: HttpRequest | None, **details: object) -> None:
+    audit_record(
+        action=AuditEvent.Action.CLIENT_SETTINGS_CHANGED,
+        request=request,
+        client=key.client,
+        object_type="api_key",
+        object_id=key.pk,
+        label=key.name,
+        details=details,
+    )
+
+
+def api_key_revoke(
+    *, client: Client, key_id: int, request: HttpRequest | None = None
+) -> ApiKey | None:
+    """Revoke ``client``'s key at once (the next request with it is refused); None when the
+    client has no such key. Revoking a revoked key changes nothing; audited."""
+    with transaction.atomic():
+        key = ApiKey.objects.select_for_update().filter(client=client, pk=key_id).first()
+        if key is not None and key.revoked_at is None:
+            key.revoked_at = timezone.now()
+            key.save(update_fields=["revoked_at"])
+            _key_recorded(key, request, change="revoked")
+    return key
+
+
+def api_key_find(raw: str, *, now: datetime | None = None) -> ApiKey | None:
+    """The live key presented (its client loaded), or None (unknown, revoked, malformed, or
+    its client's portal closed). Notes its use, at most once a minute per key."""
     parts = raw.split("_", 2)
     # Our keys are visible ASCII; anything else (a NUL, which PostgreSQL refuses in a
     # query) is no key of ours, not a 500.
@@ -266,4 +331,19 @@ def api_key_client(raw: str) -> Client | None:
         return None
     if not hmac.compare_digest(key.key_hash, hashlib.sha256(raw.encode()).hexdigest()):
         return None
-    return key.client if key.client.portal_open else None
+    if not key.client.portal_open:
+        return None
+    _last_use_note(key, now=now or timezone.now())
+    return key
+
+
+def _last_use_note(key: ApiKey, *, now: datetime) -> None:
+    """One UPDATE a minute at most per key, and none when the key read says it is recent; the
+    condition in the statement keeps parallel requests to one write as well."""
+    every = timedelta(seconds=API_KEY_LAST_USE_EVERY)
+    if key.last_used_at is not None and now - key.last_used_at < every:
+        return
+    ApiKey.objects.filter(pk=key.pk).filter(
+        Q(last_used_at=None) | Q(last_used_at__lte=now - every)
+    ).update(last_used_at=now)
+    key.last_used_at = now

@@ -82,6 +82,12 @@ class User(AbstractUser):
         help_text="Agents only: the team whose figures this agent's work counts in.",
     )
 
+    # A client's portal user invited by one of its managers (accounts.portal_users): inactive
+    # until they set a password through the invitation's link. Removed users stay (inactive)
+    # so the audit log still names them.
+    invited_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
     objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
@@ -101,6 +107,11 @@ class User(AbstractUser):
     @property
     def is_agency_admin(self) -> bool:
         return self.role == self.Role.ADMIN
+
+    @property
+    def is_invited(self) -> bool:
+        """Invited to a portal and not yet in: no password set through the link yet."""
+        return self.invited_at is not None and not self.is_active and self.removed_at is None
 
     def may_manage_portal_of(self, client) -> bool:
         """The client's managers, and agency admins (who may look at any portal)."""

@@ -23,6 +23,8 @@ OBJECT_TYPES = {
     "category": _("Category"),
     "messagetemplate": _("Message template"),
     "replysettings": _("Reply settings"),
+    "portal_user": _("Portal user"),
+    "api_key": _("API key"),
 }
 
 DETAILS = {
@@ -41,9 +43,24 @@ DETAILS = {
     "valid_to": _("valid to"),
     "channel": _("channel"),
     "outcome": _("outcome"),
+    "role": _("role"),
+    "scopes": _("scopes"),
+    "recipient": _("recipient"),
 }
 
-CHANGES = {"added": _("added"), "changed": _("changed"), "deleted": _("deleted")}
+CHANGES = {
+    "added": _("added"),
+    "changed": _("changed"),
+    "deleted": _("deleted"),
+    # A client's managers on the portal (accounts.portal_users, tenants.services' API keys).
+    "invited": _("invited"),
+    "invitation_resent": _("invitation sent again"),
+    "invitation_accepted": _("invitation accepted"),
+    "role_changed": _("role changed"),
+    "removed": _("removed"),
+    "issued": _("issued"),
+    "revoked": _("revoked"),
+}
 
 
 def object_text(event: AuditEvent) -> str:
@@ -57,9 +74,15 @@ def object_text(event: AuditEvent) -> str:
     return f"{text} {event.object_label}"
 
 
+# A portal user's role (accounts.models.User.PortalRole), as the portal names it.
+ROLES = {"viewer": _("Viewer"), "manager": _("Manager")}
+
+
 def _value(key: str, value: object) -> str:
     if key == "change" and isinstance(value, str):
         return str(CHANGES.get(value, value))
+    if key == "role" and isinstance(value, str):
+        return str(ROLES.get(value, value))
     if isinstance(value, list):
         return ", ".join(str(each) for each in value)
     return "—" if value is None else str(value)

@@ -10,6 +10,11 @@ again with its ``Idempotency-Key`` gets the first answer's status and the conver
 made or found, as that conversation is now (not a stored copy of the first body). Refusals are
 ``{"error": "<one line>", "fields": {"<field>": "<what is wrong>"}}`` (``fields`` when a
 field is to blame).
+
+A key opens what its scopes name (tenants.models.ApiKey.Scope): ``conversations:read`` the
+GETs (a conversation, an attachment), ``conversations:write`` the POSTs (a customer's first
+and next messages). No live key is a 401; a live key without the scope a 403 that names it
+(``{"error": ..., "scope": "conversations:write"}``).
 """
 
 import re
@@ -48,8 +53,8 @@ from idempotency.services import (
     idempotent_request_find,
     idempotent_request_record,
 )
-from tenants.models import Client
-from tenants.services import api_key_client
+from tenants.models import ApiKey, Client
+from tenants.services import api_key_find
 
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as Stripe's
 
@@ -58,9 +63,22 @@ def _error(status: int, message: str, **extra) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
 
-def _client(request: HttpRequest):
+READ = ApiKey.Scope.CONVERSATIONS_READ
+WRITE = ApiKey.Scope.CONVERSATIONS_WRITE
+
+
+def _authorised(request: HttpRequest, scope: str) -> tuple[Client | None, JsonResponse | None]:
+    """The client of the presented key when the key holds ``scope``, or the refusal: 401
+    for no live key, 403 for a live key without the scope."""
     header = request.headers.get("Authorization", "")
-    return api_key_client(header.removeprefix("Bearer ").strip()) if header else None
+    key = api_key_find(header.removeprefix("Bearer ").strip()) if header else None
+    if key is None:
+        return None, _error(401, "Missing, unknown or revoked API key.")
+    if scope not in key.scopes:
+        return None, _error(
+            403, f"This API key lacks the scope {scope}; issue one that has it.", scope=scope
+        )
+    return key.client, None
 
 
 @dataclass(frozen=True)
@@ -76,9 +94,10 @@ class _Create:
 def _create_request(request: HttpRequest) -> tuple[_Create | None, JsonResponse | None]:
     """The key's client, the JSON object posted and the ``Idempotency-Key``, or the
     response refusing them."""
-    client = _client(request)
-    if client is None:
-        return None, _error(401, "Missing, unknown or revoked API key.")
+    client, refused = _authorised(request, WRITE)
+    if refused:
+        return None, refused
+    assert client is not None  # not refused
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -276,9 +295,10 @@ def _fields(error: ValidationError) -> dict[str, str]:
 
 @require_http_methods(["GET"])
 def conversation_detail(request: HttpRequest, conversation_id: int) -> JsonResponse:
-    client = _client(request)
-    if client is None:
-        return _error(401, "Missing, unknown or revoked API key.")
+    client, refused = _authorised(request, READ)
+    if refused:
+        return refused
+    assert client is not None  # not refused
     with schema_context(client.schema_name):
         conversation = Conversation.objects.filter(pk=conversation_id).first()
         if conversation is None:
@@ -290,9 +310,10 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> JsonRespo
 def attachment_download(request: HttpRequest, conversation_id: int, attachment_id: int):
     """A file of a customer's or agent's message (never of an internal note), as a
     download with a type a browser will not run (the desk's ``attachment_response``)."""
-    client = _client(request)
-    if client is None:
-        return _error(401, "Missing, unknown or revoked API key.")
+    client, refused = _authorised(request, READ)
+    if refused:
+        return refused
+    assert client is not None  # not refused
     with schema_context(client.schema_name):
         attachment = (
             Attachment.objects.filter(pk=attachment_id, message__conversation_id=conversation_id)

@@ -2,9 +2,11 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.portal_users import ROLE_NAMES
 from accounts.signin import user_may_reset_on
 from accounts.throttle import reset_mail_allowed
 from core.months import month_start
+from tenants.services import API_KEY_SCOPES
 
 
 class PortalPasswordResetForm(PasswordResetForm):
@@ -30,3 +32,29 @@ class ReportRequestForm(forms.Form):
         self.fields["month"].choices = [
             (f"{m:%Y-%m}", formats.month(month_start(m, zone=formats.zone))) for m in months
         ]
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [(role.value, str(name)) for role, name in ROLE_NAMES.items()]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=_role_choices)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=_role_choices)
+
+
+class RecipientForm(forms.Form):
+    address = forms.CharField(label=_("E-mail"), max_length=254)
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=[(scope, scope) for scope in API_KEY_SCOPES],
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal import audit, retention, views
+from portal import audit, retention, team, views
 
 urlpatterns = [
     path("export/<slug:table>.csv", views.dashboard_export, name="dashboard_export"),
@@ -25,6 +25,22 @@ urlpatterns = [
     path("privacy/retention/", retention.retention_page, name="retention"),
     path("audit/", audit.audit_log, name="audit"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
+    path("team/", team.team_users, name="team_users"),
+    path("team/invite/", team.team_invite, name="team_invite"),
+    path("team/<int:user_id>/resend/", team.team_user_resend, name="team_user_resend"),
+    path("team/<int:user_id>/role/", team.team_user_role, name="team_user_role"),
+    path("team/<int:user_id>/remove/", team.team_user_remove, name="team_user_remove"),
+    path("team/recipients/", team.team_recipients, name="team_recipients"),
+    path("team/recipients/remove/", team.team_recipient_remove, name="team_recipient_remove"),
+    path("team/api-keys/", team.team_api_keys, name="team_api_keys"),
+    path(
+        "team/api-keys/<int:key_id>/revoke/", team.team_api_key_revoke, name="team_api_key_revoke"
+    ),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        team.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
     path(
         "accounts/password-reset/", views.PortalPasswordResetView.as_view(), name="password_reset"
     ),

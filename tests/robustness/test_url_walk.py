@@ -12,6 +12,8 @@ from django.urls import URLResolver, get_resolver
 
 from accounts.models import User
 from outbox.models import Delivery
+from tenants.models import ApiKey
+from tenants.services import api_key_issue
 from tests.support.desk import agent_with, held_by, inbound, signed_in
 from tests.support.factories import UserFactory
 from tests.support.tenancy import host_of
@@ -27,6 +29,7 @@ ADMIN = "admin"  # agency admins only
 OBJECT = "object"  # an agent's page about one client's object: 404 for other clients' agents
 ADMIN_SITE = "admin-site"  # Django's admin (its own sign-in)
 PORTAL = "portal"  # the client's own users (and agency admins)
+MANAGER = "manager"  # the client's portal managers (and agency admins): 403 for its viewers
 
 AGENCY_ROUTES = {
     "": AGENT,
@@ -110,6 +113,7 @@ PORTAL_ROUTES = {
     "accounts/password-reset/sent/": OPEN,
     "accounts/reset/<uidb64>/<token>/": OPEN,
     "accounts/reset/done/": OPEN,
+    "accounts/invitation/<uidb64>/<token>/": OPEN,
     "survey/<str:token>/": OPEN,
     "admin/": ADMIN_SITE,
     **{
@@ -135,8 +139,22 @@ PORTAL_ROUTES = {
             "reports/export.csv",
             "reports/<str:month>.pdf",
             "privacy/retention/",
+        )
+    },
+    **{
+        route: MANAGER
+        for route in (
             "audit/",
             "audit/export.csv",
+            "team/",
+            "team/invite/",
+            "team/<int:user_id>/resend/",
+            "team/<int:user_id>/role/",
+            "team/<int:user_id>/remove/",
+            "team/recipients/",
+            "team/recipients/remove/",
+            "team/api-keys/",
+            "team/api-keys/<int:key_id>/revoke/",
         )
     },
 }
@@ -164,8 +182,11 @@ def test_every_route_declares_its_check(urlconf, declared):
 
 @pytest.fixture
 def objects(two_clients):
-    """Client A's objects the paths name: a held work item with a reply in the outbox."""
+    """Client A's objects the paths name: a held work item with a reply in the outbox, a
+    portal user and an API key."""
     owner = agent_with([two_clients.a], {"cs": "native"})
+    portal_user = UserFactory(role=User.Role.CLIENT, client=two_clients.a)
+    key, _raw = api_key_issue(client=two_clients.a, name="shop")
     conversation, item = inbound(two_clients.a, "Dobrý den, kde jsou boty?", "x@example.cz")
     held_by(item, owner)
     reply = signed_in(owner).post(f"/desk/items/{item.pk}/reply", {"text": "Hned."})
@@ -184,6 +205,8 @@ def objects(two_clients):
         "table": "queue",
         "token": "x",
         "uidb64": "x",
+        "user_id": portal_user.pk,
+        "key_id": key.pk,
     }
 
 
@@ -221,6 +244,7 @@ def walk(declared: dict, checks: set[str], objects: dict, http: HttpClient, **ex
 
 
 SIGNED_IN_ONLY = {AGENT, SUPERVISOR, ADMIN, OBJECT}
+PORTAL_PAGES = {PORTAL, MANAGER}
 
 
 def test_someone_not_signed_in_is_sent_to_sign_in_everywhere(two_clients, objects):
@@ -228,7 +252,7 @@ def test_someone_not_signed_in_is_sent_to_sign_in_everywhere(two_clients, object
     portal = HttpClient(HTTP_HOST=host_of(two_clients.a))
     login, admin_login = "/accounts/login/?next=", "/admin/login/?next="
     assert walk(AGENCY_ROUTES, SIGNED_IN_ONLY, objects, agency, status=302, login=login) == []
-    assert walk(PORTAL_ROUTES, {PORTAL}, objects, portal, status=302, login=login) == []
+    assert walk(PORTAL_ROUTES, PORTAL_PAGES, objects, portal, status=302, login=login) == []
     for declared, http in ((AGENCY_ROUTES, agency), (PORTAL_ROUTES, portal)):
         assert walk(declared, {ADMIN_SITE}, objects, http, status=302, login=admin_login) == []
 
@@ -255,7 +279,7 @@ def test_a_portal_user_of_another_client_is_refused_on_both_sites(two_clients, o
     portal = HttpClient(HTTP_HOST=host_of(two_clients.a))
     portal.force_login(user_b)
     assert walk(AGENCY_ROUTES, SIGNED_IN_ONLY, objects, agency, status=403) == []
-    assert walk(PORTAL_ROUTES, {PORTAL, OPEN}, objects, portal, status=404) == []
+    assert walk(PORTAL_ROUTES, PORTAL_PAGES | {OPEN}, objects, portal, status=404) == []
 
 
 def test_an_agent_of_another_client_is_refused_client_a_everywhere(two_clients, objects):
@@ -263,7 +287,7 @@ def test_an_agent_of_another_client_is_refused_client_a_everywhere(two_clients, 
     assert walk(AGENCY_ROUTES, {OBJECT}, objects, signed_in(outsider), status=404) == []
     portal = HttpClient(HTTP_HOST=host_of(two_clients.a))
     portal.force_login(outsider)
-    assert walk(PORTAL_ROUTES, {PORTAL, OPEN}, objects, portal, status=404) == []
+    assert walk(PORTAL_ROUTES, PORTAL_PAGES | {OPEN}, objects, portal, status=404) == []
 
 
 def test_a_viewer_gets_the_refusal_page_above_their_role(two_clients, objects):
@@ -273,3 +297,26 @@ def test_a_viewer_gets_the_refusal_page_above_their_role(two_clients, objects):
     supervisor = signed_in(agent_with([two_clients.a], {"cs": "native"}, is_staff=True))
     assert walk(AGENCY_ROUTES, {SUPERVISOR, ADMIN}, objects, agent, status=403) == []
     assert walk(AGENCY_ROUTES, {ADMIN}, objects, supervisor, status=403) == []
+
+
+def test_a_portal_viewer_gets_the_refusal_page_on_every_managers_page(two_clients, objects):
+    """A portal user of the same client with the viewer role: the managers' pages (the audit
+    log, users, report recipients, API keys) answer 403, and nothing they name changes."""
+    viewer = UserFactory(
+        role=User.Role.CLIENT, client=two_clients.a, portal_role=User.PortalRole.VIEWER
+    )
+    portal = HttpClient(HTTP_HOST=host_of(two_clients.a))
+    portal.force_login(viewer)
+    assert walk(PORTAL_ROUTES, {MANAGER}, objects, portal, status=403) == []
+    assert User.objects.get(pk=objects["user_id"]).is_active
+    assert ApiKey.objects.get(pk=objects["key_id"]).revoked_at is None
+
+
+def test_a_portal_viewer_may_use_the_portal_pages(two_clients, objects):
+    """The viewer test above refuses because of the role, not because the viewer is refused
+    everything: the portal's own pages answer them (a 400 for a made-up parameter at most)."""
+    viewer = UserFactory(role=User.Role.CLIENT, client=two_clients.a)
+    portal = HttpClient(HTTP_HOST=host_of(two_clients.a))
+    portal.force_login(viewer)
+    for route in ("", "conversations/", "reports/"):
+        assert portal.get(path_of(route, objects)).status_code == 200, route
