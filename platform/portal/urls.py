@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal import audit, views
+from portal import audit, security, views
 
 urlpatterns = [
     path("export/<slug:table>.csv", views.dashboard_export, name="dashboard_export"),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("reports/export.csv", views.report_export, name="reports_export"),
     path("reports/<str:month>.pdf", views.report_download, name="report_download"),
     path("audit/", audit.audit_log, name="audit"),
+    path("security/", security.security, name="security"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
     path(
         "accounts/password-reset/", views.PortalPasswordResetView.as_view(), name="password_reset"
