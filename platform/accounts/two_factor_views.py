@@ -8,7 +8,9 @@ none, until they have enrolled. A wrong code is a failed sign-in for django-axes
 same count and lock as a wrong password, per account and per address)."""
 
 import time
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
@@ -17,6 +19,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import two_factor
 from accounts.models import User
+from accounts.signin import user_may_sign_in_on
 from accounts.views import signin_locked_out
 
 PENDING = "two_factor_pending"
@@ -33,6 +37,21 @@ NEW_CODES = "two_factor_new_codes"
 PENDING_SECONDS = 10 * 60  # the code page waits this long after the password
 REMEMBER_COOKIE = "polydesk_browser"
 REMEMBER_SALT = "accounts.remembered-browser"
+
+
+def signed_in_here[V: Callable[..., HttpResponse]](view: V) -> V:
+    """Signed in (else to the sign-in page), and on a site the user may sign in on: a
+    portal user's session on the agency's site gets the 403 page (on another client's
+    portal the isolation middleware has answered 404 already)."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        site = request.tenant  # type: ignore[attr-defined]  # set by django-tenants
+        if not user_may_sign_in_on(request.user, site=site):  # type: ignore[arg-type]
+            raise PermissionDenied(_("This page is not for your account on this site."))
+        return view(request, *args, **kwargs)
+
+    return cast(V, login_required(checked))
 
 
 # --- the pending sign-in -------------------------------------------------------------------
@@ -156,6 +175,9 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
         return redirect(settings.LOGIN_URL)
     if found is not None and two_factor.two_factor_enrolled(found[0]):
         return redirect("two_factor_code")  # a new app only once signed in with the old
+    site = request.tenant  # type: ignore[attr-defined]  # set by django-tenants
+    if found is None and not user_may_sign_in_on(request.user, site=site):  # type: ignore[arg-type]
+        raise PermissionDenied(_("This page is not for your account on this site."))
     user: User = request.user if found is None else found[0]  # type: ignore[assignment]
     device = two_factor.totp_enrolment_start(user=user)
     error = False
@@ -185,7 +207,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_here
 def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     """The new recovery codes, shown once: printed or downloaded, then gone from the
     session ("I have kept them")."""
@@ -209,7 +231,7 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@signed_in_here
 @require_GET
 def two_factor_settings(request: HttpRequest) -> HttpResponse:
     """The user's own two factors: the app, recovery codes left, remembered browsers."""
@@ -233,7 +255,7 @@ def _code_checked(request: HttpRequest, user: User) -> bool:
     return False
 
 
-@login_required
+@signed_in_here
 @require_POST
 def two_factor_regenerate(request: HttpRequest) -> HttpResponse:
     """New recovery codes (a current code first)."""
@@ -245,7 +267,7 @@ def two_factor_regenerate(request: HttpRequest) -> HttpResponse:
     return redirect("two_factor_recovery_codes")
 
 
-@login_required
+@signed_in_here
 @require_POST
 def two_factor_remove(request: HttpRequest) -> HttpResponse:
     """Remove the app and the recovery codes (a current code first); not for someone who
@@ -259,7 +281,7 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
     return redirect("two_factor_settings")
 
 
-@login_required
+@signed_in_here
 @require_POST
 def two_factor_browser_forget(request: HttpRequest, browser_id: int) -> HttpResponse:
     """Forget one of the user's remembered browsers."""

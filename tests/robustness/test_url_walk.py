@@ -35,6 +35,14 @@ AGENCY_ROUTES = {
     "health/": OPEN,
     "language/": OPEN,
     "admin/": ADMIN_SITE,
+    "accounts/two-factor/": AGENT,
+    "accounts/two-factor/code/": OPEN,
+    "accounts/two-factor/enrol/": OPEN,
+    "accounts/two-factor/recovery-codes/": AGENT,
+    "accounts/two-factor/recovery-codes/new": AGENT,
+    "accounts/two-factor/remove": AGENT,
+    "accounts/two-factor/browsers/<int:browser_id>/forget": AGENT,
+    "admin/login/": OPEN,
     "desk/presence": AGENT,
     "desk/next": AGENT,
     "desk/heartbeat": AGENT,
@@ -112,6 +120,9 @@ PORTAL_ROUTES = {
     "accounts/reset/done/": OPEN,
     "survey/<str:token>/": OPEN,
     "admin/": ADMIN_SITE,
+    "admin/login/": OPEN,
+    "accounts/two-factor/code/": OPEN,
+    "accounts/two-factor/enrol/": OPEN,
     **{
         route: PORTAL
         for route in (
@@ -136,6 +147,12 @@ PORTAL_ROUTES = {
             "reports/<str:month>.pdf",
             "audit/",
             "audit/export.csv",
+            "security/",
+            "accounts/two-factor/",
+            "accounts/two-factor/recovery-codes/",
+            "accounts/two-factor/recovery-codes/new",
+            "accounts/two-factor/remove",
+            "accounts/two-factor/browsers/<int:browser_id>/forget",
         )
     },
 }
@@ -183,6 +200,7 @@ def objects(two_clients):
         "table": "queue",
         "token": "x",
         "uidb64": "x",
+        "browser_id": 1,
     }
 
 
