@@ -78,6 +78,12 @@ def totp_secret_base32(device: TOTPDevice) -> str:
     return device.config_url.split("secret=", 1)[1].split("&", 1)[0]
 
 
+def totp_secret_grouped(device: TOTPDevice) -> str:
+    """The base32 key in groups of four, easier to type (apps ignore the spaces)."""
+    secret = totp_secret_base32(device)
+    return " ".join(secret[start : start + 4] for start in range(0, len(secret), 4))
+
+
 def _recovery_codes_replace(user: User) -> list[str]:
     device, _ = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
@@ -185,13 +191,41 @@ def two_factor_remove(
 # --- remembered browsers ------------------------------------------------------------------
 
 
+# The first name found in a User-Agent header wins (Edge and Opera also say "Chrome",
+# Chrome also says "Safari"; Android also says "Linux").
+BROWSER_NAMES = [
+    ("Edg", "Edge"),
+    ("OPR", "Opera"),
+    ("Firefox", "Firefox"),
+    ("Chrome", "Chrome"),
+    ("Safari", "Safari"),
+]
+SYSTEM_NAMES = [
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+]
+
+
+def browser_label(user_agent: str) -> str:
+    """ "Firefox on Windows": what the list of remembered browsers shows."""
+    browser = next((name for key, name in BROWSER_NAMES if key in user_agent), "")
+    system = next((name for key, name in SYSTEM_NAMES if key in user_agent), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or user_agent[:60]
+
+
 @transaction.atomic
 def remembered_browser_add(*, user: User, request: HttpRequest) -> RememberedBrowser:
     """Remember this browser for ``REMEMBER_DAYS`` (the view sets its cookie)."""
     now = timezone.now()
     browser = RememberedBrowser.objects.create(
         user=user,
-        label=request.META.get("HTTP_USER_AGENT", "")[:200],
+        label=browser_label(request.META.get("HTTP_USER_AGENT", ""))[:200],
         site=request.get_host().lower()[:253],
         created_at=now,
         expires_at=now + timedelta(days=REMEMBER_DAYS),

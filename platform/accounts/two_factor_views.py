@@ -198,7 +198,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
         "registration/two_factor_enrol.html",
         {
             "qr_svg": two_factor.totp_qr_svg(device),
-            "secret": two_factor.totp_secret_base32(device),
+            "secret": two_factor.totp_secret_grouped(device),
             "error": error,
             "required": two_factor.two_factor_required(user),
             "pending": found is not None,
