@@ -15,6 +15,7 @@ from django.core.cache import cache
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
+from tenants.models import Client
 from tests.support.browser import served_and_browsed
 from tests.support.factories import PASSWORD, UserFactory
 from tests.support.tenancy import host_of
@@ -31,6 +32,7 @@ class Site:
     admin: str
     portal_user: str
     portal_key: str
+    manager: str
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +42,9 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
         admin = UserFactory(role=User.Role.ADMIN)
         portal_user = UserFactory(role=User.Role.CLIENT, client=two_clients.a)
         key = totp_device_for(portal_user).key
+        manager = UserFactory(
+            role=User.Role.CLIENT, client=two_clients.a, portal_role=User.PortalRole.MANAGER
+        )
         host_a = host_of(two_clients.a)
         with served_and_browsed() as (port, browser):
             yield Site(
@@ -49,9 +54,12 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
                 admin=admin.username,
                 portal_user=portal_user.username,
                 portal_key=key,
+                manager=manager.username,
             )
-        AccessAttempt.objects.filter(username__in=[admin.username, portal_user.username]).delete()
-        User.objects.filter(pk__in=[admin.pk, portal_user.pk]).delete()
+        people = [admin, portal_user, manager]
+        AccessAttempt.objects.filter(username__in=[user.username for user in people]).delete()
+        User.objects.filter(pk__in=[user.pk for user in people]).delete()
+        Client.objects.filter(pk=two_clients.a.pk).update(portal_two_factor_required=False)
         cache.clear()
 
 
@@ -137,4 +145,24 @@ def test_a_portal_user_signs_in_with_a_code_on_their_portal(site, tmp_path):
     expect(page.locator("#two-factor-required")).to_be_visible()  # a viewer: read-only
     expect(page.locator("input[name=two_factor_required]")).to_have_count(0)
     shoot(page, folder, "portal-security-viewer")
+    page.close()
+
+
+def test_a_portal_manager_requires_two_factors_of_the_clients_users(site, tmp_path):
+    folder = shots(tmp_path)
+    page = site.browser.new_page(viewport={"width": 1280, "height": 800})
+    password_step(page, site.portal_a, site.manager)
+    expect(page).to_have_url(f"{site.portal_a}/")  # not required yet, no app: no code
+    page.goto(f"{site.portal_a}/security/")
+    page.locator("#two-factor-required").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    expect(page.locator("#two-factor-required")).to_be_checked()
+    shoot(page, folder, "portal-security-manager")
+    page.locator("header form.signout button").click()
+    # The manager has no app: the next sign-in asks to set one up, and nothing else opens.
+    password_step(page, site.portal_a, site.manager)
+    expect(page).to_have_url(f"{site.portal_a}/accounts/two-factor/enrol/")
+    page.goto(f"{site.portal_a}/security/")
+    expect(page).to_have_url(f"{site.portal_a}/accounts/login/?next=/security/")
     page.close()

@@ -14,7 +14,15 @@ from tests.support.tenancy import host_of
 
 pytestmark = pytest.mark.django_db
 
-NAV_LINKS = ["/", "/conversations/", "/customers/", "/calls/", "/reports/", "/invoices/"]
+NAV_LINKS = [
+    "/",
+    "/conversations/",
+    "/customers/",
+    "/calls/",
+    "/reports/",
+    "/invoices/",
+    "/security/",
+]
 
 
 def nav_links(html: str) -> list[str]:
