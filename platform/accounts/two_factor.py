@@ -132,7 +132,7 @@ def two_factor_verify(*, user: User, code: str, request: HttpRequest | None = No
     typed = _normalised(code)
     if not typed:
         return None
-    if typed.isdigit():
+    if len(typed) == 6 and typed.isdigit():  # a recovery code is 12 characters
         device = totp_device_of(user)
         return "app" if device is not None and device.verify_token(typed) else None
     with transaction.atomic():

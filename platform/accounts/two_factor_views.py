@@ -1,5 +1,5 @@
 """The second step of signing in, on every site (the agency's desk and each client's portal),
-and the user's own two-factor page (docs/how-to.md, "Two factors").
+and the user's own two-factor page (docs/how-to.md, "…two factors for a user").
 
 After the password the session holds only a pending sign-in (``PENDING``: who, which
 backend, since when, where to go next): the user is not signed in for anything (desk,

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import RememberedBrowser, User
+from accounts.two_factor import browser_label
 from accounts.two_factor_views import REMEMBER_COOKIE
 from audit.models import AuditEvent
 from tests.support.factories import PASSWORD, UserFactory
@@ -278,7 +279,8 @@ def test_new_recovery_codes_replace_the_old_ones(two_clients):
     device = totp_device_for(agent)
     http = HttpClient(HTTP_HOST=AGENCY)
     http.force_login(agent)
-    assert http.post("/accounts/two-factor/recovery-codes/new", {"code": "1"}).status_code == 302
+    wrong = http.post("/accounts/two-factor/recovery-codes/new", {"code": "000000"})
+    assert wrong.status_code == 302
     assert not StaticToken.objects.filter(device__user=agent).exists()  # wrong code: nothing
     device.throttle_reset()  # django-otp waits a second after a wrong code (tested below)
     response = http.post("/accounts/two-factor/recovery-codes/new", {"code": code_of(device)})
@@ -320,3 +322,27 @@ def test_a_right_code_right_after_a_wrong_one_waits_for_the_throttle(two_clients
     )
     assert http.post(CODE_PAGE, {"code": code_of(device)}).status_code == 302
     assert signed_in(http)
+
+
+@pytest.mark.parametrize(
+    ("agent", "label"),
+    [
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+            "Edge on Windows",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Mobile Safari/537.36",
+            "Chrome on Android",
+        ),
+        (
+            "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+            "Firefox on Linux",
+        ),
+        ("curl/8.5.0", "curl/8.5.0"),
+    ],
+)
+def test_a_remembered_browser_is_listed_by_a_short_name(agent, label):
+    assert browser_label(agent) == label
