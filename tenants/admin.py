@@ -85,6 +85,7 @@ class ClientAdmin(admin.ModelAdmin):
                     "status",
                     "ready",
                     "created_at",
+                    "portal_two_factor_required",
                 ]
             },
         ),

@@ -166,6 +166,13 @@ class Client(TenantMixin):
     billing_email = models.EmailField(
         "billing e-mail", blank=True, help_text="the client's accounts address"
     )
+    # Set by the agency (Client admin) or the client's portal managers (portal "Security").
+    portal_two_factor_required = models.BooleanField(
+        "two factors required for portal users",
+        default=False,
+        help_text="the client's portal users must sign in with a code from an authenticator "
+        "app (they enrol at their next sign-in)",
+    )
 
     objects = ClientQuerySet.as_manager()
 

@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import backends  # noqa: F401 - connects the sign-in limit's signals
+        from accounts.receivers import receivers_connect  # models are ready only here
+
+        receivers_connect()

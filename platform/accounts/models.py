@@ -177,3 +177,24 @@ class AgentRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating} for {self.agent} ({self.client_id}/{self.conversation_id})"
+
+
+class RememberedBrowser(models.Model):
+    """A browser whose owner ticked "Remember this browser" after a code: its signed cookie
+    names this row, so signing in there skips the code until ``expires_at`` or revocation
+    (by the user, a password change or the removal of their factor)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="remembered_browsers")
+    # What the user sees in the list: the browser's own description, shortened.
+    label = models.CharField(max_length=200, blank=True)
+    site = models.CharField(max_length=253, blank=True, help_text="the host it was added on")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "expires_at"], name="rememberedbrowser_user")]
+
+    def __str__(self) -> str:
+        return f"browser {self.pk} of {self.user_id}"

@@ -37,6 +37,12 @@ class AuditEvent(models.Model):
         MERGED_CONVERSATIONS = "merged_conversations", _("Merged two conversations")
         MERGED_CUSTOMERS = "merged_customers", _("Merged two customers")
         RETENTION_APPLIED = "retention", _("Removed data past its retention period")
+        TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Turned two factors on")
+        TWO_FACTOR_REMOVED = "two_factor_removed", _("Removed two factors")
+        RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", _("Made new recovery codes")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Signed in with a recovery code")
+        BROWSER_REMEMBERED = "browser_remembered", _("Remembered a browser")
+        BROWSER_FORGOTTEN = "browser_forgotten", _("Forgot a remembered browser")
 
     at = models.DateTimeField()
     # No database constraint to users or clients, and the user's name kept as it was: a row

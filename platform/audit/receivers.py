@@ -46,7 +46,8 @@ def sign_in_failed(
             action=AuditEvent.Action.SIGN_IN_FAILED,
             actor=named,
             client=_client_of(named),
-            details={"username": tried},
+            # A wrong second-factor code says so (accounts.two_factor_views).
+            details={"username": tried, **({"step": "code"} if credentials.get("code") else {})},
             request=request,
         )
 

@@ -55,6 +55,10 @@ SHARED_APPS = [
     "django.contrib.postgres",
     # The sign-in limit's failures (public schema: one count for every site).
     "axes",
+    # Two factors (accounts.two_factor): authenticator apps and recovery codes, public schema.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "search",
     "desk",
     "demo",
@@ -165,6 +169,10 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.signin_locked_out"
 AXES_DISABLE_ACCESS_LOG = True
 # Its start-up banner on every process is noise; failures and lock-outs are still logged.
 AXES_VERBOSE = False
+# A wrong second-factor code is a failed sign-in too (accounts.two_factor_views): never kept.
+AXES_SENSITIVE_PARAMETERS = ["code"]
+# The name an authenticator app shows next to the codes (accounts.two_factor).
+OTP_TOTP_ISSUER = "Polydesk"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import two_factor_views
 from accounts import views as accounts_views
 from conversations import api as conversations_api
 from intake import views as intake_views
@@ -11,7 +12,10 @@ from telephony import views as telephony_views
 
 urlpatterns = [
     path("", include("desk.urls")),
+    # The admin's own sign-in page would skip the second step: it sends to the site's.
+    path("admin/login/", two_factor_views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
+    path("accounts/two-factor/", include("accounts.urls")),
     path("language/", accounts_views.language_set, name="language_set"),
     path("api/v1/messages", conversations_api.messages_create, name="api-messages"),
     path("mail/inbound", intake_views.email_intake, name="mail-intake"),

@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import two_factor_views
 from accounts import views as accounts_views
 from content.admin import content_admin_site
 from desk.views.inbox import health
@@ -14,11 +15,14 @@ urlpatterns = [
     path("invoices/", include("portal.urls_invoices")),
     path("accounts/login/", portal_views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", include("accounts.urls")),
     path("language/", accounts_views.language_set, name="language_set"),
     path("", include("portal.urls")),
     path("health/", health, name="health"),
     # The e-mail survey's rating page: public, the signed token is the customer's key.
     path("", include("surveys.urls")),
     # Agency admins edit this client's content here (canned replies, FAQ, templates).
+    # The admin's own sign-in page would skip the second step: it sends to the site's.
+    path("admin/login/", two_factor_views.admin_login, name="admin-login"),
     path("admin/", content_admin_site.urls),
 ]

@@ -7,6 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from core.months import month_of
 
 DEMO_PASSWORD = "polydesk-demo"  # noqa: S105 - printed on purpose: demo logins only
+# The demo admin's authenticator key (hex; printed as base32 with an otpauth:// URI by
+# seed_demo): published on purpose, so anyone can sign in to the demo with a code.
+DEMO_ADMIN_TOTP_KEY = b"polydesk-demo-admin!".hex()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from accounts.services import team_ensure, user_ensure
+from accounts.two_factor import totp_device_with_key
 from content.models import CannedReply, Category, FaqArticle, MessageTemplate, ReplySettings
 from conversations.attachments import IncomingFile, attachment_store
 from conversations.models import Conversation, Message
@@ -22,6 +23,7 @@ from customers.models import Customer
 from demo.audit import seed_audit
 from demo.billing import seed_billing
 from demo.cast import (
+    DEMO_ADMIN_TOTP_KEY,
     DEMO_AGENTS,
     DEMO_CLIENTS,
     DEMO_PASSWORD,
@@ -187,7 +189,7 @@ def seed_clients(log: Callable[[str], None]) -> None:
 
 
 def seed_users(log: Callable[[str], None]) -> None:
-    user_ensure(
+    admin = user_ensure(
         username="admin",
         password=DEMO_PASSWORD,
         role=User.Role.ADMIN,
@@ -195,6 +197,8 @@ def seed_users(log: Callable[[str], None]) -> None:
         first_name="Agency",
         last_name="Admin",
     )
+    # Agency admins must sign in with two factors: the demo's key is printed with the logins.
+    totp_device_with_key(user=admin, key_hex=DEMO_ADMIN_TOTP_KEY)
     for username, first, last in DEMO_AGENTS:
         user_ensure(
             username=username,

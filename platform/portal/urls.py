@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal import audit, retention, team, views
+from portal import audit, retention, security, team, views
 
 urlpatterns = [
     path("export/<slug:table>.csv", views.dashboard_export, name="dashboard_export"),
@@ -24,6 +24,7 @@ urlpatterns = [
     path("reports/<str:month>.pdf", views.report_download, name="report_download"),
     path("privacy/retention/", retention.retention_page, name="retention"),
     path("audit/", audit.audit_log, name="audit"),
+    path("security/", security.security, name="security"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("team/", team.team_users, name="team_users"),
     path("team/invite/", team.team_invite, name="team_invite"),

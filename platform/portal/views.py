@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.signin import client_address, user_may_reset_on
 from accounts.throttle import reset_request_allowed
+from accounts.two_factor_views import TwoFactorLoginMixin
 from audit.models import AuditEvent
 from audit.services import audit_record
 from content.selectors import category_names
@@ -83,9 +84,10 @@ def _choice(request, name: str, allowed) -> str:
     return value
 
 
-class PortalLoginView(auth_views.LoginView):
+class PortalLoginView(TwoFactorLoginMixin, auth_views.LoginView):
     """Sign-in for this client's users (and agency admins); the limit and the site check are
-    the authentication backends' (accounts.signin, accounts.backends)."""
+    the authentication backends' (accounts.signin, accounts.backends), the second step
+    accounts.two_factor_views'."""
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True

@@ -17,7 +17,7 @@ def existing_keys_keep_every_scope(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenants', '0004_client_billing_identity'),
+        ('tenants', '0005_client_portal_two_factor_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -16,7 +16,7 @@ from conversations.models import Conversation
 from conversations.services import conversation_open_inbound
 from customers.models import Customer
 from routing.models import WorkItem
-from tests.support.browser import served_and_browsed
+from tests.support.browser import second_step, served_and_browsed
 from tests.support.factories import PASSWORD, UserFactory
 from tests.support.tenancy import host_of, in_schema
 
@@ -94,6 +94,7 @@ def _walk(a, b, tmp_path) -> None:
             page.get_by_label("User name").fill(admin.username)
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Sign in").click()
+            second_step(page, admin.username)  # an agency admin enrols first
             table = page.locator("#audit-events")
             expect(table).to_contain_text(a.name)
             expect(table).to_contain_text(b.name)

@@ -1,3 +1,6 @@
+import base64
+import re
+
 import pytest
 from django.core.management import call_command
 from django.test import Client as HttpClient
@@ -18,6 +21,7 @@ from routing.models import WorkItem
 from tenants.models import Client
 from tests.support.desk import signed_in
 from tests.support.tenancy import host_of, in_schema
+from tests.support.two_factor import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +172,22 @@ def test_the_demo_audit_log_shows_people_and_the_system_once(demo_seeded):
     http.force_login(manager)
     page = http.get("/audit/")
     assert page.status_code == 200 and "jana" in page.text
+
+
+def test_the_demo_admin_signs_in_with_the_printed_key(demo_seeded):
+    out = demo_seeded.output
+    key = re.search(r"key \(base32\) ([A-Z2-7]+)", out)[1]
+    assert f"otpauth://totp/Polydesk%3Aadmin?secret={key}" in out
+    assert f"oathtool --totp -b {key}" in out
+    http = HttpClient(HTTP_HOST="localhost")
+    response = http.post("/accounts/login/", {"username": "admin", "password": DEMO_PASSWORD})
+    assert response["Location"] == "/accounts/two-factor/code/"  # not enrolment: it has one
+    key_hex = base64.b32decode(key + "=" * (-len(key) % 8)).hex()
+    device = User.objects.get(username="admin").totpdevice_set.get()
+    code = totp_code(key_hex, last_t=device.last_t)
+    assert http.post("/accounts/two-factor/code/", {"code": code})["Location"] == "/"
+    # The agents keep signing in with the password only.
+    agent = HttpClient(HTTP_HOST="localhost")
+    agent_name = User.objects.filter(role=User.Role.AGENT, is_staff=False).first().username
+    response = agent.post("/accounts/login/", {"username": agent_name, "password": DEMO_PASSWORD})
+    assert response["Location"] == "/"

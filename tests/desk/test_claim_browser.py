@@ -8,7 +8,7 @@ from conversations.models import Conversation
 from conversations.services import conversation_open_inbound
 from languages.services import agent_skills_set
 from routing.models import AgentState, WorkItem
-from tests.support.browser import served_and_browsed
+from tests.support.browser import second_step, served_and_browsed
 from tests.support.factories import PASSWORD, UserFactory
 from tests.support.tenancy import in_schema
 
@@ -83,6 +83,7 @@ def signed_in_page(desk, username):
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    second_step(page, username)
     return page
 
 

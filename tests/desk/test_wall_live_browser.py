@@ -15,7 +15,7 @@ from conversations.services import conversation_open_inbound
 from languages.services import agent_skills_set
 from routing.models import AgentState, WorkItem
 from routing.services import agent_next_item, agent_presence_set, work_enqueue
-from tests.support.browser import in_another_thread, served_and_browsed
+from tests.support.browser import in_another_thread, second_step, served_and_browsed
 from tests.support.factories import PASSWORD, UserFactory
 from tests.support.tenancy import in_schema
 
@@ -94,6 +94,7 @@ def signed_in_page(desk, username: str, *, context=None):
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    second_step(page, username)
     return page
 
 

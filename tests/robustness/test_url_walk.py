@@ -38,6 +38,14 @@ AGENCY_ROUTES = {
     "health/": OPEN,
     "language/": OPEN,
     "admin/": ADMIN_SITE,
+    "accounts/two-factor/": AGENT,
+    "accounts/two-factor/code/": OPEN,
+    "accounts/two-factor/enrol/": OPEN,
+    "accounts/two-factor/recovery-codes/": AGENT,
+    "accounts/two-factor/recovery-codes/new": AGENT,
+    "accounts/two-factor/remove": AGENT,
+    "accounts/two-factor/browsers/<int:browser_id>/forget": AGENT,
+    "admin/login/": OPEN,
     "desk/presence": AGENT,
     "desk/next": AGENT,
     "desk/heartbeat": AGENT,
@@ -116,6 +124,9 @@ PORTAL_ROUTES = {
     "accounts/invitation/<uidb64>/<token>/": OPEN,
     "survey/<str:token>/": OPEN,
     "admin/": ADMIN_SITE,
+    "admin/login/": OPEN,
+    "accounts/two-factor/code/": OPEN,
+    "accounts/two-factor/enrol/": OPEN,
     **{
         route: PORTAL
         for route in (
@@ -139,6 +150,12 @@ PORTAL_ROUTES = {
             "reports/export.csv",
             "reports/<str:month>.pdf",
             "privacy/retention/",
+            "security/",
+            "accounts/two-factor/",
+            "accounts/two-factor/recovery-codes/",
+            "accounts/two-factor/recovery-codes/new",
+            "accounts/two-factor/remove",
+            "accounts/two-factor/browsers/<int:browser_id>/forget",
         )
     },
     **{
@@ -207,6 +224,7 @@ def objects(two_clients):
         "uidb64": "x",
         "user_id": portal_user.pk,
         "key_id": key.pk,
+        "browser_id": 1,
     }
 
 

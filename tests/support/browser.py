@@ -1,6 +1,7 @@
 """A real server and a real browser for page tests: the project's WSGI app in a thread,
 Debian's chromium driven by Playwright (no browser download)."""
 
+import base64
 import shutil
 import threading
 from collections.abc import Iterator
@@ -9,7 +10,10 @@ from contextlib import contextmanager
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, sync_playwright
+
+from tests.support.two_factor import code_of, totp_code
 
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -69,3 +73,29 @@ def in_another_thread(work) -> None:
     thread.start()
     thread.join(timeout=30)
     assert not failures, failures
+
+
+def second_step(page, username: str) -> None:
+    """After the password: a code from the user's app when the code page asks (the code
+    made in another thread: no ORM calls here), or, when the enrolment page does (agency
+    admins and supervisors must have two factors), enrol as a person would: the key read
+    off the page, its first code typed, the recovery codes acknowledged."""
+    page.wait_for_load_state()
+    path = page.url.split("://", 1)[1].split("/", 1)[1].split("?")[0]
+    if path == "accounts/two-factor/code/":
+        codes: list[str] = []
+        in_another_thread(
+            lambda: codes.append(
+                code_of(TOTPDevice.objects.get(user__username=username, confirmed=True))
+            )
+        )
+        page.locator("input[name=code]").fill(codes[0])
+        page.locator("main form button[type=submit]").click()
+    elif path == "accounts/two-factor/enrol/":
+        secret = page.locator("#two-factor-secret").inner_text().replace(" ", "")
+        key_hex = base64.b32decode(secret + "=" * (-len(secret) % 8)).hex()
+        page.locator("input[name=code]").fill(totp_code(key_hex))
+        page.locator("main form button[type=submit]").click()
+        page.locator("#recovery-codes").wait_for()
+        page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()

@@ -8,8 +8,12 @@ import pytest
 from django.test import Client as HttpClient
 
 from accounts.models import User
+from accounts.two_factor import two_factor_required
 from tests.support.factories import PASSWORD, UserFactory
 from tests.support.tenancy import host_of
+from tests.support.two_factor import code_of, totp_device_for
+
+CODE_PAGE = "/accounts/two-factor/code/"
 
 
 def signed_in(client, user) -> HttpClient:
@@ -34,8 +38,15 @@ def rows_of(response) -> list[list[str]]:
 
 
 def signed_in_at(user: User, host: str) -> HttpClient:
-    """``user`` signed in with the password on the site at ``host``."""
+    """``user`` signed in with the password on the site at ``host``, then a code from their
+    app when they have one (one is made for those who must have two factors)."""
+    if two_factor_required(user):
+        totp_device_for(user)
     http = HttpClient(HTTP_HOST=host)
     response = http.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302, "login should succeed"
+    if response["Location"] == CODE_PAGE:
+        code = code_of(totp_device_for(user))
+        response = http.post(CODE_PAGE, {"code": code})
+        assert response.status_code == 302, "the code should pass"
     return http

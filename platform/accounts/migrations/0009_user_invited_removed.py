@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0007_user_portal_role'),
+        ('accounts', '0008_remembered_browser'),
     ]
 
     operations = [

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import agency_page, user_is_supervisor
 from accounts.models import User
+from accounts.two_factor_views import TwoFactorLoginMixin
 from desk.access import agent_of
 from desk.forms import QueueForm, queue_filter, queue_params
 from desk.selectors.calls import screen_pops
@@ -33,7 +34,9 @@ from routing.services import agent_heartbeat, agent_next_item, agent_presence_se
 from tenants.current import schema_name_current
 
 
-class DeskLoginView(auth_views.LoginView):
+class DeskLoginView(TwoFactorLoginMixin, auth_views.LoginView):
+    """The agency's sign-in: the password, then the second step (accounts.two_factor_views)."""
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 

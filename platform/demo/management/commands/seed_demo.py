@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.two_factor import totp_secret_base32
 from demo.cast import DEMO_AGENTS, DEMO_CLIENTS, DEMO_PASSWORD
 from demo.seed import SEED_STEPS
 from desk.selectors import portal_url
@@ -30,7 +32,12 @@ class Command(BaseCommand):
         desk = portal_url(settings.AGENCY_DOMAIN)
         self.stdout.write("\nPolydesk demo")
         self.stdout.write(f"  Agent desk       {desk}   (Django admin: {desk}admin/)")
-        self.stdout.write(f"    admin / {DEMO_PASSWORD}  (agency admin)")
+        self.stdout.write(f"    admin / {DEMO_PASSWORD}  (agency admin, with two factors:)")
+        device = TOTPDevice.objects.filter(user__username="admin", confirmed=True).first()
+        if device is not None:
+            self.stdout.write(f"      key (base32) {totp_secret_base32(device)}")
+            self.stdout.write(f"      {device.config_url}")
+            self.stdout.write(f"      a code now: oathtool --totp -b {totp_secret_base32(device)}")
         for username, first, last in DEMO_AGENTS:
             self.stdout.write(f"    {username} / {DEMO_PASSWORD}  ({first} {last}, agent)")
         for demo in DEMO_CLIENTS:
