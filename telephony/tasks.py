@@ -12,6 +12,7 @@ from telephony.services import offers_dial_pending
 from telephony.twilio_api import TwilioApiError
 from telephony.voice.services.legs import call_price_fetch, return_call_price_fetch
 from telephony.voice.services.reconcile import calls_reconcile
+from telephony.voice.services.recordings import recording_deletions_send
 from tenants.current import schema_name_current
 from tenants.models import Client
 
@@ -70,6 +71,28 @@ def calls_reconcile_client_task() -> dict:
     errors are not retried here: what is left, the next run asks again."""
     client = Client.objects.get(schema_name=schema_name_current())
     return vars(calls_reconcile(client=client))
+
+
+@shared_task(ignore_result=True)
+def recording_deletions_sweep_task() -> int:
+    """Beat, every 10 minutes: every client's schema sends its recording deletions still due
+    (Twilio or the broker was down when they were asked for); returns how many were asked."""
+    if not settings.TWILIO_ACCOUNT_SID:  # no Twilio account (the demo): they wait for one
+        return 0
+    count = 0
+    for client in Client.objects.clients().filter(ready=True).only("schema_name"):
+        recording_deletions_send_task.apply_async(headers={"_schema_name": client.schema_name})
+        count += 1
+    return count
+
+
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, ignore_result=True
+)
+def recording_deletions_send_task() -> int:
+    """Send the due recording deletions of the schema the task came from (the sweep sends
+    again what is left)."""
+    return recording_deletions_send()
 
 
 @shared_task(autoretry_for=(OperationalError,), max_retries=3, ignore_result=True)

@@ -1,6 +1,7 @@
 """The one way out to Twilio's REST API: ringing agents, calling customers back, sending
-SMS replies, fetching MMS media, the prices of finished calls, and how calls ended (for the
-calls whose status webhook never reached us).
+SMS replies, fetching MMS media, the prices of finished calls, how calls ended (for the
+calls whose status webhook never reached us), and fetching or deleting recordings (a
+customer's export and erasure).
 
 Base URL, account and token come from settings (TWILIO_API_BASE_URL, TWILIO_ACCOUNT_SID,
 TWILIO_AUTH_TOKEN); tests point the base URL at a local fake server. Plain HTTP with a
@@ -10,6 +11,8 @@ tasks, except the desk's return call, where the agent waits for their own phone 
 
 import email.utils
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -212,3 +215,39 @@ def call_create_twiml(*, to: str, from_: str, twiml: str, timeout: int = 20) -> 
 def message_create(*, to: str, from_: str, body: str) -> str:
     """Send an SMS from one of our numbers. Returns the MessageSid."""
     return _create("Messages.json", {"To": to, "From": from_, "Body": body}, f"send SMS to {to}")
+
+
+def recording_delete(*, recording_sid: str) -> None:
+    """Delete a recording (a call's or a voicemail) at Twilio. Already gone (404) is done
+    too. Raises TwilioUnavailable (try again later) or TwilioApiError (refused)."""
+    what = f"DELETE recording {recording_sid}"
+    response = _request("DELETE", f"Recordings/{recording_sid}.json")
+    if response.status_code in (204, 200, 404):
+        return
+    if response.status_code == 429 or response.status_code >= 500:
+        raise TwilioUnavailable(f"{what}: HTTP {response.status_code}")
+    raise TwilioApiError(f"{what}: HTTP {response.status_code} {response.text[:200]}")
+
+
+@contextmanager
+def recording_audio(*, recording_sid: str) -> Iterator[Iterator[bytes] | None]:
+    """A recording's audio (MP3) as chunks read from Twilio as they come, or None when Twilio
+    no longer has it (404). Raises TwilioUnavailable or TwilioApiError."""
+    what = f"GET recording {recording_sid}"
+    response = _request("GET", f"Recordings/{recording_sid}.mp3", stream=True)
+    with response:
+        if response.status_code == 404:
+            yield None
+            return
+        if response.status_code == 429 or response.status_code >= 500:
+            raise TwilioUnavailable(f"{what}: HTTP {response.status_code}")
+        if response.status_code != 200:
+            raise TwilioApiError(f"{what}: HTTP {response.status_code}")
+        yield _chunks(response, what)
+
+
+def _chunks(response: requests.Response, what: str) -> Iterator[bytes]:
+    try:
+        yield from response.iter_content(64 * 1024)
+    except requests.RequestException as error:
+        raise TwilioUnavailable(f"{what}: {error}") from error

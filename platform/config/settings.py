@@ -347,6 +347,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Calls and calls back whose status callback never reached us (our site down, a network
     # split) are finished and billed from Twilio's own record of them.
     "reconcile-calls": {"task": "telephony.tasks.calls_reconcile_task", "schedule": 300.0},
+    # Recordings to delete at Twilio (erasure, retention) that Twilio or the broker missed.
+    "delete-recordings": {
+        "task": "telephony.tasks.recording_deletions_sweep_task",
+        "schedule": 600.0,
+    },
     # Expired sign-in sessions (a session cookie's server half) are deleted.
     "clear-expired-sessions": {
         "task": "accounts.tasks.sessions_expired_clear_task",

@@ -323,3 +323,28 @@ class OutboundCall(models.Model):
 
     def __str__(self) -> str:
         return f"return call of {self.call_id} ({self.status or 'in progress'})"
+
+
+class RecordingDeletion(models.Model):
+    """A recording (an answered call's, or a voicemail) to delete at Twilio: written in the
+    same transaction as the decision (an erasure, a retention rule), sent after the commit,
+    and sent again by a beat sweep until Twilio has it gone. Only the SID is kept: the
+    recording itself is the personal data, and it is Twilio's copy that must go."""
+
+    recording_sid = models.CharField(max_length=64, unique=True)
+    requested_at = models.DateTimeField()
+    # When the next try is due (backoff after a failure); null once deleted.
+    due_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        indexes = [
+            # What the sweep reads: the deletions still due.
+            models.Index(fields=["due_at"], condition=Q(deleted_at__isnull=True), name="rec_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recording_sid} ({'deleted' if self.deleted_at else 'pending'})"
