@@ -24,7 +24,6 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -121,15 +120,15 @@ def customer_export(
     try:
         with handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zipped:
             archive = ExportArchive(zipped)
-            # One snapshot of every table: a reply filed half way does not half appear.
-            with transaction.atomic():
-                data: dict[str, Any] = {
-                    "exported_at": now,
-                    "client": client.name,
-                    "customer": customer_json(customer),
-                }
-                for exporter in EXPORTERS:
-                    data.update(exporter(customer=customer, archive=archive))
+            # No transaction around it: the recordings come from Twilio while this runs, and
+            # a transaction held open that long would hold back the database's clean-up.
+            data: dict[str, Any] = {
+                "exported_at": now,
+                "client": client.name,
+                "customer": customer_json(customer),
+            }
+            for exporter in EXPORTERS:
+                data.update(exporter(customer=customer, archive=archive))
             zipped.writestr(
                 "customer.json",
                 json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
