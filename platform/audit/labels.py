@@ -46,6 +46,9 @@ DETAILS = {
     "role": _("role"),
     "scopes": _("scopes"),
     "recipient": _("recipient"),
+    "via": _("via"),
+    "bytes": _("bytes"),
+    "files": _("files"),
 }
 
 CHANGES = {
@@ -109,6 +112,14 @@ class EventRow:
     ip: str
 
 
+def action_text(event: AuditEvent) -> str:
+    """The action in the reader's language; an export of one customer's data (recorded as
+    an export, a zip rather than a CSV) says so."""
+    if event.action == AuditEvent.Action.EXPORTED and event.object_type == "customer":
+        return str(_("Exported a customer's data"))
+    return str(event.get_action_display())
+
+
 def event_row(event: AuditEvent, *, ip_hidden_for: Collection[int] = ()) -> EventRow:
     """The event as a page or CSV shows it; the address of an actor in ``ip_hidden_for`` is
     left out (a client's managers do not see where the agency's people work from)."""
@@ -117,7 +128,7 @@ def event_row(event: AuditEvent, *, ip_hidden_for: Collection[int] = ()) -> Even
         who=event.actor_name or str(_("System")),
         site=event.site,
         client=event.client.name if event.client_id and event.client else "",
-        action=str(event.get_action_display()),
+        action=action_text(event),
         action_code=event.action,
         object=object_text(event),
         details=details_text(event),

@@ -17,7 +17,13 @@ from tenants.models import Client
 
 
 @transaction.atomic
-def customer_erase(*, customer_id: int, actor: AbstractBaseUser | None = None) -> Customer:
+def customer_erase(
+    *,
+    customer_id: int,
+    actor: AbstractBaseUser | None = None,
+    site: str = "",
+    via: str = "",
+) -> Customer:
     """Erase a customer's personal data (GDPR art. 17); the row stays for statistics.
 
     Everywhere: every room that keeps the customer's data registered an eraser
@@ -25,7 +31,8 @@ def customer_erase(*, customer_id: int, actor: AbstractBaseUser | None = None) -
     asked for a tombstone, its target is erased, and with a target every customer merged
     into it (their addresses and numbers were the person's too). Idempotent: erasing an
     erased customer changes nothing. The client's audit log records it (``actor``: who
-    asked; none for the system), in the same transaction.
+    asked, none for the system; ``site``: the host it was asked on; ``via``: desk, portal or
+    command), in the same transaction.
     """
     asked = Customer.objects.get(pk=customer_id)
     root_id = asked.merged_into_id or asked.pk
@@ -58,6 +65,8 @@ def customer_erase(*, customer_id: int, actor: AbstractBaseUser | None = None) -
                 client=Client.objects.get(schema_name=schema_name_current()),
                 object_type="customer",
                 object_id=person.pk,
+                details={"via": via} if via else {},
+                site=site,
                 at=erased_at,
             )
     return customer if asked.pk == customer.pk else Customer.objects.get(pk=asked.pk)

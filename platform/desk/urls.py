@@ -12,6 +12,7 @@ from desk.views import (
     inbox,
     items,
     merge,
+    privacy,
     revenue,
     search,
     spam,
@@ -97,5 +98,16 @@ urlpatterns = [
         "desk/clients/<int:client_id>/customers/<int:customer_id>/merge",
         merge.customer_merge_view,
         name="desk-customer-merge",
+    ),
+    # A customer's data: export and erasure (customers.export, customers.services).
+    path(
+        "desk/clients/<int:client_id>/customers/<int:customer_id>/export",
+        privacy.customer_export_view,
+        name="desk-customer-export",
+    ),
+    path(
+        "desk/clients/<int:client_id>/customers/<int:customer_id>/erase",
+        privacy.customer_erase_view,
+        name="desk-customer-erase",
     ),
 ]

@@ -10,6 +10,9 @@ class IntakeConfig(AppConfig):
         # Here, not at the top: apps.py is imported before the models are ready.
         from anymail.signals import inbound
 
+        from customers.registry import eraser_register
+        from intake.erasure import receipts_erase_for_customer
         from intake.services import anymail_inbound_received
 
         inbound.connect(anymail_inbound_received, dispatch_uid="polydesk-inbound-email")
+        eraser_register(receipts_erase_for_customer)

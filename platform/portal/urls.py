@@ -3,11 +3,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal import audit, retention, security, team, views
+from portal import audit, customers, retention, security, team, views
 
 urlpatterns = [
     path("export/<slug:table>.csv", views.dashboard_export, name="dashboard_export"),
     path("customers/export.csv", views.customer_export, name="customers_export"),
+    path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
+    path(
+        "customers/<int:customer_id>/export",
+        customers.customer_export_view,
+        name="customer_export",
+    ),
+    path("customers/<int:customer_id>/erase", customers.customer_erase_view, name="customer_erase"),
     path("conversations/", views.conversation_list, name="conversations"),
     path("conversations/export.csv", views.conversation_export, name="conversations_export"),
     path("conversations/<int:conversation_id>/", views.conversation_detail, name="conversation"),

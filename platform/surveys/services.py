@@ -374,6 +374,28 @@ def survey_reply_recognise(
     return True
 
 
+def surveys_export_for_customer(*, customer: Customer, archive: object) -> dict[str, object]:
+    """The customer's survey answers and their "no more surveys" (registered exporter)."""
+    surveys = Survey.objects.filter(conversation__customer=customer).order_by("created_at", "pk")
+    opt_out = SurveyOptOut.objects.filter(customer=customer).first()
+    return {
+        "surveys": [
+            {
+                "conversation_id": survey.conversation_id,
+                "channel": survey.channel,
+                "asked_at": survey.created_at,
+                "rating": survey.rating,
+                "nps": survey.nps,
+                "comment": survey.comment,
+                "rated_at": survey.rated_at,
+                "commented_at": survey.commented_at,
+            }
+            for survey in surveys
+        ],
+        "survey_opt_out": {"since": opt_out.created_at} if opt_out else None,
+    }
+
+
 def surveys_erase_for_customer(*, customer: Customer) -> None:
     """The customer's own words in their surveys go (registered eraser); the score stays,
     like the conversation's counts and times, for the client's statistics."""

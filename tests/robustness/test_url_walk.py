@@ -86,6 +86,9 @@ AGENCY_ROUTES = {
     "desk/items/<int:item_id>/merge": OBJECT,
     "desk/clients/<int:client_id>/customers/<int:customer_id>": OBJECT,
     "desk/clients/<int:client_id>/customers/<int:customer_id>/merge": OBJECT,
+    # Supervisors only (an agent's 403: tests/customers/test_views.py).
+    "desk/clients/<int:client_id>/customers/<int:customer_id>/export": OBJECT,
+    "desk/clients/<int:client_id>/customers/<int:customer_id>/erase": OBJECT,
     "desk/audit": SUPERVISOR,
     "desk/audit.csv": SUPERVISOR,
     "api/v1/messages": KEYED,
@@ -133,6 +136,10 @@ PORTAL_ROUTES = {
             "",
             "customers/",
             "customers/export.csv",
+            "customers/<int:customer_id>/",
+            # Managers only (a viewer's 403: tests/customers/test_views.py).
+            "customers/<int:customer_id>/export",
+            "customers/<int:customer_id>/erase",
             "invoices/",
             "invoices/usage.csv",
             "invoices/<int:invoice_id>/",

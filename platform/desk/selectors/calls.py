@@ -86,7 +86,7 @@ class ScreenPop:
 SCREEN_POP_SECONDS = 30
 
 
-def _screen_pop_key(item: "WorkItem") -> str:
+def screen_pop_key(item: "WorkItem") -> str:
     """Per call and state of its item (offered or answered, to whom, since when): one entry
     each, read again in place when it is SCREEN_POP_SECONDS old."""
     since = item.offered_at if item.status == "offered" else item.assigned_at
@@ -101,7 +101,7 @@ def screen_pops(items: Iterable["WorkItem"], *, now: datetime | None = None) -> 
     read): a few queries in each call's client schema when it rings, when it is answered
     and every SCREEN_POP_SECONDS; none in between (Django's cache) and none without calls."""
     now = now or timezone.now()
-    keys = {item.pk: _screen_pop_key(item) for item in items if item.source_kind == "call"}
+    keys = {item.pk: screen_pop_key(item) for item in items if item.source_kind == "call"}
     if not keys:
         return []
     cached = cache.get_many(keys.values())

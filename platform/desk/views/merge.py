@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_tenants.utils import schema_context
 
-from accounts.access import agency_page
+from accounts.access import AgencyRole, agency_page, user_holds
 from conversations.merge import conversation_merge, merge_refusal
 from conversations.models import Conversation
 from core.input import whole_number
@@ -97,7 +97,7 @@ def _conversation_redirect(client: Client, conversation_id: int) -> HttpResponse
     return redirect("desk-conversation", client_id=client.pk, conversation_id=conversation_id)
 
 
-def _served_client(request: HttpRequest, client_id: int) -> Client:
+def served_client(request: HttpRequest, client_id: int) -> Client:
     """The client, if the signed-in agent serves it; else 404 (never a hint it exists)."""
     client: Client | None = Client.objects.clients().filter(pk=client_id).first()
     if client is None or not serves(agent_of(request), client.pk):
@@ -105,7 +105,7 @@ def _served_client(request: HttpRequest, client_id: int) -> Client:
     return client
 
 
-def _customer_or_404(customer_id: int) -> Customer:
+def customer_or_404(customer_id: int) -> Customer:
     customer = customer_page_in_schema(customer_id=customer_id)
     if customer is None:
         raise Http404("No such customer.")
@@ -118,9 +118,9 @@ def customer_page(request: HttpRequest, client_id: int, customer_id: int) -> Htt
     """A customer of a client the agent serves: identities (their own and those merged into
     them), conversations, and "Merge with…" (a search by name, e-mail or phone). A merged
     customer's old link leads to the customer they were merged into."""
-    client = _served_client(request, client_id)
+    client = served_client(request, client_id)
     with schema_context(client.schema_name):
-        customer = _customer_or_404(customer_id)
+        customer = customer_or_404(customer_id)
         if customer.merged_into_id is not None:
             return redirect(
                 "desk-customer", client_id=client.pk, customer_id=customer.merged_into_id
@@ -136,6 +136,8 @@ def customer_page(request: HttpRequest, client_id: int, customer_id: int) -> Htt
                 "conversations": customer_conversations_in_schema(customer=customer),
                 "query": query,
                 "found": customer_merge_targets_in_schema(customer=customer, query=query),
+                # Export and erasure: supervisors' (desk.views.privacy).
+                "may_handle_data": user_holds(request.user, AgencyRole.SUPERVISOR),
             },
         )
 
@@ -145,9 +147,9 @@ def customer_page(request: HttpRequest, client_id: int, customer_id: int) -> Htt
 def customer_merge_view(request: HttpRequest, client_id: int, customer_id: int) -> HttpResponse:
     """The confirmation of a customer merge (both customers side by side), then the merge;
     afterwards the target's page."""
-    client = _served_client(request, client_id)
+    client = served_client(request, client_id)
     with schema_context(client.schema_name):
-        source = _customer_or_404(customer_id)
+        source = customer_or_404(customer_id)
         raw = (
             request.POST.get("target", "")
             if request.method == "POST"
