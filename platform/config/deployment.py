@@ -33,6 +33,12 @@ BROKER_PROBLEM = (
 )
 
 
+WEBHOOK_SCHEME_PROBLEM = (
+    "TWILIO_WEBHOOK_BASE_URL is http:// while plain HTTP is redirected to HTTPS "
+    "(SECURE_SSL_REDIRECT): Twilio's webhook POSTs would be redirected and lost"
+)
+
+
 def public_hosts(allowed_hosts: list[str]) -> list[str]:
     """The hosts of ALLOWED_HOSTS that other machines may reach ("*" included)."""
     return [host for host in allowed_hosts if host.lower() not in LOCAL_HOSTS]
@@ -82,3 +88,22 @@ def deployment_refuse() -> None:
 def deployment_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
     """`manage.py check --deploy`: the same problems as errors, in any environment."""
     return [checks.Error(line, id=check_id) for check_id, line in deployment_problems()]
+
+
+def https_warnings() -> list[tuple[str, str]]:
+    """What HTTPS-only serving breaks: its check id and one line."""
+    warnings = []
+    if settings.SECURE_SSL_REDIRECT and settings.TWILIO_WEBHOOK_BASE_URL.startswith("http://"):
+        warnings.append(("polydesk.W001", WEBHOOK_SCHEME_PROBLEM))
+    return warnings
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def https_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """`manage.py check --deploy`: Twilio must be given the https:// address."""
+    return [
+        checks.Warning(
+            line, hint="Set TWILIO_WEBHOOK_BASE_URL to https://<agency domain>.", id=check_id
+        )
+        for check_id, line in https_warnings()
+    ]

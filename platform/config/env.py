@@ -32,6 +32,18 @@ def words(name: str, default: str) -> list[str]:
     return [w.strip() for w in os.environ.get(name, default).split(",") if w.strip()]
 
 
+def proxy_ssl_header() -> tuple[str, str]:
+    """SECURE_PROXY_SSL_HEADER behind a TLS proxy: POLYDESK_PROXY_SSL_HEADER as
+    "Header-Name: value" (default "X-Forwarded-Proto: https")."""
+    raw = os.environ.get("POLYDESK_PROXY_SSL_HEADER", "X-Forwarded-Proto: https")
+    name, _, value = raw.partition(":")
+    if not name.strip() or not value.strip():
+        raise ImproperlyConfigured(
+            f"POLYDESK_PROXY_SSL_HEADER is {raw!r}; write it as 'X-Forwarded-Proto: https'"
+        )
+    return "HTTP_" + name.strip().upper().replace("-", "_"), value.strip()
+
+
 ENVIRONMENTS = ("development", "production")
 # In git, so known to everyone: only development may sign sessions and links with it.
 DEVELOPMENT_SECRET_KEY = "django-insecure-polydesk-local-development-only"  # noqa: S105

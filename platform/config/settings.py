@@ -5,6 +5,7 @@ from typing import Any
 
 import django_stubs_ext
 from celery.schedules import crontab
+from django.utils.csp import CSP
 
 from config import env
 
@@ -27,9 +28,54 @@ SECRET_KEY = env.text("SECRET_KEY", env.DEVELOPMENT_SECRET_KEY)
 # Client portals live on sub-domains (acme.localhost locally, acme.polydesk.eu in production).
 ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1,testserver")
 CSRF_TRUSTED_ORIGINS = env.words("CSRF_TRUSTED_ORIGINS", "")
+
+# --- HTTPS and the browser's protections (docs/operations.md, "HTTPS and security headers") -------
+# Outside development every page is HTTPS only: plain HTTP is redirected, the browser is told
+# to remember that (HSTS, client portals' sub-domains included) and the cookies go over HTTPS
+# only. Development (`make demo`, the tests) serves plain HTTP on localhost.
+_PRODUCTION = POLYDESK_ENV != "development"
 if env.flag("BEHIND_TLS_PROXY"):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    # The proxy ends TLS and says so in this header; only set it when the proxy always sets
+    # (or strips) the header, or anyone could claim HTTPS.
+    SECURE_PROXY_SSL_HEADER = env.proxy_ssl_header()
+SECURE_SSL_REDIRECT = env.flag("POLYDESK_SSL_REDIRECT", default=_PRODUCTION)
+# A load balancer's health probe speaks plain HTTP to the process itself. Webhooks are not
+# exempt: Twilio and the mail providers are given https:// addresses (a redirected POST
+# would arrive as a GET or not at all; `check --deploy` warns about an http:// Twilio base).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = int(env.text("POLYDESK_HSTS_SECONDS", "31536000" if _PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.flag("POLYDESK_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preloading binds the agency's domain and every sub-domain to HTTPS in browsers for months,
+# beyond our control: an operator's decision, off unless asked for.
+SECURE_HSTS_PRELOAD = env.flag("POLYDESK_HSTS_PRELOAD")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.flag(
+    "POLYDESK_SECURE_COOKIES", default=_PRODUCTION or env.flag("BEHIND_TLS_PROXY")
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Django's reminder that preloading is off (security.W021) is the decision above, not an
+# oversight; every other deploy warning stays.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# The Content-Security-Policy of every response (Django's own middleware, docs/decisions.md
+# "Content-Security-Policy"): our own scripts and styles, and inline ones only with the
+# request's nonce (templates write it as {{ csp_nonce }}); no plug-ins, no framing, forms
+# post to us. The desk plays call recordings and voicemails from Twilio (a redirect from
+# /desk/items/<id>/recording): their host is the one foreign source, for audio only.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "media-src": [CSP.SELF, *env.words("POLYDESK_CSP_MEDIA_HOSTS", "https://api.twilio.com")],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 
 # --- tenancy (django-tenants) -------------------------------------------------------------
 SHARED_APPS = [
@@ -114,6 +160,8 @@ PG_DUMP = env.pg_dump()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
+    # First, so that every answer carries the policy, the host's refusal included.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "tenants.middleware.ClientHostMiddleware",
     "intake.middleware.MailIntakeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -141,6 +189,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # {{ csp_nonce }}: the request's nonce for the policy's script-src/style-src.
+                "django.template.context_processors.csp",
             ],
         },
     },

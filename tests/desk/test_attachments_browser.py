@@ -16,7 +16,7 @@ from demo.files import parcel_photo_png, receipt_pdf
 from languages.services import agent_skills_set
 from routing.models import AgentState, WorkItem
 from tests.support.billing import billing_tables_truncate
-from tests.support.browser import served_and_browsed
+from tests.support.browser import served_and_browsed, wait_until
 from tests.support.factories import PASSWORD, UserFactory
 from tests.support.tenancy import in_schema
 
@@ -88,7 +88,7 @@ def test_an_agent_sees_opens_and_sends_files(thread, tmp_path):
     expect(files).to_contain_text("účtenka.pdf")
     preview = files.locator("img.attachment-preview")
     expect(preview).to_be_visible()
-    page.wait_for_function("document.querySelector('img.attachment-preview').naturalWidth > 0")
+    wait_until(page, "document.querySelector('img.attachment-preview').naturalWidth > 0")
     assert preview.evaluate("image => image.naturalWidth") == 320
     _screenshots(page, tmp_path, "thread")
 

@@ -23,7 +23,7 @@ def test_the_client_is_unmistakable_and_its_opening_hours_are_shown(two_clients)
         client=two_clients.a, weekly={str(d): [["00:00", "24:00"]] for d in range(7)}
     )
     page = signed_in(agent).get(f"/desk/items/{item.pk}").text
-    assert 'id="client-banner"' in page and "--client-colour: hsl(" in page
+    assert 'id="client-banner"' in page and 'data-client-colour="hsl(' in page
     assert "Client A Obuv" in page and "CZ, SK" in page and "Europe/Prague" in page
     assert 'class="open-now"' in page
 

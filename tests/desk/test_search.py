@@ -24,7 +24,7 @@ def test_a_hit_shows_its_client_the_match_and_links_to_the_item(two_clients):
     response = signed_in(agent).get("/desk/search", {"q": "ziline"})
     page = response.text
     assert response.status_code == 200
-    assert "Client A Obuv" in page and "--client-colour: hsl(" in page
+    assert "Client A Obuv" in page and 'data-client-colour="hsl(' in page
     assert "<mark>Žiline</mark>" in page
     link = f"/desk/clients/{two_clients.a.pk}/conversations/{conversation.pk}"
     assert link in page

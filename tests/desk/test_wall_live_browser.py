@@ -15,7 +15,12 @@ from conversations.services import conversation_open_inbound
 from languages.services import agent_skills_set
 from routing.models import AgentState, WorkItem
 from routing.services import agent_next_item, agent_presence_set, work_enqueue
-from tests.support.browser import in_another_thread, second_step, served_and_browsed
+from tests.support.browser import (
+    in_another_thread,
+    second_step,
+    served_and_browsed,
+    wait_until,
+)
 from tests.support.factories import PASSWORD, UserFactory
 from tests.support.tenancy import in_schema
 
@@ -125,10 +130,7 @@ def test_a_desktop_notification_is_asked_for_on_a_click_and_shown_on_a_new_chat(
         assert agent_next_item(agent=desk["jana"]) is not None  # the router gives it to Jana
 
     in_another_thread(new_chat)
-    page.wait_for_function(
-        "window.shownNotifications.some(n => n.title === 'Nový chat: Client A Obuv')",
-        timeout=15_000,
-    )
+    wait_until(page, "window.shownNotifications.some(n => n.title === 'Nový chat: Client A Obuv')")
     made = page.evaluate("window.shownNotifications")
     assert any("objednávka 12345" in (n.get("body") or "") for n in made)
     context.close()

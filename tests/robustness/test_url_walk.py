@@ -14,6 +14,7 @@ from accounts.models import User
 from outbox.models import Delivery
 from tenants.models import ApiKey
 from tenants.services import api_key_issue
+from tests.support.csp import ADMIN_PAGES, nonce_of, policy_problems
 from tests.support.desk import agent_with, held_by, inbound, signed_in
 from tests.support.factories import UserFactory
 from tests.support.tenancy import host_of
@@ -345,3 +346,64 @@ def test_a_portal_viewer_may_use_the_portal_pages(two_clients, objects):
     portal.force_login(viewer)
     for route in ("", "conversations/", "reports/"):
         assert portal.get(path_of(route, objects)).status_code == 200, route
+# --- the Content-Security-Policy of every route, for whom may see it (tests/support/csp.py) ---
+
+
+def policy_walk(declared: dict, who: dict, ids: dict) -> list[str]:
+    problems = []
+    for route, check in declared.items():
+        http = who[check]
+        path = path_of(route, ids)
+        responses = [http.get(path), http.get(path)]
+        for response in responses:
+            problems += policy_problems(path, response)
+        first, second = (nonce_of(r.get("Content-Security-Policy", "")) for r in responses)
+        if first is not None and first == second:
+            problems.append(f"{path}: the same nonce twice")
+    return problems
+
+
+def test_every_page_of_the_agency_has_the_policy_with_a_fresh_nonce(two_clients, objects):
+    admin = agent_with(
+        [two_clients.a],
+        {"cs": "native"},
+        role=User.Role.ADMIN,
+        is_staff=True,
+        is_superuser=True,
+    )
+    signed_in = HttpClient(HTTP_HOST="localhost")
+    signed_in.force_login(admin)
+    anonymous = HttpClient(HTTP_HOST="localhost")
+    who = {check: signed_in for check in (AGENT, SUPERVISOR, ADMIN, OBJECT, ADMIN_SITE)}
+    problems = policy_walk(AGENCY_ROUTES, who | {OPEN: anonymous, KEYED: anonymous}, objects)
+    for path in ADMIN_PAGES["agency"]:
+        response = signed_in.get(path)
+        assert response.status_code == 200, path
+        problems += policy_problems(path, response)
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_page_of_a_portal_has_the_policy_with_a_fresh_nonce(two_clients, objects):
+    host = host_of(two_clients.a)
+    portal_user = HttpClient(HTTP_HOST=host)
+    portal_user.force_login(
+        UserFactory(
+            role=User.Role.CLIENT, client=two_clients.a, portal_role=User.PortalRole.MANAGER
+        )
+    )
+    admin = HttpClient(HTTP_HOST=host)
+    admin.force_login(UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True))
+    anonymous = HttpClient(HTTP_HOST=host)
+    who = {
+        PORTAL: portal_user,
+        MANAGER: portal_user,
+        ADMIN_SITE: admin,
+        OPEN: anonymous,
+        KEYED: anonymous,
+    }
+    problems = policy_walk(PORTAL_ROUTES, who, objects)
+    for path in ADMIN_PAGES["portal"]:
+        response = admin.get(path)
+        assert response.status_code == 200, path
+        problems += policy_problems(path, response)
+    assert problems == [], "\n".join(problems)

@@ -4,6 +4,7 @@ Debian's chromium driven by Playwright (no browser download)."""
 import base64
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -11,7 +12,7 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.support.two_factor import code_of, totp_code
 
@@ -52,6 +53,17 @@ def served_and_browsed() -> Iterator[tuple[int, Browser]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def wait_until(page: Page, expression: str, *, timeout: float = 15) -> None:
+    """Wait until a JavaScript expression is true on the page. Playwright's own
+    ``wait_for_function`` builds its predicate with ``eval``, which the pages'
+    Content-Security-Policy refuses (no 'unsafe-eval'); ``evaluate`` goes through the
+    browser's debugging protocol, which the policy does not govern."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(100)
 
 
 def in_another_thread(work) -> None:
