@@ -346,6 +346,8 @@ def test_a_portal_viewer_may_use_the_portal_pages(two_clients, objects):
     portal.force_login(viewer)
     for route in ("", "conversations/", "reports/"):
         assert portal.get(path_of(route, objects)).status_code == 200, route
+
+
 # --- the Content-Security-Policy of every route, for whom may see it (tests/support/csp.py) ---
 
 
