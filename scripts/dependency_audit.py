@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCKS = (ROOT / "requirements" / "deploy.txt", ROOT / "requirements" / "dev.txt")
 ADVISORIES = ROOT / "requirements" / "advisories.json"
 ACCEPTED = ROOT / "requirements" / "audit-accepted.txt"
+# Older than this, every run says so in capitals: the audit then knows only what was known then.
+STALE_DAYS = 90
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
 
 
@@ -126,6 +128,11 @@ def main() -> int:
         f"dependency audit: {len(pins)} locked packages against {len(snapshot['advisories'])} "
         f"advisories of PyPA's database as of {snapshot['date'][:10]} ({age} days old)"
     )
+    if age > STALE_DAYS:
+        print(
+            f"  WARNING: the advisories are {age} days old: advisories published since are not"
+            " known to this audit; refresh them (docs/operations.md, Dependencies)"
+        )
     if missing:
         print(
             "  not checked, newer than the snapshot (re-run scripts/advisories_snapshot.py): "

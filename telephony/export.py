@@ -20,7 +20,9 @@ def calls_export_for_customer(*, customer: Customer, archive: ExportArchive) -> 
     """The customer's calls and their recordings (registered exporter)."""
     mine = Q(customer=customer)
     if customer.phone:
-        mine |= Q(from_number=customer.phone)
+        # A call from their number filed under nobody; one filed under another customer who
+        # shares the number (a family's or an office's line) is that person's, not theirs.
+        mine |= Q(customer__isnull=True, from_number=customer.phone)
     calls = Call.objects.filter(mine).order_by("ringing_at", "pk")
     return {"calls": [_call(call, archive) for call in calls.iterator()]}
 

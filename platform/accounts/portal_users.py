@@ -16,8 +16,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.core.validators import validate_email
-from django.db import transaction
+from django.core.validators import MaxLengthValidator, validate_email
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -133,21 +133,35 @@ def _inviter(actor: AbstractBaseUser | AnonymousUser) -> str:
     return full or actor.get_username()
 
 
+# The address is also the user name, which holds fewer characters than an e-mail field.
+MAX_INVITE_ADDRESS = User._meta.get_field("username").max_length or 150
+
+
+def _address_taken(email: str) -> bool:
+    return User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists()
+
+
+def _address_taken_error() -> ValidationError:
+    return ValidationError({"email": _("This address already has an account. Choose another one.")})
+
+
 def portal_user_invite(
     *, client: Client, email: str, role: str, request: HttpRequest, portal_url: str
 ) -> User:
     """Create the inactive user ``email`` (also their user name) with ``role`` and mail them
-    the link; an address or user name already in use anywhere is refused."""
+    the link; an address or user name already in use anywhere is refused, as is one longer
+    than a user name may be."""
     email = email.strip().lower()
     validate_email(email)
+    try:
+        MaxLengthValidator(MAX_INVITE_ADDRESS)(email)
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from None
     if role not in ROLE_NAMES:
         raise ValidationError({"role": _("Choose viewer or manager.")})
     with transaction.atomic():
-        taken = User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email))
-        if taken.exists():
-            raise ValidationError(
-                {"email": _("This address already has an account. Choose another one.")}
-            )
+        if _address_taken(email):
+            raise _address_taken_error()
         user = User(
             username=email,
             email=email,
@@ -158,7 +172,13 @@ def portal_user_invite(
             invited_at=timezone.now(),
         )
         user.set_unusable_password()
-        user.save()
+        try:
+            # Nothing locks the address between the check and here: an invitation of the
+            # same address committed meanwhile meets the unique user name instead.
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            raise _address_taken_error() from None
         _record(request, user, "invited", role=role)
         _send_on_commit(
             user=user, client=client, portal_url=portal_url, inviter=_inviter(request.user)
@@ -229,11 +249,25 @@ def invitation_open(*, user: User, client: Client) -> bool:
     return user.client_id == client.pk and user.is_invited
 
 
-def invitation_accepted(*, user: User, request: HttpRequest) -> None:
-    """The invited user has set their password (saved by the form): they are in."""
+def invitation_accept(
+    *, user_id: int, client: Client, token: str | None, password: str, request: HttpRequest
+) -> User:
+    """The invited user sets their password and is in, if the invitation is still open:
+    the user row is locked and the invitation checked again (a manager may have removed
+    them, or resent it, since the form was shown); otherwise it is refused."""
     with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if (
+            user is None
+            or not invitation_open(user=user, client=client)
+            or not invitation_tokens.check_token(user, token)
+        ):
+            raise ValidationError(
+                _("This invitation is no longer valid. Ask your portal's manager to send it again.")
+            )
+        user.set_password(password)
         user.is_active = True
-        user.save(update_fields=["is_active"])
+        user.save(update_fields=["password", "is_active"])
         audit_record(
             action=AuditEvent.Action.CLIENT_SETTINGS_CHANGED,
             actor=user,
@@ -243,3 +277,4 @@ def invitation_accepted(*, user: User, request: HttpRequest) -> None:
             label=user.username,
             details={"change": "invitation_accepted"},
         )
+    return user

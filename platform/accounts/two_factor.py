@@ -103,16 +103,21 @@ def _recovery_codes_replace(user: User) -> list[str]:
 def totp_enrolment_confirm(
     *, user: User, device: TOTPDevice, code: str, request: HttpRequest | None = None
 ) -> list[str] | None:
-    """Confirm the device with a code from the app: it replaces any earlier app, and ten
-    new recovery codes are issued (returned, to be shown once). None: the code was wrong."""
+    """Confirm the device with a code from the app: it replaces any earlier app (and then
+    every remembered browser is forgotten), and ten new recovery codes are issued
+    (returned, to be shown once). None: the code was wrong. The caller has checked a code
+    of the earlier app, if any (``two_factor_enrol``)."""
     if device.user_id != user.pk or device.confirmed:
         return None
     if not device.verify_token(_normalised(code)):
         return None
+    replaced = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).exists()
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _recovery_codes_replace(user)
+    if replaced:
+        remembered_browsers_revoke_all(user=user, reason="app replaced")
     audit_record(
         action=AuditEvent.Action.TWO_FACTOR_ENROLLED,
         actor=user,
@@ -120,6 +125,7 @@ def totp_enrolment_confirm(
         object_type="user",
         object_id=user.pk,
         label=user.username,
+        details={"replaced": True} if replaced else None,
         request=request,
     )
     return codes

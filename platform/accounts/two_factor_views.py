@@ -169,7 +169,9 @@ def two_factor_code(request: HttpRequest) -> HttpResponse:
 
 def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: for a signed-in user, or right after the password for
-    someone who must have two factors (their sign-in completes here)."""
+    someone who must have two factors (their sign-in completes here). A signed-in user who
+    has an app already (moving to a new phone) types a current code from it, or a recovery
+    code, too: a session alone does not replace the second factor."""
     found = None if request.user.is_authenticated else _pending_user(request)
     if not request.user.is_authenticated and found is None:
         return redirect(settings.LOGIN_URL)
@@ -179,20 +181,28 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     if found is None and not user_may_sign_in_on(request.user, site=site):  # type: ignore[arg-type]
         raise PermissionDenied(_("This page is not for your account on this site."))
     user: User = request.user if found is None else found[0]  # type: ignore[assignment]
+    replacing = found is None and two_factor.two_factor_enrolled(user)
     device = two_factor.totp_enrolment_start(user=user)
-    error = False
+    error = current_error = False
     if request.method == "POST":
-        codes = two_factor.totp_enrolment_confirm(
-            user=user, device=device, code=request.POST.get("code", ""), request=request
-        )
-        if codes is not None:
-            if found is not None:
-                next_url = _complete_sign_in(request, user, found[1])
-            else:
-                next_url = reverse("two_factor_settings")
-            request.session[NEW_CODES] = {"codes": codes, "next": next_url}
-            return redirect("two_factor_recovery_codes")
-        error = True
+        # The old app's code first (as for new recovery codes or turning two factors off:
+        # django-otp's throttle slows guessing): a wrong one leaves the new app untouched.
+        if replacing and not two_factor.two_factor_verify(
+            user=user, code=request.POST.get("current_code", ""), request=request
+        ):
+            current_error = True
+        else:
+            codes = two_factor.totp_enrolment_confirm(
+                user=user, device=device, code=request.POST.get("code", ""), request=request
+            )
+            if codes is not None:
+                if found is not None:
+                    next_url = _complete_sign_in(request, user, found[1])
+                else:
+                    next_url = reverse("two_factor_settings")
+                request.session[NEW_CODES] = {"codes": codes, "next": next_url}
+                return redirect("two_factor_recovery_codes")
+            error = True
     return render(
         request,
         "registration/two_factor_enrol.html",
@@ -200,17 +210,20 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
             "qr_svg": two_factor.totp_qr_svg(device),
             "secret": two_factor.totp_secret_grouped(device),
             "error": error,
+            "current_error": current_error,
             "required": two_factor.two_factor_required(user),
             "pending": found is not None,
+            "replacing": replacing,
         },
-        status=400 if error else 200,
+        status=400 if error or current_error else 200,
     )
 
 
 @signed_in_here
 def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
-    """The new recovery codes, shown once: printed or downloaded, then gone from the
-    session ("I have kept them")."""
+    """The new recovery codes, shown once: the first view of the page takes them out of
+    the session (reloading it shows them no more), with the download made in the page (a
+    data: link, not another request); "I have kept them" goes on."""
     new = request.session.get(NEW_CODES)
     if request.method == "POST":
         request.session.pop(NEW_CODES, None)
@@ -218,15 +231,14 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
         if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
             next_url = "/"
         return redirect(next_url)
-    if not new:
+    if not new or not new.get("codes"):
         return redirect("two_factor_settings")
-    if request.GET.get("download"):
-        text = "\n".join([_("Polydesk recovery codes for %s") % request.user, "", *new["codes"]])
-        response = HttpResponse(text + "\n", content_type="text/plain; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="polydesk-recovery-codes.txt"'
-        response["Cache-Control"] = "no-store"
-        return response
-    response = render(request, "registration/two_factor_recovery.html", {"codes": new["codes"]})
+    codes = new["codes"]
+    request.session[NEW_CODES] = {"next": new["next"]}  # the codes gone; where to go next
+    text = "\n".join([_("Polydesk recovery codes for %s") % request.user, "", *codes]) + "\n"
+    response = render(
+        request, "registration/two_factor_recovery.html", {"codes": codes, "download_text": text}
+    )
     response["Cache-Control"] = "no-store"
     return response
 

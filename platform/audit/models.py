@@ -23,6 +23,7 @@ class AuditEvent(models.Model):
         SIGNED_OUT = "signed_out", _("Signed out")
         CONVERSATION_VIEWED = "conversation_viewed", _("Viewed a conversation")
         CALL_VIEWED = "call_viewed", _("Viewed a call")
+        CUSTOMER_VIEWED = "customer_viewed", _("Viewed a customer")
         EXPORTED = "exported", _("Downloaded a CSV export")
         REPORT_DOWNLOADED = "report_downloaded", _("Downloaded a report")
         INVOICE_DOWNLOADED = "invoice_downloaded", _("Downloaded an invoice")

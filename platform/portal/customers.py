@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import audit_record
 from conversations.models import Conversation
 from customers.export import customer_export, customer_export_response
 from customers.forms import CustomerEraseForm, erase_confirmation_word
@@ -44,6 +46,13 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     if customer.pk != customer_id:
         return redirect("customer", customer_id=customer.pk)
     conversations = Conversation.objects.filter(customer=customer).order_by("-created_at")
+    # Who looked at whose contact details: by id only, like a conversation's view.
+    audit_record(
+        action=AuditEvent.Action.CUSTOMER_VIEWED,
+        request=request,
+        object_type="customer",
+        object_id=customer.pk,
+    )
     context = {
         "client": request.tenant,  # type: ignore[attr-defined]  # set by django-tenants
         "customer": customer,

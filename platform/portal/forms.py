@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.portal_users import ROLE_NAMES
+from accounts.portal_users import MAX_INVITE_ADDRESS, ROLE_NAMES
 from accounts.signin import user_may_reset_on
 from accounts.throttle import reset_mail_allowed
 from core.months import month_start
@@ -39,7 +39,8 @@ def _role_choices() -> list[tuple[str, str]]:
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    # The address becomes the user name too, which is shorter than an e-mail field.
+    email = forms.EmailField(label=_("E-mail"), max_length=MAX_INVITE_ADDRESS)
     role = forms.ChoiceField(label=_("Role"), choices=_role_choices)
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from accounts.portal_users import (
     ROLE_NAMES,
-    invitation_accepted,
+    invitation_accept,
     invitation_open,
     invitation_tokens,
     portal_user_invitation_resend,
@@ -234,6 +234,19 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
         return user
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        invitation_accepted(user=form.user, request=self.request)
-        return response
+        """Set the password and activate in one locked transaction that checks the
+        invitation again: a manager may have removed the user, or resent the invitation,
+        after this page was opened (then the page says it is no longer valid)."""
+        try:
+            invitation_accept(
+                user_id=form.user.pk,
+                client=self.request.tenant,  # type: ignore[attr-defined]
+                token=self.request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN),
+                password=form.cleaned_data["new_password1"],
+                request=self.request,
+            )
+        except ValidationError:
+            self.validlink = False
+            return self.render_to_response(self.get_context_data())
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.get_success_url())

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Min, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Greatest
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
 from conversations.models import Attachment, Conversation, Message
 from retention.models import KINDS, RetentionRule
 from telephony.voice.models import Call
+from telephony.voice.services.erasure import PERSONAL_FIELDS
 from tenants.models import Client
 
 # What replaces a removed message's text, in the client's language.
@@ -55,7 +56,9 @@ def _closed(before: datetime) -> QuerySet[Conversation]:
         Conversation.objects.filter(
             status__in=[Conversation.Status.RESOLVED, Conversation.Status.CLOSED]
         )
-        .alias(closed_at=Coalesce("resolved_at", "merged_at", "spam_at", "created_at"))
+        # The latest of the moments it was closed (NULLs are skipped by GREATEST): resolved
+        # long ago and merged or marked spam later counts from the later one.
+        .alias(closed_at=Greatest("resolved_at", "merged_at", "spam_at", "created_at"))
         .filter(closed_at__lt=before)
         .exclude(messages__created_at__gte=before)
     )
@@ -89,14 +92,8 @@ def calls_with_recordings(*, before: datetime) -> QuerySet[Call]:
     return Call.objects.filter(completed_at__lt=before).exclude(recording_url="", voicemail_url="")
 
 
-# A call's personal fields and their emptied values.
-CALL_PERSONAL_FIELDS = {
-    "from_number": "",
-    "path": [],
-    "menu_stack": [],
-    "last_twiml": "",
-    "wrap_note": "",
-}
+# A call's personal fields and their emptied values: the same as an erasure empties.
+CALL_PERSONAL_FIELDS = PERSONAL_FIELDS
 
 
 def calls_with_details(*, before: datetime) -> QuerySet[Call]:

@@ -2,9 +2,11 @@
 before anything is open; wrong codes counted by the one sign-in limit; codes good once;
 remembered browsers; who must enrol; the per-client requirement; the reset command."""
 
+import html
 import re
 from datetime import timedelta
 from io import StringIO
+from urllib.parse import unquote
 
 import pytest
 from django.core.cache import cache
@@ -27,6 +29,7 @@ pytestmark = pytest.mark.django_db
 AGENCY = "localhost"
 CODE_PAGE = "/accounts/two-factor/code/"
 ENROL_PAGE = "/accounts/two-factor/enrol/"
+RECOVERY_PAGE = "/accounts/two-factor/recovery-codes/"
 
 
 @pytest.fixture(autouse=True)
@@ -285,12 +288,105 @@ def test_new_recovery_codes_replace_the_old_ones(two_clients):
     device.throttle_reset()  # django-otp waits a second after a wrong code (tested below)
     response = http.post("/accounts/two-factor/recovery-codes/new", {"code": code_of(device)})
     assert response["Location"] == "/accounts/two-factor/recovery-codes/"
-    download = http.get("/accounts/two-factor/recovery-codes/?download=1")
-    assert download["Content-Disposition"].startswith("attachment")
-    assert len(re.findall(r"^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$", download.text, re.M)) == 10
-    http.post("/accounts/two-factor/recovery-codes/")
-    assert http.get("/accounts/two-factor/recovery-codes/").status_code == 302  # shown once
+    page = http.get(RECOVERY_PAGE)
+    assert page["Cache-Control"] == "no-store"
+    shown = re.findall(r"<code>([A-Z0-9-]{14})</code>", page.text)
+    # The download is made from the page itself (a data: link), not asked for again.
+    link = re.search(r'href="data:text/plain;charset=utf-8,([^"]+)" download=', page.text)
+    assert link is not None
+    download = unquote(html.unescape(link[1]))
+    assert re.findall(r"^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$", download, re.M) == shown
+    assert len(shown) == 10
+    assert http.post(RECOVERY_PAGE)["Location"] == "/accounts/two-factor/"
+    assert http.get(RECOVERY_PAGE).status_code == 302  # shown once
     assert "recovery_codes_regenerated" in actions_of(agent)
+
+
+def test_recovery_codes_are_shown_once_even_before_they_are_acknowledged(two_clients):
+    agent = UserFactory(role=User.Role.AGENT)
+    device = totp_device_for(agent)
+    http = HttpClient(HTTP_HOST=AGENCY)
+    http.force_login(agent)
+    http.post("/accounts/two-factor/recovery-codes/new", {"code": code_of(device)})
+    first = http.get(RECOVERY_PAGE)
+    codes = re.findall(r"<code>([A-Z0-9-]{14})</code>", first.text)
+    assert first.status_code == 200 and len(codes) == 10
+    # Not kept in the session once shown: a second look (or a download) shows nothing.
+    assert all(code not in str(dict(http.session)) for code in codes)
+    for again in (http.get(RECOVERY_PAGE), http.get(f"{RECOVERY_PAGE}?download=1")):
+        assert again.status_code == 302 and again["Location"] == "/accounts/two-factor/"
+    # "I have kept them" still goes on.
+    assert http.post(RECOVERY_PAGE)["Location"] == "/accounts/two-factor/"
+
+
+def _remembered_sign_in(agent: User, device: TOTPDevice) -> HttpClient:
+    """Signed in with a code, this browser remembered."""
+    http, _ = password_step(AGENCY, agent)
+    assert http.post(CODE_PAGE, {"code": code_of(device), "remember": "1"}).status_code == 302
+    assert RememberedBrowser.objects.filter(user=agent, revoked_at__isnull=True).exists()
+    return http
+
+
+def test_moving_to_a_new_phone_needs_a_current_code_of_the_old_app(two_clients):
+    agent = UserFactory(role=User.Role.AGENT)
+    old = totp_device_for(agent)
+    http = _remembered_sign_in(agent, old)
+    page = http.get(ENROL_PAGE)
+    assert page.status_code == 200 and 'name="current_code"' in page.text
+    new = TOTPDevice.objects.get(user=agent, confirmed=False)
+    old_codes = set(StaticToken.objects.filter(device__user=agent).values_list("token", flat=True))
+
+    # A session alone (no current code, or a wrong one) does not replace the app.
+    for current in ({}, {"current_code": "000000"}, {"current_code": "ABCD-EFGH-JKMN"}):
+        old.throttle_reset()
+        refused = http.post(ENROL_PAGE, {"code": totp_code(new.key), **current})
+        assert refused.status_code == 400, current
+        assert refused.context["current_error"] is True
+        assert TOTPDevice.objects.get(pk=old.pk).confirmed
+        assert not TOTPDevice.objects.get(pk=new.pk).confirmed
+    assert (
+        set(StaticToken.objects.filter(device__user=agent).values_list("token", flat=True))
+        == old_codes
+    )
+    assert RememberedBrowser.objects.get(user=agent).revoked_at is None
+    assert "two_factor_enrolled" not in actions_of(agent)
+
+    old.throttle_reset()
+    accepted = http.post(ENROL_PAGE, {"code": totp_code(new.key), "current_code": code_of(old)})
+    assert accepted["Location"] == RECOVERY_PAGE
+    assert list(TOTPDevice.objects.filter(user=agent).values_list("pk", "confirmed")) == [
+        (new.pk, True)
+    ]
+    assert len(re.findall(r"<code>[A-Z0-9-]{14}</code>", http.get(RECOVERY_PAGE).text)) == 10
+    # The remembered browsers are forgotten: the next sign-in asks the new app's code.
+    assert RememberedBrowser.objects.get(user=agent).revoked_at is not None
+    http.post("/accounts/logout/")
+    _, response = password_step(AGENCY, agent, http)
+    assert response["Location"] == CODE_PAGE
+    enrolled = AuditEvent.objects.get(actor_id=agent.pk, action="two_factor_enrolled")
+    assert enrolled.details == {"replaced": True}
+    assert "browser_forgotten" in set(
+        AuditEvent.objects.filter(object_id=str(agent.pk)).values_list("action", flat=True)
+    )
+
+
+def test_moving_to_a_new_phone_with_a_recovery_code(two_clients):
+    agent = UserFactory(role=User.Role.AGENT)
+    http = HttpClient(HTTP_HOST=AGENCY)
+    http.force_login(agent)
+    http.get(ENROL_PAGE)
+    first = TOTPDevice.objects.get(user=agent, confirmed=False)
+    http.post(ENROL_PAGE, {"code": totp_code(first.key)})
+    codes = re.findall(r"<code>([A-Z0-9-]{14})</code>", http.get(RECOVERY_PAGE).text)
+    http.post(RECOVERY_PAGE)
+
+    assert 'name="current_code"' in http.get(ENROL_PAGE).text  # the old phone is lost
+    new = TOTPDevice.objects.get(user=agent, confirmed=False)
+    response = http.post(ENROL_PAGE, {"code": totp_code(new.key), "current_code": codes[0]})
+    assert response["Location"] == RECOVERY_PAGE
+    assert not TOTPDevice.objects.filter(pk=first.pk).exists()
+    assert TOTPDevice.objects.get(pk=new.pk).confirmed
+    assert "recovery_code_used" in actions_of(agent)
 
 
 def test_the_reset_command_removes_a_lost_factor_with_an_audit_record(two_clients):

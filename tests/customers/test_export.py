@@ -184,3 +184,19 @@ def test_a_failed_export_leaves_no_file(two_clients, twilio, tmp_path, monkeypat
             customer_export(customer_id=customer.pk, directory=str(tmp_path))
     assert list(tmp_path.iterdir()) == []
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORTED).exists()
+
+
+def test_a_call_filed_under_someone_else_on_a_shared_line_is_not_in_the_export(two_clients, twilio):
+    """A family's phone: the call filed under the other customer is theirs; a call from the
+    number filed under nobody is the customer's."""
+    with in_schema(two_clients.a):
+        eva = CustomerFactory(name="Eva", phone="+420603111222")
+        petr = CustomerFactory(name="Petr", phone="+420603111222")
+        common = {"from_number": "+420603111222", "to_number": "+420221111111", "ringing_at": AT}
+        Call.objects.create(call_sid="CA-petr", customer=petr, **common)
+        Call.objects.create(call_sid="CA-nobody", **common)
+        Call.objects.create(call_sid="CA-eva", customer=eva, **common)
+        export = customer_export(customer_id=eva.pk)
+    data, archive = read(export)
+    archive.close()
+    assert sorted(call["call_sid"] for call in data["calls"]) == ["CA-eva", "CA-nobody"]

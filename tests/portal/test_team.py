@@ -8,11 +8,14 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client as HttpClient
+from django.utils import translation
 
 from accounts.models import User
-from accounts.portal_users import invitation_tokens
+from accounts.portal_users import invitation_tokens, portal_user_invite
 from audit.models import AuditEvent
+from portal.team import InvitationAcceptView
 from reporting.models import ReportSettings
 from reporting.services import MAX_REPORT_RECIPIENTS
 from tenants.models import ApiKey
@@ -146,6 +149,106 @@ def test_a_resent_invitation_replaces_the_earlier_link(
     ]
 
 
+def test_a_user_removed_while_the_form_is_open_cannot_accept(
+    two_clients, django_capture_on_commit_callbacks
+):
+    """The removal comes between opening the set-password page and sending it."""
+    http = portal_of(two_clients.a, manager_of(two_clients.a))
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(http, "gone@obuv.example")
+    user = User.objects.get(email="gone@obuv.example")
+    guest = HttpClient(HTTP_HOST=host_of(two_clients.a))
+    opened = guest.get(link_in(mail.outbox[0]).split(host_of(two_clients.a), 1)[1])
+    form_page = guest.get(opened["Location"])
+    assert form_page.status_code == 200 and NO_INVITATION not in form_page.content.decode()
+
+    assert http.post(f"/team/{user.pk}/remove/").status_code == 302
+    sent = guest.post(
+        opened["Location"], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert sent.status_code == 200 and NO_INVITATION in sent.content.decode()
+    user.refresh_from_db()
+    assert not user.is_active and user.removed_at is not None
+    assert not user.has_usable_password()
+    assert [change for _label, change in changes(two_clients.a, "portal_user")] == [
+        "invited",
+        "removed",
+    ]
+
+
+def test_a_removal_racing_the_accepting_request_wins(
+    two_clients, django_capture_on_commit_callbacks
+):
+    """The removal commits after the page checked the link but before the password is
+    saved: the locked, checked-again invitation refuses it."""
+    http = portal_of(two_clients.a, manager_of(two_clients.a))
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(http, "race@obuv.example")
+    user = User.objects.get(email="race@obuv.example")
+    checked = InvitationAcceptView.get_user
+
+    def removed_right_after_the_check(view, uidb64):
+        found = checked(view, uidb64)
+        if view.request.method == "POST":
+            # The manager's request runs inside this one: keep this one's language.
+            with translation.override(translation.get_language()):
+                assert http.post(f"/team/{user.pk}/remove/").status_code == 302
+        return found
+
+    with mock.patch.object(InvitationAcceptView, "get_user", removed_right_after_the_check):
+        sent = accept(link_in(mail.outbox[0]), host_of(two_clients.a))
+    assert sent.status_code == 200 and NO_INVITATION in sent.content.decode()
+    user.refresh_from_db()
+    assert not user.is_active and not user.has_usable_password()
+
+
+def test_an_address_longer_than_a_user_name_is_refused_clearly(two_clients, rf):
+    boss = manager_of(two_clients.a)
+    http = portal_of(two_clients.a, boss)
+    long_address = "a" * 60 + "@" + "b" * 60 + "." + "c" * 40 + ".example"
+    response = invite(http, long_address)
+    assert response.status_code == 400
+    assert len(long_address) == 170
+    assert "at most 150 characters (it has 170)" in response.content.decode()
+    # The service refuses it as well, whoever calls it.
+    request = rf.post("/team/invite/")
+    request.user = boss
+    with pytest.raises(ValidationError) as refused:
+        portal_user_invite(
+            client=two_clients.a,
+            email=long_address,
+            role="viewer",
+            request=request,
+            portal_url="http://portal.example",
+        )
+    assert list(refused.value.message_dict) == ["email"]
+    assert not User.objects.filter(email=long_address).exists()
+
+
+def test_an_address_invited_twice_at_once_is_refused_not_an_error(two_clients, rf):
+    """Two invitations of one address: the second's check ran before the first committed,
+    so the database's unique user name refuses it, and it is answered as a duplicate."""
+    boss = manager_of(two_clients.a)
+    UserFactory(username="twice@obuv.example", email="twice@obuv.example")
+    request = rf.post("/team/invite/")
+    request.user = boss
+    with (
+        mock.patch("accounts.portal_users._address_taken", return_value=False),
+        pytest.raises(ValidationError) as refused,
+    ):
+        portal_user_invite(
+            client=two_clients.a,
+            email="twice@obuv.example",
+            role="viewer",
+            request=request,
+            portal_url="http://portal.example",
+        )
+    assert refused.value.message_dict == {
+        "email": ["This address already has an account. Choose another one."]
+    }
+    assert User.objects.filter(username="twice@obuv.example").count() == 1
+
+
 def test_an_address_already_in_use_anywhere_is_refused_clearly(two_clients, user_b):
     http = portal_of(two_clients.a, manager_of(two_clients.a))
     UserFactory(username="taken", email="kolega@obuv.example")
@@ -242,6 +345,33 @@ def test_the_users_page_lists_the_clients_users_only(two_clients, user_a, user_b
     page = portal_of(two_clients.a, boss).get("/team/").content.decode()
     assert "Jana Nováková" in page and user_a.email in page
     assert user_b.email not in page
+
+
+def status_of(page: str, username: str) -> str:
+    [row] = re.findall(rf'<tr data-user="{re.escape(username)}">(.*?)</tr>', page, re.S)
+    return re.findall(r"<td>([^<]*)</td>", row)[-1]
+
+
+def test_the_users_page_shows_each_users_real_state(two_clients):
+    """A user the agency deactivated (neither invited nor removed) is not shown as active."""
+    boss = manager_of(two_clients.a)
+    UserFactory(role=User.Role.CLIENT, client=two_clients.a, username="working")
+    UserFactory(role=User.Role.CLIENT, client=two_clients.a, username="stopped", is_active=False)
+    UserFactory(
+        role=User.Role.CLIENT,
+        client=two_clients.a,
+        username="waiting",
+        is_active=False,
+        invited_at="2026-12-01T10:00Z",
+    )
+    http = portal_of(two_clients.a, boss)
+    http.cookies.load({"django_language": "en"})
+    page = http.get("/team/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert {name: status_of(page, name) for name in ("working", "stopped", "waiting")} == {
+        "working": "Active",
+        "stopped": "Deactivated",
+        "waiting": "Invited",
+    }
 
 
 # --- report recipients --------------------------------------------------------------------

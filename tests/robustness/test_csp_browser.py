@@ -12,7 +12,7 @@ from accounts.models import User
 from conversations.models import Conversation
 from desk.selectors.inbox import client_colour
 from routing.models import AgentState, WorkItem
-from tests.support.browser import served_and_browsed
+from tests.support.browser import second_step, served_and_browsed
 from tests.support.desk import agent_with, held_by, inbound
 from tests.support.factories import PASSWORD, UserFactory
 from tests.support.tenancy import host_of, in_schema
@@ -82,6 +82,8 @@ def sign_in(page: Page, base: str, username: str, login: str = "/accounts/login/
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("[type=submit]").last.click()
+    # Agency admins and supervisors enrol their second factor first; others see no code page.
+    second_step(page, username)
     page.wait_for_load_state("load")
 
 

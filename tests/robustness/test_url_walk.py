@@ -138,9 +138,6 @@ PORTAL_ROUTES = {
             "customers/",
             "customers/export.csv",
             "customers/<int:customer_id>/",
-            # Managers only (a viewer's 403: tests/customers/test_views.py).
-            "customers/<int:customer_id>/export",
-            "customers/<int:customer_id>/erase",
             "invoices/",
             "invoices/usage.csv",
             "invoices/<int:invoice_id>/",
@@ -169,6 +166,8 @@ PORTAL_ROUTES = {
     **{
         route: MANAGER
         for route in (
+            "customers/<int:customer_id>/export",
+            "customers/<int:customer_id>/erase",
             "audit/",
             "audit/export.csv",
             "team/",

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods
 from django_tenants.utils import schema_context
 
 from accounts.access import AgencyRole, agency_page, user_holds
+from audit.models import AuditEvent
+from audit.services import audit_record
 from conversations.merge import conversation_merge, merge_refusal
 from conversations.models import Conversation
 from core.input import whole_number
@@ -126,6 +128,13 @@ def customer_page(request: HttpRequest, client_id: int, customer_id: int) -> Htt
                 "desk-customer", client_id=client.pk, customer_id=customer.merged_into_id
             )
         query = request.GET.get("who", "")[:100]
+        audit_record(
+            action=AuditEvent.Action.CUSTOMER_VIEWED,
+            request=request,
+            client=client,
+            object_type="customer",
+            object_id=customer.pk,
+        )
         return render(
             request,
             "desk/customer.html",

@@ -5,10 +5,17 @@ from django.db import transaction
 from telephony.voice.models import Call
 from telephony.voice.services.recordings import call_recordings_delete
 
-# What a call keeps of the caller, emptied by an erasure: their number, the TwiML we said to
-# them (it may name them), the keys they pressed and the agent's after-call note. Times,
-# durations, outcome, topic, scores and price stay for the client's figures.
-PERSONAL_FIELDS = {"from_number": "", "last_twiml": "", "path": [], "wrap_note": ""}
+# What a call keeps of the caller, emptied by an erasure and by a retention rule: their
+# number, the TwiML we said to them (it may name them), the keys they pressed and the menus
+# they went through, and the agent's after-call note. Times, durations, outcome, topic,
+# scores and price stay for the client's figures.
+PERSONAL_FIELDS = {
+    "from_number": "",
+    "last_twiml": "",
+    "path": [],
+    "menu_stack": [],
+    "wrap_note": "",
+}
 
 
 @transaction.atomic
