@@ -56,6 +56,12 @@ def _recording(call_sid: str, kind: str, url: str, archive: ExportArchive) -> di
     sid = recording_sid_from_url(url)
     if not sid:
         return None
+    if not archive.fetching_allowed():
+        return {
+            "recording_sid": sid,
+            "file": None,
+            "missing": "not fetched in the page's time: `manage.py customer_export` fetches all",
+        }
     # Fetched whole into a temporary file first: a download cut half way must not leave a
     # truncated file in the zip.
     with tempfile.TemporaryFile() as audio:

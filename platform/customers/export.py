@@ -15,6 +15,7 @@ customer.json, a dict of named sections.
 import json
 import re
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,15 +37,25 @@ from tenants.current import schema_name_current
 from tenants.models import Client
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
+# A page's export fetches recordings from Twilio for at most this long (each request may
+# take up to Twilio's own 10 s timeout more), so the answer comes before gunicorn's 30 s.
+WEB_FETCH_SECONDS = 15.0
 
 
 class ExportArchive:
     """The zip being written; exporters add their files with ``file_add``."""
 
-    def __init__(self, archive: zipfile.ZipFile) -> None:
+    def __init__(self, archive: zipfile.ZipFile, *, fetch_seconds: float | None = None) -> None:
         self._zip = archive
         self.names: set[str] = set()
         self.files = 0
+        # Files fetched from outside (Twilio's recordings) are asked for only while this
+        # budget lasts: a page's export must answer before the web worker's timeout.
+        self._fetch_until = None if fetch_seconds is None else time.monotonic() + fetch_seconds
+
+    def fetching_allowed(self) -> bool:
+        """May one more outside file be fetched now (the budget is not spent)?"""
+        return self._fetch_until is None or time.monotonic() < self._fetch_until
 
     def file_add(self, *, folder: str, name: str, chunks: Iterable[bytes]) -> str:
         """Copy a file into ``folder/`` chunk by chunk, under a safe name not used yet;
@@ -103,11 +114,15 @@ def customer_export(
     via: str = "",
     directory: str | None = None,
     now: datetime | None = None,
+    fetch_seconds: float | None = None,
 ) -> CustomerExport:
     """Write customer ``customer_id``'s data as a zip to a temporary file (in ``directory``,
     else the system's) and record the export in the client's audit log (who, where, the
     customer's id). A merged customer's export is the person's: the one they were merged
-    into. Raises Customer.DoesNotExist."""
+    into. ``fetch_seconds``: how long files may be fetched from outside (Twilio's
+    recordings); those not fetched in time are named in customer.json with the reason
+    (a page passes ``WEB_FETCH_SECONDS``; the command has no limit). Raises
+    Customer.DoesNotExist."""
     now = now or timezone.now()
     asked = Customer.objects.get(pk=customer_id)
     customer = Customer.objects.get(pk=asked.merged_into_id or asked.pk)
@@ -119,7 +134,7 @@ def customer_export(
     path = Path(handle.name)
     try:
         with handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zipped:
-            archive = ExportArchive(zipped)
+            archive = ExportArchive(zipped, fetch_seconds=fetch_seconds)
             # No transaction around it: the recordings come from Twilio while this runs, and
             # a transaction held open that long would hold back the database's clean-up.
             data: dict[str, Any] = {

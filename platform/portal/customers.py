@@ -13,7 +13,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from conversations.models import Conversation
-from customers.export import customer_export, customer_export_response
+from customers.export import WEB_FETCH_SECONDS, customer_export, customer_export_response
 from customers.forms import CustomerEraseForm, erase_confirmation_word
 from customers.models import Customer
 from customers.services import customer_erase
@@ -69,7 +69,11 @@ def customer_export_view(request: HttpRequest, customer_id: int) -> FileResponse
     """Everything of the customer as a zip; the export is audited."""
     customer = _customer(customer_id)
     export = customer_export(
-        customer_id=customer.pk, actor=_manager(request), site=request.get_host(), via="portal"
+        customer_id=customer.pk,
+        actor=_manager(request),
+        site=request.get_host(),
+        via="portal",
+        fetch_seconds=WEB_FETCH_SECONDS,
     )
     return customer_export_response(export)
 

@@ -200,3 +200,20 @@ def test_a_call_filed_under_someone_else_on_a_shared_line_is_not_in_the_export(t
     data, archive = read(export)
     archive.close()
     assert sorted(call["call_sid"] for call in data["calls"]) == ["CA-eva", "CA-nobody"]
+
+
+def test_a_pages_export_stops_fetching_recordings_when_its_time_is_spent(two_clients, twilio):
+    """A page must answer before the web worker's timeout: past its budget the export asks
+    Twilio for nothing more and names each recording left out, with the command to use."""
+    twilio.recording_add(RECORDING, b"ID3 the call")
+    with in_schema(two_clients.a):
+        customer, _ = a_customer_with_everything(two_clients.a)
+        export = customer_export(customer_id=customer.pk, fetch_seconds=0)
+    data, archive = read(export)
+    archive.close()
+    export.path.unlink()
+    (call,) = data["calls"]
+    for kind, sid in (("recording", RECORDING), ("voicemail", VOICEMAIL)):
+        assert call[kind]["recording_sid"] == sid and call[kind]["file"] is None
+        assert "customer_export" in call[kind]["missing"]
+    assert not [path for method, path, _ in twilio.requests if method == "GET"]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_tenants.utils import schema_context
 
 from accounts.access import AgencyRole, agency_page
-from customers.export import customer_export, customer_export_response
+from customers.export import WEB_FETCH_SECONDS, customer_export, customer_export_response
 from customers.forms import CustomerEraseForm, erase_confirmation_word
 from customers.services import customer_erase
 from desk.access import agent_of
@@ -26,7 +26,11 @@ def customer_export_view(request: HttpRequest, client_id: int, customer_id: int)
     with schema_context(client.schema_name):
         customer = customer_or_404(customer_id)
         export = customer_export(
-            customer_id=customer.pk, actor=agent_of(request), site=request.get_host(), via="desk"
+            customer_id=customer.pk,
+            actor=agent_of(request),
+            site=request.get_host(),
+            via="desk",
+            fetch_seconds=WEB_FETCH_SECONDS,
         )
     return customer_export_response(export)
 
