@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 
+from customers.services import customer_erase
 from telephony.tasks import recording_deletions_sweep_task
 from telephony.voice.models import Call, RecordingDeletion
 from telephony.voice.services.erasure import calls_erase_for_number
@@ -13,8 +14,10 @@ from telephony.voice.services.recordings import (
     RETRY_MAX,
     call_recordings_delete,
     recording_deletions_send,
+    recording_received,
     recording_sid_from_url,
 )
+from tests.support.factories import CustomerFactory
 from tests.support.tenancy import in_schema
 from tests.support.voice import CALLER, CZ_NUMBER, OPEN
 
@@ -166,3 +169,29 @@ def test_erasing_a_number_deletes_its_recordings_and_the_after_call_note(voice, 
 def test_beat_asks_nobody_without_a_twilio_account(voice, settings):
     settings.TWILIO_ACCOUNT_SID = ""
     assert recording_deletions_sweep_task.delay().get() == 0
+
+
+def test_a_recording_that_arrives_after_the_callers_erasure_is_deleted_not_kept(
+    voice, twilio, django_capture_on_commit_callbacks
+):
+    """Twilio finishes a recording a minute after the caller was erased: its link is never
+    stored, and Twilio's copy is deleted like the others."""
+    twilio.recording_add(RECORDING, b"ID3 late call")
+    with in_schema(voice.client):
+        customer = CustomerFactory(phone=CALLER)
+        call = a_recorded_call(recording="", voicemail="")
+        Call.objects.filter(pk=call.pk).update(customer=customer)
+        customer_erase(customer_id=customer.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert recording_received(
+                client=voice.client,
+                call_sid=call.call_sid,
+                kind="recording",
+                recording_sid=RECORDING,
+                url=f"{BASE}/{RECORDING}",
+                status="completed",
+                seconds=42,
+            )
+        call.refresh_from_db()
+        assert call.recording_url == ""
+    assert twilio.deleted() == [RECORDING]

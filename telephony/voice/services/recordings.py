@@ -18,6 +18,7 @@ from django.utils import timezone
 from conversations.services import conversation_open_inbound
 from core.channels import Channel
 from core.tasks import task_enqueue_on_commit
+from customers.models import Customer
 from telephony.twilio_api import TwilioApiError, TwilioUnavailable, recording_delete
 from telephony.voice.models import Call, RecordingDeletion
 from telephony.voice.services.steps import on_call
@@ -41,6 +42,13 @@ def recording_received(
     now = now or timezone.now()
     if status != "completed" or not url:
         return False
+    if call.customer_id is not None and Customer.objects.filter(
+        pk=call.customer_id, erased_at__isnull=False
+    ).exists():
+        # The caller was erased before Twilio finished the recording: it is not kept, and
+        # Twilio's copy is deleted like the others (its link is never stored).
+        recordings_delete(recording_sids=[recording_sid], now=now)
+        return True
     if kind != "voicemail":
         call.recording_url = url
         call.save(update_fields=["recording_url"])
