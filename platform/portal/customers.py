@@ -2,11 +2,9 @@
 export of their data and their erasure (the client's managers and agency admins; viewers get
 the 403 page, users of other clients a 404 from the isolation middleware)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
@@ -14,9 +12,8 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from conversations.models import Conversation
 from customers.export import WEB_FETCH_SECONDS, customer_export, customer_export_response
-from customers.forms import CustomerEraseForm, erase_confirmation_word
+from customers.forms import erase_confirmed
 from customers.models import Customer
-from customers.services import customer_erase
 from portal.audit import manager_page
 from telephony.voice.models import Call
 
@@ -85,26 +82,14 @@ def customer_erase_view(request: HttpRequest, customer_id: int) -> HttpResponse:
     afterwards the customer's page. Erased already: said, nothing done."""
     customer = _customer(customer_id)
     back = redirect("customer", customer_id=customer.pk)
-    word = erase_confirmation_word(customer)
-    form = CustomerEraseForm(request.POST or None, expected=word)
-    if request.method == "POST":
-        if customer.erased_at is not None:
-            messages.info(request, _("This customer was already erased."))
-            return back
-        if form.is_valid():
-            customer_erase(
-                customer_id=customer.pk,
-                actor=_manager(request),
-                site=request.get_host(),
-                via="portal",
-            )
-            messages.success(request, _("The customer's personal data was erased."))
-            return back
+    asked = erase_confirmed(request, customer=customer, actor=_manager(request), via="portal")
+    if asked.finished:
+        return back
     context = {
         "client": request.tenant,  # type: ignore[attr-defined]
         "customer": customer,
-        "form": form,
-        "word": word,
+        "form": asked.form,
+        "word": asked.word,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "portal/customer_erase.html", context, status=status)

@@ -2,17 +2,14 @@
 export (a zip download) and the erasure (a confirmation page, then the erasure), from the
 customer's page. Agents get the 403 page; a client the user does not serve is a 404."""
 
-from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tenants.utils import schema_context
 
 from accounts.access import AgencyRole, agency_page
 from customers.export import WEB_FETCH_SECONDS, customer_export, customer_export_response
-from customers.forms import CustomerEraseForm, erase_confirmation_word
-from customers.services import customer_erase
+from customers.forms import erase_confirmed
 from desk.access import agent_of
 from desk.selectors.inbox import client_colour
 from desk.views.merge import customer_or_404, served_client
@@ -48,27 +45,15 @@ def customer_erase_view(request: HttpRequest, client_id: int, customer_id: int) 
             return redirect(
                 "desk-customer-erase", client_id=client.pk, customer_id=customer.merged_into_id
             )
-        word = erase_confirmation_word(customer)
-        form = CustomerEraseForm(request.POST or None, expected=word)
-        if request.method == "POST":
-            if customer.erased_at is not None:
-                messages.info(request, _("This customer was already erased."))
-                return back
-            if form.is_valid():
-                customer_erase(
-                    customer_id=customer.pk,
-                    actor=agent_of(request),
-                    site=request.get_host(),
-                    via="desk",
-                )
-                messages.success(request, _("The customer's personal data was erased."))
-                return back
+        asked = erase_confirmed(request, customer=customer, actor=agent_of(request), via="desk")
+        if asked.finished:
+            return back
         context = {
             "client": client,
             "colour": client_colour(client),
             "customer": customer,
-            "form": form,
-            "word": word,
+            "form": asked.form,
+            "word": asked.word,
         }
         status = 400 if request.method == "POST" else 200
         return render(request, "desk/customer_erase.html", context, status=status)
