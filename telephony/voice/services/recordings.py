@@ -42,9 +42,10 @@ def recording_received(
     now = now or timezone.now()
     if status != "completed" or not url:
         return False
-    if call.customer_id is not None and Customer.objects.filter(
-        pk=call.customer_id, erased_at__isnull=False
-    ).exists():
+    if (
+        call.customer_id is not None
+        and Customer.objects.filter(pk=call.customer_id, erased_at__isnull=False).exists()
+    ):
         # The caller was erased before Twilio finished the recording: it is not kept, and
         # Twilio's copy is deleted like the others (its link is never stored).
         recordings_delete(recording_sids=[recording_sid], now=now)
