@@ -6,6 +6,7 @@ from django.utils import translation
 from audit.models import AuditEvent
 from audit.services import audit_record
 from tenants.models import ISO_COUNTRIES, ApiKey, Client, Domain, InboundAddress
+from tenants.services import api_key_revoke
 
 BILLING_IDENTITY_FIELDS = [
     "legal_name",
@@ -152,6 +153,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected keys")
     def revoke(self, request, queryset):
-        from django.utils import timezone
-
-        queryset.filter(revoked_at=None).update(revoked_at=timezone.now())
+        # One by one through the service: each revocation locked and in the audit log, as
+        # on the portal.
+        for key in queryset.filter(revoked_at=None).select_related("client"):
+            api_key_revoke(client=key.client, key_id=key.pk, request=request)

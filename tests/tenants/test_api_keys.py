@@ -12,9 +12,11 @@ from django.core.management import CommandError, call_command
 from django.test import Client as HttpClient
 from django.utils import timezone
 
+from accounts.models import User
 from audit.models import AuditEvent
 from tenants.models import ApiKey
 from tenants.services import api_key_find, api_key_issue, api_key_revoke
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +147,23 @@ def test_keys_issued_before_scopes_keep_every_scope(two_clients):
     migration.existing_keys_keep_every_scope(django_apps, None)
     assert ApiKey.objects.get(pk=key.pk).scopes == [READ, WRITE]
     assert post_message(raw).status_code == 201
+
+
+def test_revoking_from_the_agency_admin_is_audited_like_the_portals(two_clients):
+    """The admin's "Revoke the selected keys" goes through the same service: each key
+    revoked, each revocation in its client's audit log with the admin who did it."""
+    key_a, _ = api_key_issue(client=two_clients.a, name="shop a", scopes=[WRITE])
+    key_b, _ = api_key_issue(client=two_clients.b, name="shop b", scopes=[WRITE])
+    admin = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(admin)
+    response = http.post(
+        "/admin/tenants/apikey/",
+        {"action": "revoke", "_selected_action": [key_a.pk, key_b.pk]},
+    )
+    assert response.status_code == 302
+    revoked = AuditEvent.objects.filter(object_type="api_key", details__change="revoked")
+    assert sorted(revoked.values_list("client_id", "actor_id")) == sorted(
+        [(two_clients.a.pk, admin.pk), (two_clients.b.pk, admin.pk)]
+    )
+    assert ApiKey.objects.filter(pk__in=[key_a.pk, key_b.pk], revoked_at=None).count() == 0
