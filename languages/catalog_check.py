@@ -26,7 +26,7 @@ from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 PRINTF = re.compile(r"%(?:\([a-zA-Z_][a-zA-Z0-9_]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]")
-BRACES = re.compile(r"(?<!\{)\{[a-zA-Z_][a-zA-Z0-9_.:]*\}(?!\})")
+BRACES = re.compile(r"(?<!\{)\{[^\W\d][\w.]*(?::[^{}]*)?\}(?!\})")
 TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b")
 PLURAL_FORMS = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*$")
 
@@ -50,11 +50,16 @@ def _message_problems(message: Message, nplurals: int) -> Iterable[str]:
     label = sources[0][:60]
     if message.fuzzy:
         yield f"fuzzy: {label!r}"
-    if not any(translations) or not all(translations):
+    written = [translation for translation in translations if translation]
+    if not written:
         yield f"not translated: {label!r}"
         return
-    if message.pluralizable and len(translations) != nplurals:
-        yield f"{len(translations)} plural forms instead of {nplurals}: {label!r}"
+    if message.pluralizable and len(written) != nplurals:
+        yield f"{len(written)} plural forms instead of {nplurals}: {label!r}"
+        return
+    if len(written) != len(translations):
+        yield f"not translated: {label!r}"
+        return
     source_placeholders = {p for source in sources for p in placeholders(source)}
     for translation in translations:
         extra = set(placeholders(translation)) - source_placeholders

@@ -46,6 +46,7 @@ from demo.reporting import seed_reports
 from demo.retention import seed_retention
 from demo.surveys import seed_surveys
 from demo.telephony import seed_telephony
+from demo.translation_reviews import seed_translation_reviews
 from hours.models import SlaEvent, SlaTarget
 from hours.selectors import client_calendar, sla_promise_for
 from hours.services import resolution_clock_stop
@@ -613,4 +614,5 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_reports,
     seed_audit,
     seed_retention,
+    seed_translation_reviews,
 ]
