@@ -103,9 +103,9 @@ def catalog_messages_sync() -> SyncResult:
                     source=sources[0],
                     source_plural=sources[1] if len(sources) > 1 else "",
                     forms=forms,
-                    where=(
-                        ", ".join(location for location, _line in message.locations) or section
-                    )[:300],
+                    where=(", ".join(location for location, _line in message.locations) or section)[
+                        :300
+                    ],
                 )
                 new_rows.append(row)
             elif row.forms != forms:

@@ -1,9 +1,10 @@
 """Demo: the interface translations' review list, with a speaker's work in it.
 
-The catalogs are mirrored into the review list (as ``migrate_platform`` does on deploy); then
-Jana, a Czech speaker, has reviewed the Czech texts of the sections the client portal uses and Andrei
-has proposed a better Romanian text for one message. These reviews live in the demo's
-database only: the agency admin's "Interface translations" page shows the state per language.
+The catalogs are mirrored into the review list (as ``migrate_platform`` does on deploy);
+then Jana, a Czech speaker, has reviewed the Czech texts of the sections the client portal
+uses, and Andrei has proposed a better Romanian text for one message. These reviews live in
+the demo's database only: the agency admin's "Interface translations" page shows the state
+per language.
 """
 
 from collections.abc import Callable
