@@ -24,6 +24,7 @@ class LanguageAdmin(admin.ModelAdmin):
         "tts_voice",
         "voice_fallback",
         "countries",
+        "interface_reviewed",
         "active",
     ]
     list_filter = ["active"]
@@ -33,6 +34,25 @@ class LanguageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Skills, clients and content refer to languages: switch one off instead.
         return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                interface_messages=Count("messages"),
+                interface_reviews=Count(
+                    "messages", filter=Q(messages__state=CatalogMessage.State.REVIEWED)
+                ),
+            )
+        )
+
+    @admin.display(description="Interface reviewed by a speaker")
+    def interface_reviewed(self, language: Language) -> str:
+        total = getattr(language, "interface_messages", 0)
+        if not total:
+            return "English: the source" if language.code == "en" else "no catalog"
+        return f"{language.interface_reviews} of {total}"
 
 
 class AgentSkillInline(admin.TabularInline):
