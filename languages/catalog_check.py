@@ -25,6 +25,8 @@ from babel.messages.catalog import Message
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
+from core.locales import babel_locale
+
 PRINTF = re.compile(r"%(?:\([a-zA-Z_][a-zA-Z0-9_]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]")
 BRACES = re.compile(r"(?<!\{)\{[^\W\d][\w.]*(?::[^{}]*)?\}(?!\})")
 TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b")
@@ -113,16 +115,17 @@ def msgfmt_problems(path: Path) -> list[str]:
 def catalog_problems(path: Path, language: str | None = None) -> list[str]:
     """Everything wrong with the catalog at ``path`` (empty: it passes)."""
     language = language or path.parent.parent.name
+    locale = babel_locale(language)  # CLDR's rules of our variant: Portugal's for "pt"
     with path.open("rb") as po_file:
-        catalog = read_po(po_file, locale=language)
+        catalog = read_po(po_file, locale=locale)
     problems = ["the header is fuzzy"] if catalog.fuzzy else []
     header = catalog.mime_headers
     plural_header = next((value for key, value in header if key == "Plural-Forms"), "")
-    problems += plural_problems(plural_header, language)
+    problems += plural_problems(plural_header, locale)
     language_header = next((value for key, value in header if key == "Language"), "")
     if language_header != language:
         problems.append(f"Language header is {language_header!r}, not {language!r}")
-    count, _rule = get_plural(language)
+    count, _rule = get_plural(locale)
     for message in catalog:
         if message.id:
             problems += _message_problems(message, count)

@@ -1,6 +1,7 @@
 """Every interface catalog passes the catalog check, and the check finds what it must."""
 
 import shutil
+from decimal import Decimal
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,8 +12,10 @@ from django.conf import settings
 from django.test import Client as HttpClient
 
 from accounts.models import User
+from core.formats import Formats
+from core.locales import babel_locale
 from languages.catalog import CATALOG
-from languages.catalog_check import catalog_problems, placeholders
+from languages.catalog_check import catalog_problems, placeholders, plural_problems
 from languages.catalog_review import catalog_messages_sync, catalog_reviews_export
 from languages.models import AgentSkill, CatalogMessage
 from tests.support.factories import UserFactory
@@ -213,3 +216,14 @@ def test_speakers_review_only_their_own_languages(locale_copy, two_clients):
     row = CatalogMessage.objects.filter(language_id="cs").first()
     assert http.get(f"/admin/languages/catalogmessage/{row.pk}/change/").status_code in (302, 403)
     assert "none yet" not in http.get("/admin/languages/catalogmessage/").text
+
+
+def test_portuguese_is_portugals_in_numbers_dates_and_plurals():
+    assert babel_locale("pt") == "pt_PT" and babel_locale("pt-br") == "pt_BR"
+    assert babel_locale("cs") == "cs" and babel_locale("en") == "en"
+    fmt = Formats("pt", "Europe/Lisbon", "EUR")
+    assert fmt.money(Decimal("19562.72")) == "19\xa0562,72\xa0€"  # Brazil: "€ 19.562,72"
+    with (LOCALES / "pt" / "LC_MESSAGES" / "django.po").open("rb") as po:
+        header = dict(read_po(po).mime_headers)["Plural-Forms"]
+    assert plural_problems(header, "pt_PT") == []
+    assert plural_problems(header, "pt") != []  # Brazil's rule makes 0 singular
