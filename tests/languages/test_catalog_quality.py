@@ -1,8 +1,8 @@
 """Every interface catalog passes the catalog check, and the check finds what it must."""
 
 import shutil
-from decimal import Decimal
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
