@@ -193,19 +193,19 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "sl": (
             "Zamuda pri dostavi",
-            "Pozdravljeni, {customer_name}, žal nam je, da dostava vašega naročila "
+            "Pozdravljeni {customer_name}, žal nam je, da dostava vašega naročila "
             "{order_number} traja dlje, kot smo pričakovali. Dostavna služba ima zamude, vaš "
             "paket pa bi moral prispeti v nekaj delovnih dneh. Hvala za vaše potrpljenje.",
         ),
         "hr": (
             "Kašnjenje dostave",
-            "Dobar dan, {customer_name}, žao nam je što isporuka vaše narudžbe {order_number} "
+            "Dobar dan {customer_name}, žao nam je što isporuka vaše narudžbe {order_number} "
             "traje dulje nego što smo očekivali. Dostavna služba kasni, a vaš bi paket trebao "
             "stići za nekoliko radnih dana. Hvala na strpljenju.",
         ),
         "bg": (
             "Забавена доставка",
-            "Здравейте, {customer_name}, съжаляваме, че доставката на поръчка {order_number} "
+            "Здравейте {customer_name}, съжаляваме, че доставката на поръчка {order_number} "
             "отнема повече време от очакваното. Куриерът има закъснения и пратката ви би "
             "трябвало да пристигне до няколко работни дни. Благодарим ви за търпението.",
         ),
@@ -217,32 +217,32 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "it": (
             "Ritardo nella consegna",
-            "Gentile {customer_name}, ci scusiamo perché il suo ordine {order_number} sta "
+            "Buongiorno {customer_name}, ci scusiamo perché il suo ordine {order_number} sta "
             "richiedendo più tempo del previsto. Il corriere sta accumulando ritardi e il "
             "pacco dovrebbe arrivare entro pochi giorni lavorativi. La ringraziamo per la "
             "pazienza.",
         ),
         "es": (
             "Retraso en la entrega",
-            "Hola, {customer_name}: sentimos que su pedido {order_number} esté tardando más de "
+            "Hola {customer_name}: sentimos que su pedido {order_number} esté tardando más de "
             "lo previsto. La empresa de transporte tiene retrasos y su paquete debería llegar "
             "en pocos días laborables. Gracias por su paciencia.",
         ),
         "nl": (
             "Vertraagde levering",
-            "Beste {customer_name}, het spijt ons dat uw bestelling {order_number} langer "
+            "Hallo {customer_name}, het spijt ons dat uw bestelling {order_number} langer "
             "onderweg is dan verwacht. De vervoerder heeft vertraging, en uw pakket zou binnen "
             "enkele werkdagen moeten aankomen. Bedankt voor uw geduld.",
         ),
         "pt": (
             "Atraso na entrega",
-            "Olá, {customer_name}. Lamentamos que a sua encomenda {order_number} esteja a "
+            "Olá {customer_name}, lamentamos que a sua encomenda {order_number} esteja a "
             "demorar mais do que o previsto. A transportadora está com atrasos e a sua "
             "encomenda deverá chegar dentro de poucos dias úteis. Obrigado pela sua paciência.",
         ),
         "el": (
             "Καθυστέρηση παράδοσης",
-            "Γεια σας, {customer_name}. Λυπούμαστε που η παραγγελία σας {order_number} αργεί "
+            "Γεια σας {customer_name}, λυπούμαστε που η παραγγελία σας {order_number} αργεί "
             "περισσότερο από το αναμενόμενο. Η εταιρεία courier έχει καθυστερήσεις και το δέμα "
             "σας αναμένεται να φτάσει μέσα σε λίγες εργάσιμες ημέρες. Σας ευχαριστούμε για την "
             "υπομονή σας.",
@@ -293,20 +293,20 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "sl": (
             "Številka za sledenje",
-            "Pozdravljeni, {customer_name}, vaše naročilo {order_number} je bilo odposlano. "
+            "Pozdravljeni {customer_name}, vaše naročilo {order_number} je bilo odposlano. "
             "Paket lahko spremljate prek povezave za sledenje v e-poštnem sporočilu o "
             "odpošiljanju. Če se stanje pošiljke v dveh delovnih dneh ne posodobi, nam to "
             "sporočite.",
         ),
         "hr": (
             "Broj za praćenje",
-            "Dobar dan, {customer_name}, vaša narudžba {order_number} je poslana. Paket možete "
+            "Dobar dan {customer_name}, vaša narudžba {order_number} je poslana. Paket možete "
             "pratiti putem poveznice za praćenje u e-poruci s potvrdom o slanju. Ako se "
             "praćenje ne ažurira u roku od dva radna dana, javite nam se.",
         ),
         "bg": (
             "Номер за проследяване",
-            "Здравейте, {customer_name}, поръчка {order_number} е изпратена. Можете да "
+            "Здравейте {customer_name}, поръчка {order_number} е изпратена. Можете да "
             "проследите пратката си чрез връзката в имейла за потвърждение на изпращането. Ако "
             "информацията не се обнови до два работни дни, просто ни пишете.",
         ),
@@ -319,32 +319,32 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "it": (
             "Numero di tracciamento",
-            "Gentile {customer_name}, il suo ordine {order_number} è stato spedito. Può "
+            "Buongiorno {customer_name}, il suo ordine {order_number} è stato spedito. Può "
             "seguire il pacco tramite il link di tracciamento presente nell'e-mail di conferma "
             "della spedizione. Se il tracciamento non si aggiorna entro due giorni lavorativi, "
             "ce lo faccia sapere.",
         ),
         "es": (
             "Número de seguimiento",
-            "Hola, {customer_name}: su pedido {order_number} ya ha sido enviado. Puede seguir "
+            "Hola {customer_name}: su pedido {order_number} ya ha sido enviado. Puede seguir "
             "su paquete con el enlace de seguimiento del correo de confirmación de envío. Si "
             "el seguimiento no se actualiza en dos días laborables, avísenos.",
         ),
         "nl": (
             "Trackingnummer",
-            "Beste {customer_name}, uw bestelling {order_number} is verzonden. U kunt uw "
+            "Hallo {customer_name}, uw bestelling {order_number} is verzonden. U kunt uw "
             "pakket volgen via de trackinglink in de verzendbevestiging per e-mail. Wordt de "
             "tracking binnen twee werkdagen niet bijgewerkt, laat het ons dan weten.",
         ),
         "pt": (
             "Número de seguimento",
-            "Olá, {customer_name}. A sua encomenda {order_number} já foi enviada. Pode "
+            "Olá {customer_name}, a sua encomenda {order_number} já foi enviada. Pode "
             "acompanhá-la através da ligação de seguimento no e-mail de confirmação de envio. "
             "Se o seguimento não for atualizado no prazo de dois dias úteis, avise-nos.",
         ),
         "el": (
             "Αριθμός αποστολής",
-            "Γεια σας, {customer_name}. Η παραγγελία σας {order_number} έχει αποσταλεί. "
+            "Γεια σας {customer_name}, η παραγγελία σας {order_number} έχει αποσταλεί. "
             "Μπορείτε να παρακολουθείτε το δέμα σας από τον σύνδεσμο εντοπισμού στο email "
             "επιβεβαίωσης αποστολής. Αν ο εντοπισμός δεν ενημερωθεί μέσα σε δύο εργάσιμες "
             "ημέρες, ενημερώστε μας.",
@@ -400,21 +400,21 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "sl": (
             "Kako vrniti izdelek",
-            "Pozdravljeni, {customer_name}, blago lahko vrnete v 14 dneh od dostave brez "
+            "Pozdravljeni {customer_name}, blago lahko vrnete v 14 dneh od dostave brez "
             "navedbe razloga. Izpolnite obrazec za vračilo na spletni strani {shop_name}, "
             "izdelek varno zapakirajte in ga pošljite na naslov, naveden v obrazcu. Ko paket "
             "prispe, vam bomo to potrdili.",
         ),
         "hr": (
             "Kako vratiti proizvod",
-            "Dobar dan, {customer_name}, robu možete vratiti u roku od 14 dana od isporuke bez "
+            "Dobar dan {customer_name}, robu možete vratiti u roku od 14 dana od isporuke bez "
             "navođenja razloga. Ispunite obrazac za povrat na web-stranici {shop_name}, "
             "sigurno zapakirajte proizvod i pošaljite ga na adresu navedenu u obrascu. "
             "Potvrdit ćemo vam čim paket stigne.",
         ),
         "bg": (
             "Как да върнете продукт",
-            "Здравейте, {customer_name}, можете да върнете стоката в срок от 14 дни от "
+            "Здравейте {customer_name}, можете да върнете стоката в срок от 14 дни от "
             "доставката, без да посочвате причина. Попълнете формуляра за връщане на сайта на "
             "{shop_name}, опаковайте добре продукта и го изпратете на адреса, посочен във "
             "формуляра. Ще потвърдим веднага щом пратката пристигне.",
@@ -429,35 +429,35 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "it": (
             "Come restituire un articolo",
-            "Gentile {customer_name}, può restituire la merce entro 14 giorni dalla consegna "
-            "senza indicarne il motivo. Compili il modulo di reso sul sito di {shop_name}, "
-            "imballi bene l'articolo e lo spedisca all'indirizzo indicato nel modulo. Le "
-            "daremo conferma appena il pacco sarà arrivato.",
+            "Buongiorno {customer_name}, può restituire la merce entro 14 giorni dalla "
+            "consegna senza indicarne il motivo. Compili il modulo di reso sul sito di "
+            "{shop_name}, imballi bene l'articolo e lo spedisca all'indirizzo indicato nel "
+            "modulo. Le daremo conferma appena il pacco sarà arrivato.",
         ),
         "es": (
             "Cómo devolver un artículo",
-            "Hola, {customer_name}: puede devolver los productos en un plazo de 14 días desde "
+            "Hola {customer_name}: puede devolver los productos en un plazo de 14 días desde "
             "la entrega sin indicar el motivo. Rellene el formulario de devolución en la web "
             "de {shop_name}, embale bien el artículo y envíelo a la dirección que figura en el "
             "formulario. Se lo confirmaremos en cuanto llegue el paquete.",
         ),
         "nl": (
             "Een artikel retourneren",
-            "Beste {customer_name}, u kunt artikelen binnen 14 dagen na levering zonder opgave "
+            "Hallo {customer_name}, u kunt artikelen binnen 14 dagen na levering zonder opgave "
             "van reden retourneren. Vul het retourformulier op de website van {shop_name} in, "
             "verpak het artikel goed en stuur het naar het adres op het formulier. Zodra het "
             "pakket binnen is, krijgt u een bevestiging.",
         ),
         "pt": (
             "Como devolver um artigo",
-            "Olá, {customer_name}. Pode devolver os artigos no prazo de 14 dias após a "
-            "entrega, sem indicar o motivo. Preencha o formulário de devolução no site da loja "
+            "Olá {customer_name}, pode devolver os artigos no prazo de 14 dias após a entrega, "
+            "sem indicar o motivo. Preencha o formulário de devolução no site da loja "
             "{shop_name}, embale bem o artigo e envie-o para a morada indicada no formulário. "
             "Confirmaremos assim que a encomenda chegar.",
         ),
         "el": (
             "Πώς να επιστρέψετε ένα προϊόν",
-            "Γεια σας, {customer_name}. Μπορείτε να επιστρέψετε τα προϊόντα μέσα σε 14 ημέρες "
+            "Γεια σας {customer_name}, μπορείτε να επιστρέψετε τα προϊόντα μέσα σε 14 ημέρες "
             "από την παράδοση χωρίς να αναφέρετε λόγο. Συμπληρώστε τη φόρμα επιστροφής στον "
             "ιστότοπο του καταστήματος {shop_name}, συσκευάστε καλά το προϊόν και στείλτε το "
             "στη διεύθυνση που αναγράφεται στη φόρμα. Θα σας επιβεβαιώσουμε μόλις φτάσει το "
@@ -504,19 +504,19 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "sl": (
             "Denar vrnjen",
-            "Pozdravljeni, {customer_name}, prejeli smo vaše vračilo za naročilo "
-            "{order_number} in vam vrnili denar. Denar bi moral biti na vašem računu v 5 "
-            "delovnih dneh, odvisno od vaše banke.",
+            "Pozdravljeni {customer_name}, prejeli smo vaše vračilo za naročilo {order_number} "
+            "in vam vrnili denar. Denar bi moral biti na vašem računu v 5 delovnih dneh, "
+            "odvisno od vaše banke.",
         ),
         "hr": (
             "Novac vraćen",
-            "Dobar dan, {customer_name}, zaprimili smo vaš povrat za narudžbu {order_number} i "
+            "Dobar dan {customer_name}, zaprimili smo vaš povrat za narudžbu {order_number} i "
             "vratili vam novac. Novac bi trebao biti na vašem računu u roku od 5 radnih dana, "
             "ovisno o vašoj banci.",
         ),
         "bg": (
             "Възстановена сума",
-            "Здравейте, {customer_name}, получихме върнатата стока по поръчка {order_number} и "
+            "Здравейте {customer_name}, получихме върнатата стока по поръчка {order_number} и "
             "възстановихме сумата. Парите би трябвало да постъпят по сметката ви до 5 работни "
             "дни в зависимост от банката ви.",
         ),
@@ -528,33 +528,33 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "it": (
             "Rimborso effettuato",
-            "Gentile {customer_name}, abbiamo ricevuto il reso dell'ordine {order_number} e "
+            "Buongiorno {customer_name}, abbiamo ricevuto il reso dell'ordine {order_number} e "
             "disposto il rimborso. L'importo dovrebbe comparire sul suo conto entro 5 giorni "
             "lavorativi, a seconda della sua banca.",
         ),
         "es": (
             "Reembolso realizado",
-            "Hola, {customer_name}: hemos recibido su devolución del pedido {order_number} y "
-            "le hemos hecho el reembolso. El dinero debería aparecer en su cuenta en un plazo "
-            "de 5 días laborables, según su banco.",
+            "Hola {customer_name}: hemos recibido su devolución del pedido {order_number} y le "
+            "hemos hecho el reembolso. El dinero debería aparecer en su cuenta en un plazo de "
+            "5 días laborables, según su banco.",
         ),
         "nl": (
             "Terugbetaling verwerkt",
-            "Beste {customer_name}, we hebben uw retour voor bestelling {order_number} "
+            "Hallo {customer_name}, we hebben uw retour voor bestelling {order_number} "
             "ontvangen en het bedrag terugbetaald. Het geld staat binnen 5 werkdagen op uw "
             "rekening, afhankelijk van uw bank.",
         ),
         "pt": (
             "Reembolso efetuado",
-            "Olá, {customer_name}. Recebemos a sua devolução da encomenda {order_number} e "
+            "Olá {customer_name}, recebemos a sua devolução da encomenda {order_number} e "
             "efetuámos o reembolso. O valor deverá aparecer na sua conta no prazo de 5 dias "
             "úteis, dependendo do seu banco.",
         ),
         "el": (
             "Η επιστροφή χρημάτων έγινε",
-            "Γεια σας, {customer_name}. Παραλάβαμε την επιστροφή της παραγγελίας "
-            "{order_number} και σας επιστρέψαμε τα χρήματα. Το ποσό θα εμφανιστεί στον "
-            "λογαριασμό σας μέσα σε 5 εργάσιμες ημέρες, ανάλογα με την τράπεζά σας.",
+            "Γεια σας {customer_name}, παραλάβαμε την επιστροφή της παραγγελίας {order_number} "
+            "και σας επιστρέψαμε τα χρήματα. Το ποσό θα εμφανιστεί στον λογαριασμό σας μέσα σε "
+            "5 εργάσιμες ημέρες, ανάλογα με την τράπεζά σας.",
         ),
         "en": (
             "Refund issued",
@@ -599,20 +599,20 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "sl": (
             "Zamenjava za drugo velikost",
-            "Pozdravljeni, {customer_name}, žal nam je, da velikost ni prava. Izdelek nam "
+            "Pozdravljeni {customer_name}, žal nam je, da velikost ni prava. Izdelek nam "
             "pošljite nazaj z opombo, katero velikost potrebujete, in nadomestni izdelek vam "
             "bomo poslali takoj, ko ga prejmemo. Če te velikosti ne bo na zalogi, vam bomo "
             "vrnili celoten znesek.",
         ),
         "hr": (
             "Zamjena za drugu veličinu",
-            "Dobar dan, {customer_name}, žao nam je što veličina ne odgovara. Pošaljite nam "
+            "Dobar dan {customer_name}, žao nam je što veličina ne odgovara. Pošaljite nam "
             "proizvod natrag uz napomenu koja vam je veličina potrebna, a zamjenu ćemo poslati "
             "čim ga primimo. Ako te veličine nema na zalihi, vratit ćemo vam cijeli iznos.",
         ),
         "bg": (
             "Замяна с друг размер",
-            "Здравейте, {customer_name}, съжаляваме, че размерът не ви става. Изпратете ни "
+            "Здравейте {customer_name}, съжаляваме, че размерът не ви става. Изпратете ни "
             "продукта обратно с бележка кой размер ви е нужен и ще изпратим новия веднага щом "
             "го получим. Ако този размер не е наличен, ще ви възстановим цялата сума.",
         ),
@@ -625,34 +625,34 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "it": (
             "Cambio taglia",
-            "Gentile {customer_name}, ci dispiace che la taglia non vada bene. Ci rispedisca "
-            "l'articolo con una nota sulla taglia che le serve e le invieremo il cambio appena "
-            "lo riceviamo. Se quella taglia non fosse disponibile, le rimborseremo l'intero "
-            "importo.",
+            "Buongiorno {customer_name}, ci dispiace che la taglia non vada bene. Ci "
+            "rispedisca l'articolo con una nota sulla taglia che le serve e le invieremo il "
+            "cambio appena lo riceviamo. Se quella taglia non fosse disponibile, le "
+            "rimborseremo l'intero importo.",
         ),
         "es": (
             "Cambio de talla",
-            "Hola, {customer_name}: sentimos que la talla no le quede bien. Envíenos el "
+            "Hola {customer_name}: sentimos que la talla no le quede bien. Envíenos el "
             "artículo con una nota indicando la talla que necesita y le mandaremos el cambio "
             "en cuanto lo recibamos. Si esa talla está agotada, le reembolsaremos el importe "
             "íntegro.",
         ),
         "nl": (
             "Ruilen voor een andere maat",
-            "Beste {customer_name}, jammer dat de maat niet past. Stuur het artikel terug met "
+            "Hallo {customer_name}, jammer dat de maat niet past. Stuur het artikel terug met "
             "een briefje met de maat die u nodig hebt, dan versturen we de vervanging zodra we "
             "het hebben ontvangen. Is die maat niet meer op voorraad, dan betalen we het "
             "volledige bedrag terug.",
         ),
         "pt": (
             "Troca por outro tamanho",
-            "Olá, {customer_name}. Lamentamos que o tamanho não sirva. Devolva-nos o artigo "
-            "com uma nota a indicar o tamanho de que precisa e enviaremos a troca assim que o "
+            "Olá {customer_name}, lamentamos que o tamanho não sirva. Devolva-nos o artigo com "
+            "uma nota a indicar o tamanho de que precisa e enviaremos a troca assim que o "
             "recebermos. Se esse tamanho estiver esgotado, reembolsaremos o valor total.",
         ),
         "el": (
             "Αλλαγή μεγέθους",
-            "Γεια σας, {customer_name}. Λυπούμαστε που το μέγεθος δεν σας κάνει. Στείλτε μας "
+            "Γεια σας {customer_name}, λυπούμαστε που το μέγεθος δεν σας κάνει. Στείλτε μας "
             "πίσω το προϊόν με ένα σημείωμα για το μέγεθος που χρειάζεστε και θα σας στείλουμε "
             "το νέο μόλις το παραλάβουμε. Αν το μέγεθος αυτό έχει εξαντληθεί, θα σας "
             "επιστρέψουμε ολόκληρο το ποσό.",
@@ -711,21 +711,21 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "sl": (
             "Plačilo ni uspelo",
-            "Pozdravljeni, {customer_name}, žal plačilo za naročilo {order_number} ni uspelo, "
+            "Pozdravljeni {customer_name}, žal plačilo za naročilo {order_number} ni uspelo, "
             "zato naročilo še čaka na plačilo. Poskusite znova prek povezave v potrdilu "
             "naročila ali izberite drug način plačila. Če se težava ponovi, se obrnite na "
             "svojo banko ali odgovorite na to sporočilo.",
         ),
         "hr": (
             "Plaćanje nije uspjelo",
-            "Dobar dan, {customer_name}, nažalost plaćanje za narudžbu {order_number} nije "
+            "Dobar dan {customer_name}, nažalost plaćanje za narudžbu {order_number} nije "
             "uspjelo pa narudžba još čeka na plaćanje. Možete pokušati ponovno putem poveznice "
             "u potvrdi narudžbe ili odabrati drugi način plaćanja. Ako se problem nastavi, "
             "obratite se svojoj banci ili odgovorite na ovu poruku.",
         ),
         "bg": (
             "Плащането не беше успешно",
-            "Здравейте, {customer_name}, за съжаление плащането за поръчка {order_number} не "
+            "Здравейте {customer_name}, за съжаление плащането за поръчка {order_number} не "
             "премина и поръчката все още очаква плащане. Можете да опитате отново чрез "
             "връзката в потвърждението на поръчката или да изберете друг начин на плащане. Ако "
             "проблемът продължи, свържете се с банката си или отговорете на това съобщение.",
@@ -740,29 +740,29 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "it": (
             "Pagamento non riuscito",
-            "Gentile {customer_name}, purtroppo il pagamento dell'ordine {order_number} non è "
-            "andato a buon fine, quindi l'ordine è ancora in attesa di pagamento. Può "
+            "Buongiorno {customer_name}, purtroppo il pagamento dell'ordine {order_number} non "
+            "è andato a buon fine, quindi l'ordine è ancora in attesa di pagamento. Può "
             "riprovare dal link nella conferma d'ordine o scegliere un altro metodo di "
             "pagamento. Se il problema persiste, contatti la sua banca o risponda a questo "
             "messaggio.",
         ),
         "es": (
             "El pago no se ha completado",
-            "Hola, {customer_name}: lamentablemente el pago del pedido {order_number} no se ha "
+            "Hola {customer_name}: lamentablemente el pago del pedido {order_number} no se ha "
             "completado, así que el pedido sigue pendiente de pago. Puede volver a intentarlo "
             "con el enlace de la confirmación del pedido o elegir otro método de pago. Si el "
             "problema continúa, póngase en contacto con su banco o responda a este mensaje.",
         ),
         "nl": (
             "Betaling mislukt",
-            "Beste {customer_name}, helaas is de betaling voor bestelling {order_number} niet "
+            "Hallo {customer_name}, helaas is de betaling voor bestelling {order_number} niet "
             "gelukt, dus de bestelling wacht nog op betaling. U kunt het opnieuw proberen via "
             "de link in uw orderbevestiging of een andere betaalmethode kiezen. Blijft het "
             "probleem bestaan, neem dan contact op met uw bank of beantwoord dit bericht.",
         ),
         "pt": (
             "O pagamento não foi concluído",
-            "Olá, {customer_name}. Infelizmente, o pagamento da encomenda {order_number} não "
+            "Olá {customer_name}, infelizmente, o pagamento da encomenda {order_number} não "
             "foi concluído, pelo que a encomenda continua a aguardar pagamento. Pode tentar "
             "novamente através da ligação na confirmação da encomenda ou escolher outro método "
             "de pagamento. Se o problema persistir, contacte o seu banco ou responda a esta "
@@ -770,7 +770,7 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "el": (
             "Η πληρωμή δεν ολοκληρώθηκε",
-            "Γεια σας, {customer_name}. Δυστυχώς η πληρωμή για την παραγγελία {order_number} "
+            "Γεια σας {customer_name}, δυστυχώς η πληρωμή για την παραγγελία {order_number} "
             "δεν ολοκληρώθηκε, οπότε η παραγγελία αναμένει ακόμη πληρωμή. Μπορείτε να "
             "δοκιμάσετε ξανά από τον σύνδεσμο στην επιβεβαίωση της παραγγελίας ή να επιλέξετε "
             "άλλον τρόπο πληρωμής. Αν το πρόβλημα συνεχιστεί, επικοινωνήστε με την τράπεζά σας "
@@ -1295,17 +1295,17 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "sl": (
             "Prejeli smo vaše sporočilo",
-            "Pozdravljeni, {customer_name}, hvala, ker ste se obrnili na {shop_name}. Vaše "
+            "Pozdravljeni {customer_name}, hvala, ker ste se obrnili na {shop_name}. Vaše "
             "sporočilo smo prejeli in vam bomo odgovorili do {expected_answer}.",
         ),
         "hr": (
             "Zaprimili smo vašu poruku",
-            "Dobar dan, {customer_name}, hvala što ste kontaktirali {shop_name}. Zaprimili smo "
+            "Dobar dan {customer_name}, hvala što ste kontaktirali {shop_name}. Zaprimili smo "
             "vašu poruku i odgovorit ćemo vam do {expected_answer}.",
         ),
         "bg": (
             "Получихме вашето съобщение",
-            "Здравейте, {customer_name}, благодарим ви, че се свързахте с {shop_name}. "
+            "Здравейте {customer_name}, благодарим ви, че се свързахте с {shop_name}. "
             "Получихме съобщението ви и ще ви отговорим до {expected_answer}.",
         ),
         "fr": (
@@ -1315,27 +1315,27 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "it": (
             "Abbiamo ricevuto il suo messaggio",
-            "Gentile {customer_name}, grazie per aver contattato {shop_name}. Abbiamo ricevuto "
-            "il suo messaggio e le risponderemo entro il {expected_answer}.",
+            "Buongiorno {customer_name}, grazie per aver contattato {shop_name}. Abbiamo "
+            "ricevuto il suo messaggio e le risponderemo entro il {expected_answer}.",
         ),
         "es": (
             "Hemos recibido su mensaje",
-            "Hola, {customer_name}: gracias por ponerse en contacto con {shop_name}. Hemos "
+            "Hola {customer_name}: gracias por ponerse en contacto con {shop_name}. Hemos "
             "recibido su mensaje y le responderemos antes del {expected_answer}.",
         ),
         "nl": (
             "We hebben uw bericht ontvangen",
-            "Beste {customer_name}, bedankt voor uw bericht aan {shop_name}. We hebben het "
+            "Hallo {customer_name}, bedankt voor uw bericht aan {shop_name}. We hebben het "
             "ontvangen en antwoorden uiterlijk {expected_answer}.",
         ),
         "pt": (
             "Recebemos a sua mensagem",
-            "Olá, {customer_name}. Obrigado por contactar a loja {shop_name}. Recebemos a sua "
+            "Olá {customer_name}, obrigado por contactar a loja {shop_name}. Recebemos a sua "
             "mensagem e responderemos até {expected_answer}.",
         ),
         "el": (
             "Λάβαμε το μήνυμά σας",
-            "Γεια σας, {customer_name}. Σας ευχαριστούμε που επικοινωνήσατε με το κατάστημα "
+            "Γεια σας {customer_name}, σας ευχαριστούμε που επικοινωνήσατε με το κατάστημα "
             "{shop_name}. Λάβαμε το μήνυμά σας και θα σας απαντήσουμε έως τις "
             "{expected_answer}.",
         ),
@@ -1379,17 +1379,17 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "sl": (
             "Trenutno smo zaprti",
-            "Pozdravljeni, {customer_name}, hvala za vaše sporočilo. Naša podpora strankam je "
+            "Pozdravljeni {customer_name}, hvala za vaše sporočilo. Naša podpora strankam je "
             "ta trenutek zaprta, odgovorili pa vam bomo do {expected_answer}.",
         ),
         "hr": (
             "Trenutačno ne radimo",
-            "Dobar dan, {customer_name}, hvala na poruci. Naša korisnička podrška trenutačno "
-            "ne radi, ali odgovorit ćemo vam do {expected_answer}.",
+            "Dobar dan {customer_name}, hvala na poruci. Naša korisnička podrška trenutačno ne "
+            "radi, ali odgovorit ćemo vam do {expected_answer}.",
         ),
         "bg": (
             "В момента не работим",
-            "Здравейте, {customer_name}, благодарим ви за съобщението. Обслужването на клиенти "
+            "Здравейте {customer_name}, благодарим ви за съобщението. Обслужването на клиенти "
             "в момента не работи, но ще ви отговорим до {expected_answer}.",
         ),
         "fr": (
@@ -1399,28 +1399,28 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "it": (
             "Al momento siamo chiusi",
-            "Gentile {customer_name}, grazie per il suo messaggio. Il nostro servizio clienti "
-            "al momento è chiuso, ma le risponderemo entro il {expected_answer}.",
+            "Buongiorno {customer_name}, grazie per il suo messaggio. Il nostro servizio "
+            "clienti al momento è chiuso, ma le risponderemo entro il {expected_answer}.",
         ),
         "es": (
             "Ahora mismo estamos cerrados",
-            "Hola, {customer_name}: gracias por su mensaje. Nuestro servicio de atención al "
+            "Hola {customer_name}: gracias por su mensaje. Nuestro servicio de atención al "
             "cliente está cerrado en este momento, pero le responderemos antes del "
             "{expected_answer}.",
         ),
         "nl": (
             "We zijn momenteel gesloten",
-            "Beste {customer_name}, bedankt voor uw bericht. Onze klantenservice is op dit "
+            "Hallo {customer_name}, bedankt voor uw bericht. Onze klantenservice is op dit "
             "moment gesloten, maar we antwoorden uiterlijk {expected_answer}.",
         ),
         "pt": (
             "De momento estamos fechados",
-            "Olá, {customer_name}. Obrigado pela sua mensagem. O nosso apoio ao cliente está "
+            "Olá {customer_name}, obrigado pela sua mensagem. O nosso apoio ao cliente está "
             "fechado neste momento, mas responderemos até {expected_answer}.",
         ),
         "el": (
             "Αυτή τη στιγμή είμαστε κλειστά",
-            "Γεια σας, {customer_name}. Σας ευχαριστούμε για το μήνυμά σας. Η εξυπηρέτηση "
+            "Γεια σας {customer_name}, σας ευχαριστούμε για το μήνυμά σας. Η εξυπηρέτηση "
             "πελατών είναι αυτή τη στιγμή κλειστή, αλλά θα σας απαντήσουμε έως τις "
             "{expected_answer}.",
         ),
@@ -1463,19 +1463,19 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "sl": (
             "Kako smo se odrezali?",
-            "Pozdravljeni, {customer_name}, hvala, ker ste se obrnili na {shop_name}. Zelo bi "
+            "Pozdravljeni {customer_name}, hvala, ker ste se obrnili na {shop_name}. Zelo bi "
             "nas zanimalo, kako zadovoljni ste bili z našo pomočjo. Vzame vam manj kot minuto: "
             "{survey_link}",
         ),
         "hr": (
             "Jeste li zadovoljni?",
-            "Dobar dan, {customer_name}, hvala što ste kontaktirali {shop_name}. Voljeli bismo "
+            "Dobar dan {customer_name}, hvala što ste kontaktirali {shop_name}. Voljeli bismo "
             "znati koliko ste bili zadovoljni našom pomoći. Trajat će manje od minute: "
             "{survey_link}",
         ),
         "bg": (
             "Как се справихме?",
-            "Здравейте, {customer_name}, благодарим ви, че се свързахте с {shop_name}. Ще се "
+            "Здравейте {customer_name}, благодарим ви, че се свързахте с {shop_name}. Ще се "
             "радваме да научим колко сте доволни от нашата помощ. Отнема по-малко от минута: "
             "{survey_link}",
         ),
@@ -1487,29 +1487,29 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "it": (
             "Com'è andata?",
-            "Gentile {customer_name}, grazie per aver contattato {shop_name}. Ci piacerebbe "
+            "Buongiorno {customer_name}, grazie per aver contattato {shop_name}. Ci piacerebbe "
             "sapere come valuta il nostro aiuto. Ci vuole meno di un minuto: {survey_link}",
         ),
         "es": (
             "¿Qué tal lo hicimos?",
-            "Hola, {customer_name}: gracias por ponerse en contacto con {shop_name}. Nos "
+            "Hola {customer_name}: gracias por ponerse en contacto con {shop_name}. Nos "
             "encantaría saber qué le pareció nuestra ayuda. Le llevará menos de un minuto: "
             "{survey_link}",
         ),
         "nl": (
             "Hoe hebben we het gedaan?",
-            "Beste {customer_name}, bedankt voor uw bericht aan {shop_name}. We horen graag "
+            "Hallo {customer_name}, bedankt voor uw bericht aan {shop_name}. We horen graag "
             "hoe tevreden u was over onze hulp. Het kost minder dan een minuut: {survey_link}",
         ),
         "pt": (
             "Como correu?",
-            "Olá, {customer_name}. Obrigado por contactar a loja {shop_name}. Gostaríamos "
-            "muito de saber a sua opinião sobre a ajuda que recebeu. Demora menos de um "
-            "minuto: {survey_link}",
+            "Olá {customer_name}, obrigado por contactar a loja {shop_name}. Gostaríamos muito "
+            "de saber a sua opinião sobre a ajuda que recebeu. Demora menos de um minuto: "
+            "{survey_link}",
         ),
         "el": (
             "Πώς τα πήγαμε;",
-            "Γεια σας, {customer_name}. Σας ευχαριστούμε που επικοινωνήσατε με το κατάστημα "
+            "Γεια σας {customer_name}, σας ευχαριστούμε που επικοινωνήσατε με το κατάστημα "
             "{shop_name}. Θα θέλαμε πολύ να μάθουμε πόσο ικανοποιημένοι μείνατε από τη βοήθειά "
             "μας. Χρειάζεται λιγότερο από ένα λεπτό: {survey_link}",
         ),
