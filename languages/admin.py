@@ -52,7 +52,7 @@ class LanguageAdmin(admin.ModelAdmin):
         total = getattr(language, "interface_messages", 0)
         if not total:
             return "English: the source" if language.code == "en" else "no catalog"
-        return f"{language.interface_reviews} of {total}"
+        return f"{getattr(language, 'interface_reviews', 0)} of {total}"
 
 
 class AgentSkillInline(admin.TabularInline):
@@ -151,8 +151,8 @@ class CatalogMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Reviewed by")
     def reviewer(self, row: CatalogMessage) -> str:
-        if row.reviewed_by_id:
-            return row.reviewed_by.get_full_name() or row.reviewed_by.get_username()
+        if user := row.reviewed_by:
+            return user.get_full_name() or user.get_username()
         return row.reviewer_name
 
     def reviewable_languages(self, request) -> set[str] | None:

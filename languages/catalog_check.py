@@ -42,7 +42,9 @@ def tags(text: str) -> list[str]:
     return sorted(name.lower() for name in TAG.findall(text))
 
 
-def _forms(value: str | tuple | list) -> list[str]:
+def _forms(value: str | tuple | list | None) -> list[str]:
+    if value is None:
+        return [""]
     return [value] if isinstance(value, str) else list(value)
 
 

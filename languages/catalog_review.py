@@ -36,7 +36,7 @@ class SyncResult:
 
 def catalog_paths() -> dict[str, Path]:
     """{language: its interface catalog}, for every language with one."""
-    found = {}
+    found: dict[str, Path] = {}
     for folder in settings.LOCALE_PATHS:
         for path in sorted(Path(folder).glob("*/LC_MESSAGES/django.po")):
             found.setdefault(path.parent.parent.name, path)
@@ -48,7 +48,9 @@ def _read(path: Path, language: str) -> Catalog:
         return read_po(po_file, locale=language)
 
 
-def _forms(value: str | tuple | list) -> list[str]:
+def _forms(value: str | tuple | list | None) -> list[str]:
+    if value is None:
+        return [""]
     return [value] if isinstance(value, str) else list(value)
 
 
