@@ -30,7 +30,7 @@ from reportlab.platypus import (
 
 from billing.document import InvoiceFormats
 from core.channels import channel_label
-from core.formats import Formats, unbroken
+from core.formats import Formats, brackets_unbroken, unbroken
 from core.pdf import (
     ACCENT,
     CHANNEL_COLOURS,
@@ -781,13 +781,14 @@ def satisfaction_section(content: ReportContent, fmt: Formats, styles) -> list:
     channels = channels_with_calls(survey, kpis.calls)
     if survey is None and not channels and not teams:
         return []
-    header = ["", _("Answers"), _("CSAT, average score (1-5)"), _("Satisfied (4 or 5)")]
+    header = ["", _("Answers"), _("CSAT, average score (1-5)")]
+    header.append(brackets_unbroken(_("Satisfied (4 or 5)")))
     header += [str(score) for score in CSAT_SCORES]
     widths = [110, 50, 70, 70, 32, 32, 32, 32, 32]
     # NPS columns only in a month with NPS answers (like the call summary's NPS rows).
     with_nps = any(g.nps.count for _code, g in channels + teams)
     if with_nps:
-        header += [_("NPS (-100 to 100)"), _("NPS answers")]
+        header += [brackets_unbroken(_("NPS (-100 to 100)")), _("NPS answers")]
         widths = [84, 48, 64, 52, 24, 24, 24, 24, 24, 50, 58]
 
     # A long category name wraps inside its cell instead of running under the next column.

@@ -1,6 +1,7 @@
 """Numbers, durations, rates, dates and money in the reader's language (babel), for pages and
 PDFs alike: ``Formats(language, time_zone, currency)``."""
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -22,6 +23,15 @@ NBSP = "\xa0"
 def unbroken(text: str) -> str:
     """``text`` with its spaces made non-breaking: a figure with its unit on one line."""
     return text.replace(" ", NBSP)
+
+
+BRACKETS = re.compile(r"\([^()]*\)")
+
+
+def brackets_unbroken(text: str) -> str:
+    """``text`` with no line break inside its brackets: "Satisfied (4 or 5)" may wrap before
+    "(4 or 5)", never inside it."""
+    return BRACKETS.sub(lambda match: unbroken(match.group()), text)
 
 
 def _reader_locale(language: str | None) -> Locale:
