@@ -726,9 +726,9 @@ def _cost_label(label: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(markup, style)
 
 
-# The costs' title (34 pt), the invoice's number (13), the table's header (20) and about three
-# lines (26 each).
-COSTS_HEAD_HEIGHT = 150
+# The costs' title (34 pt), the invoice's number (13), the table's header (20) and its first one
+# or two lines (26 each).
+COSTS_HEAD_HEIGHT = 110
 
 
 def _costs_section(content: ReportContent, styles) -> list:
@@ -927,9 +927,7 @@ def report_story(content: ReportContent) -> list:
     story += _costs_section(content, styles)
     story.append(Paragraph(_("Definitions"), styles["h1"]))
     # Small enough that the definitions end on the page of the costs in every language.
-    small = ParagraphStyle(
-        "definition", parent=styles["body"], fontSize=8, leading=10, spaceAfter=1
-    )
+    small = ParagraphStyle("definition", parent=styles["body"], fontSize=8, leading=9.6)
     for term, definition in _definitions():
         text = _("%(label)s: %(value)s") % {
             "label": f"<b>{escape(term)}</b>",
