@@ -1,10 +1,10 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from languages.catalog_check import placeholders
+from languages.catalog_check import message_problems
 from languages.models import AgentSkill, CatalogMessage, Language, LanguageFallback
 
 
@@ -61,55 +61,76 @@ class AgentSkillInline(admin.TabularInline):
     autocomplete_fields = ["language"]
 
 
-PLURAL_SEPARATOR = "\n---\n"
+PLURAL_SEPARATOR = "\n---\n"  # between plural forms, where they are shown as one text
+
+
+def _edges_of(source: str, text: str) -> str:
+    """``text`` with the source's leading and trailing line breaks (gettext requires them
+    to match; a text area drops them)."""
+    lead = source[: len(source) - len(source.lstrip("\n"))]
+    trail = source[len(source.rstrip("\n")) :]
+    return lead + text.replace("\r\n", "\n").strip("\n") + trail
 
 
 class CatalogMessageForm(forms.ModelForm):
-    """A speaker's review: the text is right, or here is a better one."""
+    """A speaker's review: the text is right, or here is a better one (one text per plural
+    form), checked as the catalog check would check it before it is accepted."""
 
     right = forms.BooleanField(label="The translation is right (mark it reviewed)", required=False)
-    better = forms.CharField(
-        label="Better translation",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text="Leave empty when the translation is right. A plural message: one text per "
-        "plural form, in the catalog's order, separated by a line with three dashes (---). "
-        "Keep every placeholder, such as %(counter)s or {name}, as it is.",
-    )
 
     class Meta:
         model = CatalogMessage
         fields: list[str] = []
 
+    form_count = 1  # one "better translation" field per plural form: see ``form_for``
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.proposal:
-            self.initial["better"] = PLURAL_SEPARATOR.join(self.instance.proposal)
+        for index, text in enumerate(self.instance.proposal[: self.form_count]):
+            self.initial[f"better_{index}"] = text
+
+    @classmethod
+    def form_for(cls, count: int) -> type["CatalogMessageForm"]:
+        """The form with ``count`` "better translation" fields (a plural message's forms)."""
+        fields: dict[str, object] = {"form_count": count}
+        for index in range(count):
+            fields[f"better_{index}"] = forms.CharField(
+                label="Better translation"
+                if count == 1
+                else f"Better translation, form {index + 1}",
+                required=False,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+                help_text="Leave empty when the translation is right. Keep every placeholder, "
+                "such as %(counter)s or {name}, and every HTML tag as they are."
+                if index == 0
+                else "",
+            )
+        return type(f"CatalogMessageForm{count}", (cls,), fields)
 
     def clean(self):
         cleaned = super().clean()
-        better = (cleaned.get("better") or "").replace("\r\n", "\n").strip("\n")
-        if not better and not cleaned.get("right"):
+        row = self.instance
+        if cleaned.get("right"):
+            cleaned["proposal"] = []  # what was pre-filled or typed below does not count
+            return cleaned
+        texts = [cleaned.get(f"better_{index}") or "" for index in range(self.form_count)]
+        if not any(text.strip() for text in texts):
             raise forms.ValidationError("Mark the translation right, or write a better one.")
-        if better:
-            proposal = better.split(PLURAL_SEPARATOR)
-            if len(proposal) != len(self.instance.forms):
-                raise forms.ValidationError(
-                    {"better": f"Write {len(self.instance.forms)} forms, one per plural form."}
-                )
-            sources = [self.instance.source, self.instance.source_plural or self.instance.source]
-            allowed = {p for source in sources for p in placeholders(source)}
-            for text in proposal:
-                if extra := set(placeholders(text)) - allowed:
-                    raise forms.ValidationError(
-                        {"better": f"Not in the English text: {', '.join(sorted(extra))}."}
-                    )
-            kept = {p for text in proposal for p in placeholders(text)}
-            if lost := allowed - kept:
-                raise forms.ValidationError(
-                    {"better": f"Keep the placeholders: {', '.join(sorted(lost))}."}
-                )
-            cleaned["proposal"] = proposal if proposal != self.instance.forms else []
+        if not all(text.strip() for text in texts):
+            raise forms.ValidationError("Write every plural form.")
+        plural = row.source_plural or row.source
+        proposal = [
+            _edges_of(row.source if index == 0 else plural, text)
+            for index, text in enumerate(texts)
+        ]
+        source = row.source if not row.source_plural else (row.source, row.source_plural)
+        problems = message_problems(
+            language=row.language_id, source=source, forms=proposal, context=row.context
+        )
+        if problems:
+            raise forms.ValidationError([problem.split(": '")[0] for problem in problems])
+        cleaned["proposal"] = proposal if proposal != row.forms else []
         return cleaned
 
 
@@ -120,7 +141,7 @@ class CatalogMessageAdmin(admin.ModelAdmin):
 
     form = CatalogMessageForm
     list_display = ["language", "short_source", "short_translation", "state", "reviewer"]
-    list_filter = ["state", "language"]
+    list_filter = ["state", ("language", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["source", "forms__0"]
     list_per_page = 50
     readonly_fields = [
@@ -130,10 +151,23 @@ class CatalogMessageAdmin(admin.ModelAdmin):
         "translation",
         "where",
         "state",
+        "pending_proposal",
         "reviewer",
         "reviewed_at",
     ]
-    fields = [*readonly_fields, "right", "better"]
+    fields = [*readonly_fields, "right"]
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, *(f"better_{index}" for index in range(self._count(obj)))]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = CatalogMessageForm.form_for(self._count(obj))
+        return super().get_form(request, obj, change, **kwargs)
+
+    @staticmethod
+    def _count(obj: CatalogMessage | None) -> int:
+        return len(obj.forms) if obj is not None and obj.forms else 1
+
     actions = ["mark_reviewed"]
     change_list_template = "admin/languages/catalogmessage/change_list.html"
 
@@ -148,6 +182,15 @@ class CatalogMessageAdmin(admin.ModelAdmin):
     @admin.display(description="Translation")
     def translation(self, row: CatalogMessage) -> str:
         return PLURAL_SEPARATOR.join(row.forms)
+
+    @admin.display(description="Proposal")
+    def pending_proposal(self, row: CatalogMessage) -> str:
+        if not row.proposal:
+            return "—"
+        text = PLURAL_SEPARATOR.join(row.proposal)
+        if row.proposed_against and row.proposed_against != row.forms:
+            return f"{text}\n(proposed against an older text: not exported until reviewed again)"
+        return text
 
     @admin.display(description="Reviewed by")
     def reviewer(self, row: CatalogMessage) -> str:
@@ -202,6 +245,7 @@ class CatalogMessageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj: CatalogMessage, form, change) -> None:
         proposal = form.cleaned_data.get("proposal") or []
         obj.proposal = proposal
+        obj.proposed_against = list(obj.forms) if proposal else []
         obj.state = (
             CatalogMessage.State.CHANGE_PROPOSED if proposal else CatalogMessage.State.REVIEWED
         )
@@ -215,9 +259,18 @@ class CatalogMessageAdmin(admin.ModelAdmin):
         allowed = self.reviewable_languages(request)
         if allowed is not None:
             queryset = queryset.filter(language_id__in=allowed)
+        if queryset.count() > self.list_per_page:
+            # "Select all" across pages would mark texts nobody read.
+            self.message_user(
+                request,
+                f"Mark at most {self.list_per_page} translations at a time, the ones you read.",
+                level=messages.ERROR,
+            )
+            return
         count = queryset.update(
             state=CatalogMessage.State.REVIEWED,
             proposal=[],
+            proposed_against=[],
             reviewed_by=request.user,
             reviewer_name=request.user.get_full_name() or request.user.get_username(),
             reviewed_at=timezone.now(),

@@ -7,30 +7,51 @@ catalog (tests/languages/test_catalog_quality.py) and translators run them on th
 
 - complete: every message has a translation, none is fuzzy (gettext skips fuzzy ones);
 - placeholders kept: ``%(name)s``, ``%s`` and ``{name}`` of the source, no others;
-- markup kept: the same HTML tags as the source;
-- plural forms: the header's ``Plural-Forms`` is the language's rule in CLDR (through
-  babel), compared by its value for n = 0..1000, and every plural message has that many forms;
-- ``msgfmt --check`` (GNU gettext) finds nothing, when msgfmt is installed.
+- markup kept: the same HTML tags as the source, attributes included;
+- plural forms: the header's ``Plural-Forms`` is the language's rule in babel's table (drawn
+  from CLDR's plural rules), compared by its value for n = 0..1000 and at a million and two
+  (French, Italian, Spanish and Portuguese have a form for those), and every plural message
+  has that many forms;
+- a speaker's review ("# Reviewed: name, date, digest") is of the text as it is now;
+- ``msgfmt --check`` (GNU gettext) finds nothing; without msgfmt the check says so.
 """
 
 import gettext
+import hashlib
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from babel.messages.catalog import Message
+from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
 from core.locales import babel_locale
 
 PRINTF = re.compile(r"%(?:\([a-zA-Z_][a-zA-Z0-9_]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]")
 BRACES = re.compile(r"(?<!\{)\{[^\W\d][\w.]*(?::[^{}]*)?\}(?!\})")
-TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b")
+TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 PLURAL_FORMS = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*$")
+PLURAL_SAMPLES = [*range(1001), 1_000_000, 2_000_000, 1_000_001]
+# A speaker's review of a message, kept in the catalog as a translator comment; the digest
+# is of the text reviewed, so a later change of the text is not taken as reviewed.
+REVIEW_COMMENT = re.compile(
+    r"^Reviewed: (?P<name>.+?), (?P<day>\d{4}-\d{2}-\d{2}), (?P<digest>[0-9a-f]{10})$"
+)
+MSGFMT_MISSING = "msgfmt (GNU gettext) is not installed: bash scripts/dev setup installs it"
+
+
+def text_digest(forms: list[str]) -> str:
+    return hashlib.sha1("\x00".join(forms).encode()).hexdigest()[:10]  # noqa: S324 - no secret
+
+
+def review_comment(name: str, day: str, forms: list[str]) -> str:
+    # Short enough that babel never wraps it (a wrapped comment would no longer match).
+    return f"Reviewed: {name[:40]}, {day}, {text_digest(forms)}"
 
 
 def placeholders(text: str) -> list[str]:
@@ -39,7 +60,8 @@ def placeholders(text: str) -> list[str]:
 
 
 def tags(text: str) -> list[str]:
-    return sorted(name.lower() for name in TAG.findall(text))
+    """The HTML tags of ``text`` with their attributes, sorted."""
+    return sorted(TAG.findall(text))
 
 
 def _forms(value: str | tuple | list | None) -> list[str]:
@@ -95,7 +117,7 @@ def plural_problems(header: str, language: str) -> list[str]:
     if count != expected_count:
         return [f"nplurals={count}, the language has {expected_count}"]
     header_rule, cldr_rule = gettext.c2py(rule), gettext.c2py(expected_rule)
-    wrong = [n for n in range(1001) if header_rule(n) != cldr_rule(n)]
+    wrong = [n for n in PLURAL_SAMPLES if header_rule(n) != cldr_rule(n)]
     if wrong:
         return [f"plural rule disagrees with CLDR for n = {wrong[:5]}"]
     return []
@@ -104,7 +126,7 @@ def plural_problems(header: str, language: str) -> list[str]:
 def msgfmt_problems(path: Path) -> list[str]:
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
-        return []
+        return [MSGFMT_MISSING]
     result = subprocess.run(
         [msgfmt, "--check", "-o", "/dev/null", str(path)],
         capture_output=True,
@@ -131,6 +153,7 @@ def catalog_problems(path: Path, language: str | None = None) -> list[str]:
     for message in catalog:
         if message.id:
             problems += _message_problems(message, count)
+            problems += review_problems(message)
     problems += msgfmt_problems(path)
     return problems
 
@@ -144,6 +167,41 @@ def main(paths: list[str]) -> int:
         failed += bool(problems)
         print(f"{name}: {'FAILED, ' + str(len(problems)) + ' problems' if problems else 'ok'}")
     return 1 if failed else 0
+
+
+def review_problems(message: Message) -> Iterable[str]:
+    for comment in message.user_comments:
+        found = REVIEW_COMMENT.match(comment.strip())
+        if found and found["digest"] != text_digest(_forms(message.string)):
+            label = _forms(message.id)[0][:60]
+            yield f"changed since its review (remove the Reviewed comment): {label!r}"
+
+
+def message_problems(
+    *, language: str, source: str | tuple[str, str], forms: list[str], context: str = ""
+) -> list[str]:
+    """What the catalog check would find in one message translated as ``forms``: a
+    speaker's proposal is checked by it before it is accepted."""
+    locale = babel_locale(language)
+    count, _rule = get_plural(locale)
+    catalog = Catalog(locale=locale, project="Polydesk", version="1", fuzzy=False)
+    catalog.last_translator = "Polydesk"
+    catalog.add(
+        source, forms[0] if isinstance(source, str) else tuple(forms), context=context or None
+    )
+    message = catalog.get(source if isinstance(source, str) else source[0], context=context or None)
+    assert message is not None
+    problems = list(_message_problems(message, count))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "one.po"
+        with path.open("wb") as po_file:
+            write_po(po_file, catalog, width=0)
+        problems += [
+            problem.split(": ", 1)[-1]
+            for problem in msgfmt_problems(path)
+            if "header field" not in problem and "fatal error" not in problem
+        ]
+    return problems
 
 
 if __name__ == "__main__":

@@ -95,8 +95,8 @@ class CatalogMessage(models.Model):
     mirror them (``languages.services.catalog_messages_sync``, run on deploy), so that the
     agency sees what a speaker has reviewed and a speaker on staff can review in place. A
     review is kept in the catalog as a translator comment ("Reviewed: name, date") by
-    ``manage.py catalog_reviews_export``; a translation that changes after its review is
-    "written" again.
+    ``manage.py catalog_reviews_export``, with a digest of the text reviewed; a translation
+    that changes after its review is "written" again.
     """
 
     class State(models.TextChoices):
@@ -118,6 +118,9 @@ class CatalogMessage(models.Model):
         blank=True,
         help_text="a speaker's corrected text (one per plural form)",
     )
+    # The catalog's text the proposal corrects: the export writes the proposal only while
+    # the catalog still says this (a newer text from the developers is never overwritten).
+    proposed_against = ArrayField(models.TextField(), default=list, blank=True)
     reviewer_name = models.CharField(max_length=150, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

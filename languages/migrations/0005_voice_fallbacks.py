@@ -25,7 +25,6 @@ def clear_voice_fallbacks(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    # After 0005 (written in parallel, applied first on some databases): one line of history.
     dependencies = [("languages", "0004_catalog_message")]
 
     operations = [migrations.RunPython(seed_voice_fallbacks, clear_voice_fallbacks)]

@@ -9,6 +9,7 @@ per language.
 
 from collections.abc import Callable
 
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -43,6 +44,7 @@ def seed_translation_reviews(log: Callable[[str], None]) -> None:
         ).exclude(forms=proposal).update(
             state=CatalogMessage.State.CHANGE_PROPOSED,
             proposal=proposal,
+            proposed_against=F("forms"),
             reviewed_by=andrei,
             reviewer_name=andrei.get_full_name(),
             reviewed_at=now,

@@ -9,6 +9,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from django.conf import settings
+from django.db.models import F
 from django.test import Client as HttpClient
 
 from accounts.models import User
@@ -16,7 +17,12 @@ from core.formats import Formats
 from core.locales import babel_locale
 from languages.catalog import CATALOG
 from languages.catalog_check import catalog_problems, placeholders, plural_problems
-from languages.catalog_review import catalog_messages_sync, catalog_reviews_export
+from languages.catalog_review import (
+    catalog_messages_sync,
+    catalog_read,
+    catalog_reviews_export,
+    catalog_write,
+)
 from languages.models import AgentSkill, CatalogMessage
 from tests.support.factories import UserFactory
 
@@ -133,8 +139,8 @@ def test_placeholders_are_read_like_python_reads_them():
 
 @pytest.fixture
 def locale_copy(tmp_path, settings):
-    """Two real catalogs (en and cs) in a folder of their own, as the settings' locale."""
-    for language in ("en", "cs"):
+    """Real catalogs (en, cs, pl) in a folder of their own, as the settings' locale."""
+    for language in ("en", "cs", "pl"):
         folder = tmp_path / language / "LC_MESSAGES"
         folder.mkdir(parents=True)
         shutil.copy(LOCALES / language / "LC_MESSAGES" / "django.po", folder / "django.po")
@@ -142,51 +148,115 @@ def locale_copy(tmp_path, settings):
     return tmp_path
 
 
+def edit_catalog(path: Path, source: str, text: str) -> None:
+    catalog = read_po(path.open("rb"), locale="cs")
+    catalog[source].string = text
+    with path.open("wb") as po:
+        write_po(po, catalog, width=0)
+
+
+def speaker_of(language: str, proficiency: str = "native", **names) -> HttpClient:
+    speaker = UserFactory(role=User.Role.AGENT, is_staff=True, **names)
+    AgentSkill.objects.create(agent=speaker, language_id=language, proficiency=proficiency)
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(speaker)
+    return http
+
+
+def change(http: HttpClient, row: CatalogMessage, data: dict):
+    return http.post(f"/admin/languages/catalogmessage/{row.pk}/change/", data)
+
+
 @pytest.mark.django_db
 def test_reviews_go_from_the_admin_into_the_catalog_and_back(locale_copy, two_clients):
     result = catalog_messages_sync()
     count = CatalogMessage.objects.filter(language_id="cs").count()
-    assert result.created == count > 900
-    assert not CatalogMessage.objects.exclude(language_id="cs").exists()  # en is the source
+    assert result.created == 2 * count and count > 900
+    assert not CatalogMessage.objects.filter(language_id="en").exists()  # en is the source
     assert catalog_messages_sync().created == 0  # twice is once
 
-    speaker = UserFactory(role=User.Role.AGENT, is_staff=True, first_name="Jana", last_name="N")
-    AgentSkill.objects.create(agent=speaker, language_id="cs", proficiency="native")
-    http = HttpClient(HTTP_HOST="localhost")
-    http.force_login(speaker)
+    http = speaker_of("cs", first_name="Jana", last_name="N")
     page = http.get("/admin/languages/catalogmessage/")
     assert page.status_code == 200
     assert "Written, not reviewed" in page.text and "none yet" in page.text
 
     sign_in = CatalogMessage.objects.get(language_id="cs", source="Sign in")
-    assert (
-        http.post(
-            f"/admin/languages/catalogmessage/{sign_in.pk}/change/", {"right": "on", "better": ""}
-        ).status_code
-        == 302
-    )
+    # Ticked "right": what was typed below does not count.
+    assert change(http, sign_in, {"right": "on", "better_0": "Vstoupit"}).status_code == 302
+    sign_in.refresh_from_db()
+    assert (sign_in.state, sign_in.proposal) == ("reviewed", [])
     waits = CatalogMessage.objects.get(language_id="cs", source="%(counter)s item waits for you.")
-    refused = http.post(
-        f"/admin/languages/catalogmessage/{waits.pk}/change/",
-        {"better": "Čeká na vás jedna položka.\n---\nČekají %(counter)s.\n---\nČeká %(counter)s."},
+    form = http.get(f"/admin/languages/catalogmessage/{waits.pk}/change/").text
+    assert 'name="better_2"' in form and 'name="better_3"' not in form  # three Czech forms
+    response = change(
+        http,
+        waits,
+        {
+            "better_0": "Čeká na vás jedna položka.",
+            "better_1": "Čekají na vás %(counter)s položky.",
+            "better_2": "Čeká na vás %(counter)s položek.",
+        },
     )
-    assert "Keep the placeholders" not in refused.text  # %(counter)s is kept by two forms
+    assert response.status_code == 302
     waits.refresh_from_db()
     assert waits.state == CatalogMessage.State.CHANGE_PROPOSED
-    bad = http.post(
-        f"/admin/languages/catalogmessage/{sign_in.pk}/change/", {"better": "Přihlásit {jméno}"}
-    )
-    assert "Not in the English text: {jméno}" in bad.text
+    assert waits.proposed_against == waits.forms
 
-    assert catalog_reviews_export() == {"cs": 2}
+    result = catalog_reviews_export()
+    assert (result.written, result.conflicts) == ({"cs": 2}, [])
     catalog = read_po((locale_copy / "cs/LC_MESSAGES/django.po").open("rb"), locale="cs")
     assert any(c.startswith("Reviewed: Jana N, ") for c in catalog["Sign in"].user_comments)
     assert catalog["%(counter)s item waits for you."].string[0] == "Čeká na vás jedna položka."
     assert catalog_problems(locale_copy / "cs/LC_MESSAGES/django.po") == []
 
-    # A fresh database learns the reviews from the catalog.
+    # A deploy of the exported catalogs: the proposal is now the text, reviewed.
+    catalog_messages_sync()
+    waits.refresh_from_db()
+    assert (waits.state, waits.proposal) == ("reviewed", [])
+    # A fresh database learns the reviews from the catalog, with their dates.
     CatalogMessage.objects.all().delete()
     assert catalog_messages_sync().reviewed == 2
+    assert CatalogMessage.objects.get(language_id="cs", source="Sign in").reviewed_at is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("source", "typed", "refusal"),
+    [
+        ("Sign in", "Přihlásit {jméno}", "placeholder not in the source"),
+        ("Sign in", "100 % jistě", "valid Python format string"),
+        ("Sign in", "<b>Přihlásit</b>", "markup differs"),
+    ],
+)
+def test_a_proposal_that_would_break_the_catalog_is_refused(
+    locale_copy, two_clients, source, typed, refusal
+):
+    catalog_messages_sync()
+    http = speaker_of("cs")
+    row = CatalogMessage.objects.get(language_id="cs", source=source)
+    if refusal == "valid Python format string":  # only messages with placeholders are formats
+        row = CatalogMessage.objects.get(language_id="cs", source="%(counter)s item waits for you.")
+        data = {f"better_{i}": typed + " %(counter)s" for i in range(3)}
+        data["better_0"] = typed + " %(counter)s %"
+    else:
+        data = {"better_0": typed}
+    response = change(http, row, data)
+    assert response.status_code == 200 and refusal in response.text
+    row.refresh_from_db()
+    assert row.state == "written"
+
+
+@pytest.mark.django_db
+def test_a_proposal_keeps_the_line_breaks_gettext_requires(locale_copy, two_clients):
+    catalog_messages_sync()
+    row = CatalogMessage.objects.filter(language_id="cs", source__endswith="\n").first()
+    assert row is not None
+    typed = row.forms[0].strip("\n").replace("\n", "\r\n") + " Děkujeme."
+    assert change(speaker_of("cs"), row, {"better_0": typed}).status_code == 302
+    row.refresh_from_db()
+    assert row.proposal[0].endswith("Děkujeme.\n")
+    catalog_reviews_export()
+    assert catalog_problems(locale_copy / "cs/LC_MESSAGES/django.po") == []
 
 
 @pytest.mark.django_db
@@ -195,27 +265,102 @@ def test_a_changed_translation_needs_a_new_review(locale_copy):
     CatalogMessage.objects.filter(language_id="cs", source="Sign in").update(
         state=CatalogMessage.State.REVIEWED, reviewer_name="Jana N"
     )
+    catalog_reviews_export()
     path = locale_copy / "cs/LC_MESSAGES/django.po"
-    catalog = read_po(path.open("rb"), locale="cs")
-    catalog["Sign in"].string = "Přihlášení"
-    with path.open("wb") as po:
-        write_po(po, catalog, width=0)
+    # A developer changes the reviewed text and keeps the old comment: the check says so,
+    # and the review does not carry over to the new text.
+    edit_catalog(path, "Sign in", "Přihlášení")
+    assert any("changed since its review" in p for p in catalog_problems(path))
     assert catalog_messages_sync().updated == 1
     row = CatalogMessage.objects.get(language_id="cs", source="Sign in")
     assert (row.state, row.forms, row.reviewer_name) == ("written", ["Přihlášení"], "")
 
 
 @pytest.mark.django_db
+def test_a_deploy_keeps_what_speakers_did_and_the_export_never_overwrites_a_newer_text(
+    locale_copy,
+):
+    catalog_messages_sync()
+    path = locale_copy / "cs/LC_MESSAGES/django.po"
+    rows = CatalogMessage.objects.filter(language_id="cs")
+    rows.filter(source="Sign in").update(
+        state="change_proposed",
+        proposal=["Vstoupit"],
+        proposed_against=F("forms"),
+        reviewer_name="Jana N",
+    )
+    rows.filter(source="Sign out").update(state="reviewed", reviewer_name="Jana N")
+    edit_catalog(path, "Sign in", "Přihlášení")  # the developers' newer text
+
+    catalog_messages_sync()  # a deploy
+    sign_in = rows.get(source="Sign in")
+    assert (sign_in.state, sign_in.proposal, sign_in.forms) == (
+        "change_proposed",
+        ["Vstoupit"],
+        ["Přihlášení"],
+    )
+    result = catalog_reviews_export()
+    assert result.written == {"cs": 1}  # the review of "Sign out"
+    assert result.conflicts == ["cs: 'Sign in': the catalog's text changed since the proposal"]
+    assert read_po(path.open("rb"), locale="cs")["Sign in"].string == "Přihlášení"
+
+    # A message that leaves the catalogs: its review stays, listed.
+    catalog = read_po(path.open("rb"), locale="cs")
+    catalog.delete("Sign out")
+    catalog.delete("Sign in")
+    with path.open("wb") as po:
+        write_po(po, catalog, width=0)
+    result = catalog_messages_sync()
+    assert len(result.orphaned) == 2
+    assert rows.filter(source__in=["Sign in", "Sign out"]).count() == 2
+
+
+@pytest.mark.django_db
 def test_speakers_review_only_their_own_languages(locale_copy, two_clients):
     catalog_messages_sync()
-    speaker = UserFactory(role=User.Role.AGENT, is_staff=True)
-    AgentSkill.objects.create(agent=speaker, language_id="pl", proficiency="native")
-    AgentSkill.objects.create(agent=speaker, language_id="cs", proficiency="basic")
-    http = HttpClient(HTTP_HOST="localhost")
-    http.force_login(speaker)
-    row = CatalogMessage.objects.filter(language_id="cs").first()
-    assert http.get(f"/admin/languages/catalogmessage/{row.pk}/change/").status_code in (302, 403)
-    assert "none yet" not in http.get("/admin/languages/catalogmessage/").text
+    http = speaker_of("pl")
+    AgentSkill.objects.filter(language_id="pl").first().agent.skills.create(
+        language_id="cs", proficiency="basic"
+    )
+    czech = CatalogMessage.objects.filter(language_id="cs").first()
+    polish = CatalogMessage.objects.filter(language_id="pl").first()
+    assert http.get(f"/admin/languages/catalogmessage/{czech.pk}/change/").status_code in (302, 403)
+    assert http.get(f"/admin/languages/catalogmessage/{polish.pk}/change/").status_code == 200
+    listing = http.get("/admin/languages/catalogmessage/").text
+    assert '?language__code__exact=pl">pl</a>' in listing  # the summary: own language only
+    assert "?language__code__exact=cs" not in listing  # neither there nor in the filter
+    # Selecting everything marks nothing: nobody read 900 texts.
+    response = http.post(
+        "/admin/languages/catalogmessage/",
+        {
+            "action": "mark_reviewed",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": [polish.pk],
+        },
+        follow=True,
+    )
+    assert "at most 50" in response.text
+    assert not CatalogMessage.objects.filter(state="reviewed").exists()
+
+    no_skill = UserFactory(role=User.Role.AGENT, is_staff=True)
+    other = HttpClient(HTTP_HOST="localhost")
+    other.force_login(no_skill)
+    assert other.get("/admin/languages/catalogmessage/").status_code == 403
+    agent = UserFactory(role=User.Role.AGENT)  # not staff: no admin at all
+    plain = HttpClient(HTTP_HOST="localhost")
+    plain.force_login(agent)
+    assert plain.get("/admin/languages/catalogmessage/").status_code == 302
+
+
+@pytest.mark.parametrize("language", PRESENT)
+def test_reading_and_writing_a_catalog_changes_nothing(language, tmp_path):
+    """The export rewrites catalogs: every catalog is kept as it writes them, so a review
+    changes its own lines only."""
+    path = LOCALES / language / "LC_MESSAGES" / "django.po"
+    copy = tmp_path / "django.po"
+    catalog_write(copy, catalog_read(path, language))
+    assert copy.read_bytes() == path.read_bytes()
 
 
 def test_portuguese_is_portugals_in_numbers_dates_and_plurals():

@@ -15,3 +15,5 @@ class Command(BaseCommand):
             f"catalog messages: {result.created} new, {result.updated} changed, "
             f"{result.deleted} gone, {result.reviewed} reviewed"
         )
+        for orphan in result.orphaned:
+            self.stdout.write(f"kept, no longer in the catalog: {orphan}")

@@ -13,8 +13,14 @@ class Command(BaseCommand):
         parser.add_argument("--language", action="append", help="only these languages")
 
     def handle(self, *args, **options):
-        written = catalog_reviews_export(languages=options["language"])
-        for language, count in sorted(written.items()):
+        result = catalog_reviews_export(languages=options["language"])
+        for language, count in sorted(result.written.items()):
             self.stdout.write(f"{language}: {count} reviewed messages written")
-        if not written:
+        if not result.written:
             self.stdout.write("no review to write")
+        for conflict in result.conflicts:
+            self.stderr.write(f"not written, {conflict}")
+        if result.conflicts:
+            self.stderr.write(
+                "Run this in a checkout of the deployed commit; the speaker reviews these again."
+            )
