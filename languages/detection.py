@@ -210,9 +210,10 @@ def detect_language(
             detected=_named(best, cleaned),
             decided_by=decided_by,
         )
-    return Detection(
-        best, share, certain=share >= min_confidence, detected=best, decided_by=decided_by
-    )
+    # A country says which language is likely, not which one it is: an answer that rests on
+    # one stays uncertain for an agent to confirm.
+    certain = share >= min_confidence and decided_by not in (ADDRESS_COUNTRY, CLIENT_COUNTRY)
+    return Detection(best, share, certain=certain, detected=best, decided_by=decided_by)
 
 
 def detect_language_for_client(
@@ -240,6 +241,8 @@ def detect_language_for_client(
         return Detection(default, found.confidence, certain=False, decided_by=DEFAULT)
     if found.certain and found.language in languages:
         return found
+    if found.language in languages and found.decided_by != TEXT:
+        return found  # the priors' best guess, uncertain: better than the default
     if found.certain or found.language == UNDETERMINED:
         return Detection(
             default, found.confidence, certain=False, detected=found.detected, decided_by=DEFAULT

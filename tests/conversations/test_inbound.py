@@ -98,7 +98,10 @@ def test_a_correction_sends_the_item_back_when_its_agent_does_not_speak_it(two_c
     agent_presence_set(agent=czech, presence="available")
     with in_schema(two_clients.a):
         inbound = conversation_open_inbound(
-            client=two_clients.a, channel="api", text="ok", customer_email="x@example.sk"
+            client=two_clients.a,
+            channel="api",
+            text="Dobrý den, kdy mi přijde objednávka?",
+            customer_email="x@example.sk",
         )
     taken = agent_next_item(agent=czech)
     assert taken.source_id == inbound.conversation.pk
