@@ -95,6 +95,17 @@ def czech_slovak_score(text: str) -> float:
     return score
 
 
+# A word of this weight or more is a word of Czech or Slovak, not of their neighbours.
+OWN_WORD = 2.5
+
+
+def own_words_weight(text: str) -> float:
+    """How much ``text``'s words say it is Czech or Slovak at all: the sum of the weights
+    (either sign) of the distinct words only these two languages write, "dekuji", "som"."""
+    words = set(_WORD.findall(unaccented(text)))
+    return sum(abs(w) for word in words if abs(w := WORD_WEIGHTS.get(word, 0.0)) >= OWN_WORD)
+
+
 def has_telling_letters(text: str) -> bool:
     """Whether ``text`` has a letter only Czech or only Slovak writes."""
     letters = set(text.lower())

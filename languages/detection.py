@@ -11,6 +11,7 @@ which source decided. See docs/architecture.md, "Detection".
 """
 
 import functools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from lingua import Language as LinguaLanguage
 
 from languages.catalog import CATALOG
 from languages.cleaning import text_for_detection
-from languages.czech_slovak import czech_share, unaccented
+from languages.czech_slovak import czech_share, own_words_weight, unaccented
 from languages.priors import (
     ADDRESS_COUNTRY,
     CLIENT_COUNTRY,
@@ -123,6 +124,14 @@ def _confidences(cleaned: str) -> dict[str, float]:
         for value in _detector().compute_language_confidence_values(cleaned)
     }
     czech, slovak = shares.get("cs", 0.0), shares.get("sk", 0.0)
+    if czech + slovak < max(shares.values(), default=0.0) and (own := own_words_weight(cleaned)):
+        # "Dekuji" alone reads as anything: a word only Czech or Slovak writes is evidence
+        # for the pair against the rest, as the words are against each other.
+        boost = math.exp(own / 2)
+        total = sum(shares.values()) + (czech + slovak) * (boost - 1)
+        shares = {code: share / total for code, share in shares.items()}
+        czech, slovak = czech * boost / total, slovak * boost / total
+        shares["cs"], shares["sk"] = czech, slovak
     if czech + slovak >= max(shares.values(), default=0.0) and czech + slovak > 0:
         share = czech_share(cleaned, czech=czech, slovak=slovak)
         shares["cs"], shares["sk"] = (czech + slovak) * share, (czech + slovak) * (1 - share)
