@@ -221,7 +221,7 @@ def test_the_address_country_comes_from_what_is_given(given, country):
     ("text", "detected"),
     [
         ("Hej, min beställning har fortfarande inte kommit. Jag har väntat en vecka.", "sv"),
-        ("Merhaba, siparişim hâlâ gelmedi. Bir haftadır bekliyorum.", "tr"),
+        ("Hej, min ordre er stadig ikke kommet. Jeg har ventet en uge.", "da"),
         ("Здравствуйте, мой заказ до сих пор не пришёл. Жду уже неделю.", "ru"),
         ("Sugeng enjing, paketku kok durung teka ya? Wis seminggu aku ngenteni.", "jv"),
         ("Selamat pagi, pesanan saya belum sampai juga. Sudah seminggu saya menunggu.", "id"),
