@@ -112,9 +112,26 @@ def _detector():
     )
 
 
+# lingua loads a language's models when a text first needs them: one short text per
+# script loads them all at start-up (the first real message would pay otherwise).
+_WARM_UP = (
+    "Dobrý den, kdy přijde zásilka? Where is my parcel? Wo ist das Paket, bitte?",
+    "Здравствуйте, где мой заказ? Здравейте, кога ще пристигне пратката?",
+    "Πού είναι το δέμα;",
+    "أين طلبي؟ سفارش من کجاست؟",
+    "איפה ההזמנה שלי?",
+    "मेरा ऑर्डर कहाँ है?",
+    "我的订单在哪里? 注文はどこですか? 주문은 어디에 있나요?",
+    "คำสั่งซื้อของฉันอยู่ที่ไหน",
+)
+
+
 def detector_load() -> None:
-    """Build the detector now (at worker start-up) rather than on the first message."""
-    _detector().compute_language_confidence_values("Polydesk")
+    """Build the detector and load its models now (at worker start-up) rather than on the
+    first messages."""
+    detector = _detector()
+    for text in _WARM_UP:
+        detector.compute_language_confidence_values(text)
 
 
 def _confidences(cleaned: str) -> dict[str, float]:
