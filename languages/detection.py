@@ -45,6 +45,9 @@ MIN_SERVED_SHARE = 0.3
 # Up to this many characters (after cleaning) a text is "short": the priors count even
 # when the detector seems sure ("Dekuji" reads as Slovak, "Danke!" as anything).
 SHORT_TEXT = 20
+# A short text weakly read as another language is taken for the best catalog language when
+# that has at least this share of the other's (measured on the short texts of the set).
+SHORT_RUNNER_UP = 0.5
 
 # Languages outside the catalog that customers of European shops write in, so that their
 # texts are recognised as what they are (ISO 639-1; lingua has no Javanese: see _JAVANESE).
@@ -228,6 +231,17 @@ def detect_language(
             )
         shares, best = weighed, winner
     share = shares[best]
+    if best not in CATALOG and share < min_confidence and len(cleaned) <= SHORT_TEXT:
+        # A short text weakly in another language, with a catalog language close behind
+        # ("Où est mon colis ?" reads a little Tagalog, nearly as much French): that one,
+        # uncertain, says more than "und". A longer text stays "und": that is how texts
+        # in other languages look.
+        runner_up = max(CATALOG, key=lambda code: shares.get(code, 0.0))
+        if shares.get(runner_up, 0.0) >= share * SHORT_RUNNER_UP:
+            share = shares[runner_up]
+            return Detection(
+                runner_up, share, certain=False, detected=runner_up, decided_by=decided_by
+            )
     if best not in CATALOG:
         return Detection(
             UNDETERMINED,

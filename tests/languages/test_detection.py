@@ -232,6 +232,15 @@ def test_an_unsupported_language_is_undetermined_and_named(text, detected):
     assert (found.language, found.certain, found.detected) == (UNDETERMINED, False, detected)
 
 
+def test_a_short_text_weakly_read_as_another_language_keeps_a_close_catalog_one():
+    # Read a little as Tagalog, nearly as much as French: French, uncertain.
+    found = detect_language("Où est mon colis ?")
+    assert (found.language, found.certain) == ("fr", False)
+    # Clearly Swedish, however short: "und".
+    found = detect_language("Tack så mycket!")
+    assert (found.language, found.detected) == (UNDETERMINED, "sv")
+
+
 def test_an_unsupported_language_gives_a_client_its_default_marked_uncertain():
     found = detect_language_for_client(
         "Hei, tilaukseni ei ole vieläkään tullut. Olen odottanut jo viikon.",
