@@ -49,6 +49,9 @@ WORD_WEIGHTS: dict[str, float] = {
     **dict.fromkeys(("pride", "objednavke"), -1.5),
 }
 
+# Words whose accents tell, where the letters alone do not: Slovak "deň" (cs "den").
+ACCENTED_WORD_WEIGHTS: dict[str, float] = {"deň": -3.0, "dňa": -2.5}
+
 # (ending, weight) for words of five letters or more that the table does not know.
 ENDING_WEIGHTS: tuple[tuple[str, float], ...] = (
     ("enie", -1.5),
@@ -82,7 +85,7 @@ def unaccented(text: str) -> str:
 
 def czech_slovak_score(text: str) -> float:
     """The log-odds of Czech against Slovak that ``text``'s words and endings give."""
-    score = 0.0
+    score = sum(ACCENTED_WORD_WEIGHTS.get(word, 0.0) for word in _WORD.findall(text.lower()))
     for word in _WORD.findall(unaccented(text)):
         weight = WORD_WEIGHTS.get(word)
         if weight is not None:

@@ -147,6 +147,7 @@ def test_the_czech_slovak_model_scores_words_and_endings_not_letters():
     assert czech_slovak_score("Děkuji") == czech_slovak_score("dekuji") > 0  # accents ignored
     assert czech_slovak_score("vyriesenie reklamacie") < 0  # sk endings -enie, -cie
     assert czech_slovak_score("123 ok") == 0
+    assert czech_slovak_score("Dobrý deň") < 0 == czech_slovak_score("Dobrý den")  # sk "deň"
 
 
 def test_the_telling_letters_keep_lingua_in_charge():
