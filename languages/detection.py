@@ -130,8 +130,7 @@ _WARM_UP = (
 
 
 def detector_load() -> None:
-    """Build the detector and load its models now (at worker start-up) rather than on the
-    first messages."""
+    """Build the detector and load its models now rather than on the first messages."""
     detector = _detector()
     for text in _WARM_UP:
         detector.compute_language_confidence_values(text)
