@@ -10,6 +10,7 @@ from languages.cleaning import text_for_detection
 from languages.czech_slovak import czech_share, czech_slovak_score
 from languages.detection import UNDETERMINED, detect_language, detect_language_for_client
 from languages.priors import DECIDED_BY, Priors, address_country
+from languages.romanized import romanized_language
 from tests.support.database import test_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -258,3 +259,32 @@ def test_an_unsupported_language_gives_a_client_its_default_marked_uncertain():
 
 def test_the_sources_match_the_conversation_field():
     assert set(DECIDED_BY) <= set(LanguageDecidedBy.values)
+
+
+# Greek and Bulgarian typed in Latin letters (languages.romanized).
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Kalimera, pote tha erthei h paraggelia mou? Perimenw mia evdomada.", "el"),
+        ("Zdraveite, koga shte pristigne pratkata? Chakam veche sedmitsa.", "bg"),
+    ],
+)
+def test_greek_and_bulgarian_in_latin_letters_are_named_uncertain(text, language):
+    found = detect_language(text)
+    assert (found.language, found.certain) == (language, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buongiorno, vorrei sapere che fine ha fatto il mio ordine, grazie mille.",
+        "Jo napot, az en csomagom meg nem erkezett meg, kerem nezzek meg.",
+        "Dobry den, moje objednavka jeste neprisla, mate s tim problem?",
+        "Hi, I was told the parcel would come on Monday, so where is it?",
+    ],
+)
+def test_other_latin_texts_are_not_taken_for_greek_or_bulgarian(text):
+    assert romanized_language(text) == ("", 0.0)
+    assert detect_language(text).language not in ("el", "bg")
