@@ -49,9 +49,6 @@ SHORT_TEXT = 20
 # A short text weakly read as another language is taken for the best catalog language when
 # that has at least this share of the other's (measured on the short texts of the set).
 SHORT_RUNNER_UP = 0.5
-# A catalog language read with at least this share is not second-guessed as Greek or
-# Bulgarian in Latin letters (languages.romanized).
-CLEAR = 0.9
 
 # Languages outside the catalog that customers of European shops write in, so that their
 # texts are recognised as what they are (ISO 639-1; lingua has no Javanese: see _JAVANESE).
@@ -234,10 +231,10 @@ def detect_language(
             )
         shares, best = weighed, winner
     share = shares[best]
-    if best not in CATALOG or share < CLEAR:
-        romanized, words_share = romanized_language(cleaned)
-        if romanized:
-            return Detection(romanized, words_share, certain=False, detected=romanized)
+    # Checked whatever lingua says: it reads Latin-letter Bulgarian as Slovenian "for sure".
+    romanized, words_share = romanized_language(cleaned)
+    if romanized:
+        return Detection(romanized, words_share, certain=False, detected=romanized)
     if best not in CATALOG and share < min_confidence and len(cleaned) <= SHORT_TEXT:
         # A short text weakly in another language, with a catalog language close behind
         # ("Où est mon colis ?" reads a little Tagalog, nearly as much French): that one,
