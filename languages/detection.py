@@ -25,11 +25,10 @@ from languages.czech_slovak import czech_share, own_words_weight, unaccented
 from languages.priors import (
     ADDRESS_COUNTRY,
     CLIENT_COUNTRY,
-    CUSTOMER,
     DEFAULT,
     FLOOR,
-    HISTORY,
     NO_PRIORS,
+    STRONGEST_FIRST,
     TEXT,
     WEIGHTS,
     Priors,
@@ -192,12 +191,18 @@ def _prior_only(priors: Priors) -> tuple[str, float, str] | None:
     if not belief:
         return None
     code = max(belief, key=lambda c: belief[c])
-    source = next(
-        s
-        for s in (HISTORY, CUSTOMER, ADDRESS_COUNTRY, CLIENT_COUNTRY)
-        if code in sources.get(s, {})
-    )
-    return code, belief[code] / sum(belief.values()), source
+    return code, belief[code] / sum(belief.values()), _deciding_source(code, sources)
+
+
+def _deciding_source(code: str, sources: dict) -> str:
+    """The strongest source that holds ``code`` ("text" when none does)."""
+    return next((s for s in STRONGEST_FIRST if code in sources.get(s, {})), TEXT)
+
+
+def _sure(share: float, decided_by: str, min_confidence: float) -> bool:
+    # A country says which language is likely, not which one it is: an answer that rests
+    # on one stays uncertain for an agent to confirm.
+    return share >= min_confidence and decided_by not in (ADDRESS_COUNTRY, CLIENT_COUNTRY)
 
 
 def detect_language(
@@ -212,7 +217,8 @@ def detect_language(
         if known is None:
             return Detection(UNDETERMINED, 0.0, certain=False, decided_by=DEFAULT)
         code, belief, source = known
-        return Detection(code, belief, certain=belief >= min_confidence, decided_by=source)
+        certain = _sure(belief, source, min_confidence)
+        return Detection(code, belief, certain=certain, decided_by=source)
     shares = _confidences(cleaned)
     best = max(shares, key=lambda c: shares[c])
     clear = shares[best] >= min_confidence and len(cleaned) > SHORT_TEXT
@@ -221,14 +227,7 @@ def detect_language(
         weighed, sources = _weighed(shares, priors)
         winner = max(weighed, key=lambda c: weighed[c])
         if winner != best or shares[best] < min_confidence:
-            decided_by = next(
-                (
-                    s
-                    for s in (HISTORY, CUSTOMER, ADDRESS_COUNTRY, CLIENT_COUNTRY)
-                    if winner in sources.get(s, {})
-                ),
-                TEXT,
-            )
+            decided_by = _deciding_source(winner, sources)
         shares, best = weighed, winner
     share = shares[best]
     # Checked whatever lingua says: it reads Latin-letter Bulgarian as Slovenian "for sure".
@@ -254,9 +253,7 @@ def detect_language(
             detected=_named(best, cleaned),
             decided_by=decided_by,
         )
-    # A country says which language is likely, not which one it is: an answer that rests on
-    # one stays uncertain for an agent to confirm.
-    certain = share >= min_confidence and decided_by not in (ADDRESS_COUNTRY, CLIENT_COUNTRY)
+    certain = _sure(share, decided_by, min_confidence)
     return Detection(best, share, certain=certain, detected=best, decided_by=decided_by)
 
 

@@ -24,6 +24,7 @@ CLIENT_COUNTRY = "client_country"
 TEXT = "text"
 DEFAULT = "default"
 DECIDED_BY = (TEXT, HISTORY, CUSTOMER, ADDRESS_COUNTRY, CLIENT_COUNTRY, DEFAULT)
+STRONGEST_FIRST = (HISTORY, CUSTOMER, ADDRESS_COUNTRY, CLIENT_COUNTRY)
 
 # The share of belief each source holds before the text is read, against a floor that every
 # language the detector knows keeps (so that a clear text still wins against them all).

@@ -198,6 +198,8 @@ def test_nothing_to_read_and_nothing_known_is_the_default():
     assert (found.language, found.decided_by) == (UNDETERMINED, "default")
     found = detect_language("👍", priors=Priors(history=["pl"], customer="pl"))
     assert (found.language, found.decided_by, found.certain) == ("pl", "history", True)
+    found = detect_language("👍", priors=Priors(client_countries=["PL"]))
+    assert (found.language, found.decided_by, found.certain) == ("pl", "client_country", False)
 
 
 @pytest.mark.parametrize(
