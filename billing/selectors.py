@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from billing.document import DocumentLine, InvoiceDocument, Party
 from billing.models import Invoice, InvoiceLine, LanguageSurcharge, PricePlan, UsageEntry
 from billing.rating import PlanTerms, Rating, RatingError, UsageGroup, rate_month
+from core.locales import babel_locale
 from core.months import month_bounds, month_span
 from tenants.models import Client
 
@@ -387,7 +388,7 @@ def invoice_line_description(*, line: InvoiceLine) -> str:
     kind = str(line.get_kind_display())
     languages = surcharge_languages(line=line)
     if languages:
-        locale = Locale.parse(translation.to_locale(translation.get_language() or "en"))
+        locale = Locale.parse(babel_locale(translation.get_language() or "en"))
         group = format_list([locale.languages.get(code, code) for code in languages], locale=locale)
     else:
         group = line.label

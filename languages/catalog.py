@@ -16,8 +16,8 @@ class Language(NamedTuple):
     code: str
     english_name: str
     native_name: str
-    # Locale and voice for Twilio <Say>; an empty voice means "no voice": a recorded prompt
-    # is needed, or the admin names another language to speak instead.
+    # Locale and voice for Twilio <Say>, from Twilio's list (docs/telephony.md, "Voices");
+    # an empty voice means Twilio has none: the language's seed voice fallback speaks.
     tts_language: str
     tts_voice: str
     # ISO 3166-1 countries where the language is spoken (their public holidays apply).
@@ -48,6 +48,11 @@ CATALOG: dict[str, Language] = {
 
 # Seeded fallbacks (admins edit them afterwards): mutually intelligible pairs.
 SEED_FALLBACKS: dict[str, tuple[str, ...]] = {"sk": ("cs",), "cs": ("sk",)}
+
+# Twilio <Say> has no voice for these (its list of <Say> languages has no sl-SI, no hr-HR):
+# their callers hear the IVR in English, text and voice, rather than silence. Admins may
+# clear it (then only recorded prompts could speak) or name another language.
+SEED_VOICE_FALLBACKS: dict[str, str] = {"sl": "en", "hr": "en"}
 
 
 def unknown_language_codes(codes: Sequence[str]) -> list[str]:

@@ -86,3 +86,53 @@ class AgentSkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent} · {self.language_id} ({self.proficiency})"
+
+
+class CatalogMessage(models.Model):
+    """One interface message in one language as its catalog ships it, with its review state.
+
+    The catalogs (platform/locale/<code>/LC_MESSAGES/django.po) are the source: these rows
+    mirror them (``languages.services.catalog_messages_sync``, run on deploy), so that the
+    agency sees what a speaker has reviewed and a speaker on staff can review in place. A
+    review is kept in the catalog as a translator comment ("Reviewed: name, date") by
+    ``manage.py catalog_reviews_export``; a translation that changes after its review is
+    "written" again.
+    """
+
+    class State(models.TextChoices):
+        WRITTEN = "written", "Written, not reviewed"
+        REVIEWED = "reviewed", "Reviewed by a speaker"
+        CHANGE_PROPOSED = "change_proposed", "Change proposed by a speaker"
+
+    language = models.ForeignKey(Language, on_delete=models.CASCADE, related_name="messages")
+    context = models.CharField(max_length=200, blank=True)
+    source = models.TextField(help_text="the English text (for a plural message, its singular)")
+    source_plural = models.TextField(blank=True)
+    # The catalog's translation; a plural message has one text per plural form.
+    forms = ArrayField(models.TextField())
+    where = models.CharField(max_length=300, blank=True, help_text="the first place it is used")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.WRITTEN)
+    proposal = ArrayField(
+        models.TextField(),
+        default=list,
+        blank=True,
+        help_text="a speaker's corrected text (one per plural form)",
+    )
+    reviewer_name = models.CharField(max_length=150, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "interface translation"
+        ordering = ["language", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "context", "source"], name="catalog_message_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["language", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.language_id}: {self.source[:60]}"

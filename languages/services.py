@@ -5,13 +5,14 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
-from languages.catalog import CATALOG, SEED_FALLBACKS
+from languages.catalog import CATALOG, SEED_FALLBACKS, SEED_VOICE_FALLBACKS
 from languages.models import AgentSkill, Language, LanguageFallback
 
 
 @transaction.atomic
 def catalog_sync(*, language_model: Any = None, fallback_model: Any = None) -> list[str]:
-    """Create the catalog's languages that the database lacks, with their seed fallbacks.
+    """Create the catalog's languages that the database lacks, with their seed fallbacks
+    and voice fallbacks.
 
     Existing rows are left as admins edited them. Returns the codes created. Migrations pass
     their historical models; everyone else calls it without arguments.
@@ -33,6 +34,10 @@ def catalog_sync(*, language_model: Any = None, fallback_model: Any = None) -> l
         if code in created
     )
     for code in created:
+        if code in SEED_VOICE_FALLBACKS:
+            language_model.objects.filter(code=code).update(
+                voice_fallback_id=SEED_VOICE_FALLBACKS[code]
+            )
         for position, fallback in enumerate(SEED_FALLBACKS.get(code, ()), start=1):
             fallback_model.objects.get_or_create(
                 language_id=code, fallback_id=fallback, defaults={"position": position}

@@ -5,6 +5,7 @@ from django.utils import translation
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.locales import babel_locale
 from tenants.models import ISO_COUNTRIES, ApiKey, Client, Domain, InboundAddress
 from tenants.services import api_key_revoke
 
@@ -29,7 +30,7 @@ class ClientAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        names = Locale.parse(translation.to_locale(translation.get_language() or "en"))
+        names = Locale.parse(babel_locale(translation.get_language() or "en"))
         served = list(self.instance.countries or [])
         others = sorted(
             (code for code in ISO_COUNTRIES if code not in served),

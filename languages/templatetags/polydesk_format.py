@@ -11,13 +11,14 @@ from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils import translation
 
+from core.locales import babel_locale
 from languages.cleaning import own_words as cut
 
 register = template.Library()
 
 
 def _locale() -> str:
-    return translation.to_locale(translation.get_language() or "en")
+    return babel_locale(translation.get_language() or "en")
 
 
 @register.filter

@@ -242,6 +242,15 @@ LANGUAGES = [
     ("de", "Deutsch"),
     ("hu", "Magyar"),
     ("ro", "Română"),
+    ("sl", "Slovenščina"),
+    ("hr", "Hrvatski"),
+    ("bg", "Български"),
+    ("fr", "Français"),
+    ("it", "Italiano"),
+    ("es", "Español"),
+    ("nl", "Nederlands"),
+    ("pt", "Português"),
+    ("el", "Ελληνικά"),
 ]
 LOCALE_PATHS = [PLATFORM_DIR / "locale"]
 # Customer-facing content has a column per catalog language (languages/catalog.py), more

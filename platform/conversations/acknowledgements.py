@@ -20,6 +20,7 @@ from content.models import MessageTemplate
 from content.selectors import translation_for
 from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
+from core.locales import babel_locale
 from hours.calendar import BusinessCalendar
 from hours.selectors import client_calendar
 from languages.answer_line import answer_in_language_line
@@ -38,7 +39,9 @@ def expected_answer_phrase(conversation: Conversation, client) -> str:
     due = conversation.first_response_due_at
     if due is None:
         return ""
-    return format_datetime(due, "short", tzinfo=client.tz, locale=conversation.language)
+    return format_datetime(
+        due, "short", tzinfo=client.tz, locale=babel_locale(conversation.language)
+    )
 
 
 def acknowledgement_text(

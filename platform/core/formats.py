@@ -13,12 +13,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.channels import channel_label
+from core.locales import babel_locale
 
 
 def _reader_locale(language: str | None) -> Locale:
     """The locale of ``language`` (the active one when None); English when babel has none."""
     try:
-        return Locale.parse(translation.to_locale(language or translation.get_language() or "en"))
+        return Locale.parse(babel_locale(language or translation.get_language() or "en"))
     except (UnknownLocaleError, ValueError):
         return Locale.parse("en")
 
@@ -55,7 +56,7 @@ class Formats:
         *,
         names: Mapping[str, str] | None = None,
     ) -> None:
-        self.locale = Locale.parse(translation.to_locale(language))
+        self.locale = Locale.parse(babel_locale(language))
         self.zone = ZoneInfo(time_zone)
         self.currency = currency
         # Category and topic codes with their names in this language (content's Category).

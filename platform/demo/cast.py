@@ -32,6 +32,16 @@ DEMO_CLIENTS = [
     DemoClient(
         "carpati-crafts", "Carpați Crafts", ["RO"], ["ro", "hu", "en"], "Europe/Bucharest", "RON"
     ),
+    # Outdoor gear from Ljubljana for Slovenia and Croatia: languages Twilio has no voice for
+    # (its IVR speaks English to their callers, docs/telephony.md "Voices").
+    DemoClient(
+        "alpska-oprema",
+        "Alpska oprema",
+        ["SI", "HR"],
+        ["sl", "hr", "en"],
+        "Europe/Ljubljana",
+        "EUR",
+    ),
 ]
 
 # (username, first name, last name)
@@ -40,6 +50,7 @@ DEMO_AGENTS = [
     ("piotr", "Piotr", "Wiśniewski"),
     ("lena", "Lena", "Horváth"),
     ("andrei", "Andrei", "Mureșan"),
+    ("mateja", "Mateja", "Kovačič"),
 ]
 
 # The agency's teams: (name, lead, members). Andrei is in none, so the figures by team show
@@ -47,6 +58,7 @@ DEMO_AGENTS = [
 DEMO_TEAMS = [
     ("Visegrád", "jana", ["jana", "piotr"]),
     ("Danube", "lena", ["lena"]),
+    ("Adriatic", "mateja", ["mateja"]),
 ]
 
 # How far back the seeded history reaches (calls up to 31 days, conversations 31 days and

@@ -6,7 +6,9 @@
 # - CANNED_REPLIES["thanks-closing"] has no "ro";
 # - FAQ_ARTICLES["payment-methods"] has no "hu" (falls back to English);
 # - MESSAGE_TEMPLATES["survey_invitation"] has no "pl".
-# Everything else exists in cs, sk, pl, de, hu, ro and en; "en" is always present.
+# Everything else exists in all 16 catalog languages (cs, sk, pl, de, hu, ro, sl, hr, bg,
+# fr, it, es, nl, pt, el and en); "en" is always present. MAIL_WITH_FILES is written in the
+# languages that come first in a demo client's list (cs, sk, pl, de, hu, ro, sl, hr) and en.
 
 CANNED_REPLY_CATEGORIES: dict[str, str] = {
     "delivery-delay": "delivery",
@@ -19,7 +21,7 @@ CANNED_REPLY_CATEGORIES: dict[str, str] = {
 }
 
 # The names of the demo's conversation categories and call topics (the IVR options' topics,
-# demo.telephony) in all seven interface languages: reports and pages show these, not codes.
+# demo.telephony) in all 16 catalog languages: reports and pages show these, not codes.
 CATEGORY_NAMES: dict[str, dict[str, str]] = {
     "delivery": {
         "cs": "Doručení",
@@ -28,6 +30,15 @@ CATEGORY_NAMES: dict[str, dict[str, str]] = {
         "de": "Lieferung",
         "hu": "Szállítás",
         "ro": "Livrare",
+        "sl": "Dostava",
+        "hr": "Dostava",
+        "bg": "Доставка",
+        "fr": "Livraison",
+        "it": "Consegna",
+        "es": "Entrega",
+        "nl": "Levering",
+        "pt": "Entrega",
+        "el": "Παράδοση",
         "en": "Delivery",
     },
     "returns": {
@@ -37,6 +48,15 @@ CATEGORY_NAMES: dict[str, dict[str, str]] = {
         "de": "Rücksendungen und Reklamationen",
         "hu": "Visszaküldés és reklamáció",
         "ro": "Retururi și reclamații",
+        "sl": "Vračila in reklamacije",
+        "hr": "Povrati i reklamacije",
+        "bg": "Връщания и рекламации",
+        "fr": "Retours et réclamations",
+        "it": "Resi e reclami",
+        "es": "Devoluciones y reclamaciones",
+        "nl": "Retouren en klachten",
+        "pt": "Devoluções e reclamações",
+        "el": "Επιστροφές και παράπονα",
         "en": "Returns and complaints",
     },
     "payment": {
@@ -46,6 +66,15 @@ CATEGORY_NAMES: dict[str, dict[str, str]] = {
         "de": "Zahlung",
         "hu": "Fizetés",
         "ro": "Plăți",
+        "sl": "Plačilo",
+        "hr": "Plaćanje",
+        "bg": "Плащане",
+        "fr": "Paiement",
+        "it": "Pagamento",
+        "es": "Pago",
+        "nl": "Betaling",
+        "pt": "Pagamento",
+        "el": "Πληρωμή",
         "en": "Payment",
     },
     "product": {
@@ -55,6 +84,15 @@ CATEGORY_NAMES: dict[str, dict[str, str]] = {
         "de": "Fragen zu Produkten",
         "hu": "Termékkel kapcsolatos kérdések",
         "ro": "Întrebări despre produse",
+        "sl": "Vprašanja o izdelkih",
+        "hr": "Pitanja o proizvodima",
+        "bg": "Въпроси за продукти",
+        "fr": "Questions sur les produits",
+        "it": "Domande sui prodotti",
+        "es": "Preguntas sobre productos",
+        "nl": "Vragen over producten",
+        "pt": "Perguntas sobre produtos",
+        "el": "Ερωτήσεις για προϊόντα",
         "en": "Product questions",
     },
     "general": {
@@ -64,6 +102,15 @@ CATEGORY_NAMES: dict[str, dict[str, str]] = {
         "de": "Allgemein",
         "hu": "Általános",
         "ro": "General",
+        "sl": "Splošno",
+        "hr": "Općenito",
+        "bg": "Общи",
+        "fr": "Général",
+        "it": "Generale",
+        "es": "General",
+        "nl": "Algemeen",
+        "pt": "Geral",
+        "el": "Γενικά",
         "en": "General",
     },
     "orders": {
@@ -73,6 +120,15 @@ CATEGORY_NAMES: dict[str, dict[str, str]] = {
         "de": "Bestellungen und Lieferung",
         "hu": "Rendelések és szállítás",
         "ro": "Comenzi și livrare",
+        "sl": "Naročila in dostava",
+        "hr": "Narudžbe i dostava",
+        "bg": "Поръчки и доставка",
+        "fr": "Commandes et livraison",
+        "it": "Ordini e consegna",
+        "es": "Pedidos y entrega",
+        "nl": "Bestellingen en levering",
+        "pt": "Encomendas e entrega",
+        "el": "Παραγγελίες και παράδοση",
         "en": "Orders and delivery",
     },
     "other": {
@@ -82,6 +138,15 @@ CATEGORY_NAMES: dict[str, dict[str, str]] = {
         "de": "Andere Fragen",
         "hu": "Egyéb kérdések",
         "ro": "Alte întrebări",
+        "sl": "Druga vprašanja",
+        "hr": "Ostala pitanja",
+        "bg": "Други въпроси",
+        "fr": "Autres questions",
+        "it": "Altre domande",
+        "es": "Otras preguntas",
+        "nl": "Overige vragen",
+        "pt": "Outras questões",
+        "el": "Άλλες ερωτήσεις",
         "en": "Other questions",
     },
 }
@@ -126,6 +191,62 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
             "ar trebui să ajungă la dumneavoastră în câteva zile lucrătoare. Vă mulțumim pentru "
             "răbdare.",
         ),
+        "sl": (
+            "Zamuda pri dostavi",
+            "Pozdravljeni {customer_name}, žal nam je, da dostava vašega naročila "
+            "{order_number} traja dlje, kot smo pričakovali. Dostavna služba ima zamude, vaš "
+            "paket pa bi moral prispeti v nekaj delovnih dneh. Hvala za vaše potrpljenje.",
+        ),
+        "hr": (
+            "Kašnjenje dostave",
+            "Dobar dan {customer_name}, žao nam je što isporuka vaše narudžbe {order_number} "
+            "traje dulje nego što smo očekivali. Dostavna služba kasni, a vaš bi paket trebao "
+            "stići za nekoliko radnih dana. Hvala na strpljenju.",
+        ),
+        "bg": (
+            "Забавена доставка",
+            "Здравейте {customer_name}, съжаляваме, че доставката на поръчка {order_number} "
+            "отнема повече време от очакваното. Куриерът има закъснения и пратката ви би "
+            "трябвало да пристигне до няколко работни дни. Благодарим ви за търпението.",
+        ),
+        "fr": (
+            "Retard de livraison",
+            "Bonjour {customer_name}, nous sommes désolés que votre commande {order_number} "
+            "prenne plus de temps que prévu. Le transporteur connaît des retards, et votre "
+            "colis devrait arriver d'ici quelques jours ouvrés. Merci de votre patience.",
+        ),
+        "it": (
+            "Ritardo nella consegna",
+            "Buongiorno {customer_name}, ci scusiamo perché il suo ordine {order_number} sta "
+            "richiedendo più tempo del previsto. Il corriere sta accumulando ritardi e il "
+            "pacco dovrebbe arrivare entro pochi giorni lavorativi. La ringraziamo per la "
+            "pazienza.",
+        ),
+        "es": (
+            "Retraso en la entrega",
+            "Hola {customer_name}: sentimos que su pedido {order_number} esté tardando más de "
+            "lo previsto. La empresa de transporte tiene retrasos y su paquete debería llegar "
+            "en pocos días laborables. Gracias por su paciencia.",
+        ),
+        "nl": (
+            "Vertraagde levering",
+            "Hallo {customer_name}, het spijt ons dat uw bestelling {order_number} langer "
+            "onderweg is dan verwacht. De vervoerder heeft vertraging, en uw pakket zou binnen "
+            "enkele werkdagen moeten aankomen. Bedankt voor uw geduld.",
+        ),
+        "pt": (
+            "Atraso na entrega",
+            "Olá {customer_name}, lamentamos que a sua encomenda {order_number} esteja a "
+            "demorar mais do que o previsto. A transportadora está com atrasos e a sua "
+            "encomenda deverá chegar dentro de poucos dias úteis. Obrigado pela sua paciência.",
+        ),
+        "el": (
+            "Καθυστέρηση παράδοσης",
+            "Γεια σας {customer_name}, λυπούμαστε που η παραγγελία σας {order_number} αργεί "
+            "περισσότερο από το αναμενόμενο. Η εταιρεία courier έχει καθυστερήσεις και το δέμα "
+            "σας αναμένεται να φτάσει μέσα σε λίγες εργάσιμες ημέρες. Σας ευχαριστούμε για την "
+            "υπομονή σας.",
+        ),
         "en": (
             "Delivery delay",
             "Hello {customer_name}, we are sorry that your order {order_number} is taking longer "
@@ -169,6 +290,64 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
             "Bună ziua, {customer_name}, comanda {order_number} a fost expediată. Puteți urmări "
             "coletul folosind linkul din e-mailul de confirmare a expedierii. Dacă informațiile nu "
             "se actualizează în două zile lucrătoare, vă rugăm să ne anunțați.",
+        ),
+        "sl": (
+            "Številka za sledenje",
+            "Pozdravljeni {customer_name}, vaše naročilo {order_number} je bilo odposlano. "
+            "Paket lahko spremljate prek povezave za sledenje v e-poštnem sporočilu o "
+            "odpošiljanju. Če se stanje pošiljke v dveh delovnih dneh ne posodobi, nam to "
+            "sporočite.",
+        ),
+        "hr": (
+            "Broj za praćenje",
+            "Dobar dan {customer_name}, vaša narudžba {order_number} je poslana. Paket možete "
+            "pratiti putem poveznice za praćenje u e-poruci s potvrdom o slanju. Ako se "
+            "praćenje ne ažurira u roku od dva radna dana, javite nam se.",
+        ),
+        "bg": (
+            "Номер за проследяване",
+            "Здравейте {customer_name}, поръчка {order_number} е изпратена. Можете да "
+            "проследите пратката си чрез връзката в имейла за потвърждение на изпращането. Ако "
+            "информацията не се обнови до два работни дни, просто ни пишете.",
+        ),
+        "fr": (
+            "Numéro de suivi",
+            "Bonjour {customer_name}, votre commande {order_number} a été expédiée. Vous "
+            "pouvez suivre votre colis grâce au lien de suivi figurant dans l'e-mail de "
+            "confirmation d'expédition. Si le suivi ne se met pas à jour sous deux jours "
+            "ouvrés, n'hésitez pas à nous le signaler.",
+        ),
+        "it": (
+            "Numero di tracciamento",
+            "Buongiorno {customer_name}, il suo ordine {order_number} è stato spedito. Può "
+            "seguire il pacco tramite il link di tracciamento presente nell'e-mail di conferma "
+            "della spedizione. Se il tracciamento non si aggiorna entro due giorni lavorativi, "
+            "ce lo faccia sapere.",
+        ),
+        "es": (
+            "Número de seguimiento",
+            "Hola {customer_name}: su pedido {order_number} ya ha sido enviado. Puede seguir "
+            "su paquete con el enlace de seguimiento del correo de confirmación de envío. Si "
+            "el seguimiento no se actualiza en dos días laborables, avísenos.",
+        ),
+        "nl": (
+            "Trackingnummer",
+            "Hallo {customer_name}, uw bestelling {order_number} is verzonden. U kunt uw "
+            "pakket volgen via de trackinglink in de verzendbevestiging per e-mail. Wordt de "
+            "tracking binnen twee werkdagen niet bijgewerkt, laat het ons dan weten.",
+        ),
+        "pt": (
+            "Número de seguimento",
+            "Olá {customer_name}, a sua encomenda {order_number} já foi enviada. Pode "
+            "acompanhá-la através da ligação de seguimento no e-mail de confirmação de envio. "
+            "Se o seguimento não for atualizado no prazo de dois dias úteis, avise-nos.",
+        ),
+        "el": (
+            "Αριθμός αποστολής",
+            "Γεια σας {customer_name}, η παραγγελία σας {order_number} έχει αποσταλεί. "
+            "Μπορείτε να παρακολουθείτε το δέμα σας από τον σύνδεσμο εντοπισμού στο email "
+            "επιβεβαίωσης αποστολής. Αν ο εντοπισμός δεν ενημερωθεί μέσα σε δύο εργάσιμες "
+            "ημέρες, ενημερώστε μας.",
         ),
         "en": (
             "Tracking number",
@@ -219,6 +398,71 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
             "site-ul {shop_name}, să ambalați produsul cu grijă și să îl trimiteți la adresa "
             "indicată în formular. Vă vom confirma imediat ce primim coletul.",
         ),
+        "sl": (
+            "Kako vrniti izdelek",
+            "Pozdravljeni {customer_name}, blago lahko vrnete v 14 dneh od dostave brez "
+            "navedbe razloga. Izpolnite obrazec za vračilo na spletni strani {shop_name}, "
+            "izdelek varno zapakirajte in ga pošljite na naslov, naveden v obrazcu. Ko paket "
+            "prispe, vam bomo to potrdili.",
+        ),
+        "hr": (
+            "Kako vratiti proizvod",
+            "Dobar dan {customer_name}, robu možete vratiti u roku od 14 dana od isporuke bez "
+            "navođenja razloga. Ispunite obrazac za povrat na web-stranici {shop_name}, "
+            "sigurno zapakirajte proizvod i pošaljite ga na adresu navedenu u obrascu. "
+            "Potvrdit ćemo vam čim paket stigne.",
+        ),
+        "bg": (
+            "Как да върнете продукт",
+            "Здравейте {customer_name}, можете да върнете стоката в срок от 14 дни от "
+            "доставката, без да посочвате причина. Попълнете формуляра за връщане на сайта на "
+            "{shop_name}, опаковайте добре продукта и го изпратете на адреса, посочен във "
+            "формуляра. Ще потвърдим веднага щом пратката пристигне.",
+        ),
+        "fr": (
+            "Comment retourner un article",
+            "Bonjour {customer_name}, vous pouvez retourner un article dans les 14 jours "
+            "suivant la livraison sans avoir à vous justifier. Remplissez le formulaire de "
+            "retour sur le site de {shop_name}, emballez soigneusement l'article et envoyez-le "
+            "à l'adresse indiquée dans le formulaire. Nous vous confirmerons la réception dès "
+            "l'arrivée du colis.",
+        ),
+        "it": (
+            "Come restituire un articolo",
+            "Buongiorno {customer_name}, può restituire la merce entro 14 giorni dalla "
+            "consegna senza indicarne il motivo. Compili il modulo di reso sul sito di "
+            "{shop_name}, imballi bene l'articolo e lo spedisca all'indirizzo indicato nel "
+            "modulo. Le daremo conferma appena il pacco sarà arrivato.",
+        ),
+        "es": (
+            "Cómo devolver un artículo",
+            "Hola {customer_name}: puede devolver los productos en un plazo de 14 días desde "
+            "la entrega sin indicar el motivo. Rellene el formulario de devolución en la web "
+            "de {shop_name}, embale bien el artículo y envíelo a la dirección que figura en el "
+            "formulario. Se lo confirmaremos en cuanto llegue el paquete.",
+        ),
+        "nl": (
+            "Een artikel retourneren",
+            "Hallo {customer_name}, u kunt artikelen binnen 14 dagen na levering zonder opgave "
+            "van reden retourneren. Vul het retourformulier op de website van {shop_name} in, "
+            "verpak het artikel goed en stuur het naar het adres op het formulier. Zodra het "
+            "pakket binnen is, krijgt u een bevestiging.",
+        ),
+        "pt": (
+            "Como devolver um artigo",
+            "Olá {customer_name}, pode devolver os artigos no prazo de 14 dias após a entrega, "
+            "sem indicar o motivo. Preencha o formulário de devolução no site da loja "
+            "{shop_name}, embale bem o artigo e envie-o para a morada indicada no formulário. "
+            "Confirmaremos assim que a encomenda chegar.",
+        ),
+        "el": (
+            "Πώς να επιστρέψετε ένα προϊόν",
+            "Γεια σας {customer_name}, μπορείτε να επιστρέψετε τα προϊόντα μέσα σε 14 ημέρες "
+            "από την παράδοση χωρίς να αναφέρετε λόγο. Συμπληρώστε τη φόρμα επιστροφής στον "
+            "ιστότοπο του καταστήματος {shop_name}, συσκευάστε καλά το προϊόν και στείλτε το "
+            "στη διεύθυνση που αναγράφεται στη φόρμα. Θα σας επιβεβαιώσουμε μόλις φτάσει το "
+            "δέμα.",
+        ),
         "en": (
             "How to return an item",
             "Hello {customer_name}, you can return goods within 14 days of delivery without "
@@ -257,6 +501,60 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
             "Bună ziua, {customer_name}, am primit returul pentru comanda {order_number} și am "
             "efectuat rambursarea. Suma ar trebui să apară în contul dumneavoastră în cel mult "
             "5 zile lucrătoare, în funcție de bancă.",
+        ),
+        "sl": (
+            "Denar vrnjen",
+            "Pozdravljeni {customer_name}, prejeli smo vaše vračilo za naročilo {order_number} "
+            "in vam vrnili denar. Denar bi moral biti na vašem računu v 5 delovnih dneh, "
+            "odvisno od vaše banke.",
+        ),
+        "hr": (
+            "Novac vraćen",
+            "Dobar dan {customer_name}, zaprimili smo vaš povrat za narudžbu {order_number} i "
+            "vratili vam novac. Novac bi trebao biti na vašem računu u roku od 5 radnih dana, "
+            "ovisno o vašoj banci.",
+        ),
+        "bg": (
+            "Възстановена сума",
+            "Здравейте {customer_name}, получихме върнатата стока по поръчка {order_number} и "
+            "възстановихме сумата. Парите би трябвало да постъпят по сметката ви до 5 работни "
+            "дни в зависимост от банката ви.",
+        ),
+        "fr": (
+            "Remboursement effectué",
+            "Bonjour {customer_name}, nous avons bien reçu votre retour pour la commande "
+            "{order_number} et procédé au remboursement. Le montant devrait apparaître sur "
+            "votre compte sous 5 jours ouvrés, selon votre banque.",
+        ),
+        "it": (
+            "Rimborso effettuato",
+            "Buongiorno {customer_name}, abbiamo ricevuto il reso dell'ordine {order_number} e "
+            "disposto il rimborso. L'importo dovrebbe comparire sul suo conto entro 5 giorni "
+            "lavorativi, a seconda della sua banca.",
+        ),
+        "es": (
+            "Reembolso realizado",
+            "Hola {customer_name}: hemos recibido su devolución del pedido {order_number} y le "
+            "hemos hecho el reembolso. El dinero debería aparecer en su cuenta en un plazo de "
+            "5 días laborables, según su banco.",
+        ),
+        "nl": (
+            "Terugbetaling verwerkt",
+            "Hallo {customer_name}, we hebben uw retour voor bestelling {order_number} "
+            "ontvangen en het bedrag terugbetaald. Het geld staat binnen 5 werkdagen op uw "
+            "rekening, afhankelijk van uw bank.",
+        ),
+        "pt": (
+            "Reembolso efetuado",
+            "Olá {customer_name}, recebemos a sua devolução da encomenda {order_number} e "
+            "efetuámos o reembolso. O valor deverá aparecer na sua conta no prazo de 5 dias "
+            "úteis, dependendo do seu banco.",
+        ),
+        "el": (
+            "Η επιστροφή χρημάτων έγινε",
+            "Γεια σας {customer_name}, παραλάβαμε την επιστροφή της παραγγελίας {order_number} "
+            "και σας επιστρέψαμε τα χρήματα. Το ποσό θα εμφανιστεί στον λογαριασμό σας μέσα σε "
+            "5 εργάσιμες ημέρες, ανάλογα με την τράπεζά σας.",
         ),
         "en": (
             "Refund issued",
@@ -298,6 +596,66 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
             "produsul înapoi împreună cu o notă în care precizați mărimea dorită, iar după ce îl "
             "primim vă expediem produsul de schimb. Dacă mărimea dorită nu este în stoc, vă "
             "rambursăm integral suma.",
+        ),
+        "sl": (
+            "Zamenjava za drugo velikost",
+            "Pozdravljeni {customer_name}, žal nam je, da velikost ni prava. Izdelek nam "
+            "pošljite nazaj z opombo, katero velikost potrebujete, in nadomestni izdelek vam "
+            "bomo poslali takoj, ko ga prejmemo. Če te velikosti ne bo na zalogi, vam bomo "
+            "vrnili celoten znesek.",
+        ),
+        "hr": (
+            "Zamjena za drugu veličinu",
+            "Dobar dan {customer_name}, žao nam je što veličina ne odgovara. Pošaljite nam "
+            "proizvod natrag uz napomenu koja vam je veličina potrebna, a zamjenu ćemo poslati "
+            "čim ga primimo. Ako te veličine nema na zalihi, vratit ćemo vam cijeli iznos.",
+        ),
+        "bg": (
+            "Замяна с друг размер",
+            "Здравейте {customer_name}, съжаляваме, че размерът не ви става. Изпратете ни "
+            "продукта обратно с бележка кой размер ви е нужен и ще изпратим новия веднага щом "
+            "го получим. Ако този размер не е наличен, ще ви възстановим цялата сума.",
+        ),
+        "fr": (
+            "Échange contre une autre taille",
+            "Bonjour {customer_name}, nous sommes désolés que la taille ne convienne pas. "
+            "Renvoyez-nous simplement l'article en indiquant la taille souhaitée, et nous "
+            "expédierons le remplacement dès sa réception. Si cette taille n'est plus en "
+            "stock, nous vous rembourserons l'intégralité du montant.",
+        ),
+        "it": (
+            "Cambio taglia",
+            "Buongiorno {customer_name}, ci dispiace che la taglia non vada bene. Ci "
+            "rispedisca l'articolo con una nota sulla taglia che le serve e le invieremo il "
+            "cambio appena lo riceviamo. Se quella taglia non fosse disponibile, le "
+            "rimborseremo l'intero importo.",
+        ),
+        "es": (
+            "Cambio de talla",
+            "Hola {customer_name}: sentimos que la talla no le quede bien. Envíenos el "
+            "artículo con una nota indicando la talla que necesita y le mandaremos el cambio "
+            "en cuanto lo recibamos. Si esa talla está agotada, le reembolsaremos el importe "
+            "íntegro.",
+        ),
+        "nl": (
+            "Ruilen voor een andere maat",
+            "Hallo {customer_name}, jammer dat de maat niet past. Stuur het artikel terug met "
+            "een briefje met de maat die u nodig hebt, dan versturen we de vervanging zodra we "
+            "het hebben ontvangen. Is die maat niet meer op voorraad, dan betalen we het "
+            "volledige bedrag terug.",
+        ),
+        "pt": (
+            "Troca por outro tamanho",
+            "Olá {customer_name}, lamentamos que o tamanho não sirva. Devolva-nos o artigo com "
+            "uma nota a indicar o tamanho de que precisa e enviaremos a troca assim que o "
+            "recebermos. Se esse tamanho estiver esgotado, reembolsaremos o valor total.",
+        ),
+        "el": (
+            "Αλλαγή μεγέθους",
+            "Γεια σας {customer_name}, λυπούμαστε που το μέγεθος δεν σας κάνει. Στείλτε μας "
+            "πίσω το προϊόν με ένα σημείωμα για το μέγεθος που χρειάζεστε και θα σας στείλουμε "
+            "το νέο μόλις το παραλάβουμε. Αν το μέγεθος αυτό έχει εξαντληθεί, θα σας "
+            "επιστρέψουμε ολόκληρο το ποσό.",
         ),
         "en": (
             "Exchange for another size",
@@ -351,6 +709,73 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
             "linkul din confirmarea comenzii sau puteți alege altă metodă de plată. Dacă problema "
             "persistă, vă rugăm să contactați banca sau să răspundeți la acest mesaj.",
         ),
+        "sl": (
+            "Plačilo ni uspelo",
+            "Pozdravljeni {customer_name}, žal plačilo za naročilo {order_number} ni uspelo, "
+            "zato naročilo še čaka na plačilo. Poskusite znova prek povezave v potrdilu "
+            "naročila ali izberite drug način plačila. Če se težava ponovi, se obrnite na "
+            "svojo banko ali odgovorite na to sporočilo.",
+        ),
+        "hr": (
+            "Plaćanje nije uspjelo",
+            "Dobar dan {customer_name}, nažalost plaćanje za narudžbu {order_number} nije "
+            "uspjelo pa narudžba još čeka na plaćanje. Možete pokušati ponovno putem poveznice "
+            "u potvrdi narudžbe ili odabrati drugi način plaćanja. Ako se problem nastavi, "
+            "obratite se svojoj banci ili odgovorite na ovu poruku.",
+        ),
+        "bg": (
+            "Плащането не беше успешно",
+            "Здравейте {customer_name}, за съжаление плащането за поръчка {order_number} не "
+            "премина и поръчката все още очаква плащане. Можете да опитате отново чрез "
+            "връзката в потвърждението на поръчката или да изберете друг начин на плащане. Ако "
+            "проблемът продължи, свържете се с банката си или отговорете на това съобщение.",
+        ),
+        "fr": (
+            "Le paiement n'a pas abouti",
+            "Bonjour {customer_name}, le paiement de la commande {order_number} n'a "
+            "malheureusement pas abouti : la commande est toujours en attente de paiement. "
+            "Vous pouvez réessayer via le lien de votre confirmation de commande ou choisir un "
+            "autre moyen de paiement. Si le problème persiste, contactez votre banque ou "
+            "répondez à ce message.",
+        ),
+        "it": (
+            "Pagamento non riuscito",
+            "Buongiorno {customer_name}, purtroppo il pagamento dell'ordine {order_number} non "
+            "è andato a buon fine, quindi l'ordine è ancora in attesa di pagamento. Può "
+            "riprovare dal link nella conferma d'ordine o scegliere un altro metodo di "
+            "pagamento. Se il problema persiste, contatti la sua banca o risponda a questo "
+            "messaggio.",
+        ),
+        "es": (
+            "El pago no se ha completado",
+            "Hola {customer_name}: lamentablemente el pago del pedido {order_number} no se ha "
+            "completado, así que el pedido sigue pendiente de pago. Puede volver a intentarlo "
+            "con el enlace de la confirmación del pedido o elegir otro método de pago. Si el "
+            "problema continúa, póngase en contacto con su banco o responda a este mensaje.",
+        ),
+        "nl": (
+            "Betaling mislukt",
+            "Hallo {customer_name}, helaas is de betaling voor bestelling {order_number} niet "
+            "gelukt, dus de bestelling wacht nog op betaling. U kunt het opnieuw proberen via "
+            "de link in uw orderbevestiging of een andere betaalmethode kiezen. Blijft het "
+            "probleem bestaan, neem dan contact op met uw bank of beantwoord dit bericht.",
+        ),
+        "pt": (
+            "O pagamento não foi concluído",
+            "Olá {customer_name}, infelizmente, o pagamento da encomenda {order_number} não "
+            "foi concluído, pelo que a encomenda continua a aguardar pagamento. Pode tentar "
+            "novamente através da ligação na confirmação da encomenda ou escolher outro método "
+            "de pagamento. Se o problema persistir, contacte o seu banco ou responda a esta "
+            "mensagem.",
+        ),
+        "el": (
+            "Η πληρωμή δεν ολοκληρώθηκε",
+            "Γεια σας {customer_name}, δυστυχώς η πληρωμή για την παραγγελία {order_number} "
+            "δεν ολοκληρώθηκε, οπότε η παραγγελία αναμένει ακόμη πληρωμή. Μπορείτε να "
+            "δοκιμάσετε ξανά από τον σύνδεσμο στην επιβεβαίωση της παραγγελίας ή να επιλέξετε "
+            "άλλον τρόπο πληρωμής. Αν το πρόβλημα συνεχιστεί, επικοινωνήστε με την τράπεζά σας "
+            "ή απαντήστε σε αυτό το μήνυμα.",
+        ),
         "en": (
             "Payment did not go through",
             "Hello {customer_name}, unfortunately the payment for order {order_number} did not go "
@@ -386,6 +811,52 @@ CANNED_REPLIES: dict[str, dict[str, tuple[str, str]]] = {
             "Kedves {customer_name}! Köszönjük, hogy ügyfélszolgálatunkhoz "
             "fordult. Ha bármi másban segíthetünk, egyszerűen válaszoljon erre az üzenetre. "
             "További szép napot kívánunk!",
+        ),
+        "sl": (
+            "Hvala in lep pozdrav",
+            "Hvala, ker ste se obrnili na {shop_name}, {customer_name}. Če vam lahko še kako "
+            "pomagamo, preprosto odgovorite na to sporočilo. Želimo vam lep dan!",
+        ),
+        "hr": (
+            "Hvala i doviđenja",
+            "Hvala što ste kontaktirali {shop_name}, {customer_name}. Ako vam još nešto treba, "
+            "samo odgovorite na ovu poruku. Želimo vam ugodan dan!",
+        ),
+        "bg": (
+            "Благодарим ви и довиждане",
+            "Благодарим ви, че се свързахте с {shop_name}, {customer_name}. Ако можем да "
+            "помогнем с нещо друго, просто отговорете на това съобщение. Приятен ден!",
+        ),
+        "fr": (
+            "Merci et au revoir",
+            "Merci d'avoir contacté {shop_name}, {customer_name}. Si nous pouvons vous aider "
+            "pour autre chose, répondez simplement à ce message. Excellente journée !",
+        ),
+        "it": (
+            "Grazie e arrivederci",
+            "Grazie per aver contattato {shop_name}, {customer_name}. Se possiamo aiutarla in "
+            "altro, risponda pure a questo messaggio. Le auguriamo una buona giornata!",
+        ),
+        "es": (
+            "Gracias y hasta pronto",
+            "Gracias por ponerse en contacto con {shop_name}, {customer_name}. Si podemos "
+            "ayudarle en algo más, responda a este mensaje. ¡Que tenga un buen día!",
+        ),
+        "nl": (
+            "Bedankt en tot ziens",
+            "Bedankt voor uw bericht aan {shop_name}, {customer_name}. Kunnen we u nog ergens "
+            "mee helpen, beantwoord dan gewoon dit bericht. Nog een fijne dag!",
+        ),
+        "pt": (
+            "Obrigado e até breve",
+            "Obrigado por ter contactado a loja {shop_name}, {customer_name}. Se pudermos "
+            "ajudar em mais alguma coisa, basta responder a esta mensagem. Tenha um ótimo dia!",
+        ),
+        "el": (
+            "Ευχαριστούμε και καλή συνέχεια",
+            "Σας ευχαριστούμε που επικοινωνήσατε με το κατάστημα {shop_name}, {customer_name}. "
+            "Αν μπορούμε να σας βοηθήσουμε σε κάτι άλλο, απλώς απαντήστε σε αυτό το μήνυμα. "
+            "Καλή σας μέρα!",
         ),
         "en": (
             "Thank you and goodbye",
@@ -435,6 +906,63 @@ FAQ_ARTICLES: dict[str, dict[str, tuple[str, str]]] = {
             "2 și 5 zile lucrătoare, în funcție de țară și de curierul ales. Imediat ce coletul "
             "pleacă din depozitul nostru, veți primi pe e-mail un link de urmărire.",
         ),
+        "sl": (
+            "Kako dolgo traja dostava?",
+            "Naročila običajno odpošljemo v 1–2 delovnih dneh. Dostava nato traja 2–5 delovnih "
+            "dni, odvisno od države in izbrane dostavne službe. Povezavo za sledenje boste "
+            "prejeli po e-pošti, takoj ko paket zapusti naše skladišče.",
+        ),
+        "hr": (
+            "Koliko traje dostava?",
+            "Narudžbe obično šaljemo u roku od 1–2 radna dana. Dostava zatim traje 2–5 radnih "
+            "dana, ovisno o vašoj zemlji i odabranoj dostavnoj službi. Poveznicu za praćenje "
+            "dobit ćete e-poštom čim paket napusti naše skladište.",
+        ),
+        "bg": (
+            "Колко време отнема доставката?",
+            "Обикновено изпращаме поръчките до 1–2 работни дни. След това доставката отнема "
+            "2–5 работни дни в зависимост от държавата ви и избрания куриер. Ще получите "
+            "връзка за проследяване по имейл веднага щом пратката напусне склада ни.",
+        ),
+        "fr": (
+            "Combien de temps prend la livraison ?",
+            "Nous expédions généralement les commandes sous 1 à 2 jours ouvrés. La livraison "
+            "prend ensuite 2 à 5 jours ouvrés selon votre pays et le transporteur choisi. Vous "
+            "recevrez un lien de suivi par e-mail dès que votre colis quittera notre entrepôt.",
+        ),
+        "it": (
+            "Quanto tempo richiede la consegna?",
+            "Di solito spediamo gli ordini entro 1-2 giorni lavorativi. La consegna richiede "
+            "poi 2-5 giorni lavorativi, a seconda del paese e del corriere scelto. Riceverà un "
+            "link di tracciamento via e-mail non appena il pacco lascerà il nostro magazzino.",
+        ),
+        "es": (
+            "¿Cuánto tarda la entrega?",
+            "Normalmente enviamos los pedidos en 1-2 días laborables. Después, la entrega "
+            "tarda entre 2 y 5 días laborables según su país y la empresa de transporte "
+            "elegida. Recibirá un enlace de seguimiento por correo electrónico en cuanto su "
+            "paquete salga de nuestro almacén.",
+        ),
+        "nl": (
+            "Hoe lang duurt de levering?",
+            "We verzenden bestellingen meestal binnen 1-2 werkdagen. De levering duurt daarna "
+            "2-5 werkdagen, afhankelijk van uw land en de gekozen vervoerder. U ontvangt een "
+            "trackinglink per e-mail zodra uw pakket ons magazijn verlaat.",
+        ),
+        "pt": (
+            "Quanto tempo demora a entrega?",
+            "Normalmente enviamos as encomendas no prazo de 1 a 2 dias úteis. A entrega demora "
+            "depois 2 a 5 dias úteis, consoante o seu país e a transportadora escolhida. "
+            "Receberá uma ligação de seguimento por e-mail assim que a sua encomenda sair do "
+            "nosso armazém.",
+        ),
+        "el": (
+            "Πόσο διαρκεί η παράδοση;",
+            "Συνήθως αποστέλλουμε τις παραγγελίες μέσα σε 1-2 εργάσιμες ημέρες. Η παράδοση "
+            "διαρκεί στη συνέχεια 2-5 εργάσιμες ημέρες, ανάλογα με τη χώρα σας και την "
+            "εταιρεία courier που επιλέξατε. Θα λάβετε σύνδεσμο εντοπισμού με email μόλις το "
+            "δέμα σας φύγει από την αποθήκη μας.",
+        ),
         "en": (
             "How long does delivery take?",
             "We usually ship orders within 1-2 business days. Delivery then takes 2-5 business "
@@ -481,6 +1009,64 @@ FAQ_ARTICLES: dict[str, dict[str, tuple[str, str]]] = {
             "motivul. Produsele trebuie să fie nefolosite și, pe cât posibil, în ambalajul "
             "original. Vă rambursăm banii în cel mult 14 zile de la primirea returului.",
         ),
+        "sl": (
+            "Ali lahko blago vrnem?",
+            "Da. Blago lahko vrnete v 14 dneh od dostave brez navedbe razloga. Izdelki morajo "
+            "biti nerabljeni in po možnosti v originalni embalaži. Denar vam vrnemo v 14 dneh "
+            "po prejemu vračila.",
+        ),
+        "hr": (
+            "Mogu li vratiti robu?",
+            "Da. Robu možete vratiti u roku od 14 dana od isporuke bez navođenja razloga. "
+            "Proizvodi moraju biti nekorišteni i, ako je moguće, u originalnom pakiranju. "
+            "Novac vraćamo u roku od 14 dana od primitka povrata.",
+        ),
+        "bg": (
+            "Мога ли да върна стока?",
+            "Да. Можете да върнете стоката в срок от 14 дни от доставката, без да посочвате "
+            "причина. Продуктите трябва да са неизползвани и, ако е възможно, в оригиналната "
+            "си опаковка. Възстановяваме сумата до 14 дни след получаване на върнатата стока.",
+        ),
+        "fr": (
+            "Puis-je retourner un article ?",
+            "Oui. Vous pouvez retourner un article dans les 14 jours suivant la livraison sans "
+            "avoir à vous justifier. Les articles doivent être inutilisés et, si possible, "
+            "dans leur emballage d'origine. Nous vous remboursons dans les 14 jours suivant la "
+            "réception du retour.",
+        ),
+        "it": (
+            "Posso restituire la merce?",
+            "Sì. Può restituire la merce entro 14 giorni dalla consegna senza indicarne il "
+            "motivo. Gli articoli devono essere inutilizzati e, se possibile, nella confezione "
+            "originale. Rimborsiamo l'importo entro 14 giorni dal ricevimento del reso.",
+        ),
+        "es": (
+            "¿Puedo devolver un producto?",
+            "Sí. Puede devolver los productos en un plazo de 14 días desde la entrega sin "
+            "indicar el motivo. Los artículos deben estar sin usar y, a ser posible, en su "
+            "embalaje original. Le devolveremos el dinero en un plazo de 14 días desde que "
+            "recibamos la devolución.",
+        ),
+        "nl": (
+            "Kan ik artikelen retourneren?",
+            "Ja. U kunt artikelen binnen 14 dagen na levering zonder opgave van reden "
+            "retourneren. Artikelen moeten ongebruikt zijn en, indien mogelijk, in de "
+            "originele verpakking zitten. We betalen het bedrag terug binnen 14 dagen na "
+            "ontvangst van de retour.",
+        ),
+        "pt": (
+            "Posso devolver artigos?",
+            "Sim. Pode devolver os artigos no prazo de 14 dias após a entrega, sem indicar o "
+            "motivo. Os artigos devem estar por usar e, se possível, na embalagem original. "
+            "Reembolsamos o valor no prazo de 14 dias após a receção da devolução.",
+        ),
+        "el": (
+            "Μπορώ να επιστρέψω προϊόντα;",
+            "Ναι. Μπορείτε να επιστρέψετε τα προϊόντα μέσα σε 14 ημέρες από την παράδοση χωρίς "
+            "να αναφέρετε λόγο. Τα προϊόντα πρέπει να είναι αχρησιμοποίητα και, αν είναι "
+            "δυνατόν, στην αρχική τους συσκευασία. Επιστρέφουμε τα χρήματα μέσα σε 14 ημέρες "
+            "από την παραλαβή της επιστροφής.",
+        ),
         "en": (
             "Can I return goods?",
             "Yes. You can return goods within 14 days of delivery without giving a reason. Items "
@@ -516,6 +1102,60 @@ FAQ_ARTICLES: dict[str, dict[str, tuple[str, str]]] = {
             "Puteți plăti cu cardul, prin transfer bancar sau ramburs. Plățile cu cardul sunt "
             "procesate în siguranță de procesatorul nostru de plăți, așa că nu avem acces la "
             "datele cardului dumneavoastră.",
+        ),
+        "sl": (
+            "Katere načine plačila sprejemate?",
+            "Plačate lahko s kartico, z bančnim nakazilom ali po povzetju. Plačila s kartico "
+            "varno obdela naš ponudnik plačilnih storitev, zato podatkov o vaši kartici nikoli "
+            "ne vidimo.",
+        ),
+        "hr": (
+            "Koje načine plaćanja prihvaćate?",
+            "Možete platiti karticom, bankovnom uplatom ili pouzećem. Plaćanja karticom "
+            "sigurno obrađuje naš pružatelj usluga plaćanja, tako da mi nikada ne vidimo "
+            "podatke vaše kartice.",
+        ),
+        "bg": (
+            "Какви начини на плащане приемате?",
+            "Можете да платите с карта, с банков превод или с наложен платеж. Плащанията с "
+            "карта се обработват сигурно от нашия доставчик на платежни услуги, така че ние "
+            "никога не виждаме данните на картата ви.",
+        ),
+        "fr": (
+            "Quels moyens de paiement acceptez-vous ?",
+            "Vous pouvez payer par carte, par virement bancaire ou en espèces à la livraison. "
+            "Les paiements par carte sont traités de façon sécurisée par notre prestataire de "
+            "paiement : nous ne voyons jamais les données de votre carte.",
+        ),
+        "it": (
+            "Quali metodi di pagamento accettate?",
+            "Può pagare con carta, con bonifico bancario o in contrassegno. I pagamenti con "
+            "carta sono gestiti in modo sicuro dal nostro fornitore di servizi di pagamento, "
+            "quindi non vediamo mai i dati della sua carta.",
+        ),
+        "es": (
+            "¿Qué métodos de pago aceptan?",
+            "Puede pagar con tarjeta, por transferencia bancaria o contra reembolso. Los pagos "
+            "con tarjeta los procesa de forma segura nuestro proveedor de pagos, por lo que "
+            "nunca vemos los datos de su tarjeta.",
+        ),
+        "nl": (
+            "Welke betaalmethoden accepteert u?",
+            "U kunt betalen met een kaart, via bankoverschrijving of onder rembours. "
+            "Kaartbetalingen worden veilig verwerkt door onze betaalprovider, dus wij zien uw "
+            "kaartgegevens nooit.",
+        ),
+        "pt": (
+            "Que métodos de pagamento aceitam?",
+            "Pode pagar com cartão, por transferência bancária ou à cobrança. Os pagamentos "
+            "com cartão são processados em segurança pelo nosso prestador de pagamentos, pelo "
+            "que nunca vemos os dados do seu cartão.",
+        ),
+        "el": (
+            "Ποιους τρόπους πληρωμής δέχεστε;",
+            "Μπορείτε να πληρώσετε με κάρτα, με τραπεζική μεταφορά ή με αντικαταβολή. Οι "
+            "πληρωμές με κάρτα διεκπεραιώνονται με ασφάλεια από τον πάροχο πληρωμών μας, οπότε "
+            "δεν βλέπουμε ποτέ τα στοιχεία της κάρτας σας.",
         ),
         "en": (
             "Which payment methods do you accept?",
@@ -558,6 +1198,60 @@ FAQ_ARTICLES: dict[str, dict[str, tuple[str, str]]] = {
             "confirmare a comenzii sau scrieți-ne numărul comenzii și modificările dorite, iar noi "
             "ne ocupăm de ele cât mai curând posibil.",
         ),
+        "sl": (
+            "Ali lahko naročilo spremenim ali prekličem?",
+            "Da, dokler naročilo še ni odposlano. Odgovorite na potrdilo naročila ali nam "
+            "pišite s številko naročila in želenimi spremembami, pa bomo za vse poskrbeli čim "
+            "prej.",
+        ),
+        "hr": (
+            "Mogu li promijeniti ili otkazati narudžbu?",
+            "Da, sve dok narudžba još nije poslana. Odgovorite na potvrdu narudžbe ili nam "
+            "pišite s brojem narudžbe i željenim izmjenama, a mi ćemo se za to pobrinuti što "
+            "prije.",
+        ),
+        "bg": (
+            "Мога ли да променя или откажа поръчката си?",
+            "Да, докато поръчката не е изпратена. Отговорете на потвърждението на поръчката "
+            "или ни пишете с номера на поръчката и желаните промени и ние ще се погрижим "
+            "възможно най-скоро.",
+        ),
+        "fr": (
+            "Puis-je modifier ou annuler ma commande ?",
+            "Oui, tant qu'elle n'a pas encore été expédiée. Répondez à votre confirmation de "
+            "commande ou écrivez-nous en indiquant votre numéro de commande et les "
+            "modifications souhaitées : nous nous en occuperons au plus vite.",
+        ),
+        "it": (
+            "Posso modificare o annullare il mio ordine?",
+            "Sì, finché l'ordine non è stato spedito. Risponda alla conferma d'ordine o ci "
+            "scriva indicando il numero d'ordine e le modifiche desiderate: ce ne occuperemo "
+            "al più presto.",
+        ),
+        "es": (
+            "¿Puedo modificar o cancelar mi pedido?",
+            "Sí, siempre que el pedido aún no se haya enviado. Responda a la confirmación de "
+            "su pedido o escríbanos con el número de pedido y los cambios que necesita, y nos "
+            "encargaremos lo antes posible.",
+        ),
+        "nl": (
+            "Kan ik mijn bestelling wijzigen of annuleren?",
+            "Ja, zolang de bestelling nog niet is verzonden. Beantwoord uw orderbevestiging of "
+            "schrijf ons met uw bestelnummer en de gewenste wijzigingen, dan regelen we het zo "
+            "snel mogelijk.",
+        ),
+        "pt": (
+            "Posso alterar ou cancelar a minha encomenda?",
+            "Sim, desde que a encomenda ainda não tenha sido enviada. Responda à confirmação "
+            "da encomenda ou escreva-nos com o número da encomenda e as alterações "
+            "pretendidas, e trataremos do assunto o mais depressa possível.",
+        ),
+        "el": (
+            "Μπορώ να αλλάξω ή να ακυρώσω την παραγγελία μου;",
+            "Ναι, εφόσον η παραγγελία δεν έχει ακόμη αποσταλεί. Απαντήστε στην επιβεβαίωση της "
+            "παραγγελίας ή γράψτε μας με τον αριθμό παραγγελίας και τις αλλαγές που "
+            "χρειάζεστε, και θα το φροντίσουμε το συντομότερο.",
+        ),
         "en": (
             "Can I change or cancel my order?",
             "Yes, as long as the order has not been shipped yet. Reply to your order confirmation "
@@ -599,6 +1293,52 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "Bună ziua, {customer_name}, vă mulțumim că ați contactat {shop_name}. Am primit "
             "mesajul dumneavoastră și vă vom răspunde {expected_answer}.",
         ),
+        "sl": (
+            "Prejeli smo vaše sporočilo",
+            "Pozdravljeni {customer_name}, hvala, ker ste se obrnili na {shop_name}. Vaše "
+            "sporočilo smo prejeli in vam bomo odgovorili do {expected_answer}.",
+        ),
+        "hr": (
+            "Zaprimili smo vašu poruku",
+            "Dobar dan {customer_name}, hvala što ste kontaktirali {shop_name}. Zaprimili smo "
+            "vašu poruku i odgovorit ćemo vam do {expected_answer}.",
+        ),
+        "bg": (
+            "Получихме вашето съобщение",
+            "Здравейте {customer_name}, благодарим ви, че се свързахте с {shop_name}. "
+            "Получихме съобщението ви и ще ви отговорим до {expected_answer}.",
+        ),
+        "fr": (
+            "Nous avons bien reçu votre message",
+            "Bonjour {customer_name}, merci d'avoir contacté {shop_name}. Nous avons bien reçu "
+            "votre message et vous répondrons d'ici le {expected_answer}.",
+        ),
+        "it": (
+            "Abbiamo ricevuto il suo messaggio",
+            "Buongiorno {customer_name}, grazie per aver contattato {shop_name}. Abbiamo "
+            "ricevuto il suo messaggio e le risponderemo entro il {expected_answer}.",
+        ),
+        "es": (
+            "Hemos recibido su mensaje",
+            "Hola {customer_name}: gracias por ponerse en contacto con {shop_name}. Hemos "
+            "recibido su mensaje y le responderemos antes del {expected_answer}.",
+        ),
+        "nl": (
+            "We hebben uw bericht ontvangen",
+            "Hallo {customer_name}, bedankt voor uw bericht aan {shop_name}. We hebben het "
+            "ontvangen en antwoorden uiterlijk {expected_answer}.",
+        ),
+        "pt": (
+            "Recebemos a sua mensagem",
+            "Olá {customer_name}, obrigado por contactar a loja {shop_name}. Recebemos a sua "
+            "mensagem e responderemos até {expected_answer}.",
+        ),
+        "el": (
+            "Λάβαμε το μήνυμά σας",
+            "Γεια σας {customer_name}, σας ευχαριστούμε που επικοινωνήσατε με το κατάστημα "
+            "{shop_name}. Λάβαμε το μήνυμά σας και θα σας απαντήσουμε έως τις "
+            "{expected_answer}.",
+        ),
         "en": (
             "We have received your message",
             "Hello {customer_name}, thank you for contacting {shop_name}. We have received your "
@@ -637,6 +1377,53 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "pentru clienți nu este disponibil în acest moment, dar vă vom răspunde "
             "{expected_answer}.",
         ),
+        "sl": (
+            "Trenutno smo zaprti",
+            "Pozdravljeni {customer_name}, hvala za vaše sporočilo. Naša podpora strankam je "
+            "ta trenutek zaprta, odgovorili pa vam bomo do {expected_answer}.",
+        ),
+        "hr": (
+            "Trenutačno ne radimo",
+            "Dobar dan {customer_name}, hvala na poruci. Naša korisnička podrška trenutačno ne "
+            "radi, ali odgovorit ćemo vam do {expected_answer}.",
+        ),
+        "bg": (
+            "В момента не работим",
+            "Здравейте {customer_name}, благодарим ви за съобщението. Обслужването на клиенти "
+            "в момента не работи, но ще ви отговорим до {expected_answer}.",
+        ),
+        "fr": (
+            "Nous sommes actuellement fermés",
+            "Bonjour {customer_name}, merci pour votre message. Notre service client est fermé "
+            "pour le moment, mais nous vous répondrons d'ici le {expected_answer}.",
+        ),
+        "it": (
+            "Al momento siamo chiusi",
+            "Buongiorno {customer_name}, grazie per il suo messaggio. Il nostro servizio "
+            "clienti al momento è chiuso, ma le risponderemo entro il {expected_answer}.",
+        ),
+        "es": (
+            "Ahora mismo estamos cerrados",
+            "Hola {customer_name}: gracias por su mensaje. Nuestro servicio de atención al "
+            "cliente está cerrado en este momento, pero le responderemos antes del "
+            "{expected_answer}.",
+        ),
+        "nl": (
+            "We zijn momenteel gesloten",
+            "Hallo {customer_name}, bedankt voor uw bericht. Onze klantenservice is op dit "
+            "moment gesloten, maar we antwoorden uiterlijk {expected_answer}.",
+        ),
+        "pt": (
+            "De momento estamos fechados",
+            "Olá {customer_name}, obrigado pela sua mensagem. O nosso apoio ao cliente está "
+            "fechado neste momento, mas responderemos até {expected_answer}.",
+        ),
+        "el": (
+            "Αυτή τη στιγμή είμαστε κλειστά",
+            "Γεια σας {customer_name}, σας ευχαριστούμε για το μήνυμά σας. Η εξυπηρέτηση "
+            "πελατών είναι αυτή τη στιγμή κλειστή, αλλά θα σας απαντήσουμε έως τις "
+            "{expected_answer}.",
+        ),
         "en": (
             "We are currently closed",
             "Hello {customer_name}, thank you for your message. Our customer service is closed "
@@ -673,6 +1460,58 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "Bună ziua, {customer_name}, vă mulțumim că ați contactat {shop_name}. Ne-ar ajuta "
             "să aflăm cum vi s-a părut asistența noastră. Durează mai puțin de un minut: "
             "{survey_link}",
+        ),
+        "sl": (
+            "Kako smo se odrezali?",
+            "Pozdravljeni {customer_name}, hvala, ker ste se obrnili na {shop_name}. Zelo bi "
+            "nas zanimalo, kako zadovoljni ste bili z našo pomočjo. Vzame vam manj kot minuto: "
+            "{survey_link}",
+        ),
+        "hr": (
+            "Jeste li zadovoljni?",
+            "Dobar dan {customer_name}, hvala što ste kontaktirali {shop_name}. Voljeli bismo "
+            "znati koliko ste bili zadovoljni našom pomoći. Trajat će manje od minute: "
+            "{survey_link}",
+        ),
+        "bg": (
+            "Как се справихме?",
+            "Здравейте {customer_name}, благодарим ви, че се свързахте с {shop_name}. Ще се "
+            "радваме да научим колко сте доволни от нашата помощ. Отнема по-малко от минута: "
+            "{survey_link}",
+        ),
+        "fr": (
+            "Votre avis nous intéresse",
+            "Bonjour {customer_name}, merci d'avoir contacté {shop_name}. Nous aimerions "
+            "savoir si notre aide vous a été utile. Cela prend moins d'une minute : "
+            "{survey_link}",
+        ),
+        "it": (
+            "Com'è andata?",
+            "Buongiorno {customer_name}, grazie per aver contattato {shop_name}. Ci piacerebbe "
+            "sapere come valuta il nostro aiuto. Ci vuole meno di un minuto: {survey_link}",
+        ),
+        "es": (
+            "¿Qué tal lo hicimos?",
+            "Hola {customer_name}: gracias por ponerse en contacto con {shop_name}. Nos "
+            "encantaría saber qué le pareció nuestra ayuda. Le llevará menos de un minuto: "
+            "{survey_link}",
+        ),
+        "nl": (
+            "Hoe hebben we het gedaan?",
+            "Hallo {customer_name}, bedankt voor uw bericht aan {shop_name}. We horen graag "
+            "hoe tevreden u was over onze hulp. Het kost minder dan een minuut: {survey_link}",
+        ),
+        "pt": (
+            "Como correu?",
+            "Olá {customer_name}, obrigado por contactar a loja {shop_name}. Gostaríamos muito "
+            "de saber a sua opinião sobre a ajuda que recebeu. Demora menos de um minuto: "
+            "{survey_link}",
+        ),
+        "el": (
+            "Πώς τα πήγαμε;",
+            "Γεια σας {customer_name}, σας ευχαριστούμε που επικοινωνήσατε με το κατάστημα "
+            "{shop_name}. Θα θέλαμε πολύ να μάθουμε πόσο ικανοποιημένοι μείνατε από τη βοήθειά "
+            "μας. Χρειάζεται λιγότερο από ένα λεπτό: {survey_link}",
         ),
         "en": (
             "How did we do?",
@@ -743,6 +1582,25 @@ MAIL_WITH_FILES: dict[str, tuple[str, str, str, str, str, str]] = {
         "Bon pentru comanda nr. 2026-6031",
         "Cană pictată manual",
     ),
+    "sl": (
+        "Poškodovan paket: fotografija in račun",
+        "Pozdravljeni,\n\ndanes sem prejel paket z zmečkano škatlo, pohodni palici v njem pa "
+        "sta ukrivljeni. Pošiljam fotografijo škatle in račun. Mi lahko prosim pošljete nov "
+        "par?\n\nHvala, Luka Novak",
+        "skatla.png",
+        "racun-2026-8105.pdf",
+        "Račun za naročilo št. 2026-8105",
+        "Pohodni palici, par",
+    ),
+    "hr": (
+        "Oštećen paket: fotografija i račun",
+        "Dobar dan,\n\npaket je stigao poderan, a boca za vodu u njemu je napuknuta. Šaljem "
+        "fotografiju i račun. Možete li mi poslati novu?\n\nHvala, Ana Babić",
+        "paket.png",
+        "racun-2026-8212.pdf",
+        "Račun za narudžbu br. 2026-8212",
+        "Boca za vodu, 1 l",
+    ),
     "en": (
         "Damaged parcel: photo and receipt",
         "Hello,\n\nmy parcel arrived crushed and the item inside is broken. I attach a photo "
@@ -763,6 +1621,15 @@ SIGNATURES: dict[str, str] = {
     "de": "Mit freundlichen Grüßen\n{agent_name}\nKundenservice {shop_name}",
     "hu": "Üdvözlettel:\n{agent_name}\n{shop_name} ügyfélszolgálat",
     "ro": "Cu stimă,\n{agent_name}\nasistență clienți {shop_name}",
+    "sl": "Lep pozdrav,\n{agent_name}\npodpora strankam {shop_name}",
+    "hr": "Srdačan pozdrav,\n{agent_name}\nkorisnička podrška {shop_name}",
+    "bg": "С уважение,\n{agent_name}\nобслужване на клиенти, {shop_name}",
+    "fr": "Cordialement,\n{agent_name}\nservice client {shop_name}",
+    "it": "Cordiali saluti,\n{agent_name}\nservizio clienti {shop_name}",
+    "es": "Un saludo,\n{agent_name}\natención al cliente de {shop_name}",
+    "nl": "Met vriendelijke groet,\n{agent_name}\nklantenservice {shop_name}",
+    "pt": "Com os melhores cumprimentos,\n{agent_name}\napoio ao cliente {shop_name}",
+    "el": "Με εκτίμηση,\n{agent_name}\nεξυπηρέτηση πελατών {shop_name}",
     "en": "Kind regards,\n{agent_name}\n{shop_name} customer care",
 }
 # What the demo shops' order numbers look like (the receipts' "2026-1042"): {order_number}

@@ -46,6 +46,11 @@ _TEXTS = {
         "Bună ziua, mai pot schimba adresa de livrare?",
         "Bună ziua, am schimbat adresa, coletul va merge la noua adresă.",
     ),
+    "sl": (
+        "Sprememba naslova za dostavo",
+        "Pozdravljeni, ali lahko še spremenim naslov za dostavo?",
+        "Pozdravljeni, naslov smo spremenili, paket bo poslan na novi naslov.",
+    ),
 }
 # Who writes, and what becomes of the answer at the demo's mail sink.
 _OUTCOMES = [("eva", "example.org"), ("tomas", "bounce.invalid"), ("karel", "gone.invalid")]

@@ -46,6 +46,7 @@ from demo.reporting import seed_reports
 from demo.retention import seed_retention
 from demo.surveys import seed_surveys
 from demo.telephony import seed_telephony
+from demo.translation_reviews import seed_translation_reviews
 from hours.models import SlaEvent, SlaTarget
 from hours.selectors import client_calendar, sla_promise_for
 from hours.services import resolution_clock_stop
@@ -99,15 +100,23 @@ DEMO_BILLING_IDENTITIES: dict[str, dict[str, str]] = {
         "vat_id": "RO38451270",
         "billing_email": "facturi@carpati-crafts.example",
     },
+    "alpska-oprema": {
+        "legal_name": "Alpska oprema d.o.o.",
+        "billing_address": "Celovška cesta 150\n1000 Ljubljana",
+        "billing_country": "SI",
+        "registration_id": "8512345000",
+        "vat_id": "SI64712834",
+        "billing_email": "racuni@alpska-oprema.example",
+    },
 }
 
 # Each agent's interface language.
-DEMO_UI_LANGUAGES = {"jana": "cs", "piotr": "pl", "lena": "de", "andrei": "ro"}
+DEMO_UI_LANGUAGES = {"jana": "cs", "piotr": "pl", "lena": "de", "andrei": "ro", "mateja": "sl"}
 # username: ({language: proficiency}, [clients served])
 # Every client has two agents who share a language of it (Bohemia: cs and en, Wisła: en,
-# Alpen: en, Duna and Carpați: hu), so claiming, contention, assignment and "nothing in
-# your languages" can all be tried; Andrei's basic German makes an Alpen item one a
-# supervisor must confirm for him.
+# Alpen: en, Duna and Carpați: hu, Alpska oprema: en, Mateja and Lena), so claiming,
+# contention, assignment and "nothing in your languages" can all be tried; Andrei's basic
+# German makes an Alpen item one a supervisor must confirm for him.
 DEMO_SKILLS: dict[str, tuple[dict[str, str], list[str]]] = {
     "jana": (
         {"cs": "native", "sk": "fluent", "en": "fluent"},
@@ -116,12 +125,13 @@ DEMO_SKILLS: dict[str, tuple[dict[str, str], list[str]]] = {
     "piotr": ({"pl": "native", "en": "fluent", "cs": "fluent"}, ["wisla-sport", "bohemia-shoes"]),
     "lena": (
         {"de": "native", "hu": "native", "en": "fluent"},
-        ["alpen-garten", "duna-design", "carpati-crafts"],
+        ["alpen-garten", "duna-design", "carpati-crafts", "alpska-oprema"],
     ),
     "andrei": (
         {"ro": "native", "hu": "fluent", "en": "fluent", "de": "basic"},
         ["carpati-crafts", "duna-design", "alpen-garten"],
     ),
+    "mateja": ({"sl": "native", "hr": "fluent", "en": "fluent"}, ["alpska-oprema"]),
 }
 
 _NAMES = {
@@ -146,9 +156,26 @@ _NAMES = {
         ["Andrei", "Ioana", "Mihai", "Elena", "Ștefan"],
         ["Popescu", "Ionescu", "Dumitrescu", "Stănescu", "Țurcanu"],
     ),
+    "sl": (
+        ["Luka", "Nina", "Matej", "Špela", "Žiga"],
+        ["Novak", "Horvat", "Kranjc", "Zupančič", "Potočnik"],
+    ),
+    "hr": (
+        ["Ivan", "Ana", "Luka", "Petra", "Marko"],
+        ["Horvat", "Kovačević", "Babić", "Marić", "Jurić"],
+    ),
     "en": (["James", "Emily", "Oliver", "Grace"], ["Smith", "Brown", "Taylor", "Walker"]),
 }
-_LANGUAGE_COUNTRY = {"cs": "CZ", "sk": "SK", "pl": "PL", "de": "DE", "hu": "HU", "ro": "RO"}
+_LANGUAGE_COUNTRY = {
+    "cs": "CZ",
+    "sk": "SK",
+    "pl": "PL",
+    "de": "DE",
+    "hu": "HU",
+    "ro": "RO",
+    "sl": "SI",
+    "hr": "HR",
+}
 # A mobile prefix per country, so that demo numbers look like the country's own.
 _MOBILE_PREFIX = {
     "CZ": "+4207",
@@ -158,7 +185,16 @@ _MOBILE_PREFIX = {
     "AT": "+4366",
     "HU": "+3630",
     "RO": "+407",
+    "SI": "+38641",
+    "HR": "+38591",
 }
+# How many digits follow the prefix (8 unless the country's mobile numbers are shorter).
+_MOBILE_DIGITS = {"SI": 6, "HR": 7}
+
+
+def _mobile_number(country: str, rng: random.Random) -> str:
+    digits = _MOBILE_DIGITS.get(country, 8)
+    return f"{_MOBILE_PREFIX[country]}{rng.randrange(10 ** (digits - 1), 10**digits - 1)}"
 
 
 def seed_clients(log: Callable[[str], None]) -> None:
@@ -249,7 +285,7 @@ def seed_customers(log: Callable[[str], None]) -> None:
                     Customer(
                         name=name,
                         email=f"customer{number}@{client.slug}.example",
-                        phone=f"{_MOBILE_PREFIX[country]}{rng.randrange(10_000_000, 99_999_999)}",
+                        phone=_mobile_number(country, rng),
                         language=language,
                         country=country,
                         shop_reference=f"C-{number:05d}",
@@ -613,4 +649,5 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_reports,
     seed_audit,
     seed_retention,
+    seed_translation_reviews,
 ]

@@ -70,6 +70,24 @@ MENU_TEXTS: dict[str, tuple[str, str, str, str]] = {
         "Rambursăm suma în paisprezece zile de la primirea returului, prin metoda inițială "
         "de plată.",
     ),
+    "sl": (
+        "Pozdravljeni, dobrodošli na liniji za pomoč strankam {shop}.",
+        "Za naročila in dostavo pritisnite 1. Za vračila in reklamacije pritisnite 2. Za druga "
+        "vprašanja pritisnite 3. Za povratni klic pritisnite 5. Za ponovitev pritisnite 9.",
+        "Za vračilo izdelka pritisnite 1. Za stanje vračila denarja pritisnite 2. Za vrnitev "
+        "pritisnite zvezdico.",
+        "Denar vrnemo v štirinajstih dneh po prejemu vrnjenega izdelka, na vaš prvotni način "
+        "plačila.",
+    ),
+    "hr": (
+        "Dobar dan, dobro došli u korisničku podršku {shop}.",
+        "Za narudžbe i dostavu pritisnite 1. Za povrate i reklamacije pritisnite 2. Za ostala "
+        "pitanja pritisnite 3. Za povratni poziv pritisnite 5. Za ponavljanje pritisnite 9.",
+        "Za povrat proizvoda pritisnite 1. Za stanje povrata novca pritisnite 2. Za povratak "
+        "pritisnite zvjezdicu.",
+        "Novac vraćamo u roku od četrnaest dana od primitka vraćenog proizvoda, na vaš izvorni "
+        "način plaćanja.",
+    ),
     "en": (
         "Hello, welcome to {shop} customer service.",
         "Orders and delivery, press 1. Returns and complaints, press 2. Anything else, press "
@@ -139,15 +157,17 @@ def menus_ensure(client, numbers: list[PhoneNumber]) -> None:
     )
     Option.objects.update_or_create(menu=returns, key="*", defaults={"action": "back"})
     # The number of the client's first country offers all its languages but English
-    # (Bohemia Shoes: Czech and Slovak; Carpați Crafts: Romanian and Hungarian).
+    # (Bohemia Shoes: Czech and Slovak; Carpați Crafts: Romanian and Hungarian; Alpska oprema:
+    # Slovenian and Croatian).
     choices = [code for code in client.languages if code != "en"]
     for number in numbers:
         if len(choices) < 2 or number.country != client.countries[0]:
             continue
+        # In English too: a language without a voice is spoken in its voice fallback, English
+        # for Slovenian and Croatian (docs/telephony.md, "Voices").
         welcome = {
-            f"prompt_{number.default_language}": MENU_TEXTS[number.default_language][0].format(
-                shop=client.name
-            )
+            f"prompt_{code}": MENU_TEXTS[code][0].format(shop=client.name)
+            for code in (number.default_language, "en")
         }
         language_menu, _ = Menu.objects.update_or_create(
             key=f"language-{number.country.lower()}",

@@ -132,7 +132,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "technical": "Leider gibt es ein technisches Problem. Bitte versuchen Sie es später.",
     },
     "hu": {
-        "unknown_number": "Sajnáljuk, ez a szám nem él. Viszonthallásra.",
+        "unknown_number": "Sajnáljuk, ez a szám jelenleg nem elérhető. Viszonthallásra.",
         "invalid": "Sajnáljuk, ez a választás érvénytelen.",
         "goodbye": "Köszönjük a hívását. Viszonthallásra.",
         "closed": "Most zárva vagyunk. Újra nyitunk: {date}, {time}.",
@@ -141,20 +141,21 @@ PHRASES: dict[str, dict[str, str]] = {
         "estimate": "A várható várakozási idő körülbelül {minutes} perc.",
         "exit_offer": "Üzenethagyáshoz nyomja meg az 1-est. Visszahívás kéréséhez nyomja meg "
         "a 2-est. Vagy maradjon vonalban.",
-        "voicemail": "Kérjük, a sípszó után mondja el üzenetét, majd tegye le, vagy nyomja "
-        "meg a kettőskereszt gombot.",
+        "voicemail": "Kérjük, a sípszó után mondja el üzenetét, majd tegye le a telefont, "
+        "vagy nyomja meg a kettőskereszt gombot.",
         "voicemail_thanks": "Köszönjük az üzenetét. Jelentkezünk. Viszonthallásra.",
         "callback": "Köszönjük. Amint lehet, visszahívjuk ezen a számon.",
         "transfer": "Kérjük, tartsa a vonalat, kapcsoljuk a hívását.",
-        "survey": "Kérjük, értékelje szolgáltatásunkat 1-től, gyenge, 5-ig, kiváló.",
+        "survey": "Kérjük, értékelje szolgáltatásunkat egy 1-től 5-ig terjedő skálán, ahol az 1 "
+        "gyenge, az 5 kiváló.",
         "survey_thanks": "Köszönjük az értékelést. Viszonthallásra.",
         "nps": "Egy 0-tól 10-ig terjedő skálán mennyire valószínű, hogy ajánlaná "
         "{client:article} üzletet a barátainak? Üsse be a számot, majd nyomja meg a "
         "kettőskereszt gombot.",
-        "language_option": "Magyar nyelvhez nyomja meg a következő gombot: {key}.",
+        "language_option": "A magyar nyelvhez nyomja meg a következő gombot: {key}.",
         "agent_whisper": "Hívás: {client}, nyelv: {language}.",
         "offer_gone": "Ez a hívó már nem várakozik.",
-        "technical": "Sajnáljuk, műszaki hiba történt. Kérjük, próbálja később.",
+        "technical": "Sajnáljuk, műszaki hiba történt. Kérjük, próbálja újra később.",
     },
     "ro": {
         "unknown_number": "Ne pare rău, acest număr nu este alocat. La revedere.",
@@ -162,16 +163,17 @@ PHRASES: dict[str, dict[str, str]] = {
         "goodbye": "Vă mulțumim pentru apel. La revedere.",
         "closed": "Acum suntem închiși. Vă așteptăm din nou {date}, la ora {time}.",
         "closed_no_opening": "Acum suntem închiși.",
-        "position": "Sunteți pe locul {position} la rând.",
+        "position": "Sunteți pe locul {position} în așteptare.",
         "estimate": "Timpul estimat de așteptare, în minute: aproximativ {minutes}.",
-        "exit_offer": "Pentru a lăsa un mesaj, apăsați 1. Pentru a fi sunat înapoi, apăsați "
-        "2. Sau rămâneți la telefon.",
+        "exit_offer": "Pentru a lăsa un mesaj, apăsați 1. Pentru a vă suna noi înapoi, apăsați "
+        "2. Sau rămâneți pe linie.",
         "voicemail": "Vă rugăm să lăsați mesajul după semnalul sonor, apoi închideți sau "
         "apăsați tasta diez.",
         "voicemail_thanks": "Vă mulțumim pentru mesaj. Vă vom contacta. La revedere.",
-        "callback": "Vă mulțumim. Vă vom suna înapoi la acest număr cât mai curând.",
+        "callback": "Vă mulțumim. Vă vom suna înapoi la acest număr cât mai curând posibil.",
         "transfer": "Vă rugăm să așteptați, vă transferăm apelul.",
-        "survey": "Vă rugăm să evaluați serviciul nostru: apăsați de la 1, slab, la 5, excelent.",
+        "survey": "Vă rugăm să evaluați serviciul nostru: apăsați de la 1, slab, până la 5, "
+        "excelent.",
         "survey_thanks": "Vă mulțumim pentru evaluare. La revedere.",
         "nps": "Cât de probabil este să recomandați {client} prietenilor, pe o scară de la 0 la "
         "10? Introduceți numărul, apoi apăsați tasta diez.",
@@ -209,28 +211,28 @@ PHRASES: dict[str, dict[str, str]] = {
         "goodbye": "Grazie per aver chiamato. Arrivederci.",
         "closed": "Ora siamo chiusi. Riapriamo {date} alle {time}.",
         "closed_no_opening": "Ora siamo chiusi.",
-        "position": "Lei è il numero {position} in coda.",
+        "position": "La sua chiamata è la numero {position} in coda.",
         "estimate": "Attesa prevista, in minuti: circa {minutes}.",
-        "exit_offer": "Per lasciare un messaggio, prema 1. Per essere richiamato, prema 2. "
+        "exit_offer": "Per lasciare un messaggio, prema 1. Per ricevere una richiamata, prema 2. "
         "Oppure resti in linea.",
         "voicemail": "Lasci il suo messaggio dopo il segnale acustico, poi riagganci o prema "
-        "cancelletto.",
+        "il tasto cancelletto.",
         "voicemail_thanks": "Grazie per il messaggio. La ricontatteremo. Arrivederci.",
         "callback": "Grazie. La richiameremo a questo numero appena possibile.",
-        "transfer": "Attenda, stiamo trasferendo la chiamata.",
-        "survey": "Valuti il nostro servizio: prema da 1, scarso, a 5, eccellente.",
+        "transfer": "Attenda in linea, stiamo trasferendo la sua chiamata.",
+        "survey": "Valuti il nostro servizio: prema un tasto da 1, scarso, a 5, eccellente.",
         "survey_thanks": "Grazie per la valutazione. Arrivederci.",
         "nps": "Con quale probabilità consiglierebbe {client} a un amico, da 0 a 10? Digiti il "
-        "numero, poi prema cancelletto.",
+        "numero, poi prema il tasto cancelletto.",
         "language_option": "Per l'italiano, prema {key}.",
         "agent_whisper": "Una chiamata per {client}, in {language}.",
         "offer_gone": "Questo chiamante non è più in attesa.",
-        "technical": "Siamo spiacenti, c'è un problema tecnico. Riprovi più tardi.",
+        "technical": "Siamo spiacenti, si è verificato un problema tecnico. Riprovi più tardi.",
     },
     "nl": {
         "unknown_number": "Dit nummer is helaas niet in gebruik. Tot ziens.",
         "invalid": "Deze keuze is helaas niet geldig.",
-        "goodbye": "Bedankt voor uw oproep. Tot ziens.",
+        "goodbye": "Bedankt voor uw telefoontje. Tot ziens.",
         "closed": "We zijn nu gesloten. We zijn weer open op {date} om {time}.",
         "closed_no_opening": "We zijn nu gesloten.",
         "position": "U bent nummer {position} in de wachtrij.",
@@ -241,14 +243,159 @@ PHRASES: dict[str, dict[str, str]] = {
         "voicemail_thanks": "Bedankt voor uw bericht. We nemen contact met u op. Tot ziens.",
         "callback": "Bedankt. We bellen u zo snel mogelijk terug op dit nummer.",
         "transfer": "Een ogenblik, we verbinden u door.",
-        "survey": "Beoordeel onze service: druk 1 voor slecht tot 5 voor uitstekend.",
+        "survey": "Beoordeel onze service: druk op 1 voor slecht, tot en met 5 voor uitstekend.",
         "survey_thanks": "Bedankt voor uw beoordeling. Tot ziens.",
         "nps": "Hoe waarschijnlijk is het dat u {client} aanbeveelt aan vrienden, van 0 tot 10? "
         "Toets het getal in en druk daarna op hekje.",
-        "language_option": "Voor Nederlands, druk {key}.",
-        "agent_whisper": "Een oproep voor {client}, in het {language}.",
+        "language_option": "Voor Nederlands, druk op {key}.",
+        "agent_whisper": "Een gesprek voor {client}, in het {language}.",
         "offer_gone": "Deze beller wacht niet meer.",
         "technical": "Er is helaas een technisch probleem. Probeer het later opnieuw.",
+    },
+    "sl": {
+        "unknown_number": "Žal ta številka ni v uporabi. Na svidenje.",
+        "invalid": "Žal ta izbira ni veljavna.",
+        "goodbye": "Hvala za klic. Na svidenje.",
+        "closed": "Zdaj smo zaprti. Ponovno smo dosegljivi: {date}, ob {time}.",
+        "closed_no_opening": "Zdaj smo zaprti.",
+        "position": "Vaše mesto v čakalni vrsti: {position}.",
+        "estimate": "Predvideni čas čakanja v minutah: približno {minutes}.",
+        "exit_offer": "Če želite pustiti sporočilo, pritisnite 1. Če želite, da vas pokličemo "
+        "nazaj, pritisnite 2. Lahko pa ostanete na liniji.",
+        "voicemail": "Po zvočnem signalu povejte svoje sporočilo, nato odložite ali pritisnite "
+        "tipko lojtra.",
+        "voicemail_thanks": "Hvala za vaše sporočilo. Oglasili se vam bomo. Na svidenje.",
+        "callback": "Hvala. Poklicali vas bomo nazaj na to številko, takoj ko bo mogoče.",
+        "transfer": "Prosimo, počakajte, vaš klic preusmerjamo.",
+        "survey": "Prosimo, ocenite našo storitev: pritisnite od 1 za slabo do 5 za odlično.",
+        "survey_thanks": "Hvala za vašo oceno. Na svidenje.",
+        "nps": "Kako verjetno je, da bi {client} priporočili prijatelju, na lestvici od 0 do "
+        "10? Vtipkajte število in nato pritisnite tipko lojtra.",
+        "language_option": "Za slovenščino pritisnite {key}.",
+        "agent_whisper": "Klic za {client}, jezik: {language}.",
+        "offer_gone": "Ta klicatelj ne čaka več.",
+        "technical": "Žal imamo tehnično težavo. Prosimo, poskusite znova pozneje.",
+    },
+    "hr": {
+        "unknown_number": "Nažalost, ovaj broj nije u upotrebi. Doviđenja.",
+        "invalid": "Nažalost, taj odabir nije valjan.",
+        "goodbye": "Hvala na pozivu. Doviđenja.",
+        "closed": "Trenutačno ne radimo. Ponovno smo dostupni: {date}, u {time}.",
+        "closed_no_opening": "Trenutačno ne radimo.",
+        "position": "Vaše mjesto u redu čekanja: {position}.",
+        "estimate": "Predviđeno vrijeme čekanja u minutama: otprilike {minutes}.",
+        "exit_offer": "Ako želite ostaviti poruku, pritisnite 1. Ako želite da vas nazovemo, "
+        "pritisnite 2. Ili ostanite na liniji.",
+        "voicemail": "Nakon zvučnog signala izgovorite svoju poruku, a zatim spustite slušalicu "
+        "ili pritisnite tipku ljestve.",
+        "voicemail_thanks": "Hvala na poruci. Javit ćemo vam se. Doviđenja.",
+        "callback": "Hvala. Nazvat ćemo vas na ovaj broj čim budemo mogli.",
+        "transfer": "Molimo pričekajte, spajamo vaš poziv.",
+        "survey": "Molimo ocijenite našu uslugu: pritisnite od 1 za loše do 5 za odlično.",
+        "survey_thanks": "Hvala na ocjeni. Doviđenja.",
+        "nps": "Koliko je vjerojatno da biste {client} preporučili prijatelju, na ljestvici od 0 "
+        "do 10? Utipkajte broj, a zatim pritisnite tipku ljestve.",
+        "language_option": "Za hrvatski pritisnite {key}.",
+        "agent_whisper": "Poziv za {client}, jezik: {language}.",
+        "offer_gone": "Ovaj pozivatelj više ne čeka.",
+        "technical": "Nažalost, imamo tehnički problem. Molimo pokušajte ponovno kasnije.",
+    },
+    "bg": {
+        "unknown_number": "За съжаление този номер не се използва. Довиждане.",
+        "invalid": "За съжаление този избор е невалиден.",
+        "goodbye": "Благодарим ви за обаждането. Довиждане.",
+        "closed": "В момента не работим. Отново ще сме на разположение: {date}, от {time} часа.",
+        "closed_no_opening": "В момента не работим.",
+        "position": "Вие сте номер {position} в опашката.",
+        "estimate": "Очаквано време за изчакване в минути: около {minutes}.",
+        "exit_offer": "За да оставите съобщение, натиснете 1. За да ви се обадим обратно, "
+        "натиснете 2. Или останете на линия.",
+        "voicemail": "Моля, оставете съобщението си след сигнала, след това затворете или "
+        "натиснете диез.",
+        "voicemail_thanks": "Благодарим ви за съобщението. Ще се свържем с вас. Довиждане.",
+        "callback": "Благодарим ви. Ще ви се обадим на този номер възможно най-скоро.",
+        "transfer": "Моля, изчакайте, свързваме ви.",
+        "survey": "Моля, оценете нашето обслужване: натиснете от 1 за лошо до 5 за отлично.",
+        "survey_thanks": "Благодарим ви за оценката. Довиждане.",
+        "nps": "Колко вероятно е да препоръчате {client} на приятел, по скала от 0 до 10? "
+        "Въведете числото, след това натиснете диез.",
+        "language_option": "За български натиснете {key}.",
+        "agent_whisper": "Обаждане за {client}, език: {language}.",
+        "offer_gone": "Този обаждащ се вече не чака.",
+        "technical": "За съжаление имаме технически проблем. Моля, опитайте отново по-късно.",
+    },
+    "es": {
+        "unknown_number": "Lo sentimos, este número no está operativo. Adiós.",
+        "invalid": "Lo sentimos, esa opción no es válida.",
+        "goodbye": "Gracias por su llamada. Adiós.",
+        "closed": "Ahora estamos cerrados. Volvemos a abrir el {date} a las {time}.",
+        "closed_no_opening": "Ahora estamos cerrados.",
+        "position": "Su llamada ocupa el lugar número {position} en la cola.",
+        "estimate": "Tiempo de espera estimado, en minutos: unos {minutes}.",
+        "exit_offer": "Para dejar un mensaje, pulse 1. Para que le devolvamos la llamada, "
+        "pulse 2. O permanezca en línea.",
+        "voicemail": "Deje su mensaje después de la señal y luego cuelgue o pulse la tecla "
+        "almohadilla.",
+        "voicemail_thanks": "Gracias por su mensaje. Nos pondremos en contacto con usted. Adiós.",
+        "callback": "Gracias. Le devolveremos la llamada a este número lo antes posible.",
+        "transfer": "Espere, por favor, estamos transfiriendo su llamada.",
+        "survey": "Valore nuestro servicio de hoy: pulse de 1, malo, a 5, excelente.",
+        "survey_thanks": "Gracias por su valoración. Adiós.",
+        "nps": "Del 0 al 10, ¿qué probabilidad hay de que recomiende {client} a un amigo? "
+        "Marque el número y después pulse la tecla almohadilla.",
+        "language_option": "Para español, pulse {key}.",
+        "agent_whisper": "Una llamada para {client}, en {language}.",
+        "offer_gone": "Esta persona ya no está esperando.",
+        "technical": "Lo sentimos, tenemos un problema técnico. Inténtelo de nuevo más tarde.",
+    },
+    "pt": {
+        "unknown_number": "Lamentamos, este número não está atribuído. Adeus.",
+        "invalid": "Lamentamos, essa opção não é válida.",
+        "goodbye": "Obrigado pela sua chamada. Adeus.",
+        "closed": "Neste momento estamos fechados. Voltamos a abrir: {date}, às {time}.",
+        "closed_no_opening": "Neste momento estamos fechados.",
+        "position": "A sua chamada está na posição {position} da fila de espera.",
+        "estimate": "Tempo de espera previsto, em minutos: cerca de {minutes}.",
+        "exit_offer": "Para deixar uma mensagem, prima 1. Para lhe ligarmos de volta, prima 2. "
+        "Ou mantenha-se em linha.",
+        "voicemail": "Deixe a sua mensagem depois do sinal e, em seguida, desligue ou prima a "
+        "tecla cardinal.",
+        "voicemail_thanks": "Obrigado pela sua mensagem. Entraremos em contacto consigo. Adeus.",
+        "callback": "Obrigado. Vamos ligar-lhe de volta para este número assim que possível.",
+        "transfer": "Aguarde, por favor, estamos a transferir a sua chamada.",
+        "survey": "Avalie o nosso serviço de hoje: prima de 1, mau, a 5, excelente.",
+        "survey_thanks": "Obrigado pela sua avaliação. Adeus.",
+        "nps": "De 0 a 10, qual a probabilidade de recomendar {client} a um amigo? Marque o "
+        "número e depois prima a tecla cardinal.",
+        "language_option": "Para português, prima {key}.",
+        "agent_whisper": "Uma chamada para {client}, em {language}.",
+        "offer_gone": "Esta pessoa já não está à espera.",
+        "technical": "Lamentamos, temos um problema técnico. Tente novamente mais tarde.",
+    },
+    "el": {
+        "unknown_number": "Λυπούμαστε, αυτός ο αριθμός δεν είναι σε λειτουργία. Αντίο σας.",
+        "invalid": "Λυπούμαστε, αυτή η επιλογή δεν είναι έγκυρη.",
+        "goodbye": "Σας ευχαριστούμε για την κλήση σας. Αντίο σας.",
+        "closed": "Αυτή τη στιγμή είμαστε κλειστά. Ανοίγουμε ξανά στις {time}, {date}.",
+        "closed_no_opening": "Αυτή τη στιγμή είμαστε κλειστά.",
+        "position": "Βρίσκεστε στη θέση {position} της αναμονής.",
+        "estimate": "Εκτιμώμενος χρόνος αναμονής σε λεπτά: περίπου {minutes}.",
+        "exit_offer": "Για να αφήσετε μήνυμα, πατήστε 1. Για να σας καλέσουμε εμείς, πατήστε "
+        "2. Ή παραμείνετε στη γραμμή.",
+        "voicemail": "Αφήστε το μήνυμά σας μετά τον ήχο και στη συνέχεια κλείστε ή πατήστε τη "
+        "δίεση.",
+        "voicemail_thanks": "Σας ευχαριστούμε για το μήνυμά σας. Θα επικοινωνήσουμε μαζί σας. "
+        "Αντίο σας.",
+        "callback": "Σας ευχαριστούμε. Θα σας καλέσουμε σε αυτόν τον αριθμό το συντομότερο.",
+        "transfer": "Παρακαλούμε περιμένετε, μεταφέρουμε την κλήση σας.",
+        "survey": "Αξιολογήστε την εξυπηρέτησή μας: πατήστε από 1 για κακή έως 5 για άριστη.",
+        "survey_thanks": "Σας ευχαριστούμε για την αξιολόγηση. Αντίο σας.",
+        "nps": "Από 0 έως 10, πόσο πιθανό είναι να προτείνετε το κατάστημα {client} σε έναν φίλο; "
+        "Πληκτρολογήστε τον αριθμό και μετά πατήστε τη δίεση.",
+        "language_option": "Για ελληνικά, πατήστε {key}.",
+        "agent_whisper": "Κλήση για {client}, γλώσσα: {language}.",
+        "offer_gone": "Αυτός ο καλών δεν περιμένει πλέον.",
+        "technical": "Λυπούμαστε, υπάρχει τεχνικό πρόβλημα. Δοκιμάστε ξανά αργότερα.",
     },
 }
 

@@ -100,7 +100,7 @@ def test_an_invoice_in_hungarian_shows_every_stored_figure_as_it_is():
     assert "12 345,6789 Ft" in text and "12,5%" in text  # a surcharge: its base and rate
     assert "2026. okt. 1. \u2013 2026. okt. 16." in text  # a line for part of the month
     assert "Összesen" in text and "2 332 Ft" in text
-    assert "Az árak és összegek ÁFA nélkül értendők." in text
+    assert "Az árak és összegek áfa nélkül értendők." in text
     assert "BIC" not in text  # not set: left out, not printed empty
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from content.selectors import canned_replies_in_language
+from conversations.acknowledgements import acknowledgement_text
 from conversations.attachments import attachment_open
 from conversations.models import Attachment, Conversation, Message
 from customers.models import Customer
@@ -191,3 +192,31 @@ def test_the_demo_admin_signs_in_with_the_printed_key(demo_seeded):
     agent_name = User.objects.filter(role=User.Role.AGENT, is_staff=False).first().username
     response = agent.post("/accounts/login/", {"username": agent_name, "password": DEMO_PASSWORD})
     assert response["Location"] == "/"
+
+
+def test_the_slovenian_demo_client_answers_in_slovenian_and_croatian(demo_seeded):
+    alpska = Client.objects.get(slug="alpska-oprema")
+    assert (alpska.default_language, alpska.currency, alpska.time_zone) == (
+        "sl",
+        "EUR",
+        "Europe/Ljubljana",
+    )
+    assert alpska.vat_id == "SI64712834"
+    mateja = User.objects.get(username="mateja")
+    assert mateja.language == "sl" and alpska in mateja.served_clients.all()
+    with in_schema(alpska):
+        for language, greeting in [("sl", "Pozdravljeni"), ("hr", "Dobar dan")]:
+            conversation = Conversation.objects.filter(language=language).first()
+            assert conversation is not None, language
+            text = acknowledgement_text(client=alpska, conversation=conversation)
+            assert text is not None and text.body.startswith(greeting), text
+            # A customer known only by an address: no name, and no stray comma for it.
+            assert conversation.customer.name in text.body and ",," not in text.body
+    # The portal manager reads it in Slovenian (the interface follows the user's language).
+    http = HttpClient(HTTP_HOST=host_of(alpska))
+    response = http.post(
+        "/accounts/login/", {"username": "alpska-oprema-manager", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    page = http.get("/").text
+    assert '<html lang="sl">' in page and "Alpska oprema" in page

@@ -50,3 +50,27 @@ def test_no_demo_text_writes_a_hungarian_article_as_a_z():
         ]
     assert len(texts) > 50
     assert not [text for text in texts if "a(z)" in text]
+
+
+def test_the_slovenian_demo_client_has_numbers_in_both_countries_and_an_ivr_that_speaks(
+    demo_seeded,
+):
+    alpska = Client.objects.get(slug="alpska-oprema")
+    numbers = {n.country: n for n in PhoneNumber.objects.filter(client=alpska)}
+    assert {c: (n.number[:4], n.default_language) for c, n in numbers.items()} == {
+        "SI": ("+386", "sl"),
+        "HR": ("+385", "hr"),
+    }
+    with in_schema(alpska):
+        choice = NumberMenu.objects.get(number=numbers["SI"].number).menu
+        assert choice.language_choice
+        assert choice.prompt_sl.startswith("Pozdravljeni") and choice.prompt_en
+        assert Call.objects.filter(language="sl").exists()
+        assert Call.objects.filter(language="hr").exists()
+    # Twilio has no Slovenian voice: the caller hears English, every choice named in it.
+    out = StringIO()
+    call_command("ivr_simulate", "--to", numbers["SI"].number, "--digits", "1", stdout=out)
+    printed = out.getvalue()
+    assert "Hello, welcome to Alpska oprema customer service." in printed
+    assert "For Slovenian, press 1." in printed and "For Croatian, press 2." in printed
+    assert "Orders and delivery, press 1." in printed

@@ -3,7 +3,7 @@ from django.db import IntegrityError
 from django.test import Client as HttpClient
 
 from accounts.models import User
-from languages.catalog import CATALOG, fallback_chain
+from languages.catalog import CATALOG, SEED_VOICE_FALLBACKS, fallback_chain
 from languages.models import AgentSkill, Language, LanguageFallback
 from languages.selectors import (
     agent_language_codes,
@@ -93,8 +93,11 @@ def test_a_language_cannot_fall_back_to_itself():
 @pytest.mark.django_db
 def test_voices_never_fall_back_silently_to_another_language():
     assert voice_for_language("cs").tts_voice == "Google.cs-CZ-Standard-A"
-    # Croatian has no voice: recorded prompts only, unless the admin names a language.
-    assert voice_for_language("hr") is None
+    # Croatian has no voice: seeded to speak English (text and voice), which admins change.
+    assert voice_for_language("hr").language == "en"
+    Language.objects.filter(code="hr").update(voice_fallback_id=None)
+    assert voice_for_language("hr") is None  # recorded prompts only
+    Language.objects.filter(code="sl").update(voice_fallback_id=None)
     Language.objects.filter(code="hr").update(voice_fallback_id="sl")
     assert voice_for_language("hr") is None  # Slovenian has no voice either
     Language.objects.filter(code="sl").update(voice_fallback_id="hr")
@@ -147,3 +150,33 @@ def test_admins_edit_languages_fallbacks_and_skills_in_the_admin(two_clients):
     page = http.get(f"/admin/accounts/user/{agent.pk}/change/")
     assert page.status_code == 200
     assert "skills-TOTAL_FORMS" in page.text and "served_clients" in page.text
+
+
+# Twilio's <Say> voices for the catalog's locales, as Twilio's helper library lists them
+# (twilio-node src/twiml/VoiceResponse.ts, SayVoice, generated from Twilio's TwiML
+# definitions; docs/telephony.md "Voices"). sl-SI and hr-HR are not <Say> languages there.
+TWILIO_SAY_VOICES = {
+    "cs-CZ": {"Google.cs-CZ-Standard-A", "Google.cs-CZ-Standard-B", "Google.cs-CZ-Wavenet-A"},
+    "sk-SK": {"Google.sk-SK-Standard-A", "Google.sk-SK-Standard-B", "Google.sk-SK-Wavenet-A"},
+    "pl-PL": {"Polly.Ewa", "Polly.Maja", "Polly.Jacek", "Polly.Jan", "Polly.Ola-Neural"},
+    "de-DE": {"Polly.Marlene", "Polly.Vicki", "Polly.Hans", "Polly.Vicki-Neural"},
+    "hu-HU": {"Google.hu-HU-Standard-A", "Google.hu-HU-Standard-B", "Google.hu-HU-Wavenet-A"},
+    "ro-RO": {"Polly.Carmen", "Google.ro-RO-Standard-A", "Google.ro-RO-Wavenet-A"},
+    "bg-BG": {"Google.bg-BG-Standard-A", "Google.bg-BG-Standard-B"},
+    "en-GB": {"Polly.Amy", "Polly.Emma", "Polly.Brian", "Polly.Amy-Neural"},
+    "fr-FR": {"Polly.Celine", "Polly.Lea", "Polly.Mathieu", "Polly.Lea-Neural"},
+    "it-IT": {"Polly.Carla", "Polly.Bianca", "Polly.Giorgio", "Polly.Bianca-Neural"},
+    "es-ES": {"Polly.Lucia", "Polly.Conchita", "Polly.Enrique", "Polly.Lucia-Neural"},
+    "nl-NL": {"Polly.Lotte", "Polly.Ruben", "Polly.Laura-Neural"},
+    "pt-PT": {"Polly.Ines", "Polly.Cristiano", "Polly.Ines-Neural"},
+    "el-GR": {"Google.el-GR-Standard-A", "Google.el-GR-Standard-B", "Google.el-GR-Wavenet-A"},
+}
+
+
+def test_every_catalog_voice_is_one_twilio_lists_for_its_locale():
+    for language in CATALOG.values():
+        if language.tts_voice:
+            assert language.tts_voice in TWILIO_SAY_VOICES[language.tts_language], language
+        else:  # none listed: the seeded voice fallback speaks instead
+            assert language.tts_language not in TWILIO_SAY_VOICES, language
+            assert SEED_VOICE_FALLBACKS[language.code] in CATALOG

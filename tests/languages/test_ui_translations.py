@@ -1,4 +1,4 @@
-"""The agent desk and client portal speak cs, sk, pl, de, hu, ro and en, completely."""
+"""The agent desk and client portal speak every language of settings.LANGUAGES, completely."""
 
 import ast
 from decimal import Decimal
@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from django.conf import settings
 from django.template import engines
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.test import Client as HttpClient
@@ -18,7 +19,7 @@ from tests.support.tenancy import host_of
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "platform" / "locale"
-UI_LANGUAGES = ["cs", "sk", "pl", "de", "hu", "ro", "en"]
+UI_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 GETTEXT_NAMES = {"gettext", "gettext_lazy", "gettext_noop", "_", "pgettext", "pgettext_lazy"}
 
 

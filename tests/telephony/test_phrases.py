@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from languages.catalog import CATALOG
 from telephony.voice.phrases import ARTICLES, PHRASES, hungarian_article, phrase_format
 from telephony.voice.twiml import language_name
 
@@ -18,6 +19,28 @@ def placeholders(text: str) -> set[str]:
 def test_a_phrase_uses_no_value_that_english_does_not_give(language):
     for key, text in PHRASES[language].items():
         assert placeholders(text) <= placeholders(PHRASES["en"][key]), (language, key)
+
+
+# A language's own choice in the language menu names itself ("Pro češtinu stiskněte 1."):
+# the only phrase that may leave out a value English says.
+SELF_NAMING = {"language_option": {"language"}}
+
+
+@pytest.mark.parametrize("language", sorted(CATALOG))
+def test_every_catalog_language_has_every_phrase_english_has(language):
+    assert sorted(PHRASES.get(language, {})) == sorted(PHRASES["en"])
+
+
+@pytest.mark.parametrize("language", sorted(CATALOG))
+def test_a_phrase_gives_exactly_the_values_english_gives(language):
+    for key, text in PHRASES[language].items():
+        expected = placeholders(PHRASES["en"][key])
+        may_leave_out = SELF_NAMING.get(key, set())
+        assert expected - may_leave_out <= placeholders(text) <= expected, (language, key)
+
+
+def test_the_phrases_are_the_catalogs_languages_and_no_other():
+    assert set(PHRASES) == set(CATALOG)
 
 
 @pytest.mark.parametrize("language", sorted(PHRASES))

@@ -4,6 +4,7 @@ opening in the language's own words and order, said by that language's voice."""
 import pytest
 
 from telephony.models import PhoneNumber
+from telephony.voice.phrases import PHRASES
 from tests.support.voice import SATURDAY, says
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +35,25 @@ CLOSED = {
         "en-GB",
         "We are closed now. We will be open again on Monday, 7 December at 08:00.",
     ),
-    # No Spanish phrases: the English text, its date in English too, in the English voice.
     "es": (
         "ES",
+        "es-ES",
+        "Ahora estamos cerrados. Volvemos a abrir el lunes, 7 de diciembre a las 8:00.",
+    ),
+    "bg": (
+        "BG",
+        "bg-BG",
+        "В момента не работим. Отново ще сме на разположение: понеделник, 7 декември, "
+        "от 8:00 часа.",
+    ),
+    "el": (
+        "GR",
+        "el-GR",
+        "Αυτή τη στιγμή είμαστε κλειστά. Ανοίγουμε ξανά στις 8:00\u202fπ.μ., Δευτέρα 7 Δεκεμβρίου.",
+    ),
+    # No Slovenian voice: the English text, its date in English too, in the English voice.
+    "sl": (
+        "SI",
         "en-GB",
         "We are closed now. We will be open again on Monday, 7 December at 08:00.",
     ),
@@ -54,3 +71,20 @@ def test_a_caller_on_saturday_hears_mondays_opening_in_their_language(voice, fro
     response = voice.press(voice.call("CA1", to=number), "CA1", "1")  # orders: the queue
     said = says(response)
     assert (said[0][0], said[0][1]) == (text, voice_language)
+
+
+def test_a_language_without_the_phrase_hears_its_fallbacks_text_and_date(
+    voice, frozen, monkeypatch
+):
+    # Every catalog language has every phrase; one added later follows its chain (sk -> cs).
+    monkeypatch.delitem(PHRASES["sk"], "closed")
+    PhoneNumber.objects.create(
+        number="+15550009999", client=voice.client, country="SK", default_language="sk"
+    )
+    frozen(SATURDAY)
+    response = voice.press(voice.call("CA1", to="+15550009999"), "CA1", "1")
+    said = says(response)
+    assert (said[0][0], said[0][1]) == (
+        "Nyní máme zavřeno. Znovu otevíráme pondělí 7. prosince v 8:00.",
+        "cs-CZ",
+    )

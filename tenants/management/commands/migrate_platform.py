@@ -1,6 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from languages.catalog_review import catalog_messages_sync
 from languages.services import catalog_sync
 from tenants.services import agency_ensure, template_schema_ensure
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
         agency_ensure()
         catalog_sync()  # languages added to languages/catalog.py since the last deploy
+        catalog_messages_sync()  # the interface translations' review list
         template_schema_ensure(verbosity=verbosity)
         call_command(
             "migrate_schemas",
