@@ -221,10 +221,13 @@ def conversation_open_inbound(
     """A new contact: customer, conversation, first message (with its files), and a place
     in the queue, in one transaction.
 
-    The language is detected among the client's languages; when detection is unsure, the
-    customer's known language (from an earlier contact or an agent's correction) is used,
-    else the client's default, marked uncertain. Replays (same channel and external id)
-    return the first delivery's conversation, also when they arrive at the same time. A
+    The language is detected among the client's languages; a short or unclear text is
+    weighed against what is known (the customer's earlier conversations and language, their
+    country, the client's countries), and the conversation keeps which source decided.
+    When detection is still unsure, the customer's known language (from an earlier contact
+    or an agent's correction) is used, else the client's default, marked uncertain.
+    Replays (same channel and external id) return the first delivery's conversation, also
+    when they arrive at the same time. A
     ``language`` already known (chosen in the phone menu) is taken as it is, without
     detection. The text may be empty only when files came (a photo sent alone). A caller
     that built the client's ``calendar`` for ``country`` and ``language`` (the phone line's
