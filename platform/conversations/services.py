@@ -227,11 +227,11 @@ def conversation_open_inbound(
     When detection is still unsure, the customer's known language (from an earlier contact
     or an agent's correction) is used, else the client's default, marked uncertain.
     Replays (same channel and external id) return the first delivery's conversation, also
-    when they arrive at the same time. A
-    ``language`` already known (chosen in the phone menu) is taken as it is, without
-    detection. The text may be empty only when files came (a photo sent alone). A caller
-    that built the client's ``calendar`` for ``country`` and ``language`` (the phone line's
-    open-or-closed decision) passes it, so that it is not built twice.
+    when they arrive at the same time. A ``language`` already known (chosen in the phone
+    menu) is taken as it is, without detection. The text may be empty only when files came
+    (a photo sent alone). A caller that built the client's ``calendar`` for ``country`` and
+    ``language`` (the phone line's open-or-closed decision) passes it, so that it is not
+    built twice.
     """
     if schema_name_current() != client.schema_name:
         raise RuntimeError("conversation_open_inbound runs in the client's schema")
