@@ -134,3 +134,12 @@ class Formats:
         if dimension == "country":
             return self.locale.territories.get(code) or code
         return self.names.get(code, code)
+
+
+def system_subject(client, label: str, detail: str = "") -> str:
+    """The subject of a conversation Polydesk opens itself ("Voicemail +386…"): ``label``
+    (marked with gettext_noop) in the client's default language, the language its portal
+    and most of its agents read; stored as text like any customer's subject."""
+    with translation.override(client.default_language):
+        word = _(label)
+    return f"{word} {detail}".strip()

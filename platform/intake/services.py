@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_tenants.utils import schema_context
 
 from conversations.email_in import (
@@ -39,6 +40,7 @@ from conversations.email_in import (
 )
 from conversations.models import Message
 from conversations.services import conversation_open_inbound
+from core.formats import system_subject
 from intake.models import InboundReceipt
 from tenants.models import Client, InboundAddress
 
@@ -300,7 +302,9 @@ def _unreadable_file(
         filed = _duplicate_of(client, earlier.conversation_id)
         return Outcome("duplicate", receipt.pk, filed=filed)
     reason = storable(reason)[:500]
-    subject = (parsed.subject if parsed else "") or "Unreadable message"
+    subject = (parsed.subject if parsed else "") or system_subject(
+        client, gettext_noop("Unreadable message")
+    )
     with schema_context(client.schema_name):
         inbound = conversation_open_inbound(
             client=client,

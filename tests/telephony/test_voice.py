@@ -196,6 +196,8 @@ def test_voicemail_records_and_becomes_a_conversation_once(voice):
         conversation = Conversation.objects.get()
         call = Call.objects.get(call_sid="CA1")
         assert (conversation.channel, conversation.language) == ("call", "cs")
+        # Written by Polydesk in the client's language, as its portal and agents read it.
+        assert conversation.subject == f"Hlasová zpráva {CALLER}"
         assert conversation.first_response_due_at is not None
         assert "https://api.twilio.com/rec/RE1" in conversation.messages.get().body_text
         assert (call.outcome, call.voicemail_seconds, call.conversation_id) == (
@@ -214,6 +216,7 @@ def test_callback_request_becomes_a_conversation_due_in_business_hours(voice):
     with in_schema(voice.client):
         conversation = Conversation.objects.get()
         assert conversation.customer.phone == CALLER
+        assert conversation.subject == f"Žádost o zpětné volání {CALLER}"
         assert conversation.language == "cs" and not conversation.language_uncertain
         assert conversation.first_response_due_at > conversation.created_at
         assert Call.objects.get().outcome == "callback"

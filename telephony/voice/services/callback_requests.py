@@ -3,10 +3,12 @@ client's promise). The agent's call to them is a return call (return_calls)."""
 
 from datetime import datetime
 
+from django.utils.translation import gettext_noop
 from twilio.twiml.voice_response import VoiceResponse
 
 from conversations.services import conversation_open_inbound
 from core.channels import Channel
+from core.formats import system_subject
 from hours.calendar import BusinessCalendar
 from telephony.voice.models import Call
 from telephony.voice.twiml import hang_up, say_phrase
@@ -31,7 +33,7 @@ def callback_request_take(
         client=client,
         channel=Channel.CALL,
         text=text,
-        subject=f"Callback {call.from_number}",
+        subject=system_subject(client, gettext_noop("Callback requested"), call.from_number),
         customer_phone=call.from_number,
         country=call.country,
         language=call.language,

@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from conversations.services import conversation_open_inbound
 from core.channels import Channel
+from core.formats import system_subject
 from core.tasks import task_enqueue_on_commit
 from customers.models import Customer
 from telephony.twilio_api import TwilioApiError, TwilioUnavailable, recording_delete
@@ -62,7 +64,7 @@ def recording_received(
         client=client,
         channel=Channel.CALL,
         text=text,
-        subject=f"Voicemail {call.from_number}",
+        subject=system_subject(client, gettext_noop("Voicemail"), call.from_number),
         customer_phone=call.from_number,
         country=call.country,
         language=call.language,
