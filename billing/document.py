@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from babel.dates import format_date
+from babel.dates import format_interval
 from babel.numbers import format_currency, format_decimal, format_percent
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -42,7 +42,9 @@ KIND_INVOICE, KIND_CREDIT_NOTE = "invoice", "credit_note"
 # A line in this unit (a surcharge, a margin, telephony passed through) has an amount as its
 # quantity and a share of it as its unit price.
 UNIT_AMOUNT = "amount"
-LINE_WIDTHS = [158, 72, 48, 58, 74, 72]  # description ... amount: PAGE_WIDTH in all
+# Description ... amount: PAGE_WIDTH in all; the unit holds "conversaciones" on one line,
+# quantity and amount "123 456,78 CZK".
+LINE_WIDTHS = [158, 66, 50, 72, 66, 70]
 # A table sets its cells' font even when they hold paragraphs: without this, reportlab's
 # default Helvetica (not embedded, no č or ő) ends up in the file.
 CELL_FONT = [("FONT", (0, 0), (-1, -1), FONT, 9)]
@@ -120,9 +122,6 @@ class InvoiceFormats(Formats):
         """A unit price of an amount as a percentage (0.125 -> 12.5 %), every decimal kept."""
         return format_percent(_plain(ratio), locale=self.locale, decimal_quantization=False)
 
-    def day(self, day: date) -> str:
-        return format_date(day, "medium", locale=self.locale)
-
     def country(self, code: str) -> str:
         return self.value_label("country", code)
 
@@ -172,7 +171,10 @@ def _party(heading: str, party: Party, fmt: InvoiceFormats, styles) -> list[Para
         Paragraph(escape(heading), styles["label"]),
         Paragraph(escape(party.name), styles["name"]),
         *(
-            Paragraph(f"{escape(label)}: {_multiline(value)}", styles["body"])
+            Paragraph(
+                _("%(label)s: %(value)s") % {"label": escape(label), "value": _multiline(value)},
+                styles["body"],
+            )
             for label, value in rows
             if value.strip()
         ),
@@ -248,6 +250,37 @@ def line_cells(line: DocumentLine, fmt: InvoiceFormats) -> list[str]:
     return [quantity, included, unit, unit_price, fmt.money(line.amount)]
 
 
+def _tail(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> tuple[list, list]:
+    """The rows under the lines, the total then the notes (a credit note's, the VAT's),
+    and their style: one table with the lines, so they never start a page alone."""
+    last = len(LINE_WIDTHS) - 1
+    rows: list[list[object]] = [
+        [
+            Paragraph(escape(_("Total")), styles["total"]),
+            *[""] * (last - 2),
+            Paragraph(escape(fmt.money(document.total)), styles["total"]),
+            "",
+        ]
+    ]
+    notes = []
+    if document.kind == KIND_CREDIT_NOTE:
+        cancels = _("This credit note cancels invoice %(number)s in full.")
+        notes.append(cancels % {"number": document.corrects_number})
+    # True of every invoice today: plans, lines and totals carry no tax (docs/billing.md).
+    notes.append(_("Prices and amounts are without VAT."))
+    rows += [[Paragraph(escape(note), styles["body"]), *[""] * last] for note in notes]
+    total = -len(rows)
+    style: list[tuple] = [
+        ("SPAN", (0, total), (last - 2, total)),
+        ("SPAN", (last - 1, total), (last, total)),
+        ("LINEABOVE", (0, total), (-1, total), 0.8, INK),
+        ("TOPPADDING", (0, total), (-1, total), 4),
+        ("BOTTOMPADDING", (0, total), (-1, total), 6 * mm),
+        *(("SPAN", (0, row), (last, row)) for row in range(total + 1, 0)),
+    ]
+    return rows, style
+
+
 def _lines(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list[Table]:
     whole_month = month_bounds(document.period)
     rows = []
@@ -255,7 +288,7 @@ def _lines(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list[Table
         text = escape(line.description)
         # A plan changing mid-month splits it: say which days such a line is for.
         if (line.starts_on, line.ends_on) != whole_month:
-            days = f"{fmt.day(line.starts_on)} \u2013 {fmt.day(last_day(line))}"
+            days = format_interval(line.starts_on, last_day(line), "yMMMd", locale=fmt.locale)
             text += f"<br/><font size=7.5 color='#5b6578'>{escape(days)}</font>"
         rows.append([Paragraph(text, styles["cell"]), *line_cells(line, fmt)])
     header = [
@@ -266,31 +299,10 @@ def _lines(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list[Table
         _("Unit price"),
         _("Amount"),
     ]
-    return blocks_of_table(header, rows, LINE_WIDTHS, header_size=7.5)
-
-
-def _total(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> Table:
-    table = Table(
-        [
-            [
-                Paragraph(escape(_("Total")), styles["total"]),
-                Paragraph(escape(fmt.money(document.total)), styles["total"]),
-            ]
-        ],
-        colWidths=[PAGE_WIDTH - 110, 110],
-        hAlign="LEFT",
+    tail, tail_style = _tail(document, fmt, styles)
+    return blocks_of_table(
+        header, rows, LINE_WIDTHS, header_size=7.5, tail=tail, tail_style=tail_style
     )
-    table.setStyle(
-        TableStyle(
-            [
-                *CELL_FONT,
-                ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
-    return table
 
 
 def invoice_story(document: InvoiceDocument) -> list:
@@ -298,24 +310,15 @@ def invoice_story(document: InvoiceDocument) -> list:
     fonts_register()
     styles = _styles()
     fmt = InvoiceFormats(document.language, document.time_zone, document.currency)
-    story = [
+    return [
         Paragraph(escape(f"{document_title(document.kind)} {document.number}"), styles["title"]),
         _parties(document, fmt, styles),
         Spacer(1, 6 * mm),
         _facts(document, fmt, styles),
         Spacer(1, 6 * mm),
+        # The lines, then the total and the notes in the same table (_tail).
         *_lines(document, fmt, styles),
-        _total(document, fmt, styles),
-        Spacer(1, 6 * mm),
     ]
-    if document.kind == KIND_CREDIT_NOTE:
-        cancels = _("This credit note cancels invoice %(number)s in full.")
-        story.append(
-            Paragraph(escape(cancels % {"number": document.corrects_number}), styles["body"])
-        )
-    # True of every invoice today: plans, lines and totals carry no tax (docs/billing.md).
-    story.append(Paragraph(escape(_("Prices and amounts are without VAT.")), styles["body"]))
-    return story
 
 
 def invoice_pdf(document: InvoiceDocument) -> bytes:

@@ -22,6 +22,7 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
+    CondPageBreak,
     KeepTogether,
     Paragraph,
     Table,
@@ -29,7 +30,7 @@ from reportlab.platypus import (
 
 from billing.document import InvoiceFormats
 from core.channels import channel_label
-from core.formats import Formats
+from core.formats import Formats, brackets_unbroken, unbroken
 from core.pdf import (
     ACCENT,
     CHANNEL_COLOURS,
@@ -307,6 +308,18 @@ def _summary_rows(content: ReportContent, fmt: Formats) -> list[list[str]]:
     return rows
 
 
+def _label_style() -> ParagraphStyle:
+    """A table's first column: a label of any length wraps inside its cell instead of
+    running under the next column."""
+    return ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
+
+
+def _labels_wrapped(rows: list[list[str]]) -> list[list[object]]:
+    """Rows of (label, figures...) with the label as a paragraph that wraps."""
+    style = _label_style()
+    return [[Paragraph(escape(label), style), *rest] for label, *rest in rows]
+
+
 def _drawing(width: float, height: float) -> Drawing:
     # Without it a drawing starts in reportlab's default Times-Roman (not embedded).
     drawing = Drawing(width, height)
@@ -464,7 +477,7 @@ def _dimension_table(content: ReportContent, fmt: Formats, dimension: str) -> li
         _("SLA met"),
     ]
     # The whole value, wrapped over as many lines as it needs.
-    label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
+    label_style = _label_style()
     rows = []
     for code, f in content.kpis.by.get(dimension, []):
         label = _value_label(content, fmt, dimension, code)
@@ -641,7 +654,7 @@ def _call_dimension_table(content: ReportContent, fmt: Formats, dimension: str) 
         _("Average handle time"),
         _("CSAT"),
     ]
-    label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
+    label_style = _label_style()
     rows = [
         [
             Paragraph(escape(_value_label(content, fmt, dimension, code)), label_style),
@@ -667,7 +680,7 @@ def _calls_section(content: ReportContent, fmt: Formats, styles) -> list:
         Paragraph(_("Phone calls"), styles["h1"]),
         *blocks_of_table(
             ["", _("This month")],
-            call_summary_rows(calls, content.kpis.csat, fmt, content.kpis.nps),
+            _labels_wrapped(call_summary_rows(calls, content.kpis.csat, fmt, content.kpis.nps)),
             [300, 120],
         ),
     ]
@@ -694,7 +707,7 @@ def cost_rows(costs: CostSection, fmt: InvoiceFormats) -> list[list[str]]:
             label += f"\n{days}"
         if line.percent is not None:  # a surcharge: a percentage of an amount
             quantity = fmt.exact_money(line.quantity)
-            unit = f"{fmt.number(line.percent)} %"
+            unit = unbroken(f"{fmt.number(line.percent)} %")
         elif line.quantity_is_money:  # telephony passed through
             quantity, unit = fmt.exact_money(line.quantity), line.unit
         else:
@@ -713,6 +726,11 @@ def _cost_label(label: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(markup, style)
 
 
+# The costs' title (34 pt), the invoice's number (13), the table's header (20) and its first one
+# or two lines (26 each).
+COSTS_HEAD_HEIGHT = 110
+
+
 def _costs_section(content: ReportContent, styles) -> list:
     costs = content.kpis.costs
     title = Paragraph(_("Costs of the month"), styles["h1"])
@@ -722,20 +740,22 @@ def _costs_section(content: ReportContent, styles) -> list:
             Paragraph(escape(_("No invoice has been issued for this month yet.")), styles["body"]),
         ]
     fmt = InvoiceFormats(content.language, content.time_zone, costs.currency)
-    label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
+    label_style = _label_style()
     rows = [[_cost_label(label, label_style), *rest] for label, *rest in cost_rows(costs, fmt)]
-    return [
-        title,
-        Paragraph(
-            escape(_("According to invoice %(number)s") % {"number": costs.invoice_number}),
-            styles["muted"],
-        ),
-        *blocks_of_table(
-            ["", _("Quantity billed"), _("Billing unit"), _("Amount charged")],
-            rows,
-            [232, 90, 60, 100],
-        ),
-    ]
+    # The unit column holds "conversaciones" on one line.
+    first, *more = blocks_of_table(
+        ["", _("Quantity billed"), _("Billing unit"), _("Amount charged")],
+        rows,
+        [208, 90, 84, 100],
+    )
+    number = Paragraph(
+        escape(_("According to invoice %(number)s") % {"number": costs.invoice_number}),
+        styles["muted"],
+    )
+    # Never the title alone at a page's foot: it starts a new page unless the room left holds
+    # it, the invoice's number, the table's header and its first lines (a long table then
+    # continues on the next page, with its header, rather than leaving this one half empty).
+    return [CondPageBreak(COSTS_HEAD_HEIGHT), title, number, first, *more]
 
 
 def _chart(title: str, drawing: Drawing | None, styles) -> KeepTogether:
@@ -761,17 +781,18 @@ def satisfaction_section(content: ReportContent, fmt: Formats, styles) -> list:
     channels = channels_with_calls(survey, kpis.calls)
     if survey is None and not channels and not teams:
         return []
-    header = ["", _("Answers"), _("CSAT, average score (1-5)"), _("Satisfied (4 or 5)")]
+    header = ["", _("Answers"), _("CSAT, average score (1-5)")]
+    header.append(brackets_unbroken(_("Satisfied (4 or 5)")))
     header += [str(score) for score in CSAT_SCORES]
     widths = [110, 50, 70, 70, 32, 32, 32, 32, 32]
     # NPS columns only in a month with NPS answers (like the call summary's NPS rows).
     with_nps = any(g.nps.count for _code, g in channels + teams)
     if with_nps:
-        header += [_("NPS (-100 to 100)"), _("NPS answers")]
-        widths = [92, 48, 56, 52, 24, 24, 24, 24, 24, 50, 58]
+        header += [brackets_unbroken(_("NPS (-100 to 100)")), _("NPS answers")]
+        widths = [84, 48, 64, 52, 24, 24, 24, 24, 24, 50, 58]
 
     # A long category name wraps inside its cell instead of running under the next column.
-    label_style = ParagraphStyle("label", fontName=FONT, fontSize=8, leading=9.5, textColor=INK)
+    label_style = _label_style()
 
     def rows(dimension: str, pairs: list[tuple[str, SatisfactionGroup]]) -> list[list[object]]:
         return [
@@ -864,7 +885,7 @@ def report_story(content: ReportContent) -> list:
         Paragraph(_("Contacts in detail"), styles["h2"]),
         *blocks_of_table(
             ["", _("This month"), _("Previous month"), _("Change from last month")],
-            _summary_rows(content, fmt),
+            _labels_wrapped(_summary_rows(content, fmt)),
             [230, 80, 80, 80],
         ),
         _chart(_("Daily volume per channel"), _daily_chart(kpis, fmt), styles),
@@ -905,9 +926,14 @@ def report_story(content: ReportContent) -> list:
     story += satisfaction_section(content, fmt, styles)
     story += _costs_section(content, styles)
     story.append(Paragraph(_("Definitions"), styles["h1"]))
-    small = ParagraphStyle("definition", parent=styles["body"], fontSize=8.5, leading=11)
+    # Small enough that the definitions end on the page of the costs in every language.
+    small = ParagraphStyle("definition", parent=styles["body"], fontSize=8, leading=9.6)
     for term, definition in _definitions():
-        story.append(Paragraph(f"<b>{escape(term)}</b>: {escape(definition)}", small))
+        text = _("%(label)s: %(value)s") % {
+            "label": f"<b>{escape(term)}</b>",
+            "value": escape(definition),
+        }
+        story.append(Paragraph(text, small))
     return story
 
 

@@ -1,6 +1,7 @@
 """Numbers, durations, rates, dates and money in the reader's language (babel), for pages and
 PDFs alike: ``Formats(language, time_zone, currency)``."""
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -14,6 +15,23 @@ from django.utils.translation import gettext as _
 
 from core.channels import channel_label
 from core.locales import babel_locale
+
+# A figure and its unit never wrap apart ("92,1 %", "32,2 h"): on a page and in a PDF alike.
+NBSP = "\xa0"
+
+
+def unbroken(text: str) -> str:
+    """``text`` with its spaces made non-breaking: a figure with its unit on one line."""
+    return text.replace(" ", NBSP)
+
+
+BRACKETS = re.compile(r"\([^()]*\)")
+
+
+def brackets_unbroken(text: str) -> str:
+    """``text`` with no line break inside its brackets: "Satisfied (4 or 5)" may wrap before
+    "(4 or 5)", never inside it."""
+    return BRACKETS.sub(lambda match: unbroken(match.group()), text)
 
 
 def _reader_locale(language: str | None) -> Locale:
@@ -75,18 +93,18 @@ class Formats:
         if seconds is None:
             return "—"
         value = format_decimal(Decimal(seconds) / 3600, "#,##0.0", locale=self.locale)
-        return _("%(value)s h") % {"value": value}
+        return unbroken(_("%(value)s h") % {"value": value})
 
     def seconds(self, seconds: float | None) -> str:
         if seconds is None:
             return "—"
         value = format_decimal(round(Decimal(seconds)), locale=self.locale)
-        return _("%(value)s s") % {"value": value}
+        return unbroken(_("%(value)s s") % {"value": value})
 
     def percent(self, ratio: Decimal | None) -> str:
         if ratio is None:
             return "—"
-        return format_percent(ratio, "#,##0.0 %", locale=self.locale)
+        return format_percent(ratio, "#,##0.0\xa0%", locale=self.locale)
 
     def change_count(self, now: int, before: int | None) -> str:
         if before is None:
@@ -99,13 +117,13 @@ class Formats:
         value = format_decimal(
             Decimal(now - before) / 3600, "+#,##0.0;-#,##0.0", locale=self.locale
         )
-        return _("%(value)s h") % {"value": value}
+        return unbroken(_("%(value)s h") % {"value": value})
 
     def change_points(self, now: Decimal | None, before: Decimal | None) -> str:
         if now is None or before is None:
             return "—"
         value = format_decimal((now - before) * 100, "+#,##0.0;-#,##0.0", locale=self.locale)
-        return _("%(value)s pp") % {"value": value}
+        return unbroken(_("%(value)s pp") % {"value": value})
 
     def money(self, amount: Decimal, currency: str | None = None) -> str:
         return format_currency(amount, currency or self.currency, locale=self.locale)

@@ -97,14 +97,16 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def table_style(numeric_from: int = 1) -> TableStyle:
+def table_style(numeric_from: int = 1, *, last_ruled: int = -1) -> TableStyle:
+    """The tables' look: a bold header over a line, a thin rule under each row up to
+    ``last_ruled`` (rows after it, a total or a note, have their own), numbers right."""
     return TableStyle(
         [
             ("FONT", (0, 0), (-1, -1), FONT, 8.5),
             ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8.5),
             ("TEXTCOLOR", (0, 0), (-1, -1), INK),
             ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+            ("LINEBELOW", (0, 1), (-1, last_ruled), 0.3, RULE),
             ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
             ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
             ("VALIGN", (0, 1), (-1, -1), "TOP"),
@@ -122,11 +124,17 @@ def blocks_of_table(
     widths: Sequence[float],
     *,
     header_size: float = 6,
+    tail: Sequence[Sequence[Any]] = (),
+    tail_style: Sequence[tuple[Any, ...]] = (),
 ) -> list[Table]:
     """The rows as tables of at most TABLE_BLOCK_ROWS rows, each repeating the header (and
     splitting across pages with it): layout time stays linear in the number of rows. The
-    report's wide tables need the small header; an invoice's few columns take a larger one."""
-    if not rows:
+    report's wide tables need the small header; an invoice's few columns take a larger one.
+
+    ``tail``: rows after the last block's (an invoice's total and notes), styled by
+    ``tail_style`` (commands on negative row indices) and kept on one page with the last
+    row, so that a page break never leaves them alone at the top of a page."""
+    if not rows and not tail:
         return []
     fonts_register()
     header_style = ParagraphStyle(
@@ -147,14 +155,17 @@ def blocks_of_table(
         for column, text in enumerate(header)
     ]
     tables = []
-    for first in range(0, len(rows), TABLE_BLOCK_ROWS):
-        table = Table(
-            [header, *rows[first : first + TABLE_BLOCK_ROWS]],
-            colWidths=widths,
-            repeatRows=1,
-            hAlign="LEFT",
-        )
-        table.setStyle(table_style())
+    starts = range(0, len(rows), TABLE_BLOCK_ROWS) or range(1)
+    for first in starts:
+        block = [header, *rows[first : first + TABLE_BLOCK_ROWS]]
+        style = table_style()
+        if first == starts[-1] and tail:
+            block += tail
+            style = table_style(last_ruled=-len(tail) - 1)
+            for command in (("NOSPLIT", (0, -len(tail) - 1), (-1, -1)), *tail_style):
+                style.add(*command)
+        table = Table(block, colWidths=widths, repeatRows=1, hAlign="LEFT")
+        table.setStyle(style)
         tables.append(table)
     return tables
 

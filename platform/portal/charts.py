@@ -13,6 +13,10 @@ COLOURS = {
     "call": "#e76f51",
 }
 OTHER = "#5b6578"
+# A legend name's width at font-size 12, estimated per character (the browser's font is not
+# known here): wide enough for the widest letters of the interface's alphabets on average.
+LEGEND_CHAR_WIDTH = 7.2
+LEGEND_ROW = 18
 
 
 def _svg(width: int, height: int, label: str, body: list[str]) -> SafeString:
@@ -25,9 +29,12 @@ def _svg(width: int, height: int, label: str, body: list[str]) -> SafeString:
 
 def daily_volume_svg(kpis: Kpis, *, label: str, channel_names: dict[str, str]) -> SafeString:
     """Stacked bars: contacts per local day, one colour per channel, with a legend."""
-    width, height, left, bottom, top = 720, 220, 34, 22, 30
+    width, height, left, bottom = 720, 220, 34, 22
     days = kpis.daily
     channels = sorted({channel for _day, counts in days for channel in counts})
+    legend = _legend(channels, channel_names, left=left, width=width)
+    top = 30 + LEGEND_ROW * (len({y for _x, y, _c in legend}) - 1)
+    height += top - 30
     peak = max((sum(counts.values()) for _day, counts in days), default=0) or 1
     step = (width - left - 8) / max(len(days), 1)
     scale = (height - bottom - top) / peak
@@ -56,14 +63,30 @@ def daily_volume_svg(kpis: Kpis, *, label: str, channel_names: dict[str, str]) -
                 f'<text x="{x + step / 2:.1f}" y="{height - 6}" text-anchor="middle" '
                 f'font-size="11">{day.day}</text>'
             )
-    for index, channel in enumerate(channels):
-        x = left + index * 110
+    for x, y, channel in legend:
         body.append(
-            f'<rect x="{x}" y="4" width="12" height="12" fill="{COLOURS.get(channel, OTHER)}"/>'
-            f'<text x="{x + 16}" y="14" font-size="12">'
+            f'<rect x="{x:.0f}" y="{y}" width="12" height="12" '
+            f'fill="{COLOURS.get(channel, OTHER)}"/>'
+            f'<text x="{x + 16:.0f}" y="{y + 10}" font-size="12">'
             f"{escape(channel_names.get(channel, channel))}</text>"
         )
     return _svg(width, height, label, body)
+
+
+def _legend(
+    channels: list[str], names: dict[str, str], *, left: int, width: int
+) -> list[tuple[float, int, str]]:
+    """Where each channel's swatch goes (x, y): one after the other as long as their names
+    are, on a new row when the next would run past the chart's right edge."""
+    places = []
+    x, y = float(left), 4
+    for channel in channels:
+        span = 16 + LEGEND_CHAR_WIDTH * len(names.get(channel, channel))
+        if x > left and x + span > width:
+            x, y = float(left), y + LEGEND_ROW
+        places.append((x, y, channel))
+        x += span + 20
+    return places
 
 
 def heatmap_svg(kpis: Kpis, *, label: str, day_names: list[str]) -> SafeString:

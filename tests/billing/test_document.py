@@ -11,7 +11,7 @@ from billing.document import (
     Party,
     invoice_pdf,
 )
-from tests.support.pdf import assert_only_dejavu_embedded, text_of
+from tests.support.pdf import assert_only_dejavu_embedded, text_by_page, text_of
 
 ISSUER = Party(
     name="Agentura Žluťoučký kůň s.r.o.",
@@ -98,7 +98,7 @@ def test_an_invoice_in_hungarian_shows_every_stored_figure_as_it_is():
     assert "48,387097 Ft" in text and "0,012345 Ft" in text
     assert "1 234,5678" in text and "1 000" in text  # the quantity and the included minutes
     assert "12 345,6789 Ft" in text and "12,5%" in text  # a surcharge: its base and rate
-    assert "2026. okt. 1. \u2013 2026. okt. 16." in text  # a line for part of the month
+    assert "2026. okt. 1\u201316." in text  # a line for part of the month, as one interval
     assert "Összesen" in text and "2 332 Ft" in text
     assert "Az árak és összegek áfa nélkül értendők." in text
     assert "BIC" not in text  # not set: left out, not printed empty
@@ -170,3 +170,20 @@ def test_a_buyer_with_a_name_only_prints_no_empty_fields():
     # The issuer has an address and numbers, but no country or e-mail: neither is printed.
     assert "Country" not in text and "E-mail" not in text
     assert text.count("Address:") == 1 and text.count("VAT ID:") == 1
+
+
+def test_the_total_and_the_vat_note_never_start_a_page_alone():
+    # However many lines, the page with the total also holds the last line and the note.
+    for count in range(10, 40):
+        lines = tuple(
+            line(f"Line {n:02d}", "1", "day", "1", "1", unit_label="day") for n in range(count)
+        )
+        pages = text_by_page(invoice_pdf(document("en", lines=lines, total=Decimal(count))))
+        last = next(page for page in pages.split("Page ") if "Total" in page)
+        assert f"Line {count - 1:02d}" in last, count
+        assert "Prices and amounts are without VAT." in last, count
+
+
+def test_a_french_label_has_a_space_before_its_colon():
+    text = text_of(invoice_pdf(document("fr", customer=BUYER)))
+    assert "Pays : Slovaquie" in text and "Numéro de TVA : CZ07341253" in text

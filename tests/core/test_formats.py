@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils import translation
 
 from core.channels import Channel, channel_label
-from core.formats import Formats
+from core.formats import Formats, brackets_unbroken
 
 
 def test_czech_numbers_money_and_rates():
@@ -32,3 +32,14 @@ def test_every_channel_has_a_name_and_an_unknown_code_is_shown_as_is():
             "API",
         ]
         assert channel_label("fax") == "fax"
+
+
+def test_a_figure_and_its_unit_never_wrap_apart():
+    fmt = Formats("sl", "Europe/Ljubljana", "EUR")
+    assert fmt.percent(Decimal("0.921")) == "92,1\xa0%"
+    with translation.override("sl"):
+        assert fmt.hours(115920) == "32,2\xa0h"
+        assert fmt.seconds(20) == "20\xa0s"
+        assert " " not in fmt.change_points(Decimal("0.5"), Decimal("0.4"))
+        assert " " not in fmt.change_hours(7200, 3600)
+    assert brackets_unbroken("NPS (-100 to 100)") == "NPS (-100\xa0to\xa0100)"

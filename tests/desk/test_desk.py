@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from conversations.services import conversation_open_inbound
+from desk.templatetags.desk_labels import duration
 from languages.services import agent_skills_set
 from routing.models import AgentState, WorkItem
 from routing.services import work_enqueue
@@ -187,17 +188,19 @@ MONDAY_NINE = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
-    ("language", "far"),
+    ("language", "far", "minutes", "hours"),
     [
-        ("en", "Mon 7 Dec, 09:00"),
-        ("cs", "po 7. 12. 9:00"),
-        ("pl", "pon., 7 gru, 09:00"),
-        ("de", "Mo., 7. Dez., 09:00"),
-        ("hu", "dec. 7., H 9:00"),
-        ("ro", "lun., 7 dec., 09:00"),
+        ("en", "Mon 7 Dec, 09:00", "4 min", "7 h 59 min"),
+        ("cs", "po 7. 12. 9:00", "4 min", "7 h 59 min"),
+        ("pl", "pon., 7 gru, 09:00", "4 min", "7 h 59 min"),
+        ("de", "Mo., 7. Dez., 09:00", "4 Min.", "7 Std. 59 Min."),
+        ("hu", "dec. 7., H 9:00", "4 perc", "7 óra 59 perc"),
+        ("ro", "lun., 7 dec., 09:00", "4 min", "7 h 59 min"),
     ],
 )
-def test_a_due_time_reads_as_time_left_when_near_and_as_day_and_time_when_far(language, far):
+def test_a_due_time_reads_as_time_left_when_near_and_as_day_and_time_when_far(
+    language, far, minutes, hours
+):
     template = Template("{% load desk_labels %}{% due due_at now time_zone %}")
 
     def shown(due_at: datetime, time_zone: str = "Europe/Prague") -> str:
@@ -206,9 +209,10 @@ def test_a_due_time_reads_as_time_left_when_near_and_as_day_and_time_when_far(la
             return template.render(Context(context))
 
     assert shown(MONDAY_NINE) == far  # 21 hours away, not "21 h 00 min"
-    assert shown(SUNDAY_NOON + timedelta(minutes=4)) == "4 min"
-    assert shown(SUNDAY_NOON + timedelta(hours=7, minutes=59)) == "7 h 59 min"
-    assert shown(SUNDAY_NOON - timedelta(minutes=4)) == "\u22124 min"
+    # Near: the time left in the language's short units.
+    assert shown(SUNDAY_NOON + timedelta(minutes=4)) == minutes
+    assert shown(SUNDAY_NOON + timedelta(hours=7, minutes=59)) == hours
+    assert shown(SUNDAY_NOON - timedelta(minutes=4)) == "\u2212" + minutes
     assert shown(None) == ""
     # Long overdue: the day it was due (the row is marked past due), not minus "201 h 44 min".
     overdue = shown(SUNDAY_NOON - timedelta(hours=201, minutes=44))  # Saturday 28th, 02:16
@@ -230,3 +234,12 @@ def test_the_inbox_shows_a_far_due_time_as_day_and_time(two_clients):
     local = due_at.astimezone(ZoneInfo("Europe/Prague"))
     assert f" {local.day}. {local.month}. {local.hour}:{local:%M}</td>" in row  # "po 14. 12. 17:09"
     assert " h " not in row
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("bg", "2 ч 05 мин"), ("el", "2 ώρ. 05 λεπ."), ("fr", "2 h 05 min"), ("nl", "2 u 05 min")],
+)
+def test_a_wait_reads_in_the_short_units_of_the_pages_language(language, shown):
+    with translation.override(language):
+        assert duration(timedelta(hours=2, minutes=5)) == shown

@@ -4,12 +4,14 @@ refused to another client's user. (Sign-in and password reset: tests/accounts.)"
 import re
 from datetime import date
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
 from django.test import Client as HttpClient
 
 from conversations.models import Conversation, Message
+from portal.charts import _legend
 from reporting.models import KpiSnapshot, Report
 from reporting.services import report_generate
 from tests.support.portal import rows_of, signed_in
@@ -206,3 +208,14 @@ def test_the_month_so_far_says_how_old_its_figures_are_and_a_closed_month_does_n
     # Minutes and seconds: the same in a 12- and a 24-hour clock.
     assert re.search(r'id="figures-as-of">Figures as of [^<]*' + f"{local_time:%M:%S}", so_far)
     assert "figures-as-of" not in closed
+
+
+def test_the_chart_legend_leaves_room_for_long_channel_names():
+    names = {"call": "Połączenie telefoniczne", "chat": "Chat", "email": "Correo electrónico"}
+    places = _legend(["call", "chat", "email"], names, left=34, width=720)
+    for (x, _y, channel), (after, _y2, _next) in pairwise(places):
+        assert after - x >= 16 + 7 * len(names[channel]), channel
+    # Too long for one row: the rest goes on a second one, inside the chart.
+    wide = {code: name * 3 for code, name in names.items()}
+    places = _legend(["call", "chat", "email"], wide, left=34, width=720)
+    assert {y for _x, y, _c in places} == {4, 22}

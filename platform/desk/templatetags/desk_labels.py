@@ -113,11 +113,13 @@ def conversation_status(conversation: "Conversation") -> str:
 
 @register.filter
 def duration(value: timedelta) -> str:
-    """A wait as "2 h 05 min" or "4 min" (a timedelta; units are the same in every
-    language the desk speaks)."""
+    """A wait as "2 h 05 min" or "4 min" (a timedelta), in the short units of the page's
+    language ("2 ч 05 мин")."""
     minutes = max(int(value.total_seconds() // 60), 0)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+    if hours:
+        return str(_("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": f"{minutes:02d}"})
+    return str(_("%(minutes)s min") % {"minutes": minutes})
 
 
 @register.filter

@@ -6,7 +6,7 @@ from babel.numbers import format_decimal
 from django import template
 from django.utils import translation
 
-from core.formats import Formats
+from core.formats import Formats, brackets_unbroken
 from portal.tables import AMOUNT, COUNT, HOURS, PERCENT, POINTS, QUANTITY, SCORE, SECONDS
 
 register = template.Library()
@@ -36,6 +36,12 @@ def cell(value, kind: str) -> str:
     if kind == QUANTITY:
         return "—" if value is None else format_decimal(value, "#,##0.####", locale=fmt.locale)
     return "—" if value in (None, "") else str(value)
+
+
+@register.filter
+def unbroken_brackets(text: str) -> str:
+    """A column title that may wrap, but not inside its brackets ("NPS (-100 to 100)")."""
+    return brackets_unbroken(str(text))
 
 
 @register.filter
