@@ -19,6 +19,11 @@ _ORIGINAL_MESSAGE = re.compile(r"^\s*[-_]{3,}.{0,40}[-_]{3,}\s*$")  # -----Origi
 _SIGNATURE = re.compile(r"^--\s*$")
 _NOISE = re.compile(r"(https?://\S+|www\.\S+|\S+@\S+|[#№]?\d[\d\s./:,-]*)")
 _SPACES = re.compile(r"\s+")
+# A phrase quoted from elsewhere ("your e-mail says „Zásilka byla odeslána“"): often in
+# another language than the customer's own words around it.
+_QUOTED_PHRASE = re.compile(r"[„“”«»\"][^„“”«»\"\n]{1,160}[„“”«»\"]")
+# Quoted phrases are cut only when this many characters of the customer's own are left.
+MIN_OWN_CHARACTERS = 20
 
 MAX_CHARACTERS = 1000  # the start of a long e-mail says the language as well as all of it
 
@@ -67,6 +72,10 @@ def _fixed_lines(text: str) -> Iterator[str]:
 
 
 def text_for_detection(text: str) -> str:
-    """The customer's own words from ``text``, on one line, without links and numbers."""
-    cleaned = _NOISE.sub(" ", own_words(text))
-    return _SPACES.sub(" ", cleaned).strip()[:MAX_CHARACTERS]
+    """The customer's own words from ``text``, on one line, without links, numbers and
+    phrases quoted in quotation marks (when enough is left without them)."""
+    cleaned = _SPACES.sub(" ", _NOISE.sub(" ", own_words(text))).strip()
+    unquoted = _SPACES.sub(" ", _QUOTED_PHRASE.sub(" ", cleaned)).strip()
+    if len(unquoted) >= MIN_OWN_CHARACTERS:
+        cleaned = unquoted
+    return cleaned[:MAX_CHARACTERS]

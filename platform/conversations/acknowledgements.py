@@ -4,6 +4,9 @@ The text is the client's template in the customer's language (or its fallback) w
 honest expected answer time; outside the client's business hours the after-hours text says
 so. E-mail goes out through the e-mail task; a chat, SMS or API contact gets the text as the
 conversation's first outbound message (the SMS webhook answers with it, the API returns it).
+When detection was unsure of the customer's language (the text is then in the client's
+default language) but read another catalog language, a line in that language opens the
+text ("We can also answer you in English.", languages.answer_line).
 """
 
 import re
@@ -20,6 +23,7 @@ from conversations.models import Conversation, Message
 from core.locales import babel_locale
 from hours.calendar import BusinessCalendar
 from hours.selectors import client_calendar
+from languages.answer_line import answer_in_language_line
 from outbox.models import Delivery
 from outbox.services import delivery_handed_over
 
@@ -65,8 +69,14 @@ def acknowledgement_text(
         shop_name=client.name,
         customer_name=conversation.customer.name,
     )
+    line = answer_in_language_line(
+        language=conversation.language,
+        uncertain=conversation.language_uncertain,
+        detected=conversation.language_detected,
+    )
+    filled = _filled(body.text, values)
     return Acknowledgement(
-        _filled(subject.text, values) if subject else "", _filled(body.text, values)
+        _filled(subject.text, values) if subject else "", f"{line}\n\n{filled}" if line else filled
     )
 
 

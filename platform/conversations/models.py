@@ -21,6 +21,16 @@ USER_REFERENCE: dict[str, Any] = {
 }
 
 
+class LanguageDecidedBy(models.TextChoices):
+    TEXT = "text", "the text"
+    HISTORY = "history", "the customer's earlier messages"
+    CUSTOMER = "customer", "the customer's known language"
+    ADDRESS_COUNTRY = "address_country", "the customer's country"
+    CLIENT_COUNTRY = "client_country", "the client's countries"
+    DEFAULT = "default", "the client's default language"
+    AGENT = "agent", "an agent's correction"
+
+
 class Conversation(models.Model):
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -41,6 +51,11 @@ class Conversation(models.Model):
     # confirms or corrects it in one click; the correction is kept.
     language_uncertain = models.BooleanField(default=False)
     language_detected = models.CharField(max_length=8, blank=True)
+    # What decided the language (languages.detection.Detection.decided_by, "agent" for a
+    # correction), shown to the agent next to it; empty when it was given (the phone menu).
+    language_decided_by = models.CharField(
+        max_length=16, choices=LanguageDecidedBy.choices, blank=True
+    )
     language_corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, **USER_REFERENCE)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     priority = models.SmallIntegerField(default=0)

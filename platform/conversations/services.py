@@ -16,7 +16,7 @@ from accounts.models import User
 from conversations.answers import answer_recognised
 from conversations.attachments import IncomingFile, attachment_store
 from conversations.email_out import outbound_email_queue
-from conversations.models import Conversation, Message
+from conversations.models import Conversation, LanguageDecidedBy, Message
 from conversations.replies import placeholders_refuse, signature_text, signed
 from customers.models import Customer
 from customers.selectors import customer_current, identity_of, sender_is_blocked
@@ -31,6 +31,7 @@ from hours.services import (
 )
 from languages.catalog import CATALOG
 from languages.detection import detect_language_for_client
+from languages.priors import Priors, address_country
 from outbox.services import delivery_handed_over, delivery_queue
 from routing.models import WorkItem
 from routing.services import (
@@ -220,14 +221,17 @@ def conversation_open_inbound(
     """A new contact: customer, conversation, first message (with its files), and a place
     in the queue, in one transaction.
 
-    The language is detected among the client's languages; when detection is unsure, the
-    customer's known language (from an earlier contact or an agent's correction) is used,
-    else the client's default, marked uncertain. Replays (same channel and external id)
-    return the first delivery's conversation, also when they arrive at the same time. A
-    ``language`` already known (chosen in the phone menu) is taken as it is, without
-    detection. The text may be empty only when files came (a photo sent alone). A caller
-    that built the client's ``calendar`` for ``country`` and ``language`` (the phone line's
-    open-or-closed decision) passes it, so that it is not built twice.
+    The language is detected among the client's languages; a short or unclear text is
+    weighed against what is known (the customer's earlier conversations and language, their
+    country, the client's countries), and the conversation keeps which source decided.
+    When detection is still unsure, the customer's known language (from an earlier contact
+    or an agent's correction) is used, else the client's default, marked uncertain.
+    Replays (same channel and external id) return the first delivery's conversation, also
+    when they arrive at the same time. A ``language`` already known (chosen in the phone
+    menu) is taken as it is, without detection. The text may be empty only when files came
+    (a photo sent alone). A caller that built the client's ``calendar`` for ``country`` and
+    ``language`` (the phone line's open-or-closed decision) passes it, so that it is not
+    built twice.
     """
     if schema_name_current() != client.schema_name:
         raise RuntimeError("conversation_open_inbound runs in the client's schema")
@@ -245,17 +249,21 @@ def conversation_open_inbound(
         country=country.upper(),
     )
     if language:
-        detected, uncertain = "", False
+        detected, uncertain, decided_by = "", False, ""
     else:
         detection = detect_language_for_client(
-            f"{subject}\n{text}", languages=client.languages, default=client.default_language
+            f"{subject}\n{text}",
+            languages=client.languages,
+            default=client.default_language,
+            priors=_language_priors(client, customer),
         )
         language, uncertain = detection.language, not detection.certain
-        detected = detection.detected
+        detected, decided_by = detection.detected, detection.decided_by
     if uncertain and customer.language in CATALOG:
         # Known from an earlier contact or an agent's correction, even if the client does
         # not list it: the correction is kept.
         language, uncertain = customer.language, False
+        decided_by = LanguageDecidedBy.CUSTOMER
     if not uncertain and not customer.language:
         customer.language = language
         customer.save(update_fields=["language"])
@@ -294,6 +302,7 @@ def conversation_open_inbound(
         language=language,
         language_uncertain=uncertain,
         language_detected=detected,
+        language_decided_by=decided_by,
         created_at=now,
         first_response_due_at=deadlines.answer_due,
         resolution_due_at=deadlines.resolution_due,
@@ -321,6 +330,23 @@ def conversation_open_inbound(
     )
     resolution_clock_started(client, conversation, deadlines, now)
     return Inbound(conversation, message, created=True, calendar=deadlines.calendar)
+
+
+def _language_priors(client: Client, customer: Customer) -> Priors:
+    """What is known of a new contact's language before its text is read: the languages
+    of the customer's earlier conversations (newest first; those an agent or a clear text
+    settled), the customer's language, the client's countries and the customer's own."""
+    history = Conversation.objects.filter(customer=customer, language_uncertain=False).order_by(
+        "-created_at"
+    )
+    return Priors(
+        history=list(history.values_list("language", flat=True)[:5]),
+        customer=customer.language,
+        client_countries=client.countries,
+        address_country=address_country(
+            country=customer.country, phone=customer.phone, email=customer.email
+        ),
+    )
 
 
 def _spam_file(
@@ -375,7 +401,15 @@ def conversation_language_correct(
     conversation.language = language
     conversation.language_uncertain = False
     conversation.language_corrected_by = agent
-    conversation.save(update_fields=["language", "language_uncertain", "language_corrected_by"])
+    conversation.language_decided_by = LanguageDecidedBy.AGENT
+    conversation.save(
+        update_fields=[
+            "language",
+            "language_uncertain",
+            "language_corrected_by",
+            "language_decided_by",
+        ]
+    )
     Customer.objects.filter(pk=conversation.customer_id).update(language=language)
     work_language_set(
         client=client, source_kind="conversation", source_id=conversation.pk, language=language

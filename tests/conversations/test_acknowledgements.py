@@ -9,7 +9,7 @@ from django.test import Client as HttpClient
 from twilio.request_validator import RequestValidator
 
 from content.models import MessageTemplate
-from conversations.acknowledgements import acknowledgement_text
+from conversations.acknowledgements import acknowledgement_text, conversation_acknowledge
 from conversations.models import Conversation, Message
 from conversations.services import conversation_open_inbound
 from telephony.models import PhoneNumber
@@ -124,3 +124,51 @@ def test_a_customer_reads_it_in_their_language_with_the_local_due_time(polish_te
     # In English, due in the client's zone (Warsaw): Monday 10:00 + 48 business hours of 8 a
     # day is Tuesday of the next week, 10:00.
     assert ack.body.startswith("Hello Tom, we will reply 12/1/26, 10:00")
+
+
+GERMAN = "Guten Tag, meine Bestellung ist noch nicht angekommen. Wo ist das Paket?"
+SWEDISH = "Hej, min beställning har fortfarande inte kommit. Var är paketet?"
+
+
+@pytest.mark.parametrize("channel", ["email", "chat"])
+def test_an_unsure_language_is_answered_in_the_default_with_a_line_in_the_detected_one(
+    polish_templates, channel
+):
+    # Client B serves Polish and English; German is a catalog language it does not serve.
+    with in_schema(polish_templates.b):
+        conversation = conversation_open_inbound(
+            client=polish_templates.b,
+            channel=channel,
+            text=GERMAN,
+            customer_email="jonas@example.com",
+            customer_name="Jonas",
+        ).conversation
+        sent = conversation_acknowledge(client=polish_templates.b, conversation=conversation)
+    assert (conversation.language, conversation.language_uncertain) == ("pl", True)
+    assert sent is not None
+    assert sent.body_text.startswith(
+        "Gern antworten wir Ihnen auch auf Deutsch.\n\nDzień dobry Jonas, odpowiemy "
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (SWEDISH, "pl"),  # not a catalog language: nothing to promise
+        ("Dzień dobry, kiedy dotrze moja paczka? Czekam już tydzień.", "pl"),  # sure: no line
+    ],
+)
+def test_no_line_when_detection_was_sure_or_read_no_catalog_language(
+    polish_templates, text, language
+):
+    with in_schema(polish_templates.b):
+        conversation = conversation_open_inbound(
+            client=polish_templates.b,
+            channel="chat",
+            text=text,
+            customer_email="someone@example.com",
+            customer_name="Sam",
+        ).conversation
+        ack = acknowledgement_text(client=polish_templates.b, conversation=conversation)
+    assert conversation.language == language
+    assert ack is not None and ack.body.startswith("Dzień dobry Sam, odpowiemy ")

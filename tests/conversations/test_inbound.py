@@ -98,7 +98,10 @@ def test_a_correction_sends_the_item_back_when_its_agent_does_not_speak_it(two_c
     agent_presence_set(agent=czech, presence="available")
     with in_schema(two_clients.a):
         inbound = conversation_open_inbound(
-            client=two_clients.a, channel="api", text="ok", customer_email="x@example.sk"
+            client=two_clients.a,
+            channel="api",
+            text="Dobrý den, kdy mi přijde objednávka?",
+            customer_email="x@example.sk",
         )
     taken = agent_next_item(agent=czech)
     assert taken.source_id == inbound.conversation.pk
@@ -146,3 +149,62 @@ def test_customers_are_found_again_by_email_or_phone(two_clients):
             client=two_clients.a, channel="api", text="Dobrý den", customer_email="petr@example.cz"
         )
         assert Customer.objects.filter(email__iexact="petr@example.cz").count() == 1
+
+
+def open_for_a(two_clients, text: str, **contact) -> Conversation:
+    with in_schema(two_clients.a):
+        return conversation_open_inbound(
+            client=two_clients.a, channel="api", text=text, **contact
+        ).conversation
+
+
+def decision(conversation: Conversation) -> tuple[str, bool, str, str]:
+    return (
+        conversation.language,
+        conversation.language_uncertain,
+        conversation.language_detected,
+        conversation.language_decided_by,
+    )
+
+
+def test_a_clear_text_decides_its_language_and_says_so(two_clients):
+    conversation = open_for_a(
+        two_clients,
+        "Dobry den, jeste mi neprisla objednavka, muzete mi rict, kde je zbozi?",
+        customer_email="jan@example.sk",
+    )
+    # Czech typed without diacritics, from a Slovak address: the words decide.
+    assert decision(conversation) == ("cs", False, "cs", "text")
+
+
+def test_a_short_text_takes_the_language_of_the_customers_earlier_messages(two_clients):
+    first = open_for_a(
+        two_clients,
+        "Dobrý deň, kedy príde môj balík? Čakám už týždeň.",
+        customer_email="eva@example.com",
+    )
+    again = open_for_a(two_clients, "ok", customer_email="eva@example.com")
+    assert decision(first)[0] == "sk"
+    assert decision(again) == ("sk", False, "sk", "history")
+
+
+def test_a_short_text_from_a_phone_number_takes_its_countrys_language_uncertain(two_clients):
+    conversation = open_for_a(two_clients, "ok", customer_phone="+421 901 123 456")
+    assert decision(conversation) == ("sk", True, "sk", "address_country")
+
+
+def test_an_unsupported_language_gets_the_default_with_what_it_is_kept(two_clients):
+    conversation = open_for_a(
+        two_clients,
+        "Hej, min beställning har fortfarande inte kommit. Jag har väntat en vecka.",
+        customer_email="sven@example.com",
+    )
+    assert decision(conversation) == ("cs", True, "sv", "default")
+
+
+def test_a_language_given_by_the_caller_is_not_detected(two_clients):
+    with in_schema(two_clients.a):
+        conversation = conversation_open_inbound(
+            client=two_clients.a, channel="api", text="ok", language="sk"
+        ).conversation
+    assert decision(conversation) == ("sk", False, "", "")

@@ -119,13 +119,18 @@ def test_one_click_corrects_an_uncertain_language(two_clients):
     item = open_conversation(two_clients.a, "ok", "short@example.cz")
     http = HttpClient(HTTP_HOST="localhost")
     http.force_login(agent)
-    assert 'id="language-uncertain"' in http.get(f"/desk/items/{item.pk}").text
+    page = http.get(f"/desk/items/{item.pk}").text
+    assert 'id="language-uncertain"' in page
+    # "ok" says nothing: the e-mail address's country (.cz) chose, and the agent reads so.
+    assert "(jazyk podle: země zákazníka)" in page
 
     response = http.post(f"/desk/items/{item.pk}/language", {"language": "sk"})
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.language, item.language_uncertain) == ("sk", False)
-    assert 'id="language-uncertain"' not in http.get(f"/desk/items/{item.pk}").text
+    page = http.get(f"/desk/items/{item.pk}").text
+    assert 'id="language-uncertain"' not in page
+    assert "(jazyk podle: opravy agenta)" in page
     assert http.post(f"/desk/items/{item.pk}/language", {"language": "xx"}).status_code == 400
 
 

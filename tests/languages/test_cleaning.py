@@ -5,7 +5,13 @@ import random
 
 import ftfy
 
-from languages.cleaning import _ORIGINAL_MESSAGE, _QUOTE_HEADER, _SIGNATURE, own_words
+from languages.cleaning import (
+    _ORIGINAL_MESSAGE,
+    _QUOTE_HEADER,
+    _SIGNATURE,
+    own_words,
+    text_for_detection,
+)
 
 PIECES = [
     "Dobrý den, zásilka dorazila poškozená.",
@@ -54,3 +60,11 @@ def test_own_words_is_what_repairing_the_whole_text_first_gave():
 def test_the_repair_stops_at_the_signature():
     text = "DobrÃ½ den.\n-- \nPodpis " + "poÅ¡kozenÃ¡ " * 10_000
     assert own_words(text) == "Dobrý den."
+
+
+def test_a_phrase_quoted_in_another_language_is_left_out_of_detection():
+    mixed = "Hi, your e-mail says „Zásilka byla odeslána“ but nothing has arrived. Where is it?"
+    assert text_for_detection(mixed) == "Hi, your e-mail says but nothing has arrived. Where is it?"
+    # Unless the quotation is most of the text: then it is what there is to read (ftfy
+    # straightens the quotation marks).
+    assert text_for_detection("„Zásilka byla odeslána“ ??") == '"Zásilka byla odeslána" ??'

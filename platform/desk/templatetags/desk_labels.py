@@ -34,6 +34,24 @@ def language_word(code: str) -> str:
     return language_in_words(code)
 
 
+# What decided a conversation's language (conversations.models.LanguageDecidedBy).
+LANGUAGE_SOURCES = {
+    "text": _("language from: the text"),
+    "history": _("language from: the customer's earlier messages"),
+    "customer": _("language from: the customer's known language"),
+    "address_country": _("language from: the customer's country"),
+    "client_country": _("language from: the client's countries"),
+    "default": _("language from: the client's default"),
+    "agent": _("language from: an agent's correction"),
+}
+
+
+@register.filter
+def language_source(decided_by: str) -> str:
+    """What decided the language, as the agent reads it next to the language."""
+    return str(LANGUAGE_SOURCES.get(decided_by, decided_by))
+
+
 CHANNELS = {
     "call": _("Call"),
     "email": _("E-mail"),
