@@ -5,6 +5,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -154,7 +155,7 @@ class Formats:
         return self.names.get(code, code)
 
 
-def system_subject(client, label: str, detail: str = "") -> str:
+def system_subject(client: Any, label: str, detail: str = "") -> str:
     """The subject of a conversation Polydesk opens itself ("Voicemail +386…"): ``label``
     (marked with gettext_noop) in the client's default language, the language its portal
     and most of its agents read; stored as text like any customer's subject."""
