@@ -162,3 +162,10 @@ def system_subject(client: Any, label: str, detail: str = "") -> str:
     with translation.override(client.default_language):
         word = _(label)
     return f"{word} {detail}".strip()
+
+
+def system_text(client: Any, pattern: str, **values: object) -> str:
+    """A message Polydesk writes itself into a conversation ("Voicemail from …"): ``pattern``
+    (marked with gettext_noop) in the client's default language, filled with ``values``."""
+    with translation.override(client.default_language):
+        return _(pattern) % values

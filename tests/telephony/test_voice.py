@@ -196,10 +196,12 @@ def test_voicemail_records_and_becomes_a_conversation_once(voice):
         conversation = Conversation.objects.get()
         call = Call.objects.get(call_sid="CA1")
         assert (conversation.channel, conversation.language) == ("call", "cs")
-        # Written by Polydesk in the client's language, as its portal and agents read it.
         assert conversation.subject == f"Hlasová zpráva {CALLER}"
         assert conversation.first_response_due_at is not None
-        assert "https://api.twilio.com/rec/RE1" in conversation.messages.get().body_text
+        # Written by Polydesk in the client's language, as its portal and agents read it.
+        assert conversation.messages.get().body_text.startswith(
+            f"Hlasová zpráva od {CALLER} (31 s): https://api.twilio.com/rec/RE1"
+        )
         assert (call.outcome, call.voicemail_seconds, call.conversation_id) == (
             "voicemail",
             31,
@@ -217,6 +219,9 @@ def test_callback_request_becomes_a_conversation_due_in_business_hours(voice):
         conversation = Conversation.objects.get()
         assert conversation.customer.phone == CALLER
         assert conversation.subject == f"Žádost o zpětné volání {CALLER}"
+        assert conversation.messages.get().body_text.startswith(
+            f"Žádost o zpětné volání z čísla {CALLER}"
+        )
         assert conversation.language == "cs" and not conversation.language_uncertain
         assert conversation.first_response_due_at > conversation.created_at
         assert Call.objects.get().outcome == "callback"

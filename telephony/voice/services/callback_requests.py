@@ -8,7 +8,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from conversations.services import conversation_open_inbound
 from core.channels import Channel
-from core.formats import system_subject
+from core.formats import system_subject, system_text
 from hours.calendar import BusinessCalendar
 from telephony.voice.models import Call
 from telephony.voice.twiml import hang_up, say_phrase
@@ -26,9 +26,11 @@ def callback_request_take(
     """A callback request becomes a conversation due by the client's promise (counted in
     ``calendar`` when the line's hours were just read: they found it closed)."""
     call.outcome = Call.Outcome.CALLBACK
-    text = f"Callback requested by {call.from_number}"
+    text = system_text(
+        client, gettext_noop("Callback requested by %(number)s"), number=call.from_number
+    )
     if call.topic:
-        text += f" (topic: {call.topic})"
+        text += "\n" + system_text(client, gettext_noop("Topic: %(topic)s"), topic=call.topic)
     inbound = conversation_open_inbound(
         client=client,
         channel=Channel.CALL,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 
 from conversations.services import conversation_open_inbound
 from core.channels import Channel
-from core.formats import system_subject
+from core.formats import system_subject, system_text
 from core.tasks import task_enqueue_on_commit
 from customers.models import Customer
 from telephony.twilio_api import TwilioApiError, TwilioUnavailable, recording_delete
@@ -57,9 +57,15 @@ def recording_received(
         call.save(update_fields=["recording_url"])
         return True
     call.voicemail_url, call.voicemail_seconds = url, seconds
-    text = f"Voicemail from {call.from_number} ({seconds or 0} s): {url}"
+    text = system_text(
+        client,
+        gettext_noop("Voicemail from %(number)s (%(seconds)s s): %(link)s"),
+        number=call.from_number,
+        seconds=seconds or 0,
+        link=url,
+    )
     if call.topic:
-        text += f"\nTopic: {call.topic}"
+        text += "\n" + system_text(client, gettext_noop("Topic: %(topic)s"), topic=call.topic)
     inbound = conversation_open_inbound(
         client=client,
         channel=Channel.CALL,

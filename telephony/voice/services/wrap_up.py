@@ -5,10 +5,12 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from conversations.services import conversation_open_inbound
 from core.channels import Channel
+from core.formats import system_subject, system_text
 from telephony.voice.models import Call
 from telephony.voice.services.steps import schema_check
 from tenants.models import Client
@@ -46,12 +48,17 @@ def call_wrap_up(
     call.wrap_category, call.wrap_note = category, note
     call.wrap_resolved, call.wrapped_at = resolved, now
     if not resolved and call.conversation_id is None:
-        text = f"Follow-up of the call from {call.from_number}: {note}"
+        text = system_text(
+            client,
+            gettext_noop("Follow-up of the call from %(number)s: %(note)s"),
+            number=call.from_number,
+            note=note,
+        )
         inbound = conversation_open_inbound(
             client=client,
             channel=Channel.CALL,
             text=text,
-            subject=f"Call {call.from_number}",
+            subject=system_subject(client, gettext_noop("Call"), call.from_number),
             customer_phone=call.from_number,
             country=call.country,
             language=call.language,
