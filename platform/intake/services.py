@@ -40,7 +40,7 @@ from conversations.email_in import (
 )
 from conversations.models import Message
 from conversations.services import conversation_open_inbound
-from core.formats import system_subject
+from core.formats import system_subject, system_text
 from intake.models import InboundReceipt
 from tenants.models import Client, InboundAddress
 
@@ -310,7 +310,13 @@ def _unreadable_file(
             client=client,
             channel="email",
             subject=subject,
-            text=f"This message could not be read ({reason}). The original is attached.",
+            text=system_text(
+                client,
+                gettext_noop(
+                    "This message could not be read (%(reason)s). The original is attached."
+                ),
+                reason=reason,
+            ),
             customer_email=parsed.sender_email if parsed else "",
             customer_name=parsed.sender_name if parsed else "",
             country=mailbox.country,
