@@ -24,6 +24,9 @@ POLYDESK_ENV = env.environment()
 DEBUG = env.flag("DJANGO_DEBUG", default=False)
 # The development key is in git: only development may run with it (see above).
 SECRET_KEY = env.text("SECRET_KEY", env.DEVELOPMENT_SECRET_KEY)
+# Encrypts the shops' credentials (orders.credentials); empty: derived from SECRET_KEY
+# (development). docs/operations.md, "Shop credentials".
+ORDERS_CREDENTIALS_KEY = env.text("ORDERS_CREDENTIALS_KEY", "")
 
 # Client portals live on sub-domains (acme.localhost locally, acme.polydesk.eu in production).
 ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1,testserver")
@@ -126,6 +129,8 @@ TENANT_APPS = [
     "telephony.voice",
     "reporting",
     "surveys",
+    # The client's shop connection (the customer's orders on the desk).
+    "orders",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
