@@ -75,7 +75,8 @@ def orders_cached(
     the client has no shop."""
     if connection is None or not query:
         return None
-    return cache.get(_cache_key(schema=schema, connection=connection, query=query))
+    cached = cache.get(_cache_key(schema=schema, connection=connection, query=query))
+    return cached if isinstance(cached, OrderLookup) else None
 
 
 def orders_lookup(*, schema: str, query: OrderQuery) -> OrderLookup | None:
@@ -86,7 +87,7 @@ def orders_lookup(*, schema: str, query: OrderQuery) -> OrderLookup | None:
         return None
     key = _cache_key(schema=schema, connection=connection, query=query)
     cached = cache.get(key)
-    if cached is not None:
+    if isinstance(cached, OrderLookup):
         return cached
     try:
         lookup = OrderLookup(orders=_ask(connection, query))
