@@ -5,7 +5,7 @@ field keeps what was stored."""
 from django import forms
 from django.contrib import admin
 
-from content.admin import content_admin_site
+from content.admin import content_admin_site, content_change_record
 from orders.credentials import credentials_decrypt, credentials_encrypt
 from orders.models import ShopConnection
 
@@ -81,3 +81,15 @@ class ShopConnectionAdmin(admin.ModelAdmin):
         "timeout_seconds",
         "enabled",
     ]
+
+    # Edits go to the client's audit log (never the credentials: the label is the platform
+    # and address), not to admin LogEntry rows, as content's do (content.admin).
+    def log_addition(self, request, obj, message):
+        content_change_record(request, obj, "added")
+
+    def log_change(self, request, obj, message):
+        content_change_record(request, obj, "changed")
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            content_change_record(request, obj, "deleted")

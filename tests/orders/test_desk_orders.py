@@ -6,14 +6,18 @@ encrypted and never shown again, and another client's agent gets 404."""
 from decimal import Decimal
 
 import pytest
+from django.test import Client as HttpClient
 
+from accounts.models import User
+from audit.models import AuditEvent
 from content.models import CannedReply, ReplySettings
 from orders.admin import ShopConnectionForm
 from orders.credentials import credentials_decrypt, credentials_encrypt
 from orders.models import ShopConnection
 from tests.support.desk import agent_with, held_by, inbound, signed_in
+from tests.support.factories import UserFactory
 from tests.support.fake_shops import TOKEN, FakeShop, ShopOrder
-from tests.support.tenancy import in_schema
+from tests.support.tenancy import host_of, in_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +144,29 @@ def test_a_plain_http_shop_elsewhere_is_refused(shop):
             }
         )
         assert not form.is_valid() and "shop_url" in form.errors
+
+
+def test_an_agency_admin_connects_a_shop_in_the_clients_content_admin(two_clients):
+    http = HttpClient(HTTP_HOST=host_of(two_clients.b))
+    http.force_login(UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True))
+    form = http.get("/admin/orders/shopconnection/add/")
+    assert form.status_code == 200 and 'name="access_token"' in form.text
+    data = {
+        "platform": "woocommerce",
+        "shop_url": "https://shop-b.example",
+        "api_version": "",
+        "consumer_key": "ck_secret_b",
+        "consumer_secret": "cs_secret_b",
+        "timeout_seconds": "3",
+        "enabled": "on",
+    }
+    assert http.post("/admin/orders/shopconnection/add/", data).status_code == 302
+    with in_schema(two_clients.b):
+        connection = ShopConnection.objects.get()
+    change = http.get(f"/admin/orders/shopconnection/{connection.pk}/change/").text
+    assert "ck_secret_b" not in change and "cs_secret_b" not in change
+    assert AuditEvent.objects.filter(
+        client=two_clients.b, object_type="shopconnection", object_id=connection.pk
+    ).exists()
+    with in_schema(two_clients.b):
+        connection.delete()
