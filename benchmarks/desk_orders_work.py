@@ -2,6 +2,7 @@
 ``django_setup()`` has pointed the settings at the bench database: the models need it."""
 
 import argparse
+import contextlib
 import json
 import logging
 import statistics
@@ -21,7 +22,7 @@ from content.models import ReplySettings
 from orders.credentials import credentials_encrypt
 from orders.models import ShopConnection
 
-TOKEN = "shpat_bench"
+TOKEN = "shpat_bench"  # noqa: S105 - the fake shop accepts any token
 NODE = {
     "name": "#1042",
     "createdAt": "2026-11-30T10:00:00Z",
@@ -43,14 +44,13 @@ def fake_shopify(delay: float) -> ThreadingHTTPServer:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             time.sleep(delay)
             body = json.dumps({"data": {"orders": {"nodes": [NODE]}}}).encode()
-            try:
+            # The desk may have stopped waiting: the slow shop's case.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the desk stopped waiting: the slow shop's case
 
         def log_message(self, *args) -> None:
             pass
