@@ -36,11 +36,15 @@ NODE = {
 }
 
 
+ASKED = [0]  # requests the fake shops received
+
+
 def fake_shopify(delay: float) -> ThreadingHTTPServer:
     """A Shopify Admin GraphQL endpoint answering one order after ``delay`` seconds."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
+            ASKED[0] += 1
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             time.sleep(delay)
             body = json.dumps({"data": {"orders": {"nodes": [NODE]}}}).encode()
@@ -110,10 +114,12 @@ def run(args: argparse.Namespace, report: Report) -> None:
     floor = timings(http, page, requests=args.requests)
     floor_p50, floor_p99 = statistics.median(floor), percentile(floor, 0.99)
     print(f"item page without a shop: p50 {floor_p50:.1f} ms, p99 {floor_p99:.1f} ms")
-    worst_page_p99 = 0.0
+    page_asked = 0
     for label, server in shops.items():
         connect(client, f"http://127.0.0.1:{server.server_address[1]}", args.timeout)
+        asked_before = ASKED[0]
         item_page = timings(http, page, requests=args.requests, cold=True)
+        page_asked += ASKED[0] - asked_before
         slow_shop = server is slow
         cold = timings(
             http, panel, requests=args.slow_requests if slow_shop else args.requests, cold=True
@@ -133,11 +139,8 @@ def run(args: argparse.Namespace, report: Report) -> None:
                 "ms",
                 floor=floor_p99 if name == "item page" else None,
             )
-        worst_page_p99 = max(worst_page_p99, percentile(item_page, 0.99))
     report.figure("item page without a shop: p99", floor_p99, "ms")
-    report.check(
-        "item page slower than the floor by over 10 % + 5 ms",
-        int(worst_page_p99 > floor_p99 * 1.1 + 5),
-    )
+    # The page must never wait for a shop: any request it made to one is a failure.
+    report.check("requests to the shop made by the item page", page_asked)
     for server in (fast, slow):
         server.shutdown()
