@@ -227,7 +227,7 @@ class Domain(DomainMixin):
 class ApiKey(models.Model):
     """A client's key for the JSON API. Only a hash is stored; the key is shown once.
 
-    Its scopes say which endpoints it opens (conversations.api); ``last_used_at`` is written
+    Its scopes say which endpoints it opens (conversations.api, restapi); ``last_used_at`` is written
     at most once a minute per key (``API_KEY_LAST_USE_EVERY``), so the API path stays cheap."""
 
     class Scope(models.TextChoices):
@@ -235,6 +235,12 @@ class ApiKey(models.Model):
         CONVERSATIONS_READ = "conversations:read", "conversations:read"
         # POST a customer's first or next message.
         CONVERSATIONS_WRITE = "conversations:write", "conversations:write"
+        # GET the client's customers (list, one).
+        CUSTOMERS_READ = "customers:read", "customers:read"
+        # GET a month's KPIs, as the portal shows them.
+        REPORTS_READ = "reports:read", "reports:read"
+        # GET the client's invoices and their PDFs.
+        INVOICES_READ = "invoices:read", "invoices:read"
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=100, help_text="what it is for, e.g. 'shop backend'")

@@ -8,6 +8,8 @@ from accounts import two_factor_views
 from accounts import views as accounts_views
 from conversations import api as conversations_api
 from intake import views as intake_views
+from restapi import views as restapi_views
+from restapi.api import api as rest_api
 from telephony import views as telephony_views
 
 urlpatterns = [
@@ -36,6 +38,10 @@ urlpatterns = [
         conversations_api.attachment_download,
         name="api-attachment",
     ),
+    # The REST API's read endpoints and OpenAPI document (django-ninja), after the routes
+    # above (which it leaves to conversations.api), and the reference page.
+    path("api/v1/docs", restapi_views.reference, name="api-reference"),
+    path("api/v1/", rest_api.urls),
 ]
 
 if settings.ANYMAIL.get("WEBHOOK_SECRET"):

@@ -1,15 +1,19 @@
 """The desk's search, the one way in: ``conversations_search`` answers from the public
 index (``search.models.SearchDocument``) in one statement, for whatever clients the caller
 may see. An external engine (OpenSearch) taking over would answer here, with the same
-arguments and the same page (docs/operations.md, "Search")."""
+arguments and the same page (docs/operations.md, "Search"). The public REST API lists a client's conversations from the same index
+(``conversation_documents``)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
+from django.db.models import Q
 from psycopg.types.numeric import Int8
 
+from search.models import SearchDocument
 from search.snippets import Part, highlighted, query_text, query_words, snippet
 
 PAGE_SIZE = 25
@@ -176,3 +180,40 @@ def conversations_search(
         if row[1] is not None
     ]
     return SearchPage(hits=hits, total=rows[0][0] if rows else 0, page=page)
+
+
+def conversation_documents(
+    *,
+    client_id: int,
+    query: str = "",
+    filters: SearchFilters | None = None,
+    updated_since: datetime | None = None,
+    after: tuple[datetime, int] | None = None,
+    limit: int = PAGE_SIZE,
+) -> list[SearchDocument]:
+    """One page of a client's conversations as the index holds them (the public REST API's
+    list), newest activity first: whose subject, messages or customer hold every word of
+    ``query`` (as the desk's search reads it), with ``filters``' channel, language and status
+    (spam only when asked for), active at or after ``updated_since``, and after the
+    (last activity, document id) of the previous page's last row."""
+    filters = filters or SearchFilters()
+    documents = SearchDocument.objects.filter(client_id=client_id)
+    text = query_text(query) if query else ""
+    if text:
+        match = tsquery_of(text)
+        if match is None:  # only punctuation: no word to look for
+            return []
+        documents = documents.filter(terms=SearchQuery(match, search_type="raw", config="simple"))
+    if filters.status != "spam":
+        documents = documents.exclude(status="spam")
+    for column in ("channel", "language", "status"):
+        if value := getattr(filters, column):
+            documents = documents.filter(**{column: value})
+    if updated_since is not None:
+        documents = documents.filter(last_activity_at__gte=updated_since)
+    if after is not None:
+        moment, document_id = after
+        documents = documents.filter(
+            Q(last_activity_at__lt=moment) | Q(last_activity_at=moment, id__lt=document_id)
+        )
+    return list(documents.order_by("-last_activity_at", "-id")[:limit])

@@ -1,0 +1,226 @@
+"""The REST API's read endpoints: each client reads only its own objects, each endpoint asks
+for its scope, refusals are problem details, lists page by cursor, and the OpenAPI document
+is valid and every operation in it is tested here (TESTED)."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import Client as HttpClient
+from django.utils import timezone
+from openapi_spec_validator import validate
+
+from restapi import api as restapi_api
+from search.models import SearchDocument
+from tenants.models import ApiKey
+from tenants.services import api_key_issue
+from tests.support.billing import october_invoices_issue
+from tests.support.csp import policy_problems
+from tests.support.desk import inbound
+
+pytestmark = pytest.mark.django_db
+
+# Every operationId of the document, each with tests below.
+TESTED = {
+    "customers_list",
+    "customers_get",
+    "conversations_list",
+    "kpis_get",
+    "invoices_list",
+    "invoices_pdf",
+}
+PROBLEM = "application/problem+json"
+
+
+def get(key: str | None, path: str, **params):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+    return HttpClient(HTTP_HOST="localhost").get(path, params, **headers)
+
+
+def key_of(client, *scopes: str) -> str:
+    _, raw = api_key_issue(client=client, name="shop", scopes=scopes or tuple(ApiKey.Scope.values))
+    return raw
+
+
+@pytest.fixture(autouse=True)
+def _counters():
+    cache.clear()  # the rate limit's windows
+
+
+@pytest.fixture
+def data(two_clients):
+    """Three conversations of client A (two customers), one of client B."""
+    first, _ = inbound(two_clients.a, "Dobrý den, kde jsou moje boty?", "jana@example.cz")
+    second, _ = inbound(two_clients.a, "Reklamace kabátu, prosím o vrácení.", "petr@example.cz")
+    third, _ = inbound(
+        two_clients.a, "Ještě jednou: boty nedorazily.", "jana@example.cz", channel="email"
+    )
+    other, _ = inbound(two_clients.b, "Dzień dobry, gdzie są buty?", "anna@example.pl")
+    return {"a": [first, second, third], "b": other}
+
+
+def test_the_document_is_valid_and_every_operation_is_tested(two_clients):
+    response = HttpClient(HTTP_HOST="localhost").get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    validate(document)
+    operations = {
+        operation["operationId"]
+        for methods in document["paths"].values()
+        for operation in methods.values()
+    }
+    assert operations == TESTED
+    for methods in document["paths"].values():
+        for operation in methods.values():
+            assert operation["x-scope"] in ApiKey.Scope.values
+
+
+def test_the_reference_page_is_ours_and_runs_no_script(two_clients):
+    response = HttpClient(HTTP_HOST="localhost").get("/api/v1/docs")
+    assert response.status_code == 200
+    page = response.content.decode()
+    # No outside script: the site's own, with the page's nonce.
+    assert page.count("<script") == page.count('<script src="/static/')
+    assert "/api/v1/conversations" in page and "invoices:read" in page
+    assert 'id="problem-rate-limited"' in page
+    assert policy_problems("/api/v1/docs", response) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/customers",
+        "/api/v1/customers/1",
+        "/api/v1/conversations",
+        "/api/v1/kpis/2026-10",
+        "/api/v1/invoices",
+        "/api/v1/invoices/X/pdf",
+    ],
+)
+@pytest.mark.parametrize("key", [None, "nonsense", "pd_00000000_forged"])
+def test_no_live_key_is_a_401_problem(two_clients, path, key):
+    response = get(key, path)
+    assert response.status_code == 401
+    assert response["Content-Type"] == PROBLEM
+    body = response.json()
+    assert body["status"] == 401 and body["type"] == "/api/v1/docs#problem-unauthorized"
+    assert body["title"] and body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "scope"),
+    [
+        ("/api/v1/customers", "customers:read"),
+        ("/api/v1/customers/1", "customers:read"),
+        ("/api/v1/conversations", "conversations:read"),
+        ("/api/v1/kpis/2026-10", "reports:read"),
+        ("/api/v1/invoices", "invoices:read"),
+        ("/api/v1/invoices/X/pdf", "invoices:read"),
+    ],
+)
+def test_a_key_without_the_scope_is_a_403_naming_it(two_clients, path, scope):
+    others = [value for value in ApiKey.Scope.values if value != scope]
+    response = get(key_of(two_clients.a, *others), path)
+    assert response.status_code == 403
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["scope"] == scope
+    assert response.json()["type"].endswith("#problem-missing-scope")
+
+
+def test_customers_are_listed_filtered_and_read_per_client(two_clients, data):
+    key_a, key_b = key_of(two_clients.a), key_of(two_clients.b)
+    listed = get(key_a, "/api/v1/customers").json()
+    assert sorted(c["email"] for c in listed["data"]) == ["jana@example.cz", "petr@example.cz"]
+    assert listed["next"] is None
+    assert [
+        c["email"] for c in get(key_a, "/api/v1/customers", email="JANA@example.cz").json()["data"]
+    ] == ["jana@example.cz"]
+    assert [c["email"] for c in get(key_a, "/api/v1/customers", q="petr").json()["data"]] == [
+        "petr@example.cz"
+    ]
+    assert get(key_b, "/api/v1/customers", q="petr").json()["data"] == []
+
+    # Ids count per client: B's one customer has the first, A's second customer is not B's.
+    customer_id = data["a"][1].customer_id
+    assert customer_id != data["b"].customer_id
+    one = get(key_a, f"/api/v1/customers/{customer_id}")
+    assert one.status_code == 200 and one.json()["email"] == "petr@example.cz"
+    hidden = get(key_b, f"/api/v1/customers/{customer_id}")
+    assert hidden.status_code == 404 and hidden["Content-Type"] == PROBLEM
+    assert "petr" not in hidden.content.decode()
+
+
+def test_conversations_page_by_cursor_and_filter(two_clients, data):
+    key_a = key_of(two_clients.a)
+    first = get(key_a, "/api/v1/conversations", limit=2)
+    assert first.status_code == 200
+    page = first.json()
+    assert len(page["data"]) == 2 and page["next"].startswith("http://localhost/api/v1/")
+    rest = HttpClient(HTTP_HOST="localhost").get(
+        page["next"].removeprefix("http://localhost"), HTTP_AUTHORIZATION=f"Bearer {key_a}"
+    )
+    ids = [c["id"] for c in page["data"]] + [c["id"] for c in rest.json()["data"]]
+    assert sorted(ids) == sorted(c.pk for c in data["a"]) and rest.json()["next"] is None
+
+    found = get(key_a, "/api/v1/conversations", q="boty").json()["data"]
+    assert sorted(c["id"] for c in found) == sorted([data["a"][0].pk, data["a"][2].pk])
+    assert get(key_a, "/api/v1/conversations", channel="chat").json()["data"] == []
+    assert len(get(key_a, "/api/v1/conversations", status="new").json()["data"]) == 3
+    later = (timezone.now() + timedelta(hours=1)).isoformat()
+    assert get(key_a, "/api/v1/conversations", updated_since=later).json()["data"] == []
+    # Another client's conversations never show, whatever is searched.
+    assert get(key_of(two_clients.b), "/api/v1/conversations", q="boty").json()["data"] == []
+    assert SearchDocument.objects.filter(client=two_clients.b).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"limit": 101}, "limit"), ({"limit": 0}, "limit"), ({"cursor": "nonsense"}, "cursor")],
+)
+def test_a_bad_parameter_is_a_400_naming_the_field(two_clients, params, field):
+    response = get(key_of(two_clients.a), "/api/v1/conversations", **params)
+    assert response.status_code == 400 and response["Content-Type"] == PROBLEM
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+
+
+def test_a_months_kpis(two_clients, data):
+    key_a = key_of(two_clients.a)
+    month = timezone.now().strftime("%Y-%m")
+    response = get(key_a, f"/api/v1/kpis/{month}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["month"] == month and body["figures"]["totals"]["received"] == 3
+    assert (
+        get(key_of(two_clients.b), f"/api/v1/kpis/{month}").json()["figures"]["totals"]["received"]
+        == 1
+    )
+    bad = get(key_a, "/api/v1/kpis/october")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "month"
+    assert get(key_a, "/api/v1/kpis/2999-01").status_code == 404
+
+
+def test_invoices_and_their_pdf_per_client(two_clients):
+    invoices = october_invoices_issue(two_clients)
+    key_a, key_b = key_of(two_clients.a), key_of(two_clients.b)
+    listed = get(key_a, "/api/v1/invoices").json()["data"]
+    number_a = invoices["a"].number
+    assert [invoice["number"] for invoice in listed] == [number_a]
+    pdf = get(key_a, listed[0]["pdf"])
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    refused = get(key_b, f"/api/v1/invoices/{number_a}/pdf")
+    assert refused.status_code == 404 and refused["Content-Type"] == PROBLEM
+
+
+def test_a_key_over_its_rate_is_told_when_to_come_back(two_clients, monkeypatch):
+    monkeypatch.setattr(restapi_api, "RATE_LIMIT", 2)
+    key_a = key_of(two_clients.a)
+    statuses = [get(key_a, "/api/v1/invoices").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    refused = get(key_a, "/api/v1/invoices")
+    assert refused["Content-Type"] == PROBLEM
+    assert 1 <= int(refused["Retry-After"]) <= restapi_api.RATE_WINDOW
+    # Another key has its own window.
+    assert get(key_of(two_clients.a), "/api/v1/invoices").status_code == 200
+    assert json.loads(refused.content)["status"] == 429
