@@ -227,8 +227,9 @@ class Domain(DomainMixin):
 class ApiKey(models.Model):
     """A client's key for the JSON API. Only a hash is stored; the key is shown once.
 
-    Its scopes say which endpoints it opens (conversations.api, restapi); ``last_used_at`` is written
-    at most once a minute per key (``API_KEY_LAST_USE_EVERY``), so the API path stays cheap."""
+    Its scopes say which endpoints it opens (conversations.api, restapi.api); ``last_used_at``
+    is written at most once a minute per key (``API_KEY_LAST_USE_EVERY``), so the API path
+    stays cheap."""
 
     class Scope(models.TextChoices):
         # GET a conversation and its attachments.

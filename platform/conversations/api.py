@@ -8,8 +8,9 @@ parallel requests) is filed once and answered 200 with the conversation (a next 
 ``external_id`` already used in another conversation is refused, 409); the same request
 again with its ``Idempotency-Key`` gets the first answer's status and the conversation it
 made or found, as that conversation is now (not a stored copy of the first body). Refusals are
-``{"error": "<one line>", "fields": {"<field>": "<what is wrong>"}}`` (``fields`` when a
-field is to blame).
+RFC 9457 problem details (core.problems: type, title, status, detail, ``errors`` naming the
+field to blame) that keep the members this API answered first: ``{"error": "<one line>",
+"fields": {"<field>": "<what is wrong>"}}``.
 
 A key opens what its scopes name (tenants.models.ApiKey.Scope): ``conversations:read`` the
 GETs (a conversation, an attachment), ``conversations:write`` the POSTs (a customer's first
@@ -24,7 +25,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -47,6 +48,7 @@ from conversations.services import (
     conversation_customer_message,
     conversation_open_inbound,
 )
+from core.problems import SLUG_OF_STATUS, Problem, problem_response
 from idempotency.services import (
     KEEP_HOURS,
     KeyReused,
@@ -59,15 +61,21 @@ from tenants.services import api_key_find
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as Stripe's
 
 
-def _error(status: int, message: str, **extra) -> JsonResponse:
-    return JsonResponse({"error": message, **extra}, status=status)
+def _error(status: int, message: str, **extra) -> HttpResponse:
+    """A problem detail (core.problems) that keeps this API's first members: ``error`` (the
+    detail) and ``fields`` ({field: what is wrong}, beside ``errors``)."""
+    fields = extra.get("fields")
+    errors = [{"field": name, "detail": text} for name, text in fields.items()] if fields else None
+    return problem_response(
+        Problem(SLUG_OF_STATUS[status], message, errors=errors, error=message, **extra)
+    )
 
 
 READ = ApiKey.Scope.CONVERSATIONS_READ
 WRITE = ApiKey.Scope.CONVERSATIONS_WRITE
 
 
-def _authorised(request: HttpRequest, scope: str) -> tuple[Client | None, JsonResponse | None]:
+def _authorised(request: HttpRequest, scope: str) -> tuple[Client | None, HttpResponse | None]:
     """The client of the presented key when the key holds ``scope``, or the refusal: 401
     for no live key, 403 for a live key without the scope."""
     header = request.headers.get("Authorization", "")
@@ -91,7 +99,7 @@ class _Create:
     fingerprint: str
 
 
-def _create_request(request: HttpRequest) -> tuple[_Create | None, JsonResponse | None]:
+def _create_request(request: HttpRequest) -> tuple[_Create | None, HttpResponse | None]:
     """The key's client, the JSON object posted and the ``Idempotency-Key``, or the
     response refusing them."""
     client, refused = _authorised(request, WRITE)
@@ -162,7 +170,7 @@ def _conversation_json(conversation: Conversation) -> dict:
     }
 
 
-def _replayed(create: _Create) -> JsonResponse | None:
+def _replayed(create: _Create) -> HttpResponse | None:
     """The first answer to this request's Idempotency-Key (in the open transaction), the
     refusal of a key reused for another request, or None for a new key."""
     if not create.key:
@@ -185,7 +193,7 @@ def _replayed(create: _Create) -> JsonResponse | None:
     return JsonResponse(_conversation_json(conversation), status=answered.status)
 
 
-def _answered(create: _Create, conversation: Conversation, created: bool) -> JsonResponse:
+def _answered(create: _Create, conversation: Conversation, created: bool) -> HttpResponse:
     status = 201 if created else 200
     if create.key:
         idempotent_request_record(
@@ -202,7 +210,7 @@ def _answered(create: _Create, conversation: Conversation, created: bool) -> Jso
 
 @csrf_exempt
 @require_http_methods(["POST"])
-def messages_create(request: HttpRequest) -> JsonResponse:
+def messages_create(request: HttpRequest) -> HttpResponse:
     """A customer's message: opens a conversation (201), or finds the replayed one (200)."""
     create, refused = _create_request(request)
     if refused:
@@ -242,7 +250,7 @@ def messages_create(request: HttpRequest) -> JsonResponse:
 
 @csrf_exempt
 @require_http_methods(["POST"])
-def conversation_messages_create(request: HttpRequest, conversation_id: int) -> JsonResponse:
+def conversation_messages_create(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """The customer's next message in a chat or API conversation (201), or the replayed one
     (200, same ``external_id``). A resolved conversation opens again."""
     create, refused = _create_request(request)
@@ -294,7 +302,7 @@ def _fields(error: ValidationError) -> dict[str, str]:
 
 
 @require_http_methods(["GET"])
-def conversation_detail(request: HttpRequest, conversation_id: int) -> JsonResponse:
+def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
     client, refused = _authorised(request, READ)
     if refused:
         return refused

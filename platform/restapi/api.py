@@ -20,7 +20,9 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
+from django.views.generic import RedirectView
 from django_tenants.utils import schema_context
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError
@@ -32,11 +34,11 @@ from audit.services import audit_record
 from billing.document import invoice_pdf
 from billing.selectors import invoice_document, invoices_of_client
 from core.months import month_of, month_parse
+from core.problems import PROBLEMS, Problem, problem_response
 from customers.models import Customer
 from customers.selectors import customer_current, customer_search, identity_of
 from reporting.services import kpis_for_month, report_language
 from reporting.snapshots import kpis_encode
-from restapi.problems import PROBLEMS, Problem, problem_response
 from search.selectors import SearchFilters, conversation_documents
 from tenants.models import ApiKey, Client
 from tenants.services import api_key_find
@@ -81,6 +83,12 @@ def _rate_check(key: ApiKey) -> None:
 
 
 class PolydeskApi(NinjaAPI):
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        """Ninja's routes, its root (a 404 naming a docs page we do not serve from it) sending
+        to the reference page instead; the root keeps its name, which ninja reverses."""
+        *routes, _root = super()._get_urls()
+        return [*routes, path("", RedirectView.as_view(url="/api/v1/docs"), name="api-root")]
+
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         """Ninja's document, with the refusals typed as what they are:
         application/problem+json."""

@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.problems import PROBLEM_TYPE, PROBLEMS
 from restapi.api import RATE_LIMIT, RATE_WINDOW, api
-from restapi.problems import PROBLEM_TYPE, PROBLEMS
 
 
 def _schema_of(reference: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:

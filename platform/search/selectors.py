@@ -1,8 +1,8 @@
 """The desk's search, the one way in: ``conversations_search`` answers from the public
 index (``search.models.SearchDocument``) in one statement, for whatever clients the caller
 may see. An external engine (OpenSearch) taking over would answer here, with the same
-arguments and the same page (docs/operations.md, "Search"). The public REST API lists a client's conversations from the same index
-(``conversation_documents``)."""
+arguments and the same page (docs/operations.md, "Search"). The public REST API lists a
+client's conversations from the same index (``conversation_documents``)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime

@@ -224,3 +224,8 @@ def test_a_key_over_its_rate_is_told_when_to_come_back(two_clients, monkeypatch)
     # Another key has its own window.
     assert get(key_of(two_clients.a), "/api/v1/invoices").status_code == 200
     assert json.loads(refused.content)["status"] == 429
+
+
+def test_the_apis_root_sends_to_the_reference(two_clients):
+    response = HttpClient(HTTP_HOST="localhost").get("/api/v1/")
+    assert response.status_code == 302 and response["Location"] == "/api/v1/docs"

@@ -101,7 +101,7 @@ AGENCY_ROUTES = {
     "api/v1/openapi.json": OPEN,
     "api/v1/customers": KEYED,
     "api/v1/customers/<customer_id>": KEYED,
-    "api/v1/": KEYED,  # django-ninja's root: nothing there
+    "api/v1/": OPEN,  # django-ninja's root: a redirect to the reference
     "api/v1/conversations": KEYED,
     "api/v1/kpis/<month>": KEYED,
     "api/v1/invoices": KEYED,
