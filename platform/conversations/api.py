@@ -26,7 +26,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_tenants.utils import schema_context
@@ -139,7 +138,8 @@ def _attachment_json(conversation_id: int, attachment: Attachment) -> dict:
         "content_type": attachment.content_type,
         "size": attachment.size,
         "sha256": attachment.sha256,
-        "url": reverse("api-attachment", args=[conversation_id, attachment.pk]),
+        # The route is restapi's (django-ninja serves every /api/v1/ path).
+        "url": f"/api/v1/conversations/{conversation_id}/attachments/{attachment.pk}",
     }
 
 

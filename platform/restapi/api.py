@@ -33,6 +33,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from billing.document import invoice_pdf
 from billing.selectors import invoice_document, invoices_of_client
+from conversations import api as conversations_api
 from core.months import month_of, month_parse
 from core.problems import PROBLEMS, Problem, problem_response
 from customers.models import Customer
@@ -173,6 +174,9 @@ def _client(request: HttpRequest, scope: str) -> Client:
             scope=scope,
         )
     return key.client
+
+
+_KEYED = [{"KeyAuth": []}]  # the document's scheme for the key
 
 
 def _scoped(scope: str) -> dict[str, Any]:
@@ -388,6 +392,193 @@ def conversations_list(request: HttpRequest, filters: Query[ConversationFilters]
             else None
         ),
     }
+
+
+# The first endpoints: conversations.api answers them (its own key check, validation and
+# idempotency); served and documented here, held to the same rate limit.
+
+_MESSAGE_FILES = {
+    "type": "array",
+    "maxItems": 10,
+    "description": "Files, decoded at most 25 MB together.",
+    "items": {
+        "type": "object",
+        "required": ["filename", "data"],
+        "properties": {
+            "filename": {"type": "string", "maxLength": 255},
+            "content_type": {"type": "string", "maxLength": 127},
+            "data": {"type": "string", "contentEncoding": "base64"},
+        },
+    },
+}
+_NEW_MESSAGE = {
+    "type": "object",
+    "required": ["customer"],
+    "properties": {
+        "text": {"type": "string", "maxLength": 20000, "description": "Required without files."},
+        "channel": {"type": "string", "enum": ["api", "chat"], "default": "api"},
+        "subject": {"type": "string", "maxLength": 300},
+        "external_id": {
+            "type": "string",
+            "maxLength": 255,
+            "description": "Your id of the message: sent again, it is filed once (200).",
+        },
+        "acknowledge": {"type": "boolean", "default": True},
+        "customer": {
+            "type": "object",
+            "description": "An e-mail or a phone at least.",
+            "properties": {
+                "email": {"type": "string", "format": "email"},
+                "phone": {"type": "string", "maxLength": 20},
+                "name": {"type": "string", "maxLength": 200},
+                "country": {"type": "string", "minLength": 2, "maxLength": 2},
+            },
+        },
+        "attachments": _MESSAGE_FILES,
+    },
+}
+_NEXT_MESSAGE = {
+    "type": "object",
+    "properties": {
+        "text": _NEW_MESSAGE["properties"]["text"],  # type: ignore[index]
+        "external_id": _NEW_MESSAGE["properties"]["external_id"],  # type: ignore[index]
+        "attachments": _MESSAGE_FILES,
+    },
+}
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "1 to 255 visible ASCII characters (a UUID). The same key and body again within 24 "
+        "hours get the first answer's status and conversation; the same key with another "
+        "body is a 422."
+    ),
+    "schema": {"type": "string", "maxLength": 255},
+}
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str
+
+
+class MessageOut(Schema):
+    direction: str
+    text: str
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+
+class ConversationDetail(Schema):
+    id: int
+    status: str
+    channel: str
+    language: str
+    language_uncertain: bool
+    first_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    messages: list[MessageOut]
+
+
+def _created(body: dict[str, Any], scope: str) -> dict[str, Any]:
+    return {
+        "x-scope": scope,
+        "parameters": [_IDEMPOTENCY_KEY],
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": body}},
+        },
+    }
+
+
+def _key_rate_check(request: HttpRequest) -> None:
+    """The rate limit of the key presented, when it is a live one (conversations.api
+    refuses the others)."""
+    header = request.headers.get("Authorization", "")
+    key = api_key_find(header.removeprefix("Bearer ").strip()) if header else None
+    if key is not None:
+        _rate_check(key)
+
+
+_WRITE_ANSWERS = {
+    200: ConversationDetail,
+    201: ConversationDetail,
+    **{status: ProblemOut for status in (400, 401, 403, 409, 410, 413, 422, 429)},
+}
+
+
+@api.post(
+    "/messages",
+    auth=None,
+    response=_WRITE_ANSWERS,
+    summary="Send a customer's first message",
+    operation_id="messages_create",
+    openapi_extra={**_created(_NEW_MESSAGE, Scope.CONVERSATIONS_WRITE), "security": _KEYED},
+)
+def messages_create(request: HttpRequest) -> HttpResponse:
+    """Opens a conversation (201), or finds the one a replayed ``external_id`` opened
+    (200)."""
+    _key_rate_check(request)
+    return conversations_api.messages_create(request)
+
+
+@api.post(
+    "/conversations/{conversation_id}/messages",
+    auth=None,
+    response=_WRITE_ANSWERS | {404: ProblemOut},
+    summary="Send a customer's next message",
+    operation_id="conversation_messages_create",
+    openapi_extra={**_created(_NEXT_MESSAGE, Scope.CONVERSATIONS_WRITE), "security": _KEYED},
+)
+def conversation_messages_create(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """The customer's next message in a chat or API conversation (201), or the replayed one
+    (200, same ``external_id``); a resolved conversation opens again."""
+    _key_rate_check(request)
+    return conversations_api.conversation_messages_create(request, conversation_id)
+
+
+@api.get(
+    "/conversations/{conversation_id}",
+    auth=None,
+    response=_responses(ConversationDetail, 404),
+    summary="Get a conversation",
+    operation_id="conversation_get",
+    openapi_extra={"x-scope": Scope.CONVERSATIONS_READ, "security": _KEYED},
+)
+def conversation_get(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """A conversation and its messages (never internal notes), with their attachments."""
+    _key_rate_check(request)
+    return conversations_api.conversation_detail(request, conversation_id)
+
+
+@api.get(
+    "/conversations/{conversation_id}/attachments/{attachment_id}",
+    auth=None,
+    response=_responses(None, 404),
+    summary="Download an attachment",
+    operation_id="attachment_get",
+    openapi_extra={
+        "x-scope": Scope.CONVERSATIONS_READ,
+        "security": _KEYED,
+        "responses": {
+            "200": {
+                "description": "The file, as a download.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        },
+    },
+)
+def attachment_get(request: HttpRequest, conversation_id: int, attachment_id: int) -> HttpResponse:
+    """A file of a customer's or agent's message (never of an internal note)."""
+    _key_rate_check(request)
+    return conversations_api.attachment_download(request, conversation_id, attachment_id)
 
 
 # KPIs

@@ -21,8 +21,13 @@ from tests.support.desk import inbound
 
 pytestmark = pytest.mark.django_db
 
-# Every operationId of the document, each with tests below.
+# Every operationId of the document, each with tests: below, and the first endpoints' in
+# tests/conversations/test_api*.py (their refusals' shape below too).
 TESTED = {
+    "messages_create",
+    "conversation_messages_create",
+    "conversation_get",
+    "attachment_get",
     "customers_list",
     "customers_get",
     "conversations_list",
@@ -229,3 +234,48 @@ def test_a_key_over_its_rate_is_told_when_to_come_back(two_clients, monkeypatch)
 def test_the_apis_root_sends_to_the_reference(two_clients):
     response = HttpClient(HTTP_HOST="localhost").get("/api/v1/")
     assert response.status_code == 302 and response["Location"] == "/api/v1/docs"
+
+
+def test_the_first_endpoints_refuse_with_problems_too(two_clients):
+    """Problem details that keep the members they answered with before (error, fields)."""
+    http = HttpClient(HTTP_HOST="localhost")
+    unauthorised = http.post("/api/v1/messages", "{}", content_type="application/json")
+    assert unauthorised.status_code == 401 and unauthorised["Content-Type"] == PROBLEM
+    assert unauthorised.json()["type"].endswith("#problem-unauthorized")
+    assert unauthorised.json()["error"].startswith("Missing, unknown or revoked")
+
+    key = key_of(two_clients.a, "conversations:write")
+    message = {"text": "Dobrý den", "customer": {"email": "jana@example.cz"}}
+    sent = [
+        http.post(
+            "/api/v1/messages",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+            HTTP_IDEMPOTENCY_KEY="k-1",
+        )
+        for body in (message, message, {**message, "text": "Jiný text"})
+    ]
+    assert [answer.status_code for answer in sent] == [201, 201, 422]
+    assert sent[1].json()["id"] == sent[0].json()["id"]
+    reused = sent[2].json()
+    assert sent[2]["Content-Type"] == PROBLEM and reused["status"] == 422
+    assert reused["errors"] == [{"field": "Idempotency-Key", "detail": "Already used."}]
+
+    invalid = http.post(
+        "/api/v1/messages",
+        json.dumps({"text": "x", "customer": {"email": "not-an-address"}}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert invalid.status_code == 400 and invalid.json()["type"].endswith(
+        "#problem-invalid-request"
+    )
+    assert invalid.json()["errors"] == [
+        {"field": "customer.email", "detail": "Not an e-mail address."}
+    ]
+    assert invalid.json()["fields"] == {"customer.email": "Not an e-mail address."}
+
+    no_scope = get(key, "/api/v1/conversations/1")
+    assert no_scope.status_code == 403 and no_scope.json()["scope"] == "conversations:read"
+    assert no_scope["Content-Type"] == PROBLEM

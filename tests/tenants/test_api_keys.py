@@ -48,7 +48,12 @@ def test_a_read_only_key_reads_but_cannot_write_and_is_told_which_scope(two_clie
 
     refused = post_message(reader)
     assert refused.status_code == 403
+    # A problem detail (restapi) that keeps the members it had before.
     assert refused.json() == {
+        "type": "/api/v1/docs#problem-missing-scope",
+        "title": "The API key lacks the scope",
+        "status": 403,
+        "detail": "This API key lacks the scope conversations:write; issue one that has it.",
         "error": "This API key lacks the scope conversations:write; issue one that has it.",
         "scope": WRITE,
     }
