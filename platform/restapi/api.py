@@ -176,7 +176,7 @@ def _client(request: HttpRequest, scope: str) -> Client:
     return key.client
 
 
-_KEYED = [{"KeyAuth": []}]  # the document's scheme for the key
+_KEYED: list[dict[str, list[str]]] = [{"KeyAuth": []}]  # the document's scheme for the key
 
 
 def _scoped(scope: str) -> dict[str, Any]:
