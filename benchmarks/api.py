@@ -48,6 +48,7 @@ FROM generate_series(1, %(n)s) g
 JOIN customers_customer c ON c.phone = '+42060' || lpad(g::text, 7, '0');
 ANALYZE customers_customer;
 ANALYZE conversations_conversation;
+ANALYZE public.search_searchdocument;
 """
 
 
