@@ -7,8 +7,8 @@ for a write that rolls back, and a broker outage delays, never loses. The outbox
 failed attempt on ``RETRY_SCHEDULE`` (about a day, as the Standard Webhooks specification
 suggests); each attempt is kept with the status code, an excerpt of the answer, its duration
 or the error. An endpoint that failed ``settings.WEBHOOKS_PAUSE_AFTER_FAILURES`` times in a
-row, or whose every attempt failed for ``PAUSE_AFTER_FAILING``, is paused and the client's managers are
-told by e-mail in the client's language.
+row, or whose every attempt failed for ``PAUSE_AFTER_FAILING``, is paused and the client's
+managers are told by e-mail in the client's language.
 """
 
 import base64
