@@ -145,6 +145,7 @@ def test_an_endpoint_that_keeps_failing_is_paused_its_managers_told_and_it_resum
     assert len(receiver.received) == 3
     [told] = mail.outbox
     assert told.to == [manager.email]
+    assert told.subject.startswith("Koncový bod webhooku pozastaven")  # client A's Czech
     assert receiver.url in told.body
 
     with in_schema(client):
