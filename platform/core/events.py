@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 # Called with client=, event_type=, data= (JSON-ready) in the caller's transaction.
-SINKS: list[Callable[..., None]] = []
+SINKS: list[Callable[..., object]] = []
 
 EVENT_TYPES = (
     "conversation.created",
@@ -23,7 +23,7 @@ EVENT_TYPES = (
 )
 
 
-def event_sink_register(sink: Callable[..., None]) -> None:
+def event_sink_register(sink: Callable[..., object]) -> None:
     if sink not in SINKS:  # ready() may run twice (tests, autoreload)
         SINKS.append(sink)
 
