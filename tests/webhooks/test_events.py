@@ -18,6 +18,7 @@ from tests.support.factories import UserFactory
 from tests.support.outbox import delivery_of, reply_to_new_mail
 from tests.support.surveys import resolved, surveys_on, sweep
 from tests.support.tenancy import in_schema
+from tests.support.voice import CALLER, CZ_NUMBER, signed_post
 from webhooks.models import WebhookDelivery
 from webhooks.services import endpoint_create
 
@@ -98,3 +99,15 @@ def test_a_reply_and_its_failure_are_told(two_clients):
         "state": Delivery.State.FAILED,
         "reason": "550 no such user",
     }
+
+
+def test_a_completed_call_is_told(voice):
+    """A caller hangs up at once: Twilio's final status completes the call."""
+    subscribed(voice.client, "call.completed")
+    voice.call("CA1")
+    status = {"CallSid": "CA1", "CallStatus": "completed", "To": CZ_NUMBER, "From": CALLER}
+    assert signed_post("/twilio/voice/status", status).status_code == 204
+    signed_post("/twilio/voice/status", status)  # Twilio retries: told once
+    [(event, data)] = emitted(voice.client)
+    assert (event, data["call_sid"], data["from_number"]) == ("call.completed", "CA1", CALLER)
+    assert data["outcome"] == "ivr_hangup" and data["completed_at"]
