@@ -212,14 +212,18 @@ def webhook_transmit(*, client: Client, delivery: Delivery) -> str:
     started = time.monotonic()
     status, excerpt, error = None, "", ""
     try:
-        response = requests.post(
+        # Streamed: only the excerpt is read, however much the endpoint answers.
+        with requests.post(
             endpoint.url,
             data=body.encode(),
             headers=headers,
             timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
             allow_redirects=False,
-        )
-        status, excerpt = response.status_code, response.text[:_EXCERPT]
+            stream=True,
+        ) as response:
+            status = response.status_code
+            head = response.raw.read(_EXCERPT * 4, decode_content=True) or b""
+            excerpt = head.decode("utf-8", "replace")[:_EXCERPT]
     except requests.RequestException as failure:
         error = f"{type(failure).__name__}: {failure}"[:_EXCERPT]
     duration = int((time.monotonic() - started) * 1000)

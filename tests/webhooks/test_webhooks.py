@@ -203,3 +203,18 @@ def test_a_webhook_delivery_never_touches_a_message_of_the_same_id(two_clients, 
     assert message.sent_at is None
     types = [json.loads(r.body)["type"] for r in receiver.received]
     assert sorted(types) == ["conversation.created", "message.created"]
+
+
+def test_a_slow_endpoint_is_a_failed_attempt_with_the_error_logged(two_clients, receiver, settings):
+    settings.WEBHOOKS_TIMEOUT_SECONDS = 0.2
+    receiver.delay = 1.0
+    client = two_clients.a
+    endpoint_for(client, receiver.url, events=["invoice.issued"])
+    with in_schema(client):
+        webhook_event_emit(client, "invoice.issued", {"invoice_id": 3})
+    [delivery] = webhook_rows(client)
+    assert send(delivery) == "queued"
+    with in_schema(client):
+        [attempt] = Attempt.objects.all()
+    assert attempt.status_code is None and not attempt.succeeded
+    assert attempt.error.startswith("ReadTimeout") and attempt.duration_ms >= 200
