@@ -37,6 +37,7 @@ BENCHMARKS: dict[str, str] = {
     "router": "--items 2000 --decisions 50 --seconds 1",
     "desk_inbox": "--items 200 --clients 10 --requests 5",
     "desk_item": "--sizes 5,20 --history 3 --requests 5",
+    "desk_orders": "--requests 5 --slow-requests 1 --timeout 0.5",
     "desk_live": "--items 500 --clients 20 --agents 50 --seconds 3 --period 15 --samples 3",
     "telephony_webhooks": "--callers 4 --seconds 3 --think 0.5 --workers 1",
     "report_pdf": "--conversations 400 --calls 100 --layout-rows 10 --no-demo",

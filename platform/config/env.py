@@ -141,6 +141,11 @@ def mail_sink_port() -> int:
     return int(os.environ.get("POLYDESK_MAIL_SINK_PORT", "8025"))
 
 
+def demo_shop_port() -> int:
+    """The demo's fake shops (``demo.shop_fake``: Shopify and WooCommerce) listen here."""
+    return int(os.environ.get("POLYDESK_DEMO_SHOP_PORT", "8026"))
+
+
 def mail_sink_refused_domains() -> list[str]:
     """Recipient domains the demo's sink refuses (550), so that the demo shows failed sends."""
     return [domain.lower() for domain in words("POLYDESK_MAIL_SINK_REFUSE", "bounce.invalid")]

@@ -24,6 +24,11 @@ POLYDESK_ENV = env.environment()
 DEBUG = env.flag("DJANGO_DEBUG", default=False)
 # The development key is in git: only development may run with it (see above).
 SECRET_KEY = env.text("SECRET_KEY", env.DEVELOPMENT_SECRET_KEY)
+# Encrypts the shops' credentials (orders.credentials); empty: derived from SECRET_KEY
+# (development). docs/operations.md, "Shop credentials".
+ORDERS_CREDENTIALS_KEY = env.text("ORDERS_CREDENTIALS_KEY", "")
+# Where the demo's fake shops listen (demo.shop_fake; the demo's shop connections point there).
+DEMO_SHOP_PORT = env.demo_shop_port()
 
 # Client portals live on sub-domains (acme.localhost locally, acme.polydesk.eu in production).
 ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1,testserver")
@@ -128,6 +133,8 @@ TENANT_APPS = [
     "surveys",
     # Each client's webhook endpoints and their deliveries' log (webhooks.models).
     "webhooks",
+    # The client's shop connection (the customer's orders on the desk).
+    "orders",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

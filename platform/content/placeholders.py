@@ -22,6 +22,7 @@ PLACEHOLDER_NAMES = (
     "agent_name",  # the answering agent's first name
     "agent_full_name",
     "order_number",  # found in the conversation by the client's order-number pattern
+    "tracking_link",  # the tracking URL of the order the client's shop found (desk)
     "subject",  # the conversation's subject
     "conversation_number",  # the conversation's number in the client's history
     "expected_answer",  # the automatic messages' due time: never known in a reply

@@ -44,6 +44,7 @@ from demo.files import parcel_photo_png, receipt_pdf
 from demo.mail_outcomes import seed_mail_outcomes
 from demo.reporting import seed_reports
 from demo.retention import seed_retention
+from demo.shops import seed_shops
 from demo.surveys import seed_surveys
 from demo.telephony import seed_telephony
 from demo.translation_reviews import seed_translation_reviews
@@ -649,5 +650,6 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_reports,
     seed_audit,
     seed_retention,
+    seed_shops,
     seed_translation_reviews,
 ]

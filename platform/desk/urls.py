@@ -12,6 +12,7 @@ from desk.views import (
     inbox,
     items,
     merge,
+    orders,
     privacy,
     revenue,
     search,
@@ -38,6 +39,7 @@ urlpatterns = [
     path("desk/items/<int:item_id>/triage", items.item_triage, name="desk-item-triage"),
     path("desk/items/<int:item_id>/queue", items.item_queue, name="desk-item-queue"),
     path("desk/items/<int:item_id>/transfer", items.item_transfer, name="desk-item-transfer"),
+    path("desk/items/<int:item_id>/orders", orders.item_orders, name="desk-item-orders"),
     path("desk/items/<int:item_id>/spam", spam.item_spam, name="desk-item-spam"),
     path("desk/spam", spam.spam_list, name="desk-spam"),
     path(

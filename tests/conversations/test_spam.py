@@ -158,6 +158,7 @@ def test_mail_from_a_blocked_sender_is_kept_as_spam_for_that_client_only(mailbox
         spam = Conversation.objects.get(pk=again.filed.conversation_id)
         assert (spam.spam, spam.status, spam.spam_by_id) == (True, "closed", None)
         assert spam.first_response_due_at is None
+        assert spam.language_decided_by  # kept like any contact's, for "not spam" later
         message = spam.messages.get()
         assert message.direction == "in" and bytes(message.raw)  # nothing is lost
     assert not WorkItem.objects.filter(client=mailboxes.a, source_id=spam.pk).exists()

@@ -2,6 +2,7 @@ import base64
 import re
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client as HttpClient
 from django.utils import timezone
@@ -18,6 +19,8 @@ from demo.seed import DEMO_SLA_TARGETS
 from desk.selectors.wall import show_filters
 from hours.models import ResolutionClock
 from hours.selectors import client_calendar
+from orders.credentials import credentials_decrypt
+from orders.models import ShopConnection
 from routing.models import WorkItem
 from tenants.models import Client
 from tests.support.desk import signed_in
@@ -220,3 +223,12 @@ def test_the_slovenian_demo_client_answers_in_slovenian_and_croatian(demo_seeded
     assert response.status_code == 302
     page = http.get("/").text
     assert '<html lang="sl">' in page and "Alpska oprema" in page
+
+
+def test_two_demo_clients_have_a_fake_shop(demo_seeded):
+    for slug, platform in (("bohemia-shoes", "shopify"), ("wisla-sport", "woocommerce")):
+        with in_schema(Client.objects.get(slug=slug)):
+            connection = ShopConnection.objects.get()
+            assert connection.platform == platform
+            assert connection.shop_url == f"http://127.0.0.1:{settings.DEMO_SHOP_PORT}"
+            assert credentials_decrypt(connection.credentials_encrypted)

@@ -77,6 +77,7 @@ AGENCY_ROUTES = {
     "desk/items/<int:item_id>/recording": OBJECT,
     "desk/items/<int:item_id>/forward": OBJECT,
     "desk/items/<int:item_id>/claim": OBJECT,
+    "desk/items/<int:item_id>/orders": OBJECT,
     "desk/items/<int:item_id>/assign": OBJECT,
     "desk/items/<int:item_id>/viewers": OBJECT,
     "desk/deliveries/<int:delivery_id>/retry": OBJECT,

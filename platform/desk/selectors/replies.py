@@ -15,6 +15,9 @@ from conversations.replies import reply_values, signature_text
 from desk.templatetags.desk_replies import before_signature
 from languages.cleaning import own_words
 from languages.templatetags.polydesk_format import local_datetime
+from orders.connectors import OrderQuery
+from orders.models import ShopConnection
+from orders.selectors import order_values, orders_cached
 from tenants.models import Client
 
 
@@ -90,16 +93,29 @@ class ReplyBox:
 
 
 def reply_box_in_schema(
-    *, client: Client, conversation: Conversation, agent: User, replies: Sequence[Any]
+    *,
+    client: Client,
+    conversation: Conversation,
+    agent: User,
+    replies: Sequence[Any],
+    shop: ShopConnection | None = None,
 ) -> ReplyBox:
     """The canned replies (``content.selectors.CannedReplyView``) filled for ``agent``
     answering ``conversation``, and the signature their reply will carry."""
     known = reply_values(client=client, conversation=conversation, agent=agent)
+    # The shop's answer, when the orders panel fetched it lately (never a call to the shop
+    # here: the page must not wait for it; desk.js fills the boxes when the panel arrives).
+    customer = conversation.customer
+    query = OrderQuery(
+        email=customer.email, phone=customer.phone, numbers=tuple(known.order_numbers[:3])
+    )
+    lookup = orders_cached(schema=client.schema_name, connection=shop, query=query)
+    values = {**known.values, **order_values(lookup=lookup, numbers=known.order_numbers)}
     ready = []
     for reply in replies:
         if reply.body is None:
             continue
-        text = placeholders_fill(reply.body.text, known.values)
+        text = placeholders_fill(reply.body.text, values)
         ready.append(
             ReadyReply(
                 key=reply.key,

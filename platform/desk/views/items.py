@@ -16,6 +16,7 @@ from django.http import (
     HttpResponseBase,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -61,6 +62,7 @@ from desk.selectors.replies import (
 )
 from desk.submissions import submission_record, submission_sent_before
 from languages.models import Language
+from orders.selectors import shop_connection
 from outbox.selectors import messages_with_deliveries
 from routing.models import WorkItem
 from routing.selectors import agent_reach_cached
@@ -156,11 +158,15 @@ def _item_page(
             view.messages[:] = messages_with_deliveries(client=client, messages=view.messages)
             messages_with_authors(conversation=view.conversation, messages=view.messages)
             messages_with_texts(messages=view.messages, time_zone=agent_of(request).time_zone)
+            # The customer's orders: fetched by desk.js when the client has a shop.
+            shop = shop_connection()
+            context["orders_url"] = reverse("desk-item-orders", args=[item.pk]) if shop else ""
             context["reply_box"] = reply_box_in_schema(
                 client=client,
                 conversation=view.conversation,
                 agent=agent_of(request),
                 replies=view.replies,
+                shop=shop,
             )
         context["view"] = view
         context["thread_older"] = view.older_messages if view is not None else 0

@@ -96,6 +96,32 @@
     if (action && action()) { event.preventDefault(); }
   });
 
+  // The customer's orders from the client's shop: fetched after the page has shown (a slow
+  // shop never holds it; the server answers within the shop's timeout). The one order the
+  // conversation is about fills {order_number} and {tracking_link} of the canned replies.
+  var orders = document.getElementById("orders");
+  if (orders && orders.dataset.url) {
+    fetch(orders.dataset.url, {credentials: "same-origin"})
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (html === null) { return; }
+        var heading = orders.querySelector("h2");
+        orders.innerHTML = "";
+        if (heading) { orders.appendChild(heading); }
+        orders.insertAdjacentHTML("beforeend", html);
+        var found = document.getElementById("orders-found");
+        var values = found ? {
+          order_number: found.dataset.orderNumber, tracking_link: found.dataset.trackingLink
+        } : {};
+        document.querySelectorAll(".use-reply").forEach(function (button) {
+          button.dataset.text = button.dataset.text.replace(
+            /(?<!\{)\{(order_number|tracking_link)\}(?!\})/g,
+            function (match, name) { return values[name] || match; });
+        });
+      })
+      .catch(function () { /* the panel keeps its "looking up" line */ });
+  }
+
   // An item page is open: tell the router every 30 s (a silent desk goes offline after 90 s).
   var heartbeat = document.getElementById("desk-heartbeat");
   if (heartbeat && heartbeat.dataset.url) {
