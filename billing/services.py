@@ -29,6 +29,7 @@ from billing.selectors import (
     ledger_rows_after_invoice,
     rating_for_client_month,
 )
+from core.events import webhook_event_emit
 from core.months import month_of, month_span
 from hours.selectors import client_calendar
 from tenants.models import Client
@@ -474,6 +475,18 @@ def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -
         label=invoice.number,
         details={"period": f"{period:%Y-%m}", "total": invoice.total, "currency": invoice.currency},
         at=now,
+    )
+    webhook_event_emit(
+        client,
+        "invoice.issued",
+        {
+            "invoice_id": invoice.pk,
+            "number": invoice.number,
+            "period": f"{period:%Y-%m}",
+            "total": str(invoice.total),
+            "currency": invoice.currency,
+            "issued_at": invoice.issued_at.isoformat(),
+        },
     )
     logger.info(
         "invoice %s issued to %s for %s: %s",

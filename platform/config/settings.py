@@ -131,6 +131,8 @@ TENANT_APPS = [
     "telephony.voice",
     "reporting",
     "surveys",
+    # Each client's webhook endpoints and their deliveries' log (webhooks.models).
+    "webhooks",
     # The client's shop connection (the customer's orders on the desk).
     "orders",
 ]
@@ -350,6 +352,12 @@ OUTBOX_RETRY_MAX_SECONDS = 3600
 # is sent again by the sweep after this long.
 OUTBOX_REDISPATCH_SECONDS = int(env.text("POLYDESK_OUTBOX_REDISPATCH_SECONDS", "120"))
 OUTBOX_SWEEP_SECONDS = float(env.text("POLYDESK_OUTBOX_SWEEP_SECONDS", "30"))
+
+# --- outbound webhooks (webhooks.services): a client's endpoints ----------------------------
+# How long one POST to an endpoint may take; an endpoint is paused after this many failed
+# attempts in a row (or when every attempt failed for 24 hours).
+WEBHOOKS_TIMEOUT_SECONDS = float(env.text("POLYDESK_WEBHOOKS_TIMEOUT_SECONDS", "10"))
+WEBHOOKS_PAUSE_AFTER_FAILURES = int(env.text("POLYDESK_WEBHOOKS_PAUSE_AFTER_FAILURES", "20"))
 
 # --- invoices -----------------------------------------------------------------------------------
 # The agency as the issuer printed on every PDF invoice and credit note (billing.document).

@@ -44,10 +44,12 @@ from conversations.attachments import MAX_ATTACHMENT_BYTES, IncomingFile, attach
 from conversations.merge import merged_target_locked
 from conversations.models import Conversation, Message
 from conversations.services import conversation_customer_wrote, conversation_open_inbound
+from core.events import webhook_event_emit
 from customers.models import Customer
 from customers.selectors import customer_current, identity_of
 from tenants.current import schema_name_current
 from tenants.models import InboundAddress
+from webhooks.payloads import message_data
 
 logger = logging.getLogger(__name__)
 
@@ -658,6 +660,7 @@ def _file_in_schema(
         raw_store(Message, message.pk, raw)
         _attachments_store(message, parsed)
         conversation_customer_wrote(client=client, conversation=conversation, now=now)
+        webhook_event_emit(client, "message.created", message_data(message))
         return Filed(client.slug, conversation.pk, threaded=True, message_pk=message.pk)
     inbound = conversation_open_inbound(
         client=client,

@@ -18,6 +18,7 @@ from conversations.attachments import IncomingFile, attachment_store
 from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, LanguageDecidedBy, Message
 from conversations.replies import placeholders_refuse, signature_text, signed
+from core.events import webhook_event_emit
 from customers.models import Customer
 from customers.selectors import customer_current, identity_of, sender_is_blocked
 from customers.services import sender_address
@@ -45,6 +46,7 @@ from routing.services import (
 )
 from tenants.current import schema_name_current
 from tenants.models import Client
+from webhooks.payloads import conversation_data, message_data
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,8 @@ def conversation_open_inbound(
         waiting_since=now,
     )
     resolution_clock_started(client, conversation, deadlines, now)
+    webhook_event_emit(client, "conversation.created", conversation_data(conversation))
+    webhook_event_emit(client, "message.created", message_data(message))
     return Inbound(conversation, message, created=True, calendar=deadlines.calendar)
 
 
@@ -474,6 +478,7 @@ def conversation_reply(
         status=Conversation.Status.PENDING, assignee=agent, pending_since=now
     )
     resolution_clock_pause(client=client, conversation_id=conversation.pk, now=now)
+    webhook_event_emit(client, "message.created", message_data(message))
     return message
 
 
@@ -675,6 +680,7 @@ def _customer_message_file(
     )
     _files_store(message, files)
     conversation_customer_wrote(client=client, conversation=conversation, now=now)
+    webhook_event_emit(client, "message.created", message_data(message))
     return message
 
 
@@ -764,6 +770,7 @@ def _resolved(
         client=client, source_kind="conversation", source_id=conversation.pk, now=now
     )
     resolution_clock_stop(client=client, conversation_id=conversation.pk, now=now)
+    webhook_event_emit(client, "conversation.resolved", conversation_data(conversation))
 
 
 def conversations_pending_resolve(*, client: Client, now: datetime | None = None) -> int:

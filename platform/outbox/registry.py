@@ -23,8 +23,28 @@ ON_SENT: list[Callable[..., Any]] = []
 ON_UNDELIVERED: list[Callable[..., Any]] = []
 
 
+# Channels whose deliveries are no customer's message (a webhook delivery to the client's
+# own systems): their ``message_id`` names a row of their own (negative, so it never meets a
+# message's id in ``delivery_once``), the message hooks above and the supervisor wall skip
+# them, and they may keep a retry schedule of their own.
+OWN_CHANNELS: set[str] = set()
+
+# channel -> seconds to wait after the 1st, 2nd, ... failed attempt; failed for good after
+# len(schedule) + 1 attempts. Channels without one use OUTBOX_RETRY_* and OUTBOX_MAX_ATTEMPTS.
+RETRY_SCHEDULES: dict[str, tuple[int, ...]] = {}
+
+
 def sender_register(channel: str, transmit: Callable[..., str]) -> None:
     SENDERS[channel] = transmit
+
+
+def own_channel_register(
+    channel: str, transmit: Callable[..., str], *, retry_schedule: tuple[int, ...]
+) -> None:
+    """A channel that is no customer's message (see ``OWN_CHANNELS``)."""
+    SENDERS[channel] = transmit
+    OWN_CHANNELS.add(channel)
+    RETRY_SCHEDULES[channel] = retry_schedule
 
 
 def hook_add(hooks: list[Callable[..., Any]], hook: Callable[..., Any]) -> None:

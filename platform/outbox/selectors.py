@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from django.db import connection
 from django.db.models import OuterRef, Subquery
 
+from outbox import registry
 from outbox.models import Delivery
 from routing.models import WorkItem
 from tenants.models import Client
@@ -79,6 +80,7 @@ def undelivered_public(*, limit: int = 100) -> list[Undelivered]:
     )
     rows = (
         Delivery.objects.filter(state__in=[Delivery.State.FAILED, Delivery.State.BOUNCED])
+        .exclude(channel__in=registry.OWN_CHANNELS)
         .select_related("client")
         .annotate(item_id=Subquery(latest_item))
         .order_by("-queued_at", "-id")[:limit]

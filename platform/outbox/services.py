@@ -226,8 +226,15 @@ def delivery_mark_unsent(
     (a worker whose lease was taken over says nothing). Returns the new state."""
     now = now or timezone.now()
     reason = reason.strip()[:_REASON_LENGTH] or "Unknown error."
-    final = permanent or delivery.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    schedule = registry.RETRY_SCHEDULES.get(delivery.channel)
+    most = len(schedule) + 1 if schedule else settings.OUTBOX_MAX_ATTEMPTS
+    final = permanent or delivery.attempts >= most
     if not final:
+        delay = (
+            timedelta(seconds=schedule[delivery.attempts - 1])
+            if schedule
+            else retry_delay(delivery.attempts)
+        )
         updated = Delivery.objects.filter(
             pk=delivery.pk, state=State.SENDING, attempts=delivery.attempts
         ).update(
@@ -235,7 +242,7 @@ def delivery_mark_unsent(
             lease_until=None,
             last_error=reason,
             dispatched_at=None,
-            next_attempt_at=now + retry_delay(delivery.attempts),
+            next_attempt_at=now + delay,
         )
         logger.info(
             "Delivery %s: attempt %s failed, again later: %s",
@@ -368,6 +375,8 @@ def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:
 
 
 def _hooks(hooks: list[Callable[..., Any]], tenant: Client, **arguments: Any) -> None:
+    if arguments["delivery"].channel in registry.OWN_CHANNELS:
+        return  # no customer's message: what being sent means is the channel's own
     with schema_context(tenant.schema_name):
         for hook in hooks:
             hook(**arguments)

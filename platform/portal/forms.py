@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.portal_users import MAX_INVITE_ADDRESS, ROLE_NAMES
 from accounts.signin import user_may_reset_on
 from accounts.throttle import reset_mail_allowed
+from core.events import EVENT_TYPES
 from core.months import month_start
 from tenants.services import API_KEY_SCOPES
 
@@ -57,5 +58,15 @@ class ApiKeyForm(forms.Form):
     scopes = forms.MultipleChoiceField(
         label=_("Scopes"),
         choices=[(scope, scope) for scope in API_KEY_SCOPES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.URLField(label=_("Address"), max_length=500, assume_scheme="https")
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    events = forms.MultipleChoiceField(
+        label=_("Events"),
+        choices=[(event, event) for event in EVENT_TYPES],
         widget=forms.CheckboxSelectMultiple,
     )

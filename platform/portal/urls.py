@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal import audit, customers, retention, security, team, views
+from portal import audit, customers, retention, security, team, views, webhooks
 
 urlpatterns = [
     path("export/<slug:table>.csv", views.dashboard_export, name="dashboard_export"),
@@ -43,6 +43,14 @@ urlpatterns = [
     path("team/api-keys/", team.team_api_keys, name="team_api_keys"),
     path(
         "team/api-keys/<int:key_id>/revoke/", team.team_api_key_revoke, name="team_api_key_revoke"
+    ),
+    path("webhooks/", webhooks.webhooks_page, name="webhooks"),
+    path("webhooks/<int:endpoint_id>/resume/", webhooks.webhook_resume, name="webhook_resume"),
+    path("webhooks/<int:endpoint_id>/remove/", webhooks.webhook_remove, name="webhook_remove"),
+    path(
+        "webhooks/deliveries/<int:webhook_delivery_id>/replay/",
+        webhooks.webhook_replay,
+        name="webhook_replay",
     ),
     path(
         "accounts/invitation/<uidb64>/<token>/",

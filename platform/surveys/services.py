@@ -20,6 +20,7 @@ from content.models import MessageTemplate
 from content.selectors import translation_for
 from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
+from core.events import webhook_event_emit
 from customers.models import Customer
 from outbox.models import Delivery
 from outbox.services import delivery_handed_over, delivery_queue
@@ -27,6 +28,7 @@ from surveys.links import survey_url
 from surveys.models import NPS_ANSWERS, RATINGS, Survey, SurveyOptOut, SurveySettings
 from tenants.current import schema_name_current
 from tenants.models import Client
+from webhooks.payloads import survey_data
 
 # The channels asked after a resolution (a call has its keypad survey; an API contact is the
 # shop's own system).
@@ -291,6 +293,7 @@ def survey_rate(*, survey_id: int, rating: int, via: str, now: datetime | None =
             rating=rating,
             rated_at=survey.rated_at,
         )
+    webhook_event_emit(client, "survey.answered", survey_data(survey))
     return survey
 
 

@@ -22,6 +22,7 @@ NAV_LINKS = [
     "/reports/",
     "/invoices/",
     "/privacy/retention/",
+    "/webhooks/",
     "/security/",
 ]
 

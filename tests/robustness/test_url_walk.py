@@ -166,6 +166,7 @@ PORTAL_ROUTES = {
             "reports/<str:month>.pdf",
             "privacy/retention/",
             "security/",
+            "webhooks/",
             "accounts/two-factor/",
             "accounts/two-factor/recovery-codes/",
             "accounts/two-factor/recovery-codes/new",
@@ -189,6 +190,9 @@ PORTAL_ROUTES = {
             "team/recipients/remove/",
             "team/api-keys/",
             "team/api-keys/<int:key_id>/revoke/",
+            "webhooks/<int:endpoint_id>/resume/",
+            "webhooks/<int:endpoint_id>/remove/",
+            "webhooks/deliveries/<int:webhook_delivery_id>/replay/",
         )
     },
 }
@@ -243,6 +247,8 @@ def objects(two_clients):
         "user_id": portal_user.pk,
         "key_id": key.pk,
         "browser_id": 1,
+        "endpoint_id": 1,
+        "webhook_delivery_id": 1,
     }
 
 

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from billing.services import usage_record_call, usage_record_telephony_cost
+from core.events import webhook_event_emit
 from core.tasks import task_enqueue_on_commit
 from routing.models import WorkItem
 from routing.services import item_close
@@ -26,6 +27,7 @@ from telephony.voice.services.queue import call_work_cancel
 from telephony.voice.services.steps import on_call, schema_check
 from tenants.current import schema_name_current
 from tenants.models import Client
+from webhooks.payloads import call_data
 
 FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 
@@ -194,6 +196,7 @@ def call_complete(*, client: Client, call: Call, status: str, now: datetime) -> 
             item_close(item_id=item.pk, agent=item.agent, now=now)
     call_work_cancel(client, call, now=now)
     call.save()
+    webhook_event_emit(client, "call.completed", call_data(call))
     # Twilio prices every inbound call, answered or not.
     _leg_bill(
         INBOUND_LEG,
