@@ -358,6 +358,11 @@ OUTBOX_SWEEP_SECONDS = float(env.text("POLYDESK_OUTBOX_SWEEP_SECONDS", "30"))
 # attempts in a row (or when every attempt failed for 24 hours).
 WEBHOOKS_TIMEOUT_SECONDS = float(env.text("POLYDESK_WEBHOOKS_TIMEOUT_SECONDS", "10"))
 WEBHOOKS_PAUSE_AFTER_FAILURES = int(env.text("POLYDESK_WEBHOOKS_PAUSE_AFTER_FAILURES", "20"))
+# Endpoints in private or local networks (loopback, 10.x, 192.168.x…): refused outside
+# development, where the demo's and the tests' receivers listen on this machine.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.flag(
+    "POLYDESK_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", not _PRODUCTION
+)
 
 # --- invoices -----------------------------------------------------------------------------------
 # The agency as the issuer printed on every PDF invoice and credit note (billing.document).

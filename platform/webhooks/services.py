@@ -12,14 +12,17 @@ managers are told by e-mail in the client's language.
 """
 
 import base64
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -69,7 +72,28 @@ def _url_check(url: str) -> str:
     url = url.strip()
     if not url.startswith(("https://", "http://")) or "@" in url.split("/")[2]:
         raise ValidationError({"url": _("Enter an http or https address without a password.")})
+    host = urlsplit(url).hostname or ""
+    if private_host(host):
+        raise ValidationError(
+            {
+                "url": _("Enter a public address: %(host)s is in a private or local network.")
+                % {"host": host}
+            }
+        )
     return url
+
+
+def private_host(host: str) -> bool:
+    """Whether ``host`` is, or resolves to, an address outside the public internet
+    (loopback, private, link-local, reserved): a client's endpoint must not make Polydesk
+    call into its own network. Development and tests allow it (a local receiver)."""
+    if settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:
+        return False
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError):
+        return False  # unknown today: the request fails and is retried, nothing is reached
+    return any(not ipaddress.ip_address(address.split("%")[0]).is_global for address in found)
 
 
 def _events_check(events: list[str]) -> list[str]:
@@ -200,6 +224,9 @@ def webhook_transmit(*, client: Client, delivery: Delivery) -> str:
     endpoint = hook.endpoint
     if endpoint.state != Endpoint.State.ACTIVE:
         raise PermanentFailure("The endpoint is paused.")
+    if private_host(urlsplit(endpoint.url).hostname or ""):
+        # Checked again at each send: the name may point elsewhere since it was added.
+        raise PermanentFailure("The endpoint's address is in a private or local network.")
     body = json.dumps(hook.payload, separators=(",", ":"), ensure_ascii=False)
     sent_at = timezone.now()
     headers = {

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from standardwebhooks import Webhook
 
@@ -218,3 +219,25 @@ def test_a_slow_endpoint_is_a_failed_attempt_with_the_error_logged(two_clients, 
         [attempt] = Attempt.objects.all()
     assert attempt.status_code is None and not attempt.succeeded
     assert attempt.error.startswith("ReadTimeout") and attempt.duration_ms >= 200
+
+
+def test_an_endpoint_in_a_private_network_is_refused_outside_development(
+    two_clients, receiver, settings
+):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True  # development: the local receiver
+    endpoint = endpoint_for(two_clients.a, receiver.url)
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    for url in ("http://127.0.0.1:8000/hook", "http://10.0.0.8/hook", "http://[::1]/hook"):
+        with pytest.raises(ValidationError, match="private or local network"):
+            endpoint_for(two_clients.a, url)
+    public = endpoint_for(two_clients.a, "https://93.184.215.14/hook", events=("invoice.issued",))
+    assert public.url.startswith("https://93.")
+
+    # Added while allowed (or a name that now points inside): refused at the send, not sent.
+    new_conversation(two_clients.a)
+    delivery = webhook_rows(two_clients.a).get()
+    send(delivery)
+    delivery.refresh_from_db()
+    assert delivery.state == "failed" and "private or local network" in delivery.last_error
+    assert receiver.received == []
+    assert endpoint.pk
