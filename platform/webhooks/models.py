@@ -32,8 +32,10 @@ class Endpoint(models.Model):
 
     class Meta:
         constraints = [
+            # Two equalities, not IN: PostgreSQL writes an IN list back differently after
+            # pg_dump, and a new client's schema is the template's dump (tenants/cloning).
             models.CheckConstraint(
-                condition=Q(state__in=["active", "paused"]), name="webhook_endpoint_state_known"
+                condition=Q(state="active") | Q(state="paused"), name="webhook_endpoint_state_known"
             )
         ]
 

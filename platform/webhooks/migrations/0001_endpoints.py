@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('failing_since', models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('state__in', ['active', 'paused'])), name='webhook_endpoint_state_known')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('state', 'active'), ('state', 'paused'), _connector='OR'), name='webhook_endpoint_state_known')],
             },
         ),
         migrations.CreateModel(
