@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from config import env
-from demo.shops import DEMO_SHOPS, demo_orders
+from demo.shop_orders import DEMO_SHOPS, demo_orders
 
 log = logging.getLogger("polydesk.shop_fake")
 _TERM = re.compile(r'(email|name):"([^"]*)"')

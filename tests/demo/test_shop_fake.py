@@ -2,13 +2,18 @@
 orders for a demo customer's e-mail and under an order number, tracking for shipped ones,
 401 for other credentials."""
 
+import os
+import socket
+import subprocess
+import sys
 import threading
+import time
 from http.server import ThreadingHTTPServer
 
 import pytest
 
 from demo.shop_fake import ShopHandler
-from demo.shops import DEMO_SHOPS, demo_orders
+from demo.shop_orders import DEMO_SHOPS, demo_orders
 from orders.connectors import OrderQuery, ShopError, shopify_orders, woocommerce_orders
 
 EMAIL = "customer1@bohemia-shoes.example"
@@ -56,3 +61,31 @@ def test_the_fake_woocommerce_searches_by_email_and_number(shop_url):
     )
     assert "2026-2001" in {order.number for order in orders} and len(orders) == 3
     assert all(order.status in ("completed", "processing") for order in orders)
+
+
+def test_the_procfile_process_starts_without_django_and_answers():
+    """`make demo` runs it as its own process (Procfile `shops`), where no app is ready."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "demo.shop_fake"],
+        env={**os.environ, "POLYDESK_DEMO_SHOP_PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None, "the fake shops' process ended"
+                time.sleep(0.1)
+        else:
+            pytest.fail("the fake shops did not listen")
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0]
+    assert f"fake shops on http://127.0.0.1:{port}" in output, output
