@@ -90,7 +90,7 @@ def private_host(host: str) -> bool:
     if settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:
         return False
     try:
-        found = {info[4][0] for info in socket.getaddrinfo(host, None)}
+        found = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
     except (socket.gaierror, UnicodeError):
         return False  # unknown today: the request fails and is retried, nothing is reached
     return any(not ipaddress.ip_address(address.split("%")[0]).is_global for address in found)
