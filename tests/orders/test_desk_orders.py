@@ -170,3 +170,10 @@ def test_an_agency_admin_connects_a_shop_in_the_clients_content_admin(two_client
     ).exists()
     with in_schema(two_clients.b):
         connection.delete()
+
+
+def test_a_conversation_with_nothing_to_look_up_by_says_so(shop, jana):
+    _, item = inbound(shop, "Dobrý den, mám dotaz.", "", channel="chat")
+    held_by(item, jana)
+    fragment = signed_in(jana).get(f"/desk/items/{item.pk}/orders").text
+    assert "the customer has no e-mail address, phone number or order number here" in fragment

@@ -24,6 +24,7 @@ def item_orders(request: HttpRequest, item: WorkItem) -> HttpResponse:
         "desk/_orders.html",
         {
             "lookup": lookup,
+            "nothing_to_ask": not query,
             "values": order_values(lookup=lookup, numbers=list(query.numbers)),
         },
     )
