@@ -53,16 +53,12 @@ SHORT_RUNNER_UP = 0.5
 # texts are recognised as what they are (ISO 639-1; lingua has no Javanese: see _JAVANESE).
 # Each Latin-script language costs time per message; those of other scripts cost only
 # when their script is met.
-OTHER_LANGUAGES = (
-    # Latin script
-    "id", "ms", "tl", "tr", "sq", "lv", "lt", "et", "fi", "sv", "da", "nb", "ca", "vi",
-    "sw", "so",
-    # other scripts
-    "ru", "uk", "mk", "be", "sr", "ar", "fa", "he", "hi", "zh", "ja", "ko", "th",
-)  # fmt: skip
+_OTHER_LATIN = "id ms tl tr sq lv lt et fi sv da nb ca vi sw so"
+_OTHER_SCRIPTS = "ru uk mk be sr ar fa he hi zh ja ko th"
+OTHER_LANGUAGES = tuple(f"{_OTHER_LATIN} {_OTHER_SCRIPTS}".split())
 # Javanese words (ngoko and krama) that Indonesian and Malay do not use.
 _JAVANESE = frozenset(
-    (
+    [
         "kowe",
         "ora",
         "wis",
@@ -87,8 +83,8 @@ _JAVANESE = frozenset(
         "uga",
         "dudu",
         "yen",
-    )
-)  # fmt: skip
+    ]
+)
 _WORD = re.compile(r"[^\W\d_]+")
 
 
