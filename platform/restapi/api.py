@@ -61,7 +61,20 @@ class KeyAuth(HttpBearer):
         key = api_key_find(token)
         if key is not None:
             _rate_check(key)
+            _parameters_check(request)
         return key
+
+
+def _parameters_check(request: HttpRequest) -> None:
+    """PostgreSQL refuses NUL characters in text: a parameter holding one is the sender's
+    mistake (a 400 naming it), not the server's."""
+    for name, values in request.GET.lists():
+        if any("\x00" in value for value in values):
+            raise Problem(
+                "invalid-request",
+                "A parameter holds a NUL character.",
+                errors=[{"field": name, "detail": "NUL characters are not allowed."}],
+            )
 
 
 def _rate_check(key: ApiKey) -> None:

@@ -30,7 +30,10 @@ def fold(text: str) -> str:
 
 def query_text(query: str) -> str:
     """What is looked up for ``query``: a phone number (any formatting) as its digits
-    without the leading zeros of a trunk or international prefix, anything else as typed."""
+    without the leading zeros of a trunk or international prefix, anything else as typed
+    (less NUL characters, which PostgreSQL refuses in text: a typed or sent query never
+    fails for them)."""
+    query = query.replace("\x00", "")
     digits = re.sub(r"\D", "", query)
     if PHONE.match(query) and len(digits) >= 6:
         return digits.lstrip("0")
