@@ -242,6 +242,14 @@ class ApiKey(models.Model):
         REPORTS_READ = "reports:read", "reports:read"
         # GET the client's invoices and their PDFs.
         INVOICES_READ = "invoices:read", "invoices:read"
+        # POST (create or update) a customer from the shop's own records.
+        CUSTOMERS_WRITE = "customers:write", "customers:write"
+        # GET the client's calls (list, one) and their recordings' metadata.
+        CALLS_READ = "calls:read", "calls:read"
+        # GET the client's satisfaction surveys and their answers.
+        SURVEYS_READ = "surveys:read", "surveys:read"
+        # POST the shop's order events (shipped, delayed, refund sent...).
+        ORDERS_WRITE = "orders:write", "orders:write"
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=100, help_text="what it is for, e.g. 'shop backend'")
