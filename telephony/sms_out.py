@@ -14,7 +14,7 @@ def sms_transmit(*, client, delivery) -> str:
     client's SMS number for the customer's country (else any of its SMS numbers), through
     Twilio's REST API; returns the MessageSid. Twilio unreachable, 429 and 5xx are
     temporary failures; any other refusal (an invalid number, 4xx) is permanent."""
-    message = Message.objects.select_related("conversation__customer").get(pk=delivery.message_id)
+    message = Message.objects.select_related("conversation__customer").get(pk=delivery.message_pk)
     customer = message.conversation.customer
     if not customer.phone:
         raise PermanentFailure("The customer has no phone number.")

@@ -118,7 +118,7 @@ def email_transmit(*, client, delivery: Delivery) -> str:
     id (an e-mail service's message id through anymail, else our Message-ID). SMTP 5xx
     and unusable addresses are permanent failures; 4xx, refused connections and timeouts
     temporary ones."""
-    message = Message.objects.select_related("conversation__customer").get(pk=delivery.message_id)
+    message = Message.objects.select_related("conversation__customer").get(pk=delivery.message_pk)
     automatic = delivery.kind == Delivery.Kind.AUTOMATIC
     try:
         email = email_build(

@@ -20,11 +20,11 @@ def message_sent(*, client, delivery: Delivery, at: datetime) -> None:
     updates: dict[str, object] = {"sent_at": at}
     if delivery.channel == "sms" and delivery.provider_id:
         updates["external_id"] = delivery.provider_id
-    Message.objects.filter(pk=delivery.message_id, sent_at__isnull=True).update(**updates)
+    Message.objects.filter(pk=delivery.message_pk, sent_at__isnull=True).update(**updates)
     if delivery.kind != Delivery.Kind.REPLY:
         return
     message = Message.objects.only("created_at", "author", "conversation").get(
-        pk=delivery.message_id
+        pk=delivery.message_pk
     )
     # Locked: two replies marked sent at once must not both count as the first.
     conversation = (
@@ -53,7 +53,7 @@ def message_undelivered(*, client, delivery: Delivery, reason: str) -> None:
     that was waiting for the customer waits for an agent again (its resolution clock runs
     on: the customer never got the answer), back in the queue with a raised priority and
     no new first-response promise of its own."""
-    conversation = Conversation.objects.select_for_update().get(pk=delivery.conversation_id)
+    conversation = Conversation.objects.select_for_update().get(pk=delivery.conversation_pk)
     what = "bounced" if delivery.state == Delivery.State.BOUNCED else "could not be sent"
     if delivery.kind == Delivery.Kind.FORWARD:  # the customer is owed nothing new
         Message.objects.create(

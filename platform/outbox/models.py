@@ -31,9 +31,13 @@ class Delivery(models.Model):
 
     client = models.ForeignKey("tenants.Client", on_delete=models.CASCADE, related_name="+")
     # conversations.Message and its conversation, in the client's schema (no constraint
-    # across schemas).
-    message_id = models.BigIntegerField()
-    conversation_id = models.BigIntegerField()
+    # across schemas); both empty for a webhook delivery, which names its own row instead.
+    message_id = models.BigIntegerField(null=True, blank=True)
+    conversation_id = models.BigIntegerField(null=True, blank=True)
+    # webhooks.WebhookDelivery (channel "webhook", the client's schema): what a delivery to
+    # the client's own systems sends. Exactly one of it and message_id is set (the check
+    # constraint below), so neither ever stands for the other.
+    webhook_delivery_id = models.BigIntegerField(null=True, blank=True)
     channel = models.CharField(max_length=8)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REPLY)
     # The e-mail subject chosen when the message was written (an acknowledgement's template):
@@ -66,7 +70,30 @@ class Delivery(models.Model):
 
     class Meta:
         constraints = [
+            # NULLs are distinct: the webhook rows (no message) never meet here.
             models.UniqueConstraint(fields=["client", "message_id"], name="delivery_once"),
+            models.UniqueConstraint(
+                fields=["client", "webhook_delivery_id"], name="delivery_webhook_once"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        channel="webhook",
+                        webhook_delivery_id__isnull=False,
+                        message_id__isnull=True,
+                        conversation_id__isnull=True,
+                    )
+                    | (
+                        ~Q(channel="webhook")
+                        & Q(
+                            webhook_delivery_id__isnull=True,
+                            message_id__isnull=False,
+                            conversation_id__isnull=False,
+                        )
+                    )
+                ),
+                name="delivery_names_one_thing",
+            ),
             models.CheckConstraint(
                 condition=Q(
                     state__in=["queued", "sending", "sent", "failed", "bounced", "withdrawn"]
@@ -101,4 +128,19 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} message {self.message_id} of {self.client_id}: {self.state}"
+        what = self.message_id if self.webhook_delivery_id is None else self.webhook_delivery_id
+        return f"{self.channel} {what} of {self.client_id}: {self.state}"
+
+    @property
+    def message_pk(self) -> int:
+        """The message's id, for a channel that sends messages (every one but "webhook")."""
+        if self.message_id is None:
+            raise ValueError(f"Delivery {self.pk} ({self.channel}) sends no message.")
+        return self.message_id
+
+    @property
+    def conversation_pk(self) -> int:
+        """The message's conversation's id (see ``message_pk``)."""
+        if self.conversation_id is None:
+            raise ValueError(f"Delivery {self.pk} ({self.channel}) is of no conversation.")
+        return self.conversation_id

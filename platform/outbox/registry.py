@@ -24,9 +24,9 @@ ON_UNDELIVERED: list[Callable[..., Any]] = []
 
 
 # Channels whose deliveries are no customer's message (a webhook delivery to the client's
-# own systems): their ``message_id`` names a row of their own (negative, so it never meets a
-# message's id in ``delivery_once``), the message hooks above and the supervisor wall skip
-# them, and they may keep a retry schedule of their own.
+# own systems): their row names no message (``Delivery.webhook_delivery_id`` instead), the
+# message hooks above and the supervisor wall skip them, and they may keep a retry
+# schedule of their own.
 OWN_CHANNELS: set[str] = set()
 
 # channel -> seconds to wait after the 1st, 2nd, ... failed attempt; failed for good after

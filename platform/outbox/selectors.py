@@ -53,7 +53,7 @@ def deliveries_effects_due_public(*, now: datetime, limit: int) -> list[int]:
 def deliveries_of_messages(*, client: Client, message_ids: Iterable[int]) -> dict[int, Delivery]:
     """The delivery of each of these messages of ``client`` (public schema), by message id."""
     rows = Delivery.objects.filter(client=client, message_id__in=list(message_ids))
-    return {row.message_id: row for row in rows}
+    return {row.message_id: row for row in rows if row.message_id is not None}
 
 
 @dataclass(frozen=True)

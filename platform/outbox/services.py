@@ -75,11 +75,36 @@ def delivery_queue(
         next_attempt_at=now,
         dispatched_at=now,
     )
+    _dispatch_on_commit(client=client, delivery_id=delivery.pk)
+    return delivery
+
+
+def webhook_delivery_queue(
+    *, client: Client, webhook_delivery_id: int, subject: str = "", now: datetime | None = None
+) -> Delivery:
+    """Record that a webhook delivery (``webhooks.WebhookDelivery``, just written in the
+    client's schema) must go out, in the caller's transaction: channel "webhook", an
+    automatic message of no conversation; its task is sent after the commit."""
+    now = now or timezone.now()
+    delivery = Delivery.objects.create(
+        client=client,
+        webhook_delivery_id=webhook_delivery_id,
+        channel="webhook",
+        kind=Delivery.Kind.AUTOMATIC,
+        subject=subject[:300],
+        queued_at=now,
+        next_attempt_at=now,
+        dispatched_at=now,
+    )
+    _dispatch_on_commit(client=client, delivery_id=delivery.pk)
+    return delivery
+
+
+def _dispatch_on_commit(*, client: Client, delivery_id: int) -> None:
     schema_name = client.schema_name
     transaction.on_commit(
-        lambda: delivery_dispatch(delivery_id=delivery.pk, schema_name=schema_name)
+        lambda: delivery_dispatch(delivery_id=delivery_id, schema_name=schema_name)
     )
-    return delivery
 
 
 def delivery_handed_over(

@@ -1,7 +1,7 @@
 """A client's webhook endpoints, what was sent to them and every attempt (client schema).
 
 Each delivery (one event for one endpoint) leaves through the outbox: its ``outbox.Delivery``
-row (public, channel "webhook", ``message_id`` = minus this delivery's id) keeps the state,
+row (public, channel "webhook", ``webhook_delivery_id`` = this delivery's id) keeps the state,
 the lease and the retries; the attempts here say what the endpoint answered each time.
 """
 

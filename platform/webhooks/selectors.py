@@ -33,7 +33,7 @@ def deliveries_recent(*, client: Client, limit: int = 50) -> list[DeliveryRow]:
     )
     states = dict(
         Delivery.objects.filter(
-            client=client, channel="webhook", message_id__in=[-d.pk for d in deliveries] or [0]
-        ).values_list("message_id", "state")
+            client=client, webhook_delivery_id__in=[d.pk for d in deliveries] or [0]
+        ).values_list("webhook_delivery_id", "state")
     )
-    return [DeliveryRow(d, list(d.attempts.all()), states.get(-d.pk, "")) for d in deliveries]
+    return [DeliveryRow(d, list(d.attempts.all()), states.get(d.pk, "")) for d in deliveries]

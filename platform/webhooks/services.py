@@ -19,7 +19,6 @@ import secrets
 import socket
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,7 +38,7 @@ from accounts.models import User
 from core.events import EVENT_TYPES
 from outbox.errors import PermanentFailure, TemporaryFailure
 from outbox.models import Delivery
-from outbox.services import delivery_queue
+from outbox.services import webhook_delivery_queue
 from tenants.models import Client
 from webhooks.models import Attempt, Endpoint, WebhookDelivery
 
@@ -51,16 +50,6 @@ CHANNEL = "webhook"
 RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
 PAUSE_AFTER_FAILING = timedelta(hours=24)
 _EXCERPT = 500
-
-
-@dataclass
-class _Outbound:
-    """What the outbox needs of a message (``outbox.services.OutboundMessage``)."""
-
-    pk: int
-    conversation_id: int = 0  # no conversation: withdrawals and erasures never reach it
-    channel: str = CHANNEL
-    external_id: str = ""
 
 
 def secret_new() -> str:
@@ -182,12 +171,8 @@ def _delivery_queue(
         created_at=now,
         replay_of=replay_of,
     )
-    delivery_queue(
-        client=client,
-        message=_Outbound(pk=-delivery.pk),
-        kind=Delivery.Kind.AUTOMATIC,
-        subject=event_type,
-        now=now,
+    webhook_delivery_queue(
+        client=client, webhook_delivery_id=delivery.pk, subject=event_type, now=now
     )
     return delivery
 
@@ -217,7 +202,9 @@ def webhook_transmit(*, client: Client, delivery: Delivery) -> str:
     a timeout, a refused connection or a non-2xx answer (the outbox tries again later),
     PermanentFailure when the endpoint is gone or paused."""
     hook = (
-        WebhookDelivery.objects.select_related("endpoint").filter(pk=-delivery.message_id).first()
+        WebhookDelivery.objects.select_related("endpoint")
+        .filter(pk=delivery.webhook_delivery_id or 0)
+        .first()
     )
     if hook is None:
         raise PermanentFailure("The endpoint was removed.")

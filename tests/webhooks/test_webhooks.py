@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from standardwebhooks import Webhook
 
@@ -64,7 +65,11 @@ def test_an_event_arrives_signed_and_verifies_with_the_standard_library(two_clie
 
     # conversation.created only: the endpoint did not choose message.created.
     [delivery] = webhook_rows(client)
-    assert (delivery.state, delivery.kind, delivery.conversation_id) == ("queued", "automatic", 0)
+    assert (delivery.state, delivery.kind, delivery.conversation_id) == (
+        "queued",
+        "automatic",
+        None,
+    )
     assert send(delivery) == "sent"
 
     [request] = receiver.received
@@ -182,7 +187,7 @@ def test_a_delivery_is_replayed_with_the_same_webhook_id(two_clients, receiver):
         original = WebhookDelivery.objects.get()
         replay = delivery_replay(client=client, delivery_id=original.pk)
     second = webhook_rows(client).last()
-    assert second.message_id == -replay.pk
+    assert (second.webhook_delivery_id, second.message_id) == (replay.pk, None)
     assert send(second) == "sent"
     one, two = receiver.received
     assert one.headers["webhook-id"] == two.headers["webhook-id"] == original.message_id
@@ -192,12 +197,13 @@ def test_a_delivery_is_replayed_with_the_same_webhook_id(two_clients, receiver):
 
 def test_a_webhook_delivery_never_touches_a_message_of_the_same_id(two_clients, receiver):
     """The outbox's message hooks (a message's sent time, the first response) skip the
-    webhook channel: its message_id is minus its own delivery's id."""
+    webhook channel: its row names its own delivery, never a message."""
     client = two_clients.a
     endpoint_for(client, receiver.url, events=["conversation.created", "message.created"])
     conversation = new_conversation(client)
     rows = list(webhook_rows(client))
-    assert len(rows) == 2 and all(row.message_id < 0 for row in rows)
+    assert len(rows) == 2
+    assert all(row.message_id is None and row.webhook_delivery_id for row in rows)
     assert [send(row) for row in rows] == ["sent", "sent"]
     with in_schema(client):
         message = conversation.messages.get()
@@ -241,3 +247,26 @@ def test_an_endpoint_in_a_private_network_is_refused_outside_development(
     assert delivery.state == "failed" and "private or local network" in delivery.last_error
     assert receiver.received == []
     assert endpoint.pk
+
+
+def test_an_outbox_row_names_exactly_one_thing(two_clients):
+    """The database refuses a webhook row that names a message, or none of its own, and a
+    message's row that names a webhook delivery; each kind is sent once."""
+    client = two_clients.a
+    now = timezone.now()
+    row = {"client": client, "queued_at": now, "next_attempt_at": now}
+    for wrong in (
+        {"channel": "webhook", "webhook_delivery_id": 5, "message_id": 5, "conversation_id": 1},
+        {"channel": "webhook", "message_id": -5, "conversation_id": 0},
+        {"channel": "email", "webhook_delivery_id": 5},
+        {"channel": "email", "message_id": 5, "conversation_id": 1, "webhook_delivery_id": 5},
+    ):
+        with pytest.raises(IntegrityError, match="delivery_names_one_thing"), transaction.atomic():
+            Delivery.objects.create(**row, **wrong)
+    Delivery.objects.create(**row, channel="webhook", webhook_delivery_id=5)
+    with pytest.raises(IntegrityError, match="delivery_webhook_once"), transaction.atomic():
+        Delivery.objects.create(**row, channel="webhook", webhook_delivery_id=5)
+    # Another client's delivery 5 is its own.
+    Delivery.objects.create(
+        **{**row, "client": two_clients.b}, channel="webhook", webhook_delivery_id=5
+    )
