@@ -358,6 +358,9 @@ OUTBOX_SWEEP_SECONDS = float(env.text("POLYDESK_OUTBOX_SWEEP_SECONDS", "30"))
 # attempts in a row (or when every attempt failed for 24 hours).
 WEBHOOKS_TIMEOUT_SECONDS = float(env.text("POLYDESK_WEBHOOKS_TIMEOUT_SECONDS", "10"))
 WEBHOOKS_PAUSE_AFTER_FAILURES = int(env.text("POLYDESK_WEBHOOKS_PAUSE_AFTER_FAILURES", "20"))
+# The retry schedule's delays (webhooks.services.RETRY_SCHEDULE, about a day) are multiplied
+# by this: 1 always, except in the webhooks benchmark, which retries within seconds.
+WEBHOOKS_RETRY_SCALE = float(env.text("POLYDESK_WEBHOOKS_RETRY_SCALE", "1"))
 # Endpoints in private or local networks (loopback, 10.x, 192.168.x…): refused outside
 # development, where the demo's and the tests' receivers listen on this machine.
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.flag(

@@ -31,7 +31,7 @@ OWN_CHANNELS: set[str] = set()
 
 # channel -> seconds to wait after the 1st, 2nd, ... failed attempt; failed for good after
 # len(schedule) + 1 attempts. Channels without one use OUTBOX_RETRY_* and OUTBOX_MAX_ATTEMPTS.
-RETRY_SCHEDULES: dict[str, tuple[int, ...]] = {}
+RETRY_SCHEDULES: dict[str, tuple[float, ...]] = {}
 
 
 def sender_register(channel: str, transmit: Callable[..., str]) -> None:
@@ -39,7 +39,7 @@ def sender_register(channel: str, transmit: Callable[..., str]) -> None:
 
 
 def own_channel_register(
-    channel: str, transmit: Callable[..., str], *, retry_schedule: tuple[int, ...]
+    channel: str, transmit: Callable[..., str], *, retry_schedule: tuple[float, ...]
 ) -> None:
     """A channel that is no customer's message (see ``OWN_CHANNELS``)."""
     SENDERS[channel] = transmit

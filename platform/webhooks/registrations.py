@@ -7,12 +7,12 @@ from typing import Any
 from core.events import event_sink_register, webhook_event_emit
 from outbox import registry
 from outbox.models import Delivery
-from webhooks.services import CHANNEL, RETRY_SCHEDULE, event_record, webhook_transmit
+from webhooks.services import CHANNEL, event_record, retry_schedule, webhook_transmit
 
 
 def registrations_make() -> None:
     """Fill the registries (idempotent: ready() may run more than once in tests)."""
-    registry.own_channel_register(CHANNEL, webhook_transmit, retry_schedule=RETRY_SCHEDULE)
+    registry.own_channel_register(CHANNEL, webhook_transmit, retry_schedule=retry_schedule())
     registry.hook_add(registry.ON_UNDELIVERED, message_delivery_failed)
     event_sink_register(event_record)
 
