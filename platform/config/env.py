@@ -146,6 +146,11 @@ def demo_shop_port() -> int:
     return int(os.environ.get("POLYDESK_DEMO_SHOP_PORT", "8026"))
 
 
+def demo_hooks_port() -> int:
+    """The demo's webhook receiver (``demo.webhook_receiver``) listens here on 127.0.0.1."""
+    return int(os.environ.get("POLYDESK_DEMO_HOOKS_PORT", "8027"))
+
+
 def mail_sink_refused_domains() -> list[str]:
     """Recipient domains the demo's sink refuses (550), so that the demo shows failed sends."""
     return [domain.lower() for domain in words("POLYDESK_MAIL_SINK_REFUSE", "bounce.invalid")]

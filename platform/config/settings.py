@@ -29,6 +29,8 @@ SECRET_KEY = env.text("SECRET_KEY", env.DEVELOPMENT_SECRET_KEY)
 ORDERS_CREDENTIALS_KEY = env.text("ORDERS_CREDENTIALS_KEY", "")
 # Where the demo's fake shops listen (demo.shop_fake; the demo's shop connections point there).
 DEMO_SHOP_PORT = env.demo_shop_port()
+# Where the demo's webhook receiver listens (demo.webhook_receiver; one demo client's endpoint).
+DEMO_HOOKS_PORT = env.demo_hooks_port()
 
 # Client portals live on sub-domains (acme.localhost locally, acme.polydesk.eu in production).
 ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1,testserver")

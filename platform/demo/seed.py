@@ -48,6 +48,7 @@ from demo.shops import seed_shops
 from demo.surveys import seed_surveys
 from demo.telephony import seed_telephony
 from demo.translation_reviews import seed_translation_reviews
+from demo.webhooks import seed_webhooks
 from hours.models import SlaEvent, SlaTarget
 from hours.selectors import client_calendar, sla_promise_for
 from hours.services import resolution_clock_stop
@@ -652,4 +653,6 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_retention,
     seed_shops,
     seed_translation_reviews,
+    # Last: the events of the seeding itself are not sent to the demo's receiver.
+    seed_webhooks,
 ]
