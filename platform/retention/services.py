@@ -26,6 +26,7 @@ from retention.selectors import (
 from telephony.voice.models import Call
 from telephony.voice.services.recordings import call_recording_sids, recordings_delete
 from tenants.models import Client
+from webhooks.privacy import deliveries_expire
 
 # Rows changed in one transaction: a run over years of a large client's history holds no
 # lock for long and can be stopped at any point without losing what was done.
@@ -111,7 +112,7 @@ def retention_apply(*, client: Client, now: datetime | None = None) -> Retention
     rule = rule_for_client(client=client)
     counts = dict.fromkeys(KINDS, 0)
     hashes: set[str] = set()
-    files_deleted = 0
+    files_deleted = webhook_payloads = 0
     if rule is not None:
         for kind in KINDS:
             days = rule.days(kind)
@@ -120,6 +121,8 @@ def retention_apply(*, client: Client, now: datetime | None = None) -> Retention
             before = cutoff(days=days, now=now)
             if kind == "messages":
                 counts[kind] = _messages_redact(client=client, days=days, before=before)
+                # What the client's systems were sent of those words (webhook deliveries).
+                webhook_payloads = deliveries_expire(before=before, now=now)
             elif kind == "attachments":
                 counts[kind] = _attachments_delete(before=before, hashes=hashes)
                 # Each file in its own short transaction, only when no row uses it any more.
@@ -135,6 +138,11 @@ def retention_apply(*, client: Client, now: datetime | None = None) -> Retention
             object_type="client",
             object_id=client.pk,
             label=client.name,
-            details={**counts, "files": files_deleted, "rule": rule is not None},
+            details={
+                **counts,
+                "files": files_deleted,
+                "webhook_payloads": webhook_payloads,
+                "rule": rule is not None,
+            },
         )
     return RetentionRun(counts=counts, files_deleted=files_deleted)

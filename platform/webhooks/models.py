@@ -51,6 +51,12 @@ class WebhookDelivery(models.Model):
     message_id = models.CharField(max_length=40)
     event_type = models.CharField(max_length=40)
     payload = models.JSONField()
+    # The customer the event is about (customers.Customer, None for an invoice): erasing
+    # them blanks the personal fields of these payloads (webhooks.privacy).
+    customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # When the payload's personal fields were blanked (the customer erased, or the client's
+    # retention); the delivery and its attempts stay.
+    personal_removed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     replay_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True)
 

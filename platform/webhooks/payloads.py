@@ -33,6 +33,7 @@ def message_data(message: Any) -> dict[str, Any]:
     return {
         "message_id": message.pk,
         "conversation_id": message.conversation_id,
+        "customer_id": message.conversation.customer_id,
         "direction": message.direction,
         "channel": message.channel,
         "text": message.body_text,
@@ -44,6 +45,7 @@ def call_data(call: Any) -> dict[str, Any]:
     return {
         "call_id": call.pk,
         "call_sid": call.call_sid,
+        "customer_id": call.customer_id,
         "from_number": call.from_number,
         "to_number": call.to_number,
         "language": call.language,
@@ -60,6 +62,7 @@ def survey_data(survey: Any) -> dict[str, Any]:
     return {
         "survey_id": survey.pk,
         "conversation_id": survey.conversation_id,
+        "customer_id": survey.conversation.customer_id,
         "channel": survey.channel,
         "rating": survey.rating,
         "nps": survey.nps,

@@ -146,6 +146,7 @@ def event_record(*, client: Client, event_type: str, data: dict[str, Any]) -> in
         except ProgrammingError:
             logger.warning("Event %s of %s: the client has no webhooks table", event_type, client)
             return 0
+        customer_id = _customer_of(data) if endpoints else None
         for endpoint in endpoints:
             _delivery_queue(
                 client=client,
@@ -153,9 +154,26 @@ def event_record(*, client: Client, event_type: str, data: dict[str, Any]) -> in
                 message_id=message_id,
                 event_type=event_type,
                 payload=payload,
+                customer_id=customer_id,
                 now=now,
             )
     return len(endpoints)
+
+
+def _customer_of(data: dict[str, Any]) -> int | None:
+    """The customer an event is about: named in its data, or (a message that failed, which
+    names its conversation only) the customer of an earlier event of that conversation."""
+    customer = data.get("customer")
+    named = data.get("customer_id") or (customer.get("id") if isinstance(customer, dict) else None)
+    if named or not data.get("conversation_id"):
+        return int(named) if named else None
+    return (
+        WebhookDelivery.objects.filter(
+            payload__data__conversation_id=data["conversation_id"], customer_id__isnull=False
+        )
+        .values_list("customer_id", flat=True)
+        .first()
+    )
 
 
 def _delivery_queue(
@@ -165,6 +183,7 @@ def _delivery_queue(
     message_id: str,
     event_type: str,
     payload: dict[str, Any],
+    customer_id: int | None,
     now: datetime,
     replay_of: WebhookDelivery | None = None,
 ) -> WebhookDelivery:
@@ -173,6 +192,8 @@ def _delivery_queue(
         message_id=message_id,
         event_type=event_type,
         payload=payload,
+        customer_id=customer_id,
+        personal_removed_at=replay_of.personal_removed_at if replay_of else None,
         created_at=now,
         replay_of=replay_of,
     )
@@ -196,6 +217,7 @@ def delivery_replay(*, client: Client, delivery_id: int) -> WebhookDelivery:
             message_id=original.message_id,
             event_type=original.event_type,
             payload=original.payload,
+            customer_id=original.customer_id,
             now=timezone.now(),
             replay_of=original,
         )

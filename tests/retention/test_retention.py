@@ -301,6 +301,7 @@ def test_a_run_leaves_one_audit_record_with_its_counts(two_clients):
         "recordings": 0,
         "call_details": 0,
         "files": 0,
+        "webhook_payloads": 0,  # no endpoint (tests/webhooks/test_privacy.py)
         "rule": True,
     }
 
