@@ -47,6 +47,7 @@ urlpatterns = [
     path("webhooks/", webhooks.webhooks_page, name="webhooks"),
     path("webhooks/<int:endpoint_id>/resume/", webhooks.webhook_resume, name="webhook_resume"),
     path("webhooks/<int:endpoint_id>/remove/", webhooks.webhook_remove, name="webhook_remove"),
+    path("webhooks/<int:endpoint_id>/rotate/", webhooks.webhook_rotate, name="webhook_rotate"),
     path(
         "webhooks/deliveries/<int:webhook_delivery_id>/replay/",
         webhooks.webhook_replay,

@@ -1,12 +1,14 @@
 """The client's webhook endpoints on its portal: every portal user reads them and the log of
-their deliveries; managers (and agency admins) add, resume and remove endpoints and replay
-a delivery. An id of another client's endpoint or delivery is a 404 (its own schema)."""
+their deliveries; managers (and agency admins) add, resume and remove endpoints, rotate an
+endpoint's secret and replay a delivery. An id of another client's endpoint or delivery is
+a 404 (its own schema)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +21,7 @@ from webhooks.services import (
     endpoint_create,
     endpoint_delete,
     endpoint_resume,
+    endpoint_secret_rotate,
 )
 
 
@@ -33,6 +36,7 @@ def _page(
         "form": form,
         "secret": secret,
         "may_manage": request.user.may_manage_portal_of(client),  # type: ignore[union-attr]
+        "now": timezone.now(),
     }
     response = render(request, "portal/webhooks.html", context, status=status)
     if secret:
@@ -78,6 +82,25 @@ def webhook_resume(request: HttpRequest, endpoint_id: int) -> HttpResponse:
         raise Http404("No such endpoint of this client.") from None
     messages.success(request, _("Endpoint resumed."))
     return redirect("webhooks")
+
+
+@manager_page
+@require_POST
+def webhook_rotate(request: HttpRequest, endpoint_id: int) -> HttpResponse:
+    """A new secret for the endpoint, shown once on this answer; the old one still signs
+    for 24 hours."""
+    try:
+        endpoint = endpoint_secret_rotate(endpoint_id=endpoint_id, request=request)
+    except Endpoint.DoesNotExist:
+        raise Http404("No such endpoint of this client.") from None
+    messages.success(
+        request,
+        _(
+            "Secret rotated. For 24 hours every delivery is signed with both the new and the "
+            "old secret; then with the new one only."
+        ),
+    )
+    return _page(request, WebhookEndpointForm(), secret=endpoint.secret)
 
 
 @manager_page

@@ -22,6 +22,11 @@ class Endpoint(models.Model):
     # The Standard Webhooks secret ("whsec_" + base64 of 24 random bytes): shown once; kept
     # readable because every delivery is signed with it.
     secret = models.CharField(max_length=100)
+    # The secret before the last rotation: deliveries are signed with it too (a second
+    # signature) until ``previous_secret_until``, 24 hours, so the client's system can switch
+    # over; emptied afterwards (at the next delivery or rotation).
+    previous_secret = models.CharField(max_length=100, blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=6, choices=State.choices, default=State.ACTIVE)
     created_at = models.DateTimeField()
     paused_at = models.DateTimeField(null=True, blank=True)

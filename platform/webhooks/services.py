@@ -1,5 +1,5 @@
-"""Writes on webhooks: endpoints (create, pause, resume, remove), events turned into signed
-deliveries through the outbox, the outbox's "webhook" sender, replays.
+"""Writes on webhooks: endpoints (create, rotate the secret, pause, resume, remove), events
+turned into signed deliveries through the outbox, the outbox's "webhook" sender, replays.
 
 An event (``core.events.webhook_event_emit``) writes, in the caller's transaction, one
 delivery per active endpoint that chose its type, each with its outbox row: nothing leaves
@@ -29,12 +29,15 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import ProgrammingError, transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 from standardwebhooks import Webhook
 
 from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import audit_record
 from core.events import EVENT_TYPES
 from outbox.errors import PermanentFailure, TemporaryFailure
 from outbox.models import Delivery
@@ -49,6 +52,8 @@ CHANNEL = "webhook"
 # (the specification's example schedule): 8 attempts over about 27 hours.
 RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
 PAUSE_AFTER_FAILING = timedelta(hours=24)
+# After a rotation, how long deliveries carry a signature with the previous secret too.
+ROTATION_OVERLAP = timedelta(hours=24)
 _EXCERPT = 500
 
 
@@ -108,6 +113,44 @@ def endpoint_create(
         secret=secret_new(),
         created_at=now or timezone.now(),
     )
+
+
+def endpoint_secret_rotate(
+    *, endpoint_id: int, request: HttpRequest | None = None, now: datetime | None = None
+) -> Endpoint:
+    """A manager gives an endpoint a new secret (shown once): for ``ROTATION_OVERLAP``
+    every delivery is signed with the new and the old one, then with the new one only.
+    Audited in the same transaction. Raises Endpoint.DoesNotExist."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        endpoint = Endpoint.objects.select_for_update().get(pk=endpoint_id)
+        endpoint.previous_secret, endpoint.secret = endpoint.secret, secret_new()
+        endpoint.previous_secret_until = now + ROTATION_OVERLAP
+        endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+        audit_record(
+            action=AuditEvent.Action.CLIENT_SETTINGS_CHANGED,
+            request=request,
+            object_type="webhook_endpoint",
+            object_id=endpoint.pk,
+            label=endpoint.url[:200],
+            details={"change": "secret_rotated", "previous_until": endpoint.previous_secret_until},
+            at=now,
+        )
+    return endpoint
+
+
+def signatures(*, endpoint: Endpoint, message_id: str, at: datetime, body: str) -> str:
+    """The webhook-signature header: the secret's, and during a rotation the previous
+    secret's too (Standard Webhooks: space-separated; a receiver accepts either)."""
+    signed = [Webhook(endpoint.secret).sign(message_id, at, body)]
+    if endpoint.previous_secret and endpoint.previous_secret_until:
+        if at < endpoint.previous_secret_until:
+            signed.append(Webhook(endpoint.previous_secret).sign(message_id, at, body))
+        else:
+            Endpoint.objects.filter(
+                pk=endpoint.pk, previous_secret_until=endpoint.previous_secret_until
+            ).update(previous_secret="", previous_secret_until=None)
+    return " ".join(signed)
 
 
 def endpoint_resume(*, endpoint_id: int) -> Endpoint:
@@ -248,7 +291,9 @@ def webhook_transmit(*, client: Client, delivery: Delivery) -> str:
         "user-agent": "Polydesk-Webhooks/1",
         "webhook-id": hook.message_id,
         "webhook-timestamp": str(int(sent_at.timestamp())),
-        "webhook-signature": Webhook(endpoint.secret).sign(hook.message_id, sent_at, body),
+        "webhook-signature": signatures(
+            endpoint=endpoint, message_id=hook.message_id, at=sent_at, body=body
+        ),
     }
     started = time.monotonic()
     status, excerpt, error = None, "", ""

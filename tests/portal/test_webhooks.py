@@ -2,14 +2,22 @@
 the deliveries' log; managers add an endpoint (its secret shown once), resume, remove and
 replay; viewers get 403 for those; another client's ids are 404; no inline script or style."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client as HttpClient
+from django.utils import timezone
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from accounts.models import User
+from audit.models import AuditEvent
 from outbox.models import Delivery
+from outbox.services import delivery_send
 from tests.support.csp import policy_problems
 from tests.support.factories import UserFactory
 from tests.support.tenancy import host_of, in_schema
+from tests.support.webhook_receiver import Receiver
 from webhooks.models import Endpoint, WebhookDelivery
 from webhooks.services import endpoint_create, event_record
 
@@ -107,3 +115,69 @@ def test_another_clients_ids_are_not_found(two_clients):
     assert URL not in other.get("/webhooks/").content.decode()
     with in_schema(two_clients.a):
         assert Endpoint.objects.filter(pk=endpoint.pk).exists()
+
+
+def test_a_manager_rotates_the_secret_both_sign_for_a_day_then_the_new_one_only(
+    two_clients, settings
+):
+    """The new secret is shown once; for 24 hours each delivery carries a signature with
+    each secret (either verifies with standardwebhooks), then the old one is dropped. The
+    rotation is in the client's audit log; a viewer and another client cannot rotate."""
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+    client = two_clients.a
+    receiver = Receiver()
+    try:
+        with in_schema(client):
+            endpoint = endpoint_create(url=receiver.url, events=["invoice.issued"])
+        old = endpoint.secret
+        viewer = portal(client, User.PortalRole.VIEWER)
+        assert viewer.post(f"/webhooks/{endpoint.pk}/rotate/").status_code == 403
+        assert (
+            portal(two_clients.b, User.PortalRole.MANAGER)
+            .post(f"/webhooks/{endpoint.pk}/rotate/")
+            .status_code
+            == 404
+        )
+        manager = portal(client, User.PortalRole.MANAGER)
+        rotated = manager.post(f"/webhooks/{endpoint.pk}/rotate/")
+        assert rotated.status_code == 200 and rotated["Cache-Control"] == "no-store"
+        with in_schema(client):
+            endpoint.refresh_from_db()
+        new = endpoint.secret
+        assert new != old and new in rotated.content.decode()
+        assert old not in rotated.content.decode()
+        assert endpoint.previous_secret == old
+        page = manager.get("/webhooks/").content.decode()
+        assert new not in page and "The previous secret also signs until" in page
+        assert policy_problems("/webhooks/", rotated) == []
+
+        def deliver():
+            with in_schema(client):
+                event_record(client=client, event_type="invoice.issued", data={"invoice_id": 2})
+            row = Delivery.objects.filter(client=client, state="queued").get()
+            with in_schema(client):
+                assert delivery_send(delivery_id=row.pk) == "sent"
+            return receiver.received[-1]
+
+        during = deliver()
+        assert len(during.headers["webhook-signature"].split(" ")) == 2
+        for secret in (new, old):
+            assert Webhook(secret).verify(during.body, during.headers)["data"]["invoice_id"] == 2
+        with in_schema(client):
+            Endpoint.objects.filter(pk=endpoint.pk).update(
+                previous_secret_until=timezone.now() - timedelta(seconds=1)
+            )
+        after = deliver()
+        assert len(after.headers["webhook-signature"].split(" ")) == 1
+        Webhook(new).verify(after.body, after.headers)
+        with pytest.raises(WebhookVerificationError):
+            Webhook(old).verify(after.body, after.headers)
+        with in_schema(client):
+            endpoint.refresh_from_db()
+        assert (endpoint.previous_secret, endpoint.previous_secret_until) == ("", None)
+    finally:
+        receiver.stop()
+    [event] = AuditEvent.objects.filter(client_id=client.pk, object_type="webhook_endpoint")
+    assert event.action == AuditEvent.Action.CLIENT_SETTINGS_CHANGED
+    assert event.details["change"] == "secret_rotated" and event.object_id == str(endpoint.pk)
+    assert old not in str(event.details) and new not in str(event.details)

@@ -192,6 +192,7 @@ PORTAL_ROUTES = {
             "team/api-keys/<int:key_id>/revoke/",
             "webhooks/<int:endpoint_id>/resume/",
             "webhooks/<int:endpoint_id>/remove/",
+            "webhooks/<int:endpoint_id>/rotate/",
             "webhooks/deliveries/<int:webhook_delivery_id>/replay/",
         )
     },

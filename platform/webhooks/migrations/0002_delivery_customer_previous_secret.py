@@ -36,4 +36,14 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.RunSQL(CUSTOMERS, migrations.RunSQL.noop),
+        migrations.AddField(
+            model_name='endpoint',
+            name='previous_secret',
+            field=models.CharField(blank=True, max_length=100),
+        ),
+        migrations.AddField(
+            model_name='endpoint',
+            name='previous_secret_until',
+            field=models.DateTimeField(blank=True, null=True),
+        ),
     ]
