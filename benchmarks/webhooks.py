@@ -14,7 +14,8 @@ first came and whether a 2xx was already given.
 
 1. The floor: the same number of plain POSTs (``requests``, one loop, no Polydesk) to the
    same receiver, failing as often: the time they take.
-2. The run, per size: this process emits the events (``core.events.webhook_event_emit``,
+2. The run, per size, once the worker has sent one warm-up event a client: this process
+   emits the events (``core.events.webhook_event_emit``,
    one transaction each, the clients in turn) and plays the beat (the outbox sweep every
    ``--sweep`` seconds); a real Celery worker (threads pool) sends, on the broker of
    ``CELERY_BROKER_URL`` (Redis, RabbitMQ, or the filesystem default). The retry schedule
@@ -69,9 +70,11 @@ class Receiver:
                 arrived = time.time()
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 status = receiver.answer(self.headers.get("webhook-id", ""), arrived, body)
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                # The sender may have given up (its timeout): nothing to answer then.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.send_response(status)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -87,6 +90,7 @@ class Receiver:
             self.first_seen: dict[str, float] = {}
             self.delivered: set[str] = set()
             self.duplicates = 0
+            self.duplicated: set[str] = set()
 
     def answer(self, webhook_id: str, arrived: float, body: bytes) -> int:
         with self._lock:
@@ -94,6 +98,7 @@ class Receiver:
             self.first_seen.setdefault(webhook_id, arrived)
             if webhook_id in self.delivered:
                 self.duplicates += 1
+                self.duplicated.add(webhook_id)
             draw = self._random.random()
         if draw < self.timeout_share:
             time.sleep(self.stall)  # past the sender's timeout: it has given up
