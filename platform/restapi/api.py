@@ -13,12 +13,14 @@ import binascii
 import json
 import math
 import time
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
@@ -34,13 +36,18 @@ from audit.services import audit_record
 from billing.document import invoice_pdf
 from billing.selectors import invoice_document, invoices_of_client
 from conversations import api as conversations_api
+from conversations.models import Conversation
+from core.channels import Channel
 from core.months import month_of, month_parse
 from core.problems import PROBLEMS, Problem, problem_response
 from customers.models import Customer
 from customers.selectors import customer_current, customer_search, identity_of
+from languages.catalog import CATALOG
 from reporting.services import kpis_for_month, report_language
 from reporting.snapshots import kpis_encode
 from search.selectors import SearchFilters, conversation_documents
+from surveys.models import Survey
+from telephony.voice.models import Call
 from tenants.models import ApiKey, Client
 from tenants.services import api_key_find
 
@@ -232,6 +239,53 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+_TIME_HELP = "ISO 8601; UTC when no offset."
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time as asked: one without an offset is UTC."""
+    if moment is not None and timezone.is_naive(moment):
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _choice_check(field: str, value: str, known: Iterable[str]) -> None:
+    """A filter's value is one of ``known`` (or empty); else a 400 naming the field: an
+    unknown value would quietly match nothing."""
+    choices = list(known)
+    if value and value not in choices:
+        raise Problem(
+            "invalid-request",
+            f"Unknown {field}.",
+            errors=[{"field": field, "detail": f"One of: {', '.join(choices)}."}],
+        )
+
+
+def _position(cursor: str | None) -> tuple[datetime, int] | None:
+    """The (time, id) a cursor of a time-ordered list holds."""
+    after = _cursor_read(cursor)
+    if after is None:
+        return None
+    try:
+        moment, pk = datetime.fromisoformat(after[0]), after[1]
+    except (TypeError, ValueError, IndexError):
+        raise _bad_cursor() from None
+    if not isinstance(pk, int) or isinstance(pk, bool) or timezone.is_naive(moment):
+        raise _bad_cursor()
+    return moment, pk
+
+
+def _page_of[T](
+    request: HttpRequest, rows: list[T], limit: int, key: Callable[[T], tuple[datetime, int]]
+) -> tuple[list[T], str | None]:
+    """The page's rows (``limit`` + 1 were read) and the next page's link."""
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    moment, pk = key(rows[-1])
+    return rows, _next_link(request, _cursor_of([moment.isoformat(), pk]))
+
+
 # Customers
 
 
@@ -362,16 +416,11 @@ def conversations_list(request: HttpRequest, filters: Query[ConversationFilters]
     the subject, the messages or the customer's name, e-mail and phone, accents and case
     ignored. Full conversations: ``GET /api/v1/conversations/{id}``."""
     client = _client(request, Scope.CONVERSATIONS_READ)
-    after = _cursor_read(filters.cursor)
-    position: tuple[datetime, int] | None = None
-    if after is not None:
-        try:
-            position = (datetime.fromisoformat(after[0]), int(after[1]))
-        except (TypeError, ValueError, IndexError):
-            raise _bad_cursor() from None
-    since = filters.updated_since
-    if since is not None and timezone.is_naive(since):
-        since = since.replace(tzinfo=UTC)
+    _choice_check("status", filters.status, [*Conversation.Status.values, "spam"])
+    _choice_check("channel", filters.channel, Channel.values)
+    _choice_check("language", filters.language, CATALOG)
+    position = _position(filters.cursor)
+    since = _aware(filters.updated_since)
     documents = conversation_documents(
         client_id=client.pk,
         query=filters.q,
@@ -592,6 +641,237 @@ def attachment_get(request: HttpRequest, conversation_id: int, attachment_id: in
     """A file of a customer's or agent's message (never of an internal note)."""
     _key_rate_check(request)
     return conversations_api.attachment_download(request, conversation_id, attachment_id)
+
+
+# Calls
+
+
+class CallOut(Schema):
+    id: int
+    from_number: str = Field(description="The caller's number (empty: withheld or erased).")
+    to_number: str = Field(description="The client's number called.")
+    country: str
+    language: str
+    topic: str
+    outcome: str = Field(description=", ".join(Call.Outcome.values))
+    ringing_at: datetime
+    answered_at: datetime | None
+    completed_at: datetime | None
+    wait_seconds: int | None = Field(description="In the queue, before an agent answered.")
+    talk_seconds: int | None
+    customer_id: int | None
+    conversation_id: int | None = Field(description="The conversation the call is filed in.")
+    url: str
+
+
+class CallStep(Schema):
+    step: str = Field(description="ringing, menu_left, queued, answered, talk_ended, completed")
+    at: datetime
+
+
+class CallDetail(CallOut):
+    ivr_seconds: int | None = Field(description="In the menus.")
+    timeline: list[CallStep] = Field(description="The moments that happened, in order.")
+    recording: bool = Field(description="The call was recorded (the recording is kept).")
+    voicemail: bool = Field(description="The caller left a voicemail.")
+    voicemail_seconds: int | None
+    csat: int | None = Field(description="The phone survey's rating, 1-5.")
+    nps: int | None = Field(description="The phone survey's Net Promoter answer, 0-10.")
+
+
+class CallPage(Schema):
+    data: list[CallOut]
+    next: str | None = Field(None, description="The next page's URL; null on the last page.")
+
+
+class CallFilters(Schema):
+    from_: datetime | None = Field(
+        None, alias="from", description=f"Rang at or after this time. {_TIME_HELP}"
+    )
+    to: datetime | None = Field(None, description=f"Rang before this time. {_TIME_HELP}")
+    outcome: str = Field("", max_length=12, description=", ".join(Call.Outcome.values))
+    language: str = Field("", max_length=8, description="A language code, e.g. cs.")
+    number: str = Field(
+        "", max_length=32, description="The caller's or the called number, as E.164."
+    )
+    cursor: str | None = None
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+
+
+def _call_out(call: Call) -> dict[str, Any]:
+    return {
+        "id": call.pk,
+        "from_number": call.from_number,
+        "to_number": call.to_number,
+        "country": call.country,
+        "language": call.language,
+        "topic": call.topic,
+        "outcome": call.outcome,
+        "ringing_at": _utc(call.ringing_at),
+        "answered_at": call.answered_at and _utc(call.answered_at),
+        "completed_at": call.completed_at and _utc(call.completed_at),
+        "wait_seconds": call.wait_seconds,
+        "talk_seconds": call.talk_seconds,
+        "customer_id": call.customer_id,
+        "conversation_id": call.conversation_id,
+        "url": f"/api/v1/calls/{call.pk}",
+    }
+
+
+def _call_timeline(call: Call) -> list[dict[str, Any]]:
+    moments = [
+        ("ringing", call.ringing_at),
+        ("menu_left", call.menu_left_at),
+        ("queued", call.queued_at),
+        ("answered", call.answered_at),
+        ("talk_ended", call.talk_ended_at),
+        ("completed", call.completed_at),
+    ]
+    steps = [{"step": step, "at": _utc(at)} for step, at in moments if at is not None]
+    return sorted(steps, key=lambda step: step["at"])
+
+
+@api.get(
+    "/calls",
+    response=_responses(CallPage, 400),
+    summary="List calls",
+    operation_id="calls_list",
+    **_scoped(Scope.CALLS_READ),
+)
+def calls_list(request: HttpRequest, filters: Query[CallFilters]) -> dict[str, Any]:
+    """The client's inbound calls, the latest first, filtered by when they rang
+    (``from`` inclusive, ``to`` exclusive), outcome, language and number."""
+    client = _client(request, Scope.CALLS_READ)
+    _choice_check("outcome", filters.outcome, Call.Outcome.values)
+    _choice_check("language", filters.language, CATALOG)
+    after = _position(filters.cursor)
+    with schema_context(client.schema_name):
+        calls = Call.objects.all()
+        if (start := _aware(filters.from_)) is not None:
+            calls = calls.filter(ringing_at__gte=start)
+        if (end := _aware(filters.to)) is not None:
+            calls = calls.filter(ringing_at__lt=end)
+        if filters.outcome:
+            calls = calls.filter(outcome=filters.outcome)
+        if filters.language:
+            calls = calls.filter(language=filters.language)
+        if number := filters.number.strip():
+            calls = calls.filter(Q(from_number=number) | Q(to_number=number))
+        if after is not None:
+            calls = calls.filter(
+                Q(ringing_at__lt=after[0]) | Q(ringing_at=after[0], pk__lt=after[1])
+            )
+        rows = list(calls.order_by("-ringing_at", "-id")[: filters.limit + 1])
+    rows, following = _page_of(request, rows, filters.limit, lambda c: (c.ringing_at, c.pk))
+    return {"data": [_call_out(call) for call in rows], "next": following}
+
+
+@api.get(
+    "/calls/{call_id}",
+    response=_responses(CallDetail, 404),
+    summary="Get a call",
+    operation_id="calls_get",
+    **_scoped(Scope.CALLS_READ),
+)
+def calls_get(request: HttpRequest, call_id: int) -> dict[str, Any]:
+    """One call: its timeline, its durations, its outcome, whether a recording or a
+    voicemail is kept (the audio itself stays on the desk), its conversation."""
+    client = _client(request, Scope.CALLS_READ)
+    with schema_context(client.schema_name):
+        call = Call.objects.filter(pk=call_id).first()
+    if call is None:
+        raise Problem("not-found", "No such call.")
+    return {
+        **_call_out(call),
+        "ivr_seconds": call.ivr_seconds,
+        "timeline": _call_timeline(call),
+        "recording": bool(call.recording_url),
+        "voicemail": bool(call.voicemail_url),
+        "voicemail_seconds": call.voicemail_seconds,
+        "csat": call.csat,
+        "nps": call.nps,
+    }
+
+
+# Surveys
+
+
+class SurveyOut(Schema):
+    id: int
+    conversation_id: int
+    channel: str
+    language: str
+    state: str = Field(description="sent, or skipped (not sent: see skipped_reason)")
+    skipped_reason: str
+    sent_at: datetime
+    rating: int | None = Field(description="1-5; null while unanswered.")
+    nps: int | None = Field(description="0-10, asked after the rating; null if not answered.")
+    comment: str
+    answered_at: datetime | None = Field(description="When the rating came.")
+    answered_via: str = Field(description="link (the e-mail's page), reply (a digit); empty")
+
+
+class SurveyPage(Schema):
+    data: list[SurveyOut]
+    next: str | None = Field(None, description="The next page's URL; null on the last page.")
+
+
+class SurveyFilters(Schema):
+    since: datetime | None = Field(
+        None,
+        description=(
+            f"Sent, rated or commented at or after this time (poll for new answers). {_TIME_HELP}"
+        ),
+    )
+    answered: bool | None = Field(None, description="true: rated ones only; false: unrated.")
+    cursor: str | None = None
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+
+
+def _survey_out(survey: Survey) -> dict[str, Any]:
+    return {
+        "id": survey.pk,
+        "conversation_id": survey.conversation_id,
+        "channel": survey.channel,
+        "language": survey.language,
+        "state": survey.state,
+        "skipped_reason": survey.skipped_reason,
+        "sent_at": _utc(survey.created_at),
+        "rating": survey.rating,
+        "nps": survey.nps,
+        "comment": survey.comment,
+        "answered_at": survey.rated_at and _utc(survey.rated_at),
+        "answered_via": survey.answered_via,
+    }
+
+
+@api.get(
+    "/surveys",
+    response=_responses(SurveyPage, 400),
+    summary="List satisfaction surveys",
+    operation_id="surveys_list",
+    **_scoped(Scope.SURVEYS_READ),
+)
+def surveys_list(request: HttpRequest, filters: Query[SurveyFilters]) -> dict[str, Any]:
+    """The satisfaction surveys of the client's conversations (one a conversation at most),
+    the latest sent first, with their answers: rating, Net Promoter answer, comment."""
+    client = _client(request, Scope.SURVEYS_READ)
+    after = _position(filters.cursor)
+    with schema_context(client.schema_name):
+        surveys = Survey.objects.all()
+        if (since := _aware(filters.since)) is not None:
+            surveys = surveys.filter(
+                Q(created_at__gte=since) | Q(rated_at__gte=since) | Q(commented_at__gte=since)
+            )
+        if filters.answered is not None:
+            surveys = surveys.filter(rating__isnull=not filters.answered)
+        if after is not None:
+            surveys = surveys.filter(
+                Q(created_at__lt=after[0]) | Q(created_at=after[0], pk__lt=after[1])
+            )
+        rows = list(surveys.order_by("-created_at", "-id")[: filters.limit + 1])
+    rows, following = _page_of(request, rows, filters.limit, lambda s: (s.created_at, s.pk))
+    return {"data": [_survey_out(survey) for survey in rows], "next": following}
 
 
 # KPIs
