@@ -57,7 +57,7 @@ from idempotency.services import (
 from tenants.models import ApiKey, Client
 from tenants.services import api_key_find
 
-_IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as Stripe's
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as Stripe's
 
 
 def _error(status: int, message: str, **extra) -> HttpResponse:
@@ -122,7 +122,7 @@ def _create_request(request: HttpRequest) -> tuple[_Create | None, HttpResponse 
     except BadRequest as refusal:
         return None, _error(400, str(refusal))
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
+    if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
         return None, _error(
             400,
             "Invalid Idempotency-Key.",

@@ -20,13 +20,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
 from django.views.generic import RedirectView
 from django_tenants.utils import schema_context
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -36,15 +37,26 @@ from audit.services import audit_record
 from billing.document import invoice_pdf
 from billing.selectors import invoice_document, invoices_of_client
 from conversations import api as conversations_api
+from conversations.api import IDEMPOTENCY_KEY
+from conversations.api_input import BadRequest, payload_fingerprint, payload_parse
 from conversations.models import Conversation
 from core.channels import Channel
 from core.months import month_of, month_parse
 from core.problems import PROBLEMS, Problem, problem_response
 from customers.models import Customer
 from customers.selectors import customer_current, customer_search, identity_of
+from idempotency.services import (
+    KEEP_HOURS,
+    KeyReused,
+    idempotent_request_find,
+    idempotent_request_record,
+)
 from languages.catalog import CATALOG
 from reporting.services import kpis_for_month, report_language
 from reporting.snapshots import kpis_encode
+from restapi.customer_input import MAX_BODY_BYTES as MAX_CUSTOMER_BODY
+from restapi.customer_input import shop_customer_read
+from restapi.services import IdentityTaken, customer_save_from_shop
 from search.selectors import SearchFilters, conversation_documents
 from surveys.models import Survey
 from telephony.voice.models import Call
@@ -872,6 +884,119 @@ def surveys_list(request: HttpRequest, filters: Query[SurveyFilters]) -> dict[st
         rows = list(surveys.order_by("-created_at", "-id")[: filters.limit + 1])
     rows, following = _page_of(request, rows, filters.limit, lambda s: (s.created_at, s.pk))
     return {"data": [_survey_out(survey) for survey in rows], "next": following}
+
+
+# Customers from the shop's records
+
+_SHOP_CUSTOMER = {
+    "type": "object",
+    "description": (
+        "An e-mail or a phone at least. Omitted, null or empty fields leave what is stored."
+    ),
+    "additionalProperties": False,
+    "properties": {
+        "email": {"type": "string", "format": "email", "maxLength": 254},
+        "phone": {"type": "string", "maxLength": 20, "description": "E.164, e.g. +420601234567."},
+        "name": {"type": "string", "maxLength": 200},
+        "language": {"type": "string", "enum": list(CATALOG)},
+        "country": {"type": "string", "description": "ISO 3166-1 alpha-2, e.g. CZ."},
+        "shop_reference": {
+            "type": "string",
+            "maxLength": 100,
+            "description": "Your customer number: matched first.",
+        },
+    },
+}
+
+
+def _shop_customer_body(request: HttpRequest) -> tuple[dict[str, Any], str]:
+    """The JSON object posted and the ``Idempotency-Key`` sent ("" for none), or a problem."""
+    body = request.read(MAX_CUSTOMER_BODY + 1)
+    if len(body) > MAX_CUSTOMER_BODY:
+        raise Problem("too-large", f"The body is over {MAX_CUSTOMER_BODY} bytes.")
+    try:
+        payload = payload_parse(body)
+    except BadRequest as refusal:
+        raise Problem(
+            "invalid-request", str(refusal), errors=[{"field": "body", "detail": str(refusal)}]
+        ) from None
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+        raise Problem(
+            "invalid-request",
+            "Invalid Idempotency-Key.",
+            errors=[{"field": "Idempotency-Key", "detail": "1 to 255 visible ASCII characters."}],
+        )
+    return payload, key or ""
+
+
+@api.post(
+    "/customers",
+    response={
+        200: CustomerOut,
+        201: CustomerOut,
+        **{status: ProblemOut for status in (400, 401, 403, 409, 410, 413, 422, 429)},
+    },
+    summary="Create or update a customer",
+    operation_id="customers_save",
+    openapi_extra={**_created(_SHOP_CUSTOMER, Scope.CUSTOMERS_WRITE)},
+)
+def customers_save(request: HttpRequest) -> Status[dict[str, Any]]:
+    """A customer from the shop's records: the one with this ``shop_reference``, else this
+    e-mail, else this phone, updated (200); else a new one (201). An erased customer is never
+    matched (never brought back). An e-mail or phone that is another customer's is a 409:
+    merging two customers is done on the desk."""
+    client = _client(request, Scope.CUSTOMERS_WRITE)
+    payload, key = _shop_customer_body(request)
+    sent, problems = shop_customer_read(payload)
+    if problems:
+        raise Problem(
+            "invalid-request",
+            "Invalid customer.",
+            errors=[{"field": name, "detail": text} for name, text in problems.items()],
+        )
+    fingerprint = payload_fingerprint(request.path, payload)
+    with schema_context(client.schema_name), transaction.atomic():
+        if key:
+            try:
+                answered = idempotent_request_find(
+                    client=client, key=key, request_sha256=fingerprint
+                )
+            except KeyReused:
+                raise Problem(
+                    "idempotency-key-reused",
+                    f"This Idempotency-Key was used for another request in the last "
+                    f"{KEEP_HOURS} hours.",
+                    errors=[{"field": "Idempotency-Key", "detail": "Already used."}],
+                ) from None
+            if answered is not None:
+                # The row's "conversation" is the object the request made: here a customer.
+                first = Customer.objects.filter(
+                    pk=answered.conversation_id, erased_at__isnull=True
+                ).first()
+                if first is None:
+                    raise Problem("gone", "The customer this request saved was erased since.")
+                return Status(answered.status, _customer_out(customer_current(customer=first)))
+        try:
+            saved = customer_save_from_shop(sent=sent)
+        except IdentityTaken as taken:
+            raise Problem(
+                "conflict",
+                f"This {taken.field} is customer {taken.customer_id}'s; merge the two on the "
+                "desk if they are one person.",
+                errors=[{"field": taken.field, "detail": f"Customer {taken.customer_id}'s."}],
+                customer=taken.customer_id,
+            ) from None
+        status = 201 if saved.created else 200
+        if key:
+            idempotent_request_record(
+                client=client,
+                key=key,
+                request_sha256=fingerprint,
+                status=status,
+                conversation_id=saved.customer.pk,
+            )
+        return Status(status, _customer_out(saved.customer))
 
 
 # KPIs

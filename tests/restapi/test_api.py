@@ -37,6 +37,7 @@ TESTED = {
     "calls_list",
     "calls_get",
     "surveys_list",
+    "customers_save",
 }
 PROBLEM = "application/problem+json"
 
