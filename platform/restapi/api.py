@@ -541,10 +541,23 @@ class AttachmentOut(Schema):
     url: str
 
 
+class DeliveryOut(Schema):
+    state: str = Field(description="queued, sending, sent, failed, bounced, or withdrawn")
+    sent_at: datetime | None
+    reason: str | None = Field(
+        description="Why it did not reach the customer (failed, bounced, withdrawn)."
+    )
+
+
 class MessageOut(Schema):
-    direction: str
+    direction: str = Field(description="in: the customer's; out: to the customer")
     text: str
     created_at: datetime
+    author: str | None = Field(
+        description="The agent who wrote a reply; null for the customer's and automatic ones."
+    )
+    automatic: bool = Field(description="Written by Polydesk (an acknowledgement, a survey).")
+    delivery: DeliveryOut | None = Field(description="A message to the customer: where it got.")
     attachments: list[AttachmentOut]
 
 
