@@ -12,6 +12,10 @@ RFC 9457 problem details (core.problems: type, title, status, detail, ``errors``
 field to blame) that keep the members this API answered first: ``{"error": "<one line>",
 "fields": {"<field>": "<what is wrong>"}}``.
 
+A conversation read here lists its messages to and from the customer, never an internal
+note: an agent's reply with its author's name, every message to the customer with its
+delivery as the outbox has it (state, when sent, why it did not arrive).
+
 A key opens what its scopes name (tenants.models.ApiKey.Scope): ``conversations:read`` the
 GETs (a conversation, an attachment), ``conversations:write`` the POSTs (a customer's first
 and next messages). No live key is a 401; a live key without the scope a 403 that names it

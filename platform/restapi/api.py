@@ -1,5 +1,7 @@
-"""``/api/v1/`` read endpoints (django-ninja), their OpenAPI document at
-``/api/v1/openapi.json``, and the refusals as problem details (restapi.problems).
+"""``/api/v1/`` endpoints (django-ninja): the reads (customers, conversations, calls,
+surveys, KPIs, invoices), a customer saved from the shop's records, the first endpoints
+served through it; their OpenAPI document at ``/api/v1/openapi.json``, and the refusals as
+problem details (core.problems).
 
 ``Authorization: Bearer <key>``: the key names the client (tenants.services.api_key_find), and
 every read happens in that client's schema or on that client's rows: another client's object
@@ -139,7 +141,8 @@ api = PolydeskApi(
     title="Polydesk API",
     version="1",
     description=(
-        "A client's conversations, customers, KPIs and invoices. Authenticate with "
+        "A client's conversations, customers, calls, surveys, KPIs and invoices. "
+        "Authenticate with "
         "`Authorization: Bearer <key>` (a key issued on the portal's Team page); each "
         "operation names the scope it needs (`x-scope`). Lists are paged by an opaque "
         "cursor (`next`). Refusals are RFC 9457 problem details."
