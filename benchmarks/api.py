@@ -21,9 +21,10 @@ close them). Measured, each on its own:
 - ``POST /api/v1/messages`` (a new customer's first message: a conversation, its work item,
   its acknowledgement queued in the outbox, the search index) at each size.
 
-It prints requests a second and p50/p99 of each. Targets: p99 of a list page under 100 ms
-and of a create under 250 ms, at the concurrency given. The load generator shares the
-machine with gunicorn and PostgreSQL: read the floor beside the figures.
+It prints requests a second and p50/p99 of each. Target: p99 of a list page under 100 ms at
+the concurrency given (a create's p99 is reported beside the floor: the issue sets no
+target). The load generator shares the machine with gunicorn and PostgreSQL: read the floor
+beside the figures.
 """
 
 import argparse

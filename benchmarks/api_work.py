@@ -24,8 +24,7 @@ from django_tenants.utils import schema_context
 from tenants.services import agency_ensure, api_key_issue, client_provision
 
 ROOT = Path(__file__).resolve().parents[1]
-LIST_TARGET_MS = 100
-CREATE_TARGET_MS = 250
+LIST_TARGET_MS = 100  # the issue sets none for a create: its p99 is reported beside the floor
 
 FILL = """
 INSERT INTO customers_customer (name, email, phone, language, country, shop_reference,
@@ -254,7 +253,6 @@ def run(
                 made.ms(0.99),
                 "ms",
                 floor=floor.ms(0.99),
-                target=CREATE_TARGET_MS,
             )
     finally:
         server.terminate()
