@@ -318,6 +318,28 @@ def api_key_revoke(
     return key
 
 
+def api_key_scopes_set(
+    *, client: Client, key_id: int, scopes: Collection[str], request: HttpRequest | None = None
+) -> ApiKey | None:
+    """Give ``client``'s live key these ``scopes`` (a key issued before a scope existed lacks
+    it; the next request with the key is held to the new ones); None when the client has no
+    such key. Raises ValidationError for no or unknown scopes and for a revoked key.
+    Audited with the scopes before and after, as revocation is; the same scopes again change
+    nothing."""
+    checked = _scopes_checked(scopes)
+    with transaction.atomic():
+        key = ApiKey.objects.select_for_update().filter(client=client, pk=key_id).first()
+        if key is None:
+            return None
+        if key.revoked_at is not None:
+            raise ValidationError({"scopes": "A revoked key opens nothing; issue a new one."})
+        if key.scopes != checked:
+            before, key.scopes = key.scopes, checked
+            key.save(update_fields=["scopes"])
+            _key_recorded(key, request, change="scopes", scopes=checked, before=before)
+    return key
+
+
 def api_key_find(raw: str, *, now: datetime | None = None) -> ApiKey | None:
     """The live key presented (its client loaded), or None (unknown, revoked, malformed, or
     its client's portal closed). Notes its use, at most once a minute per key."""

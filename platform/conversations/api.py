@@ -12,6 +12,10 @@ RFC 9457 problem details (core.problems: type, title, status, detail, ``errors``
 field to blame) that keep the members this API answered first: ``{"error": "<one line>",
 "fields": {"<field>": "<what is wrong>"}}``.
 
+A conversation read here lists its messages to and from the customer, never an internal
+note: an agent's reply with its author's name, every message to the customer with its
+delivery as the outbox has it (state, when sent, why it did not arrive).
+
 A key opens what its scopes name (tenants.models.ApiKey.Scope): ``conversations:read`` the
 GETs (a conversation, an attachment), ``conversations:write`` the POSTs (a customer's first
 and next messages). No live key is a 401; a live key without the scope a 403 that names it
@@ -30,6 +34,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_tenants.utils import schema_context
 
+from accounts.models import User
 from conversations.acknowledgements import conversation_acknowledge
 from conversations.api_input import (
     API_CHANNELS,
@@ -54,10 +59,13 @@ from idempotency.services import (
     idempotent_request_find,
     idempotent_request_record,
 )
+from outbox.models import Delivery
+from outbox.selectors import deliveries_of_messages
 from tenants.models import ApiKey, Client
 from tenants.services import api_key_find
 
-_IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as Stripe's
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as Stripe's
+MAX_REASON = 300  # characters of a delivery's error shown
 
 
 def _error(status: int, message: str, **extra) -> HttpResponse:
@@ -122,7 +130,7 @@ def _create_request(request: HttpRequest) -> tuple[_Create | None, HttpResponse 
     except BadRequest as refusal:
         return None, _error(400, str(refusal))
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
+    if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
         return None, _error(
             400,
             "Invalid Idempotency-Key.",
@@ -148,8 +156,39 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment else None
 
 
-def _conversation_json(conversation: Conversation) -> dict:
-    messages = conversation.messages.exclude(direction=Message.Direction.NOTE)
+def _delivery_json(delivery: Delivery | None) -> dict | None:
+    """Where a message to the customer got: queued, sending, sent, failed, bounced or
+    withdrawn, and why it did not arrive (for the last three)."""
+    if delivery is None:
+        return None
+    undelivered = delivery.state in (
+        Delivery.State.FAILED,
+        Delivery.State.BOUNCED,
+        Delivery.State.WITHDRAWN,
+    )
+    return {
+        "state": delivery.state,
+        "sent_at": _iso(delivery.sent_at),
+        "reason": delivery.last_error[:MAX_REASON] if undelivered else None,
+    }
+
+
+def _conversation_json(client: Client, conversation: Conversation) -> dict:
+    """The conversation and its messages (never internal notes); an agent's reply with its
+    author's name and, as every message to the customer, its delivery."""
+    messages = list(
+        conversation.messages.exclude(direction=Message.Direction.NOTE)
+        .defer("raw", "body_html")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+    outbound = [m.pk for m in messages if m.direction == Message.Direction.OUTBOUND]
+    deliveries = deliveries_of_messages(client=client, message_ids=outbound) if outbound else {}
+    author_ids = {m.author_id for m in messages if m.author_id is not None}
+    authors = {
+        user.pk: user.get_full_name() or user.username
+        for user in User.objects.filter(pk__in=author_ids)
+    }
     return {
         "id": conversation.pk,
         "status": conversation.status,
@@ -163,9 +202,16 @@ def _conversation_json(conversation: Conversation) -> dict:
                 "direction": m.direction,
                 "text": m.body_text,
                 "created_at": _iso(m.created_at),
+                "author": authors.get(m.author_id) if m.author_id is not None else None,
+                "automatic": m.automatic,
+                "delivery": (
+                    _delivery_json(deliveries.get(m.pk))
+                    if m.direction == Message.Direction.OUTBOUND
+                    else None
+                ),
                 "attachments": [_attachment_json(conversation.pk, a) for a in m.attachments.all()],
             }
-            for m in messages.prefetch_related("attachments")
+            for m in messages
         ],
     }
 
@@ -190,7 +236,7 @@ def _replayed(create: _Create) -> HttpResponse | None:
     conversation = Conversation.objects.filter(pk=answered.conversation_id).first()
     if conversation is None:  # erased since
         return _error(410, "The conversation this request made no longer exists.")
-    return JsonResponse(_conversation_json(conversation), status=answered.status)
+    return JsonResponse(_conversation_json(create.client, conversation), status=answered.status)
 
 
 def _answered(create: _Create, conversation: Conversation, created: bool) -> HttpResponse:
@@ -205,7 +251,7 @@ def _answered(create: _Create, conversation: Conversation, created: bool) -> Htt
         )
     # Read back: the answer a replay will give, not the objects as the services left them.
     conversation = Conversation.objects.get(pk=conversation.pk)
-    return JsonResponse(_conversation_json(conversation), status=status)
+    return JsonResponse(_conversation_json(create.client, conversation), status=status)
 
 
 @csrf_exempt
@@ -311,7 +357,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
         conversation = Conversation.objects.filter(pk=conversation_id).first()
         if conversation is None:
             return _error(404, "No such conversation.")
-        return JsonResponse(_conversation_json(conversation))
+        return JsonResponse(_conversation_json(client, conversation))
 
 
 @require_http_methods(["GET"])

@@ -62,6 +62,16 @@ class ApiKeyForm(forms.Form):
     )
 
 
+class ApiKeyScopesForm(forms.Form):
+    """An existing key's new scopes (at least one)."""
+
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=[(scope, scope) for scope in API_KEY_SCOPES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 class WebhookEndpointForm(forms.Form):
     url = forms.URLField(label=_("Address"), max_length=500, assume_scheme="https")
     description = forms.CharField(label=_("Description"), max_length=200, required=False)

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -28,7 +29,7 @@ from accounts.portal_users import (
     portal_users_of,
 )
 from portal.audit import manager_page
-from portal.forms import ApiKeyForm, InviteForm, RecipientForm, RoleForm
+from portal.forms import ApiKeyForm, ApiKeyScopesForm, InviteForm, RecipientForm, RoleForm
 from reporting.services import (
     MAX_REPORT_RECIPIENTS,
     report_recipient_add,
@@ -36,7 +37,7 @@ from reporting.services import (
     report_settings_get,
 )
 from tenants.models import ApiKey
-from tenants.services import api_key_issue, api_key_revoke
+from tenants.services import api_key_issue, api_key_revoke, api_key_scopes_set
 
 
 def _portal_url(request: HttpRequest) -> str:
@@ -170,6 +171,30 @@ def team_recipient_remove(request: HttpRequest) -> HttpResponse:
     return redirect("team_recipients")
 
 
+# What each scope opens (restapi.api: the operations declaring it), for the keys page.
+SCOPE_HELP = {
+    ApiKey.Scope.CONVERSATIONS_READ: gettext_lazy(
+        "List and search conversations; read one with its messages and files."
+    ),
+    ApiKey.Scope.CONVERSATIONS_WRITE: gettext_lazy(
+        "Send your customers' messages: a first message, and the next ones."
+    ),
+    ApiKey.Scope.CUSTOMERS_READ: gettext_lazy("List, search and read your customers."),
+    ApiKey.Scope.CUSTOMERS_WRITE: gettext_lazy(
+        "Create and update customers from your shop's records."
+    ),
+    ApiKey.Scope.REPORTS_READ: gettext_lazy("Read a month's figures (KPIs)."),
+    ApiKey.Scope.INVOICES_READ: gettext_lazy("List invoices and download their PDFs."),
+    ApiKey.Scope.CALLS_READ: gettext_lazy(
+        "List and read calls: their course, durations and outcome."
+    ),
+    ApiKey.Scope.SURVEYS_READ: gettext_lazy("Read satisfaction surveys and their answers."),
+    ApiKey.Scope.ORDERS_WRITE: gettext_lazy(
+        "Send your shop's order events (shipped, delayed, refund sent…)."
+    ),
+}
+
+
 def _keys_page(
     request: HttpRequest, form: ApiKeyForm, secret: str = "", status: int = 200
 ) -> HttpResponse:
@@ -181,6 +206,7 @@ def _keys_page(
         .order_by(F("revoked_at").desc(nulls_first=True), "-created_at"),
         "form": form,
         "secret": secret,
+        "scopes": [(scope, SCOPE_HELP[ApiKey.Scope(scope)]) for scope in ApiKey.Scope.values],
         "tab": "keys",
     }
     return render(request, "portal/team_api_keys.html", context, status=status)
@@ -214,6 +240,30 @@ def team_api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
     if key is None:
         raise Http404("No such API key of this client.")
     messages.success(request, _("API key revoked."))
+    return redirect("team_api_keys")
+
+
+@manager_page
+@require_POST
+def team_api_key_scopes(request: HttpRequest, key_id: int) -> HttpResponse:
+    """A live key's new scopes (audited); a key of another client is a 404."""
+    client = request.tenant  # type: ignore[attr-defined]
+    form = ApiKeyScopesForm(request.POST)
+    if not form.is_valid():
+        if not ApiKey.objects.filter(client=client, pk=key_id).exists():
+            raise Http404("No such API key of this client.")
+        messages.error(request, _("Choose at least one scope."))
+        return redirect("team_api_keys")
+    try:
+        key = api_key_scopes_set(
+            client=client, key_id=key_id, scopes=form.cleaned_data["scopes"], request=request
+        )
+    except ValidationError:
+        messages.error(request, _("A revoked key cannot be changed: create a new one."))
+        return redirect("team_api_keys")
+    if key is None:
+        raise Http404("No such API key of this client.")
+    messages.success(request, _("Scopes of %(name)s saved.") % {"name": key.name})
     return redirect("team_api_keys")
 
 

@@ -44,6 +44,9 @@ urlpatterns = [
     path(
         "team/api-keys/<int:key_id>/revoke/", team.team_api_key_revoke, name="team_api_key_revoke"
     ),
+    path(
+        "team/api-keys/<int:key_id>/scopes/", team.team_api_key_scopes, name="team_api_key_scopes"
+    ),
     path("webhooks/", webhooks.webhooks_page, name="webhooks"),
     path("webhooks/<int:endpoint_id>/resume/", webhooks.webhook_resume, name="webhook_resume"),
     path("webhooks/<int:endpoint_id>/remove/", webhooks.webhook_remove, name="webhook_remove"),

@@ -1,5 +1,7 @@
-"""``/api/v1/`` read endpoints (django-ninja), their OpenAPI document at
-``/api/v1/openapi.json``, and the refusals as problem details (restapi.problems).
+"""``/api/v1/`` endpoints (django-ninja): the reads (customers, conversations, calls,
+surveys, KPIs, invoices), a customer saved from the shop's records, the first endpoints
+served through it; their OpenAPI document at ``/api/v1/openapi.json``, and the refusals as
+problem details (core.problems).
 
 ``Authorization: Bearer <key>``: the key names the client (tenants.services.api_key_find), and
 every read happens in that client's schema or on that client's rows: another client's object
@@ -13,18 +15,21 @@ import binascii
 import json
 import math
 import time
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
 from django.views.generic import RedirectView
 from django_tenants.utils import schema_context
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -34,13 +39,29 @@ from audit.services import audit_record
 from billing.document import invoice_pdf
 from billing.selectors import invoice_document, invoices_of_client
 from conversations import api as conversations_api
+from conversations.api import IDEMPOTENCY_KEY
+from conversations.api_input import BadRequest, payload_fingerprint, payload_parse
+from conversations.models import Conversation
+from core.channels import Channel
 from core.months import month_of, month_parse
 from core.problems import PROBLEMS, Problem, problem_response
 from customers.models import Customer
 from customers.selectors import customer_current, customer_search, identity_of
+from idempotency.services import (
+    KEEP_HOURS,
+    KeyReused,
+    idempotent_request_find,
+    idempotent_request_record,
+)
+from languages.catalog import CATALOG
 from reporting.services import kpis_for_month, report_language
 from reporting.snapshots import kpis_encode
+from restapi.customer_input import MAX_BODY_BYTES as MAX_CUSTOMER_BODY
+from restapi.customer_input import shop_customer_read
+from restapi.services import IdentityTaken, customer_save_from_shop
 from search.selectors import SearchFilters, conversation_documents
+from surveys.models import Survey
+from telephony.voice.models import Call
 from tenants.models import ApiKey, Client
 from tenants.services import api_key_find
 
@@ -120,7 +141,8 @@ api = PolydeskApi(
     title="Polydesk API",
     version="1",
     description=(
-        "A client's conversations, customers, KPIs and invoices. Authenticate with "
+        "A client's conversations, customers, calls, surveys, KPIs and invoices. "
+        "Authenticate with "
         "`Authorization: Bearer <key>` (a key issued on the portal's Team page); each "
         "operation names the scope it needs (`x-scope`). Lists are paged by an opaque "
         "cursor (`next`). Refusals are RFC 9457 problem details."
@@ -230,6 +252,53 @@ def _next_link(request: HttpRequest, cursor: str) -> str:
 
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
+
+
+_TIME_HELP = "ISO 8601; UTC when no offset."
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time as asked: one without an offset is UTC."""
+    if moment is not None and timezone.is_naive(moment):
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _choice_check(field: str, value: str, known: Iterable[str]) -> None:
+    """A filter's value is one of ``known`` (or empty); else a 400 naming the field: an
+    unknown value would quietly match nothing."""
+    choices = list(known)
+    if value and value not in choices:
+        raise Problem(
+            "invalid-request",
+            f"Unknown {field}.",
+            errors=[{"field": field, "detail": f"One of: {', '.join(choices)}."}],
+        )
+
+
+def _position(cursor: str | None) -> tuple[datetime, int] | None:
+    """The (time, id) a cursor of a time-ordered list holds."""
+    after = _cursor_read(cursor)
+    if after is None:
+        return None
+    try:
+        moment, pk = datetime.fromisoformat(after[0]), after[1]
+    except (TypeError, ValueError, IndexError):
+        raise _bad_cursor() from None
+    if not isinstance(pk, int) or isinstance(pk, bool) or timezone.is_naive(moment):
+        raise _bad_cursor()
+    return moment, pk
+
+
+def _page_of[T](
+    request: HttpRequest, rows: list[T], limit: int, key: Callable[[T], tuple[datetime, int]]
+) -> tuple[list[T], str | None]:
+    """The page's rows (``limit`` + 1 were read) and the next page's link."""
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    moment, pk = key(rows[-1])
+    return rows, _next_link(request, _cursor_of([moment.isoformat(), pk]))
 
 
 # Customers
@@ -362,16 +431,11 @@ def conversations_list(request: HttpRequest, filters: Query[ConversationFilters]
     the subject, the messages or the customer's name, e-mail and phone, accents and case
     ignored. Full conversations: ``GET /api/v1/conversations/{id}``."""
     client = _client(request, Scope.CONVERSATIONS_READ)
-    after = _cursor_read(filters.cursor)
-    position: tuple[datetime, int] | None = None
-    if after is not None:
-        try:
-            position = (datetime.fromisoformat(after[0]), int(after[1]))
-        except (TypeError, ValueError, IndexError):
-            raise _bad_cursor() from None
-    since = filters.updated_since
-    if since is not None and timezone.is_naive(since):
-        since = since.replace(tzinfo=UTC)
+    _choice_check("status", filters.status, [*Conversation.Status.values, "spam"])
+    _choice_check("channel", filters.channel, Channel.values)
+    _choice_check("language", filters.language, CATALOG)
+    position = _position(filters.cursor)
+    since = _aware(filters.updated_since)
     documents = conversation_documents(
         client_id=client.pk,
         query=filters.q,
@@ -480,10 +544,23 @@ class AttachmentOut(Schema):
     url: str
 
 
+class DeliveryOut(Schema):
+    state: str = Field(description="queued, sending, sent, failed, bounced, or withdrawn")
+    sent_at: datetime | None
+    reason: str | None = Field(
+        description="Why it did not reach the customer (failed, bounced, withdrawn)."
+    )
+
+
 class MessageOut(Schema):
-    direction: str
+    direction: str = Field(description="in: the customer's; out: to the customer")
     text: str
     created_at: datetime
+    author: str | None = Field(
+        description="The agent who wrote a reply; null for the customer's and automatic ones."
+    )
+    automatic: bool = Field(description="Written by Polydesk (an acknowledgement, a survey).")
+    delivery: DeliveryOut | None = Field(description="A message to the customer: where it got.")
     attachments: list[AttachmentOut]
 
 
@@ -592,6 +669,350 @@ def attachment_get(request: HttpRequest, conversation_id: int, attachment_id: in
     """A file of a customer's or agent's message (never of an internal note)."""
     _key_rate_check(request)
     return conversations_api.attachment_download(request, conversation_id, attachment_id)
+
+
+# Calls
+
+
+class CallOut(Schema):
+    id: int
+    from_number: str = Field(description="The caller's number (empty: withheld or erased).")
+    to_number: str = Field(description="The client's number called.")
+    country: str
+    language: str
+    topic: str
+    outcome: str = Field(description=", ".join(Call.Outcome.values))
+    ringing_at: datetime
+    answered_at: datetime | None
+    completed_at: datetime | None
+    wait_seconds: int | None = Field(description="In the queue, before an agent answered.")
+    talk_seconds: int | None
+    customer_id: int | None
+    conversation_id: int | None = Field(description="The conversation the call is filed in.")
+    url: str
+
+
+class CallStep(Schema):
+    step: str = Field(description="ringing, menu_left, queued, answered, talk_ended, completed")
+    at: datetime
+
+
+class CallDetail(CallOut):
+    ivr_seconds: int | None = Field(description="In the menus.")
+    timeline: list[CallStep] = Field(description="The moments that happened, in order.")
+    recording: bool = Field(description="The call was recorded (the recording is kept).")
+    voicemail: bool = Field(description="The caller left a voicemail.")
+    voicemail_seconds: int | None
+    csat: int | None = Field(description="The phone survey's rating, 1-5.")
+    nps: int | None = Field(description="The phone survey's Net Promoter answer, 0-10.")
+
+
+class CallPage(Schema):
+    data: list[CallOut]
+    next: str | None = Field(None, description="The next page's URL; null on the last page.")
+
+
+class CallFilters(Schema):
+    from_: datetime | None = Field(
+        None, alias="from", description=f"Rang at or after this time. {_TIME_HELP}"
+    )
+    to: datetime | None = Field(None, description=f"Rang before this time. {_TIME_HELP}")
+    outcome: str = Field("", max_length=12, description=", ".join(Call.Outcome.values))
+    language: str = Field("", max_length=8, description="A language code, e.g. cs.")
+    number: str = Field(
+        "", max_length=32, description="The caller's or the called number, as E.164."
+    )
+    cursor: str | None = None
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+
+
+def _call_out(call: Call) -> dict[str, Any]:
+    return {
+        "id": call.pk,
+        "from_number": call.from_number,
+        "to_number": call.to_number,
+        "country": call.country,
+        "language": call.language,
+        "topic": call.topic,
+        "outcome": call.outcome,
+        "ringing_at": _utc(call.ringing_at),
+        "answered_at": call.answered_at and _utc(call.answered_at),
+        "completed_at": call.completed_at and _utc(call.completed_at),
+        "wait_seconds": call.wait_seconds,
+        "talk_seconds": call.talk_seconds,
+        "customer_id": call.customer_id,
+        "conversation_id": call.conversation_id,
+        "url": f"/api/v1/calls/{call.pk}",
+    }
+
+
+def _call_timeline(call: Call) -> list[dict[str, Any]]:
+    moments = [
+        ("ringing", call.ringing_at),
+        ("menu_left", call.menu_left_at),
+        ("queued", call.queued_at),
+        ("answered", call.answered_at),
+        ("talk_ended", call.talk_ended_at),
+        ("completed", call.completed_at),
+    ]
+    steps = [{"step": step, "at": _utc(at)} for step, at in moments if at is not None]
+    return sorted(steps, key=lambda step: step["at"])
+
+
+@api.get(
+    "/calls",
+    response=_responses(CallPage, 400),
+    summary="List calls",
+    operation_id="calls_list",
+    **_scoped(Scope.CALLS_READ),
+)
+def calls_list(request: HttpRequest, filters: Query[CallFilters]) -> dict[str, Any]:
+    """The client's inbound calls, the latest first, filtered by when they rang
+    (``from`` inclusive, ``to`` exclusive), outcome, language and number."""
+    client = _client(request, Scope.CALLS_READ)
+    _choice_check("outcome", filters.outcome, Call.Outcome.values)
+    _choice_check("language", filters.language, CATALOG)
+    after = _position(filters.cursor)
+    with schema_context(client.schema_name):
+        calls = Call.objects.all()
+        if (start := _aware(filters.from_)) is not None:
+            calls = calls.filter(ringing_at__gte=start)
+        if (end := _aware(filters.to)) is not None:
+            calls = calls.filter(ringing_at__lt=end)
+        if filters.outcome:
+            calls = calls.filter(outcome=filters.outcome)
+        if filters.language:
+            calls = calls.filter(language=filters.language)
+        if number := filters.number.strip():
+            calls = calls.filter(Q(from_number=number) | Q(to_number=number))
+        if after is not None:
+            calls = calls.filter(
+                Q(ringing_at__lt=after[0]) | Q(ringing_at=after[0], pk__lt=after[1])
+            )
+        rows = list(calls.order_by("-ringing_at", "-id")[: filters.limit + 1])
+    rows, following = _page_of(request, rows, filters.limit, lambda c: (c.ringing_at, c.pk))
+    return {"data": [_call_out(call) for call in rows], "next": following}
+
+
+@api.get(
+    "/calls/{call_id}",
+    response=_responses(CallDetail, 404),
+    summary="Get a call",
+    operation_id="calls_get",
+    **_scoped(Scope.CALLS_READ),
+)
+def calls_get(request: HttpRequest, call_id: int) -> dict[str, Any]:
+    """One call: its timeline, its durations, its outcome, whether a recording or a
+    voicemail is kept (the audio itself stays on the desk), its conversation."""
+    client = _client(request, Scope.CALLS_READ)
+    with schema_context(client.schema_name):
+        call = Call.objects.filter(pk=call_id).first()
+    if call is None:
+        raise Problem("not-found", "No such call.")
+    return {
+        **_call_out(call),
+        "ivr_seconds": call.ivr_seconds,
+        "timeline": _call_timeline(call),
+        "recording": bool(call.recording_url),
+        "voicemail": bool(call.voicemail_url),
+        "voicemail_seconds": call.voicemail_seconds,
+        "csat": call.csat,
+        "nps": call.nps,
+    }
+
+
+# Surveys
+
+
+class SurveyOut(Schema):
+    id: int
+    conversation_id: int
+    channel: str
+    language: str
+    state: str = Field(description="sent, or skipped (not sent: see skipped_reason)")
+    skipped_reason: str
+    sent_at: datetime
+    rating: int | None = Field(description="1-5; null while unanswered.")
+    nps: int | None = Field(description="0-10, asked after the rating; null if not answered.")
+    comment: str
+    answered_at: datetime | None = Field(description="When the rating came.")
+    answered_via: str = Field(description="link (the e-mail's page), reply (a digit); empty")
+
+
+class SurveyPage(Schema):
+    data: list[SurveyOut]
+    next: str | None = Field(None, description="The next page's URL; null on the last page.")
+
+
+class SurveyFilters(Schema):
+    since: datetime | None = Field(
+        None,
+        description=(
+            f"Sent, rated or commented at or after this time (poll for new answers). {_TIME_HELP}"
+        ),
+    )
+    answered: bool | None = Field(None, description="true: rated ones only; false: unrated.")
+    cursor: str | None = None
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+
+
+def _survey_out(survey: Survey) -> dict[str, Any]:
+    return {
+        "id": survey.pk,
+        "conversation_id": survey.conversation_id,
+        "channel": survey.channel,
+        "language": survey.language,
+        "state": survey.state,
+        "skipped_reason": survey.skipped_reason,
+        "sent_at": _utc(survey.created_at),
+        "rating": survey.rating,
+        "nps": survey.nps,
+        "comment": survey.comment,
+        "answered_at": survey.rated_at and _utc(survey.rated_at),
+        "answered_via": survey.answered_via,
+    }
+
+
+@api.get(
+    "/surveys",
+    response=_responses(SurveyPage, 400),
+    summary="List satisfaction surveys",
+    operation_id="surveys_list",
+    **_scoped(Scope.SURVEYS_READ),
+)
+def surveys_list(request: HttpRequest, filters: Query[SurveyFilters]) -> dict[str, Any]:
+    """The satisfaction surveys of the client's conversations (one a conversation at most),
+    the latest sent first, with their answers: rating, Net Promoter answer, comment."""
+    client = _client(request, Scope.SURVEYS_READ)
+    after = _position(filters.cursor)
+    with schema_context(client.schema_name):
+        surveys = Survey.objects.all()
+        if (since := _aware(filters.since)) is not None:
+            surveys = surveys.filter(
+                Q(created_at__gte=since) | Q(rated_at__gte=since) | Q(commented_at__gte=since)
+            )
+        if filters.answered is not None:
+            surveys = surveys.filter(rating__isnull=not filters.answered)
+        if after is not None:
+            surveys = surveys.filter(
+                Q(created_at__lt=after[0]) | Q(created_at=after[0], pk__lt=after[1])
+            )
+        rows = list(surveys.order_by("-created_at", "-id")[: filters.limit + 1])
+    rows, following = _page_of(request, rows, filters.limit, lambda s: (s.created_at, s.pk))
+    return {"data": [_survey_out(survey) for survey in rows], "next": following}
+
+
+# Customers from the shop's records
+
+_SHOP_CUSTOMER = {
+    "type": "object",
+    "description": (
+        "An e-mail or a phone at least. Omitted, null or empty fields leave what is stored."
+    ),
+    "additionalProperties": False,
+    "properties": {
+        "email": {"type": "string", "format": "email", "maxLength": 254},
+        "phone": {"type": "string", "maxLength": 20, "description": "E.164, e.g. +420601234567."},
+        "name": {"type": "string", "maxLength": 200},
+        "language": {"type": "string", "enum": list(CATALOG)},
+        "country": {"type": "string", "description": "ISO 3166-1 alpha-2, e.g. CZ."},
+        "shop_reference": {
+            "type": "string",
+            "maxLength": 100,
+            "description": "Your customer number: matched first.",
+        },
+    },
+}
+
+
+def _shop_customer_body(request: HttpRequest) -> tuple[dict[str, Any], str]:
+    """The JSON object posted and the ``Idempotency-Key`` sent ("" for none), or a problem."""
+    body = request.read(MAX_CUSTOMER_BODY + 1)
+    if len(body) > MAX_CUSTOMER_BODY:
+        raise Problem("too-large", f"The body is over {MAX_CUSTOMER_BODY} bytes.")
+    try:
+        payload = payload_parse(body)
+    except BadRequest as refusal:
+        raise Problem(
+            "invalid-request", str(refusal), errors=[{"field": "body", "detail": str(refusal)}]
+        ) from None
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+        raise Problem(
+            "invalid-request",
+            "Invalid Idempotency-Key.",
+            errors=[{"field": "Idempotency-Key", "detail": "1 to 255 visible ASCII characters."}],
+        )
+    return payload, key or ""
+
+
+@api.post(
+    "/customers",
+    response={
+        200: CustomerOut,
+        201: CustomerOut,
+        **{status: ProblemOut for status in (400, 401, 403, 409, 410, 413, 422, 429)},
+    },
+    summary="Create or update a customer",
+    operation_id="customers_save",
+    openapi_extra={**_created(_SHOP_CUSTOMER, Scope.CUSTOMERS_WRITE)},
+)
+def customers_save(request: HttpRequest) -> Status[dict[str, Any]]:
+    """A customer from the shop's records: the one with this ``shop_reference``, else this
+    e-mail, else this phone, updated (200); else a new one (201). An erased customer is never
+    matched (never brought back). An e-mail or phone that is another customer's is a 409:
+    merging two customers is done on the desk."""
+    client = _client(request, Scope.CUSTOMERS_WRITE)
+    payload, key = _shop_customer_body(request)
+    sent, problems = shop_customer_read(payload)
+    if problems:
+        raise Problem(
+            "invalid-request",
+            "Invalid customer.",
+            errors=[{"field": name, "detail": text} for name, text in problems.items()],
+        )
+    fingerprint = payload_fingerprint(request.path, payload)
+    with schema_context(client.schema_name), transaction.atomic():
+        if key:
+            try:
+                answered = idempotent_request_find(
+                    client=client, key=key, request_sha256=fingerprint
+                )
+            except KeyReused:
+                raise Problem(
+                    "idempotency-key-reused",
+                    f"This Idempotency-Key was used for another request in the last "
+                    f"{KEEP_HOURS} hours.",
+                    errors=[{"field": "Idempotency-Key", "detail": "Already used."}],
+                ) from None
+            if answered is not None:
+                # The row's "conversation" is the object the request made: here a customer.
+                first = Customer.objects.filter(
+                    pk=answered.conversation_id, erased_at__isnull=True
+                ).first()
+                if first is None:
+                    raise Problem("gone", "The customer this request saved was erased since.")
+                return Status(answered.status, _customer_out(customer_current(customer=first)))
+        try:
+            saved = customer_save_from_shop(sent=sent)
+        except IdentityTaken as taken:
+            raise Problem(
+                "conflict",
+                f"This {taken.field} is customer {taken.customer_id}'s; merge the two on the "
+                "desk if they are one person.",
+                errors=[{"field": taken.field, "detail": f"Customer {taken.customer_id}'s."}],
+                customer=taken.customer_id,
+            ) from None
+        status = 201 if saved.created else 200
+        if key:
+            idempotent_request_record(
+                client=client,
+                key=key,
+                request_sha256=fingerprint,
+                status=status,
+                conversation_id=saved.customer.pk,
+            )
+        return Status(status, _customer_out(saved.customer))
 
 
 # KPIs

@@ -21,8 +21,8 @@ from tests.support.desk import inbound
 
 pytestmark = pytest.mark.django_db
 
-# Every operationId of the document, each with tests: below, and the first endpoints' in
-# tests/conversations/test_api*.py (their refusals' shape below too).
+# Every operationId of the document, each with tests: below, in tests/restapi/test_*.py, and
+# the first endpoints' in tests/conversations/test_api*.py (their refusals' shape below too).
 TESTED = {
     "messages_create",
     "conversation_messages_create",
@@ -34,6 +34,10 @@ TESTED = {
     "kpis_get",
     "invoices_list",
     "invoices_pdf",
+    "calls_list",
+    "calls_get",
+    "surveys_list",
+    "customers_save",
 }
 PROBLEM = "application/problem+json"
 
@@ -185,7 +189,15 @@ def test_conversations_page_by_cursor_and_filter(two_clients, data):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"limit": 101}, "limit"), ({"limit": 0}, "limit"), ({"cursor": "nonsense"}, "cursor")],
+    [
+        ({"limit": 101}, "limit"),
+        ({"limit": 0}, "limit"),
+        ({"cursor": "nonsense"}, "cursor"),
+        ({"status": "nope"}, "status"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"language": "xx"}, "language"),
+        ({"status": "New"}, "status"),
+    ],
 )
 def test_a_bad_parameter_is_a_400_naming_the_field(two_clients, params, field):
     response = get(key_of(two_clients.a), "/api/v1/conversations", **params)

@@ -21,6 +21,14 @@ REFUSED = [
     "/api/v1/conversations?language=%00",
     "/api/v1/customers?email=a%00b",
     "/api/v1/customers?q=%00x",
+    "/api/v1/conversations?status=nope",
+    "/api/v1/calls?number=%2B420%00",
+    "/api/v1/calls?from=2026-13-01",
+    "/api/v1/calls?limit=99999999999999999999999",
+    "/api/v1/calls?cursor=WyIyMDI2LTAxLTAxIiwgMV0",
+    "/api/v1/calls?cursor=WyIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsICIxIl0",
+    "/api/v1/surveys?since=%00",
+    "/api/v1/surveys?answered=%00",
 ]
 
 
@@ -31,6 +39,18 @@ def test_a_malformed_parameter_is_a_400_problem(two_clients, path):
         path, secure=True, HTTP_AUTHORIZATION=f"Bearer {key}"
     )
     assert response.status_code == 400, response.content[:200]
+    assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/calls/99999999999999999999999", "/api/v1/customers/9223372036854775808"]
+)
+def test_an_id_past_any_column_is_a_404_problem(two_clients, path):
+    _, key = api_key_issue(client=two_clients.a, name="hostile")
+    response = HttpClient(HTTP_HOST="localhost").get(
+        path, secure=True, HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert response.status_code == 404, response.content[:200]
     assert response["Content-Type"] == "application/problem+json"
 
 

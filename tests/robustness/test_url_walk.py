@@ -106,6 +106,9 @@ AGENCY_ROUTES = {
     "api/v1/kpis/<month>": KEYED,
     "api/v1/invoices": KEYED,
     "api/v1/invoices/<number>/pdf": KEYED,
+    "api/v1/calls": KEYED,
+    "api/v1/calls/<call_id>": KEYED,
+    "api/v1/surveys": KEYED,
     "mail/inbound": KEYED,
     "twilio/messaging": KEYED,
     "twilio/voice/incoming": KEYED,
@@ -190,6 +193,7 @@ PORTAL_ROUTES = {
             "team/recipients/remove/",
             "team/api-keys/",
             "team/api-keys/<int:key_id>/revoke/",
+            "team/api-keys/<int:key_id>/scopes/",
             "webhooks/<int:endpoint_id>/resume/",
             "webhooks/<int:endpoint_id>/remove/",
             "webhooks/<int:endpoint_id>/rotate/",
@@ -250,6 +254,7 @@ def objects(two_clients):
         "browser_id": 1,
         "endpoint_id": 1,
         "webhook_delivery_id": 1,
+        "call_id": 1,
     }
 
 
