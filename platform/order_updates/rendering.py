@@ -100,8 +100,9 @@ def order_update_text(
     text = built_in[kind]
     link = values.get("tracking_link", "")
     if channel == "sms":
-        body = _fill(text.sms, values) + (f" {link}" if link else "")
-        return Rendered("", body[:SMS_LENGTH], "built-in", code)
+        room = SMS_LENGTH - (len(link) + 1 if link else 0)
+        body = _fill(text.sms, values)[:room] + (f" {link}" if link else "")
+        return Rendered("", body, "built-in", code)
     body = _fill(text.body, values)
     if link:
         tracking = _fill(TRACKING[code], {"tracking_link": link})
