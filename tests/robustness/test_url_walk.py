@@ -192,6 +192,7 @@ PORTAL_ROUTES = {
             "team/recipients/remove/",
             "team/api-keys/",
             "team/api-keys/<int:key_id>/revoke/",
+            "order-updates/settings/",
             "webhooks/<int:endpoint_id>/resume/",
             "webhooks/<int:endpoint_id>/remove/",
             "webhooks/deliveries/<int:webhook_delivery_id>/replay/",
