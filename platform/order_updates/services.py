@@ -269,7 +269,9 @@ def _message(
             "no SMS number."
         )
         return
-    language = customer.language if customer.language in CATALOG else client.default_language
+    # The shop's word for this order first, then what we know of the customer.
+    known = customer.language if customer.language in CATALOG else client.default_language
+    language = event.language or known
     values = {
         "order_number": row.order_number,
         "tracking_link": row.tracking_url,
