@@ -38,6 +38,7 @@ TESTED = {
     "calls_get",
     "surveys_list",
     "customers_save",
+    "order_events_create",  # tests/restapi/test_order_events.py
 }
 PROBLEM = "application/problem+json"
 
