@@ -233,7 +233,7 @@ def _replayed(create: _Create) -> HttpResponse | None:
         )
     if answered is None:
         return None
-    conversation = Conversation.objects.filter(pk=answered.conversation_id).first()
+    conversation = Conversation.objects.filter(pk=answered.object_id).first()
     if conversation is None:  # erased since
         return _error(410, "The conversation this request made no longer exists.")
     return JsonResponse(_conversation_json(create.client, conversation), status=answered.status)
@@ -247,7 +247,7 @@ def _answered(create: _Create, conversation: Conversation, created: bool) -> Htt
             key=create.key,
             status=status,
             request_sha256=create.fingerprint,
-            conversation_id=conversation.pk,
+            object_id=conversation.pk,
         )
     # Read back: the answer a replay will give, not the objects as the services left them.
     conversation = Conversation.objects.get(pk=conversation.pk)

@@ -4,6 +4,7 @@ outbox's copies and the API's idempotency keys; counts and times stay for the cl
 statistics."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -46,11 +47,15 @@ def conversations_erase_for_customer(*, customer: Customer) -> None:
     Delivery.objects.filter(
         client__schema_name=schema_name_current(), conversation_id__in=conversation_ids
     ).update(subject="", last_error="", recipient="", provider_id="")
-    # The API's idempotency keys of them (public): the key is the caller's words and the
-    # hash is of a request that carried the customer's. They would expire within a day; a
-    # retry of an erased request after this creates a new conversation, as it should.
+    # The API's idempotency keys of them and of the customer's own saves (public): the key
+    # is the caller's words and the hash is of a request that carried the customer's. They
+    # would expire within a day; a retry of an erased request after this creates a new
+    # conversation, as it should.
+    made = IdempotentRequest.Made
     IdempotentRequest.objects.filter(
-        client__schema_name=schema_name_current(), conversation_id__in=conversation_ids
+        Q(made=made.CONVERSATION, object_id__in=conversation_ids)
+        | Q(made=made.CUSTOMER, object_id=customer.pk),
+        client__schema_name=schema_name_current(),
     ).delete()
 
 

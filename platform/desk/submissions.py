@@ -43,7 +43,7 @@ def submission_sent_before(
         return None
     key, digest = found
     answered = idempotent_request_find(client=client, key=key, request_sha256=digest)
-    return answered.conversation_id if answered is not None else None
+    return answered.object_id if answered is not None else None
 
 
 def submission_record(
@@ -59,5 +59,5 @@ def submission_record(
         key=key,
         request_sha256=digest,
         status=303,
-        conversation_id=conversation_id,
+        object_id=conversation_id,
     )

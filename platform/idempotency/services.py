@@ -20,7 +20,8 @@ class KeyReused(Exception):
 @dataclass(frozen=True)
 class Answered:
     status: int
-    conversation_id: int
+    made: str  # IdempotentRequest.Made
+    object_id: int
 
 
 def idempotent_request_find(
@@ -48,7 +49,7 @@ def idempotent_request_find(
         return None
     if found.request_sha256 != request_sha256:
         raise KeyReused(key)
-    return Answered(found.status, found.conversation_id)
+    return Answered(found.status, found.made, found.object_id)
 
 
 def idempotent_request_record(
@@ -57,16 +58,19 @@ def idempotent_request_record(
     key: str,
     request_sha256: str,
     status: int,
-    conversation_id: int,
+    object_id: int,
+    made: str = IdempotentRequest.Made.CONVERSATION,
     now: datetime | None = None,
 ) -> None:
-    """Remember the answer to a new key (in the transaction that made it)."""
+    """Remember the answer to a new key and what it made (in the transaction that made
+    it)."""
     IdempotentRequest.objects.create(
         client=client,
         key=key,
         request_sha256=request_sha256,
         status=status,
-        conversation_id=conversation_id,
+        made=made,
+        object_id=object_id,
         created_at=now or timezone.now(),
     )
 

@@ -14,7 +14,6 @@ import base64
 import binascii
 import json
 import math
-import re
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
@@ -49,8 +48,10 @@ from core.months import month_of, month_parse
 from core.problems import PROBLEMS, Problem, problem_response
 from customers.models import Customer
 from customers.selectors import customer_current, customer_search, identity_of
+from idempotency.models import IdempotentRequest
 from idempotency.services import (
     KEEP_HOURS,
+    Answered,
     KeyReused,
     idempotent_request_find,
     idempotent_request_record,
@@ -929,11 +930,12 @@ _SHOP_CUSTOMER = {
 }
 
 
-def _shop_customer_body(request: HttpRequest) -> tuple[dict[str, Any], str]:
-    """The JSON object posted and the ``Idempotency-Key`` sent ("" for none), or a problem."""
-    body = request.read(MAX_CUSTOMER_BODY + 1)
-    if len(body) > MAX_CUSTOMER_BODY:
-        raise Problem("too-large", f"The body is over {MAX_CUSTOMER_BODY} bytes.")
+def _posted(request: HttpRequest, max_bytes: int) -> tuple[dict[str, Any], str]:
+    """The JSON object posted and the ``Idempotency-Key`` sent ("" for none), or a problem.
+    At most one byte past ``max_bytes`` is read, whatever Content-Length said."""
+    body = request.read(max_bytes + 1)
+    if len(body) > max_bytes:
+        raise Problem("too-large", f"The body is over {max_bytes} bytes.")
     try:
         payload = payload_parse(body)
     except BadRequest as refusal:
@@ -948,6 +950,21 @@ def _shop_customer_body(request: HttpRequest) -> tuple[dict[str, Any], str]:
             errors=[{"field": "Idempotency-Key", "detail": "1 to 255 visible ASCII characters."}],
         )
     return payload, key or ""
+
+
+def _replayed(*, client: Client, key: str, fingerprint: str) -> Answered | None:
+    """In the creating transaction: the first answer to this ``Idempotency-Key``, None for a
+    new (or no) key, or a 422 problem for a key used with another request."""
+    if not key:
+        return None
+    try:
+        return idempotent_request_find(client=client, key=key, request_sha256=fingerprint)
+    except KeyReused:
+        raise Problem(
+            "idempotency-key-reused",
+            f"This Idempotency-Key was used for another request in the last {KEEP_HOURS} hours.",
+            errors=[{"field": "Idempotency-Key", "detail": "Already used."}],
+        ) from None
 
 
 @api.post(
@@ -967,7 +984,7 @@ def customers_save(request: HttpRequest) -> Status[dict[str, Any]]:
     matched (never brought back). An e-mail or phone that is another customer's is a 409:
     merging two customers is done on the desk."""
     client = _client(request, Scope.CUSTOMERS_WRITE)
-    payload, key = _shop_customer_body(request)
+    payload, key = _posted(request, MAX_CUSTOMER_BODY)
     sent, problems = shop_customer_read(payload)
     if problems:
         raise Problem(
@@ -977,26 +994,12 @@ def customers_save(request: HttpRequest) -> Status[dict[str, Any]]:
         )
     fingerprint = payload_fingerprint(request.path, payload)
     with schema_context(client.schema_name), transaction.atomic():
-        if key:
-            try:
-                answered = idempotent_request_find(
-                    client=client, key=key, request_sha256=fingerprint
-                )
-            except KeyReused:
-                raise Problem(
-                    "idempotency-key-reused",
-                    f"This Idempotency-Key was used for another request in the last "
-                    f"{KEEP_HOURS} hours.",
-                    errors=[{"field": "Idempotency-Key", "detail": "Already used."}],
-                ) from None
-            if answered is not None:
-                # The row's "conversation" is the object the request made: here a customer.
-                first = Customer.objects.filter(
-                    pk=answered.conversation_id, erased_at__isnull=True
-                ).first()
-                if first is None:
-                    raise Problem("gone", "The customer this request saved was erased since.")
-                return Status(answered.status, _customer_out(customer_current(customer=first)))
+        answered = _replayed(client=client, key=key, fingerprint=fingerprint)
+        if answered is not None:
+            first = Customer.objects.filter(pk=answered.object_id, erased_at__isnull=True).first()
+            if first is None:
+                raise Problem("gone", "The customer this request saved was erased since.")
+            return Status(answered.status, _customer_out(customer_current(customer=first)))
         try:
             saved = customer_save_from_shop(sent=sent)
         except IdentityTaken as taken:
@@ -1014,7 +1017,8 @@ def customers_save(request: HttpRequest) -> Status[dict[str, Any]]:
                 key=key,
                 request_sha256=fingerprint,
                 status=status,
-                conversation_id=saved.customer.pk,
+                made=IdempotentRequest.Made.CUSTOMER,
+                object_id=saved.customer.pk,
             )
         return Status(status, _customer_out(saved.customer))
 
@@ -1310,39 +1314,16 @@ def order_events_create(request: HttpRequest) -> HttpResponse:
     e-mail or SMS as the client chose (201); the same ``event_id`` again changes nothing
     (200)."""
     client = _client(request, Scope.ORDERS_WRITE)
-    # At most one byte past the limit is read, whatever Content-Length said.
-    body = request.read(_ORDER_EVENT_MAX_BYTES + 1)
-    if len(body) > _ORDER_EVENT_MAX_BYTES:
-        raise Problem("too-large", f"The body is over {_ORDER_EVENT_MAX_BYTES} bytes.")
-    try:
-        payload = payload_parse(body)
-    except BadRequest as refusal:
-        raise Problem("invalid-request", str(refusal)) from None
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not _IDEMPOTENCY_KEY_RE.fullmatch(key):
-        raise _order_event_problem(
-            {"Idempotency-Key": "1 to 255 visible ASCII characters (a UUID is fine)."}
-        )
+    payload, key = _posted(request, _ORDER_EVENT_MAX_BYTES)
     values = _order_event_read(payload)
     fingerprint = payload_fingerprint(request.path, payload)
     with schema_context(client.schema_name), transaction.atomic():
-        if key:
-            try:
-                answered = idempotent_request_find(
-                    client=client, key=key, request_sha256=fingerprint
-                )
-            except KeyReused:
-                raise Problem(
-                    "idempotency-key-reused",
-                    f"This Idempotency-Key was used for another request in the last "
-                    f"{KEEP_HOURS} hours.",
-                    errors=[{"field": "Idempotency-Key", "detail": "Already used."}],
-                ) from None
-            if answered is not None:
-                event = OrderEvent.objects.filter(pk=answered.conversation_id).first()
-                if event is None:
-                    raise Problem("gone", "The order event this request made no longer exists.")
-                return _json(_order_event_json(event), answered.status)
+        answered = _replayed(client=client, key=key, fingerprint=fingerprint)
+        if answered is not None:
+            event = OrderEvent.objects.filter(pk=answered.object_id).first()
+            if event is None:
+                raise Problem("gone", "The order event this request made no longer exists.")
+            return _json(_order_event_json(event), answered.status)
         try:
             receipt = order_event_receive(client=client, source="api", **values)
         except ValidationError as error:
@@ -1359,14 +1340,14 @@ def order_events_create(request: HttpRequest) -> HttpResponse:
                 key=key,
                 request_sha256=fingerprint,
                 status=status,
-                conversation_id=receipt.event_id,
+                made=IdempotentRequest.Made.ORDER_EVENT,
+                object_id=receipt.event_id,
             )
         event = OrderEvent.objects.get(pk=receipt.event_id)
         return _json(_order_event_json(event), status)
 
 
 _ORDER_EVENT_MAX_BYTES = 64 * 1024
-_IDEMPOTENCY_KEY_RE = re.compile(r"[\x21-\x7e]{1,255}")  # as conversations.api's
 
 
 def _json(body: dict[str, Any], status: int) -> HttpResponse:

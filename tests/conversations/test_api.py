@@ -305,9 +305,10 @@ def test_the_same_idempotency_key_replays_the_first_answer_and_creates_nothing(t
     with in_schema(two_clients.b):
         assert Conversation.objects.count() == 1
     stored = IdempotentRequest.objects.get(client=two_clients.b)
-    assert (stored.key, stored.status, stored.conversation_id) == (
+    assert (stored.key, stored.status, stored.made, stored.object_id) == (
         "9b2f-order-1",
         201,
+        "conversation",
         first.json()["id"],
     )
     assert "Dzień" not in str(vars(stored))  # no personal data in the public schema

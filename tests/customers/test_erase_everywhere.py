@@ -193,7 +193,17 @@ def everywhere(two_clients, twilio, django_capture_on_commit_callbacks):
         key=f"order-{SHOP_REFERENCE}",
         request_sha256="2" * 64,
         status=201,
-        conversation_id=conversation.pk,
+        object_id=conversation.pk,
+        created_at=AT,
+    )
+    # The customer's own save through POST /api/v1/customers.
+    IdempotentRequest.objects.create(
+        client=client,
+        key=f"customer-{SHOP_REFERENCE}",
+        request_sha256="3" * 64,
+        status=201,
+        made=IdempotentRequest.Made.CUSTOMER,
+        object_id=customer.pk,
         created_at=AT,
     )
     Delivery.objects.create(
