@@ -61,6 +61,8 @@ class OrderQuery:
     email: str = ""
     phone: str = ""
     numbers: tuple[str, ...] = ()
+    # Ask by the phone too when an e-mail is known (a caller: the number is what calls).
+    by_phone: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.email or self.phone or self.numbers)
@@ -110,7 +112,9 @@ def _shopify_search(query: OrderQuery) -> str:
     """Shopify's search syntax: terms joined by OR, values quoted."""
     terms = [f'email:"{query.email}"'] if query.email else []
     terms += [f'name:"{number}"' for number in query.numbers]
-    if query.phone and not terms:
+    # A caller is known by their phone first; a conversation by e-mail and order numbers,
+    # its phone (often typed differently in the shop) asked only when nothing else is known.
+    if query.phone and (query.by_phone or not terms):
         terms.append(f'phone:"{query.phone}"')
     return " OR ".join(terms)
 
@@ -214,7 +218,10 @@ def woocommerce_orders(
     found, then by e-mail or phone), newest first, each once."""
     url = f"{shop_url.rstrip('/')}/wp-json/wc/v3/orders"
     auth = (credentials.get("consumer_key", ""), credentials.get("consumer_secret", ""))
-    searches = [*query.numbers, query.email or query.phone][:3]
+    searches = [*query.numbers, query.email or query.phone]
+    if query.by_phone and query.email:
+        searches.insert(0, query.phone)
+    searches = searches[:3]
     found: dict[str, Order] = {}
     for term in filter(None, searches):
         answer = _send(

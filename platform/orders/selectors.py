@@ -10,6 +10,7 @@ from django.core.cache import cache
 
 from conversations.models import Conversation
 from conversations.replies import order_numbers_found, reply_settings
+from customers.models import Customer
 from orders.connectors import (
     Order,
     OrderQuery,
@@ -42,7 +43,7 @@ def shop_connection() -> ShopConnection | None:
 
 
 def _cache_key(*, schema: str, connection: ShopConnection, query: OrderQuery) -> str:
-    who = "\n".join([query.email.lower(), query.phone, *query.numbers])
+    who = "\n".join([query.email.lower(), query.phone, str(query.by_phone), *query.numbers])
     digest = hashlib.sha256(who.encode()).hexdigest()[:32]
     version = connection.updated_at.timestamp() if connection.updated_at else 0
     return f"orders:{schema}:{connection.pk}:{version}:{digest}"
@@ -107,6 +108,16 @@ def order_query_for(*, conversation: Conversation) -> OrderQuery:
     )
     return OrderQuery(
         email=customer.email or "", phone=customer.phone or "", numbers=tuple(numbers[:3])
+    )
+
+
+def order_query_for_caller(*, phone: str, customer: Customer | None) -> OrderQuery:
+    """What a caller is known by: the number that calls (else the known customer's phone)
+    and, when the caller is a known customer, their e-mail."""
+    return OrderQuery(
+        email=(customer.email or "") if customer else "",
+        phone=phone or ((customer.phone or "") if customer else ""),
+        by_phone=True,
     )
 
 

@@ -208,6 +208,7 @@ class FakeShop:
                 order
                 for order in self.orders
                 if (params.get("email") and params["email"] == order.email)
+                or (params.get("phone") and params["phone"] == order.phone)
                 or order.number in numbers
             ]
             return 200, {"orders": [signed_order(order) for order in found]}
