@@ -41,12 +41,20 @@ class Tracking:
 @dataclass(frozen=True)
 class Order:
     number: str  # as the customer knows it ("#1001", "2024-0042")
-    status: str  # the shop's words, e.g. "PAID · FULFILLED", "processing"
+    # The shop's own codes, e.g. ("PAID", "FULFILLED"), ("processing",), ("shipped",); the
+    # desk shows them in the agent's words (orders.statuses).
+    statuses: tuple[str, ...]
     created_at: str  # ISO 8601 as the shop gave it
     items: list[tuple[str, int]] = field(default_factory=list)  # (name, quantity)
     city: str = ""
     country: str = ""
     tracking: list[Tracking] = field(default_factory=list)
+    platform: str = ""  # ShopConnection.Platform: whose codes ``statuses`` are
+
+    @property
+    def status(self) -> str:
+        """The shop's codes as it gave them ("PAID · FULFILLED")."""
+        return " · ".join(self.statuses)
 
     @property
     def tracking_link(self) -> str:
@@ -129,7 +137,7 @@ def _shopify_order(node: dict[str, Any]) -> Order:
     ]
     return Order(
         number=node["name"],
-        status=" · ".join(status for status in statuses if status),
+        statuses=tuple(str(status) for status in statuses if status),
         created_at=node.get("createdAt") or "",
         items=[
             (line["title"], int(line.get("quantity") or 0))
@@ -138,6 +146,7 @@ def _shopify_order(node: dict[str, Any]) -> Order:
         city=address.get("city") or "",
         country=address.get("country") or "",
         tracking=tracking,
+        platform="shopify",
     )
 
 
@@ -199,7 +208,7 @@ def _woo_order(order: dict[str, Any]) -> Order:
     shipping = order.get("shipping") or {}
     return Order(
         number=str(order.get("number") or order["id"]),
-        status=str(order.get("status") or ""),
+        statuses=(str(order["status"]),) if order.get("status") else (),
         created_at=str(order.get("date_created") or ""),
         items=[
             (str(line.get("name") or ""), int(line.get("quantity") or 0))
@@ -208,6 +217,7 @@ def _woo_order(order: dict[str, Any]) -> Order:
         city=str(shipping.get("city") or ""),
         country=str(shipping.get("country") or ""),
         tracking=_woo_tracking(order.get("meta_data") or []),
+        platform="woocommerce",
     )
 
 
@@ -256,7 +266,7 @@ def _signed_order(raw: dict[str, Any]) -> Order:
     shipping = raw.get("shipping") or {}
     return Order(
         number=str(raw["number"]),
-        status=str(raw.get("status") or ""),
+        statuses=(str(raw["status"]),) if raw.get("status") else (),
         created_at=str(raw.get("created_at") or ""),
         items=[
             (str(item.get("name") or ""), int(item.get("quantity") or 0))
@@ -270,6 +280,7 @@ def _signed_order(raw: dict[str, Any]) -> Order:
             )
             for t in raw.get("tracking") or []
         ],
+        platform="signed",
     )
 
 

@@ -46,7 +46,7 @@ def _cache_key(*, schema: str, connection: ShopConnection, query: OrderQuery) ->
     who = "\n".join([query.email.lower(), query.phone, str(query.by_phone), *query.numbers])
     digest = hashlib.sha256(who.encode()).hexdigest()[:32]
     version = connection.updated_at.timestamp() if connection.updated_at else 0
-    return f"orders:{schema}:{connection.pk}:{version}:{digest}"
+    return f"orders:v2:{schema}:{connection.pk}:{version}:{digest}"
 
 
 def _ask(connection: ShopConnection, query: OrderQuery) -> list[Order]:
