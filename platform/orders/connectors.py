@@ -28,7 +28,13 @@ SIGNATURE_HEADER = "X-Polydesk-Signature"
 
 
 class ShopError(Exception):
-    """The shop did not answer usefully; the message is the reason shown to the agent."""
+    """The shop did not answer usefully; the message is the reason shown to the agent,
+    ``kind`` what to fix: "credentials" (refused), "timeout" (no answer in time),
+    "unreachable" (no connection), "answer" (an answer the desk cannot read)."""
+
+    def __init__(self, message: str, *, kind: str = "answer") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,9 @@ class OrderQuery:
 
 def _json(response: requests.Response) -> Any:
     if response.status_code in (401, 403):
-        raise ShopError(f"the shop refused the credentials (HTTP {response.status_code})")
+        raise ShopError(
+            f"the shop refused the credentials (HTTP {response.status_code})", kind="credentials"
+        )
     if response.status_code != 200:
         raise ShopError(f"the shop answered HTTP {response.status_code}")
     try:
@@ -91,9 +99,11 @@ def _send(method: str, url: str, *, timeout: float, **kwargs: Any) -> Any:
     try:
         response = requests.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
     except requests.Timeout:
-        raise ShopError(f"no answer within {timeout:g} s") from None
+        raise ShopError(f"no answer within {timeout:g} s", kind="timeout") from None
     except requests.RequestException as error:
-        raise ShopError(f"cannot reach the shop ({type(error).__name__})") from None
+        raise ShopError(
+            f"cannot reach the shop ({type(error).__name__})", kind="unreachable"
+        ) from None
     return _json(response)
 
 

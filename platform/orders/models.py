@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # Plain HTTP only to this machine (the tests' and the demo's fake shops); a shop is HTTPS.
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -15,9 +16,9 @@ def validate_shop_url(value: str) -> None:
     parts = urlsplit(value)
     local = parts.hostname in LOCAL_HOSTS
     if parts.scheme != "https" and not (parts.scheme == "http" and local):
-        raise ValidationError("The shop's address must start with https://.")
+        raise ValidationError(_("The shop's address must start with https://."))
     if not parts.hostname:
-        raise ValidationError("The shop's address must name its host.")
+        raise ValidationError(_("The shop's address must name its host."))
 
 
 class ShopConnection(models.Model):

@@ -49,7 +49,9 @@ def _cache_key(*, schema: str, connection: ShopConnection, query: OrderQuery) ->
     return f"orders:v2:{schema}:{connection.pk}:{version}:{digest}"
 
 
-def _ask(connection: ShopConnection, query: OrderQuery) -> list[Order]:
+def orders_ask(*, connection: ShopConnection, query: OrderQuery) -> list[Order]:
+    """The shop's answer now (no cache); ShopError, or ValueError for credentials that
+    cannot be read with the current key."""
     credentials = credentials_decrypt(connection.credentials_encrypted)
     timeout = float(connection.timeout_seconds)
     if connection.platform == ShopConnection.Platform.SHOPIFY:
@@ -91,7 +93,7 @@ def orders_lookup(*, schema: str, query: OrderQuery) -> OrderLookup | None:
     if isinstance(cached, OrderLookup):
         return cached
     try:
-        lookup = OrderLookup(orders=_ask(connection, query))
+        lookup = OrderLookup(orders=orders_ask(connection=connection, query=query))
     except (ShopError, ValueError) as error:
         logger.warning("shop %s did not answer: %s", connection.pk, error)
         lookup = OrderLookup(error=str(error))

@@ -190,6 +190,8 @@ PORTAL_ROUTES = {
             "team/recipients/remove/",
             "team/api-keys/",
             "team/api-keys/<int:key_id>/revoke/",
+            "shop/",
+            "shop/test/",
             "webhooks/<int:endpoint_id>/resume/",
             "webhooks/<int:endpoint_id>/remove/",
             "webhooks/deliveries/<int:webhook_delivery_id>/replay/",
