@@ -95,7 +95,7 @@ WITH open_period AS (
     FROM conversations_conversation conv
     JOIN customers_customer cu ON cu.id = conv.customer_id
     WHERE conv.created_at >= %(lookback)s AND conv.created_at < %(end)s AND NOT conv.automatic
-      AND NOT conv.started_by_agent AND NOT conv.spam
+      AND NOT conv.started_by_agent AND NOT conv.proactive AND NOT conv.spam
 ), located AS (
     SELECT r.channel, r.language, r.country, r.category, r.handled, r.resolved, r.reopened,
            r.previous_at >= r.created_at - make_interval(days => %(repeat_days)s) AS repeat,
@@ -199,7 +199,7 @@ _ARRIVALS = """
 WITH arrival AS (
     SELECT created_at AS at, channel FROM conversations_conversation
     WHERE created_at >= %(start)s AND created_at < %(end)s AND NOT automatic
-      AND NOT started_by_agent AND NOT spam
+      AND NOT started_by_agent AND NOT proactive AND NOT spam
     UNION ALL
     SELECT ringing_at, 'call' FROM voice_call
     WHERE ringing_at >= %(start)s AND ringing_at < %(end)s AND conversation_id IS NULL

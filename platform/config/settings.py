@@ -135,6 +135,8 @@ TENANT_APPS = [
     "webhooks",
     # The client's shop connection (the customer's orders on the desk).
     "orders",
+    # The shop's order events and the proactive messages they send (order_updates.models).
+    "order_updates",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

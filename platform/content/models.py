@@ -54,6 +54,26 @@ class MessageTemplate(models.Model):
         ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement of a new contact"
         AFTER_HOURS = "after_hours", "Outside business hours"
         SURVEY_INVITATION = "survey_invitation", "Satisfaction survey invitation"
+        # Proactive order updates (order_updates): an e-mail (subject and body) and a short
+        # SMS per kind of the shop's order event. Without one, the built-in text is sent.
+        ORDER_SHIPPED = "order_shipped", "Order update: shipped (e-mail)"
+        ORDER_SHIPPED_SMS = "order_shipped_sms", "Order update: shipped (SMS)"
+        ORDER_DELAYED = "order_delayed", "Order update: delayed (e-mail)"
+        ORDER_DELAYED_SMS = "order_delayed_sms", "Order update: delayed (SMS)"
+        ORDER_OUT_FOR_DELIVERY = "order_out_for_delivery", "Order update: out for delivery (e-mail)"
+        ORDER_OUT_FOR_DELIVERY_SMS = (
+            "order_out_for_delivery_sms",
+            ("Order update: out for delivery (SMS)"),
+        )
+        ORDER_DELIVERED = "order_delivered", "Order update: delivered (e-mail)"
+        ORDER_DELIVERED_SMS = "order_delivered_sms", "Order update: delivered (SMS)"
+        ORDER_RETURN_RECEIVED = "order_return_received", "Order update: return received (e-mail)"
+        ORDER_RETURN_RECEIVED_SMS = (
+            "order_return_received_sms",
+            ("Order update: return received (SMS)"),
+        )
+        ORDER_REFUND_SENT = "order_refund_sent", "Order update: refund sent (e-mail)"
+        ORDER_REFUND_SENT_SMS = "order_refund_sent_sms", "Order update: refund sent (SMS)"
 
     kind = models.CharField(max_length=32, choices=Kind.choices, unique=True)
     subject = models.CharField(max_length=200, blank=True)

@@ -83,6 +83,11 @@ class Conversation(models.Model):
     # history and on the desk like any other, but not a contact received in the figures, even
     # once the customer answers (docs/kpis.md).
     started_by_agent = models.BooleanField(default=False)
+    # Opened by Polydesk for a shop's order event (order_updates: "your order has shipped"),
+    # resolved at once: in the customer's history, never in the queue, not a contact in the
+    # figures, never surveyed or billed. A customer's answer threads into it and reopens it
+    # as it would any other (docs/kpis.md, "Proactive messages").
+    proactive = models.BooleanField(default=False)
     # Spam (conversations.spam): marked by an agent (``spam_by``), or filed so because its
     # sender is blocked for this client (``spam_by`` empty). Kept in the history, closed,
     # never in the work queue, never acknowledged or surveyed, not a contact in the figures,

@@ -57,11 +57,27 @@ def delivery_queue(
     subject: str = "",
     recipient: str = "",
     now: datetime | None = None,
+    not_before: datetime | None = None,
 ) -> Delivery:
     """Record that ``message`` (just written, in the client's schema) must go out, in the
     caller's transaction; its task is sent after the commit. ``recipient``: an address
-    other than the conversation's customer's (a forward)."""
+    other than the conversation's customer's (a forward). ``not_before``: not sent before
+    then (an SMS written in the client's quiet hours): no task now, the sweep sends it when
+    it is due."""
     now = now or timezone.now()
+    if not_before is not None and not_before > now:
+        return Delivery.objects.create(
+            client=client,
+            message_id=message.pk,
+            conversation_id=message.conversation_id,
+            channel=message.channel,
+            kind=kind,
+            subject=subject[:300],
+            recipient=recipient,
+            external_id=message.external_id if message.channel == "email" else "",
+            queued_at=now,
+            next_attempt_at=not_before,
+        )
     delivery = Delivery.objects.create(
         client=client,
         message_id=message.pk,

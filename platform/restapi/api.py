@@ -12,6 +12,7 @@ import base64
 import binascii
 import json
 import math
+import re
 import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -19,6 +20,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
@@ -34,10 +37,19 @@ from audit.services import audit_record
 from billing.document import invoice_pdf
 from billing.selectors import invoice_document, invoices_of_client
 from conversations import api as conversations_api
+from conversations.api_input import BadRequest, payload_fingerprint, payload_parse
 from core.months import month_of, month_parse
 from core.problems import PROBLEMS, Problem, problem_response
 from customers.models import Customer
 from customers.selectors import customer_current, customer_search, identity_of
+from idempotency.services import (
+    KEEP_HOURS,
+    KeyReused,
+    idempotent_request_find,
+    idempotent_request_record,
+)
+from order_updates.models import OrderEvent
+from order_updates.services import order_event_receive
 from reporting.services import kpis_for_month, report_language
 from reporting.snapshots import kpis_encode
 from search.selectors import SearchFilters, conversation_documents
@@ -722,6 +734,230 @@ def invoices_pdf(request: HttpRequest, number: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
     return response
+
+
+# Order events
+#
+# A shop that is no Shopify or WooCommerce store (whose webhooks the connector reads) sends
+# its order events here: each tells the customer once (order_updates.services). The event's
+# own ``event_id`` makes a retry a no-op (200); an ``Idempotency-Key`` is honoured as on the
+# other creates, its row's ``conversation_id`` holding the event's id (the answer of a
+# replay is read from the event).
+
+_ORDER_EVENT_TEXT = {"type": "string"}
+_ORDER_EVENT = {
+    "type": "object",
+    "required": ["event_id", "kind", "order_number"],
+    "properties": {
+        "event_id": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "Your id of the event: sent again, it is received once (200).",
+        },
+        "kind": {"type": "string", "enum": list(OrderEvent.Kind.values)},
+        "order_number": {"type": "string", "maxLength": 100},
+        "customer": {
+            "type": "object",
+            "description": "An e-mail or a phone to tell the customer (else nobody is told).",
+            "properties": {
+                "email": {"type": "string", "format": "email", "maxLength": 254},
+                "phone": {"type": "string", "maxLength": 40},
+                "name": {"type": "string", "maxLength": 200},
+                "language": {
+                    "type": "string",
+                    "maxLength": 8,
+                    "description": "The customer's language (e.g. cs) when the shop knows it.",
+                },
+            },
+        },
+        "tracking": {
+            "type": "object",
+            "properties": {
+                "number": {"type": "string", "maxLength": 100},
+                "url": {"type": "string", "format": "uri", "maxLength": 500},
+                "carrier": {"type": "string", "maxLength": 100},
+            },
+        },
+        "occurred_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When it happened at the shop, with its offset (default: now).",
+        },
+    },
+}
+# The service's field names as the body names them.
+_ORDER_EVENT_FIELDS = {
+    "email": "customer.email",
+    "phone": "customer.phone",
+    "name": "customer.name",
+    "language": "customer.language",
+    "tracking_number": "tracking.number",
+    "tracking_url": "tracking.url",
+    "carrier": "tracking.carrier",
+}
+
+
+class OrderEventOut(Schema):
+    id: int
+    event_id: str
+    kind: str
+    order_number: str
+    state: str = Field(description="sent, queued (quiet hours), no_contact, disabled or held.")
+    channel: str
+    language: str
+    conversation_id: int | None
+    received_at: datetime
+
+
+def _order_event_json(event: OrderEvent) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "event_id": event.event_id,
+        "kind": event.kind,
+        "order_number": event.order_number,
+        "state": event.state,
+        "channel": event.channel,
+        "language": event.language,
+        "conversation_id": event.conversation_id,
+        "received_at": _utc(event.received_at).isoformat(),
+    }
+
+
+def _order_event_read(payload: dict[str, Any]) -> dict[str, Any]:
+    """The service's arguments from the body; a Problem naming every bad field. Text is
+    refused, never changed: a NUL character is a 400 (the API's rule, conversations.api_input)."""
+    errors: dict[str, str] = {}
+
+    def text(container: Any, name: str, label: str) -> str:
+        value = container.get(name) if isinstance(container, dict) else None
+        if value is None:
+            return ""
+        if isinstance(value, int) and not isinstance(value, bool) and name == "order_number":
+            value = str(value)
+        if not isinstance(value, str):
+            errors[label] = "A string."
+            return ""
+        if "\x00" in value:
+            errors[label] = "NUL characters are not allowed."
+            return ""
+        return value
+
+    for name in ("customer", "tracking"):
+        if payload.get(name) is not None and not isinstance(payload.get(name), dict):
+            errors[name] = "An object."
+    customer, tracking = payload.get("customer") or {}, payload.get("tracking") or {}
+    values = {
+        "event_id": text(payload, "event_id", "event_id"),
+        "kind": text(payload, "kind", "kind"),
+        "order_number": text(payload, "order_number", "order_number"),
+        "email": text(customer, "email", "customer.email"),
+        "phone": text(customer, "phone", "customer.phone"),
+        "name": text(customer, "name", "customer.name"),
+        "language": text(customer, "language", "customer.language"),
+        "tracking_number": text(tracking, "number", "tracking.number"),
+        "tracking_url": text(tracking, "url", "tracking.url"),
+        "carrier": text(tracking, "carrier", "tracking.carrier"),
+    }
+    occurred = text(payload, "occurred_at", "occurred_at")
+    occurred_at: datetime | None = None
+    if occurred:
+        try:
+            occurred_at = datetime.fromisoformat(occurred)
+        except ValueError:
+            occurred_at = None
+        if occurred_at is None or timezone.is_naive(occurred_at):
+            errors["occurred_at"] = "A date and time in ISO 8601 with its offset."
+    if errors:
+        raise _order_event_problem(errors)
+    return {**values, "occurred_at": occurred_at}
+
+
+def _order_event_problem(errors: dict[str, str]) -> Problem:
+    return Problem(
+        "invalid-request",
+        "Invalid order event.",
+        errors=[{"field": name, "detail": detail} for name, detail in errors.items()],
+    )
+
+
+@api.post(
+    "/order-events",
+    response={
+        200: OrderEventOut,
+        201: OrderEventOut,
+        **{status: ProblemOut for status in (400, 401, 403, 410, 413, 422, 429)},
+    },
+    summary="Send an order event (the customer is told once)",
+    operation_id="order_events_create",
+    openapi_extra=_created(_ORDER_EVENT, Scope.ORDERS_WRITE),
+)
+def order_events_create(request: HttpRequest) -> HttpResponse:
+    """An order event of the client's shop (shipped, delayed, out for delivery, delivered,
+    return received, refund sent): stored, and the customer told in their language by
+    e-mail or SMS as the client chose (201); the same ``event_id`` again changes nothing
+    (200)."""
+    client = _client(request, Scope.ORDERS_WRITE)
+    # At most one byte past the limit is read, whatever Content-Length said.
+    body = request.read(_ORDER_EVENT_MAX_BYTES + 1)
+    if len(body) > _ORDER_EVENT_MAX_BYTES:
+        raise Problem("too-large", f"The body is over {_ORDER_EVENT_MAX_BYTES} bytes.")
+    try:
+        payload = payload_parse(body)
+    except BadRequest as refusal:
+        raise Problem("invalid-request", str(refusal)) from None
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not _IDEMPOTENCY_KEY_RE.fullmatch(key):
+        raise _order_event_problem(
+            {"Idempotency-Key": "1 to 255 visible ASCII characters (a UUID is fine)."}
+        )
+    values = _order_event_read(payload)
+    fingerprint = payload_fingerprint(request.path, payload)
+    with schema_context(client.schema_name), transaction.atomic():
+        if key:
+            try:
+                answered = idempotent_request_find(
+                    client=client, key=key, request_sha256=fingerprint
+                )
+            except KeyReused:
+                raise Problem(
+                    "idempotency-key-reused",
+                    f"This Idempotency-Key was used for another request in the last "
+                    f"{KEEP_HOURS} hours.",
+                    errors=[{"field": "Idempotency-Key", "detail": "Already used."}],
+                ) from None
+            if answered is not None:
+                event = OrderEvent.objects.filter(pk=answered.conversation_id).first()
+                if event is None:
+                    raise Problem("gone", "The order event this request made no longer exists.")
+                return _json(_order_event_json(event), answered.status)
+        try:
+            receipt = order_event_receive(client=client, source="api", **values)
+        except ValidationError as error:
+            raise _order_event_problem(
+                {
+                    _ORDER_EVENT_FIELDS.get(name, name): " ".join(messages)
+                    for name, messages in error.message_dict.items()
+                }
+            ) from None
+        status = 201 if receipt.created else 200
+        if key:
+            idempotent_request_record(
+                client=client,
+                key=key,
+                request_sha256=fingerprint,
+                status=status,
+                conversation_id=receipt.event_id,
+            )
+        event = OrderEvent.objects.get(pk=receipt.event_id)
+        return _json(_order_event_json(event), status)
+
+
+_ORDER_EVENT_MAX_BYTES = 64 * 1024
+_IDEMPOTENCY_KEY_RE = re.compile(r"[\x21-\x7e]{1,255}")  # as conversations.api's
+
+
+def _json(body: dict[str, Any], status: int) -> HttpResponse:
+    return HttpResponse(json.dumps(body), status=status, content_type="application/json")
 
 
 __all__ = ["PROBLEMS", "api"]

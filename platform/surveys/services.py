@@ -83,6 +83,7 @@ def surveys_due_send(*, client: Client, now: datetime | None = None, limit: int 
         Conversation.objects.filter(
             status=Conversation.Status.RESOLVED,
             automatic=False,
+            proactive=False,
             channel__in=SURVEYED_CHANNELS,
             resolved_at__lte=now - timedelta(minutes=chosen.delay_minutes),
             resolved_at__gte=max(chosen.enabled_since, now - LOOKBACK),
@@ -112,6 +113,7 @@ def survey_send(
     if (
         conversation.status != Conversation.Status.RESOLVED
         or conversation.automatic
+        or conversation.proactive
         or conversation.spam
         or conversation.channel not in SURVEYED_CHANNELS
         or Survey.objects.filter(conversation=conversation).exists()  # decided (row locked)

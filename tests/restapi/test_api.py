@@ -34,6 +34,7 @@ TESTED = {
     "kpis_get",
     "invoices_list",
     "invoices_pdf",
+    "order_events_create",  # tests/restapi/test_order_events.py
 }
 PROBLEM = "application/problem+json"
 

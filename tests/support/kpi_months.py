@@ -54,6 +54,8 @@ class ConversationSpec:
     agent: int | None = None  # the assignee: an index into the month's agents
     # An agent's new e-mail (the customer may have answered since): never a contact.
     started_by_agent: bool = False
+    # A proactive order update (order_updates), perhaps answered since: never a contact.
+    proactive: bool = False
     # Marked spam: never a contact, whatever else it is.
     spam: bool = False
     # Merged into another conversation of the customer (after everything else it had).
@@ -162,6 +164,7 @@ def _conversation(
         # An agent's new e-mail: answered when it was sent (its first response), often
         # answered by the customer since (resolved, reopened as any other).
         started_by_agent=not automatic and rng.random() < 0.1,
+        proactive=not automatic and rng.random() < 0.05,
         spam=rng.random() < 0.1,
         created_at=created,
         first_response_at=answered,
@@ -309,6 +312,7 @@ def month_store(client, month: Month) -> None:
             category=spec.category,
             automatic=spec.automatic,
             started_by_agent=spec.started_by_agent,
+            proactive=spec.proactive,
             spam=spec.spam,
             created_at=spec.created_at,
             first_response_at=spec.first_response_at,

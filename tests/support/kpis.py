@@ -44,6 +44,8 @@ class ContactRow:
     automatic: bool
     # Opened by an agent's new e-mail: never a contact, even once the customer answers.
     started_by_agent: bool
+    # A proactive order update (order_updates): never a contact, even once answered.
+    proactive: bool = False
     # Marked spam (or filed so: a blocked sender): never a contact.
     spam: bool = False
     created_at: datetime
@@ -112,8 +114,8 @@ def _mean(values: list[float]) -> float | None:
 
 def is_from_customer(row: ContactRow) -> bool:
     """Opened by the customer: not an auto-reply or bounce, not an agent's new e-mail, not
-    spam."""
-    return not row.automatic and not row.started_by_agent and not row.spam
+    a proactive order update, not spam."""
+    return not row.automatic and not row.started_by_agent and not row.proactive and not row.spam
 
 
 def is_contact(row: ContactRow, *, start: datetime, end: datetime) -> bool:
