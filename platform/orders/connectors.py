@@ -196,7 +196,7 @@ def shopify_orders(
 WOO_TRACKING_META = "_wc_shipment_tracking_items"
 
 
-def _woo_tracking(meta: list[dict[str, Any]]) -> list[Tracking]:
+def woo_tracking(meta: list[dict[str, Any]]) -> list[Tracking]:
     found = []
     for entry in meta:
         if entry.get("key") != WOO_TRACKING_META or not isinstance(entry.get("value"), list):
@@ -226,7 +226,7 @@ def _woo_order(order: dict[str, Any]) -> Order:
         ],
         city=str(shipping.get("city") or ""),
         country=str(shipping.get("country") or ""),
-        tracking=_woo_tracking(order.get("meta_data") or []),
+        tracking=woo_tracking(order.get("meta_data") or []),
         platform="woocommerce",
     )
 
@@ -320,3 +320,57 @@ def signed_lookup_orders(
         return [_signed_order(raw) for raw in answer["orders"]][:ORDERS_SHOWN]
     except (KeyError, TypeError, ValueError, AttributeError):
         raise ShopError("the lookup URL's answer has an unexpected shape") from None
+
+
+# --- An order's customer, for the shop's webhooks that name only the order ------------------
+
+SHOPIFY_CONTACT_QUERY = """
+query OrderContact($id: ID!) {
+  order(id: $id) { name email phone customerLocale shippingAddress { name phone } }
+}
+"""
+
+
+@dataclass(frozen=True)
+class OrderContact:
+    number: str
+    email: str = ""
+    phone: str = ""
+    name: str = ""
+    language: str = ""  # the customer's locale in the shop ("cs", "de-AT"); "" unknown
+
+
+def shopify_order_contact(
+    *,
+    shop_url: str,
+    api_version: str,
+    credentials: dict[str, str],
+    order_id: int,
+    timeout: float,
+) -> OrderContact:
+    """The name and customer of Shopify's order ``order_id`` (Admin GraphQL ``order``)."""
+    url = f"{shop_url.rstrip('/')}/admin/api/{api_version or '2025-01'}/graphql.json"
+    answer = _send(
+        "POST",
+        url,
+        timeout=timeout,
+        json={
+            "query": SHOPIFY_CONTACT_QUERY,
+            "variables": {"id": f"gid://shopify/Order/{order_id}"},
+        },
+        headers={"X-Shopify-Access-Token": credentials.get("access_token", "")},
+    )
+    try:
+        order = answer["data"]["order"]
+        if order is None:
+            raise ShopError(f"Shopify knows no order {order_id}")
+        address = order.get("shippingAddress") or {}
+        return OrderContact(
+            number=str(order["name"]),
+            email=str(order.get("email") or ""),
+            phone=str(order.get("phone") or address.get("phone") or ""),
+            name=str(address.get("name") or ""),
+            language=str(order.get("customerLocale") or ""),
+        )
+    except (KeyError, TypeError, AttributeError):
+        raise ShopError("Shopify's answer has an unexpected shape") from None

@@ -137,6 +137,8 @@ PORTAL_ROUTES = {
     "accounts/reset/done/": OPEN,
     "accounts/invitation/<uidb64>/<token>/": OPEN,
     "survey/<str:token>/": OPEN,
+    "order-events/shopify/": KEYED,
+    "order-events/woocommerce/": KEYED,
     "admin/": ADMIN_SITE,
     "admin/login/": OPEN,
     "accounts/two-factor/code/": OPEN,
