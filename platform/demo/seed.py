@@ -42,6 +42,7 @@ from demo.content_texts import (
 )
 from demo.files import parcel_photo_png, receipt_pdf
 from demo.mail_outcomes import seed_mail_outcomes
+from demo.order_updates import seed_order_updates
 from demo.reporting import seed_reports
 from demo.retention import seed_retention
 from demo.shops import seed_shops
@@ -651,5 +652,6 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_audit,
     seed_retention,
     seed_shops,
+    seed_order_updates,
     seed_translation_reviews,
 ]

@@ -4,6 +4,8 @@ event's kind, state and times stay for the client's figures (messages sent, cont
 prevented). The proactive conversations themselves are erased with the customer's others
 (conversations.erasure)."""
 
+from datetime import datetime
+
 from django.utils import timezone
 
 from customers.models import Customer
@@ -37,3 +39,14 @@ def order_events_erase_for_customer(*, customer: Customer) -> None:
 def order_events_move_to_customer(*, source: Customer, target: Customer) -> None:
     """A customer merge: the source's order events become the target's (registered mover)."""
     OrderEvent.objects.filter(customer=source).update(customer=target)
+
+
+def order_events_expire(*, before: datetime) -> int:
+    """The client's retention (its "messages" period, retention.services): the order's
+    details of events received before ``before`` go, as the texts of their conversations
+    do; kind, state and times stay for the figures. How many events were emptied."""
+    return (
+        OrderEvent.objects.filter(received_at__lt=before, erased_at__isnull=True)
+        .exclude(order_number="", tracking_number="", tracking_url="", carrier="", reason="")
+        .update(order_number="", tracking_number="", tracking_url="", carrier="", reason="")
+    )

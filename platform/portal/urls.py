@@ -3,7 +3,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal import audit, customers, retention, security, shop, team, views, webhooks
+from portal import (
+    audit,
+    customers,
+    order_updates,
+    retention,
+    security,
+    shop,
+    team,
+    views,
+    webhooks,
+)
 
 urlpatterns = [
     path("export/<slug:table>.csv", views.dashboard_export, name="dashboard_export"),
@@ -30,6 +40,7 @@ urlpatterns = [
     path("reports/export.csv", views.report_export, name="reports_export"),
     path("reports/<str:month>.pdf", views.report_download, name="report_download"),
     path("privacy/retention/", retention.retention_page, name="retention"),
+    path("order-updates/", order_updates.order_updates_page, name="order_updates"),
     path("audit/", audit.audit_log, name="audit"),
     path("security/", security.security, name="security"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import audit_record
 from conversations.attachments import attachments_delete_unused
+from order_updates.erasure import order_events_expire
 from retention.models import KINDS
 from retention.selectors import (
     CALL_PERSONAL_FIELDS,
@@ -120,6 +121,8 @@ def retention_apply(*, client: Client, now: datetime | None = None) -> Retention
             before = cutoff(days=days, now=now)
             if kind == "messages":
                 counts[kind] = _messages_redact(client=client, days=days, before=before)
+                # The order updates' details go with the messages' texts (docs/privacy.md).
+                order_events_expire(before=before)
             elif kind == "attachments":
                 counts[kind] = _attachments_delete(before=before, hashes=hashes)
                 # Each file in its own short transaction, only when no row uses it any more.

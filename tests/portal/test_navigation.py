@@ -19,6 +19,7 @@ NAV_LINKS = [
     "/conversations/",
     "/customers/",
     "/calls/",
+    "/order-updates/",
     "/reports/",
     "/invoices/",
     "/privacy/retention/",

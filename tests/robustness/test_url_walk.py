@@ -103,6 +103,7 @@ AGENCY_ROUTES = {
     "api/v1/customers/<customer_id>": KEYED,
     "api/v1/": OPEN,  # django-ninja's root: a redirect to the reference
     "api/v1/conversations": KEYED,
+    "api/v1/order-events": KEYED,
     "api/v1/kpis/<month>": KEYED,
     "api/v1/invoices": KEYED,
     "api/v1/invoices/<number>/pdf": KEYED,
@@ -167,6 +168,7 @@ PORTAL_ROUTES = {
             "reports/export.csv",
             "reports/<str:month>.pdf",
             "privacy/retention/",
+            "order-updates/",
             "security/",
             "webhooks/",
             "accounts/two-factor/",

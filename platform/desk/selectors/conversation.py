@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Count, Window
+from django.db.models import Count, Subquery, Window
 from django.utils import timezone
 
 from accounts.models import User
@@ -15,6 +15,7 @@ from content.selectors import canned_replies_in_language, translation_for
 from conversations.merge import thread_conversation_ids
 from conversations.models import Conversation, Message
 from hours.selectors import client_calendar
+from order_updates.selectors import order_update_opening
 from routing.models import AgentState
 from tenants.current import schema_name_current
 from tenants.models import Client
@@ -93,9 +94,16 @@ def conversation_view_in_schema(
         return None
     # The newest conversations with how many there are in all, in one statement (a window
     # over the grouped rows), so that a long history costs no second query.
+    # A proactive one says which order update it was ("Order update: shipped, order 1001").
+    opening = order_update_opening()
     earlier = (
         Conversation.objects.filter(customer_id=conversation.customer_id)
-        .annotate(message_count=Count("messages"), in_all=Window(Count("id")))
+        .annotate(
+            message_count=Count("messages"),
+            in_all=Window(Count("id")),
+            order_update_kind=Subquery(opening.values("kind")[:1]),
+            order_update_number=Subquery(opening.values("order_number")[:1]),
+        )
         .order_by("-created_at", "-id")
     )
     history = list(earlier[:HISTORY_LIMIT])
