@@ -89,8 +89,14 @@ class OrderEvent(models.Model):
         ordering = ["-received_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["source", "event_id"], name="order_event_once"),
+            # Written as ORs, not IN: a schema cloned from the template by pg_dump reads an
+            # IN over varchar back in another form (tests/tenants/test_cloning.py).
             models.CheckConstraint(
-                condition=Q(state__in=["sent", "queued", "no_contact", "disabled", "held"]),
+                condition=Q(state="sent")
+                | Q(state="queued")
+                | Q(state="no_contact")
+                | Q(state="disabled")
+                | Q(state="held"),
                 name="order_event_state_known",
             ),
         ]

@@ -11,16 +11,19 @@ client's template needs a value the event lacks).
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
 from conversations.services import customer_for_contact, inbound_lock
@@ -180,14 +183,16 @@ def order_event_receive(
             return _receive(client, event)
         except IntegrityError:
             # Only when the lock was bypassed (another writer without it): the row is there.
-            found = OrderEvent.objects.get(source=event.source, event_id=event.event_id)
+            found = OrderEvent.objects.filter(source=event.source, event_id=event.event_id).first()
+            if found is None:
+                raise
             return OrderEventReceipt(found.pk, created=False, state=found.state)
 
 
 def order_update_settings_get() -> OrderUpdateSettings:
-    """The client's settings (current schema), made with the defaults on first use."""
-    chosen, _ = OrderUpdateSettings.objects.get_or_create(singleton=True)
-    return chosen
+    """The client's settings (current schema); the defaults, unsaved, while it has none (the
+    content admin adds the row: no race of two first events over creating it)."""
+    return OrderUpdateSettings.objects.first() or OrderUpdateSettings()
 
 
 @transaction.atomic
@@ -264,7 +269,9 @@ def _message(
             "no SMS number."
         )
         return
-    language = customer.language if customer.language in CATALOG else client.default_language
+    # The shop's word for this order first, then what we know of the customer.
+    known = customer.language if customer.language in CATALOG else client.default_language
+    language = event.language or known
     values = {
         "order_number": row.order_number,
         "tracking_link": row.tracking_url,
@@ -316,3 +323,35 @@ def _message(
     )
     if not_before is not None:
         row.state = State.QUEUED
+
+
+@transaction.atomic
+def order_update_settings_update(
+    *,
+    kinds: list[str],
+    channel: str,
+    quiet_from: time,
+    quiet_until: time,
+    quiet_sunday: bool,
+    request: HttpRequest | None = None,
+) -> OrderUpdateSettings:
+    """Change the client's order update settings (current schema), recorded in its audit
+    log; raises ValidationError naming a field for an unknown kind or channel."""
+    if unknown := [kind for kind in kinds if kind not in OrderEvent.Kind.values]:
+        raise ValidationError({"kinds": f"Unknown kinds: {', '.join(unknown)}."})
+    if channel not in OrderUpdateSettings.Channel.values:
+        raise ValidationError({"channel": "Unknown channel."})
+    chosen, _ = OrderUpdateSettings.objects.select_for_update().get_or_create(singleton=True)
+    chosen.kinds = [kind for kind in OrderEvent.Kind.values if kind in kinds]
+    chosen.channel, chosen.quiet_sunday = channel, quiet_sunday
+    chosen.quiet_from, chosen.quiet_until = quiet_from, quiet_until
+    chosen.save()
+    audit_record(
+        action=AuditEvent.Action.CLIENT_SETTINGS_CHANGED,
+        request=request,
+        object_type="order_update_settings",
+        object_id=chosen.pk,
+        label="Order update settings",
+        details={"kinds": chosen.kinds, "channel": channel, "quiet_sunday": quiet_sunday},
+    )
+    return chosen

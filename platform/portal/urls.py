@@ -41,6 +41,11 @@ urlpatterns = [
     path("reports/<str:month>.pdf", views.report_download, name="report_download"),
     path("privacy/retention/", retention.retention_page, name="retention"),
     path("order-updates/", order_updates.order_updates_page, name="order_updates"),
+    path(
+        "order-updates/settings/",
+        order_updates.order_update_settings_page,
+        name="order_update_settings",
+    ),
     path("audit/", audit.audit_log, name="audit"),
     path("security/", security.security, name="security"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),

@@ -5,10 +5,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from accounts.models import User
+from audit.models import AuditEvent
 from conversations.models import Conversation, Message
 from customers.models import Customer
+from order_updates.models import OrderUpdateSettings
 from order_updates.selectors import order_update_figures
 from order_updates.services import order_event_receive
+from tests.support.factories import UserFactory
 from tests.support.portal import signed_in
 from tests.support.tenancy import in_schema
 
@@ -101,3 +105,31 @@ def test_another_clients_user_sees_none_of_it(month, user_b, frozen, two_clients
     assert page.status_code == 200
     assert 'id="order-updates-sent">0<' in page.text
     assert "wrote@example.cz" not in page.text
+
+
+def test_a_manager_changes_the_settings_and_a_viewer_may_not(two_clients, user_a):
+    manager = UserFactory(
+        role=User.Role.CLIENT, client=two_clients.a, portal_role=User.PortalRole.MANAGER
+    )
+    form = {
+        "kinds": ["shipped", "refund_sent"],
+        "channel": "sms_first",
+        "quiet_from": "21:30",
+        "quiet_until": "07:00",
+    }
+    http = signed_in(two_clients.a, manager)
+    assert 'id="order-update-settings"' in http.get("/order-updates/").text
+    response = http.post("/order-updates/settings/", form)
+    assert response.status_code == 302
+    with in_schema(two_clients.a):
+        chosen = OrderUpdateSettings.objects.get()
+    assert chosen.kinds == ["shipped", "refund_sent"] and chosen.channel == "sms_first"
+    assert (chosen.quiet_from.hour, chosen.quiet_until.hour, chosen.quiet_sunday) == (21, 7, False)
+    assert AuditEvent.objects.filter(object_type="order_update_settings").exists()
+
+    bad = http.post("/order-updates/settings/", form | {"channel": "pigeon"})
+    assert bad.status_code == 400
+
+    viewer = signed_in(two_clients.a, user_a)
+    assert 'id="order-update-settings"' not in viewer.get("/order-updates/").text
+    assert viewer.post("/order-updates/settings/", form).status_code == 403

@@ -144,6 +144,16 @@ def test_the_customers_known_language_wins_over_the_clients_default(shop):
     assert "Bestellung 1001" in body
 
 
+def test_the_language_the_shop_gives_wins_for_its_message(shop):
+    with in_schema(shop):
+        Customer.objects.create(email="vera@customer.example", language="de")
+    receipt = shipped(shop, language="pl")
+    with in_schema(shop):
+        event = OrderEvent.objects.select_related("message", "customer").get(pk=receipt.event_id)
+    assert event.language == "pl" and "zamówienie 1001" in event.message.body_text
+    assert event.customer.language == "de"  # what we knew of the customer stays
+
+
 def test_the_clients_own_template_is_used_in_the_customers_language(shop):
     with in_schema(shop):
         MessageTemplate.objects.create(

@@ -196,6 +196,7 @@ PORTAL_ROUTES = {
             "team/api-keys/<int:key_id>/revoke/",
             "shop/",
             "shop/test/",
+            "order-updates/settings/",
             "webhooks/<int:endpoint_id>/resume/",
             "webhooks/<int:endpoint_id>/remove/",
             "webhooks/deliveries/<int:webhook_delivery_id>/replay/",
