@@ -19,6 +19,8 @@ urlpatterns = [
     path("language/", accounts_views.language_set, name="language_set"),
     path("", include("portal.urls")),
     path("health/", health, name="health"),
+    # The shop's order webhooks (orders.views): signed, no session.
+    path("", include("orders.urls")),
     # The e-mail survey's rating page: public, the signed token is the customer's key.
     path("", include("surveys.urls")),
     # Agency admins edit this client's content here (canned replies, FAQ, templates).

@@ -28,7 +28,13 @@ SIGNATURE_HEADER = "X-Polydesk-Signature"
 
 
 class ShopError(Exception):
-    """The shop did not answer usefully; the message is the reason shown to the agent."""
+    """The shop did not answer usefully; the message is the reason shown to the agent,
+    ``kind`` what to fix: "credentials" (refused), "timeout" (no answer in time),
+    "unreachable" (no connection), "answer" (an answer the desk cannot read)."""
+
+    def __init__(self, message: str, *, kind: str = "answer") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -41,12 +47,20 @@ class Tracking:
 @dataclass(frozen=True)
 class Order:
     number: str  # as the customer knows it ("#1001", "2024-0042")
-    status: str  # the shop's words, e.g. "PAID · FULFILLED", "processing"
+    # The shop's own codes, e.g. ("PAID", "FULFILLED"), ("processing",), ("shipped",); the
+    # desk shows them in the agent's words (orders.statuses).
+    statuses: tuple[str, ...]
     created_at: str  # ISO 8601 as the shop gave it
     items: list[tuple[str, int]] = field(default_factory=list)  # (name, quantity)
     city: str = ""
     country: str = ""
     tracking: list[Tracking] = field(default_factory=list)
+    platform: str = ""  # ShopConnection.Platform: whose codes ``statuses`` are
+
+    @property
+    def status(self) -> str:
+        """The shop's codes as it gave them ("PAID · FULFILLED")."""
+        return " · ".join(self.statuses)
 
     @property
     def tracking_link(self) -> str:
@@ -61,6 +75,8 @@ class OrderQuery:
     email: str = ""
     phone: str = ""
     numbers: tuple[str, ...] = ()
+    # Ask by the phone too when an e-mail is known (a caller: the number is what calls).
+    by_phone: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.email or self.phone or self.numbers)
@@ -68,7 +84,9 @@ class OrderQuery:
 
 def _json(response: requests.Response) -> Any:
     if response.status_code in (401, 403):
-        raise ShopError(f"the shop refused the credentials (HTTP {response.status_code})")
+        raise ShopError(
+            f"the shop refused the credentials (HTTP {response.status_code})", kind="credentials"
+        )
     if response.status_code != 200:
         raise ShopError(f"the shop answered HTTP {response.status_code}")
     try:
@@ -81,9 +99,11 @@ def _send(method: str, url: str, *, timeout: float, **kwargs: Any) -> Any:
     try:
         response = requests.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
     except requests.Timeout:
-        raise ShopError(f"no answer within {timeout:g} s") from None
+        raise ShopError(f"no answer within {timeout:g} s", kind="timeout") from None
     except requests.RequestException as error:
-        raise ShopError(f"cannot reach the shop ({type(error).__name__})") from None
+        raise ShopError(
+            f"cannot reach the shop ({type(error).__name__})", kind="unreachable"
+        ) from None
     return _json(response)
 
 
@@ -110,7 +130,9 @@ def _shopify_search(query: OrderQuery) -> str:
     """Shopify's search syntax: terms joined by OR, values quoted."""
     terms = [f'email:"{query.email}"'] if query.email else []
     terms += [f'name:"{number}"' for number in query.numbers]
-    if query.phone and not terms:
+    # A caller is known by their phone first; a conversation by e-mail and order numbers,
+    # its phone (often typed differently in the shop) asked only when nothing else is known.
+    if query.phone and (query.by_phone or not terms):
         terms.append(f'phone:"{query.phone}"')
     return " OR ".join(terms)
 
@@ -125,7 +147,7 @@ def _shopify_order(node: dict[str, Any]) -> Order:
     ]
     return Order(
         number=node["name"],
-        status=" · ".join(status for status in statuses if status),
+        statuses=tuple(str(status) for status in statuses if status),
         created_at=node.get("createdAt") or "",
         items=[
             (line["title"], int(line.get("quantity") or 0))
@@ -134,6 +156,7 @@ def _shopify_order(node: dict[str, Any]) -> Order:
         city=address.get("city") or "",
         country=address.get("country") or "",
         tracking=tracking,
+        platform="shopify",
     )
 
 
@@ -173,7 +196,7 @@ def shopify_orders(
 WOO_TRACKING_META = "_wc_shipment_tracking_items"
 
 
-def _woo_tracking(meta: list[dict[str, Any]]) -> list[Tracking]:
+def woo_tracking(meta: list[dict[str, Any]]) -> list[Tracking]:
     found = []
     for entry in meta:
         if entry.get("key") != WOO_TRACKING_META or not isinstance(entry.get("value"), list):
@@ -195,7 +218,7 @@ def _woo_order(order: dict[str, Any]) -> Order:
     shipping = order.get("shipping") or {}
     return Order(
         number=str(order.get("number") or order["id"]),
-        status=str(order.get("status") or ""),
+        statuses=(str(order["status"]),) if order.get("status") else (),
         created_at=str(order.get("date_created") or ""),
         items=[
             (str(line.get("name") or ""), int(line.get("quantity") or 0))
@@ -203,7 +226,8 @@ def _woo_order(order: dict[str, Any]) -> Order:
         ],
         city=str(shipping.get("city") or ""),
         country=str(shipping.get("country") or ""),
-        tracking=_woo_tracking(order.get("meta_data") or []),
+        tracking=woo_tracking(order.get("meta_data") or []),
+        platform="woocommerce",
     )
 
 
@@ -214,7 +238,10 @@ def woocommerce_orders(
     found, then by e-mail or phone), newest first, each once."""
     url = f"{shop_url.rstrip('/')}/wp-json/wc/v3/orders"
     auth = (credentials.get("consumer_key", ""), credentials.get("consumer_secret", ""))
-    searches = [*query.numbers, query.email or query.phone][:3]
+    searches = [*query.numbers, query.email or query.phone]
+    if query.by_phone and query.email:
+        searches.insert(0, query.phone)
+    searches = searches[:3]
     found: dict[str, Order] = {}
     for term in filter(None, searches):
         answer = _send(
@@ -249,7 +276,7 @@ def _signed_order(raw: dict[str, Any]) -> Order:
     shipping = raw.get("shipping") or {}
     return Order(
         number=str(raw["number"]),
-        status=str(raw.get("status") or ""),
+        statuses=(str(raw["status"]),) if raw.get("status") else (),
         created_at=str(raw.get("created_at") or ""),
         items=[
             (str(item.get("name") or ""), int(item.get("quantity") or 0))
@@ -263,6 +290,7 @@ def _signed_order(raw: dict[str, Any]) -> Order:
             )
             for t in raw.get("tracking") or []
         ],
+        platform="signed",
     )
 
 
@@ -292,3 +320,57 @@ def signed_lookup_orders(
         return [_signed_order(raw) for raw in answer["orders"]][:ORDERS_SHOWN]
     except (KeyError, TypeError, ValueError, AttributeError):
         raise ShopError("the lookup URL's answer has an unexpected shape") from None
+
+
+# --- An order's customer, for the shop's webhooks that name only the order ------------------
+
+SHOPIFY_CONTACT_QUERY = """
+query OrderContact($id: ID!) {
+  order(id: $id) { name email phone customerLocale shippingAddress { name phone } }
+}
+"""
+
+
+@dataclass(frozen=True)
+class OrderContact:
+    number: str
+    email: str = ""
+    phone: str = ""
+    name: str = ""
+    language: str = ""  # the customer's locale in the shop ("cs", "de-AT"); "" unknown
+
+
+def shopify_order_contact(
+    *,
+    shop_url: str,
+    api_version: str,
+    credentials: dict[str, str],
+    order_id: int,
+    timeout: float,
+) -> OrderContact:
+    """The name and customer of Shopify's order ``order_id`` (Admin GraphQL ``order``)."""
+    url = f"{shop_url.rstrip('/')}/admin/api/{api_version or '2025-01'}/graphql.json"
+    answer = _send(
+        "POST",
+        url,
+        timeout=timeout,
+        json={
+            "query": SHOPIFY_CONTACT_QUERY,
+            "variables": {"id": f"gid://shopify/Order/{order_id}"},
+        },
+        headers={"X-Shopify-Access-Token": credentials.get("access_token", "")},
+    )
+    try:
+        order = answer["data"]["order"]
+        if order is None:
+            raise ShopError(f"Shopify knows no order {order_id}")
+        address = order.get("shippingAddress") or {}
+        return OrderContact(
+            number=str(order["name"]),
+            email=str(order.get("email") or ""),
+            phone=str(order.get("phone") or address.get("phone") or ""),
+            name=str(address.get("name") or ""),
+            language=str(order.get("customerLocale") or ""),
+        )
+    except (KeyError, TypeError, AttributeError):
+        raise ShopError("Shopify's answer has an unexpected shape") from None

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # Plain HTTP only to this machine (the tests' and the demo's fake shops); a shop is HTTPS.
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -15,9 +16,9 @@ def validate_shop_url(value: str) -> None:
     parts = urlsplit(value)
     local = parts.hostname in LOCAL_HOSTS
     if parts.scheme != "https" and not (parts.scheme == "http" and local):
-        raise ValidationError("The shop's address must start with https://.")
+        raise ValidationError(_("The shop's address must start with https://."))
     if not parts.hostname:
-        raise ValidationError("The shop's address must name its host.")
+        raise ValidationError(_("The shop's address must name its host."))
 
 
 class ShopConnection(models.Model):
@@ -59,3 +60,28 @@ class ShopConnection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()}: {self.shop_url}"
+
+
+class ShopWebhookDelivery(models.Model):
+    """One signed order webhook from the client's shop and what came of it: the dedup key
+    of the platform's deliveries (X-Shopify-Webhook-Id, X-WC-Webhook-Delivery-ID) and the
+    log of what the shop sent. The body is not kept: the customer's data goes to the order
+    event (order_updates), which the customer's erasure reaches; this log holds none."""
+
+    platform = models.CharField(max_length=20)
+    delivery_id = models.CharField(max_length=200)
+    topic = models.CharField(max_length=100, blank=True)
+    received_at = models.DateTimeField()
+    # What was done: "shipped: order event 12 (new)", "ignored: …", "not used: …".
+    outcome = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "delivery_id"], name="orders_webhook_delivery_once"
+            )
+        ]
+        indexes = [models.Index(fields=["-received_at"], name="orders_webhook_received")]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.topic} {self.delivery_id}"

@@ -10,6 +10,7 @@ from django.core.cache import cache
 
 from conversations.models import Conversation
 from conversations.replies import order_numbers_found, reply_settings
+from customers.models import Customer
 from orders.connectors import (
     Order,
     OrderQuery,
@@ -42,13 +43,15 @@ def shop_connection() -> ShopConnection | None:
 
 
 def _cache_key(*, schema: str, connection: ShopConnection, query: OrderQuery) -> str:
-    who = "\n".join([query.email.lower(), query.phone, *query.numbers])
+    who = "\n".join([query.email.lower(), query.phone, str(query.by_phone), *query.numbers])
     digest = hashlib.sha256(who.encode()).hexdigest()[:32]
     version = connection.updated_at.timestamp() if connection.updated_at else 0
-    return f"orders:{schema}:{connection.pk}:{version}:{digest}"
+    return f"orders:v2:{schema}:{connection.pk}:{version}:{digest}"
 
 
-def _ask(connection: ShopConnection, query: OrderQuery) -> list[Order]:
+def orders_ask(*, connection: ShopConnection, query: OrderQuery) -> list[Order]:
+    """The shop's answer now (no cache); ShopError, or ValueError for credentials that
+    cannot be read with the current key."""
     credentials = credentials_decrypt(connection.credentials_encrypted)
     timeout = float(connection.timeout_seconds)
     if connection.platform == ShopConnection.Platform.SHOPIFY:
@@ -90,7 +93,7 @@ def orders_lookup(*, schema: str, query: OrderQuery) -> OrderLookup | None:
     if isinstance(cached, OrderLookup):
         return cached
     try:
-        lookup = OrderLookup(orders=_ask(connection, query))
+        lookup = OrderLookup(orders=orders_ask(connection=connection, query=query))
     except (ShopError, ValueError) as error:
         logger.warning("shop %s did not answer: %s", connection.pk, error)
         lookup = OrderLookup(error=str(error))
@@ -107,6 +110,16 @@ def order_query_for(*, conversation: Conversation) -> OrderQuery:
     )
     return OrderQuery(
         email=customer.email or "", phone=customer.phone or "", numbers=tuple(numbers[:3])
+    )
+
+
+def order_query_for_caller(*, phone: str, customer: Customer | None) -> OrderQuery:
+    """What a caller is known by: the number that calls (else the known customer's phone)
+    and, when the caller is a known customer, their e-mail."""
+    return OrderQuery(
+        email=(customer.email or "") if customer else "",
+        phone=phone or ((customer.phone or "") if customer else ""),
+        by_phone=True,
     )
 
 

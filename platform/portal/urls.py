@@ -3,7 +3,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal import audit, customers, order_updates, retention, security, team, views, webhooks
+from portal import (
+    audit,
+    customers,
+    order_updates,
+    retention,
+    security,
+    shop,
+    team,
+    views,
+    webhooks,
+)
 
 urlpatterns = [
     path("export/<slug:table>.csv", views.dashboard_export, name="dashboard_export"),
@@ -53,6 +63,8 @@ urlpatterns = [
     path(
         "team/api-keys/<int:key_id>/scopes/", team.team_api_key_scopes, name="team_api_key_scopes"
     ),
+    path("shop/", shop.shop_page, name="shop"),
+    path("shop/test/", shop.shop_test, name="shop_test"),
     path("webhooks/", webhooks.webhooks_page, name="webhooks"),
     path("webhooks/<int:endpoint_id>/resume/", webhooks.webhook_resume, name="webhook_resume"),
     path("webhooks/<int:endpoint_id>/remove/", webhooks.webhook_remove, name="webhook_remove"),

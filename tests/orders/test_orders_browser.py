@@ -79,7 +79,7 @@ def test_the_order_is_shown_beside_the_conversation(desk):
 
     orders = page.locator("#orders")
     expect(orders).to_contain_text("#1001")
-    expect(orders).to_contain_text("PAID · FULFILLED")
+    expect(orders).to_contain_text("Paid · Shipped")  # Shopify's PAID · FULFILLED
     expect(orders).to_contain_text("2 × Blue mug")
     expect(orders).to_contain_text("Brno, Czechia")
     expect(orders.get_by_role("link", name="Track the parcel")).to_have_attribute(

@@ -38,6 +38,8 @@ class ShopOrder:
     country: str = "Czechia"
     country_code: str = "CZ"
     tracking: tuple[str, str, str] | None = ("CZ123", "https://track.example/CZ123", "PPL")
+    shopify_id: int = 0  # the order's id in Shopify (its webhooks name it)
+    locale: str = ""  # Shopify's customerLocale
 
 
 def shopify_node(order: ShopOrder) -> dict:
@@ -179,6 +181,8 @@ class FakeShop:
                 "password)"
             }
         request = json.loads(body)
+        if "query OrderContact" in request["query"]:
+            return 200, self._order_contact(request["variables"]["id"])
         terms = _SHOPIFY_TERM.findall(request["variables"]["query"])
         found = [
             order
@@ -194,6 +198,24 @@ class FakeShop:
         nodes = [shopify_node(order) for order in found[: request["variables"]["first"]]]
         return 200, {"data": {"orders": {"nodes": nodes}}, "extensions": {"cost": {}}}
 
+    def _order_contact(self, gid: str) -> dict:
+        """Admin GraphQL ``order(id:)``: null data for an id the shop does not know."""
+        found = [o for o in self.orders if f"gid://shopify/Order/{o.shopify_id}" == gid]
+        if not found:
+            return {"data": {"order": None}}
+        order = found[0]
+        return {
+            "data": {
+                "order": {
+                    "name": order.number,
+                    "email": order.email,
+                    "phone": order.phone or None,
+                    "customerLocale": order.locale or None,
+                    "shippingAddress": {"name": "Věra Nová", "phone": order.phone or None},
+                }
+            }
+        }
+
     def _get(self, handler: BaseHTTPRequestHandler) -> tuple[int, object]:
         parts = urlsplit(handler.path)
         params = {key: values[0] for key, values in parse_qs(parts.query).items()}
@@ -208,6 +230,7 @@ class FakeShop:
                 order
                 for order in self.orders
                 if (params.get("email") and params["email"] == order.email)
+                or (params.get("phone") and params["phone"] == order.phone)
                 or order.number in numbers
             ]
             return 200, {"orders": [signed_order(order) for order in found]}

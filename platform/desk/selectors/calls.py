@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 
 from desk.selectors.conversation import ClientClock, client_clock
 from desk.selectors.inbox import client_colour
+from orders.selectors import shop_connection
 from telephony.voice.models import Call
 from telephony.voice.selectors import caller_history
 from tenants.current import schema_name_current
@@ -76,6 +77,9 @@ class ScreenPop:
     item: "WorkItem"
     colour: str
     view: CallView
+    # The client has a shop: the pop shows the caller's orders, fetched by desk.js after the
+    # pop has shown (desk/views/orders.py), so a slow shop never delays it.
+    has_shop: bool = False
 
 
 # A call's screen pop is read from its client's schema once per this many seconds at most
@@ -91,9 +95,22 @@ def screen_pop_key(item: "WorkItem") -> str:
     each, read again in place when it is SCREEN_POP_SECONDS old."""
     since = item.offered_at if item.status == "offered" else item.assigned_at
     return (
-        f"desk:screen-pop:{item.client.schema_name}:{item.source_id}:{item.pk}:{item.status}:"
+        f"desk:screen-pop:v2:{item.client.schema_name}:{item.source_id}:{item.pk}:{item.status}:"
         f"{item.agent_id}:{since.timestamp() if since else ''}"
     )
+
+
+PopEntry = tuple[float, CallView, bool]  # read at (timestamp), the view, the client has a shop
+
+
+def _pop_entry(cached: object, *, now: datetime) -> PopEntry | None:
+    """A cached screen pop still young enough to show (None: read it again)."""
+    if not (isinstance(cached, tuple) and len(cached) == 3 and isinstance(cached[1], CallView)):
+        return None
+    read_at, view, has_shop = cached
+    if now.timestamp() - read_at >= SCREEN_POP_SECONDS:
+        return None
+    return (read_at, view, bool(has_shop))
 
 
 def screen_pops(items: Iterable["WorkItem"], *, now: datetime | None = None) -> list[ScreenPop]:
@@ -109,14 +126,18 @@ def screen_pops(items: Iterable["WorkItem"], *, now: datetime | None = None) -> 
     for item in items:
         if item.pk not in keys:
             continue
-        read_at, view = cached.get(keys[item.pk], (None, None))
-        if read_at is None or now.timestamp() - read_at >= SCREEN_POP_SECONDS:
+        entry = _pop_entry(cached.get(keys[item.pk]), now=now)
+        if entry is None:
             with schema_context(item.client.schema_name):
                 view = call_view_in_schema(
                     client=item.client, call_id=item.source_id, with_clock=False
                 )
-            if view is None:
-                continue
-            cache.set(keys[item.pk], (now.timestamp(), view), SCREEN_POP_SECONDS)
-        pops.append(ScreenPop(item=item, colour=client_colour(item.client), view=view))
+                if view is None:
+                    continue
+                entry = (now.timestamp(), view, shop_connection() is not None)
+            cache.set(keys[item.pk], entry, SCREEN_POP_SECONDS)
+        _, view, has_shop = entry
+        pops.append(
+            ScreenPop(item=item, colour=client_colour(item.client), view=view, has_shop=has_shop)
+        )
     return pops

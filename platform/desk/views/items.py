@@ -182,6 +182,10 @@ def _item_page(
             else None
         )
         context["call_view"] = call_view
+        if call_view is not None:  # the caller's orders too, fetched by desk.js
+            context["orders_url"] = (
+                reverse("desk-item-orders", args=[item.pk]) if shop_connection() else ""
+            )
         # A voicemail or a callback request: the call it came from (player, call back).
         context["source_call"] = (
             call_of_conversation_in_schema(conversation_id=view.conversation.pk)

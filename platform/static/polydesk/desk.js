@@ -122,6 +122,37 @@
       .catch(function () { /* the panel keeps its "looking up" line */ });
   }
 
+  // The orders of each ringing or held call's caller in its screen pop: fetched once the pop
+  // has shown, kept here so that the inbox's refresh (which redraws the pops) puts them back
+  // at once instead of asking again.
+  var popOrders = {};
+  function showPopOrders(panel, html) {
+    var heading = panel.querySelector("h3");
+    panel.innerHTML = "";
+    if (heading) { panel.appendChild(heading); }
+    panel.insertAdjacentHTML("beforeend", html);
+  }
+  function fillPopOrders() {
+    document.querySelectorAll(".pop-orders[data-url]").forEach(function (panel) {
+      var url = panel.dataset.url;
+      if (typeof popOrders[url] === "string") { showPopOrders(panel, popOrders[url]); return; }
+      if (popOrders[url]) { return; }  // asked already: the answer fills the panel drawn then
+      popOrders[url] = true;
+      fetch(url, {credentials: "same-origin"})
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html === null) { delete popOrders[url]; return; }
+          popOrders[url] = html;
+          document.querySelectorAll(".pop-orders[data-url]").forEach(function (drawn) {
+            if (drawn.dataset.url === url) { showPopOrders(drawn, html); }
+          });
+        })
+        .catch(function () { delete popOrders[url]; });
+    });
+  }
+  fillPopOrders();
+  document.addEventListener("desk:live", fillPopOrders);
+
   // An item page is open: tell the router every 30 s (a silent desk goes offline after 90 s).
   var heartbeat = document.getElementById("desk-heartbeat");
   if (heartbeat && heartbeat.dataset.url) {
