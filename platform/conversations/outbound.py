@@ -6,6 +6,7 @@ from datetime import datetime
 
 from billing.services import usage_record_first_reply
 from conversations.models import Conversation, Message
+from core.events import webhook_event_emit
 from hours.selectors import client_calendar
 from hours.services import resolution_clock_resume
 from outbox.models import Delivery
@@ -54,6 +55,20 @@ def message_undelivered(*, client, delivery: Delivery, reason: str) -> None:
     on: the customer never got the answer), back in the queue with a raised priority and
     no new first-response promise of its own."""
     conversation = Conversation.objects.select_for_update().get(pk=delivery.conversation_pk)
+    # The client's systems hear of it; the customer named, so that their erasure finds the
+    # event (the reason may quote their address).
+    webhook_event_emit(
+        client,
+        "message.delivery_failed",
+        {
+            "message_id": delivery.message_id,
+            "conversation_id": delivery.conversation_id,
+            "customer_id": conversation.customer_id,
+            "channel": delivery.channel,
+            "state": delivery.state,
+            "reason": reason,
+        },
+    )
     what = "bounced" if delivery.state == Delivery.State.BOUNCED else "could not be sent"
     if delivery.kind == Delivery.Kind.FORWARD:  # the customer is owed nothing new
         Message.objects.create(

@@ -1158,8 +1158,8 @@ def invoices_pdf(request: HttpRequest, number: str) -> HttpResponse:
 # A shop that is no Shopify or WooCommerce store (whose webhooks the connector reads) sends
 # its order events here: each tells the customer once (order_updates.services). The event's
 # own ``event_id`` makes a retry a no-op (200); an ``Idempotency-Key`` is honoured as on the
-# other creates, its row's ``conversation_id`` holding the event's id (the answer of a
-# replay is read from the event).
+# other creates, its row naming the event (``made`` order_event; a replay's answer is read
+# from the event).
 
 _ORDER_EVENT_TEXT = {"type": "string"}
 _ORDER_EVENT = {
@@ -1257,6 +1257,12 @@ def _order_event_read(payload: dict[str, Any]) -> dict[str, Any]:
         if "\x00" in value:
             errors[label] = "NUL characters are not allowed."
             return ""
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:
+                errors[label] = f"Contains a lone surrogate at character {error.start}."
+                return ""
         return value
 
     for name in ("customer", "tracking"):

@@ -107,6 +107,8 @@ def test_a_key_without_the_scope_is_a_403_and_another_clients_event_stays_its_ow
         (EVENT | {"event_id": ""}, "event_id"),
         (EVENT | {"event_id": 5}, "event_id"),
         (EVENT | {"order_number": "10\u000001"}, "order_number"),
+        (EVENT | {"event_id": "\ud800"}, "event_id"),
+        (EVENT | {"customer": {"name": "Jana \udc00", "email": "a@b.cz"}}, "customer.name"),
         (EVENT | {"customer": {"email": "nope"}}, "customer.email"),
         (EVENT | {"customer": {"phone": "call me"}}, "customer.phone"),
         (EVENT | {"customer": {"name": "x" * 201, "email": "a@b.cz"}}, "customer.name"),

@@ -92,13 +92,32 @@ def test_a_reply_and_its_failure_are_told(two_clients):
         "message.delivery_failed",
     ]
     assert events[1][1]["message_id"] == reply.pk and events[1][1]["direction"] == "out"
+    with in_schema(client):
+        customer_id = Conversation.objects.get(pk=reply.conversation_id).customer_id
     assert events[2][1] == {
         "message_id": reply.pk,
         "conversation_id": reply.conversation_id,
+        "customer_id": customer_id,
         "channel": "email",
         "state": Delivery.State.FAILED,
         "reason": "550 no such user",
     }
+
+
+def test_a_failure_told_alone_names_its_customer_for_the_erasure(two_clients):
+    """An endpoint that hears of failures only: no earlier event of the conversation names
+    the customer, the failure does (its reason may quote their address)."""
+    client = two_clients.a
+    subscribed(client, "message.delivery_failed")
+    InboundAddress.objects.create(client=client, address="podpora@obuv.example", country="CZ")
+    reply = reply_to_new_mail(client, UserFactory())
+    delivery = delivery_claim(delivery_id=delivery_of(client, reply.pk).pk)
+    assert delivery is not None
+    delivery_mark_unsent(delivery=delivery, reason="550 jana@example.cz gone", permanent=True)
+    with in_schema(client):
+        customer_id = Conversation.objects.get(pk=reply.conversation_id).customer_id
+        (failure,) = WebhookDelivery.objects.all()
+        assert failure.customer_id == customer_id
 
 
 def test_a_completed_call_is_told(voice):

@@ -3,7 +3,7 @@
 from django.db import migrations, models
 
 # The customer of each delivery written before the column: named in the payload, or the
-# customer of the conversation it names (a message's event).
+# customer of the conversation it names (a message's event), or of the call (a call's).
 CUSTOMERS = """
 UPDATE webhooks_webhookdelivery
    SET customer_id = (payload -> 'data' -> 'customer' ->> 'id')::bigint
@@ -14,6 +14,13 @@ UPDATE webhooks_webhookdelivery AS d
  WHERE d.customer_id IS NULL
    AND jsonb_typeof(d.payload -> 'data' -> 'conversation_id') = 'number'
    AND c.id = (d.payload -> 'data' ->> 'conversation_id')::bigint;
+UPDATE webhooks_webhookdelivery AS d
+   SET customer_id = c.customer_id
+  FROM voice_call AS c
+ WHERE d.customer_id IS NULL
+   AND d.event_type = 'call.completed'
+   AND jsonb_typeof(d.payload -> 'data' -> 'call_id') = 'number'
+   AND c.id = (d.payload -> 'data' ->> 'call_id')::bigint;
 """
 
 
@@ -22,6 +29,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('webhooks', '0001_endpoints'),
         ('conversations', '0007_conversation_language_decided_by'),
+        ('voice', '0009_recording_deletion'),
     ]
 
     operations = [
