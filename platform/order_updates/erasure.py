@@ -9,6 +9,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from customers.models import Customer
+from idempotency.models import IdempotentRequest
 from order_updates.models import OrderEvent
 from outbox.services import deliveries_withdraw
 from tenants.current import schema_name_current
@@ -16,8 +17,8 @@ from tenants.models import Client
 
 
 def order_events_erase_for_customer(*, customer: Customer) -> None:
-    """Empty the customer's order events (registered eraser); an SMS still waiting for the
-    quiet hours to end is withdrawn, never sent."""
+    """Empty the customer's order events (registered eraser) and forget the API's keys that
+    made them; an SMS still waiting for the quiet hours to end is withdrawn, never sent."""
     events = OrderEvent.objects.filter(customer=customer)
     client = Client.objects.get(schema_name=schema_name_current())
     for conversation_id in events.exclude(conversation=None).values_list(
@@ -26,6 +27,13 @@ def order_events_erase_for_customer(*, customer: Customer) -> None:
         deliveries_withdraw(
             client=client, conversation_id=conversation_id, reason="The customer was erased."
         )
+    # The API's idempotency keys of the events (public): the hash is of a request that
+    # carried the customer's e-mail and phone.
+    IdempotentRequest.objects.filter(
+        client=client,
+        made=IdempotentRequest.Made.ORDER_EVENT,
+        object_id__in=list(events.values_list("pk", flat=True)),
+    ).delete()
     events.update(
         order_number="",
         tracking_number="",

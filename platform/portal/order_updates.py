@@ -49,7 +49,7 @@ def _page(request: HttpRequest, form: "OrderUpdateSettingsForm", status: int = 2
     except ValueError as error:
         raise BadRequest(str(error)) from None
     start, end = month_span(month, zone=client.tz)
-    figures = order_update_figures(start=start, end=min(end, now), now=now)
+    figures = order_update_figures(client=client, start=start, end=min(end, now), now=now)
     fmt = Formats(translation.get_language() or "en", client.time_zone, client.currency)
     months = [months_back(this_month, back) for back in range(MONTHS_SHOWN)]
     context = {

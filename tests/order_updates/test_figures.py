@@ -9,9 +9,10 @@ from accounts.models import User
 from audit.models import AuditEvent
 from conversations.models import Conversation, Message
 from customers.models import Customer
-from order_updates.models import OrderUpdateSettings
+from order_updates.models import OrderEvent, OrderUpdateSettings
 from order_updates.selectors import order_update_figures
 from order_updates.services import order_event_receive
+from outbox.models import Delivery
 from tests.support.factories import UserFactory
 from tests.support.portal import signed_in
 from tests.support.tenancy import in_schema
@@ -23,9 +24,11 @@ END = datetime(2026, 12, 1, tzinfo=UTC)
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
-def event(client, frozen, at, email, kind="shipped", number="1"):
+def event(client, frozen, at, email, kind="shipped", number="1", sent=timedelta(minutes=1)):
+    """An order event received at ``at`` whose message the outbox sent ``sent`` later (None:
+    still on its way; a delivery state: it ended so)."""
     frozen(at)
-    return order_event_receive(
+    receipt = order_event_receive(
         client=client,
         source="demo",
         event_id=f"{email}-{kind}-{at.isoformat()}",
@@ -33,6 +36,15 @@ def event(client, frozen, at, email, kind="shipped", number="1"):
         order_number=number,
         email=email,
     )
+    with in_schema(client):
+        message_id = OrderEvent.objects.get(pk=receipt.event_id).message_id
+    if isinstance(sent, timedelta):
+        Delivery.objects.filter(client=client, message_id=message_id).update(
+            state=Delivery.State.SENT, sent_at=at + sent
+        )
+    elif sent is not None:
+        Delivery.objects.filter(client=client, message_id=message_id).update(state=sent)
+    return receipt
 
 
 def writes(email, at, *, automatic=False, spam=False):
@@ -60,11 +72,17 @@ def month(two_clients, frozen):
     event(client, frozen, t + 2 * DAY, "twice@example.cz", kind="out_for_delivery")
     event(client, frozen, t, "auto@example.cz")  # only an auto-reply: still silent
     event(client, frozen, t, "spam@example.cz")  # only spam: still silent
+    # Sent two days late (held for the quiet hours): writes 4 days after the event, within
+    # 3 days after the message.
+    event(client, frozen, t, "held@example.cz", sent=2 * DAY)
+    event(client, frozen, t, "bounced@example.cz", sent=Delivery.State.BOUNCED)  # told nobody
+    event(client, frozen, t, "onitsway@example.cz", sent=None)  # not sent yet: waiting
     event(client, frozen, NOW - DAY, "recent@example.cz")  # three days not over
     event(client, frozen, t, "")  # nobody to tell
     event(client, frozen, END + DAY, "december@example.cz")  # another month
     with in_schema(client):
         writes("wrote@example.cz", t + DAY)
+        writes("held@example.cz", t + 4 * DAY)
         writes("later@example.cz", t + 4 * DAY)
         writes("auto@example.cz", t + DAY, automatic=True)
         writes("spam@example.cz", t + DAY, spam=True)
@@ -74,9 +92,9 @@ def month(two_clients, frozen):
 
 def test_contacts_prevented_follow_the_definition(month):
     with in_schema(month):
-        figures = order_update_figures(start=START, end=END, now=NOW)
+        figures = order_update_figures(client=month, start=START, end=END, now=NOW)
     assert figures.sent_by_kind == {
-        "shipped": 5,
+        "shipped": 7,
         "delayed": 1,
         "out_for_delivery": 1,
         "delivered": 0,
@@ -84,8 +102,9 @@ def test_contacts_prevented_follow_the_definition(month):
         "refund_sent": 0,
     }
     assert figures.not_sent_by_state["no_contact"] == 1
-    assert (figures.sent, figures.customers) == (7, 6)
-    assert (figures.prevented, figures.wrote, figures.waiting) == (4, 1, 1)
+    assert figures.undelivered == 1
+    assert (figures.sent, figures.customers) == (9, 8)
+    assert (figures.prevented, figures.wrote, figures.waiting) == (4, 2, 2)
 
 
 def test_the_portal_shows_the_months_figures(month, user_a, frozen):
@@ -93,7 +112,8 @@ def test_the_portal_shows_the_months_figures(month, user_a, frozen):
     page = signed_in(month, user_a).get("/order-updates/", {"month": "2026-11"})
     assert page.status_code == 200
     text = page.text
-    assert 'id="order-updates-sent">7<' in text
+    assert 'id="order-updates-sent">9<' in text
+    assert 'id="order-updates-undelivered">1<' in text
     assert 'id="order-updates-prevented">4<' in text
     assert "later@example.cz" in text or "later" in text
     assert signed_in(month, user_a).get("/order-updates/", {"month": "2026-13"}).status_code == 400

@@ -7,6 +7,7 @@ import pytest
 
 from customers.models import Customer
 from customers.services import customer_erase, customer_merge
+from idempotency.models import IdempotentRequest
 from order_updates.models import OrderEvent, OrderUpdateSettings
 from order_updates.selectors import order_update_figures
 from order_updates.services import order_event_receive
@@ -45,6 +46,16 @@ def test_erasing_the_customer_empties_their_events_and_withdraws_a_waiting_sms(t
     frozen(EVENING)
     receipt = receive(client, phone="+420601234567")
     assert receipt.state == "queued"
+    # As POST /api/v1/order-events would have kept its Idempotency-Key.
+    IdempotentRequest.objects.create(
+        client=client,
+        key="order-5005",
+        request_sha256="0" * 64,
+        status=201,
+        made=IdempotentRequest.Made.ORDER_EVENT,
+        object_id=receipt.event_id,
+        created_at=EVENING,
+    )
     with in_schema(client):
         event = OrderEvent.objects.get(pk=receipt.event_id)
         customer_erase(customer_id=event.customer_id)
@@ -55,11 +66,15 @@ def test_erasing_the_customer_empties_their_events_and_withdraws_a_waiting_sms(t
     assert message.body_text == ""
     delivery = Delivery.objects.get(client=client, message_id=message.pk)
     assert delivery.state == Delivery.State.WITHDRAWN
-    with in_schema(client):  # still counted as sent in its month
+    with in_schema(client):  # never sent: counted as not delivered in its month
         figures = order_update_figures(
-            start=EVENING - timedelta(days=1), end=EVENING + timedelta(days=1), now=EVENING
+            client=client,
+            start=EVENING - timedelta(days=1),
+            end=EVENING + timedelta(days=1),
+            now=EVENING,
         )
-    assert figures.sent == 1
+    assert (figures.sent, figures.undelivered) == (0, 1)
+    assert not IdempotentRequest.objects.filter(client=client).exists()
 
 
 def test_a_merge_moves_the_events_to_the_target(two_clients):
