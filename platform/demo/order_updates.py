@@ -1,12 +1,13 @@
 """The demo's order updates: the demo shops' orders of a few customers of Bohemia Shoes and
-Wisła Sport, shipped, delayed or out for delivery, told to the customers through
-order_updates as a shop's webhook would, then set back to the days they happened so that
-the portal's "Order updates" page has settled figures (contacts prevented) to show. The
-same on every run: each event is received once."""
+Wisła Sport (those waiting on the desk first), shipped, delayed or out for delivery, told to
+the customers through order_updates as a shop's webhook would, then set back to the days
+they happened so that the portal's "Order updates" page has settled figures (contacts
+prevented) to show. The same on every run: each event is received once."""
 
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -19,6 +20,8 @@ from outbox.models import Delivery
 from tenants.models import Client
 
 CUSTOMERS = 8
+LIVE_CUSTOMERS = 3
+LIVE = (Conversation.Status.NEW, Conversation.Status.OPEN, Conversation.Status.PENDING)
 # (kind, days ago) for the first and the second order of a customer.
 STORIES = [
     [("shipped", 9), ("out_for_delivery", 7)],
@@ -35,11 +38,20 @@ def seed_order_updates(log: Callable[[str], None]) -> None:
         if client is None:
             continue
         with schema_context(client.schema_name):
-            customers = list(
+            # A few customers waiting on the desk (an agent who opens their item sees the
+            # order updates in their history), then quiet ones (whose silence after the
+            # update the portal counts as a contact prevented).
+            live = Conversation.objects.filter(
+                customer=OuterRef("pk"), proactive=False, status__in=LIVE
+            )
+            reachable = (
                 Customer.objects.filter(erased_at__isnull=True, merged_into__isnull=True)
                 .exclude(email="")
-                .order_by("pk")[:CUSTOMERS]
+                .annotate(live=Exists(live))
+                .order_by("pk")
             )
+            customers = list(reachable.filter(live=True)[:LIVE_CUSTOMERS])
+            customers += list(reachable.filter(live=False)[: CUSTOMERS - len(customers)])
         created = 0
         for index, customer in enumerate(customers):
             orders = demo_orders(email=customer.email)
