@@ -39,6 +39,7 @@ def main() -> int:
     json_option(parser)
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["POLYDESK_ORDERS_ALLOW_PRIVATE_ADDRESSES"] = "1"  # the local fake shop
     server = server_find(BENCH_DATABASE)
     print(f"database: {BENCH_DATABASE} on {server.label}")
     sizes = {

@@ -370,6 +370,10 @@ WEBHOOKS_RETRY_SCALE = float(env.text("POLYDESK_WEBHOOKS_RETRY_SCALE", "1"))
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.flag(
     "POLYDESK_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", not _PRODUCTION
 )
+# The same for a client's shop (orders: the address saved, and again at every request).
+ORDERS_ALLOW_PRIVATE_ADDRESSES = env.flag(
+    "POLYDESK_ORDERS_ALLOW_PRIVATE_ADDRESSES", not _PRODUCTION
+)
 
 # --- invoices -----------------------------------------------------------------------------------
 # The agency as the issuer printed on every PDF invoice and credit note (billing.document).

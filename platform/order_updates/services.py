@@ -19,7 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django_tenants.utils import schema_context
 
 from audit.models import AuditEvent
@@ -28,6 +29,7 @@ from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
 from conversations.services import customer_for_contact, inbound_lock
 from customers.models import Customer
+from customers.selectors import customer_current, identity_of
 from languages.catalog import CATALOG
 from order_updates.models import OrderEvent, OrderUpdateSettings
 from order_updates.quiet import QuietHours, quiet_until
@@ -38,6 +40,16 @@ from telephony.models import PhoneNumber
 from tenants.models import Client
 
 State = OrderEvent.State
+# The kind's word in an SMS update's conversation subject ("Shipped: 1001"), translated into
+# the message's language (the desk's history shows it; an e-mail's subject is its own).
+SUBJECT_WORDS: dict[str, str] = {
+    OrderEvent.Kind.SHIPPED: gettext_noop("Shipped"),
+    OrderEvent.Kind.DELAYED: gettext_noop("Delayed"),
+    OrderEvent.Kind.OUT_FOR_DELIVERY: gettext_noop("Out for delivery"),
+    OrderEvent.Kind.DELIVERED: gettext_noop("Delivered"),
+    OrderEvent.Kind.RETURN_RECEIVED: gettext_noop("Return received"),
+    OrderEvent.Kind.REFUND_SENT: gettext_noop("Refund sent"),
+}
 _LIMITS = {
     "event_id": 200,
     "order_number": 100,
@@ -219,27 +231,48 @@ def _receive(client: Client, event: _Event) -> OrderEventReceipt:
     elif not (event.email or event.phone):
         row.state, row.reason = State.NO_CONTACT, "The event named no e-mail address or phone."
     else:
-        row.customer = _customer(event)
+        row.customer, taken = _customer(event)
         _message(client, row, chosen, event, now)
+        if taken:
+            said = f"The event's {' and '.join(taken)} is another customer's: not copied."
+            row.reason = f"{row.reason} {said}".strip()[:500]
     row.save()
     return OrderEventReceipt(row.pk, created=True, state=row.state)
 
 
-def _customer(event: _Event) -> Customer:
+def _taken(customer: Customer, field: str, value: str) -> bool:
+    """Whether another live customer has this e-mail or phone (as theirs or as a merged
+    customer's identity): merging two is a person's decision (the desk's), as the REST API
+    refuses it too (restapi.services.IdentityTaken)."""
+    held = Customer.objects.filter(identity_of(**{field: value}), erased_at__isnull=True)
+    return any(customer_current(customer=found).pk != customer.pk for found in held[:10])
+
+
+def _customer(event: _Event) -> tuple[Customer, list[str]]:
     """The customer by e-mail, else phone (made once); what the shop knows fills what we
-    did not."""
+    did not, except an e-mail or phone another customer has (their names are returned)."""
     customer = customer_for_contact(
         email=event.email, phone=event.phone, name=event.name, country=""
     )
-    changed = []
+    changed: list[str] = []
+    taken: list[str] = []
     for field in ("name", "email", "phone", "language"):
         value = getattr(event, field)
         if value and not getattr(customer, field):
+            if field in ("email", "phone") and _taken(customer, field, value):
+                taken.append("e-mail" if field == "email" else field)
+                continue
             setattr(customer, field, value)
             changed.append(field)
     if changed:
         customer.save(update_fields=changed)
-    return customer
+    return customer, taken
+
+
+def _subject(kind: str, order_number: str, language: str) -> str:
+    """An SMS update's conversation subject in the message's language: "Versandt: 1001"."""
+    with translation.override(language):
+        return f"{gettext(SUBJECT_WORDS[kind])}: {order_number}"
 
 
 def _channel(client: Client, customer: Customer, chosen: OrderUpdateSettings) -> str:
@@ -288,7 +321,7 @@ def _message(
     conversation = Conversation.objects.create(
         customer=customer,
         channel=channel,
-        subject=text.subject or f"{row.get_kind_display()}: {row.order_number}",
+        subject=text.subject or _subject(row.kind, row.order_number, language),
         language=language,
         status=Conversation.Status.RESOLVED,
         created_at=now,

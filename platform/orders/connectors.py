@@ -18,9 +18,12 @@ import hmac
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
+from django.conf import settings
+
+from webhooks.services import private_host
 
 # Orders shown at most (newest first).
 ORDERS_SHOWN = 5
@@ -30,7 +33,8 @@ SIGNATURE_HEADER = "X-Polydesk-Signature"
 class ShopError(Exception):
     """The shop did not answer usefully; the message is the reason shown to the agent,
     ``kind`` what to fix: "credentials" (refused), "timeout" (no answer in time),
-    "unreachable" (no connection), "answer" (an answer the desk cannot read)."""
+    "unreachable" (no connection), "answer" (an answer the desk cannot read), "address" (the
+    shop's address is in a private or local network: not asked)."""
 
     def __init__(self, message: str, *, kind: str = "answer") -> None:
         super().__init__(message)
@@ -96,6 +100,12 @@ def _json(response: requests.Response) -> Any:
 
 
 def _send(method: str, url: str, *, timeout: float, **kwargs: Any) -> Any:
+    # Checked at each request (the name is resolved now: it may point elsewhere since the
+    # address was saved), so a shop's address never makes the desk call into our network.
+    if private_host(urlsplit(url).hostname or "", allowed=settings.ORDERS_ALLOW_PRIVATE_ADDRESSES):
+        raise ShopError(
+            "the shop's address is not allowed (a private or local network)", kind="address"
+        )
     try:
         response = requests.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
     except requests.Timeout:

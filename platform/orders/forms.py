@@ -3,12 +3,15 @@ the client's portal (its managers): the credentials are write-only (never shown 
 blank field keeps what is stored) and encrypted (orders.credentials)."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from orders.credentials import credentials_decrypt, credentials_encrypt
 from orders.models import ShopConnection
+from webhooks.services import private_host
 
 # The credential fields of each platform (name in the form = key in the stored JSON): the
 # required ones, then the optional ones (the secret that signs the shop's order webhooks).
@@ -83,6 +86,18 @@ class ShopConnectionForm(forms.ModelForm):
                 "(0.5 to 10)"
             ),
         }
+
+    def clean_shop_url(self) -> str:
+        """Not an address in a private or local network (loopback, 10.x, 169.254.x…), nor a
+        name that resolves to one: the desk must not ask Polydesk's own network."""
+        url = str(self.cleaned_data.get("shop_url") or "")
+        host = urlsplit(url).hostname or ""
+        if host and private_host(host, allowed=settings.ORDERS_ALLOW_PRIVATE_ADDRESSES):
+            raise forms.ValidationError(
+                _("Enter a public address: %(host)s is in a private or local network."),
+                params={"host": host},
+            )
+        return url
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -2,19 +2,23 @@
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Plain HTTP only to this machine (the tests' and the demo's fake shops); a shop is HTTPS.
+# Plain HTTP only to this machine (the tests' and the demo's fake shops, where private
+# addresses are allowed: development); a shop is HTTPS.
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 def validate_shop_url(value: str) -> None:
-    """An https:// address (http:// only for a shop on this machine)."""
+    """An https:// address (http:// only for a shop on this machine, in development). A
+    private or local network's address is refused by the form (orders.forms: it asks the
+    DNS) and at each request (orders.connectors)."""
     parts = urlsplit(value)
-    local = parts.hostname in LOCAL_HOSTS
+    local = parts.hostname in LOCAL_HOSTS and settings.ORDERS_ALLOW_PRIVATE_ADDRESSES
     if parts.scheme != "https" and not (parts.scheme == "http" and local):
         raise ValidationError(_("The shop's address must start with https://."))
     if not parts.hostname:

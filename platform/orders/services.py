@@ -162,8 +162,13 @@ def shop_webhook_receive(
                 outcome = _event_passed(client=client, platform=platform, event=event)
             delivery.outcome = outcome[:300]
             delivery.save(update_fields=["outcome"])
-    except IntegrityError:  # the same delivery, received in parallel
-        return WebhookAnswer(200, f"duplicate delivery {delivery_id}: already received")
+    except IntegrityError as error:
+        # The same delivery, received in parallel, has its row now; any other refusal
+        # (an order event's constraint) is not a delivery received: the shop sends again.
+        if ShopWebhookDelivery.objects.filter(platform=platform, delivery_id=delivery_id).exists():
+            return WebhookAnswer(200, f"duplicate delivery {delivery_id}: already received")
+        logger.warning("shop webhook %s %s not stored: %s", platform, delivery_id, error)
+        return WebhookAnswer(503, "the delivery could not be stored now: send it again")
     logger.info("shop webhook %s %s %s: %s", platform, topic, delivery_id, outcome)
     return WebhookAnswer(200, outcome)
 

@@ -47,19 +47,22 @@ class ShopEvent:
 
 
 def signature_valid(*, secret: str, body: bytes, signature: str) -> bool:
-    """``signature`` is the base64 HMAC-SHA256 of ``body`` with ``secret`` (constant time)."""
-    if not secret or not signature:
+    """``signature`` is the base64 HMAC-SHA256 of ``body`` with ``secret`` (constant time);
+    a header that is not ASCII never matches (compared as bytes)."""
+    if not secret or not signature or not signature.isascii():
         return False
     digest = hmac.new(secret.encode(), body, hashlib.sha256).digest()
-    return hmac.compare_digest(base64.b64encode(digest).decode(), signature.strip())
+    return hmac.compare_digest(base64.b64encode(digest), signature.strip().encode("ascii"))
 
 
 def _text(value: object, limit: int = 500) -> str:
-    """A payload's value as text: None as "", NUL characters dropped (PostgreSQL refuses
-    them), cut at ``limit``."""
+    """A payload's value as text: None as "", NUL characters and lone surrogates (JSON's
+    "\\ud800", not UTF-8) dropped, as PostgreSQL refuses both, cut at ``limit``."""
     if value is None or isinstance(value, (dict, list)):
         return ""
-    return str(value).replace("\x00", "").strip()[:limit]
+    text = str(value).replace("\x00", "")
+    text = text.encode("utf-8", "ignore").decode("utf-8") if not text.isascii() else text
+    return text.strip()[:limit]
 
 
 def _when(value: object) -> datetime | None:
@@ -176,7 +179,8 @@ def woocommerce_event(*, topic: str, payload: Any) -> ShopEvent:
     if kind is None:
         raise Ignored(f"order status {status or 'none'} tells the customer nothing")
     billing = _object(payload, "billing")
-    meta = [m for m in payload.get("meta_data") or [] if isinstance(m, dict)]
+    listed = payload.get("meta_data")
+    meta = [m for m in listed if isinstance(m, dict)] if isinstance(listed, list) else []
     tracking = (
         next(iter(woo_tracking(meta)), None)
         if any(m.get("key") == WOO_TRACKING_META for m in meta)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from orders.credentials import credentials_decrypt
 from orders.models import ShopConnection
+from orders.selectors import shop_connection
 from orders.services import shop_webhook_receive
 from orders.shop_events import signature_valid
 
@@ -22,6 +23,11 @@ def _answer(status: int, text: str) -> HttpResponse:
 
 
 def _connection(platform: str) -> ShopConnection | None:
+    """The connection the desk uses (``shop_connection``: the first enabled one) when it is
+    of this platform, else the first of this platform (whose webhooks are then ignored)."""
+    used = shop_connection()
+    if used is not None and used.platform == platform:
+        return used
     return ShopConnection.objects.filter(platform=platform).order_by("pk").first()
 
 
@@ -39,6 +45,13 @@ def _host(address: str) -> str:
 def _received(
     request: HttpRequest, connection: ShopConnection, *, delivery_id: str, topic: str
 ) -> HttpResponse:
+    # Signed by the connected shop, but not what the desk uses: answered 200 (the shop must
+    # not keep sending nor pause its webhook) and nothing is kept.
+    if not connection.enabled:
+        return _answer(200, "ignored: connection disabled")
+    used = shop_connection()
+    if used is None or used.pk != connection.pk:
+        return _answer(200, "ignored: another shop connection is in use")
     try:
         text = request.body.decode("utf-8")
         payload = json.loads(text)

@@ -57,6 +57,7 @@ def _said(result: ConnectionTest) -> str:
         "credentials": _("The shop refused the credentials: check the token or keys."),
         "timeout": _("The shop did not answer within the timeout."),
         "unreachable": _("The shop cannot be reached: check the address."),
+        "address": _("The shop's address is not allowed: it is in a private or local network."),
     }.get(result.failure, _("The shop's answer cannot be read: check the platform and address."))
     return f"{said} ({result.reason})"
 

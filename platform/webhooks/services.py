@@ -82,11 +82,12 @@ def _url_check(url: str) -> str:
     return url
 
 
-def private_host(host: str) -> bool:
+def private_host(host: str, *, allowed: bool | None = None) -> bool:
     """Whether ``host`` is, or resolves to, an address outside the public internet
     (loopback, private, link-local, reserved): a client's endpoint must not make Polydesk
-    call into its own network. Development and tests allow it (a local receiver)."""
-    if settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:
+    call into its own network. Development and tests allow it (a local receiver):
+    ``allowed``, else ``settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES`` (orders pass theirs)."""
+    if settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES if allowed is None else allowed:
         return False
     try:
         found = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}

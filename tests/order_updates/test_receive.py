@@ -191,3 +191,32 @@ def test_a_template_missing_in_the_customers_language_falls_back_to_the_built_in
     assert event.language == "pl"
     assert "zamówienie 1001" in event.message.body_text
     assert "Balík" not in event.message.body_text
+
+
+def test_another_customers_phone_is_not_copied_onto_the_matched_one(shop, sink):
+    # Found by the e-mail; the phone the shop sends is another live customer's (as the REST
+    # API's IdentityTaken refuses): the event is kept and sent, the phone is not copied.
+    with in_schema(shop):
+        vera = Customer.objects.create(email="vera@customer.example", name="Věra")
+        other = Customer.objects.create(phone="+420601000009", name="Jan")
+    receipt = shipped(shop, phone="+420601000009")
+    assert receipt.state == "sent"
+    with in_schema(shop):
+        vera.refresh_from_db()
+        other.refresh_from_db()
+        assert (vera.phone, other.phone) == ("", "+420601000009")
+        event = OrderEvent.objects.get(pk=receipt.event_id)
+        assert event.customer_id == vera.pk
+        assert event.reason == "The event's phone is another customer's: not copied."
+    # A phone known only as the identity of a customer merged into another is theirs too;
+    # a free one is copied.
+    with in_schema(shop):
+        Customer.objects.create(phone="+420601000010", merged_into=other)
+    shipped(shop, event_id="evt-2", phone="+420601000010")
+    with in_schema(shop):
+        vera.refresh_from_db()
+        assert vera.phone == ""
+    shipped(shop, event_id="evt-3", phone="+420601000011")
+    with in_schema(shop):
+        vera.refresh_from_db()
+        assert vera.phone == "+420601000011"

@@ -107,3 +107,22 @@ def test_a_phone_only_customer_of_an_email_only_client_is_no_contact(two_clients
     assert receipt.state == "no_contact"
     with in_schema(two_clients.b):
         assert "SMS" in OrderEvent.objects.get(pk=receipt.event_id).reason
+
+
+def test_an_sms_updates_conversation_subject_is_in_the_customers_language(
+    sms_allowed, twilio, frozen
+):
+    # The desk's history shows the subject: the kind's word in the message's language.
+    frozen(NOON)
+    polish = out_for_delivery(sms_allowed)
+    german = out_for_delivery(
+        sms_allowed, event_id="wc-78", kind="refund_sent", language="de", phone="601 234 568"
+    )
+    with in_schema(sms_allowed):
+        subjects = [
+            OrderEvent.objects.select_related("conversation")
+            .get(pk=r.event_id)
+            .conversation.subject
+            for r in (polish, german)
+        ]
+    assert subjects == ["W doręczeniu: 3003", "Erstattung ausgezahlt: 3003"]

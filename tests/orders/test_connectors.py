@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from orders.connectors import (
     OrderQuery,
@@ -16,6 +17,7 @@ from orders.connectors import (
     signed_lookup_orders,
     woocommerce_orders,
 )
+from orders.models import validate_shop_url
 from tests.support.fake_shops import CONSUMER, SECRET, TOKEN, FakeShop, ShopOrder
 
 ORDERS = [
@@ -152,3 +154,37 @@ def test_the_signed_lookup_with_a_wrong_secret_is_refused(signed):
             query=OrderQuery(email="other@example.cz"),
             timeout=3.0,
         )
+
+
+def test_a_private_address_is_refused_at_each_request_unless_allowed(settings):
+    # The model's validator, without the form's DNS check: plain HTTP to this machine only
+    # where private addresses are allowed (development).
+    settings.ORDERS_ALLOW_PRIVATE_ADDRESSES = False
+    with pytest.raises(ValidationError):
+        validate_shop_url("http://localhost:8000")
+    shop = FakeShop("shopify", [ShopOrder("#1", "a@example.cz")]).start()
+    try:
+        for url in (shop.url, shop.url.replace("127.0.0.1", "localhost")):
+            with pytest.raises(ShopError) as refused:
+                shopify_orders(
+                    shop_url=url,
+                    api_version="2025-01",
+                    credentials={"access_token": TOKEN},
+                    query=OrderQuery(email="a@example.cz"),
+                    timeout=1,
+                )
+            assert refused.value.kind == "address"
+            assert str(refused.value).startswith("the shop's address is not allowed")
+        assert shop.requests == []
+        settings.ORDERS_ALLOW_PRIVATE_ADDRESSES = True
+        validate_shop_url("http://localhost:8000")
+        found = shopify_orders(
+            shop_url=shop.url,
+            api_version="2025-01",
+            credentials={"access_token": TOKEN},
+            query=OrderQuery(email="a@example.cz"),
+            timeout=1,
+        )
+        assert [order.number for order in found] == ["#1"]
+    finally:
+        shop.stop()

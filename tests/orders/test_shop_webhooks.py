@@ -11,6 +11,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client as HttpClient
 
 from order_updates.models import OrderEvent
@@ -344,3 +345,88 @@ def test_woocommerce_ping_bad_signature_and_other_shops(woo):
         "ignored: topic order.deleted is not used\n"
     )
     assert events(woo) == []
+
+
+# --- Hostile input and the connection in use (issue #20) -------------------------------------
+
+
+def test_a_signature_header_that_is_not_ascii_is_refused_not_a_500(shop):
+    # Django reads headers as latin-1: "ÿ" reaches the check as a non-ASCII str.
+    answer = shopify(shop, "fulfillments/create", FULFILLMENT, HTTP_X_SHOPIFY_HMAC_SHA256="ÿ")
+    assert answer.status_code == 401
+    right = signed(json.dumps(FULFILLMENT).encode(), SECRET)
+    accented = shopify(
+        shop, "fulfillments/create", FULFILLMENT, HTTP_X_SHOPIFY_HMAC_SHA256=right + "é"
+    )
+    assert accented.status_code == 401
+
+
+def test_lone_surrogates_in_the_payload_are_dropped_not_a_500(shop):
+    # json.dumps writes "\ud800" as the escape a shop's JSON may hold; json.loads reads it
+    # back as a lone surrogate, which PostgreSQL cannot store.
+    payload = {
+        **FULFILLMENT,
+        "id": 777,
+        "destination": {**FULFILLMENT["destination"], "name": "V\ud800ěra\u0000"},
+        "tracking_number": "\udfff1z8",
+    }
+    answer = shopify(shop, "fulfillments/create", payload, delivery="d-surrogate")
+    assert answer.status_code == 200, answer.text
+    assert answer.text.startswith("shipped: "), answer.text
+    with in_schema(shop):
+        event = OrderEvent.objects.get(event_id="fulfillment:777:shipped")
+        assert event.tracking_number == "1z8"
+
+
+def test_a_disabled_connection_ignores_its_webhooks(shop):
+    with in_schema(shop):
+        ShopConnection.objects.update(enabled=False)
+    answer = shopify(shop, "fulfillments/create", FULFILLMENT, delivery="d-off")
+    assert (answer.status_code, answer.text) == (200, "ignored: connection disabled\n")
+    # Still only for the shop that signs.
+    assert shopify(shop, "fulfillments/create", FULFILLMENT, secret="wrong").status_code == 401
+    assert events(shop) == []
+    with in_schema(shop):
+        assert not ShopWebhookDelivery.objects.exists()
+
+
+def test_the_enabled_connection_is_used_not_the_first(shop, fake_shop):
+    # An older, disabled connection of the same platform with another secret: the desk uses
+    # the enabled one, and so do its webhooks.
+    with in_schema(shop):
+        used = ShopConnection.objects.get()
+        ShopConnection.objects.create(
+            platform="shopify",
+            shop_url="https://old.example",
+            credentials_encrypted=credentials_encrypt(
+                {"access_token": "x", "webhook_secret": "old"}
+            ),
+            enabled=False,
+        )
+        ShopConnection.objects.filter(pk=used.pk).update(id=10_000)
+    answer = shopify(shop, "fulfillments/create", FULFILLMENT, delivery="d-new")
+    assert answer.status_code == 200 and answer.text.startswith("shipped: "), answer.text
+    old = shopify(shop, "fulfillments/create", FULFILLMENT, delivery="d-old", secret="old")
+    assert old.status_code == 401
+
+
+def test_a_refusal_that_is_not_a_duplicate_asks_the_shop_to_send_again(shop):
+    # An order event the database refuses (here a constraint added for the test): no
+    # delivery row exists afterwards, so it is not "already received".
+    with in_schema(shop), connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE order_updates_orderevent ADD CONSTRAINT test_refused "
+            "CHECK (order_number <> '#6666')"
+        )
+    refused = shopify(
+        shop, "fulfillments/create", {**FULFILLMENT, "id": 6666, "name": "#6666.1"}, delivery="d6"
+    )
+    assert refused.status_code == 503, refused.text
+    with in_schema(shop):
+        assert not ShopWebhookDelivery.objects.filter(delivery_id="d6").exists()
+
+
+@pytest.mark.parametrize("meta", [5, True, "text", {"key": "wpml_language"}, [1, None, "x"]])
+def test_meta_data_of_the_wrong_type_is_read_as_none(woo, meta):
+    answer = woocommerce(woo, {**WOO_ORDER, "meta_data": meta}, delivery="meta")
+    assert answer.status_code == 200 and answer.text.startswith("shipped: "), answer.text

@@ -184,3 +184,53 @@ def test_the_page_speaks_the_managers_language(two_clients):
     assert "Otestovat připojení" not in page  # nothing to test yet
     assert "Zatím není připojen žádný obchod." in page
     assert "Adresa obchodu" in page
+
+
+# --- Private and local networks (issue #20): a manager must not probe Polydesk's network ---
+
+
+@pytest.fixture
+def production_addresses(settings):
+    settings.ORDERS_ALLOW_PRIVATE_ADDRESSES = False  # as outside development
+    return settings
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("https://10.0.0.7/", "10.0.0.7"),
+        ("https://127.0.0.1:8443/", "127.0.0.1"),
+        ("https://169.254.169.254/latest/meta-data/", "169.254.169.254"),
+        ("https://[::1]/", "::1"),
+        ("https://192.168.1.10:9200/", "192.168.1.10"),
+        ("https://localhost/", "localhost"),  # a name: resolved (DNS) to 127.0.0.1
+    ],
+)
+def test_a_private_or_local_address_is_refused_when_saved(
+    two_clients, production_addresses, url, host
+):
+    http = portal_of(two_clients.a)
+    refused = http.post("/shop/", shopify_form(url))
+    assert refused.status_code == 400
+    said = f"Shop address: Enter a public address: {host} is in a private or local network."
+    assert said in refused.text.replace("&#x27;", "'")
+    # Plain HTTP to this machine, allowed in development, is not either.
+    local = http.post("/shop/", shopify_form("http://localhost:8000/"))
+    assert local.status_code == 400 and "localhost is in a private" in local.text
+    with in_schema(two_clients.a):
+        assert not ShopConnection.objects.exists()
+
+
+def test_a_stored_private_address_is_never_asked(two_clients, fake_shop, settings):
+    # Saved while allowed (or a name that resolves elsewhere now): refused at the request.
+    connected(two_clients.a, fake_shop.url.replace("127.0.0.1", "localhost"))
+    settings.ORDERS_ALLOW_PRIVATE_ADDRESSES = False
+    page = after_a_test(portal_of(two_clients.a)).replace("&#x27;", "'")
+    assert "The shop's address is not allowed: it is in a private or local network." in page
+    assert fake_shop.requests == []
+    event = AuditEvent.objects.get(client_id=two_clients.a.pk, object_type="shop_connection")
+    assert event.details["result"] == "address"
+    # Development (the demo's and the tests' fake shops): allowed.
+    settings.ORDERS_ALLOW_PRIVATE_ADDRESSES = True
+    assert "The shop answered: the connection works." in after_a_test(portal_of(two_clients.a))
+    assert len(fake_shop.requests) == 1
