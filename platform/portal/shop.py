@@ -6,6 +6,7 @@ clients never get this far (404, the isolation middleware)."""
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,6 +14,17 @@ from orders.forms import PLATFORM_CHOICES, ShopConnectionForm
 from orders.models import ShopConnection
 from orders.services import ConnectionTest, shop_connection_save, shop_connection_test
 from portal.audit import manager_page
+
+# The shops' webhooks the desk reads: the platform, our address for it, the topics to choose
+# (docs/how-to.md, "connect a shop").
+EVENT_ADDRESSES = [
+    (
+        "Shopify",
+        "order-events-shopify",
+        "fulfillments/create, fulfillments/update, refunds/create, returns/close",
+    ),
+    ("WooCommerce", "order-events-woocommerce", "Order updated (order.updated), API v3"),
+]
 
 
 def _connection() -> ShopConnection | None:
@@ -29,6 +41,11 @@ def _page(request: HttpRequest, form: ShopConnectionForm, status: int = 200) -> 
         "platform": dict(PLATFORM_CHOICES).get(connection.platform, "") if connection else "",
         "stored": set(form.stored()) if connection else set(),
         "tab": "shop",
+        # Where the shop sends its order events (orders.views), on this client's domain.
+        "event_addresses": [
+            (name, request.build_absolute_uri(reverse(url_name)), topics)
+            for name, url_name, topics in EVENT_ADDRESSES
+        ],
     }
     response = render(request, "portal/shop.html", context, status=status)
     response["Cache-Control"] = "no-store"

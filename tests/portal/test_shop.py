@@ -234,3 +234,14 @@ def test_a_stored_private_address_is_never_asked(two_clients, fake_shop, setting
     settings.ORDERS_ALLOW_PRIVATE_ADDRESSES = True
     assert "The shop answered: the connection works." in after_a_test(portal_of(two_clients.a))
     assert len(fake_shop.requests) == 1
+
+
+def test_the_page_names_the_addresses_the_shop_sends_its_order_events_to(two_clients):
+    """The manager copies them into the shop's webhook settings: this client's domain, one
+    address per platform, with the topics to choose (in the manager's language)."""
+    page = portal_of(two_clients.a, language="cs").get("/shop/").text
+    host = host_of(two_clients.a)
+    assert f"<code>http://{host}/order-events/shopify/</code>" in page
+    assert f"<code>http://{host}/order-events/woocommerce/</code>" in page
+    assert "fulfillments/update" in page
+    assert "Události objednávek z vašeho obchodu" in page
