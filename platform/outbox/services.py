@@ -65,19 +65,8 @@ def delivery_queue(
     then (an SMS written in the client's quiet hours): no task now, the sweep sends it when
     it is due."""
     now = now or timezone.now()
-    if not_before is not None and not_before > now:
-        return Delivery.objects.create(
-            client=client,
-            message_id=message.pk,
-            conversation_id=message.conversation_id,
-            channel=message.channel,
-            kind=kind,
-            subject=subject[:300],
-            recipient=recipient,
-            external_id=message.external_id if message.channel == "email" else "",
-            queued_at=now,
-            next_attempt_at=not_before,
-        )
+    due = max(now, not_before or now)
+    later = due > now
     delivery = Delivery.objects.create(
         client=client,
         message_id=message.pk,
@@ -88,10 +77,11 @@ def delivery_queue(
         recipient=recipient,
         external_id=message.external_id if message.channel == "email" else "",
         queued_at=now,
-        next_attempt_at=now,
-        dispatched_at=now,
+        next_attempt_at=due,
+        dispatched_at=None if later else now,
     )
-    _dispatch_on_commit(client=client, delivery_id=delivery.pk)
+    if not later:
+        _dispatch_on_commit(client=client, delivery_id=delivery.pk)
     return delivery
 
 
