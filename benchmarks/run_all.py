@@ -46,7 +46,7 @@ BENCHMARKS: dict[str, str] = {
     "desk_search": "--clients 5 --messages 2000 --runs 2 --writes 5",
     "api": "--sizes 100,200 --seconds 1 --concurrency 2 --workers 2",
     "mail_intake": "--sizes 10 --processes 1",
-    "webhooks": "--sizes 20 --clients 1",
+    "outbound_webhooks": "--sizes 20 --clients 1",
     "faults": "--messages 20 --kills 1 --outage 2 --sweep 1 --redispatch 5 --timeout 120",
 }
 

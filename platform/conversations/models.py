@@ -87,7 +87,7 @@ class Conversation(models.Model):
     # resolved at once: in the customer's history, never in the queue, not a contact in the
     # figures, never surveyed or billed. A customer's answer threads into it and reopens it
     # as it would any other (docs/kpis.md, "Proactive messages").
-    proactive = models.BooleanField(default=False)
+    proactive = models.BooleanField(default=False, db_default=False)
     # Spam (conversations.spam): marked by an agent (``spam_by``), or filed so because its
     # sender is blocked for this client (``spam_by`` empty). Kept in the history, closed,
     # never in the work queue, never acknowledged or surveyed, not a contact in the figures,

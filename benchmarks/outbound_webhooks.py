@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/webhooks.py [--sizes 1000,10000] [--clients 2]
+    .venv/bin/python benchmarks/outbound_webhooks.py [--sizes 1000,10000] [--clients 2]
 
 On the PostgreSQL server the settings point at (``DATABASE_URL``, or the embedded one) it
 creates a database of its own, ``polydesk_bench_webhooks`` (dropped at the end), migrates it
@@ -46,9 +46,6 @@ from _report import Report, json_option
 from benchdb import bench_database, django_setup, server_find
 
 HERE = Path(__file__).resolve().parent
-# This script's folder leaves the path once its helpers above are imported: on it, this file
-# would be the ``webhooks`` that the application imports (its app of that name).
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
 
 BENCH_DATABASE = "polydesk_bench_webhooks"
 
@@ -157,7 +154,7 @@ def main() -> int:
         fail_share=args.fail_share, timeout_share=args.timeout_share, stall=args.timeout * 2
     )
     report = Report(
-        "webhooks",
+        "outbound_webhooks",
         {
             "events": sizes,
             "clients": args.clients,
@@ -172,7 +169,7 @@ def main() -> int:
             # The work imports the models, which need the settings django_setup() just
             # pointed at the bench database: loaded from its file, now.
             spec = importlib.util.spec_from_file_location(
-                "webhooks_work", HERE / "webhooks_work.py"
+                "outbound_webhooks_work", HERE / "outbound_webhooks_work.py"
             )
             assert spec is not None and spec.loader is not None
             work = importlib.util.module_from_spec(spec)

@@ -1,5 +1,5 @@
-"""benchmarks/webhooks.py at a tiny size: every event reaches the failing receiver once with
-a 2xx, through a real Celery worker and the sweep, and its JSON line carries each figure.
+"""benchmarks/outbound_webhooks.py at a tiny size: every event reaches the failing receiver
+once with a 2xx, through a real Celery worker and the sweep, and its JSON line carries each figure.
 
 It creates, migrates and drops a database of its own (polydesk_bench_webhooks) on the server
 of DATABASE_URL and starts a worker on the broker of CELERY_BROKER_URL (the filesystem one
@@ -31,7 +31,7 @@ def test_the_webhooks_benchmark_delivers_every_event_once_despite_the_failures(t
     done = subprocess.run(
         [
             sys.executable,
-            "benchmarks/webhooks.py",
+            "benchmarks/outbound_webhooks.py",
             *("--sizes", "30", "--clients", "1", "--fail-share", "0.3", "--json", str(out)),
         ],
         cwd=ROOT,
@@ -43,7 +43,7 @@ def test_the_webhooks_benchmark_delivers_every_event_once_despite_the_failures(t
 
     assert out.exists(), done.stdout[-3000:] + done.stderr[-3000:]
     (line,) = [json.loads(text) for text in out.read_text().splitlines()]
-    assert line["benchmark"] == "webhooks" and line["verdict"] == "pass"
+    assert line["benchmark"] == "outbound_webhooks" and line["verdict"] == "pass"
     figures = {figure["name"]: figure for figure in line["figures"]}
     assert figures["events not delivered (30 events)"]["value"] == 0
     assert figures["duplicates received (30 events)"]["value"] == 0

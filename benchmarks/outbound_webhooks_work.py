@@ -1,5 +1,5 @@
-"""The work of benchmarks/webhooks.py, which loads it by name once django_setup() has pointed
-the settings at the bench database (the models below need those settings)."""
+"""The work of benchmarks/outbound_webhooks.py, which loads it by name once django_setup()
+has pointed the settings at the bench database (the models below need those settings)."""
 
 import os
 import resource
