@@ -358,6 +358,19 @@ def _message(
         row.state = State.QUEUED
 
 
+def sms_quiet_hold(*, client: Client, delivery: Delivery, now: datetime) -> datetime | None:
+    """The outbox's hold (``outbox.registry.HOLDS``, in the client's schema): an order
+    update's SMS about to leave in the client's quiet hours (a retry after a failed attempt
+    can come due then) waits until they end."""
+    if delivery.channel != "sms" or not delivery.conversation_id:
+        return None
+    if not Conversation.objects.filter(pk=delivery.conversation_id, proactive=True).exists():
+        return None
+    chosen = order_update_settings_get()
+    quiet = QuietHours(chosen.quiet_from, chosen.quiet_until, chosen.quiet_sunday)
+    return quiet_until(now, zone=client.tz, quiet=quiet)
+
+
 @transaction.atomic
 def order_update_settings_update(
     *,

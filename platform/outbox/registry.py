@@ -23,6 +23,13 @@ ON_SENT: list[Callable[..., Any]] = []
 ON_UNDELIVERED: list[Callable[..., Any]] = []
 
 
+# Called with client=, delivery=, now= in the client's schema just before a delivery is
+# transmitted (a retry too); a time returned means "not before then": the delivery goes back
+# to the queue until that time, the attempt not counted. order_updates: an order update's
+# SMS never leaves in the client's quiet hours.
+HOLDS: list[Callable[..., Any]] = []
+
+
 # Channels whose deliveries are no customer's message (a webhook delivery to the client's
 # own systems): their row names no message (``Delivery.webhook_delivery_id`` instead), the
 # message hooks above and the supervisor wall skip them, and they may keep a retry

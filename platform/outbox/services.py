@@ -180,6 +180,18 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     if delivery is None:
         return ""
     client = delivery.client
+    held_until = _held_until(delivery, now or timezone.now())
+    if held_until is not None:
+        Delivery.objects.filter(
+            pk=delivery.pk, state=State.SENDING, attempts=delivery.attempts
+        ).update(
+            state=State.QUEUED,
+            attempts=F("attempts") - 1,
+            lease_until=None,
+            dispatched_at=None,
+            next_attempt_at=held_until,
+        )
+        return State.QUEUED
     transmit = registry.SENDERS.get(delivery.channel)
     try:
         if transmit is None:
@@ -195,6 +207,19 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
         return delivery_mark_unsent(delivery=delivery, reason=repr(error), permanent=False)
     delivery_mark_sent(delivery=delivery, provider_id=provider_id)
     return State.SENT
+
+
+def _held_until(delivery: Delivery, now: datetime) -> datetime | None:
+    """The latest "not before" a hook puts on the delivery now (``registry.HOLDS``), if any
+    lies ahead."""
+    if delivery.channel in registry.OWN_CHANNELS or not registry.HOLDS:
+        return None
+    with schema_context(delivery.client.schema_name):
+        times = [
+            hold(client=delivery.client, delivery=delivery, now=now) for hold in registry.HOLDS
+        ]
+    later = [at for at in times if at is not None and at > now]
+    return max(later) if later else None
 
 
 def delivery_mark_sent(

@@ -5,10 +5,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from conversations.models import Conversation, Message
+from customers.models import Customer
 from order_updates.models import OrderEvent, OrderUpdateSettings
 from order_updates.services import order_event_receive
 from outbox.models import Delivery
-from outbox.services import deliveries_sweep
+from outbox.services import deliveries_sweep, delivery_queue
 from telephony.models import PhoneNumber
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.outbox import delivery_of, send_now
@@ -126,3 +128,49 @@ def test_an_sms_updates_conversation_subject_is_in_the_customers_language(
             for r in (polish, german)
         ]
     assert subjects == ["W doręczeniu: 3003", "Erstattung ausgezahlt: 3003"]
+
+
+def test_a_retry_that_comes_due_in_the_quiet_hours_waits_for_the_morning(
+    sms_allowed, twilio, frozen
+):
+    """19:59 in Warsaw: sent at once, Twilio fails; the retry is due after 20:00, so it waits
+    for 08:00 (the outbox's hold, the attempt not counted), then goes."""
+    before = datetime(2026, 12, 7, 18, 59, tzinfo=UTC)
+    frozen(before)
+    receipt = out_for_delivery(sms_allowed)
+    assert receipt.state == "sent"
+    message = message_of(sms_allowed, receipt)
+    twilio.answer(MESSAGES, 500, {"message": "busy"})
+    assert send_now(sms_allowed, message.pk) == "queued"
+    asked = len([r for r in twilio.requests if r[1] == MESSAGES])
+
+    frozen(datetime(2026, 12, 7, 19, 5, tzinfo=UTC))  # 20:05 in Warsaw: quiet
+    assert send_now(sms_allowed, message.pk) == "queued"
+    delivery = delivery_of(sms_allowed, message.pk)
+    assert (delivery.next_attempt_at, delivery.attempts) == (NEXT_MORNING, 1)
+    assert len([r for r in twilio.requests if r[1] == MESSAGES]) == asked  # nothing sent
+
+    twilio.answer(MESSAGES, 201, {"sid": "SMorder3"})
+    frozen(NEXT_MORNING)
+    assert send_now(sms_allowed, message.pk) == "sent"
+    assert delivery_of(sms_allowed, message.pk).attempts == 2
+
+
+def test_another_sms_is_not_held_by_the_order_updates_quiet_hours(two_clients, twilio, frozen):
+    """The hold is the order updates' own: an agent's SMS reply goes in the evening."""
+    frozen(EVENING)
+    with in_schema(two_clients.b):
+        customer = Customer.objects.create(phone="+48601234567", language="pl")
+        conversation = Conversation.objects.create(
+            customer=customer, channel="sms", language="pl", created_at=EVENING
+        )
+        message = Message.objects.create(
+            conversation=conversation,
+            direction="out",
+            channel="sms",
+            body_text="Dzień dobry",
+            created_at=EVENING,
+        )
+        delivery_queue(client=two_clients.b, message=message, kind=Delivery.Kind.REPLY)
+    twilio.answer(MESSAGES, 201, {"sid": "SMreply1"})
+    assert send_now(two_clients.b, message.pk) == "sent"
