@@ -41,12 +41,12 @@ SELECT (ARRAY['Řehoř','Jiří','Žofie','Šárka','Tomáš','Ľubica','Zuzana'
        now() - make_interval(mins => g)
 FROM generate_series(1, %(n)s) g;
 INSERT INTO conversations_conversation (channel, subject, language, language_uncertain,
-    language_detected, status, priority, category, tags, created_at, resolved_automatically,
-    reopen_count, automatic, started_by_agent, spam, customer_id)
+    language_detected, language_decided_by, status, priority, category, tags, created_at,
+    resolved_automatically, reopen_count, automatic, started_by_agent, spam, customer_id)
 SELECT (ARRAY['email','chat','sms','call'])[1 + g %% 4],
        (ARRAY['Reklamace bot','Doprava do Žiliny','Vrácení sedačky','Faktura č. ' || g,
               'Dotaz na velikost','Poškozená zásilka'])[1 + g %% 6],
-       'cs', false, 'cs', 'resolved', 0, (ARRAY['delivery','orders','returns'])[1 + g %% 3],
+       'cs', false, 'cs', 'text', 'resolved', 0, (ARRAY['delivery','orders','returns'])[1 + g %% 3],
        '{}', now() - make_interval(mins => g), false, 0, false, false, false, c.id
 FROM generate_series(1, %(n)s) g
 JOIN customers_customer c ON c.phone = '+42060' || lpad(g::text, 7, '0');
