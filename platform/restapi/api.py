@@ -451,9 +451,9 @@ def conversations_list(request: HttpRequest, filters: Query[ConversationFilters]
         after=position,
         limit=filters.limit + 1,
     )
-    more = len(documents) > filters.limit
-    documents = documents[: filters.limit]
-    last = documents[-1] if documents else None
+    documents, following = _page_of(
+        request, documents, filters.limit, lambda d: (d.last_activity_at, d.pk)
+    )
     return {
         "data": [
             {
@@ -468,11 +468,7 @@ def conversations_list(request: HttpRequest, filters: Query[ConversationFilters]
             }
             for document in documents
         ],
-        "next": (
-            _next_link(request, _cursor_of([last.last_activity_at.isoformat(), last.pk]))
-            if more and last is not None
-            else None
-        ),
+        "next": following,
     }
 
 
