@@ -190,13 +190,14 @@ def shopify_orders(
         },
         headers={"X-Shopify-Access-Token": credentials.get("access_token", "")},
     )
-    if answer.get("errors"):
-        first = answer["errors"][0] if isinstance(answer["errors"], list) else answer["errors"]
+    if isinstance(answer, dict) and answer.get("errors"):
+        errors = answer["errors"]
+        first = errors[0] if isinstance(errors, list) and errors else errors
         reason = first.get("message") if isinstance(first, dict) else str(first)
         raise ShopError(f"Shopify refused the query: {reason}")
     try:
         return [_shopify_order(node) for node in answer["data"]["orders"]["nodes"]]
-    except (KeyError, TypeError, ValueError):
+    except (AttributeError, KeyError, TypeError, ValueError):
         raise ShopError("Shopify's answer has an unexpected shape") from None
 
 
@@ -212,6 +213,8 @@ def woo_tracking(meta: list[dict[str, Any]]) -> list[Tracking]:
         if entry.get("key") != WOO_TRACKING_META or not isinstance(entry.get("value"), list):
             continue
         for item in entry["value"]:
+            if not isinstance(item, dict):  # the shop's data, whatever a plugin wrote there
+                continue
             found.append(
                 Tracking(
                     str(item.get("tracking_number") or ""),

@@ -10,11 +10,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from orders.connectors import (
+    WOO_TRACKING_META,
     OrderQuery,
     ShopError,
     lookup_signature,
     shopify_orders,
     signed_lookup_orders,
+    woo_tracking,
     woocommerce_orders,
 )
 from orders.models import validate_shop_url
@@ -88,6 +90,21 @@ def test_shopify_finds_an_order_by_its_name(shopify):
 def test_shopify_wrong_token_is_a_reason(shopify):
     with pytest.raises(ShopError, match="refused the credentials"):
         _shopify(shopify, OrderQuery(email="vera@example.cz"), token="wrong")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [[], {"errors": []}, {"data": {"orders": {"nodes": ["#1001"]}}}, {"data": ["orders"]}],
+)
+def test_a_shopify_answer_of_another_shape_is_a_reason_not_an_error(shopify, answer):
+    shopify.answer = answer
+    with pytest.raises(ShopError, match="unexpected shape"):
+        _shopify(shopify, OrderQuery(email="vera@example.cz"))
+
+
+def test_woocommerce_tracking_items_of_another_type_are_skipped():
+    meta = [{"key": WOO_TRACKING_META, "value": ["CZ1", 5, {"tracking_number": "CZ2"}]}]
+    assert [t.number for t in woo_tracking(meta)] == ["CZ2"]
 
 
 def test_a_slow_shop_times_out(shopify):

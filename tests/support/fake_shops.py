@@ -120,6 +120,8 @@ class FakeShop:
         self.platform = platform
         self.orders = list(orders or [])
         self.delay = 0.0
+        # Set: every POST is answered 200 with this body, whatever was asked (a broken shop).
+        self.answer: object | None = None
         self.requests: list[dict] = []
         fake = self
 
@@ -173,6 +175,8 @@ class FakeShop:
         )
 
     def _post(self, handler: BaseHTTPRequestHandler, body: bytes) -> tuple[int, object]:
+        if self.answer is not None:
+            return 200, self.answer
         if not re.fullmatch(r"/admin/api/\d{4}-\d{2}/graphql\.json", handler.path):
             return 404, {"errors": "Not Found"}
         if handler.headers.get("X-Shopify-Access-Token") != TOKEN:
