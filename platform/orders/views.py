@@ -22,13 +22,14 @@ def _answer(status: int, text: str) -> HttpResponse:
     return HttpResponse(text + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
-def _connection(platform: str) -> ShopConnection | None:
+def _connection(platform: str) -> tuple[ShopConnection | None, bool]:
     """The connection the desk uses (``shop_connection``: the first enabled one) when it is
-    of this platform, else the first of this platform (whose webhooks are then ignored)."""
+    of this platform, else the first of this platform (whose webhooks are then ignored);
+    and whether it is the one in use."""
     used = shop_connection()
     if used is not None and used.platform == platform:
-        return used
-    return ShopConnection.objects.filter(platform=platform).order_by("pk").first()
+        return used, True
+    return ShopConnection.objects.filter(platform=platform).order_by("pk").first(), False
 
 
 def _secret(connection: ShopConnection) -> str:
@@ -43,14 +44,18 @@ def _host(address: str) -> str:
 
 
 def _received(
-    request: HttpRequest, connection: ShopConnection, *, delivery_id: str, topic: str
+    request: HttpRequest,
+    connection: ShopConnection,
+    *,
+    in_use: bool,
+    delivery_id: str,
+    topic: str,
 ) -> HttpResponse:
     # Signed by the connected shop, but not what the desk uses: answered 200 (the shop must
     # not keep sending nor pause its webhook) and nothing is kept.
     if not connection.enabled:
         return _answer(200, "ignored: connection disabled")
-    used = shop_connection()
-    if used is None or used.pk != connection.pk:
+    if not in_use:
         return _answer(200, "ignored: another shop connection is in use")
     try:
         text = request.body.decode("utf-8")
@@ -74,7 +79,7 @@ def _received(
 def shopify_webhook(request: HttpRequest) -> HttpResponse:
     """Shopify's order webhooks (fulfillments/create, fulfillments/update, refunds/create,
     returns/close), signed with the app's client secret."""
-    connection = _connection(ShopConnection.Platform.SHOPIFY)
+    connection, in_use = _connection(ShopConnection.Platform.SHOPIFY)
     if connection is None:
         return _answer(404, "no Shopify shop is connected here")
     signature = request.headers.get("X-Shopify-Hmac-Sha256", "")
@@ -86,6 +91,7 @@ def shopify_webhook(request: HttpRequest) -> HttpResponse:
     return _received(
         request,
         connection,
+        in_use=in_use,
         delivery_id=request.headers.get("X-Shopify-Webhook-Id", "").strip(),
         topic=request.headers.get("X-Shopify-Topic", "").strip(),
     )
@@ -96,7 +102,7 @@ def shopify_webhook(request: HttpRequest) -> HttpResponse:
 def woocommerce_webhook(request: HttpRequest) -> HttpResponse:
     """WooCommerce's order.updated webhook, signed with the webhook's secret; the ping a
     new webhook sends (``webhook_id=<id>``) is answered 200."""
-    connection = _connection(ShopConnection.Platform.WOOCOMMERCE)
+    connection, in_use = _connection(ShopConnection.Platform.WOOCOMMERCE)
     if connection is None:
         return _answer(404, "no WooCommerce shop is connected here")
     signature = request.headers.get("X-WC-Webhook-Signature", "")
@@ -110,6 +116,7 @@ def woocommerce_webhook(request: HttpRequest) -> HttpResponse:
     return _received(
         request,
         connection,
+        in_use=in_use,
         delivery_id=request.headers.get("X-WC-Webhook-Delivery-ID", "").strip(),
         topic=request.headers.get("X-WC-Webhook-Topic", "").strip(),
     )
