@@ -139,6 +139,10 @@ TENANT_APPS = [
     "orders",
     # The shop's order events and the proactive messages they send (order_updates.models).
     "order_updates",
+    # The help center's self-service answers, counted as contacts deflected (helpcenter).
+    "helpcenter",
+    # The chat widget on the shop's site: its settings and chat sessions (widget.models).
+    "widget",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
