@@ -146,6 +146,9 @@ PORTAL_ROUTES = {
         f"widget/v1/{route}": OPEN
         for route in (
             "config",
+            "articles",
+            "articles/<int:article_id>/opened",
+            "order-status",
             "chats",
             "chats/<str:token>",
             "chats/<str:token>/messages",
@@ -264,6 +267,7 @@ def objects(two_clients):
         "conversation_id": conversation.pk,
         "customer_id": conversation.customer_id,
         "attachment_id": 1,
+        "article_id": 1,
         "message_id": 1,
         "invoice_id": 1,
         "number": "x",
