@@ -196,3 +196,9 @@ def order_status_json(order: Order) -> dict[str, Any]:
         "updated_at": None,
         "created_at": order.created_at,
     }
+
+
+def widget_chats_since(start: datetime) -> int:
+    """How many chats (and messages left outside hours) were started from the widget since
+    ``start``."""
+    return ChatSession.objects.filter(created_at__gte=start).count()

@@ -218,6 +218,7 @@ PORTAL_ROUTES = {
             "team/api-keys/<int:key_id>/scopes/",
             "shop/",
             "shop/test/",
+            "chat-widget/",
             "order-updates/settings/",
             "webhooks/<int:endpoint_id>/resume/",
             "webhooks/<int:endpoint_id>/remove/",
