@@ -466,7 +466,7 @@ def chat_transcript(request: HttpRequest, session: ChatSession, token: str) -> H
         if limits.reached(limits.TRANSCRIPTS, sent_to):
             raise Refused(
                 429,
-                _("The transcript was sent to this address already. Please check your mailbox."),
+                _("This chat was sent to this address already. Please check your mailbox."),
             )
         limits.counted(limits.TRANSCRIPTS, sent_to)
     return _json({"email": email}, 202)
