@@ -66,6 +66,7 @@ def test_the_shops_origin_is_allowed_without_credentials(widget_a):
     response = http(widget_a).get("/widget/v1/config")
     assert response["Access-Control-Allow-Origin"] == SHOP
     assert "Access-Control-Allow-Credentials" not in response
+    assert response["Access-Control-Expose-Headers"] == "retry-after"
     assert "origin" in response["Vary"].lower()
     assert not response.cookies
 
