@@ -28,6 +28,7 @@ from conversations.services import conversation_customer_message, conversation_o
 from customers.models import Customer
 from helpcenter.services import self_service_chat_started
 from outbox.models import Delivery
+from retention.selectors import conversations_expired
 from surveys.models import Survey
 from surveys.services import survey_comment, survey_rate
 from tenants.models import Client
@@ -345,3 +346,14 @@ def chat_sessions_erase_for_customer(*, customer: Customer) -> None:
     for session in ChatSession.objects.filter(conversation_id__in=conversation_ids):
         session.key, session.page_url, session.visitor = session_key_new(), "", ""
         session.save(update_fields=["key", "page_url", "visitor"])
+
+
+def chat_pages_expire(*, before: datetime) -> int:
+    """The retention sweep's expirer: the page a customer wrote from goes with the messages of
+    their expired conversations (registered with retention.registry)."""
+    expired = conversations_expired(before=before).values("pk")
+    return (
+        ChatSession.objects.filter(conversation__in=expired)
+        .exclude(page_url="")
+        .update(page_url="")
+    )

@@ -18,6 +18,8 @@ from helpcenter.models import SelfServiceAnswer
 from hours.models import BusinessHours
 from orders.credentials import credentials_encrypt
 from orders.models import ShopConnection
+from retention.models import RetentionRule
+from retention.services import retention_apply
 from tests.support.factories import agent_serving
 from tests.support.fake_shops import TOKEN, FakeShop, ShopOrder
 from tests.support.tenancy import host_of, in_schema
@@ -296,3 +298,16 @@ def test_a_chat_after_an_answer_marks_it_not_deflected(widget_a):
     started(widget_a)
     with in_schema(widget_a):
         assert SelfServiceAnswer.objects.get().chat_started_at is not None
+
+
+def test_retention_empties_the_page_with_the_expired_messages(widget_a, frozen):
+    chat = started(widget_a, page_url="https://shop-a.example/boty")
+    agent = agent_serving([widget_a])
+    with in_schema(widget_a):
+        conversation_resolve(client=widget_a, conversation_id=chat["conversation_id"], agent=agent)
+        session = ChatSession.objects.get(conversation_id=chat["conversation_id"])
+        assert session.page_url == "https://shop-a.example/boty"
+        RetentionRule.objects.create(client=widget_a, messages_days=30)
+        frozen(datetime(2026, 5, 1, 9, 0, tzinfo=UTC))
+        retention_apply(client=widget_a)
+        assert ChatSession.objects.get(conversation_id=chat["conversation_id"]).page_url == ""
