@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 
 from content.models import FaqArticle
@@ -23,7 +24,7 @@ from retention.services import retention_apply
 from tests.support.factories import agent_serving
 from tests.support.fake_shops import TOKEN, FakeShop, ShopOrder
 from tests.support.tenancy import host_of, in_schema
-from widget import limits
+from widget import limits, views
 from widget.models import ChatSession, WidgetSettings
 
 pytestmark = pytest.mark.django_db
@@ -311,3 +312,36 @@ def test_retention_empties_the_page_with_the_expired_messages(widget_a, frozen):
         frozen(datetime(2026, 5, 1, 9, 0, tzinfo=UTC))
         retention_apply(client=widget_a)
         assert ChatSession.objects.get(conversation_id=chat["conversation_id"]).page_url == ""
+
+
+def test_a_photo_past_the_message_limit_carries_the_solved_challenge_in_the_form(widget_a):
+    token = started(widget_a)["token"]
+    path = f"/widget/v1/chats/{token}/messages"
+    for number in range(5):
+        assert post(widget_a, path, {"text": f"Zpráva {number}"}).status_code == 201
+
+    def photo() -> SimpleUploadedFile:
+        return SimpleUploadedFile("boty.jpg", b"\xff\xd8\xff\xe0" + b"0" * 64, "image/jpeg")
+
+    refused = http(widget_a).post(path, {"text": "Foto", "file": photo()})
+    assert refused.status_code == 428
+    challenge = refused.json()["challenge"]
+    form = {
+        "text": "Foto",
+        "file": photo(),
+        "challenge_id": challenge["id"],
+        "challenge_nonce": limits.challenge_solve(challenge),
+    }
+    assert http(widget_a).post(path, form).status_code == 201
+
+
+def test_a_file_over_the_limit_is_a_413(widget_a, monkeypatch):
+    monkeypatch.setattr(views, "MAX_UPLOAD_FILE_BYTES", 1000)
+    monkeypatch.setattr(views, "MAX_UPLOAD_BYTES", 100_000)
+    token = started(widget_a)["token"]
+    big = SimpleUploadedFile("velka.png", b"\x89PNG" + b"0" * 5000, "image/png")
+    response = http(widget_a).post(f"/widget/v1/chats/{token}/messages", {"file": big})
+    assert response.status_code == 413 and response.json()["detail"]
+    huge = SimpleUploadedFile("obri.png", b"\x89PNG" + b"0" * 200_000, "image/png")
+    response = http(widget_a).post(f"/widget/v1/chats/{token}/messages", {"file": huge})
+    assert response.status_code == 413
