@@ -161,6 +161,10 @@ class ShopUnavailable(Exception):
     """The client's shop did not answer (the reason is the connector's)."""
 
 
+class NoShop(Exception):
+    """The client has no shop connection in use: no order status to give."""
+
+
 def _plain_order_number(number: str) -> str:
     return number.strip().lstrip("#").strip().lower()
 
@@ -170,10 +174,11 @@ def order_of_customer(*, schema: str, number: str, email: str) -> Order | None:
     (an unknown number and another customer's order alike: the answer never tells them apart).
     Asked by the e-mail address only, so that the shop itself ties the order to it; the
     connectors bring the customer's newest orders (orders.connectors.ORDERS_SHOWN). Raises
-    ShopUnavailable when the client has no shop connection or the shop does not answer."""
+    NoShop when the client has no shop connection, ShopUnavailable when the shop does not
+    answer."""
     lookup = orders_lookup(schema=schema, query=OrderQuery(email=email.strip()))
     if lookup is None:
-        raise ShopUnavailable("no shop connection")
+        raise NoShop()
     if lookup.error:
         raise ShopUnavailable(lookup.error)
     wanted = _plain_order_number(number)

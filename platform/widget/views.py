@@ -38,10 +38,12 @@ from conversations.models import Attachment, Message
 from helpcenter.models import SelfServiceAnswer
 from helpcenter.selectors import articles_suggest
 from helpcenter.services import self_service_record
+from orders.selectors import shop_connection
 from tenants.models import Client
 from widget import limits
 from widget.models import ChatSession, WidgetSettings
 from widget.selectors import (
+    NoShop,
     ShopUnavailable,
     agent_typing,
     chat_messages,
@@ -229,7 +231,8 @@ def config(request: HttpRequest, widget: WidgetSettings) -> HttpResponse:
             "texts": texts,
             "live_url": live_url(request),
             "suggest_articles": widget.suggest_articles,
-            "order_status": widget.order_status,
+            # Offered only with a shop to ask (orders' connection in use).
+            "order_status": widget.order_status and shop_connection() is not None,
             "help_url": "/help/",
         }
     )
@@ -530,6 +533,8 @@ def order_status(request: HttpRequest, widget: WidgetSettings) -> HttpResponse:
         )
         try:
             order = order_of_customer(schema=client.schema_name, number=number, email=email)
+        except NoShop:
+            raise Refused(404, _("Order status is not available on this site.")) from None
         except ShopUnavailable:
             raise Refused(
                 503, _("The shop's order system does not answer now. Please try again later.")

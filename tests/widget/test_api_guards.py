@@ -238,6 +238,13 @@ def order_status(client, **fields):
     return post(client, "/widget/v1/order-status", {**data, **fields})
 
 
+def test_config_offers_the_order_status_only_with_a_shop(widget_a, fake_shop):
+    assert http(widget_a).get("/widget/v1/config").json()["order_status"] is False
+    with in_schema(widget_a):
+        ShopConnection.objects.create(platform="shopify", shop_url=fake_shop.url)
+    assert http(widget_a).get("/widget/v1/config").json()["order_status"] is True
+
+
 def test_the_order_status_for_the_right_email_in_the_customers_language(shop):
     response = order_status(shop, email="Vera@Example.cz")
     assert response.status_code == 200, response.content
@@ -345,3 +352,8 @@ def test_a_file_over_the_limit_is_a_413(widget_a, monkeypatch):
     huge = SimpleUploadedFile("obri.png", b"\x89PNG" + b"0" * 200_000, "image/png")
     response = http(widget_a).post(f"/widget/v1/chats/{token}/messages", {"file": huge})
     assert response.status_code == 413
+
+
+def test_without_a_shop_connection_the_order_status_is_not_offered(widget_a):
+    response = order_status(widget_a)
+    assert response.status_code == 404 and response.json()["detail"]
