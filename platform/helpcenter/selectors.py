@@ -1,9 +1,14 @@
 """Reads of the help center (current client schema): the articles a customer finds."""
 
-from typing import TypedDict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypedDict
 
 from django.db import connection
+from django.db.models import Count, F, Q
 
+from content.models import FaqArticle, FaqCategory
+from helpcenter.models import ArticleVote
 from languages.selectors import language_fallback_chain
 from search.selectors import MATCH_SQL
 from search.snippets import query_text, query_words, snippet
@@ -96,4 +101,79 @@ def articles_suggest(*, query: str, language: str, limit: int = 5) -> list[Artic
             "url": f"/help/{language}/{found['slug']}/",
         }
         for found in articles_found(query=query, language=language, limit=limit)
+    ]
+
+
+@dataclass(frozen=True)
+class ArticleShown:
+    id: int
+    slug: str
+    title: str
+    answer: str
+    language: str  # the text's: the first language of the chain that has a title
+    fallback: bool
+
+
+@dataclass(frozen=True)
+class CategoryShown:
+    slug: str
+    name: str
+    articles: list[ArticleShown]
+
+
+def _shown(article: FaqArticle, language: str) -> ArticleShown | None:
+    """The article in ``language`` or the first of its chain with a title (its answer in
+    that same language), None when no language of the chain has one."""
+    for code in language_fallback_chain(language):
+        title = (getattr(article, f"question_{code}", None) or "").strip()
+        if title:
+            answer = getattr(article, f"answer_{code}", None) or ""
+            return ArticleShown(article.pk, article.slug, title, answer, code, code != language)
+    return None
+
+
+def help_article(*, slug: str, language: str) -> ArticleShown | None:
+    """A published article by its slug as the help center shows it in ``language``."""
+    article = FaqArticle.objects.filter(slug=slug, published=True).first()
+    return _shown(article, language) if article is not None else None
+
+
+def help_categories(*, language: str) -> list[CategoryShown]:
+    """The help center's front page: its categories in their order, each with its published
+    articles that have a text on ``language``'s chain (in their order); the articles of no
+    category last, under an empty name. A category with no such article is left out."""
+    chain = language_fallback_chain(language)
+    by_category: dict[int | None, list[ArticleShown]] = {}
+    for article in FaqArticle.objects.filter(published=True):
+        shown = _shown(article, language)
+        if shown is not None:
+            by_category.setdefault(article.category_id, []).append(shown)
+    categories = [
+        CategoryShown(
+            category.slug,
+            next((n for code in chain if (n := getattr(category, f"name_{code}", None))), "")
+            or category.slug,
+            by_category[category.pk],
+        )
+        for category in FaqCategory.objects.all()
+        if category.pk in by_category
+    ]
+    if None in by_category:
+        categories.append(CategoryShown("", "", by_category[None]))
+    return categories
+
+
+def article_votes(*, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Votes given in [start, end) per article and language: {article_id, slug, language,
+    helpful, not_helpful}, the most voted first."""
+    return [
+        dict(row)
+        for row in ArticleVote.objects.filter(created_at__gte=start, created_at__lt=end)
+        .values("article_id", "language", slug=F("article__slug"))
+        .annotate(
+            helpful=Count("id", filter=Q(helpful=True)),
+            not_helpful=Count("id", filter=Q(helpful=False)),
+            votes=Count("id"),
+        )
+        .order_by("-votes", "slug", "language")
     ]

@@ -141,6 +141,13 @@ PORTAL_ROUTES = {
     "accounts/reset/done/": OPEN,
     "accounts/invitation/<uidb64>/<token>/": OPEN,
     "survey/<str:token>/": OPEN,
+    # The public help center (helpcenter.views).
+    "help/": OPEN,
+    "help/<str:language>/": OPEN,
+    "help/<str:language>/search": OPEN,
+    "help/<str:language>/<slug:slug>/": OPEN,
+    "help/<str:language>/<slug:slug>/vote": OPEN,
+    "help/<str:language>/<slug:slug>/read": OPEN,
     "order-events/shopify/": KEYED,
     "order-events/woocommerce/": KEYED,
     "admin/": ADMIN_SITE,
@@ -262,6 +269,8 @@ def objects(two_clients):
         "endpoint_id": 1,
         "webhook_delivery_id": 1,
         "call_id": 1,
+        "language": "cs",
+        "slug": "x",
     }
 
 
