@@ -169,14 +169,14 @@ def help_categories(*, language: str) -> list[CategoryShown]:
 
 def article_votes(*, start: datetime, end: datetime) -> list[dict[str, Any]]:
     """Votes given in [start, end) per article and language: {article_id, slug, language,
-    helpful, not_helpful}, the most voted first."""
+    yes, no, votes}, the most voted first."""
     return [
         dict(row)
         for row in ArticleVote.objects.filter(created_at__gte=start, created_at__lt=end)
         .values("article_id", "language", slug=F("article__slug"))
         .annotate(
-            helpful=Count("id", filter=Q(helpful=True)),
-            not_helpful=Count("id", filter=Q(helpful=False)),
+            yes=Count("id", filter=Q(helpful=True)),
+            no=Count("id", filter=Q(helpful=False)),
             votes=Count("id"),
         )
         .order_by("-votes", "slug", "language")
@@ -265,7 +265,7 @@ def articles_top(
     votes: dict[int, tuple[int, int]] = {}
     for row in article_votes(start=start, end=end):
         helpful, not_helpful = votes.get(row["article_id"], (0, 0))
-        votes[row["article_id"]] = (helpful + row["helpful"], not_helpful + row["not_helpful"])
+        votes[row["article_id"]] = (helpful + row["yes"], not_helpful + row["no"])
     articles = FaqArticle.objects.in_bulk(list(reads))
     top = []
     for article_id, count in reads.items():

@@ -1,6 +1,6 @@
 """Recording self-service answers and the chats that follow them (current client schema)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -89,12 +89,15 @@ def article_vote(
     return created
 
 
-def search_miss_record(*, query: str, language: str, now: datetime | None = None) -> None:
-    """A help center search found nothing: counted per day, language and folded query."""
+def search_miss_record(
+    *, query: str, language: str, zone: tzinfo | None = None, now: datetime | None = None
+) -> None:
+    """A help center search found nothing: counted per day (in ``zone``, the client's),
+    language and folded query."""
     folded = " ".join(fold(query).split())[:100]
     if not folded:
         return
-    day = timezone.localdate(now or timezone.now())
+    day = timezone.localdate(now or timezone.now(), zone)
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO helpcenter_searchmiss (day, language, query, count)"

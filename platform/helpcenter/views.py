@@ -197,7 +197,8 @@ def help_search(request: HttpRequest, language: str) -> HttpResponse:
     query = request.GET.get("q", "").replace("\x00", "").strip()[:QUERY_CHARACTERS]
     found = articles_found(query=query, language=language, limit=SEARCH_RESULTS)
     if query and not found:
-        search_miss_record(query=query, language=language)
+        client = request.tenant  # type: ignore[attr-defined]  # django-tenants sets it
+        search_miss_record(query=query, language=language, zone=client.tz)
     words = query_words(query)
     results = [
         {

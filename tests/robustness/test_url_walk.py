@@ -179,6 +179,7 @@ PORTAL_ROUTES = {
             "reports/<str:month>.pdf",
             "privacy/retention/",
             "order-updates/",
+            "help-center/",
             "security/",
             "webhooks/",
             "accounts/two-factor/",
