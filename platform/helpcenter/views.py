@@ -148,7 +148,6 @@ def help_article_page(request: HttpRequest, language: str, slug: str) -> HttpRes
         "article": article,
         "paragraphs": paragraphs(article.answer),
         "shown_in": _language_name(article.language),
-        "asked_in": _language_name(language),
         "voted": request.GET.get("voted") in ("yes", "no"),
         "vote_url": reverse("help-vote", args=[language, slug]),
         "read_url": reverse("help-read", args=[language, slug]),
