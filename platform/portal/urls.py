@@ -6,6 +6,7 @@ from django.urls import path
 from portal import (
     audit,
     customers,
+    helpcenter,
     order_updates,
     retention,
     security,
@@ -47,6 +48,7 @@ urlpatterns = [
         order_updates.order_update_settings_page,
         name="order_update_settings",
     ),
+    path("help-center/", helpcenter.help_center_page, name="help_center"),
     path("audit/", audit.audit_log, name="audit"),
     path("security/", security.security, name="security"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),

@@ -159,6 +159,13 @@ PORTAL_ROUTES = {
             "chats/<str:token>/end",
         )
     },
+    # The public help center (helpcenter.views).
+    "help/": OPEN,
+    "help/<str:language>/": OPEN,
+    "help/<str:language>/search": OPEN,
+    "help/<str:language>/<slug:slug>/": OPEN,
+    "help/<str:language>/<slug:slug>/vote": OPEN,
+    "help/<str:language>/<slug:slug>/read": OPEN,
     "order-events/shopify/": KEYED,
     "order-events/woocommerce/": KEYED,
     "admin/": ADMIN_SITE,
@@ -190,6 +197,7 @@ PORTAL_ROUTES = {
             "reports/<str:month>.pdf",
             "privacy/retention/",
             "order-updates/",
+            "help-center/",
             "security/",
             "webhooks/",
             "accounts/two-factor/",
@@ -282,6 +290,8 @@ def objects(two_clients):
         "endpoint_id": 1,
         "webhook_delivery_id": 1,
         "call_id": 1,
+        "language": "cs",
+        "slug": "x",
     }
 
 
