@@ -235,7 +235,10 @@ class LiveApp:
         with translation.override(language):
             if path == HEALTH_PATH:
                 status = 200 if self.listener.listening else 503
-                await respond(send, status, {"listening": self.listener.listening})
+                waiting = sum(len(events) for events in self.listener.waiters.values())
+                await respond(
+                    send, status, {"listening": self.listener.listening, "waiting": waiting}
+                )
                 return
             if path != PATH:
                 await respond(send, 404, {"detail": gettext("Not found.")})

@@ -242,7 +242,7 @@ def test_bad_input_is_a_400_in_the_requests_language(live, chat):
 
 def test_health(live):
     status, body, _ = get(f"{live.base}{HEALTH_PATH}")
-    assert (status, body) == (200, {"listening": True})
+    assert (status, body) == (200, {"listening": True, "waiting": 0})
 
 
 def test_the_listener_reconnects_and_nothing_is_missed(live, chat, two_clients, django_db_blocker):
