@@ -13,6 +13,7 @@ from portal import (
     team,
     views,
     webhooks,
+    widget,
 )
 
 urlpatterns = [
@@ -65,6 +66,7 @@ urlpatterns = [
     ),
     path("shop/", shop.shop_page, name="shop"),
     path("shop/test/", shop.shop_test, name="shop_test"),
+    path("chat-widget/", widget.widget_page, name="widget_settings"),
     path("webhooks/", webhooks.webhooks_page, name="webhooks"),
     path("webhooks/<int:endpoint_id>/resume/", webhooks.webhook_resume, name="webhook_resume"),
     path("webhooks/<int:endpoint_id>/remove/", webhooks.webhook_remove, name="webhook_remove"),

@@ -148,6 +148,9 @@ PORTAL_ROUTES = {
         f"widget/v1/{route}": OPEN
         for route in (
             "config",
+            "articles",
+            "articles/<int:article_id>/opened",
+            "order-status",
             "chats",
             "chats/<str:token>",
             "chats/<str:token>/messages",
@@ -217,6 +220,7 @@ PORTAL_ROUTES = {
             "team/api-keys/<int:key_id>/scopes/",
             "shop/",
             "shop/test/",
+            "chat-widget/",
             "order-updates/settings/",
             "webhooks/<int:endpoint_id>/resume/",
             "webhooks/<int:endpoint_id>/remove/",
@@ -266,6 +270,7 @@ def objects(two_clients):
         "conversation_id": conversation.pk,
         "customer_id": conversation.customer_id,
         "attachment_id": 1,
+        "article_id": 1,
         "message_id": 1,
         "invoice_id": 1,
         "number": "x",
