@@ -12,7 +12,7 @@ it, provisions one client and gives it as many widget chats as the largest size.
 size, twice:
 
 - **live**: the live process as production runs it (``uvicorn --factory
-  widget.live:application``, one process), its tokens signed by the settings' key;
+  config.live:application``, one process), its tokens signed by the settings' key;
 - **floor**: the same transport with an empty handler (``benchmarks/chat_live_floor.py``:
   uvicorn, one process, the waiters woken from an in-process event; no database).
 

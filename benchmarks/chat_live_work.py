@@ -116,7 +116,7 @@ class Server:
         self.kind = kind
         self.port = free_port()
         app = (
-            ["--factory", "widget.live:application"]
+            ["--factory", "config.live:application"]
             if kind == "live"
             else ["--app-dir", str(ROOT / "benchmarks"), "chat_live_floor:app"]
         )

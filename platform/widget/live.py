@@ -11,15 +11,14 @@ queries (the token's session, the client's origins). When the LISTEN connection 
 (PostgreSQL restarted, the backend killed), it reconnects with a growing pause and then wakes
 every waiter, who reads its seq again: a NOTIFY sent while nobody listened is not missed.
 
-Django is set up for its settings (the signing key, the database, the translations) but
-no request goes through Django's synchronous stack.
+Django is set up for its settings (the signing key, the database, the translations) by the
+entry point, config.live, but no request goes through Django's synchronous stack.
 """
 
 import asyncio
 import contextlib
 import json
 import logging
-import os
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping, Sequence
@@ -421,14 +420,3 @@ async def respond(
         all_headers.append((b"content-type", b"application/json"))
     await send({"type": "http.response.start", "status": status, "headers": all_headers})
     await send({"type": "http.response.body", "body": content})
-
-
-def application() -> LiveApp:
-    """uvicorn's factory (``uvicorn --factory widget.live:application``): Django's settings
-    for the database and the signing key."""
-    # Here, not at the top: the module must import without settings (tests, mypy).
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
-    return LiveApp(conninfo=conninfo_from_settings())

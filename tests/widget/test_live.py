@@ -4,7 +4,10 @@ tokens and origins are checked, and a lost LISTEN connection is taken up again w
 missing a change."""
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -18,6 +21,7 @@ import uvicorn
 from django.db import connection, transaction
 from django.utils import timezone
 
+from config.live import application
 from conversations.models import Conversation
 from tests.support.factories import CustomerFactory
 from tests.support.tenancy import in_schema
@@ -276,3 +280,25 @@ def test_the_listener_reconnects_and_nothing_is_missed(live, chat, two_clients, 
         status, body, _ = answer.result(timeout=10)
     assert (status, body["seq"]) == (200, 2)
     assert time.monotonic() - started < WAIT
+
+
+def test_the_entry_point_refuses_production_with_the_development_key():
+    """config.live, uvicorn's factory: like the web processes, production with the
+    development key (which would let anyone sign a widget's token) does not start."""
+    environment = {**os.environ, "POLYDESK_ENV": "production"}
+    environment.pop("SECRET_KEY", None)
+    started = subprocess.run(
+        [sys.executable, "-c", "from config.live import application; application()"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode != 0
+    assert "SECRET_KEY is the development key" in started.stderr
+
+
+def test_the_entry_point_makes_the_app_in_development():
+    app = application()
+    assert isinstance(app, LiveApp)
+    assert "dbname=" in app.conninfo
