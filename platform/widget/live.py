@@ -52,6 +52,8 @@ ORIGINS_TTL_SECONDS = 30.0
 # The pause before the LISTEN connection is tried again, doubled up to the last one.
 RECONNECT_PAUSES = (0.2, 0.5, 1.0, 2.0, 5.0)
 QUERY_CONNECTIONS = 4
+# How the process's connections show in pg_stat_activity.
+APPLICATION_NAME = "polydesk-live"
 # django-tenants' rule for a schema name (and never PostgreSQL's own pg_ schemas).
 SCHEMA_NAME = re.compile(r"^(?!pg_)[_a-zA-Z][_a-zA-Z0-9]{0,62}$")
 
@@ -99,7 +101,9 @@ class Connections:
         conn = await self.idle.get()
         try:
             if conn is None or conn.closed:
-                conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+                conn = await psycopg.AsyncConnection.connect(
+                    self.conninfo, autocommit=True, application_name=APPLICATION_NAME
+                )
             yield conn
         except psycopg.OperationalError:
             if conn is not None:
@@ -158,7 +162,7 @@ class Listener:
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(
-                    self.conninfo, autocommit=True
+                    self.conninfo, autocommit=True, application_name=APPLICATION_NAME
                 ) as conn:
                     self.connection = conn
                     await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL)))
@@ -245,7 +249,7 @@ class LiveApp:
             try:
                 if method == "OPTIONS":
                     await self.preflight(send, query, origin, headers)
-                elif method in ("GET", "HEAD"):
+                elif method == "GET":
                     await self.wait(send, receive, query, origin)
                 else:
                     raise Refused(405, gettext("Use GET."))
@@ -345,11 +349,13 @@ class LiveApp:
 
     async def fetchall(self, query: sql.Composed, params: list[Any]) -> list[tuple[Any, ...]]:
         """The query's rows; a connection broken since its last use (PostgreSQL restarted) is
-        replaced and the query tried once more."""
-        try:
-            return await self.fetchall_once(query, params)
-        except psycopg.OperationalError:
-            return await self.fetchall_once(query, params)
+        replaced and the query tried again, until every connection was tried afresh."""
+        for _ in range(self.query_connections):
+            try:
+                return await self.fetchall_once(query, params)
+            except psycopg.OperationalError:
+                continue
+        return await self.fetchall_once(query, params)
 
     async def fetchall_once(self, query: sql.Composed, params: list[Any]) -> list[tuple[Any, ...]]:
         if self.connections is None:
