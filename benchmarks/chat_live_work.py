@@ -48,6 +48,7 @@ class Run:
     delays_ms: list[float] = field(default_factory=list)
     replies: int = 0
     missed: int = 0
+    all_waiting_s: float = 0.0  # from the widgets' start until every one waits
 
     def per_chat_kb(self, chats: int) -> float:
         return (self.rss_open_kb - self.rss_idle_kb) / chats
@@ -141,6 +142,17 @@ class Server:
                 pass
             await asyncio.sleep(0.05)
         raise RuntimeError(f"the {self.kind} server did not start")
+
+    async def all_waiting(self, http: aiohttp.ClientSession, count: int) -> float:
+        """Seconds until ``count`` requests wait in the server (its health says so)."""
+        path = "/widget/v1/live/health" if self.kind == "live" else "/health"
+        started = time.monotonic()
+        while time.monotonic() - started < 60:
+            async with http.get(self.base + path) as response:
+                if (await response.json())["waiting"] >= count:
+                    return time.monotonic() - started
+            await asyncio.sleep(0.05)
+        raise RuntimeError(f"the {self.kind} server never had {count} requests waiting")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -256,7 +268,8 @@ async def measure(server: Server, schema: str, chats: list[Chat], args) -> Run:
                 seen[index] = max(seen[index], body["seq"])
 
         widgets = [asyncio.ensure_future(widget(i)) for i in range(len(chats))]
-        await asyncio.sleep(1.5)  # every widget waits
+        run.all_waiting_s = await server.all_waiting(http, len(chats))
+        await asyncio.sleep(0.5)
         run.rss_open_kb = rss_kb(server.process.pid)
         if server.kind == "live":
             thread = threading.Thread(target=agents.run_live, args=(args.seconds,))
@@ -292,7 +305,8 @@ def run(*, args, sizes: list[int], report: Report) -> None:
                 f"  ({measured.replies} replies, {measured.missed} missed)"
                 f"  memory {measured.per_chat_kb(size):6.1f} kB/open chat"
                 f" (RSS {measured.rss_idle_kb / 1024:.0f} -> {measured.rss_open_kb / 1024:.0f} MB)"
-                f"  {measured.answers_per_s:6.0f} answers/s",
+                f"  {measured.answers_per_s:6.0f} answers/s"
+                f"  (all waiting after {measured.all_waiting_s:.2f} s)",
                 flush=True,
             )
     for size in sizes:
@@ -324,6 +338,7 @@ def run(*, args, sizes: list[int], report: Report) -> None:
                 "replies": r.replies,
                 "rss_idle_kb": r.rss_idle_kb,
                 "rss_open_kb": r.rss_open_kb,
+                "all_waiting_s": round(r.all_waiting_s, 3),
             }
             for kind, r in (("live", live), ("floor", floor))
         }
