@@ -144,6 +144,20 @@ def help_article(*, slug: str, language: str) -> ArticleShown | None:
     return _shown(article, language) if article is not None else None
 
 
+def help_article_neighbours(*, slug: str, language: str) -> tuple[str, list[ArticleShown]]:
+    """The name of the article's category in ``language`` (or its chain) and its other
+    published articles shown in that language, in their order; ("", []) without one."""
+    article = FaqArticle.objects.select_related("category").filter(slug=slug).first()
+    if article is None or article.category is None:
+        return "", []
+    chain = language_fallback_chain(language)
+    category = article.category
+    name = next((n for code in chain if (n := getattr(category, f"name_{code}", None))), "")
+    others = FaqArticle.objects.filter(category=category, published=True).exclude(pk=article.pk)
+    shown = [_shown(other, language) for other in others]
+    return name or category.slug, [item for item in shown if item is not None]
+
+
 def help_categories(*, language: str) -> list[CategoryShown]:
     """The help center's front page: its categories in their order, each with its published
     articles that have a text on ``language``'s chain (in their order); the articles of no

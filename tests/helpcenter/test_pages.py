@@ -73,6 +73,9 @@ def test_an_article_in_a_fallback_language_says_so_and_renders_text_safely(help_
     assert 'id="fallback-note"' not in html
     assert '<a href="https://shop.example/vraceni" rel="nofollow noopener">' in html
     assert html.count("<p>Zboží vraťte") == 1
+    # The other articles of its category beside it.
+    assert 'id="related-title">Objednávky</h2>' in html
+    assert 'href="/help/cs/delivery/"' in html
 
 
 def test_unpublished_and_unknown_articles_are_not_found(help_a):
