@@ -87,7 +87,7 @@
     try {
       response = await fetch(path.startsWith("http") ? path : API + path, init);
     } catch (error) {
-      throw new Failure(0, text("network_error"));
+      throw new Failure(0, text("error"));
     } finally {
       clearTimeout(timer);
     }
@@ -96,22 +96,21 @@
       try { data = await response.json(); } catch (e) { data = null; }
     }
     if (!response.ok) {
-      throw new Failure(response.status, (data && data.detail) || text("network_error"), data);
+      throw new Failure(response.status, (data && data.detail) || text("error"), data);
     }
     return data;
   }
 
-  // The answer to the server's small proof of work (asked after repeated sends): the first
-  // number whose SHA-256 with the challenge's salt begins with the asked zero bits.
+  // The answer to the server's small proof of work (asked after repeated sends, invisible
+  // to the customer): a nonce whose SHA-256 after the challenge's prefix begins with the
+  // asked number of zero bits; sent back as {id, nonce}.
   async function solve(challenge) {
-    const salt = String(challenge.salt || "");
-    const bits = Number(challenge.bits || challenge.difficulty || 0);
     const encoder = new TextEncoder();
-    for (let nonce = 0; nonce < 1 << 26; nonce++) {
-      const digest = new Uint8Array(
-        await crypto.subtle.digest("SHA-256", encoder.encode(salt + nonce)));
-      if (leadingZeroBits(digest) >= bits) {
-        return Object.assign({}, challenge, {nonce: String(nonce)});
+    const bits = Number(challenge.bits);
+    for (let nonce = 0; nonce < 1 << 24; nonce++) {
+      const digest = await crypto.subtle.digest("SHA-256", encoder.encode(challenge.prefix + nonce));
+      if (leadingZeroBits(new Uint8Array(digest)) >= bits) {
+        return {id: challenge.id, nonce: String(nonce)};
       }
     }
     return null;
@@ -120,68 +119,87 @@
   function leadingZeroBits(bytes) {
     let count = 0;
     for (const byte of bytes) {
-      if (byte === 0) { count += 8; continue; }
-      return count + Math.clz32(byte) - 24;
+      if (byte !== 0) { return count + Math.clz32(byte) - 24; }
+      count += 8;
     }
     return count;
+  }
+
+  // A call that may meet the challenge (428): solved, then the same call once more.
+  async function callChallenged(method, path, body, options) {
+    try {
+      return await call(method, path, body, options);
+    } catch (failure) {
+      const challenge = failure.status === 428 && failure.body && failure.body.challenge;
+      if (!challenge) { throw failure; }
+      const answer = await solve(challenge);
+      if (body instanceof FormData) {
+        body.set("challenge_id", answer.id);
+        body.set("challenge_nonce", answer.nonce);
+      } else {
+        body.challenge = answer;
+      }
+      return call(method, path, body, options);
+    }
   }
 
   // --- State -----------------------------------------------------------------------------
   let config = null;
   let texts = {};
-  function text(key) { return texts[key] || key; }
+  function text(key) { return texts[key] || ""; }
 
   const chat = {
     token: memory.token || null,
     seq: 0,
-    messages: new Map(),  // id -> message
+    messages: new Set(),  // the ids shown
     lastId: 0,
     status: "",
-    agentTyping: false,
     live: null,  // the AbortController of the running long poll
     timer: null,  // the 15-second refresh
     typingSent: 0,
     unread: 0,
-    ended: false,
   };
 
-  // --- The page --------------------------------------------------------------------------
+  // --- The frame: launcher, panel, header ---------------------------------------------------
   const host = h("div", {"data-polydesk-widget": ""});
   const root = host.attachShadow({mode: "open"});
-  const ids = (name) => "pd-" + name;
-
-  let ui = {};
+  const ui = {};
+  let fieldCount = 0;
 
   function build() {
     const colour = /^#[0-9a-fA-F]{6}$/.test(config.colour || "") ? config.colour : "#1f5f99";
+    // Custom properties set through the CSSOM: a shop's CSP that refuses inline styles allows it.
     host.style.setProperty("--pd-colour", colour);
     host.style.setProperty("--pd-on-colour", onColour(colour));
-
     ui.launcher = h("button", {
-      class: "launcher", type: "button", "aria-label": text("launcher"),
-      "aria-expanded": "false", "aria-controls": ids("panel"), onclick: () => toggle(true),
+      class: "launcher", type: "button", "aria-label": text("launcher"), title: text("launcher"),
+      "aria-expanded": "false", "aria-controls": "pd-panel", onclick: () => toggle(true),
     }, h("span", {class: "launcher-icon", "aria-hidden": "true"}),
     h("span", {class: "badge", hidden: true, "aria-hidden": "true"}));
-
-    ui.title = h("h2", {id: ids("title"), class: "title", text: config.client});
     ui.status = h("p", {class: "status"});
-    ui.close = h("button", {
-      class: "close", type: "button", "aria-label": text("close"), onclick: () => toggle(false),
-    }, h("span", {"aria-hidden": "true", text: "×"}));
     ui.body = h("div", {class: "body"});
     ui.announce = h("div", {class: "sr-only", "aria-live": "polite"});
     ui.panel = h("div", {
-      class: "panel", id: ids("panel"), role: "dialog", "aria-modal": "false",
-      "aria-labelledby": ids("title"), hidden: true, onkeydown: onKey,
-    }, h("div", {class: "head"}, h("div", {class: "who"}, ui.title, ui.status), ui.close),
+      class: "panel", id: "pd-panel", role: "dialog", "aria-modal": "false",
+      "aria-labelledby": "pd-title", hidden: true, onkeydown: (event) => {
+        if (event.key === "Escape") { event.stopPropagation(); toggle(false); }
+      },
+    }, h("div", {class: "head"},
+      h("div", {class: "who"}, h("h2", {id: "pd-title", class: "title", text: config.client}), ui.status),
+      h("button", {
+        class: "close", type: "button", "aria-label": text("close"), title: text("close"),
+        onclick: () => toggle(false),
+      }, h("span", {"aria-hidden": "true", text: "×"}))),
     ui.body, ui.announce);
-
     const frame = h("div", {class: "frame", hidden: true}, ui.launcher, ui.panel);
     const sheet = h("link", {rel: "stylesheet", href: STYLESHEET});
-    sheet.addEventListener("load", () => { frame.hidden = false; });
-    sheet.addEventListener("error", () => { frame.hidden = false; });
+    const reveal = () => { frame.hidden = false; };
+    sheet.addEventListener("load", reveal);
+    sheet.addEventListener("error", reveal);
     root.append(sheet, frame);
-    paintStatus();
+    ui.status.className = "status " + (config.open ? "is-open" : "is-closed");
+    ui.status.textContent = config.open ? text("status_open")
+      : [text("status_closed"), text("opens_at")].filter(Boolean).join(" ");
   }
 
   function onColour(colour) {
@@ -190,41 +208,25 @@
     return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.35 ? "#111111" : "#ffffff";
   }
 
-  function paintStatus() {
-    const open = config.open;
-    ui.status.className = "status " + (open ? "is-open" : "is-closed");
-    if (open) { ui.status.textContent = text("open_now"); }
-    else if (config.opens_at_text) {
-      ui.status.textContent = fill(text("closed_opens"), {when: config.opens_at_text});
-    } else { ui.status.textContent = text("closed"); }
-  }
-
   function toggle(open, focus = true) {
     ui.panel.hidden = !open;
-    ui.launcher.setAttribute("aria-expanded", String(open));
     ui.launcher.hidden = open;
+    ui.launcher.setAttribute("aria-expanded", String(open));
     remember({open: open});
     if (open) {
       chat.unread = 0;
       paintBadge();
       if (!ui.body.firstChild) { showStart(); }
-      if (focus) { (ui.body.querySelector("[data-focus]") || ui.close).focus(); }
+      if (focus) { (ui.body.querySelector("[data-focus]") || ui.panel.querySelector(".close")).focus(); }
     } else if (focus) {
       ui.launcher.focus();
-    }
-  }
-
-  function onKey(event) {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      toggle(false);
     }
   }
 
   function paintBadge() {
     const badge = ui.launcher.querySelector(".badge");
     badge.hidden = chat.unread === 0;
-    badge.textContent = chat.unread ? String(chat.unread) : "";
+    badge.textContent = String(chat.unread || "");
   }
 
   function show(...nodes) {
@@ -233,11 +235,9 @@
     if (target && !ui.panel.hidden) { target.focus(); }
   }
 
-  let fieldCount = 0;
   function field(label, control) {
-    const id = ids("f" + ++fieldCount);
-    control.id = id;
-    return h("div", {class: "field"}, h("label", {for: id, text: label}), control);
+    control.id = "pd-f" + ++fieldCount;
+    return h("div", {class: "field"}, h("label", {for: control.id, text: label}), control);
   }
 
   function errorLine() {
@@ -249,50 +249,63 @@
     line.hidden = !message;
   }
 
+  // A form checked by the browser (required fields, e-mail addresses: its own messages, in
+  // the customer's language), then sent; the button off meanwhile, a refusal shown.
+  function form(className, parts, error, onSubmit) {
+    const element = h("form", {class: className}, parts);
+    element.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const buttons = element.querySelectorAll("button[type=submit]");
+      buttons.forEach((button) => { button.disabled = true; });
+      say(error, "");
+      try {
+        await onSubmit();
+      } catch (failure) {
+        say(error, failure.message);
+      } finally {
+        buttons.forEach((button) => { button.disabled = false; });
+      }
+    });
+    return element;
+  }
+
+  function time(iso, withDay) {
+    const at = new Date(iso);
+    if (isNaN(at)) { return ""; }
+    const options = withDay ? {dateStyle: "medium", timeStyle: "short"} : {timeStyle: "short"};
+    try { return new Intl.DateTimeFormat(config.language, options).format(at); }
+    catch (e) { return at.toLocaleString(); }
+  }
+
   // --- Before a chat: the question, suggested articles, the order status ------------------
   function showStart(orderNumber) {
     const open = config.open;
-    const message = h("textarea", {rows: "3", required: true, "data-focus": true, maxlength: "4000"});
-    const name = h("input", {type: "text", autocomplete: "name", maxlength: "200"});
-    const email = h("input", {
-      type: "email", autocomplete: "email", maxlength: "254", required: !open,
+    const message = h("textarea", {
+      rows: "3", required: true, "data-focus": true, maxlength: "10000",
+      placeholder: text("message_placeholder"),
     });
+    const name = h("input", {type: "text", autocomplete: "name", maxlength: "200"});
+    const email = h("input", {type: "email", autocomplete: "email", maxlength: "254", required: !open});
     const error = errorLine();
     const suggestions = h("div", {class: "suggestions"});
-    const submit = h("button", {
-      type: "submit", class: "primary", text: text(open ? "start_chat" : "send_message"),
-    });
-    const form = h("form", {class: "start", novalidate: true},
-      open ? null : h("p", {class: "note"}, fill(text("closed_note"), {
-        answer_by: config.answer_by_text || "", when: config.opens_at_text || "",
-      })),
-      orderNumber ? h("p", {class: "note", text: fill(text("about_order"), {number: orderNumber})}) : null,
-      field(text(open ? "message" : "message_closed"), message),
+    const start = form("start", [
+      open ? null : h("p", {class: "note", text: text("email_promise")}),
+      orderNumber ? h("p", {class: "note", text: text("order_number_label") + ": " + orderNumber}) : null,
+      field(text("message_label"), message),
       suggestions,
-      field(text("name_optional"), name),
-      field(text(open ? "email_optional" : "email_required"), email),
-      error, submit);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      if (!message.value.trim()) { say(error, text("message_missing")); message.focus(); return; }
-      if (!open && !email.value.trim()) { say(error, text("email_missing")); email.focus(); return; }
-      submit.disabled = true;
-      say(error, "");
-      try {
-        await start({
-          text: message.value.trim(), name: name.value.trim(), email: email.value.trim(),
-          order_number: orderNumber || undefined,
-        });
-      } catch (failure) {
-        say(error, failure.message);  // the text stays in the box
-      } finally {
-        submit.disabled = false;
-      }
-    });
+      field(text("name_label"), name),
+      field(text(open ? "email_label" : "email_required"), email),
+      error,
+      h("button", {type: "submit", class: "primary", text: text("send")}),
+    ], error, () => chatStart({
+      text: message.value.trim(), name: name.value.trim(), email: email.value.trim(),
+      order_number: orderNumber || undefined,
+    }));
     if (config.suggest_articles) { suggestAsTyped(message, suggestions); }
-    const parts = [form];
-    if (config.order_status) { parts.push(orderStatus()); }
-    show(...parts);
+    const help = config.help_url ? h("p", {class: "help"}, h("a", {
+      href: new URL(config.help_url, BASE).href, target: "_blank", rel: "noopener", text: text("help_center"),
+    })) : null;
+    show(start, config.order_status ? orderStatus() : null, help);
   }
 
   function suggestAsTyped(box, list) {
@@ -306,25 +319,23 @@
         asked = query;
         if (query.length < 3) { list.replaceChildren(); return; }
         try {
-          const params = new URLSearchParams({q: query, language: config.language});
-          const found = await call("GET", "/articles?" + params);
-          if (asked !== query) { return; }  // a later question is on its way
-          paintSuggestions(list, found.articles || []);
-        } catch (failure) { /* suggestions are a help, not a must */ }
+          const found = await call("GET", "/articles?" + new URLSearchParams({q: query, language: config.language}));
+          if (asked === query) { paintSuggestions(list, found.articles || []); }  // not overtaken
+        } catch (failure) { /* suggestions help; the form works without them */ }
       }, SUGGEST_AFTER);
     });
   }
 
   function paintSuggestions(list, articles) {
-    if (!articles.length) { list.replaceChildren(); return; }
-    list.replaceChildren(
-      h("p", {class: "suggestions-title", text: text("suggestions")}),
+    list.replaceChildren(...(articles.length ? [
+      h("p", {class: "suggestions-title", text: text("articles_title")}),
       h("ul", {}, articles.map((article) => h("li", {},
         h("a", {
-          href: article.url, target: "_blank", rel: "noopener", text: article.title,
+          href: new URL(article.url, BASE).href, target: "_blank", rel: "noopener", text: article.title,
           onclick: () => opened(article.id),
         }),
-        article.snippet ? h("span", {class: "snippet", text: article.snippet}) : null))));
+        article.snippet ? h("span", {class: "snippet", text: article.snippet}) : null))),
+    ] : []));
   }
 
   function opened(id) {
@@ -338,170 +349,147 @@
     const email = h("input", {type: "email", required: true, maxlength: "254", autocomplete: "email"});
     const error = errorLine();
     const answer = h("div", {class: "order-answer", "aria-live": "polite"});
-    const submit = h("button", {type: "submit", text: text("order_check")});
-    const form = h("form", {class: "order", novalidate: true},
-      field(text("order_number"), number), field(text("order_email"), email), error, submit, answer);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      if (!number.value.trim() || !email.value.trim()) {
-        say(error, text("order_missing"));
-        return;
-      }
-      submit.disabled = true;
-      say(error, "");
+    const lookup = form("order", [
+      field(text("order_number_label"), number), field(text("order_email_label"), email), error,
+      h("button", {type: "submit", text: text("order_check")}), answer,
+    ], error, async () => {
       answer.replaceChildren();
-      try {
-        const found = await call("POST", "/order-status", {
-          order_number: number.value.trim(), email: email.value.trim(),
-          language: config.language, visitor: memory.visitor,
-        });
-        answer.replaceChildren(
-          h("p", {class: "order-status"}, h("strong", {text: found.order_number}), " · ",
-            found.status_text || found.status),
-          found.tracking_url ? h("p", {}, h("a", {
-            href: found.tracking_url, target: "_blank", rel: "noopener",
-            text: found.carrier ? fill(text("order_tracking_with"), {carrier: found.carrier})
-              : text("order_tracking"),
-          })) : null,
-          h("button", {
-            type: "button", class: "link", text: text("order_not_helped"),
-            onclick: () => showStart(found.order_number),
-          }));
-      } catch (failure) {
-        say(error, failure.message);
-      } finally {
-        submit.disabled = false;
-      }
+      const found = await call("POST", "/order-status", {
+        order_number: number.value.trim(), email: email.value.trim(),
+        language: config.language, visitor: memory.visitor,
+      });
+      answer.replaceChildren(
+        h("p", {class: "order-status"}, h("strong", {text: found.order_number}), " · ",
+          found.status_text || found.status),
+        found.updated_at ? h("p", {class: "snippet", text: text("order_updated") + ": " + time(found.updated_at, true)}) : null,
+        found.tracking_url ? h("p", {}, h("a", {
+          href: found.tracking_url, target: "_blank", rel: "noopener",
+          text: text("order_tracking") + (found.carrier ? " (" + found.carrier + ")" : ""),
+        })) : null,
+        h("button", {
+          type: "button", class: "link", text: text("order_not_helpful"),
+          onclick: () => showStart(found.order_number),
+        }));
     });
-    return h("details", {class: "order-box"}, h("summary", {text: text("order_status")}), form);
+    return h("details", {class: "order-box"},
+      h("summary", {text: text("order_title")}), lookup);
   }
 
   // --- A chat ------------------------------------------------------------------------------
-  async function start(fields) {
-    const body = Object.assign({
-      language: config.language, visitor: memory.visitor, page_url: location.href,
-    }, fields);
-    let created;
-    try {
-      created = await call("POST", "/chats", body);
-    } catch (failure) {
-      if (failure.status !== 428 || !failure.body || !failure.body.challenge) { throw failure; }
-      // Repeated sends: the server asks for a moment of this browser's work, done unseen.
-      body.challenge = await solve(failure.body.challenge);
-      created = await call("POST", "/chats", body);
-    }
+  async function chatStart(fields) {
+    const body = Object.assign({language: config.language, visitor: memory.visitor, page_url: location.href}, fields);
+    const created = await callChallenged("POST", "/chats", body);
     chat.token = created.token;
-    chat.ended = false;
-    remember({token: created.token});
+    chat.seq = 0;
     chat.messages.clear();
     chat.lastId = 0;
+    remember({token: created.token});
     showThread();
-    if (!created.open && created.answer_by_text) { ui.note.textContent = created.answer_by_text; }
     absorb(created);
     follow();
   }
 
   function showThread() {
     ui.list = h("ol", {class: "messages"});
-    ui.typing = h("p", {class: "typing", hidden: true});
-    ui.connection = h("p", {class: "connection", hidden: true, text: text("reconnecting")});
     ui.note = h("p", {class: "note"});
-    ui.box = h("textarea", {rows: "2", "data-focus": true, maxlength: "4000"});
+    ui.typing = h("p", {class: "typing", hidden: true, text: text("agent_typing")});
+    ui.connection = h("p", {class: "connection", hidden: true, text: text("reconnecting")});
+    ui.box = h("textarea", {rows: "2", "data-focus": true, maxlength: "10000", placeholder: text("message_placeholder")});
     ui.box.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
-        send();
+        ui.composer.requestSubmit();
       }
     });
     ui.box.addEventListener("input", typing);
-    ui.file = h("input", {type: "file", accept: "image/*", class: "file-input"});
+    ui.file = h("input", {type: "file", accept: "image/*", class: "file-input", "aria-label": text("attach")});
     ui.file.addEventListener("change", chosen);
     ui.preview = h("div", {class: "preview", hidden: true});
-    ui.sendError = h("div", {class: "error", role: "alert", hidden: true});
-    ui.send = h("button", {type: "submit", class: "primary", text: text("send")});
-    const composer = h("form", {class: "composer", novalidate: true, onsubmit: (event) => {
-      event.preventDefault();
-      send();
-    }}, field(text("your_message"), ui.box), ui.preview, ui.sendError,
-    h("div", {class: "actions"}, h("label", {class: "attach"}, ui.file,
-      h("span", {text: text("attach")})), ui.send));
-    const end = h("button", {type: "button", class: "link end", text: text("end_chat"), onclick: endChat});
-    show(ui.note, ui.list, ui.typing, ui.connection, composer, end);
+    ui.sendError = errorLine();
+    ui.composer = h("form", {class: "composer", onsubmit: (event) => { event.preventDefault(); send(); }},
+      field(text("message_label"), ui.box), ui.preview, ui.sendError,
+      h("div", {class: "actions"},
+        h("label", {class: "attach"}, ui.file, h("span", {"aria-hidden": "true", text: text("attach")})),
+        ui.send = h("button", {type: "submit", class: "primary", text: text("send")})));
+    ui.end = h("button", {type: "button", class: "link end", text: text("end"), onclick: chatEnd});
+    show(ui.note, ui.list, ui.typing, ui.connection, ui.composer, ui.end);
   }
 
   function absorb(data) {
     if (typeof data.seq === "number") { chat.seq = Math.max(chat.seq, data.seq); }
-    if (data.status) { chat.status = data.status; }
-    if (typeof data.agent_typing === "boolean") { paintTyping(data.agent_typing); }
     for (const message of data.messages || []) { add(message); }
+    if (typeof data.agent_typing === "boolean") { ui.typing.hidden = !data.agent_typing; }
+    if (data.status && data.status !== chat.status) {
+      chat.status = data.status;
+      if (data.status === "ended") { ended(); }
+      else if (data.status === "email") {
+        // A message left outside hours: the answer comes by e-mail, nothing to wait for here.
+        stop();
+        ui.note.textContent = [text("sent_by_email"), text("answer_by")].filter(Boolean).join(" ");
+        ui.composer.hidden = ui.end.hidden = true;
+        ui.body.append(newChatButton());
+      }
+    }
   }
 
   function add(message) {
     if (chat.messages.has(message.id)) { return; }
-    chat.messages.set(message.id, message);
+    chat.messages.add(message.id);
     chat.lastId = Math.max(chat.lastId, message.id);
-    if (!ui.list) { return; }
     const mine = message.from === "customer";
-    const at = new Date(message.at);
-    const time = isNaN(at) ? "" : at.toLocaleTimeString(config.language, {hour: "2-digit", minute: "2-digit"});
+    const author = mine ? text("you") : message.author || text("agent");
     const item = h("li", {class: "message " + (mine ? "mine" : "theirs"), "data-id": String(message.id)},
-      h("p", {class: "meta"}, h("span", {class: "author", text: mine ? text("you") : (message.author || text("agent"))}),
-        " ", h("time", {datetime: message.at, text: time})),
+      h("p", {class: "meta"}, h("span", {class: "author", text: author}), " ",
+        h("time", {datetime: message.at, text: time(message.at)})),
       message.text ? h("p", {class: "text", text: message.text}) : null,
-      (message.attachments || []).map((file) => h("p", {class: "attachment"},
-        h("a", {href: file.url, target: "_blank", rel: "noopener"},
-          /^image\//.test(file.content_type || "") ? h("img", {src: file.url, alt: file.name}) : file.name))));
-    // In order of id, even when a refresh and a send cross.
-    const after = Array.from(ui.list.children).find((li) => Number(li.dataset.id) > message.id);
-    ui.list.insertBefore(item, after || null);
+      (message.attachments || []).map((file) => {
+        const url = new URL(file.url, BASE).href;
+        return h("p", {class: "attachment"}, h("a", {href: url, target: "_blank", rel: "noopener"},
+          /^image\//.test(file.content_type || "") ? h("img", {src: url, alt: file.name}) : file.name));
+      }));
+    // In the order of ids, even when a refresh and a send cross.
+    const later = Array.from(ui.list.children).find((li) => Number(li.dataset.id) > message.id);
+    ui.list.insertBefore(item, later || null);
     item.scrollIntoView({block: "nearest"});
     if (!mine) {
-      paintTyping(false);
-      ui.announce.textContent = (message.author || text("agent")) + ": " + (message.text || "");
+      ui.typing.hidden = true;
+      ui.announce.textContent = author + ": " + (message.text || "");
       if (ui.panel.hidden) { chat.unread += 1; paintBadge(); }
     }
   }
 
-  let typingHide = null;
-  function paintTyping(on) {
-    if (!ui.typing) { return; }
-    clearTimeout(typingHide);
-    ui.typing.hidden = !on;
-    ui.typing.textContent = on ? text("agent_typing") : "";
-    // The live process tells of a new reply, not of typing that stopped: hide it in a while.
-    if (on) { typingHide = setTimeout(() => paintTyping(false), 12000); }
-  }
-
   function typing() {
     const now = Date.now();
-    if (!chat.token || now - chat.typingSent < TYPING_EVERY || !ui.box.value) { return; }
+    if (!chat.token || !ui.box.value || now - chat.typingSent < TYPING_EVERY) { return; }
     chat.typingSent = now;
-    call("POST", "/chats/" + encodeURIComponent(chat.token) + "/typing").catch(() => {});
+    call("POST", chatPath("/typing")).catch(() => { /* only a hint for the agent */ });
+  }
+
+  function chatPath(tail) {
+    return "/chats/" + encodeURIComponent(chat.token) + (tail || "");
   }
 
   function chosen() {
     const file = ui.file.files[0];
     say(ui.sendError, "");
+    ui.preview.hidden = !file;
     ui.preview.replaceChildren();
-    ui.preview.hidden = true;
     if (!file) { return; }
-    const limit = Number(config.max_file_bytes || config.attachment_max_bytes || 0);
-    if (limit && file.size > limit) {
+    const limit = Number(config.max_file_bytes || 0);
+    if (limit && file.size > limit) {  // refused here, not after minutes of uploading
       ui.file.value = "";
-      say(ui.sendError, fill(text("file_too_big"), {size: megabytes(limit)}));
+      ui.preview.hidden = true;
+      say(ui.sendError, fill(text("file_too_large"), {name: file.name, size: megabytes(file.size)}));
       return;
     }
-    const image = /^image\//.test(file.type) ? h("img", {alt: file.name}) : null;
+    const image = /^image\//.test(file.type) ? h("img", {alt: ""}) : null;
     if (image) { image.src = URL.createObjectURL(file); }
-    ui.preview.append(image || "", h("span", {text: file.name}), h("button", {
-      type: "button", class: "link", text: text("remove_file"),
-      onclick: () => { ui.file.value = ""; chosen(); },
-    }));
-    ui.preview.hidden = false;
+    ui.preview.append(image || "", h("span", {text: file.name}));
   }
 
   function megabytes(bytes) {
-    return (bytes / 1048576).toLocaleString(config.language, {maximumFractionDigits: 1}) + " MB";
+    const unit = {style: "unit", unit: "megabyte", maximumFractionDigits: 1};
+    return new Intl.NumberFormat(config.language, unit).format(bytes / 1048576);
   }
 
   let sending = false;
@@ -519,17 +507,15 @@
       body.append("file", file);
     }
     try {
-      const message = await call("POST", "/chats/" + encodeURIComponent(chat.token) + "/messages", body, {timeout: 60000});
+      const message = await callChallenged("POST", chatPath("/messages"), body, {timeout: 120000});
       ui.box.value = "";
       ui.file.value = "";
       chosen();
       add(message);
     } catch (failure) {
-      // Never lost: the words and the file stay where they were, with the reason and a retry.
-      ui.sendError.replaceChildren(h("span", {text: failure.message}), " ",
-        h("button", {type: "button", class: "link", text: text("retry"), onclick: send}));
-      ui.sendError.hidden = false;
-      if (failure.status === 403 || failure.status === 404) { forget(); }
+      // Never lost: the words and the file stay in the box, with the reason; Send tries again.
+      say(ui.sendError, failure.message);
+      if (failure.status === 403) { forget(); }
     } finally {
       sending = false;
       ui.send.disabled = false;
@@ -538,26 +524,23 @@
 
   async function refresh() {
     if (!chat.token) { return; }
-    const after = chat.lastId ? "?after=" + chat.lastId : "";
     try {
-      absorb(await call("GET", "/chats/" + encodeURIComponent(chat.token) + after));
-      paintConnection(true);
+      absorb(await call("GET", chatPath(chat.lastId ? "?after=" + chat.lastId : "")));
+      ui.connection.hidden = true;
     } catch (failure) {
-      if (failure.status === 403 || failure.status === 404) { forget(); return; }
-      paintConnection(false);
+      if (failure.status === 403) { forget(); return; }
+      ui.connection.hidden = false;
       throw failure;
     }
   }
 
-  function paintConnection(ok) {
-    if (ui.connection) { ui.connection.hidden = ok; }
-  }
-
-  // Long polling of the live process: it answers as soon as the chat's seq passes ours, and
-  // then the chat is fetched from its last message on. Errors: "reconnecting…" and a retry,
-  // waiting longer each time (1 s to 30 s); the 15-second refresh runs all along.
+  // Long polling of the live process: it answers as soon as the chat's seq passes ours (else
+  // after ~25 s), and then the chat is fetched from its last message on. On an error
+  // "reconnecting…" and a retry, waiting longer each time (1 s up to 30 s); the 15-second
+  // refresh runs all along, so nothing is missed while the live process is away.
   function follow() {
     stop();
+    if (chat.status === "email" || chat.status === "ended") { return; }
     const token = chat.token;
     chat.timer = setInterval(() => { refresh().catch(() => {}); }, REFRESH_EVERY);
     if (!config.live_url) { return; }
@@ -570,17 +553,17 @@
           const url = new URL(config.live_url, BASE);
           url.search = new URLSearchParams({token: token, after: String(chat.seq)});
           const answer = await call("GET", url.href, undefined, {timeout: LIVE_TIMEOUT, signal: controller.signal});
-          if (typeof answer.agent_typing === "boolean") { paintTyping(answer.agent_typing); }
+          if (typeof answer.agent_typing === "boolean") { ui.typing.hidden = !answer.agent_typing; }
           if (answer.seq > chat.seq) {
             await refresh();
             chat.seq = Math.max(chat.seq, answer.seq);
           }
-          paintConnection(true);
+          ui.connection.hidden = true;
           wait = 1000;
         } catch (failure) {
           if (controller.signal.aborted) { return; }
           if (failure.status === 403) { forget(); return; }
-          paintConnection(false);
+          ui.connection.hidden = false;
           await sleep(wait + Math.random() * 500);
           wait = Math.min(wait * 2, 30000);
         }
@@ -593,111 +576,90 @@
     clearInterval(chat.timer);
   }
 
-  // The token is no longer good (withdrawn, too old): a new chat starts from the form.
+  // The token is no good any more (withdrawn, erased, too old): a new chat from the form.
   function forget() {
     stop();
     chat.token = null;
+    chat.status = "";
     remember({token: null});
     showStart();
   }
 
-  // --- The end: rating and transcript -------------------------------------------------------
-  async function endChat() {
-    const token = chat.token;
-    try {
-      await call("POST", "/chats/" + encodeURIComponent(token) + "/end");
-    } catch (failure) {
-      if (ui.sendError) { say(ui.sendError, failure.message); }
-      return;
-    }
-    stop();
-    remember({token: null, ended: token});
-    showEnd(token);
+  function newChatButton() {
+    return h("button", {type: "button", class: "link", text: text("new_chat"), onclick: () => {
+      stop();
+      chat.token = null;
+      chat.status = "";
+      remember({token: null});
+      showStart();
+    }});
   }
 
-  function showEnd(token) {
+  // --- The end: rating and transcript -------------------------------------------------------
+  async function chatEnd() {
+    try {
+      absorb(await call("POST", chatPath("/end")));
+    } catch (failure) {
+      say(ui.sendError, failure.message);
+    }
+  }
+
+  function ended() {
+    stop();
     const error = errorLine();
-    const done = h("p", {class: "note", "aria-live": "polite"});
-    const stars = h("fieldset", {class: "stars"}, h("legend", {text: text("rating_question")}),
+    const stars = h("fieldset", {class: "stars"}, h("legend", {text: text("rate_question")}),
       [1, 2, 3, 4, 5].map((score) => {
-        const id = ids("star" + score);
-        return [h("input", {type: "radio", name: "score", value: String(score), id: id, "data-focus": score === 1 ? true : null}),
-          h("label", {for: id, title: fill(text("rating_score"), {score: score})},
-            h("span", {"aria-hidden": "true", text: "★"}),
-            h("span", {class: "sr-only", text: fill(text("rating_score"), {score: score})}))];
+        const id = "pd-star" + score;
+        return [
+          h("input", {type: "radio", name: "score", value: String(score), id: id, required: true, "data-focus": score === 1}),
+          h("label", {for: id, title: text("rating_" + score)},
+            h("span", {"aria-hidden": "true", text: "★"}), h("span", {class: "sr-only", text: text("rating_" + score)})),
+        ];
       }));
-    const comment = h("textarea", {rows: "2", maxlength: "2000"});
-    const rate = h("button", {type: "submit", class: "primary", text: text("rating_send")});
-    const rating = h("form", {class: "rating", novalidate: true}, stars,
-      field(text("rating_comment"), comment), error, rate);
-    rating.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const chosenStar = rating.querySelector("input[name=score]:checked");
-      if (!chosenStar) { say(error, text("rating_missing")); return; }
-      rate.disabled = true;
-      try {
-        await call("POST", "/chats/" + encodeURIComponent(token) + "/rating",
-          {score: Number(chosenStar.value), comment: comment.value.trim()});
-        rating.replaceChildren(h("p", {class: "note", text: text("rating_thanks")}));
-      } catch (failure) {
-        say(error, failure.message);
-        rate.disabled = false;
-      }
+    const comment = h("textarea", {rows: "2", maxlength: "5000"});
+    const rating = form("rating", [stars, field(text("comment_label"), comment), error,
+      h("button", {type: "submit", class: "primary", text: text("rate_send")})], error, async () => {
+      const score = Number(rating.querySelector("input[name=score]:checked").value);
+      await call("POST", chatPath("/rating"), {score: score, comment: comment.value.trim()});
+      rating.replaceChildren(h("p", {class: "note", text: text("rated")}));
     });
     const address = h("input", {type: "email", autocomplete: "email", required: true, maxlength: "254"});
-    const transcriptError = errorLine();
-    const mail = h("button", {type: "submit", text: text("transcript")});
-    const transcript = h("form", {class: "transcript", novalidate: true},
-      field(text("transcript_email"), address), transcriptError, mail, done);
-    transcript.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      if (!address.value.trim()) { say(transcriptError, text("email_missing")); return; }
-      mail.disabled = true;
-      try {
-        await call("POST", "/chats/" + encodeURIComponent(token) + "/transcript", {email: address.value.trim()});
-        say(transcriptError, "");
-        done.textContent = text("transcript_sent");
-      } catch (failure) {
-        say(transcriptError, failure.message);
-      } finally {
-        mail.disabled = false;
-      }
+    const mailError = errorLine();
+    const sent = h("p", {class: "note", "aria-live": "polite"});
+    const transcript = form("transcript", [field(text("transcript_label"), address), mailError,
+      h("button", {type: "submit", text: text("transcript_send")}), sent], mailError, async () => {
+      sent.textContent = "";
+      await call("POST", chatPath("/transcript"), {email: address.value.trim()});
+      sent.textContent = text("transcript_sent");
     });
-    show(h("p", {class: "note", text: text("chat_ended")}), rating, transcript,
-      h("button", {type: "button", class: "link", text: text("new_chat"), onclick: () => {
-        remember({ended: null});
-        showStart();
-      }}));
+    ui.composer.hidden = ui.end.hidden = ui.typing.hidden = true;
+    ui.note.textContent = text("ended");
+    ui.body.append(rating, transcript, newChatButton());
+    if (!ui.panel.hidden) { stars.querySelector("input").focus(); }
   }
 
   // --- Start --------------------------------------------------------------------------------
   async function boot() {
     const accept = (navigator.languages || [navigator.language || ""]).join(",");
-    const params = new URLSearchParams({language: document.documentElement.lang || "", accept: accept});
+    const query = new URLSearchParams({language: document.documentElement.lang || "", accept: accept});
     for (let attempt = 0; ; attempt++) {
       try {
-        config = await call("GET", "/config?" + params);
+        config = await call("GET", "/config?" + query);
         break;
       } catch (failure) {
-        if (failure.status === 404 || failure.status === 403 || attempt >= 5) { return; }  // off
+        if (failure.status >= 400 && failure.status < 500 && failure.status !== 429) { return; }  // off
+        if (attempt >= 5) { return; }
         await sleep(2000 * 2 ** attempt);
       }
     }
     texts = config.texts || {};
     build();
     document.body.append(host);
-    if (chat.token) {
+    if (chat.token) {  // a chat of this visitor's: resumed where it was
       showThread();
-      try {
-        await refresh();
-        follow();
-      } catch (failure) {
-        follow();  // the network is away: the poll reconnects
-      }
-    } else if (memory.ended) {
-      showEnd(memory.ended);
+      refresh().catch(() => {}).then(follow);
     }
-    if (memory.open) { toggle(true, false); }  // as it was before the reload, focus left alone
+    if (memory.open) { toggle(true, false); }  // open as before the reload, focus left alone
   }
 
   if (document.body) { boot(); }
