@@ -189,7 +189,7 @@
       h("button", {
         class: "close", type: "button", "aria-label": text("close"), title: text("close"),
         onclick: () => toggle(false),
-      }, h("span", {"aria-hidden": "true", text: "×"}))),
+      }, h("span", {"aria-hidden": "true", text: "\u00d7"}))),
     ui.body, ui.announce);
     const frame = h("div", {class: "frame", hidden: true}, ui.launcher, ui.panel);
     const sheet = h("link", {rel: "stylesheet", href: STYLESHEET});
@@ -230,14 +230,15 @@
   }
 
   function show(...nodes) {
+    ui.body.classList.remove("thread");
     ui.body.replaceChildren(...nodes);
     const target = ui.body.querySelector("[data-focus]");
     if (target && !ui.panel.hidden) { target.focus(); }
   }
 
-  function field(label, control) {
+  function field(label, control, labelClass) {
     control.id = "pd-f" + ++fieldCount;
-    return h("div", {class: "field"}, h("label", {for: control.id, text: label}), control);
+    return h("div", {class: "field"}, h("label", {for: control.id, text: label, class: labelClass}), control);
   }
 
   function errorLine() {
@@ -359,7 +360,7 @@
         language: config.language, visitor: memory.visitor,
       });
       answer.replaceChildren(
-        h("p", {class: "order-status"}, h("strong", {text: found.order_number}), " · ",
+        h("p", {class: "order-status"}, h("strong", {text: found.order_number}), " \u00b7 ",
           found.status_text || found.status),
         found.updated_at ? h("p", {class: "snippet", text: text("order_updated") + ": " + time(found.updated_at, true)}) : null,
         found.tracking_url ? h("p", {}, h("a", {
@@ -407,12 +408,14 @@
     ui.preview = h("div", {class: "preview", hidden: true});
     ui.sendError = errorLine();
     ui.composer = h("form", {class: "composer", onsubmit: (event) => { event.preventDefault(); send(); }},
-      field(text("message_label"), ui.box), ui.preview, ui.sendError,
+      field(text("message_label"), ui.box, "sr-only"), ui.preview, ui.sendError,
       h("div", {class: "actions"},
         h("label", {class: "attach"}, ui.file, h("span", {"aria-hidden": "true", text: text("attach")})),
         ui.send = h("button", {type: "submit", class: "primary", text: text("send")})));
     ui.end = h("button", {type: "button", class: "link end", text: text("end"), onclick: chatEnd});
-    show(ui.note, ui.list, ui.typing, ui.connection, ui.composer, ui.end);
+    ui.scroll = h("div", {class: "scroll"}, ui.note, ui.list, ui.typing, ui.connection);
+    show(ui.scroll, h("div", {class: "bottom"}, ui.composer, ui.end));
+    ui.body.classList.add("thread");
   }
 
   function absorb(data) {
@@ -427,7 +430,7 @@
         stop();
         ui.note.textContent = [text("sent_by_email"), text("answer_by")].filter(Boolean).join(" ");
         ui.composer.hidden = ui.end.hidden = true;
-        ui.body.append(newChatButton());
+        ui.scroll.append(newChatButton());
       }
     }
   }
@@ -536,7 +539,7 @@
 
   // Long polling of the live process: it answers as soon as the chat's seq passes ours (else
   // after ~25 s), and then the chat is fetched from its last message on. On an error
-  // "reconnecting…" and a retry, waiting longer each time (1 s up to 30 s); the 15-second
+  // "reconnecting..." and a retry, waiting longer each time (1 s up to 30 s); the 15-second
   // refresh runs all along, so nothing is missed while the live process is away.
   function follow() {
     stop();
@@ -613,7 +616,7 @@
         return [
           h("input", {type: "radio", name: "score", value: String(score), id: id, required: true, "data-focus": score === 1}),
           h("label", {for: id, title: text("rating_" + score)},
-            h("span", {"aria-hidden": "true", text: "★"}), h("span", {class: "sr-only", text: text("rating_" + score)})),
+            h("span", {"aria-hidden": "true", text: "\u2605"}), h("span", {class: "sr-only", text: text("rating_" + score)})),
         ];
       }));
     const comment = h("textarea", {rows: "2", maxlength: "5000"});
@@ -634,7 +637,7 @@
     });
     ui.composer.hidden = ui.end.hidden = ui.typing.hidden = true;
     ui.note.textContent = text("ended");
-    ui.body.append(rating, transcript, newChatButton());
+    ui.scroll.append(rating, transcript, newChatButton());
     if (!ui.panel.hidden) { stars.querySelector("input").focus(); }
   }
 
