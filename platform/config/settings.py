@@ -121,6 +121,8 @@ SHARED_APPS = [
     "retention",
     # The project's own deploy checks (config.deployment).
     "config",
+    # The chat widget's cross-origin calls (widget.cors); no models.
+    "corsheaders",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -180,6 +182,9 @@ MIDDLEWARE = [
     # First, so that every answer carries the policy, the host's refusal included.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "tenants.middleware.ClientHostMiddleware",
+    # After the host's client is known (the widget's allowed origins are the client's), before
+    # anything that may answer: a preflight is answered here, every answer gets its headers.
+    "corsheaders.middleware.CorsMiddleware",
     "intake.middleware.MailIntakeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -360,6 +365,19 @@ OUTBOX_RETRY_MAX_SECONDS = 3600
 # is sent again by the sweep after this long.
 OUTBOX_REDISPATCH_SECONDS = int(env.text("POLYDESK_OUTBOX_REDISPATCH_SECONDS", "120"))
 OUTBOX_SWEEP_SECONDS = float(env.text("POLYDESK_OUTBOX_SWEEP_SECONDS", "30"))
+
+# --- the chat widget (widget): its API's cross-origin calls and its live process -------------
+# Only /widget/v1/ answers other origins, and only the client's own shop origins
+# (widget.cors, asked per request); never with cookies or credentials.
+CORS_URLS_REGEX = r"^/widget/v1/"
+CORS_ALLOWED_ORIGINS: list[str] = []
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "POST", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "content-type")
+CORS_PREFLIGHT_MAX_AGE = 600
+# Where a widget waits for its chat's changes (the live process, widget.live): empty, the
+# client's portal origin and /widget/v1/live (a proxy sends that path to the live process).
+WIDGET_LIVE_URL = env.text("POLYDESK_WIDGET_LIVE_URL")
 
 # --- outbound webhooks (webhooks.services): a client's endpoints ----------------------------
 # How long one POST to an endpoint may take; an endpoint is paused after this many failed

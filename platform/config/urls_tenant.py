@@ -21,6 +21,8 @@ urlpatterns = [
     path("health/", health, name="health"),
     # The shop's order webhooks (orders.views): signed, no session.
     path("", include("orders.urls")),
+    # The chat widget's API (widget.views): token-authenticated, no session, CORS.
+    path("widget/v1/", include("widget.urls")),
     # The e-mail survey's rating page: public, the signed token is the customer's key.
     path("", include("surveys.urls")),
     # Agency admins edit this client's content here (canned replies, FAQ, templates).

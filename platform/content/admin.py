@@ -10,7 +10,14 @@ from modeltranslation.admin import TranslationAdmin
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from content.models import CannedReply, Category, FaqArticle, MessageTemplate, ReplySettings
+from content.models import (
+    CannedReply,
+    Category,
+    FaqArticle,
+    FaqCategory,
+    MessageTemplate,
+    ReplySettings,
+)
 from content.placeholders import PLACEHOLDER_NAMES, SIGNATURE_NAMES, placeholders_unknown_names
 from content.selectors import missing_languages
 from core.channels import Channel
@@ -143,11 +150,19 @@ class CannedReplyAdmin(ClientLanguagesAdmin):
     search_fields = ["key"]
 
 
+@admin.register(FaqCategory, site=content_admin_site)
+class FaqCategoryAdmin(ClientLanguagesAdmin):
+    translated = ("name",)
+    untranslated = ("slug", "position")
+    list_display = ["slug", "position"]
+
+
 @admin.register(FaqArticle, site=content_admin_site)
 class FaqArticleAdmin(ClientLanguagesAdmin):
     translated = ("question", "answer")
-    untranslated = ("slug", "position", "published")
-    list_display = ["slug", "position", "published"]
+    untranslated = ("slug", "category", "position", "published")
+    list_display = ["slug", "category", "position", "published"]
+    list_filter = ["category", "published"]
 
 
 @admin.register(MessageTemplate, site=content_admin_site)

@@ -32,8 +32,27 @@ class CannedReply(models.Model):
         return self.key
 
 
+class FaqCategory(models.Model):
+    """A section of the help center ("Orders", "Returns"): its articles are shown under it."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = "FAQ category"
+        verbose_name_plural = "FAQ categories"
+
+    def __str__(self) -> str:
+        return self.slug
+
+
 class FaqArticle(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
+    category = models.ForeignKey(
+        FaqCategory, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
     question = models.CharField(max_length=300, blank=True)
     answer = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)

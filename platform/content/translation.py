@@ -4,7 +4,14 @@ catalog language for each field below. Fallbacks are read along the admin-editab
 
 from modeltranslation.translator import TranslationOptions, register
 
-from content.models import CannedReply, Category, FaqArticle, MessageTemplate, ReplySettings
+from content.models import (
+    CannedReply,
+    Category,
+    FaqArticle,
+    FaqCategory,
+    MessageTemplate,
+    ReplySettings,
+)
 
 
 @register(CannedReply)
@@ -15,6 +22,11 @@ class CannedReplyTranslation(TranslationOptions):
 @register(FaqArticle)
 class FaqArticleTranslation(TranslationOptions):
     fields = ("question", "answer")
+
+
+@register(FaqCategory)
+class FaqCategoryTranslation(TranslationOptions):
+    fields = ("name",)
 
 
 @register(MessageTemplate)

@@ -3,6 +3,8 @@ suggestions or the help center, an order's status shown by the widget. A visitor
 starts no chat within FOLLOW_UP (helpcenter.services) counts as a contact deflected
 (docs/kpis.md)."""
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 
@@ -32,3 +34,63 @@ class SelfServiceAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ArticleText(models.Model):
+    """An article's text in one language as the help center's search reads it: one row per
+    published article and language with a title, written only by the database (a trigger
+    on content_faqarticle, migration 0002) in the transaction that changes the article,
+    whichever code path wrote it."""
+
+    article = models.ForeignKey("content.FaqArticle", on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8)
+    title = models.TextField()
+    body = models.TextField()
+    # The title (weight A) and the body (weight B) folded as the desk's search folds
+    # (public.search_fold: lower case, no accents) and cut by PostgreSQL's "simple" parser.
+    terms = SearchVectorField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "language"], name="articletext_one")
+        ]
+        indexes = [GinIndex(fields=["terms"], name="articletext_terms")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}/{self.language}"
+
+
+class ArticleVote(models.Model):
+    """ "Was this helpful?": one answer per visitor and article (the first one counts)."""
+
+    article = models.ForeignKey("content.FaqArticle", on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8)
+    visitor = models.CharField(max_length=64)
+    helpful = models.BooleanField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "visitor"], name="articlevote_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {'yes' if self.helpful else 'no'}"
+
+
+class SearchMiss(models.Model):
+    """Help center searches that found nothing, folded (lower case, no accents), counted
+    per day and language: what the client's articles do not answer yet."""
+
+    day = models.DateField()
+    language = models.CharField(max_length=8)
+    query = models.CharField(max_length=100)
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "language", "query"], name="searchmiss_one")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.language} {self.query}"

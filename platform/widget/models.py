@@ -47,6 +47,9 @@ class ChatSession(models.Model):
     agent_typing_until = models.DateTimeField(null=True, blank=True)
     customer_typing_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
+    # The customer pressed "End chat" (widget.services.chat_end); a message they write
+    # afterwards opens the conversation again and clears it.
+    ended_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"chat {self.conversation_id}"

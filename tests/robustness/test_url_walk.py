@@ -141,6 +141,21 @@ PORTAL_ROUTES = {
     "accounts/reset/done/": OPEN,
     "accounts/invitation/<uidb64>/<token>/": OPEN,
     "survey/<str:token>/": OPEN,
+    # The chat widget's API (widget.views): public, a chat's signed token is its key.
+    **{
+        f"widget/v1/{route}": OPEN
+        for route in (
+            "config",
+            "chats",
+            "chats/<str:token>",
+            "chats/<str:token>/messages",
+            "chats/<str:token>/attachments/<int:attachment_id>",
+            "chats/<str:token>/typing",
+            "chats/<str:token>/rating",
+            "chats/<str:token>/transcript",
+            "chats/<str:token>/end",
+        )
+    },
     "order-events/shopify/": KEYED,
     "order-events/woocommerce/": KEYED,
     "admin/": ADMIN_SITE,

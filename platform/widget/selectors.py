@@ -1,0 +1,154 @@
+"""Reads for the widget (current client schema): the client's widget settings, the language a
+visitor is served in, the client's hours as the widget says them, and a chat as the customer
+sees it."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from babel.dates import format_skeleton, format_time
+from django.utils import timezone
+
+from accounts.models import User
+from conversations.models import Attachment, Conversation, Message
+from core.locales import babel_locale
+from hours.calendar import BusinessCalendar
+from hours.selectors import client_calendar, sla_promise_for
+from tenants.models import Client
+from widget.models import ChatSession, WidgetSettings
+
+
+def widget_settings() -> WidgetSettings:
+    """The client's widget settings (an unsaved, switched-off default before the first save)."""
+    return WidgetSettings.objects.order_by("pk").first() or WidgetSettings()
+
+
+def language_choose(*, client: Client, page: str = "", accept: str = "") -> str:
+    """The page's language if the client serves it, else the first of the browser's it serves
+    (``accept``: codes separated by commas, ``;q=`` ignored), else the client's default.
+    A regional code ("de-AT") is served by its language ("de")."""
+    for raw in [page, *accept.split(",")]:
+        code = raw.split(";")[0].strip().lower().replace("_", "-")
+        if not code:
+            continue
+        for candidate in (code, code.split("-")[0]):
+            if candidate in client.languages:
+                return candidate
+    return client.default_language
+
+
+def moment_text(moment: datetime | None, *, client: Client, language: str) -> str:
+    """A moment as the widget says it: weekday, day, month and time, in the client's time zone
+    and ``language`` ("" for None)."""
+    if moment is None:
+        return ""
+    local, locale = moment.astimezone(client.tz), babel_locale(language)
+    day = format_skeleton("MMMMEEEEd", local, locale=locale)
+    return f"{day} {format_time(local, 'short', locale=locale)}"
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
+@dataclass(frozen=True)
+class Opening:
+    """The client's hours now, as the widget shows them."""
+
+    open: bool
+    opens_at: datetime | None  # closed: the next opening (None: none within a year)
+    closes_at: datetime | None  # open: when the current open period ends
+    answer_by: datetime | None  # the honest answer time of a message written now
+    calendar: BusinessCalendar
+
+
+def opening_now(*, client: Client, language: str, now: datetime | None = None) -> Opening:
+    """Open or closed now, for the client's main country and ``language`` (the hours a chat in
+    that language is counted in), and when an answer to a message written now is due: by the
+    chat promise when open, by the e-mail promise when closed (the widget is then a message
+    form answered by e-mail)."""
+    now = now or timezone.now()
+    calendar = client_calendar(client, language=language)
+    is_open = calendar.is_open(now)
+    closes_at = opens_at = None
+    if is_open:
+        periods = calendar.open_periods(now, now + timedelta(days=8))
+        closes_at = periods[0][1] if periods else None
+    else:
+        opens_at = calendar.next_opening(now)
+    promise = sla_promise_for(client, "chat" if is_open else "email")
+    try:
+        answer_by: datetime | None = calendar.add_business_hours(now, promise.first_response_hours)
+    except ValueError:  # never open within a year: no honest time to promise
+        answer_by = None
+    return Opening(is_open, opens_at, closes_at, answer_by, calendar)
+
+
+def chat_session_find(*, conversation_id: int, key: str) -> ChatSession | None:
+    """The chat a token names, if its key is still the session's (a new key withdraws it)."""
+    session = (
+        ChatSession.objects.select_related("conversation")
+        .filter(conversation_id=conversation_id)
+        .first()
+    )
+    if session is None or not key or session.key != key:
+        return None
+    return session
+
+
+def chat_status(session: ChatSession) -> str:
+    """What the widget shows: "email" (a message left outside hours, answered by e-mail),
+    "ended" (the customer ended it, or it was resolved or closed), else "open"."""
+    conversation = session.conversation
+    if conversation.channel == Conversation.Channel.EMAIL:
+        return "email"
+    settled = (Conversation.Status.RESOLVED, Conversation.Status.CLOSED)
+    if session.ended_at is not None or conversation.status in settled:
+        return "ended"
+    return "open"
+
+
+def attachment_url(*, token: str, attachment: Attachment) -> str:
+    return f"/widget/v1/chats/{token}/attachments/{attachment.pk}"
+
+
+def message_json(message: Message, *, token: str, authors: dict[int, str]) -> dict[str, Any]:
+    customer = message.direction == Message.Direction.INBOUND
+    return {
+        "id": message.pk,
+        "from": "customer" if customer else "agent",
+        "author": "" if customer else authors.get(message.author_id or 0, ""),
+        "text": message.body_text,
+        "at": iso(message.created_at),
+        "attachments": [
+            {
+                "name": attachment.filename,
+                "url": attachment_url(token=token, attachment=attachment),
+                "content_type": attachment.content_type,
+            }
+            for attachment in message.attachments.all()
+        ],
+    }
+
+
+def chat_messages(*, session: ChatSession, token: str, after: int = 0) -> list[dict[str, Any]]:
+    """The chat's messages to and from the customer after message id ``after`` (never an
+    internal note), oldest first; an agent's with their first name."""
+    messages = list(
+        Message.objects.filter(conversation_id=session.conversation_id, pk__gt=after)
+        .exclude(direction=Message.Direction.NOTE)
+        .defer("raw", "body_html")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+    author_ids = {m.author_id for m in messages if m.author_id}
+    authors = {
+        user.pk: user.first_name or user.get_full_name() or user.username
+        for user in User.objects.filter(pk__in=author_ids)
+    }
+    return [message_json(m, token=token, authors=authors) for m in messages]
+
+
+def agent_typing(session: ChatSession, *, now: datetime | None = None) -> bool:
+    until = session.agent_typing_until
+    return until is not None and until > (now or timezone.now())

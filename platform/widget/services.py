@@ -1,0 +1,271 @@
+"""Writes of the widget (current client schema): a chat started from the shop's site, the
+customer's messages, typing, rating, transcript and end; the agent's side reaches the widget
+through the outbox's ON_SENT hook and the events registry (widget.registrations).
+
+Every change the customer's widget must fetch calls ``widget.signals.chat_signal`` in the
+transaction that makes it, so the live process hears of it when it commits."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from conversations.acknowledgements import conversation_acknowledge
+from conversations.attachments import IncomingFile
+from conversations.email_out import outbound_email_queue
+from conversations.models import Conversation, Message
+from conversations.services import conversation_customer_message, conversation_open_inbound
+from customers.models import Customer
+from helpcenter.services import self_service_chat_started
+from outbox.models import Delivery
+from surveys.models import Survey
+from surveys.services import survey_comment, survey_rate
+from tenants.models import Client
+from widget.models import ChatSession
+from widget.selectors import Opening, moment_text, opening_now
+from widget.signals import chat_signal
+from widget.tokens import session_key_new
+
+MAX_TEXT = 5000
+MAX_NAME = 200
+MAX_ORDER_NUMBER = 64
+# How long the customer's "typing" lasts without a new one.
+TYPING = timedelta(seconds=6)
+
+
+@dataclass(frozen=True)
+class ChatStarted:
+    session: ChatSession
+    opening: Opening
+
+
+def _text_checked(text: str, *, files: bool = False) -> str:
+    text = text.replace("\x00", "").strip()
+    if not text and not files:
+        raise ValidationError({"text": _("Write a message first.")})
+    if len(text) > MAX_TEXT:
+        raise ValidationError(
+            {"text": _("A message is at most %(count)s characters.") % {"count": MAX_TEXT}}
+        )
+    return text
+
+
+def _email_checked(email: str, *, required: bool) -> str:
+    email = email.strip()
+    if not email:
+        if required:
+            raise ValidationError(
+                {"email": _("We are closed now: give your e-mail address, so that we can answer.")}
+            )
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("This is not an e-mail address.")}) from None
+    return email
+
+
+@transaction.atomic
+def chat_start(
+    *,
+    client: Client,
+    text: str,
+    name: str,
+    email: str,
+    language: str,
+    visitor: str,
+    origin: str,
+    page_url: str,
+    order_number: str = "",
+    now: datetime | None = None,
+) -> ChatStarted:
+    """A customer writes from the widget. In business hours: a chat conversation in the
+    router's live work. Outside them: an e-mail conversation (the e-mail address required)
+    answered by e-mail, its after-hours acknowledgement with the honest answer time sent at
+    once. Either way a chat session (the customer's token) and the visitor's self-service
+    answers of the last half hour marked as not having settled it. ``order_number`` (the
+    customer's "this did not help" after an order's status) is the conversation's subject,
+    where the desk's order panel finds it. ``language`` is one the client serves."""
+    now = now or timezone.now()
+    text = _text_checked(text)
+    opening = opening_now(client=client, language=language, now=now)
+    email = _email_checked(email, required=not opening.open)
+    order_number = order_number.replace("\x00", "").strip()[:MAX_ORDER_NUMBER]
+    subject = ""
+    if order_number:
+        with translation.override(language):
+            subject = _("Order %(number)s") % {"number": order_number}
+    inbound = conversation_open_inbound(
+        client=client,
+        channel=Conversation.Channel.CHAT if opening.open else Conversation.Channel.EMAIL,
+        text=text,
+        subject=subject,
+        customer_email=email,
+        customer_name=name.replace("\x00", "").strip()[:MAX_NAME],
+        language=language,
+        now=now,
+        calendar=opening.calendar,
+    )
+    if not opening.open:  # the e-mail's promise: when the answer comes
+        conversation_acknowledge(
+            client=client, conversation=inbound.conversation, calendar=inbound.calendar
+        )
+    session = ChatSession.objects.create(
+        conversation=inbound.conversation,
+        key=session_key_new(),
+        visitor=visitor[:64],
+        origin=origin[:200],
+        page_url=page_url[:500],
+        created_at=now,
+    )
+    self_service_chat_started(visitor=visitor, now=now)
+    return ChatStarted(session, opening)
+
+
+@transaction.atomic
+def chat_message_add(
+    *, client: Client, session: ChatSession, text: str, files: Sequence[IncomingFile] = ()
+) -> Message:
+    """The customer's next message (with at most one file); a chat they ended, or one that
+    was resolved, opens again (conversations.services)."""
+    text = _text_checked(text, files=bool(files))
+    inbound = conversation_customer_message(
+        client=client, conversation_id=session.conversation_id, text=text, files=files
+    )
+    ChatSession.objects.filter(pk=session.pk).update(ended_at=None, customer_typing_until=None)
+    chat_signal(conversation_id=session.conversation_id)
+    return inbound.message
+
+
+def chat_typing(*, session: ChatSession, now: datetime | None = None) -> None:
+    """The customer is typing: shown to the agent for TYPING (no signal: the desk asks)."""
+    now = now or timezone.now()
+    ChatSession.objects.filter(pk=session.pk).update(customer_typing_until=now + TYPING)
+
+
+@transaction.atomic
+def chat_end(*, session: ChatSession, now: datetime | None = None) -> ChatSession:
+    """The customer ended the chat: a note for the agent, and the widget told. Ending an
+    ended chat changes nothing."""
+    now = now or timezone.now()
+    session = ChatSession.objects.select_for_update().get(pk=session.pk)
+    if session.ended_at is not None:
+        return session
+    session.ended_at = now
+    session.save(update_fields=["ended_at"])
+    Message.objects.create(
+        conversation_id=session.conversation_id,
+        direction=Message.Direction.NOTE,
+        channel=Conversation.Channel.CHAT,
+        body_text="The customer ended the chat in the widget.",
+        created_at=now,
+    )
+    chat_signal(conversation_id=session.conversation_id)
+    return session
+
+
+class AlreadyRated(Exception):
+    """The chat was rated before: a rating is given once per chat."""
+
+
+@transaction.atomic
+def chat_rate(
+    *, session: ChatSession, score: int, comment: str = "", now: datetime | None = None
+) -> Survey:
+    """The customer's 1-5 and comment from the widget, where the chat survey's answers land
+    (surveys.Survey: counted in CSAT and the agent's ratings): the chat's survey, made now as
+    sent and answered when none was decided yet. Once per chat (AlreadyRated)."""
+    now = now or timezone.now()
+    if isinstance(score, bool) or score not in (1, 2, 3, 4, 5):
+        raise ValidationError({"score": _("A rating is a whole number from 1 to 5.")})
+    conversation = Conversation.objects.select_for_update().get(pk=session.conversation_id)
+    survey = Survey.objects.select_for_update().filter(conversation=conversation).first()
+    if survey is None:
+        survey = Survey.objects.create(
+            conversation=conversation,
+            channel=conversation.channel,
+            language=conversation.language,
+            state=Survey.State.SENT,
+            created_at=now,
+        )
+    elif survey.rating is not None:
+        raise AlreadyRated()
+    elif survey.state != Survey.State.SENT:
+        # Not asked (the customer had opted out, ...) but answered all the same: kept.
+        survey.state, survey.skipped_reason = Survey.State.SENT, ""
+        survey.save(update_fields=["state", "skipped_reason"])
+    survey = survey_rate(survey_id=survey.pk, rating=score, via=Survey.Via.REPLY, now=now)
+    if comment.strip():
+        survey = survey_comment(survey_id=survey.pk, comment=comment, now=now)
+    return survey
+
+
+def transcript_text(*, client: Client, session: ChatSession, language: str) -> tuple[str, str]:
+    """The chat as the customer saw it, in ``language`` (subject, body): every message to and
+    from the customer, oldest first, each under its time (client's time zone) and author."""
+    conversation = session.conversation
+    messages = (
+        Message.objects.filter(conversation=conversation)
+        .exclude(direction=Message.Direction.NOTE)
+        .defer("raw", "body_html")
+        .order_by("created_at", "id")
+    )
+    with translation.override(language):
+        subject = _("Your chat with %(client)s") % {"client": client.name}
+        you, support = _("You"), client.name
+        parts = [subject]
+        for message in messages:
+            who = you if message.direction == Message.Direction.INBOUND else support
+            when = moment_text(message.created_at, client=client, language=language)
+            parts.append(f"{when}, {who}:\n{message.body_text.strip()}")
+    return subject, "\n\n".join(parts)
+
+
+@transaction.atomic
+def chat_transcript_send(*, client: Client, session: ChatSession, email: str) -> Message:
+    """The chat's transcript to ``email``, through the outbox from the client's identity, in
+    the chat's language; kept in the thread as an internal note with its delivery state."""
+    email = _email_checked(email, required=True)
+    conversation = session.conversation
+    subject, body = transcript_text(client=client, session=session, language=conversation.language)
+    return outbound_email_queue(
+        client=client,
+        conversation=conversation,
+        body=body,
+        subject=subject,
+        automatic=True,
+        forward_to=email,
+    )
+
+
+# --- registered with the rooms below (widget.registrations) ---------------------------------
+
+
+def chat_reply_sent(*, client: Client, delivery: Delivery, at: datetime) -> None:
+    """The outbox's ON_SENT hook: a message to a chat customer (an agent's reply, a survey's
+    question) is there to fetch: the widget is told."""
+    if delivery.channel == Conversation.Channel.CHAT and delivery.conversation_id:
+        chat_signal(conversation_id=delivery.conversation_id)
+
+
+def chat_event_heard(*, client: Any, event_type: str, data: dict[str, Any]) -> None:
+    """The events registry's sink: a chat resolved by an agent ends the customer's chat."""
+    if event_type == "conversation.resolved" and data.get("channel") == "chat":
+        conversation_id = data.get("conversation_id")
+        if isinstance(conversation_id, int):
+            chat_signal(conversation_id=conversation_id)
+
+
+def chat_sessions_erase_for_customer(*, customer: Customer) -> None:
+    """A customer erased: every token of their chats stops working (a new key), and the page
+    they wrote from and their visitor id go (registered eraser)."""
+    conversation_ids = list(customer.conversations.values_list("pk", flat=True))
+    for session in ChatSession.objects.filter(conversation_id__in=conversation_ids):
+        session.key, session.page_url, session.visitor = session_key_new(), "", ""
+        session.save(update_fields=["key", "page_url", "visitor"])
