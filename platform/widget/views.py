@@ -223,6 +223,8 @@ def config(request: HttpRequest, widget: WidgetSettings) -> HttpResponse:
             "suggest_articles": widget.suggest_articles,
             "order_status": widget.order_status,
             "help_url": "/help/",
+            # The script refuses a larger file before sending it (texts' file_too_large).
+            "max_file_bytes": MAX_UPLOAD_FILE_BYTES,
         }
     )
 

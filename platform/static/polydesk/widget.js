@@ -32,7 +32,7 @@
       else if (name === "text") { element.textContent = value; }
       else { element.setAttribute(name, value === true ? "" : value); }
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child !== null && child !== undefined && child !== false) {
         element.append(child.nodeType ? child : String(child));
       }
@@ -414,7 +414,8 @@
         ui.send = h("button", {type: "submit", class: "primary", text: text("send")})));
     ui.end = h("button", {type: "button", class: "link end", text: text("end"), onclick: chatEnd});
     ui.scroll = h("div", {class: "scroll"}, ui.note, ui.list, ui.typing, ui.connection);
-    show(ui.scroll, h("div", {class: "bottom"}, ui.composer, ui.end));
+    ui.bottom = h("div", {class: "bottom"}, ui.composer, ui.end);
+    show(ui.scroll, ui.bottom);
     ui.body.classList.add("thread");
   }
 
@@ -429,7 +430,7 @@
         // A message left outside hours: the answer comes by e-mail, nothing to wait for here.
         stop();
         ui.note.textContent = [text("sent_by_email"), text("answer_by")].filter(Boolean).join(" ");
-        ui.composer.hidden = ui.end.hidden = true;
+        ui.bottom.hidden = true;
         ui.scroll.append(newChatButton());
       }
     }
@@ -635,7 +636,7 @@
       await call("POST", chatPath("/transcript"), {email: address.value.trim()});
       sent.textContent = text("transcript_sent");
     });
-    ui.composer.hidden = ui.end.hidden = ui.typing.hidden = true;
+    ui.bottom.hidden = ui.typing.hidden = true;
     ui.note.textContent = text("ended");
     ui.scroll.append(rating, transcript, newChatButton());
     if (!ui.panel.hidden) { stars.querySelector("input").focus(); }
