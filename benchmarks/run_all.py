@@ -44,6 +44,7 @@ BENCHMARKS: dict[str, str] = {
     "kpis": "--sizes 400:100 --runs 3 --months 1,2",
     "portal_search": "--conversations 500 --repeat 1",
     "desk_search": "--clients 5 --messages 2000 --runs 2 --writes 5",
+    "helpcenter_search": "--sizes 20,50 --runs 2",
     "api": "--sizes 100,200 --seconds 1 --concurrency 2 --workers 2",
     "mail_intake": "--sizes 10 --processes 1",
     "outbound_webhooks": "--sizes 20 --clients 1",

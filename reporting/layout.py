@@ -64,6 +64,16 @@ from reporting.figures import (
 )
 
 
+@dataclass(frozen=True)
+class DeflectionLine:
+    """The report's line of the help center and the widget's self-service."""
+
+    deflected: int
+    share: Decimal | None  # deflected / (deflected + chats started from the widget)
+    previous_deflected: int | None = None
+    previous_share: Decimal | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class ReportContent:
     """Everything the report shows, as plain data."""
@@ -83,6 +93,9 @@ class ReportContent:
     # Category codes (conversation categories, call topics) -> names in the report's
     # language; a code without a name is shown as it is.
     category_names: dict[str, str] = field(default_factory=dict)
+    # Contacts deflected by self-service (helpcenter.selectors.deflection_figures) and
+    # their share against the widget's chats, this month and the previous one.
+    deflection: DeflectionLine | None = None
 
 
 # The headline's change colours: better, worse, and a change that is neither (volume, cost).
@@ -304,6 +317,24 @@ def _summary_rows(content: ReportContent, fmt: Formats) -> list[list[str]]:
         previous = getattr(before, attribute) if before else None
         rows.append(
             [label, fmt.percent(value), fmt.percent(previous), fmt.change_points(value, previous)]
+        )
+    deflection = content.deflection
+    if deflection is not None:
+        rows.append(
+            [
+                _("Contacts deflected by self-service"),
+                fmt.number(deflection.deflected),
+                fmt.number(deflection.previous_deflected),
+                fmt.change_count(deflection.deflected, deflection.previous_deflected),
+            ]
+        )
+        rows.append(
+            [
+                _("Deflected against widget chats"),
+                fmt.percent(deflection.share),
+                fmt.percent(deflection.previous_share),
+                fmt.change_points(deflection.share, deflection.previous_share),
+            ]
         )
     return rows
 
@@ -545,6 +576,16 @@ def _definitions() -> list[tuple[str, str]]:
         (
             _("SLA met"),
             _("First-response promises due in the month that were answered in time, of all due."),
+        ),
+        (
+            _("Contacts deflected by self-service"),
+            _(
+                "Help articles opened from the chat widget or read in the help center, and order statuses shown by the widget, after which the customer started no chat within 30 minutes."  # noqa: E501
+            ),
+        ),
+        (
+            _("Deflected against widget chats"),
+            _("Contacts deflected, of contacts deflected plus chats started from the widget."),
         ),
         (
             _("Busiest hours"),

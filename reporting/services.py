@@ -24,6 +24,7 @@ from content.selectors import category_names
 from core.formats import Formats
 from core.months import month_of
 from core.tasks import task_enqueue_on_commit
+from helpcenter.selectors import deflection_figures
 from reporting.figures import (
     ContactFigures,
     Kpis,
@@ -32,7 +33,7 @@ from reporting.figures import (
     SlaFigures,
     satisfaction_all_channels,
 )
-from reporting.layout import ReportContent, report_pdf
+from reporting.layout import DeflectionLine, ReportContent, report_pdf
 from reporting.models import KpiSnapshot, Report, ReportSettings
 from reporting.selectors import (
     cost_section_for_month,
@@ -88,6 +89,19 @@ def report_content_build(
         previous_satisfaction=previous_satisfaction,
         previous_cost_total=previous_invoice.total if previous_invoice else None,
         category_names=category_names(language=language),
+        deflection=deflection_line(period=full, previous=previous, now=now),
+    )
+
+
+def deflection_line(*, period: Period, previous: Period, now: datetime) -> DeflectionLine:
+    """The month's contacts deflected by self-service next to the previous month's."""
+    figures = deflection_figures(start=period.start, end=min(period.end, now), now=now)
+    before = deflection_figures(start=previous.start, end=previous.end, now=now)
+    return DeflectionLine(
+        deflected=figures.deflected,
+        share=figures.share,
+        previous_deflected=before.deflected,
+        previous_share=before.share,
     )
 
 

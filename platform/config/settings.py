@@ -375,6 +375,8 @@ CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ("GET", "POST", "OPTIONS")
 CORS_ALLOW_HEADERS = ("accept", "accept-language", "content-type")
 CORS_PREFLIGHT_MAX_AGE = 600
+# A 429's wait, readable by the widget's script.
+CORS_EXPOSE_HEADERS = ("retry-after",)
 # Where a widget waits for its chat's changes (the live process, widget.live): empty, the
 # client's portal origin and /widget/v1/live (a proxy sends that path to the live process).
 WIDGET_LIVE_URL = env.text("POLYDESK_WIDGET_LIVE_URL")

@@ -25,6 +25,8 @@ urlpatterns = [
     path("widget/v1/", include("widget.urls")),
     # The e-mail survey's rating page: public, the signed token is the customer's key.
     path("", include("surveys.urls")),
+    # The client's public help center (helpcenter.views): no sign-in.
+    path("", include("helpcenter.urls")),
     # Agency admins edit this client's content here (canned replies, FAQ, templates).
     # The admin's own sign-in page would skip the second step: it sends to the site's.
     path("admin/login/", two_factor_views.admin_login, name="admin-login"),

@@ -41,6 +41,7 @@ from demo.content_texts import (
     SIGNATURES,
 )
 from demo.files import parcel_photo_png, receipt_pdf
+from demo.helpcenter import seed_help_center
 from demo.mail_outcomes import seed_mail_outcomes
 from demo.order_updates import seed_order_updates
 from demo.reporting import seed_reports
@@ -641,6 +642,7 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_agent_skills,
     seed_customers,
     seed_content,
+    seed_help_center,
     seed_channels,
     seed_telephony,
     seed_history,

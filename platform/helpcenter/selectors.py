@@ -1,9 +1,18 @@
 """Reads of the help center (current client schema): the articles a customer finds."""
 
-from typing import TypedDict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.db import connection
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
+from content.models import FaqArticle, FaqCategory
+from helpcenter.models import ArticleVote, SearchMiss, SelfServiceAnswer
+from helpcenter.registry import WIDGET_CHATS_STARTED
+from helpcenter.services import FOLLOW_UP
 from languages.selectors import language_fallback_chain
 from search.selectors import MATCH_SQL
 from search.snippets import query_text, query_words, snippet
@@ -96,4 +105,187 @@ def articles_suggest(*, query: str, language: str, limit: int = 5) -> list[Artic
             "url": f"/help/{language}/{found['slug']}/",
         }
         for found in articles_found(query=query, language=language, limit=limit)
+    ]
+
+
+@dataclass(frozen=True)
+class ArticleShown:
+    id: int
+    slug: str
+    title: str
+    answer: str
+    language: str  # the text's: the first language of the chain that has a title
+    fallback: bool
+
+
+@dataclass(frozen=True)
+class CategoryShown:
+    slug: str
+    name: str
+    articles: list[ArticleShown]
+
+
+def _shown(article: FaqArticle, language: str) -> ArticleShown | None:
+    """The article in ``language`` or the first of its chain with a title (its answer in
+    that same language), None when no language of the chain has one."""
+    for code in language_fallback_chain(language):
+        title = (getattr(article, f"question_{code}", None) or "").strip()
+        if title:
+            answer = getattr(article, f"answer_{code}", None) or ""
+            return ArticleShown(article.pk, article.slug, title, answer, code, code != language)
+    return None
+
+
+def help_article(*, slug: str, language: str) -> ArticleShown | None:
+    """A published article by its slug as the help center shows it in ``language``."""
+    article = FaqArticle.objects.filter(slug=slug, published=True).first()
+    return _shown(article, language) if article is not None else None
+
+
+def help_categories(*, language: str) -> list[CategoryShown]:
+    """The help center's front page: its categories in their order, each with its published
+    articles that have a text on ``language``'s chain (in their order); the articles of no
+    category last, under an empty name. A category with no such article is left out."""
+    chain = language_fallback_chain(language)
+    by_category: dict[int | None, list[ArticleShown]] = {}
+    for article in FaqArticle.objects.filter(published=True):
+        shown = _shown(article, language)
+        if shown is not None:
+            by_category.setdefault(article.category_id, []).append(shown)
+    categories = [
+        CategoryShown(
+            category.slug,
+            next((n for code in chain if (n := getattr(category, f"name_{code}", None))), "")
+            or category.slug,
+            by_category[category.pk],
+        )
+        for category in FaqCategory.objects.all()
+        if category.pk in by_category
+    ]
+    if None in by_category:
+        categories.append(CategoryShown("", "", by_category[None]))
+    return categories
+
+
+def article_votes(*, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Votes given in [start, end) per article and language: {article_id, slug, language,
+    yes, no, votes}, the most voted first."""
+    return [
+        dict(row)
+        for row in ArticleVote.objects.filter(created_at__gte=start, created_at__lt=end)
+        .values("article_id", "language", slug=F("article__slug"))
+        .annotate(
+            yes=Count("id", filter=Q(helpful=True)),
+            no=Count("id", filter=Q(helpful=False)),
+            votes=Count("id"),
+        )
+        .order_by("-votes", "slug", "language")
+    ]
+
+
+@dataclass(frozen=True)
+class DeflectionFigures:
+    """Self-service answers of a period and what followed them (docs/kpis.md, "Contacts
+    deflected by self-service")."""
+
+    answers: int  # self-service answers given in the period
+    deflected: int  # ... their follow-up window over, and no chat started in it
+    followed_by_chat: int  # ... the same visitor started a chat within FOLLOW_UP
+    pending: int  # ... the window not over yet, no chat so far: counted neither way
+    widget_chats: int  # chats the widget started in the period
+    by_kind: dict[str, int]  # deflected by where the answer came from: article, order_status
+    by_source: dict[str, int]  # deflected by widget, help_center
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Deflected of the answers whose window is over."""
+        settled = self.deflected + self.followed_by_chat
+        return Decimal(self.deflected) / settled if settled else None
+
+    @property
+    def share(self) -> Decimal | None:
+        """Deflected against the contacts of the same door: deflected + widget chats."""
+        whole = self.deflected + self.widget_chats
+        return Decimal(self.deflected) / whole if whole else None
+
+
+def deflection_figures(
+    *, start: datetime, end: datetime, now: datetime | None = None
+) -> DeflectionFigures:
+    """The self-service answers given in [start, end) (current client schema): deflected
+    when the visitor started no chat within FOLLOW_UP, followed by a chat when they did,
+    pending while the window runs; and the chats the widget started in the period."""
+    now = now or timezone.now()
+    answers = SelfServiceAnswer.objects.filter(created_at__gte=start, created_at__lt=end)
+    settled = Q(created_at__lte=now - FOLLOW_UP)
+    no_chat = Q(chat_started_at__isnull=True)
+    totals = answers.aggregate(
+        answers=Count("id"),
+        deflected=Count("id", filter=settled & no_chat),
+        followed_by_chat=Count("id", filter=~no_chat),
+        pending=Count("id", filter=~settled & no_chat),
+    )
+    deflected = answers.filter(settled & no_chat)
+    by_kind = dict(deflected.values_list("kind").annotate(n=Count("id")).order_by("kind"))
+    by_source = dict(deflected.values_list("source").annotate(n=Count("id")).order_by("source"))
+    widget_chats = sum(count(start=start, end=end) for count in WIDGET_CHATS_STARTED)
+    return DeflectionFigures(
+        **totals, widget_chats=widget_chats, by_kind=by_kind, by_source=by_source
+    )
+
+
+@dataclass(frozen=True)
+class ArticleFigures:
+    article_id: int
+    slug: str
+    title: str  # in the language asked for, or its fallback
+    reads: int  # self-service answers with the article (widget and help center)
+    helpful: int  # votes given in the period
+    not_helpful: int
+
+    @property
+    def helpful_rate(self) -> Decimal | None:
+        votes = self.helpful + self.not_helpful
+        return Decimal(self.helpful) / votes if votes else None
+
+
+def articles_top(
+    *, start: datetime, end: datetime, language: str, limit: int = 10
+) -> list[ArticleFigures]:
+    """The articles most read in [start, end) (opened in the widget or read in the help
+    center), with the votes given on them in the period; titles in ``language``."""
+    reads = dict(
+        SelfServiceAnswer.objects.filter(
+            created_at__gte=start, created_at__lt=end, article__isnull=False
+        )
+        .values_list("article_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "article_id")[:limit]
+    )
+    votes: dict[int, tuple[int, int]] = {}
+    for row in article_votes(start=start, end=end):
+        helpful, not_helpful = votes.get(row["article_id"], (0, 0))
+        votes[row["article_id"]] = (helpful + row["yes"], not_helpful + row["no"])
+    articles = FaqArticle.objects.in_bulk(list(reads))
+    top = []
+    for article_id, count in reads.items():
+        article = articles.get(article_id)
+        if article is None:
+            continue
+        shown = _shown(article, language)
+        helpful, not_helpful = votes.get(article_id, (0, 0))
+        title = shown.title if shown else article.slug
+        top.append(ArticleFigures(article_id, article.slug, title, count, helpful, not_helpful))
+    return top
+
+
+def search_misses(*, first_day: date, last_day: date, limit: int = 20) -> list[dict[str, Any]]:
+    """The help center's searches that found nothing between the two days (both included),
+    folded, most frequent first: {query, language, count}."""
+    return [
+        dict(row)
+        for row in SearchMiss.objects.filter(day__gte=first_day, day__lte=last_day)
+        .values("query", "language")
+        .annotate(count=Sum("count"))
+        .order_by("-count", "query", "language")[:limit]
     ]

@@ -1,10 +1,12 @@
 """Recording self-service answers and the chats that follow them (current client schema)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
+from django.db import connection, transaction
 from django.utils import timezone
 
-from helpcenter.models import SelfServiceAnswer
+from helpcenter.models import ArticleVote, SelfServiceAnswer
+from search.snippets import fold
 
 # A chat started this soon after a self-service answer means the answer did not settle it.
 FOLLOW_UP = timedelta(minutes=30)
@@ -39,3 +41,67 @@ def self_service_chat_started(*, visitor: str, now: datetime | None = None) -> i
     return SelfServiceAnswer.objects.filter(
         visitor=visitor[:64], created_at__gte=now - FOLLOW_UP, chat_started_at__isnull=True
     ).update(chat_started_at=now)
+
+
+def help_article_read(
+    *, visitor: str, article_id: int, language: str, now: datetime | None = None
+) -> bool:
+    """The help center showed an article to a visitor: a self-service answer, once per
+    visitor, article and day (a reload or a second look the same day is not another).
+    True when recorded."""
+    now = now or timezone.now()
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    seen = SelfServiceAnswer.objects.filter(
+        visitor=visitor[:64],
+        article_id=article_id,
+        source=SelfServiceAnswer.Source.HELP_CENTER,
+        created_at__gte=day_start,
+        created_at__lt=day_start + timedelta(days=1),
+    ).exists()
+    if seen:
+        return False
+    self_service_record(
+        kind=SelfServiceAnswer.Kind.ARTICLE,
+        source=SelfServiceAnswer.Source.HELP_CENTER,
+        visitor=visitor,
+        language=language,
+        article_id=article_id,
+        now=now,
+    )
+    return True
+
+
+def article_vote(
+    *, article_id: int, language: str, visitor: str, helpful: bool, now: datetime | None = None
+) -> bool:
+    """ "Was this helpful?": the visitor's first answer for the article counts, later ones
+    are ignored. True when this one was recorded."""
+    with transaction.atomic():
+        _vote, created = ArticleVote.objects.get_or_create(
+            article_id=article_id,
+            visitor=visitor[:64],
+            defaults={
+                "language": language,
+                "helpful": helpful,
+                "created_at": now or timezone.now(),
+            },
+        )
+    return created
+
+
+def search_miss_record(
+    *, query: str, language: str, zone: tzinfo | None = None, now: datetime | None = None
+) -> None:
+    """A help center search found nothing: counted per day (in ``zone``, the client's),
+    language and folded query."""
+    folded = " ".join(fold(query).split())[:100]
+    if not folded:
+        return
+    day = timezone.localdate(now or timezone.now(), zone)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO helpcenter_searchmiss (day, language, query, count)"
+            " VALUES (%s, %s, %s, 1) ON CONFLICT (day, language, query)"
+            " DO UPDATE SET count = helpcenter_searchmiss.count + 1",
+            [day, language[:8], folded],
+        )

@@ -6,6 +6,7 @@ from django.urls import path
 from portal import (
     audit,
     customers,
+    helpcenter,
     order_updates,
     retention,
     security,
@@ -13,6 +14,7 @@ from portal import (
     team,
     views,
     webhooks,
+    widget,
 )
 
 urlpatterns = [
@@ -46,6 +48,7 @@ urlpatterns = [
         order_updates.order_update_settings_page,
         name="order_update_settings",
     ),
+    path("help-center/", helpcenter.help_center_page, name="help_center"),
     path("audit/", audit.audit_log, name="audit"),
     path("security/", security.security, name="security"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
@@ -65,6 +68,7 @@ urlpatterns = [
     ),
     path("shop/", shop.shop_page, name="shop"),
     path("shop/test/", shop.shop_test, name="shop_test"),
+    path("chat-widget/", widget.widget_page, name="widget_settings"),
     path("webhooks/", webhooks.webhooks_page, name="webhooks"),
     path("webhooks/<int:endpoint_id>/resume/", webhooks.webhook_resume, name="webhook_resume"),
     path("webhooks/<int:endpoint_id>/remove/", webhooks.webhook_remove, name="webhook_remove"),

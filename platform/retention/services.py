@@ -17,6 +17,7 @@ from audit.services import audit_record
 from conversations.attachments import attachments_delete_unused
 from order_updates.erasure import order_events_expire
 from retention.models import KINDS
+from retention.registry import MESSAGE_EXPIRERS
 from retention.selectors import (
     CALL_PERSONAL_FIELDS,
     cutoff,
@@ -126,6 +127,9 @@ def retention_apply(*, client: Client, now: datetime | None = None) -> Retention
                 webhook_payloads = deliveries_expire(before=before, now=now)
                 # The order updates' details go with the messages' texts (docs/privacy.md).
                 order_events_expire(before=before)
+                # The rooms above: the widget's pages the customer wrote from.
+                for expire in MESSAGE_EXPIRERS:
+                    expire(before=before)
             elif kind == "attachments":
                 counts[kind] = _attachments_delete(before=before, hashes=hashes)
                 # Each file in its own short transaction, only when no row uses it any more.

@@ -8,6 +8,8 @@ class WidgetConfig(AppConfig):
     def ready(self) -> None:
         # Here, not at the top: the registrations import models, not loaded yet when this
         # module is.
+        from widget.deflection import deflection_register
         from widget.registrations import registrations_make
 
         registrations_make()
+        deflection_register()

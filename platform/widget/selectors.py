@@ -14,6 +14,9 @@ from conversations.models import Attachment, Conversation, Message
 from core.locales import babel_locale
 from hours.calendar import BusinessCalendar
 from hours.selectors import client_calendar, sla_promise_for
+from orders.connectors import Order, OrderQuery
+from orders.selectors import orders_lookup
+from orders.statuses import order_status_labels
 from tenants.models import Client
 from widget.models import ChatSession, WidgetSettings
 
@@ -152,3 +155,55 @@ def chat_messages(*, session: ChatSession, token: str, after: int = 0) -> list[d
 def agent_typing(session: ChatSession, *, now: datetime | None = None) -> bool:
     until = session.agent_typing_until
     return until is not None and until > (now or timezone.now())
+
+
+class ShopUnavailable(Exception):
+    """The client's shop did not answer (the reason is the connector's)."""
+
+
+class NoShop(Exception):
+    """The client has no shop connection in use: no order status to give."""
+
+
+def _plain_order_number(number: str) -> str:
+    return number.strip().lstrip("#").strip().lower()
+
+
+def order_of_customer(*, schema: str, number: str, email: str) -> Order | None:
+    """The order ``number`` if it is one of the orders the shop has for ``email``, else None
+    (an unknown number and another customer's order alike: the answer never tells them apart).
+    Asked by the e-mail address only, so that the shop itself ties the order to it; the
+    connectors bring the customer's newest orders (orders.connectors.ORDERS_SHOWN). Raises
+    NoShop when the client has no shop connection, ShopUnavailable when the shop does not
+    answer."""
+    lookup = orders_lookup(schema=schema, query=OrderQuery(email=email.strip()))
+    if lookup is None:
+        raise NoShop()
+    if lookup.error:
+        raise ShopUnavailable(lookup.error)
+    wanted = _plain_order_number(number)
+    return next((o for o in lookup.orders if _plain_order_number(o.number) == wanted), None)
+
+
+def order_status_json(order: Order) -> dict[str, Any]:
+    """The order as the widget shows it, its status in the active language."""
+    tracking = next((t for t in order.tracking if t.url or t.number), None)
+    return {
+        "order_number": order.number,
+        "status": order.status,
+        "status_text": " · ".join(
+            order_status_labels(platform=order.platform, codes=order.statuses)
+        ),
+        "tracking_url": order.tracking_link,
+        "carrier": tracking.company if tracking else "",
+        # The connectors give the order's creation time; the shops say nothing of the
+        # status's own time.
+        "updated_at": None,
+        "created_at": order.created_at,
+    }
+
+
+def widget_chats_since(start: datetime) -> int:
+    """How many chats (and messages left outside hours) were started from the widget since
+    ``start``."""
+    return ChatSession.objects.filter(created_at__gte=start).count()

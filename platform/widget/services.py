@@ -5,6 +5,7 @@ through the outbox's ON_SENT hook and the events registry (widget.registrations)
 Every change the customer's widget must fetch calls ``widget.signals.chat_signal`` in the
 transaction that makes it, so the live process hears of it when it commits."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,9 +14,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from conversations.acknowledgements import conversation_acknowledge
 from conversations.attachments import IncomingFile
 from conversations.email_out import outbound_email_queue
@@ -24,10 +28,11 @@ from conversations.services import conversation_customer_message, conversation_o
 from customers.models import Customer
 from helpcenter.services import self_service_chat_started
 from outbox.models import Delivery
+from retention.selectors import conversations_expired
 from surveys.models import Survey
 from surveys.services import survey_comment, survey_rate
 from tenants.models import Client
-from widget.models import ChatSession
+from widget.models import ChatSession, WidgetSettings
 from widget.selectors import Opening, moment_text, opening_now
 from widget.signals import chat_signal
 from widget.tokens import session_key_new
@@ -244,6 +249,78 @@ def chat_transcript_send(*, client: Client, session: ChatSession, email: str) ->
     )
 
 
+# --- the client's settings (the portal's "Chat widget" page) --------------------------------
+
+_ORIGIN = re.compile(r"(https?)://([a-z0-9.-]+)(?::(\d{1,5}))?")
+_LOCAL_HOSTS = ("localhost", "127.0.0.1")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def origins_parse(text: str) -> list[str]:
+    """The shop origins a manager typed, one a line (or separated by spaces or commas), each a
+    scheme, host and optional port without a path; https unless the host is localhost or
+    127.0.0.1 (a shop tried out locally). Lower case, each once; ValidationError names the
+    first that is not one."""
+    origins: list[str] = []
+    for raw in re.split(r"[\s,]+", text.strip()):
+        if not raw:
+            continue
+        origin = raw.rstrip("/").lower()
+        match = _ORIGIN.fullmatch(origin)
+        host = match.group(2) if match else ""
+        if match is None or not host.strip(".") or ".." in host:
+            raise ValidationError(
+                _(
+                    "%(origin)s is not an origin: write the scheme and host only, as "
+                    "https://shop.example."
+                )
+                % {"origin": raw}
+            )
+        if match.group(1) != "https" and host not in _LOCAL_HOSTS:
+            raise ValidationError(_("%(origin)s: a shop's site must use https.") % {"origin": raw})
+        if match.group(3) and not 0 < int(match.group(3)) < 65536:
+            raise ValidationError(_("%(origin)s: the port is not valid.") % {"origin": raw})
+        if origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+@transaction.atomic
+def widget_settings_save(
+    *,
+    enabled: bool,
+    allowed_origins: list[str],
+    colour: str,
+    suggest_articles: bool,
+    order_status: bool,
+    request: HttpRequest | None = None,
+) -> WidgetSettings:
+    """Change the client's widget (current schema), recorded in its audit log."""
+    if not _COLOUR.fullmatch(colour):
+        raise ValidationError({"colour": _("A colour is written #rrggbb.")})
+    settings = WidgetSettings.objects.select_for_update().order_by("pk").first()
+    settings = settings or WidgetSettings()
+    settings.enabled, settings.allowed_origins = enabled, allowed_origins
+    settings.colour, settings.suggest_articles = colour.lower(), suggest_articles
+    settings.order_status = order_status
+    settings.save()
+    audit_record(
+        action=AuditEvent.Action.CLIENT_SETTINGS_CHANGED,
+        request=request,
+        object_type="widget_settings",
+        object_id=settings.pk,
+        label="Chat widget",
+        details={
+            "enabled": enabled,
+            "allowed_origins": allowed_origins,
+            "colour": settings.colour,
+            "suggest_articles": suggest_articles,
+            "order_status": order_status,
+        },
+    )
+    return settings
+
+
 # --- registered with the rooms below (widget.registrations) ---------------------------------
 
 
@@ -269,3 +346,14 @@ def chat_sessions_erase_for_customer(*, customer: Customer) -> None:
     for session in ChatSession.objects.filter(conversation_id__in=conversation_ids):
         session.key, session.page_url, session.visitor = session_key_new(), "", ""
         session.save(update_fields=["key", "page_url", "visitor"])
+
+
+def chat_pages_expire(*, before: datetime) -> int:
+    """The retention sweep's expirer: the page a customer wrote from goes with the messages of
+    their expired conversations (registered with retention.registry)."""
+    expired = conversations_expired(before=before).values("pk")
+    return (
+        ChatSession.objects.filter(conversation__in=expired)
+        .exclude(page_url="")
+        .update(page_url="")
+    )

@@ -6,6 +6,9 @@ from widget import views
 
 urlpatterns = [
     path("config", views.config, name="widget_config"),
+    path("articles", views.articles, name="widget_articles"),
+    path("articles/<int:article_id>/opened", views.article_opened, name="widget_article_opened"),
+    path("order-status", views.order_status, name="widget_order_status"),
     path("chats", views.chats, name="widget_chats"),
     path("chats/<str:token>", views.chat, name="widget_chat"),
     path("chats/<str:token>/messages", views.chat_messages_create, name="widget_chat_messages"),

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import translation
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.signin import client_address
+from content.models import FaqArticle
 from conversations.attachments import (
     MAX_UPLOAD_FILE_BYTES,
     PROGRAM_EXTENSIONS,
@@ -33,10 +35,16 @@ from conversations.attachments import (
     upload_files_check,
 )
 from conversations.models import Attachment, Message
+from helpcenter.models import SelfServiceAnswer
+from helpcenter.selectors import articles_suggest
+from helpcenter.services import self_service_record
+from orders.selectors import shop_connection
 from tenants.models import Client
 from widget import limits
 from widget.models import ChatSession, WidgetSettings
 from widget.selectors import (
+    NoShop,
+    ShopUnavailable,
     agent_typing,
     chat_messages,
     chat_session_find,
@@ -46,6 +54,8 @@ from widget.selectors import (
     message_json,
     moment_text,
     opening_now,
+    order_of_customer,
+    order_status_json,
     widget_settings,
 )
 from widget.services import (
@@ -221,7 +231,8 @@ def config(request: HttpRequest, widget: WidgetSettings) -> HttpResponse:
             "texts": texts,
             "live_url": live_url(request),
             "suggest_articles": widget.suggest_articles,
-            "order_status": widget.order_status,
+            # Offered only with a shop to ask (orders' connection in use).
+            "order_status": widget.order_status and shop_connection() is not None,
             "help_url": "/help/",
             # The script refuses a larger file before sending it (texts' file_too_large).
             "max_file_bytes": MAX_UPLOAD_FILE_BYTES,
@@ -460,7 +471,7 @@ def chat_transcript(request: HttpRequest, session: ChatSession, token: str) -> H
         if limits.reached(limits.TRANSCRIPTS, sent_to):
             raise Refused(
                 429,
-                _("The transcript was sent to this address already. Please check your mailbox."),
+                _("This chat was sent to this address already. Please check your mailbox."),
             )
         limits.counted(limits.TRANSCRIPTS, sent_to)
     return _json({"email": email}, 202)
@@ -470,3 +481,72 @@ def chat_transcript(request: HttpRequest, session: ChatSession, token: str) -> H
 def chat_end_view(request: HttpRequest, session: ChatSession, token: str) -> HttpResponse:
     session = chat_end(session=session)
     return _json({"status": "ended", "seq": session.seq, "ended_at": iso(session.ended_at)})
+
+
+@widget_endpoint("GET")
+def articles(request: HttpRequest, widget: WidgetSettings) -> HttpResponse:
+    """Help articles matching what the customer types (none when the client turned the
+    suggestions off)."""
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
+    if not widget.suggest_articles or not query:
+        return _json({"articles": []})
+    language = _page_language(request, request.GET.get("language", ""))
+    return _json({"articles": articles_suggest(query=query, language=language, limit=5)})
+
+
+@widget_endpoint("POST")
+def article_opened(request: HttpRequest, widget: WidgetSettings, article_id: int) -> HttpResponse:
+    """The customer opened a suggested article: a self-service answer (deflection)."""
+    data = _body(request)
+    if not FaqArticle.objects.filter(pk=article_id, published=True).exists():
+        raise Refused(404, _("No such article."))
+    self_service_record(
+        kind=SelfServiceAnswer.Kind.ARTICLE,
+        source=SelfServiceAnswer.Source.WIDGET,
+        visitor=_text(data, "visitor", limit=MAX_VISITOR),
+        language=_page_language(request, data.get("language")),
+        article_id=article_id,
+    )
+    return _no_content()
+
+
+@widget_endpoint("POST")
+def order_status(request: HttpRequest, widget: WidgetSettings) -> HttpResponse:
+    """An order's status from the client's shop, for its number and the e-mail address used
+    for it; an unknown number and another customer's order get the same 404. Held to
+    ORDER_LOOKUPS per visitor and address (against guessing numbers)."""
+    if not widget.order_status:
+        raise Refused(404, _("Order status is not available on this site."))
+    data = _body(request)
+    language = _page_language(request, data.get("language"))
+    client = _client(request)
+    with translation.override(language):
+        number = _text(data, "order_number", limit=64).strip()
+        email = _text(data, "email", limit=254).strip()
+        visitor = _text(data, "visitor", limit=MAX_VISITOR)
+        if not number:
+            raise Refused(400, _("Give the order number."), field="order_number")
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise Refused(400, _("This is not an e-mail address."), field="email") from None
+        limits.rate_check(
+            limits.ORDER_LOOKUPS, f"{client.schema_name}:{visitor}:{_address(request)}"
+        )
+        try:
+            order = order_of_customer(schema=client.schema_name, number=number, email=email)
+        except NoShop:
+            raise Refused(404, _("Order status is not available on this site.")) from None
+        except ShopUnavailable:
+            raise Refused(
+                503, _("The shop's order system does not answer now. Please try again later.")
+            ) from None
+        if order is None:
+            raise Refused(404, _("We found no order with this number and e-mail address."))
+        self_service_record(
+            kind=SelfServiceAnswer.Kind.ORDER_STATUS,
+            source=SelfServiceAnswer.Source.WIDGET,
+            visitor=visitor,
+            language=language,
+        )
+        return _json(order_status_json(order))

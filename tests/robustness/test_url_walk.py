@@ -146,6 +146,9 @@ PORTAL_ROUTES = {
         f"widget/v1/{route}": OPEN
         for route in (
             "config",
+            "articles",
+            "articles/<int:article_id>/opened",
+            "order-status",
             "chats",
             "chats/<str:token>",
             "chats/<str:token>/messages",
@@ -156,6 +159,13 @@ PORTAL_ROUTES = {
             "chats/<str:token>/end",
         )
     },
+    # The public help center (helpcenter.views).
+    "help/": OPEN,
+    "help/<str:language>/": OPEN,
+    "help/<str:language>/search": OPEN,
+    "help/<str:language>/<slug:slug>/": OPEN,
+    "help/<str:language>/<slug:slug>/vote": OPEN,
+    "help/<str:language>/<slug:slug>/read": OPEN,
     "order-events/shopify/": KEYED,
     "order-events/woocommerce/": KEYED,
     "admin/": ADMIN_SITE,
@@ -187,6 +197,7 @@ PORTAL_ROUTES = {
             "reports/<str:month>.pdf",
             "privacy/retention/",
             "order-updates/",
+            "help-center/",
             "security/",
             "webhooks/",
             "accounts/two-factor/",
@@ -215,6 +226,7 @@ PORTAL_ROUTES = {
             "team/api-keys/<int:key_id>/scopes/",
             "shop/",
             "shop/test/",
+            "chat-widget/",
             "order-updates/settings/",
             "webhooks/<int:endpoint_id>/resume/",
             "webhooks/<int:endpoint_id>/remove/",
@@ -264,6 +276,7 @@ def objects(two_clients):
         "conversation_id": conversation.pk,
         "customer_id": conversation.customer_id,
         "attachment_id": 1,
+        "article_id": 1,
         "message_id": 1,
         "invoice_id": 1,
         "number": "x",
@@ -277,6 +290,8 @@ def objects(two_clients):
         "endpoint_id": 1,
         "webhook_delivery_id": 1,
         "call_id": 1,
+        "language": "cs",
+        "slug": "x",
     }
 
 

@@ -45,6 +45,7 @@ class Command(BaseCommand):
             url = portal_url(client_domain_for_slug(demo.slug))
             self.stdout.write(f"  {demo.name:<16} {url}")
             self.stdout.write(f"    {demo.slug}-manager / {DEMO_PASSWORD}  (client portal)")
+            self.stdout.write(f"    help center: {url}help/  (public)")
             self.stdout.write(
                 f"    shop page with the chat widget: {demo_shop_page_url(demo.slug)}"
             )

@@ -1,0 +1,127 @@
+"""The public help center's pages on the client's portal domain."""
+
+import pytest
+from django.test import Client as HttpClient
+
+from content.models import FaqArticle, FaqCategory
+from helpcenter.models import ArticleVote, SearchMiss, SelfServiceAnswer
+from helpcenter.views import VISITOR_COOKIE
+from tests.support.tenancy import host_of, in_schema
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def help_a(two_clients):
+    """Client A (cs, sk): a category with two articles, one of them Czech only."""
+    with in_schema(two_clients.a):
+        orders = FaqCategory.objects.create(
+            slug="orders", name_cs="Objednávky", name_sk="Objednávky SK"
+        )
+        FaqArticle.objects.create(
+            slug="returns",
+            category=orders,
+            position=1,
+            question_cs="Vrácení zboží",
+            answer_cs="Zboží vraťte do 14 dnů.\n\nFormulář: https://shop.example/vraceni.\nDěkujeme.",
+            question_sk="Vrátenie tovaru",
+            answer_sk="Tovar vráťte do 14 dní.",
+        )
+        FaqArticle.objects.create(
+            slug="delivery",
+            category=orders,
+            position=2,
+            question_cs="Doručení <script>alert(1)</script>",
+            answer_cs="<b>Do dvou dnů</b>",
+        )
+        FaqArticle.objects.create(
+            slug="secret", question_cs="Interní pravidla", answer_cs="x", published=False
+        )
+    return HttpClient(HTTP_HOST=host_of(two_clients.a))
+
+
+def test_help_goes_to_the_browsers_language_among_the_clients(help_a):
+    assert help_a.get("/help/", HTTP_ACCEPT_LANGUAGE="sk-SK,cs;q=0.8")["Location"] == "/help/sk/"
+    assert help_a.get("/help/", HTTP_ACCEPT_LANGUAGE="de,en;q=0.5")["Location"] == "/help/cs/"
+    assert help_a.get("/help/")["Location"] == "/help/cs/"
+    # A language the client does not serve: back to the choice.
+    assert help_a.get("/help/pl/")["Location"] == "/help/"
+
+
+def test_the_front_page_lists_categories_and_published_articles(help_a):
+    page = help_a.get("/help/sk/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert page["Content-Language"] == "sk" or 'lang="sk"' in html
+    assert "Objednávky SK" in html
+    assert "Vrátenie tovaru" in html
+    assert "/help/sk/delivery/" in html  # shown in Czech, its fallback
+    assert "Interní pravidla" not in html
+    assert "<script>alert" not in html
+    assert "Client A Obuv" in html
+    assert VISITOR_COOKIE in page.cookies
+
+
+def test_an_article_in_a_fallback_language_says_so_and_renders_text_safely(help_a):
+    html = help_a.get("/help/sk/delivery/").content.decode()
+    assert 'id="fallback-note"' in html
+    assert "&lt;b&gt;Do dvou dnů&lt;/b&gt;" in html
+    assert "<b>Do" not in html
+    assert "&lt;script&gt;" in html
+
+    html = help_a.get("/help/cs/returns/").content.decode()
+    assert 'id="fallback-note"' not in html
+    assert '<a href="https://shop.example/vraceni" rel="nofollow noopener">' in html
+    assert html.count("<p>Zboží vraťte") == 1
+
+
+def test_unpublished_and_unknown_articles_are_not_found(help_a):
+    assert help_a.get("/help/cs/secret/").status_code == 404
+    assert help_a.get("/help/cs/nothing/").status_code == 404
+
+
+def test_another_clients_article_is_not_found(help_a, two_clients):
+    other = HttpClient(HTTP_HOST=host_of(two_clients.b))
+    assert other.get("/help/pl/returns/").status_code == 404
+    assert "Vrácení" not in other.get("/help/pl/search", {"q": "vraceni"}).content.decode()
+
+
+def test_a_vote_counts_once_per_visitor(help_a, two_clients):
+    help_a.get("/help/cs/returns/")
+    first = help_a.post("/help/cs/returns/vote", {"helpful": "yes"})
+    assert first.status_code == 302
+    assert first["Location"] == "/help/cs/returns/?voted=yes#vote"
+    help_a.post("/help/cs/returns/vote", {"helpful": "no"})
+    assert "vote-thanks" in help_a.get(first["Location"]).content.decode()
+    HttpClient(HTTP_HOST=host_of(two_clients.a)).post("/help/cs/returns/vote", {"helpful": "no"})
+
+    with in_schema(two_clients.a):
+        votes = sorted(ArticleVote.objects.values_list("helpful", "language"))
+    assert votes == [(False, "cs"), (True, "cs")]
+    assert help_a.post("/help/cs/returns/vote", {"helpful": "maybe"}).status_code == 400
+
+
+def test_a_read_article_is_a_self_service_answer_once_a_day(help_a, two_clients):
+    help_a.get("/help/cs/returns/")
+    assert help_a.post("/help/cs/returns/read").status_code == 204
+    assert help_a.post("/help/cs/returns/read").status_code == 204
+    assert help_a.post("/help/cs/secret/read").status_code == 404
+    with in_schema(two_clients.a):
+        answers = list(SelfServiceAnswer.objects.values_list("kind", "source", "language"))
+        visitor = SelfServiceAnswer.objects.get().visitor
+    assert answers == [("article", "help_center", "cs")]
+    assert visitor == help_a.cookies[VISITOR_COOKIE].value
+
+
+def test_the_search_page_finds_without_accents_and_counts_misses(help_a, two_clients):
+    html = help_a.get("/help/cs/search", {"q": "vraceni"}).content.decode()
+    assert "/help/cs/returns/" in html
+    assert "<mark>Vrácení</mark>" in html
+
+    for _ in range(2):
+        html = help_a.get("/help/cs/search", {"q": "Záruka  Účtenky"}).content.decode()
+        assert 'id="no-results"' in html
+    help_a.get("/help/cs/search", {"q": ""})
+    with in_schema(two_clients.a):
+        misses = list(SearchMiss.objects.values_list("language", "query", "count"))
+    assert misses == [("cs", "zaruka uctenky", 2)]
