@@ -48,6 +48,7 @@ BENCHMARKS: dict[str, str] = {
     "api": "--sizes 100,200 --seconds 1 --concurrency 2 --workers 2",
     "mail_intake": "--sizes 10 --processes 1",
     "outbound_webhooks": "--sizes 20 --clients 1",
+    "chat_live": "--sizes 20,50 --seconds 3 --burst 1",
     "faults": "--messages 20 --kills 1 --outage 2 --sweep 1 --redispatch 5 --timeout 120",
 }
 

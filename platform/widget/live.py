@@ -11,15 +11,14 @@ queries (the token's session, the client's origins). When the LISTEN connection 
 (PostgreSQL restarted, the backend killed), it reconnects with a growing pause and then wakes
 every waiter, who reads its seq again: a NOTIFY sent while nobody listened is not missed.
 
-Django is set up for its settings (the signing key, the database, the translations) but
-no request goes through Django's synchronous stack.
+Django is set up for its settings (the signing key, the database, the translations) by the
+entry point, config.live, but no request goes through Django's synchronous stack.
 """
 
 import asyncio
 import contextlib
 import json
 import logging
-import os
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping, Sequence
@@ -53,6 +52,8 @@ ORIGINS_TTL_SECONDS = 30.0
 # The pause before the LISTEN connection is tried again, doubled up to the last one.
 RECONNECT_PAUSES = (0.2, 0.5, 1.0, 2.0, 5.0)
 QUERY_CONNECTIONS = 4
+# How the process's connections show in pg_stat_activity.
+APPLICATION_NAME = "polydesk-live"
 # django-tenants' rule for a schema name (and never PostgreSQL's own pg_ schemas).
 SCHEMA_NAME = re.compile(r"^(?!pg_)[_a-zA-Z][_a-zA-Z0-9]{0,62}$")
 
@@ -100,7 +101,9 @@ class Connections:
         conn = await self.idle.get()
         try:
             if conn is None or conn.closed:
-                conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+                conn = await psycopg.AsyncConnection.connect(
+                    self.conninfo, autocommit=True, application_name=APPLICATION_NAME
+                )
             yield conn
         except psycopg.OperationalError:
             if conn is not None:
@@ -159,7 +162,7 @@ class Listener:
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(
-                    self.conninfo, autocommit=True
+                    self.conninfo, autocommit=True, application_name=APPLICATION_NAME
                 ) as conn:
                     self.connection = conn
                     await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL)))
@@ -235,7 +238,10 @@ class LiveApp:
         with translation.override(language):
             if path == HEALTH_PATH:
                 status = 200 if self.listener.listening else 503
-                await respond(send, status, {"listening": self.listener.listening})
+                waiting = sum(len(events) for events in self.listener.waiters.values())
+                await respond(
+                    send, status, {"listening": self.listener.listening, "waiting": waiting}
+                )
                 return
             if path != PATH:
                 await respond(send, 404, {"detail": gettext("Not found.")})
@@ -243,7 +249,7 @@ class LiveApp:
             try:
                 if method == "OPTIONS":
                     await self.preflight(send, query, origin, headers)
-                elif method in ("GET", "HEAD"):
+                elif method == "GET":
                     await self.wait(send, receive, query, origin)
                 else:
                     raise Refused(405, gettext("Use GET."))
@@ -343,11 +349,13 @@ class LiveApp:
 
     async def fetchall(self, query: sql.Composed, params: list[Any]) -> list[tuple[Any, ...]]:
         """The query's rows; a connection broken since its last use (PostgreSQL restarted) is
-        replaced and the query tried once more."""
-        try:
-            return await self.fetchall_once(query, params)
-        except psycopg.OperationalError:
-            return await self.fetchall_once(query, params)
+        replaced and the query tried again, until every connection was tried afresh."""
+        for _ in range(self.query_connections):
+            try:
+                return await self.fetchall_once(query, params)
+            except psycopg.OperationalError:
+                continue
+        return await self.fetchall_once(query, params)
 
     async def fetchall_once(self, query: sql.Composed, params: list[Any]) -> list[tuple[Any, ...]]:
         if self.connections is None:
@@ -418,14 +426,3 @@ async def respond(
         all_headers.append((b"content-type", b"application/json"))
     await send({"type": "http.response.start", "status": status, "headers": all_headers})
     await send({"type": "http.response.body", "body": content})
-
-
-def application() -> LiveApp:
-    """uvicorn's factory (``uvicorn --factory widget.live:application``): Django's settings
-    for the database and the signing key."""
-    # Here, not at the top: the module must import without settings (tests, mypy).
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
-    return LiveApp(conninfo=conninfo_from_settings())

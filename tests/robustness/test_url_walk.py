@@ -80,6 +80,8 @@ AGENCY_ROUTES = {
     "desk/items/<int:item_id>/orders": OBJECT,
     "desk/items/<int:item_id>/assign": OBJECT,
     "desk/items/<int:item_id>/viewers": OBJECT,
+    "desk/items/<int:item_id>/chat": OBJECT,
+    "desk/items/<int:item_id>/typing": OBJECT,
     "desk/deliveries/<int:delivery_id>/retry": OBJECT,
     "desk/clients/<int:client_id>/conversations/<int:conversation_id>": OBJECT,
     "desk/items/<int:item_id>/spam": OBJECT,

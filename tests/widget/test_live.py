@@ -4,7 +4,10 @@ tokens and origins are checked, and a lost LISTEN connection is taken up again w
 missing a change."""
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -18,10 +21,11 @@ import uvicorn
 from django.db import connection, transaction
 from django.utils import timezone
 
+from config.live import application
 from conversations.models import Conversation
 from tests.support.factories import CustomerFactory
 from tests.support.tenancy import in_schema
-from widget.live import HEALTH_PATH, PATH, LiveApp, conninfo_from_settings
+from widget.live import APPLICATION_NAME, HEALTH_PATH, PATH, LiveApp, conninfo_from_settings
 from widget.models import ChatSession, WidgetSettings
 from widget.signals import chat_signal
 from widget.tokens import chat_token_make, session_key_new
@@ -242,22 +246,25 @@ def test_bad_input_is_a_400_in_the_requests_language(live, chat):
 
 def test_health(live):
     status, body, _ = get(f"{live.base}{HEALTH_PATH}")
-    assert (status, body) == (200, {"listening": True})
+    assert (status, body) == (200, {"listening": True, "waiting": 0})
 
 
 def test_the_listener_reconnects_and_nothing_is_missed(live, chat, two_clients, django_db_blocker):
-    """The LISTEN backend is killed while a widget waits and a reply is committed before the
-    listener is back: the widget still gets it (every waiter reads again on reconnect)."""
+    """Every backend of the live process (the LISTEN connection and the query connections,
+    as when PostgreSQL restarts) is killed while a widget waits, and a reply is committed
+    before the listener is back: the widget still gets it (every waiter reads again on
+    reconnect, through fresh query connections)."""
     reconnects = live.app.listener.reconnects
     with ThreadPoolExecutor(1) as pool:
         answer = pool.submit(get, poll_url(live, chat, 0), SHOP)
         waiting(live, chat)
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND query ILIKE 'LISTEN%%'"
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND application_name = %s",
+                [APPLICATION_NAME],
             )
-            assert cursor.fetchone() is not None
+            assert cursor.fetchone()[0] >= 2  # the listener and a query connection
         # Committed while nobody listens (the listener waits a moment before reconnecting).
         signal(two_clients.a, django_db_blocker, chat)
         status, body, _ = answer.result(timeout=10)
@@ -276,3 +283,25 @@ def test_the_listener_reconnects_and_nothing_is_missed(live, chat, two_clients, 
         status, body, _ = answer.result(timeout=10)
     assert (status, body["seq"]) == (200, 2)
     assert time.monotonic() - started < WAIT
+
+
+def test_the_entry_point_refuses_production_with_the_development_key():
+    """config.live, uvicorn's factory: like the web processes, production with the
+    development key (which would let anyone sign a widget's token) does not start."""
+    environment = {**os.environ, "POLYDESK_ENV": "production"}
+    environment.pop("SECRET_KEY", None)
+    started = subprocess.run(
+        [sys.executable, "-c", "from config.live import application; application()"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode != 0
+    assert "SECRET_KEY is the development key" in started.stderr
+
+
+def test_the_entry_point_makes_the_app_in_development():
+    app = application()
+    assert isinstance(app, LiveApp)
+    assert "dbname=" in app.conninfo
