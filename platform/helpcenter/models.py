@@ -44,6 +44,9 @@ class ArticleText(models.Model):
 
     article = models.ForeignKey("content.FaqArticle", on_delete=models.CASCADE, related_name="+")
     language = models.CharField(max_length=8)
+    # The article's, copied: a search reads this table alone.
+    slug = models.SlugField(max_length=100, default="")
+    position = models.PositiveIntegerField(default=0)
     title = models.TextField()
     body = models.TextField()
     # The title (weight A) and the body (weight B) folded as the desk's search folds

@@ -14,7 +14,7 @@ from helpcenter.models import ArticleVote, SearchMiss, SelfServiceAnswer
 from helpcenter.registry import WIDGET_CHATS_STARTED
 from helpcenter.services import FOLLOW_UP
 from languages.selectors import language_fallback_chain
-from search.selectors import MATCH_SQL
+from search.selectors import tsquery_of
 from search.snippets import query_text, query_words, snippet
 
 SNIPPET_CHARACTERS = 160
@@ -39,25 +39,24 @@ class ArticleSuggestion(TypedDict):
 # The articles shown in a language (each in the first language of the chain it has a text
 # in), whose title or answer hold every word of the query: the desk's rule (the words
 # folded, the last a prefix, a word of five letters or more without its last letter, so
-# that "vraceni" and "vrac" find "Vrácení zboží"). A title that holds every word comes
-# first, then the rank (title words weigh more than the answer's), then the articles'
-# order. The index of words finds the texts; the chain's better languages are checked per
-# hit (an article is searched in the text it is shown in, not in its other languages).
-_ARTICLES_SQL = f"""
-    WITH q AS (SELECT ({MATCH_SQL.replace("%s", "%(text)s")})::tsquery AS query)
-    SELECT t.article_id, t.language, t.title, t.body, a.slug
-    FROM q, helpcenter_articletext AS t
-    JOIN content_faqarticle AS a ON a.id = t.article_id
-    WHERE t.terms @@ q.query AND t.language = ANY(%(chain)s)
-      AND NOT EXISTS (
+# that "vraceni" and "vrac" find "Vrácení zboží"; search.selectors.tsquery_of). A title that
+# holds every word comes first, then the rank (title words weigh more than the answer's),
+# then the articles' order. The index of words finds the texts, the query a value the
+# planner sees; a text in a later language of the chain is checked for a better one (an
+# article is searched in the text it is shown in, not in its other languages).
+_ARTICLES_SQL = """
+    SELECT t.article_id, t.language, t.title, t.body, t.slug
+    FROM helpcenter_articletext AS t
+    WHERE t.terms @@ %(query)s::tsquery AND t.language = ANY(%(chain)s)
+      AND (t.language = %(language)s OR NOT EXISTS (
         SELECT 1 FROM helpcenter_articletext AS better
         WHERE better.article_id = t.article_id AND better.language = ANY(%(chain)s)
           AND array_position(%(chain)s, better.language)
-            < array_position(%(chain)s, t.language))
-    ORDER BY ts_filter(t.terms, '{{a}}') @@ q.query DESC,
-      ts_rank('{{0.1, 0.2, 0.4, 1.0}}', t.terms, q.query) DESC, a.position, a.slug
+            < array_position(%(chain)s, t.language)))
+    ORDER BY ts_filter(t.terms, '{a}') @@ %(query)s::tsquery DESC,
+      ts_rank('{0.1, 0.2, 0.4, 1.0}', t.terms, %(query)s::tsquery) DESC, t.position, t.slug
     LIMIT %(limit)s
-"""  # noqa: S608 (the search app's fixed text: the query's words go as a parameter)
+"""
 
 
 def articles_found(*, query: str, language: str, limit: int = 20) -> list[ArticleFound]:
@@ -67,11 +66,14 @@ def articles_found(*, query: str, language: str, limit: int = 20) -> list[Articl
     text = query_text(query)[:200]
     if not text or limit < 1:
         return []
+    match = tsquery_of(text)
+    if match is None:  # only punctuation: no word to look for
+        return []
     chain = language_fallback_chain(language)
     with connection.cursor() as cursor:
         cursor.execute(
             _ARTICLES_SQL,
-            {"text": text, "chain": chain, "limit": limit},
+            {"query": match, "chain": chain, "language": language, "limit": limit},
         )
         rows = cursor.fetchall()
     return [
@@ -140,6 +142,20 @@ def help_article(*, slug: str, language: str) -> ArticleShown | None:
     """A published article by its slug as the help center shows it in ``language``."""
     article = FaqArticle.objects.filter(slug=slug, published=True).first()
     return _shown(article, language) if article is not None else None
+
+
+def help_article_neighbours(*, slug: str, language: str) -> tuple[str, list[ArticleShown]]:
+    """The name of the article's category in ``language`` (or its chain) and its other
+    published articles shown in that language, in their order; ("", []) without one."""
+    article = FaqArticle.objects.select_related("category").filter(slug=slug).first()
+    if article is None or article.category is None:
+        return "", []
+    chain = language_fallback_chain(language)
+    category = article.category
+    name = next((n for code in chain if (n := getattr(category, f"name_{code}", None))), "")
+    others = FaqArticle.objects.filter(category=category, published=True).exclude(pk=article.pk)
+    shown = [_shown(other, language) for other in others]
+    return name or category.slug, [item for item in shown if item is not None]
 
 
 def help_categories(*, language: str) -> list[CategoryShown]:

@@ -1,5 +1,6 @@
 """Recording self-service answers and the chats that follow them (current client schema)."""
 
+import re
 from datetime import datetime, timedelta, tzinfo
 
 from django.db import connection, transaction
@@ -7,6 +8,10 @@ from django.utils import timezone
 
 from helpcenter.models import ArticleVote, SelfServiceAnswer
 from search.snippets import fold
+
+# What a visitor may type that names a person or an order (an e-mail address, an order or
+# phone number): such a search is not kept (docs/privacy.md, "The help center's visitors").
+_PERSONAL = re.compile(r"@|\d{5}|\d[\d ./-]{6,}\d")
 
 # A chat started this soon after a self-service answer means the answer did not settle it.
 FOLLOW_UP = timedelta(minutes=30)
@@ -93,9 +98,9 @@ def search_miss_record(
     *, query: str, language: str, zone: tzinfo | None = None, now: datetime | None = None
 ) -> None:
     """A help center search found nothing: counted per day (in ``zone``, the client's),
-    language and folded query."""
+    language and folded query; not one that holds an e-mail address or a long number."""
     folded = " ".join(fold(query).split())[:100]
-    if not folded:
+    if not folded or _PERSONAL.search(folded):
         return
     day = timezone.localdate(now or timezone.now(), zone)
     with connection.cursor() as cursor:

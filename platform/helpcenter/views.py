@@ -25,7 +25,13 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_GET, require_POST
 
 from helpcenter.paragraphs import paragraphs
-from helpcenter.selectors import article_snippet, articles_found, help_article, help_categories
+from helpcenter.selectors import (
+    article_snippet,
+    articles_found,
+    help_article,
+    help_article_neighbours,
+    help_categories,
+)
 from helpcenter.services import article_vote, help_article_read, search_miss_record
 from languages.catalog import CATALOG
 from search.snippets import highlighted, query_words
@@ -144,8 +150,11 @@ def help_article_page(request: HttpRequest, language: str, slug: str) -> HttpRes
 
     if article is None:
         return _render(request, language, "helpcenter/missing.html", {}, here=here, status=404)
+    category, neighbours = help_article_neighbours(slug=slug, language=language)
     context: dict[str, Any] = {
         "article": article,
+        "category": category,
+        "neighbours": neighbours,
         "paragraphs": paragraphs(article.answer),
         "shown_in": _language_name(article.language),
         "voted": request.GET.get("voted") in ("yes", "no"),

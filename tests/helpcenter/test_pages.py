@@ -73,6 +73,9 @@ def test_an_article_in_a_fallback_language_says_so_and_renders_text_safely(help_
     assert 'id="fallback-note"' not in html
     assert '<a href="https://shop.example/vraceni" rel="nofollow noopener">' in html
     assert html.count("<p>Zboží vraťte") == 1
+    # The other articles of its category beside it.
+    assert 'id="related-title">Objednávky</h2>' in html
+    assert 'href="/help/cs/delivery/"' in html
 
 
 def test_unpublished_and_unknown_articles_are_not_found(help_a):
@@ -125,3 +128,11 @@ def test_the_search_page_finds_without_accents_and_counts_misses(help_a, two_cli
     with in_schema(two_clients.a):
         misses = list(SearchMiss.objects.values_list("language", "query", "count"))
     assert misses == [("cs", "zaruka uctenky", 2)]
+
+
+def test_a_search_naming_a_person_or_an_order_is_not_kept(help_a, two_clients):
+    for query in ("jana@example.cz", "objednávka 2026-12345", "+420 777 123 456", "obj 20261"):
+        help_a.get("/help/cs/search", {"q": query})
+    help_a.get("/help/cs/search", {"q": "velikost 42"})
+    with in_schema(two_clients.a):
+        assert list(SearchMiss.objects.values_list("query", flat=True)) == ["velikost 42"]
