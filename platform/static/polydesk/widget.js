@@ -231,7 +231,7 @@
 
   function show(...nodes) {
     ui.body.classList.remove("thread");
-    ui.body.replaceChildren(...nodes);
+    ui.body.replaceChildren(...nodes.filter(Boolean));
     const target = ui.body.querySelector("[data-focus]");
     if (target && !ui.panel.hidden) { target.focus(); }
   }
