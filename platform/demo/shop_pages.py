@@ -157,6 +157,7 @@ SHOP_CSS = """\
 * { font-family: Georgia, serif; }
 body { margin: 0; background: #faf7f2; color: #222; }
 header, footer { padding: 1rem 2rem; background: #222; color: #fff; }
+header { display: flex; justify-content: space-between; align-items: baseline; }
 header nav a { color: #fff; margin-left: 1rem; }
 main { display: grid; grid-template-columns: 1fr 1fr; gap: 2rem; max-width: 60rem;
        margin: 2rem auto; padding: 0 1rem; }

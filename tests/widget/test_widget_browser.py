@@ -9,6 +9,7 @@ that says when support opens; a help article is found without accents as the cus
 the keyboard opens and closes it."""
 
 import json
+import re
 import threading
 import time
 import urllib.request
@@ -27,6 +28,7 @@ from accounts.models import User
 from content.models import FaqArticle
 from conversations.models import Conversation, Message
 from customers.models import Customer
+from demo.files import parcel_photo_png
 from helpcenter.models import SelfServiceAnswer
 from hours import calendar as hours_calendar
 from hours.models import BusinessHours
@@ -37,6 +39,7 @@ from tests.support.browser import in_another_thread, served_and_browsed, wait_un
 from tests.support.desk import agent_with, held_by
 from tests.support.factories import PASSWORD
 from tests.support.tenancy import host_of, in_schema
+from widget import limits
 from widget.live import LiveApp, conninfo_from_settings
 from widget.models import ChatSession, WidgetSettings
 
@@ -44,6 +47,7 @@ pytestmark = pytest.mark.slow
 
 # Open all day, every day: only a holiday closes it (and no real one gets in the way).
 ALWAYS_OPEN = {str(day): [["00:00", "24:00"]] for day in range(7)}
+LIVE_WAIT = 3.0
 QUESTION = "Dobrý den, kdy mi přijde objednávka 2026-1042?"
 ANSWER = "Dobrý den, balík je na cestě a přijde zítra."
 
@@ -117,7 +121,10 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
                 answer_cs="Nenošené zboží můžete vrátit do 30 dnů od doručení, stačí vyplnit"
                 " formulář a poslat balík zpět.",
             )
-        live, live_port = live_started(LiveApp(conninfo=conninfo_from_settings()))
+        # A short wait: a lost poll is seen within seconds.
+        live, live_port = live_started(
+            LiveApp(conninfo=conninfo_from_settings(), wait_seconds=LIVE_WAIT)
+        )
         host = host_of(client)
         try:
             with (
@@ -342,4 +349,119 @@ def test_the_keyboard_opens_it_with_enter_and_closes_it_with_escape(site, monkey
     expect(panel).to_be_hidden()
     wait_until(shop, f"{focused} && {focused}.classList.contains('launcher')")
     expect(launcher).to_have_attribute("aria-expanded", "false")
+    shop.context.close()
+
+
+def chat_started(site: Site, text: str) -> tuple[Page, dict]:
+    """A new visitor's chat, open on the shop's page; and the widget's texts."""
+    texts = config_of(site)["texts"]
+    shop = site.browser.new_context().new_page()
+    shop.goto(site.shop)
+    widget(shop).locator(".launcher").click()
+    panel = widget(shop).get_by_role("dialog")
+    panel.get_by_label(texts["message_label"]).fill(text)
+    panel.get_by_role("button", name=texts["send"]).click()
+    expect(panel.locator(".message.mine")).to_contain_text(text)
+    return shop, texts
+
+
+def test_a_photo_is_sent_with_a_preview_a_file_too_large_is_refused_before_it_is_sent(
+    site, monkeypatch
+):
+    holidays_are(monkeypatch, set())
+    shop, texts = chat_started(site, "Dobrý den, balík přišel poškozený.")
+    panel = widget(shop).get_by_role("dialog")
+    sent: list[str] = []
+    shop.on(
+        "request", lambda request: sent.append(request.url) if "/messages" in request.url else None
+    )
+
+    photo = {"name": "balik.png", "mimeType": "image/png", "buffer": parcel_photo_png(seed=3)}
+    panel.locator(".file-input").set_input_files(photo)
+    expect(panel.locator(".preview img")).to_be_visible()
+    expect(panel.locator(".preview")).to_contain_text("balik.png")
+    panel.get_by_role("button", name=texts["send"]).click()
+    attachment = panel.locator(".message.mine .attachment img")
+    expect(attachment).to_have_attribute("alt", "balik.png")
+    # Served to the token's holder from the portal, shown on the shop's page.
+    wait_until(
+        shop,
+        "document.querySelector('[data-polydesk-widget]').shadowRoot"
+        ".querySelector('.attachment img').naturalWidth === 320",
+    )
+    expect(panel.locator(".preview")).to_be_hidden()
+    assert len(sent) == 1
+
+    # Over the server's limit (config max_file_bytes): refused here, nothing uploaded.
+    big = {
+        "name": "velky.png",
+        "mimeType": "image/png",
+        "buffer": b"\x89PNG" + bytes(10 * 1024 * 1024),
+    }
+    panel.locator(".file-input").set_input_files(big)
+    expect(panel.get_by_role("alert")).to_contain_text("velky.png")
+    expect(panel.locator(".preview")).to_be_hidden()
+    panel.get_by_label(texts["message_label"]).fill("A ještě jedna fotka.")
+    panel.get_by_role("button", name=texts["send"]).click()
+    expect(panel.locator(".message.mine")).to_have_count(3)
+    assert len(sent) == 2  # the words only
+    shop.context.close()
+
+
+def test_a_failed_send_stays_in_the_box_with_the_reason_and_a_lost_poll_reconnects(
+    site, monkeypatch
+):
+    holidays_are(monkeypatch, set())
+    shop, texts = chat_started(site, "Dobrý den, mám dotaz k velikosti.")
+    panel = widget(shop).get_by_role("dialog")
+    box = panel.get_by_label(texts["message_label"])
+
+    # The network fails the send: the words stay, with the reason; Enter sends them again.
+    shop.route("**/widget/v1/chats/*/messages", lambda route: route.abort())
+    box.fill("Je velikost 42 skladem?")
+    box.press("Enter")
+    expect(panel.get_by_role("alert")).to_have_text(texts["error"])
+    expect(box).to_have_value("Je velikost 42 skladem?")
+    shop.unroute("**/widget/v1/chats/*/messages")
+    box.press("Enter")
+    expect(panel.locator(".message.mine").last).to_have_text(re_text("Je velikost 42 skladem?"))
+    expect(box).to_have_value("")
+    expect(panel.get_by_role("alert")).to_be_hidden()
+
+    # The live process out of reach: "reconnecting", then back without a reload.
+    shop.route("**/widget/v1/live?*", lambda route: route.abort())
+    expect(panel.locator(".connection")).to_have_text(
+        texts["reconnecting"], timeout=LIVE_WAIT * 3000
+    )
+    shop.unroute("**/widget/v1/live?*")
+    expect(panel.locator(".connection")).to_be_hidden(timeout=LIVE_WAIT * 6000)
+    shop.context.close()
+
+
+def re_text(text: str):
+    return re.compile(re.escape(text))
+
+
+def test_the_challenge_after_repeated_chats_is_solved_without_the_customer_noticing(
+    site, monkeypatch
+):
+    holidays_are(monkeypatch, set())
+    # Every new chat from this address needs the proof of work.
+    monkeypatch.setattr(limits, "CHATS_BEFORE_CHALLENGE", limits.Limit("chats-browser", 0, 600))
+    statuses: list[int] = []
+    texts = config_of(site)["texts"]
+    shop = site.browser.new_context().new_page()
+    shop.on(
+        "response",
+        lambda response: (
+            statuses.append(response.status) if response.url.endswith("/widget/v1/chats") else None
+        ),
+    )
+    shop.goto(site.shop)
+    widget(shop).locator(".launcher").click()
+    panel = widget(shop).get_by_role("dialog")
+    panel.get_by_label(texts["message_label"]).fill("Dobrý den, jsem člověk.")
+    panel.get_by_role("button", name=texts["send"]).click()
+    expect(panel.locator(".message.mine")).to_contain_text("jsem člověk")
+    assert statuses == [428, 201]
     shop.context.close()

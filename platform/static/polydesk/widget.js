@@ -22,6 +22,7 @@
   const REFRESH_EVERY = 15000;  // a fetch of the chat even when the live process is silent
   const TYPING_EVERY = 3000;
   const SUGGEST_AFTER = 250;
+  const TYPING_SHOWN = 7000;
 
   // --- Small tools -----------------------------------------------------------------------
   function h(tag, attributes, ...children) {
@@ -421,8 +422,11 @@
 
   function absorb(data) {
     if (typeof data.seq === "number") { chat.seq = Math.max(chat.seq, data.seq); }
-    for (const message of data.messages || []) { add(message); }
-    if (typeof data.agent_typing === "boolean") { ui.typing.hidden = !data.agent_typing; }
+    const messages = data.messages || [];
+    // A reply just arrived: the typing that wrote it is over (its mark outlives it a little).
+    const replied = messages.some((message) => message.from !== "customer" && !chat.messages.has(message.id));
+    for (const message of messages) { add(message); }
+    if (typeof data.agent_typing === "boolean") { paintTyping(data.agent_typing && !replied); }
     if (data.status && data.status !== chat.status) {
       chat.status = data.status;
       if (data.status === "ended") { ended(); }
@@ -456,10 +460,19 @@
     ui.list.insertBefore(item, later || null);
     item.scrollIntoView({block: "nearest"});
     if (!mine) {
-      ui.typing.hidden = true;
+      paintTyping(false);
       ui.announce.textContent = author + ": " + (message.text || "");
       if (ui.panel.hidden) { chat.unread += 1; paintBadge(); }
     }
+  }
+
+  // The live process tells of a new reply, not of typing that stopped (the mark lasts a few
+  // seconds on the server): the line goes by itself unless told again.
+  let typingTimer = null;
+  function paintTyping(on) {
+    clearTimeout(typingTimer);
+    ui.typing.hidden = !on;
+    if (on) { typingTimer = setTimeout(() => { ui.typing.hidden = true; }, TYPING_SHOWN); }
   }
 
   function typing() {
@@ -557,7 +570,7 @@
           const url = new URL(config.live_url, BASE);
           url.search = new URLSearchParams({token: token, after: String(chat.seq)});
           const answer = await call("GET", url.href, undefined, {timeout: LIVE_TIMEOUT, signal: controller.signal});
-          if (typeof answer.agent_typing === "boolean") { ui.typing.hidden = !answer.agent_typing; }
+          if (typeof answer.agent_typing === "boolean") { paintTyping(answer.agent_typing); }
           if (answer.seq > chat.seq) {
             await refresh();
             chat.seq = Math.max(chat.seq, answer.seq);
