@@ -278,9 +278,32 @@ class LiveApp:
     async def wait(
         self, send: Send, receive: Receive, query: dict[str, list[str]], origin: str
     ) -> None:
-        after = after_parse(query)
         schema, conversation, key = self.token_parse(query)
         await self.origin_check(schema, origin)
+        # From here the page's origin is the client's: its refusals are readable by the
+        # widget (CORS), so that it can act on them (a withdrawn token: start a new chat).
+        try:
+            await self.wait_allowed(send, receive, query, origin, schema, conversation, key)
+        except Refused as refused:
+            refused.cors = True
+            raise
+        except psycopg.OperationalError as error:
+            logger.exception("live: the database did not answer")
+            raise Refused(
+                503, gettext("The chat is not reachable; try again."), cors=True
+            ) from error
+
+    async def wait_allowed(
+        self,
+        send: Send,
+        receive: Receive,
+        query: dict[str, list[str]],
+        origin: str,
+        schema: str,
+        conversation: int,
+        key: str,
+    ) -> None:
+        after = after_parse(query)
         chat = (schema, conversation)
         deadline = time.monotonic() + self.wait_seconds
         event = asyncio.Event()

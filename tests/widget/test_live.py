@@ -206,8 +206,11 @@ def test_a_withdrawn_token_is_refused(live, chat, two_clients, django_db_blocker
         ChatSession.objects.filter(conversation_id=chat.conversation_id).update(
             key=session_key_new()
         )
-    status, _, _ = get(poll_url(live, chat, 0))
+    status, body, headers = get(poll_url(live, chat, 0), SHOP)
     assert status == 403
+    assert body["detail"]
+    # On the client's own shop the widget can read the refusal and start a new chat.
+    assert headers["access-control-allow-origin"] == SHOP
 
 
 def test_a_token_of_another_schema_or_a_bad_schema_is_refused(live, chat, two_clients):
@@ -235,13 +238,15 @@ def test_the_preflight_answers_the_allowed_origin_only(live, chat):
 
 def test_bad_input_is_a_400_in_the_requests_language(live, chat):
     request = urllib.request.Request(  # noqa: S310 - local
-        f"{live.base}{PATH}?token={chat.token}&after=-1", headers={"Accept-Language": "de"}
+        f"{live.base}{PATH}?token={chat.token}&after=-1",
+        headers={"Accept-Language": "de", "Origin": SHOP},
     )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)  # noqa: S310 - local
     assert refused.value.code == 400
+    assert refused.value.headers["access-control-allow-origin"] == SHOP
     detail = json.loads(refused.value.read())["detail"]
-    assert detail and "after" in detail
+    assert detail == "after muss eine ganze Zahl sein (die zuletzt gesehene seq)."
 
 
 def test_health(live):
