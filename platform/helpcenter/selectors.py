@@ -16,6 +16,7 @@ from helpcenter.services import FOLLOW_UP
 from languages.selectors import language_fallback_chain
 from search.selectors import tsquery_of
 from search.snippets import query_text, query_words, snippet
+from tenants.models import Client
 
 SNIPPET_CHARACTERS = 160
 
@@ -99,15 +100,28 @@ def articles_suggest(*, query: str, language: str, limit: int = 5) -> list[Artic
     """The widget's suggestions as the customer types: up to ``limit`` articles for
     ``query`` in ``language``, each {id, title, snippet (at most 160 characters of the
     answer), url (the help center's page, an absolute path)}."""
+    page_language = _help_center_language(language)
     return [
         {
             "id": found["id"],
             "title": found["title"],
             "snippet": article_snippet(found["body"], query),
-            "url": f"/help/{language}/{found['slug']}/",
+            "url": f"/help/{page_language}/{found['slug']}/",
         }
         for found in articles_found(query=query, language=language, limit=limit)
     ]
+
+
+def _help_center_language(language: str) -> str:
+    """The help center's pages are in the client's languages: ``language`` when it is one,
+    else the client's default (the page then shows the article in its fallback)."""
+    client = getattr(connection, "tenant", None)
+    if not isinstance(client, Client):  # entered by schema name (a task, a test): read it
+        schema = connection.schema_name  # type: ignore[attr-defined]  # django-tenants
+        client = Client.objects.filter(schema_name=schema).first()
+    if client is None or not client.languages or language in client.languages:
+        return language
+    return client.default_language or client.languages[0]
 
 
 @dataclass(frozen=True)

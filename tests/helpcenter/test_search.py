@@ -132,3 +132,12 @@ def test_at_most_limit_suggestions(two_clients):
             _article(f"a{number}", position=number, question_cs=f"Doprava {number}")
         assert len(articles_suggest(query="doprava", language="cs")) == 5
         assert len(articles_suggest(query="doprava", language="cs", limit=2)) == 2
+
+
+def test_a_suggestion_links_to_a_page_in_one_of_the_clients_languages(two_clients):
+    with in_schema(two_clients.a):  # cs and sk
+        _article("sizes", question_cs="Tabulka velikostí", question_en="Size chart")
+        (polish,) = articles_suggest(query="size", language="pl")  # pl -> en
+        (slovak,) = articles_suggest(query="velikost", language="sk")
+    assert (polish["title"], polish["url"]) == ("Size chart", "/help/cs/sizes/")
+    assert slovak["url"] == "/help/sk/sizes/"

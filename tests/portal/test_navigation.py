@@ -20,6 +20,7 @@ NAV_LINKS = [
     "/customers/",
     "/calls/",
     "/order-updates/",
+    "/help-center/",
     "/reports/",
     "/invoices/",
     "/privacy/retention/",
