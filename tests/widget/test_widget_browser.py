@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
@@ -32,12 +33,15 @@ from demo.files import parcel_photo_png
 from helpcenter.models import SelfServiceAnswer
 from hours import calendar as hours_calendar
 from hours.models import BusinessHours
+from orders.credentials import credentials_encrypt
+from orders.models import ShopConnection
 from routing.models import AgentState, WorkItem
 from tenants.models import Client
 from tests.support.billing import billing_tables_truncate
 from tests.support.browser import in_another_thread, served_and_browsed, wait_until
 from tests.support.desk import agent_with, held_by
 from tests.support.factories import PASSWORD
+from tests.support.fake_shops import TOKEN, FakeShop, ShopOrder
 from tests.support.tenancy import host_of, in_schema
 from widget import limits
 from widget.live import LiveApp, conninfo_from_settings
@@ -111,10 +115,17 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
         hours = BusinessHours.objects.create(client=client, weekly=ALWAYS_OPEN)
         shop = ThreadingHTTPServer(("127.0.0.1", 0), ShopPage)
         started(shop)
+        orders = FakeShop("shopify", [ShopOrder("#1001", "vera@example.cz")]).start()
         shop_origin = f"http://127.0.0.1:{shop.server_address[1]}"
         with in_schema(client):
             WidgetSettings.objects.all().delete()
             WidgetSettings.objects.create(enabled=True, allowed_origins=[shop_origin])
+            connection = ShopConnection.objects.create(
+                platform="shopify",
+                shop_url=orders.url,
+                credentials_encrypted=credentials_encrypt({"access_token": TOKEN}),
+                timeout_seconds=Decimal("2"),
+            )
             article = FaqArticle.objects.create(
                 slug="vraceni-zbozi",
                 question_cs="Vrácení zboží do 30 dnů",
@@ -145,6 +156,7 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
             live.should_exit = True
             shop.shutdown()
             shop.server_close()
+            orders.stop()
             with in_schema(client):
                 chats = list(ChatSession.objects.values_list("conversation_id", flat=True))
                 WorkItem.objects.filter(client=client, source_id__in=chats).delete()
@@ -155,6 +167,7 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
                 Conversation.objects.filter(pk__in=chats).delete()
                 Customer.objects.filter(pk__in=customers).delete()
                 WidgetSettings.objects.all().delete()
+                connection.delete()
                 article.delete()
             hours.delete()
             AgentState.objects.filter(agent=agent).delete()
@@ -464,4 +477,43 @@ def test_the_challenge_after_repeated_chats_is_solved_without_the_customer_notic
     panel.get_by_role("button", name=texts["send"]).click()
     expect(panel.locator(".message.mine")).to_contain_text("jsem člověk")
     assert statuses == [428, 201]
+    shop.context.close()
+
+
+def test_the_order_status_without_an_agent_and_this_did_not_help_opens_a_chat_about_it(
+    site, monkeypatch
+):
+    holidays_are(monkeypatch, set())
+    texts = config_of(site)["texts"]
+    shop = site.browser.new_context().new_page()
+    shop.goto(site.shop)
+    widget(shop).locator(".launcher").click()
+    panel = widget(shop).get_by_role("dialog")
+    panel.get_by_text(texts["order_title"]).click()
+    panel.get_by_label(texts["order_number_label"]).fill("1001")
+    panel.get_by_label(texts["order_email_label"]).fill("vera@example.cz")
+    panel.get_by_role("button", name=texts["order_check"]).click()
+    answer = panel.locator(".order-answer")
+    expect(answer.locator(".order-status")).to_contain_text("#1001")
+    tracking = answer.get_by_role("link", name=re_text(texts["order_tracking"]))
+    expect(tracking).to_have_attribute("href", "https://track.example/CZ123")
+    expect(tracking).to_contain_text("PPL")
+
+    # Not enough: a chat about that order, the number carried along.
+    answer.get_by_role("button", name=texts["order_not_helpful"]).click()
+    expect(panel.locator(".start .note")).to_contain_text("#1001")
+    message = panel.get_by_label(texts["message_label"])
+    expect(message).to_be_focused()
+    message.fill("Zásilka stojí už týden na jednom místě.")
+    panel.get_by_role("button", name=texts["send"]).click()
+    expect(panel.locator(".message.mine")).to_contain_text("stojí už týden")
+    subjects: list[str] = []
+
+    def subject():
+        with in_schema(site.client):
+            session = ChatSession.objects.select_related("conversation").latest("pk")
+            subjects.append(session.conversation.subject)
+
+    in_another_thread(subject)
+    assert "1001" in subjects[0]
     shop.context.close()
