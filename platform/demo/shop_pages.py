@@ -167,6 +167,10 @@ main { display: grid; grid-template-columns: 1fr 1fr; gap: 2rem; max-width: 60re
 button { font-size: 1.4rem; padding: 1rem 3rem; background: #e4572e; color: #fff;
          border: 4px dashed #000; text-transform: uppercase; }
 label, input, textarea { font-size: 2rem; color: #e4572e; }
+@media (max-width: 640px) {
+  main { grid-template-columns: 1fr; }
+  button { padding: 1rem 1.5rem; }
+}
 """
 
 
