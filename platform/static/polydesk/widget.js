@@ -132,7 +132,8 @@
       return await call(method, path, body, options);
     } catch (failure) {
       const challenge = failure.status === 428 && failure.body && failure.body.challenge;
-      if (!challenge) { throw failure; }
+      // (No crypto.subtle outside a secure context: the shop's page must be https.)
+      if (!challenge || !window.crypto || !crypto.subtle) { throw failure; }
       const answer = await solve(challenge);
       if (body instanceof FormData) {
         body.set("challenge_id", answer.id);
