@@ -51,6 +51,7 @@ from demo.surveys import seed_surveys
 from demo.telephony import seed_telephony
 from demo.translation_reviews import seed_translation_reviews
 from demo.webhooks import seed_webhooks
+from demo.widget import seed_widget
 from hours.models import SlaEvent, SlaTarget
 from hours.selectors import client_calendar, sla_promise_for
 from hours.services import resolution_clock_stop
@@ -657,6 +658,7 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_shops,
     seed_order_updates,
     seed_translation_reviews,
+    seed_widget,
     # Last: the events of the seeding itself are not sent to the demo's receiver.
     seed_webhooks,
 ]

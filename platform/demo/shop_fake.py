@@ -4,6 +4,10 @@
 shapes with ``demo.shops.demo_orders``, checking the demo's credentials. One line is logged
 per request. Nothing leaves the machine.
 
+It also serves each demo client's sample shop page with the chat widget
+(``/shop/<client slug>/``, ``demo.shop_pages``): a shop's site on another origin than the
+client's portal, as in life.
+
 Run by ``make demo`` as the Procfile's ``shops`` process: ``python -m demo.shop_fake``.
 """
 
@@ -17,10 +21,40 @@ from urllib.parse import parse_qs, urlsplit
 
 from config import env
 from demo.shop_orders import DEMO_SHOPS, demo_orders
+from demo.shop_pages import SHOP_CSS, SHOP_PAGES, shop_page_html
 
 log = logging.getLogger("polydesk.shop_fake")
 _TERM = re.compile(r'(email|name):"([^"]*)"')
 _SHOPIFY_PATH = re.compile(r"/admin/api/\d{4}-\d{2}/graphql\.json")
+_SHOP_PAGE_PATH = re.compile(r"/shop/([a-z0-9-]+)/(?:([a-z]{2})/)?")
+
+
+def portal_origin(slug: str) -> str:
+    """The client's portal, as config.settings and desk.selectors.portal_url make it (this
+    process has no Django settings: the same variables, read through config.env)."""
+    scheme = env.text("POLYDESK_URL_SCHEME", "http")
+    suffix = env.text(
+        "POLYDESK_CLIENT_DOMAIN_SUFFIX", env.text("POLYDESK_AGENCY_DOMAIN", "localhost")
+    )
+    port = env.text("POLYDESK_URL_PORT", "8000")
+    return f"{scheme}://{slug}.{suffix}" + ("" if port in ("", "80", "443") else f":{port}")
+
+
+def shop_page(path: str) -> str | None:
+    """The sample shop page at ``path`` (its first language without one), or None."""
+    match = _SHOP_PAGE_PATH.fullmatch(path)
+    if match is None or match[1] not in SHOP_PAGES:
+        return None
+    languages = SHOP_PAGES[match[1]]
+    language = match[2] or next(iter(languages))
+    if language not in languages:
+        return None
+    return shop_page_html(
+        slug=match[1],
+        language=language,
+        portal_origin=portal_origin(match[1]),
+        stylesheet="/shop/shop.css",
+    )
 
 
 def _credentials(platform: str) -> dict[str, str]:
@@ -125,8 +159,25 @@ class ShopHandler(BaseHTTPRequestHandler):
             return
         self._send(*shopify_answer(self.headers.get("X-Shopify-Access-Token", ""), request))
 
+    def _send_text(self, status: int, content_type: str, text: str) -> None:
+        payload = text.encode()
+        log.info("%s %s -> %s", self.command, self.path.split("?")[0], status)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.send_response(status)
+            self.send_header("Content-Type", f"{content_type}; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
+        if parts.path == "/shop/shop.css":
+            self._send_text(200, "text/css", SHOP_CSS)
+            return
+        if parts.path.startswith("/shop/"):
+            page = shop_page(parts.path)
+            self._send_text(200 if page else 404, "text/html", page or "Not found")
+            return
         if parts.path != "/wp-json/wc/v3/orders":
             self._send(404, {"code": "rest_no_route", "message": "No route was found."})
             return

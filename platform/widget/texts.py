@@ -2,8 +2,10 @@
 own (``GET /widget/v1/config`` sends them). Times are filled in here, in the client's time
 zone and the customer's language, so the script formats nothing."""
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from conversations.attachments import MAX_UPLOAD_FILE_BYTES
 from surveys.services import rating_labels
 
 
@@ -58,6 +60,13 @@ def widget_texts(*, client_name: str, opens_at: str, answer_by: str) -> dict[str
         "challenge": _("One moment: checking that you are not a robot…"),
         "error": _("Something went wrong. Please try again."),
         "reconnecting": _("Connection lost. Reconnecting…"),
+    }
+    # A photo over the limit is refused before it is sent: the script fills in {name} and
+    # {size} (the agents' words for the same refusal, so already in every language).
+    texts["file_too_large"] = _("%(name)s: %(size)s; at most %(limit)s a file.") % {
+        "name": "{name}",
+        "size": "{size}",
+        "limit": str(filesizeformat(MAX_UPLOAD_FILE_BYTES)).replace("\xa0", " "),
     }
     texts.update({f"rating_{score}": str(label) for score, label in ratings.items()})
     return texts

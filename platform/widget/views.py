@@ -234,6 +234,8 @@ def config(request: HttpRequest, widget: WidgetSettings) -> HttpResponse:
             # Offered only with a shop to ask (orders' connection in use).
             "order_status": widget.order_status and shop_connection() is not None,
             "help_url": "/help/",
+            # The script refuses a larger file before sending it (texts' file_too_large).
+            "max_file_bytes": MAX_UPLOAD_FILE_BYTES,
         }
     )
 

@@ -5,6 +5,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.two_factor import totp_secret_base32
 from demo.cast import DEMO_AGENTS, DEMO_CLIENTS, DEMO_PASSWORD
 from demo.seed import SEED_STEPS
+from demo.widget import demo_shop_page_url
 from desk.selectors import portal_url
 from tenants.services import client_domain_for_slug
 
@@ -45,3 +46,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {demo.name:<16} {url}")
             self.stdout.write(f"    {demo.slug}-manager / {DEMO_PASSWORD}  (client portal)")
             self.stdout.write(f"    help center: {url}help/  (public)")
+            self.stdout.write(
+                f"    shop page with the chat widget: {demo_shop_page_url(demo.slug)}"
+            )
