@@ -9,6 +9,7 @@ Message-ID, so a receiver that sees it twice can tell it is one message.
 import contextlib
 import smtplib
 import threading
+from datetime import datetime
 from email.utils import formataddr, make_msgid
 
 from django.conf import settings
@@ -44,12 +45,13 @@ def outbound_email_queue(
     author=None,
     automatic: bool = False,
     forward_to: str = "",
+    not_before: datetime | None = None,
 ) -> Message:
     """Write an outbound e-mail into the conversation with its delivery row (same
     transaction); the outbox sends it after the commit. ``automatic``: written by Polydesk
     (an acknowledgement, a survey), sent as an automatic reply. ``forward_to``: an agent's
     forward to that address, kept in the thread as an internal note (the customer gets
-    nothing)."""
+    nothing). ``not_before``: not sent before then (the outbox's sweep sends it)."""
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
     message = Message.objects.create(
         conversation=conversation,
@@ -63,7 +65,14 @@ def outbound_email_queue(
     kind = Delivery.Kind.AUTOMATIC if automatic else Delivery.Kind.REPLY
     if forward_to:
         kind = Delivery.Kind.FORWARD
-    delivery_queue(client=client, message=message, kind=kind, subject=subject, recipient=forward_to)
+    delivery_queue(
+        client=client,
+        message=message,
+        kind=kind,
+        subject=subject,
+        recipient=forward_to,
+        not_before=not_before,
+    )
     return message
 
 

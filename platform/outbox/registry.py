@@ -30,6 +30,13 @@ ON_UNDELIVERED: list[Callable[..., Any]] = []
 HOLDS: list[Callable[..., Any]] = []
 
 
+# Called with client=, delivery= in the client's schema just before a delivery is
+# transmitted; a non-empty reason means "no longer needed": the delivery is withdrawn with
+# that reason, nothing sent. widget: the e-mail copy of a chat reply the customer has read
+# in the chat meanwhile.
+WITHDRAWS: list[Callable[..., str]] = []
+
+
 # Channels whose deliveries are no customer's message (a webhook delivery to the client's
 # own systems): their row names no message (``Delivery.webhook_delivery_id`` instead), the
 # message hooks above and the supervisor wall skip them, and they may keep a retry

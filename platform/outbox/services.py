@@ -180,6 +180,16 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     if delivery is None:
         return ""
     client = delivery.client
+    if reason := _no_longer_needed(delivery):
+        Delivery.objects.filter(
+            pk=delivery.pk, state=State.SENDING, attempts=delivery.attempts
+        ).update(
+            state=State.WITHDRAWN,
+            withdrawn_at=now or timezone.now(),
+            lease_until=None,
+            last_error=" ".join(reason.split())[:_REASON_LENGTH],
+        )
+        return State.WITHDRAWN
     held_until = _held_until(delivery, now or timezone.now())
     if held_until is not None:
         Delivery.objects.filter(
@@ -207,6 +217,18 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
         return delivery_mark_unsent(delivery=delivery, reason=repr(error), permanent=False)
     delivery_mark_sent(delivery=delivery, provider_id=provider_id)
     return State.SENT
+
+
+def _no_longer_needed(delivery: Delivery) -> str:
+    """The first reason a hook gives to send the delivery no more (``registry.WITHDRAWS``),
+    else ""."""
+    if delivery.channel in registry.OWN_CHANNELS or not registry.WITHDRAWS:
+        return ""
+    with schema_context(delivery.client.schema_name):
+        for withdraw in registry.WITHDRAWS:
+            if reason := withdraw(client=delivery.client, delivery=delivery):
+                return reason
+    return ""
 
 
 def _held_until(delivery: Delivery, now: datetime) -> datetime | None:
@@ -380,6 +402,19 @@ def delivery_retry(*, client: Client, delivery_id: int, now: datetime | None = N
             lambda: delivery_dispatch(delivery_id=delivery.pk, schema_name=schema_name)
         )
     return delivery
+
+
+def delivery_withdraw(*, delivery_id: int, reason: str, now: datetime | None = None) -> bool:
+    """Withdraw one delivery still waiting in the queue (never sent, with the reason); one
+    already being sent or sent is left as it is. True when this call withdrew it."""
+    return bool(
+        Delivery.objects.filter(pk=delivery_id, state=State.QUEUED).update(
+            state=State.WITHDRAWN,
+            withdrawn_at=now or timezone.now(),
+            lease_until=None,
+            last_error=" ".join(reason.split())[:_REASON_LENGTH],
+        )
+    )
 
 
 def deliveries_withdraw(

@@ -50,6 +50,12 @@ class ChatSession(models.Model):
     # The customer pressed "End chat" (widget.services.chat_end); a message they write
     # afterwards opens the conversation again and clears it.
     ended_at = models.DateTimeField(null=True, blank=True)
+    # The newest message the customer's widget has fetched: a reply after it is unread.
+    seen_message_id = models.BigIntegerField(null=True, blank=True)
+    # The e-mail copy of the unread replies waiting to go (an outbox delivery), and the newest
+    # reply it carries: withdrawn when the widget fetches that reply first (widget.services).
+    copy_delivery_id = models.BigIntegerField(null=True, blank=True)
+    copy_through_message_id = models.BigIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"chat {self.conversation_id}"

@@ -13,11 +13,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from conversations.acknowledgements import conversation_acknowledge
@@ -28,6 +29,7 @@ from conversations.services import conversation_customer_message, conversation_o
 from customers.models import Customer
 from helpcenter.services import self_service_chat_started
 from outbox.models import Delivery
+from outbox.services import delivery_withdraw
 from retention.selectors import conversations_expired
 from surveys.models import Survey
 from surveys.services import survey_comment, survey_rate
@@ -42,6 +44,10 @@ MAX_NAME = 200
 MAX_ORDER_NUMBER = 64
 # How long the customer's "typing" lasts without a new one.
 TYPING = timedelta(seconds=6)
+# An agent's chat reply the customer's widget has not fetched this long after it was sent
+# goes to them by e-mail as well, when they gave an address: closing the shop's page loses
+# them no answer.
+UNREAD_COPY_AFTER = timedelta(minutes=3)
 
 
 @dataclass(frozen=True)
@@ -326,9 +332,112 @@ def widget_settings_save(
 
 def chat_reply_sent(*, client: Client, delivery: Delivery, at: datetime) -> None:
     """The outbox's ON_SENT hook: a message to a chat customer (an agent's reply, a survey's
-    question) is there to fetch: the widget is told."""
-    if delivery.channel == Conversation.Channel.CHAT and delivery.conversation_id:
-        chat_signal(conversation_id=delivery.conversation_id)
+    question) is there to fetch: the widget is told; an agent's reply also gets its e-mail
+    copy queued, sent only if the widget has not fetched it by then."""
+    if delivery.channel != Conversation.Channel.CHAT or not delivery.conversation_id:
+        return
+    chat_signal(conversation_id=delivery.conversation_id)
+    if delivery.kind == Delivery.Kind.REPLY:
+        session = (
+            ChatSession.objects.select_related("conversation__customer")
+            .filter(conversation_id=delivery.conversation_id)
+            .first()
+        )
+        if session is not None:
+            chat_reply_copy_queue(client=client, session=session, at=at)
+
+
+def _copy_text(
+    *, client: Client, session: ChatSession, replies: Sequence[Message]
+) -> tuple[str, str]:
+    """The e-mail copy of ``replies`` (subject, body) in the chat's language."""
+    language = session.conversation.language
+    authors = {
+        user.pk: user.first_name or user.get_full_name() or user.username
+        for user in User.objects.filter(pk__in={reply.author_id for reply in replies})
+    }
+    with translation.override(language):
+        subject = _("%(client)s answered your chat") % {"client": client.name}
+        parts = [_("You left the chat before this answer reached you:")]
+        for reply in replies:
+            when = moment_text(reply.created_at, client=client, language=language)
+            who = authors.get(reply.author_id or 0) or client.name
+            parts.append(f"{when}, {who}:\n{reply.body_text.strip()}")
+        # Only a page of the shop's own site (the origin the chat came from) is linked.
+        page = session.page_url
+        if session.origin and (page == session.origin or page.startswith(session.origin + "/")):
+            go_on = _("You can go on with the chat on the page you wrote from: %(url)s")
+            parts.append(go_on % {"url": page})
+    return subject, "\n\n".join(parts)
+
+
+def chat_reply_copy_queue(*, client: Client, session: ChatSession, at: datetime) -> Message | None:
+    """Queue the e-mail copy of the chat's agent replies the widget has not fetched, due
+    UNREAD_COPY_AFTER after ``at``, to the customer's address (none without one). A copy
+    still waiting is withdrawn: the new one carries its replies too. Replies a copy already
+    went out with are not sent again. In the caller's transaction."""
+    email = session.conversation.customer.email
+    if not email:
+        return None
+    since = session.seen_message_id or 0
+    if session.copy_delivery_id is not None and not delivery_withdraw(
+        delivery_id=session.copy_delivery_id,
+        reason="A newer e-mail copy carries these replies.",
+        now=at,
+    ):
+        # That copy is going or went out (or was withdrawn as read): its replies are done.
+        since = max(since, session.copy_through_message_id or 0)
+    replies = list(
+        Message.objects.filter(
+            conversation_id=session.conversation_id,
+            direction=Message.Direction.OUTBOUND,
+            channel=Conversation.Channel.CHAT,
+            author__isnull=False,
+            pk__gt=since,
+        )
+        .defer("raw", "body_html")
+        .order_by("created_at", "id")
+    )
+    if not replies:
+        return None
+    subject, body = _copy_text(client=client, session=session, replies=replies)
+    message = outbound_email_queue(
+        client=client,
+        conversation=session.conversation,
+        body=body,
+        subject=subject,
+        automatic=True,
+        forward_to=email,
+        not_before=at + UNREAD_COPY_AFTER,
+    )
+    delivery_id = Delivery.objects.values_list("pk", flat=True).get(message_id=message.pk)
+    ChatSession.objects.filter(pk=session.pk).update(
+        copy_delivery_id=delivery_id, copy_through_message_id=replies[-1].pk
+    )
+    session.copy_delivery_id, session.copy_through_message_id = delivery_id, replies[-1].pk
+    return message
+
+
+def chat_reply_copy_needed(*, client: Client, delivery: Delivery) -> str:
+    """The outbox's WITHDRAWS hook: the e-mail copy of replies the widget fetched meanwhile
+    is not sent (the reason); "" for any other delivery."""
+    session = (
+        ChatSession.objects.filter(copy_delivery_id=delivery.pk)
+        .only("seen_message_id", "copy_through_message_id")
+        .first()
+    )
+    if session is None or session.copy_through_message_id is None:
+        return ""
+    if (session.seen_message_id or 0) >= session.copy_through_message_id:
+        return "The customer read these replies in the chat before the e-mail copy was due."
+    return ""
+
+
+def chat_seen(*, session: ChatSession, message_id: int) -> None:
+    """The widget fetched the chat up to ``message_id`` (one statement; never backwards)."""
+    ChatSession.objects.filter(pk=session.pk).filter(
+        models.Q(seen_message_id__isnull=True) | models.Q(seen_message_id__lt=message_id)
+    ).update(seen_message_id=message_id)
 
 
 def chat_event_heard(*, client: Any, event_type: str, data: dict[str, Any]) -> None:

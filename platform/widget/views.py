@@ -63,6 +63,7 @@ from widget.services import (
     chat_end,
     chat_message_add,
     chat_rate,
+    chat_seen,
     chat_start,
     chat_transcript_send,
     chat_typing,
@@ -265,11 +266,14 @@ def _challenge_needed(data: dict[str, Any], limit: limits.Limit, who: str) -> No
 
 def _chat_json(request: HttpRequest, session: ChatSession, token: str, after: int = 0) -> dict:
     session.refresh_from_db()
+    messages = chat_messages(session=session, token=token, after=after)
+    if messages:  # read: an e-mail copy of these replies is no longer needed
+        chat_seen(session=session, message_id=max(message["id"] for message in messages))
     return {
         "status": chat_status(session),
         "seq": session.seq,
         "agent_typing": agent_typing(session),
-        "messages": chat_messages(session=session, token=token, after=after),
+        "messages": messages,
     }
 
 
