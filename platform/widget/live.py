@@ -21,7 +21,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -58,17 +58,31 @@ APPLICATION_NAME = "polydesk-live"
 SCHEMA_NAME = re.compile(r"^(?!pg_)[_a-zA-Z][_a-zA-Z0-9]{0,62}$")
 
 
-def conninfo_from_settings() -> str:
-    """The libpq connection string of Django's default database (the test database in tests)."""
-    db = settings.DATABASES["default"]
+# Django's own OPTIONS of a PostgreSQL database, not libpq's: left out of the connection string.
+DJANGO_ONLY_OPTIONS = frozenset(
+    {"isolation_level", "server_side_binding", "pool", "assume_role", "context"}
+)
+
+
+def conninfo_from_settings(database: Mapping[str, Any] | None = None) -> str:
+    """The libpq connection string of Django's default database (the test database in tests),
+    its OPTIONS included: the embedded PostgreSQL's socket folder comes as ``?host=`` in
+    DATABASE_URL, which dj-database-url puts there."""
+    db: Mapping[str, Any] = settings.DATABASES["default"] if database is None else database
     params = {
+        key: value
+        for key, value in (db.get("OPTIONS") or {}).items()
+        if key not in DJANGO_ONLY_OPTIONS
+    }
+    named = {
         "dbname": db.get("NAME"),
         "user": db.get("USER"),
         "password": db.get("PASSWORD"),
         "host": db.get("HOST"),
         "port": db.get("PORT"),
     }
-    return make_conninfo(**{k: str(v) for k, v in params.items() if v})
+    params.update({key: value for key, value in named.items() if value})
+    return make_conninfo(**{k: str(v) for k, v in params.items() if v not in (None, "")})
 
 
 @dataclass
