@@ -97,3 +97,22 @@ class SearchMiss(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.language} {self.query}"
+
+
+class HelpCenterSettings(models.Model):
+    """The client's switch for its public help center (one row; none yet: off). The FAQ was
+    the agents' alone before: a client publishes it on purpose."""
+
+    enabled = models.BooleanField(
+        "Public help center",
+        default=False,
+        help_text="The FAQ's published articles at /help/ on the portal's domain, and as the "
+        "chat widget's suggestions.",
+    )
+
+    class Meta:
+        verbose_name = "help center settings"
+        verbose_name_plural = "help center settings"
+
+    def __str__(self) -> str:
+        return "Public help center: " + ("on" if self.enabled else "off")

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from content.models import FaqArticle, FaqCategory
-from helpcenter.models import ArticleVote, SearchMiss, SelfServiceAnswer
+from helpcenter.models import ArticleVote, HelpCenterSettings, SearchMiss, SelfServiceAnswer
 from helpcenter.registry import WIDGET_CHATS_STARTED
 from helpcenter.services import FOLLOW_UP
 from languages.selectors import language_fallback_chain
@@ -60,6 +60,12 @@ _ARTICLES_SQL = """
 """
 
 
+def help_center_enabled() -> bool:
+    """Whether the client (current schema) publishes its help center: /help/ and the chat
+    widget's article suggestions. Off until a manager turns it on."""
+    return HelpCenterSettings.objects.filter(enabled=True).exists()
+
+
 def articles_found(*, query: str, language: str, limit: int = 20) -> list[ArticleFound]:
     """The published articles shown in ``language`` (or in the first language of its
     fallback chain that has the article) whose title or answer hold every word of ``query``,
@@ -99,7 +105,10 @@ def article_snippet(body: str, query: str, *, characters: int = SNIPPET_CHARACTE
 def articles_suggest(*, query: str, language: str, limit: int = 5) -> list[ArticleSuggestion]:
     """The widget's suggestions as the customer types: up to ``limit`` articles for
     ``query`` in ``language``, each {id, title, snippet (at most 160 characters of the
-    answer), url (the help center's page, an absolute path)}."""
+    answer), url (the help center's page, an absolute path)}; none while the client's help
+    center is not public (help_center_enabled)."""
+    if not help_center_enabled():
+        return []
     page_language = _help_center_language(language)
     return [
         {

@@ -4,9 +4,12 @@ import re
 from datetime import datetime, timedelta, tzinfo
 
 from django.db import connection, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from helpcenter.models import ArticleVote, SelfServiceAnswer
+from audit.models import AuditEvent
+from audit.services import audit_record
+from helpcenter.models import ArticleVote, HelpCenterSettings, SelfServiceAnswer
 from search.snippets import fold
 
 # What a visitor may type that names a person or an order (an e-mail address, an order or
@@ -110,3 +113,24 @@ def search_miss_record(
             " DO UPDATE SET count = helpcenter_searchmiss.count + 1",
             [day, language[:8], folded],
         )
+
+
+@transaction.atomic
+def help_center_settings_save(
+    *, enabled: bool, request: HttpRequest | None = None
+) -> HelpCenterSettings:
+    """Publish the client's help center or take it down (current schema), recorded in its
+    audit log."""
+    settings = HelpCenterSettings.objects.select_for_update().order_by("pk").first()
+    settings = settings or HelpCenterSettings()
+    settings.enabled = enabled
+    settings.save()
+    audit_record(
+        action=AuditEvent.Action.CLIENT_SETTINGS_CHANGED,
+        request=request,
+        object_type="help_center_settings",
+        object_id=settings.pk,
+        label="Help center",
+        details={"enabled": enabled},
+    )
+    return settings

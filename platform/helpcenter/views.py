@@ -15,7 +15,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -31,6 +31,7 @@ from helpcenter.selectors import (
     help_article,
     help_article_neighbours,
     help_categories,
+    help_center_enabled,
 )
 from helpcenter.services import article_vote, help_article_read, search_miss_record
 from languages.catalog import CATALOG
@@ -57,10 +58,25 @@ def _client_languages(request: HttpRequest) -> list[str]:
     return list(client.languages) or [client.default_language]
 
 
+def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answered only while the client's help center is public (helpcenter.HelpCenterSettings),
+    else the 404 page: the FAQ is the agents' until a manager publishes it."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not help_center_enabled():
+            raise Http404("The help center is not public.")  # the 404 page says no more
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 def help_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A page of the help center in ``language``: one of the client's languages (else to
-    /help/, which picks one), rendered in it, and the visitor's cookie set when missing."""
+    /help/, which picks one), rendered in it, and the visitor's cookie set when missing;
+    none while the help center is not public (``public``)."""
 
+    @public
     @wraps(view)
     def page(request: HttpRequest, language: str, *args: Any, **kwargs: Any) -> HttpResponse:
         if language not in _client_languages(request):
@@ -111,6 +127,7 @@ def _render(
 
 
 @require_GET
+@public
 def help_root(request: HttpRequest) -> HttpResponse:
     """/help/: the help center in the first of the browser's languages the client serves,
     else in the client's default language."""

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client as HttpClient
 
 from content.models import FaqArticle, FaqCategory
-from helpcenter.models import ArticleVote, SearchMiss, SelfServiceAnswer
+from helpcenter.models import ArticleVote, HelpCenterSettings, SearchMiss, SelfServiceAnswer
 from helpcenter.views import VISITOR_COOKIE
 from tests.support.tenancy import host_of, in_schema
 
@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 def help_a(two_clients):
     """Client A (cs, sk): a category with two articles, one of them Czech only."""
     with in_schema(two_clients.a):
+        HelpCenterSettings.objects.create(enabled=True)
         orders = FaqCategory.objects.create(
             slug="orders", name_cs="Objednávky", name_sk="Objednávky SK"
         )
