@@ -19,6 +19,8 @@ from helpcenter.services import FOLLOW_UP, article_vote, search_miss_record, sel
 from tenants.models import Client
 
 VISITORS = 60
+# Help center readers who did not come from the widget (no chat can be matched to them).
+HELP_CENTER_READERS = 20
 DAYS = 30
 # Searches with no result the demo's visitors typed (as they typed them), per language.
 MISSED_SEARCHES = {
@@ -93,6 +95,16 @@ def _visitors_seed(client: Client, generator: random.Random) -> int:
         if generator.random() < 0.25:  # not settled by it: a chat within the follow-up
             chat_at = at + FOLLOW_UP * generator.uniform(0.1, 0.9)
             SelfServiceAnswer.objects.filter(pk=answer.pk).update(chat_started_at=chat_at)
+    for number in range(HELP_CENTER_READERS):
+        self_service_record(
+            kind="article",
+            source="help_center",
+            visitor=f"{DEMO_VISITOR}{client.slug}-reader-{number}",
+            language=generator.choice(client.languages),
+            article_id=generator.choice(articles).pk,
+            now=now - timedelta(days=generator.uniform(0.1, DAYS)),
+            chat_traceable=False,
+        )
     return VISITORS
 
 

@@ -227,13 +227,16 @@ class DeflectionFigures:
     """Self-service answers of a period and what followed them (docs/kpis.md, "Contacts
     deflected by self-service")."""
 
-    answers: int  # self-service answers given in the period
+    answers: int  # self-service answers given in the period that a chat could follow
     deflected: int  # ... their follow-up window over, and no chat started in it
     followed_by_chat: int  # ... the same visitor started a chat within FOLLOW_UP
     pending: int  # ... the window not over yet, no chat so far: counted neither way
     widget_chats: int  # chats the widget started in the period
     by_kind: dict[str, int]  # deflected by where the answer came from: article, order_status
     by_source: dict[str, int]  # deflected by widget, help_center
+    # Help center reads under the help center's own visitor id (not opened from the widget):
+    # no chat can be matched to them, so they are none of the above.
+    help_center_reads: int = 0
 
     @property
     def rate(self) -> Decimal | None:
@@ -251,11 +254,13 @@ class DeflectionFigures:
 def deflection_figures(
     *, start: datetime, end: datetime, now: datetime | None = None
 ) -> DeflectionFigures:
-    """The self-service answers given in [start, end) (current client schema): deflected
-    when the visitor started no chat within FOLLOW_UP, followed by a chat when they did,
-    pending while the window runs; and the chats the widget started in the period."""
+    """The self-service answers given in [start, end) (current client schema) that a chat
+    could follow (chat_traceable): deflected when the visitor started no chat within
+    FOLLOW_UP, followed by a chat when they did, pending while the window runs; the chats the
+    widget started in the period; and, apart, the help center's reads no chat can follow."""
     now = now or timezone.now()
-    answers = SelfServiceAnswer.objects.filter(created_at__gte=start, created_at__lt=end)
+    period = SelfServiceAnswer.objects.filter(created_at__gte=start, created_at__lt=end)
+    answers = period.filter(chat_traceable=True)
     settled = Q(created_at__lte=now - FOLLOW_UP)
     no_chat = Q(chat_started_at__isnull=True)
     totals = answers.aggregate(
@@ -269,7 +274,11 @@ def deflection_figures(
     by_source = dict(deflected.values_list("source").annotate(n=Count("id")).order_by("source"))
     widget_chats = sum(count(start=start, end=end) for count in WIDGET_CHATS_STARTED)
     return DeflectionFigures(
-        **totals, widget_chats=widget_chats, by_kind=by_kind, by_source=by_source
+        **totals,
+        widget_chats=widget_chats,
+        by_kind=by_kind,
+        by_source=by_source,
+        help_center_reads=period.filter(chat_traceable=False).count(),
     )
 
 

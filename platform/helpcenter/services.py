@@ -28,8 +28,10 @@ def self_service_record(
     language: str,
     article_id: int | None = None,
     now: datetime | None = None,
+    chat_traceable: bool = True,
 ) -> SelfServiceAnswer:
-    """A customer found an answer themselves (an article opened, an order's status shown)."""
+    """A customer found an answer themselves (an article opened, an order's status shown);
+    ``chat_traceable`` False when ``visitor`` is not the widget's id (no chat can follow it)."""
     return SelfServiceAnswer.objects.create(
         kind=kind,
         source=source,
@@ -37,6 +39,7 @@ def self_service_record(
         language=language,
         article_id=article_id,
         created_at=now or timezone.now(),
+        chat_traceable=chat_traceable,
     )
 
 
@@ -52,29 +55,39 @@ def self_service_chat_started(*, visitor: str, now: datetime | None = None) -> i
 
 
 def help_article_read(
-    *, visitor: str, article_id: int, language: str, now: datetime | None = None
+    *,
+    visitor: str,
+    article_id: int,
+    language: str,
+    now: datetime | None = None,
+    widget_visitor: str = "",
 ) -> bool:
     """The help center showed an article to a visitor: a self-service answer, once per
     visitor, article and day (a reload or a second look the same day is not another).
+    Under ``widget_visitor`` when the page was opened from the widget with its id (a chat
+    can then follow it, and the widget's own "opened" of the article that day is the same
+    answer), else under the help center's ``visitor``, counted apart (not chat_traceable).
     True when recorded."""
     now = now or timezone.now()
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     seen = SelfServiceAnswer.objects.filter(
-        visitor=visitor[:64],
+        visitor=(widget_visitor or visitor)[:64],
         article_id=article_id,
-        source=SelfServiceAnswer.Source.HELP_CENTER,
         created_at__gte=day_start,
         created_at__lt=day_start + timedelta(days=1),
-    ).exists()
-    if seen:
+    )
+    if not widget_visitor:
+        seen = seen.filter(source=SelfServiceAnswer.Source.HELP_CENTER)
+    if seen.exists():
         return False
     self_service_record(
         kind=SelfServiceAnswer.Kind.ARTICLE,
         source=SelfServiceAnswer.Source.HELP_CENTER,
-        visitor=visitor,
+        visitor=widget_visitor or visitor,
         language=language,
         article_id=article_id,
         now=now,
+        chat_traceable=bool(widget_visitor),
     )
     return True
 

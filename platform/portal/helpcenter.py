@@ -67,6 +67,7 @@ def help_center_page(request: HttpRequest) -> HttpResponse:
                 "label": fmt.month(first),
                 "answers": past.answers,
                 "deflected": past.deflected,
+                "help_center_reads": past.help_center_reads,
                 "widget_chats": past.widget_chats,
                 "rate": fmt.percent(past.rate),
                 "share": fmt.percent(past.share),
