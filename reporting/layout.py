@@ -72,6 +72,9 @@ class DeflectionLine:
     share: Decimal | None  # deflected / (deflected + chats started from the widget)
     previous_deflected: int | None = None
     previous_share: Decimal | None = None
+    # Help center reads no chat can be matched to: shown apart, in neither figure above.
+    help_center_reads: int = 0
+    previous_help_center_reads: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -336,6 +339,16 @@ def _summary_rows(content: ReportContent, fmt: Formats) -> list[list[str]]:
                 fmt.change_points(deflection.share, deflection.previous_share),
             ]
         )
+        rows.append(
+            [
+                _("Articles read in the help center"),
+                fmt.number(deflection.help_center_reads),
+                fmt.number(deflection.previous_help_center_reads),
+                fmt.change_count(
+                    deflection.help_center_reads, deflection.previous_help_center_reads
+                ),
+            ]
+        )
     return rows
 
 
@@ -580,12 +593,18 @@ def _definitions() -> list[tuple[str, str]]:
         (
             _("Contacts deflected by self-service"),
             _(
-                "Help articles opened from the chat widget or read in the help center, and order statuses shown by the widget, after which the customer started no chat within 30 minutes."  # noqa: E501
+                "Help articles opened from the chat widget (and read in the help center from there), and order statuses shown by the widget, after which the customer started no chat within 30 minutes."  # noqa: E501
             ),
         ),
         (
             _("Deflected against widget chats"),
             _("Contacts deflected, of contacts deflected plus chats started from the widget."),
+        ),
+        (
+            _("Articles read in the help center"),
+            _(
+                "Help center articles read by visitors who did not come from the chat widget: no chat can be traced back to them, so they are shown apart, not as contacts deflected."  # noqa: E501
+            ),
         ),
         (
             _("Busiest hours"),

@@ -102,6 +102,8 @@ def deflection_line(*, period: Period, previous: Period, now: datetime) -> Defle
         share=figures.share,
         previous_deflected=before.deflected,
         previous_share=before.share,
+        help_center_reads=figures.help_center_reads,
+        previous_help_center_reads=before.help_center_reads,
     )
 
 

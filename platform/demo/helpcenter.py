@@ -1,4 +1,4 @@
-"""The demo's help centers: every demo client's FAQ in three categories (eight articles in
+"""The demo's help centers, public: every demo client's FAQ in three categories (eight articles in
 its languages), and a month of visitors who read articles, saw an order's status in the
 widget, voted and searched, so that the portal's "Help center" page and the report's
 deflection line have figures. The same on every run: the demo's visitors' rows are made
@@ -14,11 +14,13 @@ from django_tenants.utils import schema_context
 from content.models import FaqArticle, FaqCategory
 from demo.cast import DEMO_CLIENTS
 from demo.helpcenter_texts import HELP_ARTICLE_CATEGORIES, HELP_ARTICLES, HELP_CATEGORIES
-from helpcenter.models import ArticleVote, SearchMiss, SelfServiceAnswer
+from helpcenter.models import ArticleVote, HelpCenterSettings, SearchMiss, SelfServiceAnswer
 from helpcenter.services import FOLLOW_UP, article_vote, search_miss_record, self_service_record
 from tenants.models import Client
 
 VISITORS = 60
+# Help center readers who did not come from the widget (no chat can be matched to them).
+HELP_CENTER_READERS = 20
 DAYS = 30
 # Searches with no result the demo's visitors typed (as they typed them), per language.
 MISSED_SEARCHES = {
@@ -93,6 +95,16 @@ def _visitors_seed(client: Client, generator: random.Random) -> int:
         if generator.random() < 0.25:  # not settled by it: a chat within the follow-up
             chat_at = at + FOLLOW_UP * generator.uniform(0.1, 0.9)
             SelfServiceAnswer.objects.filter(pk=answer.pk).update(chat_started_at=chat_at)
+    for number in range(HELP_CENTER_READERS):
+        self_service_record(
+            kind="article",
+            source="help_center",
+            visitor=f"{DEMO_VISITOR}{client.slug}-reader-{number}",
+            language=generator.choice(client.languages),
+            article_id=generator.choice(articles).pk,
+            now=now - timedelta(days=generator.uniform(0.1, DAYS)),
+            chat_traceable=False,
+        )
     return VISITORS
 
 
@@ -112,6 +124,8 @@ def seed_help_center(log: Callable[[str], None]) -> None:
         generator = random.Random(f"help-center:{client.slug}")  # noqa: S311 - repeatable demo data
         with schema_context(client.schema_name):
             _articles_seed(set(client.languages) | {"en"})
+            HelpCenterSettings.objects.exclude(enabled=True).delete()
+            HelpCenterSettings.objects.get_or_create(enabled=True)  # the demo's is public
             visitors = _visitors_seed(client, generator)
             _misses_seed(client, generator)
             articles = FaqArticle.objects.filter(category__isnull=False).count()

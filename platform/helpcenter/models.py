@@ -1,7 +1,7 @@
 """Answers customers found themselves (tenant schema): a help article opened from the widget's
 suggestions or the help center, an order's status shown by the widget. A visitor who then
-starts no chat within FOLLOW_UP (helpcenter.services) counts as a contact deflected
-(docs/kpis.md)."""
+starts no chat within FOLLOW_UP (helpcenter.services) counts as a contact deflected, when a
+chat of theirs could be seen at all (``chat_traceable``; docs/kpis.md)."""
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -28,6 +28,11 @@ class SelfServiceAnswer(models.Model):
     created_at = models.DateTimeField()
     # When the same visitor started a chat within FOLLOW_UP after it: not deflected.
     chat_started_at = models.DateTimeField(null=True, blank=True)
+    # Whether a chat of the visitor's can be matched to it: the widget's own visitor id (the
+    # widget's answers, and help center reads of a page opened from the widget's link with
+    # that id). A help center read under its own cookie never can (another domain's storage):
+    # counted apart as "articles read in the help center", never as deflected.
+    chat_traceable = models.BooleanField(default=True)
 
     class Meta:
         indexes = [models.Index(fields=["visitor", "-created_at"], name="selfservice_visitor")]
@@ -97,3 +102,22 @@ class SearchMiss(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.language} {self.query}"
+
+
+class HelpCenterSettings(models.Model):
+    """The client's switch for its public help center (one row; none yet: off). The FAQ was
+    the agents' alone before: a client publishes it on purpose."""
+
+    enabled = models.BooleanField(
+        "Public help center",
+        default=False,
+        help_text="The FAQ's published articles at /help/ on the portal's domain, and as the "
+        "chat widget's suggestions.",
+    )
+
+    class Meta:
+        verbose_name = "help center settings"
+        verbose_name_plural = "help center settings"
+
+    def __str__(self) -> str:
+        return "Public help center: " + ("on" if self.enabled else "off")

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from content.models import FaqArticle, FaqCategory
-from helpcenter.models import ArticleVote, SearchMiss, SelfServiceAnswer
+from helpcenter.models import ArticleVote, HelpCenterSettings, SearchMiss, SelfServiceAnswer
 from helpcenter.registry import WIDGET_CHATS_STARTED
 from helpcenter.services import FOLLOW_UP
 from languages.selectors import language_fallback_chain
@@ -60,6 +60,12 @@ _ARTICLES_SQL = """
 """
 
 
+def help_center_enabled() -> bool:
+    """Whether the client (current schema) publishes its help center: /help/ and the chat
+    widget's article suggestions. Off until a manager turns it on."""
+    return HelpCenterSettings.objects.filter(enabled=True).exists()
+
+
 def articles_found(*, query: str, language: str, limit: int = 20) -> list[ArticleFound]:
     """The published articles shown in ``language`` (or in the first language of its
     fallback chain that has the article) whose title or answer hold every word of ``query``,
@@ -99,7 +105,10 @@ def article_snippet(body: str, query: str, *, characters: int = SNIPPET_CHARACTE
 def articles_suggest(*, query: str, language: str, limit: int = 5) -> list[ArticleSuggestion]:
     """The widget's suggestions as the customer types: up to ``limit`` articles for
     ``query`` in ``language``, each {id, title, snippet (at most 160 characters of the
-    answer), url (the help center's page, an absolute path)}."""
+    answer), url (the help center's page, an absolute path)}; none while the client's help
+    center is not public (help_center_enabled)."""
+    if not help_center_enabled():
+        return []
     page_language = _help_center_language(language)
     return [
         {
@@ -218,13 +227,16 @@ class DeflectionFigures:
     """Self-service answers of a period and what followed them (docs/kpis.md, "Contacts
     deflected by self-service")."""
 
-    answers: int  # self-service answers given in the period
+    answers: int  # self-service answers given in the period that a chat could follow
     deflected: int  # ... their follow-up window over, and no chat started in it
     followed_by_chat: int  # ... the same visitor started a chat within FOLLOW_UP
     pending: int  # ... the window not over yet, no chat so far: counted neither way
     widget_chats: int  # chats the widget started in the period
     by_kind: dict[str, int]  # deflected by where the answer came from: article, order_status
     by_source: dict[str, int]  # deflected by widget, help_center
+    # Help center reads under the help center's own visitor id (not opened from the widget):
+    # no chat can be matched to them, so they are none of the above.
+    help_center_reads: int = 0
 
     @property
     def rate(self) -> Decimal | None:
@@ -242,11 +254,13 @@ class DeflectionFigures:
 def deflection_figures(
     *, start: datetime, end: datetime, now: datetime | None = None
 ) -> DeflectionFigures:
-    """The self-service answers given in [start, end) (current client schema): deflected
-    when the visitor started no chat within FOLLOW_UP, followed by a chat when they did,
-    pending while the window runs; and the chats the widget started in the period."""
+    """The self-service answers given in [start, end) (current client schema) that a chat
+    could follow (chat_traceable): deflected when the visitor started no chat within
+    FOLLOW_UP, followed by a chat when they did, pending while the window runs; the chats the
+    widget started in the period; and, apart, the help center's reads no chat can follow."""
     now = now or timezone.now()
-    answers = SelfServiceAnswer.objects.filter(created_at__gte=start, created_at__lt=end)
+    period = SelfServiceAnswer.objects.filter(created_at__gte=start, created_at__lt=end)
+    answers = period.filter(chat_traceable=True)
     settled = Q(created_at__lte=now - FOLLOW_UP)
     no_chat = Q(chat_started_at__isnull=True)
     totals = answers.aggregate(
@@ -260,7 +274,11 @@ def deflection_figures(
     by_source = dict(deflected.values_list("source").annotate(n=Count("id")).order_by("source"))
     widget_chats = sum(count(start=start, end=end) for count in WIDGET_CHATS_STARTED)
     return DeflectionFigures(
-        **totals, widget_chats=widget_chats, by_kind=by_kind, by_source=by_source
+        **totals,
+        widget_chats=widget_chats,
+        by_kind=by_kind,
+        by_source=by_source,
+        help_center_reads=period.filter(chat_traceable=False).count(),
     )
 
 

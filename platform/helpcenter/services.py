@@ -4,9 +4,12 @@ import re
 from datetime import datetime, timedelta, tzinfo
 
 from django.db import connection, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from helpcenter.models import ArticleVote, SelfServiceAnswer
+from audit.models import AuditEvent
+from audit.services import audit_record
+from helpcenter.models import ArticleVote, HelpCenterSettings, SelfServiceAnswer
 from search.snippets import fold
 
 # What a visitor may type that names a person or an order (an e-mail address, an order or
@@ -25,8 +28,10 @@ def self_service_record(
     language: str,
     article_id: int | None = None,
     now: datetime | None = None,
+    chat_traceable: bool = True,
 ) -> SelfServiceAnswer:
-    """A customer found an answer themselves (an article opened, an order's status shown)."""
+    """A customer found an answer themselves (an article opened, an order's status shown);
+    ``chat_traceable`` False when ``visitor`` is not the widget's id (no chat can follow it)."""
     return SelfServiceAnswer.objects.create(
         kind=kind,
         source=source,
@@ -34,6 +39,7 @@ def self_service_record(
         language=language,
         article_id=article_id,
         created_at=now or timezone.now(),
+        chat_traceable=chat_traceable,
     )
 
 
@@ -49,29 +55,39 @@ def self_service_chat_started(*, visitor: str, now: datetime | None = None) -> i
 
 
 def help_article_read(
-    *, visitor: str, article_id: int, language: str, now: datetime | None = None
+    *,
+    visitor: str,
+    article_id: int,
+    language: str,
+    now: datetime | None = None,
+    widget_visitor: str = "",
 ) -> bool:
     """The help center showed an article to a visitor: a self-service answer, once per
     visitor, article and day (a reload or a second look the same day is not another).
+    Under ``widget_visitor`` when the page was opened from the widget with its id (a chat
+    can then follow it, and the widget's own "opened" of the article that day is the same
+    answer), else under the help center's ``visitor``, counted apart (not chat_traceable).
     True when recorded."""
     now = now or timezone.now()
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     seen = SelfServiceAnswer.objects.filter(
-        visitor=visitor[:64],
+        visitor=(widget_visitor or visitor)[:64],
         article_id=article_id,
-        source=SelfServiceAnswer.Source.HELP_CENTER,
         created_at__gte=day_start,
         created_at__lt=day_start + timedelta(days=1),
-    ).exists()
-    if seen:
+    )
+    if not widget_visitor:
+        seen = seen.filter(source=SelfServiceAnswer.Source.HELP_CENTER)
+    if seen.exists():
         return False
     self_service_record(
         kind=SelfServiceAnswer.Kind.ARTICLE,
         source=SelfServiceAnswer.Source.HELP_CENTER,
-        visitor=visitor,
+        visitor=widget_visitor or visitor,
         language=language,
         article_id=article_id,
         now=now,
+        chat_traceable=bool(widget_visitor),
     )
     return True
 
@@ -110,3 +126,24 @@ def search_miss_record(
             " DO UPDATE SET count = helpcenter_searchmiss.count + 1",
             [day, language[:8], folded],
         )
+
+
+@transaction.atomic
+def help_center_settings_save(
+    *, enabled: bool, request: HttpRequest | None = None
+) -> HelpCenterSettings:
+    """Publish the client's help center or take it down (current schema), recorded in its
+    audit log."""
+    settings = HelpCenterSettings.objects.select_for_update().order_by("pk").first()
+    settings = settings or HelpCenterSettings()
+    settings.enabled = enabled
+    settings.save()
+    audit_record(
+        action=AuditEvent.Action.CLIENT_SETTINGS_CHANGED,
+        request=request,
+        object_type="help_center_settings",
+        object_id=settings.pk,
+        label="Help center",
+        details={"enabled": enabled},
+    )
+    return settings

@@ -6,6 +6,11 @@ personal data): a vote counts once per visitor and article, and an article read 
 self-service answer once per visitor, article and day. The read is sent by the page's
 script once shown (help.js), so that crawlers and link previews, which run no scripts, are
 not counted as customers who found their answer.
+
+A page opened from the chat widget's suggestion carries the widget's visitor id (``?v=``): the
+read is then recorded under it, so that a chat the customer starts next is seen
+(docs/kpis.md); without it the read is counted apart, as no chat can be matched to a cookie
+of this domain.
 """
 
 import re
@@ -15,7 +20,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -31,6 +36,7 @@ from helpcenter.selectors import (
     help_article,
     help_article_neighbours,
     help_categories,
+    help_center_enabled,
 )
 from helpcenter.services import article_vote, help_article_read, search_miss_record
 from languages.catalog import CATALOG
@@ -39,6 +45,8 @@ from search.snippets import highlighted, query_words
 VISITOR_COOKIE = "polydesk_help_visitor"
 VISITOR_MAX_AGE = 365 * 24 * 3600
 _VISITOR = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# The widget's visitor id as its suggestion links carry it (32 hex digits today).
+_WIDGET_VISITOR = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 SEARCH_RESULTS = 20
 QUERY_CHARACTERS = 200
 
@@ -46,6 +54,12 @@ QUERY_CHARACTERS = 200
 def _visitor_of(request: HttpRequest) -> str:
     found = request.COOKIES.get(VISITOR_COOKIE, "")
     return found if _VISITOR.match(found) else ""
+
+
+def _widget_visitor_of(request: HttpRequest) -> str:
+    """The widget's visitor id of a page opened from its suggestions (``?v=``), else ""."""
+    found = request.GET.get("v", "")
+    return found if _WIDGET_VISITOR.match(found) else ""
 
 
 def _language_name(code: str) -> str:
@@ -57,10 +71,25 @@ def _client_languages(request: HttpRequest) -> list[str]:
     return list(client.languages) or [client.default_language]
 
 
+def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answered only while the client's help center is public (helpcenter.HelpCenterSettings),
+    else the 404 page: the FAQ is the agents' until a manager publishes it."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not help_center_enabled():
+            raise Http404("The help center is not public.")  # the 404 page says no more
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 def help_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A page of the help center in ``language``: one of the client's languages (else to
-    /help/, which picks one), rendered in it, and the visitor's cookie set when missing."""
+    /help/, which picks one), rendered in it, and the visitor's cookie set when missing;
+    none while the help center is not public (``public``)."""
 
+    @public
     @wraps(view)
     def page(request: HttpRequest, language: str, *args: Any, **kwargs: Any) -> HttpResponse:
         if language not in _client_languages(request):
@@ -111,6 +140,7 @@ def _render(
 
 
 @require_GET
+@public
 def help_root(request: HttpRequest) -> HttpResponse:
     """/help/: the help center in the first of the browser's languages the client serves,
     else in the client's default language."""
@@ -159,9 +189,14 @@ def help_article_page(request: HttpRequest, language: str, slug: str) -> HttpRes
         "shown_in": _language_name(article.language),
         "voted": request.GET.get("voted") in ("yes", "no"),
         "vote_url": reverse("help-vote", args=[language, slug]),
-        "read_url": reverse("help-read", args=[language, slug]),
+        "read_url": _with_widget_visitor(reverse("help-read", args=[language, slug]), request),
     }
     return _render(request, language, "helpcenter/article.html", context, here=here)
+
+
+def _with_widget_visitor(path: str, request: HttpRequest) -> str:
+    widget_visitor = _widget_visitor_of(request)
+    return f"{path}?{urlencode({'v': widget_visitor})}" if widget_visitor else path
 
 
 @require_POST
@@ -195,6 +230,7 @@ def help_read(request: HttpRequest, language: str, slug: str) -> HttpResponse:
         visitor=request.help_visitor,  # type: ignore[attr-defined]  # set by help_page
         article_id=article.id,
         language=language,
+        widget_visitor=_widget_visitor_of(request),
     )
     return HttpResponse(status=204)
 

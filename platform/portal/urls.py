@@ -49,6 +49,7 @@ urlpatterns = [
         name="order_update_settings",
     ),
     path("help-center/", helpcenter.help_center_page, name="help_center"),
+    path("help-center/settings/", helpcenter.help_center_settings, name="help_center_settings"),
     path("audit/", audit.audit_log, name="audit"),
     path("security/", security.security, name="security"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),

@@ -11,6 +11,10 @@ queries (the token's session, the client's origins). When the LISTEN connection 
 (PostgreSQL restarted, the backend killed), it reconnects with a growing pause and then wakes
 every waiter, who reads its seq again: a NOTIFY sent while nobody listened is not missed.
 
+Waiting is bounded: at most WAITERS_PER_CHAT requests wait on one chat and
+WAITERS_PER_ADDRESS on one client address; one more is refused with 429 (the widget retries
+after a growing pause and its 15-second refresh runs all along, so nothing is missed).
+
 Django is set up for its settings (the signing key, the database, the translations) by the
 entry point, config.live, but no request goes through Django's synchronous stack.
 """
@@ -52,6 +56,13 @@ ORIGINS_TTL_SECONDS = 30.0
 # The pause before the LISTEN connection is tried again, doubled up to the last one.
 RECONNECT_PAUSES = (0.2, 0.5, 1.0, 2.0, 5.0)
 QUERY_CONNECTIONS = 4
+# Waiting requests allowed at once on one chat (a few of the customer's tabs) and from one
+# client address (a shop's customers behind one NAT); one more gets 429. Refusing the new one,
+# rather than answering the oldest to make room, because the widget polls again at once after
+# an answer: tabs that answered each other in turn would poll in a loop, while a refused tab
+# waits 1 s, 2 s, ... and a request whose browser has gone unnoticed ends within wait_seconds.
+WAITERS_PER_CHAT = 3
+WAITERS_PER_ADDRESS = 200
 # How the process's connections show in pg_stat_activity.
 APPLICATION_NAME = "polydesk-live"
 # django-tenants' rule for a schema name (and never PostgreSQL's own pg_ schemas).
@@ -141,12 +152,40 @@ class Listener:
 
     conninfo: str
     waiters: dict[tuple[str, int], set[asyncio.Event]] = field(default_factory=dict)
+    # Waiting requests by client address (the key gone at 0).
+    addresses: dict[str, int] = field(default_factory=dict)
     listening: bool = False
     connection: psycopg.AsyncConnection[Any] | None = None
     reconnects: int = 0
 
-    def add(self, chat: tuple[str, int], event: asyncio.Event) -> None:
-        self.waiters.setdefault(chat, set()).add(event)
+    def add(
+        self,
+        chat: tuple[str, int],
+        event: asyncio.Event,
+        *,
+        per_chat: int = WAITERS_PER_CHAT,
+    ) -> bool:
+        """Register a waiter of ``chat``; False (and nothing registered) when ``per_chat``
+        already wait on it."""
+        events = self.waiters.setdefault(chat, set())
+        if len(events) >= per_chat:
+            return False
+        events.add(event)
+        return True
+
+    def address_take(self, address: str, *, limit: int = WAITERS_PER_ADDRESS) -> bool:
+        """One more waiting request from ``address``; False when ``limit`` already wait."""
+        if self.addresses.get(address, 0) >= limit:
+            return False
+        self.addresses[address] = self.addresses.get(address, 0) + 1
+        return True
+
+    def address_release(self, address: str) -> None:
+        left = self.addresses.get(address, 0) - 1
+        if left > 0:
+            self.addresses[address] = left
+        else:
+            self.addresses.pop(address, None)
 
     def discard(self, chat: tuple[str, int], event: asyncio.Event) -> None:
         events = self.waiters.get(chat)
@@ -203,9 +242,13 @@ class LiveApp:
         conninfo: str,
         wait_seconds: float = WAIT_SECONDS,
         query_connections: int = QUERY_CONNECTIONS,
+        waiters_per_chat: int = WAITERS_PER_CHAT,
+        waiters_per_address: int = WAITERS_PER_ADDRESS,
     ) -> None:
         self.conninfo = conninfo
         self.wait_seconds = wait_seconds
+        self.waiters_per_chat = waiters_per_chat
+        self.waiters_per_address = waiters_per_address
         self.query_connections = query_connections
         self.listener = Listener(conninfo)
         self.connections: Connections | None = None
@@ -264,7 +307,8 @@ class LiveApp:
                 if method == "OPTIONS":
                     await self.preflight(send, query, origin, headers)
                 elif method == "GET":
-                    await self.wait(send, receive, query, origin)
+                    address = client_address(scope, headers)
+                    await self.wait(send, receive, query, origin, address)
                 else:
                     raise Refused(405, gettext("Use GET."))
             except Refused as refused:
@@ -290,14 +334,24 @@ class LiveApp:
         await respond(send, 204, None, cors_headers(origin) + extra)
 
     async def wait(
-        self, send: Send, receive: Receive, query: dict[str, list[str]], origin: str
+        self,
+        send: Send,
+        receive: Receive,
+        query: dict[str, list[str]],
+        origin: str,
+        address: str = "",
     ) -> None:
         schema, conversation, key = self.token_parse(query)
         await self.origin_check(schema, origin)
         # From here the page's origin is the client's: its refusals are readable by the
         # widget (CORS), so that it can act on them (a withdrawn token: start a new chat).
         try:
-            await self.wait_allowed(send, receive, query, origin, schema, conversation, key)
+            if not self.listener.address_take(address, limit=self.waiters_per_address):
+                raise Refused(429, gettext("Too many requests. Please wait a moment."))
+            try:
+                await self.wait_allowed(send, receive, query, origin, schema, conversation, key)
+            finally:
+                self.listener.address_release(address)
         except Refused as refused:
             refused.cors = True
             raise
@@ -321,8 +375,9 @@ class LiveApp:
         chat = (schema, conversation)
         deadline = time.monotonic() + self.wait_seconds
         event = asyncio.Event()
+        if not self.listener.add(chat, event, per_chat=self.waiters_per_chat):
+            raise Refused(429, gettext("Too many requests. Please wait a moment."))
         gone = asyncio.ensure_future(disconnected(receive))
-        self.listener.add(chat, event)
         try:
             while True:
                 # Registered before reading: a NOTIFY after the read still sets the event.
@@ -432,6 +487,17 @@ def language_pick(query: dict[str, list[str]], headers: dict[str, str]) -> str:
         except LookupError:
             continue
     return settings.LANGUAGE_CODE
+
+
+def client_address(scope: Scope, headers: dict[str, str]) -> str:
+    """The caller's address, by the web processes' rule (accounts.signin.client_address):
+    behind the TLS proxy the last address it appended to X-Forwarded-For (earlier ones are the
+    caller's own word), else the socket's peer."""
+    forwarded = headers.get("x-forwarded-for", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
+    peer = scope.get("client")
+    return str(peer[0]) if peer else ""
 
 
 def cors_headers(origin: str) -> list[tuple[bytes, bytes]]:

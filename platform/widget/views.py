@@ -36,7 +36,7 @@ from conversations.attachments import (
 )
 from conversations.models import Attachment, Message
 from helpcenter.models import SelfServiceAnswer
-from helpcenter.selectors import articles_suggest
+from helpcenter.selectors import articles_suggest, help_center_enabled
 from helpcenter.services import self_service_record
 from orders.selectors import shop_connection
 from tenants.models import Client
@@ -234,7 +234,7 @@ def config(request: HttpRequest, widget: WidgetSettings) -> HttpResponse:
             "suggest_articles": widget.suggest_articles,
             # Offered only with a shop to ask (orders' connection in use).
             "order_status": widget.order_status and shop_connection() is not None,
-            "help_url": "/help/",
+            "help_url": "/help/" if help_center_enabled() else None,
             # The script refuses a larger file before sending it (texts' file_too_large).
             "max_file_bytes": MAX_UPLOAD_FILE_BYTES,
         }

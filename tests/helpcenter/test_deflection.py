@@ -70,6 +70,39 @@ def test_an_answer_whose_window_runs_is_pending_and_months_are_apart(two_clients
     assert november.rate is None and november.share is None
 
 
+def test_help_center_reads_no_chat_can_follow_are_counted_apart(two_clients):
+    noon = datetime(2026, 11, 10, 12, tzinfo=UTC)
+    with in_schema(two_clients.a):
+        _answer("widget", noon)  # deflected
+        for reader in ("cookie-1", "cookie-2"):  # the help center's own visitor ids
+            self_service_record(
+                kind="article",
+                source="help_center",
+                visitor=reader,
+                language="cs",
+                now=noon,
+                chat_traceable=False,
+            )
+        self_service_record(  # opened from the widget with its id: a chat could follow
+            kind="article", source="help_center", visitor="linked", language="cs", now=noon
+        )
+    _widget_chat(two_clients.a, "linked", noon + timedelta(minutes=5))
+    _widget_chat(two_clients.a, "cookie-1", noon + timedelta(minutes=5))  # never matches
+    with in_schema(two_clients.a):
+        figures = deflection_figures(start=START, end=END, now=NOW)
+
+    assert figures.help_center_reads == 2
+    assert (figures.answers, figures.deflected, figures.followed_by_chat, figures.pending) == (
+        2,
+        1,
+        1,
+        0,
+    )
+    assert figures.by_source == {"widget": 1}
+    assert figures.rate == Decimal(1) / 2
+    assert figures.share == Decimal(1) / 3  # 1 deflected, 2 widget chats
+
+
 def test_another_clients_answers_do_not_count(two_clients):
     with in_schema(two_clients.b):
         _answer("b", START + timedelta(days=1))

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from content.models import FaqArticle, FaqCategory
-from helpcenter.models import ArticleVote, SearchMiss, SelfServiceAnswer
+from helpcenter.models import ArticleVote, HelpCenterSettings, SearchMiss, SelfServiceAnswer
 from tests.support.browser import served_and_browsed
 from tests.support.tenancy import host_of, in_schema
 
@@ -20,6 +20,7 @@ def help_site(two_clients, django_db_blocker) -> Iterator[dict]:
     # Committed rows: the server thread has its own connection.
     with django_db_blocker.unblock():
         with in_schema(two_clients.a):
+            HelpCenterSettings.objects.create(enabled=True)
             category = FaqCategory.objects.create(slug="browser-returns", name_cs="Vrácení")
             article = FaqArticle.objects.create(
                 slug="browser-returns-howto",
@@ -31,7 +32,7 @@ def help_site(two_clients, django_db_blocker) -> Iterator[dict]:
         with served_and_browsed() as (port, browser):
             yield {"url": f"http://{host}:{port}", "browser": browser}
         with in_schema(two_clients.a):
-            for model in (SelfServiceAnswer, ArticleVote, SearchMiss):
+            for model in (SelfServiceAnswer, ArticleVote, SearchMiss, HelpCenterSettings):
                 model.objects.all().delete()
             article.delete()
             category.delete()

@@ -4,7 +4,8 @@ import pytest
 from django.test import Client as HttpClient
 
 from content.models import FaqArticle, FaqCategory
-from helpcenter.models import ArticleVote, SearchMiss, SelfServiceAnswer
+from helpcenter.models import ArticleVote, HelpCenterSettings, SearchMiss, SelfServiceAnswer
+from helpcenter.services import self_service_chat_started, self_service_record
 from helpcenter.views import VISITOR_COOKIE
 from tests.support.tenancy import host_of, in_schema
 
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.django_db
 def help_a(two_clients):
     """Client A (cs, sk): a category with two articles, one of them Czech only."""
     with in_schema(two_clients.a):
+        HelpCenterSettings.objects.create(enabled=True)
         orders = FaqCategory.objects.create(
             slug="orders", name_cs="Objednávky", name_sk="Objednávky SK"
         )
@@ -114,6 +116,46 @@ def test_a_read_article_is_a_self_service_answer_once_a_day(help_a, two_clients)
         visitor = SelfServiceAnswer.objects.get().visitor
     assert answers == [("article", "help_center", "cs")]
     assert visitor == help_a.cookies[VISITOR_COOKIE].value
+    with in_schema(two_clients.a):
+        # The help center's own cookie: no chat of the widget's can ever follow it.
+        assert SelfServiceAnswer.objects.get().chat_traceable is False
+
+
+def test_a_page_opened_from_the_widget_records_the_read_under_the_widgets_visitor(
+    help_a, two_clients
+):
+    widget_visitor = "0123456789abcdef0123456789abcdef"
+    page = help_a.get("/help/cs/returns/", {"v": widget_visitor})
+    assert f'data-read-url="/help/cs/returns/read?v={widget_visitor}"' in page.text
+    assert help_a.post(f"/help/cs/returns/read?v={widget_visitor}").status_code == 204
+    assert help_a.post(f"/help/cs/returns/read?v={widget_visitor}").status_code == 204
+    # A malformed id is not taken: the read is the help center's own.
+    assert (
+        'data-read-url="/help/cs/returns/read"'
+        in help_a.get("/help/cs/returns/", {"v": "<x>"}).text
+    )
+    with in_schema(two_clients.a):
+        answers = list(SelfServiceAnswer.objects.values_list("visitor", "chat_traceable"))
+    assert answers == [(widget_visitor, True)]
+    with in_schema(two_clients.a):
+        # The chat the widget starts next is seen: the read did not deflect it.
+        assert self_service_chat_started(visitor=widget_visitor) == 1
+
+
+def test_a_suggestion_opened_in_the_widget_and_read_is_one_answer(help_a, two_clients):
+    widget_visitor = "fedcba9876543210fedcba9876543210"
+    with in_schema(two_clients.a):
+        article = FaqArticle.objects.get(slug="returns")
+        self_service_record(
+            kind="article",
+            source="widget",
+            visitor=widget_visitor,
+            language="cs",
+            article_id=article.pk,
+        )
+    help_a.post(f"/help/cs/returns/read?v={widget_visitor}")
+    with in_schema(two_clients.a):
+        assert SelfServiceAnswer.objects.filter(visitor=widget_visitor).count() == 1
 
 
 def test_the_search_page_finds_without_accents_and_counts_misses(help_a, two_clients):

@@ -32,6 +32,16 @@ def test_the_page_shows_this_months_figures(two_clients, user_a):
         article_vote(article_id=article.pk, language="cs", visitor="v2", helpful=False)
         article_vote(article_id=article.pk, language="cs", visitor="v3", helpful=True)
         search_miss_record(query="Záruka", language="cs", zone=two_clients.a.tz)
+        for reader in ("r1", "r2"):  # read in the help center, not from the widget
+            self_service_record(
+                kind="article",
+                source="help_center",
+                visitor=reader,
+                language="cs",
+                article_id=article.pk,
+                now=earlier,
+                chat_traceable=False,
+            )
     with in_schema(two_clients.b):
         self_service_record(kind="order_status", source="widget", visitor="b", language="pl")
 
@@ -40,8 +50,10 @@ def test_the_page_shows_this_months_figures(two_clients, user_a):
     assert page.status_code == 200
     assert 'id="help-answers">3<' in html
     assert 'id="help-deflected">3<' in html
+    assert 'id="help-center-reads">2<' in html
+    assert table_rows(html, "help-trend")[-1][-1] == "2"
     rows = table_rows(html, "help-articles")
-    assert rows[0][:4] == ["Vrácení zboží", "3", "2", "1"]
+    assert rows[0][:4] == ["Vrácení zboží", "5", "2", "1"]
     assert rows[0][4].startswith("66")
     assert table_rows(html, "help-misses") == [["zaruka", "cs", "1"]]
 

@@ -25,6 +25,14 @@ def test_the_report_shows_deflection_next_to_the_previous_month(two_clients):
                 now=october,
             )
         self_service_record(
+            kind="article",
+            source="help_center",
+            visitor="cookie",
+            language="cs",
+            now=october,
+            chat_traceable=False,
+        )
+        self_service_record(
             kind="order_status",
             source="widget",
             visitor="s",
@@ -42,3 +50,4 @@ def test_the_report_shows_deflection_next_to_the_previous_month(two_clients):
     text = text_of(report_pdf(content))
     assert "Contacts deflected by self-service 3 1 +2" in text
     assert "Deflected against widget chats 100.0 % 100.0 %" in text
+    assert "Articles read in the help center 1 0 +1" in text

@@ -5,11 +5,19 @@ import pytest
 from django.db import connection
 
 from content.models import FaqArticle
-from helpcenter.models import ArticleText
+from helpcenter.models import ArticleText, HelpCenterSettings
 from helpcenter.selectors import articles_found, articles_suggest
 from tests.support.tenancy import in_schema
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def public(two_clients):
+    """Both clients' help centers are public (the widget's suggestions need it)."""
+    for client in (two_clients.a, two_clients.b):
+        with in_schema(client):
+            HelpCenterSettings.objects.create(enabled=True)
 
 
 def _article(slug: str, position: int = 0, **texts: str) -> FaqArticle:

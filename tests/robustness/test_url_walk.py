@@ -230,6 +230,7 @@ PORTAL_ROUTES = {
             "shop/test/",
             "chat-widget/",
             "order-updates/settings/",
+            "help-center/settings/",
             "webhooks/<int:endpoint_id>/resume/",
             "webhooks/<int:endpoint_id>/remove/",
             "webhooks/<int:endpoint_id>/rotate/",

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 
 from conversations.models import Attachment, Conversation, Message
+from helpcenter.models import HelpCenterSettings
 from hours.models import BusinessHours
 from outbox.models import Delivery
 from surveys.models import Survey
@@ -31,6 +32,7 @@ def widget_a(two_clients, frozen):
     BusinessHours.objects.create(client=two_clients.a)
     with in_schema(two_clients.a):
         WidgetSettings.objects.create(enabled=True, allowed_origins=[SHOP])
+        HelpCenterSettings.objects.create(enabled=True)
     return two_clients.a
 
 

@@ -15,7 +15,7 @@ from content.models import FaqArticle
 from conversations.models import Conversation
 from conversations.services import conversation_reply, conversation_resolve
 from customers.services import customer_erase
-from helpcenter.models import SelfServiceAnswer
+from helpcenter.models import HelpCenterSettings, SelfServiceAnswer
 from hours.models import BusinessHours
 from orders.credentials import credentials_encrypt
 from orders.models import ShopConnection
@@ -42,6 +42,7 @@ def widget_a(two_clients, frozen):
     BusinessHours.objects.create(client=two_clients.a)
     with in_schema(two_clients.a):
         WidgetSettings.objects.create(enabled=True, allowed_origins=[SHOP])
+        HelpCenterSettings.objects.create(enabled=True)
     return two_clients.a
 
 

@@ -25,7 +25,14 @@ from config.live import application
 from conversations.models import Conversation
 from tests.support.factories import CustomerFactory
 from tests.support.tenancy import in_schema
-from widget.live import APPLICATION_NAME, HEALTH_PATH, PATH, LiveApp, conninfo_from_settings
+from widget.live import (
+    APPLICATION_NAME,
+    HEALTH_PATH,
+    PATH,
+    LiveApp,
+    client_address,
+    conninfo_from_settings,
+)
 from widget.models import ChatSession, WidgetSettings
 from widget.signals import chat_signal
 from widget.tokens import chat_token_make, session_key_new
@@ -189,6 +196,50 @@ def test_the_agent_typing_is_told(live, chat, two_clients, django_db_blocker):
         assert not agent_typing_mark(conversation_id=chat.conversation_id, now=timezone.now())
     status, body, _ = get(poll_url(live, chat, 0))
     assert (status, body) == (200, {"seq": 1, "agent_typing": True})
+
+
+def waiting_count(live: Live, chat: Chat, count: int) -> None:
+    """Returns once ``count`` requests of this chat wait in the live process."""
+    for _ in range(300):
+        if len(live.app.listener.waiters.get((chat.schema, chat.conversation_id), ())) == count:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"not {count} requests waiting")
+
+
+def test_a_fourth_waiter_on_one_chat_is_refused_until_one_ends(live, chat):
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        held = [pool.submit(get, poll_url(live, chat, 0), SHOP) for _ in range(3)]
+        waiting_count(live, chat, 3)
+        started = time.monotonic()
+        status, body, headers = get(poll_url(live, chat, 0), SHOP)
+        assert (status, bool(body["detail"])) == (429, True)
+        assert headers["access-control-allow-origin"] == SHOP  # the widget reads it
+        assert time.monotonic() - started < 0.5  # at once, not after the wait
+        assert [future.result()[0] for future in held] == [200, 200, 200]
+    assert get(poll_url(live, chat, 0), SHOP)[0] == 200
+    assert live.app.listener.addresses == {}
+
+
+def test_waiters_from_one_address_are_capped(live, chat, monkeypatch):
+    monkeypatch.setattr(live.app, "waiters_per_address", 2)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        held = [pool.submit(get, poll_url(live, chat, 0), SHOP) for _ in range(2)]
+        waiting_count(live, chat, 2)
+        assert live.app.listener.addresses == {"127.0.0.1": 2}
+        assert get(poll_url(live, chat, 0), SHOP)[0] == 429
+        assert [future.result()[0] for future in held] == [200, 200]
+    assert live.app.listener.addresses == {}
+
+
+def test_the_address_is_the_proxys_last_forwarded_one_behind_it(settings):
+    scope = {"client": ("10.0.0.5", 5000)}
+    forwarded = {"x-forwarded-for": "1.2.3.4, 203.0.113.9"}
+    settings.SECURE_PROXY_SSL_HEADER = None
+    assert client_address(scope, forwarded) == "10.0.0.5"
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client_address(scope, forwarded) == "203.0.113.9"
+    assert client_address(scope, {}) == "10.0.0.5"
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ from content.models import FaqArticle
 from conversations.models import Conversation, Message
 from customers.models import Customer
 from demo.files import parcel_photo_png
-from helpcenter.models import SelfServiceAnswer
+from helpcenter.models import HelpCenterSettings, SelfServiceAnswer
 from hours import calendar as hours_calendar
 from hours.models import BusinessHours
 from orders.credentials import credentials_encrypt
@@ -120,6 +120,7 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
         with in_schema(client):
             WidgetSettings.objects.all().delete()
             WidgetSettings.objects.create(enabled=True, allowed_origins=[shop_origin])
+            HelpCenterSettings.objects.create(enabled=True)
             connection = ShopConnection.objects.create(
                 platform="shopify",
                 shop_url=orders.url,
@@ -167,6 +168,7 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
                 Conversation.objects.filter(pk__in=chats).delete()
                 Customer.objects.filter(pk__in=customers).delete()
                 WidgetSettings.objects.all().delete()
+                HelpCenterSettings.objects.all().delete()
                 connection.delete()
                 article.delete()
             hours.delete()
