@@ -37,6 +37,8 @@ def test_a_manager_turns_the_widget_on_for_the_shops_sites(two_clients):
     page = http.get("/chat-widget/")
     assert page.status_code == 200 and "The widget is off." in page.text
     assert "/static/polydesk/widget.js" in page.text and "async" in page.text
+    # Where to paste it is said, not swallowed by the browser as a tag.
+    assert "before &lt;/body&gt;:" in page.text
     saved = http.post("/chat-widget/", FORM)
     assert saved.status_code == 302 and saved["Location"] == "/chat-widget/"
     with in_schema(two_clients.a):
