@@ -137,6 +137,8 @@ def _body(request: HttpRequest) -> dict[str, Any]:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise Refused(400, _("The request is not valid JSON.")) from None
+    except RecursionError:  # nested deeper than the parser goes ("[" x 5000)
+        raise Refused(400, _("The request is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise Refused(400, _("The request is not a JSON object."))
     return data
