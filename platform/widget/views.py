@@ -107,7 +107,8 @@ def _client(request: HttpRequest) -> Client:
 
 
 def _address(request: HttpRequest) -> str:
-    return client_address(request) or "unknown"
+    """The address the per-address limits count: an IPv6 address's /64 (limits.address_key)."""
+    return limits.address_key(client_address(request) or "unknown")
 
 
 def _page_language(request: HttpRequest, asked: object = "") -> str:

@@ -357,3 +357,44 @@ def test_a_file_over_the_limit_is_a_413(widget_a, monkeypatch):
 def test_without_a_shop_connection_the_order_status_is_not_offered(widget_a):
     response = order_status(widget_a)
     assert response.status_code == 404 and response.json()["detail"]
+
+
+# --- review fixes -----------------------------------------------------------------------------
+
+
+def lookup(client, address: str = "192.0.2.1", **fields):
+    data = {"order_number": "1001", "email": "vera@example.cz", "language": "cs", "visitor": "v"}
+    return post(client, "/widget/v1/order-status", {**data, **fields}, REMOTE_ADDR=address)
+
+
+def test_ipv6_addresses_of_one_64_share_their_limits(shop):
+    """An IPv6 address is counted on its /64: changing the last 64 bits is no new address."""
+    answers = [
+        lookup(
+            shop, f"2001:db8:1:2::{n + 1:x}", order_number=f"{n}", email=f"x{n}@example.cz"
+        ).status_code
+        for n in range(6)
+    ]
+    assert answers[:5] == [404] * 5 and answers[5] == 429
+    other = lookup(shop, "2001:db8:1:3::1", order_number="7", email="y@example.cz")
+    assert other.status_code == 404
+
+
+def test_address_keys():
+    assert limits.address_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64"
+    assert limits.address_key("::ffff:192.0.2.7") == "192.0.2.7"
+    assert limits.address_key("192.0.2.7") == "192.0.2.7"
+    assert limits.address_key("unknown") == "unknown"
+
+
+def test_a_new_visitor_id_does_not_lift_the_order_lookup_limit(shop):
+    answers = [lookup(shop, order_number=f"{n}", visitor=f"v-{n}").status_code for n in range(6)]
+    assert answers[:5] == [404] * 5 and answers[5] == 429
+
+
+def test_order_lookups_for_one_email_are_limited_across_addresses(shop):
+    answers = [
+        lookup(shop, f"192.0.2.{n + 1}", order_number=f"{n}", email="Vera@Example.cz").status_code
+        for n in range(6)
+    ]
+    assert answers[:5] == [404] * 5 and answers[5] == 429
