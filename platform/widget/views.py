@@ -521,7 +521,7 @@ def article_opened(request: HttpRequest, widget: WidgetSettings, article_id: int
 def order_status(request: HttpRequest, widget: WidgetSettings) -> HttpResponse:
     """An order's status from the client's shop, for its number and the e-mail address used
     for it; an unknown number and another customer's order get the same 404. Held to
-    ORDER_LOOKUPS per visitor and address (against guessing numbers)."""
+    ORDER_LOOKUPS per address and per e-mail address (against guessing numbers)."""
     if not widget.order_status:
         raise Refused(404, _("Order status is not available on this site."))
     data = _body(request)
@@ -537,9 +537,18 @@ def order_status(request: HttpRequest, widget: WidgetSettings) -> HttpResponse:
             validate_email(email)
         except ValidationError:
             raise Refused(400, _("This is not an e-mail address."), field="email") from None
-        limits.rate_check(
-            limits.ORDER_LOOKUPS, f"{client.schema_name}:{visitor}:{_address(request)}"
-        )
+        # Never keyed on the visitor id: the caller chooses it. Both counted before either
+        # refuses, so that a flood against one address also uses up the sender's own.
+        by_address = f"{client.schema_name}:address:{_address(request)}"
+        by_email = f"{client.schema_name}:email:{email.lower()}"
+        limited = None
+        for who in (by_address, by_email):
+            try:
+                limits.rate_check(limits.ORDER_LOOKUPS, who)
+            except limits.RateLimited as refused:
+                limited = limited or refused
+        if limited is not None:
+            raise limited
         try:
             order = order_of_customer(schema=client.schema_name, number=number, email=email)
         except NoShop:
