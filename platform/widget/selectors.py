@@ -65,6 +65,27 @@ class Opening:
     calendar: BusinessCalendar
 
 
+# How far ahead the current open period's end is looked for: one open this long (24/7 hours)
+# has no closing time to say.
+CLOSING_HORIZON = timedelta(days=8)
+
+
+def _closing(calendar: BusinessCalendar, now: datetime) -> datetime | None:
+    """When the open period around ``now`` ends: periods that touch (one ends where the next
+    starts: midnight in overnight or 24/7 hours) are one; None when it lasts past
+    CLOSING_HORIZON."""
+    horizon = now + CLOSING_HORIZON
+    periods = calendar.open_periods(now, horizon)
+    if not periods:
+        return None
+    end = periods[0][1]
+    for start, period_end in periods[1:]:
+        if start > end:
+            break
+        end = max(end, period_end)
+    return None if end >= horizon else end
+
+
 def opening_now(*, client: Client, language: str, now: datetime | None = None) -> Opening:
     """Open or closed now, for the client's main country and ``language`` (the hours a chat in
     that language is counted in), and when an answer to a message written now is due: by the
@@ -75,8 +96,7 @@ def opening_now(*, client: Client, language: str, now: datetime | None = None) -
     is_open = calendar.is_open(now)
     closes_at = opens_at = None
     if is_open:
-        periods = calendar.open_periods(now, now + timedelta(days=8))
-        closes_at = periods[0][1] if periods else None
+        closes_at = _closing(calendar, now)
     else:
         opens_at = calendar.next_opening(now)
     promise = sla_promise_for(client, "chat" if is_open else "email")

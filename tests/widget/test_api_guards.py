@@ -398,3 +398,21 @@ def test_order_lookups_for_one_email_are_limited_across_addresses(shop):
         for n in range(6)
     ]
     assert answers[:5] == [404] * 5 and answers[5] == 429
+
+
+def test_open_all_week_round_the_clock_says_no_closing_time(widget_a):
+    BusinessHours.objects.filter(client=widget_a).update(
+        weekly={str(day): [["00:00", "24:00"]] for day in range(7)}
+    )
+    config = http(widget_a).get("/widget/v1/config?language=cs").json()
+    assert config["open"] is True and config["closes_at"] is None
+
+
+def test_overnight_hours_close_after_midnight(widget_a, frozen):
+    BusinessHours.objects.filter(client=widget_a).update(
+        weekly={"0": [["18:00", "24:00"]], "1": [["00:00", "02:00"], ["10:00", "12:00"]]}
+    )
+    frozen(datetime(2026, 3, 2, 20, 0, tzinfo=UTC))  # Monday 21:00 in Prague
+    config = http(widget_a).get("/widget/v1/config?language=cs").json()
+    assert config["open"] is True
+    assert config["closes_at"] == "2026-03-03T01:00:00+00:00"  # Tuesday 02:00 in Prague
