@@ -48,6 +48,9 @@ TYPING = timedelta(seconds=6)
 # goes to them by e-mail as well, when they gave an address: closing the shop's page loses
 # them no answer.
 UNREAD_COPY_AFTER = timedelta(minutes=3)
+# Transcripts of one chat, to whatever addresses: the token's holder cannot make us send
+# mail to any number of strangers.
+MAX_TRANSCRIPTS = 2
 
 
 @dataclass(frozen=True)
@@ -238,11 +241,22 @@ def transcript_text(*, client: Client, session: ChatSession, language: str) -> t
     return subject, "\n\n".join(parts)
 
 
+class TranscriptsUsedUp(Exception):
+    """The chat's MAX_TRANSCRIPTS transcripts were sent: no more."""
+
+
 @transaction.atomic
 def chat_transcript_send(*, client: Client, session: ChatSession, email: str) -> Message:
     """The chat's transcript to ``email``, through the outbox from the client's identity, in
-    the chat's language; kept in the thread as an internal note with its delivery state."""
+    the chat's language; kept in the thread as an internal note with its delivery state. At
+    most MAX_TRANSCRIPTS per chat (TranscriptsUsedUp after)."""
     email = _email_checked(email, required=True)
+    locked = ChatSession.objects.select_for_update().get(pk=session.pk)
+    if locked.transcripts_sent >= MAX_TRANSCRIPTS:
+        raise TranscriptsUsedUp()
+    ChatSession.objects.filter(pk=session.pk).update(
+        transcripts_sent=models.F("transcripts_sent") + 1
+    )
     conversation = session.conversation
     subject, body = transcript_text(client=client, session=session, language=conversation.language)
     return outbound_email_queue(

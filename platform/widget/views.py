@@ -60,6 +60,7 @@ from widget.selectors import (
 )
 from widget.services import (
     AlreadyRated,
+    TranscriptsUsedUp,
     chat_end,
     chat_message_add,
     chat_rate,
@@ -468,12 +469,18 @@ def chat_rating(request: HttpRequest, session: ChatSession, token: str) -> HttpR
 
 @chat_endpoint("POST")
 def chat_transcript(request: HttpRequest, session: ChatSession, token: str) -> HttpResponse:
-    """The chat by e-mail to the address given, once per address an hour."""
+    """The chat by e-mail to the address given, once per address an hour and twice in all."""
     data = _body(request)
     email = _text(data, "email", limit=254).strip()
     client = _client(request)
     with transaction.atomic():
-        chat_transcript_send(client=client, session=session, email=email)
+        try:
+            chat_transcript_send(client=client, session=session, email=email)
+        except TranscriptsUsedUp:
+            raise Refused(
+                409,
+                _("This chat was sent by e-mail twice already: no more copies can be sent."),
+            ) from None
         sent_to = f"{client.schema_name}:{session.conversation_id}:{email.lower()}"
         if limits.reached(limits.TRANSCRIPTS, sent_to):
             raise Refused(

@@ -226,3 +226,14 @@ def test_typing_rating_transcript_and_end(widget_a):
         assert "Dobrý den, kde je moje objednávka?" in transcript.body_text
         delivery = Delivery.objects.get(message_id=transcript.pk)
         assert delivery.recipient == "jana@example.cz"
+
+
+def test_a_chat_is_sent_by_email_twice_at_most(widget_a):
+    token = chat_started(widget_a)["token"]
+    path = f"/widget/v1/chats/{token}/transcript"
+    answers = [post(widget_a, path, {"email": f"x{n}@example.cz"}) for n in range(3)]
+    assert [answer.status_code for answer in answers] == [202, 202, 409]
+    assert answers[2].json()["detail"]
+    with in_schema(widget_a):
+        assert ChatSession.objects.get().transcripts_sent == 2
+        assert Delivery.objects.filter(recipient__startswith="x").count() == 2
