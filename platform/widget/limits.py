@@ -42,6 +42,8 @@ ORDER_LOOKUPS = Limit("orders", 5, 60)
 # Past these, a send needs a solved challenge: messages of one chat, chats from one address.
 MESSAGES_BEFORE_CHALLENGE = Limit("messages", 5, 60)
 CHATS_BEFORE_CHALLENGE = Limit("chats", 3, 600)
+# "Opened" articles counted from one address (each once per visitor, article and day too).
+ARTICLES_OPENED = Limit("opened", 20, 60)
 # Transcripts: once per chat and address an hour.
 TRANSCRIPTS = Limit("transcript", 1, 3600)
 

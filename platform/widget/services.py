@@ -27,7 +27,8 @@ from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
 from conversations.services import conversation_customer_message, conversation_open_inbound
 from customers.models import Customer
-from helpcenter.services import self_service_chat_started
+from helpcenter.models import SelfServiceAnswer
+from helpcenter.services import self_service_chat_started, self_service_record
 from outbox.models import Delivery
 from outbox.services import delivery_withdraw
 from retention.selectors import conversations_expired
@@ -182,6 +183,33 @@ def chat_end(*, session: ChatSession, now: datetime | None = None) -> ChatSessio
     )
     chat_signal(conversation_id=session.conversation_id)
     return session
+
+
+def article_opened_record(
+    *, visitor: str, article_id: int, language: str, now: datetime | None = None
+) -> bool:
+    """The widget's customer opened a suggested article: a self-service answer, once per
+    visitor, article and day (as the help center counts a read). True when recorded."""
+    now = now or timezone.now()
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    seen = SelfServiceAnswer.objects.filter(
+        visitor=visitor[:64],
+        article_id=article_id,
+        source=SelfServiceAnswer.Source.WIDGET,
+        created_at__gte=day_start,
+        created_at__lt=day_start + timedelta(days=1),
+    ).exists()
+    if seen:
+        return False
+    self_service_record(
+        kind=SelfServiceAnswer.Kind.ARTICLE,
+        source=SelfServiceAnswer.Source.WIDGET,
+        visitor=visitor,
+        language=language,
+        article_id=article_id,
+        now=now,
+    )
+    return True
 
 
 class AlreadyRated(Exception):

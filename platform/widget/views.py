@@ -10,6 +10,7 @@ outside hours: the answer comes by e-mail), "ended" (ended by the customer, or r
 """
 
 import json
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -61,6 +62,7 @@ from widget.selectors import (
 from widget.services import (
     AlreadyRated,
     TranscriptsUsedUp,
+    article_opened_record,
     chat_end,
     chat_message_add,
     chat_rate,
@@ -77,6 +79,8 @@ MAX_JSON_BYTES = 64 * 1024
 # A message with a file: the file's limit and room for the form's fields.
 MAX_UPLOAD_BYTES = MAX_UPLOAD_FILE_BYTES + 64 * 1024
 MAX_VISITOR = 64
+# A visitor id as the script makes it (32 hex digits; the help center's cookie's form).
+VISITOR = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 type View = Callable[..., HttpResponseBase]
 
@@ -510,16 +514,20 @@ def articles(request: HttpRequest, widget: WidgetSettings) -> HttpResponse:
 
 @widget_endpoint("POST")
 def article_opened(request: HttpRequest, widget: WidgetSettings, article_id: int) -> HttpResponse:
-    """The customer opened a suggested article: a self-service answer (deflection)."""
+    """The customer opened a suggested article: a self-service answer (deflection), once per
+    visitor, article and day; the visitor id must be one the script makes (VISITOR), and an
+    address counts at most ARTICLES_OPENED a minute."""
     data = _body(request)
+    visitor = _text(data, "visitor", limit=MAX_VISITOR)
+    if not VISITOR.fullmatch(visitor):
+        raise Refused(400, _("The visitor id is not valid."), field="visitor")
+    limits.rate_check(limits.ARTICLES_OPENED, f"{_client(request).schema_name}:{_address(request)}")
     if not FaqArticle.objects.filter(pk=article_id, published=True).exists():
         raise Refused(404, _("No such article."))
-    self_service_record(
-        kind=SelfServiceAnswer.Kind.ARTICLE,
-        source=SelfServiceAnswer.Source.WIDGET,
-        visitor=_text(data, "visitor", limit=MAX_VISITOR),
-        language=_page_language(request, data.get("language")),
+    article_opened_record(
+        visitor=visitor,
         article_id=article_id,
+        language=_page_language(request, data.get("language")),
     )
     return _no_content()
 

@@ -34,6 +34,7 @@ MONDAY_10_PRAGUE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 EASTER_MONDAY_10_PRAGUE = datetime(2026, 4, 6, 8, 0, tzinfo=UTC)
 SHOP = "https://shop-a.example"
 OTHER = "https://evil.example"
+VISITOR = "0123456789abcdef0123456789abcdef"  # as the script makes one
 
 
 @pytest.fixture
@@ -285,13 +286,14 @@ def test_articles_suggested_and_an_opened_one_counted(widget_a):
     found = http(widget_a).get("/widget/v1/articles?q=vraceni&language=cs").json()["articles"]
     assert [a["id"] for a in found] == [article.pk]
     opened = post(
-        widget_a, f"/widget/v1/articles/{article.pk}/opened", {"visitor": "v-9", "language": "cs"}
+        widget_a, f"/widget/v1/articles/{article.pk}/opened", {"visitor": VISITOR, "language": "cs"}
     )
     assert opened.status_code == 204
-    assert post(widget_a, "/widget/v1/articles/999999/opened", {}).status_code == 404
+    missing = post(widget_a, "/widget/v1/articles/999999/opened", {"visitor": VISITOR})
+    assert missing.status_code == 404
     with in_schema(widget_a):
         answer = SelfServiceAnswer.objects.get()
-        assert (answer.kind, answer.article_id, answer.visitor) == ("article", article.pk, "v-9")
+        assert (answer.kind, answer.article_id, answer.visitor) == ("article", article.pk, VISITOR)
 
 
 def test_a_chat_after_an_answer_marks_it_not_deflected(widget_a):
@@ -416,3 +418,29 @@ def test_overnight_hours_close_after_midnight(widget_a, frozen):
     config = http(widget_a).get("/widget/v1/config?language=cs").json()
     assert config["open"] is True
     assert config["closes_at"] == "2026-03-03T01:00:00+00:00"  # Tuesday 02:00 in Prague
+
+
+def test_an_opened_article_counts_once_per_visitor_and_day_for_a_real_visitor_id(widget_a):
+    with in_schema(widget_a):
+        article = FaqArticle.objects.create(slug="a", question_cs="Otázka?", answer_cs="Odpověď.")
+    path = f"/widget/v1/articles/{article.pk}/opened"
+    for visitor in ["", "v", "<script>", "x" * 65, 17]:
+        refused = post(widget_a, path, {"visitor": visitor, "language": "cs"})
+        assert refused.status_code == 400, visitor
+    for _ in range(3):
+        assert post(widget_a, path, {"visitor": VISITOR, "language": "cs"}).status_code == 204
+    with in_schema(widget_a):
+        assert SelfServiceAnswer.objects.count() == 1
+
+
+def test_opened_articles_are_limited_per_address(widget_a, monkeypatch):
+    monkeypatch.setattr(limits, "ARTICLES_OPENED", limits.Limit("opened", 3, 60))
+    with in_schema(widget_a):
+        article = FaqArticle.objects.create(slug="a", question_cs="Otázka?", answer_cs="Odpověď.")
+    answers = [
+        post(
+            widget_a, f"/widget/v1/articles/{article.pk}/opened", {"visitor": f"{n:032x}"}
+        ).status_code
+        for n in range(4)
+    ]
+    assert answers == [204, 204, 204, 429]
