@@ -127,7 +127,8 @@ def _page_language(request: HttpRequest, asked: object = "") -> str:
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:
-    """The JSON object posted ({} for an empty body); Refused for anything else."""
+    """The JSON object posted ({} for an empty body); Refused for anything else (415 for a
+    body that is not sent as application/json)."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -139,6 +140,8 @@ def _body(request: HttpRequest) -> dict[str, Any]:
         raise Refused(413, _("The request is too large."))
     if not raw.strip():
         return {}
+    if request.content_type != "application/json":
+        raise Refused(415, _("Send the request as JSON (Content-Type: application/json)."))
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
@@ -174,10 +177,27 @@ def _refusal_of(error: ValidationError) -> Refused:
     return Refused(400, " ".join(error.messages))
 
 
+def _origin_check(request: HttpRequest, widget: WidgetSettings) -> None:
+    """A browser's request from a page that is not one of the client's shop origins (nor
+    the portal itself) is refused (403): CORS keeps such a page from reading our answers,
+    not from sending. A request without Origin is let through: browsers send Origin with
+    every cross-origin request and every POST, so it comes from no browser page of another
+    site (docs/decisions.md, "The widget's API and CORS")."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return
+    origin = origin.strip().lower()
+    own = f"{request.scheme}://{request.get_host()}".lower()
+    if origin == own or origin in {o.lower() for o in widget.allowed_origins}:
+        return
+    raise Refused(403, _("This site may not use this chat."))
+
+
 def widget_endpoint(*methods: str) -> Callable[[View], View]:
     """The widget's checks around a view: the method, the client's widget switched on (404
-    when off), the per-address rate limit (429), refusals as ``{"detail"}``, in the request's
-    language (the browser's until the view knows better)."""
+    when off), the page's origin (403, _origin_check), the per-address rate limit (429),
+    refusals as ``{"detail"}``, in the request's language (the browser's until the view
+    knows better)."""
 
     def decorate(view: View) -> View:
         @csrf_exempt
@@ -192,6 +212,7 @@ def widget_endpoint(*methods: str) -> Callable[[View], View]:
                     widget = widget_settings()
                     if not widget.enabled:
                         raise Refused(404, _("The chat is not available on this site."))
+                    _origin_check(request, widget)
                     client = _client(request)
                     limits.rate_check(limits.REQUESTS, f"{client.schema_name}:{_address(request)}")
                     return view(request, widget, *args, **kwargs)

@@ -444,3 +444,37 @@ def test_opened_articles_are_limited_per_address(widget_a, monkeypatch):
         for n in range(4)
     ]
     assert answers == [204, 204, 204, 429]
+
+
+def test_a_page_of_another_origin_is_refused_not_only_unreadable(widget_a):
+    """CORS keeps another site's page from reading; the server refuses it as well, so that
+    it cannot start chats or send messages blind."""
+    chat = started(widget_a)
+    for path, data in [
+        ("/widget/v1/chats", {"text": "Spam", "language": "cs", "visitor": "v"}),
+        (f"/widget/v1/chats/{chat['token']}/messages", {"text": "Spam"}),
+        (f"/widget/v1/chats/{chat['token']}/end", {}),
+    ]:
+        refused = post(widget_a, path, data, origin=OTHER)
+        assert refused.status_code == 403 and refused.json()["detail"], path
+    assert http(widget_a, "null").get("/widget/v1/config").status_code == 403
+    with in_schema(widget_a):
+        assert ChatSession.objects.count() == 1
+        assert ChatSession.objects.get().ended_at is None
+    # The portal's own pages (same origin) and callers without Origin (no browser) pass.
+    own = f"http://{host_of(widget_a)}"
+    assert http(widget_a, own).get("/widget/v1/config").status_code == 200
+    no_origin = HttpClient(HTTP_HOST=host_of(widget_a)).get("/widget/v1/config")
+    assert no_origin.status_code == 200
+
+
+def test_a_body_not_sent_as_json_is_a_415(widget_a):
+    data = json.dumps({"text": "Dobrý den", "language": "cs", "visitor": "v"})
+    for content_type in ["text/plain", "application/x-www-form-urlencoded"]:
+        response = http(widget_a).post("/widget/v1/chats", data, content_type=content_type)
+        assert response.status_code == 415, content_type
+    token = started(widget_a)["token"]
+    form = http(widget_a).post(f"/widget/v1/chats/{token}/rating", {"score": "5"})
+    assert form.status_code == 415  # multipart: only a message carries a file
+    with in_schema(widget_a):
+        assert ChatSession.objects.count() == 1
