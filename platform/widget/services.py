@@ -216,17 +216,46 @@ class AlreadyRated(Exception):
     """The chat was rated before: a rating is given once per chat."""
 
 
+class RatingRefused(Exception):
+    """The chat cannot be rated (yet): the reason, in the active language."""
+
+
+def rating_refusal(*, session: ChatSession, conversation: Conversation) -> str:
+    """Why the customer may not rate this chat now ("" when they may), in the active
+    language: only a chat (not a message answered by e-mail), once it ended (the customer
+    ended it, or an agent resolved it), and only when an agent answered in it. A rating of
+    nothing, or of a chat still going, would count in CSAT and the agent's figures."""
+    if conversation.channel != Conversation.Channel.CHAT:
+        return _("Only a chat can be rated here: the answer to this message comes by e-mail.")
+    settled = (Conversation.Status.RESOLVED, Conversation.Status.CLOSED)
+    ended = ChatSession.objects.filter(pk=session.pk, ended_at__isnull=False).exists()
+    if not ended and conversation.status not in settled:
+        return _("A chat can be rated once it has ended.")
+    answered = Message.objects.filter(
+        conversation=conversation,
+        direction=Message.Direction.OUTBOUND,
+        channel=Conversation.Channel.CHAT,
+        author__isnull=False,
+    ).exists()
+    if not answered:
+        return _("There is nothing to rate: no one from our team answered in this chat.")
+    return ""
+
+
 @transaction.atomic
 def chat_rate(
     *, session: ChatSession, score: int, comment: str = "", now: datetime | None = None
 ) -> Survey:
     """The customer's 1-5 and comment from the widget, where the chat survey's answers land
     (surveys.Survey: counted in CSAT and the agent's ratings): the chat's survey, made now as
-    sent and answered when none was decided yet. Once per chat (AlreadyRated)."""
+    sent and answered when none was decided yet. Once per chat (AlreadyRated), and only a
+    chat that ended with an agent's answer in it (RatingRefused, ``rating_refusal``)."""
     now = now or timezone.now()
     if isinstance(score, bool) or score not in (1, 2, 3, 4, 5):
         raise ValidationError({"score": _("A rating is a whole number from 1 to 5.")})
     conversation = Conversation.objects.select_for_update().get(pk=session.conversation_id)
+    if refusal := rating_refusal(session=session, conversation=conversation):
+        raise RatingRefused(refusal)
     survey = Survey.objects.select_for_update().filter(conversation=conversation).first()
     if survey is None:
         survey = Survey.objects.create(

@@ -61,6 +61,7 @@ from widget.selectors import (
 )
 from widget.services import (
     AlreadyRated,
+    RatingRefused,
     TranscriptsUsedUp,
     article_opened_record,
     chat_end,
@@ -489,6 +490,8 @@ def chat_rating(request: HttpRequest, session: ChatSession, token: str) -> HttpR
         survey = chat_rate(session=session, score=score, comment=_text(data, "comment", limit=5000))
     except AlreadyRated:
         raise Refused(409, _("This chat was rated already. Thank you!")) from None
+    except RatingRefused as refused:
+        raise Refused(409, str(refused)) from None
     return _json({"score": survey.rating, "comment": survey.comment}, 201)
 
 
