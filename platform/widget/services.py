@@ -36,7 +36,7 @@ from surveys.models import Survey
 from surveys.services import survey_comment, survey_rate
 from tenants.models import Client
 from widget.models import ChatSession, WidgetSettings
-from widget.selectors import Opening, moment_text, opening_now
+from widget.selectors import Opening, chat_conversation, chat_thread, moment_text, opening_now
 from widget.signals import chat_signal
 from widget.tokens import session_key_new
 
@@ -253,7 +253,7 @@ def chat_rate(
     now = now or timezone.now()
     if isinstance(score, bool) or score not in (1, 2, 3, 4, 5):
         raise ValidationError({"score": _("A rating is a whole number from 1 to 5.")})
-    conversation = Conversation.objects.select_for_update().get(pk=session.conversation_id)
+    conversation = Conversation.objects.select_for_update().get(pk=chat_conversation(session).pk)
     if refusal := rating_refusal(session=session, conversation=conversation):
         raise RatingRefused(refusal)
     survey = Survey.objects.select_for_update().filter(conversation=conversation).first()
@@ -280,9 +280,8 @@ def chat_rate(
 def transcript_text(*, client: Client, session: ChatSession, language: str) -> tuple[str, str]:
     """The chat as the customer saw it, in ``language`` (subject, body): every message to and
     from the customer, oldest first, each under its time (client's time zone) and author."""
-    conversation = session.conversation
     messages = (
-        Message.objects.filter(conversation=conversation)
+        Message.objects.filter(chat_thread(session))
         .exclude(direction=Message.Direction.NOTE)
         .defer("raw", "body_html")
         .order_by("created_at", "id")
@@ -405,10 +404,11 @@ def chat_reply_sent(*, client: Client, delivery: Delivery, at: datetime) -> None
     """The outbox's ON_SENT hook: a message to a chat customer (an agent's reply, a survey's
     question) is there to fetch: the widget is told; an agent's reply also gets its e-mail
     copy queued, sent only if the widget has not fetched it by then."""
-    if delivery.channel != Conversation.Channel.CHAT or not delivery.conversation_id:
+    if not delivery.conversation_id:
         return
+    # Any channel: a chat merged into an e-mail conversation shows its replies too.
     chat_signal(conversation_id=delivery.conversation_id)
-    if delivery.kind == Delivery.Kind.REPLY:
+    if delivery.channel == Conversation.Channel.CHAT and delivery.kind == Delivery.Kind.REPLY:
         session = (
             ChatSession.objects.select_related("conversation__customer")
             .filter(conversation_id=delivery.conversation_id)
@@ -513,7 +513,8 @@ def chat_seen(*, session: ChatSession, message_id: int) -> None:
 
 def chat_event_heard(*, client: Any, event_type: str, data: dict[str, Any]) -> None:
     """The events registry's sink: a chat resolved by an agent ends the customer's chat."""
-    if event_type == "conversation.resolved" and data.get("channel") == "chat":
+    # Any channel: the chats merged into a resolved conversation end with it.
+    if event_type == "conversation.resolved":
         conversation_id = data.get("conversation_id")
         if isinstance(conversation_id, int):
             chat_signal(conversation_id=conversation_id)

@@ -50,6 +50,7 @@ from widget.selectors import (
     chat_messages,
     chat_session_find,
     chat_status,
+    chat_thread,
     iso,
     language_choose,
     message_json,
@@ -457,9 +458,8 @@ def chat_attachment(
 ) -> HttpResponseBase:
     """A file of the chat (never of an internal note), for the token's holder only."""
     attachment = (
-        Attachment.objects.filter(
-            pk=attachment_id, message__conversation_id=session.conversation_id
-        )
+        Attachment.objects.filter(pk=attachment_id)
+        .filter(message__in=Message.objects.filter(chat_thread(session)))
         .exclude(message__direction=Message.Direction.NOTE)
         .first()
     )

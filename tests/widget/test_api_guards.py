@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 
 from content.models import FaqArticle
-from conversations.models import Conversation
+from conversations.merge import conversation_merge
+from conversations.models import Conversation, Message
 from conversations.services import conversation_reply, conversation_resolve
 from customers.services import customer_erase
 from helpcenter.models import SelfServiceAnswer
@@ -478,3 +479,40 @@ def test_a_body_not_sent_as_json_is_a_415(widget_a):
     assert form.status_code == 415  # multipart: only a message carries a file
     with in_schema(widget_a):
         assert ChatSession.objects.count() == 1
+
+
+def test_a_chat_merged_into_another_conversation_lives_on_there(widget_a, frozen):
+    """The agent merges the chat into the customer's other conversation: the widget shows the
+    chat and what is written there after the merge (not what it held before), its status
+    is the target's, the customer's next message lands there, and an agent's reply there
+    wakes the chat (its own session's seq, which the live process watches)."""
+    chat = started(widget_a, email="jana@example.cz")
+    other = started(widget_a, email="jana@example.cz", text="Druhý dotaz", visitor="v-2")
+    token, source_id, target_id = chat["token"], chat["conversation_id"], other["conversation_id"]
+    agent = agent_serving([widget_a])
+    agent.first_name = "Petra"
+    agent.save(update_fields=["first_name"])
+    frozen(datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
+    with in_schema(widget_a):
+        conversation_merge(client=widget_a, source_id=source_id, target_id=target_id, agent=agent)
+    frozen(datetime(2026, 3, 2, 9, 6, tzinfo=UTC))
+    read = http(widget_a).get(f"/widget/v1/chats/{token}").json()
+    assert read["status"] == "open"
+    assert [m["text"] for m in read["messages"]] == ["Dobrý den"]
+    last = read["messages"][-1]["id"]
+
+    sent = post(widget_a, f"/widget/v1/chats/{token}/messages", {"text": "Ještě něco"})
+    assert sent.status_code == 201
+    with in_schema(widget_a):
+        assert Message.objects.get(body_text="Ještě něco").conversation_id == target_id
+        seq_before = ChatSession.objects.get(conversation_id=source_id).seq
+        conversation_reply(client=widget_a, conversation_id=target_id, agent=agent, text="Hned.")
+        assert ChatSession.objects.get(conversation_id=source_id).seq > seq_before
+    read = http(widget_a).get(f"/widget/v1/chats/{token}?after={last}").json()
+    assert [m["text"][:10] for m in read["messages"]] == ["Ještě něco", "Hned."]
+    assert read["messages"][-1]["author"] == "Petra"
+    assert read["seq"] > seq_before
+
+    with in_schema(widget_a):
+        conversation_resolve(client=widget_a, conversation_id=target_id, agent=agent)
+    assert http(widget_a).get(f"/widget/v1/chats/{token}").json()["status"] == "ended"
