@@ -12,6 +12,7 @@ back with the request. An id is good for CHALLENGE_SECONDS and once.
 """
 
 import hashlib
+import ipaddress
 import math
 import secrets
 import time
@@ -36,13 +37,30 @@ class Limit:
 REQUESTS = Limit("requests", 300, 60)
 # Any request about one chat (its token).
 CHAT_REQUESTS = Limit("chat", 120, 60)
-# Order-status look-ups per visitor and address: against guessing order numbers.
+# Order-status look-ups per address and per e-mail address: against guessing order numbers.
 ORDER_LOOKUPS = Limit("orders", 5, 60)
 # Past these, a send needs a solved challenge: messages of one chat, chats from one address.
 MESSAGES_BEFORE_CHALLENGE = Limit("messages", 5, 60)
 CHATS_BEFORE_CHALLENGE = Limit("chats", 3, 600)
+# "Opened" articles counted from one address (each once per visitor, article and day too).
+ARTICLES_OPENED = Limit("opened", 20, 60)
 # Transcripts: once per chat and address an hour.
 TRANSCRIPTS = Limit("transcript", 1, 3600)
+
+
+def address_key(address: str) -> str:
+    """Who an address is for the per-address limits: an IPv4 address itself, an IPv6 address
+    its /64 (one household or server is given a whole /64 and could change the rest at will);
+    anything else as it is."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 class RateLimited(Exception):

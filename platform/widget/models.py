@@ -56,6 +56,8 @@ class ChatSession(models.Model):
     # reply it carries: withdrawn when the widget fetches that reply first (widget.services).
     copy_delivery_id = models.BigIntegerField(null=True, blank=True)
     copy_through_message_id = models.BigIntegerField(null=True, blank=True)
+    # Transcripts e-mailed so far: at most widget.services.MAX_TRANSCRIPTS per chat.
+    transcripts_sent = models.PositiveSmallIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"chat {self.conversation_id}"

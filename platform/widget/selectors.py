@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from babel.dates import format_skeleton, format_time
+from django.db import models
 from django.utils import timezone
 
 from accounts.models import User
@@ -65,6 +66,27 @@ class Opening:
     calendar: BusinessCalendar
 
 
+# How far ahead the current open period's end is looked for: one open this long (24/7 hours)
+# has no closing time to say.
+CLOSING_HORIZON = timedelta(days=8)
+
+
+def _closing(calendar: BusinessCalendar, now: datetime) -> datetime | None:
+    """When the open period around ``now`` ends: periods that touch (one ends where the next
+    starts: midnight in overnight or 24/7 hours) are one; None when it lasts past
+    CLOSING_HORIZON."""
+    horizon = now + CLOSING_HORIZON
+    periods = calendar.open_periods(now, horizon)
+    if not periods:
+        return None
+    end = periods[0][1]
+    for start, period_end in periods[1:]:
+        if start > end:
+            break
+        end = max(end, period_end)
+    return None if end >= horizon else end
+
+
 def opening_now(*, client: Client, language: str, now: datetime | None = None) -> Opening:
     """Open or closed now, for the client's main country and ``language`` (the hours a chat in
     that language is counted in), and when an answer to a message written now is due: by the
@@ -75,8 +97,7 @@ def opening_now(*, client: Client, language: str, now: datetime | None = None) -
     is_open = calendar.is_open(now)
     closes_at = opens_at = None
     if is_open:
-        periods = calendar.open_periods(now, now + timedelta(days=8))
-        closes_at = periods[0][1] if periods else None
+        closes_at = _closing(calendar, now)
     else:
         opens_at = calendar.next_opening(now)
     promise = sla_promise_for(client, "chat" if is_open else "email")
@@ -99,10 +120,36 @@ def chat_session_find(*, conversation_id: int, key: str) -> ChatSession | None:
     return session
 
 
+def chat_conversation(session: ChatSession) -> Conversation:
+    """The conversation the chat lives in: its own, or the one an agent merged it into
+    (conversations.merge: one step, merges re-point their sources), where the customer's
+    next message is filed and the agent answers."""
+    conversation = session.conversation
+    if conversation.merged_into_id is None:
+        return conversation
+    return Conversation.objects.get(pk=conversation.merged_into_id)
+
+
+def chat_thread(session: ChatSession) -> models.Q:
+    """The messages of the chat as its customer sees it (a filter of Message): the chat's
+    own, and after a merge those of the conversation it was merged into written since the
+    merge, never what that conversation held before (the chat's customer gave an address
+    no one checked: the other thread may be someone else's words). Internal notes are the
+    caller's to leave out."""
+    conversation = session.conversation
+    own = models.Q(conversation_id=conversation.pk)
+    if conversation.merged_into_id is None or conversation.merged_at is None:
+        return own
+    return own | models.Q(
+        conversation_id=conversation.merged_into_id, created_at__gte=conversation.merged_at
+    )
+
+
 def chat_status(session: ChatSession) -> str:
     """What the widget shows: "email" (a message left outside hours, answered by e-mail),
-    "ended" (the customer ended it, or it was resolved or closed), else "open"."""
-    conversation = session.conversation
+    "ended" (the customer ended it, or it was resolved or closed), else "open"; of the
+    conversation the chat lives in (chat_conversation)."""
+    conversation = chat_conversation(session)
     if conversation.channel == Conversation.Channel.EMAIL:
         return "email"
     settled = (Conversation.Status.RESOLVED, Conversation.Status.CLOSED)
@@ -136,9 +183,10 @@ def message_json(message: Message, *, token: str, authors: dict[int, str]) -> di
 
 def chat_messages(*, session: ChatSession, token: str, after: int = 0) -> list[dict[str, Any]]:
     """The chat's messages to and from the customer after message id ``after`` (never an
-    internal note), oldest first; an agent's with their first name."""
+    internal note), oldest first; an agent's with their first name. After a merge, those
+    of the conversation it lives in since (chat_thread)."""
     messages = list(
-        Message.objects.filter(conversation_id=session.conversation_id, pk__gt=after)
+        Message.objects.filter(chat_thread(session), pk__gt=after)
         .exclude(direction=Message.Direction.NOTE)
         .defer("raw", "body_html")
         .prefetch_related("attachments")

@@ -27,7 +27,8 @@ from conversations.email_out import outbound_email_queue
 from conversations.models import Conversation, Message
 from conversations.services import conversation_customer_message, conversation_open_inbound
 from customers.models import Customer
-from helpcenter.services import self_service_chat_started
+from helpcenter.models import SelfServiceAnswer
+from helpcenter.services import self_service_chat_started, self_service_record
 from outbox.models import Delivery
 from outbox.services import delivery_withdraw
 from retention.selectors import conversations_expired
@@ -35,7 +36,7 @@ from surveys.models import Survey
 from surveys.services import survey_comment, survey_rate
 from tenants.models import Client
 from widget.models import ChatSession, WidgetSettings
-from widget.selectors import Opening, moment_text, opening_now
+from widget.selectors import Opening, chat_conversation, chat_thread, moment_text, opening_now
 from widget.signals import chat_signal
 from widget.tokens import session_key_new
 
@@ -48,6 +49,9 @@ TYPING = timedelta(seconds=6)
 # goes to them by e-mail as well, when they gave an address: closing the shop's page loses
 # them no answer.
 UNREAD_COPY_AFTER = timedelta(minutes=3)
+# Transcripts of one chat, to whatever addresses: the token's holder cannot make us send
+# mail to any number of strangers.
+MAX_TRANSCRIPTS = 2
 
 
 @dataclass(frozen=True)
@@ -181,8 +185,61 @@ def chat_end(*, session: ChatSession, now: datetime | None = None) -> ChatSessio
     return session
 
 
+def article_opened_record(
+    *, visitor: str, article_id: int, language: str, now: datetime | None = None
+) -> bool:
+    """The widget's customer opened a suggested article: a self-service answer, once per
+    visitor, article and day (as the help center counts a read). True when recorded."""
+    now = now or timezone.now()
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    seen = SelfServiceAnswer.objects.filter(
+        visitor=visitor[:64],
+        article_id=article_id,
+        source=SelfServiceAnswer.Source.WIDGET,
+        created_at__gte=day_start,
+        created_at__lt=day_start + timedelta(days=1),
+    ).exists()
+    if seen:
+        return False
+    self_service_record(
+        kind=SelfServiceAnswer.Kind.ARTICLE,
+        source=SelfServiceAnswer.Source.WIDGET,
+        visitor=visitor,
+        language=language,
+        article_id=article_id,
+        now=now,
+    )
+    return True
+
+
 class AlreadyRated(Exception):
     """The chat was rated before: a rating is given once per chat."""
+
+
+class RatingRefused(Exception):
+    """The chat cannot be rated (yet): the reason, in the active language."""
+
+
+def rating_refusal(*, session: ChatSession, conversation: Conversation) -> str:
+    """Why the customer may not rate this chat now ("" when they may), in the active
+    language: only a chat (not a message answered by e-mail), once it ended (the customer
+    ended it, or an agent resolved it), and only when an agent answered in it. A rating of
+    nothing, or of a chat still going, would count in CSAT and the agent's figures."""
+    if conversation.channel != Conversation.Channel.CHAT:
+        return _("Only a chat can be rated here: the answer to this message comes by e-mail.")
+    settled = (Conversation.Status.RESOLVED, Conversation.Status.CLOSED)
+    ended = ChatSession.objects.filter(pk=session.pk, ended_at__isnull=False).exists()
+    if not ended and conversation.status not in settled:
+        return _("A chat can be rated once it has ended.")
+    answered = Message.objects.filter(
+        conversation=conversation,
+        direction=Message.Direction.OUTBOUND,
+        channel=Conversation.Channel.CHAT,
+        author__isnull=False,
+    ).exists()
+    if not answered:
+        return _("There is nothing to rate: no one from our team answered in this chat.")
+    return ""
 
 
 @transaction.atomic
@@ -191,11 +248,14 @@ def chat_rate(
 ) -> Survey:
     """The customer's 1-5 and comment from the widget, where the chat survey's answers land
     (surveys.Survey: counted in CSAT and the agent's ratings): the chat's survey, made now as
-    sent and answered when none was decided yet. Once per chat (AlreadyRated)."""
+    sent and answered when none was decided yet. Once per chat (AlreadyRated), and only a
+    chat that ended with an agent's answer in it (RatingRefused, ``rating_refusal``)."""
     now = now or timezone.now()
     if isinstance(score, bool) or score not in (1, 2, 3, 4, 5):
         raise ValidationError({"score": _("A rating is a whole number from 1 to 5.")})
-    conversation = Conversation.objects.select_for_update().get(pk=session.conversation_id)
+    conversation = Conversation.objects.select_for_update().get(pk=chat_conversation(session).pk)
+    if refusal := rating_refusal(session=session, conversation=conversation):
+        raise RatingRefused(refusal)
     survey = Survey.objects.select_for_update().filter(conversation=conversation).first()
     if survey is None:
         survey = Survey.objects.create(
@@ -220,9 +280,8 @@ def chat_rate(
 def transcript_text(*, client: Client, session: ChatSession, language: str) -> tuple[str, str]:
     """The chat as the customer saw it, in ``language`` (subject, body): every message to and
     from the customer, oldest first, each under its time (client's time zone) and author."""
-    conversation = session.conversation
     messages = (
-        Message.objects.filter(conversation=conversation)
+        Message.objects.filter(chat_thread(session))
         .exclude(direction=Message.Direction.NOTE)
         .defer("raw", "body_html")
         .order_by("created_at", "id")
@@ -238,11 +297,22 @@ def transcript_text(*, client: Client, session: ChatSession, language: str) -> t
     return subject, "\n\n".join(parts)
 
 
+class TranscriptsUsedUp(Exception):
+    """The chat's MAX_TRANSCRIPTS transcripts were sent: no more."""
+
+
 @transaction.atomic
 def chat_transcript_send(*, client: Client, session: ChatSession, email: str) -> Message:
     """The chat's transcript to ``email``, through the outbox from the client's identity, in
-    the chat's language; kept in the thread as an internal note with its delivery state."""
+    the chat's language; kept in the thread as an internal note with its delivery state. At
+    most MAX_TRANSCRIPTS per chat (TranscriptsUsedUp after)."""
     email = _email_checked(email, required=True)
+    locked = ChatSession.objects.select_for_update().get(pk=session.pk)
+    if locked.transcripts_sent >= MAX_TRANSCRIPTS:
+        raise TranscriptsUsedUp()
+    ChatSession.objects.filter(pk=session.pk).update(
+        transcripts_sent=models.F("transcripts_sent") + 1
+    )
     conversation = session.conversation
     subject, body = transcript_text(client=client, session=session, language=conversation.language)
     return outbound_email_queue(
@@ -334,10 +404,11 @@ def chat_reply_sent(*, client: Client, delivery: Delivery, at: datetime) -> None
     """The outbox's ON_SENT hook: a message to a chat customer (an agent's reply, a survey's
     question) is there to fetch: the widget is told; an agent's reply also gets its e-mail
     copy queued, sent only if the widget has not fetched it by then."""
-    if delivery.channel != Conversation.Channel.CHAT or not delivery.conversation_id:
+    if not delivery.conversation_id:
         return
+    # Any channel: a chat merged into an e-mail conversation shows its replies too.
     chat_signal(conversation_id=delivery.conversation_id)
-    if delivery.kind == Delivery.Kind.REPLY:
+    if delivery.channel == Conversation.Channel.CHAT and delivery.kind == Delivery.Kind.REPLY:
         session = (
             ChatSession.objects.select_related("conversation__customer")
             .filter(conversation_id=delivery.conversation_id)
@@ -442,7 +513,8 @@ def chat_seen(*, session: ChatSession, message_id: int) -> None:
 
 def chat_event_heard(*, client: Any, event_type: str, data: dict[str, Any]) -> None:
     """The events registry's sink: a chat resolved by an agent ends the customer's chat."""
-    if event_type == "conversation.resolved" and data.get("channel") == "chat":
+    # Any channel: the chats merged into a resolved conversation end with it.
+    if event_type == "conversation.resolved":
         conversation_id = data.get("conversation_id")
         if isinstance(conversation_id, int):
             chat_signal(conversation_id=conversation_id)

@@ -1,7 +1,11 @@
 """Telling a waiting widget that its chat changed: the session's ``seq`` grows and
 PostgreSQL's NOTIFY carries ``<schema>:<conversation id>:<seq>`` on CHANNEL to the live
 process (widget.live). NOTIFY is delivered when the transaction commits, so a widget never
-hears of a reply that was rolled back, and asks only for what is already there."""
+hears of a reply that was rolled back, and asks only for what is already there.
+
+A chat merged into another conversation (conversations.merge) lives on there: a change of
+that conversation bumps the chat's own session too (the row its token names, which the live
+process watches)."""
 
 from django.db import connection
 
@@ -11,19 +15,19 @@ CHANNEL = "polydesk_widget"
 
 
 def chat_signal(*, conversation_id: int) -> int | None:
-    """Bump the chat's ``seq`` and notify (in the current client schema and transaction);
-    the new seq, or None when the conversation was not started from the widget."""
+    """Bump the seq of the chat of ``conversation_id`` and of every chat merged into it, and
+    notify each (in the current client schema and transaction); the conversation's own new
+    seq, or None when it was not started from the widget."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE widget_chatsession SET seq = seq + 1 WHERE conversation_id = %s RETURNING seq",
-            [conversation_id],
+            "UPDATE widget_chatsession SET seq = seq + 1 WHERE conversation_id = %s"
+            " OR conversation_id IN"
+            " (SELECT id FROM conversations_conversation WHERE merged_into_id = %s)"
+            " RETURNING conversation_id, seq",
+            [conversation_id, conversation_id],
         )
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        seq = int(row[0])
-        cursor.execute(
-            "SELECT pg_notify(%s, %s)",
-            [CHANNEL, f"{schema_name_current()}:{conversation_id}:{seq}"],
-        )
-    return seq
+        rows = cursor.fetchall()
+        schema = schema_name_current()
+        for chat_id, seq in rows:
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, f"{schema}:{chat_id}:{seq}"])
+    return next((int(seq) for chat_id, seq in rows if chat_id == conversation_id), None)

@@ -21,10 +21,13 @@ def agent_typing_mark(*, conversation_id: int, now: datetime) -> bool:
     until = now + timedelta(seconds=TYPING_SECONDS)
     fresh_until = now + timedelta(seconds=TYPING_SECONDS - THROTTLE_SECONDS)
     with transaction.atomic(), connection.cursor() as cursor:
+        # The chats merged into the conversation too: they live on in it.
         cursor.execute(
-            "UPDATE widget_chatsession SET agent_typing_until = %s WHERE conversation_id = %s"
+            "UPDATE widget_chatsession SET agent_typing_until = %s WHERE (conversation_id = %s"
+            " OR conversation_id IN"
+            " (SELECT id FROM conversations_conversation WHERE merged_into_id = %s))"
             " AND (agent_typing_until IS NULL OR agent_typing_until <= %s) RETURNING id",
-            [until, conversation_id, fresh_until],
+            [until, conversation_id, conversation_id, fresh_until],
         )
         if cursor.fetchone() is None:
             return False

@@ -10,6 +10,7 @@ outside hours: the answer comes by e-mail), "ended" (ended by the customer, or r
 """
 
 import json
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -49,6 +50,7 @@ from widget.selectors import (
     chat_messages,
     chat_session_find,
     chat_status,
+    chat_thread,
     iso,
     language_choose,
     message_json,
@@ -60,6 +62,9 @@ from widget.selectors import (
 )
 from widget.services import (
     AlreadyRated,
+    RatingRefused,
+    TranscriptsUsedUp,
+    article_opened_record,
     chat_end,
     chat_message_add,
     chat_rate,
@@ -76,6 +81,8 @@ MAX_JSON_BYTES = 64 * 1024
 # A message with a file: the file's limit and room for the form's fields.
 MAX_UPLOAD_BYTES = MAX_UPLOAD_FILE_BYTES + 64 * 1024
 MAX_VISITOR = 64
+# A visitor id as the script makes it (32 hex digits; the help center's cookie's form).
+VISITOR = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 type View = Callable[..., HttpResponseBase]
 
@@ -107,7 +114,8 @@ def _client(request: HttpRequest) -> Client:
 
 
 def _address(request: HttpRequest) -> str:
-    return client_address(request) or "unknown"
+    """The address the per-address limits count: an IPv6 address's /64 (limits.address_key)."""
+    return limits.address_key(client_address(request) or "unknown")
 
 
 def _page_language(request: HttpRequest, asked: object = "") -> str:
@@ -121,7 +129,8 @@ def _page_language(request: HttpRequest, asked: object = "") -> str:
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:
-    """The JSON object posted ({} for an empty body); Refused for anything else."""
+    """The JSON object posted ({} for an empty body); Refused for anything else (415 for a
+    body that is not sent as application/json)."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -133,9 +142,13 @@ def _body(request: HttpRequest) -> dict[str, Any]:
         raise Refused(413, _("The request is too large."))
     if not raw.strip():
         return {}
+    if request.content_type != "application/json":
+        raise Refused(415, _("Send the request as JSON (Content-Type: application/json)."))
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
+        raise Refused(400, _("The request is not valid JSON.")) from None
+    except RecursionError:  # nested deeper than the parser goes ("[" x 5000)
         raise Refused(400, _("The request is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise Refused(400, _("The request is not a JSON object."))
@@ -166,10 +179,27 @@ def _refusal_of(error: ValidationError) -> Refused:
     return Refused(400, " ".join(error.messages))
 
 
+def _origin_check(request: HttpRequest, widget: WidgetSettings) -> None:
+    """A browser's request from a page that is not one of the client's shop origins (nor
+    the portal itself) is refused (403): CORS keeps such a page from reading our answers,
+    not from sending. A request without Origin is let through: browsers send Origin with
+    every cross-origin request and every POST, so it comes from no browser page of another
+    site (docs/decisions.md, "The widget's API and CORS")."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return
+    origin = origin.strip().lower()
+    own = f"{request.scheme}://{request.get_host()}".lower()
+    if origin == own or origin in {o.lower() for o in widget.allowed_origins}:
+        return
+    raise Refused(403, _("This site may not use this chat."))
+
+
 def widget_endpoint(*methods: str) -> Callable[[View], View]:
     """The widget's checks around a view: the method, the client's widget switched on (404
-    when off), the per-address rate limit (429), refusals as ``{"detail"}``, in the request's
-    language (the browser's until the view knows better)."""
+    when off), the page's origin (403, _origin_check), the per-address rate limit (429),
+    refusals as ``{"detail"}``, in the request's language (the browser's until the view
+    knows better)."""
 
     def decorate(view: View) -> View:
         @csrf_exempt
@@ -184,6 +214,7 @@ def widget_endpoint(*methods: str) -> Callable[[View], View]:
                     widget = widget_settings()
                     if not widget.enabled:
                         raise Refused(404, _("The chat is not available on this site."))
+                    _origin_check(request, widget)
                     client = _client(request)
                     limits.rate_check(limits.REQUESTS, f"{client.schema_name}:{_address(request)}")
                     return view(request, widget, *args, **kwargs)
@@ -427,9 +458,8 @@ def chat_attachment(
 ) -> HttpResponseBase:
     """A file of the chat (never of an internal note), for the token's holder only."""
     attachment = (
-        Attachment.objects.filter(
-            pk=attachment_id, message__conversation_id=session.conversation_id
-        )
+        Attachment.objects.filter(pk=attachment_id)
+        .filter(message__in=Message.objects.filter(chat_thread(session)))
         .exclude(message__direction=Message.Direction.NOTE)
         .first()
     )
@@ -460,17 +490,25 @@ def chat_rating(request: HttpRequest, session: ChatSession, token: str) -> HttpR
         survey = chat_rate(session=session, score=score, comment=_text(data, "comment", limit=5000))
     except AlreadyRated:
         raise Refused(409, _("This chat was rated already. Thank you!")) from None
+    except RatingRefused as refused:
+        raise Refused(409, str(refused)) from None
     return _json({"score": survey.rating, "comment": survey.comment}, 201)
 
 
 @chat_endpoint("POST")
 def chat_transcript(request: HttpRequest, session: ChatSession, token: str) -> HttpResponse:
-    """The chat by e-mail to the address given, once per address an hour."""
+    """The chat by e-mail to the address given, once per address an hour and twice in all."""
     data = _body(request)
     email = _text(data, "email", limit=254).strip()
     client = _client(request)
     with transaction.atomic():
-        chat_transcript_send(client=client, session=session, email=email)
+        try:
+            chat_transcript_send(client=client, session=session, email=email)
+        except TranscriptsUsedUp:
+            raise Refused(
+                409,
+                _("This chat was sent by e-mail twice already: no more copies can be sent."),
+            ) from None
         sent_to = f"{client.schema_name}:{session.conversation_id}:{email.lower()}"
         if limits.reached(limits.TRANSCRIPTS, sent_to):
             raise Refused(
@@ -500,16 +538,20 @@ def articles(request: HttpRequest, widget: WidgetSettings) -> HttpResponse:
 
 @widget_endpoint("POST")
 def article_opened(request: HttpRequest, widget: WidgetSettings, article_id: int) -> HttpResponse:
-    """The customer opened a suggested article: a self-service answer (deflection)."""
+    """The customer opened a suggested article: a self-service answer (deflection), once per
+    visitor, article and day; the visitor id must be one the script makes (VISITOR), and an
+    address counts at most ARTICLES_OPENED a minute."""
     data = _body(request)
+    visitor = _text(data, "visitor", limit=MAX_VISITOR)
+    if not VISITOR.fullmatch(visitor):
+        raise Refused(400, _("The visitor id is not valid."), field="visitor")
+    limits.rate_check(limits.ARTICLES_OPENED, f"{_client(request).schema_name}:{_address(request)}")
     if not FaqArticle.objects.filter(pk=article_id, published=True).exists():
         raise Refused(404, _("No such article."))
-    self_service_record(
-        kind=SelfServiceAnswer.Kind.ARTICLE,
-        source=SelfServiceAnswer.Source.WIDGET,
-        visitor=_text(data, "visitor", limit=MAX_VISITOR),
-        language=_page_language(request, data.get("language")),
+    article_opened_record(
+        visitor=visitor,
         article_id=article_id,
+        language=_page_language(request, data.get("language")),
     )
     return _no_content()
 
@@ -518,7 +560,7 @@ def article_opened(request: HttpRequest, widget: WidgetSettings, article_id: int
 def order_status(request: HttpRequest, widget: WidgetSettings) -> HttpResponse:
     """An order's status from the client's shop, for its number and the e-mail address used
     for it; an unknown number and another customer's order get the same 404. Held to
-    ORDER_LOOKUPS per visitor and address (against guessing numbers)."""
+    ORDER_LOOKUPS per address and per e-mail address (against guessing numbers)."""
     if not widget.order_status:
         raise Refused(404, _("Order status is not available on this site."))
     data = _body(request)
@@ -534,9 +576,18 @@ def order_status(request: HttpRequest, widget: WidgetSettings) -> HttpResponse:
             validate_email(email)
         except ValidationError:
             raise Refused(400, _("This is not an e-mail address."), field="email") from None
-        limits.rate_check(
-            limits.ORDER_LOOKUPS, f"{client.schema_name}:{visitor}:{_address(request)}"
-        )
+        # Never keyed on the visitor id: the caller chooses it. Both counted before either
+        # refuses, so that a flood against one address also uses up the sender's own.
+        by_address = f"{client.schema_name}:address:{_address(request)}"
+        by_email = f"{client.schema_name}:email:{email.lower()}"
+        limited = None
+        for who in (by_address, by_email):
+            try:
+                limits.rate_check(limits.ORDER_LOOKUPS, who)
+            except limits.RateLimited as refused:
+                limited = limited or refused
+        if limited is not None:
+            raise limited
         try:
             order = order_of_customer(schema=client.schema_name, number=number, email=email)
         except NoShop:

@@ -10,10 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 
 from conversations.models import Attachment, Conversation, Message
+from conversations.services import conversation_reply, conversation_resolve
 from helpcenter.models import HelpCenterSettings
 from hours.models import BusinessHours
 from outbox.models import Delivery
 from surveys.models import Survey
+from tests.support.factories import agent_serving
 from tests.support.tenancy import host_of, in_schema
 from widget.models import ChatSession, WidgetSettings
 from widget.tokens import chat_token_read
@@ -192,6 +194,14 @@ def test_order_number_is_the_conversations_subject(widget_a):
         assert "#1001" in Conversation.objects.get(pk=started["conversation_id"]).subject
 
 
+def agent_answers(client, conversation_id: int) -> None:
+    agent = agent_serving([client])
+    with in_schema(client):
+        conversation_reply(
+            client=client, conversation_id=conversation_id, agent=agent, text="Hned to bude."
+        )
+
+
 def test_typing_rating_transcript_and_end(widget_a):
     started = chat_started(widget_a)
     token, conversation_id = started["token"], started["conversation_id"]
@@ -199,6 +209,7 @@ def test_typing_rating_transcript_and_end(widget_a):
     with in_schema(widget_a):
         assert ChatSession.objects.get().customer_typing_until is not None
 
+    agent_answers(widget_a, conversation_id)
     ended = http(widget_a).post(f"/widget/v1/chats/{token}/end")
     assert ended.status_code == 200 and ended.json()["status"] == "ended"
     assert http(widget_a).get(f"/widget/v1/chats/{token}").json()["status"] == "ended"
@@ -222,9 +233,57 @@ def test_typing_rating_transcript_and_end(widget_a):
     bad = post(widget_a, f"/widget/v1/chats/{token}/transcript", {"email": "x"})
     assert bad.status_code == 400
     with in_schema(widget_a):
-        [transcript] = Message.objects.filter(
-            conversation_id=conversation_id, channel="email", direction="note"
+        [transcript] = Message.objects.filter(  # not the e-mail copy of the unread reply
+            conversation_id=conversation_id,
+            channel="email",
+            direction="note",
+            body_text__contains="Dobrý den, kde je",
         )
         assert "Dobrý den, kde je moje objednávka?" in transcript.body_text
         delivery = Delivery.objects.get(message_id=transcript.pk)
         assert delivery.recipient == "jana@example.cz"
+
+
+def test_a_chat_is_sent_by_email_twice_at_most(widget_a):
+    token = chat_started(widget_a)["token"]
+    path = f"/widget/v1/chats/{token}/transcript"
+    answers = [post(widget_a, path, {"email": f"x{n}@example.cz"}) for n in range(3)]
+    assert [answer.status_code for answer in answers] == [202, 202, 409]
+    assert answers[2].json()["detail"]
+    with in_schema(widget_a):
+        assert ChatSession.objects.get().transcripts_sent == 2
+        assert Delivery.objects.filter(recipient__startswith="x").count() == 2
+
+
+def test_only_an_ended_chat_an_agent_answered_can_be_rated(widget_a):
+    """A rating of a chat still going or of no answer at all would count in CSAT: 409 with
+    the reason, and no survey made (the real one at resolution still goes)."""
+    started = chat_started(widget_a)
+    token, conversation_id = started["token"], started["conversation_id"]
+    path = f"/widget/v1/chats/{token}/rating"
+    going = post(widget_a, path, {"score": 1})
+    assert going.status_code == 409 and going.json()["detail"]
+    http(widget_a).post(f"/widget/v1/chats/{token}/end")
+    unanswered = post(widget_a, path, {"score": 1})
+    assert unanswered.status_code == 409 and unanswered.json()["detail"] != going.json()["detail"]
+    with in_schema(widget_a):
+        assert not Survey.objects.filter(conversation_id=conversation_id).exists()
+
+    # An agent answers (the chat opens again with the customer's next message) and resolves.
+    agent_answers(widget_a, conversation_id)
+    post(widget_a, f"/widget/v1/chats/{token}/messages", {"text": "Díky"})
+    assert post(widget_a, path, {"score": 5}).status_code == 409  # going again
+    with in_schema(widget_a):
+        conversation_resolve(
+            client=widget_a, conversation_id=conversation_id, agent=agent_serving([widget_a])
+        )
+    assert post(widget_a, path, {"score": 5}).status_code == 201
+
+
+def test_a_message_answered_by_email_is_not_rated_in_the_widget(widget_a, frozen):
+    frozen(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))  # a Sunday: closed
+    started = chat_started(widget_a, email="jana@example.cz")
+    token = started["token"]
+    http(widget_a).post(f"/widget/v1/chats/{token}/end")
+    refused = post(widget_a, f"/widget/v1/chats/{token}/rating", {"score": 5})
+    assert refused.status_code == 409

@@ -80,3 +80,11 @@ def test_any_token_is_refused_below_500(widget_a, token, action):
         http = HttpClient(HTTP_HOST=host_of(widget_a))
         response = (http.get if not action else http.post)(f"/widget/v1/chats/{token}{action}")
         assert response.status_code in (403, 404), (token, response.status_code)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_deeply_nested_json_is_a_400(widget_a, path):
+    """Nested deeper than Python's parser recurses: RecursionError, answered as bad JSON."""
+    http = HttpClient(HTTP_HOST=host_of(widget_a), HTTP_ORIGIN="https://shop.example")
+    response = http.post(f"/widget/v1/{path}", "[" * 5000, content_type="application/json")
+    assert response.status_code == 400 and "JSON" in response.json()["detail"]

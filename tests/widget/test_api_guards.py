@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 
 from content.models import FaqArticle
-from conversations.models import Conversation
+from conversations.merge import conversation_merge
+from conversations.models import Conversation, Message
 from conversations.services import conversation_reply, conversation_resolve
 from customers.services import customer_erase
 from helpcenter.models import HelpCenterSettings, SelfServiceAnswer
@@ -34,6 +35,7 @@ MONDAY_10_PRAGUE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 EASTER_MONDAY_10_PRAGUE = datetime(2026, 4, 6, 8, 0, tzinfo=UTC)
 SHOP = "https://shop-a.example"
 OTHER = "https://evil.example"
+VISITOR = "0123456789abcdef0123456789abcdef"  # as the script makes one
 
 
 @pytest.fixture
@@ -286,13 +288,14 @@ def test_articles_suggested_and_an_opened_one_counted(widget_a):
     found = http(widget_a).get("/widget/v1/articles?q=vraceni&language=cs").json()["articles"]
     assert [a["id"] for a in found] == [article.pk]
     opened = post(
-        widget_a, f"/widget/v1/articles/{article.pk}/opened", {"visitor": "v-9", "language": "cs"}
+        widget_a, f"/widget/v1/articles/{article.pk}/opened", {"visitor": VISITOR, "language": "cs"}
     )
     assert opened.status_code == 204
-    assert post(widget_a, "/widget/v1/articles/999999/opened", {}).status_code == 404
+    missing = post(widget_a, "/widget/v1/articles/999999/opened", {"visitor": VISITOR})
+    assert missing.status_code == 404
     with in_schema(widget_a):
         answer = SelfServiceAnswer.objects.get()
-        assert (answer.kind, answer.article_id, answer.visitor) == ("article", article.pk, "v-9")
+        assert (answer.kind, answer.article_id, answer.visitor) == ("article", article.pk, VISITOR)
 
 
 def test_a_chat_after_an_answer_marks_it_not_deflected(widget_a):
@@ -358,3 +361,159 @@ def test_a_file_over_the_limit_is_a_413(widget_a, monkeypatch):
 def test_without_a_shop_connection_the_order_status_is_not_offered(widget_a):
     response = order_status(widget_a)
     assert response.status_code == 404 and response.json()["detail"]
+
+
+# --- review fixes -----------------------------------------------------------------------------
+
+
+def lookup(client, address: str = "192.0.2.1", **fields):
+    data = {"order_number": "1001", "email": "vera@example.cz", "language": "cs", "visitor": "v"}
+    return post(client, "/widget/v1/order-status", {**data, **fields}, REMOTE_ADDR=address)
+
+
+def test_ipv6_addresses_of_one_64_share_their_limits(shop):
+    """An IPv6 address is counted on its /64: changing the last 64 bits is no new address."""
+    answers = [
+        lookup(
+            shop, f"2001:db8:1:2::{n + 1:x}", order_number=f"{n}", email=f"x{n}@example.cz"
+        ).status_code
+        for n in range(6)
+    ]
+    assert answers[:5] == [404] * 5 and answers[5] == 429
+    other = lookup(shop, "2001:db8:1:3::1", order_number="7", email="y@example.cz")
+    assert other.status_code == 404
+
+
+def test_address_keys():
+    assert limits.address_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64"
+    assert limits.address_key("::ffff:192.0.2.7") == "192.0.2.7"
+    assert limits.address_key("192.0.2.7") == "192.0.2.7"
+    assert limits.address_key("unknown") == "unknown"
+
+
+def test_a_new_visitor_id_does_not_lift_the_order_lookup_limit(shop):
+    answers = [lookup(shop, order_number=f"{n}", visitor=f"v-{n}").status_code for n in range(6)]
+    assert answers[:5] == [404] * 5 and answers[5] == 429
+
+
+def test_order_lookups_for_one_email_are_limited_across_addresses(shop):
+    answers = [
+        lookup(shop, f"192.0.2.{n + 1}", order_number=f"{n}", email="Vera@Example.cz").status_code
+        for n in range(6)
+    ]
+    assert answers[:5] == [404] * 5 and answers[5] == 429
+
+
+def test_open_all_week_round_the_clock_says_no_closing_time(widget_a):
+    BusinessHours.objects.filter(client=widget_a).update(
+        weekly={str(day): [["00:00", "24:00"]] for day in range(7)}
+    )
+    config = http(widget_a).get("/widget/v1/config?language=cs").json()
+    assert config["open"] is True and config["closes_at"] is None
+
+
+def test_overnight_hours_close_after_midnight(widget_a, frozen):
+    BusinessHours.objects.filter(client=widget_a).update(
+        weekly={"0": [["18:00", "24:00"]], "1": [["00:00", "02:00"], ["10:00", "12:00"]]}
+    )
+    frozen(datetime(2026, 3, 2, 20, 0, tzinfo=UTC))  # Monday 21:00 in Prague
+    config = http(widget_a).get("/widget/v1/config?language=cs").json()
+    assert config["open"] is True
+    assert config["closes_at"] == "2026-03-03T01:00:00+00:00"  # Tuesday 02:00 in Prague
+
+
+def test_an_opened_article_counts_once_per_visitor_and_day_for_a_real_visitor_id(widget_a):
+    with in_schema(widget_a):
+        article = FaqArticle.objects.create(slug="a", question_cs="Otázka?", answer_cs="Odpověď.")
+    path = f"/widget/v1/articles/{article.pk}/opened"
+    for visitor in ["", "v", "<script>", "x" * 65, 17]:
+        refused = post(widget_a, path, {"visitor": visitor, "language": "cs"})
+        assert refused.status_code == 400, visitor
+    for _ in range(3):
+        assert post(widget_a, path, {"visitor": VISITOR, "language": "cs"}).status_code == 204
+    with in_schema(widget_a):
+        assert SelfServiceAnswer.objects.count() == 1
+
+
+def test_opened_articles_are_limited_per_address(widget_a, monkeypatch):
+    monkeypatch.setattr(limits, "ARTICLES_OPENED", limits.Limit("opened", 3, 60))
+    with in_schema(widget_a):
+        article = FaqArticle.objects.create(slug="a", question_cs="Otázka?", answer_cs="Odpověď.")
+    answers = [
+        post(
+            widget_a, f"/widget/v1/articles/{article.pk}/opened", {"visitor": f"{n:032x}"}
+        ).status_code
+        for n in range(4)
+    ]
+    assert answers == [204, 204, 204, 429]
+
+
+def test_a_page_of_another_origin_is_refused_not_only_unreadable(widget_a):
+    """CORS keeps another site's page from reading; the server refuses it as well, so that
+    it cannot start chats or send messages blind."""
+    chat = started(widget_a)
+    for path, data in [
+        ("/widget/v1/chats", {"text": "Spam", "language": "cs", "visitor": "v"}),
+        (f"/widget/v1/chats/{chat['token']}/messages", {"text": "Spam"}),
+        (f"/widget/v1/chats/{chat['token']}/end", {}),
+    ]:
+        refused = post(widget_a, path, data, origin=OTHER)
+        assert refused.status_code == 403 and refused.json()["detail"], path
+    assert http(widget_a, "null").get("/widget/v1/config").status_code == 403
+    with in_schema(widget_a):
+        assert ChatSession.objects.count() == 1
+        assert ChatSession.objects.get().ended_at is None
+    # The portal's own pages (same origin) and callers without Origin (no browser) pass.
+    own = f"http://{host_of(widget_a)}"
+    assert http(widget_a, own).get("/widget/v1/config").status_code == 200
+    no_origin = HttpClient(HTTP_HOST=host_of(widget_a)).get("/widget/v1/config")
+    assert no_origin.status_code == 200
+
+
+def test_a_body_not_sent_as_json_is_a_415(widget_a):
+    data = json.dumps({"text": "Dobrý den", "language": "cs", "visitor": "v"})
+    for content_type in ["text/plain", "application/x-www-form-urlencoded"]:
+        response = http(widget_a).post("/widget/v1/chats", data, content_type=content_type)
+        assert response.status_code == 415, content_type
+    token = started(widget_a)["token"]
+    form = http(widget_a).post(f"/widget/v1/chats/{token}/rating", {"score": "5"})
+    assert form.status_code == 415  # multipart: only a message carries a file
+    with in_schema(widget_a):
+        assert ChatSession.objects.count() == 1
+
+
+def test_a_chat_merged_into_another_conversation_lives_on_there(widget_a, frozen):
+    """The agent merges the chat into the customer's other conversation: the widget shows the
+    chat and what is written there after the merge (not what it held before), its status
+    is the target's, the customer's next message lands there, and an agent's reply there
+    wakes the chat (its own session's seq, which the live process watches)."""
+    chat = started(widget_a, email="jana@example.cz")
+    other = started(widget_a, email="jana@example.cz", text="Druhý dotaz", visitor="v-2")
+    token, source_id, target_id = chat["token"], chat["conversation_id"], other["conversation_id"]
+    agent = agent_serving([widget_a])
+    agent.first_name = "Petra"
+    agent.save(update_fields=["first_name"])
+    frozen(datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
+    with in_schema(widget_a):
+        conversation_merge(client=widget_a, source_id=source_id, target_id=target_id, agent=agent)
+    frozen(datetime(2026, 3, 2, 9, 6, tzinfo=UTC))
+    read = http(widget_a).get(f"/widget/v1/chats/{token}").json()
+    assert read["status"] == "open"
+    assert [m["text"] for m in read["messages"]] == ["Dobrý den"]
+    last = read["messages"][-1]["id"]
+
+    sent = post(widget_a, f"/widget/v1/chats/{token}/messages", {"text": "Ještě něco"})
+    assert sent.status_code == 201
+    with in_schema(widget_a):
+        assert Message.objects.get(body_text="Ještě něco").conversation_id == target_id
+        seq_before = ChatSession.objects.get(conversation_id=source_id).seq
+        conversation_reply(client=widget_a, conversation_id=target_id, agent=agent, text="Hned.")
+        assert ChatSession.objects.get(conversation_id=source_id).seq > seq_before
+    read = http(widget_a).get(f"/widget/v1/chats/{token}?after={last}").json()
+    assert [m["text"][:10] for m in read["messages"]] == ["Ještě něco", "Hned."]
+    assert read["messages"][-1]["author"] == "Petra"
+    assert read["seq"] > seq_before
+
+    with in_schema(widget_a):
+        conversation_resolve(client=widget_a, conversation_id=target_id, agent=agent)
+    assert http(widget_a).get(f"/widget/v1/chats/{token}").json()["status"] == "ended"

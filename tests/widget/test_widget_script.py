@@ -3,9 +3,13 @@ compressed, both together), every text they show from the config's texts (the sc
 none of its own), and no style or script the shop's CSP would have to allow inline."""
 
 import gzip
+import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.utils import translation
 
@@ -48,3 +52,36 @@ def test_nothing_inline_for_the_shops_csp_to_allow():
     # Styles come from the stylesheet; the client's colour through a custom property.
     assert 'host.style.setProperty("--pd-colour"' in SCRIPT
     assert "url(" not in STYLES and "@import" not in STYLES
+
+
+def test_a_tracking_link_is_an_href_only_for_http_and_https():
+    """The shop's tracking link goes into an href through webUrl only, which passes http(s)
+    addresses and nothing else (run in Node when the machine has it)."""
+    assert "href: webUrl(found.tracking_url)" in SCRIPT and "href: found.tracking_url" not in SCRIPT
+    function = re.search(r"  function webUrl\(value\) \{\n.*?\n  \}\n", SCRIPT, re.DOTALL)
+    assert function, "webUrl is defined in the script"
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("no Node to run the function in")
+    cases = [
+        "https://track.example/CZ1",
+        "http://track.example/CZ1",
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,x",
+        "//track.example/x",
+        "vbscript:x",
+        "",
+    ]
+    program = f"{function.group(0)}\nconsole.log(JSON.stringify({json.dumps(cases)}.map(webUrl)));"
+    answer = subprocess.run([node, "-e", program], capture_output=True, text=True, check=True)
+    assert json.loads(answer.stdout) == [
+        "https://track.example/CZ1",
+        "http://track.example/CZ1",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]

@@ -48,6 +48,14 @@
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+  // A link from elsewhere (the shop's tracking link) as an href: an http(s) address only,
+  // never javascript: or data: ("" for anything else).
+  function webUrl(value) {
+    let url;
+    try { url = new URL(String(value)); } catch (e) { return ""; }
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : "";
+  }
+
   function randomId() {
     const bytes = new Uint8Array(16);
     crypto.getRandomValues(bytes);
@@ -365,8 +373,8 @@
         h("p", {class: "order-status"}, h("strong", {text: found.order_number}), " \u00b7 ",
           found.status_text || found.status),
         found.updated_at ? h("p", {class: "snippet", text: text("order_updated") + ": " + time(found.updated_at, true)}) : null,
-        found.tracking_url ? h("p", {}, h("a", {
-          href: found.tracking_url, target: "_blank", rel: "noopener",
+        webUrl(found.tracking_url) ? h("p", {}, h("a", {
+          href: webUrl(found.tracking_url), target: "_blank", rel: "noopener",
           text: text("order_tracking") + (found.carrier ? " (" + found.carrier + ")" : ""),
         })) : null,
         h("button", {
