@@ -337,12 +337,20 @@
     });
   }
 
+  // The help article's address with the widget's visitor id: its read is then tied to a chat
+  // this visitor starts after it (the deflection figures, docs/kpis.md).
+  function articleUrl(path) {
+    const link = new URL(path, BASE);
+    link.searchParams.set("v", memory.visitor);
+    return link.href;
+  }
+
   function paintSuggestions(list, articles) {
     list.replaceChildren(...(articles.length ? [
       h("p", {class: "suggestions-title", text: text("articles_title")}),
       h("ul", {}, articles.map((article) => h("li", {},
         h("a", {
-          href: new URL(article.url, BASE).href, target: "_blank", rel: "noopener", text: article.title,
+          href: articleUrl(article.url), target: "_blank", rel: "noopener", text: article.title,
           onclick: () => opened(article.id),
         }),
         article.snippet ? h("span", {class: "snippet", text: article.snippet}) : null))),
