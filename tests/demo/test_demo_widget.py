@@ -9,6 +9,7 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 
+from conversations.models import Conversation
 from demo.cast import DEMO_CLIENTS
 from demo.shop_fake import ShopHandler
 from demo.shop_pages import SHOP_PAGES
@@ -17,7 +18,7 @@ from desk.selectors import portal_url
 from tenants.models import Client
 from tenants.services import client_domain_for_slug
 from tests.support.tenancy import in_schema
-from widget.models import WidgetSettings
+from widget.models import ChatSession, WidgetSettings
 
 
 @pytest.fixture
@@ -65,7 +66,15 @@ def test_the_demo_turns_the_widget_on_for_the_shop_pages_and_prints_them(demo_se
     for demo in DEMO_CLIENTS:
         with in_schema(Client.objects.get(slug=demo.slug)):
             widget = WidgetSettings.objects.get()
+            chats = Conversation.objects.filter(channel="chat", proactive=False).count()
+            sessions = list(ChatSession.objects.select_related("conversation"))
         assert widget.enabled and widget.allowed_origins == demo_shop_origins()
+        # Two of every three of its chats came from the widget on the sample shop page.
+        assert len(sessions) == chats - chats // 3 > 0
+        for session in sessions:
+            assert session.conversation.channel == "chat"
+            assert session.page_url == demo_shop_page_url(demo.slug)
+            assert session.created_at == session.conversation.created_at
         assert f"shop page with the chat widget: {demo_shop_page_url(demo.slug)}" in (
             demo_seeded.output
         )
