@@ -226,7 +226,12 @@ def _no_longer_needed(delivery: Delivery) -> str:
         return ""
     with schema_context(delivery.client.schema_name):
         for withdraw in registry.WITHDRAWS:
-            if reason := withdraw(client=delivery.client, delivery=delivery):
+            try:
+                reason = withdraw(client=delivery.client, delivery=delivery)
+            except Exception:  # a hook's bug must not stop the sending: it goes as asked
+                logger.exception("Delivery %s: a withdraw hook failed; sending", delivery.pk)
+                continue
+            if reason:
                 return reason
     return ""
 

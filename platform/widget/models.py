@@ -59,5 +59,15 @@ class ChatSession(models.Model):
     # Transcripts e-mailed so far: at most widget.services.MAX_TRANSCRIPTS per chat.
     transcripts_sent = models.PositiveSmallIntegerField(default=0)
 
+    class Meta:
+        indexes = [
+            # The outbox asks, for each e-mail copy it sends, whose copy it is.
+            models.Index(
+                fields=["copy_delivery_id"],
+                name="chatsession_copy_delivery",
+                condition=models.Q(copy_delivery_id__isnull=False),
+            )
+        ]
+
     def __str__(self) -> str:
         return f"chat {self.conversation_id}"

@@ -255,3 +255,13 @@ def widget_chats_since(start: datetime) -> int:
     """How many chats (and messages left outside hours) were started from the widget since
     ``start``."""
     return ChatSession.objects.filter(created_at__gte=start).count()
+
+
+def chat_session_of(*, conversation_id: int) -> ChatSession | None:
+    """The widget session a conversation was started from, if it was (current client
+    schema): the desk shows the shop page the customer wrote from."""
+    return (
+        ChatSession.objects.filter(conversation_id=conversation_id)
+        .only("conversation_id", "origin", "page_url", "created_at", "ended_at")
+        .first()
+    )

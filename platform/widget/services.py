@@ -189,13 +189,13 @@ def article_opened_record(
     *, visitor: str, article_id: int, language: str, now: datetime | None = None
 ) -> bool:
     """The widget's customer opened a suggested article: a self-service answer, once per
-    visitor, article and day (as the help center counts a read). True when recorded."""
+    visitor, article and day, whichever came first, this or the help center's read of the
+    page it opened (``?v=``, the same visitor). True when recorded."""
     now = now or timezone.now()
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     seen = SelfServiceAnswer.objects.filter(
         visitor=visitor[:64],
         article_id=article_id,
-        source=SelfServiceAnswer.Source.WIDGET,
         created_at__gte=day_start,
         created_at__lt=day_start + timedelta(days=1),
     ).exists()
@@ -450,6 +450,16 @@ def chat_reply_copy_queue(*, client: Client, session: ChatSession, at: datetime)
     email = session.conversation.customer.email
     if not email:
         return None
+    # The session's row locked and read again: two replies committing at once queue one copy
+    # after the other, the second withdrawing the first.
+    locked = (
+        ChatSession.objects.select_for_update()
+        .only("seen_message_id", "copy_delivery_id", "copy_through_message_id")
+        .get(pk=session.pk)
+    )
+    session.seen_message_id = locked.seen_message_id
+    session.copy_delivery_id = locked.copy_delivery_id
+    session.copy_through_message_id = locked.copy_through_message_id
     since = session.seen_message_id or 0
     if session.copy_delivery_id is not None and not delivery_withdraw(
         delivery_id=session.copy_delivery_id,
@@ -492,6 +502,8 @@ def chat_reply_copy_queue(*, client: Client, session: ChatSession, at: datetime)
 def chat_reply_copy_needed(*, client: Client, delivery: Delivery) -> str:
     """The outbox's WITHDRAWS hook: the e-mail copy of replies the widget fetched meanwhile
     is not sent (the reason); "" for any other delivery."""
+    if delivery.channel != Conversation.Channel.EMAIL or delivery.kind != Delivery.Kind.FORWARD:
+        return ""  # a copy is an e-mail to the customer's address (see chat_reply_copy_queue)
     session = (
         ChatSession.objects.filter(copy_delivery_id=delivery.pk)
         .only("seen_message_id", "copy_through_message_id")

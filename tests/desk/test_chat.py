@@ -117,3 +117,25 @@ def test_outsiders_get_404(two_clients, chat):
     outsider = signed_in(agent_with([two_clients.b], {"pl": "native"}))
     assert outsider.get(f"/desk/items/{item.pk}/chat").status_code == 404
     assert outsider.post(f"/desk/items/{item.pk}/typing").status_code == 404
+
+
+def test_the_page_says_the_chat_came_from_the_widget_and_from_which_page(two_clients, chat):
+    conversation, item, jana = chat
+    with in_schema(two_clients.a):
+        ChatSession.objects.filter(conversation=conversation).update(
+            origin="https://shop-a.example",
+            page_url='https://shop-a.example/boty?"><script>alert(1)</script>',
+        )
+    page = signed_in(jana).get(f"/desk/items/{item.pk}").text
+    origin = lxml.html.fromstring(page).get_element_by_id("chat-origin")
+    assert origin.text_content() == (
+        'Started in the chat widget: https://shop-a.example/boty?"><script>alert(1)</script>'
+    )
+    assert "<script>alert(1)" not in page  # the customer's page address is text, escaped
+
+
+def test_a_chat_not_from_the_widget_says_nothing_of_it(two_clients):
+    _conversation, item = inbound(two_clients.a, "Dobrý den", "eva@example.cz", channel="chat")
+    jana = agent_with([two_clients.a], {"cs": "native"}, first_name="Jana")
+    page = signed_in(jana).get(f"/desk/items/{held_by(item, jana).pk}").text
+    assert 'id="chat-origin"' not in page

@@ -8,16 +8,20 @@ import pytest
 from django.core import mail
 from django_tenants.utils import schema_context
 
+from content.models import FaqArticle
 from conversations.models import Message
 from conversations.services import conversation_reply
+from helpcenter.models import SelfServiceAnswer
+from helpcenter.services import self_service_record
 from hours.models import BusinessHours
+from outbox import registry
 from outbox.models import Delivery
 from outbox.services import delivery_send
 from tests.support.factories import agent_serving
 from tests.support.tenancy import in_schema
 from tests.widget.test_api_guards import MONDAY_10_PRAGUE, SHOP, http, started
 from widget.models import ChatSession, WidgetSettings
-from widget.services import UNREAD_COPY_AFTER
+from widget.services import UNREAD_COPY_AFTER, article_opened_record
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +111,35 @@ def test_no_address_no_copy_and_the_chat_still_shows_the_reply(widget_a):
     assert copies(widget_a, chat) == []
     read = http(widget_a).get(f"/widget/v1/chats/{chat['token']}").json()
     assert read["messages"][-1]["text"].startswith("Dobrý den.")
+
+
+def test_a_failing_withdraw_hook_does_not_stop_the_sending(widget_a, monkeypatch):
+    """A bug in a hook (or a column a deploy has not added yet) must not hold the outbox:
+    the copy goes as asked, logged."""
+    chat = started(widget_a, email="jana@zakaznik.example")
+    reply(widget_a, chat, agent_serving([widget_a]), "Dobrý den.")
+
+    def broken(**kwargs):
+        raise RuntimeError("column copy_delivery_id does not exist")
+
+    monkeypatch.setattr(registry, "WITHDRAWS", [broken])
+    [copy] = copies(widget_a, chat)
+    assert send(widget_a, copy, later=UNREAD_COPY_AFTER) == Delivery.State.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_an_article_opened_in_the_widget_and_read_in_the_help_center_counts_once(widget_a):
+    with in_schema(widget_a):
+        article = FaqArticle.objects.create(
+            slug="vraceni", question_cs="Vrácení?", answer_cs="Do 30 dnů."
+        )
+        # The help center's read of the page the widget opened (?v=) came first.
+        self_service_record(
+            kind=SelfServiceAnswer.Kind.ARTICLE,
+            source=SelfServiceAnswer.Source.HELP_CENTER,
+            visitor="a" * 32,
+            language="cs",
+            article_id=article.pk,
+        )
+        assert not article_opened_record(visitor="a" * 32, article_id=article.pk, language="cs")
+        assert SelfServiceAnswer.objects.count() == 1

@@ -68,6 +68,7 @@ from routing.models import WorkItem
 from routing.selectors import agent_reach_cached
 from routing.services import agent_heartbeat, item_close
 from routing.services import item_transfer as transfer
+from widget.selectors import chat_session_of
 
 
 @desk_item()
@@ -168,6 +169,8 @@ def _item_page(
                 replies=view.replies,
                 shop=shop,
             )
+            # Started in the chat widget: the shop page the customer wrote from.
+            context["chat_session"] = chat_session_of(conversation_id=view.conversation.pk)
         context["view"] = view
         context["thread_older"] = view.older_messages if view is not None else 0
         # "Merge into…" (desk/_merge.html): the customer's other conversations.
