@@ -136,6 +136,12 @@ def default_storage_settings() -> dict:
     }
 
 
+def live_waiters_per_address() -> int:
+    """The most long polls the chat widget's live process holds from one client address
+    (widget.live.WAITERS_PER_ADDRESS by default); raised for a load test from one machine."""
+    return int(os.environ.get("POLYDESK_LIVE_WAITERS_PER_ADDRESS", "200"))
+
+
 def mail_sink_port() -> int:
     """The demo's SMTP sink (``demo.mail_sink``) listens here on 127.0.0.1."""
     return int(os.environ.get("POLYDESK_MAIL_SINK_PORT", "8025"))

@@ -7,6 +7,7 @@ import os
 
 import django
 
+from config import env
 from config.deployment import deployment_refuse
 from widget.live import LiveApp, conninfo_from_settings
 
@@ -18,4 +19,7 @@ def application() -> LiveApp:
     # Outside development, refuse to run with the development key (it signs the widget's
     # tokens), DEBUG on a public host, the embedded database or no broker (one line each).
     deployment_refuse()
-    return LiveApp(conninfo=conninfo_from_settings())
+    return LiveApp(
+        conninfo=conninfo_from_settings(),
+        waiters_per_address=env.live_waiters_per_address(),
+    )
