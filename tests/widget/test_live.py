@@ -36,6 +36,7 @@ from widget.live import (
 from widget.models import ChatSession, WidgetSettings
 from widget.signals import chat_signal
 from widget.tokens import chat_token_make, session_key_new
+from widget.typing import agent_typing_mark
 
 pytestmark = pytest.mark.slow
 SHOP = "https://shop-a.example"
@@ -187,9 +188,6 @@ def test_the_timeout_answers_the_same_seq(live, chat):
 
 
 def test_the_agent_typing_is_told(live, chat, two_clients, django_db_blocker):
-    # Here, not at the top: typing.py is tested through the live answer it changes.
-    from widget.typing import agent_typing_mark
-
     with django_db_blocker.unblock(), in_schema(two_clients.a), transaction.atomic():
         assert agent_typing_mark(conversation_id=chat.conversation_id, now=timezone.now())
         # Throttled: a second mark within 3 s neither marks nor wakes anyone again.
