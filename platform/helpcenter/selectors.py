@@ -62,8 +62,11 @@ _ARTICLES_SQL = """
 
 def help_center_enabled() -> bool:
     """Whether the client (current schema) publishes its help center: /help/ and the chat
-    widget's article suggestions. Off until a manager turns it on."""
-    return HelpCenterSettings.objects.filter(enabled=True).exists()
+    widget's article suggestions. Off until a manager turns it on. The first row is the one
+    the portal saves (helpcenter.services.help_center_settings_save): a second one, made by
+    two first saves at once, never keeps it on."""
+    first = HelpCenterSettings.objects.order_by("pk").values_list("enabled", flat=True).first()
+    return bool(first)
 
 
 def articles_found(*, query: str, language: str, limit: int = 20) -> list[ArticleFound]:

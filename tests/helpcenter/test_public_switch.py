@@ -100,3 +100,11 @@ def test_a_manager_turns_it_on_and_off_audited_a_viewer_may_not(faq_a):
 
 def test_the_switch_is_in_the_content_admin(faq_a):
     assert HelpCenterSettings in content_admin_site._registry
+
+
+def test_the_first_settings_row_decides_even_when_a_second_was_made(two_clients):
+    """Two first saves at once may leave two rows: the one the portal edits decides."""
+    with in_schema(two_clients.a):
+        HelpCenterSettings.objects.create(enabled=False)
+        HelpCenterSettings.objects.create(enabled=True)
+        assert not help_center_enabled()
