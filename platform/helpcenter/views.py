@@ -15,11 +15,13 @@ of this domain.
 
 import re
 import secrets
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.services import request_address
 from helpcenter.paragraphs import paragraphs
 from helpcenter.selectors import (
     article_snippet,
@@ -56,10 +59,25 @@ def _visitor_of(request: HttpRequest) -> str:
     return found if _VISITOR.match(found) else ""
 
 
+# Reads tied to a widget visitor (``?v=``) counted from one address a minute; past it a read
+# still counts, apart (not as deflected): a script posting made-up ids cannot raise the KPI.
+WIDGET_READS_PER_MINUTE = 20
+
+
 def _widget_visitor_of(request: HttpRequest) -> str:
     """The widget's visitor id of a page opened from its suggestions (``?v=``), else ""."""
     found = request.GET.get("v", "")
     return found if _WIDGET_VISITOR.match(found) else ""
+
+
+def _widget_read_allowed(request: HttpRequest) -> bool:
+    """Whether one more read tied to a widget visitor is taken from this address this minute
+    (the default cache: shared by the web processes when Redis is set)."""
+    client = request.tenant  # type: ignore[attr-defined]  # django-tenants sets it
+    minute = int(time.time() // 60)
+    key = f"helpcenter:reads:{client.schema_name}:{request_address(request)}:{minute}"
+    cache.add(key, 0, timeout=120)
+    return cache.incr(key) <= WIDGET_READS_PER_MINUTE
 
 
 def _language_name(code: str) -> str:
@@ -226,11 +244,14 @@ def help_read(request: HttpRequest, language: str, slug: str) -> HttpResponse:
     article = help_article(slug=slug, language=language)
     if article is None:
         return HttpResponse(status=404)
+    widget_visitor = _widget_visitor_of(request)
+    if widget_visitor and not _widget_read_allowed(request):
+        widget_visitor = ""
     help_article_read(
         visitor=request.help_visitor,  # type: ignore[attr-defined]  # set by help_page
         article_id=article.id,
         language=language,
-        widget_visitor=_widget_visitor_of(request),
+        widget_visitor=widget_visitor,
     )
     return HttpResponse(status=204)
 
