@@ -181,12 +181,22 @@ def message_json(message: Message, *, token: str, authors: dict[int, str]) -> di
     }
 
 
-def chat_messages(*, session: ChatSession, token: str, after: int = 0) -> list[dict[str, Any]]:
-    """The chat's messages to and from the customer after message id ``after`` (never an
-    internal note), oldest first; an agent's with their first name. After a merge, those
-    of the conversation it lives in since (chat_thread)."""
+# Messages written this recently come again with every read, even with an id below
+# ``after``: a reply whose transaction took its id first but committed after the customer's
+# next message would otherwise never be fetched (the widget keeps each message once).
+LATE_COMMIT = timedelta(seconds=60)
+
+
+def chat_messages(
+    *, session: ChatSession, token: str, after: int = 0, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The chat's messages to and from the customer after message id ``after`` and those of
+    the last LATE_COMMIT (never an internal note), oldest first; an agent's with their first
+    name. After a merge, those of the conversation it lives in since (chat_thread)."""
+    recent = models.Q(created_at__gte=(now or timezone.now()) - LATE_COMMIT)
     messages = list(
-        Message.objects.filter(chat_thread(session), pk__gt=after)
+        Message.objects.filter(chat_thread(session))
+        .filter(models.Q(pk__gt=after) | recent)
         .exclude(direction=Message.Direction.NOTE)
         .defer("raw", "body_html")
         .prefetch_related("attachments")

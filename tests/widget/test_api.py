@@ -3,7 +3,7 @@ messages with files, the token's reach (another client's, a forged one), typing,
 transcript, end."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -116,16 +116,39 @@ def test_a_chat_in_hours_is_live_work_with_a_token(widget_a):
         assert session.page_url == "https://shop-a.example/boty"
 
 
-def test_the_chat_is_read_back_with_the_token_and_messages_added(widget_a):
+def test_the_chat_is_read_back_with_the_token_and_messages_added(widget_a, frozen):
     started = chat_started(widget_a)
     token = started["token"]
     first_id = started["messages"][0]["id"]
+    frozen(MONDAY_10_PRAGUE + timedelta(minutes=2))
     response = post(widget_a, f"/widget/v1/chats/{token}/messages", {"text": "Číslo 1001."})
     assert response.status_code == 201
     assert response.json()["text"] == "Číslo 1001." and response.json()["from"] == "customer"
     read = http(widget_a).get(f"/widget/v1/chats/{token}?after={first_id}").json()
     assert [m["text"] for m in read["messages"]] == ["Číslo 1001."]
     assert read["seq"] == 1 and read["agent_typing"] is False
+
+
+def test_a_reply_that_committed_late_with_a_lower_id_is_still_fetched(widget_a, frozen):
+    """A reply whose id was taken before the customer's next message but committed after it:
+    the widget, already past that id, still gets it (messages of the last minute come with
+    every read; the widget keeps each once)."""
+    started = chat_started(widget_a)
+    token = started["token"]
+    agent = agent_serving([widget_a])
+    with in_schema(widget_a):
+        reply = conversation_reply(
+            client=widget_a, conversation_id=started["conversation_id"], agent=agent, text="Ano."
+        )
+    frozen(MONDAY_10_PRAGUE + timedelta(seconds=20))
+    later = post(widget_a, f"/widget/v1/chats/{token}/messages", {"text": "Díky."}).json()
+    assert later["id"] > reply.pk
+    read = http(widget_a).get(f"/widget/v1/chats/{token}?after={later['id']}").json()
+    assert reply.pk in [m["id"] for m in read["messages"]]
+    frozen(MONDAY_10_PRAGUE + timedelta(minutes=5))  # long committed: only what is new
+    assert (
+        http(widget_a).get(f"/widget/v1/chats/{token}?after={later['id']}").json()["messages"] == []
+    )
 
 
 def test_a_photo_goes_with_a_message_and_is_fetched_with_the_token(widget_a):
