@@ -140,8 +140,16 @@ def chat_thread(session: ChatSession) -> models.Q:
     own = models.Q(conversation_id=conversation.pk)
     if conversation.merged_into_id is None or conversation.merged_at is None:
         return own
-    return own | models.Q(
-        conversation_id=conversation.merged_into_id, created_at__gte=conversation.merged_at
+    # A later merge of the target re-points this chat at the new target: what was written
+    # meanwhile on the conversations merged into that target since this chat's own merge
+    # (the first target among them) stays in the chat.
+    since = models.Q(created_at__gte=conversation.merged_at)
+    return own | (
+        since
+        & (
+            models.Q(conversation_id=conversation.merged_into_id)
+            | models.Q(conversation__merged_into_id=conversation.merged_into_id)
+        )
     )
 
 

@@ -517,3 +517,39 @@ def test_a_chat_merged_into_another_conversation_lives_on_there(widget_a, frozen
     with in_schema(widget_a):
         conversation_resolve(client=widget_a, conversation_id=target_id, agent=agent)
     assert http(widget_a).get(f"/widget/v1/chats/{token}").json()["status"] == "ended"
+
+
+def test_a_chat_merged_twice_keeps_what_was_answered_in_between(widget_a, frozen):
+    """The chat merged into T, T answered, then T merged into U: the answer given on T stays
+    in the chat, and U's later messages join it."""
+    chat = started(widget_a, email="jana@example.cz")
+    middle = started(widget_a, email="jana@example.cz", text="Druhý dotaz", visitor="v-2")
+    last = started(widget_a, email="jana@example.cz", text="Třetí dotaz", visitor="v-3")
+    agent = agent_serving([widget_a])
+    with in_schema(widget_a):
+        frozen(datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
+        conversation_merge(
+            client=widget_a,
+            source_id=chat["conversation_id"],
+            target_id=middle["conversation_id"],
+            agent=agent,
+        )
+        frozen(datetime(2026, 3, 2, 9, 6, tzinfo=UTC))
+        conversation_reply(
+            client=widget_a, conversation_id=middle["conversation_id"], agent=agent, text="Mezi."
+        )
+        frozen(datetime(2026, 3, 2, 9, 7, tzinfo=UTC))
+        conversation_merge(
+            client=widget_a,
+            source_id=middle["conversation_id"],
+            target_id=last["conversation_id"],
+            agent=agent,
+        )
+        frozen(datetime(2026, 3, 2, 9, 8, tzinfo=UTC))
+        conversation_reply(
+            client=widget_a, conversation_id=last["conversation_id"], agent=agent, text="Nakonec."
+        )
+    frozen(datetime(2026, 3, 2, 9, 20, tzinfo=UTC))
+    read = http(widget_a).get(f"/widget/v1/chats/{chat['token']}").json()
+    texts = [m["text"][:8] for m in read["messages"]]
+    assert texts == ["Dobrý de", "Mezi.", "Nakonec."]
