@@ -546,7 +546,10 @@ def article_opened(request: HttpRequest, widget: WidgetSettings, article_id: int
     if not VISITOR.fullmatch(visitor):
         raise Refused(400, _("The visitor id is not valid."), field="visitor")
     limits.rate_check(limits.ARTICLES_OPENED, f"{_client(request).schema_name}:{_address(request)}")
-    if not FaqArticle.objects.filter(pk=article_id, published=True).exists():
+    # No public help center, no article to open (the suggestions are off too).
+    if not help_center_enabled() or not (
+        FaqArticle.objects.filter(pk=article_id, published=True).exists()
+    ):
         raise Refused(404, _("No such article."))
     article_opened_record(
         visitor=visitor,

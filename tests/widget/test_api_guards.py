@@ -553,3 +553,15 @@ def test_a_chat_merged_twice_keeps_what_was_answered_in_between(widget_a, frozen
     read = http(widget_a).get(f"/widget/v1/chats/{chat['token']}").json()
     texts = [m["text"][:8] for m in read["messages"]]
     assert texts == ["Dobrý de", "Mezi.", "Nakonec."]
+
+
+def test_no_article_is_opened_while_the_help_center_is_off(widget_a):
+    with in_schema(widget_a):
+        article = FaqArticle.objects.create(slug="a", question_cs="Otázka?", answer_cs="Odpověď.")
+        HelpCenterSettings.objects.update(enabled=False)
+    opened = post(
+        widget_a, f"/widget/v1/articles/{article.pk}/opened", {"visitor": VISITOR, "language": "cs"}
+    )
+    assert opened.status_code == 404
+    with in_schema(widget_a):
+        assert not SelfServiceAnswer.objects.exists()
