@@ -179,7 +179,7 @@ def test_a_seq_already_past_answers_at_once(live, chat, two_clients, django_db_b
     started = time.monotonic()
     status, body, _ = get(poll_url(live, chat, 1))
     assert (status, body["seq"]) == (200, 2)
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < WAIT * 0.75  # well before the timeout
 
 
 def test_the_timeout_answers_the_same_seq(live, chat):
@@ -223,7 +223,7 @@ def test_a_fourth_waiter_on_one_chat_is_refused_until_one_ends(live, chat):
         status, body, headers = get(poll_url(live, chat, 0), SHOP)
         assert (status, bool(body["detail"])) == (429, True)
         assert headers["access-control-allow-origin"] == SHOP  # the widget reads it
-        assert time.monotonic() - started < 0.5  # at once, not after the wait
+        assert time.monotonic() - started < WAIT * 0.75  # at once, not after the wait
         assert [future.result()[0] for future in held] == [200, 200, 200]
     assert get(poll_url(live, chat, 0), SHOP)[0] == 200
     addresses_released(live)
