@@ -37,6 +37,7 @@ from django.utils.translation import gettext
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from widget.limits import address_key
 from widget.signals import CHANNEL
 from widget.tokens import chat_token_read
 
@@ -307,7 +308,7 @@ class LiveApp:
                 if method == "OPTIONS":
                     await self.preflight(send, query, origin, headers)
                 elif method == "GET":
-                    address = client_address(scope, headers)
+                    address = waiter_address(scope, headers)
                     await self.wait(send, receive, query, origin, address)
                 else:
                     raise Refused(405, gettext("Use GET."))
@@ -498,6 +499,12 @@ def client_address(scope: Scope, headers: dict[str, str]) -> str:
         return forwarded.split(",")[-1].strip()
     peer = scope.get("client")
     return str(peer[0]) if peer else ""
+
+
+def waiter_address(scope: Scope, headers: dict[str, str]) -> str:
+    """Whom a waiting request counts for (WAITERS_PER_ADDRESS), as the web processes' limits
+    count (widget.limits.address_key): an IPv6 address by its /64."""
+    return address_key(client_address(scope, headers))
 
 
 def cors_headers(origin: str) -> list[tuple[bytes, bytes]]:

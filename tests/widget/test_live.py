@@ -32,6 +32,7 @@ from widget.live import (
     LiveApp,
     client_address,
     conninfo_from_settings,
+    waiter_address,
 )
 from widget.models import ChatSession, WidgetSettings
 from widget.signals import chat_signal
@@ -248,6 +249,14 @@ def test_the_address_is_the_proxys_last_forwarded_one_behind_it(settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     assert client_address(scope, forwarded) == "203.0.113.9"
     assert client_address(scope, {}) == "10.0.0.5"
+
+
+def test_waiters_of_one_ipv6_64_count_as_one_address(settings):
+    settings.SECURE_PROXY_SSL_HEADER = None
+    one = waiter_address({"client": ("2001:db8:1:2::a", 5000)}, {})
+    other = waiter_address({"client": ("2001:db8:1:2:ffff::1", 5000)}, {})
+    assert one == other != waiter_address({"client": ("2001:db8:1:3::a", 5000)}, {})
+    assert waiter_address({"client": ("10.0.0.5", 5000)}, {}) == "10.0.0.5"
 
 
 @pytest.mark.parametrize(
