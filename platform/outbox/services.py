@@ -180,17 +180,12 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     if delivery is None:
         return ""
     client = delivery.client
-    if reason := _no_longer_needed(delivery):
+    reason, held_until = _before_sending(delivery, now or timezone.now())
+    if reason:
         Delivery.objects.filter(
             pk=delivery.pk, state=State.SENDING, attempts=delivery.attempts
-        ).update(
-            state=State.WITHDRAWN,
-            withdrawn_at=now or timezone.now(),
-            lease_until=None,
-            last_error=" ".join(reason.split())[:_REASON_LENGTH],
-        )
+        ).update(**_withdrawn(reason, now))
         return State.WITHDRAWN
-    held_until = _held_until(delivery, now or timezone.now())
     if held_until is not None:
         Delivery.objects.filter(
             pk=delivery.pk, state=State.SENDING, attempts=delivery.attempts
@@ -219,34 +214,36 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     return State.SENT
 
 
-def _no_longer_needed(delivery: Delivery) -> str:
-    """The first reason a hook gives to send the delivery no more (``registry.WITHDRAWS``),
-    else ""."""
-    if delivery.channel in registry.OWN_CHANNELS or not registry.WITHDRAWS:
-        return ""
-    with schema_context(delivery.client.schema_name):
+def _before_sending(delivery: Delivery, now: datetime) -> tuple[str, datetime | None]:
+    """What the channels' hooks say just before a delivery is transmitted, asked in its
+    client's schema at once: the first reason to send it no more (``registry.WITHDRAWS``;
+    a hook that fails is logged and the delivery goes as asked), else the latest "not
+    before" still ahead (``registry.HOLDS``), if any."""
+    if delivery.channel in registry.OWN_CHANNELS or not (registry.WITHDRAWS or registry.HOLDS):
+        return "", None
+    client = delivery.client
+    with schema_context(client.schema_name):
         for withdraw in registry.WITHDRAWS:
             try:
-                reason = withdraw(client=delivery.client, delivery=delivery)
+                reason = withdraw(client=client, delivery=delivery)
             except Exception:  # a hook's bug must not stop the sending: it goes as asked
                 logger.exception("Delivery %s: a withdraw hook failed; sending", delivery.pk)
                 continue
             if reason:
-                return reason
-    return ""
-
-
-def _held_until(delivery: Delivery, now: datetime) -> datetime | None:
-    """The latest "not before" a hook puts on the delivery now (``registry.HOLDS``), if any
-    lies ahead."""
-    if delivery.channel in registry.OWN_CHANNELS or not registry.HOLDS:
-        return None
-    with schema_context(delivery.client.schema_name):
-        times = [
-            hold(client=delivery.client, delivery=delivery, now=now) for hold in registry.HOLDS
-        ]
+                return reason, None
+        times = [hold(client=client, delivery=delivery, now=now) for hold in registry.HOLDS]
     later = [at for at in times if at is not None and at > now]
-    return max(later) if later else None
+    return "", max(later) if later else None
+
+
+def _withdrawn(reason: str, now: datetime | None) -> dict[str, Any]:
+    """The fields of a delivery withdrawn now with ``reason`` (never sent)."""
+    return {
+        "state": State.WITHDRAWN,
+        "withdrawn_at": now or timezone.now(),
+        "lease_until": None,
+        "last_error": " ".join(reason.split())[:_REASON_LENGTH],
+    }
 
 
 def delivery_mark_sent(
@@ -414,10 +411,7 @@ def delivery_withdraw(*, delivery_id: int, reason: str, now: datetime | None = N
     already being sent or sent is left as it is. True when this call withdrew it."""
     return bool(
         Delivery.objects.filter(pk=delivery_id, state=State.QUEUED).update(
-            state=State.WITHDRAWN,
-            withdrawn_at=now or timezone.now(),
-            lease_until=None,
-            last_error=" ".join(reason.split())[:_REASON_LENGTH],
+            **_withdrawn(reason, now)
         )
     )
 
@@ -428,18 +422,12 @@ def deliveries_withdraw(
     """Withdraw the automatic messages (acknowledgements, surveys) of a conversation that
     are still queued: they are never sent, and say why. One already being sent or sent is
     left as it is: it may have reached the customer. Returns how many were withdrawn."""
-    now = now or timezone.now()
     return Delivery.objects.filter(
         client=client,
         conversation_id=conversation_id,
         kind=Delivery.Kind.AUTOMATIC,
         state=State.QUEUED,
-    ).update(
-        state=State.WITHDRAWN,
-        withdrawn_at=now,
-        lease_until=None,
-        last_error=" ".join(reason.split())[:_REASON_LENGTH],
-    )
+    ).update(**_withdrawn(reason, now))
 
 
 def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:
