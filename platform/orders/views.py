@@ -60,7 +60,7 @@ def _received(
     try:
         text = request.body.decode("utf-8")
         payload = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nested past the parser too
         return _answer(400, "the body is not JSON")
     # Without the platform's delivery id, the body itself tells a resent delivery.
     delivery_id = delivery_id[:200] or "body:" + hashlib.sha256(request.body).hexdigest()

@@ -235,7 +235,7 @@ def _cursor_read(cursor: str | None) -> list[Any] | None:
         return None
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
         values = None
     if not isinstance(values, list) or not values:
         raise _bad_cursor()

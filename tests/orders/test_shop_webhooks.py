@@ -241,6 +241,8 @@ def test_bad_signatures_other_shops_and_broken_json_are_refused(shop):
     broken = shopify(shop, "fulfillments/create", b'{"id": 1,')
     assert broken.status_code == 400 and broken.text == "the body is not JSON\n"
     assert shopify(shop, "fulfillments/create", b"\xff\xfe").status_code == 400
+    # Nested past the parser, signed all the same: a 400, not a 500.
+    assert shopify(shop, "fulfillments/create", b"[" * 100_000).status_code == 400
     assert shopify(shop, "fulfillments/create", ["not", "an", "object"]).status_code == 400
     no_id = shopify(shop, "fulfillments/create", {**FULFILLMENT, "id": "x"})
     assert no_id.status_code == 400 and "no id" in no_id.text

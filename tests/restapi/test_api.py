@@ -2,6 +2,7 @@
 for its scope, refusals are problem details, lists page by cursor, and the OpenAPI document
 is valid and every operation in it is tested here (TESTED)."""
 
+import base64
 import json
 from datetime import timedelta
 
@@ -194,6 +195,8 @@ def test_conversations_page_by_cursor_and_filter(two_clients, data):
         ({"limit": 101}, "limit"),
         ({"limit": 0}, "limit"),
         ({"cursor": "nonsense"}, "cursor"),
+        # A cursor nested past the JSON parser (base64 of 3,000 "["): a 400, not a 500.
+        ({"cursor": base64.urlsafe_b64encode(b"[" * 3000).decode()}, "cursor"),
         ({"status": "nope"}, "status"),
         ({"channel": "pigeon"}, "channel"),
         ({"language": "xx"}, "language"),
