@@ -77,6 +77,18 @@ class DocumentLine:
     unit_label: str
     unit_price: Decimal
     amount: Decimal
+    vat_category: str = ""  # S, AE or O (EN 16931); empty: issued before VAT
+    vat_rate: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class VatTotalLine:
+    """The VAT of one category and rate, as stored on the invoice."""
+
+    category: str
+    rate: Decimal
+    taxable_amount: Decimal
+    vat_amount: Decimal
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,6 +110,14 @@ class InvoiceDocument:
     corrects_number: str = ""
     corrects_issued_at: datetime | None = None
     reason: str = ""
+    # VAT (empty treatment: issued before VAT; `total` is then what is due).
+    vat_treatment: str = ""  # domestic, reverse_charge or outside_scope
+    vat_totals: tuple[VatTotalLine, ...] = ()
+    vat_total: Decimal = Decimal(0)
+    total_with_vat: Decimal | None = None
+    # Payment terms (an invoice): due date (the client's local date) and reference.
+    due_on: date | None = None
+    payment_reference: str = ""
 
 
 def document_title(kind: str) -> str:

@@ -229,6 +229,14 @@ class UsageEntry(ImmutableModel):
         return f"{self.kind} {self.quantity} · {self.client_id} · {self.occurred_at:%Y-%m-%d}"
 
 
+class VatTreatment(models.TextChoices):
+    """How VAT applies to an invoice (billing/vat.py decides it at issue)."""
+
+    DOMESTIC = "domestic", _("VAT charged")
+    REVERSE_CHARGE = "reverse_charge", _("Reverse charge")
+    OUTSIDE_SCOPE = "outside_scope", _("Outside the scope of EU VAT")
+
+
 class Invoice(ImmutableModel):
     """An issued invoice or credit note; never changes once issued."""
 
@@ -261,6 +269,22 @@ class Invoice(ImmutableModel):
     buyer_registration_id = models.CharField(max_length=100, blank=True)
     buyer_vat_id = models.CharField(max_length=32, blank=True)
     buyer_email = models.EmailField(blank=True)
+    # VAT, decided when issued (billing/vat.py; docs/billing.md, "VAT"). Empty treatment:
+    # issued before VAT was applied (`total` is then also what is due).
+    vat_treatment = models.CharField(max_length=16, choices=VatTreatment.choices, blank=True)
+    # The supplier as it was at issue (settings.INVOICE_ISSUER): its country decides the rules.
+    supplier_country = models.CharField(max_length=2, blank=True)
+    supplier_vat_id = models.CharField(max_length=32, blank=True)
+    # `total` is the sum of the lines without VAT; these two are set from VAT on.
+    vat_total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    total_with_vat = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # Payment terms (an invoice; a credit note has none): due on the client's local date.
+    due_on = models.DateField(null=True, blank=True)
+    payment_reference = models.CharField(max_length=35, blank=True)
+    # The VIES answer the reverse charge relied on, when VIES is configured.
+    vat_check = models.ForeignKey(
+        "billing.VatCheck", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -280,6 +304,12 @@ class Invoice(ImmutableModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def amount_due(self) -> Decimal:
+        """What the buyer pays (negative for a credit note): with VAT, or the net total of
+        an invoice issued before VAT."""
+        return self.total if self.total_with_vat is None else self.total_with_vat
 
 
 # Units of invoice lines, as the reader sees them ("amount": a percentage of an amount).
@@ -320,6 +350,10 @@ class InvoiceLine(ImmutableModel):
     unit = models.CharField(max_length=12)
     unit_price = models.DecimalField(max_digits=18, decimal_places=6)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
+    # The line's VAT category (EN 16931 UNCL5305: S standard, AE reverse charge, O outside
+    # the scope) and rate in percent; empty on lines issued before VAT.
+    vat_category = models.CharField(max_length=2, blank=True)
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["invoice", "position"]
@@ -349,3 +383,217 @@ class InvoiceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class InvoiceVatTotal(ImmutableModel):
+    """An invoice's VAT for one category and rate: the taxable amount (the sum of its lines)
+    and the VAT on it, rounded once per rate (docs/billing.md, "Rounding")."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="vat_totals")
+    category = models.CharField(max_length=2)
+    rate = models.DecimalField(max_digits=5, decimal_places=2)
+    taxable_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    vat_amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["invoice", "category", "rate"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "category", "rate"], name="invoice_vat_total_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.category} {self.rate} %: {self.vat_amount}"
+
+
+class VatRate(models.Model):
+    """A country's VAT rate of a kind, valid from a day until the day before `valid_to`:
+    the invoice's issue date (the supplier's local date) picks the rate."""
+
+    country = models.CharField(max_length=2)
+    kind = models.CharField(max_length=16, default="standard")
+    rate = models.DecimalField(max_digits=5, decimal_places=2)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=255, blank=True, help_text="the law or notice")
+
+    class Meta:
+        ordering = ["country", "kind", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "kind", "valid_from"], name="vat_rate_once_a_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lt=100), name="vat_rate_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.kind} {self.rate} % from {self.valid_from}"
+
+
+class VatCheck(models.Model):
+    """One answer about a VAT id, kept as evidence: from the EU's VIES service (its
+    consultation number, name and address as VIES gave them) or the offline check."""
+
+    class Source(models.TextChoices):
+        VIES = "vies", "VIES"
+        OFFLINE = "offline", _("Offline check")
+
+    client = models.ForeignKey(
+        "tenants.Client", on_delete=models.PROTECT, related_name="vat_checks"
+    )
+    vat_id = models.CharField(max_length=32)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    checked_at = models.DateTimeField(default=timezone.now)
+    # None: no answer (VIES or the member state's service unavailable; `error` says why).
+    valid = models.BooleanField(null=True)
+    name = models.CharField(max_length=255, blank=True)
+    address = models.TextField(blank=True)
+    request_identifier = models.CharField(max_length=64, blank=True)
+    requester_vat_id = models.CharField(max_length=32, blank=True)
+    error = models.CharField(max_length=255, blank=True)
+    response = models.TextField(blank=True)  # the service's answer as received
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        indexes = [models.Index(fields=["client", "vat_id", "-checked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.vat_id} {self.source} {self.valid} at {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class BankStatement(models.Model):
+    """An imported bank statement (CAMT.053 or CSV): once per file (its SHA-256)."""
+
+    class Format(models.TextChoices):
+        CAMT053 = "camt053", "CAMT.053"
+        CSV = "csv", "CSV"
+
+    format = models.CharField(max_length=8, choices=Format.choices)
+    filename = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, unique=True)
+    account = models.CharField(max_length=64, blank=True)  # the agency's IBAN it is for
+    statement_id = models.CharField(max_length=64, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} {self.filename or self.sha256[:12]}"
+
+
+class Payment(models.Model):
+    """Money received (or refunded: negative) in a currency, matched to invoices by
+    allocations; unmatched until then. A bank entry is imported once (its account and id)."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Entered by hand")
+        CAMT053 = "camt053", "CAMT.053"
+        CSV = "csv", "CSV"
+
+    client = models.ForeignKey(
+        "tenants.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
+    currency = models.CharField(max_length=3)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    received_on = models.DateField()
+    reference = models.CharField(max_length=140, blank=True)  # variable symbol, RF or text
+    payer_name = models.CharField(max_length=200, blank=True)
+    payer_account = models.CharField(max_length=64, blank=True)
+    remittance = models.TextField(blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.MANUAL)
+    statement = models.ForeignKey(
+        BankStatement, on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
+    # The bank's id of the entry (AcctSvcrRef, or the CSV's id column): with `account`, once.
+    bank_entry_id = models.CharField(max_length=128, blank=True)
+    account = models.CharField(max_length=64, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "bank_entry_id"],
+                condition=~Q(bank_entry_id=""),
+                name="payment_bank_entry_once",
+            ),
+            models.CheckConstraint(condition=~Q(amount=0), name="payment_not_zero"),
+        ]
+        indexes = [models.Index(fields=["client", "currency"])]
+
+    def __str__(self) -> str:
+        return f"{self.received_on} {self.amount} {self.currency}"
+
+
+class PaymentAllocation(models.Model):
+    """Part of a payment settling part of an invoice (or a credit note's refund)."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    allocated_at = models.DateTimeField(default=timezone.now)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # How it was matched: reference, reference_amount, manual...
+    matched_by = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["allocated_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "invoice"], name="allocation_once"),
+            models.CheckConstraint(condition=~Q(amount=0), name="allocation_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} -> {self.invoice_id}: {self.amount}"
+
+
+class BillingMail(models.Model):
+    """An e-mail about an invoice to the client's billing address (the invoice with its PDF
+    and XML, or a reminder): queued in the invoice's transaction, sent by a task, retried,
+    and failing visibly with its reason. Once per invoice, kind and reminder level."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        REMINDER = "reminder", _("Payment reminder")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="mails")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    level = models.PositiveSmallIntegerField(default=0)  # a reminder's 1, 2, 3...
+    to = models.EmailField(blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=255, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "kind", "level"], name="billing_mail_once")
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.level} of {self.invoice_id}: {self.state}"

@@ -166,6 +166,16 @@ class Client(TenantMixin):
     billing_email = models.EmailField(
         "billing e-mail", blank=True, help_text="the client's accounts address"
     )
+    # VAT (billing/vat.py): a business registered for VAT (with `vat_id`, a client in another
+    # EU country is invoiced under the reverse charge), or not (charged the supplier's VAT).
+    vat_registered = models.BooleanField(
+        "registered for VAT",
+        default=True,
+        help_text="a business registered for VAT in its country (then give its VAT ID)",
+    )
+    payment_terms_days = models.PositiveSmallIntegerField(
+        "payment terms (days)", default=14, help_text="an invoice is due this many days after issue"
+    )
     # Set by the agency (Client admin) or the client's portal managers (portal "Security").
     portal_two_factor_required = models.BooleanField(
         "two factors required for portal users",

@@ -412,7 +412,11 @@ INVOICE_ISSUER = {
     "vat_id": env.text("POLYDESK_ISSUER_VAT_ID"),
     "iban": env.text("POLYDESK_ISSUER_IBAN"),
     "bic": env.text("POLYDESK_ISSUER_BIC"),
+    # Where the agency is established for VAT: its rules and rates apply (billing/vat.py).
+    "country": env.text("POLYDESK_ISSUER_COUNTRY", "CZ").upper(),
 }
+# The EU's VIES service for VAT ids (REST base URL; empty: VAT ids are checked offline only).
+VIES_URL = env.text("POLYDESK_VIES_URL")
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.celery_broker_url()

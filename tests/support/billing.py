@@ -39,6 +39,12 @@ def utc(*args) -> datetime:
 
 
 BILLING_TABLES = [
+    # Not billing_vatrate: its rows come with the migrations.
+    "billing_paymentallocation",
+    "billing_payment",
+    "billing_bankstatement",
+    "billing_billingmail",
+    "billing_invoicevattotal",
     "billing_usageentry",
     "billing_invoiceline",
     "billing_invoice",
@@ -46,6 +52,7 @@ BILLING_TABLES = [
     "billing_languagesurcharge",
     "billing_priceplan",
     "billing_exchangerate",
+    "billing_vatcheck",
 ]
 
 
