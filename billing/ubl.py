@@ -253,7 +253,9 @@ def _payment(ubl: _Builder, root, document: InvoiceDocument) -> None:
         note %= {"number": document.corrects_number}
     elif document.due_on is not None:
         note = _("Payable by %(date)s with the payment reference %(reference)s.") % {
-            "date": format_date(document.due_on, "long", locale=translation.to_locale(document.language)),
+            "date": format_date(
+                document.due_on, "long", locale=translation.to_locale(document.language)
+            ),
             "reference": document.payment_reference,
         }
     else:
@@ -308,9 +310,7 @@ def _line(ubl: _Builder, root, document: InvoiceDocument, position: int, line: D
     item = ubl.cac(node, "Item")
     ubl.cbc(item, "Name", line.description)
     _tax_category(ubl, item, "ClassifiedTaxCategory", line.vat_category, line.vat_rate)
-    ubl.cbc(
-        ubl.cac(node, "Price"), "PriceAmount", _plain(line.unit_price), currencyID=ubl.currency
-    )
+    ubl.cbc(ubl.cac(node, "Price"), "PriceAmount", _plain(line.unit_price), currencyID=ubl.currency)
 
 
 def _check(document: InvoiceDocument) -> None:
@@ -381,6 +381,11 @@ def buyer_reference(document: InvoiceDocument) -> str:
     if document.kind == KIND_CREDIT_NOTE:
         return document.corrects_number or document.number
     return document.payment_reference or document.number
+
+
+def ubl_filename(*, kind: str, number: str) -> str:
+    """The e-invoice's file name: invoice-2026-000123.xml, credit-note-2026-000124.xml."""
+    return f"{'credit-note' if kind == KIND_CREDIT_NOTE else 'invoice'}-{number}.xml"
 
 
 def invoice_ubl(document: InvoiceDocument) -> bytes:

@@ -186,6 +186,7 @@ PORTAL_ROUTES = {
             "invoices/<int:invoice_id>/",
             "invoices/<int:invoice_id>/lines.csv",
             "invoices/<int:invoice_id>/invoice.pdf",
+            "invoices/<int:invoice_id>/invoice.xml",
             "export/<slug:table>.csv",
             "conversations/",
             "conversations/export.csv",

@@ -18,7 +18,6 @@ RULES = {
     "CEN": HERE / "schematron" / "CEN-EN16931-UBL.xslt",
     "PEPPOL": HERE / "schematron" / "PEPPOL-EN16931-UBL.xslt",
 }
-ISDOC_SCHEMA = HERE / "isdoc-6.0.2" / "isdoc-invoice-6.0.2.xsd"
 SVRL = "{http://purl.oclc.org/dsdl/svrl}"
 # No entity, no network, no huge tree: the same parser settings as for input from outside.
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
