@@ -109,6 +109,7 @@ AGENCY_ROUTES = {
     "api/v1/kpis/<month>": KEYED,
     "api/v1/invoices": KEYED,
     "api/v1/invoices/<number>/pdf": KEYED,
+    "api/v1/invoices/<number>/xml": KEYED,
     "api/v1/calls": KEYED,
     "api/v1/calls/<call_id>": KEYED,
     "api/v1/surveys": KEYED,
