@@ -329,8 +329,16 @@ def _check(document: InvoiceDocument) -> None:
         raise UblNotAvailable(
             f"{document.number}: no country for the {' and the '.join(missing)} (BR-09, BR-11)."
         )
+    if not document.lines:
+        raise UblNotAvailable(f"{document.number} has no lines, and EN 16931 needs one (BR-16).")
     if any(not line.vat_category for line in document.lines):
         raise UblNotAvailable(f"{document.number}: a line has no VAT category (BR-CO-04).")
+    charged = {line.vat_category for line in document.lines} & {"S", "AE"}
+    if charged and not document.issuer.vat_id.strip():
+        raise UblNotAvailable(
+            f"{document.number}: VAT category {', '.join(sorted(charged))} needs the supplier's "
+            "VAT id (BR-S-02, BR-AE-02), and none is set (POLYDESK_ISSUER_VAT_ID)."
+        )
 
 
 def _document(document: InvoiceDocument) -> etree._Element:

@@ -332,6 +332,25 @@ CLUJ = "Str. Memorandumului 28\n400114 Cluj-Napoca"
 SPRINGFIELD = "Main Street 1\nSuite 5\nFloor 2\nSpringfield, IL 62701"
 
 
+def test_a_document_the_rules_would_refuse_is_refused_with_the_rule():
+    no_lines = dataclasses.replace(document(), lines=())
+    no_supplier_vat_id = dataclasses.replace(
+        document("reverse_charge"), issuer=dataclasses.replace(SUPPLIER, vat_id="")
+    )
+    outside_scope = dataclasses.replace(
+        document("outside_scope", currency="EUR"), issuer=dataclasses.replace(SUPPLIER, vat_id="")
+    )
+
+    with pytest.raises(UblNotAvailable, match="BR-16"):
+        invoice_ubl(no_lines)
+    with pytest.raises(UblNotAvailable, match="POLYDESK_ISSUER_VAT_ID"):
+        invoice_ubl(no_supplier_vat_id)
+    # Outside the scope no VAT id is stated anyway (BR-O-02): EN 16931 is content; only the
+    # e-mail address Peppol cannot route stands out.
+    findings = fatal(schematron_findings(invoice_ubl(outside_scope)))
+    assert [(f.rules, f.id) for f in findings] == [("PEPPOL", "PEPPOL-EN16931-CL008")]
+
+
 @pytest.mark.parametrize(
     ("address", "parts"),
     [

@@ -2,7 +2,6 @@
 as its PDF, and a document the official validators accept."""
 
 import itertools
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -10,63 +9,25 @@ from django.test import Client as HttpClient
 from lxml import etree
 
 from audit.models import AuditEvent
-from billing.models import Invoice, InvoiceLine, InvoiceVatTotal
+from billing.models import Invoice
 from tenants.models import ApiKey
 from tenants.services import api_key_issue
 from tests.billing.einvoice.validation import fatal, schema_errors, schematron_findings
+from tests.support import einvoice
 from tests.support.billing import billing_users, october_invoices_issue, utc
 from tests.support.portal import signed_in_at as signed_in
 from tests.support.tenancy import host_of
 
 pytestmark = pytest.mark.django_db
-OCT, NOV = date(2026, 10, 1), date(2026, 11, 1)
 _sequences = itertools.count(900001)
 CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
 
 
-def vat_invoice(client, *, rate=Decimal("21.00"), net=Decimal("1500.00")) -> Invoice:
-    """An invoice as issuing with VAT stores it (domestic, one line, VAT rounded once)."""
+def vat_invoice(client) -> Invoice:
     sequence = next(_sequences)
-    vat = (net * rate / 100).quantize(Decimal("0.01"))
-    invoice = Invoice.objects.create(
-        client=client,
-        period=OCT,
-        revision=sequence - 900000 + 1,  # beside an October invoice a test may issue
-        number=f"2026-{sequence:06d}",
-        year=2026,
-        sequence=sequence,
-        currency=client.currency,
-        total=net,
-        issued_at=utc(2026, 11, 2, 8),
-        buyer_name=f"{client.name} s.r.o.",
-        buyer_address="Na Příkopě 3\n110 00 Praha 1",
-        buyer_country="CZ",
-        buyer_vat_id="CZ87654321",
-        vat_treatment="domestic",
-        supplier_country="CZ",
-        supplier_vat_id="CZ12345678",
-        vat_total=vat,
-        total_with_vat=net + vat,
-        due_on=date(2026, 11, 16),
-        payment_reference=f"2026{sequence:06d}",
+    return einvoice.vat_invoice(
+        client, sequence=sequence, revision=sequence - 899990, issued_at=utc(2026, 11, 2, 8)
     )
-    InvoiceLine.objects.create(
-        invoice=invoice,
-        position=1,
-        kind="base_fee",
-        starts_on=OCT,
-        ends_on=NOV,
-        quantity=Decimal(1),
-        unit="month",
-        unit_price=net,
-        amount=net,
-        vat_category="S",
-        vat_rate=rate,
-    )
-    InvoiceVatTotal.objects.create(
-        invoice=invoice, category="S", rate=rate, taxable_amount=net, vat_amount=vat
-    )
-    return invoice
 
 
 @pytest.fixture
