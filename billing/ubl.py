@@ -99,6 +99,10 @@ ROUNDING_STATED_ABOVE = Decimal("0.01")
 # "80539 München"): only a leading group of digits, so a street is never taken for a city.
 POSTCODE_CITY = re.compile(r"^(\d[\d -]{0,8}\d)\s+(\D.*)$")
 
+# Characters XML 1.0 cannot carry (control characters a pasted name or reason may hold):
+# left out, rather than failing the whole document.
+NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
 
 class UblNotAvailable(Exception):
     """The document cannot be an EN 16931 e-invoice (it says why)."""
@@ -170,10 +174,11 @@ class _Builder:
         self.currency = currency
 
     def cbc(self, parent, name: str, value: str | None, **attrs: str):
-        if value is None or not str(value).strip():
+        text = NOT_XML.sub("", str(value or "")).strip()
+        if not text:
             return None
         element = etree.SubElement(parent, f"{{{CBC}}}{name}", attrs)
-        element.text = str(value).strip()
+        element.text = text
         return element
 
     def money(self, parent, name: str, value: Decimal):

@@ -7,6 +7,11 @@ from decimal import Decimal
 
 import pytest
 from lxml import etree
+from stdnum.dk import cvr
+from stdnum.fi import alv
+from stdnum.it import iva
+from stdnum.no import mva
+from stdnum.se import vat as se_vat
 
 from billing import ubl
 from billing.document import (
@@ -317,6 +322,19 @@ def test_a_buyer_without_vat_id_is_reached_by_e_mail_which_peppol_cannot_route()
     assert [(f.rules, f.id) for f in findings] == [("PEPPOL", "PEPPOL-EN16931-CL008")]
 
 
+def test_a_control_character_pasted_into_a_text_is_left_out_not_a_failure():
+    credit_note = credit_note_of(document())
+    pasted = dataclasses.replace(credit_note.lines[0], description="Měsíční\x0b paušál\x00")
+    credit_note = dataclasses.replace(
+        credit_note, reason="Chybně\x1b účtováno", lines=(pasted, *credit_note.lines[1:])
+    )
+
+    root = checked(credit_note)
+
+    assert text(root, "cbc:Note") == "Chybně účtováno"
+    assert text(root, "cac:CreditNoteLine/cac:Item/cbc:Name") == "Měsíční paušál"
+
+
 def test_an_invoice_issued_before_vat_has_no_e_invoice():
     before_vat = dataclasses.replace(
         document(), vat_treatment="", total_with_vat=None, vat_totals=(), vat_total=Decimal(0)
@@ -391,3 +409,32 @@ def test_an_address_is_split_into_street_city_and_postal_zone(address, parts):
 )
 def test_an_endpoint_is_the_vat_id_under_its_countrys_scheme(vat_id, email, expected):
     assert endpoint(Party(name="X", vat_id=vat_id, email=email)) == expected
+
+
+def _valid(module, template: str) -> str:
+    """The first VAT id of the template ("SE556677889{}01") its country's checksum accepts."""
+    return next(
+        number for digit in "0123456789" if module.is_valid(number := template.format(digit))
+    )
+
+
+@pytest.mark.parametrize(
+    ("treatment", "country", "module", "template", "scheme"),
+    [
+        ("reverse_charge", "DK", cvr, "DK1234567{}", "0184"),
+        ("reverse_charge", "SE", se_vat, "SE556677889{}01", "0007"),
+        ("reverse_charge", "FI", alv, "FI1234567{}", "0216"),
+        ("reverse_charge", "IT", iva, "IT0074311015{}", "0211"),
+        ("outside_scope", "NO", mva, "NO98765432{}MVA", "0192"),
+    ],
+)
+def test_a_register_number_endpoint_passes_peppols_checksum(
+    treatment, country, module, template, scheme
+):
+    vat_id = _valid(module, template)
+    buyer = dataclasses.replace(BUYERS["reverse_charge"], country=country, vat_id=vat_id)
+
+    root = checked(document(treatment, currency="EUR", customer=buyer))
+
+    address = root.find("cac:AccountingCustomerParty/cac:Party/cbc:EndpointID", NS)
+    assert address.get("schemeID") == scheme
