@@ -105,7 +105,12 @@ NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class UblNotAvailable(Exception):
-    """The document cannot be an EN 16931 e-invoice (it says why)."""
+    """The document cannot be an EN 16931 e-invoice (it says why; `before_vat`: because it
+    was issued before VAT, as opposed to details missing from it)."""
+
+    def __init__(self, reason: str, *, before_vat: bool = False):
+        super().__init__(reason)
+        self.before_vat = before_vat
 
 
 @dataclass(frozen=True)
@@ -318,12 +323,14 @@ def _line(ubl: _Builder, root, document: InvoiceDocument, position: int, line: D
     ubl.cbc(ubl.cac(node, "Price"), "PriceAmount", _plain(line.unit_price), currencyID=ubl.currency)
 
 
-def _check(document: InvoiceDocument) -> None:
-    """Refuse what EN 16931 cannot state, with the reason."""
+def ubl_check(document: InvoiceDocument) -> None:
+    """Raise UblNotAvailable, with the rule, for a document EN 16931 cannot state (a page
+    asks before it offers the download)."""
     if not document.vat_treatment or document.total_with_vat is None:
         raise UblNotAvailable(
             f"{document.number} was issued before VAT was applied: its lines have no VAT "
-            "category, which an EN 16931 e-invoice requires (BR-CO-04)."
+            "category, which an EN 16931 e-invoice requires (BR-CO-04).",
+            before_vat=True,
         )
     missing = [
         label
@@ -404,7 +411,7 @@ def ubl_filename(*, kind: str, number: str) -> str:
 def invoice_ubl(document: InvoiceDocument) -> bytes:
     """The document as UBL 2.1 XML (an Invoice, or a CreditNote for a credit note); raises
     UblNotAvailable, with the reason, for one EN 16931 cannot state (issued before VAT)."""
-    _check(document)
+    ubl_check(document)
     with translation.override(document.language):
         root = _document(document)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -27,7 +27,7 @@ from billing.selectors import (
     ledger_rows_for_month,
     ratings_for_month,
 )
-from billing.ubl import UblNotAvailable, invoice_ubl, ubl_filename
+from billing.ubl import UblNotAvailable, invoice_ubl, ubl_check, ubl_filename
 from core.csv_export import csv_response
 from core.months import month_of, month_previous, month_query, months_back
 from reporting.services import report_language
@@ -71,6 +71,16 @@ def _pdf_links(request, invoice: Invoice) -> list[tuple[str, str]]:
     return links
 
 
+def _einvoice(document) -> dict:
+    """Whether the page offers the e-invoice, and if not, whether because the invoice was
+    issued before VAT (EN 16931 needs a VAT category) or because details are missing."""
+    try:
+        ubl_check(document)
+    except UblNotAvailable as refused:
+        return {"has_einvoice": False, "einvoice_before_vat": refused.before_vat}
+    return {"has_einvoice": True}
+
+
 LINE_CELLS = ("quantity", "included", "unit", "unit_price", "amount")  # billing.document.line_cells
 
 
@@ -101,8 +111,7 @@ def invoice_detail(request, invoice_id: int):
         "buyer": buyer,
         "buyer_country": fmt.country(buyer.country) if buyer.country else "",
         "pdf_links": _pdf_links(request, invoice),
-        # An invoice issued before VAT has no e-invoice (EN 16931 needs a VAT category).
-        "has_einvoice": bool(invoice.vat_treatment),
+        **_einvoice(document),
     }
     return render(request, "portal/invoice.html", context)
 

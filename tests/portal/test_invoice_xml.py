@@ -87,6 +87,23 @@ def test_an_invoice_issued_before_vat_says_it_has_no_e_invoice(two_clients, user
     assert http.get("/invoices/999999999/invoice.xml").status_code == 404
 
 
+def test_an_e_invoice_missing_the_suppliers_vat_id_is_not_offered_and_says_so(two_clients, users):
+    invoice = einvoice.vat_invoice(
+        two_clients.a,
+        sequence=next(_sequences),
+        revision=30000,
+        issued_at=utc(2026, 11, 2, 8),
+        supplier_vat_id="",
+    )
+    http = signed_in(users["a"], host_of(two_clients.a))
+
+    page = http.get(f"/invoices/{invoice.pk}/")
+
+    assert "/invoice.xml" not in page.text
+    assert "údaje o dodavateli, které potřebuje, nejsou úplné" in page.text
+    assert http.get(f"/invoices/{invoice.pk}/invoice.xml").status_code == 404
+
+
 def api_get(key: str, path: str):
     return HttpClient(HTTP_HOST="localhost").get(path, HTTP_AUTHORIZATION=f"Bearer {key}")
 

@@ -17,6 +17,7 @@ def vat_invoice(
     issued_at: datetime,
     net: Decimal = Decimal("1500.00"),
     rate: Decimal = Decimal("21.00"),
+    supplier_vat_id: str = "CZ12345678",
 ) -> Invoice:
     """A domestic invoice of one line (the month's base fee), VAT rounded once."""
     vat = (net * rate / 100).quantize(Decimal("0.01"))
@@ -37,7 +38,7 @@ def vat_invoice(
         buyer_vat_id="CZ87654321",
         vat_treatment="domestic",
         supplier_country="CZ",
-        supplier_vat_id="CZ12345678",
+        supplier_vat_id=supplier_vat_id,
         vat_total=vat,
         total_with_vat=net + vat,
         due_on=date(issued_at.year, issued_at.month, 16),
