@@ -30,7 +30,35 @@ from billing.money import ZERO, money_round, percent_of
 
 # ISO 3166-1 codes of the 27 member states (Greece is GR here; EL is only its VAT prefix).
 EU_MEMBER_STATES = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
 )
 # A VAT id's prefix is its country's ISO code, except Greece's.
 VAT_PREFIX = {"GR": "EL"}

@@ -31,16 +31,22 @@ from billing.models import (
 )
 from billing.money import ZERO, money_text
 from billing.rating import RatingError
-from billing.selectors.vat import supplier_country, vat_decision_for_client
-from billing.services.mail import billing_mail_queue
-from billing.services.vies import vat_evidence_for_issue
-from billing.vat import REVERSE_CHARGE, VatSubtotal, VatUndecidable, payment_reference, vat_subtotals
 from billing.selectors import (
     client_buyer,
     exchange_rate_pairs_needed,
     invoice_in_force,
     ledger_rows_after_invoice,
     rating_for_client_month,
+)
+from billing.selectors.vat import supplier_country, vat_decision_for_client
+from billing.services.mail import billing_mail_queue
+from billing.services.vies import vat_evidence_for_issue
+from billing.vat import (
+    REVERSE_CHARGE,
+    VatSubtotal,
+    VatUndecidable,
+    payment_reference,
+    vat_subtotals,
 )
 from core.events import webhook_event_emit
 from core.months import month_of, month_span

@@ -26,6 +26,7 @@ def make_client(db):
         vat_registered: bool = True,
         vat_id: str = "",
         payment_terms_days: int = 14,
+        billing_email: str = "",
     ) -> Client:
         number = next(_numbers)
         client = Client.objects.create(
@@ -42,6 +43,7 @@ def make_client(db):
             vat_registered=vat_registered,
             vat_id=vat_id,
             payment_terms_days=payment_terms_days,
+            billing_email=billing_email,
         )
         Client.objects.filter(pk=client.pk).update(created_at=created_at)  # not auto_now_add
         client.refresh_from_db()
