@@ -188,7 +188,9 @@ def invoice_csv_rows(invoice: Invoice) -> Iterator[list]:
     per_rate = {(row.category, row.rate): row for row in invoice.vat_totals.all()}
     with_vat = invoice.total_with_vat
     for line in invoice.lines.order_by("position"):
-        rate = per_rate.get((line.vat_category, line.vat_rate))
+        rate = (
+            per_rate.get((line.vat_category, line.vat_rate)) if line.vat_rate is not None else None
+        )
         yield [
             invoice.number,
             line.position,

@@ -317,7 +317,8 @@ def test_the_reverse_charge_mention_is_in_the_documents_and_the_suppliers_langua
     assert "Steuerschuldnerschaft des Leistungsempfängers" in text  # German
     assert "Přenesení daňové povinnosti" in text and "daň odvede zákazník" in text  # Czech
     assert "2006/112/EG" in text and "2006/112/ES" in text
-    assert "ohne MwSt." not in text  # the old sentence is for invoices issued before VAT
+    # The old sentence is for invoices issued before VAT only.
+    assert "verstehen sich ohne Umsatzsteuer" not in text
 
 
 @pytest.mark.django_db

@@ -112,12 +112,14 @@ def test_a_client_downloads_its_invoice_as_a_pdf_in_czech(two_clients, users, in
     assert "Odběratel" in text and "Client A Obuv" in text
     assert "Fakturovaný měsíc" in text and "říjen 2026" in text and "CZK" in text
     # Every stored line: description, quantity, unit, unit price, amount.
-    assert "Měsíční paušál 1 měsíc 1 500,00 Kč 1 500,00 Kč" in text
-    assert "Zodpovězené e-mailové konverzace 2 konverzací 35,00 Kč 70,00 Kč" in text
-    assert "Jazykový příplatek: slovenština 35,00 Kč 10 % 3,50 Kč" in text
-    assert "12,40 Kč 100 % 12,40 Kč" in text and "12,40 Kč 10 % 1,24 Kč" in text
-    assert "Celkem" in text and "1 587,14 Kč" in text
-    assert "Ceny a částky jsou uvedeny bez DPH." in text
+    assert "Měsíční paušál 1 měsíc 1 500,00 Kč 21 % 1 500,00 Kč" in text
+    assert "Zodpovězené e-mailové konverzace 2 konverzací 35,00 Kč 21 % 70,00 Kč" in text
+    assert "Jazykový příplatek: slovenština 35,00 Kč 10 % 21 % 3,50 Kč" in text
+    assert "12,40 Kč 100 % 21 % 12,40 Kč" in text and "12,40 Kč 10 % 21 % 1,24 Kč" in text
+    # Czech VAT (the supplier's country): 21 % of the net total, rounded once.
+    assert "Celkem bez DPH 1 587,14 Kč DPH 333,30 Kč Celkem k úhradě 1 920,44 Kč" in text
+    assert "Základní sazba 21 % 1 587,14 Kč 333,30 Kč" in text
+    assert "Ceny a částky jsou uvedeny bez DPH." not in text  # for invoices before VAT
 
 
 def test_a_polish_client_gets_its_invoice_in_polish_whatever_the_readers_language(
@@ -135,7 +137,9 @@ def test_a_polish_client_gets_its_invoice_in_polish_whatever_the_readers_languag
     assert "Miesięczna opłata podstawowa" in text and "Koszt telefonii (refakturowany)" in text
     # 1500 + 2 x 35 + 12.40 telephony + 1.24 margin (no Slovak e-mail: no surcharge)
     assert invoice.total == Decimal("1583.64") and "1 583,64 zł" in text
-    assert "Ceny i kwoty nie zawierają podatku VAT." in text
+    # Not registered for VAT: charged the supplier's (Czech) VAT, 21 %.
+    assert "Do zapłaty 1 916,20 zł" in text
+    assert "Ceny i kwoty nie zawierają podatku VAT." not in text
     # The detail page offers the client's language and the reader's own.
     pdf_url = f"/invoices/{invoice.pk}/invoice.pdf"
     assert f'href="{pdf_url}"' in detail.text and f'href="{pdf_url}?language=en"' in detail.text
@@ -172,7 +176,7 @@ def test_a_credit_note_pdf_names_the_invoice_it_cancels_and_why(two_clients, use
     assert f"Dobropis {credit.number}" in text
     assert f"Zrušená faktura {invoice.number} (2. listopadu 2026)" in text
     assert "Důvod Chybný tarif" in text
-    assert "Měsíční paušál -1 měsíc 1 500,00 Kč -1 500,00 Kč" in text
+    assert "Měsíční paušál -1 měsíc 1 500,00 Kč 21 % -1 500,00 Kč" in text
     assert "-1 587,14 Kč" in text
     assert f"Tento dobropis ruší fakturu {invoice.number} v plné výši." in text
 
@@ -187,7 +191,7 @@ def test_the_pdf_shows_the_invoice_as_issued_not_the_ledger_as_it_is_now(
 
     text = pdf_text(http.get(f"/invoices/{invoice.pk}/invoice.pdf"))
 
-    assert "konverzací 35,00 Kč 70,00 Kč" in text and "1 587,14 Kč" in text
+    assert "konverzací 35,00 Kč 21 % 70,00 Kč" in text and "1 587,14 Kč" in text
     assert "105,00 Kč" not in text and "1 622,14 Kč" not in text
 
 
