@@ -7,8 +7,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client as HttpClient
 from stdnum import iso11649
 
+from accounts.models import User
 from billing.document import invoice_pdf
 from billing.models import BillingMail, Invoice, InvoiceCounter, VatRate
 from billing.money import money_round
@@ -22,6 +24,7 @@ from billing.vat import (
     vat_subtotals,
 )
 from tests.support.billing import plan_for, record, utc
+from tests.support.factories import UserFactory
 from tests.support.pdf import text_of
 
 OCT = date(2026, 10, 1)
@@ -344,3 +347,29 @@ def test_outside_the_scope_is_said_in_both_languages(make_client):
 
     assert "Not subject to EU VAT — the place of supply is outside the EU" in text
     assert "Nepodléhá DPH v EU" in text
+
+
+# --- the admin -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def agency_admin():
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True))
+    return http
+
+
+@pytest.mark.django_db
+def test_an_agency_admin_adds_a_coming_rate_change_and_an_overlap_is_refused(agency_admin):
+    current = VatRate.objects.get(country="CZ", valid_to__isnull=True)
+    url = "/admin/billing/vatrate/add/"
+    change = {"country": "CZ", "kind": "standard", "rate": "22", "valid_from": "2027-01-01"}
+
+    overlapping = agency_admin.post(url, {**change, "source": "Zákon (draft)"})
+    VatRate.objects.filter(pk=current.pk).update(valid_to=date(2027, 1, 1))
+    added = agency_admin.post(url, {**change, "source": "Zákon (draft)"})
+
+    assert overlapping.status_code == 200 and "overlaps it" in overlapping.text
+    assert added.status_code == 302, added.text
+    assert vat_rate_on(country="CZ", day=date(2026, 12, 31)) == Decimal(21)
+    assert vat_rate_on(country="CZ", day=date(2027, 1, 1)) == Decimal(22)

@@ -198,3 +198,29 @@ def test_client_users_cannot_edit_a_clients_identity(two_clients):
 
     assert response.status_code == 403  # client users are kept to their own portal
     assert fresh(two_clients.a).legal_name == ""
+
+
+@pytest.mark.parametrize("days", [0, 121])
+def test_payment_terms_are_between_a_day_and_four_months(two_clients, days):
+    with pytest.raises(ValidationError) as refused:
+        client_billing_identity_set(client=fresh(two_clients.a), payment_terms_days=days)
+
+    assert "Between 1 and 120 days" in " ".join(refused.value.message_dict["payment_terms_days"])
+
+
+def test_the_service_sets_vat_registration_and_payment_terms(two_clients):
+    client_billing_identity_set(
+        client=fresh(two_clients.a),
+        billing_country="CZ",
+        vat_registered=False,
+        payment_terms_days=30,
+    )
+
+    stored = fresh(two_clients.a)
+    assert (stored.vat_registered, stored.payment_terms_days) == (False, 30)
+    # Not given: kept as they are.
+    client_billing_identity_set(client=stored, billing_country="CZ")
+    assert (fresh(two_clients.a).vat_registered, fresh(two_clients.a).payment_terms_days) == (
+        False,
+        30,
+    )
