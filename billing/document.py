@@ -203,6 +203,11 @@ class InvoiceFormats(Formats):
             return self.share(rate / 100)
         return category
 
+    def vat_total_rate(self, category: str, rate: Decimal) -> str:
+        """A VAT total's rate: "21 %", "0 %" under the reverse charge; none outside the
+        scope (EN 16931 BR-O-05: no rate for category O)."""
+        return "—" if category == "O" else self.share(rate / 100)
+
 
 def last_day(line: DocumentLine) -> date:
     """The last day a line covers: its stored end is the first day after it."""
@@ -342,7 +347,12 @@ def _tail(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> tuple[list,
         totals = [
             (_("Total without VAT"), document.total, "total_part"),
             (_("VAT"), document.vat_total, "total_part"),
-            (_("Total to pay"), document.total_with_vat, "total"),
+            # A credit note's negative total is not "to pay".
+            (
+                _("Total with VAT") if document.kind == KIND_CREDIT_NOTE else _("Total to pay"),
+                document.total_with_vat,
+                "total",
+            ),
         ]
     else:
         totals = [(_("Total"), document.total, "total")]
@@ -388,7 +398,7 @@ def _vat_totals(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list:
     rows = [
         [
             Paragraph(escape(vat_category_label(row.category)), styles["cell"]),
-            fmt.vat_rate(row.category, row.rate),
+            fmt.vat_total_rate(row.category, row.rate),
             fmt.money(row.taxable_amount),
             fmt.money(row.vat_amount),
         ]

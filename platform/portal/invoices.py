@@ -86,7 +86,7 @@ def _vat_rows(document: InvoiceDocument, fmt: InvoiceFormats) -> list[dict[str, 
     return [
         {
             "category": vat_category_label(row.category),
-            "rate": fmt.vat_rate(row.category, row.rate),
+            "rate": fmt.vat_total_rate(row.category, row.rate),
             "taxable_amount": fmt.money(row.taxable_amount),
             "vat_amount": fmt.money(row.vat_amount),
         }
