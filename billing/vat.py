@@ -127,6 +127,12 @@ def vat_decide(
             "admin (VAT rates)"
         )
     buyer = _buyer_country_checked(buyer_country)
+    vat_id = vat_id.strip().upper()
+    if vat_id.startswith("XI"):
+        raise VatUndecidable(
+            f"the VAT id {vat_id} is Northern Ireland's (XI): services follow the UK's rules, "
+            "goods the EU's; invoice it by hand"
+        )
     domestic = VatDecision(treatment=DOMESTIC, category="S", rate=supplier_rate)
     if buyer == supplier_country:
         return domestic
@@ -134,7 +140,6 @@ def vat_decide(
         return VatDecision(treatment=OUTSIDE_SCOPE, category="O", rate=ZERO)
     if not vat_registered:
         return domestic
-    vat_id = vat_id.strip().upper()
     if not vat_id:
         raise VatUndecidable(
             f"registered for VAT in {buyer} but no VAT id: give its VAT id (reverse charge) or "

@@ -77,6 +77,7 @@ def test_the_treatment_follows_the_buyers_country_and_registration(
         ({"country": "GR", "vat_id": "GR094259216"}, "prefix EL"),
         ({"country": "EL", "vat_id": "EL094259216"}, "Greece's VAT prefix"),
         ({"country": "XI", "vat_id": "XI123456782"}, "Northern Ireland"),
+        ({"country": "GB", "vat_id": "XI123456782"}, "Northern Ireland's"),
         ({"country": "CZ", "rate": None}, "no standard VAT rate of CZ"),
         ({"country": "CZ", "supplier": "CH"}, "not an EU member state"),
     ],
@@ -353,7 +354,7 @@ def test_outside_the_scope_is_said_in_both_languages(make_client):
 
 
 @pytest.fixture
-def agency_admin():
+def agency_admin(two_clients):  # the agency's domain (localhost) comes with them
     http = HttpClient(HTTP_HOST="localhost")
     http.force_login(UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True))
     return http
