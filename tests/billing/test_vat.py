@@ -11,6 +11,7 @@ from django.test import Client as HttpClient
 from stdnum import iso11649
 
 from accounts.models import User
+from audit.models import AuditEvent
 from billing.document import invoice_pdf
 from billing.models import BillingMail, Invoice, InvoiceCounter, VatRate
 from billing.money import money_round
@@ -259,6 +260,18 @@ def test_a_credit_note_reverses_its_invoices_vat_exactly_after_a_rate_change(mak
     ]
     assert note.total_with_vat == -invoice.total_with_vat
     assert note.due_on is None and note.payment_reference == ""
+    # The audit log records the VAT of both.
+    issued_event = AuditEvent.objects.get(
+        action=AuditEvent.Action.INVOICE_ISSUED, object_id=invoice.pk
+    )
+    credited = AuditEvent.objects.get(
+        action=AuditEvent.Action.INVOICE_CREDITED, object_id=invoice.pk
+    )
+    assert (issued_event.details["vat_total"], issued_event.details["total_with_vat"]) == (
+        "200.00",
+        "1200.00",
+    )
+    assert credited.details["total_with_vat"] == "-1200.00"
 
 
 @pytest.mark.django_db
