@@ -9,6 +9,7 @@ from billing.models import (
     LanguageSurcharge,
     PricePlan,
     UsageEntry,
+    VatRate,
 )
 from billing.services import price_plan_change_record
 
@@ -46,6 +47,18 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     list_display = ["from_currency", "to_currency", "valid_on", "rate", "source"]
     list_filter = ["from_currency", "to_currency", "source"]
     date_hierarchy = "valid_on"
+
+
+@admin.register(VatRate)
+class VatRateAdmin(admin.ModelAdmin):
+    """VAT rates as data: agency admins add a country's coming change (a new row from its
+    first day, and the open row's `valid_to` set to that day). The issue date picks the rate;
+    an issued invoice keeps the rate it was issued with, whatever happens here."""
+
+    list_display = ["country", "kind", "rate", "valid_from", "valid_to", "source"]
+    list_filter = ["country", "kind"]
+    search_fields = ["country", "source"]
+    date_hierarchy = "valid_from"
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
