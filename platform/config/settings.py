@@ -522,6 +522,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "retention.tasks.retention_sweep_task",
         "schedule": crontab(minute=11, hour=2),
     },
+    # Invoice e-mails and reminders whose task was lost or whose retry is due.
+    "send-billing-mails": {"task": "billing.tasks.billing_mails_sweep_task", "schedule": 120.0},
     "fetch-exchange-rates": {
         "task": "billing.tasks.exchange_rates_fetch_task",
         "schedule": crontab(minute=30, hour=15, day_of_week="mon-fri"),
