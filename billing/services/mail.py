@@ -47,24 +47,19 @@ RETRY_DELAYS = [
 # a worker killed while sending leaves it to the sweep after this long.
 SENDING_LEASE = timedelta(minutes=15)
 
-
 class PermanentFailure(Exception):
     """The mail cannot go out as it is (no address, an address refused): not retried."""
 
-
 class TemporaryFailure(Exception):
     """The mail did not go out this time (server down, 4xx): retried later."""
-
 
 # The language of the client's documents (its monthly report's and invoices' PDFs), filled
 # by reporting at start-up (reporting.registrations), which knows the report settings.
 _document_language: list[Callable[[Client], str]] = []
 
-
 def document_language_register(resolver: Callable[[Client], str]) -> None:
     """Say how a client's document language is found (idempotent)."""
     _document_language[:] = [resolver]
-
 
 def document_language(*, client: Client) -> str:
     """The language of the client's invoices: the PDF's (its report language, else its
@@ -72,7 +67,6 @@ def document_language(*, client: Client) -> str:
     if _document_language:
         return _document_language[0](client)
     return client.default_language
-
 
 def billing_mail_queue(*, invoice: Invoice, kind: str, level: int = 0) -> BillingMail:
     """Queue the e-mail about the invoice, once per invoice, kind and level."""
@@ -95,12 +89,10 @@ def billing_mail_queue(*, invoice: Invoice, kind: str, level: int = 0) -> Billin
         _dispatch_on_commit(mail)
     return mail
 
-
 def _dispatch_on_commit(mail: BillingMail) -> None:
     from billing.tasks import billing_mail_send_task  # tasks import the services
 
     task_enqueue_on_commit(billing_mail_send_task, args=[mail.pk])
-
 
 def billing_mail_send(*, mail_id: int, now: datetime | None = None) -> BillingMail | None:
     """Send a queued mail that is due (a task, a sweep); None when there is nothing to do:
@@ -136,12 +128,10 @@ def billing_mail_send(*, mail_id: int, now: datetime | None = None) -> BillingMa
         mail.save(update_fields=["state", "sent_at", "message_id", "last_error", "next_attempt_at"])
     return mail
 
-
 def _fail(mail: BillingMail, *, reason: str) -> None:
     logger.warning("Billing mail %s failed: %s", mail.pk, reason)
     mail.state, mail.last_error, mail.next_attempt_at = BillingMail.State.FAILED, reason[:255], None
     mail.save(update_fields=["state", "last_error", "next_attempt_at"])
-
 
 def _later(mail: BillingMail, *, reason: str, now: datetime) -> None:
     if mail.attempts >= MAX_ATTEMPTS:
@@ -150,7 +140,6 @@ def _later(mail: BillingMail, *, reason: str, now: datetime) -> None:
     delay = RETRY_DELAYS[min(mail.attempts, len(RETRY_DELAYS)) - 1]
     mail.last_error, mail.next_attempt_at = reason[:255], now + delay
     mail.save(update_fields=["last_error", "next_attempt_at"])
-
 
 def billing_mails_sweep(*, now: datetime | None = None) -> list[int]:
     """Beat: send again every queued mail that is due (a lost task, a retry's time come,
@@ -165,7 +154,6 @@ def billing_mails_sweep(*, now: datetime | None = None) -> list[int]:
         .values_list("pk", flat=True)[:500]
     )
     return [pk for pk in due if task_send(billing_mail_send_task, schema_name="public", args=[pk])]
-
 
 def billing_mail_send_again(*, mail: BillingMail) -> bool:
     """An agency admin's "send again" of a failed mail: queued anew with fresh attempts, to
@@ -192,7 +180,6 @@ def billing_mail_send_again(*, mail: BillingMail) -> bool:
         _dispatch_on_commit(mail)
     return True
 
-
 def _send(email: EmailMessage) -> None:
     """Send through the project's mailer; SMTP 5xx and unusable addresses are permanent,
     4xx, refused connections and timeouts temporary (as conversations.email_out)."""
@@ -211,10 +198,8 @@ def _send(email: EmailMessage) -> None:
     except ValueError as error:  # an address Django cannot put in a header
         raise PermanentFailure(f"unusable address: {error}") from error
 
-
 def _text(answer: bytes | str) -> str:
     return answer.decode(errors="replace") if isinstance(answer, bytes) else str(answer)
-
 
 def billing_mail_message(*, mail: BillingMail) -> EmailMessage:
     """The mail as it goes out: in its language, the PDF (and, for an invoice, its UBL XML)
@@ -245,7 +230,6 @@ def billing_mail_message(*, mail: BillingMail) -> EmailMessage:
         email.attach(f"{invoice.number}.xml", xml, "application/xml")
     return email
 
-
 def invoice_portal_url(*, invoice: Invoice) -> str:
     """The invoice's page on the client's portal (its own domain)."""
     domain = invoice.client.get_primary_domain()
@@ -254,7 +238,6 @@ def invoice_portal_url(*, invoice: Invoice) -> str:
     suffix = "" if port in ("", "80", "443") else f":{port}"
     path = reverse("billing-invoice", urlconf="config.urls_tenant", args=[invoice.pk])
     return f"{settings.SITE_URL_SCHEME}://{host}{suffix}{path}"
-
 
 def _payment_lines(*, document, amount_label: str, amount) -> list[str]:
     locale = translation.to_locale(document.language)
@@ -272,14 +255,11 @@ def _payment_lines(*, document, amount_label: str, amount) -> list[str]:
         lines.append(_("%(label)s: %(value)s") % {"label": "BIC", "value": document.issuer.bic})
     return lines
 
-
 def _money(amount, currency: str, locale: str) -> str:
     return format_currency(amount, currency, locale=locale)
 
-
 def _day(day: date, language: str) -> str:
     return format_date(day, "long", locale=translation.to_locale(language))
-
 
 def _invoice_text(*, mail: BillingMail, document) -> tuple[str, str]:
     agency = document.issuer.name
@@ -290,11 +270,11 @@ def _invoice_text(*, mail: BillingMail, document) -> tuple[str, str]:
     paragraphs = [_("Hello,")]
     if document.kind == Invoice.Kind.CREDIT_NOTE:
         paragraphs.append(
-            _("please find attached credit note %(number)s, which cancels invoice %(invoice)s.")
+            _("Please find attached credit note %(number)s, which cancels invoice %(invoice)s.")
             % {"number": number, "invoice": document.corrects_number}
         )
     else:
-        paragraphs.append(_("please find attached invoice %(number)s.") % {"number": number})
+        paragraphs.append(_("Please find attached invoice %(number)s.") % {"number": number})
         amount = amount_to_pay(document)
         if amount > 0:
             lines = _payment_lines(
@@ -309,20 +289,19 @@ def _invoice_text(*, mail: BillingMail, document) -> tuple[str, str]:
             paragraphs.append("\n".join(lines))
     paragraphs.append(
         _(
-            "The invoice is attached as a PDF and as an electronic invoice (UBL XML). You "
-            "can also find it in your portal: %(link)s"
+            "It is attached as a PDF and as an electronic document (UBL XML). You can "
+            "also find it in your portal: %(link)s"
+
         )
         % {"link": invoice_portal_url(invoice=mail.invoice)}
     )
     paragraphs += [_("Kind regards,") + "\n" + agency]
     return subject, "\n\n".join(paragraphs) + "\n"
 
-
 def invoice_open_amount(invoice: Invoice):
     """What is still to be paid of the invoice. Until payments are recorded against
     invoices (billing.selectors.receivables, wired at merge), its amount due."""
     return invoice.amount_due
-
 
 def _reminder_text(*, mail: BillingMail, document) -> tuple[str, str]:
     number = document.number
@@ -331,20 +310,20 @@ def _reminder_text(*, mail: BillingMail, document) -> tuple[str, str]:
     if mail.level <= 1:
         subject = _("Reminder: invoice %(number)s is overdue") % values
         opening = _(
-            "our records show that invoice %(number)s, due on %(date)s, has not been paid "
+            "Our records show that invoice %(number)s, due on %(date)s, has not been paid "
             "in full yet. Perhaps your payment has crossed with this message; if so, please "
             "disregard it."
         )
     elif mail.level == 2:
         subject = _("Second reminder: invoice %(number)s is overdue") % values
         opening = _(
-            "invoice %(number)s was due on %(date)s and has still not been paid in full. "
+            "Invoice %(number)s was due on %(date)s and has still not been paid in full. "
             "Please pay the amount still open within the next few days."
         )
     else:
         subject = _("Final reminder: invoice %(number)s is overdue") % values
         opening = _(
-            "invoice %(number)s was due on %(date)s and remains unpaid despite our earlier "
+            "Invoice %(number)s was due on %(date)s and remains unpaid despite our earlier "
             "reminders. Please pay the amount still open without further delay, or contact "
             "us if anything about the invoice is unclear."
         )
