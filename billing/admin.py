@@ -163,7 +163,7 @@ def vat_ids_check_in_vies(modeladmin, request, queryset) -> None:
 
 
 # The Client admin is tenants'; billing adds its action there (tenants cannot import billing).
-ClientAdmin.actions = [*(ClientAdmin.actions or []), vat_ids_check_in_vies]
+ClientAdmin.actions = [*(ClientAdmin.actions or []), vat_ids_check_in_vies]  # type: ignore[misc]
 
 
 @admin.register(BillingMail)

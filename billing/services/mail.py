@@ -13,6 +13,7 @@ import logging
 import smtplib
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_currency
@@ -24,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from billing.document import amount_to_pay, invoice_pdf
+from billing.document import InvoiceDocument, amount_to_pay, invoice_pdf
 from billing.models import BillingMail, Invoice
 from billing.payment_qr import variable_symbol
 from billing.selectors import invoice_document
@@ -47,19 +48,24 @@ RETRY_DELAYS = [
 # a worker killed while sending leaves it to the sweep after this long.
 SENDING_LEASE = timedelta(minutes=15)
 
+
 class PermanentFailure(Exception):
     """The mail cannot go out as it is (no address, an address refused): not retried."""
 
+
 class TemporaryFailure(Exception):
     """The mail did not go out this time (server down, 4xx): retried later."""
+
 
 # The language of the client's documents (its monthly report's and invoices' PDFs), filled
 # by reporting at start-up (reporting.registrations), which knows the report settings.
 _document_language: list[Callable[[Client], str]] = []
 
+
 def document_language_register(resolver: Callable[[Client], str]) -> None:
     """Say how a client's document language is found (idempotent)."""
     _document_language[:] = [resolver]
+
 
 def document_language(*, client: Client) -> str:
     """The language of the client's invoices: the PDF's (its report language, else its
@@ -67,6 +73,7 @@ def document_language(*, client: Client) -> str:
     if _document_language:
         return _document_language[0](client)
     return client.default_language
+
 
 def billing_mail_queue(*, invoice: Invoice, kind: str, level: int = 0) -> BillingMail:
     """Queue the e-mail about the invoice, once per invoice, kind and level."""
@@ -89,10 +96,12 @@ def billing_mail_queue(*, invoice: Invoice, kind: str, level: int = 0) -> Billin
         _dispatch_on_commit(mail)
     return mail
 
+
 def _dispatch_on_commit(mail: BillingMail) -> None:
     from billing.tasks import billing_mail_send_task  # tasks import the services
 
     task_enqueue_on_commit(billing_mail_send_task, args=[mail.pk])
+
 
 def billing_mail_send(*, mail_id: int, now: datetime | None = None) -> BillingMail | None:
     """Send a queued mail that is due (a task, a sweep); None when there is nothing to do:
@@ -125,13 +134,24 @@ def billing_mail_send(*, mail_id: int, now: datetime | None = None) -> BillingMa
             "",
             None,
         )
-        mail.save(update_fields=["state", "sent_at", "message_id", "last_error", "next_attempt_at"])
+        mail.save(
+            update_fields=[
+                "state",
+                "sent_at",
+                "message_id",
+                "last_error",
+                "next_attempt_at",
+                "language",
+            ]
+        )
     return mail
+
 
 def _fail(mail: BillingMail, *, reason: str) -> None:
     logger.warning("Billing mail %s failed: %s", mail.pk, reason)
     mail.state, mail.last_error, mail.next_attempt_at = BillingMail.State.FAILED, reason[:255], None
     mail.save(update_fields=["state", "last_error", "next_attempt_at"])
+
 
 def _later(mail: BillingMail, *, reason: str, now: datetime) -> None:
     if mail.attempts >= MAX_ATTEMPTS:
@@ -140,6 +160,7 @@ def _later(mail: BillingMail, *, reason: str, now: datetime) -> None:
     delay = RETRY_DELAYS[min(mail.attempts, len(RETRY_DELAYS)) - 1]
     mail.last_error, mail.next_attempt_at = reason[:255], now + delay
     mail.save(update_fields=["last_error", "next_attempt_at"])
+
 
 def billing_mails_sweep(*, now: datetime | None = None) -> list[int]:
     """Beat: send again every queued mail that is due (a lost task, a retry's time come,
@@ -154,6 +175,7 @@ def billing_mails_sweep(*, now: datetime | None = None) -> list[int]:
         .values_list("pk", flat=True)[:500]
     )
     return [pk for pk in due if task_send(billing_mail_send_task, schema_name="public", args=[pk])]
+
 
 def billing_mail_send_again(*, mail: BillingMail) -> bool:
     """An agency admin's "send again" of a failed mail: queued anew with fresh attempts, to
@@ -180,6 +202,7 @@ def billing_mail_send_again(*, mail: BillingMail) -> bool:
         _dispatch_on_commit(mail)
     return True
 
+
 def _send(email: EmailMessage) -> None:
     """Send through the project's mailer; SMTP 5xx and unusable addresses are permanent,
     4xx, refused connections and timeouts temporary (as conversations.email_out)."""
@@ -198,13 +221,17 @@ def _send(email: EmailMessage) -> None:
     except ValueError as error:  # an address Django cannot put in a header
         raise PermanentFailure(f"unusable address: {error}") from error
 
+
 def _text(answer: bytes | str) -> str:
     return answer.decode(errors="replace") if isinstance(answer, bytes) else str(answer)
+
 
 def billing_mail_message(*, mail: BillingMail) -> EmailMessage:
     """The mail as it goes out: in its language, the PDF (and, for an invoice, its UBL XML)
     attached. A document that cannot be made is a temporary failure (retried, then shown)."""
     invoice = mail.invoice
+    if not mail.language:  # a row written by hand (the admin, a script)
+        mail.language = document_language(client=invoice.client)
     try:
         document = invoice_document(invoice=invoice, language=mail.language)
         pdf = invoice_pdf(document)
@@ -230,6 +257,7 @@ def billing_mail_message(*, mail: BillingMail) -> EmailMessage:
         email.attach(f"{invoice.number}.xml", xml, "application/xml")
     return email
 
+
 def invoice_portal_url(*, invoice: Invoice) -> str:
     """The invoice's page on the client's portal (its own domain)."""
     domain = invoice.client.get_primary_domain()
@@ -239,7 +267,8 @@ def invoice_portal_url(*, invoice: Invoice) -> str:
     path = reverse("billing-invoice", urlconf="config.urls_tenant", args=[invoice.pk])
     return f"{settings.SITE_URL_SCHEME}://{host}{suffix}{path}"
 
-def _payment_lines(*, document, amount_label: str, amount) -> list[str]:
+
+def _payment_lines(*, document: InvoiceDocument, amount_label: str, amount: Decimal) -> list[str]:
     locale = translation.to_locale(document.language)
     reference = document.payment_reference
     lines = [
@@ -255,13 +284,16 @@ def _payment_lines(*, document, amount_label: str, amount) -> list[str]:
         lines.append(_("%(label)s: %(value)s") % {"label": "BIC", "value": document.issuer.bic})
     return lines
 
-def _money(amount, currency: str, locale: str) -> str:
+
+def _money(amount: Decimal, currency: str, locale: str) -> str:
     return format_currency(amount, currency, locale=locale)
+
 
 def _day(day: date, language: str) -> str:
     return format_date(day, "long", locale=translation.to_locale(language))
 
-def _invoice_text(*, mail: BillingMail, document) -> tuple[str, str]:
+
+def _invoice_text(*, mail: BillingMail, document: InvoiceDocument) -> tuple[str, str]:
     agency = document.issuer.name
     number = document.number
     subject = _("Invoice %(number)s from %(agency)s") % {"number": number, "agency": agency}
@@ -291,19 +323,20 @@ def _invoice_text(*, mail: BillingMail, document) -> tuple[str, str]:
         _(
             "It is attached as a PDF and as an electronic document (UBL XML). You can "
             "also find it in your portal: %(link)s"
-
         )
         % {"link": invoice_portal_url(invoice=mail.invoice)}
     )
     paragraphs += [_("Kind regards,") + "\n" + agency]
     return subject, "\n\n".join(paragraphs) + "\n"
 
-def invoice_open_amount(invoice: Invoice):
+
+def invoice_open_amount(invoice: Invoice) -> Decimal:
     """What is still to be paid of the invoice. Until payments are recorded against
     invoices (billing.selectors.receivables, wired at merge), its amount due."""
     return invoice.amount_due
 
-def _reminder_text(*, mail: BillingMail, document) -> tuple[str, str]:
+
+def _reminder_text(*, mail: BillingMail, document: InvoiceDocument) -> tuple[str, str]:
     number = document.number
     due_on = document.due_on or mail.invoice.issued_at.astimezone(mail.invoice.client.tz).date()
     values = {"number": number, "date": _day(due_on, mail.language)}

@@ -9,6 +9,7 @@ it came (``VatCheck.response``). docs/billing.md, "VIES".
 
 import json
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import requests
@@ -169,7 +170,7 @@ def vat_evidence_for_issue(*, client: Client, now: datetime) -> VatCheck | None:
     return offline
 
 
-def vat_ids_check(*, clients, now: datetime) -> list[VatCheck]:
+def vat_ids_check(*, clients: Iterable[Client], now: datetime) -> list[VatCheck]:
     """Ask VIES about each client's VAT id (the admin action, `check_vat_ids`): one stored
     answer each, in its own transaction, so one slow member state delays, never loses."""
     checks = []

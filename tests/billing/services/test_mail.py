@@ -167,7 +167,9 @@ def test_the_sweep_sends_what_a_lost_task_left_and_leaves_a_mail_being_sent(invo
     # Queued in a transaction whose task never reached the broker: the row waits.
     lost = billing_mail_queue(invoice=invoice, kind=BillingMail.Kind.INVOICE)
     reminder = billing_mail_queue(invoice=invoice, kind=BillingMail.Kind.REMINDER, level=1)
-    BillingMail.objects.filter(pk=reminder.pk).update(next_attempt_at=timezone.now() + timedelta(hours=1))
+    BillingMail.objects.filter(pk=reminder.pk).update(
+        next_attempt_at=timezone.now() + timedelta(hours=1)
+    )
     assert outbox.outbox == []
     swept = billing_mails_sweep(now=timezone.now())
     assert swept == [lost.pk]
