@@ -130,3 +130,20 @@ def test_without_an_account_the_invoice_says_bank_details_follow():
     pdf = invoice_pdf(payable("en", issuer=Party(name="Agentura")))
     assert "Bank details will follow." in text_of(pdf)
     assert qr_codes_of(pdf) == []
+
+
+def test_the_issuer_carries_the_account_of_the_invoices_currency(settings):
+    from billing.selectors import invoice_issuer
+
+    settings.INVOICE_ISSUER = {
+        **settings.INVOICE_ISSUER,
+        "iban": "DE89370400440532013000",
+        "bic": "",
+    }
+    settings.INVOICE_BANK_ACCOUNTS = {"CZK": ("CZ6508000000192000145399", "GIBACZPX")}
+    assert (invoice_issuer(currency="CZK").iban, invoice_issuer(currency="CZK").bic) == (
+        "CZ6508000000192000145399",
+        "GIBACZPX",
+    )
+    # A currency without its own account: the one IBAN.
+    assert invoice_issuer(currency="EUR").iban == "DE89370400440532013000"
