@@ -334,6 +334,12 @@ QR_SIZE = 34 * mm
 QR_CAPTIONS = {EPC: "EPC QR (SEPA)"}
 
 
+def iban_printed(iban: str) -> str:
+    """An IBAN in groups of four characters (CZ65 0800 0000 ...), as banks print it."""
+    compact = "".join(iban.split()).upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
 def amount_to_pay(document: InvoiceDocument) -> Decimal:
     """What the buyer pays: with VAT, or the total of an invoice issued before VAT."""
     return document.total if document.total_with_vat is None else document.total_with_vat
@@ -390,7 +396,8 @@ def _payment(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list:
             _("Variable symbol") if variable_symbol(reference) else _("Payment reference"),
             reference,
         ),
-        ("IBAN", document.issuer.iban),
+        # In groups of four, as on paper (the code holds it compact).
+        ("IBAN", iban_printed(document.issuer.iban)),
         ("BIC", document.issuer.bic),
     ]
     rows = [
@@ -400,7 +407,7 @@ def _payment(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list:
     ]
     if not document.issuer.iban:
         rows.append([Paragraph(escape(_("Bank details will follow.")), styles["body"]), ""])
-    details = Table(rows, colWidths=[95, PAGE_WIDTH - 95 - QR_SIZE - 12], hAlign="LEFT")
+    details = Table(rows, colWidths=[120, PAGE_WIDTH - 120 - QR_SIZE - 12], hAlign="LEFT")
     details.setStyle(
         TableStyle(
             [

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from billing.document import InvoiceDocument, amount_to_pay, invoice_pdf
+from billing.document import InvoiceDocument, amount_to_pay, iban_printed, invoice_pdf
 from billing.models import BillingMail, Invoice
 from billing.payment_qr import variable_symbol
 from billing.selectors import invoice_document
@@ -279,7 +279,10 @@ def _payment_lines(*, document: InvoiceDocument, amount_label: str, amount: Deci
         label = _("Variable symbol") if variable_symbol(reference) else _("Payment reference")
         lines.append(_("%(label)s: %(value)s") % {"label": label, "value": reference})
     if document.issuer.iban:
-        lines.append(_("%(label)s: %(value)s") % {"label": "IBAN", "value": document.issuer.iban})
+        lines.append(
+            _("%(label)s: %(value)s")
+            % {"label": "IBAN", "value": iban_printed(document.issuer.iban)}
+        )
     if document.issuer.bic:
         lines.append(_("%(label)s: %(value)s") % {"label": "BIC", "value": document.issuer.bic})
     return lines
