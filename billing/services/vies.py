@@ -70,14 +70,25 @@ def vat_id_check_in_vies(*, client: Client, now: datetime) -> VatCheck:
     )
     url = settings.VIES_URL.rstrip("/") + "/check-vat-number"
     try:
-        answer = requests.post(url, json=body, timeout=settings.VIES_TIMEOUT)
-    except requests.RequestException as error:
+        with requests.post(url, json=body, timeout=settings.VIES_TIMEOUT, stream=True) as answer:
+            status = answer.status_code
+            # Read no more than an answer can be: a proxy's endless page is not kept.
+            raw = b""
+            for chunk in answer.iter_content(4096):  # errors come as requests' own
+                raw += chunk
+                if len(raw) > RESPONSE_KEPT:
+                    break
+    except (requests.RequestException, OSError) as error:
         check.error = f"VIES not reached: {type(error).__name__}"[:255]
         check.response = str(error)[:RESPONSE_KEPT]
         check.save()
         return check
-    check.response = answer.text[:RESPONSE_KEPT]
-    _answer_read(check, status=answer.status_code, text=answer.text)
+    text = raw.decode("utf-8", errors="replace")
+    check.response = text[:RESPONSE_KEPT]
+    if len(raw) > RESPONSE_KEPT:
+        check.error = f"VIES answered HTTP {status} with more than {RESPONSE_KEPT} bytes"
+    else:
+        _answer_read(check, status=status, text=text)
     check.save()
     return check
 
@@ -158,6 +169,11 @@ def vat_evidence_for_issue(*, client: Client, now: datetime) -> VatCheck | None:
     if check.valid:
         return check
     if check.valid is False:
+        # Logged too: raised inside the issuing transaction, the stored answer is rolled
+        # back with the invoice that was not issued.
+        logger.warning(
+            "VIES: %s not valid (%s): %s", check.vat_id, check.request_identifier, check.response
+        )
         raise VatIdRefusedByVies(
             f"VIES says the VAT id {check.vat_id} is not valid (consultation "
             f"{check.request_identifier or 'without a number'}, {now:%Y-%m-%d}): correct the "
