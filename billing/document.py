@@ -27,7 +27,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from billing.payment_qr import EPC, PaymentQr, PaymentRequest, payment_qr_for, variable_symbol
+from billing.payment_qr import (
+    EPC,
+    PaymentQr,
+    PaymentQrError,
+    PaymentRequest,
+    payment_qr_for,
+    variable_symbol,
+)
 from core.formats import Formats
 from core.months import month_bounds
 from core.pdf import (
@@ -360,7 +367,12 @@ def document_payment_qr(document: InvoiceDocument) -> PaymentQr | None:
         due_on=document.due_on,
         message=f"{document_title(document.kind)} {document.number}",
     )
-    return payment_qr_for(request, payer_country=document.customer.country)
+    try:
+        return payment_qr_for(request, payer_country=document.customer.country)
+    except PaymentQrError:
+        # Beyond what the standard can carry (an amount over its limit, a name over 70
+        # characters): the invoice prints the bank details without a code, never fails.
+        return None
 
 
 def qr_drawing(payload: str, size: float) -> Drawing:

@@ -147,3 +147,16 @@ def test_the_issuer_carries_the_account_of_the_invoices_currency(settings):
     )
     # A currency without its own account: the one IBAN.
     assert invoice_issuer(currency="EUR").iban == "DE89370400440532013000"
+
+
+def test_what_a_standard_cannot_carry_prints_the_bank_details_without_a_code():
+    huge = payable("en", total_with_vat=Decimal("12345678.90"))  # SPAYD's AM: 10 characters
+    long_name = payable(
+        "en",
+        currency="EUR",
+        issuer=Party(name="A" * 71, iban="CZ1108000000192000145401"),
+        customer=Party(name="Shop", country="AT"),
+    )
+    for doc in (huge, long_name):
+        pdf = invoice_pdf(doc)
+        assert "Amount to pay" in text_of(pdf) and qr_codes_of(pdf) == []
