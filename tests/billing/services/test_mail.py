@@ -235,3 +235,13 @@ def test_every_language_has_its_own_subject(invoice):
         subjects.add(billing_mail.billing_mail_message(mail=mail).subject)
     assert len(subjects) == 16
     assert translation.get_language() == "en-us" or translation.get_language()
+
+
+def test_the_beat_task_sweeps_and_a_second_sweep_finds_nothing(invoice):
+    from billing.tasks import billing_mail_send_task, billing_mails_sweep_task
+
+    mail = billing_mail_queue(invoice=invoice, kind=BillingMail.Kind.INVOICE)
+    assert billing_mails_sweep_task() == 1
+    assert billing_mails_sweep_task() == 0
+    billing_mail_send_task(mail.pk)  # a late duplicate of the task: nothing more
+    assert len(outbox.outbox) == 1
