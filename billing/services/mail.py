@@ -30,6 +30,7 @@ from billing.models import BillingMail, Invoice
 from billing.payment_qr import variable_symbol
 from billing.selectors import invoice_document
 from billing.ubl import invoice_ubl
+from core.locales import babel_locale
 from core.tasks import task_enqueue_on_commit, task_send
 from tenants.models import Client
 
@@ -269,7 +270,7 @@ def invoice_portal_url(*, invoice: Invoice) -> str:
 
 
 def _payment_lines(*, document: InvoiceDocument, amount_label: str, amount: Decimal) -> list[str]:
-    locale = translation.to_locale(document.language)
+    locale = babel_locale(document.language)
     reference = document.payment_reference
     lines = [
         _("%(label)s: %(value)s")
@@ -293,7 +294,7 @@ def _money(amount: Decimal, currency: str, locale: str) -> str:
 
 
 def _day(day: date, language: str) -> str:
-    return format_date(day, "long", locale=translation.to_locale(language))
+    return format_date(day, "long", locale=babel_locale(language))
 
 
 def _invoice_text(*, mail: BillingMail, document: InvoiceDocument) -> tuple[str, str]:

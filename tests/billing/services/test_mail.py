@@ -245,3 +245,12 @@ def test_the_beat_task_sweeps_and_a_second_sweep_finds_nothing(invoice):
     assert billing_mails_sweep_task() == 0
     billing_mail_send_task(mail.pk)  # a late duplicate of the task: nothing more
     assert len(outbox.outbox) == 1
+
+
+def test_portuguese_reads_portugals_money_and_dates(invoice):
+    mail = BillingMail(
+        invoice=invoice, kind="reminder", level=1, to="a@shop.example", language="pt"
+    )
+    body = billing_mail.billing_mail_message(mail=mail).body
+    assert "12\xa0100,00\xa0CZK" in body  # Portugal's; babel's bare "pt" (Brazil) puts CZK first
+    assert "2 de novembro de 2026" in body
