@@ -29,7 +29,7 @@ from billing.document import InvoiceDocument, amount_to_pay, iban_printed, invoi
 from billing.models import BillingMail, Invoice
 from billing.payment_qr import variable_symbol
 from billing.selectors import invoice_document
-from billing.ubl import invoice_ubl
+from billing.ubl import UblNotAvailable, invoice_ubl, ubl_filename
 from core.locales import babel_locale
 from core.tasks import task_enqueue_on_commit, task_send
 from tenants.models import Client
@@ -236,7 +236,7 @@ def billing_mail_message(*, mail: BillingMail) -> EmailMessage:
     try:
         document = invoice_document(invoice=invoice, language=mail.language)
         pdf = invoice_pdf(document)
-        xml = invoice_ubl(document) if mail.kind == BillingMail.Kind.INVOICE else None
+        xml = _ubl_or_none(document) if mail.kind == BillingMail.Kind.INVOICE else None
     except Exception as error:  # the mail waits for its attachments, never goes without
         logger.exception("Attachments of billing mail %s not made", mail.pk)
         raise TemporaryFailure(f"attachments not made: {error!r}") from error
@@ -244,7 +244,7 @@ def billing_mail_message(*, mail: BillingMail) -> EmailMessage:
         if mail.kind == BillingMail.Kind.REMINDER:
             subject, body = _reminder_text(mail=mail, document=document)
         else:
-            subject, body = _invoice_text(mail=mail, document=document)
+            subject, body = _invoice_text(mail=mail, document=document, with_xml=xml is not None)
     domain = settings.BILLING_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
     email = EmailMessage(
         subject=subject,
@@ -255,8 +255,18 @@ def billing_mail_message(*, mail: BillingMail) -> EmailMessage:
     )
     email.attach(f"{invoice.number}.pdf", pdf, "application/pdf")
     if xml is not None:
-        email.attach(f"{invoice.number}.xml", xml, "application/xml")
+        email.attach(ubl_filename(kind=invoice.kind, number=invoice.number), xml, "application/xml")
     return email
+
+
+def _ubl_or_none(document: InvoiceDocument) -> bytes | None:
+    """The e-invoice, or None for a document EN 16931 cannot state (issued before VAT, a
+    detail missing): the PDF goes alone and says so, since no retry would make the XML."""
+    try:
+        return invoice_ubl(document)
+    except UblNotAvailable as reason:
+        logger.warning("Invoice %s e-mailed without its e-invoice: %s", document.number, reason)
+        return None
 
 
 def invoice_portal_url(*, invoice: Invoice) -> str:
@@ -297,7 +307,9 @@ def _day(day: date, language: str) -> str:
     return format_date(day, "long", locale=babel_locale(language))
 
 
-def _invoice_text(*, mail: BillingMail, document: InvoiceDocument) -> tuple[str, str]:
+def _invoice_text(
+    *, mail: BillingMail, document: InvoiceDocument, with_xml: bool
+) -> tuple[str, str]:
     agency = document.issuer.name
     number = document.number
     subject = _("Invoice %(number)s from %(agency)s") % {"number": number, "agency": agency}
@@ -323,13 +335,15 @@ def _invoice_text(*, mail: BillingMail, document: InvoiceDocument) -> tuple[str,
                     % {"label": _("Due date"), "value": _day(document.due_on, mail.language)},
                 )
             paragraphs.append("\n".join(lines))
-    paragraphs.append(
+    attached = (
         _(
             "It is attached as a PDF and as an electronic document (UBL XML). You can "
             "also find it in your portal: %(link)s"
         )
-        % {"link": invoice_portal_url(invoice=mail.invoice)}
+        if with_xml
+        else _("It is attached as a PDF. You can also find it in your portal: %(link)s")
     )
+    paragraphs.append(attached % {"link": invoice_portal_url(invoice=mail.invoice)})
     paragraphs += [_("Kind regards,") + "\n" + agency]
     return subject, "\n\n".join(paragraphs) + "\n"
 

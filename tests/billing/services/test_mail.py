@@ -64,7 +64,7 @@ def test_the_invoice_mail_goes_out_after_the_commit_with_its_pdf_and_xml(
     names = [(name, kind) for name, _content, kind in sent.attachments]
     assert names == [
         (f"{invoice.number}.pdf", "application/pdf"),
-        (f"{invoice.number}.xml", "application/xml"),
+        (f"invoice-{invoice.number}.xml", "application/xml"),
     ]
     assert sent.attachments[0][1].startswith(b"%PDF") and sent.attachments[1][1] == UBL
     assert mail.message_id == sent.extra_headers["Message-ID"]
@@ -156,7 +156,7 @@ def test_the_real_smtp_message_carries_both_attachments(invoice, smtp):
     files = {part.get_filename(): part.get_content_type() for part in message.iter_attachments()}
     assert files == {
         f"{invoice.number}.pdf": "application/pdf",
-        f"{invoice.number}.xml": "application/xml",
+        f"invoice-{invoice.number}.xml": "application/xml",
     }
     assert (
         message_from_bytes(message.as_bytes(), policy=default)["Message-ID"]
@@ -254,3 +254,19 @@ def test_portuguese_reads_portugals_money_and_dates(invoice):
     body = billing_mail.billing_mail_message(mail=mail).body
     assert "12\xa0100,00\xa0CZK" in body  # Portugal's; babel's bare "pt" (Brazil) puts CZK first
     assert "2 de novembro de 2026" in body
+
+
+def test_an_invoice_without_an_e_invoice_goes_with_its_pdf_alone_and_says_so(invoice, monkeypatch):
+    from billing import ubl
+
+    # The real e-invoice: this invoice was issued before VAT, which EN 16931 cannot state.
+    monkeypatch.setattr(billing_mail, "invoice_ubl", ubl.invoice_ubl)
+    mail = BillingMail.objects.create(
+        invoice=invoice, kind="invoice", to="a@shop.example", language="en"
+    )
+    billing_mail_send(mail_id=mail.pk, now=NOW)
+    mail.refresh_from_db()
+    assert mail.state == "sent"
+    [sent] = outbox.outbox
+    assert [name for name, _c, _k in sent.attachments] == [f"{invoice.number}.pdf"]
+    assert "It is attached as a PDF. You can also find it in your portal:" in sent.body
