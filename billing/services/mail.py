@@ -180,7 +180,7 @@ def billing_mails_sweep(*, now: datetime | None = None) -> list[int]:
 
 def billing_mail_send_again(*, mail: BillingMail) -> bool:
     """An agency admin's "send again" of a failed mail: queued anew with fresh attempts, to
-    the invoice's address or, if it had none, the client's billing e-mail now."""
+    the client's billing e-mail as it is now (else the address it was sent to)."""
     with transaction.atomic():
         mail = (
             BillingMail.objects.select_for_update()
@@ -189,7 +189,8 @@ def billing_mail_send_again(*, mail: BillingMail) -> bool:
         )
         if mail.state != BillingMail.State.FAILED:
             return False
-        mail.to = mail.to or mail.invoice.buyer_email or mail.invoice.client.billing_email
+        # The client's billing address now: what the agency corrected after a refusal.
+        mail.to = mail.invoice.client.billing_email or mail.to
         mail.state, mail.attempts, mail.next_attempt_at = (
             BillingMail.State.QUEUED,
             0,

@@ -143,6 +143,15 @@ def test_a_refused_address_fails_at_once_with_the_servers_reason(invoice, smtp):
     mail.refresh_from_db()
     assert mail.state == "failed" and mail.attempts == 1
     assert "550" in mail.last_error and "no such mailbox" in mail.last_error
+    # The agency corrects the client's address and sends it again: to the new one.
+    invoice.client.billing_email = "accounts@shop.example"
+    invoice.client.save()
+    smtp.reply = "250 OK"
+    assert billing_mail_send_again(mail=mail)
+    billing_mail_send(mail_id=mail.pk)
+    mail.refresh_from_db()
+    assert (mail.state, mail.to) == ("sent", "accounts@shop.example")
+    assert smtp.received[-1][0] == ["accounts@shop.example"]
 
 
 def test_the_real_smtp_message_carries_both_attachments(invoice, smtp):
