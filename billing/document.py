@@ -22,7 +22,7 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Drawing, Rect
-from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
@@ -435,7 +435,8 @@ def _payment(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list:
     qr_cell: list = []
     if code is not None:
         caption = QR_CAPTIONS.get(code.kind, "QR Platba")
-        qr_cell = [qr_drawing(code.payload, QR_SIZE), Paragraph(escape(caption), styles["label"])]
+        centred = ParagraphStyle("caption", parent=styles["label"], alignment=TA_CENTER)
+        qr_cell = [qr_drawing(code.payload, QR_SIZE), Paragraph(escape(caption), centred)]
     block = Table(
         [[details, qr_cell]], colWidths=[PAGE_WIDTH - QR_SIZE - 12, QR_SIZE + 12], hAlign="LEFT"
     )
@@ -446,7 +447,7 @@ def _payment(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list:
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ("ALIGN", (1, 0), (1, 0), "CENTER"),
             ]
         )
     )
