@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from billing.payment_qr import (
     EPC,
@@ -147,3 +149,23 @@ def test_no_code_for_nothing_to_pay_or_no_account():
     assert payment_qr_for(request(amount=Decimal("0.00"))) is None
     assert payment_qr_for(request(amount=Decimal("-10.00"))) is None
     assert payment_qr_for(request(iban="")) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    message=st.text(max_size=200),
+    name=st.text(min_size=1, max_size=70).filter(lambda name: name.split()),
+    cents=st.integers(min_value=1, max_value=99_999_999_999),
+)
+def test_any_text_keeps_both_standards_within_their_rules(message, name, cents):
+    amount = Decimal(cents) / 100
+    czk = spayd(request(message=message, name=name, amount=min(amount, Decimal("9999999.99"))))
+    fields = czk.split("*")
+    assert fields[:2] == ["SPD", "1.0"]
+    values = dict(field.split(":", 1) for field in fields[2:])  # no stray "*" inside a value
+    assert len(values.get("MSG", "")) <= 60 and len(values.get("RN", "")) <= 35
+    assert all(char.isascii() and not char.islower() for char in czk)
+    eur = epc(request(currency="EUR", message=message, name=name, amount=amount))
+    lines = eur.split("\n")
+    assert len(eur.encode()) <= EPC_PAYLOAD_MAX and lines[:4] == ["BCD", "002", "1", "SCT"]
+    assert lines[7] == f"EUR{amount:.2f}" and len(lines) <= 12
