@@ -22,6 +22,8 @@ def invoice_issuer_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
         variable
         for field, variable in REQUIRED_ISSUER_FIELDS.items()
         if not issuer.get(field, "").strip()
+        # Accounts per currency stand in for the one IBAN.
+        and not (field == "iban" and settings.INVOICE_BANK_ACCOUNTS)
     ]
     if issuer.get("name", "").strip() in ("", settings.INVOICE_ISSUER_DEMO_NAME):
         unset.insert(0, "POLYDESK_ISSUER_NAME")

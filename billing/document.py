@@ -16,15 +16,25 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+import segno
 from babel.dates import format_date, format_interval
 from babel.numbers import format_currency, format_decimal, format_percent
 from django.utils import translation
 from django.utils.translation import gettext as _
-from reportlab.lib.enums import TA_RIGHT
+from reportlab.graphics.shapes import Drawing, Rect
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from billing.payment_qr import (
+    EPC,
+    PaymentQr,
+    PaymentQrError,
+    PaymentRequest,
+    payment_qr_for,
+    variable_symbol,
+)
 from core.formats import Formats
 from core.months import month_bounds
 from core.pdf import (
@@ -439,6 +449,126 @@ def _lines(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list[Table
     )
 
 
+# The payment QR code's side: EPC069-12 asks for at least 2 x 2 cm; larger reads better from
+# a screen. Its caption names the standard, so the payer knows which app reads it.
+QR_SIZE = 34 * mm
+QR_CAPTIONS = {EPC: "EPC QR (SEPA)"}
+
+
+def iban_printed(iban: str) -> str:
+    """An IBAN in groups of four characters (CZ65 0800 0000 ...), as banks print it."""
+    compact = "".join(iban.split()).upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def amount_to_pay(document: InvoiceDocument) -> Decimal:
+    """What the buyer pays: with VAT, or the total of an invoice issued before VAT."""
+    return document.total if document.total_with_vat is None else document.total_with_vat
+
+
+def document_payment_qr(document: InvoiceDocument) -> PaymentQr | None:
+    """The payment QR code the document prints (billing.payment_qr), or None: a credit
+    note, nothing to pay, no account in its currency, a currency without a standard."""
+    if document.kind != KIND_INVOICE:
+        return None
+    request = PaymentRequest(
+        iban=document.issuer.iban,
+        bic=document.issuer.bic,
+        name=document.issuer.name,
+        amount=amount_to_pay(document),
+        currency=document.currency,
+        reference=document.payment_reference,
+        due_on=document.due_on,
+        message=f"{document_title(document.kind)} {document.number}",
+    )
+    try:
+        return payment_qr_for(request, payer_country=document.customer.country)
+    except PaymentQrError:
+        # Beyond what the standard can carry (an amount over its limit, a name over 70
+        # characters): the invoice prints the bank details without a code, never fails.
+        return None
+
+
+def qr_drawing(payload: str, size: float) -> Drawing:
+    """The QR code as vector squares (sharp at any zoom or print), error correction M as
+    EPC069-12 asks, its text in UTF-8 (EPC's character set 1; SPAYD is ASCII)."""
+    code = segno.make(payload, error="m", boost_error=False, micro=False, encoding="utf-8")
+    rows = list(code.matrix_iter(border=4))
+    module = size / len(rows)
+    drawing = Drawing(size, size)
+    for y, row in enumerate(rows):
+        for x, dark in enumerate(row):
+            if dark:
+                top = size - (y + 1) * module
+                drawing.add(Rect(x * module, top, module, module, fillColor=INK, strokeWidth=0))
+    return drawing
+
+
+def _payment(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list:
+    """How to pay an invoice: amount, due date, reference, the account in the invoice's
+    currency and its QR code; nothing for a credit note or an invoice with nothing to pay."""
+    amount = amount_to_pay(document)
+    if document.kind != KIND_INVOICE or amount <= 0:
+        return []
+    reference = document.payment_reference
+    facts = [
+        (_("Amount to pay"), fmt.money(amount)),
+        # The due date is already the client's local date: formatted as it is.
+        (
+            _("Due date"),
+            format_date(document.due_on, "long", locale=fmt.locale) if document.due_on else "",
+        ),
+        (
+            _("Variable symbol") if variable_symbol(reference) else _("Payment reference"),
+            reference,
+        ),
+        # In groups of four, as on paper (the code holds it compact).
+        ("IBAN", iban_printed(document.issuer.iban)),
+        ("BIC", document.issuer.bic),
+    ]
+    rows = [
+        [Paragraph(escape(label), styles["muted"]), Paragraph(escape(value), styles["body"])]
+        for label, value in facts
+        if value
+    ]
+    if not document.issuer.iban:
+        rows.append([Paragraph(escape(_("Bank details will follow.")), styles["body"]), ""])
+    details = Table(rows, colWidths=[120, PAGE_WIDTH - 120 - QR_SIZE - 12], hAlign="LEFT")
+    details.setStyle(
+        TableStyle(
+            [
+                *CELL_FONT,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    code = document_payment_qr(document)
+    qr_cell: list = []
+    if code is not None:
+        caption = QR_CAPTIONS.get(code.kind, "QR Platba")
+        centred = ParagraphStyle("caption", parent=styles["label"], alignment=TA_CENTER)
+        qr_cell = [qr_drawing(code.payload, QR_SIZE), Paragraph(escape(caption), centred)]
+    block = Table(
+        [[details, qr_cell]], colWidths=[PAGE_WIDTH - QR_SIZE - 12, QR_SIZE + 12], hAlign="LEFT"
+    )
+    block.setStyle(
+        TableStyle(
+            [
+                *CELL_FONT,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("ALIGN", (1, 0), (1, 0), "CENTER"),
+            ]
+        )
+    )
+    heading = Paragraph(escape(_("Payment")), styles["name"])
+    return [Spacer(1, 4 * mm), KeepTogether([heading, Spacer(1, 2 * mm), block])]
+
+
 def invoice_story(document: InvoiceDocument) -> list:
     """The document's flowables (call inside the document's language)."""
     fonts_register()
@@ -454,6 +584,8 @@ def invoice_story(document: InvoiceDocument) -> list:
         *_lines(document, fmt, styles),
         # The VAT per rate and the legal mention (reverse charge, outside the scope).
         *_vat_totals(document, fmt, styles),
+        # How to pay (an invoice with an amount due): after the total, kept on one page.
+        *_payment(document, fmt, styles),
     ]
 
 

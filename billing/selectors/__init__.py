@@ -195,10 +195,14 @@ def invoice_of_client(*, client: Client, invoice_id: int) -> Invoice | None:
     return invoices_of_client(client=client).filter(pk=invoice_id).first()
 
 
-def invoice_issuer() -> Party:
+def invoice_issuer(*, currency: str = "") -> Party:
     """The agency as the issuer of its invoices (settings.INVOICE_ISSUER, from the
-    environment)."""
-    return Party(**{field: value.strip() for field, value in settings.INVOICE_ISSUER.items()})
+    environment), with its bank account for `currency` (settings.INVOICE_BANK_ACCOUNTS;
+    else POLYDESK_ISSUER_IBAN/BIC)."""
+    fields = {field: value.strip() for field, value in settings.INVOICE_ISSUER.items()}
+    if currency in settings.INVOICE_BANK_ACCOUNTS:
+        fields["iban"], fields["bic"] = settings.INVOICE_BANK_ACCOUNTS[currency]
+    return Party(**fields)
 
 
 def client_buyer(*, client: Client) -> Party:
@@ -252,7 +256,7 @@ def invoice_document(*, invoice: Invoice, language: str) -> InvoiceDocument:
             )
             for line in invoice.lines.order_by("position")
         )
-    issuer = invoice_issuer()
+    issuer = invoice_issuer(currency=invoice.currency)
     if invoice.supplier_country:  # the supplier as it was at issue
         issuer = replace(issuer, country=invoice.supplier_country, vat_id=invoice.supplier_vat_id)
     return InvoiceDocument(

@@ -40,7 +40,7 @@ from billing.selectors import (
 )
 from billing.selectors.vat import supplier_country, vat_decision_for_client
 from billing.services.mail import billing_mail_queue
-from billing.services.vies import vat_evidence_for_issue
+from billing.services.vies import VatIdRefusedByVies, vat_evidence_for_issue
 from billing.vat import (
     REVERSE_CHARGE,
     VatSubtotal,
@@ -501,12 +501,22 @@ class IssueResult:
     reason: str = ""  # why there is no invoice
 
 
-@transaction.atomic
 def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -> IssueResult:
     """Issue the client's invoice for the month, once: a re-run (or a concurrent run)
     returns the invoice already issued. A month whose invoice was credited in full is
     invoiced again (next revision) from the ledger as it is now."""
-    now = now or timezone.now()
+    try:
+        return _invoice_issue(client=client, month=month, now=now or timezone.now())
+    except VatIdRefusedByVies as refusal:
+        # The refusal's VatCheck was rolled back with the invoice: kept as evidence anyway.
+        if refusal.check is not None:
+            refusal.check.pk = None
+            refusal.check.save()
+        raise VatUndecidable(f"{client.slug} {month:%Y-%m}: VAT: {refusal.message}") from None
+
+
+@transaction.atomic
+def _invoice_issue(*, client: Client, month: date, now: datetime) -> IssueResult:
     period = month.replace(day=1)
     _start, end = month_span(period, zone=client.tz)
     if end > now:

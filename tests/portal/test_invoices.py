@@ -203,7 +203,8 @@ def test_the_pdf_shows_the_invoice_as_issued_not_the_ledger_as_it_is_now(
         "vat_id": "CZ27074358",
         "iban": "CZ65 0800 0000 1920 0014 5399",
         "bic": "GIBACZPX",
-    }
+    },
+    INVOICE_BANK_ACCOUNTS={},  # the one IBAN above, not the accounts per currency
 )
 def test_the_issuer_is_the_agency_from_the_settings(two_clients, users, invoices):
     http = signed_in(users["a"], host_of(two_clients.a))
