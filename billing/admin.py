@@ -12,8 +12,8 @@ from billing.models import (
     LanguageSurcharge,
     PricePlan,
     UsageEntry,
-    VatRate,
     VatCheck,
+    VatRate,
 )
 from billing.services import price_plan_change_record
 from billing.services.mail import billing_mail_send_again
