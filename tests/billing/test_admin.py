@@ -74,9 +74,10 @@ def test_a_failed_mail_is_sent_again_from_its_admin_list(
     client.save()
     plan_for(client, base_monthly_fee=Decimal("100"))
     invoice = invoice_issue(client=client, month=OCT, now=NOW).invoice
-    failed = BillingMail.objects.create(
-        invoice=invoice, kind="invoice", to="finance@shop.example", state="failed", last_error="550"
-    )
+    # Issuing queued its mail (not sent here: no commit); it failed with the server's 550.
+    failed = BillingMail.objects.get(invoice=invoice, kind="invoice")
+    failed.state, failed.last_error = BillingMail.State.FAILED, "550"
+    failed.save()
     listing = agency_admin.get("/admin/billing/billingmail/?state__exact=failed")
     assert "550" in listing.text
     with django_capture_on_commit_callbacks(execute=True):

@@ -14,7 +14,7 @@ from tenants.models import ApiKey
 from tenants.services import api_key_issue
 from tests.billing.einvoice.validation import fatal, schema_errors, schematron_findings
 from tests.support import einvoice
-from tests.support.billing import billing_users, october_invoices_issue, utc
+from tests.support.billing import billing_users, utc
 from tests.support.portal import signed_in_at as signed_in
 from tests.support.tenancy import host_of
 
@@ -76,7 +76,9 @@ def test_another_clients_e_invoice_is_404(two_clients, users):
 
 
 def test_an_invoice_issued_before_vat_says_it_has_no_e_invoice(two_clients, users):
-    before_vat = october_invoices_issue(two_clients)["a"]
+    before_vat = einvoice.invoice_before_vat(
+        two_clients.a, sequence=next(_sequences), issued_at=utc(2026, 10, 2, 8)
+    )
     http = signed_in(users["a"], host_of(two_clients.a))
 
     page = http.get(f"/invoices/{before_vat.pk}/")
@@ -124,7 +126,9 @@ def test_the_api_links_and_serves_the_e_invoice_per_client(two_clients):
 
 
 def test_the_api_says_why_an_invoice_before_vat_has_no_e_invoice(two_clients):
-    before_vat = october_invoices_issue(two_clients)["a"]
+    before_vat = einvoice.invoice_before_vat(
+        two_clients.a, sequence=next(_sequences), issued_at=utc(2026, 10, 2, 8)
+    )
     _, key = api_key_issue(client=two_clients.a, name="shop", scopes=tuple(ApiKey.Scope.values))
 
     listed = {row["number"]: row for row in api_get(key, "/api/v1/invoices").json()["data"]}

@@ -61,3 +61,35 @@ def vat_invoice(
         invoice=invoice, category="S", rate=rate, taxable_amount=net, vat_amount=vat
     )
     return invoice
+
+
+def invoice_before_vat(
+    client: Client, *, sequence: int, issued_at: datetime, net: Decimal = Decimal("1500.00")
+) -> Invoice:
+    """An invoice as issued before VAT was applied (migration billing.0006): no treatment,
+    no VAT totals, its net total is what is due."""
+    period = date(2026, 9, 1)
+    invoice = Invoice.objects.create(
+        client=client,
+        period=period,
+        number=f"{issued_at.year}-{sequence:06d}",
+        year=issued_at.year,
+        sequence=sequence,
+        currency=client.currency,
+        total=net,
+        issued_at=issued_at,
+        buyer_name=f"{client.name} s.r.o.",
+        buyer_country="CZ",
+    )
+    InvoiceLine.objects.create(
+        invoice=invoice,
+        position=1,
+        kind="base_fee",
+        starts_on=period,
+        ends_on=date(2026, 10, 1),
+        quantity=Decimal(1),
+        unit="month",
+        unit_price=net,
+        amount=net,
+    )
+    return invoice

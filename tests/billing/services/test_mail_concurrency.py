@@ -34,12 +34,15 @@ def test_queued_and_sent_from_eight_threads_at_once_is_one_mail(
             languages=["cs"],
             default_language="cs",
             billing_email="finance@race.example",
+            billing_country="CZ",
         )
         price_plan_create(client=client, valid_from=date(2026, 1, 1), base_monthly_fee=Decimal(100))
         invoice = invoice_issue(
             client=client, month=date(2026, 10, 1), now=utc(2026, 11, 2)
         ).invoice
         outbox.outbox = []
+        # Issuing queued its mail already (tests/billing/test_vat.py): the threads queue it.
+        BillingMail.objects.filter(invoice=invoice).delete()
         try:
             queued = parallel(lambda: billing_mail_queue(invoice=invoice, kind="invoice").pk, 8)
             assert len(set(queued)) == 1, queued
