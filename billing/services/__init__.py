@@ -476,9 +476,9 @@ def _issue(
         )
         for row in vat.totals
     )
-    # The e-mail to the client's accounts address leaves with the invoice or not at all.
-    if invoice.buyer_email:
-        billing_mail_queue(invoice=invoice, kind=BillingMail.Kind.INVOICE)
+    # The e-mail to the client's accounts address leaves with the invoice or not at all;
+    # without an address it is failed at once, with the reason, for an admin to see.
+    billing_mail_queue(invoice=invoice, kind=BillingMail.Kind.INVOICE)
     return invoice
 
 

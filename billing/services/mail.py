@@ -118,6 +118,9 @@ def billing_mail_send(*, mail_id: int, now: datetime | None = None) -> BillingMa
         )
         if mail is None:
             return None
+        if mail.attempts >= MAX_ATTEMPTS:  # each try ended without a word (a killed worker)
+            _fail(mail, reason=f"{mail.last_error or 'not sent'} (after {mail.attempts} attempts)")
+            return mail
         mail.attempts += 1
         mail.next_attempt_at = now + SENDING_LEASE
         mail.save(update_fields=["attempts", "next_attempt_at"])
@@ -128,6 +131,9 @@ def billing_mail_send(*, mail_id: int, now: datetime | None = None) -> BillingMa
         _fail(mail, reason=str(error))
     except TemporaryFailure as error:
         _later(mail, reason=str(error), now=now)
+    except Exception as error:  # a bug or a backend's own error: retried, then failed, shown
+        logger.exception("Billing mail %s could not be sent", mail.pk)
+        _later(mail, reason=f"{type(error).__name__}: {error}", now=now)
     else:
         mail.state, mail.sent_at = BillingMail.State.SENT, timezone.now()
         mail.message_id, mail.last_error, mail.next_attempt_at = (

@@ -189,10 +189,14 @@ def test_an_eu_business_with_its_vat_id_is_invoiced_under_the_reverse_charge(mak
 
 
 @pytest.mark.django_db
-def test_without_a_billing_email_no_mail_is_queued(make_client):
+def test_without_a_billing_email_the_invoice_mail_fails_at_once_with_the_reason(make_client):
     invoice = issued(make_client)
 
-    assert not BillingMail.objects.filter(invoice=invoice).exists()
+    # Not silently skipped: failed, counted on the agency's /billing/ page, sent again from
+    # the admin once the client has an address.
+    (mail,) = BillingMail.objects.filter(invoice=invoice)
+    assert (mail.state, mail.to) == (BillingMail.State.FAILED, "")
+    assert "no billing e-mail" in mail.last_error
 
 
 @pytest.mark.django_db

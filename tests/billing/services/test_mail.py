@@ -22,17 +22,17 @@ from billing.services.mail import (
     billing_mails_sweep,
 )
 from tests.support.billing import plan_for, utc
+from tests.support.einvoice import invoice_before_vat
 from tests.support.smtp_sink import Sink, mailers_for, sink_start
 
 OCT = utc(2026, 10, 1).date()
 NOW = utc(2026, 11, 1, 6)
-UBL = b"<?xml version='1.0'?><Invoice>test</Invoice>"
 
 
 @pytest.fixture(autouse=True)
-def _ubl(monkeypatch, settings):
-    # The UBL helper's function is merged later; until then it only raises.
-    monkeypatch.setattr(billing_mail, "invoice_ubl", lambda document: UBL)
+def _supplier(settings):
+    # A supplier with a VAT id: the real e-invoice is attached (UBL needs the id).
+    settings.INVOICE_ISSUER = {**settings.INVOICE_ISSUER, "vat_id": "CZ24681351"}
     settings.BILLING_FROM_EMAIL = "Agentura <billing@agency.example>"
     settings.INVOICE_BANK_ACCOUNTS = {"CZK": ("CZ6508000000192000145399", "GIBACZPX")}
 
@@ -69,7 +69,8 @@ def test_the_invoice_mail_goes_out_after_the_commit_with_its_pdf_and_xml(
         (f"{invoice.number}.pdf", "application/pdf"),
         (f"invoice-{invoice.number}.xml", "application/xml"),
     ]
-    assert sent.attachments[0][1].startswith(b"%PDF") and sent.attachments[1][1] == UBL
+    assert sent.attachments[0][1].startswith(b"%PDF")
+    assert b"<cbc:ID>" + invoice.number.encode() + b"</cbc:ID>" in sent.attachments[1][1]
     assert mail.message_id == sent.extra_headers["Message-ID"]
 
 
@@ -269,16 +270,42 @@ def test_portuguese_reads_portugals_money_and_dates(invoice):
 
 
 def test_an_invoice_without_an_e_invoice_goes_with_its_pdf_alone_and_says_so(invoice, monkeypatch):
-    from billing import ubl
-
-    # The real e-invoice: this invoice was issued before VAT, which EN 16931 cannot state.
-    monkeypatch.setattr(billing_mail, "invoice_ubl", ubl.invoice_ubl)
+    # This invoice was issued before VAT, which EN 16931 cannot state: no e-invoice.
+    before_vat = invoice_before_vat(invoice.client, sequence=900001, issued_at=NOW)
     mail = BillingMail.objects.create(
-        invoice=invoice, kind="invoice", to="a@shop.example", language="en"
+        invoice=before_vat, kind="invoice", to="a@shop.example", language="en"
     )
     billing_mail_send(mail_id=mail.pk, now=NOW)
     mail.refresh_from_db()
     assert mail.state == "sent"
     [sent] = outbox.outbox
-    assert [name for name, _c, _k in sent.attachments] == [f"{invoice.number}.pdf"]
+    assert [name for name, _c, _k in sent.attachments] == [f"{before_vat.number}.pdf"]
     assert "It is attached as a PDF. You can also find it in your portal:" in sent.body
+
+
+def test_an_unexpected_error_is_retried_then_failed_never_left_queued(invoice, monkeypatch):
+    # A backend raising its own error (or a bug in a text) is not a lost mail: it is
+    # retried like a temporary refusal, then failed with its reason for an admin to see.
+    def broken(email):
+        raise RuntimeError("backend exploded")
+
+    monkeypatch.setattr(billing_mail, "_send", broken)
+    mail = BillingMail.objects.create(
+        invoice=invoice, kind="invoice", to="a@shop.example", language="en"
+    )
+    now = NOW
+    for _attempt in range(MAX_ATTEMPTS):
+        billing_mail_send(mail_id=mail.pk, now=now)
+        mail.refresh_from_db()
+        now = mail.next_attempt_at or now
+    assert mail.state == "failed" and "RuntimeError: backend exploded" in mail.last_error
+
+
+def test_a_mail_whose_tries_all_died_with_their_worker_is_failed(invoice):
+    # Each try took the lease and its worker was killed before a word: at the limit, failed.
+    mail = BillingMail.objects.create(
+        invoice=invoice, kind="invoice", to="a@shop.example", language="en", attempts=MAX_ATTEMPTS
+    )
+    billing_mail_send(mail_id=mail.pk, now=NOW)
+    mail.refresh_from_db()
+    assert mail.state == "failed" and f"after {MAX_ATTEMPTS} attempts" in mail.last_error
