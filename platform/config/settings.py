@@ -415,6 +415,9 @@ INVOICE_ISSUER = {
     # Where the agency is established for VAT: its rules and rates apply (billing/vat.py).
     "country": env.text("POLYDESK_ISSUER_COUNTRY", "CZ").upper(),
 }
+# Payment reminders of an invoice still open this many days after its due date (level 1,
+# 2, 3...; billing.services.reminders).
+INVOICE_REMINDER_DAYS = env.invoice_reminder_days()
 # The EU's VIES service for VAT ids (REST base URL; empty: VAT ids are checked offline only).
 VIES_URL = env.text("POLYDESK_VIES_URL")
 
@@ -510,6 +513,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "fetch-exchange-rates": {
         "task": "billing.tasks.exchange_rates_fetch_task",
         "schedule": crontab(minute=30, hour=15, day_of_week="mon-fri"),
+    },
+    # Payment reminders of overdue invoices, in the morning of Europe's working day.
+    "queue-invoice-reminders": {
+        "task": "billing.tasks.invoice_reminders_task",
+        "schedule": crontab(minute=7, hour=7),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.VAR_DIR / "celerybeat-schedule")
