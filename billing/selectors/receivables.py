@@ -23,6 +23,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -255,7 +256,14 @@ def receivables_by_age(*, today: date) -> list[AgingRow]:
     open_invoices = invoices_with_open_amounts(
         Invoice.objects.filter(kind=Invoice.Kind.INVOICE)
     ).filter(open_amount__gt=0)
-    past_due = ExpressionWrapper(Value(today) - F("due_date"), output_field=models.IntegerField())
+    # date - date in PostgreSQL is whole days (Django's own subtraction makes an interval).
+    past_due = Func(
+        Value(today, output_field=DateField()),
+        F("due_date"),
+        template="(%(expressions)s)",
+        arg_joiner=" - ",
+        output_field=models.IntegerField(),
+    )
     grouped = (
         open_invoices.annotate(days=past_due)
         .annotate(

@@ -1,0 +1,78 @@
+"""Two imports of one statement at the same moment, on two connections, against real
+PostgreSQL: it is imported once."""
+
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from billing.models import BankStatement, Payment, PaymentAllocation
+from billing.services.payments import bank_statement_import
+from tenants.models import Client
+from tests.support.billing import billing_tables_truncate, plan_for
+from tests.support.payments import camt_entry, camt_statement, issue_with_terms
+
+pytestmark = pytest.mark.slow
+
+
+def _race(work):
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run(data: bytes) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(work(data))
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    return results, errors, run
+
+
+@pytest.mark.parametrize("same_file", [True, False], ids=["same file", "overlapping files"])
+def test_two_concurrent_imports_import_each_entry_once(
+    django_db_setup, django_db_blocker, same_file
+):
+    with django_db_blocker.unblock():
+        client = Client.objects.create(
+            schema_name="client_payments_race",
+            slug="payments-race",
+            name="Race",
+            currency="EUR",
+            countries=["CZ"],
+            languages=["cs"],
+            default_language="cs",
+        )
+        try:
+            plan_for(client, date(2026, 1, 1), base_monthly_fee=Decimal("100.00"))
+            invoice = issue_with_terms(
+                client, date(2026, 10, 1), due_on=date(2026, 11, 16), reference="4242"
+            )
+            entries = [camt_entry(bank_id=f"E{n}", amount="10.00") for n in range(50)]
+            entries.append(camt_entry(bank_id="PAY", amount="100.00", reference="4242"))
+            first = camt_statement(entries)
+            files = [first, first if same_file else camt_statement(entries[1:], statement_id="2")]
+            results, errors, run = _race(
+                lambda data: bank_statement_import(data=data, filename="race.xml", user=None)
+            )
+            threads = [threading.Thread(target=run, args=(data,)) for data in files]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+
+            assert errors == []
+            assert Payment.objects.count() == 51
+            assert sum(len(r.new) for r in results) == 51  # whichever came first
+            assert sorted(r.present for r in results) == ([0, 0] if same_file else [0, 50])
+            assert [r.already_imported for r in results].count(True) == (1 if same_file else 0)
+            assert BankStatement.objects.count() == (1 if same_file else 2)
+            (allocation,) = PaymentAllocation.objects.all()
+            assert (allocation.invoice_id, allocation.amount) == (invoice.pk, Decimal("100.00"))
+        finally:
+            billing_tables_truncate()
+            client.delete()
