@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.db import models
@@ -33,7 +34,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
-from django.utils.translation import gettext_lazy as _
 
 from billing.models import Invoice, Payment, PaymentAllocation
 from tenants.models import Client
@@ -42,12 +42,14 @@ ZERO = Decimal(0)
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
-class InvoiceStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    PARTLY_PAID = "partly_paid", _("Partly paid")
-    PAID = "paid", _("Paid")
-    OVERDUE = "overdue", _("Overdue")
-    CREDITED = "credited", _("Credited")
+class InvoiceStatus(StrEnum):
+    """An invoice's status (the portal's template words it: portal/_invoice_status.html)."""
+
+    OPEN = "open"
+    PARTLY_PAID = "partly_paid"
+    PAID = "paid"
+    OVERDUE = "overdue"
+    CREDITED = "credited"
 
 
 def _sum_of(queryset: QuerySet[Any]) -> Coalesce:
