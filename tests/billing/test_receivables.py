@@ -28,9 +28,18 @@ TODAY = date(2026, 12, 7)
 
 @pytest.mark.parametrize(
     ("days", "bucket"),
-    [(-3, "not_due"), (0, "not_due"), (1, "d0_30"), (30, "d0_30"), (31, "d31_60"),
-     (60, "d31_60"), (61, "d61_90"), (90, "d61_90"), (91, "d90_plus")],
-)  # fmt: skip
+    [
+        (-3, "not_due"),
+        (0, "not_due"),
+        (1, "d0_30"),
+        (30, "d0_30"),
+        (31, "d31_60"),
+        (60, "d31_60"),
+        (61, "d61_90"),
+        (90, "d61_90"),
+        (91, "d90_plus"),
+    ],
+)
 def test_age_bucket_edges(days, bucket):
     assert age_bucket(due=TODAY - timedelta(days=days), today=TODAY) == bucket
 
