@@ -142,3 +142,10 @@ def test_agents_and_client_users_are_refused(two_clients, users, invoice_a):
         )
         assert refused.status_code == 403
     assert not PaymentAllocation.objects.exists()
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(admin_http, monkeypatch):
+    monkeypatch.setattr("desk.views.receivables.MAX_BYTES", 1024 * 1024)
+    page = _upload(admin_http, b"<" + b" " * (1024 * 1024 + 1), "huge.xml")
+    assert page.status_code == 400 and "larger than 1 MB" in page.text
+    assert not Payment.objects.exists()

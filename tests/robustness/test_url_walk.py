@@ -287,6 +287,8 @@ def objects(two_clients):
         "article_id": 1,
         "message_id": 1,
         "invoice_id": 1,
+        "payment_id": 1,
+        "allocation_id": 1,
         "number": "x",
         "month": "2026-10",
         "table": "queue",

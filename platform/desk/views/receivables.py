@@ -89,8 +89,8 @@ def _messages(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
 
 
-@require_POST
 @agency_page(AgencyRole.ADMIN)
+@require_POST
 def statement_upload(request: HttpRequest) -> HttpResponse:
     """Import a bank statement and show what became of it."""
     form = StatementForm(request.POST, request.FILES)
@@ -112,8 +112,8 @@ def statement_upload(request: HttpRequest) -> HttpResponse:
     return _page(request, result=result)
 
 
-@require_POST
 @agency_page(AgencyRole.ADMIN)
+@require_POST
 def payment_add(request: HttpRequest) -> HttpResponse:
     """Record a payment received outside the imported statements."""
     form = PaymentForm(request.POST)
@@ -137,8 +137,8 @@ def payment_add(request: HttpRequest) -> HttpResponse:
     return redirect("billing-receivables")
 
 
-@require_POST
 @agency_page(AgencyRole.ADMIN)
+@require_POST
 def payment_allocate_view(request: HttpRequest, payment_id: int) -> HttpResponse:
     """Allocate part of a payment to an invoice (by its number)."""
     payment = Payment.objects.filter(pk=payment_id).first()
@@ -162,8 +162,8 @@ def payment_allocate_view(request: HttpRequest, payment_id: int) -> HttpResponse
     return redirect("billing-receivables")
 
 
-@require_POST
 @agency_page(AgencyRole.ADMIN)
+@require_POST
 def allocation_remove(request: HttpRequest, allocation_id: int) -> HttpResponse:
     """Take back an allocation made to the wrong invoice."""
     allocation = (
