@@ -48,7 +48,7 @@ class MatchedBy:
 
 _RF = re.compile(r"RF\d{2}[0-9A-Z]{1,21}")
 _INVOICE_NUMBER = re.compile(r"\b\d{4}-\d{6}\b")
-_DIGITS = re.compile(r"\d{1,10}")
+_DIGITS = re.compile(r"\d+")
 
 
 def reference_key(reference: str) -> str:
@@ -68,7 +68,9 @@ def reference_keys(*, reference: str, text: str) -> list[str]:
         keys.extend(match.group()[:n] for n in range(len(match.group()), 5, -1))
     keys.extend(_RF.findall(upper))
     keys.extend(_INVOICE_NUMBER.findall(text))
-    keys.extend(reference_key(d) for d in _DIGITS.findall(re.sub(r"\d{11,}", " ", text)))
+    # A variable symbol has at most 10 digits; banks pad it with zeros (to 10 or more).
+    numbers = (digits.lstrip("0") for digits in _DIGITS.findall(text))
+    keys.extend(number for number in numbers if 0 < len(number) <= 10)
     return list(dict.fromkeys(k for k in keys if k))
 
 
@@ -81,7 +83,8 @@ class MatchRun:
     unmatched: list[Payment] = field(default_factory=list)  # left for a person
 
 
-# IN (SELECT unnest(...)): a hashed set, one pass over the invoices however many keys.
+# IN (SELECT unnest(...)): a hashed set, one pass over the invoices however many keys. A
+# credited invoice is found too (nothing open on it): its payment is its client's credit.
 _OPEN_INVOICE_KEYS = """
 SELECT i.id, i.client_id, i.currency, i.number,
        ltrim(upper(regexp_replace(i.payment_reference, '\\s', '', 'g')), '0') AS ref
@@ -91,7 +94,6 @@ WHERE i.kind = 'invoice' AND i.currency = ANY(%(currencies)s)
        OR ltrim(upper(regexp_replace(i.payment_reference, '\\s', '', 'g')), '0')
           IN (SELECT unnest(%(keys)s::text[]))
        OR i.client_id IN (SELECT unnest(%(clients)s::bigint[])))
-  AND NOT EXISTS (SELECT 1 FROM billing_invoice c WHERE c.corrects_id = i.id)
 """
 
 

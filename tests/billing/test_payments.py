@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -279,3 +280,34 @@ def test_credit_note_of_a_partly_paid_invoice_turns_the_paid_part_into_credit(cl
 def test_reference_keys_from_free_text():
     keys = reference_keys(reference="", text="/VS/0020260007/SS//KS/0308 faktura 2026-000012")
     assert "20260007" in keys and "2026-000012" in keys and "308" in keys
+
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def test_a_czech_banks_statement_is_imported_and_matched(make_client):
+    czk = make_client(currency="CZK")
+    pln = make_client(currency="CZK")
+    october = invoice_of(czk, "18150.00", OCT, due_on=DUE, reference="2026000101")
+    november = issue_with_terms(
+        czk, NOV, due_on=date(2026, 12, 16), reference="2026000102", now=utc(2026, 12, 2)
+    )
+    sepa = invoice_of(pln, "2591.50", OCT, due_on=DUE, reference="RF18539007547034")
+    data = (SAMPLES / "camt053_001_02_cz_bank.xml").read_bytes()
+    result = bank_statement_import(data=data, filename="vypis.xml", user=None)
+    assert result.statement.account == "CZ6520100000002998765432"
+    assert (len(result.new), result.debits, len(result.skipped)) == (4, 1, 1)
+    assert [invoice_open_amount(i) for i in (october, sepa)] == [0, 0]
+    assert invoice_open_amount(november) == Decimal("18150.00") - Decimal("1200.00")
+    (unmatched,) = result.unmatched
+    assert (unmatched.bank_entry_id, unmatched.remittance) == ("26584012400/2", "Dobíjení kreditu")
+    first = Payment.objects.get(bank_entry_id="26584012345")
+    assert (first.payer_name, first.payer_account) == ("Obuv Šťastný s.r.o.", "2000145399/0800")
+
+
+def test_a_payment_naming_a_credited_invoice_is_its_clients_credit(client_a):
+    invoice = invoice_of(client_a, "100.00", OCT, due_on=DUE, reference="903")
+    credit_note_issue(invoice=invoice, reason="cancelled", now=utc(2026, 11, 10))
+    (payment,) = _import([camt_entry(bank_id="E1", amount="100.00", reference="903")]).new
+    assert payment.client == client_a and not payment.allocations.exists()
+    assert client_credit(client=client_a) == {"EUR": Decimal("100.00")}
