@@ -27,6 +27,7 @@ from billing.selectors import (
     ratings_for_month,
 )
 from billing.selectors.receivables import (
+    client_credit,
     invoice_open_amount,
     invoice_rows_of_client,
     invoice_status,
@@ -60,6 +61,9 @@ def invoice_list(request):
         "client": client,
         "rows": rows,
         "open_totals": open_totals(rows),
+        # Money received and not set against an invoice in force (over-payments, payments
+        # of a credited invoice): the client's, until allocated or refunded.
+        "credit": sorted(client_credit(client=client).items()),
         "this_month": this_month,
         "so_far": current.rating,
         "last_month": months_back(this_month, 1),  # both in the client's own calendar

@@ -78,3 +78,19 @@ def test_another_clients_user_never_sees_the_payments(two_clients, users, invoic
     http = signed_in(users["b"], host_of(two_clients.b))
     assert http.get(f"/invoices/{invoices['partly'].pk}/").status_code == 404
     assert 'id="open-summary"' not in http.get("/invoices/").text
+
+
+def test_an_over_payment_shows_as_the_clients_credit(two_clients, users, invoices):
+    http = signed_in(users["a"], host_of(two_clients.a))
+    assert 'id="client-credit"' not in http.get("/invoices/").text
+    payment_record(
+        client=two_clients.a,
+        amount=Decimal("1100.00"),
+        currency="CZK",
+        received_on=date(2026, 11, 20),
+        reference="901",
+    )  # 1,000 due on the overdue one: 100 more
+    text = http.get("/invoices/").text
+    credit = text[text.index('id="client-credit"') :]
+    assert "Přeplatek ve váš prospěch" in credit and "100,00" in credit
+    assert "invoice-status paid" in _row(text, invoices["overdue"].number)
