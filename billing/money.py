@@ -20,6 +20,7 @@ from babel.numbers import get_currency_precision
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 RATE_PLACES = Decimal("0.00000001")  # ExchangeRate.rate: decimal_places=8
+CENTS = Decimal("0.01")
 
 
 def minor_unit(currency: str) -> Decimal:
@@ -32,6 +33,12 @@ def money_round(amount: Decimal, currency: str) -> Decimal:
     if not isinstance(amount, Decimal):
         raise TypeError(f"money is Decimal, not {type(amount).__name__}")
     return amount.quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
+
+
+def cents_round(amount: Decimal) -> Decimal:
+    """`amount` rounded half up to two decimals, the most an EN 16931 amount may carry
+    (an e-invoice states a line's rounding to the currency's unit with it: billing/ubl.py)."""
+    return amount.quantize(CENTS, rounding=ROUND_HALF_UP)
 
 
 def money_text(amount: Decimal, currency: str) -> str:

@@ -6,7 +6,7 @@ of every client are single queries.
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
-from billing.document import DocumentLine, InvoiceDocument, Party
+from billing.document import DocumentLine, InvoiceDocument, Party, VatTotalLine
 from billing.models import Invoice, InvoiceLine, LanguageSurcharge, PricePlan, UsageEntry
 from billing.rating import PlanTerms, Rating, RatingError, UsageGroup, rate_month
 from core.locales import babel_locale
@@ -244,9 +244,14 @@ def invoice_document(*, invoice: Invoice, language: str) -> InvoiceDocument:
                 unit_label=str(line.unit_label),
                 unit_price=line.unit_price,
                 amount=line.amount,
+                vat_category=line.vat_category,
+                vat_rate=line.vat_rate,
             )
             for line in invoice.lines.order_by("position")
         )
+    issuer = invoice_issuer()
+    if invoice.supplier_country:  # the supplier as it was at issue
+        issuer = replace(issuer, country=invoice.supplier_country, vat_id=invoice.supplier_vat_id)
     return InvoiceDocument(
         kind=invoice.kind,
         number=invoice.number,
@@ -255,13 +260,27 @@ def invoice_document(*, invoice: Invoice, language: str) -> InvoiceDocument:
         currency=invoice.currency,
         issued_at=invoice.issued_at,
         period=invoice.period,
-        issuer=invoice_issuer(),
+        issuer=issuer,
         customer=invoice_buyer(invoice=invoice),
         lines=lines,
         total=invoice.total,
         corrects_number=corrects.number if corrects else "",
         corrects_issued_at=corrects.issued_at if corrects else None,
         reason=invoice.reason,
+        vat_treatment=invoice.vat_treatment,
+        vat_totals=tuple(
+            VatTotalLine(
+                category=vat.category,
+                rate=vat.rate,
+                taxable_amount=vat.taxable_amount,
+                vat_amount=vat.vat_amount,
+            )
+            for vat in invoice.vat_totals.order_by("category", "rate")
+        ),
+        vat_total=invoice.vat_total,
+        total_with_vat=invoice.total_with_vat,
+        due_on=invoice.due_on,
+        payment_reference=invoice.payment_reference,
     )
 
 

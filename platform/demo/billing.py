@@ -2,7 +2,7 @@
 seeded history of conversations, last month's invoices. Idempotent, like every seed step."""
 
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -19,8 +19,8 @@ from billing.services import (
     usage_record_telephony_cost,
 )
 from conversations.models import Conversation
-from core.months import month_previous
-from demo.cast import DEMO_CLIENTS, history_start
+from core.months import month_previous, months_back
+from demo.cast import DEMO_CLIENTS, clients_since, history_start
 from hours.selectors import client_calendar
 from routing.models import WorkItem
 from telephony.voice.models import Call
@@ -45,7 +45,8 @@ def seed_billing(log: Callable[[str], None]) -> None:
 
     now = timezone.now()
     clients = list(Client.objects.clients().filter(slug__in=[d.slug for d in DEMO_CLIENTS]))
-    start = history_start(now)  # the plans and the rates from the clients' first month
+    start = history_start(now)  # the rates from the seeded history's first month
+    plans_from = clients_since(now)
     last_month = month_previous(now, zone=UTC)
     for currency, rate in DEMO_USD_RATES.items():
         ExchangeRate.objects.get_or_create(
@@ -72,7 +73,7 @@ def seed_billing(log: Callable[[str], None]) -> None:
             "telephony_margin_percent": Decimal(10),
             "surcharges": [("Hungarian and Romanian", ["hu", "ro"], Decimal(10))],
         }
-        price_plan_create(client=client, valid_from=start, **terms)
+        price_plan_create(client=client, valid_from=plans_from, **terms)
         if client.slug == "bohemia-shoes":  # a new version from the 16th of last month
             price_plan_create(
                 client=client,
@@ -127,6 +128,18 @@ def seed_billing(log: Callable[[str], None]) -> None:
         created += _calls_to_ledger(client)
         log(f"usage ledger of {client.slug}: {created} new entries ({len(answered)} answered)")
 
+    # The months before the history (base fees only), each issued as the monthly beat
+    # would have: on the 1st of the next month at 12:00 UTC, so that their due dates passed.
+    month = plans_from
+    while month < last_month:
+        following = months_back(month, -1)
+        issued_at = datetime.combine(following, time(12), tzinfo=UTC)
+        past = invoices_issue_for_month(month=month, clients=clients, now=issued_at)
+        for invoice in past.issued:
+            log(f"invoice {invoice.number} of {invoice.client.slug} for {month:%Y-%m}")
+        for client, reason in past.skipped + past.failed:
+            log(f"no invoice for {client.slug} for {month:%Y-%m}: {reason}")
+        month = following
     # Issued now, after the month's ledger above (issued at the start of this step, every row
     # would be recorded after its invoice: LATE for `issue_invoices`).
     run = invoices_issue_for_month(month=last_month, clients=clients, now=timezone.now())

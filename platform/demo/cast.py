@@ -4,7 +4,7 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from core.months import month_of
+from core.months import month_of, months_back
 
 DEMO_PASSWORD = "polydesk-demo"  # noqa: S105 - printed on purpose: demo logins only
 # The demo admin's authenticator key (hex; printed as base32 with an otpauth:// URI by
@@ -67,5 +67,16 @@ HISTORY_REACH = timedelta(days=32)
 
 
 def history_start(now: datetime) -> date:
-    """The month of the seeded history's first day: the demo clients are clients since."""
+    """The month of the seeded history's first day."""
     return month_of(now - HISTORY_REACH, zone=UTC)
+
+
+# The demo clients are clients (with a price plan) this many months before the seeded
+# history, so that the demo has invoices of months past (base fees) to show paid, open and
+# overdue.
+CLIENTS_BEFORE_HISTORY_MONTHS = 3
+
+
+def clients_since(now: datetime) -> date:
+    """The month the demo clients became clients: their first plan's and invoice's."""
+    return months_back(history_start(now), CLIENTS_BEFORE_HISTORY_MONTHS)

@@ -28,7 +28,7 @@ from demo.cast import (
     DEMO_CLIENTS,
     DEMO_PASSWORD,
     DEMO_TEAMS,
-    history_start,
+    clients_since,
 )
 from demo.content_texts import (
     CANNED_REPLIES,
@@ -105,12 +105,13 @@ DEMO_BILLING_IDENTITIES: dict[str, dict[str, str]] = {
         "vat_id": "RO38451270",
         "billing_email": "facturi@carpati-crafts.example",
     },
+    # The shop is Slovenian; the contract is with its Swiss parent: outside the EU's VAT.
     "alpska-oprema": {
-        "legal_name": "Alpska oprema d.o.o.",
-        "billing_address": "Celovška cesta 150\n1000 Ljubljana",
-        "billing_country": "SI",
-        "registration_id": "8512345000",
-        "vat_id": "SI64712834",
+        "legal_name": "Alpska oprema Holding AG",
+        "billing_address": "Bahnhofstrasse 21\n8001 Zürich",
+        "billing_country": "CH",
+        "registration_id": "CHE-116.281.704",
+        "vat_id": "CHE116281704MWST",
         "billing_email": "racuni@alpska-oprema.example",
     },
 }
@@ -206,7 +207,7 @@ def seed_clients(log: Callable[[str], None]) -> None:
     agency = agency_ensure()
     # Clients since their history began, not since the seed ran: `issue_invoices` bills the
     # months in which a client existed, and none before.
-    since = month_start(history_start(timezone.now()), zone=UTC)
+    since = month_start(clients_since(timezone.now()), zone=UTC)
     # Locally the agency site also answers on the loopback address.
     Domain.objects.get_or_create(
         domain="127.0.0.1", defaults={"tenant": agency, "is_primary": False}

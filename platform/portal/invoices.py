@@ -34,6 +34,7 @@ from billing.selectors.receivables import (
     open_totals,
     payments_of_invoice,
 )
+from billing.ubl import UblNotAvailable, invoice_ubl, ubl_check, ubl_filename
 from core.csv_export import csv_response
 from core.months import month_of, month_previous, month_query, months_back
 from reporting.services import report_language
@@ -83,6 +84,16 @@ def _pdf_links(request, invoice: Invoice) -> list[tuple[str, str]]:
     return links
 
 
+def _einvoice(document) -> dict:
+    """Whether the page offers the e-invoice, and if not, whether because the invoice was
+    issued before VAT (EN 16931 needs a VAT category) or because details are missing."""
+    try:
+        ubl_check(document)
+    except UblNotAvailable as refused:
+        return {"has_einvoice": False, "einvoice_before_vat": refused.before_vat}
+    return {"has_einvoice": True}
+
+
 LINE_CELLS = ("quantity", "included", "unit", "unit_price", "amount")  # billing.document.line_cells
 
 
@@ -117,6 +128,7 @@ def invoice_detail(request, invoice_id: int):
         "status": invoice_status(invoice, timezone.localtime(timezone.now(), client.tz).date()),
         "open_amount": invoice_open_amount(invoice),
         "allocations": payments_of_invoice(invoice=invoice),
+        **_einvoice(document),
     }
     return render(request, "portal/invoice.html", context)
 
@@ -144,6 +156,32 @@ def invoice_pdf_download(request, invoice_id: int):
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+    return response
+
+
+@login_required
+def invoice_xml_download(request, invoice_id: int):
+    """The issued invoice or credit note as a UBL 2.1 e-invoice (Peppol BIS Billing 3.0), its
+    texts in the client's document language; 404 for one issued before VAT."""
+    invoice = invoice_of_client(client=request.tenant, invoice_id=invoice_id)
+    if invoice is None:
+        raise Http404("no such invoice")
+    language = report_language(client=request.tenant)
+    try:
+        xml = invoice_ubl(invoice_document(invoice=invoice, language=language))
+    except UblNotAvailable as error:
+        raise Http404(str(error)) from None
+    audit_record(
+        action=AuditEvent.Action.INVOICE_DOWNLOADED,
+        request=request,
+        object_type="invoice",
+        object_id=invoice.pk,
+        label=invoice.number,
+        details={"language": language, "format": "ubl"},
+    )
+    response = HttpResponse(xml, content_type="application/xml")
+    filename = ubl_filename(kind=invoice.kind, number=invoice.number)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:invoice_id>/", views.invoice_detail, name="billing-invoice"),
     path("<int:invoice_id>/lines.csv", views.invoice_csv, name="billing-invoice-csv"),
     path("<int:invoice_id>/invoice.pdf", views.invoice_pdf_download, name="billing-invoice-pdf"),
+    path("<int:invoice_id>/invoice.xml", views.invoice_xml_download, name="billing-invoice-xml"),
 ]

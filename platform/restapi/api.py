@@ -39,6 +39,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from billing.document import invoice_pdf
 from billing.selectors import invoice_document, invoices_of_client
+from billing.ubl import UblNotAvailable, invoice_ubl, ubl_filename
 from conversations import api as conversations_api
 from conversations.api import IDEMPOTENCY_KEY
 from conversations.api_input import BadRequest, payload_fingerprint, payload_parse
@@ -1075,6 +1076,11 @@ class InvoiceOut(Schema):
     total: Decimal
     corrects: str | None = Field(None, description="The number of the invoice credited.")
     pdf: str
+    xml: str | None = Field(
+        None,
+        description="The UBL 2.1 e-invoice (Peppol BIS Billing 3.0); none for one issued "
+        "before VAT was applied.",
+    )
 
 
 class InvoiceList(Schema):
@@ -1104,6 +1110,7 @@ def invoices_list(request: HttpRequest) -> dict[str, Any]:
                 "total": invoice.total,
                 "corrects": invoice.corrects.number if invoice.corrects else None,
                 "pdf": f"/api/v1/invoices/{invoice.number}/pdf",
+                "xml": f"/api/v1/invoices/{invoice.number}/xml" if invoice.vat_treatment else None,
             }
             for invoice in invoices
         ]
@@ -1146,6 +1153,50 @@ def invoices_pdf(request: HttpRequest, number: str) -> HttpResponse:
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+    return response
+
+
+@api.get(
+    "/invoices/{number}/xml",
+    response=_responses(None, 404),
+    summary="Download an invoice's e-invoice (UBL)",
+    operation_id="invoices_xml",
+    openapi_extra={
+        "x-scope": Scope.INVOICES_READ,
+        "responses": {
+            "200": {
+                "description": "The UBL 2.1 invoice or credit note (Peppol BIS Billing 3.0), "
+                "its texts in the client's document language.",
+                "content": {"application/xml": {"schema": {"type": "string"}}},
+            }
+        },
+    },
+)
+def invoices_xml(request: HttpRequest, number: str) -> HttpResponse:
+    """The issued invoice or credit note as a UBL e-invoice; a 404 saying why for one issued
+    before VAT was applied. Audited as the portal's download is."""
+    client = _client(request, Scope.INVOICES_READ)
+    invoice = invoices_of_client(client=client).filter(number=number).first()
+    if invoice is None:
+        raise Problem("not-found", "No such invoice.")
+    with schema_context(client.schema_name):
+        language = report_language(client=client)
+    try:
+        xml = invoice_ubl(invoice_document(invoice=invoice, language=language))
+    except UblNotAvailable as error:
+        raise Problem("not-found", str(error)) from None
+    audit_record(
+        action=AuditEvent.Action.INVOICE_DOWNLOADED,
+        request=request,
+        client=client,
+        object_type="invoice",
+        object_id=invoice.pk,
+        label=invoice.number,
+        details={"language": language, "format": "ubl", "api_key": request.auth.prefix},  # type: ignore[attr-defined]
+    )
+    response = HttpResponse(xml, content_type="application/xml")
+    filename = ubl_filename(kind=invoice.kind, number=invoice.number)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

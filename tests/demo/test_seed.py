@@ -206,7 +206,8 @@ def test_the_slovenian_demo_client_answers_in_slovenian_and_croatian(demo_seeded
         "EUR",
         "Europe/Ljubljana",
     )
-    assert alpska.vat_id == "SI64712834"
+    # Billed to its Swiss parent: the demo's client outside the EU (VAT outside the scope).
+    assert (alpska.billing_country, alpska.vat_id) == ("CH", "CHE116281704MWST")
     mateja = User.objects.get(username="mateja")
     assert mateja.language == "sl" and alpska in mateja.served_clients.all()
     with in_schema(alpska):

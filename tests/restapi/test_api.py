@@ -35,6 +35,7 @@ TESTED = {
     "kpis_get",
     "invoices_list",
     "invoices_pdf",
+    "invoices_xml",  # tests/portal/test_invoice_xml.py
     "calls_list",
     "calls_get",
     "surveys_list",
@@ -107,6 +108,7 @@ def test_the_reference_page_is_ours_and_runs_no_script(two_clients):
         "/api/v1/kpis/2026-10",
         "/api/v1/invoices",
         "/api/v1/invoices/X/pdf",
+        "/api/v1/invoices/X/xml",
     ],
 )
 @pytest.mark.parametrize("key", [None, "nonsense", "pd_00000000_forged"])
@@ -128,6 +130,7 @@ def test_no_live_key_is_a_401_problem(two_clients, path, key):
         ("/api/v1/kpis/2026-10", "reports:read"),
         ("/api/v1/invoices", "invoices:read"),
         ("/api/v1/invoices/X/pdf", "invoices:read"),
+        ("/api/v1/invoices/X/xml", "invoices:read"),
     ],
 )
 def test_a_key_without_the_scope_is_a_403_naming_it(two_clients, path, scope):
