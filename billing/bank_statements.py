@@ -29,8 +29,11 @@ from charset_normalizer import from_bytes
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
+from billing.money import money_round
+
 MAX_BYTES = 32 * 1024 * 1024  # a month of a busy account is a few MB
 MAX_ENTRIES = 100_000
+LARGEST = Decimal("1e12")  # Payment.amount: 14 digits, 2 of them decimals
 CAMT053_NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d{2})$")
 CAMT053_VERSIONS = range(2, 14)
 _TAG = re.compile(r"^\{([^}]*)\}(.*)$")
@@ -127,7 +130,20 @@ def _amount(element: Element | None, where: str) -> tuple[Decimal, str]:
     currency = element.get("Ccy", "")
     if not amount.is_finite() or amount < 0 or not re.fullmatch(r"[A-Z]{3}", currency):
         raise StatementRefused(f"{where}: the amount {amount} {currency!r} is not valid.")
+    try:
+        amount_check(amount, currency)
+    except ValueError as error:
+        raise StatementRefused(f"{where}: {error}.") from None
     return amount, currency
+
+
+def amount_check(amount: Decimal, currency: str) -> None:
+    """ValueError when the amount cannot be stored as it is: more decimals than the
+    currency has (never rounded silently), or too large."""
+    if abs(amount) >= LARGEST:
+        raise ValueError(f"the amount {amount} is too large")
+    if amount != money_round(amount, currency):
+        raise ValueError(f"the amount {amount} has more decimals than {currency} has")
 
 
 def _account(element: Element | None) -> str:
@@ -352,6 +368,7 @@ def _csv_entry(values: dict[str, str]) -> StatementEntry:
     currency = values["currency"].upper()
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise ValueError(f"{values['currency']!r} is not a currency code")
+    amount_check(amount, currency)
     if not values["id"]:
         raise ValueError("no id (the bank's id of the entry)")
     value_date = values.get("value_date", "")

@@ -127,6 +127,12 @@ def test_camt053_entry_with_a_bad_amount_names_the_entry():
         statement_parse(data)
 
 
+def test_camt053_amount_with_more_decimals_than_the_currency_is_refused():
+    data = camt_statement([camt_entry(bank_id="E1", amount="12.505")])
+    with pytest.raises(StatementRefused, match=r"entry 1: the amount 12\.505 has more decimals"):
+        statement_parse(data)
+
+
 def test_a_file_over_the_limit_is_refused_before_it_is_read():
     with pytest.raises(StatementRefused, match="larger than"):
         statement_parse(b"<" + b" " * MAX_BYTES)
@@ -175,6 +181,9 @@ def test_csv_with_commas_and_decimal_points():
         ("2026-11-03;12;EUR", "Line 3: 3 columns, the header has 4"),
         ("2026-11-03;12;EUR;A", "Line 3: the id 'A' is there twice"),
         ("2026-11-03;0;EUR;2", "Line 3: the amount is zero"),
+        ("2026-11-03;1,005;EUR;2", "Line 3: the amount 1.005 has more decimals than EUR has"),
+        ("2026-11-03;10,5;HUF;2", "Line 3: the amount 10.5 has more decimals than HUF has"),
+        ("2026-11-03;1000000000000;EUR;2", "Line 3: the amount 1000000000000 is too large"),
     ],
 )
 def test_csv_bad_row_refuses_the_file_naming_the_line(row, reason):
