@@ -26,7 +26,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
-from billing.bank_statements import StatementEntry, statement_parse
+from billing.bank_statements import LARGEST, StatementEntry, statement_parse
 from billing.models import BankStatement, Invoice, Payment, PaymentAllocation
 from billing.money import minor_unit, money_round, money_text
 from billing.selectors.receivables import invoices_with_open_amounts, payments_with_unallocated
@@ -211,6 +211,8 @@ def _money(amount: Decimal, currency: str, what: str) -> Decimal:
         raise ValidationError({what: "Must be a finite decimal amount."})
     if amount != money_round(amount, currency):
         raise ValidationError({what: f"At most {minor_unit(currency)} {currency} precision."})
+    if abs(amount) >= LARGEST:
+        raise ValidationError({what: "Too large."})
     return amount
 
 

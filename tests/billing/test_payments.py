@@ -206,6 +206,7 @@ def test_payment_recorded_by_hand_is_audited_and_matched(client_a, admin):
         ("-5", "EUR", "more than zero"),
         ("1.005", "EUR", "precision"),
         ("10", "EURO", "ISO 4217"),
+        ("1000000000000", "EUR", "Too large"),
     ],
 )
 def test_payment_record_refuses_bad_input(client_a, amount, currency, error):
