@@ -33,7 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest
 
 from billing.models import Invoice, Payment, PaymentAllocation
 from tenants.models import Client
@@ -60,9 +60,8 @@ def _sum_of(queryset: QuerySet[Any]) -> Coalesce:
 # Annotated querysets are typed QuerySet[Any]: the stubs know no annotation by name.
 def invoices_with_open_amounts(queryset: QuerySet[Invoice] | None = None) -> QuerySet[Any]:
     """Invoices annotated with `paid` (allocated to them), `credited` (a credit note
-    cancels them), `open_amount` (what is still due; 0 when credited) and `due_date` (the
-    due date, or for an invoice issued before payment terms: its UTC issue day plus the
-    client's terms)."""
+    cancels them), `open_amount` (what is still due; 0 when credited) and `due_date` (None
+    for an invoice issued before payment terms: such an invoice is not followed up)."""
     queryset = queryset if queryset is not None else Invoice.objects.all()
     due = Coalesce(F("total_with_vat"), F("total"), output_field=_MONEY)
     return queryset.annotate(
@@ -73,14 +72,7 @@ def invoices_with_open_amounts(queryset: QuerySet[Invoice] | None = None) -> Que
             default=Greatest(ExpressionWrapper(due - F("paid"), output_field=_MONEY), Value(ZERO)),
             output_field=_MONEY,
         ),
-        due_date=Coalesce(
-            F("due_on"),
-            ExpressionWrapper(
-                Cast("issued_at", DateField()) + F("client__payment_terms_days"),
-                output_field=DateField(),
-            ),
-            output_field=DateField(),
-        ),
+        due_date=F("due_on"),
     )
 
 
@@ -96,22 +88,32 @@ def invoice_open_amount(invoice: Invoice) -> Decimal:
     return amount
 
 
-def invoice_due_date(invoice: Invoice) -> date:
-    """The invoice's due date (for one issued before payment terms: issue day + terms)."""
-    due: date = _annotated(invoice).due_date
+def invoice_due_date(invoice: Invoice) -> date | None:
+    """The invoice's due date (None: issued before payment terms)."""
+    due: date | None = _annotated(invoice).due_date
     return due
 
 
 def status_of(
-    *, kind: str, credited: bool, open_amount: Decimal, paid: Decimal, due: date, today: date
+    *,
+    kind: str,
+    credited: bool,
+    open_amount: Decimal,
+    paid: Decimal,
+    due: date | None,
+    today: date,
 ) -> str:
-    """The status from the figures (a credit note has none: '')."""
+    """The status from the figures; '' for a credit note, and for an invoice issued before
+    payment terms that nothing settled (payments were not recorded then: it may well be
+    paid, so it is never called open or overdue)."""
     if kind == Invoice.Kind.CREDIT_NOTE:
         return ""
     if credited:
         return InvoiceStatus.CREDITED
     if open_amount <= 0:
         return InvoiceStatus.PAID
+    if due is None:
+        return ""
     if today > due:
         return InvoiceStatus.OVERDUE
     return InvoiceStatus.PARTLY_PAID if paid > 0 else InvoiceStatus.OPEN
@@ -119,7 +121,7 @@ def status_of(
 
 def invoice_status(invoice: Invoice, today: date) -> str:
     """open, partly_paid, paid, overdue (open after its due date) or credited; '' for a
-    credit note. `today`: the client's local date."""
+    credit note or an untracked invoice (status_of). `today`: the client's local date."""
     row = _annotated(invoice)
     return status_of(
         kind=row.kind,
@@ -137,7 +139,7 @@ class InvoiceRow:
     status: str
     paid: Decimal
     open_amount: Decimal
-    due_date: date
+    due_date: date | None
 
 
 def invoice_rows_of_client(*, client: Client, today: date) -> list[InvoiceRow]:
@@ -175,8 +177,9 @@ class OpenTotal:
 def open_totals(rows: list[InvoiceRow]) -> list[OpenTotal]:
     """Per currency: what is open, and of it what is overdue."""
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    followed = (InvoiceStatus.OPEN, InvoiceStatus.PARTLY_PAID, InvoiceStatus.OVERDUE)
     for row in rows:
-        if row.open_amount > 0:
+        if row.status in followed:
             totals[row.invoice.currency][0] += row.open_amount
             if row.status == InvoiceStatus.OVERDUE:
                 totals[row.invoice.currency][1] += row.open_amount
@@ -256,7 +259,7 @@ def receivables_by_age(*, today: date) -> list[AgingRow]:
     """Open amounts per currency and client by days past due (not yet due, 1-30, 31-60,
     61-90, over 90), each currency followed by its total row; one query grouped in SQL."""
     open_invoices = invoices_with_open_amounts(
-        Invoice.objects.filter(kind=Invoice.Kind.INVOICE)
+        Invoice.objects.filter(kind=Invoice.Kind.INVOICE, due_on__isnull=False)
     ).filter(open_amount__gt=0)
     # date - date in PostgreSQL is whole days (Django's own subtraction makes an interval).
     past_due = Func(

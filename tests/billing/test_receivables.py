@@ -19,6 +19,7 @@ from billing.selectors.receivables import (
     receivables_by_age,
 )
 from billing.services.payments import payment_allocate, payment_record
+from billing.services.reminders import invoice_reminders_queue
 from tests.support.billing import plan_for, utc
 from tests.support.payments import issue_with_terms
 
@@ -114,3 +115,28 @@ def test_receivables_by_age_agree_with_a_plain_statement_of_the_rule(make_client
         members = [b for (c, _), b in expected.items() if c == currency]
         assert total.total == sum(sum(b.values()) for b in members)
         assert total.overdue == total.total - sum(b["not_due"] for b in members)
+
+
+def test_an_invoice_issued_before_payment_terms_is_not_followed_up(make_client, settings):
+    settings.INVOICE_REMINDER_DAYS = [7]
+    client = make_client(currency="EUR")
+    plan_for(client, date(2026, 1, 1), base_monthly_fee=Decimal("100.00"))
+    old = issue_with_terms(client, date(2026, 2, 1), due_on=None, now=utc(2026, 3, 2))
+    tracked = issue_with_terms(
+        client, date(2026, 3, 1), due_on=date(2026, 4, 16), now=utc(2026, 4, 2)
+    )
+    rows = {row.invoice: row for row in invoice_rows_of_client(client=client, today=TODAY)}
+    assert (rows[old].status, rows[old].open_amount) == ("", Decimal("100.00"))
+    assert rows[tracked].status == InvoiceStatus.OVERDUE
+    (total,) = open_totals(list(rows.values()))
+    assert (total.open, total.overdue) == (Decimal("100.00"), Decimal("100.00"))
+    (row, _total) = receivables_by_age(today=TODAY)
+    assert row.total == Decimal("100.00")
+    assert [m.invoice for m in invoice_reminders_queue(now=utc(2026, 12, 7, 8)).queued] == []
+    assert [i for i in invoice_reminders_queue(now=utc(2026, 12, 7, 8)).no_email] == [tracked]
+    payment, _ = payment_record(
+        client=client, amount=Decimal("100.00"), currency="EUR", received_on=TODAY
+    )
+    payment_allocate(payment=payment, invoice=old, amount=Decimal("100.00"))
+    rows = {row.invoice: row for row in invoice_rows_of_client(client=client, today=TODAY)}
+    assert rows[old].status == InvoiceStatus.PAID
