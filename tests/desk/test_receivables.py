@@ -149,3 +149,13 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(admin_http, monkeypa
     page = _upload(admin_http, b"<" + b" " * (1024 * 1024 + 1), "huge.xml")
     assert page.status_code == 400 and "larger than 1 MB" in page.text
     assert not Payment.objects.exists()
+
+
+def test_the_page_says_when_it_shows_only_the_oldest_payments(admin_http, monkeypatch):
+    monkeypatch.setattr("desk.views.receivables.UNMATCHED_SHOWN", 2)
+    _upload(
+        admin_http, camt_statement([camt_entry(bank_id=f"M{n}", amount="1.00") for n in range(3)])
+    )
+    page = admin_http.get("/billing/receivables/")
+    assert "The oldest 2 of 3 are shown." in page.text
+    assert page.text.count("data-payment=") == 2

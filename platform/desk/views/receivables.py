@@ -62,6 +62,9 @@ class AllocateForm(forms.Form):
     )
 
 
+UNMATCHED_SHOWN = 200  # the oldest first; the page says when there are more
+
+
 def _page(request: HttpRequest, **context: Any) -> HttpResponse:
     today = timezone.now().astimezone(UTC).date()
     context.setdefault("statement_form", StatementForm())
@@ -69,7 +72,8 @@ def _page(request: HttpRequest, **context: Any) -> HttpResponse:
     context.setdefault("errors", [])
     context.update(
         aging=receivables_by_age(today=today),
-        unmatched=list(payments_unmatched()[:200]),
+        unmatched=list(payments_unmatched()[:UNMATCHED_SHOWN]),
+        unmatched_count=payments_unmatched().count(),
         allocations=PaymentAllocation.objects.select_related(
             "payment", "invoice", "invoice__client"
         ).order_by("-allocated_at", "-id")[:50],
