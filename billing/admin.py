@@ -1,9 +1,12 @@
 """Agency admin: price plan versions editable; the ledger, invoices and payments read-only."""
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.utils import timezone
 
 from billing.models import (
     BankStatement,
+    BillingMail,
     ExchangeRate,
     Invoice,
     InvoiceLine,
@@ -12,8 +15,13 @@ from billing.models import (
     PaymentAllocation,
     PricePlan,
     UsageEntry,
+    VatCheck,
+    VatRate,
 )
 from billing.services import price_plan_change_record
+from billing.services.mail import billing_mail_send_again
+from billing.services.vies import vat_ids_check
+from tenants.admin import ClientAdmin
 
 
 class LanguageSurchargeInline(admin.TabularInline):
@@ -49,6 +57,18 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     list_display = ["from_currency", "to_currency", "valid_on", "rate", "source"]
     list_filter = ["from_currency", "to_currency", "source"]
     date_hierarchy = "valid_on"
+
+
+@admin.register(VatRate)
+class VatRateAdmin(admin.ModelAdmin):
+    """VAT rates as data: agency admins add a country's coming change (a new row from its
+    first day, and the open row's `valid_to` set to that day). The issue date picks the rate;
+    an issued invoice keeps the rate it was issued with, whatever happens here."""
+
+    list_display = ["country", "kind", "rate", "valid_from", "valid_to", "source"]
+    list_filter = ["country", "kind"]
+    search_fields = ["country", "source"]
+    date_hierarchy = "valid_from"
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -149,3 +169,69 @@ class PaymentAdmin(ReadOnlyAdmin):
 class BankStatementAdmin(ReadOnlyAdmin):
     list_display = ["imported_at", "format", "filename", "account", "entries", "imported_by"]
     search_fields = ["filename", "statement_id", "sha256"]
+
+
+@admin.register(VatCheck)
+class VatCheckAdmin(ReadOnlyAdmin):
+    """VIES answers and offline checks: the evidence invoices relied on, never edited."""
+
+    list_display = [
+        "checked_at",
+        "client",
+        "vat_id",
+        "source",
+        "valid",
+        "request_identifier",
+        "error",
+    ]
+    list_filter = ["source", "valid"]
+    search_fields = ["vat_id", "client__name", "client__slug", "request_identifier"]
+    date_hierarchy = "checked_at"
+    list_select_related = ["client"]
+
+
+@admin.action(description="Check VAT ID in VIES")
+def vat_ids_check_in_vies(modeladmin, request, queryset) -> None:
+    """Ask VIES about the selected clients' VAT ids; each answer is stored (VatCheck)."""
+    if not settings.VIES_URL:
+        modeladmin.message_user(
+            request, "VIES is switched off (POLYDESK_VIES_URL is empty).", messages.ERROR
+        )
+        return
+    for check in vat_ids_check(clients=queryset, now=timezone.now()):
+        verdict = {True: "valid", False: "NOT valid", None: "no answer"}[check.valid]
+        detail = check.request_identifier or check.error
+        level = messages.SUCCESS if check.valid else messages.WARNING
+        modeladmin.message_user(request, f"{check.vat_id}: {verdict} ({detail})", level)
+
+
+# The Client admin is tenants'; billing adds its action there (tenants cannot import billing).
+ClientAdmin.actions = [*(ClientAdmin.actions or []), vat_ids_check_in_vies]  # type: ignore[misc]
+
+
+@admin.register(BillingMail)
+class BillingMailAdmin(ReadOnlyAdmin):
+    """Invoice e-mails and reminders: failed ones say why, and are sent again from here."""
+
+    list_display = [
+        "queued_at",
+        "invoice",
+        "kind",
+        "level",
+        "to",
+        "state",
+        "attempts",
+        "last_error",
+    ]
+    list_filter = ["state", "kind"]
+    search_fields = ["invoice__number", "to", "invoice__client__name"]
+    list_select_related = ["invoice"]
+    actions = ["send_again"]
+
+    @admin.action(description="Send again", permissions=["send_again"])
+    def send_again(self, request, queryset) -> None:
+        again = sum(billing_mail_send_again(mail=mail) for mail in queryset)
+        self.message_user(request, f"{again} e-mail(s) queued again; only failed ones are.")
+
+    def has_send_again_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_staff

@@ -16,15 +16,25 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from babel.dates import format_interval
+import segno
+from babel.dates import format_date, format_interval
 from babel.numbers import format_currency, format_decimal, format_percent
 from django.utils import translation
 from django.utils.translation import gettext as _
-from reportlab.lib.enums import TA_RIGHT
+from reportlab.graphics.shapes import Drawing, Rect
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from billing.payment_qr import (
+    EPC,
+    PaymentQr,
+    PaymentQrError,
+    PaymentRequest,
+    payment_qr_for,
+    variable_symbol,
+)
 from core.formats import Formats
 from core.months import month_bounds
 from core.pdf import (
@@ -45,6 +55,16 @@ UNIT_AMOUNT = "amount"
 # Description ... amount: PAGE_WIDTH in all; the unit holds "conversaciones" on one line,
 # quantity and amount "123 456,78 CZK".
 LINE_WIDTHS = [158, 66, 50, 72, 66, 70]
+# With VAT, a VAT column ("25,5 %", "AE") before the amount.
+VAT_LINE_WIDTHS = [136, 62, 46, 68, 62, 40, 68]
+VAT_TOTAL_WIDTHS = [182, 60, 120, 120]
+DOMESTIC, REVERSE_CHARGE, OUTSIDE_SCOPE = "domestic", "reverse_charge", "outside_scope"
+# The language a supplier's country writes its mentions in (the catalogs' languages).
+COUNTRY_LANGUAGES = {
+    "AT": "de", "BE": "nl", "BG": "bg", "CY": "el", "CZ": "cs", "DE": "de", "ES": "es",
+    "FR": "fr", "GR": "el", "HR": "hr", "HU": "hu", "IE": "en", "IT": "it", "LU": "fr",
+    "MT": "en", "NL": "nl", "PL": "pl", "PT": "pt", "RO": "ro", "SI": "sl", "SK": "sk",
+}  # fmt: skip
 # A table sets its cells' font even when they hold paragraphs: without this, reportlab's
 # default Helvetica (not embedded, no č or ő) ends up in the file.
 CELL_FONT = [("FONT", (0, 0), (-1, -1), FONT, 9)]
@@ -120,6 +140,44 @@ class InvoiceDocument:
     payment_reference: str = ""
 
 
+def vat_category_label(category: str) -> str:
+    """An EN 16931 VAT category as the reader says it, in the active language."""
+    labels = {
+        "S": _("Standard rate"),
+        "AE": _("Reverse charge"),
+        "O": _("Not subject to VAT"),
+    }
+    return labels.get(category, category)
+
+
+def vat_mention(treatment: str) -> str:
+    """The legal mention a treatment requires (Directive 2006/112/EC art. 226(11)), in the
+    active language; "" for VAT charged."""
+    if treatment == REVERSE_CHARGE:
+        return _(
+            "Reverse charge — the customer accounts for the VAT, Article 196 of Directive "
+            "2006/112/EC."
+        )
+    if treatment == OUTSIDE_SCOPE:
+        return _(
+            "Not subject to EU VAT — the place of supply is outside the EU, Article 44 of "
+            "Directive 2006/112/EC."
+        )
+    return ""
+
+
+def vat_mentions(document: "InvoiceDocument") -> list[str]:
+    """The mention in the document's language, then in the supplier's when it differs."""
+    mention = vat_mention(document.vat_treatment)
+    if not mention:
+        return []
+    supplier = COUNTRY_LANGUAGES.get(document.issuer.country, "")
+    if not supplier or supplier == document.language:
+        return [mention]
+    with translation.override(supplier):
+        return [mention, vat_mention(document.vat_treatment)]
+
+
 def document_title(kind: str) -> str:
     """The document's title, "Invoice" or "Credit note", in the active language."""
     return _("Credit note") if kind == KIND_CREDIT_NOTE else _("Invoice")
@@ -144,6 +202,21 @@ class InvoiceFormats(Formats):
 
     def country(self, code: str) -> str:
         return self.value_label("country", code)
+
+    def day(self, value: date) -> str:
+        """A calendar date (a due date), long, as the issue date is printed."""
+        return format_date(value, "long", locale=self.locale)
+
+    def vat_rate(self, category: str, rate: Decimal | None) -> str:
+        """A line's VAT: its rate for VAT charged ("21 %"), else its category ("AE", "O")."""
+        if category == "S" and rate is not None:
+            return self.share(rate / 100)
+        return category
+
+    def vat_total_rate(self, category: str, rate: Decimal) -> str:
+        """A VAT total's rate: "21 %", "0 %" under the reverse charge; none outside the
+        scope (EN 16931 BR-O-05: no rate for category O)."""
+        return "—" if category == "O" else self.share(rate / 100)
 
 
 def last_day(line: DocumentLine) -> date:
@@ -173,6 +246,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "total": ParagraphStyle(
             "total", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14, alignment=TA_RIGHT
         ),
+        "total_part": ParagraphStyle("total_part", parent=base, alignment=TA_RIGHT),
     }
 
 
@@ -232,6 +306,10 @@ def _facts(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> Table:
         (_("Billed month"), fmt.month(datetime.combine(document.period, time()))),
         (_("Currency"), document.currency),
     ]
+    if document.due_on is not None:
+        facts.append((_("Due date"), fmt.day(document.due_on)))
+    if document.payment_reference:
+        facts.append((_("Payment reference"), document.payment_reference))
     if document.kind == KIND_CREDIT_NOTE:
         corrected = document.corrects_number
         if document.corrects_issued_at is not None:
@@ -271,34 +349,76 @@ def line_cells(line: DocumentLine, fmt: InvoiceFormats) -> list[str]:
 
 
 def _tail(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> tuple[list, list]:
-    """The rows under the lines, the total then the notes (a credit note's, the VAT's),
-    and their style: one table with the lines, so they never start a page alone."""
-    last = len(LINE_WIDTHS) - 1
+    """The rows under the lines, the totals then the notes (a credit note's, the VAT's),
+    and their style: one table with the lines, so they never start a page alone. With VAT:
+    total without VAT, VAT, total to pay; before VAT: the total, "without VAT"."""
+    last = len(_line_widths(document)) - 1
+    if document.vat_treatment and document.total_with_vat is not None:
+        totals = [
+            (_("Total without VAT"), document.total, "total_part"),
+            (_("VAT"), document.vat_total, "total_part"),
+            # A credit note's negative total is not "to pay".
+            (
+                _("Total with VAT") if document.kind == KIND_CREDIT_NOTE else _("Total to pay"),
+                document.total_with_vat,
+                "total",
+            ),
+        ]
+    else:
+        totals = [(_("Total"), document.total, "total")]
     rows: list[list[object]] = [
         [
-            Paragraph(escape(_("Total")), styles["total"]),
+            Paragraph(escape(label), styles[style]),
             *[""] * (last - 2),
-            Paragraph(escape(fmt.money(document.total)), styles["total"]),
+            Paragraph(escape(fmt.money(amount)), styles[style]),
             "",
         ]
+        for label, amount, style in totals
     ]
     notes = []
     if document.kind == KIND_CREDIT_NOTE:
         cancels = _("This credit note cancels invoice %(number)s in full.")
         notes.append(cancels % {"number": document.corrects_number})
-    # True of every invoice today: plans, lines and totals carry no tax (docs/billing.md).
-    notes.append(_("Prices and amounts are without VAT."))
+    if not document.vat_treatment:
+        # Issued before VAT was applied: its lines and total carry none (docs/billing.md).
+        notes.append(_("Prices and amounts are without VAT."))
     rows += [[Paragraph(escape(note), styles["body"]), *[""] * last] for note in notes]
-    total = -len(rows)
+    first, closing = -len(rows), -len(rows) + len(totals) - 1
     style: list[tuple] = [
-        ("SPAN", (0, total), (last - 2, total)),
-        ("SPAN", (last - 1, total), (last, total)),
-        ("LINEABOVE", (0, total), (-1, total), 0.8, INK),
-        ("TOPPADDING", (0, total), (-1, total), 4),
-        ("BOTTOMPADDING", (0, total), (-1, total), 6 * mm),
-        *(("SPAN", (0, row), (last, row)) for row in range(total + 1, 0)),
+        *(("SPAN", (0, row), (last - 2, row)) for row in range(first, closing + 1)),
+        *(("SPAN", (last - 1, row), (last, row)) for row in range(first, closing + 1)),
+        ("LINEABOVE", (0, first), (-1, first), 0.8, INK),
+        ("LINEABOVE", (0, closing), (-1, closing), 0.8, INK),
+        ("TOPPADDING", (0, first), (-1, closing), 4),
+        ("BOTTOMPADDING", (0, closing), (-1, closing), 6 * mm),
+        *(("SPAN", (0, row), (last, row)) for row in range(closing + 1, 0)),
     ]
     return rows, style
+
+
+def _line_widths(document: InvoiceDocument) -> list[int]:
+    return VAT_LINE_WIDTHS if document.vat_treatment else LINE_WIDTHS
+
+
+def _vat_totals(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list:
+    """The VAT per category and rate as stored (taxable amount, VAT), then the mentions."""
+    if not document.vat_treatment:
+        return []
+    header = [_("VAT category"), _("VAT rate"), _("Taxable amount"), _("VAT")]
+    rows = [
+        [
+            Paragraph(escape(vat_category_label(row.category)), styles["cell"]),
+            fmt.vat_total_rate(row.category, row.rate),
+            fmt.money(row.taxable_amount),
+            fmt.money(row.vat_amount),
+        ]
+        for row in document.vat_totals
+    ]
+    mentions = [Paragraph(escape(text), styles["body"]) for text in vat_mentions(document)]
+    return [
+        *blocks_of_table(header, rows, VAT_TOTAL_WIDTHS, header_size=7.5),
+        *([Spacer(1, 3 * mm), *mentions] if mentions else []),
+    ]
 
 
 def _lines(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list[Table]:
@@ -310,19 +430,143 @@ def _lines(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list[Table
         if (line.starts_on, line.ends_on) != whole_month:
             days = format_interval(line.starts_on, last_day(line), "yMMMd", locale=fmt.locale)
             text += f"<br/><font size=7.5 color='#5b6578'>{escape(days)}</font>"
-        rows.append([Paragraph(text, styles["cell"]), *line_cells(line, fmt)])
+        cells = line_cells(line, fmt)
+        if document.vat_treatment:
+            cells.insert(-1, fmt.vat_rate(line.vat_category, line.vat_rate))
+        rows.append([Paragraph(text, styles["cell"]), *cells])
     header = [
         _("Description"),
         _("Quantity"),
         _("Included"),
         _("Billing unit"),
         _("Unit price"),
+        *([_("VAT")] if document.vat_treatment else []),
         _("Amount"),
     ]
     tail, tail_style = _tail(document, fmt, styles)
     return blocks_of_table(
-        header, rows, LINE_WIDTHS, header_size=7.5, tail=tail, tail_style=tail_style
+        header, rows, _line_widths(document), header_size=7.5, tail=tail, tail_style=tail_style
     )
+
+
+# The payment QR code's side: EPC069-12 asks for at least 2 x 2 cm; larger reads better from
+# a screen. Its caption names the standard, so the payer knows which app reads it.
+QR_SIZE = 34 * mm
+QR_CAPTIONS = {EPC: "EPC QR (SEPA)"}
+
+
+def iban_printed(iban: str) -> str:
+    """An IBAN in groups of four characters (CZ65 0800 0000 ...), as banks print it."""
+    compact = "".join(iban.split()).upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def amount_to_pay(document: InvoiceDocument) -> Decimal:
+    """What the buyer pays: with VAT, or the total of an invoice issued before VAT."""
+    return document.total if document.total_with_vat is None else document.total_with_vat
+
+
+def document_payment_qr(document: InvoiceDocument) -> PaymentQr | None:
+    """The payment QR code the document prints (billing.payment_qr), or None: a credit
+    note, nothing to pay, no account in its currency, a currency without a standard."""
+    if document.kind != KIND_INVOICE:
+        return None
+    request = PaymentRequest(
+        iban=document.issuer.iban,
+        bic=document.issuer.bic,
+        name=document.issuer.name,
+        amount=amount_to_pay(document),
+        currency=document.currency,
+        reference=document.payment_reference,
+        due_on=document.due_on,
+        message=f"{document_title(document.kind)} {document.number}",
+    )
+    try:
+        return payment_qr_for(request, payer_country=document.customer.country)
+    except PaymentQrError:
+        # Beyond what the standard can carry (an amount over its limit, a name over 70
+        # characters): the invoice prints the bank details without a code, never fails.
+        return None
+
+
+def qr_drawing(payload: str, size: float) -> Drawing:
+    """The QR code as vector squares (sharp at any zoom or print), error correction M as
+    EPC069-12 asks, its text in UTF-8 (EPC's character set 1; SPAYD is ASCII)."""
+    code = segno.make(payload, error="m", boost_error=False, micro=False, encoding="utf-8")
+    rows = list(code.matrix_iter(border=4))
+    module = size / len(rows)
+    drawing = Drawing(size, size)
+    for y, row in enumerate(rows):
+        for x, dark in enumerate(row):
+            if dark:
+                top = size - (y + 1) * module
+                drawing.add(Rect(x * module, top, module, module, fillColor=INK, strokeWidth=0))
+    return drawing
+
+
+def _payment(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> list:
+    """How to pay an invoice: amount, due date, reference, the account in the invoice's
+    currency and its QR code; nothing for a credit note or an invoice with nothing to pay."""
+    amount = amount_to_pay(document)
+    if document.kind != KIND_INVOICE or amount <= 0:
+        return []
+    reference = document.payment_reference
+    facts = [
+        (_("Amount to pay"), fmt.money(amount)),
+        # The due date is already the client's local date: formatted as it is.
+        (
+            _("Due date"),
+            format_date(document.due_on, "long", locale=fmt.locale) if document.due_on else "",
+        ),
+        (
+            _("Variable symbol") if variable_symbol(reference) else _("Payment reference"),
+            reference,
+        ),
+        # In groups of four, as on paper (the code holds it compact).
+        ("IBAN", iban_printed(document.issuer.iban)),
+        ("BIC", document.issuer.bic),
+    ]
+    rows = [
+        [Paragraph(escape(label), styles["muted"]), Paragraph(escape(value), styles["body"])]
+        for label, value in facts
+        if value
+    ]
+    if not document.issuer.iban:
+        rows.append([Paragraph(escape(_("Bank details will follow.")), styles["body"]), ""])
+    details = Table(rows, colWidths=[120, PAGE_WIDTH - 120 - QR_SIZE - 12], hAlign="LEFT")
+    details.setStyle(
+        TableStyle(
+            [
+                *CELL_FONT,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    code = document_payment_qr(document)
+    qr_cell: list = []
+    if code is not None:
+        caption = QR_CAPTIONS.get(code.kind, "QR Platba")
+        centred = ParagraphStyle("caption", parent=styles["label"], alignment=TA_CENTER)
+        qr_cell = [qr_drawing(code.payload, QR_SIZE), Paragraph(escape(caption), centred)]
+    block = Table(
+        [[details, qr_cell]], colWidths=[PAGE_WIDTH - QR_SIZE - 12, QR_SIZE + 12], hAlign="LEFT"
+    )
+    block.setStyle(
+        TableStyle(
+            [
+                *CELL_FONT,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("ALIGN", (1, 0), (1, 0), "CENTER"),
+            ]
+        )
+    )
+    heading = Paragraph(escape(_("Payment")), styles["name"])
+    return [Spacer(1, 4 * mm), KeepTogether([heading, Spacer(1, 2 * mm), block])]
 
 
 def invoice_story(document: InvoiceDocument) -> list:
@@ -336,8 +580,12 @@ def invoice_story(document: InvoiceDocument) -> list:
         Spacer(1, 6 * mm),
         _facts(document, fmt, styles),
         Spacer(1, 6 * mm),
-        # The lines, then the total and the notes in the same table (_tail).
+        # The lines, then the totals and the notes in the same table (_tail).
         *_lines(document, fmt, styles),
+        # The VAT per rate and the legal mention (reverse charge, outside the scope).
+        *_vat_totals(document, fmt, styles),
+        # How to pay (an invoice with an amount due): after the total, kept on one page.
+        *_payment(document, fmt, styles),
     ]
 
 

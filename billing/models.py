@@ -432,6 +432,24 @@ class VatRate(models.Model):
     def __str__(self) -> str:
         return f"{self.country} {self.kind} {self.rate} % from {self.valid_from}"
 
+    def clean(self) -> None:
+        """One rate of a kind per country and day: a change ends the rate before it."""
+        super().clean()
+        self.country = self.country.strip().upper()
+        if self.valid_to is not None and self.valid_to <= self.valid_from:
+            raise ValidationError({"valid_to": "After the first day it applies."})
+        overlapping = VatRate.objects.filter(country=self.country, kind=self.kind).exclude(
+            pk=self.pk
+        )
+        if self.valid_to is not None:
+            overlapping = overlapping.filter(valid_from__lt=self.valid_to)
+        overlapping = overlapping.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=self.valid_from))
+        clash = overlapping.first()
+        if clash is not None:
+            raise ValidationError(
+                f"{clash} overlaps it: end that rate first (its valid_to: the new one's first day)."
+            )
+
 
 class VatCheck(models.Model):
     """One answer about a VAT id, kept as evidence: from the EU's VIES service (its

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from billing.exchange_rates import ExchangeRatesUnavailable
 from billing.services import exchange_rates_fetch, invoices_issue_for_month
+from billing.services.mail import billing_mail_send, billing_mails_sweep
 from billing.services.reminders import invoice_reminders_queue
 from core.months import month_parse, month_previous
 
@@ -71,3 +72,18 @@ def invoice_reminders_task() -> dict:
         "queued": [(mail.invoice_id, mail.level) for mail in run.queued],
         "no_email": [invoice.number for invoice in run.no_email],
     }
+
+
+# Retries are the row's own (next_attempt_at, billing.services.mail): a task that fails to
+# send reschedules the mail and ends; the sweep below sends it again when it is due.
+@shared_task(acks_late=True, ignore_result=True)
+def billing_mail_send_task(mail_id: int) -> None:
+    """Send the queued billing e-mail if it is due (a second run finds it sent: nothing)."""
+    billing_mail_send(mail_id=mail_id)
+
+
+@shared_task(ignore_result=True)
+def billing_mails_sweep_task() -> int:
+    """Beat, every 2 minutes: send the queued billing e-mails that are due (lost tasks,
+    retries whose time has come)."""
+    return len(billing_mails_sweep())

@@ -15,7 +15,9 @@ BILLING_IDENTITY_FIELDS = [
     "billing_country",
     "registration_id",
     "vat_id",
+    "vat_registered",
     "billing_email",
+    "payment_terms_days",
 ]
 
 

@@ -107,6 +107,10 @@ class ClientQuerySet(models.QuerySet):
         return self.clients().filter(status=Client.Status.ACTIVE, ready=True)
 
 
+# An invoice's payment terms, in days after its issue: at least a day, at most four months.
+PAYMENT_TERMS_DAYS = (1, 120)
+
+
 class Client(TenantMixin):
     """An e-shop served by the agency; its customers' data lives in its own schema."""
 
@@ -173,6 +177,7 @@ class Client(TenantMixin):
         default=True,
         help_text="a business registered for VAT in its country (then give its VAT ID)",
     )
+    # Checked in clean(): PAYMENT_TERMS_DAYS (days after issue).
     payment_terms_days = models.PositiveSmallIntegerField(
         "payment terms (days)", default=14, help_text="an invoice is due this many days after issue"
     )
@@ -210,6 +215,13 @@ class Client(TenantMixin):
             errors["billing_country"] = (
                 f"{self.billing_country!r} is neither one of the client's countries nor an "
                 "ISO 3166-1 country code (CZ, SK, DE...)."
+            )
+        if self.payment_terms_days is not None and not (
+            PAYMENT_TERMS_DAYS[0] <= self.payment_terms_days <= PAYMENT_TERMS_DAYS[1]
+        ):
+            errors["payment_terms_days"] = (
+                f"Between {PAYMENT_TERMS_DAYS[0]} and {PAYMENT_TERMS_DAYS[1]} days, "
+                f"not {self.payment_terms_days}."
             )
         if self.vat_id:
             with contextlib.suppress(ValidationError):  # the field's validator said why

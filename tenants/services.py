@@ -228,12 +228,19 @@ def client_billing_identity_set(
     registration_id: str = "",
     vat_id: str = "",
     billing_email: str = "",
+    vat_registered: bool | None = None,
+    payment_terms_days: int | None = None,
 ) -> Client:
     """Set the client's billing identity (the buyer on invoices issued from now on; issued
-    ones keep theirs), checked as the admin checks it: ValidationError names the field."""
+    ones keep theirs), checked as the admin checks it: ValidationError names the field.
+    `vat_registered` and `payment_terms_days` stay as they are when not given."""
     client.legal_name, client.billing_address = legal_name.strip(), billing_address.strip()
     client.billing_country, client.registration_id = billing_country, registration_id.strip()
     client.vat_id, client.billing_email = vat_id.strip(), billing_email.strip()
+    if vat_registered is not None:
+        client.vat_registered = vat_registered
+    if payment_terms_days is not None:
+        client.payment_terms_days = payment_terms_days
     _validated_client(client)
     client.save(
         update_fields=[
@@ -243,6 +250,8 @@ def client_billing_identity_set(
             "registration_id",
             "vat_id",
             "billing_email",
+            "vat_registered",
+            "payment_terms_days",
         ]
     )
     return client

@@ -72,6 +72,12 @@ def two_clients(django_db_setup, django_db_blocker) -> TwoClients:
             time_zone="Europe/Warsaw",
             currency="PLN",
         ).client
+        # Where each is billed (billing/vat.py needs it): A in the supplier's country, B a
+        # Polish business not registered for VAT (both charged the supplier's VAT).
+        Client.objects.filter(pk=a.pk).update(billing_country="CZ")
+        Client.objects.filter(pk=b.pk).update(billing_country="PL", vat_registered=False)
+        a.refresh_from_db()
+        b.refresh_from_db()
     return TwoClients(a=a, b=b)
 
 

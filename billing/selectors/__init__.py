@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from babel import Locale
@@ -20,6 +21,8 @@ from django.utils import timezone, translation
 from billing.document import DocumentLine, InvoiceDocument, Party, VatTotalLine
 from billing.models import Invoice, InvoiceLine, LanguageSurcharge, PricePlan, UsageEntry
 from billing.rating import PlanTerms, Rating, RatingError, UsageGroup, rate_month
+from billing.selectors.vat import vat_decision_for_client
+from billing.vat import VatSubtotal, VatUndecidable, vat_subtotals
 from core.locales import babel_locale
 from core.months import month_bounds, month_span
 from tenants.models import Client
@@ -192,10 +195,14 @@ def invoice_of_client(*, client: Client, invoice_id: int) -> Invoice | None:
     return invoices_of_client(client=client).filter(pk=invoice_id).first()
 
 
-def invoice_issuer() -> Party:
+def invoice_issuer(*, currency: str = "") -> Party:
     """The agency as the issuer of its invoices (settings.INVOICE_ISSUER, from the
-    environment)."""
-    return Party(**{field: value.strip() for field, value in settings.INVOICE_ISSUER.items()})
+    environment), with its bank account for `currency` (settings.INVOICE_BANK_ACCOUNTS;
+    else POLYDESK_ISSUER_IBAN/BIC)."""
+    fields = {field: value.strip() for field, value in settings.INVOICE_ISSUER.items()}
+    if currency in settings.INVOICE_BANK_ACCOUNTS:
+        fields["iban"], fields["bic"] = settings.INVOICE_BANK_ACCOUNTS[currency]
+    return Party(**fields)
 
 
 def client_buyer(*, client: Client) -> Party:
@@ -249,7 +256,7 @@ def invoice_document(*, invoice: Invoice, language: str) -> InvoiceDocument:
             )
             for line in invoice.lines.order_by("position")
         )
-    issuer = invoice_issuer()
+    issuer = invoice_issuer(currency=invoice.currency)
     if invoice.supplier_country:  # the supplier as it was at issue
         issuer = replace(issuer, country=invoice.supplier_country, vat_id=invoice.supplier_vat_id)
     return InvoiceDocument(
@@ -352,15 +359,39 @@ def client_existed_in_month(*, client: Client, month: date) -> bool:
 
 
 @dataclass(frozen=True)
+class VatPreview:
+    """The VAT an invoice of `rating` would carry: computed as invoice_issue computes it."""
+
+    treatment: str
+    totals: tuple[VatSubtotal, ...]
+
+    @property
+    def vat_total(self) -> Decimal:
+        return sum((row.vat_amount for row in self.totals), Decimal(0))
+
+
+@dataclass(frozen=True)
 class InvoicePreview:
-    """What issuing the month's invoice would do for one client: issue `rating`, find
-    `invoice` already in force, or nothing, for `reason` (`failed`: it cannot be rated)."""
+    """What issuing the month's invoice would do for one client: issue `rating` with `vat`,
+    find `invoice` already in force, or nothing, for `reason` (`failed`: it cannot be rated
+    or its VAT decided)."""
 
     client: Client
     rating: Rating | None = None
     invoice: Invoice | None = None
     reason: str = ""
     failed: bool = False
+    vat: VatPreview | None = None
+
+
+def vat_preview(*, client: Client, rating: Rating, now: datetime) -> VatPreview:
+    """The treatment and VAT totals of the rated lines if issued `now` (VatUndecidable)."""
+    decision = vat_decision_for_client(client=client, now=now)
+    totals = vat_subtotals(
+        lines=[(decision.category, decision.rate, line.amount) for line in rating.lines],
+        currency=client.currency,
+    )
+    return VatPreview(treatment=decision.treatment, totals=tuple(totals))
 
 
 def invoices_preview_for_month(
@@ -385,7 +416,13 @@ def invoices_preview_for_month(
                 InvoicePreview(client, reason="no price plan and no usage in the month")
             )
         else:
-            previews.append(InvoicePreview(client, rating=result.rating))
+            try:
+                vat = vat_preview(client=client, rating=result.rating, now=now)
+            except VatUndecidable as error:
+                reason = f"{client.slug} {period:%Y-%m}: VAT: {error}"
+                previews.append(InvoicePreview(client, reason=reason, failed=True))
+            else:
+                previews.append(InvoicePreview(client, rating=result.rating, vat=vat))
     return previews
 
 

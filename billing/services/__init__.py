@@ -4,7 +4,7 @@ exchange rates."""
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,8 +19,17 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from billing.exchange_rates import SOURCE_ECB, cross_rate, ecb_xml_download, ecb_xml_parse
-from billing.models import Invoice, InvoiceCounter, InvoiceLine, PricePlan, UsageEntry
-from billing.money import money_text
+from billing.models import (
+    BillingMail,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    InvoiceVatTotal,
+    PricePlan,
+    UsageEntry,
+    VatCheck,
+)
+from billing.money import ZERO, money_text
 from billing.rating import RatingError
 from billing.selectors import (
     client_buyer,
@@ -28,6 +37,16 @@ from billing.selectors import (
     invoice_in_force,
     ledger_rows_after_invoice,
     rating_for_client_month,
+)
+from billing.selectors.vat import supplier_country, vat_decision_for_client
+from billing.services.mail import billing_mail_queue
+from billing.services.vies import VatIdRefusedByVies, vat_evidence_for_issue
+from billing.vat import (
+    REVERSE_CHARGE,
+    VatSubtotal,
+    VatUndecidable,
+    payment_reference,
+    vat_subtotals,
 )
 from core.events import webhook_event_emit
 from core.months import month_of, month_span
@@ -371,6 +390,23 @@ def _next_number(*, year: int) -> tuple[int, str]:
     return counter.last, f"{year}-{counter.last:06d}"
 
 
+@dataclass(frozen=True, kw_only=True)
+class InvoiceVat:
+    """The VAT an invoice or credit note records: its treatment, the supplier it was decided
+    for, the totals per category and rate, and the VIES evidence a reverse charge relied on.
+    An empty treatment: none (a credit note of an invoice issued before VAT)."""
+
+    treatment: str = ""
+    supplier_country: str = ""
+    supplier_vat_id: str = ""
+    totals: tuple[VatSubtotal, ...] = ()
+    check: VatCheck | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return sum((row.vat_amount for row in self.totals), ZERO)
+
+
 def _issue(
     *,
     client: Client,
@@ -379,6 +415,7 @@ def _issue(
     revision: int,
     total: Decimal,
     lines: list[dict[str, Any]],
+    vat: InvoiceVat,
     corrects: Invoice | None = None,
     reason: str = "",
     now: datetime,
@@ -387,6 +424,7 @@ def _issue(
     # the document never changes with it again (a credit note records its own, at its issue).
     buyer = client_buyer(client=client)
     sequence, number = _next_number(year=now.year)
+    is_invoice = kind == Invoice.Kind.INVOICE
     invoice = Invoice.objects.create(
         client=client,
         kind=kind,
@@ -406,12 +444,54 @@ def _issue(
         buyer_registration_id=buyer.registration_id,
         buyer_vat_id=buyer.vat_id,
         buyer_email=buyer.email,
+        vat_treatment=vat.treatment,
+        supplier_country=vat.supplier_country,
+        supplier_vat_id=vat.supplier_vat_id,
+        vat_total=vat.total,
+        total_with_vat=total + vat.total if vat.treatment else None,
+        # Due on the client's local issue date plus its terms; a credit note is not "due".
+        due_on=(
+            now.astimezone(client.tz).date() + timedelta(days=client.payment_terms_days)
+            if is_invoice
+            else None
+        ),
+        payment_reference=(
+            payment_reference(buyer_country=buyer.country, year=now.year, sequence=sequence)
+            if is_invoice
+            else ""
+        ),
+        vat_check=vat.check,
     )
     InvoiceLine.objects.bulk_create(
         InvoiceLine(invoice=invoice, position=position, **line)
         for position, line in enumerate(lines, start=1)
     )
+    InvoiceVatTotal.objects.bulk_create(
+        InvoiceVatTotal(
+            invoice=invoice,
+            category=row.category,
+            rate=row.rate,
+            taxable_amount=row.taxable_amount,
+            vat_amount=row.vat_amount,
+        )
+        for row in vat.totals
+    )
+    # The e-mail to the client's accounts address leaves with the invoice or not at all.
+    if invoice.buyer_email:
+        billing_mail_queue(invoice=invoice, kind=BillingMail.Kind.INVOICE)
     return invoice
+
+
+def _vat_details(invoice: Invoice) -> dict[str, Any]:
+    """What the audit log and the webhook say of an invoice's VAT (amounts as strings)."""
+    with_vat = invoice.total_with_vat
+    return {
+        "vat_treatment": invoice.vat_treatment,
+        "vat_total": str(invoice.vat_total),
+        "total_with_vat": str(with_vat) if with_vat is not None else None,
+        "due_on": invoice.due_on.isoformat() if invoice.due_on else None,
+        "payment_reference": invoice.payment_reference,
+    }
 
 
 @dataclass(frozen=True)
@@ -421,12 +501,22 @@ class IssueResult:
     reason: str = ""  # why there is no invoice
 
 
-@transaction.atomic
 def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -> IssueResult:
     """Issue the client's invoice for the month, once: a re-run (or a concurrent run)
     returns the invoice already issued. A month whose invoice was credited in full is
     invoiced again (next revision) from the ledger as it is now."""
-    now = now or timezone.now()
+    try:
+        return _invoice_issue(client=client, month=month, now=now or timezone.now())
+    except VatIdRefusedByVies as refusal:
+        # The refusal's VatCheck was rolled back with the invoice: kept as evidence anyway.
+        if refusal.check is not None:
+            refusal.check.pk = None
+            refusal.check.save()
+        raise VatUndecidable(f"{client.slug} {month:%Y-%m}: VAT: {refusal.message}") from None
+
+
+@transaction.atomic
+def _invoice_issue(*, client: Client, month: date, now: datetime) -> IssueResult:
     period = month.replace(day=1)
     _start, end = month_span(period, zone=client.tz)
     if end > now:
@@ -443,6 +533,10 @@ def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -
     rating = rating_for_client_month(client=client, month=period)
     if not rating.lines:
         return IssueResult(None, False, "no price plan and no usage in the month")
+    try:
+        decision = vat_decision_for_client(client=client, now=now)
+    except VatUndecidable as error:
+        raise VatUndecidable(f"{client.slug} {period:%Y-%m}: VAT: {error}") from None
     lines = [
         {
             "kind": line.kind,
@@ -455,9 +549,26 @@ def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -
             "unit": line.unit,
             "unit_price": line.unit_price,
             "amount": line.amount,
+            "vat_category": decision.category,
+            "vat_rate": decision.rate,
         }
         for line in rating.lines
     ]
+    totals = vat_subtotals(
+        lines=[(decision.category, decision.rate, line.amount) for line in rating.lines],
+        currency=client.currency,
+    )
+    vat = InvoiceVat(
+        treatment=decision.treatment,
+        supplier_country=supplier_country(),
+        supplier_vat_id=str(settings.INVOICE_ISSUER.get("vat_id", "")).strip(),
+        totals=tuple(totals),
+        check=(
+            vat_evidence_for_issue(client=client, now=now)
+            if decision.treatment == REVERSE_CHARGE
+            else None
+        ),
+    )
     invoice = _issue(
         client=client,
         kind=Invoice.Kind.INVOICE,
@@ -465,6 +576,7 @@ def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -
         revision=latest.revision + 1 if latest else 1,
         total=rating.total,
         lines=lines,
+        vat=vat,
         now=now,
     )
     audit_record(
@@ -473,7 +585,12 @@ def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -
         object_type="invoice",
         object_id=invoice.pk,
         label=invoice.number,
-        details={"period": f"{period:%Y-%m}", "total": invoice.total, "currency": invoice.currency},
+        details={
+            "period": f"{period:%Y-%m}",
+            "total": invoice.total,
+            "currency": invoice.currency,
+            **_vat_details(invoice),
+        },
         at=now,
     )
     webhook_event_emit(
@@ -486,14 +603,15 @@ def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -
             "total": str(invoice.total),
             "currency": invoice.currency,
             "issued_at": invoice.issued_at.isoformat(),
+            **_vat_details(invoice),
         },
     )
     logger.info(
-        "invoice %s issued to %s for %s: %s",
+        "invoice %s issued to %s for %s: %s with VAT",
         invoice.number,
         client.slug,
         f"{period:%Y-%m}",
-        money_text(invoice.total, invoice.currency),
+        money_text(invoice.amount_due, invoice.currency),
     )
     return IssueResult(invoice, True)
 
@@ -526,9 +644,27 @@ def credit_note_issue(
             "unit": line.unit,
             "unit_price": line.unit_price,
             "amount": -line.amount,
+            # The credited invoice's VAT exactly, negated: never decided again at today's rate.
+            "vat_category": line.vat_category,
+            "vat_rate": line.vat_rate,
         }
         for line in invoice.lines.order_by("position")
     ]
+    vat = InvoiceVat(
+        treatment=invoice.vat_treatment,
+        supplier_country=invoice.supplier_country,
+        supplier_vat_id=invoice.supplier_vat_id,
+        totals=tuple(
+            VatSubtotal(
+                category=row.category,
+                rate=row.rate,
+                taxable_amount=-row.taxable_amount,
+                vat_amount=-row.vat_amount,
+            )
+            for row in invoice.vat_totals.all()
+        ),
+        check=invoice.vat_check,
+    )
     credit_note = _issue(
         client=client,
         kind=Invoice.Kind.CREDIT_NOTE,
@@ -536,6 +672,7 @@ def credit_note_issue(
         revision=invoice.revision,
         total=-invoice.total,
         lines=lines,
+        vat=vat,
         corrects=invoice,
         reason=reason.strip()[:255],
         now=now,
@@ -547,7 +684,11 @@ def credit_note_issue(
         object_type="invoice",
         object_id=invoice.pk,
         label=invoice.number,
-        details={"credit_note": credit_note.number, "reason": credit_note.reason},
+        details={
+            "credit_note": credit_note.number,
+            "reason": credit_note.reason,
+            **_vat_details(credit_note),
+        },
         at=now,
     )
     return credit_note
@@ -558,7 +699,7 @@ class MonthRun:
     issued: list[Invoice]
     present: list[Invoice]
     skipped: list[tuple[Client, str]]  # nothing to invoice (no plan, month not over)
-    failed: list[tuple[Client, str]]  # cannot be rated as recorded
+    failed: list[tuple[Client, str]]  # cannot be rated, or its VAT decided, as recorded
     # Already issued, but ledger rows of the month were recorded after it: (invoice, count).
     late: list[tuple[Invoice, int]]
 
@@ -573,7 +714,7 @@ def invoices_issue_for_month(
     for client in clients:
         try:
             result = invoice_issue(client=client, month=month, now=now)
-        except RatingError as error:
+        except (RatingError, VatUndecidable) as error:
             logger.error("no invoice for %s: %s", client.slug, error)
             run.failed.append((client, str(error)))
             continue

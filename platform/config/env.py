@@ -178,3 +178,58 @@ def mail_sink_bounce_later_domains() -> list[str]:
     """Recipient domains the demo's sink accepts, then answers with a delivery report (as a
     server does whose mailbox turns out not to exist), so that the demo shows a bounce."""
     return [domain.lower() for domain in words("POLYDESK_MAIL_SINK_BOUNCE_LATER", "gone.invalid")]
+
+
+# The demo's accounts (development only): made up, with valid check digits, so that the
+# demo's invoices show bank details and payment QR codes.
+DEMO_BANK_ACCOUNTS = (
+    "CZK=CZ6508000000192000145399/GIBACZPX,EUR=CZ1108000000192000145401/GIBACZPX,"
+    "HUF=HU42117730161111101800000000/OTPVHUHB,PLN=PL61109010140000071219812874/WBKPPLPP"
+)
+
+
+def bank_accounts(*, development: bool) -> dict[str, tuple[str, str]]:
+    """The agency's bank account per invoice currency, {"CZK": (IBAN, BIC)}, from
+    POLYDESK_ISSUER_BANK_ACCOUNTS ("CZK=CZ65.../GIBACZPX,EUR=..."; the BIC optional), every
+    IBAN and BIC checked (a typo refuses to start rather than print a wrong account on
+    every invoice). Unset: the demo's accounts in development, none in production."""
+    default = DEMO_BANK_ACCOUNTS if development else ""
+    raw = os.environ.get("POLYDESK_ISSUER_BANK_ACCOUNTS", default)
+    accounts: dict[str, tuple[str, str]] = {}
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        currency, equals, account = item.partition("=")
+        currency = currency.strip().upper()
+        if not equals or len(currency) != 3 or not currency.isalpha():
+            raise ImproperlyConfigured(
+                f"POLYDESK_ISSUER_BANK_ACCOUNTS: {item!r} is not CURRENCY=IBAN/BIC "
+                "(e.g. CZK=CZ6508000000192000145399/GIBACZPX)"
+            )
+        if currency in accounts:
+            raise ImproperlyConfigured(f"POLYDESK_ISSUER_BANK_ACCOUNTS: {currency} given twice")
+        iban, _, bic = account.partition("/")
+        accounts[currency] = bank_account_checked(
+            iban=iban, bic=bic, variable=f"POLYDESK_ISSUER_BANK_ACCOUNTS ({currency})"
+        )
+    return accounts
+
+
+def bank_account_checked(*, iban: str, bic: str, variable: str) -> tuple[str, str]:
+    """(IBAN, BIC) in their compact form, or ImproperlyConfigured saying which is wrong."""
+    from stdnum import bic as stdnum_bic
+    from stdnum import iban as stdnum_iban
+    from stdnum.exceptions import ValidationError
+
+    try:
+        iban = stdnum_iban.validate(iban)
+    except ValidationError as error:
+        raise ImproperlyConfigured(f"{variable}: {iban!r} is not a valid IBAN ({error})") from None
+    if bic.strip():
+        try:
+            bic = stdnum_bic.validate(bic)
+        except ValidationError as error:
+            raise ImproperlyConfigured(
+                f"{variable}: {bic!r} is not a valid BIC ({error})"
+            ) from None
+    return iban, bic.strip()

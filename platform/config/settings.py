@@ -418,8 +418,23 @@ INVOICE_ISSUER = {
 # Payment reminders of an invoice still open this many days after its due date (level 1,
 # 2, 3...; billing.services.reminders).
 INVOICE_REMINDER_DAYS = env.invoice_reminder_days()
+# The agency's bank account per invoice currency ({"CZK": (IBAN, BIC)}), printed with the
+# payment QR code on an invoice in that currency (billing.document, "_payment"); a currency
+# not listed uses POLYDESK_ISSUER_IBAN/BIC. Checked at start (config.env.bank_accounts).
+INVOICE_BANK_ACCOUNTS = env.bank_accounts(development=not _PRODUCTION)
+if INVOICE_ISSUER["iban"].strip():
+    INVOICE_ISSUER["iban"], INVOICE_ISSUER["bic"] = env.bank_account_checked(
+        iban=INVOICE_ISSUER["iban"], bic=INVOICE_ISSUER["bic"], variable="POLYDESK_ISSUER_IBAN/BIC"
+    )
+# The agency's billing address: the From of invoice e-mails and reminders (billing.services.mail).
+BILLING_FROM_EMAIL = env.text("POLYDESK_BILLING_FROM", DEFAULT_FROM_EMAIL)
 # The EU's VIES service for VAT ids (REST base URL; empty: VAT ids are checked offline only).
 VIES_URL = env.text("POLYDESK_VIES_URL")
+# A valid VIES answer younger than this many days is the evidence of a new invoice's reverse
+# charge; an older one is asked again (billing.services.vies.vat_evidence_for_issue).
+VIES_MAX_AGE_DAYS = int(env.text("POLYDESK_VIES_MAX_AGE_DAYS", "30"))
+# Seconds to wait for VIES (it answers in about a second, or says a member state is down).
+VIES_TIMEOUT = float(env.text("POLYDESK_VIES_TIMEOUT", "10"))
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.celery_broker_url()
@@ -510,6 +525,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "retention.tasks.retention_sweep_task",
         "schedule": crontab(minute=11, hour=2),
     },
+    # Invoice e-mails and reminders whose task was lost or whose retry is due.
+    "send-billing-mails": {"task": "billing.tasks.billing_mails_sweep_task", "schedule": 120.0},
     "fetch-exchange-rates": {
         "task": "billing.tasks.exchange_rates_fetch_task",
         "schedule": crontab(minute=30, hour=15, day_of_week="mon-fri"),

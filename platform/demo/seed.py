@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import phonenumbers
 from babel.numbers import format_currency
@@ -64,7 +65,7 @@ from tenants.models import Client, Domain, InboundAddress
 from tenants.services import agency_ensure, client_billing_identity_set, client_provision
 
 # The buyer on each demo client's invoices (made up; the VAT ids' check digits are right).
-DEMO_BILLING_IDENTITIES: dict[str, dict[str, str]] = {
+DEMO_BILLING_IDENTITIES: dict[str, dict[str, Any]] = {
     "bohemia-shoes": {
         "legal_name": "Bohemia Shoes s.r.o.",
         "billing_address": "Vinohradská 2165/48\n120 00 Praha 2",

@@ -18,7 +18,15 @@ from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from billing.document import InvoiceFormats, invoice_pdf, last_day, line_cells
+from billing.document import (
+    InvoiceDocument,
+    InvoiceFormats,
+    invoice_pdf,
+    last_day,
+    line_cells,
+    vat_category_label,
+    vat_mentions,
+)
 from billing.models import Invoice
 from billing.selectors import (
     invoice_document,
@@ -97,6 +105,19 @@ def _einvoice(document) -> dict:
 LINE_CELLS = ("quantity", "included", "unit", "unit_price", "amount")  # billing.document.line_cells
 
 
+def _vat_rows(document: InvoiceDocument, fmt: InvoiceFormats) -> list[dict[str, str]]:
+    """The VAT per category and rate as the PDF prints it."""
+    return [
+        {
+            "category": vat_category_label(row.category),
+            "rate": fmt.vat_total_rate(row.category, row.rate),
+            "taxable_amount": fmt.money(row.taxable_amount),
+            "vat_amount": fmt.money(row.vat_amount),
+        }
+        for row in document.vat_totals
+    ]
+
+
 @login_required
 def invoice_detail(request, invoice_id: int):
     client = request.tenant
@@ -113,6 +134,7 @@ def invoice_detail(request, invoice_id: int):
             "description": line.description,
             "starts_on": line.starts_on,
             "last_day": last_day(line),
+            "vat": fmt.vat_rate(line.vat_category, line.vat_rate) if line.vat_category else "",
             **dict(zip(LINE_CELLS, line_cells(line, fmt), strict=True)),
         }
         for line in document.lines
@@ -122,6 +144,9 @@ def invoice_detail(request, invoice_id: int):
         "client": request.tenant,
         "invoice": invoice,
         "lines": lines,
+        "vat_rows": _vat_rows(document, fmt),
+        "vat_mentions": vat_mentions(document),
+        "due_on": fmt.day(document.due_on) if document.due_on else "",
         "buyer": buyer,
         "buyer_country": fmt.country(buyer.country) if buyer.country else "",
         "pdf_links": _pdf_links(request, invoice),
@@ -199,11 +224,28 @@ INVOICE_CSV_HEADER = [
     "unit_price",
     "amount",
     "currency",
+    # VAT (empty on an invoice issued before VAT): the line's category and rate, the VAT of
+    # its category and rate on the invoice (rounded once per rate, not per line), and the
+    # invoice's totals, repeated on each line so that every row stands alone in a sheet.
+    "vat_category",
+    "vat_rate",
+    "rate_taxable_amount",
+    "rate_vat_amount",
+    "total_without_vat",
+    "vat_total",
+    "total_with_vat",
+    "due_on",
+    "payment_reference",
 ]
 
 
 def invoice_csv_rows(invoice: Invoice) -> Iterator[list]:
+    per_rate = {(row.category, row.rate): row for row in invoice.vat_totals.all()}
+    with_vat = invoice.total_with_vat
     for line in invoice.lines.order_by("position"):
+        rate = (
+            per_rate.get((line.vat_category, line.vat_rate)) if line.vat_rate is not None else None
+        )
         yield [
             invoice.number,
             line.position,
@@ -218,6 +260,15 @@ def invoice_csv_rows(invoice: Invoice) -> Iterator[list]:
             line.unit_price,
             line.amount,
             invoice.currency,
+            line.vat_category,
+            "" if line.vat_rate is None else line.vat_rate,
+            "" if rate is None else rate.taxable_amount,
+            "" if rate is None else rate.vat_amount,
+            invoice.total,
+            invoice.vat_total if invoice.vat_treatment else "",
+            "" if with_vat is None else with_vat,
+            invoice.due_on.isoformat() if invoice.due_on else "",
+            invoice.payment_reference,
         ]
 
 

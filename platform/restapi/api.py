@@ -1066,6 +1066,13 @@ def kpis_get(request: HttpRequest, month: str) -> dict[str, Any]:
 # Invoices
 
 
+class InvoiceVatOut(Schema):
+    category: str = Field(description="EN 16931 VAT category: S, AE or O.")
+    rate: Decimal = Field(description="Percent.")
+    taxable_amount: Decimal
+    vat_amount: Decimal
+
+
 class InvoiceOut(Schema):
     number: str
     kind: str = Field(description="invoice or credit_note")
@@ -1073,7 +1080,17 @@ class InvoiceOut(Schema):
     revision: int
     issued_at: datetime
     currency: str
-    total: Decimal
+    total: Decimal = Field(description="The sum of the lines, without VAT.")
+    vat_treatment: str = Field(
+        description="domestic, reverse_charge or outside_scope; empty: issued before VAT."
+    )
+    vat_total: Decimal
+    total_with_vat: Decimal | None = Field(
+        None, description="What is due (negative: a credit note); null: issued before VAT."
+    )
+    vat_totals: list[InvoiceVatOut] = Field(description="The VAT per category and rate.")
+    due_on: date | None = Field(None, description="The client's local date; null: a credit note.")
+    payment_reference: str = Field(description="Variable symbol (CZ, SK) or ISO 11649 RF.")
     corrects: str | None = Field(None, description="The number of the invoice credited.")
     pdf: str
     xml: str | None = Field(
@@ -1097,7 +1114,9 @@ class InvoiceList(Schema):
 def invoices_list(request: HttpRequest) -> dict[str, Any]:
     """The client's invoices and credit notes, as its portal lists them."""
     client = _client(request, Scope.INVOICES_READ)
-    invoices = invoices_of_client(client=client).select_related("corrects")
+    invoices = (
+        invoices_of_client(client=client).select_related("corrects").prefetch_related("vat_totals")
+    )
     return {
         "data": [
             {
@@ -1108,6 +1127,20 @@ def invoices_list(request: HttpRequest) -> dict[str, Any]:
                 "issued_at": _utc(invoice.issued_at),
                 "currency": invoice.currency,
                 "total": invoice.total,
+                "vat_treatment": invoice.vat_treatment,
+                "vat_total": invoice.vat_total,
+                "total_with_vat": invoice.total_with_vat,
+                "vat_totals": [
+                    {
+                        "category": row.category,
+                        "rate": row.rate,
+                        "taxable_amount": row.taxable_amount,
+                        "vat_amount": row.vat_amount,
+                    }
+                    for row in invoice.vat_totals.all()
+                ],
+                "due_on": invoice.due_on,
+                "payment_reference": invoice.payment_reference,
                 "corrects": invoice.corrects.number if invoice.corrects else None,
                 "pdf": f"/api/v1/invoices/{invoice.number}/pdf",
                 "xml": f"/api/v1/invoices/{invoice.number}/xml" if invoice.vat_treatment else None,

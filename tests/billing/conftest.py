@@ -22,6 +22,11 @@ def make_client(db):
         countries=("CZ",),
         languages=("cs", "en"),
         created_at: datetime = BEFORE_THE_MONTHS_BILLED,
+        billing_country: str = "CZ",  # the supplier's (settings): domestic VAT
+        vat_registered: bool = True,
+        vat_id: str = "",
+        payment_terms_days: int = 14,
+        billing_email: str = "",
     ) -> Client:
         number = next(_numbers)
         client = Client.objects.create(
@@ -34,6 +39,11 @@ def make_client(db):
             languages=list(languages),
             default_language=languages[0],
             status="active",
+            billing_country=billing_country,
+            vat_registered=vat_registered,
+            vat_id=vat_id,
+            payment_terms_days=payment_terms_days,
+            billing_email=billing_email,
         )
         Client.objects.filter(pk=client.pk).update(created_at=created_at)  # not auto_now_add
         client.refresh_from_db()

@@ -77,7 +77,7 @@ def test_without_a_legal_name_the_buyer_is_the_clients_name(make_client):
     invoice = invoice_issue(client=client, month=OCT, now=NOW).invoice
 
     assert invoice.buyer_name == client.name
-    assert invoice_buyer(invoice=invoice) == Party(name=client.name)
+    assert invoice_buyer(invoice=invoice) == Party(name=client.name, country="CZ")
 
 
 def test_an_invoice_issued_before_buyers_were_recorded_names_the_client_by_name_alone(client):

@@ -24,6 +24,7 @@ def test_two_concurrent_runs_issue_one_invoice(django_db_setup, django_db_blocke
             slug="billing-race",
             name="Race",
             currency="EUR",
+            billing_country="CZ",
             countries=["CZ"],
             languages=["cs"],
             default_language="cs",

@@ -232,6 +232,8 @@ def test_the_credit_invoice_command_credits_once_and_refuses_what_it_cannot(make
 
     (credit,) = Invoice.objects.filter(corrects=invoice)
     assert out.getvalue().count(f"credit note {credit.number} for {invoice.number}") == 2
+    # Its VAT reverses the invoice's: printed with it.
+    assert f"VAT {-invoice.vat_total} CZK, total {-invoice.total_with_vat} CZK" in out.getvalue()
     with pytest.raises(CommandError, match="No invoice"):
         call_command("credit_invoice", "--number", "1999-000001", "--reason", "x")
     with pytest.raises(CommandError, match="Only an invoice"):

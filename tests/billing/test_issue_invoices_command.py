@@ -29,8 +29,15 @@ def test_a_dry_run_prints_each_invoice_it_would_issue_and_writes_nothing(make_cl
     call_command("issue_invoices", "--month", "2026-10", "--dry-run", stdout=out)
 
     text = out.getvalue()
-    assert re.search(rf"would issue  {huf.slug}  8 lines  [0-9]+ HUF\n", text)
-    assert f"present {present.number}  {eur.slug}  {present.total} EUR" in text
+    assert re.search(
+        rf"would issue  {huf.slug}  8 lines  domestic  net [0-9]+ HUF  VAT [0-9]+ HUF  "
+        r"total [0-9]+ HUF\n",
+        text,
+    )
+    assert (
+        f"present {present.number}  {eur.slug}  domestic  net {present.total} EUR  "
+        f"VAT {present.vat_total} EUR  total {present.total_with_vat} EUR"
+    ) in text
     assert "dry run, nothing written" in text
     assert Invoice.objects.count() == invoices and counters() == numbers
     assert not Invoice.objects.filter(client=huf).exists()
@@ -46,9 +53,12 @@ def test_the_dry_runs_total_is_the_invoices(make_client):
     call_command("issue_invoices", "--month", "2026-10", "--client", client.slug, stdout=out)
 
     invoice = Invoice.objects.get(client=client)
-    assert f"would issue  {client.slug}  {invoice.lines.count()} lines  {invoice.total} CZK" in (
-        out.getvalue()
-    )
+    # Net, VAT and total with VAT: the dry run's figures are the invoice's, to the haler.
+    assert (
+        f"would issue  {client.slug}  {invoice.lines.count()} lines  domestic  "
+        f"net {invoice.total} CZK  VAT {invoice.vat_total} CZK  total {invoice.total_with_vat} CZK"
+    ) in out.getvalue()
+    assert invoice.vat_total > 0
 
 
 def test_a_month_that_ended_before_the_client_was_created_is_refused(make_client):
@@ -85,5 +95,7 @@ def test_an_invoice_prints_the_same_total_when_issued_and_when_present(make_clie
     call_command("issue_invoices", "--month", "2026-10", "--client", client.slug, stdout=out)
     call_command("issue_invoices", "--month", "2026-10", "--client", client.slug, stdout=out)
 
-    issued, present = re.findall(rf"{client.slug}  (\S+ HUF)\n", out.getvalue())
+    issued, present = re.findall(
+        rf"{client.slug}  (domestic  net \S+ HUF  VAT \S+ HUF  total \S+ HUF)\n", out.getvalue()
+    )
     assert issued == present and "." not in issued

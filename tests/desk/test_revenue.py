@@ -50,3 +50,21 @@ def test_a_supervisor_runs_queues_but_does_not_see_the_agencys_revenue(users):
     supervisor = UserFactory(role=User.Role.AGENT, is_staff=True)
     assert signed_in(supervisor, "localhost").get("/billing/").status_code == 403
     assert signed_in(users["admin"], "localhost").get("/billing/").status_code == 200
+
+
+def test_failed_invoice_e_mails_are_counted_on_the_page_with_a_link_to_them(users, invoices):
+    from billing.models import BillingMail
+
+    http = signed_in(users["admin"], "localhost")
+    assert 'id="failed-mails"' not in http.get("/billing/?month=2026-10").text
+    for invoice in invoices.values():
+        BillingMail.objects.create(
+            invoice=invoice, kind="invoice", state="failed", last_error="550"
+        )
+    BillingMail.objects.create(invoice=invoice, kind="reminder", level=1, state="sent")
+
+    text = http.get("/billing/?month=2026-10").text
+
+    line = text[text.index('id="failed-mails"') :]
+    assert "Invoice e-mails failed: 2" in line[:300]
+    assert "/admin/billing/billingmail/?state__exact=failed" in line[:300]

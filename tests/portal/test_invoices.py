@@ -112,12 +112,14 @@ def test_a_client_downloads_its_invoice_as_a_pdf_in_czech(two_clients, users, in
     assert "Odběratel" in text and "Client A Obuv" in text
     assert "Fakturovaný měsíc" in text and "říjen 2026" in text and "CZK" in text
     # Every stored line: description, quantity, unit, unit price, amount.
-    assert "Měsíční paušál 1 měsíc 1 500,00 Kč 1 500,00 Kč" in text
-    assert "Zodpovězené e-mailové konverzace 2 konverzací 35,00 Kč 70,00 Kč" in text
-    assert "Jazykový příplatek: slovenština 35,00 Kč 10 % 3,50 Kč" in text
-    assert "12,40 Kč 100 % 12,40 Kč" in text and "12,40 Kč 10 % 1,24 Kč" in text
-    assert "Celkem" in text and "1 587,14 Kč" in text
-    assert "Ceny a částky jsou uvedeny bez DPH." in text
+    assert "Měsíční paušál 1 měsíc 1 500,00 Kč 21 % 1 500,00 Kč" in text
+    assert "Zodpovězené e-mailové konverzace 2 konverzací 35,00 Kč 21 % 70,00 Kč" in text
+    assert "Jazykový příplatek: slovenština 35,00 Kč 10 % 21 % 3,50 Kč" in text
+    assert "12,40 Kč 100 % 21 % 12,40 Kč" in text and "12,40 Kč 10 % 21 % 1,24 Kč" in text
+    # Czech VAT (the supplier's country): 21 % of the net total, rounded once.
+    assert "Celkem bez DPH 1 587,14 Kč DPH 333,30 Kč Celkem k úhradě 1 920,44 Kč" in text
+    assert "Základní sazba 21 % 1 587,14 Kč 333,30 Kč" in text
+    assert "Ceny a částky jsou uvedeny bez DPH." not in text  # for invoices before VAT
 
 
 def test_a_polish_client_gets_its_invoice_in_polish_whatever_the_readers_language(
@@ -135,7 +137,9 @@ def test_a_polish_client_gets_its_invoice_in_polish_whatever_the_readers_languag
     assert "Miesięczna opłata podstawowa" in text and "Koszt telefonii (refakturowany)" in text
     # 1500 + 2 x 35 + 12.40 telephony + 1.24 margin (no Slovak e-mail: no surcharge)
     assert invoice.total == Decimal("1583.64") and "1 583,64 zł" in text
-    assert "Ceny i kwoty nie zawierają podatku VAT." in text
+    # Not registered for VAT: charged the supplier's (Czech) VAT, 21 %.
+    assert "Do zapłaty 1 916,20 zł" in text
+    assert "Ceny i kwoty nie zawierają podatku VAT." not in text
     # The detail page offers the client's language and the reader's own.
     pdf_url = f"/invoices/{invoice.pk}/invoice.pdf"
     assert f'href="{pdf_url}"' in detail.text and f'href="{pdf_url}?language=en"' in detail.text
@@ -172,7 +176,7 @@ def test_a_credit_note_pdf_names_the_invoice_it_cancels_and_why(two_clients, use
     assert f"Dobropis {credit.number}" in text
     assert f"Zrušená faktura {invoice.number} (2. listopadu 2026)" in text
     assert "Důvod Chybný tarif" in text
-    assert "Měsíční paušál -1 měsíc 1 500,00 Kč -1 500,00 Kč" in text
+    assert "Měsíční paušál -1 měsíc 1 500,00 Kč 21 % -1 500,00 Kč" in text
     assert "-1 587,14 Kč" in text
     assert f"Tento dobropis ruší fakturu {invoice.number} v plné výši." in text
 
@@ -187,7 +191,7 @@ def test_the_pdf_shows_the_invoice_as_issued_not_the_ledger_as_it_is_now(
 
     text = pdf_text(http.get(f"/invoices/{invoice.pk}/invoice.pdf"))
 
-    assert "konverzací 35,00 Kč 70,00 Kč" in text and "1 587,14 Kč" in text
+    assert "konverzací 35,00 Kč 21 % 70,00 Kč" in text and "1 587,14 Kč" in text
     assert "105,00 Kč" not in text and "1 622,14 Kč" not in text
 
 
@@ -199,7 +203,8 @@ def test_the_pdf_shows_the_invoice_as_issued_not_the_ledger_as_it_is_now(
         "vat_id": "CZ27074358",
         "iban": "CZ65 0800 0000 1920 0014 5399",
         "bic": "GIBACZPX",
-    }
+    },
+    INVOICE_BANK_ACCOUNTS={},  # the one IBAN above, not the accounts per currency
 )
 def test_the_issuer_is_the_agency_from_the_settings(two_clients, users, invoices):
     http = signed_in(users["a"], host_of(two_clients.a))
@@ -331,3 +336,62 @@ def test_another_client_never_sees_the_buyer_of_an_invoice(two_clients, users, i
         assert response.status_code == 404, path
         assert b"CZ25123891" not in response.content and b"Dlouh" not in response.content
     assert "Client A Obuv s.r.o." not in http.get("/invoices/").text
+
+
+# --- VAT and payment terms ---------------------------------------------------------------
+
+
+def test_the_invoice_page_shows_vat_per_rate_the_due_date_and_the_reference(
+    two_clients, users, invoices
+):
+    invoice = invoices["a"]
+    http = signed_in(users["a"], host_of(two_clients.a))
+
+    page = page_text(http.get(f"/invoices/{invoice.pk}/"))
+    listing = page_text(http.get("/invoices/"))
+
+    # Czech VAT on 1 587,14 Kč: 333,30 Kč, 1 920,44 Kč to pay, due 14 days after 2 November.
+    assert 'id="invoice-total">1 587,14 Kč<' in page
+    assert 'id="invoice-vat">333,30 Kč<' in page
+    assert 'id="invoice-total-with-vat">1 920,44 Kč<' in page
+    assert "<td>Základní sazba</td><td>21 %</td><td>1 587,14 Kč</td><td>333,30 Kč</td>" in page
+    assert f'id="invoice-reference">{invoice.payment_reference}<' in page
+    assert 'id="invoice-due">16. listopadu 2026<' in page
+    assert "1 920,44 Kč" in listing and "2026-11-16" in listing
+
+
+def test_a_reverse_charged_invoice_says_so_in_the_readers_and_the_suppliers_language(
+    two_clients, users
+):
+    client = Client.objects.get(pk=two_clients.b.pk)
+    client_billing_identity_set(
+        client=client, billing_country="PL", vat_id="PL6793014588", vat_registered=True
+    )
+    plan_for(client, date(2026, 1, 1), base_monthly_fee=Decimal("900"))
+    invoice = invoice_issue(client=client, month=OCT, now=NOW).invoice
+    http = signed_in(users["b"], host_of(two_clients.b))  # reads the portal in English
+
+    page = page_text(http.get(f"/invoices/{invoice.pk}/"))
+    text = " ".join(pdf_text(http.get(f"/invoices/{invoice.pk}/invoice.pdf")).split())
+
+    assert invoice.vat_treatment == "reverse_charge" and invoice.vat_total == 0
+    assert "Reverse charge — the customer accounts for the VAT, Article 196" in page
+    assert "Přenesení daňové povinnosti – daň odvede zákazník, článek 196" in page
+    # The PDF in the client's document language (Polish) and the supplier's (Czech).
+    assert "Odwrotne obciążenie — podatek rozlicza nabywca, art. 196" in text
+    assert "daň odvede zákazník" in text
+    assert invoice.payment_reference.startswith("RF") and invoice.payment_reference in text
+
+
+def test_the_lines_csv_carries_each_lines_vat_and_the_invoices_totals(two_clients, users, invoices):
+    invoice = invoices["a"]
+    http = signed_in(users["a"], host_of(two_clients.a))
+
+    header, *lines = csv_rows(http.get(f"/invoices/{invoice.pk}/lines.csv"))
+    rows = [dict(zip(header, line, strict=True)) for line in lines]
+
+    assert {(row["vat_category"], Decimal(row["vat_rate"])) for row in rows} == {("S", 21)}
+    assert {row["rate_vat_amount"] for row in rows} == {"333.30"}
+    assert sum(Decimal(row["amount"]) for row in rows) == Decimal(rows[0]["total_without_vat"])
+    assert {(row["vat_total"], row["total_with_vat"]) for row in rows} == {("333.30", "1920.44")}
+    assert {row["due_on"] for row in rows} == {"2026-11-16"}

@@ -112,3 +112,24 @@ def test_another_client_gets_404_for_the_invoice(site):
     assert response.status == 404
     expect(page.locator("body")).not_to_contain_text(site.number)
     page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 1920])
+def test_the_invoice_page_shows_its_vat_and_terms_without_overflowing(site, tmp_path, width):
+    page = site.browser.new_page(viewport={"width": width, "height": 900})
+    sign_in(page, site.url_a, site.user_a)
+
+    page.goto(f"{site.url_a}/invoices/{site.invoice_id}/")
+
+    # 1 535,00 Kč + 21 % (322,35 Kč): 1 857,35 Kč to pay, due 14 days after 2 November.
+    expect(page.locator("#invoice-vat")).to_have_text("322,35\u00a0Kč")
+    expect(page.locator("#invoice-total-with-vat")).to_have_text("1\u00a0857,35\u00a0Kč")
+    expect(page.locator("#invoice-due")).to_have_text("16. listopadu 2026")
+    expect(page.locator("#invoice-vat-totals")).to_contain_text("Základní sazba")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=tmp_path / f"invoice-{width}.png", full_page=True)
+    page.goto(f"{site.url_a}/invoices/")
+    expect(page.get_by_role("cell", name="1\u00a0857,35\u00a0Kč")).to_be_visible()
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=tmp_path / f"invoices-{width}.png", full_page=True)
+    page.close()

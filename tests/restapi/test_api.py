@@ -5,6 +5,7 @@ is valid and every operation in it is tested here (TESTED)."""
 import base64
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -237,6 +238,19 @@ def test_invoices_and_their_pdf_per_client(two_clients):
     pdf = get(key_a, listed[0]["pdf"])
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    stored = invoices["a"]
+    (vat,) = stored.vat_totals.all()
+    assert (listed[0]["vat_treatment"], listed[0]["payment_reference"]) == (
+        "domestic",
+        stored.payment_reference,
+    )
+    assert Decimal(listed[0]["vat_total"]) == stored.vat_total > 0
+    assert Decimal(listed[0]["total_with_vat"]) == stored.total + stored.vat_total
+    assert listed[0]["due_on"] == stored.due_on.isoformat()
+    assert [
+        (row["category"], Decimal(row["rate"]), Decimal(row["vat_amount"]))
+        for row in (listed[0]["vat_totals"])
+    ] == [("S", vat.rate, vat.vat_amount)]
     refused = get(key_b, f"/api/v1/invoices/{number_a}/pdf")
     assert refused.status_code == 404 and refused["Content-Type"] == PROBLEM
 

@@ -31,3 +31,31 @@ def assert_only_dejavu_embedded(pdf: bytes) -> None:
             )
             assert "/FontFile2" in descendant["/FontDescriptor"].get_object()
     assert fonts == {"DejaVuSans", "DejaVuSans-Bold"}
+
+
+def qr_codes_of(pdf: bytes, *, dpi: int = 200) -> list[str]:
+    """The texts of the QR codes drawn on the PDF's pages, as a phone would read them:
+    every page rendered to an image (poppler's pdftoppm), then read with zbar's zbarimg."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "document.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-png", str(source), str(Path(folder) / "page")],
+            check=True,
+            timeout=60,
+        )
+        codes = []
+        for image in sorted(Path(folder).glob("page*.png")):
+            read = subprocess.run(
+                ["zbarimg", "--quiet", "--raw", "-Sbinary", "-Sqrcode.enable", str(image)],
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+            if read.returncode == 0:  # 4: no code on the page
+                codes.append(read.stdout.decode("utf-8").removesuffix("\n"))
+    return codes

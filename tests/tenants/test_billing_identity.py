@@ -89,11 +89,12 @@ def test_the_service_stores_a_checked_identity(two_clients):
     ],
 )
 def test_the_service_refuses_a_bad_field_and_names_it(two_clients, field, value, message):
+    before = getattr(fresh(two_clients.a), field)
     with pytest.raises(ValidationError) as refused:
         client_billing_identity_set(client=fresh(two_clients.a), **{field: value})
 
     assert message in " ".join(refused.value.message_dict[field])
-    assert getattr(fresh(two_clients.a), field) == ""
+    assert getattr(fresh(two_clients.a), field) == before
 
 
 def test_the_billing_country_may_be_one_the_client_serves_outside_iso(two_clients):
@@ -122,6 +123,8 @@ def admin_form(client: Client, **changes) -> dict:
         "registration_id": client.registration_id,
         "vat_id": client.vat_id,
         "billing_email": client.billing_email,
+        "payment_terms_days": client.payment_terms_days,
+        **({"vat_registered": "on"} if client.vat_registered else {}),
         "domains-TOTAL_FORMS": len(domains),
         "domains-INITIAL_FORMS": len(domains),
         "domains-MIN_NUM_FORMS": 0,
@@ -195,3 +198,29 @@ def test_client_users_cannot_edit_a_clients_identity(two_clients):
 
     assert response.status_code == 403  # client users are kept to their own portal
     assert fresh(two_clients.a).legal_name == ""
+
+
+@pytest.mark.parametrize("days", [0, 121])
+def test_payment_terms_are_between_a_day_and_four_months(two_clients, days):
+    with pytest.raises(ValidationError) as refused:
+        client_billing_identity_set(client=fresh(two_clients.a), payment_terms_days=days)
+
+    assert "Between 1 and 120 days" in " ".join(refused.value.message_dict["payment_terms_days"])
+
+
+def test_the_service_sets_vat_registration_and_payment_terms(two_clients):
+    client_billing_identity_set(
+        client=fresh(two_clients.a),
+        billing_country="CZ",
+        vat_registered=False,
+        payment_terms_days=30,
+    )
+
+    stored = fresh(two_clients.a)
+    assert (stored.vat_registered, stored.payment_terms_days) == (False, 30)
+    # Not given: kept as they are.
+    client_billing_identity_set(client=stored, billing_country="CZ")
+    assert (fresh(two_clients.a).vat_registered, fresh(two_clients.a).payment_terms_days) == (
+        False,
+        30,
+    )

@@ -51,6 +51,11 @@ def test_an_issued_invoice_is_told_in_the_clients_schema(two_clients):
         "2026-10",
     )
     assert Decimal(data["total"]) == invoice.total
+    # VAT and what is due: Czech VAT for a Czech client, due in 14 days.
+    assert data["vat_treatment"] == "domestic"
+    assert Decimal(data["vat_total"]) == Decimal("315.00")
+    assert Decimal(data["total_with_vat"]) == Decimal("1815.00")
+    assert (data["due_on"], data["payment_reference"]) == ("2026-11-16", invoice.payment_reference)
 
 
 def test_a_resolved_conversation_and_a_rating_are_told(two_clients):

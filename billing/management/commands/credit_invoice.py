@@ -27,4 +27,10 @@ class Command(BaseCommand):
             f"credit note {credit.number} for {invoice.number} "
             f"({invoice.client.slug}, {invoice.period:%Y-%m}): "
             f"{money_text(credit.total, credit.currency)}"
+            + (
+                f", VAT {money_text(credit.vat_total, credit.currency)}, total "
+                f"{money_text(credit.amount_due, credit.currency)}"
+                if credit.vat_treatment
+                else ""
+            )
         )

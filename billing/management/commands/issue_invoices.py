@@ -1,9 +1,11 @@
 """python manage.py issue_invoices --month 2026-10 [--client <slug>] [--dry-run]"""
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
+from billing.models import Invoice
 from billing.money import money_text
 from billing.selectors import client_existed_in_month, invoices_preview_for_month
 from billing.services import invoices_issue_for_month
@@ -57,10 +59,11 @@ class Command(BaseCommand):
             slug = preview.client.slug
             if preview.rating is not None:
                 counts["issue"] += 1
-                rating = preview.rating
+                rating, vat = preview.rating, preview.vat
+                assert vat is not None  # a preview to issue always carries its VAT
                 self.stdout.write(
                     f"would issue  {slug}  {len(rating.lines)} lines  "
-                    f"{money_text(rating.total, rating.currency)}"
+                    + _figures(vat.treatment, rating.total, vat.vat_total, rating.currency)
                 )
             elif preview.invoice is not None:
                 counts["present"] += 1
@@ -77,7 +80,9 @@ class Command(BaseCommand):
             f"{counts['failed']} failed"
         )
         if counts["failed"]:
-            raise CommandError("Some clients' usage cannot be rated (see above): fix and re-run.")
+            raise CommandError(
+                "Some clients cannot be invoiced (see above: usage or VAT): fix and re-run."
+            )
 
     def _issue(self, period: date, clients: list[Client]) -> None:
         run = invoices_issue_for_month(month=period, clients=clients)
@@ -100,9 +105,25 @@ class Command(BaseCommand):
             f"{len(run.failed)} failed"
         )
         if run.failed:
-            raise CommandError("Some clients' usage cannot be rated (see above): fix and re-run.")
+            raise CommandError(
+                "Some clients cannot be invoiced (see above: usage or VAT): fix and re-run."
+            )
 
     @staticmethod
-    def _line(status: str, invoice) -> str:
-        total = money_text(invoice.total, invoice.currency)
-        return f"{status} {invoice.number}  {invoice.client.slug}  {total}"
+    def _line(status: str, invoice: Invoice) -> str:
+        slug = invoice.client.slug
+        if not invoice.vat_treatment:  # issued before VAT: its net total is what is due
+            total = money_text(invoice.total, invoice.currency)
+            return f"{status} {invoice.number}  {slug}  {total}"
+        figures = _figures(
+            invoice.vat_treatment, invoice.total, invoice.vat_total, invoice.currency
+        )
+        return f"{status} {invoice.number}  {slug}  {figures}"
+
+
+def _figures(treatment: str, net: Decimal, vat: Decimal, currency: str) -> str:
+    """`domestic  net 1000.00 CZK  VAT 210.00 CZK  total 1210.00 CZK`."""
+    return (
+        f"{treatment}  net {money_text(net, currency)}  VAT {money_text(vat, currency)}  "
+        f"total {money_text(net + vat, currency)}"
+    )

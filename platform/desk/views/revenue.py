@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.access import AgencyRole, agency_page
 from billing.models import Invoice
 from billing.selectors import ratings_for_month
+from billing.selectors.mails import billing_mails_failed_count
 from core.months import month_of, month_previous, month_query
 from tenants.models import Client
 
@@ -63,5 +64,10 @@ def agency_revenue(request: HttpRequest) -> HttpResponse:
         {"language": language or "—", "currency": currency, "revenue": revenue, "cost": cost}
         for (language, currency), (revenue, cost) in sorted(by_language.items())
     ]
-    context = {"month": month, "rows": rows, "languages": languages}
+    context = {
+        "month": month,
+        "rows": rows,
+        "languages": languages,
+        "failed_mails": billing_mails_failed_count(),
+    }
     return render(request, "billing/agency_revenue.html", context)

@@ -1,0 +1,88 @@
+"""Billing's admin: the VIES action on clients, the evidence read-only, failed invoice
+e-mails sent again."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client as HttpClient
+
+from accounts.models import User
+from billing.models import BillingMail, VatCheck
+from billing.services import invoice_issue
+from tests.billing.services.test_mail import NOW, OCT
+from tests.billing.services.test_vies import ISSUER
+from tests.support.billing import plan_for
+from tests.support.factories import UserFactory
+from tests.support.fake_vies import FakeVies
+
+
+@pytest.fixture
+def agency_admin(two_clients) -> HttpClient:
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True))
+    return http
+
+
+def test_the_client_admin_checks_the_selected_vat_ids_in_vies(make_client, agency_admin, settings):
+    client = make_client(countries=("DE",), languages=("de",))
+    client.vat_id = "DE136695976"
+    client.save()
+    with FakeVies() as vies:
+        vies.registered["DE136695976"] = ("Beispiel GmbH", "Berlin")
+        settings.VIES_URL, settings.INVOICE_ISSUER = vies.url, ISSUER
+        page = agency_admin.post(
+            "/admin/tenants/client/",
+            {"action": "vat_ids_check_in_vies", "_selected_action": [client.pk]},
+            follow=True,
+        )
+    assert page.status_code == 200
+    assert "DE136695976: valid (WAPI" in page.text
+    check = VatCheck.objects.get(client=client)
+    assert check.valid and check.name == "Beispiel GmbH"
+    # The evidence is read, never changed.
+    assert agency_admin.get(f"/admin/billing/vatcheck/{check.pk}/change/").status_code == 200
+    assert (
+        agency_admin.post(
+            f"/admin/billing/vatcheck/{check.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert VatCheck.objects.filter(pk=check.pk).exists()
+
+
+def test_vies_switched_off_says_so_in_the_admin(make_client, agency_admin, settings):
+    client = make_client()
+    client.vat_id = "DE136695976"
+    client.save()
+    settings.VIES_URL = ""
+    page = agency_admin.post(
+        "/admin/tenants/client/",
+        {"action": "vat_ids_check_in_vies", "_selected_action": [client.pk]},
+        follow=True,
+    )
+    assert "VIES is switched off" in page.text and not VatCheck.objects.exists()
+
+
+def test_a_failed_mail_is_sent_again_from_its_admin_list(
+    make_client, agency_admin, monkeypatch, django_capture_on_commit_callbacks
+):
+    from billing.services import mail as billing_mail
+
+    monkeypatch.setattr(billing_mail, "invoice_ubl", lambda document: b"<Invoice/>")
+    client = make_client(currency="CZK")
+    client.billing_email = "finance@shop.example"
+    client.save()
+    plan_for(client, base_monthly_fee=Decimal("100"))
+    invoice = invoice_issue(client=client, month=OCT, now=NOW).invoice
+    failed = BillingMail.objects.create(
+        invoice=invoice, kind="invoice", to="finance@shop.example", state="failed", last_error="550"
+    )
+    listing = agency_admin.get("/admin/billing/billingmail/?state__exact=failed")
+    assert "550" in listing.text
+    with django_capture_on_commit_callbacks(execute=True):
+        agency_admin.post(
+            "/admin/billing/billingmail/",
+            {"action": "send_again", "_selected_action": [failed.pk]},
+        )
+    failed.refresh_from_db()
+    assert (failed.state, failed.attempts, failed.last_error) == ("sent", 1, "")
