@@ -15,7 +15,9 @@ OCT = date(2026, 10, 1)
 
 
 def test_import_bank_statement_once_and_says_so_the_second_time(make_client, tmp_path):
-    invoice = invoice_of(make_client(), "80.00", OCT, due_on=date(2026, 11, 16), reference="42")
+    invoice = invoice_of(
+        make_client(billing_country="CH"), "80.00", OCT, due_on=date(2026, 11, 16), reference="42"
+    )
     path = tmp_path / "nov.xml"
     path.write_bytes(
         camt_statement(
@@ -46,7 +48,7 @@ def test_import_bank_statement_refuses_a_bad_file_with_the_reason(tmp_path):
 
 
 def test_record_payment(make_client):
-    client = make_client()
+    client = make_client(billing_country="CH")
     invoice = invoice_of(client, "80.00", OCT, due_on=date(2026, 11, 16), reference="43")
     out = StringIO()
     call_command(

@@ -40,7 +40,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def client_a(make_client):
-    return make_client(currency="EUR")
+    # A Swiss shop: no VAT (outside the scope of EU VAT), so what is due is the fee itself.
+    return make_client(currency="EUR", billing_country="CH")
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ def test_no_reference_from_a_known_payer_matches_the_one_invoice_of_that_amount(
     october = invoice_of(client_a, "80.00", OCT, due_on=DUE, reference="111")
     _import([camt_entry(bank_id="E1", amount="80.00", reference="111", payer_iban="AT1")])
     november = issue_with_terms(client_a, NOV, due_on=date(2026, 12, 16), now=utc(2026, 12, 2))
-    other = make_client(currency="EUR")
+    other = make_client(currency="EUR", billing_country="CH")
     invoice_of(other, "80.00", OCT, due_on=DUE)  # same amount, another client: not it
     result = _import(
         [camt_entry(bank_id="E2", amount="80.00", payer_iban="AT1")], statement_id="second"
@@ -252,7 +253,7 @@ def test_allocate_refuses_another_currency_and_another_clients_payment(
         payment_allocate(
             payment=_unmatched_payment("10.00", "CZK"), invoice=invoice, amount=Decimal(1)
         )
-    other = make_client(currency="EUR")
+    other = make_client(currency="EUR", billing_country="CH")
     theirs, _ = payment_record(
         client=other, amount=Decimal("10.00"), currency="EUR", received_on=TODAY
     )
@@ -287,9 +288,10 @@ SAMPLES = Path(__file__).parent / "samples"
 
 
 def test_a_czech_banks_statement_is_imported_and_matched(make_client):
-    czk = make_client(currency="CZK")
-    pln = make_client(currency="CZK")
-    october = invoice_of(czk, "18150.00", OCT, due_on=DUE, reference="2026000101")
+    czk = make_client(currency="CZK")  # Czech: 21 % VAT, 15,000 + 3,150 = 18,150 due
+    pln = make_client(currency="CZK", billing_country="CH")
+    october = invoice_of(czk, "15000.00", OCT, due_on=DUE, reference="2026000101")
+    assert october.amount_due == Decimal("18150.00")
     november = issue_with_terms(
         czk, NOV, due_on=date(2026, 12, 16), reference="2026000102", now=utc(2026, 12, 2)
     )

@@ -48,6 +48,7 @@ def test_two_concurrent_imports_import_each_entry_once(
             countries=["CZ"],
             languages=["cs"],
             default_language="cs",
+            billing_country="CH",  # outside the scope of EU VAT: the fee is what is due
         )
         try:
             plan_for(client, date(2026, 1, 1), base_monthly_fee=Decimal("100.00"))
@@ -90,6 +91,7 @@ def test_two_allocations_at_once_never_settle_more_than_is_open(django_db_setup,
             countries=["CZ"],
             languages=["cs"],
             default_language="cs",
+            billing_country="CH",  # outside the scope of EU VAT: the fee is what is due
         )
         try:
             plan_for(client, date(2026, 1, 1), base_monthly_fee=Decimal("100.00"))

@@ -26,7 +26,7 @@ def reminder_days(settings):
 
 @pytest.fixture
 def overdue(make_client):
-    client = make_client(currency="EUR")
+    client = make_client(currency="EUR", billing_country="CH")
     client.billing_email = "accounts@shop.example"
     client.save(update_fields=["billing_email"])
     return invoice_of(client, "100.00", OCT, due_on=DUE, reference="31")
@@ -87,7 +87,9 @@ def test_a_credited_invoice_is_never_reminded(overdue):
 
 
 def test_no_billing_email_is_reported_not_queued(make_client):
-    invoice = invoice_of(make_client(currency="EUR"), "100.00", OCT, due_on=DUE)
+    invoice = invoice_of(
+        make_client(currency="EUR", billing_country="CH"), "100.00", OCT, due_on=DUE
+    )
     run = invoice_reminders_queue(now=utc(2026, 12, 1, 8))
     assert (run.queued, run.no_email) == ([], [invoice])
     assert not BillingMail.objects.exists()

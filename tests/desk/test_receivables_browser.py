@@ -39,7 +39,7 @@ def test_an_admin_imports_a_statement_and_allocates_what_was_not_matched(
             camt_statement(
                 [
                     camt_entry(
-                        bank_id="W1", amount="12000.00", currency="CZK", reference="2026010"
+                        bank_id="W1", amount="14520.00", currency="CZK", reference="2026010"
                     ),
                     camt_entry(bank_id="W2", amount="5000.00", currency="CZK", payer="Obuv a.s."),
                     camt_entry(bank_id="W3", amount="80.00", currency="CZK", credit=False),
@@ -64,7 +64,7 @@ def test_an_admin_imports_a_statement_and_allocates_what_was_not_matched(
                 expect(result).to_contain_text("Matched to an invoice: 1")
                 expect(result).to_contain_text("Debits (not imported): 1")
                 total = page.locator("#aging tr.total")
-                expect(total).to_contain_text("CZK24,000.00")  # July and September open
+                expect(total).to_contain_text("CZK29,040.00")  # July and September, 21 % VAT
                 unmatched = page.locator("#unmatched tbody tr")
                 expect(unmatched).to_have_count(1)
                 expect(unmatched).to_contain_text("Obuv a.s.")
@@ -73,7 +73,7 @@ def test_an_admin_imports_a_statement_and_allocates_what_was_not_matched(
                 unmatched.locator("input[name=invoice]").fill(invoices[0].number)
                 unmatched.locator("button").click()
                 expect(page.locator("#unmatched")).to_contain_text("Every payment is allocated.")
-                expect(page.locator("#aging tr.total")).to_contain_text("CZK19,000.00")
+                expect(page.locator("#aging tr.total")).to_contain_text("CZK24,040.00")
                 expect(page.locator("#allocations")).to_contain_text(invoices[0].number)
                 page.close()
         finally:

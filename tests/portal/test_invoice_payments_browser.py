@@ -62,7 +62,7 @@ def site(two_clients, django_db_blocker) -> Iterator[Site]:
             data=camt_statement(
                 [
                     camt_entry(
-                        bank_id="B1", amount="12000.00", currency="CZK", reference="2026000801"
+                        bank_id="B1", amount="14520.00", currency="CZK", reference="2026000801"
                     ),
                     camt_entry(
                         bank_id="B2", amount="4500.50", currency="CZK", reference="2026001001"
@@ -104,15 +104,16 @@ def test_a_manager_sees_open_and_overdue_invoices_with_their_figures(site, tmp_p
     page.goto(f"{site.url}/invoices/")
 
     summary = page.locator("#open-summary")
-    # Open: 12,000 overdue + 7,499.50 left of the partly paid one; overdue: 12,000.
-    expect(summary).to_contain_text("Open: CZK19,499.50")
-    expect(summary).to_contain_text("of which overdue: CZK12,000.00")
+    # 12,000 + 21 % VAT = 14,520 due on each. Open: 14,520 overdue + 10,019.50 left of the
+    # partly paid one; overdue: 14,520.
+    expect(summary).to_contain_text("Open: CZK24,539.50")
+    expect(summary).to_contain_text("of which overdue: CZK14,520.00")
     overdue = page.locator(f"tr[data-number='{site.numbers['overdue']}']")
     expect(overdue.locator(".invoice-status")).to_have_text("Overdue")
     expect(overdue).to_contain_text("2026-10-16")
     partly = page.locator(f"tr[data-number='{site.numbers['partly']}']")
     expect(partly.locator(".invoice-status")).to_have_text("Partly paid")
-    expect(partly).to_contain_text("CZK7,499.50")
+    expect(partly).to_contain_text("CZK10,019.50")
     paid = page.locator(f"tr[data-number='{site.numbers['paid']}']")
     expect(paid.locator(".invoice-status")).to_have_text("Paid")
     for width in (1280, 1920):
@@ -125,7 +126,7 @@ def test_a_manager_sees_open_and_overdue_invoices_with_their_figures(site, tmp_p
     expect(page.locator("#invoice-status")).to_have_text("Partly paid")
     payments = page.locator("#invoice-payments")
     expect(payments).to_contain_text("2026001001")
-    expect(page.locator("#invoice-open")).to_have_text("CZK7,499.50")
+    expect(page.locator("#invoice-open")).to_have_text("CZK10,019.50")
     for folder in filter(None, (tmp_path, _shots())):
         page.screenshot(path=folder / "portal-invoice-1280.png", full_page=True)
     page.close()
