@@ -8,6 +8,7 @@ import pytest
 
 from billing.models import BillingMail
 from billing.services import credit_note_issue
+from billing.services import mail as billing_mail
 from billing.services.payments import payment_record
 from billing.services.reminders import invoice_reminders_queue, reminder_level
 from billing.tasks import invoice_reminders_task
@@ -99,3 +100,14 @@ def test_the_task_reports_what_it_queued(overdue, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.now", lambda: utc(2026, 11, 24, 8))
     assert invoice_reminders_task() == {"queued": [(overdue.pk, 1)], "no_email": []}
     assert invoice_reminders_task() == {"queued": [], "no_email": []}
+
+
+def test_the_reminder_mail_states_what_is_still_open(overdue):
+    payment_record(
+        client=overdue.client,
+        amount=Decimal("40.00"),
+        currency="EUR",
+        received_on=date(2026, 11, 20),
+        reference="31",
+    )
+    assert billing_mail.invoice_open_amount(overdue) == Decimal("60.00")
