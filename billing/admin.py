@@ -1,15 +1,18 @@
-"""Agency admin: price plan versions editable; the ledger and invoices read-only."""
+"""Agency admin: price plan versions editable; the ledger, invoices and payments read-only."""
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.utils import timezone
 
 from billing.models import (
+    BankStatement,
     BillingMail,
     ExchangeRate,
     Invoice,
     InvoiceLine,
     LanguageSurcharge,
+    Payment,
+    PaymentAllocation,
     PricePlan,
     UsageEntry,
     VatCheck,
@@ -139,6 +142,33 @@ class InvoiceAdmin(ReadOnlyAdmin):
     search_fields = ["number", "client__name"]
     date_hierarchy = "issued_at"
     inlines = [InvoiceLineInline]
+
+
+# Payments are read here; they are recorded, imported and allocated on /billing/receivables/
+# (billing.services.payments: checked, locked and audited).
+class PaymentAllocationInline(admin.TabularInline):
+    model = PaymentAllocation
+    extra = 0
+    can_delete = False
+    readonly_fields = ["invoice", "amount", "matched_by", "allocated_at", "allocated_by"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["received_on", "amount", "currency", "client", "reference", "payer_name"]
+    list_filter = ["source", "currency"]
+    search_fields = ["reference", "payer_name", "payer_account", "remittance", "bank_entry_id"]
+    date_hierarchy = "received_on"
+    inlines = [PaymentAllocationInline]
+
+
+@admin.register(BankStatement)
+class BankStatementAdmin(ReadOnlyAdmin):
+    list_display = ["imported_at", "format", "filename", "account", "entries", "imported_by"]
+    search_fields = ["filename", "statement_id", "sha256"]
 
 
 @admin.register(VatCheck)

@@ -549,7 +549,15 @@ class Payment(models.Model):
             ),
             models.CheckConstraint(condition=~Q(amount=0), name="payment_not_zero"),
         ]
-        indexes = [models.Index(fields=["client", "currency"])]
+        indexes = [
+            models.Index(fields=["client", "currency"]),
+            # Who paid before: a payer account known to be one client's (payments_match).
+            models.Index(
+                fields=["payer_account"],
+                condition=~Q(payer_account=""),
+                name="payment_payer_account",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.received_on} {self.amount} {self.currency}"

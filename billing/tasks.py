@@ -11,6 +11,7 @@ from django.utils import timezone
 from billing.exchange_rates import ExchangeRatesUnavailable
 from billing.services import exchange_rates_fetch, invoices_issue_for_month
 from billing.services.mail import billing_mail_send, billing_mails_sweep
+from billing.services.reminders import invoice_reminders_queue
 from core.months import month_parse, month_previous
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,17 @@ def exchange_rates_fetch_task() -> dict:
         "stored": len(run.stored),
         "present": len(run.present),
         "missing": [f"{f}->{t}" for f, t, _ in run.missing],
+    }
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def invoice_reminders_task() -> dict:
+    """Beat, daily: queue the payment reminders overdue invoices are due (a re-run queues
+    nothing twice)."""
+    run = invoice_reminders_queue()
+    return {
+        "queued": [(mail.invoice_id, mail.level) for mail in run.queued],
+        "no_email": [invoice.number for invoice in run.no_email],
     }
 
 

@@ -29,6 +29,7 @@ from billing.document import InvoiceDocument, amount_to_pay, iban_printed, invoi
 from billing.models import BillingMail, Invoice
 from billing.payment_qr import variable_symbol
 from billing.selectors import invoice_document
+from billing.selectors.receivables import invoice_open_amount
 from billing.ubl import UblNotAvailable, invoice_ubl, ubl_filename
 from core.locales import babel_locale
 from core.tasks import task_enqueue_on_commit, task_send
@@ -353,12 +354,6 @@ def _invoice_text(
     paragraphs.append(attached % {"link": invoice_portal_url(invoice=mail.invoice)})
     paragraphs += [_("Kind regards,") + "\n" + agency]
     return subject, "\n\n".join(paragraphs) + "\n"
-
-
-def invoice_open_amount(invoice: Invoice) -> Decimal:
-    """What is still to be paid of the invoice. Until payments are recorded against
-    invoices (billing.selectors.receivables, wired at merge), its amount due."""
-    return invoice.amount_due
 
 
 def _reminder_text(*, mail: BillingMail, document: InvoiceDocument) -> tuple[str, str]:

@@ -32,6 +32,18 @@ def words(name: str, default: str) -> list[str]:
     return [w.strip() for w in os.environ.get(name, default).split(",") if w.strip()]
 
 
+def invoice_reminder_days() -> list[int]:
+    """POLYDESK_INVOICE_REMINDER_DAYS: days after the due date a reminder goes (1st, 2nd...)."""
+    raw = words("POLYDESK_INVOICE_REMINDER_DAYS", "7,21,35")
+    try:
+        days = [int(word) for word in raw]
+    except ValueError:
+        raise ValueError(f"POLYDESK_INVOICE_REMINDER_DAYS: whole days, not {raw}") from None
+    if any(d < 1 for d in days) or days != sorted(set(days)):
+        raise ValueError(f"POLYDESK_INVOICE_REMINDER_DAYS: rising days from 1 on, not {raw}")
+    return days
+
+
 def proxy_ssl_header() -> tuple[str, str]:
     """SECURE_PROXY_SSL_HEADER behind a TLS proxy: POLYDESK_PROXY_SSL_HEADER as
     "Header-Name: value" (default "X-Forwarded-Proto: https")."""

@@ -415,6 +415,9 @@ INVOICE_ISSUER = {
     # Where the agency is established for VAT: its rules and rates apply (billing/vat.py).
     "country": env.text("POLYDESK_ISSUER_COUNTRY", "CZ").upper(),
 }
+# Payment reminders of an invoice still open this many days after its due date (level 1,
+# 2, 3...; billing.services.reminders).
+INVOICE_REMINDER_DAYS = env.invoice_reminder_days()
 # The agency's bank account per invoice currency ({"CZK": (IBAN, BIC)}), printed with the
 # payment QR code on an invoice in that currency (billing.document, "_payment"); a currency
 # not listed uses POLYDESK_ISSUER_IBAN/BIC. Checked at start (config.env.bank_accounts).
@@ -527,6 +530,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "fetch-exchange-rates": {
         "task": "billing.tasks.exchange_rates_fetch_task",
         "schedule": crontab(minute=30, hour=15, day_of_week="mon-fri"),
+    },
+    # Payment reminders of overdue invoices, in the morning of Europe's working day.
+    "queue-invoice-reminders": {
+        "task": "billing.tasks.invoice_reminders_task",
+        "schedule": crontab(minute=7, hour=7),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.VAR_DIR / "celerybeat-schedule")

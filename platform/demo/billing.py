@@ -1,16 +1,18 @@
 """Demo seeding of billing: a plan per demo client in its currency, the ledger from the
-seeded history of conversations, last month's invoices. Idempotent, like every seed step."""
+seeded history of conversations, last month's invoices, and a bank statement paying them.
+Idempotent, like every seed step."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from billing.models import ExchangeRate, PricePlan, UsageEntry
-from billing.money import money_text
+from billing.models import ExchangeRate, Invoice, PricePlan, UsageEntry
+from billing.money import money_round, money_text
 from billing.services import (
     invoices_issue_for_month,
     price_plan_create,
@@ -18,6 +20,7 @@ from billing.services import (
     usage_record_call,
     usage_record_telephony_cost,
 )
+from billing.services.payments import bank_statement_import
 from conversations.models import Conversation
 from core.months import month_previous, months_back
 from demo.cast import DEMO_CLIENTS, clients_since, history_start
@@ -152,6 +155,77 @@ def seed_billing(log: Callable[[str], None]) -> None:
         log(f"no invoice for {client.slug}: {reason}")
     for invoice, count in run.late:
         log(f"LATE: {count} ledger rows of {invoice.client.slug} recorded after {invoice.number}")
+    _seed_payments(clients, log)
+
+
+def _seed_payments(clients: list[Client], log: Callable[[str], None]) -> None:
+    """What the agency's bank would send, one statement per currency: every invoice but each
+    client's latest paid ten days after issue, naming its number; the first client's latest
+    paid in part, and one payment nobody named (for /billing/receivables/). The same file on
+    a second run: imported already."""
+    invoices = list(
+        Invoice.objects.filter(client__in=clients, kind=Invoice.Kind.INVOICE, credit_note=None)
+        .select_related("client")
+        .order_by("issued_at", "pk")
+    )
+    latest = {invoice.client_id: invoice for invoice in invoices}
+    first = min(clients, key=lambda client: client.pk) if clients else None
+    by_currency: dict[str, list[str]] = {}
+    for invoice in invoices:
+        amount = invoice.amount_due
+        if latest[invoice.client_id] is invoice:
+            if first is None or invoice.client_id != first.pk:
+                continue  # not paid yet
+            amount = money_round(amount * Decimal("0.4"), invoice.currency)
+        booked = (invoice.issued_at + timedelta(days=10)).date()
+        by_currency.setdefault(invoice.currency, []).append(
+            _demo_entry(
+                f"DEMO-{invoice.number}",
+                amount,
+                invoice.currency,
+                booked,
+                f"Faktura {invoice.number}",
+                invoice.buyer_name or invoice.client.name,
+            )
+        )
+    if first is not None:
+        currency = first.currency
+        booked = timezone.now().date() - timedelta(days=3)
+        by_currency.setdefault(currency, []).append(
+            _demo_entry("DEMO-UNNAMED", Decimal(150), currency, booked, "Platba", "Jan Novák")
+        )
+    for currency, entries in sorted(by_currency.items()):
+        data = _demo_statement(currency, entries)
+        result = bank_statement_import(data=data, filename=f"demo-{currency}.xml", user=None)
+        state = (
+            "imported already"
+            if result.already_imported
+            else (f"{len(result.matched)} matched, {len(result.unmatched)} unmatched")
+        )
+        log(f"bank statement demo-{currency}.xml: {state}")
+
+
+def _demo_entry(
+    bank_id: str, amount: Decimal, currency: str, booked: Any, text: str, payer: str
+) -> str:
+    return (
+        f'<Ntry><Amt Ccy="{currency}">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+        f"<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{booked}</Dt></BookgDt>"
+        f"<AcctSvcrRef>{bank_id}</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><Dbtr><Pty>"
+        f"<Nm>{escape(payer)}</Nm></Pty></Dbtr></RltdPties><RmtInf><Ustrd>{escape(text)}</Ustrd>"
+        "</RmtInf></TxDtls></NtryDtls></Ntry>"
+    )
+
+
+def _demo_statement(currency: str, entries: list[str]) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>'
+        f"<GrpHdr><MsgId>DEMO-{currency}</MsgId></GrpHdr><Stmt><Id>DEMO-{currency}</Id>"
+        f"<Acct><Id><Othr><Id>DEMO-{currency}</Id></Othr></Id><Ccy>{currency}</Ccy></Acct>"
+        + "".join(entries)
+        + "</Stmt></BkToCstmrStmt></Document>"
+    ).encode()
 
 
 def _calls_to_ledger(client) -> int:

@@ -31,9 +31,16 @@ from billing.models import Invoice
 from billing.selectors import (
     invoice_document,
     invoice_of_client,
-    invoices_of_client,
     ledger_rows_for_month,
     ratings_for_month,
+)
+from billing.selectors.receivables import (
+    client_credit,
+    invoice_open_amount,
+    invoice_rows_of_client,
+    invoice_status,
+    open_totals,
+    payments_of_invoice,
 )
 from billing.ubl import UblNotAvailable, invoice_ubl, ubl_check, ubl_filename
 from core.csv_export import csv_response
@@ -57,9 +64,15 @@ def invoice_list(request):
     now = timezone.now()
     this_month = month_of(now, zone=client.tz)
     (current,) = ratings_for_month(month=this_month, clients=[client])
+    # Status and open amount of every invoice in one query; "today" is the client's date.
+    rows = invoice_rows_of_client(client=client, today=timezone.localtime(now, client.tz).date())
     context = {
         "client": client,
-        "invoices": invoices_of_client(client=client),
+        "rows": rows,
+        "open_totals": open_totals(rows),
+        # Money received and not set against an invoice in force (over-payments, payments
+        # of a credited invoice): the client's, until allocated or refunded.
+        "credit": sorted(client_credit(client=client).items()),
         "this_month": this_month,
         "so_far": current.rating,
         "last_month": months_back(this_month, 1),  # both in the client's own calendar
@@ -107,7 +120,8 @@ def _vat_rows(document: InvoiceDocument, fmt: InvoiceFormats) -> list[dict[str, 
 
 @login_required
 def invoice_detail(request, invoice_id: int):
-    invoice = invoice_of_client(client=request.tenant, invoice_id=invoice_id)
+    client = request.tenant
+    invoice = invoice_of_client(client=client, invoice_id=invoice_id)
     if invoice is None:
         raise Http404("no such invoice")
     # The page shows what the PDF prints (the same document data and cells: every stored
@@ -136,6 +150,9 @@ def invoice_detail(request, invoice_id: int):
         "buyer": buyer,
         "buyer_country": fmt.country(buyer.country) if buyer.country else "",
         "pdf_links": _pdf_links(request, invoice),
+        "status": invoice_status(invoice, timezone.localtime(timezone.now(), client.tz).date()),
+        "open_amount": invoice_open_amount(invoice),
+        "allocations": payments_of_invoice(invoice=invoice),
         **_einvoice(document),
     }
     return render(request, "portal/invoice.html", context)
