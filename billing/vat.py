@@ -103,7 +103,13 @@ def _buyer_country_checked(country: str) -> str:
             "billing country XI (Northern Ireland): services follow the UK's rules, goods the "
             "EU's; invoice it by hand"
         )
-    return country
+    # Monaco is France for VAT (Art. 7(1) of Directive 2006/112/EC); its businesses hold FR
+    # VAT ids.
+    return VAT_TERRITORY_OF.get(country, country)
+
+
+# Countries outside the EU whose territory belongs to a member state's for VAT.
+VAT_TERRITORY_OF = {"MC": "FR"}
 
 
 def vat_decide(
@@ -115,7 +121,7 @@ def vat_decide(
     vat_id: str,
 ) -> VatDecision:
     """The VAT treatment of an invoice (rules in the module's docstring); `supplier_rate` is
-    the supplier's standard rate on the issue date, None if none is known."""
+    the supplier's standard rate on the supply date, None if none is known."""
     if supplier_country not in EU_MEMBER_STATES:
         raise VatUndecidable(
             f"the supplier's country {supplier_country or '(none)'} is not an EU member state: "
@@ -123,8 +129,8 @@ def vat_decide(
         )
     if supplier_rate is None:
         raise VatUndecidable(
-            f"no standard VAT rate of {supplier_country} for the issue date: add it in the "
-            "admin (VAT rates)"
+            f"no standard VAT rate of {supplier_country} for the supply date (the billed "
+            "month's last day): add it in the admin (VAT rates)"
         )
     buyer = _buyer_country_checked(buyer_country)
     vat_id = vat_id.strip().upper()

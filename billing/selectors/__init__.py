@@ -384,9 +384,9 @@ class InvoicePreview:
     vat: VatPreview | None = None
 
 
-def vat_preview(*, client: Client, rating: Rating, now: datetime) -> VatPreview:
-    """The treatment and VAT totals of the rated lines if issued `now` (VatUndecidable)."""
-    decision = vat_decision_for_client(client=client, now=now)
+def vat_preview(*, client: Client, rating: Rating, period: date) -> VatPreview:
+    """The treatment and VAT totals of the month's rated lines (VatUndecidable)."""
+    decision = vat_decision_for_client(client=client, period=period)
     totals = vat_subtotals(
         lines=[(decision.category, decision.rate, line.amount) for line in rating.lines],
         currency=client.currency,
@@ -417,7 +417,7 @@ def invoices_preview_for_month(
             )
         else:
             try:
-                vat = vat_preview(client=client, rating=result.rating, now=now)
+                vat = vat_preview(client=client, rating=result.rating, period=period)
             except VatUndecidable as error:
                 reason = f"{client.slug} {period:%Y-%m}: VAT: {error}"
                 previews.append(InvoicePreview(client, reason=reason, failed=True))

@@ -2,7 +2,7 @@
 for a client (billing/vat.py decides, from what is recorded here)."""
 
 import zoneinfo
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from babel.core import get_global
@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from billing.models import VatRate
 from billing.vat import VatDecision, vat_decide
+from core.months import month_bounds
 from tenants.models import Client
 
 
@@ -38,16 +39,24 @@ def supplier_country() -> str:
 
 
 def supplier_local_date(now: datetime) -> date:
-    """The issue date as the supplier counts it (its country's time zone): it picks the rate."""
+    """A moment's date as the supplier counts it (its country's time zone)."""
     return now.astimezone(country_time_zone(supplier_country())).date()
 
 
-def vat_decision_for_client(*, client: Client, now: datetime) -> VatDecision:
-    """The client's VAT treatment for an invoice issued `now`; VatUndecidable says why not."""
+def supply_date(period: date) -> date:
+    """When a month's services count as supplied: the last day of the billed month (a
+    continuous supply with monthly statements is completed when each period expires,
+    Art. 64(1) of Directive 2006/112/EC; Czech ZDPH §21(8)). Its rate applies (Art. 63, 93)."""
+    return month_bounds(period)[1] - timedelta(days=1)
+
+
+def vat_decision_for_client(*, client: Client, period: date) -> VatDecision:
+    """The client's VAT treatment for the billed month `period`, at the rate in force on its
+    supply date (not the later issue date); VatUndecidable says why not."""
     country = supplier_country()
     return vat_decide(
         supplier_country=country,
-        supplier_rate=vat_rate_on(country=country, day=supplier_local_date(now)),
+        supplier_rate=vat_rate_on(country=country, day=supply_date(period)),
         buyer_country=client.billing_country,
         vat_registered=client.vat_registered,
         vat_id=client.vat_id,

@@ -3,7 +3,7 @@ exchange rates."""
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -421,8 +421,19 @@ def _issue(
     now: datetime,
 ) -> Invoice:
     # `client` is the row locked by the caller: the buyer recorded is its identity now, and
-    # the document never changes with it again (a credit note records its own, at its issue).
+    # the document never changes with it again. A credit note names the buyer of the invoice
+    # it corrects (the same parties, Art. 219 of Directive 2006/112/EC: a reverse charge
+    # credited needs that VAT id), sent to the client's billing address of today.
     buyer = client_buyer(client=client)
+    if corrects is not None and corrects.buyer_name:
+        buyer = replace(
+            buyer,
+            name=corrects.buyer_name,
+            address=corrects.buyer_address,
+            country=corrects.buyer_country,
+            registration_id=corrects.buyer_registration_id,
+            vat_id=corrects.buyer_vat_id,
+        )
     sequence, number = _next_number(year=now.year)
     is_invoice = kind == Invoice.Kind.INVOICE
     invoice = Invoice.objects.create(
@@ -534,7 +545,7 @@ def _invoice_issue(*, client: Client, month: date, now: datetime) -> IssueResult
     if not rating.lines:
         return IssueResult(None, False, "no price plan and no usage in the month")
     try:
-        decision = vat_decision_for_client(client=client, now=now)
+        decision = vat_decision_for_client(client=client, period=period)
     except VatUndecidable as error:
         raise VatUndecidable(f"{client.slug} {period:%Y-%m}: VAT: {error}") from None
     lines = [

@@ -61,11 +61,13 @@ def test_a_later_change_of_the_client_never_reaches_an_issued_invoice(client):
 
     assert "Kočka Shop s.r.o." in text and "Adresa: Dlouhá 1 110 00 Praha 1" in text
     assert "Kočka Group" not in text and "Brno" not in text
-    # A credit note is a document of its own day: it names the buyer as it is then, and so
-    # does the month's next invoice; the credited invoice still shows what it was issued with.
+    # A credit note corrects its invoice: it names that invoice's buyer (the same parties,
+    # Art. 219), while the month's next invoice names the buyer as it is now; the credited
+    # invoice still shows what it was issued with.
     credit = credit_note_issue(invoice=stored, reason="new address", now=utc(2026, 11, 3, 9))
     again = invoice_issue(client=client, month=OCT, now=utc(2026, 11, 3, 10)).invoice
-    assert invoice_buyer(invoice=credit).address == "Nová 99\n602 00 Brno"
+    assert invoice_buyer(invoice=credit).address == "Dlouhá 1\n110 00 Praha 1"
+    assert invoice_buyer(invoice=credit).vat_id == stored.buyer_vat_id
     assert invoice_buyer(invoice=again).name == "Kočka Group a.s." and again.revision == 2
     assert invoice_buyer(invoice=Invoice.objects.get(pk=invoice.pk)).name == "Kočka Shop s.r.o."
 

@@ -1,7 +1,7 @@
 """VAT at issue: the treatment (billing/vat.py), the rate of the issue date, the totals per
 rate rounded once, the due date and payment reference, credit notes reversing exactly."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -16,7 +16,7 @@ from billing.document import invoice_pdf
 from billing.models import BillingMail, Invoice, InvoiceCounter, VatRate
 from billing.money import money_round
 from billing.selectors import invoice_document
-from billing.selectors.vat import supplier_local_date, vat_rate_on
+from billing.selectors.vat import supply_date, vat_rate_on
 from billing.services import credit_note_issue, invoice_issue, invoices_issue_for_month
 from billing.vat import (
     VatUndecidable,
@@ -24,6 +24,7 @@ from billing.vat import (
     vat_decide,
     vat_subtotals,
 )
+from core.months import month_bounds
 from tests.support.billing import plan_for, record, utc
 from tests.support.factories import UserFactory
 from tests.support.pdf import text_of
@@ -57,6 +58,8 @@ def decide(country, registered=True, vat_id="", supplier="CZ", rate=CZ_RATE):
         ("GR", True, "EL094259216", ("reverse_charge", "AE", Decimal(0))),  # EL is Greece's
         ("PL", False, "", ("domestic", "S", CZ_RATE)),  # art. 45: the supplier's VAT
         ("CH", True, "CHE116281710", ("outside_scope", "O", Decimal(0))),
+        ("MC", True, "FR40303265045", ("reverse_charge", "AE", Decimal(0))),  # Monaco is France
+        ("MC", False, "", ("domestic", "S", CZ_RATE)),
         ("GB", False, "", ("outside_scope", "O", Decimal(0))),
         ("US", True, "", ("outside_scope", "O", Decimal(0))),
     ],
@@ -229,19 +232,23 @@ def test_forint_invoices_carry_whole_forints_of_vat(make_client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("now", "rate"),
+    ("month", "now", "rate"),
     [
-        (utc(2024, 12, 31, 12), Decimal(20)),
-        (utc(2024, 12, 31, 23, 30), Decimal(23)),  # already 1 January in Bratislava
-        (utc(2025, 1, 2, 8), Decimal(23)),
+        # December 2024 was supplied at 20 %, though invoiced in January at 23 %'s time.
+        (date(2024, 11, 1), utc(2024, 12, 2, 12), Decimal(20)),
+        (date(2024, 12, 1), utc(2025, 1, 1, 12), Decimal(20)),
+        (date(2024, 12, 1), utc(2025, 3, 2, 8), Decimal(20)),  # issued late: still 20 %
+        (date(2025, 1, 1), utc(2025, 2, 1, 12), Decimal(23)),
     ],
 )
-def test_the_issue_date_in_the_suppliers_time_zone_picks_the_rate(make_client, settings, now, rate):
+def test_the_supply_date_the_months_last_day_picks_the_rate(
+    make_client, settings, month, now, rate
+):
     settings.INVOICE_ISSUER = {**settings.INVOICE_ISSUER, "country": "SK"}
 
-    invoice = issued(make_client, now=now, month=date(2024, 11, 1), billing_country="SK")
+    invoice = issued(make_client, now=now, month=month, billing_country="SK")
 
-    assert supplier_local_date(now) == now.astimezone(invoice.client.tz).date()
+    assert supply_date(month) == month_bounds(month)[1] - timedelta(days=1)
     assert [row.rate for row in invoice.vat_totals.all()] == [rate]
     assert invoice.vat_total == money_round(Decimal(1000) * rate / 100, "EUR")
 
