@@ -303,6 +303,11 @@ def _facts(document: InvoiceDocument, fmt: InvoiceFormats, styles) -> Table:
     facts = [
         (_("Number"), document.number),
         (_("Issue date"), fmt.date(document.issued_at)),
+    ]
+    if document.vat_treatment:  # the tax point: the billed month's last day (docs: VAT)
+        supplied = month_bounds(document.period)[1] - timedelta(days=1)
+        facts.append((_("Date of supply"), fmt.day(supplied)))
+    facts += [
         (_("Billed month"), fmt.month(datetime.combine(document.period, time()))),
         (_("Currency"), document.currency),
     ]

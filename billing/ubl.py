@@ -366,14 +366,21 @@ def _document(document: InvoiceDocument) -> etree._Element:
     ubl.cbc(root, "ProfileID", PROFILE_ID)
     ubl.cbc(root, "ID", document.number)
     ubl.cbc(root, "IssueDate", _local_date(document.issued_at, document.time_zone))
+    # BT-7, the tax point: the supply date, the billed month's last day (docs/billing.md, VAT);
+    # UBL puts it before the type code in a CreditNote, after the notes in an Invoice.
+    last_day = month_bounds(document.period)[1] - timedelta(days=1)
+    if credit:
+        ubl.cbc(root, "TaxPointDate", last_day.isoformat())
     if not credit and document.due_on is not None:
         ubl.cbc(root, "DueDate", document.due_on.isoformat())
     ubl.cbc(root, "CreditNoteTypeCode" if credit else "InvoiceTypeCode", TYPE_CODES[document.kind])
     if credit:
         ubl.cbc(root, "Note", document.reason)
+    else:
+        ubl.cbc(root, "TaxPointDate", last_day.isoformat())
     ubl.cbc(root, "DocumentCurrencyCode", document.currency)
     ubl.cbc(root, "BuyerReference", buyer_reference(document))
-    _period(ubl, root, document.period, month_bounds(document.period)[1] - timedelta(days=1))
+    _period(ubl, root, document.period, last_day)
     if credit:
         reference = ubl.cac(ubl.cac(root, "BillingReference"), "InvoiceDocumentReference")
         ubl.cbc(reference, "ID", document.corrects_number)
