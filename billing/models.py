@@ -275,6 +275,14 @@ class Invoice(ImmutableModel):
     # The supplier as it was at issue (settings.INVOICE_ISSUER): its country decides the rules.
     supplier_country = models.CharField(max_length=2, blank=True)
     supplier_vat_id = models.CharField(max_length=32, blank=True)
+    # The rest of the supplier as it was at issue (Art. 226(5)): a later change of the
+    # agency's name, address or bank account never reaches an issued document. Empty
+    # supplier_name: issued before it was recorded (the settings of today are printed).
+    supplier_name = models.CharField(max_length=200, blank=True)
+    supplier_address = models.TextField(blank=True)
+    supplier_registration_id = models.CharField(max_length=100, blank=True)
+    supplier_iban = models.CharField(max_length=34, blank=True)
+    supplier_bic = models.CharField(max_length=11, blank=True)
     # `total` is the sum of the lines without VAT; these two are set from VAT on.
     vat_total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     total_with_vat = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)

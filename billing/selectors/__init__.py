@@ -257,7 +257,16 @@ def invoice_document(*, invoice: Invoice, language: str) -> InvoiceDocument:
             for line in invoice.lines.order_by("position")
         )
     issuer = invoice_issuer(currency=invoice.currency)
-    if invoice.supplier_country:  # the supplier as it was at issue
+    if invoice.supplier_name:  # the supplier as it was at issue
+        issuer = replace(
+            issuer,
+            name=invoice.supplier_name,
+            address=invoice.supplier_address,
+            registration_id=invoice.supplier_registration_id,
+            iban=invoice.supplier_iban,
+            bic=invoice.supplier_bic,
+        )
+    if invoice.supplier_country:
         issuer = replace(issuer, country=invoice.supplier_country, vat_id=invoice.supplier_vat_id)
     return InvoiceDocument(
         kind=invoice.kind,

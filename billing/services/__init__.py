@@ -35,6 +35,7 @@ from billing.selectors import (
     client_buyer,
     exchange_rate_pairs_needed,
     invoice_in_force,
+    invoice_issuer,
     ledger_rows_after_invoice,
     rating_for_client_month,
 )
@@ -434,6 +435,7 @@ def _issue(
             registration_id=corrects.buyer_registration_id,
             vat_id=corrects.buyer_vat_id,
         )
+    supplier = invoice_issuer(currency=client.currency)
     sequence, number = _next_number(year=now.year)
     is_invoice = kind == Invoice.Kind.INVOICE
     invoice = Invoice.objects.create(
@@ -458,6 +460,11 @@ def _issue(
         vat_treatment=vat.treatment,
         supplier_country=vat.supplier_country,
         supplier_vat_id=vat.supplier_vat_id,
+        supplier_name=supplier.name,
+        supplier_address=supplier.address,
+        supplier_registration_id=supplier.registration_id,
+        supplier_iban=supplier.iban,
+        supplier_bic=supplier.bic,
         vat_total=vat.total,
         total_with_vat=total + vat.total if vat.treatment else None,
         # Due on the client's local issue date plus its terms; a credit note is not "due".

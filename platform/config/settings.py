@@ -409,7 +409,10 @@ INVOICE_ISSUER = {
     "name": env.text("POLYDESK_ISSUER_NAME", INVOICE_ISSUER_DEMO_NAME),
     "address": env.text("POLYDESK_ISSUER_ADDRESS"),
     "registration_id": env.text("POLYDESK_ISSUER_REGISTRATION_ID"),
-    "vat_id": env.text("POLYDESK_ISSUER_VAT_ID"),
+    # Compact, as VIES and the e-invoice want it ("CZ 246 81 351" -> "CZ24681351").
+    "vat_id": "".join(
+        env.text("POLYDESK_ISSUER_VAT_ID").replace(".", "").replace("-", "").split()
+    ).upper(),
     "iban": env.text("POLYDESK_ISSUER_IBAN"),
     "bic": env.text("POLYDESK_ISSUER_BIC"),
     # Where the agency is established for VAT: its rules and rates apply (billing/vat.py).

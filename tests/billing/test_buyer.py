@@ -113,3 +113,31 @@ def test_the_recorded_buyer_cannot_be_changed_even_in_sql(client):
         cursor.execute(
             "UPDATE billing_invoice SET buyer_address = 'Nová 99' WHERE id = %s", [invoice.pk]
         )
+
+
+def test_the_supplier_is_recorded_at_issue_and_a_later_change_never_reaches_it(client, settings):
+    settings.INVOICE_ISSUER = {
+        **settings.INVOICE_ISSUER,
+        "name": "Agentura Hvězda s.r.o.",
+        "address": "Na Příkopě 1, 110 00 Praha 1",
+        "registration_id": "24681351",
+        "vat_id": "CZ24681351",
+    }
+    settings.INVOICE_BANK_ACCOUNTS = {"CZK": ("CZ6508000000192000145399", "GIBACZPX")}
+    invoice = invoice_issue(client=client, month=OCT, now=NOW).invoice
+    # The agency moves, renames itself and changes banks after the invoice was issued.
+    settings.INVOICE_ISSUER = {
+        **settings.INVOICE_ISSUER,
+        "name": "Hvězda Group a.s.",
+        "address": "Nová 99, 602 00 Brno",
+    }
+    settings.INVOICE_BANK_ACCOUNTS = {"CZK": ("CZ1108000000192000145401", "GIBACZPX")}
+
+    issuer = invoice_document(invoice=Invoice.objects.get(pk=invoice.pk), language="cs").issuer
+
+    assert (issuer.name, issuer.address) == (
+        "Agentura Hvězda s.r.o.",
+        "Na Příkopě 1, 110 00 Praha 1",
+    )
+    assert (issuer.registration_id, issuer.vat_id) == ("24681351", "CZ24681351")
+    assert (issuer.iban, issuer.bic) == ("CZ6508000000192000145399", "GIBACZPX")
