@@ -351,6 +351,13 @@ def ubl_check(document: InvoiceDocument) -> None:
             f"{document.number}: VAT category {', '.join(sorted(charged))} needs the supplier's "
             "VAT id (BR-S-02, BR-AE-02), and none is set (POLYDESK_ISSUER_VAT_ID)."
         )
+    if not charged and not document.issuer.registration_id.strip():
+        # Outside the scope the seller's VAT id is left out (BR-O-02): its registration
+        # number must identify it (BR-CO-26).
+        raise UblNotAvailable(
+            f"{document.number}: outside the scope of VAT the supplier is identified by its "
+            "registration number (BR-CO-26), and none is set (POLYDESK_ISSUER_REGISTRATION_ID)."
+        )
 
 
 def _document(document: InvoiceDocument) -> etree._Element:

@@ -19,7 +19,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
 from billing.document import DocumentLine, InvoiceDocument, Party, VatTotalLine
-from billing.models import Invoice, InvoiceLine, LanguageSurcharge, PricePlan, UsageEntry
+from billing.models import (
+    Invoice,
+    InvoiceLine,
+    LanguageSurcharge,
+    PricePlan,
+    UsageEntry,
+    VatTreatment,
+)
 from billing.rating import PlanTerms, Rating, RatingError, UsageGroup, rate_month
 from billing.selectors.vat import vat_decision_for_client
 from billing.vat import VatSubtotal, VatUndecidable, vat_subtotals
@@ -216,6 +223,23 @@ def client_buyer(*, client: Client) -> Party:
         vat_id=client.vat_id,
         email=client.billing_email,
     )
+
+
+def invoice_einvoice_offered(*, invoice: Invoice) -> bool:
+    """Whether the invoice's UBL e-invoice can be made (billing.ubl.ubl_check's rules, read
+    from the invoice row alone, for lists: no lines loaded)."""
+    if not invoice.vat_treatment or invoice.total_with_vat is None:
+        return False
+    if len(invoice.buyer_country) != 2 or len(invoice.supplier_country) != 2:
+        return False
+    if invoice.vat_treatment == VatTreatment.OUTSIDE_SCOPE:
+        registration = (
+            invoice.supplier_registration_id
+            if invoice.supplier_name
+            else invoice_issuer(currency=invoice.currency).registration_id
+        )
+        return bool(registration.strip())
+    return bool(invoice.supplier_vat_id.strip())
 
 
 def invoice_buyer(*, invoice: Invoice) -> Party:

@@ -30,6 +30,7 @@ from billing.document import (
 from billing.models import Invoice
 from billing.selectors import (
     invoice_document,
+    invoice_einvoice_offered,
     invoice_of_client,
     ledger_rows_for_month,
     ratings_for_month,
@@ -69,6 +70,10 @@ def invoice_list(request):
     context = {
         "client": client,
         "rows": rows,
+        # The e-invoices that can be made (billing.ubl's rules, from the rows alone).
+        "einvoices": {
+            row.invoice.pk for row in rows if invoice_einvoice_offered(invoice=row.invoice)
+        },
         "open_totals": open_totals(rows),
         # Money received and not set against an invoice in force (over-payments, payments
         # of a credited invoice): the client's, until allocated or refunded.

@@ -13,6 +13,7 @@ RATE_LIMIT requests a fixed window of RATE_WINDOW seconds (429 with ``Retry-Afte
 import base64
 import binascii
 import json
+import logging
 import math
 import time
 from collections.abc import Callable, Iterable
@@ -38,7 +39,7 @@ from ninja.security import HttpBearer
 from audit.models import AuditEvent
 from audit.services import audit_record
 from billing.document import invoice_pdf
-from billing.selectors import invoice_document, invoices_of_client
+from billing.selectors import invoice_document, invoice_einvoice_offered, invoices_of_client
 from billing.ubl import UblNotAvailable, invoice_ubl, ubl_filename
 from conversations import api as conversations_api
 from conversations.api import IDEMPOTENCY_KEY
@@ -79,6 +80,8 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
 
 Scope = ApiKey.Scope
+
+logger = logging.getLogger(__name__)
 
 
 class KeyAuth(HttpBearer):
@@ -1143,7 +1146,11 @@ def invoices_list(request: HttpRequest) -> dict[str, Any]:
                 "payment_reference": invoice.payment_reference,
                 "corrects": invoice.corrects.number if invoice.corrects else None,
                 "pdf": f"/api/v1/invoices/{invoice.number}/pdf",
-                "xml": f"/api/v1/invoices/{invoice.number}/xml" if invoice.vat_treatment else None,
+                "xml": (
+                    f"/api/v1/invoices/{invoice.number}/xml"
+                    if invoice_einvoice_offered(invoice=invoice)
+                    else None
+                ),
             }
             for invoice in invoices
         ]
@@ -1217,7 +1224,15 @@ def invoices_xml(request: HttpRequest, number: str) -> HttpResponse:
     try:
         xml = invoice_ubl(invoice_document(invoice=invoice, language=language))
     except UblNotAvailable as error:
-        raise Problem("not-found", str(error)) from None
+        # The reason for the agency's operators is in the log; the client is told plainly.
+        logger.warning("e-invoice of %s refused: %s", invoice.number, error)
+        raise Problem(
+            "not-found",
+            "This invoice was issued before VAT was applied: it has no e-invoice."
+            if error.before_vat
+            else "The e-invoice of this invoice cannot be made yet: details it needs are "
+            "missing. Please contact the agency.",
+        ) from None
     audit_record(
         action=AuditEvent.Action.INVOICE_DOWNLOADED,
         request=request,

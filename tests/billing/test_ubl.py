@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from lxml import etree
 from stdnum.dk import cvr
 from stdnum.fi import alv
@@ -14,6 +15,7 @@ from stdnum.no import mva
 from stdnum.se import vat as se_vat
 
 from billing import ubl
+from billing import ubl as ubl_module
 from billing.document import (
     KIND_CREDIT_NOTE,
     DocumentLine,
@@ -367,6 +369,17 @@ def test_a_document_the_rules_would_refuse_is_refused_with_the_rule():
     # e-mail address Peppol cannot route stands out.
     findings = fatal(schematron_findings(invoice_ubl(outside_scope)))
     assert [(f.rules, f.id) for f in findings] == [("PEPPOL", "PEPPOL-EN16931-CL008")]
+    # ...but then the seller's registration number is what identifies it (BR-CO-26): without
+    # it the rules refuse the document, so it is refused before it is made.
+    unidentified = dataclasses.replace(
+        outside_scope, issuer=dataclasses.replace(SUPPLIER, vat_id="", registration_id="")
+    )
+    with pytest.raises(UblNotAvailable, match="BR-CO-26"):
+        invoice_ubl(unidentified)
+    # The rules agree: the same document, built past the check, fails BR-CO-26.
+    with translation.override("en"):
+        built = etree.tostring(ubl_module._document(unidentified), encoding="UTF-8")
+    assert "BR-CO-26" in {f.id for f in fatal(schematron_findings(built))}
 
 
 @pytest.mark.parametrize(

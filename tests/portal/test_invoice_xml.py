@@ -137,3 +137,23 @@ def test_the_api_says_why_an_invoice_before_vat_has_no_e_invoice(two_clients):
     assert listed[before_vat.number]["xml"] is None
     assert response.status_code == 404
     assert "before VAT" in response.json()["detail"]
+
+
+def test_the_api_offers_no_e_invoice_it_would_refuse_and_names_no_setting(two_clients, users):
+    invoice = einvoice.vat_invoice(
+        two_clients.a,
+        sequence=next(_sequences),
+        revision=30001,
+        issued_at=utc(2026, 11, 2, 8),
+        supplier_vat_id="",
+    )
+    _, key = api_key_issue(client=two_clients.a, name="shop", scopes=tuple(ApiKey.Scope.values))
+
+    listed = {row["number"]: row for row in api_get(key, "/api/v1/invoices").json()["data"]}
+    response = api_get(key, f"/api/v1/invoices/{invoice.number}/xml")
+    page = signed_in(users["a"], host_of(two_clients.a)).get("/invoices/")
+
+    assert listed[invoice.number]["xml"] is None
+    assert response.status_code == 404 and "contact the agency" in response.json()["detail"]
+    assert "POLYDESK" not in response.text
+    assert f"/invoices/{invoice.pk}/invoice.xml" not in page.text
