@@ -190,7 +190,7 @@ class VatCheckAdmin(ReadOnlyAdmin):
     list_select_related = ["client"]
 
 
-@admin.action(description="Check VAT ID in VIES")
+@admin.action(description="Check VAT ID in VIES", permissions=["change"])
 def vat_ids_check_in_vies(modeladmin, request, queryset) -> None:
     """Ask VIES about the selected clients' VAT ids; each answer is stored (VatCheck)."""
     if not settings.VIES_URL:
@@ -234,4 +234,5 @@ class BillingMailAdmin(ReadOnlyAdmin):
         self.message_user(request, f"{again} e-mail(s) queued again; only failed ones are.")
 
     def has_send_again_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff
+        # Sending an invoice again is a change, not a view: who may change the mails.
+        return request.user.is_active and request.user.has_perm("billing.change_billingmail")

@@ -113,10 +113,11 @@ def spayd(request: PaymentRequest) -> str:
     message = request.message
     if request.reference and not symbol:  # an RF reference: say it in the message
         message = f"{request.reference} {message}"
-    if message.strip():
-        fields.append(("MSG", spayd_text(message, SPAYD_MAX["MSG"])))
-    if request.name.strip():
-        fields.append(("RN", spayd_text(request.name, SPAYD_MAX["RN"])))
+    # Texts in letters SPAYD cannot carry may come out empty: an empty field is left out.
+    if msg := spayd_text(message, SPAYD_MAX["MSG"]).strip():
+        fields.append(("MSG", msg))
+    if rn := spayd_text(request.name, SPAYD_MAX["RN"]).strip():
+        fields.append(("RN", rn))
     return "*".join(["SPD", "1.0", *(f"{key}:{value}" for key, value in fields)])
 
 

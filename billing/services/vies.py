@@ -9,6 +9,7 @@ it came (``VatCheck.response``). docs/billing.md, "VIES".
 
 import json
 import logging
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -80,10 +81,14 @@ def vat_id_check_in_vies(*, client: Client, now: datetime) -> VatCheck:
             status = answer.status_code
             # Read no more than an answer can be: a proxy's endless page is not kept.
             raw = b""
+            # The timeout bounds each read; a trickling answer is cut at the whole deadline.
+            deadline = time.monotonic() + settings.VIES_TIMEOUT
             for chunk in answer.iter_content(4096):  # errors come as requests' own
                 raw += chunk
                 if len(raw) > RESPONSE_KEPT:
                     break
+                if time.monotonic() > deadline:
+                    raise requests.Timeout(f"no whole answer within {settings.VIES_TIMEOUT} s")
     except (requests.RequestException, OSError) as error:
         check.error = f"VIES not reached: {type(error).__name__}"[:255]
         check.response = str(error)[:RESPONSE_KEPT]
@@ -152,7 +157,8 @@ def vat_check_offline(*, client: Client, now: datetime, reason: str) -> VatCheck
 
 def vat_evidence_for_issue(*, client: Client, now: datetime) -> VatCheck | None:
     """The VIES answer an invoice's reverse charge relies on; None when VIES is not
-    configured (settings.VIES_URL empty): the VAT id's offline check is then the evidence.
+    configured (settings.VIES_URL empty): the VAT id was checked offline when it was entered
+    (format and check digit), and nothing more is recorded.
     A valid answer younger than VIES_MAX_AGE_DAYS is reused, else VIES is asked now; an
     id VIES calls invalid raises VatIdRefusedByVies; VIES unavailable: the offline check."""
     if not settings.VIES_URL or not vies_checkable(client=client):

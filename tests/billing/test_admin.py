@@ -87,3 +87,17 @@ def test_a_failed_mail_is_sent_again_from_its_admin_list(
         )
     failed.refresh_from_db()
     assert (failed.state, failed.attempts, failed.last_error) == ("sent", 1, "")
+
+
+def test_a_staff_user_who_may_only_view_mails_cannot_send_them_again(make_client):
+    from django.contrib.auth.models import Permission
+    from django.test import Client as HttpClient
+
+    viewer = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=False)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_billingmail"))
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(viewer)
+
+    listing = http.get("/admin/billing/billingmail/")
+
+    assert listing.status_code == 200 and "send_again" not in listing.text

@@ -169,3 +169,19 @@ def test_any_text_keeps_both_standards_within_their_rules(message, name, cents):
     lines = eur.split("\n")
     assert len(eur.encode()) <= EPC_PAYLOAD_MAX and lines[:4] == ["BCD", "002", "1", "SCT"]
     assert lines[7] == f"EUR{amount:.2f}" and len(lines) <= 12
+
+
+def test_spayd_leaves_out_a_name_or_message_with_no_letter_it_can_carry():
+    request = PaymentRequest(
+        iban="CZ6508000000192000145399",
+        bic="",
+        name="Агенция ООД",
+        amount=Decimal("100.00"),
+        currency="CZK",
+        reference="2026000001",
+        message="Фактура",
+    )
+
+    text = spayd(request)
+
+    assert "*RN:" not in text and "*MSG:" not in text and not text.endswith("*")
