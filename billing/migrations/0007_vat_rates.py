@@ -72,7 +72,10 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    apps.get_model("billing", "VatRate").objects.all().delete()
+    # Only the rows seeded here: a rate an admin added since stays.
+    VatRate = apps.get_model("billing", "VatRate")
+    for country, _rate, start, _source in STANDARD_RATES:
+        VatRate.objects.filter(country=country, kind="standard", valid_from=start).delete()
 
 
 class Migration(migrations.Migration):
