@@ -33,7 +33,8 @@ from billing.money import money_round
 
 MAX_BYTES = 32 * 1024 * 1024  # a month of a busy account is a few MB
 MAX_ENTRIES = 100_000
-LARGEST = Decimal("1e12")  # Payment.amount: 14 digits, 2 of them decimals
+LARGEST = Decimal("1e12")
+CENT = Decimal("0.01")  # Payment.amount: 14 digits, 2 of them decimals
 CAMT053_NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d{2})$")
 CAMT053_VERSIONS = range(2, 14)
 _TAG = re.compile(r"^\{([^}]*)\}(.*)$")
@@ -144,6 +145,8 @@ def amount_check(amount: Decimal, currency: str) -> None:
         raise ValueError(f"the amount {amount} is too large")
     if amount != money_round(amount, currency):
         raise ValueError(f"the amount {amount} has more decimals than {currency} has")
+    if amount != amount.quantize(CENT):  # a Payment stores 2 decimals (BHD, KWD have 3)
+        raise ValueError(f"the amount {amount} has more decimals than a payment stores (2)")
 
 
 def _account(element: Element | None) -> str:
@@ -199,28 +202,54 @@ def camt053_parse(data: bytes) -> Statement:
         raise StatementRefused("A statement file must be of one account, named by its IBAN or id.")
     result.account = accounts.pop()
     result.statement_id = ", ".join(_text(stmt, "Id") for stmt in statements)[:64]
+    seen: dict[str, str] = {}
     for stmt in statements:
+        statement_id = _text(stmt, "Id")
         for position, entry in enumerate(_children(stmt, "Ntry"), start=1):
-            where = f"Statement {_text(stmt, 'Id') or '?'}, entry {position}"
-            result.entries.extend(_camt_entry(entry, where=where, skipped=result.skipped))
+            where = f"Statement {statement_id or '?'}, entry {position}"
+            found = _camt_entry(
+                entry, where=where, statement_id=statement_id, skipped=result.skipped
+            )
+            for item in found:
+                # An entry's id is stored once per account: a file naming it twice would
+                # lose the second silently, so the file is refused (as a CSV is).
+                if item.bank_id in seen:
+                    raise StatementRefused(
+                        f"{where}: the bank id {item.bank_id!r} is there twice "
+                        f"(first in {seen[item.bank_id]})."
+                    )
+                seen[item.bank_id] = where
+            result.entries.extend(found)
             if len(result.entries) > MAX_ENTRIES:
                 raise StatementRefused(f"More than {MAX_ENTRIES} entries in one file.")
     return result
 
 
-def _camt_entry(entry: Element, *, where: str, skipped: list[str]) -> list[StatementEntry]:
+def _camt_entry(
+    entry: Element, *, where: str, statement_id: str, skipped: list[str]
+) -> list[StatementEntry]:
     amount, currency = _amount(_child(entry, "Amt"), where)
     indicator = _text(entry, "CdtDbtInd")
     if indicator not in ("CRDT", "DBIT"):
         raise StatementRefused(f"{where}: CdtDbtInd {indicator!r} is neither CRDT nor DBIT.")
-    bank_id = _text(entry, "AcctSvcrRef") or _text(entry, "NtryRef")
+    bank_id = _text(entry, "AcctSvcrRef")
+    if not bank_id and _text(entry, "NtryRef"):
+        # NtryRef is unique within its statement only (banks restart it each day).
+        if not statement_id:
+            raise StatementRefused(f"{where}: no AcctSvcrRef, and NtryRef without a statement Id.")
+        bank_id = f"{statement_id}/{_text(entry, 'NtryRef')}"
     if not _booked(entry):
         skipped.append(f"{where} ({bank_id}): not booked yet")
         return []
     if not bank_id:
         raise StatementRefused(f"{where}: no bank reference (AcctSvcrRef or NtryRef).")
-    # A reversal books the opposite way round of what it reverses.
-    credit = (indicator == "CRDT") != (_text(entry, "RvslInd").lower() == "true")
+    # ISO 20022: CdtDbtInd is the reversal's own direction (a reversed credit is a DBIT).
+    credit = indicator == "CRDT"
+    if _text(entry, "RvslInd").lower() == "true":
+        # A reversal undoes an earlier entry: which payment, and whether its allocation
+        # must go, is for a person to judge, never for the automatic matching.
+        skipped.append(f"{where} ({bank_id}): reversal: check by hand")
+        return []
     booked_on = _date(_child(entry, "BookgDt"), where)
     if booked_on is None:
         raise StatementRefused(f"{where}: no booking date.")
@@ -280,8 +309,14 @@ def _decode(data: bytes) -> str:
 
 
 def csv_amount(text: str) -> Decimal:
-    """'1 234,50', '1.234,50', '1,234.50', '-12.5' as a Decimal; ValueError otherwise."""
+    """'1 234,50', '1.234,50', '1,234.50', '-12.5' as a Decimal; ValueError otherwise
+    (also for '1.500' or '1,500': one separator before exactly three digits is a thousands
+    separator to some banks and a decimal one to others)."""
     cleaned = re.sub(r"[\s\u00a0\u202f']", "", text)
+    if re.fullmatch(r"[+-]?\d+[.,]\d{3}", cleaned):
+        raise ValueError(
+            f"{text!r} is ambiguous (thousands or decimals?): write it with 2 decimals"
+        )
     if "," in cleaned and "." in cleaned:
         thousands = "," if cleaned.rindex(",") < cleaned.rindex(".") else "."
         cleaned = cleaned.replace(thousands, "")

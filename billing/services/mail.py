@@ -80,12 +80,16 @@ def document_language(*, client: Client) -> str:
 def billing_mail_queue(*, invoice: Invoice, kind: str, level: int = 0) -> BillingMail:
     """Queue the e-mail about the invoice, once per invoice, kind and level."""
     now = timezone.now()
+    to = invoice.buyer_email
+    if kind == BillingMail.Kind.REMINDER:
+        # A reminder goes to the client's billing e-mail now (the invoice's may be stale).
+        to = invoice.client.billing_email or to
     mail, created = BillingMail.objects.get_or_create(
         invoice=invoice,
         kind=kind,
         level=level,
         defaults={
-            "to": invoice.buyer_email,
+            "to": to,
             "language": document_language(client=invoice.client),
             "next_attempt_at": now,
         },

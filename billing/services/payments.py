@@ -26,7 +26,13 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
-from billing.bank_statements import LARGEST, StatementEntry, statement_parse
+from billing.bank_statements import (
+    CENT,
+    LARGEST,
+    StatementEntry,
+    StatementRefused,
+    statement_parse,
+)
 from billing.models import BankStatement, Invoice, Payment, PaymentAllocation
 from billing.money import minor_unit, money_round, money_text
 from billing.selectors.receivables import invoices_with_open_amounts, payments_with_unallocated
@@ -60,8 +66,10 @@ def reference_key(reference: str) -> str:
 
 def reference_keys(*, reference: str, text: str) -> list[str]:
     """The keys a payment may name its invoice by: its structured reference first, then
-    what in its text looks like a variable symbol, an RF reference or an invoice number."""
+    what in it and in its text looks like a variable symbol, an RF reference or an invoice
+    number (an EndToEndId '/VS2026000123/SS/KS0308' or 'VS: 2026000123' names it too)."""
     keys = [reference_key(reference)] if reference.strip() else []
+    text = f"{reference} {text}"
     upper = text.upper()
     compact = re.sub(r"\s", "", upper)
     for match in _RF.finditer(compact):  # RF18 5390 0754 7034: printed in groups
@@ -154,6 +162,7 @@ def payments_match(*, payments: Sequence[Payment], actor: User | None = None) ->
             by_key[(currency, ref)].append(invoice_id)
         by_client[(client_id, currency)].append(invoice_id)
     allocations: list[PaymentAllocation] = []
+    touched: list[Payment] = []  # given their client now, with an allocation
     for payment in payments:
         named = [
             (
@@ -174,9 +183,13 @@ def payments_match(*, payments: Sequence[Payment], actor: User | None = None) ->
         left = payment.amount
         for invoice_id, how in dict.fromkeys(named):
             share = min(left, open_amounts.get(invoice_id, ZERO))
-            payment.client_id = payment.client_id or client_of_invoice[invoice_id]
-            if share <= 0 or client_of_invoice[invoice_id] != payment.client_id:
+            # A guessed client (a paid invoice named, a known payer account) is never
+            # saved alone: it would lock the payment away from the client it really is.
+            if share <= 0 or payment.client_id not in (None, client_of_invoice[invoice_id]):
                 continue
+            if payment.client_id is None:
+                payment.client_id = client_of_invoice[invoice_id]
+                touched.append(payment)
             allocations.append(
                 PaymentAllocation(
                     payment=payment,
@@ -189,10 +202,8 @@ def payments_match(*, payments: Sequence[Payment], actor: User | None = None) ->
             open_amounts[invoice_id] -= share
             left -= share
             break  # one invoice per payment: the first it names that is still open
-        payment.client_id = payment.client_id or client_of[payment.pk]
         (run.matched if left < payment.amount else run.unmatched).append(payment)
     PaymentAllocation.objects.bulk_create(allocations)
-    touched = [p for p in payments if p.client_id]
     if touched:  # one statement (bulk_update's CASE per row is slow for thousands)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -209,8 +220,10 @@ def payments_match(*, payments: Sequence[Payment], actor: User | None = None) ->
 def _money(amount: Decimal, currency: str, what: str) -> Decimal:
     if not isinstance(amount, Decimal) or not amount.is_finite():
         raise ValidationError({what: "Must be a finite decimal amount."})
-    if amount != money_round(amount, currency):
-        raise ValidationError({what: f"At most {minor_unit(currency)} {currency} precision."})
+    if amount != money_round(amount, currency) or amount != amount.quantize(CENT):
+        # Payment stores 2 decimals: a BHD amount of 3 is refused, never rounded.
+        precision = max(minor_unit(currency), CENT)
+        raise ValidationError({what: f"At most {precision} {currency} precision."})
     if abs(amount) >= LARGEST:
         raise ValidationError({what: "Too large."})
     return amount
@@ -235,7 +248,7 @@ def payment_record(
     amount = _money(amount, currency, "amount")
     if amount <= 0:
         raise ValidationError({"amount": "Money received is more than zero."})
-    if received_on > timezone.now().date():
+    if received_on > timezone.localdate():  # the agency's date (settings.TIME_ZONE)
         raise ValidationError({"received_on": "A payment is not received in the future."})
     payment = Payment.objects.create(
         client=client,
@@ -283,7 +296,11 @@ def payment_allocate(
         raise ValidationError(
             {"invoice": f"The payment is in {payment.currency}, the invoice in {invoice.currency}."}
         )
-    if payment.client_id and payment.client_id != invoice.client_id:
+    if (
+        payment.client_id
+        and payment.client_id != invoice.client_id
+        and unallocated < payment.amount
+    ):
         raise ValidationError({"invoice": "The payment is another client's."})
     if amount <= 0:
         raise ValidationError({"amount": "Allocate more than zero."})
@@ -295,7 +312,9 @@ def payment_allocate(
         raise ValidationError(
             {"amount": f"The invoice has {money_text(open_amount, invoice.currency)} open."}
         )
-    if payment.client_id is None:
+    if payment.client_id != invoice.client_id:
+        # No allocation in force: the client it was given was a guess (or a mistake);
+        # the invoice it now settles says whose it is.
         payment.client_id = invoice.client_id
         payment.save(update_fields=["client"])
     allocation, created = PaymentAllocation.objects.get_or_create(
@@ -414,15 +433,27 @@ def _insert_payments(
 
 
 @transaction.atomic
-def bank_statement_import(*, data: bytes, filename: str, user: User | None) -> StatementImport:
+def bank_statement_import(
+    *, data: bytes, filename: str, user: User | None, account: str = ""
+) -> StatementImport:
     """Import a CAMT.053 or CSV statement: its credits become payments (each bank entry
     once), matched to invoices. The same file again imports nothing and says so; a file
-    with a fault raises StatementRefused and imports nothing."""
+    with a fault raises StatementRefused and imports nothing. `account`: the agency's
+    account the file is of, required when the file does not name it (a CSV without an
+    account column)."""
     digest = hashlib.sha256(data).hexdigest()
     known = BankStatement.objects.filter(sha256=digest).first()
     if known is not None:  # the common repeat, answered without reading the file again
         return StatementImport(known, already_imported=True)
     parsed = statement_parse(data)
+    account = re.sub(r"\s", "", account).upper()
+    if account and parsed.account and re.sub(r"\s", "", parsed.account).upper() != account:
+        raise StatementRefused(f"The file is of account {parsed.account}, not {account}.")
+    # A bank id is unique within its account only: entries stored under no account would
+    # collide with (and be lost against) any other bank's export.
+    parsed.account = parsed.account or account
+    if not parsed.account:
+        raise StatementRefused("The file does not name its account: name the agency's account.")
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO billing_bankstatement (format, filename, sha256, account, statement_id,"
@@ -443,7 +474,9 @@ def bank_statement_import(*, data: bytes, filename: str, user: User | None) -> S
     if row is None:  # imported before (or by a concurrent import, now committed)
         return StatementImport(BankStatement.objects.get(sha256=digest), already_imported=True)
     statement = BankStatement.objects.get(pk=row[0])
-    credits = [e for e in parsed.entries if e.is_credit]
+    # Inserted in bank id order: two overlapping imports take the unique index's locks in
+    # the same order, so they wait for each other instead of deadlocking.
+    credits = sorted((e for e in parsed.entries if e.is_credit), key=lambda e: e.bank_id)
     result = StatementImport(statement, debits=len(parsed.entries) - len(credits))
     result.skipped = parsed.skipped
     ids = _insert_payments(statement=statement, entries=credits, user=user)

@@ -59,7 +59,9 @@ def invoice_reminders_queue(*, now: datetime | None = None) -> ReminderRun:
         level = reminder_level(days_overdue=(today - invoice.due_date).days, days=days)
         if level <= (invoice.reminded or 0):
             continue
-        if not invoice.buyer_email:
+        # A reminder goes to the client's billing e-mail as it is now (corrected since
+        # the issue), else to the one the invoice was sent to.
+        if not (invoice.client.billing_email or invoice.buyer_email):
             run.no_email.append(invoice)
             continue
         mail = _queue(invoice_id=invoice.pk, level=level)

@@ -177,7 +177,8 @@ def _seed_payments(clients: list[Client], log: Callable[[str], None]) -> None:
             if first is None or invoice.client_id != first.pk:
                 continue  # not paid yet
             amount = money_round(amount * Decimal("0.4"), invoice.currency)
-        booked = (invoice.issued_at + timedelta(days=10)).date()
+        # Never in the future: a payment is not received before today.
+        booked = min((invoice.issued_at + timedelta(days=10)).date(), timezone.localdate())
         by_currency.setdefault(invoice.currency, []).append(
             _demo_entry(
                 f"DEMO-{invoice.number}",

@@ -181,7 +181,12 @@ def test_csv_with_commas_and_decimal_points():
         ("2026-11-03;12;EUR", "Line 3: 3 columns, the header has 4"),
         ("2026-11-03;12;EUR;A", "Line 3: the id 'A' is there twice"),
         ("2026-11-03;0;EUR;2", "Line 3: the amount is zero"),
-        ("2026-11-03;1,005;EUR;2", "Line 3: the amount 1.005 has more decimals than EUR has"),
+        ("2026-11-03;1,0051;EUR;2", "Line 3: the amount 1.0051 has more decimals than EUR has"),
+        ("2026-11-03;1,005;EUR;2", "Line 3: '1,005' is ambiguous"),
+        ("2026-11-03;1.500;EUR;2", "Line 3: '1.500' is ambiguous"),
+        ("2026-11-03;1,235;BHD;2", "Line 3: '1,235' is ambiguous"),
+        ("2026-11-03;12.2355;BHD;2", "Line 3: the amount 12.2355 has more decimals than BHD"),
+        ("2026-11-03;1,012.235;BHD;2", "Line 3: the amount 1012.235 has more decimals than a p"),
         ("2026-11-03;10,5;HUF;2", "Line 3: the amount 10.5 has more decimals than HUF has"),
         ("2026-11-03;1000000000000;EUR;2", "Line 3: the amount 1000000000000 is too large"),
     ],
@@ -217,3 +222,68 @@ def test_csv_that_is_not_a_statement_is_refused(data, reason):
 )
 def test_csv_amounts(text, amount):
     assert csv_amount(text) == Decimal(amount)
+
+
+def _reversal(entry: str) -> str:
+    return entry.replace("</CdtDbtInd>", "</CdtDbtInd><RvslInd>true</RvslInd>")
+
+
+@pytest.mark.parametrize("credit", [True, False])
+def test_camt053_a_reversal_is_skipped_for_a_person_not_booked(credit):
+    data = camt_statement(
+        [
+            camt_entry(bank_id="P1", amount="80.00", credit=not credit),
+            _reversal(camt_entry(bank_id="P1R", amount="80.00", credit=credit)),
+        ]
+    )
+    statement = statement_parse(data)
+    # The ordinary entry keeps its own direction; the reversal is not an entry at all.
+    assert [(e.bank_id, e.amount) for e in statement.entries] == [
+        ("P1", Decimal("-80.00") if credit else Decimal("80.00"))
+    ]
+    (skipped,) = statement.skipped
+    assert "P1R" in skipped and "reversal: check by hand" in skipped
+
+
+def test_camt053_a_bank_id_twice_in_one_file_refuses_it():
+    data = camt_statement(
+        [camt_entry(bank_id="X", amount="10.00"), camt_entry(bank_id="X", amount="20.00")]
+    )
+    with pytest.raises(StatementRefused, match=r"entry 2: the bank id 'X' is there twice"):
+        statement_parse(data)
+
+
+def test_camt053_an_entry_with_only_ntryref_is_scoped_by_its_statement():
+    entry = camt_entry(bank_id="1", amount="10.00").replace("<AcctSvcrRef>1</AcctSvcrRef>", "")
+    day1 = statement_parse(camt_statement([entry], statement_id="2026-11-20-1"))
+    day2 = statement_parse(camt_statement([entry], statement_id="2026-11-21-1"))
+    assert [e.bank_id for e in day1.entries] == ["2026-11-20-1/1"]
+    assert [e.bank_id for e in day2.entries] == ["2026-11-21-1/1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("1.50", Decimal("1.50")),
+        ("1,5", Decimal("1.5")),
+        ("1 500", Decimal("1500")),
+        ("1.500,00", Decimal("1500.00")),
+        ("1,500.00", Decimal("1500.00")),
+        ("-12.5", Decimal("-12.5")),
+        ("1500", Decimal("1500")),
+    ],
+)
+def test_csv_amounts_that_are_not_ambiguous_are_read(text, amount):
+    assert csv_amount(text) == amount
+
+
+@pytest.mark.parametrize("text", ["1.500", "1,500", "-2,250", "0.125"])
+def test_csv_amount_with_one_mark_before_three_digits_is_ambiguous(text):
+    with pytest.raises(ValueError, match="ambiguous"):
+        csv_amount(text)
+
+
+def test_camt053_bhd_with_three_decimals_is_refused_not_rounded():
+    data = camt_statement([camt_entry(bank_id="B1", amount="1.235", currency="BHD")])
+    with pytest.raises(StatementRefused, match="more decimals than a payment stores"):
+        statement_parse(data)

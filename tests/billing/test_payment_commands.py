@@ -91,3 +91,16 @@ def test_record_payment(make_client):
             "--date",
             "2026-11-20",
         )
+
+
+def test_import_bank_statement_of_a_csv_without_account_needs_the_option(tmp_path):
+    path = tmp_path / "bank.csv"
+    path.write_text("date;amount;currency;id\n2026-11-18;12,50;EUR;77\n")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_bank_statement", str(path), stdout=StringIO(), stderr=err)
+    assert "does not name its account" in err.getvalue() and not Payment.objects.exists()
+    call_command("import_bank_statement", str(path), "--account", "CZ6508000000192000145399")
+    assert list(Payment.objects.values_list("account", "bank_entry_id")) == [
+        ("CZ6508000000192000145399", "77")
+    ]

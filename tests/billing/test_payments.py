@@ -178,7 +178,13 @@ def test_a_csv_statement_is_imported_and_matched(client_a):
         "date;amount;currency;id;reference;message;payer_name;payer_account\n"
         "18.11.2026;1 210,00;EUR;88001;2026000123;Faktura;Žluťoučký kůň s.r.o.;2000145399/0800\n"
     ).encode("cp1250")
-    result = bank_statement_import(data=data, filename="bank.csv", user=None)
+    with pytest.raises(StatementRefused, match="does not name its account"):
+        bank_statement_import(data=data, filename="bank.csv", user=None)
+    result = bank_statement_import(
+        data=data, filename="bank.csv", user=None, account="CZ65 0800 0000 1920 0014 5399"
+    )
+    assert result.statement.account == "CZ6508000000192000145399"
+    assert result.new[0].account == "CZ6508000000192000145399"
     assert result.statement.format == "csv" and result.matched == result.new
     assert result.new[0].payer_name == "Žluťoučký kůň s.r.o."
     assert invoice_open_amount(invoice) == 0
@@ -257,6 +263,8 @@ def test_allocate_refuses_another_currency_and_another_clients_payment(
     theirs, _ = payment_record(
         client=other, amount=Decimal("10.00"), currency="EUR", received_on=TODAY
     )
+    theirs_invoice = invoice_of(other, "5.00", OCT, due_on=DUE)
+    payment_allocate(payment=theirs, invoice=theirs_invoice, amount=Decimal(1))
     with pytest.raises(ValidationError, match="another client's"):
         payment_allocate(payment=theirs, invoice=invoice, amount=Decimal(1))
 
@@ -312,5 +320,109 @@ def test_a_payment_naming_a_credited_invoice_is_its_clients_credit(client_a):
     invoice = invoice_of(client_a, "100.00", OCT, due_on=DUE, reference="903")
     credit_note_issue(invoice=invoice, reason="cancelled", now=utc(2026, 11, 10))
     (payment,) = _import([camt_entry(bank_id="E1", amount="100.00", reference="903")]).new
-    assert payment.client == client_a and not payment.allocations.exists()
-    assert client_credit(client=client_a) == {"EUR": Decimal("100.00")}
+    # Naming a credited invoice is not proof enough of whose it is: a person decides.
+    assert payment.client is None and not payment.allocations.exists()
+    assert client_credit(client=client_a) == {}
+
+
+def test_a_known_payers_guess_is_not_saved_and_the_payment_goes_to_the_invoices_client(
+    client_a, make_client, admin
+):
+    client_b = make_client(currency="EUR", billing_country="CH")
+    invoice_of(client_a, "80.00", OCT, due_on=DUE, reference="111")
+    _import([camt_entry(bank_id="E1", amount="80.00", reference="111", payer_iban="AT1")])
+    invoice_b = invoice_of(client_b, "50.00", OCT, due_on=DUE, reference="222")
+    # The same payer account pays for B now, naming nothing: not A's money on a guess.
+    (payment,) = _import(
+        [camt_entry(bank_id="E2", amount="50.00", payer_iban="AT1", text="for B")],
+        statement_id="2",
+    ).new
+    assert payment.client_id is None and payment in payments_unmatched()
+    assert client_credit(client=client_a) == {}
+    payment_allocate(payment=payment, invoice=invoice_b, amount=Decimal("50.00"), actor=admin)
+    payment.refresh_from_db()
+    assert payment.client == client_b and invoice_open_amount(invoice_b) == 0
+
+
+def test_a_payment_naming_a_paid_invoice_then_an_open_one_pays_the_open_one(client_a, make_client):
+    client_b = make_client(currency="EUR", billing_country="CH")
+    invoice_of(client_a, "80.00", OCT, due_on=DUE, reference="2026000001")
+    _import([camt_entry(bank_id="E1", amount="80.00", reference="2026000001")])
+    invoice_b = invoice_of(client_b, "50.00", OCT, due_on=DUE, reference="2026000002")
+    (payment,) = _import(
+        [camt_entry(bank_id="E2", amount="50.00", text="2026000001 2026000002")],
+        statement_id="2",
+    ).new
+    assert payment.client == client_b and invoice_open_amount(invoice_b) == 0
+    assert client_credit(client=client_a) == {}
+
+
+def test_allocate_reassigns_a_payment_without_allocations_in_force(client_a, make_client, admin):
+    other = make_client(currency="EUR", billing_country="CH")
+    invoice = invoice_of(client_a, "100.00", OCT, due_on=DUE)
+    # Recorded for the wrong client by mistake, nothing allocated: the invoice decides.
+    wrong, _ = payment_record(
+        client=other, amount=Decimal("10.00"), currency="EUR", received_on=TODAY
+    )
+    payment_allocate(payment=wrong, invoice=invoice, amount=Decimal("10.00"), actor=admin)
+    wrong.refresh_from_db()
+    assert wrong.client == client_a and client_credit(client=other) == {}
+
+
+def test_an_entry_with_only_ntryref_reused_the_next_day_is_imported_again():
+    def entry(amount: str) -> str:
+        return camt_entry(bank_id="1", amount=amount).replace("<AcctSvcrRef>1</AcctSvcrRef>", "")
+
+    _import([entry("10.00")], statement_id="day1")
+    second = _import([entry("20.00")], statement_id="day2")
+    assert [p.amount for p in second.new] == [Decimal("20.00")] and second.present == 0
+
+
+def test_a_reversal_is_not_imported_and_is_listed_for_a_person(client_a):
+    invoice_of(client_a, "80.00", OCT, due_on=DUE, reference="333")
+    _import([camt_entry(bank_id="P1", amount="80.00", reference="333")])
+    reversal = camt_entry(bank_id="P1R", amount="80.00", credit=False, reference="333").replace(
+        "</CdtDbtInd>", "</CdtDbtInd><RvslInd>true</RvslInd>"
+    )
+    result = _import([reversal], statement_id="2")
+    assert result.new == [] and client_credit(client=client_a) == {}
+    assert any("reversal: check by hand" in reason for reason in result.skipped)
+
+
+@pytest.mark.parametrize(
+    "end_to_end", ["/VS2026000123/SS/KS0308", "VS2026000123", "VS: 2026000123"]
+)
+def test_the_end_to_end_id_is_searched_like_the_text(client_a, end_to_end):
+    invoice = invoice_of(client_a, "50.00", OCT, due_on=DUE, reference="2026000123")
+    entry = camt_entry(bank_id="E1", amount="50.00").replace(
+        "<EndToEndId>NOTPROVIDED</EndToEndId>", f"<EndToEndId>{end_to_end}</EndToEndId>"
+    )
+    (payment,) = _import([entry]).new
+    assert payment.reference == end_to_end and invoice_open_amount(invoice) == 0
+
+
+def test_credits_are_inserted_in_bank_id_order():
+    result = _import([camt_entry(bank_id=b, amount="10.00") for b in ("C", "A", "B")])
+    assert [p.bank_entry_id for p in result.new] == ["A", "B", "C"]  # ordered by pk
+
+
+def test_a_payment_of_more_decimals_than_it_stores_is_refused(client_a):
+    with pytest.raises(ValidationError, match=r"At most 0\.01 BHD"):
+        payment_record(client=client_a, amount=Decimal("1.235"), currency="BHD", received_on=TODAY)
+    assert not Payment.objects.exists()
+
+
+def test_the_future_is_the_agencys_local_date(client_a, settings, monkeypatch):
+    settings.TIME_ZONE = "Pacific/Auckland"  # 23:30 UTC on the 19th is the 20th there
+    monkeypatch.setattr("django.utils.timezone.now", lambda: utc(2026, 11, 19, 23, 30))
+    payment, _ = payment_record(
+        client=client_a, amount=Decimal("1.00"), currency="EUR", received_on=TODAY
+    )
+    assert payment.received_on == TODAY
+    with pytest.raises(ValidationError, match="future"):
+        payment_record(
+            client=client_a,
+            amount=Decimal("1.00"),
+            currency="EUR",
+            received_on=date(2026, 11, 21),
+        )

@@ -93,7 +93,9 @@ def test_no_billing_email_is_reported_not_queued(make_client):
     )
     run = invoice_reminders_queue(now=utc(2026, 12, 1, 8))
     assert (run.queued, run.no_email) == ([], [invoice])
-    assert not BillingMail.objects.exists()
+    assert not BillingMail.objects.filter(
+        kind=BillingMail.Kind.REMINDER
+    ).exists()  # the issue queued the invoice mail
 
 
 def test_the_task_reports_what_it_queued(overdue, monkeypatch):
@@ -111,3 +113,34 @@ def test_the_reminder_mail_states_what_is_still_open(overdue):
         reference="31",
     )
     assert billing_mail.invoice_open_amount(overdue) == Decimal("60.00")
+
+
+def test_a_reminder_goes_to_the_clients_billing_email_as_it_is_now(overdue):
+    client = overdue.client
+    client.billing_email = "finance@shop.example"  # corrected after the invoice was sent
+    client.save(update_fields=["billing_email"])
+    (mail,) = invoice_reminders_queue(now=utc(2026, 11, 24, 8)).queued
+    assert mail.to == "finance@shop.example"
+    assert overdue.buyer_email in ("", "accounts@shop.example")  # the issue's, unchanged
+
+
+def test_a_client_given_a_billing_email_after_the_issue_is_reminded(make_client):
+    client = make_client(currency="EUR", billing_country="CH")
+    invoice = invoice_of(client, "100.00", OCT, due_on=DUE)
+    assert not invoice.buyer_email
+    client.billing_email = "late@shop.example"
+    client.save(update_fields=["billing_email"])
+    run = invoice_reminders_queue(now=utc(2026, 11, 24, 8))
+    assert [m.to for m in run.queued] == ["late@shop.example"] and run.no_email == []
+
+
+def test_an_invoice_mail_keeps_the_invoices_address_a_reminder_takes_the_clients(overdue):
+    client = overdue.client
+    client.billing_email = "finance@shop.example"
+    client.save(update_fields=["billing_email"])
+    invoice_mail = billing_mail.billing_mail_queue(invoice=overdue, kind=BillingMail.Kind.INVOICE)
+    reminder = billing_mail.billing_mail_queue(
+        invoice=overdue, kind=BillingMail.Kind.REMINDER, level=1
+    )
+    assert invoice_mail.to == overdue.buyer_email != "finance@shop.example"
+    assert reminder.to == "finance@shop.example"

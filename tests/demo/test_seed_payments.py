@@ -23,3 +23,10 @@ def test_the_demo_pays_its_invoices_but_the_latest(demo_seeded):
     assert payments_unmatched().filter(bank_entry_id="DEMO-UNNAMED").exists()
     numbers = Payment.objects.values_list("bank_entry_id", flat=True)
     assert len(numbers) == len(set(numbers))
+
+
+def test_no_demo_payment_is_received_in_the_future(demo_seeded):
+    from django.utils import timezone
+
+    assert Payment.objects.exists()
+    assert not Payment.objects.filter(received_on__gt=timezone.localdate()).exists()

@@ -162,3 +162,31 @@ def test_the_page_says_when_it_shows_only_the_oldest_payments(admin_http, monkey
     page = admin_http.get("/billing/receivables/")
     assert "The oldest 2 of 3 are shown." in page.text
     assert page.text.count("data-payment=") == 2
+
+
+def test_the_page_ages_on_the_agencys_local_date(admin_http, invoice_a, settings, monkeypatch):
+    from billing.selectors.receivables import AgingRow
+    from tests.support.billing import utc
+
+    settings.TIME_ZONE = "Europe/Prague"  # 23:30 UTC on the 16th is the 17th in Prague
+    monkeypatch.setattr("django.utils.timezone.now", lambda: utc(2026, 11, 16, 23, 30))
+    page = admin_http.get("/billing/receivables/")
+    assert page.context["today"] == date(2026, 11, 17)
+    (row,) = [r for r in page.context["aging"] if isinstance(r, AgingRow) and r.client]
+    assert row.buckets["d0_30"] == invoice_a.amount_due and row.buckets["not_due"] == 0
+
+
+def test_a_csv_without_account_needs_the_agencys_account(admin_http):
+    data = b"date;amount;currency;id\n2026-11-18;12,50;EUR;77\n"
+    refused = _upload(admin_http, data, "bank.csv")
+    assert refused.status_code == 400 and "does not name its account" in refused.text
+    assert not Payment.objects.exists()
+    done = admin_http.post(
+        "/billing/receivables/statements",
+        {
+            "statement": SimpleUploadedFile("bank.csv", data, content_type="text/csv"),
+            "account": "CZ6508000000192000145399",
+        },
+    )
+    assert done.status_code == 200
+    assert Payment.objects.get().account == "CZ6508000000192000145399"

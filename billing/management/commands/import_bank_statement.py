@@ -14,8 +14,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("files", nargs="+", help="statement files")
+        parser.add_argument(
+            "--account",
+            default="",
+            help="the agency's account (IBAN) the files are of; required for a CSV "
+            "without an account column",
+        )
 
-    def handle(self, *args, files: list[str], **options) -> None:
+    def handle(self, *args, files: list[str], account: str = "", **options) -> None:
         refused = 0
         for name in files:
             path = Path(name)
@@ -27,7 +33,7 @@ class Command(BaseCommand):
                 continue
             try:
                 result = bank_statement_import(
-                    data=path.read_bytes(), filename=path.name, user=None
+                    data=path.read_bytes(), filename=path.name, user=None, account=account
                 )
             except StatementRefused as error:
                 self.stderr.write(f"{name}: refused: {error}")

@@ -2,7 +2,6 @@
 age, payments no invoice was found for, a bank statement's upload and a payment entered by
 hand. Each action validates its form here and calls one billing service."""
 
-from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +29,11 @@ from tenants.models import CURRENCIES, Client
 
 class StatementForm(forms.Form):
     statement = forms.FileField(label=_("Bank statement (CAMT.053 or CSV)"))
+    account = forms.CharField(
+        label=_("The agency's account (IBAN), when the file does not name it"),
+        max_length=64,
+        required=False,
+    )
 
     def clean_statement(self) -> Any:
         upload = self.cleaned_data["statement"]
@@ -66,7 +70,8 @@ UNMATCHED_SHOWN = 200  # the oldest first; the page says when there are more
 
 
 def _page(request: HttpRequest, **context: Any) -> HttpResponse:
-    today = timezone.now().astimezone(UTC).date()
+    # The agency's own date (settings.TIME_ZONE), as its staff read the page.
+    today = timezone.localdate()
     context.setdefault("statement_form", StatementForm())
     context.setdefault("payment_form", PaymentForm(initial={"received_on": today}))
     context.setdefault("errors", [])
@@ -108,6 +113,7 @@ def statement_upload(request: HttpRequest) -> HttpResponse:
             data=upload.read(),
             filename=upload.name or "",
             user=request.user,  # type: ignore[arg-type]
+            account=form.cleaned_data["account"],
         )
     except StatementRefused as error:
         return _page(
