@@ -203,19 +203,19 @@ def test_the_pdf_shows_the_invoice_as_issued_not_the_ledger_as_it_is_now(
         "vat_id": "CZ27074358",
         "iban": "CZ65 0800 0000 1920 0014 5399",
         "bic": "GIBACZPX",
+        "country": "CZ",
     },
     INVOICE_BANK_ACCOUNTS={},  # the one IBAN above, not the accounts per currency
 )
-def test_the_issuer_is_the_agency_from_the_settings(two_clients, users, invoices):
+def test_the_issuer_is_the_agency_from_the_settings_at_issue(two_clients, users):
+    invoices = october_invoices_issue(two_clients)  # issued with the settings above
     http = signed_in(users["a"], host_of(two_clients.a))
 
     text = pdf_text(http.get(f"/invoices/{invoices['a'].pk}/invoice.pdf"))
 
     assert "Agentura Hvězda s.r.o." in text and "Polydesk demo agency" not in text
     assert "Adresa: Na Příkopě 1, 110 00 Praha 1" in text
-    assert "IČO: 27074358" in text
-    # The supplier's VAT id is the one recorded at issue (none then), not today's settings.
-    assert invoices["a"].supplier_vat_id == "" and "CZ27074358" not in text
+    assert "IČO: 27074358" in text and "DIČ: CZ27074358" in text
     assert "IBAN: CZ65 0800 0000 1920 0014 5399" in text and "BIC: GIBACZPX" in text
 
 

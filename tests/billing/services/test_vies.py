@@ -13,7 +13,6 @@ from billing.services.vies import (
     vat_evidence_for_issue,
     vat_id_check_in_vies,
 )
-from tests.support.billing import billing_tables_truncate
 from tests.support.fake_vies import FakeVies
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -149,22 +148,17 @@ def test_the_command_checks_every_eu_vat_id_or_one_client(vies, german, make_cli
     assert VatCheck.objects.filter(client=other).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_issuing_run_fails_the_client_and_keeps_the_refusal_as_evidence(vies, german):
-    # The refusal is raised inside the invoice's transaction, which rolls back: the answer
-    # is stored again after it, so the evidence of why no invoice was issued stays.
-    try:
-        price_plan_create(
-            client=german, valid_from=datetime(2026, 10, 1).date(), base_monthly_fee=100
-        )
-        del vies.registered["DE136695976"]
-        run = invoices_issue_for_month(
-            month=datetime(2026, 11, 1).date(), clients=[german], now=NOW
-        )
-        [(client, reason)] = run.failed
-        assert client == german and "VIES says the VAT id DE136695976 is not valid" in reason
-        assert not Invoice.objects.filter(client=german).exists()
-        [check] = VatCheck.objects.filter(client=german)
-        assert check.valid is False and check.source == "vies" and check.response
-    finally:
-        billing_tables_truncate()
+    # The refusal is raised inside the invoice's transaction (a savepoint here), which rolls
+    # back: the answer is stored again after it, so the evidence of why no invoice was
+    # issued stays.
+    price_plan_create(client=german, valid_from=datetime(2026, 10, 1).date(), base_monthly_fee=100)
+    del vies.registered["DE136695976"]
+
+    run = invoices_issue_for_month(month=datetime(2026, 11, 1).date(), clients=[german], now=NOW)
+
+    [(client, reason)] = run.failed
+    assert client == german and "VIES says the VAT id DE136695976 is not valid" in reason
+    assert not Invoice.objects.filter(client=german).exists()
+    [check] = VatCheck.objects.filter(client=german)
+    assert check.valid is False and check.source == "vies" and check.response
