@@ -51,7 +51,16 @@ def qr_codes_of(pdf: bytes, *, dpi: int = 200) -> list[str]:
         codes = []
         for image in sorted(Path(folder).glob("page*.png")):
             read = subprocess.run(
-                ["zbarimg", "--quiet", "--raw", "-Sbinary", "-Sqrcode.enable", str(image)],
+                # Only QR codes: a line of text read as a 1D barcode would add a code.
+                [
+                    "zbarimg",
+                    "--quiet",
+                    "--raw",
+                    "-Sdisable",
+                    "-Sqrcode.enable",
+                    "-Sbinary",
+                    str(image),
+                ],
                 capture_output=True,
                 timeout=60,
                 check=False,
