@@ -519,6 +519,24 @@ class IssueResult:
     reason: str = ""  # why there is no invoice
 
 
+def _line_row(line: Any, *, sign: int = 1, vat_category: str, vat_rate: Any) -> dict[str, Any]:
+    """An invoice line's values from a rated line or a stored one (`sign` -1: credited)."""
+    return {
+        "kind": line.kind,
+        "label": line.label,
+        "plan_id": line.plan_id,
+        "starts_on": line.starts_on,
+        "ends_on": line.ends_on,
+        "quantity": sign * line.quantity,
+        "included": sign * line.included,
+        "unit": line.unit,
+        "unit_price": line.unit_price,
+        "amount": sign * line.amount,
+        "vat_category": vat_category,
+        "vat_rate": vat_rate,
+    }
+
+
 def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -> IssueResult:
     """Issue the client's invoice for the month, once: a re-run (or a concurrent run)
     returns the invoice already issued. A month whose invoice was credited in full is
@@ -556,20 +574,7 @@ def _invoice_issue(*, client: Client, month: date, now: datetime) -> IssueResult
     except VatUndecidable as error:
         raise VatUndecidable(f"{client.slug} {period:%Y-%m}: VAT: {error}") from None
     lines = [
-        {
-            "kind": line.kind,
-            "label": line.label,
-            "plan_id": line.plan_id,
-            "starts_on": line.starts_on,
-            "ends_on": line.ends_on,
-            "quantity": line.quantity,
-            "included": line.included,
-            "unit": line.unit,
-            "unit_price": line.unit_price,
-            "amount": line.amount,
-            "vat_category": decision.category,
-            "vat_rate": decision.rate,
-        }
+        _line_row(line, vat_category=decision.category, vat_rate=decision.rate)
         for line in rating.lines
     ]
     totals = vat_subtotals(
@@ -650,22 +655,9 @@ def credit_note_issue(
     existing = Invoice.objects.filter(corrects=invoice).first()
     if existing is not None:
         return existing
+    # Negated exactly, with the invoice's VAT category and rate (not today's).
     lines = [
-        {
-            "kind": line.kind,
-            "label": line.label,
-            "plan_id": line.plan_id,
-            "starts_on": line.starts_on,
-            "ends_on": line.ends_on,
-            "quantity": -line.quantity,
-            "included": -line.included,
-            "unit": line.unit,
-            "unit_price": line.unit_price,
-            "amount": -line.amount,
-            # The credited invoice's VAT exactly, negated: never decided again at today's rate.
-            "vat_category": line.vat_category,
-            "vat_rate": line.vat_rate,
-        }
+        _line_row(line, sign=-1, vat_category=line.vat_category, vat_rate=line.vat_rate)
         for line in invoice.lines.order_by("position")
     ]
     vat = InvoiceVat(
