@@ -21,6 +21,7 @@ from billing.services import (
     usage_record_telephony_cost,
 )
 from billing.services.payments import bank_statement_import
+from billing.services.reminders import invoice_reminders_queue
 from conversations.models import Conversation
 from core.months import month_previous, months_back
 from demo.cast import DEMO_CLIENTS, clients_since, history_start
@@ -158,11 +159,16 @@ def seed_billing(log: Callable[[str], None]) -> None:
     _seed_payments(clients, log)
 
 
+# The demo client that pays late: its invoice before the latest stays unpaid (overdue).
+DEMO_LATE_PAYER = "duna-design"
+
+
 def _seed_payments(clients: list[Client], log: Callable[[str], None]) -> None:
     """What the agency's bank would send, one statement per currency: every invoice but each
     client's latest paid ten days after issue, naming its number; the first client's latest
-    paid in part, and one payment nobody named (for /billing/receivables/). The same file on
-    a second run: imported already."""
+    paid in part, the late payer's invoice before its latest not paid (overdue, reminded),
+    and one payment nobody named (for /billing/receivables/). The same file on a second
+    run: imported already."""
     invoices = list(
         Invoice.objects.filter(client__in=clients, kind=Invoice.Kind.INVOICE, credit_note=None)
         .select_related("client")
@@ -170,9 +176,14 @@ def _seed_payments(clients: list[Client], log: Callable[[str], None]) -> None:
     )
     latest = {invoice.client_id: invoice for invoice in invoices}
     first = min(clients, key=lambda client: client.pk) if clients else None
+    # One client has not paid the month before its latest either: overdue, reminded.
+    late_payer = next((c for c in clients if c.slug == DEMO_LATE_PAYER), None)
+    overdue = [i for i in invoices if late_payer and i.client_id == late_payer.pk][-2:-1]
     by_currency: dict[str, list[str]] = {}
     for invoice in invoices:
         amount = invoice.amount_due
+        if invoice in overdue:
+            continue
         if latest[invoice.client_id] is invoice:
             if first is None or invoice.client_id != first.pk:
                 continue  # not paid yet
@@ -204,6 +215,10 @@ def _seed_payments(clients: list[Client], log: Callable[[str], None]) -> None:
             else (f"{len(result.matched)} matched, {len(result.unmatched)} unmatched")
         )
         log(f"bank statement demo-{currency}.xml: {state}")
+    # The daily reminders' run, as beat would make it: the overdue invoice's reminder, once.
+    reminders = invoice_reminders_queue()
+    for mail in reminders.queued:
+        log(f"payment reminder {mail.level} of {mail.invoice.number} to {mail.to}")
 
 
 def _demo_entry(

@@ -30,3 +30,23 @@ def test_no_demo_payment_is_received_in_the_future(demo_seeded):
 
     assert Payment.objects.exists()
     assert not Payment.objects.filter(received_on__gt=timezone.localdate()).exists()
+
+
+def test_the_late_payer_has_an_overdue_invoice_and_its_reminder(demo_seeded):
+    from django.utils import timezone
+
+    from billing.models import BillingMail
+    from billing.selectors.receivables import invoice_status
+    from demo.billing import DEMO_LATE_PAYER
+
+    late = Client.objects.get(slug=DEMO_LATE_PAYER)
+    *_older, before_latest, _latest = Invoice.objects.filter(client=late, kind="invoice").order_by(
+        "issued_at"
+    )
+    today = timezone.localtime(timezone.now(), late.tz).date()
+    assert invoice_open_amount(before_latest) == before_latest.amount_due
+    assert invoice_status(before_latest, today=today) == "overdue"
+    # Reminded once, at the level its days overdue earned; seeded twice, queued once.
+    (reminder,) = BillingMail.objects.filter(invoice=before_latest, kind="reminder")
+    assert reminder.level >= 1 and reminder.to == late.billing_email
+    assert "payment reminder" in demo_seeded.output
