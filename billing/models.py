@@ -574,6 +574,12 @@ class Payment(models.Model):
 class PaymentAllocation(models.Model):
     """Part of a payment settling part of an invoice (or a credit note's refund)."""
 
+    class MatchedBy(models.TextChoices):
+        REFERENCE = "reference", _("Payment reference")  # variable symbol, RF
+        NUMBER = "invoice_number", _("Invoice number in the payer's text")
+        AMOUNT = "amount", _("Amount of the client's one open invoice")
+        MANUAL = "manual", _("By hand")
+
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
     amount = models.DecimalField(max_digits=14, decimal_places=2)
@@ -581,8 +587,8 @@ class PaymentAllocation(models.Model):
     allocated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # How it was matched: reference, reference_amount, manual...
-    matched_by = models.CharField(max_length=32, blank=True)
+    # How it was matched (shown on the agency's receivables page).
+    matched_by = models.CharField(max_length=32, blank=True, choices=MatchedBy.choices)
 
     class Meta:
         ordering = ["allocated_at", "id"]

@@ -43,11 +43,9 @@ logger = logging.getLogger(__name__)
 ZERO = Decimal(0)
 
 
-class MatchedBy:
-    REFERENCE = "reference"  # the invoice's payment reference (variable symbol, RF)
-    NUMBER = "invoice_number"  # the invoice's number in the payer's text
-    AMOUNT = "amount"  # no reference: the client's one open invoice of exactly that amount
-    MANUAL = "manual"
+# How a payment found its invoice: its reference (variable symbol, RF), the invoice's number
+# in the payer's text, or (no reference) the client's one open invoice of exactly that amount.
+MatchedBy = PaymentAllocation.MatchedBy
 
 
 # --- references ------------------------------------------------------------------------------

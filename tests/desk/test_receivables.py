@@ -73,6 +73,10 @@ def test_an_upload_shows_what_the_import_did_and_a_second_upload_imports_nothing
     assert "99.00" in unmatched
     second = _upload(admin_http, data, "again.xml")
     assert "imported already" in second.text and Payment.objects.count() == 2
+    # How each payment found its invoice, in words, not the stored code.
+    latest = admin_http.get("/billing/receivables/").text
+    assert "Payment reference" in latest[latest.index("Latest allocations") :]
+    assert ">reference<" not in latest
 
 
 @pytest.mark.parametrize(
