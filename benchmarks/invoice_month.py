@@ -180,8 +180,10 @@ def main() -> int:
     json_option(parser)
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    # A supplier with a VAT id (its e-invoices need one), as a real deployment has.
+    # A supplier with a VAT id and a registration number (its e-invoices need them), as a
+    # real deployment has.
     os.environ.setdefault("POLYDESK_ISSUER_VAT_ID", "CZ24681351")
+    os.environ.setdefault("POLYDESK_ISSUER_REGISTRATION_ID", "24681351")
     os.environ.setdefault("POLYDESK_ISSUER_ADDRESS", "Karlovo náměstí 10, 120 00 Praha 2")
     if args.child:
         clients, rows = (int(part) for part in args.child.split(":"))
