@@ -40,6 +40,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from billing.document import invoice_pdf
 from billing.selectors import invoice_document, invoice_einvoice_offered, invoices_of_client
+from billing.selectors.receivables import invoices_with_open_amounts, status_of
 from billing.ubl import UblNotAvailable, invoice_ubl, ubl_filename
 from conversations import api as conversations_api
 from conversations.api import IDEMPOTENCY_KEY
@@ -1101,6 +1102,12 @@ class InvoiceOut(Schema):
         description="The UBL 2.1 e-invoice (Peppol BIS Billing 3.0); none for one issued "
         "before VAT was applied.",
     )
+    status: str = Field(
+        description="open, partly_paid, paid, overdue (open after its due date, the client's "
+        "local date) or credited; empty for a credit note or an invoice issued before "
+        "payment terms."
+    )
+    amount_open: Decimal = Field(description="What is still to pay (0: paid or credited).")
 
 
 class InvoiceList(Schema):
@@ -1117,9 +1124,11 @@ class InvoiceList(Schema):
 def invoices_list(request: HttpRequest) -> dict[str, Any]:
     """The client's invoices and credit notes, as its portal lists them."""
     client = _client(request, Scope.INVOICES_READ)
-    invoices = (
+    # With what was paid and what is open, in the same query (billing's receivables).
+    invoices = invoices_with_open_amounts(
         invoices_of_client(client=client).select_related("corrects").prefetch_related("vat_totals")
     )
+    today = timezone.localtime(timezone.now(), client.tz).date()
     return {
         "data": [
             {
@@ -1151,6 +1160,15 @@ def invoices_list(request: HttpRequest) -> dict[str, Any]:
                     if invoice_einvoice_offered(invoice=invoice)
                     else None
                 ),
+                "status": status_of(
+                    kind=invoice.kind,
+                    credited=invoice.credited,
+                    open_amount=invoice.open_amount,
+                    paid=invoice.paid,
+                    due=invoice.due_date,
+                    today=today,
+                ),
+                "amount_open": invoice.open_amount,
             }
             for invoice in invoices
         ]

@@ -4,7 +4,7 @@ is valid and every operation in it is tested here (TESTED)."""
 
 import base64
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -316,3 +316,33 @@ def test_the_first_endpoints_refuse_with_problems_too(two_clients):
     no_scope = get(key, "/api/v1/conversations/1")
     assert no_scope.status_code == 403 and no_scope.json()["scope"] == "conversations:read"
     assert no_scope["Content-Type"] == PROBLEM
+
+
+def test_an_invoices_status_and_what_is_open_follow_its_payments(two_clients):
+    from billing.services.payments import payment_allocate, payment_record
+
+    invoice = october_invoices_issue(two_clients)["a"]
+    key_a = key_of(two_clients.a)
+
+    def listed() -> dict:
+        (row,) = get(key_a, "/api/v1/invoices").json()["data"]
+        return {"status": row["status"], "open": Decimal(row["amount_open"])}
+
+    # Due on 16 November 2026, long past: unpaid is overdue.
+    assert listed() == {"status": "overdue", "open": invoice.amount_due}
+    payment, _ = payment_record(
+        client=two_clients.a,
+        amount=Decimal("100.00"),
+        currency=invoice.currency,
+        received_on=date(2026, 11, 20),
+    )
+    payment_allocate(payment=payment, invoice=invoice, amount=Decimal("100.00"))
+    assert listed() == {"status": "overdue", "open": invoice.amount_due - 100}
+    # The rest, without a reference: matched by the amount still open of its one invoice.
+    payment_record(
+        client=two_clients.a,
+        amount=invoice.amount_due - 100,
+        currency=invoice.currency,
+        received_on=date(2026, 11, 21),
+    )
+    assert listed() == {"status": "paid", "open": 0}
