@@ -42,6 +42,7 @@ ACCOUNT = "CZ5855000000001265098001"
 
 def fill(clients: int) -> list[tuple[int, str, str, Decimal]]:
     """Clients and their open invoices: [(invoice id, number, variable symbol, amount)]."""
+    # Django after django_setup(): the settings point at the bench database only then.
     from django.db import connection
     from django.utils import timezone
 
@@ -121,6 +122,7 @@ def statement(lines: list[tuple[int, str, str, Decimal]], *, prefix: str) -> byt
 
 def bare_insert_seconds(parsed) -> float:
     """The floor: the same rows INSERTed with no matching, in a transaction rolled back."""
+    # Django after django_setup(): the settings point at the bench database only then.
     from django.db import connection, transaction
 
     from billing.models import BankStatement
@@ -140,6 +142,7 @@ def bare_insert_seconds(parsed) -> float:
 
 
 def run_size(size: int, invoices: list, report: Report) -> list[str]:
+    # Django after django_setup(): the settings point at the bench database only then.
     from billing.bank_statements import statement_parse
     from billing.models import Payment
     from billing.selectors.receivables import invoices_with_open_amounts
@@ -206,6 +209,7 @@ def run(sizes: list[int], clients: int, report: Report) -> None:
     django_setup(BENCH_DATABASE)
     report.server_describe()
     logging.getLogger("billing.services.payments").setLevel(logging.WARNING)
+    # Django after django_setup(): the settings point at the bench database only then.
     from django.core.management import call_command
 
     call_command("migrate_platform", verbosity=0)

@@ -36,6 +36,9 @@ from datetime import date
 
 from _report import Report, json_option
 from benchdb import bench_database, django_setup, server_find
+from billing_rating import fill
+from lxml import etree
+from reportlab.pdfgen import canvas
 
 BENCH_DATABASE = "polydesk_bench_invoices"
 MONTH = date(2026, 10, 1)
@@ -55,6 +58,7 @@ def rss_mib() -> float:
 
 
 def identities_set() -> None:
+    # Django after django_setup(): the settings point at the bench database only then.
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -70,9 +74,6 @@ def identities_set() -> None:
 
 def floor_documents(count: int) -> float:
     """A bare one-page PDF and a ten-element XML document, ``count`` times."""
-    from lxml import etree
-    from reportlab.pdfgen import canvas
-
     started = time.perf_counter()
     for n in range(count):
         pdf = canvas.Canvas(io.BytesIO())
@@ -90,7 +91,7 @@ def one_size(clients: int, rows: int) -> dict:
     """Fill, then measure; the figures as a dict (printed as the child's last line)."""
     django_setup(BENCH_DATABASE)
     logging.getLogger("billing.services").setLevel(logging.WARNING)
-    from billing_rating import fill
+    # Django after django_setup(): the settings point at the bench database only then.
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count

@@ -61,10 +61,28 @@ VAT_TOTAL_WIDTHS = [182, 60, 120, 120]
 DOMESTIC, REVERSE_CHARGE, OUTSIDE_SCOPE = "domestic", "reverse_charge", "outside_scope"
 # The language a supplier's country writes its mentions in (the catalogs' languages).
 COUNTRY_LANGUAGES = {
-    "AT": "de", "BE": "nl", "BG": "bg", "CY": "el", "CZ": "cs", "DE": "de", "ES": "es",
-    "FR": "fr", "GR": "el", "HR": "hr", "HU": "hu", "IE": "en", "IT": "it", "LU": "fr",
-    "MT": "en", "NL": "nl", "PL": "pl", "PT": "pt", "RO": "ro", "SI": "sl", "SK": "sk",
-}  # fmt: skip
+    "AT": "de",
+    "BE": "nl",
+    "BG": "bg",
+    "CY": "el",
+    "CZ": "cs",
+    "DE": "de",
+    "ES": "es",
+    "FR": "fr",
+    "GR": "el",
+    "HR": "hr",
+    "HU": "hu",
+    "IE": "en",
+    "IT": "it",
+    "LU": "fr",
+    "MT": "en",
+    "NL": "nl",
+    "PL": "pl",
+    "PT": "pt",
+    "RO": "ro",
+    "SI": "sl",
+    "SK": "sk",
+}
 # A table sets its cells' font even when they hold paragraphs: without this, reportlab's
 # default Helvetica (not embedded, no č or ő) ends up in the file.
 CELL_FONT = [("FONT", (0, 0), (-1, -1), FONT, 9)]

@@ -3,6 +3,8 @@ issue date picks the rate (billing.selectors.vat_rate_on). A future change is ad
 admin (VAT rates); rows already used by issued invoices are kept, never edited."""
 
 from django.db import migrations
+from datetime import date
+from decimal import Decimal
 
 EC = "European Commission, VAT rates applied in the Member States of the EU (taxation_customs)"
 # (country, rate in percent, valid from, source); a country's next row ends the one before.
@@ -49,8 +51,6 @@ STANDARD_RATES = [
 
 
 def seed(apps, schema_editor):
-    from datetime import date
-    from decimal import Decimal
 
     VatRate = apps.get_model("billing", "VatRate")
     rows = [

@@ -178,7 +178,7 @@ def billing_mails_sweep(*, now: datetime | None = None) -> list[int]:
     """Beat: send again every queued mail that is due (a lost task, a retry's time come,
     a worker killed while sending); the ids sent to the workers."""
     now = now or timezone.now()
-    from billing.tasks import billing_mail_send_task
+    from billing.tasks import billing_mail_send_task  # tasks import the services
 
     due = list(
         BillingMail.objects.filter(state=BillingMail.State.QUEUED)

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from stdnum import bic as stdnum_bic
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import ValidationError
 
 # The repository root in a checkout (platform/config/env.py -> three levels up).
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -217,9 +220,6 @@ def bank_accounts(*, development: bool) -> dict[str, tuple[str, str]]:
 
 def bank_account_checked(*, iban: str, bic: str, variable: str) -> tuple[str, str]:
     """(IBAN, BIC) in their compact form, or ImproperlyConfigured saying which is wrong."""
-    from stdnum import bic as stdnum_bic
-    from stdnum import iban as stdnum_iban
-    from stdnum.exceptions import ValidationError
 
     try:
         iban = stdnum_iban.validate(iban)

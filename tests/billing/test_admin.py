@@ -4,11 +4,13 @@ e-mails sent again."""
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client as HttpClient
 
 from accounts.models import User
 from billing.models import BillingMail, VatCheck
 from billing.services import invoice_issue
+from billing.services import mail as billing_mail
 from tests.billing.services.test_mail import NOW, OCT
 from tests.billing.services.test_vies import ISSUER
 from tests.support.billing import plan_for
@@ -66,7 +68,6 @@ def test_vies_switched_off_says_so_in_the_admin(make_client, agency_admin, setti
 def test_a_failed_mail_is_sent_again_from_its_admin_list(
     make_client, agency_admin, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from billing.services import mail as billing_mail
 
     monkeypatch.setattr(billing_mail, "invoice_ubl", lambda document: b"<Invoice/>")
     client = make_client(currency="CZK")
@@ -90,8 +91,6 @@ def test_a_failed_mail_is_sent_again_from_its_admin_list(
 
 
 def test_a_staff_user_who_may_only_view_mails_cannot_send_them_again(make_client):
-    from django.contrib.auth.models import Permission
-    from django.test import Client as HttpClient
 
     viewer = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=False)
     viewer.user_permissions.add(Permission.objects.get(codename="view_billingmail"))

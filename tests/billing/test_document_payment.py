@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from billing.document import KIND_CREDIT_NOTE, Party, document_payment_qr, invoice_pdf
+from billing.selectors import invoice_issuer
 from tests.billing.test_document import document
 from tests.support.pdf import qr_codes_of, text_of
 
@@ -63,9 +64,15 @@ def test_a_eur_invoice_to_germany_carries_an_epc_code_with_its_rf_reference():
     [code] = qr_codes_of(pdf)
     lines = code.split("\n")
     assert lines[:8] == [
-        "BCD", "002", "1", "SCT", "GIBACZPX", "Agentura Žluťoučký kůň s.r.o.",
-        "CZ1108000000192000145401", "EUR1234.56",
-    ]  # fmt: skip
+        "BCD",
+        "002",
+        "1",
+        "SCT",
+        "GIBACZPX",
+        "Agentura Žluťoučký kůň s.r.o.",
+        "CZ1108000000192000145401",
+        "EUR1234.56",
+    ]
     assert lines[9] == reference
 
 
@@ -133,7 +140,6 @@ def test_without_an_account_the_invoice_says_bank_details_follow():
 
 
 def test_the_issuer_carries_the_account_of_the_invoices_currency(settings):
-    from billing.selectors import invoice_issuer
 
     settings.INVOICE_ISSUER = {
         **settings.INVOICE_ISSUER,

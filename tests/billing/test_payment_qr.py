@@ -96,9 +96,18 @@ def test_the_epc_guidelines_example_comes_out_line_for_line():
         )
     )
     assert text.split("\n") == [
-        "BCD", "002", "1", "SCT", "BPOTBEB1", "Red Cross of Belgium", "BE72000000001616",
-        "EUR1.00", "", "", "Urgency fund",
-    ]  # fmt: skip
+        "BCD",
+        "002",
+        "1",
+        "SCT",
+        "BPOTBEB1",
+        "Red Cross of Belgium",
+        "BE72000000001616",
+        "EUR1.00",
+        "",
+        "",
+        "Urgency fund",
+    ]
 
 
 def test_an_rf_reference_goes_into_the_structured_field_and_the_text_stays_empty():

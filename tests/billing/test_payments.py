@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.models import User
 from audit.models import AuditEvent
 from billing.bank_statements import StatementRefused
 from billing.models import Payment, PaymentAllocation
@@ -46,7 +47,6 @@ def client_a(make_client):
 
 @pytest.fixture
 def admin(db):
-    from accounts.models import User
 
     return UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
 

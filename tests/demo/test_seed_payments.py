@@ -2,9 +2,11 @@
 person to allocate; seeded twice, nothing twice."""
 
 import pytest
+from django.utils import timezone
 
-from billing.models import Invoice, Payment
-from billing.selectors.receivables import invoice_open_amount, payments_unmatched
+from billing.models import BillingMail, Invoice, Payment
+from billing.selectors.receivables import invoice_open_amount, invoice_status, payments_unmatched
+from demo.billing import DEMO_LATE_PAYER
 from demo.cast import DEMO_CLIENTS
 from tenants.models import Client
 
@@ -26,18 +28,12 @@ def test_the_demo_pays_its_invoices_but_the_latest(demo_seeded):
 
 
 def test_no_demo_payment_is_received_in_the_future(demo_seeded):
-    from django.utils import timezone
 
     assert Payment.objects.exists()
     assert not Payment.objects.filter(received_on__gt=timezone.localdate()).exists()
 
 
 def test_the_late_payer_has_an_overdue_invoice_and_its_reminder(demo_seeded):
-    from django.utils import timezone
-
-    from billing.models import BillingMail
-    from billing.selectors.receivables import invoice_status
-    from demo.billing import DEMO_LATE_PAYER
 
     late = Client.objects.get(slug=DEMO_LATE_PAYER)
     *_older, before_latest, _latest = Invoice.objects.filter(client=late, kind="invoice").order_by(

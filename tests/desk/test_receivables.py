@@ -9,8 +9,9 @@ from babel.numbers import format_currency
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from billing.models import Payment, PaymentAllocation
+from billing.selectors.receivables import AgingRow
 from billing.services.payments import payment_record
-from tests.support.billing import billing_users
+from tests.support.billing import billing_users, utc
 from tests.support.payments import camt_entry, camt_statement, invoice_of
 from tests.support.portal import signed_in_at as signed_in
 from tests.support.tenancy import host_of
@@ -169,8 +170,6 @@ def test_the_page_says_when_it_shows_only_the_oldest_payments(admin_http, monkey
 
 
 def test_the_page_ages_on_the_agencys_local_date(admin_http, invoice_a, settings, monkeypatch):
-    from billing.selectors.receivables import AgingRow
-    from tests.support.billing import utc
 
     settings.TIME_ZONE = "Europe/Prague"  # 23:30 UTC on the 16th is the 17th in Prague
     monkeypatch.setattr("django.utils.timezone.now", lambda: utc(2026, 11, 16, 23, 30))

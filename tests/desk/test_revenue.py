@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from accounts.models import User
+from billing.models import BillingMail
 from tests.support.billing import billing_users, october_invoices_issue, utc
 from tests.support.factories import UserFactory
 from tests.support.portal import signed_in_at as signed_in
@@ -53,7 +54,6 @@ def test_a_supervisor_runs_queues_but_does_not_see_the_agencys_revenue(users):
 
 
 def test_failed_invoice_e_mails_are_counted_on_the_page_with_a_link_to_them(users, invoices):
-    from billing.models import BillingMail
 
     http = signed_in(users["admin"], "localhost")
     # The two clients have no billing e-mail: each invoice's mail failed at once, with the

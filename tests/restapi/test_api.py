@@ -13,6 +13,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 from openapi_spec_validator import validate
 
+from billing.services.payments import payment_allocate, payment_record
 from restapi import api as restapi_api
 from search.models import SearchDocument
 from tenants.models import ApiKey
@@ -319,7 +320,6 @@ def test_the_first_endpoints_refuse_with_problems_too(two_clients):
 
 
 def test_an_invoices_status_and_what_is_open_follow_its_payments(two_clients):
-    from billing.services.payments import payment_allocate, payment_record
 
     invoice = october_invoices_issue(two_clients)["a"]
     key_a = key_of(two_clients.a)

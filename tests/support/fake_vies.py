@@ -55,9 +55,14 @@ class FakeVies:
         self.requests.append(body)
         if country in self.unavailable:
             return 200, json.dumps(
-                {"countryCode": country, "vatNumber": number, "valid": False,
-                 "userError": "MS_UNAVAILABLE", "requestDate": _now()}
-            ).encode()  # fmt: skip
+                {
+                    "countryCode": country,
+                    "vatNumber": number,
+                    "valid": False,
+                    "userError": "MS_UNAVAILABLE",
+                    "requestDate": _now(),
+                }
+            ).encode()
         known = self.registered.get(country + number)
         answer = {
             "countryCode": country,

@@ -1,6 +1,9 @@
 """A PDF's text and fonts, for the invoice and report tests."""
 
 import io
+import subprocess
+import tempfile
+from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -36,9 +39,6 @@ def assert_only_dejavu_embedded(pdf: bytes) -> None:
 def qr_codes_of(pdf: bytes, *, dpi: int = 200) -> list[str]:
     """The texts of the QR codes drawn on the PDF's pages, as a phone would read them:
     every page rendered to an image (poppler's pdftoppm), then read with zbar's zbarimg."""
-    import subprocess
-    import tempfile
-    from pathlib import Path
 
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "document.pdf"

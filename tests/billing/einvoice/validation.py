@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from lxml import etree
+from saxonche import PySaxonProcessor
 
 HERE = Path(__file__).parent
 SCHEMAS = {
@@ -52,7 +53,6 @@ def schema_errors(xml: bytes, schema: Path | None = None) -> list[str]:
 
 @cache
 def _saxon():
-    from saxonche import PySaxonProcessor
 
     # One processor for the test process: Saxon's JVM-less runtime is started once.
     processor = PySaxonProcessor(license=False)

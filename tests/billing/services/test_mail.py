@@ -21,6 +21,7 @@ from billing.services.mail import (
     billing_mail_send_again,
     billing_mails_sweep,
 )
+from billing.tasks import billing_mail_send_task, billing_mails_sweep_task
 from tests.support.billing import plan_for, utc
 from tests.support.einvoice import invoice_before_vat
 from tests.support.smtp_sink import Sink, mailers_for, sink_start
@@ -251,7 +252,6 @@ def test_every_language_has_its_own_subject(invoice):
 
 
 def test_the_beat_task_sweeps_and_a_second_sweep_finds_nothing(invoice):
-    from billing.tasks import billing_mail_send_task, billing_mails_sweep_task
 
     mail = billing_mail_queue(invoice=invoice, kind=BillingMail.Kind.INVOICE)
     assert billing_mails_sweep_task() == 1
