@@ -119,6 +119,8 @@ SHARED_APPS = [
     "audit",
     # Each client's retention rule (public: the daily sweep reads them all in one query).
     "retention",
+    # Staffing: the contact history per hour, plans, shifts (public: pools span clients).
+    "staffing",
     # The project's own deploy checks (config.deployment).
     "config",
     # The chat widget's cross-origin calls (widget.cors); no models.
