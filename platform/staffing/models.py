@@ -4,6 +4,8 @@ Public schema: a language pool serves many clients, so its history, forecast and
 are read across clients in one query (docs/staffing.md).
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
@@ -13,6 +15,7 @@ from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import ClientIdRange
+from tenants.models import CURRENCIES
 
 
 class PlanChannel(models.TextChoices):
@@ -68,6 +71,20 @@ class StaffingSettings(models.Model):
     )
     email_handle_seconds = models.PositiveIntegerField(
         "e-mails' handle time when the history is too thin (seconds)", default=360
+    )
+    # What an agent's hour costs the agency (wages and overheads): the what-if prices a new
+    # client's plan so that the agents it needs are covered with the margin.
+    agent_hour_cost = models.DecimalField(
+        "an agent's hour costs", max_digits=8, decimal_places=2, default=Decimal("18.00")
+    )
+    cost_currency = models.CharField(
+        "currency of that cost", max_length=3, choices=[(c, c) for c in CURRENCIES], default="EUR"
+    )
+    target_margin = models.PositiveSmallIntegerField(
+        "margin the prices should leave (%)", default=25, validators=[MaxValueValidator(500)]
+    )
+    week_hours = models.PositiveSmallIntegerField(
+        "an agent's contracted hours a week", default=40, validators=[MinValueValidator(1)]
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
