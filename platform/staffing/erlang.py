@@ -130,18 +130,27 @@ def _erlang_c_staff(
         return QueueStaffing(
             agents=0, service_level=1.0, occupancy=0.0, waiting_probability=0.0, abandonment=None
         )
+    # pyworkforce refuses an answer target of 0 s ("answered at once"): that one is the
+    # callers who find an agent free, 1 - P(wait).
+    answer_at_once = target.answer_seconds <= 0
     queue = ErlangC(
         transactions=contacts,
         aht=handle_seconds / 60,
-        asa=target.answer_seconds / 60,
+        asa=1 if answer_at_once else target.answer_seconds / 60,
         interval=interval_seconds / 60,
     )
+
+    def service_level_of(agents: int) -> float:
+        if answer_at_once:
+            return 1 - float(queue.waiting_probability(agents))
+        return float(queue.service_level(agents))
+
     traffic = queue.intensity
     # Erlang C needs more agents than the traffic; the occupancy bound gives a second floor.
     # pyworkforce's own required_positions starts at round(traffic + 1), which can step
     # over the answer (traffic 10.6 starts at 12), so the search is ours.
     agents = max(math.floor(traffic) + 1, math.ceil(round(traffic / target.max_occupancy, 9)))
-    while (service_level := queue.service_level(agents)) < target.service_level:
+    while (service_level := service_level_of(agents)) < target.service_level:
         agents += 1
     return QueueStaffing(
         agents=agents,
@@ -153,7 +162,9 @@ def _erlang_c_staff(
 
 
 @dataclass(frozen=True)
-class _ErlangAMetrics:
+class ErlangAMetrics:
+    """Erlang A's figures for each (arrival rate, agents) pair, in the order given."""
+
     service_level: np.ndarray
     occupancy: np.ndarray
     waiting_probability: np.ndarray
@@ -167,7 +178,7 @@ def erlang_a_metrics(
     service_rate: float,
     abandon_rate: float,
     answer_seconds: float,
-) -> _ErlangAMetrics:
+) -> ErlangAMetrics:
     """Erlang A (M/M/c+M) for many (arrival rate, agents) pairs at once (rates per second).
 
     The stationary distribution is the birth-death chain's (birth λ, death min(n, c) μ +
@@ -208,7 +219,7 @@ def erlang_a_metrics(
         for name, values in zip(result, batch, strict=True):
             result[name][rows] = values
         start += size
-    return _ErlangAMetrics(**result)
+    return ErlangAMetrics(**result)
 
 
 def _batch_cells(agents: np.ndarray, queue_states: np.ndarray, rows: np.ndarray) -> int:
@@ -258,6 +269,9 @@ def _erlang_a_batch(
     queue_length = (np.maximum(n - c, 0) * p).sum(axis=1)
     abandonment = abandon_rate * queue_length / arrival_rate
     occupancy = arrival_rate * (1 - abandonment) / (agents * service_rate)
+    if answer_seconds <= 0:
+        # "Answered at once": only the callers who find an agent free.
+        return 1 - waiting_probability, occupancy, waiting_probability, abandonment
 
     # answered_within[j]: a caller finding j waiting is answered within answer_seconds.
     served_rate = c * service_rate

@@ -65,60 +65,32 @@ def shifts_propose(
     horizon = max((len(missing) for missing in gaps.values()), default=0)
     if any(len(missing) != horizon for missing in gaps.values()):
         raise ValueError("every language's gaps must cover the same hours")
+    if len({agent.agent_id for agent in agents}) != len(agents):
+        raise ValueError("each agent once")
     model = cp_model.CpModel()
-    candidates = [
-        _Candidate(agent, start, hours, model.new_bool_var(f"s{agent.agent_id}_{start}_{hours}"))
-        for agent in agents
-        for start, hours in _shift_candidates(
-            agent, gaps=gaps, horizon=horizon, shift_hours=shift_hours, rest=min_rest_hours
-        )
-    ]
-    by_agent: dict[int, list[_Candidate]] = defaultdict(list)
-    for candidate in candidates:
-        by_agent[candidate.agent.agent_id].append(candidate)
-
     # served[language, hour]: the agents' hours given to that language's gap.
     served: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-    allocations: list[tuple[int, str, int, cp_model.IntVar]] = []
+    candidates: list[_Candidate] = []
+    allocations: list[_Allocation] = []
     for agent in agents:
-        own = by_agent[agent.agent_id]
-        model.add(sum(c.hours * c.chosen for c in own) <= agent.max_hours)
-        for day in range((horizon + 23) // 24):
-            model.add_at_most_one(c.chosen for c in own if c.start // 24 == day)
-        # Two shifts closer than the rest overlap once each is stretched by the rest after
-        # it, and intervals that pairwise overlap share an hour: at most one per hour.
-        stretched: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        working: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for c in own:
-            for hour in range(c.start, min(horizon, c.start + c.hours + min_rest_hours)):
-                stretched[hour].append(c.chosen)
-                if hour < c.start + c.hours:
-                    working[hour].append(c.chosen)
-        for hour_shifts in stretched.values():
-            if len(hour_shifts) > 1:
-                model.add_at_most_one(hour_shifts)
-        for hour in sorted(working):
-            needing = [
-                language
-                for language in sorted(agent.languages)
-                if language in gaps and gaps[language][hour] > 0
-            ]
-            if not needing:
-                continue
-            given = []
-            for language in needing:
-                allocated = model.new_bool_var(f"a{agent.agent_id}_{hour}_{language}")
-                served[language, hour].append(allocated)
-                allocations.append((agent.agent_id, language, hour, allocated))
-                given.append(allocated)
-            # An agent's hour counts for one language at most, and only when on shift.
-            model.add(sum(given) <= sum(working[hour]))
+        own = [
+            _Candidate(
+                agent, start, hours, model.new_bool_var(f"s{agent.agent_id}_{start}_{hours}")
+            )
+            for start, hours in _shift_candidates(
+                agent, gaps=gaps, horizon=horizon, shift_hours=shift_hours, rest=min_rest_hours
+            )
+        ]
+        candidates += own
+        allocations += _agent_rules_add(
+            model, agent, own, gaps=gaps, horizon=horizon, rest=min_rest_hours, served=served
+        )
     for (language, hour), hours_given in served.items():
         model.add(sum(hours_given) <= gaps[language][hour])
 
     # Covering one more missing hour is worth more than every hour the proposal can add.
     weight = sum(agent.max_hours for agent in agents) + 1
-    covered = sum(var for *_, var in allocations)
+    covered = sum(allocation.given for allocation in allocations)
     proposed = sum(c.hours * c.chosen for c in candidates)
     model.minimize(proposed - weight * covered)
 
@@ -137,13 +109,78 @@ def shifts_propose(
             uncovered={language: list(missing) for language, missing in gaps.items()},
             status="no_solution",
         )
+    return _proposal_read(
+        solver,
+        candidates,
+        allocations,
+        gaps=gaps,
+        status="optimal" if result == cp_model.OPTIMAL else "feasible",
+    )
 
+
+@dataclass(frozen=True)
+class _Allocation:
+    agent_id: int
+    language: str
+    hour: int
+    given: cp_model.IntVar
+
+
+def _agent_rules_add(
+    model: cp_model.CpModel,
+    agent: AgentAvailability,
+    own: list[_Candidate],
+    *,
+    gaps: Mapping[str, Sequence[int]],
+    horizon: int,
+    rest: int,
+    served: dict[tuple[str, int], list[cp_model.IntVar]],
+) -> list[_Allocation]:
+    """One agent's rules (hours, a shift a day, rest) and the hours they may give to gaps."""
+    model.add(sum(c.hours * c.chosen for c in own) <= agent.max_hours)
+    for day in range((horizon + 23) // 24):
+        model.add_at_most_one(c.chosen for c in own if c.start // 24 == day)
+    # Two shifts closer than the rest overlap once each is stretched by the rest after it,
+    # and intervals that pairwise overlap share an hour: at most one stretched shift an hour.
+    stretched: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    working: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for c in own:
+        for hour in range(c.start, min(horizon, c.start + c.hours + rest)):
+            stretched[hour].append(c.chosen)
+            if hour < c.start + c.hours:
+                working[hour].append(c.chosen)
+    for hour_shifts in stretched.values():
+        if len(hour_shifts) > 1:
+            model.add_at_most_one(hour_shifts)
+    allocations = []
+    for hour in sorted(working):
+        given = []
+        for language in sorted(agent.languages):
+            if language in gaps and gaps[language][hour] > 0:
+                var = model.new_bool_var(f"a{agent.agent_id}_{hour}_{language}")
+                served[language, hour].append(var)
+                allocations.append(_Allocation(agent.agent_id, language, hour, var))
+                given.append(var)
+        # An agent's hour counts for one language at most, and only when on shift.
+        if given:
+            model.add(sum(given) <= sum(working[hour]))
+    return allocations
+
+
+def _proposal_read(
+    solver: cp_model.CpSolver,
+    candidates: list[_Candidate],
+    allocations: list[_Allocation],
+    *,
+    gaps: Mapping[str, Sequence[int]],
+    status: Literal["optimal", "feasible"],
+) -> Proposal:
     helped: dict[tuple[int, int], set[str]] = defaultdict(set)
     uncovered = {language: list(missing) for language, missing in gaps.items()}
-    for agent_id, language, hour, var in allocations:
-        if solver.value(var):
-            uncovered[language][hour] -= 1
-            helped[agent_id, hour].add(language)
+    for allocation in allocations:
+        if solver.value(allocation.given):
+            uncovered[allocation.language][allocation.hour] -= 1
+            helped[allocation.agent_id, allocation.hour].add(allocation.language)
     shifts = [
         ProposedShift(
             agent_id=c.agent.agent_id,
@@ -159,11 +196,7 @@ def shifts_propose(
         if solver.value(c.chosen)
     ]
     shifts.sort(key=lambda shift: (shift.start, shift.agent_id))
-    return Proposal(
-        shifts=shifts,
-        uncovered=uncovered,
-        status="optimal" if result == cp_model.OPTIMAL else "feasible",
-    )
+    return Proposal(shifts=shifts, uncovered=uncovered, status=status)
 
 
 def _shift_candidates(

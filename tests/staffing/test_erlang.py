@@ -3,7 +3,7 @@ import time
 
 import numpy as np
 import pytest
-from pyworkforce.queuing import ErlangA, ErlangB
+from pyworkforce.queuing import ErlangA, ErlangB, ErlangC
 
 from staffing.erlang import QueueTarget, agents_needed, agents_needed_for_hours, erlang_a_metrics
 
@@ -202,3 +202,25 @@ def test_a_plan_of_16_languages_two_channels_and_four_weeks_is_staffed_in_second
     assert len(calls) == len(chats) == 16 * 672
     assert all(hour.service_level >= 0.8 for hour in calls + chats)
     assert elapsed < 6
+
+
+def test_an_answer_target_of_zero_seconds_counts_only_callers_who_find_an_agent_free():
+    target = QueueTarget(service_level=0.5, answer_seconds=0, max_occupancy=1)
+    for patience in (None, 120.0):
+        staffing = agents_needed(
+            contacts=100, handle_seconds=180, target=target, patience_seconds=patience
+        )
+        assert staffing.service_level == pytest.approx(1 - staffing.waiting_probability)
+
+
+def test_erlang_c_finds_the_fewest_agents_where_pyworkforces_search_would_start_above():
+    # 212 calls of 180 s in an hour: 10.6 Erlangs. pyworkforce's required_positions starts
+    # at round(11.6) = 12; for a loose target (15 % within 20 s) 11 agents reach 17.3 %.
+    loose = QueueTarget(service_level=0.15, answer_seconds=20, max_occupancy=1)
+    library = ErlangC(transactions=212, aht=3, asa=20 / 60, interval=60)
+
+    staffing = agents_needed(contacts=212, handle_seconds=180, target=loose)
+
+    assert staffing.agents == 11
+    assert staffing.service_level == pytest.approx(0.1726, abs=1e-4)
+    assert library.required_positions(service_level=0.15)["raw_positions"] == 12
