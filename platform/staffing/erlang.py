@@ -179,7 +179,8 @@ def erlang_a_metrics(
     abandon_rate: float,
     answer_seconds: float,
 ) -> ErlangAMetrics:
-    """Erlang A (M/M/c+M) for many (arrival rate, agents) pairs at once (rates per second).
+    """Erlang A (M/M/c+M) for many (arrival rate, agents) pairs at once: rates per second,
+    arrival rates and agents positive.
 
     The stationary distribution is the birth-death chain's (birth λ, death min(n, c) μ +
     max(n - c, 0) θ). A caller finding j others waiting is answered within t when it gets

@@ -29,6 +29,8 @@ class Sharing:
 def agents_share(*, agents: Sequence[frozenset[str]], required: Mapping[str, float]) -> Sharing:
     """Share one hour's agents (each the set of languages they speak) between the pools'
     requirements, each agent counted once."""
+    if any(amount < 0 for amount in required.values()):
+        raise ValueError("a pool cannot require fewer than no agents")
     needed = {language: amount for language, amount in required.items() if amount > 0}
     speakers = Counter(language for spoken in agents for language in spoken if language in needed)
     # Scarcest first: the fewest speakers per agent required (with equal requirements, the
