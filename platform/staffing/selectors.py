@@ -6,12 +6,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import holidays
 import numpy as np
 from django.db.models import Sum
 
 from accounts.models import User
+from hours.calendar import BusinessCalendar
 from hours.selectors import client_calendars
 from languages.catalog import CATALOG
 from languages.models import AgentSkill
@@ -79,7 +81,7 @@ def pool_client_shares(*, start: datetime, end: datetime) -> dict[Pool, dict[int
     }
 
 
-def _pool_sums(start: datetime, end: datetime) -> dict[Pool, dict[str, int]]:
+def _pool_sums(start: datetime, end: datetime) -> dict[Pool, dict[str, Any]]:
     rows = (
         ContactHour.objects.filter(hour__gte=start, hour__lt=end)
         .values("language", "channel")
@@ -91,7 +93,7 @@ def _pool_sums(start: datetime, end: datetime) -> dict[Pool, dict[str, int]]:
         )
         .order_by()
     )
-    return {(row["language"], row["channel"]): row for row in rows}
+    return {(row["language"], row["channel"]): dict(row) for row in rows}
 
 
 def pool_handle_seconds(*, start: datetime, end: datetime) -> dict[Pool, float | None]:
@@ -129,9 +131,9 @@ def pool_zone(*, start: datetime, end: datetime) -> dict[Pool, str]:
     return found
 
 
-def _calendar_key(calendar: object) -> tuple:
-    # BusinessCalendar holds a mapping (not hashable): the same hours read from two clients
-    # are one key, so their open periods are computed once.
+def _calendar_key(calendar: BusinessCalendar) -> tuple[object, ...]:
+    # A calendar holds a mapping (not hashable): the same hours read from two clients are
+    # one key, so their open periods are computed once.
     weekly = calendar.weekly_hours
     return (
         calendar.time_zone,
@@ -150,13 +152,13 @@ def pool_open_hours(
     closures: hours.selectors.client_calendars)."""
     hours = _hours_between(start, end)
     is_open = np.zeros(hours, dtype=bool)
-    calendars: dict[tuple, object] = {}
+    calendars: dict[tuple[object, ...], BusinessCalendar] = {}
     for client in Client.objects.filter(pk__in=list(client_ids)).order_by("pk"):
         scopes = [(country, language) for country in client.countries or [""]]
         for calendar in client_calendars(client, scopes=scopes).values():
             calendars.setdefault(_calendar_key(calendar), calendar)
     for calendar in calendars.values():
-        for opens, closes in calendar.open_periods(start, end):  # type: ignore[attr-defined]
+        for opens, closes in calendar.open_periods(start, end):
             first = _index(opens, start)
             last = -(-int((closes - start).total_seconds()) // 3600)  # the hour it ends in
             is_open[max(first, 0) : min(last, hours)] = True
@@ -482,7 +484,8 @@ def staffing_this_hour(*, now: datetime) -> StaffingNow:
         end=hour + HOUR,
         required={code: np.array([float(n)]) for code, n in required.items()},
     )
-    codes = sorted(set(required) | set(coverage))
+    # A language nobody requires and nobody covers this hour is not a line.
+    codes = sorted(set(required) | {code for code, series in coverage.items() if series[0] > 0})
     return StaffingNow(
         hour=hour,
         plan=plan,

@@ -119,7 +119,7 @@ def contact_hours_roll(*, start: datetime, end: datetime, now: datetime | None =
                 "plan_channels": list(PLAN_CHANNEL_OF.values()),
             },
         )
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
 def queue_history_start() -> datetime | None:
