@@ -363,6 +363,11 @@ class OnShift:
     presence: str
     presence_since: datetime | None
 
+    @property
+    def presence_label(self) -> str:
+        """The presence in the reader's language."""
+        return str(AgentState.Presence(self.presence).label)
+
 
 def _name(user: User) -> str:
     return user.get_full_name() or user.username
