@@ -20,6 +20,7 @@ from languages.models import AgentSkill
 from routing.models import AgentState
 from staffing.models import Absence, ContactHour, PlanHour, PlanRun, Shift, StaffingSettings
 from staffing.rules import agents_on_shift
+from staffing.sharing import agents_share
 from tenants.models import Client
 
 HOUR = timedelta(hours=1)
@@ -226,28 +227,18 @@ def holidays_of(country: str, years: Iterable[int]) -> np.ndarray:
 # --- shifts, coverage, adherence ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Sharing:
-    """How agents who speak several languages are shared between pools."""
-
-    allocated: dict[str, float]  # agents counted in each pool
-    unmet: dict[str, float]  # requirement no agent covers
-    spare: float  # agents beyond every requirement of theirs
-
-
-def _agents_share(*, agents: Sequence[frozenset[str]], required: Mapping[str, float]) -> Sharing:
-    """A simple proportional split until the engine's ``staffing.sharing.agents_share``
-    lands: each agent split between their languages in proportion to the requirement
-    (evenly when nothing is required of any of them)."""
-    allocated: dict[str, float] = defaultdict(float)
-    for languages in agents:
-        wanted = {code: max(required.get(code, 0.0), 0.0) for code in languages}
-        total = sum(wanted.values())
-        for code in languages:
-            allocated[code] += wanted[code] / total if total else 1 / len(languages)
-    unmet = {code: max(need - allocated.get(code, 0.0), 0.0) for code, need in required.items()}
-    spare = sum(max(n - required.get(code, 0.0), 0.0) for code, n in allocated.items())
-    return Sharing(allocated=dict(allocated), unmet=unmet, spare=spare)
+def _shared(agents: list[frozenset[str]], left: Mapping[str, float]) -> dict[str, float]:
+    """Agents who speak several languages counted in each language: shared against what
+    each pool still lacks (staffing.sharing.agents_share); those needed nowhere (spare)
+    are shown where they could work, each split evenly between their languages."""
+    sharing = agents_share(agents=agents, required=left)
+    counted = dict(sharing.allocated)
+    if sharing.spare > 0:
+        spare_each = sharing.spare / len(agents)
+        for spoken in agents:
+            for code in spoken:
+                counted[code] = counted.get(code, 0.0) + spare_each / len(spoken)
+    return counted
 
 
 def agent_languages(agent_ids: Iterable[int]) -> dict[int, frozenset[str]]:
@@ -345,10 +336,9 @@ def coverage_by_hour(
             code: max(float(series[hour]) - float(coverage[code][hour]), 0.0)
             for code, series in (required or {}).items()
         }
-        sharing = _agents_share(agents=[languages[agent_id] for agent_id in here], required=left)
         # Partial hours of agents shared: their allocation scaled by their mean presence.
         presence = float(np.mean([present[agent_id][hour] for agent_id in here]))
-        for code, agents in sharing.allocated.items():
+        for code, agents in _shared([languages[agent_id] for agent_id in here], left).items():
             coverage[code][hour] += agents * presence
     return dict(coverage)
 

@@ -99,12 +99,14 @@ def test_a_bilingual_agent_is_counted_once_and_absences_cut_coverage(two_clients
     np.testing.assert_allclose(even["sk"], [0.5, 0.5, 0.5])
     assert "en" not in even  # a basic skill is not the router's reach
     # Slovak needs one agent, Czech one: the Czech agent covers Czech, so the bilingual
-    # agent goes to Slovak; in the hour of the absence, they are shared 1 : 1; in the last
-    # hour the Czech agent leaves at half past: Czech lacks 0.5, Slovak 1, shared 1 : 2.
+    # agent goes to Slovak. In the hour of the Czech agent's absence, both lack one agent
+    # and have as many speakers: the tie goes to the first code (cs). In the last hour the
+    # Czech agent leaves at half past: Czech lacks 0.5 agent (2 speakers per agent
+    # required), Slovak 1 (1 per agent): the scarcer Slovak pool gets the bilingual agent.
     required = {"cs": np.array([1.0, 1.0, 1.0]), "sk": np.array([1.0, 1.0, 1.0])}
     shared = coverage_by_hour(start=T0, end=T0 + 3 * H, required=required)
-    np.testing.assert_allclose(shared["cs"], [1.0, 0.5, 0.5 + 1 / 3])
-    np.testing.assert_allclose(shared["sk"], [1.0, 0.5, 2 / 3])
+    np.testing.assert_allclose(shared["cs"], [1.0, 1.0, 0.5])
+    np.testing.assert_allclose(shared["sk"], [1.0, 0.0, 1.0])
     total = shared["cs"] + shared["sk"]
     np.testing.assert_allclose(total, [2.0, 1.0, 1.5])  # never more than the agents there
 
