@@ -18,6 +18,7 @@ from desk.views import (
     receivables,
     revenue,
     search,
+    shifts,
     spam,
     wall,
 )
@@ -84,6 +85,16 @@ urlpatterns = [
     path("desk/items/<int:item_id>/call-back", calls.item_call_back, name="desk-item-call-back"),
     path("desk/items/<int:item_id>/recording", calls.item_recording, name="desk-item-recording"),
     path("desk/wall", wall.wall, name="desk-wall"),
+    path("desk/staffing/shifts/", shifts.shifts, name="desk-shifts"),
+    path("desk/staffing/shifts/add", shifts.shift_add_view, name="desk-shift-add"),
+    path(
+        "desk/staffing/shifts/<int:shift_id>/remove",
+        shifts.shift_remove_view,
+        name="desk-shift-remove",
+    ),
+    path("desk/staffing/absences/add", shifts.absence_add_view, name="desk-absence-add"),
+    path("desk/staffing/shifts/upload", shifts.shifts_upload, name="desk-shifts-upload"),
+    path("desk/staffing/shifts.csv", shifts.shifts_export, name="desk-shifts-export"),
     path(
         "desk/deliveries/<int:delivery_id>/retry",
         wall.delivery_retry,
