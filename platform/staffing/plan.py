@@ -6,7 +6,7 @@ backlog rule for e-mail. ``whatif_estimate`` staffs a client that is not signed 
 """
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Min, Q, Sum
+from django.db.models.functions import TruncDate
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -152,10 +153,8 @@ def _plan_fill(run: PlanRun) -> None:
     run.settings_used = _settings_snapshot(settings)
     start = run.horizon_start
     end = start + run.horizon_hours * HOUR
-    first = (
-        ContactHour.objects.filter(hour__lt=start).order_by("hour").values_list("hour", flat=True)
-    )
-    history_start = max(run.history_start, first[0]) if first else start - WEEK_HOURS * HOUR
+    first = ContactHour.objects.filter(hour__lt=start).aggregate(first=Min("hour"))["first"]
+    history_start = max(run.history_start, first) if first else start - WEEK_HOURS * HOUR
     run.history_start = history_start
     recent = max(history_start, start - timedelta(weeks=RECENT_WEEKS))
     history = selectors.pool_hourly_history(start=history_start, end=start)
@@ -308,49 +307,80 @@ def _event_lift(
     *, language: str, channel: str, shares: Mapping[int, float], start: datetime, end: datetime
 ) -> np.ndarray:
     """Per hour of [start, end), the pool's volume multiplier from its clients' known events:
-    1 + the sum of share * (lift - 1) over the clients with an event that local day. A lift not
-    entered is learnt from the client's earlier events, else +100 %."""
+    1 + the sum of share * (lift - 1) over the clients with an event that local day. A lift
+    not entered is learnt from the client's earlier events, else +100 %."""
     lift = np.ones(int((end - start) / HOUR))
-    events = ClientEvent.objects.filter(
-        client_id__in=list(shares), starts_on__lte=end.date(), ends_on__gte=start.date()
-    ).select_related("client")
+    events = list(
+        ClientEvent.objects.filter(
+            client_id__in=list(shares), starts_on__lte=end.date(), ends_on__gte=start.date()
+        )
+        .select_related("client")
+        .order_by("client_id", "starts_on")
+    )
+    learning = {e.client_id for e in events if e.uplift_percent is None}
+    daily = _clients_daily_contacts(
+        client_ids=learning, language=language, channel=channel, start=start.date(), end=end.date()
+    )
     for event in events:
         zone = ZoneInfo(event.client.time_zone)
-        share = shares[event.client_id]
+        earlier = [
+            e for e in events if e.client_id == event.client_id and e.ends_on < event.starts_on
+        ]
         factor = (
             1 + event.uplift_percent / 100
             if event.uplift_percent is not None
-            else _learnt_lift(event=event, language=language, channel=channel, start=start)
+            else _learnt_lift(
+                event=event,
+                earlier=earlier,
+                daily=daily.get(event.client_id),
+                first_day=start.date(),
+            )
         )
         first = datetime.combine(event.starts_on, time(), zone).astimezone(UTC)
         last = datetime.combine(event.ends_on + timedelta(days=1), time(), zone).astimezone(UTC)
         begin = max(0, int((first - start) / HOUR))
         stop = min(len(lift), int((last - start) / HOUR))
         if begin < stop:
-            lift[begin:stop] += share * (factor - 1)
+            lift[begin:stop] += shares[event.client_id] * (factor - 1)
     return lift
 
 
-def _learnt_lift(*, event: ClientEvent, language: str, channel: str, start: datetime) -> float:
-    """The client's lift on its earlier events (each with the four weeks before it)."""
-    earlier = list(
-        ClientEvent.objects.filter(client_id=event.client_id, ends_on__lt=event.starts_on)
-        .exclude(pk=event.pk)
-        .order_by("starts_on")
+def _clients_daily_contacts(
+    *, client_ids: Iterable[int], language: str, channel: str, start: date, end: date
+) -> dict[int, np.ndarray]:
+    """Each client's contacts of a pool and channel per UTC day of [start, end). One query."""
+    days = (end - start).days
+    found: dict[int, np.ndarray] = {}
+    rows = (
+        ContactHour.objects.filter(
+            client_id__in=list(client_ids),
+            language=language,
+            channel=channel,
+            hour__gte=datetime.combine(start, time(), UTC),
+            hour__lt=datetime.combine(end, time(), UTC),
+        )
+        .annotate(day=TruncDate("hour", tzinfo=UTC))
+        .values_list("client_id", "day")
+        .annotate(n=Sum("contacts"))
+        .order_by()
     )
-    if not earlier:
+    for client_id, day, contacts in rows:
+        found.setdefault(client_id, np.zeros(days))[(day - start).days] = contacts
+    return found
+
+
+def _learnt_lift(
+    *, event: ClientEvent, earlier: Sequence[ClientEvent], daily: np.ndarray | None, first_day: date
+) -> float:
+    """The client's lift on its earlier events (each against the weeks before it), else
+    +100 %."""
+    if not earlier or daily is None:
         return 2.0
-    first_day = earlier[0].starts_on - timedelta(weeks=4)
-    daily = client_daily_contacts(
-        client_id=event.client_id,
-        language=language,
-        channel=channel,
-        start=first_day,
-        end=event.starts_on,
-    )
-    days = [first_day + timedelta(days=index) for index in range(len(daily))]
+    days = [
+        first_day + timedelta(days=index) for index in range((event.starts_on - first_day).days)
+    ]
     marked = [any(e.starts_on <= day <= e.ends_on for e in earlier) for day in days]
-    learnt = event_lift_learn(daily=daily, event_days=marked)
+    learnt = event_lift_learn(daily=daily[: len(days)].tolist(), event_days=marked)
     return learnt if learnt is not None else 2.0
 
 
@@ -653,27 +683,6 @@ def plan_required_by_hour(*, start: datetime, end: datetime) -> dict[str, np.nda
         )
         for language, hours in working.items()
     }
-
-
-def client_daily_contacts(
-    *, client_id: int, language: str, channel: str, start: date, end: date
-) -> list[float]:
-    """One client's contacts of a pool and channel per UTC day of [start, end)."""
-    rows = (
-        ContactHour.objects.filter(
-            client_id=client_id,
-            language=language,
-            channel=channel,
-            hour__gte=datetime.combine(start, time(), UTC),
-            hour__lt=datetime.combine(end, time(), UTC),
-        )
-        .values_list("hour", "contacts")
-        .order_by()
-    )
-    daily = [0.0] * (end - start).days
-    for hour, contacts in rows:
-        daily[(hour.date() - start).days] += contacts
-    return daily
 
 
 def pool_week_profiles(

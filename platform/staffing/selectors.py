@@ -1,6 +1,7 @@
 """Reads of the staffing room (public schema): the history per language pool, the pools'
 open hours and holidays, the agents on shift per language and hour, adherence now."""
 
+import functools
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -173,6 +174,7 @@ def holiday_country(countries: Sequence[str], language: str) -> str:
     return next((c for c in countries if c in spoken_in), countries[0] if countries else "")
 
 
+@functools.lru_cache(maxsize=32)
 def _local_days(start: datetime, hours: int, zone: str) -> np.ndarray:
     """The local date of each hour's start, as numpy days; an hour's offset only changes
     at a transition, so it is read once per distinct offset run (fast for years)."""
@@ -184,7 +186,9 @@ def _local_days(start: datetime, hours: int, zone: str) -> np.ndarray:
     for i in range(hours):
         offset = datetime.fromtimestamp(int(stamps[i]), UTC).astimezone(local).utcoffset()
         offsets[i] = int(offset.total_seconds()) if offset else 0
-    return ((stamps + offsets) // 86400).astype("datetime64[D]")
+    days = ((stamps + offsets) // 86400).astype("datetime64[D]")
+    days.setflags(write=False)  # cached: shared by every pool of the zone
+    return days
 
 
 def pool_holiday_share(
