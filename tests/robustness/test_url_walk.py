@@ -60,6 +60,8 @@ AGENCY_ROUTES = {
     "desk/wall": SUPERVISOR,
     "desk/wall/live": SUPERVISOR,
     "desk/wall/items": SUPERVISOR,
+    "desk/staffing/": SUPERVISOR,
+    "desk/staffing/plan.csv": SUPERVISOR,
     "billing/": ADMIN,
     "billing/receivables/": ADMIN,
     "billing/receivables/statements": ADMIN,
