@@ -92,7 +92,11 @@ def staffing_page(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("Not a language code.")
     if language is not None and language not in languages:
         raise Http404("No such pool in the plan.")
-    context.update(languages=languages, language=language, horizon_end=plan_horizon_end(run))
+    context.update(
+        languages=languages,
+        language=language,
+        horizon_last=plan_horizon_end(run) - dt.timedelta(hours=1),
+    )
     if language is not None:
         week = staffing_week(
             run=run, language=language, week_start=week_start, zone=zone, now=timezone.now()
