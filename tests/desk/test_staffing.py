@@ -132,17 +132,17 @@ def test_the_busiest_pool_and_its_hours_required_and_scheduled(supervisor, plan,
     nine, ten, eleven = rows[9], rows[10], rows[11]
     # forecast, baseline, actual, agents per channel (call, chat, e-mail), required,
     # scheduled, the gap in words
-    assert nine == ["16.0", "15.0", "14", "3.00", "–", "0.60", "5", "2", "3 missing"]
-    assert ten == ["7.0", "6.5", "0", "1.00", "–", "0.60", "2", "4", "2 spare"]
+    assert nine == ["16.0", "15.0", "14", "3.00", "–", "0.60", "5", "2", "Missing: 3"]
+    assert ten == ["7.0", "6.5", "0", "1.00", "–", "0.60", "2", "4", "Spare: 2"]
     assert eleven == ["–", "–", "0", "–", "–", "–", "–", "0", ""]
-    assert "1 hour short of agents" in text and "1 hour with agents to spare" in text
+    assert "Hours short of agents: 1 · Hours with agents to spare: 1" in text
 
 
 def test_gaps_and_spare_agents_are_drawn_with_patterns_not_colour_alone(supervisor, plan, shifts):
     text = page(signed_in(supervisor))
     assert text.count('class="gap"') >= 1 and 'fill="url(#agents-chart-hatch)"' in text
     assert 'fill="url(#agents-chart-dots)"' in text
-    assert "Mon 02.11. 09:00 · required 5 · scheduled 2 · 3 missing" in text
+    assert "Mon 02.11. 09:00 · Required: 5 · Scheduled: 2 · Missing: 3" in text
     assert "Missing (hatched)" in text and "Spare (dotted)" in text
 
 
@@ -160,7 +160,7 @@ def test_the_pools_inputs_and_backtest_in_words(supervisor, plan):
 def test_the_channel_switch_and_another_pool(supervisor, plan):
     http = signed_in(supervisor)
     calls = page(http, language="hu", channel="call")
-    assert "Mon 02.11. 09:00 · forecast 12.0 · baseline 10.0" in calls
+    assert "Mon 02.11. 09:00 · Forecast: 12.0 · Baseline: 10.0" in calls
     czech = page(http, language="cs")
     assert table_rows(czech, "hour-table")[9][:2] == ["1.0", "1.0"]
     assert http.get("/desk/staffing/", {"language": "sk"}).status_code == 404
@@ -177,9 +177,9 @@ def test_the_latest_failed_run_shows_its_error(supervisor, plan):
         history_start=datetime(2024, 11, 2, 23, tzinfo=UTC),
     )
     text = page(signed_in(supervisor))
-    assert "The plan started at 2026-11-02 22:00 failed: No history for any pool." in text
+    assert "The plan started at 2026-11-02 23:00 failed: No history for any pool." in text
     # The plan before it is still shown.
-    assert "Plan made 2026-11-01 22:03 (UTC)" in text
+    assert "Plan made 2026-11-01 23:03, for 2026-11-02 to 2026-11-29." in text
 
 
 def test_no_plan_yet(supervisor):

@@ -139,23 +139,23 @@ def _contacts_title(row: PlanHourRow, channel: str | None) -> str:
     actual = row.actual_of(channel)
     parts = [
         _when(row),
-        _("forecast %(n).1f") % {"n": row.forecast_of(channel)},
-        _("baseline %(n).1f") % {"n": row.baseline_of(channel)},
+        _("Forecast: %(n)s") % {"n": f"{row.forecast_of(channel):.1f}"},
+        _("Baseline: %(n)s") % {"n": f"{row.baseline_of(channel):.1f}"},
     ]
     if actual is not None:
-        parts.append(_("actual %(n)d") % {"n": actual})
+        parts.append(_("Actual: %(n)s") % {"n": actual})
     return " · ".join(parts)
 
 
 def _agents_title(row: PlanHourRow) -> str:
     parts = [_when(row)]
     if row.required is not None:
-        parts.append(_("required %(n)d") % {"n": row.required})
-    parts.append(_("scheduled %(n)d") % {"n": row.scheduled})
+        parts.append(_("Required: %(n)s") % {"n": row.required})
+    parts.append(_("Scheduled: %(n)s") % {"n": row.scheduled})
     if row.is_gap:
-        parts.append(_("%(n)d missing") % {"n": row.gap})
+        parts.append(_("Missing: %(n)s") % {"n": row.gap})
     elif row.is_surplus:
-        parts.append(_("%(n)d spare") % {"n": -row.gap})
+        parts.append(_("Spare: %(n)s") % {"n": row.spare})
     return " · ".join(parts)
 
 
