@@ -48,6 +48,10 @@ class AuditEvent(models.Model):
         RECOVERY_CODE_USED = "recovery_code_used", _("Signed in with a recovery code")
         BROWSER_REMEMBERED = "browser_remembered", _("Remembered a browser")
         BROWSER_FORGOTTEN = "browser_forgotten", _("Forgot a remembered browser")
+        SHIFT_ADDED = "shift_added", _("Added a shift")
+        SHIFT_REMOVED = "shift_removed", _("Removed a shift")
+        ABSENCE_ADDED = "absence_added", _("Added an absence")
+        ABSENCE_REMOVED = "absence_removed", _("Removed an absence")
 
     at = models.DateTimeField()
     # No database constraint to users or clients, and the user's name kept as it was: a row

@@ -536,6 +536,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "billing.tasks.exchange_rates_fetch_task",
         "schedule": crontab(minute=30, hour=15, day_of_week="mon-fri"),
     },
+    # The work queue's last days rolled into the staffing history the forecast learns from,
+    # before the nightly plan (staffing.tasks).
+    "roll-contact-hours": {
+        "task": "staffing.tasks.contact_hours_roll_recent",
+        "schedule": crontab(minute=5, hour=1),
+    },
     # Payment reminders of overdue invoices, in the morning of Europe's working day.
     "queue-invoice-reminders": {
         "task": "billing.tasks.invoice_reminders_task",

@@ -19,6 +19,7 @@ from outbox.models import Delivery
 from outbox.selectors import undelivered_public
 from outbox.services import delivery_retry as retry
 from routing.selectors import owned_work_at_risk
+from staffing.selectors import staffing_this_hour
 from tenants.models import Client
 
 
@@ -62,6 +63,8 @@ def _wall_context(request: HttpRequest) -> dict[str, Any]:
         "live_seconds": WALL_LIVE_SECONDS,
         # E-mail an agent owns stays with them offline: a supervisor reassigns it in time.
         "owned_at_risk": owned_work_at_risk(now=wall.now, limit=OWNED_ROWS, client_ids=seen),
+        # Required (the latest plan) against on shift, per language, this hour.
+        "staffing_now": staffing_this_hour(now=wall.now),
     }
 
 

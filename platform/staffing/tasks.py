@@ -1,0 +1,20 @@
+"""Beat-driven staffing chores (public schema). Safe to run twice at once."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from staffing.services import contact_hours_roll
+
+# Work that began to wait in the last days may still be open: its hours are rolled again
+# each night until it is done (an owned e-mail is, within a couple of days).
+REROLLED_DAYS = 3
+
+
+@shared_task(autoretry_for=(OperationalError,), max_retries=3, ignore_result=True)
+def contact_hours_roll_recent() -> int:
+    """Roll the last three days of the work queue into the contact history (beat, nightly)."""
+    now = timezone.now()
+    return contact_hours_roll(start=now - timedelta(days=REROLLED_DAYS), end=now, now=now)
