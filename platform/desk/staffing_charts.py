@@ -171,7 +171,7 @@ def agents_chart(
     *,
     hours: Sequence[datetime],
     required: Sequence[int | None],
-    scheduled: Sequence[int],
+    scheduled: Sequence[float],
     titles: Sequence[str],
     label: str,
     day_names: Sequence[str],

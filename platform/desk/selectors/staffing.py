@@ -9,17 +9,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, Sum
+import numpy as np
+from django.db.models import Sum
 
-from languages.models import AgentSkill
-from staffing.models import Absence, ContactHour, PlanChannel, PlanHour, PlanPool, PlanRun, Shift
+from staffing.models import ContactHour, PlanChannel, PlanHour, PlanPool, PlanRun
 from staffing.rules import agents_on_shift
+from staffing.selectors import coverage_by_hour
 
 CHANNELS = [channel.value for channel in PlanChannel]
 HOUR = dt.timedelta(hours=1)
-# Agents who speak a language this well serve its pool (basic speakers only as a fallback,
-# which the plan does not count on).
-POOL_PROFICIENCIES = (AgentSkill.Proficiency.NATIVE, AgentSkill.Proficiency.FLUENT)
 
 
 @dataclass(frozen=True)
@@ -32,12 +30,14 @@ class PlanHourRow:
     actual: dict[str, int] | None  # None: the hour has not passed yet
     agents: dict[str, float]
     required: int | None  # None: outside the plan's horizon
-    scheduled: int
+    # Agents on shift and not absent (partial hours pro rata; an agent who speaks several
+    # languages shared between their pools: staffing.selectors.coverage_by_hour).
+    scheduled: float
 
     @property
-    def gap(self) -> int:
+    def gap(self) -> float:
         """Agents missing (positive) or spare (negative) against the requirement."""
-        return (self.required or 0) - self.scheduled
+        return round((self.required or 0) - self.scheduled, 2)
 
     @property
     def is_gap(self) -> bool:
@@ -48,8 +48,8 @@ class PlanHourRow:
         return self.required is not None and self.gap < 0
 
     @property
-    def spare(self) -> int:
-        return max(-self.gap, 0)
+    def spare(self) -> float:
+        return max(-self.gap, 0.0)
 
     @property
     def forecast_total(self) -> float:
@@ -198,14 +198,33 @@ def staffing_weeks(
     zone: ZoneInfo,
     now: dt.datetime,
 ) -> dict[str, list[PlanHourRow]]:
-    """Each language's local week of the plan, hour by hour (one query per kind of row)."""
+    """Each language's local week of the plan, hour by hour. Scheduled agents are shared
+    between pools against every pool's requirement, so every pool of the run is read."""
     start, end = week_bounds(week_start=week_start, zone=zone)
+    hours = int((end - start) / HOUR)
     shrinkage = int(run.settings_used.get("shrinkage", 0))
-    planned: dict[tuple[str, dt.datetime], dict[str, PlanHour]] = defaultdict(dict)
+    planned: dict[str, list[dict[str, PlanHour]]] = defaultdict(lambda: [{} for _ in range(hours)])
     for hour in PlanHour.objects.filter(
-        pool__run=run, pool__language__in=languages, hour__gte=start, hour__lt=end
+        pool__run=run, hour__gte=start, hour__lt=end
     ).select_related("pool"):
-        planned[(hour.pool.language, hour.hour)][hour.pool.channel] = hour
+        planned[hour.pool.language][int((hour.hour - start) / HOUR)][hour.pool.channel] = hour
+    required = {
+        language: [
+            agents_on_shift((h.agents for h in channels.values()), shrinkage_percent=shrinkage)
+            if channels
+            else None
+            for channels in week
+        ]
+        for language, week in planned.items()
+    }
+    scheduled = coverage_by_hour(
+        start=start,
+        end=end,
+        required={
+            language: np.array([need or 0 for need in needs], dtype=float)
+            for language, needs in required.items()
+        },
+    )
     passed = min(end, now.replace(minute=0, second=0, microsecond=0))
     actual: dict[tuple[str, dt.datetime], dict[str, int]] = defaultdict(dict)
     for row in (
@@ -214,63 +233,27 @@ def staffing_weeks(
         .annotate(contacts=Sum("contacts"))
     ):
         actual[(row["language"], row["hour"])][row["channel"]] = row["contacts"]
-    scheduled = _scheduled_by_hour(languages=languages, start=start, end=end)
     weeks: dict[str, list[PlanHourRow]] = {}
     for language in languages:
+        week = planned.get(language) or [{} for _ in range(hours)]
+        needs = required.get(language) or [None] * hours
+        covered = scheduled.get(language, np.zeros(hours))
         rows = []
-        at = start
-        while at < end:
-            hours = planned.get((language, at), {})
-            agents = {channel: hours[channel].agents for channel in hours}
+        for index, channels in enumerate(week):
+            at = start + index * HOUR
             rows.append(
                 PlanHourRow(
                     starts_at=at.astimezone(zone),
-                    forecast={channel: hours[channel].forecast for channel in hours},
-                    baseline={channel: hours[channel].baseline for channel in hours},
+                    forecast={channel: h.forecast for channel, h in channels.items()},
+                    baseline={channel: h.baseline for channel, h in channels.items()},
                     actual=actual.get((language, at), {}) if at < passed else None,
-                    agents=agents,
-                    required=(
-                        agents_on_shift(agents.values(), shrinkage_percent=shrinkage)
-                        if hours
-                        else None
-                    ),
-                    scheduled=scheduled.get((language, at), 0),
+                    agents={channel: h.agents for channel, h in channels.items()},
+                    required=needs[index],
+                    scheduled=round(float(covered[index]), 2),
                 )
             )
-            at += HOUR
         weeks[language] = rows
     return weeks
-
-
-def _scheduled_by_hour(
-    *, languages: list[str], start: dt.datetime, end: dt.datetime
-) -> dict[tuple[str, dt.datetime], int]:
-    """Agents of each language on shift at each hour's middle and not absent then: an agent
-    who speaks two pools' languages counts in both (the plan shares them; the page shows
-    who could be there)."""
-    speakers: dict[int, list[str]] = defaultdict(list)
-    for agent_id, language in AgentSkill.objects.filter(
-        language_id__in=languages, proficiency__in=POOL_PROFICIENCIES, agent__is_active=True
-    ).values_list("agent_id", "language_id"):
-        speakers[agent_id].append(language)
-    overlapping = Q(agent_id__in=speakers, starts_at__lt=end, ends_at__gt=start)
-    shifts = list(Shift.objects.filter(overlapping).values_list("agent_id", "starts_at", "ends_at"))
-    absences: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    for agent_id, starts_at, ends_at in Absence.objects.filter(overlapping).values_list(
-        "agent_id", "starts_at", "ends_at"
-    ):
-        absences[agent_id].append((starts_at, ends_at))
-    counts: dict[tuple[str, dt.datetime], int] = defaultdict(int)
-    for agent_id, starts_at, ends_at in shifts:
-        at = max(start, starts_at.replace(minute=0, second=0, microsecond=0))
-        while at < min(end, ends_at):
-            middle = at + HOUR / 2
-            away = any(a <= middle < b for a, b in absences[agent_id])
-            if starts_at <= middle < ends_at and not away:
-                for language in speakers[agent_id]:
-                    counts[(language, at)] += 1
-            at += HOUR
-    return counts
 
 
 def plan_horizon_end(run: PlanRun) -> dt.datetime:

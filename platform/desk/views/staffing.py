@@ -131,6 +131,12 @@ def _charts(week: StaffingWeek, *, channel: str | None) -> dict[str, Any]:
     }
 
 
+def _agents_shown(agents: float) -> str:
+    """Agents as a number: whole ones without decimals (2), shared ones with two at most
+    (1.5, 0.33)."""
+    return f"{agents:.2f}".rstrip("0").rstrip(".")
+
+
 def _when(row: PlanHourRow) -> str:
     return f"{WEEKDAYS_ABBR[row.starts_at.weekday()]} {row.starts_at:%d.%m. %H:%M}"
 
@@ -151,11 +157,11 @@ def _agents_title(row: PlanHourRow) -> str:
     parts = [_when(row)]
     if row.required is not None:
         parts.append(_("Required: %(n)s") % {"n": row.required})
-    parts.append(_("Scheduled: %(n)s") % {"n": row.scheduled})
+    parts.append(_("Scheduled: %(n)s") % {"n": _agents_shown(row.scheduled)})
     if row.is_gap:
-        parts.append(_("Missing: %(n)s") % {"n": row.gap})
+        parts.append(_("Missing: %(n)s") % {"n": _agents_shown(row.gap)})
     elif row.is_surplus:
-        parts.append(_("Spare: %(n)s") % {"n": row.spare})
+        parts.append(_("Spare: %(n)s") % {"n": _agents_shown(row.spare)})
     return " · ".join(parts)
 
 
@@ -205,6 +211,6 @@ def _export_cells(row: PlanHourRow) -> list[object]:
         *(("" if actual is None else actual.get(c, 0)) for c in CHANNELS),
         *(rounded(row.agents, c) for c in CHANNELS),
         "" if row.required is None else row.required,
-        row.scheduled,
-        "" if row.required is None else row.gap,
+        _agents_shown(row.scheduled),
+        "" if row.required is None else _agents_shown(row.gap),
     ]
