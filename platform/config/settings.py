@@ -542,6 +542,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "staffing.tasks.contact_hours_roll_recent",
         "schedule": crontab(minute=5, hour=1),
     },
+    # The staffing plan of the next four weeks, made again each night from the history.
+    "make-staffing-plan": {
+        "task": "staffing.tasks.plan_make_task",
+        "schedule": crontab(minute=35, hour=1),
+    },
     # Payment reminders of overdue invoices, in the morning of Europe's working day.
     "queue-invoice-reminders": {
         "task": "billing.tasks.invoice_reminders_task",

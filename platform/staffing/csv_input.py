@@ -1,6 +1,7 @@
 """The staffing room's CSV files read into plain rows: the contact history of a previous
-system and a week of shifts. Pure (no Django): every problem names its line, and a file
-with any bad line is refused whole (the services store nothing from it)."""
+system and a week of shifts. Every problem names its line, and a file with any bad line is
+refused whole (the services store nothing from it). What a supervisor can meet on the
+shifts page is translated; the history's own checks are for the import command."""
 
 import csv
 import io
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from charset_normalizer import from_bytes
+from django.utils.translation import gettext as _
 
 MAX_BYTES = 20 << 20
 MAX_ERRORS_SHOWN = 10
@@ -60,11 +62,11 @@ def csv_text(data: bytes) -> str:
         best = from_bytes(data, cp_isolation=_ENCODINGS).best()
         if best is None:
             raise CsvRefused(
-                "The file is not text in UTF-8, Windows-1250, ISO-8859-2 or Windows-1252."
+                _("The file is not text in UTF-8, Windows-1250, ISO-8859-2 or Windows-1252.")
             ) from None
         text = str(best)
     if "\x00" in text:
-        raise CsvRefused("The file is binary, not CSV.")
+        raise CsvRefused(_("The file is binary, not CSV."))
     return text
 
 
@@ -79,31 +81,33 @@ def _records(
     try:
         header = [name.strip().lower().replace(" ", "_") for name in next(reader)]
     except StopIteration:
-        raise CsvRefused("The file is empty.") from None
+        raise CsvRefused(_("The file is empty.")) from None
     missing = [name for name in required if name not in header]
     if missing:
         raise CsvRefused(
-            f"Line 1: the header lacks {', '.join(missing)} (needs {', '.join(required)})."
+            _("Line 1: the header lacks %(missing)s (needs %(needed)s).")
+            % {"missing": ", ".join(missing), "needed": ", ".join(required)}
         )
     unknown = [name for name in header if name not in required and name not in optional]
     if unknown:
-        raise CsvRefused(f"Line 1: unknown column {', '.join(unknown)}.")
+        raise CsvRefused(_("Line 1: unknown column %(names)s.") % {"names": ", ".join(unknown)})
     if len(set(header)) != len(header):
-        raise CsvRefused("Line 1: a column is named twice.")
+        raise CsvRefused(_("Line 1: a column is named twice."))
     try:
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
                 raise CsvRefused(
-                    f"Line {reader.line_num}: {len(row)} columns, the header has {len(header)}."
+                    _("Line %(line)d: %(found)d columns, the header has %(expected)d.")
+                    % {"line": reader.line_num, "found": len(row), "expected": len(header)}
                 )
             yield (
                 reader.line_num,
                 {name: cell.strip() for name, cell in zip(header, row, strict=True)},
             )
     except csv.Error as error:
-        raise CsvRefused(f"Line {reader.line_num}: {error}.") from None
+        raise CsvRefused(_line(reader.line_num, str(error))) from None
 
 
 def _collected[T](
@@ -114,24 +118,30 @@ def _collected[T](
 ) -> list[T]:
     """Every line parsed, or CsvRefused naming the first bad lines (all or nothing)."""
     if len(data) > MAX_BYTES:
-        raise CsvRefused(f"The file is larger than {MAX_BYTES >> 20} MB.")
+        raise CsvRefused(_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES >> 20})
     parsed: list[T] = []
     errors: list[str] = []
     for line, values in _records(data, required, optional):
         try:
             parsed.append(parse(line, values))
         except ValueError as error:
-            errors.append(f"Line {line}: {error}.")
+            errors.append(_line(line, str(error)))
     if errors:
-        more = (
-            f" (and {len(errors) - MAX_ERRORS_SHOWN} more)"
-            if len(errors) > MAX_ERRORS_SHOWN
-            else ""
-        )
-        raise CsvRefused(" ".join(errors[:MAX_ERRORS_SHOWN]) + more)
+        shown = errors[:MAX_ERRORS_SHOWN]
+        if len(errors) > MAX_ERRORS_SHOWN:
+            shown.append(_("(and %(count)d more)") % {"count": len(errors) - MAX_ERRORS_SHOWN})
+        raise CsvRefused(" ".join(shown))
     if not parsed:
-        raise CsvRefused("The file has a header but no lines.")
+        raise CsvRefused(_("The file has a header but no lines."))
     return parsed
+
+
+def _line(line: int, reason: str) -> str:
+    return _("Line %(line)d: %(reason)s") % {"line": line, "reason": reason}
+
+
+def _not_a_time(column: str, text: str) -> str:
+    return _("%(column)s %(text)s is not a time (HH:MM)") % {"column": column, "text": repr(text)}
 
 
 def _count(values: dict[str, str], name: str) -> int:
@@ -189,10 +199,10 @@ def history_lines(data: bytes) -> list[HistoryLine]:
 def _clock(text: str, name: str) -> time:
     match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", text)
     if match is None or int(match[1]) > 24 or int(match[2]) > 59:
-        raise ValueError(f"{name} {text!r} is not a time (HH:MM)")
+        raise ValueError(_not_a_time(name, text))
     if int(match[1]) == 24:
         if int(match[2]):
-            raise ValueError(f"{name} {text!r} is not a time (HH:MM)")
+            raise ValueError(_not_a_time(name, text))
         return time(0)
     return time(int(match[1]), int(match[2]))
 
@@ -204,15 +214,17 @@ def _day(text: str) -> date:
             return datetime.strptime(cleaned, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"date {text!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)")
+    raise ValueError(
+        _("date %(text)s is not a date (YYYY-MM-DD or DD.MM.YYYY)") % {"text": repr(text)}
+    )
 
 
 def _shift_line(line: int, values: dict[str, str]) -> ShiftLine:
     if not values["agent"]:
-        raise ValueError("the agent is empty")
+        raise ValueError(_("the agent is empty"))
     start, end = _clock(values["start"], "start"), _clock(values["end"], "end")
     if start == end:
-        raise ValueError("the shift starts and ends at the same time")
+        raise ValueError(_("the shift starts and ends at the same time"))
     return ShiftLine(
         line=line,
         agent=values["agent"],

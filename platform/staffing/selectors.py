@@ -373,7 +373,7 @@ def _presences(agent_ids: Iterable[int]) -> dict[int, tuple[str, datetime | None
 
 
 def on_shift_now(*, now: datetime) -> list[OnShift]:
-    """The agents on shift at ``now`` and not absent, with their presence. Four queries."""
+    """The agents on shift at ``now`` and not absent, with their presence. Three queries."""
     away = Absence.objects.filter(starts_at__lte=now, ends_at__gt=now).values("agent_id")
     shifts = list(
         Shift.objects.filter(starts_at__lte=now, ends_at__gt=now, agent__is_active=True)

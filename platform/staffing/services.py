@@ -4,7 +4,7 @@ imported, the settings, and the agents' shifts and absences (each change audited
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -376,7 +376,7 @@ def absence_remove(*, absence: Absence, by: User | None) -> None:
     absence.delete()
 
 
-def _local(day: Any, clock: Any, zone: zoneinfo.ZoneInfo) -> datetime:
+def _local(day: date, clock: time, zone: zoneinfo.ZoneInfo) -> datetime:
     return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
 
 

@@ -6,6 +6,8 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from accounts.models import User
+from staffing.plan import PlanAlreadyRunning, plan_make
 from staffing.services import contact_hours_roll
 
 # Work that began to wait in the last days may still be open: its hours are rolled again
@@ -18,3 +20,16 @@ def contact_hours_roll_recent() -> int:
     """Roll the last three days of the work queue into the contact history (beat, nightly)."""
     now = timezone.now()
     return contact_hours_roll(start=now - timedelta(days=REROLLED_DAYS), end=now, now=now)
+
+
+@shared_task(ignore_result=True)
+def plan_make_task(*, requested_by_id: int | None = None) -> int | None:
+    """Roll the last days into the history, then make a plan (beat, nightly; or a
+    supervisor's request). Returns the run's id; None when a plan is being made already."""
+    now = timezone.now()
+    contact_hours_roll(start=now - timedelta(days=REROLLED_DAYS), end=now, now=now)
+    by = User.objects.filter(pk=requested_by_id).first() if requested_by_id else None
+    try:
+        return plan_make(now=now, by=by).pk
+    except PlanAlreadyRunning:
+        return None

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from routing.models import WorkItem
 from staffing.models import ContactHour
@@ -22,6 +23,7 @@ from staffing.services import (
     history_bulk_insert,
     history_import,
 )
+from staffing.tasks import contact_hours_roll_recent
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +216,11 @@ def test_pool_selectors_add_clients_and_fill_empty_hours(two_clients):
     # (500 + 1,000) s waited / 30 abandoned = 50 s; e-mail has no patience.
     assert pool_patience_seconds(start=start, end=end) == {("cs", "call"): 50.0}
     assert pool_zone(start=start, end=end)[("cs", "call")] == "Europe/Prague"
+
+
+def test_the_nightly_task_rolls_the_last_three_days(two_clients):
+    now = timezone.now()
+    item(two_clients.a, waited=20, handled=100, at=now - timedelta(days=2))
+    item(two_clients.a, waited=20, handled=100, at=now - timedelta(days=4))  # too old
+    assert contact_hours_roll_recent() == 1
+    assert ContactHour.objects.get().contacts == 1

@@ -5,16 +5,18 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from audit.models import AuditEvent
 from routing.services import agent_presence_set
 from staffing.models import Shift
-from staffing.selectors import adherence, coverage_by_hour, pool_holiday_share
+from staffing.selectors import adherence, coverage_by_hour, pool_holiday_share, staffing_settings
 from staffing.services import (
     ImportRefused,
     ShiftRefused,
     absence_add,
+    settings_update,
     shift_add,
     shift_remove,
     shifts_import,
@@ -176,3 +178,13 @@ def test_the_holiday_share_of_500_clients_over_two_years_takes_under_a_second(tw
     assert share.shape == ((end - start) // H,)
     assert 0 < share.max() <= 1.0 + 1e-9
     assert took < 1.0, f"{took:.2f} s"
+
+
+def test_settings_are_made_once_and_changed_validated(boss):
+    assert staffing_settings().shrinkage == 30
+    settings_update(by=boss, shrinkage=35, chat_concurrency=3)
+    assert (staffing_settings().shrinkage, staffing_settings().chat_concurrency) == (35, 3)
+    assert staffing_settings().updated_by == boss
+    with pytest.raises(ValidationError):
+        settings_update(by=boss, shrinkage=95)
+    assert staffing_settings().shrinkage == 35

@@ -7,8 +7,10 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -31,7 +33,7 @@ from staffing.services import (
 )
 
 
-def _agents() -> Any:
+def _agents() -> "QuerySet[User]":
     return User.objects.filter(
         is_active=True, role__in=[User.Role.AGENT, User.Role.ADMIN]
     ).order_by("first_name", "last_name", "username")
@@ -92,7 +94,7 @@ def _page(request: HttpRequest, **context: Any) -> HttpResponse:
 
 def _back(request: HttpRequest) -> HttpResponse:
     week = week_monday(request.POST.get("week"), today=timezone.localdate())
-    return redirect(f"/desk/staffing/shifts/?week={iso_week(week)}")
+    return redirect(f"{reverse('desk-shifts')}?week={iso_week(week)}")
 
 
 def _form_errors(form: forms.Form) -> list[str]:
