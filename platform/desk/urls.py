@@ -22,6 +22,7 @@ from desk.views import (
     spam,
     staffing,
     wall,
+    whatif,
 )
 
 urlpatterns = [
@@ -110,6 +111,8 @@ urlpatterns = [
     # The staffing plan (docs/staffing.md, "Where it shows"): supervisors.
     path("desk/staffing/", staffing.staffing_page, name="desk-staffing"),
     path("desk/staffing/plan.csv", staffing.staffing_export, name="desk-staffing-export"),
+    path("desk/staffing/plan", staffing.plan_request, name="desk-staffing-plan"),
+    path("desk/staffing/what-if/", whatif.whatif, name="desk-staffing-whatif"),
     path("desk/figures", agent.figures, name="desk-figures"),
     path("desk/settings", agent.agent_settings, name="desk-settings"),
     path("desk/items/<int:item_id>/viewers", agent.item_viewers, name="desk-item-viewers"),

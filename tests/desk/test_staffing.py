@@ -52,10 +52,10 @@ def plan(two_clients) -> PlanRun:
         patience_seconds=95.0,
         history_contacts=5400,
         model_name="ETS",
-        backtest_mape=8.1,
-        backtest_bias=1.2,
-        baseline_mape=12.4,
-        baseline_bias=-3.0,
+        backtest_mape=0.081,
+        backtest_bias=0.012,
+        baseline_mape=0.124,
+        baseline_bias=-0.03,
     )
     email = PlanPool.objects.create(
         run=run, language="hu", channel="email", handle_seconds=360.0, promise_hours=24.0
@@ -108,7 +108,7 @@ def page(http, **query) -> str:
 
 def test_an_agent_who_is_not_a_supervisor_gets_the_refusal_page(two_clients, plan):
     agent = agent_with([two_clients.a], {"hu": "native"})
-    for path in ("/desk/staffing/", "/desk/staffing/plan.csv"):
+    for path in ("/desk/staffing/", "/desk/staffing/plan.csv", "/desk/staffing/what-if/"):
         response = signed_in(agent).get(path)
         assert response.status_code == 403, path
         assert "This page is for supervisors." in response.text
@@ -117,7 +117,7 @@ def test_an_agent_who_is_not_a_supervisor_gets_the_refusal_page(two_clients, pla
 
 def test_a_client_portal_user_is_refused(two_clients, plan):
     portal_user = UserFactory(role=User.Role.CLIENT, client=two_clients.a)
-    for path in ("/desk/staffing/", "/desk/staffing/plan.csv"):
+    for path in ("/desk/staffing/", "/desk/staffing/plan.csv", "/desk/staffing/what-if/"):
         response = signed_in(portal_user).get(path)
         assert response.status_code == 403, path
         assert "ETS" not in response.text
@@ -245,3 +245,13 @@ def test_a_week_across_the_change_of_time_has_its_local_hours(supervisor, plan):
     hours = [row[1] for row in csv.reader(io.StringIO(content))][1:]
     assert len(hours) == 2 * 169
     assert "2026-10-25T02:00:00+02:00" in hours and "2026-10-25T02:00:00+01:00" in hours
+
+
+def test_a_supervisor_asks_for_a_new_plan_and_is_sent_back(supervisor, plan, history):
+    """The task runs at once in the tests (eager): its run names who asked."""
+    response = signed_in(supervisor).post("/desk/staffing/plan", follow=True)
+    assert response.redirect_chain == [("/desk/staffing/", 302)]
+    assert "A new plan is being made: reload this page in a minute or two." in response.text
+    newest = PlanRun.objects.order_by("-started_at").first()
+    assert newest is not None and newest.pk != plan.pk
+    assert newest.requested_by == supervisor

@@ -101,10 +101,19 @@ class PoolView:
     def channel_label(self) -> str:
         return str(PlanChannel(self.channel).label)
 
+    # The backtest's figures are shares (0.081); the page shows percent (8.1 %).
+    @property
+    def mape_percent(self) -> float | None:
+        return None if self.backtest_mape is None else self.backtest_mape * 100
+
+    @property
+    def baseline_mape_percent(self) -> float | None:
+        return None if self.baseline_mape is None else self.baseline_mape * 100
+
     @property
     def bias_signed(self) -> str:
-        """The forecast's bias with its sign: +1.2 (too high) or -0.8 (too low)."""
-        return "" if self.backtest_bias is None else f"{self.backtest_bias:+.1f}"
+        """The forecast's bias in percent with its sign: +1.2 (too high), -0.8 (too low)."""
+        return "" if self.backtest_bias is None else f"{self.backtest_bias * 100:+.1f}"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.contrib import messages
 from django.http import (
     Http404,
     HttpRequest,
@@ -14,14 +15,16 @@ from django.http import (
     HttpResponseBadRequest,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import AgencyRole, agency_page
 from core.csv_export import csv_response
+from core.tasks import task_send
 from desk.access import agent_of
 from desk.selectors.staffing import (
     CHANNELS,
@@ -36,6 +39,7 @@ from desk.selectors.staffing import (
 )
 from desk.staffing_charts import agents_chart, contacts_chart
 from staffing.models import PlanChannel
+from staffing.tasks import plan_make_task
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{1,4})?$")
@@ -83,6 +87,7 @@ def staffing_page(request: HttpRequest) -> HttpResponse:
         "zone": zone.key,
         "channel": channel,
         "channels": PlanChannel.choices,
+        "plan_request_url": reverse("desk-staffing-plan"),
     }
     if run is None:
         return render(request, "desk/staffing/index.html", context)
@@ -103,6 +108,20 @@ def staffing_page(request: HttpRequest) -> HttpResponse:
         )
         context.update(plan=week, **_charts(week, channel=channel))
     return render(request, "desk/staffing/index.html", context)
+
+
+@agency_page(AgencyRole.SUPERVISOR)
+@require_POST
+def plan_request(request: HttpRequest) -> HttpResponse:
+    """Make a new plan in the worker (staffing.tasks.plan_make_task), then back to the page."""
+    sent = task_send(
+        plan_make_task, schema_name="public", kwargs={"requested_by_id": request.user.pk}
+    )
+    if sent:
+        messages.info(request, _("A new plan is being made: reload this page in a minute or two."))
+    else:
+        messages.error(request, _("The plan could not be asked for now: try again later."))
+    return redirect("desk-staffing")
 
 
 def _charts(week: StaffingWeek, *, channel: str | None) -> dict[str, Any]:
