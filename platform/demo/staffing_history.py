@@ -19,7 +19,7 @@ HOUR = timedelta(hours=1)
 CHANNELS = ("call", "chat", "email")
 
 # Contacts a day in the first year, per client (all its languages), before the patterns.
-DAILY = {"call": 36.0, "chat": 22.0, "email": 70.0}
+DAILY = {"call": 14.0, "chat": 9.0, "email": 28.0}
 GROWTH_PER_YEAR = 0.15  # the agency's clients grow: 15 % more contacts a year later
 # A weekday's share against an average day (Monday busiest, the weekend quiet).
 WEEKDAY_FACTOR = (1.25, 1.1, 1.05, 1.0, 0.95, 0.4, 0.3)
