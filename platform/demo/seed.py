@@ -48,6 +48,7 @@ from demo.order_updates import seed_order_updates
 from demo.reporting import seed_reports
 from demo.retention import seed_retention
 from demo.shops import seed_shops
+from demo.staffing import seed_staffing
 from demo.surveys import seed_surveys
 from demo.telephony import seed_telephony
 from demo.translation_reviews import seed_translation_reviews
@@ -661,6 +662,7 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], None]] = [
     seed_order_updates,
     seed_translation_reviews,
     seed_widget,
+    seed_staffing,
     # Last: the events of the seeding itself are not sent to the demo's receiver.
     seed_webhooks,
 ]

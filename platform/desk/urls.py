@@ -20,7 +20,9 @@ from desk.views import (
     search,
     shifts,
     spam,
+    staffing,
     wall,
+    whatif,
 )
 
 urlpatterns = [
@@ -106,6 +108,11 @@ urlpatterns = [
     path("desk/items/<int:item_id>/assign", claims.assign, name="desk-item-assign"),
     path("desk/wall/live", wall.wall_live, name="desk-wall-live"),
     path("desk/wall/items", wall.wall_items, name="desk-wall-items"),
+    # The staffing plan (docs/staffing.md, "Where it shows"): supervisors.
+    path("desk/staffing/", staffing.staffing_page, name="desk-staffing"),
+    path("desk/staffing/plan.csv", staffing.staffing_export, name="desk-staffing-export"),
+    path("desk/staffing/plan", staffing.plan_request, name="desk-staffing-plan"),
+    path("desk/staffing/what-if/", whatif.whatif, name="desk-staffing-whatif"),
     path("desk/figures", agent.figures, name="desk-figures"),
     path("desk/settings", agent.agent_settings, name="desk-settings"),
     path("desk/items/<int:item_id>/viewers", agent.item_viewers, name="desk-item-viewers"),
