@@ -19,6 +19,7 @@ from django.db.models import Min, Q, Sum
 from django.db.models.functions import TruncDate
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from billing.models import ExchangeRate
@@ -598,7 +599,8 @@ def _whatif_price(
         return (
             None,
             None,
-            f"No exchange rate from {settings.cost_currency} to {spec.currency} is stored.",
+            _("No exchange rate from %(source)s to %(target)s is stored.")
+            % {"source": settings.cost_currency, "target": spec.currency},
         )
     cost = Decimal(str(agent_hours_month)) * settings.agent_hour_cost * rate
     unit = minor_unit(spec.currency)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from demo.staffing import DEMO_SHIFTS, SALE_CLIENT, SHIFT_WEEKS
-from staffing.models import Absence, ClientEvent, ContactHour, PlanRun, Shift
+from staffing.models import Absence, ClientEvent, ContactHour, PlanPool, PlanRun, Shift
 from tenants.models import Client
 from tests.support.desk import agent_with, signed_in
 
@@ -89,3 +89,24 @@ def test_the_plan_is_made_once_and_the_page_shows_it(demo_seeded, two_clients):
     assert response.status_code == 200
     assert 'id="contacts-chart"' in response.text and 'id="agents-chart"' in response.text
     assert "Missing (hatched)" in response.text
+
+
+def test_the_forecast_beats_the_seasonal_baseline_on_the_demos_history(demo_seeded):
+    """The backtest of the demo's plan: each pool's last four weeks of history forecast from
+    what came before, by the model and by the same hour a week earlier (docs/staffing.md,
+    "Forecast", states the figures)."""
+    run = PlanRun.objects.get(status=PlanRun.Status.DONE)
+    pools = [p for p in PlanPool.objects.filter(run=run) if p.backtest_mape is not None]
+    assert len(pools) >= 6
+    figures = {
+        (p.language, p.channel): (round(p.backtest_mape * 100, 1), round(p.baseline_mape * 100, 1))
+        for p in pools
+    }
+    print("model MAPE %, baseline MAPE % by pool:", figures)
+    better = [pool for pool, (model, baseline) in figures.items() if model < baseline]
+    assert len(better) == len(figures), f"the baseline wins on {set(figures) - set(better)}"
+    weight = sum(p.history_contacts for p in pools)
+    model = sum(p.backtest_mape * p.history_contacts for p in pools) / weight
+    baseline = sum(p.baseline_mape * p.history_contacts for p in pools) / weight
+    assert model < 0.8 * baseline
+    assert all(abs(p.backtest_bias) < 0.15 for p in pools)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import AgencyRole, agency_page
 from core.formats import language_label
+from hours.selectors import DEFAULT_SLA
 from languages.models import Language
 from staffing.plan import WhatIf, WhatIfResult, whatif_estimate
 from tenants.models import CURRENCIES
@@ -60,6 +61,12 @@ class WhatIfForm(forms.Form):
     )
     chats_per_month = forms.IntegerField(
         label=gettext_lazy("Chats a month"), min_value=0, max_value=10_000_000, initial=0
+    )
+    email_promise_hours = forms.IntegerField(
+        label=gettext_lazy("E-mails answered within (business hours)"),
+        min_value=1,
+        max_value=500,
+        initial=int(DEFAULT_SLA.first_response_hours),
     )
     currency = forms.ChoiceField(
         label=gettext_lazy("Currency of the prices"), choices=[(c, c) for c in CURRENCIES]
@@ -110,6 +117,7 @@ class WhatIfForm(forms.Form):
             calls_per_month=data["calls_per_month"],
             chats_per_month=data["chats_per_month"],
             currency=data["currency"],
+            email_promise_hours=float(data["email_promise_hours"]),
         )
 
 
