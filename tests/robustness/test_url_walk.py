@@ -66,6 +66,7 @@ AGENCY_ROUTES = {
     "desk/staffing/absences/add": SUPERVISOR,
     "desk/staffing/shifts/upload": SUPERVISOR,
     "desk/staffing/shifts.csv": SUPERVISOR,
+    "desk/staffing/shifts/accept": SUPERVISOR,
     "billing/": ADMIN,
     "billing/receivables/": ADMIN,
     "billing/receivables/statements": ADMIN,
