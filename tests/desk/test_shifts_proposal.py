@@ -10,9 +10,9 @@ from accounts.models import User
 from audit.models import AuditEvent
 from staffing.models import Shift
 from staffing.services import shift_add
-from tests.staffing.test_proposals import hungarian_plan
 from tests.support.desk import agent_with, signed_in, table_rows
 from tests.support.factories import UserFactory
+from tests.support.staffing import plan_requiring
 from tests.support.tenancy import host_of
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +27,9 @@ TUESDAY_8 = datetime(2099, 11, 3, 7, tzinfo=UTC)  # 08:00 in Budapest
 
 def tuesday_plan() -> None:
     """One Hungarian agent required on Tuesday from 08:00 to 16:00 in Budapest."""
-    hungarian_plan(
-        (TUESDAY_8 + n * H for n in range(8)), horizon_start=datetime(2099, 11, 1, tzinfo=UTC)
+    plan_requiring(
+        {"hu": [TUESDAY_8 + n * H for n in range(8)]},
+        horizon_start=datetime(2099, 11, 1, tzinfo=UTC),
     )
 
 

@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from staffing.models import Absence, PlanHour, PlanPool, PlanRun
+from staffing.models import Absence, PlanRun
 from staffing.proposals import LanguageGap, week_bounds, week_proposal
 from staffing.selectors import staffing_settings
 from staffing.services import shift_add
 from tests.support.desk import agent_with
+from tests.support.staffing import plan_requiring
 
 pytestmark = pytest.mark.django_db
 
@@ -24,24 +25,10 @@ BEFORE_THE_WEEK = datetime(2026, 10, 30, 12, tzinfo=UTC)
 
 
 def hungarian_plan(hours: Iterable[datetime], *, horizon_start: datetime | None = None) -> PlanRun:
-    """A done plan requiring one Hungarian agent on shift in each of ``hours`` (e-mail, no
-    shrinkage) and nobody anywhere else."""
-    hours = list(hours)
-    start = horizon_start or datetime(2026, 11, 1, tzinfo=UTC)
-    run = PlanRun.objects.create(
-        started_at=start - 2 * H,
-        finished_at=start - H,
-        status=PlanRun.Status.DONE,
-        horizon_start=start,
-        horizon_hours=28 * 24,
-        history_start=start - timedelta(weeks=104),
-        settings_used={"shrinkage": 0},
+    """A done plan requiring one Hungarian agent on shift in each of ``hours``."""
+    return plan_requiring(
+        {"hu": hours}, horizon_start=horizon_start or datetime(2026, 11, 1, tzinfo=UTC)
     )
-    pool = PlanPool.objects.create(run=run, language="hu", channel="email", handle_seconds=360)
-    PlanHour.objects.bulk_create(
-        PlanHour(pool=pool, hour=hour, forecast=10.0, baseline=10.0, agents=1.0) for hour in hours
-    )
-    return run
 
 
 def tuesday_8_to_16() -> list[datetime]:
