@@ -132,6 +132,7 @@ def test_accepting_one_shift_shows_the_rest_of_the_proposal_again(supervisor, il
 
 
 def test_an_overlap_since_the_proposal_refuses_all_in_words(supervisor, ildi, two_clients):
+    tuesday_plan()
     anna = agent_with([two_clients.a], {"hu": "native"}, username="anna")
     # Made meanwhile by another supervisor: 10:00-12:00 in Budapest, on ildi's Tuesday.
     shift_add(agent=ildi, starts_at=TUESDAY_8 + 2 * H, ends_at=TUESDAY_8 + 4 * H, by=supervisor)
@@ -148,6 +149,10 @@ def test_an_overlap_since_the_proposal_refuses_all_in_words(supervisor, ildi, tw
     )
     assert Shift.objects.count() == 1  # the one made meanwhile; anna's Wednesday not stored
     assert not Shift.objects.filter(agent=anna).exists()
+    # A new proposal: ildi covers 10-12 and rests; anna alone can cover 08-10 and 12-16.
+    assert table_rows(answer.content.decode(), "proposal-shifts") == [
+        ["anna", "Tue 3. 11.", "08:00–16:00", "hu", "6", "Accept"]
+    ]
 
 
 @pytest.mark.parametrize(

@@ -156,8 +156,9 @@ def shifts_accept(request: HttpRequest) -> HttpResponse:
         wanted = _shifts_wanted(request)
         proposed_shifts_accept(shifts=wanted, by=agent_of(request))
     except (ProposalUnreadable, ShiftRefused) as error:
+        # The proposal was made before the change that refused it: a new one is shown.
         reason = _("Nothing was stored: %(reason)s") % {"reason": error}
-        return _page(request, errors=[reason])
+        return _page(request, propose=True, errors=[reason])
     # After one shift the rest of the proposal is shown again, made anew.
     return _back(request, propose=request.POST.get("propose") == "1")
 
