@@ -97,6 +97,7 @@ urlpatterns = [
     path("desk/staffing/absences/add", shifts.absence_add_view, name="desk-absence-add"),
     path("desk/staffing/shifts/upload", shifts.shifts_upload, name="desk-shifts-upload"),
     path("desk/staffing/shifts.csv", shifts.shifts_export, name="desk-shifts-export"),
+    path("desk/staffing/shifts/accept", shifts.shifts_accept, name="desk-shifts-accept"),
     path(
         "desk/deliveries/<int:delivery_id>/retry",
         wall.delivery_retry,

@@ -6,7 +6,7 @@ Hours are indices of the horizon (a week: 0 … 167); a "day" is each 24 hours f
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from ortools.sat.python import cp_model
@@ -35,12 +35,14 @@ class ProposedShift:
 
 @dataclass(frozen=True)
 class Proposal:
-    """The shifts proposed, what each language still misses per hour, and the solver's
-    verdict (optimal, feasible when the time limit stopped it, or no solution)."""
+    """The shifts proposed, what each language still misses per hour, the solver's verdict
+    (optimal, feasible when the time limit stopped it, or no solution), and the language
+    each proposed agent-hour goes to ((agent, hour) → language)."""
 
     shifts: list[ProposedShift]
     uncovered: dict[str, list[int]]
     status: Literal["optimal", "feasible", "no_solution"]
+    given: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -175,28 +177,28 @@ def _proposal_read(
     gaps: Mapping[str, Sequence[int]],
     status: Literal["optimal", "feasible"],
 ) -> Proposal:
-    helped: dict[tuple[int, int], set[str]] = defaultdict(set)
+    given: dict[tuple[int, int], str] = {}
     uncovered = {language: list(missing) for language, missing in gaps.items()}
     for allocation in allocations:
         if solver.value(allocation.given):
             uncovered[allocation.language][allocation.hour] -= 1
-            helped[allocation.agent_id, allocation.hour].add(allocation.language)
+            given[allocation.agent_id, allocation.hour] = allocation.language
     shifts = [
         ProposedShift(
             agent_id=c.agent.agent_id,
             start=c.start,
             hours=c.hours,
             languages=frozenset(
-                language
+                given[c.agent.agent_id, hour]
                 for hour in range(c.start, c.start + c.hours)
-                for language in helped[c.agent.agent_id, hour]
+                if (c.agent.agent_id, hour) in given
             ),
         )
         for c in candidates
         if solver.value(c.chosen)
     ]
     shifts.sort(key=lambda shift: (shift.start, shift.agent_id))
-    return Proposal(shifts=shifts, uncovered=uncovered, status=status)
+    return Proposal(shifts=shifts, uncovered=uncovered, status=status, given=given)
 
 
 def _shift_candidates(

@@ -2,7 +2,7 @@
 imported, the settings, and the agents' shifts and absences (each change audited)."""
 
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -330,6 +330,31 @@ def shift_remove(*, shift: Shift, by: User | None) -> None:
     """Remove a shift; audited."""
     _shift_audit(AuditEvent.Action.SHIFT_REMOVED, shift, by, source=shift.source)
     shift.delete()
+
+
+@dataclass(frozen=True)
+class ShiftWanted:
+    """A shift to store: the agent and its times (aware)."""
+
+    agent: User
+    starts_at: datetime
+    ends_at: datetime
+
+
+def proposed_shifts_accept(*, shifts: Sequence[ShiftWanted], by: User | None) -> list[Shift]:
+    """Store the proposed shifts a supervisor accepts, all or none: each through shift_add
+    (source "proposed", audited); the first refusal (ShiftRefused) stores nothing."""
+    with transaction.atomic():
+        return [
+            shift_add(
+                agent=wanted.agent,
+                starts_at=wanted.starts_at,
+                ends_at=wanted.ends_at,
+                source=Shift.Source.PROPOSED,
+                by=by,
+            )
+            for wanted in shifts
+        ]
 
 
 def absence_add(

@@ -70,6 +70,7 @@ AGENCY_ROUTES = {
     "desk/staffing/shifts/upload": SUPERVISOR,
     "desk/staffing/shifts.csv": SUPERVISOR,
     "desk/staffing/what-if/": SUPERVISOR,
+    "desk/staffing/shifts/accept": SUPERVISOR,
     "billing/": ADMIN,
     "billing/receivables/": ADMIN,
     "billing/receivables/statements": ADMIN,

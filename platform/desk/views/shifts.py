@@ -1,6 +1,7 @@
 """Supervisors' shifts page (``/desk/staffing/shifts/``): a week of agents by days in the
-supervisor's time zone, adherence now, and the forms that add or remove a shift or an
-absence, upload a CSV and download the week. Each action calls one staffing service."""
+supervisor's time zone, adherence now, the forms that add or remove a shift or an absence,
+upload a CSV and download the week, and the week's shift proposal with its accept forms.
+Each action calls one staffing service."""
 
 import zoneinfo
 from datetime import datetime, time, timedelta
@@ -22,11 +23,14 @@ from desk.access import agent_of
 from desk.selectors.shifts import iso_week, shifts_week, week_monday
 from staffing.csv_input import MAX_BYTES
 from staffing.models import Absence, Shift
+from staffing.proposals import week_proposal
 from staffing.selectors import adherence
 from staffing.services import (
     ImportRefused,
     ShiftRefused,
+    ShiftWanted,
     absence_add,
+    proposed_shifts_accept,
     shift_add,
     shift_remove,
     shifts_import,
@@ -71,12 +75,18 @@ def _zone(request: HttpRequest) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(agent_of(request).time_zone)
 
 
-def _page(request: HttpRequest, **context: Any) -> HttpResponse:
+def _page(request: HttpRequest, *, propose: bool = False, **context: Any) -> HttpResponse:
     zone = agent_of(request).time_zone
     monday = week_monday(
         request.GET.get("week") or request.POST.get("week"),
         today=timezone.localdate(timezone=_zone(request)),
     )
+    if propose:
+        context["proposal"] = week_proposal(
+            week_start=datetime.combine(monday, time(0), tzinfo=_zone(request)),
+            zone=_zone(request),
+            now=timezone.now(),
+        )
     context.setdefault("shift_form", ShiftForm(initial={"day": monday}))
     context.setdefault(
         "absence_form", AbsenceForm(initial={"first_day": monday, "last_day": monday})
@@ -92,9 +102,10 @@ def _page(request: HttpRequest, **context: Any) -> HttpResponse:
     return render(request, "desk/staffing/shifts.html", context, status=status)
 
 
-def _back(request: HttpRequest) -> HttpResponse:
+def _back(request: HttpRequest, *, propose: bool = False) -> HttpResponse:
     week = week_monday(request.POST.get("week"), today=timezone.localdate())
-    return redirect(f"{reverse('desk-shifts')}?week={iso_week(week)}")
+    again = "&propose=1#proposal" if propose else ""
+    return redirect(f"{reverse('desk-shifts')}?week={iso_week(week)}{again}")
 
 
 def _form_errors(form: forms.Form) -> list[str]:
@@ -104,8 +115,52 @@ def _form_errors(form: forms.Form) -> list[str]:
 @agency_page(AgencyRole.SUPERVISOR)
 @require_GET
 def shifts(request: HttpRequest) -> HttpResponse:
-    """The week's shifts and absences, adherence now, and the forms."""
-    return _page(request)
+    """The week's shifts and absences, adherence now, and the forms; with ``propose=1``,
+    the shifts proposed for the week's gaps (nothing is stored)."""
+    return _page(request, propose=request.GET.get("propose") == "1")
+
+
+class ProposalUnreadable(ValueError):
+    """An accept form whose shifts cannot be read (altered, or from an old page)."""
+
+
+def _shifts_wanted(request: HttpRequest) -> list[ShiftWanted]:
+    """The shifts of an accept form: per shift an agent id, a start and an end (ISO, with
+    their offset), in three lists of the same length."""
+    agent_ids = request.POST.getlist("agent")
+    start_texts, end_texts = request.POST.getlist("starts_at"), request.POST.getlist("ends_at")
+    if not agent_ids or not len(agent_ids) == len(start_texts) == len(end_texts):
+        raise ProposalUnreadable(_("The proposal could not be read."))
+    try:
+        ids = [int(agent_id) for agent_id in agent_ids]
+        spans = [
+            (datetime.fromisoformat(begins), datetime.fromisoformat(ends))
+            for begins, ends in zip(start_texts, end_texts, strict=True)
+        ]
+    except ValueError:
+        raise ProposalUnreadable(_("The proposal could not be read.")) from None
+    agents = User.objects.in_bulk(ids)
+    if set(ids) - set(agents) or any(t.tzinfo is None for span in spans for t in span):
+        raise ProposalUnreadable(_("The proposal could not be read."))
+    return [
+        ShiftWanted(agent=agents[agent_id], starts_at=begins, ends_at=ends)
+        for agent_id, (begins, ends) in zip(ids, spans, strict=True)
+    ]
+
+
+@agency_page(AgencyRole.SUPERVISOR)
+@require_POST
+def shifts_accept(request: HttpRequest) -> HttpResponse:
+    """Store proposed shifts (one, or all of them): all or none, a refusal shown in words."""
+    try:
+        wanted = _shifts_wanted(request)
+        proposed_shifts_accept(shifts=wanted, by=agent_of(request))
+    except (ProposalUnreadable, ShiftRefused) as error:
+        # The proposal was made before the change that refused it: a new one is shown.
+        reason = _("Nothing was stored: %(reason)s") % {"reason": error}
+        return _page(request, propose=True, errors=[reason])
+    # After one shift the rest of the proposal is shown again, made anew.
+    return _back(request, propose=request.POST.get("propose") == "1")
 
 
 @agency_page(AgencyRole.SUPERVISOR)
