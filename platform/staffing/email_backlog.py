@@ -29,11 +29,20 @@ def email_agents(
     open_hours: Sequence[bool],
     promise_hours: float,
     backlog: float = 0.0,
+    backlog_due: Sequence[float] | None = None,
+    arrived_before: Sequence[float] = (),
 ) -> EmailPlan:
     """Agents per hour clearing the e-mails, earliest due first, at the most level rate
-    that still answers each one within `promise_hours` open hours."""
+    that still answers each one within `promise_hours` open hours. ``backlog_due[i]``: e-mails
+    waiting at hour 0 whose own promise ends with hour i (overdue ones: the first open hour);
+    ``arrived_before``: e-mails that arrived in each open hour before hour 0, the latest
+    last (the pace of arrivals the plan keeps from its first hour)."""
     if len(arrivals) != len(open_hours):
         raise ValueError("arrivals and open_hours must cover the same hours")
+    if backlog_due is not None and (
+        len(backlog_due) != len(arrivals) or any(value < 0 for value in backlog_due)
+    ):
+        raise ValueError("backlog_due must cover the same hours and cannot be negative")
     if handle_seconds <= 0 or promise_hours <= 0 or backlog < 0:
         raise ValueError("handle_seconds and promise_hours must be positive, backlog >= 0")
     hours = len(arrivals)
@@ -49,8 +58,16 @@ def email_agents(
 
     # due_work[d]: agent-hours arrived and not yet done that must be done by the end of d.
     due_work = np.zeros(hours)
+    if backlog_due is not None:
+        due_work += np.asarray(backlog_due, dtype=float) * (handle_seconds / 3600)
     carried_work = 0.0
     agents = np.zeros(hours)
+    # The work arrived in each open hour (a closed hour's goes to the next opening): the
+    # rate of the last `promise` open hours is a floor under the required rate, so that the
+    # plan keeps pace with the arrivals instead of letting the backlog grow to the edge of
+    # the promise (which a rule that only looks at due times would do, week after week).
+    earlier = np.asarray(arrived_before, dtype=float)[-promise:] * work_per_email
+    arrived = np.concatenate([earlier, np.zeros(len(open_index) + 1)])
     for hour, emails in enumerate(arrivals):
         if emails < 0:
             raise ValueError("arrivals cannot be negative")
@@ -65,8 +82,12 @@ def email_agents(
             if inside > 0:
                 due_work[open_index[-1]] += work * inside / promise
             carried_work += work * (promise - inside) / promise
+        now = len(earlier) + min(first, len(open_index))
+        arrived[now] += work
         if is_open[hour]:
-            agents[hour] = _required_rate(due_work, is_open, start=hour)
+            recent = arrived[max(0, now - promise + 1) : now + 1].sum() / promise
+            pending = due_work[hour:].sum()
+            agents[hour] = max(_required_rate(due_work, is_open, start=hour), min(recent, pending))
             _serve_earliest_due_first(due_work, start=hour, work=agents[hour])
     return EmailPlan(agents=agents.tolist(), carried=carried_work / work_per_email)
 

@@ -81,7 +81,10 @@ class StaffingSettings(models.Model):
         "currency of that cost", max_length=3, choices=[(c, c) for c in CURRENCIES], default="EUR"
     )
     target_margin = models.PositiveSmallIntegerField(
-        "margin the prices should leave (%)", default=25, validators=[MaxValueValidator(500)]
+        "margin the prices should leave (%)",
+        default=25,
+        validators=[MaxValueValidator(90)],
+        help_text="the share of the price that is not cost: prices = cost / (1 - margin)",
     )
     week_hours = models.PositiveSmallIntegerField(
         "an agent's contracted hours a week", default=40, validators=[MinValueValidator(1)]

@@ -51,6 +51,8 @@ PROMISE_SHARE_FLOOR = 0.05
 WHATIF_WEEKS = 10
 WHATIF_TYPICAL_WEEK = 7
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
+# The work-queue channels of the plan's e-mail channel.
+MESSAGES = ("email", "sms", "api")
 
 
 def _hour_floor(moment: datetime) -> datetime:
@@ -153,24 +155,22 @@ def _plan_fill(run: PlanRun) -> None:
     settings = selectors.staffing_settings()
     run.settings_used = _settings_snapshot(settings)
     start = run.horizon_start
-    end = start + run.horizon_hours * HOUR
     first = ContactHour.objects.filter(hour__lt=start).aggregate(first=Min("hour"))["first"]
     history_start = max(run.history_start, first) if first else start - WEEK_HOURS * HOUR
     run.history_start = history_start
     recent = max(history_start, start - timedelta(weeks=RECENT_WEEKS))
     history = selectors.pool_hourly_history(start=history_start, end=start)
+    # The horizon's holidays and events weigh each client by its share of the last weeks;
+    # the history's by its share of the whole history, so that a client that joined lately
+    # does not mark the holidays of the years before it came as quiet (nor its sale as
+    # lifting them).
     shares = selectors.pool_client_shares(start=recent, end=start)
+    history_shares = selectors.pool_client_shares(start=history_start, end=start)
     handle = selectors.pool_handle_seconds(start=recent, end=start)
     patience = selectors.pool_patience_seconds(start=recent, end=start)
     zones = selectors.pool_zone(start=recent, end=start)
-    backlog = _email_backlog_by_language(now=start)
-    older_shares: dict | None = None  # a pool quiet for eight weeks: its whole history's
     for (language, channel), series in sorted(history.items()):
-        pool_shares = shares.get((language, channel))
-        if pool_shares is None:
-            if older_shares is None:
-                older_shares = selectors.pool_client_shares(start=history_start, end=start)
-            pool_shares = older_shares.get((language, channel), {})
+        whole = history_shares.get((language, channel), {})
         _pool_plan(
             run=run,
             settings=settings,
@@ -178,11 +178,11 @@ def _plan_fill(run: PlanRun) -> None:
             channel=channel,
             history=series,
             history_start=history_start,
-            end=end,
-            shares=pool_shares,
+            # A pool quiet for the last weeks keeps the shares of its whole history.
+            shares=shares.get((language, channel)) or whole,
+            history_shares=whole,
             handle_seconds=handle.get((language, channel)),
             patience_seconds=patience.get((language, channel)),
-            backlog=backlog.get(language, 0.0) if channel == "email" else 0.0,
             zone=ZoneInfo(zones.get((language, channel), "UTC")),
         )
 
@@ -195,24 +195,42 @@ def _pool_plan(
     channel: str,
     history: np.ndarray,
     history_start: datetime,
-    end: datetime,
     shares: Mapping[int, float],
+    history_shares: Mapping[int, float],
     handle_seconds: float | None,
     patience_seconds: float | None,
-    backlog: float,
     zone: ZoneInfo,
 ) -> None:
     start = run.horizon_start
+    end = start + run.horizon_hours * HOUR
     series = PoolSeries(
         start=history_start,
         history=history.astype(float),
         horizon_hours=run.horizon_hours,
         zone=zone,
-        holiday_share=selectors.pool_holiday_share(
-            language=language, shares=shares, start=history_start, end=end
+        holiday_share=np.concatenate(
+            [
+                selectors.pool_holiday_share(
+                    language=language, shares=history_shares, start=history_start, end=start
+                ),
+                selectors.pool_holiday_share(
+                    language=language, shares=shares, start=start, end=end
+                ),
+            ]
         ),
-        event_lift=_event_lift(
-            language=language, channel=channel, shares=shares, start=history_start, end=end
+        event_lift=np.concatenate(
+            [
+                _event_lift(
+                    language=language,
+                    channel=channel,
+                    shares=history_shares,
+                    start=history_start,
+                    end=start,
+                ),
+                _event_lift(
+                    language=language, channel=channel, shares=shares, start=start, end=end
+                ),
+            ]
         ),
     )
     forecast = pool_forecast(series)
@@ -232,19 +250,20 @@ def _pool_plan(
     )
     if channel == "email":
         pool.promise_hours = _email_promise_hours(shares)
-        plan = email_agents(
-            arrivals=forecast.forecast.tolist(),
+        agents: Sequence[float] = _email_plan(
+            language=language,
+            shares=shares,
+            history=history,
+            forecast=forecast.forecast,
+            start=start,
             handle_seconds=handle,
-            open_hours=selectors.pool_open_hours(
-                language=language, client_ids=list(shares), start=start, end=end
-            ).tolist(),
             promise_hours=pool.promise_hours,
-            backlog=backlog,
         )
-        agents: Sequence[float] = plan.agents
         levels: Sequence[float | None] = [None] * len(agents)
     else:
-        pool.patience_seconds = patience_seconds if channel == "call" else None
+        pool.patience_seconds = _erlang_a_patience(
+            patience_seconds if channel == "call" else None, handle_seconds=handle
+        )
         staffed = agents_needed_for_hours(
             forecast.forecast.tolist(),
             handle_seconds=handle,
@@ -252,8 +271,13 @@ def _pool_plan(
             patience_seconds=pool.patience_seconds,
             concurrency=settings.chat_concurrency if channel == "chat" else 1,
         )
-        agents = [float(hour.agents) for hour in staffed]
-        levels = [hour.service_level for hour in staffed]
+        # Calls and chats reach agents only while a client of the pool is open (outside its
+        # hours a caller hears the closed message): nobody is needed for them then.
+        is_open = selectors.pool_open_hours(
+            language=language, client_ids=list(shares), start=start, end=end
+        )
+        agents = [float(hour.agents) if is_open[i] else 0.0 for i, hour in enumerate(staffed)]
+        levels = [hour.service_level if is_open[i] else None for i, hour in enumerate(staffed)]
     pool.save()
     PlanHour.objects.bulk_create(
         PlanHour(
@@ -268,23 +292,99 @@ def _pool_plan(
     )
 
 
-def _email_backlog_by_language(*, now: datetime) -> dict[str, float]:
-    """E-mail, SMS and API work waiting or held unanswered now, per language: due from the
-    first hour of the plan."""
+# Erlang A with a patience many times the handle time staffs as Erlang C does, and its queue
+# (about 2 * arrivals / abandonment rate states) grows too long to compute quickly.
+ERLANG_C_BEYOND_PATIENCE = 20
+
+
+def _erlang_a_patience(patience_seconds: float | None, *, handle_seconds: float) -> float | None:
+    if patience_seconds is None or patience_seconds > ERLANG_C_BEYOND_PATIENCE * handle_seconds:
+        return None
+    return patience_seconds
+
+
+# The e-mail of the horizon's end is due after it: the last forecast week is repeated this
+# many times beyond the horizon so that the rule spreads it as in any other week, and the
+# result is cut back to the horizon.
+EMAIL_TAIL_WEEKS = 3
+
+
+def _email_plan(
+    *,
+    language: str,
+    shares: Mapping[int, float],
+    history: np.ndarray,
+    forecast: np.ndarray,
+    start: datetime,
+    handle_seconds: float,
+    promise_hours: float,
+) -> list[float]:
+    """The agents each hour of the horizon needs for e-mail, SMS and API work: the work
+    waiting when the horizon starts, due when its own promise ends, then the forecast."""
+    horizon = len(forecast)
+    extended = horizon + EMAIL_TAIL_WEEKS * WEEK_HOURS
+    arrivals = np.concatenate([forecast, np.tile(forecast[-WEEK_HOURS:], EMAIL_TAIL_WEEKS)])
+    is_open = selectors.pool_open_hours(
+        language=language, client_ids=list(shares), start=start, end=start + extended * HOUR
+    )
+    plan = email_agents(
+        arrivals=arrivals.tolist(),
+        handle_seconds=handle_seconds,
+        open_hours=is_open.tolist(),
+        promise_hours=promise_hours,
+        backlog_due=_email_backlog_due(language=language, start=start, is_open=is_open).tolist(),
+        arrived_before=_arrived_before(
+            language=language, shares=shares, history=history, start=start
+        ),
+    )
+    return plan.agents[:horizon]
+
+
+def _arrived_before(
+    *, language: str, shares: Mapping[int, float], history: np.ndarray, start: datetime
+) -> list[float]:
+    """The pool's e-mail of the two weeks before the horizon per open hour (a closed hour's
+    counted with the next opening), the latest last: the pace the plan keeps from hour 0."""
+    hours = min(len(history), 2 * WEEK_HOURS)
+    if not hours:
+        return []
+    is_open = selectors.pool_open_hours(
+        language=language, client_ids=list(shares), start=start - hours * HOUR, end=start
+    )
+    per_open: list[float] = []
+    waiting = 0.0
+    for came, open_now in zip(history[-hours:], is_open, strict=True):
+        waiting += float(came)
+        if open_now:
+            per_open.append(waiting)
+            waiting = 0.0
+    return per_open
+
+
+def _email_backlog_due(*, language: str, start: datetime, is_open: np.ndarray) -> np.ndarray:
+    """E-mail, SMS and API work of the language unanswered when the horizon starts, per hour
+    its promise ends in: the last open hour before its due time (overdue work, or work due
+    before any open hour, in the first open hour; work due after the horizon in the last)."""
+    due = np.zeros(len(is_open))
+    opened = np.flatnonzero(is_open)
+    if not len(opened):
+        return due
     rows = (
         WorkItem.objects.filter(
+            language=language,
             status__in=WorkItem.OPEN_STATUSES,
-            channel__in=["email", "sms", "api"],
+            channel__in=MESSAGES,
             responded_at__isnull=True,
-            waiting_since__lt=now,
+            waiting_since__lt=start,
         )
-        .values_list("language")
+        .values_list("due_at", flat=True)
         .order_by()
     )
-    counts: dict[str, float] = {}
-    for (language,) in rows:
-        counts[language] = counts.get(language, 0.0) + 1.0
-    return counts
+    for due_at in rows:
+        index = -1 if due_at is None else int((due_at - start) / HOUR)
+        before = opened[opened < index]
+        due[before[-1] if len(before) else opened[0]] += 1
+    return due
 
 
 def _email_promise_hours(shares: Mapping[int, float]) -> float:
@@ -293,11 +393,15 @@ def _email_promise_hours(shares: Mapping[int, float]) -> float:
     clients = [client_id for client_id, share in shares.items() if share >= PROMISE_SHARE_FLOOR]
     targets = {
         (row.client_id, row.channel): row.first_response_hours
-        for row in SlaTarget.objects.filter(client_id__in=clients, channel__in=["email", ""])
+        for row in SlaTarget.objects.filter(client_id__in=clients, channel__in=[*MESSAGES, ""])
     }
+    # The pool's work is e-mail, SMS and API messages: each client's strictest of the three
+    # (a channel without its own target has the client's all-channel one, else the agency's).
+    default = DEFAULT_SLA.first_response_hours
     promises = [
-        targets.get(
-            (client_id, "email"), targets.get((client_id, ""), DEFAULT_SLA.first_response_hours)
+        min(
+            targets.get((client_id, channel), targets.get((client_id, ""), default))
+            for channel in MESSAGES
         )
         for client_id in clients
     ]
@@ -503,8 +607,13 @@ def whatif_estimate(*, spec: WhatIf, now: datetime | None = None) -> WhatIfResul
     ]
     week = float(sum(hour.on_shift for hour in hours))
     month = week * float(WEEKS_PER_MONTH)
+    # The cost counts the agents' working hours as they are, fractions included, grossed up
+    # for shrinkage: a small client shares the pool's agents, it does not hire whole ones
+    # (the whole agents on shift above are what a client alone would need).
+    working_week = sum(sum(channel) for channel in agents.values())
+    paid_month = working_week / (1 - settings.shrinkage / 100) * float(WEEKS_PER_MONTH)
     cost, price, missing = _whatif_price(
-        spec=spec, settings=settings, agents=agents, agent_hours_month=month, handle=handle
+        spec=spec, settings=settings, agents=agents, agent_hours_month=paid_month, handle=handle
     )
     return WhatIfResult(
         spec=spec,
@@ -605,7 +714,8 @@ def _whatif_price(
     cost = Decimal(str(agent_hours_month)) * settings.agent_hour_cost * rate
     unit = minor_unit(spec.currency)
     cost = cost.quantize(unit)
-    revenue = cost * (1 + Decimal(settings.target_margin) / 100)
+    # A margin is the share of the price that is not cost: price = cost / (1 - margin).
+    revenue = cost / (1 - Decimal(settings.target_margin) / 100)
     working = {channel: sum(hours) for channel, hours in agents.items()}
     total = sum(working.values())
     volumes = {

@@ -92,10 +92,12 @@ def test_a_backlog_at_the_start_is_due_as_if_it_arrived_at_hour_zero():
     assert _hours(plan.agents) == {8: 0.5, 9: 0.5, 10: 0.5, 11: 0.5}
 
 
-def test_a_later_batch_is_weighed_from_its_arrival_and_levelled_with_the_first():
+def test_a_later_batch_is_weighed_from_its_arrival_and_the_pace_of_arrivals_kept():
     # Promise 8: 80 e-mails at 8:00 (8 agent-hours, due by Monday 15-16) need 1 agent; 40
-    # more at 12:00 (4 agent-hours, due by Tuesday 11-12) find 4 agent-hours of the first
-    # left over 4 hours and 8 in all over 8 hours: still 1 agent, until Tuesday 12:00.
+    # more at 12:00 (4 agent-hours, due by Tuesday 11-12) raise the pace of the last 8 open
+    # hours' arrivals to 12 / 8 = 1.5 agents, kept while that much is waiting; on Tuesday
+    # morning the window still holds the 12:00 batch (4 / 8 = 0.5) until 12:00: 12 agent-hours
+    # in all, each e-mail within its promise.
     # Promise 2: the first batch is due by 9-10 (4 agents for 8 and 9), the second by 13-14
     # (2 agents for 12 and 13), and nobody is staffed before the e-mails are there.
     level = email_agents(
@@ -111,9 +113,11 @@ def test_a_later_batch_is_weighed_from_its_arrival_and_levelled_with_the_first()
         promise_hours=2,
     )
 
-    assert _hours(level.agents) == {hour: 1.0 for hour in range(8, 16)} | {
-        TUESDAY + hour: 1.0 for hour in range(8, 12)
-    }
+    assert _hours(level.agents) == (
+        {hour: 1.0 for hour in range(8, 12)}
+        | {hour: 1.5 for hour in range(12, 16)}
+        | {TUESDAY + hour: 0.5 for hour in range(8, 12)}
+    )
     assert _hours(tight.agents) == {8: 4.0, 9: 4.0, 12: 2.0, 13: 2.0}
 
 
