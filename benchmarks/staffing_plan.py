@@ -334,8 +334,9 @@ def run_size(clients: int, weeks: int, report: Report) -> list[str]:
     problems = []
     if plan.status != PlanRun.Status.DONE:
         problems.append(f"{clients}: plan {plan.status}: {plan.error}")
-    if len(pools) != 48:
-        problems.append(f"{clients}: {len(pools)} pools, not 48")
+    expected = 3 * min(clients, len(LANGUAGES))  # every language of a client, three channels
+    if len(pools) != expected:
+        problems.append(f"{clients}: {len(pools)} pools, not {expected}")
     stored = PlanHour.objects.filter(pool__run=plan).count()
     if stored != len(pools) * plan.horizon_hours:
         problems.append(f"{clients}: {stored} plan hours, not {len(pools) * plan.horizon_hours}")
