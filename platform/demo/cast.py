@@ -6,6 +6,19 @@ from datetime import UTC, date, datetime, timedelta
 
 from core.months import month_of, months_back
 
+# The country of each of the demo's languages: its customers' phone numbers and the public
+# holidays they keep (else the client's first country).
+LANGUAGE_COUNTRY = {
+    "cs": "CZ",
+    "sk": "SK",
+    "pl": "PL",
+    "de": "DE",
+    "hu": "HU",
+    "ro": "RO",
+    "sl": "SI",
+    "hr": "HR",
+}
+
 DEMO_PASSWORD = "polydesk-demo"  # noqa: S105 - printed on purpose: demo logins only
 # The demo admin's authenticator key (hex; printed as base32 with an otpauth:// URI by
 # seed_demo): published on purpose, so anyone can sign in to the demo with a code.

@@ -29,6 +29,7 @@ from demo.cast import (
     DEMO_CLIENTS,
     DEMO_PASSWORD,
     DEMO_TEAMS,
+    LANGUAGE_COUNTRY,
     clients_since,
 )
 from demo.content_texts import (
@@ -174,16 +175,6 @@ _NAMES = {
     ),
     "en": (["James", "Emily", "Oliver", "Grace"], ["Smith", "Brown", "Taylor", "Walker"]),
 }
-_LANGUAGE_COUNTRY = {
-    "cs": "CZ",
-    "sk": "SK",
-    "pl": "PL",
-    "de": "DE",
-    "hu": "HU",
-    "ro": "RO",
-    "sl": "SI",
-    "hr": "HR",
-}
 # A mobile prefix per country, so that demo numbers look like the country's own.
 _MOBILE_PREFIX = {
     "CZ": "+4207",
@@ -288,7 +279,7 @@ def seed_customers(log: Callable[[str], None]) -> None:
                 language = rng.choice(client.languages)
                 first, last = _NAMES[language]
                 name = f"{rng.choice(first)} {rng.choice(last)}"
-                country = _LANGUAGE_COUNTRY.get(language, client.countries[0])
+                country = LANGUAGE_COUNTRY.get(language, client.countries[0])
                 customers.append(
                     Customer(
                         name=name,

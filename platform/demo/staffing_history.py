@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 import holidays
 import numpy as np
 
+from demo.cast import LANGUAGE_COUNTRY
+
 HOUR = timedelta(hours=1)
 CHANNELS = ("call", "chat", "email")
 
@@ -83,17 +85,6 @@ SALE_DAYS = 7
 HANDLE_SECONDS = {"call": 290.0, "chat": 470.0, "email": 340.0}
 ABANDON_SHARE = {"call": 0.07, "chat": 0.04, "email": 0.0}
 WAIT_SECONDS = {"call": 28.0, "chat": 45.0, "email": 0.0}
-# The country whose public holidays a language's customers keep (else the client's first).
-LANGUAGE_COUNTRY = {
-    "cs": "CZ",
-    "sk": "SK",
-    "pl": "PL",
-    "de": "DE",
-    "hu": "HU",
-    "ro": "RO",
-    "sl": "SI",
-    "hr": "HR",
-}
 
 type WeeklyHours = Mapping[int, Sequence[tuple[time, time | None]]]
 
