@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Min
+from django.db.models import DateTimeField, ExpressionWrapper, F, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,14 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from routing.models import WorkItem
 from staffing.csv_input import CsvRefused, HistoryLine, history_lines, shift_lines
-from staffing.models import PLAN_CHANNEL_OF, Absence, ContactHour, Shift, StaffingSettings
+from staffing.models import (
+    PLAN_CHANNEL_OF,
+    Absence,
+    ContactHour,
+    PlanRun,
+    Shift,
+    StaffingSettings,
+)
 from staffing.selectors import staffing_settings
 from tenants.models import Client
 
@@ -120,6 +127,26 @@ def contact_hours_roll(*, start: datetime, end: datetime, now: datetime | None =
             },
         )
         return int(cursor.rowcount)
+
+
+# Plans whose horizon ended longer ago are deleted: a year of day-ahead forecasts stays to
+# set against what came (the staffing page, docs/staffing.md "Where it shows").
+PLANS_KEPT_DAYS = 400
+
+
+def plans_prune(*, now: datetime) -> int:
+    """Delete the finished or failed plans whose horizon ended more than PLANS_KEPT_DAYS
+    ago, with their pools and hours; the plans deleted."""
+    horizon_end = ExpressionWrapper(
+        F("horizon_start") + F("horizon_hours") * HOUR, output_field=DateTimeField()
+    )
+    _total, by_model = (
+        PlanRun.objects.exclude(status=PlanRun.Status.RUNNING)
+        .annotate(horizon_end=horizon_end)
+        .filter(horizon_end__lt=now - timedelta(days=PLANS_KEPT_DAYS))
+        .delete()
+    )
+    return by_model.get(PlanRun._meta.label, 0)
 
 
 def queue_history_start() -> datetime | None:
