@@ -465,6 +465,17 @@ class StaffingNow:
     plan: PlanRun | None  # the latest done plan; None: no plan yet
     languages: list[LanguageNow]
 
+    @property
+    def plan_covers_hour(self) -> bool:
+        """The latest plan's horizon holds this hour (else nothing is required of it)."""
+        if self.plan is None:
+            return False
+        return (
+            self.plan.horizon_start
+            <= self.hour
+            < self.plan.horizon_start + (self.plan.horizon_hours * HOUR)
+        )
+
 
 def staffing_this_hour(*, now: datetime) -> StaffingNow:
     """This hour per language: the agents the latest done plan requires on shift

@@ -1,5 +1,6 @@
 """The supervisors' shifts page and the wall's staffing tile."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -200,3 +201,18 @@ def test_a_local_time_the_clocks_skip_is_refused_on_the_form(supervisor, eva):
     assert refused.status_code == 400
     assert "2026-03-29 02:30 does not exist in Europe/Prague (the clocks skip it)." in refused.text
     assert not Shift.objects.exists()
+
+
+def test_the_wall_says_when_the_latest_plan_does_not_cover_this_hour(supervisor):
+    made = datetime(2026, 1, 5, 1, 40, tzinfo=UTC)
+    PlanRun.objects.create(
+        started_at=made - timedelta(minutes=5),
+        finished_at=made,
+        status="done",
+        horizon_start=datetime(2026, 1, 5, tzinfo=UTC),
+        history_start=datetime(2024, 1, 5, tzinfo=UTC),
+    )
+    page = signed_in(supervisor).get("/desk/wall").content.decode()
+    # Made at 01:40 UTC, shown in Prague time (UTC+1 in January).
+    assert re.search(r"The latest plan \(made on Jan 5, 2026, 2:40:00\WAM\) does not cover", page)
+    assert '<a href="/desk/staffing/">Make a new one on the staffing page.</a>' in page

@@ -363,3 +363,38 @@ def test_a_week_of_a_year_far_off_is_refused_not_an_error(supervisor, plan):
         assert http.get("/desk/staffing/", {"week": week}).status_code == 400, week
         assert http.get("/desk/staffing/plan.csv", {"week": week}).status_code == 400, week
     assert http.get("/desk/staffing/", {"week": "2100-W52"}).status_code == 200
+
+
+def test_a_zone_half_an_hour_off_starts_its_week_at_the_utc_hour_it_falls_in(two_clients):
+    """Monday 00:00 in Kolkata (UTC+5:30) is Sunday 18:30 UTC: the week's first row is
+    the plan's hour from 18:00 UTC (23:30 local), the next the one from 19:00."""
+    reader = agent_with([two_clients.a], {"hu": "native"}, is_staff=True, time_zone="Asia/Kolkata")
+    run = PlanRun.objects.create(
+        started_at=datetime(2026, 11, 1, 23, tzinfo=UTC),
+        status=PlanRun.Status.DONE,
+        horizon_start=datetime(2026, 11, 1, tzinfo=UTC),
+        history_start=datetime(2024, 11, 1, tzinfo=UTC),
+    )
+    calls = PlanPool.objects.create(run=run, language="hu", channel="call", handle_seconds=300)
+    PlanHour.objects.bulk_create(
+        [
+            PlanHour(
+                pool=calls,
+                hour=datetime(2026, 11, 1, 18, tzinfo=UTC),
+                forecast=3.0,
+                baseline=3.0,
+                agents=1.0,
+            ),
+            PlanHour(
+                pool=calls,
+                hour=datetime(2026, 11, 1, 19, tzinfo=UTC),
+                forecast=5.0,
+                baseline=5.0,
+                agents=1.0,
+            ),
+        ]
+    )
+    text = page(signed_in(reader), language="hu")
+    rows = table_rows(text, "hour-table")
+    assert [row[:1] for row in rows[:2]] == [["3.0"], ["5.0"]]
+    assert "Sun 01.11. 23:30" in text
