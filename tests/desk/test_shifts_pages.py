@@ -216,3 +216,13 @@ def test_the_wall_says_when_the_latest_plan_does_not_cover_this_hour(supervisor)
     # Made at 01:40 UTC, shown in Prague time (UTC+1 in January).
     assert re.search(r"The latest plan \(made on Jan 5, 2026, 2:40:00\WAM\) does not cover", page)
     assert '<a href="/desk/staffing/">Make a new one on the staffing page.</a>' in page
+
+
+def test_a_week_of_a_year_far_off_shows_this_week(supervisor):
+    http = signed_in(supervisor)
+    for week in ("9999-W52", "0001-W01"):
+        page = http.get(PAGE, {"week": week})
+        assert page.status_code == 200, week
+        assert "Next week" in page.text
+        assert http.get("/desk/staffing/shifts.csv", {"week": week}).status_code == 200, week
+        assert http.get(PAGE, {"week": week, "propose": "1"}).status_code == 200, week
