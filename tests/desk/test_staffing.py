@@ -275,6 +275,7 @@ def test_the_charts_coordinates_are_not_localized_for_a_czech_reader(two_clients
     # Monday 09:00, 2 of 5 agents: an hour is 1148 / 168 = 6.83 wide, the bar 80 % of it
     # from 10 % in; 2 agents of a scale to 5 are 248 * 2 / 5 = 99.2 high above y = 260.
     assert '<rect class="scheduled" x="106.2" y="160.8" width="5.47" height="99.2"/>' in text
+    assert 'text-anchor="end">2,5</text>' in text  # the agents' scale: 0, 2,5 and 5
     titles = re.findall(r"<title>([^<]*)</title>", text)
     assert any("12,0" in title and "10,0" in title for title in titles)
 
