@@ -35,6 +35,7 @@ class Tick:
     at: float
     label: str
     major: bool = False
+    amount: float | None = None  # a y tick's value, written in the reader's format
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class _Frame:
 
     def y_ticks(self) -> list[Tick]:
         top = self.top_value
-        return [Tick(self.y(value), _number(value)) for value in (0, top / 2, top)]
+        return [Tick(self.y(value), _number(value), amount=value) for value in (0, top / 2, top)]
 
     def chart(self, label: str, **parts: object) -> Chart:
         return Chart(

@@ -95,6 +95,11 @@ urlpatterns = [
         name="desk-shift-remove",
     ),
     path("desk/staffing/absences/add", shifts.absence_add_view, name="desk-absence-add"),
+    path(
+        "desk/staffing/absences/<int:absence_id>/remove",
+        shifts.absence_remove_view,
+        name="desk-absence-remove",
+    ),
     path("desk/staffing/shifts/upload", shifts.shifts_upload, name="desk-shifts-upload"),
     path("desk/staffing/shifts.csv", shifts.shifts_export, name="desk-shifts-export"),
     path("desk/staffing/shifts/accept", shifts.shifts_accept, name="desk-shifts-accept"),

@@ -223,6 +223,8 @@ def _shift_line(line: int, values: dict[str, str]) -> ShiftLine:
     if not values["agent"]:
         raise ValueError(_("the agent is empty"))
     start, end = _clock(values["start"], "start"), _clock(values["end"], "end")
+    if start == time(0) and values["start"].strip().startswith("24"):
+        raise ValueError(_("a shift cannot start at 24:00 (write 00:00 of the next day)"))
     if start == end:
         raise ValueError(_("the shift starts and ends at the same time"))
     return ShiftLine(

@@ -23,6 +23,8 @@ from staffing.selectors import agent_languages, coverage_by_hour, staffing_setti
 
 HOUR = timedelta(hours=1)
 SHIFT_HOURS = (8, 6, 4)
+# The days a contracted week is worked over: a day away takes the week's hours over these.
+WORKING_DAYS = 5
 REST_HOURS = 11
 # Shifts of the day before and after the week still bind it through the rest between shifts.
 NEIGHBOUR_HOURS = 24
@@ -182,13 +184,17 @@ def _free_agents(*, start: datetime, end: datetime, past: int) -> list[AgentAvai
     for agent_id, begins, ends in shifts:
         busy[agent_id].append(_span(begins, ends, start=start, hours=hours))
         on_shift[agent_id] += max((min(ends, end) - max(begins, start)) / HOUR, 0.0)
+    week_hours = staffing_settings().week_hours
+    away_hours: dict[int, float] = defaultdict(float)
     for agent_id, begins, ends in absences:
         busy[agent_id].append(_away(*_span(begins, ends, start=start, hours=hours)))
-    week_hours = staffing_settings().week_hours
+        away_hours[agent_id] += _contracted_away(
+            begins, ends, start=start, end=end, week=week_hours
+        )
     candidates = _agent_ids(with_week={agent_id for agent_id, *_ in shifts + absences})
     agents = []
     for agent_id, languages in sorted(agent_languages(candidates).items()):
-        max_hours = math.floor(week_hours - on_shift[agent_id])
+        max_hours = math.floor(week_hours - on_shift[agent_id] - away_hours[agent_id])
         if max_hours < min(SHIFT_HOURS):
             continue
         blocks = busy[agent_id] + ([_away(-NEIGHBOUR_HOURS, past)] if past else [])
@@ -198,6 +204,16 @@ def _free_agents(*, start: datetime, end: datetime, past: int) -> list[AgentAvai
             )
         )
     return agents
+
+
+def _contracted_away(
+    begins: datetime, ends: datetime, *, start: datetime, end: datetime, week: float
+) -> float:
+    """The contracted hours an absence takes from the week: its hours in the week, at most
+    a working day's share (the week over WORKING_DAYS) for each day it touches (a day of
+    leave is a working day off, not 24 hours)."""
+    inside = max((min(ends, end) - max(begins, start)) / HOUR, 0.0)
+    return min(inside, math.ceil(inside / 24) * week / WORKING_DAYS)
 
 
 def _agent_ids(*, with_week: Iterable[int]) -> list[int]:

@@ -3,7 +3,7 @@ open hours and holidays, the agents on shift per language and hour, adherence no
 
 import functools
 import zoneinfo
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -233,15 +233,21 @@ def holidays_of(country: str, years: Iterable[int]) -> np.ndarray:
 
 def _shared(agents: list[frozenset[str]], left: Mapping[str, float]) -> dict[str, float]:
     """Agents who speak several languages counted in each language: shared against what
-    each pool still lacks (staffing.sharing.agents_share); those needed nowhere (spare)
-    are shown where they could work, each split evenly between their languages."""
+    each pool still lacks (staffing.sharing.agents_share); what the sharing left of each
+    agent (spare) is shown where that agent could work, split evenly between their own
+    languages, so no pool counts more agents than speak its language."""
     sharing = agents_share(agents=agents, required=left)
     counted = dict(sharing.allocated)
-    if sharing.spare > 0:
-        spare_each = sharing.spare / len(agents)
-        for spoken in agents:
-            for code in spoken:
-                counted[code] = counted.get(code, 0.0) + spare_each / len(spoken)
+    needed = {language for language, amount in left.items() if amount > 0}
+    # The sharing groups agents by the languages they speak among the pools in need; an
+    # agent of a group counts for that group's allocation in equal part.
+    group_sizes = Counter(spoken & needed for spoken in agents)
+    for spoken in agents:
+        group = spoken & needed
+        used = sum(sharing.by_group.get(group, {}).values()) / group_sizes[group]
+        unused = max(1.0 - used, 0.0)
+        for code in spoken:
+            counted[code] = counted.get(code, 0.0) + unused / len(spoken)
     return counted
 
 
@@ -458,6 +464,17 @@ class StaffingNow:
     hour: datetime
     plan: PlanRun | None  # the latest done plan; None: no plan yet
     languages: list[LanguageNow]
+
+    @property
+    def plan_covers_hour(self) -> bool:
+        """The latest plan's horizon holds this hour (else nothing is required of it)."""
+        if self.plan is None:
+            return False
+        return (
+            self.plan.horizon_start
+            <= self.hour
+            < self.plan.horizon_start + (self.plan.horizon_hours * HOUR)
+        )
 
 
 def staffing_this_hour(*, now: datetime) -> StaffingNow:

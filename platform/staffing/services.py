@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Min
+from django.db.models import DateTimeField, ExpressionWrapper, F, Min, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +17,15 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from routing.models import WorkItem
-from staffing.csv_input import CsvRefused, HistoryLine, history_lines, shift_lines
-from staffing.models import PLAN_CHANNEL_OF, Absence, ContactHour, Shift, StaffingSettings
+from staffing.csv_input import CsvRefused, HistoryLine, ShiftLine, history_lines, shift_lines
+from staffing.models import (
+    PLAN_CHANNEL_OF,
+    Absence,
+    ContactHour,
+    PlanRun,
+    Shift,
+    StaffingSettings,
+)
 from staffing.selectors import staffing_settings
 from tenants.models import Client
 
@@ -120,6 +128,26 @@ def contact_hours_roll(*, start: datetime, end: datetime, now: datetime | None =
             },
         )
         return int(cursor.rowcount)
+
+
+# Plans whose horizon ended longer ago are deleted: a year of day-ahead forecasts stays to
+# set against what came (the staffing page, docs/staffing.md "Where it shows").
+PLANS_KEPT_DAYS = 400
+
+
+def plans_prune(*, now: datetime) -> int:
+    """Delete the finished or failed plans whose horizon ended more than PLANS_KEPT_DAYS
+    ago, with their pools and hours; the plans deleted."""
+    horizon_end = ExpressionWrapper(
+        F("horizon_start") + F("horizon_hours") * HOUR, output_field=DateTimeField()
+    )
+    _total, by_model = (
+        PlanRun.objects.exclude(status=PlanRun.Status.RUNNING)
+        .annotate(horizon_end=horizon_end)
+        .filter(horizon_end__lt=now - timedelta(days=PLANS_KEPT_DAYS))
+        .delete()
+    )
+    return by_model.get(PlanRun._meta.label, 0)
 
 
 def queue_history_start() -> datetime | None:
@@ -343,18 +371,27 @@ class ShiftWanted:
 
 def proposed_shifts_accept(*, shifts: Sequence[ShiftWanted], by: User | None) -> list[Shift]:
     """Store the proposed shifts a supervisor accepts, all or none: each through shift_add
-    (source "proposed", audited); the first refusal (ShiftRefused) stores nothing."""
+    (source "proposed", audited), one stored exactly already counted as accepted; the first
+    refusal (ShiftRefused) stores nothing."""
     with transaction.atomic():
-        return [
-            shift_add(
-                agent=wanted.agent,
-                starts_at=wanted.starts_at,
-                ends_at=wanted.ends_at,
-                source=Shift.Source.PROPOSED,
-                by=by,
-            )
-            for wanted in shifts
-        ]
+        return [_shift_already_there(wanted) or _proposed_add(wanted, by=by) for wanted in shifts]
+
+
+def _shift_already_there(wanted: ShiftWanted) -> Shift | None:
+    # A second "Accept" (a double click, the back button) finds its shift stored: done.
+    return Shift.objects.filter(
+        agent=wanted.agent, starts_at=wanted.starts_at, ends_at=wanted.ends_at
+    ).first()
+
+
+def _proposed_add(wanted: ShiftWanted, *, by: User | None) -> Shift:
+    return shift_add(
+        agent=wanted.agent,
+        starts_at=wanted.starts_at,
+        ends_at=wanted.ends_at,
+        source=Shift.Source.PROPOSED,
+        by=by,
+    )
 
 
 def absence_add(
@@ -366,13 +403,26 @@ def absence_add(
     by: User | None,
     note: str = "",
 ) -> Absence:
-    """An agent away (their shifts in it do not count as coverage); audited."""
+    """An agent away (their shifts in it do not count as coverage); audited. One that
+    overlaps another of the agent's is refused (ShiftRefused naming it); the same one again
+    is the one already there."""
     refusal = _agent_refusal(agent) or _span_refusal(starts_at, ends_at, longest=None)
     if refusal:
         raise ShiftRefused(refusal)
     if kind not in Absence.Kind.values:
         raise ShiftRefused(_("Unknown kind of absence."))
     with transaction.atomic():
+        # The agent's row locked: two requests adding the same absence run one after the other.
+        User.objects.select_for_update().filter(pk=agent.pk).first()
+        other = (
+            Absence.objects.filter(agent=agent, starts_at__lt=ends_at, ends_at__gt=starts_at)
+            .order_by("starts_at")
+            .first()
+        )
+        if other is not None and (other.starts_at, other.ends_at) == (starts_at, ends_at):
+            return other  # sent twice: already there
+        if other is not None:
+            raise ShiftRefused(_absence_overlap(agent, other))
         absence = Absence.objects.create(
             agent=agent, starts_at=starts_at, ends_at=ends_at, kind=kind, note=note[:200]
         )
@@ -385,6 +435,15 @@ def absence_add(
             details={"starts_at": starts_at, "ends_at": ends_at, "kind": kind},
         )
     return absence
+
+
+def _absence_overlap(agent: User, other: Absence) -> str:
+    zone = zoneinfo.ZoneInfo(agent.time_zone)
+    return _("%(name)s is already away from %(start)s to %(end)s.") % {
+        "name": agent.get_full_name() or agent.username,
+        "start": timezone.localtime(other.starts_at, zone).strftime("%Y-%m-%d %H:%M"),
+        "end": timezone.localtime(other.ends_at, zone).strftime("%Y-%m-%d %H:%M"),
+    }
 
 
 @transaction.atomic
@@ -401,19 +460,63 @@ def absence_remove(*, absence: Absence, by: User | None) -> None:
     absence.delete()
 
 
-def _local(day: date, clock: time, zone: zoneinfo.ZoneInfo) -> datetime:
-    return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
+class NoSuchLocalTime(ValueError):
+    """A local date and time the clocks skip (the spring change of time)."""
 
 
-def _agents_named(names: set[str]) -> dict[str, User]:
-    """Agents by username or e-mail (case-insensitive), for the names given."""
+def local_moment(day: date, clock: time, zone: zoneinfo.ZoneInfo) -> datetime:
+    """A local date and time as a UTC instant; NoSuchLocalTime when the clocks skip it."""
+    local = datetime.combine(day, clock, tzinfo=zone)
+    moment = local.astimezone(UTC)
+    if moment.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise NoSuchLocalTime(
+            _("%(day)s %(time)s does not exist in %(zone)s (the clocks skip it).")
+            % {"day": day.isoformat(), "time": clock.strftime("%H:%M"), "zone": zone.key}
+        )
+    return moment
+
+
+def _agents_named(names: set[str]) -> dict[str, list[User]]:
+    """The agency's accounts (active or not) each name may mean, case-insensitive: the
+    one whose username it is; else those whose e-mail it is (several when accounts share
+    an address). One query."""
     lowered = {name.lower() for name in names}
-    found: dict[str, User] = {}
-    for user in User.objects.filter(is_active=True).exclude(role=User.Role.CLIENT):
-        for key in (user.username.lower(), user.email.lower()):
-            if key in lowered:
-                found.setdefault(key, user)
-    return found
+    found: dict[str, list[User]] = {name: [] for name in lowered}
+    by_email: dict[str, list[User]] = {name: [] for name in lowered}
+    for user in (
+        User.objects.exclude(role=User.Role.CLIENT)
+        .annotate(username_lower=Lower("username"), email_lower=Lower("email"))
+        .filter(Q(username_lower__in=lowered) | Q(email_lower__in=lowered))
+        .order_by("pk")
+    ):
+        if user.username.lower() in lowered:
+            found[user.username.lower()] = [user]
+        if user.email.lower() in lowered:
+            by_email[user.email.lower()].append(user)
+    return {name: found[name] or by_email[name] for name in lowered}
+
+
+def _line_agent(line: ShiftLine, candidates: list[User]) -> User:
+    if len(candidates) > 1:
+        raise ImportRefused(
+            _("Line %(line)d: %(name)s matches %(count)d accounts: use the username.")
+            % {"line": line.line, "name": line.agent, "count": len(candidates)}
+        )
+    if not candidates:
+        raise ImportRefused(
+            _("Line %(line)d: no active agent %(name)s.") % {"line": line.line, "name": line.agent}
+        )
+    return candidates[0]
+
+
+def _line_span(line: ShiftLine, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
+    ends_day = line.day + timedelta(days=1) if line.end <= line.start else line.day
+    try:
+        return local_moment(line.day, line.start, zone), local_moment(ends_day, line.end, zone)
+    except NoSuchLocalTime as error:
+        raise ImportRefused(
+            _("Line %(line)d: %(reason)s") % {"line": line.line, "reason": error}
+        ) from None
 
 
 @transaction.atomic
@@ -421,7 +524,7 @@ def shifts_import(*, data: bytes, by: User | None, zone: str) -> ImportResult:
     """A file of shifts (CSV: agent, date, start, end in ``zone``'s local time; an end
     before the start runs past midnight): every line stored, or none and ImportRefused
     naming the line. A shift already there exactly is left alone, so a file imported
-    again does not double."""
+    again does not double (even when its agent has left since)."""
     try:
         lines = shift_lines(data)
     except CsvRefused as error:
@@ -430,18 +533,16 @@ def shifts_import(*, data: bytes, by: User | None, zone: str) -> ImportResult:
     agents = _agents_named({line.agent for line in lines})
     stored = unchanged = 0
     for line in lines:
-        agent = agents.get(line.agent.lower())
-        if agent is None:
+        agent = _line_agent(line, agents[line.agent.lower()])
+        starts_at, ends_at = _line_span(line, local)
+        if Shift.objects.filter(agent=agent, starts_at=starts_at, ends_at=ends_at).exists():
+            unchanged += 1
+            continue
+        if not agent.is_active:
             raise ImportRefused(
                 _("Line %(line)d: no active agent %(name)s.")
                 % {"line": line.line, "name": line.agent}
             )
-        starts_at = _local(line.day, line.start, local)
-        ends_day = line.day + timedelta(days=1) if line.end <= line.start else line.day
-        ends_at = _local(ends_day, line.end, local)
-        if Shift.objects.filter(agent=agent, starts_at=starts_at, ends_at=ends_at).exists():
-            unchanged += 1
-            continue
         try:
             shift_add(
                 agent=agent,

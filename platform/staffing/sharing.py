@@ -9,7 +9,7 @@ allocations that reach it, the scarcest pools are filled first.
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.graph.python import min_cost_flow
 
@@ -24,6 +24,9 @@ class Sharing:
     allocated: dict[str, float]
     unmet: dict[str, float]
     spare: float
+    # Per group of agents (the languages they speak among the pools that require some):
+    # the agents counted in each of its languages. A group's agents not in it are spare.
+    by_group: dict[frozenset[str], dict[str, float]] = field(default_factory=dict)
 
 
 def agents_share(*, agents: Sequence[frozenset[str]], required: Mapping[str, float]) -> Sharing:
@@ -45,13 +48,16 @@ def agents_share(*, agents: Sequence[frozenset[str]], required: Mapping[str, flo
     source, sink = 0, 1
     language_node = {language: 2 + rank for rank, language in enumerate(priority)}
     to_sink: dict[str, int] = {}
+    to_language: dict[frozenset[str], dict[str, int]] = {}
     for index, (spoken, count) in enumerate(sorted(groups.items(), key=_group_key)):
         group_node = 2 + len(priority) + index
         flow.add_arc_with_capacity_and_unit_cost(source, group_node, count * _SCALE, 0)
-        for language in spoken:
-            flow.add_arc_with_capacity_and_unit_cost(
+        to_language[spoken] = {
+            language: flow.add_arc_with_capacity_and_unit_cost(
                 group_node, language_node[language], count * _SCALE, 0
             )
+            for language in spoken
+        }
     for rank, language in enumerate(priority):
         # A cost rising with the rank: among the maximum flows, the one that gives the
         # scarcer pools all they can get (the pools' coverages form a polymatroid, where
@@ -68,8 +74,13 @@ def agents_share(*, agents: Sequence[frozenset[str]], required: Mapping[str, flo
         if status != flow.OPTIMAL:
             raise RuntimeError(f"min cost flow failed: {status}")
         covered = {language: flow.flow(to_sink[language]) / _SCALE for language in priority}
+        by_group = {
+            spoken: {language: flow.flow(arc) / _SCALE for language, arc in arcs.items()}
+            for spoken, arcs in to_language.items()
+        }
     else:
         covered = dict.fromkeys(priority, 0.0)
+        by_group = {}
 
     allocated = {
         language: min(covered.get(language, 0.0), required[language]) for language in required
@@ -80,6 +91,7 @@ def agents_share(*, agents: Sequence[frozenset[str]], required: Mapping[str, flo
             language: max(required[language] - allocated[language], 0.0) for language in required
         },
         spare=len(agents) - sum(allocated.values()),
+        by_group=by_group,
     )
 
 

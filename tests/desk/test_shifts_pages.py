@@ -1,5 +1,6 @@
 """The supervisors' shifts page and the wall's staffing tile."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -7,6 +8,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AuditEvent
 from staffing.models import Absence, PlanHour, PlanPool, PlanRun, Shift
 from staffing.services import shift_add
 from tests.support.desk import agent_with, signed_in, table_rows
@@ -37,6 +39,12 @@ def test_agents_and_portal_users_are_refused(two_clients):
     assert agent.get(PAGE).status_code == 403
     assert agent.post("/desk/staffing/shifts/add").status_code == 403
     assert agent.get("/desk/staffing/shifts.csv").status_code == 403
+    away = Absence.objects.create(
+        agent=agent_with([two_clients.a], {"cs": "native"}),
+        starts_at=MONDAY_UTC,
+        ends_at=MONDAY_UTC + timedelta(days=1),
+    )
+    assert agent.post(f"/desk/staffing/absences/{away.pk}/remove").status_code == 403
     portal_user = UserFactory(role=User.Role.CLIENT, client=two_clients.a)
     assert signed_in(portal_user).get(PAGE).status_code == 403
     portal = HttpClient(HTTP_HOST=host_of(two_clients.a))
@@ -62,7 +70,7 @@ def test_the_week_shows_shifts_in_the_supervisors_zone_and_adherence(supervisor,
     rows = {row[0]: row[1:] for row in table_rows(page.content.decode(), "week")}
     # 07:00 to 15:00 UTC is 08:00 to 16:00 in Prague; the sick day is Wednesday.
     assert rows["eva cs, sk"][0] == "08:00–16:00 ×"
-    assert rows["eva cs, sk"][1:] == ["", "Sick", "", "", "", ""]
+    assert rows["eva cs, sk"][1:] == ["", "Sick ×", "", "", "", ""]
     assert rows["boss cs"] == ["", "", "", "", "", "", ""]
 
 
@@ -156,3 +164,65 @@ def test_the_wall_says_when_there_is_no_plan_and_compares_with_the_plan(
     # (1.0 + 0.4) / 0.7 = 2 agents required; Eva alone, shared with Slovak (nothing
     # required there), covers Czech: 1.0, short.
     assert rows == [["cs", "2", "1.0 (short)"]]
+
+
+def test_an_absence_is_removed_and_one_sent_twice_or_overlapping_is_not_stored(supervisor, eva):
+    http = signed_in(supervisor)
+    wanted = {"agent": eva.pk, "first_day": "2026-11-04", "last_day": "2026-11-05", "kind": "leave"}
+    assert http.post("/desk/staffing/absences/add", wanted).status_code == 302
+    assert http.post("/desk/staffing/absences/add", wanted).status_code == 302  # a double click
+    absence = Absence.objects.get()
+    overlapping = http.post(
+        "/desk/staffing/absences/add",
+        {"agent": eva.pk, "first_day": "2026-11-05", "last_day": "2026-11-06", "kind": "sick"},
+    )
+    assert overlapping.status_code == 400
+    assert "eva is already away from 2026-11-04 00:00 to 2026-11-06 00:00." in overlapping.text
+    assert Absence.objects.count() == 1
+
+    page = http.get(PAGE, {"week": "2026-W45"}).content.decode()
+    assert f'action="/desk/staffing/absences/{absence.pk}/remove"' in page
+    removed = http.post(f"/desk/staffing/absences/{absence.pk}/remove", {"week": "2026-W45"})
+    assert removed.status_code == 302
+    assert removed["Location"] == "/desk/staffing/shifts/?week=2026-W45"
+    assert not Absence.objects.exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.ABSENCE_REMOVED).count() == 1
+    # Pressed twice: already gone, back to the week.
+    again = http.post(f"/desk/staffing/absences/{absence.pk}/remove", {"week": "2026-W45"})
+    assert again.status_code == 302
+
+
+def test_a_local_time_the_clocks_skip_is_refused_on_the_form(supervisor, eva):
+    """29 March 2026: Prague's clocks go from 02:00 to 03:00; 02:30 never happens."""
+    refused = signed_in(supervisor).post(
+        "/desk/staffing/shifts/add",
+        {"agent": eva.pk, "day": "2026-03-29", "start": "02:30", "end": "08:00"},
+    )
+    assert refused.status_code == 400
+    assert "2026-03-29 02:30 does not exist in Europe/Prague (the clocks skip it)." in refused.text
+    assert not Shift.objects.exists()
+
+
+def test_the_wall_says_when_the_latest_plan_does_not_cover_this_hour(supervisor):
+    made = datetime(2026, 1, 5, 1, 40, tzinfo=UTC)
+    PlanRun.objects.create(
+        started_at=made - timedelta(minutes=5),
+        finished_at=made,
+        status="done",
+        horizon_start=datetime(2026, 1, 5, tzinfo=UTC),
+        history_start=datetime(2024, 1, 5, tzinfo=UTC),
+    )
+    page = signed_in(supervisor).get("/desk/wall").content.decode()
+    # Made at 01:40 UTC, shown in Prague time (UTC+1 in January).
+    assert re.search(r"The latest plan \(made on Jan 5, 2026, 2:40:00\WAM\) does not cover", page)
+    assert '<a href="/desk/staffing/">Make a new one on the staffing page.</a>' in page
+
+
+def test_a_week_of_a_year_far_off_shows_this_week(supervisor):
+    http = signed_in(supervisor)
+    for week in ("9999-W52", "0001-W01"):
+        page = http.get(PAGE, {"week": week})
+        assert page.status_code == 200, week
+        assert "Next week" in page.text
+        assert http.get("/desk/staffing/shifts.csv", {"week": week}).status_code == 200, week
+        assert http.get(PAGE, {"week": week, "propose": "1"}).status_code == 200, week

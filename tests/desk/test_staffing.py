@@ -4,11 +4,15 @@ inputs and backtests."""
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import User
+from routing.models import WorkItem
 from staffing.models import Absence, ContactHour, PlanHour, PlanPool, PlanRun, Shift
 from tests.support.desk import agent_with, signed_in, table_rows
 from tests.support.factories import UserFactory
@@ -177,7 +181,8 @@ def test_the_latest_failed_run_shows_its_error(supervisor, plan):
         history_start=datetime(2024, 11, 2, 23, tzinfo=UTC),
     )
     text = page(signed_in(supervisor))
-    assert "The plan started at 2026-11-02 23:00 failed: No history for any pool." in text
+    assert "The latest plan, started at 2026-11-02 23:00, failed." in text
+    assert 'Technical reason: <code lang="en">No history for any pool.</code>' in text
     # The plan before it is still shown.
     assert "Plan made 2026-11-01 23:03, for 2026-11-02 to 2026-11-29." in text
 
@@ -255,3 +260,142 @@ def test_a_supervisor_asks_for_a_new_plan_and_is_sent_back(supervisor, plan, his
     newest = PlanRun.objects.order_by("-started_at").first()
     assert newest is not None and newest.pk != plan.pk
     assert newest.requested_by == supervisor
+
+
+def test_the_charts_coordinates_are_not_localized_for_a_czech_reader(two_clients, plan, shifts):
+    """Czech writes 44,0: an SVG attribute written so is not a number and the chart breaks;
+    the tooltips, for the reader, say 12,0."""
+    czech = agent_with(
+        [two_clients.a], {"cs": "native"}, is_staff=True, time_zone="Europe/Prague", language="cs"
+    )
+    text = page(signed_in(czech), language="hu", channel="call")
+    coordinates = re.findall(r'\s(?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', text)
+    assert len(coordinates) > 500
+    assert [value for value in coordinates if "," in value] == []
+    # Monday 09:00, 2 of 5 agents: an hour is 1148 / 168 = 6.83 wide, the bar 80 % of it
+    # from 10 % in; 2 agents of a scale to 5 are 248 * 2 / 5 = 99.2 high above y = 260.
+    assert '<rect class="scheduled" x="106.2" y="160.8" width="5.47" height="99.2"/>' in text
+    assert 'text-anchor="end">2,5</text>' in text  # the agents' scale: 0, 2,5 and 5
+    titles = re.findall(r"<title>([^<]*)</title>", text)
+    assert any("12,0" in title and "10,0" in title for title in titles)
+
+
+def test_past_hours_show_the_day_ahead_forecast_not_a_later_plans(supervisor, plan):
+    """A plan made on Monday at 09:30 is the latest, but Monday's hours were forecast by
+    Sunday night's plan (made before Monday began); Tuesday's by Monday's."""
+    later = PlanRun.objects.create(
+        started_at=datetime(2026, 11, 2, 9, 30, tzinfo=UTC),
+        finished_at=datetime(2026, 11, 2, 9, 33, tzinfo=UTC),
+        status=PlanRun.Status.DONE,
+        horizon_start=datetime(2026, 11, 2, 0, tzinfo=UTC),
+        horizon_hours=28 * 24,
+        history_start=datetime(2024, 11, 2, tzinfo=UTC),
+        settings_used={"shrinkage": 0},
+    )
+    calls = PlanPool.objects.create(run=later, language="hu", channel="call", handle_seconds=300)
+    PlanHour.objects.bulk_create(
+        [
+            PlanHour(pool=calls, hour=at(0), forecast=99.0, baseline=98.0, agents=9.0),
+            PlanHour(pool=calls, hour=at(24), forecast=7.0, baseline=6.0, agents=2.0),
+        ]
+    )
+    old_calls = PlanPool.objects.get(run=plan, language="hu", channel="call")
+    PlanHour.objects.create(pool=old_calls, hour=at(24), forecast=5.0, baseline=5.0, agents=1.0)
+
+    rows = table_rows(page(signed_in(supervisor), language="hu"), "hour-table")
+    assert rows[9][:2] == ["16.0", "15.0"]  # Sunday night's plan: 12 calls + 4 e-mails
+    assert rows[9][6] == "5"  # its agents, with its 20 % shrinkage
+    assert rows[24 + 9][:2] == ["7.0", "6.0"]  # Monday's plan for Tuesday
+    assert rows[24 + 9][6] == "2"  # 2 agents, no shrinkage
+
+
+def test_the_actual_contacts_are_rolled_when_the_page_is_read(supervisor, plan):
+    """A call that came two hours ago is counted although no nightly roll ran since."""
+    now = timezone.now()
+    came = now - timedelta(hours=2)
+    WorkItem.objects.create(
+        client=supervisor.served_clients.get(),
+        channel="call",
+        language="cs",
+        source_kind="call",
+        source_id=1,
+        status="cancelled",
+        waiting_since=came,
+        closed_at=came + timedelta(seconds=30),
+    )
+    local = came.astimezone(ZoneInfo("Europe/Prague"))
+    year, week, _day = local.isocalendar()
+    response = signed_in(supervisor).get("/desk/staffing/plan.csv", {"week": f"{year}-W{week:02d}"})
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    hour = local.replace(minute=0, second=0, microsecond=0).isoformat()
+    found = [row for row in csv.reader(io.StringIO(content)) if row[:2] == ["cs", hour]]
+    assert [row[8] for row in found] == ["1"]  # actual_call
+
+
+def test_a_plan_being_made_is_shown_and_not_asked_for_twice(supervisor, plan):
+    started = timezone.now() - timedelta(minutes=5)
+    PlanRun.objects.create(
+        started_at=started,
+        horizon_start=started.replace(hour=0, minute=0, second=0, microsecond=0),
+        history_start=datetime(2024, 11, 2, tzinfo=UTC),
+    )
+    http = signed_in(supervisor)
+    text = page(http)
+    assert 'id="plan-running"' in text and 'id="plan-request"' not in text
+    when = started.astimezone(ZoneInfo("Europe/Prague")).strftime("%Y-%m-%d %H:%M")
+    assert f"A new plan is being made (started at {when})" in text
+    response = http.post("/desk/staffing/plan", follow=True)
+    assert "A plan is being made already." in response.text
+    assert PlanRun.objects.count() == 2
+
+
+def test_a_run_stopped_long_ago_does_not_hide_the_button(supervisor, plan):
+    started = timezone.now() - timedelta(hours=2)
+    PlanRun.objects.create(
+        started_at=started, horizon_start=started, history_start=datetime(2024, 11, 2, tzinfo=UTC)
+    )
+    text = page(signed_in(supervisor))
+    assert 'id="plan-running"' not in text and 'id="plan-request"' in text
+
+
+def test_a_week_of_a_year_far_off_is_refused_not_an_error(supervisor, plan):
+    http = signed_in(supervisor)
+    for week in ("9999-W52", "0001-W01", "1999-W52", "2101-W01"):
+        assert http.get("/desk/staffing/", {"week": week}).status_code == 400, week
+        assert http.get("/desk/staffing/plan.csv", {"week": week}).status_code == 400, week
+    assert http.get("/desk/staffing/", {"week": "2100-W52"}).status_code == 200
+
+
+def test_a_zone_half_an_hour_off_starts_its_week_at_the_utc_hour_it_falls_in(two_clients):
+    """Monday 00:00 in Kolkata (UTC+5:30) is Sunday 18:30 UTC: the week's first row is
+    the plan's hour from 18:00 UTC (23:30 local), the next the one from 19:00."""
+    reader = agent_with([two_clients.a], {"hu": "native"}, is_staff=True, time_zone="Asia/Kolkata")
+    run = PlanRun.objects.create(
+        started_at=datetime(2026, 11, 1, 23, tzinfo=UTC),
+        status=PlanRun.Status.DONE,
+        horizon_start=datetime(2026, 11, 1, tzinfo=UTC),
+        history_start=datetime(2024, 11, 1, tzinfo=UTC),
+    )
+    calls = PlanPool.objects.create(run=run, language="hu", channel="call", handle_seconds=300)
+    PlanHour.objects.bulk_create(
+        [
+            PlanHour(
+                pool=calls,
+                hour=datetime(2026, 11, 1, 18, tzinfo=UTC),
+                forecast=3.0,
+                baseline=3.0,
+                agents=1.0,
+            ),
+            PlanHour(
+                pool=calls,
+                hour=datetime(2026, 11, 1, 19, tzinfo=UTC),
+                forecast=5.0,
+                baseline=5.0,
+                agents=1.0,
+            ),
+        ]
+    )
+    text = page(signed_in(reader), language="hu")
+    rows = table_rows(text, "hour-table")
+    assert [row[:1] for row in rows[:2]] == [["3.0"], ["5.0"]]
+    assert "Sun 01.11. 23:30" in text

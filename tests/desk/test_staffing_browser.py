@@ -147,3 +147,42 @@ def _screenshots(page, tmp_path: Path, name: str) -> None:
         for folder in folders:
             page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_a_czech_supervisor_sees_the_charts_drawn(two_clients, django_db_blocker, tmp_path):
+    """Czech writes decimals with a comma: the charts' coordinates stay numbers, so the
+    bars have their size, and the tooltips read 18,0 (12 calls and 6 e-mails at 09:00)."""
+    with django_db_blocker.unblock():
+        supervisor = agent_with(
+            [two_clients.a],
+            {"hu": "native"},
+            is_staff=True,
+            time_zone="Europe/Prague",
+            language="cs",
+        )
+        run, agents = _this_week_plan(two_clients.a)
+        try:
+            with served_and_browsed() as (port, browser):
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(f"http://localhost:{port}/desk/staffing/")
+                page.locator("input[name=username]").fill(supervisor.username)
+                page.locator("input[name=password]").fill(PASSWORD)
+                page.locator("main form button[type=submit]").click()
+                second_step(page, supervisor.username)
+                page.goto(f"http://localhost:{port}/desk/staffing/")
+
+                expect(page.locator("html")).to_have_attribute("lang", "cs")
+                bar = page.locator("#agents-chart rect.scheduled").first
+                expect(bar).to_be_visible()
+                box = bar.bounding_box()
+                assert box is not None and box["width"] > 3 and box["height"] > 10
+                line = page.locator("#contacts-chart polyline.forecast").bounding_box()
+                assert line is not None and line["width"] > 1000
+                assert "09:00 · Předpověď: 18,0" in page.locator("#contacts-chart").inner_html()
+                _screenshots(page, tmp_path, "staffing-cs")
+                page.close()
+        finally:
+            PlanRun.objects.filter(pk=run.pk).delete()
+            ContactHour.objects.filter(client=two_clients.a).delete()
+            Shift.objects.filter(agent__in=agents).delete()
+            User.objects.filter(pk__in=[supervisor.pk, *(a.pk for a in agents)]).delete()

@@ -67,6 +67,7 @@ AGENCY_ROUTES = {
     "desk/staffing/shifts/add": SUPERVISOR,
     "desk/staffing/shifts/<int:shift_id>/remove": SUPERVISOR,
     "desk/staffing/absences/add": SUPERVISOR,
+    "desk/staffing/absences/<int:absence_id>/remove": SUPERVISOR,
     "desk/staffing/shifts/upload": SUPERVISOR,
     "desk/staffing/shifts.csv": SUPERVISOR,
     "desk/staffing/what-if/": SUPERVISOR,
@@ -314,6 +315,7 @@ def objects(two_clients):
         "webhook_delivery_id": 1,
         "call_id": 1,
         "shift_id": 1,
+        "absence_id": 1,
         "language": "cs",
         "slug": "x",
     }

@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from routing.models import WorkItem
-from staffing.models import ContactHour
+from staffing.models import ContactHour, PlanRun
 from staffing.selectors import (
     pool_client_shares,
     pool_handle_seconds,
@@ -22,8 +23,9 @@ from staffing.services import (
     contact_hours_roll,
     history_bulk_insert,
     history_import,
+    plans_prune,
 )
-from staffing.tasks import contact_hours_roll_recent
+from staffing.tasks import contact_hours_roll_recent, plan_make_task
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +226,39 @@ def test_the_nightly_task_rolls_the_last_three_days(two_clients):
     item(two_clients.a, waited=20, handled=100, at=now - timedelta(days=4))  # too old
     assert contact_hours_roll_recent() == 1
     assert ContactHour.objects.get().contacts == 1
+
+
+def test_plans_whose_horizon_ended_over_400_days_ago_are_pruned(two_clients):
+    now = datetime(2026, 12, 7, 3, tzinfo=UTC)
+
+    def run(ended_days_ago: int, status=PlanRun.Status.DONE) -> PlanRun:
+        start = now - timedelta(days=ended_days_ago + 28)
+        return PlanRun.objects.create(
+            started_at=start,
+            status=status,
+            horizon_start=start,
+            horizon_hours=28 * 24,
+            history_start=start - timedelta(days=730),
+        )
+
+    gone, failed_gone = run(401), run(500, PlanRun.Status.FAILED)
+    kept = run(399)
+    assert plans_prune(now=now) == 2
+    assert list(PlanRun.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not PlanRun.objects.filter(pk__in=[gone.pk, failed_gone.pk]).exists()
+
+
+def test_a_failed_roll_does_not_stop_the_plan(two_clients):
+    """The history table refuses every write (a fault put in the database): the task
+    still makes its plan from the history there is."""
+    item(two_clients.a, at=timezone.now() - timedelta(hours=1), waited=5, handled=50)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'refused'; END $$;"
+            "CREATE TRIGGER refuse BEFORE INSERT ON staffing_contacthour "
+            "FOR EACH ROW EXECUTE FUNCTION refuse()"
+        )
+    run_id = plan_make_task()
+    assert run_id is not None and PlanRun.objects.filter(pk=run_id).exists()
+    assert ContactHour.objects.count() == 0

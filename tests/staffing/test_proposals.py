@@ -115,6 +115,27 @@ def test_the_contracted_week_less_the_hours_on_shift_limits_the_new_hours(boss, 
     assert proposal.gaps == [LanguageGap(language="hu", before=8, after=2)]
 
 
+def test_a_day_of_leave_takes_a_working_day_from_the_contracted_week(boss, ildi):
+    """38 hours a week; Thursday to Saturday on shift (24 hours), Sunday on leave: a day's
+    share of 38 / 5 = 7.6 hours. 38 - 24 - 7.6 = 6.4 left: a 6-hour shift, not 8."""
+    settings = staffing_settings()
+    settings.week_hours = 38
+    settings.save()
+    for day in (2, 3, 4):
+        starts = TUESDAY_8 + day * 24 * H
+        shift_add(agent=ildi, starts_at=starts, ends_at=starts + 8 * H, by=boss)
+    monday_start = datetime(2026, 11, 1, 23, tzinfo=UTC)
+    Absence.objects.create(
+        agent=ildi, starts_at=monday_start + 6 * 24 * H, ends_at=monday_start + 7 * 24 * H
+    )
+    hungarian_plan(tuesday_8_to_16())
+
+    proposal = week_proposal(week_start=MONDAY, zone=BUDAPEST, now=BEFORE_THE_WEEK)
+
+    [line] = proposal.shifts
+    assert line.ends_at - line.starts_at == 6 * H
+
+
 def test_an_absent_agent_gets_no_shift_but_the_day_after_an_absence_needs_no_rest(boss, ildi):
     hungarian_plan(tuesday_8_to_16())
     monday_start = datetime(2026, 11, 1, 23, tzinfo=UTC)

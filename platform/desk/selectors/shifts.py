@@ -12,10 +12,14 @@ from staffing.selectors import agent_languages, week_absences, week_shifts
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
+YEARS = range(2000, 2101)
+
+
 def week_monday(text: str | None, *, today: date) -> date:
-    """The Monday of an ISO week ``YYYY-Www``; this week's for nothing or nonsense."""
+    """The Monday of an ISO week ``YYYY-Www``; this week's for nothing or nonsense, or a
+    year outside YEARS (the weeks next to 9999-W52 or 0001-W01 are past the calendar)."""
     match = _WEEK.match(text or "")
-    if match:
+    if match and int(match[1]) in YEARS:
         try:
             return date.fromisocalendar(int(match[1]), int(match[2]), 1)
         except ValueError:

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from django.db.models import Sum
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Sum
 
 from staffing.models import ContactHour, PlanChannel, PlanHour, PlanPool, PlanRun
+from staffing.plan import STALE_AFTER
 from staffing.rules import agents_on_shift
 from staffing.selectors import coverage_by_hour
 
@@ -139,6 +140,15 @@ def plan_latest() -> PlanRun | None:
     return PlanRun.objects.filter(status=PlanRun.Status.DONE).order_by("-started_at").first()
 
 
+def plan_running(*, now: dt.datetime) -> PlanRun | None:
+    """The plan being made now (running and younger than staffing.plan.STALE_AFTER)."""
+    return (
+        PlanRun.objects.filter(status=PlanRun.Status.RUNNING, started_at__gt=now - STALE_AFTER)
+        .order_by("-started_at")
+        .first()
+    )
+
+
 def plan_failed_after(run: PlanRun | None) -> PlanRun | None:
     """The newest run, when it failed after ``run`` (the supervisor should read its error)."""
     newest = PlanRun.objects.order_by("-started_at").first()
@@ -166,7 +176,13 @@ def week_bounds(*, week_start: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt
     """The local week's first and last instant (UTC): 167, 168 or 169 hours with DST."""
     start = dt.datetime.combine(week_start, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
     end = dt.datetime.combine(week_start + dt.timedelta(days=7), dt.time(0), tzinfo=zone)
-    return start, end.astimezone(dt.UTC)
+    # The plan's hours are whole UTC hours: a zone half an hour off (India, Newfoundland)
+    # starts its week at the UTC hour it falls in, as the shift proposal does.
+    return _hour_floor(start), _hour_floor(end.astimezone(dt.UTC))
+
+
+def _hour_floor(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 def staffing_week(
@@ -211,18 +227,23 @@ def staffing_weeks(
     between pools against every pool's requirement, so every pool of the run is read."""
     start, end = week_bounds(week_start=week_start, zone=zone)
     hours = int((end - start) / HOUR)
-    shrinkage = int(run.settings_used.get("shrinkage", 0))
+    passed = min(end, max(start, now.replace(minute=0, second=0, microsecond=0)))
+    runs = _runs_of_hours(run=run, start=start, passed=passed, end=end)
+    shrinkage = {
+        chosen.pk: int(chosen.settings_used.get("shrinkage", 0)) for chosen in runs.values()
+    }
     planned: dict[str, list[dict[str, PlanHour]]] = defaultdict(lambda: [{} for _ in range(hours)])
-    for hour in PlanHour.objects.filter(
-        pool__run=run, hour__gte=start, hour__lt=end
-    ).select_related("pool"):
+    for hour in PlanHour.objects.filter(_segments(runs, start=start)).select_related("pool"):
         planned[hour.pool.language][int((hour.hour - start) / HOUR)][hour.pool.channel] = hour
+    shrinkage_of = [shrinkage.get(runs[i].pk, 0) if i in runs else 0 for i in range(hours)]
     required = {
         language: [
-            agents_on_shift((h.agents for h in channels.values()), shrinkage_percent=shrinkage)
+            agents_on_shift(
+                (h.agents for h in channels.values()), shrinkage_percent=shrinkage_of[index]
+            )
             if channels
             else None
-            for channels in week
+            for index, channels in enumerate(week)
         ]
         for language, week in planned.items()
     }
@@ -234,7 +255,6 @@ def staffing_weeks(
             for language, needs in required.items()
         },
     )
-    passed = min(end, now.replace(minute=0, second=0, microsecond=0))
     actual: dict[tuple[str, dt.datetime], dict[str, int]] = defaultdict(dict)
     for row in (
         ContactHour.objects.filter(language__in=languages, hour__gte=start, hour__lt=passed)
@@ -267,3 +287,60 @@ def staffing_weeks(
 
 def plan_horizon_end(run: PlanRun) -> dt.datetime:
     return run.horizon_start + run.horizon_hours * HOUR
+
+
+def _runs_of_hours(
+    *, run: PlanRun, start: dt.datetime, passed: dt.datetime, end: dt.datetime
+) -> dict[int, PlanRun]:
+    """The plan each hour of [start, end) is read from (hour index → run): a past hour
+    from the newest finished plan made before its UTC day began whose horizon holds it
+    (the day-ahead forecast, to set against what came), else from ``run``; the hours to
+    come from ``run``. Runs are few (one a night): chosen here, then their hours read in
+    one query, rather than DISTINCT ON over every run's copy of each hour."""
+    horizon_end = ExpressionWrapper(
+        F("horizon_start") + F("horizon_hours") * HOUR, output_field=DateTimeField()
+    )
+    earlier = list(
+        PlanRun.objects.filter(status=PlanRun.Status.DONE, started_at__lt=passed)
+        .annotate(horizon_end=horizon_end)
+        .filter(horizon_start__lt=passed, horizon_end__gt=start)
+        .order_by("-started_at")
+    )
+    chosen: dict[int, PlanRun] = {}
+    for index in range(int((end - start) / HOUR)):
+        at = start + index * HOUR
+        day_began = at.replace(hour=0, minute=0)
+        ahead = (
+            next(
+                (
+                    made
+                    for made in earlier
+                    if made.started_at <= day_began and made.horizon_start <= at < made.horizon_end
+                ),
+                None,
+            )
+            if at < passed
+            else None
+        )
+        if ahead is not None:
+            chosen[index] = ahead
+        elif run.horizon_start <= at < plan_horizon_end(run):
+            chosen[index] = run
+    return chosen
+
+
+def _segments(runs: Mapping[int, PlanRun], *, start: dt.datetime) -> Q:
+    """The hours to read: each run's consecutive hours as one range."""
+    ranges: list[tuple[int, int, int]] = []  # run, first and last hour index
+    for index in sorted(runs):
+        run_id = runs[index].pk
+        if ranges and ranges[-1][0] == run_id and ranges[-1][2] == index - 1:
+            ranges[-1] = (run_id, ranges[-1][1], index)
+        else:
+            ranges.append((run_id, index, index))
+    wanted = Q(pk__in=[])
+    for run_id, first, last in ranges:
+        wanted |= Q(
+            pool__run_id=run_id, hour__gte=start + first * HOUR, hour__lte=start + last * HOUR
+        )
+    return wanted

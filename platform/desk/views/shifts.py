@@ -27,9 +27,12 @@ from staffing.proposals import week_proposal
 from staffing.selectors import adherence
 from staffing.services import (
     ImportRefused,
+    NoSuchLocalTime,
     ShiftRefused,
     ShiftWanted,
     absence_add,
+    absence_remove,
+    local_moment,
     proposed_shifts_accept,
     shift_add,
     shift_remove,
@@ -171,12 +174,12 @@ def shift_add_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, shift_form=form, errors=_form_errors(form))
     zone, data = _zone(request), form.cleaned_data
-    starts_at = datetime.combine(data["day"], data["start"], tzinfo=zone)
     ends_day = data["day"] + timedelta(days=1) if data["end"] <= data["start"] else data["day"]
-    ends_at = datetime.combine(ends_day, data["end"], tzinfo=zone)
     try:
+        starts_at = local_moment(data["day"], data["start"], zone)
+        ends_at = local_moment(ends_day, data["end"], zone)
         shift_add(agent=data["agent"], starts_at=starts_at, ends_at=ends_at, by=agent_of(request))
-    except ShiftRefused as error:
+    except (NoSuchLocalTime, ShiftRefused) as error:
         return _page(request, shift_form=form, errors=[str(error)])
     return _back(request)
 
@@ -210,6 +213,16 @@ def absence_add_view(request: HttpRequest) -> HttpResponse:
         )
     except ShiftRefused as error:
         return _page(request, absence_form=form, errors=[str(error)])
+    return _back(request)
+
+
+@agency_page(AgencyRole.SUPERVISOR)
+@require_POST
+def absence_remove_view(request: HttpRequest, absence_id: int) -> HttpResponse:
+    """Remove an absence (a second press finds it gone: back to the week)."""
+    absence = Absence.objects.select_related("agent").filter(pk=absence_id).first()
+    if absence is not None:
+        absence_remove(absence=absence, by=agent_of(request))
     return _back(request)
 
 
