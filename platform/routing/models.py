@@ -161,6 +161,9 @@ class WorkItem(models.Model):
             # The promises of one client due in a month (the SLA figures): the table holds
             # every client's items of every month (benchmarks/kpis.py).
             models.Index(fields=["client", "due_at"], name="workitem_client_due"),
+            # The contacts that began to wait in an hour range: staffing's roll-up of the
+            # queue into its history (nightly, and the last day when its page is read).
+            models.Index(fields=["waiting_since"], name="workitem_waiting_since"),
             # An agent's work done in a day or week (the wall, the per-agent figures).
             models.Index(
                 fields=["agent", "closed_at"],

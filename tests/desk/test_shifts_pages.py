@@ -163,7 +163,7 @@ def test_the_wall_says_when_there_is_no_plan_and_compares_with_the_plan(
     rows = table_rows(http.get("/desk/wall").content.decode(), "wall-staffing-languages")
     # (1.0 + 0.4) / 0.7 = 2 agents required; Eva alone, shared with Slovak (nothing
     # required there), covers Czech: 1.0, short.
-    assert rows == [["cs", "2", "1.0 (short)"]]
+    assert rows == [["Čeština (Czech)", "2", "1.0 (short)"]]
 
 
 def test_an_absence_is_removed_and_one_sent_twice_or_overlapping_is_not_stored(supervisor, eva):

@@ -88,7 +88,7 @@ def test_the_page_proposes_a_shift_in_the_supervisors_zone_and_stores_nothing(su
     assert table_rows(html, "proposal-shifts") == [
         ["ildi", "Tue 3. 11.", "08:00–16:00", "hu", "8", "Accept"]
     ]
-    assert table_rows(html, "proposal-gaps") == [["hu", "8", "0"]]
+    assert table_rows(html, "proposal-gaps") == [["Magyar (Hungarian)", "8", "0"]]
     assert 'value="2099-11-03T07:00:00+00:00"' in html
     assert not Shift.objects.exists()
 

@@ -67,6 +67,7 @@ class WhatIfForm(forms.Form):
         min_value=1,
         max_value=500,
         initial=int(DEFAULT_SLA.first_response_hours),
+        required=False,  # a link from before the field: the agency's promise
     )
     currency = forms.ChoiceField(
         label=gettext_lazy("Currency of the prices"), choices=[(c, c) for c in CURRENCIES]
@@ -117,7 +118,9 @@ class WhatIfForm(forms.Form):
             calls_per_month=data["calls_per_month"],
             chats_per_month=data["chats_per_month"],
             currency=data["currency"],
-            email_promise_hours=float(data["email_promise_hours"]),
+            email_promise_hours=float(
+                data.get("email_promise_hours") or DEFAULT_SLA.first_response_hours
+            ),
         )
 
 
