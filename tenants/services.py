@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Q
@@ -64,8 +65,6 @@ def template_schema_ensure(*, verbosity: int = 0) -> bool:
     faked migrations would give new clients a schema missing tables, so provisioning
     calls this first.
     """
-    from django.core.management import call_command
-
     template = settings.TENANT_BASE_SCHEMA
     changed = False
     if not schema_exists(template):

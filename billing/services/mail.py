@@ -104,7 +104,9 @@ def billing_mail_queue(*, invoice: Invoice, kind: str, level: int = 0) -> Billin
 
 
 def _dispatch_on_commit(mail: BillingMail) -> None:
-    from billing.tasks import billing_mail_send_task  # tasks import the services
+    # Here, not at the top: an import cycle, billing.tasks imports this module (its tasks
+    # call these services).
+    from billing.tasks import billing_mail_send_task
 
     task_enqueue_on_commit(billing_mail_send_task, args=[mail.pk])
 
@@ -178,7 +180,9 @@ def billing_mails_sweep(*, now: datetime | None = None) -> list[int]:
     """Beat: send again every queued mail that is due (a lost task, a retry's time come,
     a worker killed while sending); the ids sent to the workers."""
     now = now or timezone.now()
-    from billing.tasks import billing_mail_send_task  # tasks import the services
+    # Here, not at the top: an import cycle, billing.tasks imports this module (its tasks
+    # call these services).
+    from billing.tasks import billing_mail_send_task
 
     due = list(
         BillingMail.objects.filter(state=BillingMail.State.QUEUED)

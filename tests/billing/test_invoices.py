@@ -9,9 +9,14 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
-from billing.models import Invoice, InvoiceCounter, PricePlan
+from billing.models import Invoice, InvoiceCounter, PricePlan, UsageEntry
 from billing.selectors import invoice_in_force
-from billing.services import credit_note_issue, invoice_issue, invoices_issue_for_month
+from billing.services import (
+    credit_note_issue,
+    invoice_issue,
+    invoices_issue_for_month,
+    usage_correct,
+)
 from billing.tasks import invoices_issue_task
 from tests.support.billing import plan_for, record, utc
 
@@ -159,9 +164,6 @@ def test_a_credit_note_cancels_the_invoice_and_the_month_is_invoiced_again(make_
     client = busy_client(make_client)
     first = invoice_issue(client=client, month=OCT, now=NOW).invoice
     # A call was recorded twice: corrected in the ledger, then the invoice credited.
-    from billing.models import UsageEntry
-    from billing.services import usage_correct
-
     call = UsageEntry.objects.filter(client=client, kind="call_minutes").last()
     usage_correct(entry=call, quantity=-call.quantity, reason="duplicate", idempotency_key="d1")
 
