@@ -37,6 +37,7 @@ BENCHMARKS: dict[str, str] = {
     "invoice_month": "--sizes 5:1000,10:2000",
     "bank_statement_match": "--sizes 50,200 --clients 100",
     "staffing_plan": "--sizes 16,32 --weeks 12",
+    "staffing_parts": "--languages 4",
     "router": "--items 2000 --decisions 50 --seconds 1",
     "desk_inbox": "--items 200 --clients 10 --requests 5",
     "desk_item": "--sizes 5,20 --history 3 --requests 5",
