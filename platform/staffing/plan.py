@@ -32,11 +32,10 @@ from staffing.email_backlog import email_agents
 from staffing.erlang import QueueTarget, agents_needed_for_hours
 from staffing.forecast import PoolSeries, event_lift_learn, pool_backtest, pool_forecast
 from staffing.models import ClientEvent, ContactHour, PlanHour, PlanPool, PlanRun, StaffingSettings
-from staffing.rules import agents_on_shift
+from staffing.rules import HOUR, agents_on_shift, hour_floor
 
 logger = logging.getLogger(__name__)
 
-HOUR = timedelta(hours=1)
 WEEK_HOURS = 7 * 24
 # The forecast learns from two years; the pools' shares, handle times and patience from the
 # last eight weeks (recent enough to follow a change of clients, long enough to be stable).
@@ -53,10 +52,6 @@ WHATIF_TYPICAL_WEEK = 7
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
 # The work-queue channels of the plan's e-mail channel.
 MESSAGES = ("email", "sms", "api")
-
-
-def _hour_floor(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 def _settings_snapshot(settings: StaffingSettings) -> dict:
@@ -129,7 +124,7 @@ def plan_make(*, now: datetime | None = None, by: User | None = None, weeks: int
 
 
 def _plan_run(*, now: datetime, by: User | None, weeks: int) -> PlanRun:
-    horizon_start = _hour_floor(now).replace(hour=0)
+    horizon_start = hour_floor(now).replace(hour=0)
     horizon_hours = weeks * WEEK_HOURS
     run = PlanRun.objects.create(
         started_at=timezone.now(),
@@ -681,7 +676,7 @@ def _built_in_email_profile() -> np.ndarray:
 def _spare_agent_hours(*, language: str, now: datetime, zone: ZoneInfo) -> float:
     """Agent hours on shift in the next seven days that the latest plan does not need for
     the language: what the new client could use before anyone is hired."""
-    start = _hour_floor(now)
+    start = hour_floor(now)
     end = start + WEEK_HOURS * HOUR
     required = plan_required_by_hour(start=start, end=end)
     coverage = selectors.coverage_by_hour(start=start, end=end, required=required)

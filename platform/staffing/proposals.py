@@ -19,9 +19,9 @@ from accounts.models import User
 from staffing.models import Absence, PlanRun, Shift
 from staffing.plan import plan_required_by_hour
 from staffing.proposal import AgentAvailability, Proposal, shifts_propose
+from staffing.rules import HOUR, hour_floor
 from staffing.selectors import agent_languages, coverage_by_hour, staffing_settings
 
-HOUR = timedelta(hours=1)
 SHIFT_HOURS = (8, 6, 4)
 # The days a contracted week is worked over: a day away takes the week's hours over these.
 WORKING_DAYS = 5
@@ -83,7 +83,7 @@ def week_bounds(*, week_start: datetime, zone: ZoneInfo) -> tuple[datetime, date
     end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone).astimezone(UTC)
     # The plan's hours are UTC hours: in a zone half an hour off UTC the week starts at the
     # UTC hour its midnight falls in.
-    return _hour_floor(start), _hour_floor(end)
+    return hour_floor(start), hour_floor(end)
 
 
 def week_proposal(*, week_start: datetime, zone: ZoneInfo, now: datetime) -> WeekProposal:
@@ -137,10 +137,6 @@ def week_gaps(*, start: datetime, end: datetime, past: int = 0) -> dict[str, lis
         if missing.any():
             gaps[language] = [int(value) for value in missing]
     return gaps
-
-
-def _hour_floor(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 def _hours_past(*, start: datetime, end: datetime, now: datetime) -> int:

@@ -2,6 +2,15 @@
 
 import math
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+# A plan's grain: every history row, plan hour and coverage figure is one UTC hour.
+HOUR = timedelta(hours=1)
+
+
+def hour_floor(moment: datetime) -> datetime:
+    """The start of the UTC hour ``moment`` falls in."""
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 def agents_on_shift(agents_per_channel: Iterable[float], *, shrinkage_percent: int) -> int:

@@ -6,7 +6,7 @@ import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import holidays
@@ -20,11 +20,10 @@ from languages.catalog import CATALOG
 from languages.models import AgentSkill
 from routing.models import AgentState
 from staffing.models import Absence, ContactHour, PlanHour, PlanRun, Shift, StaffingSettings
-from staffing.rules import agents_on_shift
+from staffing.rules import HOUR, agents_on_shift
 from staffing.sharing import agents_share
 from tenants.models import Client
 
-HOUR = timedelta(hours=1)
 # Below this many handled (or abandoned) contacts, a pool's mean is noise: the plan uses the
 # settings' handle time (or Erlang C, without patience) instead.
 FEWEST_OBSERVED = 30

@@ -26,10 +26,10 @@ from staffing.models import (
     Shift,
     StaffingSettings,
 )
+from staffing.rules import HOUR, hour_floor
 from staffing.selectors import staffing_settings
 from tenants.models import Client
 
-HOUR = timedelta(hours=1)
 # An owned e-mail can sit with its agent for days between taking and done: beyond this, the
 # time is not work on it and would swamp the handle time (docs/staffing.md, "History").
 HANDLE_CLIP_SECONDS = 2 * 3600
@@ -48,10 +48,6 @@ class ShiftRefused(ValueError):
 class ImportResult:
     stored: int  # rows written (created or replaced)
     unchanged: int = 0  # lines already there (a file imported again)
-
-
-def _hour_floor(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 # One statement: the hours' rows rolled up again from the queue; a queue row of the range
@@ -112,7 +108,7 @@ def contact_hours_roll(*, start: datetime, end: datetime, now: datetime | None =
     """The work queue's contacts that began to wait in the UTC hours of [start, end), per
     client, language and plan channel, written over the queue's rows of those hours (one
     statement; imported rows are left alone). Returns the rows written."""
-    start, end = _hour_floor(start), _hour_floor(end - timedelta(microseconds=1)) + HOUR
+    start, end = hour_floor(start), hour_floor(end - timedelta(microseconds=1)) + HOUR
     # A contact still waiting has waited until now, not until the end of the range.
     until = min(end, now or timezone.now())
     with connection.cursor() as cursor:
@@ -154,7 +150,7 @@ def queue_history_start() -> datetime | None:
     """The hour the work queue's history begins (its first item): imported history must
     end before it (docs/staffing.md, "History")."""
     first = WorkItem.objects.aggregate(first=Min("waiting_since"))["first"]
-    return None if first is None else _hour_floor(first)
+    return None if first is None else hour_floor(first)
 
 
 _CONTACT_HOUR_COLUMNS = (

@@ -14,11 +14,10 @@ from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Sum
 
 from staffing.models import ContactHour, PlanChannel, PlanHour, PlanPool, PlanRun
 from staffing.plan import STALE_AFTER
-from staffing.rules import agents_on_shift
+from staffing.rules import HOUR, agents_on_shift, hour_floor
 from staffing.selectors import coverage_by_hour
 
 CHANNELS = [channel.value for channel in PlanChannel]
-HOUR = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -178,11 +177,7 @@ def week_bounds(*, week_start: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt
     end = dt.datetime.combine(week_start + dt.timedelta(days=7), dt.time(0), tzinfo=zone)
     # The plan's hours are whole UTC hours: a zone half an hour off (India, Newfoundland)
     # starts its week at the UTC hour it falls in, as the shift proposal does.
-    return _hour_floor(start), _hour_floor(end.astimezone(dt.UTC))
-
-
-def _hour_floor(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
+    return hour_floor(start), hour_floor(end.astimezone(dt.UTC))
 
 
 def staffing_week(
