@@ -123,6 +123,8 @@ SHARED_APPS = [
     "staffing",
     # The project's own deploy checks (config.deployment).
     "config",
+    # Beat's schedule, its last runs and the admin's view of them (config.beat): public.
+    "django_celery_beat",
     # The chat widget's cross-origin calls (widget.cors); no models.
     "corsheaders",
 ]
@@ -553,7 +555,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=7, hour=7),
     },
 }
-CELERY_BEAT_SCHEDULE_FILENAME = str(env.VAR_DIR / "celerybeat-schedule")
+# One beat sends the schedule: django-celery-beat's database schedule behind an advisory lock,
+# so that a second beat started by mistake stands by (config.beat). Each send's last run is
+# saved at once, so that a standby taking over never sends a due run again.
+CELERY_BEAT_SCHEDULER = "config.beat:LockedDatabaseScheduler"
+CELERY_BEAT_SYNC_EVERY = 1
 
 # --- integrations -----------------------------------------------------------------------------
 REDIS_URL = env.text("REDIS_URL")
