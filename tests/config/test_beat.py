@@ -97,6 +97,8 @@ def queued(queue: str) -> Counter:
                 message.ack()
         finally:
             messages.close()
+            # Redis keeps a queue's binding after its last message: leave nothing behind.
+            connection.default_channel.queue_delete(queue)
     return counts
 
 
