@@ -23,7 +23,9 @@ It prints:
    and a check that no item was given twice and that no agent exceeds a capacity;
 3. the floor: four processes running a bare
    ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1)`` loop with no rules,
-   and the routers' share of its assignments per second.
+   and the routers' share of its assignments per second. The routers and the floor take
+   turns, 2 seconds each, five times, so that a shared machine's changing load falls on
+   both alike.
 With ``--hog N``, 1 to 3 again beside N processes that each burn a CPU core (a loaded
 machine), and what degrades: each figure under load against the quiet one.
 Targets: one decision p99 < 5 ms and p50 at most 2x the bare statement's; four routers at
