@@ -19,12 +19,15 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import default_key_func
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connection, transaction
 
+_CLIENT_KEY = "desk:pulse:client:"
+
 
 def _client_key(client_id: int) -> str:
-    return f"desk:pulse:client:{client_id}"
+    return f"{_CLIENT_KEY}{client_id}"
 
 
 def _agent_key(agent_id: int) -> str:
@@ -42,6 +45,12 @@ def pulse_bump(*, client_ids: Iterable[int] = (), agent_ids: Iterable[int | None
         transaction.on_commit(lambda: _tokens_write(keys), robust=True)
 
 
+def _stored(token: str) -> tuple[str, datetime]:
+    """A token's value and expiry as DatabaseCache stores a value that never expires."""
+    value = base64.b64encode(pickle.dumps(token, pickle.HIGHEST_PROTOCOL)).decode("latin1")
+    return value, datetime.max.replace(microsecond=0, tzinfo=UTC)
+
+
 def _tokens_write(keys: set[str]) -> None:
     token = secrets.token_hex(8)
     cache = caches[settings.PULSE_CACHE]
@@ -50,9 +59,8 @@ def _tokens_write(keys: set[str]) -> None:
         return
     # The router bumps on every decision: DatabaseCache.set_many costs three statements a key
     # (a count, a read, a write) and made a decision five times slower (benchmarks/router.py).
-    # One upsert of every key, stored as DatabaseCache stores a value that never expires.
-    value = base64.b64encode(pickle.dumps(token, pickle.HIGHEST_PROTOCOL)).decode("latin1")
-    never = datetime.max.replace(microsecond=0, tzinfo=UTC)
+    # One upsert of every key.
+    value, never = _stored(token)
     names = [cache.make_and_validate_key(key) for key in sorted(keys)]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -61,6 +69,36 @@ def _tokens_write(keys: set[str]) -> None:
                ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value""",
             [value, never, names],
         )
+
+
+# The router's claim writes the tokens of the agent and of the claimed item's client in its
+# own statement when the pulse lives in PostgreSQL: after the commit, the upsert was a second
+# round trip and a second commit (a WAL flush) on every decision, a third of its time
+# (benchmarks/router.py). In the claim's transaction the new tokens become visible with the
+# assignment itself, never before it, as after the commit. The keys are upserted in their
+# order (the agent's sorts before the client's), as _tokens_write does, so that two writers
+# never wait for each other in a cycle. A data-modifying CTE of the claim; its parameters
+# come from pulse_claim_params.
+PULSE_IN_CLAIM = """, pulse AS (
+        INSERT INTO routing_pulse (cache_key, value, expires)
+        SELECT key.name, %s::text, %s::timestamptz
+        FROM claimed, LATERAL (VALUES (%s::text), (%s::text || claimed.client_id)) key (name)
+        ORDER BY key.name
+        ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value
+    )"""
+
+
+def pulse_claim_params(agent_id: int) -> list[object] | None:
+    """The parameters of PULSE_IN_CLAIM for a claim for ``agent_id``; None when the pulse
+    is not in PostgreSQL (Redis) or its keys are not Django's default ones: then the claim
+    bumps after its commit (pulse_bump)."""
+    cache = caches[settings.PULSE_CACHE]
+    if not isinstance(cache, DatabaseCache) or cache.key_func is not default_key_func:
+        return None
+    value, never = _stored(secrets.token_hex(8))
+    # The default key function appends the key last: the client's key is this prefix and
+    # its id, which the statement appends once it knows which item it claimed.
+    return [value, never, cache.make_key(_agent_key(agent_id)), cache.make_key(_CLIENT_KEY)]
 
 
 def pulse_of_agent(*, agent_id: int, client_ids: Iterable[int]) -> str:

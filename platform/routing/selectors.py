@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Count, F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 from psycopg.types.numeric import Int8
 
@@ -32,9 +33,16 @@ class Policy:
 DEFAULT_POLICY = Policy(timedelta(seconds=120), None, timedelta(seconds=20))
 
 
-def policies() -> dict[tuple[str, int | None], Policy]:
+Policies = dict[tuple[str, int | None], Policy]
+
+
+def policies() -> Policies:
     """{(channel, client id or None): policy}, cached briefly (a handful of rows)."""
-    found: dict[tuple[str, int | None], Policy] | None = cache.get(_POLICIES_CACHE_KEY)
+    return _policies_read(cache.get(_POLICIES_CACHE_KEY))
+
+
+def _policies_read(found: Policies | None) -> Policies:
+    """``found`` in the cache, else read and cached."""
     if found is None:
         found = {
             (row.channel, row.client_id): Policy(
@@ -54,13 +62,12 @@ def policies_cache_clear() -> None:
     cache.delete(_POLICIES_CACHE_KEY)
 
 
-def policy_for(channel: str, client_id: int) -> Policy:
-    return _policy_in(policies(), channel, client_id)
+def policy_for(channel: str, client_id: int, known: Policies | None = None) -> Policy:
+    """The policy of ``client_id`` on ``channel``; from ``known`` (policies()) if given."""
+    return _policy_in(policies() if known is None else known, channel, client_id)
 
 
-def _policy_in(
-    known: dict[tuple[str, int | None], Policy], channel: str, client_id: int | None
-) -> Policy:
+def _policy_in(known: Policies, channel: str, client_id: int | None) -> Policy:
     return known.get((channel, client_id)) or known.get((channel, None)) or DEFAULT_POLICY
 
 
@@ -76,16 +83,28 @@ class AgentReach:
 
 
 def agent_reach(agent: User) -> AgentReach:
+    return agent_reaches([agent.pk]).get(agent.pk) or _reach((), ())
+
+
+def agent_reaches(agent_ids: Collection[int]) -> dict[int, AgentReach]:
+    """{agent id: AgentReach} of these agents, in one query."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT ARRAY(SELECT language_id FROM languages_agentskill
-                         WHERE agent_id = %s AND proficiency IN ('native', 'fluent')),
-                   ARRAY(SELECT client_id FROM accounts_user_served_clients WHERE user_id = %s)
+            SELECT agent.id,
+                   ARRAY(SELECT language_id FROM languages_agentskill
+                         WHERE agent_id = agent.id AND proficiency IN ('native', 'fluent')),
+                   ARRAY(SELECT client_id FROM accounts_user_served_clients
+                         WHERE user_id = agent.id)
+            FROM unnest(%s::bigint[]) agent (id)
             """,
-            [agent.pk, agent.pk],
+            [list(agent_ids)],
         )
-        language_list, client_ids = cursor.fetchone()
+        rows = cursor.fetchall()
+    return {agent_id: _reach(languages, clients) for agent_id, languages, clients in rows}
+
+
+def _reach(language_list: Collection[str], client_ids: Collection[int]) -> AgentReach:
     languages = set(language_list)
     fallback = {
         language
@@ -110,13 +129,47 @@ def agent_reach_cached(agent: User) -> AgentReach:
     Skills, clients served and fallbacks bump a version on change (routing.signals), which
     this process sees at once and others within the cache's 30 seconds.
     """
+    return agent_reach_and_policies(agent)[0]
+
+
+def _reach_key(agent_id: int) -> str:
+    return f"routing:reach:{agent_id}"
+
+
+def agent_reaches_cache(agent_ids: Collection[int]) -> None:
+    """Cache the reach of those of these agents whose cached one is missing or stale, read
+    in one query: a router about to decide for many agents in a row (route_waiting) reads
+    them together, not one round trip each."""
     version = cache.get_or_set(_REACH_VERSION_KEY, 1, None)
-    key = f"routing:reach:{version}:{agent.pk}"
-    reach: AgentReach | None = cache.get(key)
-    if reach is None:
+    keys = {_reach_key(agent_id): agent_id for agent_id in agent_ids}
+    found = cache.get_many(keys)
+    stale = [agent_id for key, agent_id in keys.items() if (found.get(key) or (0,))[0] != version]
+    if stale:
+        reaches = agent_reaches(stale)
+        cache.set_many(
+            {_reach_key(pk): (version, reaches.get(pk) or _reach((), ())) for pk in stale},
+            _REACH_SECONDS,
+        )
+
+
+def agent_reach_and_policies(agent: User) -> tuple[AgentReach, Policies]:
+    """agent_reach_cached and policies() in one read of the cache: what a routing decision
+    needs before its statement. With Redis each read is a round trip; a decision made four
+    to six of them (the version, the reach, the policies for each use)."""
+    key = _reach_key(agent.pk)
+    found = cache.get_many([_REACH_VERSION_KEY, key, _POLICIES_CACHE_KEY])
+    version = found.get(_REACH_VERSION_KEY)
+    if version is None:
+        version = cache.get_or_set(_REACH_VERSION_KEY, 1, None)
+    # Stored with the version it was read under: a change of skills or clients served
+    # (a new version) makes it stale at once.
+    stored: tuple[int, AgentReach] | None = found.get(key)
+    if stored is not None and stored[0] == version:
+        reach = stored[1]
+    else:
         reach = agent_reach(agent)
-        cache.set(key, reach, _REACH_SECONDS)
-    return reach
+        cache.set(key, (version, reach), _REACH_SECONDS)
+    return reach, _policies_read(found.get(_POLICIES_CACHE_KEY))
 
 
 def agent_reach_cache_clear() -> None:
@@ -141,12 +194,15 @@ _W = "routing_workitem"
 
 
 def _waits(
-    channels: Iterable[str], client_ids: Collection[int], attribute: str
+    channels: Iterable[str],
+    client_ids: Collection[int],
+    attribute: str,
+    known: Policies | None = None,
 ) -> dict[tuple[Any, ...], list[str]]:
     """The policy's threshold ``attribute`` on ``channels`` for these clients, as
     {(the agency's wait, ((overriding client, its wait), ...)): channels}; channels without
-    any such wait are left out."""
-    known = policies()
+    any such wait are left out. ``known``: policies(), when the caller has read them."""
+    known = policies() if known is None else known
     grouped: dict[tuple[Any, ...], list[str]] = {}
     for channel in channels:
         overridden = sorted(
@@ -162,14 +218,18 @@ def _waits(
 
 
 def _waited_sql(
-    channels: Iterable[str], client_ids: Collection[int], now: datetime, attribute: str
+    channels: Iterable[str],
+    client_ids: Collection[int],
+    now: datetime,
+    attribute: str,
+    known: Policies | None,
 ) -> tuple[str, list[Any]] | None:
     """Items on ``channels`` that have waited past the policy's threshold ``attribute``;
     channels with the same waits share one term (a shorter clause is planned faster). None
     when no policy sets that wait."""
     terms: list[str] = []
     params: list[Any] = []
-    for (agency_wait, own_waits), group in _waits(channels, client_ids, attribute).items():
+    for (agency_wait, own_waits), group in _waits(channels, client_ids, attribute, known).items():
         waited: list[str] = []
         waited_params: list[Any] = []
         if agency_wait is not None and own_waits:  # those clients' own waits replace it
@@ -190,21 +250,22 @@ def _waited_sql(
 
 
 def eligible_items_sql(
-    reach: AgentReach, channels: list[str], now: datetime
+    reach: AgentReach, channels: list[str], now: datetime, known: Policies | None = None
 ) -> tuple[str, list[Any]]:
     """A WHERE clause on routing_workitem: the waiting items this agent may take now on
     ``channels`` (their language; a fallback language after the policy's wait; any
     language after the last-resort wait if they speak it). The router and the desk's inbox
-    run it as SQL; ``eligible_items`` wraps it as a queryset: one definition."""
+    run it as SQL; ``eligible_items`` wraps it as a queryset: one definition. ``known``:
+    policies(), when the caller has read them."""
     alternatives = [f"{_W}.language = ANY(%s)"]
     params: list[Any] = [list(reach.client_ids), list(channels), list(reach.languages)]
     if reach.fallback_languages:
-        waited = _waited_sql(channels, reach.client_ids, now, "fallback_after")
+        waited = _waited_sql(channels, reach.client_ids, now, "fallback_after", known)
         if waited:
             alternatives.append(f"({_W}.language = ANY(%s) AND {waited[0]})")
             params += [list(reach.fallback_languages), *waited[1]]
     if reach.speaks_last_resort:
-        waited = _waited_sql(channels, reach.client_ids, now, "last_resort_after")
+        waited = _waited_sql(channels, reach.client_ids, now, "last_resort_after", known)
         if waited:
             alternatives.append(waited[0])
             params += waited[1]
@@ -215,20 +276,19 @@ def eligible_items_sql(
     return clause, params
 
 
-def eligible_languages(reach: AgentReach, channels: list[str]) -> tuple[str, ...] | None:
+def eligible_languages(
+    reach: AgentReach, channels: list[str], known: Policies | None = None
+) -> tuple[str, ...] | None:
     """The languages of every item ``eligible_items_sql`` may let this agent take on
     ``channels``: theirs and their fallbacks; None when that can be any language (they
     speak the last resort and a policy sets its wait)."""
-    if reach.speaks_last_resort and _waits(channels, reach.client_ids, "last_resort_after"):
+    if reach.speaks_last_resort and _waits(channels, reach.client_ids, "last_resort_after", known):
         return None
     return tuple(sorted({*reach.languages, *reach.fallback_languages}))
 
 
 def eligible_items(reach: AgentReach, channels: list[str], now: datetime) -> QuerySet[WorkItem]:
     """The same items as a queryset."""
-    from django.db.models import BooleanField
-    from django.db.models.expressions import RawSQL
-
     clause, params = eligible_items_sql(reach, channels, now)
     return WorkItem.objects.alias(
         # The clause is built here from constants; every value is a parameter.

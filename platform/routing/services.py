@@ -6,6 +6,7 @@ first but takes items with SKIP LOCKED, which never waits.
 """
 
 import contextlib
+import functools
 import hashlib
 import logging
 import re
@@ -25,12 +26,14 @@ from core.channels import Channel
 from hours.models import SlaEvent
 from languages.selectors import agent_language_codes
 from routing.models import AgentState, WorkItem
-from routing.pulse import pulse_bump
+from routing.pulse import PULSE_IN_CLAIM, pulse_bump, pulse_claim_params
 from routing.selectors import (
     AgentReach,
+    Policies,
     agent_load,
     agent_reach,
-    agent_reach_cached,
+    agent_reach_and_policies,
+    agent_reaches_cache,
     assignment_concerns,
     claim_refusal,
     eligible_items_sql,
@@ -183,7 +186,7 @@ _CLAIM = """
     ), idle AS (
         UPDATE routing_agentstate SET idle_since = %s
         WHERE agent_id = %s AND EXISTS (SELECT 1 FROM claimed)
-    )
+    ){pulse}
     {result}
 """
 # The router gives work to available agents only; an agent who claims an item themselves
@@ -237,16 +240,20 @@ def agent_next_item(*, agent: User, now: datetime | None = None) -> WorkItem | N
     many routers run.
     """
     now = now or timezone.now()
-    reach = agent_reach_cached(agent)
+    reach, known = agent_reach_and_policies(agent)
     if not reach.client_ids or not (reach.languages or reach.speaks_last_resort):
         return None
-    call_timeout = policy_for(Channel.CALL, -1).offer_timeout
-    claimed = _claim(agent.pk, reach, now, now + call_timeout)
+    call_timeout = policy_for(Channel.CALL, -1, known).offer_timeout
+    # The desks' pulse written by the claim itself (routing.pulse.PULSE_IN_CLAIM), but not
+    # in a caller's transaction: its other writes may bump the same keys in another order.
+    pulse = None if connection.in_atomic_block else pulse_claim_params(agent.pk)
+    claimed = _claim(agent.pk, reach, now, now + call_timeout, known, pulse)
     if claimed is None:
         return None
     item = WorkItem.from_db("default", _FIELDS, claimed)
-    pulse_bump(client_ids=[item.client_id], agent_ids=[agent.pk])
-    timeout = policy_for(item.channel, item.client_id).offer_timeout
+    if pulse is None:
+        pulse_bump(client_ids=[item.client_id], agent_ids=[agent.pk])
+    timeout = policy_for(item.channel, item.client_id, known).offer_timeout
     if item.is_live_call and timeout != call_timeout:  # the client's own policy
         item.offer_expires_at = now + timeout
         item.save(update_fields=["offer_expires_at"])
@@ -254,19 +261,26 @@ def agent_next_item(*, agent: User, now: datetime | None = None) -> WorkItem | N
 
 
 def _claim(
-    agent_id: int, reach: AgentReach, now: datetime, offer_expires_at: datetime
+    agent_id: int,
+    reach: AgentReach,
+    now: datetime,
+    offer_expires_at: datetime,
+    known: Policies,
+    pulse: list[Any] | None = None,
 ) -> tuple[Any, ...] | None:
     """The claimed row, or None: by index probes, or by the sort when the agent may take
     items of any language (the last resort) or when other routers held or took every
-    candidate."""
-    clause, clause_params = eligible_items_sql(reach, Channel.values, now)
+    candidate. ``known``: policies(); ``pulse``: pulse_claim_params, when the claim writes
+    the desks' pulse."""
+    clause, clause_params = eligible_items_sql(reach, Channel.values, now, known)
     claim_params = [agent_id, now, offer_expires_at, now, *clause_params, now, agent_id]
-    languages = eligible_languages(reach, Channel.values)
+    claim_params += pulse or []
+    languages = eligible_languages(reach, Channel.values, known)
     if languages is not None:
         probes_params = [list(reach.client_ids), list(languages), *clause_params]
         row = _lock_and_claim(
             agent_id,
-            _claim_sql(clause, probed=True),
+            _claim_sql(clause, probed=True, pulse=pulse is not None),
             [agent_id, *probes_params, *claim_params],
             prepared=settings.ROUTING_PREPARED_CLAIM,
         )
@@ -274,10 +288,16 @@ def _claim(
         contended, *claimed = row
         if not contended:
             return None if claimed[0] is None else tuple(claimed)
-    return _lock_and_claim(agent_id, _claim_sql(clause, probed=False), [agent_id, *claim_params])
+    return _lock_and_claim(
+        agent_id,
+        _claim_sql(clause, probed=False, pulse=pulse is not None),
+        [agent_id, *claim_params],
+    )
 
 
-def _claim_sql(clause: str, *, probed: bool) -> str:
+# The text depends on the shape of the agent's reach only: a few texts, built once each.
+@functools.lru_cache(maxsize=256)
+def _claim_sql(clause: str, *, probed: bool, pulse: bool) -> str:
     return _CLAIM.format(
         present=_AVAILABLE,
         probes=(
@@ -290,6 +310,7 @@ def _claim_sql(clause: str, *, probed: bool) -> str:
         order=_ORDER,
         live=_LIVE,
         columns=", ".join(_COLUMNS),
+        pulse=PULSE_IN_CLAIM if pulse else "",
         result=_CONTENDED_AND_CLAIMED if probed else "SELECT * FROM claimed",
     )
 
@@ -304,6 +325,7 @@ def _lock_and_claim(
     claim runs as this connection's prepared statement of its text (see _prepared_claim).
     """
     statements = [_LOCK_AGENT, claim]
+    params = [_array_text(tuple(value)) if isinstance(value, list) else value for value in params]
     if prepared:
         execute = f"EXECUTE {_prepared_claim(claim)}({', '.join(['%s'] * len(params))})"
         statements = [_GENERIC_PLAN, _LOCK_AGENT, execute]
@@ -325,6 +347,16 @@ def _lock_and_claim(
             _prepared_forget(claim)
             return _lock_and_claim(agent_id, claim, params)  # the text, this time
         raise
+
+
+# The claim's arrays (clients, languages, channels) sent as PostgreSQL's array literals,
+# which the statement's comparisons type: psycopg's client-side quoting of a list, element
+# by element in Python, was a third of a decision's time in the client (cProfile), and an
+# agent's arrays are the same decision after decision.
+@functools.lru_cache(maxsize=4096)
+def _array_text(values: tuple[int | str, ...]) -> str:
+    quoted = (str(value).replace("\\", "\\\\").replace('"', '\\"') for value in values)
+    return "{" + ",".join(f'"{value}"' for value in quoted) + "}"
 
 
 def _last_row(cursor: Any, statements: list[str], params: list[Any]) -> tuple[Any, ...] | None:
@@ -377,6 +409,7 @@ def _prepared_claim(claim: str) -> str:
 _STALE_STATEMENT = (psycopg.errors.InvalidSqlStatementName, psycopg.errors.FeatureNotSupported)
 
 
+@functools.lru_cache(maxsize=256)
 def _prepared_name(claim: str) -> str:
     return "routing_claim_" + hashlib.blake2b(claim.encode(), digest_size=8).hexdigest()
 
@@ -407,6 +440,7 @@ def route_waiting(*, now: datetime | None = None, max_agents: int = 200) -> int:
         .values_list("agent_id", flat=True)[:max_agents]
     )
     agents = User.objects.in_bulk(agent_ids)
+    agent_reaches_cache(agent_ids)  # in one query, not one per agent's first decision
     waiting_for_work = list(agent_ids)  # longest idle first
     while waiting_for_work:  # one item per agent per pass, so that work is shared
         waiting_for_work = [
@@ -745,6 +779,7 @@ def _claim_one_sql(clause: str) -> str:
         order=_ORDER,
         live=_LIVE,
         columns=", ".join(_COLUMNS),
+        pulse="",
         result="SELECT * FROM claimed",
     )
 

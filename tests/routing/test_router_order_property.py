@@ -98,7 +98,7 @@ def test_the_claim_is_the_first_of_the_plain_sort_on_random_cases(two_clients, m
     claims: Counter[str] = Counter()
     languages = services.eligible_languages
 
-    def no_probes(reach, channels):
+    def no_probes(reach, channels, known=None):
         return None
 
     for round_number in range(ROUNDS):
