@@ -117,3 +117,23 @@ def _pump(source: socket.socket, target: socket.socket) -> None:
     finally:
         for sock in (source, target):
             sock.close()
+
+
+# What a web process reads again when its cache of hosts, clients and numbers
+# (tenants.domains) has expired: once per 5 s per process and row, not per request.
+_CACHE_READS = (
+    'SET search_path = "public"',
+    'FROM "tenants_domain"',
+    'FROM "tenants_client"',
+    'FROM "telephony_phonenumber"',
+)
+
+
+def cache_reads(statements: list[str]) -> list[str]:
+    """The statements among ``statements`` that refill the process's cache of hosts,
+    clients and numbers."""
+    return [s for s in statements if s.startswith(_CACHE_READS[0]) or _cached_table(s)]
+
+
+def _cached_table(statement: str) -> bool:
+    return statement.startswith("SELECT") and any(t in statement for t in _CACHE_READS[1:])

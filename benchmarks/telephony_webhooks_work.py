@@ -20,7 +20,7 @@ from _report import Report
 from django.core.management import call_command
 from django.db import connection, connections
 from django_tenants.utils import schema_context
-from pg_wire import Proxy
+from pg_wire import Proxy, cache_reads
 from twilio.request_validator import RequestValidator
 
 from demo.telephony import menus_ensure
@@ -221,7 +221,9 @@ class Options:
 
 def round_trips(client_id: int, limit_set_calls: bool) -> dict[str, int]:
     """Statements sent to PostgreSQL per webhook, counted at the wire (benchmarks/pg_wire.py)
-    through a gunicorn of one worker, on a warm connection: the most of three calls."""
+    through a gunicorn of one worker, on a warm connection: the most of three calls, but
+    for the reads that refill the process's cache (once per 5 s, on a slow machine within
+    these calls)."""
     params = connection.get_connection_params()
     proxy = Proxy((params.get("host") or "127.0.0.1", int(params.get("port") or 5432)))
     user, password = params.get("user") or "", params.get("password") or ""
@@ -244,7 +246,10 @@ def round_trips(client_id: int, limit_set_calls: bool) -> dict[str, int]:
                 mark = proxy.wire.mark()
                 load.post(kind, path, body)
                 time.sleep(0.05)  # the request's last messages have crossed the proxy
+                # Once per 5 s a request refills the process's cache (tenants.domains).
                 sent = proxy.wire.since(mark)
+                refills = cache_reads(sent)
+                sent = [statement for statement in sent if statement not in refills]
                 counted[kind] = max(counted[kind], len(sent))
                 if n == 0:
                     print(f"  {kind}: {len(sent)} round trips: " + " | ".join(sent))

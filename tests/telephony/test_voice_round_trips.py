@@ -5,7 +5,10 @@ TCP proxy (benchmarks/pg_wire.py) that counts every statement the worker sends a
 on: Django's per-request health check, django-tenants' ``SET search_path``, ``BEGIN`` and
 ``COMMIT``, the queries. A key press that moves the call through its menus may cost at
 most four (issue #24), and so may an incoming call; both are measured on a warm
-connection, as every request but a worker's first is served.
+connection, as every request but a worker's first is served. The reads that refill the
+process's cache of hosts, clients and numbers (tenants.domains: once per 5 s per process
+and row, a few statements more on the request that finds it expired) are counted apart: a
+slow machine can make one of these requests that one.
 """
 
 import http.client
@@ -112,7 +115,7 @@ def server(menus, pg_wire, django_db_blocker, tmp_path):
             except OSError:
                 assert process.poll() is None and time.monotonic() < deadline, log.read_text()
                 time.sleep(0.2)
-        yield Webhooks(port, menus.pk, proxy.wire, log)
+        yield Webhooks(port, menus.pk, pg_wire, proxy.wire, log)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -120,12 +123,14 @@ def server(menus, pg_wire, django_db_blocker, tmp_path):
 
 
 class Webhooks:
-    def __init__(self, port: int, client_id: int, wire, log: Path) -> None:
+    def __init__(self, port: int, client_id: int, pg_wire, wire, log: Path) -> None:
         self.port, self.client_id, self.wire, self.log = port, client_id, wire, log
+        self.pg_wire = pg_wire
         self.validator = RequestValidator(TOKEN)
 
     def post(self, path: str, params: dict) -> tuple[bytes, list[str]]:
-        """The answer and the statements the request sent to PostgreSQL."""
+        """The answer and the statements the request sent to PostgreSQL, but for the
+        cache's refills."""
         mark = self.wire.mark()
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
@@ -147,7 +152,9 @@ class Webhooks:
             connection.close()
         assert response.status == 200, (response.status, body, self.log.read_text()[-3000:])
         time.sleep(0.05)  # the request's last messages have crossed the proxy
-        return body, self.wire.since(mark)
+        sent = self.wire.since(mark)
+        refills = self.pg_wire.cache_reads(sent)
+        return body, [statement for statement in sent if statement not in refills]
 
     def call(self, sid: str) -> list[tuple[bytes, list[str]]]:
         """An incoming call, then 2 (Slovak, on to the main menu), then 9 (repeat)."""
@@ -188,7 +195,9 @@ def test_a_retried_key_press_gets_the_same_answer_changes_nothing_and_stays_chea
         gather, {"CallSid": "CAretried", "From": "+420601000111", "To": NUMBER, "Digits": "9"}
     )
     assert again == answer
-    assert len(statements) <= LIMIT, statements
+    # The health check, the schema, the read: the stored answer, nothing written.
+    assert len(statements) <= LIMIT - 1, statements
+    assert not any(s.startswith(("UPDATE", "INSERT", "BEGIN")) for s in statements), statements
     with in_schema(menus):
         call = Call.objects.get(call_sid="CAretried")
     assert (call.step, call.path) == (3, ["2", "9"])

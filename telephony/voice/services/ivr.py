@@ -59,8 +59,8 @@ _KEY_FIELDS = (
 def _options_of_menu(menu_column: str) -> RawSQL:
     """A menu's options, each with its target menu, as one JSON array in one column of the
     outer query (whose ``menu_column`` names the menu). Written as SQL once, not built from
-    expressions: compiling a JSON object of every translated column was most of the CPU
-    this request spent (measured with cProfile on the test client)."""
+    expressions: compiling a JSON object of every translated column took about a third of
+    the request's time (measured with cProfile on the test client)."""
     option, menu = Option._meta.db_table, Menu._meta.db_table
     # Only names from the models' Meta and this module go into the SQL, no input.
     sql = (
