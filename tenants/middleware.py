@@ -4,10 +4,14 @@ client users off the agency site."""
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
+
+from tenants.domains import client_of_host, forget_all
 
 # Paths a client user may still reach on the agency domain (to sign out).
 _AGENCY_PATHS_OPEN_TO_CLIENT_USERS = ("/accounts/logout/",)
@@ -18,7 +22,9 @@ class ClientHostMiddleware(TenantMainMiddleware):
     differences: host names are matched whatever their case (DNS ignores it, so
     ``ACME.example`` is the same portal as ``acme.example``), and a host that is not in
     ALLOWED_HOSTS is a 400 (Django's answer to a ``DisallowedHost``), not django-tenants'
-    404."""
+    404. The host's client comes from the process's cache (tenants.domains): no round trip
+    on most requests; a database error forgets that cache, so that a client deleted with
+    its schema costs one failed request per process, not one per request."""
 
     @staticmethod
     def hostname_from_request(request: HttpRequest) -> str:
@@ -28,6 +34,16 @@ class ClientHostMiddleware(TenantMainMiddleware):
         # Raises DisallowedHost for a host not allowed; Django answers it with 400.
         request.get_host()
         return super().process_request(request)
+
+    def get_tenant(self, domain_model: type[Model], hostname: str) -> Model:
+        client = client_of_host(hostname)
+        if client is None:
+            raise domain_model.DoesNotExist  # type: ignore[attr-defined]  # every model has it
+        return client
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, DatabaseError):
+            forget_all()
 
 
 class ClientIsolationMiddleware:

@@ -27,11 +27,12 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from accounts.models import User
 from languages.catalog import CATALOG
-from telephony.models import PhoneNumber
+from telephony.selectors import phone_number_with_client
 from telephony.signatures import twilio_param_with_nul, twilio_request_valid
 from telephony.voice.services import agent_leg, ivr, legs, queue, recordings, voicemail
 from telephony.voice.services.survey import nps_answer, survey_answer
 from telephony.voice.twiml import hang_up
+from tenants.domains import client_by_id
 from tenants.models import Client
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def client_webhook(view):
     @twilio_webhook
     @functools.wraps(view)
     def in_client(request: HttpRequest, client_id: int) -> HttpResponse:
-        client = Client.objects.clients().filter(pk=client_id).first()
+        client = client_by_id(client_id)  # from the process's cache (tenants.domains)
         if client is None or not client.portal_open:
             raise Http404("No such client.")
         with schema_context(client.schema_name):
@@ -104,8 +105,8 @@ def _guess_language(number: str) -> str:
 def incoming(request: HttpRequest) -> HttpResponse:
     """A call to one of our numbers (the number's Voice URL)."""
     to, caller = request.POST.get("To", ""), request.POST.get("From", "")
-    number = PhoneNumber.objects.select_related("client").filter(number=to, voice=True).first()
-    if number is None or not number.client.portal_open:
+    number = phone_number_with_client(to)
+    if number is None or not number.voice or not number.client.portal_open:
         # Answer politely (never an error Twilio would read out); logged for the staff.
         logger.warning(
             "Call to unknown number %s from %s (%s)", to, caller, request.POST["CallSid"]
@@ -206,11 +207,7 @@ def recording(request: HttpRequest, client: Client) -> HttpResponse:
 @twilio_webhook
 def status(request: HttpRequest) -> HttpResponse:
     """The number's status webhook: the client by the number called, the call by its sid."""
-    number = (
-        PhoneNumber.objects.select_related("client")
-        .filter(number=request.POST.get("To", ""))
-        .first()
-    )
+    number = phone_number_with_client(request.POST.get("To", ""))
     if number is None:
         logger.warning("Status of a call to unknown number %s", request.POST.get("To"))
         return HttpResponse(status=204)

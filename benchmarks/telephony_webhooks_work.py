@@ -1,0 +1,350 @@
+"""The work of benchmarks/telephony_webhooks.py, which loads it by name once django_setup()
+has pointed the settings at the bench database (the models below need those settings)."""
+
+import http.client
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from _report import Report
+from django.core.management import call_command
+from django.db import connection, connections
+from django_tenants.utils import schema_context
+from pg_wire import Proxy, cache_reads
+from twilio.request_validator import RequestValidator
+
+from demo.telephony import menus_ensure
+from hours.models import BusinessHours
+from telephony.models import PhoneNumber
+from tenants.services import agency_ensure, client_provision
+
+TOKEN = "bench-auth-token"  # noqa: S105 - signs loopback requests of this benchmark
+NUMBER = "+420228880000"
+ROOT = Path(__file__).resolve().parents[1]
+EMPTY = "/bench/empty"
+LATENCY_TARGET_MS = 50
+CEILING_TARGET = 50  # % of the empty view's
+ROUND_TRIPS_TARGET = 4  # a key press
+
+
+def prepare() -> int:
+    """Migrate, one client with a number and menus, open 24/7; returns the client id."""
+    call_command("migrate_platform", verbosity=0)
+    agency_ensure()
+    client = client_provision(
+        slug="bench-shop",
+        name="Bench Shop",
+        countries=["CZ", "SK"],
+        languages=["cs", "sk", "en"],
+        time_zone="Europe/Prague",
+        currency="CZK",
+    ).client
+    client.status = "active"
+    client.save(update_fields=["status"])
+    number = PhoneNumber.objects.create(
+        number=NUMBER, client=client, country="CZ", default_language="cs"
+    )
+    BusinessHours.objects.create(
+        client=client, weekly={str(day): [["00:00", "24:00"]] for day in range(7)}
+    )
+    with schema_context(client.schema_name):
+        menus_ensure(client, [number])
+    return client.pk
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_start(
+    port: int, workers: int, limit_set_calls: bool, database_url: str | None = None
+) -> subprocess.Popen:
+    # A benchmark is development: the development key and the filesystem broker are fine.
+    env = {
+        **os.environ,
+        "POLYDESK_ENV": "development",
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_DEBUG": "0",
+    }
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    if limit_set_calls:
+        env["POLYDESK_TENANT_LIMIT_SET_CALLS"] = "1"
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    process = subprocess.Popen(
+        [
+            *[gunicorn or "gunicorn", "telephony_webhooks_wsgi:application"],
+            *["--pythonpath", str(ROOT / "benchmarks")],
+            *["--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+            *["--log-level", "warning"],
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+class Load:
+    """Callers in threads; latencies per webhook, in seconds. ``empty``: each caller posts
+    a webhook-shaped request to the empty view instead of placing calls."""
+
+    def __init__(self, *, port: int, client_id: int, think: float, empty: bool = False) -> None:
+        self.port, self.client_id, self.think, self.empty = port, client_id, think, empty
+        self.validator = RequestValidator(TOKEN)
+        self.latencies: dict[str, list[float]] = (
+            {"empty": []} if empty else {"incoming": [], "gather": []}
+        )
+        self.errors = 0
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+
+    def post(self, kind: str, path: str, params: dict) -> bytes:
+        signature = self.validator.compute_signature(f"http://localhost{path}", params)
+        body = urlencode(params)
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        content = b""
+        try:
+            connection.request(
+                "POST",
+                path,
+                body,
+                {
+                    "Host": "localhost",
+                    "X-Twilio-Signature": signature,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            )
+            response = connection.getresponse()
+            content = response.read()
+            ok = response.status == 200 and content.startswith(b"<?xml")
+        except OSError:
+            ok = False
+        finally:
+            connection.close()
+        elapsed = time.perf_counter() - started
+        with self.lock:
+            if ok:
+                self.latencies[kind].append(elapsed)
+            else:
+                self.errors += 1
+        return content
+
+    def one_call(self, index: int, think: float) -> bool:
+        """An incoming call, then 2 (Slovak: the main menu), then 9 (repeat); False when
+        stopped."""
+        sid = "CA" + uuid.uuid4().hex
+        base = {"CallSid": sid, "From": f"+4206010{index:05d}", "To": NUMBER}
+        gather = f"/twilio/voice/c/{self.client_id}/gather"
+        self.post("incoming", "/twilio/voice/incoming", base)
+        for step, key in ((1, "2"), (2, "9")):
+            if self.stop.wait(think):
+                return False
+            self.post("gather", f"{gather}?step={step}", {**base, "Digits": key})
+        return not self.stop.wait(think)
+
+    def caller(self, index: int) -> None:
+        rng = random.Random(index)  # a load pattern, not secrets
+        time.sleep(rng.uniform(0, self.think))  # callers do not all ring at the same instant
+        params = {"CallSid": f"CA{index}", "From": f"+4206010{index:05d}", "To": NUMBER}
+        while not self.stop.is_set():
+            if self.empty:
+                self.post("empty", EMPTY, params)
+            elif not self.one_call(index, self.think):
+                return
+
+    def run(self, callers: int, seconds: float) -> float:
+        threads = [threading.Thread(target=self.caller, args=(i,)) for i in range(callers)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        time.sleep(seconds)
+        self.stop.set()
+        for thread in threads:
+            thread.join()
+        return time.perf_counter() - started
+
+
+def summary(title: str, load: Load, elapsed: float) -> dict:
+    """Print one phase's latencies; returns them in ms per webhook (p50, p99, max), with
+    the requests per second and the errors."""
+    print(f"\n{title}  (load average {os.getloadavg()[0]:.1f})")
+    total = 0
+    figures: dict = {"errors": load.errors}
+    for kind, values in load.latencies.items():
+        values.sort()
+        total += len(values)
+        if not values:
+            continue
+        p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
+        figures[kind] = (statistics.median(values) * 1000, p99 * 1000, values[-1] * 1000)
+        print(
+            f"  {kind:9} n={len(values):6}  p50 {figures[kind][0]:6.1f} ms"
+            f"  p99 {figures[kind][1]:6.1f} ms  max {figures[kind][2]:6.1f} ms"
+        )
+    figures["rate"] = total / elapsed
+    print(f"  {figures['rate']:.0f} requests/s over {elapsed:.0f} s, errors: {load.errors}")
+    return figures
+
+
+@dataclass
+class Options:
+    callers: int
+    seconds: float
+    think: float
+    workers: int
+    saturation_callers: int
+    limit_set_calls: bool
+    with_floor: bool
+
+
+def round_trips(client_id: int, limit_set_calls: bool) -> dict[str, int]:
+    """Statements sent to PostgreSQL per webhook, counted at the wire (benchmarks/pg_wire.py)
+    through a gunicorn of one worker, on a warm connection: the most of three calls, but
+    for the reads that refill the process's cache (once per 5 s, on a slow machine within
+    these calls)."""
+    params = connection.get_connection_params()
+    proxy = Proxy((params.get("host") or "127.0.0.1", int(params.get("port") or 5432)))
+    user, password = params.get("user") or "", params.get("password") or ""
+    credentials = f"{user}:{password}@" if password else f"{user}@"
+    url = f"postgresql://{credentials}127.0.0.1:{proxy.port}/{params['dbname']}?sslmode=disable"
+    port = free_port()
+    server = gunicorn_start(port, 1, limit_set_calls, database_url=url)
+    counted = {"incoming": 0, "gather": 0}
+    try:
+        load = Load(port=port, client_id=client_id, think=0)
+        load.one_call(0, 0)  # the worker connects and fills its caches
+        for n in range(3):
+            sid = f"CAwire{n}"
+            base = {"CallSid": sid, "From": "+420601000000", "To": NUMBER}
+            steps = [("incoming", "/twilio/voice/incoming", base)] + [
+                ("gather", f"/twilio/voice/c/{client_id}/gather?step={step}", {**base, "Digits": k})
+                for step, k in ((1, "2"), (2, "9"))
+            ]
+            for kind, path, body in steps:
+                mark = proxy.wire.mark()
+                load.post(kind, path, body)
+                time.sleep(0.05)  # the request's last messages have crossed the proxy
+                # Once per 5 s a request refills the process's cache (tenants.domains).
+                sent = proxy.wire.since(mark)
+                refills = cache_reads(sent)
+                sent = [statement for statement in sent if statement not in refills]
+                counted[kind] = max(counted[kind], len(sent))
+                if n == 0:
+                    print(f"  {kind}: {len(sent)} round trips: " + " | ".join(sent))
+        if load.errors:
+            raise SystemExit("the counted calls failed")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        proxy.stop()
+    return counted
+
+
+def run(options: Options, report: Report) -> None:
+    report.server_describe()
+    client_id = prepare()
+    connections.close_all()
+    print("\nround trips per webhook, counted at the wire (one worker, warm connection)")
+    trips = round_trips(client_id, options.limit_set_calls)
+    port = free_port()
+    server = gunicorn_start(port, options.workers, options.limit_set_calls)
+    try:
+        print(
+            f"\ngunicorn: {options.workers} sync workers on 127.0.0.1:{port}; "
+            f"{os.cpu_count()} CPUs"
+            + ("; TENANT_LIMIT_SET_CALLS on" if options.limit_set_calls else "")
+        )
+        warm = Load(port=port, client_id=client_id, think=0.05)
+        warm.run(10, 3)  # workers import and connect before measuring
+        floor: dict = {}
+        if options.with_floor:
+            alone = Load(port=port, client_id=client_id, think=0)
+            floor = summary(
+                "1 caller alone, no pause (the latency floor)",
+                alone,
+                alone.run(1, options.seconds / 3),
+            )
+        empty = Load(port=port, client_id=client_id, think=0, empty=True)
+        empty_ceiling = summary(
+            f"the empty view, {options.saturation_callers} callers without pause "
+            "(the ceiling's floor)",
+            empty,
+            empty.run(options.saturation_callers, options.seconds / 2),
+        )
+        paced = Load(port=port, client_id=client_id, think=options.think)
+        concurrent = summary(
+            f"{options.callers} concurrent calls, {options.think} s between a caller's requests",
+            paced,
+            paced.run(options.callers, options.seconds),
+        )
+        flat_out = Load(port=port, client_id=client_id, think=0)
+        saturation = summary(
+            f"webhooks, {options.saturation_callers} callers without pause (the ceiling)",
+            flat_out,
+            flat_out.run(options.saturation_callers, options.seconds / 2),
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    callers = options.callers
+    for kind in ("incoming", "gather"):
+        mine, alone = concurrent.get(kind), floor.get(kind)
+        if mine is None:
+            continue
+        report.figure(
+            f"{kind}: p50 at {callers} calls", mine[0], "ms", floor=alone[0] if alone else None
+        )
+        report.figure(
+            f"{kind}: p99 at {callers} calls",
+            mine[1],
+            "ms",
+            floor=alone[1] if alone else None,
+            target=LATENCY_TARGET_MS,
+        )
+    report.figure(
+        f"ceiling: webhooks, {options.saturation_callers} callers without pause",
+        saturation["rate"],
+        "requests/s",
+        better="higher",
+        floor=empty_ceiling["rate"],
+    )
+    report.figure(
+        "ceiling / the empty view's",
+        100 * saturation["rate"] / empty_ceiling["rate"],
+        "%",
+        better="higher",
+        target=CEILING_TARGET,
+    )
+    report.figure("round trips: incoming call", trips["incoming"], "statements")
+    report.figure(
+        "round trips: key press", trips["gather"], "statements", target=ROUND_TRIPS_TARGET
+    )
+    report.check(
+        "errors",
+        floor.get("errors", 0)
+        + empty_ceiling["errors"]
+        + concurrent["errors"]
+        + saturation["errors"],
+    )
