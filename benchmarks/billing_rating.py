@@ -18,9 +18,9 @@ server, plus 10 % more in September and November that rating must leave out.
 Per size it prints a table line with:
 1. the floor: one ``GROUP BY`` over the month's rows (JIT on or off, the better);
 2. rating the month for every client (``billing.selectors.ratings_for_month``: one
-   aggregating query, then plain Python per client), its ratio to the floor, and the pages
-   (8 KiB blocks) each of the two touched (``EXPLAIN (ANALYZE, BUFFERS)``: a count that does
-   not depend on the machine's load);
+   aggregating query, then plain Python per client), its ratio to the floor, and the buffer
+   accesses (8 KiB pages, cached or read, counted again when touched again) of each of the
+   two (``EXPLAIN (ANALYZE, BUFFERS)``: a count that does not depend on the machine's load);
 3. issuing the invoices (``billing.services.invoices_issue_for_month``), and how many of its
    statements read the ledger (one: it reuses the month's rating);
 4. peak RSS after filling and at the end (memory must stay flat in the rows);
@@ -68,7 +68,7 @@ def main() -> int:
     report = Report("billing_rating", {"rows": args.rows, "clients": args.clients})
     print(f"database: {BENCH_DATABASE} on {server_find(BENCH_DATABASE).label}")
     print(
-        "| ledger rows | rate the month | floor: one GROUP BY | ratio | pages read "
+        "| ledger rows | rate the month | floor: one GROUP BY | ratio | buffer accesses "
         "(rating / floor) | issue (ledger reads) | peak RSS (after fill) | load |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -104,7 +104,10 @@ def main() -> int:
         report.figure(f"{label}: rate the month", figures["rating"], "s", floor=figures["floor"])
         report.figure(f"{label}: rating / floor", ratio, "x", target=TARGET_RATIO)
         report.figure(
-            f"{label}: pages read", figures["rating_pages"], "pages", floor=figures["floor_pages"]
+            f"{label}: buffer accesses",
+            figures["rating_pages"],
+            "pages",
+            floor=figures["floor_pages"],
         )
         report.figure(f"{label}: issue the invoices", figures["issue_seconds"], "s")
         report.figure(
