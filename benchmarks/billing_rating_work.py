@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Sum
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from billing.models import ExchangeRate, Invoice, InvoiceLine, UsageEntry
@@ -158,17 +157,39 @@ def fill(rows: int, clients: int) -> None:
         cursor.execute("ANALYZE tenants_client")
 
 
-def floor_seconds() -> float:
-    """The floor, the better of JIT on and off (whichever the server does best)."""
+def floor_seconds(*, workers: int = 2) -> float:
+    """The floor, the better of JIT on and off (whichever the server does best); with the
+    server's parallel workers (as PostgreSQL runs it by default), or in one process as
+    rating runs (``workers=0``)."""
     best = float("inf")
     for jit in ("on", "off"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL jit = {jit}")  # one of two literals above
+            cursor.execute(f"SET LOCAL max_parallel_workers_per_gather = {int(workers)}")
             started = time.perf_counter()
             cursor.execute(_FLOOR_SQL, _FLOOR_RANGE)
             cursor.fetchall()
             best = min(best, time.perf_counter() - started)
     return best
+
+
+class LedgerReads:
+    """Counts the statements that read the ledger, and their time (a connection's
+    execute wrapper: every statement, however many a run makes)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        if "billing_usageentry" not in sql:
+            return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.count += 1
+            self.seconds += time.perf_counter() - started
 
 
 def buffers(sql: str, params: object) -> int:
@@ -194,9 +215,10 @@ def one_size(clients: int, rows: int) -> dict:
     everyone = list(Client.objects.clients().order_by("pk"))
     # Each measured twice, alternately, the better kept: the first of each pays for pages
     # the other left out of the cache.
-    floor = rating = float("inf")
+    floor = floor_one = rating = float("inf")
     for _ in range(2):
         floor = min(floor, floor_seconds())
+        floor_one = min(floor_one, floor_seconds(workers=0))
         started = time.perf_counter()
         results = ratings_for_month(month=MONTH, clients=everyone)
         rating = min(rating, time.perf_counter() - started)
@@ -205,11 +227,11 @@ def one_size(clients: int, rows: int) -> dict:
     floor_pages = buffers(_FLOOR_SQL, _FLOOR_RANGE)
     lines = sum(len(r.rating.lines) for r in results if r.rating)
 
-    with CaptureQueriesContext(connection) as queries:
+    reads = LedgerReads()
+    with connection.execute_wrapper(reads):
         started = time.perf_counter()
         run = invoices_issue_for_month(month=MONTH, clients=everyone, now=timezone.now())
         issue_seconds = time.perf_counter() - started
-    ledger_reads = sum("billing_usageentry" in q["sql"] for q in queries.captured_queries)
 
     problems = [f"{r.client.slug}: {r.error}" for r in results if r.rating is None]
     problems += [f"{client.slug}: {reason}" for client, reason in [*run.failed, *run.skipped]]
@@ -228,6 +250,7 @@ def one_size(clients: int, rows: int) -> dict:
         "filled_seconds": filled_seconds,
         "filled_rss": filled_rss,
         "floor": floor,
+        "floor_one_process": floor_one,
         "rating": rating,
         "rating_pages": rating_pages,
         "floor_pages": floor_pages,
@@ -235,7 +258,8 @@ def one_size(clients: int, rows: int) -> dict:
         "rated_rss": rated_rss,
         "issue_seconds": issue_seconds,
         "issued": len(run.issued),
-        "ledger_reads": ledger_reads,
+        "ledger_reads": reads.count,
+        "ledger_read_seconds": reads.seconds,
         "invoice_lines": InvoiceLine.objects.count(),
         "peak_rss": rss_mib(),
         "problems": problems[:5],
