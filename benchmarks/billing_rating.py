@@ -104,6 +104,7 @@ def main() -> int:
             f"{figures['lines']:,} lines rated, {figures['issued']} invoices issued "
             f"({figures['invoice_lines']:,} lines)"
         )
+        print(f"   {figures['scans']}")
         for problem in figures["problems"]:
             print(f"   problem: {problem}")
         label = f"{rows:,} rows"

@@ -192,15 +192,34 @@ class LedgerReads:
             self.seconds += time.perf_counter() - started
 
 
-def buffers(sql: str, params: object) -> int:
+def buffers(sql: str, params: object) -> tuple[int, str]:
     """Pages (8 KiB blocks) the statement touched, cached or read: a count that does not
-    depend on the machine's load."""
+    depend on the machine's load; and how it read the ledger (node, heap fetches)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params)
         (plan,) = cursor.fetchone()[0]
     top = plan["Plan"]
-    return int(top["Shared Hit Blocks"] + top["Shared Read Blocks"])
+    found, nodes = [], [top]
+    while nodes:
+        node = nodes.pop()
+        nodes.extend(node.get("Plans", []))
+        if node.get("Relation Name") == "billing_usageentry":
+            found.append(
+                f"{node['Node Type']} {node.get('Index Name', '')} "
+                f"heap fetches {node.get('Heap Fetches', '-')}"
+            )
+    return int(top["Shared Hit Blocks"] + top["Shared Read Blocks"]), "; ".join(found)
+
+
+def visibility() -> str:
+    """The ledger's pages marked all-visible (index-only scans skip the heap on those)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relallvisible, relpages FROM pg_class WHERE relname = 'billing_usageentry'"
+        )
+        visible, pages = cursor.fetchone()
+    return f"{visible:,} of {pages:,} heap pages all-visible"
 
 
 def one_size(clients: int, rows: int) -> dict:
@@ -211,6 +230,7 @@ def one_size(clients: int, rows: int) -> dict:
     fill(rows, clients)
     total_rows = UsageEntry.objects.count()
     filled_seconds, filled_rss = time.perf_counter() - started, rss_mib()
+    visible = visibility()
 
     everyone = list(Client.objects.clients().order_by("pk"))
     # Each measured twice, alternately, the better kept: the first of each pays for pages
@@ -223,8 +243,10 @@ def one_size(clients: int, rows: int) -> dict:
         results = ratings_for_month(month=MONTH, clients=everyone)
         rating = min(rating, time.perf_counter() - started)
     rated_rss = rss_mib()
-    rating_pages = buffers(*usage_query(month=MONTH, client_ids=[c.pk for c in everyone]))
-    floor_pages = buffers(_FLOOR_SQL, _FLOOR_RANGE)
+    rating_pages, rating_scan = buffers(
+        *usage_query(month=MONTH, client_ids=[c.pk for c in everyone])
+    )
+    floor_pages, floor_scan = buffers(_FLOOR_SQL, _FLOOR_RANGE)
     lines = sum(len(r.rating.lines) for r in results if r.rating)
 
     reads = LedgerReads()
@@ -254,6 +276,7 @@ def one_size(clients: int, rows: int) -> dict:
         "rating": rating,
         "rating_pages": rating_pages,
         "floor_pages": floor_pages,
+        "scans": f"rating: {rating_scan}; floor: {floor_scan}; {visible}",
         "lines": lines,
         "rated_rss": rated_rss,
         "issue_seconds": issue_seconds,
