@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from billing.models import ExchangeRate
 from billing.money import money_round
-from billing.rating import RatingError, UsageGroup, rate_month
+from billing.rating import PlanTerms, RatingError, UsageGroup, rate_month
 from billing.selectors import (
     ledger_rows_for_month,
     plan_terms_for_month,
@@ -97,7 +97,6 @@ def test_phone_minutes_per_second_or_per_started_minute(
 def test_a_corrected_call_cancels_exactly_under_started_minutes(make_client):
     client = make_client()
     plan_for(client, price_per_call_minute=Decimal("1.00"), call_minute_rounding="started_minute")
-    from billing.services import usage_correct
 
     call = record(client, "call_minutes", 61, utc(2026, 10, 5, 10))
     usage_correct(entry=call, quantity=-61, reason="test call", idempotency_key="fix-1")
@@ -178,7 +177,6 @@ def test_telephony_is_passed_through_with_its_margin_as_a_line_of_its_own(make_c
 
 
 def test_telephony_cost_in_another_currency_is_converted_at_the_rate_of_its_day(make_client):
-    from billing.models import ExchangeRate
 
     client = make_client(currency="CZK")
     plan_for(client)
@@ -201,7 +199,6 @@ def test_telephony_cost_in_another_currency_is_converted_at_the_rate_of_its_day(
 
 
 def test_telephony_cost_without_an_exchange_rate_is_refused_with_the_reason(make_client):
-    from billing.models import ExchangeRate
 
     client = make_client(currency="CZK")
     plan_for(client)
@@ -273,9 +270,6 @@ def test_the_amounts_do_not_depend_on_the_order_of_the_usage_groups():
     exact, so the all-clients run and a one-client run always agree to the cent. Here the
     minutes cost exactly 1651.955, i.e. 1651.96; summed as 28-digit quotients they gave
     1651.95 in some orders."""
-    import random
-
-    from billing.rating import PlanTerms, UsageGroup, rate_month
 
     plan = PlanTerms(
         id=1,
