@@ -6,7 +6,7 @@ below need it."""
 import logging
 import time
 
-from billing_rating import fill
+from billing_rating_work import fill
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count

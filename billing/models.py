@@ -216,7 +216,15 @@ class UsageEntry(ImmutableModel):
     class Meta:
         verbose_name_plural = "usage entries"
         ordering = ["occurred_at", "id"]
-        indexes = [models.Index(fields=["client", "occurred_at"])]
+        indexes = [
+            # Rating reads a client's month from this index alone (an index-only scan: the
+            # heap interleaves every client's rows, one page per row read). Migration 0011.
+            models.Index(
+                fields=["client", "occurred_at"],
+                include=["kind", "language", "out_of_hours", "currency", "quantity"],
+                name="billing_usage_client_rating",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="telephony_cost", currency__regex=r"^[A-Z]{3}$")

@@ -79,8 +79,8 @@ class UsageGroup:
     quantity: Decimal  # sum of quantities (seconds for calls, an amount for telephony)
     started_minutes: Decimal  # calls only: sum of each call's minutes rounded up
     first_day: date  # the earliest local day (for a clear error)
-    # Telephony cost: the sum in the client's currency (each event converted at the rate of
-    # its local day when recorded in another currency), and the first day without a rate.
+    # Telephony cost in another currency than the client's: the sum in the client's (each
+    # event converted at the rate of its local day), and the first day without a rate.
     converted: Decimal | None = None
     unconverted_day: date | None = None
 

@@ -32,12 +32,14 @@ from billing.models import (
 from billing.money import ZERO, money_text
 from billing.rating import RatingError
 from billing.selectors import (
+    ClientRating,
     client_buyer,
     exchange_rate_pairs_needed,
     invoice_in_force,
     invoice_issuer,
     ledger_rows_after_invoice,
     rating_for_client_month,
+    ratings_for_month,
 )
 from billing.selectors.vat import supplier_country, vat_decision_for_client
 from billing.services.mail import billing_mail_queue
@@ -537,12 +539,21 @@ def _line_row(line: Any, *, sign: int = 1, vat_category: str, vat_rate: Any) -> 
     }
 
 
-def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -> IssueResult:
+def invoice_issue(
+    *,
+    client: Client,
+    month: date,
+    now: datetime | None = None,
+    rated: ClientRating | None = None,
+) -> IssueResult:
     """Issue the client's invoice for the month, once: a re-run (or a concurrent run)
     returns the invoice already issued. A month whose invoice was credited in full is
-    invoiced again (next revision) from the ledger as it is now."""
+    invoiced again (next revision) from the ledger as it is now.
+
+    `rated`: the month already rated for this client after `now` (invoices_issue_for_month
+    rates every client's month in one pass); without it the month is rated here."""
     try:
-        return _invoice_issue(client=client, month=month, now=now or timezone.now())
+        return _invoice_issue(client=client, month=month, now=now or timezone.now(), rated=rated)
     except VatIdRefusedByVies as refusal:
         # The refusal's VatCheck was rolled back with the invoice: kept as evidence anyway.
         if refusal.check is not None:
@@ -552,7 +563,9 @@ def invoice_issue(*, client: Client, month: date, now: datetime | None = None) -
 
 
 @transaction.atomic
-def _invoice_issue(*, client: Client, month: date, now: datetime) -> IssueResult:
+def _invoice_issue(
+    *, client: Client, month: date, now: datetime, rated: ClientRating | None
+) -> IssueResult:
     period = month.replace(day=1)
     _start, end = month_span(period, zone=client.tz)
     if end > now:
@@ -566,7 +579,12 @@ def _invoice_issue(*, client: Client, month: date, now: datetime) -> IssueResult
     )
     if latest is not None and not Invoice.objects.filter(corrects=latest).exists():
         return IssueResult(latest, False)
-    rating = rating_for_client_month(client=client, month=period)
+    if rated is None:
+        rating = rating_for_client_month(client=client, month=period)
+    elif rated.rating is None:
+        raise RatingError(f"{client.slug} {period:%Y-%m}: {rated.error}")
+    else:
+        rating = rated.rating
     if not rating.lines:
         return IssueResult(None, False, "no price plan and no usage in the month")
     try:
@@ -718,12 +736,37 @@ def invoices_issue_for_month(
     *, month: date, clients: Iterable[Client] | None = None, now: datetime | None = None
 ) -> MonthRun:
     """Issue the month's invoices of these clients (default: all but the agency), each in
-    its own transaction: a client that cannot be rated is reported, the others go on."""
+    its own transaction: a client that cannot be rated is reported, the others go on.
+
+    The month is rated once for every client still to invoice, in one pass over the
+    ledger, before the first invoice: rating each client again in its own transaction
+    would read the ledger once more per client. The ratings are made after `now`, which
+    every invoice carries as its issue time: a ledger row recorded later is a late row
+    (ledger_rows_after_invoice), as it would be if each client were rated in its turn."""
     clients = list(clients if clients is not None else Client.objects.clients().order_by("pk"))
+    now = now or timezone.now()
+    period = month.replace(day=1)
     run = MonthRun([], [], [], [], [])
+    in_force = set(
+        Invoice.objects.filter(
+            client__in=[client.pk for client in clients],
+            period=period,
+            kind=Invoice.Kind.INVOICE,
+            credit_note=None,
+        ).values_list("client_id", flat=True)
+    )
+    to_rate = [
+        client
+        for client in clients
+        if client.pk not in in_force and month_span(period, zone=client.tz)[1] <= now
+    ]
+    rated = ratings_for_month(month=period, clients=to_rate) if to_rate else []
+    ratings = {result.client.pk: result for result in rated}
     for client in clients:
         try:
-            result = invoice_issue(client=client, month=month, now=now)
+            result = invoice_issue(
+                client=client, month=month, now=now, rated=ratings.get(client.pk)
+            )
         except (RatingError, VatUndecidable) as error:
             logger.error("no invoice for %s: %s", client.slug, error)
             run.failed.append((client, str(error)))

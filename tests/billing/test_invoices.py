@@ -8,9 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from billing.models import Invoice, InvoiceCounter, PricePlan, UsageEntry
-from billing.selectors import invoice_in_force
+from billing.selectors import invoice_in_force, rating_for_client_month
 from billing.services import (
     credit_note_issue,
     invoice_issue,
@@ -100,6 +101,30 @@ def test_a_month_without_usage_is_invoiced_its_base_fee_and_without_plan_not_at_
         ("base_fee", Decimal("450.00"))
     ]
     assert run.skipped == [(without, "no price plan and no usage in the month")]
+
+
+def ledger_reads(queries) -> int:
+    """Statements that read the ledger (rating's; the late-row count of a re-run's)."""
+    return sum("billing_usageentry" in q["sql"] for q in queries.captured_queries)
+
+
+def test_issuing_the_month_rates_every_client_once_in_one_read_of_the_ledger(make_client):
+    clients = [busy_client(make_client, currency) for currency in ("EUR", "CZK", "HUF")]
+    expected = {
+        client.pk: rating_for_client_month(client=client, month=OCT).total for client in clients
+    }
+
+    with CaptureQueriesContext(connection) as queries:
+        run = invoices_issue_for_month(month=OCT, clients=clients, now=NOW)
+
+    assert ledger_reads(queries) == 1
+    assert {invoice.client_id: invoice.total for invoice in run.issued} == expected
+    with CaptureQueriesContext(connection) as queries:
+        again = invoices_issue_for_month(month=OCT, clients=clients, now=NOW)
+    # Nothing left to rate: each client's invoice in force is only checked for late rows.
+    assert [invoice.pk for invoice in again.present] == [invoice.pk for invoice in run.issued]
+    assert ledger_reads(queries) == len(clients)
+    assert not any("GROUP BY" in q["sql"] for q in queries.captured_queries)
 
 
 def test_numbers_follow_each_other_per_year_without_gaps(make_client):

@@ -1,13 +1,23 @@
 """Rating a month: the ledger aggregated in PostgreSQL, priced by the plan of each day."""
 
-from datetime import date
+import random
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from billing.models import ExchangeRate
 from billing.money import money_round
-from billing.rating import RatingError
-from billing.selectors import rating_for_client_month, ratings_for_month
+from billing.rating import PlanTerms, RatingError, UsageGroup, rate_month
+from billing.selectors import (
+    ledger_rows_for_month,
+    plan_terms_for_month,
+    rating_for_client_month,
+    ratings_for_month,
+)
+from billing.services import usage_correct
 from tests.support.billing import plan_for, record, utc
 
 OCT = date(2026, 10, 1)
@@ -87,7 +97,6 @@ def test_phone_minutes_per_second_or_per_started_minute(
 def test_a_corrected_call_cancels_exactly_under_started_minutes(make_client):
     client = make_client()
     plan_for(client, price_per_call_minute=Decimal("1.00"), call_minute_rounding="started_minute")
-    from billing.services import usage_correct
 
     call = record(client, "call_minutes", 61, utc(2026, 10, 5, 10))
     usage_correct(entry=call, quantity=-61, reason="test call", idempotency_key="fix-1")
@@ -168,7 +177,6 @@ def test_telephony_is_passed_through_with_its_margin_as_a_line_of_its_own(make_c
 
 
 def test_telephony_cost_in_another_currency_is_converted_at_the_rate_of_its_day(make_client):
-    from billing.models import ExchangeRate
 
     client = make_client(currency="CZK")
     plan_for(client)
@@ -191,7 +199,6 @@ def test_telephony_cost_in_another_currency_is_converted_at_the_rate_of_its_day(
 
 
 def test_telephony_cost_without_an_exchange_rate_is_refused_with_the_reason(make_client):
-    from billing.models import ExchangeRate
 
     client = make_client(currency="CZK")
     plan_for(client)
@@ -263,9 +270,6 @@ def test_the_amounts_do_not_depend_on_the_order_of_the_usage_groups():
     exact, so the all-clients run and a one-client run always agree to the cent. Here the
     minutes cost exactly 1651.955, i.e. 1651.96; summed as 28-digit quotients they gave
     1651.95 in some orders."""
-    import random
-
-    from billing.rating import PlanTerms, UsageGroup, rate_month
 
     plan = PlanTerms(
         id=1,
@@ -310,3 +314,181 @@ def test_the_amounts_do_not_depend_on_the_order_of_the_usage_groups():
         amounts.add(tuple(line.amount for line in rating.lines))
 
     assert amounts == {(Decimal("1651.96"), Decimal("214.80"), Decimal("111.36"))}
+
+
+def mixed_month(make_client) -> list:
+    """Clients in four currencies and zones, a plan changing mid-month for some, USD
+    telephony cost at a rate changing daily, their rows interleaved in the ledger's order."""
+    rng = random.Random(2024)
+    zones = [
+        ("EUR", "Europe/Berlin"),
+        ("CZK", "Europe/Prague"),
+        ("HUF", "Europe/Budapest"),
+        ("RON", "Europe/Bucharest"),
+    ]
+    clients = [make_client(currency=c, time_zone=z) for c, z in zones for _ in range(2)]
+    for number, client in enumerate(clients):
+        terms = {
+            "base_monthly_fee": Decimal(300 + number),
+            "price_per_email": Decimal("2.35"),
+            "price_per_chat": Decimal("1.15"),
+            "price_per_call_minute": Decimal("0.95"),
+            "included_emails": 3,
+            "out_of_hours_surcharge_percent": Decimal("20"),
+            "telephony_margin_percent": Decimal("12.5"),
+            "call_minute_rounding": "started_minute" if number % 2 else "second",
+            "surcharges": [("Nordic", ["sv"], Decimal("25"))],
+        }
+        plan_for(client, date(2026, 1, 1), **terms)
+        if number % 3 == 0:
+            plan_for(client, date(2026, 10, 17), **{**terms, "price_per_email": Decimal("2.9")})
+    day = date(2026, 9, 25)
+    while day < date(2026, 11, 5):
+        for currency, _ in zones:
+            rate = Decimal("1.0") + Decimal(day.toordinal() % 97) / 1000
+            ExchangeRate.objects.create(
+                from_currency="USD", to_currency=currency, valid_on=day, rate=rate
+            )
+        day += timedelta(days=2)  # every other day: most days take the day before's
+    kinds = ["email_answered", "chat_handled", "call_minutes", "telephony_cost"]
+    for _ in range(400):
+        client = rng.choice(clients)
+        kind = rng.choice(kinds)
+        # 30 September to 1 November (UTC): both month edges, in every zone.
+        at = utc(2026, 9, 30, 12) + timedelta(seconds=rng.randrange(32 * 86400))
+        extra = {"language": rng.choice(["cs", "sv", "de"]), "out_of_hours": rng.random() < 0.3}
+        if kind == "telephony_cost":
+            quantity = Decimal(rng.randrange(1, 2000)) / 1000
+            extra["currency"] = "USD" if rng.random() < 0.5 else client.currency
+        elif kind == "call_minutes":
+            quantity = Decimal(rng.randrange(1, 900))
+        else:
+            quantity = Decimal(1)
+        entry = record(client, kind, quantity, at, **extra)
+        if rng.random() < 0.1:  # a correction: negative, at the corrected entry's time
+            usage_correct(
+                entry=entry, quantity=-quantity, reason="test", idempotency_key=f"fix:{entry.pk}"
+            )
+    return clients
+
+
+def python_rating(client, month):
+    """The month rated from the raw rows in Python, group by group as the SQL groups them:
+    a reference that shares no SQL with rating's."""
+    plans = plan_terms_for_month(month=month, client_ids=[client.pk])[client.pk]
+    rates = list(ExchangeRate.objects.filter(to_currency=client.currency).order_by("-valid_on"))
+    groups: dict[tuple, dict] = {}
+    for row in ledger_rows_for_month(client=client, month=month):
+        day = row.occurred_at.astimezone(client.tz).date()
+        plan = next(
+            p.id for p in plans if p.valid_from <= day and (p.valid_to is None or day < p.valid_to)
+        )
+        rate = Decimal(1)
+        if row.currency not in ("", client.currency):
+            rate = next(
+                r.rate for r in rates if r.from_currency == row.currency and r.valid_on <= day
+            )
+        key = (plan, row.kind, row.language, row.out_of_hours, row.currency)
+        group = groups.setdefault(
+            key, {"events": 0, "qty": Decimal(0), "started": Decimal(0), "conv": Decimal(0)}
+        )
+        group["events"] += 1
+        group["qty"] += row.quantity
+        group["conv"] += row.quantity * rate
+        if row.kind == "call_minutes":
+            minutes = (abs(row.quantity) / 60).to_integral_value(rounding="ROUND_CEILING")
+            group["started"] += minutes if row.quantity >= 0 else -minutes
+        group.setdefault("first_day", day)
+    usage = [
+        UsageGroup(
+            plan_id=plan,
+            kind=kind,
+            language=language,
+            out_of_hours=night,
+            currency=currency,
+            events=g["events"],
+            quantity=g["qty"],
+            started_minutes=g["started"],
+            first_day=g["first_day"],
+            converted=g["conv"],
+        )
+        for (plan, kind, language, night, currency), g in groups.items()
+    ]
+    return rate_month(currency=client.currency, month=month, plans=plans, usage=usage)
+
+
+def test_the_month_rated_for_all_clients_at_once_equals_each_client_rated_alone(make_client):
+    clients = mixed_month(make_client)
+
+    together = {r.client.pk: r.rating for r in ratings_for_month(month=OCT, clients=clients)}
+
+    for client in clients:
+        alone = rating_for_client_month(client=client, month=OCT)
+        reference = python_rating(client, OCT)
+        assert together[client.pk].lines == alone.lines == reference.lines, client.currency
+        assert together[client.pk].total == reference.total
+        assert together[client.pk].cost == reference.cost
+    assert {line.kind for r in together.values() for line in r.lines} >= {
+        "base_fee",
+        "emails",
+        "chats",
+        "call_minutes",
+        "language_surcharge",
+        "out_of_hours",
+        "telephony",
+        "telephony_margin",
+    }
+
+
+def test_rating_reads_the_ledger_once_without_jit_and_without_a_lookup_per_row(make_client):
+    clients = mixed_month(make_client)
+
+    with CaptureQueriesContext(connection) as queries:
+        ratings_for_month(month=OCT, clients=clients)
+
+    reads = [q["sql"] for q in queries.captured_queries if "billing_usageentry" in q["sql"]]
+    assert len(reads) == 1
+    assert "SET LOCAL jit = off" in [q["sql"] for q in queries.captured_queries]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + reads[0])
+        (plan,) = cursor.fetchone()[0]
+    # The exchange rate and the plan of a day are joined, not looked up per ledger row: no
+    # node that reads the ledger below it runs a subplan (the rates are looked up per day).
+    assert not any(
+        subplans and any(reads_ledger(child) for child in children)
+        for subplans, children in walk(plan["Plan"])
+    )
+    # The covering index has every column rating reads: a client's month can be read from
+    # it alone (the planner picks that on a big ledger; on this small one, only when told).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")  # index-only scans are left
+        cursor.execute("EXPLAIN (FORMAT JSON) " + reads[0])
+        (plan,) = cursor.fetchone()[0]
+    (ledger,) = [n for n in nodes(plan["Plan"]) if n.get("Relation Name") == "billing_usageentry"]
+    assert (ledger["Node Type"], ledger["Index Name"]) == (
+        "Index Only Scan",
+        "billing_usage_client_rating",
+    )
+
+
+def walk(node):
+    """(has a subplan, its other children) for every node of an EXPLAIN plan."""
+    children = node.get("Plans", [])
+    subplans = [c for c in children if c.get("Parent Relationship") == "SubPlan"]
+    yield bool(subplans), [c for c in children if c not in subplans]
+    for child in children:
+        yield from walk(child)
+
+
+def nodes(node):
+    yield node
+    for child in node.get("Plans", []):
+        yield from nodes(child)
+
+
+def reads_ledger(node) -> bool:
+    return node.get("Relation Name") == "billing_usageentry" or any(
+        reads_ledger(child) for child in node.get("Plans", [])
+    )
