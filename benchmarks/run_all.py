@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Each benchmark, and its arguments for --smallest; the default run passes none.
 BENCHMARKS: dict[str, str] = {
     "language_detection": "",
-    "provision_clients": "--counts 1",
+    "provision_clients": "--counts 1 --fresh 1",
+    "many_clients": "--sizes 4,8 --requests 10 --sample 2 --migrate-sample 2",
     "billing_rating": "--rows 2000 --clients 5",
     "invoice_month": "--sizes 5:1000,10:2000",
     "bank_statement_match": "--sizes 50,200 --clients 100",

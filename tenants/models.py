@@ -318,3 +318,20 @@ class InboundAddress(models.Model):
     def save(self, *args, **kwargs):
         self.address = self.address.strip().lower()
         super().save(*args, **kwargs)
+
+
+class CloneScript(models.Model):
+    """The template schema's SQL script that new client schemas are copied from.
+
+    Kept in the database rather than in a process's memory so a fresh process (a
+    ``create_client`` run, a new web worker) reuses the one ``pg_dump`` already made;
+    ``key`` digests the template's recorded migrations, so a deploy that adds one makes
+    a new script (tenants.cloning).
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    script = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"clone script {self.key[:12]}"

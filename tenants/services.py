@@ -29,6 +29,7 @@ from tenants.models import ApiKey, Client, Domain
 logger = logging.getLogger(__name__)
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
+PLAIN_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 # Slugs that would collide with the agency's own names, hosts or the template schema.
 RESERVED_SLUGS = {"agency", "template", "public", "www", "admin", "api", "static", "mail"}
 
@@ -56,6 +57,56 @@ def _unapplied_migrations(schema_name: str) -> int:
         # django-tenants records every app's migrations in each schema (shared apps' as
         # no-ops), so any unapplied migration means the template is behind.
         return len(executor.migration_plan(targets))
+
+
+# Client schemas read per query by client_schemas_behind: each one's django_migrations is
+# locked until the statement ends, and the server's lock table is shared by every session
+# (max_locks_per_transaction x max_connections, 6,400 by default).
+SCHEMAS_PER_QUERY = 250
+
+
+def client_schemas_behind(schemas: list[str]) -> list[str]:
+    """Those of ``schemas`` that lack a migration the up-to-date template has recorded.
+
+    A no-op deploy then costs a few queries instead of one migration executor (a graph
+    plan and a post-migrate pass) per client: django-tenants users report 12 minutes for
+    900 clients. A schema with every migration of the template needs nothing, since the
+    template is checked against the code first; one without its django_migrations table
+    (or no schema at all) is listed too, for the executor to report or fix.
+    """
+    template = settings.TENANT_BASE_SCHEMA
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT DISTINCT app, name FROM "{template}".django_migrations'  # noqa: S608
+        )
+        expected = cursor.fetchall()
+        cursor.execute(
+            "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname = 'django_migrations' AND c.relkind = 'r' "
+            "AND n.nspname = ANY(%s)",
+            [schemas],
+        )
+        # Plain names only go into the statement; any other is left to the executor.
+        readable = sorted(
+            row[0] for row in cursor.fetchall() if PLAIN_SCHEMA_NAME.fullmatch(row[0])
+        )
+        up_to_date: set[str] = set()
+        apps, names = [app for app, _ in expected], [name for _, name in expected]
+        for start in range(0, len(readable), SCHEMAS_PER_QUERY):
+            chunk = readable[start : start + SCHEMAS_PER_QUERY]
+            missing = " UNION ALL ".join(
+                "SELECT %s::text, (SELECT count(*) FROM expected e WHERE NOT EXISTS ("  # noqa: S608
+                f'SELECT FROM "{schema}".django_migrations m '
+                "WHERE m.app = e.app AND m.name = e.name))"
+                for schema in chunk
+            )
+            cursor.execute(
+                "WITH expected AS MATERIALIZED ("  # noqa: S608
+                "SELECT * FROM unnest(%s::text[], %s::text[]) AS e(app, name)) " + missing,
+                [apps, names, *chunk],
+            )
+            up_to_date.update(schema for schema, count in cursor.fetchall() if count == 0)
+    return [schema for schema in schemas if schema not in up_to_date]
 
 
 def template_schema_ensure(*, verbosity: int = 0) -> bool:

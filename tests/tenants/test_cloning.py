@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import connection
 
 from tenants import cloning
+from tenants.models import CloneScript
 from tenants.services import client_provision
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,7 @@ def test_without_pg_dump_provisioning_falls_back_to_django_tenants_clone(
 ):
     settings.PG_DUMP = "/nonexistent/pg_dump"
     monkeypatch.setattr(cloning, "_cache", {})
+    CloneScript.objects.all().delete()  # else the stored script serves (rolled back after)
 
     client = client_provision(slug="slow-copy", name="Slow", **PRAGUE).client
 
