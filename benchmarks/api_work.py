@@ -5,25 +5,21 @@ import http.client
 import itertools
 import json
 import os
-import shutil
-import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from _report import Report
+from benchdb import free_port, gunicorn_start
 from django.core.management import call_command
 from django.db import connection, connections
 from django_tenants.utils import schema_context
 
 from tenants.services import agency_ensure, api_key_issue, client_provision
 
-ROOT = Path(__file__).resolve().parents[1]
 LIST_TARGET_MS = 100  # the issue sets none for a create: its p99 is reported beside the floor
 
 FILL = """
@@ -68,36 +64,11 @@ def client_filled(size: int) -> str:
     return api_key_issue(client=client, name="bench")[1]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def gunicorn_start(port: int, workers: int) -> subprocess.Popen:
+def api_gunicorn_start(port: int, workers: int) -> subprocess.Popen:
     # A benchmark is development: the development key and the filesystem broker are fine.
     # DATABASE_URL is the bench database's (benchdb.bench_database set it).
     env = {**os.environ, "POLYDESK_ENV": "development", "DJANGO_DEBUG": "0"}
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
-    process = subprocess.Popen(
-        [
-            *[gunicorn or "gunicorn", "api_wsgi:application"],
-            *["--pythonpath", str(ROOT / "benchmarks")],
-            *["--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-            *["--log-level", "warning"],
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
+    return gunicorn_start("api_wsgi:application", port=port, workers=workers, env=env)
 
 
 @dataclass(frozen=True)
@@ -199,7 +170,7 @@ def run(
     keys = {size: client_filled(size) for size in sizes}
     connections.close_all()  # gunicorn's workers have their own
     port = free_port()
-    server = gunicorn_start(port, workers)
+    server = api_gunicorn_start(port, workers)
     errors: list[str] = []
     try:
         print(f"gunicorn: {workers} sync workers on 127.0.0.1:{port}; {os.cpu_count()} CPUs")

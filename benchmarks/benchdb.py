@@ -8,9 +8,15 @@ at it (call ``django_setup(name)`` inside), and drops it on the way out, also on
 import logging
 import os
 import random
+import shutil
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import psycopg
@@ -20,6 +26,28 @@ from config import env
 from config.embedded_postgres import bundled_pg_dump, embedded_database_url
 
 MAINTENANCE_DATABASE = "postgres"
+ROOT = Path(__file__).resolve().parents[1]
+# The sixteen languages the desk and router benchmarks spread their work over.
+LANGUAGES = [
+    "cs",
+    "sk",
+    "pl",
+    "de",
+    "hu",
+    "ro",
+    "sl",
+    "hr",
+    "bg",
+    "en",
+    "fr",
+    "it",
+    "es",
+    "nl",
+    "pt",
+    "el",
+]
+# The mix of channels of their work items: mostly e-mail, as at the agency.
+CHANNELS = ["email"] * 6 + ["chat"] * 2 + ["call", "sms"]
 
 
 @dataclass(frozen=True)
@@ -124,3 +152,37 @@ def clients_make(*, prefix: str, count: int, languages: list[str], rng: random.R
         )
         for n in range(count)
     )
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_start(
+    app: str, *, port: int, workers: int, env: dict[str, str], options: tuple[str, ...] = ()
+) -> subprocess.Popen:
+    """gunicorn serving ``app`` (a WSGI module path; a module beside the benchmarks is found
+    through ``--pythonpath``) on loopback, once it accepts connections (60 s at most)."""
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    process = subprocess.Popen(
+        [
+            *[gunicorn or "gunicorn", app],
+            *["--pythonpath", str(ROOT / "benchmarks")],
+            *["--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+            *["--log-level", "warning", *options],
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start")

@@ -4,7 +4,6 @@ see that file for what is measured)."""
 import asyncio
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import aiohttp
 from _report import Report
+from benchdb import free_port
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
@@ -95,12 +95,6 @@ def setup(count: int) -> tuple[str, list[Chat]]:
         for s in sessions
     ]
     return client.schema_name, chats
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def rss_kb(pid: int) -> int:

@@ -31,28 +31,9 @@ import time
 from datetime import timedelta
 
 from _report import Report, json_option
-from benchdb import bench_database, clients_make, django_setup, server_find
+from benchdb import CHANNELS, LANGUAGES, bench_database, clients_make, django_setup, server_find
 
 BENCH_DATABASE = "polydesk_bench_desk"
-LANGUAGES = [
-    "cs",
-    "sk",
-    "pl",
-    "de",
-    "hu",
-    "ro",
-    "sl",
-    "hr",
-    "bg",
-    "en",
-    "fr",
-    "it",
-    "es",
-    "nl",
-    "pt",
-    "el",
-]
-CHANNELS = ["email"] * 6 + ["chat"] * 2 + ["call", "sms"]
 COLLEAGUES = 50
 
 

@@ -31,8 +31,6 @@ import http.client
 import os
 import random
 import resource
-import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -42,7 +40,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from _report import Report, json_option
-from benchdb import bench_database, django_setup, server_find
+from benchdb import bench_database, django_setup, free_port, gunicorn_start, server_find
 from django.core.management import call_command
 
 BENCH_DATABASE = "polydesk_bench_intake"
@@ -159,45 +157,16 @@ def pipe_processes(raws: list[bytes]) -> float:
     return (time.perf_counter() - started) / len(raws)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def gunicorn_start(port: int) -> subprocess.Popen:
+def intake_gunicorn_start(port: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "POLYDESK_MAIL_INTAKE_TOKEN": TOKEN,
         "LOG_LEVEL": "WARNING",
         "DJANGO_DEBUG": "0",
     }
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
-    process = subprocess.Popen(
-        [
-            gunicorn or "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--timeout",
-            "120",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
+    return gunicorn_start(
+        "config.wsgi", port=port, workers=2, env=env, options=("--timeout", "120")
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def http_path(raws: list[bytes], port: int, concurrency: int) -> tuple[float, dict]:
@@ -288,7 +257,7 @@ def main() -> int:
         # Peak memory first, in a process that has not held bigger things yet.
         result["peak_memory_25mb"] = peak_memory()
         port = free_port()
-        server = gunicorn_start(port)
+        server = intake_gunicorn_start(port)
         try:
             for size in sizes:
                 pipe_raws = messages(size, f"pipe{size}", rng)

@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from _report import Report
+from benchdb import CHANNELS, LANGUAGES
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
@@ -37,25 +38,6 @@ from routing.services import agent_next_item
 from tenants.models import Client
 
 CLIENTS, AGENTS, CLIENTS_PER_AGENT = 500, 1000, 5
-LANGUAGES = [
-    "cs",
-    "sk",
-    "pl",
-    "de",
-    "hu",
-    "ro",
-    "sl",
-    "hr",
-    "bg",
-    "en",
-    "fr",
-    "it",
-    "es",
-    "nl",
-    "pt",
-    "el",
-]
-CHANNELS = ["email"] * 6 + ["chat"] * 2 + ["call", "sms"]
 ROUTERS = 4
 
 # The floor: the bare claim with no rules, from the global queue in its own index's order.

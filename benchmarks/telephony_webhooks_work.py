@@ -4,19 +4,16 @@ has pointed the settings at the bench database (the models below need those sett
 import http.client
 import os
 import random
-import shutil
-import socket
 import statistics
 import subprocess
-import sys
 import threading
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
 from _report import Report
+from benchdb import free_port, gunicorn_start
 from django.core.management import call_command
 from django.db import connection, connections
 from django_tenants.utils import schema_context
@@ -30,7 +27,6 @@ from tenants.services import agency_ensure, client_provision
 
 TOKEN = "bench-auth-token"  # noqa: S105 - signs loopback requests of this benchmark
 NUMBER = "+420228880000"
-ROOT = Path(__file__).resolve().parents[1]
 EMPTY = "/bench/empty"
 LATENCY_TARGET_MS = 50
 CEILING_TARGET = 50  # % of the empty view's
@@ -62,13 +58,7 @@ def prepare() -> int:
     return client.pk
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def gunicorn_start(
+def webhooks_gunicorn_start(
     port: int, workers: int, limit_set_calls: bool, database_url: str | None = None
 ) -> subprocess.Popen:
     # A benchmark is development: the development key and the filesystem broker are fine.
@@ -83,26 +73,9 @@ def gunicorn_start(
         env["DATABASE_URL"] = database_url
     if limit_set_calls:
         env["POLYDESK_TENANT_LIMIT_SET_CALLS"] = "1"
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
-    process = subprocess.Popen(
-        [
-            *[gunicorn or "gunicorn", "telephony_webhooks_wsgi:application"],
-            *["--pythonpath", str(ROOT / "benchmarks")],
-            *["--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-            *["--log-level", "warning"],
-        ],
-        cwd=ROOT,
-        env=env,
+    return gunicorn_start(
+        "telephony_webhooks_wsgi:application", port=port, workers=workers, env=env
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 class Load:
@@ -230,7 +203,7 @@ def round_trips(client_id: int, limit_set_calls: bool) -> dict[str, int]:
     credentials = f"{user}:{password}@" if password else f"{user}@"
     url = f"postgresql://{credentials}127.0.0.1:{proxy.port}/{params['dbname']}?sslmode=disable"
     port = free_port()
-    server = gunicorn_start(port, 1, limit_set_calls, database_url=url)
+    server = webhooks_gunicorn_start(port, 1, limit_set_calls, database_url=url)
     counted = {"incoming": 0, "gather": 0}
     try:
         load = Load(port=port, client_id=client_id, think=0)
@@ -269,7 +242,7 @@ def run(options: Options, report: Report) -> None:
     print("\nround trips per webhook, counted at the wire (one worker, warm connection)")
     trips = round_trips(client_id, options.limit_set_calls)
     port = free_port()
-    server = gunicorn_start(port, options.workers, options.limit_set_calls)
+    server = webhooks_gunicorn_start(port, options.workers, options.limit_set_calls)
     try:
         print(
             f"\ngunicorn: {options.workers} sync workers on 127.0.0.1:{port}; "
