@@ -45,6 +45,16 @@ def assert_complete(schema: str) -> None:
     assert migrations_of(schema) == migrations_of(TEMPLATE)
 
 
+def provision_closing(slug: str, errors: list[BaseException]) -> None:
+    """client_provision in a thread of its own: its connection closed at the end."""
+    try:
+        client_provision(slug=slug, name=slug, **PRAGUE)
+    except BaseException as error:
+        errors.append(error)
+    finally:
+        connection.close()
+
+
 def forget(*slugs: str) -> None:
     """Clients, their schemas and every spare: committed state the next test must not see."""
     with connection.cursor() as cursor:
@@ -109,6 +119,46 @@ def test_two_parallel_provisionings_take_two_spares(pool):
     assert not spares & spare_names()
     for slug in ("spare-one", "spare-two"):
         assert_complete(Client.objects.get(slug=slug).schema_name)
+
+
+def test_a_spare_being_taken_is_skipped_not_waited_for(pool):
+    """One provisioning holds a spare in its open transaction: another takes the next spare
+    at once instead of waiting on the first's lock (and cloning after it)."""
+    assert refill(2) == (0, 2)
+    first, second = sorted(SpareSchema.objects.values_list("schema_name", flat=True))
+    taken, release, errors = threading.Event(), threading.Event(), []
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                assert cloning.spare_take(template=TEMPLATE, schema_name="client_spare_held")
+                taken.set()
+                release.wait(timeout=60)
+                transaction.set_rollback(True)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            taken.set()
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert taken.wait(timeout=30)
+        provisioning = threading.Thread(target=provision_closing, args=("spare-one", errors))
+        provisioning.start()
+        provisioning.join(timeout=30)
+        assert not provisioning.is_alive(), "the provisioning waited for the held spare"
+        schema = Client.objects.get(slug="spare-one").schema_name
+        assert_complete(schema)
+        assert not schema_exists(second)
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    assert errors == []
+    # The holder rolled back: its spare is there again, whole.
+    assert first in spare_names()
+    assert_complete(first)
 
 
 def test_a_spare_of_an_older_template_is_not_used_and_the_refill_drops_it(pool):
