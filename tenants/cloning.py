@@ -24,15 +24,16 @@ import hashlib
 import logging
 import os
 import re
+import secrets
 import shutil
 import subprocess
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from psycopg.conninfo import make_conninfo
 
 from tenants.current import schema_public_set
-from tenants.models import CloneScript
+from tenants.models import CloneScript, SpareSchema
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 # The last script this process used, by key: saves reading it again from the database.
 _cache: dict[str, str] = {}
+# Spare schemas are named this, then a random suffix; never a client's (``client_...``).
+SPARE_PREFIX = "spare_"
+_REFILL_LOCK = "tenants:spares_refill"
 # A dump is retried this often when the template changes while it is taken.
 _DUMP_ATTEMPTS = 3
 
@@ -149,9 +153,9 @@ def _dump_stored(template: str, key: str) -> tuple[str, str]:
     return key, script
 
 
-def template_script(template: str) -> str:
-    """The template's SQL script for its current migration state: from this process's
-    memory, else from the database, else from a new dump stored there."""
+def template_script(template: str) -> tuple[str, str]:
+    """The template's key and SQL script for its current migration state: from this
+    process's memory, else from the database, else from a new dump stored there."""
     key = template_key(template)
     script = _cache.get(key)
     if script is None:
@@ -160,16 +164,94 @@ def template_script(template: str) -> str:
             key, script = _dump_stored(template, key)
         _cache.clear()
         _cache[key] = script
-    return script
+    return key, script
 
 
-def schema_clone(*, template: str, schema_name: str) -> None:
-    """Create ``schema_name`` as a copy of ``template`` in the current transaction."""
+def schema_clone(*, template: str, schema_name: str) -> str:
+    """Create ``schema_name`` as a copy of ``template`` in the current transaction; the
+    template key of the script it ran."""
     for name in (template, schema_name):
         if not _SCHEMA_NAME.match(name):
             raise ValueError(f"not a plain schema name: {name!r}")
-    script = re.sub(rf"\b{template}\b", schema_name, template_script(template))
+    key, script = template_script(template)
+    script = re.sub(rf"\b{template}\b", schema_name, script)
     with connection.cursor() as cursor:
         cursor.execute(script)
     # The script qualifies every name; make django-tenants set search_path afresh.
     schema_public_set()
+    return key
+
+
+def spare_take(*, template: str, schema_name: str) -> bool:
+    """Rename a spare of the template's current key to ``schema_name``, in the current
+    transaction; False when there is none to take (the caller clones instead).
+
+    SKIP LOCKED lets parallel provisionings each take another spare, or none, without
+    waiting; the row goes with the rename, so a rollback gives the spare back whole. Any
+    error leaves the transaction as it was (a savepoint): a spare is only ever an
+    optimisation.
+    """
+    if not _SCHEMA_NAME.match(schema_name):
+        raise ValueError(f"not a plain schema name: {schema_name!r}")
+    key = template_key(template)
+    try:
+        with transaction.atomic():
+            spare = (
+                SpareSchema.objects.select_for_update(skip_locked=True)
+                .filter(key=key)
+                .order_by("pk")
+                .first()
+            )
+            if spare is None:
+                return False
+            if not _SCHEMA_NAME.match(spare.schema_name):
+                raise ValueError(f"not a plain schema name: {spare.schema_name!r}")
+            with connection.cursor() as cursor:
+                cursor.execute(f'ALTER SCHEMA "{spare.schema_name}" RENAME TO "{schema_name}"')
+            spare.delete()
+    except (DatabaseError, ValueError):
+        logger.exception("spare schema not usable; cloning instead")
+        return False
+    return True
+
+
+def spares_refill(*, template: str, keep: int) -> tuple[int, int]:
+    """Drop spares of another template key, then clone spares until ``keep`` have the
+    current one: (dropped, made). Each spare commits with its row, so a spare on record is
+    complete. One process refills at a time (an advisory lock; the others return at once).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [_REFILL_LOCK])
+        if not cursor.fetchone()[0]:
+            return 0, 0
+    try:
+        dropped = _stale_spares_drop(template_key(template))
+        made = 0
+        while SpareSchema.objects.filter(key=template_key(template)).count() < keep:
+            with transaction.atomic():
+                name = f"{SPARE_PREFIX}{secrets.token_hex(8)}"
+                key = schema_clone(template=template, schema_name=name)
+                SpareSchema.objects.create(schema_name=name, key=key)
+            made += 1
+            if made >= keep:  # the template changed under us: the next run goes on
+                break
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [_REFILL_LOCK])
+    return dropped, made
+
+
+def _stale_spares_drop(key: str) -> int:
+    dropped = 0
+    for spare_id in SpareSchema.objects.exclude(key=key).values_list("pk", flat=True):
+        with transaction.atomic():
+            spare = SpareSchema.objects.select_for_update(skip_locked=True).filter(pk=spare_id)
+            found = spare.first()
+            if found is None:  # taken (or being taken) meanwhile
+                continue
+            if _SCHEMA_NAME.match(found.schema_name):
+                with connection.cursor() as cursor:
+                    cursor.execute(f'DROP SCHEMA IF EXISTS "{found.schema_name}" CASCADE')
+            found.delete()
+            dropped += 1
+    return dropped

@@ -335,3 +335,21 @@ class CloneScript(models.Model):
 
     def __str__(self) -> str:
         return f"clone script {self.key[:12]}"
+
+
+class SpareSchema(models.Model):
+    """A client schema cloned ahead of time from the template, waiting for a client.
+
+    Provisioning renames one to the new client's schema instead of replaying the clone
+    script (a rename is one catalog update; the script is a thousand statements). ``key``
+    is the template key it was cloned from (tenants.cloning.template_key): a spare of any
+    other key is stale after a deploy, never used, and dropped by the refill task. A spare
+    has no Client row, so it is never served, migrated or swept.
+    """
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    key = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"spare schema {self.schema_name}"

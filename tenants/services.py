@@ -22,9 +22,11 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from tenants.cloning import CloneUnavailable, schema_clone
+from core.tasks import task_enqueue_on_commit
+from tenants.cloning import CloneUnavailable, schema_clone, spare_take
 from tenants.current import schema_name_current, schema_public_set
 from tenants.models import ApiKey, Client, Domain
+from tenants.tasks import spares_refill_task
 
 logger = logging.getLogger(__name__)
 
@@ -167,10 +169,17 @@ def agency_ensure(*, name: str = "Polydesk agency", domain: str | None = None) -
 
 
 def _schema_create(client: Client) -> None:
-    """Copy the template into the client's schema, with its migrations recorded."""
+    """Copy the template into the client's schema, with its migrations recorded: a spare
+    cloned ahead of time when one of the template's current state is left, else the clone
+    script now."""
+    template = settings.TENANT_BASE_SCHEMA
+    if spare_take(template=template, schema_name=client.schema_name):
+        # The pool is one smaller: a worker clones another once this commits.
+        task_enqueue_on_commit(spares_refill_task)
+        return
     try:
         with transaction.atomic():
-            schema_clone(template=settings.TENANT_BASE_SCHEMA, schema_name=client.schema_name)
+            schema_clone(template=template, schema_name=client.schema_name)
     except CloneUnavailable as error:
         logger.warning("fast clone unavailable (%s); using django-tenants' clone", error)
         # django-tenants' base-schema cloning, then its migrations faked.

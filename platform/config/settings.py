@@ -549,6 +549,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "staffing.tasks.plan_make_task",
         "schedule": crontab(minute=35, hour=1),
     },
+    # Spare client schemas cloned ahead of time, so a new client takes one at once; stale
+    # ones (a deploy migrated the template) dropped (tenants.tasks).
+    "refill-spare-schemas": {"task": "tenants.tasks.spares_refill_task", "schedule": 300.0},
     # Payment reminders of overdue invoices, in the morning of Europe's working day.
     "queue-invoice-reminders": {
         "task": "billing.tasks.invoice_reminders_task",
