@@ -234,8 +234,8 @@ def test_the_table_check_looks_in_the_schema_only(two_clients):
 
 @pytest.fixture
 def committed_schemas(two_clients, django_db_blocker):
-    """Two schemas with what the throwaway migration needs, committed for the workers."""
-    a, names = two_clients.a.schema_name, ["client_exec_p1", "client_exec_p2"]
+    """Three schemas with what the throwaway migration needs, committed for the workers."""
+    a, names = two_clients.a.schema_name, ["client_exec_p1", "client_exec_p2", "client_exec_p3"]
     tables = [THROWAWAY_TABLE, "django_migrations", "django_content_type"]
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         for name in names:
@@ -252,10 +252,33 @@ def committed_schemas(two_clients, django_db_blocker):
             cursor.execute(f'DROP SCHEMA "{name}" CASCADE')
 
 
-def test_parallel_workers_migrate_every_schema(committed_schemas, throwaway, django_db_blocker):
+def test_parallel_workers_migrate_every_schema(
+    committed_schemas, throwaway, django_db_blocker, settings
+):
+    settings.TENANT_MULTIPROCESSING_CHUNKS = 1  # a worker takes more than one chunk
     with django_db_blocker.unblock():
         shared_state_migrate(committed_schemas, parallel=2)
 
         for schema in committed_schemas:
             assert has_column(schema)
             assert recorded(schema, THROWAWAY_APP, THROWAWAY_NAME)
+
+
+def test_a_failure_in_a_parallel_worker_names_its_schema(
+    committed_schemas, throwaway, django_db_blocker, settings
+):
+    settings.TENANT_MULTIPROCESSING_CHUNKS = 1
+    broken = committed_schemas[1]
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'ALTER TABLE "{broken}".{THROWAWAY_TABLE} ADD COLUMN {THROWAWAY_COLUMN} text'
+            )
+
+        with pytest.raises(CommandError, match=f"{broken} failed: .*{THROWAWAY_COLUMN}"):
+            shared_state_migrate(committed_schemas, parallel=2)
+
+        assert not recorded(broken, THROWAWAY_APP, THROWAWAY_NAME)
+        for schema in committed_schemas:
+            if schema != broken:  # either migrated and recorded or untouched
+                assert has_column(schema) == recorded(schema, THROWAWAY_APP, THROWAWAY_NAME)
