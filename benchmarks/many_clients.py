@@ -20,9 +20,13 @@ For each size N, in order on the same database, it:
   app's migrations that ``MIGRATION_MODULES`` points at, outside the repository) and runs
   ``migrate_platform --parallel`` (django-tenants' multiprocessing executor): its time less
   the no-op deploy's, per client and times N, and a check that every client schema has the
-  column. With ``--migrate-sample K`` the executor migrates K schemas and the others get the
+  column. ``migrate_platform`` runs the shared-state executor (``tenants.executor``). With
+  ``--migrate-sample K`` the executor migrates K schemas and the others get the
   column and its record by hand (``ALTER TABLE`` in one transaction per schema, timed: the
   floor), for sizes whose full run would take hours on a loaded machine;
+- adds a second such migration and runs django-tenants' own multiprocessing executor (what
+  ``migrate_platform --parallel`` ran before) on ``--old-sample`` client schemas, the others
+  by hand: its time per schema against the shared-state executor's in the same run;
 - reads the catalog's size (``pg_class`` and ``pg_attribute`` rows, the system catalogs'
   bytes, ``pg_database_size``);
 - starts a fresh web process (this script with ``--serve``) that times ``--requests``
@@ -64,6 +68,12 @@ def parse_args() -> argparse.Namespace:
         type=int,
         default=0,
         help="client schemas migrated by the executor (the rest by hand); 0: all",
+    )
+    parser.add_argument(
+        "--old-sample",
+        type=int,
+        default=50,
+        help="client schemas django-tenants' multiprocessing executor migrates; 0: none",
     )
     parser.add_argument("--serve", nargs=3, type=int, help=argparse.SUPPRESS)
     json_option(parser)
@@ -124,6 +134,20 @@ def run(args: argparse.Namespace, sizes: list[int], report: Report) -> None:
                 f"by hand (ALTER and its record) in {len(by_hand)}: {raw * 1000:.1f} ms a "
                 f"schema; {with_column}/{size} schemas have it (load {load()})"
             )
+            old = None
+            if args.old_sample:
+                column = throwaway.add()
+                old_schemas = schemas[: args.old_sample]
+                rest = schemas[len(old_schemas) :]
+                raw_rest = work.column_add_raw(column, rest, throwaway.added[-1][0])
+                old = work.executor_migrate(old_schemas, "multiprocessing")
+                problems += work.schemas_with_column(column) != size
+                print(
+                    f"N={size}: django-tenants' multiprocessing executor adding {column} to "
+                    f"{len(old_schemas)} schemas: {old * 1000:.0f} ms a schema, "
+                    f"{old / max(per_client, 1e-9):.1f} times the shared-state executor's; "
+                    f"by hand in {len(rest)}: {raw_rest * 1000:.1f} ms a schema (load {load()})"
+                )
             catalog = work.catalog()
             growth = {
                 key: (catalog[key] - empty[key]) / size for key in ("pg_class", "database_mib")
@@ -148,6 +172,14 @@ def run(args: argparse.Namespace, sizes: list[int], report: Report) -> None:
                 "s",
                 floor=raw if by_hand else None,
             )
+            if old is not None:
+                report.figure(
+                    f"migration adding a column, old multiprocessing executor, per client "
+                    f"(N={size})",
+                    old,
+                    "s",
+                    floor=per_client,
+                )
             report.figure(
                 f"migration adding a column, --parallel, all clients (N={size})",
                 per_client * size,

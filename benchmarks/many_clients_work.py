@@ -111,6 +111,23 @@ def executor_per_schema(sample: int) -> float:
     return (time.perf_counter() - started) / len(schemas)
 
 
+def executor_migrate(schemas: list[str], executor: str) -> float:
+    """Seconds per schema of a django-tenants executor migrating ``schemas`` in two
+    processes: "multiprocessing" (what migrate_platform --parallel ran before) or
+    "shared-state" (tenants.executor, what it runs now)."""
+    started = time.perf_counter()
+    call_command(
+        SchemasMigrate(schemas),
+        tenant=True,
+        interactive=False,
+        verbosity=0,
+        executor=executor,
+        parallel=2,
+        stdout=io.StringIO(),
+    )
+    return (time.perf_counter() - started) / max(1, len(schemas))
+
+
 class ThrowawayMigrations:
     """Copies of MIGRATED_APP's migrations plus numbered ones that each add a column, in a
     package outside the repository that MIGRATION_MODULES points at: a real migration that

@@ -160,6 +160,9 @@ ROOT_URLCONF = "config.urls_tenant"
 # New clients are cloned from this schema with migrations faked (see tenants.services).
 TENANT_BASE_SCHEMA = "client_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
+# Adds the "shared-state" executor (tenants.executor) that migrate_platform uses: one graph
+# and one rendered project state per process for every client schema at the same state.
+GET_EXECUTOR_FUNCTION = "tenants.executor.executor_get"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 # One `SET search_path` per connection and tenant switch instead of one per statement
 # (django-tenants resets it after a rollback and on every set_tenant). Measured: the voice

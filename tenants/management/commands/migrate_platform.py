@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django_tenants.management.commands import SyncCommon
@@ -58,7 +59,12 @@ class Command(BaseCommand):
                 tenant=True,
                 interactive=False,
                 verbosity=verbosity,
-                executor="multiprocessing" if options["parallel"] else "standard",
+                executor="shared-state",
+                parallel=(
+                    getattr(settings, "TENANT_MULTIPROCESSING_MAX_PROCESSES", 2)
+                    if options["parallel"]
+                    else 1
+                ),
             )
         self.stdout.write(
             f"public, template and client schemas are up to date "
