@@ -113,10 +113,10 @@ class LockedDatabaseScheduler(DatabaseScheduler):
         if not taken:
             if holder != self._holder_seen:
                 logger.warning(
+                    # No interval named: at start django-celery-beat has not yet set its own.
                     "beat: standing by, sending nothing: another beat holds the beat lock (%s); "
-                    "trying again every %s s",
+                    "trying again at each of this beat's ticks",
                     holder,
-                    self.max_interval,
                 )
                 self._holder_seen = holder
             return False
