@@ -1,7 +1,7 @@
 """Reads of the public telephony rows a webhook needs before it knows the client."""
 
 from telephony.models import PhoneNumber
-from tenants.domains import ProcessCache, client_by_id
+from tenants.domains import ProcessCache, client_by_id, forget_on_change
 
 
 def _number_read(number: str) -> PhoneNumber | None:
@@ -10,8 +10,9 @@ def _number_read(number: str) -> PhoneNumber | None:
 
 # Kept in each process as the domains are (tenants.domains: how long another process may
 # see an old row, and why that is safe); this process forgets them on any change of a
-# number (telephony.apps) or of a client.
+# number or of a client.
 numbers = ProcessCache(_number_read)
+forget_on_change("telephony.PhoneNumber")
 
 
 def phone_number_with_client(number: str) -> PhoneNumber | None:

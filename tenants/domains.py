@@ -5,7 +5,8 @@ client by the id in its URL: a round trip each, for rows that change a few times
 So each process keeps what it has read, for ``TTL_SECONDS``:
 
 - In this process a change is seen at once: saving or deleting a ``Domain`` or a ``Client``
-  forgets everything kept (``post_save``/``post_delete``, connected in ``tenants.apps``).
+  forgets everything kept (``post_save``/``post_delete``, connected below, beside the caches
+  they empty: ``forget_on_change``).
 - Another process may serve the old mapping for up to ``TTL_SECONDS`` (5 s) after the
   change, or after a bulk ``update()``, which sends no signal. That is safe: a domain moved
   or removed still answers for the client it answered for a moment earlier, and a client
@@ -27,6 +28,7 @@ import time
 from collections.abc import Callable
 
 from django.db import connection
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 from tenants.models import Client, Domain
 
@@ -66,6 +68,14 @@ def forget_all(*args: object, **kwargs: object) -> None:
         cache.forget()
 
 
+def forget_on_change(*models: str) -> None:
+    """Forget every row kept in this process when a row of one of ``models`` ("app.Model")
+    is saved or deleted here."""
+    for model in models:
+        post_save.connect(forget_all, sender=model, dispatch_uid=f"forget-saved-{model}")
+        post_delete.connect(forget_all, sender=model, dispatch_uid=f"forget-deleted-{model}")
+
+
 def _client_of_host(host: str) -> Client | None:
     domain = Domain.objects.select_related("tenant").filter(domain=host).first()
     return domain.tenant if domain else None
@@ -77,6 +87,9 @@ def _client_by_id(client_id: int) -> Client | None:
 
 _by_host = ProcessCache(_client_of_host)
 _by_id = ProcessCache(_client_by_id)
+forget_on_change("tenants.Client", "tenants.Domain")
+# A flush (tests between transactional cases) sends no delete signals, but this.
+post_migrate.connect(forget_all, dispatch_uid="forget-after-flush")
 
 
 def client_of_host(host: str) -> Client | None:

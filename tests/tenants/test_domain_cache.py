@@ -7,6 +7,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from telephony.models import PhoneNumber
+from telephony.selectors import phone_number_with_client
 from tenants import domains
 from tenants.middleware import ClientHostMiddleware
 from tenants.models import Domain
@@ -95,3 +97,19 @@ def test_a_database_error_in_a_request_forgets_every_client_kept(two_clients, dj
             assert _reads(HOST)[1] == 1
         finally:
             domain.delete()
+
+
+def test_a_number_moved_or_removed_is_seen_at_once_in_this_process(two_clients, django_db_blocker):
+    with django_db_blocker.unblock():
+        domains.forget_all()
+        number = PhoneNumber.objects.create(
+            number="+420228889999", client=two_clients.a, country="CZ", default_language="cs"
+        )
+        try:
+            assert phone_number_with_client(number.number).client.pk == two_clients.a.pk
+            number.client = two_clients.b
+            number.save()
+            assert phone_number_with_client(number.number).client.pk == two_clients.b.pk
+        finally:
+            number.delete()
+        assert phone_number_with_client(number.number) is None
