@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from _report import Report
-from benchdb import CHANNELS, LANGUAGES
+from benchdb import CHANNELS, LANGUAGES, clients_make
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
@@ -51,19 +51,7 @@ FLOOR = """
 def fill(items: int) -> None:
     """Clients, agents with skills and clients served, waiting items (bulk inserts)."""
     rng = random.Random(7)
-    clients = Client.objects.bulk_create(
-        Client(
-            schema_name=f"client_bench_{n}",
-            slug=f"bench-{n}",
-            name=f"Bench {n}",
-            languages=(pair := rng.sample(LANGUAGES, 2)),
-            default_language=pair[0],
-            countries=["CZ"],
-            status="active",
-            ready=True,
-        )
-        for n in range(CLIENTS)
-    )
+    clients = clients_make(prefix="bench", count=CLIENTS, languages=LANGUAGES, rng=rng)
     agents = User.objects.bulk_create(
         # "!" is Django's unusable password: these agents never sign in.
         User(username=f"agent{n}", role="agent", password="!")  # noqa: S106
