@@ -6,6 +6,7 @@ behaviours moved out of the HTML still run (client colour, select that sends its
 import re
 
 import pytest
+from django_celery_beat.models import CrontabSchedule
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
@@ -42,6 +43,7 @@ def site(two_clients, django_db_blocker):
         conversation, item = inbound(two_clients.a, "Dobrý den, kde jsou boty?", "csp@example.cz")
         held_by(item, admin)
         portal_host = host_of(two_clients.a)  # no ORM calls once Playwright runs
+        crontab = CrontabSchedule.objects.create(minute="30", hour="4", timezone="UTC")
         try:
             with served_and_browsed() as (port, browser):
                 yield {
@@ -52,6 +54,7 @@ def site(two_clients, django_db_blocker):
                     "portal_user": portal_user.username,
                     "item": item.pk,
                     "colour": client_colour(two_clients.a),
+                    "crontab": crontab.pk,
                 }
         finally:
             WorkItem.objects.filter(pk=item.pk).delete()
@@ -60,6 +63,7 @@ def site(two_clients, django_db_blocker):
                 Conversation.objects.filter(pk=conversation.pk).delete()
                 customer.delete()
             AgentState.objects.filter(agent=admin).delete()
+            crontab.delete()
             User.objects.filter(pk__in=[admin.pk, portal_user.pk]).delete()
 
 
@@ -140,6 +144,11 @@ def test_both_admin_sites_run_under_the_policy(site):
     visit(page, site["agency"] + "/admin/accounts/user/")
     page.locator("#nav-filter").fill("zzzz-nothing")
     expect(page.locator("#nav-sidebar tr.model-user")).to_be_hidden()
+    # django-celery-beat's form: its script (given the nonce by our copy of the template)
+    # reads the chosen crontab out in words.
+    visit(page, site["agency"] + "/admin/django_celery_beat/periodictask/add/")
+    page.locator("#id_crontab").select_option(str(site["crontab"]))
+    expect(page.locator(".field-crontab .help")).to_contain_text("In words: At 04:30")
     sign_in(page, site["portal"], site["admin"], login="/admin/login/")
     for path in ("/admin/", "/admin/content/cannedreply/", "/admin/content/cannedreply/add/"):
         visit(page, site["portal"] + path)

@@ -5,7 +5,13 @@ import re
 
 # The admin's own pages beyond its index, on the agency's site and on a portal.
 ADMIN_PAGES = {
-    "agency": ["/admin/accounts/user/", "/admin/accounts/user/add/", "/admin/password_change/"],
+    "agency": [
+        "/admin/accounts/user/",
+        "/admin/accounts/user/add/",
+        "/admin/password_change/",
+        # django-celery-beat's form brings an inline script of its own (the crontab's words).
+        "/admin/django_celery_beat/periodictask/add/",
+    ],
     "portal": ["/admin/content/cannedreply/", "/admin/content/cannedreply/add/"],
 }
 
