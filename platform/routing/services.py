@@ -1,8 +1,10 @@
 """Writes of the work queue and the router.
 
 Locking, so that two routers never double-assign nor deadlock: functions that wait for
-locks take the work item first, then the agent's state. The router itself locks the agent
-first but takes items with SKIP LOCKED, which never waits.
+locks take the work item first, then the agent's lock (_agents_lock: a transaction-level
+advisory lock per agent, which every writer that decides on an agent's presence or load
+takes). The router itself takes the agent's lock first but takes items with SKIP LOCKED,
+which never waits.
 """
 
 import contextlib
@@ -102,16 +104,19 @@ def work_enqueue(
 def agent_presence_set(*, agent: User, presence: str, now: datetime | None = None) -> AgentState:
     """Switch presence; becoming available starts the idle clock."""
     now = now or timezone.now()
-    state, _ = AgentState.objects.get_or_create(agent=agent)
-    if presence == AgentState.Presence.AVAILABLE and state.presence != presence:
-        state.idle_since = now
-    if state.presence != presence or state.presence_since is None:
-        state.presence_since = now
-    state.presence = presence
-    state.heartbeat_at = now
-    state.save()
-    if presence == AgentState.Presence.OFFLINE:  # signing off ends the shift: all work goes back
-        with transaction.atomic():
+    with transaction.atomic():
+        # A router deciding for this agent right now finishes first: going offline then
+        # hands back what it gave, and the next decision sees the new presence.
+        _agents_lock([agent.pk])
+        state, _ = AgentState.objects.get_or_create(agent=agent)
+        if presence == AgentState.Presence.AVAILABLE and state.presence != presence:
+            state.idle_since = now
+        if state.presence != presence or state.presence_since is None:
+            state.presence_since = now
+        state.presence = presence
+        state.heartbeat_at = now
+        state.save()
+        if presence == AgentState.Presence.OFFLINE:  # signing off ends the shift: all goes back
             _hand_back(agent=agent)
     return state
 
@@ -146,14 +151,33 @@ def agent_heartbeat(
 _FIELDS = [field.attname for field in WorkItem._meta.concrete_fields]
 _COLUMNS = [cast(str, field.column) for field in WorkItem._meta.concrete_fields]  # all have one
 
-# One round trip per decision. The agent's row is locked by a statement of its own, so that
-# the claim, a second statement, counts the agent's load in a snapshot taken after the lock:
-# a row lock waited for inside a statement does not refresh that statement's snapshot, so a
-# load counted in the locking statement could miss what the router that held the lock had
-# just assigned (measured: an agent over capacity). Both statements, with the transaction
-# around them, go to the server as one simple-protocol query: it runs them in turn, and the
-# client waits once instead of once per statement.
-_LOCK_AGENT = "SELECT 1 FROM routing_agentstate WHERE agent_id = %s FOR UPDATE"
+# One round trip per decision. The agent is locked by a statement of its own, so that the
+# claim, a second statement, counts the agent's load in a snapshot taken after the lock: a
+# lock waited for inside a statement does not refresh that statement's snapshot, so a load
+# counted in the locking statement could miss what the router that held the lock had just
+# assigned (measured: an agent over capacity). Both statements, with the transaction around
+# them, go to the server as one simple-protocol query: it runs them in turn, and the client
+# waits once instead of once per statement.
+# The lock is an advisory lock of the transaction, not the agent's row (FOR UPDATE): a row
+# lock is a write (a WAL record, a transaction id), so a decision that gave nothing still
+# waited for its commit's WAL flush; with the advisory lock it writes nothing and its commit
+# waits for no disk (measured on the shared machine: 2.5 ms against 0.76 ms at the median).
+# A decision that gives an item writes it, the idle clock and the pulse, and waits for the
+# flush as before. Whoever else decides on an agent's presence or load takes the same lock
+# (_agents_lock). Keys as the project's other advisory locks: hashtextextended of a name.
+_LOCK_AGENT = "SELECT pg_advisory_xact_lock(hashtextextended('routing.agent.' || %s, 0))"
+_LOCK_AGENTS = """
+    SELECT count(pg_advisory_xact_lock(hashtextextended('routing.agent.' || agent.id, 0)))
+    FROM (SELECT DISTINCT unnest(%s::bigint[]) AS id ORDER BY 1) agent"""  # keys as above
+
+
+def _agents_lock(agent_ids: list[int]) -> None:
+    """Take these agents' locks (the router's, _LOCK_AGENT) until the transaction ends, in
+    the order of their ids. In a transaction only."""
+    if agent_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(_LOCK_AGENTS, [agent_ids])
+
 
 # The agent if available, with capacity and load; then the most urgent item they may take
 # on a channel with room (chat, SMS and API share one capacity), claimed with SKIP LOCKED so
@@ -592,9 +616,13 @@ def agents_release_stale(*, now: datetime | None = None, silence_seconds: int = 
     the queue (also those claimed for an agent while they were going offline), owned
     work (WorkItem.OWNED) stays with them."""
     now = now or timezone.now()
-    AgentState.objects.exclude(presence=AgentState.Presence.OFFLINE).filter(
+    silent = AgentState.objects.exclude(presence=AgentState.Presence.OFFLINE).filter(
         heartbeat_at__lt=now - timedelta(seconds=silence_seconds)
-    ).update(presence=AgentState.Presence.OFFLINE, presence_since=now)
+    )
+    # Their routers' decisions in flight finish first, so that what they gave is handed
+    # back below, and the next decisions see them offline.
+    _agents_lock(list(silent.values_list("agent_id", flat=True)))
+    silent.update(presence=AgentState.Presence.OFFLINE, presence_since=now)
     offline = AgentState.objects.filter(presence=AgentState.Presence.OFFLINE).values("agent_id")
     # Items first (skipping any being closed right now), then nothing else: the lock order.
     # A silent desk is a closed tab or a lost network, not the end of a shift: the agent
@@ -899,8 +927,9 @@ def item_assign(
             gettext("%(agent)s does not serve %(client)s.")
             % {"agent": to_agent.get_full_name() or to_agent.username, "client": item.client.name}
         )
-    # The lock order: the item, then the agent's state (a router counting their load waits).
-    state = AgentState.objects.select_for_update().filter(agent=to_agent).first()
+    # The lock order: the item, then the agent (a router counting their load waits).
+    _agents_lock([to_agent.pk])
+    state = AgentState.objects.filter(agent=to_agent).first()
     offline = state is None or state.presence == AgentState.Presence.OFFLINE
     if offline and item.channel not in WorkItem.OWNED_CHANNELS:
         # Live work of an offline agent returns to the queue at the next sweep
