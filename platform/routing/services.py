@@ -256,6 +256,10 @@ _CONTENDED_AND_CLAIMED = """SELECT
 _PER_PROBE = 2
 
 
+# Every channel, once: Channel.values builds its list anew on each read.
+_CHANNELS = list(Channel.values)
+
+
 def agent_next_item(*, agent: User, now: datetime | None = None) -> WorkItem | None:
     """Give ``agent`` the most urgent item they may take now ("next best item for me").
 
@@ -296,10 +300,10 @@ def _claim(
     items of any language (the last resort) or when other routers held or took every
     candidate. ``known``: policies(); ``pulse``: pulse_claim_params, when the claim writes
     the desks' pulse."""
-    clause, clause_params = eligible_items_sql(reach, Channel.values, now, known)
+    clause, clause_params = eligible_items_sql(reach, _CHANNELS, now, known)
     claim_params = [agent_id, now, offer_expires_at, now, *clause_params, now, agent_id]
     claim_params += pulse or []
-    languages = eligible_languages(reach, Channel.values, known)
+    languages = eligible_languages(reach, _CHANNELS, known)
     if languages is not None:
         probes_params = [list(reach.client_ids), list(languages), *clause_params]
         row = _lock_and_claim(
