@@ -18,7 +18,14 @@ from typing import Any, cast
 
 import psycopg
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -161,7 +168,8 @@ _COLUMNS = [cast(str, field.column) for field in WorkItem._meta.concrete_fields]
 # The lock is an advisory lock of the transaction, not the agent's row (FOR UPDATE): a row
 # lock is a write (a WAL record, a transaction id), so a decision that gave nothing still
 # waited for its commit's WAL flush; with the advisory lock it writes nothing and its commit
-# waits for no disk (measured on the shared machine: 2.5 ms against 0.76 ms at the median).
+# waits for no disk (benchmarks/router.py: the p50 of all decisions, a quarter of which give
+# nothing, against that of those that gave an item).
 # A decision that gives an item writes it, the idle clock and the pulse, and waits for the
 # flush as before. Whoever else decides on an agent's presence or load takes the same lock
 # (_agents_lock). Keys as the project's other advisory locks: hashtextextended of a name.
@@ -352,15 +360,17 @@ def _lock_and_claim(
     atomic block) it runs in a savepoint, like any nested atomic block. ``prepared``: the
     claim runs as this connection's prepared statement of its text (see _prepared_claim).
     """
+    db = connections[DEFAULT_DB_ALIAS]  # read once: each read of ``connection`` is a lookup
     statements = [_LOCK_AGENT, claim]
     params = [_array_text(tuple(value)) if isinstance(value, list) else value for value in params]
     name = _prepared_claim(claim) if prepared else ""
-    if prepared:
+    direct = prepared and not db.in_atomic_block and not db.queries_logged
+    if prepared and not direct:
         execute = f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
         statements = [_GENERIC_PLAN, _LOCK_AGENT, execute]
     try:
-        if prepared and not connection.in_atomic_block and not connection.queries_logged:
-            return _lock_and_claim_direct(agent_id, name, params)
+        if direct:
+            return _lock_and_claim_direct(db, agent_id, name, params)
         if connection.in_atomic_block:
             with transaction.atomic(), connection.cursor() as cursor:
                 return _last_row(cursor, statements, [agent_id, *params])
@@ -393,26 +403,29 @@ def _array_text(values: tuple[int | str, ...]) -> str:
 # The router's own statement, sent on psycopg's connection under Django's (the "direct"
 # path): Django's cursor and psycopg's client-side binding, which adapts each of the ~25
 # parameters in Python, were most of a decision's time in the client (cProfile over 1,000
-# decisions: 0.45-0.55 ms of CPU a decision against 0.15 for the bare statement). Here the
+# decisions; benchmarks/router.py prints the client CPU per decision and per bare
+# statement). Here the
 # parameters are written as literals by libpq's own escaping and the query goes out
 # without placeholders, so psycopg neither parses it nor adapts anything. Only for the
 # prepared claim outside a transaction, and only while Django does not log queries
 # (DEBUG, CaptureQueriesContext): those see the query on Django's cursor as before.
 # Django's execute wrappers (connection.execute_wrapper) see it on both paths, and its
 # errors are Django's (wrap_database_errors), with psycopg's as their cause.
-def _lock_and_claim_direct(agent_id: int, name: str, params: list[Any]) -> tuple[Any, ...] | None:
-    raw = connection.connection
+def _lock_and_claim_direct(
+    db: Any, agent_id: int, name: str, params: list[Any]
+) -> tuple[Any, ...] | None:
+    raw = db.connection
     escaping = psycopg.pq.Escaping(raw.pgconn)
     literals = ", ".join([_literal(value, escaping) for value in params])
     query = (
         f"BEGIN; {_GENERIC_PLAN}; {_LOCK_AGENT % int(agent_id)}; EXECUTE {name}({literals}); COMMIT"
     )
-    with connection.wrap_database_errors, raw.cursor() as cursor:
+    with db.wrap_database_errors, raw.cursor() as cursor:
         try:
             executor = _direct_execute
-            for wrapper in reversed(connection.execute_wrappers):
+            for wrapper in reversed(db.execute_wrappers):
                 executor = functools.partial(wrapper, executor)
-            executor(query, None, False, {"connection": connection, "cursor": cursor})
+            executor(query, None, False, {"connection": db, "cursor": cursor})
             cursor.nextset()  # the SET, the lock: the claim's row is the fourth result
             cursor.nextset()
             cursor.nextset()
