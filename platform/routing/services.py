@@ -1,8 +1,10 @@
 """Writes of the work queue and the router.
 
 Locking, so that two routers never double-assign nor deadlock: functions that wait for
-locks take the work item first, then the agent's state. The router itself locks the agent
-first but takes items with SKIP LOCKED, which never waits.
+locks take the work item first, then the agent's lock (_agents_lock: a transaction-level
+advisory lock per agent, which every writer that decides on an agent's presence or load
+takes). The router itself takes the agent's lock first but takes items with SKIP LOCKED,
+which never waits.
 """
 
 import contextlib
@@ -16,7 +18,14 @@ from typing import Any, cast
 
 import psycopg
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -102,16 +111,19 @@ def work_enqueue(
 def agent_presence_set(*, agent: User, presence: str, now: datetime | None = None) -> AgentState:
     """Switch presence; becoming available starts the idle clock."""
     now = now or timezone.now()
-    state, _ = AgentState.objects.get_or_create(agent=agent)
-    if presence == AgentState.Presence.AVAILABLE and state.presence != presence:
-        state.idle_since = now
-    if state.presence != presence or state.presence_since is None:
-        state.presence_since = now
-    state.presence = presence
-    state.heartbeat_at = now
-    state.save()
-    if presence == AgentState.Presence.OFFLINE:  # signing off ends the shift: all work goes back
-        with transaction.atomic():
+    with transaction.atomic():
+        # A router deciding for this agent right now finishes first: going offline then
+        # hands back what it gave, and the next decision sees the new presence.
+        _agents_lock([agent.pk])
+        state, _ = AgentState.objects.get_or_create(agent=agent)
+        if presence == AgentState.Presence.AVAILABLE and state.presence != presence:
+            state.idle_since = now
+        if state.presence != presence or state.presence_since is None:
+            state.presence_since = now
+        state.presence = presence
+        state.heartbeat_at = now
+        state.save()
+        if presence == AgentState.Presence.OFFLINE:  # signing off ends the shift: all goes back
             _hand_back(agent=agent)
     return state
 
@@ -146,14 +158,34 @@ def agent_heartbeat(
 _FIELDS = [field.attname for field in WorkItem._meta.concrete_fields]
 _COLUMNS = [cast(str, field.column) for field in WorkItem._meta.concrete_fields]  # all have one
 
-# One round trip per decision. The agent's row is locked by a statement of its own, so that
-# the claim, a second statement, counts the agent's load in a snapshot taken after the lock:
-# a row lock waited for inside a statement does not refresh that statement's snapshot, so a
-# load counted in the locking statement could miss what the router that held the lock had
-# just assigned (measured: an agent over capacity). Both statements, with the transaction
-# around them, go to the server as one simple-protocol query: it runs them in turn, and the
-# client waits once instead of once per statement.
-_LOCK_AGENT = "SELECT 1 FROM routing_agentstate WHERE agent_id = %s FOR UPDATE"
+# One round trip per decision. The agent is locked by a statement of its own, so that the
+# claim, a second statement, counts the agent's load in a snapshot taken after the lock: a
+# lock waited for inside a statement does not refresh that statement's snapshot, so a load
+# counted in the locking statement could miss what the router that held the lock had just
+# assigned (measured: an agent over capacity). Both statements, with the transaction around
+# them, go to the server as one simple-protocol query: it runs them in turn, and the client
+# waits once instead of once per statement.
+# The lock is an advisory lock of the transaction, not the agent's row (FOR UPDATE): a row
+# lock is a write (a WAL record, a transaction id), so a decision that gave nothing still
+# waited for its commit's WAL flush; with the advisory lock it writes nothing and its commit
+# waits for no disk (benchmarks/router.py: the p50 of all decisions, a quarter of which give
+# nothing, against that of those that gave an item).
+# A decision that gives an item writes it, the idle clock and the pulse, and waits for the
+# flush as before. Whoever else decides on an agent's presence or load takes the same lock
+# (_agents_lock). Keys as the project's other advisory locks: hashtextextended of a name.
+_LOCK_AGENT = "SELECT pg_advisory_xact_lock(hashtextextended('routing.agent.' || %s, 0))"
+_LOCK_AGENTS = """
+    SELECT count(pg_advisory_xact_lock(hashtextextended('routing.agent.' || agent.id, 0)))
+    FROM (SELECT DISTINCT unnest(%s::bigint[]) AS id ORDER BY 1) agent"""  # keys as above
+
+
+def _agents_lock(agent_ids: list[int]) -> None:
+    """Take these agents' locks (the router's, _LOCK_AGENT) until the transaction ends, in
+    the order of their ids. In a transaction only."""
+    if agent_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(_LOCK_AGENTS, [agent_ids])
+
 
 # The agent if available, with capacity and load; then the most urgent item they may take
 # on a channel with room (chat, SMS and API share one capacity), claimed with SKIP LOCKED so
@@ -232,6 +264,10 @@ _CONTENDED_AND_CLAIMED = """SELECT
 _PER_PROBE = 2
 
 
+# Every channel, once: Channel.values builds its list anew on each read.
+_CHANNELS = list(Channel.values)
+
+
 def agent_next_item(*, agent: User, now: datetime | None = None) -> WorkItem | None:
     """Give ``agent`` the most urgent item they may take now ("next best item for me").
 
@@ -272,10 +308,10 @@ def _claim(
     items of any language (the last resort) or when other routers held or took every
     candidate. ``known``: policies(); ``pulse``: pulse_claim_params, when the claim writes
     the desks' pulse."""
-    clause, clause_params = eligible_items_sql(reach, Channel.values, now, known)
+    clause, clause_params = eligible_items_sql(reach, _CHANNELS, now, known)
     claim_params = [agent_id, now, offer_expires_at, now, *clause_params, now, agent_id]
     claim_params += pulse or []
-    languages = eligible_languages(reach, Channel.values, known)
+    languages = eligible_languages(reach, _CHANNELS, known)
     if languages is not None:
         probes_params = [list(reach.client_ids), list(languages), *clause_params]
         row = _lock_and_claim(
@@ -324,12 +360,17 @@ def _lock_and_claim(
     atomic block) it runs in a savepoint, like any nested atomic block. ``prepared``: the
     claim runs as this connection's prepared statement of its text (see _prepared_claim).
     """
+    db = connections[DEFAULT_DB_ALIAS]  # read once: each read of ``connection`` is a lookup
     statements = [_LOCK_AGENT, claim]
     params = [_array_text(tuple(value)) if isinstance(value, list) else value for value in params]
-    if prepared:
-        execute = f"EXECUTE {_prepared_claim(claim)}({', '.join(['%s'] * len(params))})"
+    name = _prepared_claim(claim) if prepared else ""
+    direct = prepared and not db.in_atomic_block and not db.queries_logged
+    if prepared and not direct:
+        execute = f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
         statements = [_GENERIC_PLAN, _LOCK_AGENT, execute]
     try:
+        if direct:
+            return _lock_and_claim_direct(db, agent_id, name, params)
         if connection.in_atomic_block:
             with transaction.atomic(), connection.cursor() as cursor:
                 return _last_row(cursor, statements, [agent_id, *params])
@@ -357,6 +398,64 @@ def _lock_and_claim(
 def _array_text(values: tuple[int | str, ...]) -> str:
     quoted = (str(value).replace("\\", "\\\\").replace('"', '\\"') for value in values)
     return "{" + ",".join(f'"{value}"' for value in quoted) + "}"
+
+
+# The router's own statement, sent on psycopg's connection under Django's (the "direct"
+# path): Django's cursor and psycopg's client-side binding, which adapts each of the ~25
+# parameters in Python, were most of a decision's time in the client (cProfile over 1,000
+# decisions; benchmarks/router.py prints the client CPU per decision and per bare
+# statement). Here the
+# parameters are written as literals by libpq's own escaping and the query goes out
+# without placeholders, so psycopg neither parses it nor adapts anything. Only for the
+# prepared claim outside a transaction, and only while Django does not log queries
+# (DEBUG, CaptureQueriesContext): those see the query on Django's cursor as before.
+# Django's execute wrappers (connection.execute_wrapper) see it on both paths, and its
+# errors are Django's (wrap_database_errors), with psycopg's as their cause.
+def _lock_and_claim_direct(
+    db: Any, agent_id: int, name: str, params: list[Any]
+) -> tuple[Any, ...] | None:
+    raw = db.connection
+    escaping = psycopg.pq.Escaping(raw.pgconn)
+    literals = ", ".join([_literal(value, escaping) for value in params])
+    query = (
+        f"BEGIN; {_GENERIC_PLAN}; {_LOCK_AGENT % int(agent_id)}; EXECUTE {name}({literals}); COMMIT"
+    )
+    with db.wrap_database_errors, raw.cursor() as cursor:
+        try:
+            executor = _direct_execute
+            for wrapper in reversed(db.execute_wrappers):
+                executor = functools.partial(wrapper, executor)
+            executor(query, None, False, {"connection": db, "cursor": cursor})
+            cursor.nextset()  # the SET, the lock: the claim's row is the fourth result
+            cursor.nextset()
+            cursor.nextset()
+            row: tuple[Any, ...] | None = cursor.fetchone()
+            return row
+        except Exception:
+            # A failed statement leaves the server in the aborted transaction it began.
+            with contextlib.suppress(psycopg.Error):
+                raw.rollback()
+            raise
+
+
+def _direct_execute(sql: str, params: None, many: bool, context: dict[str, Any]) -> None:
+    context["cursor"].execute(sql.encode())  # bytes, no parameters: sent as it is
+
+
+def _literal(value: Any, escaping: Any) -> str:
+    """``value`` as an SQL literal (a parameter of EXECUTE, typed by the statement)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    if not isinstance(value, str):
+        raise TypeError(f"no literal for {type(value).__name__} in the router's claim")
+    literal: bytes = escaping.escape_literal(value.encode())
+    return literal.decode()
 
 
 def _last_row(cursor: Any, statements: list[str], params: list[Any]) -> tuple[Any, ...] | None:
@@ -534,9 +633,13 @@ def agents_release_stale(*, now: datetime | None = None, silence_seconds: int = 
     the queue (also those claimed for an agent while they were going offline), owned
     work (WorkItem.OWNED) stays with them."""
     now = now or timezone.now()
-    AgentState.objects.exclude(presence=AgentState.Presence.OFFLINE).filter(
+    silent = AgentState.objects.exclude(presence=AgentState.Presence.OFFLINE).filter(
         heartbeat_at__lt=now - timedelta(seconds=silence_seconds)
-    ).update(presence=AgentState.Presence.OFFLINE, presence_since=now)
+    )
+    # Their routers' decisions in flight finish first, so that what they gave is handed
+    # back below, and the next decisions see them offline.
+    _agents_lock(list(silent.values_list("agent_id", flat=True)))
+    silent.update(presence=AgentState.Presence.OFFLINE, presence_since=now)
     offline = AgentState.objects.filter(presence=AgentState.Presence.OFFLINE).values("agent_id")
     # Items first (skipping any being closed right now), then nothing else: the lock order.
     # A silent desk is a closed tab or a lost network, not the end of a shift: the agent
@@ -841,8 +944,9 @@ def item_assign(
             gettext("%(agent)s does not serve %(client)s.")
             % {"agent": to_agent.get_full_name() or to_agent.username, "client": item.client.name}
         )
-    # The lock order: the item, then the agent's state (a router counting their load waits).
-    state = AgentState.objects.select_for_update().filter(agent=to_agent).first()
+    # The lock order: the item, then the agent (a router counting their load waits).
+    _agents_lock([to_agent.pk])
+    state = AgentState.objects.filter(agent=to_agent).first()
     offline = state is None or state.presence == AgentState.Presence.OFFLINE
     if offline and item.channel not in WorkItem.OWNED_CHANNELS:
         # Live work of an offline agent returns to the queue at the next sweep

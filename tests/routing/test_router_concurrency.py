@@ -4,8 +4,9 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import psycopg
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
 from accounts.models import User
 from languages.services import agent_skills_set
@@ -92,9 +93,6 @@ def test_concurrent_routers_never_take_an_item_twice(two_clients, django_db_bloc
 def test_a_decision_that_fails_leaves_the_connection_usable(two_clients, django_db_blocker):
     """The decision sends its own BEGIN and COMMIT: when a statement fails (here the agent's
     lock is not granted in time) the server's transaction is ended and nothing is claimed."""
-    import psycopg
-    from django.db import OperationalError
-
     with django_db_blocker.unblock():
         user = UserFactory(role=User.Role.AGENT)
         agent_skills_set(agent=user, skills={"cs": "native"})
@@ -109,10 +107,12 @@ def test_a_decision_that_fails_leaves_the_connection_usable(two_clients, django_
             waiting_since=NOW,
         )
         try:
-            # Another session holds the agent's row.
+            # Another session holds the agent's lock (routing.services._LOCK_AGENT), as a
+            # router deciding for them, or their presence being set, would.
             with connection.get_new_connection(connection.get_connection_params()) as holder:
                 holder.execute(
-                    "SELECT 1 FROM routing_agentstate WHERE agent_id = %s FOR UPDATE", [user.pk]
+                    "SELECT pg_advisory_lock(hashtextextended('routing.agent.' || %s, 0))",
+                    [user.pk],
                 )
                 with connection.cursor() as cursor:
                     cursor.execute("SET lock_timeout = '50ms'")

@@ -124,3 +124,36 @@ def test_route_waiting_reads_the_reach_of_its_agents_in_one_query(two_clients):
     assert {agent.pk for agent in agents} == set(
         WorkItem.objects.filter(source_kind="round-trips").values_list("agent_id", flat=True)
     )
+
+
+def test_a_decision_that_gives_nothing_writes_nothing(two_clients, django_db_blocker):
+    """The agent's lock is an advisory lock, not their row: a decision that gives nothing
+    neither locks nor writes the agent's row (a row lock is a write: a WAL record and a
+    commit that waits for its flush). One that gives an item writes the idle clock."""
+    with django_db_blocker.unblock():
+        agent = agent_serving([two_clients.a], available_at=NOW)
+        try:
+            row_written = "SELECT xmax::text <> '0' FROM routing_agentstate WHERE agent_id = %s"
+            _emails(two_clients.a, 1, language="sk")  # not theirs: they speak Czech only
+            for _ in range(2):  # the first decision reads the reach and prepares the claim
+                assert agent_next_item(agent=agent, now=NOW) is None
+            with connection.cursor() as cursor:
+                cursor.execute(row_written, [agent.pk])
+                assert cursor.fetchone() == (False,)
+
+            czech = work_enqueue(
+                client=two_clients.a,
+                channel="email",
+                language="cs",
+                source_kind="round-trips",
+                source_id=1,
+                waiting_since=NOW,
+            )
+            assert agent_next_item(agent=agent, now=NOW) == czech
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT idle_since FROM routing_agentstate WHERE agent_id = %s", [agent.pk]
+                )
+                assert cursor.fetchone() == (NOW,)
+        finally:
+            _cleanup(agent)
