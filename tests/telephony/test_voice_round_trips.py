@@ -48,7 +48,8 @@ def pg_wire(monkeypatch):
 @pytest.fixture
 def menus(two_clients, django_db_blocker):
     """Client A's number starting with a language menu (1: Czech, 2: Slovak, both on to the
-    main menu; 9 on the main menu repeats it), committed for the server's process."""
+    main menu; 9 on the main menu repeats it, * goes back to the language menu), committed
+    for the server's process."""
     client = two_clients.a
     with django_db_blocker.unblock():
         number = PhoneNumber.objects.create(
@@ -58,6 +59,7 @@ def menus(two_clients, django_db_blocker):
             main = Menu.objects.create(key="rt-main", prompt_cs="Hlavní.", prompt_sk="Hlavné.")
             Option.objects.create(menu=main, key="9", action="repeat")
             Option.objects.create(menu=main, key="1", action="queue", topic="orders")
+            Option.objects.create(menu=main, key="*", action="back")
             language = Menu.objects.create(key="rt-language", language_choice=True)
             for key, code in (("1", "cs"), ("2", "sk")):
                 Option.objects.create(
@@ -185,6 +187,29 @@ def test_an_incoming_call_and_each_key_press_take_at_most_four_round_trips(serve
     with in_schema(menus):
         call = Call.objects.select_related("menu").get(call_sid="CAcounted")
     assert (call.step, call.path, call.language, call.menu.key) == (3, ["2", "9"], "sk", "rt-main")
+
+
+def test_going_back_takes_at_most_four_round_trips_and_says_the_menu_before(server, menus):
+    """The menu the caller came from is read with the call (a language menu: its choices,
+    each in its own language, are said from its options read in the same statement)."""
+    server.call("CAwarm")
+    base = {"CallSid": "CAback", "From": "+420601000111", "To": NUMBER}
+    gather = f"/twilio/voice/c/{server.client_id}/gather"
+    server.post("/twilio/voice/incoming", base)
+    server.post(f"{gather}?step=1", {**base, "Digits": "2"})  # Slovak: the main menu
+    answer, statements = server.post(f"{gather}?step=2", {**base, "Digits": "*"})
+    print("\nkey * (back): " + str(len(statements)) + "\n  " + "\n  ".join(statements))
+    assert len(statements) <= LIMIT, statements
+    assert "Pro češtinu stiskněte 1.".encode() in answer, answer
+    assert "Pre slovenčinu stlačte 2.".encode() in answer, answer
+    with in_schema(menus):
+        call = Call.objects.select_related("menu").get(call_sid="CAback")
+    assert (call.step, call.path, call.menu.key, call.menu_stack) == (
+        3,
+        ["2", "*"],
+        "rt-language",
+        [],
+    )
 
 
 def test_a_retried_key_press_gets_the_same_answer_changes_nothing_and_stays_cheap(server, menus):
