@@ -9,8 +9,10 @@ from tests.support.tenancy import in_schema
 
 
 def _next_request() -> None:
-    """What Django does at the start of each request to a kept connection."""
+    """What Django does at the start of each request to a kept connection (kept: one older
+    than CONN_MAX_AGE, after a long test run, is replaced first)."""
     connection.close_if_unusable_or_obsolete()
+    connection.ensure_connection()
     connection.health_check_done = False
 
 
