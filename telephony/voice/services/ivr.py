@@ -63,7 +63,8 @@ def call_incoming(
     The hot path of every call, so it is lean: one statement reads the menu, its options
     and any answer already given (Twilio retried the request), the answer is built, and
     the call written with it in one INSERT (ON CONFLICT DO NOTHING: a retried request
-    that races the first one writes nothing, and both get the same answer).
+    that races the first one writes nothing, and both get the same answer). Both are
+    prepared statements (call_rows).
     """
     schema_check(client)
     now = now or timezone.now()
@@ -142,11 +143,12 @@ def call_gather(
     after too many tries, the menu's fallback. None: no such call in this client.
 
     Most keys only move the call through its menus, so they take two statements: one
-    reads the call, its menu and the menu's options; one UPDATE writes the columns a key
-    changes, and holds only if no other request moved the call in between (the same step,
-    not ended, still in the menus). A retried (or stale) request gets the stored answer.
-    A key that does more, or an UPDATE that found the call moved, runs again as every
-    other step does: the call locked, in one transaction (``_call_gather_locked``).
+    reads the call, its menu and the menu's options (and the menu before, for "back"); one
+    UPDATE writes the columns a key changes (both prepared statements: call_rows), and
+    holds only if no other request moved the call in between (the same step, not ended,
+    still in the menus). A retried (or stale) request gets the stored answer. A key that
+    does more, or an UPDATE that found the call moved, runs again as every other step
+    does: the call locked, in one transaction (``_call_gather_locked``).
     """
     schema_check(client)
     now = now or timezone.now()
