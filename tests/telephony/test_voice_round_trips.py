@@ -8,8 +8,9 @@ most three (issue #24 asked for four; the health check is now the schema's ``SET
 tenants.postgresql_backend), and so may an incoming call; both are measured on a warm
 connection, as every request but a worker's first is served. The reads that refill the
 process's cache of hosts, clients and numbers (tenants.domains: once per 5 s per process
-and row, a few statements more on the request that finds it expired) are counted apart: a
-slow machine can make one of these requests that one.
+and row, a few statements more on the request that finds it expired) and of the language
+catalog (once per 60 s) are counted apart: a slow machine can make one of these requests
+that one.
 """
 
 import http.client
