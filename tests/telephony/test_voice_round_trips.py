@@ -136,7 +136,9 @@ class Webhooks:
         """The answer and the statements the request sent to PostgreSQL, but for the
         cache's refills."""
         mark = self.wire.mark()
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        # Generous: the worker's first request imports the project, which on a machine
+        # busy with other work took longer than 30 s (this test counts, it does not time).
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         try:
             connection.request(
                 "POST",
