@@ -120,18 +120,22 @@ def _pump(source: socket.socket, target: socket.socket) -> None:
 
 
 # What a web process reads again when its cache of hosts, clients and numbers
-# (tenants.domains) has expired: once per 5 s per process and row, not per request.
+# (tenants.domains) has expired: once per 5 s per process and row, not per request; and the
+# language catalog's voices and fallbacks (languages.selectors, telephony.voice.twiml), once
+# per 60 s per process (on a slow machine, within the calls a test counts).
 _CACHE_READS = (
     'SET search_path = "public"',
     'FROM "tenants_domain"',
     'FROM "tenants_client"',
     'FROM "telephony_phonenumber"',
+    'FROM "languages_language"',
+    'FROM "languages_languagefallback"',
 )
 
 
 def cache_reads(statements: list[str]) -> list[str]:
-    """The statements among ``statements`` that refill the process's cache of hosts,
-    clients and numbers."""
+    """The statements among ``statements`` that refill the process's caches of hosts,
+    clients and numbers, and of the language catalog."""
     return [s for s in statements if s.startswith(_CACHE_READS[0]) or _cached_table(s)]
 
 

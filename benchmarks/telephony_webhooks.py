@@ -3,7 +3,7 @@
 Run from the repository root::
 
     .venv/bin/python benchmarks/telephony_webhooks.py [--callers 400] [--seconds 30]
-        [--think 5] [--workers 4] [--saturation-callers 32] [--json PATH]
+        [--think 5] [--workers 4] [--saturation-callers 32] [--cpu-calls 300] [--json PATH]
 
 On the PostgreSQL server the settings point at (``DATABASE_URL``, or the embedded one), it
 creates a database of its own, ``polydesk_bench_telephony`` (dropped at the end), migrates
@@ -22,7 +22,12 @@ caller listens to a prompt before pressing a key). In order, in one run:
 
 - round trips: the statements each webhook sends to PostgreSQL, counted at the wire by a
   proxy (benchmarks/pg_wire.py) in front of a gunicorn of one worker, warm (target for a
-  key press: at most 4);
+  key press: at most 4), and of the key * that goes back from the returns submenu;
+- CPU per request: the empty view and the webhooks called in this process (the same WSGI
+  application, no gunicorn nor sockets), ``--cpu-calls`` calls and as many empty requests,
+  alternately, twice: this process's CPU time and its PostgreSQL server process's (read
+  from /proc, when the server runs on this machine). Unlike the ceilings, it hardly moves
+  when other work shares the machine, and it says where the ceiling's time goes;
 - the latency floor: one caller alone with no pause (``--no-floor`` leaves it out);
 - the ceiling's floor: the empty view (the same middleware, a constant answer), with
   ``--saturation-callers`` callers and no pause;
@@ -65,6 +70,12 @@ def main() -> int:
     parser.add_argument(
         "--no-floor", action="store_true", help="do not measure one caller alone first (the floor)"
     )
+    parser.add_argument(
+        "--cpu-calls",
+        type=int,
+        default=300,
+        help="calls (and as many empty requests) served in this process to measure CPU time",
+    )
     json_option(parser)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -89,6 +100,7 @@ def main() -> int:
             saturation_callers=args.saturation_callers,
             limit_set_calls=args.limit_set_calls,
             with_floor=not args.no_floor,
+            cpu_calls=args.cpu_calls,
         )
         work.run(options, report)
     return report.emit(args.json)

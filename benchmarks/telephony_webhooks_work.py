@@ -2,6 +2,8 @@
 has pointed the settings at the bench database (the models below need those settings)."""
 
 import http.client
+import importlib
+import io
 import os
 import random
 import statistics
@@ -16,6 +18,7 @@ from _report import Report
 from benchdb import free_port, gunicorn_start
 from django.core.management import call_command
 from django.db import connection, connections
+from django.test import override_settings
 from django_tenants.utils import schema_context
 from pg_wire import Proxy, cache_reads
 from twilio.request_validator import RequestValidator
@@ -190,13 +193,14 @@ class Options:
     saturation_callers: int
     limit_set_calls: bool
     with_floor: bool
+    cpu_calls: int
 
 
 def round_trips(client_id: int, limit_set_calls: bool) -> dict[str, int]:
     """Statements sent to PostgreSQL per webhook, counted at the wire (benchmarks/pg_wire.py)
     through a gunicorn of one worker, on a warm connection: the most of three calls, but
     for the reads that refill the process's cache (once per 5 s, on a slow machine within
-    these calls)."""
+    these calls). ``back``: the key * that leaves the returns submenu for the main menu."""
     params = connection.get_connection_params()
     proxy = Proxy((params.get("host") or "127.0.0.1", int(params.get("port") or 5432)))
     user, password = params.get("user") or "", params.get("password") or ""
@@ -204,7 +208,8 @@ def round_trips(client_id: int, limit_set_calls: bool) -> dict[str, int]:
     url = f"postgresql://{credentials}127.0.0.1:{proxy.port}/{params['dbname']}?sslmode=disable"
     port = free_port()
     server = webhooks_gunicorn_start(port, 1, limit_set_calls, database_url=url)
-    counted = {"incoming": 0, "gather": 0}
+    counted = {"incoming": 0, "gather": 0, "back": 0}
+    gather = f"/twilio/voice/c/{client_id}/gather"
     try:
         load = Load(port=port, client_id=client_id, think=0)
         load.one_call(0, 0)  # the worker connects and fills its caches
@@ -212,17 +217,25 @@ def round_trips(client_id: int, limit_set_calls: bool) -> dict[str, int]:
             sid = f"CAwire{n}"
             base = {"CallSid": sid, "From": "+420601000000", "To": NUMBER}
             steps = [("incoming", "/twilio/voice/incoming", base)] + [
-                ("gather", f"/twilio/voice/c/{client_id}/gather?step={step}", {**base, "Digits": k})
+                ("gather", f"{gather}?step={step}", {**base, "Digits": k})
                 for step, k in ((1, "2"), (2, "9"))
+            ]
+            # Another call: Slovak, the returns submenu (2), then back to the main menu (*).
+            back = {**base, "CallSid": f"CAwireback{n}"}
+            steps += [("", "/twilio/voice/incoming", back)] + [
+                (kind, f"{gather}?step={step}", {**back, "Digits": k})
+                for kind, step, k in (("", 1, "2"), ("", 2, "2"), ("back", 3, "*"))
             ]
             for kind, path, body in steps:
                 mark = proxy.wire.mark()
-                load.post(kind, path, body)
+                load.post("incoming" if path.endswith("/incoming") else "gather", path, body)
                 time.sleep(0.05)  # the request's last messages have crossed the proxy
                 # Once per 5 s a request refills the process's cache (tenants.domains).
                 sent = proxy.wire.since(mark)
                 refills = cache_reads(sent)
                 sent = [statement for statement in sent if statement not in refills]
+                if not kind:
+                    continue
                 counted[kind] = max(counted[kind], len(sent))
                 if n == 0:
                     print(f"  {kind}: {len(sent)} round trips: " + " | ".join(sent))
@@ -235,12 +248,102 @@ def round_trips(client_id: int, limit_set_calls: bool) -> dict[str, int]:
     return counted
 
 
+def _server_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds of the server process ``pid`` (user and system), or None when it is not
+    on this machine (or not ours to read)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class InProcess:
+    """The WSGI application called in this process (no gunicorn, no sockets): what a request
+    costs in CPU, in the worker and in its PostgreSQL server process."""
+
+    def __init__(self, client_id: int) -> None:
+        self.app = importlib.import_module("telephony_webhooks_wsgi").application
+        self.client_id = client_id
+        self.validator = RequestValidator(TOKEN)
+
+    def post(self, path: str, params: dict) -> None:
+        body = urlencode(params).encode()
+        route, _, query = path.partition("?")
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": route,
+            "QUERY_STRING": query,
+            "SCRIPT_NAME": "",
+            "SERVER_NAME": "localhost",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "localhost",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_X_TWILIO_SIGNATURE": self.validator.compute_signature(
+                f"http://localhost{path}", params
+            ),
+        }
+        status: list[str] = []
+        answer = b"".join(self.app(environ, lambda code, headers, *_: status.append(code)))
+        if not status[0].startswith("200") or not answer.startswith(b"<?xml"):
+            raise SystemExit(f"{path}: {status[0]} {answer[:200]!r}")
+
+    def one_call(self, index: int) -> None:
+        base = {"CallSid": "CA" + uuid.uuid4().hex, "From": f"+4206010{index:05d}", "To": NUMBER}
+        gather = f"/twilio/voice/c/{self.client_id}/gather"
+        self.post("/twilio/voice/incoming", base)
+        for step, key in ((1, "2"), (2, "9")):
+            self.post(f"{gather}?step={step}", {**base, "Digits": key})
+
+    def empty(self, index: int) -> None:
+        self.post(EMPTY, {"CallSid": f"CA{index}", "From": f"+4206010{index:05d}", "To": NUMBER})
+
+
+def cpu_per_request(client_id: int, calls: int) -> dict[str, tuple[float, float | None]]:
+    """(worker, server) CPU milliseconds per request of the empty view and of the webhooks
+    (an incoming call and two keys), alternately, twice each; the lower of the two."""
+    measured: dict[str, list[tuple[float, float | None]]] = {"empty": [], "webhooks": []}
+    # The benchmark's own settings: its token, and no query log (DEBUG) in this process.
+    with override_settings(TWILIO_AUTH_TOKEN=TOKEN, DEBUG=False):
+        served = InProcess(client_id)
+        for index in range(20):  # imports, the caches, the prepared statements
+            served.one_call(index)
+            served.empty(index)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        for _ in range(2):
+            for kind, action, requests in (
+                ("empty", served.empty, 1),
+                ("webhooks", served.one_call, 3),
+            ):
+                server, worker = _server_cpu_seconds(pid), time.process_time()
+                for index in range(calls):
+                    action(index)
+                worker = time.process_time() - worker
+                after = _server_cpu_seconds(pid)
+                spent = after - server if server is not None and after is not None else None
+                per = 1000 / (calls * requests)
+                measured[kind].append((worker * per, spent * per if spent is not None else None))
+    connections.close_all()
+    return {kind: min(values, key=lambda pair: pair[0]) for kind, values in measured.items()}
+
+
 def run(options: Options, report: Report) -> None:
     report.server_describe()
     client_id = prepare()
     connections.close_all()
     print("\nround trips per webhook, counted at the wire (one worker, warm connection)")
     trips = round_trips(client_id, options.limit_set_calls)
+    cpu = cpu_per_request(client_id, options.cpu_calls)
+    print("\nCPU per request in one process (no gunicorn), worker + its PostgreSQL server")
+    for kind, (worker, server) in cpu.items():
+        server_text = f"{server:.2f} ms" if server is not None else "not readable"
+        print(f"  {kind:9} worker {worker:.2f} ms  server {server_text}")
     port = free_port()
     server = webhooks_gunicorn_start(port, options.workers, options.limit_set_calls)
     try:
@@ -249,8 +352,14 @@ def run(options: Options, report: Report) -> None:
             f"{os.cpu_count()} CPUs"
             + ("; TENANT_LIMIT_SET_CALLS on" if options.limit_set_calls else "")
         )
-        warm = Load(port=port, client_id=client_id, think=0.05)
-        warm.run(10, 3)  # workers import and connect before measuring
+        # Every worker imports, connects and prepares before measuring: on a busy machine a
+        # worker may take many seconds to boot, and a request it holds up would be counted.
+        for _ in range(20):
+            warm = Load(port=port, client_id=client_id, think=0.05)
+            warm.run(10, 3)
+            slowest = max((max(v) for v in warm.latencies.values() if v), default=None)
+            if not warm.errors and slowest is not None and slowest < 1:
+                break
         floor: dict = {}
         if options.with_floor:
             alone = Load(port=port, client_id=client_id, think=0)
@@ -310,9 +419,16 @@ def run(options: Options, report: Report) -> None:
         better="higher",
         target=CEILING_TARGET,
     )
+    for kind, (worker, server) in cpu.items():
+        report.figure(f"cpu per request: {kind}, worker", worker, "ms")
+        if server is not None:
+            report.figure(f"cpu per request: {kind}, server", server, "ms")
     report.figure("round trips: incoming call", trips["incoming"], "statements")
     report.figure(
         "round trips: key press", trips["gather"], "statements", target=ROUND_TRIPS_TARGET
+    )
+    report.figure(
+        "round trips: key press back", trips["back"], "statements", target=ROUND_TRIPS_TARGET
     )
     report.check(
         "errors",

@@ -90,8 +90,9 @@ def database_url() -> str:
 
 def database_settings() -> dj_database_url.DBConfig:
     config = dj_database_url.parse(database_url(), conn_max_age=60, conn_health_checks=True)
-    # django-tenants wraps the PostgreSQL backend to set the search_path per tenant.
-    config["ENGINE"] = "django_tenants.postgresql_backend"
+    # django-tenants wraps the PostgreSQL backend to set the search_path per tenant; ours
+    # makes that SET the per-request health check (tenants/postgresql_backend/base.py).
+    config["ENGINE"] = "tenants.postgresql_backend"
     return config
 
 

@@ -4,11 +4,13 @@ gunicorn (one sync worker, the project's settings) talks to the test database th
 TCP proxy (benchmarks/pg_wire.py) that counts every statement the worker sends and waits
 on: Django's per-request health check, django-tenants' ``SET search_path``, ``BEGIN`` and
 ``COMMIT``, the queries. A key press that moves the call through its menus may cost at
-most four (issue #24), and so may an incoming call; both are measured on a warm
+most three (issue #24 asked for four; the health check is now the schema's ``SET``,
+tenants.postgresql_backend), and so may an incoming call; both are measured on a warm
 connection, as every request but a worker's first is served. The reads that refill the
 process's cache of hosts, clients and numbers (tenants.domains: once per 5 s per process
-and row, a few statements more on the request that finds it expired) are counted apart: a
-slow machine can make one of these requests that one.
+and row, a few statements more on the request that finds it expired) and of the language
+catalog (once per 60 s) are counted apart: a slow machine can make one of these requests
+that one.
 """
 
 import http.client
@@ -33,7 +35,7 @@ from tests.support.tenancy import in_schema
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "round-trips-token"
 NUMBER = "+420228887777"
-LIMIT = 4
+LIMIT = 3
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +50,8 @@ def pg_wire(monkeypatch):
 @pytest.fixture
 def menus(two_clients, django_db_blocker):
     """Client A's number starting with a language menu (1: Czech, 2: Slovak, both on to the
-    main menu; 9 on the main menu repeats it), committed for the server's process."""
+    main menu; 9 on the main menu repeats it, * goes back to the language menu), committed
+    for the server's process."""
     client = two_clients.a
     with django_db_blocker.unblock():
         number = PhoneNumber.objects.create(
@@ -58,6 +61,7 @@ def menus(two_clients, django_db_blocker):
             main = Menu.objects.create(key="rt-main", prompt_cs="Hlavní.", prompt_sk="Hlavné.")
             Option.objects.create(menu=main, key="9", action="repeat")
             Option.objects.create(menu=main, key="1", action="queue", topic="orders")
+            Option.objects.create(menu=main, key="*", action="back")
             language = Menu.objects.create(key="rt-language", language_choice=True)
             for key, code in (("1", "cs"), ("2", "sk")):
                 Option.objects.create(
@@ -132,7 +136,9 @@ class Webhooks:
         """The answer and the statements the request sent to PostgreSQL, but for the
         cache's refills."""
         mark = self.wire.mark()
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        # Generous: the worker's first request imports the project, which on a machine
+        # busy with other work took longer than 30 s (this test counts, it does not time).
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         try:
             connection.request(
                 "POST",
@@ -167,7 +173,7 @@ class Webhooks:
         ]
 
 
-def test_an_incoming_call_and_each_key_press_take_at_most_four_round_trips(server, menus):
+def test_an_incoming_call_and_each_key_press_take_at_most_three_round_trips(server, menus):
     server.call("CAwarm")  # the worker connects, imports, fills its caches
     incoming, language, repeat = server.call("CAcounted")
     report = {
@@ -187,6 +193,29 @@ def test_an_incoming_call_and_each_key_press_take_at_most_four_round_trips(serve
     assert (call.step, call.path, call.language, call.menu.key) == (3, ["2", "9"], "sk", "rt-main")
 
 
+def test_going_back_takes_at_most_three_round_trips_and_says_the_menu_before(server, menus):
+    """The menu the caller came from is read with the call (a language menu: its choices,
+    each in its own language, are said from its options read in the same statement)."""
+    server.call("CAwarm")
+    base = {"CallSid": "CAback", "From": "+420601000111", "To": NUMBER}
+    gather = f"/twilio/voice/c/{server.client_id}/gather"
+    server.post("/twilio/voice/incoming", base)
+    server.post(f"{gather}?step=1", {**base, "Digits": "2"})  # Slovak: the main menu
+    answer, statements = server.post(f"{gather}?step=2", {**base, "Digits": "*"})
+    print("\nkey * (back): " + str(len(statements)) + "\n  " + "\n  ".join(statements))
+    assert len(statements) <= LIMIT, statements
+    assert "Pro češtinu stiskněte 1.".encode() in answer, answer
+    assert "Pre slovenčinu stlačte 2.".encode() in answer, answer
+    with in_schema(menus):
+        call = Call.objects.select_related("menu").get(call_sid="CAback")
+    assert (call.step, call.path, call.menu.key, call.menu_stack) == (
+        3,
+        ["2", "*"],
+        "rt-language",
+        [],
+    )
+
+
 def test_a_retried_key_press_gets_the_same_answer_changes_nothing_and_stays_cheap(server, menus):
     server.call("CAwarm")
     _, _, (answer, _) = server.call("CAretried")
@@ -195,7 +224,7 @@ def test_a_retried_key_press_gets_the_same_answer_changes_nothing_and_stays_chea
         gather, {"CallSid": "CAretried", "From": "+420601000111", "To": NUMBER, "Digits": "9"}
     )
     assert again == answer
-    # The health check, the schema, the read: the stored answer, nothing written.
+    # The schema (the health check), the read: the stored answer, nothing written.
     assert len(statements) <= LIMIT - 1, statements
     assert not any(s.startswith(("UPDATE", "INSERT", "BEGIN")) for s in statements), statements
     with in_schema(menus):

@@ -3,25 +3,18 @@ action (a submenu, information, the queue, voicemail, a callback request, a tran
 
 import logging
 from datetime import datetime
-from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import transaction
 from django.db.models import (
-    Exists,
-    JSONField,
-    Model,
-    OuterRef,
     Prefetch,
-    Q,
-    Subquery,
     prefetch_related_objects,
 )
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from twilio.twiml.voice_response import VoiceResponse
 
 from telephony.models import PhoneNumber
-from telephony.voice.models import FALLBACK_KEY, Call, Menu, NumberMenu, Option
+from telephony.voice.models import FALLBACK_KEY, Call, Menu, Option
+from telephony.voice.services import call_rows
 from telephony.voice.services.callback_requests import callback_request_take
 from telephony.voice.services.queue import queue_or_closed
 from telephony.voice.services.steps import numbered_step, on_call, schema_check, step_answer
@@ -39,92 +32,22 @@ from tenants.models import Client
 logger = logging.getLogger(__name__)
 
 
-# What a key press that only moves the call through its menus may change: the UPDATE of
-# the fast path writes these and nothing else (the status webhook writes other columns).
-_KEY_FIELDS = (
-    "menu_id",
-    "menu_stack",
-    "tries",
-    "step",
-    "last_twiml",
-    "path",
-    "language",
-    "topic",
-    "outcome",
-    "menu_left_at",
-    "transferred_to",
-)
-
-
-def _options_of_menu(menu_column: str) -> RawSQL:
-    """A menu's options, each with its target menu, as one JSON array in one column of the
-    outer query (whose ``menu_column`` names the menu). Written as SQL once, not built from
-    expressions: compiling a JSON object of every translated column took about a third of
-    the request's time (measured with cProfile on the test client)."""
-    option, menu = Option._meta.db_table, Menu._meta.db_table
-    # Only names from the models' Meta and this module go into the SQL, no input.
-    sql = (
-        "SELECT coalesce(jsonb_agg(to_jsonb(o) || jsonb_build_object('target_row', to_jsonb(t))),"  # noqa: S608
-        f' \'[]\') FROM "{option}" o LEFT JOIN "{menu}" t ON t.id = o.target_id'
-        f" WHERE o.menu_id = {menu_column}"
-    )
-    return RawSQL(  # noqa: S611 - see above
-        sql,
-        (),
-        output_field=JSONField(),
-    )
-
-
-def _from_json[M: Model](model: type[M], row: dict[str, Any]) -> M:
-    fields = [f.attname for f in model._meta.concrete_fields]
-    return model.from_db(DEFAULT_DB_ALIAS, fields, [row[name] for name in fields])
-
-
-def _options_keep(menu: Menu, rows: list[dict[str, Any]]) -> None:
-    """Give ``menu`` its options read in the same statement as itself: ``menu.options.all()``
-    then answers from memory, as after a ``prefetch_related``."""
-    options = []
-    for row in rows:
-        option = _from_json(Option, row)
-        target = row["target_row"]  # null: no target (the LEFT JOIN found no menu)
-        option.target = _from_json(Menu, target) if target is not None else None
-        options.append(option)
-    options.sort(key=lambda option: (option.position, option.key))  # as Option.Meta orders
-    kept = menu.options.all()
-    kept._result_cache = options
-    kept._prefetch_done = True  # type: ignore[attr-defined]  # Django's flag, as a prefetch sets
-    menu._prefetched_objects_cache = {"options": kept}  # type: ignore[attr-defined]
-
-
 def _options(menu: Menu) -> list[Option]:
     """The menu's options, ordered (from memory when read with the menu, else one query)."""
     return list(menu.options.all())
 
 
+def _menu_before(call: Call) -> Menu | None:
+    """The menu at the top of the call's stack: read with the call on the fast path
+    (call_rows.call_with_menu), else now."""
+    if hasattr(call, "menu_before"):
+        before: Menu | None = call.menu_before
+        return before
+    return Menu.objects.filter(pk=call.menu_stack[-1]).first()
+
+
 def _option_of_key(menu: Menu, key: str) -> Option | None:
     return next((option for option in _options(menu) if option.key == key), None)
-
-
-def _entry_menu_and_earlier(number: str, call_sid: str) -> tuple[Menu | None, str | None]:
-    """The number's first menu (else the menu keyed ``main``) with its options, and the
-    answer already given to this call (a retried first request), in one statement;
-    (None, None) when there is no menu."""
-    numbers = NumberMenu.objects.filter(number=number)
-    menu = (
-        Menu.objects.filter(Q(pk__in=numbers.values("menu_id")) | Q(key="main"))
-        .annotate(
-            numbers_own=Exists(numbers.filter(menu_id=OuterRef("pk"))),
-            option_rows=_options_of_menu(f'"{Menu._meta.db_table}"."id"'),
-            earlier=Subquery(Call.objects.filter(call_sid=call_sid).values("last_twiml")[:1]),
-        )
-        .order_by("-numbers_own")
-        .first()
-    )
-    if menu is None:
-        return None, None
-    _options_keep(menu, menu.option_rows)
-    earlier: str | None = menu.earlier
-    return menu, earlier
 
 
 def call_incoming(
@@ -140,15 +63,12 @@ def call_incoming(
     The hot path of every call, so it is lean: one statement reads the menu, its options
     and any answer already given (Twilio retried the request), the answer is built, and
     the call written with it in one INSERT (ON CONFLICT DO NOTHING: a retried request
-    that races the first one writes nothing, and both get the same answer).
+    that races the first one writes nothing, and both get the same answer). Both are
+    prepared statements (call_rows).
     """
     schema_check(client)
     now = now or timezone.now()
-    menu, earlier = _entry_menu_and_earlier(number.number, call_sid)
-    if menu is None:  # no menus at all: the retry is looked for on its own
-        earlier = (
-            Call.objects.filter(call_sid=call_sid).values_list("last_twiml", flat=True).first()
-        )
+    menu, earlier = call_rows.entry_menu_and_earlier(number.number, call_sid)
     if earlier is not None:  # Twilio retried the first request
         return earlier
     call = Call(
@@ -174,7 +94,7 @@ def call_incoming(
             return step_answer(call, queue_or_closed(client, call, response, now=now))
     _menu(client, call, response)
     call.last_twiml = str(response)
-    Call.objects.bulk_create([call], ignore_conflicts=True)
+    call_rows.call_insert(call)
     return call.last_twiml
 
 
@@ -223,26 +143,20 @@ def call_gather(
     after too many tries, the menu's fallback. None: no such call in this client.
 
     Most keys only move the call through its menus, so they take two statements: one
-    reads the call, its menu and the menu's options; one UPDATE writes the columns a key
-    changes, and holds only if no other request moved the call in between (the same step,
-    not ended, still in the menus). A retried (or stale) request gets the stored answer.
-    A key that does more, or an UPDATE that found the call moved, runs again as every
-    other step does: the call locked, in one transaction (``_call_gather_locked``).
+    reads the call, its menu and the menu's options (and the menu before, for "back"); one
+    UPDATE writes the columns a key changes (both prepared statements: call_rows), and
+    holds only if no other request moved the call in between (the same step, not ended,
+    still in the menus). A retried (or stale) request gets the stored answer. A key that
+    does more, or an UPDATE that found the call moved, runs again as every other step
+    does: the call locked, in one transaction (``_call_gather_locked``).
     """
     schema_check(client)
     now = now or timezone.now()
-    call: Call | None = (
-        Call.objects.select_related("menu")
-        .annotate(option_rows=_options_of_menu(f'"{Call._meta.db_table}"."menu_id"'))
-        .filter(call_sid=call_sid)
-        .first()
-    )
+    call = call_rows.call_with_menu(call_sid)
     if call is None:
         return None
     if step is not None and step != call.step:
         return call.last_twiml
-    if call.menu is not None:
-        _options_keep(call.menu, call.option_rows)  # type: ignore[attr-defined]  # annotated
     read = {"step": call.step, "completed_at": call.completed_at, "menu_left_at": call.menu_left_at}
     call.step += 1
     try:
@@ -251,10 +165,7 @@ def call_gather(
         return _call_gather_locked(
             client=client, call_sid=call_sid, step=step, digits=digits, now=now
         )
-    moved = Call.objects.filter(pk=call.pk, **read).update(
-        **{field: getattr(call, field) for field in _KEY_FIELDS}
-    )
-    if not moved:
+    if not call_rows.call_key_write(call, read=read):
         return _call_gather_locked(
             client=client, call_sid=call_sid, step=step, digits=digits, now=now
         )
@@ -350,7 +261,7 @@ def _apply(
         pass
     elif action == Option.Action.BACK:
         if call.menu_stack:
-            call.menu = Menu.objects.filter(pk=call.menu_stack[-1]).first() or call.menu
+            call.menu = _menu_before(call) or call.menu
             call.menu_stack = call.menu_stack[:-1]
     elif action == Option.Action.LANGUAGE:
         call.language = language or option.language

@@ -1,0 +1,1 @@
+"""The project's PostgreSQL backend (``DATABASES["default"]["ENGINE"]``): see base.py."""
