@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from billing.models import ExchangeRate, Invoice, InvoiceLine, UsageEntry
-from billing.selectors import ratings_for_month, usage_statement
+from billing.selectors import parallel_rating, ratings_for_month, usage_statement
 from billing.services import invoices_issue_for_month, price_plan_create
 from core.months import month_bounds
 from tenants.models import Client
@@ -160,8 +160,8 @@ def fill(rows: int, clients: int) -> None:
 
 def floor_seconds(*, workers: int = 2) -> float:
     """The floor, the better of JIT on and off (whichever the server does best); with the
-    server's parallel workers (as PostgreSQL runs it by default), or in one process as
-    rating runs (``workers=0``)."""
+    server's parallel workers (as PostgreSQL runs it by default), or in one process
+    (``workers=0``)."""
     best = float("inf")
     for jit in ("on", "off"):
         with transaction.atomic(), connection.cursor() as cursor:
@@ -204,8 +204,9 @@ def buffers(sql: str, params: object, *, rating_for: list[int] | None = None) ->
         cursor.execute("SET LOCAL jit = off")
         if rating_for is not None:
             sql, params = usage_statement(cursor=cursor, month=MONTH, client_ids=rating_for)
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params)
-        (plan,) = cursor.fetchone()[0]
+        with parallel_rating(cursor):
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params)
+            (plan,) = cursor.fetchone()[0]
         top = plan["Plan"]
         found = [_scan(node) for node in _nodes(top) if _scan(node)]
         if rating_for is not None:

@@ -6,6 +6,7 @@ of every client are single queries.
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -78,26 +79,26 @@ CROSS JOIN LATERAL (
 WHERE r.rates IS NOT NULL
 """
 
-# For the rating transaction only (SET LOCAL: until it ends). JIT compiling the statements
-# took 0.3-0.7 s on a month of 1,000,000 rows and made them no faster (docs/performance.md,
-# billing_rating). The parallel settings, for the rating statement only (set after the
-# rates are read, so that their small statement stays in one process), let the planner give
-# the clients to parallel workers: it counts the clients table as too small to share (it is:
-# the work is in the function called per client, which it cannot weigh) and the workers'
-# start and the rows they pass back as dearer than they are next to a client's month.
+# JIT compiling the rating's statements took 0.3-0.7 s on a month of 1,000,000 rows and made
+# them no faster (docs/performance.md, billing_rating): off for the rating transaction (SET
+# LOCAL: inside a caller's transaction, until that one ends). The parallel settings, for the
+# rating statement alone, let the planner give the clients to parallel workers: it counts
+# the clients table as too small to share (it is: the work is in the function called per
+# client, which it cannot weigh) and the workers' start and the rows they pass back as
+# dearer than they are next to a client's month.
 PARALLEL_SETTINGS = (
-    "SET LOCAL min_parallel_table_scan_size = 0",
-    "SET LOCAL parallel_setup_cost = 0",
-    "SET LOCAL parallel_tuple_cost = 0",
+    ("min_parallel_table_scan_size", "0"),
+    ("parallel_setup_cost", "0"),
+    ("parallel_tuple_cost", "0"),
 )
 
 
 def usage_statement(
     *, cursor: Any, month: date, client_ids: list[int]
 ) -> tuple[str, dict[str, Any]]:
-    """Prepares the current transaction for rating (no JIT, parallel workers), reads the
-    month's exchange rates, and returns the rating statement and its parameters
-    (benchmarks/billing_rating.py explains it)."""
+    """The rating statement and its parameters, the month's exchange rates read first with
+    ``cursor`` (JIT off for the rest of the transaction); run it inside
+    :func:`parallel_rating` (benchmarks/billing_rating.py explains it)."""
     start, end = month_bounds(month)
     # Local midnights, read in each client's zone by the query.
     params: dict[str, Any] = {
@@ -108,19 +109,41 @@ def usage_statement(
     cursor.execute("SET LOCAL jit = off")
     cursor.execute(_RATES_SQL, params)
     params["rates"] = cursor.fetchone()[0]
-    for setting in PARALLEL_SETTINGS:
-        cursor.execute(setting)
     return _USAGE_SQL, params
+
+
+@contextmanager
+def parallel_rating(cursor: Any) -> Iterator[None]:
+    """PARALLEL_SETTINGS for the statements inside (in a transaction), the transaction's own
+    values again after them."""
+    names = [name for name, _ in PARALLEL_SETTINGS]
+    cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+    before = list(zip(names, cursor.fetchone(), strict=True))
+    _settings_set(cursor, PARALLEL_SETTINGS)
+    try:
+        yield
+    finally:
+        _settings_set(cursor, before)
+
+
+def _settings_set(cursor: Any, settings: Iterable[tuple[str, str]]) -> None:
+    """SET LOCAL of these (name, value) pairs, in one statement."""
+    pairs = list(settings)
+    cursor.execute(
+        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(pairs)),
+        [item for pair in pairs for item in pair],
+    )
 
 
 def usage_groups_for_month(*, month: date, client_ids: list[int]) -> dict[int, list[UsageGroup]]:
     """The month's ledger of these clients, aggregated in SQL, per client."""
     groups: dict[int, list[UsageGroup]] = defaultdict(list)
-    # A transaction of its own for the settings (or the caller's, until that one ends).
     with transaction.atomic(), connection.cursor() as cursor:
         sql, params = usage_statement(cursor=cursor, month=month, client_ids=client_ids)
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
+        with parallel_rating(cursor):
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        for row in rows:
             (
                 client_id,
                 plan_id,

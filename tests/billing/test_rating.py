@@ -13,6 +13,7 @@ from billing.money import money_round
 from billing.rating import PlanTerms, RatingError, UsageGroup, rate_month
 from billing.selectors import (
     ledger_rows_for_month,
+    parallel_rating,
     plan_terms_for_month,
     rating_for_client_month,
     ratings_for_month,
@@ -479,8 +480,12 @@ def test_the_clients_are_shared_among_parallel_workers(make_client):
         sql, params = usage_statement(
             cursor=cursor, month=OCT, client_ids=[client.pk for client in clients]
         )
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        (plan,) = cursor.fetchone()[0]
+        with parallel_rating(cursor):
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+            (plan,) = cursor.fetchone()[0]
+        # The transaction's next statements are planned as before.
+        cursor.execute("SHOW parallel_setup_cost")
+        assert cursor.fetchone() == ("1000",)
 
     # The clients are scanned in parallel and each worker calls the function for its own:
     # the whole statement below the Gather, not only the clients' rows.
