@@ -17,12 +17,15 @@ server, plus 10 % more in September and November that rating must leave out.
 
 Per size it prints a table line with:
 1. the floor: one ``GROUP BY`` over the month's rows (JIT on or off, the better), as
-   PostgreSQL runs it (two parallel workers beside the leader) and in one process, as the
-   rating query runs;
-2. rating the month for every client (``billing.selectors.ratings_for_month``: one
-   aggregating query, then plain Python per client), its ratio to the floor, and the buffer
-   accesses (8 KiB pages, cached or read, counted again when touched again) of each of the
-   two (``EXPLAIN (ANALYZE, BUFFERS)``: a count that does not depend on the machine's load);
+   PostgreSQL runs it (two parallel workers beside the leader) and in one process (a
+   reference: what one core does);
+2. rating the month for every client (``billing.selectors.ratings_for_month``: the rates
+   read, then one aggregating statement whose parallel workers share the clients, then
+   plain Python per client), its ratio to the floor, and the buffer accesses (8 KiB pages,
+   cached or read, counted again when touched again; the workers' and the function's
+   included) of each of the two (``EXPLAIN (ANALYZE, BUFFERS)``: a count that does not
+   depend on the machine's load), and how each reads the ledger (the rating's for one
+   client: its function's plan);
 3. issuing the invoices (``billing.services.invoices_issue_for_month``), and how many of its
    statements read the ledger and their time (one: it rates the month once for all);
 4. peak RSS after filling and at the end (memory must stay flat in the rows);

@@ -15,8 +15,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from billing.models import ExchangeRate, Invoice, InvoiceLine, UsageEntry
-from billing.selectors import ratings_for_month, usage_query
+from billing.selectors import parallel_rating, ratings_for_month, usage_statement
 from billing.services import invoices_issue_for_month, price_plan_create
+from core.months import month_bounds
 from tenants.models import Client
 
 MONTH = date(2026, 10, 1)
@@ -159,8 +160,8 @@ def fill(rows: int, clients: int) -> None:
 
 def floor_seconds(*, workers: int = 2) -> float:
     """The floor, the better of JIT on and off (whichever the server does best); with the
-    server's parallel workers (as PostgreSQL runs it by default), or in one process as
-    rating runs (``workers=0``)."""
+    server's parallel workers (as PostgreSQL runs it by default), or in one process
+    (``workers=0``)."""
     best = float("inf")
     for jit in ("on", "off"):
         with transaction.atomic(), connection.cursor() as cursor:
@@ -174,15 +175,16 @@ def floor_seconds(*, workers: int = 2) -> float:
 
 
 class LedgerReads:
-    """Counts the statements that read the ledger, and their time (a connection's
-    execute wrapper: every statement, however many a run makes)."""
+    """Counts the statements that read the ledger, themselves or through rating's function,
+    and their time (a connection's execute wrapper: every statement, however many a run
+    makes)."""
 
     def __init__(self) -> None:
         self.count = 0
         self.seconds = 0.0
 
     def __call__(self, execute, sql, params, many, context):
-        if "billing_usageentry" not in sql:
+        if "billing_usageentry" not in sql and "billing_usage_groups(" not in sql:
             return execute(sql, params, many, context)
         started = time.perf_counter()
         try:
@@ -192,24 +194,58 @@ class LedgerReads:
             self.seconds += time.perf_counter() - started
 
 
-def buffers(sql: str, params: object) -> tuple[int, str]:
-    """Pages (8 KiB blocks) the statement touched, cached or read: a count that does not
-    depend on the machine's load; and how it read the ledger (node, heap fetches)."""
+def buffers(sql: str, params: object, *, rating_for: list[int] | None = None) -> tuple[int, str]:
+    """Pages (8 KiB blocks) the statement touched, cached or read (those of its parallel
+    workers and of the functions it calls included): a count that does not depend on the
+    machine's load; and how it read the ledger (node, heap fetches, parallel workers).
+    With ``rating_for`` (client ids), the rating statement, in a transaction set as rating
+    sets it; ``sql`` and ``params`` are then ignored."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params)
-        (plan,) = cursor.fetchone()[0]
-    top = plan["Plan"]
-    found, nodes = [], [top]
-    while nodes:
-        node = nodes.pop()
-        nodes.extend(node.get("Plans", []))
-        if node.get("Relation Name") == "billing_usageentry":
-            found.append(
-                f"{node['Node Type']} {node.get('Index Name', '')} "
-                f"heap fetches {node.get('Heap Fetches', '-')}"
-            )
+        if rating_for is not None:
+            sql, params = usage_statement(cursor=cursor, month=MONTH, client_ids=rating_for)
+        with parallel_rating(cursor):
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params)
+            (plan,) = cursor.fetchone()[0]
+        top = plan["Plan"]
+        found = [_scan(node) for node in _nodes(top) if _scan(node)]
+        if rating_for is not None:
+            found.append(f"per client (the first): {_rating_body_scan(cursor, rating_for[0])}")
     return int(top["Shared Hit Blocks"] + top["Shared Read Blocks"]), "; ".join(found)
+
+
+def _nodes(node: dict) -> list[dict]:
+    return [node, *(n for child in node.get("Plans", []) for n in _nodes(child))]
+
+
+def _scan(node: dict) -> str:
+    if node["Node Type"] in ("Gather", "Gather Merge"):
+        return f"{node['Node Type']}, {node.get('Workers Launched', 0)} workers launched"
+    if node.get("Relation Name") == "billing_usageentry":
+        return (
+            f"{node['Node Type']} {node.get('Index Name', '')} "
+            f"heap fetches {node.get('Heap Fetches', '-')}"
+        )
+    return ""
+
+
+def _rating_body_scan(cursor, client_id: int) -> str:
+    """How rating's function reads one client's month: its body's plan (generic, as a SQL
+    function's is), run for that client."""
+    cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'billing_usage_groups'")
+    (body,) = cursor.fetchone()
+    cursor.execute("PREPARE rating_body(bigint, varchar, varchar, date, date, jsonb) AS " + body)
+    cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+    cursor.execute("SELECT id, currency, time_zone FROM tenants_client WHERE id = %s", [client_id])
+    client = cursor.fetchone()
+    start, end = month_bounds(MONTH)
+    cursor.execute(
+        "EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE rating_body(%s, %s, %s, %s, %s, '{}')",
+        [*client, start, end],
+    )
+    (plan,) = cursor.fetchone()[0]
+    cursor.execute("DEALLOCATE rating_body")
+    return "; ".join(_scan(node) for node in _nodes(plan["Plan"]) if _scan(node))
 
 
 def visibility() -> str:
@@ -243,9 +279,7 @@ def one_size(clients: int, rows: int) -> dict:
         results = ratings_for_month(month=MONTH, clients=everyone)
         rating = min(rating, time.perf_counter() - started)
     rated_rss = rss_mib()
-    rating_pages, rating_scan = buffers(
-        *usage_query(month=MONTH, client_ids=[c.pk for c in everyone])
-    )
+    rating_pages, rating_scan = buffers("", None, rating_for=[c.pk for c in everyone])
     floor_pages, floor_scan = buffers(_FLOOR_SQL, _FLOOR_RANGE)
     lines = sum(len(r.rating.lines) for r in results if r.rating)
 

@@ -182,8 +182,9 @@ class UsageEntry(ImmutableModel):
         CALL_SECONDS = "call_minutes", _("Handled phone minutes")  # quantity in seconds
         TELEPHONY_COST = "telephony_cost", _("Telephony cost")  # quantity: an amount
 
+    # No index of its own: the covering index below starts with the client (migration 0012).
     client = models.ForeignKey(
-        "tenants.Client", on_delete=models.PROTECT, related_name="usage_entries"
+        "tenants.Client", on_delete=models.PROTECT, related_name="usage_entries", db_index=False
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # Conversations: 1 (or -1 to correct); calls: seconds; telephony cost: the amount.

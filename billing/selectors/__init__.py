@@ -6,6 +6,7 @@ of every client are single queries.
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -35,69 +36,69 @@ from core.months import month_bounds, month_span
 from tenants.models import Client
 
 # One pass over the month's ledger, grouped by what pricing needs (docs/billing.md, "How
-# rating reads the ledger"). The month is each client's own (its time zone). Per client and
-# local day, one range of the covering index on (client, occurred_at), read index-only: the
-# month's rows come in the index's order and no heap page is visited (the heap interleaves
-# every client's rows: one page per row). What depends on the day is computed once per client
-# and day, not per row: the day's bounds in UTC, its price plan, its exchange rates (looked up
-# once per day and currency pair, `rates`, and read from that small JSON per row). The rows
-# are aggregated per client, so the aggregate's memory is one client's groups, whatever the
-# number of rows. Telephony cost in another currency than the client's is converted here;
-# rates hold from their day on, so if a group has rows without a rate, its first day is one.
+# rating reads the ledger"). The month is each client's own (its time zone). Per client,
+# ``billing_usage_groups`` (migration 0013) reads the client's month from the covering index
+# on (client, occurred_at), one range per local day, index-only, and aggregates it: what
+# depends on the day (its bounds in UTC, its price plan, its exchange rates) once per day,
+# not per row; the aggregate's memory is one client's groups, whatever the number of rows.
+# The clients are shared among PostgreSQL's parallel workers, as the floor's one GROUP BY
+# shares the ledger's pages. Telephony cost in another currency than the client's is
+# converted at its day's rate; rates hold from their day on, so if a group has rows without
+# a rate, its first day is one.
 _USAGE_SQL = """
-WITH rates AS MATERIALIZED (
-    SELECT coalesce(jsonb_object_agg(d.day::date, r.rates), '{}') AS by_day
-    FROM generate_series(%(start)s::date, %(end)s::date - 1, interval '1 day') AS d(day)
-    CROSS JOIN LATERAL (
-        SELECT jsonb_object_agg(t.to_currency, t.rates) AS rates FROM (
-            SELECT pair.to_currency, jsonb_object_agg(pair.from_currency, (
-                SELECT x.rate::text FROM billing_exchangerate x
-                WHERE x.from_currency = pair.from_currency AND x.to_currency = pair.to_currency
-                  AND x.valid_on <= d.day::date
-                ORDER BY x.valid_on DESC LIMIT 1
-            )) AS rates
-            FROM (SELECT DISTINCT from_currency, to_currency FROM billing_exchangerate) AS pair
-            GROUP BY 1
-        ) AS t
-    ) AS r
-    WHERE r.rates IS NOT NULL
-)
 SELECT c.id, g.plan_id, g.kind, g.language, g.out_of_hours, g.currency, g.events, g.quantity,
        g.started, g.first_day, g.converted,
        CASE WHEN g.currency NOT IN ('', c.currency)
-                 AND (SELECT by_day FROM rates)
-                     #>> ARRAY[g.first_day::text, c.currency, g.currency] IS NULL
+                 AND %(rates)s::jsonb #>> ARRAY[g.first_day::text, c.currency, g.currency] IS NULL
             THEN g.first_day END
 FROM tenants_client c
-CROSS JOIN LATERAL (
-    SELECT cd.plan_id, e.kind, e.language, e.out_of_hours, e.currency,
-           count(*) AS events, sum(e.quantity) AS quantity,
-           coalesce(sum(sign(e.quantity) * ceil(abs(e.quantity) / 60))
-                    FILTER (WHERE e.kind = 'call_minutes'), 0) AS started,
-           min(cd.day) AS first_day,
-           sum(e.quantity * (cd.rates ->> e.currency)::numeric) AS converted
-    FROM (
-        SELECT d.day,
-               d.day::timestamp AT TIME ZONE c.time_zone AS starts_at,
-               (d.day + 1)::timestamp AT TIME ZONE c.time_zone AS ends_at,
-               (SELECT by_day FROM rates) -> d.day::text -> c.currency AS rates,
-               (SELECT p.id FROM billing_priceplan p
-                WHERE p.client_id = c.id AND p.valid_from <= d.day
-                  AND (p.valid_to IS NULL OR d.day < p.valid_to)) AS plan_id
-        FROM (SELECT %(start)s::date + n AS day
-              FROM generate_series(0, %(end)s::date - %(start)s::date - 1) AS n) AS d
-        OFFSET 0  -- the subqueries above once per day, not once per ledger row
-    ) AS cd
-    JOIN billing_usageentry e ON e.client_id = c.id
-     AND e.occurred_at >= cd.starts_at AND e.occurred_at < cd.ends_at
-    GROUP BY 1, 2, 3, 4, 5
+CROSS JOIN LATERAL billing_usage_groups(
+    c.id, c.currency, c.time_zone, %(start)s::date, %(end)s::date, %(rates)s::jsonb
 ) AS g
 WHERE c.id = ANY(%(client_ids)s)
 """
 
+# The month's exchange rates, per local day and currency pair (the latest rate from that day
+# or before), as JSON: day -> to currency -> from currency -> rate. Looked up once, before
+# the ledger is read, not per row.
+_RATES_SQL = """
+SELECT coalesce(jsonb_object_agg(d.day::date, r.rates), '{}')::text
+FROM generate_series(%(start)s::date, %(end)s::date - 1, interval '1 day') AS d(day)
+CROSS JOIN LATERAL (
+    SELECT jsonb_object_agg(t.to_currency, t.rates) AS rates FROM (
+        SELECT pair.to_currency, jsonb_object_agg(pair.from_currency, (
+            SELECT x.rate::text FROM billing_exchangerate x
+            WHERE x.from_currency = pair.from_currency AND x.to_currency = pair.to_currency
+              AND x.valid_on <= d.day::date
+            ORDER BY x.valid_on DESC LIMIT 1
+        )) AS rates
+        FROM (SELECT DISTINCT from_currency, to_currency FROM billing_exchangerate) AS pair
+        GROUP BY 1
+    ) AS t
+) AS r
+WHERE r.rates IS NOT NULL
+"""
 
-def usage_query(*, month: date, client_ids: list[int]) -> tuple[str, dict[str, Any]]:
-    """The rating query and its parameters (benchmarks/billing_rating.py explains it)."""
+# JIT compiling the rating's statements took 0.3-0.7 s on a month of 1,000,000 rows and made
+# them no faster (docs/performance.md, billing_rating): off for the rating transaction (SET
+# LOCAL: inside a caller's transaction, until that one ends). The parallel settings, for the
+# rating statement alone, let the planner give the clients to parallel workers: it counts
+# the clients table as too small to share (it is: the work is in the function called per
+# client, which it cannot weigh) and the workers' start and the rows they pass back as
+# dearer than they are next to a client's month.
+PARALLEL_SETTINGS = (
+    ("min_parallel_table_scan_size", "0"),
+    ("parallel_setup_cost", "0"),
+    ("parallel_tuple_cost", "0"),
+)
+
+
+def usage_statement(
+    *, cursor: Any, month: date, client_ids: list[int]
+) -> tuple[str, dict[str, Any]]:
+    """The rating statement and its parameters, the month's exchange rates read first with
+    ``cursor`` (JIT off for the rest of the transaction); run it inside
+    :func:`parallel_rating` (benchmarks/billing_rating.py explains it)."""
     start, end = month_bounds(month)
     # Local midnights, read in each client's zone by the query.
     params: dict[str, Any] = {
@@ -105,20 +106,44 @@ def usage_query(*, month: date, client_ids: list[int]) -> tuple[str, dict[str, A
         "end": datetime.combine(end, time()),
         "client_ids": list(client_ids),
     }
+    cursor.execute("SET LOCAL jit = off")
+    cursor.execute(_RATES_SQL, params)
+    params["rates"] = cursor.fetchone()[0]
     return _USAGE_SQL, params
+
+
+@contextmanager
+def parallel_rating(cursor: Any) -> Iterator[None]:
+    """PARALLEL_SETTINGS for the statements inside (in a transaction), the transaction's own
+    values again after them."""
+    names = [name for name, _ in PARALLEL_SETTINGS]
+    cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+    before = list(zip(names, cursor.fetchone(), strict=True))
+    _settings_set(cursor, PARALLEL_SETTINGS)
+    try:
+        yield
+    finally:
+        _settings_set(cursor, before)
+
+
+def _settings_set(cursor: Any, settings: Iterable[tuple[str, str]]) -> None:
+    """SET LOCAL of these (name, value) pairs, in one statement."""
+    pairs = list(settings)
+    cursor.execute(
+        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(pairs)),
+        [item for pair in pairs for item in pair],
+    )
 
 
 def usage_groups_for_month(*, month: date, client_ids: list[int]) -> dict[int, list[UsageGroup]]:
     """The month's ledger of these clients, aggregated in SQL, per client."""
-    sql, params = usage_query(month=month, client_ids=client_ids)
     groups: dict[int, list[UsageGroup]] = defaultdict(list)
-    # JIT compiling the query took 0.7 s on 1,000,000 rows and made it no faster
-    # (docs/performance.md, billing_rating): off for this transaction only (inside a
-    # caller's transaction, until that one ends).
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
+        sql, params = usage_statement(cursor=cursor, month=month, client_ids=client_ids)
+        with parallel_rating(cursor):
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        for row in rows:
             (
                 client_id,
                 plan_id,

@@ -13,11 +13,14 @@ from billing.money import money_round
 from billing.rating import PlanTerms, RatingError, UsageGroup, rate_month
 from billing.selectors import (
     ledger_rows_for_month,
+    parallel_rating,
     plan_terms_for_month,
     rating_for_client_month,
     ratings_for_month,
+    usage_statement,
 )
 from billing.services import usage_correct
+from core.months import month_bounds
 from tests.support.billing import plan_for, record, utc
 
 OCT = date(2026, 10, 1)
@@ -446,31 +449,105 @@ def test_rating_reads_the_ledger_once_without_jit_and_without_a_lookup_per_row(m
     with CaptureQueriesContext(connection) as queries:
         ratings_for_month(month=OCT, clients=clients)
 
-    reads = [q["sql"] for q in queries.captured_queries if "billing_usageentry" in q["sql"]]
+    statements = [q["sql"] for q in queries.captured_queries]
+    reads = [sql for sql in statements if "billing_usage" in sql]
     assert len(reads) == 1
-    assert "SET LOCAL jit = off" in [q["sql"] for q in queries.captured_queries]
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + reads[0])
-        (plan,) = cursor.fetchone()[0]
+    assert "billing_usage_groups(" in reads[0]  # the ledger is read in the function alone
+    assert statements.index("SET LOCAL jit = off") < statements.index(reads[0])
     # The exchange rate and the plan of a day are joined, not looked up per ledger row: no
-    # node that reads the ledger below it runs a subplan (the rates are looked up per day).
+    # node that reads the ledger below it runs a subplan (the plan is looked up per day).
+    plan = function_plan(clients[0])
     assert not any(
         subplans and any(reads_ledger(child) for child in children)
-        for subplans, children in walk(plan["Plan"])
+        for subplans, children in walk(plan)
     )
     # The covering index has every column rating reads: a client's month can be read from
     # it alone (the planner picks that on a big ledger; on this small one, only when told).
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")  # index-only scans are left
-        cursor.execute("EXPLAIN (FORMAT JSON) " + reads[0])
-        (plan,) = cursor.fetchone()[0]
-    (ledger,) = [n for n in nodes(plan["Plan"]) if n.get("Relation Name") == "billing_usageentry"]
+    plan = function_plan(
+        clients[0], "enable_seqscan", "enable_bitmapscan", "enable_indexscan"
+    )  # index-only scans are left
+    (ledger,) = [n for n in nodes(plan) if n.get("Relation Name") == "billing_usageentry"]
     assert (ledger["Node Type"], ledger["Index Name"]) == (
         "Index Only Scan",
         "billing_usage_client_rating",
     )
+
+
+def test_the_clients_are_shared_among_parallel_workers(make_client):
+    clients = [make_client() for _ in range(3)]
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        sql, params = usage_statement(
+            cursor=cursor, month=OCT, client_ids=[client.pk for client in clients]
+        )
+        with parallel_rating(cursor):
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+            (plan,) = cursor.fetchone()[0]
+        # The transaction's next statements are planned as before.
+        cursor.execute("SHOW parallel_setup_cost")
+        assert cursor.fetchone() == ("1000",)
+
+    # The clients are scanned in parallel and each worker calls the function for its own:
+    # the whole statement below the Gather, not only the clients' rows.
+    top = plan["Plan"]
+    assert top["Node Type"] == "Gather" and top["Workers Planned"] >= 1
+    (scan,) = [node for node in nodes(top) if node.get("Relation Name") == "tenants_client"]
+    assert scan["Parallel Aware"]
+    assert "Function Scan" in [node["Node Type"] for node in nodes(top)]
+
+
+def test_the_function_reads_every_local_day_of_the_month_and_no_other(make_client):
+    client = make_client(currency="EUR", time_zone="Europe/Prague")
+    plan_for(client, date(2026, 1, 1), price_per_email=Decimal(1))
+    # Local 31 October 23:30 and 1 November 00:30 (UTC+1); 28 February 23:30 and 1 March
+    # 00:30 (UTC+1), 2027 not a leap year.
+    for at in (
+        utc(2026, 10, 31, 22, 30),
+        utc(2026, 10, 31, 23, 30),
+        utc(2027, 2, 28, 22, 30),
+        utc(2027, 2, 28, 23, 30),
+    ):
+        record(client, "email_answered", 1, at)
+
+    for month, last in ((OCT, date(2026, 10, 31)), (date(2027, 2, 1), date(2027, 2, 28))):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT events, first_day FROM billing_usage_groups(%s, %s, %s, %s, %s, '{}')",
+                [client.pk, "EUR", "Europe/Prague", *month_bounds(month)],
+            )
+            assert cursor.fetchall() == [(1, last)]
+
+
+def test_the_ledger_has_one_index_that_starts_with_the_client(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text FROM pg_index i"
+            " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
+            " WHERE i.indrelid = 'billing_usageentry'::regclass AND a.attname = 'client_id'"
+        )
+        # The covering index serves every lookup by client: the foreign key's own is gone.
+        assert cursor.fetchall() == [("billing_usage_client_rating",)]
+
+
+def function_plan(client, *disabled):
+    """The plan of billing_usage_groups' body for this client's October, as PostgreSQL plans
+    a SQL function's statement (generic: the arguments unknown), with ``disabled`` off."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'billing_usage_groups'")
+        (body,) = cursor.fetchone()
+        cursor.execute(
+            "PREPARE rating_body(bigint, varchar, varchar, date, date, jsonb) AS " + body
+        )
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        for setting in disabled:
+            cursor.execute(f"SET LOCAL {setting} = off")  # names given by the tests above
+        cursor.execute(
+            "EXPLAIN (FORMAT JSON) EXECUTE rating_body(%s, %s, %s, %s, %s, '{}')",
+            [client.pk, client.currency, client.time_zone, *month_bounds(OCT)],
+        )
+        (plan,) = cursor.fetchone()[0]
+        cursor.execute("DEALLOCATE rating_body")
+    return plan["Plan"]
 
 
 def walk(node):
