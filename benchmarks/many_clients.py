@@ -5,8 +5,8 @@ Run from the repository root::
     .venv/bin/python benchmarks/many_clients.py [--sizes 500,5000] [--workers 2]
 
 On the PostgreSQL server the settings point at (``DATABASE_URL``, or the embedded one) it
-creates a database of its own, ``polydesk_bench_many``, migrates it with
-``migrate_platform`` and drops it at the end, also when something fails.
+creates a database of its own, ``polydesk_bench_many`` (``--database`` names another),
+migrates it with ``migrate_platform`` and drops it at the end, also when something fails.
 
 For each size N, in order on the same database, it:
 
@@ -29,6 +29,14 @@ For each size N, in order on the same database, it:
   by hand: its time per schema against the shared-state executor's in the same run;
 - reads the catalog's size (``pg_class`` and ``pg_attribute`` rows, the system catalogs'
   bytes, ``pg_database_size``);
+- with ``--hot ITEMS``, measures the other benchmarks' hot paths with their own functions,
+  on the same data at every size (only the number of clients changes): the desk page and
+  its live update for an agent who serves every client (``desk_inbox.measure``), and the
+  page with nothing cached; ``--requests`` routing decisions beside the bare statement and
+  50 of the agent of every client (``router_work``), with ITEMS waiting items over the
+  first 500 clients and 200 agents each serving 5 of them; all KPIs of a client's month of
+  10,000 conversations and 2,000 calls beside their floor (``kpis_work``); the voice
+  webhooks on gunicorn, one caller alone then 20 calls (``telephony_webhooks_work``);
 - starts a fresh web process (this script with ``--serve``) that times ``--requests``
   requests of two pages in one client through Django's test client (the portal's sign-in;
   the help center, which reads the client's schema), then one request to each of
@@ -75,14 +83,28 @@ def parse_args() -> argparse.Namespace:
         default=50,
         help="client schemas django-tenants' multiprocessing executor migrates; 0: none",
     )
+    parser.add_argument(
+        "--hot",
+        type=int,
+        default=0,
+        metavar="ITEMS",
+        help="also measure the desk, the router, the voice webhooks and the KPIs at each "
+        "size, with ITEMS waiting work items over the first 500 clients; 0: not",
+    )
+    parser.add_argument(
+        "--database",
+        default=BENCH_DATABASE,
+        help="the throwaway database's name (created, then dropped)",
+    )
     parser.add_argument("--serve", nargs=3, type=int, help=argparse.SUPPRESS)
     json_option(parser)
     return parser.parse_args()
 
 
-def web_process(size: int, sweep: int, runs: int) -> dict:
+def web_process(database: str, size: int, sweep: int, runs: int) -> dict:
     """The web figures from a process of their own (a clean RSS)."""
-    command = [sys.executable, str(SCRIPT), "--serve", str(size), str(sweep), str(runs)]
+    command = [sys.executable, str(SCRIPT), "--database", database]
+    command += ["--serve", str(size), str(sweep), str(runs)]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -99,6 +121,9 @@ def run(args: argparse.Namespace, sizes: list[int], report: Report) -> None:
     floor, _ = work.migrate_platform()
     empty = work.catalog()
     print(f"no-op migrate_platform, no client: {floor:.2f} s; catalog: {empty}")
+    if args.hot:
+        shop_id, kpi_client = work.hot_prepare()
+        print(f"hot paths: the webhooks' shop and the KPIs' client made (load {load()})")
     throwaway = work.ThrowawayMigrations()
     made, first_web, problems = 0, None, 0
     try:
@@ -120,8 +145,11 @@ def run(args: argparse.Namespace, sizes: list[int], report: Report) -> None:
             )
             column = throwaway.add()
             schemas = work.client_schemas()
+            # The hot paths' own clients get the column by hand: the executor's figure is
+            # the bench clients'.
+            others = work.other_client_schemas()
             executed = schemas[: args.migrate_sample] if args.migrate_sample else schemas
-            by_hand = schemas[len(executed) :]
+            by_hand = schemas[len(executed) :] + others
             raw = work.column_add_raw(column, by_hand, throwaway.added[-1][0])
             real, said = work.migrate_platform(parallel=True)
             # Less the no-op deploy's own time (public schema, template, the check).
@@ -138,7 +166,9 @@ def run(args: argparse.Namespace, sizes: list[int], report: Report) -> None:
             if args.old_sample:
                 column = throwaway.add()
                 old_schemas = schemas[: args.old_sample]
-                rest = schemas[len(old_schemas) :]
+                # The template too: clients provisioned next are cloned from it, and the
+                # next no-op deploy must have nothing to do.
+                rest = schemas[len(old_schemas) :] + others + [work.template_schema()]
                 raw_rest = work.column_add_raw(column, rest, throwaway.added[-1][0])
                 old = work.executor_migrate(old_schemas, "multiprocessing")
                 problems += work.schemas_with_column(column) != size
@@ -159,9 +189,21 @@ def run(args: argparse.Namespace, sizes: list[int], report: Report) -> None:
                 f"({growth['pg_class']:.0f} relations and "
                 f"{growth['database_mib']:.2f} MiB a client)"
             )
-            web = web_process(size, args.sweep or size, args.requests)
+            web = web_process(args.database, size, args.sweep or size, args.requests)
             first_web = first_web or web
             print(f"N={size}: web process (load {load()}): {json.dumps(web)}")
+            if args.hot:
+                if size == sizes[0]:
+                    work.hot_fill(args.hot)
+                print(f"N={size}: hot paths (load {load()})")
+                work.hot_paths(
+                    size,
+                    shop_id=shop_id,
+                    kpi_client=kpi_client,
+                    requests=args.requests,
+                    report=report,
+                )
+                print(f"N={size}: hot paths done (load {load()})")
             report.figure(f"provision, per client p95 (N={size})", p95, "s")
             report.figure(f"provision, total (N={size})", total, "s")
             report.figure(f"no-op migrate_platform (N={size})", noop, "s", floor=floor, target=60)
@@ -230,18 +272,18 @@ def main() -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     if args.serve:
         # The parent's bench database (DATABASE_URL is inherited).
-        django_setup(BENCH_DATABASE)
+        django_setup(args.database)
         importlib.import_module("many_clients_work").serve_print(*args.serve)
         return 0
     sizes = sorted(int(size) for size in args.sizes.split(","))
-    server = server_find(BENCH_DATABASE)
-    print(f"database: {BENCH_DATABASE} on {server.label}")
+    server = server_find(args.database)
+    print(f"database: {args.database} on {server.label}")
     report = Report("many_clients", {"clients": sizes, "workers": args.workers})
     with bench_database(server):
-        django_setup(BENCH_DATABASE)
+        django_setup(args.database)
         report.server_describe()
         run(args, sizes, report)
-    print(f"dropped database {BENCH_DATABASE}")
+    print(f"dropped database {args.database}")
     return report.emit(args.json)
 
 

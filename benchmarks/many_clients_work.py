@@ -1,26 +1,42 @@
 """The many-clients benchmark's work (``benchmarks/many_clients.py`` runs it): provisioning
-clients, deploys with and without a client migration, the catalog's size and requests of a
-web process. Imported once ``django_setup()`` has pointed the settings at the bench
-database: the models below need it."""
+clients, deploys with and without a client migration, the catalog's size, requests of a
+web process, and the other benchmarks' hot paths (the desk, the router, the voice webhooks,
+the KPIs) through their own measuring functions. Imported once ``django_setup()`` has
+pointed the settings at the bench database: the models below need it."""
 
 import io
 import json
 import multiprocessing
+import os
+import random
 import resource
 import shutil
+import statistics
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
+import desk_inbox
+import kpis_work
+import router_work
+import telephony_webhooks_work
+from _report import Report
+from benchdb import CHANNELS, free_port
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.test import Client as HttpClient
-from django_tenants.utils import schema_context
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name, schema_context
 
+from accounts.models import User
 from helpcenter.models import HelpCenterSettings
+from languages.models import AgentSkill
+from routing.models import AgentState, WorkItem
 from tenants.management.commands.migrate_platform import SchemasMigrate
 from tenants.models import Client
 from tenants.services import client_provision
@@ -48,7 +64,7 @@ def migrate_platform(*, parallel: bool = False) -> tuple[float, str]:
     out = io.StringIO()
     started = time.perf_counter()
     call_command("migrate_platform", verbosity=0, stdout=out, parallel=parallel)
-    return time.perf_counter() - started, out.getvalue().strip()
+    return time.perf_counter() - started, "; ".join(out.getvalue().strip().splitlines())
 
 
 def slug_of(number: int) -> str:
@@ -92,6 +108,20 @@ def client_schemas() -> list[str]:
         .order_by("pk")
         .values_list("schema_name", flat=True)
     )
+
+
+def other_client_schemas() -> list[str]:
+    """The client schemas that are not the bench's many clients (the hot paths' own
+    clients: the webhooks' shop, the KPIs' client)."""
+    return list(
+        Client.objects.exclude(slug__startswith=f"{SLUG_PREFIX}-")
+        .exclude(schema_name=get_public_schema_name())
+        .values_list("schema_name", flat=True)
+    )
+
+
+def template_schema() -> str:
+    return settings.TENANT_BASE_SCHEMA
 
 
 def executor_per_schema(sample: int) -> float:
@@ -280,3 +310,246 @@ def serve(count: int, sweep: int, runs: int) -> dict:
 
 def serve_print(count: int, sweep: int, runs: int) -> None:
     print(json.dumps(serve(count, sweep, runs)))
+
+
+# The hot paths (many_clients.py --hot): the same work at every size, on the same first
+# clients, so that only the number of clients in the database changes between sizes.
+HOT_CLIENTS = 500  # the work items and the agents are spread over the first 500 clients
+HOT_AGENTS, HOT_CLIENTS_PER_AGENT = 200, 5
+HOT_LANGUAGES = ["cs", "en"]  # the bench clients' languages
+KPI_CONVERSATIONS, KPI_CALLS = 10_000, 2_000  # the KPI client's month
+CALLERS, THINK = 20, 0.5  # concurrent voice calls, seconds between a caller's requests
+WIDE_DECISIONS = 50  # routing decisions of the agent of every client
+
+
+def hot_prepare() -> tuple[int, Client]:
+    """Before any bench client: the webhooks' shop with its number and menus
+    (telephony_webhooks_work.prepare) and the KPIs' client with one month of contacts
+    (kpis_work's filler). Returns the shop's id and the KPIs' client."""
+    shop_id = telephony_webhooks_work.prepare()
+    client = client_provision(
+        slug="bench-kpis",
+        name="Bench Kpis",
+        countries=["CZ", "SK", "HU"],
+        languages=["cs", "sk", "hu", "en", "de"],
+        time_zone=kpis_work.TIME_ZONE,
+        currency="CZK",
+    ).client
+    rng = random.Random(16)
+    with schema_context(client.schema_name):
+        customers = kpis_work.customers_fill(KPI_CONVERSATIONS // 3, rng)
+        kpis_work.MonthFiller(client, customers, rng).fill(
+            kpis_work.MONTH, KPI_CONVERSATIONS, KPI_CALLS
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # a few schemas yet: the template, two clients
+    return shop_id, client
+
+
+def hot_fill(items: int) -> None:
+    """Once the first size is provisioned: agents who each serve 5 of the first 500
+    clients and speak one or both of their languages, and ``items`` waiting items over
+    those clients (as the router's benchmark fills, on the bench's own clients)."""
+    rng = random.Random(7)
+    clients = list(
+        Client.objects.filter(slug__startswith=f"{SLUG_PREFIX}-").order_by("pk")[:HOT_CLIENTS]
+    )
+    agents = User.objects.bulk_create(
+        # "!" is Django's unusable password: these agents never sign in.
+        User(username=f"agent{n}", role="agent", password="!")  # noqa: S106
+        for n in range(HOT_AGENTS)
+    )
+    AgentSkill.objects.bulk_create(
+        AgentSkill(agent=agent, language_id=code, proficiency="native")
+        for agent in agents
+        for code in rng.sample(HOT_LANGUAGES, rng.randint(1, 2))
+    )
+    served = User.served_clients.through
+    served.objects.bulk_create(
+        served(user_id=agent.pk, client_id=client.pk)
+        for agent in agents
+        for client in rng.sample(clients, HOT_CLIENTS_PER_AGENT)
+    )
+    now = timezone.now()
+    AgentState.objects.bulk_create(
+        AgentState(
+            agent=agent,
+            presence="available",
+            idle_since=now - timedelta(seconds=n),
+            capacity_email=10_000,
+            capacity_chat=10_000,
+            capacity_call=10_000,
+        )
+        for n, agent in enumerate(agents)
+    )
+    WorkItem.objects.bulk_create(
+        (
+            WorkItem(
+                client=clients[n % len(clients)],
+                channel=rng.choice(CHANNELS),
+                language=rng.choice(HOT_LANGUAGES),
+                priority=1 if n % 50 == 0 else 0,
+                source_kind="bench",
+                source_id=n,
+                summary=f"Question number {n} about an order",
+                status="waiting",
+                waiting_since=now - timedelta(seconds=rng.randrange(86_400)),
+                due_at=now + timedelta(hours=rng.randrange(-4, 48)),
+            )
+            for n in range(items)
+        ),
+        batch_size=5000,
+    )
+    with connection.cursor() as cursor:
+        # The index of router_work's floor (the bare claim in the queue's global order),
+        # as its fill makes it: without it the bare statement scans the queue.
+        cursor.execute(
+            "CREATE INDEX bench_floor ON routing_workitem (priority DESC, "
+            "waiting_since) WHERE status = 'waiting'"
+        )
+    hot_analyze()
+
+
+def hot_analyze() -> None:
+    # The public tables the hot paths read, not the whole database (thousands of schemas).
+    with connection.cursor() as cursor:
+        for table in (
+            "routing_workitem",
+            "accounts_user",
+            "accounts_user_served_clients",
+            "languages_agentskill",
+            "routing_agentstate",
+            "tenants_client",
+            "tenants_domain",
+        ):
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+
+
+def _prefixed(report: Report, since: int, prefix: str) -> None:
+    """Name the figures another benchmark's function added after ``since`` for this size."""
+    for figure in report.figures[since:]:
+        figure.name = f"{prefix}{figure.name}"
+
+
+def desk_measure(size: int, requests: int, report: Report) -> None:
+    """The desk page and its live update (desk_inbox.measure) for an agent who serves every
+    client (the wide agent of the router's benchmark), and the page when the clients' table
+    is not cached (it is rendered once a minute per process)."""
+    agent = router_work.wide_agent_create()
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(agent)
+    since = len(report.figures)
+    desk_inbox.measure(http, "/", requests, "1. desk page", report, target_ms=150)
+    desk_inbox.measure(http, "/desk/live", requests, "2. live update", report)
+    cold = []
+    for _ in range(max(3, requests // 20)):
+        cache.clear()
+        started = time.perf_counter()
+        http.get("/")
+        cold.append((time.perf_counter() - started) * 1000)
+    print(
+        f"   desk page with nothing cached: p50 {statistics.median(cold):.1f} ms, "
+        f"max {max(cold):.1f} ms over {len(cold)} requests"
+    )
+    report.figure("desk page, nothing cached: p50", statistics.median(cold), "ms")
+    _prefixed(report, since, f"N={size}: ")
+    _wide_agent_retire(agent, f"desk-{size}")
+
+
+def _wide_agent_retire(agent: User, suffix: str) -> None:
+    """Out of the way of the next measurements, without DELETE: deleting a user checks the
+    foreign keys of every client schema's tables that point at users (the admin log, ...),
+    a lock per table: at 5,000 clients "out of shared memory" (max_locks_per_transaction)."""
+    WorkItem.objects.filter(agent=agent).update(status="waiting", agent=None)
+    agent.served_clients.clear()
+    User.objects.filter(pk=agent.pk).update(
+        username=f"agent-wide-{suffix}", role=User.Role.ADMIN, is_active=False
+    )
+
+
+def router_measure(size: int, decisions: int, report: Report) -> None:
+    """One decision at a time beside the bare statement, then 50 of the agent of every
+    client (router_work's functions); the queue as it was after."""
+    waiting = list(WorkItem.objects.filter(status="waiting").values_list("pk", flat=True))
+    router_work.one_at_a_time(decisions, "", report, prefix=f"N={size}: ")
+    # router_work.one_wide_agent's decisions, by the same agent, which is then retired
+    # rather than deleted (_wide_agent_retire).
+    agent = router_work.wide_agent_create()
+    timings = []
+    for _ in range(WIDE_DECISIONS):
+        started = time.perf_counter()
+        router_work.agent_next_item(agent=agent)
+        timings.append((time.perf_counter() - started) * 1000)
+    print(
+        f"1b. one agent serving all {size} clients: {WIDE_DECISIONS} decisions, p50 "
+        f"{statistics.median(timings):.2f} ms, p99 {router_work.percentile(timings, 0.99):.2f} ms"
+    )
+    report.figure(f"N={size}: agent of all clients: decision p50", statistics.median(timings), "ms")
+    _wide_agent_retire(agent, f"router-{size}")
+    # What waited waits again; router_work.queue_reset would also reopen the KPI client's
+    # closed items.
+    WorkItem.objects.filter(pk__in=waiting).exclude(status="waiting").update(
+        status="waiting", agent=None, offered_at=None, offer_expires_at=None, assigned_at=None
+    )
+    hot_analyze()
+
+
+def webhooks_measure(size: int, shop_id: int, seconds: float, report: Report) -> None:
+    """The voice webhooks on gunicorn (telephony_webhooks_work's server and callers): one
+    caller alone (the floor), then CALLERS concurrent calls."""
+    connections.close_all()
+    port = free_port()
+    server = telephony_webhooks_work.webhooks_gunicorn_start(port, 2, False)
+    try:
+        telephony_webhooks_work.Load(port=port, client_id=shop_id, think=0.05).run(10, 3)
+        alone = telephony_webhooks_work.Load(port=port, client_id=shop_id, think=0)
+        floor = telephony_webhooks_work.summary(
+            f"N={size}: 1 caller alone, no pause (the floor)", alone, alone.run(1, seconds / 3)
+        )
+        paced = telephony_webhooks_work.Load(port=port, client_id=shop_id, think=THINK)
+        concurrent = telephony_webhooks_work.summary(
+            f"N={size}: {CALLERS} concurrent calls, {THINK} s between a caller's requests",
+            paced,
+            paced.run(CALLERS, seconds),
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    for kind in ("incoming", "gather"):
+        mine, first = concurrent.get(kind), floor.get(kind)
+        if mine is None:
+            continue
+        for index, share in ((0, "p50"), (1, "p99")):
+            report.figure(
+                f"N={size}: webhook {kind} {share} at {CALLERS} calls",
+                mine[index],
+                "ms",
+                floor=first[index] if first else None,
+            )
+    report.check(f"webhook errors (N={size})", floor["errors"] + concurrent["errors"])
+
+
+def kpis_measure(size: int, client: Client, runs: int, report: Report) -> None:
+    """All KPIs of the KPI client's month (kpis_work.kpis_measure), beside its floor."""
+    with schema_context(client.schema_name):
+        kpis = kpis_work.kpis_measure(client, runs)
+    print(
+        f"N={size}: all KPIs of {KPI_CONVERSATIONS:,} conversations, {KPI_CALLS:,} calls: "
+        f"p50 {kpis['p50'] * 1000:.1f} ms, p99 {kpis['p99'] * 1000:.1f} ms; floor p50 "
+        f"{kpis['floor_p50'] * 1000:.1f} ms, p99 {kpis['floor_p99'] * 1000:.1f} ms "
+        f"(load {os.getloadavg()[0]:.1f})"
+    )
+    report.figure(f"N={size}: all KPIs p50", kpis["p50"], "s", floor=kpis["floor_p50"])
+    report.figure(f"N={size}: all KPIs p99", kpis["p99"], "s", floor=kpis["floor_p99"])
+
+
+def hot_paths(
+    size: int, *, shop_id: int, kpi_client: Client, requests: int, report: Report
+) -> None:
+    """The four hot paths at this size, every bench client live (as served clients are)."""
+    Client.objects.filter(slug__startswith=f"{SLUG_PREFIX}-").update(status="active")
+    hot_analyze()
+    desk_measure(size, requests, report)
+    router_measure(size, requests, report)
+    kpis_measure(size, kpi_client, max(5, requests // 10), report)
+    webhooks_measure(size, shop_id, 12.0, report)

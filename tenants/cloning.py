@@ -241,6 +241,12 @@ def spares_refill(*, template: str, keep: int) -> tuple[int, int]:
     return dropped, made
 
 
+def spares_stale_drop(*, template: str) -> int:
+    """Drop the spares cloned from another state of the template (before a deploy
+    migrated it): they are never taken, only disk until the next refill. Returns how many."""
+    return _stale_spares_drop(template_key(template))
+
+
 def _stale_spares_drop(key: str) -> int:
     dropped = 0
     for spare_id in SpareSchema.objects.exclude(key=key).values_list("pk", flat=True):

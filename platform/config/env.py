@@ -88,8 +88,20 @@ def database_url() -> str:
     return url
 
 
+def conn_max_age() -> int:
+    """POLYDESK_CONN_MAX_AGE: seconds a process keeps its database connection (60; 0 closes
+    it after each request). Its PostgreSQL backend caches every client schema it touches
+    (docs/operations.md, "Past one database")."""
+    raw = os.environ.get("POLYDESK_CONN_MAX_AGE", "60").strip()
+    if not raw.isdigit():
+        raise ImproperlyConfigured(f"POLYDESK_CONN_MAX_AGE: whole seconds from 0 on, not {raw!r}")
+    return int(raw)
+
+
 def database_settings() -> dj_database_url.DBConfig:
-    config = dj_database_url.parse(database_url(), conn_max_age=60, conn_health_checks=True)
+    config = dj_database_url.parse(
+        database_url(), conn_max_age=conn_max_age(), conn_health_checks=True
+    )
     # django-tenants wraps the PostgreSQL backend to set the search_path per tenant; ours
     # makes that SET the per-request health check (tenants/postgresql_backend/base.py).
     config["ENGINE"] = "tenants.postgresql_backend"

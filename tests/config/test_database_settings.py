@@ -23,6 +23,19 @@ def test_without_database_url_the_database_settings_refuse(monkeypatch):
         env.database_settings()
 
 
+def test_connections_live_a_minute_unless_told_otherwise(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@127.0.0.1:5432/d")
+    monkeypatch.delenv("POLYDESK_CONN_MAX_AGE", raising=False)
+    assert env.database_settings()["CONN_MAX_AGE"] == 60
+
+    monkeypatch.setenv("POLYDESK_CONN_MAX_AGE", "0")
+    assert env.database_settings()["CONN_MAX_AGE"] == 0
+
+    monkeypatch.setenv("POLYDESK_CONN_MAX_AGE", "ten")
+    with pytest.raises(ImproperlyConfigured, match="POLYDESK_CONN_MAX_AGE"):
+        env.database_settings()
+
+
 def test_a_process_without_database_url_refuses_to_start_and_starts_no_database(tmp_path):
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     environment["POLYDESK_VAR_DIR"] = str(tmp_path)

@@ -2,9 +2,11 @@
 provisioning transaction, never stale and never shared."""
 
 import threading
+from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
@@ -205,3 +207,20 @@ def test_a_rolled_back_provisioning_gives_the_spare_back(pool):
     assert not schema_exists("client_spare_rolled_back")
     assert spare_names() == {spare}
     assert_complete(spare)
+
+
+def test_a_deploy_drops_the_spares_cloned_before_it_and_refills_the_pool(pool):
+    assert refill(1) == (0, 1)
+    (stale,) = spare_names()
+    # Cloned before the deploy migrated the template: its key is the template's old one.
+    SpareSchema.objects.update(key="before-the-deploy")
+    out = StringIO()
+
+    call_command("migrate_platform", verbosity=0, stdout=out)
+
+    assert not schema_exists(stale)
+    (fresh,) = spare_names()  # the refill, sent at the deploy's end (Celery eager here)
+    assert fresh != stale
+    assert SpareSchema.objects.get().key == cloning.template_key(TEMPLATE)
+    assert_complete(fresh)
+    assert "1 stale dropped, refill sent" in out.getvalue()

@@ -49,11 +49,13 @@ def portal_url(domain: str) -> str:
     return f"{settings.SITE_URL_SCHEME}://{domain}{suffix}/"
 
 
-def client_cards_public() -> list[ClientCard]:
-    """Every live client with its local time and portal address (two queries)."""
+def client_cards_public(*, limit: int | None = None) -> tuple[list[ClientCard], int]:
+    """The live clients by name (the first ``limit``) with their local time and portal
+    address, and how many more there are (two queries, three when there are more)."""
     now = timezone.now()
     cards = []
-    for client in Client.objects.serving().prefetch_related("domains"):
+    serving = Client.objects.serving().order_by("name")
+    for client in serving.prefetch_related("domains")[:limit]:
         primary = next((d for d in client.domains.all() if d.is_primary), None)
         cards.append(
             ClientCard(
@@ -62,7 +64,9 @@ def client_cards_public() -> list[ClientCard]:
                 portal_url=portal_url(primary.domain) if primary else "",
             )
         )
-    return cards
+    # Counted only when the limit was reached: below it there is nothing more.
+    more = serving.count() - len(cards) if limit is not None and len(cards) == limit else 0
+    return cards, more
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -41,17 +42,38 @@ class DeskLoginView(TwoFactorLoginMixin, auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+# The clients' table shows this many (by name), then how many more: at 5,000 clients the
+# whole table was 0.9 MB of every desk page.
+CLIENTS_TABLE_ROWS = 100
+
+
 def _clients_table() -> SafeString:
-    """The table of every live client with its local time, the same for every agent: it is
-    rendered once a minute per language and process, not on every page (500 rows cost more
-    than the rest of the desk)."""
+    """The table of the live clients (the first CLIENTS_TABLE_ROWS) with their local time,
+    the same for every agent: it is rendered once a minute per language and process, not
+    on every page (500 rows cost more than the rest of the desk)."""
     now = timezone.now()
     key = f"desk:clients-table:{get_language()}:{now:%Y%m%d%H%M}"
     html: str | None = cache.get(key)
     if html is None:
-        html = render_to_string("desk/_clients.html", {"cards": client_cards_public()})
+        cards, more = client_cards_public(limit=CLIENTS_TABLE_ROWS)
+        html = render_to_string("desk/_clients.html", {"cards": cards, "more": more})
         cache.set(key, html, 90)
     return mark_safe(html)  # noqa: S308 - our template's output, escaped when rendered
+
+
+def _queue_client_options(agent: User, chosen: str) -> SafeString:
+    """The queue filter's options, one per client the agent serves, built here rather than
+    by a template loop: an agent may serve thousands of clients, and the loop (a bound
+    field's value() per option) then cost more than the rest of the page (5,000 clients:
+    about 0.8 s; docs/performance.md, "Provisioning and many clients")."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (pk, mark_safe(" selected") if str(pk) == chosen else "", name)
+            for pk, name in agent.served_clients.order_by("name").values_list("pk", "name")
+        ),
+    )
 
 
 def _inbox_context(request: HttpRequest, *, presence: str) -> dict[str, Any]:
@@ -105,7 +127,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "presences": AgentState.Presence.choices,
         "supervisor": user_is_supervisor(agent),
         "queue_form": QueueForm(request.GET),
-        "queue_clients": agent.served_clients.order_by("name"),
+        "queue_client_options": _queue_client_options(agent, request.GET.get("client", "")),
     }
     # The queue's languages: what waits for the agent, what they speak, what they chose.
     context["queue_languages"] = sorted(

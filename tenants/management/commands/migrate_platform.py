@@ -8,10 +8,13 @@ from django_tenants.management.commands.migrate_schemas import (
 )
 from django_tenants.utils import get_public_schema_name
 
+from core.tasks import task_send
 from languages.catalog_review import catalog_messages_sync
 from languages.services import catalog_sync
+from tenants.cloning import spares_stale_drop
 from tenants.models import Client
 from tenants.services import agency_ensure, client_schemas_behind, template_schema_ensure
+from tenants.tasks import spares_refill_task
 
 
 class SchemasMigrate(MigrateSchemasCommand):
@@ -32,7 +35,7 @@ class Command(BaseCommand):
     help = (
         "Migrate everything in order: the public schema, the client template schema, then "
         "every client schema that lacks a migration; make sure the agency's own row and "
-        "domain exist. Run on deploy."
+        "domain exist; drop stale spare schemas and send their refill. Run on deploy."
     )
 
     def add_arguments(self, parser):
@@ -69,4 +72,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"public, template and client schemas are up to date "
             f"({len(behind)} of {len(schemas)} client schemas migrated)"
+        )
+        # Spares cloned before the template was migrated are never taken (their key is
+        # another): drop them now, and send the refill rather than wait up to 5 minutes for
+        # beat, so that the next clients get a spare again. A broker that cannot be
+        # reached leaves the refill to beat; the deploy does not fail for it.
+        dropped = spares_stale_drop(template=settings.TENANT_BASE_SCHEMA)
+        sent = task_send(spares_refill_task, schema_name=get_public_schema_name())
+        self.stdout.write(
+            f"spare schemas: {dropped} stale dropped, refill {'sent' if sent else 'not sent'}"
         )
