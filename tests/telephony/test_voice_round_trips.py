@@ -230,3 +230,24 @@ def test_a_retried_key_press_gets_the_same_answer_changes_nothing_and_stays_chea
     with in_schema(menus):
         call = Call.objects.get(call_sid="CAretried")
     assert (call.step, call.path) == (3, ["2", "9"])
+
+
+def test_a_menu_edited_between_two_key_presses_is_heard_on_the_very_next_one(
+    server, menus, django_db_blocker
+):
+    """The server keeps the client's menus under their version (telephony.voice.services.
+    menu_cache), read with the call: an edit committed elsewhere (the admin) is heard at
+    once, by the same call, still in three round trips."""
+    _, _, (repeat, _) = server.call("CAedited")  # the server now holds the menus
+    assert "Hlavné.".encode() in repeat, repeat
+    with django_db_blocker.unblock(), in_schema(menus):
+        main = Menu.objects.get(key="rt-main")
+        main.prompt_sk = "Nové hlavné menu."
+        main.save()
+        Option.objects.create(menu=main, key="8", action="repeat")
+    base = {"CallSid": "CAedited", "From": "+420601000111", "To": NUMBER}
+    gather = f"/twilio/voice/c/{server.client_id}/gather"
+    answer, statements = server.post(f"{gather}?step=3", {**base, "Digits": "8"})
+    assert len(statements) <= LIMIT, statements
+    assert "Nové hlavné menu.".encode() in answer, answer
+    assert "Hlavné.".encode() not in answer, answer

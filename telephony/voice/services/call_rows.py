@@ -4,59 +4,37 @@ read of the call and its UPDATE.
 
 Each reads or writes what the ORM statements it replaced did, column for column: the
 columns come from the models' metadata, so a field added to Call, Menu or Option is read
-and written here too. A menu comes with its options (and each option's target) as one JSON
-array; a key press also reads the menu the caller came from, when the call's menu has a
-"back" option, so that going back is no statement more.
+and written here too. The client's menus come with the call only when this process does
+not hold their version (menu_cache): every menu with its options, so that going back, or
+on to a submenu, is no statement more.
 """
 
-import json
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Field, Model
 
-from telephony.voice.models import Call, Menu, NumberMenu, Option
+from telephony.voice.models import Call, Menu
 from telephony.voice.prepared import prepared_execute
+from telephony.voice.services import menu_cache
 
-_CALL, _MENU = Call._meta.db_table, Menu._meta.db_table
-_OPTION, _NUMBER_MENU = Option._meta.db_table, NumberMenu._meta.db_table
+_CALL = Call._meta.db_table
 
 
 def _columns(model: type[Model], alias: str) -> str:
     return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
 
 
-def _options_of(menu_id: str) -> str:
-    """The options of the menu whose id is ``menu_id`` (SQL), each with its target menu, as
-    one JSON array (ordered in Python, as Option.Meta orders)."""
-    return (
-        "(SELECT coalesce(jsonb_agg(to_jsonb(o) || jsonb_build_object('target_row', to_jsonb(t))),"  # noqa: S608
-        f' \'[]\') FROM "{_OPTION}" o LEFT JOIN "{_MENU}" t ON t.id = o.target_id'
-        f" WHERE o.menu_id = {menu_id})"
-    )
-
-
 # Only names from the models' metadata and constants of this module go into the SQL; the
 # values are the statements' parameters.
-_ENTRY_MENU = (
-    f"SELECT {_columns(Menu, 'm')}, {_options_of('m.id')},"  # noqa: S608
-    f' (SELECT last_twiml FROM "{_CALL}" WHERE call_sid = %s LIMIT 1)'
-    " FROM (VALUES (1)) one LEFT JOIN LATERAL ("
-    f' SELECT * FROM "{_MENU}" WHERE id IN (SELECT menu_id FROM "{_NUMBER_MENU}" WHERE number = %s)'
-    " OR key = 'main'"
-    f' ORDER BY EXISTS (SELECT FROM "{_NUMBER_MENU}" n WHERE n.number = %s'
-    f' AND n.menu_id = "{_MENU}".id) DESC LIMIT 1'
-    ") m ON true"
+_ENTRY = (
+    f'SELECT (SELECT last_twiml FROM "{_CALL}" WHERE call_sid = %s LIMIT 1), v.xid,'  # noqa: S608
+    f" {menu_cache.MENUS_UNLESS_HELD} FROM {menu_cache.VERSION_ROW}"
 )
 
-_CALL_WITH_MENU = (
-    f"SELECT {_columns(Call, 'c')}, {_columns(Menu, 'm')}, {_options_of('c.menu_id')},"  # noqa: S608
-    # The menu at the top of the stack, read only when "back" is one of the menu's options.
-    f" (SELECT to_jsonb(b) || jsonb_build_object('option_rows', {_options_of('b.id')})"
-    f' FROM "{_MENU}" b WHERE b.id = (c.menu_stack ->> -1)::bigint AND EXISTS'
-    f' (SELECT FROM "{_OPTION}" x WHERE x.menu_id = c.menu_id'
-    f" AND x.action = '{Option.Action.BACK.value}'))"
-    f' FROM "{_CALL}" c LEFT JOIN "{_MENU}" m ON m.id = c.menu_id WHERE c.call_sid = %s'
+_CALL_READ = (
+    f"SELECT {_columns(Call, 'c')}, v.xid, {menu_cache.MENUS_UNLESS_HELD}"  # noqa: S608
+    f' FROM {menu_cache.VERSION_ROW} LEFT JOIN "{_CALL}" c ON c.call_sid = %s'
 )
 
 _INSERTED: list[Field[Any, Any]] = [
@@ -91,50 +69,18 @@ _KEY_UPDATE = (
 )
 
 
-def _attnames(model: type[Model]) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
+_CALL_FIELDS = [field.attname for field in Call._meta.concrete_fields]
+_CALL_CONVERTERS = [getattr(field, "from_db_value", None) for field in Call._meta.concrete_fields]
+_CALL_WIDTH = len(_CALL_FIELDS)
 
 
-def _converters(model: type[Model]) -> list[Any]:
-    return [getattr(field, "from_db_value", None) for field in model._meta.concrete_fields]
-
-
-_CALL_FIELDS, _MENU_FIELDS = _attnames(Call), _attnames(Menu)
-_CALL_CONVERTERS, _MENU_CONVERTERS = _converters(Call), _converters(Menu)
-_CALL_WIDTH, _MENU_WIDTH = len(_CALL_FIELDS), len(_MENU_FIELDS)
-
-
-def _from_columns[M: Model](
-    model: type[M], fields: list[str], converters: list[Any], values: Any
-) -> M:
-    """A model from its columns as the driver gave them (JSON as text, as Django reads it)."""
+def _call_from_columns(values: Any) -> Call:
+    """The call from its columns as the driver gave them (JSON as text, as Django reads it)."""
     converted = [
         value if convert is None or value is None else convert(value, None, connection)
-        for convert, value in zip(converters, values, strict=True)
+        for convert, value in zip(_CALL_CONVERTERS, values, strict=True)
     ]
-    return model.from_db(DEFAULT_DB_ALIAS, fields, converted)
-
-
-def _from_json[M: Model](model: type[M], row: dict[str, Any]) -> M:
-    fields = _attnames(model)
-    return model.from_db(DEFAULT_DB_ALIAS, fields, [row[name] for name in fields])
-
-
-def _menu_with_options(menu: Menu, rows: list[dict[str, Any]]) -> Menu:
-    """Give ``menu`` its options read in the same statement as itself: ``menu.options.all()``
-    then answers from memory, as after a ``prefetch_related``."""
-    options = []
-    for row in rows:
-        option = _from_json(Option, row)
-        target = row["target_row"]  # null: no target (the LEFT JOIN found no menu)
-        option.target = _from_json(Menu, target) if target is not None else None
-        options.append(option)
-    options.sort(key=lambda option: (option.position, option.key))  # as Option.Meta orders
-    kept = menu.options.all()
-    kept._result_cache = options
-    kept._prefetch_done = True  # type: ignore[attr-defined]  # Django's flag, as a prefetch sets
-    menu._prefetched_objects_cache = {"options": kept}  # type: ignore[attr-defined]
-    return menu
+    return Call.from_db(DEFAULT_DB_ALIAS, _CALL_FIELDS, converted)
 
 
 def _fetch(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
@@ -147,36 +93,30 @@ def _fetch(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
 def entry_menu_and_earlier(number: str, call_sid: str) -> tuple[Menu | None, str | None]:
     """The number's first menu (else the menu keyed ``main``) with its options, and the
     answer already given to this call (a retried first request), in one statement; the
-    menu is None when there is none."""
-    row = _fetch(_ENTRY_MENU, [call_sid, number, number])
+    menu is None when there is none. The menus come from the process when it holds their
+    version (menu_cache)."""
+    row = _fetch(_ENTRY, [call_sid, menu_cache.version_held()])
     assert row is not None  # one row, whatever the tables hold
-    menu_columns, options, earlier = row[:_MENU_WIDTH], row[_MENU_WIDTH], row[-1]
-    if menu_columns[0] is None:
-        return None, earlier
-    menu = _from_columns(Menu, _MENU_FIELDS, _MENU_CONVERTERS, menu_columns)
-    return _menu_with_options(menu, json.loads(options)), earlier
+    earlier, version, dump = row
+    return menu_cache.menus_of(version, dump).entry(number), earlier
 
 
 def call_with_menu(call_sid: str) -> Call | None:
     """The call with its menu and the menu's options, in one statement; None when the
-    client has no such call. ``call.menu_before`` (set when the menu has a "back" option):
-    the menu at the top of its stack, with its options, or None when it is gone."""
-    row = _fetch(_CALL_WITH_MENU, [call_sid])
-    if row is None:
+    client has no such call. ``call.menu_before``: the menu at the top of its stack, with
+    its options, or None when it is gone or the stack is empty. The menus come from the
+    process when it holds their version (menu_cache)."""
+    row = _fetch(_CALL_READ, [menu_cache.version_held(), call_sid])
+    assert row is not None  # one row, whatever the tables hold
+    version, dump = row[-2], row[-1]
+    menus = menu_cache.menus_of(version, dump)
+    if row[0] is None:  # no such call
         return None
-    call = _from_columns(Call, _CALL_FIELDS, _CALL_CONVERTERS, row[:_CALL_WIDTH])
-    menu_columns = row[_CALL_WIDTH : _CALL_WIDTH + _MENU_WIDTH]
-    options, before = row[-2], row[-1]
-    if menu_columns[0] is not None:
-        menu = _from_columns(Menu, _MENU_FIELDS, _MENU_CONVERTERS, menu_columns)
-        call.menu = _menu_with_options(menu, json.loads(options))
-    if before is not None:
-        before = json.loads(before)
-        call.menu_before = _menu_with_options(_from_json(Menu, before), before["option_rows"])  # type: ignore[attr-defined]
-    elif call.menu is not None and any(
-        option.action == Option.Action.BACK for option in call.menu.options.all()
-    ):
-        call.menu_before = None  # type: ignore[attr-defined]  # read: gone, or no stack
+    call = _call_from_columns(row[:_CALL_WIDTH])
+    if call.menu_id is not None and call.menu_id in menus.by_id:
+        call.menu = menus.by_id[call.menu_id]
+    stack = call.menu_stack
+    call.menu_before = menus.by_id.get(int(stack[-1])) if stack else None  # type: ignore[attr-defined]
     return call
 
 
