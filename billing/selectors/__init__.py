@@ -142,7 +142,8 @@ def usage_rows_for_month(*, month: date, client_ids: list[int]) -> list[tuple[An
         sql, params = usage_statement(cursor=cursor, month=month, client_ids=client_ids)
         with parallel_rating(cursor):
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 def usage_groups_from_rows(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[UsageGroup]]:
