@@ -25,7 +25,9 @@ Per size it prints a table line with:
    cached or read, counted again when touched again; the workers' and the function's
    included) of each of the two (``EXPLAIN (ANALYZE, BUFFERS)``: a count that does not
    depend on the machine's load), and how each reads the ledger (the rating's for one
-   client: its function's plan);
+   client: its function's plan); rating's two halves timed apart (no target): the
+   statement alone (the rates read, its rows fetched) and the Python after it (the groups,
+   the plans, the invoice lines);
 3. issuing the invoices (``billing.services.invoices_issue_for_month``), and how many of its
    statements read the ledger and their time (one: it rates the month once for all);
 4. peak RSS after filling and at the end (memory must stay flat in the rows);
@@ -107,6 +109,11 @@ def main() -> int:
             f"{figures['lines']:,} lines rated, {figures['issued']} invoices issued "
             f"({figures['invoice_lines']:,} lines)"
         )
+        print(
+            f"   rating's halves: the statement {figures['statement']:.2f} s "
+            f"({figures['statement_rows']:,} rows fetched), the Python after it "
+            f"{figures['after_statement']:.2f} s"
+        )
         print(f"   {figures['scans']}")
         for problem in figures["problems"]:
             print(f"   problem: {problem}")
@@ -114,6 +121,9 @@ def main() -> int:
         report.figure(f"{label}: rate the month", figures["rating"], "s", floor=figures["floor"])
         report.figure(f"{label}: rating / floor", ratio, "x", target=TARGET_RATIO)
         report.figure(f"{label}: rating / floor in one process", ratio_one, "x")
+        report.figure(f"{label}: rating's statement", figures["statement"], "s")
+        report.figure(f"{label}: rating's statement, rows", figures["statement_rows"], "rows")
+        report.figure(f"{label}: rating's Python after it", figures["after_statement"], "s")
         report.figure(
             f"{label}: buffer accesses",
             figures["rating_pages"],

@@ -14,6 +14,7 @@ stores, half up, before it is stored, so that the rate used is the rate shown in
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from babel.numbers import get_currency_precision
 
@@ -23,6 +24,7 @@ RATE_PLACES = Decimal("0.00000001")  # ExchangeRate.rate: decimal_places=8
 CENTS = Decimal("0.01")
 
 
+@cache  # CLDR's data does not change while a process runs; rating asks once per line
 def minor_unit(currency: str) -> Decimal:
     """The smallest amount an invoice shows in this currency (0.01 EUR, 1 HUF)."""
     return Decimal(1).scaleb(-get_currency_precision(currency))

@@ -31,6 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from billing.money import ZERO, money_round, percent_of
 from core.months import month_bounds
@@ -68,8 +69,10 @@ class PlanTerms:
     surcharges: tuple[tuple[str, tuple[str, ...], Decimal], ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
-class UsageGroup:
+class UsageGroup(NamedTuple):
+    """One group of the month's ledger, as the rating statement returns it (a named tuple,
+    built from the row as it comes: about 32,000 of them for 500 clients)."""
+
     plan_id: int | None
     kind: str
     language: str
@@ -208,8 +211,10 @@ def _plan_lines(
     value60_by_language: dict[str, Decimal] = defaultdict(Decimal)
     value60_out_of_hours: dict[str, Decimal] = defaultdict(Decimal)
     telephony = ZERO
+    per_second = plan.call_minute_rounding == "second"
     for group in groups:
-        if group.kind == KIND_TELEPHONY:
+        kind = group.kind
+        if kind == KIND_TELEPHONY:
             cost = group.quantity
             if group.currency != currency:
                 if group.unconverted_day is not None or group.converted is None:
@@ -226,16 +231,17 @@ def _plan_lines(
                 cost, plan.telephony_margin_percent
             )
             continue
-        if group.kind not in prices:
-            raise RatingError(f"unknown usage kind {group.kind!r}")
-        if group.kind == KIND_CALL and plan.call_minute_rounding == "second":
-            quantity60 = group.quantity  # seconds
-        elif group.kind == KIND_CALL:
-            quantity60 = group.started_minutes * SIXTY
-        else:
+        price = prices.get(kind)
+        if price is None:
+            raise RatingError(f"unknown usage kind {kind!r}")
+        if kind != KIND_CALL:
             quantity60 = group.quantity * SIXTY
-        units60[group.kind] += quantity60
-        value60 = quantity60 * prices[group.kind]
+        elif per_second:
+            quantity60 = group.quantity  # seconds
+        else:
+            quantity60 = group.started_minutes * SIXTY
+        units60[kind] += quantity60
+        value60 = quantity60 * price
         value60_by_language[group.language] += value60
         if group.out_of_hours:
             value60_out_of_hours[group.language] += value60

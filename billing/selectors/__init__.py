@@ -135,79 +135,69 @@ def _settings_set(cursor: Any, settings: Iterable[tuple[str, str]]) -> None:
     )
 
 
-def usage_groups_for_month(*, month: date, client_ids: list[int]) -> dict[int, list[UsageGroup]]:
-    """The month's ledger of these clients, aggregated in SQL, per client."""
-    groups: dict[int, list[UsageGroup]] = defaultdict(list)
+def usage_rows_for_month(*, month: date, client_ids: list[int]) -> list[tuple[Any, ...]]:
+    """The rating statement's rows for these clients' month: a client's id, then the
+    fields of a :class:`UsageGroup` in their order."""
     with transaction.atomic(), connection.cursor() as cursor:
         sql, params = usage_statement(cursor=cursor, month=month, client_ids=client_ids)
         with parallel_rating(cursor):
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        for row in rows:
-            (
-                client_id,
-                plan_id,
-                kind,
-                language,
-                night,
-                currency,
-                events,
-                qty,
-                started,
-                first_day,
-                converted,
-                unconverted_day,
-            ) = row
-            groups[client_id].append(
-                UsageGroup(
-                    plan_id=plan_id,
-                    kind=kind,
-                    language=language,
-                    out_of_hours=night,
-                    currency=currency,
-                    events=events,
-                    quantity=qty,
-                    started_minutes=started,
-                    first_day=first_day,
-                    converted=converted,
-                    unconverted_day=unconverted_day,
-                )
-            )
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def usage_groups_from_rows(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[UsageGroup]]:
+    """The rating statement's rows as usage groups, per client."""
+    groups: dict[int, list[UsageGroup]] = defaultdict(list)
+    make = UsageGroup._make
+    for row in rows:
+        groups[row[0]].append(make(row[1:]))
     return groups
+
+
+def usage_groups_for_month(*, month: date, client_ids: list[int]) -> dict[int, list[UsageGroup]]:
+    """The month's ledger of these clients, aggregated in SQL, per client."""
+    return usage_groups_from_rows(usage_rows_for_month(month=month, client_ids=client_ids))
+
+
+# PlanTerms' fields as PricePlan names them (all but the surcharges), read as plain values:
+# a model instance per plan and per surcharge cost more than the rating of its month.
+_PLAN_TERMS_FIELDS = (
+    "id",
+    "currency",
+    "valid_from",
+    "valid_to",
+    "base_monthly_fee",
+    "included_call_minutes",
+    "included_emails",
+    "included_chats",
+    "price_per_call_minute",
+    "call_minute_rounding",
+    "price_per_email",
+    "price_per_chat",
+    "out_of_hours_surcharge_percent",
+    "telephony_margin_percent",
+)
 
 
 def plan_terms_for_month(*, month: date, client_ids: list[int]) -> dict[int, list[PlanTerms]]:
     """Every plan version valid on some day of the month, per client."""
     start, end = month_bounds(month)
-    plans = (
-        PricePlan.objects.filter(client_id__in=client_ids, valid_from__lt=end)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
-        .prefetch_related("surcharges")
+    plans = PricePlan.objects.filter(client_id__in=client_ids, valid_from__lt=end).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=start)
     )
+    surcharges: dict[int, list[tuple[str, tuple[str, ...], Decimal]]] = defaultdict(list)
+    for plan_id, name, languages, percent in (
+        LanguageSurcharge.objects.filter(plan__in=plans.values("pk"))
+        .order_by("pk")
+        .values_list("plan_id", "name", "languages", "percent")
+    ):
+        surcharges[plan_id].append((name, tuple(languages), percent))
     terms: dict[int, list[PlanTerms]] = defaultdict(list)
-    for plan in plans:
-        terms[plan.client_id].append(plan_terms(plan))
+    for client_id, *values in plans.values_list("client_id", *_PLAN_TERMS_FIELDS):
+        fields = dict(zip(_PLAN_TERMS_FIELDS, values, strict=True))
+        terms[client_id].append(PlanTerms(**fields, surcharges=tuple(surcharges[fields["id"]])))
     return terms
-
-
-def plan_terms(plan: PricePlan) -> PlanTerms:
-    return PlanTerms(
-        id=plan.pk,
-        currency=plan.currency,
-        valid_from=plan.valid_from,
-        valid_to=plan.valid_to,
-        base_monthly_fee=plan.base_monthly_fee,
-        included_call_minutes=plan.included_call_minutes,
-        included_emails=plan.included_emails,
-        included_chats=plan.included_chats,
-        price_per_call_minute=plan.price_per_call_minute,
-        call_minute_rounding=plan.call_minute_rounding,
-        price_per_email=plan.price_per_email,
-        price_per_chat=plan.price_per_chat,
-        out_of_hours_surcharge_percent=plan.out_of_hours_surcharge_percent,
-        telephony_margin_percent=plan.telephony_margin_percent,
-        surcharges=tuple((s.name, tuple(s.languages), s.percent) for s in plan.surcharges.all()),
-    )
 
 
 @dataclass(frozen=True)
@@ -220,9 +210,17 @@ class ClientRating:
 def ratings_for_month(*, month: date, clients: Iterable[Client]) -> list[ClientRating]:
     """Rate the month for these clients in one pass over the ledger (public schema only)."""
     clients = list(clients)
-    ids = [client.pk for client in clients]
-    usage = usage_groups_for_month(month=month, client_ids=ids)
-    plans = plan_terms_for_month(month=month, client_ids=ids)
+    rows = usage_rows_for_month(month=month, client_ids=[client.pk for client in clients])
+    return ratings_from_usage_rows(month=month, clients=clients, rows=rows)
+
+
+def ratings_from_usage_rows(
+    *, month: date, clients: list[Client], rows: Iterable[tuple[Any, ...]]
+) -> list[ClientRating]:
+    """The rest of :func:`ratings_for_month` once the ledger is read: the plans, then the
+    invoice lines of each client, in Python."""
+    usage = usage_groups_from_rows(rows)
+    plans = plan_terms_for_month(month=month, client_ids=[client.pk for client in clients])
     results = []
     for client in clients:
         try:
