@@ -35,8 +35,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from accounts.models import User
 from helpcenter.models import HelpCenterSettings
-from languages.models import AgentSkill
-from routing.models import AgentState, WorkItem
+from routing.models import WorkItem
 from tenants.management.commands.migrate_platform import SchemasMigrate
 from tenants.models import Client
 from tenants.services import client_provision
@@ -354,34 +353,15 @@ def hot_fill(items: int) -> None:
     clients = list(
         Client.objects.filter(slug__startswith=f"{SLUG_PREFIX}-").order_by("pk")[:HOT_CLIENTS]
     )
-    agents = User.objects.bulk_create(
-        # "!" is Django's unusable password: these agents never sign in.
-        User(username=f"agent{n}", role="agent", password="!")  # noqa: S106
-        for n in range(HOT_AGENTS)
-    )
-    AgentSkill.objects.bulk_create(
-        AgentSkill(agent=agent, language_id=code, proficiency="native")
-        for agent in agents
-        for code in rng.sample(HOT_LANGUAGES, rng.randint(1, 2))
-    )
-    served = User.served_clients.through
-    served.objects.bulk_create(
-        served(user_id=agent.pk, client_id=client.pk)
-        for agent in agents
-        for client in rng.sample(clients, HOT_CLIENTS_PER_AGENT)
+    router_work.agents_make(
+        clients,
+        count=HOT_AGENTS,
+        languages=HOT_LANGUAGES,
+        most_languages=2,
+        clients_per_agent=HOT_CLIENTS_PER_AGENT,
+        rng=rng,
     )
     now = timezone.now()
-    AgentState.objects.bulk_create(
-        AgentState(
-            agent=agent,
-            presence="available",
-            idle_since=now - timedelta(seconds=n),
-            capacity_email=10_000,
-            capacity_chat=10_000,
-            capacity_call=10_000,
-        )
-        for n, agent in enumerate(agents)
-    )
     WorkItem.objects.bulk_create(
         (
             WorkItem(

@@ -52,34 +52,15 @@ def fill(items: int) -> None:
     """Clients, agents with skills and clients served, waiting items (bulk inserts)."""
     rng = random.Random(7)
     clients = clients_make(prefix="bench", count=CLIENTS, languages=LANGUAGES, rng=rng)
-    agents = User.objects.bulk_create(
-        # "!" is Django's unusable password: these agents never sign in.
-        User(username=f"agent{n}", role="agent", password="!")  # noqa: S106
-        for n in range(AGENTS)
-    )
-    AgentSkill.objects.bulk_create(
-        AgentSkill(agent=agent, language_id=code, proficiency="native")
-        for agent in agents
-        for code in rng.sample(LANGUAGES, rng.randint(1, 3))
-    )
-    served = User.served_clients.through
-    served.objects.bulk_create(
-        served(user_id=agent.pk, client_id=client.pk)
-        for agent in agents
-        for client in rng.sample(clients, CLIENTS_PER_AGENT)
+    agents_make(
+        clients,
+        count=AGENTS,
+        languages=LANGUAGES,
+        most_languages=3,
+        clients_per_agent=CLIENTS_PER_AGENT,
+        rng=rng,
     )
     now = timezone.now()
-    AgentState.objects.bulk_create(
-        AgentState(
-            agent=agent,
-            presence="available",
-            idle_since=now - timedelta(seconds=n),
-            capacity_email=10_000,
-            capacity_chat=10_000,
-            capacity_call=10_000,
-        )
-        for n, agent in enumerate(agents)
-    )
     batch = []
     for n in range(items):
         client = clients[n % CLIENTS]
@@ -107,6 +88,49 @@ def fill(items: int) -> None:
             "waiting_since) WHERE status = 'waiting'"
         )
     settle()
+
+
+def agents_make(
+    clients: list,
+    *,
+    count: int,
+    languages: list[str],
+    most_languages: int,
+    clients_per_agent: int,
+    rng: random.Random,
+) -> list:
+    """``count`` available agents (never signing in), each speaking 1 to ``most_languages``
+    of ``languages`` and serving ``clients_per_agent`` of ``clients``, with room for any
+    load (also many_clients' hot paths)."""
+    agents = User.objects.bulk_create(
+        # "!" is Django's unusable password: these agents never sign in.
+        User(username=f"agent{n}", role="agent", password="!")  # noqa: S106
+        for n in range(count)
+    )
+    AgentSkill.objects.bulk_create(
+        AgentSkill(agent=agent, language_id=code, proficiency="native")
+        for agent in agents
+        for code in rng.sample(languages, rng.randint(1, most_languages))
+    )
+    served = User.served_clients.through
+    served.objects.bulk_create(
+        served(user_id=agent.pk, client_id=client.pk)
+        for agent in agents
+        for client in rng.sample(clients, clients_per_agent)
+    )
+    now = timezone.now()
+    AgentState.objects.bulk_create(
+        AgentState(
+            agent=agent,
+            presence="available",
+            idle_since=now - timedelta(seconds=n),
+            capacity_email=10_000,
+            capacity_chat=10_000,
+            capacity_call=10_000,
+        )
+        for n, agent in enumerate(agents)
+    )
+    return agents
 
 
 def settle() -> None:
