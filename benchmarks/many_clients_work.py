@@ -127,32 +127,26 @@ def executor_per_schema(sample: int) -> float:
     """Seconds per client schema of django-tenants' executor when there is nothing to do:
     what every client cost a no-op deploy before client_schemas_behind (measured on a
     sample, the same work for each schema)."""
-    schemas = client_schemas()[:sample]
-    started = time.perf_counter()
-    call_command(
-        SchemasMigrate(schemas),
-        tenant=True,
-        interactive=False,
-        verbosity=0,
-        executor="standard",
-        stdout=io.StringIO(),
-    )
-    return (time.perf_counter() - started) / len(schemas)
+    return _schemas_migrate(client_schemas()[:sample], executor="standard")
 
 
 def executor_migrate(schemas: list[str], executor: str) -> float:
     """Seconds per schema of a django-tenants executor migrating ``schemas`` in two
     processes: "multiprocessing" (what migrate_platform --parallel ran before) or
     "shared-state" (tenants.executor, what it runs now)."""
+    return _schemas_migrate(schemas, executor=executor, parallel=2)
+
+
+def _schemas_migrate(schemas: list[str], **options) -> float:
+    """Seconds per schema of django-tenants' migrate_schemas over ``schemas``, quietly."""
     started = time.perf_counter()
     call_command(
         SchemasMigrate(schemas),
         tenant=True,
         interactive=False,
         verbosity=0,
-        executor=executor,
-        parallel=2,
         stdout=io.StringIO(),
+        **options,
     )
     return (time.perf_counter() - started) / max(1, len(schemas))
 
