@@ -95,10 +95,11 @@ def entry_menu_and_earlier(number: str, call_sid: str) -> tuple[Menu | None, str
     answer already given to this call (a retried first request), in one statement; the
     menu is None when there is none. The menus come from the process when it holds their
     version (menu_cache)."""
-    row = _fetch(_ENTRY, [call_sid, menu_cache.version_held()])
+    held = menu_cache.held()
+    row = _fetch(_ENTRY, [call_sid, held[0] if held else ""])
     assert row is not None  # one row, whatever the tables hold
     earlier, version, dump = row
-    return menu_cache.menus_of(version, dump).entry(number), earlier
+    return menu_cache.menus_of(held, version, dump).entry(number), earlier
 
 
 def call_with_menu(call_sid: str) -> Call | None:
@@ -106,10 +107,11 @@ def call_with_menu(call_sid: str) -> Call | None:
     client has no such call. ``call.menu_before``: the menu at the top of its stack, with
     its options, or None when it is gone or the stack is empty. The menus come from the
     process when it holds their version (menu_cache)."""
-    row = _fetch(_CALL_READ, [menu_cache.version_held(), call_sid])
+    held = menu_cache.held()
+    row = _fetch(_CALL_READ, [held[0] if held else "", call_sid])
     assert row is not None  # one row, whatever the tables hold
     version, dump = row[-2], row[-1]
-    menus = menu_cache.menus_of(version, dump)
+    menus = menu_cache.menus_of(held, version, dump)
     if row[0] is None:  # no such call
         return None
     call = _call_from_columns(row[:_CALL_WIDTH])

@@ -10,6 +10,7 @@ heard on the very next key press. Menus read inside a transaction are used but n
 (the transaction may yet change them, or be rolled back).
 """
 
+import contextlib
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -58,19 +59,24 @@ class Menus:
 _held: OrderedDict[str, tuple[str, Menus]] = OrderedDict()
 
 
-def version_held() -> str:
-    """The version of the current schema's menus this process holds ('' for none)."""
-    held = _held.get(schema_name_current())
-    return held[0] if held is not None else ""
+def held() -> tuple[str, Menus] | None:
+    """The version of the current schema's menus this process holds, with those menus;
+    None for none. The statement is sent the version (``held()[0]``, '' for none) and the
+    menus returned with it given to ``menus_of``, so that another request dropping them
+    from the process in between changes nothing."""
+    return _held.get(schema_name_current())
 
 
-def menus_of(version: str | None, dump: str | None) -> Menus:
-    """The current schema's menus: the ones held (``dump`` None: the statement found the
-    version held), else built from ``dump`` and kept under ``version``."""
+def menus_of(held: tuple[str, Menus] | None, version: str | None, dump: str | None) -> Menus:
+    """The current schema's menus: the ones ``held`` (``dump`` None: the statement found
+    their version still current), else built from ``dump`` and kept under ``version``."""
     schema = schema_name_current()
     if dump is None:
-        _held.move_to_end(schema)
-        return _held[schema][1]
+        if held is None:  # '' was sent, and no version is '': the statement sends the menus
+            raise LookupError(f"the menus of {schema} were neither held nor read")
+        with contextlib.suppress(KeyError):  # dropped meanwhile: nothing to move
+            _held.move_to_end(schema)
+        return held[1]
     menus = _built(json.loads(dump))
     if version is not None and not connection.in_atomic_block:
         _held[schema] = (version, menus)
