@@ -24,6 +24,7 @@ class PolydeskUserAdmin(ClientSettingsAudited, UserAdmin):
                     "role",
                     "client",
                     "portal_role",
+                    "serves_every_client",
                     "served_clients",
                     "team",
                     "language",

@@ -63,6 +63,13 @@ class User(AbstractUser):
         related_name="agents",
         help_text="Agents only: the clients whose work this agent may take.",
     )
+    # A pool agent or team lead: a list of every client grew with the agency (thousands of
+    # ids read on each routing decision and desk page) and missed the clients added later.
+    serves_every_client = models.BooleanField(
+        default=False,
+        help_text="Agents only: takes the work of every client, including clients added "
+        "later; the list of clients served is then not used.",
+    )
     language = models.CharField(
         max_length=8,
         blank=True,
@@ -97,6 +104,12 @@ class User(AbstractUser):
                 condition=(Q(role="client") & Q(client__isnull=False))
                 | (~Q(role="client") & Q(client__isnull=True)),
                 name="user_client_iff_client_role",
+            ),
+            # A portal user belongs to one client and never serves any.
+            models.CheckConstraint(
+                condition=~(Q(role="client") & Q(serves_every_client=True)),
+                name="user_every_client_not_portal",
+                violation_error_message="A client portal user cannot serve every client.",
             ),
         ]
 
