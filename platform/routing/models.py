@@ -153,6 +153,13 @@ class WorkItem(models.Model):
                 name="workitem_waiting_order",
                 condition=Q(status="waiting"),
             ),
+            # The same order across clients: the probes of an agent who serves every
+            # client, one per language (routing.services._PROBES_EVERY_CLIENT).
+            models.Index(
+                fields=["language", "-priority", "due_at", "waiting_since", "id"],
+                name="workitem_waiting_language",
+                condition=Q(status="waiting"),
+            ),
             models.Index(
                 fields=["agent", "channel"],
                 name="workitem_agent_load",

@@ -24,10 +24,24 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import connection, transaction
 
 _CLIENT_KEY = "desk:pulse:client:"
+# Every client's queue also bumps one of a few buckets, which the desk of an agent who serves
+# every client reads instead of thousands of client keys, each second. A few, not one: every
+# router's claim writes its bucket's row, and a single row would make them all wait for
+# each other's commits.
+_EVERY_KEY = "desk:pulse:every:"
+EVERY_BUCKETS = 16
 
 
 def _client_key(client_id: int) -> str:
     return f"{_CLIENT_KEY}{client_id}"
+
+
+def _every_key(bucket: int) -> str:
+    return f"{_EVERY_KEY}{bucket}"
+
+
+def _client_keys(client_id: int) -> set[str]:
+    return {_client_key(client_id), _every_key(client_id % EVERY_BUCKETS)}
 
 
 def _agent_key(agent_id: int) -> str:
@@ -37,7 +51,7 @@ def _agent_key(agent_id: int) -> str:
 def pulse_bump(*, client_ids: Iterable[int] = (), agent_ids: Iterable[int | None] = ()) -> None:
     """Once the current transaction commits (at once outside one): new tokens for these
     clients' queues and these agents' own items."""
-    keys = {_client_key(pk) for pk in client_ids} | {_agent_key(pk) for pk in agent_ids if pk}
+    keys = {_agent_key(pk) for pk in agent_ids if pk}.union(*map(_client_keys, client_ids))
     if keys:
         # Before the commit a desk could fetch its inbox without the change and keep the new
         # token. robust: the cache being down must not fail a committed change; the desks'
@@ -76,16 +90,17 @@ def _tokens_write(keys: set[str]) -> None:
 # round trip and a second commit (a WAL flush) on every decision, a third of its time
 # (benchmarks/router.py). In the claim's transaction the new tokens become visible with the
 # assignment itself, never before it, as after the commit. The keys are upserted in their
-# order (the agent's sorts before the client's), as _tokens_write does, so that two writers
-# never wait for each other in a cycle. A data-modifying CTE of the claim; its parameters
-# come from pulse_claim_params.
+# order (the agent's sorts before the client's, the client's before its bucket's), as
+# _tokens_write does, so that two writers never wait for each other in a cycle. A
+# data-modifying CTE of the claim; its parameters come from pulse_claim_params.
 PULSE_IN_CLAIM = """, pulse AS (
         INSERT INTO routing_pulse (cache_key, value, expires)
         SELECT key.name, %s::text, %s::timestamptz
-        FROM claimed, LATERAL (VALUES (%s::text), (%s::text || claimed.client_id)) key (name)
+        FROM claimed, LATERAL (VALUES (%s::text), (%s::text || claimed.client_id),
+            (%s::text || mod(claimed.client_id, 16))) key (name)
         ORDER BY key.name
         ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value
-    )"""
+    )"""  # 16: EVERY_BUCKETS
 
 
 def pulse_claim_params(agent_id: int) -> list[object] | None:
@@ -98,13 +113,24 @@ def pulse_claim_params(agent_id: int) -> list[object] | None:
     value, never = _stored(secrets.token_hex(8))
     # The default key function appends the key last: the client's key is this prefix and
     # its id, which the statement appends once it knows which item it claimed.
-    return [value, never, cache.make_key(_agent_key(agent_id)), cache.make_key(_CLIENT_KEY)]
+    return [
+        value,
+        never,
+        cache.make_key(_agent_key(agent_id)),
+        cache.make_key(_CLIENT_KEY),
+        cache.make_key(_EVERY_KEY),
+    ]
 
 
-def pulse_of_agent(*, agent_id: int, client_ids: Iterable[int]) -> str:
+def pulse_of_agent(*, agent_id: int, client_ids: Iterable[int] | None) -> str:
     """A short digest of the tokens of ``agent_id`` and of the queues of ``client_ids`` (the
-    clients the agent may take from): it changes when any of them does."""
-    keys = [_agent_key(agent_id), *(_client_key(pk) for pk in sorted(client_ids))]
+    clients the agent may take from; None: every client, read from the buckets): it changes
+    when any of them does."""
+    if client_ids is None:
+        queues = [_every_key(bucket) for bucket in range(EVERY_BUCKETS)]
+    else:
+        queues = [_client_key(pk) for pk in sorted(client_ids)]
+    keys = [_agent_key(agent_id), *queues]
     tokens = caches[settings.PULSE_CACHE].get_many(keys)
     joined = "|".join(str(tokens.get(key, "")) for key in keys)
     return hashlib.blake2b(joined.encode(), digest_size=8).hexdigest()

@@ -74,12 +74,24 @@ def _policy_in(known: Policies, channel: str, client_id: int | None) -> Policy:
 @dataclass(frozen=True)
 class AgentReach:
     """What an agent may take: clients served, languages at native/fluent level, and the
-    languages whose fallback chain reaches one of them (after the policy's wait)."""
+    languages whose fallback chain reaches one of them (after the policy's wait).
+    ``every_client``: the agent serves every client (User.serves_every_client), present
+    and future; ``client_ids`` is then empty and unused."""
 
     client_ids: tuple[int, ...]
     languages: tuple[str, ...]
     fallback_languages: tuple[str, ...]
     speaks_last_resort: bool
+    every_client: bool = False
+
+    @property
+    def serves_any(self) -> bool:
+        return self.every_client or bool(self.client_ids)
+
+    @property
+    def served_ids(self) -> tuple[int, ...] | None:
+        """The clients served, or None for every client."""
+        return None if self.every_client else self.client_ids
 
 
 def agent_reach(agent: User) -> AgentReach:
@@ -94,17 +106,25 @@ def agent_reaches(agent_ids: Collection[int]) -> dict[int, AgentReach]:
             SELECT agent.id,
                    ARRAY(SELECT language_id FROM languages_agentskill
                          WHERE agent_id = agent.id AND proficiency IN ('native', 'fluent')),
-                   ARRAY(SELECT client_id FROM accounts_user_served_clients
-                         WHERE user_id = agent.id)
+                   CASE WHEN account.serves_every_client THEN '{}'::bigint[]
+                        ELSE ARRAY(SELECT client_id FROM accounts_user_served_clients
+                                   WHERE user_id = agent.id) END,
+                   COALESCE(account.serves_every_client, FALSE)
             FROM unnest(%s::bigint[]) agent (id)
+            LEFT JOIN accounts_user account ON account.id = agent.id
             """,
             [list(agent_ids)],
         )
         rows = cursor.fetchall()
-    return {agent_id: _reach(languages, clients) for agent_id, languages, clients in rows}
+    return {
+        agent_id: _reach(languages, clients, every_client=every)
+        for agent_id, languages, clients, every in rows
+    }
 
 
-def _reach(language_list: Collection[str], client_ids: Collection[int]) -> AgentReach:
+def _reach(
+    language_list: Collection[str], client_ids: Collection[int], *, every_client: bool = False
+) -> AgentReach:
     languages = set(language_list)
     fallback = {
         language
@@ -116,6 +136,7 @@ def _reach(language_list: Collection[str], client_ids: Collection[int]) -> Agent
         languages=tuple(sorted(languages)),
         fallback_languages=tuple(sorted(fallback)),
         speaks_last_resort=LAST_RESORT_LANGUAGE in languages,
+        every_client=every_client,
     )
 
 
@@ -195,18 +216,21 @@ _W = "routing_workitem"
 
 def _waits(
     channels: Iterable[str],
-    client_ids: Collection[int],
+    client_ids: Collection[int] | None,
     attribute: str,
     known: Policies | None = None,
 ) -> dict[tuple[Any, ...], list[str]]:
-    """The policy's threshold ``attribute`` on ``channels`` for these clients, as
-    {(the agency's wait, ((overriding client, its wait), ...)): channels}; channels without
-    any such wait are left out. ``known``: policies(), when the caller has read them."""
+    """The policy's threshold ``attribute`` on ``channels`` for these clients (None: every
+    client, so every client's override), as {(the agency's wait, ((overriding client, its
+    wait), ...)): channels}; channels without any such wait are left out. ``known``:
+    policies(), when the caller has read them."""
     known = policies() if known is None else known
     grouped: dict[tuple[Any, ...], list[str]] = {}
     for channel in channels:
         overridden = sorted(
-            cid for (ch, cid) in known if ch == channel and cid is not None and cid in client_ids
+            cid
+            for (ch, cid) in known
+            if ch == channel and cid is not None and (client_ids is None or cid in client_ids)
         )
         waits = (
             getattr(_policy_in(known, channel, -1), attribute),
@@ -219,7 +243,7 @@ def _waits(
 
 def _waited_sql(
     channels: Iterable[str],
-    client_ids: Collection[int],
+    client_ids: Collection[int] | None,
     now: datetime,
     attribute: str,
     known: Policies | None,
@@ -256,21 +280,27 @@ def eligible_items_sql(
     ``channels`` (their language; a fallback language after the policy's wait; any
     language after the last-resort wait if they speak it). The router and the desk's inbox
     run it as SQL; ``eligible_items`` wraps it as a queryset: one definition. ``known``:
-    policies(), when the caller has read them."""
+    policies(), when the caller has read them. For an agent who serves every client there
+    is no condition on the client at all (not a list of every id: thousands of values to
+    send, hash and plan on each decision), and its first value is the channels."""
     alternatives = [f"{_W}.language = ANY(%s)"]
-    params: list[Any] = [list(reach.client_ids), list(channels), list(reach.languages)]
+    params: list[Any] = [list(channels), list(reach.languages)]
     if reach.fallback_languages:
-        waited = _waited_sql(channels, reach.client_ids, now, "fallback_after", known)
+        waited = _waited_sql(channels, reach.served_ids, now, "fallback_after", known)
         if waited:
             alternatives.append(f"({_W}.language = ANY(%s) AND {waited[0]})")
             params += [list(reach.fallback_languages), *waited[1]]
     if reach.speaks_last_resort:
-        waited = _waited_sql(channels, reach.client_ids, now, "last_resort_after", known)
+        waited = _waited_sql(channels, reach.served_ids, now, "last_resort_after", known)
         if waited:
             alternatives.append(waited[0])
             params += waited[1]
+    served = ""
+    if not reach.every_client:
+        served = f" AND {_W}.client_id = ANY(%s)"
+        params.insert(0, list(reach.client_ids))
     clause = (
-        f"{_W}.status = 'waiting' AND {_W}.client_id = ANY(%s) AND {_W}.channel = ANY(%s)"
+        f"{_W}.status = 'waiting'{served} AND {_W}.channel = ANY(%s)"
         f" AND ({' OR '.join(alternatives)})"
     )
     return clause, params
@@ -282,7 +312,7 @@ def eligible_languages(
     """The languages of every item ``eligible_items_sql`` may let this agent take on
     ``channels``: theirs and their fallbacks; None when that can be any language (they
     speak the last resort and a policy sets its wait)."""
-    if reach.speaks_last_resort and _waits(channels, reach.client_ids, "last_resort_after", known):
+    if reach.speaks_last_resort and _waits(channels, reach.served_ids, "last_resort_after", known):
         return None
     return tuple(sorted({*reach.languages, *reach.fallback_languages}))
 
@@ -361,7 +391,7 @@ def claim_refusal(*, item: WorkItem, agent: User, reach: AgentReach, now: dateti
     if item.agent_id:
         holder = item.agent.get_full_name() or item.agent.username if item.agent else ""
         return gettext("%(agent)s is already working on this item.") % {"agent": holder}
-    if item.client_id not in reach.client_ids:
+    if not reach.every_client and item.client_id not in reach.client_ids:
         return gettext("You do not serve %(client)s.") % {"client": item.client.name}
     state = AgentState.objects.filter(agent=agent).first()
     if state is None or state.presence == AgentState.Presence.OFFLINE:
@@ -441,14 +471,15 @@ class NothingToTake:
         return sum(count for _, count in self.other_languages)
 
 
+# ``served``: the agent serves every client (the first value), or this one.
 _WAITING_SPLIT = """
-    SELECT channel, language, client_id = ANY(%s) AS served, COALESCE(({clause}), FALSE),
+    SELECT channel, language, %s OR client_id = ANY(%s) AS served, COALESCE(({clause}), FALSE),
            count(*), min(due_at)
     FROM routing_workitem WHERE status = 'waiting' GROUP BY 1, 2, 3, 4
 """
 _FALLBACK_WAITS = """
     SELECT client_id, channel, min(waiting_since) FROM routing_workitem
-    WHERE status = 'waiting' AND client_id = ANY(%s) AND language = ANY(%s)
+    WHERE status = 'waiting' AND (%s OR client_id = ANY(%s)) AND language = ANY(%s)
       AND NOT COALESCE(({clause}), FALSE)
     GROUP BY 1, 2
 """
@@ -464,7 +495,7 @@ def take_next_obstacles(agent: User, *, now: datetime) -> NothingToTake:
     clause, params = eligible_items_sql(reach, Channel.values, now)
     served = [Int8(client_id) for client_id in reach.client_ids]  # as in the inbox's query
     with connection.cursor() as cursor:
-        cursor.execute(_WAITING_SPLIT.format(clause=clause), [served, *params])
+        cursor.execute(_WAITING_SPLIT.format(clause=clause), [reach.every_client, served, *params])
         rows = cursor.fetchall()
     takeable = on_full = other_clients = 0
     full: dict[str, Room] = {}
@@ -487,7 +518,7 @@ def take_next_obstacles(agent: User, *, now: datetime) -> NothingToTake:
         with connection.cursor() as cursor:
             cursor.execute(
                 _FALLBACK_WAITS.format(clause=clause),
-                [served, list(reach.fallback_languages), *params],
+                [reach.every_client, served, list(reach.fallback_languages), *params],
             )
             fallback_at = min(
                 (
@@ -498,7 +529,7 @@ def take_next_obstacles(agent: User, *, now: datetime) -> NothingToTake:
             )
     return NothingToTake(
         presence=state.presence if state else AgentState.Presence.OFFLINE,
-        serves_clients=bool(reach.client_ids),
+        serves_clients=reach.serves_any,
         speaks=bool(reach.languages),
         takeable=takeable,
         full=list(full.values()),

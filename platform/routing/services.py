@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
+from accounts.selectors import user_serves
 from core.channels import Channel
 from hours.models import SlaEvent
 from languages.selectors import agent_language_codes
@@ -254,6 +255,17 @@ _PROBES = """, candidate AS (
               AND routing_workitem.status = 'waiting' AND COALESCE({clause} AND {room}, FALSE)
             ORDER BY {order} LIMIT {per_probe}) probe
     )"""
+# An agent of every client probes per language only, through the index
+# workitem_waiting_language (the same order without the client): every client's
+# items of a language in the claim's order. Probing each client of thousands was the
+# decision's time, however few of them had work (benchmarks/many_clients.py).
+_PROBES_EVERY_CLIENT = """, candidate AS (
+        SELECT probe.id FROM agent, unnest(%s::text[]) language (code), LATERAL (
+            SELECT routing_workitem.id FROM routing_workitem
+            WHERE routing_workitem.language = language.code
+              AND routing_workitem.status = 'waiting' AND COALESCE({clause} AND {room}, FALSE)
+            ORDER BY {order} LIMIT {per_probe}) probe
+    )"""
 _CANDIDATES = """routing_workitem.id = ANY(ARRAY(SELECT id FROM candidate))
             AND COALESCE({clause}, FALSE)"""
 _CONTENDED_AND_CLAIMED = """SELECT
@@ -277,7 +289,7 @@ def agent_next_item(*, agent: User, now: datetime | None = None) -> WorkItem | N
     """
     now = now or timezone.now()
     reach, known = agent_reach_and_policies(agent)
-    if not reach.client_ids or not (reach.languages or reach.speaks_last_resort):
+    if not reach.serves_any or not (reach.languages or reach.speaks_last_resort):
         return None
     call_timeout = policy_for(Channel.CALL, -1, known).offer_timeout
     # The desks' pulse written by the claim itself (routing.pulse.PULSE_IN_CLAIM), but not
@@ -313,10 +325,12 @@ def _claim(
     claim_params += pulse or []
     languages = eligible_languages(reach, _CHANNELS, known)
     if languages is not None:
-        probes_params = [list(reach.client_ids), list(languages), *clause_params]
+        probes_params = [list(languages), *clause_params]
+        if not reach.every_client:
+            probes_params.insert(0, list(reach.client_ids))
         row = _lock_and_claim(
             agent_id,
-            _claim_sql(clause, probed=True, pulse=pulse is not None),
+            _claim_sql(clause, probed=True, pulse=pulse is not None, every=reach.every_client),
             [agent_id, *probes_params, *claim_params],
             prepared=settings.ROUTING_PREPARED_CLAIM,
         )
@@ -333,11 +347,12 @@ def _claim(
 
 # The text depends on the shape of the agent's reach only: a few texts, built once each.
 @functools.lru_cache(maxsize=256)
-def _claim_sql(clause: str, *, probed: bool, pulse: bool) -> str:
+def _claim_sql(clause: str, *, probed: bool, pulse: bool, every: bool = False) -> str:
+    probes = _PROBES_EVERY_CLIENT if every else _PROBES
     return _CLAIM.format(
         present=_AVAILABLE,
         probes=(
-            _PROBES.format(clause=clause, room=_ROOM, order=_ORDER, per_probe=_PER_PROBE)
+            probes.format(clause=clause, room=_ROOM, order=_ORDER, per_probe=_PER_PROBE)
             if probed
             else ""
         ),
@@ -780,7 +795,7 @@ def _agent_may_take(*, agent: User, item: WorkItem) -> str:
     answer in its language (native or fluent) and are not offline."""
     if not agent.is_active or agent.is_client_user:
         return "Only active agents can be given work."
-    if not agent.served_clients.filter(pk=item.client_id).exists():
+    if not user_serves(agent, item.client_id):
         return "This agent does not serve the item's client."
     if item.language not in agent_language_codes(agent):
         return "This agent does not speak the item's language."
@@ -938,7 +953,7 @@ def item_assign(
         raise Refused(gettext("This call is connected: it can only be transferred on the phone."))
     if not to_agent.is_active or to_agent.is_client_user:
         raise Refused(gettext("Only active agents can be given work."))
-    if not to_agent.served_clients.filter(pk=item.client_id).exists():
+    if not user_serves(to_agent, item.client_id):
         # Not a matter of confirming: an agent sees only the clients they serve (404).
         raise Refused(
             gettext("%(agent)s does not serve %(client)s.")
