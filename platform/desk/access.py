@@ -19,6 +19,7 @@ from django_tenants.utils import schema_context
 
 from accounts.access import agency_page, user_is_supervisor
 from accounts.models import User
+from accounts.selectors import user_serves
 from routing.models import WorkItem
 
 P = ParamSpec("P")
@@ -43,8 +44,8 @@ def agent_of(request: HttpRequest) -> User:
 
 
 def serves(user: User, client_id: int) -> bool:
-    """The agent serves the client (agency admins serve every client)."""
-    return user.is_agency_admin or user.served_clients.filter(pk=client_id).exists()
+    """The agent serves the client (agency admins see every client's work)."""
+    return user.is_agency_admin or user_serves(user, client_id)
 
 
 def item_for(request: HttpRequest, item_id: int) -> WorkItem:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from accounts.models import User
+from accounts.selectors import serves_client
 from languages.models import AgentSkill
 from routing.models import AgentState, WorkItem
 from routing.selectors import ACTIVE, Room, agent_rooms, assignment_concerns, capacity_group
@@ -39,7 +40,7 @@ def assignees_public(item: WorkItem) -> Assignees:
     could give it to first (available before busy and away, then least loaded), then those
     a supervisor must confirm, with the reasons. Four queries whatever their number."""
     serving = list(
-        User.objects.filter(is_active=True, served_clients=item.client_id)
+        User.objects.filter(serves_client(item.client_id), is_active=True)
         .exclude(role=User.Role.CLIENT)
         .exclude(pk=item.agent_id or 0)
         .select_related("desk_state")
@@ -77,7 +78,7 @@ def assignees_public(item: WorkItem) -> Assignees:
     ready.sort(key=lambda a: (a.presence != AgentState.Presence.AVAILABLE, a.room.load))
     others = (
         User.objects.filter(is_active=True, role=User.Role.AGENT)
-        .exclude(served_clients=item.client_id)
+        .exclude(serves_client(item.client_id))
         .order_by("first_name", "last_name", "username")
     )
     named = list(others[:OTHERS_NAMED])

@@ -10,6 +10,7 @@ from django.db.models import Count, Subquery, Window
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import serves_client
 from content.models import FaqArticle
 from content.selectors import canned_replies_in_language, translation_for
 from conversations.merge import thread_conversation_ids
@@ -145,8 +146,8 @@ def transfer_candidates_public(item: "WorkItem") -> list[User]:
     its language (native or fluent) and are not offline; available ones first."""
     return list(
         User.objects.filter(
+            serves_client(item.client_id),
             is_active=True,
-            served_clients=item.client_id,
             skills__language_id=item.language,
             skills__proficiency__in=["native", "fluent"],
             desk_state__presence__in=[p for p in AgentState.Presence.values if p != "offline"],

@@ -4,6 +4,7 @@ names a page of hits shows (their clients and assignees), in a bounded number of
 from dataclasses import dataclass
 
 from accounts.models import User
+from accounts.selectors import clients_served
 from desk.selectors.inbox import client_colour
 from routing.models import WorkItem
 from search.selectors import SearchHit
@@ -19,7 +20,7 @@ class ScopeClient:
 def search_scope_public(user: User) -> list[ScopeClient]:
     """The clients ``user`` may search, by name: agency admins every client, anyone else
     the clients they serve (as for opening an item, ``desk.access.serves``). One query."""
-    clients = Client.objects.clients() if user.is_agency_admin else user.served_clients.all()
+    clients = Client.objects.clients() if user.is_agency_admin else clients_served(user)
     return [ScopeClient(client, client_colour(client)) for client in clients.order_by("name", "id")]
 
 

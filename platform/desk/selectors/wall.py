@@ -131,14 +131,17 @@ def _line(key: str, query: str, row: dict[str, Any], available: int, now: dateti
 
 _EMPTY = {"calls": 0, "messages": 0, "oldest": None, "at_risk": 0, "breached": 0, "due_soon": 0}
 
-# Available agents per client served (the router's reach: served clients, not admin rights).
+# Available agents per client served (the router's reach: served clients, not admin rights):
+# those with the client in their list, and those who serve every client (their list unused).
 _AVAILABLE_PER_CLIENT = """
-    SELECT served.client_id, count(*)
-    FROM accounts_user_served_clients AS served
-    JOIN routing_agentstate AS state ON state.agent_id = served.user_id
-    JOIN accounts_user AS agent ON agent.id = served.user_id
-    WHERE state.presence = 'available' AND agent.is_active AND served.client_id = ANY(%s)
-    GROUP BY served.client_id
+    SELECT client.id, count(*)
+    FROM unnest(%s::bigint[]) AS client (id)
+    JOIN accounts_user AS agent ON agent.serves_every_client OR EXISTS (
+        SELECT 1 FROM accounts_user_served_clients AS served
+        WHERE served.user_id = agent.id AND served.client_id = client.id)
+    JOIN routing_agentstate AS state ON state.agent_id = agent.id
+    WHERE state.presence = 'available' AND agent.is_active
+    GROUP BY client.id
 """
 
 

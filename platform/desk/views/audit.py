@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.access import AgencyRole, agency_page
-from accounts.selectors import audit_actors_public
+from accounts.selectors import audit_actors_public, clients_served
 from audit.forms import AuditFilterForm, audit_filters_parse
 from audit.labels import event_row
 from audit.models import AuditEvent
@@ -31,7 +31,8 @@ def _scope(request: HttpRequest) -> list[int] | None:
     agent = agent_of(request)
     if agent.is_agency_admin:
         return None
-    return list(agent.served_clients.values_list("pk", flat=True))
+    # An agent of every client sees every client's events, not the agency's own (None).
+    return list(clients_served(agent).values_list("pk", flat=True))
 
 
 def _form(request: HttpRequest, scope: list[int] | None) -> AuditFilterForm:

@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 
 from accounts.access import agency_page
 from accounts.models import User
+from accounts.selectors import clients_served as clients_of
 from conversations.agent_mail import conversation_forward, conversation_start_email
 from conversations.attachments import upload_files_check, upload_hint
 from desk.access import agent_of, desk_item
@@ -27,9 +28,7 @@ from tenants.models import Client
 def clients_served(agent: User) -> list[Client]:
     """The clients whose customers ``agent`` may write to (agency admins: all)."""
     serving = Client.objects.serving()
-    return list(
-        serving if agent.is_agency_admin else serving.filter(pk__in=agent.served_clients.all())
-    )
+    return list(serving if agent.is_agency_admin else serving.filter(pk__in=clients_of(agent)))
 
 
 def _error_texts(error: ValidationError) -> list[str]:

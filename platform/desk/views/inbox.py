@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import agency_page, user_is_supervisor
 from accounts.models import User
+from accounts.selectors import clients_served
 from accounts.two_factor_views import TwoFactorLoginMixin
 from desk.access import agent_of
 from desk.forms import QueueForm, queue_filter, queue_params
@@ -71,7 +72,7 @@ def _queue_client_options(agent: User, chosen: str) -> SafeString:
         '<option value="{}"{}>{}</option>',
         (
             (pk, mark_safe(" selected") if str(pk) == chosen else "", name)
-            for pk, name in agent.served_clients.order_by("name").values_list("pk", "name")
+            for pk, name in clients_served(agent).order_by("name").values_list("pk", "name")
         ),
     )
 

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import AgencyRole, agency_page
+from accounts.selectors import served_client_ids
 from core.input import whole_number
 from desk.access import agent_of, serves
 from desk.selectors.wall import SHOWS, supervisor_wall_public, wall_items_public
@@ -44,11 +45,13 @@ def wall_live(request: HttpRequest) -> HttpResponse:
 
 def _seen_client_ids(request: HttpRequest) -> set[int] | None:
     """The clients whose items a supervisor may read on the wall: the ones they serve (the
-    items' pages are 404 to them otherwise); agency admins see every client (None)."""
+    items' pages are 404 to them otherwise); agency admins and agents of every client see
+    every client (None)."""
     viewer = agent_of(request)
     if viewer.is_agency_admin:
         return None
-    return set(viewer.served_clients.values_list("pk", flat=True))
+    served = served_client_ids(viewer)
+    return None if served is None else set(served)
 
 
 OWNED_ROWS = 50  # the owned messages at risk listed on the wall, most urgent first
