@@ -142,6 +142,10 @@ DEMO_SKILLS: dict[str, tuple[dict[str, str], list[str]]] = {
     ),
     "mateja": ({"sl": "native", "hr": "fluent", "en": "fluent"}, ["alpska-oprema"]),
 }
+# Agents who serve every client (User.serves_every_client), present and future: Lena, who
+# leads a team, so that a pool agent is seen on the desk. Her list stays as the demo's other
+# rooms (phones, mail) read it; the router and the desk no longer do.
+DEMO_EVERY_CLIENT_AGENTS = {"lena"}
 
 _NAMES = {
     "cs": (
@@ -265,6 +269,8 @@ def seed_agent_skills(log: Callable[[str], None]) -> None:
         agent = User.objects.get(username=username)
         agent_skills_set(agent=agent, skills=skills)
         agent.served_clients.set(Client.objects.filter(slug__in=client_slugs))
+        agent.serves_every_client = username in DEMO_EVERY_CLIENT_AGENTS
+        agent.save(update_fields=["serves_every_client"])
         log(f"agent {username}: {', '.join(f'{c} ({p})' for c, p in skills.items())}")
 
 
