@@ -31,9 +31,10 @@ For each size N, in order on the same database, it:
   bytes, ``pg_database_size``);
 - with ``--hot ITEMS``, measures the other benchmarks' hot paths with their own functions,
   on the same data at every size (only the number of clients changes): the desk page and
-  its live update for an agent who serves every client (``desk_inbox.measure``), and the
-  page with nothing cached; ``--requests`` routing decisions beside the bare statement and
-  50 of the agent of every client (``router_work``), with ITEMS waiting items over the
+  its live update for an agent who serves every client (``desk_inbox.measure``): one who
+  lists them all, then one with ``User.serves_every_client`` and no list; and the page with
+  nothing cached; ``--requests`` routing decisions beside the bare statement and 50 of each
+  of those two agents (``router_work``), with ITEMS waiting items over the
   first 500 clients and 200 agents each serving 5 of them; all KPIs of a client's month of
   10,000 conversations and 2,000 calls beside their floor (``kpis_work``); the voice
   webhooks on gunicorn, one caller alone then 20 calls (``telephony_webhooks_work``);

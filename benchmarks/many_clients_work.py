@@ -405,14 +405,34 @@ def _prefixed(report: Report, since: int, prefix: str) -> None:
         figure.name = f"{prefix}{figure.name}"
 
 
+def pool_agent_create() -> User:
+    """The agent of every client as agencies set one up (User.serves_every_client), with the
+    skills and room of the router's wide agent (router_work.wide_agent_create) but no list
+    of clients."""
+    agent = router_work.wide_agent_create()
+    agent.served_clients.clear()
+    User.objects.filter(pk=agent.pk).update(username="agent-pool", serves_every_client=True)
+    agent.refresh_from_db()
+    return agent
+
+
 def desk_measure(size: int, requests: int, report: Report) -> None:
     """The desk page and its live update (desk_inbox.measure) for an agent who serves every
-    client (the wide agent of the router's benchmark), and the page when the clients' table
-    is not cached (it is rendered once a minute per process)."""
-    agent = router_work.wide_agent_create()
+    client (User.serves_every_client), the same for the agent who lists every client (the
+    wide agent of the router's benchmark, as before the flag), and the page when the
+    clients' table is not cached (it is rendered once a minute per process)."""
+    since = len(report.figures)
+    listing = router_work.wide_agent_create()
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(listing)
+    desk_inbox.measure(http, "/", requests, "1. desk page (list of every client)", report)
+    desk_inbox.measure(
+        http, "/desk/live", requests, "2. live update (list of every client)", report
+    )
+    _wide_agent_retire(listing, f"desk-{size}")
+    agent = pool_agent_create()
     http = HttpClient(HTTP_HOST="localhost")
     http.force_login(agent)
-    since = len(report.figures)
     desk_inbox.measure(http, "/", requests, "1. desk page", report, target_ms=150)
     desk_inbox.measure(http, "/desk/live", requests, "2. live update", report)
     cold = []
@@ -437,7 +457,10 @@ def _wide_agent_retire(agent: User, suffix: str) -> None:
     WorkItem.objects.filter(agent=agent).update(status="waiting", agent=None)
     agent.served_clients.clear()
     User.objects.filter(pk=agent.pk).update(
-        username=f"agent-wide-{suffix}", role=User.Role.ADMIN, is_active=False
+        username=f"{agent.username}-{suffix}",
+        role=User.Role.ADMIN,
+        is_active=False,
+        serves_every_client=False,
     )
 
 
@@ -447,19 +470,29 @@ def router_measure(size: int, decisions: int, report: Report) -> None:
     waiting = list(WorkItem.objects.filter(status="waiting").values_list("pk", flat=True))
     router_work.one_at_a_time(decisions, "", report, prefix=f"N={size}: ")
     # router_work.one_wide_agent's decisions, by the same agent, which is then retired
-    # rather than deleted (_wide_agent_retire).
-    agent = router_work.wide_agent_create()
-    timings = []
-    for _ in range(WIDE_DECISIONS):
-        started = time.perf_counter()
-        router_work.agent_next_item(agent=agent)
-        timings.append((time.perf_counter() - started) * 1000)
-    print(
-        f"1b. one agent serving all {size} clients: {WIDE_DECISIONS} decisions, p50 "
-        f"{statistics.median(timings):.2f} ms, p99 {router_work.percentile(timings, 0.99):.2f} ms"
-    )
-    report.figure(f"N={size}: agent of all clients: decision p50", statistics.median(timings), "ms")
-    _wide_agent_retire(agent, f"router-{size}")
+    # rather than deleted (_wide_agent_retire): the agent who lists every client, then the
+    # agent of every client (the flag).
+    for name, create in (
+        ("agent listing all clients", router_work.wide_agent_create),
+        ("agent of all clients", pool_agent_create),
+    ):
+        agent = create()
+        timings = []
+        for _ in range(WIDE_DECISIONS):
+            started = time.perf_counter()
+            router_work.agent_next_item(agent=agent)
+            timings.append((time.perf_counter() - started) * 1000)
+        print(
+            f"1b. {name} ({size}): {WIDE_DECISIONS} decisions, p50 "
+            f"{statistics.median(timings):.2f} ms, "
+            f"p99 {router_work.percentile(timings, 0.99):.2f} ms"
+        )
+        report.figure(f"N={size}: {name}: decision p50", statistics.median(timings), "ms")
+        _wide_agent_retire(agent, f"router-{size}")
+        # Given items back to the queue before the next agent decides.
+        WorkItem.objects.filter(pk__in=waiting).exclude(status="waiting").update(
+            status="waiting", agent=None, offered_at=None, offer_expires_at=None, assigned_at=None
+        )
     # What waited waits again; router_work.queue_reset would also reopen the KPI client's
     # closed items.
     WorkItem.objects.filter(pk__in=waiting).exclude(status="waiting").update(
