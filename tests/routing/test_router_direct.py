@@ -83,6 +83,8 @@ def test_the_claim_goes_out_as_one_query_with_nothing_left_to_adapt(
             assert "EXECUTE routing_claim_" in sql and params is None
             assert pulse_cache.get(f"desk:pulse:agent:{agent.pk}") is not None
             assert pulse_cache.get(f"desk:pulse:client:{two_clients.a.pk}") is not None
+            # The client's bucket, which the desks of agents of every client read.
+            assert pulse_cache.get(f"desk:pulse:every:{two_clients.a.pk % 16}") is not None
             assert pulse_of_agent(agent_id=agent.pk, client_ids=[two_clients.a.pk]) != pulse
         finally:
             _cleanup(agent)
