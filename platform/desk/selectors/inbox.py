@@ -9,12 +9,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from psycopg.types.numeric import Int8
 from redis.exceptions import RedisError
 
 from accounts.models import User
+from accounts.selectors import clients_served
 from core.channels import Channel
 from routing.models import WorkItem
 from routing.pulse import pulse_of_agent
@@ -131,6 +132,17 @@ def agent_items_public(agent: User) -> "QuerySet[WorkItem]":
         .select_related("client")
         .order_by(*URGENT_FIRST)
     )
+
+
+def queue_clients_public(agent: User, chosen: int | None) -> "QuerySet[Client]":
+    """The clients the queue's filter offers: those the agent serves; for an agent of every
+    client, those with waiting work and the one ``chosen``: every client would be thousands
+    of options (5,000: 200 KiB of the page), most of them with nothing to show."""
+    clients = clients_served(agent)
+    if not agent.serves_every_client:
+        return clients
+    waiting = WorkItem.objects.filter(status=WorkItem.Status.WAITING).values("client_id")
+    return clients.filter(Q(pk__in=waiting) | Q(pk=chosen))
 
 
 def agent_pulse_public(agent: User) -> str | None:

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import agency_page, user_is_supervisor
 from accounts.models import User
-from accounts.selectors import clients_served
 from accounts.two_factor_views import TwoFactorLoginMixin
 from desk.access import agent_of
 from desk.forms import QueueForm, queue_filter, queue_params
@@ -29,6 +28,7 @@ from desk.selectors.inbox import (
     agent_pulse_public,
     client_cards_public,
     item_news,
+    queue_clients_public,
 )
 from routing.models import AgentState
 from routing.selectors import NothingToTake, agent_reach_cached, take_next_obstacles
@@ -67,12 +67,13 @@ def _queue_client_options(agent: User, chosen: str) -> SafeString:
     by a template loop: an agent may serve thousands of clients, and the loop (a bound
     field's value() per option) then cost more than the rest of the page (5,000 clients:
     about 0.8 s; docs/performance.md, "Provisioning and many clients")."""
+    clients = queue_clients_public(agent, int(chosen) if chosen.isdigit() else None)
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
         (
             (pk, mark_safe(" selected") if str(pk) == chosen else "", name)
-            for pk, name in clients_served(agent).order_by("name").values_list("pk", "name")
+            for pk, name in clients.order_by("name").values_list("pk", "name")
         ),
     )
 
