@@ -6,8 +6,10 @@ voice is spoken in its voice fallback's text and voice (languages.selectors), an
 there is none, not at all (a recorded prompt would be needed).
 """
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from urllib.parse import urlencode
 
 from babel import Locale
@@ -25,6 +27,10 @@ from telephony.voice.spoken_dates import locale_of
 logger = logging.getLogger(__name__)
 type Lookup = Callable[[str], tuple[str, str] | None]
 _VOICE_CACHE_SECONDS = 60
+# The voices asked for while voices_recorded() is open (None: not recording).
+_voices_asked: ContextVar[dict[str, Voice | None] | None] = ContextVar(
+    "telephony_voices_asked", default=None
+)
 
 
 def voice_of(language: str) -> Voice | None:
@@ -34,7 +40,23 @@ def voice_of(language: str) -> Voice | None:
     if found is None:
         found = voice_for_language(language) or "none"
         cache.set(key, found, _VOICE_CACHE_SECONDS)
-    return None if found == "none" else found
+    voice = None if found == "none" else found
+    asked = _voices_asked.get()
+    if asked is not None:
+        asked[language] = voice
+    return voice
+
+
+@contextlib.contextmanager
+def voices_recorded() -> Iterator[dict[str, Voice | None]]:
+    """Every language whose voice is asked for inside, with the voice it got: a TwiML kept
+    (menu_twiml) is as current as a new one while each of those languages keeps its voice."""
+    asked: dict[str, Voice | None] = {}
+    token = _voices_asked.set(asked)
+    try:
+        yield asked
+    finally:
+        _voices_asked.reset(token)
 
 
 def spoken(lookup: Lookup, language: str) -> tuple[str, Voice | None] | None:

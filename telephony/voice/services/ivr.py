@@ -16,16 +16,15 @@ from telephony.models import PhoneNumber
 from telephony.voice.models import FALLBACK_KEY, Call, Menu, Option
 from telephony.voice.services import call_rows
 from telephony.voice.services.callback_requests import callback_request_take
+from telephony.voice.services.menu_twiml import menu_answer
 from telephony.voice.services.queue import queue_or_closed
 from telephony.voice.services.steps import numbered_step, on_call, schema_check, step_answer
 from telephony.voice.services.voicemail import voicemail_offer
 from telephony.voice.twiml import (
     content_lookup,
     hang_up,
-    language_name,
     say,
     say_phrase,
-    webhook_url,
 )
 from tenants.models import Client
 
@@ -92,34 +91,9 @@ def call_incoming(
         with transaction.atomic():
             call.save()
             return step_answer(call, queue_or_closed(client, call, response, now=now))
-    _menu(client, call, response)
-    call.last_twiml = str(response)
+    call.last_twiml = menu_answer(client, call, response)
     call_rows.call_insert(call)
     return call.last_twiml
-
-
-def _menu(client: Client, call: Call, response: VoiceResponse) -> None:
-    """Say the current menu inside a <Gather>; no key at all comes back without Digits."""
-    menu = call.menu
-    assert menu is not None  # said only while the call is in one
-    action = webhook_url(client.pk, "gather", step=call.step)
-    # finishOnKey off: "#" is a key a menu may use, not the end of the input.
-    gather = response.gather(
-        action=action, method="POST", num_digits=1, finish_on_key="", timeout=menu.timeout_seconds
-    )
-    say(gather, content_lookup(menu, "prompt"), call.language)
-    if menu.language_choice:  # each choice in its own language and voice
-        for option in _options(menu):
-            if option.action != Option.Action.LANGUAGE:
-                continue
-            say_phrase(
-                gather,
-                "language_option",
-                option.language,
-                key=option.key,
-                language=language_name(option.language),
-            )
-    response.redirect(action, method="POST")
 
 
 # --- keys ----------------------------------------------------------------------------------
@@ -200,8 +174,7 @@ def _gather(client: Client, call: Call, digits: str, *, now: datetime, locked: b
         if call.tries <= menu.max_retries:
             if key:
                 say_phrase(response, "invalid", call.language)
-            _menu(client, call, response)
-            return str(response)
+            return menu_answer(client, call, response)
         fallback = _option_of_key(menu, FALLBACK_KEY)
         if fallback is None:
             if menu.language_choice:
@@ -295,5 +268,4 @@ def _apply(
         say_phrase(response, "transfer", call.language)
         response.dial(option.transfer_to, caller_id=call.to_number)
         return str(response)
-    _menu(client, call, response)
-    return str(response)
+    return menu_answer(client, call, response)

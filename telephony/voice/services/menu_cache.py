@@ -20,6 +20,7 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Model
 
 from telephony.voice.models import Menu, NumberMenu, Option
+from telephony.voice.services.menu_twiml import KEPT_ATTRIBUTE
 from tenants.current import schema_name_current
 
 # Clients whose menus a process keeps, the least recently used dropped first.
@@ -99,6 +100,9 @@ def _from_json[M: Model](model: type[M], row: dict[str, Any]) -> M:
 def _built(dump: list[Any]) -> Menus:
     menu_rows, option_rows, first_of_number = dump
     by_id = {row["id"]: _from_json(Menu, row) for row in menu_rows}
+    for menu in by_id.values():
+        # Each menu's TwiML, kept with it (menu_twiml): it goes when these menus go.
+        setattr(menu, KEPT_ATTRIBUTE, {})
     options_of: dict[int, list[Option]] = {menu_id: [] for menu_id in by_id}
     for row in option_rows:
         option = _from_json(Option, row)
