@@ -371,15 +371,16 @@ def _lock_and_claim(
 ) -> tuple[Any, ...] | None:
     """Run the lock and the claim as one query; the claim's row, or None.
 
-    Outside a transaction the query carries its own BEGIN and COMMIT; inside one (a caller's
-    atomic block) it runs in a savepoint, like any nested atomic block. ``prepared``: the
-    claim runs as this connection's prepared statement of its text (see _prepared_claim).
+    Outside a transaction the query is a transaction of its own (BEGIN and COMMIT in it, or
+    the implicit one of the direct path); inside one (a caller's atomic block) it runs in a
+    savepoint, like any nested atomic block. ``prepared``: the claim runs as this
+    connection's prepared statement of its text (see _prepared_claim).
     """
     db = connections[DEFAULT_DB_ALIAS]  # read once: each read of ``connection`` is a lookup
     statements = [_LOCK_AGENT, claim]
     params = [_array_text(tuple(value)) if isinstance(value, list) else value for value in params]
     name = _prepared_claim(claim) if prepared else ""
-    direct = prepared and not db.in_atomic_block and not db.queries_logged
+    direct = prepared and not db.in_atomic_block and not db.queries_logged and db.autocommit
     if prepared and not direct:
         execute = f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
         statements = [_GENERIC_PLAN, _LOCK_AGENT, execute]
@@ -432,25 +433,15 @@ def _lock_and_claim_direct(
     raw = db.connection
     escaping = psycopg.pq.Escaping(raw.pgconn)
     literals = ", ".join([_literal(value, escaping) for value in params])
-    query = (
-        f"BEGIN; {_GENERIC_PLAN}; {_LOCK_AGENT % int(agent_id)}; EXECUTE {name}({literals}); COMMIT"
-    )
+    query = f"{_GENERIC_PLAN_AND_LOCK % int(agent_id)}; EXECUTE {name}({literals})"
     with db.wrap_database_errors, raw.cursor() as cursor:
-        try:
-            executor = _direct_execute
-            for wrapper in reversed(db.execute_wrappers):
-                executor = functools.partial(wrapper, executor)
-            executor(query, None, False, {"connection": db, "cursor": cursor})
-            cursor.nextset()  # the SET, the lock: the claim's row is the fourth result
-            cursor.nextset()
-            cursor.nextset()
-            row: tuple[Any, ...] | None = cursor.fetchone()
-            return row
-        except Exception:
-            # A failed statement leaves the server in the aborted transaction it began.
-            with contextlib.suppress(psycopg.Error):
-                raw.rollback()
-            raise
+        executor = _direct_execute
+        for wrapper in reversed(db.execute_wrappers):
+            executor = functools.partial(wrapper, executor)
+        executor(query, None, False, {"connection": db, "cursor": cursor})
+        cursor.nextset()  # past the lock: the claim's row is the second result
+        row: tuple[Any, ...] | None = cursor.fetchone()
+        return row
 
 
 def _direct_execute(sql: str, params: None, many: bool, context: dict[str, Any]) -> None:
@@ -493,6 +484,18 @@ def _last_row(cursor: Any, statements: list[str], params: list[Any]) -> tuple[An
 # with JIT, the generic one is not (228 ms against 29). SET LOCAL keeps the mode to the
 # transaction.
 _GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan"
+# The direct path's query is two statements, without BEGIN and COMMIT: PostgreSQL runs the
+# statements of one simple-protocol query as one transaction (an implicit block, committed
+# after the last one, rolled back whole if one fails), and set_config's ``true`` keeps the
+# mode to it as SET LOCAL does. Each statement still takes its own snapshot, so the claim
+# counts the load after the lock. BEGIN, SET and COMMIT were three more results for
+# psycopg to read and three more statements for the server. Only with psycopg in
+# autocommit (Django's outside a transaction): else psycopg would open a transaction
+# around the query, which the lock would outlive.
+_GENERIC_PLAN_AND_LOCK = (
+    "SELECT set_config('plan_cache_mode', 'force_generic_plan', true), "
+    "pg_advisory_xact_lock(hashtextextended('routing.agent.' || %s, 0))"
+)
 _prepared_names: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
 
 

@@ -113,7 +113,7 @@ def test_route_waiting_reads_the_reach_of_its_agents_in_one_query(two_clients):
     agents = [agent_serving([two_clients.a], available_at=NOW) for _ in range(4)]
     _emails(two_clients.a, 6)
     agent_reaches_cache([])  # the version set: the count below is the reaches' query alone
-    caches["default"].delete_many([f"routing:reach:{agent.pk}" for agent in agents])
+    caches["default"].delete_many([f"routing:reach:v2:{agent.pk}" for agent in agents])
 
     with CaptureQueriesContext(connection) as captured:
         given = route_waiting(now=NOW)
