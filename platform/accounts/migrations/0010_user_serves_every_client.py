@@ -7,8 +7,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0009_user_invited_removed'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('tenants', '0011_spareschema'),
     ]
 
     operations = [
