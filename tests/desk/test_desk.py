@@ -11,7 +11,7 @@ from conversations.services import conversation_open_inbound
 from desk.templatetags.desk_labels import duration
 from languages.services import agent_skills_set
 from routing.models import AgentState, WorkItem
-from routing.services import work_enqueue
+from tests.support.desk import queue
 from tests.support.factories import UserFactory
 from tests.support.tenancy import in_schema
 
@@ -23,17 +23,6 @@ def czech_agent(two_clients) -> User:
     agent_skills_set(agent=user, skills={"cs": "native"})
     user.served_clients.set([two_clients.a])
     return user
-
-
-def queue(client, language: str, source_id: int, summary: str) -> WorkItem:
-    return work_enqueue(
-        client=client,
-        channel="email",
-        language=language,
-        summary=summary,
-        source_kind="conversation",
-        source_id=source_id,
-    )
 
 
 def test_an_agent_sees_only_the_work_of_their_languages_and_clients(two_clients):

@@ -11,7 +11,7 @@ from routing.models import WorkItem
 from routing.pulse import EVERY_BUCKETS, pulse_of_agent
 from routing.services import work_enqueue
 from tenants.models import Client
-from tests.support.desk import agent_with, inbound, signed_in
+from tests.support.desk import agent_with, inbound, queue, signed_in
 from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +26,7 @@ def pool_agent(**fields) -> User:
 
 
 def queued(client, language: str, summary: str) -> WorkItem:
-    return work_enqueue(
-        client=client,
-        channel="email",
-        language=language,
-        summary=summary,
-        source_kind="conversation",
-        source_id=80_000 + len(summary) + client.pk * 100,
-    )
+    return queue(client, language, 80_000 + len(summary) + client.pk * 100, summary)
 
 
 def pulse(http) -> str:

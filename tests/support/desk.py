@@ -7,7 +7,7 @@ from accounts.models import User
 from conversations.services import conversation_open_inbound
 from languages.services import agent_skills_set
 from routing.models import WorkItem
-from routing.services import agent_presence_set
+from routing.services import agent_presence_set, work_enqueue
 from tests.support.factories import UserFactory
 from tests.support.tenancy import in_schema
 
@@ -18,6 +18,18 @@ def agent_with(clients, skills: dict[str, str], *, presence: str = "available", 
     user.served_clients.set(clients)
     agent_presence_set(agent=user, presence=presence)
     return user
+
+
+def queue(client, language: str, source_id: int, summary: str) -> WorkItem:
+    """An e-mail's work item waiting in ``client``'s queue, in ``language``."""
+    return work_enqueue(
+        client=client,
+        channel="email",
+        language=language,
+        summary=summary,
+        source_kind="conversation",
+        source_id=source_id,
+    )
 
 
 def signed_in(user: User) -> HttpClient:
