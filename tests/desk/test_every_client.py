@@ -59,6 +59,7 @@ def test_their_inbox_lists_every_clients_work_and_every_client_to_filter_by(two_
         return page[page.index('id="queue"') :].split("</table>")[0]
 
     page = http.get("/").text
+    assert "You serve every client, new ones too" in page  # said, as the list is not shown
     shown = queue_table(page)
     assert "Czech of A" in shown and "Polish of B" in shown and "German of B" not in shown
     for client in (two_clients.a, two_clients.b):
@@ -99,6 +100,7 @@ def test_a_listed_agent_still_sees_only_their_clients(two_clients):
     _, item = inbound(two_clients.b, "Dzień dobry, paczka?", "pool-listed@example.pl")
 
     assert signed_in(listed).get(f"/desk/items/{item.pk}").status_code == 404
+    assert 'id="every-client"' not in signed_in(listed).get("/").text
 
 
 def test_their_pulse_changes_when_any_clients_queue_does(
