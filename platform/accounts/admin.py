@@ -14,7 +14,7 @@ class PolydeskUserAdmin(ClientSettingsAudited, UserAdmin):
 
     list_display = ["username", "email", "role", "client", "team", "language", "is_active"]
     list_select_related = ["client", "team"]
-    list_filter = ["role", "client", "team", "is_active"]
+    list_filter = ["role", "serves_every_client", "client", "team", "is_active"]
     fieldsets = [
         *(UserAdmin.fieldsets or ()),
         (

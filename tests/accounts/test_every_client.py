@@ -4,6 +4,7 @@ a client's portal user; the one place that answers which clients a user serves."
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client as HttpClient
 
 from accounts.models import User
 from accounts.selectors import (
@@ -59,3 +60,16 @@ def test_an_agent_of_every_client_is_among_each_clients_audit_actors(two_clients
     actors = audit_actors_public(client_id=two_clients.b.pk)
 
     assert [pk for pk, _ in actors].count(pool.pk) == 1
+
+
+def test_the_admins_user_list_filters_the_agents_of_every_client():
+    admin = UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    pool = UserFactory(role=User.Role.AGENT, serves_every_client=True, username="pool-lead")
+    UserFactory(role=User.Role.AGENT, username="listed-agent")
+    http = HttpClient(HTTP_HOST="localhost")
+    http.force_login(admin)
+
+    page = http.get("/admin/accounts/user/", {"serves_every_client__exact": "1"}).text
+
+    assert f"/admin/accounts/user/{pool.pk}/change/" in page
+    assert "listed-agent" not in page
