@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -116,6 +117,32 @@ def django_setup(bench_name: str) -> None:
         raise RuntimeError(f"Django uses database {name!r}, not {bench_name!r}.")
     # One INFO line per provisioned client would drown the report.
     logging.getLogger("tenants.services").setLevel(logging.WARNING)
+
+
+def waiting_item_fields(
+    n: int,
+    *,
+    client: object,
+    languages: list[str],
+    source_kind: str,
+    rng: random.Random,
+    now: datetime,
+) -> dict:
+    """The fields of the ``n``-th waiting work item of a bench queue: a channel and a language
+    drawn from ``rng``, every 50th urgent, waiting up to a day, due from 4 hours ago to 48
+    hours ahead (the desk's and many_clients' queues)."""
+    return {
+        "client": client,
+        "channel": rng.choice(CHANNELS),
+        "language": rng.choice(languages),
+        "priority": 1 if n % 50 == 0 else 0,
+        "source_kind": source_kind,
+        "source_id": n,
+        "summary": f"Question number {n} about an order",
+        "status": "waiting",
+        "waiting_since": now - timedelta(seconds=rng.randrange(86_400)),
+        "due_at": now + timedelta(hours=rng.randrange(-4, 48)),
+    }
 
 
 def clients_make(*, prefix: str, count: int, languages: list[str], rng: random.Random) -> list:

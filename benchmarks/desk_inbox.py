@@ -28,10 +28,16 @@ import random
 import statistics
 import sys
 import time
-from datetime import timedelta
 
 from _report import Report, json_option
-from benchdb import CHANNELS, LANGUAGES, bench_database, clients_make, django_setup, server_find
+from benchdb import (
+    LANGUAGES,
+    bench_database,
+    clients_make,
+    django_setup,
+    server_find,
+    waiting_item_fields,
+)
 
 BENCH_DATABASE = "polydesk_bench_desk"
 COLLEAGUES = 50
@@ -81,16 +87,14 @@ def fill(items: int, clients_count: int):
     )
     work = [
         WorkItem(
-            client=clients[n % clients_count],
-            channel=rng.choice(CHANNELS),
-            language=rng.choice(clients[n % clients_count].languages),
-            priority=1 if n % 50 == 0 else 0,
-            source_kind="conversation",
-            source_id=n,
-            summary=f"Question number {n} about an order",
-            status="waiting",
-            waiting_since=now - timedelta(seconds=rng.randrange(86_400)),
-            due_at=now + timedelta(hours=rng.randrange(-4, 48)),
+            **waiting_item_fields(
+                n,
+                client=clients[n % clients_count],
+                languages=clients[n % clients_count].languages,
+                source_kind="conversation",
+                rng=rng,
+                now=now,
+            )
         )
         for n in range(items)
     ]

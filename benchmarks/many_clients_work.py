@@ -15,7 +15,6 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import desk_inbox
@@ -23,7 +22,7 @@ import kpis_work
 import router_work
 import telephony_webhooks_work
 from _report import Report
-from benchdb import CHANNELS, free_port
+from benchdb import free_port, waiting_item_fields
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -359,16 +358,14 @@ def hot_fill(items: int) -> None:
     WorkItem.objects.bulk_create(
         (
             WorkItem(
-                client=clients[n % len(clients)],
-                channel=rng.choice(CHANNELS),
-                language=rng.choice(HOT_LANGUAGES),
-                priority=1 if n % 50 == 0 else 0,
-                source_kind="bench",
-                source_id=n,
-                summary=f"Question number {n} about an order",
-                status="waiting",
-                waiting_since=now - timedelta(seconds=rng.randrange(86_400)),
-                due_at=now + timedelta(hours=rng.randrange(-4, 48)),
+                **waiting_item_fields(
+                    n,
+                    client=clients[n % len(clients)],
+                    languages=HOT_LANGUAGES,
+                    source_kind="bench",
+                    rng=rng,
+                    now=now,
+                )
             )
             for n in range(items)
         ),
