@@ -160,9 +160,8 @@ def _reach_key(agent_id: int) -> str:
 
 # What a routing process read (the policies, each agent's reach) is also kept in its own
 # memory, as read: Django's cache hands back a new copy of a value on each read (LocMem and
-# Redis unpickle it). Reading the reach and the policies took 17 µs of a decision, 10 µs
-# now (timeit, LocMem; with Redis the versions are a smaller reply than the pickled reach
-# and policies). A decision still reads the two versions from Django's cache, so a change
+# Redis unpickle it; with Redis the versions are also a smaller reply than the pickled
+# reach and policies). A decision still reads the two versions from Django's cache, so a change
 # is seen as before: at once by the process that made it (by every process with Redis), by
 # the others when what they hold expires, 30 s (a reach) or 60 s (the policies) after it
 # was read from the database, wherever it was read; each entry carries that expiry, and
