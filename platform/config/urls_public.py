@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from accounts import two_factor_views
 from accounts import views as accounts_views
@@ -13,6 +16,9 @@ from telephony import views as telephony_views
 
 urlpatterns = [
     path("", include("desk.urls")),
+    # Pages name their icon; what asks for /favicon.ico without a page (a PDF, the JSON API
+    # opened in a browser) is sent to the same file, under its name of the day.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("polydesk/icon.svg"))),
     # The admin's own sign-in page would skip the second step: it sends to the site's.
     path("admin/login/", two_factor_views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
