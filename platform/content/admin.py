@@ -8,8 +8,7 @@ from django.conf import settings
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.admin import ClientAdminAudited
 from content.models import (
     CannedReply,
     Category,
@@ -37,20 +36,7 @@ class ContentAdminSite(admin.AdminSite):
 content_admin_site = ContentAdminSite(name="content_admin")
 
 
-def content_change_record(request, obj, change: str) -> None:
-    """The client's audit log: who added, changed or deleted which content, inside the
-    admin's save transaction (the tenant schema's search path reaches the public table)."""
-    audit_record(
-        action=AuditEvent.Action.CONTENT_CHANGED,
-        request=request,
-        object_type=obj._meta.model_name,
-        object_id=obj.pk,
-        label=str(obj)[:200],
-        details={"change": change},
-    )
-
-
-class ClientLanguagesAdmin(TranslationAdmin):
+class ClientLanguagesAdmin(ClientAdminAudited, TranslationAdmin):
     """One fieldset per language the client serves; the default language is required."""
 
     translated: tuple[str, ...] = ()
@@ -64,19 +50,6 @@ class ClientLanguagesAdmin(TranslationAdmin):
 
     class Media:
         css = {"all": ["content/side-by-side.css"]}
-
-    # Edits go to the audit log (public schema, no constraint to users), not to admin
-    # LogEntry rows: a tenant schema's row would point at a user in the public schema, and
-    # deleting that user would then fail.
-    def log_addition(self, request, obj, message):
-        content_change_record(request, obj, "added")
-
-    def log_change(self, request, obj, message):
-        content_change_record(request, obj, "changed")
-
-    def log_deletions(self, request, queryset):
-        for obj in queryset:
-            content_change_record(request, obj, "deleted")
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(None, {"fields": list(self.untranslated)})]

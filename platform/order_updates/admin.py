@@ -5,12 +5,13 @@ and what Polydesk did about it (a held event says why)."""
 from django import forms
 from django.contrib import admin
 
-from content.admin import content_admin_site, content_change_record
+from audit.admin import ClientAdminAudited
+from content.admin import content_admin_site
 from order_updates.models import Kind, OrderEvent, OrderUpdateSettings
 
 
 @admin.register(OrderUpdateSettings, site=content_admin_site)
-class OrderUpdateSettingsAdmin(admin.ModelAdmin):
+class OrderUpdateSettingsAdmin(ClientAdminAudited):
     list_display = ["__str__", "channel", "quiet_from", "quiet_until", "quiet_sunday"]
     fields = ["kinds", "channel", "quiet_from", "quiet_until", "quiet_sunday"]
 
@@ -28,20 +29,9 @@ class OrderUpdateSettingsAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return not OrderUpdateSettings.objects.exists()  # one row per client
 
-    # Edits go to the client's audit log, as content's do (content.admin).
-    def log_addition(self, request, obj, message):
-        content_change_record(request, obj, "added")
-
-    def log_change(self, request, obj, message):
-        content_change_record(request, obj, "changed")
-
-    def log_deletions(self, request, queryset):
-        for obj in queryset:
-            content_change_record(request, obj, "deleted")
-
 
 @admin.register(OrderEvent, site=content_admin_site)
-class OrderEventAdmin(admin.ModelAdmin):
+class OrderEventAdmin(ClientAdminAudited):
     list_display = ["received_at", "source", "kind", "order_number", "state", "channel"]
     list_filter = ["state", "kind", "source"]
     search_fields = ["order_number", "event_id"]

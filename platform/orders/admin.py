@@ -3,7 +3,8 @@ kept by agency admins, with the form of the portal's shop page (orders.forms).""
 
 from django.contrib import admin
 
-from content.admin import content_admin_site, content_change_record
+from audit.admin import ClientAdminAudited
+from content.admin import content_admin_site
 from orders.forms import ShopConnectionForm
 from orders.models import ShopConnection
 
@@ -11,7 +12,7 @@ __all__ = ["ShopConnectionAdmin", "ShopConnectionForm"]
 
 
 @admin.register(ShopConnection, site=content_admin_site)
-class ShopConnectionAdmin(admin.ModelAdmin):
+class ShopConnectionAdmin(ClientAdminAudited):
     form = ShopConnectionForm
     list_display = ["__str__", "enabled", "timeout_seconds", "updated_at"]
     fields = [
@@ -27,14 +28,5 @@ class ShopConnectionAdmin(admin.ModelAdmin):
         "enabled",
     ]
 
-    # Edits go to the client's audit log (never the credentials: the label is the platform
-    # and address), not to admin LogEntry rows, as content's do (content.admin).
-    def log_addition(self, request, obj, message):
-        content_change_record(request, obj, "added")
-
-    def log_change(self, request, obj, message):
-        content_change_record(request, obj, "changed")
-
-    def log_deletions(self, request, queryset):
-        for obj in queryset:
-            content_change_record(request, obj, "deleted")
+    # Its edits go to the client's audit log (ClientAdminAudited): the label is the platform
+    # and address, and the fields changed are named, never their values (the credentials).

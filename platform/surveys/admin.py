@@ -2,13 +2,16 @@
 
 from django.contrib import admin
 
+from audit.admin import ClientAdminAudited
+from audit.models import AuditEvent
 from content.admin import content_admin_site
 from surveys.models import Survey, SurveyOptOut, SurveySettings
 from surveys.services import survey_settings_get, survey_settings_update
 
 
 @admin.register(SurveySettings, site=content_admin_site)
-class SurveySettingsAdmin(admin.ModelAdmin):
+class SurveySettingsAdmin(ClientAdminAudited):
+    audit_action = AuditEvent.Action.CLIENT_SETTINGS_CHANGED
     fields = ["enabled", "delay_minutes", "reply_window_hours", "link_valid_days"]
     list_display = ["__str__", "enabled", "delay_minutes", "reply_window_hours", "link_valid_days"]
 
@@ -33,7 +36,7 @@ class SurveySettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Survey, site=content_admin_site)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(ClientAdminAudited):
     list_display = ["conversation", "channel", "language", "state", "rating", "nps", "rated_at"]
     list_filter = ["state", "channel", "rating"]
     readonly_fields = [f.name for f in Survey._meta.fields]
@@ -50,7 +53,7 @@ class SurveyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyOptOut, site=content_admin_site)
-class SurveyOptOutAdmin(admin.ModelAdmin):
+class SurveyOptOutAdmin(ClientAdminAudited):
     """Who asked for no more surveys; only the customer takes it back (their survey page)."""
 
     list_display = ["customer", "created_at"]

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from audit.admin import ClientAdminAudited
+from audit.models import AuditEvent
 from content.admin import ClientLanguagesAdmin, content_admin_site
 from telephony.voice.models import Call, Menu, NumberMenu, Option, OutboundCall, VoiceSettings
 
@@ -34,12 +36,14 @@ class MenuAdmin(ClientLanguagesAdmin):
 
 
 @admin.register(NumberMenu, site=content_admin_site)
-class NumberMenuAdmin(admin.ModelAdmin):
+class NumberMenuAdmin(ClientAdminAudited):
+    audit_action = AuditEvent.Action.CLIENT_SETTINGS_CHANGED
     list_display = ["number", "menu"]
 
 
 @admin.register(VoiceSettings, site=content_admin_site)
-class VoiceSettingsAdmin(admin.ModelAdmin):
+class VoiceSettingsAdmin(ClientAdminAudited):
+    audit_action = AuditEvent.Action.CLIENT_SETTINGS_CHANGED
     list_display = [
         "after_hours",
         "offer_exit_after_seconds",
@@ -49,7 +53,7 @@ class VoiceSettingsAdmin(admin.ModelAdmin):
     ]
 
 
-class TwilioRecordAdmin(admin.ModelAdmin):
+class TwilioRecordAdmin(ClientAdminAudited):
     """Rows written from Twilio's webhooks only: read, never added or changed by hand."""
 
     def has_add_permission(self, request) -> bool:

@@ -38,6 +38,7 @@ AGENCY_ROUTES = {
     "accounts/logout/": OPEN,
     "health/": OPEN,
     "language/": OPEN,
+    "favicon.ico": OPEN,  # a redirect to the static icon
     "admin/": ADMIN_SITE,
     "accounts/two-factor/": AGENT,
     "accounts/two-factor/code/": OPEN,
