@@ -59,6 +59,20 @@ def main() -> int:
         "agents and the agent of every client",
     )
     parser.add_argument(
+        "--costs",
+        type=int,
+        default=0,
+        metavar="CALLS",
+        help="also measure the client's and the server's CPU and the WAL per call, over "
+        "CALLS calls of each",
+    )
+    parser.add_argument(
+        "--waits",
+        action="store_true",
+        help="also sample what the routers' and the floor's server processes are doing "
+        "(pg_stat_activity: the client, the CPU, the WAL, locks)",
+    )
+    parser.add_argument(
         "--versus",
         metavar="REVISION",
         default="",

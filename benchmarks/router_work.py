@@ -8,6 +8,7 @@ import random
 import re
 import statistics
 import subprocess
+import threading
 import time
 import types
 from collections import Counter
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+import psycopg
 from _report import Report
 from benchdb import CHANNELS, LANGUAGES, clients_make
 from django.core.management import call_command
@@ -225,6 +227,88 @@ def one_at_a_time(decisions: int, revision: str, report: Report, prefix: str = "
     return timings
 
 
+# Calls per block of the cost measurement: /proc counts a process's CPU in clock ticks
+# (10 ms), so a block must last well beyond one.
+COST_BLOCK = 200
+
+
+def costs(calls: int, revision: str, report: Report) -> None:
+    """Where a call's cost goes, per call: this code's decision (and REVISION's), and the
+    bare statement, in alternating blocks of the same agents on one connection: the client's
+    CPU (this process), the server's (its backend process, /proc/<pid>/stat), the WAL
+    written (pg_current_wal_lsn before and after a block: the whole server's, so the other
+    sessions' WAL lands in it too; the least block is the figure) and the decisions that
+    gave an item."""
+    routers = {**_routers(revision), "bare statement": bare_statement}
+    agents = list(User.objects.filter(role="agent"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    if _server_cpu_seconds(pid) is None:
+        print("   costs: the server's process is not readable here (another machine?)")
+    rng = random.Random(13)
+    client: Counter[str] = Counter()
+    server: Counter[str] = Counter()
+    given: Counter[str] = Counter()
+    wal: dict[str, list[float]] = {name: [] for name in routers}
+    blocks_server: dict[str, list[float]] = {name: [] for name in routers}
+    blocks = max(1, calls // COST_BLOCK)
+    for block in range(blocks):
+        chosen = [rng.choice(agents) for _ in range(COST_BLOCK)]
+        for name in sorted(routers, reverse=block % 2 == 1):
+            lsn = _wal_lsn()
+            server_started, client_started = _server_cpu_seconds(pid), time.process_time()
+            for agent in chosen:
+                given[name] += routers[name](agent=agent) is not None
+            client[name] += time.process_time() - client_started
+            server_ended = _server_cpu_seconds(pid)
+            if server_started is not None and server_ended is not None:
+                server[name] += server_ended - server_started
+                blocks_server[name].append((server_ended - server_started) * 1000 / COST_BLOCK)
+            wal[name].append(_wal_since(lsn) / COST_BLOCK)
+    total = blocks * COST_BLOCK
+    print(f"1c. what a call costs ({total} calls each, in blocks of {COST_BLOCK}, alternating):")
+    for name in routers:
+        label = "bare statement" if name == "bare statement" else f"decision ({name})"
+        client_ms, server_ms = client[name] * 1000 / total, server[name] * 1000 / total
+        least_wal, median_wal = min(wal[name]), statistics.median(wal[name])
+        print(
+            f"   {label:>24}: client CPU {client_ms:.3f} ms, server CPU {server_ms:.3f} ms, "
+            f"WAL {least_wal:,.0f} B (median of blocks {median_wal:,.0f}), "
+            f"gave an item {given[name]} of {total}"
+        )
+        print(
+            "      server CPU per call by block (ms): "
+            + " ".join(f"{ms:.2f}" for ms in blocks_server[name])
+        )
+        report.figure(f"cost: client CPU per {label}", client_ms, "ms")
+        report.figure(f"cost: server CPU per {label}", server_ms, "ms")
+        report.figure(f"cost: WAL per {label}", least_wal, "B")
+
+
+def _server_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds of the server process ``pid`` (user and system), or None when it is not
+    on this machine (or not ours to read)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wal_lsn() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()")
+        return cursor.fetchone()[0]
+
+
+def _wal_since(lsn: str) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s::pg_lsn)", [lsn])
+        return float(cursor.fetchone()[0])
+
+
 def wide_agent_create() -> User:
     """One more agent, who serves every client in every language (like the desk
     benchmark's): the most probes a decision can make here."""
@@ -372,6 +456,10 @@ def hogs(count: int) -> Iterator[None]:
             burner.join(timeout=10)
 
 
+# The prepared claim as a decision sends it, after the agent's lock, when Django logs it.
+_CLAIM_SENT = "; EXECUTE "
+
+
 def explain_one() -> None:
     """The plan of one decision's claim, and where one decision's time goes: for the agent
     with the largest backlog among the first 50."""
@@ -384,10 +472,10 @@ def explain_one() -> None:
     with transaction.atomic():  # the decision and its plan, rolled back
         with CaptureQueriesContext(connection) as captured:
             agent_next_item(agent=agent)
-        sent = next(query["sql"] for query in captured if " FOR UPDATE; " in query["sql"])
-        claim = sent.split(" FOR UPDATE; ", 1)[1]  # the agent's lock, then the claim
+        sent = next(query["sql"] for query in captured if _CLAIM_SENT in query["sql"])
+        claim = "EXECUTE " + sent.rsplit(_CLAIM_SENT, 1)[1]  # the agent's lock, then the claim
         with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {claim}")
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, WAL) {claim}")
             print("\n".join(line for (line,) in cursor.fetchall()))
         transaction.set_rollback(True)
     with CaptureQueriesContext(connection) as captured:
@@ -418,10 +506,10 @@ def compare_plans(agents: int) -> None:
         with transaction.atomic():
             with CaptureQueriesContext(connection) as captured:
                 agent_next_item(agent=agent)
-            sent = [q["sql"] for q in captured if "EXECUTE routing_claim_" in q["sql"]]
+            sent = [q["sql"] for q in captured if _CLAIM_SENT in q["sql"]]
             plans = {}
             if sent:
-                execute = sent[0].split(" FOR UPDATE; ", 1)[1]
+                execute = "EXECUTE " + sent[0].rsplit(_CLAIM_SENT, 1)[1]
                 with connection.cursor() as cursor:
                     for mode in ("force_generic_plan", "force_custom_plan"):
                         cursor.execute(f"SET LOCAL plan_cache_mode = {mode}")
@@ -466,24 +554,32 @@ def _decision_at(revision: str) -> Callable[..., Any]:
 SLICES = 5
 
 
-def routers_and_floor(report: Report, seconds: float, prefix: str = "") -> tuple[float, float]:
+def routers_and_floor(
+    report: Report, seconds: float, prefix: str = "", *, waits: bool = False
+) -> tuple[float, float]:
     """Four routers and the floor, ``seconds`` each in all, in SLICES turns (which goes
     first alternates); the checks after each turn of the routers; the figures. Every item
-    is waiting again afterwards. Returns (assignments/s, the floor's)."""
+    is waiting again afterwards. ``waits``: also what their server processes were doing
+    (waits_sampled). Returns (assignments/s, the floor's)."""
     agent_ids = list(User.objects.filter(role="agent").values_list("pk", flat=True))
     taken: list[tuple[int, int]] = []
     floor: list[tuple[int, int]] = []
     given_twice = duplicate_rows = over_capacity = 0
     piece = seconds / SLICES
+    seen: dict[str, Counter[str]] = {"routers": Counter(), "floor": Counter()}
     for number in range(SLICES):
         for turn in ("routers", "floor") if number % 2 == 0 else ("floor", "routers"):
             if turn == "floor":
-                floor += concurrently(_floor, f"3. floor, turn {number + 1}", lambda n: (n,), piece)
+                with waits_sampled(seen["floor"] if waits else None):
+                    floor += concurrently(
+                        _floor, f"3. floor, turn {number + 1}", lambda n: (n,), piece
+                    )
                 queue_reset()
                 continue
-            routed = concurrently(
-                _router, f"2. four routers, turn {number + 1}", lambda n: (n, agent_ids), piece
-            )
+            with waits_sampled(seen["routers"] if waits else None):
+                routed = concurrently(
+                    _router, f"2. four routers, turn {number + 1}", lambda n: (n, agent_ids), piece
+                )
             in_db = Counter(WorkItem.objects.exclude(status="waiting").values_list("pk", flat=True))
             duplicate_rows += sum(count > 1 for count in in_db.values())
             given_twice += len(routed) - len({item for item, _ in routed})
@@ -518,7 +614,58 @@ def routers_and_floor(report: Report, seconds: float, prefix: str = "") -> tuple
         if count
     ]
     print("check: " + ("OK, no double assignment" if not problems else "; ".join(problems)))
+    if waits:
+        _waits_print(seen)
     return rate, floor_rate
+
+
+# What a server process of the bench database is doing, as pg_stat_activity says: waiting
+# for its client's next query (the client's own time, and its wait for a CPU), running (or
+# waiting for a CPU), or waiting for something named (the WAL's write or flush at a commit,
+# another transaction's row, ...).
+_ACTIVITY = """
+    SELECT CASE WHEN state LIKE 'idle%' THEN 'waiting for the client'
+                WHEN wait_event IS NULL THEN 'running'
+                ELSE wait_event_type || ': ' || wait_event END
+    FROM pg_stat_activity
+    WHERE datname = current_database() AND backend_type = 'client backend'
+      AND pid <> pg_backend_pid()"""
+
+
+@contextmanager
+def waits_sampled(into: Counter[str] | None) -> Iterator[None]:
+    """While in the block, what the bench database's server processes are doing, sampled
+    every 5 ms on a connection of its own into ``into`` (None: nothing sampled). The
+    sampling costs a little CPU of its own, alike for the routers and the floor."""
+    if into is None:
+        yield
+        return
+    stop = threading.Event()
+
+    def sample() -> None:
+        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as sampling:
+            while not stop.is_set():
+                for (doing,) in sampling.execute(_ACTIVITY):
+                    into[doing] += 1
+                time.sleep(0.005)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        sampler.join(timeout=10)
+
+
+def _waits_print(seen: dict[str, Counter[str]]) -> None:
+    print("   what their server processes were doing (share of samples):")
+    for turn, counted in seen.items():
+        total = sum(counted.values()) or 1
+        shares = ", ".join(
+            f"{doing} {100 * count / total:.0f} %" for doing, count in counted.most_common(6)
+        )
+        print(f"   {turn:>8}: {shares}")
 
 
 def _over_capacity() -> int:
@@ -596,9 +743,11 @@ def run(args: Any, report: Report) -> None:
     print(f"quiet: {_load()}")
     report.details["load_quiet_start"] = round(os.getloadavg()[0], 2)
     quiet = one_at_a_time(args.decisions, args.versus, report)
+    if args.costs:
+        costs(args.costs, args.versus, report)
     one_wide_agent(50, args.versus, report)
     queue_reset()
-    quiet_rate, quiet_floor = routers_and_floor(report, args.seconds)
+    quiet_rate, quiet_floor = routers_and_floor(report, args.seconds, waits=args.waits)
     report.details["load_quiet_end"] = round(os.getloadavg()[0], 2)
     print(f"quiet: {_load()} at the end")
     if not args.hog:
