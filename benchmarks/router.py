@@ -49,6 +49,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--decisions", type=int, default=2000)
+    parser.add_argument(
+        "--more-clients",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N clients more, that no agent serves and no item is for: the same work with "
+        "more clients on the platform (e.g. 4500: 5,000 clients against the default 500)",
+    )
     parser.add_argument("--explain", action="store_true", help="print one decision's plan")
     parser.add_argument(
         "--plans",

@@ -50,8 +50,11 @@ FLOOR = """
     RETURNING id"""
 
 
-def fill(items: int) -> None:
-    """Clients, agents with skills and clients served, waiting items (bulk inserts)."""
+def fill(items: int, more_clients: int = 0) -> None:
+    """Clients, agents with skills and clients served, waiting items (bulk inserts); then
+    ``more_clients`` clients that no agent serves and no item is for: the same work on a
+    platform with more clients (made after the others, so the same draws make the same
+    agents and items)."""
     rng = random.Random(7)
     clients = clients_make(prefix="bench", count=CLIENTS, languages=LANGUAGES, rng=rng)
     agents_make(
@@ -81,6 +84,8 @@ def fill(items: int) -> None:
             WorkItem.objects.bulk_create(batch)
             batch = []
     WorkItem.objects.bulk_create(batch)
+    if more_clients:
+        clients_make(prefix="idle", count=more_clients, languages=LANGUAGES, rng=random.Random(8))
     with connection.cursor() as cursor:
         # The floor's own index (its global order), from the start: the bare statement is
         # timed beside the decisions. It costs the router's claims nothing: the row version
@@ -717,7 +722,8 @@ def _load() -> str:
 
 
 def run(args: Any, report: Report) -> None:
-    report.sizes = {"clients": CLIENTS, "agents": AGENTS, **report.sizes}
+    more = getattr(args, "more_clients", 0)
+    report.sizes = {"clients": CLIENTS + more, "agents": AGENTS, **report.sizes}
     probe = report.server_describe()
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
@@ -729,9 +735,10 @@ def run(args: Any, report: Report) -> None:
     )
     call_command("migrate_platform", verbosity=0)
     started = time.perf_counter()
-    fill(args.items)
+    fill(args.items, more)
     print(
-        f"filled {CLIENTS} clients, {AGENTS} agents, {args.items:,} waiting items "
+        f"filled {CLIENTS} clients (and {more:,} that no agent serves), {AGENTS} agents, "
+        f"{args.items:,} waiting items "
         f"in {time.perf_counter() - started:.1f} s; cpus: {os.cpu_count()}"
     )
     if args.last_resort is not None:
