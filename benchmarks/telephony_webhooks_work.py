@@ -21,6 +21,7 @@ from django.db import connection, connections
 from django.test import override_settings
 from django_tenants.utils import schema_context
 from pg_wire import Proxy, cache_reads
+from telephony_webhooks_cpu import Sampler, Share
 from twilio.request_validator import RequestValidator
 
 from demo.telephony import menus_ensure
@@ -182,6 +183,17 @@ def summary(title: str, load: Load, elapsed: float) -> dict:
     figures["rate"] = total / elapsed
     print(f"  {figures['rate']:.0f} requests/s over {elapsed:.0f} s, errors: {load.errors}")
     return figures
+
+
+def sampled(title: str, load: Load, callers: int, seconds: float) -> tuple[dict, Share | None]:
+    """A phase of ``callers`` for ``seconds``, with where the machine's cores went."""
+    sampler = Sampler()
+    elapsed = load.run(callers, seconds)
+    share = sampler.stop()
+    figures = summary(title, load, elapsed)
+    if share is not None:
+        share.print(sum(len(values) for values in load.latencies.values()))
+    return figures, share
 
 
 @dataclass
@@ -363,17 +375,16 @@ def run(options: Options, report: Report) -> None:
         floor: dict = {}
         if options.with_floor:
             alone = Load(port=port, client_id=client_id, think=0)
-            floor = summary(
-                "1 caller alone, no pause (the latency floor)",
-                alone,
-                alone.run(1, options.seconds / 3),
+            floor, _ = sampled(
+                "1 caller alone, no pause (the latency floor)", alone, 1, options.seconds / 3
             )
         empty = Load(port=port, client_id=client_id, think=0, empty=True)
-        empty_ceiling = summary(
+        empty_ceiling, empty_share = sampled(
             f"the empty view, {options.saturation_callers} callers without pause "
             "(the ceiling's floor)",
             empty,
-            empty.run(options.saturation_callers, options.seconds / 2),
+            options.saturation_callers,
+            options.seconds / 2,
         )
         paced = Load(port=port, client_id=client_id, think=options.think)
         concurrent = summary(
@@ -382,10 +393,11 @@ def run(options: Options, report: Report) -> None:
             paced.run(options.callers, options.seconds),
         )
         flat_out = Load(port=port, client_id=client_id, think=0)
-        saturation = summary(
+        saturation, saturation_share = sampled(
             f"webhooks, {options.saturation_callers} callers without pause (the ceiling)",
             flat_out,
-            flat_out.run(options.saturation_callers, options.seconds / 2),
+            options.saturation_callers,
+            options.seconds / 2,
         )
     finally:
         server.terminate()
@@ -419,6 +431,24 @@ def run(options: Options, report: Report) -> None:
         better="higher",
         target=CEILING_TARGET,
     )
+    if saturation_share is not None and empty_share is not None:
+        report.figure(
+            "ceiling: CPU idle, webhooks", saturation_share.idle, "%", floor=empty_share.idle
+        )
+        requests = round(saturation["rate"] * saturation_share.seconds)
+        empty_requests = round(empty_ceiling["rate"] * empty_share.seconds)
+        mine, theirs = (
+            saturation_share.per_request(requests),
+            empty_share.per_request(empty_requests),
+        )
+        for group in mine:
+            report.figure(
+                f"ceiling: CPU per request, {group}", mine[group], "ms", floor=theirs[group]
+            )
+        if requests:
+            report.figure(
+                "ceiling: WAL flushes per webhook", saturation_share.wal[2] / requests, "flushes"
+            )
     for kind, (worker, server) in cpu.items():
         report.figure(f"cpu per request: {kind}, worker", worker, "ms")
         if server is not None:
