@@ -62,8 +62,8 @@ def _processes(database: str) -> dict[int, tuple[str, int, int]]:
             switches = _switches(pid)
         except OSError:
             continue
-        # utime, stime of the process and of its children waited for (a worker it restarted)
-        ticks = sum(int(value) for value in fields[11:15])
+        # utime and stime; not its children's (a test run's shell would count a whole run)
+        ticks = int(fields[11]) + int(fields[12])
         found[pid] = (_group(pid, command, database), ticks, switches)
     return found
 
@@ -93,6 +93,13 @@ class Share:
     switches: dict[str, int] = field(default_factory=dict)  # context switches per group
     wal: tuple[int, int, int] = (0, 0, 0)  # bytes, writes, flushes during the phase
 
+    def ours(self, requests: int) -> float:
+        """Milliseconds of CPU per request of what serves it: gunicorn, PostgreSQL (its
+        backends and its own processes) and the load generator; not the rest of the
+        machine."""
+        per = self.per_request(requests)
+        return sum(per.get(group, 0.0) for group in GROUPS[:4])
+
     def per_request(self, requests: int) -> dict[str, float]:
         """Milliseconds of CPU per request, per group."""
         if not requests:
@@ -109,6 +116,7 @@ class Share:
         print(
             "  CPU per request: "
             + ", ".join(f"{group} {per.get(group, 0):.2f} ms" for group in GROUPS)
+            + f"; all but the rest: {self.ours(requests):.2f} ms"
         )
         if requests:
             print(

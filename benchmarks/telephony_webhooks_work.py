@@ -445,6 +445,14 @@ def run(options: Options, report: Report) -> None:
             report.figure(
                 f"ceiling: CPU per request, {group}", mine[group], "ms", floor=theirs[group]
             )
+        # What the ratio of the ceilings would be if the rest of the machine had taken the
+        # same share of the cores in both phases (both phases leave no core idle).
+        if requests and empty_requests:
+            by_cpu = 100 * empty_share.ours(empty_requests) / saturation_share.ours(requests)
+            print(
+                f"\nthe ceilings' ratio from the CPU per request of what serves it: {by_cpu:.1f} %"
+            )
+            report.figure("ceiling / the empty view's, from CPU per request", by_cpu, "%")
         if requests:
             report.figure(
                 "ceiling: WAL flushes per webhook", saturation_share.wal[2] / requests, "flushes"
