@@ -159,6 +159,10 @@ class Sampler:
             before = earlier if earlier and earlier[0] == group else (group, 0, 0)
             cores[group] += (ticks - before[1]) / TICK / seconds
             switches[group] += switched - before[2]
+        # The rest: what the machine spent and the groups above did not; so processes
+        # that began and ended within the phase (a test run's) count too.
+        busy = (total - spent[_IDLE] - spent[_IOWAIT]) / total * (os.cpu_count() or 1)
+        cores["other"] = max(cores["other"], busy - sum(cores[group] for group in GROUPS[:4]))
         return Share(
             seconds=seconds,
             busy=100 * (total - spent[_IDLE] - spent[_IOWAIT]) / total,
