@@ -196,6 +196,28 @@ def sampled(title: str, load: Load, callers: int, seconds: float) -> tuple[dict,
     return figures, share
 
 
+def serial(client_id: int, seconds: float, limit_set_calls: bool) -> dict[str, float]:
+    """The CPU per request of a gunicorn of one worker with one caller and no pause, the
+    empty view's and the webhooks': what gunicorn adds to the same work served in one
+    process, without other workers or callers contending for the cores."""
+    port = free_port()
+    server = webhooks_gunicorn_start(port, 1, limit_set_calls)
+    spent: dict[str, float] = {}
+    try:
+        for _ in range(5):  # the worker imports, connects, prepares, fills its caches
+            Load(port=port, client_id=client_id, think=0.05).run(4, 1)
+        for kind, empty in (("empty", True), ("webhooks", False)):
+            load = Load(port=port, client_id=client_id, think=0, empty=empty)
+            _, share = sampled(f"one worker, 1 caller, no pause: {kind}", load, 1, seconds)
+            requests = sum(len(values) for values in load.latencies.values())
+            if share is not None and requests:
+                spent[kind] = share.per_request(requests)["gunicorn"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return spent
+
+
 @dataclass
 class Options:
     callers: int
@@ -206,6 +228,7 @@ class Options:
     limit_set_calls: bool
     with_floor: bool
     cpu_calls: int
+    serial_seconds: float = 8
 
 
 def round_trips(client_id: int, limit_set_calls: bool) -> dict[str, int]:
@@ -461,6 +484,17 @@ def run(options: Options, report: Report) -> None:
         report.figure(f"cpu per request: {kind}, worker", worker, "ms")
         if server is not None:
             report.figure(f"cpu per request: {kind}, server", server, "ms")
+    if options.serial_seconds:
+        print("\ngunicorn of one worker, one caller: its CPU per request against one process's")
+        for kind, gunicorn in serial(
+            client_id, options.serial_seconds, options.limit_set_calls
+        ).items():
+            report.figure(
+                f"cpu per request: {kind}, one gunicorn worker, 1 caller",
+                gunicorn,
+                "ms",
+                floor=cpu[kind][0],
+            )
     report.figure("round trips: incoming call", trips["incoming"], "statements")
     report.figure(
         "round trips: key press", trips["gather"], "statements", target=ROUND_TRIPS_TARGET
