@@ -152,10 +152,12 @@ class DatabaseWrapper(TenantsDatabaseWrapper):  # type: ignore[misc]  # django-t
             self.search_path_set_schemas = self.search_path_held
 
     def _cursor(self, name: str | None = None) -> Any:
-        if name is not None and self.search_path_held is not None:
+        if name is not None:
             # A named cursor runs on the server's side: the SET goes alone, before it.
-            with super()._cursor() as plain:
-                self.held_send_alone(plain)
+            self.close_if_health_check_failed()
+            if self.search_path_held is not None:
+                with super()._cursor() as plain:
+                    self.held_send_alone(plain)
         return super()._cursor(name)
 
     def make_cursor(self, cursor: Any) -> CursorWrapper:

@@ -20,6 +20,13 @@ def _next_request() -> None:
     connection.health_check_done = False
 
 
+def _fresh_connection() -> None:
+    """A new connection: one kept from earlier tests may be older than CONN_MAX_AGE, and
+    the next request would replace it, with the server's search_path."""
+    connection.close()
+    connection.ensure_connection()
+
+
 def _drop_connection() -> int:
     """The server ends this process's connection, as a restart or an idle timeout would;
     returns its backend's pid."""
@@ -50,7 +57,7 @@ def test_the_check_sends_nothing_and_the_first_statement_carries_the_set(
     two_clients, django_db_blocker
 ):
     with django_db_blocker.unblock():
-        connection.ensure_connection()
+        _fresh_connection()
         _in_schema_of(two_clients.b)
         with in_schema(two_clients.a):
             _next_request()
@@ -71,7 +78,7 @@ def test_a_connection_the_server_dropped_is_replaced_and_the_read_sent_again(
     two_clients, django_db_blocker
 ):
     with django_db_blocker.unblock(), in_schema(two_clients.b):
-        connection.ensure_connection()
+        _fresh_connection()
         dropped = _drop_connection()
         _next_request()
         with connection.cursor() as cursor:  # the check fails: a new connection, no error
@@ -84,7 +91,7 @@ def test_before_a_write_on_a_dropped_connection_the_set_goes_alone_and_the_write
     two_clients, django_db_blocker
 ):
     with django_db_blocker.unblock(), in_schema(two_clients.a):
-        connection.ensure_connection()
+        _fresh_connection()
         dropped = _drop_connection()
         _next_request()
         with connection.cursor() as cursor:
@@ -99,7 +106,7 @@ def test_before_a_write_on_a_dropped_connection_the_set_goes_alone_and_the_write
 
 def test_a_transaction_on_a_dropped_connection_begins_on_a_new_one(two_clients, django_db_blocker):
     with django_db_blocker.unblock(), in_schema(two_clients.a):
-        connection.ensure_connection()
+        _fresh_connection()
         dropped = _drop_connection()
         _next_request()
         with transaction.atomic(), connection.cursor() as cursor:
@@ -112,7 +119,7 @@ def test_when_the_query_that_carried_the_set_fails_the_next_statement_carries_it
     two_clients, django_db_blocker
 ):
     with django_db_blocker.unblock():
-        connection.ensure_connection()
+        _fresh_connection()
         _in_schema_of(two_clients.b)
         with in_schema(two_clients.a):
             _next_request()
@@ -127,7 +134,7 @@ def test_when_the_query_that_carried_the_set_fails_the_next_statement_carries_it
 
 def test_a_schema_changed_before_the_first_statement_is_the_one_set(two_clients, django_db_blocker):
     with django_db_blocker.unblock():
-        connection.ensure_connection()
+        _fresh_connection()
         with in_schema(two_clients.a):
             _next_request()
             connection.close_if_health_check_failed()
@@ -138,7 +145,7 @@ def test_a_schema_changed_before_the_first_statement_is_the_one_set(two_clients,
 
 def test_in_a_transaction_the_set_is_not_held_back(two_clients, django_db_blocker):
     with django_db_blocker.unblock(), in_schema(two_clients.a):
-        connection.ensure_connection()
+        _fresh_connection()
         _next_request()
         with transaction.atomic(), connection.cursor() as cursor:
             assert connection.search_path_held is None
@@ -146,11 +153,11 @@ def test_in_a_transaction_the_set_is_not_held_back(two_clients, django_db_blocke
             assert cursor.fetchone()[0] == two_clients.a.schema_name
 
 
-def test_the_drivers_other_ways_to_run_a_statement_get_the_set_first(
+def test_the_drivers_other_ways_to_run_a_statement_and_named_cursors_get_the_set_first(
     two_clients, django_db_blocker
 ):
     with django_db_blocker.unblock():
-        connection.ensure_connection()
+        _fresh_connection()
         _in_schema_of(two_clients.b)
         with in_schema(two_clients.a):
             _next_request()
@@ -165,3 +172,9 @@ def test_the_drivers_other_ways_to_run_a_statement_get_the_set_first(
             with connection.cursor() as cursor:
                 cursor.executemany("SELECT current_schema(), %s", [[1], [2]])
             assert _schema_of_the_server() == two_clients.a.schema_name
+        _in_schema_of(two_clients.b)
+        with in_schema(two_clients.a):
+            _next_request()
+            with connection.chunked_cursor() as cursor:  # named: the server's own cursor
+                cursor.execute("SELECT current_schema()")
+                assert cursor.fetchone()[0] == two_clients.a.schema_name
