@@ -33,7 +33,17 @@ caller listens to a prompt before pressing a key). In order, in one run:
   ``--saturation-callers`` callers and no pause;
 - ``--callers`` concurrent calls with think time: p50/p99 per webhook (target p99 < 50 ms);
 - the ceiling: the webhooks with ``--saturation-callers`` callers and no pause, requests
-  per second, and its ratio to the empty view's (target at least 50 %).
+  per second, and its ratio to the empty view's (target at least 50 %);
+- what gunicorn adds: the empty view and the webhooks served by a gunicorn of one worker,
+  one caller without pause, ``--serial-seconds`` each, the worker's CPU per request against
+  the same requests' in this process.
+
+Each phase served by gunicorn also prints where the machine's cores went
+(benchmarks/telephony_webhooks_cpu.py): busy and idle, the CPU and the context switches per
+request of the gunicorn workers, the PostgreSQL backends, PostgreSQL's own processes and
+the load generator (this process), the rest of the machine, and the WAL flushed. The
+ceilings' ratio is also given from the CPU per request of what serves them, which does not
+depend on the share of the cores other work on the machine took during each phase.
 """
 
 import argparse
@@ -76,6 +86,13 @@ def main() -> int:
         default=300,
         help="calls (and as many empty requests) served in this process to measure CPU time",
     )
+    parser.add_argument(
+        "--serial-seconds",
+        type=float,
+        default=8,
+        help="seconds of each of the last two phases (0: left out): the empty view and the "
+        "webhooks served by a gunicorn of one worker, one caller without pause",
+    )
     json_option(parser)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -101,6 +118,7 @@ def main() -> int:
             limit_set_calls=args.limit_set_calls,
             with_floor=not args.no_floor,
             cpu_calls=args.cpu_calls,
+            serial_seconds=args.serial_seconds,
         )
         work.run(options, report)
     return report.emit(args.json)

@@ -21,6 +21,7 @@ from django.db import connection, connections
 from django.test import override_settings
 from django_tenants.utils import schema_context
 from pg_wire import Proxy, cache_reads
+from telephony_webhooks_cpu import Sampler, Share
 from twilio.request_validator import RequestValidator
 
 from demo.telephony import menus_ensure
@@ -184,6 +185,39 @@ def summary(title: str, load: Load, elapsed: float) -> dict:
     return figures
 
 
+def sampled(title: str, load: Load, callers: int, seconds: float) -> tuple[dict, Share | None]:
+    """A phase of ``callers`` for ``seconds``, with where the machine's cores went."""
+    sampler = Sampler()
+    elapsed = load.run(callers, seconds)
+    share = sampler.stop()
+    figures = summary(title, load, elapsed)
+    if share is not None:
+        share.print(sum(len(values) for values in load.latencies.values()))
+    return figures, share
+
+
+def serial(client_id: int, seconds: float, limit_set_calls: bool) -> dict[str, float]:
+    """The CPU per request of a gunicorn of one worker with one caller and no pause, the
+    empty view's and the webhooks': what gunicorn adds to the same work served in one
+    process, without other workers or callers contending for the cores."""
+    port = free_port()
+    server = webhooks_gunicorn_start(port, 1, limit_set_calls)
+    spent: dict[str, float] = {}
+    try:
+        for _ in range(5):  # the worker imports, connects, prepares, fills its caches
+            Load(port=port, client_id=client_id, think=0.05).run(4, 1)
+        for kind, empty in (("empty", True), ("webhooks", False)):
+            load = Load(port=port, client_id=client_id, think=0, empty=empty)
+            _, share = sampled(f"one worker, 1 caller, no pause: {kind}", load, 1, seconds)
+            requests = sum(len(values) for values in load.latencies.values())
+            if share is not None and requests:
+                spent[kind] = share.per_request(requests)["gunicorn"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return spent
+
+
 @dataclass
 class Options:
     callers: int
@@ -194,6 +228,7 @@ class Options:
     limit_set_calls: bool
     with_floor: bool
     cpu_calls: int
+    serial_seconds: float = 8
 
 
 def round_trips(client_id: int, limit_set_calls: bool) -> dict[str, int]:
@@ -363,17 +398,16 @@ def run(options: Options, report: Report) -> None:
         floor: dict = {}
         if options.with_floor:
             alone = Load(port=port, client_id=client_id, think=0)
-            floor = summary(
-                "1 caller alone, no pause (the latency floor)",
-                alone,
-                alone.run(1, options.seconds / 3),
+            floor, _ = sampled(
+                "1 caller alone, no pause (the latency floor)", alone, 1, options.seconds / 3
             )
         empty = Load(port=port, client_id=client_id, think=0, empty=True)
-        empty_ceiling = summary(
+        empty_ceiling, empty_share = sampled(
             f"the empty view, {options.saturation_callers} callers without pause "
             "(the ceiling's floor)",
             empty,
-            empty.run(options.saturation_callers, options.seconds / 2),
+            options.saturation_callers,
+            options.seconds / 2,
         )
         paced = Load(port=port, client_id=client_id, think=options.think)
         concurrent = summary(
@@ -382,10 +416,11 @@ def run(options: Options, report: Report) -> None:
             paced.run(options.callers, options.seconds),
         )
         flat_out = Load(port=port, client_id=client_id, think=0)
-        saturation = summary(
+        saturation, saturation_share = sampled(
             f"webhooks, {options.saturation_callers} callers without pause (the ceiling)",
             flat_out,
-            flat_out.run(options.saturation_callers, options.seconds / 2),
+            options.saturation_callers,
+            options.seconds / 2,
         )
     finally:
         server.terminate()
@@ -419,10 +454,47 @@ def run(options: Options, report: Report) -> None:
         better="higher",
         target=CEILING_TARGET,
     )
+    if saturation_share is not None and empty_share is not None:
+        report.figure(
+            "ceiling: CPU idle, webhooks", saturation_share.idle, "%", floor=empty_share.idle
+        )
+        requests = round(saturation["rate"] * saturation_share.seconds)
+        empty_requests = round(empty_ceiling["rate"] * empty_share.seconds)
+        mine, theirs = (
+            saturation_share.per_request(requests),
+            empty_share.per_request(empty_requests),
+        )
+        for group in mine:
+            report.figure(
+                f"ceiling: CPU per request, {group}", mine[group], "ms", floor=theirs[group]
+            )
+        # What the ratio of the ceilings would be if the rest of the machine had taken the
+        # same share of the cores in both phases (both phases leave no core idle).
+        if requests and empty_requests:
+            by_cpu = 100 * empty_share.ours(empty_requests) / saturation_share.ours(requests)
+            print(
+                f"\nthe ceilings' ratio from the CPU per request of what serves it: {by_cpu:.1f} %"
+            )
+            report.figure("ceiling / the empty view's, from CPU per request", by_cpu, "%")
+        if requests:
+            report.figure(
+                "ceiling: WAL flushes per webhook", saturation_share.wal[2] / requests, "flushes"
+            )
     for kind, (worker, server) in cpu.items():
         report.figure(f"cpu per request: {kind}, worker", worker, "ms")
         if server is not None:
             report.figure(f"cpu per request: {kind}, server", server, "ms")
+    if options.serial_seconds:
+        print("\ngunicorn of one worker, one caller: its CPU per request against one process's")
+        for kind, gunicorn in serial(
+            client_id, options.serial_seconds, options.limit_set_calls
+        ).items():
+            report.figure(
+                f"cpu per request: {kind}, one gunicorn worker, 1 caller",
+                gunicorn,
+                "ms",
+                floor=cpu[kind][0],
+            )
     report.figure("round trips: incoming call", trips["incoming"], "statements")
     report.figure(
         "round trips: key press", trips["gather"], "statements", target=ROUND_TRIPS_TARGET

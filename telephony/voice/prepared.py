@@ -35,10 +35,13 @@ _STALE = (psycopg.errors.InvalidSqlStatementName, psycopg.errors.FeatureNotSuppo
 
 @functools.lru_cache(maxsize=64)
 def _name_and_text(sql: str) -> tuple[str, str]:
-    """The statement's name (from its text) and its text with $n placeholders."""
+    """The statement's name (from its text) and its text with $n placeholders. A read's
+    name starts with ``read_``: the database backend may then send it again on a new
+    connection when the first one turns out dropped (tenants.postgresql_backend)."""
     numbers = iter(range(1, sql.count("%s") + 1))
     numbered = re.sub("%s", lambda _: f"${next(numbers)}", sql)
-    return "voice_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest(), numbered
+    kind = "read_voice_" if sql.lstrip().upper().startswith("SELECT") else "voice_"
+    return kind + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest(), numbered
 
 
 def prepared_execute(cursor: Any, sql: str, params: Sequence[Any]) -> None:
