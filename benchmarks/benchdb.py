@@ -166,6 +166,17 @@ def clients_make(*, prefix: str, count: int, languages: list[str], rng: random.R
     )
 
 
+def server_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds of the server process ``pid`` (user and system), or None when it is not
+    on this machine (or not ours to read)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     """A TCP port on loopback that nothing listens on now."""
     with socket.socket() as sock:

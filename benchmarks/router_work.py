@@ -19,7 +19,7 @@ from typing import Any
 
 import psycopg
 from _report import Report
-from benchdb import CHANNELS, LANGUAGES, clients_make
+from benchdb import CHANNELS, LANGUAGES, clients_make, server_cpu_seconds
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
@@ -249,7 +249,7 @@ def costs(calls: int, revision: str, report: Report) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    if _server_cpu_seconds(pid) is None:
+    if server_cpu_seconds(pid) is None:
         print("   costs: the server's process is not readable here (another machine?)")
     rng = random.Random(13)
     client: Counter[str] = Counter()
@@ -262,11 +262,11 @@ def costs(calls: int, revision: str, report: Report) -> None:
         chosen = [rng.choice(agents) for _ in range(COST_BLOCK)]
         for name in sorted(routers, reverse=block % 2 == 1):
             lsn = _wal_lsn()
-            server_started, client_started = _server_cpu_seconds(pid), time.process_time()
+            server_started, client_started = server_cpu_seconds(pid), time.process_time()
             for agent in chosen:
                 given[name] += routers[name](agent=agent) is not None
             client[name] += time.process_time() - client_started
-            server_ended = _server_cpu_seconds(pid)
+            server_ended = server_cpu_seconds(pid)
             if server_started is not None and server_ended is not None:
                 server[name] += server_ended - server_started
                 blocks_server[name].append((server_ended - server_started) * 1000 / COST_BLOCK)
@@ -289,17 +289,6 @@ def costs(calls: int, revision: str, report: Report) -> None:
         report.figure(f"cost: client CPU per {label}", client_ms, "ms")
         report.figure(f"cost: server CPU per {label}", server_ms, "ms")
         report.figure(f"cost: WAL per {label}", least_wal, "B")
-
-
-def _server_cpu_seconds(pid: int) -> float | None:
-    """CPU seconds of the server process ``pid`` (user and system), or None when it is not
-    on this machine (or not ours to read)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _wal_lsn() -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from _report import Report
-from benchdb import free_port, gunicorn_start
+from benchdb import free_port, gunicorn_start, server_cpu_seconds
 from django.core.management import call_command
 from django.db import connection, connections
 from django.test import override_settings
@@ -283,17 +283,6 @@ def round_trips(client_id: int, limit_set_calls: bool) -> dict[str, int]:
     return counted
 
 
-def _server_cpu_seconds(pid: int) -> float | None:
-    """CPU seconds of the server process ``pid`` (user and system), or None when it is not
-    on this machine (or not ours to read)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 class InProcess:
     """The WSGI application called in this process (no gunicorn, no sockets): what a request
     costs in CPU, in the worker and in its PostgreSQL server process."""
@@ -356,11 +345,11 @@ def cpu_per_request(client_id: int, calls: int) -> dict[str, tuple[float, float 
                 ("empty", served.empty, 1),
                 ("webhooks", served.one_call, 3),
             ):
-                server, worker = _server_cpu_seconds(pid), time.process_time()
+                server, worker = server_cpu_seconds(pid), time.process_time()
                 for index in range(calls):
                     action(index)
                 worker = time.process_time() - worker
-                after = _server_cpu_seconds(pid)
+                after = server_cpu_seconds(pid)
                 spent = after - server if server is not None and after is not None else None
                 per = 1000 / (calls * requests)
                 measured[kind].append((worker * per, spent * per if spent is not None else None))

@@ -6,42 +6,18 @@ DATABASE_URL, so it is left out of the default run, like the other benchmarks' r
 POLYDESK_BENCHMARK_TESTS=1 to run it.
 """
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.support.benchmarks import OPTED_IN, benchmark_run
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not os.environ.get("POLYDESK_BENCHMARK_TESTS"),
-        reason="benchmarks run only with POLYDESK_BENCHMARK_TESTS=1 (a database of their own)",
-    ),
-]
+pytestmark = OPTED_IN
 
 
 def test_the_kpis_benchmark_measures_the_month_its_floor_and_the_pdf_as_months_grow(tmp_path):
-    out = tmp_path / "runs.jsonl"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "benchmarks/kpis.py",
-            *("--sizes", "300:60", "--runs", "2", "--months", "1,2", "--json", str(out)),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+    line, _ = benchmark_run(
+        "kpis.py",
+        [*("--sizes", "300:60", "--runs", "2", "--months", "1,2")],
+        tmp_path,
         timeout=300,
-        check=False,
     )
-
-    assert out.exists(), done.stdout[-3000:] + done.stderr[-3000:]
-    (line,) = [json.loads(text) for text in out.read_text().splitlines()]
     assert line["benchmark"] == "kpis"
     assert line["sizes"] == {"conversations": [300], "calls": [60], "runs": 2, "months": [1, 2]}
     figures = {figure["name"]: figure for figure in line["figures"]}

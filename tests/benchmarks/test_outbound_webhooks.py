@@ -7,42 +7,18 @@ by default), so it is left out of the default run, like the other benchmarks' ru
 POLYDESK_BENCHMARK_TESTS=1 to run it.
 """
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.support.benchmarks import OPTED_IN, benchmark_run
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not os.environ.get("POLYDESK_BENCHMARK_TESTS"),
-        reason="benchmarks run only with POLYDESK_BENCHMARK_TESTS=1 (a database of their own)",
-    ),
-]
+pytestmark = OPTED_IN
 
 
 def test_the_webhooks_benchmark_delivers_every_event_once_despite_the_failures(tmp_path):
-    out = tmp_path / "runs.jsonl"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "benchmarks/outbound_webhooks.py",
-            *("--sizes", "30", "--clients", "1", "--fail-share", "0.3", "--json", str(out)),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+    line, _ = benchmark_run(
+        "outbound_webhooks.py",
+        [*("--sizes", "30", "--clients", "1", "--fail-share", "0.3")],
+        tmp_path,
         timeout=300,
-        check=False,
     )
-
-    assert out.exists(), done.stdout[-3000:] + done.stderr[-3000:]
-    (line,) = [json.loads(text) for text in out.read_text().splitlines()]
     assert line["benchmark"] == "outbound_webhooks" and line["verdict"] == "pass"
     figures = {figure["name"]: figure for figure in line["figures"]}
     assert figures["events not delivered (30 events)"]["value"] == 0

@@ -7,43 +7,21 @@ of DATABASE_URL, so it is left out of the default run, like the other benchmarks
 POLYDESK_BENCHMARK_TESTS=1 to run it.
 """
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.support.benchmarks import OPTED_IN, benchmark_run
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not os.environ.get("POLYDESK_BENCHMARK_TESTS"),
-        reason="benchmarks run only with POLYDESK_BENCHMARK_TESTS=1 (a database of their own)",
-    ),
-]
+pytestmark = OPTED_IN
 
 
 def test_the_router_benchmark_measures_a_calls_cost_and_the_waits(tmp_path):
-    out = tmp_path / "runs.jsonl"
-    done = subprocess.run(
+    line, output = benchmark_run(
+        "router.py",
         [
-            sys.executable,
-            "benchmarks/router.py",
             *("--items", "3000", "--decisions", "100", "--seconds", "1"),
-            *("--costs", "400", "--waits", "--explain", "--json", str(out)),
+            *("--costs", "400", "--waits", "--explain"),
         ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+        tmp_path,
         timeout=600,
-        check=False,
     )
-
-    assert out.exists(), done.stdout[-3000:] + done.stderr[-3000:]
-    (line,) = [json.loads(text) for text in out.read_text().splitlines()]
     figures = {figure["name"]: figure for figure in line["figures"]}
     for label in ("decision (this)", "bare statement"):
         assert figures[f"cost: client CPU per {label}"]["value"] > 0
@@ -54,8 +32,8 @@ def test_the_router_benchmark_measures_a_calls_cost_and_the_waits(tmp_path):
         assert figures[check]["verdict"] == "pass"
     # Every bare statement writes the item it takes: its least block wrote at least that.
     assert figures["cost: WAL per bare statement"]["value"] >= 50
-    assert "1c. what a call costs (400 calls each" in done.stdout
-    assert "    routers: " in done.stdout and "      floor: " in done.stdout
+    assert "1c. what a call costs (400 calls each" in output
+    assert "    routers: " in output and "      floor: " in output
     # The claim's plan, found after the agent's lock, with the WAL of its writes.
-    assert "their decision's claim:" in done.stdout
-    assert "WAL: records=" in done.stdout
+    assert "their decision's claim:" in output
+    assert "WAL: records=" in output
