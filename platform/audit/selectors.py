@@ -135,7 +135,9 @@ def _change_message(event: AuditEvent) -> str:
     if change == "changed":
         if fields:
             return _("Changed {fields}.").format(fields=get_text_list(fields, _("and")))
-        return _("Changed.")
+        if "fields" in event.details:  # saved as it was
+            return _("No fields changed.")
+        return _("Changed.")  # recorded before the fields were
     if change == "added":
         return _("Added.")
     if change == "deleted":

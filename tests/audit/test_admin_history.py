@@ -66,19 +66,25 @@ def test_the_history_lists_the_edits_from_the_audit_log_also_after_the_user_is_d
         {"key": "history", "active": "on", "title_cs": "Dobrý den!", "body_cs": "Text"},
     )
     assert changed.status_code == 302
+    saved_as_it_was = http.post(
+        f"/admin/content/cannedreply/{reply.pk}/change/",
+        {"key": "history", "active": "on", "title_cs": "Dobrý den!", "body_cs": "Text"},
+    )
+    assert saved_as_it_was.status_code == 302
     with in_schema(two_clients.a):
         assert not LogEntry.objects.exists()  # the audit log, not the schema's admin log
 
     rows = history_rows(http, reply)
-    assert [who for who, _ in rows] == ["eva-admin (Eva Admin)"] * 2
+    assert [who for who, _ in rows] == ["eva-admin (Eva Admin)"] * 3
     assert rows[0][1] == "Added."
     assert rows[1][1].startswith("Changed ") and "title" in rows[1][1].lower()
+    assert rows[2][1] == "No fields changed."
 
     admin.delete()
     other = HttpClient(HTTP_HOST=host_of(two_clients.a))
     other.force_login(agency_admin("second-admin"))
     after = history_rows(other, reply)
-    assert [who for who, _ in after] == ["eva-admin (deleted user)"] * 2
+    assert [who for who, _ in after] == ["eva-admin (deleted user)"] * 3
     assert [what for _, what in after] == [what for _, what in rows]
 
 
