@@ -187,3 +187,21 @@ def object_history(
         for entry in logged
     ]
     return sorted(entries, key=lambda entry: entry.action_time)
+
+
+# What a client's admin records (audit.admin.ClientAdminAudited).
+CLIENT_ADMIN_ACTIONS = (
+    AuditEvent.Action.CONTENT_CHANGED,
+    AuditEvent.Action.CLIENT_SETTINGS_CHANGED,
+)
+
+
+def client_admin_recent(*, client_id: int, actor_id: int, limit: int = 10) -> list[AuditEvent]:
+    """A user's latest changes in one client's admin, newest first (its "Recent actions")."""
+    return list(
+        AuditEvent.objects.filter(
+            client_id=client_id, actor_id=actor_id, action__in=CLIENT_ADMIN_ACTIONS
+        )
+        .exclude(object_type="")
+        .order_by("-at", "-pk")[:limit]
+    )

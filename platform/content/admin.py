@@ -3,12 +3,16 @@
 A separate admin site: on a client's domain only that client's content is shown, in the
 client's languages side by side, with the missing translations listed."""
 
+import contextlib
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
 from modeltranslation.admin import TranslationAdmin
 
 from audit.admin import ClientAdminAudited
+from audit.selectors import client_admin_recent
 from content.models import (
     CannedReply,
     Category,
@@ -31,6 +35,40 @@ class ContentAdminSite(admin.AdminSite):
         context = super().each_context(request)
         context["site_header"] = f"{request.tenant.name}: content"
         return context
+
+    def index(self, request, extra_context=None):
+        # "Recent actions" from the client's audit log, where this admin records its edits
+        # (ClientAdminAudited), not from Django's admin log, which it no longer writes.
+        return super().index(
+            request, {"client_recent": self.recent_actions(request), **(extra_context or {})}
+        )
+
+    def recent_actions(self, request) -> list[dict]:
+        models = {
+            model_admin.audit_object_type(): model
+            for model, model_admin in self._registry.items()
+            if isinstance(model_admin, ClientAdminAudited)
+        }
+        actions = []
+        for event in client_admin_recent(client_id=request.tenant.pk, actor_id=request.user.pk):
+            model = models.get(event.object_type)
+            change = event.details.get("change", "changed")
+            url = ""
+            if model is not None and change != "deleted":
+                with contextlib.suppress(NoReverseMatch):
+                    url = reverse(
+                        f"{self.name}:{model._meta.app_label}_{model._meta.model_name}_change",
+                        args=[event.object_id],
+                    )
+            actions.append(
+                {
+                    "change": change,
+                    "label": event.object_label or event.object_id,
+                    "url": url,
+                    "kind": model._meta.verbose_name if model is not None else event.object_type,
+                }
+            )
+        return actions
 
 
 content_admin_site = ContentAdminSite(name="content_admin")

@@ -80,6 +80,16 @@ def test_the_history_lists_the_edits_from_the_audit_log_also_after_the_user_is_d
     assert rows[1][1].startswith("Changed ") and "title" in rows[1][1].lower()
     assert rows[2][1] == "No fields changed."
 
+    # The admin's "Recent actions": this client's audit log, the object linked.
+    index = http.get("/admin/").content.decode()
+    assert f'href="/admin/content/cannedreply/{reply.pk}/change/"' in index
+    assert 'class="addlink"' in index and "Canned reply" in index
+    elsewhere = HttpClient(HTTP_HOST=host_of(two_clients.b))
+    elsewhere.force_login(admin)
+    assert (
+        f'href="/admin/content/cannedreply/{reply.pk}/change/"' not in elsewhere.get("/admin/").text
+    )
+
     admin.delete()
     other = HttpClient(HTTP_HOST=host_of(two_clients.a))
     other.force_login(agency_admin("second-admin"))
